@@ -1,0 +1,488 @@
+"""Check a ModelSpec and compile it into the structures the engine runs.
+
+Compilation parses every expression once, resolves names, detects circular parameters,
+expands tunnel states and turns each strategy's transitions into a sparse edge list.
+All problems are collected and raised together as one :class:`~hecon.errors.ModelError`.
+
+Tunnel expansion: a state with ``tunnel=L`` becomes sub-states ``X[0] .. X[L-1]``.
+Entering X from another state leads to ``X[0]``; staying (an ``X -> X`` transition, or
+no transition at all out of an absorbing state) moves ``X[j]`` to ``X[min(j+1, L-1)]``;
+expressions for sub-state ``X[j]`` see ``state_time = j``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hecon import expressions, psa, schedules, survival
+from hecon.errors import ModelError, ProblemCollector
+from hecon.expressions import Expression, STATE_TIME_VARIABLES, VARIABLES
+from hecon.spec import (ANY_STATE, COMPLEMENT, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS, ModelSpec,
+                        State, Strategy, Transition, TransitionReward)
+from hecon.within_cycle import cycle_weights
+
+PROBABILITY_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class TransitionRow:
+    """One transition of a strategy, with the edges of its L sub-state copies."""
+
+    from_state: str
+    to_state: str
+    expr: Expression | None  # None: complement
+    edges: np.ndarray  # edge index for sub-state j = 0..L-1
+
+    @property
+    def label(self) -> str:
+        return f"{self.from_state} -> {self.to_state}"
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """All transitions out of one state."""
+
+    state: str
+    tunnel: int
+    rows: tuple[TransitionRow, ...]
+    complement: TransitionRow | None
+
+
+@dataclass(frozen=True)
+class RewardRow:
+    """A transition reward and the edges it applies to."""
+
+    reward: TransitionReward
+    expr: Expression
+    edges: np.ndarray
+    state_time: np.ndarray  # sub-state index of each edge's source
+
+
+@dataclass
+class StrategyModel:
+    """A strategy compiled: its parameter expressions and sparse transition structure."""
+
+    name: str
+    parameters: dict[str, Expression]
+    groups: list[RowGroup]
+    src: np.ndarray
+    dst: np.ndarray
+    rewards: list[RewardRow]
+    initial: dict[str, Expression]
+    proportion_male: Expression
+    overridden: frozenset[str]  # parameters this strategy gives its own value
+
+
+@dataclass
+class CurveModel:
+    """A survival curve with parsed parameter expressions."""
+
+    name: str
+    distribution: str
+    time_unit_days: float
+    parameters: dict[str, Expression]
+    hazard_ratio: Expression
+    acceleration_factor: Expression
+    cure_fraction: Expression
+
+
+@dataclass
+class CompiledModel:
+    """Everything the engine needs, with no Excel and no unparsed text."""
+
+    spec: ModelSpec
+    state_names: list[str]  # expanded, e.g. "Recovery[3]"
+    state_of: list[str]  # the model state of each expanded sub-state
+    slices: dict[str, slice]
+    tunnel: dict[str, int]
+    max_tunnel: int
+    utility: dict[str, Expression]
+    costs: dict[str, dict[str, Expression]]  # category -> state -> expr
+    counts: dict[str, dict[str, Expression]]
+    flags: dict[str, np.ndarray]  # flag -> 0/1 per expanded state
+    alive: np.ndarray
+    curves: dict[str, CurveModel]
+    strategies: list[StrategyModel]
+    n_cycles: int
+    weights: np.ndarray
+
+    @property
+    def n_states(self) -> int:
+        return len(self.state_names)
+
+
+def compile_model(spec: ModelSpec) -> CompiledModel:
+    """Check ``spec`` and compile it; raise ModelError listing every problem found."""
+    problems = ProblemCollector()
+    _check_settings(spec, problems)
+    _check_unique(spec, problems)
+    state_by_name = {s.name: s for s in spec.states}
+
+    # ---- expanded state space
+    state_names: list[str] = []
+    state_of: list[str] = []
+    slices: dict[str, slice] = {}
+    tunnel: dict[str, int] = {}
+    for s in spec.states:
+        L = s.tunnel
+        if not isinstance(L, int) or L < 1:
+            problems.add(f"state '{s.name}'", f"tunnel length {L!r}", "a whole number of cycles >= 1")
+            L = 1
+        tunnel[s.name] = L
+        slices[s.name] = slice(len(state_names), len(state_names) + L)
+        state_names += [s.name] if L == 1 else [f"{s.name}[{j}]" for j in range(L)]
+        state_of += [s.name] * L
+    max_tunnel = max(tunnel.values(), default=1)
+    n = len(state_names)
+
+    parse = _Parser(problems)
+
+    # ---- parameters, curves
+    base_params = {p.name: parse(p.value, f"parameter '{p.name}'") for p in spec.parameters}
+    problems.problems.extend(psa.check_parameters(spec.parameters))
+    curves: dict[str, CurveModel] = {}
+    for c in spec.survival_curves:
+        where = f"survival curve '{c.name}'"
+        if c.distribution not in survival.DISTRIBUTIONS:
+            problems.add(where, f"unknown distribution '{c.distribution}'",
+                         "one of " + ", ".join(survival.DISTRIBUTIONS))
+            continue
+        expected = survival.DISTRIBUTIONS[c.distribution]
+        if set(c.parameters) != set(expected):
+            problems.add(where, f"parameters {sorted(c.parameters)} given for {c.distribution}",
+                         f"exactly {', '.join(expected)} (flexsurv names)")
+            continue
+        if c.time_unit not in TIME_UNITS:
+            problems.add(where, f"time unit '{c.time_unit}'", "days, weeks, months or years")
+            continue
+        curves[c.name] = CurveModel(
+            c.name, c.distribution, TIME_UNITS[c.time_unit],
+            {k: parse(v, f"{where}, parameter {k}") for k, v in c.parameters.items()},
+            parse(c.hazard_ratio, f"{where}, hazard ratio"),
+            parse(c.acceleration_factor, f"{where}, acceleration factor"),
+            parse(c.cure_fraction, f"{where}, cure fraction"))
+    for sch in spec.schedules:
+        for msg in schedules.check_schedule(sch):
+            problems.add(f"schedule '{sch.name}'", msg)
+    object_names = {
+        "curve": {c.name for c in spec.survival_curves},
+        "schedule": {s.name for s in spec.schedules},
+        "table": {t.name for t in spec.life_tables},
+    }
+
+    # ---- state values
+    utility = {s.name: parse(s.utility, f"state '{s.name}', utility") for s in spec.states}
+    costs: dict[str, dict[str, Expression]] = {c: {} for c in spec.cost_categories
+                                               if any(c in s.costs for s in spec.states)}
+    counts: dict[str, dict[str, Expression]] = {c: {} for c in spec.count_names
+                                                if any(c in s.counts for s in spec.states)}
+    for s in spec.states:
+        for cat, v in s.costs.items():
+            costs[cat][s.name] = parse(v, f"state '{s.name}', cost '{cat}'")
+        for cat, v in s.counts.items():
+            counts[cat][s.name] = parse(v, f"state '{s.name}', count '{cat}'")
+    flags = {f: np.array([1.0 if f in state_by_name[so].flags else 0.0 for so in state_of])
+             for f in spec.flags}
+    alive = np.array([0.0 if state_by_name[so].is_dead else 1.0 for so in state_of])
+
+    # ---- strategies
+    strategy_names = [st.name for st in spec.strategies]
+    if not strategy_names:
+        problems.add("strategies", "the model has no strategy", "at least one strategy")
+    for t in spec.transitions:
+        if t.strategy is not None and t.strategy not in strategy_names:
+            problems.add(f"transition {t.from_state} -> {t.to_state}", f"unknown strategy '{t.strategy}'",
+                         "one of " + ", ".join(strategy_names))
+    for r in spec.transition_rewards:
+        if r.strategy is not None and r.strategy not in strategy_names:
+            problems.add(f"transition reward -> {r.to_state}", f"unknown strategy '{r.strategy}'",
+                         "one of " + ", ".join(strategy_names))
+    strategies = [
+        _compile_strategy(spec, st, state_by_name, slices, tunnel, base_params, parse, problems)
+        for st in spec.strategies
+    ]
+
+    # ---- names, references and circularity, per strategy
+    state_exprs = [("utility", utility)] + [(f"cost '{k}'", v) for k, v in costs.items()] + \
+                  [(f"count '{k}'", v) for k, v in counts.items()]
+    for sm in strategies:
+        _check_names(sm, curves, object_names, state_exprs, tunnel, problems)
+
+    n_cycles = spec.settings.n_cycles
+    weights = np.zeros(1)
+    try:
+        weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
+    except ModelError as exc:
+        problems.extend(exc)
+    problems.raise_if_any()
+
+    return CompiledModel(spec, state_names, state_of, slices, tunnel, max_tunnel, utility, costs, counts,
+                         flags, alive, curves, strategies, n_cycles, weights)
+
+
+class _Parser:
+    """Parses expressions, collecting problems instead of stopping at the first."""
+
+    def __init__(self, problems: ProblemCollector):
+        self.problems = problems
+
+    def __call__(self, value: object, where: str) -> Expression:
+        try:
+            return expressions.parse(value, where)  # type: ignore[arg-type]
+        except ModelError as exc:
+            self.problems.extend(exc)
+            return expressions.parse(0.0, where)
+
+
+def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
+    s = spec.settings
+    if not (isinstance(s.cycle_length_days, (int, float)) and math.isfinite(s.cycle_length_days)
+            and s.cycle_length_days > 0):
+        problems.add("settings.cycle_length_days", f"{s.cycle_length_days!r}", "a positive number of days")
+    elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
+        problems.add("settings.horizon_years", f"{s.horizon_years!r}", "a horizon of at least one cycle")
+    for field_name in ("discount_rate_costs", "discount_rate_effects"):
+        r = getattr(s, field_name)
+        if not (isinstance(r, (int, float)) and 0 <= r < 1):
+            problems.add(f"settings.{field_name}", f"{r!r}", "an annual rate between 0 and 1, e.g. 0.03")
+    if s.discount_timing not in DISCOUNT_TIMINGS:
+        problems.add("settings.discount_timing", f"'{s.discount_timing}'", " or ".join(DISCOUNT_TIMINGS))
+    if not (isinstance(s.start_age, (int, float)) and 0 <= s.start_age < 130):
+        problems.add("settings.start_age", f"{s.start_age!r}", "an age in years between 0 and 130")
+    if s.life_table is not None and s.life_table not in {t.name for t in spec.life_tables}:
+        problems.add("settings.life_table", f"unknown life table '{s.life_table}'",
+                     "one of " + (", ".join(t.name for t in spec.life_tables) or "(no life table defined)"))
+
+
+def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
+    for kind, names in (("state", [s.name for s in spec.states]), ("parameter", [p.name for p in spec.parameters]),
+                        ("strategy", [s.name for s in spec.strategies]),
+                        ("survival curve", [c.name for c in spec.survival_curves]),
+                        ("schedule", [s.name for s in spec.schedules]),
+                        ("life table", [t.name for t in spec.life_tables])):
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                problems.add(f"{kind} '{name}'", "the name is used twice", f"unique {kind} names")
+            seen.add(name)
+    reserved = set(VARIABLES) | set(expressions.FUNCTIONS)
+    for p in spec.parameters:
+        if p.name in reserved:
+            problems.add(f"parameter '{p.name}'", "the name is reserved by hecon", "another name")
+        elif not p.name.isidentifier():
+            problems.add(f"parameter '{p.name}'", "the name is not usable in formulas",
+                         "letters, digits and _ only, not starting with a digit")
+    if not spec.states:
+        problems.add("states", "the model has no state", "at least one state")
+
+
+def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[str, State],
+                      slices: dict[str, slice], tunnel: dict[str, int], base: dict[str, Expression],
+                      parse: _Parser, problems: ProblemCollector) -> StrategyModel:
+    where = f"strategy '{strategy.name}'"
+    params = dict(base)
+    for name, value in strategy.parameters.items():
+        if name not in base:
+            problems.add(f"{where}, parameter '{name}'", "overrides a parameter that does not exist",
+                         "the name of a parameter on the parameter list")
+            continue
+        params[name] = parse(value, f"{where}, parameter '{name}'")
+
+    # shared rows, replaced by this strategy's own rows with the same from/to
+    chosen: dict[tuple[str, str], Transition] = {}
+    for t in spec.transitions:
+        if t.strategy is None:
+            chosen.setdefault((t.from_state, t.to_state), t)
+    for t in spec.transitions:
+        if t.strategy == strategy.name:
+            chosen[(t.from_state, t.to_state)] = t
+
+    src: list[int] = []
+    dst: list[int] = []
+
+    def add_edges(from_state: str, to_state: str) -> np.ndarray:
+        L = tunnel[from_state]
+        first = slices[from_state].start
+        idx = []
+        for j in range(L):
+            src.append(first + j)
+            if to_state == from_state:
+                dst.append(first + min(j + 1, L - 1))
+            else:
+                dst.append(slices[to_state].start)
+            idx.append(len(src) - 1)
+        return np.array(idx, dtype=np.int64)
+
+    groups: list[RowGroup] = []
+    for s in spec.states:
+        rows = []
+        complement = None
+        for (f, to), t in chosen.items():
+            if f != s.name:
+                continue
+            label = f"{where}, transition {f} -> {to}"
+            if to not in state_by_name:
+                problems.add(label, f"unknown state '{to}'", "one of " + ", ".join(state_by_name))
+                continue
+            is_complement = isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT
+            expr = None if is_complement else parse(t.probability, label)
+            row = TransitionRow(f, to, expr, add_edges(f, to))
+            if is_complement:
+                if complement is not None:
+                    problems.add(label, f"a second complement '{COMPLEMENT}' out of state '{f}' "
+                                 f"(already used for -> {complement.to_state})",
+                                 f"at most one '{COMPLEMENT}' per state")
+                    continue
+                complement = row
+            else:
+                rows.append(row)
+        if not rows and complement is None:  # absorbing: stay with probability 1
+            rows.append(TransitionRow(s.name, s.name, expressions.parse(1.0), add_edges(s.name, s.name)))
+        groups.append(RowGroup(s.name, tunnel[s.name], tuple(rows), complement))
+    for (f, to), t in chosen.items():
+        if f not in state_by_name:
+            problems.add(f"{where}, transition {f} -> {to}", f"unknown state '{f}'",
+                         "one of " + ", ".join(state_by_name))
+
+    rewards = []
+    for r in spec.transition_rewards:
+        if r.strategy not in (None, strategy.name):
+            continue
+        label = f"{where}, transition reward {r.from_state} -> {r.to_state}"
+        if r.kind not in REWARD_KINDS:
+            problems.add(label, f"kind '{r.kind}'", " or ".join(REWARD_KINDS))
+            continue
+        if r.to_state not in state_by_name or (r.from_state != ANY_STATE and r.from_state not in state_by_name):
+            problems.add(label, "unknown state", "states of the model, or * for any other state")
+            continue
+        expr = parse(r.value, label)
+        edges, stimes = [], []
+        for g in groups:
+            if g.state == r.to_state or (r.from_state not in (ANY_STATE, g.state)):
+                continue
+            for row in g.rows + ((g.complement,) if g.complement else ()):
+                if row.to_state == r.to_state:
+                    edges += list(row.edges)
+                    stimes += list(range(len(row.edges)))
+        rewards.append(RewardRow(r, expr, np.array(edges, dtype=np.int64), np.array(stimes, dtype=np.int64)))
+
+    initial_spec = spec.initial or {spec.states[0].name: 1.0} if spec.states else {}
+    initial = {}
+    for name, v in initial_spec.items():
+        if name not in state_by_name:
+            problems.add(f"initial state distribution, state '{name}'", "unknown state",
+                         "one of " + ", ".join(state_by_name))
+            continue
+        initial[name] = parse(v, f"initial state distribution, state '{name}'")
+    proportion_male = parse(spec.settings.proportion_male, "settings.proportion_male")
+    return StrategyModel(strategy.name, params, groups, np.array(src, dtype=np.int64),
+                         np.array(dst, dtype=np.int64), rewards, initial, proportion_male,
+                         frozenset(strategy.parameters) & frozenset(base))
+
+
+def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names: dict[str, set[str]],
+                 state_exprs: list[tuple[str, dict[str, Expression]]], tunnel: dict[str, int],
+                 problems: ProblemCollector) -> None:
+    """Unknown names, unknown curves/schedules/tables, circular definitions and state_time
+    used where the state has no tunnel."""
+    where = f"strategy '{sm.name}'"
+    # dependency graph over parameters and curves
+    deps: dict[str, set[str]] = {}
+    exprs_of: dict[str, list[Expression]] = {}
+    for name, e in sm.parameters.items():
+        exprs_of[f"p:{name}"] = [e]
+    for name, c in curves.items():
+        exprs_of[f"c:{name}"] = list(c.parameters.values()) + [c.hazard_ratio, c.acceleration_factor,
+                                                              c.cure_fraction]
+    for node, exprs in exprs_of.items():
+        d: set[str] = set()
+        for e in exprs:
+            d |= {f"p:{n}" for n in e.names if n in sm.parameters}
+            d |= {f"c:{n}" for kind, n in e.refs if kind == "curve" and n in curves}
+        deps[node] = d
+
+    reported: set[str] = set()
+
+    def check_expr(e: Expression, label: str) -> None:
+        for n in sorted(e.names):
+            if n not in sm.parameters and n not in VARIABLES and n not in reported:
+                problems.add(label, f"unknown name '{n}' in '{e.text}'",
+                             "a parameter name or one of " + ", ".join(VARIABLES))
+        for kind, n in sorted(e.refs, key=str):
+            if n is None:
+                if not object_names[kind]:
+                    problems.add(label, f"'{e.text}' needs a {kind} but the model has none",
+                                 f"a {kind} in the model")
+            elif n not in object_names[kind]:
+                problems.add(label, f"unknown {kind} '{n}' in '{e.text}'",
+                             f"one of: {', '.join(sorted(object_names[kind])) or '(none defined)'}")
+
+    for name, e in sm.parameters.items():
+        check_expr(e, f"{where}, parameter '{name}'" if name else where)
+    for c in curves.values():
+        for e in exprs_of[f"c:{c.name}"]:
+            check_expr(e, f"survival curve '{c.name}'")
+
+    # cycles (depth-first search with colours)
+    colour: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        colour[node] = 1
+        path.append(node)
+        for d in sorted(deps[node]):
+            if colour.get(d) == 1:
+                cycle = path[path.index(d):] + [d]
+                problems.add(where, "circular definition: " + " -> ".join(x[2:] for x in cycle),
+                             "parameters that do not depend on themselves")
+            elif colour.get(d) is None:
+                visit(d)
+        path.pop()
+        colour[node] = 2
+
+    for node in sorted(deps):
+        if colour.get(node) is None:
+            visit(node)
+
+    uses_state_time: dict[str, bool] = {}
+
+    def state_time_dependent(e: Expression, seen: frozenset[str] = frozenset()) -> bool:
+        if e.names & STATE_TIME_VARIABLES:
+            return True
+        for n in e.names:
+            if n in sm.parameters and n not in seen:
+                if n not in uses_state_time:
+                    uses_state_time[n] = state_time_dependent(sm.parameters[n], seen | {n})
+                if uses_state_time[n]:
+                    return True
+        for kind, n in e.refs:
+            if kind == "curve" and n in curves and f"c:{n}" not in seen:
+                if any(state_time_dependent(x, seen | {f"c:{n}"}) for x in exprs_of[f"c:{n}"]):
+                    return True
+        return False
+
+    def check_in_state(e: Expression, state: str, label: str) -> None:
+        check_expr(e, label)
+        if tunnel.get(state, 1) == 1 and state_time_dependent(e):
+            problems.add(label, f"'{e.text}' depends on state_time but state '{state}' has no tunnel",
+                         "a tunnel length > 1 for the state (state_time would always be 0)")
+
+    for g in sm.groups:
+        for row in g.rows:
+            if row.expr is not None:
+                check_in_state(row.expr, g.state, f"{where}, transition {row.label}")
+    for kind, by_state in state_exprs:
+        for state, e in by_state.items():
+            check_in_state(e, state, f"state '{state}', {kind}")
+    for rr in sm.rewards:
+        label = f"{where}, transition reward {rr.reward.from_state} -> {rr.reward.to_state}"
+        check_expr(rr.expr, label)
+    for state, e in sm.initial.items():
+        check_expr(e, f"initial state distribution, state '{state}'")
+        if e.names & (STATE_TIME_VARIABLES | {"model_time", "model_years", "age"}):
+            problems.add(f"initial state distribution, state '{state}'", f"'{e.text}' depends on time",
+                         "a value fixed at the start of the model")
+    check_expr(sm.proportion_male, "settings.proportion_male")

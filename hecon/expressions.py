@@ -1,0 +1,342 @@
+"""hecon's expression language: parsed, never ``eval``-ed, vectorised with numpy.
+
+An expression is the text of a formula in a parameter, transition, cost or utility cell,
+for example ``rate_to_prob(-log(1 - p_death_5y) / 5, cycle_years) * hr_tec``.
+
+Syntax (a whitelisted subset of Python's, parsed with :mod:`ast`)
+----------------------------------------------------------------
+* numbers, names of parameters and model variables
+* ``+ - * / %``; power as ``**`` or ``^`` (``^`` means power, as in Excel)
+* comparisons ``< <= > >= == !=``, ``and``, ``or``, ``not``
+* ``a if condition else b`` and ``if_else(condition, a, b)``
+* calls of the functions in :data:`FUNCTIONS`; nothing else (no attributes, indexing,
+  lambdas, strings, keywords).
+
+Model variables (all broadcast over PSA samples, cycles and state time)
+------------------------------------------------------------------------
+``model_time`` cycles since model start (0 in the first cycle); ``state_time`` cycles since
+entering the current state (0 in the first cycle after entry; needs a tunnel);
+``model_years``/``state_years`` the same in years; ``age`` = start age + model_years
+[years]; ``cycle_years``/``cycle_days`` the cycle length.
+
+Values are numpy arrays that broadcast to (sample, time, state_time); an expression that
+does not depend on a dimension keeps length 1 along it, so constant inputs cost nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+from hecon.errors import ModelError, Problem
+
+VARIABLES = ("model_time", "state_time", "model_years", "state_years", "age", "cycle_years", "cycle_days")
+STATE_TIME_VARIABLES = frozenset({"state_time", "state_years"})
+
+
+class EvaluationContext(Protocol):
+    """What an expression needs from the model while it is evaluated."""
+
+    def value(self, name: str) -> Any: ...
+    def curve_event_probability(self, curve: str, clock: Any) -> Any: ...
+    def curve_survival(self, curve: str, years: Any) -> Any: ...
+    def curve_hazard(self, curve: str, years: Any) -> Any: ...
+    def gp_mortality(self, table: str | None) -> Any: ...
+    def administrations(self, schedule: str, clock: Any) -> Any: ...
+
+
+# ---------------------------------------------------------------- value functions
+def _nary(ufunc: np.ufunc) -> Callable[..., Any]:
+    def apply(*args: Any) -> Any:
+        out = args[0]
+        for a in args[1:]:
+            out = ufunc(out, a)
+        return out
+
+    return apply
+
+
+def rate_to_prob(rate: Any, time: Any = 1.0) -> Any:
+    """Probability of at least one event in ``time`` for a constant ``rate``: 1 - exp(-rate * time).
+
+    rate [1/time unit], time [same unit]. Source: Briggs, Claxton & Sculpher (2006),
+    Decision Modelling for Health Economic Evaluation, eq. 3.1.
+    """
+    return -np.expm1(-np.multiply(rate, time))
+
+
+def prob_to_rate(p: Any, time: Any = 1.0) -> Any:
+    """Constant rate giving probability ``p`` over ``time``: -ln(1 - p) / time [1/time unit]."""
+    return -np.log1p(-np.asarray(p, dtype=float)) / time
+
+
+def rescale_prob(p: Any, from_time: Any, to_time: Any) -> Any:
+    """Rescale a probability over ``from_time`` to ``to_time`` through the rate:
+    1 - (1 - p)^(to_time / from_time). Valid for one competing event only (Chhatwal et al.,
+    Med Decis Making 2016;36:1059; a multi-state matrix needs a matrix root)."""
+    return -np.expm1(np.log1p(-np.asarray(p, dtype=float)) * np.divide(to_time, from_time))
+
+
+def odds(p: Any) -> Any:
+    """Odds p / (1 - p)."""
+    return np.divide(p, np.subtract(1.0, p))
+
+
+def odds_to_prob(o: Any) -> Any:
+    """Probability o / (1 + o) from odds o."""
+    return np.divide(o, np.add(1.0, o))
+
+
+def apply_hr(p: Any, hr: Any) -> Any:
+    """Apply a hazard ratio to a per-cycle probability: 1 - (1 - p)^hr (constant hazard within the cycle)."""
+    return -np.expm1(np.log1p(-np.asarray(p, dtype=float)) * hr)
+
+
+def apply_or(p: Any, odds_ratio: Any) -> Any:
+    """Apply an odds ratio to a probability."""
+    return odds_to_prob(odds(p) * odds_ratio)
+
+
+def median_to_rate(median: Any) -> Any:
+    """Exponential rate with the given median: ln 2 / median [1/time unit of the median]."""
+    return np.divide(math.log(2.0), median)
+
+
+@dataclass(frozen=True)
+class FunctionDef:
+    """min_args..max_args arguments; ``refs`` maps an argument position to the kind of
+    model object it names (``curve``, ``schedule``, ``table``)."""
+
+    min_args: int
+    max_args: int
+    doc: str
+    value: Callable[..., Any] | None = None
+    refs: tuple[tuple[int, str], ...] = ()
+
+
+FUNCTIONS: dict[str, FunctionDef] = {
+    "exp": FunctionDef(1, 1, "e to the power x", np.exp),
+    "log": FunctionDef(1, 2, "natural logarithm; log(x, base) for another base",
+                       lambda x, b=None: np.log(x) if b is None else np.log(x) / np.log(b)),
+    "log10": FunctionDef(1, 1, "base-10 logarithm", np.log10),
+    "sqrt": FunctionDef(1, 1, "square root", np.sqrt),
+    "abs": FunctionDef(1, 1, "absolute value", np.abs),
+    "floor": FunctionDef(1, 1, "largest integer <= x", np.floor),
+    "ceil": FunctionDef(1, 1, "smallest integer >= x", np.ceil),
+    "min": FunctionDef(2, 99, "element-wise minimum of the arguments", _nary(np.minimum)),
+    "max": FunctionDef(2, 99, "element-wise maximum of the arguments", _nary(np.maximum)),
+    "if_else": FunctionDef(3, 3, "if_else(condition, value_if_true, value_if_false)",
+                           lambda c, a, b: np.where(c, a, b)),
+    "rate_to_prob": FunctionDef(1, 2, rate_to_prob.__doc__ or "", rate_to_prob),
+    "prob_to_rate": FunctionDef(1, 2, prob_to_rate.__doc__ or "", prob_to_rate),
+    "rescale_prob": FunctionDef(3, 3, rescale_prob.__doc__ or "", rescale_prob),
+    "odds": FunctionDef(1, 1, odds.__doc__ or "", odds),
+    "odds_to_prob": FunctionDef(1, 1, odds_to_prob.__doc__ or "", odds_to_prob),
+    "apply_hr": FunctionDef(2, 2, apply_hr.__doc__ or "", apply_hr),
+    "apply_or": FunctionDef(2, 2, apply_or.__doc__ or "", apply_or),
+    "median_to_rate": FunctionDef(1, 1, median_to_rate.__doc__ or "", median_to_rate),
+    "surv_prob": FunctionDef(
+        1, 2, "surv_prob(curve, clock=model_time): probability of the curve's event during the "
+        "cycle that starts at `clock` cycles, 1 - S(t+cycle)/S(t)", refs=((0, "curve"),)),
+    "surv": FunctionDef(2, 2, "surv(curve, years): survival S at a time in years", refs=((0, "curve"),)),
+    "hazard": FunctionDef(2, 2, "hazard(curve, years): hazard rate [1/year] at a time in years",
+                          refs=((0, "curve"),)),
+    "gp_mort": FunctionDef(
+        0, 1, "gp_mort(table=settings' table): per-cycle general-population death probability "
+        "of the cohort at its current age and sex mix", refs=((0, "table"),)),
+    "doses": FunctionDef(
+        1, 2, "doses(schedule, clock=model_time): administrations in the cycle starting at "
+        "`clock` cycles", refs=((0, "schedule"),)),
+}
+
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: np.true_divide,
+    ast.Mod: np.mod,
+    ast.Pow: np.power,
+    ast.BitXor: np.power,  # ^ is power, as in Excel
+}
+_CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Lt: np.less,
+    ast.LtE: np.less_equal,
+    ast.Gt: np.greater,
+    ast.GtE: np.greater_equal,
+    ast.Eq: np.equal,
+    ast.NotEq: np.not_equal,
+}
+_Evaluator = Callable[[EvaluationContext], Any]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression.
+
+    names : parameters and model variables it reads
+    refs  : model objects it names, as (kind, name) pairs, e.g. ("curve", "os_rwpc");
+            ("table", None) for the default life table
+    """
+
+    text: str
+    names: frozenset[str]
+    refs: frozenset[tuple[str, str]]
+    _evaluate: _Evaluator
+    constant: float | None = None
+
+    def evaluate(self, ctx: EvaluationContext) -> Any:
+        """Value of the expression; numpy arrays broadcast to (sample, time, state_time)."""
+        with np.errstate(all="ignore"):
+            return self._evaluate(ctx)
+
+
+def parse(source: str | float | int, where: str = "expression") -> Expression:
+    """Parse an expression or number; raise ModelError naming ``where`` when it is invalid."""
+    if isinstance(source, bool):
+        raise ModelError(Problem(where, f"{source!r} is a true/false value", "a number or a formula"))
+    if isinstance(source, (int, float)):
+        value = float(source)
+        if not math.isfinite(value):
+            raise ModelError(Problem(where, f"{source!r} is not a finite number", "a finite number"))
+        return Expression(repr(value), frozenset(), frozenset(), lambda ctx: value, constant=value)
+    text = str(source).strip()
+    if text.startswith("="):  # pasted from Excel
+        text = text[1:].strip()
+    if not text:
+        raise ModelError(Problem(where, "the formula is empty", "a number or a formula"))
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        col = f" at character {exc.offset}" if exc.offset else ""
+        raise ModelError(Problem(where, f"cannot read formula '{text}'{col}",
+                                 "arithmetic, comparisons, function calls and names")) from None
+    builder = _Builder(text, where)
+    fn = builder.build(tree.body)
+    constant = None
+    if not builder.names and not builder.refs:
+        with np.errstate(all="ignore"):
+            value = fn(None)  # type: ignore[arg-type]
+        if np.ndim(value) == 0 and np.isfinite(value):
+            constant = float(value)
+    return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant)
+
+
+class _Builder:
+    """Turns a whitelisted AST into nested closures; anything else is a ModelError."""
+
+    def __init__(self, text: str, where: str):
+        self.text = text
+        self.where = where
+        self.names: set[str] = set()
+        self.refs: set[tuple[str, str]] = set()
+
+    def fail(self, node: ast.AST, what: str) -> ModelError:
+        return ModelError(Problem(
+            self.where, f"{what} in '{self.text}'",
+            "numbers, names, + - * / ^, comparisons, and/or/not, 'a if c else b' and the functions "
+            + ", ".join(sorted(FUNCTIONS))))
+
+    def build(self, node: ast.AST) -> _Evaluator:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise self.fail(node, f"the constant {node.value!r} is not a number")
+            value = float(node.value)
+            return lambda ctx: value
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in FUNCTIONS:
+                raise self.fail(node, f"the function '{name}' is used without brackets")
+            self.names.add(name)
+            return lambda ctx: ctx.value(name)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            op = _BINOPS[type(node.op)]
+            left, right = self.build(node.left), self.build(node.right)
+            return lambda ctx: op(left(ctx), right(ctx))
+        if isinstance(node, ast.UnaryOp):
+            operand = self.build(node.operand)
+            if isinstance(node.op, ast.USub):
+                return lambda ctx: np.negative(operand(ctx))
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(node.op, ast.Not):
+                return lambda ctx: np.logical_not(operand(ctx))
+        if isinstance(node, ast.BoolOp):
+            parts = [self.build(v) for v in node.values]
+            combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+            return lambda ctx: _nary(combine)(*(p(ctx) for p in parts))
+        if isinstance(node, ast.Compare):
+            if not all(type(op) in _CMPOPS for op in node.ops):
+                raise self.fail(node, "an unsupported comparison")
+            operands = [self.build(node.left)] + [self.build(c) for c in node.comparators]
+            ops = [_CMPOPS[type(op)] for op in node.ops]
+
+            def compare(ctx: EvaluationContext) -> Any:
+                values = [o(ctx) for o in operands]
+                out = ops[0](values[0], values[1])
+                for i in range(1, len(ops)):
+                    out = np.logical_and(out, ops[i](values[i], values[i + 1]))
+                return out
+
+            return compare
+        if isinstance(node, ast.IfExp):
+            test, body, orelse = self.build(node.test), self.build(node.body), self.build(node.orelse)
+            return lambda ctx: np.where(test(ctx), body(ctx), orelse(ctx))
+        if isinstance(node, ast.Call):
+            return self.build_call(node)
+        raise self.fail(node, f"'{ast.get_source_segment(self.text, node) or type(node).__name__}' is not allowed")
+
+    def build_call(self, node: ast.Call) -> _Evaluator:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+            raise self.fail(node, f"unknown function '{name}'")
+        if node.keywords:
+            raise self.fail(node, f"named arguments in a call of '{node.func.id}'")
+        name = node.func.id
+        fdef = FUNCTIONS[name]
+        n = len(node.args)
+        if not fdef.min_args <= n <= fdef.max_args:
+            count = (str(fdef.min_args) if fdef.min_args == fdef.max_args
+                     else f"{fdef.min_args} to {fdef.max_args}")
+            raise self.fail(node, f"'{name}' takes {count} arguments, not {n}")
+        ref_kinds = dict(fdef.refs)
+        refs: list[str | None] = []
+        args: list[_Evaluator] = []
+        for i, arg in enumerate(node.args):
+            if i in ref_kinds:
+                if not isinstance(arg, ast.Name):
+                    raise self.fail(arg, f"argument {i + 1} of '{name}' must be the name of a {ref_kinds[i]}")
+                self.refs.add((ref_kinds[i], arg.id))
+                refs.append(arg.id)
+            else:
+                args.append(self.build(arg))
+        if fdef.value is not None:
+            value = fdef.value
+            return lambda ctx: value(*(a(ctx) for a in args))
+        return self._model_call(name, refs, args)
+
+    def _model_call(self, name: str, refs: list[str | None], args: list[_Evaluator]) -> _Evaluator:
+        obj = refs[0] if refs else None
+        if name == "surv_prob" or name == "doses":
+            if not args:  # default clock: model time
+                self.names.add("model_time")
+                clock: _Evaluator = lambda ctx: ctx.value("model_time")
+            else:
+                clock = args[0]
+            if name == "surv_prob":
+                return lambda ctx: ctx.curve_event_probability(obj, clock(ctx))  # type: ignore[arg-type]
+            return lambda ctx: ctx.administrations(obj, clock(ctx))  # type: ignore[arg-type]
+        if name == "surv":
+            years = args[0]
+            return lambda ctx: ctx.curve_survival(obj, years(ctx))  # type: ignore[arg-type]
+        if name == "hazard":
+            years = args[0]
+            return lambda ctx: ctx.curve_hazard(obj, years(ctx))  # type: ignore[arg-type]
+        # gp_mort
+        self.names.add("model_time")
+        if obj is None:
+            self.refs.add(("table", None))  # type: ignore[arg-type]
+        return lambda ctx: ctx.gp_mortality(obj)

@@ -1,0 +1,438 @@
+"""General-population mortality: life tables of one-year death probabilities (qx).
+
+A life table gives, for each single year of age and each sex, qx: the probability that a
+person of exact age x dies before age x + 1 [probability per year]. hecon reads tables from
+CSV files, looks up qx by age, and converts a table into per-cycle death probabilities for a
+cohort of mixed sex (:func:`cohort_death_probability`), the background mortality used by
+``gp_mort()``.
+
+Bundled tables (``hecon/data``; each file's '#' header lines give source and retrieval route):
+
+* ``"nl_cbs_2019"`` -- CBS StatLine 37360ned, calendar year 2019, ages 0-99 (observed).
+* ``"nl_ag2024"``   -- Koninklijk Actuarieel Genootschap Prognosetafel AG2024, calendar year
+  2024, ages 0-120 (projected; not for ages below ~20, see the file header).
+
+Conventions
+-----------
+* Ages are in years. qx is looked up at ``floor(age)``; ages past the last row keep the last
+  row's qx; ages below the first row are an error.
+* A year is 365.25 days (:data:`hecon.spec.DAYS_PER_YEAR`); ``cycle_length_years`` is
+  ``cycle_length_days / 365.25``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from hecon.errors import ModelError, Problem, ProblemCollector
+from hecon.spec import LifeTable
+
+__all__ = [
+    "BUNDLED_LIFETABLES",
+    "SEXES",
+    "read_lifetable_csv",
+    "bundled_lifetable",
+    "annual_qx",
+    "cohort_death_probability",
+]
+
+#: Names accepted by :func:`bundled_lifetable` and the file in ``hecon/data`` each reads.
+BUNDLED_LIFETABLES: dict[str, str] = {
+    "nl_cbs_2019": "nl_lifetable_2019.csv",
+    "nl_ag2024": "nl_lifetable_2024_ag2024.csv",
+}
+
+#: Values of the ``sex`` column / argument.
+SEXES = ("male", "female")
+
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+_HEADER = ["age", "sex", "qx"]
+
+# An age within this many years below a whole number is taken as that whole number when
+# looking up qx (about 0.03 seconds). It absorbs floating-point error in ages computed as
+# start_age + k * cycle_length_years, e.g. 50 + 52 * (1/52) = 50.99999999999999.
+_AGE_TOLERANCE_YEARS = 1e-9
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
+    """Read a life table of one-year death probabilities from a CSV file.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV file. Lines starting with ``#`` are comments (the source of the data); the first
+        other line is the header ``age,sex,qx``; then one row per age and sex:
+
+        * ``age`` -- whole number of years (age last birthday) [years]
+        * ``sex`` -- ``male`` or ``female``
+        * ``qx``  -- probability of dying before the next birthday, in [0, 1] [1/year]
+
+        Blank lines are ignored. Rows may come in any order.
+    name : str
+        Name of the table in the model (what ``Settings.life_table`` refers to).
+
+    Returns
+    -------
+    LifeTable
+        Ages in ascending order; ``source`` is the comment lines, without their leading
+        ``#`` (and one following space), joined with newlines.
+
+    Raises
+    ------
+    ModelError
+        If the file cannot be read, or with every problem found in it, each naming file and
+        line and quoting the value: a header other than ``age,sex,qx``, a row without three
+        fields, an age that is not a whole number >= 0, a sex other than male/female, a qx
+        that is not a number in [0, 1], a repeated age for a sex, a sex missing, ages that are
+        not consecutive, or ages that differ between the sexes.
+
+    Examples
+    --------
+    >>> t = read_lifetable_csv("hecon/data/nl_lifetable_2019.csv", "nl_cbs_2019")
+    >>> t.ages[0], t.ages[-1], t.qx_male[63]
+    (0, 99, 0.0079)
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(
+            Problem(f"life table '{name}'", f"cannot read file {path}: {exc}", "a readable UTF-8 CSV file")
+        ) from None
+
+    problems = ProblemCollector()
+    comments: list[str] = []
+    header_seen = False
+    # sex -> {age: (qx, line number)}
+    rows: dict[str, dict[int, tuple[float, int]]] = {sex: {} for sex in SEXES}
+
+    def where(lineno: int) -> str:
+        return f"{path}, line {lineno}"
+
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            body = stripped[1:]
+            comments.append(body[1:] if body.startswith(" ") else body)
+            continue
+        if not stripped:
+            continue
+        fields = [f.strip() for f in next(csv.reader([line]))]
+        if not header_seen:
+            header_seen = True
+            if [f.lower() for f in fields] != _HEADER:
+                problems.add(where(lineno), f"header {line.strip()!r}", "the header 'age,sex,qx'")
+                break
+            continue
+        if len(fields) != 3:
+            problems.add(where(lineno), f"{line.strip()!r} has {len(fields)} fields", "3 fields: age,sex,qx")
+            continue
+        age_text, sex_text, qx_text = fields
+        ok = True
+
+        age = _parse_age(age_text)
+        if age is None:
+            problems.add(where(lineno), f"age {age_text!r} is not a whole number >= 0", "an age in whole years, e.g. 63")
+            ok = False
+        sex = sex_text.lower()
+        if sex not in SEXES:
+            problems.add(where(lineno), f"sex {sex_text!r} is not recognised", "one of male, female")
+            ok = False
+        try:
+            qx = float(qx_text)
+        except ValueError:
+            problems.add(where(lineno), f"qx {qx_text!r} is not a number", "a probability in [0, 1]")
+            ok = False
+        else:
+            if not (0.0 <= qx <= 1.0):  # also rejects nan
+                problems.add(where(lineno), f"qx {qx_text} is outside [0, 1]", "a probability in [0, 1]")
+                ok = False
+        if not ok:
+            continue
+        if age in rows[sex]:
+            first = rows[sex][age][1]
+            problems.add(where(lineno), f"age {age}, {sex} repeats line {first}", "one row per age and sex")
+            continue
+        rows[sex][age] = (qx, lineno)
+
+    if not header_seen:
+        problems.add(str(path), "no header and no data rows", "the header 'age,sex,qx' followed by rows")
+    elif not problems.problems:
+        _check_ages(path, rows, problems)
+    problems.raise_if_any()
+
+    ages = tuple(sorted(rows["male"]))
+    return LifeTable(
+        name=name,
+        ages=ages,
+        qx_male=tuple(rows["male"][a][0] for a in ages),
+        qx_female=tuple(rows["female"][a][0] for a in ages),
+        source="\n".join(comments).strip(),
+    )
+
+
+def _parse_age(text: str) -> int | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value < 0 or value != int(value):
+        return None
+    return int(value)
+
+
+def _check_ages(path: Path, rows: dict[str, dict[int, tuple[float, int]]], problems: ProblemCollector) -> None:
+    """Both sexes present, each with consecutive whole ages, the same for both."""
+    for sex in SEXES:
+        if not rows[sex]:
+            problems.add(str(path), f"no rows for sex '{sex}'", "rows for both male and female")
+    if any(not rows[sex] for sex in SEXES):
+        return
+    for sex in SEXES:
+        ages = sorted(rows[sex])
+        missing = sorted(set(range(ages[0], ages[-1] + 1)) - set(ages))
+        if missing:
+            problems.add(
+                str(path),
+                f"ages for {sex} are not consecutive: missing {_list_ints(missing)} between {ages[0]} and {ages[-1]}",
+                "one row for every whole age from the first to the last",
+            )
+    male, female = set(rows["male"]), set(rows["female"])
+    if male != female:
+        only_m, only_f = sorted(male - female), sorted(female - male)
+        parts = []
+        if only_m:
+            parts.append(f"ages {_list_ints(only_m)} only for male")
+        if only_f:
+            parts.append(f"ages {_list_ints(only_f)} only for female")
+        problems.add(str(path), "; ".join(parts), "the same ages for male and female")
+
+
+def _list_ints(values: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+@functools.lru_cache(maxsize=None)
+def bundled_lifetable(name: str) -> LifeTable:
+    """One of the life tables shipped with hecon.
+
+    Parameters
+    ----------
+    name : str
+        ``"nl_cbs_2019"`` (CBS 37360ned, 2019, ages 0-99) or ``"nl_ag2024"`` (AG Prognosetafel
+        AG2024, calendar year 2024, ages 0-120).
+
+    Returns
+    -------
+    LifeTable
+        With ``name`` as given and the file's header as ``source``.
+
+    Raises
+    ------
+    ModelError
+        For an unknown name, listing the valid names.
+
+    Examples
+    --------
+    >>> bundled_lifetable("nl_cbs_2019").qx_female[63]
+    0.00608
+    """
+    if name not in BUNDLED_LIFETABLES:
+        valid = ", ".join(f"'{n}'" for n in BUNDLED_LIFETABLES)
+        raise ModelError(Problem("life table", f"no bundled life table named {name!r}", f"one of {valid}"))
+    return read_lifetable_csv(_DATA_DIR / BUNDLED_LIFETABLES[name], name)
+
+
+# --------------------------------------------------------------------------------------
+# Look-up and conversion
+# --------------------------------------------------------------------------------------
+
+
+def _qx_column(table: LifeTable, sex: str) -> np.ndarray:
+    if sex == "male":
+        return np.asarray(table.qx_male, dtype=float)
+    if sex == "female":
+        return np.asarray(table.qx_female, dtype=float)
+    raise ModelError(Problem(f"life table '{table.name}'", f"sex {sex!r} is not recognised", "one of 'male', 'female'"))
+
+
+def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
+    """One-year death probability qx at each age.
+
+    Parameters
+    ----------
+    table : LifeTable
+        Life table with ascending whole ages.
+    ages : array-like
+        Ages [years], any shape; need not be whole.
+    sex : str
+        ``"male"`` or ``"female"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        qx [probability per year], same shape as ``ages``: the row of ``floor(age)`` (an age
+        within 1e-9 years below a whole number counts as that number, to absorb rounding
+        error). Ages past the last row get the last row's qx.
+
+    Raises
+    ------
+    ModelError
+        If any age is below the table's first age or is not finite, or ``sex`` is unknown.
+
+    Examples
+    --------
+    >>> t = bundled_lifetable("nl_cbs_2019")
+    >>> annual_qx(t, [63, 63.9, 120], "male").tolist()  # 120 > 99 keeps age 99's qx
+    [0.0079, 0.0079, 0.40244]
+    """
+    qx = _qx_column(table, sex)
+    table_ages = np.asarray(table.ages, dtype=float)
+    if qx.size == 0 or qx.size != table_ages.size:
+        raise ModelError(
+            Problem(f"life table '{table.name}'", f"{table_ages.size} ages but {qx.size} qx values for {sex}", "one qx per age")
+        )
+    a = np.asarray(ages, dtype=float)
+    floor_age = np.floor(a + _AGE_TOLERANCE_YEARS)
+    bad = ~np.isfinite(a)
+    if bad.any():
+        raise ModelError(
+            Problem(f"life table '{table.name}'", f"{int(bad.sum())} ages are not finite, e.g. {a[bad].flat[0]}", "finite ages in years")
+        )
+    if a.size and floor_age.min() < table_ages[0]:
+        raise ModelError(
+            Problem(
+                f"life table '{table.name}'",
+                f"age {a.min():g} is below the table's first age {table.ages[0]}",
+                f"ages >= {table.ages[0]} (the table has ages {table.ages[0]}-{table.ages[-1]})",
+            )
+        )
+    # Row of the last table age <= floor(age): for consecutive ages this is floor(age) - first
+    # age, clipped to the last row.
+    index = np.searchsorted(table_ages, floor_age, side="right") - 1
+    return qx[index]
+
+
+def cohort_death_probability(
+    table: LifeTable,
+    start_age: float,
+    proportion_male: ArrayLike,
+    cycle_length_years: float,
+    n_cycles: int,
+) -> np.ndarray:
+    """Per-cycle probability of death from general-population mortality for a mixed-sex cohort.
+
+    Parameters
+    ----------
+    table : LifeTable
+        One-year death probabilities qx by age and sex.
+    start_age : float
+        Age of the cohort at model time 0 [years]. Must not be below the table's first age.
+    proportion_male : array-like
+        Share of men at model time 0 [0-1]; a scalar, or an array, e.g. of PSA samples with
+        shape (n_samples,).
+    cycle_length_years : float
+        Cycle length Δ [years] (``cycle_length_days / 365.25``), > 0.
+    n_cycles : int
+        Number of cycles, >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        p[..., k], the probability that a member of the cohort alive at the start of cycle k
+        dies during cycle k [probability per cycle], shape
+        ``np.shape(proportion_male) + (n_cycles,)``.
+
+    Raises
+    ------
+    ModelError
+        If ``proportion_male`` is outside [0, 1], ``cycle_length_years`` is not > 0,
+        ``n_cycles`` is not a whole number >= 0, or ``start_age`` is below the table.
+
+    Notes
+    -----
+    Cycle k (k = 0, ..., n_cycles - 1) covers model time [kΔ, (k+1)Δ) years. Within it
+    each sex has the qx of its age at the start of the cycle, ``floor(start_age + kΔ)``
+    (ages past the table's last row keep the last qx). qx is converted to the cycle length
+    through the rate, assuming a constant hazard within the year of age:
+
+    .. math::
+
+        p_s(k) = 1 - (1 - q_s(\\lfloor a_0 + k\\Delta \\rfloor))^{\\Delta},
+        \\qquad S_s(k) = \\prod_{j<k} (1 - p_s(j)), \\qquad s \\in \\{m, f\\}
+
+    (for Δ = 1 this is qx itself, returned unchanged). Men die faster than women, so the
+    cohort's sex mix shifts toward women over time. With m the share of men at time 0:
+
+    .. math::
+
+        S(k) = m S_m(k) + (1 - m) S_f(k), \\qquad p(k) = 1 - S(k+1) / S(k),
+
+    computed as the equivalent weighted mean
+    ``p(k) = w(k) p_m(k) + (1 - w(k)) p_f(k)`` with ``w(k) = m S_m(k) / S(k)`` the share of
+    men among survivors at the start of cycle k (so p always lies between p_f and p_m). If
+    the whole cohort is dead (S(k) = 0, only possible with qx = 1), p(k) = 1.
+
+    References
+    ----------
+    Conversion ``p_cycle = 1 - (1 - qx)^(cycle_days / 365.25)``: hecon model inputs
+    (mm-inputs.md §8, general-population mortality); Briggs A, Claxton K, Sculpher M.
+    Decision Modelling for Health Economic Evaluation. Oxford University Press, 2006, ch. 3
+    (rates and probabilities). Data: CBS StatLine 37360ned (``nl_cbs_2019``), AG Prognosetafel
+    AG2024 (``nl_ag2024``).
+
+    Examples
+    --------
+    A cohort of men aged 63 with annual cycles gets the table's qx (CBS 2019, men 63: 0.0079);
+    with weekly cycles, 1 - (1 - 0.0079)^(7/365.25) = 0.00015199...:
+
+    >>> t = bundled_lifetable("nl_cbs_2019")
+    >>> float(cohort_death_probability(t, 63, 1.0, 1.0, 1)[0])
+    0.0079
+    >>> round(float(cohort_death_probability(t, 63, 1.0, 7 / 365.25, 1)[0]), 9)
+    0.000151993
+    """
+    problems = ProblemCollector()
+    m = np.asarray(proportion_male, dtype=float)
+    bad = ~((m >= 0.0) & (m <= 1.0))  # also catches nan
+    if bad.any():
+        problems.add("proportion_male", f"{m[bad].flat[0]:g} is outside [0, 1]", "a share of men in [0, 1]")
+    delta = float(cycle_length_years)
+    if not (math.isfinite(delta) and delta > 0):
+        problems.add("cycle_length_years", f"{cycle_length_years} is not > 0", "a cycle length in years > 0")
+    if not (isinstance(n_cycles, (int, np.integer)) and not isinstance(n_cycles, bool) and n_cycles >= 0):
+        problems.add("n_cycles", f"{n_cycles!r} is not a whole number >= 0", "a number of cycles >= 0")
+    problems.raise_if_any()
+
+    ages = float(start_age) + np.arange(n_cycles) * delta  # (n_cycles,)
+    qx_m = annual_qx(table, ages, "male")
+    qx_f = annual_qx(table, ages, "female")
+    if delta == 1.0:
+        p_m, p_f = qx_m, qx_f  # exact: (1 - qx)^1
+    else:
+        with np.errstate(divide="ignore"):  # qx = 1 -> log(0) = -inf -> p = 1
+            p_m = -np.expm1(delta * np.log1p(-qx_m))
+            p_f = -np.expm1(delta * np.log1p(-qx_f))
+
+    # Survival of each sex at the start of each cycle: S(0) = 1, S(k) = prod_{j<k} (1 - p(j)).
+    s_m = np.concatenate(([1.0], np.cumprod(1.0 - p_m)[:-1])) if n_cycles else np.ones(0)
+    s_f = np.concatenate(([1.0], np.cumprod(1.0 - p_f)[:-1])) if n_cycles else np.ones(0)
+
+    m = m[..., np.newaxis]  # (..., 1) broadcasts against cycles
+    alive_m = m * s_m
+    alive = alive_m + (1.0 - m) * s_f  # S(k)
+    share_m = np.divide(alive_m, alive, out=np.zeros_like(alive), where=alive > 0)
+    p = share_m * p_m + (1.0 - share_m) * p_f
+    return np.where(alive > 0, p, 1.0)

@@ -1,0 +1,829 @@
+"""Probabilistic sensitivity analysis (PSA): drawing parameter samples.
+
+Each :class:`~hecon.spec.Parameter` may carry a :class:`~hecon.spec.Distribution`;
+:func:`draw_parameters` turns those into one array of ``n_samples`` values per parameter
+(the ``sample`` dimension of the model). Parameters without a distribution, or with kind
+``fixed``, are not sampled: the model keeps their deterministic value.
+
+Distributions and their arguments
+---------------------------------
+Arguments are numbers (``int``, ``float`` or numeric text such as ``"0.25"``), except
+``transform``. "unit" is the parameter's own unit (EUR, QALY weight, per cycle, ...).
+
+============  ===============================================================================
+kind          arguments
+============  ===============================================================================
+fixed         none; the parameter keeps its deterministic value
+normal        ``mean`` [unit], ``sd`` [unit, >= 0]
+lognormal     ``meanlog``, ``sdlog`` [log of unit; sdlog >= 0], as R's ``rlnorm``;
+              or ``mean`` [unit, > 0], ``se`` [unit, >= 0] on the natural scale
+beta          ``alpha``, ``beta`` [dimensionless, > 0; e.g. events and non-events];
+              or ``mean`` [0-1], ``se`` [>= 0]
+gamma         ``shape`` [dimensionless, > 0], ``rate`` [1/unit, > 0] as R's
+              ``rgamma(shape, rate)`` (mean = shape / rate);
+              or ``mean`` [unit, > 0], ``se`` [unit, >= 0]
+uniform       ``min``, ``max`` [unit, min <= max]
+triangular    ``min``, ``mode``, ``max`` [unit, min <= mode <= max]
+dirichlet     ``alpha`` [count, > 0]; every parameter of the ``group`` has its own alpha
+              and the group's values sum to 1 in every sample
+mvnormal      ``mean`` [scale of the draw]; ``cov_<name>`` for every parameter <name> of
+              the ``group``, including itself (its variance): this parameter's row of the
+              covariance matrix, e.g. R's ``vcov(fit)`` of a flexsurv fit (log-scale
+              coefficients); optional ``transform``: ``"exp"`` returns exp of the draw
+              (flexsurv's natural-scale parameters), ``"none"`` (default) the draw itself
+============  ===============================================================================
+
+Method of moments (the ``mean``, ``se`` forms; Briggs, Claxton & Sculpher, *Decision
+Modelling for Health Economic Evaluation*, OUP 2006, ch. 4):
+
+* lognormal: sdlog^2 = log(1 + se^2 / mean^2), meanlog = log(mean) - sdlog^2 / 2
+* beta: alpha = mean (mean (1 - mean) / se^2 - 1), beta = (1 - mean) (mean (1 - mean) / se^2 - 1);
+  impossible unless se^2 < mean (1 - mean)
+* gamma: shape = mean^2 / se^2, rate = mean / se^2
+
+A standard error (or sd, sdlog, variance) of 0 gives exactly the mean in every sample, so
+a PSA with all uncertainty switched off reproduces the deterministic run.
+
+Reproducibility
+---------------
+The value of sample ``i`` of a parameter depends only on ``(seed, name, i)``:
+
+* Every parameter has its own random stream, keyed by a stable 128-bit hash (BLAKE2b) of
+  its name; a Dirichlet or multivariate-normal group has one stream keyed by its group
+  name. Adding, removing or reordering parameters never changes the other parameters'
+  draws (changing the members of a joint group changes that group's draws).
+* Each stream is cut into blocks of :data:`BLOCK_SIZE` samples. Block ``b`` is drawn by its
+  own generator, ``PCG64(SeedSequence(seed, spawn_key=(stream, *name_hash, b)))``, which is
+  the ``b``-th child (``SeedSequence.spawn``) of the stream's SeedSequence. A block is
+  always drawn whole and then sliced, so rejection samplers (gamma, beta) consume the same
+  random numbers whatever slice is requested.
+* ``draw_parameters(params, n, seed, start=k)`` draws only the blocks that overlap
+  ``[k, k + n)``. Hence the PSA is identical whatever the chunking (:func:`sample_chunks`)
+  or the number of workers, bit for bit.
+
+Streams are reproducible for a given numpy version; numpy does not promise identical
+beta/gamma/normal streams across its major versions, so record the numpy version with the
+seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from hecon.errors import ModelError, Problem
+from hecon.spec import Distribution, Parameter
+
+__all__ = [
+    "BLOCK_SIZE",
+    "DISTRIBUTION_ARGS",
+    "DISTRIBUTION_HELP",
+    "JOINT_KINDS",
+    "check_distribution",
+    "check_parameters",
+    "draw_parameters",
+    "dsa_bounds",
+    "sample_chunks",
+]
+
+BLOCK_SIZE = 1024
+"""Samples per independently seeded block of a parameter's stream. Changing it changes
+every draw, so it is fixed."""
+
+COV_PREFIX = "cov_"
+TRANSFORMS = ("none", "exp")
+
+DISTRIBUTION_ARGS: dict[str, tuple[str, ...]] = {
+    "fixed": (),
+    "normal": ("mean", "sd"),
+    "lognormal": ("meanlog", "sdlog", "mean", "se"),
+    "beta": ("alpha", "beta", "mean", "se"),
+    "gamma": ("shape", "rate", "mean", "se"),
+    "uniform": ("min", "max"),
+    "triangular": ("min", "mode", "max"),
+    "dirichlet": ("alpha",),
+    # "cov_<name>" stands for one argument per member <name> of the group.
+    "mvnormal": ("mean", "cov_<name>", "transform"),
+}
+"""Distribution kind -> accepted argument names (see the module docstring for units)."""
+
+DISTRIBUTION_HELP: dict[str, str] = {
+    "fixed": "no arguments; the parameter keeps its deterministic value",
+    "normal": "mean [unit], sd [unit, >= 0]",
+    "lognormal": "meanlog, sdlog [log scale, as R's rlnorm]; or mean [> 0], se [natural scale]",
+    "beta": "alpha, beta [> 0, e.g. events and non-events]; or mean [0-1], se",
+    "gamma": "shape [> 0], rate [1/unit, > 0] (mean = shape/rate); or mean [> 0], se",
+    "uniform": "min, max [unit]",
+    "triangular": "min, mode, max [unit]",
+    "dirichlet": "alpha [count, > 0] for each parameter of the group; values sum to 1",
+    "mvnormal": (
+        "mean, cov_<name> for every parameter of the group (its row of the covariance "
+        "matrix, e.g. R's vcov()), optional transform 'exp'"
+    ),
+}
+"""Distribution kind -> one line on its arguments and units, for templates and messages."""
+
+JOINT_KINDS = ("dirichlet", "mvnormal")
+"""Kinds drawn jointly for all parameters sharing a ``group``."""
+
+# Alternative parameterisations: kind -> tuple of argument sets (exactly one is given).
+_FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "normal": (("mean", "sd"),),
+    "lognormal": (("meanlog", "sdlog"), ("mean", "se")),
+    "beta": (("alpha", "beta"), ("mean", "se")),
+    "gamma": (("shape", "rate"), ("mean", "se")),
+    "uniform": (("min", "max"),),
+    "triangular": (("min", "mode", "max"),),
+    "dirichlet": (("alpha",),),
+    "mvnormal": (("mean",),),
+}
+
+_Q_LOW, _Q_HIGH = 0.025, 0.975
+
+
+# --------------------------------------------------------------------------------------
+# Checking and resolving one distribution
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Resolved:
+    """A distribution in canonical form.
+
+    kind : "constant" (value), "normal" (mean, sd), "lognormal" (meanlog, sdlog),
+           "beta" (alpha, beta), "gamma" (shape, rate), "uniform" (min, max),
+           "triangular" (min, mode, max), "dirichlet" (alpha),
+           "mvnormal" (mean, var; ``cov`` holds its covariance row by parameter name)
+    """
+
+    kind: str
+    values: dict[str, float] = field(default_factory=dict)
+    cov: dict[str, float] = field(default_factory=dict)  # mvnormal: other name -> covariance
+    transform: str = "none"  # mvnormal only
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _kind_of(dist: Distribution) -> str:
+    return str(dist.kind).strip().lower()
+
+
+def _to_number(raw: object) -> float | None:
+    """A finite float from a number or numeric text, else None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float, np.integer, np.floating)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | None]:
+    """Check one parameter's distribution on its own and bring it to canonical form."""
+    where = f"parameter '{name}'"
+    problems: list[Problem] = []
+
+    def bad(what: str, expected: str = "") -> None:
+        problems.append(Problem(where, what, expected))
+
+    kind = _kind_of(dist)
+    if kind not in DISTRIBUTION_ARGS:
+        bad(f"unknown distribution kind {dist.kind!r}", "one of " + ", ".join(DISTRIBUTION_ARGS))
+        return problems, None
+    args = dict(dist.args or {})
+    usage = f"{kind}: {DISTRIBUTION_HELP[kind]}"
+    if kind == "fixed":
+        if args:
+            bad(f"fixed takes no arguments, got {', '.join(map(repr, args))}", usage)
+        return problems, None
+
+    # Argument names: unknown ones, and which parameterisation is used.
+    numeric: list[str] = []
+    for arg in args:
+        if kind == "mvnormal" and arg.startswith(COV_PREFIX) and len(arg) > len(COV_PREFIX):
+            numeric.append(arg)
+        elif kind == "mvnormal" and arg == "transform":
+            continue
+        elif arg in DISTRIBUTION_ARGS[kind]:
+            numeric.append(arg)
+        else:
+            accepted = ", ".join(repr(a) for a in DISTRIBUTION_ARGS[kind])
+            bad(f"{kind} has no argument {arg!r}", f"arguments {accepted}")
+
+    forms = _FORMS[kind]
+    present = set(args)
+    complete = [form for form in forms if set(form) <= present]
+    touched = [form for form in forms if set(form) & present]
+    alternatives = " or ".join("(" + ", ".join(form) + ")" for form in forms)
+    if len(touched) > 1:
+        # e.g. lognormal with meanlog and se: two parameterisations mixed
+        own = [a for a in args if any(a in form for form in forms)]
+        bad(f"{kind} arguments {', '.join(own)} mix two parameterisations", f"either {alternatives}")
+        return problems, None
+    if not complete:
+        form = touched[0] if touched else forms[0]
+        missing = [a for a in form if a not in present]
+        bad(f"{kind} is missing argument{'s' if len(missing) > 1 else ''} {', '.join(missing)}", usage)
+        return problems, None
+    form = complete[0]
+
+    values: dict[str, float] = {}
+    for arg in numeric:
+        value = _to_number(args[arg])
+        if value is None:
+            bad(f"{kind} argument {arg} = {args[arg]!r} is not a number", "a finite number")
+        else:
+            values[arg] = value
+    if problems:
+        return problems, None
+
+    def nonneg(arg: str) -> bool:
+        if values[arg] < 0:
+            bad(f"{kind} {arg} = {_fmt(values[arg])} is negative", f"{arg} >= 0")
+            return False
+        return True
+
+    def positive(arg: str) -> bool:
+        if values[arg] <= 0:
+            bad(f"{kind} {arg} = {_fmt(values[arg])} is not positive", f"{arg} > 0")
+            return False
+        return True
+
+    v = values
+    if kind == "normal":
+        if nonneg("sd"):
+            if v["sd"] == 0:
+                return problems, _Resolved("constant", {"value": v["mean"]})
+            return problems, _Resolved("normal", {"mean": v["mean"], "sd": v["sd"]})
+
+    elif kind == "lognormal":
+        if form == ("meanlog", "sdlog"):
+            if nonneg("sdlog"):
+                if v["sdlog"] == 0:
+                    return problems, _Resolved("constant", {"value": math.exp(v["meanlog"])})
+                return problems, _Resolved("lognormal", {"meanlog": v["meanlog"], "sdlog": v["sdlog"]})
+        else:
+            ok = positive("mean") & nonneg("se")
+            if ok:
+                if v["se"] == 0:
+                    return problems, _Resolved("constant", {"value": v["mean"]})
+                sdlog2 = math.log1p((v["se"] / v["mean"]) ** 2)
+                meanlog = math.log(v["mean"]) - sdlog2 / 2
+                return problems, _Resolved("lognormal", {"meanlog": meanlog, "sdlog": math.sqrt(sdlog2)})
+
+    elif kind == "beta":
+        if form == ("alpha", "beta"):
+            if positive("alpha") & positive("beta"):
+                return problems, _Resolved("beta", {"alpha": v["alpha"], "beta": v["beta"]})
+        else:
+            mean, se = v["mean"], v["se"]
+            if nonneg("se"):
+                if se == 0:
+                    if 0 <= mean <= 1:
+                        return problems, _Resolved("constant", {"value": mean})
+                    bad(f"beta mean = {_fmt(mean)} is outside [0, 1]", "0 <= mean <= 1")
+                elif not 0 < mean < 1:
+                    bad(f"beta mean = {_fmt(mean)} is outside (0, 1)", "0 < mean < 1")
+                elif se**2 >= mean * (1 - mean):
+                    bad(
+                        f"beta with mean {_fmt(mean)} and se {_fmt(se)} is impossible: "
+                        f"se^2 = {_fmt(se**2)} >= mean*(1-mean) = {_fmt(mean * (1 - mean))}",
+                        f"se < sqrt(mean*(1-mean)) = {_fmt(math.sqrt(mean * (1 - mean)))}",
+                    )
+                else:
+                    common = mean * (1 - mean) / se**2 - 1
+                    return problems, _Resolved("beta", {"alpha": mean * common, "beta": (1 - mean) * common})
+
+    elif kind == "gamma":
+        if form == ("shape", "rate"):
+            if positive("shape") & positive("rate"):
+                return problems, _Resolved("gamma", {"shape": v["shape"], "rate": v["rate"]})
+        else:
+            mean, se = v["mean"], v["se"]
+            if nonneg("se"):
+                if se == 0:
+                    if mean >= 0:
+                        return problems, _Resolved("constant", {"value": mean})
+                    bad(f"gamma mean = {_fmt(mean)} is negative", "mean >= 0")
+                elif positive("mean"):
+                    return problems, _Resolved("gamma", {"shape": mean**2 / se**2, "rate": mean / se**2})
+
+    elif kind == "uniform":
+        lo, hi = v["min"], v["max"]
+        if lo > hi:
+            bad(f"uniform min = {_fmt(lo)} is above max = {_fmt(hi)}", "min <= max")
+        elif lo == hi:
+            return problems, _Resolved("constant", {"value": lo})
+        else:
+            return problems, _Resolved("uniform", {"min": lo, "max": hi})
+
+    elif kind == "triangular":
+        lo, mode, hi = v["min"], v["mode"], v["max"]
+        if not lo <= mode <= hi:
+            bad(
+                f"triangular min = {_fmt(lo)}, mode = {_fmt(mode)}, max = {_fmt(hi)} are out of order",
+                "min <= mode <= max",
+            )
+        elif lo == hi:
+            return problems, _Resolved("constant", {"value": lo})
+        else:
+            return problems, _Resolved("triangular", {"min": lo, "mode": mode, "max": hi})
+
+    elif kind == "dirichlet":
+        if positive("alpha"):
+            return problems, _Resolved("dirichlet", {"alpha": v["alpha"]})
+
+    elif kind == "mvnormal":
+        transform = str(args.get("transform", "none")).strip().lower()
+        if transform not in TRANSFORMS:
+            bad(f"mvnormal transform {args['transform']!r} is not known", "'exp' or 'none'")
+        own = COV_PREFIX + name
+        if own not in values:
+            bad(f"mvnormal is missing argument {own} (its variance)", usage)
+        elif values[own] < 0:
+            bad(f"mvnormal variance {own} = {_fmt(values[own])} is negative", f"{own} >= 0")
+        if not problems:
+            cov = {a[len(COV_PREFIX):]: x for a, x in values.items() if a.startswith(COV_PREFIX)}
+            mv = {"mean": v["mean"], "var": values[own]}
+            return problems, _Resolved("mvnormal", mv, cov=cov, transform=transform)
+
+    return problems, None
+
+
+def check_distribution(name: str, dist: Distribution) -> list[Problem]:
+    """Problems with one parameter's distribution, checked on its own.
+
+    Parameters
+    ----------
+    name : the parameter's name, used in ``Problem.where`` as ``parameter '<name>'``
+    dist : its distribution
+
+    Returns
+    -------
+    list of Problem, empty if the distribution is valid. Checks the kind, argument names,
+    that exactly one parameterisation is complete, that arguments are finite numbers, and
+    their ranges (sd >= 0, beta se^2 < mean (1 - mean), ...). What needs the other members
+    of a Dirichlet or multivariate-normal group is checked by :func:`check_parameters`.
+
+    Examples
+    --------
+    >>> check_distribution("u_pfs", Distribution("beta", {"mean": 0.5, "se": 0.6}))[0].what
+    'beta with mean 0.5 and se 0.6 is impossible: se^2 = 0.36 >= mean*(1-mean) = 0.25'
+    """
+    return _resolve(name, dist)[0]
+
+
+# --------------------------------------------------------------------------------------
+# Checking a whole parameter list (groups)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    name: str
+    kind: str
+    members: list[str]  # sorted by name: the column order of the joint draw
+    resolved: dict[str, _Resolved]
+    cov: np.ndarray | None = None  # mvnormal covariance, rows/columns as members
+
+
+def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, _Resolved], dict[str, _Group]]:
+    """Check all parameters; resolved independent distributions and joint groups."""
+    problems: list[Problem] = []
+    single: dict[str, _Resolved] = {}
+    by_group: dict[str, list[Parameter]] = {}
+    resolved: dict[str, _Resolved] = {}
+    seen: set[str] = set()
+
+    for p in parameters:
+        where = f"parameter '{p.name}'"
+        if p.name in seen:
+            problems.append(Problem(where, "is defined more than once", "unique parameter names"))
+            continue
+        seen.add(p.name)
+        if p.distribution is None:
+            continue
+        dist = p.distribution
+        kind = _kind_of(dist)
+        found, res = _resolve(p.name, dist)
+        problems += found
+        group = dist.group.strip() if isinstance(dist.group, str) and dist.group.strip() else None
+        if kind in JOINT_KINDS:
+            if group is None:
+                problems.append(
+                    Problem(where, f"{kind} needs a group", "the same group name on every parameter drawn jointly")
+                )
+                continue
+            by_group.setdefault(group, []).append(p)
+        elif group is not None and kind in DISTRIBUTION_ARGS:
+            problems.append(
+                Problem(
+                    where,
+                    f"group {group!r} is given for a {kind} distribution, which is drawn independently",
+                    "a group only for " + " or ".join(JOINT_KINDS),
+                )
+            )
+        if res is not None:
+            (resolved if kind in JOINT_KINDS else single)[p.name] = res
+
+    groups: dict[str, _Group] = {}
+    for gname, members in by_group.items():
+        first = f"parameter '{members[0].name}'"
+        names = [p.name for p in members]
+        kinds = {_kind_of(p.distribution) for p in members}  # type: ignore[union-attr]
+        if len(kinds) > 1:
+            detail = ", ".join(f"'{p.name}' {_kind_of(p.distribution)}" for p in members)  # type: ignore[union-attr]
+            problems.append(
+                Problem(first, f"group {gname!r} mixes distribution kinds ({detail})", "one kind per group")
+            )
+            continue
+        kind = kinds.pop()
+        if len(members) < 2:
+            problems.append(
+                Problem(first, f"{kind} group {gname!r} has only this parameter", "two or more parameters in the group")
+            )
+            continue
+        if any(n not in resolved for n in names):
+            continue  # members' own problems are already reported
+        group = _Group(gname, kind, sorted(names), {n: resolved[n] for n in names})
+        if kind == "mvnormal":
+            found, cov = _covariance(gname, names, group.members, group.resolved)
+            problems += found
+            group.cov = cov
+        groups[gname] = group
+    return problems, single, groups
+
+
+def _covariance(
+    gname: str, names: list[str], order: list[str], resolved: dict[str, _Resolved]
+) -> tuple[list[Problem], np.ndarray | None]:
+    """The covariance matrix of an mvnormal group, checked: complete, symmetric, PSD."""
+    problems: list[Problem] = []
+    member_set = set(names)
+    for n in names:
+        cov = resolved[n].cov
+        missing = [m for m in names if m not in cov]
+        extra = [m for m in cov if m not in member_set]
+        where = f"parameter '{n}'"
+        if missing:
+            problems.append(
+                Problem(
+                    where,
+                    f"mvnormal group {gname!r} has no covariance with "
+                    + ", ".join(f"'{m}' ({COV_PREFIX}{m})" for m in missing),
+                    "one cov_<name> argument for every parameter of the group",
+                )
+            )
+        if extra:
+            problems.append(
+                Problem(
+                    where,
+                    "covariance given with " + ", ".join(f"'{m}'" for m in extra)
+                    + f", which {'is' if len(extra) == 1 else 'are'} not in mvnormal group {gname!r}",
+                    "members " + ", ".join(repr(m) for m in names),
+                )
+            )
+    if problems:
+        return problems, None
+
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ab, ba = resolved[a].cov[b], resolved[b].cov[a]
+            scale = math.sqrt(resolved[a].cov[a] * resolved[b].cov[b])
+            if abs(ab - ba) > 1e-6 * max(scale, abs(ab), abs(ba)):
+                problems.append(
+                    Problem(
+                        f"parameter '{a}'",
+                        f"covariance matrix of mvnormal group {gname!r} is not symmetric: "
+                        f"'{a}' has {COV_PREFIX}{b} = {_fmt(ab)} but '{b}' has {COV_PREFIX}{a} = {_fmt(ba)}",
+                        "equal covariances both ways, as in R's vcov()",
+                    )
+                )
+    if problems:
+        return problems, None
+
+    k = len(order)
+    cov = np.empty((k, k))
+    for i, a in enumerate(order):
+        for j, b in enumerate(order):
+            cov[i, j] = 0.5 * (resolved[a].cov[b] + resolved[b].cov[a])
+    eig = np.linalg.eigvalsh(cov)
+    if eig[0] < -1e-10 * max(abs(eig[-1]), abs(eig[0])):
+        listing = ", ".join(repr(n) for n in names)
+        hints = []
+        for i, a in enumerate(order):
+            for j in range(i + 1, k):
+                limit = math.sqrt(cov[i, i] * cov[j, j])
+                if abs(cov[i, j]) > limit * (1 + 1e-12):
+                    hints.append(
+                        f"|cov('{a}', '{order[j]}')| = {_fmt(abs(cov[i, j]))} exceeds "
+                        f"sqrt(var * var) = {_fmt(limit)}"
+                    )
+        detail = f"smallest eigenvalue {_fmt(eig[0])}" + ("; " + "; ".join(hints) if hints else "")
+        problems.append(
+            Problem(
+                f"parameter '{names[0]}'",
+                f"covariance matrix of mvnormal group {gname!r} (parameters {listing}) "
+                f"is not positive semi-definite: {detail}",
+                "a symmetric positive semi-definite matrix such as R's vcov(fit)",
+            )
+        )
+        return problems, None
+    return problems, cov
+
+
+def check_parameters(parameters: Sequence[Parameter]) -> list[Problem]:
+    """All problems with the PSA distributions of a parameter list, groups included.
+
+    Adds to :func:`check_distribution`: unique names; a group on every Dirichlet and
+    multivariate-normal parameter, one kind per group and at least two members; for
+    mvnormal a complete, symmetric (relative tolerance 1e-6), positive semi-definite
+    covariance matrix.
+    """
+    return _analyse(parameters)[0]
+
+
+# --------------------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------------------
+
+
+def _name_key(tag: int, name: str) -> tuple[int, ...]:
+    """Stable stream key: a tag (0 parameter, 1 group) and 4 x 32 bits of BLAKE2b(name)."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
+    return (tag,) + tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+
+
+def _draw_stream(
+    seed: int, key: tuple[int, ...], start: int, n: int, draw_block: Callable[[np.random.Generator], np.ndarray]
+) -> np.ndarray:
+    """Samples [start, start + n) of a stream made of independently seeded blocks."""
+    first, last = start // BLOCK_SIZE, (start + n - 1) // BLOCK_SIZE
+    blocks = [
+        draw_block(np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key + (b,)))))
+        for b in range(first, last + 1)
+    ]
+    offset = start - first * BLOCK_SIZE
+    return np.concatenate(blocks, axis=0)[offset:offset + n]
+
+
+def _block_drawer(res: _Resolved) -> Callable[[np.random.Generator], np.ndarray]:
+    v, size = res.values, BLOCK_SIZE
+    if res.kind == "normal":
+        return lambda rng: rng.normal(v["mean"], v["sd"], size)
+    if res.kind == "lognormal":
+        return lambda rng: rng.lognormal(v["meanlog"], v["sdlog"], size)
+    if res.kind == "beta":
+        return lambda rng: rng.beta(v["alpha"], v["beta"], size)
+    if res.kind == "gamma":
+        return lambda rng: rng.gamma(v["shape"], 1.0 / v["rate"], size)
+    if res.kind == "uniform":
+        return lambda rng: rng.uniform(v["min"], v["max"], size)
+    if res.kind == "triangular":
+        return lambda rng: rng.triangular(v["min"], v["mode"], v["max"], size)
+    raise AssertionError(res.kind)  # pragma: no cover
+
+
+def _psd_factor(cov: np.ndarray) -> np.ndarray:
+    """Lower-triangular L with L L^T = cov, for a positive semi-definite cov.
+
+    Plain Cholesky, except that a pivot at or below 1e-12 x the largest variance gives a
+    zero column (degenerate directions, e.g. a zero variance). Unlike an eigen- or SVD-based
+    factor it is unique, so the draws do not depend on the LAPACK build.
+    """
+    k = len(cov)
+    low = np.zeros((k, k))
+    tol = 1e-12 * float(np.max(np.diag(cov), initial=0.0))
+    for j in range(k):
+        pivot = cov[j, j] - float(np.dot(low[j, :j], low[j, :j]))
+        if pivot <= tol:
+            continue
+        low[j, j] = math.sqrt(pivot)
+        for i in range(j + 1, k):
+            low[i, j] = (cov[i, j] - float(np.dot(low[i, :j], low[j, :j]))) / low[j, j]
+    return low
+
+
+def _group_drawer(group: _Group) -> Callable[[np.random.Generator], np.ndarray]:
+    """A block drawer returning (BLOCK_SIZE, n_members), columns in group.members order."""
+    if group.kind == "dirichlet":
+        alpha = np.array([group.resolved[m].values["alpha"] for m in group.members])
+        return lambda rng: rng.dirichlet(alpha, BLOCK_SIZE)
+
+    assert group.cov is not None
+    low = _psd_factor(group.cov)
+    mean = [group.resolved[m].values["mean"] for m in group.members]
+    k = len(mean)
+
+    def draw(rng: np.random.Generator) -> np.ndarray:
+        z = rng.standard_normal((BLOCK_SIZE, k))
+        out = np.empty((BLOCK_SIZE, k))
+        for i in range(k):  # explicit sums in a fixed order: no BLAS-dependent rounding
+            x = np.zeros(BLOCK_SIZE)
+            for j in range(i + 1):
+                x += z[:, j] * low[i, j]
+            out[:, i] = mean[i] + x
+        return out
+
+    return draw
+
+
+def _check_int(value: object, label: str, minimum: int) -> tuple[int | None, Problem | None]:
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None, Problem("PSA settings", f"{label} = {value!r} is not an integer", f"an integer >= {minimum}")
+    if number < minimum:
+        return None, Problem("PSA settings", f"{label} = {number} is below {minimum}", f"an integer >= {minimum}")
+    return number, None
+
+
+def draw_parameters(
+    parameters: Sequence[Parameter], n_samples: int, seed: int, *, start: int = 0
+) -> dict[str, np.ndarray]:
+    """Draw PSA samples ``start, ..., start + n_samples - 1`` of every sampled parameter.
+
+    Parameters
+    ----------
+    parameters : the model's parameters; those with ``distribution=None`` or kind
+                 ``fixed`` are skipped (the model keeps their deterministic value)
+    n_samples  : number of samples to draw [>= 0]
+    seed       : PSA seed [non-negative integer], e.g. ``Settings.seed``
+    start      : index of the first sample [>= 0]; chunks of one PSA share the seed and
+                 differ in ``start`` (see :func:`sample_chunks`)
+
+    Returns
+    -------
+    dict parameter name -> float64 array of shape (n_samples,), in the order of
+    ``parameters``. Values are in the parameter's own unit (after ``transform`` for
+    mvnormal).
+
+    Raises
+    ------
+    ModelError
+        with every problem found (:func:`check_parameters`), or a bad n_samples, seed or start.
+
+    Notes
+    -----
+    Sample ``i`` depends only on ``(seed, name, i)`` (the module docstring explains how),
+    so ``draw_parameters(ps, n, seed)`` equals the concatenation of
+    ``draw_parameters(ps, stop - lo, seed, start=lo)`` over ``sample_chunks(n, size)``.
+
+    Examples
+    --------
+    >>> p = Parameter("c_visit", 100.0, distribution=Distribution("gamma", {"mean": 100, "se": 20}))
+    >>> draw_parameters([p], 3, seed=1)["c_visit"].shape
+    (3,)
+    """
+    checks = [
+        _check_int(n_samples, "n_samples", 0),
+        _check_int(seed, "seed", 0),
+        _check_int(start, "start", 0),
+    ]
+    bad_settings = [p for _, p in checks if p is not None]
+    problems, single, groups = _analyse(parameters)
+    if bad_settings or problems:
+        raise ModelError(bad_settings + problems)
+    n, seed_, start_ = (c[0] for c in checks)
+    assert n is not None and seed_ is not None and start_ is not None
+
+    drawn: dict[str, np.ndarray] = {}
+    for name, res in single.items():
+        if n == 0:
+            drawn[name] = np.empty(0)
+        elif res.kind == "constant":
+            drawn[name] = np.full(n, res.values["value"])
+        else:
+            drawn[name] = _draw_stream(seed_, _name_key(0, name), start_, n, _block_drawer(res))
+    for gname, group in groups.items():
+        if n == 0:
+            joint = np.empty((0, len(group.members)))
+        else:
+            joint = _draw_stream(seed_, _name_key(1, gname), start_, n, _group_drawer(group))
+        for col, name in enumerate(group.members):
+            values = np.ascontiguousarray(joint[:, col])
+            if group.resolved[name].transform == "exp":
+                values = np.exp(values)
+            drawn[name] = values
+
+    order = [p.name for p in parameters if p.name in drawn]
+    return {name: drawn[name] for name in dict.fromkeys(order)}
+
+
+def sample_chunks(n_samples: int, chunk_size: int) -> list[tuple[int, int]]:
+    """Split samples ``0 .. n_samples - 1`` into consecutive chunks.
+
+    Parameters
+    ----------
+    n_samples  : total number of PSA samples [>= 0]
+    chunk_size : samples per chunk [>= 1]; the last chunk may be shorter
+
+    Returns
+    -------
+    list of half-open ``(start, stop)`` ranges covering ``[0, n_samples)``; draw a chunk
+    with ``draw_parameters(params, stop - start, seed, start=start)``. Chunk sizes that
+    are multiples of :data:`BLOCK_SIZE` avoid drawing a block twice.
+
+    Examples
+    --------
+    >>> sample_chunks(5, 2)
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    checks = [_check_int(n_samples, "n_samples", 0), _check_int(chunk_size, "chunk_size", 1)]
+    bad = [p for _, p in checks if p is not None]
+    if bad:
+        raise ModelError(bad)
+    n, size = (c[0] for c in checks)
+    assert n is not None and size is not None
+    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+
+
+def _quantiles(res: _Resolved, qs: tuple[float, float]) -> tuple[float, float]:
+    from scipy import stats  # local: scipy is only needed for DSA ranges
+
+    v = res.values
+    if res.kind == "constant":
+        return v["value"], v["value"]
+    if res.kind == "normal":
+        frozen = stats.norm(loc=v["mean"], scale=v["sd"])
+    elif res.kind == "lognormal":
+        frozen = stats.lognorm(s=v["sdlog"], scale=math.exp(v["meanlog"]))
+    elif res.kind == "beta":
+        frozen = stats.beta(v["alpha"], v["beta"])
+    elif res.kind == "gamma":
+        frozen = stats.gamma(v["shape"], scale=1.0 / v["rate"])
+    elif res.kind == "uniform":
+        frozen = stats.uniform(loc=v["min"], scale=v["max"] - v["min"])
+    elif res.kind == "triangular":
+        width = v["max"] - v["min"]
+        frozen = stats.triang((v["mode"] - v["min"]) / width, loc=v["min"], scale=width)
+    else:  # mvnormal marginal: normal(mean, sqrt(variance)), then the transform
+        sd = math.sqrt(v["var"])
+        lo, hi = (v["mean"], v["mean"]) if sd == 0 else tuple(stats.norm.ppf(qs, v["mean"], sd))
+        if res.transform == "exp":
+            return math.exp(lo), math.exp(hi)
+        return float(lo), float(hi)
+    lo, hi = frozen.ppf(qs)
+    return float(lo), float(hi)
+
+
+def dsa_bounds(parameter: Parameter) -> tuple[float, float]:
+    """Low and high values of a parameter for deterministic sensitivity analysis.
+
+    Parameters
+    ----------
+    parameter : a parameter with ``dsa_low``/``dsa_high`` and/or a distribution
+
+    Returns
+    -------
+    (low, high) in the parameter's unit: ``dsa_low`` and ``dsa_high`` where given, otherwise
+    the 2.5% and 97.5% quantiles of its PSA distribution (for mvnormal, of its marginal
+    normal, then ``transform``).
+
+    Raises
+    ------
+    ModelError
+        if a bound is missing and there is no usable distribution (none, ``fixed``, an invalid
+        one, or ``dirichlet``, whose marginal needs the whole group: give dsa_low/dsa_high).
+
+    Examples
+    --------
+    >>> dsa_bounds(Parameter("p", 0.3, distribution=Distribution("uniform", {"min": 0, "max": 1})))
+    (0.025, 0.975)
+    """
+    low, high = parameter.dsa_low, parameter.dsa_high
+    if low is not None and high is not None:
+        return float(low), float(high)
+    where = f"parameter '{parameter.name}'"
+    dist = parameter.distribution
+    if dist is None or _kind_of(dist) == "fixed":
+        raise ModelError(
+            Problem(where, "has no DSA range and no distribution", "dsa_low and dsa_high, or a PSA distribution")
+        )
+    kind = _kind_of(dist)
+    if kind == "dirichlet":
+        raise ModelError(
+            Problem(
+                where,
+                "has no DSA range; a dirichlet marginal depends on the whole group",
+                "dsa_low and dsa_high",
+            )
+        )
+    problems, res = _resolve(parameter.name, dist)
+    if problems or res is None:
+        raise ModelError(problems)
+    q_low, q_high = _quantiles(res, (_Q_LOW, _Q_HIGH))
+    return (float(low) if low is not None else q_low, float(high) if high is not None else q_high)

@@ -1,0 +1,84 @@
+"""Label engine outcomes as an xarray Dataset (the boundary between engine and analysis).
+
+Variables (``_undiscounted`` twins for every total):
+
+* ``costs`` (strategy, sample, category) [currency]; ``total_costs`` (strategy, sample)
+* ``qalys``, ``lys`` (strategy, sample) [QALYs, years]
+* ``counts`` (strategy, sample, count) [units, e.g. administrations, hospital days]
+* ``time_in`` (strategy, sample, flag) [years in states carrying the flag]
+* ``trace`` (strategy, cycle, state): mean share of the cohort at each trace point
+* ``per_cycle`` (strategy, cycle, outcome): mean undiscounted, uncorrected value at each
+  point (costs per cycle, QALYs and years per cycle), plus one-off transition rewards of
+  the cycle that starts there
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+import xarray as xr
+
+if TYPE_CHECKING:
+    from hecon.compiler import CompiledModel
+    from hecon.engine import ChunkResult, Outcome
+
+
+def label(model: "CompiledModel", cols: Sequence["Outcome"], results: Sequence["ChunkResult"],
+          n_samples: int) -> xr.Dataset:
+    spec = model.spec
+    settings = spec.settings
+    strategies = [s.name for s in spec.strategies]
+    names = [c.name for c in cols]
+    T = model.n_cycles
+
+    def pick(prefix: str, which: str) -> np.ndarray:
+        idx = [i for i, n in enumerate(names) if n.startswith(prefix)]
+        return np.stack([getattr(r, which)[:, idx] for r in results])
+
+    def single(name: str, which: str) -> np.ndarray:
+        i = names.index(name)
+        return np.stack([getattr(r, which)[:, i] for r in results])
+
+    dims2 = ("strategy", "sample")
+    data: dict[str, tuple] = {}
+    for suffix, which in (("", "discounted"), ("_undiscounted", "undiscounted")):
+        costs = pick("cost:", which)
+        data[f"costs{suffix}"] = (dims2 + ("category",), costs)
+        data[f"total_costs{suffix}"] = (dims2, costs.sum(axis=2))
+        data[f"qalys{suffix}"] = (dims2, single("qalys", which))
+        data[f"lys{suffix}"] = (dims2, single("lys", which))
+        data[f"counts{suffix}"] = (dims2 + ("count",), pick("count:", which))
+        data[f"time_in{suffix}"] = (dims2 + ("flag",), pick("time:", which))
+    data["trace"] = (("strategy", "cycle", "state"), np.stack([r.trace_sum for r in results]) / n_samples)
+    data["per_cycle"] = (("strategy", "cycle", "outcome"), np.stack([r.per_cycle_sum for r in results]) / n_samples)
+
+    ds = xr.Dataset(
+        data,
+        coords={
+            "strategy": strategies,
+            "sample": np.arange(n_samples),
+            "category": list(spec.cost_categories),
+            "count": list(spec.count_names),
+            "flag": list(spec.flags),
+            "state": [s.name for s in spec.states],
+            "cycle": np.arange(T + 1),
+            "years": ("cycle", np.arange(T + 1) * settings.cycle_length_years),
+            "outcome": names,
+        },
+        attrs={
+            "title": spec.title,
+            "cycle_length_days": settings.cycle_length_days,
+            "n_cycles": T,
+            "within_cycle": settings.within_cycle,
+            "discount_rate_costs": settings.discount_rate_costs,
+            "discount_rate_effects": settings.discount_rate_effects,
+            "discount_timing": settings.discount_timing,
+            "currency": settings.currency,
+        },
+    )
+    ds["total_costs"].attrs["units"] = settings.currency
+    ds["qalys"].attrs["units"] = "QALY"
+    ds["lys"].attrs["units"] = "years"
+    ds["time_in"].attrs["units"] = "years"
+    return ds

@@ -1,0 +1,307 @@
+"""ModelSpec: the language-neutral description of a cohort state-transition model.
+
+Plain, immutable Python objects. The workbook reader produces a ModelSpec, the compiler
+and engine consume one, and a model can be written directly in Python (notebooks, tests)
+without any workbook. Nothing here knows about Excel or numpy.
+
+Conventions (the glossary used throughout hecon)
+-------------------------------------------------
+* An *expression* (``Expr``) is a number or the text of a formula in hecon's expression
+  language (see :mod:`hecon.expressions`).
+* Time inside the model is counted in cycles. ``cycle_length_days`` sets the cycle; a
+  year is 365.25 days.
+* State costs are **per cycle** spent in the state; utilities are **QALY weights per
+  year**; counts (administrations, hospital days) are **per cycle**.
+* Transition rewards are one-off amounts on a transition (costs in currency, QALY
+  changes in QALYs, counts in units); they are not within-cycle corrected.
+* ``COMPLEMENT`` (``"#"``) as a transition probability means "one minus the other
+  probabilities out of this state" (as TreeAge's ``#`` and heemod's ``C``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Union
+
+Expr = Union[str, float, int]
+
+COMPLEMENT = "#"
+ANY_STATE = "*"
+DAYS_PER_YEAR = 365.25
+
+WITHIN_CYCLE_METHODS = ("none", "end", "half-cycle", "trapezoid", "simpson", "custom")
+DISCOUNT_TIMINGS = ("cycle", "annual")
+REWARD_KINDS = ("cost", "qaly", "count")
+TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_YEAR / 12.0, "years": DAYS_PER_YEAR}
+DEAD_FLAG = "dead"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run settings.
+
+    cycle_length_days      : length of one cycle [days] (7 = weekly, 365.25 = yearly)
+    horizon_years          : time horizon [years]; the number of cycles is
+                             round(horizon_years * 365.25 / cycle_length_days)
+    start_age              : age of the cohort at model start [years]
+    proportion_male        : share of men at start [0-1]; an expression, so it can be sampled
+    discount_rate_costs    : annual discount rate for costs [per year, e.g. 0.03]
+    discount_rate_effects  : annual discount rate for QALYs, life-years, counts [per year]
+    discount_timing        : "cycle": factor (1+r)^-t at the exact time t in years;
+                             "annual": (1+r)^-floor(t), constant within each model year
+    within_cycle           : within-cycle correction, one of WITHIN_CYCLE_METHODS
+    cycle_weights          : weights for the n_cycles + 1 trace points when within_cycle
+                             is "custom"
+    life_table             : name of the life table used by ``gp_mort()``; default the first
+    currency, price_year   : reporting only
+    wtp                    : willingness-to-pay values [currency per QALY]
+    seed                   : seed for probabilistic analysis
+    """
+
+    cycle_length_days: float = DAYS_PER_YEAR
+    horizon_years: float = 10.0
+    start_age: float = 0.0
+    proportion_male: Expr = 0.5
+    discount_rate_costs: float = 0.0
+    discount_rate_effects: float = 0.0
+    discount_timing: str = "cycle"
+    within_cycle: str = "none"
+    cycle_weights: tuple[float, ...] | None = None
+    life_table: str | None = None
+    currency: str = "EUR"
+    price_year: int | None = None
+    wtp: tuple[float, ...] = (20_000.0, 50_000.0, 80_000.0)
+    seed: int = 20241126
+
+    @property
+    def cycle_length_years(self) -> float:
+        """Cycle length [years]."""
+        return self.cycle_length_days / DAYS_PER_YEAR
+
+    @property
+    def n_cycles(self) -> int:
+        """Number of cycles in the horizon."""
+        return int(round(self.horizon_years * DAYS_PER_YEAR / self.cycle_length_days))
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A PSA distribution of a parameter: ``kind`` and its named arguments.
+
+    Kinds and arguments are defined by :mod:`hecon.psa`; ``group`` ties parameters that are
+    drawn jointly (Dirichlet, multivariate normal).
+    """
+
+    kind: str
+    args: Mapping[str, Expr] = field(default_factory=dict)
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named model input.
+
+    value : number or expression of other parameters
+    """
+
+    name: str
+    value: Expr
+    unit: str = ""
+    description: str = ""
+    source: str = ""
+    distribution: Distribution | None = None
+    dsa_low: float | None = None
+    dsa_high: float | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """A health state shared by all strategies.
+
+    utility : QALY weight per year in the state (expression)
+    costs   : cost per cycle in the state, by category (expressions)
+    counts  : other per-cycle tallies, e.g. ``{"administrations": "doses(tec, state_time)"}``
+    flags   : labels whose time is reported (``on_treatment``, ``hospitalised``,
+              ``progression_free``, ...); the flag ``dead`` excludes the state from life-years
+    tunnel  : number of cycles of state residence tracked. ``tunnel=L`` expands the state into
+              L sub-states; ``state_time`` is 0 in the first cycle after entry and is held
+              at L-1 in the last sub-state, which the cohort does not leave by staying.
+    """
+
+    name: str
+    utility: Expr = 0.0
+    costs: Mapping[str, Expr] = field(default_factory=dict)
+    counts: Mapping[str, Expr] = field(default_factory=dict)
+    flags: frozenset[str] = frozenset()
+    tunnel: int = 1
+    description: str = ""
+
+    @property
+    def is_dead(self) -> bool:
+        return DEAD_FLAG in self.flags
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Per-cycle probability of moving ``from_state`` -> ``to_state``.
+
+    probability : expression in [0, 1], or COMPLEMENT ("#") for the rest of the row
+    strategy    : None for all strategies; a strategy's own row replaces the shared row
+                  with the same from/to states
+    """
+
+    from_state: str
+    to_state: str
+    probability: Expr
+    strategy: str | None = None
+
+
+@dataclass(frozen=True)
+class TransitionReward:
+    """A one-off reward on entering ``to_state`` (from ``from_state``, or from any other
+    state with ``"*"``): a cost in category ``name``, a QALY change, or a count ``name``.
+    """
+
+    to_state: str
+    value: Expr
+    kind: str = "cost"
+    name: str = "other"
+    from_state: str = ANY_STATE
+    strategy: str | None = None
+
+
+@dataclass(frozen=True)
+class SurvivalCurve:
+    """A parametric survival curve in R flexsurv's parameterisation.
+
+    distribution        : flexsurv name (exp, weibull, weibullPH, gompertz, llogis, lnorm,
+                          gamma, gengamma, gengamma.orig)
+    parameters          : flexsurv parameter name -> expression (natural scale, as printed)
+    time_unit           : unit the curve was fitted in (days, weeks, months, years)
+    hazard_ratio        : proportional-hazards adjustment, S(t)^HR
+    acceleration_factor : time ratio, S(t / AF) (AF > 1 lengthens survival)
+    cure_fraction       : mixture cure, S(t) = pi + (1 - pi) S_uncured(t)
+    """
+
+    name: str
+    distribution: str
+    parameters: Mapping[str, Expr]
+    time_unit: str = "years"
+    hazard_ratio: Expr = 1.0
+    acceleration_factor: Expr = 1.0
+    cure_fraction: Expr = 0.0
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class LifeTable:
+    """General-population one-year death probabilities qx by single year of age.
+
+    Ages past the last row keep the last row's qx.
+    """
+
+    name: str
+    ages: tuple[int, ...]
+    qx_male: tuple[float, ...]
+    qx_female: tuple[float, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleSegment:
+    """Administrations every ``every_days`` days from ``start_day`` until before ``end_day``.
+
+    ``amount`` is what each administration counts for (1 for a dose count, or a quantity).
+    """
+
+    start_day: float
+    every_days: float
+    end_day: float | None = None
+    amount: float = 1.0
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A dosing or visit pattern, counted per cycle by ``doses(schedule, clock)``."""
+
+    name: str
+    segments: tuple[ScheduleSegment, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A strategy: shares the states, may override parameters and transitions."""
+
+    name: str
+    parameters: Mapping[str, Expr] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Named overrides. Targets: ``param`` (base value), ``param[strategy]`` (a strategy's
+    value) or ``settings.field``."""
+
+    name: str
+    overrides: Mapping[str, Expr]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A complete cohort model."""
+
+    settings: Settings
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    strategies: tuple[Strategy, ...]
+    parameters: tuple[Parameter, ...] = ()
+    initial: Mapping[str, Expr] = field(default_factory=dict)
+    transition_rewards: tuple[TransitionReward, ...] = ()
+    survival_curves: tuple[SurvivalCurve, ...] = ()
+    life_tables: tuple[LifeTable, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    title: str = ""
+    description: str = ""
+    assumptions: tuple[str, ...] = ()
+
+    def state(self, name: str) -> State:
+        for s in self.states:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def cost_categories(self) -> tuple[str, ...]:
+        """Cost categories in first-seen order (state costs, then transition rewards)."""
+        names = [c for s in self.states for c in s.costs]
+        names += [r.name for r in self.transition_rewards if r.kind == "cost"]
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def count_names(self) -> tuple[str, ...]:
+        names = [c for s in self.states for c in s.counts]
+        names += [r.name for r in self.transition_rewards if r.kind == "count"]
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f for s in self.states for f in sorted(s.flags) if f != DEAD_FLAG))
+
+    def with_parameters(self, values: Mapping[str, Expr]) -> "ModelSpec":
+        """A copy with the base values of the named parameters replaced."""
+        unknown = set(values) - {p.name for p in self.parameters}
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        params = tuple(
+            replace(p, value=values[p.name]) if p.name in values else p for p in self.parameters
+        )
+        return replace(self, parameters=params)
