@@ -13,7 +13,7 @@ expressions for sub-state ``X[j]`` see ``state_time = j``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -58,22 +58,43 @@ class RewardRow:
     reward: TransitionReward
     expr: Expression
     edges: np.ndarray
-    state_time: np.ndarray  # sub-state index of each edge's source
 
 
 @dataclass
 class StrategyModel:
-    """A strategy compiled: its parameter expressions and sparse transition structure."""
+    """A strategy compiled: its parameter expressions and sparse transition structure.
+
+    Edges are sorted by source sub-state: the edges out of sub-state i are
+    ``src_start[i]:src_start[i+1]``. ``edge_row[e]`` is the index in ``rows`` of the transition
+    that gives edge e its probability (-1: the complement of its source), ``edge_j[e]`` the
+    state time of its source.
+    """
 
     name: str
     parameters: dict[str, Expression]
     groups: list[RowGroup]
+    rows: list[TransitionRow]
     src: np.ndarray
     dst: np.ndarray
+    src_start: np.ndarray
+    edge_row: np.ndarray
+    edge_j: np.ndarray
+    has_complement: np.ndarray  # per sub-state: its last edge is a complement
     rewards: list[RewardRow]
     initial: dict[str, Expression]
     proportion_male: Expression
     overridden: frozenset[str]  # parameters this strategy gives its own value
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)  # "p:name"/"c:name" -> model variables read
+
+    def variables_read(self, e: Expression) -> frozenset[str]:
+        """Model variables (model_time, state_time, ...) an expression reads, through parameters and curves."""
+        out = set(e.names) & set(VARIABLES)
+        for n in e.names:
+            out |= self.reads.get(f"p:{n}", frozenset())
+        for kind, n in e.refs:
+            if kind == "curve":
+                out |= self.reads.get(f"c:{n}", frozenset())
+        return frozenset(out)
 
 
 @dataclass
@@ -319,7 +340,7 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
     groups: list[RowGroup] = []
     for s in spec.states:
         rows = []
-        complement = None
+        complement_to: str | None = None
         for (f, to), t in chosen.items():
             if f != s.name:
                 continue
@@ -327,20 +348,19 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
             if to not in state_by_name:
                 problems.add(label, f"unknown state '{to}'", "one of " + ", ".join(state_by_name))
                 continue
-            is_complement = isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT
-            expr = None if is_complement else parse(t.probability, label)
-            row = TransitionRow(f, to, expr, add_edges(f, to))
-            if is_complement:
-                if complement is not None:
+            if isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT:
+                if complement_to is not None:
                     problems.add(label, f"a second complement '{COMPLEMENT}' out of state '{f}' "
-                                 f"(already used for -> {complement.to_state})",
-                                 f"at most one '{COMPLEMENT}' per state")
+                                 f"(already used for -> {complement_to})", f"at most one '{COMPLEMENT}' per state")
                     continue
-                complement = row
+                complement_to = to
             else:
-                rows.append(row)
-        if not rows and complement is None:  # absorbing: stay with probability 1
+                rows.append(TransitionRow(f, to, parse(t.probability, label), add_edges(f, to)))
+        if not rows and complement_to is None:  # absorbing: stay with probability 1
             rows.append(TransitionRow(s.name, s.name, expressions.parse(1.0), add_edges(s.name, s.name)))
+        # the complement's edges come last among a source's edges (the kernel relies on it)
+        complement = (TransitionRow(s.name, complement_to, None, add_edges(s.name, complement_to))
+                      if complement_to is not None else None)
         groups.append(RowGroup(s.name, tunnel[s.name], tuple(rows), complement))
     for (f, to), t in chosen.items():
         if f not in state_by_name:
@@ -359,15 +379,14 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
             problems.add(label, "unknown state", "states of the model, or * for any other state")
             continue
         expr = parse(r.value, label)
-        edges, stimes = [], []
+        edges = []
         for g in groups:
             if g.state == r.to_state or (r.from_state not in (ANY_STATE, g.state)):
                 continue
             for row in g.rows + ((g.complement,) if g.complement else ()):
                 if row.to_state == r.to_state:
                     edges += list(row.edges)
-                    stimes += list(range(len(row.edges)))
-        rewards.append(RewardRow(r, expr, np.array(edges, dtype=np.int64), np.array(stimes, dtype=np.int64)))
+        rewards.append(RewardRow(r, expr, np.array(edges, dtype=np.int64)))
 
     initial_spec = spec.initial or {spec.states[0].name: 1.0} if spec.states else {}
     initial = {}
@@ -378,8 +397,31 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
             continue
         initial[name] = parse(v, f"initial state distribution, state '{name}'")
     proportion_male = parse(spec.settings.proportion_male, "settings.proportion_male")
-    return StrategyModel(strategy.name, params, groups, np.array(src, dtype=np.int64),
-                         np.array(dst, dtype=np.int64), rewards, initial, proportion_male,
+    # sort edges by source sub-state (stable: rows keep their order within a source)
+    order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
+    new_index = np.empty_like(order)
+    new_index[order] = np.arange(order.size)
+    groups = [replace(g, rows=tuple(replace(r, edges=new_index[r.edges]) for r in g.rows),
+                      complement=replace(g.complement, edges=new_index[g.complement.edges]) if g.complement else None)
+              for g in groups]
+    rewards = [replace(r, edges=new_index[r.edges]) for r in rewards]
+    rows = [r for g in groups for r in g.rows]
+    edge_row = np.full(order.size, -1, dtype=np.int64)
+    edge_j = np.zeros(order.size, dtype=np.int64)
+    for k, r in enumerate(rows):
+        edge_row[r.edges] = k
+    for g in groups:
+        for r in g.rows + ((g.complement,) if g.complement else ()):
+            edge_j[r.edges] = np.arange(len(r.edges))
+    src_sorted = np.array(src, dtype=np.int64)[order]
+    n_sub = sum(tunnel.values())
+    src_start = np.searchsorted(src_sorted, np.arange(n_sub + 1)).astype(np.int64)
+    has_complement = np.zeros(n_sub, dtype=np.bool_)
+    for g in groups:
+        if g.complement is not None:
+            has_complement[src_sorted[g.complement.edges]] = True
+    return StrategyModel(strategy.name, params, groups, rows, src_sorted, np.array(dst, dtype=np.int64)[order],
+                         src_start, edge_row, edge_j, has_complement, rewards, initial, proportion_male,
                          frozenset(strategy.parameters) & frozenset(base))
 
 
@@ -447,22 +489,10 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
         if colour.get(node) is None:
             visit(node)
 
-    uses_state_time: dict[str, bool] = {}
+    sm.reads = _variable_closure(sm, curves, exprs_of)
 
-    def state_time_dependent(e: Expression, seen: frozenset[str] = frozenset()) -> bool:
-        if e.names & STATE_TIME_VARIABLES:
-            return True
-        for n in e.names:
-            if n in sm.parameters and n not in seen:
-                if n not in uses_state_time:
-                    uses_state_time[n] = state_time_dependent(sm.parameters[n], seen | {n})
-                if uses_state_time[n]:
-                    return True
-        for kind, n in e.refs:
-            if kind == "curve" and n in curves and f"c:{n}" not in seen:
-                if any(state_time_dependent(x, seen | {f"c:{n}"}) for x in exprs_of[f"c:{n}"]):
-                    return True
-        return False
+    def state_time_dependent(e: Expression) -> bool:
+        return bool(sm.variables_read(e) & STATE_TIME_VARIABLES)
 
     def check_in_state(e: Expression, state: str, label: str) -> None:
         check_expr(e, label)
@@ -486,3 +516,28 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
             problems.add(f"initial state distribution, state '{state}'", f"'{e.text}' depends on time",
                          "a value fixed at the start of the model")
     check_expr(sm.proportion_male, "settings.proportion_male")
+
+
+def _variable_closure(sm: StrategyModel, curves: dict[str, CurveModel],
+                      exprs_of: dict[str, list[Expression]]) -> dict[str, frozenset[str]]:
+    """For every parameter ("p:name") and curve ("c:name"), the model variables it reads,
+    directly or through other parameters and curves (cycles are reported elsewhere and cut here)."""
+    done: dict[str, frozenset[str]] = {}
+
+    def visit(node: str, path: frozenset[str]) -> frozenset[str]:
+        if node in done:
+            return done[node]
+        out: set[str] = set()
+        for e in exprs_of.get(node, []):
+            out |= set(e.names) & set(VARIABLES)
+            deps = [f"p:{n}" for n in e.names if n in sm.parameters]
+            deps += [f"c:{n}" for kind, n in e.refs if kind == "curve" and n in curves]
+            for d in deps:
+                if d not in path:
+                    out |= visit(d, path | {d})
+        done[node] = frozenset(out)
+        return done[node]
+
+    for node in exprs_of:
+        visit(node, frozenset({node}))
+    return done

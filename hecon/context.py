@@ -14,56 +14,78 @@ import numpy as np
 from hecon import lifetable, schedules, survival
 from hecon.compiler import CompiledModel, CurveModel, StrategyModel
 from hecon.errors import ModelError, Problem
+from hecon.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
 from hecon.spec import DAYS_PER_YEAR
 
 
 class BlockContext:
     """Implements :class:`hecon.expressions.EvaluationContext` for one strategy and block.
 
-    samples   : sampled parameter values, name -> array (n_samples,), replacing base values
-                (a strategy's own value of a parameter takes precedence over a sample)
-    gp_cache  : per-strategy cache of the cohort's general-population death probability
-                over the whole horizon, shared by the blocks of a chunk
+    samples     : sampled parameter values, name -> array (n_samples,), replacing base values
+                  (a strategy's own value of a parameter takes precedence over a sample)
+    chunk_cache : values that do not change with model time, kept for every block of a chunk
+                  (sampled inputs, survival curves on time in state, the life table over the horizon)
+
+    Values that read ``state_time`` are evaluated for the tunnel length of the state at hand
+    (:meth:`evaluate`), so a 3-cycle tunnel costs 3 state times, not the model's longest tunnel.
     """
 
     def __init__(self, model: CompiledModel, strategy: StrategyModel, samples: Mapping[str, np.ndarray],
-                 t0: int, t1: int, gp_cache: dict[str | None, np.ndarray]):
+                 t0: int, t1: int, chunk_cache: dict[Any, Any]):
         self.model = model
         self.strategy = strategy
         self.samples = samples
         self.t0, self.t1 = t0, t1
-        self.gp_cache = gp_cache
+        self.chunk_cache = chunk_cache
+        self.block_cache: dict[Any, Any] = {}
+        self.tunnel = model.max_tunnel
         s = model.spec.settings
         self.cycle_days = s.cycle_length_days
-        self.cycle_years = s.cycle_length_days / DAYS_PER_YEAR
+        self.cycle_years = self.cycle_days / DAYS_PER_YEAR
         model_time = np.arange(t0, t1 + 1, dtype=float).reshape(1, -1, 1)
-        state_time = np.arange(model.max_tunnel, dtype=float).reshape(1, 1, -1)
-        self.cache: dict[str, Any] = {
+        self.variables = {
             "model_time": model_time,
             "model_years": model_time * self.cycle_years,
             "age": s.start_age + model_time * self.cycle_years,
-            "state_time": state_time,
-            "state_years": state_time * self.cycle_years,
             "cycle_years": self.cycle_years,
             "cycle_days": float(self.cycle_days),
         }
-        self.curve_cache: dict[str, dict[str, Any]] = {}
+
+    def evaluate(self, expr: Expression, tunnel: int) -> Any:
+        """Value of a model expression for a state with ``tunnel`` sub-states, cached for the
+        whole chunk when it does not read model time."""
+        self.tunnel = tunnel
+        reads = self.strategy.variables_read(expr)
+        key = ("expr", id(expr), tunnel if reads & STATE_TIME_VARIABLES else None)
+        cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
+        if key not in cache:
+            cache[key] = expr.evaluate(self)
+        return cache[key]
 
     # -- names ---------------------------------------------------------------
     def value(self, name: str) -> Any:
-        if name in self.cache:
-            return self.cache[name]
-        if name in self.samples and name not in self.strategy.overridden:
-            v = np.asarray(self.samples[name], dtype=float).reshape(-1, 1, 1)
-        else:
-            v = self.strategy.parameters[name].evaluate(self)
-        self.cache[name] = v
-        return v
+        if name in self.variables:
+            return self.variables[name]
+        if name in STATE_TIME_VARIABLES:
+            st = np.arange(self.tunnel, dtype=float).reshape(1, 1, -1)
+            return st if name == "state_time" else st * self.cycle_years
+        reads = self.strategy.reads.get(f"p:{name}", frozenset())
+        key = ("value", name, self.tunnel if reads & STATE_TIME_VARIABLES else None)
+        cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
+        if key not in cache:
+            if name in self.samples and name not in self.strategy.overridden:
+                cache[key] = np.asarray(self.samples[name], dtype=float).reshape(-1, 1, 1)
+            else:
+                cache[key] = self.strategy.parameters[name].evaluate(self)
+        return cache[key]
 
     # -- survival curves -----------------------------------------------------
     def _curve(self, name: str) -> dict[str, Any]:
-        if name in self.curve_cache:
-            return self.curve_cache[name]
+        reads = self.strategy.reads.get(f"c:{name}", frozenset())
+        key = ("curve", name, self.tunnel if reads & STATE_TIME_VARIABLES else None)
+        cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
+        if key in cache:
+            return cache[key]
         c: CurveModel = self.model.curves[name]
         params = {k: e.evaluate(self) for k, e in c.parameters.items()}
         where = f"survival curve '{name}' (strategy '{self.strategy.name}')"
@@ -81,7 +103,7 @@ class BlockContext:
             raise ModelError(problems)
         entry = {"curve": c, "params": params, "hr": hr, "af": af, "cure": cure,
                  "scale": DAYS_PER_YEAR / c.time_unit_days}  # curve time units per year
-        self.curve_cache[name] = entry
+        cache[key] = entry
         return entry
 
     def _survival_at(self, name: str, years: Any) -> Any:
@@ -111,7 +133,8 @@ class BlockContext:
 
     # -- life table ----------------------------------------------------------
     def gp_mortality(self, table: str | None) -> Any:
-        if table not in self.gp_cache:
+        key = ("gp_mort", table)
+        if key not in self.chunk_cache:
             spec = self.model.spec
             name = table or spec.settings.life_table or spec.life_tables[0].name
             lt = next(t for t in spec.life_tables if t.name == name)
@@ -125,8 +148,8 @@ class BlockContext:
                                          "a share between 0 and 1"))
             p = lifetable.cohort_death_probability(lt, spec.settings.start_age, male_flat,
                                                    self.cycle_years, self.model.n_cycles + 1)
-            self.gp_cache[table] = p.reshape(-1, self.model.n_cycles + 1, 1)
-        return self.gp_cache[table][:, self.t0:self.t1 + 1, :]
+            self.chunk_cache[key] = p.reshape(-1, self.model.n_cycles + 1, 1)
+        return self.chunk_cache[key][:, self.t0:self.t1 + 1, :]
 
     # -- schedules -----------------------------------------------------------
     def administrations(self, schedule: str, clock: Any) -> Any:

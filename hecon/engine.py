@@ -21,7 +21,10 @@ effect rate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import xarray as xr
@@ -33,7 +36,9 @@ from hecon.discounting import discount_factors
 from hecon.errors import ModelError, Problem
 from hecon.spec import ModelSpec
 
-BLOCK_ELEMENTS = 4_000_000  # sample x cycle x edge elements per block (about 32 MB of probabilities)
+BLOCK_CYCLES = 52  # cycles per block: fixed, so that results do not depend on the number of samples
+THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # kernel threads per chunk
+_POOL = ThreadPoolExecutor(max_workers=THREADS)
 
 
 @dataclass(frozen=True)
@@ -120,65 +125,212 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     cols = outcome_columns(model)
     K = len(cols)
     col_index = {c.name: i for i, c in enumerate(cols)}
-    n_edges = len(strategy.src)
-    block = int(max(1, min(T, BLOCK_ELEMENTS // max(1, n_samples * n_edges))))
+    scale = np.array([cy if c.per_year else 1.0 for c in cols])
 
     times = np.arange(T + 1) * cy
-    disc = {"costs": discount_factors(settings.discount_rate_costs, times, settings.discount_timing),
-            "effects": discount_factors(settings.discount_rate_effects, times, settings.discount_timing)}
     mid = (np.arange(T) + 0.5) * cy
-    disc_mid = {"costs": discount_factors(settings.discount_rate_costs, mid, settings.discount_timing),
-                "effects": discount_factors(settings.discount_rate_effects, mid, settings.discount_timing)}
-    scale = np.array([cy if c.per_year else 1.0 for c in cols])
-    disc_of = [c.discount for c in cols]
+    rates = {"costs": settings.discount_rate_costs, "effects": settings.discount_rate_effects}
+    point_weights = np.stack([model.weights * discount_factors(rates[c.discount], times, settings.discount_timing)
+                              for c in cols])  # (K, T + 1)
+    mid_weights = np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols])
+    plain_points = np.broadcast_to(model.weights, (K, T + 1))
+    plain_cycles = np.ones((K, T))
 
-    discounted = np.zeros((n_samples, K))
-    undiscounted = np.zeros((n_samples, K))
-    starts = np.array([model.slices[s.name].start for s in model.spec.states])
+    rewards = _reward_structure(strategy, col_index)
+    state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
+
+    discounted = np.zeros((K, n_samples))
+    undiscounted = np.zeros((K, n_samples))
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, K))
-    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(starts)))
+    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
-    gp_cache: dict[str | None, np.ndarray] = {}
+    chunk_cache: dict[object, object] = {}
     trace_now = None
-    for t0 in range(0, T, block):
-        t1 = min(T, t0 + block)
-        last = t1 == T
-        ctx = BlockContext(model, strategy, samples, t0, t1, gp_cache)
+    for t0 in range(0, T, BLOCK_CYCLES):
+        t1 = min(T, t0 + BLOCK_CYCLES)
+        n_cyc = t1 - t0
+        n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
+        ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
         if trace_now is None:
             trace_now = _initial_trace(model, strategy, ctx, n_samples)
-        probs = _transition_probabilities(model, strategy, ctx, n_samples, t1 - t0)
-        trace = kernels.propagate(trace_now, strategy.src, strategy.dst, probs)
-        trace_now = trace[:, -1, :]
 
-        # state rewards at the points t0..t1 (t1 only in the last block; the next block starts there)
-        n_pts = t1 - t0 + (1 if last else 0)
-        w = model.weights[t0:t0 + n_pts]
-        f = np.zeros((n_samples, n_pts, K))
-        occupancy = np.ascontiguousarray(trace[:, :n_pts, :])
-        for name, values in _state_values(model, ctx, n_samples, t1 - t0 + 1).items():
-            values = np.ascontiguousarray(values[:, :n_pts] if values.shape[1] > 1 else values)
-            f[:, :, col_index[name]] = kernels.weighted_occupancy(occupancy, values) * scale[col_index[name]]
-        for k in range(K):
-            fk = np.ascontiguousarray(f[:, :, k])
-            discounted[:, k] += kernels.row_dot(fk, w * disc[disc_of[k]][t0:t0 + n_pts])
-            undiscounted[:, k] += kernels.row_dot(fk, w)
-        kernels.accumulate(trace_sum[t0:t0 + n_pts], np.add.reduceat(occupancy, starts, axis=2))
+        packed = _transition_values(model, strategy, ctx, n_cyc)
+        pairs, vpack = _state_value_pairs(model, ctx, col_index, n_pts)
+        trace_now, values, transition_rewards, occupancy = _run_block(
+            trace_now, n_cyc, n_pts, strategy, packed, rewards, state_start, pairs, vpack, K)
+        values *= scale[None, :, None]
+        kernels.fold(values, point_weights[:, t0:t0 + n_pts], discounted)
+        kernels.fold(values, plain_points[:, t0:t0 + n_pts], undiscounted)
+        kernels.fold(transition_rewards, mid_weights[:, t0:t1], discounted)
+        kernels.fold(transition_rewards, plain_cycles[:, t0:t1], undiscounted)
+        values[:n_cyc] += transition_rewards
+        kernels.accumulate(per_cycle[t0:t0 + n_pts], values)
+        kernels.accumulate(trace_sum[t0:t0 + n_pts], occupancy)
+    return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
 
-        # one-off rewards on transitions during cycles t0..t1-1
-        rewards = np.zeros((n_samples, t1 - t0, K))
-        for rr in strategy.rewards:
-            if rr.edges.size == 0:
+
+class _Packed:
+    """Compact value arrays in one flat buffer, in the layout of :mod:`hecon.kernels`."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+        self.off: list[int] = []
+        self.st: list[int] = []
+        self.sj: list[int] = []
+        self.ss: list[int] = []
+        self.size = 0
+
+    def add(self, a: np.ndarray) -> int:
+        """Add a (S1, T1, L1) array; return its row index."""
+        S1, T1, L1 = a.shape
+        self.off.append(self.size)
+        self.ss.append(1 if S1 > 1 else 0)
+        self.sj.append(S1 if L1 > 1 else 0)
+        self.st.append(L1 * S1 if T1 > 1 else 0)
+        flat = np.ascontiguousarray(a.transpose(1, 2, 0), dtype=float).ravel()
+        self.parts.append(flat)
+        self.size += flat.size
+        return len(self.off) - 1
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        buf = np.concatenate(self.parts) if self.parts else np.zeros(1)
+        return (buf,) + tuple(np.array(x, dtype=np.int64) for x in (self.off, self.st, self.sj, self.ss))
+
+
+def _reward_structure(strategy: StrategyModel, col_index: Mapping[str, int]) -> tuple[np.ndarray, ...]:
+    """CSR of transition rewards by edge: (reward_start, packed value row, output column)."""
+    n_rows = len(strategy.rows)
+    triples = []
+    for q, rr in enumerate(strategy.rewards):
+        kind, name = rr.reward.kind, rr.reward.name
+        col = col_index[{"cost": f"cost:{name}", "qaly": "qalys", "count": f"count:{name}"}[kind]]
+        triples += [(int(e), n_rows + q, col) for e in rr.edges]
+    triples.sort()
+    edges = np.array([t[0] for t in triples], dtype=np.int64)
+    start = np.searchsorted(edges, np.arange(len(strategy.src) + 1)).astype(np.int64)
+    return (start, np.array([t[1] for t in triples], dtype=np.int64),
+            np.array([t[2] for t in triples], dtype=np.int64))
+
+
+def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int) -> "_Packed":
+    """Pack the block's transition probabilities and transition-reward values, in the order the
+    edge structure refers to them, after checking every probability and every row sum."""
+    packed = _Packed()
+    problems: list[Problem] = []
+    for g in strategy.groups:
+        arrays = []
+        for row in g.rows:
+            a = _fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel)  # type: ignore[union-attr]
+            bad = ~((a >= 0.0) & (a <= 1.0))
+            if bad.any():
+                value = a[tuple(np.argwhere(bad)[0])]
+                problems.append(Problem(
+                    f"strategy '{strategy.name}', transition {row.label}, {_locate(bad, ctx.t0)}",
+                    f"probability {value:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
+                    "a probability between 0 and 1"))
+            arrays.append(a)
+        if not any(p.where.startswith(f"strategy '{strategy.name}', transition {g.state} ->") for p in problems):
+            problem = _check_row_sums(strategy, g, arrays, ctx.t0)
+            if problem:
+                problems.append(problem)
+        for a in arrays:
+            packed.add(a)
+    for rr in strategy.rewards:
+        a = _fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)
+        if not np.isfinite(a).all():
+            problems.append(Problem(f"strategy '{strategy.name}', transition reward -> {rr.reward.to_state}",
+                                    f"'{rr.expr.text}' is not a finite number", "finite values"))
+        packed.add(a)
+    if problems:
+        raise ModelError(problems)
+    return packed
+
+
+def _check_row_sums(strategy: StrategyModel, g: RowGroup, arrays: list[np.ndarray], t0: int) -> Problem | None:
+    """Rows out of a state must sum to 1, or to at most 1 when a complement takes the rest.
+
+    Bounds from each row's minimum and maximum settle the usual case without building the
+    full sample x cycle x state-time sum; only when they do not is the sum built."""
+    hi = sum(float(a.max()) for a in arrays)
+    lo = sum(float(a.min()) for a in arrays)
+    tol = PROBABILITY_TOLERANCE
+    if (g.complement is not None and hi <= 1.0 + tol) or (g.complement is None and lo >= 1.0 - tol
+                                                         and hi <= 1.0 + tol):
+        return None
+    total = _fit(sum(arrays), 10**9, g.tunnel)
+    where = f"strategy '{strategy.name}', transitions out of '{g.state}'"
+    if g.complement is not None:
+        bad = total > 1.0 + tol
+        if bad.any():
+            return Problem(f"{where}, {_locate(bad, t0)}",
+                           f"the probabilities add up to {total[tuple(np.argwhere(bad)[0])]:.6g}, leaving a "
+                           f"negative complement for -> {g.complement.to_state}", "probabilities that sum to at most 1")
+        return None
+    bad = np.abs(total - 1.0) > tol
+    if bad.any():
+        return Problem(f"{where}, {_locate(bad, t0)}", f"the probabilities add up to {total[tuple(np.argwhere(bad)[0])]:.6g}",
+                       "a sum of 1, or a complement '#' for the rest")
+    return None
+
+
+def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: StrategyModel, packed: "_Packed",
+               rewards: tuple[np.ndarray, ...], state_start: np.ndarray, pairs: tuple[np.ndarray, ...],
+               vpack: "_Packed", n_cols: int) -> tuple[np.ndarray, ...]:
+    """Run the block kernel on THREADS threads, each on its own range of samples."""
+    n_states, n_samples = start.shape
+    end = np.empty_like(start)
+    values = np.zeros((n_points, n_cols, n_samples))
+    transition_rewards = np.zeros((n_cycles, n_cols, n_samples))
+    occupancy = np.zeros((n_points, len(state_start) - 1, n_samples))
+    args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
+            *packed.arrays(), *rewards, state_start, *pairs, *vpack.arrays(),
+            end, values, transition_rewards, occupancy)
+    blocks = -(-n_samples // kernels.SAMPLE_BLOCK)
+    n_threads = max(1, min(THREADS, blocks))
+    bounds = [min(n_samples, (blocks * k // n_threads) * kernels.SAMPLE_BLOCK) for k in range(n_threads + 1)]
+    if n_threads == 1:
+        kernels.run_block(start, n_cycles, n_points, 0, n_samples, *args)
+    else:
+        jobs = [_POOL.submit(kernels.run_block, start, n_cycles, n_points, bounds[k], bounds[k + 1], *args)
+                for k in range(n_threads)]
+        for job in jobs:
+            job.result()
+    return end, values, transition_rewards, occupancy
+
+
+def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
+                       n_pts: int) -> tuple[tuple[np.ndarray, ...], _Packed]:
+    """(column, state, value row, state time) pairs for the state-reward kernel, and the
+    packed values. Values that do not vary with state time are applied to the model state
+    (its sub-states summed); values that do are applied sub-state by sub-state."""
+    packed = _Packed()
+    pairs: list[tuple[int, int, int, int, int]] = []
+    one = packed.add(np.ones((1, 1, 1)))
+    for m, s in enumerate(model.spec.states):
+        if not s.is_dead:
+            pairs.append((col_index["lys"], m, 0, one, 0))
+        for flag in s.flags:
+            if f"time:{flag}" in col_index:
+                pairs.append((col_index[f"time:{flag}"], m, 0, one, 0))
+    exprs = [("qalys", model.utility)] + [(f"cost:{c}", v) for c, v in model.costs.items()] + \
+            [(f"count:{c}", v) for c, v in model.counts.items()]
+    state_number = {s.name: m for m, s in enumerate(model.spec.states)}
+    for col, by_state in exprs:
+        for state, expr in by_state.items():
+            if expr.constant == 0.0:
                 continue
-            amount = _transition_reward(rr, strategy, ctx, trace, probs, t1 - t0)
-            col = {"cost": f"cost:{rr.reward.name}", "qaly": "qalys", "count": f"count:{rr.reward.name}"}[
-                rr.reward.kind]
-            k = col_index[col]
-            discounted[:, k] += kernels.row_dot(amount, disc_mid[disc_of[k]][t0:t1])
-            undiscounted[:, k] += kernels.row_dot(amount, np.ones(t1 - t0))
-            rewards[:, :, k] += amount
-        f[:, :t1 - t0, :] += rewards
-        kernels.accumulate(per_cycle[t0:t0 + n_pts], f)
-    return ChunkResult(discounted, undiscounted, trace_sum, per_cycle)
+            a = _fit(ctx.evaluate(expr, model.tunnel[state]), n_pts, model.tunnel[state])
+            if not np.isfinite(a).all():
+                raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
+                                         f"'{expr.text}' is not a finite number", "finite values"))
+            r = packed.add(a)
+            if a.shape[2] == 1:
+                pairs.append((col_index[col], state_number[state], 0, r, 0))
+            else:
+                first = model.slices[state].start
+                pairs += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[2])]
+    arr = np.array(pairs, dtype=np.int64).reshape(-1, 5)
+    return tuple(np.ascontiguousarray(arr[:, i]) for i in range(5)), packed
 
 
 def _fit(value: object, n_pts: int, L: int) -> np.ndarray:
@@ -204,96 +356,17 @@ def _locate(mask: np.ndarray, t0: int) -> str:
     return ", ".join(parts)
 
 
-def _transition_probabilities(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext,
-                              n_samples: int, n_cycles: int) -> np.ndarray:
-    """Edge probabilities for the block, shape (n_samples, n_cycles, n_edges), checked."""
-    probs = np.empty((n_samples, n_cycles, len(strategy.src)))
-    problems: list[Problem] = []
-    for g in strategy.groups:
-        total: np.ndarray | float = 0.0
-        for row in g.rows:
-            a = _fit(row.expr.evaluate(ctx), n_cycles, g.tunnel)  # type: ignore[union-attr]
-            bad = ~((a >= 0.0) & (a <= 1.0))
-            if bad.any():
-                value = a[tuple(np.argwhere(bad)[0])]
-                problems.append(Problem(f"strategy '{strategy.name}', transition {row.label}, {_locate(bad, ctx.t0)}",
-                                        f"probability {value:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
-                                        "a probability between 0 and 1"))
-                continue
-            probs[:, :, row.edges] = np.broadcast_to(a, (n_samples, n_cycles, g.tunnel))
-            total = total + a
-        total_a = _fit(total, n_cycles, g.tunnel)
-        if g.complement is not None:
-            rest = 1.0 - total_a
-            bad = rest < -PROBABILITY_TOLERANCE
-            if bad.any():
-                problems.append(Problem(
-                    f"strategy '{strategy.name}', transitions out of '{g.state}', {_locate(bad, ctx.t0)}",
-                    f"the other probabilities add up to {1.0 - rest[tuple(np.argwhere(bad)[0])]:.6g}, leaving a "
-                    f"negative complement for -> {g.complement.to_state}", "probabilities that sum to at most 1"))
-                continue
-            probs[:, :, g.complement.edges] = np.broadcast_to(rest, (n_samples, n_cycles, g.tunnel))
-        else:
-            bad = np.abs(total_a - 1.0) > PROBABILITY_TOLERANCE
-            if bad.any():
-                problems.append(Problem(
-                    f"strategy '{strategy.name}', transitions out of '{g.state}', {_locate(bad, ctx.t0)}",
-                    f"the probabilities add up to {total_a[tuple(np.argwhere(bad)[0])]:.6g}",
-                    "a sum of 1, or a complement '#' for the rest"))
-    if problems:
-        raise ModelError(problems)
-    return probs
-
-
 def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_samples: int) -> np.ndarray:
+    """Occupancy at the start, (n_states, n_samples)."""
     trace = np.zeros((n_samples, model.n_states))
     for state, expr in strategy.initial.items():
-        v = np.asarray(expr.evaluate(ctx), dtype=float).reshape(-1)
+        v = np.asarray(ctx.evaluate(expr, 1), dtype=float).reshape(-1)
         trace[:, model.slices[state].start] = v if v.size == n_samples else v[0]
     total = trace.sum(axis=1)
     if np.any(trace < 0) or np.any(np.abs(total - 1.0) > PROBABILITY_TOLERANCE):
         raise ModelError(Problem(f"strategy '{strategy.name}', initial state distribution",
                                  f"shares add up to {total.min():.6g} (or one is negative)",
                                  "non-negative shares that add up to 1"))
-    return trace
+    return np.ascontiguousarray(trace.T)
 
 
-def _state_values(model: CompiledModel, ctx: BlockContext, n_samples: int, n_pts: int) -> dict[str, np.ndarray]:
-    """Per-state reward values for the block's points, each (1|n_samples, 1|n_pts, n_states)."""
-    out = {"qalys": _assemble(model, model.utility, ctx, n_samples, n_pts),
-           "lys": model.alive.reshape(1, 1, -1)}
-    for flag, indicator in model.flags.items():
-        out[f"time:{flag}"] = indicator.reshape(1, 1, -1)
-    for cat, by_state in model.costs.items():
-        out[f"cost:{cat}"] = _assemble(model, by_state, ctx, n_samples, n_pts)
-    for name, by_state in model.counts.items():
-        out[f"count:{name}"] = _assemble(model, by_state, ctx, n_samples, n_pts)
-    return out
-
-
-def _assemble(model: CompiledModel, by_state: Mapping[str, object], ctx: BlockContext, n_samples: int,
-              n_pts: int) -> np.ndarray:
-    fitted = {s: _fit(e.evaluate(ctx), n_pts, model.tunnel[s]) for s, e in by_state.items()}  # type: ignore[attr-defined]
-    for s, a in fitted.items():
-        if np.isnan(a).any():
-            raise ModelError(Problem(f"state '{s}'", "a reward value is not a number (nan)",
-                                     "finite values (check divisions and logarithms)"))
-    S1 = n_samples if any(a.shape[0] > 1 for a in fitted.values()) else 1
-    T1 = n_pts if any(a.shape[1] > 1 for a in fitted.values()) else 1
-    values = np.zeros((S1, T1, model.n_states))
-    for s, a in fitted.items():
-        values[:, :, model.slices[s]] = np.broadcast_to(a, (S1, T1, model.tunnel[s]))
-    return values
-
-
-def _transition_reward(rr, strategy: StrategyModel, ctx: BlockContext, trace: np.ndarray, probs: np.ndarray,
-                       n_cycles: int) -> np.ndarray:
-    """Reward amounts on the flows along ``rr.edges`` in each cycle of the block, (n_samples, n_cycles).
-
-    Summed edge by edge in a fixed order, so a sample's result does not depend on the chunk."""
-    a = _fit(rr.expr.evaluate(ctx), n_cycles, ctx.model.max_tunnel)
-    amount = np.zeros((trace.shape[0], n_cycles))
-    for i, e in enumerate(rr.edges):
-        value = a[:, :, rr.state_time[i]] if a.shape[2] > 1 else a[:, :, 0]
-        amount += trace[:, :n_cycles, strategy.src[e]] * probs[:, :, e] * value
-    return amount

@@ -36,6 +36,7 @@ from hecon.errors import ModelError, Problem
 
 VARIABLES = ("model_time", "state_time", "model_years", "state_years", "age", "cycle_years", "cycle_days")
 STATE_TIME_VARIABLES = frozenset({"state_time", "state_years"})
+TIME_VARIABLES = frozenset({"model_time", "model_years", "age"})
 
 
 class EvaluationContext(Protocol):

@@ -1,9 +1,16 @@
 """Compiled inner loops of the cohort engine (numba).
 
-These are the only loops over samples, cycles and states; everything else is numpy on
-whole arrays. ``parallel=True`` spreads PSA samples over the cores; each sample's
-arithmetic is sequential and in a fixed order, so results do not depend on the number of
-threads or on how samples are chunked.
+Layout: samples are the innermost, contiguous axis so that every inner loop runs over
+samples and vectorises. Expression values are *packed*: each row of values is a compact
+array of shape (T1, L1, S1), with T1, L1, S1 either 1 or the full length, stored in one
+flat buffer; element (t, j, s) of packed row r is
+``buf[off[r] + t * st[r] + j * sj[r] + s * ss[r]]``, with stride 0 along broadcast axes.
+Inputs that depend on neither samples, time nor state time are therefore stored once.
+
+The cohort is processed in blocks of ``SAMPLE_BLOCK`` samples whose occupancy stays in
+the CPU cache for a whole block of cycles. The kernels release the GIL, so the engine runs
+disjoint sample ranges on several threads. Every sample is computed on its own, in a fixed
+order, so results do not depend on how samples are chunked or on the number of threads.
 """
 
 from __future__ import annotations
@@ -11,78 +18,153 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+SAMPLE_BLOCK = 64
 
-@numba.njit(parallel=True, cache=True, fastmath=False)
-def propagate(start: np.ndarray, src: np.ndarray, dst: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """Markov trace over one block of cycles.
 
-    start : occupancy at the block's first point, shape (n_samples, n_states) [fraction of cohort]
-    src, dst : edge list (from-state, to-state index) of the sparse transition matrix, shape (n_edges,)
-    probs : per-cycle transition probability of each edge, shape (n_samples, n_cycles, n_edges)
+@numba.njit(nogil=True, cache=True)
+def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement,
+              tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, state_start, pair_col, pair_state,
+              pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, end, values, rewards, occupancy):
+    """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
-    Returns occupancy at the block's n_cycles + 1 points, shape (n_samples, n_cycles + 1, n_states):
-    trace[s, t + 1, j] = Σ_{e: dst[e] = j} trace[s, t, src[e]] * probs[s, t, e].
+    start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
+    n_points   : points valued: n_cycles, or n_cycles + 1 for the last block of the horizon
+    Transitions (packed rows in tbuf/toff/tst/tsj/tss; probabilities already checked):
+      src_start      : edges out of sub-state i are src_start[i]:src_start[i+1]; the complement
+                       edge, if ``has_complement[i]``, is the last of them
+      dst            : destination of each edge
+      edge_row       : packed row with each edge's probability (-1 for the complement)
+      edge_j         : state time of each edge's source (index along L1)
+      reward_*       : edge e carries one-off rewards reward_start[e]:reward_start[e+1], each a
+                       packed row (value per transition) and an output column
+    State values (packed rows in vbuf/voff/vst/vsj/vss):
+      state_start : sub-states of model state m are state_start[m]:state_start[m+1]
+      pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
+                    applies to sub-state ``pair_state``, 0 to model state ``pair_state`` as a whole
+    Outputs, written for the samples of this call only:
+      end (n_states, n_samples)              occupancy after the block
+      values (n_points, n_cols, n_samples)   state values at each point
+      rewards (n_cycles, n_cols, n_samples)  one-off rewards of the transitions in each cycle
+      occupancy (n_points, n_model, n_samples) model-state occupancy at each point
+
+    The complement edge receives the mass left after the other edges, x - Σ x p_e.
     """
-    n_samples, n_cycles, n_edges = probs.shape
-    n_states = start.shape[1]
-    out = np.zeros((n_samples, n_cycles + 1, n_states))
-    for s in numba.prange(n_samples):
-        for j in range(n_states):
-            out[s, 0, j] = start[s, j]
-        for t in range(n_cycles):
-            for e in range(n_edges):
-                out[s, t + 1, dst[e]] += out[s, t, src[e]] * probs[s, t, e]
-    return out
-
-
-@numba.njit(parallel=True, cache=True, fastmath=False)
-def weighted_occupancy(trace: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Σ_states trace[s, t, j] * values[s', t', j], with values broadcast along length-1 axes.
-
-    trace  : (n_samples, n_points, n_states)
-    values : (1 or n_samples, 1 or n_points, n_states), the per-state reward at each point
-    Returns (n_samples, n_points).
-    """
-    n_samples, n_points, n_states = trace.shape
-    sample_step = 1 if values.shape[0] > 1 else 0
-    time_step = 1 if values.shape[1] > 1 else 0
-    out = np.zeros((n_samples, n_points))
-    for s in numba.prange(n_samples):
-        vs = s * sample_step
+    n_states = start.shape[0]
+    n_model = state_start.size - 1
+    cur = np.empty((n_states, SAMPLE_BLOCK))  # occupancy at the current point
+    nxt = np.empty((n_states, SAMPLE_BLOCK))  # occupancy one cycle later
+    occ = np.empty((n_model, SAMPLE_BLOCK))
+    rest = np.empty(SAMPLE_BLOCK)
+    flow = np.empty(SAMPLE_BLOCK)
+    for s0 in range(s_begin, s_end, SAMPLE_BLOCK):
+        w = min(s_end, s0 + SAMPLE_BLOCK) - s0
+        for i in range(n_states):
+            x = cur[i]
+            for s in range(w):
+                x[s] = start[i, s0 + s]
         for t in range(n_points):
-            vt = t * time_step
-            acc = 0.0
-            for j in range(n_states):
-                acc += trace[s, t, j] * values[vs, vt, j]
-            out[s, t] = acc
-    return out
+            # ---- value the occupancy at point t
+            for m in range(n_model):
+                o = occ[m]
+                o[:] = 0.0
+                for i in range(state_start[m], state_start[m + 1]):
+                    x = cur[i]
+                    for s in range(w):
+                        o[s] += x[s]
+                out = occupancy[t, m]
+                for s in range(w):
+                    out[s0 + s] = o[s]
+            for q in range(pair_col.size):
+                r = pair_row[q]
+                base = voff[r] + t * vst[r] + pair_j[q] * vsj[r] + s0 * vss[r]
+                step = vss[r]
+                x = cur[pair_state[q]] if pair_expanded[q] == 1 else occ[pair_state[q]]
+                out = values[t, pair_col[q]]
+                for s in range(w):
+                    out[s0 + s] += x[s] * vbuf[base + s * step]
+            if t == n_cycles:
+                break
+            # ---- advance one cycle
+            nxt[:, :] = 0.0
+            for i in range(n_states):
+                x = cur[i]
+                complement = has_complement[i]
+                e_end = src_start[i + 1] - (1 if complement else 0)
+                if complement:
+                    rest[:] = x
+                for e in range(src_start[i], e_end):
+                    r = edge_row[e]
+                    y = nxt[dst[e]]
+                    base = toff[r] + t * tst[r] + edge_j[e] * tsj[r]
+                    if tss[r] == 0:
+                        p = tbuf[base]
+                        for s in range(w):
+                            flow[s] = x[s] * p
+                    else:
+                        pv = tbuf[base + s0:base + s0 + w]
+                        for s in range(w):
+                            flow[s] = x[s] * pv[s]
+                    for s in range(w):
+                        y[s] += flow[s]
+                    if complement:
+                        for s in range(w):
+                            rest[s] -= flow[s]
+                    if reward_start[e + 1] > reward_start[e]:
+                        _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col,
+                                            tbuf, toff, tst, tsj, tss, rewards)
+                if complement:
+                    y = nxt[dst[e_end]]
+                    for s in range(w):
+                        y[s] += rest[s]
+                    if reward_start[e_end + 1] > reward_start[e_end]:
+                        _transition_rewards(t, e_end, s0, w, rest, edge_j, reward_start, reward_row, reward_col,
+                                            tbuf, toff, tst, tsj, tss, rewards)
+            cur, nxt = nxt, cur
+        for i in range(n_states):
+            x = cur[i]
+            for s in range(w):
+                end[i, s0 + s] = x[s]
 
 
-@numba.njit(parallel=True, cache=True, fastmath=False)
-def row_dot(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Σ_k a[s, k] * w[k] for each row s, summed in a fixed order (so that a sample's result
-    does not depend on how many samples share the call, unlike BLAS)."""
-    n_rows, n_cols = a.shape
-    out = np.zeros(n_rows)
-    for s in numba.prange(n_rows):
-        acc = 0.0
-        for k in range(n_cols):
-            acc += a[s, k] * w[k]
-        out[s] = acc
-    return out
+@numba.njit(nogil=True, cache=True, inline="always")
+def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col, tbuf, toff, tst, tsj,
+                        tss, rewards):
+    for q in range(reward_start[e], reward_start[e + 1]):
+        vr, c = reward_row[q], reward_col[q]
+        base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tss[vr]
+        step = tss[vr]
+        out = rewards[t, c]
+        for s in range(w):
+            out[s0 + s] += flow[s] * tbuf[base + s * step]
 
 
-@numba.njit(parallel=True, cache=True, fastmath=False)
-def accumulate(acc: np.ndarray, x: np.ndarray) -> None:
-    """acc[p, m] += x[0, p, m] + x[1, p, m] + ... added one sample at a time, in order.
+@numba.njit(cache=True)
+def fold(values, weights, totals):
+    """totals[c, s] += Σ_k values[k, c, s] * weights[c, k], summed over k in order.
 
-    Sums over samples built this way are identical however the samples are chunked,
-    as long as chunks are accumulated in sample order.
+    values (n_points, n_cols, n_samples); weights (n_cols, n_points); totals (n_cols, n_samples).
     """
-    n_samples, n_p, n_m = x.shape
-    for p in numba.prange(n_p):
-        for m in range(n_m):
-            a = acc[p, m]
+    n_points, n_cols, n_samples = values.shape
+    for c in range(n_cols):
+        row = totals[c]
+        for k in range(n_points):
+            w = weights[c, k]
+            v = values[k, c]
             for s in range(n_samples):
-                a += x[s, p, m]
-            acc[p, m] = a
+                row[s] += v[s] * w
+
+
+@numba.njit(cache=True)
+def accumulate(acc, x):
+    """acc[k, c] += x[k, c, 0] + x[k, c, 1] + ... added one sample at a time, in order.
+
+    Sums over samples built this way are identical however the samples are chunked, as long
+    as chunks are accumulated in sample order.
+    """
+    n_k, n_c, n_samples = x.shape
+    for k in range(n_k):
+        for c in range(n_c):
+            a = acc[k, c]
+            for s in range(n_samples):
+                a += x[k, c, s]
+            acc[k, c] = a
