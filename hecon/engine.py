@@ -133,8 +133,6 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     point_weights = np.stack([model.weights * discount_factors(rates[c.discount], times, settings.discount_timing)
                               for c in cols])  # (K, T + 1)
     mid_weights = np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols])
-    plain_points = np.broadcast_to(model.weights, (K, T + 1))
-    plain_cycles = np.ones((K, T))
 
     rewards = _reward_structure(strategy, col_index)
     state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
@@ -145,6 +143,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
     chunk_cache: dict[object, object] = {}
+    memo = _PackMemo()
     trace_now = None
     for t0 in range(0, T, BLOCK_CYCLES):
         t1 = min(T, t0 + BLOCK_CYCLES)
@@ -154,25 +153,39 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
         if trace_now is None:
             trace_now = _initial_trace(model, strategy, ctx, n_samples)
 
-        packed = _transition_values(model, strategy, ctx, n_cyc)
-        pairs, vpack = _state_value_pairs(model, ctx, col_index, n_pts)
+        packed = _transition_values(model, strategy, ctx, n_cyc, memo)
+        pairs, vpack = _state_value_pairs(model, ctx, col_index, n_pts, memo)
+        weights = (scale, np.ascontiguousarray(point_weights[:, t0:t0 + n_pts]),
+                   np.ascontiguousarray(model.weights[t0:t0 + n_pts]), np.ascontiguousarray(mid_weights[:, t0:t1]))
         trace_now, values, transition_rewards, occupancy = _run_block(
-            trace_now, n_cyc, n_pts, strategy, packed, rewards, state_start, pairs, vpack, K)
-        values *= scale[None, :, None]
-        kernels.fold(values, point_weights[:, t0:t0 + n_pts], discounted)
-        kernels.fold(values, plain_points[:, t0:t0 + n_pts], undiscounted)
-        kernels.fold(transition_rewards, mid_weights[:, t0:t1], discounted)
-        kernels.fold(transition_rewards, plain_cycles[:, t0:t1], undiscounted)
+            trace_now, n_cyc, n_pts, strategy, packed, rewards, state_start, pairs, vpack, weights,
+            discounted, undiscounted)
         values[:n_cyc] += transition_rewards
         kernels.accumulate(per_cycle[t0:t0 + n_pts], values)
         kernels.accumulate(trace_sum[t0:t0 + n_pts], occupancy)
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
 
 
+class _PackMemo:
+    """Per-chunk memory of arrays already checked and flattened: values that do not change
+    with model time come back as the same array objects block after block."""
+
+    def __init__(self) -> None:
+        self.flat: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.checked: dict[int, np.ndarray] = {}
+
+    def is_checked(self, arrays: list[np.ndarray]) -> bool:
+        return all(self.checked.get(id(a)) is a for a in arrays)
+
+    def mark_checked(self, arrays: list[np.ndarray]) -> None:
+        self.checked.update((id(a), a) for a in arrays)
+
+
 class _Packed:
     """Compact value arrays in one flat buffer, in the layout of :mod:`hecon.kernels`."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: _PackMemo) -> None:
+        self.memo = memo
         self.parts: list[np.ndarray] = []
         self.off: list[int] = []
         self.st: list[int] = []
@@ -187,7 +200,12 @@ class _Packed:
         self.ss.append(1 if S1 > 1 else 0)
         self.sj.append(S1 if L1 > 1 else 0)
         self.st.append(L1 * S1 if T1 > 1 else 0)
-        flat = np.ascontiguousarray(a.transpose(1, 2, 0), dtype=float).ravel()
+        known = self.memo.flat.get(id(a))
+        if known is not None and known[0] is a:
+            flat = known[1]
+        else:
+            flat = np.ascontiguousarray(a.transpose(1, 2, 0), dtype=float).ravel()
+            self.memo.flat[id(a)] = (a, flat)
         self.parts.append(flat)
         self.size += flat.size
         return len(self.off) - 1
@@ -212,15 +230,20 @@ def _reward_structure(strategy: StrategyModel, col_index: Mapping[str, int]) -> 
             np.array([t[2] for t in triples], dtype=np.int64))
 
 
-def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int) -> "_Packed":
+def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int,
+                       memo: _PackMemo) -> _Packed:
     """Pack the block's transition probabilities and transition-reward values, in the order the
-    edge structure refers to them, after checking every probability and every row sum."""
-    packed = _Packed()
+    edge structure refers to them, after checking every probability and every row sum
+    (once per chunk for values that do not change with model time)."""
+    packed = _Packed(memo)
     problems: list[Problem] = []
     for g in strategy.groups:
-        arrays = []
-        for row in g.rows:
-            a = _fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel)  # type: ignore[union-attr]
+        arrays = [_fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel) for row in g.rows]  # type: ignore[arg-type]
+        for a in arrays:
+            packed.add(a)
+        if memo.is_checked(arrays):
+            continue
+        for row, a in zip(g.rows, arrays):
             bad = ~((a >= 0.0) & (a <= 1.0))
             if bad.any():
                 value = a[tuple(np.argwhere(bad)[0])]
@@ -228,13 +251,11 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
                     f"strategy '{strategy.name}', transition {row.label}, {_locate(bad, ctx.t0)}",
                     f"probability {value:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
                     "a probability between 0 and 1"))
-            arrays.append(a)
         if not any(p.where.startswith(f"strategy '{strategy.name}', transition {g.state} ->") for p in problems):
             problem = _check_row_sums(strategy, g, arrays, ctx.t0)
             if problem:
                 problems.append(problem)
-        for a in arrays:
-            packed.add(a)
+        memo.mark_checked(arrays)
     for rr in strategy.rewards:
         a = _fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)
         if not np.isfinite(a).all():
@@ -273,18 +294,21 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, arrays: list[np.ndarra
     return None
 
 
-def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: StrategyModel, packed: "_Packed",
+def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: StrategyModel, packed: _Packed,
                rewards: tuple[np.ndarray, ...], state_start: np.ndarray, pairs: tuple[np.ndarray, ...],
-               vpack: "_Packed", n_cols: int) -> tuple[np.ndarray, ...]:
-    """Run the block kernel on THREADS threads, each on its own range of samples."""
+               vpack: _Packed, weights: tuple[np.ndarray, ...], discounted: np.ndarray,
+               undiscounted: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Run the block kernel on THREADS threads, each on its own range of samples; adds the
+    block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_states, n_samples = start.shape
+    n_cols = discounted.shape[0]
     end = np.empty_like(start)
     values = np.zeros((n_points, n_cols, n_samples))
     transition_rewards = np.zeros((n_cycles, n_cols, n_samples))
     occupancy = np.zeros((n_points, len(state_start) - 1, n_samples))
     args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
-            *packed.arrays(), *rewards, state_start, *pairs, *vpack.arrays(),
-            end, values, transition_rewards, occupancy)
+            *packed.arrays(), *rewards, state_start, *pairs, *vpack.arrays(), *weights,
+            end, values, transition_rewards, occupancy, discounted, undiscounted)
     blocks = -(-n_samples // kernels.SAMPLE_BLOCK)
     n_threads = max(1, min(THREADS, blocks))
     bounds = [min(n_samples, (blocks * k // n_threads) * kernels.SAMPLE_BLOCK) for k in range(n_threads + 1)]
@@ -299,11 +323,11 @@ def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: Strate
 
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
-                       n_pts: int) -> tuple[tuple[np.ndarray, ...], _Packed]:
+                       n_pts: int, memo: _PackMemo) -> tuple[tuple[np.ndarray, ...], _Packed]:
     """(column, state, value row, state time) pairs for the state-reward kernel, and the
     packed values. Values that do not vary with state time are applied to the model state
     (its sub-states summed); values that do are applied sub-state by sub-state."""
-    packed = _Packed()
+    packed = _Packed(memo)
     pairs: list[tuple[int, int, int, int, int]] = []
     one = packed.add(np.ones((1, 1, 1)))
     for m, s in enumerate(model.spec.states):
@@ -320,9 +344,11 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
             if expr.constant == 0.0:
                 continue
             a = _fit(ctx.evaluate(expr, model.tunnel[state]), n_pts, model.tunnel[state])
-            if not np.isfinite(a).all():
-                raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
-                                         f"'{expr.text}' is not a finite number", "finite values"))
+            if not memo.is_checked([a]):
+                if not np.isfinite(a).all():
+                    raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
+                                             f"'{expr.text}' is not a finite number", "finite values"))
+                memo.mark_checked([a])
             r = packed.add(a)
             if a.shape[2] == 1:
                 pairs.append((col_index[col], state_number[state], 0, r, 0))

@@ -18,13 +18,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-SAMPLE_BLOCK = 64
+SAMPLE_BLOCK = 128
 
 
 @numba.njit(nogil=True, cache=True)
 def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement,
               tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, state_start, pair_col, pair_state,
-              pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, end, values, rewards, occupancy):
+              pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, scale, point_weights, plain_weights,
+              cycle_weights, end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
@@ -41,16 +42,24 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
       pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
                     applies to sub-state ``pair_state``, 0 to model state ``pair_state`` as a whole
+    Totals:
+      scale (n_cols,)                    multiplies each column's state values (cycle length for per-year values)
+      point_weights (n_cols, n_points)   within-cycle weight x discount factor at each point
+      plain_weights (n_points,)          within-cycle weight alone (undiscounted totals)
+      cycle_weights (n_cols, n_cycles)   discount factor at mid-cycle, for one-off rewards
     Outputs, written for the samples of this call only:
       end (n_states, n_samples)              occupancy after the block
-      values (n_points, n_cols, n_samples)   state values at each point
+      values (n_points, n_cols, n_samples)   state values at each point (scaled)
       rewards (n_cycles, n_cols, n_samples)  one-off rewards of the transitions in each cycle
       occupancy (n_points, n_model, n_samples) model-state occupancy at each point
+      discounted, undiscounted (n_cols, n_samples)  totals, added to in time order
 
     The complement edge receives the mass left after the other edges, x - Σ x p_e.
     """
     n_states = start.shape[0]
     n_model = state_start.size - 1
+    # Loops index arrays directly: taking array views inside the loops would cost a reference
+    # count update each time, which is slower than the arithmetic itself.
     cur = np.empty((n_states, SAMPLE_BLOCK))  # occupancy at the current point
     nxt = np.empty((n_states, SAMPLE_BLOCK))  # occupancy one cycle later
     occ = np.empty((n_model, SAMPLE_BLOCK))
@@ -59,71 +68,113 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     for s0 in range(s_begin, s_end, SAMPLE_BLOCK):
         w = min(s_end, s0 + SAMPLE_BLOCK) - s0
         for i in range(n_states):
-            x = cur[i]
             for s in range(w):
-                x[s] = start[i, s0 + s]
+                cur[i, s] = start[i, s0 + s]
         for t in range(n_points):
             # ---- value the occupancy at point t
             for m in range(n_model):
-                o = occ[m]
-                o[:] = 0.0
+                for s in range(w):
+                    occ[m, s] = 0.0
                 for i in range(state_start[m], state_start[m + 1]):
-                    x = cur[i]
                     for s in range(w):
-                        o[s] += x[s]
-                out = occupancy[t, m]
+                        occ[m, s] += cur[i, s]
                 for s in range(w):
-                    out[s0 + s] = o[s]
+                    occupancy[t, m, s0 + s] = occ[m, s]
             for q in range(pair_col.size):
-                r = pair_row[q]
-                base = voff[r] + t * vst[r] + pair_j[q] * vsj[r] + s0 * vss[r]
-                step = vss[r]
-                x = cur[pair_state[q]] if pair_expanded[q] == 1 else occ[pair_state[q]]
-                out = values[t, pair_col[q]]
+                r, k, c = pair_row[q], pair_state[q], pair_col[q]
+                base = voff[r] + t * vst[r] + pair_j[q] * vsj[r]
+                if vss[r] == 0:
+                    v = vbuf[base]
+                    if pair_expanded[q] == 1:
+                        for s in range(w):
+                            values[t, c, s0 + s] += cur[k, s] * v
+                    else:
+                        for s in range(w):
+                            values[t, c, s0 + s] += occ[k, s] * v
+                else:
+                    base += s0
+                    if pair_expanded[q] == 1:
+                        for s in range(w):
+                            values[t, c, s0 + s] += cur[k, s] * vbuf[base + s]
+                    else:
+                        for s in range(w):
+                            values[t, c, s0 + s] += occ[k, s] * vbuf[base + s]
+            for c in range(scale.size):
+                f, wd, wu = scale[c], point_weights[c, t], plain_weights[t]
                 for s in range(w):
-                    out[s0 + s] += x[s] * vbuf[base + s * step]
+                    v = values[t, c, s0 + s] * f
+                    values[t, c, s0 + s] = v
+                    discounted[c, s0 + s] += v * wd
+                    undiscounted[c, s0 + s] += v * wu
             if t == n_cycles:
                 break
             # ---- advance one cycle
-            nxt[:, :] = 0.0
             for i in range(n_states):
-                x = cur[i]
+                for s in range(w):
+                    nxt[i, s] = 0.0
+            for i in range(n_states):
                 complement = has_complement[i]
                 e_end = src_start[i + 1] - (1 if complement else 0)
                 if complement:
-                    rest[:] = x
-                for e in range(src_start[i], e_end):
-                    r = edge_row[e]
-                    y = nxt[dst[e]]
-                    base = toff[r] + t * tst[r] + edge_j[e] * tsj[r]
-                    if tss[r] == 0:
-                        p = tbuf[base]
-                        for s in range(w):
-                            flow[s] = x[s] * p
-                    else:
-                        pv = tbuf[base + s0:base + s0 + w]
-                        for s in range(w):
-                            flow[s] = x[s] * pv[s]
                     for s in range(w):
-                        y[s] += flow[s]
-                    if complement:
-                        for s in range(w):
-                            rest[s] -= flow[s]
+                        rest[s] = cur[i, s]
+                for e in range(src_start[i], e_end):
+                    r, d = edge_row[e], dst[e]
+                    base = toff[r] + t * tst[r] + edge_j[e] * tsj[r]
                     if reward_start[e + 1] > reward_start[e]:
+                        if tss[r] == 0:
+                            p = tbuf[base]
+                            for s in range(w):
+                                flow[s] = cur[i, s] * p
+                        else:
+                            base += s0
+                            for s in range(w):
+                                flow[s] = cur[i, s] * tbuf[base + s]
+                        for s in range(w):
+                            nxt[d, s] += flow[s]
+                        if complement:
+                            for s in range(w):
+                                rest[s] -= flow[s]
                         _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col,
                                             tbuf, toff, tst, tsj, tss, rewards)
+                    elif tss[r] == 0:
+                        p = tbuf[base]
+                        if complement:
+                            for s in range(w):
+                                f = cur[i, s] * p
+                                nxt[d, s] += f
+                                rest[s] -= f
+                        else:
+                            for s in range(w):
+                                nxt[d, s] += cur[i, s] * p
+                    else:
+                        base += s0
+                        if complement:
+                            for s in range(w):
+                                f = cur[i, s] * tbuf[base + s]
+                                nxt[d, s] += f
+                                rest[s] -= f
+                        else:
+                            for s in range(w):
+                                nxt[d, s] += cur[i, s] * tbuf[base + s]
                 if complement:
-                    y = nxt[dst[e_end]]
+                    d = dst[e_end]
                     for s in range(w):
-                        y[s] += rest[s]
+                        nxt[d, s] += rest[s]
                     if reward_start[e_end + 1] > reward_start[e_end]:
                         _transition_rewards(t, e_end, s0, w, rest, edge_j, reward_start, reward_row, reward_col,
                                             tbuf, toff, tst, tsj, tss, rewards)
+            if reward_row.size:
+                for c in range(scale.size):
+                    wd = cycle_weights[c, t]
+                    for s in range(w):
+                        v = rewards[t, c, s0 + s]
+                        discounted[c, s0 + s] += v * wd
+                        undiscounted[c, s0 + s] += v
             cur, nxt = nxt, cur
         for i in range(n_states):
-            x = cur[i]
             for s in range(w):
-                end[i, s0 + s] = x[s]
+                end[i, s0 + s] = cur[i, s]
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
@@ -131,30 +182,18 @@ def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, rew
                         tss, rewards):
     for q in range(reward_start[e], reward_start[e + 1]):
         vr, c = reward_row[q], reward_col[q]
-        base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tss[vr]
-        step = tss[vr]
-        out = rewards[t, c]
-        for s in range(w):
-            out[s0 + s] += flow[s] * tbuf[base + s * step]
+        base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr]
+        if tss[vr] == 0:
+            v = tbuf[base]
+            for s in range(w):
+                rewards[t, c, s0 + s] += flow[s] * v
+        else:
+            base += s0
+            for s in range(w):
+                rewards[t, c, s0 + s] += flow[s] * tbuf[base + s]
 
 
-@numba.njit(cache=True)
-def fold(values, weights, totals):
-    """totals[c, s] += Σ_k values[k, c, s] * weights[c, k], summed over k in order.
-
-    values (n_points, n_cols, n_samples); weights (n_cols, n_points); totals (n_cols, n_samples).
-    """
-    n_points, n_cols, n_samples = values.shape
-    for c in range(n_cols):
-        row = totals[c]
-        for k in range(n_points):
-            w = weights[c, k]
-            v = values[k, c]
-            for s in range(n_samples):
-                row[s] += v[s] * w
-
-
-@numba.njit(cache=True)
+@numba.njit(nogil=True, cache=True)
 def accumulate(acc, x):
     """acc[k, c] += x[k, c, 0] + x[k, c, 1] + ... added one sample at a time, in order.
 
