@@ -6,7 +6,8 @@ for example ``rate_to_prob(-log(1 - p_death_5y) / 5, cycle_years) * hr_tec``.
 Syntax (a whitelisted subset of Python's, parsed with :mod:`ast`)
 ----------------------------------------------------------------
 * numbers, names of parameters and model variables
-* ``+ - * / %``; power as ``**`` or ``^`` (``^`` means power, as in Excel)
+* ``+ - * / %``; power as ``**`` or ``^`` (``^`` means power, as in Excel, except that
+  ``-2^2`` is -4 as in Python: write ``(-2)^2``)
 * comparisons ``< <= > >= == !=``, ``and``, ``or``, ``not``
 * ``a if condition else b`` and ``if_else(condition, a, b)``
 * calls of the functions in :data:`FUNCTIONS`; nothing else (no attributes, indexing,
@@ -26,7 +27,9 @@ does not depend on a dimension keeps length 1 along it, so constant inputs cost 
 from __future__ import annotations
 
 import ast
+import io
 import math
+import tokenize
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
@@ -161,7 +164,6 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Div: np.true_divide,
     ast.Mod: np.mod,
     ast.Pow: np.power,
-    ast.BitXor: np.power,  # ^ is power, as in Excel
 }
 _CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Lt: np.less,
@@ -210,7 +212,7 @@ def parse(source: str | float | int, where: str = "expression") -> Expression:
     if not text:
         raise ModelError(Problem(where, "the formula is empty", "a number or a formula"))
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = ast.parse(_caret_to_power(text), mode="eval")
     except SyntaxError as exc:
         col = f" at character {exc.offset}" if exc.offset else ""
         raise ModelError(Problem(where, f"cannot read formula '{text}'{col}",
@@ -224,6 +226,21 @@ def parse(source: str | float | int, where: str = "expression") -> Expression:
         if np.ndim(value) == 0 and np.isfinite(value):
             constant = float(value)
     return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant)
+
+
+def _caret_to_power(text: str) -> str:
+    """Replace the operator ``^`` by ``**`` token by token, so that it parses with the precedence
+    of a power (``2 * 3 ^ 2`` = 18). Unary minus follows Python: ``-2 ^ 2`` = -(2 ^ 2) = -4
+    (Excel gives 4; write ``(-2) ^ 2`` for that)."""
+    if "^" not in text:
+        return text
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return text  # ast.parse reports the syntax error
+    return tokenize.untokenize(
+        (tok.type, "**") if tok.type == tokenize.OP and tok.string == "^" else (tok.type, tok.string)
+        for tok in tokens)
 
 
 class _Builder:

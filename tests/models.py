@@ -6,66 +6,16 @@ from dataclasses import replace
 
 import numpy as np
 
-from hecon.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
-                        TransitionReward)
+from hecon.examples.textbook import AGES, QX_FEMALE, QX_MALE, textbook_model
+from hecon.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 
-AGES = tuple(range(60, 111))
-# A synthetic Gompertz-like life table: qx = 0.005 * 1.08^(age - 60) (men), 0.6 x that (women), capped at 1.
-QX_MALE = tuple(min(1.0, 0.005 * 1.08 ** (a - 60)) for a in AGES)
-QX_FEMALE = tuple(min(1.0, 0.003 * 1.08 ** (a - 60)) for a in AGES)
-
-
-def textbook_model(within_cycle: str = "simpson", horizon_years: float = 40.0) -> ModelSpec:
-    """Four states (H, S1 with a 3-cycle tunnel, S2, D), four strategies, age-dependent
-    background mortality, a state-residence-dependent transition, transition rewards.
-
-    Shaped like the Sick-Sicker model of Alarid-Escudero et al. (Med Decis Making 2023),
-    with a synthetic life table.
-    """
-    p = Parameter
-    parameters = (
-        p("p_HS1", 0.15), p("p_S1H", 0.5), p("r_S1S2", 0.105), p("slope_S1S2", 0.3),
-        p("hr_S1", 3.0), p("hr_S2", 10.0), p("hr_trt", 1.0),
-        p("c_H", 2000.0), p("c_S1", 4000.0), p("c_S2", 15000.0), p("c_trt", 0.0), p("c_death", 10000.0),
-        p("u_H", 1.0), p("u_S1", 0.75), p("u_S2", 0.5), p("u_trtA", 0.95), p("du_diagnosis", 0.05),
-    )
-    states = (
-        State("H", utility="u_H", costs={"care": "c_H"}, flags=frozenset({"healthy"})),
-        State("S1", utility="u_S1", costs={"care": "c_S1", "treatment": "c_trt"}, tunnel=3,
-              flags=frozenset({"on_treatment"})),
-        State("S2", utility="u_S2", costs={"care": "c_S2", "treatment": "c_trt"},
-              flags=frozenset({"on_treatment"})),
-        State("D", flags=frozenset({"dead"})),
-    )
-    T = Transition
-    transitions = (
-        T("H", "S1", "p_HS1"), T("H", "D", "gp_mort()"), T("H", "H", "#"),
-        T("S1", "H", "p_S1H"),
-        T("S1", "S2", "rate_to_prob(r_S1S2 * (1 + slope_S1S2 * state_time) * hr_trt, cycle_years)"),
-        T("S1", "D", "apply_hr(gp_mort(), hr_S1)"), T("S1", "S1", "#"),
-        T("S2", "D", "apply_hr(gp_mort(), hr_S2)"), T("S2", "S2", "#"),
-    )
-    strategies = (
-        Strategy("SoC"),
-        Strategy("A", {"u_S1": "u_trtA", "c_trt": 12000.0}),
-        Strategy("B", {"hr_trt": 0.6, "c_trt": 13000.0}),
-        Strategy("AB", {"u_S1": "u_trtA", "hr_trt": 0.6, "c_trt": 25000.0}),
-    )
-    rewards = (
-        TransitionReward("D", "c_death", kind="cost", name="terminal"),
-        TransitionReward("S1", "-du_diagnosis", kind="qaly", from_state="H"),
-        TransitionReward("S2", 1.0, kind="count", name="progressions"),
-    )
-    settings = Settings(cycle_length_days=365.25, horizon_years=horizon_years, start_age=60.0,
-                        proportion_male=0.5, discount_rate_costs=0.03, discount_rate_effects=0.015,
-                        within_cycle=within_cycle)
-    table = LifeTable("synthetic", AGES, QX_MALE, QX_FEMALE, "synthetic test table")
-    return ModelSpec(settings, states, transitions, strategies, parameters, initial={"H": 1.0},
-                     transition_rewards=rewards, life_tables=(table,), title="Textbook test model")
+__all__ = ["AGES", "QX_FEMALE", "QX_MALE", "reference_textbook", "textbook_model", "two_state_model", "with_settings"]
 
 
 def reference_textbook(spec: ModelSpec, strategy: str) -> dict[str, float]:
-    """Independent, naive calculation of :func:`textbook_model` with dense matrices and loops.
+    """Independent, naive calculation of :func:`hecon.examples.textbook.textbook_model` (a
+    Sick-Sicker-shaped model: H, S1 with a 3-cycle tunnel, S2, D; four strategies; synthetic
+    life table) with dense matrices and loops.
 
     Written from the model description above, not from hecon's engine.
     """

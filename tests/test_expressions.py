@@ -104,3 +104,15 @@ def test_non_finite_numbers_rejected():
 
 def test_every_function_is_documented():
     assert all(f.doc for f in FUNCTIONS.values())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2 * 3 ^ 2", 18.0),  # power binds tighter than *, as in Excel
+    ("2 ^ 3 - 1", 7.0),
+    ("1 + 2 ^ 2", 5.0),
+    ("2 ^ 3 ^ 2", 512.0),  # right-associative like **
+    ("-2 ^ 2", -4.0),  # Python's precedence (Excel would give 4): documented
+    ("(-2) ^ 2", 4.0),
+])
+def test_caret_is_power_with_power_precedence(text, expected):
+    assert float(ev(text)) == expected
