@@ -1,0 +1,250 @@
+"""The ``hecon`` command line: ``template``, ``validate`` and ``run``.
+
+User mistakes (a missing file, a wrong suffix, a bad workbook, an unknown scenario) are
+reported as clear lines on stderr with a non-zero exit status, never as a traceback:
+
+* exit 1: the workbook has problems, or the run or report could not be done;
+* exit 2: the command line itself is wrong (click's usage errors).
+
+Problems are printed one per line as ``Sheet!A12: what is wrong; expected ...``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zipfile
+from pathlib import Path
+from typing import Iterable, NoReturn, Sequence
+
+import click
+
+from hecon import __version__
+from hecon.errors import ModelError, Problem
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+EXIT_PROBLEMS = 1
+
+
+class WorkbookPath(click.Path):
+    """A path to an Excel workbook (.xlsx), checked up front."""
+
+    name = "workbook"
+
+    def __init__(self, exists: bool = True, suffixes: Sequence[str] = WORKBOOK_SUFFIXES) -> None:
+        super().__init__(exists=exists, dir_okay=False, path_type=Path)
+        self.suffixes = tuple(suffixes)
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        path = super().convert(value, param, ctx)
+        if Path(path).suffix.lower() not in self.suffixes:
+            self.fail(f"{os.fsdecode(value)!r} is not an Excel workbook; expected a file name ending in "
+                      + " or ".join(self.suffixes), param, ctx)
+        return path
+
+
+def _error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+
+
+def _exit(code: int = EXIT_PROBLEMS) -> NoReturn:
+    raise SystemExit(code)
+
+
+def _print_problems(problems: Iterable[Problem], err: bool = True) -> None:
+    for p in problems:
+        click.echo(str(p), err=err)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def _not_a_workbook(path: Path, exc: Exception) -> NoReturn:
+    _error(f"{path} is not a readable Excel workbook ({type(exc).__name__}: {exc}); "
+           "expected an .xlsx file saved by Excel or written by 'hecon template'")
+    _exit()
+
+
+def _unreadable_errors() -> tuple[type[BaseException], ...]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (zipfile.BadZipFile, InvalidFileException, OSError)
+
+
+# --------------------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="hecon")
+def main() -> None:
+    """hecon: cohort state-transition (Markov) models for health-economic evaluation,
+    driven by an Excel workbook.
+
+    \b
+    Example session:
+      hecon template my_model.xlsx --example textbook   # a filled-in example workbook
+      hecon validate my_model.xlsx                      # list every problem, if any
+      hecon run my_model.xlsx                           # report in reports/my_model/
+
+    Run 'hecon COMMAND --help' for the options of a command.
+    """
+
+
+@main.command()
+@click.argument("path", type=WorkbookPath(exists=False, suffixes=(".xlsx",)), metavar="PATH")
+@click.option("--example", metavar="NAME", default=None,
+              help="Pre-fill the workbook with a shipped example model instead of leaving it blank. "
+                   "Example: --example textbook")
+@click.option("--force", is_flag=True, default=False,
+              help="Replace PATH if it already exists (by default an existing file is never overwritten). "
+                   "Example: --force")
+def template(path: Path, example: str | None, force: bool) -> None:
+    """Write a documented input workbook to PATH (.xlsx).
+
+    \b
+    Examples:
+      hecon template my_model.xlsx
+      hecon template rrmm.xlsx --example textbook
+    """
+    from hecon.workbook import EXAMPLES, write_template
+
+    if example is not None and example not in EXAMPLES:
+        _error(f"--example: unknown example '{example}'; expected one of {', '.join(sorted(EXAMPLES))}")
+        _exit()
+    if path.exists() and not force:
+        _error(f"{path} already exists; choose another name, or add --force to replace it")
+        _exit()
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        _error(f"folder {folder} does not exist; create it first or choose another PATH")
+        _exit()
+    try:
+        write_template(path, example=example)  # written beside PATH, then moved into place
+    except ModelError as e:
+        _error(f"cannot write {path}:")
+        _print_problems(e.problems)
+        _exit()
+    except OSError as e:
+        _error(f"cannot write {path}: {e.strerror or e}")
+        _exit()
+    what = f"example '{example}'" if example else "blank template"
+    click.echo(f"Wrote {what} to {path}")
+
+
+@main.command()
+@click.argument("path", type=WorkbookPath(), metavar="PATH")
+def validate(path: Path) -> None:
+    """Check the workbook PATH and list every problem, one per line, as
+    'Sheet!Cell: what is wrong; expected ...'.
+
+    Exits with status 0 when the workbook is valid and 1 when it has problems.
+
+    \b
+    Example:
+      hecon validate my_model.xlsx
+    """
+    from hecon.workbook import validate_workbook
+
+    try:
+        problems = validate_workbook(path)
+    except _unreadable_errors() as e:
+        _not_a_workbook(path, e)
+    if problems:
+        _print_problems(problems, err=False)
+        _error(f"{path}: {_plural(len(problems), 'problem')} found")
+        _exit()
+    click.echo(f"OK: {path} is valid")
+
+
+@main.command()
+@click.argument("path", type=WorkbookPath(), metavar="PATH")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Report folder to write (created if needed; an earlier report there is replaced). "
+                   "Default: reports/<workbook name>/ in the current folder. Example: --out results/base")
+@click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
+              help="Also run the scenario NAME from the Scenarios sheet; repeat for several. "
+                   "Example: --scenario 'no discounting' --scenario 'cure 20%'")
+@click.option("--all-scenarios", is_flag=True, default=False,
+              help="Also run every scenario of the workbook. Example: --all-scenarios")
+@click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Seed for random sampling (probabilistic analyses); default: the workbook's seed "
+                   "setting. Example: --seed 12345")
+@click.option("--comparator", default=None, metavar="STRATEGY",
+              help="Strategy that the others are compared with; default: the first strategy. "
+                   "Example: --comparator SoC")
+def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios: bool, seed: int | None,
+        comparator: str | None) -> None:
+    """Run the model in workbook PATH and write a report folder with summary.json,
+    results.xlsx and report.html. Prints the folder's path.
+
+    The workbook is validated first: if it has problems they are listed on stderr and
+    nothing is written. The workbook itself is only read, never changed.
+
+    \b
+    Examples:
+      hecon run my_model.xlsx
+      hecon run my_model.xlsx --out reports/final --all-scenarios --seed 42
+    """
+    from hecon.report import write_report
+    from hecon.runner import file_sha256, run_analysis
+    from hecon.workbook import read_workbook
+
+    if scenarios and all_scenarios:
+        raise click.UsageError("use either --scenario NAME or --all-scenarios, not both")
+    out_dir = out if out is not None else Path("reports") / path.stem
+    if _inside(path, out_dir):
+        _error(f"the report folder {out_dir} contains the input workbook {path}, which replacing the folder "
+               "would delete; choose another --out")
+        _exit()
+
+    try:
+        sha256 = file_sha256(path)
+        spec = read_workbook(path, check=True)  # every check of 'hecon validate', then the model
+    except ModelError as e:
+        _report_problems(path, e.problems)
+    except _unreadable_errors() as e:
+        _not_a_workbook(path, e)
+
+    chosen = "all" if all_scenarios else (list(scenarios) or None)
+    try:
+        result = run_analysis(spec, chosen, seed, comparator=comparator, input_path=path, input_sha256=sha256)
+    except ModelError as e:
+        _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
+        _print_problems(e.problems)
+        _exit()
+    try:
+        folder = write_report(result, out_dir)
+    except ModelError as e:
+        _error("cannot write the report (nothing was written):")
+        _print_problems(e.problems)
+        _exit()
+    except OSError as e:
+        _error(f"cannot write the report to {out_dir}: {e.strerror or e}"
+               + (f" ({e.filename})" if e.filename else "") + "; nothing was written")
+        _exit()
+    click.echo(_display(folder))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    p, f = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return p == f or f in p.parents
+
+
+def _report_problems(path: Path, problems: Sequence[Problem]) -> NoReturn:
+    _error(f"{path} has {_plural(len(problems), 'problem')}; nothing was run or written:")
+    _print_problems(problems)
+    _exit()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name="hecon")

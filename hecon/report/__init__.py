@@ -1,0 +1,116 @@
+"""The report folder of a run: ``summary.json``, ``results.xlsx`` and ``report.html``.
+
+:func:`write_report` writes the folder atomically: everything is built in a temporary
+sibling folder (same parent, so the same file system) which is then renamed into place.
+An existing report folder is renamed away first and deleted only after the new one is in
+place, so a failure at any point leaves the previous report intact and no half-written
+folder behind. File names inside the folder are fixed; nothing in a path is taken from
+model content.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from hecon.errors import ModelError, Problem
+from hecon.report.excel import write_results_xlsx
+from hecon.report.html import write_report_html
+from hecon.report.sections import SECTIONS, Section, build_sections
+from hecon.report.summary import build_summary, write_summary_json
+from hecon.runner import RunResult
+
+SUMMARY_JSON = "summary.json"
+RESULTS_XLSX = "results.xlsx"
+REPORT_HTML = "report.html"
+#: Written into every report folder; an existing folder is only ever replaced when it is
+#: empty or carries this marker (so ``--out`` pointing at a folder of other files is refused).
+MARKER = ".hecon-report"
+
+__all__ = ["MARKER", "REPORT_HTML", "RESULTS_XLSX", "SECTIONS", "SUMMARY_JSON", "Section", "write_report"]
+
+
+def _check_target(out_dir: Path) -> None:
+    problems = []
+    if out_dir.is_symlink():
+        problems.append(Problem(str(out_dir), "is a symbolic link", "a real folder or a new folder name"))
+    elif out_dir.exists():
+        if not out_dir.is_dir():
+            problems.append(Problem(str(out_dir), "exists and is not a folder", "a folder for the report"))
+        elif any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+            problems.append(Problem(str(out_dir), "exists and is not an hecon report folder (it has other files, "
+                                    "which would be replaced)", "a new or empty folder, or a previous report folder"))
+    if out_dir.parent == out_dir:
+        problems.append(Problem(str(out_dir), "is the root of the file system", "a folder for the report"))
+    elif _contains(out_dir, Path.cwd()):
+        problems.append(Problem(str(out_dir), "contains the current folder, which replacing it would remove",
+                                "a report folder outside the current folder, e.g. reports/<name>"))
+    if problems:
+        raise ModelError(problems)
+
+
+def _contains(folder: Path, path: Path) -> bool:
+    real_folder, real_path = Path(os.path.realpath(folder)), Path(os.path.realpath(path))
+    return real_path == real_folder or real_folder in real_path.parents
+
+
+def _sibling(parent: Path, name: str, tag: str) -> Path:
+    """A new, unused path next to the report folder (hidden, random suffix)."""
+    while True:
+        path = parent / f".{name}.{tag}-{secrets.token_hex(4)}"
+        if not os.path.lexists(path):
+            return path
+
+
+def _write_files(result: RunResult, folder: Path) -> None:
+    summary = build_summary(result)
+    sections = build_sections(result, summary)
+    for s in sections:
+        if s.json is not None:
+            summary[s.key] = s.json
+    write_summary_json(summary, folder / SUMMARY_JSON)
+    sheets = [t for s in sections for t in _all_sheets(s)]
+    names = [t.sheet for t in sheets]
+    if len(set(names)) != len(names):
+        raise ValueError(f"duplicate sheet names in results.xlsx: {names}")
+    write_results_xlsx(sheets, folder / RESULTS_XLSX)
+    write_report_html(result, summary, sections, folder / REPORT_HTML)
+    (folder / MARKER).write_text(f"hecon {result.hecon_version} report\n", encoding="utf-8")
+
+
+def _all_sheets(section: Section) -> list:
+    return list(section.sheets) + [t for sub in section.subsections for t in _all_sheets(sub)]
+
+
+def write_report(result: RunResult, out_dir: str | Path) -> Path:
+    """Write the report folder ``out_dir`` atomically; return its absolute path.
+
+    ``out_dir`` may be new, empty, or an earlier report folder (which is replaced); any
+    other existing path is refused with a :class:`~hecon.errors.ModelError`.
+    """
+    out_dir = Path(os.path.abspath(out_dir))
+    _check_target(out_dir)
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = _sibling(parent, out_dir.name, "tmp")
+    tmp.mkdir()
+    try:
+        _write_files(result, tmp)
+        if os.path.lexists(out_dir):
+            _check_target(out_dir)  # still a report folder (it may have changed meanwhile)
+            old = _sibling(parent, out_dir.name, "old")
+            os.rename(out_dir, old)
+            try:
+                os.rename(tmp, out_dir)
+            except BaseException:
+                os.rename(old, out_dir)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir

@@ -1,0 +1,63 @@
+"""report.html: one self-contained file (inline CSS, figures as base64 PNG, no external
+URLs), rendered with Jinja2 with autoescaping on, so every name, description and source
+taken from the model is HTML-escaped."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Sequence
+
+import jinja2
+
+from hecon.report.sections import Section
+from hecon.report.tables import KINDS, Table
+from hecon.runner import RunResult
+
+_TEMPLATES = Path(__file__).parent / "templates"
+NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None)
+
+
+def format_value(value: Any, kind: str = "raw") -> str:
+    """A table value as text: thousands separators, the column kind's decimals, "–" for
+    missing or non-finite numbers.
+
+    >>> format_value(1234567.891, "money"), format_value(17.43567, "qaly"), format_value(None, "money")
+    ('1,234,568', '17.436', '–')
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        v = float(value)
+        if not math.isfinite(v):
+            return "–"
+        digits = KINDS.get(kind, (None, None))[1]
+        if digits is None:
+            return f"{v:,.6g}" if isinstance(value, float) else f"{int(value):,}"
+        text = f"{v:,.{digits}f}"
+        return text[1:] if text.startswith("-") and not any(ch not in "0.," for ch in text[1:]) else text
+    return str(value)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["fmt"] = format_value
+    env.globals["numeric"] = lambda kind: kind in NUMERIC_KINDS
+    return env
+
+
+def render_report_html(result: RunResult, summary: dict, sections: Sequence[Section]) -> str:
+    title = result.spec.title or (result.input_path.stem if result.input_path else "hecon model")
+    return _environment().get_template("report.html.j2").render(
+        title=title, summary=summary, result=result, sections=sections,
+        input_name=result.input_path.name if result.input_path else None)
+
+
+def write_report_html(result: RunResult, summary: dict, sections: Sequence[Section], path: Path) -> None:
+    path.write_text(render_report_html(result, summary, sections), encoding="utf-8")
+
+
+__all__ = ["format_value", "render_report_html", "write_report_html", "Table"]

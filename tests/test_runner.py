@@ -1,0 +1,88 @@
+"""hecon.runner: base case and scenarios of one run, with what is needed to reproduce it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from hecon import __version__, run_model
+from hecon.errors import ModelError
+from hecon.runner import BASE_CASE, file_sha256, run_analysis
+from hecon.scenarios import apply_scenario
+from hecon.spec import Scenario
+from tests.models import textbook_model
+
+SCENARIOS = (
+    Scenario("no discounting", {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0},
+             "All discount rates 0"),
+    Scenario("cheap A", {"c_trt[A]": 6000.0}),
+)
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return replace(textbook_model(horizon_years=20.0), scenarios=SCENARIOS)
+
+
+def test_base_case_only_by_default(spec):
+    result = run_analysis(spec)
+    assert [s.name for s in result.scenarios] == [BASE_CASE]
+    assert result.base.spec is spec
+    expected = run_model(spec)
+    np.testing.assert_array_equal(result.base.results["total_costs"].values, expected["total_costs"].values)
+    np.testing.assert_array_equal(result.base.results["qalys"].values, expected["qalys"].values)
+    assert result.comparator == "SoC"  # the first strategy
+    assert result.seed == spec.settings.seed
+    assert result.hecon_version == __version__
+    assert result.input_path is None and result.input_sha256 is None
+    assert result.started <= result.finished
+
+
+def test_named_scenarios_run_after_the_base_case_in_the_order_given(spec):
+    result = run_analysis(spec, ["cheap A", "no discounting", "cheap A"], seed=7, comparator="B")
+    assert [s.name for s in result.scenarios] == [BASE_CASE, "cheap A", "no discounting"]
+    assert result.seed == 7 and result.comparator == "B"
+    cheap = result.scenario("cheap A")
+    assert cheap.scenario is SCENARIOS[1]
+    expected = run_model(apply_scenario(spec, SCENARIOS[1]))
+    np.testing.assert_array_equal(cheap.results["total_costs"].values, expected["total_costs"].values)
+    undiscounted = result.scenario("no discounting").results
+    np.testing.assert_allclose(undiscounted["total_costs"].values, undiscounted["total_costs_undiscounted"].values)
+
+
+def test_all_scenarios(spec):
+    result = run_analysis(spec, "all")
+    assert [s.name for s in result.scenarios] == [BASE_CASE, "no discounting", "cheap A"]
+
+
+def test_unknown_scenarios_and_comparator_are_all_reported_before_running(spec):
+    with pytest.raises(ModelError) as info:
+        run_analysis(spec, ["nope", "cheap A", "nada"], comparator="Placebo")
+    text = str(info.value)
+    assert "comparator 'Placebo': no strategy of that name; expected one of SoC, A, B, AB" in text
+    assert "scenario 'nope': no scenario of that name; expected one of no discounting, cheap A" in text
+    assert "scenario 'nada'" in text
+    assert len(info.value.problems) == 3
+
+
+def test_bad_scenario_override_is_a_model_error(spec):
+    bad = replace(spec, scenarios=(Scenario("typo", {"c_trtt": 1.0}),))
+    with pytest.raises(ModelError, match="scenario 'typo', target 'c_trtt': not a parameter or setting"):
+        run_analysis(bad, "all")
+
+
+def test_negative_seed_is_refused(spec):
+    with pytest.raises(ModelError, match="seed: -1 is not a non-negative integer"):
+        run_analysis(spec, seed=-1)
+
+
+def test_input_checksum_is_the_sha256_of_the_file(spec, tmp_path):
+    path = tmp_path / "model.xlsx"
+    path.write_bytes(b"not really a workbook" * 1000)
+    assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run_analysis(spec, input_path=path)
+    assert result.input_path == path
+    assert result.input_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
