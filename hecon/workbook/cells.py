@@ -1,0 +1,237 @@
+"""Turning one cell's cached value into a typed Python value, or saying what is wrong with it.
+
+The cell kinds are listed in :mod:`hecon.workbook.schema`. Every function here takes the
+value openpyxl read (``None``, ``str``, ``int``, ``float``, ``bool``, ``datetime``) and
+returns a plain Python value (``str``, ``float``, ``int``, ``tuple``, ``dict``) or raises
+:class:`CellError`; nothing Excel-specific leaves this module.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import math
+from typing import Iterable
+
+from hecon import expressions
+from hecon.errors import ModelError
+from hecon.spec import COMPLEMENT
+from hecon.workbook.schema import Column
+
+
+class CellError(Exception):
+    """What is wrong with a cell and what was expected."""
+
+    def __init__(self, what: str, expected: str = ""):
+        super().__init__(what)
+        self.what = what
+        self.expected = expected
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def show(value: object) -> str:
+    """A cell value as quoted in messages: text in quotes, numbers as typed."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return f"the date/time {value.isoformat()}"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return repr(text)
+
+
+def format_number(x: float | int) -> str:
+    """Shortest text that reads back as exactly ``x`` (``20000``, ``0.1``, ``1e-06``)."""
+    if isinstance(x, bool):
+        return str(x)
+    if isinstance(x, int):
+        return str(x)
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for a close match, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _not_a_date(value: object, expected: str) -> None:
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
+        raise CellError(f"{show(value)} is a date or time", expected + " (format the cell as General or Number)")
+    if isinstance(value, bool):
+        raise CellError(f"{show(value)} is a true/false value", expected)
+
+
+def to_text(value: object) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def to_number(value: object, expected: str = "a number") -> float:
+    _not_a_date(value, expected)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            if "," in text:
+                try:
+                    float(text.replace(".", "").replace(",", "."))
+                except ValueError:
+                    pass
+                else:
+                    raise CellError(f"{show(value)} is text with a decimal comma",
+                                    expected + " (type it as a number, or use a decimal point)") from None
+            raise CellError(f"{show(value)} is not a number", expected) from None
+    if not math.isfinite(number):
+        raise CellError(f"{show(value)} is not a finite number", expected)
+    return number
+
+
+def to_integer(value: object, expected: str = "a whole number") -> int:
+    number = to_number(value, expected)
+    if number != int(number):
+        raise CellError(f"{show(value)} is not a whole number", expected)
+    return int(number)
+
+
+def to_expression(value: object, where: str, expected: str = "a number or a formula") -> float | str:
+    """A number (float) or the text of a formula, checked by hecon's parser."""
+    _not_a_date(value, expected)
+    if isinstance(value, (int, float)):
+        return to_number(value, expected)
+    text = str(value).strip()
+    try:
+        expressions.parse(text, where)
+    except ModelError as exc:
+        problem = exc.problems[0]
+        raise CellError(problem.what, problem.expected) from None
+    return text
+
+
+PROBABILITY_EXPECTED = f"a probability between 0 and 1, a formula, or {COMPLEMENT} for the rest"
+
+
+def to_probability(value: object, where: str) -> float | str:
+    """A probability: a number in [0, 1], ``#``, or a formula whose constant value is in [0, 1]."""
+    if isinstance(value, str) and value.strip() == COMPLEMENT:
+        return COMPLEMENT
+    result = to_expression(value, where, PROBABILITY_EXPECTED)
+    constant = result if isinstance(result, float) else expressions.parse(result, where).constant
+    if constant is not None and not 0.0 <= constant <= 1.0:
+        shown = show(value) if isinstance(value, str) else format_number(constant)
+        detail = f" (= {format_number(constant)})" if isinstance(value, str) else ""
+        raise CellError(f"probability {shown}{detail} is outside [0, 1]", PROBABILITY_EXPECTED)
+    return result
+
+
+def to_choice(value: object, allowed: tuple[str, ...]) -> str:
+    expected = "one of " + ", ".join(allowed)
+    _not_a_date(value, expected)
+    text = to_text(value)
+    if text in allowed:
+        return text
+    folded = {a.lower(): a for a in allowed}
+    if text.lower() in folded:
+        return folded[text.lower()]
+    raise CellError(f"{show(value)} is not supported{suggestion(text, allowed)}", expected)
+
+
+def to_list(value: object) -> tuple[str, ...]:
+    return tuple(part.strip() for part in to_text(value).split(",") if part.strip())
+
+
+def to_numbers(value: object) -> tuple[float, ...]:
+    expected = "numbers separated by ;, e.g. 20000; 50000; 80000"
+    _not_a_date(value, expected)
+    if isinstance(value, (int, float)):
+        return (to_number(value, expected),)
+    parts = [p.strip() for p in str(value).replace(",", ";").split(";")]
+    numbers = []
+    for part in parts:
+        if not part:
+            continue
+        try:
+            numbers.append(to_number(part, expected))
+        except CellError:
+            raise CellError(f"{show(part)} in {show(value)} is not a number", expected) from None
+    if not numbers:
+        raise CellError(f"{show(value)} holds no number", expected)
+    return tuple(numbers)
+
+
+ARGUMENTS_EXPECTED = "name=value pairs separated by ;, e.g. mean=0.8; se=0.05"
+
+
+def to_arguments(value: object) -> dict[str, float | str]:
+    """``'a=1; b=x+1'`` -> ``{'a': 1.0, 'b': 'x+1'}``; numbers become floats, the rest stays text."""
+    _not_a_date(value, ARGUMENTS_EXPECTED)
+    if isinstance(value, (int, float)):
+        raise CellError(f"{show(value)} has no argument name", ARGUMENTS_EXPECTED)
+    args: dict[str, float | str] = {}
+    for part in str(value).split(";"):
+        if not part.strip():
+            continue
+        name, sep, text = part.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise CellError(f"{show(part.strip())} is not name=value", ARGUMENTS_EXPECTED)
+        if name in args:
+            raise CellError(f"argument '{name}' is given twice", "each argument once")
+        try:
+            args[name] = float(text)
+        except ValueError:
+            args[name] = text
+    if not args:
+        raise CellError(f"{show(value)} holds no argument", ARGUMENTS_EXPECTED)
+    return args
+
+
+def to_value(value: object) -> float | str:
+    """A number (float) or stripped text; checked later against what it belongs to."""
+    _not_a_date(value, "a number or text")
+    if isinstance(value, (int, float)):
+        return to_number(value)
+    return str(value).strip()
+
+
+def convert(value: object, column: Column, where: str) -> object:
+    """The typed value of a non-blank cell of ``column``; raises CellError."""
+    kind = column.kind
+    if kind == "text":
+        return to_text(value)
+    if kind == "name":
+        _not_a_date(value, "a name")
+        return to_text(value)
+    if kind == "number":
+        return to_number(value)
+    if kind == "integer":
+        return to_integer(value)
+    if kind == "expression":
+        return to_expression(value, where)
+    if kind == "probability":
+        return to_probability(value, where)
+    if kind == "choice":
+        return to_choice(value, column.allowed)
+    if kind == "list":
+        return to_list(value)
+    if kind == "numbers":
+        return to_numbers(value)
+    if kind == "arguments":
+        return to_arguments(value)
+    if kind == "value":
+        return to_value(value)
+    raise AssertionError(kind)

@@ -1,0 +1,154 @@
+"""Opening a workbook file safely: recognise what the file is, read it without changing it.
+
+The file is read once into memory (opened read-only) and parsed twice by openpyxl, in its
+streaming read-only mode, from that copy: once for the cached values of formulas (``data_only=True``) and once for the formulas
+themselves, to tell an empty cell from a formula that was never calculated. openpyxl parses
+the XML with defusedxml (a dependency of hecon) and never runs macros: a macro-enabled
+``.xlsm`` is read for its data only (``keep_vba=False``).
+
+Files that are not usable get one problem naming the file:
+
+* not found, or a folder
+* an OLE compound file (magic bytes ``D0 CF 11 E0``): a password-protected (encrypted)
+  workbook, recognised by its ``EncryptionInfo`` stream, or an old ``.xls`` workbook
+* not a zip archive: text (e.g. a CSV file renamed to .xlsx), empty, or other bytes
+* a zip archive that is damaged, or that is not a workbook (no ``xl/workbook.xml``)
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hecon.errors import ModelError, Problem
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""First bytes of an OLE compound file: old .xls workbooks and encrypted .xlsx workbooks."""
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+"""Name of the stream that an encrypted Office document has, as stored in the compound file."""
+MAX_UNPACKED_BYTES = 500 * 10**6
+"""Refuse archives that declare more than this uncompressed (a zip bomb, or not an input workbook)."""
+
+_SAVE_AS_XLSX = "an .xlsx workbook: open the file in Excel and use File > Save As > Excel Workbook (*.xlsx)"
+
+
+@dataclass
+class Book:
+    """A workbook parsed twice: ``values`` (cached results of formulas) and ``formulas``."""
+
+    label: str
+    values: Workbook
+    formulas: Workbook
+
+    def close(self) -> None:
+        self.values.close()
+        self.formulas.close()
+
+    def sheet(self, name: str) -> tuple[Worksheet, Worksheet] | None:
+        """The sheet called ``name`` (case and surrounding spaces ignored) in both parses."""
+        for title in self.values.sheetnames:
+            if title.strip().lower() == name.lower():
+                sheets = self.values[title], self.formulas[title]
+                for ws in sheets:  # the file's <dimension> may be wrong: read every row there is
+                    if hasattr(ws, "reset_dimensions"):
+                        ws.reset_dimensions()
+                return sheets  # type: ignore[return-value]
+        return None
+
+
+def _fail(label: str, what: str, expected: str = _SAVE_AS_XLSX) -> ModelError:
+    return ModelError(Problem(label, what, expected))
+
+
+def _describe_bytes(data: bytes) -> str:
+    if not data:
+        return "the file is empty"
+    head = data[:4096]
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = head.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+    if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) > 0.95 * len(text):
+        if "<html" in text.lower() or "<?xml" in text.lower():
+            return "the file is a web page or XML file, not an Excel workbook"
+        kind = "CSV or text" if any(sep in text for sep in (",", ";", "\t")) else "text"
+        return f"the file is {kind}, not an Excel workbook (was it renamed to .xlsx?)"
+    return "the file is not an Excel workbook (it is not a zip archive as .xlsx files are)"
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, opened read-only; ModelError if it cannot be read."""
+    label = path.name or str(path)
+    if not path.exists():
+        raise _fail(label, f"the file {path} does not exist", "the path of an .xlsx workbook")
+    if path.is_dir():
+        raise _fail(label, f"{path} is a folder", "the path of an .xlsx workbook")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise _fail(label, f"the file cannot be read: {exc.strerror or exc}", "a readable .xlsx file") from None
+
+
+def check_container(data: bytes, label: str, suffix: str) -> None:
+    """Raise ModelError unless ``data`` looks like an .xlsx/.xlsm zip package."""
+    if data.startswith(CFB_MAGIC):
+        if ENCRYPTION_STREAM in data:
+            raise _fail(label, "the workbook is password-protected (encrypted), so it cannot be read",
+                        "a workbook without a password to open: in Excel use File > Info > Protect "
+                        "Workbook > Encrypt with Password, clear the password and save")
+        old = "the file is in the old Excel 97-2003 format (.xls)" if suffix in (".xls", ".xlt") else \
+            "the file is an old-format Office file (.xls) or an encrypted workbook"
+        raise _fail(label, old, _SAVE_AS_XLSX)
+    if not data.startswith(ZIP_MAGICS):
+        raise _fail(label, _describe_bytes(data))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+            damaged = archive.testzip() if unpacked <= MAX_UNPACKED_BYTES else None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, OSError,
+            NotImplementedError) as exc:
+        raise _fail(label, f"the file is damaged (not a readable zip archive: {exc})",
+                    "an undamaged .xlsx file; open it in Excel, repair it and save it again") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _fail(label, f"the workbook would unpack to {unpacked / 1e6:.0f} MB",
+                    f"a workbook under {MAX_UNPACKED_BYTES // 10**6} MB unpacked (hecon inputs are small; "
+                    "move large data elsewhere)")
+    if damaged is not None:
+        raise _fail(label, f"the file is damaged (part {damaged} fails its checksum)",
+                    "an undamaged .xlsx file; open it in Excel, repair it and save it again")
+    if "xl/workbook.xml" not in names:
+        other = " (it looks like a Word document)" if "word/document.xml" in names else ""
+        raise _fail(label, f"the file is a zip archive but not an Excel workbook{other}", _SAVE_AS_XLSX)
+
+
+def open_book(path: str | Path) -> Book:
+    """Read and parse a workbook without modifying the file; ModelError naming the file if unusable."""
+    path = Path(path)
+    label = path.name or str(path)
+    data = read_bytes(path)
+    check_container(data, label, path.suffix.lower())
+    parsed = []
+    for data_only in (True, False):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # unsupported extensions, data validation, ...
+                parsed.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
+                                                     keep_vba=False, keep_links=False, rich_text=False))
+        except Exception as exc:  # openpyxl raises many kinds on a damaged package  # noqa: BLE001
+            raise _fail(label, f"the workbook is damaged and cannot be read ({type(exc).__name__}: {exc})",
+                        "an undamaged .xlsx file; open it in Excel, repair it and save it again") from None
+    return Book(label, parsed[0], parsed[1])

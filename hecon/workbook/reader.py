@@ -1,0 +1,745 @@
+"""Reading an hecon workbook into a :class:`~hecon.spec.ModelSpec`.
+
+The reader checks what can be checked cell by cell: sheets and columns present, cell types,
+required cells, allowed values, duplicate names, constant probabilities in [0, 1],
+distribution arguments, life-table ages, schedule segments. Every problem names its cell as
+``Sheet!A12``. Problems that need the whole model (unknown names in formulas, circular
+parameters, ...) are found by :mod:`hecon.workbook.validate`, which uses the
+:class:`Locations` recorded here to point back at cells.
+
+A cell with a problem is replaced by its column's default in the returned spec, so that the
+model can still be checked as a whole; :func:`read_workbook` raises instead of returning it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl.utils import get_column_letter
+
+from hecon import expressions, psa, schedules
+from hecon.errors import ModelError, Problem
+from hecon.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
+from hecon.spec import (ANY_STATE, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule,
+                        ScheduleSegment, Settings, State, Strategy, SurvivalCurve, Transition,
+                        TransitionReward)
+from hecon.workbook import cells, schema
+from hecon.workbook.files import open_book
+from hecon.workbook.schema import (ALL_STRATEGIES, FIRST_DATA_ROW, HEADER_ROW, NOTE_PREFIX, Column,
+                                   SheetSchema)
+
+
+# --------------------------------------------------------------------------------------
+# Records: one row of a sheet, typed, with its cell addresses
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """One data row: typed ``values`` by column name and the ``raw`` cell values."""
+
+    sheet: str
+    row: int
+    letters: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    bad: set[str] = field(default_factory=set)
+
+    def cell(self, column: str) -> str:
+        """Address of this row's cell in ``column`` (the first column if it is absent)."""
+        letter = self.letters.get(column) or next(iter(self.letters.values()), "A")
+        return f"{self.sheet}!{letter}{self.row}"
+
+    def ok(self, *columns: str) -> bool:
+        return not any(c in self.bad for c in columns)
+
+
+@dataclass
+class SheetData:
+    schema: SheetSchema
+    title: str
+    records: list[Record]
+    letters: dict[str, str]
+    families: dict[str, list[str]]  # family prefix -> column names present, in order
+
+
+@dataclass
+class Locations:
+    """Where each element of the spec came from."""
+
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet -> address of its first data cell
+    settings: dict[str, Record] = field(default_factory=dict)
+    parameters: dict[str, Record] = field(default_factory=dict)
+    strategies: dict[str, Record] = field(default_factory=dict)
+    strategy_parameters: dict[tuple[str, str], Record] = field(default_factory=dict)
+    states: dict[str, Record] = field(default_factory=dict)
+    initial: dict[str, Record] = field(default_factory=dict)
+    transitions: dict[tuple[str | None, str, str], Record] = field(default_factory=dict)
+    rewards: list[Record] = field(default_factory=list)  # parallel to spec.transition_rewards
+    curves: dict[str, Record] = field(default_factory=dict)
+    tables: dict[str, Record] = field(default_factory=dict)
+    schedules: dict[str, list[Record]] = field(default_factory=dict)
+    scenarios: dict[str, Record] = field(default_factory=dict)
+    overrides: dict[tuple[str, str], Record] = field(default_factory=dict)
+
+
+@dataclass
+class ReadResult:
+    """What reading found: the spec (None if the file could not be read), problems, locations.
+
+    ``structural`` is true when a file, sheet or column problem makes whole-model checks
+    meaningless (they would only repeat the consequences).
+    """
+
+    spec: ModelSpec | None
+    problems: list[Problem]
+    locations: Locations
+    structural: bool = False
+    consequences: list[str] = field(default_factory=list)
+    """Texts of whole-model problems that only follow from a reported cell (not reported again)."""
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self.structural = False
+        self.consequences: list[str] = []
+
+    def add(self, where: str, what: str, expected: str = "") -> None:
+        self.items.append(Problem(where, what, expected))
+
+    def bad_cell(self, record: Record, column: str, what: str, expected: str = "") -> None:
+        self.add(record.cell(column), what, expected)
+        record.bad.add(column)
+
+
+# --------------------------------------------------------------------------------------
+# Reading one sheet
+# --------------------------------------------------------------------------------------
+
+
+def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData | None:
+    found = book.sheet(sheet.name)
+    if found is None:
+        if sheet.required:
+            problems.structural = True
+            optional = [c.name for c in sheet.columns if not c.must_exist]
+            problems.add(book.label, f"the sheet '{sheet.name}' is missing",
+                         f"a sheet named {sheet.name} with the columns "
+                         + ", ".join(c.name for c in sheet.columns if c.must_exist)
+                         + (f" (optional: {', '.join(optional)})" if optional else ""))
+        return None
+    ws, fws = found
+    title = ws.title
+
+    # ---- header row
+    columns: dict[str, tuple[int, Column]] = {}
+    families: dict[str, list[str]] = defaultdict(list)
+    known = {c.name: c for c in sheet.columns}
+    last_header = 0
+    header_cells = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
+    for col, header in enumerate(header_cells, start=1):
+        if cells.is_blank(header):
+            continue
+        last_header = col
+        text = cells.to_text(header)
+        address = f"{title}!{get_column_letter(col)}{HEADER_ROW}"
+        if text.startswith(NOTE_PREFIX):
+            continue
+        key = text.lower()
+        family = sheet.family_of(key)
+        if key in known:
+            name, column = key, known[key]
+        elif family is not None:
+            rest = text[len(family.prefix):].strip()
+            if not rest:
+                problems.add(address, f"the column '{text}' has no name after '{family.prefix}'",
+                             f"a header such as {family.examples[0]}")
+                continue
+            name = family.prefix + rest
+            column = family.column(name)
+            families[family.prefix].append(name)
+        else:
+            valid = [c.name for c in sheet.columns] + [f.prefix + "<name>" for f in sheet.families]
+            problems.add(address, f"unknown column '{text}'{cells.suggestion(key, known)}",
+                         "one of " + ", ".join(valid) + f" (start a note column's header with {NOTE_PREFIX})")
+            continue
+        if name in columns:
+            problems.add(address, f"the column '{text}' appears twice "
+                         f"(also {get_column_letter(columns[name][0])}{HEADER_ROW})", "each column once")
+            continue
+        columns[name] = (col, column)
+    free = last_header + 1
+    for column in sheet.columns:
+        if column.must_exist and column.name not in columns:
+            problems.structural = True
+            problems.add(f"{title}!{get_column_letter(free)}{HEADER_ROW}",
+                         f"the required column '{column.name}' is missing",
+                         f"a header '{column.name}' in row {HEADER_ROW} ({column.description})")
+            free += 1
+    letters = {name: get_column_letter(col) for name, (col, _) in sorted(columns.items(), key=lambda x: x[1][0])}
+    data = SheetData(sheet, title, [], letters, dict(families))
+    if not columns:
+        return data
+
+    # ---- data rows
+    max_col = max(c for c, _ in columns.values())
+    by_index = {col: (name, column) for name, (col, column) in columns.items()}
+    # Both parses stream the same XML, so their rows line up (missing rows come as empty rows).
+    row_iter = zip(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col),
+                   fws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col))
+    for row_number, (value_cells, formula_cells) in enumerate(row_iter, start=FIRST_DATA_ROW):
+        record = Record(title, row_number, letters)
+        uncached: list[str] = []
+        errors: list[tuple[str, str]] = []
+        for index, (vcell, fcell) in enumerate(zip(value_cells, formula_cells), start=1):
+            if index not in by_index:
+                continue
+            name, _ = by_index[index]
+            value = vcell.value
+            if value is None and fcell.data_type == "f":
+                uncached.append(name)
+            elif vcell.data_type == "e":
+                errors.append((name, str(value)))
+            elif not cells.is_blank(value):
+                record.raw[name] = value
+        if not record.raw and not uncached and not errors:
+            continue
+        for name in uncached:
+            problems.bad_cell(record, name, "formula without a cached value (the file was written by a program "
+                              "and never calculated)", "a value: open and save the file in Excel, or type the value")
+        for name, error in errors:
+            hint = (" (an hecon formula that starts with =, + or - must be typed as text: start it with an "
+                    "apostrophe, e.g. '-du_diagnosis)") if error == "#NAME?" else ""
+            problems.bad_cell(record, name, f"the formula gives the Excel error {error}{hint}",
+                              "a formula that calculates to a value, or a number or hecon formula typed as text")
+        for name, (_, column) in ((n, columns[n]) for n in columns):
+            if name in record.bad:
+                record.values[name] = _placeholder(column)
+                continue
+            if name not in record.raw:
+                if column.required:
+                    problems.bad_cell(record, name, f"the {column.name} cell is empty",
+                                      f"{schema.KINDS[column.kind]} ({column.description})"
+                                      if column.description else schema.KINDS[column.kind])
+                    record.values[name] = _placeholder(column)
+                else:
+                    record.values[name] = column.default
+                continue
+            try:
+                record.values[name] = cells.convert(record.raw[name], column, record.cell(name))
+            except cells.CellError as exc:
+                problems.bad_cell(record, name, exc.what, exc.expected)
+                record.values[name] = _placeholder(column)
+        for column in sheet.columns:  # absent optional columns
+            record.values.setdefault(column.name, column.default)
+        data.records.append(record)
+    _drop_duplicates(data, problems)
+    return data
+
+
+INVALID = "<invalid cell>"
+"""Stands in the spec for a formula cell that was reported: it never parses, so whole-model
+checks neither use a made-up value nor report it again (the validator drops its problems)."""
+
+
+def _placeholder(column: Column) -> Any:
+    return INVALID if column.kind in ("expression", "probability") else column.default
+
+
+def _drop_duplicates(data: SheetData, problems: _Problems) -> None:
+    key = data.schema.key
+    if not key:
+        return
+    seen: dict[tuple, Record] = {}
+    kept = []
+    for record in data.records:
+        if not record.ok(*key) or any(record.values.get(k) in (None, "") for k in key):
+            kept.append(record)
+            continue
+        k = tuple(str(record.values[c]).lower() if c == "strategy" else record.values[c] for c in key)
+        if k in seen:
+            shown = ", ".join(f"{c} {cells.show(record.values[c])}" for c in key) if len(key) > 1 else \
+                cells.show(record.values[key[0]])
+            problems.bad_cell(record, key[-1] if len(key) > 1 else key[0],
+                              f"{shown} is already given in row {seen[k].row}",
+                              "one row per " + (f"{', '.join(key[:-1])} and {key[-1]}" if len(key) > 1 else key[0]))
+            continue
+        seen[k] = record
+        kept.append(record)
+    data.records = kept
+
+
+# --------------------------------------------------------------------------------------
+# Building the spec, part by part
+# --------------------------------------------------------------------------------------
+
+
+def _strategy_of(record: Record) -> str | None:
+    value = record.values.get("strategy")
+    if value in (None, "") or str(value).strip().lower() == ALL_STRATEGIES:
+        return None
+    return str(value)
+
+
+class _Builder:
+    def __init__(self, book: Any, problems: _Problems):
+        self.book = book
+        self.problems = problems
+        self.loc = Locations()
+        self.sheets: dict[str, SheetData | None] = {}
+        for sheet in schema.SHEETS:
+            data = _read_sheet(book, sheet, problems)
+            self.sheets[sheet.name] = data
+            if data is not None:
+                letter = next(iter(data.letters.values()), "A")
+                self.loc.sheets[sheet.name] = f"{data.title}!{letter}{FIRST_DATA_ROW}"
+
+    def records(self, name: str) -> list[Record]:
+        data = self.sheets.get(name)
+        return data.records if data is not None else []
+
+    # ---- Settings
+    def settings(self) -> tuple[Settings, str, str]:
+        p = self.problems
+        data = self.sheets["Settings"]
+        values: dict[str, Any] = {}
+        known = {c.name: c for c in schema.SETTINGS}
+        for record in self.records("Settings"):
+            if not record.ok("name") or not record.values.get("name"):
+                continue
+            name = record.values["name"].strip().lower()
+            if name not in known:
+                p.bad_cell(record, "name", f"unknown setting '{record.values['name']}'"
+                           f"{cells.suggestion(name, known)}", "one of " + ", ".join(known))
+                continue
+            if name in self.loc.settings:
+                p.bad_cell(record, "name", f"the setting '{name}' is already given in row "
+                           f"{self.loc.settings[name].row}", "one row per setting")
+                continue
+            self.loc.settings[name] = record
+            column = known[name]
+            if not record.ok("value") or "value" not in record.raw:
+                if column.required and record.ok("value"):
+                    p.bad_cell(record, "value", f"the value of {name} is empty", column.description)
+                continue
+            try:
+                if column.kind == "value":
+                    values[name] = cells.to_value(record.raw["value"])
+                else:
+                    values[name] = cells.convert(record.raw["value"], column, record.cell("value"))
+            except cells.CellError as exc:
+                p.bad_cell(record, "value", f"{name}: {exc.what}", exc.expected)
+        if data is not None:
+            free = max((r.row for r in data.records), default=FIRST_DATA_ROW - 1) + 1
+            for column in schema.SETTINGS:
+                if column.required and column.name not in self.loc.settings:
+                    p.add(f"{data.title}!{data.letters.get('name', 'A')}{free}",
+                          f"the setting '{column.name}' is missing",
+                          f"a row with name {column.name} and its value ({column.description})")
+                    free += 1
+        title = values.pop("title", "")
+        description = values.pop("model_description", "")
+        for name in ("cycle_length_days", "horizon_years"):
+            values.setdefault(name, schema.setting_default(name))
+        return Settings(**values), title, description
+
+    # ---- Strategies and their parameter values
+    def strategies(self) -> tuple[Strategy, ...]:
+        p = self.problems
+        names: list[str] = []
+        info: dict[str, Record] = {}
+        for record in self.records("Strategies"):
+            if not record.ok("name") or not record.values.get("name"):
+                continue
+            name = record.values["name"]
+            if name.lower() == ALL_STRATEGIES:
+                p.bad_cell(record, "name", f"'{name}' cannot be a strategy name: it means every strategy",
+                           "another name")
+                continue
+            names.append(name)
+            info[name] = record
+            self.loc.strategies[name] = record
+        own: dict[str, dict[str, Any]] = {n: {} for n in names}
+        for record in self.records("StrategyParameters"):
+            if not record.ok("strategy", "parameter") or not record.values.get("strategy"):
+                continue
+            strategy, parameter = record.values["strategy"], record.values["parameter"]
+            if not parameter:
+                continue
+            if strategy not in own:
+                p.bad_cell(record, "strategy", f"unknown strategy '{strategy}'{cells.suggestion(strategy, names)}",
+                           "one of " + (", ".join(names) or "(no strategies on the Strategies sheet)"))
+                continue
+            self.loc.strategy_parameters[(strategy, parameter)] = record
+            if record.ok("value"):
+                own[strategy][parameter] = record.values["value"]
+        return tuple(Strategy(n, own[n], info[n].values.get("description") or "") for n in names)
+
+    # ---- Parameters
+    def parameters(self) -> tuple[Parameter, ...]:
+        p = self.problems
+        out = []
+        for record in self.records("Parameters"):
+            v = record.values
+            if not record.ok("name") or not v.get("name"):
+                continue
+            name = v["name"]
+            self.loc.parameters[name] = record
+            dist = None
+            kind, args, group = v.get("distribution"), v.get("distribution_args"), v.get("group") or None
+            if kind and record.ok("distribution", "distribution_args"):
+                dist = Distribution(kind, args or {}, group)
+                for problem in psa.check_distribution(name, dist):
+                    column = "distribution_args" if "distribution_args" in record.letters else "distribution"
+                    p.bad_cell(record, column, f"{name}: {problem.what}", problem.expected)
+            elif not kind and record.ok("distribution"):
+                if args:
+                    p.bad_cell(record, "distribution", f"{name}: distribution arguments are given "
+                               "but no distribution", "a distribution, or no arguments")
+                if group:
+                    p.bad_cell(record, "group", f"{name}: a group is given but no distribution",
+                               "a dirichlet or mvnormal distribution, or no group")
+            value = v["value"] if v.get("value") is not None else 0.0
+            out.append(Parameter(name, value, v.get("unit") or "", v.get("description") or "",
+                                 v.get("source") or "", dist, v.get("dsa_low"), v.get("dsa_high")))
+        return tuple(out)
+
+    # ---- States and the initial distribution
+    def states(self) -> tuple[State, ...]:
+        p = self.problems
+        data = self.sheets["States"]
+        out = []
+        for record in self.records("States"):
+            v = record.values
+            if not record.ok("name") or not v.get("name"):
+                continue
+            self.loc.states[v["name"]] = record
+            tunnel = v.get("tunnel")
+            if not record.ok("tunnel"):  # unknown tunnel: do not also complain that state_time needs one
+                p.consequences.append(f"but state '{v['name']}' has no tunnel")
+            if tunnel is None:
+                tunnel = 1
+            elif tunnel < 1:
+                p.bad_cell(record, "tunnel", f"tunnel length {tunnel} is less than 1",
+                           "a whole number of cycles >= 1 (1 = no tunnel)")
+                p.consequences.append(f"but state '{v['name']}' has no tunnel")
+                tunnel = 1
+            costs, counts = {}, {}
+            families = data.families if data is not None else {}
+            for column in families.get("cost:", []):
+                if v.get(column) is not None:
+                    costs[column[len("cost:"):]] = v[column]
+            for column in families.get("count:", []):
+                if v.get(column) is not None:
+                    counts[column[len("count:"):]] = v[column]
+            utility = v["utility"] if v.get("utility") is not None else 0.0
+            out.append(State(v["name"], utility, costs, counts, frozenset(v.get("flags") or ()), tunnel,
+                             v.get("description") or ""))
+        return tuple(out)
+
+    def initial(self) -> dict[str, Any]:
+        shares: dict[str, Any] = {}
+        records = []
+        complete = True
+        for record in self.records("Initial"):
+            if not record.ok("state") or not record.values.get("state"):
+                complete = False
+                continue
+            self.loc.initial[record.values["state"]] = record
+            if not record.ok("share"):
+                complete = False
+                continue
+            share = record.values["share"]
+            if isinstance(share, float) and share < 0:
+                self.problems.bad_cell(record, "share", f"share {cells.format_number(share)} is negative",
+                                       "a share between 0 and 1")
+                complete = False
+                continue
+            shares[record.values["state"]] = share
+            records.append(record)
+        constants = [s for s in shares.values() if isinstance(s, float)]
+        if complete and records and len(constants) == len(shares) and abs(sum(constants) - 1.0) > 1e-9:
+            first, last = records[0], records[-1]
+            self.problems.add(first.cell("share"),
+                              f"the shares in rows {first.row}-{last.row} add up to "
+                              f"{cells.format_number(round(sum(constants), 12))}", "shares that add up to 1")
+        return shares
+
+    # ---- Transitions and transition rewards
+    def transitions(self) -> tuple[Transition, ...]:
+        out = []
+        for record in self.records("Transitions"):
+            v = record.values
+            if not record.ok("from", "to") or not v.get("from") or not v.get("to"):
+                continue
+            strategy = _strategy_of(record)
+            self.loc.transitions[(strategy, v["from"], v["to"])] = record
+            probability = v["probability"] if v.get("probability") is not None else 0.0
+            out.append(Transition(v["from"], v["to"], probability, strategy))
+        return tuple(out)
+
+    def rewards(self) -> tuple[TransitionReward, ...]:
+        out = []
+        for record in self.records("TransitionRewards"):
+            v = record.values
+            if not record.ok("to") or not v.get("to"):
+                continue
+            self.loc.rewards.append(record)
+            value = v["value"] if v.get("value") is not None else 0.0
+            out.append(TransitionReward(v["to"], value, v.get("kind") or "cost", v.get("name") or "other",
+                                        v.get("from") or ANY_STATE, _strategy_of(record)))
+        return tuple(out)
+
+    # ---- Survival curves
+    def curves(self) -> tuple[SurvivalCurve, ...]:
+        out = []
+        for record in self.records("Survival"):
+            v = record.values
+            if not record.ok("name") or not v.get("name"):
+                continue
+            self.loc.curves[v["name"]] = record
+            parameters = dict(v.get("parameters") or {})
+            for key, text in parameters.items():
+                if isinstance(text, str):
+                    try:
+                        expressions.parse(text, record.cell("parameters"))
+                    except ModelError as exc:
+                        self.problems.bad_cell(record, "parameters", f"parameter {key}: {exc.problems[0].what}",
+                                               exc.problems[0].expected)
+            out.append(SurvivalCurve(
+                v["name"], v.get("distribution") or "", parameters, v.get("time_unit") or "years",
+                _default(v, "hazard_ratio", 1.0), _default(v, "acceleration_factor", 1.0),
+                _default(v, "cure_fraction", 0.0), v.get("source") or ""))
+        return tuple(out)
+
+    # ---- Life tables
+    def life_tables(self) -> list[LifeTable]:
+        p = self.problems
+        rows: dict[str, list[Record]] = {}
+        for record in self.records("LifeTable"):
+            if not record.ok("table") or not record.values.get("table"):
+                continue
+            rows.setdefault(record.values["table"], []).append(record)
+        out = []
+        for name, records in rows.items():
+            self.loc.tables[name] = records[0]
+            good = []
+            for record in records:
+                for column in ("qx_male", "qx_female"):
+                    q = record.values.get(column)
+                    if q is not None and record.ok(column) and not 0.0 <= q <= 1.0:
+                        p.bad_cell(record, column, f"qx {cells.format_number(q)} is outside [0, 1]",
+                                   "a probability between 0 and 1")
+                if record.ok("age", "qx_male", "qx_female") and record.values.get("age") is not None:
+                    age = record.values["age"]
+                    if age < 0:
+                        p.bad_cell(record, "age", f"age {age} is negative", "an age in whole years >= 0")
+                    else:
+                        good.append(record)
+            good.sort(key=lambda r: r.values["age"])
+            ages = [r.values["age"] for r in good]
+            if len(good) == len(records) and ages:
+                missing = sorted(set(range(ages[0], ages[-1] + 1)) - set(ages))
+                if missing:
+                    shown = ", ".join(str(a) for a in missing[:10]) + (", ..." if len(missing) > 10 else "")
+                    p.bad_cell(records[0], "age", f"life table '{name}' has no row for age {shown} "
+                               f"(between {ages[0]} and {ages[-1]})", "one row for every whole age")
+            sources = list(dict.fromkeys(r.values.get("source") for r in records if r.values.get("source")))
+            out.append(LifeTable(name, tuple(ages), tuple(r.values["qx_male"] for r in good),
+                                 tuple(r.values["qx_female"] for r in good), "\n".join(sources)))
+        return out
+
+    # ---- Schedules
+    def schedules(self) -> tuple[Schedule, ...]:
+        groups: dict[str, list[Record]] = {}
+        for record in self.records("Schedules"):
+            if not record.ok("name") or not record.values.get("name"):
+                continue
+            groups.setdefault(record.values["name"], []).append(record)
+        out = []
+        for name, records in groups.items():
+            self.loc.schedules[name] = records
+            segments = []
+            for record in records:
+                v = record.values
+                segments.append(ScheduleSegment(_default(v, "start_day", 0.0), _default(v, "every_days", 1.0),
+                                                v.get("end_day"), _default(v, "amount", 1.0)))
+            schedule = Schedule(name, tuple(segments), _first(records, "description"))
+            for problem in _schedule_problems(schedule, records):
+                if problem.where not in {p.where for p in self.problems.items}:
+                    self.problems.items.append(problem)
+            out.append(schedule)
+        return tuple(out)
+
+    # ---- Scenarios, assumptions
+    def scenarios(self) -> tuple[Scenario, ...]:
+        groups: dict[str, list[Record]] = {}
+        for record in self.records("Scenarios"):
+            v = record.values
+            if not record.ok("scenario", "target") or not v.get("scenario") or not v.get("target"):
+                continue
+            groups.setdefault(v["scenario"], []).append(record)
+        out = []
+        for name, records in groups.items():
+            self.loc.scenarios[name] = records[0]
+            overrides = {}
+            for record in records:
+                self.loc.overrides[(name, record.values["target"])] = record
+                if record.ok("value") and record.values.get("value") is not None:
+                    overrides[record.values["target"]] = record.values["value"]
+            out.append(Scenario(name, overrides, _first(records, "description")))
+        return tuple(out)
+
+    def assumptions(self) -> tuple[str, ...]:
+        return tuple(r.values["assumption"] for r in self.records("Assumptions") if r.values.get("assumption"))
+
+
+def _default(values: dict[str, Any], column: str, default: Any) -> Any:
+    value = values.get(column)
+    return default if value is None else value
+
+
+def _first(records: Iterable[Record], column: str) -> str:
+    return next((r.values[column] for r in records if r.values.get(column)), "")
+
+
+def _schedule_problems(schedule: Schedule, records: list[Record]) -> list[Problem]:
+    """check_schedule's messages ('segment 2: every_days 0 is not > 0; expected ...') at cells."""
+    out = []
+    for message in schedules.check_schedule(schedule):
+        out.append(schedule_problem_at(message, records))
+    return out
+
+
+def schedule_problem_at(message: str, records: list[Record]) -> Problem:
+    """A problem message of :func:`hecon.schedules.check_schedule` placed at its cell."""
+    text, _, expected = message.partition("; expected ")
+    head, sep, what = text.partition(": ")
+    record, column = records[0], "name"
+    if sep and head.startswith("segment ") and head[len("segment "):].isdigit():
+        index = int(head[len("segment "):]) - 1
+        if 0 <= index < len(records):
+            record = records[index]
+            column = next((c for c in ("start_day", "every_days", "end_day", "amount") if what.startswith(c)), "name")
+    else:
+        what = text
+    return Problem(record.cell(column), f"schedule '{schedule_name(record)}': {what}", expected)
+
+
+def schedule_name(record: Record) -> str:
+    return str(record.values.get("name", ""))
+
+
+# --------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------
+
+
+def read(path: str | Path) -> ReadResult:
+    """Read a workbook and collect every problem found on the way; never raises ModelError."""
+    try:
+        book = open_book(path)
+    except ModelError as exc:
+        return ReadResult(None, list(exc.problems), Locations(), structural=True)
+    problems = _Problems()
+    try:
+        b = _Builder(book, problems)
+    finally:
+        book.close()
+    settings, title, description = b.settings()
+    parameters = b.parameters()
+    strategies = b.strategies()
+    states = b.states()
+    initial = b.initial()
+    transitions = b.transitions()
+    rewards = b.rewards()
+    curves = b.curves()
+    tables = b.life_tables()
+    sched = b.schedules()
+    scenarios = b.scenarios()
+    assumptions = b.assumptions()
+    spec = ModelSpec(settings, states, transitions, strategies, parameters, initial, rewards, curves,
+                     tuple(tables), sched, scenarios, title, description, assumptions)
+    spec = _add_bundled_tables(spec)
+    return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)
+
+
+_ADDRESS = re.compile(r"^(?P<sheet>[^!]+)!(?P<column>[A-Z]+)(?P<row>\d+)$")
+_SHEET_ORDER = {s.name.lower(): i for i, s in enumerate(schema.SHEETS)}
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in reading order: the file first, then by sheet (in schema order), row and
+    column; problems without a cell (whole-model ones) last, in the order found."""
+
+    def key(p: Problem) -> tuple[int, int, int, str]:
+        m = _ADDRESS.match(p.where)
+        if m is None:
+            return (-1, 0, 0, "") if "!" not in p.where and p.where.lower().endswith(_FILE_SUFFIXES) else \
+                (len(_SHEET_ORDER) + 1, 0, 0, "")
+        sheet = _SHEET_ORDER.get(m.group("sheet").lower(), len(_SHEET_ORDER))
+        return (sheet, int(m.group("row")), len(m.group("column")), m.group("column"))
+
+    return sorted(problems, key=key)
+
+
+_FILE_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".csv", ".txt")
+
+
+def _add_bundled_tables(spec: ModelSpec) -> ModelSpec:
+    """Bundled life tables named by Settings.life_table or gp_mort(name) but not on the LifeTable sheet."""
+    wanted: list[str] = []
+    if spec.settings.life_table:
+        wanted.append(spec.settings.life_table)
+    texts: list[Any] = [p.value for p in spec.parameters] + [t.probability for t in spec.transitions]
+    texts += [v for s in spec.strategies for v in s.parameters.values()]
+    texts += [s.utility for s in spec.states] + [v for s in spec.states for v in (*s.costs.values(), *s.counts.values())]
+    texts += [r.value for r in spec.transition_rewards]
+    for text in texts:
+        if isinstance(text, str) and "gp_mort" in text:
+            try:
+                refs = expressions.parse(text).refs
+            except ModelError:
+                continue
+            wanted += [name for kind, name in refs if kind == "table" and name]
+    defined = {t.name for t in spec.life_tables}
+    extra = []
+    for name in dict.fromkeys(wanted):
+        if name not in defined and name in BUNDLED_LIFETABLES:
+            extra.append(bundled_lifetable(name))
+    if not extra:
+        return spec
+    return replace(spec, life_tables=spec.life_tables + tuple(extra))
+
+
+def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
+    """Read an hecon workbook into a ModelSpec.
+
+    Parameters
+    ----------
+    path : the .xlsx (or .xlsm) file; it is opened read-only and never modified
+    check : also run every whole-model check (as :func:`~hecon.workbook.validate_workbook`)
+            and raise if any fails
+
+    Raises
+    ------
+    ModelError
+        Listing every problem found, each as ``Sheet!A12: what is wrong; expected ...``
+        (or the file name for a file that cannot be read at all).
+    """
+    if check:
+        from hecon.workbook.validate import validate_result
+
+        result = read(path)
+        problems = validate_result(result)
+    else:
+        result = read(path)
+        problems = result.problems
+    if problems or result.spec is None:
+        raise ModelError(problems)
+    return result.spec

@@ -1,0 +1,158 @@
+"""The README sheet: how the workbook works, generated from the schema and hecon's own tables
+(expression functions, PSA distributions, survival distributions), so it never goes stale."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hecon import expressions, psa, survival
+from hecon.spec import ANY_STATE, COMPLEMENT, ModelSpec
+from hecon.workbook import schema
+from hecon.workbook.cells import format_number
+from hecon.workbook.schema import ALL_STRATEGIES, FIRST_DATA_ROW, NOTE_PREFIX
+
+TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
+SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+TABLE_HEADER_FONT = Font(bold=True)
+TABLE_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+WIDTHS = (22, 24, 12, 10, 20, 14, 70, 40)
+
+HOW_TO = (
+    "This workbook is the input of an hecon cohort state-transition model. Fill in the sheets, then run "
+    "'hecon validate FILE' to list every problem (as Sheet!Cell: what is wrong; expected ...) and "
+    "'hecon run FILE' to write the report.",
+    f"On every sheet, row 1 holds the column names, row 2 the units and row 3 a description; data starts in "
+    f"row {FIRST_DATA_ROW}. Blank rows are ignored. Columns may be in any order. A column whose header starts "
+    f"with {NOTE_PREFIX} is a note column and is ignored; other unknown columns are reported.",
+    "Header cells carry a comment with the column's description, kind, unit and allowed values; columns with "
+    "a fixed set of values have a drop-down.",
+    "Cells may hold Excel formulas: hecon reads the value Excel calculated and saved. Save the file in Excel "
+    "after changing formulas (a file written by a program and never opened in Excel has no saved values).",
+    "Numbers and hecon formulas: cells of kind 'expression' take a number or a formula in hecon's own "
+    "language (below), e.g. rate_to_prob(r_pfs, cycle_years) * hr_trt. Type such a formula as text: start "
+    "it with an apostrophe if Excel tries to calculate it (a leading = is allowed and ignored).",
+    f"Transitions: {COMPLEMENT} means 'one minus the other probabilities out of the same state'. Strategy "
+    f"'{ALL_STRATEGIES}' (or blank) applies a row to every strategy; a strategy's own row replaces the "
+    f"'{ALL_STRATEGIES}' row with the same from and to. In TransitionRewards, from = {ANY_STATE} means any "
+    "other state.",
+    "States: costs per cycle go in one column per cost category named cost:<category> (e.g. cost:drug, "
+    "cost:admin); counts per cycle in count:<name> columns (e.g. count:administrations). Add or remove such "
+    "columns freely. Utilities are QALY weights per year.",
+    "Parameters: every parameter has a source column; reports cite it. PSA distribution arguments are "
+    "written as name=value pairs separated by ; in the distribution_args column (see the table below).",
+    "Scenarios override parameters (name), a strategy's parameter (name[strategy]) or settings "
+    "(settings.<setting>, e.g. settings.discount_rate_costs).",
+    "hecon never changes this file; macros in an .xlsm file are never run (only the data is read).",
+)
+
+
+class _Writer:
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.row = 1
+
+    def line(self, text: str, font: Font | None = None, merge: bool = True) -> None:
+        cell = self.ws.cell(self.row, 1, text)
+        if font is not None:
+            cell.font = font
+        if merge:
+            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=7)
+            cell.alignment = WRAP
+            lines = max(1, len(text) // 150 + 1)
+            self.ws.row_dimensions[self.row].height = 15 * lines + 2
+        self.row += 1
+
+    def gap(self) -> None:
+        self.row += 1
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        for c, text in enumerate(header, start=1):
+            cell = self.ws.cell(self.row, c, text)
+            cell.font, cell.fill = TABLE_HEADER_FONT, TABLE_HEADER_FILL
+        self.row += 1
+        for values in rows:
+            for c, value in enumerate(values, start=1):
+                if value not in (None, ""):
+                    cell = self.ws.cell(self.row, c, value)
+                    cell.data_type = "s" if isinstance(value, str) else cell.data_type
+                    cell.alignment = WRAP
+            self.row += 1
+        self.gap()
+
+
+def _default_text(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, tuple):
+        return "; ".join(format_number(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
+def write_readme(ws: Worksheet, spec: ModelSpec | None) -> None:
+    """Fill the README sheet ``ws`` (``spec`` is None for a blank template)."""
+    w = _Writer(ws)
+    w.line("hecon model workbook", TITLE_FONT, merge=False)
+    if spec is not None and spec.title:
+        w.line(f"Model: {spec.title}", SECTION_FONT)
+        if spec.description:
+            w.line(spec.description)
+    w.gap()
+    w.line("How this workbook works", SECTION_FONT)
+    for text in HOW_TO:
+        w.line("- " + text)
+    w.gap()
+
+    w.line("Sheets", SECTION_FONT)
+    w.table(("Sheet", "Required", "What it holds"),
+            [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in schema.SHEETS])
+
+    w.line("Columns of each sheet", SECTION_FONT)
+    rows = []
+    for s in schema.SHEETS:
+        if s.name == "Settings":
+            continue
+        for c in s.columns:
+            rows.append((s.name, c.name, c.kind, "yes" if c.required else "no", c.unit,
+                         _default_text(c.default), c.description,
+                         ", ".join(c.allowed) + (" (suggested)" if c.suggest else "") if c.allowed else None))
+        for f in s.families:
+            rows.append((s.name, f.prefix + "<name>", f.kind, "no", f.unit, "", f.description,
+                         "e.g. " + ", ".join(f.examples)))
+    w.table(("Sheet", "Column", "Kind", "Required", "Unit", "Default", "Description", "Allowed values"), rows)
+
+    w.line("Settings (one row each on the Settings sheet: name | value | unit | description | source)", SECTION_FONT)
+    w.table(("Setting", "Kind", "", "Required", "Unit", "Default", "Description", "Allowed values"),
+            [(c.name, c.kind, None, "yes" if c.required else "no", c.unit,
+              _default_text(schema.setting_default(c.name)), c.description, ", ".join(c.allowed) or None)
+             for c in schema.SETTINGS])
+
+    w.line("Kinds of cell", SECTION_FONT)
+    w.table(("Kind", "", "", "", "", "", "What the cell holds"),
+            [(k, None, None, None, None, None, v) for k, v in schema.KINDS.items()])
+
+    w.line("Formulas: functions", SECTION_FONT)
+    w.table(("Function", "", "", "", "", "", "What it does"),
+            [(name + "()", None, None, None, None, None, doc) for name, doc in schema.expression_functions()])
+    w.line("Formulas: variables. " + ", ".join(expressions.VARIABLES) + ". model_time and state_time count cycles "
+           "from model start and from entering the state (0 in the first cycle); model_years and state_years "
+           "the same in years; age = start_age + model_years; cycle_years and cycle_days the cycle length. "
+           "Operators: + - * / ^ (power), comparisons, and, or, not, 'a if condition else b'.")
+    w.gap()
+
+    w.line("PSA distributions (Parameters.distribution and distribution_args)", SECTION_FONT)
+    w.table(("Distribution", "", "", "", "", "", "Arguments (name=value; ...)"),
+            [(k, None, None, None, None, None, psa.DISTRIBUTION_HELP.get(k, "")) for k in psa.DISTRIBUTION_ARGS])
+
+    w.line("Survival distributions (Survival.distribution and parameters, flexsurv names)", SECTION_FONT)
+    w.table(("Distribution", "", "", "", "", "", "Parameters"),
+            [(k, None, None, None, None, None, ", ".join(v)) for k, v in survival.DISTRIBUTIONS.items()])
+
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + i)].width = width
+    ws.sheet_view.showGridLines = False

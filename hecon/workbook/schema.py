@@ -1,0 +1,446 @@
+"""The workbook schema: every sheet, column and setting of an hecon input workbook.
+
+This one definition drives the template and writer (headers, units, descriptions, comments,
+drop-downs, widths), the reader (column look-up, type conversion, required cells, allowed
+values) and the README sheet, so the three cannot drift apart.
+
+Layout of every data sheet (all but README and Settings' special rows)
+----------------------------------------------------------------------
+* row 1 (:data:`HEADER_ROW`)       column names, matched case-insensitively
+* row 2 (:data:`UNIT_ROW`)         units, for the reader of the workbook only
+* row 3 (:data:`DESCRIPTION_ROW`)  what the column holds, for the reader only
+* row 4 onwards (:data:`FIRST_DATA_ROW`) one record per row; blank rows are ignored
+
+Columns may come in any order; a column whose header starts with ``#`` is a note column
+and is ignored. Cells hold plain values or Excel formulas (their cached results are read).
+
+Cell kinds (:class:`Column.kind`)
+---------------------------------
+============  ==========================================================================
+kind          what the cell holds
+============  ==========================================================================
+text          any text
+name          a name (text), used to refer to the row from other sheets
+number        a number (numeric text such as ``'0.5`` is accepted too)
+integer       a whole number
+expression    a number, or a formula in hecon's expression language (``u_pfs - 0.05``);
+              a leading ``=`` is allowed and ignored
+probability   an expression whose constant value must lie in [0, 1]; or ``#``, the rest
+choice        one of the column's allowed values (a drop-down in the template)
+list          names separated by commas, e.g. ``on_treatment, hospitalised``
+numbers       numbers separated by ``;`` (or ``,``), e.g. ``20000; 50000; 80000``
+arguments     ``name=value`` pairs separated by ``;``, e.g. ``mean=0.8; se=0.05``
+value         a number or text whose meaning depends on the row (Settings.value,
+              Scenarios.value); checked against the setting or target it belongs to
+============  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from hecon import expressions, psa, survival
+from hecon.spec import (ANY_STATE, COMPLEMENT, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS,
+                        WITHIN_CYCLE_METHODS, Settings)
+
+HEADER_ROW = 1
+UNIT_ROW = 2
+DESCRIPTION_ROW = 3
+FIRST_DATA_ROW = 4
+NOTE_PREFIX = "#"
+"""A header starting with this marks a note column, which the reader ignores."""
+ALL_STRATEGIES = "all"
+"""Strategy cell value (or blank) meaning: every strategy."""
+LAST_VALIDATED_ROW = 2000
+"""Drop-downs in the template cover data rows FIRST_DATA_ROW..LAST_VALIDATED_ROW."""
+
+KINDS: dict[str, str] = {
+    "text": "any text",
+    "name": "a name, used to refer to the row from other sheets",
+    "number": "a number",
+    "integer": "a whole number",
+    "expression": "a number or a formula in hecon's expression language (see the README)",
+    "probability": f"a number in [0, 1], a formula, or {COMPLEMENT} for 'the rest'",
+    "choice": "one of the allowed values (drop-down)",
+    "list": "names separated by commas",
+    "numbers": "numbers separated by ;",
+    "arguments": "name=value pairs separated by ;",
+    "value": "a number or text, depending on the row (a setting's value, a scenario's override)",
+}
+"""Cell kind -> what the cell holds (shown in the README)."""
+
+COMMON_FLAGS = ("on_treatment", "hospitalised", "progression_free", "dead")
+"""Flags the reports know; any other label is allowed too."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet (or one row of the Settings sheet).
+
+    name        : header text (Settings: the setting's name in column A)
+    kind        : one of :data:`KINDS`
+    required    : the column must exist and every record must fill it
+    unit        : unit shown in the unit row, e.g. "EUR per cycle"
+    description : what the cell holds; shown in the description row, the header comment and
+                  the README
+    allowed     : allowed values of a ``choice`` column, or suggested values of a ``list``
+    suggest     : ``allowed`` is only a suggestion (the drop-down accepts other values)
+    default     : value used for a blank cell of an optional column
+    width       : column width in the template [characters]
+    lookup      : ``"Sheet"``: the drop-down lists the names in column A of that sheet
+    must_exist  : the column must exist even though its cells may be blank (always true
+                  for required columns)
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    unit: str = ""
+    description: str = ""
+    allowed: tuple[str, ...] = ()
+    suggest: bool = False
+    default: object = None
+    width: int = 14
+    lookup: str | None = None
+    must_exist: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+        if self.required:
+            object.__setattr__(self, "must_exist", True)
+
+
+@dataclass(frozen=True)
+class ColumnFamily:
+    """Columns named ``<prefix><something>``, one per cost category or count, e.g. ``cost:drug``."""
+
+    prefix: str
+    kind: str
+    unit: str
+    description: str
+    examples: tuple[str, ...]
+    width: int = 14
+
+    def column(self, name: str) -> Column:
+        """The column for a concrete header, e.g. ``cost:drug``."""
+        return Column(name, self.kind, unit=self.unit, description=self.description, width=self.width)
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    """A sheet: name, what it holds, its columns, and whether the workbook must have it."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    families: tuple[ColumnFamily, ...] = ()
+    key: tuple[str, ...] = ()
+    """Columns whose values must be unique together (duplicates are reported)."""
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def family_of(self, header: str) -> ColumnFamily | None:
+        for f in self.families:
+            if header.startswith(f.prefix):
+                return f
+        return None
+
+
+def _c(*args: object, **kwargs: object) -> Column:
+    return Column(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------
+# Settings: one row per setting (name | value | unit | description | source)
+# --------------------------------------------------------------------------------------
+
+_SETTING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Settings)}
+
+SETTINGS: tuple[Column, ...] = (
+    _c("title", "text", description="Title of the model, shown in reports", width=40),
+    _c("model_description", "text", description="What the model is for, in a sentence or two"),
+    _c("cycle_length_days", "number", required=True, unit="days",
+       description="Length of one cycle: 7 = weekly, 30.4375 = monthly, 365.25 = yearly"),
+    _c("horizon_years", "number", required=True, unit="years",
+       description="Time horizon; cycles = round(horizon_years * 365.25 / cycle_length_days)"),
+    _c("start_age", "number", unit="years", description="Age of the cohort at model start"),
+    _c("proportion_male", "expression", unit="share 0-1",
+       description="Share of men at start (for the life table); a number or a formula"),
+    _c("discount_rate_costs", "number", unit="per year", description="Annual discount rate for costs, e.g. 0.04"),
+    _c("discount_rate_effects", "number", unit="per year",
+       description="Annual discount rate for QALYs, life-years and counts, e.g. 0.015"),
+    _c("discount_timing", "choice", allowed=DISCOUNT_TIMINGS,
+       description="cycle: factor (1+r)^-t at the exact time t in years; annual: constant within each model year"),
+    _c("within_cycle", "choice", allowed=WITHIN_CYCLE_METHODS,
+       description="Within-cycle correction: none, end, half-cycle, trapezoid, simpson (Simpson's 1/3) "
+                   "or custom (weights in cycle_weights)"),
+    _c("cycle_weights", "numbers", unit="weights",
+       description="Only for within_cycle = custom: one weight per trace point 0..cycles, separated by ;"),
+    _c("life_table", "text",
+       description="Life table used by gp_mort(): a table on the LifeTable sheet or a bundled one "
+                   "(nl_cbs_2019, nl_ag2024); blank = the first table"),
+    _c("currency", "text", description="Currency of all costs, e.g. EUR"),
+    _c("price_year", "integer", unit="year", description="Price year of all costs, e.g. 2024"),
+    _c("wtp", "numbers", unit="currency per QALY",
+       description="Willingness-to-pay thresholds, separated by ;"),
+    _c("seed", "integer", description="Random seed of the probabilistic analysis (same seed, same numbers)"),
+)
+"""The rows of the Settings sheet. Every field of :class:`hecon.spec.Settings` has one, plus
+``title`` and ``model_description`` (the ModelSpec's title and description)."""
+
+SETTING_FIELDS = {"title": "title", "model_description": "description"}
+"""Settings rows stored on the ModelSpec itself rather than on its Settings."""
+
+
+def setting_default(name: str) -> object:
+    """Default of a setting (the :class:`~hecon.spec.Settings` field default)."""
+    if name in SETTING_FIELDS:
+        return ""
+    return _SETTING_DEFAULTS[name]
+
+
+SETTINGS_SHEET = SheetSchema(
+    "Settings",
+    "Run settings: one row per setting. Blank values take the default shown in the template.",
+    (
+        _c("name", "name", required=True, description="Setting name (fixed list, see README)", width=24),
+        _c("value", "value", must_exist=True, width=24,
+           description="Value of the setting; blank = the default"),
+        _c("unit", "text", description="Unit of the value", width=18),
+        _c("description", "text", description="What the setting does", width=60),
+        _c("source", "text", description="Where the value comes from (guideline, publication)", width=40),
+    ),
+    required=True,
+    key=("name",),
+)
+
+# --------------------------------------------------------------------------------------
+# Data sheets
+# --------------------------------------------------------------------------------------
+
+_STRATEGY_CELL = ("Strategy the row applies to; blank or 'all' for every strategy "
+                  "(a strategy's own row replaces the 'all' row with the same from and to)")
+
+SHEETS: tuple[SheetSchema, ...] = (
+    SETTINGS_SHEET,
+    SheetSchema(
+        "Strategies",
+        "The strategies compared; they share the states and differ in parameter values "
+        "(StrategyParameters) and transitions (Transitions.strategy).",
+        (
+            _c("name", "name", required=True, description="Strategy name, e.g. CAR-T", width=20),
+            _c("description", "text", description="What the strategy is", width=60),
+        ),
+        required=True,
+        key=("name",),
+    ),
+    SheetSchema(
+        "Parameters",
+        "Model inputs: base-case value, unit, source, PSA distribution and DSA range.",
+        (
+            _c("name", "name", required=True, width=22,
+               description="Name used in formulas: letters, digits and _, not starting with a digit"),
+            _c("value", "expression", required=True, unit="see unit", width=16,
+               description="Base-case value: a number, or a formula of other parameters"),
+            _c("unit", "text", width=16, description="Unit of the value, e.g. EUR per cycle, per year, QALY weight"),
+            _c("description", "text", width=40, description="What the parameter is"),
+            _c("source", "text", width=40,
+               description="Where the value comes from (publication, table, page); reports cite it"),
+            _c("distribution", "choice", allowed=tuple(psa.DISTRIBUTION_ARGS), width=14,
+               description="PSA distribution; blank = not sampled (keeps its value)"),
+            _c("distribution_args", "arguments", width=30, unit="name=value; ...",
+               description="Arguments of the distribution, e.g. mean=0.8; se=0.05 or alpha=57; beta=40 "
+                           "(see README for each distribution)"),
+            _c("group", "text", width=12,
+               description="Only for dirichlet and mvnormal: the same group name on every parameter drawn jointly"),
+            _c("dsa_low", "number", unit="see unit", width=12,
+               description="Low value in one-way sensitivity analysis; blank = from the distribution"),
+            _c("dsa_high", "number", unit="see unit", width=12,
+               description="High value in one-way sensitivity analysis; blank = from the distribution"),
+        ),
+        required=True,
+        key=("name",),
+    ),
+    SheetSchema(
+        "StrategyParameters",
+        "Strategy-specific values: the parameter takes this value in this strategy only.",
+        (
+            _c("strategy", "name", required=True, lookup="Strategies", width=20,
+               description="Strategy (from the Strategies sheet)"),
+            _c("parameter", "name", required=True, lookup="Parameters", width=22,
+               description="Parameter (from the Parameters sheet)"),
+            _c("value", "expression", required=True, unit="as the parameter", width=20,
+               description="Value in this strategy: a number or a formula"),
+        ),
+        key=("strategy", "parameter"),
+    ),
+    SheetSchema(
+        "States",
+        "Health states shared by all strategies, with their utility, costs per cycle by category "
+        "(one column cost:<category> per category) and counts per cycle (count:<name>).",
+        (
+            _c("name", "name", required=True, description="State name, e.g. PFS", width=18),
+            _c("description", "text", description="What the state is", width=30),
+            _c("utility", "expression", unit="QALY weight per year", default=0.0, width=14,
+               description="QALY weight per year in the state (0 if blank)"),
+            _c("tunnel", "integer", unit="cycles", default=1, width=10,
+               description="Cycles of state residence tracked (for state_time); 1 = none"),
+            _c("flags", "list", allowed=COMMON_FLAGS, suggest=True, width=24,
+               description="Labels separated by commas: on_treatment, hospitalised, progression_free, "
+                           "dead (excluded from life-years) or your own"),
+        ),
+        required=True,
+        families=(
+            ColumnFamily("cost:", "expression", "currency per cycle",
+                         "Cost per cycle in the state for the category named after 'cost:'; blank = none",
+                         ("cost:drug", "cost:care")),
+            ColumnFamily("count:", "expression", "per cycle",
+                         "Count per cycle in the state (e.g. administrations, hospital days) named after "
+                         "'count:'; blank = none", ("count:administrations",)),
+        ),
+        key=("name",),
+    ),
+    SheetSchema(
+        "Initial",
+        "Where the cohort starts: share per state (blank sheet = everyone in the first state).",
+        (
+            _c("state", "name", required=True, lookup="States", width=18, description="State"),
+            _c("share", "expression", required=True, unit="share 0-1", width=12,
+               description="Share of the cohort starting in the state; shares add up to 1"),
+        ),
+        key=("state",),
+    ),
+    SheetSchema(
+        "Transitions",
+        f"Per-cycle transition probabilities; {COMPLEMENT} means one minus the other probabilities "
+        "out of the same state. A state without rows is absorbing.",
+        (
+            _c("strategy", "name", default=ALL_STRATEGIES, lookup="Strategies", suggest=True, width=14,
+               description=_STRATEGY_CELL),
+            _c("from", "name", required=True, lookup="States", width=16, description="State left"),
+            _c("to", "name", required=True, lookup="States", width=16, description="State entered"),
+            _c("probability", "probability", required=True, unit="per cycle", width=50,
+               description=f"Probability per cycle: a number in [0, 1], a formula, or {COMPLEMENT} for the rest"),
+        ),
+        required=True,
+        key=("strategy", "from", "to"),
+    ),
+    SheetSchema(
+        "TransitionRewards",
+        "One-off costs, QALY changes or counts on a transition (e.g. product cost at infusion, "
+        "terminal care at death); not within-cycle corrected.",
+        (
+            _c("strategy", "name", default=ALL_STRATEGIES, lookup="Strategies", suggest=True, width=14,
+               description="Strategy the reward applies to; blank or 'all' for every strategy"),
+            _c("from", "name", default=ANY_STATE, lookup="States", suggest=True, width=14,
+               description=f"State left; {ANY_STATE} (or blank) = any other state"),
+            _c("to", "name", required=True, lookup="States", width=14, description="State entered"),
+            _c("kind", "choice", allowed=REWARD_KINDS, default="cost", width=10,
+               description="cost (in a cost category), qaly (QALY change) or count"),
+            _c("name", "name", default="other", width=16,
+               description="Cost category or count name (ignored for qaly); blank = other"),
+            _c("value", "expression", required=True, unit="currency, QALYs or units", width=30,
+               description="Amount per member of the cohort making the transition"),
+        ),
+    ),
+    SheetSchema(
+        "Survival",
+        "Parametric survival curves in R flexsurv's parameterisation (paste its estimates), used with "
+        "surv_prob(curve), surv(curve, years) and hazard(curve, years).",
+        (
+            _c("name", "name", required=True, width=16, description="Curve name used in formulas"),
+            _c("distribution", "choice", required=True, allowed=tuple(survival.DISTRIBUTIONS), width=14,
+               description="flexsurv distribution"),
+            _c("time_unit", "choice", allowed=tuple(TIME_UNITS), default="years", width=10,
+               description="Time unit the curve was fitted in"),
+            _c("parameters", "arguments", required=True, unit="name=value; ...", width=36,
+               description="flexsurv parameters on the natural scale, e.g. shape=1.2; scale=3.5 "
+                           "(values may be formulas)"),
+            _c("hazard_ratio", "expression", default=1.0, width=12,
+               description="Proportional-hazards adjustment HR: S(t)^HR"),
+            _c("acceleration_factor", "expression", default=1.0, width=12,
+               description="Time ratio AF: S(t / AF); AF > 1 lengthens survival"),
+            _c("cure_fraction", "expression", default=0.0, unit="share 0-1", width=12,
+               description="Mixture cure fraction pi: S(t) = pi + (1 - pi) S_uncured(t)"),
+            _c("source", "text", width=40, description="Where the curve comes from"),
+        ),
+        key=("name",),
+    ),
+    SheetSchema(
+        "LifeTable",
+        "General-population death probabilities by single year of age (one row per age); "
+        "ages past the last row keep its qx.",
+        (
+            _c("table", "name", required=True, width=14, description="Table name"),
+            _c("age", "integer", required=True, unit="years", width=8, description="Age last birthday"),
+            _c("qx_male", "number", required=True, unit="per year", width=12,
+               description="Probability that a man of this age dies before the next birthday"),
+            _c("qx_female", "number", required=True, unit="per year", width=12,
+               description="Probability that a woman of this age dies before the next birthday"),
+            _c("source", "text", width=40, description="Source of the table (first row of the table)"),
+        ),
+        key=("table", "age"),
+    ),
+    SheetSchema(
+        "Schedules",
+        "Dosing and visit patterns counted per cycle by doses(schedule, clock); one row per segment, "
+        "several rows with the same name form one schedule.",
+        (
+            _c("name", "name", required=True, width=14, description="Schedule name used in doses()"),
+            _c("start_day", "number", required=True, unit="days", width=10,
+               description="Day of the first administration of the segment (0 = start of the clock)"),
+            _c("every_days", "number", required=True, unit="days", width=10,
+               description="Days between administrations, e.g. 7 = weekly"),
+            _c("end_day", "number", unit="days", width=10,
+               description="Administrations stop before this day; blank = no end"),
+            _c("amount", "number", default=1.0, unit="per administration", width=12,
+               description="What each administration counts for (1 for a dose count)"),
+            _c("description", "text", width=40, description="What the schedule is (first row of the schedule)"),
+        ),
+    ),
+    SheetSchema(
+        "Scenarios",
+        "Named sets of overrides; one row per override, several rows with the same scenario form one scenario.",
+        (
+            _c("scenario", "name", required=True, width=20, description="Scenario name"),
+            _c("target", "name", required=True, width=24,
+               description="What is overridden: a parameter name, parameter[strategy], or settings.<setting>"),
+            _c("value", "value", required=True, width=20,
+               description="The value in this scenario: a number or formula for a parameter, "
+                           "the setting's value for settings.<setting>"),
+            _c("description", "text", width=40, description="What the scenario tests (first row of the scenario)"),
+        ),
+        key=("scenario", "target"),
+    ),
+    SheetSchema(
+        "Assumptions",
+        "Modelling assumptions in plain words, one per row, listed in the report.",
+        (_c("assumption", "text", required=True, width=100, description="One assumption"),),
+    ),
+)
+"""Every sheet the reader knows, in the order the writer puts them (after README)."""
+
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+
+
+def sheet(name: str) -> SheetSchema:
+    return SHEET_BY_NAME[name]
+
+
+def setting(name: str) -> Column:
+    for c in SETTINGS:
+        if c.name == name:
+            return c
+    raise KeyError(name)
+
+
+def expression_functions() -> list[tuple[str, str]]:
+    """(function, what it does) for the README."""
+    return [(name, " ".join(f.doc.split())) for name, f in expressions.FUNCTIONS.items()]

@@ -1,0 +1,353 @@
+"""Writing a ModelSpec as a documented workbook, and blank or example templates.
+
+Every sheet gets its header row, a unit row and a description row (frozen, so they stay in
+view), a comment on each header cell, drop-downs for columns with a fixed set of values
+(and for names defined on other sheets), and column widths from the schema. A README sheet
+explains the workbook; it is generated from the same schema as the reader.
+
+Text that starts with ``=`` (a formula pasted with its Excel ``=``) is written as text, never
+as an Excel formula. Numbers are written with all 17 significant digits where openpyxl's
+default 16 would not read back as the same number, so that
+``read_workbook(write_workbook(spec))`` gives ``spec`` back exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hecon.errors import ModelError, Problem
+from hecon.spec import ANY_STATE, ModelSpec, Settings
+from hecon.workbook import schema
+from hecon.workbook.cells import format_number
+from hecon.workbook.readme import write_readme
+from hecon.workbook.schema import (ALL_STRATEGIES, DESCRIPTION_ROW, FIRST_DATA_ROW, HEADER_ROW,
+                                   LAST_VALIDATED_ROW, UNIT_ROW, Column, SheetSchema)
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+UNIT_FONT = Font(italic=True, color="595959")
+UNIT_FILL = PatternFill("solid", fgColor="DDEBF7")
+DESCRIPTION_FONT = Font(color="595959", size=9)
+DESCRIPTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+MAX_WIDTH = 80
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+# --------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> None:
+    """Write one value: numbers exactly, text as text (even when it starts with '=')."""
+    if value is None:
+        return
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, bool):
+        cell.value = value
+    elif isinstance(value, (int, float)):
+        if isinstance(value, float) and float("%.16g" % value) != value:
+            # openpyxl writes "%.16g"; a double needs up to 17 digits to read back exactly.
+            cell._value = repr(value)  # noqa: SLF001 - written verbatim as a number
+            cell.data_type = "n"
+        else:
+            cell.value = value
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"  # never a formula
+        if cell.value[:1] in _FORMULA_STARTS:
+            cell.quotePrefix = True  # Excel shows it as text, and keeps it text when the cell is edited
+
+
+def _args_text(args: Any) -> str | None:
+    if not args:
+        return None
+    parts = []
+    for key, value in args.items():
+        shown = format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        parts.append(f"{key}={shown}")
+    return "; ".join(parts)
+
+
+def _numbers_text(values: Iterable[float] | None) -> str | None:
+    if values is None:
+        return None
+    return "; ".join(format_number(v) for v in values)
+
+
+def _strategy_text(strategy: str | None) -> str:
+    return ALL_STRATEGIES if strategy is None else strategy
+
+
+# --------------------------------------------------------------------------------------
+# The rows of each sheet
+# --------------------------------------------------------------------------------------
+
+
+def _setting_value(spec: ModelSpec, name: str) -> Any:
+    if name == "title":
+        return spec.title or None
+    if name == "model_description":
+        return spec.description or None
+    value = getattr(spec.settings, name)
+    if name in ("wtp", "cycle_weights"):
+        return _numbers_text(value)
+    return value
+
+
+def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    rows["Settings"] = [
+        {"name": c.name, "value": _setting_value(spec, c.name), "unit": c.unit or None,
+         "description": c.description}
+        for c in schema.SETTINGS
+    ]
+    rows["Strategies"] = [{"name": s.name, "description": s.description or None} for s in spec.strategies]
+    rows["Parameters"] = [
+        {"name": p.name, "value": p.value, "unit": p.unit or None, "description": p.description or None,
+         "source": p.source or None,
+         "distribution": p.distribution.kind if p.distribution else None,
+         "distribution_args": _args_text(p.distribution.args) if p.distribution else None,
+         "group": p.distribution.group if p.distribution else None,
+         "dsa_low": p.dsa_low, "dsa_high": p.dsa_high}
+        for p in spec.parameters
+    ]
+    rows["StrategyParameters"] = [
+        {"strategy": s.name, "parameter": name, "value": value}
+        for s in spec.strategies for name, value in s.parameters.items()
+    ]
+    rows["States"] = []
+    for s in spec.states:
+        row = {"name": s.name, "description": s.description or None, "utility": s.utility, "tunnel": s.tunnel,
+               "flags": ", ".join(sorted(s.flags)) or None}
+        row.update({f"cost:{k}": v for k, v in s.costs.items()})
+        row.update({f"count:{k}": v for k, v in s.counts.items()})
+        rows["States"].append(row)
+    rows["Initial"] = [{"state": k, "share": v} for k, v in spec.initial.items()]
+    rows["Transitions"] = [
+        {"strategy": _strategy_text(t.strategy), "from": t.from_state, "to": t.to_state, "probability": t.probability}
+        for t in spec.transitions
+    ]
+    rows["TransitionRewards"] = [
+        {"strategy": _strategy_text(r.strategy), "from": r.from_state or ANY_STATE, "to": r.to_state,
+         "kind": r.kind, "name": r.name, "value": r.value}
+        for r in spec.transition_rewards
+    ]
+    rows["Survival"] = [
+        {"name": c.name, "distribution": c.distribution, "time_unit": c.time_unit,
+         "parameters": _args_text(c.parameters), "hazard_ratio": c.hazard_ratio,
+         "acceleration_factor": c.acceleration_factor, "cure_fraction": c.cure_fraction, "source": c.source or None}
+        for c in spec.survival_curves
+    ]
+    rows["LifeTable"] = [
+        {"table": t.name, "age": age, "qx_male": qm, "qx_female": qf,
+         "source": (t.source or None) if i == 0 else None}
+        for t in spec.life_tables for i, (age, qm, qf) in enumerate(zip(t.ages, t.qx_male, t.qx_female))
+    ]
+    rows["Schedules"] = [
+        {"name": s.name, "start_day": g.start_day, "every_days": g.every_days, "end_day": g.end_day,
+         "amount": g.amount, "description": (s.description or None) if i == 0 else None}
+        for s in spec.schedules for i, g in enumerate(s.segments)
+    ]
+    rows["Scenarios"] = [
+        {"scenario": s.name, "target": target, "value": value,
+         "description": (s.description or None) if i == 0 else None}
+        for s in spec.scenarios for i, (target, value) in enumerate(s.overrides.items())
+    ]
+    rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
+    return rows
+
+
+def _family_columns(sheet: SheetSchema, spec: ModelSpec, blank: bool) -> list[Column]:
+    if sheet.name != "States":
+        return []
+    out: list[Column] = []
+    for family in sheet.families:
+        if blank:
+            names = list(family.examples)
+        elif family.prefix == "cost:":
+            names = [family.prefix + c for c in dict.fromkeys(c for s in spec.states for c in s.costs)]
+        else:
+            names = [family.prefix + c for c in dict.fromkeys(c for s in spec.states for c in s.counts)]
+        out += [family.column(n) for n in names]
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Sheets
+# --------------------------------------------------------------------------------------
+
+
+def _comment(column: Column) -> Comment:
+    lines = [column.description or column.name, "", f"Kind: {column.kind} - {schema.KINDS[column.kind]}"]
+    if column.unit:
+        lines.append(f"Unit: {column.unit}")
+    lines.append("Required" if column.required else
+                 "Optional" + (f"; blank = {column.default}" if column.default not in (None, "") else ""))
+    if column.allowed:
+        label = "Suggested" if column.suggest else "Allowed"
+        lines.append(f"{label}: {', '.join(column.allowed)}")
+    comment = Comment("\n".join(lines), "hecon")
+    comment.width = 300
+    comment.height = 40 + 18 * len(lines) + 15 * (len(column.description) // 45)
+    return comment
+
+
+def _validation(column: Column, letter: str) -> DataValidation | None:
+    sqref = f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_VALIDATED_ROW}"
+    if column.lookup:
+        formula = f"{column.lookup}!$A${FIRST_DATA_ROW}:$A${LAST_VALIDATED_ROW}"
+    elif column.allowed and column.kind in ("choice", "list"):
+        formula = '"' + ",".join(column.allowed) + '"'
+    else:
+        return None
+    strict = not column.suggest and column.kind != "list"
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=strict,
+                        showInputMessage=True, promptTitle=column.name[:32],
+                        prompt=(column.description or column.name)[:255])
+    if strict:
+        dv.errorTitle = f"Invalid {column.name}"[:32]
+        dv.error = (f"Choose one of the values in the list ({column.description})")[:255]
+    dv.add(sqref)
+    return dv
+
+
+def _write_header(ws: Worksheet, columns: list[Column]) -> None:
+    for index, column in enumerate(columns, start=1):
+        header = ws.cell(HEADER_ROW, index, column.name)
+        header.font, header.fill = HEADER_FONT, HEADER_FILL
+        header.comment = _comment(column)
+        unit = ws.cell(UNIT_ROW, index, column.unit or None)
+        unit.font = UNIT_FONT
+        ws.cell(UNIT_ROW, index).fill = UNIT_FILL
+        description = column.description
+        if column.required:
+            description = "Required. " + description
+        desc = ws.cell(DESCRIPTION_ROW, index, description)
+        desc.font, desc.fill, desc.alignment = DESCRIPTION_FONT, DESCRIPTION_FILL, WRAP_TOP
+    ws.row_dimensions[DESCRIPTION_ROW].height = 64
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+
+
+def _autowidth(ws: Worksheet, columns: list[Column], rows: list[dict[str, Any]]) -> None:
+    for index, column in enumerate(columns, start=1):
+        longest = max((len(str(r.get(column.name, "") or "")) for r in rows), default=0)
+        width = min(MAX_WIDTH, max(column.width, len(column.name) + 3, min(longest, 60) + 2))
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def _write_sheet(wb: Workbook, sheet: SheetSchema, rows: list[dict[str, Any]], extra: list[Column]) -> None:
+    ws = wb.create_sheet(sheet.name)
+    columns = list(sheet.columns) + extra
+    _write_header(ws, columns)
+    for r, row in enumerate(rows, start=FIRST_DATA_ROW):
+        for c, column in enumerate(columns, start=1):
+            put(ws, r, c, row.get(column.name))
+    for c, column in enumerate(columns, start=1):
+        dv = _validation(column, get_column_letter(c))
+        if dv is not None:
+            ws.add_data_validation(dv)
+    if sheet.name == "Settings":
+        _settings_validations(ws)
+    _autowidth(ws, columns, rows)
+
+
+def _settings_validations(ws: Worksheet) -> None:
+    """Settings are rows: drop-downs on the value cells of the choice settings."""
+    for r, column in enumerate(schema.SETTINGS, start=FIRST_DATA_ROW):
+        ws.cell(r, 1).font = Font(bold=column.required)
+        if column.kind == "choice":
+            dv = DataValidation(type="list", formula1='"' + ",".join(column.allowed) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle=f"Invalid {column.name}"[:32],
+                                error=f"One of {', '.join(column.allowed)}"[:255])
+            dv.add(f"B{r}")
+            ws.add_data_validation(dv)
+
+
+# --------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------
+
+
+def build_workbook(spec: ModelSpec, blank: bool = False) -> Workbook:
+    """The documented openpyxl Workbook for ``spec`` (``blank``: a template without rows)."""
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "README"
+    write_readme(readme, spec if not blank else None)
+    rows = _rows(spec)
+    for sheet in schema.SHEETS:
+        _write_sheet(wb, sheet, rows.get(sheet.name, []), _family_columns(sheet, spec, blank))
+    wb.properties.creator = "hecon"
+    wb.properties.title = spec.title or "hecon model"
+    wb.active = 0
+    return wb
+
+
+def _save(wb: Workbook, path: str | Path) -> None:
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ModelError(Problem(str(path), f"cannot write a workbook named '{path.name}'",
+                                 "a file name ending in .xlsx"))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ModelError(Problem(str(path), f"the folder {folder} does not exist", "an existing folder"))
+    handle, tmp = tempfile.mkstemp(prefix=".~hecon-", suffix=".xlsx", dir=folder)
+    os.close(handle)
+    try:
+        wb.save(tmp)
+        if path.exists():
+            mode = path.stat().st_mode & 0o777
+        else:  # what a plain open() would give: 0o666 less the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_workbook(spec: ModelSpec, path: str | Path) -> None:
+    """Write ``spec`` as a documented hecon workbook at ``path`` (.xlsx), replacing it atomically.
+
+    ``read_workbook(path)`` gives back a ModelSpec equal to ``spec`` (numbers are written
+    exactly; text stays text). Conventions: a transition or reward for every strategy is
+    written with strategy ``all``; flags are sorted; distribution and survival-curve
+    arguments are written as ``name=value; name=value``.
+    """
+    _save(build_workbook(spec), path)
+
+
+def blank_spec() -> ModelSpec:
+    """The empty model a blank template shows: default settings, no rows."""
+    return ModelSpec(Settings(), (), (), ())
+
+
+def write_template(path: str | Path, example: str | None = None) -> None:
+    """Write a documented template workbook: blank, or pre-filled with a registered example.
+
+    ``example`` is a name in :data:`hecon.examples.EXAMPLES` (e.g. ``"textbook"``); an
+    unknown name raises ModelError listing the known ones.
+    """
+    if example is None:
+        _save(build_workbook(blank_spec(), blank=True), path)
+        return
+    from hecon.examples import EXAMPLES
+
+    if example not in EXAMPLES:
+        raise ModelError(Problem("example", f"no example named '{example}'",
+                                 "one of " + ", ".join(sorted(EXAMPLES))))
+    _save(build_workbook(EXAMPLES[example]()), path)
