@@ -215,6 +215,14 @@ class _Packed:
         return (buf,) + tuple(np.array(x, dtype=np.int64) for x in (self.off, self.st, self.sj, self.ss))
 
 
+def _fusable(strategy: StrategyModel, reward_start: np.ndarray) -> np.ndarray:
+    """Sub-states with a complement, one or two other edges and no transition rewards."""
+    starts = strategy.src_start
+    n_edges = starts[1:] - starts[:-1]
+    n_rewards = reward_start[starts[1:]] - reward_start[starts[:-1]]
+    return strategy.has_complement & (n_edges >= 2) & (n_edges <= 3) & (n_rewards == 0)
+
+
 def _reward_structure(strategy: StrategyModel, col_index: Mapping[str, int]) -> tuple[np.ndarray, ...]:
     """CSR of transition rewards by edge: (reward_start, packed value row, output column)."""
     n_rows = len(strategy.rows)
@@ -307,6 +315,7 @@ def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: Strate
     transition_rewards = np.zeros((n_cycles, n_cols, n_samples))
     occupancy = np.zeros((n_points, len(state_start) - 1, n_samples))
     args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
+            _fusable(strategy, rewards[0]),
             *packed.arrays(), *rewards, state_start, *pairs, *vpack.arrays(), *weights,
             end, values, transition_rewards, occupancy, discounted, undiscounted)
     blocks = -(-n_samples // kernels.SAMPLE_BLOCK)

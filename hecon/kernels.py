@@ -22,7 +22,7 @@ SAMPLE_BLOCK = 128
 
 
 @numba.njit(nogil=True, cache=True)
-def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement,
+def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fused,
               tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, state_start, pair_col, pair_state,
               pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, scale, point_weights, plain_weights,
               cycle_weights, end, values, rewards, occupancy, discounted, undiscounted):
@@ -38,6 +38,8 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       edge_j         : state time of each edge's source (index along L1)
       reward_*       : edge e carries one-off rewards reward_start[e]:reward_start[e+1], each a
                        packed row (value per transition) and an output column
+      fused          : sub-states whose one or two edges and complement, without rewards, are
+                       advanced in a single pass (same arithmetic, fewer memory passes)
     State values (packed rows in vbuf/voff/vst/vsj/vss):
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
       pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
@@ -65,6 +67,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     occ = np.empty((n_model, SAMPLE_BLOCK))
     rest = np.empty(SAMPLE_BLOCK)
     flow = np.empty(SAMPLE_BLOCK)
+    pbuf = np.empty((2, SAMPLE_BLOCK))
     for s0 in range(s_begin, s_end, SAMPLE_BLOCK):
         w = min(s_end, s0 + SAMPLE_BLOCK) - s0
         for i in range(n_states):
@@ -115,6 +118,10 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
             for i in range(n_states):
                 complement = has_complement[i]
                 e_end = src_start[i + 1] - (1 if complement else 0)
+                if fused[i]:
+                    _advance_fused(i, t, s0, w, src_start[i], e_end, cur, nxt, dst, edge_row, edge_j,
+                                   tbuf, toff, tst, tsj, tss, pbuf)
+                    continue
                 if complement:
                     for s in range(w):
                         rest[s] = cur[i, s]
@@ -175,6 +182,44 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
         for i in range(n_states):
             for s in range(w):
                 end[i, s0 + s] = cur[i, s]
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _probabilities(k, e, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf):
+    """The w probabilities of edge e as a contiguous array: a view of the packed row, or the
+    row's single value repeated in pbuf[k]."""
+    r = edge_row[e]
+    base = toff[r] + t * tst[r] + edge_j[e] * tsj[r]
+    if tss[r] == 0:
+        p = tbuf[base]
+        for s in range(w):
+            pbuf[k, s] = p
+        return pbuf[k, :w]
+    return tbuf[base + s0:base + s0 + w]
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _advance_fused(i, t, s0, w, e0, e_end, cur, nxt, dst, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf):
+    """Sub-state i with one or two edges plus a complement (the last edge), in one pass:
+    the complement receives x - f1 (- f2), as in the general path."""
+    p1 = _probabilities(0, e0, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf)
+    d1, dc = dst[e0], dst[e_end]
+    if e_end - e0 == 1:
+        for s in range(w):
+            x = cur[i, s]
+            f1 = x * p1[s]
+            nxt[d1, s] += f1
+            nxt[dc, s] += x - f1
+    else:
+        p2 = _probabilities(1, e0 + 1, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf)
+        d2 = dst[e0 + 1]
+        for s in range(w):
+            x = cur[i, s]
+            f1 = x * p1[s]
+            f2 = x * p2[s]
+            nxt[d1, s] += f1
+            nxt[d2, s] += f2
+            nxt[dc, s] += x - f1 - f2
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
