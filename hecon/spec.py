@@ -56,6 +56,9 @@ class Settings:
     currency, price_year   : reporting only
     wtp                    : willingness-to-pay values [currency per QALY]
     seed                   : seed for probabilistic analysis
+    comparator             : reference strategy of the incremental analysis (default: the first)
+    population_size        : patients eligible per year, for population EVPI (None: not reported)
+    population_years       : years over which the decision affects patients, for population EVPI
     """
 
     cycle_length_days: float = DAYS_PER_YEAR
@@ -72,6 +75,9 @@ class Settings:
     price_year: int | None = None
     wtp: tuple[float, ...] = (20_000.0, 50_000.0, 80_000.0)
     seed: int = 20241126
+    comparator: str | None = None
+    population_size: float | None = None
+    population_years: float = 10.0
 
     @property
     def cycle_length_years(self) -> float:
@@ -112,6 +118,30 @@ class Parameter:
     distribution: Distribution | None = None
     dsa_low: float | None = None
     dsa_high: float | None = None
+    dsa: bool = False  # include in one-way sensitivity analysis
+
+
+@dataclass(frozen=True)
+class UtilityNorm:
+    """General-population utility for an age band and sex (``sex`` male, female or all;
+    ``age_to`` None = open-ended), used for the QALY shortfall of the disease burden."""
+
+    age_from: float
+    age_to: float | None
+    sex: str
+    utility: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ThresholdQuery:
+    """Find the value of ``parameter`` at which the ICER of ``strategy`` versus ``comparator``
+    equals ``wtp`` (None: the reference value that applies to the disease burden)."""
+
+    parameter: str
+    strategy: str
+    comparator: str | None = None
+    wtp: float | None = None
 
 
 @dataclass(frozen=True)
@@ -266,6 +296,8 @@ class ModelSpec:
     title: str = ""
     description: str = ""
     assumptions: tuple[str, ...] = ()
+    utility_norms: tuple[UtilityNorm, ...] = ()
+    thresholds: tuple[ThresholdQuery, ...] = ()
 
     def state(self, name: str) -> State:
         for s in self.states:

@@ -214,7 +214,7 @@ def test_template_never_overwrites_without_force(cwd):
     assert path.read_bytes()[:2] == b"PK"
     result = invoke("template", cwd / "u.xlsx", "--example", "nope")
     assert_clean_failure(result)
-    assert "unknown example 'nope'; expected one of textbook" in result.stderr
+    assert "unknown example 'nope'; expected one of" in result.stderr and "textbook" in result.stderr
     result = invoke("template", cwd / "no" / "such" / "folder.xlsx")
     assert_clean_failure(result)
     assert "does not exist" in result.stderr
