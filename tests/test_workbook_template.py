@@ -139,7 +139,7 @@ def test_example_template_reads_back_as_the_example(tmp_path):
 def test_unknown_example(tmp_path):
     with pytest.raises(ModelError) as info:
         write_template(tmp_path / "x.xlsx", example="nope")
-    assert str(info.value) == "example: no example named 'nope'; expected one of textbook"
+    assert str(info.value) == "example: no example named 'nope'; expected one of " + ", ".join(sorted(EXAMPLES))
     assert list(tmp_path.iterdir()) == []
 
 

@@ -10,9 +10,19 @@ from typing import Callable
 from hecon.examples.textbook import textbook_model
 from hecon.spec import ModelSpec
 
+
+def rrmm_model() -> ModelSpec:
+    """The RRMM example (:func:`hecon.examples.rrmm.rrmm_model`), imported on first use so that
+    ``python -m hecon.examples.rrmm`` runs the module only once."""
+    from hecon.examples.rrmm import rrmm_model as build
+
+    return build()
+
+
 EXAMPLES: dict[str, Callable[[], ModelSpec]] = {
     "textbook": textbook_model,
+    "rrmm": rrmm_model,
 }
 """Example name -> function returning its ModelSpec."""
 
-__all__ = ["EXAMPLES", "textbook_model"]
+__all__ = ["EXAMPLES", "rrmm_model", "textbook_model"]
