@@ -20,7 +20,7 @@ import numpy as np
 from hecon import expressions, psa, schedules, survival
 from hecon.errors import ModelError, ProblemCollector
 from hecon.expressions import Expression, STATE_TIME_VARIABLES, VARIABLES
-from hecon.spec import (ANY_STATE, COMPLEMENT, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS, ModelSpec,
+from hecon.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS, ModelSpec,
                         State, Strategy, Transition, TransitionReward)
 from hecon.within_cycle import cycle_weights
 
@@ -81,6 +81,7 @@ class StrategyModel:
     edge_j: np.ndarray
     has_complement: np.ndarray  # per sub-state: its last edge is a complement
     rewards: list[RewardRow]
+    start_rewards: list[tuple[TransitionReward, Expression]]  # one-off rewards on the initial occupancy
     initial: dict[str, Expression]
     proportion_male: Expression
     overridden: frozenset[str]  # parameters this strategy gives its own value
@@ -368,6 +369,7 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
                          "one of " + ", ".join(state_by_name))
 
     rewards = []
+    start_rewards = []
     for r in spec.transition_rewards:
         if r.strategy not in (None, strategy.name):
             continue
@@ -375,10 +377,15 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
         if r.kind not in REWARD_KINDS:
             problems.add(label, f"kind '{r.kind}'", " or ".join(REWARD_KINDS))
             continue
-        if r.to_state not in state_by_name or (r.from_state != ANY_STATE and r.from_state not in state_by_name):
-            problems.add(label, "unknown state", "states of the model, or * for any other state")
+        if r.to_state not in state_by_name or (r.from_state not in (ANY_STATE, START)
+                                               and r.from_state not in state_by_name):
+            problems.add(label, "unknown state",
+                         f"states of the model, {ANY_STATE} for any other state or {START} for the start")
             continue
         expr = parse(r.value, label)
+        if r.from_state == START:
+            start_rewards.append((r, expr))
+            continue
         edges = []
         for g in groups:
             if g.state == r.to_state or (r.from_state not in (ANY_STATE, g.state)):
@@ -421,7 +428,7 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
         if g.complement is not None:
             has_complement[src_sorted[g.complement.edges]] = True
     return StrategyModel(strategy.name, params, groups, rows, src_sorted, np.array(dst, dtype=np.int64)[order],
-                         src_start, edge_row, edge_j, has_complement, rewards, initial, proportion_male,
+                         src_start, edge_row, edge_j, has_complement, rewards, start_rewards, initial, proportion_male,
                          frozenset(strategy.parameters) & frozenset(base))
 
 
@@ -507,9 +514,8 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
     for kind, by_state in state_exprs:
         for state, e in by_state.items():
             check_in_state(e, state, f"state '{state}', {kind}")
-    for rr in sm.rewards:
-        label = f"{where}, transition reward {rr.reward.from_state} -> {rr.reward.to_state}"
-        check_expr(rr.expr, label)
+    for reward, expr in [(rr.reward, rr.expr) for rr in sm.rewards] + sm.start_rewards:
+        check_expr(expr, f"{where}, transition reward {reward.from_state} -> {reward.to_state}")
     for state, e in sm.initial.items():
         check_expr(e, f"initial state distribution, state '{state}'")
         if e.names & (STATE_TIME_VARIABLES | {"model_time", "model_years", "age"}):

@@ -150,8 +150,12 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
         ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
+        start_values = None
         if trace_now is None:
             trace_now = _initial_trace(model, strategy, ctx, n_samples)
+            start_values = _start_rewards(model, strategy, ctx, trace_now, col_index)
+            discounted += start_values
+            undiscounted += start_values
 
         packed = _transition_values(model, strategy, ctx, n_cyc, memo)
         pairs, vpack = _state_value_pairs(model, ctx, col_index, n_pts, memo)
@@ -161,6 +165,8 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
             trace_now, n_cyc, n_pts, strategy, packed, rewards, state_start, pairs, vpack, weights,
             discounted, undiscounted)
         values[:n_cyc] += transition_rewards
+        if start_values is not None:
+            values[0] += start_values
         kernels.accumulate(per_cycle[t0:t0 + n_pts], values)
         kernels.accumulate(trace_sum[t0:t0 + n_pts], occupancy)
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
@@ -389,6 +395,18 @@ def _locate(mask: np.ndarray, t0: int) -> str:
     if mask.shape[2] > 1:
         parts.append(f"state_time {j}")
     return ", ".join(parts)
+
+
+def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray,
+                   col_index: Mapping[str, int]) -> np.ndarray:
+    """One-off rewards on the initial occupancy ("(start)" transition rewards), (n_cols, n_samples);
+    at time 0, so neither discounted nor corrected."""
+    out = np.zeros((len(col_index), start.shape[1]))
+    for reward, expr in strategy.start_rewards:
+        value = _fit(ctx.evaluate(expr, 1), 1, 1)[:, 0, 0]
+        col = col_index[{"cost": f"cost:{reward.name}", "qaly": "qalys", "count": f"count:{reward.name}"}[reward.kind]]
+        out[col] += start[model.slices[reward.to_state].start] * value
+    return out
 
 
 def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_samples: int) -> np.ndarray:

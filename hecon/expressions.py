@@ -105,6 +105,13 @@ def apply_or(p: Any, odds_ratio: Any) -> Any:
     return odds_to_prob(odds(p) * odds_ratio)
 
 
+def round_half_away(x: Any, digits: Any = 0) -> Any:
+    """Round to ``digits`` decimals, halves away from zero (as Excel's ROUND, unlike numpy's
+    round-half-to-even): round(2.5) = 3, round(-2.5) = -3."""
+    scale = np.power(10.0, digits)
+    return np.sign(x) * np.floor(np.abs(x) * scale + 0.5) / scale
+
+
 def median_to_rate(median: Any) -> Any:
     """Exponential rate with the given median: ln 2 / median [1/time unit of the median]."""
     return np.divide(math.log(2.0), median)
@@ -131,6 +138,7 @@ FUNCTIONS: dict[str, FunctionDef] = {
     "abs": FunctionDef(1, 1, "absolute value", np.abs),
     "floor": FunctionDef(1, 1, "largest integer <= x", np.floor),
     "ceil": FunctionDef(1, 1, "smallest integer >= x", np.ceil),
+    "round": FunctionDef(1, 2, round_half_away.__doc__ or "", round_half_away),
     "min": FunctionDef(2, 99, "element-wise minimum of the arguments", _nary(np.minimum)),
     "max": FunctionDef(2, 99, "element-wise maximum of the arguments", _nary(np.maximum)),
     "if_else": FunctionDef(3, 3, "if_else(condition, value_if_true, value_if_false)",

@@ -27,6 +27,7 @@ Expr = Union[str, float, int]
 
 COMPLEMENT = "#"
 ANY_STATE = "*"
+START = "(start)"
 DAYS_PER_YEAR = 365.25
 
 WITHIN_CYCLE_METHODS = ("none", "end", "half-cycle", "trapezoid", "simpson", "custom")
@@ -136,12 +137,18 @@ class UtilityNorm:
 @dataclass(frozen=True)
 class ThresholdQuery:
     """Find the value of ``parameter`` at which the ICER of ``strategy`` versus ``comparator``
-    equals ``wtp`` (None: the reference value that applies to the disease burden)."""
+    equals ``wtp`` (None: the reference value that applies to the disease burden).
+
+    lower, upper : search interval for the parameter's value (None: 0 and 10 x its base
+                   value; see :mod:`hecon.threshold`)
+    """
 
     parameter: str
     strategy: str
     comparator: str | None = None
     wtp: float | None = None
+    lower: float | None = None
+    upper: float | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,10 @@ class Transition:
 class TransitionReward:
     """A one-off reward on entering ``to_state`` (from ``from_state``, or from any other
     state with ``"*"``): a cost in category ``name``, a QALY change, or a count ``name``.
+
+    With ``from_state = "(start)"`` the reward applies once to the cohort placed in
+    ``to_state`` at the start of the model (time 0, undiscounted, not corrected), e.g. the
+    one-off cost of the first treatment step.
     """
 
     to_state: str

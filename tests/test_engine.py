@@ -240,3 +240,17 @@ def test_nothing_is_silently_clipped_in_samples():
     spec = two_state_model()
     with pytest.raises(ModelError, match="sample 2"):
         run_model(spec, {"p": np.array([0.1, 0.2, -0.1])})
+
+
+def test_start_reward_applies_once_to_the_initial_cohort():
+    """A (start) reward of 500 on the 70% starting in Alive: +350, undiscounted, uncorrected,
+    whatever the within-cycle method."""
+    from hecon.spec import START, TransitionReward
+    base = two_state_model(within_cycle="half-cycle", discount_rate_costs=0.03)
+    base = replace(base, initial={"Alive": 0.7, "Dead": 0.3})
+    with_start = replace(base, transition_rewards=(TransitionReward("Alive", 500.0, name="care", from_state=START),))
+    a, b = run_model(base), run_model(with_start)
+    for name in ("total_costs", "total_costs_undiscounted"):
+        assert float(b[name][0, 0]) - float(a[name][0, 0]) == pytest.approx(350.0, rel=1e-12)
+    assert float(b["per_cycle"].sel(outcome="cost:care")[0, 0]) - float(a["per_cycle"].sel(outcome="cost:care")[0, 0]) \
+        == pytest.approx(350.0)

@@ -116,3 +116,11 @@ def test_every_function_is_documented():
 ])
 def test_caret_is_power_with_power_precedence(text, expected):
     assert float(ev(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("round(2.5)", 3.0), ("round(-2.5)", -3.0), ("round(2.4)", 2.0), ("round(1.005, 2)", 1.0),
+    ("round(1234.5678, -2)", 1200.0), ("round(0.125, 2)", 0.13),
+])
+def test_round_halves_away_from_zero_like_excel(text, expected):
+    assert float(ev(text)) == pytest.approx(expected, abs=1e-12)

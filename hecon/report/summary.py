@@ -58,10 +58,15 @@ TFI_METRICS: dict[str, tuple[str, str]] = {
     "years_on_treatment": ("flag", "on_treatment"),
     "treatment_free_years": ("flag", "treatment_free"),
     "progression_free_years": ("flag", "progression_free"),
+    "recovering_years": ("flag", "recovering"),
     "hospital_days": ("count", "hospital_days"),  # else time in "hospitalised" x 365.25
     "administrations": ("count", "administrations"),
+    "hospital_contacts": ("count", "hospital_contacts"),
 }
 HOSPITALISED_FLAG = "hospitalised"
+#: Counts that a model defines to get the mean time to the first treatment-free day: on each
+#: first entry into a treatment-free state, a count of 1 and a count of the entry time [years].
+FIRST_TF_ENTRIES, FIRST_TF_YEARS = "tf_first_entries", "tf_first_entry_years"
 
 CONVENTIONS = {
     "discounting": "a bare name is discounted; the '_undiscounted' twin is not",
@@ -115,8 +120,18 @@ def _tfi(ds, strategy: str, counts: list[str], flags: list[str]) -> dict[str, An
                 out[metric + suffix] = time_in[HOSPITALISED_FLAG] * DAYS_PER_YEAR
         out["time_in" + suffix] = time_in
         out["counts" + suffix] = tally
+        lys = float(ds[f"lys{suffix}"].sel(strategy=strategy).isel(sample=0))
+        if "treatment_free" in time_in and lys > 0:
+            out["share_of_life_years_treatment_free" + suffix] = time_in["treatment_free"] / lys
+    tally = out["counts_undiscounted"]
+    if FIRST_TF_ENTRIES in tally and FIRST_TF_YEARS in tally:
+        reached = tally[FIRST_TF_ENTRIES]
+        out["share_reaching_treatment_free"] = reached
+        out["mean_years_to_first_treatment_free"] = tally[FIRST_TF_YEARS] / reached if reached > 0 else None
     # named metrics first (discounted, undiscounted), then the generic tables
-    named = [k for m in TFI_METRICS for k in (m, m + "_undiscounted") if k in out]
+    derived = ["share_of_life_years_treatment_free", "share_of_life_years_treatment_free_undiscounted",
+               "share_reaching_treatment_free", "mean_years_to_first_treatment_free"]
+    named = [k for m in TFI_METRICS for k in (m, m + "_undiscounted") if k in out] + [k for k in derived if k in out]
     return {k: out[k] for k in named + ["time_in", "time_in_undiscounted", "counts", "counts_undiscounted"]}
 
 

@@ -41,7 +41,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from hecon import expressions, psa, survival
-from hecon.spec import (ANY_STATE, COMPLEMENT, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS,
+from hecon.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS,
                         WITHIN_CYCLE_METHODS, Settings)
 
 HEADER_ROW = 1
@@ -340,7 +340,8 @@ SHEETS: tuple[SheetSchema, ...] = (
             _c("strategy", "name", default=ALL_STRATEGIES, lookup="Strategies", suggest=True, width=14,
                description="Strategy the reward applies to; blank or 'all' for every strategy"),
             _c("from", "name", default=ANY_STATE, lookup="States", suggest=True, width=14,
-               description=f"State left; {ANY_STATE} (or blank) = any other state"),
+               description=f"State left; {ANY_STATE} (or blank) = any other state; {START} = the cohort "
+                           "placed in the state at the start (once, at time 0)"),
             _c("to", "name", required=True, lookup="States", width=14, description="State entered"),
             _c("kind", "choice", allowed=REWARD_KINDS, default="cost", width=10,
                description="cost (in a cost category), qaly (QALY change) or count"),
