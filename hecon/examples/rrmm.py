@@ -51,7 +51,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from hecon.lifetable import bundled_lifetable
-from hecon.spec import (Distribution, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment, Settings, State,
+from hecon.spec import (START, Distribution, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment, Settings, State,
                         Strategy, SurvivalCurve, Transition, TransitionReward)
 
 __all__ = ["rrmm_model", "main", "STRATEGIES", "STATE_GROUPS", "SURVIVAL_TARGETS", "tfi_metrics", "survival_curves",
@@ -1061,9 +1061,10 @@ ASSUMPTIONS = (
     "step-up dose, or physician's choice), so phase changes (end of bridging, discharge, end of recovery, "
     "anniversaries) are conditions on model_time; no tunnel states are needed. Phase lengths are rounded to "
     "whole weekly cycles (hospital days use the exact lengths of stay).",
-    "Within-cycle correction: none (start-of-cycle counting). Treatment phases change at scheduled cycle "
-    "boundaries, which a trapezoid or Simpson rule would smear over two cycles (e.g. halve a one-week "
-    "step-up admission); with weekly cycles the error for deaths and progressions is at most half a week.",
+    "Within-cycle correction: half-cycle (trapezoid rule; Elbasha & Chhatwal 2016). With weekly cycles it "
+    "only changes the first and last trace points; the one-week step-up episode that the cohort occupies at "
+    "the start is charged as a one-off '(start)' reward so that the correction does not halve it. Simpson's "
+    "rule is not used: its alternating weights 4/3, 2/3 would over- or under-count one-week episodes.",
     "Survival: progression-free states leave with the per-cycle PFS event probability 1 - S(t+1)/S(t) of "
     "the strategy's curve (clock: months since apheresis for RWPC, since the first step-up dose for "
     "bispecifics, since infusion for CAR-T); a share of PFS events are deaths before progression "
@@ -1133,23 +1134,42 @@ ASSUMPTIONS = (
 # ----------------------------------------------------------------------------------------
 # The model
 # ----------------------------------------------------------------------------------------
+#: One-cycle states that the cohort occupies only at the start: their costs and counts are
+#: charged once to the initial cohort ("(start)" rewards), so the half-cycle correction, which
+#: rightly halves the first point of a survival curve, does not halve a one-off episode.
+ONE_OFF_AT_START = ("BsAb_StepUp_In", "BsAb_StepUp_Out")
+
+
+def _one_off_at_start(states: tuple[State, ...]) -> tuple[tuple[State, ...], tuple[TransitionReward, ...]]:
+    rewards: list[TransitionReward] = []
+    out = []
+    for st in states:
+        if st.name in ONE_OFF_AT_START:
+            rewards += [TransitionReward(st.name, v, "cost", c, START) for c, v in st.costs.items()]
+            rewards += [TransitionReward(st.name, v, "count", c, START) for c, v in st.counts.items()]
+            st = replace(st, costs={}, counts={})
+        out.append(st)
+    return tuple(out), tuple(rewards)
+
+
 def rrmm_model() -> ModelSpec:
     """The RRMM example model (see the module docstring)."""
     settings = Settings(
         cycle_length_days=7.0, horizon_years=37.0, start_age=63.0, proportion_male="p_male",
-        discount_rate_costs=0.03, discount_rate_effects=0.015, discount_timing="cycle", within_cycle="none",
+        discount_rate_costs=0.03, discount_rate_effects=0.015, discount_timing="cycle", within_cycle="half-cycle",
         life_table="nl_cbs_2019", currency="EUR", price_year=2024, wtp=(20_000.0, 50_000.0, 80_000.0))
     initial = {"PF_RWPC": "start_rwpc", "Bridging": "start_cart",
                "BsAb_StepUp_In": "start_bsab * p_stepup_inpatient",
                "BsAb_StepUp_Out": "start_bsab * (1 - p_stepup_inpatient)"}
+    states, start_rewards = _one_off_at_start(_states())
     return ModelSpec(
         settings=settings,
-        states=_states(),
+        states=states,
         transitions=_transitions(),
         strategies=_strategies(),
         parameters=_parameters(),
         initial=initial,
-        transition_rewards=_rewards(),
+        transition_rewards=start_rewards + _rewards(),
         survival_curves=_curves(),
         life_tables=(bundled_lifetable("nl_cbs_2019"), bundled_lifetable("nl_ag2024")),
         schedules=_schedules(),
