@@ -23,7 +23,8 @@ SAMPLE_BLOCK = 128
 
 @numba.njit(nogil=True, cache=True)
 def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fused,
-              tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, state_start, pair_col, pair_state,
+              tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, reward_pool, edge_pool, pool_row,
+              pool_col, state_start, pair_col, pair_state,
               pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, scale, point_weights, plain_weights,
               cycle_weights, end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
@@ -38,8 +39,12 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       edge_j         : state time of each edge's source (index along L1)
       reward_*       : edge e carries one-off rewards reward_start[e]:reward_start[e+1], each a
                        packed row (value per transition) and an output column
-      fused          : sub-states whose one or two edges and complement, without rewards, are
-                       advanced in a single pass (same arithmetic, fewer memory passes)
+      reward_pool    : for each reward, a pool index or -1. Rewards whose value does not depend on
+                       the source's state time are pooled: flows are summed per pool and the sum
+                       multiplied by the value once per cycle (pool_row, pool_col: value row, column)
+      edge_pool      : the pool of an edge's single pooled reward, or -1
+      fused          : sub-states with one or two edges and a complement, whose rewards (if any) are
+                       single pooled ones, advanced in a single pass (fewer memory passes)
     State values (packed rows in vbuf/voff/vst/vsj/vss):
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
       pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
@@ -68,6 +73,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     rest = np.empty(SAMPLE_BLOCK)
     flow = np.empty(SAMPLE_BLOCK)
     pbuf = np.empty((2, SAMPLE_BLOCK))
+    pools = np.zeros((max(1, pool_row.size), SAMPLE_BLOCK))
     for s0 in range(s_begin, s_end, SAMPLE_BLOCK):
         w = min(s_end, s0 + SAMPLE_BLOCK) - s0
         for i in range(n_states):
@@ -115,12 +121,15 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
             for i in range(n_states):
                 for s in range(w):
                     nxt[i, s] = 0.0
+            for k in range(pool_row.size):
+                for s in range(w):
+                    pools[k, s] = 0.0
             for i in range(n_states):
                 complement = has_complement[i]
                 e_end = src_start[i + 1] - (1 if complement else 0)
                 if fused[i]:
                     _advance_fused(i, t, s0, w, src_start[i], e_end, cur, nxt, dst, edge_row, edge_j,
-                                   tbuf, toff, tst, tsj, tss, pbuf)
+                                   tbuf, toff, tst, tsj, tss, pbuf, edge_pool, pools)
                     continue
                 if complement:
                     for s in range(w):
@@ -143,7 +152,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                             for s in range(w):
                                 rest[s] -= flow[s]
                         _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col,
-                                            tbuf, toff, tst, tsj, tss, rewards)
+                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rewards)
                     elif tss[r] == 0:
                         p = tbuf[base]
                         if complement:
@@ -170,7 +179,18 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                         nxt[d, s] += rest[s]
                     if reward_start[e_end + 1] > reward_start[e_end]:
                         _transition_rewards(t, e_end, s0, w, rest, edge_j, reward_start, reward_row, reward_col,
-                                            tbuf, toff, tst, tsj, tss, rewards)
+                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rewards)
+            for k in range(pool_row.size):
+                vr, c = pool_row[k], pool_col[k]
+                base = toff[vr] + t * tst[vr]
+                if tss[vr] == 0:
+                    v = tbuf[base]
+                    for s in range(w):
+                        rewards[t, c, s0 + s] += pools[k, s] * v
+                else:
+                    base += s0
+                    for s in range(w):
+                        rewards[t, c, s0 + s] += pools[k, s] * tbuf[base + s]
             if reward_row.size:
                 for c in range(scale.size):
                     wd = cycle_weights[c, t]
@@ -199,33 +219,54 @@ def _probabilities(k, e, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, 
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _advance_fused(i, t, s0, w, e0, e_end, cur, nxt, dst, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf):
+def _advance_fused(i, t, s0, w, e0, e_end, cur, nxt, dst, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf,
+                   edge_pool, pools):
     """Sub-state i with one or two edges plus a complement (the last edge), in one pass:
-    the complement receives x - f1 (- f2), as in the general path."""
+    the complement receives x - f1 (- f2), as in the general path; flows with a pooled
+    reward are added to their pool."""
     p1 = _probabilities(0, e0, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf)
     d1, dc = dst[e0], dst[e_end]
+    k1, kc = edge_pool[e0], edge_pool[e_end]
     if e_end - e0 == 1:
         for s in range(w):
             x = cur[i, s]
             f1 = x * p1[s]
+            fc = x - f1
             nxt[d1, s] += f1
-            nxt[dc, s] += x - f1
+            nxt[dc, s] += fc
+            if k1 >= 0:
+                pools[k1, s] += f1
+            if kc >= 0:
+                pools[kc, s] += fc
     else:
         p2 = _probabilities(1, e0 + 1, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf)
         d2 = dst[e0 + 1]
+        k2 = edge_pool[e0 + 1]
         for s in range(w):
             x = cur[i, s]
             f1 = x * p1[s]
             f2 = x * p2[s]
+            fc = x - f1 - f2
             nxt[d1, s] += f1
             nxt[d2, s] += f2
-            nxt[dc, s] += x - f1 - f2
+            nxt[dc, s] += fc
+            if k1 >= 0:
+                pools[k1, s] += f1
+            if k2 >= 0:
+                pools[k2, s] += f2
+            if kc >= 0:
+                pools[kc, s] += fc
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col, tbuf, toff, tst, tsj,
-                        tss, rewards):
+def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col, reward_pool, pools,
+                        tbuf, toff, tst, tsj, tss, rewards):
     for q in range(reward_start[e], reward_start[e + 1]):
+        k = reward_pool[q]
+        if k >= 0:
+            for s in range(w):
+                pools[k, s] += flow[s]
+            continue
         vr, c = reward_row[q], reward_col[q]
         base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr]
         if tss[vr] == 0:
