@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 
 from hecon.compiler import compile_model
-from hecon.examples import EXAMPLES, textbook_model
+from hecon.examples import EXAMPLES
 from hecon.lifetable import bundled_lifetable
-from hecon.spec import (Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment,
-                        Settings, State, Strategy, SurvivalCurve, Transition, TransitionReward)
+from hecon.spec import (START, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment,
+                        Settings, State, Strategy, SurvivalCurve, ThresholdQuery, Transition, TransitionReward,
+                        UtilityNorm)
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from tests import models
 
@@ -28,10 +29,10 @@ def rich_model() -> ModelSpec:
         P("p_male", 0.57, "share", "Share of men", "CARTITUDE-1 (57/100), illustrative",
           D("beta", {"alpha": 57.0, "beta": 43.0})),
         P("u_pfs", 0.78, "QALY weight", "Utility progression-free", "EQ-5D-5L, illustrative",
-          D("beta", {"mean": 0.78, "se": 0.03}), dsa_low=0.7, dsa_high=0.85),
+          D("beta", {"mean": 0.78, "se": 0.03}), dsa_low=0.7, dsa_high=0.85, dsa=True),
         P("u_pd", "u_pfs - 0.18", "QALY weight", "Utility progressed"),
         P("c_drug", 12345.67, "EUR per administration", "Drug price", "Z-Index 2024",
-          D("gamma", {"mean": 12345.67, "se": 1234.5})),
+          D("gamma", {"mean": 12345.67, "se": 1234.5}), dsa=True),
         P("c_pd", 0.1 + 0.2, "EUR per cycle", "Needs 17 significant digits"),
         P("hr_new", 0.5, "hazard ratio", "Effect of the new drug", "NMA",
           D("lognormal", {"mean": 0.5, "se": 0.1})),
@@ -69,6 +70,7 @@ def rich_model() -> ModelSpec:
         TransitionReward("Dead", 5000.0, "cost", "terminal"),
         TransitionReward("PD", -0.01, "qaly", from_state="PFS", strategy="New"),
         TransitionReward("PD", 1, "count", "progressions", from_state="PFS"),
+        TransitionReward("PFS", 1500.0, "cost", "admission", from_state=START),
     )
     curves = (
         SurvivalCurve("pfs", "weibull", {"shape": 1.2, "scale": "exp(b0)"}, "months", source="KM digitised"),
@@ -90,10 +92,14 @@ def rich_model() -> ModelSpec:
     settings = Settings(cycle_length_days=30.4375, horizon_years=1.0, start_age=65.5, proportion_male="p_male",
                         discount_rate_costs=0.04, discount_rate_effects=0.015, discount_timing="annual",
                         within_cycle="custom", cycle_weights=(0.5,) + (1.0,) * (n - 1) + (0.5,), life_table="mini",
-                        currency="EUR", price_year=2024, wtp=(20000.0, 50000.0), seed=7)
+                        currency="EUR", price_year=2024, wtp=(20000.0, 50000.0), seed=7, comparator="SoC",
+                        population_size=1200.0, population_years=5.0)
+    norms = (UtilityNorm(0, 64, "all", 0.9, "Dutch EQ-5D-5L norms (illustrative)"),
+             UtilityNorm(65, None, "male", 0.85), UtilityNorm(65, None, "female", 0.82))
+    thresholds = (ThresholdQuery("c_drug", "New"), ThresholdQuery("c_drug", "New", "SoC", 50000.0, 0.0, 1e6))
     return ModelSpec(settings, states, transitions, strategies, parameters, {"PFS": 0.9, "PD": 0.1}, rewards,
                      curves, (table,), schedules, scenarios, "Rich test model", "Uses every sheet.",
-                     ("Assumption one.", "Assumption two, with a comma."))
+                     ("Assumption one.", "Assumption two, with a comma."), norms, thresholds)
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +113,8 @@ def _fields_differ(a: ModelSpec, b: ModelSpec) -> list[str]:
     return [f.name for f in dataclasses.fields(ModelSpec) if getattr(a, f.name) != getattr(b, f.name)]
 
 
-@pytest.mark.parametrize("make", [textbook_model, models.textbook_model, rich_model, models.two_state_model],
-                         ids=["example-textbook", "tests-textbook", "rich", "two-state"])
+@pytest.mark.parametrize("make", [*EXAMPLES.values(), rich_model, models.two_state_model],
+                         ids=[*(f"example-{name}" for name in EXAMPLES), "rich", "two-state"])
 def test_round_trip_gives_the_same_spec(tmp_path, make):
     spec = make()
     path = tmp_path / "model.xlsx"

@@ -107,7 +107,7 @@ def test_every_schema_enumeration_has_a_dropdown(blank_book):
     for sheet in SHEETS[1:]:
         ws = blank_book[sheet.name]
         for column in sheet.columns:
-            if column.lookup or (column.allowed and column.kind in ("choice", "list")):
+            if column.lookup or (column.allowed and column.kind in ("choice", "list", "flag")):
                 assert _dropdown(ws, column.name), (sheet.name, column.name)
 
 

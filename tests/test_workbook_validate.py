@@ -1,7 +1,7 @@
 """Validation of workbooks: every problem, located at its cell, all at once.
 
 Bad workbooks are made by writing a good one with write_workbook and editing cells with
-openpyxl. Layout of the textbook example (see hecon/examples/textbook.py), data from row 4:
+openpyxl. Layout of the textbook-shaped model defined below, data from row 4:
 
 * Parameters  A name, B value, ..., F distribution, G distribution_args, H group, I dsa_low;
               rows 4 p_HS1, 5 p_S1H, 6 r_S1S2, ..., 16 u_H, 17 u_S1, ..., 20 du_diagnosis
@@ -27,9 +27,47 @@ import openpyxl
 import pytest
 
 from hecon.errors import ModelError, Problem
-from hecon.examples import textbook_model
+from hecon.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
+                        TransitionReward)
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
+from hecon.workbook.reader import read
 from tests.test_workbook_roundtrip import rich_model
+
+
+def textbook_model() -> ModelSpec:
+    """The layout the cell addresses below refer to: a Sick-Sicker-shaped model (as the textbook
+    example was when these tests were written, frozen here so that the example can evolve)."""
+    parameters = tuple(Parameter(n, v) for n, v in (
+        ("p_HS1", 0.15), ("p_S1H", 0.5), ("r_S1S2", 0.105), ("slope_S1S2", 0.3), ("hr_S1", 3.0), ("hr_S2", 10.0),
+        ("hr_trt", 1.0), ("c_H", 2000.0), ("c_S1", 4000.0), ("c_S2", 15000.0), ("c_trt", 0.0), ("c_death", 10000.0),
+        ("u_H", 1.0), ("u_S1", 0.75), ("u_S2", 0.5), ("u_trtA", 0.95), ("du_diagnosis", 0.05)))
+    states = (
+        State("H", utility="u_H", costs={"care": "c_H"}, flags=frozenset({"healthy"})),
+        State("S1", utility="u_S1", costs={"care": "c_S1", "treatment": "c_trt"}, tunnel=3,
+              flags=frozenset({"on_treatment"})),
+        State("S2", utility="u_S2", costs={"care": "c_S2", "treatment": "c_trt"}, flags=frozenset({"on_treatment"})),
+        State("D", flags=frozenset({"dead"})),
+    )
+    T = Transition
+    transitions = (
+        T("H", "S1", "p_HS1"), T("H", "D", "gp_mort()"), T("H", "H", "#"), T("S1", "H", "p_S1H"),
+        T("S1", "S2", "rate_to_prob(r_S1S2 * (1 + slope_S1S2 * state_time) * hr_trt, cycle_years)"),
+        T("S1", "D", "apply_hr(gp_mort(), hr_S1)"), T("S1", "S1", "#"),
+        T("S2", "D", "apply_hr(gp_mort(), hr_S2)"), T("S2", "S2", "#"),
+    )
+    strategies = (Strategy("SoC"), Strategy("A", {"u_S1": "u_trtA", "c_trt": 12000.0}),
+                  Strategy("B", {"hr_trt": 0.6, "c_trt": 13000.0}),
+                  Strategy("AB", {"u_S1": "u_trtA", "hr_trt": 0.6, "c_trt": 25000.0}))
+    rewards = (TransitionReward("D", "c_death", kind="cost", name="terminal"),
+               TransitionReward("S1", "-du_diagnosis", kind="qaly", from_state="H"),
+               TransitionReward("S2", 1.0, kind="count", name="progressions"))
+    settings = Settings(cycle_length_days=365.25, horizon_years=40.0, start_age=60.0, discount_rate_costs=0.03,
+                        discount_rate_effects=0.015, within_cycle="simpson")
+    ages = tuple(range(60, 111))
+    table = LifeTable("synthetic", ages, tuple(min(1.0, 0.005 * 1.08 ** (a - 60)) for a in ages),
+                      tuple(min(1.0, 0.003 * 1.08 ** (a - 60)) for a in ages), "synthetic test table")
+    return ModelSpec(settings, states, transitions, strategies, parameters, initial={"H": 1.0},
+                     transition_rewards=rewards, life_tables=(table,), title="Textbook test model")
 
 
 # --------------------------------------------------------------------------------------
@@ -152,9 +190,8 @@ def test_a_good_workbook_has_no_problems(textbook, rich):
     assert validate_workbook(rich) == []
 
 
-def test_problems_are_problem_objects_with_where_what_expected(textbook):
-    edit(textbook, {"Transitions!D4": 1.2})
-    (problem,) = validate_workbook(textbook)
+def test_problems_are_problem_objects_with_where_what_expected(textbook_found):
+    problem = next(p for p in textbook_found if p.where == "Transitions!D4")
     assert isinstance(problem, Problem)
     assert problem.where == "Transitions!D4"
     assert problem.what == "probability 1.2 is outside [0, 1]"
@@ -202,7 +239,7 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         ["Settings!A16: unknown setting 'currancy' (did you mean 'currency'?); expected one of title, "
          "model_description, cycle_length_days, horizon_years, start_age, proportion_male, discount_rate_costs, "
          "discount_rate_effects, discount_timing, within_cycle, cycle_weights, life_table, currency, price_year, "
-         "wtp, seed"]),
+         "wtp, seed, comparator, population_size, population_years"]),
     "setting not in its list": (
         {"Settings!B13": "simpsons"}, {},
         ["Settings!B13: within_cycle: 'simpsons' is not supported (did you mean 'simpson'?); expected one of none, "
@@ -287,14 +324,15 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
     "life table qx outside [0, 1]": (
         {"LifeTable!D5": 1.5}, {},
         ["LifeTable!D5: qx 1.5 is outside [0, 1]; expected a probability between 0 and 1"]),
-    "initial shares do not add up to 1": (
-        {"Initial!B4": 0.9}, {},
-        ["Initial!B4: the shares in rows 4-4 add up to 0.9; expected shares that add up to 1"]),
+    "initial shares do not add up to 1; unknown state in Initial": (
+        {"Initial!B4": 0.9, "Initial!A4": "Healthy"}, {},
+        ["Initial!A4: unknown state; expected one of H, S1, S2, D",
+         "Initial!B4: the shares in rows 4-4 add up to 0.9; expected shares that add up to 1"]),
     "unknown column, with a suggestion; note columns are ignored": (
-        {"Parameters!K1": "# notes", "Parameters!K4": "checked", "Parameters!L1": "sorce"}, {},
-        ["Parameters!L1: unknown column 'sorce' (did you mean 'source'?); expected one of name, value, unit, "
-         "description, source, distribution, distribution_args, group, dsa_low, dsa_high (start a note column's "
-         "header with #)"]),
+        {"Parameters!L1": "# notes", "Parameters!L4": "checked", "Parameters!M1": "sorce"}, {},
+        ["Parameters!M1: unknown column 'sorce' (did you mean 'source'?); expected one of name, value, unit, "
+         "description, source, distribution, distribution_args, group, dsa_low, dsa_high, dsa (start a note "
+         "column's header with #)"]),
     "duplicate column": (
         {"Strategies!C1": "description"}, {},
         ["Strategies!C1: the column 'description' appears twice (also B1); expected each column once"]),
@@ -326,6 +364,25 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
         {"Parameters!H15": "other", "Parameters!H16": "other2"}, {},  # x1, x2, x3: three groups of one
         [f"Parameters!H{row}: dirichlet group '{group}' has only this parameter; expected two or more parameters "
          "in the group" for row, group in ((14, "mix"), (15, "other"), (16, "other2"))]),
+    "unknown comparator setting": (
+        {"Settings!B20": "SOC"}, {},
+        ["Settings!B20: unknown strategy 'SOC' (did you mean 'SoC'?); expected one of SoC, New"]),
+    "threshold problems": (
+        {"Thresholds!A4": "c_drugs", "Thresholds!C5": "New", "Thresholds!E5": 2e6}, {},
+        ["Thresholds!A4: unknown parameter 'c_drugs' (did you mean 'c_drug'?); expected a parameter on the "
+         "Parameters sheet",
+         "Thresholds!C5: strategy and comparator are both 'New'; expected two different strategies (a blank "
+         "comparator is the model's comparator)",
+         "Thresholds!F5: the search interval [2000000, 1000000] is empty; expected lower < upper"]),
+    "utility norm problems": (
+        {"UtilityNorms!B5": 60, "UtilityNorms!D6": 1.2, "UtilityNorms!C4": "both"}, {},
+        ["UtilityNorms!C4: 'both' is not supported; expected one of male, female, all",
+         "UtilityNorms!B5: the band ends at 60, before it starts at 65; expected age_to >= age_from, or blank for no "
+         "upper end",
+         "UtilityNorms!D6: utility 1.2 is above 1; expected a utility of at most 1 (full health)"]),
+    "yes/no column": (
+        {"Parameters!K5": "maybe"}, {},
+        ["Parameters!K5: 'maybe' is not yes or no; expected yes or no (blank = no)"]),
     "scenario with an unknown target": (
         {"Scenarios!B7": "hr_neu"}, {},
         ["Scenarios!B7: hr_neu: not a parameter or setting; expected a parameter name, name[strategy] or "
@@ -337,7 +394,7 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
 }
 
 
-def _combined(tmp_path_factory, data: bytes, cases: dict) -> list[str]:
+def _combined(tmp_path_factory, data: bytes, cases: dict) -> list[Problem]:
     edits: dict[str, object] = {}
     appends: dict[str, list[list[object]]] = {}
     for cells, rows, _ in cases.values():
@@ -355,17 +412,22 @@ def _combined(tmp_path_factory, data: bytes, cases: dict) -> list[str]:
         for row in rows:
             wb[sheet].append(row)
     wb.save(path)
-    return messages(path)
+    return validate_workbook(path)
 
 
 @pytest.fixture(scope="module")
-def textbook_problems(tmp_path_factory, textbook_bytes) -> list[str]:
+def textbook_found(tmp_path_factory, textbook_bytes) -> list[Problem]:
     return _combined(tmp_path_factory, textbook_bytes, TEXTBOOK_CASES)
 
 
 @pytest.fixture(scope="module")
+def textbook_problems(textbook_found) -> list[str]:
+    return [str(p) for p in textbook_found]
+
+
+@pytest.fixture(scope="module")
 def rich_problems(tmp_path_factory, rich_bytes) -> list[str]:
-    return _combined(tmp_path_factory, rich_bytes, RICH_CASES)
+    return [str(p) for p in _combined(tmp_path_factory, rich_bytes, RICH_CASES)]
 
 
 def _matches(found: list[str], expected: str) -> list[str]:
@@ -441,7 +503,7 @@ def test_headers_and_sheet_names_ignore_case_and_blank_rows_are_skipped(textbook
 
 def test_missing_required_setting(textbook):
     edit(textbook, {"Settings!A7": None, "Settings!B7": None, "Settings!C7": None, "Settings!D7": None})
-    assert only(textbook) == ("Settings!A20: the setting 'horizon_years' is missing; expected a row with name "
+    assert only(textbook) == ("Settings!A23: the setting 'horizon_years' is missing; expected a row with name "
                               "horizon_years and its value (Time horizon; cycles = round(horizon_years * 365.25 / "
                               "cycle_length_days))")
 
@@ -452,27 +514,18 @@ def test_life_table_with_a_missing_age(textbook):
                               "expected one row for every whole age")
 
 
-def test_unknown_state_in_initial(textbook):
-    edit(textbook, {"Initial!A4": "Healthy"})
-    assert only(textbook) == "Initial!A4: unknown state; expected one of H, S1, S2, D"
-
-
 def test_scenario_with_an_unknown_name(rich):
     edit(rich, {"Scenarios!C7": "hr_typo * 2"})
     assert only(rich).startswith("Scenarios!C7: scenario 'cheap', hr_new: unknown name 'hr_typo' in 'hr_typo * 2'")
 
 
-def test_formula_with_cached_value_is_read_as_its_value(textbook):
-    edit(textbook, {"Parameters!B4": "=0.1+0.05"})
+def test_formulas_are_read_as_their_cached_values_and_excel_errors_reported(textbook):
+    edit(textbook, {"Parameters!B4": "=0.1+0.05", "Parameters!B5": "=1/0"})
     set_cached(textbook, "Parameters", "B4", "0.15")
-    assert read_workbook(textbook).parameter("p_HS1").value == 0.15
-    assert validate_workbook(textbook) == []
-
-
-def test_formula_with_an_excel_error(textbook):
-    edit(textbook, {"Parameters!B4": "=1/0"})
-    set_cached(textbook, "Parameters", "B4", "#DIV/0!", error=True)
-    assert only(textbook).startswith("Parameters!B4: the formula gives the Excel error #DIV/0!")
+    set_cached(textbook, "Parameters", "B5", "#DIV/0!", error=True)
+    assert only(textbook) == ("Parameters!B5: the formula gives the Excel error #DIV/0!; expected a formula that "
+                              "calculates to a value, or a number or hecon formula typed as text")
+    assert read(textbook).spec.parameter("p_HS1").value == 0.15
 
 
 # --------------------------------------------------------------------------------------
@@ -630,3 +683,31 @@ def test_scenario_that_makes_a_probability_invalid(textbook):
     edit(textbook, append={"Scenarios": ["high risk", "p_HS1", 1.5, "p_HS1 out of range"]})
     assert only(textbook) == ("Scenarios!A4: with scenario 'high risk', Transitions!D4: probability 1.5 ('p_HS1') "
                               "is outside [0, 1]; expected a probability between 0 and 1")
+
+
+def test_sizes_that_would_exhaust_memory_are_refused(textbook):
+    edit(textbook, {"States!D5": 1e308, "LifeTable!B5": 10**12, "Settings!B7": 1e9})
+    assert messages(textbook) == [
+        "Settings!B7: a horizon of 1000000000 years in cycles of 365.25 days has 1e+09 cycles; expected at most "
+        "1,000,000 cycles",
+        "States!D5: tunnel length 1e+308 is more than 100000; expected a whole number of cycles from 1 (no tunnel) "
+        "to 100000",
+        "LifeTable!B5: age 1000000000000 is outside 0-150; expected an age in whole years from 0 to 150",
+    ]
+
+
+def test_threshold_without_wtp_or_interval(textbook):
+    edit(textbook, append={"Thresholds": ["c_trt", "A"]})
+    assert messages(textbook) == [
+        "Thresholds!D4: no willingness to pay; expected a wtp, or utility norms (UtilityNorms sheet) for the "
+        "reference value of the disease burden",
+    ]
+    edit(textbook, {"Thresholds!D4": 50000, "Thresholds!B4": "SoC", "Thresholds!C4": "A"})  # c_trt is 0 in SoC
+    assert only(textbook) == ("Thresholds!E4: the search interval [0, 0] is empty (the base value is 0, so there is "
+                              "no default interval); expected lower < upper")
+
+
+def test_dsa_flags_read_as_yes_or_no(textbook):
+    edit(textbook, {"Parameters!K4": "Yes", "Parameters!K5": True, "Parameters!K6": "no", "Parameters!K7": 1})
+    flags = {p.name: p.dsa for p in read_workbook(textbook).parameters}
+    assert [flags[n] for n in ("p_HS1", "p_S1H", "r_S1S2", "slope_S1S2", "hr_S1")] == [True, True, False, True, False]

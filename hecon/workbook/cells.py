@@ -36,8 +36,8 @@ def show(value: object) -> str:
     """A cell value as quoted in messages: text in quotes, numbers as typed."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return format_number(value)
+    if isinstance(value, (int, float)):
+        return format_number(value) if abs(value) < 1e15 else f"{float(value):.3g}"
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return f"the date/time {value.isoformat()}"
     text = str(value)
@@ -59,8 +59,9 @@ def format_number(x: float | int) -> str:
 
 def suggestion(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a close match, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    by_folded = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_folded), n=1, cutoff=0.7)
+    return f" (did you mean '{by_folded[close[0]]}'?)" if close else ""
 
 
 def _not_a_date(value: object, expected: str) -> None:
@@ -200,6 +201,24 @@ def to_arguments(value: object) -> dict[str, float | str]:
     return args
 
 
+_YES = {"yes", "y", "true", "1", "x", "ja", "j", "waar"}
+_NO = {"no", "n", "false", "0", "nee", "onwaar", "-"}
+
+
+def to_flag(value: object) -> bool:
+    """yes/no: TRUE/FALSE, yes/no, y/n, 1/0, x (Dutch ja/nee too)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = to_text(value).lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError(f"{show(value)} is not yes or no", "yes or no (blank = no)")
+
+
 def to_value(value: object) -> float | str:
     """A number (float) or stripped text; checked later against what it belongs to."""
     _not_a_date(value, "a number or text")
@@ -234,4 +253,6 @@ def convert(value: object, column: Column, where: str) -> object:
         return to_arguments(value)
     if kind == "value":
         return to_value(value)
+    if kind == "flag":
+        return to_flag(value)
     raise AssertionError(kind)

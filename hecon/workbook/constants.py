@@ -79,6 +79,18 @@ class _ConstantContext:
     curve_event_probability = curve_survival = curve_hazard = gp_mortality = administrations = _refuse
 
 
+def constant_value(spec: ModelSpec, strategy: str | None, value: Any) -> float | None:
+    """The value of an expression in a strategy (None: the base case) if it is constant, else None."""
+    own = next((s for s in spec.strategies if s.name == strategy), Strategy(""))
+    expr = _parse(value)
+    if expr is None:
+        return None
+    try:
+        return _ConstantContext(spec, own).constant(expr)
+    except (_NotConstant, TypeError, ValueError, ArithmeticError):
+        return None
+
+
 def _chosen(spec: ModelSpec, strategy: str) -> dict[tuple[str, str], Transition]:
     """The transitions of a strategy: shared rows, replaced by its own rows with the same from/to
     (as :func:`hecon.compiler.compile_model` chooses them)."""

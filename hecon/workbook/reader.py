@@ -24,9 +24,9 @@ from openpyxl.utils import get_column_letter
 from hecon import expressions, psa, schedules
 from hecon.errors import ModelError, Problem
 from hecon.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
-from hecon.spec import (ANY_STATE, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule,
-                        ScheduleSegment, Settings, State, Strategy, SurvivalCurve, Transition,
-                        TransitionReward)
+from hecon.spec import (ANY_STATE, DAYS_PER_YEAR, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule,
+                        ScheduleSegment, Settings, State, Strategy, SurvivalCurve, ThresholdQuery, Transition,
+                        TransitionReward, UtilityNorm)
 from hecon.workbook import cells, schema
 from hecon.workbook.files import open_book
 from hecon.workbook.schema import (ALL_STRATEGIES, FIRST_DATA_ROW, HEADER_ROW, NOTE_PREFIX, Column,
@@ -85,6 +85,9 @@ class Locations:
     schedules: dict[str, list[Record]] = field(default_factory=dict)
     scenarios: dict[str, Record] = field(default_factory=dict)
     overrides: dict[tuple[str, str], Record] = field(default_factory=dict)
+    utility_norms: list[Record] = field(default_factory=list)  # parallel to spec.utility_norms
+    utility_norm_rows: int = 0  # rows on the UtilityNorms sheet, good or not
+    thresholds: list[Record] = field(default_factory=list)  # parallel to spec.thresholds
 
 
 @dataclass
@@ -242,6 +245,13 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     return data
 
 
+MAX_TUNNEL = 100_000
+"""Longest tunnel accepted [cycles] (a guard against typing errors that would exhaust memory)."""
+MAX_CYCLES = 1_000_000
+"""Most cycles accepted in the horizon (a century of daily cycles is 36,525)."""
+MAX_AGE = 150
+"""Oldest age accepted on the LifeTable sheet [years]."""
+
 INVALID = "<invalid cell>"
 """Stands in the spec for a formula cell that was reported: it never parses, so whole-model
 checks neither use a made-up value nor report it again (the validator drops its problems)."""
@@ -342,6 +352,13 @@ class _Builder:
                           f"the setting '{column.name}' is missing",
                           f"a row with name {column.name} and its value ({column.description})")
                     free += 1
+        cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
+        if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > MAX_CYCLES:
+            record = self.loc.settings["horizon_years"]
+            p.bad_cell(record, "value", f"a horizon of {cells.format_number(horizon)} years in cycles of "
+                       f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
+                       f"at most {MAX_CYCLES:,} cycles")
+            values.pop("horizon_years")
         title = values.pop("title", "")
         description = values.pop("model_description", "")
         for name in ("cycle_length_days", "horizon_years"):
@@ -406,7 +423,8 @@ class _Builder:
                                "a dirichlet or mvnormal distribution, or no group")
             value = v["value"] if v.get("value") is not None else 0.0
             out.append(Parameter(name, value, v.get("unit") or "", v.get("description") or "",
-                                 v.get("source") or "", dist, v.get("dsa_low"), v.get("dsa_high")))
+                                 v.get("source") or "", dist, v.get("dsa_low"), v.get("dsa_high"),
+                                 bool(v.get("dsa"))))
         return tuple(out)
 
     # ---- States and the initial distribution
@@ -424,9 +442,10 @@ class _Builder:
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
             if tunnel is None:
                 tunnel = 1
-            elif tunnel < 1:
-                p.bad_cell(record, "tunnel", f"tunnel length {tunnel} is less than 1",
-                           "a whole number of cycles >= 1 (1 = no tunnel)")
+            elif not 1 <= tunnel <= MAX_TUNNEL:
+                p.bad_cell(record, "tunnel", f"tunnel length {cells.show(tunnel)} is "
+                           + ("less than 1" if tunnel < 1 else f"more than {MAX_TUNNEL}"),
+                           f"a whole number of cycles from 1 (no tunnel) to {MAX_TUNNEL}")
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
                 tunnel = 1
             costs, counts = {}, {}
@@ -537,8 +556,9 @@ class _Builder:
                                    "a probability between 0 and 1")
                 if record.ok("age", "qx_male", "qx_female") and record.values.get("age") is not None:
                     age = record.values["age"]
-                    if age < 0:
-                        p.bad_cell(record, "age", f"age {age} is negative", "an age in whole years >= 0")
+                    if not 0 <= age <= MAX_AGE:
+                        p.bad_cell(record, "age", f"age {cells.show(age)} is outside 0-{MAX_AGE}",
+                                   f"an age in whole years from 0 to {MAX_AGE}")
                     else:
                         good.append(record)
             good.sort(key=lambda r: r.values["age"])
@@ -593,6 +613,47 @@ class _Builder:
                 if record.ok("value") and record.values.get("value") is not None:
                     overrides[record.values["target"]] = record.values["value"]
             out.append(Scenario(name, overrides, _first(records, "description")))
+        return tuple(out)
+
+    # ---- Decision analysis: utility norms, thresholds
+    def utility_norms(self) -> tuple[UtilityNorm, ...]:
+        p = self.problems
+        out = []
+        self.loc.utility_norm_rows = len(self.records("UtilityNorms"))
+        for record in self.records("UtilityNorms"):
+            v = record.values
+            if not record.ok("age_from", "sex", "utility") or None in (v.get("age_from"), v.get("sex"), v.get("utility")):
+                continue
+            age_from, age_to, utility = v["age_from"], v.get("age_to"), v["utility"]
+            if age_from < 0:
+                p.bad_cell(record, "age_from", f"age {cells.format_number(age_from)} is negative", "an age >= 0")
+                continue
+            if age_to is not None and record.ok("age_to") and age_to < age_from:
+                p.bad_cell(record, "age_to", f"the band ends at {cells.format_number(age_to)}, before it starts at "
+                           f"{cells.format_number(age_from)}", "age_to >= age_from, or blank for no upper end")
+                continue
+            if utility > 1:
+                p.bad_cell(record, "utility", f"utility {cells.format_number(utility)} is above 1",
+                           "a utility of at most 1 (full health)")
+                continue
+            self.loc.utility_norms.append(record)
+            out.append(UtilityNorm(age_from, age_to if record.ok("age_to") else None, v["sex"], utility,
+                                   v.get("source") or ""))
+        return tuple(out)
+
+    def thresholds(self) -> tuple[ThresholdQuery, ...]:
+        out = []
+        for record in self.records("Thresholds"):
+            v = record.values
+            if not record.ok("parameter", "strategy") or not v.get("parameter") or not v.get("strategy"):
+                continue
+            lower, upper = v.get("lower"), v.get("upper")
+            if lower is not None and upper is not None and record.ok("lower", "upper") and not lower < upper:
+                self.problems.bad_cell(record, "upper", f"the search interval [{cells.format_number(lower)}, "
+                                       f"{cells.format_number(upper)}] is empty", "lower < upper")
+            self.loc.thresholds.append(record)
+            out.append(ThresholdQuery(v["parameter"], v["strategy"], v.get("comparator") or None, v.get("wtp"),
+                                      lower, upper))
         return tuple(out)
 
     def assumptions(self) -> tuple[str, ...]:
@@ -664,7 +725,8 @@ def read(path: str | Path) -> ReadResult:
     scenarios = b.scenarios()
     assumptions = b.assumptions()
     spec = ModelSpec(settings, states, transitions, strategies, parameters, initial, rewards, curves,
-                     tuple(tables), sched, scenarios, title, description, assumptions)
+                     tuple(tables), sched, scenarios, title, description, assumptions, b.utility_norms(),
+                     b.thresholds())
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)
 

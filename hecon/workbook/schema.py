@@ -32,6 +32,7 @@ numbers       numbers separated by ``;`` (or ``,``), e.g. ``20000; 50000; 80000`
 arguments     ``name=value`` pairs separated by ``;``, e.g. ``mean=0.8; se=0.05``
 value         a number or text whose meaning depends on the row (Settings.value,
               Scenarios.value); checked against the setting or target it belongs to
+flag          yes or no (also TRUE/FALSE, y/n, 1/0, x); blank = no
 ============  ==========================================================================
 """
 
@@ -67,11 +68,15 @@ KINDS: dict[str, str] = {
     "numbers": "numbers separated by ;",
     "arguments": "name=value pairs separated by ;",
     "value": "a number or text, depending on the row (a setting's value, a scenario's override)",
+    "flag": "yes or no (blank = no)",
 }
 """Cell kind -> what the cell holds (shown in the README)."""
 
 COMMON_FLAGS = ("on_treatment", "hospitalised", "progression_free", "dead")
 """Flags the reports know; any other label is allowed too."""
+YES_NO = ("yes", "no")
+NORM_SEXES = ("male", "female", "all")
+"""Sexes of a utility norm (:class:`hecon.spec.UtilityNorm`); "all" applies to both."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,12 @@ SETTINGS: tuple[Column, ...] = (
     _c("wtp", "numbers", unit="currency per QALY",
        description="Willingness-to-pay thresholds, separated by ;"),
     _c("seed", "integer", description="Random seed of the probabilistic analysis (same seed, same numbers)"),
+    _c("comparator", "text",
+       description="Strategy that the others are compared with in the incremental analysis; blank = the first"),
+    _c("population_size", "number", unit="patients per year",
+       description="Patients eligible per year, for the population value of information; blank = not reported"),
+    _c("population_years", "number", unit="years",
+       description="Years over which the decision affects patients, for the population value of information"),
 )
 """The rows of the Settings sheet. Every field of :class:`hecon.spec.Settings` has one, plus
 ``title`` and ``model_description`` (the ModelSpec's title and description)."""
@@ -264,6 +275,8 @@ SHEETS: tuple[SheetSchema, ...] = (
                description="Low value in one-way sensitivity analysis; blank = from the distribution"),
             _c("dsa_high", "number", unit="see unit", width=12,
                description="High value in one-way sensitivity analysis; blank = from the distribution"),
+            _c("dsa", "flag", allowed=YES_NO, width=8,
+               description="yes: vary the parameter in the one-way sensitivity analysis (tornado); blank = no"),
         ),
         required=True,
         key=("name",),
@@ -404,6 +417,42 @@ SHEETS: tuple[SheetSchema, ...] = (
             _c("amount", "number", default=1.0, unit="per administration", width=12,
                description="What each administration counts for (1 for a dose count)"),
             _c("description", "text", width=40, description="What the schedule is (first row of the schedule)"),
+        ),
+    ),
+    SheetSchema(
+        "UtilityNorms",
+        "General-population utilities by age band and sex, for the disease burden (QALY shortfall) "
+        "and its reference willingness to pay.",
+        (
+            _c("age_from", "number", required=True, unit="years", width=10, description="First age of the band"),
+            _c("age_to", "number", unit="years", width=10,
+               description="Last age of the band (inclusive); blank = no upper end"),
+            _c("sex", "choice", required=True, allowed=NORM_SEXES, width=10,
+               description="male, female, or all (used for a sex without its own band)"),
+            _c("utility", "number", required=True, unit="QALY weight", width=10,
+               description="Mean utility of the general population in the band"),
+            _c("source", "text", width=40, description="Where the norm comes from"),
+        ),
+        key=("sex", "age_from"),
+    ),
+    SheetSchema(
+        "Thresholds",
+        "Threshold (price) analyses: the value of a parameter at which a strategy's ICER versus its "
+        "comparator equals a willingness to pay.",
+        (
+            _c("parameter", "name", required=True, lookup="Parameters", width=22,
+               description="Parameter whose threshold value is sought, e.g. a price"),
+            _c("strategy", "name", required=True, lookup="Strategies", width=18,
+               description="Strategy whose ICER is set to the willingness to pay"),
+            _c("comparator", "name", lookup="Strategies", suggest=True, width=18,
+               description="Strategy it is compared with; blank = the model's comparator"),
+            _c("wtp", "number", unit="currency per QALY", width=12,
+               description="Willingness to pay; blank = the reference value for the disease burden "
+                           "(needs UtilityNorms)"),
+            _c("lower", "number", unit="as the parameter", width=12,
+               description="Lowest value searched; blank = 0 (or 10 x the base value if negative)"),
+            _c("upper", "number", unit="as the parameter", width=12,
+               description="Highest value searched; blank = 10 x the base value"),
         ),
     ),
     SheetSchema(

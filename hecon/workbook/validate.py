@@ -19,7 +19,8 @@ from hecon.compiler import compile_model
 from hecon.errors import ModelError, Problem
 from hecon.scenarios import apply_scenario
 from hecon.spec import ANY_STATE, ModelSpec
-from hecon.workbook.constants import constant_problems
+from hecon.workbook.cells import format_number, suggestion
+from hecon.workbook.constants import constant_problems, constant_value
 from hecon.workbook.reader import INVALID, Locations, ReadResult, Record, read, schedule_problem_at, sort_problems
 
 
@@ -53,6 +54,7 @@ def validate_result(result: ReadResult) -> list[Problem]:
 
     base = _compile_problems(result.spec)
     add([place(p, result.locations) for p in base])
+    add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
     for scenario in result.spec.scenarios:
         add(_scenario_problems(result.spec, scenario.name, result.locations, base_text))
@@ -93,6 +95,61 @@ def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: se
             out.append(Problem(first.cell("scenario"), f"with scenario '{name}', {inner}: {p.what}", p.expected))
         else:
             out.append(Problem(f"scenario '{name}', {p.where}", p.what, p.expected))
+    return out
+
+
+def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+    """What the decision analyses (incremental analysis, thresholds, population value of
+    information) would reject when they run: unknown strategies and parameters, a threshold
+    without a willingness to pay or without a search interval."""
+    out: list[Problem] = []
+    strategies = [s.name for s in spec.strategies]
+    one_of = "one of " + (", ".join(strategies) or "(no strategies)")
+    settings = spec.settings
+
+    def setting_cell(name: str) -> str:
+        record = loc.settings.get(name)
+        return record.cell("value") if record else f"settings.{name}"
+
+    if settings.comparator and strategies and settings.comparator not in strategies:
+        out.append(Problem(setting_cell("comparator"), f"unknown strategy '{settings.comparator}'"
+                           f"{suggestion(settings.comparator, strategies)}", one_of))
+    if settings.population_size is not None and settings.population_size < 0:
+        out.append(Problem(setting_cell("population_size"), f"{format_number(settings.population_size)} patients "
+                           "per year is negative", "a number of patients >= 0, or blank"))
+    if not settings.population_years > 0:
+        out.append(Problem(setting_cell("population_years"), f"{format_number(settings.population_years)} years",
+                           "a number of years > 0"))
+    default_comparator = settings.comparator or (strategies[0] if strategies else None)
+    parameters = {p.name: p for p in spec.parameters}
+    for query, record in zip(spec.thresholds, loc.thresholds):
+        if query.parameter not in parameters:
+            out.append(Problem(record.cell("parameter"), f"unknown parameter '{query.parameter}'"
+                               f"{suggestion(query.parameter, parameters)}", "a parameter on the Parameters sheet"))
+        for column, name in (("strategy", query.strategy), ("comparator", query.comparator)):
+            if name is not None and strategies and name not in strategies:
+                out.append(Problem(record.cell(column), f"unknown strategy '{name}'{suggestion(name, strategies)}",
+                                   one_of))
+        comparator = query.comparator or default_comparator
+        if comparator == query.strategy:
+            out.append(Problem(record.cell("comparator"), f"strategy and comparator are both '{comparator}'",
+                               "two different strategies (a blank comparator is the model's comparator)"))
+        if query.wtp is None and not spec.utility_norms and not loc.utility_norm_rows:
+            out.append(Problem(record.cell("wtp"), "no willingness to pay",
+                               "a wtp, or utility norms (UtilityNorms sheet) for the reference value of the "
+                               "disease burden"))
+        if query.parameter in parameters and (query.lower is None or query.upper is None):
+            own = next((s.parameters for s in spec.strategies if s.name == query.strategy), {})
+            base = constant_value(spec, query.strategy, own.get(query.parameter, parameters[query.parameter].value))
+            if base is not None:
+                low, high = sorted((0.0, 10.0 * base))
+                low = low if query.lower is None else query.lower
+                high = high if query.upper is None else query.upper
+                if not low < high:
+                    empty = " (the base value is 0, so there is no default interval)" if base == 0 else ""
+                    column = "lower" if query.lower is None else "upper"
+                    out.append(Problem(record.cell(column), f"the search interval [{format_number(low)}, "
+                                       f"{format_number(high)}] is empty{empty}", "lower < upper"))
     return out
 
 

@@ -120,7 +120,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
          "distribution": p.distribution.kind if p.distribution else None,
          "distribution_args": _args_text(p.distribution.args) if p.distribution else None,
          "group": p.distribution.group if p.distribution else None,
-         "dsa_low": p.dsa_low, "dsa_high": p.dsa_high}
+         "dsa_low": p.dsa_low, "dsa_high": p.dsa_high, "dsa": "yes" if p.dsa else None}
         for p in spec.parameters
     ]
     rows["StrategyParameters"] = [
@@ -165,6 +165,15 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
          "description": (s.description or None) if i == 0 else None}
         for s in spec.scenarios for i, (target, value) in enumerate(s.overrides.items())
     ]
+    rows["UtilityNorms"] = [
+        {"age_from": n.age_from, "age_to": n.age_to, "sex": n.sex, "utility": n.utility, "source": n.source or None}
+        for n in spec.utility_norms
+    ]
+    rows["Thresholds"] = [
+        {"parameter": q.parameter, "strategy": q.strategy, "comparator": q.comparator, "wtp": q.wtp,
+         "lower": q.lower, "upper": q.upper}
+        for q in spec.thresholds
+    ]
     rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
     return rows
 
@@ -208,7 +217,7 @@ def _validation(column: Column, letter: str) -> DataValidation | None:
     sqref = f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_VALIDATED_ROW}"
     if column.lookup:
         formula = f"{column.lookup}!$A${FIRST_DATA_ROW}:$A${LAST_VALIDATED_ROW}"
-    elif column.allowed and column.kind in ("choice", "list"):
+    elif column.allowed and column.kind in ("choice", "list", "flag"):
         formula = '"' + ",".join(column.allowed) + '"'
     else:
         return None
