@@ -180,20 +180,39 @@ def validate(path: Path) -> None:
               help="Seed for random sampling (probabilistic analyses); default: the workbook's seed "
                    "setting. Example: --seed 12345")
 @click.option("--comparator", default=None, metavar="STRATEGY",
-              help="Strategy that the others are compared with; default: the first strategy. "
-                   "Example: --comparator SoC")
+              help="Strategy that the others are compared with; default: the comparator setting of the "
+                   "workbook, else the first strategy. Example: --comparator SoC")
+@click.option("--dsa", is_flag=True, default=False,
+              help="One-way sensitivity analysis of every parameter flagged dsa = yes (tornado data). "
+                   "Example: --dsa")
+@click.option("--psa", "psa_samples", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Probabilistic sensitivity analysis with N samples (Zorginstituut Nederland asks for at "
+                   "least 1000); samples and outcomes are saved as psa.nc in the report folder. Example: --psa 1000")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Run the PSA in parallel on K local Dask worker processes (same results as without). "
+                   "Example: --psa 10000 --workers 4")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the PSA on an existing dask.distributed cluster (its workers need hecon installed). "
+                   "Example: --psa 100000 --scheduler tcp://10.0.0.5:8786")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None, metavar="N",
+              help="PSA samples computed at once (bounds memory; never changes results); default 1024. "
+                   "Example: --chunk-size 4096")
 def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios: bool, seed: int | None,
-        comparator: str | None) -> None:
+        comparator: str | None, dsa: bool = False, psa_samples: int | None = None, workers: int | None = None,
+        scheduler: str | None = None, chunk_size: int | None = None) -> None:
     """Run the model in workbook PATH and write a report folder with summary.json,
-    results.xlsx and report.html. Prints the folder's path.
+    results.xlsx and report.html (and psa.nc with --psa). Prints the folder's path.
 
     The workbook is validated first: if it has problems they are listed on stderr and
-    nothing is written. The workbook itself is only read, never changed.
+    nothing is written. The workbook itself is only read, never changed. Disease burden
+    (with utility norms) and threshold analyses (Thresholds sheet) always run; a progress
+    bar shows on a terminal during PSA and DSA.
 
     \b
     Examples:
       hecon run my_model.xlsx
       hecon run my_model.xlsx --out reports/final --all-scenarios --seed 42
+      hecon run my_model.xlsx --dsa --psa 1000 --seed 42 --workers 4
     """
     from hecon.report import write_report
     from hecon.runner import file_sha256, run_analysis
@@ -201,6 +220,11 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
 
     if scenarios and all_scenarios:
         raise click.UsageError("use either --scenario NAME or --all-scenarios, not both")
+    if workers is not None and scheduler is not None:
+        raise click.UsageError("use either --workers K or --scheduler ADDRESS, not both")
+    for name, value in (("--workers", workers), ("--scheduler", scheduler), ("--chunk-size", chunk_size)):
+        if value is not None and psa_samples is None:
+            raise click.UsageError(f"{name} applies to the probabilistic analysis; add --psa N")
     out_dir = out if out is not None else Path("reports") / path.stem
     if _inside(path, out_dir):
         _error(f"the report folder {out_dir} contains the input workbook {path}, which replacing the folder "
@@ -216,8 +240,13 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
         _not_a_workbook(path, e)
 
     chosen = "all" if all_scenarios else (list(scenarios) or None)
+    if psa_samples is not None and psa_samples < 1000:
+        click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for",
+                   err=True)
     try:
-        result = run_analysis(spec, chosen, seed, comparator=comparator, input_path=path, input_sha256=sha256)
+        result = run_analysis(spec, chosen, seed, comparator=comparator, input_path=path, input_sha256=sha256,
+                              dsa=dsa, psa_samples=psa_samples, chunk_size=chunk_size, workers=workers,
+                              scheduler=scheduler)
     except ModelError as e:
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(e.problems)

@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 import xarray as xr
 
@@ -27,6 +27,11 @@ from hecon.engine import run_model
 from hecon.errors import ModelError, Problem
 from hecon.scenarios import BASE_CASE, apply_scenario, get_scenario
 from hecon.spec import ModelSpec, Scenario
+
+if TYPE_CHECKING:
+    from hecon.burden import DiseaseBurden
+    from hecon.dsa import DsaResult
+    from hecon.threshold import ThresholdResult
 
 __all__ = ["BASE_CASE", "RunResult", "ScenarioResult", "file_sha256", "run_analysis"]
 
@@ -69,6 +74,11 @@ class RunResult:
     started        : when the run started [UTC]
     finished       : when the run finished [UTC]
     hecon_version  : version of hecon that computed the results
+    burden         : disease burden and Dutch reference value (None: the model has no utility norms)
+    thresholds     : threshold (price) analyses of ``spec.thresholds``, in order
+    dsa            : one-way sensitivity analysis of the base case (None: not run)
+    psa            : per-sample PSA outcomes and drawn inputs (:func:`hecon.probabilistic.run_psa`;
+                     None: not run)
     """
 
     spec: ModelSpec
@@ -80,6 +90,17 @@ class RunResult:
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     finished: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     hecon_version: str = ""
+    burden: "DiseaseBurden | None" = None
+    thresholds: "tuple[ThresholdResult, ...]" = ()
+    dsa: "DsaResult | None" = None
+    psa: xr.Dataset | None = None
+
+    @property
+    def headline_wtp(self) -> tuple[float, str]:
+        """The willingness to pay that headlines the uncertainty analyses (tornado order, PSA
+        convergence) [currency per QALY] and where it comes from: the reference value of the
+        disease burden when there is one, else the first of ``settings.wtp``."""
+        return headline_wtp(self.spec, self.burden)
 
     @property
     def base(self) -> ScenarioResult:
@@ -91,6 +112,15 @@ class RunResult:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+def headline_wtp(spec: ModelSpec, burden: "DiseaseBurden | None") -> tuple[float, str]:
+    """See :attr:`RunResult.headline_wtp`."""
+    if burden is not None and burden.reference_value is not None:
+        return burden.reference_value, f"reference value of the disease burden ({burden.burden_class})"
+    if spec.settings.wtp:
+        return float(spec.settings.wtp[0]), "the first willingness-to-pay value of the settings"
+    return 0.0, "no willingness-to-pay value in the settings"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -126,16 +156,30 @@ def _select_scenarios(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"]
 
 def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | None = None,
                  seed: int | None = None, *, comparator: str | None = None,
-                 input_path: str | Path | None = None, input_sha256: str | None = None) -> RunResult:
-    """Run the base case and the chosen scenarios of ``spec`` deterministically.
+                 input_path: str | Path | None = None, input_sha256: str | None = None,
+                 dsa: bool = False, psa_samples: int | None = None, chunk_size: int | None = None,
+                 workers: int | None = None, scheduler: str | None = None, client: Any = None,
+                 progress: bool | None = None) -> RunResult:
+    """Run the base case and the chosen scenarios of ``spec`` deterministically, then the
+    decision analyses: disease burden (when the model has utility norms), threshold analyses
+    (``spec.thresholds``), and on request one-way (DSA) and probabilistic (PSA) sensitivity
+    analysis of the base case.
 
     spec         : the model
     scenarios    : names of scenarios to run besides the base case, ``"all"`` for every
                    scenario of the model, or None for the base case only
     seed         : seed for probabilistic analyses; default ``spec.settings.seed``
-    comparator   : strategy the others are compared with; default the first strategy
+    comparator   : strategy the others are compared with; default ``settings.comparator``,
+                   else the first strategy
     input_path   : the file the model was read from, recorded in the report
     input_sha256 : its SHA-256; computed from ``input_path`` when not given
+    dsa          : run the one-way sensitivity analysis (:mod:`hecon.dsa`)
+    psa_samples  : run a PSA with this many samples (:mod:`hecon.probabilistic`); None: no PSA
+    chunk_size   : PSA samples per chunk (memory bound; never changes results)
+    workers      : run the PSA on a local Dask cluster of this many processes
+    scheduler    : run the PSA on the dask.distributed scheduler at this address
+    client       : run the PSA with this ``distributed.Client``
+    progress     : progress bars for PSA and DSA (default: when stderr is a terminal)
 
     Raises :class:`~hecon.errors.ModelError` listing every unknown scenario or comparator
     before anything runs, and the model's problems if a scenario cannot run.
@@ -148,7 +192,10 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
     problems: list[Problem] = []
     strategies = [s.name for s in spec.strategies]
     if comparator is None:
-        comparator = strategies[0] if strategies else ""
+        comparator = spec.settings.comparator or (strategies[0] if strategies else "")
+        if comparator not in strategies and strategies:
+            problems.append(Problem(f"settings.comparator '{comparator}'", "no strategy of that name",
+                                    "one of " + ", ".join(strategies)))
     elif comparator not in strategies:
         problems.append(Problem(f"comparator '{comparator}'", "no strategy of that name",
                                 "one of " + ", ".join(strategies)))
@@ -159,6 +206,12 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
         chosen = []
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         problems.append(Problem("seed", f"{seed!r} is not a non-negative integer", "an integer >= 0"))
+    if dsa and not any(p.dsa for p in spec.parameters):
+        problems.append(Problem("DSA", "no parameter is flagged for one-way sensitivity analysis",
+                                "dsa = yes on the Parameters sheet for the parameters to vary"))
+    if psa_samples is not None and (isinstance(psa_samples, bool) or not isinstance(psa_samples, int)
+                                    or psa_samples < 1):
+        problems.append(Problem("PSA", f"{psa_samples!r} samples", "a whole number of samples >= 1"))
     if problems:
         raise ModelError(problems)
 
@@ -182,9 +235,14 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
             raise ModelError([Problem(f"scenario '{name}': {p.where}", p.what, p.expected)
                               for p in e.problems]) from None
 
+    analyses = _decision_analyses(spec, results[0], comparator, seed=spec.settings.seed if seed is None else seed,
+                                  dsa=dsa, psa_samples=psa_samples, chunk_size=chunk_size, workers=workers,
+                                  scheduler=scheduler, client=client, progress=progress)
+
     if input_path is not None and input_sha256 is None:
         input_sha256 = file_sha256(input_path)
     return RunResult(
+        **analyses,
         spec=spec,
         scenarios=tuple(results),
         comparator=comparator,
@@ -195,3 +253,42 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
         finished=datetime.now(timezone.utc),
         hecon_version=__version__,
     )
+
+
+def _decision_analyses(spec: ModelSpec, base: ScenarioResult, comparator: str, *, seed: int, dsa: bool,
+                       psa_samples: int | None, chunk_size: int | None, workers: int | None,
+                       scheduler: str | None, client: Any, progress: bool | None) -> dict[str, Any]:
+    """Disease burden, thresholds, DSA and PSA of the base case (each in its own module)."""
+    from hecon.burden import disease_burden
+
+    out: dict[str, Any] = {}
+    burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
+    out["burden"] = burden
+    wtp, wtp_source = headline_wtp(spec, burden)
+    if spec.thresholds:
+        from hecon.threshold import find_threshold
+
+        reference = burden.reference_value if burden is not None else None
+        problems: list[Problem] = []
+        found = []
+        for query in spec.thresholds:
+            try:
+                found.append(find_threshold(spec, query, reference, comparator=comparator,
+                                            wtp_source=f"reference value of the disease burden "
+                                                       f"({burden.burden_class})" if burden else ""))
+            except ModelError as e:
+                problems.extend(e.problems)
+        if problems:
+            raise ModelError(problems)
+        out["thresholds"] = tuple(found)
+    if dsa:
+        from hecon.dsa import run_dsa
+
+        wtps = tuple(dict.fromkeys(tuple(float(w) for w in spec.settings.wtp) + (wtp,)))
+        out["dsa"] = run_dsa(spec, comparator, wtps, wtp, tornado_wtp_source=wtp_source, progress=progress)
+    if psa_samples is not None:
+        from hecon.probabilistic import DEFAULT_CHUNK_SIZE, run_psa
+
+        out["psa"] = run_psa(spec, psa_samples, seed, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                             workers=workers, scheduler=scheduler, client=client, progress=progress)
+    return out

@@ -8,12 +8,13 @@ Shaped like the Sick-Sicker model of Alarid-Escudero et al., "A Tutorial on Time
 Cohort State-Transition Models in R Using a Cost-Effectiveness Analysis Example", Med Decis
 Making 2023;43(1):21-41. The numbers are illustrative and the life table is synthetic
 (qx = 0.005 x 1.08^(age - 60) for men, 0.6 x that for women): do not use the results for
-decisions.
+decisions. The PSA distributions (mean = the base value, illustrative standard errors) make
+``hecon run --psa 1000 --dsa`` demonstrate the uncertainty analyses.
 """
 
 from __future__ import annotations
 
-from hecon.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
+from hecon.spec import (Distribution, LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
                         TransitionReward)
 
 AGES = tuple(range(60, 111))
@@ -27,27 +28,33 @@ def textbook_model(within_cycle: str = "simpson", horizon_years: float = 40.0) -
     """Four states (H, S1 with a 3-cycle tunnel, S2, D), four strategies, age-dependent
     background mortality, a state-residence-dependent transition, transition rewards."""
 
-    def p(name: str, value: float, unit: str, description: str) -> Parameter:
-        return Parameter(name, value, unit, description, _SRC)
+    def p(name: str, value: float, unit: str, description: str, kind: str | None = None,
+          se: float | None = None) -> Parameter:
+        """A parameter; with ``kind`` and ``se`` it gets a PSA distribution with mean = value
+        (method of moments) and is varied in the one-way sensitivity analysis between the
+        distribution's 2.5% and 97.5% quantiles."""
+        dist = Distribution(kind, {"mean": value, "se": se}) if kind else None
+        return Parameter(name, value, unit, description, _SRC, dist, dsa=kind is not None)
 
     parameters = (
-        p("p_HS1", 0.15, "per cycle", "Probability of becoming sick when healthy"),
+        p("p_HS1", 0.15, "per cycle", "Probability of becoming sick when healthy", "beta", 0.025),
         p("p_S1H", 0.5, "per cycle", "Probability of recovering to healthy when sick"),
-        p("r_S1S2", 0.105, "per year", "Rate of becoming sicker when sick, in the first year of sickness"),
+        p("r_S1S2", 0.105, "per year", "Rate of becoming sicker when sick, in the first year of sickness",
+          "gamma", 0.02),
         p("slope_S1S2", 0.3, "per cycle in S1", "Relative increase of r_S1S2 per cycle spent sick"),
-        p("hr_S1", 3.0, "hazard ratio", "Hazard ratio of death when sick vs healthy"),
-        p("hr_S2", 10.0, "hazard ratio", "Hazard ratio of death when sicker vs healthy"),
+        p("hr_S1", 3.0, "hazard ratio", "Hazard ratio of death when sick vs healthy", "lognormal", 0.2),
+        p("hr_S2", 10.0, "hazard ratio", "Hazard ratio of death when sicker vs healthy", "lognormal", 1.0),
         p("hr_trt", 1.0, "hazard ratio", "Effect of treatment on becoming sicker (1 = none)"),
-        p("c_H", 2000.0, "EUR per cycle", "Cost of a year in good health"),
-        p("c_S1", 4000.0, "EUR per cycle", "Cost of a year sick"),
-        p("c_S2", 15000.0, "EUR per cycle", "Cost of a year sicker"),
+        p("c_H", 2000.0, "EUR per cycle", "Cost of a year in good health", "gamma", 200.0),
+        p("c_S1", 4000.0, "EUR per cycle", "Cost of a year sick", "gamma", 300.0),
+        p("c_S2", 15000.0, "EUR per cycle", "Cost of a year sicker", "gamma", 1000.0),
         p("c_trt", 0.0, "EUR per cycle", "Cost of a year of treatment (strategy-specific)"),
-        p("c_death", 10000.0, "EUR", "One-off cost of dying (terminal care)"),
+        p("c_death", 10000.0, "EUR", "One-off cost of dying (terminal care)", "gamma", 1500.0),
         p("u_H", 1.0, "QALY weight", "Utility when healthy"),
-        p("u_S1", 0.75, "QALY weight", "Utility when sick"),
-        p("u_S2", 0.5, "QALY weight", "Utility when sicker"),
-        p("u_trtA", 0.95, "QALY weight", "Utility when sick and treated with A"),
-        p("du_diagnosis", 0.05, "QALY", "One-off QALY loss on falling sick"),
+        p("u_S1", 0.75, "QALY weight", "Utility when sick", "beta", 0.05),
+        p("u_S2", 0.5, "QALY weight", "Utility when sicker", "beta", 0.05),
+        p("u_trtA", 0.95, "QALY weight", "Utility when sick and treated with A", "beta", 0.02),
+        p("du_diagnosis", 0.05, "QALY", "One-off QALY loss on falling sick", "beta", 0.01),
     )
     states = (
         State("H", utility="u_H", costs={"care": "c_H"}, flags=frozenset({"healthy"}), description="Healthy"),

@@ -77,6 +77,9 @@ def _write_files(result: RunResult, folder: Path) -> None:
         raise ValueError(f"duplicate sheet names in results.xlsx: {names}")
     write_results_xlsx(sheets, folder / RESULTS_XLSX)
     write_report_html(result, summary, sections, folder / REPORT_HTML)
+    for s in sections:
+        for name, write in s.files.items():  # e.g. psa.nc; names are fixed by hecon
+            write(folder / name)
     (folder / MARKER).write_text(f"hecon {result.hecon_version} report\n", encoding="utf-8")
 
 

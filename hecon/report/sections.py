@@ -11,6 +11,7 @@ A section with ``json`` set is written to ``summary.json`` under its ``key``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from hecon.report.figures import Figure, trace_figures
@@ -37,6 +38,7 @@ class Section:
     sheets      : tables written to results.xlsx, one sheet each
     json        : content for summary.json[key], or None
     subsections : nested sections (e.g. one per scenario)
+    files       : extra files of the report folder: name (fixed by hecon) -> writer(path)
     """
 
     key: str
@@ -48,6 +50,7 @@ class Section:
     sheets: list[Table] = field(default_factory=list)
     json: Any = None
     subsections: list["Section"] = field(default_factory=list)
+    files: dict[str, Callable[[Path], None]] = field(default_factory=dict)
 
 
 SectionBuilder = Callable[[RunResult, dict], "Section | None"]
@@ -105,8 +108,12 @@ def run_section(result: RunResult, summary: dict) -> Section:
                                "and seed reproduces these numbers."])
 
 
+# The decision-analysis sections live in their own module, which imports Section from here.
+from hecon.report.decision import DECISION_SECTIONS  # noqa: E402
+
 #: Builders in report order.
-SECTIONS: list[SectionBuilder] = [overview_section, results_section, trace_section, inputs_section, run_section]
+SECTIONS: list[SectionBuilder] = [overview_section, results_section, *DECISION_SECTIONS, trace_section,
+                                  inputs_section, run_section]
 
 
 def build_sections(result: RunResult, summary: dict, builders: list[SectionBuilder] | None = None) -> list[Section]:

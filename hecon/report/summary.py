@@ -24,7 +24,7 @@ Layout (abbreviated)::
           },
           "incremental": [{"strategy": "SoC", "status": "reference", "comparator": null,
                            "cost": ..., "effect": ..., "incremental_cost": null,
-                           "incremental_effect": null, "icer": null}, ...],
+                           "incremental_effect": null, "icer": null, "incremental_lys": null}, ...],
           "versus_comparator": [{"strategy": "A", "comparator": "SoC", "status": "ICER",
                                  "incremental_cost": ..., "incremental_effect": ...,
                                  "incremental_lys": ..., "icer": 51234.5,
@@ -159,6 +159,9 @@ def scenario_summary(sr: ScenarioResult, comparator: str, currency: str) -> dict
     costs = [strategies[n]["costs"] for n in names]
     qalys = [strategies[n]["qalys"] for n in names]
     incremental = [dataclasses.asdict(row) for row in incremental_analysis(names, costs, qalys)]
+    for row in incremental:  # life-years gained versus the previous strategy on the frontier
+        row["incremental_lys"] = (strategies[row["strategy"]]["lys"] - strategies[row["comparator"]]["lys"]
+                                  if row["comparator"] is not None else None)
     versus = []
     for row in versus_comparator(names, costs, qalys, comparator) if len(names) > 1 else []:
         row["incremental_lys"] = strategies[row["strategy"]]["lys"] - strategies[comparator]["lys"]

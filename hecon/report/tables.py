@@ -85,9 +85,9 @@ def incremental_table(summary: dict) -> Table:
     cols = [Column("Scenario", width=18), Column("Strategy", width=24), Column(f"Costs ({cur})", "money", 14),
             Column("QALYs", "qaly", 10), Column("Status", width=20), Column("Compared with", width=20),
             Column(f"Incremental costs ({cur})", "money", 16), Column("Incremental QALYs", "qaly", 12),
-            Column(f"ICER ({cur}/QALY)", "money", 14)]
+            Column(f"ICER ({cur}/QALY)", "money", 14), Column("Incremental life-years", "years", 12)]
     rows = [[name, r["strategy"], r["cost"], r["effect"], r["status"], r["comparator"], r["incremental_cost"],
-             r["incremental_effect"], r["icer"]]
+             r["incremental_effect"], r["icer"], r.get("incremental_lys")]
             for name, sc in _scenarios(summary, None) for r in sc["incremental"]]
     return Table("Incremental", "Incremental analysis (efficiency frontier)", cols, rows,
                  "Strategies in order of cost; each strategy on the frontier is compared with the previous one. "
@@ -127,8 +127,16 @@ _TFI_LABELS = {
     "years_on_treatment": ("Years on treatment", "years"),
     "treatment_free_years": ("Treatment-free years", "years"),
     "progression_free_years": ("Progression-free years", "years"),
+    "recovering_years": ("Years recovering", "years"),
     "hospital_days": ("Hospital days", "number"),
     "administrations": ("Administrations", "number"),
+    "hospital_contacts": ("Hospital contacts", "number"),
+}
+#: Metrics derived from the others: key -> (label, has a discounted twin)
+_TFI_DERIVED = {
+    "share_of_life_years_treatment_free": ("Share of life-years treatment-free", True),
+    "share_reaching_treatment_free": ("Share ever treatment-free", False),
+    "mean_years_to_first_treatment_free": ("Mean years to first treatment-free day", False),
 }
 
 
@@ -157,6 +165,11 @@ def burden_table(summary: dict) -> Table:
                     rows.append([name, s, label, t[group + "_undiscounted"].get(key), t[group].get(key)])
                 elif key in t:
                     rows.append([name, s, label, t[key + "_undiscounted"], t[key]])
+            for key, (label, discounted) in _TFI_DERIVED.items():
+                if discounted and key in t:
+                    rows.append([name, s, label, t[key + "_undiscounted"], t[key]])
+                elif key in t:
+                    rows.append([name, s, label, t[key], None])
     return Table("TreatmentBurden", "Treatment burden", cols, rows,
                  "Time in states carrying a flag [years]; hospital days [days]; counts [units]. "
                  "Discounted at the effects discount rate.")

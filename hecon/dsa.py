@@ -1,0 +1,231 @@
+"""One-way deterministic sensitivity analysis (DSA) and tornado data.
+
+Every parameter flagged for DSA (``Parameter.dsa``; the ``dsa`` column of the Parameters
+sheet) is set to its low and then its high value, the others staying at their base values.
+The low and high values are ``dsa_low``/``dsa_high`` when given, otherwise the 2.5% and
+97.5% quantiles of the parameter's PSA distribution (:func:`hecon.psa.dsa_bounds`).
+
+All 2P + 1 variations (base case, then low and high of each of P parameters) are evaluated
+in **one** vectorised model run: each variation is one sample along the ``sample``
+dimension (:mod:`hecon.variations`), not a Python loop of model runs. A parameter whose
+value is a formula can be varied too: in its own variations it takes the low or high value,
+in all others it keeps following its formula.
+
+Outcomes, for every strategy versus the comparator: incremental costs, QALYs and
+life-years, the ICER (None where it has no meaning, see :func:`hecon.cea.versus_comparator`)
+and the incremental net monetary benefit (INMB = wtp x ΔQALY − Δcost) at each
+willingness to pay. The tornado sorts parameters by their swing, |INMB(high) − INMB(low)|
+at the headline willingness to pay: the INMB is defined in every quadrant of the
+cost-effectiveness plane, while an ICER changes meaning when ΔQALY changes sign.
+
+As for PSA samples, a strategy's own value of a parameter takes precedence: the DSA varies
+the base value, which strategies with their own value do not use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import xarray as xr
+
+from hecon.cea import versus_comparator
+from hecon.compiler import compile_model
+from hecon.engine import outcome_columns, simulate_strategy
+from hecon.errors import ModelError, Problem
+from hecon.progress import progress_bar
+from hecon.psa import dsa_bounds
+from hecon.spec import ModelSpec
+from hecon.variations import Target, base_values, vary
+
+__all__ = ["DsaParameter", "DsaResult", "dsa_summary", "run_dsa"]
+
+
+@dataclass(frozen=True)
+class DsaParameter:
+    """One varied parameter.
+
+    name, unit, description : from the model
+    base                    : base-case value [unit]
+    low, high               : values in the analysis [unit]
+    range_source            : "dsa_low/dsa_high", "distribution (2.5%, 97.5%)" or a mix
+    """
+
+    name: str
+    base: float
+    low: float
+    high: float
+    range_source: str
+    unit: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DsaResult:
+    """One-way sensitivity analysis of the base case.
+
+    parameters  : the varied parameters, in model order
+    comparator  : strategy the others are compared with
+    wtp         : willingness-to-pay values of the INMB [currency per QALY]
+    tornado_wtp : the one the tornado is sorted by [currency per QALY]
+    results     : model outcomes (dims strategy, sample, ...; see :mod:`hecon.results`),
+                  sample 0 the base case, samples 2k+1 and 2k+2 the low and high value of
+                  parameter k; coordinate ``variation`` labels them
+    """
+
+    parameters: tuple[DsaParameter, ...]
+    comparator: str
+    wtp: tuple[float, ...]
+    tornado_wtp: float
+    results: xr.Dataset
+    tornado_wtp_source: str = ""
+    strategies: tuple[str, ...] = field(default=())
+
+    def outcomes(self, strategy: str) -> list[dict[str, Any]]:
+        """Per variation: incremental cost, QALYs, life-years, ICER and INMB at each wtp of
+        ``strategy`` versus the comparator (one dict per sample, in sample order)."""
+        ds = self.results
+        names = [str(s) for s in ds["strategy"].values]
+        out = []
+        for i in range(ds.sizes["sample"]):
+            costs = ds["total_costs"].isel(sample=i).values
+            qalys = ds["qalys"].isel(sample=i).values
+            lys = ds["lys"].isel(sample=i).values
+            row = next(r for r in versus_comparator(names, costs, qalys, self.comparator)
+                       if r["strategy"] == strategy)
+            d_ly = float(lys[names.index(strategy)] - lys[names.index(self.comparator)])
+            out.append({"incremental_cost": row["incremental_cost"], "incremental_qalys": row["incremental_effect"],
+                        "incremental_lys": d_ly, "icer": row["icer"], "status": row["status"],
+                        "inmb": {w: w * row["incremental_effect"] - row["incremental_cost"] for w in self.wtp}})
+        return out
+
+    def tornado(self, strategy: str) -> list[dict[str, Any]]:
+        """Tornado rows of ``strategy`` versus the comparator, largest swing first (ties in
+        model order): parameter, low/base/high values, outcomes at low and high, swing
+        (|INMB(high) − INMB(low)| at :attr:`tornado_wtp`) [currency]."""
+        outcomes = self.outcomes(strategy)
+        w = self.tornado_wtp
+        rows = []
+        for k, p in enumerate(self.parameters):
+            lo, hi = outcomes[2 * k + 1], outcomes[2 * k + 2]
+            rows.append({
+                "parameter": p.name, "unit": p.unit, "description": p.description, "base": p.base,
+                "low": p.low, "high": p.high, "range_source": p.range_source,
+                "icer_low": lo["icer"], "icer_high": hi["icer"], "status_low": lo["status"],
+                "status_high": hi["status"],
+                "incremental_cost_low": lo["incremental_cost"], "incremental_cost_high": hi["incremental_cost"],
+                "incremental_qalys_low": lo["incremental_qalys"], "incremental_qalys_high": hi["incremental_qalys"],
+                "inmb_low": lo["inmb"][w], "inmb_high": hi["inmb"][w],
+                "swing": abs(hi["inmb"][w] - lo["inmb"][w]),
+            })
+        order = sorted(range(len(rows)), key=lambda k: (-rows[k]["swing"], k))
+        return [rows[k] for k in order]
+
+
+def _range_source(given_low: object, given_high: object) -> str:
+    if given_low is not None and given_high is not None:
+        return "dsa_low/dsa_high"
+    if given_low is None and given_high is None:
+        return "distribution (2.5%, 97.5%)"
+    return "dsa_low or dsa_high, the other from the distribution"
+
+
+def run_dsa(spec: ModelSpec, comparator: str | None = None, wtp: Sequence[float] | None = None,
+            tornado_wtp: float | None = None, *, tornado_wtp_source: str = "",
+            progress: bool | None = None) -> DsaResult:
+    """Run the one-way sensitivity analysis of ``spec`` (see the module docs).
+
+    Parameters
+    ----------
+    spec        : the model; parameters with ``dsa=True`` are varied
+    comparator  : strategy the others are compared with (default: settings.comparator, else
+                  the first strategy)
+    wtp         : willingness-to-pay values for the INMB (default: settings.wtp)
+    tornado_wtp : the one the tornado is sorted by (default: the first of ``wtp``)
+    progress    : progress bar on the terminal (default: when stderr is a terminal)
+
+    Raises
+    ------
+    ModelError
+        When no parameter is flagged, or a flagged parameter has no usable range (neither
+        dsa_low/dsa_high nor a distribution), a low value above its high value, or a value
+        that changes over time; all problems together.
+
+    Example: ``run_dsa(model).tornado("CAR-T")[0]["parameter"]`` is the most influential input.
+    """
+    strategies = [s.name for s in spec.strategies]
+    comparator = comparator or spec.settings.comparator or (strategies[0] if strategies else "")
+    if comparator not in strategies:
+        raise ModelError(Problem(f"comparator '{comparator}'", "no strategy of that name",
+                                 "one of " + ", ".join(strategies)))
+    wtp = tuple(float(w) for w in (spec.settings.wtp if wtp is None else wtp)) or (0.0,)
+    tornado_wtp = wtp[0] if tornado_wtp is None else float(tornado_wtp)
+    if tornado_wtp not in wtp:
+        wtp = wtp + (tornado_wtp,)
+    flagged = [p for p in spec.parameters if p.dsa]
+    if not flagged:
+        raise ModelError(Problem("DSA", "no parameter is flagged for one-way sensitivity analysis",
+                                 "dsa = yes on the Parameters sheet for the parameters to vary"))
+    problems: list[Problem] = []
+    params: list[DsaParameter] = []
+    try:
+        bases = base_values(spec, [p.name for p in flagged])
+    except ModelError as e:
+        problems.extend(e.problems)
+        bases = {}
+    for p in flagged:
+        try:
+            low, high = dsa_bounds(p)
+        except ModelError as e:
+            problems.extend(e.problems)
+            continue
+        if p.name not in bases:
+            continue
+        base = bases[p.name]
+        if low > high:
+            problems.append(Problem(f"parameter '{p.name}'", f"DSA low value {low:g} is above the high value {high:g}",
+                                    "dsa_low <= dsa_high"))
+            continue
+        params.append(DsaParameter(p.name, base, low, high, _range_source(p.dsa_low, p.dsa_high), p.unit,
+                                   p.description))
+    if problems:
+        raise ModelError(problems)
+
+    variations = vary(spec, [Target(p.name) for p in params])
+    rows: list[dict[int, float]] = [{}]
+    labels = ["base case"]
+    for k, p in enumerate(params):
+        rows += [{k: p.low}, {k: p.high}]
+        labels += [f"{p.name} low", f"{p.name} high"]
+    samples = variations.samples(rows)
+    compiled = compile_model(variations.spec)
+    n = len(rows)
+    from hecon.results import label
+
+    results = []
+    with progress_bar(f"DSA ({len(params)} parameters)", len(compiled.strategies), progress) as advance:
+        for i in range(len(compiled.strategies)):
+            results.append(simulate_strategy(compiled, i, samples, n, chunk_size=max(n, 1)))
+            advance(1)
+    ds = label(compiled, outcome_columns(compiled), results, n)
+    ds = ds.drop_vars(["trace", "per_cycle"]).assign_coords(variation=("sample", labels))
+    return DsaResult(tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies))
+
+
+def dsa_summary(result: DsaResult, currency: str = "EUR") -> dict[str, Any]:
+    """The DSA as JSON-ready data: parameters, base-case increments and one tornado per strategy."""
+    base = {s: {k: v for k, v in result.outcomes(s)[0].items()} for s in result.strategies if s != result.comparator}
+    for entry in base.values():
+        entry["inmb"] = [{"wtp": w, "inmb": v} for w, v in entry["inmb"].items()]
+    return {
+        "comparator": result.comparator,
+        "tornado_wtp": result.tornado_wtp,
+        "tornado_wtp_source": result.tornado_wtp_source,
+        "wtp": list(result.wtp),
+        "currency": currency,
+        "n_variations": int(result.results.sizes["sample"]),
+        "parameters": [{"name": p.name, "unit": p.unit, "base": p.base, "low": p.low, "high": p.high,
+                        "range_source": p.range_source} for p in result.parameters],
+        "base_case": base,
+        "tornado": {s: result.tornado(s) for s in result.strategies if s != result.comparator},
+    }

@@ -1,0 +1,427 @@
+"""Probabilistic sensitivity analysis (PSA): the model run over drawn parameter samples, and
+its summaries (intervals, CE plane, CEAC, CEAF, EVPI, convergence).
+
+Running
+-------
+:func:`run_psa` draws every parameter with a distribution (:func:`hecon.psa.draw_parameters`)
+and runs every strategy over the samples, in chunks of ``chunk_size`` samples so that
+memory stays bounded whatever the number of samples. The unit of work is one strategy on
+one chunk (:func:`hecon.engine.simulate_chunk`); units run one after the other, or in
+parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
+``scheduler=ADDRESS`` uses an existing ``dask.distributed`` cluster, whose workers need
+hecon installed). The model specification is sent to each worker once and compiled there.
+
+Reproducibility: sample ``i`` of every parameter depends only on (seed, parameter name, i),
+and the engine computes each sample on its own, so every per-sample outcome is identical,
+bit for bit, whatever ``chunk_size``, the number of workers or the order in which units
+finish; summaries are computed from the per-sample outcomes in sample order. (The mean
+Markov trace is therefore not kept: it would be a sum whose rounding depends on the
+chunking.)
+
+Result: an :class:`xarray.Dataset` with the per-sample outcomes of
+:func:`hecon.results.label` (``total_costs``, ``qalys``, ``lys``, ``costs`` by category,
+``counts``, ``time_in`` and their ``_undiscounted`` twins; dims ``strategy``, ``sample``)
+and the drawn inputs as ``parameters`` (sample, parameter). :func:`save_psa` writes it as
+netCDF (h5netcdf engine), readable with ``xarray.open_dataset`` in Python or
+``ncdf4``/``stars`` in R.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import pickle
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import xarray as xr
+
+from hecon import cea
+from hecon.compiler import CompiledModel, compile_model
+from hecon.engine import ChunkResult, outcome_columns, simulate_chunk
+from hecon.errors import ModelError, Problem
+from hecon.progress import progress_bar
+from hecon.psa import draw_parameters, sample_chunks
+from hecon.spec import ModelSpec
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa", "summarise_psa",
+           "wtp_grid"]
+
+DEFAULT_CHUNK_SIZE = 1024
+"""Samples per chunk: a multiple of :data:`hecon.psa.BLOCK_SIZE`, so no random block is drawn twice."""
+ZIN_MINIMUM_SAMPLES = 1000
+"""Zorginstituut Nederland asks for at least 1,000 PSA iterations."""
+
+
+# --------------------------------------------------------------------------------------
+# running
+# --------------------------------------------------------------------------------------
+
+_COMPILED: dict[str, CompiledModel] = {}
+_COMPILED_LOCK = threading.Lock()
+
+
+def _spec_key(spec: ModelSpec) -> str:
+    return hashlib.sha256(pickle.dumps(spec, protocol=4)).hexdigest()
+
+
+def _compiled(spec: ModelSpec, key: str) -> CompiledModel:
+    """The compiled model of ``spec``, compiled once per process (workers keep the last few)."""
+    with _COMPILED_LOCK:
+        model = _COMPILED.get(key)
+        if model is None:
+            if len(_COMPILED) >= 4:
+                _COMPILED.pop(next(iter(_COMPILED)))
+            model = _COMPILED[key] = compile_model(spec)
+        return model
+
+
+def _run_unit(spec: ModelSpec, key: str, index: int, start: int, stop: int,
+              seed: int) -> tuple[np.ndarray, np.ndarray] | list[tuple[str, str, str]]:
+    """One strategy on samples [start, stop): (discounted, undiscounted), each (n, n_outcomes);
+    or the model's problems as plain tuples (they travel back from a worker process intact)."""
+    try:
+        draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
+        result = simulate_chunk(_compiled(spec, key), index, draws, stop - start)
+    except ModelError as e:
+        return [(p.where, p.what, p.expected) for p in e.problems]
+    return result.discounted, result.undiscounted
+
+
+def _check_arguments(n_samples: object, seed: object, chunk_size: object, workers: object,
+                     scheduler: object, client: object) -> None:
+    problems = []
+    for label, value, minimum in (("n_samples", n_samples, 1), ("seed", seed, 0), ("chunk_size", chunk_size, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+            problems.append(Problem("PSA settings", f"{label} = {value!r}", f"a whole number >= {minimum}"))
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer))
+                                or workers < 1):
+        problems.append(Problem("PSA settings", f"workers = {workers!r}", "a whole number >= 1"))
+    if sum(x is not None for x in (workers, scheduler, client)) > 1:
+        problems.append(Problem("PSA settings", "more than one of workers, scheduler and client given",
+                                "local workers, a scheduler address or a client, not several"))
+    if problems:
+        raise ModelError(problems)
+
+
+def run_psa(spec: ModelSpec, n_samples: int, seed: int | None = None, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
+            workers: int | None = None, scheduler: str | None = None, client: Any = None,
+            progress: bool | None = None) -> xr.Dataset:
+    """Run the probabilistic sensitivity analysis of ``spec``.
+
+    Parameters
+    ----------
+    spec       : the model; parameters with a distribution are drawn, the others keep their value
+    n_samples  : number of PSA samples [>= 1]; Zorginstituut Nederland asks for >= 1,000
+    seed       : seed [>= 0]; default ``spec.settings.seed``
+    chunk_size : samples run at once [>= 1]; bounds memory, never changes results
+    workers    : run the units on a local Dask cluster of this many worker processes
+    scheduler  : address of an existing dask.distributed scheduler, e.g. ``tcp://10.0.0.5:8786``
+    client     : an existing ``distributed.Client`` (e.g. of a ``LocalCluster`` in a notebook)
+    progress   : draw a progress bar (only ever on a terminal); default: when stderr is a terminal
+
+    Returns
+    -------
+    xarray.Dataset
+        Per-sample outcomes (dims strategy, sample; see the module docs) and the drawn
+        ``parameters`` (sample, parameter); attributes record the seed, n_samples and the
+        numpy version (random streams are reproducible for a given numpy version).
+
+    Raises
+    ------
+    ModelError
+        For bad arguments, a model that does not compile, bad distributions, or a sample in
+        which the model cannot run (e.g. a probability outside [0, 1]).
+
+    Examples
+    --------
+    >>> ds = run_psa(model, 1000, seed=1)                           # doctest: +SKIP
+    >>> ds["qalys"].mean("sample").to_series()                       # doctest: +SKIP
+    """
+    seed = spec.settings.seed if seed is None else seed
+    _check_arguments(n_samples, seed, chunk_size, workers, scheduler, client)
+    compiled = compile_model(spec)
+    draw_parameters(spec.parameters, 1, seed)  # checks every distribution before anything runs
+    chunks = sample_chunks(int(n_samples), int(chunk_size))
+    n_strategies = len(compiled.strategies)
+    units = [(c, i) for c in range(len(chunks)) for i in range(n_strategies)]
+    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    with progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
+        if workers is None and scheduler is None and client is None:
+            for c, (start, stop) in enumerate(chunks):
+                draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
+                for i in range(n_strategies):
+                    r = simulate_chunk(compiled, i, draws, stop - start)
+                    out[(c, i)] = (r.discounted, r.undiscounted)
+                    advance(1)
+        else:
+            _run_on_dask(spec, chunks, n_strategies, seed, workers, scheduler, client, out, advance)
+
+    return _assemble(spec, compiled, chunks, out, int(n_samples), int(seed), int(chunk_size))
+
+
+def _run_on_dask(spec: ModelSpec, chunks: list[tuple[int, int]], n_strategies: int, seed: int,
+                 workers: int | None, scheduler: str | None, client: Any,
+                 out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], advance: Any) -> None:
+    from distributed import Client, LocalCluster, as_completed
+
+    own_client = own_cluster = None
+    try:
+        if client is None:
+            if scheduler is not None:
+                try:
+                    client = own_client = Client(scheduler, timeout="20s")
+                except (OSError, TimeoutError) as exc:
+                    raise ModelError(Problem(f"scheduler '{scheduler}'", f"cannot connect ({exc})",
+                                             "the address of a running dask.distributed scheduler, "
+                                             "e.g. tcp://10.0.0.5:8786")) from None
+            else:
+                own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.ERROR,
+                                           env={"HECON_THREADS": "1"})
+                client = own_client = Client(own_cluster)
+        key = _spec_key(spec)
+        [spec_future] = client.scatter([spec], broadcast=True)
+        futures = {}
+        for c, (start, stop) in enumerate(chunks):
+            for i in range(n_strategies):
+                f = client.submit(_run_unit, spec_future, key, i, start, stop, seed, pure=False)
+                futures[f] = (c, i)
+        for f in as_completed(futures):
+            value = f.result()
+            if isinstance(value, list):  # the model's problems in this chunk
+                for other in futures:
+                    other.cancel()
+                raise ModelError([Problem(*p) for p in value])
+            out[futures[f]] = value
+            advance(1)
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if own_cluster is not None:
+            own_cluster.close()
+
+
+def _assemble(spec: ModelSpec, compiled: CompiledModel, chunks: list[tuple[int, int]],
+              out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], n_samples: int, seed: int,
+              chunk_size: int) -> xr.Dataset:
+    from hecon import __version__
+    from hecon.results import label
+
+    cols = outcome_columns(compiled)
+    n_points = compiled.n_cycles + 1
+    results = []
+    for i in range(len(compiled.strategies)):
+        disc = np.concatenate([out[(c, i)][0] for c in range(len(chunks))])
+        undisc = np.concatenate([out[(c, i)][1] for c in range(len(chunks))])
+        results.append(ChunkResult(disc, undisc, np.zeros((n_points, len(spec.states))),
+                                   np.zeros((n_points, len(cols)))))
+    ds = label(compiled, cols, results, n_samples)
+    ds = ds.drop_vars(["trace", "per_cycle", "cycle", "years", "state", "outcome"])
+    drawn: dict[str, list[np.ndarray]] = {}
+    for start, stop in chunks:
+        for name, values in draw_parameters(spec.parameters, stop - start, seed, start=start).items():
+            drawn.setdefault(name, []).append(values)
+    names = list(drawn)
+    matrix = (np.stack([np.concatenate(drawn[n]) for n in names], axis=1) if names
+              else np.zeros((n_samples, 0)))
+    ds["parameters"] = (("sample", "parameter"), matrix)
+    ds = ds.assign_coords(parameter=names)
+    ds.attrs.update({"analysis": "probabilistic sensitivity analysis", "seed": seed, "n_samples": n_samples,
+                     "chunk_size": chunk_size, "numpy_version": np.__version__, "hecon_version": __version__})
+    return ds
+
+
+def save_psa(ds: xr.Dataset, path: str | Path) -> None:
+    """Write a PSA dataset as netCDF-4 (h5netcdf engine): ``xarray.open_dataset(path)`` in
+    Python, ``ncdf4::nc_open(path)`` in R."""
+    clean = ds.copy()
+    clean.attrs = {k: v for k, v in ds.attrs.items() if v is not None}
+    for name in clean.variables:
+        clean[name].attrs = {k: v for k, v in clean[name].attrs.items() if v is not None}
+    clean.to_netcdf(path, engine="h5netcdf")
+
+
+def load_psa(path: str | Path) -> xr.Dataset:
+    """Read a PSA dataset written by :func:`save_psa` (loaded into memory, file closed)."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+# --------------------------------------------------------------------------------------
+# summaries
+# --------------------------------------------------------------------------------------
+
+
+def wtp_grid(wtp: Sequence[float], points: int = 51) -> np.ndarray:
+    """Willingness-to-pay grid for CEAC, CEAF and EVPI [currency per QALY]: ``points`` values
+    from 0 to twice the largest of ``wtp`` (100,000 without any), plus the ``wtp`` values."""
+    top = 2.0 * max(wtp) if len(wtp) and max(wtp) > 0 else 100_000.0
+    return np.unique(np.concatenate([np.linspace(0.0, top, points), np.asarray(wtp, dtype=float)]))
+
+
+def _interval(x: np.ndarray) -> dict[str, float]:
+    """Mean, standard deviation and 95% interval (2.5% and 97.5% percentiles)."""
+    low, high = np.quantile(x, [0.025, 0.975])
+    return {"mean": float(np.mean(x)), "sd": float(np.std(x, ddof=1)) if x.size > 1 else 0.0,
+            "low": float(low), "high": float(high)}
+
+
+def _stable_from(running: np.ndarray, tolerance: float) -> int | None:
+    """First sample count n after which the running mean stays within ``tolerance`` x |final
+    mean| of the final mean (None when the final mean is 0)."""
+    final = running[-1]
+    if final == 0 or not np.isfinite(final):
+        return None
+    off = np.abs(running - final) > tolerance * abs(final)
+    outside = np.flatnonzero(off)
+    return 1 if outside.size == 0 else int(outside[-1]) + 2
+
+
+def _checkpoints(n: int, count: int = 20) -> list[int]:
+    return sorted({max(1, int(round(n * k / count))) for k in range(1, count + 1)})
+
+
+def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary_wtp: float, *,
+                  population_size: float | None = None, population_years: float = 10.0,
+                  population_discount_rate: float = 0.0, currency: str = "EUR") -> dict[str, Any]:
+    """The numbers a PSA is reported with (JSON-ready).
+
+    Parameters
+    ----------
+    ds                       : :func:`run_psa` output
+    comparator               : strategy the others are compared with
+    wtp                      : willingness-to-pay values to report [currency per QALY]
+    primary_wtp              : the one used for the convergence check [currency per QALY]
+    population_size          : patients per year affected by the decision (None: no population EVPI)
+    population_years         : years the decision affects patients [whole years >= 1]
+    population_discount_rate : annual rate for discounting future patients' EVPI
+
+    Returns
+    -------
+    dict with ``n_samples``, ``seed``, ``strategies`` (mean, sd and 95% interval of costs,
+    QALYs and life-years, discounted and undiscounted), ``incremental`` (the same for the
+    increments versus the comparator, the ICER of the means, the share of samples in each
+    quadrant of the CE plane and the probability of being cost-effective versus the
+    comparator at each wtp), ``frontier`` (incremental analysis of the means),
+    ``at_wtp`` (expected NMB and NHB, CEAC, optimal strategy and EVPI at each wtp),
+    ``curves`` (CEAC, CEAF and EVPI over :func:`wtp_grid`) and ``convergence`` (running
+    mean of incremental NMB at ``primary_wtp``, Monte Carlo standard error, the sample
+    count after which the running mean stays within 1% and 5% of its final value).
+
+    Notes
+    -----
+    CEAC/CEAF: Fenwick, Claxton & Sculpher, Health Econ 2001;10:779-787. EVPI: Briggs,
+    Claxton & Sculpher 2006, ch. 7. Convergence: Hatswell AJ, Bullement A, Briggs A,
+    Paulden M, Stevenson MD. Probabilistic sensitivity analysis in cost-effectiveness
+    models: determining model convergence in cohort models. PharmacoEconomics
+    2018;36(12):1421-1426.
+    """
+    strategies = [str(s) for s in ds["strategy"].values]
+    if comparator not in strategies:
+        raise ModelError(Problem(f"comparator '{comparator}'", "no strategy of that name",
+                                 "one of " + ", ".join(strategies)))
+    n = ds.sizes["sample"]
+    costs = ds["total_costs"].transpose("sample", "strategy").values
+    qalys = ds["qalys"].transpose("sample", "strategy").values
+    lys = ds["lys"].transpose("sample", "strategy").values
+    j = strategies.index(comparator)
+    wtp_values = [float(w) for w in wtp]
+
+    per_strategy = {}
+    for k, s in enumerate(strategies):
+        entry = {}
+        for name in ("total_costs", "qalys", "lys"):
+            label = "costs" if name == "total_costs" else name
+            entry[label] = _interval(ds[name].sel(strategy=s).values)
+            entry[label + "_undiscounted"] = _interval(ds[name + "_undiscounted"].sel(strategy=s).values)
+        per_strategy[s] = entry
+
+    incremental = []
+    for k, s in enumerate(strategies):
+        if k == j:
+            continue
+        d_cost, d_qaly, d_ly = costs[:, k] - costs[:, j], qalys[:, k] - qalys[:, j], lys[:, k] - lys[:, j]
+        mean_c, mean_e = float(d_cost.mean()), float(d_qaly.mean())
+        quadrants = {
+            "north-east (more costly, more effective)": float(np.mean((d_qaly > 0) & (d_cost > 0))),
+            "south-east (less costly, more effective)": float(np.mean((d_qaly > 0) & (d_cost <= 0))),
+            "north-west (more costly, less effective)": float(np.mean((d_qaly <= 0) & (d_cost > 0))),
+            "south-west (less costly, less effective)": float(np.mean((d_qaly <= 0) & (d_cost <= 0))),
+        }
+        incremental.append({
+            "strategy": s, "comparator": comparator,
+            "incremental_cost": _interval(d_cost), "incremental_qalys": _interval(d_qaly),
+            "incremental_lys": _interval(d_ly),
+            "icer": mean_c / mean_e if mean_e != 0 else None,
+            "description": cea.describe_icer(mean_c, mean_e, currency),
+            "quadrants": quadrants,
+            "probability_cost_effective": [{"wtp": w, "probability": float(np.mean(w * d_qaly - d_cost > 0))}
+                                           for w in wtp_values],
+        })
+
+    means_c, means_e = costs.mean(axis=0), qalys.mean(axis=0)
+    frontier = [dataclasses.asdict(r) for r in cea.incremental_analysis(strategies, means_c, means_e)]
+
+    grid = wtp_grid(wtp_values)
+    curve = cea.ceac(costs, qalys, grid)
+    front = cea.ceaf(costs, qalys, grid, strategies)
+    evpi_grid = cea.evpi(costs, qalys, grid)
+    discounted_pop = None
+    if population_size is not None:
+        discounted_pop = cea.discounted_population(float(population_size), int(round(population_years)),
+                                                   float(population_discount_rate))
+    at_wtp = []
+    for w in wtp_values:
+        g = int(np.flatnonzero(grid == w)[0])
+        nmb = w * means_e - means_c
+        entry = {"wtp": w,
+                 "expected_nmb": {s: float(nmb[k]) for k, s in enumerate(strategies)},
+                 "expected_nhb": ({s: float(means_e[k] - means_c[k] / w) for k, s in enumerate(strategies)}
+                                  if w > 0 else None),
+                 "ceac": {s: float(curve[g, k]) for k, s in enumerate(strategies)},
+                 "optimal": str(front.optimal[g]), "probability_optimal_cost_effective": float(front.probability[g]),
+                 "evpi_per_patient": float(evpi_grid[g]),
+                 "evpi_population": float(evpi_grid[g] * discounted_pop) if discounted_pop is not None else None}
+        at_wtp.append(entry)
+
+    convergence = {"wtp": float(primary_wtp), "comparator": comparator, "strategies": {}}
+    points = _checkpoints(n)
+    for k, s in enumerate(strategies):
+        if k == j:
+            continue
+        inmb = primary_wtp * (qalys[:, k] - qalys[:, j]) - (costs[:, k] - costs[:, j])
+        running = cea.running_mean(inmb)
+        convergence["strategies"][s] = {
+            "mean_incremental_nmb": float(running[-1]),
+            "monte_carlo_se": float(cea.monte_carlo_se(inmb)) if n > 1 else None,
+            "stable_within_1pct_from_sample": _stable_from(running, 0.01),
+            "stable_within_5pct_from_sample": _stable_from(running, 0.05),
+            "running_mean": [[m, float(running[m - 1])] for m in points],
+        }
+
+    return {
+        "n_samples": int(n), "seed": ds.attrs.get("seed"), "comparator": comparator,
+        "meets_zin_minimum": bool(n >= ZIN_MINIMUM_SAMPLES),
+        "sampled_parameters": [str(p) for p in ds["parameter"].values] if "parameter" in ds.coords else [],
+        "strategies": per_strategy,
+        "incremental": incremental,
+        "frontier": frontier,
+        "at_wtp": at_wtp,
+        "population": {"patients_per_year": population_size, "years": population_years,
+                       "discount_rate": population_discount_rate, "discounted_patients": discounted_pop},
+        "curves": {
+            "wtp": [float(w) for w in grid],
+            "ceac": {s: [float(v) for v in curve[:, k]] for k, s in enumerate(strategies)},
+            "ceaf_optimal": [str(o) for o in front.optimal],
+            "ceaf_probability": [float(p) for p in front.probability],
+            "evpi_per_patient": [float(v) for v in evpi_grid],
+            "evpi_population": ([float(v * discounted_pop) for v in evpi_grid] if discounted_pop is not None
+                                else None),
+        },
+        "convergence": convergence,
+    }

@@ -1,0 +1,50 @@
+"""A progress bar on the terminal for long analyses (PSA, DSA), quiet elsewhere.
+
+The bar is drawn with :mod:`rich` on standard error, and only when standard error is a
+terminal: a run in a notebook, a test or with its output redirected to a file prints nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+def wanted(progress: bool | None) -> bool:
+    """Whether to draw a bar: ``progress`` if given, else when stderr is a terminal."""
+    if progress is not None:
+        return bool(progress) and _is_terminal()
+    return _is_terminal()
+
+
+def _is_terminal() -> bool:
+    try:
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):  # closed or replaced stream
+        return False
+
+
+@contextmanager
+def progress_bar(description: str, total: int, enabled: bool | None = None) -> Iterator[Callable[[int], None]]:
+    """A context giving ``advance(n)``; draws a bar of ``total`` steps when :func:`wanted`.
+
+    Example::
+
+        with progress_bar("PSA", 8) as advance:
+            for unit in units:
+                run(unit)
+                advance(1)
+    """
+    if not wanted(enabled):
+        yield lambda n=1: None
+        return
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)

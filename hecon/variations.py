@@ -1,0 +1,180 @@
+"""Varying chosen parameters along the ``sample`` dimension, for one vectorised model run.
+
+One-way sensitivity analysis (:mod:`hecon.dsa`) and threshold analysis
+(:mod:`hecon.threshold`) evaluate the model at many values of a few parameters. Rather than
+a Python loop of model runs, each value becomes one sample of a single run: sample ``i``
+gives parameter ``x`` the value ``v_i`` or leaves it at its base value.
+
+Passing ``x``'s values as PSA samples would work for a parameter whose value is a number,
+but a parameter whose value is a formula (``u_pd = u_pfs - 0.18``) must keep following its
+formula in the samples that do not vary it (where ``u_pfs`` may be varied). So every varied
+parameter's value is rewritten as
+
+    if_else(_hecon_on_k > 0.5, _hecon_value_k, (original formula))
+
+with two hidden parameters per target: a switch (1 in the samples that vary it) and the
+value. With every switch at 0 the model gives exactly its base-case numbers.
+
+Strategy-specific values follow the engine's rule for samples: a strategy's own value of a
+parameter takes precedence over the base value. A :class:`Target` with ``strategy=None``
+varies the base value (seen by every strategy that does not set its own); a target with a
+strategy varies that strategy's own value when it has one, and the base value otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from hecon.errors import ModelError, Problem
+from hecon.spec import Expr, ModelSpec, Parameter
+
+__all__ = ["SWITCH_PREFIX", "VALUE_PREFIX", "Target", "Variations", "base_value", "base_values", "vary"]
+
+SWITCH_PREFIX = "_hecon_on_"
+VALUE_PREFIX = "_hecon_value_"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A parameter to vary: its base value (``strategy=None``) or one strategy's own value."""
+
+    parameter: str
+    strategy: str | None = None
+
+
+@dataclass(frozen=True)
+class Variations:
+    """A model rewritten so that ``targets`` can be varied sample by sample.
+
+    spec    : the rewritten model (run it with the arrays of :meth:`samples`)
+    targets : the varied parameters, in order (index k is ``_hecon_on_k``)
+    """
+
+    spec: ModelSpec
+    targets: tuple[Target, ...]
+
+    def samples(self, rows: Sequence[Mapping[int, float]]) -> dict[str, np.ndarray]:
+        """Sample arrays for :func:`hecon.engine.run_model`: one sample per row; a row maps a
+        target's index to its value in that sample (targets not in the row keep their base value)."""
+        n = len(rows)
+        out: dict[str, np.ndarray] = {}
+        for k in range(len(self.targets)):
+            on = np.zeros(n)
+            value = np.zeros(n)
+            for i, row in enumerate(rows):
+                if k in row:
+                    on[i] = 1.0
+                    value[i] = float(row[k])
+            out[f"{SWITCH_PREFIX}{k}"] = on
+            out[f"{VALUE_PREFIX}{k}"] = value
+        return out
+
+
+def _text(value: Expr) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    text = str(value).strip()
+    return text[1:].strip() if text.startswith("=") else text
+
+
+def _wrap(value: Expr, k: int) -> str:
+    return f"if_else({SWITCH_PREFIX}{k} > 0.5, {VALUE_PREFIX}{k}, ({_text(value)}))"
+
+
+def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
+    problems: list[Problem] = []
+    names = {p.name for p in spec.parameters}
+    strategies = {s.name: s for s in spec.strategies}
+    for t in targets:
+        where = f"parameter '{t.parameter}'" + (f" in strategy '{t.strategy}'" if t.strategy else "")
+        if t.parameter not in names:
+            problems.append(Problem(where, "no parameter of that name", "a parameter of the model"))
+        elif t.strategy is not None and t.strategy not in strategies:
+            problems.append(Problem(where, f"no strategy '{t.strategy}'", "one of " + ", ".join(strategies)))
+        elif t.strategy is None and strategies and all(t.parameter in s.parameters for s in strategies.values()):
+            problems.append(Problem(where, "every strategy gives the parameter its own value, so its base value "
+                                    "is never used", "a parameter whose base value some strategy uses"))
+    if any(p.name.startswith((SWITCH_PREFIX, VALUE_PREFIX)) for p in spec.parameters):
+        problems.append(Problem("parameters", f"names starting with {SWITCH_PREFIX} or {VALUE_PREFIX} are "
+                                "reserved by hecon", "other parameter names"))
+    if problems:
+        raise ModelError(problems)
+
+
+def vary(spec: ModelSpec, targets: Sequence[Target]) -> Variations:
+    """Rewrite ``spec`` so that each target can be set sample by sample (see the module docs).
+
+    Raises :class:`~hecon.errors.ModelError` for an unknown parameter or strategy, or a base
+    value that no strategy uses.
+    """
+    targets = tuple(targets)
+    _check(spec, targets)
+    base_wrap: dict[str, int] = {}
+    own_wrap: dict[tuple[str, str], int] = {}
+    for k, t in enumerate(targets):
+        strategy = next((s for s in spec.strategies if s.name == t.strategy), None)
+        if strategy is not None and t.parameter in strategy.parameters:
+            own_wrap[(strategy.name, t.parameter)] = k
+        else:
+            base_wrap[t.parameter] = k
+    parameters = tuple(dataclasses.replace(p, value=_wrap(p.value, base_wrap[p.name]))
+                       if p.name in base_wrap else p for p in spec.parameters)
+    hidden = tuple(Parameter(f"{prefix}{k}", 0.0) for k in range(len(targets))
+                   for prefix in (SWITCH_PREFIX, VALUE_PREFIX))
+    strategies = tuple(
+        dataclasses.replace(s, parameters={name: _wrap(v, own_wrap[(s.name, name)]) if (s.name, name) in own_wrap
+                                           else v for name, v in s.parameters.items()})
+        for s in spec.strategies)
+    new = dataclasses.replace(spec, parameters=parameters + hidden, strategies=strategies)
+    return Variations(new, targets)
+
+
+def base_value(spec: ModelSpec, parameter: str, strategy: str | None = None) -> float:
+    """The value of ``parameter`` in the base case [the parameter's unit]: its number, or its
+    formula evaluated with every other parameter at its base value.
+
+    strategy : evaluate it as seen by this strategy (its own value, if it sets one); default:
+               the base value, as seen by the first strategy that does not set its own.
+
+    Raises :class:`~hecon.errors.ModelError` if the value changes over model time or state
+    time (it has no single value), or the parameter or strategy is unknown.
+
+    Example: ``base_value(textbook_model(), "c_trt", "B")`` is 13000.0.
+    """
+    return base_values(spec, [parameter], strategy)[parameter]
+
+
+def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None = None) -> dict[str, float]:
+    """:func:`base_value` of several parameters (the model is compiled once); all problems together."""
+    from hecon.compiler import compile_model
+    from hecon.context import BlockContext
+
+    known = {p.name for p in spec.parameters}
+    problems = [Problem(f"parameter '{n}'", "no parameter of that name", "a parameter of the model")
+                for n in parameters if n not in known]
+    names = [s.name for s in spec.strategies]
+    if strategy is not None and strategy not in names:
+        problems.append(Problem(f"strategy '{strategy}'", "no strategy of that name", "one of " + ", ".join(names)))
+    if problems:
+        raise ModelError(problems)
+    compiled = compile_model(spec)
+    out: dict[str, float] = {}
+    for name in parameters:
+        if strategy is None:
+            index = next((i for i, s in enumerate(spec.strategies) if name not in s.parameters), 0)
+        else:
+            index = names.index(strategy)
+        ctx = BlockContext(compiled, compiled.strategies[index], {}, 0, 0, {})
+        value = np.asarray(ctx.value(name), dtype=float)
+        if value.size != 1:
+            problems.append(Problem(f"parameter '{name}'", "changes over model time or time in a state",
+                                    "a parameter with one value in the base case"))
+            continue
+        out[name] = float(value.reshape(-1)[0])
+    if problems:
+        raise ModelError(problems)
+    return out
