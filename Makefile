@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 EXAMPLE ?= inputs/rrmm_example.xlsx
+# The shipped example with every analysis a committee reads: scenarios, one-way (DSA) and
+# probabilistic sensitivity analysis (1,000 iterations, the Zorginstituut minimum).
+RUN_OPTIONS ?= --all-scenarios --dsa --psa 1000 --seed 20241126
 
 .PHONY: install run test bench clean
 
@@ -15,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(VENV)/bin/hecon run $(EXAMPLE)
+	$(VENV)/bin/hecon run $(EXAMPLE) $(RUN_OPTIONS)
 
 test: install
 	$(PY) -m pytest -q

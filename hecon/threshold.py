@@ -203,11 +203,10 @@ def find_threshold(spec: ModelSpec, query: ThresholdQuery, wtp: float | None = N
                   icer_at_upper=_icer(float(d_cost[-2]), float(d_qaly[-2])))
 
     if not changes:
-        side = "below" if f[0] > 0 else "above"
-        message = (f"No threshold for {query.parameter} in [{lo:,.6g}, {hi:,.6g}]: the ICER of {query.strategy} "
-                   f"versus {comparator} stays {side} {lam:,.0f} per QALY over the whole interval "
-                   "(the net monetary benefit does not change sign); widen the interval (lower, upper) to search "
-                   "further.")
+        verdict = "is cost-effective" if f[0] > 0 else "is not cost-effective"
+        message = (f"No threshold for {query.parameter} in [{lo:,.6g}, {hi:,.6g}]: {query.strategy} {verdict} "
+                   f"versus {comparator} at {lam:,.0f} per QALY over the whole interval (the net monetary "
+                   "benefit does not change sign); widen the interval (lower, upper) to search further.")
         return ThresholdResult(**common, value=None, found=False, icer_at_value=None,  # type: ignore[arg-type]
                                incremental_qalys_at_value=None, sign_changes=0, evaluations=evaluations,
                                message=message)

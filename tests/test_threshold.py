@@ -62,7 +62,7 @@ def test_threshold_of_a_base_value_against_another_comparator(model):
 def test_not_found_in_the_interval_is_said_in_words(model):
     result = find_threshold(model, ThresholdQuery("c_trt", "B", wtp=50_000.0, lower=0.0, upper=5_000.0))
     assert not result.found and result.value is None
-    assert result.message == ("No threshold for c_trt in [0, 5,000]: the ICER of B versus SoC stays below 50,000 per "
+    assert result.message == ("No threshold for c_trt in [0, 5,000]: B is cost-effective versus SoC at 50,000 per "
                               "QALY over the whole interval (the net monetary benefit does not change sign); widen "
                               "the interval (lower, upper) to search further.")
 

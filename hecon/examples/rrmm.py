@@ -51,7 +51,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from hecon.lifetable import bundled_lifetable
-from hecon.spec import (START, Distribution, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment, Settings, State,
+from hecon.spec import (START, Distribution, ThresholdQuery, UtilityNorm, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment, Settings, State,
                         Strategy, SurvivalCurve, Transition, TransitionReward)
 
 __all__ = ["rrmm_model", "main", "STRATEGIES", "STATE_GROUPS", "SURVIVAL_TARGETS", "tfi_metrics", "survival_curves",
@@ -107,8 +107,10 @@ def lognormal_se(mean: float, se: float) -> Distribution:
 
 def P(name: str, value: Any, unit: str, description: str, source: str, dist: Distribution | None = None,
       low: float | None = None, high: float | None = None) -> Parameter:
-    """One parameter row: name | value | unit | description | source | PSA | DSA range."""
-    return Parameter(name, value, unit, description, source, dist, low, high)
+    """One parameter row: name | value | unit | description | source | PSA | DSA range.
+    A parameter with a DSA range is flagged for the one-way sensitivity analysis."""
+    return Parameter(name, value, unit, description, source, dist, low, high,
+                     dsa=low is not None and high is not None)
 
 
 def price(name: str, value: float, unit: str, description: str, source: str = MANUAL) -> Parameter:
@@ -1134,6 +1136,10 @@ ASSUMPTIONS = (
 # ----------------------------------------------------------------------------------------
 # The model
 # ----------------------------------------------------------------------------------------
+#: Patients per year in the Netherlands eligible for BCMA-directed therapy after >= 3 prior lines,
+#: for the population EVPI. G: gap — no source was found; 150 is a placeholder to replace.
+POPULATION_SIZE = 150.0
+
 #: One-cycle states that the cohort occupies only at the start: their costs and counts are
 #: charged once to the initial cohort ("(start)" rewards), so the half-cycle correction, which
 #: rightly halves the first point of a survival curve, does not halve a one-off episode.
@@ -1152,12 +1158,41 @@ def _one_off_at_start(states: tuple[State, ...]) -> tuple[tuple[State, ...], tup
     return tuple(out), tuple(rewards)
 
 
+def _utility_norms() -> tuple[UtilityNorm, ...]:
+    """Dutch general-population utility by age, for the disease burden (proportional shortfall).
+
+    Only two Dutch age bands could be sourced (Mangen et al. 2017, EQ-5D-3L): 0.94 at 65-69 and
+    0.86 at 85+. The bands in between are a linear interpolation and ages 63-64 carry the 65-69
+    value: both assumptions, to be replaced by the full age- and sex-specific Dutch norms."""
+    mangen = ("P: Mangen et al., Health Qual Life Outcomes 2017 (48,634 community-dwelling Dutch elderly, "
+              "EQ-5D-3L, Dutch tariff), abstract")
+    interp = "A: assumption, linear interpolation between Mangen 2017's 0.94 (65-69) and 0.86 (85+); replace (G)"
+    return (
+        UtilityNorm(63, 64, "all", 0.94, "A: assumption, Mangen 2017's 65-69 value carried to ages 63-64; replace (G)"),
+        UtilityNorm(65, 69, "all", 0.94, mangen),
+        UtilityNorm(70, 74, "all", 0.92, interp),
+        UtilityNorm(75, 79, "all", 0.90, interp),
+        UtilityNorm(80, 84, "all", 0.88, interp),
+        UtilityNorm(85, None, "all", 0.86, mangen),
+    )
+
+
+def _thresholds() -> tuple[ThresholdQuery, ...]:
+    """Prices at which each strategy would meet the reference value that fits the disease burden."""
+    return (
+        ThresholdQuery("cilta_price", "One-time CAR-T", "RWPC", lower=0.0, upper=1_000_000.0),
+        ThresholdQuery("tec_price_per_mg", "Weekly bispecific", "RWPC", lower=0.0, upper=200.0),
+        ThresholdQuery("redose_price_share", "Annual CAR-T re-dosing", "One-time CAR-T", lower=0.0, upper=1.0),
+    )
+
+
 def rrmm_model() -> ModelSpec:
     """The RRMM example model (see the module docstring)."""
     settings = Settings(
         cycle_length_days=7.0, horizon_years=37.0, start_age=63.0, proportion_male="p_male",
         discount_rate_costs=0.03, discount_rate_effects=0.015, discount_timing="cycle", within_cycle="half-cycle",
-        life_table="nl_cbs_2019", currency="EUR", price_year=2024, wtp=(20_000.0, 50_000.0, 80_000.0))
+        life_table="nl_cbs_2019", currency="EUR", price_year=2024, wtp=(20_000.0, 50_000.0, 80_000.0),
+        comparator="RWPC", population_size=POPULATION_SIZE, population_years=10.0)
     initial = {"PF_RWPC": "start_rwpc", "Bridging": "start_cart",
                "BsAb_StepUp_In": "start_bsab * p_stepup_inpatient",
                "BsAb_StepUp_Out": "start_bsab * (1 - p_stepup_inpatient)"}
@@ -1174,6 +1209,8 @@ def rrmm_model() -> ModelSpec:
         life_tables=(bundled_lifetable("nl_cbs_2019"), bundled_lifetable("nl_ag2024")),
         schedules=_schedules(),
         scenarios=_scenarios(),
+        utility_norms=_utility_norms(),
+        thresholds=_thresholds(),
         title="RRMM after >= 3 prior lines: one-time CAR-T vs weekly bispecifics vs annual CAR-T re-dosing vs "
               "physician's choice (Netherlands)",
         description="Cost-utility and treatment-burden model, societal perspective, lifetime horizon, 2024 euros, "
