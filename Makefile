@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(VENV)/bin/hecon run $(EXAMPLE) $(RUN_OPTIONS)
+	@echo "Report written to reports/$(basename $(notdir $(EXAMPLE)))/: report.html (open in a browser), results.xlsx, summary.json, psa.nc"
 
 test: install
 	$(PY) -m pytest -q
