@@ -98,25 +98,27 @@ def run_model(model: ModelSpec | CompiledModel, samples: Mapping[str, np.ndarray
 
 
 def simulate_strategy(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray], n_samples: int,
-                      chunk_size: int = 1000) -> ChunkResult:
+                      chunk_size: int = 1000, keep_cycles: bool = True) -> ChunkResult:
     """All samples of one strategy, in chunks of ``chunk_size``; chunk results are concatenated
-    and the sums over samples carried from chunk to chunk, so nothing depends on the chunking."""
+    and the sums over samples carried from chunk to chunk, so nothing depends on the chunking.
+    ``keep_cycles=False`` skips the mean trace and per-cycle values (left zero), as a PSA may."""
     parts: list[ChunkResult] = []
     for start in range(0, n_samples, max(1, chunk_size)):
         stop = min(n_samples, start + max(1, chunk_size))
         chunk = {k: v[start:stop] for k, v in samples.items()}
         carry = parts[-1] if parts else None
-        parts.append(simulate_chunk(model, index, chunk, stop - start, carry))
+        parts.append(simulate_chunk(model, index, chunk, stop - start, carry, keep_cycles))
     return ChunkResult(np.concatenate([p.discounted for p in parts]),
                        np.concatenate([p.undiscounted for p in parts]),
                        parts[-1].trace_sum, parts[-1].per_cycle_sum)
 
 
 def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray],
-                   n_samples: int, carry: ChunkResult | None = None) -> ChunkResult:
+                   n_samples: int, carry: ChunkResult | None = None, keep_cycles: bool = True) -> ChunkResult:
     """One strategy over one chunk of samples (the unit of work that PSA workers run).
 
-    carry : the previous chunk's result, whose sums over samples this chunk continues
+    carry       : the previous chunk's result, whose sums over samples this chunk continues
+    keep_cycles : also sum the trace and per-cycle values over samples (False: left zero, faster)
     """
     strategy = model.strategies[index]
     settings = model.spec.settings
@@ -163,12 +165,13 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
                    np.ascontiguousarray(model.weights[t0:t0 + n_pts]), np.ascontiguousarray(mid_weights[:, t0:t1]))
         trace_now, values, transition_rewards, occupancy = _run_block(
             trace_now, n_cyc, n_pts, strategy, packed, rewards, state_start, pairs, vpack, weights,
-            discounted, undiscounted)
-        values[:n_cyc] += transition_rewards
-        if start_values is not None:
-            values[0] += start_values
-        kernels.accumulate(per_cycle[t0:t0 + n_pts], values)
-        kernels.accumulate(trace_sum[t0:t0 + n_pts], occupancy)
+            discounted, undiscounted, keep_cycles)
+        if keep_cycles:
+            values[:n_cyc] += transition_rewards
+            if start_values is not None:
+                values[0] += start_values
+            kernels.accumulate(per_cycle[t0:t0 + n_pts], values)
+            kernels.accumulate(trace_sum[t0:t0 + n_pts], occupancy)
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
 
 
@@ -332,20 +335,22 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, arrays: list[np.ndarra
 def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: StrategyModel, packed: _Packed,
                rewards: tuple[np.ndarray, ...], state_start: np.ndarray, pairs: tuple[np.ndarray, ...],
                vpack: _Packed, weights: tuple[np.ndarray, ...], discounted: np.ndarray,
-               undiscounted: np.ndarray) -> tuple[np.ndarray, ...]:
+               undiscounted: np.ndarray, keep_cycles: bool) -> tuple[np.ndarray, ...]:
     """Run the block kernel on THREADS threads, each on its own range of samples; adds the
     block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_states, n_samples = start.shape
     n_cols = discounted.shape[0]
     end = np.empty_like(start)
-    values = np.zeros((n_points, n_cols, n_samples))
-    transition_rewards = np.zeros((n_cycles, n_cols, n_samples))
-    occupancy = np.zeros((n_points, len(state_start) - 1, n_samples))
+    shape = (lambda *dims: dims) if keep_cycles else (lambda *dims: (1, 1, 1))
+    values = np.zeros(shape(n_points, n_cols, n_samples))
+    transition_rewards = np.zeros(shape(n_cycles, n_cols, n_samples))
+    occupancy = np.zeros(shape(n_points, len(state_start) - 1, n_samples))
     tarrays = packed.arrays()
     pooling = _reward_pools(strategy, rewards, tarrays[3])
     args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
             _fusable(strategy, rewards[0], pooling[1]), *tarrays, *rewards, *pooling, state_start, *pairs,
-            *vpack.arrays(), *weights, end, values, transition_rewards, occupancy, discounted, undiscounted)
+            *vpack.arrays(), *weights, keep_cycles, end, values, transition_rewards, occupancy, discounted,
+            undiscounted)
     blocks = -(-n_samples // kernels.SAMPLE_BLOCK)
     n_threads = max(1, min(THREADS, blocks))
     bounds = [min(n_samples, (blocks * k // n_threads) * kernels.SAMPLE_BLOCK) for k in range(n_threads + 1)]

@@ -26,7 +26,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
               tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, reward_pool, edge_pool, pool_row,
               pool_col, state_start, pair_col, pair_state,
               pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, scale, point_weights, plain_weights,
-              cycle_weights, end, values, rewards, occupancy, discounted, undiscounted):
+              cycle_weights, keep_cycles, end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
@@ -56,10 +56,11 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       cycle_weights (n_cols, n_cycles)   discount factor at mid-cycle, for one-off rewards
     Outputs, written for the samples of this call only:
       end (n_states, n_samples)              occupancy after the block
+      discounted, undiscounted (n_cols, n_samples)  totals, added to in time order
+    and, when ``keep_cycles`` (the per-cycle detail a deterministic run reports; a PSA skips it):
       values (n_points, n_cols, n_samples)   state values at each point (scaled)
       rewards (n_cycles, n_cols, n_samples)  one-off rewards of the transitions in each cycle
       occupancy (n_points, n_model, n_samples) model-state occupancy at each point
-      discounted, undiscounted (n_cols, n_samples)  totals, added to in time order
 
     The complement edge receives the mass left after the other edges, x - Σ x p_e.
     """
@@ -74,6 +75,9 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     flow = np.empty(SAMPLE_BLOCK)
     pbuf = np.empty((2, SAMPLE_BLOCK))
     pools = np.zeros((max(1, pool_row.size), SAMPLE_BLOCK))
+    n_cols = scale.size
+    pv = np.empty((n_cols, SAMPLE_BLOCK))  # state values at the current point
+    rv = np.empty((n_cols, SAMPLE_BLOCK))  # one-off rewards of the current cycle
     for s0 in range(s_begin, s_end, SAMPLE_BLOCK):
         w = min(s_end, s0 + SAMPLE_BLOCK) - s0
         for i in range(n_states):
@@ -87,8 +91,12 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                 for i in range(state_start[m], state_start[m + 1]):
                     for s in range(w):
                         occ[m, s] += cur[i, s]
+                if keep_cycles:
+                    for s in range(w):
+                        occupancy[t, m, s0 + s] = occ[m, s]
+            for c in range(n_cols):
                 for s in range(w):
-                    occupancy[t, m, s0 + s] = occ[m, s]
+                    pv[c, s] = 0.0
             for q in range(pair_col.size):
                 r, k, c = pair_row[q], pair_state[q], pair_col[q]
                 base = voff[r] + t * vst[r] + pair_j[q] * vsj[r]
@@ -96,25 +104,26 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                     v = vbuf[base]
                     if pair_expanded[q] == 1:
                         for s in range(w):
-                            values[t, c, s0 + s] += cur[k, s] * v
+                            pv[c, s] += cur[k, s] * v
                     else:
                         for s in range(w):
-                            values[t, c, s0 + s] += occ[k, s] * v
+                            pv[c, s] += occ[k, s] * v
                 else:
                     base += s0
                     if pair_expanded[q] == 1:
                         for s in range(w):
-                            values[t, c, s0 + s] += cur[k, s] * vbuf[base + s]
+                            pv[c, s] += cur[k, s] * vbuf[base + s]
                     else:
                         for s in range(w):
-                            values[t, c, s0 + s] += occ[k, s] * vbuf[base + s]
-            for c in range(scale.size):
+                            pv[c, s] += occ[k, s] * vbuf[base + s]
+            for c in range(n_cols):
                 f, wd, wu = scale[c], point_weights[c, t], plain_weights[t]
                 for s in range(w):
-                    v = values[t, c, s0 + s] * f
-                    values[t, c, s0 + s] = v
+                    v = pv[c, s] * f
                     discounted[c, s0 + s] += v * wd
                     undiscounted[c, s0 + s] += v * wu
+                    if keep_cycles:
+                        values[t, c, s0 + s] = v
             if t == n_cycles:
                 break
             # ---- advance one cycle
@@ -124,6 +133,9 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
             for k in range(pool_row.size):
                 for s in range(w):
                     pools[k, s] = 0.0
+            for c in range(n_cols):
+                for s in range(w):
+                    rv[c, s] = 0.0
             for i in range(n_states):
                 complement = has_complement[i]
                 e_end = src_start[i + 1] - (1 if complement else 0)
@@ -152,7 +164,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                             for s in range(w):
                                 rest[s] -= flow[s]
                         _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col,
-                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rewards)
+                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rv)
                     elif tss[r] == 0:
                         p = tbuf[base]
                         if complement:
@@ -179,25 +191,27 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                         nxt[d, s] += rest[s]
                     if reward_start[e_end + 1] > reward_start[e_end]:
                         _transition_rewards(t, e_end, s0, w, rest, edge_j, reward_start, reward_row, reward_col,
-                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rewards)
+                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rv)
             for k in range(pool_row.size):
                 vr, c = pool_row[k], pool_col[k]
                 base = toff[vr] + t * tst[vr]
                 if tss[vr] == 0:
                     v = tbuf[base]
                     for s in range(w):
-                        rewards[t, c, s0 + s] += pools[k, s] * v
+                        rv[c, s] += pools[k, s] * v
                 else:
                     base += s0
                     for s in range(w):
-                        rewards[t, c, s0 + s] += pools[k, s] * tbuf[base + s]
+                        rv[c, s] += pools[k, s] * tbuf[base + s]
             if reward_row.size:
-                for c in range(scale.size):
+                for c in range(n_cols):
                     wd = cycle_weights[c, t]
                     for s in range(w):
-                        v = rewards[t, c, s0 + s]
+                        v = rv[c, s]
                         discounted[c, s0 + s] += v * wd
                         undiscounted[c, s0 + s] += v
+                        if keep_cycles:
+                            rewards[t, c, s0 + s] = v
             cur, nxt = nxt, cur
         for i in range(n_states):
             for s in range(w):
@@ -260,7 +274,7 @@ def _advance_fused(i, t, s0, w, e0, e_end, cur, nxt, dst, edge_row, edge_j, tbuf
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col, reward_pool, pools,
-                        tbuf, toff, tst, tsj, tss, rewards):
+                        tbuf, toff, tst, tsj, tss, rv):
     for q in range(reward_start[e], reward_start[e + 1]):
         k = reward_pool[q]
         if k >= 0:
@@ -272,11 +286,11 @@ def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, rew
         if tss[vr] == 0:
             v = tbuf[base]
             for s in range(w):
-                rewards[t, c, s0 + s] += flow[s] * v
+                rv[c, s] += flow[s] * v
         else:
             base += s0
             for s in range(w):
-                rewards[t, c, s0 + s] += flow[s] * tbuf[base + s]
+                rv[c, s] += flow[s] * tbuf[base + s]
 
 
 @numba.njit(nogil=True, cache=True)

@@ -85,7 +85,7 @@ def _run_unit(spec: ModelSpec, key: str, index: int, start: int, stop: int,
     or the model's problems as plain tuples (they travel back from a worker process intact)."""
     try:
         draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
-        result = simulate_chunk(_compiled(spec, key), index, draws, stop - start)
+        result = simulate_chunk(_compiled(spec, key), index, draws, stop - start, keep_cycles=False)
     except ModelError as e:
         return [(p.where, p.what, p.expected) for p in e.problems]
     return result.discounted, result.undiscounted
@@ -155,7 +155,7 @@ def run_psa(spec: ModelSpec, n_samples: int, seed: int | None = None, *, chunk_s
             for c, (start, stop) in enumerate(chunks):
                 draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
                 for i in range(n_strategies):
-                    r = simulate_chunk(compiled, i, draws, stop - start)
+                    r = simulate_chunk(compiled, i, draws, stop - start, keep_cycles=False)
                     out[(c, i)] = (r.discounted, r.undiscounted)
                     advance(1)
         else:
