@@ -226,31 +226,16 @@ class _Packed:
 
 def _reward_pools(strategy: StrategyModel, rewards: tuple[np.ndarray, ...], tsj: np.ndarray) -> tuple[np.ndarray, ...]:
     """Pool the transition rewards whose value does not depend on the source's state time:
-    (reward_pool per reward, edge_pool per edge, pool value row, pool column); see kernels.run_block."""
+    (reward_pool per reward, pool value row, pool column); see kernels.run_block."""
     reward_start, reward_row, reward_col = rewards
     keys: dict[tuple[int, int], int] = {}
     reward_pool = np.full(reward_row.size, -1, dtype=np.int64)
     for q, (vr, c) in enumerate(zip(reward_row, reward_col)):
         if tsj[vr] == 0:
             reward_pool[q] = keys.setdefault((int(vr), int(c)), len(keys))
-    edge_pool = np.full(len(strategy.src), -1, dtype=np.int64)
-    single = (reward_start[1:] - reward_start[:-1]) == 1
-    edge_pool[single] = reward_pool[reward_start[:-1][single]]
     pool_row = np.array([k[0] for k in keys], dtype=np.int64)
     pool_col = np.array([k[1] for k in keys], dtype=np.int64)
-    return reward_pool, edge_pool, pool_row, pool_col
-
-
-def _fusable(strategy: StrategyModel, reward_start: np.ndarray, edge_pool: np.ndarray) -> np.ndarray:
-    """Sub-states with a complement, one or two other edges, and no rewards other than single
-    pooled ones on their edges."""
-    starts = strategy.src_start
-    n_edges = starts[1:] - starts[:-1]
-    per_edge = reward_start[1:] - reward_start[:-1]
-    plain = (per_edge == 0) | ((per_edge == 1) & (edge_pool >= 0))
-    awkward = np.zeros(len(n_edges), dtype=np.int64)
-    np.add.at(awkward, strategy.src, ~plain)
-    return strategy.has_complement & (n_edges >= 2) & (n_edges <= 3) & (awkward == 0)
+    return reward_pool, pool_row, pool_col
 
 
 def _reward_structure(strategy: StrategyModel, col_index: Mapping[str, int]) -> tuple[np.ndarray, ...]:
@@ -348,7 +333,7 @@ def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: Strate
     tarrays = packed.arrays()
     pooling = _reward_pools(strategy, rewards, tarrays[3])
     args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
-            _fusable(strategy, rewards[0], pooling[1]), *tarrays, *rewards, *pooling, state_start, *pairs,
+            *tarrays, *rewards, *pooling, state_start, *pairs,
             *vpack.arrays(), *weights, keep_cycles, end, values, transition_rewards, occupancy, discounted,
             undiscounted)
     blocks = -(-n_samples // kernels.SAMPLE_BLOCK)

@@ -22,9 +22,9 @@ SAMPLE_BLOCK = 128
 
 
 @numba.njit(nogil=True, cache=True)
-def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fused,
-              tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, reward_pool, edge_pool, pool_row,
-              pool_col, state_start, pair_col, pair_state,
+def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement,
+              tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, reward_pool, pool_row, pool_col,
+              state_start, pair_col, pair_state,
               pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, scale, point_weights, plain_weights,
               cycle_weights, keep_cycles, end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
@@ -42,9 +42,6 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       reward_pool    : for each reward, a pool index or -1. Rewards whose value does not depend on
                        the source's state time are pooled: flows are summed per pool and the sum
                        multiplied by the value once per cycle (pool_row, pool_col: value row, column)
-      edge_pool      : the pool of an edge's single pooled reward, or -1
-      fused          : sub-states with one or two edges and a complement, whose rewards (if any) are
-                       single pooled ones, advanced in a single pass (fewer memory passes)
     State values (packed rows in vbuf/voff/vst/vsj/vss):
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
       pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
@@ -73,7 +70,6 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     occ = np.empty((n_model, SAMPLE_BLOCK))
     rest = np.empty(SAMPLE_BLOCK)
     flow = np.empty(SAMPLE_BLOCK)
-    pbuf = np.empty((2, SAMPLE_BLOCK))
     pools = np.zeros((max(1, pool_row.size), SAMPLE_BLOCK))
     n_cols = scale.size
     pv = np.empty((n_cols, SAMPLE_BLOCK))  # state values at the current point
@@ -139,10 +135,6 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
             for i in range(n_states):
                 complement = has_complement[i]
                 e_end = src_start[i + 1] - (1 if complement else 0)
-                if fused[i]:
-                    _advance_fused(i, t, s0, w, src_start[i], e_end, cur, nxt, dst, edge_row, edge_j,
-                                   tbuf, toff, tst, tsj, tss, pbuf, edge_pool, pools)
-                    continue
                 if complement:
                     for s in range(w):
                         rest[s] = cur[i, s]
@@ -216,60 +208,6 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
         for i in range(n_states):
             for s in range(w):
                 end[i, s0 + s] = cur[i, s]
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _probabilities(k, e, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf):
-    """The w probabilities of edge e as a contiguous array: a view of the packed row, or the
-    row's single value repeated in pbuf[k]."""
-    r = edge_row[e]
-    base = toff[r] + t * tst[r] + edge_j[e] * tsj[r]
-    if tss[r] == 0:
-        p = tbuf[base]
-        for s in range(w):
-            pbuf[k, s] = p
-        return pbuf[k, :w]
-    return tbuf[base + s0:base + s0 + w]
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _advance_fused(i, t, s0, w, e0, e_end, cur, nxt, dst, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf,
-                   edge_pool, pools):
-    """Sub-state i with one or two edges plus a complement (the last edge), in one pass:
-    the complement receives x - f1 (- f2), as in the general path; flows with a pooled
-    reward are added to their pool."""
-    p1 = _probabilities(0, e0, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf)
-    d1, dc = dst[e0], dst[e_end]
-    k1, kc = edge_pool[e0], edge_pool[e_end]
-    if e_end - e0 == 1:
-        for s in range(w):
-            x = cur[i, s]
-            f1 = x * p1[s]
-            fc = x - f1
-            nxt[d1, s] += f1
-            nxt[dc, s] += fc
-            if k1 >= 0:
-                pools[k1, s] += f1
-            if kc >= 0:
-                pools[kc, s] += fc
-    else:
-        p2 = _probabilities(1, e0 + 1, t, s0, w, edge_row, edge_j, tbuf, toff, tst, tsj, tss, pbuf)
-        d2 = dst[e0 + 1]
-        k2 = edge_pool[e0 + 1]
-        for s in range(w):
-            x = cur[i, s]
-            f1 = x * p1[s]
-            f2 = x * p2[s]
-            fc = x - f1 - f2
-            nxt[d1, s] += f1
-            nxt[d2, s] += f2
-            nxt[dc, s] += fc
-            if k1 >= 0:
-                pools[k1, s] += f1
-            if k2 >= 0:
-                pools[k2, s] += f2
-            if kc >= 0:
-                pools[kc, s] += fc
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
