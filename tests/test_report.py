@@ -216,16 +216,32 @@ def test_html_escapes_user_strings(burden_report):
     assert "<script" not in html.lower()
 
 
-def test_html_is_self_contained_with_one_trace_figure_per_strategy(textbook_report):
+def test_html_is_self_contained_with_the_base_case_figures(textbook_report):
     html = (textbook_report / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
-    assert "<link" not in html
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert len(images) == 4
-    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    assert "<link" not in html and "<script" not in html
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)"', html)
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i, _ in images)
+    titles = re.findall(r"<figcaption><b>Figure \d+\. ([^<]+)\.</b>", html)
+    assert titles == ["State diagram", "Costs by category", "Survival", "Markov trace", "Cost-effectiveness frontier",
+                      "Treatment timeline"]
+    assert len(images) == len(titles) and all(alt for _, alt in images)
     soc = _summary(textbook_report)["scenarios"]["base case"]["strategies"]["SoC"]
     assert f"{soc['costs']:,.0f}" in html  # thousands separators
     assert "Costs (EUR)" in html
+    assert "@media print" in html and "break-before: page" in html
+
+
+def test_html_states_icers_in_words_never_as_negative_ratios(textbook_report):
+    """A strategy off the frontier has no ICER: the report says why in words."""
+    html = (textbook_report / "report.html").read_text(encoding="utf-8")
+    summary = _summary(textbook_report)
+    frontier = {r["strategy"]: r for r in summary["scenarios"]["base case"]["incremental"]}
+    assert frontier["A"]["status"] == "extendedly dominated"
+    assert "Extendedly dominated: a combination of other strategies is more efficient" in html
+    for r in summary["scenarios"]["base case"]["versus_comparator"]:
+        assert r["description"] in html
+    assert not re.search(r"EUR -\d", html)
 
 
 def test_format_value():

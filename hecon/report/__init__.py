@@ -1,5 +1,17 @@
 """The report folder of a run: ``summary.json``, ``results.xlsx`` and ``report.html``.
 
+* report.html: one self-contained file (CSS inline, figures as embedded PNG, no script, no
+  external URL) with numbered sections in the order of the CHEERS 2022 checklist, numbered
+  tables and figures with alternative text, a print stylesheet (A4, a page per section);
+* results.xlsx: every table of report.html as a formatted sheet (frozen header, number
+  formats, auto-filter), plus the Markov trace, PSA samples and the inputs echo, and the
+  figures on a sheet ``Figures``;
+* summary.json: the numbers for scripts (see :mod:`hecon.report.summary`).
+
+The sections are built by :mod:`hecon.report.sections` (tables by :mod:`~hecon.report.tables`,
+figures by :mod:`~hecon.report.figures`, :mod:`~hecon.report.charts` and
+:mod:`~hecon.report.diagram` in the style of :mod:`~hecon.report.style`).
+
 :func:`write_report` writes the folder atomically: everything is built in a temporary
 sibling folder (same parent, so the same file system) which is then renamed into place.
 An existing report folder is renamed away first and deleted only after the new one is in
@@ -29,7 +41,8 @@ REPORT_HTML = "report.html"
 #: empty or carries this marker (so ``--out`` pointing at a folder of other files is refused).
 MARKER = ".hecon-report"
 
-__all__ = ["MARKER", "REPORT_HTML", "RESULTS_XLSX", "SECTIONS", "SUMMARY_JSON", "Section", "write_report"]
+__all__ = ["MARKER", "REPORT_HTML", "RESULTS_XLSX", "SECTIONS", "SUMMARY_JSON", "Section", "all_figures",
+           "workbook_sheets", "write_report"]
 
 
 def _check_target(out_dir: Path) -> None:
@@ -66,16 +79,9 @@ def _sibling(parent: Path, name: str, tag: str) -> Path:
 
 def _write_files(result: RunResult, folder: Path) -> None:
     summary = build_summary(result)
-    sections = build_sections(result, summary)
-    for s in sections:
-        if s.json is not None:
-            summary[s.key] = s.json
+    sections = build_sections(result, summary)  # puts each section's JSON into summary
     write_summary_json(summary, folder / SUMMARY_JSON)
-    sheets = [t for s in sections for t in _all_sheets(s)]
-    names = [t.sheet for t in sheets]
-    if len(set(names)) != len(names):
-        raise ValueError(f"duplicate sheet names in results.xlsx: {names}")
-    write_results_xlsx(sheets, folder / RESULTS_XLSX)
+    write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
     write_report_html(result, summary, sections, folder / REPORT_HTML)
     for s in sections:
         for name, write in s.files.items():  # e.g. psa.nc; names are fixed by hecon
@@ -83,8 +89,37 @@ def _write_files(result: RunResult, folder: Path) -> None:
     (folder / MARKER).write_text(f"hecon {result.hecon_version} report\n", encoding="utf-8")
 
 
-def _all_sheets(section: Section) -> list:
-    return list(section.sheets) + [t for sub in section.subsections for t in _all_sheets(sub)]
+def _walk(sections: list[Section]):
+    for s in sections:
+        yield s
+        yield from _walk(s.subsections)
+
+
+def workbook_sheets(sections: list[Section]) -> list:
+    """The sheets of results.xlsx in report order: each section's ``sheets``, then each table
+    it shows whose sheet is not among them (so every table of report.html has its sheet; a
+    base-case view of a sheet with every scenario is not written twice)."""
+    out: dict[str, object] = {}
+    for s in sections:
+        group = list(_walk([s]))
+        for sub in group:
+            for t in sub.sheets:
+                if t.sheet in out and out[t.sheet] is not t:
+                    raise ValueError(f"duplicate sheet name in results.xlsx: {t.sheet}")
+                out[t.sheet] = t
+        for sub in group:
+            for t in sub.tables:
+                out.setdefault(t.sheet, t)
+    return list(out.values())
+
+
+def all_figures(sections: list[Section]) -> list:
+    """Every figure of the report, in order (a figure shown twice is listed once)."""
+    seen: dict[int, object] = {}
+    for s in _walk(sections):
+        for f in s.figures:
+            seen.setdefault(id(f), f)
+    return list(seen.values())
 
 
 def write_report(result: RunResult, out_dir: str | Path) -> Path:

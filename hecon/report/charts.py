@@ -1,115 +1,208 @@
 """Figures of the decision analyses (tornado, CE plane, CEAC/CEAF, EVPI, convergence), drawn
-like :mod:`hecon.report.figures` (matplotlib Agg canvas, PNG bytes, no pyplot state).
-Every function takes plain numbers from summary.json-ready dicts, never model objects."""
+in the report style (:mod:`hecon.report.style`). Every function takes plain numbers from
+summary.json-ready dicts, never model objects; strategies keep their model colour through
+``colour_index`` (strategy -> position in the model)."""
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
 import numpy as np
-from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from hecon.report.figures import _plain, _png
+from hecon.report.figures import money_label, money_scale
+from hecon.report.style import new_figure, plain, png, strategy_colour, strategy_dash, style
 
-_THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
+LOW_COLOUR, HIGH_COLOUR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
+_WTP_DASHES = ((0, (5, 2)), (0, (2, 2)), (0, (6, 2, 1, 2)), (0, (1, 1)))
+
+
+def _money_formatter() -> FuncFormatter:
+    return FuncFormatter(lambda v, _: f"{v:,.0f}")
+
+
+def _index(colour_index: dict[str, int] | None, names: Sequence[str]) -> dict[str, int]:
+    return colour_index if colour_index is not None else {s: i for i, s in enumerate(names)}
+
+
+def _number(value: float) -> str:
+    """A parameter value for a tornado label: 4 significant digits, thousands separators."""
+    if value == 0 or 1e-3 <= abs(value) < 1e15:
+        text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+        return text
+    return f"{value:.3g}"
+
+
+def tornado_rows(rows: Sequence[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """The ``top`` rows with the largest swing, leaving out parameters that do not change the
+    comparison at all (e.g. a cost that every strategy carries alike)."""
+    rows = list(rows)
+    biggest = max((r["swing"] for r in rows), default=0.0)
+    return [r for r in rows if r["swing"] > 1e-9 * max(biggest, 1.0)][:top] or rows[:1]
 
 
 def tornado_png(rows: Sequence[dict[str, Any]], strategy: str, comparator: str, wtp: float, base_inmb: float,
-                currency: str, top: int = 15) -> bytes:
-    """Horizontal bars of incremental NMB at the low (blue) and high (orange) value of each
-    parameter, largest swing on top, around the base-case INMB."""
-    rows = list(rows)[:top]
-    fig = MplFigure(figsize=(7.5, 0.45 * max(3, len(rows)) + 1.4))
-    fig.subplots_adjust(left=0.32, right=0.96, top=0.88, bottom=0.16)
-    ax = fig.add_subplot()
-    y = np.arange(len(rows))[::-1]
-    for yi, r in zip(y, rows):
-        for value, colour, label in ((r["inmb_low"], "#4472c4", "low value"), (r["inmb_high"], "#ed7d31", "high value")):
-            ax.barh(yi, value - base_inmb, left=base_inmb, color=colour, height=0.6,
-                    label=label if yi == y[0] else None)
-    ax.axvline(base_inmb, color="#333333", linewidth=1)
-    ax.axvline(0.0, color="#999999", linewidth=0.8, linestyle="--")
-    ax.set_yticks(y, [_plain(f"{r['parameter']} ({r['low']:.4g} – {r['high']:.4g})") for r in rows], fontsize=8)
-    ax.xaxis.set_major_formatter(_THOUSANDS)
-    ax.set_xlabel(_plain(f"Incremental net monetary benefit ({currency}) at {currency} {wtp:,.0f}/QALY"))
-    ax.set_title(_plain(f"Tornado: {strategy} versus {comparator}"), fontsize=11)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    return _png(fig)
+                currency: str, top: int = 15, price_year: int | None = None) -> bytes:
+    """Horizontal bars of the incremental NMB at the low (blue) and high (orange) value of
+    each parameter, largest swing on top, around the base-case INMB (black line); the dashed
+    line is INMB = 0, where the ICER equals the willingness to pay."""
+    rows = tornado_rows(rows, top)
+    values = [base_inmb] + [r["inmb_low"] for r in rows] + [r["inmb_high"] for r in rows]
+    scale, words = money_scale(values)
+    with style():
+        height = 0.42 * max(3, len(rows)) + 1.5
+        fig = new_figure(10.0, height)
+        fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.15 / height, bottom=1.05 / height)
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))[::-1]
+        for yi, r in zip(y, rows):
+            for value, colour in ((r["inmb_low"], LOW_COLOUR), (r["inmb_high"], HIGH_COLOUR)):
+                ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
+        ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
+        ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
+        labels = [plain(f"{r['parameter']}\n{_number(r['low'])} to {_number(r['high'])}"
+                        f"{' ' + r['unit'] if r.get('unit') else ''}") for r in rows]
+        ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
+                            f"at {currency} {wtp:,.0f} per QALY"))
+        handles = [Patch(color=LOW_COLOUR, label="low value"), Patch(color=HIGH_COLOUR, label="high value"),
+                   Line2D([], [], color="#222222", label="base case"),
+                   Line2D([], [], color="#888888", linestyle="--", label="INMB = 0 (ICER = WTP)")]
+        fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
+        return png(fig)
 
 
-def ce_plane_png(d_qalys: dict[str, np.ndarray], d_costs: dict[str, np.ndarray], comparator: str, wtp: float,
-                 currency: str, max_points: int = 5000) -> bytes:
+def ce_plane_png(d_qalys: dict[str, np.ndarray], d_costs: dict[str, np.ndarray], comparator: str,
+                 wtps: Sequence[float], currency: str, max_points: int = 5000,
+                 colour_index: dict[str, int] | None = None, price_year: int | None = None) -> bytes:
     """Scatter of incremental QALYs and costs of each strategy versus the comparator, one point per
-    PSA sample (at most ``max_points`` per strategy, the first ones), with the wtp line."""
-    fig = MplFigure(figsize=(7.0, 4.6))
-    fig.subplots_adjust(left=0.16, right=0.97, top=0.9, bottom=0.13)
-    ax = fig.add_subplot()
-    for s in d_qalys:
-        ax.scatter(d_qalys[s][:max_points], d_costs[s][:max_points], s=5, alpha=0.35, label=_plain(s))
-        ax.scatter([np.mean(d_qalys[s])], [np.mean(d_costs[s])], s=60, marker="x", color="black")
-    xs = np.array(ax.get_xlim())
-    ax.plot(xs, wtp * xs, color="#666666", linewidth=1, linestyle="--",
-            label=_plain(f"{currency} {wtp:,.0f} per QALY"))
-    ax.set_xlim(*xs)
-    ax.axhline(0, color="#999999", linewidth=0.8)
-    ax.axvline(0, color="#999999", linewidth=0.8)
-    ax.yaxis.set_major_formatter(_THOUSANDS)
-    ax.set_xlabel(_plain(f"Incremental QALYs versus {comparator}"))
-    ax.set_ylabel(_plain(f"Incremental costs ({currency})"))
-    ax.set_title("Cost-effectiveness plane (PSA samples; x = mean)", fontsize=11)
-    ax.legend(fontsize=8, frameon=False, markerscale=2)
-    return _png(fig)
+    PSA sample (at most ``max_points`` per strategy, the first ones), the mean as a large
+    outlined marker, and a line through the origin for each willingness to pay."""
+    colour_index = _index(colour_index, list(d_qalys))
+    all_c = np.concatenate([v[:max_points] for v in d_costs.values()]) if d_costs else np.zeros(1)
+    scale, words = money_scale(all_c)
+    with style():
+        fig = new_figure(8.0, 5.4)
+        fig.subplots_adjust(left=0.14, right=0.97, top=0.96, bottom=0.24)
+        ax = fig.add_subplot()
+        handles = []
+        for s in d_qalys:
+            i = colour_index.get(s, 0)
+            ax.scatter(d_qalys[s][:max_points], d_costs[s][:max_points] / scale, s=12, alpha=0.45,
+                       color=strategy_colour(i), linewidths=0)
+        for s in d_qalys:
+            i = colour_index.get(s, 0)
+            ax.plot([np.mean(d_qalys[s])], [np.mean(d_costs[s]) / scale], marker="o", markersize=10,
+                    markerfacecolor=strategy_colour(i), markeredgecolor="black", markeredgewidth=1.5, linestyle="none")
+            handles.append(Line2D([], [], marker="o", color=strategy_colour(i), linestyle="none", markersize=7,
+                                  label=plain(s)))
+        ax.axhline(0, color="#777777", linewidth=0.9)
+        ax.axvline(0, color="#777777", linewidth=0.9)
+        xlim, ylim = ax.get_xlim(), ax.get_ylim()
+        xlim = (min(xlim[0], -0.05 * xlim[1]), max(xlim[1], 0.0))
+        xs = np.array(xlim)
+        for k, w in enumerate(sorted(set(float(w) for w in wtps))):
+            dash = _WTP_DASHES[k % len(_WTP_DASHES)]
+            ax.plot(xs, w * xs / scale, color="#444444", linewidth=1.0, linestyle=dash)
+            handles.append(Line2D([], [], color="#444444", linestyle=dash, label=f"{currency} {w:,.0f} per QALY"))
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        handles.append(Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="black", linestyle="none",
+                              markersize=8, label="mean of the samples"))
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"Incremental QALYs versus {comparator}"))
+        ax.set_ylabel(plain(f"Incremental costs ({money_label(currency, price_year, words)})"))
+        fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
+        return png(fig)
 
 
-def ceac_png(curves: dict[str, Any], currency: str, reference: float | None = None) -> bytes:
-    """CEAC of every strategy and the CEAF (thick line: probability of the strategy with the
-    highest expected NMB)."""
-    wtp = np.asarray(curves["wtp"])
-    fig = MplFigure(figsize=(7.0, 4.2))
-    fig.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.14)
-    ax = fig.add_subplot()
-    for s, values in curves["ceac"].items():
-        ax.plot(wtp, values, linewidth=1.5, label=_plain(s))
-    ax.plot(wtp, curves["ceaf_probability"], color="black", linewidth=3, alpha=0.35, label="frontier (CEAF)")
-    if reference is not None:
-        ax.axvline(reference, color="#999999", linestyle="--", linewidth=1)
-    ax.set_ylim(-0.02, 1.02)
-    ax.xaxis.set_major_formatter(_THOUSANDS)
-    ax.set_xlabel(_plain(f"Willingness to pay ({currency} per QALY)"))
-    ax.set_ylabel("Probability cost-effective")
-    ax.set_title("Cost-effectiveness acceptability curves and frontier", fontsize=11)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, frameon=False)
-    return _png(fig)
+def ceac_png(curves: dict[str, Any], currency: str, reference: float | None = None,
+             colour_index: dict[str, int] | None = None, wtps: Sequence[float] = ()) -> bytes:
+    """CEAC of every strategy and the CEAF (thick grey band: probability that the strategy
+    with the highest expected NMB is cost-effective); vertical lines at the willingness-to-pay
+    values of the settings, the headline one solid."""
+    wtp = np.asarray(curves["wtp"], dtype=float)
+    colour_index = _index(colour_index, list(curves["ceac"]))
+    with style():
+        fig = new_figure(8.0, 4.8)
+        fig.subplots_adjust(left=0.11, right=0.94, top=0.96, bottom=0.26)
+        ax = fig.add_subplot()
+        ax.plot(wtp, curves["ceaf_probability"], color="#000000", linewidth=7, alpha=0.18, solid_capstyle="butt",
+                label="acceptability frontier (CEAF)")
+        for s, values in curves["ceac"].items():
+            i = colour_index.get(s, 0)
+            ax.plot(wtp, values, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, label=plain(s))
+        for w in sorted(set(float(x) for x in wtps) | ({float(reference)} if reference is not None else set())):
+            ax.axvline(w, color="#555555", linewidth=1.0, linestyle="-" if w == reference else ":")
+        ax.set_ylim(-0.01, 1.01)
+        ax.set_xlim(float(wtp[0]), float(wtp[-1]))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
+        ax.set_ylabel("Probability cost-effective")
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+        return png(fig)
 
 
-def evpi_png(curves: dict[str, Any], currency: str) -> bytes:
-    """Per-patient EVPI against willingness to pay."""
-    fig = MplFigure(figsize=(7.0, 3.6))
-    fig.subplots_adjust(left=0.14, right=0.97, top=0.88, bottom=0.16)
-    ax = fig.add_subplot()
-    ax.plot(curves["wtp"], curves["evpi_per_patient"], linewidth=1.8)
-    ax.xaxis.set_major_formatter(_THOUSANDS)
-    ax.yaxis.set_major_formatter(_THOUSANDS)
-    ax.set_xlabel(_plain(f"Willingness to pay ({currency} per QALY)"))
-    ax.set_ylabel(_plain(f"EVPI per patient ({currency})"))
-    ax.set_title("Expected value of perfect information", fontsize=11)
-    ax.grid(True, alpha=0.3)
-    return _png(fig)
+def evpi_png(curves: dict[str, Any], currency: str, wtps: Sequence[float] = (), population: bool = False) -> bytes:
+    """Per-patient (or population) EVPI against willingness to pay, the settings' values marked."""
+    w = np.asarray(curves["wtp"], dtype=float)
+    key = "evpi_population" if population and curves.get("evpi_population") else "evpi_per_patient"
+    v = np.asarray([np.nan if x is None else x for x in curves[key]], dtype=float)
+    scale, words = money_scale(v[np.isfinite(v)] if np.isfinite(v).any() else [0.0])
+    with style():
+        fig = new_figure(8.0, 3.9)
+        fig.subplots_adjust(left=0.13, right=0.94, top=0.95, bottom=0.15)
+        ax = fig.add_subplot()
+        ax.plot(w, v / scale, color="#0072B2", linewidth=2)
+        for x in wtps:
+            y = float(np.interp(x, w, v)) / scale
+            ax.plot([x], [y], marker="o", color="#D55E00", markersize=6)
+            ax.annotate(f"{y * scale:,.0f}", (x, y), xytext=(4, 6), textcoords="offset points", fontsize=8.5)
+        ax.set_xlim(float(w[0]), float(w[-1]))
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
+        who = "population" if key == "evpi_population" else "per patient"
+        ax.set_ylabel(plain(f"EVPI {who} ({currency}{words})"))
+        return png(fig)
 
 
-def convergence_png(running: dict[str, np.ndarray], wtp: float, currency: str) -> bytes:
-    """Running mean of the incremental NMB of each strategy against the number of samples."""
-    fig = MplFigure(figsize=(7.0, 3.8))
-    fig.subplots_adjust(left=0.15, right=0.97, top=0.88, bottom=0.15)
-    ax = fig.add_subplot()
-    for s, values in running.items():
-        ax.plot(np.arange(1, len(values) + 1), values, linewidth=1.3, label=_plain(s))
-    ax.yaxis.set_major_formatter(_THOUSANDS)
-    ax.set_xlabel("Number of PSA samples")
-    ax.set_ylabel(_plain(f"Running mean INMB ({currency})"))
-    ax.set_title(_plain(f"Convergence: incremental NMB at {currency} {wtp:,.0f}/QALY"), fontsize=11)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, frameon=False)
-    return _png(fig)
+def convergence_png(running: dict[str, np.ndarray], running_se: dict[str, np.ndarray], wtp: float, currency: str,
+                    colour_index: dict[str, int] | None = None) -> bytes:
+    """Running mean of the incremental NMB of each strategy against the number of samples,
+    with a band of ±1.96 Monte Carlo standard errors."""
+    colour_index = _index(colour_index, list(running))
+    values = np.concatenate(list(running.values())) if running else np.zeros(1)
+    scale, words = money_scale(values)
+    with style():
+        fig = new_figure(8.0, 4.2)
+        fig.subplots_adjust(left=0.13, right=0.97, top=0.95, bottom=0.27)
+        ax = fig.add_subplot()
+        for s, mean in running.items():
+            i = colour_index.get(s, 0)
+            n = np.arange(1, len(mean) + 1)
+            se = running_se.get(s)
+            if se is not None:
+                ax.fill_between(n, (mean - 1.96 * se) / scale, (mean + 1.96 * se) / scale, color=strategy_colour(i),
+                                alpha=0.15, linewidth=0)
+            ax.plot(n, mean / scale, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=1.6,
+                    label=plain(s))
+        ax.axhline(0, color="#888888", linewidth=0.9, linestyle="--")
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel("Number of PSA samples")
+        ax.set_ylabel(plain(f"Running mean INMB ({currency}{words})"))
+        ax.set_xlim(1, max(len(v) for v in running.values()) if running else 1)
+        handles, labels = ax.get_legend_handles_labels()
+        handles.append(Patch(color="#888888", alpha=0.3, label="±1.96 Monte Carlo SE"))
+        labels.append("±1.96 Monte Carlo SE")
+        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0),
+                   title=plain(f"Incremental NMB at {currency} {wtp:,.0f}/QALY"), title_fontsize=9)
+        return png(fig)

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hecon.burden import judge_icers
-from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png
+from hecon.cea import describe_icer
+from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png, tornado_rows
 from hecon.report.figures import Figure
-from hecon.report.tables import Column, Table
+from hecon.report.tables import Column, Table, currency_label
 from hecon.runner import RunResult
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 PSA_FILE = "psa.nc"
 MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
+TORNADO_ROWS = 15
+"""Parameters shown per strategy in the tornado diagram and its table in report.html."""
 
 
 def _section(*args: Any, **kwargs: Any) -> "Section":
@@ -47,6 +50,20 @@ def _section(*args: Any, **kwargs: Any) -> "Section":
 
 def _money(currency: str, value: float | None) -> str:
     return "–" if value is None else f"{currency} {value:,.0f}"
+
+
+def _colours(result: RunResult) -> dict[str, int]:
+    return {s.name: i for i, s in enumerate(result.spec.strategies)}
+
+
+def _result_text(d_cost: float | None, d_qalys: float | None, currency: str) -> str:
+    """An increment in words (dominance status instead of a negative or misleading ratio)."""
+    if d_cost is None or d_qalys is None:
+        return "–"
+    try:
+        return describe_icer(d_cost, d_qalys, currency)
+    except ValueError:
+        return "–"
 
 
 # --------------------------------------------------------------------------------------
@@ -80,18 +97,45 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
                 "change_in_costs": v["costs"] - b["costs"] if b else None,
                 "change_in_qalys": v["qalys"] - b["qalys"] if b else None,
             })
-    cols = [Column("Scenario", width=20), Column("Strategy", width=20), Column(f"Costs ({cur})", "money", 14),
-            Column("QALYs", "qaly", 10), Column(f"Incremental costs ({cur})", "money", 15),
-            Column("Incremental QALYs", "qaly", 11), Column(f"ICER ({cur}/QALY)", "money", 13),
-            Column(f"ICER base case ({cur}/QALY)", "money", 13), Column("Result", width=40),
-            Column(f"Costs minus base case ({cur})", "money", 14), Column("QALYs minus base case", "qaly", 11)]
+    money = currency_label(summary)
+    cols = [Column("Scenario", width=20), Column("Strategy", width=20), Column(f"Costs ({money})", "money", 14),
+            Column("QALYs", "qaly", 10), Column(f"Incremental costs ({money})", "money", 15),
+            Column("Incremental QALYs", "qaly", 11), Column(f"ICER ({cur}/QALY)", "money", 13, html=False),
+            Column(f"ICER base case ({cur}/QALY)", "money", 13, html=False), Column("Result", width=40),
+            Column(f"Costs minus base case ({money})", "money", 14), Column("QALYs minus base case", "qaly", 11)]
     table = Table("ScenarioAnalysis", f"Scenario analysis (versus {comparator})", cols,
                   [[r["scenario"], r["strategy"], r["costs"], r["qalys"], r["incremental_cost"], r["incremental_qalys"],
                     r["icer"], r["icer_base_case"], r["description"], r["change_in_costs"], r["change_in_qalys"]]
                    for r in rows],
                   "Every scenario run, in one table. Increments and ICERs are versus the comparator in the same "
-                  "scenario; the last columns compare each strategy with itself in the base case.")
-    return _section("scenario_analysis", "Scenario analysis", tables=[table], sheets=[table],
+                  "scenario; the last columns compare each strategy with itself in the base case.", css="small")
+    view = table.view(rows=[row for row in table.rows if row[1] != comparator],
+                      note=f"Increments and results versus {comparator} in the same scenario; the last columns "
+                           f"compare each strategy with itself in the base case. The rows of {comparator} are on the "
+                           "sheet ScenarioAnalysis.")
+    from hecon.report.tables import scenarios_table
+
+    definitions = scenarios_table(result)
+    others = [x for x in base["strategies"] if x != comparator]
+    wtp, _ = result.headline_wtp
+    wide_cols = [Column("Scenario", width=30)] + [Column(f"{x} vs {comparator}", width=30) for x in others]
+    wide_cols += [Column(f"Highest NMB at {cur} {wtp:,.0f}/QALY", width=22)] if wtp > 0 else []
+    wide_rows = []
+    for name, sc in summary["scenarios"].items():
+        versus = {r["strategy"]: r["description"] for r in sc["versus_comparator"]}
+        row = [name] + [versus.get(x, "–") for x in others]
+        if wtp > 0:
+            nmb = {x: wtp * v["qalys"] - v["costs"] for x, v in sc["strategies"].items()}
+            row.append(max(nmb, key=nmb.get))  # type: ignore[arg-type]
+        wide_rows.append(row)
+    wide = Table("ScenarioSummary", f"Scenario results: each strategy versus {comparator}", wide_cols, wide_rows,
+                 "The ICER of each strategy versus the comparator in the same scenario, with its dominance status. "
+                 "Costs, QALYs and changes from the base case: the next table and sheet ScenarioAnalysis.",
+                 css="scenarios")
+    paragraphs = [f"{len(result.scenarios) - 1} scenarios, each the base case with the inputs in the last table "
+                  "changed. Results state the ICER with its dominance status."]
+    return _section("scenario_analysis", "Scenario analysis", paragraphs=paragraphs,
+                   tables=[wide, view, definitions], sheets=[wide, table, definitions],
                    json={"comparator": comparator, "rows": rows})
 
 
@@ -116,11 +160,23 @@ def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
         out[name] = {"strategies": strategies, "optimal": optimal}
     rows.sort(key=lambda r: (list(summary["scenarios"]).index(r[0]), r[1]))
     cols = [Column("Scenario", width=18), Column(f"WTP ({cur}/QALY)", "money", 13), Column("Strategy", width=20),
-            Column(f"NMB ({cur})", "money", 14), Column("NHB (QALYs)", "qaly", 11), Column("Highest NMB", width=11)]
+            Column(f"NMB ({currency_label(summary)})", "money", 14), Column("NHB (QALYs)", "qaly", 11),
+            Column("Highest NMB", width=11)]
     table = Table("NetBenefit", "Net monetary and net health benefit", cols, rows,
                   "NMB = WTP x QALYs − costs; NHB = QALYs − costs / WTP (discounted). The strategy with the highest "
                   "net benefit is optimal at that willingness to pay.")
-    return _section("net_benefit", "Net benefit", tables=[table], sheets=[table], json={"wtp": wtp, "scenarios": out})
+    base = out[result.base.name]
+    names = list(base["strategies"])
+    wide_cols = [Column(f"WTP ({cur}/QALY)", "money", 13)]
+    wide_cols += [Column(f"NMB {s} ({currency_label(summary)})", "money", 16) for s in names]
+    wide_cols += [Column("Highest NMB", width=22)]
+    wide = Table("NetBenefitBaseCase", "Net monetary benefit per patient (base case)", wide_cols,
+                 [[w] + [base["strategies"][s]["nmb"][i] for s in names] + [base["optimal"][i]]
+                  for i, w in enumerate(wtp)],
+                 "NMB = WTP x QALYs − costs (discounted); the strategy with the highest NMB is the efficient choice "
+                 "at that willingness to pay. Net health benefit and every scenario: sheet NetBenefit.")
+    return _section("net_benefit", "Net benefit", tables=[wide], sheets=[table, wide],
+                    json={"wtp": wtp, "scenarios": out})
 
 
 # --------------------------------------------------------------------------------------
@@ -163,26 +219,38 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         ["Sources of the utility norms", "; ".join(b.norms_sources)],
     ]
     burden_table = Table("DiseaseBurden", "Disease burden (proportional shortfall)",
-                         [Column("Item", width=48), Column("Value", "raw", 40)], items, data["method"])
+                         [Column("Item", width=48), Column("Value", "sig4", 40)], items, data["method"])
     cols = [Column("Scenario", width=18), Column("Strategy", width=20), Column("Comparator", width=18),
-            Column(f"ICER ({cur}/QALY)", "money", 13), Column("Status", width=16),
-            Column(f"Reference value ({cur}/QALY)", "money", 14), Column(f"INMB at reference ({cur})", "money", 14),
-            Column("Verdict", width=22)]
-    rows = [[name, j["strategy"], j["comparator"], j["icer"], j["status"], j["reference_value"], j["inmb"],
-             j["verdict"]] for name, js in judgements.items() for j in js]
+            Column(f"ICER ({cur}/QALY)", "money", 13, html=False), Column("Status", width=16, html=False),
+            Column("Result", width=36), Column(f"Reference value ({cur}/QALY)", "money", 14),
+            Column(f"INMB at reference ({currency_label(summary)})", "money", 14), Column("Verdict", width=22)]
+    rows = [[name, j["strategy"], j["comparator"], j["icer"], j["status"],
+             _result_text(j.get("incremental_cost"), j.get("incremental_effect"), cur), j["reference_value"],
+             j["inmb"], j["verdict"]] for name, js in judgements.items() for j in js]
     judge_table = Table("ReferenceValue", "ICERs judged against the reference value", cols, rows,
                         "Cost-effective when the incremental net monetary benefit at the reference value is >= 0 "
                         "(this also reads dominant, dominated and less-costly-less-effective strategies correctly).")
+    judge_view = judge_table.where("Scenario", result.base.name).without("Scenario").view(
+        title="ICERs judged against the reference value (base case)",
+        note=judge_table.note + " Every scenario: sheet ReferenceValue and the scenario analysis.")
     ps = b.proportional_shortfall
     paragraphs = [f"The patients lose {b.absolute_shortfall:.2f} of the {b.qalys_general_population:.2f} QALYs that "
                   f"people of the same age and sex mix can expect (proportional shortfall {ps:.2f}): "
                   f"{b.burden_class}, reference value {_money(cur, b.reference_value)} per QALY "
                   "(Zorginstituut Nederland)."]
     bullets = [f"Warning: {w}." for w in b.warnings]
-    bullets += [f"Highest net benefit at the reference value ({name}): {s}." for name, s in optimal.items()]
     bullets += [j["text"] + "." for j in judgements.get(result.base.name, []) if j.get("text")]
+    if optimal:
+        best = optimal.get(result.base.name)
+        others = {name: x for name, x in optimal.items() if name != result.base.name}
+        same = [n for n, x in others.items() if x == best]
+        differ = [f"{x} in '{n}'" for n, x in others.items() if x != best]
+        text = f"Highest net monetary benefit at the reference value: {best} in the base case"
+        if others:
+            text += (f" and in {len(same)} of {len(others)} scenarios" + (f"; {', '.join(differ)}" if differ else ""))
+        bullets.append(text + ".")
     return _section("burden", "Disease burden and reference value", paragraphs=paragraphs, bullets=bullets,
-                   tables=[burden_table, judge_table], sheets=[burden_table, judge_table], json=data)
+                   tables=[burden_table, judge_view], sheets=[burden_table, judge_table], json=data)
 
 
 # --------------------------------------------------------------------------------------
@@ -220,28 +288,58 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
     from hecon.dsa import dsa_summary
 
     cur = summary["currency"]
+    money = currency_label(summary)
+    price_year = result.spec.settings.price_year
     data = dsa_summary(result.dsa, cur)
     w = data["tornado_wtp"]
-    cols = [Column("Strategy", width=18), Column("Parameter", width=20), Column("Base", "raw", 12),
-            Column("Low", "raw", 12), Column("High", "raw", 12), Column("Range from", width=22),
-            Column(f"ICER low ({cur}/QALY)", "money", 13), Column(f"ICER high ({cur}/QALY)", "money", 13),
-            Column(f"INMB low ({cur})", "money", 13), Column(f"INMB high ({cur})", "money", 13),
-            Column(f"Swing ({cur})", "money", 13)]
-    rows = [[s, r["parameter"], r["base"], r["low"], r["high"], r["range_source"], r["icer_low"], r["icer_high"],
-             r["inmb_low"], r["inmb_high"], r["swing"]] for s, tornado in data["tornado"].items() for r in tornado]
-    table = Table("DSA", f"One-way sensitivity analysis (tornado data, INMB at {cur} {w:,.0f}/QALY)", cols, rows,
+    cols = [Column("Strategy", width=18), Column("Parameter", width=20), Column("Unit", width=14),
+            Column("Base", "sig4", 12), Column("Low", "sig4", 12), Column("High", "sig4", 12),
+            Column("Range from", width=22, html=False),
+            Column(f"ICER low ({cur}/QALY)", "money", 13, html=False),
+            Column(f"ICER high ({cur}/QALY)", "money", 13, html=False),
+            Column("Result at low value", width=34), Column("Result at high value", width=34),
+            Column(f"INMB low ({money})", "money", 13), Column(f"INMB high ({money})", "money", 13),
+            Column(f"Swing ({money})", "money", 13)]
+    rows = [[s, r["parameter"], r.get("unit", ""), r["base"], r["low"], r["high"], r["range_source"], r["icer_low"],
+             r["icer_high"], _result_text(r["incremental_cost_low"], r["incremental_qalys_low"], cur),
+             _result_text(r["incremental_cost_high"], r["incremental_qalys_high"], cur), r["inmb_low"],
+             r["inmb_high"], r["swing"]] for s, tornado in data["tornado"].items() for r in tornado]
+    table = Table("DSA", f"One-way sensitivity analysis (INMB at {cur} {w:,.0f}/QALY)", cols, rows,
                   f"Each parameter at its low and high value, the others at base values; versus "
                   f"{data['comparator']}. Sorted by swing = |INMB(high) − INMB(low)|; the willingness to pay is "
-                  f"the {data['tornado_wtp_source']}.")
+                  f"the {data['tornado_wtp_source']}.", css="small")
     figures = []
+    subsections = []
     for s, tornado in data["tornado"].items():
         base_inmb = next(x["inmb"] for x in data["base_case"][s]["inmb"] if x["wtp"] == w)
-        figures.append(Figure(f"Tornado: {s}", tornado_png(tornado, s, data["comparator"], w, base_inmb, cur),
-                              f"Incremental net monetary benefit of {s} versus {data['comparator']} at each "
-                              f"parameter's low and high value (base case {_money(cur, base_inmb)})."))
-    paragraphs = [f"{len(data['parameters'])} parameters varied one at a time ({data['n_variations']} model "
-                  "evaluations in one vectorised run)."]
-    return _section("dsa", "One-way sensitivity analysis", paragraphs=paragraphs, tables=[table], figures=figures,
+        base = data["base_case"][s]
+        base_text = _result_text(base["incremental_cost"], base["incremental_qalys"], cur)
+        shown = len(tornado_rows(tornado, TORNADO_ROWS))
+        unchanged = sum(1 for r in tornado if r["swing"] == 0)
+        fig = Figure(f"Tornado: {s}", tornado_png(tornado, s, data["comparator"], w, base_inmb, cur,
+                                                  top=TORNADO_ROWS, price_year=price_year),
+                     f"Incremental net monetary benefit (INMB) of {s} versus {data['comparator']} at "
+                     f"{_money(cur, w)} per QALY with each parameter at its low (blue) and high (orange) value: "
+                     f"the {shown} parameters with the largest swing"
+                     + (f" ({unchanged} parameter{'s do' if unchanged > 1 else ' does'} not change this "
+                        "comparison)" if unchanged else "")
+                     + ". Base case: INMB "
+                     f"{_money(cur, base_inmb)} ({base_text}). Bars crossing the dashed line change the decision at "
+                     "this willingness to pay.",
+                     f"Tornado diagram of the {shown} most influential parameters for {s} "
+                     f"versus {data['comparator']}.")
+        figures.append(fig)
+        view = table.where("Strategy", s).without("Strategy").view(
+            title=f"{s} versus {data['comparator']}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
+            rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
+            note=f"Base case: {base_text}. Every parameter: sheet DSA.")
+        subsections.append(_section(f"dsa_{len(subsections)}", f"{s} versus {data['comparator']}", tables=[view],
+                                    figures=[fig], content=[fig, view]))
+    paragraphs = [f"{len(data['parameters'])} parameters varied one at a time between their low and high values "
+                  f"({data['n_variations']} model evaluations in one vectorised run). Results are the incremental "
+                  f"net monetary benefit at {_money(cur, w)} per QALY ({data['tornado_wtp_source']}), which is "
+                  "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."]
+    return _section("dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections,
                    sheets=[table], json=data)
 
 
@@ -249,64 +347,99 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
 # PSA
 # --------------------------------------------------------------------------------------
 
+_OUTCOME_LABELS = {"costs": "Costs", "qalys": "QALYs", "lys": "Life-years", "costs_undiscounted": "Costs, undiscounted",
+                   "qalys_undiscounted": "QALYs, undiscounted", "lys_undiscounted": "Life-years, undiscounted",
+                   "incremental_cost": "Incremental costs", "incremental_qalys": "Incremental QALYs",
+                   "incremental_lys": "Incremental life-years"}
+
+
+def _psa_data(result: RunResult, summary: dict) -> dict:
+    from hecon.probabilistic import summarise_psa
+
+    settings = result.spec.settings
+    wtp, wtp_source = result.headline_wtp
+    wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
+    data = summarise_psa(result.psa, result.comparator, wtps, wtp, population_size=settings.population_size,
+                         population_years=settings.population_years,
+                         population_discount_rate=settings.discount_rate_costs, currency=summary["currency"])
+    data["headline_wtp_source"] = wtp_source
+    data["samples_file"] = PSA_FILE
+    return data
+
 
 def psa_section(result: RunResult, summary: dict) -> Section | None:
     ds = result.psa
     if ds is None:
         return None
-    from hecon.probabilistic import ZIN_MINIMUM_SAMPLES, save_psa, summarise_psa
+    from hecon.probabilistic import ZIN_MINIMUM_SAMPLES, save_psa
 
     cur = summary["currency"]
+    money = currency_label(summary)
     settings = result.spec.settings
     comparator = result.comparator
-    wtp, wtp_source = result.headline_wtp
-    wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
-    data = summarise_psa(ds, comparator, wtps, wtp, population_size=settings.population_size,
-                         population_years=settings.population_years,
-                         population_discount_rate=settings.discount_rate_costs, currency=cur)
-    data["headline_wtp_source"] = wtp_source
-    data["samples_file"] = PSA_FILE
+    wtp, _ = result.headline_wtp
+    data = _psa_data(result, summary)
     strategies = [str(s) for s in ds["strategy"].values]
+    colours = _colours(result)
 
-    cols = [Column("Strategy", width=20), Column("Outcome", width=22), Column("Mean", "number", 14),
-            Column("SD", "number", 12), Column("2.5%", "number", 14), Column("97.5%", "number", 14)]
-    rows = []
-    for s, entry in data["strategies"].items():
-        for outcome in ("costs", "qalys", "lys", "costs_undiscounted", "qalys_undiscounted", "lys_undiscounted"):
-            x = entry[outcome]
-            rows.append([s, outcome, x["mean"], x["sd"], x["low"], x["high"]])
-    for inc in data["incremental"]:
-        for outcome in ("incremental_cost", "incremental_qalys", "incremental_lys"):
-            x = inc[outcome]
-            rows.append([inc["strategy"], f"{outcome} vs {comparator}", x["mean"], x["sd"], x["low"], x["high"]])
+    digits = {"money": 0, "qaly": 3, "years": 3}
+
+    def interval(outcome: str, kind: str, label: str, html: bool = True) -> list[Column]:
+        """Excel: mean, SD, 2.5% and 97.5%; report.html: 'mean (2.5% to 97.5%)' in one cell."""
+        return [Column(f"{label}, mean (95% interval)", "text", 26, html=html, excel=False, key=outcome),
+                Column(f"{label} mean", kind, 13, html=False), Column(f"{label} SD", kind, 11, html=False),
+                Column(f"{label} 2.5%", kind, 12, html=False), Column(f"{label} 97.5%", kind, 12, html=False)]
+
+    def values(x: dict, kind: str) -> list[Any]:
+        d = digits[kind]
+        text = f"{x['mean']:,.{d}f} ({x['low']:,.{d}f} to {x['high']:,.{d}f})"
+        return [text, x["mean"], x["sd"], x["low"], x["high"]]
+
+    outcomes = (("costs", "money", f"Costs ({money})"), ("qalys", "qaly", "QALYs"), ("lys", "years", "Life-years"),
+                ("costs_undiscounted", "money", f"Costs undiscounted ({money})"),
+                ("qalys_undiscounted", "qaly", "QALYs undiscounted"),
+                ("lys_undiscounted", "years", "Life-years undiscounted"))
+    cols = [Column("Strategy", width=22)]
+    for outcome, kind, label in outcomes:
+        cols += interval(outcome, kind, label, html="undiscounted" not in outcome)
+    rows = [[s] + [v for outcome, kind, _ in outcomes for v in values(entry[outcome], kind)]
+            for s, entry in data["strategies"].items()]
     summary_table = Table("PSA", f"Probabilistic results ({data['n_samples']:,} samples, seed {data['seed']})", cols,
-                          rows, "Mean, standard deviation and 95% interval (2.5% and 97.5% percentiles) over PSA "
-                          "samples; costs and QALYs discounted unless marked undiscounted.")
+                          rows, "Mean and 95% interval (2.5% to 97.5% percentile) over the PSA samples, discounted; "
+                          "standard deviations and undiscounted results: sheet PSA.")
 
-    at_cols = [Column(f"WTP ({cur}/QALY)", "money", 13), Column("Optimal (highest expected NMB)", width=22),
-               Column("P(optimal is cost-effective)", "share", 12),
-               Column(f"EVPI per patient ({cur})", "money", 14), Column(f"Population EVPI ({cur})", "money", 16)]
-    at_cols += [Column(f"P(CE) {s}", "share", 10) for s in strategies]
-    at_rows = [[a["wtp"], a["optimal"], a["probability_optimal_cost_effective"], a["evpi_per_patient"],
-                a["evpi_population"]] + [a["ceac"][s] for s in strategies] for a in data["at_wtp"]]
-    pop = data["population"]
-    pop_note = (f"Population EVPI for {pop['patients_per_year']:,.0f} patients a year over {pop['years']:g} years "
-                f"({pop['discounted_patients']:,.0f} discounted patients)." if pop["discounted_patients"] is not None
-                else "No population EVPI: set population_size in the settings.")
-    at_table = Table("PSAatWTP", "Acceptability and value of information", at_cols, at_rows, pop_note)
+    at_head = next((a for a in data["at_wtp"] if a["wtp"] == wtp), None)
+    increments = (("incremental_cost", "money", f"Incremental costs ({money})"),
+                  ("incremental_qalys", "qaly", "Incremental QALYs"),
+                  ("incremental_lys", "years", "Incremental life-years"))
+    inc_cols = [Column("Strategy", width=22)]
+    for outcome, kind, label in increments:
+        inc_cols += interval(outcome, kind, label, html=outcome != "incremental_lys")
+    inc_cols += [Column("Result (means)", width=36),
+                 Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 14)]
+    inc_rows = [[inc["strategy"]] + [v for outcome, kind, _ in increments for v in values(inc[outcome], kind)]
+                + [inc["description"], at_head["ceac"].get(inc["strategy"]) if at_head else None]
+                for inc in data["incremental"]]
+    if at_head:
+        inc_rows.insert(0, [comparator] + ["–", None, None, None, None] * 3 + ["Comparator",
+                                                                          at_head["ceac"].get(comparator)])
+    inc_table = Table("PSAIncremental", f"Probabilistic incremental results versus {comparator}", inc_cols, inc_rows,
+                      "Mean and 95% interval of the increments over the samples; result: the ICER of the means in "
+                      "words; P(highest NMB): share of samples in which the strategy has the highest net monetary "
+                      "benefit.")
 
     curves = data["curves"]
-    ceac_cols = [Column(f"WTP ({cur}/QALY)", "money", 13)] + [Column(s, "share", 10) for s in strategies] + \
-        [Column("CEAF strategy", width=18), Column("CEAF probability", "share", 10),
-         Column(f"EVPI per patient ({cur})", "money", 14)]
+    ceac_cols = [Column(f"WTP ({cur}/QALY)", "money", 13)] + [Column(s, "percent", 10) for s in strategies] + \
+        [Column("CEAF strategy", width=18), Column("CEAF probability", "percent", 10),
+         Column(f"EVPI per patient ({money})", "money", 14)]
     ceac_rows = [[w] + [curves["ceac"][s][i] for s in strategies] +
                  [curves["ceaf_optimal"][i], curves["ceaf_probability"][i], curves["evpi_per_patient"][i]]
                  for i, w in enumerate(curves["wtp"])]
     ceac_table = Table("CEAC", "CEAC, CEAF and EVPI over willingness to pay", ceac_cols, ceac_rows)
 
     conv = data["convergence"]
-    conv_cols = [Column("Strategy", width=20), Column(f"Mean INMB ({cur})", "money", 14),
-                 Column(f"Monte Carlo SE ({cur})", "money", 14), Column("Stable within 1% from sample", "int", 12),
+    conv_cols = [Column("Strategy", width=20), Column(f"Mean INMB ({money})", "money", 14),
+                 Column(f"Monte Carlo SE ({money})", "money", 14), Column("Stable within 1% from sample", "int", 12),
                  Column("Stable within 5% from sample", "int", 12)]
     conv_rows = [[s, c["mean_incremental_nmb"], c["monte_carlo_se"], c["stable_within_1pct_from_sample"],
                   c["stable_within_5pct_from_sample"]] for s, c in conv["strategies"].items()]
@@ -314,7 +447,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
                        f"{comparator}", conv_cols, conv_rows,
                        "Running mean of the incremental net monetary benefit over samples (Hatswell et al., "
                        "PharmacoEconomics 2018); 'stable from sample n': after n samples the running mean stays "
-                       "within 1% (5%) of its final value.")
+                       "within 1% (5%) of its final value ('–': not stable).")
 
     n = ds.sizes["sample"]
     shown = min(n, MAX_SAMPLE_ROWS)
@@ -322,7 +455,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     qalys = ds["qalys"].transpose("sample", "strategy").values
     sample_cols = [Column("Sample", "int", 8)]
     for s in strategies:
-        sample_cols += [Column(f"Costs {s} ({cur})", "money", 14), Column(f"QALYs {s}", "qaly", 10)]
+        sample_cols += [Column(f"Costs {s} ({money})", "money", 14), Column(f"QALYs {s}", "qaly", 10)]
     sample_rows = [[i] + [v for k in range(len(strategies)) for v in (float(costs[i, k]), float(qalys[i, k]))]
                    for i in range(shown)]
     samples_table = Table("PSASamples", "PSA samples (CE-plane data)", sample_cols, sample_rows,
@@ -332,18 +465,39 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     j = strategies.index(comparator)
     d_q = {s: qalys[:, k] - qalys[:, j] for k, s in enumerate(strategies) if k != j}
     d_c = {s: costs[:, k] - costs[:, j] for k, s in enumerate(strategies) if k != j}
+    wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
     figures = []
     if d_q:
-        figures.append(Figure("Cost-effectiveness plane", ce_plane_png(d_q, d_c, comparator, wtp, cur),
-                              f"Incremental costs and QALYs versus {comparator}, one point per PSA sample."))
-    figures.append(Figure("CEAC and CEAF", ceac_png(curves, cur, wtp),
-                          "Probability that each strategy has the highest net monetary benefit; the thick line is "
-                          "the acceptability frontier (the strategy with the highest expected NMB)."))
-    figures.append(Figure("EVPI", evpi_png(curves, cur), "Per-patient expected value of perfect information."))
+        figures.append(Figure("Cost-effectiveness plane",
+                              ce_plane_png(d_q, d_c, comparator, wtps, cur, colour_index=colours,
+                                           price_year=settings.price_year),
+                              f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
+                              "markers: means. Points below a willingness-to-pay line are cost-effective at that "
+                              "value.",
+                              f"Scatter plot of incremental costs against incremental QALYs versus {comparator} for "
+                              f"{n:,} PSA samples, with willingness-to-pay lines."))
+    figures.append(Figure("CEAC and CEAF", ceac_png(curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
+                          "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
+                          "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
+                          "highest expected net monetary benefit). Vertical lines: willingness-to-pay values of the "
+                          "settings (solid: the headline value).",
+                          "Line chart of the probability that each strategy is cost-effective against the "
+                          "willingness to pay."))
     if d_q:
-        running = {s: np.cumsum(wtp * d_q[s] - d_c[s]) / np.arange(1, n + 1) for s in d_q}
-        figures.append(Figure("Convergence", convergence_png(running, wtp, cur),
-                              "Running mean of the incremental net monetary benefit against the number of samples."))
+        steps = np.arange(1, n + 1)
+        running, running_se = {}, {}
+        for s in d_q:
+            inmb = wtp * d_q[s] - d_c[s]
+            mean = np.cumsum(inmb) / steps
+            sq = np.cumsum(inmb ** 2) / steps
+            var = np.maximum(sq - mean ** 2, 0.0) * steps / np.maximum(steps - 1, 1)
+            running[s], running_se[s] = mean, np.sqrt(var / steps)
+            running_se[s][0] = np.nan
+        figures.append(Figure("PSA convergence", convergence_png(running, running_se, wtp, cur, colour_index=colours),
+                              "Running mean of the incremental net monetary benefit versus the comparator against the "
+                              "number of samples, with ±1.96 Monte Carlo standard errors.",
+                              "Line chart of the running mean incremental net monetary benefit against the number "
+                              "of PSA samples."))
 
     paragraphs = [f"{data['n_samples']:,} samples (seed {data['seed']}) of {len(data['sampled_parameters'])} "
                   f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
@@ -352,13 +506,42 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
                for inc in data["incremental"]]
     if not data["meets_zin_minimum"]:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
-    tables = [summary_table, at_table, conv_table]
     return _section("psa", "Probabilistic sensitivity analysis", paragraphs=paragraphs, bullets=bullets,
-                   tables=tables, figures=figures, sheets=[summary_table, at_table, ceac_table, conv_table,
-                                                           samples_table],
+                   tables=[summary_table, inc_table, conv_table], figures=figures,
+                   sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
                    json=data, files={PSA_FILE: lambda path: save_psa(ds, path)})
+
+
+def voi_section(result: RunResult, summary: dict) -> Section | None:
+    """Expected value of perfect information, from the PSA (summary["psa"], built before)."""
+    data = summary.get("psa")
+    if result.psa is None or not data:
+        return None
+    cur = summary["currency"]
+    money = currency_label(summary)
+    strategies = [str(s) for s in result.psa["strategy"].values]
+    at_cols = [Column(f"WTP ({cur}/QALY)", "money", 13), Column("Optimal (highest expected NMB)", width=22),
+               Column("P(optimal is cost-effective)", "percent", 12),
+               Column(f"EVPI per patient ({money})", "money", 14), Column(f"Population EVPI ({money})", "money", 16)]
+    at_cols += [Column(f"P(CE) {s}", "percent", 10, html=False) for s in strategies]
+    at_rows = [[a["wtp"], a["optimal"], a["probability_optimal_cost_effective"], a["evpi_per_patient"],
+                a["evpi_population"]] + [a["ceac"][s] for s in strategies] for a in data["at_wtp"]]
+    pop = data["population"]
+    pop_note = (f"Population EVPI for {pop['patients_per_year']:,.0f} patients a year over {pop['years']:g} years "
+                f"({pop['discounted_patients']:,.0f} discounted patients)." if pop["discounted_patients"] is not None
+                else "No population EVPI: set population_size in the settings.")
+    at_table = Table("PSAatWTP", "Acceptability and value of information", at_cols, at_rows,
+                     "EVPI: the expected gain in net monetary benefit per patient if all uncertainty in the inputs "
+                     "were resolved. " + pop_note)
+    wtps = list(dict.fromkeys([float(w) for w in result.spec.settings.wtp] + [result.headline_wtp[0]]))
+    figure = Figure("EVPI", evpi_png(data["curves"], cur, wtps),
+                    f"Per-patient expected value of perfect information ({money}) against the willingness to pay; "
+                    "dots: the willingness-to-pay values of the settings and the headline value.",
+                    "Line chart of the expected value of perfect information per patient against the willingness "
+                    "to pay.")
+    return _section("voi", "Value of information", tables=[at_table], figures=[figure], sheets=[at_table])
 
 
 #: Builders in report order (inserted after the results by :mod:`hecon.report.sections`).
 DECISION_SECTIONS = [scenario_analysis_section, net_benefit_section, burden_section, thresholds_section,
-                     dsa_section, psa_section]
+                     dsa_section, psa_section, voi_section]

@@ -1,17 +1,22 @@
-"""results.xlsx: one worksheet per :class:`~hecon.report.tables.Table`.
+"""results.xlsx: one worksheet per :class:`~hecon.report.tables.Table`, then the figures.
 
 Every text value is stored as a string cell, never as a formula, even when it starts with
-``=`` (a parameter description such as ``=HYPERLINK(...)`` stays inert text). Headers are
-bold and frozen, numbers carry formats with thousands separators, columns get widths.
+``=`` (a parameter description such as ``=HYPERLINK(...)`` stays inert text). Each sheet has
+the table's title in row 1, its note in row 2 and the header in row 3, frozen; numbers carry
+formats with thousands separators (the column kinds of :data:`hecon.report.tables.KINDS`),
+columns get widths and an auto-filter. The workbook is written in openpyxl's streaming
+(write-only) mode: a lifetime trace of weekly cycles has hundreds of thousands of cells.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,6 +26,12 @@ from hecon.report.tables import KINDS, Table
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _TITLE_FONT = Font(bold=True, size=12)
+_NOTE_FONT = Font(italic=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ROW = 3
+FIGURES_SHEET = "Figures"
+_FIGURE_WIDTH_PX = 900
+"""Width of a figure on the Figures sheet [pixels at 100% zoom]."""
 
 
 def _cell_value(value: Any) -> Any:
@@ -36,44 +47,90 @@ def _cell_value(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def _put(ws, row: int, col: int, value: Any):
-    cell = ws.cell(row=row, column=col)
+def _cell(ws, value: Any, font: Font | None = None, number_format: str | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=None)
     value = _cell_value(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text, even when it starts with "=": never a formula
+    elif number_format is not None and value is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
     return cell
 
 
 def write_table(ws, table: Table) -> None:
     """Title in row 1, note in row 2, header in row 3, data below; header frozen."""
-    _put(ws, 1, 1, table.title).font = _TITLE_FONT
-    if table.note:
-        _put(ws, 2, 1, table.note).font = Font(italic=True)
-    header_row = 3
-    for j, col in enumerate(table.columns, start=1):
-        cell = _put(ws, header_row, j, col.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    formats = [KINDS[c.kind][0] for c in table.columns]
-    for i, row in enumerate(table.rows, start=header_row + 1):
-        for j, value in enumerate(row, start=1):
-            cell = _put(ws, i, j, value)
-            if isinstance(cell.value, (int, float)) and formats[j - 1] not in ("@", "General"):
-                cell.number_format = formats[j - 1]
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    n = len(table.columns)
     for j, col in enumerate(table.columns, start=1):
         width = col.width or max(10, min(50, len(col.header) + 2))
         ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     if table.rows:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{header_row + len(table.rows)}"
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(n)}{HEADER_ROW + len(table.rows)}"
+    ws.append([_cell(ws, table.title, _TITLE_FONT)])
+    ws.append([_cell(ws, table.note, _NOTE_FONT)] if table.note else [])
+    header = []
+    for col in table.columns:
+        cell = _cell(ws, col.header, _HEADER_FONT)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _WRAP
+        header.append(cell)
+    ws.append(header)
+    formats = [KINDS[c.kind][0] for c in table.columns]
+    # one style per column, shared by its number cells (registering a format per cell is slow)
+    styles = [_cell(ws, 0.0, number_format=f)._style if f not in ("@", "General") else None for f in formats]
+    for row in table.rows:
+        out = []
+        for j, v in enumerate(row):
+            v = _cell_value(v)
+            if isinstance(v, str):
+                cell = WriteOnlyCell(ws, value=None)
+                cell.value = v
+                cell.data_type = "s"  # never a formula
+                out.append(cell)
+            elif v is not None and styles[j] is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell._style = styles[j]
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
 
 
-def write_results_xlsx(tables: Sequence[Table], path: Path) -> None:
-    """Write ``tables`` to ``path``, one sheet each, in order."""
-    wb = Workbook()
-    wb.remove(wb.active)
+def write_figures(ws, figures: Sequence[Any]) -> None:
+    """Every figure as a PNG image below its title and caption, one under the other."""
+    from openpyxl.drawing.image import Image
+
+    ws.column_dimensions["A"].width = 130
+    ws.append([_cell(ws, "Figures of the report", _TITLE_FONT)])
+    ws.append([_cell(ws, "The same figures as report.html, in the same order.", _NOTE_FONT)])
+    ws.append([])
+    row = 4
+    for k, fig in enumerate(figures, start=1):
+        ws.append([_cell(ws, f"Figure {k}. {fig.title}", _HEADER_FONT)])
+        caption = _cell(ws, fig.caption)
+        caption.alignment = _WRAP
+        ws.append([caption])
+        w, h = fig.size
+        scale = min(1.0, _FIGURE_WIDTH_PX / w) if w else 1.0
+        image = Image(io.BytesIO(fig.png))
+        image.width, image.height = int(w * scale), int(h * scale)
+        image.anchor = f"A{row + 2}"
+        ws.add_image(image)
+        blank = math.ceil(image.height / 20) + 1  # default row height: 20 pixels
+        for _ in range(blank):
+            ws.append([])
+        row += 2 + blank
+
+
+def write_results_xlsx(tables: Sequence[Table], path: Path, figures: Sequence[Any] = ()) -> None:
+    """Write ``tables`` to ``path``, one sheet each, in order (only their Excel columns), then
+    the ``figures`` on a sheet of their own."""
+    wb = Workbook(write_only=True)
     for table in tables:
-        write_table(wb.create_sheet(table.sheet[:31]), table)
+        write_table(wb.create_sheet(table.sheet[:31]), table.for_excel())
+    if figures:
+        write_figures(wb.create_sheet(FIGURES_SHEET), figures)
     wb.save(path)

@@ -1,75 +1,445 @@
-"""Figures for report.html, drawn with matplotlib's Agg canvas (no display, no pyplot
-global state) and returned as PNG bytes."""
+"""Figures of the model and its base case, drawn from the Markov trace and the state flags:
+survival (PFS and OS) with source landmarks, Markov trace, treatment timeline, cost breakdown
+and the deterministic cost-effectiveness frontier.
+
+Every function returns PNG bytes drawn in the report style (:mod:`hecon.report.style`);
+nothing here reads a file or knows a particular disease.
+"""
 
 from __future__ import annotations
 
 import base64
-import io
+import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import xarray as xr
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
+
+from hecon.report.diagram import state_categories
+from hecon.report.landmarks import Landmark
+from hecon.report.style import (CATEGORIES, EDGE_COLOURS, OTHER_GREY, TOL_MUTED, new_figure, plain, png,
+                                strategy_colour, strategy_dash, style)
+from hecon.spec import DAYS_PER_YEAR, ModelSpec
+
+#: Months per year, for time axes in months.
+MONTHS = 12.0
+TIMELINE_YEARS = 2.0
+"""Window of the treatment timeline [years] (at least 8 cycles)."""
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure for the report: ``png`` bytes, a title and a caption (plain text; the
-    HTML writer escapes both)."""
+    """A figure for the report: ``png`` bytes, a title, a caption and alternative text for
+    screen readers (plain text; the HTML writer escapes them)."""
 
     title: str
     png: bytes
     caption: str = ""
+    alt: str = ""
 
     @property
     def base64(self) -> str:
         return base64.b64encode(self.png).decode("ascii")
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the PNG [pixels], from its IHDR chunk."""
+        if self.png[:8] != b"\x89PNG\r\n\x1a\n" or len(self.png) < 24:
+            return (0, 0)
+        return int.from_bytes(self.png[16:20], "big"), int.from_bytes(self.png[20:24], "big")
 
-def _plain(text: str) -> str:
-    """Text drawn literally by matplotlib (no mathtext from ``$``)."""
-    return str(text).replace("$", r"\$")
+    @property
+    def display_width(self) -> int:
+        """Width to show the figure at in report.html [CSS pixels]: its size at 96 dpi, so that
+        text in the figure appears at its point size."""
+        from hecon.report.style import DPI
+
+        return round(self.size[0] * 96 / DPI)
 
 
-def _png(fig: MplFigure) -> bytes:
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    return buf.getvalue()
+# --------------------------------------------------------------------------------------
+# time axes
+# --------------------------------------------------------------------------------------
 
 
-def trace_figures(results: xr.Dataset, strategies: Sequence[str] | None = None) -> list[bytes]:
-    """Markov trace of each strategy: share of the cohort in each state against time [years].
+@dataclass(frozen=True)
+class TimeAxis:
+    """How a time axis is drawn: ``per_year`` units per year, ``unit`` their name."""
 
-    One PNG per strategy, all on the same axes (one figure is redrawn with each strategy's
-    lines, which is also twice as fast as drawing separate figures).
-    """
-    strategies = list(results["strategy"].values) if strategies is None else list(strategies)
-    years = np.asarray(results["years"].values, dtype=float)
-    states = list(results["state"].values)
-    fig = MplFigure(figsize=(7.0, 3.6))
-    fig.subplots_adjust(left=0.09, right=0.78, bottom=0.14, top=0.9)
-    ax = fig.add_subplot()
-    lines = [ax.plot(years, np.zeros_like(years), label=_plain(state), linewidth=1.6)[0] for state in states]
-    ax.set_xlabel("Years since start")
-    ax.set_ylabel("Share of cohort")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(float(years[0]), float(years[-1]) if len(years) > 1 else 1.0)
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=9)
-    out = []
-    for strategy in strategies:
-        trace = results["trace"].sel(strategy=strategy)
-        for line, state in zip(lines, states):
-            line.set_ydata(np.asarray(trace.sel(state=state).values, dtype=float))
-        ax.set_title(_plain(f"Markov trace: {strategy}"), fontsize=11)
-        out.append(_png(fig))
+    per_year: float
+    unit: str
+    step: float
+
+    @property
+    def label(self) -> str:
+        return f"Time since start ({self.unit})"
+
+
+def time_axis(end_years: float) -> TimeAxis:
+    """Months for windows up to 10 years, years beyond (ticks at round numbers)."""
+    if end_years <= 10.0:
+        months = end_years * MONTHS
+        step = next(s for s in (1, 2, 3, 6, 12, 24) if months / s <= 12)
+        return TimeAxis(MONTHS, "months", step)
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if end_years / s <= 12)
+    return TimeAxis(1.0, "years", step)
+
+
+def _nice_end(years: float, horizon: float) -> float:
+    """``years`` rounded up to a round number of months or years, at most the horizon."""
+    if years >= horizon:
+        return horizon
+    if years <= 10.0:
+        step = 6.0 if years * MONTHS <= 60 else 12.0
+        return min(horizon, math.ceil(years * MONTHS / step) * step / MONTHS)
+    return min(horizon, math.ceil(years / 5.0) * 5.0)
+
+
+def survival_window(curves: dict[str, dict[str, np.ndarray]], years: np.ndarray, level: float = 0.02) -> float:
+    """Time [years] by which every strategy's OS has fallen below ``level`` (the horizon if
+    it never does), rounded up to a round number."""
+    horizon = float(years[-1]) if len(years) else 1.0
+    end = 0.0
+    for c in curves.values():
+        below = np.nonzero(c["os"] < level)[0]
+        end = max(end, float(years[below[0]]) if below.size else horizon)
+    return _nice_end(max(end, years[1] if len(years) > 1 else 1.0), horizon)
+
+
+# --------------------------------------------------------------------------------------
+# survival from the trace
+# --------------------------------------------------------------------------------------
+
+
+def survival_curves(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per strategy, from the trace: ``pfs`` (share in states flagged progression_free; None
+    when no state is) and ``os`` (share in states not flagged dead), at each trace point."""
+    pf_states = [s.name for s in spec.states if "progression_free" in s.flags]
+    alive = [s.name for s in spec.states if not s.is_dead]
+    out = {}
+    for s in strategies:
+        trace = results["trace"].sel(strategy=s)
+        out[s] = {
+            "pfs": np.asarray(trace.sel(state=pf_states).sum("state").values, dtype=float) if pf_states else None,
+            "os": np.asarray(trace.sel(state=alive).sum("state").values, dtype=float),
+        }
     return out
 
 
-def trace_figure(results: xr.Dataset, strategy: str) -> bytes:
-    """Markov trace of one strategy (see :func:`trace_figures`)."""
-    return trace_figures(results, [strategy])[0]
+def crossing(years: np.ndarray, curve: np.ndarray, level: float = 0.5) -> float | None:
+    """First time [years] where ``curve`` falls to ``level`` (linear interpolation between
+    trace points); None when it never does within the horizon."""
+    below = np.nonzero(curve <= level)[0]
+    if below.size == 0:
+        return None
+    k = int(below[0])
+    if k == 0:
+        return float(years[0])
+    t0, t1, c0, c1 = years[k - 1], years[k], curve[k - 1], curve[k]
+    return float(t0 + (c0 - level) * (t1 - t0) / (c0 - c1))
+
+
+def survival_windows(end: float) -> list[tuple[float, TimeAxis]]:
+    """The time windows the survival figure shows: the whole window, and first the first five
+    years in months when the whole window is longer than ten years (so that short curves and
+    source landmarks stay readable beside a long extrapolation)."""
+    if end > 10.0:
+        return [(5.0, time_axis(5.0)), (end, time_axis(end))]
+    return [(end, time_axis(end))]
+
+
+def survival_png(curves: dict[str, dict[str, Any]], years: np.ndarray, strategies: Sequence[str],
+                 landmarks: Sequence[Landmark] = (), colour_index: dict[str, int] | None = None) -> bytes:
+    """PFS and OS of every strategy against time, source landmarks as open markers; a row per
+    time window (:func:`survival_windows`)."""
+    colour_index = colour_index or {s: i for i, s in enumerate(strategies)}
+    windows = survival_windows(survival_window(curves, years))
+    has_pfs = any(c["pfs"] is not None for c in curves.values())
+    panels = (["PFS", "OS"] if has_pfs else ["OS"])
+    titles = {"PFS": "Progression-free survival", "OS": "Overall survival"}
+    with style():
+        height = 3.2 * len(windows) + 1.0
+        fig = new_figure(10.0 if has_pfs else 6.5, height)
+        axes = fig.subplots(len(windows), len(panels), sharey=True, squeeze=False)
+        fig.subplots_adjust(left=0.08 if has_pfs else 0.12, right=0.98, top=1 - 0.35 / height,
+                            bottom=(1.15 if len(windows) > 1 else 1.1) / height, wspace=0.08,
+                            hspace=0.55)
+        drew_landmark = False
+        for row, (end, axis) in zip(axes, windows):
+            t = years * axis.per_year
+            for ax, endpoint in zip(row, panels):
+                for s in strategies:
+                    y = curves[s]["pfs" if endpoint == "PFS" else "os"]
+                    if y is None:
+                        continue
+                    i = colour_index[s]
+                    ax.plot(t, y, color=strategy_colour(i), linestyle=strategy_dash(i), label=plain(s))
+                for lm in landmarks:  # a strategy's landmark in its colour, a landmark of all strategies in black
+                    if lm.endpoint != endpoint or lm.problem or lm.years > end or lm.strategy not in (None, *strategies):
+                        continue
+                    colour = "#000000" if lm.strategy is None else strategy_colour(colour_index[lm.strategy])
+                    ax.plot([lm.years * axis.per_year], [lm.survival], marker="D" if lm.median else "o",
+                            markersize=7, markerfacecolor="white", markeredgecolor=colour, markeredgewidth=2.0,
+                            linestyle="none", zorder=5)
+                    drew_landmark = True
+                window = f"first {end:g} years" if len(windows) > 1 and end < windows[-1][0] else (
+                    "whole extrapolation" if len(windows) > 1 else "")
+                ax.set_title(titles[endpoint] + (f" ({window})" if window else ""), loc="left")
+                ax.set_xlim(0, end * axis.per_year)
+                ax.set_ylim(0, 1.02)
+                ax.xaxis.set_major_locator(MultipleLocator(axis.step))
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+                ax.set_xlabel(axis.label)
+            row[0].set_ylabel("Share of the cohort")
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        if drew_landmark:
+            handles += [Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#333333",
+                               markeredgewidth=2, linestyle="none"),
+                        Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor="#333333",
+                               markeredgewidth=2, linestyle="none")]
+            labels += ["source landmark", "source median"]
+        fig.legend(handles, labels, loc="lower center", ncol=min(len(handles), 4), bbox_to_anchor=(0.5, 0.0))
+        return png(fig)
+
+
+# --------------------------------------------------------------------------------------
+# Markov trace
+# --------------------------------------------------------------------------------------
+
+_STATE_DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
+
+
+def state_styles(spec: ModelSpec) -> dict[str, tuple[str, Any]]:
+    """(colour, line style) of every state: the colour of its category, the line style
+    telling apart states of the same category."""
+    cats = state_categories(spec)
+    seen: dict[str, int] = {}
+    out = {}
+    for s in spec.states:
+        c = cats[s.name]
+        k = seen.get(c, 0)
+        seen[c] = k + 1
+        colour = CATEGORIES[c][1]
+        out[s.name] = (EDGE_COLOURS.get(colour, colour), _STATE_DASHES[k % len(_STATE_DASHES)])
+    return out
+
+
+def trace_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str], end_years: float | None = None,
+              threshold: float = 0.005) -> bytes:
+    """Markov trace: one panel per strategy with a line per state that holds at least
+    ``threshold`` of the cohort at some time; colours by treatment-burden category."""
+    years = np.asarray(results["years"].values, dtype=float)
+    end = end_years if end_years is not None else float(years[-1])
+    axis = time_axis(end)
+    styles = state_styles(spec)
+    n = len(strategies)
+    ncols = 1 if n == 1 else 2
+    nrows = math.ceil(n / ncols)
+    used: list[str] = []
+    with style():
+        fig = new_figure(10.0 if ncols == 2 else 6.5, 2.5 * nrows + 1.5)
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+        t = years * axis.per_year
+        for k, s in enumerate(strategies):
+            ax = axes[k // ncols][k % ncols]
+            trace = results["trace"].sel(strategy=s)
+            for st in spec.states:
+                y = np.asarray(trace.sel(state=st.name).values, dtype=float)
+                if y.max() < threshold:
+                    continue
+                colour, dash = styles[st.name]
+                ax.plot(t, y, color=colour, linestyle=dash, linewidth=1.6)
+                if st.name not in used:
+                    used.append(st.name)
+            ax.set_title(plain(s), loc="left")
+            ax.set_xlim(0, end * axis.per_year)
+            ax.set_ylim(0, 1.02)
+            ax.xaxis.set_major_locator(MultipleLocator(axis.step))
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        for k in range(n, nrows * ncols):
+            axes[k // ncols][k % ncols].set_visible(False)
+        for ax in axes[-1]:
+            ax.set_xlabel(axis.label)
+            ax.xaxis.set_tick_params(labelbottom=True)
+        for row in axes:
+            row[0].set_ylabel("Share of the cohort")
+        order = [st.name for st in spec.states if st.name in used]
+        handles = [Line2D([], [], color=styles[name][0], linestyle=styles[name][1], linewidth=2) for name in order]
+        ncol = min(len(order), 5)
+        legend_rows = math.ceil(len(order) / ncol)
+        bottom = (0.35 + 0.22 * legend_rows) / (2.5 * nrows + 1.5)
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=bottom + 0.08 / nrows, hspace=0.3, wspace=0.08)
+        fig.legend(handles, [plain(n) for n in order], loc="lower center", ncol=ncol, fontsize=8.5,
+                   handlelength=2.6, columnspacing=1.2)
+        return png(fig)
+
+
+# --------------------------------------------------------------------------------------
+# treatment timeline
+# --------------------------------------------------------------------------------------
+
+
+def category_shares(results: xr.Dataset, spec: ModelSpec, strategy: str) -> dict[str, np.ndarray]:
+    """Share of the cohort in each treatment-burden category (see
+    :func:`hecon.report.diagram.state_categories`) at every trace point, in category order."""
+    cats = state_categories(spec)
+    trace = results["trace"].sel(strategy=strategy)
+    out = {}
+    for c in CATEGORIES:
+        states = [s for s, cat in cats.items() if cat == c]
+        if states:
+            out[c] = np.asarray(trace.sel(state=states).sum("state").values, dtype=float)
+    return out
+
+
+def timeline_window(spec: ModelSpec) -> tuple[int, TimeAxis]:
+    """Number of cycles shown by the treatment timeline (two years, at least 8 cycles, at most
+    the horizon) and its time axis (weeks for cycles of a week or shorter, else months)."""
+    settings = spec.settings
+    cycles = max(8, int(round(TIMELINE_YEARS * DAYS_PER_YEAR / settings.cycle_length_days)))
+    cycles = min(cycles, settings.n_cycles)
+    years = cycles * settings.cycle_length_years
+    if settings.cycle_length_days <= 7.0 and years <= 3.0:
+        weeks = years * DAYS_PER_YEAR / 7.0
+        step = next(s for s in (1, 2, 4, 13, 26, 52) if weeks / s <= 12)
+        return cycles, TimeAxis(DAYS_PER_YEAR / 7.0, "weeks", step)
+    return cycles, time_axis(years)
+
+
+def timeline_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str]) -> bytes:
+    """For each strategy, what the first two years look like: stacked shares of the cohort
+    hospitalised, recovering, on treatment, treatment-free, progression-free otherwise,
+    progressed and dead, cycle by cycle (each share held over its cycle)."""
+    cycles, axis = timeline_window(spec)
+    years = np.asarray(results["years"].values, dtype=float)[: cycles + 1]
+    t = years * axis.per_year
+    n = len(strategies)
+    used: list[str] = []
+    with style():
+        height = 1.25 * n + 1.3
+        fig = new_figure(10.0, height)
+        axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+        fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.3 / height, bottom=1.05 / height, hspace=0.55)
+        for ax, s in zip(axes, strategies):
+            shares = category_shares(results, spec, s)
+            bottom = np.zeros(cycles + 1)
+            for c, y in shares.items():
+                y = y[: cycles + 1]
+                if y.max() <= 0:
+                    continue
+                ax.fill_between(t, bottom, bottom + y, step="post", color=CATEGORIES[c][1], linewidth=0)
+                bottom = bottom + y
+                if c not in used:
+                    used.append(c)
+            ax.set_xlim(0, t[-1])
+            ax.set_ylim(0, 1)
+            ax.grid(False)
+            ax.set_yticks([0, 0.5, 1])
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.tick_params(axis="y", labelsize=8)
+            ax.set_title(plain(s), loc="left", fontsize=10, pad=3)
+            ax.xaxis.set_major_locator(MultipleLocator(axis.step))
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+        axes[-1].set_xlabel(axis.label)
+        order = [c for c in CATEGORIES if c in used]
+        handles = [Patch(facecolor=CATEGORIES[c][1], edgecolor="none") for c in order]
+        fig.legend(handles, [CATEGORIES[c][0] for c in order], loc="lower center", ncol=min(len(order), 7),
+                   fontsize=8.5, handlelength=1.4, columnspacing=1.0)
+        return png(fig)
+
+
+# --------------------------------------------------------------------------------------
+# costs and the frontier
+# --------------------------------------------------------------------------------------
+
+
+def money_scale(values: Sequence[float]) -> tuple[float, str]:
+    """(divisor, words) for a money axis: thousands when the values reach a million."""
+    big = max((abs(float(v)) for v in values), default=0.0)
+    return (1000.0, " thousands") if big >= 1e6 else (1.0, "")
+
+
+def money_label(currency: str, price_year: int | None, scale_words: str = "") -> str:
+    year = f", {price_year} prices" if price_year else ""
+    return f"{currency}{scale_words}{year}"
+
+
+def cost_breakdown_png(strategies: dict[str, dict[str, Any]], currency: str, price_year: int | None,
+                       colour_index: dict[str, int] | None = None, top: int = 8) -> bytes:
+    """Horizontal stacked bars of discounted costs by category per strategy (largest
+    categories first; beyond ``top`` categories the rest is 'other'), total at the bar end."""
+    names = list(strategies)
+    breakdown = {s: strategies[s]["cost_breakdown"]["discounted"] for s in names}
+    cats = list(dict.fromkeys(c for s in names for c in breakdown[s]))
+    totals = {c: sum(abs(breakdown[s].get(c, 0.0)) for s in names) for c in cats}
+    cats = [c for c in sorted(cats, key=lambda c: -totals[c]) if totals[c] > 0]
+    shown, rest = cats[:top], cats[top:]
+    if len(rest) == 1:
+        shown, rest = cats, []
+    scale, words = money_scale([strategies[s]["costs"] for s in names])
+    with style():
+        height = 0.55 * len(names) + 1.9
+        fig = new_figure(10.0, height)
+        ax = fig.add_subplot()
+        legend_rows = math.ceil((len(shown) + bool(rest)) / 5)
+        fig.subplots_adjust(left=0.2, right=0.9, top=1 - 0.2 / height, bottom=(0.75 + 0.25 * legend_rows) / height)
+        y = np.arange(len(names))[::-1]
+        left = np.zeros(len(names))
+        handles = []
+        for k, c in enumerate(shown + (["other"] if rest else [])):
+            values = np.array([sum(breakdown[s].get(x, 0.0) for x in rest) if c == "other" else breakdown[s].get(c, 0.0)
+                               for s in names]) / scale
+            colour = OTHER_GREY if c == "other" else TOL_MUTED[k % len(TOL_MUTED)]
+            ax.barh(y, values, left=left, color=colour, height=0.62, edgecolor="white", linewidth=0.6)
+            label = c.replace("_", " ")
+            handles.append(Patch(facecolor=colour, label=plain(label[:1].upper() + label[1:])))
+            left = left + values
+        for yi, s in zip(y, names):
+            total = strategies[s]["costs"]
+            ax.text(left[list(y).index(yi)] + 0.01 * max(left.max(), 1e-9), yi, f"{total / scale:,.0f}",
+                    va="center", ha="left", fontsize=9)
+        ax.set_yticks(y, [plain(s) for s in names])
+        ax.set_xlabel(f"Discounted costs ({money_label(currency, price_year, words)})")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(0, max(left.max(), 1e-9) * 1.12)
+        fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)), fontsize=8.5,
+                   handlelength=1.2, columnspacing=1.0)
+        return png(fig)
+
+
+def frontier_png(rows: Sequence[dict[str, Any]], currency: str, price_year: int | None,
+                 colour_index: dict[str, int]) -> bytes:
+    """Deterministic cost-effectiveness plane: each strategy's discounted costs and QALYs,
+    the efficiency frontier through the non-dominated ones (filled markers; dominated and
+    extendedly dominated strategies hollow)."""
+    scale, words = money_scale([r["cost"] for r in rows])
+    with style():
+        fig = new_figure(7.5, 4.6)
+        ax = fig.add_subplot()
+        fig.subplots_adjust(left=0.14, right=0.97, top=0.95, bottom=0.13)
+        on = [r for r in rows if r["status"] in ("reference", "non-dominated")]
+        on.sort(key=lambda r: r["effect"])
+        ax.plot([r["effect"] for r in on], [r["cost"] / scale for r in on], color="#555555", linewidth=1.2,
+                zorder=1, label="efficiency frontier")
+        for r in rows:
+            i = colour_index.get(r["strategy"], 0)
+            filled = r in on
+            ax.plot([r["effect"]], [r["cost"] / scale], marker="o", markersize=9, linestyle="none", zorder=3,
+                    markerfacecolor=strategy_colour(i) if filled else "white", markeredgecolor=strategy_colour(i),
+                    markeredgewidth=2)
+            ax.annotate(plain(r["strategy"] + ("" if filled else f" ({r['status']})")), (r["effect"], r["cost"] / scale),
+                        xytext=(8, -3), textcoords="offset points", fontsize=9)
+        ax.set_xlabel("Discounted QALYs")
+        ax.set_ylabel(f"Discounted costs ({money_label(currency, price_year, words)})")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        xs = [r["effect"] for r in rows]
+        pad = 0.08 * (max(xs) - min(xs) or 1.0)
+        ax.set_xlim(min(xs) - pad, max(xs) + 3.5 * pad)
+        ax.legend(loc="upper left")
+        return png(fig)

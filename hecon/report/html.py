@@ -1,6 +1,12 @@
-"""report.html: one self-contained file (inline CSS, figures as base64 PNG, no external
-URLs), rendered with Jinja2 with autoescaping on, so every name, description and source
-taken from the model is HTML-escaped."""
+"""report.html: one self-contained file (inline CSS, figures as base64 PNG, no script, no
+external URL), rendered with Jinja2 with autoescaping on, so every name, description and
+source taken from the model is HTML-escaped.
+
+Laid out for a laptop screen (a readable column, wide tables scroll sideways) and for paper
+(print stylesheet: A4, each numbered section on a new page, figures and table rows kept
+whole, table headers repeated). Tables with an ``id`` carry ``data-row`` and ``data-field``
+attributes so that scripts and tests can read the numbers shown.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from hecon.report.tables import KINDS, Table
 from hecon.runner import RunResult
 
 _TEMPLATES = Path(__file__).parent / "templates"
-NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None)
+NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None) | {"sig4"}
 
 
 def format_value(value: Any, kind: str = "raw") -> str:
@@ -33,6 +39,11 @@ def format_value(value: Any, kind: str = "raw") -> str:
         v = float(value)
         if not math.isfinite(v):
             return "–"
+        if kind == "sig4":
+            return f"{v:,.4g}" if abs(v) < 1e6 or v == 0 else f"{v:,.0f}"
+        if kind == "percent":
+            text = f"{100 * v:,.1f}%"
+            return "0.0%" if text == "-0.0%" else text
         digits = KINDS.get(kind, (None, None))[1]
         if digits is None:
             return f"{v:,.6g}" if isinstance(value, float) else f"{int(value):,}"

@@ -1,0 +1,133 @@
+"""One look for every figure of the report: colour-blind-safe palettes, font sizes that stay
+legible when a figure is printed at the width of an A4 text column, and a PNG writer.
+
+Colours
+-------
+* Strategies take the Okabe–Ito palette (Okabe & Ito, *Color Universal Design*, 2008) in
+  model order, the same colour in every figure (survival, trace, CE plane, CEAC, ...).
+* Treatment-burden categories of states (:data:`CATEGORIES`) take fixed Okabe–Ito colours,
+  shared by the state diagram, the Markov trace and the treatment timeline.
+* Cost categories take Paul Tol's "muted" palette (Tol, *Colour schemes*, SRON/EPS/TN/09-002),
+  largest category first.
+
+Figures are drawn on matplotlib's Agg canvas (no pyplot, no global state): wrap drawing code
+in ``with style():`` and finish with :func:`png`.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter
+
+#: Okabe–Ito colours by name.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+#: Strategy colours in model order (yellow last: weak on white paper).
+STRATEGY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+#: Line styles that separate strategies beyond the eight colours, and in greyscale print.
+STRATEGY_DASHES = ("-", "--", "-.", ":")
+#: Paul Tol's muted palette (cost categories), then grey for "other".
+TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
+OTHER_GREY = "#BBBBBB"
+
+#: Treatment-burden categories of a state, in priority order (a state takes the first whose
+#: flag it carries): key -> (label, colour). ``progression_free`` is a progression-free state
+#: without any of the flags before it; ``progressed`` an alive state that is not progression
+#: free (when the model flags progression-free states at all); ``alive`` any other living state.
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "hospitalised": ("Hospitalised", "#D55E00"),
+    "recovering": ("Recovering", "#E69F00"),
+    "on_treatment": ("On treatment", "#0072B2"),
+    "treatment_free": ("Treatment-free", "#009E73"),
+    "progression_free": ("Progression-free, other", "#56B4E9"),
+    "progressed": ("Progressed", "#CC79A7"),
+    "alive": ("Alive, no burden flag", "#F0E442"),
+    "dead": ("Dead", "#9A9A9A"),
+}
+
+#: Darker outlines for colours too pale to outline a box or bar on white paper.
+EDGE_COLOURS = {"#F0E442": "#B3A500", "#9A9A9A": "#7A7A7A"}
+
+BASE_FONT = 10.0
+_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": BASE_FONT,
+    "axes.titlesize": BASE_FONT + 1,
+    "axes.titleweight": "bold",
+    "axes.labelsize": BASE_FONT,
+    "xtick.labelsize": BASE_FONT - 1,
+    "ytick.labelsize": BASE_FONT - 1,
+    "legend.fontsize": BASE_FONT - 1,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "axes.edgecolor": "#444444",
+    "axes.labelcolor": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "lines.linewidth": 1.8,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "axes.prop_cycle": matplotlib.cycler(color=list(STRATEGY_COLOURS)),
+}
+DPI = 150
+"""Resolution of the PNGs [dots per inch]: sharp on screen and on paper at full text width."""
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Apply the report's matplotlib settings while figures are created and drawn."""
+    with matplotlib.rc_context(_RC):
+        yield
+
+
+def new_figure(width: float, height: float) -> MplFigure:
+    """A figure [inches] on an Agg canvas (call inside :func:`style`)."""
+    fig = MplFigure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png(fig: MplFigure) -> bytes:
+    """The figure as PNG bytes (no timestamp or software metadata: same input, same bytes)."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def plain(text: object) -> str:
+    """Text drawn literally by matplotlib (no mathtext from ``$``)."""
+    return str(text).replace("$", r"\$")
+
+
+def strategy_colour(i: int) -> str:
+    return STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)]
+
+
+def strategy_dash(i: int) -> str:
+    """Line style of the strategy at position ``i``: strategies differ by colour *and* dash, so
+    that overlapping curves stay visible and greyscale prints stay readable."""
+    return STRATEGY_DASHES[i % len(STRATEGY_DASHES)]
+
+
+def strategy_colours(strategies: Sequence[str]) -> dict[str, str]:
+    return {s: strategy_colour(i) for i, s in enumerate(strategies)}
+
+
+def thousands(decimals: int = 0) -> FuncFormatter:
+    """Axis tick labels with thousands separators (``1,250,000``)."""
+    return FuncFormatter(lambda v, _: f"{v:,.{decimals}f}")

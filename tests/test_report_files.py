@@ -1,0 +1,379 @@
+"""The committee report as a reader gets it: every section of report.html, results.xlsx with
+the same numbers as summary.json, figures, survival landmarks, the state diagram and the
+workbook conventions the report reads (labelled assumptions, landmark units).
+
+The model here is small but has every feature the report shows: treatment-burden flags
+(hospitalised, on treatment, treatment-free, progression-free), survival landmarks, PSA
+distributions, DSA ranges, utility norms (disease burden), thresholds, scenarios and
+labelled assumptions. tests/test_browser.py renders the same report in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from PIL import Image
+
+from hecon.examples.rrmm import rrmm_model
+from hecon.report import write_report
+from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_categories, state_diagram_png
+from hecon.report.figures import category_shares, crossing, survival_curves, timeline_window
+from hecon.report.html import format_value
+from hecon.report.landmarks import landmarks, parse_unit
+from hecon.report.sections import labelled_assumptions, perspective
+from hecon.report.tables import frontier_text
+from hecon.runner import run_analysis
+from hecon.spec import (START, Distribution, ModelSpec, Parameter, Scenario, Settings, State, Strategy,
+                        ThresholdQuery, Transition, TransitionReward, UtilityNorm)
+from tests.models import AGES, QX_FEMALE, QX_MALE
+
+STRATEGIES = ("Standard care", "One-off therapy", "Continuous therapy")
+SECTION_TITLES = ["Key results", "Decision problem", "Model structure", "Inputs", "Base-case results",
+                  "Incremental analysis", "Net benefit", "Treatment burden", "Disease burden and reference value",
+                  "Scenario analysis", "Threshold analysis", "One-way sensitivity analysis",
+                  "Probabilistic sensitivity analysis", "Value of information", "Assumptions and limitations",
+                  "Appendix: model definition", "Run information"]
+
+
+def _p(name, value, unit, description, se=None, kind="gamma", dsa=None):
+    dist = Distribution(kind, {"mean": value, "se": se}) if se else None
+    low, high = dsa if dsa else (None, None)
+    return Parameter(name, value, unit, description, f"Illustrative ({name})", dist, low, high, dsa=bool(se or dsa))
+
+
+def full_model() -> ModelSpec:
+    """Three strategies, monthly cycles, 15 years: an admission, treatment until stop or
+    progression, treatment-free remission, progression, death."""
+    from hecon.spec import LifeTable
+
+    parameters = (
+        _p("p_prog", 0.05, "per cycle", "Progression while progression-free", 0.01, "beta"),
+        _p("hr_remission", 0.6, "hazard ratio", "Progression in remission vs on treatment", 0.1, "lognormal"),
+        _p("p_stop", 0.0, "per cycle", "Stopping treatment without progression"),
+        _p("p_death_pd", 0.04, "per cycle", "Death after progression", 0.005, "beta"),
+        _p("c_drug", 3000.0, "EUR per cycle", "Drug per cycle on treatment", 300.0),
+        _p("c_admission", 20000.0, "EUR per admission", "Admission with the first dose", 2000.0),
+        _p("c_product", 0.0, "EUR", "One-off product price", dsa=(0.0, 0.0)),
+        _p("c_monitor", 200.0, "EUR per cycle", "Monitoring in remission", 40.0),
+        _p("c_pd", 2500.0, "EUR per cycle", "Care after progression", 250.0),
+        _p("u_pf", 0.8, "QALY weight", "Progression-free", 0.03, "beta"),
+        _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
+        _p("start_admitted", 0.0, "share", "Share starting with an admission"),
+        Parameter("lm_pfs_12", 0.55, "PFS at 12 months for Standard care", "PFS at one year, trial",
+                  "Illustrative trial, Table 2"),
+        Parameter("lm_os_median", 30.0, "median OS in months for Standard care", "Median OS, trial",
+                  "Illustrative trial, Figure 3"),
+        Parameter("lm_os_2y", 0.7, "OS at 2 years", "OS at two years, registry (every strategy)",
+                  "Illustrative registry"),
+        Parameter("lm_typo", 0.5, "PFS at 6 months for No such strategy", "A landmark naming no strategy", "x"),
+    )
+    states = (
+        State("Admission", "u_pf - 0.1", {"hospital": "c_admission"}, {"hospital_days": "5"},
+              frozenset({"hospitalised", "on_treatment", "progression_free"}), description="First dose, admitted"),
+        State("OnTx", "u_pf", {"drug": "c_drug"}, {"administrations": "4"},
+              frozenset({"on_treatment", "progression_free"}), description="On treatment"),
+        State("Remission", "u_pf + 0.03", {"monitoring": "c_monitor"}, {},
+              frozenset({"treatment_free", "progression_free"}), description="Treatment-free remission"),
+        State("Progressed", "u_pd", {"care": "c_pd"}, {}, frozenset(), description="After progression"),
+        State("Dead", flags=frozenset({"dead"}), description="Dead"),
+    )
+    T = Transition
+    transitions = (
+        T("Admission", "Dead", "gp_mort()"), T("Admission", "Progressed", "p_prog"), T("Admission", "OnTx", "#"),
+        T("OnTx", "Dead", "gp_mort()"), T("OnTx", "Progressed", "p_prog"), T("OnTx", "Remission", "p_stop"),
+        T("OnTx", "OnTx", "#"),
+        T("Remission", "Dead", "gp_mort()"), T("Remission", "Progressed", "p_prog * hr_remission"),
+        T("Remission", "Remission", "#"),
+        T("Progressed", "Dead", "p_death_pd"), T("Progressed", "Progressed", "#"),
+    )
+    strategies = (
+        Strategy(STRATEGIES[0], description="Treatment until progression"),
+        Strategy(STRATEGIES[1], {"start_admitted": 1.0, "p_stop": 0.9, "c_product": 150000.0},
+                 "One admission with a one-off product, then treatment-free"),
+        Strategy(STRATEGIES[2], {"c_drug": 4500.0, "p_prog": 0.035}, "A better drug until progression"),
+    )
+    rewards = (TransitionReward("Admission", "c_product", "cost", "drug", START),
+               TransitionReward("Dead", 5000.0, "cost", "terminal"))
+    settings = Settings(cycle_length_days=365.25 / 12, horizon_years=15.0, start_age=60.0, proportion_male=0.5,
+                        discount_rate_costs=0.03, discount_rate_effects=0.015, within_cycle="half-cycle",
+                        currency="EUR", price_year=2024, population_size=800.0, population_years=5.0)
+    return ModelSpec(
+        settings, states, transitions, strategies, parameters,
+        initial={"Admission": "start_admitted", "OnTx": "1 - start_admitted"}, transition_rewards=rewards,
+        life_tables=(LifeTable("synthetic", AGES, QX_MALE, QX_FEMALE, "synthetic test table"),),
+        scenarios=(Scenario("Cheaper product", {"c_product[One-off therapy]": 100000.0}, "Product at 100,000"),
+                   Scenario("No discounting", {"settings.discount_rate_costs": 0.0,
+                                               "settings.discount_rate_effects": 0.0})),
+        title="Report test model <full>",
+        description="An illustrative three-strategy model that uses every part of the report.",
+        assumptions=("Population: adults aged 60 with an illustrative disease.",
+                     "Perspective: health-care payer.",
+                     "Stopping treatment is only possible in the one-off strategy.",
+                     "Limitation: the numbers are illustrative."),
+        utility_norms=(UtilityNorm(0, None, "all", 0.85, "illustrative norm"),),
+        thresholds=(ThresholdQuery("c_product", STRATEGIES[1]),),
+    )
+
+
+def build_full_report(folder: Path, psa_samples: int = 200) -> tuple[Path, object]:
+    result = run_analysis(full_model(), "all", seed=11, dsa=True, psa_samples=psa_samples, progress=False)
+    return write_report(result, folder), result
+
+
+_BUILT: dict[str, tuple[Path, object]] = {}
+
+
+def shared_full_report(tmp_path_factory) -> tuple[Path, object]:
+    """The full report, built once per test session (tests/test_browser.py reuses it)."""
+    if "full" not in _BUILT:
+        _BUILT["full"] = build_full_report(tmp_path_factory.mktemp("full") / "report")
+    return _BUILT["full"]
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    return shared_full_report(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def folder(full):
+    return full[0]
+
+
+@pytest.fixture(scope="module")
+def summary(folder):
+    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def html(folder):
+    return (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def workbook(folder):
+    return openpyxl.load_workbook(folder / "results.xlsx")
+
+
+# ------------------------------------------------------------------------------------ report.html
+
+
+def test_sections_follow_the_checklist_order(html):
+    titles = re.findall(r'<h2><span class="num-prefix">\d+\.</span>([^<]+)</h2>', html)
+    assert titles == SECTION_TITLES
+    toc = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', html)
+    assert [t for _, t in toc] == SECTION_TITLES
+    for anchor, _ in toc:
+        assert f'<section id="{anchor}">' in html
+
+
+def test_decision_problem_from_settings_and_labelled_assumptions(html):
+    assert "Adults aged 60 with an illustrative disease." in html  # 'Population:' assumption
+    assert "Health-care payer (from the Assumptions sheet)" in html
+    assert "15 years (180 cycles), to age 75" in html
+    assert "costs 3%, effects 1.5% per year" in html
+    assert "EUR, 2024 prices" in html
+    # the others under assumptions and limitations, hecon's own checks too
+    assert "Stopping treatment is only possible in the one-off strategy." in html
+    assert "the numbers are illustrative." in html
+    assert "fewer than the 1,000 that Zorginstituut Nederland asks for" in html
+
+
+def test_key_results_table_equals_summary(html, summary):
+    base = summary["scenarios"]["base case"]
+    table = html[html.index('<table id="key-results"'):]
+    table = table[:table.index("</table>")]
+    versus = {r["strategy"]: r for r in base["versus_comparator"]}
+    for s, v in base["strategies"].items():
+        row = re.search(rf'<tr data-row="{re.escape(s)}">(.*?)</tr>', table).group(1)
+        cells = dict(re.findall(r'data-field="([a-z_]+)">([^<]*)</td>', row))
+        assert cells["costs"] == format_value(v["costs"], "money") == f"{v['costs']:,.0f}"
+        assert cells["qalys"] == f"{v['qalys']:,.3f}" and cells["lys"] == f"{v['lys']:,.3f}"
+        if s in versus:
+            assert cells["incremental_cost"] == f"{versus[s]['incremental_cost']:,.0f}"
+            assert cells["versus"] == versus[s]["description"]
+        else:
+            assert cells["versus"] == "Comparator"
+    frontier = {r["strategy"]: frontier_text(r, "EUR") for r in base["incremental"]}
+    for text in frontier.values():
+        assert text in table
+
+
+def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full):
+    result = full[1]
+    marks = {lm.parameter: lm for lm in landmarks(result.spec)}
+    assert marks["lm_pfs_12"].strategy == "Standard care" and marks["lm_pfs_12"].years == pytest.approx(1.0)
+    assert marks["lm_os_median"].median and marks["lm_os_median"].years == pytest.approx(2.5)
+    assert marks["lm_os_2y"].strategy is None
+    assert "no strategy called 'No such strategy'" in marks["lm_typo"].problem
+    rows = summary["base_case"]["survival"]["landmarks"]
+    os2 = [r for r in rows if r["parameter"] == "lm_os_2y"]
+    assert [r["strategy"] for r in os2] == list(STRATEGIES)  # a landmark without strategy applies to each
+    pfs = next(r for r in rows if r["parameter"] == "lm_pfs_12")
+    ds = result.base.results
+    curves = survival_curves(ds, result.spec, STRATEGIES)
+    assert pfs["model"] == pytest.approx(np.interp(1.0, ds["years"].values, curves["Standard care"]["pfs"]))
+    assert "Source landmarks and the model" in html and "source landmark" not in html.lower().split("<style>")[0]
+
+
+def test_survival_medians_from_the_trace(summary, full):
+    result = full[1]
+    ds = result.base.results
+    years = ds["years"].values
+    curves = survival_curves(ds, result.spec, STRATEGIES)
+    for s in STRATEGIES:
+        alive = ds["trace"].sel(strategy=s).sel(state=["Admission", "OnTx", "Remission", "Progressed"]).sum("state")
+        np.testing.assert_allclose(curves[s]["os"], alive.values)
+        got = summary["base_case"]["survival"]["strategies"][s]["median_os_years"]
+        assert got == pytest.approx(crossing(years, curves[s]["os"]))
+        k = int(np.argmax(curves[s]["os"] <= 0.5))
+        assert years[k - 1] <= got <= years[k]
+
+
+def test_html_has_no_negative_icer_and_no_unformatted_numbers(html):
+    body = re.sub(r'src="data:[^"]+"', "", html)
+    assert not re.search(r"-[\d,.]+ (per QALY|saved per|/QALY)", body)
+    assert "per QALY gained" in body
+    assert not re.search(r">\d{5,}(\.\d+)?<", body)  # every large number has thousands separators
+
+
+# ------------------------------------------------------------------------------------ results.xlsx
+
+
+def test_xlsx_key_results_equal_summary(workbook, summary):
+    ws = workbook["KeyResults"]
+    assert ws.freeze_panes == "A4"
+    header = [c.value for c in ws[3]]
+    assert header[:4] == ["Strategy", "Costs (EUR, 2024 prices)", "QALYs", "Life-years"]
+    base = summary["scenarios"]["base case"]
+    versus = {r["strategy"]: r for r in base["versus_comparator"]}
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert list(rows) == list(base["strategies"])
+    icer_col = next(i for i, h in enumerate(header) if h.startswith("ICER vs"))
+    for s, v in base["strategies"].items():
+        # Excel keeps 15 significant digits
+        assert rows[s][1:4] == pytest.approx((v["costs"], v["qalys"], v["lys"]), rel=1e-14)
+        if s in versus:
+            assert rows[s][4:6] == pytest.approx((versus[s]["incremental_cost"], versus[s]["incremental_effect"]),
+                                                 rel=1e-14)
+            assert rows[s][icer_col] == pytest.approx(versus[s]["icer"], rel=1e-14)
+            assert rows[s][icer_col + 1] == versus[s]["description"]
+    assert ws.cell(4, 2).number_format == "#,##0" and ws.cell(4, 3).number_format == "#,##0.000"
+
+
+def test_xlsx_has_a_sheet_for_every_table_and_the_figures(workbook, html, summary):
+    sheets = re.findall(r'<table[^>]* data-sheet="([^"]+)"', html)
+    assert len(sheets) == html.count("<table") > 20
+    assert set(sheets) <= set(workbook.sheetnames)
+    for sheet in ("KeyResults", "Trace", "PSA", "PSAIncremental", "Inputs", "RunInfo", "Figures", "DSA",
+                  "ScenarioAnalysis", "Landmarks", "ModelSurvival", "States", "Transitions", "BurdenBaseCase"):
+        assert sheet in workbook.sheetnames, sheet
+    for name in workbook.sheetnames:
+        if name != "Figures":
+            ws = workbook[name]
+            assert ws.freeze_panes == "A4", name
+            assert all(c.font.bold for c in ws[3] if c.value is not None), name
+    images = workbook["Figures"]._images
+    assert len(images) == html.count("<img ")
+    for img in images:
+        assert Image.open(io.BytesIO(img._data())).size[0] > 100
+    # PSA summary numbers equal summary.json
+    psa = workbook["PSA"]
+    header = [c.value for c in psa[3]]
+    row = next(r for r in psa.iter_rows(min_row=4, values_only=True) if r[0] == "Standard care")
+    entry = summary["psa"]["strategies"]["Standard care"]
+    assert row[header.index("Costs (EUR, 2024 prices) mean")] == pytest.approx(entry["costs"]["mean"], rel=1e-14)
+    assert row[header.index("QALYs 97.5%")] == pytest.approx(entry["qalys"]["high"], rel=1e-14)
+    trace = workbook["Trace"]
+    assert trace.max_row == 3 + 3 * 181
+    assert all(abs(sum(r[3:]) - 1) < 1e-12 for r in trace.iter_rows(min_row=4, values_only=True))
+
+
+def test_summary_json_keeps_its_contract(summary):
+    for key in ("scenario_analysis", "net_benefit", "burden", "thresholds", "dsa", "psa", "base_case"):
+        assert key in summary
+    assert list(summary["scenarios"]) == ["base case", "Cheaper product", "No discounting"]
+
+
+# ------------------------------------------------------------------------------------ conventions
+
+
+def test_landmark_units():
+    assert parse_unit("PFS at 24 months for One-time CAR-T") == ("PFS", 24.0, "months", "One-time CAR-T")
+    assert parse_unit("os AT 1 year") == ("OS", 1.0, "years", None)
+    assert parse_unit("median PFS in weeks for RWPC") == ("PFS", None, "weeks", "RWPC")
+    for unit in ("share", "EUR per cycle", "PFS", "PFS at months", "median in months", None):
+        assert parse_unit(unit) is None
+
+
+def test_labelled_assumptions():
+    topics, limitations, others = labelled_assumptions((
+        "Population: adults.", "perspective : societal", "Limitation: short follow-up.", "Plain assumption.",
+        "Utilities: from a trial."))
+    assert topics == {"Population": ["adults."], "Perspective": ["societal"]}
+    assert limitations == ["short follow-up."]
+    assert others == ["Plain assumption.", "Utilities: from a trial."]
+
+
+def test_perspective_from_the_description():
+    spec = dataclasses.replace(full_model(), assumptions=(), description="A model, societal perspective.")
+
+    class R:
+        pass
+
+    r = R()
+    r.spec = spec
+    assert perspective(r) == ("Societal", "model description")
+    r.spec = dataclasses.replace(spec, description="")
+    assert perspective(r) == ("", "")
+
+
+# ------------------------------------------------------------------------------------ figures
+
+
+def test_state_categories_follow_the_flag_priority():
+    cats = state_categories(full_model())
+    assert cats == {"Admission": "hospitalised", "OnTx": "on_treatment", "Remission": "treatment_free",
+                    "Progressed": "progressed", "Dead": "dead"}
+
+
+def test_timeline_shares_sum_to_one(full):
+    result = full[1]
+    cycles, axis = timeline_window(result.spec)
+    assert cycles == 24 and axis.unit == "months"
+    for s in STRATEGIES:
+        shares = category_shares(result.base.results, result.spec, s)
+        np.testing.assert_allclose(sum(shares.values()), 1.0, atol=1e-12)
+    one_off = category_shares(result.base.results, result.spec, "One-off therapy")
+    assert one_off["hospitalised"][0] == pytest.approx(1.0) and one_off["treatment_free"][3] > 0.5
+
+
+def test_state_diagram_of_the_rrmm_model():
+    spec = rrmm_model()
+    lay = layout(spec)
+    names = [s.name for s in spec.states]
+    assert set(lay.x) == set(names) and set(names) <= set(lay.layer)
+    pairs = edges(spec)
+    assert len(pairs) == len(set(pairs))  # strategy rows collapse
+    assert lay.dead == "Dead" and len(lay.elided) >= ELIDE_DEAD_FROM  # arrows into Dead are left out
+    for a, b in lay.short + lay.long:
+        assert lay.layer[b] > lay.layer[a]
+    for a, b in lay.back:
+        assert (a, b) in pairs
+    by_layer: dict[int, list[float]] = {}
+    for n in names:
+        by_layer.setdefault(lay.layer[n], []).append(lay.x[n])
+    for xs in by_layer.values():  # boxes of one row never overlap
+        xs.sort()
+        assert all(b - a >= 1.0 for a, b in zip(xs, xs[1:]))
+    png, note = state_diagram_png(spec)
+    assert png.startswith(b"\x89PNG") and "can also move to Dead" in note
+    width, height = Image.open(io.BytesIO(png)).size
+    assert 700 <= width <= 1600 and height < 2000
