@@ -695,6 +695,24 @@ def _parameters() -> tuple[Parameter, ...]:
           "p_crs_g3_bsab * 5 * c_icu_day", "EUR", "CRS management during step-up dosing (tocilizumab; grade >= 3: "
           "5 ICU days, A mm-inputs §7.3)", "D: formula in the value"),
     ])
+
+    # -- source landmarks for the report's survival figure (hecon.report.landmarks: the unit
+    #    says what the value is); not used by any transition ------------------------------
+    lm = "Source landmark for the report (not used in transitions); "
+    add([
+        P("lm_rwpc_pfs_median", "median_pfs_rwpc", "median PFS in months for RWPC", lm + "LocoMMotion median PFS",
+          "P: Mateos et al., Leukemia 2024;38(12):2554"),
+        P("lm_rwpc_os_median", "median_os_rwpc", "median OS in months for RWPC", lm + "LocoMMotion median OS",
+          "P: Mateos et al., Leukemia 2024;38(12):2554"),
+        P("lm_cart_pfs_median", "cilta_pfs_median", "median PFS in months for One-time CAR-T",
+          lm + "CARTITUDE-1 median PFS (infused patients, from infusion)", "P: CARTITUDE-1 final analysis, ASCO 2023"),
+        P("lm_cart_pfs_24", "cilta_pfs_s24", "PFS at 24 months for One-time CAR-T",
+          lm + "CARTITUDE-1 PFS at 24 months (infused patients, from infusion)", "P: CARTITUDE-1 21.7-month update"),
+        P("lm_cart_os_12", "cilta_os_s12", "OS at 12 months for One-time CAR-T",
+          lm + "CARTITUDE-1 OS at 12 months (infused patients, from infusion)", "P: Madduri et al., ASH 2020"),
+        P("lm_cart_os_median", "cilta_os_median", "median OS in months for One-time CAR-T",
+          lm + "CARTITUDE-1 median OS (infused patients, from infusion)", "P: Jagannath et al., JCO 2025;43(25):2766"),
+    ])
     return tuple(rows)
 
 
