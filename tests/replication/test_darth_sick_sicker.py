@@ -39,10 +39,9 @@ import numpy as np
 import pytest
 
 from hecon import run_model
-from hecon.cea import STATUS_DOMINATED, STATUS_NON_DOMINATED, STATUS_REFERENCE, incremental_analysis
 from hecon.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 from hecon.within_cycle import cycle_weights
-from tests.replication import published
+from tests.replication import assert_frontier, published
 
 N_CYCLES = 75  # ages 25 to 100, yearly cycles
 STRATEGIES = ("Standard of care", "Strategy A", "Strategy B", "Strategy AB")
@@ -149,18 +148,9 @@ def test_incremental_analysis_matches_published_cea_table(results):
     # B vs SoC +USD 107,521, +1.473 QALYs, ICER USD 72,988/QALY;
     # AB vs B +USD 119,775, +0.952 QALYs, ICER USD 125,764/QALY.
     # Tolerance: half a unit in the last printed digit.
-    rows = {r.strategy: r for r in incremental_analysis(
-        list(STRATEGIES), results["total_costs"].values, results["qalys"].values)}
-    assert rows["Standard of care"].status == STATUS_REFERENCE
-    assert rows["Strategy A"].status == STATUS_DOMINATED
-    for strategy, comparator, d_cost, d_qalys, icer in (
-            ("Strategy B", "Standard of care", "107,521", "1.473", "72,988"),
-            ("Strategy AB", "Strategy B", "119,775", "0.952", "125,764")):
-        row = rows[strategy]
-        assert row.status == STATUS_NON_DOMINATED and row.comparator == comparator
-        assert row.incremental_cost == published(d_cost)
-        assert row.incremental_effect == published(d_qalys)
-        assert row.icer == published(icer)
+    assert_frontier(STRATEGIES, results["total_costs"].values, results["qalys"].values, "Standard of care",
+                    "Strategy A", (("Strategy B", "Standard of care", "107,521", "1.473", "72,988"),
+                     ("Strategy AB", "Strategy B", "119,775", "0.952", "125,764")))
 
 
 def test_darth_simpson_weights_are_not_the_textbook_rule():

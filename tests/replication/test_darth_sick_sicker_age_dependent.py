@@ -44,9 +44,8 @@ import math
 import pytest
 
 from hecon import run_model
-from hecon.cea import STATUS_DOMINATED, STATUS_NON_DOMINATED, STATUS_REFERENCE, incremental_analysis
 from hecon.spec import LifeTable, ModelSpec, Parameter, State
-from tests.replication import published
+from tests.replication import assert_frontier, published
 from tests.replication.test_darth_sick_sicker import (SICK_SICKER_STRATEGIES, STRATEGIES, darth_settings,
                                                       sick_sicker_parameters, sick_sicker_transitions)
 
@@ -125,15 +124,6 @@ def test_incremental_analysis_matches_published_cea_table(results):
     # B vs SoC +USD 86,162, +1.320 QALYs, ICER USD 65,288/QALY;
     # AB vs B +USD 93,764, +0.898 QALYs, ICER USD 104,461/QALY.
     # Tolerance: half a unit in the last printed digit.
-    rows = {r.strategy: r for r in incremental_analysis(
-        list(STRATEGIES), results["total_costs"].values, results["qalys"].values)}
-    assert rows["Standard of care"].status == STATUS_REFERENCE
-    assert rows["Strategy A"].status == STATUS_DOMINATED
-    for strategy, comparator, d_cost, d_qalys, icer in (
-            ("Strategy B", "Standard of care", "86,162", "1.320", "65,288"),
-            ("Strategy AB", "Strategy B", "93,764", "0.898", "104,461")):
-        row = rows[strategy]
-        assert row.status == STATUS_NON_DOMINATED and row.comparator == comparator
-        assert row.incremental_cost == published(d_cost)
-        assert row.incremental_effect == published(d_qalys)
-        assert row.icer == published(icer)
+    assert_frontier(STRATEGIES, results["total_costs"].values, results["qalys"].values, "Standard of care",
+                    "Strategy A", (("Strategy B", "Standard of care", "86,162", "1.320", "65,288"),
+                     ("Strategy AB", "Strategy B", "93,764", "0.898", "104,461")))
