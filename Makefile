@@ -25,7 +25,7 @@ test: install
 	$(PY) -m pytest -q
 
 bench: install
-	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_engine.py 10000 5000
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

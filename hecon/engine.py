@@ -146,32 +146,40 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
 
     chunk_cache: dict[object, object] = {}
     memo = _PackMemo()
-    trace_now = None
-    for t0 in range(0, T, BLOCK_CYCLES):
+    starts = list(range(0, T, BLOCK_CYCLES))
+
+    def prepare(t0: int) -> _Block:
         t1 = min(T, t0 + BLOCK_CYCLES)
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
         ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
-        start_values = None
-        if trace_now is None:
-            trace_now = _initial_trace(model, strategy, ctx, n_samples)
-            start_values = _start_rewards(model, strategy, ctx, trace_now, col_index)
-            discounted += start_values
-            undiscounted += start_values
-
-        packed = _transition_values(model, strategy, ctx, n_cyc, memo)
-        pairs, vpack = _state_value_pairs(model, ctx, col_index, n_pts, memo)
         weights = (scale, np.ascontiguousarray(point_weights[:, t0:t0 + n_pts]),
                    np.ascontiguousarray(model.weights[t0:t0 + n_pts]), np.ascontiguousarray(mid_weights[:, t0:t1]))
-        trace_now, values, transition_rewards, occupancy = _run_block(
-            trace_now, n_cyc, n_pts, strategy, packed, rewards, state_start, pairs, vpack, weights,
-            discounted, undiscounted, keep_cycles)
+        return _prepare_block(model, strategy, ctx, n_cyc, n_pts, memo, col_index, rewards, state_start,
+                              weights, n_samples, keep_cycles)
+
+    first = BlockContext(model, strategy, samples, 0, min(T, BLOCK_CYCLES), chunk_cache)
+    trace_now = _initial_trace(model, strategy, first, n_samples)
+    start_values = _start_rewards(model, strategy, first, trace_now, col_index)
+    discounted += start_values
+    undiscounted += start_values
+    block = prepare(0)
+    for i, t0 in enumerate(starts):
+        # the kernel advances this block on the worker threads while this thread prepares the next
+        jobs = _launch(block, trace_now, discounted, undiscounted)
+        try:
+            following = prepare(starts[i + 1]) if i + 1 < len(starts) else None
+        finally:
+            for job in jobs:
+                job.result()
+        trace_now = block.end
         if keep_cycles:
-            values[:n_cyc] += transition_rewards
-            if start_values is not None:
-                values[0] += start_values
-            kernels.accumulate(per_cycle[t0:t0 + n_pts], values)
-            kernels.accumulate(trace_sum[t0:t0 + n_pts], occupancy)
+            block.values[:block.n_cycles] += block.transition_rewards
+            if t0 == 0:
+                block.values[0] += start_values
+            kernels.accumulate(per_cycle[t0:t0 + block.n_points], block.values)
+            kernels.accumulate(trace_sum[t0:t0 + block.n_points], block.occupancy)
+        block = following  # type: ignore[assignment]
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
 
 
@@ -317,36 +325,49 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, arrays: list[np.ndarra
     return None
 
 
-def _run_block(start: np.ndarray, n_cycles: int, n_points: int, strategy: StrategyModel, packed: _Packed,
-               rewards: tuple[np.ndarray, ...], state_start: np.ndarray, pairs: tuple[np.ndarray, ...],
-               vpack: _Packed, weights: tuple[np.ndarray, ...], discounted: np.ndarray,
-               undiscounted: np.ndarray, keep_cycles: bool) -> tuple[np.ndarray, ...]:
-    """Run the block kernel on THREADS threads, each on its own range of samples; adds the
-    block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
-    n_states, n_samples = start.shape
-    n_cols = discounted.shape[0]
-    end = np.empty_like(start)
+@dataclass
+class _Block:
+    """A block of cycles ready for the kernel: packed inputs and output arrays."""
+
+    n_cycles: int
+    n_points: int
+    args: tuple
+    end: np.ndarray
+    values: np.ndarray
+    transition_rewards: np.ndarray
+    occupancy: np.ndarray
+    keep_cycles: bool
+
+
+def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int, n_points: int,
+                   memo: _PackMemo, col_index: Mapping[str, int], rewards: tuple[np.ndarray, ...],
+                   state_start: np.ndarray, weights: tuple[np.ndarray, ...], n_samples: int,
+                   keep_cycles: bool) -> _Block:
+    """Evaluate, check and pack a block's inputs; allocate its outputs (nothing depends on the
+    occupancy yet, so this runs while the previous block is in the kernel)."""
+    packed = _transition_values(model, strategy, ctx, n_cycles, memo)
+    pairs, vpack = _state_value_pairs(model, ctx, col_index, n_points, memo)
+    n_cols = len(col_index)
     shape = (lambda *dims: dims) if keep_cycles else (lambda *dims: (1, 1, 1))
-    values = np.zeros(shape(n_points, n_cols, n_samples))
-    transition_rewards = np.zeros(shape(n_cycles, n_cols, n_samples))
-    occupancy = np.zeros(shape(n_points, len(state_start) - 1, n_samples))
     tarrays = packed.arrays()
-    pooling = _reward_pools(strategy, rewards, tarrays[3])
     args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
-            *tarrays, *rewards, *pooling, state_start, *pairs,
-            *vpack.arrays(), *weights, keep_cycles, end, values, transition_rewards, occupancy, discounted,
-            undiscounted)
+            *tarrays, *rewards, *_reward_pools(strategy, rewards, tarrays[3]), state_start, *pairs,
+            *vpack.arrays(), *weights, keep_cycles)
+    return _Block(n_cycles, n_points, args, np.empty((model.n_states, n_samples)),
+                  np.zeros(shape(n_points, n_cols, n_samples)), np.zeros(shape(n_cycles, n_cols, n_samples)),
+                  np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
+
+
+def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray, undiscounted: np.ndarray) -> list:
+    """Start the block kernel on THREADS worker threads, each on its own range of samples; it
+    adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
+    n_samples = start.shape[1]
     blocks = -(-n_samples // kernels.SAMPLE_BLOCK)
     n_threads = max(1, min(THREADS, blocks))
     bounds = [min(n_samples, (blocks * k // n_threads) * kernels.SAMPLE_BLOCK) for k in range(n_threads + 1)]
-    if n_threads == 1:
-        kernels.run_block(start, n_cycles, n_points, 0, n_samples, *args)
-    else:
-        jobs = [_POOL.submit(kernels.run_block, start, n_cycles, n_points, bounds[k], bounds[k + 1], *args)
-                for k in range(n_threads)]
-        for job in jobs:
-            job.result()
-    return end, values, transition_rewards, occupancy
+    outputs = (block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted)
+    return [_POOL.submit(kernels.run_block, start, block.n_cycles, block.n_points, bounds[k], bounds[k + 1],
+                         *block.args, *outputs) for k in range(n_threads)]
 
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
