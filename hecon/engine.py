@@ -309,7 +309,7 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, arrays: list[np.ndarra
     if (g.complement is not None and hi <= 1.0 + tol) or (g.complement is None and lo >= 1.0 - tol
                                                          and hi <= 1.0 + tol):
         return None
-    total = _fit(sum(arrays), 10**9, g.tunnel)
+    total = _fit(sum(arrays), None, g.tunnel)
     where = f"strategy '{strategy.name}', transitions out of '{g.state}'"
     if g.complement is not None:
         bad = total > 1.0 + tol
@@ -407,13 +407,13 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
     return tuple(np.ascontiguousarray(arr[:, i]) for i in range(5)), packed
 
 
-def _fit(value: object, n_pts: int, L: int) -> np.ndarray:
-    """An expression value as a 3-d array trimmed to ``n_pts`` points and ``L`` state times
-    (length-1 axes kept: broadcasting is left to the caller)."""
+def _fit(value: object, n_pts: int | None, L: int) -> np.ndarray:
+    """An expression value as a 3-d array trimmed to ``n_pts`` points (None: as it is) and ``L``
+    state times (length-1 axes kept: broadcasting is left to the caller)."""
     a = np.asarray(value, dtype=float)
     if a.ndim < 3:
         a = a.reshape((1,) * (3 - a.ndim) + a.shape)
-    if a.shape[1] > 1:
+    if n_pts is not None and a.shape[1] > 1:
         a = a[:, :n_pts]
     if a.shape[2] > 1:
         a = a[:, :, :L]
