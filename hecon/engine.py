@@ -5,12 +5,14 @@ For each chunk of samples and each strategy, cycles are processed in blocks:
 1. evaluate the transition expressions for the block (numpy, broadcast over sample,
    cycle and state time) and check them: every probability in [0, 1], every row summing
    to 1 (the complement ``#`` takes the rest and must not be negative);
-2. advance the trace through the block with the sparse edge list (compiled kernel);
-3. value the trace points: state rewards x within-cycle weights x discount factors, and
-   one-off transition rewards on the flows (discounted at mid-cycle, not corrected).
+2. advance the trace through the block with the sparse edge list and value the trace
+   points — state rewards x within-cycle weights x discount factors, one-off transition
+   rewards on the flows (discounted at mid-cycle, not corrected) — in one compiled kernel
+   (:mod:`hecon.kernels`) on worker threads, while this thread prepares the next block.
 
-Memory is bounded by ``chunk_size`` samples x ``block`` cycles; results do not depend on
-either, since each sample is computed independently in a fixed order.
+Memory is bounded by ``chunk_size`` samples x ``BLOCK_CYCLES`` cycles; results do not depend
+on the chunk size or the number of threads, since each sample is computed on its own in a
+fixed order.
 
 Outcome conventions: costs are per cycle in a state; utility and life are per year, so
 QALYs and life-years are Σ_k w_k d_k occupancy_k value_k × cycle length [years]. Costs are
