@@ -12,7 +12,6 @@ Problems are printed one per line as ``Sheet!A12: what is wrong; expected ...``.
 from __future__ import annotations
 
 import os
-import sys
 import zipfile
 from pathlib import Path
 from typing import Iterable, NoReturn, Sequence

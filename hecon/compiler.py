@@ -158,7 +158,6 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         state_names += [s.name] if L == 1 else [f"{s.name}[{j}]" for j in range(L)]
         state_of += [s.name] * L
     max_tunnel = max(tunnel.values(), default=1)
-    n = len(state_names)
 
     parse = _Parser(problems)
 

@@ -36,7 +36,7 @@ from hecon.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, Strat
 from hecon.context import BlockContext
 from hecon.discounting import discount_factors
 from hecon.errors import ModelError, Problem
-from hecon.spec import ModelSpec
+from hecon.spec import ModelSpec, TransitionReward
 
 BLOCK_CYCLES = 52  # cycles per block: fixed, so that results do not depend on the number of samples
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # kernel threads per chunk
@@ -234,10 +234,15 @@ class _Packed:
         return (buf,) + tuple(np.array(x, dtype=np.int64) for x in (self.off, self.st, self.sj, self.ss))
 
 
+def _reward_column(reward: TransitionReward) -> str:
+    """The outcome column a transition reward adds to (see :func:`outcome_columns`)."""
+    return {"cost": f"cost:{reward.name}", "qaly": "qalys", "count": f"count:{reward.name}"}[reward.kind]
+
+
 def _reward_pools(strategy: StrategyModel, rewards: tuple[np.ndarray, ...], tsj: np.ndarray) -> tuple[np.ndarray, ...]:
     """Pool the transition rewards whose value does not depend on the source's state time:
     (reward_pool per reward, pool value row, pool column); see kernels.run_block."""
-    reward_start, reward_row, reward_col = rewards
+    _, reward_row, reward_col = rewards
     keys: dict[tuple[int, int], int] = {}
     reward_pool = np.full(reward_row.size, -1, dtype=np.int64)
     for q, (vr, c) in enumerate(zip(reward_row, reward_col)):
@@ -253,8 +258,7 @@ def _reward_structure(strategy: StrategyModel, col_index: Mapping[str, int]) -> 
     n_rows = len(strategy.rows)
     triples = []
     for q, rr in enumerate(strategy.rewards):
-        kind, name = rr.reward.kind, rr.reward.name
-        col = col_index[{"cost": f"cost:{name}", "qaly": "qalys", "count": f"count:{name}"}[kind]]
+        col = col_index[_reward_column(rr.reward)]
         triples += [(int(e), n_rows + q, col) for e in rr.edges]
     triples.sort()
     edges = np.array([t[0] for t in triples], dtype=np.int64)
@@ -439,7 +443,7 @@ def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     out = np.zeros((len(col_index), start.shape[1]))
     for reward, expr in strategy.start_rewards:
         value = _fit(ctx.evaluate(expr, 1), 1, 1)[:, 0, 0]
-        col = col_index[{"cost": f"cost:{reward.name}", "qaly": "qalys", "count": f"count:{reward.name}"}[reward.kind]]
+        col = col_index[_reward_column(reward)]
         out[col] += start[model.slices[reward.to_state].start] * value
     return out
 

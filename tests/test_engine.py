@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hecon import ModelError, run_model
-from hecon.spec import Parameter, State, Strategy, Transition
+from hecon.spec import Parameter, Strategy, Transition
 from tests.models import reference_textbook, textbook_model, two_state_model, with_settings
 
 
