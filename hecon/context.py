@@ -1,8 +1,9 @@
 """Evaluation of a strategy's expressions over one block of samples and cycles.
 
-Values are numpy arrays broadcastable to (sample, point, state_time), where *point* runs
-over the trace points t0..t1 of the block. An expression that does not depend on a
-dimension keeps length 1 there, so constant inputs cost nothing.
+Values are numpy arrays broadcastable to (point, state_time, sample), where *point* runs
+over the trace points t0..t1 of the block: the layout of :mod:`hecon.kernels`, with samples
+innermost, so values reach the kernels without being transposed. An expression that does
+not depend on a dimension keeps length 1 there, so constant inputs cost nothing.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class BlockContext:
         s = model.spec.settings
         self.cycle_days = s.cycle_length_days
         self.cycle_years = self.cycle_days / DAYS_PER_YEAR
-        model_time = np.arange(t0, t1 + 1, dtype=float).reshape(1, -1, 1)
+        model_time = np.arange(t0, t1 + 1, dtype=float).reshape(-1, 1, 1)
         self.variables = {
             "model_time": model_time,
             "model_years": model_time * self.cycle_years,
@@ -67,14 +68,14 @@ class BlockContext:
         if name in self.variables:
             return self.variables[name]
         if name in STATE_TIME_VARIABLES:
-            st = np.arange(self.tunnel, dtype=float).reshape(1, 1, -1)
+            st = np.arange(self.tunnel, dtype=float).reshape(1, -1, 1)
             return st if name == "state_time" else st * self.cycle_years
         reads = self.strategy.reads.get(f"p:{name}", frozenset())
         key = ("value", name, self.tunnel if reads & STATE_TIME_VARIABLES else None)
         cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
         if key not in cache:
             if name in self.samples and name not in self.strategy.overridden:
-                cache[key] = np.asarray(self.samples[name], dtype=float).reshape(-1, 1, 1)
+                cache[key] = np.asarray(self.samples[name], dtype=float).reshape(1, 1, -1)
             else:
                 cache[key] = self.strategy.parameters[name].evaluate(self)
         return cache[key]
@@ -139,7 +140,7 @@ class BlockContext:
             name = table or spec.settings.life_table or spec.life_tables[0].name
             lt = next(t for t in spec.life_tables if t.name == name)
             male = np.asarray(self.strategy.proportion_male.evaluate(self), dtype=float)
-            if male.ndim == 3 and (male.shape[1] > 1 or male.shape[2] > 1):
+            if male.ndim == 3 and (male.shape[0] > 1 or male.shape[1] > 1):
                 raise ModelError(Problem("settings.proportion_male", "depends on time",
                                          "a share of men fixed at the start"))
             male_flat = male.reshape(-1)
@@ -148,8 +149,8 @@ class BlockContext:
                                          "a share between 0 and 1"))
             p = lifetable.cohort_death_probability(lt, spec.settings.start_age, male_flat,
                                                    self.cycle_years, self.model.n_cycles + 1)
-            self.chunk_cache[key] = p.reshape(-1, self.model.n_cycles + 1, 1)
-        return self.chunk_cache[key][:, self.t0:self.t1 + 1, :]
+            self.chunk_cache[key] = np.ascontiguousarray(p.reshape(-1, self.model.n_cycles + 1).T)[:, None, :]
+        return self.chunk_cache[key][self.t0:self.t1 + 1]
 
     # -- schedules -----------------------------------------------------------
     def administrations(self, schedule: str, clock: Any) -> Any:

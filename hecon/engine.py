@@ -35,6 +35,7 @@ from hecon import kernels
 from hecon.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
 from hecon.context import BlockContext
 from hecon.discounting import discount_factors
+from hecon.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.errors import ModelError, Problem
 from hecon.spec import ModelSpec, TransitionReward
 
@@ -138,7 +139,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
                               for c in cols])  # (K, T + 1)
     mid_weights = np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols])
 
-    rewards = _reward_structure(strategy, col_index)
+    rewards = _reward_targets(strategy, col_index)
     state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
 
     discounted = np.zeros((K, n_samples))
@@ -147,7 +148,8 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
     chunk_cache: dict[object, object] = {}
-    memo = _PackMemo()
+    memo = PackMemo()
+    structures: dict[bytes, tuple[np.ndarray, ...]] = {}
     starts = list(range(0, T, BLOCK_CYCLES))
 
     def prepare(t0: int) -> _Block:
@@ -158,7 +160,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
         weights = (scale, np.ascontiguousarray(point_weights[:, t0:t0 + n_pts]),
                    np.ascontiguousarray(model.weights[t0:t0 + n_pts]), np.ascontiguousarray(mid_weights[:, t0:t1]))
         return _prepare_block(model, strategy, ctx, n_cyc, n_pts, memo, col_index, rewards, state_start,
-                              weights, n_samples, keep_cycles)
+                              weights, n_samples, keep_cycles, structures)
 
     first = BlockContext(model, strategy, samples, 0, min(T, BLOCK_CYCLES), chunk_cache)
     trace_now = _initial_trace(model, strategy, first, n_samples)
@@ -185,150 +187,116 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
 
 
-class _PackMemo:
-    """Per-chunk memory of arrays already checked and flattened: values that do not change
-    with model time come back as the same array objects block after block."""
-
-    def __init__(self) -> None:
-        self.flat: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self.checked: dict[int, np.ndarray] = {}
-
-    def is_checked(self, arrays: list[np.ndarray]) -> bool:
-        return all(self.checked.get(id(a)) is a for a in arrays)
-
-    def mark_checked(self, arrays: list[np.ndarray]) -> None:
-        self.checked.update((id(a), a) for a in arrays)
-
-
-class _Packed:
-    """Compact value arrays in one flat buffer, in the layout of :mod:`hecon.kernels`."""
-
-    def __init__(self, memo: _PackMemo) -> None:
-        self.memo = memo
-        self.parts: list[np.ndarray] = []
-        self.off: list[int] = []
-        self.st: list[int] = []
-        self.sj: list[int] = []
-        self.ss: list[int] = []
-        self.size = 0
-
-    def add(self, a: np.ndarray) -> int:
-        """Add a (S1, T1, L1) array; return its row index."""
-        S1, T1, L1 = a.shape
-        self.off.append(self.size)
-        self.ss.append(1 if S1 > 1 else 0)
-        self.sj.append(S1 if L1 > 1 else 0)
-        self.st.append(L1 * S1 if T1 > 1 else 0)
-        known = self.memo.flat.get(id(a))
-        if known is not None and known[0] is a:
-            flat = known[1]
-        else:
-            flat = np.ascontiguousarray(a.transpose(1, 2, 0), dtype=float).ravel()
-            self.memo.flat[id(a)] = (a, flat)
-        self.parts.append(flat)
-        self.size += flat.size
-        return len(self.off) - 1
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        buf = np.concatenate(self.parts) if self.parts else np.zeros(1)
-        return (buf,) + tuple(np.array(x, dtype=np.int64) for x in (self.off, self.st, self.sj, self.ss))
-
-
 def _reward_column(reward: TransitionReward) -> str:
     """The outcome column a transition reward adds to (see :func:`outcome_columns`)."""
     return {"cost": f"cost:{reward.name}", "qaly": "qalys", "count": f"count:{reward.name}"}[reward.kind]
 
 
-def _reward_pools(strategy: StrategyModel, rewards: tuple[np.ndarray, ...], tsj: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Pool the transition rewards whose value does not depend on the source's state time:
-    (reward_pool per reward, pool value row, pool column); see kernels.run_block."""
-    _, reward_row, reward_col = rewards
-    keys: dict[tuple[int, int], int] = {}
-    reward_pool = np.full(reward_row.size, -1, dtype=np.int64)
-    for q, (vr, c) in enumerate(zip(reward_row, reward_col)):
-        if tsj[vr] == 0:
-            reward_pool[q] = keys.setdefault((int(vr), int(c)), len(keys))
-    pool_row = np.array([k[0] for k in keys], dtype=np.int64)
-    pool_col = np.array([k[1] for k in keys], dtype=np.int64)
-    return reward_pool, pool_row, pool_col
-
-
-def _reward_structure(strategy: StrategyModel, col_index: Mapping[str, int]) -> tuple[np.ndarray, ...]:
-    """CSR of transition rewards by edge: (reward_start, packed value row, output column)."""
+def _reward_targets(strategy: StrategyModel, col_index: Mapping[str, int]) -> list[list[tuple[int, int]]]:
+    """For each edge, its one-off rewards as (packed value row, output column), in reward order."""
     n_rows = len(strategy.rows)
-    triples = []
+    targets: list[list[tuple[int, int]]] = [[] for _ in range(len(strategy.src))]
     for q, rr in enumerate(strategy.rewards):
-        col = col_index[_reward_column(rr.reward)]
-        triples += [(int(e), n_rows + q, col) for e in rr.edges]
-    triples.sort()
-    edges = np.array([t[0] for t in triples], dtype=np.int64)
-    start = np.searchsorted(edges, np.arange(len(strategy.src) + 1)).astype(np.int64)
-    return (start, np.array([t[1] for t in triples], dtype=np.int64),
-            np.array([t[2] for t in triples], dtype=np.int64))
+        for e in rr.edges:
+            targets[int(e)].append((n_rows + q, col_index[_reward_column(rr.reward)]))
+    return targets
+
+
+def _edge_structure(strategy: StrategyModel, targets: list[list[tuple[int, int]]], tsj: np.ndarray,
+                    n_states: int) -> tuple[np.ndarray, ...]:
+    """How the kernel treats each edge and sub-state (see :func:`hecon.kernels.run_block`):
+    (dst, fast, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col).
+
+    One-off rewards whose value does not depend on the source's state time (``tsj`` 0) are
+    pooled: edges with the same such rewards and destination flow into one accumulator, valued
+    once per cycle. The others are valued edge by edge, which takes the kernel's general loop."""
+    accumulators: dict[tuple[int, tuple[tuple[int, int], ...]], int] = {}
+    dst = strategy.dst.copy()
+    per_edge: list[list[tuple[int, int]]] = []
+    for e, rewards in enumerate(targets):
+        pooled = tuple(x for x in rewards if tsj[x[0]] == 0)
+        per_edge.append([x for x in rewards if tsj[x[0]] != 0])
+        if pooled:
+            dst[e] = n_states + accumulators.setdefault((int(strategy.dst[e]), pooled), len(accumulators))
+    src_start = strategy.src_start
+    fast = np.zeros(n_states, dtype=np.int64)
+    for i in range(n_states):
+        edges = range(src_start[i], src_start[i + 1])
+        n = len(edges) - int(strategy.has_complement[i])
+        if 1 <= n <= kernels.FAST_EDGES and not any(per_edge[e] for e in edges):
+            fast[i] = n
+    reward_start = np.cumsum([0] + [len(x) for x in per_edge]).astype(np.int64)
+    flat = [x for x in per_edge for x in x]
+    acc_start = np.cumsum([0] + [len(k[1]) for k in accumulators]).astype(np.int64)
+    pooled_flat = [x for k in accumulators for x in k[1]]
+    return (dst, fast, reward_start, np.array([x[0] for x in flat], dtype=np.int64),
+            np.array([x[1] for x in flat], dtype=np.int64), np.array([k[0] for k in accumulators], dtype=np.int64),
+            acc_start, np.array([x[0] for x in pooled_flat], dtype=np.int64),
+            np.array([x[1] for x in pooled_flat], dtype=np.int64))
 
 
 def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int,
-                       memo: _PackMemo) -> _Packed:
+                       memo: PackMemo) -> tuple[np.ndarray, ...]:
     """Pack the block's transition probabilities and transition-reward values, in the order the
     edge structure refers to them, after checking every probability and every row sum
     (once per chunk for values that do not change with model time)."""
-    packed = _Packed(memo)
-    problems: list[Problem] = []
+    packed = Packed(memo)
+    groups = []
     for g in strategy.groups:
-        arrays = [_fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel) for row in g.rows]  # type: ignore[arg-type]
-        for a in arrays:
-            packed.add(a)
-        if memo.is_checked(arrays):
+        arrays = [fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel) for row in g.rows]  # type: ignore[arg-type]
+        groups.append((g, arrays, [packed.add(a) for a in arrays]))
+    rewards = [(rr, packed.add(fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)))
+               for rr in strategy.rewards]
+    buf, *layout = packed.pack()
+    problems: list[Problem] = []
+    for g, arrays, rows in groups:
+        if memo.group_checked(arrays):
             continue
-        for row, a in zip(g.rows, arrays):
-            bad = ~((a >= 0.0) & (a <= 1.0))
-            if bad.any():
-                value = a[tuple(np.argwhere(bad)[0])]
+        n_problems = len(problems)
+        for row, a, r in zip(g.rows, arrays, rows):
+            lo, hi, finite = packed.stats[r]
+            if not (finite and lo >= 0.0 and hi <= 1.0):
+                bad = ~((a >= 0.0) & (a <= 1.0))
+                index = first_bad(bad)
                 problems.append(Problem(
-                    f"strategy '{strategy.name}', transition {row.label}, {_locate(bad, ctx.t0)}",
-                    f"probability {value:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
+                    f"strategy '{strategy.name}', transition {row.label}, {locate(index, bad.shape, ctx.t0)}",
+                    f"probability {a[index]:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
                     "a probability between 0 and 1"))
-        if not any(p.where.startswith(f"strategy '{strategy.name}', transition {g.state} ->") for p in problems):
-            problem = _check_row_sums(strategy, g, arrays, ctx.t0)
+        if len(problems) == n_problems:
+            problem = _check_row_sums(strategy, g, packed, rows, buf, layout, ctx.t0)
             if problem:
                 problems.append(problem)
-        memo.mark_checked(arrays)
-    for rr in strategy.rewards:
-        a = _fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)
-        if not np.isfinite(a).all():
+        memo.mark_group(arrays)
+    for rr, r in rewards:
+        if not packed.stats[r][2]:
             problems.append(Problem(f"strategy '{strategy.name}', transition reward -> {rr.reward.to_state}",
                                     f"'{rr.expr.text}' is not a finite number", "finite values"))
-        packed.add(a)
     if problems:
         raise ModelError(problems)
-    return packed
+    return (buf, *layout)
 
 
-def _check_row_sums(strategy: StrategyModel, g: RowGroup, arrays: list[np.ndarray], t0: int) -> Problem | None:
+def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: list[int], buf: np.ndarray,
+                    layout: list[np.ndarray], t0: int) -> Problem | None:
     """Rows out of a state must sum to 1, or to at most 1 when a complement takes the rest.
 
-    Bounds from each row's minimum and maximum settle the usual case without building the
-    full sample x cycle x state-time sum; only when they do not is the sum built."""
-    hi = sum(float(a.max()) for a in arrays)
-    lo = sum(float(a.min()) for a in arrays)
+    Bounds from each row's minimum and maximum settle the usual case; only when they do not
+    are the rows summed element by element."""
+    hi = sum(packed.stats[r][1] for r in rows)
+    lo = sum(packed.stats[r][0] for r in rows)
     tol = PROBABILITY_TOLERANCE
     if (g.complement is not None and hi <= 1.0 + tol) or (g.complement is None and lo >= 1.0 - tol
                                                          and hi <= 1.0 + tol):
         return None
-    total = _fit(sum(arrays), None, g.tunnel)
-    where = f"strategy '{strategy.name}', transitions out of '{g.state}'"
-    if g.complement is not None:
-        bad = total > 1.0 + tol
-        if bad.any():
-            return Problem(f"{where}, {_locate(bad, t0)}",
-                           f"the probabilities add up to {total[tuple(np.argwhere(bad)[0])]:.6g}, leaving a "
-                           f"negative complement for -> {g.complement.to_state}", "probabilities that sum to at most 1")
+    found = packed.first_bad_sum(buf, tuple(layout), rows, g.complement is not None, tol)
+    if found is None:
         return None
-    bad = np.abs(total - 1.0) > tol
-    if bad.any():
-        return Problem(f"{where}, {_locate(bad, t0)}", f"the probabilities add up to {total[tuple(np.argwhere(bad)[0])]:.6g}",
-                       "a sum of 1, or a complement '#' for the rest")
-    return None
+    index, shape, total = found
+    where = f"strategy '{strategy.name}', transitions out of '{g.state}', {locate(index, shape, t0)}"
+    if g.complement is not None:
+        return Problem(where, f"the probabilities add up to {total:.6g}, leaving a negative complement for "
+                              f"-> {g.complement.to_state}", "probabilities that sum to at most 1")
+    return Problem(where, f"the probabilities add up to {total:.6g}", "a sum of 1, or a complement '#' for the rest")
 
 
 @dataclass
@@ -346,19 +314,23 @@ class _Block:
 
 
 def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int, n_points: int,
-                   memo: _PackMemo, col_index: Mapping[str, int], rewards: tuple[np.ndarray, ...],
+                   memo: PackMemo, col_index: Mapping[str, int], rewards: list[list[tuple[int, int]]],
                    state_start: np.ndarray, weights: tuple[np.ndarray, ...], n_samples: int,
-                   keep_cycles: bool) -> _Block:
+                   keep_cycles: bool, structures: dict[bytes, tuple[np.ndarray, ...]]) -> _Block:
     """Evaluate, check and pack a block's inputs; allocate its outputs (nothing depends on the
-    occupancy yet, so this runs while the previous block is in the kernel)."""
-    packed = _transition_values(model, strategy, ctx, n_cycles, memo)
+    occupancy yet, so this runs while the previous block is in the kernel). ``structures``
+    keeps the edge structure, which only changes with the shapes of the reward values."""
+    memo.next_block()
+    tarrays = _transition_values(model, strategy, ctx, n_cycles, memo)
     pairs, vpack = _state_value_pairs(model, ctx, col_index, n_points, memo)
     n_cols = len(col_index)
     shape = (lambda *dims: dims) if keep_cycles else (lambda *dims: (1, 1, 1))
-    tarrays = packed.arrays()
-    args = (strategy.src_start, strategy.dst, strategy.edge_row, strategy.edge_j, strategy.has_complement,
-            *tarrays, *rewards, *_reward_pools(strategy, rewards, tarrays[3]), state_start, *pairs,
-            *vpack.arrays(), *weights, keep_cycles)
+    tsj = tarrays[3]
+    if tsj.tobytes() not in structures:
+        structures[tsj.tobytes()] = _edge_structure(strategy, rewards, tsj, model.n_states)
+    dst, fast, *edge_rewards = structures[tsj.tobytes()]
+    args = (strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, *tarrays,
+            *edge_rewards, state_start, *pairs, *vpack, *weights, keep_cycles)
     return _Block(n_cycles, n_points, args, np.empty((model.n_states, n_samples)),
                   np.zeros(shape(n_points, n_cols, n_samples)), np.zeros(shape(n_cycles, n_cols, n_samples)),
                   np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
@@ -377,11 +349,11 @@ def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray, undiscount
 
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
-                       n_pts: int, memo: _PackMemo) -> tuple[tuple[np.ndarray, ...], _Packed]:
-    """(column, state, value row, state time) pairs for the state-reward kernel, and the
-    packed values. Values that do not vary with state time are applied to the model state
+                       n_pts: int, memo: PackMemo) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """(column, state, expanded, value row, state time) pairs for the state-reward kernel, and
+    the packed values. Values that do not vary with state time are applied to the model state
     (its sub-states summed); values that do are applied sub-state by sub-state."""
-    packed = _Packed(memo)
+    packed = Packed(memo)
     pairs: list[tuple[int, int, int, int, int]] = []
     one = packed.add(np.ones((1, 1, 1)))
     for m, s in enumerate(model.spec.states):
@@ -393,47 +365,26 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
     exprs = [("qalys", model.utility)] + [(f"cost:{c}", v) for c, v in model.costs.items()] + \
             [(f"count:{c}", v) for c, v in model.counts.items()]
     state_number = {s.name: m for m, s in enumerate(model.spec.states)}
+    sources = {}
     for col, by_state in exprs:
         for state, expr in by_state.items():
             if expr.constant == 0.0:
                 continue
-            a = _fit(ctx.evaluate(expr, model.tunnel[state]), n_pts, model.tunnel[state])
-            if not memo.is_checked([a]):
-                if not np.isfinite(a).all():
-                    raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
-                                             f"'{expr.text}' is not a finite number", "finite values"))
-                memo.mark_checked([a])
+            a = fit(ctx.evaluate(expr, model.tunnel[state]), n_pts, model.tunnel[state])
             r = packed.add(a)
-            if a.shape[2] == 1:
+            sources[r] = (state, col, expr)
+            if a.shape[1] == 1:
                 pairs.append((col_index[col], state_number[state], 0, r, 0))
             else:
                 first = model.slices[state].start
-                pairs += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[2])]
+                pairs += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[1])]
+    values = packed.pack()
+    for r, (state, col, expr) in sources.items():
+        if not packed.stats[r][2]:
+            raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
+                                     f"'{expr.text}' is not a finite number", "finite values"))
     arr = np.array(pairs, dtype=np.int64).reshape(-1, 5)
-    return tuple(np.ascontiguousarray(arr[:, i]) for i in range(5)), packed
-
-
-def _fit(value: object, n_pts: int | None, L: int) -> np.ndarray:
-    """An expression value as a 3-d array trimmed to ``n_pts`` points (None: as it is) and ``L``
-    state times (length-1 axes kept: broadcasting is left to the caller)."""
-    a = np.asarray(value, dtype=float)
-    if a.ndim < 3:
-        a = a.reshape((1,) * (3 - a.ndim) + a.shape)
-    if n_pts is not None and a.shape[1] > 1:
-        a = a[:, :n_pts]
-    if a.shape[2] > 1:
-        a = a[:, :, :L]
-    return a
-
-
-def _locate(mask: np.ndarray, t0: int) -> str:
-    s, k, j = (int(x) for x in np.argwhere(mask)[0])
-    parts = [f"cycle {t0 + k}" if mask.shape[1] > 1 else "every cycle"]
-    if mask.shape[0] > 1:
-        parts.append(f"sample {s}")
-    if mask.shape[2] > 1:
-        parts.append(f"state_time {j}")
-    return ", ".join(parts)
+    return tuple(np.ascontiguousarray(arr[:, i]) for i in range(5)), values
 
 
 def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray,
@@ -442,7 +393,7 @@ def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     at time 0, so neither discounted nor corrected."""
     out = np.zeros((len(col_index), start.shape[1]))
     for reward, expr in strategy.start_rewards:
-        value = _fit(ctx.evaluate(expr, 1), 1, 1)[:, 0, 0]
+        value = fit(ctx.evaluate(expr, 1), 1, 1)[0, 0, :]
         col = col_index[_reward_column(reward)]
         out[col] += start[model.slices[reward.to_state].start] * value
     return out

@@ -2,10 +2,13 @@
 
 Layout: samples are the innermost, contiguous axis so that every inner loop runs over
 samples and vectorises. Expression values are *packed*: each row of values is a compact
-array of shape (T1, L1, S1), with T1, L1, S1 either 1 or the full length, stored in one
-flat buffer; element (t, j, s) of packed row r is
-``buf[off[r] + t * st[r] + j * sj[r] + s * ss[r]]``, with stride 0 along broadcast axes.
-Inputs that depend on neither samples, time nor state time are therefore stored once.
+array of shape (T1, L1, W), with T1 and L1 either 1 or the full length and W either the
+chunk's samples or, for a value that does not vary by sample, ``SAMPLE_BLOCK`` copies of
+it. All rows sit in one flat buffer; element (t, j, s0 + s) of packed row r, for a sample
+block starting at s0, is ``buf[off[r] + t * st[r] + j * sj[r] + s0 * so[r] + s]``
+(stride 0 along length-1 axes; ``so`` is 0 for rows of copies). Every inner loop thus reads
+its values the same way, whatever the row depends on, and inputs that depend on neither
+time nor state time are stored once.
 
 The cohort is processed in blocks of ``SAMPLE_BLOCK`` samples whose occupancy stays in
 the CPU cache for a whole block of cycles. The kernels release the GIL, so the engine runs
@@ -18,31 +21,38 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-SAMPLE_BLOCK = 128
+SAMPLE_BLOCK = 512  # samples per cache block: long inner loops amortise the per-loop overlap checks
+FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement take a one-pass loop
 
 
 @numba.njit(nogil=True, cache=True)
-def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement,
-              tbuf, toff, tst, tsj, tss, reward_start, reward_row, reward_col, reward_pool, pool_row, pool_col,
-              state_start, pair_col, pair_state,
-              pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vss, scale, point_weights, plain_weights,
-              cycle_weights, keep_cycles, end, values, rewards, occupancy, discounted, undiscounted):
+def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fast,
+              tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
+              state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vso,
+              scale, point_weights, plain_weights, cycle_weights, keep_cycles,
+              end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
     n_points   : points valued: n_cycles, or n_cycles + 1 for the last block of the horizon
-    Transitions (packed rows in tbuf/toff/tst/tsj/tss; probabilities already checked):
+    Transitions (packed rows in tbuf/toff/tst/tsj/tso; probabilities already checked):
       src_start      : edges out of sub-state i are src_start[i]:src_start[i+1]; the complement
                        edge, if ``has_complement[i]``, is the last of them
-      dst            : destination of each edge
+      dst            : destination of each edge: a row of the work array, which holds the
+                       occupancy one cycle later (rows 0..n_states-1), then one accumulator per
+                       pool of one-off rewards (below), then a scratch row that takes what a
+                       sub-state without complement leaves (zero up to rounding)
       edge_row       : packed row with each edge's probability (-1 for the complement)
       edge_j         : state time of each edge's source (index along L1)
-      reward_*       : edge e carries one-off rewards reward_start[e]:reward_start[e+1], each a
-                       packed row (value per transition) and an output column
-      reward_pool    : for each reward, a pool index or -1. Rewards whose value does not depend on
-                       the source's state time are pooled: flows are summed per pool and the sum
-                       multiplied by the value once per cycle (pool_row, pool_col: value row, column)
-    State values (packed rows in vbuf/voff/vst/vsj/vss):
+      fast           : per sub-state, 1..FAST_EDGES: that many edges besides the complement, taken
+                       in one pass over the samples; 0: any other case, one edge at a time
+      reward_*       : one-off rewards whose value depends on the source's state time: edge e
+                       carries reward_start[e]:reward_start[e+1], each a packed row and a column
+      acc_*          : one-off rewards whose value does not are pooled: edges with the same such
+                       rewards and destination flow into accumulator a (row n_states + a), which is
+                       added to its destination acc_dst[a] after the cycle's flows and valued once,
+                       by rows acc_row[acc_start[a]:acc_start[a+1]] into columns acc_col[...]
+    State values (packed rows in vbuf/voff/vst/vsj/vso):
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
       pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
                     applies to sub-state ``pair_state``, 0 to model state ``pair_state`` as a whole
@@ -59,18 +69,25 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       rewards (n_cycles, n_cols, n_samples)  one-off rewards of the transitions in each cycle
       occupancy (n_points, n_model, n_samples) model-state occupancy at each point
 
-    The complement edge receives the mass left after the other edges, x - Σ x p_e.
+    Each edge's flow is occupancy x probability; the complement edge receives the mass left
+    after the other edges, x - Σ x p_e, subtracted in edge order. Each point's values are
+    added to the totals before the one-off rewards of the cycle that follows it.
     """
     n_states = start.shape[0]
     n_model = state_start.size - 1
+    n_acc = acc_start.size - 1
+    scratch = n_states + n_acc  # the scratch row
+    model_of = np.empty(n_states, dtype=np.int64)
+    for m in range(n_model):
+        for i in range(state_start[m], state_start[m + 1]):
+            model_of[i] = m
     # Loops index arrays directly: taking array views inside the loops would cost a reference
     # count update each time, which is slower than the arithmetic itself.
-    cur = np.empty((n_states, SAMPLE_BLOCK))  # occupancy at the current point
-    nxt = np.empty((n_states, SAMPLE_BLOCK))  # occupancy one cycle later
+    cur = np.empty((scratch + 1, SAMPLE_BLOCK))  # occupancy at the current point (first n_states rows)
+    nxt = np.empty((scratch + 1, SAMPLE_BLOCK))  # occupancy one cycle later, accumulators, scratch
     occ = np.empty((n_model, SAMPLE_BLOCK))
     rest = np.empty(SAMPLE_BLOCK)
     flow = np.empty(SAMPLE_BLOCK)
-    pools = np.zeros((max(1, pool_row.size), SAMPLE_BLOCK))
     n_cols = scale.size
     pv = np.empty((n_cols, SAMPLE_BLOCK))  # state values at the current point
     rv = np.empty((n_cols, SAMPLE_BLOCK))  # one-off rewards of the current cycle
@@ -80,14 +97,43 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
             for s in range(w):
                 cur[i, s] = start[i, s0 + s]
         for t in range(n_points):
-            # ---- value the occupancy at point t
             for m in range(n_model):
                 for s in range(w):
                     occ[m, s] = 0.0
-                for i in range(state_start[m], state_start[m + 1]):
+            if t < n_cycles:
+                # ---- advance one cycle; sum the model-state occupancy on the way
+                for i in range(nxt.shape[0]):
+                    for s in range(w):
+                        nxt[i, s] = 0.0
+                for c in range(n_cols):
+                    for s in range(w):
+                        rv[c, s] = 0.0
+                for i in range(n_states):
+                    kind = fast[i]
+                    if kind == 0:
+                        _general_edges(i, t, s0, w, model_of[i], cur, nxt, occ, rest, flow, rv, src_start, dst,
+                                       edge_row, edge_j, has_complement, tbuf, toff, tst, tsj, tso,
+                                       reward_start, reward_row, reward_col)
+                    else:
+                        _fast_edges(i, t, s0, w, model_of[i], kind, cur, nxt, occ, src_start, dst, edge_row, edge_j,
+                                    has_complement, scratch, tbuf, toff, tst, tsj, tso)
+                for a in range(n_acc):
+                    d = acc_dst[a]
+                    for s in range(w):
+                        nxt[d, s] += nxt[n_states + a, s]
+                    for q in range(acc_start[a], acc_start[a + 1]):
+                        vr, c = acc_row[q], acc_col[q]
+                        base = toff[vr] + t * tst[vr] + s0 * tso[vr]
+                        for s in range(w):
+                            rv[c, s] += nxt[n_states + a, s] * tbuf[base + s]
+            else:
+                for i in range(n_states):
+                    m = model_of[i]
                     for s in range(w):
                         occ[m, s] += cur[i, s]
-                if keep_cycles:
+            # ---- value the occupancy at point t
+            if keep_cycles:
+                for m in range(n_model):
                     for s in range(w):
                         occupancy[t, m, s0 + s] = occ[m, s]
             for c in range(n_cols):
@@ -95,23 +141,13 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                     pv[c, s] = 0.0
             for q in range(pair_col.size):
                 r, k, c = pair_row[q], pair_state[q], pair_col[q]
-                base = voff[r] + t * vst[r] + pair_j[q] * vsj[r]
-                if vss[r] == 0:
-                    v = vbuf[base]
-                    if pair_expanded[q] == 1:
-                        for s in range(w):
-                            pv[c, s] += cur[k, s] * v
-                    else:
-                        for s in range(w):
-                            pv[c, s] += occ[k, s] * v
+                base = voff[r] + t * vst[r] + pair_j[q] * vsj[r] + s0 * vso[r]
+                if pair_expanded[q] == 1:
+                    for s in range(w):
+                        pv[c, s] += cur[k, s] * vbuf[base + s]
                 else:
-                    base += s0
-                    if pair_expanded[q] == 1:
-                        for s in range(w):
-                            pv[c, s] += cur[k, s] * vbuf[base + s]
-                    else:
-                        for s in range(w):
-                            pv[c, s] += occ[k, s] * vbuf[base + s]
+                    for s in range(w):
+                        pv[c, s] += occ[k, s] * vbuf[base + s]
             for c in range(n_cols):
                 f, wd, wu = scale[c], point_weights[c, t], plain_weights[t]
                 for s in range(w):
@@ -122,80 +158,8 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                         values[t, c, s0 + s] = v
             if t == n_cycles:
                 break
-            # ---- advance one cycle
-            for i in range(n_states):
-                for s in range(w):
-                    nxt[i, s] = 0.0
-            for k in range(pool_row.size):
-                for s in range(w):
-                    pools[k, s] = 0.0
-            for c in range(n_cols):
-                for s in range(w):
-                    rv[c, s] = 0.0
-            for i in range(n_states):
-                complement = has_complement[i]
-                e_end = src_start[i + 1] - (1 if complement else 0)
-                if complement:
-                    for s in range(w):
-                        rest[s] = cur[i, s]
-                for e in range(src_start[i], e_end):
-                    r, d = edge_row[e], dst[e]
-                    base = toff[r] + t * tst[r] + edge_j[e] * tsj[r]
-                    if reward_start[e + 1] > reward_start[e]:
-                        if tss[r] == 0:
-                            p = tbuf[base]
-                            for s in range(w):
-                                flow[s] = cur[i, s] * p
-                        else:
-                            base += s0
-                            for s in range(w):
-                                flow[s] = cur[i, s] * tbuf[base + s]
-                        for s in range(w):
-                            nxt[d, s] += flow[s]
-                        if complement:
-                            for s in range(w):
-                                rest[s] -= flow[s]
-                        _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col,
-                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rv)
-                    elif tss[r] == 0:
-                        p = tbuf[base]
-                        if complement:
-                            for s in range(w):
-                                f = cur[i, s] * p
-                                nxt[d, s] += f
-                                rest[s] -= f
-                        else:
-                            for s in range(w):
-                                nxt[d, s] += cur[i, s] * p
-                    else:
-                        base += s0
-                        if complement:
-                            for s in range(w):
-                                f = cur[i, s] * tbuf[base + s]
-                                nxt[d, s] += f
-                                rest[s] -= f
-                        else:
-                            for s in range(w):
-                                nxt[d, s] += cur[i, s] * tbuf[base + s]
-                if complement:
-                    d = dst[e_end]
-                    for s in range(w):
-                        nxt[d, s] += rest[s]
-                    if reward_start[e_end + 1] > reward_start[e_end]:
-                        _transition_rewards(t, e_end, s0, w, rest, edge_j, reward_start, reward_row, reward_col,
-                                            reward_pool, pools, tbuf, toff, tst, tsj, tss, rv)
-            for k in range(pool_row.size):
-                vr, c = pool_row[k], pool_col[k]
-                base = toff[vr] + t * tst[vr]
-                if tss[vr] == 0:
-                    v = tbuf[base]
-                    for s in range(w):
-                        rv[c, s] += pools[k, s] * v
-                else:
-                    base += s0
-                    for s in range(w):
-                        rv[c, s] += pools[k, s] * tbuf[base + s]
-            if reward_row.size:
+            # ---- the one-off rewards of cycle t
+            if reward_row.size or acc_row.size:
                 for c in range(n_cols):
                     wd = cycle_weights[c, t]
                     for s in range(w):
@@ -211,22 +175,82 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _transition_rewards(t, e, s0, w, flow, edge_j, reward_start, reward_row, reward_col, reward_pool, pools,
-                        tbuf, toff, tst, tsj, tss, rv):
-    for q in range(reward_start[e], reward_start[e + 1]):
-        k = reward_pool[q]
-        if k >= 0:
+def _fast_edges(i, t, s0, w, m, n, cur, nxt, occ, src_start, dst, edge_row, edge_j, has_complement, scratch,
+                tbuf, toff, tst, tsj, tso):
+    """One pass over the samples for sub-state i with n = 1..3 edges besides its complement (see
+    run_block): the same operations, in the same order, as :func:`_general_edges`. Rows are taken
+    as views once, so that the loop vectorises with few run-time overlap checks."""
+    e0 = src_start[i]
+    xs, o = cur[i], occ[m]
+    to = nxt[dst[e0 + n]] if has_complement[i] else nxt[scratch]
+    r1 = edge_row[e0]
+    b1 = toff[r1] + t * tst[r1] + edge_j[e0] * tsj[r1] + s0 * tso[r1]
+    p1, t1 = tbuf[b1:b1 + w], nxt[dst[e0]]
+    if n == 1:
+        for s in range(w):
+            x = xs[s]
+            f1 = x * p1[s]
+            t1[s] += f1
+            to[s] += x - f1
+            o[s] += x
+        return
+    r2 = edge_row[e0 + 1]
+    b2 = toff[r2] + t * tst[r2] + edge_j[e0 + 1] * tsj[r2] + s0 * tso[r2]
+    p2, t2 = tbuf[b2:b2 + w], nxt[dst[e0 + 1]]
+    if n == 2:
+        for s in range(w):
+            x = xs[s]
+            f1 = x * p1[s]
+            f2 = x * p2[s]
+            t1[s] += f1
+            t2[s] += f2
+            to[s] += (x - f1) - f2
+            o[s] += x
+        return
+    r3 = edge_row[e0 + 2]
+    b3 = toff[r3] + t * tst[r3] + edge_j[e0 + 2] * tsj[r3] + s0 * tso[r3]
+    p3, t3 = tbuf[b3:b3 + w], nxt[dst[e0 + 2]]
+    for s in range(w):
+        x = xs[s]
+        f1 = x * p1[s]
+        f2 = x * p2[s]
+        f3 = x * p3[s]
+        t1[s] += f1
+        t2[s] += f2
+        t3[s] += f3
+        to[s] += ((x - f1) - f2) - f3
+        o[s] += x
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _general_edges(i, t, s0, w, m, cur, nxt, occ, rest, flow, rv, src_start, dst, edge_row, edge_j, has_complement,
+                   tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col):
+    """Edges of sub-state i one at a time (any number of edges; rewards valued per state time)."""
+    for s in range(w):
+        occ[m, s] += cur[i, s]
+    complement = has_complement[i]
+    e_end = src_start[i + 1] - (1 if complement else 0)
+    if complement:
+        for s in range(w):
+            rest[s] = cur[i, s]
+    for e in range(src_start[i], e_end + (1 if complement else 0)):
+        if e < e_end:
+            r = edge_row[e]
+            base = toff[r] + t * tst[r] + edge_j[e] * tsj[r] + s0 * tso[r]
             for s in range(w):
-                pools[k, s] += flow[s]
-            continue
-        vr, c = reward_row[q], reward_col[q]
-        base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr]
-        if tss[vr] == 0:
-            v = tbuf[base]
-            for s in range(w):
-                rv[c, s] += flow[s] * v
+                flow[s] = cur[i, s] * tbuf[base + s]
+            if complement:
+                for s in range(w):
+                    rest[s] -= flow[s]
         else:
-            base += s0
+            for s in range(w):
+                flow[s] = rest[s]
+        d = dst[e]
+        for s in range(w):
+            nxt[d, s] += flow[s]
+        for q in range(reward_start[e], reward_start[e + 1]):
+            vr, c = reward_row[q], reward_col[q]
+            base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tso[vr]
             for s in range(w):
                 rv[c, s] += flow[s] * tbuf[base + s]
 

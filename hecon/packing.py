@@ -1,0 +1,180 @@
+"""Expression values packed into the flat layout of :mod:`hecon.kernels`, checked on the way.
+
+Values arrive as arrays broadcastable to (point, state_time, sample), the kernels' layout.
+Each is copied into the block's buffer (a value that does not vary by sample as
+``SAMPLE_BLOCK`` copies) and its minimum and maximum are noted. Those bounds settle the usual
+checks of transition probabilities; only when they do not are the probabilities out of a
+state summed element by element, on the packed buffer, so no full-size temporary is built.
+
+Values that do not change with model time come back as the same array objects block after
+block (see :class:`hecon.context.BlockContext`); they are packed once and checked once per chunk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from hecon.kernels import SAMPLE_BLOCK
+
+
+@numba.njit(nogil=True, cache=True)
+def _any_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
+    """Whether the packed rows ``rows`` add up to more than 1 + tol (``complement``) or differ
+    from 1 by more than tol anywhere, summed in row order."""
+    total = np.empty(n_s)
+    for t in range(n_t):
+        for j in range(n_j):
+            for s in range(n_s):
+                total[s] = 0.0
+            for r in rows:
+                base = off[r] + t * st[r] + j * sj[r]
+                if so[r] == 1:
+                    for s in range(n_s):
+                        total[s] += buf[base + s]
+                else:
+                    v = buf[base]
+                    for s in range(n_s):
+                        total[s] += v
+            n_bad = 0
+            if complement:
+                for s in range(n_s):
+                    n_bad += total[s] > 1.0 + tol
+            else:
+                for s in range(n_s):
+                    n_bad += abs(total[s] - 1.0) > tol
+            if n_bad:
+                return True
+    return False
+
+
+@numba.njit(nogil=True, cache=True)
+def _first_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
+    """First (point, state time, sample), in C order, where the rows fail the check of
+    :func:`_any_bad_sum`, and their sum there; (-1, -1, -1, 0) if none."""
+    for t in range(n_t):
+        for j in range(n_j):
+            for s in range(n_s):
+                total = 0.0
+                for r in rows:
+                    total += buf[off[r] + t * st[r] + j * sj[r] + s * so[r]]
+                if (total > 1.0 + tol) if complement else (abs(total - 1.0) > tol):
+                    return t, j, s, total
+    return -1, -1, -1, 0.0
+
+
+@dataclass
+class _Entry:
+    array: np.ndarray  # kept so that its id is not reused while the entry lives
+    flat: np.ndarray
+    lo: float
+    hi: float
+    finite: bool
+
+
+class PackMemo:
+    """Per-chunk memory of packed arrays and of the checked transition groups.
+
+    An array packed in one block and met again in the next is copied from here instead of
+    being packed again; entries not met in a block are dropped, so arrays that change every
+    block do not accumulate."""
+
+    def __init__(self) -> None:
+        self.previous: dict[int, _Entry] = {}
+        self.current: dict[int, _Entry] = {}
+        self.groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+
+    def next_block(self) -> None:
+        self.previous, self.current = self.current, {}
+
+    def get(self, a: np.ndarray) -> _Entry | None:
+        entry = self.current.get(id(a)) or self.previous.get(id(a))
+        return entry if entry is not None and entry.array is a else None
+
+    def group_checked(self, arrays: list[np.ndarray]) -> bool:
+        known = self.groups.get(tuple(id(a) for a in arrays))
+        return known is not None and all(x is a for x, a in zip(known, arrays))
+
+    def mark_group(self, arrays: list[np.ndarray]) -> None:
+        self.groups[tuple(id(a) for a in arrays)] = arrays
+
+
+class Packed:
+    """Arrays of one block, packed into one flat buffer (see :mod:`hecon.kernels`)."""
+
+    def __init__(self, memo: PackMemo) -> None:
+        self.memo = memo
+        self.items: list[np.ndarray] = []
+        self.stats: list[tuple[float, float, bool]] = []
+
+    def add(self, a: np.ndarray) -> int:
+        """Add a (T1, L1, S1) array; return its row index."""
+        self.items.append(a)
+        return len(self.items) - 1
+
+    def pack(self) -> tuple[np.ndarray, ...]:
+        """(buf, off, st, sj, so) for the kernels; fills ``stats`` (minimum, maximum, finite) per row."""
+        widths = [a.shape[2] if a.shape[2] > 1 else SAMPLE_BLOCK for a in self.items]
+        sizes = [a.shape[0] * a.shape[1] * w for a, w in zip(self.items, widths)]
+        off = np.cumsum([0] + sizes)
+        buf = np.empty(max(1, int(off[-1])))
+        for a, w, o, n in zip(self.items, widths, off, sizes):
+            out = buf[o:o + n]
+            entry = self.memo.get(a)
+            if entry is None:
+                np.copyto(out.reshape(a.shape[0], a.shape[1], w), a)
+                values = out if a.shape[2] > 1 else out[::w]
+                lo, hi = float(values.min()), float(values.max())  # NaN if any value is NaN
+                entry = _Entry(a, out, lo, hi, bool(np.isfinite(lo) and np.isfinite(hi)))
+            else:
+                out[:] = entry.flat
+                entry.flat = out
+            self.memo.current[id(a)] = entry
+            self.stats.append((entry.lo, entry.hi, entry.finite))
+        so = np.array([1 if a.shape[2] > 1 else 0 for a in self.items], dtype=np.int64)
+        sj = np.array([w if a.shape[1] > 1 else 0 for a, w in zip(self.items, widths)], dtype=np.int64)
+        st = np.array([a.shape[1] * w if a.shape[0] > 1 else 0 for a, w in zip(self.items, widths)], dtype=np.int64)
+        return buf, off[:-1].astype(np.int64), st, sj, so
+
+    def first_bad_sum(self, buf: np.ndarray, layout: tuple[np.ndarray, ...], rows: list[int], complement: bool,
+                      tol: float) -> tuple[tuple[int, int, int], tuple[int, int, int], float] | None:
+        """Where packed rows ``rows`` fail the row-sum check: (index, broadcast shape, sum) or None."""
+        shape = tuple(max(self.items[r].shape[k] for r in rows) for k in range(3))
+        args = (buf, np.array(rows, dtype=np.int64), *layout, *shape, complement, tol)
+        if not _any_bad_sum(*args):
+            return None
+        t, j, s, total = _first_bad_sum(*args)
+        return (t, j, s), shape, total
+
+
+def fit(value: object, n_pts: int | None, L: int) -> np.ndarray:
+    """An expression value as a 3-d (point, state_time, sample) array trimmed to ``n_pts``
+    points (None: as it is) and ``L`` state times (length-1 axes kept: broadcasting is left
+    to the caller)."""
+    a = np.asarray(value, dtype=float)
+    if a.ndim < 3:
+        a = a.reshape((1,) * (3 - a.ndim) + a.shape)
+    if n_pts is not None and a.shape[0] > 1:
+        a = a[:n_pts]
+    if a.shape[1] > 1:
+        a = a[:, :L]
+    return a
+
+
+def locate(index: tuple[int, ...], shape: tuple[int, ...], t0: int) -> str:
+    """'cycle c, sample s, state_time j' for an index into a (point, state_time, sample) array
+    of ``shape`` whose first point is cycle t0 (axes of length 1 are not named)."""
+    k, j, s = index
+    parts = [f"cycle {t0 + k}" if shape[0] > 1 else "every cycle"]
+    if shape[2] > 1:
+        parts.append(f"sample {s}")
+    if shape[1] > 1:
+        parts.append(f"state_time {j}")
+    return ", ".join(parts)
+
+
+def first_bad(mask: np.ndarray) -> tuple[int, ...]:
+    """Index of the first True element of ``mask`` in C order."""
+    return tuple(int(x) for x in np.argwhere(mask)[0])
