@@ -138,6 +138,9 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     point_weights = np.stack([model.weights * discount_factors(rates[c.discount], times, settings.discount_timing)
                               for c in cols])  # (K, T + 1)
     mid_weights = np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols])
+    distinct, col_group = np.unique(point_weights, axis=0, return_inverse=True)
+    group_weights = np.vstack([model.weights, distinct])  # row 0: undiscounted; see kernels.run_block
+    col_group = col_group.reshape(-1).astype(np.int64) + 1
 
     rewards = _reward_targets(strategy, col_index)
     state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
@@ -157,8 +160,8 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
         ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
-        weights = (scale, np.ascontiguousarray(point_weights[:, t0:t0 + n_pts]),
-                   np.ascontiguousarray(model.weights[t0:t0 + n_pts]), np.ascontiguousarray(mid_weights[:, t0:t1]))
+        weights = (scale, np.ascontiguousarray(group_weights[:, t0:t0 + n_pts]), col_group,
+                   np.ascontiguousarray(mid_weights[:, t0:t1]))
         return _prepare_block(model, strategy, ctx, n_cyc, n_pts, memo, col_index, rewards, state_start,
                               weights, n_samples, keep_cycles, structures)
 
@@ -205,7 +208,8 @@ def _reward_targets(strategy: StrategyModel, col_index: Mapping[str, int]) -> li
 def _edge_structure(strategy: StrategyModel, targets: list[list[tuple[int, int]]], tsj: np.ndarray,
                     n_states: int) -> tuple[np.ndarray, ...]:
     """How the kernel treats each edge and sub-state (see :func:`hecon.kernels.run_block`):
-    (dst, fast, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col).
+    (dst, fast, sole, zero_rows, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
+    reward_cols).
 
     One-off rewards whose value does not depend on the source's state time (``tsj`` 0) are
     pooled: edges with the same such rewards and destination flow into one accumulator, valued
@@ -225,14 +229,23 @@ def _edge_structure(strategy: StrategyModel, targets: list[list[tuple[int, int]]
         n = len(edges) - int(strategy.has_complement[i])
         if 1 <= n <= kernels.FAST_EDGES and not any(per_edge[e] for e in edges):
             fast[i] = n
+    # a complement that is the only flow into its destination (a tunnel's next sub-state) writes it
+    inflow = np.bincount(dst, minlength=n_states + len(accumulators) + 1)
+    last = src_start[1:] - 1
+    sole = (strategy.has_complement & (src_start[1:] > src_start[:-1])).astype(np.int64)
+    sole[sole == 1] = (dst[last[sole == 1]] < n_states) & (inflow[dst[last[sole == 1]]] == 1)
+    written = np.zeros(inflow.size, dtype=bool)
+    written[dst[last[sole == 1]]] = True
+    zero_rows = np.flatnonzero(~written).astype(np.int64)
     reward_start = np.cumsum([0] + [len(x) for x in per_edge]).astype(np.int64)
     flat = [x for x in per_edge for x in x]
     acc_start = np.cumsum([0] + [len(k[1]) for k in accumulators]).astype(np.int64)
     pooled_flat = [x for k in accumulators for x in k[1]]
-    return (dst, fast, reward_start, np.array([x[0] for x in flat], dtype=np.int64),
+    return (dst, fast, sole, zero_rows, reward_start, np.array([x[0] for x in flat], dtype=np.int64),
             np.array([x[1] for x in flat], dtype=np.int64), np.array([k[0] for k in accumulators], dtype=np.int64),
             acc_start, np.array([x[0] for x in pooled_flat], dtype=np.int64),
-            np.array([x[1] for x in pooled_flat], dtype=np.int64))
+            np.array([x[1] for x in pooled_flat], dtype=np.int64),
+            np.array(sorted({x[1] for x in flat + pooled_flat}), dtype=np.int64))
 
 
 def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int,
@@ -328,40 +341,41 @@ def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     tsj = tarrays[3]
     if tsj.tobytes() not in structures:
         structures[tsj.tobytes()] = _edge_structure(strategy, rewards, tsj, model.n_states)
-    dst, fast, *edge_rewards = structures[tsj.tobytes()]
-    args = (strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, *tarrays,
-            *edge_rewards, state_start, *pairs, *vpack, *weights, keep_cycles)
+    dst, fast, sole, zero_rows, *edge_rewards = structures[tsj.tobytes()]
+    args = (strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, sole,
+            zero_rows, *tarrays, *edge_rewards, state_start, *pairs, *vpack, *weights, keep_cycles)
     return _Block(n_cycles, n_points, args, np.empty((model.n_states, n_samples)),
                   np.zeros(shape(n_points, n_cols, n_samples)), np.zeros(shape(n_cycles, n_cols, n_samples)),
                   np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
 
 
 def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray, undiscounted: np.ndarray) -> list:
-    """Start the block kernel on THREADS worker threads, each on its own range of samples; it
-    adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
+    """Start the block kernel on the worker threads, one task per cache block of samples so
+    that the threads share the work evenly while this thread prepares the next block; the
+    kernel adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_samples = start.shape[1]
-    blocks = -(-n_samples // kernels.SAMPLE_BLOCK)
-    n_threads = max(1, min(THREADS, blocks))
-    bounds = [min(n_samples, (blocks * k // n_threads) * kernels.SAMPLE_BLOCK) for k in range(n_threads + 1)]
     outputs = (block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted)
-    return [_POOL.submit(kernels.run_block, start, block.n_cycles, block.n_points, bounds[k], bounds[k + 1],
-                         *block.args, *outputs) for k in range(n_threads)]
+    return [_POOL.submit(kernels.run_block, start, block.n_cycles, block.n_points, s0,
+                         min(n_samples, s0 + kernels.SAMPLE_BLOCK), *block.args, *outputs)
+            for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)]
 
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
                        n_pts: int, memo: PackMemo) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """(column, state, expanded, value row, state time) pairs for the state-reward kernel, and
-    the packed values. Values that do not vary with state time are applied to the model state
-    (its sub-states summed); values that do are applied sub-state by sub-state."""
+    """The state values as the kernel takes them (see :func:`hecon.kernels.run_block`) and their
+    packed rows. Values constant over time are valued once per block; the others at every
+    point: applied to the model state (its sub-states summed) when they do not vary with state
+    time, sub-state by sub-state when they do."""
     packed = Packed(memo)
-    pairs: list[tuple[int, int, int, int, int]] = []
+    timed: list[tuple[int, int, int, int, int]] = []  # (column, state, expanded, row, state time)
+    constant: list[tuple[int, int, int]] = []  # (column, model state, row)
     one = packed.add(np.ones((1, 1, 1)))
     for m, s in enumerate(model.spec.states):
         if not s.is_dead:
-            pairs.append((col_index["lys"], m, 0, one, 0))
+            constant.append((col_index["lys"], m, one))
         for flag in s.flags:
             if f"time:{flag}" in col_index:
-                pairs.append((col_index[f"time:{flag}"], m, 0, one, 0))
+                constant.append((col_index[f"time:{flag}"], m, one))
     exprs = [("qalys", model.utility)] + [(f"cost:{c}", v) for c, v in model.costs.items()] + \
             [(f"count:{c}", v) for c, v in model.counts.items()]
     state_number = {s.name: m for m, s in enumerate(model.spec.states)}
@@ -373,18 +387,26 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
             a = fit(ctx.evaluate(expr, model.tunnel[state]), n_pts, model.tunnel[state])
             r = packed.add(a)
             sources[r] = (state, col, expr)
-            if a.shape[1] == 1:
-                pairs.append((col_index[col], state_number[state], 0, r, 0))
-            else:
+            if a.shape[1] > 1:
                 first = model.slices[state].start
-                pairs += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[1])]
+                timed += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[1])]
+            elif a.shape[0] > 1:
+                timed.append((col_index[col], state_number[state], 0, r, 0))
+            else:
+                constant.append((col_index[col], state_number[state], r))
     values = packed.pack()
     for r, (state, col, expr) in sources.items():
         if not packed.stats[r][2]:
             raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
                                      f"'{expr.text}' is not a finite number", "finite values"))
-    arr = np.array(pairs, dtype=np.int64).reshape(-1, 5)
-    return tuple(np.ascontiguousarray(arr[:, i]) for i in range(5)), values
+    pairs = np.array(timed, dtype=np.int64).reshape(-1, 5)
+    const_state = np.unique(np.array([m for _, m, _ in constant], dtype=np.int64))
+    cpairs = np.array(constant, dtype=np.int64).reshape(-1, 3)
+    cpair_w = np.searchsorted(const_state, cpairs[:, 1])
+    arrays = tuple(np.ascontiguousarray(pairs[:, i]) for i in range(5)) + (
+        np.unique(pairs[:, 0]), const_state, np.ascontiguousarray(cpairs[:, 0]), cpair_w.astype(np.int64),
+        np.ascontiguousarray(cpairs[:, 2]))
+    return arrays, values
 
 
 def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray,

@@ -27,9 +27,11 @@ FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement tak
 
 @numba.njit(nogil=True, cache=True)
 def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fast,
-              tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
-              state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, vbuf, voff, vst, vsj, vso,
-              scale, point_weights, plain_weights, cycle_weights, keep_cycles,
+              sole, zero_rows, tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
+              reward_cols,
+              state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols, const_state, cpair_col,
+              cpair_w, cpair_row, vbuf, voff, vst, vsj, vso, scale, group_weights, col_group, cycle_weights,
+              keep_cycles,
               end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
@@ -46,20 +48,30 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
       edge_j         : state time of each edge's source (index along L1)
       fast           : per sub-state, 1..FAST_EDGES: that many edges besides the complement, taken
                        in one pass over the samples; 0: any other case, one edge at a time
+      sole           : per sub-state, 1 if its complement is the only flow into its destination
+                       (a tunnel's next sub-state), which is then written rather than added to
+      zero_rows      : the rows of the work array that are added to, set to zero every cycle
       reward_*       : one-off rewards whose value depends on the source's state time: edge e
                        carries reward_start[e]:reward_start[e+1], each a packed row and a column
       acc_*          : one-off rewards whose value does not are pooled: edges with the same such
                        rewards and destination flow into accumulator a (row n_states + a), which is
                        added to its destination acc_dst[a] after the cycle's flows and valued once,
                        by rows acc_row[acc_start[a]:acc_start[a+1]] into columns acc_col[...]
+      reward_cols    : the columns one-off rewards add to
     State values (packed rows in vbuf/voff/vst/vsj/vso):
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
-      pair_*      : (column, state, expanded, row, state time): ``expanded`` 1 means the value
-                    applies to sub-state ``pair_state``, 0 to model state ``pair_state`` as a whole
+      pair_*      : values that change with time or state time, valued at every point: (column,
+                    state, expanded, row, state time); ``expanded`` 1 means the value applies to
+                    sub-state ``pair_state``, 0 to model state ``pair_state`` as a whole;
+                    ``timed_cols`` lists their columns
+      cpair_*     : values constant over time, of model states ``const_state[cpair_w]``: (column,
+                    index into const_state, row). The occupancy of each such state is summed
+                    under each weight over the block's points and valued once at its end
     Totals:
       scale (n_cols,)                    multiplies each column's state values (cycle length for per-year values)
-      point_weights (n_cols, n_points)   within-cycle weight x discount factor at each point
-      plain_weights (n_points,)          within-cycle weight alone (undiscounted totals)
+      group_weights (n_groups, n_points) the distinct weights at each point: row 0 the within-cycle
+                                         weight alone (undiscounted totals), the others times a
+                                         discount factor; column c is discounted by row col_group[c]
       cycle_weights (n_cols, n_cycles)   discount factor at mid-cycle, for one-off rewards
     Outputs, written for the samples of this call only:
       end (n_states, n_samples)              occupancy after the block
@@ -91,31 +103,37 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     n_cols = scale.size
     pv = np.empty((n_cols, SAMPLE_BLOCK))  # state values at the current point
     rv = np.empty((n_cols, SAMPLE_BLOCK))  # one-off rewards of the current cycle
+    wocc = np.empty((const_state.size, group_weights.shape[0], SAMPLE_BLOCK))  # Σ_t weight x occupancy
     for s0 in range(s_begin, s_end, SAMPLE_BLOCK):
         w = min(s_end, s0 + SAMPLE_BLOCK) - s0
         for i in range(n_states):
             for s in range(w):
                 cur[i, s] = start[i, s0 + s]
+        for k in range(const_state.size):
+            for g in range(group_weights.shape[0]):
+                for s in range(w):
+                    wocc[k, g, s] = 0.0
         for t in range(n_points):
             for m in range(n_model):
                 for s in range(w):
                     occ[m, s] = 0.0
             if t < n_cycles:
                 # ---- advance one cycle; sum the model-state occupancy on the way
-                for i in range(nxt.shape[0]):
+                for i in zero_rows:
                     for s in range(w):
                         nxt[i, s] = 0.0
-                for c in range(n_cols):
+                for c in reward_cols:
                     for s in range(w):
                         rv[c, s] = 0.0
                 for i in range(n_states):
                     kind = fast[i]
                     if kind == 0:
-                        _general_edges(i, t, s0, w, model_of[i], cur, nxt, occ, rest, flow, rv, src_start, dst,
+                        _general_edges(i, t, s0, w, model_of[i], sole[i], cur, nxt, occ, rest, flow, rv, src_start, dst,
                                        edge_row, edge_j, has_complement, tbuf, toff, tst, tsj, tso,
                                        reward_start, reward_row, reward_col)
                     else:
-                        _fast_edges(i, t, s0, w, model_of[i], kind, cur, nxt, occ, src_start, dst, edge_row, edge_j,
+                        _fast_edges(i, t, s0, w, model_of[i], kind, sole[i], cur, nxt, occ, src_start, dst, edge_row,
+                                    edge_j,
                                     has_complement, scratch, tbuf, toff, tst, tsj, tso)
                 for a in range(n_acc):
                     d = acc_dst[a]
@@ -136,7 +154,14 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                 for m in range(n_model):
                     for s in range(w):
                         occupancy[t, m, s0 + s] = occ[m, s]
-            for c in range(n_cols):
+            # values constant over time: their occupancy is summed under each weight (see below)
+            for k in range(const_state.size):
+                m = const_state[k]
+                for g in range(group_weights.shape[0]):
+                    wg = group_weights[g, t]
+                    for s in range(w):
+                        wocc[k, g, s] += occ[m, s] * wg
+            for c in timed_cols:
                 for s in range(w):
                     pv[c, s] = 0.0
             for q in range(pair_col.size):
@@ -148,38 +173,52 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                 else:
                     for s in range(w):
                         pv[c, s] += occ[k, s] * vbuf[base + s]
-            for c in range(n_cols):
-                f, wd, wu = scale[c], point_weights[c, t], plain_weights[t]
+            for c in timed_cols:
+                f, wd, wu = scale[c], group_weights[col_group[c], t], group_weights[0, t]
                 for s in range(w):
                     v = pv[c, s] * f
                     discounted[c, s0 + s] += v * wd
                     undiscounted[c, s0 + s] += v * wu
                     if keep_cycles:
                         values[t, c, s0 + s] = v
+            if keep_cycles:
+                for q in range(cpair_col.size):
+                    c, m, r = cpair_col[q], const_state[cpair_w[q]], cpair_row[q]
+                    base, f = voff[r] + s0 * vso[r], scale[c]
+                    for s in range(w):
+                        values[t, c, s0 + s] += occ[m, s] * vbuf[base + s] * f
             if t == n_cycles:
                 break
             # ---- the one-off rewards of cycle t
-            if reward_row.size or acc_row.size:
-                for c in range(n_cols):
-                    wd = cycle_weights[c, t]
-                    for s in range(w):
-                        v = rv[c, s]
-                        discounted[c, s0 + s] += v * wd
-                        undiscounted[c, s0 + s] += v
-                        if keep_cycles:
-                            rewards[t, c, s0 + s] = v
+            for c in reward_cols:
+                wd = cycle_weights[c, t]
+                for s in range(w):
+                    v = rv[c, s]
+                    discounted[c, s0 + s] += v * wd
+                    undiscounted[c, s0 + s] += v
+                    if keep_cycles:
+                        rewards[t, c, s0 + s] = v
             cur, nxt = nxt, cur
+        # ---- values constant over time, once per block: value x Σ_t weight_t x occupancy_t
+        for q in range(cpair_col.size):
+            c, k, r = cpair_col[q], cpair_w[q], cpair_row[q]
+            base, f, g = voff[r] + s0 * vso[r], scale[c], col_group[c]
+            for s in range(w):
+                v = vbuf[base + s] * f
+                discounted[c, s0 + s] += v * wocc[k, g, s]
+                undiscounted[c, s0 + s] += v * wocc[k, 0, s]
         for i in range(n_states):
             for s in range(w):
                 end[i, s0 + s] = cur[i, s]
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _fast_edges(i, t, s0, w, m, n, cur, nxt, occ, src_start, dst, edge_row, edge_j, has_complement, scratch,
+def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row, edge_j, has_complement, scratch,
                 tbuf, toff, tst, tsj, tso):
     """One pass over the samples for sub-state i with n = 1..3 edges besides its complement (see
     run_block): the same operations, in the same order, as :func:`_general_edges`. Rows are taken
-    as views once, so that the loop vectorises with few run-time overlap checks."""
+    as views once, so that the loop vectorises with few run-time overlap checks. ``sole``: the
+    complement is the only flow into its destination, which is then written, not added to."""
     e0 = src_start[i]
     xs, o = cur[i], occ[m]
     to = nxt[dst[e0 + n]] if has_complement[i] else nxt[scratch]
@@ -187,44 +226,74 @@ def _fast_edges(i, t, s0, w, m, n, cur, nxt, occ, src_start, dst, edge_row, edge
     b1 = toff[r1] + t * tst[r1] + edge_j[e0] * tsj[r1] + s0 * tso[r1]
     p1, t1 = tbuf[b1:b1 + w], nxt[dst[e0]]
     if n == 1:
-        for s in range(w):
-            x = xs[s]
-            f1 = x * p1[s]
-            t1[s] += f1
-            to[s] += x - f1
-            o[s] += x
+        if sole:
+            for s in range(w):
+                x = xs[s]
+                f1 = x * p1[s]
+                t1[s] += f1
+                to[s] = x - f1
+                o[s] += x
+        else:
+            for s in range(w):
+                x = xs[s]
+                f1 = x * p1[s]
+                t1[s] += f1
+                to[s] += x - f1
+                o[s] += x
         return
     r2 = edge_row[e0 + 1]
     b2 = toff[r2] + t * tst[r2] + edge_j[e0 + 1] * tsj[r2] + s0 * tso[r2]
     p2, t2 = tbuf[b2:b2 + w], nxt[dst[e0 + 1]]
     if n == 2:
-        for s in range(w):
-            x = xs[s]
-            f1 = x * p1[s]
-            f2 = x * p2[s]
-            t1[s] += f1
-            t2[s] += f2
-            to[s] += (x - f1) - f2
-            o[s] += x
+        if sole:
+            for s in range(w):
+                x = xs[s]
+                f1 = x * p1[s]
+                f2 = x * p2[s]
+                t1[s] += f1
+                t2[s] += f2
+                to[s] = (x - f1) - f2
+                o[s] += x
+        else:
+            for s in range(w):
+                x = xs[s]
+                f1 = x * p1[s]
+                f2 = x * p2[s]
+                t1[s] += f1
+                t2[s] += f2
+                to[s] += (x - f1) - f2
+                o[s] += x
         return
     r3 = edge_row[e0 + 2]
     b3 = toff[r3] + t * tst[r3] + edge_j[e0 + 2] * tsj[r3] + s0 * tso[r3]
     p3, t3 = tbuf[b3:b3 + w], nxt[dst[e0 + 2]]
-    for s in range(w):
-        x = xs[s]
-        f1 = x * p1[s]
-        f2 = x * p2[s]
-        f3 = x * p3[s]
-        t1[s] += f1
-        t2[s] += f2
-        t3[s] += f3
-        to[s] += ((x - f1) - f2) - f3
-        o[s] += x
+    if sole:
+        for s in range(w):
+            x = xs[s]
+            f1 = x * p1[s]
+            f2 = x * p2[s]
+            f3 = x * p3[s]
+            t1[s] += f1
+            t2[s] += f2
+            t3[s] += f3
+            to[s] = ((x - f1) - f2) - f3
+            o[s] += x
+    else:
+        for s in range(w):
+            x = xs[s]
+            f1 = x * p1[s]
+            f2 = x * p2[s]
+            f3 = x * p3[s]
+            t1[s] += f1
+            t2[s] += f2
+            t3[s] += f3
+            to[s] += ((x - f1) - f2) - f3
+            o[s] += x
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _general_edges(i, t, s0, w, m, cur, nxt, occ, rest, flow, rv, src_start, dst, edge_row, edge_j, has_complement,
-                   tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col):
+def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_start, dst, edge_row, edge_j,
+                   has_complement, tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col):
     """Edges of sub-state i one at a time (any number of edges; rewards valued per state time)."""
     for s in range(w):
         occ[m, s] += cur[i, s]
@@ -246,8 +315,12 @@ def _general_edges(i, t, s0, w, m, cur, nxt, occ, rest, flow, rv, src_start, dst
             for s in range(w):
                 flow[s] = rest[s]
         d = dst[e]
-        for s in range(w):
-            nxt[d, s] += flow[s]
+        if sole and e == e_end:
+            for s in range(w):
+                nxt[d, s] = flow[s]
+        else:
+            for s in range(w):
+                nxt[d, s] += flow[s]
         for q in range(reward_start[e], reward_start[e + 1]):
             vr, c = reward_row[q], reward_col[q]
             base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tso[vr]

@@ -156,11 +156,11 @@ def fit(value: object, n_pts: int | None, L: int) -> np.ndarray:
     a = np.asarray(value, dtype=float)
     if a.ndim < 3:
         a = a.reshape((1,) * (3 - a.ndim) + a.shape)
-    if n_pts is not None and a.shape[0] > 1:
+    if n_pts is not None and a.shape[0] > n_pts:
         a = a[:n_pts]
-    if a.shape[1] > 1:
+    if a.shape[1] > L:
         a = a[:, :L]
-    return a
+    return a  # the same object when nothing is trimmed, so that PackMemo recognises it
 
 
 def locate(index: tuple[int, ...], shape: tuple[int, ...], t0: int) -> str:
