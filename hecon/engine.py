@@ -32,6 +32,7 @@ import numpy as np
 import xarray as xr
 
 from hecon import kernels
+from hecon.allocator import keep_freed_memory
 from hecon.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
 from hecon.context import BlockContext
 from hecon.discounting import discount_factors
@@ -42,6 +43,7 @@ from hecon.spec import ModelSpec, TransitionReward
 BLOCK_CYCLES = 52  # cycles per block: fixed, so that results do not depend on the number of samples
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # kernel threads per chunk
 _POOL = ThreadPoolExecutor(max_workers=THREADS)
+keep_freed_memory()  # each block's arrays reuse the memory of the last (see hecon.allocator)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,26 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba import types
+from numba.extending import intrinsic
 
 SAMPLE_BLOCK = 512  # samples per cache block: long inner loops amortise the per-loop overlap checks
 FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement take a one-pass loop
+
+
+@intrinsic
+def _data_pointer(typingctx, arr):
+    """The data pointer of a float64 array (for :func:`_borrow`)."""
+    def codegen(context, builder, signature, args):
+        return context.make_array(signature.args[0])(context, builder, args[0]).data
+    return types.CPointer(types.float64)(arr), codegen
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _borrow(arr):
+    """``arr`` without reference counting, valid while ``arr`` lives. Views of a shared input
+    would otherwise update its reference count, one cache line that all threads write to."""
+    return numba.carray(_data_pointer(arr), arr.shape)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -85,6 +102,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     after the other edges, x - Σ x p_e, subtracted in edge order. Each point's values are
     added to the totals before the one-off rewards of the cycle that follows it.
     """
+    tbuf, vbuf = _borrow(tbuf), _borrow(vbuf)
     n_states = start.shape[0]
     n_model = state_start.size - 1
     n_acc = acc_start.size - 1
