@@ -153,7 +153,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
     chunk_cache: dict[object, object] = {}
-    memo = PackMemo()
+    memo = PackMemo(n_samples)
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
     starts = list(range(0, T, BLOCK_CYCLES))
 

@@ -3,8 +3,8 @@
 Layout: samples are the innermost, contiguous axis so that every inner loop runs over
 samples and vectorises. Expression values are *packed*: each row of values is a compact
 array of shape (T1, L1, W), with T1 and L1 either 1 or the full length and W either the
-chunk's samples or, for a value that does not vary by sample, ``SAMPLE_BLOCK`` copies of
-it. All rows sit in one flat buffer; element (t, j, s0 + s) of packed row r, for a sample
+chunk's samples or, for a value that does not vary by sample, min(``SAMPLE_BLOCK``, chunk's
+samples) copies of it. All rows sit in one flat buffer; element (t, j, s0 + s) of packed row r, for a sample
 block starting at s0, is ``buf[off[r] + t * st[r] + j * sj[r] + s0 * so[r] + s]``
 (stride 0 along length-1 axes; ``so`` is 0 for rows of copies). Every inner loop thus reads
 its values the same way, whatever the row depends on, and inputs that depend on neither

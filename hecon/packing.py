@@ -1,8 +1,9 @@
 """Expression values packed into the flat layout of :mod:`hecon.kernels`, checked on the way.
 
 Values arrive as arrays broadcastable to (point, state_time, sample), the kernels' layout.
-Each is copied into the block's buffer (a value that does not vary by sample as
-``SAMPLE_BLOCK`` copies) and its minimum and maximum are noted. Those bounds settle the usual
+Each is copied into the block's buffer (a value that does not vary by sample as one copy
+per sample of a kernel block: ``SAMPLE_BLOCK``, or the chunk's samples if fewer) and its
+minimum and maximum are noted. Those bounds settle the usual
 checks of transition probabilities; only when they do not are the probabilities out of a
 state summed element by element, on the packed buffer, so no full-size temporary is built.
 
@@ -81,7 +82,8 @@ class PackMemo:
     being packed again; entries not met in a block are dropped, so arrays that change every
     block do not accumulate."""
 
-    def __init__(self) -> None:
+    def __init__(self, n_samples: int) -> None:
+        self.copies = min(SAMPLE_BLOCK, n_samples)  # width of a row that does not vary by sample
         self.previous: dict[int, _Entry] = {}
         self.current: dict[int, _Entry] = {}
         self.groups: dict[tuple[int, ...], list[np.ndarray]] = {}
@@ -116,7 +118,7 @@ class Packed:
 
     def pack(self) -> tuple[np.ndarray, ...]:
         """(buf, off, st, sj, so) for the kernels; fills ``stats`` (minimum, maximum, finite) per row."""
-        widths = [a.shape[2] if a.shape[2] > 1 else SAMPLE_BLOCK for a in self.items]
+        widths = [a.shape[2] if a.shape[2] > 1 else self.memo.copies for a in self.items]
         sizes = [a.shape[0] * a.shape[1] * w for a, w in zip(self.items, widths)]
         off = np.cumsum([0] + sizes)
         buf = np.empty(max(1, int(off[-1])))
