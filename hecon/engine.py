@@ -2,17 +2,18 @@
 
 For each chunk of samples and each strategy, cycles are processed in blocks:
 
-1. evaluate the transition expressions for the block (numpy, broadcast over sample,
-   cycle and state time) and check them: every probability in [0, 1], every row summing
-   to 1 (the complement ``#`` takes the rest and must not be negative);
+1. evaluate the block's expressions (numpy, broadcast over cycle, state time and sample),
+   pack them for the kernel and check them (:mod:`hecon.packing`): every probability in
+   [0, 1], every row summing to 1 (the complement ``#`` takes the rest and must not be
+   negative), every value finite;
 2. advance the trace through the block with the sparse edge list and value the trace
    points — state rewards x within-cycle weights x discount factors, one-off transition
    rewards on the flows (discounted at mid-cycle, not corrected) — in one compiled kernel
    (:mod:`hecon.kernels`) on worker threads, while this thread prepares the next block.
 
-Memory is bounded by ``chunk_size`` samples x ``BLOCK_CYCLES`` cycles; results do not depend
-on the chunk size or the number of threads, since each sample is computed on its own in a
-fixed order.
+Memory is bounded by ``chunk_size`` samples x :func:`block_length` cycles; results do not depend
+on the chunk size, the block length or the number of threads, since each sample is computed
+on its own in a fixed order.
 
 Outcome conventions: costs are per cycle in a state; utility and life are per year, so
 QALYs and life-years are Σ_k w_k d_k occupancy_k value_k × cycle length [years]. Costs are
@@ -40,7 +41,7 @@ from hecon.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.errors import ModelError, Problem
 from hecon.spec import ModelSpec, TransitionReward
 
-BLOCK_CYCLES = 52  # cycles per block: fixed, so that results do not depend on the number of samples
+MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # kernel threads per chunk
 _POOL = ThreadPoolExecutor(max_workers=THREADS)
 keep_freed_memory()  # each block's arrays reuse the memory of the last (see hecon.allocator)
@@ -155,10 +156,11 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     chunk_cache: dict[object, object] = {}
     memo = PackMemo(n_samples)
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
-    starts = list(range(0, T, BLOCK_CYCLES))
+    block_cycles = block_length(n_samples)
+    starts = list(range(0, T, block_cycles))
 
     def prepare(t0: int) -> _Block:
-        t1 = min(T, t0 + BLOCK_CYCLES)
+        t1 = min(T, t0 + block_cycles)
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
         ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
@@ -167,7 +169,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
         return _prepare_block(model, strategy, ctx, n_cyc, n_pts, memo, col_index, rewards, state_start,
                               weights, n_samples, keep_cycles, structures)
 
-    first = BlockContext(model, strategy, samples, 0, min(T, BLOCK_CYCLES), chunk_cache)
+    first = BlockContext(model, strategy, samples, 0, min(T, block_cycles), chunk_cache)
     trace_now = _initial_trace(model, strategy, first, n_samples)
     start_values = _start_rewards(model, strategy, first, trace_now, col_index)
     discounted += start_values
@@ -190,6 +192,14 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
             kernels.accumulate(trace_sum[t0:t0 + block.n_points], block.occupancy)
         block = following  # type: ignore[assignment]
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
+
+
+def block_length(n_samples: int) -> int:
+    """Cycles per block: a multiple of :data:`hecon.kernels.VALUE_CYCLES` (52), longer when there
+    are few samples so that a deterministic run makes few round trips through Python, and at most
+    MAX_BLOCK_VALUES sample-cycles (memory). Results do not depend on it: blocks start on
+    multiples of VALUE_CYCLES and the kernel values at fixed cycles of model time."""
+    return kernels.VALUE_CYCLES * max(1, min(20, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
 
 
 def _reward_column(reward: TransitionReward) -> str:
@@ -318,6 +328,7 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: 
 class _Block:
     """A block of cycles ready for the kernel: packed inputs and output arrays."""
 
+    t0: int  # model cycle of the first point
     n_cycles: int
     n_points: int
     args: tuple
@@ -346,7 +357,7 @@ def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     dst, fast, sole, zero_rows, *edge_rewards = structures[tsj.tobytes()]
     args = (strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, sole,
             zero_rows, *tarrays, *edge_rewards, state_start, *pairs, *vpack, *weights, keep_cycles)
-    return _Block(n_cycles, n_points, args, np.empty((model.n_states, n_samples)),
+    return _Block(ctx.t0, n_cycles, n_points, args, np.empty((model.n_states, n_samples)),
                   np.zeros(shape(n_points, n_cols, n_samples)), np.zeros(shape(n_cycles, n_cols, n_samples)),
                   np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
 
@@ -357,7 +368,7 @@ def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray, undiscount
     kernel adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_samples = start.shape[1]
     outputs = (block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted)
-    return [_POOL.submit(kernels.run_block, start, block.n_cycles, block.n_points, s0,
+    return [_POOL.submit(kernels.run_block, start, block.t0, block.n_cycles, block.n_points, s0,
                          min(n_samples, s0 + kernels.SAMPLE_BLOCK), *block.args, *outputs)
             for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)]
 

@@ -24,6 +24,7 @@ from numba import types
 from numba.extending import intrinsic
 
 SAMPLE_BLOCK = 512  # samples per cache block: long inner loops amortise the per-loop overlap checks
+VALUE_CYCLES = 52  # values constant over time are valued every VALUE_CYCLES cycles (see run_block)
 FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement take a one-pass loop
 
 
@@ -43,7 +44,7 @@ def _borrow(arr):
 
 
 @numba.njit(nogil=True, cache=True)
-def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fast,
+def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fast,
               sole, zero_rows, tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
               reward_cols,
               state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols, const_state, cpair_col,
@@ -53,6 +54,7 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
+    t_first    : the model cycle of the block's first point
     n_points   : points valued: n_cycles, or n_cycles + 1 for the last block of the horizon
     Transitions (packed rows in tbuf/toff/tst/tsj/tso; probabilities already checked):
       src_start      : edges out of sub-state i are src_start[i]:src_start[i+1]; the complement
@@ -83,7 +85,9 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                     ``timed_cols`` lists their columns
       cpair_*     : values constant over time, of model states ``const_state[cpair_w]``: (column,
                     index into const_state, row). The occupancy of each such state is summed
-                    under each weight over the block's points and valued once at its end
+                    under each weight and valued every VALUE_CYCLES cycles of model time and at
+                    the block's last point (blocks end on multiples of VALUE_CYCLES or at the
+                    horizon, so the totals do not depend on the block length)
     Totals:
       scale (n_cols,)                    multiplies each column's state values (cycle length for per-year values)
       group_weights (n_groups, n_points) the distinct weights at each point: row 0 the within-cycle
@@ -205,26 +209,30 @@ def run_block(start, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_ro
                     base, f = voff[r] + s0 * vso[r], scale[c]
                     for s in range(w):
                         values[t, c, s0 + s] += occ[m, s] * vbuf[base + s] * f
-            if t == n_cycles:
-                break
-            # ---- the one-off rewards of cycle t
-            for c in reward_cols:
-                wd = cycle_weights[c, t]
-                for s in range(w):
-                    v = rv[c, s]
-                    discounted[c, s0 + s] += v * wd
-                    undiscounted[c, s0 + s] += v
-                    if keep_cycles:
-                        rewards[t, c, s0 + s] = v
-            cur, nxt = nxt, cur
-        # ---- values constant over time, once per block: value x Σ_t weight_t x occupancy_t
-        for q in range(cpair_col.size):
-            c, k, r = cpair_col[q], cpair_w[q], cpair_row[q]
-            base, f, g = voff[r] + s0 * vso[r], scale[c], col_group[c]
-            for s in range(w):
-                v = vbuf[base + s] * f
-                discounted[c, s0 + s] += v * wocc[k, g, s]
-                undiscounted[c, s0 + s] += v * wocc[k, 0, s]
+            if t < n_cycles:
+                # ---- the one-off rewards of cycle t
+                for c in reward_cols:
+                    wd = cycle_weights[c, t]
+                    for s in range(w):
+                        v = rv[c, s]
+                        discounted[c, s0 + s] += v * wd
+                        undiscounted[c, s0 + s] += v
+                        if keep_cycles:
+                            rewards[t, c, s0 + s] = v
+                cur, nxt = nxt, cur
+            if t == n_points - 1 or (t_first + t + 1) % VALUE_CYCLES == 0:
+                # ---- values constant over time: value x Σ_t weight_t x occupancy_t, at fixed cycles
+                for q in range(cpair_col.size):
+                    c, k, r = cpair_col[q], cpair_w[q], cpair_row[q]
+                    base, f, g = voff[r] + s0 * vso[r], scale[c], col_group[c]
+                    for s in range(w):
+                        v = vbuf[base + s] * f
+                        discounted[c, s0 + s] += v * wocc[k, g, s]
+                        undiscounted[c, s0 + s] += v * wocc[k, 0, s]
+                for k in range(const_state.size):
+                    for g in range(group_weights.shape[0]):
+                        for s in range(w):
+                            wocc[k, g, s] = 0.0
         for i in range(n_states):
             for s in range(w):
                 end[i, s0 + s] = cur[i, s]

@@ -158,6 +158,22 @@ def test_results_do_not_depend_on_chunking():
     np.testing.assert_array_equal(a["per_cycle"].values, b["per_cycle"].values)
 
 
+def test_results_do_not_depend_on_the_block_length(monkeypatch):
+    """Few samples per chunk get longer blocks of cycles; the totals must not change, bit for bit
+    (values constant over time are valued at fixed cycles of model time, not per block)."""
+    from hecon import engine
+
+    spec = with_settings(textbook_model(), cycle_length_days=30.4375)  # 480 monthly cycles
+    samples = {"p_HS1": np.linspace(0.05, 0.25, 6), "c_S2": np.linspace(10_000, 20_000, 6)}
+    monkeypatch.setattr(engine, "MAX_BLOCK_VALUES", 4 * 52)
+    assert (engine.block_length(1), engine.block_length(6)) == (4 * 52, 52)
+    a = run_model(spec, samples, chunk_size=1)
+    b = run_model(spec, samples, chunk_size=6)
+    for name in ("total_costs", "qalys", "lys", "counts", "time_in"):
+        np.testing.assert_array_equal(a[name].values, b[name].values)
+    np.testing.assert_array_equal(a["per_cycle"].values, b["per_cycle"].values)
+
+
 def test_each_sample_equals_its_deterministic_run():
     spec = textbook_model()
     values = [0.05, 0.2]
