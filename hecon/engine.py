@@ -272,7 +272,7 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
         groups.append((g, arrays, [packed.add(a) for a in arrays]))
     rewards = [(rr, packed.add(fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)))
                for rr in strategy.rewards]
-    buf, *layout = packed.pack()
+    layout = packed.pack()
     problems: list[Problem] = []
     for g, arrays, rows in groups:
         if memo.group_checked(arrays):
@@ -288,7 +288,7 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
                     f"probability {a[index]:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
                     "a probability between 0 and 1"))
         if len(problems) == n_problems:
-            problem = _check_row_sums(strategy, g, packed, rows, buf, layout, ctx.t0)
+            problem = _check_row_sums(strategy, g, packed, rows, layout, ctx.t0)
             if problem:
                 problems.append(problem)
         memo.mark_group(arrays)
@@ -298,11 +298,11 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
                                     f"'{rr.expr.text}' is not a finite number", "finite values"))
     if problems:
         raise ModelError(problems)
-    return (buf, *layout)
+    return packed, layout
 
 
-def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: list[int], buf: np.ndarray,
-                    layout: list[np.ndarray], t0: int) -> Problem | None:
+def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: list[int],
+                    layout: tuple[np.ndarray, ...], t0: int) -> Problem | None:
     """Rows out of a state must sum to 1, or to at most 1 when a complement takes the rest.
 
     Bounds from each row's minimum and maximum settle the usual case; only when they do not
@@ -313,7 +313,7 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: 
     if (g.complement is not None and hi <= 1.0 + tol) or (g.complement is None and lo >= 1.0 - tol
                                                          and hi <= 1.0 + tol):
         return None
-    found = packed.first_bad_sum(buf, tuple(layout), rows, g.complement is not None, tol)
+    found = packed.first_bad_sum(layout, rows, g.complement is not None, tol)
     if found is None:
         return None
     index, shape, total = found
@@ -331,6 +331,7 @@ class _Block:
     t0: int  # model cycle of the first point
     n_cycles: int
     n_points: int
+    inputs: tuple[Packed, Packed]  # keeps the packed rows alive: the kernel reads them by address
     args: tuple
     end: np.ndarray
     values: np.ndarray
@@ -347,17 +348,17 @@ def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     occupancy yet, so this runs while the previous block is in the kernel). ``structures``
     keeps the edge structure, which only changes with the shapes of the reward values."""
     memo.next_block()
-    tarrays = _transition_values(model, strategy, ctx, n_cycles, memo)
-    pairs, vpack = _state_value_pairs(model, ctx, col_index, n_points, memo)
+    tpacked, tarrays = _transition_values(model, strategy, ctx, n_cycles, memo)
+    pairs, vpacked, vpack = _state_value_pairs(model, ctx, col_index, n_points, memo)
     n_cols = len(col_index)
     shape = (lambda *dims: dims) if keep_cycles else (lambda *dims: (1, 1, 1))
-    tsj = tarrays[3]
+    tsj = tarrays[2]
     if tsj.tobytes() not in structures:
         structures[tsj.tobytes()] = _edge_structure(strategy, rewards, tsj, model.n_states)
     dst, fast, sole, zero_rows, *edge_rewards = structures[tsj.tobytes()]
     args = (strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, sole,
             zero_rows, *tarrays, *edge_rewards, state_start, *pairs, *vpack, *weights, keep_cycles)
-    return _Block(ctx.t0, n_cycles, n_points, args, np.empty((model.n_states, n_samples)),
+    return _Block(ctx.t0, n_cycles, n_points, (tpacked, vpacked), args, np.empty((model.n_states, n_samples)),
                   np.zeros(shape(n_points, n_cols, n_samples)), np.zeros(shape(n_cycles, n_cols, n_samples)),
                   np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
 
@@ -374,11 +375,12 @@ def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray, undiscount
 
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
-                       n_pts: int, memo: PackMemo) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """The state values as the kernel takes them (see :func:`hecon.kernels.run_block`) and their
-    packed rows. Values constant over time are valued once per block; the others at every
-    point: applied to the model state (its sub-states summed) when they do not vary with state
-    time, sub-state by sub-state when they do."""
+                       n_pts: int, memo: PackMemo) -> tuple[tuple[np.ndarray, ...], Packed, tuple[np.ndarray, ...]]:
+    """The state values as the kernel takes them (see :func:`hecon.kernels.run_block`), their
+    packed rows and the rows' layout. Values constant over time are valued every
+    kernels.VALUE_CYCLES cycles; the others at every point: applied to the model state (its
+    sub-states summed) when they do not vary with state time, sub-state by sub-state when
+    they do."""
     packed = Packed(memo)
     timed: list[tuple[int, int, int, int, int]] = []  # (column, state, expanded, row, state time)
     constant: list[tuple[int, int, int]] = []  # (column, model state, row)
@@ -419,7 +421,7 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
     arrays = tuple(np.ascontiguousarray(pairs[:, i]) for i in range(5)) + (
         np.unique(pairs[:, 0]), const_state, np.ascontiguousarray(cpairs[:, 0]), cpair_w.astype(np.int64),
         np.ascontiguousarray(cpairs[:, 2]))
-    return arrays, values
+    return arrays, packed, values
 
 
 def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray,

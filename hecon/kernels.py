@@ -4,11 +4,12 @@ Layout: samples are the innermost, contiguous axis so that every inner loop runs
 samples and vectorises. Expression values are *packed*: each row of values is a compact
 array of shape (T1, L1, W), with T1 and L1 either 1 or the full length and W either the
 chunk's samples or, for a value that does not vary by sample, min(``SAMPLE_BLOCK``, chunk's
-samples) copies of it. All rows sit in one flat buffer; element (t, j, s0 + s) of packed row r, for a sample
-block starting at s0, is ``buf[off[r] + t * st[r] + j * sj[r] + s0 * so[r] + s]``
-(stride 0 along length-1 axes; ``so`` is 0 for rows of copies). Every inner loop thus reads
-its values the same way, whatever the row depends on, and inputs that depend on neither
-time nor state time are stored once.
+samples) copies of it, held as a flat C-contiguous float64 array (see :mod:`hecon.packing`)
+that the kernels reach by its address: element (t, j, s0 + s) of row r, for a sample block
+starting at s0, is element ``t * st[r] + j * sj[r] + s0 * so[r] + s`` of the row at
+``addr[r]`` (stride 0 along length-1 axes; ``so`` is 0 for rows of copies). Every inner loop
+thus reads its values the same way, whatever the row depends on; inputs that depend on
+neither time nor state time are stored once, and values computed by numpy are used in place.
 
 The cohort is processed in blocks of ``SAMPLE_BLOCK`` samples whose occupancy stays in
 the CPU cache for a whole block of cycles. The kernels release the GIL, so the engine runs
@@ -29,26 +30,28 @@ FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement tak
 
 
 @intrinsic
-def _data_pointer(typingctx, arr):
-    """The data pointer of a float64 array (for :func:`_borrow`)."""
+def _pointer(typingctx, address):
+    """The float64 pointer at an integer address."""
     def codegen(context, builder, signature, args):
-        return context.make_array(signature.args[0])(context, builder, args[0]).data
-    return types.CPointer(types.float64)(arr), codegen
+        return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+    return types.CPointer(types.float64)(types.int64), codegen
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _borrow(arr):
-    """``arr`` without reference counting, valid while ``arr`` lives. Views of a shared input
-    would otherwise update its reference count, one cache line that all threads write to."""
-    return numba.carray(_data_pointer(arr), arr.shape)
+def row_view(address, start, n):
+    """Elements start..start+n-1 of the packed row at ``address``, as an array that does not own
+    or count references to its memory (the engine keeps the row alive while kernels run). A
+    counted view of a shared input would update its reference count, one cache line that all
+    threads write to."""
+    return numba.carray(_pointer(address + 8 * start), n)
 
 
 @numba.njit(nogil=True, cache=True)
 def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fast,
-              sole, zero_rows, tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
+              sole, zero_rows, taddr, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
               reward_cols,
               state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols, const_state, cpair_col,
-              cpair_w, cpair_row, vbuf, voff, vst, vsj, vso, scale, group_weights, col_group, cycle_weights,
+              cpair_w, cpair_row, vaddr, vst, vsj, vso, scale, group_weights, col_group, cycle_weights,
               keep_cycles,
               end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
@@ -56,7 +59,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
     t_first    : the model cycle of the block's first point
     n_points   : points valued: n_cycles, or n_cycles + 1 for the last block of the horizon
-    Transitions (packed rows in tbuf/toff/tst/tsj/tso; probabilities already checked):
+    Transitions (packed rows at addresses taddr, strides tst/tsj/tso; probabilities already checked):
       src_start      : edges out of sub-state i are src_start[i]:src_start[i+1]; the complement
                        edge, if ``has_complement[i]``, is the last of them
       dst            : destination of each edge: a row of the work array, which holds the
@@ -77,7 +80,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
                        added to its destination acc_dst[a] after the cycle's flows and valued once,
                        by rows acc_row[acc_start[a]:acc_start[a+1]] into columns acc_col[...]
       reward_cols    : the columns one-off rewards add to
-    State values (packed rows in vbuf/voff/vst/vsj/vso):
+    State values (packed rows at addresses vaddr, strides vst/vsj/vso):
       state_start : sub-states of model state m are state_start[m]:state_start[m+1]
       pair_*      : values that change with time or state time, valued at every point: (column,
                     state, expanded, row, state time); ``expanded`` 1 means the value applies to
@@ -106,7 +109,6 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
     after the other edges, x - Σ x p_e, subtracted in edge order. Each point's values are
     added to the totals before the one-off rewards of the cycle that follows it.
     """
-    tbuf, vbuf = _borrow(tbuf), _borrow(vbuf)
     n_states = start.shape[0]
     n_model = state_start.size - 1
     n_acc = acc_start.size - 1
@@ -151,21 +153,21 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
                     kind = fast[i]
                     if kind == 0:
                         _general_edges(i, t, s0, w, model_of[i], sole[i], cur, nxt, occ, rest, flow, rv, src_start, dst,
-                                       edge_row, edge_j, has_complement, tbuf, toff, tst, tsj, tso,
+                                       edge_row, edge_j, has_complement, taddr, tst, tsj, tso,
                                        reward_start, reward_row, reward_col)
                     else:
                         _fast_edges(i, t, s0, w, model_of[i], kind, sole[i], cur, nxt, occ, src_start, dst, edge_row,
                                     edge_j,
-                                    has_complement, scratch, tbuf, toff, tst, tsj, tso)
+                                    has_complement, scratch, taddr, tst, tsj, tso)
                 for a in range(n_acc):
                     d = acc_dst[a]
                     for s in range(w):
                         nxt[d, s] += nxt[n_states + a, s]
                     for q in range(acc_start[a], acc_start[a + 1]):
                         vr, c = acc_row[q], acc_col[q]
-                        base = toff[vr] + t * tst[vr] + s0 * tso[vr]
+                        row = row_view(taddr[vr], t * tst[vr] + s0 * tso[vr], w)
                         for s in range(w):
-                            rv[c, s] += nxt[n_states + a, s] * tbuf[base + s]
+                            rv[c, s] += nxt[n_states + a, s] * row[s]
             else:
                 for i in range(n_states):
                     m = model_of[i]
@@ -188,13 +190,13 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
                     pv[c, s] = 0.0
             for q in range(pair_col.size):
                 r, k, c = pair_row[q], pair_state[q], pair_col[q]
-                base = voff[r] + t * vst[r] + pair_j[q] * vsj[r] + s0 * vso[r]
+                row = row_view(vaddr[r], t * vst[r] + pair_j[q] * vsj[r] + s0 * vso[r], w)
                 if pair_expanded[q] == 1:
                     for s in range(w):
-                        pv[c, s] += cur[k, s] * vbuf[base + s]
+                        pv[c, s] += cur[k, s] * row[s]
                 else:
                     for s in range(w):
-                        pv[c, s] += occ[k, s] * vbuf[base + s]
+                        pv[c, s] += occ[k, s] * row[s]
             for c in timed_cols:
                 f, wd, wu = scale[c], group_weights[col_group[c], t], group_weights[0, t]
                 for s in range(w):
@@ -206,9 +208,9 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
             if keep_cycles:
                 for q in range(cpair_col.size):
                     c, m, r = cpair_col[q], const_state[cpair_w[q]], cpair_row[q]
-                    base, f = voff[r] + s0 * vso[r], scale[c]
+                    row, f = row_view(vaddr[r], s0 * vso[r], w), scale[c]
                     for s in range(w):
-                        values[t, c, s0 + s] += occ[m, s] * vbuf[base + s] * f
+                        values[t, c, s0 + s] += occ[m, s] * row[s] * f
             if t < n_cycles:
                 # ---- the one-off rewards of cycle t
                 for c in reward_cols:
@@ -224,9 +226,9 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
                 # ---- values constant over time: value x Σ_t weight_t x occupancy_t, at fixed cycles
                 for q in range(cpair_col.size):
                     c, k, r = cpair_col[q], cpair_w[q], cpair_row[q]
-                    base, f, g = voff[r] + s0 * vso[r], scale[c], col_group[c]
+                    row, f, g = row_view(vaddr[r], s0 * vso[r], w), scale[c], col_group[c]
                     for s in range(w):
-                        v = vbuf[base + s] * f
+                        v = row[s] * f
                         discounted[c, s0 + s] += v * wocc[k, g, s]
                         undiscounted[c, s0 + s] += v * wocc[k, 0, s]
                 for k in range(const_state.size):
@@ -240,7 +242,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row, edge_j, has_complement, scratch,
-                tbuf, toff, tst, tsj, tso):
+                taddr, tst, tsj, tso):
     """One pass over the samples for sub-state i with n = 1..3 edges besides its complement (see
     run_block): the same operations, in the same order, as :func:`_general_edges`. Rows are taken
     as views once, so that the loop vectorises with few run-time overlap checks. ``sole``: the
@@ -249,8 +251,8 @@ def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row
     xs, o = cur[i], occ[m]
     to = nxt[dst[e0 + n]] if has_complement[i] else nxt[scratch]
     r1 = edge_row[e0]
-    b1 = toff[r1] + t * tst[r1] + edge_j[e0] * tsj[r1] + s0 * tso[r1]
-    p1, t1 = tbuf[b1:b1 + w], nxt[dst[e0]]
+    p1 = row_view(taddr[r1], t * tst[r1] + edge_j[e0] * tsj[r1] + s0 * tso[r1], w)
+    t1 = nxt[dst[e0]]
     if n == 1:
         if sole:
             for s in range(w):
@@ -268,8 +270,8 @@ def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row
                 o[s] += x
         return
     r2 = edge_row[e0 + 1]
-    b2 = toff[r2] + t * tst[r2] + edge_j[e0 + 1] * tsj[r2] + s0 * tso[r2]
-    p2, t2 = tbuf[b2:b2 + w], nxt[dst[e0 + 1]]
+    p2 = row_view(taddr[r2], t * tst[r2] + edge_j[e0 + 1] * tsj[r2] + s0 * tso[r2], w)
+    t2 = nxt[dst[e0 + 1]]
     if n == 2:
         if sole:
             for s in range(w):
@@ -291,8 +293,8 @@ def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row
                 o[s] += x
         return
     r3 = edge_row[e0 + 2]
-    b3 = toff[r3] + t * tst[r3] + edge_j[e0 + 2] * tsj[r3] + s0 * tso[r3]
-    p3, t3 = tbuf[b3:b3 + w], nxt[dst[e0 + 2]]
+    p3 = row_view(taddr[r3], t * tst[r3] + edge_j[e0 + 2] * tsj[r3] + s0 * tso[r3], w)
+    t3 = nxt[dst[e0 + 2]]
     if sole:
         for s in range(w):
             x = xs[s]
@@ -319,7 +321,7 @@ def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_start, dst, edge_row, edge_j,
-                   has_complement, tbuf, toff, tst, tsj, tso, reward_start, reward_row, reward_col):
+                   has_complement, taddr, tst, tsj, tso, reward_start, reward_row, reward_col):
     """Edges of sub-state i one at a time (any number of edges; rewards valued per state time)."""
     for s in range(w):
         occ[m, s] += cur[i, s]
@@ -331,9 +333,9 @@ def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_star
     for e in range(src_start[i], e_end + (1 if complement else 0)):
         if e < e_end:
             r = edge_row[e]
-            base = toff[r] + t * tst[r] + edge_j[e] * tsj[r] + s0 * tso[r]
+            row = row_view(taddr[r], t * tst[r] + edge_j[e] * tsj[r] + s0 * tso[r], w)
             for s in range(w):
-                flow[s] = cur[i, s] * tbuf[base + s]
+                flow[s] = cur[i, s] * row[s]
             if complement:
                 for s in range(w):
                     rest[s] -= flow[s]
@@ -349,9 +351,9 @@ def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_star
                 nxt[d, s] += flow[s]
         for q in range(reward_start[e], reward_start[e + 1]):
             vr, c = reward_row[q], reward_col[q]
-            base = toff[vr] + t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tso[vr]
+            row = row_view(taddr[vr], t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tso[vr], w)
             for s in range(w):
-                rv[c, s] += flow[s] * tbuf[base + s]
+                rv[c, s] += flow[s] * row[s]
 
 
 @numba.njit(nogil=True, cache=True)

@@ -1,11 +1,11 @@
 """Expression values packed into the flat layout of :mod:`hecon.kernels`, checked on the way.
 
-Values arrive as arrays broadcastable to (point, state_time, sample), the kernels' layout.
-Each is copied into the block's buffer (a value that does not vary by sample as one copy
-per sample of a kernel block: ``SAMPLE_BLOCK``, or the chunk's samples if fewer) and its
-minimum and maximum are noted. Those bounds settle the usual
+Values arrive as arrays broadcastable to (point, state_time, sample), the kernels' layout,
+so a value that varies by sample is handed to the kernels in place, by its address; one that
+does not is stored as one copy per sample of a kernel block (``SAMPLE_BLOCK``, or the chunk's
+samples if fewer). Each row's minimum and maximum are noted. Those bounds settle the usual
 checks of transition probabilities; only when they do not are the probabilities out of a
-state summed element by element, on the packed buffer, so no full-size temporary is built.
+state summed element by element, on the packed rows, so no full-size temporary is built.
 
 Values that do not change with model time come back as the same array objects block after
 block (see :class:`hecon.context.BlockContext`); they are packed once and checked once per chunk.
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from hecon.kernels import SAMPLE_BLOCK
+from hecon.kernels import SAMPLE_BLOCK, row_view
 
 
 @numba.njit(nogil=True, cache=True)
-def _any_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
+def _any_bad_sum(addr, rows, st, sj, so, n_t, n_j, n_s, complement, tol):
     """Whether the packed rows ``rows`` add up to more than 1 + tol (``complement``) or differ
     from 1 by more than tol anywhere, summed in row order."""
     total = np.empty(n_s)
@@ -31,12 +31,12 @@ def _any_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
             for s in range(n_s):
                 total[s] = 0.0
             for r in rows:
-                base = off[r] + t * st[r] + j * sj[r]
                 if so[r] == 1:
+                    row = row_view(addr[r], t * st[r] + j * sj[r], n_s)
                     for s in range(n_s):
-                        total[s] += buf[base + s]
+                        total[s] += row[s]
                 else:
-                    v = buf[base]
+                    v = row_view(addr[r], t * st[r] + j * sj[r], 1)[0]
                     for s in range(n_s):
                         total[s] += v
             n_bad = 0
@@ -52,7 +52,7 @@ def _any_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
 
 
 @numba.njit(nogil=True, cache=True)
-def _first_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
+def _first_bad_sum(addr, rows, st, sj, so, n_t, n_j, n_s, complement, tol):
     """First (point, state time, sample), in C order, where the rows fail the check of
     :func:`_any_bad_sum`, and their sum there; (-1, -1, -1, 0) if none."""
     for t in range(n_t):
@@ -60,7 +60,7 @@ def _first_bad_sum(buf, rows, off, st, sj, so, n_t, n_j, n_s, complement, tol):
             for s in range(n_s):
                 total = 0.0
                 for r in rows:
-                    total += buf[off[r] + t * st[r] + j * sj[r] + s * so[r]]
+                    total += row_view(addr[r], t * st[r] + j * sj[r] + s * so[r], 1)[0]
                 if (total > 1.0 + tol) if complement else (abs(total - 1.0) > tol):
                     return t, j, s, total
     return -1, -1, -1, 0.0
@@ -104,11 +104,13 @@ class PackMemo:
 
 
 class Packed:
-    """Arrays of one block, packed into one flat buffer (see :mod:`hecon.kernels`)."""
+    """Arrays of one block as packed rows (see :mod:`hecon.kernels`). The object keeps every row
+    alive: the kernels read the rows by address, so it must outlive their use."""
 
     def __init__(self, memo: PackMemo) -> None:
         self.memo = memo
         self.items: list[np.ndarray] = []
+        self.rows: list[np.ndarray] = []
         self.stats: list[tuple[float, float, bool]] = []
 
     def add(self, a: np.ndarray) -> int:
@@ -117,34 +119,35 @@ class Packed:
         return len(self.items) - 1
 
     def pack(self) -> tuple[np.ndarray, ...]:
-        """(buf, off, st, sj, so) for the kernels; fills ``stats`` (minimum, maximum, finite) per row."""
-        widths = [a.shape[2] if a.shape[2] > 1 else self.memo.copies for a in self.items]
-        sizes = [a.shape[0] * a.shape[1] * w for a, w in zip(self.items, widths)]
-        off = np.cumsum([0] + sizes)
-        buf = np.empty(max(1, int(off[-1])))
-        for a, w, o, n in zip(self.items, widths, off, sizes):
-            out = buf[o:o + n]
+        """(addr, st, sj, so) for the kernels; fills ``rows`` and ``stats`` (minimum, maximum,
+        finite) per row."""
+        copies = self.memo.copies
+        for a in self.items:
             entry = self.memo.get(a)
             if entry is None:
-                np.copyto(out.reshape(a.shape[0], a.shape[1], w), a)
-                values = out if a.shape[2] > 1 else out[::w]
-                lo, hi = float(values.min()), float(values.max())  # NaN if any value is NaN
-                entry = _Entry(a, out, lo, hi, bool(np.isfinite(lo) and np.isfinite(hi)))
-            else:
-                out[:] = entry.flat
-                entry.flat = out
+                n_t, n_j, n_s = a.shape
+                if n_s > 1:
+                    flat = np.ascontiguousarray(a, dtype=np.float64).reshape(-1)  # no copy if already so
+                else:
+                    flat = np.empty(n_t * n_j * copies)
+                    np.copyto(flat.reshape(n_t, n_j, copies), a)
+                lo, hi = float(a.min()), float(a.max())  # NaN if any value is NaN
+                entry = _Entry(a, flat, lo, hi, bool(np.isfinite(lo) and np.isfinite(hi)))
             self.memo.current[id(a)] = entry
+            self.rows.append(entry.flat)
             self.stats.append((entry.lo, entry.hi, entry.finite))
+        addr = np.array([r.ctypes.data for r in self.rows] or [0], dtype=np.int64)
+        widths = [a.shape[2] if a.shape[2] > 1 else copies for a in self.items]
         so = np.array([1 if a.shape[2] > 1 else 0 for a in self.items], dtype=np.int64)
         sj = np.array([w if a.shape[1] > 1 else 0 for a, w in zip(self.items, widths)], dtype=np.int64)
         st = np.array([a.shape[1] * w if a.shape[0] > 1 else 0 for a, w in zip(self.items, widths)], dtype=np.int64)
-        return buf, off[:-1].astype(np.int64), st, sj, so
+        return addr, st, sj, so
 
-    def first_bad_sum(self, buf: np.ndarray, layout: tuple[np.ndarray, ...], rows: list[int], complement: bool,
+    def first_bad_sum(self, layout: tuple[np.ndarray, ...], rows: list[int], complement: bool,
                       tol: float) -> tuple[tuple[int, int, int], tuple[int, int, int], float] | None:
         """Where packed rows ``rows`` fail the row-sum check: (index, broadcast shape, sum) or None."""
         shape = tuple(max(self.items[r].shape[k] for r in rows) for k in range(3))
-        args = (buf, np.array(rows, dtype=np.int64), *layout, *shape, complement, tol)
+        args = (*layout[:1], np.array(rows, dtype=np.int64), *layout[1:], *shape, complement, tol)
         if not _any_bad_sum(*args):
             return None
         t, j, s, total = _first_bad_sum(*args)
