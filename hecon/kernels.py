@@ -47,12 +47,12 @@ def row_view(address, start, n):
 
 
 @numba.njit(nogil=True, cache=True)
-def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst, edge_row, edge_j, has_complement, fast,
-              sole, zero_rows, taddr, tst, tsj, tso, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
-              reward_cols,
-              state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols, const_state, cpair_col,
-              cpair_w, cpair_row, vaddr, vst, vsj, vso, scale, group_weights, col_group, cycle_weights,
-              keep_cycles,
+def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
+              src_start, dst, edge_row, edge_j, has_complement, fast, sole, zero_rows, taddr, tst, tsj, tso,
+              reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col, reward_cols,
+              state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols,
+              const_state, cpair_col, cpair_w, cpair_row, vaddr, vst, vsj, vso,
+              scale, group_weights, col_group, cycle_weights, keep_cycles,
               end, values, rewards, occupancy, discounted, undiscounted):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
@@ -92,7 +92,8 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
                     the block's last point (blocks end on multiples of VALUE_CYCLES or at the
                     horizon, so the totals do not depend on the block length)
     Totals:
-      scale (n_cols,)                    multiplies each column's state values (cycle length for per-year values)
+      scale (n_cols,)                    multiplies each column's state values (cycle length for
+                                         per-year values)
       group_weights (n_groups, n_points) the distinct weights at each point: row 0 the within-cycle
                                          weight alone (undiscounted totals), the others times a
                                          discount factor; column c is discounted by row col_group[c]
@@ -117,8 +118,8 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
     for m in range(n_model):
         for i in range(state_start[m], state_start[m + 1]):
             model_of[i] = m
-    # Loops index arrays directly: taking array views inside the loops would cost a reference
-    # count update each time, which is slower than the arithmetic itself.
+    # Loops over samples index 2-d arrays, or views taken once per loop: a view costs a reference
+    # count update, negligible per loop of SAMPLE_BLOCK samples but not per sample.
     cur = np.empty((scratch + 1, SAMPLE_BLOCK))  # occupancy at the current point (first n_states rows)
     nxt = np.empty((scratch + 1, SAMPLE_BLOCK))  # occupancy one cycle later, accumulators, scratch
     occ = np.empty((n_model, SAMPLE_BLOCK))
@@ -157,8 +158,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end, src_start, dst
                                        reward_start, reward_row, reward_col)
                     else:
                         _fast_edges(i, t, s0, w, model_of[i], kind, sole[i], cur, nxt, occ, src_start, dst, edge_row,
-                                    edge_j,
-                                    has_complement, scratch, taddr, tst, tsj, tso)
+                                    edge_j, has_complement, scratch, taddr, tst, tsj, tso)
                 for a in range(n_acc):
                     d = acc_dst[a]
                     for s in range(w):
