@@ -24,10 +24,11 @@ effect rate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 import xarray as xr
@@ -42,8 +43,8 @@ from hecon.errors import ModelError, Problem
 from hecon.spec import ModelSpec, TransitionReward
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
-THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # kernel threads per chunk
-_POOL = ThreadPoolExecutor(max_workers=THREADS)
+THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
+_POOL = ThreadPoolExecutor(max_workers=max(1, THREADS - 1))  # the calling thread is the other one
 keep_freed_memory()  # each block's arrays reuse the memory of the last (see hecon.allocator)
 
 
@@ -176,13 +177,15 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     undiscounted += start_values
     block = prepare(0)
     for i, t0 in enumerate(starts):
-        # the kernel advances this block on the worker threads while this thread prepares the next
-        jobs = _launch(block, trace_now, discounted, undiscounted)
+        # the kernel advances this block on the worker threads while this thread prepares the
+        # next block, then joins them on what is left of this one
+        tasks, helpers = _launch(block, trace_now, discounted, undiscounted)
         try:
             following = prepare(starts[i + 1]) if i + 1 < len(starts) else None
         finally:
-            for job in jobs:
-                job.result()
+            _run_tasks(tasks)
+            for helper in helpers:
+                helper.result()
         trace_now = block.end
         if keep_cycles:
             block.values[:block.n_cycles] += block.transition_rewards
@@ -363,15 +366,23 @@ def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
                   np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
 
 
-def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray, undiscounted: np.ndarray) -> list:
-    """Start the block kernel on the worker threads, one task per cache block of samples so
-    that the threads share the work evenly while this thread prepares the next block; the
-    kernel adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
+def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray,
+            undiscounted: np.ndarray) -> tuple[Iterator[Callable[[], None]], list[Future]]:
+    """Start the block kernel: one task per cache block of samples, taken from a shared queue by
+    THREADS - 1 worker threads now and by the calling thread once it has prepared the next block
+    (:func:`_run_tasks`), so that every core stays busy and none is oversubscribed. The kernel
+    adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_samples = start.shape[1]
     outputs = (block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted)
-    return [_POOL.submit(kernels.run_block, start, block.t0, block.n_cycles, block.n_points, s0,
-                         min(n_samples, s0 + kernels.SAMPLE_BLOCK), *block.args, *outputs)
-            for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)]
+    tasks = iter([partial(kernels.run_block, start, block.t0, block.n_cycles, block.n_points, s0,
+                          min(n_samples, s0 + kernels.SAMPLE_BLOCK), *block.args, *outputs)
+                  for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)])  # a list iterator: next() is atomic
+    return tasks, [_POOL.submit(_run_tasks, tasks) for _ in range(THREADS - 1)]
+
+
+def _run_tasks(tasks: Iterator[Callable[[], None]]) -> None:
+    for task in tasks:
+        task()
 
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
