@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hecon import ModelError, run_model
-from hecon.spec import Parameter, Strategy, Transition
+from hecon.spec import Parameter, Strategy, Transition, TransitionReward
 from tests.models import reference_textbook, textbook_model, two_state_model, with_settings
 
 
@@ -156,6 +156,22 @@ def test_results_do_not_depend_on_chunking():
         np.testing.assert_array_equal(a[name].values, b[name].values)
     np.testing.assert_array_equal(a["trace"].values, b["trace"].values)
     np.testing.assert_array_equal(a["per_cycle"].values, b["per_cycle"].values)
+
+
+def test_transition_reward_valued_by_time_in_the_source_state():
+    """A one-off cost on death that grows with time spent alive (tunnel of 3), against the sum
+    written out: cohort alive at cycle t is 0.9^t, in sub-state min(t, 2); each cycle 10 % of it
+    dies at a cost of 100 x (state_time + 1). A constant cost takes the pooled path instead."""
+    spec = two_state_model(horizon_years=5.0, discount_rate_costs=0.0, discount_rate_effects=0.0)
+    spec = replace(spec, states=(replace(spec.states[0], tunnel=3), spec.states[1]))
+    by_time = replace(spec, transition_rewards=(TransitionReward("Dead", "100 * (state_time + 1)", name="death"),))
+    constant = replace(spec, transition_rewards=(TransitionReward("Dead", 100.0, name="death"),))
+    expected_by_time = sum(0.9 ** t * 0.1 * 100 * (min(t, 2) + 1) for t in range(5))  # 93.853
+    expected_constant = sum(0.9 ** t * 0.1 * 100 for t in range(5))  # 40.951
+    for model, expected in ((by_time, expected_by_time), (constant, expected_constant)):
+        ds = run_model(model).sel(strategy="only", sample=0)
+        assert float(ds["costs"].sel(category="death")) == pytest.approx(expected, rel=1e-12)
+    assert expected_by_time == pytest.approx(93.853, abs=1e-9)
 
 
 def test_results_do_not_depend_on_the_block_length(monkeypatch):
