@@ -9,7 +9,8 @@ For each chunk of samples and each strategy, cycles are processed in blocks:
 2. advance the trace through the block with the sparse edge list and value the trace
    points — state rewards x within-cycle weights x discount factors, one-off transition
    rewards on the flows (discounted at mid-cycle, not corrected) — in one compiled kernel
-   (:mod:`hecon.kernels`) on worker threads, while this thread prepares the next block.
+   (:mod:`hecon.kernels`), one task per cache block of samples, run by worker threads while
+   this thread prepares the next block and then by this thread too.
 
 Memory is bounded by ``chunk_size`` samples x :func:`block_length` cycles; results do not depend
 on the chunk size, the block length or the number of threads, since each sample is computed
@@ -38,8 +39,8 @@ from hecon.allocator import keep_freed_memory
 from hecon.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
 from hecon.context import BlockContext
 from hecon.discounting import discount_factors
-from hecon.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.errors import ModelError, Problem
+from hecon.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.spec import ModelSpec, TransitionReward
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
