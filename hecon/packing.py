@@ -14,6 +14,7 @@ block (see :class:`hecon.context.BlockContext`); they are packed once and checke
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numba
 import numpy as np
@@ -75,32 +76,55 @@ class _Entry:
     finite: bool
 
 
-class PackMemo:
-    """Per-chunk memory of packed arrays and of the checked transition groups.
+class _RecentKeys:
+    """A dict that forgets what was not looked up or stored during the last block."""
 
-    An array packed in one block and met again in the next is copied from here instead of
-    being packed again; entries not met in a block are dropped, so arrays that change every
-    block do not accumulate."""
-
-    def __init__(self, n_samples: int) -> None:
-        self.copies = min(SAMPLE_BLOCK, n_samples)  # width of a row that does not vary by sample
-        self.previous: dict[int, _Entry] = {}
-        self.current: dict[int, _Entry] = {}
-        self.groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+    def __init__(self) -> None:
+        self.previous: dict[Any, Any] = {}
+        self.current: dict[Any, Any] = {}
 
     def next_block(self) -> None:
         self.previous, self.current = self.current, {}
 
+    def get(self, key: Any) -> Any:
+        if key not in self.current and key in self.previous:
+            self.current[key] = self.previous[key]
+        return self.current.get(key)
+
+    def put(self, key: Any, value: Any) -> None:
+        self.current[key] = value
+
+
+class PackMemo:
+    """Per-chunk memory of packed arrays and of the checked transition groups.
+
+    An array packed in one block and met again in the next is reused as it was packed, with its
+    bounds; a group of transitions whose arrays are all the same as in the last block is not
+    checked again. What was not met in a block is dropped, so arrays that change every block do
+    not accumulate."""
+
+    def __init__(self, n_samples: int) -> None:
+        self.copies = min(SAMPLE_BLOCK, n_samples)  # width of a row that does not vary by sample
+        self.entries = _RecentKeys()  # id(array) -> _Entry
+        self.groups = _RecentKeys()  # ids of a group's arrays -> the arrays
+
+    def next_block(self) -> None:
+        self.entries.next_block()
+        self.groups.next_block()
+
     def get(self, a: np.ndarray) -> _Entry | None:
-        entry = self.current.get(id(a)) or self.previous.get(id(a))
+        entry = self.entries.get(id(a))
         return entry if entry is not None and entry.array is a else None
+
+    def put(self, entry: _Entry) -> None:
+        self.entries.put(id(entry.array), entry)
 
     def group_checked(self, arrays: list[np.ndarray]) -> bool:
         known = self.groups.get(tuple(id(a) for a in arrays))
         return known is not None and all(x is a for x, a in zip(known, arrays))
 
     def mark_group(self, arrays: list[np.ndarray]) -> None:
-        self.groups[tuple(id(a) for a in arrays)] = arrays
+        self.groups.put(tuple(id(a) for a in arrays), arrays)
 
 
 class Packed:
@@ -133,7 +157,7 @@ class Packed:
                     np.copyto(flat.reshape(n_t, n_j, copies), a)
                 lo, hi = float(a.min()), float(a.max())  # NaN if any value is NaN
                 entry = _Entry(a, flat, lo, hi, bool(np.isfinite(lo) and np.isfinite(hi)))
-            self.memo.current[id(a)] = entry
+            self.memo.put(entry)
             self.rows.append(entry.flat)
             self.stats.append((entry.lo, entry.hi, entry.finite))
         addr = np.array([r.ctypes.data for r in self.rows] or [0], dtype=np.int64)
