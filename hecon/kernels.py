@@ -38,12 +38,12 @@ def _pointer(typingctx, address):
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def row_view(address, start, n):
-    """Elements start..start+n-1 of the packed row at ``address``, as an array that does not own
-    or count references to its memory (the engine keeps the row alive while kernels run). A
-    counted view of a shared input would update its reference count, one cache line that all
-    threads write to."""
-    return numba.carray(_pointer(address + 8 * start), n)
+def packed_row(addr, st, sj, so, r, t, j, s0, n):
+    """Values (t, j, s0..s0+n-1) of packed row r (see the module docstring), as an array that
+    does not own or count references to its memory (the engine keeps the row alive while
+    kernels run). A counted view of a shared input would update its reference count, one
+    cache line that all threads write to."""
+    return numba.carray(_pointer(addr[r] + 8 * (t * st[r] + j * sj[r] + s0 * so[r])), n)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -165,7 +165,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
                         nxt[d, s] += nxt[n_states + a, s]
                     for q in range(acc_start[a], acc_start[a + 1]):
                         vr, c = acc_row[q], acc_col[q]
-                        row = row_view(taddr[vr], t * tst[vr] + s0 * tso[vr], w)
+                        row = packed_row(taddr, tst, tsj, tso, vr, t, 0, s0, w)
                         for s in range(w):
                             rv[c, s] += nxt[n_states + a, s] * row[s]
             else:
@@ -190,7 +190,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
                     pv[c, s] = 0.0
             for q in range(pair_col.size):
                 r, k, c = pair_row[q], pair_state[q], pair_col[q]
-                row = row_view(vaddr[r], t * vst[r] + pair_j[q] * vsj[r] + s0 * vso[r], w)
+                row = packed_row(vaddr, vst, vsj, vso, r, t, pair_j[q], s0, w)
                 if pair_expanded[q] == 1:
                     for s in range(w):
                         pv[c, s] += cur[k, s] * row[s]
@@ -208,7 +208,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
             if keep_cycles:
                 for q in range(cpair_col.size):
                     c, m, r = cpair_col[q], const_state[cpair_w[q]], cpair_row[q]
-                    row, f = row_view(vaddr[r], s0 * vso[r], w), scale[c]
+                    row, f = packed_row(vaddr, vst, vsj, vso, r, 0, 0, s0, w), scale[c]
                     for s in range(w):
                         values[t, c, s0 + s] += occ[m, s] * row[s] * f
             if t < n_cycles:
@@ -226,7 +226,7 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
                 # ---- values constant over time: value x Σ_t weight_t x occupancy_t, at fixed cycles
                 for q in range(cpair_col.size):
                     c, k, r = cpair_col[q], cpair_w[q], cpair_row[q]
-                    row, f, g = row_view(vaddr[r], s0 * vso[r], w), scale[c], col_group[c]
+                    row, f, g = packed_row(vaddr, vst, vsj, vso, r, 0, 0, s0, w), scale[c], col_group[c]
                     for s in range(w):
                         v = row[s] * f
                         discounted[c, s0 + s] += v * wocc[k, g, s]
@@ -250,73 +250,49 @@ def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row
     e0 = src_start[i]
     xs, o = cur[i], occ[m]
     to = nxt[dst[e0 + n]] if has_complement[i] else nxt[scratch]
-    r1 = edge_row[e0]
-    p1 = row_view(taddr[r1], t * tst[r1] + edge_j[e0] * tsj[r1] + s0 * tso[r1], w)
+    p1 = packed_row(taddr, tst, tsj, tso, edge_row[e0], t, edge_j[e0], s0, w)
     t1 = nxt[dst[e0]]
     if n == 1:
-        if sole:
-            for s in range(w):
-                x = xs[s]
-                f1 = x * p1[s]
-                t1[s] += f1
-                to[s] = x - f1
-                o[s] += x
-        else:
-            for s in range(w):
-                x = xs[s]
-                f1 = x * p1[s]
-                t1[s] += f1
-                to[s] += x - f1
-                o[s] += x
+        for s in range(w):
+            x = xs[s]
+            f1 = x * p1[s]
+            t1[s] += f1
+            _complement(to, s, x - f1, sole)
+            o[s] += x
         return
-    r2 = edge_row[e0 + 1]
-    p2 = row_view(taddr[r2], t * tst[r2] + edge_j[e0 + 1] * tsj[r2] + s0 * tso[r2], w)
+    p2 = packed_row(taddr, tst, tsj, tso, edge_row[e0 + 1], t, edge_j[e0 + 1], s0, w)
     t2 = nxt[dst[e0 + 1]]
     if n == 2:
-        if sole:
-            for s in range(w):
-                x = xs[s]
-                f1 = x * p1[s]
-                f2 = x * p2[s]
-                t1[s] += f1
-                t2[s] += f2
-                to[s] = (x - f1) - f2
-                o[s] += x
-        else:
-            for s in range(w):
-                x = xs[s]
-                f1 = x * p1[s]
-                f2 = x * p2[s]
-                t1[s] += f1
-                t2[s] += f2
-                to[s] += (x - f1) - f2
-                o[s] += x
+        for s in range(w):
+            x = xs[s]
+            f1 = x * p1[s]
+            f2 = x * p2[s]
+            t1[s] += f1
+            t2[s] += f2
+            _complement(to, s, (x - f1) - f2, sole)
+            o[s] += x
         return
-    r3 = edge_row[e0 + 2]
-    p3 = row_view(taddr[r3], t * tst[r3] + edge_j[e0 + 2] * tsj[r3] + s0 * tso[r3], w)
+    p3 = packed_row(taddr, tst, tsj, tso, edge_row[e0 + 2], t, edge_j[e0 + 2], s0, w)
     t3 = nxt[dst[e0 + 2]]
+    for s in range(w):
+        x = xs[s]
+        f1 = x * p1[s]
+        f2 = x * p2[s]
+        f3 = x * p3[s]
+        t1[s] += f1
+        t2[s] += f2
+        t3[s] += f3
+        _complement(to, s, ((x - f1) - f2) - f3, sole)
+        o[s] += x
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _complement(to, s, rest, sole):
+    """The complement's flow into its destination: written when it is the only flow there."""
     if sole:
-        for s in range(w):
-            x = xs[s]
-            f1 = x * p1[s]
-            f2 = x * p2[s]
-            f3 = x * p3[s]
-            t1[s] += f1
-            t2[s] += f2
-            t3[s] += f3
-            to[s] = ((x - f1) - f2) - f3
-            o[s] += x
+        to[s] = rest
     else:
-        for s in range(w):
-            x = xs[s]
-            f1 = x * p1[s]
-            f2 = x * p2[s]
-            f3 = x * p3[s]
-            t1[s] += f1
-            t2[s] += f2
-            t3[s] += f3
-            to[s] += ((x - f1) - f2) - f3
-            o[s] += x
+        to[s] += rest
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
@@ -333,7 +309,7 @@ def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_star
     for e in range(src_start[i], e_end + (1 if complement else 0)):
         if e < e_end:
             r = edge_row[e]
-            row = row_view(taddr[r], t * tst[r] + edge_j[e] * tsj[r] + s0 * tso[r], w)
+            row = packed_row(taddr, tst, tsj, tso, r, t, edge_j[e], s0, w)
             for s in range(w):
                 flow[s] = cur[i, s] * row[s]
             if complement:
@@ -351,7 +327,7 @@ def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_star
                 nxt[d, s] += flow[s]
         for q in range(reward_start[e], reward_start[e + 1]):
             vr, c = reward_row[q], reward_col[q]
-            row = row_view(taddr[vr], t * tst[vr] + edge_j[e] * tsj[vr] + s0 * tso[vr], w)
+            row = packed_row(taddr, tst, tsj, tso, vr, t, edge_j[e], s0, w)
             for s in range(w):
                 rv[c, s] += flow[s] * row[s]
 

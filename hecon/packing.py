@@ -19,7 +19,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from hecon.kernels import SAMPLE_BLOCK, row_view
+from hecon.kernels import SAMPLE_BLOCK, packed_row
 
 
 @numba.njit(nogil=True, cache=True)
@@ -33,11 +33,11 @@ def _any_bad_sum(addr, rows, st, sj, so, n_t, n_j, n_s, complement, tol):
                 total[s] = 0.0
             for r in rows:
                 if so[r] == 1:
-                    row = row_view(addr[r], t * st[r] + j * sj[r], n_s)
+                    row = packed_row(addr, st, sj, so, r, t, j, 0, n_s)
                     for s in range(n_s):
                         total[s] += row[s]
                 else:
-                    v = row_view(addr[r], t * st[r] + j * sj[r], 1)[0]
+                    v = packed_row(addr, st, sj, so, r, t, j, 0, 1)[0]
                     for s in range(n_s):
                         total[s] += v
             n_bad = 0
@@ -61,7 +61,7 @@ def _first_bad_sum(addr, rows, st, sj, so, n_t, n_j, n_s, complement, tol):
             for s in range(n_s):
                 total = 0.0
                 for r in rows:
-                    total += row_view(addr[r], t * st[r] + j * sj[r] + s * so[r], 1)[0]
+                    total += packed_row(addr, st, sj, so, r, t, j, s, 1)[0]
                 if (total > 1.0 + tol) if complement else (abs(total - 1.0) > tol):
                     return t, j, s, total
     return -1, -1, -1, 0.0
