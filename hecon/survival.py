@@ -246,6 +246,17 @@ def _prepare(distribution: str, params: Mapping[str, ArrayLike]) -> tuple[np.nda
     return tuple(np.asarray(params[name], dtype=float) for name in DISTRIBUTIONS[distribution])
 
 
+def _family_function(distribution: str, params: Mapping[str, ArrayLike], function: str,
+                     convert: Callable[[ArrayLike], np.ndarray], x: ArrayLike) -> np.ndarray:
+    """The distribution family's ``function`` at ``convert(x)``, after the parameters are checked
+    (first) and then x; floating-point warnings are silenced, the families handle the limits."""
+    parameters = _prepare(distribution, params)
+    argument = convert(x)
+    with np.errstate(all="ignore"):
+        result = getattr(_FAMILIES[distribution], function)(*parameters, argument)
+    return np.asarray(result, dtype=float)
+
+
 def _as_times(t: ArrayLike) -> np.ndarray:
     times = np.asarray(t, dtype=float)
     if np.any(times < 0):
@@ -792,11 +803,7 @@ def survival(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -
     >>> survival("weibull", {{"shape": 1.5, "scale": 10.0}}, [0.0, 10.0, 20.0]).round(4)
     array([1.    , 0.3679, 0.0591])
     """
-    parameters = _prepare(distribution, params)
-    times = _as_times(t)
-    with np.errstate(all="ignore"):
-        result = _FAMILIES[distribution].survival(*parameters, times)
-    return np.asarray(result, dtype=float)
+    return _family_function(distribution, params, "survival", _as_times, t)
 
 
 def cumulative_hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> np.ndarray:
@@ -835,11 +842,7 @@ def cumulative_hazard(distribution: str, params: Mapping[str, ArrayLike], t: Arr
     >>> cumulative_hazard("exp", {{"rate": 0.1}}, [0.0, 12.0])
     array([0. , 1.2])
     """
-    parameters = _prepare(distribution, params)
-    times = _as_times(t)
-    with np.errstate(all="ignore"):
-        result = _FAMILIES[distribution].cumulative_hazard(*parameters, times)
-    return np.asarray(result, dtype=float)
+    return _family_function(distribution, params, "cumulative_hazard", _as_times, t)
 
 
 def hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> np.ndarray:
@@ -880,11 +883,7 @@ def hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> 
     >>> hazard("gompertz", {{"shape": 0.1, "rate": 0.2}}, [0.0, 10.0]).round(4)
     array([0.2   , 0.5437])
     """
-    parameters = _prepare(distribution, params)
-    times = _as_times(t)
-    with np.errstate(all="ignore"):
-        result = _FAMILIES[distribution].hazard(*parameters, times)
-    return np.asarray(result, dtype=float)
+    return _family_function(distribution, params, "hazard", _as_times, t)
 
 
 def quantile(distribution: str, params: Mapping[str, ArrayLike], p: ArrayLike) -> np.ndarray:
@@ -925,11 +924,7 @@ def quantile(distribution: str, params: Mapping[str, ArrayLike], p: ArrayLike) -
     >>> quantile("llogis", {{"shape": 2.0, "scale": 18.0}}, 0.5)
     array(18.)
     """
-    parameters = _prepare(distribution, params)
-    probabilities = _as_probabilities(p)
-    with np.errstate(all="ignore"):
-        result = _FAMILIES[distribution].quantile(*parameters, probabilities)
-    return np.asarray(result, dtype=float)
+    return _family_function(distribution, params, "quantile", _as_probabilities, p)
 
 
 def adjusted_survival(
