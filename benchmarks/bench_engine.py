@@ -17,11 +17,11 @@ import time
 
 import numpy as np
 
-from hecon import compile_model
-from hecon.engine import THREADS, simulate_strategy
-from hecon.lifetable import bundled_lifetable
-from hecon.psa import draw_parameters
-from hecon.spec import (Distribution, ModelSpec, Parameter, Settings, State, Strategy, SurvivalCurve,
+from hecon.engine.compiler import compile_model
+from hecon.engine.run import THREADS, simulate_strategy
+from hecon.methods.lifetable import bundled_lifetable
+from hecon.model.distributions import draw_parameters
+from hecon.model.spec import (Distribution, ModelSpec, Parameter, Settings, State, Strategy, SurvivalCurve,
                         Transition, TransitionReward)
 
 
@@ -79,7 +79,7 @@ def main(n_samples: int = 10_000, chunk_size: int = 1000, repeats: int = 3) -> N
     samples = draw_parameters(spec.parameters, n_samples, seed=1)
 
     def psa(draws: dict[str, np.ndarray], n: int) -> list:
-        """The PSA path of the engine (as hecon.probabilistic runs it): per-sample totals only."""
+        """The PSA path of the engine (as hecon.analysis.psa runs it): per-sample totals only."""
         return [simulate_strategy(model, i, draws, n, chunk_size, keep_cycles=False)
                 for i in range(len(spec.strategies))]
 

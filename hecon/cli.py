@@ -18,8 +18,8 @@ from typing import Iterable, NoReturn, Sequence
 
 import click
 
-from hecon import __version__
-from hecon.errors import ModelError, Problem
+from hecon.version import __version__
+from hecon.model.problems import ModelError, Problem
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_PROBLEMS = 1
@@ -115,7 +115,8 @@ def template(path: Path, example: str | None, force: bool) -> None:
       hecon template my_model.xlsx
       hecon template rrmm.xlsx --example textbook
     """
-    from hecon.workbook import EXAMPLES, write_template
+    from hecon.examples import EXAMPLES
+    from hecon.workbook import write_template
 
     if example is not None and example not in EXAMPLES:
         _error(f"--example: unknown example '{example}'; expected one of {', '.join(sorted(EXAMPLES))}")
@@ -128,7 +129,7 @@ def template(path: Path, example: str | None, force: bool) -> None:
         _error(f"folder {folder} does not exist; create it first or choose another PATH")
         _exit()
     try:
-        write_template(path, example=example)  # written beside PATH, then moved into place
+        write_template(path, EXAMPLES[example]() if example else None)  # written beside PATH, then moved into place
     except ModelError as e:
         _error(f"cannot write {path}:")
         _print_problems(e.problems)
@@ -214,7 +215,7 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
       hecon run my_model.xlsx --dsa --psa 1000 --seed 42 --workers 4
     """
     from hecon.report import write_report
-    from hecon.runner import file_sha256, run_analysis
+    from hecon.analysis.run import file_sha256, run_analysis
     from hecon.workbook import read_workbook
 
     if scenarios and all_scenarios:

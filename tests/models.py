@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from hecon.examples.textbook import AGES, QX_FEMALE, QX_MALE, textbook_model
-from hecon.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 
 __all__ = ["AGES", "QX_FEMALE", "QX_MALE", "reference_textbook", "textbook_model", "two_state_model", "with_settings"]
 

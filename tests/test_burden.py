@@ -1,4 +1,4 @@
-"""Disease burden (hecon.burden): proportional and absolute QALY shortfall against cases worked
+"""Disease burden (hecon.analysis.disease_burden): proportional and absolute QALY shortfall against cases worked
 by hand, the reference value it implies, and ICERs judged against it."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from hecon import run_model
-from hecon.burden import disease_burden, general_population_qalys, judge_icers, utility_by_age
-from hecon.cea import versus_comparator
-from hecon.errors import ModelError
-from hecon.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, UtilityNorm)
+from hecon.engine.run import run_model
+from hecon.analysis.disease_burden import disease_burden, general_population_qalys, judge_icers, utility_by_age
+from hecon.analysis.incremental import versus_comparator
+from hecon.model.problems import ModelError
+from hecon.model.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, UtilityNorm)
 
 AGES = tuple(range(60, 66))
 Q = 0.1

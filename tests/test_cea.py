@@ -14,13 +14,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hecon import cea
-from hecon.errors import ModelError
+from hecon.analysis import convergence
 
-R = cea.STATUS_REFERENCE
-ND = cea.STATUS_NON_DOMINATED
-D = cea.STATUS_DOMINATED
-ED = cea.STATUS_EXTENDEDLY_DOMINATED
+from hecon.analysis import incremental
+
+from hecon.analysis import net_benefit
+
+from hecon.analysis import reference_value
+
+from hecon.analysis import voi
+from hecon.model.problems import ModelError
+
+R = incremental.STATUS_REFERENCE
+ND = incremental.STATUS_NON_DOMINATED
+D = incremental.STATUS_DOMINATED
+ED = incremental.STATUS_EXTENDEDLY_DOMINATED
 
 
 def table(rows):
@@ -43,7 +51,7 @@ def test_herc_example_as_in_dampack_tests():
     #   ICERs UC->B 5000/1 = 5000, B->C 15000/1 = 15000, C->D 10000/1 = 10000,
     #   D->E 20000/1 = 20000; 15000 > 10000 -> C extendedly dominated.
     #   Again: UC->B 5000, B->D 25000/2 = 12500, D->E 20000: increasing -> done.
-    rows = cea.incremental_analysis(
+    rows = incremental.incremental_analysis(
         ["E", "D", "C", "B", "A", "UC"],
         [55000, 35000, 25000, 10000, 12000, 5000],
         [5, 4, 3, 2, 1.5, 1],
@@ -73,7 +81,7 @@ def test_hiv_screening_example_from_dampack_vignette():
     names = ["status quo", "one time", "5yr", "3yr", "annual"]
     costs = [26000, 27000, 28020, 28440, 29440]
     qalys = np.array([277.25, 277.57, 277.78, 277.83, 277.76]) / 12
-    rows = cea.incremental_analysis(names, costs, qalys)
+    rows = incremental.incremental_analysis(names, costs, qalys)
     assert [r.strategy for r in rows] == names
     assert [r.status for r in rows] == [R, ND, ND, ND, D]
     assert [r.icer for r in rows[1:4]] == pytest.approx([37500, 58285.714285714, 100800])
@@ -101,7 +109,7 @@ def test_cdiff_example_reproduces_dampack_vignette_table():
     # Feed the 11 strategies in a shuffled order; statuses and ICERs must match dampack.
     order = [7, 2, 10, 0, 5, 9, 1, 6, 3, 8, 4]
     data = [CDIFF[i] for i in order]
-    rows = cea.incremental_analysis([d[0] for d in data], [d[1] for d in data],
+    rows = incremental.incremental_analysis([d[0] for d in data], [d[1] for d in data],
                                     [d[2] for d in data])
     by_name = {r.strategy: r for r in rows}
     status_words = {"ND": ND, "ED": ED, "D": D}
@@ -128,7 +136,7 @@ def test_cdiff_example_reproduces_dampack_vignette_table():
 def test_strong_dominance():
     # A (100, 1.0); B (200, 0.9): costlier and less effective than A -> dominated;
     # C (300, 2.0): ICER vs A = 200 / 1.0 = 200.
-    rows = cea.incremental_analysis(["A", "B", "C"], [100, 200, 300], [1.0, 0.9, 2.0])
+    rows = incremental.incremental_analysis(["A", "B", "C"], [100, 200, 300], [1.0, 0.9, 2.0])
     assert table(rows) == [("A", R, None, None), ("B", D, None, None), ("C", ND, "A", 200.0)]
 
 
@@ -136,7 +144,7 @@ def test_extended_dominance_single_round():
     # A (0, 0), B (100, 1), C (300, 1.5), D (400, 2.5).
     # ICERs: A->B 100, B->C 200/0.5 = 400, C->D 100/1 = 100: 400 > 100 -> C extended.
     # Then B->D = 300/1.5 = 200 > 100: increasing -> frontier A, B, D.
-    rows = cea.incremental_analysis(["A", "B", "C", "D"], [0, 100, 300, 400],
+    rows = incremental.incremental_analysis(["A", "B", "C", "D"], [0, 100, 300, 400],
                                     [0, 1, 1.5, 2.5])
     assert table(rows) == [
         ("A", R, None, None),
@@ -152,7 +160,7 @@ def test_extended_dominance_needs_a_second_round():
     # Round 2 ICERs: B 10, D 25/2 = 12.5, E 11 -> D (12.5 > 11) is extendedly dominated.
     # Round 3 ICERs: B 10, E 36/3 = 12 -> increasing. Check on the plane: the line B->E
     # costs 10 + 12 * 2 = 34 at 3 QALYs, below D's 35, so D is indeed off the frontier.
-    rows = cea.incremental_analysis(list("ABCDE"), [0, 10, 25, 35, 46], [0, 1, 2, 3, 4])
+    rows = incremental.incremental_analysis(list("ABCDE"), [0, 10, 25, 35, 46], [0, 1, 2, 3, 4])
     assert table(rows) == [
         ("A", R, None, None),
         ("B", ND, "A", 10.0),
@@ -164,20 +172,20 @@ def test_extended_dominance_needs_a_second_round():
 
 def test_tie_equal_cost_keeps_the_more_effective():
     # X and Y cost 100; Y gives more (3 > 2) -> X dominated; Y is the reference.
-    rows = cea.incremental_analysis(["X", "Y"], [100, 100], [2, 3])
+    rows = incremental.incremental_analysis(["X", "Y"], [100, 100], [2, 3])
     assert table(rows) == [("Y", R, None, None), ("X", D, None, None)]
 
 
 def test_tie_equal_effect_keeps_the_cheaper():
     # Same effect 2; Y costs 200 > 100 -> Y dominated.
-    rows = cea.incremental_analysis(["Y", "X"], [200, 100], [2, 2])
+    rows = incremental.incremental_analysis(["Y", "X"], [200, 100], [2, 2])
     assert table(rows) == [("X", R, None, None), ("Y", D, None, None)]
 
 
 @pytest.mark.parametrize("names", [["X", "Y"], ["Y", "X"]])
 def test_tie_identical_strategies_keep_the_first_in_input_order(names):
     # Identical cost and effect: the first named strategy stays, the duplicate is dominated.
-    rows = cea.incremental_analysis(names + ["Z"], [100, 100, 300], [2, 2, 4])
+    rows = incremental.incremental_analysis(names + ["Z"], [100, 100, 300], [2, 2, 4])
     assert table(rows) == [
         (names[0], R, None, None),
         (names[1], D, None, None),
@@ -188,7 +196,7 @@ def test_tie_identical_strategies_keep_the_first_in_input_order(names):
 def test_identical_strategies_on_the_frontier_middle():
     # A (0, 0); B and B2 identical (100, 1); C (300, 2). B2 is the duplicate -> dominated;
     # ICERs A->B 100, B->C 200 -> B on the frontier.
-    rows = cea.incremental_analysis(["A", "B", "B2", "C"], [0, 100, 100, 300], [0, 1, 1, 2])
+    rows = incremental.incremental_analysis(["A", "B", "B2", "C"], [0, 100, 100, 300], [0, 1, 1, 2])
     assert table(rows) == [
         ("A", R, None, None),
         ("B", ND, "A", 100.0),
@@ -199,27 +207,27 @@ def test_identical_strategies_on_the_frontier_middle():
 
 def test_strategy_cheaper_and_better_than_all_is_the_only_frontier_strategy():
     # New (50, 5) costs less and gives more than every other strategy -> all dominated.
-    rows = cea.incremental_analysis(["A", "B", "New"], [100, 200, 50], [1, 2, 5])
+    rows = incremental.incremental_analysis(["A", "B", "New"], [100, 200, 50], [1, 2, 5])
     assert table(rows) == [("New", R, None, None), ("A", D, None, None), ("B", D, None, None)]
 
 
 def test_single_strategy():
-    rows = cea.incremental_analysis(["only"], [123.0], [4.5])
-    assert rows == [cea.IncrementalRow("only", 123.0, 4.5, R)]
+    rows = incremental.incremental_analysis(["only"], [123.0], [4.5])
+    assert rows == [incremental.IncrementalRow("only", 123.0, 4.5, R)]
 
 
 def test_collinear_strategies_stay_on_the_frontier_despite_rounding():
     # Effects 1.0, 1.1, 1.2 and costs 0, 100, 200 are on one line (ICER 1000 each), but
     # 1.1 - 1.0 and 1.2 - 1.1 differ in floating point; the middle strategy is kept, as in
     # dampack (extended dominance needs a strictly higher ICER).
-    rows = cea.incremental_analysis(["A", "B", "C"], [0, 100, 200], [1.0, 1.1, 1.2])
+    rows = incremental.incremental_analysis(["A", "B", "C"], [0, 100, 200], [1.0, 1.1, 1.2])
     assert [r.status for r in rows] == [R, ND, ND]
     assert [r.icer for r in rows[1:]] == pytest.approx([1000, 1000])
 
 
 def test_zero_cost_difference_frontier_icer():
     # Cheaper but less effective strategies must not end on the frontier with negative ICERs.
-    rows = cea.incremental_analysis(["A", "B"], [0, 0], [1, 1])
+    rows = incremental.incremental_analysis(["A", "B"], [0, 0], [1, 1])
     assert table(rows) == [("A", R, None, None), ("B", D, None, None)]
 
 
@@ -237,7 +245,7 @@ def test_frontier_properties(pts):
     names = [f"s{i}" for i in range(len(pts))]
     costs = [float(c) for c, _ in pts]
     effects = [float(e) for _, e in pts]
-    rows = cea.incremental_analysis(names, costs, effects)
+    rows = incremental.incremental_analysis(names, costs, effects)
     assert sorted(r.strategy for r in rows) == sorted(names)
     front = [r for r in rows if r.on_frontier]
     assert front[0].status == R and all(r.status == ND for r in front[1:])
@@ -255,15 +263,15 @@ def test_frontier_properties(pts):
 
 def test_incremental_analysis_errors_name_the_problem():
     with pytest.raises(ModelError, match="3 strategies but 2 costs and 3 effects"):
-        cea.incremental_analysis(["a", "b", "c"], [1, 2], [1, 2, 3])
+        incremental.incremental_analysis(["a", "b", "c"], [1, 2], [1, 2, 3])
     with pytest.raises(ModelError, match="strategy names repeated: 'a'"):
-        cea.incremental_analysis(["a", "a"], [1, 2], [1, 2])
+        incremental.incremental_analysis(["a", "a"], [1, 2], [1, 2])
     with pytest.raises(ModelError, match=r"effects\[1\] is nan"):
-        cea.incremental_analysis(["a", "b"], [1, 2], [1, float("nan")])
+        incremental.incremental_analysis(["a", "b"], [1, 2], [1, float("nan")])
     with pytest.raises(ModelError, match="no strategies given"):
-        cea.incremental_analysis([], [], [])
+        incremental.incremental_analysis([], [], [])
     with pytest.raises(ModelError, match="summarise PSA samples"):
-        cea.incremental_analysis(["a", "b"], [[1, 2]], [[1, 2]])
+        incremental.incremental_analysis(["a", "b"], [[1, 2]], [[1, 2]])
 
 
 # --------------------------------------------------------------------------------------
@@ -278,7 +286,7 @@ def test_versus_comparator_quadrants():
     #   NW (1500, 1.5): +500, -0.5                           -> "dominated"
     #   SW (0, 1.75):   -1000 / -0.25 = 4000 saved per QALY lost
     names = ["SoC", "NE", "SE", "NW", "SW"]
-    out = cea.versus_comparator(names, [1000, 3000, 500, 1500, 0], [2.0, 2.5, 2.5, 1.5, 1.75],
+    out = incremental.versus_comparator(names, [1000, 3000, 500, 1500, 0], [2.0, 2.5, 2.5, 1.5, 1.75],
                                 "SoC")
     assert [o["strategy"] for o in out] == ["NE", "SE", "NW", "SW"]
     assert [o["status"] for o in out] == ["ICER", "dominant", "dominated",
@@ -293,7 +301,7 @@ def test_versus_comparator_quadrants():
 def test_versus_comparator_boundaries():
     # equal effect & cheaper -> dominant; equal cost & more effective -> dominant;
     # equal effect & costlier -> dominated; identical -> equal cost and effect.
-    out = cea.versus_comparator(["c", "a", "b", "d", "e"], [10, 5, 10, 20, 10],
+    out = incremental.versus_comparator(["c", "a", "b", "d", "e"], [10, 5, 10, 20, 10],
                                 [1, 1, 2, 1, 1], "c")
     assert [o["status"] for o in out] == ["dominant", "dominant", "dominated",
                                           "equal cost and effect"]
@@ -302,7 +310,7 @@ def test_versus_comparator_boundaries():
 def test_versus_comparator_unknown_comparator():
     message = "comparator 'X' is not a strategy; expected one of 'a', 'b'"
     with pytest.raises(ModelError, match=message):
-        cea.versus_comparator(["a", "b"], [1, 2], [1, 2], "X")
+        incremental.versus_comparator(["a", "b"], [1, 2], [1, 2], "X")
 
 
 @pytest.mark.parametrize(
@@ -322,15 +330,15 @@ def test_versus_comparator_unknown_comparator():
     ],
 )
 def test_describe_icer(inc_cost, inc_effect, words):
-    assert cea.describe_icer(inc_cost, inc_effect) == words
+    assert incremental.describe_icer(inc_cost, inc_effect) == words
 
 
 def test_describe_icer_currency_and_bad_input():
-    assert cea.describe_icer(2000.0, 0.5, currency="USD") == "USD 4,000 per QALY gained"
-    assert cea.describe_icer(2000.0, 0.5, effect_unit="life-year") == \
+    assert incremental.describe_icer(2000.0, 0.5, currency="USD") == "USD 4,000 per QALY gained"
+    assert incremental.describe_icer(2000.0, 0.5, effect_unit="life-year") == \
         "EUR 4,000 per life-year gained"
     with pytest.raises(ModelError, match="inc_effect is nan"):
-        cea.describe_icer(1.0, float("nan"))
+        incremental.describe_icer(1.0, float("nan"))
 
 
 # --------------------------------------------------------------------------------------
@@ -346,38 +354,38 @@ def test_net_monetary_benefit_formula_and_shape():
     #   wtp 0: -10, -20, -30; wtp 20000: 9990, 4980, -30
     costs = np.array([[0, 1000, 5000], [10, 20, 30]], dtype=float)
     effects = np.array([[1, 1.5, 2], [0.5, 0.25, 0]])
-    nmb = cea.net_monetary_benefit(costs, effects, [0, 20000])
+    nmb = net_benefit.net_monetary_benefit(costs, effects, [0, 20000])
     assert nmb.shape == (2, 2, 3)  # (n_samples, n_wtp, n_strategies)
     np.testing.assert_array_equal(nmb[0, 1], [20000, 29000, 35000])
     np.testing.assert_array_equal(nmb[1, 0], [-10, -20, -30])
     np.testing.assert_array_equal(nmb[1, 1], [9990, 4980, -30])
     # scalar wtp: no wtp axis
-    scalar = cea.net_monetary_benefit(costs, effects, 20000)
+    scalar = net_benefit.net_monetary_benefit(costs, effects, 20000)
     assert scalar.shape == (2, 3)
     np.testing.assert_array_equal(scalar, nmb[:, 1, :])
     # deterministic input: (n_wtp, n_strategies)
-    assert cea.net_monetary_benefit(costs[0], effects[0], [0, 1, 2]).shape == (3, 3)
+    assert net_benefit.net_monetary_benefit(costs[0], effects[0], [0, 1, 2]).shape == (3, 3)
 
 
 def test_net_health_benefit_is_nmb_over_wtp():
     # NHB = E - C / wtp: 2 - 5000 / 20000 = 1.75
     costs = np.array([[0, 1000, 5000], [10, 20, 30]], dtype=float)
     effects = np.array([[1, 1.5, 2], [0.5, 0.25, 0]])
-    nhb = cea.net_health_benefit(costs, effects, [10000, 20000])
+    nhb = net_benefit.net_health_benefit(costs, effects, [10000, 20000])
     assert nhb[0, 1, 2] == 1.75
     np.testing.assert_allclose(
-        nhb, cea.net_monetary_benefit(costs, effects, [10000, 20000]) /
+        nhb, net_benefit.net_monetary_benefit(costs, effects, [10000, 20000]) /
         np.array([10000, 20000])[:, None]
     )
     with pytest.raises(ModelError, match="wtp 0.0 is not positive"):
-        cea.net_health_benefit(costs, effects, [0, 20000])
+        net_benefit.net_health_benefit(costs, effects, [0, 20000])
 
 
 def test_net_benefit_errors():
     with pytest.raises(ModelError, match=r"costs have shape \(2,\) but effects shape \(3,\)"):
-        cea.net_monetary_benefit([1, 2], [1, 2, 3], 100)
+        net_benefit.net_monetary_benefit([1, 2], [1, 2, 3], 100)
     with pytest.raises(ModelError, match="wtp -5.0 is negative"):
-        cea.net_monetary_benefit([1, 2], [1, 2], [-5, 0])
+        net_benefit.net_monetary_benefit([1, 2], [1, 2], [-5, 0])
 
 
 # --------------------------------------------------------------------------------------
@@ -400,7 +408,7 @@ def test_ceac_hand_case_with_tie():
     # wtp 16000: s1 best in sample 1, s0 in sample 2, tie in sample 3 (1/2 each)
     #   -> s0 (0 + 1 + 0.5) / 3 = 0.5, s1 (1 + 0 + 0.5) / 3 = 0.5
     # wtp 40000: s1 best in samples 1 and 3 -> s0 1/3, s1 2/3
-    curve = cea.ceac(HAND_COSTS, HAND_EFFECTS, HAND_WTP)
+    curve = net_benefit.ceac(HAND_COSTS, HAND_EFFECTS, HAND_WTP)
     assert curve.shape == (3, 2)
     np.testing.assert_allclose(curve, [[1, 0], [0.5, 0.5], [1 / 3, 2 / 3]], rtol=1e-15)
 
@@ -409,10 +417,10 @@ def test_ceaf_hand_case():
     # Expected NMB: wtp 0: (0, -1000); wtp 16000: (16000, 46000/3 = 15333.3);
     # wtp 40000: (40000, 119500/3 = 39833.3) -> s0 optimal at every wtp, although at
     # 40000 s1 has the higher probability of being cost-effective (2/3).
-    frontier = cea.ceaf(HAND_COSTS, HAND_EFFECTS, HAND_WTP, strategies=["s0", "s1"])
+    frontier = net_benefit.ceaf(HAND_COSTS, HAND_EFFECTS, HAND_WTP, strategies=["s0", "s1"])
     assert list(frontier.optimal) == ["s0", "s0", "s0"]
     np.testing.assert_allclose(frontier.probability, [1, 0.5, 1 / 3], rtol=1e-15)
-    indices, prob = cea.ceaf(HAND_COSTS, HAND_EFFECTS, HAND_WTP)
+    indices, prob = net_benefit.ceaf(HAND_COSTS, HAND_EFFECTS, HAND_WTP)
     assert list(indices) == [0, 0, 0]
 
 
@@ -421,7 +429,7 @@ def test_evpi_hand_case():
     # wtp 0:     E[max] = 0;                                   max E = 0      -> 0
     # wtp 16000: E[max] = (19000 + 16000 + 16000) / 3 = 17000; max E = 16000  -> 1000
     # wtp 40000: E[max] = (49000 + 40000 + 41500) / 3 = 43500; max E = 40000  -> 3500
-    value = cea.evpi(HAND_COSTS, HAND_EFFECTS, HAND_WTP)
+    value = voi.evpi(HAND_COSTS, HAND_EFFECTS, HAND_WTP)
     assert value.shape == (3,)
     np.testing.assert_allclose(value, [0, 1000, 3500], rtol=1e-12)
 
@@ -433,8 +441,8 @@ def test_evpi_zero_when_one_strategy_always_wins():
     costs[:, 1] = costs.min(axis=1) - 1  # strategy 1 cheapest ...
     effects[:, 1] = effects.max(axis=1) + 0.1  # ... and most effective in every sample
     wtp = np.linspace(0, 100_000, 11)
-    np.testing.assert_array_equal(cea.evpi(costs, effects, wtp), np.zeros(11))
-    np.testing.assert_array_equal(cea.ceac(costs, effects, wtp)[:, 1], np.ones(11))
+    np.testing.assert_array_equal(voi.evpi(costs, effects, wtp), np.zeros(11))
+    np.testing.assert_array_equal(net_benefit.ceac(costs, effects, wtp)[:, 1], np.ones(11))
 
 
 def test_ceac_rows_sum_to_one_and_chunking_agrees():
@@ -444,7 +452,7 @@ def test_ceac_rows_sum_to_one_and_chunking_agrees():
     costs[:, 3] = costs[:, 2]  # an identical pair: ties every sample
     effects[:, 3] = effects[:, 2]
     wtp = np.linspace(0, 150_000, 31)
-    curve = cea.ceac(costs, effects, wtp)
+    curve = net_benefit.ceac(costs, effects, wtp)
     np.testing.assert_allclose(curve.sum(axis=1), 1.0, rtol=1e-12)
     np.testing.assert_allclose(curve[:, 2], curve[:, 3])
     # naive double programming, one wtp and one sample at a time
@@ -462,10 +470,10 @@ def test_chunked_psa_summaries_match_unchunked(monkeypatch):
     costs = rng.normal(10_000, 3_000, size=(50, 3))
     effects = rng.normal(2, 0.5, size=(50, 3))
     wtp = np.linspace(0, 100_000, 13)
-    full_ceac, full_evpi = cea.ceac(costs, effects, wtp), cea.evpi(costs, effects, wtp)
-    monkeypatch.setattr(cea, "_CHUNK_ELEMENTS", 1)  # one wtp per chunk
-    np.testing.assert_array_equal(cea.ceac(costs, effects, wtp), full_ceac)
-    np.testing.assert_array_equal(cea.evpi(costs, effects, wtp), full_evpi)
+    full_ceac, full_evpi = net_benefit.ceac(costs, effects, wtp), voi.evpi(costs, effects, wtp)
+    monkeypatch.setattr(net_benefit, "_CHUNK_ELEMENTS", 1)  # one wtp per chunk
+    np.testing.assert_array_equal(net_benefit.ceac(costs, effects, wtp), full_ceac)
+    np.testing.assert_array_equal(voi.evpi(costs, effects, wtp), full_evpi)
 
 
 psa = st.integers(1, 6).flatmap(
@@ -482,16 +490,16 @@ psa = st.integers(1, 6).flatmap(
 @given(psa, st.lists(st.floats(0, 1e6), min_size=1, max_size=4))
 def test_evpi_non_negative_and_ceac_sums_to_one(ce, wtp):
     costs, effects = ce
-    value = cea.evpi(costs, effects, wtp)
+    value = voi.evpi(costs, effects, wtp)
     assert np.all(value >= 0)
-    np.testing.assert_allclose(cea.ceac(costs, effects, wtp).sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(net_benefit.ceac(costs, effects, wtp).sum(axis=1), 1.0, rtol=1e-12)
 
 
 def test_psa_summary_errors():
     with pytest.raises(ModelError, match=r"expected shape \(n_samples, n_strategies\)"):
-        cea.ceac([1.0, 2.0], [1.0, 2.0], [0])
+        net_benefit.ceac([1.0, 2.0], [1.0, 2.0], [0])
     with pytest.raises(ModelError, match="2 strategy names for 3 strategies"):
-        cea.ceaf(np.zeros((2, 3)), np.zeros((2, 3)), [0], strategies=["a", "b"])
+        net_benefit.ceaf(np.zeros((2, 3)), np.zeros((2, 3)), [0], strategies=["a", "b"])
 
 
 # --------------------------------------------------------------------------------------
@@ -503,27 +511,27 @@ def test_population_evpi():
     # N = 1000 per year, 3 years, r = 4%: 1000 * (1 + 1/1.04 + 1/1.0816)
     #   = 1000 * (1 + 0.9615384615 + 0.9245562130) = 2886.0946746
     # per-patient EVPI (0, 100) -> (0, 288609.46746)
-    assert cea.discounted_population(1000, 3, 0.04) == pytest.approx(2886.0946745562)
-    np.testing.assert_allclose(cea.population_evpi([0.0, 100.0], 1000, 3, 0.04),
+    assert voi.discounted_population(1000, 3, 0.04) == pytest.approx(2886.0946745562)
+    np.testing.assert_allclose(voi.population_evpi([0.0, 100.0], 1000, 3, 0.04),
                                [0.0, 288609.46745562], rtol=1e-12)
-    assert cea.population_evpi(50.0, 1000, 1, 0.04) == 50_000.0  # first year undiscounted
-    assert cea.population_evpi(50.0, 1000, 10, 0.0) == 500_000.0
+    assert voi.population_evpi(50.0, 1000, 1, 0.04) == 50_000.0  # first year undiscounted
+    assert voi.population_evpi(50.0, 1000, 10, 0.0) == 500_000.0
     with pytest.raises(ModelError, match="years is 0"):
-        cea.population_evpi(50.0, 1000, 0, 0.04)
+        voi.population_evpi(50.0, 1000, 0, 0.04)
     with pytest.raises(ModelError, match="discount_rate is -0.1"):
-        cea.population_evpi(50.0, 1000, 5, -0.1)
+        voi.population_evpi(50.0, 1000, 5, -0.1)
 
 
 def test_running_mean_and_monte_carlo_se():
     # running mean of 2, 4, 9: 2, 3, 5
-    np.testing.assert_allclose(cea.running_mean([2.0, 4.0, 9.0]), [2, 3, 5])
+    np.testing.assert_allclose(convergence.running_mean([2.0, 4.0, 9.0]), [2, 3, 5])
     # 2-D: per column
-    np.testing.assert_allclose(cea.running_mean([[1, 10], [3, 20]]), [[1, 10], [2, 15]])
+    np.testing.assert_allclose(convergence.running_mean([[1, 10], [3, 20]]), [[1, 10], [2, 15]])
     # x = 2, 4, 9: mean 5, squared deviations 9 + 1 + 16 = 26, sd = sqrt(26 / 2) = sqrt(13)
     # se = sqrt(13) / sqrt(3)
-    assert cea.monte_carlo_se([2.0, 4.0, 9.0]) == pytest.approx(math.sqrt(13 / 3))
+    assert convergence.monte_carlo_se([2.0, 4.0, 9.0]) == pytest.approx(math.sqrt(13 / 3))
     with pytest.raises(ModelError, match="at least 2 sample"):
-        cea.monte_carlo_se([1.0])
+        convergence.monte_carlo_se([1.0])
 
 
 # --------------------------------------------------------------------------------------
@@ -545,18 +553,18 @@ def test_running_mean_and_monte_carlo_se():
     ],
 )
 def test_qaly_shortfall_hand_computed(qn, qd, absolute, proportional, reference):
-    shortfall = cea.qaly_shortfall(qn, qd)
+    shortfall = reference_value.qaly_shortfall(qn, qd)
     assert shortfall.absolute == pytest.approx(absolute)
     assert shortfall.proportional == pytest.approx(proportional)
-    assert cea.dutch_reference_value(shortfall.proportional).reference_value_eur_per_qaly == \
+    assert reference_value.dutch_reference_value(shortfall.proportional).reference_value_eur_per_qaly == \
         reference
 
 
 def test_qaly_shortfall_errors():
     with pytest.raises(ModelError, match=r"expected_qalys_with_disease \(30.0\) exceeds"):
-        cea.qaly_shortfall(25.0, 30.0)
+        reference_value.qaly_shortfall(25.0, 30.0)
     with pytest.raises(ModelError, match="expected_qalys_without_disease is 0"):
-        cea.qaly_shortfall(0, 0)
+        reference_value.qaly_shortfall(0, 0)
 
 
 @pytest.mark.parametrize(
@@ -578,7 +586,7 @@ def test_qaly_shortfall_errors():
     ],
 )
 def test_dutch_reference_value_boundaries(ps, value):
-    burden_class, reference = cea.dutch_reference_value(ps)
+    burden_class, reference = reference_value.dutch_reference_value(ps)
     assert reference == value
     if value is None:
         assert burden_class == "below 0.10: no reference value"
@@ -591,7 +599,7 @@ def test_dutch_reference_value_boundaries(ps, value):
 @pytest.mark.parametrize("ps", [-0.01, 1.01, float("nan")])
 def test_dutch_reference_value_rejects_non_proportions(ps):
     with pytest.raises(ModelError, match="proportional_shortfall is .*; expected a proportion"):
-        cea.dutch_reference_value(ps)
+        reference_value.dutch_reference_value(ps)
 
 
 # --------------------------------------------------------------------------------------
@@ -625,8 +633,8 @@ def test_remaining_qalys_hand_computed_closed_table():
     args = dict(start_age=60, proportion_male=0.5, qx_male_by_age=[0, 0, 0.3],
                 qx_female_by_age=[0, 0, 0.3], ages=[60, 61, 62], utility_by_age=[1, 1, 1],
                 open_ended_last_age=False)
-    assert cea.remaining_qalys_general_population(**args) == pytest.approx(2.5)
-    assert cea.remaining_qalys_general_population(**args, discount_rate=0.1) == \
+    assert reference_value.remaining_qalys_general_population(**args) == pytest.approx(2.5)
+    assert reference_value.remaining_qalys_general_population(**args, discount_rate=0.1) == \
         pytest.approx(1 + 1 / 1.1 + 0.5 / 1.21)
 
 
@@ -636,7 +644,7 @@ def test_remaining_qalys_hand_computed_sex_mix_and_start_age():
     # men:   q80 = 0.2: L80 = 1 - 0.2/2 = 0.9 -> 0.72; l81 = 0.8, L81 = 0.4 -> 0.24; = 0.96
     # women: q80 = 0:   L80 = 1 -> 0.8;             l81 = 1,   L81 = 0.5 -> 0.30; = 1.10
     # 25% men: 0.25 * 0.96 + 0.75 * 1.10 = 0.24 + 0.825 = 1.065
-    value = cea.remaining_qalys_general_population(
+    value = reference_value.remaining_qalys_general_population(
         80, 0.25, [0.9, 0.2, 0.5], [0.9, 0.0, 0.5], [79, 80, 81],
         lambda age: {79: 0.9, 80: 0.8, 81: 0.6}[age], open_ended_last_age=False,
     )
@@ -648,15 +656,15 @@ def test_remaining_qalys_open_ended_tail_closed_form():
     # = 0.95 / 0.1 = 9.5 undiscounted; at 3%: 0.95 / (1 - 0.9 / 1.03) = 0.95 * 1.03 / 0.13
     one = dict(start_age=0, proportion_male=1.0, qx_male_by_age=[0.1],
                qx_female_by_age=[0.1], ages=[0], utility_by_age=[1.0])
-    assert cea.remaining_qalys_general_population(**one) == pytest.approx(9.5)
-    assert cea.remaining_qalys_general_population(**one, discount_rate=0.03) == \
+    assert reference_value.remaining_qalys_general_population(**one) == pytest.approx(9.5)
+    assert reference_value.remaining_qalys_general_population(**one, discount_rate=0.03) == \
         pytest.approx(0.95 * 1.03 / 0.13)
 
 
 def test_remaining_qalys_sex_specific_utilities():
     # utility 1 for men, 0.5 for women, q = 1 at the only age: everyone lives half a year
     # -> men 0.5, women 0.25; 40% men: 0.2 + 0.15 = 0.35
-    value = cea.remaining_qalys_general_population(
+    value = reference_value.remaining_qalys_general_population(
         50, 0.4, [1.0], [1.0], [50], {"male": [1.0], "female": lambda a: 0.5}
     )
     assert value == pytest.approx(0.35)
@@ -680,14 +688,14 @@ def test_remaining_qalys_matches_naive_cohort(data, p_male, rate, open_ended):
     qm, qf, u, k = data
     ages = np.arange(40, 40 + len(qm))
     expected = naive_remaining_qalys(int(ages[k]), p_male, qm, qf, ages, u, rate, open_ended)
-    got = cea.remaining_qalys_general_population(int(ages[k]), p_male, qm, qf, ages, u, rate,
+    got = reference_value.remaining_qalys_general_population(int(ages[k]), p_male, qm, qf, ages, u, rate,
                                                  open_ended_last_age=open_ended)
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_remaining_qalys_errors_listed_together():
     with pytest.raises(ModelError) as info:
-        cea.remaining_qalys_general_population(
+        reference_value.remaining_qalys_general_population(
             30, 1.5, [0.1, 1.2], [0.1], [0, 2], [1.0, 1.0]
         )
     text = str(info.value)
@@ -697,4 +705,4 @@ def test_remaining_qalys_errors_listed_together():
     assert "proportion_male is 1.5" in text
     assert "start_age 30 is not in ages" in text
     with pytest.raises(ModelError, match="is 0 at the last age 1, so nobody ever dies"):
-        cea.remaining_qalys_general_population(0, 1.0, [0.1, 0.0], [0.1, 0.0], [0, 1], [1, 1])
+        reference_value.remaining_qalys_general_population(0, 1.0, [0.1, 0.0], [0.1, 0.0], [0, 1], [1, 1])

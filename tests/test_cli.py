@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from hecon import run_model
+from hecon.engine.run import run_model
 from hecon.cli import main
 from hecon.workbook import read_workbook
 

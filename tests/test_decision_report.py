@@ -1,4 +1,4 @@
-"""The decision analyses wired through hecon.runner, the report folder and the command line:
+"""The decision analyses wired through hecon.analysis.run, the report folder and the command line:
 summary.json gains scenario_analysis, net_benefit, burden, thresholds, dsa and psa sections,
 results.xlsx their sheets, the report folder psa.nc."""
 
@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from hecon.cli import main
-from hecon.errors import ModelError
-from hecon.probabilistic import load_psa
+from hecon.model.problems import ModelError
+from hecon.analysis.psa import load_psa
 from hecon.report import write_report
-from hecon.runner import run_analysis
-from hecon.spec import Scenario, Settings, ThresholdQuery, UtilityNorm
+from hecon.analysis.run import run_analysis
+from hecon.model.spec import Scenario, Settings, ThresholdQuery, UtilityNorm
 from hecon.workbook import write_workbook
 from tests.models import textbook_model
 

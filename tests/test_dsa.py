@@ -1,5 +1,5 @@
-"""One-way sensitivity analysis (hecon.dsa) and parameter variations along the sample
-dimension (hecon.variations), checked against separate model runs (double programming: each
+"""One-way sensitivity analysis (hecon.analysis.dsa) and parameter variations along the sample
+dimension (hecon.analysis.variations), checked against separate model runs (double programming: each
 variation is also run on its own, as a loop of runs would)."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hecon import run_model
-from hecon.dsa import dsa_summary, run_dsa
-from hecon.errors import ModelError
-from hecon.psa import dsa_bounds
-from hecon.spec import Distribution, Parameter, Strategy
-from hecon.variations import Target, base_value, vary
+from hecon.engine.run import run_model
+from hecon.analysis.dsa import dsa_summary, run_dsa
+from hecon.model.problems import ModelError
+from hecon.model.distributions import dsa_bounds
+from hecon.model.spec import Distribution, Parameter, Strategy
+from hecon.analysis.variations import Target, base_value, vary
 from tests.models import textbook_model
 
 

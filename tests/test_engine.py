@@ -8,8 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from hecon import ModelError, run_model
-from hecon.spec import Parameter, Strategy, Transition, TransitionReward
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError
+from hecon.model.spec import Parameter, Strategy, Transition, TransitionReward
 from tests.models import reference_textbook, textbook_model, two_state_model, with_settings
 
 
@@ -177,7 +178,7 @@ def test_transition_reward_valued_by_time_in_the_source_state():
 def test_results_do_not_depend_on_the_block_length(monkeypatch):
     """Few samples per chunk get longer blocks of cycles; the totals must not change, bit for bit
     (values constant over time are valued at fixed cycles of model time, not per block)."""
-    from hecon import engine
+    from hecon.engine import run as engine
 
     spec = with_settings(textbook_model(), cycle_length_days=30.4375)  # 480 monthly cycles
     samples = {"p_HS1": np.linspace(0.05, 0.25, 6), "c_S2": np.linspace(10_000, 20_000, 6)}
@@ -277,7 +278,7 @@ def test_nothing_is_silently_clipped_in_samples():
 def test_start_reward_applies_once_to_the_initial_cohort():
     """A (start) reward of 500 on the 70% starting in Alive: +350, undiscounted, uncorrected,
     whatever the within-cycle method."""
-    from hecon.spec import START, TransitionReward
+    from hecon.model.spec import START, TransitionReward
     base = two_state_model(within_cycle="half-cycle", discount_rate_costs=0.03)
     base = replace(base, initial={"Alive": 0.7, "Dead": 0.3})
     with_start = replace(base, transition_rewards=(TransitionReward("Alive", 500.0, name="care", from_state=START),))

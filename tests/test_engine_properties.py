@@ -14,8 +14,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hecon import run_model
-from hecon.spec import ModelSpec, Settings, State, Strategy, Transition
+from hecon.engine.run import run_model
+from hecon.model.spec import ModelSpec, Settings, State, Strategy, Transition
 
 METHODS = ["none", "end", "half-cycle", "trapezoid", "simpson"]
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from hecon.errors import ModelError
-from hecon.expressions import FUNCTIONS, parse
+from hecon.model.problems import ModelError
+from hecon.model.expressions import FUNCTIONS, parse
 
 
 class Ctx:

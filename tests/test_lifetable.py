@@ -1,4 +1,4 @@
-"""Tests for hecon.lifetable.
+"""Tests for hecon.methods.lifetable.
 
 Reference values come from outside the code under test: qx read from the bundled CSV files
 with the csv module, hand-worked arithmetic (written out in comments), and a naive
@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hecon.errors import ModelError
-from hecon.lifetable import (
+from hecon.model.problems import ModelError
+from hecon.methods.lifetable import (
     BUNDLED_LIFETABLES,
     annual_qx,
     bundled_lifetable,
     cohort_death_probability,
     read_lifetable_csv,
 )
-from hecon.spec import LifeTable
+from hecon.model.spec import LifeTable
 
 DATA = Path(__file__).resolve().parents[1] / "hecon" / "data"
 CBS_2019 = DATA / "nl_lifetable_2019.csv"

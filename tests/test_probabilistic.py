@@ -1,4 +1,4 @@
-"""Probabilistic sensitivity analysis runs (hecon.probabilistic): reproducibility whatever the
+"""Probabilistic sensitivity analysis runs (hecon.analysis.psa): reproducibility whatever the
 chunking and the number of Dask workers, agreement with the deterministic model, summaries,
 and the netCDF file."""
 
@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hecon import run_model
-from hecon.cea import monte_carlo_se
-from hecon.errors import ModelError
-from hecon.probabilistic import load_psa, run_psa, save_psa, summarise_psa, wtp_grid
-from hecon.psa import draw_parameters
-from hecon.spec import Distribution, ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.engine.run import run_model
+from hecon.analysis.convergence import monte_carlo_se
+from hecon.model.problems import ModelError
+from hecon.analysis.psa import load_psa, run_psa, save_psa, summarise_psa, wtp_grid
+from hecon.model.distributions import draw_parameters
+from hecon.model.spec import Distribution, ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.models import textbook_model
 
 VARIABLES = ("total_costs", "qalys", "lys", "costs", "counts", "time_in", "total_costs_undiscounted",

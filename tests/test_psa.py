@@ -1,8 +1,8 @@
-"""Tests for hecon.psa: PSA distributions, reproducibility, DSA ranges, input errors.
+"""Tests for hecon.model.distributions: PSA distributions, reproducibility, DSA ranges, input errors.
 
 Reference moments are computed here from the textbook formulas (Briggs, Claxton & Sculpher,
 Decision Modelling for Health Economic Evaluation, OUP 2006, ch. 4; scipy.stats for cdfs
-and quantiles), never from hecon.psa itself. Monte Carlo tolerances are 5 standard errors.
+and quantiles), never from hecon.model.distributions itself. Monte Carlo tolerances are 5 standard errors.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hecon.errors import ModelError
-from hecon.psa import (
+from hecon.model.problems import ModelError
+from hecon.model.distributions import (
     BLOCK_SIZE,
     DISTRIBUTION_ARGS,
     check_distribution,
@@ -24,7 +24,7 @@ from hecon.psa import (
     dsa_bounds,
     sample_chunks,
 )
-from hecon.spec import Distribution, Parameter
+from hecon.model.spec import Distribution, Parameter
 
 N = 200_000
 SEED = 20241126

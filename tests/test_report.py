@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 
 import hecon.report as report
-from hecon import run_model
-from hecon.errors import ModelError
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError
 from hecon.report.html import format_value
 from hecon.report.summary import json_safe
-from hecon.runner import run_analysis
-from hecon.spec import (DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition)
+from hecon.analysis.run import run_analysis
+from hecon.model.spec import (DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition)
 from tests.models import textbook_model, two_state_model
 
 SCRIPT = "<script>alert(1)</script>"

@@ -29,8 +29,8 @@ from hecon.report.html import format_value
 from hecon.report.landmarks import landmarks, parse_unit
 from hecon.report.sections import labelled_assumptions, perspective
 from hecon.report.tables import frontier_text
-from hecon.runner import run_analysis
-from hecon.spec import (START, Distribution, ModelSpec, Parameter, Scenario, Settings, State, Strategy,
+from hecon.analysis.run import run_analysis
+from hecon.model.spec import (START, Distribution, ModelSpec, Parameter, Scenario, Settings, State, Strategy,
                         ThresholdQuery, Transition, TransitionReward, UtilityNorm)
 from tests.models import AGES, QX_FEMALE, QX_MALE
 
@@ -51,7 +51,7 @@ def _p(name, value, unit, description, se=None, kind="gamma", dsa=None):
 def full_model() -> ModelSpec:
     """Three strategies, monthly cycles, 15 years: an admission, treatment until stop or
     progression, treatment-free remission, progression, death."""
-    from hecon.spec import LifeTable
+    from hecon.model.spec import LifeTable
 
     parameters = (
         _p("p_prog", 0.05, "per cycle", "Progression while progression-free", 0.01, "beta"),

@@ -21,12 +21,12 @@ import numpy as np
 import openpyxl
 import pytest
 
-from hecon import run_model
-from hecon.compiler import compile_model
+from hecon.engine.run import run_model
+from hecon.engine.compiler import compile_model
 from hecon.examples import rrmm
 from hecon.examples.rrmm import BSAB, CART, REDOSE, RWPC, STRATEGIES, SURVIVAL_TARGETS, rrmm_model
-from hecon.psa import draw_parameters
-from hecon.scenarios import apply_scenario, get_scenario
+from hecon.model.distributions import draw_parameters
+from hecon.model.scenarios import apply_scenario, get_scenario
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "inputs" / "rrmm_example.xlsx"
@@ -303,7 +303,7 @@ def test_write_workbook_round_trip_in_tmp(spec, tmp_path):
 
 def test_strategies_share_one_life_table_floor(spec, base):
     """General-population mortality is a floor: no strategy outlives the general population."""
-    from hecon.lifetable import cohort_death_probability
+    from hecon.methods.lifetable import cohort_death_probability
 
     table = next(t for t in spec.life_tables if t.name == spec.settings.life_table)
     q = cohort_death_probability(table, spec.settings.start_age, 0.59, 7 / 365.25, 1931)

@@ -1,4 +1,4 @@
-"""hecon.runner: base case and scenarios of one run, with what is needed to reproduce it."""
+"""hecon.analysis.run: base case and scenarios of one run, with what is needed to reproduce it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from hecon import __version__, run_model
-from hecon.errors import ModelError
-from hecon.runner import BASE_CASE, file_sha256, run_analysis
-from hecon.scenarios import apply_scenario
-from hecon.spec import Scenario
+from hecon.engine.run import run_model
+from hecon.version import __version__
+from hecon.model.problems import ModelError
+from hecon.analysis.run import BASE_CASE, file_sha256, run_analysis
+from hecon.model.scenarios import apply_scenario
+from hecon.model.spec import Scenario
 from tests.models import textbook_model
 
 SCENARIOS = (

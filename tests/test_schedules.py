@@ -1,4 +1,4 @@
-"""Tests for hecon.schedules.
+"""Tests for hecon.methods.schedules.
 
 References: counts worked out by hand (in comments) and a naive re-implementation that lists
 every administration day with exact fractions and checks which window holds it.
@@ -12,9 +12,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from hecon.errors import ModelError
-from hecon.schedules import administrations, check_schedule
-from hecon.spec import Schedule, ScheduleSegment
+from hecon.model.problems import ModelError
+from hecon.methods.schedules import administrations, check_schedule
+from hecon.model.spec import Schedule, ScheduleSegment
 
 # Weekly for 24 weeks (days 0, 7, ..., 161), then every 14 days from day 168 (168, 182, ...).
 STEP_DOWN = Schedule("step-down", (ScheduleSegment(0, 7, 168), ScheduleSegment(168, 14)))

@@ -1,4 +1,4 @@
-"""Tests for hecon.survival.
+"""Tests for hecon.methods.survival.
 
 Every reference number comes from outside the code under test:
 
@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
-from hecon import survival as sv
-from hecon.errors import ModelError
+from hecon.methods import survival as sv
+from hecon.model.problems import ModelError
 
 # Any RuntimeWarning (division by zero, invalid value, overflow) escaping hecon fails a test.
 pytestmark = pytest.mark.filterwarnings("error")

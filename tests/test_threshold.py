@@ -1,4 +1,4 @@
-"""Threshold (price) analysis (hecon.threshold): the value found reproduces the target ICER when
+"""Threshold (price) analysis (hecon.analysis.threshold): the value found reproduces the target ICER when
 the model is run again with it, linear or not; failures are reported in words."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
-from hecon import run_model
-from hecon.errors import ModelError
-from hecon.spec import ModelSpec, Strategy, ThresholdQuery
-from hecon.threshold import find_threshold, threshold_interval
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError
+from hecon.model.spec import ModelSpec, Strategy, ThresholdQuery
+from hecon.analysis.threshold import find_threshold, threshold_interval
 from tests.models import textbook_model
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from hecon.discounting import discount_factors
-from hecon.errors import ModelError
-from hecon.within_cycle import cycle_weights
+from hecon.methods.discounting import discount_factors
+from hecon.model.problems import ModelError
+from hecon.methods.within_cycle import cycle_weights
 
 
 @pytest.mark.parametrize("T", [1, 2, 3, 4, 5, 7, 10, 11])

@@ -11,10 +11,10 @@ import dataclasses
 import openpyxl
 import pytest
 
-from hecon.compiler import compile_model
+from hecon.engine.compiler import compile_model
 from hecon.examples import EXAMPLES
-from hecon.lifetable import bundled_lifetable
-from hecon.spec import (START, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment,
+from hecon.methods.lifetable import bundled_lifetable
+from hecon.model.spec import (START, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment,
                         Settings, State, Strategy, SurvivalCurve, ThresholdQuery, Transition, TransitionReward,
                         UtilityNorm)
 from hecon.workbook import read_workbook, validate_workbook, write_workbook

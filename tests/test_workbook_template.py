@@ -7,10 +7,12 @@ import dataclasses
 import openpyxl
 import pytest
 
-from hecon import expressions, psa, survival
-from hecon.errors import ModelError
+from hecon.model import expressions
+from hecon.model import distributions
+from hecon.methods import survival
+from hecon.model.problems import ModelError
 from hecon.examples import EXAMPLES
-from hecon.spec import REWARD_KINDS, TIME_UNITS, WITHIN_CYCLE_METHODS, Settings
+from hecon.model.spec import REWARD_KINDS, TIME_UNITS, WITHIN_CYCLE_METHODS, Settings
 from hecon.workbook import read_workbook, validate_workbook, write_template, write_workbook
 from hecon.workbook.schema import (FIRST_DATA_ROW, LAST_VALIDATED_ROW, SETTINGS, SHEETS, setting_default)
 
@@ -51,7 +53,7 @@ def test_readme_explains_the_workbook(blank_book):
     assert "hecon validate" in text and "Sheet!Cell" in text and f"row {FIRST_DATA_ROW}" in text
     for sheet in SHEETS:
         assert sheet.name in text
-    for name in list(psa.DISTRIBUTION_ARGS) + list(survival.DISTRIBUTIONS) + [f"{f}()" for f in expressions.FUNCTIONS]:
+    for name in list(distributions.DISTRIBUTION_ARGS) + list(survival.DISTRIBUTIONS) + [f"{f}()" for f in expressions.FUNCTIONS]:
         assert name in text, name
     for setting in SETTINGS:
         assert setting.name in text
@@ -82,7 +84,7 @@ def test_dropdowns_for_enumerations(blank_book):
     def items(formula: str) -> list[str]:
         return formula.strip('"').split(",")
 
-    assert items(_dropdown(blank_book["Parameters"], "distribution")) == list(psa.DISTRIBUTION_ARGS)
+    assert items(_dropdown(blank_book["Parameters"], "distribution")) == list(distributions.DISTRIBUTION_ARGS)
     assert items(_dropdown(blank_book["Survival"], "distribution")) == list(survival.DISTRIBUTIONS)
     assert items(_dropdown(blank_book["Survival"], "time_unit")) == list(TIME_UNITS)
     assert items(_dropdown(blank_book["TransitionRewards"], "kind")) == list(REWARD_KINDS)
@@ -130,17 +132,10 @@ def test_blank_template_is_prefilled_with_default_settings_and_lists_only_what_i
 
 def test_example_template_reads_back_as_the_example(tmp_path):
     path = tmp_path / "example.xlsx"
-    write_template(path, example="textbook")
+    write_template(path, EXAMPLES["textbook"]())
     assert read_workbook(path) == EXAMPLES["textbook"]()
     assert validate_workbook(path) == []
     assert openpyxl.load_workbook(path)["Parameters"]["E4"].value.startswith("Illustrative value")
-
-
-def test_unknown_example(tmp_path):
-    with pytest.raises(ModelError) as info:
-        write_template(tmp_path / "x.xlsx", example="nope")
-    assert str(info.value) == "example: no example named 'nope'; expected one of " + ", ".join(sorted(EXAMPLES))
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_writing_needs_an_xlsx_name_and_leaves_no_temporary_file(tmp_path):

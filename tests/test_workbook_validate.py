@@ -26,8 +26,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hecon.errors import ModelError, Problem
-from hecon.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
                         TransitionReward)
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read

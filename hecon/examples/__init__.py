@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from hecon.examples.textbook import textbook_model
-from hecon.spec import ModelSpec
+from hecon.model.spec import ModelSpec
 
 
 def rrmm_model() -> ModelSpec:

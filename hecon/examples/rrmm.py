@@ -50,8 +50,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from hecon.lifetable import bundled_lifetable
-from hecon.spec import (START, Distribution, ThresholdQuery, UtilityNorm, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment, Settings, State,
+from hecon.methods.lifetable import bundled_lifetable
+from hecon.model.spec import (START, Distribution, ThresholdQuery, UtilityNorm, ModelSpec, Parameter, Scenario, Schedule, ScheduleSegment, Settings, State,
                         Strategy, SurvivalCurve, Transition, TransitionReward)
 
 __all__ = ["rrmm_model", "main", "STRATEGIES", "STATE_GROUPS", "SURVIVAL_TARGETS", "tfi_metrics", "survival_curves",
@@ -1362,7 +1362,7 @@ def calibrate_pps_median(spec: ModelSpec, strategy: str, parameter: str, os_medi
     Median OS increases with the post-progression median, so bisection on [lo, hi] converges.
     Only ``strategy`` is run. Used to derive the ``*_pps_median`` inputs (tag D).
     """
-    from hecon.engine import run_model
+    from hecon.engine.run import run_model
 
     one = replace(spec, strategies=tuple(s for s in spec.strategies if s.name == strategy), scenarios=())
 

@@ -14,7 +14,7 @@ decisions. The PSA distributions (mean = the base value, illustrative standard e
 
 from __future__ import annotations
 
-from hecon.spec import (Distribution, LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
+from hecon.model.spec import (Distribution, LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
                         TransitionReward)
 
 AGES = tuple(range(60, 111))

@@ -27,12 +27,12 @@ import secrets
 import shutil
 from pathlib import Path
 
-from hecon.errors import ModelError, Problem
+from hecon.model.problems import ModelError, Problem
 from hecon.report.excel import write_results_xlsx
 from hecon.report.html import write_report_html
 from hecon.report.sections import SECTIONS, Section, build_sections
 from hecon.report.summary import build_summary, write_summary_json
-from hecon.runner import RunResult
+from hecon.analysis.run import RunResult
 
 SUMMARY_JSON = "summary.json"
 RESULTS_XLSX = "results.xlsx"
@@ -126,7 +126,7 @@ def write_report(result: RunResult, out_dir: str | Path) -> Path:
     """Write the report folder ``out_dir`` atomically; return its absolute path.
 
     ``out_dir`` may be new, empty, or an earlier report folder (which is replaced); any
-    other existing path is refused with a :class:`~hecon.errors.ModelError`.
+    other existing path is refused with a :class:`~hecon.model.problems.ModelError`.
     """
     out_dir = Path(os.path.abspath(out_dir))
     _check_target(out_dir)

@@ -20,32 +20,24 @@ is unchanged. summary.json keys (abbreviated)::
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from hecon.burden import judge_icers
-from hecon.cea import describe_icer
+from hecon.analysis.disease_burden import judge_icers
+from hecon.analysis.incremental import describe_icer
 from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png, tornado_rows
 from hecon.report.figures import Figure
+from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label
-from hecon.runner import RunResult
+from hecon.analysis.run import RunResult
 
-if TYPE_CHECKING:
-    from hecon.report.sections import Section
 
 PSA_FILE = "psa.nc"
 MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
 TORNADO_ROWS = 15
 """Parameters shown per strategy in the tornado diagram and its table in report.html."""
-
-
-def _section(*args: Any, **kwargs: Any) -> "Section":
-    """A :class:`hecon.report.sections.Section`, imported on use (that module imports this one)."""
-    from hecon.report.sections import Section
-
-    return Section(*args, **kwargs)
 
 
 def _money(currency: str, value: float | None) -> str:
@@ -134,7 +126,7 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
                  css="scenarios")
     paragraphs = [f"{len(result.scenarios) - 1} scenarios, each the base case with the inputs in the last table "
                   "changed. Results state the ICER with its dominance status."]
-    return _section("scenario_analysis", "Scenario analysis", paragraphs=paragraphs,
+    return Section("scenario_analysis", "Scenario analysis", paragraphs=paragraphs,
                    tables=[wide, view, definitions], sheets=[wide, table, definitions],
                    json={"comparator": comparator, "rows": rows})
 
@@ -175,7 +167,7 @@ def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
                   for i, w in enumerate(wtp)],
                  "NMB = WTP x QALYs − costs (discounted); the strategy with the highest NMB is the efficient choice "
                  "at that willingness to pay. Net health benefit and every scenario: sheet NetBenefit.")
-    return _section("net_benefit", "Net benefit", tables=[wide], sheets=[table, wide],
+    return Section("net_benefit", "Net benefit", tables=[wide], sheets=[table, wide],
                     json={"wtp": wtp, "scenarios": out})
 
 
@@ -249,7 +241,7 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         if others:
             text += (f" and in {len(same)} of {len(others)} scenarios" + (f"; {', '.join(differ)}" if differ else ""))
         bullets.append(text + ".")
-    return _section("burden", "Disease burden and reference value", paragraphs=paragraphs, bullets=bullets,
+    return Section("burden", "Disease burden and reference value", paragraphs=paragraphs, bullets=bullets,
                    tables=[burden_table, judge_view], sheets=[burden_table, judge_table], json=data)
 
 
@@ -273,7 +265,7 @@ def thresholds_section(result: RunResult, summary: dict) -> Section | None:
     table = Table("Thresholds", "Threshold analysis", cols, rows,
                   "The value of the parameter at which the ICER equals the target (root of the incremental net "
                   "monetary benefit: grid search in one vectorised run, then Brent's method).")
-    return _section("thresholds", "Threshold analysis", bullets=[t.message for t in result.thresholds],
+    return Section("thresholds", "Threshold analysis", bullets=[t.message for t in result.thresholds],
                    tables=[table], sheets=[table], json=data)
 
 
@@ -285,7 +277,7 @@ def thresholds_section(result: RunResult, summary: dict) -> Section | None:
 def dsa_section(result: RunResult, summary: dict) -> Section | None:
     if result.dsa is None:
         return None
-    from hecon.dsa import dsa_summary
+    from hecon.analysis.dsa import dsa_summary
 
     cur = summary["currency"]
     money = currency_label(summary)
@@ -333,13 +325,13 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
             title=f"{s} versus {data['comparator']}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
             rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
             note=f"Base case: {base_text}. Every parameter: sheet DSA.")
-        subsections.append(_section(f"dsa_{len(subsections)}", f"{s} versus {data['comparator']}", tables=[view],
+        subsections.append(Section(f"dsa_{len(subsections)}", f"{s} versus {data['comparator']}", tables=[view],
                                     figures=[fig], content=[fig, view]))
     paragraphs = [f"{len(data['parameters'])} parameters varied one at a time between their low and high values "
                   f"({data['n_variations']} model evaluations in one vectorised run). Results are the incremental "
                   f"net monetary benefit at {_money(cur, w)} per QALY ({data['tornado_wtp_source']}), which is "
                   "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."]
-    return _section("dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections,
+    return Section("dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections,
                    sheets=[table], json=data)
 
 
@@ -354,7 +346,7 @@ _OUTCOME_LABELS = {"costs": "Costs", "qalys": "QALYs", "lys": "Life-years", "cos
 
 
 def _psa_data(result: RunResult, summary: dict) -> dict:
-    from hecon.probabilistic import summarise_psa
+    from hecon.analysis.psa import summarise_psa
 
     settings = result.spec.settings
     wtp, wtp_source = result.headline_wtp
@@ -371,7 +363,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     ds = result.psa
     if ds is None:
         return None
-    from hecon.probabilistic import ZIN_MINIMUM_SAMPLES, save_psa
+    from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
 
     cur = summary["currency"]
     money = currency_label(summary)
@@ -506,7 +498,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
                for inc in data["incremental"]]
     if not data["meets_zin_minimum"]:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
-    return _section("psa", "Probabilistic sensitivity analysis", paragraphs=paragraphs, bullets=bullets,
+    return Section("psa", "Probabilistic sensitivity analysis", paragraphs=paragraphs, bullets=bullets,
                    tables=[summary_table, inc_table, conv_table], figures=figures,
                    sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
                    json=data, files={PSA_FILE: lambda path: save_psa(ds, path)})
@@ -539,7 +531,7 @@ def voi_section(result: RunResult, summary: dict) -> Section | None:
                     "dots: the willingness-to-pay values of the settings and the headline value.",
                     "Line chart of the expected value of perfect information per patient against the willingness "
                     "to pay.")
-    return _section("voi", "Value of information", tables=[at_table], figures=[figure], sheets=[at_table])
+    return Section("voi", "Value of information", tables=[at_table], figures=[figure], sheets=[at_table])
 
 
 #: Builders in report order (inserted after the results by :mod:`hecon.report.sections`).

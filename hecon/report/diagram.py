@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from hecon.report.style import CATEGORIES, EDGE_COLOURS, new_figure, plain, png, style
-from hecon.spec import ModelSpec
+from hecon.model.spec import ModelSpec
 
 DAGGER = "†"
 BOX_W = 0.92

@@ -23,7 +23,7 @@ from hecon.report.diagram import state_categories
 from hecon.report.landmarks import Landmark
 from hecon.report.style import (CATEGORIES, EDGE_COLOURS, OTHER_GREY, TOL_MUTED, new_figure, plain, png,
                                 strategy_colour, strategy_dash, style)
-from hecon.spec import DAYS_PER_YEAR, ModelSpec
+from hecon.model.spec import DAYS_PER_YEAR, ModelSpec
 
 #: Months per year, for time axes in months.
 MONTHS = 12.0

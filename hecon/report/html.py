@@ -18,7 +18,7 @@ import jinja2
 
 from hecon.report.sections import Section
 from hecon.report.tables import KINDS, Table
-from hecon.runner import RunResult
+from hecon.analysis.run import RunResult
 
 _TEMPLATES = Path(__file__).parent / "templates"
 NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None) | {"sig4"}

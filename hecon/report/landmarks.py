@@ -29,8 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hecon.errors import ModelError
-from hecon.spec import DAYS_PER_YEAR, TIME_UNITS, ModelSpec, Parameter
+from hecon.model.problems import ModelError
+from hecon.model.spec import DAYS_PER_YEAR, TIME_UNITS, ModelSpec, Parameter
 
 ENDPOINTS = ("PFS", "OS")
 _UNIT = r"(days?|weeks?|months?|years?)"
@@ -143,7 +143,7 @@ def _value(spec: ModelSpec, p: Parameter, strategy: str | None) -> float | None:
             return float(p.value)
         except (TypeError, ValueError):
             pass
-    from hecon.variations import base_values
+    from hecon.analysis.variations import base_values
 
     try:
         return base_values(spec, [p.name], strategy)[p.name]

@@ -1,4 +1,4 @@
-"""Report sections: each turns part of a :class:`~hecon.runner.RunResult` into text, tables and
+"""Report sections: each turns part of a :class:`~hecon.analysis.run.RunResult` into text, tables and
 figures for report.html, sheets for results.xlsx and, optionally, an entry of summary.json.
 
 The sections follow the CHEERS 2022 reporting checklist (Husereau et al., Value Health
@@ -32,12 +32,13 @@ Workbook conventions the report reads:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
+from hecon.report.section import Section
+from hecon.report.decision import (burden_section, dsa_section, net_benefit_section, psa_section,
+                                   scenario_analysis_section, thresholds_section, voi_section)
 from hecon.report.diagram import state_categories, state_diagram_png
 from hecon.report.figures import (Figure, cost_breakdown_png, crossing, frontier_png, survival_curves, survival_png,
                                   survival_window, time_axis, timeline_png, timeline_window, trace_png)
@@ -48,7 +49,7 @@ from hecon.report.tables import (Column, Table, burden_table, burden_wide_table,
                                  inputs_table, key_results_table, lifetables_table, money_text, rewards_table,
                                  runinfo_table, schedules_table, states_table, strategy_values_table,
                                  survival_inputs_table, totals_table, trace_table, transitions_table, versus_table)
-from hecon.runner import RunResult
+from hecon.analysis.run import RunResult
 
 #: Keys of summary.json written by :func:`hecon.report.summary.build_summary`; sections
 #: cannot use them.
@@ -64,43 +65,6 @@ LIMITATION_LABELS = ("limitation", "limitations")
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z /-]{1,30}?)\s*:\s*(.+)$", re.DOTALL)
 _PERSPECTIVE = re.compile(r"\b(societal|health[- ]?care(?: payer| system)?|payer|hospital|NHS(?: and PSS)?)"
                           r"\s+perspective", re.IGNORECASE)
-
-
-@dataclass
-class Section:
-    """One part of the report.
-
-    key         : identifier (HTML anchor; summary.json key when ``json`` is set)
-    title       : heading
-    paragraphs  : plain-text paragraphs (escaped in HTML)
-    bullets     : plain-text list items
-    tables      : tables shown in report.html (each is also a sheet of results.xlsx unless a
-                  sheet of the same name is in ``sheets``, e.g. a base-case view of it)
-    figures     : figures shown in report.html (and on the Figures sheet of results.xlsx)
-    sheets      : tables written to results.xlsx, one sheet each
-    json        : content for summary.json[key], or None
-    subsections : nested sections
-    files       : extra files of the report folder: name (fixed by hecon) -> writer(path)
-    content     : the tables and figures in the order report.html shows them (default: the
-                  tables, then the figures); every item must also be in ``tables`` or ``figures``
-    """
-
-    key: str
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    sheets: list[Table] = field(default_factory=list)
-    json: Any = None
-    subsections: list["Section"] = field(default_factory=list)
-    files: dict[str, Callable[[Path], None]] = field(default_factory=dict)
-    content: list[Any] = field(default_factory=list)
-
-    @property
-    def blocks(self) -> list[Any]:
-        """Tables and figures in display order."""
-        return list(self.content) if self.content else list(self.tables) + list(self.figures)
 
 
 SectionBuilder = Callable[[RunResult, dict], "Section | None"]
@@ -623,7 +587,7 @@ def assumptions_section(result: RunResult, summary: dict) -> Section:
     topics, limitations, others = labelled_assumptions(spec.assumptions)
     auto = []
     if result.psa is not None:
-        from hecon.probabilistic import ZIN_MINIMUM_SAMPLES
+        from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 
         n = result.psa.sizes["sample"]
         if n < ZIN_MINIMUM_SAMPLES:
@@ -665,10 +629,6 @@ def run_section(result: RunResult, summary: dict) -> Section:
                    paragraphs=["Re-running the same input file (same SHA-256) with the same hecon version "
                                "and seed reproduces these numbers."])
 
-
-# The decision-analysis sections live in their own module, which imports Section from here.
-from hecon.report.decision import (burden_section, dsa_section, net_benefit_section, psa_section,  # noqa: E402
-                                   scenario_analysis_section, thresholds_section, voi_section)
 
 #: Builders in report order.
 SECTIONS: list[SectionBuilder] = [key_results_section, decision_problem_section, structure_section, inputs_section,

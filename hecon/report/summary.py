@@ -48,9 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from hecon.cea import describe_icer, incremental_analysis, versus_comparator
-from hecon.runner import RunResult, ScenarioResult
-from hecon.spec import DAYS_PER_YEAR, Settings
+from hecon.analysis.incremental import describe_icer, incremental_analysis, versus_comparator
+from hecon.analysis.run import RunResult, ScenarioResult
+from hecon.model.spec import DAYS_PER_YEAR, Settings
 
 #: Treatment-burden metrics with a fixed name: metric -> (source, name in the model).
 #: ``("flag", f)`` is the time [years] in states flagged ``f``; ``("count", c)`` the count ``c``.

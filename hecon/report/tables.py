@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from hecon.report.summary import FIRST_TF_ENTRIES, FIRST_TF_YEARS, TFI_METRICS
-from hecon.runner import RunResult
-from hecon.spec import ModelSpec
+from hecon.analysis.run import RunResult
+from hecon.model.spec import ModelSpec
 
 #: Column kinds: Excel number format and decimals for HTML.
 KINDS: dict[str, tuple[str, int | None]] = {
@@ -110,7 +110,7 @@ def money_text(currency: str, value: float | None) -> str:
 
 def frontier_text(row: dict, currency: str) -> str:
     """What a row of the incremental analysis (efficiency frontier) means, in words."""
-    from hecon.cea import describe_icer
+    from hecon.analysis.incremental import describe_icer
 
     status = row["status"]
     if status == "reference":

@@ -5,17 +5,15 @@
     read_workbook(path) -> ModelSpec          # ModelError listing problems as "Sheet!A12: ..."
     validate_workbook(path) -> list[Problem]  # every problem: reading and whole-model checks
     write_workbook(spec, path)                # a documented workbook that reads back as spec
-    write_template(path, example=None)        # blank or example template (see EXAMPLES)
+    write_template(path, spec=None)           # blank template, or one filled with spec
 
 One schema (:mod:`hecon.workbook.schema`) drives the writer, the reader and the validator.
 Excel types never leave this package: the reader returns plain Python objects.
 """
 
-from hecon.examples import EXAMPLES
-from hecon.workbook.reader import read_workbook
 from hecon.workbook.schema import SHEETS, SETTINGS
-from hecon.workbook.validate import validate_workbook
+from hecon.workbook.validate import read_workbook, validate_workbook
 from hecon.workbook.writer import write_template, write_workbook
 
-__all__ = ["EXAMPLES", "SETTINGS", "SHEETS", "read_workbook", "validate_workbook", "write_template",
+__all__ = ["SETTINGS", "SHEETS", "read_workbook", "validate_workbook", "write_template",
            "write_workbook"]

@@ -13,9 +13,9 @@ import difflib
 import math
 from typing import Iterable
 
-from hecon import expressions
-from hecon.errors import ModelError
-from hecon.spec import COMPLEMENT
+from hecon.model import expressions
+from hecon.model.problems import ModelError
+from hecon.model.spec import COMPLEMENT
 from hecon.workbook.schema import Column
 
 

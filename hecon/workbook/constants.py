@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from hecon import expressions
-from hecon.compiler import PROBABILITY_TOLERANCE
-from hecon.errors import ModelError, Problem
-from hecon.expressions import Expression
-from hecon.spec import COMPLEMENT, ModelSpec, Strategy, Transition
+from hecon.model import expressions
+from hecon.engine.compiler import PROBABILITY_TOLERANCE
+from hecon.model.problems import ModelError, Problem
+from hecon.model.expressions import Expression
+from hecon.model.spec import COMPLEMENT, ModelSpec, Strategy, Transition
 
 
 class _NotConstant(Exception):
@@ -93,7 +93,7 @@ def constant_value(spec: ModelSpec, strategy: str | None, value: Any) -> float |
 
 def _chosen(spec: ModelSpec, strategy: str) -> dict[tuple[str, str], Transition]:
     """The transitions of a strategy: shared rows, replaced by its own rows with the same from/to
-    (as :func:`hecon.compiler.compile_model` chooses them)."""
+    (as :func:`hecon.engine.compiler.compile_model` chooses them)."""
     chosen: dict[tuple[str, str], Transition] = {}
     for t in spec.transitions:
         if t.strategy is None:

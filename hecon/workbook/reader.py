@@ -1,4 +1,4 @@
-"""Reading an hecon workbook into a :class:`~hecon.spec.ModelSpec`.
+"""Reading an hecon workbook into a :class:`~hecon.model.spec.ModelSpec`.
 
 The reader checks what can be checked cell by cell: sheets and columns present, cell types,
 required cells, allowed values, duplicate names, constant probabilities in [0, 1],
@@ -21,10 +21,12 @@ from typing import Any, Iterable
 
 from openpyxl.utils import get_column_letter
 
-from hecon import expressions, psa, schedules
-from hecon.errors import ModelError, Problem
-from hecon.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
-from hecon.spec import (ANY_STATE, DAYS_PER_YEAR, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule,
+from hecon.model import expressions
+from hecon.model import distributions
+from hecon.methods import schedules
+from hecon.model.problems import ModelError, Problem
+from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
+from hecon.model.spec import (ANY_STATE, DAYS_PER_YEAR, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule,
                         ScheduleSegment, Settings, State, Strategy, SurvivalCurve, ThresholdQuery, Transition,
                         TransitionReward, UtilityNorm)
 from hecon.workbook import cells, schema
@@ -411,7 +413,7 @@ class _Builder:
             kind, args, group = v.get("distribution"), v.get("distribution_args"), v.get("group") or None
             if kind and record.ok("distribution", "distribution_args"):
                 dist = Distribution(kind, args or {}, group)
-                for problem in psa.check_distribution(name, dist):
+                for problem in distributions.check_distribution(name, dist):
                     column = "distribution_args" if "distribution_args" in record.letters else "distribution"
                     p.bad_cell(record, column, f"{name}: {problem.what}", problem.expected)
             elif not kind and record.ok("distribution"):
@@ -678,7 +680,7 @@ def _schedule_problems(schedule: Schedule, records: list[Record]) -> list[Proble
 
 
 def schedule_problem_at(message: str, records: list[Record]) -> Problem:
-    """A problem message of :func:`hecon.schedules.check_schedule` placed at its cell."""
+    """A problem message of :func:`hecon.methods.schedules.check_schedule` placed at its cell."""
     text, _, expected = message.partition("; expected ")
     head, sep, what = text.partition(": ")
     record, column = records[0], "name"
@@ -777,31 +779,3 @@ def _add_bundled_tables(spec: ModelSpec) -> ModelSpec:
     if not extra:
         return spec
     return replace(spec, life_tables=spec.life_tables + tuple(extra))
-
-
-def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
-    """Read an hecon workbook into a ModelSpec.
-
-    Parameters
-    ----------
-    path : the .xlsx (or .xlsm) file; it is opened read-only and never modified
-    check : also run every whole-model check (as :func:`~hecon.workbook.validate_workbook`)
-            and raise if any fails
-
-    Raises
-    ------
-    ModelError
-        Listing every problem found, each as ``Sheet!A12: what is wrong; expected ...``
-        (or the file name for a file that cannot be read at all).
-    """
-    if check:
-        from hecon.workbook.validate import validate_result
-
-        result = read(path)
-        problems = validate_result(result)
-    else:
-        result = read(path)
-        problems = result.problems
-    if problems or result.spec is None:
-        raise ModelError(problems)
-    return result.spec

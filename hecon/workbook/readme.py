@@ -8,8 +8,10 @@ from typing import Any, Sequence
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon import expressions, psa, survival
-from hecon.spec import ANY_STATE, COMPLEMENT, ModelSpec
+from hecon.model import expressions
+from hecon.model import distributions
+from hecon.methods import survival
+from hecon.model.spec import ANY_STATE, COMPLEMENT, ModelSpec
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
 from hecon.workbook.schema import ALL_STRATEGIES, FIRST_DATA_ROW, NOTE_PREFIX
@@ -147,7 +149,7 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None) -> None:
 
     w.line("PSA distributions (Parameters.distribution and distribution_args)", SECTION_FONT)
     w.table(("Distribution", "", "", "", "", "", "Arguments (name=value; ...)"),
-            [(k, None, None, None, None, None, psa.DISTRIBUTION_HELP.get(k, "")) for k in psa.DISTRIBUTION_ARGS])
+            [(k, None, None, None, None, None, distributions.DISTRIBUTION_HELP.get(k, "")) for k in distributions.DISTRIBUTION_ARGS])
 
     w.line("Survival distributions (Survival.distribution and parameters, flexsurv names)", SECTION_FONT)
     w.table(("Distribution", "", "", "", "", "", "Parameters"),

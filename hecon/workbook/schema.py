@@ -41,8 +41,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from hecon import expressions, psa, survival
-from hecon.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS,
+from hecon.model import expressions
+from hecon.model import distributions
+from hecon.methods import survival
+from hecon.model.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS,
                         WITHIN_CYCLE_METHODS, Settings)
 
 HEADER_ROW = 1
@@ -76,7 +78,7 @@ COMMON_FLAGS = ("on_treatment", "hospitalised", "progression_free", "dead")
 """Flags the reports know; any other label is allowed too."""
 YES_NO = ("yes", "no")
 NORM_SEXES = ("male", "female", "all")
-"""Sexes of a utility norm (:class:`hecon.spec.UtilityNorm`); "all" applies to both."""
+"""Sexes of a utility norm (:class:`hecon.model.spec.UtilityNorm`); "all" applies to both."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ SETTINGS: tuple[Column, ...] = (
     _c("population_years", "number", unit="years",
        description="Years over which the decision affects patients, for the population value of information"),
 )
-"""The rows of the Settings sheet. Every field of :class:`hecon.spec.Settings` has one, plus
+"""The rows of the Settings sheet. Every field of :class:`hecon.model.spec.Settings` has one, plus
 ``title`` and ``model_description`` (the ModelSpec's title and description)."""
 
 SETTING_FIELDS = {"title": "title", "model_description": "description"}
@@ -211,7 +213,7 @@ SETTING_FIELDS = {"title": "title", "model_description": "description"}
 
 
 def setting_default(name: str) -> object:
-    """Default of a setting (the :class:`~hecon.spec.Settings` field default)."""
+    """Default of a setting (the :class:`~hecon.model.spec.Settings` field default)."""
     if name in SETTING_FIELDS:
         return ""
     return _SETTING_DEFAULTS[name]
@@ -264,7 +266,7 @@ SHEETS: tuple[SheetSchema, ...] = (
             _c("description", "text", width=40, description="What the parameter is"),
             _c("source", "text", width=40,
                description="Where the value comes from (publication, table, page); reports cite it"),
-            _c("distribution", "choice", allowed=tuple(psa.DISTRIBUTION_ARGS), width=14,
+            _c("distribution", "choice", allowed=tuple(distributions.DISTRIBUTION_ARGS), width=14,
                description="PSA distribution; blank = not sampled (keeps its value)"),
             _c("distribution_args", "arguments", width=30, unit="name=value; ...",
                description="Arguments of the distribution, e.g. mean=0.8; se=0.05 or alpha=57; beta=40 "

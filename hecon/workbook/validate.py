@@ -2,7 +2,7 @@
 
 :func:`validate_workbook` reads the workbook (cell-level checks, see
 :mod:`hecon.workbook.reader`), then checks the model as a whole with
-:func:`hecon.compiler.compile_model` and applies and compiles every scenario, and checks the
+:func:`hecon.engine.compiler.compile_model` and applies and compiles every scenario, and checks the
 transition probabilities that are constant (:mod:`hecon.workbook.constants`). The compiler
 names model elements (``strategy 'A', transition H -> S1``); :func:`place` maps those back
 to the cell the element came from (``Transitions!D5``). Problems it cannot place keep the
@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from hecon.compiler import compile_model
-from hecon.errors import ModelError, Problem
-from hecon.scenarios import apply_scenario
-from hecon.spec import ANY_STATE, ModelSpec
+from hecon.engine.compiler import compile_model
+from hecon.model.problems import ModelError, Problem
+from hecon.model.scenarios import apply_scenario
+from hecon.model.spec import ANY_STATE, ModelSpec
 from hecon.workbook.cells import format_number, suggestion
 from hecon.workbook.constants import constant_problems, constant_value
 from hecon.workbook.reader import INVALID, Locations, ReadResult, Record, read, schedule_problem_at, sort_problems
@@ -28,11 +28,33 @@ def validate_workbook(path: str | Path) -> list[Problem]:
     """Every problem with the workbook at ``path``, in sheet order; empty if it can run.
 
     Reads the file (never modifying it), then checks everything
-    :func:`~hecon.compiler.compile_model` would reject, for the base case and for each
+    :func:`~hecon.engine.compiler.compile_model` would reject, for the base case and for each
     scenario. Problems are located at cells (``Sheet!A12``) wherever the element they
     concern came from a cell.
     """
     return validate_result(read(path))
+
+
+def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
+    """Read an hecon workbook into a ModelSpec.
+
+    Parameters
+    ----------
+    path : the .xlsx (or .xlsm) file; it is opened read-only and never modified
+    check : also run every whole-model check (as :func:`validate_workbook`) and raise if
+            any fails
+
+    Raises
+    ------
+    ModelError
+        Listing every problem found, each as ``Sheet!A12: what is wrong; expected ...``
+        (or the file name for a file that cannot be read at all).
+    """
+    result = read(path)
+    problems = validate_result(result) if check else result.problems
+    if problems or result.spec is None:
+        raise ModelError(problems)
+    return result.spec
 
 
 def validate_result(result: ReadResult) -> list[Problem]:

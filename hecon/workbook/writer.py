@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon.errors import ModelError, Problem
-from hecon.spec import ANY_STATE, ModelSpec, Settings
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import ANY_STATE, ModelSpec, Settings
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
 from hecon.workbook.readme import write_readme
@@ -345,18 +345,10 @@ def blank_spec() -> ModelSpec:
     return ModelSpec(Settings(), (), (), ())
 
 
-def write_template(path: str | Path, example: str | None = None) -> None:
-    """Write a documented template workbook: blank, or pre-filled with a registered example.
-
-    ``example`` is a name in :data:`hecon.examples.EXAMPLES` (e.g. ``"textbook"``); an
-    unknown name raises ModelError listing the known ones.
-    """
-    if example is None:
+def write_template(path: str | Path, spec: ModelSpec | None = None) -> None:
+    """Write a documented template workbook: blank, or pre-filled with the model ``spec``
+    (e.g. an example of :data:`hecon.examples.EXAMPLES`)."""
+    if spec is None:
         _save(build_workbook(blank_spec(), blank=True), path)
         return
-    from hecon.examples import EXAMPLES
-
-    if example not in EXAMPLES:
-        raise ModelError(Problem("example", f"no example named '{example}'",
-                                 "one of " + ", ".join(sorted(EXAMPLES))))
-    _save(build_workbook(EXAMPLES[example]()), path)
+    _save(build_workbook(spec), path)

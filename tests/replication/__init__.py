@@ -34,7 +34,7 @@ def assert_frontier(strategies, costs, effects, reference: str, dominated: str,
     """Check hecon's incremental analysis against a published CEA table: ``reference`` first on
     the frontier, ``dominated`` dominated, and each (strategy, comparator, incremental cost,
     incremental QALYs, ICER) step as printed, within its rounding (:func:`published`)."""
-    from hecon.cea import STATUS_DOMINATED, STATUS_NON_DOMINATED, STATUS_REFERENCE, incremental_analysis
+    from hecon.analysis.incremental import STATUS_DOMINATED, STATUS_NON_DOMINATED, STATUS_REFERENCE, incremental_analysis
 
     rows = {r.strategy: r for r in incremental_analysis(list(strategies), costs, effects)}
     assert rows[reference].status == STATUS_REFERENCE

@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import pytest
 
-from hecon import run_model
-from hecon.cea import STATUS_NON_DOMINATED, incremental_analysis
-from hecon.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.engine.run import run_model
+from hecon.analysis.incremental import STATUS_NON_DOMINATED, incremental_analysis
+from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.replication import published
 
 

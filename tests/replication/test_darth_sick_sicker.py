@@ -38,9 +38,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hecon import run_model
-from hecon.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
-from hecon.within_cycle import cycle_weights
+from hecon.engine.run import run_model
+from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.methods.within_cycle import cycle_weights
 from tests.replication import assert_frontier, published
 
 N_CYCLES = 75  # ages 25 to 100, yearly cycles

@@ -43,8 +43,8 @@ import math
 
 import pytest
 
-from hecon import run_model
-from hecon.spec import LifeTable, ModelSpec, Parameter, State
+from hecon.engine.run import run_model
+from hecon.model.spec import LifeTable, ModelSpec, Parameter, State
 from tests.replication import assert_frontier, published
 from tests.replication.test_darth_sick_sicker import (SICK_SICKER_STRATEGIES, STRATEGIES, darth_settings,
                                                       sick_sicker_parameters, sick_sicker_transitions)

@@ -38,9 +38,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hecon import run_model
-from hecon.cea import STATUS_NON_DOMINATED, incremental_analysis
-from hecon.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.engine.run import run_model
+from hecon.analysis.incremental import STATUS_NON_DOMINATED, incremental_analysis
+from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.replication import published
 
 # DMHEE THR model: annual probability of death by age band (lower bound) and sex.

@@ -16,7 +16,7 @@ Conventions
 -----------
 * Ages are in years. qx is looked up at ``floor(age)``; ages past the last row keep the last
   row's qx; ages below the first row are an error.
-* A year is 365.25 days (:data:`hecon.spec.DAYS_PER_YEAR`); ``cycle_length_years`` is
+* A year is 365.25 days (:data:`hecon.model.spec.DAYS_PER_YEAR`); ``cycle_length_years`` is
   ``cycle_length_days / 365.25``.
 """
 
@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-from hecon.errors import ModelError, Problem, ProblemCollector
-from hecon.spec import LifeTable
+from hecon.model.problems import ModelError, Problem, ProblemCollector
+from hecon.model.spec import LifeTable
 
 __all__ = [
     "BUNDLED_LIFETABLES",
@@ -51,7 +51,7 @@ BUNDLED_LIFETABLES: dict[str, str] = {
 #: Values of the ``sex`` column / argument.
 SEXES = ("male", "female")
 
-_DATA_DIR = Path(__file__).resolve().parent / "data"
+_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 _HEADER = ["age", "sex", "qx"]
 
 # An age within this many years below a whole number is taken as that whole number when

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from hecon.errors import ModelError, Problem
-from hecon.spec import Expr, ModelSpec, Scenario, Settings
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import Expr, ModelSpec, Scenario, Settings
 
 BASE_CASE = "base case"
 _STRATEGY_TARGET = re.compile(r"^(?P<param>[A-Za-z_]\w*)\[(?P<strategy>.+)\]$")

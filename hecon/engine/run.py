@@ -3,13 +3,13 @@
 For each chunk of samples and each strategy, cycles are processed in blocks:
 
 1. evaluate the block's expressions (numpy, broadcast over cycle, state time and sample),
-   pack them for the kernel and check them (:mod:`hecon.packing`): every probability in
+   pack them for the kernel and check them (:mod:`hecon.engine.packing`): every probability in
    [0, 1], every row summing to 1 (the complement ``#`` takes the rest and must not be
    negative), every value finite;
 2. advance the trace through the block with the sparse edge list and value the trace
    points — state rewards x within-cycle weights x discount factors, one-off transition
    rewards on the flows (discounted at mid-cycle, not corrected) — in one compiled kernel
-   (:mod:`hecon.kernels`), one task per cache block of samples, run by worker threads while
+   (:mod:`hecon.engine.kernels`), one task per cache block of samples, run by worker threads while
    this thread prepares the next block and then by this thread too.
 
 Memory is bounded by ``chunk_size`` samples x :func:`block_length` cycles; results do not depend
@@ -29,65 +29,44 @@ from typing import Callable, Iterator, Mapping
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import xarray as xr
 
-from hecon import kernels
-from hecon.allocator import keep_freed_memory
-from hecon.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
-from hecon.context import BlockContext
-from hecon.discounting import discount_factors
-from hecon.errors import ModelError, Problem
-from hecon.packing import Packed, PackMemo, first_bad, fit, locate
-from hecon.spec import ModelSpec, TransitionReward
+from hecon.engine import kernels
+from hecon.engine.allocator import keep_freed_memory
+from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
+from hecon.engine.context import BlockContext
+from hecon.methods.discounting import discount_factors
+from hecon.model.problems import ModelError, Problem
+from hecon.engine.outcomes import ChunkResult, outcome_columns
+from hecon.engine.results import label
+from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
+from hecon.model.spec import ModelSpec, TransitionReward
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
-_POOL = ThreadPoolExecutor(max_workers=max(1, THREADS - 1))  # the calling thread is the other one
-keep_freed_memory()  # each block's arrays reuse the memory of the last (see hecon.allocator)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One accumulated outcome column."""
-
-    name: str  # "qalys", "lys", "cost:<category>", "count:<name>", "time:<flag>"
-    discount: str  # "costs" or "effects"
-    per_year: bool  # value is a rate per year (x cycle length) rather than per cycle
-
-
-def outcome_columns(model: CompiledModel) -> list[Outcome]:
-    spec = model.spec
-    cols = [Outcome("qalys", "effects", True), Outcome("lys", "effects", True)]
-    cols += [Outcome(f"cost:{c}", "costs", False) for c in spec.cost_categories]
-    cols += [Outcome(f"count:{c}", "effects", False) for c in spec.count_names]
-    cols += [Outcome(f"time:{f}", "effects", True) for f in spec.flags]
-    return cols
-
-
-@dataclass
-class ChunkResult:
-    """Outcomes of one strategy for one chunk of samples."""
-
-    discounted: np.ndarray  # (n_samples, n_outcomes)
-    undiscounted: np.ndarray  # (n_samples, n_outcomes)
-    trace_sum: np.ndarray  # (n_points, n_model_states), summed over samples in sample order
-    per_cycle_sum: np.ndarray  # (n_points, n_outcomes), summed over samples in order, undiscounted
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """The kernel's worker threads (the calling thread is the other one), started on the first
+    run, together with the allocator setting that lets each block reuse the memory of the last
+    (:mod:`hecon.engine.allocator`); importing the engine starts neither."""
+    keep_freed_memory()
+    return ThreadPoolExecutor(max_workers=max(1, THREADS - 1))
 
 
 def run_model(model: ModelSpec | CompiledModel, samples: Mapping[str, np.ndarray] | None = None,
               n_samples: int | None = None, chunk_size: int = 1000) -> xr.Dataset:
-    """Run every strategy of a model; return the labelled results (see :func:`hecon.results.label`).
+    """Run every strategy of a model; return the labelled results (see :func:`hecon.engine.results.label`).
 
     samples    : parameter name -> values (n_samples,) replacing the parameter's base value
                  (PSA draws, or DSA variations along the sample dimension)
     n_samples  : number of samples when ``samples`` is empty (default 1: the deterministic run)
     chunk_size : samples processed at once (bounds memory; does not change results)
     """
-    from hecon.results import label
-
     compiled = model if isinstance(model, CompiledModel) else compile_model(model)
     samples = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in (samples or {}).items()}
     sizes = {v.size for v in samples.values()}
@@ -155,6 +134,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, K))
     trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
+    pool = _pool()  # started on the first run, before the first block's arrays are allocated
     chunk_cache: dict[object, object] = {}
     memo = PackMemo(n_samples)
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
@@ -180,7 +160,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     for i, t0 in enumerate(starts):
         # the kernel advances this block on the worker threads while this thread prepares the
         # next block, then joins them on what is left of this one
-        tasks, helpers = _launch(block, trace_now, discounted, undiscounted)
+        tasks, helpers = _launch(pool, block, trace_now, discounted, undiscounted)
         try:
             following = prepare(starts[i + 1]) if i + 1 < len(starts) else None
         finally:
@@ -199,7 +179,7 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
 
 
 def block_length(n_samples: int) -> int:
-    """Cycles per block: a multiple of :data:`hecon.kernels.VALUE_CYCLES` (52), longer when there
+    """Cycles per block: a multiple of :data:`hecon.engine.kernels.VALUE_CYCLES` (52), longer when there
     are few samples so that a deterministic run makes few round trips through Python, and at most
     MAX_BLOCK_VALUES sample-cycles (memory). Results do not depend on it: blocks start on
     multiples of VALUE_CYCLES and the kernel values at fixed cycles of model time."""
@@ -223,7 +203,7 @@ def _reward_targets(strategy: StrategyModel, col_index: Mapping[str, int]) -> li
 
 def _edge_structure(strategy: StrategyModel, targets: list[list[tuple[int, int]]], tsj: np.ndarray,
                     n_states: int) -> tuple[np.ndarray, ...]:
-    """How the kernel treats each edge and sub-state (see :func:`hecon.kernels.run_block`):
+    """How the kernel treats each edge and sub-state (see :func:`hecon.engine.kernels.run_block`):
     (dst, fast, sole, zero_rows, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
     reward_cols).
 
@@ -367,7 +347,7 @@ def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
                   np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
 
 
-def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray,
+def _launch(pool: ThreadPoolExecutor, block: _Block, start: np.ndarray, discounted: np.ndarray,
             undiscounted: np.ndarray) -> tuple[Iterator[Callable[[], None]], list[Future]]:
     """Start the block kernel: one task per cache block of samples, taken from a shared queue by
     THREADS - 1 worker threads now and by the calling thread once it has prepared the next block
@@ -378,7 +358,7 @@ def _launch(block: _Block, start: np.ndarray, discounted: np.ndarray,
     tasks = iter([partial(kernels.run_block, start, block.t0, block.n_cycles, block.n_points, s0,
                           min(n_samples, s0 + kernels.SAMPLE_BLOCK), *block.args, *outputs)
                   for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)])  # a list iterator: next() is atomic
-    return tasks, [_POOL.submit(_run_tasks, tasks) for _ in range(THREADS - 1)]
+    return tasks, [pool.submit(_run_tasks, tasks) for _ in range(THREADS - 1)]
 
 
 def _run_tasks(tasks: Iterator[Callable[[], None]]) -> None:
@@ -388,7 +368,7 @@ def _run_tasks(tasks: Iterator[Callable[[], None]]) -> None:
 
 def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
                        n_pts: int, memo: PackMemo) -> tuple[tuple[np.ndarray, ...], Packed, tuple[np.ndarray, ...]]:
-    """The state values as the kernel takes them (see :func:`hecon.kernels.run_block`), their
+    """The state values as the kernel takes them (see :func:`hecon.engine.kernels.run_block`), their
     packed rows and the rows' layout. Values constant over time are valued every
     kernels.VALUE_CYCLES cycles; the others at every point: applied to the model state (its
     sub-states summed) when they do not vary with state time, sub-state by sub-state when

@@ -1,7 +1,7 @@
 """Varying chosen parameters along the ``sample`` dimension, for one vectorised model run.
 
-One-way sensitivity analysis (:mod:`hecon.dsa`) and threshold analysis
-(:mod:`hecon.threshold`) evaluate the model at many values of a few parameters. Rather than
+One-way sensitivity analysis (:mod:`hecon.analysis.dsa`) and threshold analysis
+(:mod:`hecon.analysis.threshold`) evaluate the model at many values of a few parameters. Rather than
 a Python loop of model runs, each value becomes one sample of a single run: sample ``i``
 gives parameter ``x`` the value ``v_i`` or leaves it at its base value.
 
@@ -29,8 +29,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from hecon.errors import ModelError, Problem
-from hecon.spec import Expr, ModelSpec, Parameter
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import Expr, ModelSpec, Parameter
 
 __all__ = ["SWITCH_PREFIX", "VALUE_PREFIX", "Target", "Variations", "base_value", "base_values", "vary"]
 
@@ -58,7 +58,7 @@ class Variations:
     targets: tuple[Target, ...]
 
     def samples(self, rows: Sequence[Mapping[int, float]]) -> dict[str, np.ndarray]:
-        """Sample arrays for :func:`hecon.engine.run_model`: one sample per row; a row maps a
+        """Sample arrays for :func:`hecon.engine.run.run_model`: one sample per row; a row maps a
         target's index to its value in that sample (targets not in the row keep their base value)."""
         n = len(rows)
         out: dict[str, np.ndarray] = {}
@@ -108,7 +108,7 @@ def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
 def vary(spec: ModelSpec, targets: Sequence[Target]) -> Variations:
     """Rewrite ``spec`` so that each target can be set sample by sample (see the module docs).
 
-    Raises :class:`~hecon.errors.ModelError` for an unknown parameter or strategy, or a base
+    Raises :class:`~hecon.model.problems.ModelError` for an unknown parameter or strategy, or a base
     value that no strategy uses.
     """
     targets = tuple(targets)
@@ -140,7 +140,7 @@ def base_value(spec: ModelSpec, parameter: str, strategy: str | None = None) -> 
     strategy : evaluate it as seen by this strategy (its own value, if it sets one); default:
                the base value, as seen by the first strategy that does not set its own.
 
-    Raises :class:`~hecon.errors.ModelError` if the value changes over model time or state
+    Raises :class:`~hecon.model.problems.ModelError` if the value changes over model time or state
     time (it has no single value), or the parameter or strategy is unknown.
 
     Example: ``base_value(textbook_model(), "c_trt", "B")`` is 13000.0.
@@ -150,8 +150,8 @@ def base_value(spec: ModelSpec, parameter: str, strategy: str | None = None) -> 
 
 def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None = None) -> dict[str, float]:
     """:func:`base_value` of several parameters (the model is compiled once); all problems together."""
-    from hecon.compiler import compile_model
-    from hecon.context import BlockContext
+    from hecon.engine.compiler import compile_model
+    from hecon.engine.context import BlockContext
 
     known = {p.name for p in spec.parameters}
     problems = [Problem(f"parameter '{n}'", "no parameter of that name", "a parameter of the model")

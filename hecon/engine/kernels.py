@@ -4,7 +4,7 @@ Layout: samples are the innermost, contiguous axis so that every inner loop runs
 samples and vectorises. Expression values are *packed*: each row of values is a compact
 array of shape (T1, L1, W), with T1 and L1 either 1 or the full length and W either the
 chunk's samples or, for a value that does not vary by sample, min(``SAMPLE_BLOCK``, chunk's
-samples) copies of it, held as a flat C-contiguous float64 array (see :mod:`hecon.packing`)
+samples) copies of it, held as a flat C-contiguous float64 array (see :mod:`hecon.engine.packing`)
 that the kernels reach by its address: element (t, j, s0 + s) of row r, for a sample block
 starting at s0, is element ``t * st[r] + j * sj[r] + s0 * so[r] + s`` of the row at
 ``addr[r]`` (stride 0 along length-1 axes; ``so`` is 0 for rows of copies). Every inner loop

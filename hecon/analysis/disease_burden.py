@@ -9,13 +9,13 @@ remaining QALYs that a patient loses to the disease under current care,
 
 * Qn: remaining QALYs of people of the same age and sex mix in the general population,
   from the life table (general-population mortality) and general-population utility norms
-  by age and sex (:func:`hecon.cea.remaining_qalys_general_population`, the method of the
+  by age and sex (:func:`hecon.analysis.reference_value.remaining_qalys_general_population`, the method of the
   iMTA Disease Burden Calculator);
 * Qd: remaining QALYs of the patients under current care: the comparator's QALYs in the
   model's base case.
 
 Classes: PS 0.10-0.40 -> EUR 20,000 per QALY, 0.41-0.70 -> EUR 50,000, 0.71-1.00 -> EUR 80,000
-(:func:`hecon.cea.dutch_reference_value`; ZIN, Kosteneffectiviteit in de praktijk, 2015;
+(:func:`hecon.analysis.reference_value.dutch_reference_value`; ZIN, Kosteneffectiviteit in de praktijk, 2015;
 Ziektelast in de praktijk, 2018; Versteegh et al., PharmacoEconomics 2019;37:1155-1163).
 
 Choices made here (each reported with the result)
@@ -28,7 +28,7 @@ Choices made here (each reported with the result)
   one uses the bundled CBS 2019 Dutch table (``nl_cbs_2019``).
 * A start age that is not a whole number: Qn is interpolated linearly between the two
   whole ages around it.
-* Utility norms (:class:`hecon.spec.UtilityNorm`): a sex-specific band is used for its sex;
+* Utility norms (:class:`hecon.model.spec.UtilityNorm`): a sex-specific band is used for its sex;
   a band with sex ``all`` for both sexes where no sex-specific band covers the age. Every
   age from the start age to the life table's last age must be covered; a missing age is an
   error (it is never filled in silently).
@@ -45,10 +45,10 @@ from typing import Any, Sequence
 import numpy as np
 import xarray as xr
 
-from hecon.cea import dutch_reference_value, qaly_shortfall, remaining_qalys_general_population
-from hecon.errors import ModelError, Problem
-from hecon.lifetable import bundled_lifetable
-from hecon.spec import LifeTable, ModelSpec, UtilityNorm
+from hecon.analysis.reference_value import dutch_reference_value, qaly_shortfall, remaining_qalys_general_population
+from hecon.model.problems import ModelError, Problem
+from hecon.methods.lifetable import bundled_lifetable
+from hecon.model.spec import LifeTable, ModelSpec, UtilityNorm
 
 __all__ = ["ALIVE_AT_HORIZON_WARNING", "DiseaseBurden", "disease_burden", "general_population_qalys",
            "judge_icers", "utility_by_age"]
@@ -166,7 +166,7 @@ def general_population_qalys(norms: Sequence[UtilityNorm], table: LifeTable, sta
                              proportion_male: float, discount_rate: float = 0.0) -> float:
     """Qn: remaining (discounted) QALYs of the general population from ``start_age`` [QALY].
 
-    Life-table method of :func:`hecon.cea.remaining_qalys_general_population` (annual steps,
+    Life-table method of :func:`hecon.analysis.reference_value.remaining_qalys_general_population` (annual steps,
     mid-year deaths, the last age of the table open-ended), with utilities from ``norms``
     (:func:`utility_by_age`). A start age between whole ages a and a + 1 is interpolated
     linearly: Qn(a + f) = (1 − f) Qn(a) + f Qn(a + 1).
@@ -198,8 +198,8 @@ def _constant_proportion_male(spec: ModelSpec) -> float:
     value = spec.settings.proportion_male
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    from hecon.compiler import compile_model
-    from hecon.context import BlockContext
+    from hecon.engine.compiler import compile_model
+    from hecon.engine.context import BlockContext
 
     compiled = compile_model(spec)
     ctx = BlockContext(compiled, compiled.strategies[0], {}, 0, 0, {})
@@ -216,7 +216,7 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
     Parameters
     ----------
     spec       : the model, with ``utility_norms`` (and a life table; see the module docs)
-    results    : its deterministic results (:func:`hecon.engine.run_model`), for Qd
+    results    : its deterministic results (:func:`hecon.engine.run.run_model`), for Qd
     comparator : the strategy that represents current care
 
     Raises
@@ -269,7 +269,7 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
 
 def judge_icers(rows: Sequence[dict[str, Any]], reference_value: float | None,
                 currency: str = "EUR") -> list[dict[str, Any]]:
-    """Each comparison (rows of :func:`hecon.cea.versus_comparator`) judged against a reference value.
+    """Each comparison (rows of :func:`hecon.analysis.incremental.versus_comparator`) judged against a reference value.
 
     A strategy is cost-effective versus its comparator at reference value R when its
     incremental net monetary benefit R x ΔQALY − Δcost is >= 0. This reads every quadrant

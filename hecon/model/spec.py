@@ -7,7 +7,7 @@ without any workbook. Nothing here knows about Excel or numpy.
 Conventions (the glossary used throughout hecon)
 -------------------------------------------------
 * An *expression* (``Expr``) is a number or the text of a formula in hecon's expression
-  language (see :mod:`hecon.expressions`).
+  language (see :mod:`hecon.model.expressions`).
 * Time inside the model is counted in cycles. ``cycle_length_days`` sets the cycle; a
   year is 365.25 days.
 * State costs are **per cycle** spent in the state; utilities are **QALY weights per
@@ -95,7 +95,7 @@ class Settings:
 class Distribution:
     """A PSA distribution of a parameter: ``kind`` and its named arguments.
 
-    Kinds and arguments are defined by :mod:`hecon.psa`; ``group`` ties parameters that are
+    Kinds and arguments are defined by :mod:`hecon.model.distributions`; ``group`` ties parameters that are
     drawn jointly (Dirichlet, multivariate normal).
     """
 
@@ -140,7 +140,7 @@ class ThresholdQuery:
     equals ``wtp`` (None: the reference value that applies to the disease burden).
 
     lower, upper : search interval for the parameter's value (None: 0 and 10 x its base
-                   value; see :mod:`hecon.threshold`)
+                   value; see :mod:`hecon.analysis.threshold`)
     """
 
     parameter: str

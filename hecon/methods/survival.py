@@ -69,7 +69,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from hecon.errors import ModelError, Problem
+from hecon.model.problems import ModelError, Problem
 
 __all__ = [
     "DISTRIBUTIONS",

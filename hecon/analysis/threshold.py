@@ -1,7 +1,7 @@
 """Threshold (price) analysis: the value of a parameter at which an ICER equals a given
 willingness to pay.
 
-For a :class:`~hecon.spec.ThresholdQuery` (parameter x, strategy S, comparator C, wtp λ)
+For a :class:`~hecon.model.spec.ThresholdQuery` (parameter x, strategy S, comparator C, wtp λ)
 the threshold is the root of the incremental net monetary benefit
 
     f(x) = λ · ΔQALY(x) − Δcost(x),      Δ = S − C,
@@ -11,7 +11,7 @@ which is zero exactly where ΔC/ΔE = λ (and, unlike the ICER, is defined and c
 
 1. **Bracket.** f is evaluated on a grid of :data:`GRID_POINTS` values evenly spaced over the
    search interval [lower, upper] in *one* vectorised model run (the values along the
-   ``sample`` dimension, :mod:`hecon.variations`). The first sign change from the lower end
+   ``sample`` dimension, :mod:`hecon.analysis.variations`). The first sign change from the lower end
    brackets the root; more than one sign change is reported.
 2. **Refine.** :func:`scipy.optimize.brentq` finds the root within the bracket to
    :data:`XTOL_RELATIVE` of the interval's width; each evaluation is one model run of the two
@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from hecon.compiler import compile_model
-from hecon.engine import run_model
-from hecon.errors import ModelError, Problem
-from hecon.spec import ModelSpec, ThresholdQuery
-from hecon.variations import Target, base_value, vary
+from hecon.engine.compiler import compile_model
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import ModelSpec, ThresholdQuery
+from hecon.analysis.variations import Target, base_value, vary
 
 __all__ = ["GRID_POINTS", "ThresholdResult", "find_threshold", "threshold_interval"]
 

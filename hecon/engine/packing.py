@@ -1,4 +1,4 @@
-"""Expression values packed into the flat layout of :mod:`hecon.kernels`, checked on the way.
+"""Expression values packed into the flat layout of :mod:`hecon.engine.kernels`, checked on the way.
 
 Values arrive as arrays broadcastable to (point, state_time, sample), the kernels' layout,
 so a value that varies by sample is handed to the kernels in place, by its address; one that
@@ -8,7 +8,7 @@ checks of transition probabilities; only when they do not are the probabilities 
 state summed element by element, on the packed rows, so no full-size temporary is built.
 
 Values that do not change with model time come back as the same array objects block after
-block (see :class:`hecon.context.BlockContext`); they are packed once and checked once per chunk.
+block (see :class:`hecon.engine.context.BlockContext`); they are packed once and checked once per chunk.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from hecon.kernels import SAMPLE_BLOCK, packed_row
+from hecon.engine.kernels import SAMPLE_BLOCK, packed_row
 
 
 @numba.njit(nogil=True, cache=True)
@@ -128,7 +128,7 @@ class PackMemo:
 
 
 class Packed:
-    """Arrays of one block as packed rows (see :mod:`hecon.kernels`). The object keeps every row
+    """Arrays of one block as packed rows (see :mod:`hecon.engine.kernels`). The object keeps every row
     alive: the kernels read the rows by address, so it must outlive their use."""
 
     def __init__(self, memo: PackMemo) -> None:

@@ -1,6 +1,6 @@
 """Probabilistic sensitivity analysis (PSA): drawing parameter samples.
 
-Each :class:`~hecon.spec.Parameter` may carry a :class:`~hecon.spec.Distribution`;
+Each :class:`~hecon.model.spec.Parameter` may carry a :class:`~hecon.model.spec.Distribution`;
 :func:`draw_parameters` turns those into one array of ``n_samples`` values per parameter
 (the ``sample`` dimension of the model). Parameters without a distribution, or with kind
 ``fixed``, are not sampled: the model keeps their deterministic value.
@@ -76,8 +76,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from hecon.errors import ModelError, Problem
-from hecon.spec import Distribution, Parameter
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import Distribution, Parameter
 
 __all__ = [
     "BLOCK_SIZE",

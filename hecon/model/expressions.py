@@ -35,7 +35,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from hecon.errors import ModelError, Problem
+from hecon.model.problems import ModelError, Problem
 
 VARIABLES = ("model_time", "state_time", "model_years", "state_years", "age", "cycle_years", "cycle_days")
 STATE_TIME_VARIABLES = frozenset({"state_time", "state_years"})

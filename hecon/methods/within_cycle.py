@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from hecon.errors import ModelError, Problem
+from hecon.model.problems import ModelError, Problem
 
 
 def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = None) -> np.ndarray:

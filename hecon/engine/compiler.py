@@ -2,7 +2,7 @@
 
 Compilation parses every expression once, resolves names, detects circular parameters,
 expands tunnel states and turns each strategy's transitions into a sparse edge list.
-All problems are collected and raised together as one :class:`~hecon.errors.ModelError`.
+All problems are collected and raised together as one :class:`~hecon.model.problems.ModelError`.
 
 Tunnel expansion: a state with ``tunnel=L`` becomes sub-states ``X[0] .. X[L-1]``.
 Entering X from another state leads to ``X[0]``; staying (an ``X -> X`` transition, or
@@ -17,12 +17,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hecon import expressions, psa, schedules, survival
-from hecon.errors import ModelError, ProblemCollector
-from hecon.expressions import Expression, STATE_TIME_VARIABLES, VARIABLES
-from hecon.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS, ModelSpec,
+from hecon.model import expressions
+from hecon.model import distributions
+from hecon.methods import schedules
+from hecon.methods import survival
+from hecon.model.problems import ModelError, ProblemCollector
+from hecon.model.expressions import Expression, STATE_TIME_VARIABLES, VARIABLES
+from hecon.model.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS, ModelSpec,
                         State, Strategy, Transition, TransitionReward)
-from hecon.within_cycle import cycle_weights
+from hecon.methods.within_cycle import cycle_weights
 
 PROBABILITY_TOLERANCE = 1e-9
 
@@ -163,7 +166,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
 
     # ---- parameters, curves
     base_params = {p.name: parse(p.value, f"parameter '{p.name}'") for p in spec.parameters}
-    problems.problems.extend(psa.check_parameters(spec.parameters))
+    problems.problems.extend(distributions.check_parameters(spec.parameters))
     curves: dict[str, CurveModel] = {}
     for c in spec.survival_curves:
         where = f"survival curve '{c.name}'"

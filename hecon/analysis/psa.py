@@ -3,10 +3,10 @@ its summaries (intervals, CE plane, CEAC, CEAF, EVPI, convergence).
 
 Running
 -------
-:func:`run_psa` draws every parameter with a distribution (:func:`hecon.psa.draw_parameters`)
+:func:`run_psa` draws every parameter with a distribution (:func:`hecon.model.distributions.draw_parameters`)
 and runs every strategy over the samples, in chunks of ``chunk_size`` samples so that
 memory stays bounded whatever the number of samples. The unit of work is one strategy on
-one chunk (:func:`hecon.engine.simulate_chunk`); units run one after the other, or in
+one chunk (:func:`hecon.engine.run.simulate_chunk`); units run one after the other, or in
 parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
 ``scheduler=ADDRESS`` uses an existing ``dask.distributed`` cluster, whose workers need
 hecon installed). The model specification is sent to each worker once and compiled there.
@@ -19,7 +19,7 @@ Markov trace is therefore not kept: it would be a sum whose rounding depends on 
 chunking.)
 
 Result: an :class:`xarray.Dataset` with the per-sample outcomes of
-:func:`hecon.results.label` (``total_costs``, ``qalys``, ``lys``, ``costs`` by category,
+:func:`hecon.engine.results.label` (``total_costs``, ``qalys``, ``lys``, ``costs`` by category,
 ``counts``, ``time_in`` and their ``_undiscounted`` twins; dims ``strategy``, ``sample``)
 and the drawn inputs as ``parameters`` (sample, parameter). :func:`save_psa` writes it as
 netCDF (h5netcdf engine), readable with ``xarray.open_dataset`` in Python or
@@ -39,19 +39,23 @@ from typing import Any, Sequence
 import numpy as np
 import xarray as xr
 
-from hecon import cea
-from hecon.compiler import CompiledModel, compile_model
-from hecon.engine import ChunkResult, outcome_columns, simulate_chunk
-from hecon.errors import ModelError, Problem
-from hecon.progress import progress_bar
-from hecon.psa import draw_parameters, sample_chunks
-from hecon.spec import ModelSpec
+from hecon.analysis.convergence import monte_carlo_se, running_mean
+from hecon.analysis.incremental import describe_icer, incremental_analysis
+from hecon.analysis.net_benefit import ceac, ceaf
+from hecon.analysis.voi import discounted_population, evpi
+from hecon.engine.compiler import CompiledModel, compile_model
+from hecon.engine.outcomes import ChunkResult, outcome_columns
+from hecon.engine.run import simulate_chunk
+from hecon.model.problems import ModelError, Problem
+from hecon.analysis.progress import progress_bar
+from hecon.model.distributions import draw_parameters, sample_chunks
+from hecon.model.spec import ModelSpec
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa", "summarise_psa",
            "wtp_grid"]
 
 DEFAULT_CHUNK_SIZE = 1024
-"""Samples per chunk: a multiple of :data:`hecon.psa.BLOCK_SIZE`, so no random block is drawn twice."""
+"""Samples per chunk: a multiple of :data:`hecon.model.distributions.BLOCK_SIZE`, so no random block is drawn twice."""
 ZIN_MINIMUM_SAMPLES = 1000
 """Zorginstituut Nederland asks for at least 1,000 PSA iterations."""
 
@@ -209,8 +213,8 @@ def _run_on_dask(spec: ModelSpec, chunks: list[tuple[int, int]], n_strategies: i
 def _assemble(spec: ModelSpec, compiled: CompiledModel, chunks: list[tuple[int, int]],
               out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], n_samples: int, seed: int,
               chunk_size: int) -> xr.Dataset:
-    from hecon import __version__
-    from hecon.results import label
+    from hecon.version import __version__
+    from hecon.engine.results import label
 
     cols = outcome_columns(compiled)
     n_points = compiled.n_cycles + 1
@@ -358,22 +362,22 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
             "incremental_cost": _interval(d_cost), "incremental_qalys": _interval(d_qaly),
             "incremental_lys": _interval(d_ly),
             "icer": mean_c / mean_e if mean_e != 0 else None,
-            "description": cea.describe_icer(mean_c, mean_e, currency),
+            "description": describe_icer(mean_c, mean_e, currency),
             "quadrants": quadrants,
             "probability_cost_effective": [{"wtp": w, "probability": float(np.mean(w * d_qaly - d_cost > 0))}
                                            for w in wtp_values],
         })
 
     means_c, means_e = costs.mean(axis=0), qalys.mean(axis=0)
-    frontier = [dataclasses.asdict(r) for r in cea.incremental_analysis(strategies, means_c, means_e)]
+    frontier = [dataclasses.asdict(r) for r in incremental_analysis(strategies, means_c, means_e)]
 
     grid = wtp_grid(wtp_values)
-    curve = cea.ceac(costs, qalys, grid)
-    front = cea.ceaf(costs, qalys, grid, strategies)
-    evpi_grid = cea.evpi(costs, qalys, grid)
+    curve = ceac(costs, qalys, grid)
+    front = ceaf(costs, qalys, grid, strategies)
+    evpi_grid = evpi(costs, qalys, grid)
     discounted_pop = None
     if population_size is not None:
-        discounted_pop = cea.discounted_population(float(population_size), int(round(population_years)),
+        discounted_pop = discounted_population(float(population_size), int(round(population_years)),
                                                    float(population_discount_rate))
     at_wtp = []
     for w in wtp_values:
@@ -395,10 +399,10 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
         if k == j:
             continue
         inmb = primary_wtp * (qalys[:, k] - qalys[:, j]) - (costs[:, k] - costs[:, j])
-        running = cea.running_mean(inmb)
+        running = running_mean(inmb)
         convergence["strategies"][s] = {
             "mean_incremental_nmb": float(running[-1]),
-            "monte_carlo_se": float(cea.monte_carlo_se(inmb)) if n > 1 else None,
+            "monte_carlo_se": float(monte_carlo_se(inmb)) if n > 1 else None,
             "stable_within_1pct_from_sample": _stable_from(running, 0.01),
             "stable_within_5pct_from_sample": _stable_from(running, 0.05),
             "running_mean": [[m, float(running[m - 1])] for m in points],

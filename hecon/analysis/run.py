@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 import xarray as xr
 
-from hecon.engine import run_model
-from hecon.errors import ModelError, Problem
-from hecon.scenarios import BASE_CASE, apply_scenario, get_scenario
-from hecon.spec import ModelSpec, Scenario
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError, Problem
+from hecon.model.scenarios import BASE_CASE, apply_scenario, get_scenario
+from hecon.model.spec import ModelSpec, Scenario
 
 if TYPE_CHECKING:
-    from hecon.burden import DiseaseBurden
-    from hecon.dsa import DsaResult
-    from hecon.threshold import ThresholdResult
+    from hecon.analysis.disease_burden import DiseaseBurden
+    from hecon.analysis.dsa import DsaResult
+    from hecon.analysis.threshold import ThresholdResult
 
 __all__ = ["BASE_CASE", "RunResult", "ScenarioResult", "file_sha256", "run_analysis"]
 
@@ -42,8 +42,8 @@ class ScenarioResult:
 
     name     : scenario name; ``"base case"`` for the model as specified
     spec     : the model with the scenario's overrides applied
-    results  : :func:`hecon.engine.run_model` output (one sample: the deterministic run);
-               variables are documented in :mod:`hecon.results`
+    results  : :func:`hecon.engine.run.run_model` output (one sample: the deterministic run);
+               variables are documented in :mod:`hecon.engine.results`
     scenario : the Scenario that was applied (None for the base case)
     """
 
@@ -77,7 +77,7 @@ class RunResult:
     burden         : disease burden and Dutch reference value (None: the model has no utility norms)
     thresholds     : threshold (price) analyses of ``spec.thresholds``, in order
     dsa            : one-way sensitivity analysis of the base case (None: not run)
-    psa            : per-sample PSA outcomes and drawn inputs (:func:`hecon.probabilistic.run_psa`;
+    psa            : per-sample PSA outcomes and drawn inputs (:func:`hecon.analysis.psa.run_psa`;
                      None: not run)
     """
 
@@ -173,21 +173,21 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
                    else the first strategy
     input_path   : the file the model was read from, recorded in the report
     input_sha256 : its SHA-256; computed from ``input_path`` when not given
-    dsa          : run the one-way sensitivity analysis (:mod:`hecon.dsa`)
-    psa_samples  : run a PSA with this many samples (:mod:`hecon.probabilistic`); None: no PSA
+    dsa          : run the one-way sensitivity analysis (:mod:`hecon.analysis.dsa`)
+    psa_samples  : run a PSA with this many samples (:mod:`hecon.analysis.psa`); None: no PSA
     chunk_size   : PSA samples per chunk (memory bound; never changes results)
     workers      : run the PSA on a local Dask cluster of this many processes
     scheduler    : run the PSA on the dask.distributed scheduler at this address
     client       : run the PSA with this ``distributed.Client``
     progress     : progress bars for PSA and DSA (default: when stderr is a terminal)
 
-    Raises :class:`~hecon.errors.ModelError` listing every unknown scenario or comparator
+    Raises :class:`~hecon.model.problems.ModelError` listing every unknown scenario or comparator
     before anything runs, and the model's problems if a scenario cannot run.
 
     Example: ``run_analysis(textbook_model(), "all", comparator="SoC").base.results``.
     """
     started = datetime.now(timezone.utc)
-    from hecon import __version__
+    from hecon.version import __version__
 
     problems: list[Problem] = []
     strategies = [s.name for s in spec.strategies]
@@ -259,14 +259,14 @@ def _decision_analyses(spec: ModelSpec, base: ScenarioResult, comparator: str, *
                        psa_samples: int | None, chunk_size: int | None, workers: int | None,
                        scheduler: str | None, client: Any, progress: bool | None) -> dict[str, Any]:
     """Disease burden, thresholds, DSA and PSA of the base case (each in its own module)."""
-    from hecon.burden import disease_burden
+    from hecon.analysis.disease_burden import disease_burden
 
     out: dict[str, Any] = {}
     burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
     out["burden"] = burden
     wtp, wtp_source = headline_wtp(spec, burden)
     if spec.thresholds:
-        from hecon.threshold import find_threshold
+        from hecon.analysis.threshold import find_threshold
 
         reference = burden.reference_value if burden is not None else None
         problems: list[Problem] = []
@@ -282,12 +282,12 @@ def _decision_analyses(spec: ModelSpec, base: ScenarioResult, comparator: str, *
             raise ModelError(problems)
         out["thresholds"] = tuple(found)
     if dsa:
-        from hecon.dsa import run_dsa
+        from hecon.analysis.dsa import run_dsa
 
         wtps = tuple(dict.fromkeys(tuple(float(w) for w in spec.settings.wtp) + (wtp,)))
         out["dsa"] = run_dsa(spec, comparator, wtps, wtp, tornado_wtp_source=wtp_source, progress=progress)
     if psa_samples is not None:
-        from hecon.probabilistic import DEFAULT_CHUNK_SIZE, run_psa
+        from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
 
         out["psa"] = run_psa(spec, psa_samples, seed, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
                              workers=workers, scheduler=scheduler, client=client, progress=progress)

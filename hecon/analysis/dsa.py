@@ -3,16 +3,16 @@
 Every parameter flagged for DSA (``Parameter.dsa``; the ``dsa`` column of the Parameters
 sheet) is set to its low and then its high value, the others staying at their base values.
 The low and high values are ``dsa_low``/``dsa_high`` when given, otherwise the 2.5% and
-97.5% quantiles of the parameter's PSA distribution (:func:`hecon.psa.dsa_bounds`).
+97.5% quantiles of the parameter's PSA distribution (:func:`hecon.model.distributions.dsa_bounds`).
 
 All 2P + 1 variations (base case, then low and high of each of P parameters) are evaluated
 in **one** vectorised model run: each variation is one sample along the ``sample``
-dimension (:mod:`hecon.variations`), not a Python loop of model runs. A parameter whose
+dimension (:mod:`hecon.analysis.variations`), not a Python loop of model runs. A parameter whose
 value is a formula can be varied too: in its own variations it takes the low or high value,
 in all others it keeps following its formula.
 
 Outcomes, for every strategy versus the comparator: incremental costs, QALYs and
-life-years, the ICER (None where it has no meaning, see :func:`hecon.cea.versus_comparator`)
+life-years, the ICER (None where it has no meaning, see :func:`hecon.analysis.incremental.versus_comparator`)
 and the incremental net monetary benefit (INMB = wtp x ΔQALY − Δcost) at each
 willingness to pay. The tornado sorts parameters by their swing, |INMB(high) − INMB(low)|
 at the headline willingness to pay: the INMB is defined in every quadrant of the
@@ -29,14 +29,15 @@ from typing import Any, Sequence
 
 import xarray as xr
 
-from hecon.cea import versus_comparator
-from hecon.compiler import compile_model
-from hecon.engine import outcome_columns, simulate_strategy
-from hecon.errors import ModelError, Problem
-from hecon.progress import progress_bar
-from hecon.psa import dsa_bounds
-from hecon.spec import ModelSpec
-from hecon.variations import Target, base_values, vary
+from hecon.analysis.incremental import versus_comparator
+from hecon.engine.compiler import compile_model
+from hecon.engine.outcomes import outcome_columns
+from hecon.engine.run import simulate_strategy
+from hecon.model.problems import ModelError, Problem
+from hecon.analysis.progress import progress_bar
+from hecon.model.distributions import dsa_bounds
+from hecon.model.spec import ModelSpec
+from hecon.analysis.variations import Target, base_values, vary
 
 __all__ = ["DsaParameter", "DsaResult", "dsa_summary", "run_dsa"]
 
@@ -68,7 +69,7 @@ class DsaResult:
     comparator  : strategy the others are compared with
     wtp         : willingness-to-pay values of the INMB [currency per QALY]
     tornado_wtp : the one the tornado is sorted by [currency per QALY]
-    results     : model outcomes (dims strategy, sample, ...; see :mod:`hecon.results`),
+    results     : model outcomes (dims strategy, sample, ...; see :mod:`hecon.engine.results`),
                   sample 0 the base case, samples 2k+1 and 2k+2 the low and high value of
                   parameter k; coordinate ``variation`` labels them
     """
@@ -200,7 +201,7 @@ def run_dsa(spec: ModelSpec, comparator: str | None = None, wtp: Sequence[float]
     samples = variations.samples(rows)
     compiled = compile_model(variations.spec)
     n = len(rows)
-    from hecon.results import label
+    from hecon.engine.results import label
 
     results = []
     with progress_bar(f"DSA ({len(params)} parameters)", len(compiled.strategies), progress) as advance:

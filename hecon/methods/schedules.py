@@ -1,6 +1,6 @@
 """Dosing and visit schedules: how many administrations fall in a time window.
 
-A :class:`~hecon.spec.Schedule` is a list of segments; segment ``(start_day, every_days,
+A :class:`~hecon.model.spec.Schedule` is a list of segments; segment ``(start_day, every_days,
 end_day, amount)`` has administrations on days ``start_day + i * every_days`` (i = 0, 1, 2,
 ...) that are ``>= start_day`` and ``< end_day`` (no end if ``end_day`` is None), each
 counting ``amount``. :func:`administrations` counts them per window in closed form,
@@ -23,8 +23,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from hecon.errors import ModelError, Problem
-from hecon.spec import Schedule
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import Schedule
 
 __all__ = ["BOUNDARY_TOLERANCE_DAYS", "administrations", "check_schedule"]
 
@@ -87,7 +87,7 @@ def check_schedule(schedule: Schedule) -> list[str]:
 
     Examples
     --------
-    >>> from hecon.spec import Schedule, ScheduleSegment
+    >>> from hecon.model.spec import Schedule, ScheduleSegment
     >>> check_schedule(Schedule("tec", (ScheduleSegment(0, 0),)))
     ['segment 1: every_days 0 is not > 0; expected an interval in days > 0']
     """
@@ -138,7 +138,7 @@ def administrations(schedule: Schedule, window_start_days: ArrayLike, window_end
     --------
     Weekly for 24 weeks (days 0, 7, ..., 161), then every 14 days from day 168:
 
-    >>> from hecon.spec import Schedule, ScheduleSegment
+    >>> from hecon.model.spec import Schedule, ScheduleSegment
     >>> tec = Schedule("tec", (ScheduleSegment(0, 7, 168), ScheduleSegment(168, 14)))
     >>> week = np.arange(22, 28)
     >>> administrations(tec, 7 * week, 7 * (week + 1)).tolist()

@@ -1,7 +1,7 @@
 """Evaluation of a strategy's expressions over one block of samples and cycles.
 
 Values are numpy arrays broadcastable to (point, state_time, sample), where *point* runs
-over the trace points t0..t1 of the block: the layout of :mod:`hecon.kernels`, with samples
+over the trace points t0..t1 of the block: the layout of :mod:`hecon.engine.kernels`, with samples
 innermost, so values reach the kernels without being transposed. An expression that does
 not depend on a dimension keeps length 1 there, so constant inputs cost nothing.
 """
@@ -12,15 +12,17 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from hecon import lifetable, schedules, survival
-from hecon.compiler import CompiledModel, CurveModel, StrategyModel
-from hecon.errors import ModelError, Problem
-from hecon.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
-from hecon.spec import DAYS_PER_YEAR
+from hecon.methods import lifetable
+from hecon.methods import schedules
+from hecon.methods import survival
+from hecon.engine.compiler import CompiledModel, CurveModel, StrategyModel
+from hecon.model.problems import ModelError, Problem
+from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
+from hecon.model.spec import DAYS_PER_YEAR
 
 
 class BlockContext:
-    """Implements :class:`hecon.expressions.EvaluationContext` for one strategy and block.
+    """Implements :class:`hecon.model.expressions.EvaluationContext` for one strategy and block.
 
     samples     : sampled parameter values, name -> array (n_samples,), replacing base values
                   (a strategy's own value of a parameter takes precedence over a sample)

@@ -14,17 +14,16 @@ Variables (``_undiscounted`` twins for every total):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import numpy as np
 import xarray as xr
 
-if TYPE_CHECKING:
-    from hecon.compiler import CompiledModel
-    from hecon.engine import ChunkResult, Outcome
+from hecon.engine.compiler import CompiledModel
+from hecon.engine.outcomes import ChunkResult, Outcome
 
 
-def label(model: "CompiledModel", cols: Sequence["Outcome"], results: Sequence["ChunkResult"],
+def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[ChunkResult],
           n_samples: int) -> xr.Dataset:
     spec = model.spec
     settings = spec.settings
