@@ -1,6 +1,6 @@
 """report.html checked as a reader would: rendered in headless Chromium.
 
-The test renders the full test report (tests/test_report_files.py: every section, figure and
+The test renders the full test report (tests/report/test_report_files.py: every section, figure and
 table) and fails on console errors, failed or external loads, images that do not decode, an
 empty page, a page wider than a laptop screen, or headline numbers that differ from
 summary.json; it prints the page to PDF with the print stylesheet and checks the page breaks.
@@ -34,7 +34,7 @@ from PIL import Image
 
 from hecon.report.html import format_value
 from hecon.report.tables import frontier_text
-from tests.test_report_files import SECTION_TITLES, shared_full_report
+from tests.report.test_report_files import SECTION_TITLES, shared_full_report
 
 # ----------------------------------------------------------------------------------------
 # a minimal DevTools-protocol driver

@@ -29,7 +29,7 @@ from hecon.model.distributions import draw_parameters
 from hecon.model.scenarios import apply_scenario, get_scenario
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 
-WORKBOOK = Path(__file__).resolve().parents[1] / "inputs" / "rrmm_example.xlsx"
+WORKBOOK = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
 TAG = re.compile(r"^[PVDAG]: ")
 
 

@@ -24,7 +24,7 @@ from hecon.methods.lifetable import (
 )
 from hecon.model.spec import LifeTable
 
-DATA = Path(__file__).resolve().parents[1] / "hecon" / "data"
+DATA = Path(__file__).resolve().parents[2] / "hecon" / "data"
 CBS_2019 = DATA / "nl_lifetable_2019.csv"
 AG_2024 = DATA / "nl_lifetable_2024_ag2024.csv"
 WEEK_YEARS = 7 / 365.25

@@ -5,7 +5,7 @@ workbook conventions the report reads (labelled assumptions, landmark units).
 The model here is small but has every feature the report shows: treatment-burden flags
 (hospitalised, on treatment, treatment-free, progression-free), survival landmarks, PSA
 distributions, DSA ranges, utility norms (disease burden), thresholds, scenarios and
-labelled assumptions. tests/test_browser.py renders the same report in headless Chromium.
+labelled assumptions. tests/report/test_browser.py renders the same report in headless Chromium.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ _BUILT: dict[str, tuple[Path, object]] = {}
 
 
 def shared_full_report(tmp_path_factory) -> tuple[Path, object]:
-    """The full report, built once per test session (tests/test_browser.py reuses it)."""
+    """The full report, built once per test session (tests/report/test_browser.py reuses it)."""
     if "full" not in _BUILT:
         _BUILT["full"] = build_full_report(tmp_path_factory.mktemp("full") / "report")
     return _BUILT["full"]
