@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, NoReturn, Sequence
+from typing import NoReturn
 
 import click
 
-from hecon.version import __version__
 from hecon.model.problems import ModelError, Problem
+from hecon.version import __version__
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_PROBLEMS = 1
@@ -37,8 +38,12 @@ class WorkbookPath(click.Path):
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
         path = super().convert(value, param, ctx)
         if Path(path).suffix.lower() not in self.suffixes:
-            self.fail(f"{os.fsdecode(value)!r} is not an Excel workbook; expected a file name ending in "
-                      + " or ".join(self.suffixes), param, ctx)
+            self.fail(
+                f"{os.fsdecode(value)!r} is not an Excel workbook; expected a file name ending in "
+                + " or ".join(self.suffixes),
+                param,
+                ctx,
+            )
         return path
 
 
@@ -69,8 +74,10 @@ def _display(path: Path) -> str:
 
 
 def _not_a_workbook(path: Path, exc: Exception) -> NoReturn:
-    _error(f"{path} is not a readable Excel workbook ({type(exc).__name__}: {exc}); "
-           "expected an .xlsx file saved by Excel or written by 'hecon template'")
+    _error(
+        f"{path} is not a readable Excel workbook ({type(exc).__name__}: {exc}); "
+        "expected an .xlsx file saved by Excel or written by 'hecon template'"
+    )
     _exit()
 
 
@@ -101,12 +108,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=WorkbookPath(exists=False, suffixes=(".xlsx",)), metavar="PATH")
-@click.option("--example", metavar="NAME", default=None,
-              help="Pre-fill the workbook with a shipped example model instead of leaving it blank. "
-                   "Example: --example textbook")
-@click.option("--force", is_flag=True, default=False,
-              help="Replace PATH if it already exists (by default an existing file is never overwritten). "
-                   "Example: --force")
+@click.option(
+    "--example",
+    metavar="NAME",
+    default=None,
+    help="Pre-fill the workbook with a shipped example model instead of leaving it blank. Example: --example textbook",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    default=False,
+    help="Replace PATH if it already exists (by default an existing file is never overwritten). Example: --force",
+)
 def template(path: Path, example: str | None, force: bool) -> None:
     """Write a documented input workbook to PATH (.xlsx).
 
@@ -168,38 +181,95 @@ def validate(path: Path) -> None:
 
 @main.command()
 @click.argument("path", type=WorkbookPath(), metavar="PATH")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
-              help="Report folder to write (created if needed; an earlier report there is replaced). "
-                   "Default: reports/<workbook name>/ in the current folder. Example: --out results/base")
-@click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
-              help="Also run the scenario NAME from the Scenarios sheet; repeat for several. "
-                   "Example: --scenario 'no discounting' --scenario 'cure 20%'")
-@click.option("--all-scenarios", is_flag=True, default=False,
-              help="Also run every scenario of the workbook. Example: --all-scenarios")
-@click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Seed for random sampling (probabilistic analyses); default: the workbook's seed "
-                   "setting. Example: --seed 12345")
-@click.option("--comparator", default=None, metavar="STRATEGY",
-              help="Strategy that the others are compared with; default: the comparator setting of the "
-                   "workbook, else the first strategy. Example: --comparator SoC")
-@click.option("--dsa", is_flag=True, default=False,
-              help="One-way sensitivity analysis of every parameter flagged dsa = yes (tornado data). "
-                   "Example: --dsa")
-@click.option("--psa", "psa_samples", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Probabilistic sensitivity analysis with N samples (Zorginstituut Nederland asks for at "
-                   "least 1000); samples and outcomes are saved as psa.nc in the report folder. Example: --psa 1000")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="K",
-              help="Run the PSA in parallel on K local Dask worker processes (same results as without). "
-                   "Example: --psa 10000 --workers 4")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Run the PSA on an existing dask.distributed cluster (its workers need hecon installed). "
-                   "Example: --psa 100000 --scheduler tcp://10.0.0.5:8786")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=None, metavar="N",
-              help="PSA samples computed at once (bounds memory; never changes results); default 1024. "
-                   "Example: --chunk-size 4096")
-def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios: bool, seed: int | None,
-        comparator: str | None, dsa: bool = False, psa_samples: int | None = None, workers: int | None = None,
-        scheduler: str | None = None, chunk_size: int | None = None) -> None:
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Report folder to write (created if needed; an earlier report there is replaced). "
+    "Default: reports/<workbook name>/ in the current folder. Example: --out results/base",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME",
+    help="Also run the scenario NAME from the Scenarios sheet; repeat for several. "
+    "Example: --scenario 'no discounting' --scenario 'cure 20%'",
+)
+@click.option(
+    "--all-scenarios",
+    is_flag=True,
+    default=False,
+    help="Also run every scenario of the workbook. Example: --all-scenarios",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Seed for random sampling (probabilistic analyses); default: the workbook's seed "
+    "setting. Example: --seed 12345",
+)
+@click.option(
+    "--comparator",
+    default=None,
+    metavar="STRATEGY",
+    help="Strategy that the others are compared with; default: the comparator setting of the "
+    "workbook, else the first strategy. Example: --comparator SoC",
+)
+@click.option(
+    "--dsa",
+    is_flag=True,
+    default=False,
+    help="One-way sensitivity analysis of every parameter flagged dsa = yes (tornado data). Example: --dsa",
+)
+@click.option(
+    "--psa",
+    "psa_samples",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Probabilistic sensitivity analysis with N samples (Zorginstituut Nederland asks for at "
+    "least 1000); samples and outcomes are saved as psa.nc in the report folder. Example: --psa 1000",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="K",
+    help="Run the PSA in parallel on K local Dask worker processes (same results as without). "
+    "Example: --psa 10000 --workers 4",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the PSA on an existing dask.distributed cluster (its workers need hecon installed). "
+    "Example: --psa 100000 --scheduler tcp://10.0.0.5:8786",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="PSA samples computed at once (bounds memory; never changes results); default 1024. "
+    "Example: --chunk-size 4096",
+)
+def run(
+    path: Path,
+    out: Path | None,
+    scenarios: tuple[str, ...],
+    all_scenarios: bool,
+    seed: int | None,
+    comparator: str | None,
+    dsa: bool = False,
+    psa_samples: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+) -> None:
     """Run the model in workbook PATH and write a report folder with summary.json,
     results.xlsx and report.html (and psa.nc with --psa). Prints the folder's path.
 
@@ -214,8 +284,8 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
       hecon run my_model.xlsx --out reports/final --all-scenarios --seed 42
       hecon run my_model.xlsx --dsa --psa 1000 --seed 42 --workers 4
     """
-    from hecon.report import write_report
     from hecon.analysis.run import file_sha256, run_analysis
+    from hecon.report import write_report
     from hecon.workbook import read_workbook
 
     if scenarios and all_scenarios:
@@ -227,8 +297,10 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
             raise click.UsageError(f"{name} applies to the probabilistic analysis; add --psa N")
     out_dir = out if out is not None else Path("reports") / path.stem
     if _inside(path, out_dir):
-        _error(f"the report folder {out_dir} contains the input workbook {path}, which replacing the folder "
-               "would delete; choose another --out")
+        _error(
+            f"the report folder {out_dir} contains the input workbook {path}, which replacing the folder "
+            "would delete; choose another --out"
+        )
         _exit()
 
     try:
@@ -241,12 +313,21 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
 
     chosen = "all" if all_scenarios else (list(scenarios) or None)
     if psa_samples is not None and psa_samples < 1000:
-        click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for",
-                   err=True)
+        click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for", err=True)
     try:
-        result = run_analysis(spec, chosen, seed, comparator=comparator, input_path=path, input_sha256=sha256,
-                              dsa=dsa, psa_samples=psa_samples, chunk_size=chunk_size, workers=workers,
-                              scheduler=scheduler)
+        result = run_analysis(
+            spec,
+            chosen,
+            seed,
+            comparator=comparator,
+            input_path=path,
+            input_sha256=sha256,
+            dsa=dsa,
+            psa_samples=psa_samples,
+            chunk_size=chunk_size,
+            workers=workers,
+            scheduler=scheduler,
+        )
     except ModelError as e:
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(e.problems)
@@ -258,8 +339,11 @@ def run(path: Path, out: Path | None, scenarios: tuple[str, ...], all_scenarios:
         _print_problems(e.problems)
         _exit()
     except OSError as e:
-        _error(f"cannot write the report to {out_dir}: {e.strerror or e}"
-               + (f" ({e.filename})" if e.filename else "") + "; nothing was written")
+        _error(
+            f"cannot write the report to {out_dir}: {e.strerror or e}"
+            + (f" ({e.filename})" if e.filename else "")
+            + "; nothing was written"
+        )
         _exit()
     click.echo(_display(folder))
 

@@ -32,8 +32,9 @@ def reference_textbook(spec: ModelSpec, strategy: str) -> dict[str, float]:
         idx = min(k, len(AGES) - 1)
         surv_m.append(surv_m[-1] * (1 - QX_MALE[idx]))
         surv_f.append(surv_f[-1] * (1 - QX_FEMALE[idx]))
-    gp = [1 - (m * surv_m[k + 1] + (1 - m) * surv_f[k + 1]) / (m * surv_m[k] + (1 - m) * surv_f[k])
-          for k in range(T + 1)]
+    gp = [
+        1 - (m * surv_m[k + 1] + (1 - m) * surv_f[k + 1]) / (m * surv_m[k] + (1 - m) * surv_f[k]) for k in range(T + 1)
+    ]
     # expanded states: 0 H, 1-3 S1[0..2], 4 S2, 5 D
     trace = np.zeros((T + 1, 6))
     trace[0, 0] = 1.0
@@ -64,12 +65,12 @@ def reference_textbook(spec: ModelSpec, strategy: str) -> dict[str, float]:
     assert T % 2 == 0
     w = np.array([1.0] + [4.0 if k % 2 else 2.0 for k in range(1, T)] + [1.0]) / 3.0
     t = np.arange(T + 1) * 1.0
-    dc, de = 1.03 ** -t, 1.015 ** -t
+    dc, de = 1.03**-t, 1.015**-t
     mid = np.arange(T) + 0.5
     return {
-        "total_costs": float(np.sum(w * dc * (trace @ cost)) + np.sum(terminal * 1.03 ** -mid)),
+        "total_costs": float(np.sum(w * dc * (trace @ cost)) + np.sum(terminal * 1.03**-mid)),
         "total_costs_undiscounted": float(np.sum(w * (trace @ cost)) + terminal.sum()),
-        "qalys": float(np.sum(w * de * (trace @ util)) + np.sum(diag * 1.015 ** -mid)),
+        "qalys": float(np.sum(w * de * (trace @ util)) + np.sum(diag * 1.015**-mid)),
         "qalys_undiscounted": float(np.sum(w * (trace @ util)) + diag.sum()),
         "lys": float(np.sum(w * de * (trace @ alive))),
         "lys_undiscounted": float(np.sum(w * (trace @ alive))),

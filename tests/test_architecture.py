@@ -73,8 +73,12 @@ def layer_of(module: str) -> int:
 
 
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:
-    return sorted(f"{m} (layer {layer_of(m)}) imports {d} (layer {layer_of(d)})"
-                  for m, deps in graph.items() for d in deps if layer_of(d) > layer_of(m))
+    return sorted(
+        f"{m} (layer {layer_of(m)}) imports {d} (layer {layer_of(d)})"
+        for m, deps in graph.items()
+        for d in deps
+        if layer_of(d) > layer_of(m)
+    )
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from hecon.engine.run import run_model
 from hecon.cli import main
+from hecon.engine.run import run_model
 from hecon.workbook import read_workbook
 
 
@@ -25,8 +25,10 @@ def example_workbook(tmp_path_factory):
     assert path.is_file()
     wb = openpyxl.load_workbook(path)
     ws = wb["Scenarios"]
-    for row in (["cheap A", "c_trt[A]", 6000, "A at half price"],
-                ["no discounting", "settings.discount_rate_costs", 0, "Costs not discounted"]):
+    for row in (
+        ["cheap A", "c_trt[A]", 6000, "A at half price"],
+        ["no discounting", "settings.discount_rate_costs", 0, "Costs not discounted"],
+    ):
         ws.append(row)
     with_scenarios = path.with_name("scenarios.xlsx")
     wb.save(with_scenarios)
@@ -111,6 +113,7 @@ def test_template_validate_run(example_workbook, cwd):
         assert got["qalys_undiscounted"] == float(one["qalys_undiscounted"])
         assert got["lys_undiscounted"] == float(one["lys_undiscounted"])
     import hashlib
+
     assert summary["input"]["sha256"] == hashlib.sha256(before).hexdigest()
     assert summary["seed"] == read_workbook(path).settings.seed
     assert summary["scenarios"]["base case"]["incremental"]
@@ -118,8 +121,9 @@ def test_template_validate_run(example_workbook, cwd):
 
 def test_run_scenarios_seed_comparator_and_out(example_workbook, cwd):
     _, path = example_workbook
-    result = invoke("run", path, "--out", "out/here", "--scenario", "no discounting", "--seed", "42",
-                    "--comparator", "B")
+    result = invoke(
+        "run", path, "--out", "out/here", "--scenario", "no discounting", "--seed", "42", "--comparator", "B"
+    )
     assert result.exit_code == 0, result.output
     summary = _summary(cwd / "out" / "here")
     assert list(summary["scenarios"]) == ["base case", "no discounting"]

@@ -7,12 +7,13 @@ function (``where``) and what was expected.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.model.problems import ModelError, Problem
+
 
 def float_array(values: ArrayLike, name: str, where: str) -> np.ndarray:
     try:
@@ -27,9 +28,7 @@ def check_finite(arr: np.ndarray, name: str, where: str, problems: list[Problem]
         bad = np.argwhere(~np.isfinite(arr))[0]
         index = tuple(int(i) for i in bad)
         value = arr[tuple(bad)]
-        problems.append(
-            Problem(where, f"{name}{list(index)} is {value}", "finite numbers (no NaN or inf)")
-        )
+        problems.append(Problem(where, f"{name}{list(index)} is {value}", "finite numbers (no NaN or inf)"))
 
 
 def deterministic_inputs(
@@ -61,8 +60,7 @@ def deterministic_inputs(
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         problems.append(
-            Problem(where, f"strategy names repeated: {', '.join(map(repr, duplicates))}",
-                    "unique strategy names")
+            Problem(where, f"strategy names repeated: {', '.join(map(repr, duplicates))}", "unique strategy names")
         )
     if not problems:
         check_finite(c, "costs", where, problems)
@@ -72,26 +70,17 @@ def deterministic_inputs(
     return names, c, e
 
 
-def psa_inputs(
-    costs: ArrayLike, effects: ArrayLike, where: str, *, two_d: bool
-) -> tuple[np.ndarray, np.ndarray]:
+def psa_inputs(costs: ArrayLike, effects: ArrayLike, where: str, *, two_d: bool) -> tuple[np.ndarray, np.ndarray]:
     c = float_array(costs, "costs", where)
     e = float_array(effects, "effects", where)
     problems: list[Problem] = []
     if c.shape != e.shape:
-        problems.append(
-            Problem(where, f"costs have shape {c.shape} but effects shape {e.shape}",
-                    "the same shape")
-        )
+        problems.append(Problem(where, f"costs have shape {c.shape} but effects shape {e.shape}", "the same shape"))
     elif two_d and c.ndim != 2:
-        problems.append(
-            Problem(where, f"costs and effects have shape {c.shape}",
-                    "shape (n_samples, n_strategies)")
-        )
+        problems.append(Problem(where, f"costs and effects have shape {c.shape}", "shape (n_samples, n_strategies)"))
     elif c.ndim < 1 or c.shape[-1] < 1:
         problems.append(
-            Problem(where, f"costs and effects have shape {c.shape}",
-                    "at least one strategy on the last axis")
+            Problem(where, f"costs and effects have shape {c.shape}", "at least one strategy on the last axis")
         )
     elif two_d and c.shape[0] < 1:
         problems.append(Problem(where, "no PSA samples", "at least one sample"))
@@ -113,13 +102,17 @@ def wtp_array(wtp: ArrayLike, where: str, *, positive: bool = False) -> np.ndarr
     if not problems:
         if positive and np.any(w <= 0):
             problems.append(
-                Problem(where, f"wtp {w[w <= 0].flat[0]} is not positive",
-                        "willingness to pay > 0 [currency per effect unit]")
+                Problem(
+                    where,
+                    f"wtp {w[w <= 0].flat[0]} is not positive",
+                    "willingness to pay > 0 [currency per effect unit]",
+                )
             )
         elif np.any(w < 0):
             problems.append(
-                Problem(where, f"wtp {w[w < 0].flat[0]} is negative",
-                        "willingness to pay >= 0 [currency per effect unit]")
+                Problem(
+                    where, f"wtp {w[w < 0].flat[0]} is negative", "willingness to pay >= 0 [currency per effect unit]"
+                )
             )
     if problems:
         raise ModelError(problems)

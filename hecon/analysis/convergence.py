@@ -17,12 +17,14 @@ from numpy.typing import ArrayLike
 from hecon.analysis.checks import check_finite, float_array
 from hecon.model.problems import ModelError, Problem
 
+
 def _samples(x: ArrayLike, where: str, minimum: int) -> np.ndarray:
     arr = float_array(x, "x", where)
     problems: list[Problem] = []
     if arr.ndim < 1 or arr.shape[0] < minimum:
-        problems.append(Problem(where, f"x has shape {arr.shape}",
-                                f"at least {minimum} sample(s) along the first axis"))
+        problems.append(
+            Problem(where, f"x has shape {arr.shape}", f"at least {minimum} sample(s) along the first axis")
+        )
     else:
         check_finite(arr, "x", where, problems)
     if problems:

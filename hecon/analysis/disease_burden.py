@@ -39,19 +39,26 @@ Choices made here (each reported with the result)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from hecon.analysis.reference_value import dutch_reference_value, qaly_shortfall, remaining_qalys_general_population
-from hecon.model.problems import ModelError, Problem
 from hecon.methods.lifetable import bundled_lifetable
+from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import LifeTable, ModelSpec, UtilityNorm
 
-__all__ = ["ALIVE_AT_HORIZON_WARNING", "DiseaseBurden", "disease_burden", "general_population_qalys",
-           "judge_icers", "utility_by_age"]
+__all__ = [
+    "ALIVE_AT_HORIZON_WARNING",
+    "DiseaseBurden",
+    "disease_burden",
+    "general_population_qalys",
+    "judge_icers",
+    "utility_by_age",
+]
 
 SEXES_OF_NORMS = ("male", "female", "all")
 ALIVE_AT_HORIZON_WARNING = 0.01
@@ -131,10 +138,14 @@ def utility_by_age(norms: Sequence[UtilityNorm], ages: Sequence[float], sex: str
                     out[i] = norm.utility
     missing = [int(a) for a, u in zip(ages, out) if np.isnan(u)]
     if missing:
-        raise ModelError(Problem("UtilityNorms", f"no utility norm for {sex} at age{'s' if len(missing) > 1 else ''} "
-                                 f"{_ranges(missing)}",
-                                 f"bands (sex {sex} or all) that cover every age from the start age to the "
-                                 "life table's last age (an open-ended last band, age_to blank, covers the rest)"))
+        raise ModelError(
+            Problem(
+                "UtilityNorms",
+                f"no utility norm for {sex} at age{'s' if len(missing) > 1 else ''} {_ranges(missing)}",
+                f"bands (sex {sex} or all) that cover every age from the start age to the "
+                "life table's last age (an open-ended last band, age_to blank, covers the rest)",
+            )
+        )
     return out
 
 
@@ -158,12 +169,14 @@ def _life_table(spec: ModelSpec) -> tuple[LifeTable, list[str]]:
         return tables[name], []
     if spec.life_tables and not name:
         return spec.life_tables[0], []
-    return bundled_lifetable("nl_cbs_2019"), ["the model has no life table; the disease burden uses the bundled "
-                                              "CBS 2019 Dutch life table (nl_cbs_2019)"]
+    return bundled_lifetable("nl_cbs_2019"), [
+        "the model has no life table; the disease burden uses the bundled CBS 2019 Dutch life table (nl_cbs_2019)"
+    ]
 
 
-def general_population_qalys(norms: Sequence[UtilityNorm], table: LifeTable, start_age: float,
-                             proportion_male: float, discount_rate: float = 0.0) -> float:
+def general_population_qalys(
+    norms: Sequence[UtilityNorm], table: LifeTable, start_age: float, proportion_male: float, discount_rate: float = 0.0
+) -> float:
     """Qn: remaining (discounted) QALYs of the general population from ``start_age`` [QALY].
 
     Life-table method of :func:`hecon.analysis.reference_value.remaining_qalys_general_population` (annual steps,
@@ -173,9 +186,13 @@ def general_population_qalys(norms: Sequence[UtilityNorm], table: LifeTable, sta
     """
     ages = np.asarray(table.ages, dtype=float)
     if not (math.isfinite(start_age) and ages[0] <= start_age <= ages[-1]):
-        raise ModelError(Problem("settings.start_age", f"{start_age:g} is outside the life table "
-                                 f"'{table.name}' (ages {table.ages[0]}-{table.ages[-1]})",
-                                 "a start age covered by the life table"))
+        raise ModelError(
+            Problem(
+                "settings.start_age",
+                f"{start_age:g} is outside the life table '{table.name}' (ages {table.ages[0]}-{table.ages[-1]})",
+                "a start age covered by the life table",
+            )
+        )
     low = math.floor(start_age + 1e-9)
     frac = start_age - low
     first = int(np.flatnonzero(ages == low)[0])
@@ -186,8 +203,9 @@ def general_population_qalys(norms: Sequence[UtilityNorm], table: LifeTable, sta
             by_sex[sex][first:] = utility_by_age(norms, covered, sex)
 
     def qn(age: float) -> float:
-        return remaining_qalys_general_population(age, proportion_male, table.qx_male, table.qx_female, table.ages,
-                                                  by_sex, discount_rate)
+        return remaining_qalys_general_population(
+            age, proportion_male, table.qx_male, table.qx_female, table.ages, by_sex, discount_rate
+        )
 
     if frac < 1e-9 or low + 1 > ages[-1]:
         return qn(float(low))
@@ -205,8 +223,9 @@ def _constant_proportion_male(spec: ModelSpec) -> float:
     ctx = BlockContext(compiled, compiled.strategies[0], {}, 0, 0, {})
     result = np.asarray(compiled.strategies[0].proportion_male.evaluate(ctx), dtype=float)
     if result.size != 1:
-        raise ModelError(Problem("settings.proportion_male", "has no single value",
-                                 "a share of men fixed at the start"))
+        raise ModelError(
+            Problem("settings.proportion_male", "has no single value", "a share of men fixed at the start")
+        )
     return float(result.reshape(-1)[0])
 
 
@@ -225,8 +244,13 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
     start age lies outside the life table.
     """
     if not spec.utility_norms:
-        raise ModelError(Problem("UtilityNorms", "the model has no general-population utility norms",
-                                 "utilities by age band and sex (UtilityNorms sheet) to compute the disease burden"))
+        raise ModelError(
+            Problem(
+                "UtilityNorms",
+                "the model has no general-population utility norms",
+                "utilities by age band and sex (UtilityNorms sheet) to compute the disease burden",
+            )
+        )
     table, warnings = _life_table(spec)
     settings = spec.settings
     male = _constant_proportion_male(spec)
@@ -238,11 +262,15 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
     qd_disc = float(at["qalys"])
     problems = []
     if qd > qn:
-        problems.append(Problem(f"strategy '{comparator}'",
-                                f"the patients' remaining QALYs ({qd:.4g}) exceed the general population's "
-                                f"({qn:.4g}), so there is no shortfall",
-                                "patients' QALYs below the general population's (check the utility norms, "
-                                "the life table and the start age)"))
+        problems.append(
+            Problem(
+                f"strategy '{comparator}'",
+                f"the patients' remaining QALYs ({qd:.4g}) exceed the general population's "
+                f"({qn:.4g}), so there is no shortfall",
+                "patients' QALYs below the general population's (check the utility norms, "
+                "the life table and the start age)",
+            )
+        )
     if problems:
         raise ModelError(problems)
     shortfall = qaly_shortfall(qn, qd)
@@ -252,23 +280,37 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
     trace = results["trace"].sel(strategy=comparator).isel(cycle=-1)
     alive = float(1.0 - trace.sel(state=dead).sum()) if dead else 1.0
     if alive > ALIVE_AT_HORIZON_WARNING:
-        warnings.append(f"{alive:.1%} of the {comparator} cohort is still alive at the end of the "
-                        f"{settings.horizon_years:g}-year horizon: the patients' QALYs are truncated and the "
-                        "shortfall is overstated; use a lifetime horizon")
+        warnings.append(
+            f"{alive:.1%} of the {comparator} cohort is still alive at the end of the "
+            f"{settings.horizon_years:g}-year horizon: the patients' QALYs are truncated and the "
+            "shortfall is overstated; use a lifetime horizon"
+        )
     sources = tuple(dict.fromkeys(n.source for n in spec.utility_norms if n.source))
     return DiseaseBurden(
-        start_age=settings.start_age, proportion_male=male, life_table=table.name, comparator=comparator,
-        qalys_general_population=qn, qalys_patients=qd, absolute_shortfall=shortfall.absolute,
-        proportional_shortfall=shortfall.proportional, burden_class=reference.burden_class,
-        reference_value=reference.reference_value_eur_per_qaly, discount_rate=r,
-        qalys_general_population_discounted=qn_disc, qalys_patients_discounted=qd_disc,
+        start_age=settings.start_age,
+        proportion_male=male,
+        life_table=table.name,
+        comparator=comparator,
+        qalys_general_population=qn,
+        qalys_patients=qd,
+        absolute_shortfall=shortfall.absolute,
+        proportional_shortfall=shortfall.proportional,
+        burden_class=reference.burden_class,
+        reference_value=reference.reference_value_eur_per_qaly,
+        discount_rate=r,
+        qalys_general_population_discounted=qn_disc,
+        qalys_patients_discounted=qd_disc,
         proportional_shortfall_discounted=ps_disc,
         burden_class_discounted=dutch_reference_value(ps_disc).burden_class,
-        alive_at_horizon=alive, warnings=tuple(warnings), norms_sources=sources)
+        alive_at_horizon=alive,
+        warnings=tuple(warnings),
+        norms_sources=sources,
+    )
 
 
-def judge_icers(rows: Sequence[dict[str, Any]], reference_value: float | None,
-                currency: str = "EUR") -> list[dict[str, Any]]:
+def judge_icers(
+    rows: Sequence[dict[str, Any]], reference_value: float | None, currency: str = "EUR"
+) -> list[dict[str, Any]]:
     """Each comparison (rows of :func:`hecon.analysis.incremental.versus_comparator`) judged against a reference value.
 
     A strategy is cost-effective versus its comparator at reference value R when its
@@ -282,8 +324,10 @@ def judge_icers(rows: Sequence[dict[str, Any]], reference_value: float | None,
     """
     out = []
     for row in rows:
-        entry = {k: row.get(k) for k in ("strategy", "comparator", "icer", "status", "incremental_cost",
-                                         "incremental_effect")}
+        entry = {
+            k: row.get(k)
+            for k in ("strategy", "comparator", "icer", "status", "incremental_cost", "incremental_effect")
+        }
         entry["reference_value"] = reference_value
         if reference_value is None:
             entry["inmb"] = None
@@ -292,7 +336,9 @@ def judge_icers(rows: Sequence[dict[str, Any]], reference_value: float | None,
             inmb = reference_value * row["incremental_effect"] - row["incremental_cost"]
             entry["inmb"] = inmb
             entry["verdict"] = "cost-effective" if inmb >= 0 else "not cost-effective"
-            entry["text"] = (f"{row['strategy']} versus {row['comparator']}: {entry['verdict']} at "
-                             f"{currency} {reference_value:,.0f} per QALY")
+            entry["text"] = (
+                f"{row['strategy']} versus {row['comparator']}: {entry['verdict']} at "
+                f"{currency} {reference_value:,.0f} per QALY"
+            )
         out.append(entry)
     return out

@@ -24,20 +24,21 @@ the base value, which strategies with their own value do not use.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import xarray as xr
 
 from hecon.analysis.incremental import versus_comparator
+from hecon.analysis.progress import progress_bar
+from hecon.analysis.variations import Target, base_values, vary
 from hecon.engine.compiler import compile_model
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_strategy
-from hecon.model.problems import ModelError, Problem
-from hecon.analysis.progress import progress_bar
 from hecon.model.distributions import dsa_bounds
+from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import ModelSpec
-from hecon.analysis.variations import Target, base_values, vary
 
 __all__ = ["DsaParameter", "DsaResult", "dsa_summary", "run_dsa"]
 
@@ -92,12 +93,18 @@ class DsaResult:
             costs = ds["total_costs"].isel(sample=i).values
             qalys = ds["qalys"].isel(sample=i).values
             lys = ds["lys"].isel(sample=i).values
-            row = next(r for r in versus_comparator(names, costs, qalys, self.comparator)
-                       if r["strategy"] == strategy)
+            row = next(r for r in versus_comparator(names, costs, qalys, self.comparator) if r["strategy"] == strategy)
             d_ly = float(lys[names.index(strategy)] - lys[names.index(self.comparator)])
-            out.append({"incremental_cost": row["incremental_cost"], "incremental_qalys": row["incremental_effect"],
-                        "incremental_lys": d_ly, "icer": row["icer"], "status": row["status"],
-                        "inmb": {w: w * row["incremental_effect"] - row["incremental_cost"] for w in self.wtp}})
+            out.append(
+                {
+                    "incremental_cost": row["incremental_cost"],
+                    "incremental_qalys": row["incremental_effect"],
+                    "incremental_lys": d_ly,
+                    "icer": row["icer"],
+                    "status": row["status"],
+                    "inmb": {w: w * row["incremental_effect"] - row["incremental_cost"] for w in self.wtp},
+                }
+            )
         return out
 
     def tornado(self, strategy: str) -> list[dict[str, Any]]:
@@ -109,16 +116,28 @@ class DsaResult:
         rows = []
         for k, p in enumerate(self.parameters):
             lo, hi = outcomes[2 * k + 1], outcomes[2 * k + 2]
-            rows.append({
-                "parameter": p.name, "unit": p.unit, "description": p.description, "base": p.base,
-                "low": p.low, "high": p.high, "range_source": p.range_source,
-                "icer_low": lo["icer"], "icer_high": hi["icer"], "status_low": lo["status"],
-                "status_high": hi["status"],
-                "incremental_cost_low": lo["incremental_cost"], "incremental_cost_high": hi["incremental_cost"],
-                "incremental_qalys_low": lo["incremental_qalys"], "incremental_qalys_high": hi["incremental_qalys"],
-                "inmb_low": lo["inmb"][w], "inmb_high": hi["inmb"][w],
-                "swing": abs(hi["inmb"][w] - lo["inmb"][w]),
-            })
+            rows.append(
+                {
+                    "parameter": p.name,
+                    "unit": p.unit,
+                    "description": p.description,
+                    "base": p.base,
+                    "low": p.low,
+                    "high": p.high,
+                    "range_source": p.range_source,
+                    "icer_low": lo["icer"],
+                    "icer_high": hi["icer"],
+                    "status_low": lo["status"],
+                    "status_high": hi["status"],
+                    "incremental_cost_low": lo["incremental_cost"],
+                    "incremental_cost_high": hi["incremental_cost"],
+                    "incremental_qalys_low": lo["incremental_qalys"],
+                    "incremental_qalys_high": hi["incremental_qalys"],
+                    "inmb_low": lo["inmb"][w],
+                    "inmb_high": hi["inmb"][w],
+                    "swing": abs(hi["inmb"][w] - lo["inmb"][w]),
+                }
+            )
         order = sorted(range(len(rows)), key=lambda k: (-rows[k]["swing"], k))
         return [rows[k] for k in order]
 
@@ -131,9 +150,15 @@ def _range_source(given_low: object, given_high: object) -> str:
     return "dsa_low or dsa_high, the other from the distribution"
 
 
-def run_dsa(spec: ModelSpec, comparator: str | None = None, wtp: Sequence[float] | None = None,
-            tornado_wtp: float | None = None, *, tornado_wtp_source: str = "",
-            progress: bool | None = None) -> DsaResult:
+def run_dsa(
+    spec: ModelSpec,
+    comparator: str | None = None,
+    wtp: Sequence[float] | None = None,
+    tornado_wtp: float | None = None,
+    *,
+    tornado_wtp_source: str = "",
+    progress: bool | None = None,
+) -> DsaResult:
     """Run the one-way sensitivity analysis of ``spec`` (see the module docs).
 
     Parameters
@@ -157,16 +182,22 @@ def run_dsa(spec: ModelSpec, comparator: str | None = None, wtp: Sequence[float]
     strategies = [s.name for s in spec.strategies]
     comparator = comparator or spec.settings.comparator or (strategies[0] if strategies else "")
     if comparator not in strategies:
-        raise ModelError(Problem(f"comparator '{comparator}'", "no strategy of that name",
-                                 "one of " + ", ".join(strategies)))
+        raise ModelError(
+            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
+        )
     wtp = tuple(float(w) for w in (spec.settings.wtp if wtp is None else wtp)) or (0.0,)
     tornado_wtp = wtp[0] if tornado_wtp is None else float(tornado_wtp)
     if tornado_wtp not in wtp:
         wtp = wtp + (tornado_wtp,)
     flagged = [p for p in spec.parameters if p.dsa]
     if not flagged:
-        raise ModelError(Problem("DSA", "no parameter is flagged for one-way sensitivity analysis",
-                                 "dsa = yes on the Parameters sheet for the parameters to vary"))
+        raise ModelError(
+            Problem(
+                "DSA",
+                "no parameter is flagged for one-way sensitivity analysis",
+                "dsa = yes on the Parameters sheet for the parameters to vary",
+            )
+        )
     problems: list[Problem] = []
     params: list[DsaParameter] = []
     try:
@@ -184,11 +215,17 @@ def run_dsa(spec: ModelSpec, comparator: str | None = None, wtp: Sequence[float]
             continue
         base = bases[p.name]
         if low > high:
-            problems.append(Problem(f"parameter '{p.name}'", f"DSA low value {low:g} is above the high value {high:g}",
-                                    "dsa_low <= dsa_high"))
+            problems.append(
+                Problem(
+                    f"parameter '{p.name}'",
+                    f"DSA low value {low:g} is above the high value {high:g}",
+                    "dsa_low <= dsa_high",
+                )
+            )
             continue
-        params.append(DsaParameter(p.name, base, low, high, _range_source(p.dsa_low, p.dsa_high), p.unit,
-                                   p.description))
+        params.append(
+            DsaParameter(p.name, base, low, high, _range_source(p.dsa_low, p.dsa_high), p.unit, p.description)
+        )
     if problems:
         raise ModelError(problems)
 
@@ -215,7 +252,7 @@ def run_dsa(spec: ModelSpec, comparator: str | None = None, wtp: Sequence[float]
 
 def dsa_summary(result: DsaResult, currency: str = "EUR") -> dict[str, Any]:
     """The DSA as JSON-ready data: parameters, base-case increments and one tornado per strategy."""
-    base = {s: {k: v for k, v in result.outcomes(s)[0].items()} for s in result.strategies if s != result.comparator}
+    base = {s: dict(result.outcomes(s)[0].items()) for s in result.strategies if s != result.comparator}
     for entry in base.values():
         entry["inmb"] = [{"wtp": w, "inmb": v} for w, v in entry["inmb"].items()]
     return {
@@ -225,8 +262,17 @@ def dsa_summary(result: DsaResult, currency: str = "EUR") -> dict[str, Any]:
         "wtp": list(result.wtp),
         "currency": currency,
         "n_variations": int(result.results.sizes["sample"]),
-        "parameters": [{"name": p.name, "unit": p.unit, "base": p.base, "low": p.low, "high": p.high,
-                        "range_source": p.range_source} for p in result.parameters],
+        "parameters": [
+            {
+                "name": p.name,
+                "unit": p.unit,
+                "base": p.base,
+                "low": p.low,
+                "high": p.high,
+                "range_source": p.range_source,
+            }
+            for p in result.parameters
+        ],
         "base_case": base,
         "tornado": {s: result.tornado(s) for s in result.strategies if s != result.comparator},
     }

@@ -20,8 +20,8 @@ Alarid-Escudero F, Enns EA, Knowlton G, et al. dampack: Decision-Analytic Modeli
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -38,7 +38,6 @@ STATUS_REFERENCE = "reference"
 STATUS_NON_DOMINATED = "non-dominated"
 STATUS_DOMINATED = "dominated"
 STATUS_EXTENDEDLY_DOMINATED = "extendedly dominated"
-
 
 
 @dataclass(frozen=True)
@@ -76,14 +75,10 @@ class IncrementalRow:
 
 def _sequential_icers(frontier: list[int], c: np.ndarray, e: np.ndarray) -> list[float]:
     """ICER of each frontier strategy after the first versus its predecessor."""
-    return [
-        (c[b] - c[a]) / (e[b] - e[a]) for a, b in zip(frontier[:-1], frontier[1:])
-    ]
+    return [(c[b] - c[a]) / (e[b] - e[a]) for a, b in zip(frontier[:-1], frontier[1:])]
 
 
-def incremental_analysis(
-    strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike
-) -> list[IncrementalRow]:
+def incremental_analysis(strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike) -> list[IncrementalRow]:
     """Full incremental analysis: efficiency frontier, dominance and sequential ICERs.
 
     Parameters
@@ -164,8 +159,7 @@ def incremental_analysis(
         kinks = {
             frontier[k + 1]
             for k in range(len(icers) - 1)
-            if icers[k] > icers[k + 1] and not math.isclose(icers[k], icers[k + 1],
-                                                             rel_tol=ICER_RTOL)
+            if icers[k] > icers[k + 1] and not math.isclose(icers[k], icers[k + 1], rel_tol=ICER_RTOL)
         }
         if not kinks:
             break
@@ -179,9 +173,7 @@ def incremental_analysis(
         if i in dominated:
             rows.append(IncrementalRow(names[i], float(c[i]), float(e[i]), STATUS_DOMINATED))
         elif i in ext_dominated:
-            rows.append(
-                IncrementalRow(names[i], float(c[i]), float(e[i]), STATUS_EXTENDEDLY_DOMINATED)
-            )
+            rows.append(IncrementalRow(names[i], float(c[i]), float(e[i]), STATUS_EXTENDEDLY_DOMINATED))
         elif i not in previous:
             rows.append(IncrementalRow(names[i], float(c[i]), float(e[i]), STATUS_REFERENCE))
         else:
@@ -190,9 +182,14 @@ def incremental_analysis(
             d_effect = float(e[i] - e[a])
             rows.append(
                 IncrementalRow(
-                    names[i], float(c[i]), float(e[i]), STATUS_NON_DOMINATED,
-                    comparator=names[a], incremental_cost=d_cost,
-                    incremental_effect=d_effect, icer=d_cost / d_effect,
+                    names[i],
+                    float(c[i]),
+                    float(e[i]),
+                    STATUS_NON_DOMINATED,
+                    comparator=names[a],
+                    incremental_cost=d_cost,
+                    incremental_effect=d_effect,
+                    icer=d_cost / d_effect,
                 )
             )
     return rows
@@ -222,9 +219,7 @@ def _quadrant(d_cost: float, d_effect: float) -> str:
     return QUADRANT_EQUAL
 
 
-def versus_comparator(
-    strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike, comparator: str
-) -> list[dict]:
+def versus_comparator(strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike, comparator: str) -> list[dict]:
     """Incremental cost, effect and ICER of every strategy against one chosen comparator.
 
     Parameters
@@ -266,8 +261,11 @@ def versus_comparator(
     names, c, e = deterministic_inputs(strategies, costs, effects, "versus_comparator")
     if comparator not in names:
         raise ModelError(
-            Problem("versus_comparator", f"comparator {comparator!r} is not a strategy",
-                    "one of " + ", ".join(map(repr, names)))
+            Problem(
+                "versus_comparator",
+                f"comparator {comparator!r} is not a strategy",
+                "one of " + ", ".join(map(repr, names)),
+            )
         )
     j = names.index(comparator)
     out: list[dict] = []
@@ -293,9 +291,7 @@ def versus_comparator(
     return out
 
 
-def describe_icer(
-    inc_cost: float, inc_effect: float, currency: str = "EUR", effect_unit: str = "QALY"
-) -> str:
+def describe_icer(inc_cost: float, inc_effect: float, currency: str = "EUR", effect_unit: str = "QALY") -> str:
     """Words for a report describing an increment on the cost-effectiveness plane.
 
     Parameters
@@ -330,9 +326,7 @@ def describe_icer(
     """
     problems: list[Problem] = []
     for name, value in (("inc_cost", inc_cost), ("inc_effect", inc_effect)):
-        if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(
-            value
-        ):
+        if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
             problems.append(Problem("describe_icer", f"{name} is {value!r}", "a finite number"))
     if problems:
         raise ModelError(problems)
@@ -345,9 +339,6 @@ def describe_icer(
     if status == QUADRANT_EQUAL:
         return "Equal cost and effect"
     cost_words = "less costly" if d_cost < 0 else "more costly" if d_cost > 0 else "equal cost"
-    effect_words = (
-        "more effective" if d_effect > 0 else "less effective" if d_effect < 0
-        else "equally effective"
-    )
+    effect_words = "more effective" if d_effect > 0 else "less effective" if d_effect < 0 else "equally effective"
     head = "Dominant" if status == QUADRANT_DOMINANT else "Dominated"
     return f"{head} ({cost_words}, {effect_words})"

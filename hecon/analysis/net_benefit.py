@@ -14,7 +14,8 @@ Fenwick E, Claxton K, Sculpher M. Representing uncertainty: the role of
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple, Sequence
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -24,6 +25,7 @@ from hecon.model.problems import ModelError, Problem
 
 #: Number of (sample x wtp x strategy) values held in memory at once by the PSA summaries.
 _CHUNK_ELEMENTS = 1 << 22
+
 
 def net_monetary_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
     """Net monetary benefit NMB = wtp * E - C [currency].
@@ -91,9 +93,7 @@ def net_health_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> 
     return e[..., None, :] - c[..., None, :] / w[:, None]
 
 
-def nmb_chunks(
-    c: np.ndarray, e: np.ndarray, w: np.ndarray
-) -> Iterator[tuple[slice, np.ndarray]]:
+def nmb_chunks(c: np.ndarray, e: np.ndarray, w: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
     """Yield (wtp slice, NMB of shape (n_wtp_chunk, n_strategies, n_samples)) in bounded memory.
 
     Samples are on the last, contiguous axis, so that every mean over samples is the same
@@ -185,8 +185,9 @@ def ceaf(
     w = np.atleast_1d(wtp_array(wtp, "ceaf"))
     if strategies is not None and len(strategies) != c.shape[1]:
         raise ModelError(
-            Problem("ceaf", f"{len(strategies)} strategy names for {c.shape[1]} strategies",
-                    "one name per column of costs")
+            Problem(
+                "ceaf", f"{len(strategies)} strategy names for {c.shape[1]} strategies", "one name per column of costs"
+            )
         )
     expected_nmb = w[:, None] * e.mean(axis=0) - c.mean(axis=0)
     best = np.argmax(expected_nmb, axis=1)

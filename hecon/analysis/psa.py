@@ -33,8 +33,9 @@ import hashlib
 import logging
 import pickle
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -42,17 +43,16 @@ import xarray as xr
 from hecon.analysis.convergence import monte_carlo_se, running_mean
 from hecon.analysis.incremental import describe_icer, incremental_analysis
 from hecon.analysis.net_benefit import ceac, ceaf
+from hecon.analysis.progress import progress_bar
 from hecon.analysis.voi import discounted_population, evpi
 from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
-from hecon.model.problems import ModelError, Problem
-from hecon.analysis.progress import progress_bar
 from hecon.model.distributions import draw_parameters, sample_chunks
+from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import ModelSpec
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa", "summarise_psa",
-           "wtp_grid"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa", "summarise_psa", "wtp_grid"]
 
 DEFAULT_CHUNK_SIZE = 1024
 """Samples per chunk: a multiple of :data:`hecon.model.distributions.BLOCK_SIZE`, so no random block is drawn twice."""
@@ -83,8 +83,9 @@ def _compiled(spec: ModelSpec, key: str) -> CompiledModel:
         return model
 
 
-def _run_unit(spec: ModelSpec, key: str, index: int, start: int, stop: int,
-              seed: int) -> tuple[np.ndarray, np.ndarray] | list[tuple[str, str, str]]:
+def _run_unit(
+    spec: ModelSpec, key: str, index: int, start: int, stop: int, seed: int
+) -> tuple[np.ndarray, np.ndarray] | list[tuple[str, str, str]]:
     """One strategy on samples [start, stop): (discounted, undiscounted), each (n, n_outcomes);
     or the model's problems as plain tuples (they travel back from a worker process intact)."""
     try:
@@ -95,25 +96,38 @@ def _run_unit(spec: ModelSpec, key: str, index: int, start: int, stop: int,
     return result.discounted, result.undiscounted
 
 
-def _check_arguments(n_samples: object, seed: object, chunk_size: object, workers: object,
-                     scheduler: object, client: object) -> None:
+def _check_arguments(
+    n_samples: object, seed: object, chunk_size: object, workers: object, scheduler: object, client: object
+) -> None:
     problems = []
     for label, value, minimum in (("n_samples", n_samples, 1), ("seed", seed, 0), ("chunk_size", chunk_size, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             problems.append(Problem("PSA settings", f"{label} = {value!r}", f"a whole number >= {minimum}"))
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer))
-                                or workers < 1):
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
         problems.append(Problem("PSA settings", f"workers = {workers!r}", "a whole number >= 1"))
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
-        problems.append(Problem("PSA settings", "more than one of workers, scheduler and client given",
-                                "local workers, a scheduler address or a client, not several"))
+        problems.append(
+            Problem(
+                "PSA settings",
+                "more than one of workers, scheduler and client given",
+                "local workers, a scheduler address or a client, not several",
+            )
+        )
     if problems:
         raise ModelError(problems)
 
 
-def run_psa(spec: ModelSpec, n_samples: int, seed: int | None = None, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
-            workers: int | None = None, scheduler: str | None = None, client: Any = None,
-            progress: bool | None = None) -> xr.Dataset:
+def run_psa(
+    spec: ModelSpec,
+    n_samples: int,
+    seed: int | None = None,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    progress: bool | None = None,
+) -> xr.Dataset:
     """Run the probabilistic sensitivity analysis of ``spec``.
 
     Parameters
@@ -168,9 +182,17 @@ def run_psa(spec: ModelSpec, n_samples: int, seed: int | None = None, *, chunk_s
     return _assemble(spec, compiled, chunks, out, int(n_samples), int(seed), int(chunk_size))
 
 
-def _run_on_dask(spec: ModelSpec, chunks: list[tuple[int, int]], n_strategies: int, seed: int,
-                 workers: int | None, scheduler: str | None, client: Any,
-                 out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], advance: Any) -> None:
+def _run_on_dask(
+    spec: ModelSpec,
+    chunks: list[tuple[int, int]],
+    n_strategies: int,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+    client: Any,
+    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]],
+    advance: Any,
+) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     own_client = own_cluster = None
@@ -180,13 +202,22 @@ def _run_on_dask(spec: ModelSpec, chunks: list[tuple[int, int]], n_strategies: i
                 try:
                     client = own_client = Client(scheduler, timeout="20s")
                 except (OSError, TimeoutError) as exc:
-                    raise ModelError(Problem(f"scheduler '{scheduler}'", f"cannot connect ({exc})",
-                                             "the address of a running dask.distributed scheduler, "
-                                             "e.g. tcp://10.0.0.5:8786")) from None
+                    raise ModelError(
+                        Problem(
+                            f"scheduler '{scheduler}'",
+                            f"cannot connect ({exc})",
+                            "the address of a running dask.distributed scheduler, e.g. tcp://10.0.0.5:8786",
+                        )
+                    ) from None
             else:
-                own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=logging.ERROR,
-                                           env={"HECON_THREADS": "1"})
+                own_cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                    env={"HECON_THREADS": "1"},
+                )
                 client = own_client = Client(own_cluster)
         key = _spec_key(spec)
         [spec_future] = client.scatter([spec], broadcast=True)
@@ -210,11 +241,17 @@ def _run_on_dask(spec: ModelSpec, chunks: list[tuple[int, int]], n_strategies: i
             own_cluster.close()
 
 
-def _assemble(spec: ModelSpec, compiled: CompiledModel, chunks: list[tuple[int, int]],
-              out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]], n_samples: int, seed: int,
-              chunk_size: int) -> xr.Dataset:
-    from hecon.version import __version__
+def _assemble(
+    spec: ModelSpec,
+    compiled: CompiledModel,
+    chunks: list[tuple[int, int]],
+    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]],
+    n_samples: int,
+    seed: int,
+    chunk_size: int,
+) -> xr.Dataset:
     from hecon.engine.results import label
+    from hecon.version import __version__
 
     cols = outcome_columns(compiled)
     n_points = compiled.n_cycles + 1
@@ -222,8 +259,9 @@ def _assemble(spec: ModelSpec, compiled: CompiledModel, chunks: list[tuple[int, 
     for i in range(len(compiled.strategies)):
         disc = np.concatenate([out[(c, i)][0] for c in range(len(chunks))])
         undisc = np.concatenate([out[(c, i)][1] for c in range(len(chunks))])
-        results.append(ChunkResult(disc, undisc, np.zeros((n_points, len(spec.states))),
-                                   np.zeros((n_points, len(cols)))))
+        results.append(
+            ChunkResult(disc, undisc, np.zeros((n_points, len(spec.states))), np.zeros((n_points, len(cols))))
+        )
     ds = label(compiled, cols, results, n_samples)
     ds = ds.drop_vars(["trace", "per_cycle", "cycle", "years", "state", "outcome"])
     drawn: dict[str, list[np.ndarray]] = {}
@@ -231,12 +269,19 @@ def _assemble(spec: ModelSpec, compiled: CompiledModel, chunks: list[tuple[int, 
         for name, values in draw_parameters(spec.parameters, stop - start, seed, start=start).items():
             drawn.setdefault(name, []).append(values)
     names = list(drawn)
-    matrix = (np.stack([np.concatenate(drawn[n]) for n in names], axis=1) if names
-              else np.zeros((n_samples, 0)))
+    matrix = np.stack([np.concatenate(drawn[n]) for n in names], axis=1) if names else np.zeros((n_samples, 0))
     ds["parameters"] = (("sample", "parameter"), matrix)
     ds = ds.assign_coords(parameter=names)
-    ds.attrs.update({"analysis": "probabilistic sensitivity analysis", "seed": seed, "n_samples": n_samples,
-                     "chunk_size": chunk_size, "numpy_version": np.__version__, "hecon_version": __version__})
+    ds.attrs.update(
+        {
+            "analysis": "probabilistic sensitivity analysis",
+            "seed": seed,
+            "n_samples": n_samples,
+            "chunk_size": chunk_size,
+            "numpy_version": np.__version__,
+            "hecon_version": __version__,
+        }
+    )
     return ds
 
 
@@ -271,8 +316,12 @@ def wtp_grid(wtp: Sequence[float], points: int = 51) -> np.ndarray:
 def _interval(x: np.ndarray) -> dict[str, float]:
     """Mean, standard deviation and 95% interval (2.5% and 97.5% percentiles)."""
     low, high = np.quantile(x, [0.025, 0.975])
-    return {"mean": float(np.mean(x)), "sd": float(np.std(x, ddof=1)) if x.size > 1 else 0.0,
-            "low": float(low), "high": float(high)}
+    return {
+        "mean": float(np.mean(x)),
+        "sd": float(np.std(x, ddof=1)) if x.size > 1 else 0.0,
+        "low": float(low),
+        "high": float(high),
+    }
 
 
 def _stable_from(running: np.ndarray, tolerance: float) -> int | None:
@@ -290,9 +339,17 @@ def _checkpoints(n: int, count: int = 20) -> list[int]:
     return sorted({max(1, int(round(n * k / count))) for k in range(1, count + 1)})
 
 
-def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary_wtp: float, *,
-                  population_size: float | None = None, population_years: float = 10.0,
-                  population_discount_rate: float = 0.0, currency: str = "EUR") -> dict[str, Any]:
+def summarise_psa(
+    ds: xr.Dataset,
+    comparator: str,
+    wtp: Sequence[float],
+    primary_wtp: float,
+    *,
+    population_size: float | None = None,
+    population_years: float = 10.0,
+    population_discount_rate: float = 0.0,
+    currency: str = "EUR",
+) -> dict[str, Any]:
     """The numbers a PSA is reported with (JSON-ready).
 
     Parameters
@@ -327,8 +384,9 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
     """
     strategies = [str(s) for s in ds["strategy"].values]
     if comparator not in strategies:
-        raise ModelError(Problem(f"comparator '{comparator}'", "no strategy of that name",
-                                 "one of " + ", ".join(strategies)))
+        raise ModelError(
+            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
+        )
     n = ds.sizes["sample"]
     costs = ds["total_costs"].transpose("sample", "strategy").values
     qalys = ds["qalys"].transpose("sample", "strategy").values
@@ -337,7 +395,7 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
     wtp_values = [float(w) for w in wtp]
 
     per_strategy = {}
-    for k, s in enumerate(strategies):
+    for s in strategies:
         entry = {}
         for name in ("total_costs", "qalys", "lys"):
             label = "costs" if name == "total_costs" else name
@@ -357,16 +415,21 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
             "north-west (more costly, less effective)": float(np.mean((d_qaly <= 0) & (d_cost > 0))),
             "south-west (less costly, less effective)": float(np.mean((d_qaly <= 0) & (d_cost <= 0))),
         }
-        incremental.append({
-            "strategy": s, "comparator": comparator,
-            "incremental_cost": _interval(d_cost), "incremental_qalys": _interval(d_qaly),
-            "incremental_lys": _interval(d_ly),
-            "icer": mean_c / mean_e if mean_e != 0 else None,
-            "description": describe_icer(mean_c, mean_e, currency),
-            "quadrants": quadrants,
-            "probability_cost_effective": [{"wtp": w, "probability": float(np.mean(w * d_qaly - d_cost > 0))}
-                                           for w in wtp_values],
-        })
+        incremental.append(
+            {
+                "strategy": s,
+                "comparator": comparator,
+                "incremental_cost": _interval(d_cost),
+                "incremental_qalys": _interval(d_qaly),
+                "incremental_lys": _interval(d_ly),
+                "icer": mean_c / mean_e if mean_e != 0 else None,
+                "description": describe_icer(mean_c, mean_e, currency),
+                "quadrants": quadrants,
+                "probability_cost_effective": [
+                    {"wtp": w, "probability": float(np.mean(w * d_qaly - d_cost > 0))} for w in wtp_values
+                ],
+            }
+        )
 
     means_c, means_e = costs.mean(axis=0), qalys.mean(axis=0)
     frontier = [dataclasses.asdict(r) for r in incremental_analysis(strategies, means_c, means_e)]
@@ -377,20 +440,25 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
     evpi_grid = evpi(costs, qalys, grid)
     discounted_pop = None
     if population_size is not None:
-        discounted_pop = discounted_population(float(population_size), int(round(population_years)),
-                                                   float(population_discount_rate))
+        discounted_pop = discounted_population(
+            float(population_size), int(round(population_years)), float(population_discount_rate)
+        )
     at_wtp = []
     for w in wtp_values:
         g = int(np.flatnonzero(grid == w)[0])
         nmb = w * means_e - means_c
-        entry = {"wtp": w,
-                 "expected_nmb": {s: float(nmb[k]) for k, s in enumerate(strategies)},
-                 "expected_nhb": ({s: float(means_e[k] - means_c[k] / w) for k, s in enumerate(strategies)}
-                                  if w > 0 else None),
-                 "ceac": {s: float(curve[g, k]) for k, s in enumerate(strategies)},
-                 "optimal": str(front.optimal[g]), "probability_optimal_cost_effective": float(front.probability[g]),
-                 "evpi_per_patient": float(evpi_grid[g]),
-                 "evpi_population": float(evpi_grid[g] * discounted_pop) if discounted_pop is not None else None}
+        entry = {
+            "wtp": w,
+            "expected_nmb": {s: float(nmb[k]) for k, s in enumerate(strategies)},
+            "expected_nhb": (
+                {s: float(means_e[k] - means_c[k] / w) for k, s in enumerate(strategies)} if w > 0 else None
+            ),
+            "ceac": {s: float(curve[g, k]) for k, s in enumerate(strategies)},
+            "optimal": str(front.optimal[g]),
+            "probability_optimal_cost_effective": float(front.probability[g]),
+            "evpi_per_patient": float(evpi_grid[g]),
+            "evpi_population": float(evpi_grid[g] * discounted_pop) if discounted_pop is not None else None,
+        }
         at_wtp.append(entry)
 
     convergence = {"wtp": float(primary_wtp), "comparator": comparator, "strategies": {}}
@@ -409,23 +477,28 @@ def summarise_psa(ds: xr.Dataset, comparator: str, wtp: Sequence[float], primary
         }
 
     return {
-        "n_samples": int(n), "seed": ds.attrs.get("seed"), "comparator": comparator,
+        "n_samples": int(n),
+        "seed": ds.attrs.get("seed"),
+        "comparator": comparator,
         "meets_zin_minimum": bool(n >= ZIN_MINIMUM_SAMPLES),
         "sampled_parameters": [str(p) for p in ds["parameter"].values] if "parameter" in ds.coords else [],
         "strategies": per_strategy,
         "incremental": incremental,
         "frontier": frontier,
         "at_wtp": at_wtp,
-        "population": {"patients_per_year": population_size, "years": population_years,
-                       "discount_rate": population_discount_rate, "discounted_patients": discounted_pop},
+        "population": {
+            "patients_per_year": population_size,
+            "years": population_years,
+            "discount_rate": population_discount_rate,
+            "discounted_patients": discounted_pop,
+        },
         "curves": {
             "wtp": [float(w) for w in grid],
             "ceac": {s: [float(v) for v in curve[:, k]] for k, s in enumerate(strategies)},
             "ceaf_optimal": [str(o) for o in front.optimal],
             "ceaf_probability": [float(p) for p in front.probability],
             "evpi_per_patient": [float(v) for v in evpi_grid],
-            "evpi_population": ([float(v * discounted_pop) for v in evpi_grid] if discounted_pop is not None
-                                else None),
+            "evpi_population": ([float(v * discounted_pop) for v in evpi_grid] if discounted_pop is not None else None),
         },
         "convergence": convergence,
     }

@@ -12,13 +12,15 @@ Zorginstituut Nederland. Kosteneffectiviteit in de praktijk (26 Jun 2015); Ziekt
 from __future__ import annotations
 
 import math
-from typing import Callable, Mapping, NamedTuple, Union
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import check_finite, float_array
 from hecon.model.problems import ModelError, Problem
+
 
 class QalyShortfall(NamedTuple):
     """Absolute shortfall [QALY] and proportional shortfall [0-1]."""
@@ -27,9 +29,7 @@ class QalyShortfall(NamedTuple):
     proportional: float
 
 
-def qaly_shortfall(
-    expected_qalys_without_disease: float, expected_qalys_with_disease: float
-) -> QalyShortfall:
+def qaly_shortfall(expected_qalys_without_disease: float, expected_qalys_with_disease: float) -> QalyShortfall:
     """Absolute and proportional QALY shortfall of patients with the disease.
 
     Parameters
@@ -58,20 +58,17 @@ def qaly_shortfall(
     """
     qn, qd = expected_qalys_without_disease, expected_qalys_with_disease
     problems: list[Problem] = []
-    if not isinstance(qn, (int, float, np.integer, np.floating)) or not math.isfinite(qn) \
-            or qn <= 0:
-        problems.append(Problem("qaly_shortfall",
-                                f"expected_qalys_without_disease is {qn!r}", "a number > 0"))
-    if not isinstance(qd, (int, float, np.integer, np.floating)) or not math.isfinite(qd) \
-            or qd < 0:
-        problems.append(Problem("qaly_shortfall",
-                                f"expected_qalys_with_disease is {qd!r}", "a number >= 0"))
+    if not isinstance(qn, (int, float, np.integer, np.floating)) or not math.isfinite(qn) or qn <= 0:
+        problems.append(Problem("qaly_shortfall", f"expected_qalys_without_disease is {qn!r}", "a number > 0"))
+    if not isinstance(qd, (int, float, np.integer, np.floating)) or not math.isfinite(qd) or qd < 0:
+        problems.append(Problem("qaly_shortfall", f"expected_qalys_with_disease is {qd!r}", "a number >= 0"))
     if not problems and qd > qn:
         problems.append(
-            Problem("qaly_shortfall",
-                    f"expected_qalys_with_disease ({qd}) exceeds "
-                    f"expected_qalys_without_disease ({qn})",
-                    "patients' remaining QALYs no higher than the general population's")
+            Problem(
+                "qaly_shortfall",
+                f"expected_qalys_with_disease ({qd}) exceeds expected_qalys_without_disease ({qn})",
+                "patients' remaining QALYs no higher than the general population's",
+            )
         )
     if problems:
         raise ModelError(problems)
@@ -140,11 +137,13 @@ def dutch_reference_value(proportional_shortfall: float) -> ReferenceValue:
     80000.0
     """
     ps = proportional_shortfall
-    if not isinstance(ps, (int, float, np.integer, np.floating)) or not math.isfinite(ps) \
-            or not (0.0 <= round(float(ps), 10) <= 1.0):
+    if (
+        not isinstance(ps, (int, float, np.integer, np.floating))
+        or not math.isfinite(ps)
+        or not (0.0 <= round(float(ps), 10) <= 1.0)
+    ):
         raise ModelError(
-            Problem("dutch_reference_value", f"proportional_shortfall is {ps!r}",
-                    "a proportion in [0, 1]")
+            Problem("dutch_reference_value", f"proportional_shortfall is {ps!r}", "a proportion in [0, 1]")
         )
     ps = round(float(ps), 10)
     if ps < 0.10:
@@ -155,30 +154,27 @@ def dutch_reference_value(proportional_shortfall: float) -> ReferenceValue:
     raise AssertionError("unreachable: ps <= 1.0 was checked")  # pragma: no cover
 
 
-UtilityInput = Union[Callable[[float], float], ArrayLike]
+UtilityInput = Callable[[float], float] | ArrayLike
 
 
-def _utilities(
-    utility: UtilityInput, ages: np.ndarray, label: str, problems: list[Problem]
-) -> np.ndarray | None:
+def _utilities(utility: UtilityInput, ages: np.ndarray, label: str, problems: list[Problem]) -> np.ndarray | None:
     where = "remaining_qalys_general_population"
     if callable(utility):
         try:
             u = np.asarray([float(utility(float(a))) for a in ages])
         except (TypeError, ValueError) as exc:
-            problems.append(Problem(where, f"{label}: calling it failed ({exc})",
-                                    "a function of age returning a utility"))
+            problems.append(
+                Problem(where, f"{label}: calling it failed ({exc})", "a function of age returning a utility")
+            )
             return None
     else:
         u = float_array(utility, label, where)
         if u.shape != ages.shape:
-            problems.append(Problem(where, f"{label} has shape {u.shape}",
-                                    f"one utility per age, shape {ages.shape}"))
+            problems.append(Problem(where, f"{label} has shape {u.shape}", f"one utility per age, shape {ages.shape}"))
             return None
     check_finite(u, label, where, problems)
     if np.any(u > 1):
-        problems.append(Problem(where, f"{label} has a value {u.max()} above 1",
-                                "utilities <= 1"))
+        problems.append(Problem(where, f"{label} has a value {u.max()} above 1", "utilities <= 1"))
     return u
 
 
@@ -264,33 +260,34 @@ def remaining_qalys_general_population(
         raise ModelError(Problem(where, f"ages has shape {a.shape}", "a 1-D array of ages"))
     check_finite(a, "ages", where, problems)
     if not problems and (np.any(a != np.round(a)) or np.any(np.diff(a) != 1)):
-        problems.append(Problem(where, "ages are not consecutive whole years",
-                                "ages increasing by exactly 1, e.g. 0, 1, ..., 99"))
+        problems.append(
+            Problem(where, "ages are not consecutive whole years", "ages increasing by exactly 1, e.g. 0, 1, ..., 99")
+        )
     for name, q in (("qx_male_by_age", qm), ("qx_female_by_age", qf)):
         if q.shape != a.shape:
-            problems.append(Problem(where, f"{name} has shape {q.shape}",
-                                    f"one probability per age, shape {a.shape}"))
+            problems.append(Problem(where, f"{name} has shape {q.shape}", f"one probability per age, shape {a.shape}"))
             continue
         check_finite(q, name, where, problems)
         if np.any((q < 0) | (q > 1)):
-            problems.append(Problem(where, f"{name} has a value outside [0, 1]",
-                                    "one-year death probabilities in [0, 1]"))
-    if not (isinstance(proportion_male, (int, float, np.integer, np.floating))
-            and 0.0 <= proportion_male <= 1.0):
-        problems.append(Problem(where, f"proportion_male is {proportion_male!r}",
-                                "a share in [0, 1]"))
+            problems.append(
+                Problem(where, f"{name} has a value outside [0, 1]", "one-year death probabilities in [0, 1]")
+            )
+    if not (isinstance(proportion_male, (int, float, np.integer, np.floating)) and 0.0 <= proportion_male <= 1.0):
+        problems.append(Problem(where, f"proportion_male is {proportion_male!r}", "a share in [0, 1]"))
     if not (math.isfinite(discount_rate) and discount_rate >= 0):
-        problems.append(Problem(where, f"discount_rate is {discount_rate!r}",
-                                "an annual rate >= 0, e.g. 0.015"))
-    if not (isinstance(start_age, (int, float, np.integer, np.floating))
-            and math.isfinite(start_age) and start_age in set(a.tolist())):
-        problems.append(Problem(where, f"start_age {start_age!r} is not in ages",
-                                f"a whole age between {a[0]:g} and {a[-1]:g}"))
+        problems.append(Problem(where, f"discount_rate is {discount_rate!r}", "an annual rate >= 0, e.g. 0.015"))
+    if not (
+        isinstance(start_age, (int, float, np.integer, np.floating))
+        and math.isfinite(start_age)
+        and start_age in set(a.tolist())
+    ):
+        problems.append(
+            Problem(where, f"start_age {start_age!r} is not in ages", f"a whole age between {a[0]:g} and {a[-1]:g}")
+        )
     if isinstance(utility_by_age, Mapping):
         missing = {"male", "female"} - set(utility_by_age)
         if missing:
-            problems.append(Problem(where, f"utility_by_age lacks {sorted(missing)}",
-                                    "keys 'male' and 'female'"))
+            problems.append(Problem(where, f"utility_by_age lacks {sorted(missing)}", "keys 'male' and 'female'"))
             raise ModelError(problems)
         um = _utilities(utility_by_age["male"], a, "utility_by_age['male']", problems)
         uf = _utilities(utility_by_age["female"], a, "utility_by_age['female']", problems)
@@ -309,9 +306,12 @@ def remaining_qalys_general_population(
             q[-1] = 1.0
         elif q[-1] <= 0:
             raise ModelError(
-                Problem(where, f"{label} is 0 at the last age {a[-1]:g}, so nobody ever dies",
-                        "a death probability > 0 at the last age, or open_ended_last_age="
-                        "False, or a life table extended to older ages")
+                Problem(
+                    where,
+                    f"{label} is 0 at the last age {a[-1]:g}, so nobody ever dies",
+                    "a death probability > 0 at the last age, or open_ended_last_age="
+                    "False, or a life table extended to older ages",
+                )
             )
         alive = np.concatenate(([1.0], np.cumprod(1.0 - q)[:-1]))  # l_x, with l_start = 1
         person_years = alive * (1.0 - q / 2.0)  # L_x = l_x - d_x / 2

@@ -16,10 +16,11 @@ Adding an analysis (PSA, DSA, threshold analysis, ...)
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import xarray as xr
 
@@ -87,12 +88,12 @@ class RunResult:
     seed: int
     input_path: Path | None = None
     input_sha256: str | None = None
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    finished: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished: datetime = field(default_factory=lambda: datetime.now(UTC))
     hecon_version: str = ""
-    burden: "DiseaseBurden | None" = None
-    thresholds: "tuple[ThresholdResult, ...]" = ()
-    dsa: "DsaResult | None" = None
+    burden: DiseaseBurden | None = None
+    thresholds: tuple[ThresholdResult, ...] = ()
+    dsa: DsaResult | None = None
     psa: xr.Dataset | None = None
 
     @property
@@ -114,7 +115,7 @@ class RunResult:
         raise KeyError(name)
 
 
-def headline_wtp(spec: ModelSpec, burden: "DiseaseBurden | None") -> tuple[float, str]:
+def headline_wtp(spec: ModelSpec, burden: DiseaseBurden | None) -> tuple[float, str]:
     """See :attr:`RunResult.headline_wtp`."""
     if burden is not None and burden.reference_value is not None:
         return burden.reference_value, f"reference value of the disease burden ({burden.burden_class})"
@@ -137,8 +138,9 @@ def _select_scenarios(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"]
         return []
     if isinstance(scenarios, str):
         if scenarios != "all":
-            raise ModelError(Problem("scenarios", f"'{scenarios}' is not a list of scenario names",
-                                     "a list of names, 'all' or None"))
+            raise ModelError(
+                Problem("scenarios", f"'{scenarios}' is not a list of scenario names", "a list of names, 'all' or None")
+            )
         return list(spec.scenarios)
     chosen: list[Scenario] = []
     problems: list[Problem] = []
@@ -154,12 +156,22 @@ def _select_scenarios(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"]
     return chosen
 
 
-def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | None = None,
-                 seed: int | None = None, *, comparator: str | None = None,
-                 input_path: str | Path | None = None, input_sha256: str | None = None,
-                 dsa: bool = False, psa_samples: int | None = None, chunk_size: int | None = None,
-                 workers: int | None = None, scheduler: str | None = None, client: Any = None,
-                 progress: bool | None = None) -> RunResult:
+def run_analysis(
+    spec: ModelSpec,
+    scenarios: Sequence[str] | Literal["all"] | None = None,
+    seed: int | None = None,
+    *,
+    comparator: str | None = None,
+    input_path: str | Path | None = None,
+    input_sha256: str | None = None,
+    dsa: bool = False,
+    psa_samples: int | None = None,
+    chunk_size: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    progress: bool | None = None,
+) -> RunResult:
     """Run the base case and the chosen scenarios of ``spec`` deterministically, then the
     decision analyses: disease burden (when the model has utility norms), threshold analyses
     (``spec.thresholds``), and on request one-way (DSA) and probabilistic (PSA) sensitivity
@@ -186,7 +198,7 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
 
     Example: ``run_analysis(textbook_model(), "all", comparator="SoC").base.results``.
     """
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     from hecon.version import __version__
 
     problems: list[Problem] = []
@@ -194,11 +206,15 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
     if comparator is None:
         comparator = spec.settings.comparator or (strategies[0] if strategies else "")
         if comparator not in strategies and strategies:
-            problems.append(Problem(f"settings.comparator '{comparator}'", "no strategy of that name",
-                                    "one of " + ", ".join(strategies)))
+            problems.append(
+                Problem(
+                    f"settings.comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies)
+                )
+            )
     elif comparator not in strategies:
-        problems.append(Problem(f"comparator '{comparator}'", "no strategy of that name",
-                                "one of " + ", ".join(strategies)))
+        problems.append(
+            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
+        )
     try:
         chosen = _select_scenarios(spec, scenarios)
     except ModelError as e:
@@ -207,10 +223,16 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         problems.append(Problem("seed", f"{seed!r} is not a non-negative integer", "an integer >= 0"))
     if dsa and not any(p.dsa for p in spec.parameters):
-        problems.append(Problem("DSA", "no parameter is flagged for one-way sensitivity analysis",
-                                "dsa = yes on the Parameters sheet for the parameters to vary"))
-    if psa_samples is not None and (isinstance(psa_samples, bool) or not isinstance(psa_samples, int)
-                                    or psa_samples < 1):
+        problems.append(
+            Problem(
+                "DSA",
+                "no parameter is flagged for one-way sensitivity analysis",
+                "dsa = yes on the Parameters sheet for the parameters to vary",
+            )
+        )
+    if psa_samples is not None and (
+        isinstance(psa_samples, bool) or not isinstance(psa_samples, int) or psa_samples < 1
+    ):
         problems.append(Problem("PSA", f"{psa_samples!r} samples", "a whole number of samples >= 1"))
     if problems:
         raise ModelError(problems)
@@ -232,12 +254,23 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
         except ModelError as e:
             if sc is None:
                 raise
-            raise ModelError([Problem(f"scenario '{name}': {p.where}", p.what, p.expected)
-                              for p in e.problems]) from None
+            raise ModelError(
+                [Problem(f"scenario '{name}': {p.where}", p.what, p.expected) for p in e.problems]
+            ) from None
 
-    analyses = _decision_analyses(spec, results[0], comparator, seed=spec.settings.seed if seed is None else seed,
-                                  dsa=dsa, psa_samples=psa_samples, chunk_size=chunk_size, workers=workers,
-                                  scheduler=scheduler, client=client, progress=progress)
+    analyses = _decision_analyses(
+        spec,
+        results[0],
+        comparator,
+        seed=spec.settings.seed if seed is None else seed,
+        dsa=dsa,
+        psa_samples=psa_samples,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        client=client,
+        progress=progress,
+    )
 
     if input_path is not None and input_sha256 is None:
         input_sha256 = file_sha256(input_path)
@@ -250,14 +283,25 @@ def run_analysis(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"] | No
         input_path=Path(input_path) if input_path is not None else None,
         input_sha256=input_sha256,
         started=started,
-        finished=datetime.now(timezone.utc),
+        finished=datetime.now(UTC),
         hecon_version=__version__,
     )
 
 
-def _decision_analyses(spec: ModelSpec, base: ScenarioResult, comparator: str, *, seed: int, dsa: bool,
-                       psa_samples: int | None, chunk_size: int | None, workers: int | None,
-                       scheduler: str | None, client: Any, progress: bool | None) -> dict[str, Any]:
+def _decision_analyses(
+    spec: ModelSpec,
+    base: ScenarioResult,
+    comparator: str,
+    *,
+    seed: int,
+    dsa: bool,
+    psa_samples: int | None,
+    chunk_size: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    client: Any,
+    progress: bool | None,
+) -> dict[str, Any]:
     """Disease burden, thresholds, DSA and PSA of the base case (each in its own module)."""
     from hecon.analysis.disease_burden import disease_burden
 
@@ -273,9 +317,15 @@ def _decision_analyses(spec: ModelSpec, base: ScenarioResult, comparator: str, *
         found = []
         for query in spec.thresholds:
             try:
-                found.append(find_threshold(spec, query, reference, comparator=comparator,
-                                            wtp_source=f"reference value of the disease burden "
-                                                       f"({burden.burden_class})" if burden else ""))
+                found.append(
+                    find_threshold(
+                        spec,
+                        query,
+                        reference,
+                        comparator=comparator,
+                        wtp_source=f"reference value of the disease burden ({burden.burden_class})" if burden else "",
+                    )
+                )
             except ModelError as e:
                 problems.extend(e.problems)
         if problems:
@@ -289,6 +339,14 @@ def _decision_analyses(spec: ModelSpec, base: ScenarioResult, comparator: str, *
     if psa_samples is not None:
         from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
 
-        out["psa"] = run_psa(spec, psa_samples, seed, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-                             workers=workers, scheduler=scheduler, client=client, progress=progress)
+        out["psa"] = run_psa(
+            spec,
+            psa_samples,
+            seed,
+            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+            workers=workers,
+            scheduler=scheduler,
+            client=client,
+            progress=progress,
+        )
     return out

@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
+from hecon.analysis.variations import Target, base_value, vary
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import ModelSpec, ThresholdQuery
-from hecon.analysis.variations import Target, base_value, vary
 
 __all__ = ["GRID_POINTS", "ThresholdResult", "find_threshold", "threshold_interval"]
 
@@ -95,17 +95,20 @@ class ThresholdResult:
         return dataclasses.asdict(self)
 
 
-def threshold_interval(base: float, lower: float | None, upper: float | None,
-                       parameter: str) -> tuple[float, float]:
+def threshold_interval(base: float, lower: float | None, upper: float | None, parameter: str) -> tuple[float, float]:
     """The search interval: ``lower``/``upper`` where given, else 0 and 10 x ``base``."""
     default_low, default_high = sorted((0.0, 10.0 * base))
     lo = default_low if lower is None else float(lower)
     hi = default_high if upper is None else float(upper)
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
-        raise ModelError(Problem(f"threshold for '{parameter}'",
-                                 f"search interval [{lo:g}, {hi:g}] is empty"
-                                 + (" (the base value is 0, so there is no default interval)" if base == 0 else ""),
-                                 "lower < upper (Thresholds sheet, columns lower and upper)"))
+        raise ModelError(
+            Problem(
+                f"threshold for '{parameter}'",
+                f"search interval [{lo:g}, {hi:g}] is empty"
+                + (" (the base value is 0, so there is no default interval)" if base == 0 else ""),
+                "lower < upper (Thresholds sheet, columns lower and upper)",
+            )
+        )
     return lo, hi
 
 
@@ -116,15 +119,23 @@ def _two_strategy_spec(spec: ModelSpec, keep: tuple[str, str]) -> ModelSpec:
         strategies=tuple(s for s in spec.strategies if s.name in keep),
         transitions=tuple(t for t in spec.transitions if t.strategy is None or t.strategy in keep),
         transition_rewards=tuple(r for r in spec.transition_rewards if r.strategy is None or r.strategy in keep),
-        scenarios=(), thresholds=())
+        scenarios=(),
+        thresholds=(),
+    )
 
 
 def _icer(d_cost: float, d_qaly: float) -> float | None:
     return d_cost / d_qaly if d_qaly != 0 else None
 
 
-def find_threshold(spec: ModelSpec, query: ThresholdQuery, wtp: float | None = None, *,
-                   comparator: str | None = None, wtp_source: str = "") -> ThresholdResult:
+def find_threshold(
+    spec: ModelSpec,
+    query: ThresholdQuery,
+    wtp: float | None = None,
+    *,
+    comparator: str | None = None,
+    wtp_source: str = "",
+) -> ThresholdResult:
     """Find the value of ``query.parameter`` at which the ICER of ``query.strategy`` versus the
     comparator equals the willingness to pay (see the module docs).
 
@@ -150,19 +161,35 @@ def find_threshold(spec: ModelSpec, query: ThresholdQuery, wtp: float | None = N
     problems = []
     for role, name in (("strategy", query.strategy), ("comparator", comparator)):
         if name not in names:
-            problems.append(Problem(f"threshold for '{query.parameter}'", f"{role} '{name}' is not a strategy",
-                                    "one of " + ", ".join(names)))
+            problems.append(
+                Problem(
+                    f"threshold for '{query.parameter}'",
+                    f"{role} '{name}' is not a strategy",
+                    "one of " + ", ".join(names),
+                )
+            )
     if query.strategy == comparator:
-        problems.append(Problem(f"threshold for '{query.parameter}'",
-                                f"strategy and comparator are both '{comparator}'", "two different strategies"))
+        problems.append(
+            Problem(
+                f"threshold for '{query.parameter}'",
+                f"strategy and comparator are both '{comparator}'",
+                "two different strategies",
+            )
+        )
     if query.parameter not in {p.name for p in spec.parameters}:
-        problems.append(Problem(f"threshold for '{query.parameter}'", "no parameter of that name",
-                                "a parameter of the model"))
+        problems.append(
+            Problem(f"threshold for '{query.parameter}'", "no parameter of that name", "a parameter of the model")
+        )
     target_wtp = query.wtp if query.wtp is not None else wtp
     if target_wtp is None:
-        problems.append(Problem(f"threshold for '{query.parameter}'", "no willingness to pay",
-                                "a wtp on the Thresholds sheet, or utility norms (UtilityNorms sheet) for the "
-                                "reference value of the disease burden"))
+        problems.append(
+            Problem(
+                f"threshold for '{query.parameter}'",
+                "no willingness to pay",
+                "a wtp on the Thresholds sheet, or utility norms (UtilityNorms sheet) for the "
+                "reference value of the disease burden",
+            )
+        )
     if problems:
         raise ModelError(problems)
     assert target_wtp is not None
@@ -195,21 +222,40 @@ def find_threshold(spec: ModelSpec, query: ThresholdQuery, wtp: float | None = N
     changes = [k for k in range(len(grid) - 1) if sign[k] == 0 or sign[k] * sign[k + 1] < 0]
     if sign[-1] == 0:
         changes.append(len(grid) - 1)
-    n_changes = len({k for k in changes})
+    n_changes = len(set(changes))
     varied = f"the value in {query.strategy}" if own else "the base value"
-    common = dict(parameter=query.parameter, strategy=query.strategy, comparator=comparator, varied=varied,
-                  wtp=lam, wtp_source=source, base=base, lower=lo, upper=hi, icer_at_base=icer_base,
-                  icer_at_lower=_icer(float(d_cost[0]), float(d_qaly[0])),
-                  icer_at_upper=_icer(float(d_cost[-2]), float(d_qaly[-2])))
+    common = dict(
+        parameter=query.parameter,
+        strategy=query.strategy,
+        comparator=comparator,
+        varied=varied,
+        wtp=lam,
+        wtp_source=source,
+        base=base,
+        lower=lo,
+        upper=hi,
+        icer_at_base=icer_base,
+        icer_at_lower=_icer(float(d_cost[0]), float(d_qaly[0])),
+        icer_at_upper=_icer(float(d_cost[-2]), float(d_qaly[-2])),
+    )
 
     if not changes:
         verdict = "is cost-effective" if f[0] > 0 else "is not cost-effective"
-        message = (f"No threshold for {query.parameter} in [{lo:,.6g}, {hi:,.6g}]: {query.strategy} {verdict} "
-                   f"versus {comparator} at {lam:,.0f} per QALY over the whole interval (the net monetary "
-                   "benefit does not change sign); widen the interval (lower, upper) to search further.")
-        return ThresholdResult(**common, value=None, found=False, icer_at_value=None,  # type: ignore[arg-type]
-                               incremental_qalys_at_value=None, sign_changes=0, evaluations=evaluations,
-                               message=message)
+        message = (
+            f"No threshold for {query.parameter} in [{lo:,.6g}, {hi:,.6g}]: {query.strategy} {verdict} "
+            f"versus {comparator} at {lam:,.0f} per QALY over the whole interval (the net monetary "
+            "benefit does not change sign); widen the interval (lower, upper) to search further."
+        )
+        return ThresholdResult(
+            **common,
+            value=None,
+            found=False,
+            icer_at_value=None,  # type: ignore[arg-type]
+            incremental_qalys_at_value=None,
+            sign_changes=0,
+            evaluations=evaluations,
+            message=message,
+        )
 
     k = changes[0]
     if sign[k] == 0:
@@ -224,18 +270,37 @@ def find_threshold(spec: ModelSpec, query: ThresholdQuery, wtp: float | None = N
             dc, dq = increments(np.array([x]))
             return float(lam * dq[0] - dc[0])
 
-        root = float(brentq(objective, float(grid[k]), float(grid[k + 1]), xtol=XTOL_RELATIVE * (hi - lo),
-                            rtol=4 * np.finfo(float).eps, maxiter=200))
+        root = float(
+            brentq(
+                objective,
+                float(grid[k]),
+                float(grid[k + 1]),
+                xtol=XTOL_RELATIVE * (hi - lo),
+                rtol=4 * np.finfo(float).eps,
+                maxiter=200,
+            )
+        )
         evaluations += count[0]
     dc, dq = increments(np.array([root]))
     evaluations += 1
     icer = _icer(float(dc[0]), float(dq[0]))
     quadrant = "" if dq[0] >= 0 else " (less costly and less effective: the ICER is the saving per QALY lost)"
-    message = (f"The ICER of {query.strategy} versus {comparator} equals {lam:,.0f} per QALY when "
-               f"{query.parameter} ({varied}) is {root:,.6g} (base case {base:,.6g}){quadrant}.")
+    message = (
+        f"The ICER of {query.strategy} versus {comparator} equals {lam:,.0f} per QALY when "
+        f"{query.parameter} ({varied}) is {root:,.6g} (base case {base:,.6g}){quadrant}."
+    )
     if n_changes > 1:
-        message += (f" The net monetary benefit changes sign {n_changes} times in [{lo:,.6g}, {hi:,.6g}]; "
-                    "this is the first threshold from the lower end.")
-    return ThresholdResult(**common, value=root, found=True, icer_at_value=icer,  # type: ignore[arg-type]
-                           incremental_qalys_at_value=float(dq[0]), sign_changes=n_changes,
-                           evaluations=evaluations, message=message)
+        message += (
+            f" The net monetary benefit changes sign {n_changes} times in [{lo:,.6g}, {hi:,.6g}]; "
+            "this is the first threshold from the lower end."
+        )
+    return ThresholdResult(
+        **common,
+        value=root,
+        found=True,
+        icer_at_value=icer,  # type: ignore[arg-type]
+        incremental_qalys_at_value=float(dq[0]),
+        sign_changes=n_changes,
+        evaluations=evaluations,
+        message=message,
+    )

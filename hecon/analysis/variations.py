@@ -24,8 +24,8 @@ strategy varies that strategy's own value when it has one, and the base value ot
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -96,11 +96,21 @@ def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
         elif t.strategy is not None and t.strategy not in strategies:
             problems.append(Problem(where, f"no strategy '{t.strategy}'", "one of " + ", ".join(strategies)))
         elif t.strategy is None and strategies and all(t.parameter in s.parameters for s in strategies.values()):
-            problems.append(Problem(where, "every strategy gives the parameter its own value, so its base value "
-                                    "is never used", "a parameter whose base value some strategy uses"))
+            problems.append(
+                Problem(
+                    where,
+                    "every strategy gives the parameter its own value, so its base value is never used",
+                    "a parameter whose base value some strategy uses",
+                )
+            )
     if any(p.name.startswith((SWITCH_PREFIX, VALUE_PREFIX)) for p in spec.parameters):
-        problems.append(Problem("parameters", f"names starting with {SWITCH_PREFIX} or {VALUE_PREFIX} are "
-                                "reserved by hecon", "other parameter names"))
+        problems.append(
+            Problem(
+                "parameters",
+                f"names starting with {SWITCH_PREFIX} or {VALUE_PREFIX} are reserved by hecon",
+                "other parameter names",
+            )
+        )
     if problems:
         raise ModelError(problems)
 
@@ -121,14 +131,23 @@ def vary(spec: ModelSpec, targets: Sequence[Target]) -> Variations:
             own_wrap[(strategy.name, t.parameter)] = k
         else:
             base_wrap[t.parameter] = k
-    parameters = tuple(dataclasses.replace(p, value=_wrap(p.value, base_wrap[p.name]))
-                       if p.name in base_wrap else p for p in spec.parameters)
-    hidden = tuple(Parameter(f"{prefix}{k}", 0.0) for k in range(len(targets))
-                   for prefix in (SWITCH_PREFIX, VALUE_PREFIX))
+    parameters = tuple(
+        dataclasses.replace(p, value=_wrap(p.value, base_wrap[p.name])) if p.name in base_wrap else p
+        for p in spec.parameters
+    )
+    hidden = tuple(
+        Parameter(f"{prefix}{k}", 0.0) for k in range(len(targets)) for prefix in (SWITCH_PREFIX, VALUE_PREFIX)
+    )
     strategies = tuple(
-        dataclasses.replace(s, parameters={name: _wrap(v, own_wrap[(s.name, name)]) if (s.name, name) in own_wrap
-                                           else v for name, v in s.parameters.items()})
-        for s in spec.strategies)
+        dataclasses.replace(
+            s,
+            parameters={
+                name: _wrap(v, own_wrap[(s.name, name)]) if (s.name, name) in own_wrap else v
+                for name, v in s.parameters.items()
+            },
+        )
+        for s in spec.strategies
+    )
     new = dataclasses.replace(spec, parameters=parameters + hidden, strategies=strategies)
     return Variations(new, targets)
 
@@ -154,8 +173,11 @@ def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None
     from hecon.engine.context import BlockContext
 
     known = {p.name for p in spec.parameters}
-    problems = [Problem(f"parameter '{n}'", "no parameter of that name", "a parameter of the model")
-                for n in parameters if n not in known]
+    problems = [
+        Problem(f"parameter '{n}'", "no parameter of that name", "a parameter of the model")
+        for n in parameters
+        if n not in known
+    ]
     names = [s.name for s in spec.strategies]
     if strategy is not None and strategy not in names:
         problems.append(Problem(f"strategy '{strategy}'", "no strategy of that name", "one of " + ", ".join(names)))
@@ -171,8 +193,13 @@ def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None
         ctx = BlockContext(compiled, compiled.strategies[index], {}, 0, 0, {})
         value = np.asarray(ctx.value(name), dtype=float)
         if value.size != 1:
-            problems.append(Problem(f"parameter '{name}'", "changes over model time or time in a state",
-                                    "a parameter with one value in the base case"))
+            problems.append(
+                Problem(
+                    f"parameter '{name}'",
+                    "changes over model time or time in a state",
+                    "a parameter with one value in the base case",
+                )
+            )
             continue
         out[name] = float(value.reshape(-1)[0])
     if problems:

@@ -17,6 +17,7 @@ from hecon.analysis.checks import check_finite, float_array, psa_inputs, wtp_arr
 from hecon.analysis.net_benefit import nmb_chunks
 from hecon.model.problems import ModelError, Problem
 
+
 def evpi(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
     """Per-patient expected value of perfect information [currency per patient].
 
@@ -67,14 +68,17 @@ def discounted_population(annual_population: float, years: int, discount_rate: f
     """
     problems: list[Problem] = []
     if not math.isfinite(annual_population) or annual_population < 0:
-        problems.append(Problem("population_evpi", f"annual_population is {annual_population}",
-                                "a number of patients per year >= 0"))
+        problems.append(
+            Problem(
+                "population_evpi", f"annual_population is {annual_population}", "a number of patients per year >= 0"
+            )
+        )
     if isinstance(years, bool) or int(years) != years or years < 1:
-        problems.append(Problem("population_evpi", f"years is {years}",
-                                "a whole number of years >= 1"))
+        problems.append(Problem("population_evpi", f"years is {years}", "a whole number of years >= 1"))
     if not math.isfinite(discount_rate) or discount_rate < 0:
-        problems.append(Problem("population_evpi", f"discount_rate is {discount_rate}",
-                                "an annual rate >= 0, e.g. 0.015"))
+        problems.append(
+            Problem("population_evpi", f"discount_rate is {discount_rate}", "an annual rate >= 0, e.g. 0.015")
+        )
     if problems:
         raise ModelError(problems)
     y = np.arange(int(years))

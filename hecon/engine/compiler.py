@@ -17,15 +17,24 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hecon.model import expressions
-from hecon.model import distributions
-from hecon.methods import schedules
-from hecon.methods import survival
-from hecon.model.problems import ModelError, ProblemCollector
-from hecon.model.expressions import Expression, STATE_TIME_VARIABLES, VARIABLES
-from hecon.model.spec import (ANY_STATE, COMPLEMENT, START, DISCOUNT_TIMINGS, REWARD_KINDS, TIME_UNITS, ModelSpec,
-                        State, Strategy, Transition, TransitionReward)
+from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
+from hecon.model import distributions, expressions
+from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
+from hecon.model.problems import ModelError, ProblemCollector
+from hecon.model.spec import (
+    ANY_STATE,
+    COMPLEMENT,
+    DISCOUNT_TIMINGS,
+    REWARD_KINDS,
+    START,
+    TIME_UNITS,
+    ModelSpec,
+    State,
+    Strategy,
+    Transition,
+    TransitionReward,
+)
 
 PROBABILITY_TOLERANCE = 1e-9
 
@@ -171,23 +180,30 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     for c in spec.survival_curves:
         where = f"survival curve '{c.name}'"
         if c.distribution not in survival.DISTRIBUTIONS:
-            problems.add(where, f"unknown distribution '{c.distribution}'",
-                         "one of " + ", ".join(survival.DISTRIBUTIONS))
+            problems.add(
+                where, f"unknown distribution '{c.distribution}'", "one of " + ", ".join(survival.DISTRIBUTIONS)
+            )
             continue
         expected = survival.DISTRIBUTIONS[c.distribution]
         if set(c.parameters) != set(expected):
-            problems.add(where, f"parameters {sorted(c.parameters)} given for {c.distribution}",
-                         f"exactly {', '.join(expected)} (flexsurv names)")
+            problems.add(
+                where,
+                f"parameters {sorted(c.parameters)} given for {c.distribution}",
+                f"exactly {', '.join(expected)} (flexsurv names)",
+            )
             continue
         if c.time_unit not in TIME_UNITS:
             problems.add(where, f"time unit '{c.time_unit}'", "days, weeks, months or years")
             continue
         curves[c.name] = CurveModel(
-            c.name, c.distribution, TIME_UNITS[c.time_unit],
+            c.name,
+            c.distribution,
+            TIME_UNITS[c.time_unit],
             {k: parse(v, f"{where}, parameter {k}") for k, v in c.parameters.items()},
             parse(c.hazard_ratio, f"{where}, hazard ratio"),
             parse(c.acceleration_factor, f"{where}, acceleration factor"),
-            parse(c.cure_fraction, f"{where}, cure fraction"))
+            parse(c.cure_fraction, f"{where}, cure fraction"),
+        )
     for sch in spec.schedules:
         for msg in schedules.check_schedule(sch):
             problems.add(f"schedule '{sch.name}'", msg)
@@ -199,17 +215,18 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
 
     # ---- state values
     utility = {s.name: parse(s.utility, f"state '{s.name}', utility") for s in spec.states}
-    costs: dict[str, dict[str, Expression]] = {c: {} for c in spec.cost_categories
-                                               if any(c in s.costs for s in spec.states)}
-    counts: dict[str, dict[str, Expression]] = {c: {} for c in spec.count_names
-                                                if any(c in s.counts for s in spec.states)}
+    costs: dict[str, dict[str, Expression]] = {
+        c: {} for c in spec.cost_categories if any(c in s.costs for s in spec.states)
+    }
+    counts: dict[str, dict[str, Expression]] = {
+        c: {} for c in spec.count_names if any(c in s.counts for s in spec.states)
+    }
     for s in spec.states:
         for cat, v in s.costs.items():
             costs[cat][s.name] = parse(v, f"state '{s.name}', cost '{cat}'")
         for cat, v in s.counts.items():
             counts[cat][s.name] = parse(v, f"state '{s.name}', count '{cat}'")
-    flags = {f: np.array([1.0 if f in state_by_name[so].flags else 0.0 for so in state_of])
-             for f in spec.flags}
+    flags = {f: np.array([1.0 if f in state_by_name[so].flags else 0.0 for so in state_of]) for f in spec.flags}
     alive = np.array([0.0 if state_by_name[so].is_dead else 1.0 for so in state_of])
 
     # ---- strategies
@@ -218,20 +235,29 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         problems.add("strategies", "the model has no strategy", "at least one strategy")
     for t in spec.transitions:
         if t.strategy is not None and t.strategy not in strategy_names:
-            problems.add(f"transition {t.from_state} -> {t.to_state}", f"unknown strategy '{t.strategy}'",
-                         "one of " + ", ".join(strategy_names))
+            problems.add(
+                f"transition {t.from_state} -> {t.to_state}",
+                f"unknown strategy '{t.strategy}'",
+                "one of " + ", ".join(strategy_names),
+            )
     for r in spec.transition_rewards:
         if r.strategy is not None and r.strategy not in strategy_names:
-            problems.add(f"transition reward -> {r.to_state}", f"unknown strategy '{r.strategy}'",
-                         "one of " + ", ".join(strategy_names))
+            problems.add(
+                f"transition reward -> {r.to_state}",
+                f"unknown strategy '{r.strategy}'",
+                "one of " + ", ".join(strategy_names),
+            )
     strategies = [
         _compile_strategy(spec, st, state_by_name, slices, tunnel, base_params, parse, problems)
         for st in spec.strategies
     ]
 
     # ---- names, references and circularity, per strategy
-    state_exprs = [("utility", utility)] + [(f"cost '{k}'", v) for k, v in costs.items()] + \
-                  [(f"count '{k}'", v) for k, v in counts.items()]
+    state_exprs = (
+        [("utility", utility)]
+        + [(f"cost '{k}'", v) for k, v in costs.items()]
+        + [(f"count '{k}'", v) for k, v in counts.items()]
+    )
     for sm in strategies:
         _check_names(sm, curves, object_names, state_exprs, tunnel, problems)
 
@@ -243,8 +269,23 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         problems.extend(exc)
     problems.raise_if_any()
 
-    return CompiledModel(spec, state_names, state_of, slices, tunnel, max_tunnel, utility, costs, counts,
-                         flags, alive, curves, strategies, n_cycles, weights)
+    return CompiledModel(
+        spec,
+        state_names,
+        state_of,
+        slices,
+        tunnel,
+        max_tunnel,
+        utility,
+        costs,
+        counts,
+        flags,
+        alive,
+        curves,
+        strategies,
+        n_cycles,
+        weights,
+    )
 
 
 class _Parser:
@@ -263,8 +304,9 @@ class _Parser:
 
 def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     s = spec.settings
-    if not (isinstance(s.cycle_length_days, (int, float)) and math.isfinite(s.cycle_length_days)
-            and s.cycle_length_days > 0):
+    if not (
+        isinstance(s.cycle_length_days, (int, float)) and math.isfinite(s.cycle_length_days) and s.cycle_length_days > 0
+    ):
         problems.add("settings.cycle_length_days", f"{s.cycle_length_days!r}", "a positive number of days")
     elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
         problems.add("settings.horizon_years", f"{s.horizon_years!r}", "a horizon of at least one cycle")
@@ -277,16 +319,22 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     if not (isinstance(s.start_age, (int, float)) and 0 <= s.start_age < 130):
         problems.add("settings.start_age", f"{s.start_age!r}", "an age in years between 0 and 130")
     if s.life_table is not None and s.life_table not in {t.name for t in spec.life_tables}:
-        problems.add("settings.life_table", f"unknown life table '{s.life_table}'",
-                     "one of " + (", ".join(t.name for t in spec.life_tables) or "(no life table defined)"))
+        problems.add(
+            "settings.life_table",
+            f"unknown life table '{s.life_table}'",
+            "one of " + (", ".join(t.name for t in spec.life_tables) or "(no life table defined)"),
+        )
 
 
 def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
-    for kind, names in (("state", [s.name for s in spec.states]), ("parameter", [p.name for p in spec.parameters]),
-                        ("strategy", [s.name for s in spec.strategies]),
-                        ("survival curve", [c.name for c in spec.survival_curves]),
-                        ("schedule", [s.name for s in spec.schedules]),
-                        ("life table", [t.name for t in spec.life_tables])):
+    for kind, names in (
+        ("state", [s.name for s in spec.states]),
+        ("parameter", [p.name for p in spec.parameters]),
+        ("strategy", [s.name for s in spec.strategies]),
+        ("survival curve", [c.name for c in spec.survival_curves]),
+        ("schedule", [s.name for s in spec.schedules]),
+        ("life table", [t.name for t in spec.life_tables]),
+    ):
         seen: set[str] = set()
         for name in names:
             if name in seen:
@@ -297,21 +345,34 @@ def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
         if p.name in reserved:
             problems.add(f"parameter '{p.name}'", "the name is reserved by hecon", "another name")
         elif not p.name.isidentifier():
-            problems.add(f"parameter '{p.name}'", "the name is not usable in formulas",
-                         "letters, digits and _ only, not starting with a digit")
+            problems.add(
+                f"parameter '{p.name}'",
+                "the name is not usable in formulas",
+                "letters, digits and _ only, not starting with a digit",
+            )
     if not spec.states:
         problems.add("states", "the model has no state", "at least one state")
 
 
-def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[str, State],
-                      slices: dict[str, slice], tunnel: dict[str, int], base: dict[str, Expression],
-                      parse: _Parser, problems: ProblemCollector) -> StrategyModel:
+def _compile_strategy(
+    spec: ModelSpec,
+    strategy: Strategy,
+    state_by_name: dict[str, State],
+    slices: dict[str, slice],
+    tunnel: dict[str, int],
+    base: dict[str, Expression],
+    parse: _Parser,
+    problems: ProblemCollector,
+) -> StrategyModel:
     where = f"strategy '{strategy.name}'"
     params = dict(base)
     for name, value in strategy.parameters.items():
         if name not in base:
-            problems.add(f"{where}, parameter '{name}'", "overrides a parameter that does not exist",
-                         "the name of a parameter on the parameter list")
+            problems.add(
+                f"{where}, parameter '{name}'",
+                "overrides a parameter that does not exist",
+                "the name of a parameter on the parameter list",
+            )
             continue
         params[name] = parse(value, f"{where}, parameter '{name}'")
 
@@ -353,8 +414,11 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
                 continue
             if isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT:
                 if complement_to is not None:
-                    problems.add(label, f"a second complement '{COMPLEMENT}' out of state '{f}' "
-                                 f"(already used for -> {complement_to})", f"at most one '{COMPLEMENT}' per state")
+                    problems.add(
+                        label,
+                        f"a second complement '{COMPLEMENT}' out of state '{f}' (already used for -> {complement_to})",
+                        f"at most one '{COMPLEMENT}' per state",
+                    )
                     continue
                 complement_to = to
             else:
@@ -362,13 +426,17 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
         if not rows and complement_to is None:  # absorbing: stay with probability 1
             rows.append(TransitionRow(s.name, s.name, expressions.parse(1.0), add_edges(s.name, s.name)))
         # the complement's edges come last among a source's edges (the kernel relies on it)
-        complement = (TransitionRow(s.name, complement_to, None, add_edges(s.name, complement_to))
-                      if complement_to is not None else None)
+        complement = (
+            TransitionRow(s.name, complement_to, None, add_edges(s.name, complement_to))
+            if complement_to is not None
+            else None
+        )
         groups.append(RowGroup(s.name, tunnel[s.name], tuple(rows), complement))
-    for (f, to), t in chosen.items():
+    for f, to in chosen:
         if f not in state_by_name:
-            problems.add(f"{where}, transition {f} -> {to}", f"unknown state '{f}'",
-                         "one of " + ", ".join(state_by_name))
+            problems.add(
+                f"{where}, transition {f} -> {to}", f"unknown state '{f}'", "one of " + ", ".join(state_by_name)
+            )
 
     rewards = []
     start_rewards = []
@@ -379,10 +447,12 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
         if r.kind not in REWARD_KINDS:
             problems.add(label, f"kind '{r.kind}'", " or ".join(REWARD_KINDS))
             continue
-        if r.to_state not in state_by_name or (r.from_state not in (ANY_STATE, START)
-                                               and r.from_state not in state_by_name):
-            problems.add(label, "unknown state",
-                         f"states of the model, {ANY_STATE} for any other state or {START} for the start")
+        if r.to_state not in state_by_name or (
+            r.from_state not in (ANY_STATE, START) and r.from_state not in state_by_name
+        ):
+            problems.add(
+                label, "unknown state", f"states of the model, {ANY_STATE} for any other state or {START} for the start"
+            )
             continue
         expr = parse(r.value, label)
         if r.from_state == START:
@@ -401,8 +471,9 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
     initial = {}
     for name, v in initial_spec.items():
         if name not in state_by_name:
-            problems.add(f"initial state distribution, state '{name}'", "unknown state",
-                         "one of " + ", ".join(state_by_name))
+            problems.add(
+                f"initial state distribution, state '{name}'", "unknown state", "one of " + ", ".join(state_by_name)
+            )
             continue
         initial[name] = parse(v, f"initial state distribution, state '{name}'")
     proportion_male = parse(spec.settings.proportion_male, "settings.proportion_male")
@@ -410,9 +481,14 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
     order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
     new_index = np.empty_like(order)
     new_index[order] = np.arange(order.size)
-    groups = [replace(g, rows=tuple(replace(r, edges=new_index[r.edges]) for r in g.rows),
-                      complement=replace(g.complement, edges=new_index[g.complement.edges]) if g.complement else None)
-              for g in groups]
+    groups = [
+        replace(
+            g,
+            rows=tuple(replace(r, edges=new_index[r.edges]) for r in g.rows),
+            complement=replace(g.complement, edges=new_index[g.complement.edges]) if g.complement else None,
+        )
+        for g in groups
+    ]
     rewards = [replace(r, edges=new_index[r.edges]) for r in rewards]
     rows = [r for g in groups for r in g.rows]
     edge_row = np.full(order.size, -1, dtype=np.int64)
@@ -429,14 +505,33 @@ def _compile_strategy(spec: ModelSpec, strategy: Strategy, state_by_name: dict[s
     for g in groups:
         if g.complement is not None:
             has_complement[src_sorted[g.complement.edges]] = True
-    return StrategyModel(strategy.name, params, groups, rows, src_sorted, np.array(dst, dtype=np.int64)[order],
-                         src_start, edge_row, edge_j, has_complement, rewards, start_rewards, initial, proportion_male,
-                         frozenset(strategy.parameters) & frozenset(base))
+    return StrategyModel(
+        strategy.name,
+        params,
+        groups,
+        rows,
+        src_sorted,
+        np.array(dst, dtype=np.int64)[order],
+        src_start,
+        edge_row,
+        edge_j,
+        has_complement,
+        rewards,
+        start_rewards,
+        initial,
+        proportion_male,
+        frozenset(strategy.parameters) & frozenset(base),
+    )
 
 
-def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names: dict[str, set[str]],
-                 state_exprs: list[tuple[str, dict[str, Expression]]], tunnel: dict[str, int],
-                 problems: ProblemCollector) -> None:
+def _check_names(
+    sm: StrategyModel,
+    curves: dict[str, CurveModel],
+    object_names: dict[str, set[str]],
+    state_exprs: list[tuple[str, dict[str, Expression]]],
+    tunnel: dict[str, int],
+    problems: ProblemCollector,
+) -> None:
     """Unknown names, unknown curves/schedules/tables, circular definitions and state_time
     used where the state has no tunnel."""
     where = f"strategy '{sm.name}'"
@@ -446,8 +541,7 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
     for name, e in sm.parameters.items():
         exprs_of[f"p:{name}"] = [e]
     for name, c in curves.items():
-        exprs_of[f"c:{name}"] = list(c.parameters.values()) + [c.hazard_ratio, c.acceleration_factor,
-                                                              c.cure_fraction]
+        exprs_of[f"c:{name}"] = list(c.parameters.values()) + [c.hazard_ratio, c.acceleration_factor, c.cure_fraction]
     for node, exprs in exprs_of.items():
         d: set[str] = set()
         for e in exprs:
@@ -460,16 +554,19 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
     def check_expr(e: Expression, label: str) -> None:
         for n in sorted(e.names):
             if n not in sm.parameters and n not in VARIABLES and n not in reported:
-                problems.add(label, f"unknown name '{n}' in '{e.text}'",
-                             "a parameter name or one of " + ", ".join(VARIABLES))
+                problems.add(
+                    label, f"unknown name '{n}' in '{e.text}'", "a parameter name or one of " + ", ".join(VARIABLES)
+                )
         for kind, n in sorted(e.refs, key=str):
             if n is None:
                 if not object_names[kind]:
-                    problems.add(label, f"'{e.text}' needs a {kind} but the model has none",
-                                 f"a {kind} in the model")
+                    problems.add(label, f"'{e.text}' needs a {kind} but the model has none", f"a {kind} in the model")
             elif n not in object_names[kind]:
-                problems.add(label, f"unknown {kind} '{n}' in '{e.text}'",
-                             f"one of: {', '.join(sorted(object_names[kind])) or '(none defined)'}")
+                problems.add(
+                    label,
+                    f"unknown {kind} '{n}' in '{e.text}'",
+                    f"one of: {', '.join(sorted(object_names[kind])) or '(none defined)'}",
+                )
 
     for name, e in sm.parameters.items():
         check_expr(e, f"{where}, parameter '{name}'" if name else where)
@@ -486,9 +583,12 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
         path.append(node)
         for d in sorted(deps[node]):
             if colour.get(d) == 1:
-                cycle = path[path.index(d):] + [d]
-                problems.add(where, "circular definition: " + " -> ".join(x[2:] for x in cycle),
-                             "parameters that do not depend on themselves")
+                cycle = path[path.index(d) :] + [d]
+                problems.add(
+                    where,
+                    "circular definition: " + " -> ".join(x[2:] for x in cycle),
+                    "parameters that do not depend on themselves",
+                )
             elif colour.get(d) is None:
                 visit(d)
         path.pop()
@@ -506,8 +606,11 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
     def check_in_state(e: Expression, state: str, label: str) -> None:
         check_expr(e, label)
         if tunnel.get(state, 1) == 1 and state_time_dependent(e):
-            problems.add(label, f"'{e.text}' depends on state_time but state '{state}' has no tunnel",
-                         "a tunnel length > 1 for the state (state_time would always be 0)")
+            problems.add(
+                label,
+                f"'{e.text}' depends on state_time but state '{state}' has no tunnel",
+                "a tunnel length > 1 for the state (state_time would always be 0)",
+            )
 
     for g in sm.groups:
         for row in g.rows:
@@ -521,13 +624,17 @@ def _check_names(sm: StrategyModel, curves: dict[str, CurveModel], object_names:
     for state, e in sm.initial.items():
         check_expr(e, f"initial state distribution, state '{state}'")
         if e.names & (STATE_TIME_VARIABLES | {"model_time", "model_years", "age"}):
-            problems.add(f"initial state distribution, state '{state}'", f"'{e.text}' depends on time",
-                         "a value fixed at the start of the model")
+            problems.add(
+                f"initial state distribution, state '{state}'",
+                f"'{e.text}' depends on time",
+                "a value fixed at the start of the model",
+            )
     check_expr(sm.proportion_male, "settings.proportion_male")
 
 
-def _variable_closure(sm: StrategyModel, curves: dict[str, CurveModel],
-                      exprs_of: dict[str, list[Expression]]) -> dict[str, frozenset[str]]:
+def _variable_closure(
+    sm: StrategyModel, curves: dict[str, CurveModel], exprs_of: dict[str, list[Expression]]
+) -> dict[str, frozenset[str]]:
     """For every parameter ("p:name") and curve ("c:name"), the model variables it reads,
     directly or through other parameters and curves (cycles are reported elsewhere and cut here)."""
     done: dict[str, frozenset[str]] = {}

@@ -8,16 +8,15 @@ not depend on a dimension keeps length 1 there, so constant inputs cost nothing.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from hecon.methods import lifetable
-from hecon.methods import schedules
-from hecon.methods import survival
 from hecon.engine.compiler import CompiledModel, CurveModel, StrategyModel
-from hecon.model.problems import ModelError, Problem
+from hecon.methods import lifetable, schedules, survival
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
+from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import DAYS_PER_YEAR
 
 
@@ -33,8 +32,15 @@ class BlockContext:
     (:meth:`evaluate`), so a 3-cycle tunnel costs 3 state times, not the model's longest tunnel.
     """
 
-    def __init__(self, model: CompiledModel, strategy: StrategyModel, samples: Mapping[str, np.ndarray],
-                 t0: int, t1: int, chunk_cache: dict[Any, Any]):
+    def __init__(
+        self,
+        model: CompiledModel,
+        strategy: StrategyModel,
+        samples: Mapping[str, np.ndarray],
+        t0: int,
+        t1: int,
+        chunk_cache: dict[Any, Any],
+    ):
         self.model = model
         self.strategy = strategy
         self.samples = samples
@@ -92,35 +98,49 @@ class BlockContext:
         c: CurveModel = self.model.curves[name]
         params = {k: e.evaluate(self) for k, e in c.parameters.items()}
         where = f"survival curve '{name}' (strategy '{self.strategy.name}')"
-        problems = [Problem(where, msg, "parameters inside the distribution's domain")
-                    for msg in survival.check_parameters(c.distribution, params)]
-        hr, af, cure = (c.hazard_ratio.evaluate(self), c.acceleration_factor.evaluate(self),
-                        c.cure_fraction.evaluate(self))
-        for label, v, ok, expected in (("hazard ratio", hr, np.all(np.asarray(hr) >= 0), ">= 0"),
-                                       ("acceleration factor", af, np.all(np.asarray(af) > 0), "> 0"),
-                                       ("cure fraction", cure,
-                                        np.all((np.asarray(cure) >= 0) & (np.asarray(cure) <= 1)), "in [0, 1]")):
+        problems = [
+            Problem(where, msg, "parameters inside the distribution's domain")
+            for msg in survival.check_parameters(c.distribution, params)
+        ]
+        hr, af, cure = (
+            c.hazard_ratio.evaluate(self),
+            c.acceleration_factor.evaluate(self),
+            c.cure_fraction.evaluate(self),
+        )
+        for label, v, ok, expected in (
+            ("hazard ratio", hr, np.all(np.asarray(hr) >= 0), ">= 0"),
+            ("acceleration factor", af, np.all(np.asarray(af) > 0), "> 0"),
+            ("cure fraction", cure, np.all((np.asarray(cure) >= 0) & (np.asarray(cure) <= 1)), "in [0, 1]"),
+        ):
             if not ok:
                 problems.append(Problem(where, f"{label} {np.min(v)!r} is out of range", expected))
         if problems:
             raise ModelError(problems)
-        entry = {"curve": c, "params": params, "hr": hr, "af": af, "cure": cure,
-                 "scale": DAYS_PER_YEAR / c.time_unit_days}  # curve time units per year
+        entry = {
+            "curve": c,
+            "params": params,
+            "hr": hr,
+            "af": af,
+            "cure": cure,
+            "scale": DAYS_PER_YEAR / c.time_unit_days,
+        }  # curve time units per year
         cache[key] = entry
         return entry
 
     def _survival_at(self, name: str, years: Any) -> Any:
         e = self._curve(name)
-        return survival.adjusted_survival(e["curve"].distribution, e["params"], np.multiply(years, e["scale"]),
-                                          e["hr"], e["af"], e["cure"])
+        return survival.adjusted_survival(
+            e["curve"].distribution, e["params"], np.multiply(years, e["scale"]), e["hr"], e["af"], e["cure"]
+        )
 
     def curve_survival(self, curve: str, years: Any) -> Any:
         return self._survival_at(curve, years)
 
     def curve_event_probability(self, curve: str, clock: Any) -> Any:
         start = np.multiply(clock, self.cycle_years)
-        return survival.event_probability(self._survival_at(curve, start),
-                                          self._survival_at(curve, start + self.cycle_years))
+        return survival.event_probability(
+            self._survival_at(curve, start), self._survival_at(curve, start + self.cycle_years)
+        )
 
     def curve_hazard(self, curve: str, years: Any) -> Any:
         """Hazard [1/year] of the adjusted curve: -d/dt log S, from the unadjusted hazard."""
@@ -143,16 +163,21 @@ class BlockContext:
             lt = next(t for t in spec.life_tables if t.name == name)
             male = np.asarray(self.strategy.proportion_male.evaluate(self), dtype=float)
             if male.ndim == 3 and (male.shape[0] > 1 or male.shape[1] > 1):
-                raise ModelError(Problem("settings.proportion_male", "depends on time",
-                                         "a share of men fixed at the start"))
+                raise ModelError(
+                    Problem("settings.proportion_male", "depends on time", "a share of men fixed at the start")
+                )
             male_flat = male.reshape(-1)
             if np.any((male_flat < 0) | (male_flat > 1)):
-                raise ModelError(Problem("settings.proportion_male", f"{male_flat.min()!r} is outside [0, 1]",
-                                         "a share between 0 and 1"))
-            p = lifetable.cohort_death_probability(lt, spec.settings.start_age, male_flat,
-                                                   self.cycle_years, self.model.n_cycles + 1)
+                raise ModelError(
+                    Problem(
+                        "settings.proportion_male", f"{male_flat.min()!r} is outside [0, 1]", "a share between 0 and 1"
+                    )
+                )
+            p = lifetable.cohort_death_probability(
+                lt, spec.settings.start_age, male_flat, self.cycle_years, self.model.n_cycles + 1
+            )
             self.chunk_cache[key] = np.ascontiguousarray(p.reshape(-1, self.model.n_cycles + 1).T)[:, None, :]
-        return self.chunk_cache[key][self.t0:self.t1 + 1]
+        return self.chunk_cache[key][self.t0 : self.t1 + 1]
 
     # -- schedules -----------------------------------------------------------
     def administrations(self, schedule: str, clock: Any) -> Any:

@@ -32,8 +32,10 @@ FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement tak
 @intrinsic
 def _pointer(typingctx, address):
     """The float64 pointer at an integer address."""
+
     def codegen(context, builder, signature, args):
         return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+
     return types.CPointer(types.float64)(types.int64), codegen
 
 
@@ -47,13 +49,60 @@ def packed_row(addr, st, sj, so, r, t, j, s0, n):
 
 
 @numba.njit(nogil=True, cache=True)
-def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
-              src_start, dst, edge_row, edge_j, has_complement, fast, sole, zero_rows, taddr, tst, tsj, tso,
-              reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col, reward_cols,
-              state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols,
-              const_state, cpair_col, cpair_w, cpair_row, vaddr, vst, vsj, vso,
-              scale, group_weights, col_group, cycle_weights, keep_cycles,
-              end, values, rewards, occupancy, discounted, undiscounted):
+def run_block(
+    start,
+    t_first,
+    n_cycles,
+    n_points,
+    s_begin,
+    s_end,
+    src_start,
+    dst,
+    edge_row,
+    edge_j,
+    has_complement,
+    fast,
+    sole,
+    zero_rows,
+    taddr,
+    tst,
+    tsj,
+    tso,
+    reward_start,
+    reward_row,
+    reward_col,
+    acc_dst,
+    acc_start,
+    acc_row,
+    acc_col,
+    reward_cols,
+    state_start,
+    pair_col,
+    pair_state,
+    pair_expanded,
+    pair_row,
+    pair_j,
+    timed_cols,
+    const_state,
+    cpair_col,
+    cpair_w,
+    cpair_row,
+    vaddr,
+    vst,
+    vsj,
+    vso,
+    scale,
+    group_weights,
+    col_group,
+    cycle_weights,
+    keep_cycles,
+    end,
+    values,
+    rewards,
+    occupancy,
+    discounted,
+    undiscounted,
+):
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
@@ -153,12 +202,55 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
                 for i in range(n_states):
                     kind = fast[i]
                     if kind == 0:
-                        _general_edges(i, t, s0, w, model_of[i], sole[i], cur, nxt, occ, rest, flow, rv, src_start, dst,
-                                       edge_row, edge_j, has_complement, taddr, tst, tsj, tso,
-                                       reward_start, reward_row, reward_col)
+                        _general_edges(
+                            i,
+                            t,
+                            s0,
+                            w,
+                            model_of[i],
+                            sole[i],
+                            cur,
+                            nxt,
+                            occ,
+                            rest,
+                            flow,
+                            rv,
+                            src_start,
+                            dst,
+                            edge_row,
+                            edge_j,
+                            has_complement,
+                            taddr,
+                            tst,
+                            tsj,
+                            tso,
+                            reward_start,
+                            reward_row,
+                            reward_col,
+                        )
                     else:
-                        _fast_edges(i, t, s0, w, model_of[i], kind, sole[i], cur, nxt, occ, src_start, dst, edge_row,
-                                    edge_j, has_complement, scratch, taddr, tst, tsj, tso)
+                        _fast_edges(
+                            i,
+                            t,
+                            s0,
+                            w,
+                            model_of[i],
+                            kind,
+                            sole[i],
+                            cur,
+                            nxt,
+                            occ,
+                            src_start,
+                            dst,
+                            edge_row,
+                            edge_j,
+                            has_complement,
+                            scratch,
+                            taddr,
+                            tst,
+                            tsj,
+                            tso,
+                        )
                 for a in range(n_acc):
                     d = acc_dst[a]
                     for s in range(w):
@@ -241,8 +333,28 @@ def run_block(start, t_first, n_cycles, n_points, s_begin, s_end,
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _fast_edges(i, t, s0, w, m, n, sole, cur, nxt, occ, src_start, dst, edge_row, edge_j, has_complement, scratch,
-                taddr, tst, tsj, tso):
+def _fast_edges(
+    i,
+    t,
+    s0,
+    w,
+    m,
+    n,
+    sole,
+    cur,
+    nxt,
+    occ,
+    src_start,
+    dst,
+    edge_row,
+    edge_j,
+    has_complement,
+    scratch,
+    taddr,
+    tst,
+    tsj,
+    tso,
+):
     """One pass over the samples for sub-state i with n = 1..3 edges besides its complement (see
     run_block): the same operations, in the same order, as :func:`_general_edges`. Rows are taken
     as views once, so that the loop vectorises with few run-time overlap checks. ``sole``: the
@@ -296,8 +408,32 @@ def _complement(to, s, rest, sole):
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _general_edges(i, t, s0, w, m, sole, cur, nxt, occ, rest, flow, rv, src_start, dst, edge_row, edge_j,
-                   has_complement, taddr, tst, tsj, tso, reward_start, reward_row, reward_col):
+def _general_edges(
+    i,
+    t,
+    s0,
+    w,
+    m,
+    sole,
+    cur,
+    nxt,
+    occ,
+    rest,
+    flow,
+    rv,
+    src_start,
+    dst,
+    edge_row,
+    edge_j,
+    has_complement,
+    taddr,
+    tst,
+    tsj,
+    tso,
+    reward_start,
+    reward_row,
+    reward_col,
+):
     """Edges of sub-state i one at a time (any number of edges; rewards valued per state time)."""
     for s in range(w):
         occ[m, s] += cur[i, s]

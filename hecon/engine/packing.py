@@ -167,8 +167,9 @@ class Packed:
         st = np.array([a.shape[1] * w if a.shape[0] > 1 else 0 for a, w in zip(self.items, widths)], dtype=np.int64)
         return addr, st, sj, so
 
-    def first_bad_sum(self, layout: tuple[np.ndarray, ...], rows: list[int], complement: bool,
-                      tol: float) -> tuple[tuple[int, int, int], tuple[int, int, int], float] | None:
+    def first_bad_sum(
+        self, layout: tuple[np.ndarray, ...], rows: list[int], complement: bool, tol: float
+    ) -> tuple[tuple[int, int, int], tuple[int, int, int], float] | None:
         """Where packed rows ``rows`` fail the row-sum check: (index, broadcast shape, sum) or None."""
         shape = tuple(max(self.items[r].shape[k] for r in rows) for k in range(3))
         args = (*layout[:1], np.array(rows, dtype=np.int64), *layout[1:], *shape, complement, tol)

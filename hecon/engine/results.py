@@ -14,7 +14,7 @@ Variables (``_undiscounted`` twins for every total):
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
@@ -23,8 +23,7 @@ from hecon.engine.compiler import CompiledModel
 from hecon.engine.outcomes import ChunkResult, Outcome
 
 
-def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[ChunkResult],
-          n_samples: int) -> xr.Dataset:
+def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[ChunkResult], n_samples: int) -> xr.Dataset:
     spec = model.spec
     settings = spec.settings
     strategies = [s.name for s in spec.strategies]

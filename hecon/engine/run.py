@@ -24,11 +24,10 @@ effect rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
-
 import os
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache, partial
 
 import numpy as np
@@ -38,11 +37,11 @@ from hecon.engine import kernels
 from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
 from hecon.engine.context import BlockContext
+from hecon.engine.outcomes import ChunkResult, outcome_columns
+from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
+from hecon.engine.results import label
 from hecon.methods.discounting import discount_factors
 from hecon.model.problems import ModelError, Problem
-from hecon.engine.outcomes import ChunkResult, outcome_columns
-from hecon.engine.results import label
-from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.model.spec import ModelSpec, TransitionReward
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
@@ -58,8 +57,12 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=max(1, THREADS - 1))
 
 
-def run_model(model: ModelSpec | CompiledModel, samples: Mapping[str, np.ndarray] | None = None,
-              n_samples: int | None = None, chunk_size: int = 1000) -> xr.Dataset:
+def run_model(
+    model: ModelSpec | CompiledModel,
+    samples: Mapping[str, np.ndarray] | None = None,
+    n_samples: int | None = None,
+    chunk_size: int = 1000,
+) -> xr.Dataset:
     """Run every strategy of a model; return the labelled results (see :func:`hecon.engine.results.label`).
 
     samples    : parameter name -> values (n_samples,) replacing the parameter's base value
@@ -71,21 +74,31 @@ def run_model(model: ModelSpec | CompiledModel, samples: Mapping[str, np.ndarray
     samples = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in (samples or {}).items()}
     sizes = {v.size for v in samples.values()}
     if len(sizes) > 1:
-        raise ModelError(Problem("samples", f"sample arrays of different lengths {sorted(sizes)}",
-                                 "one value per sample for every sampled parameter"))
+        raise ModelError(
+            Problem(
+                "samples",
+                f"sample arrays of different lengths {sorted(sizes)}",
+                "one value per sample for every sampled parameter",
+            )
+        )
     unknown = set(samples) - {p.name for p in compiled.spec.parameters}
     if unknown:
         raise ModelError(Problem("samples", f"unknown parameters {sorted(unknown)}", "parameter names"))
     total = sizes.pop() if sizes else (n_samples or 1)
     if n_samples is not None and n_samples != total:
         raise ModelError(Problem("samples", f"{total} samples given but n_samples={n_samples}", "the same number"))
-    results = [simulate_strategy(compiled, i, samples, total, chunk_size)
-               for i in range(len(compiled.strategies))]
+    results = [simulate_strategy(compiled, i, samples, total, chunk_size) for i in range(len(compiled.strategies))]
     return label(compiled, outcome_columns(compiled), results, total)
 
 
-def simulate_strategy(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray], n_samples: int,
-                      chunk_size: int = 1000, keep_cycles: bool = True) -> ChunkResult:
+def simulate_strategy(
+    model: CompiledModel,
+    index: int,
+    samples: Mapping[str, np.ndarray],
+    n_samples: int,
+    chunk_size: int = 1000,
+    keep_cycles: bool = True,
+) -> ChunkResult:
     """All samples of one strategy, in chunks of ``chunk_size``; chunk results are concatenated
     and the sums over samples carried from chunk to chunk, so nothing depends on the chunking.
     ``keep_cycles=False`` skips the mean trace and per-cycle values (left zero), as a PSA may."""
@@ -95,13 +108,22 @@ def simulate_strategy(model: CompiledModel, index: int, samples: Mapping[str, np
         chunk = {k: v[start:stop] for k, v in samples.items()}
         carry = parts[-1] if parts else None
         parts.append(simulate_chunk(model, index, chunk, stop - start, carry, keep_cycles))
-    return ChunkResult(np.concatenate([p.discounted for p in parts]),
-                       np.concatenate([p.undiscounted for p in parts]),
-                       parts[-1].trace_sum, parts[-1].per_cycle_sum)
+    return ChunkResult(
+        np.concatenate([p.discounted for p in parts]),
+        np.concatenate([p.undiscounted for p in parts]),
+        parts[-1].trace_sum,
+        parts[-1].per_cycle_sum,
+    )
 
 
-def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray],
-                   n_samples: int, carry: ChunkResult | None = None, keep_cycles: bool = True) -> ChunkResult:
+def simulate_chunk(
+    model: CompiledModel,
+    index: int,
+    samples: Mapping[str, np.ndarray],
+    n_samples: int,
+    carry: ChunkResult | None = None,
+    keep_cycles: bool = True,
+) -> ChunkResult:
     """One strategy over one chunk of samples (the unit of work that PSA workers run).
 
     carry       : the previous chunk's result, whose sums over samples this chunk continues
@@ -119,8 +141,9 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
     times = np.arange(T + 1) * cy
     mid = (np.arange(T) + 0.5) * cy
     rates = {"costs": settings.discount_rate_costs, "effects": settings.discount_rate_effects}
-    point_weights = np.stack([model.weights * discount_factors(rates[c.discount], times, settings.discount_timing)
-                              for c in cols])  # (K, T + 1)
+    point_weights = np.stack(
+        [model.weights * discount_factors(rates[c.discount], times, settings.discount_timing) for c in cols]
+    )  # (K, T + 1)
     mid_weights = np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols])
     distinct, col_group = np.unique(point_weights, axis=0, return_inverse=True)
     group_weights = np.vstack([model.weights, distinct])  # row 0: undiscounted; see kernels.run_block
@@ -146,10 +169,27 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
         ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
-        weights = (scale, np.ascontiguousarray(group_weights[:, t0:t0 + n_pts]), col_group,
-                   np.ascontiguousarray(mid_weights[:, t0:t1]))
-        return _prepare_block(model, strategy, ctx, n_cyc, n_pts, memo, col_index, rewards, state_start,
-                              weights, n_samples, keep_cycles, structures)
+        weights = (
+            scale,
+            np.ascontiguousarray(group_weights[:, t0 : t0 + n_pts]),
+            col_group,
+            np.ascontiguousarray(mid_weights[:, t0:t1]),
+        )
+        return _prepare_block(
+            model,
+            strategy,
+            ctx,
+            n_cyc,
+            n_pts,
+            memo,
+            col_index,
+            rewards,
+            state_start,
+            weights,
+            n_samples,
+            keep_cycles,
+            structures,
+        )
 
     first = BlockContext(model, strategy, samples, 0, min(T, block_cycles), chunk_cache)
     trace_now = _initial_trace(model, strategy, first, n_samples)
@@ -169,11 +209,11 @@ def simulate_chunk(model: CompiledModel, index: int, samples: Mapping[str, np.nd
                 helper.result()
         trace_now = block.end
         if keep_cycles:
-            block.values[:block.n_cycles] += block.transition_rewards
+            block.values[: block.n_cycles] += block.transition_rewards
             if t0 == 0:
                 block.values[0] += start_values
-            kernels.accumulate(per_cycle[t0:t0 + block.n_points], block.values)
-            kernels.accumulate(trace_sum[t0:t0 + block.n_points], block.occupancy)
+            kernels.accumulate(per_cycle[t0 : t0 + block.n_points], block.values)
+            kernels.accumulate(trace_sum[t0 : t0 + block.n_points], block.occupancy)
         block = following  # type: ignore[assignment]
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
 
@@ -201,8 +241,9 @@ def _reward_targets(strategy: StrategyModel, col_index: Mapping[str, int]) -> li
     return targets
 
 
-def _edge_structure(strategy: StrategyModel, targets: list[list[tuple[int, int]]], tsj: np.ndarray,
-                    n_states: int) -> tuple[np.ndarray, ...]:
+def _edge_structure(
+    strategy: StrategyModel, targets: list[list[tuple[int, int]]], tsj: np.ndarray, n_states: int
+) -> tuple[np.ndarray, ...]:
     """How the kernel treats each edge and sub-state (see :func:`hecon.engine.kernels.run_block`):
     (dst, fast, sole, zero_rows, reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col,
     reward_cols).
@@ -237,15 +278,25 @@ def _edge_structure(strategy: StrategyModel, targets: list[list[tuple[int, int]]
     flat = [x for x in per_edge for x in x]
     acc_start = np.cumsum([0] + [len(k[1]) for k in accumulators]).astype(np.int64)
     pooled_flat = [x for k in accumulators for x in k[1]]
-    return (dst, fast, sole, zero_rows, reward_start, np.array([x[0] for x in flat], dtype=np.int64),
-            np.array([x[1] for x in flat], dtype=np.int64), np.array([k[0] for k in accumulators], dtype=np.int64),
-            acc_start, np.array([x[0] for x in pooled_flat], dtype=np.int64),
-            np.array([x[1] for x in pooled_flat], dtype=np.int64),
-            np.array(sorted({x[1] for x in flat + pooled_flat}), dtype=np.int64))
+    return (
+        dst,
+        fast,
+        sole,
+        zero_rows,
+        reward_start,
+        np.array([x[0] for x in flat], dtype=np.int64),
+        np.array([x[1] for x in flat], dtype=np.int64),
+        np.array([k[0] for k in accumulators], dtype=np.int64),
+        acc_start,
+        np.array([x[0] for x in pooled_flat], dtype=np.int64),
+        np.array([x[1] for x in pooled_flat], dtype=np.int64),
+        np.array(sorted({x[1] for x in flat + pooled_flat}), dtype=np.int64),
+    )
 
 
-def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int,
-                       memo: PackMemo) -> tuple[np.ndarray, ...]:
+def _transition_values(
+    model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int, memo: PackMemo
+) -> tuple[np.ndarray, ...]:
     """Pack the block's transition probabilities and transition-reward values, in the order the
     edge structure refers to them, after checking every probability and every row sum
     (once per chunk for values that do not change with model time)."""
@@ -254,8 +305,10 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
     for g in strategy.groups:
         arrays = [fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel) for row in g.rows]  # type: ignore[arg-type]
         groups.append((g, arrays, [packed.add(a) for a in arrays]))
-    rewards = [(rr, packed.add(fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)))
-               for rr in strategy.rewards]
+    rewards = [
+        (rr, packed.add(fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)))
+        for rr in strategy.rewards
+    ]
     layout = packed.pack()
     problems: list[Problem] = []
     for g, arrays, rows in groups:
@@ -267,10 +320,13 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
             if not (finite and lo >= 0.0 and hi <= 1.0):
                 bad = ~((a >= 0.0) & (a <= 1.0))
                 index = first_bad(bad)
-                problems.append(Problem(
-                    f"strategy '{strategy.name}', transition {row.label}, {locate(index, bad.shape, ctx.t0)}",
-                    f"probability {a[index]:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
-                    "a probability between 0 and 1"))
+                problems.append(
+                    Problem(
+                        f"strategy '{strategy.name}', transition {row.label}, {locate(index, bad.shape, ctx.t0)}",
+                        f"probability {a[index]:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
+                        "a probability between 0 and 1",
+                    )
+                )
         if len(problems) == n_problems:
             problem = _check_row_sums(strategy, g, packed, rows, layout, ctx.t0)
             if problem:
@@ -278,15 +334,21 @@ def _transition_values(model: CompiledModel, strategy: StrategyModel, ctx: Block
         memo.mark_group(arrays)
     for rr, r in rewards:
         if not packed.stats[r][2]:
-            problems.append(Problem(f"strategy '{strategy.name}', transition reward -> {rr.reward.to_state}",
-                                    f"'{rr.expr.text}' is not a finite number", "finite values"))
+            problems.append(
+                Problem(
+                    f"strategy '{strategy.name}', transition reward -> {rr.reward.to_state}",
+                    f"'{rr.expr.text}' is not a finite number",
+                    "finite values",
+                )
+            )
     if problems:
         raise ModelError(problems)
     return packed, layout
 
 
-def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: list[int],
-                    layout: tuple[np.ndarray, ...], t0: int) -> Problem | None:
+def _check_row_sums(
+    strategy: StrategyModel, g: RowGroup, packed: Packed, rows: list[int], layout: tuple[np.ndarray, ...], t0: int
+) -> Problem | None:
     """Rows out of a state must sum to 1, or to at most 1 when a complement takes the rest.
 
     Bounds from each row's minimum and maximum settle the usual case; only when they do not
@@ -294,8 +356,7 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: 
     hi = sum(packed.stats[r][1] for r in rows)
     lo = sum(packed.stats[r][0] for r in rows)
     tol = PROBABILITY_TOLERANCE
-    if (g.complement is not None and hi <= 1.0 + tol) or (g.complement is None and lo >= 1.0 - tol
-                                                         and hi <= 1.0 + tol):
+    if (g.complement is not None and hi <= 1.0 + tol) or (g.complement is None and lo >= 1.0 - tol and hi <= 1.0 + tol):
         return None
     found = packed.first_bad_sum(layout, rows, g.complement is not None, tol)
     if found is None:
@@ -303,8 +364,11 @@ def _check_row_sums(strategy: StrategyModel, g: RowGroup, packed: Packed, rows: 
     index, shape, total = found
     where = f"strategy '{strategy.name}', transitions out of '{g.state}', {locate(index, shape, t0)}"
     if g.complement is not None:
-        return Problem(where, f"the probabilities add up to {total:.6g}, leaving a negative complement for "
-                              f"-> {g.complement.to_state}", "probabilities that sum to at most 1")
+        return Problem(
+            where,
+            f"the probabilities add up to {total:.6g}, leaving a negative complement for -> {g.complement.to_state}",
+            "probabilities that sum to at most 1",
+        )
     return Problem(where, f"the probabilities add up to {total:.6g}", "a sum of 1, or a complement '#' for the rest")
 
 
@@ -324,10 +388,21 @@ class _Block:
     keep_cycles: bool
 
 
-def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int, n_points: int,
-                   memo: PackMemo, col_index: Mapping[str, int], rewards: list[list[tuple[int, int]]],
-                   state_start: np.ndarray, weights: tuple[np.ndarray, ...], n_samples: int,
-                   keep_cycles: bool, structures: dict[bytes, tuple[np.ndarray, ...]]) -> _Block:
+def _prepare_block(
+    model: CompiledModel,
+    strategy: StrategyModel,
+    ctx: BlockContext,
+    n_cycles: int,
+    n_points: int,
+    memo: PackMemo,
+    col_index: Mapping[str, int],
+    rewards: list[list[tuple[int, int]]],
+    state_start: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    n_samples: int,
+    keep_cycles: bool,
+    structures: dict[bytes, tuple[np.ndarray, ...]],
+) -> _Block:
     """Evaluate, check and pack a block's inputs; allocate its outputs (nothing depends on the
     occupancy yet, so this runs while the previous block is in the kernel). ``structures``
     keeps the edge structure, which only changes with the shapes of the reward values."""
@@ -340,24 +415,62 @@ def _prepare_block(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     if tsj.tobytes() not in structures:
         structures[tsj.tobytes()] = _edge_structure(strategy, rewards, tsj, model.n_states)
     dst, fast, sole, zero_rows, *edge_rewards = structures[tsj.tobytes()]
-    args = (strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, sole,
-            zero_rows, *tarrays, *edge_rewards, state_start, *pairs, *vpack, *weights, keep_cycles)
-    return _Block(ctx.t0, n_cycles, n_points, (tpacked, vpacked), args, np.empty((model.n_states, n_samples)),
-                  np.zeros(shape(n_points, n_cols, n_samples)), np.zeros(shape(n_cycles, n_cols, n_samples)),
-                  np.zeros(shape(n_points, len(state_start) - 1, n_samples)), keep_cycles)
+    args = (
+        strategy.src_start,
+        dst,
+        strategy.edge_row,
+        strategy.edge_j,
+        strategy.has_complement,
+        fast,
+        sole,
+        zero_rows,
+        *tarrays,
+        *edge_rewards,
+        state_start,
+        *pairs,
+        *vpack,
+        *weights,
+        keep_cycles,
+    )
+    return _Block(
+        ctx.t0,
+        n_cycles,
+        n_points,
+        (tpacked, vpacked),
+        args,
+        np.empty((model.n_states, n_samples)),
+        np.zeros(shape(n_points, n_cols, n_samples)),
+        np.zeros(shape(n_cycles, n_cols, n_samples)),
+        np.zeros(shape(n_points, len(state_start) - 1, n_samples)),
+        keep_cycles,
+    )
 
 
-def _launch(pool: ThreadPoolExecutor, block: _Block, start: np.ndarray, discounted: np.ndarray,
-            undiscounted: np.ndarray) -> tuple[Iterator[Callable[[], None]], list[Future]]:
+def _launch(
+    pool: ThreadPoolExecutor, block: _Block, start: np.ndarray, discounted: np.ndarray, undiscounted: np.ndarray
+) -> tuple[Iterator[Callable[[], None]], list[Future]]:
     """Start the block kernel: one task per cache block of samples, taken from a shared queue by
     THREADS - 1 worker threads now and by the calling thread once it has prepared the next block
     (:func:`_run_tasks`), so that every core stays busy and none is oversubscribed. The kernel
     adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_samples = start.shape[1]
     outputs = (block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted)
-    tasks = iter([partial(kernels.run_block, start, block.t0, block.n_cycles, block.n_points, s0,
-                          min(n_samples, s0 + kernels.SAMPLE_BLOCK), *block.args, *outputs)
-                  for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)])  # a list iterator: next() is atomic
+    tasks = iter(
+        [
+            partial(
+                kernels.run_block,
+                start,
+                block.t0,
+                block.n_cycles,
+                block.n_points,
+                s0,
+                min(n_samples, s0 + kernels.SAMPLE_BLOCK),
+                *block.args,
+                *outputs,
+            )
+            for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)
+        ]
+    )  # a list iterator: next() is atomic
     return tasks, [pool.submit(_run_tasks, tasks) for _ in range(THREADS - 1)]
 
 
@@ -366,8 +479,9 @@ def _run_tasks(tasks: Iterator[Callable[[], None]]) -> None:
         task()
 
 
-def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int],
-                       n_pts: int, memo: PackMemo) -> tuple[tuple[np.ndarray, ...], Packed, tuple[np.ndarray, ...]]:
+def _state_value_pairs(
+    model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int], n_pts: int, memo: PackMemo
+) -> tuple[tuple[np.ndarray, ...], Packed, tuple[np.ndarray, ...]]:
     """The state values as the kernel takes them (see :func:`hecon.engine.kernels.run_block`), their
     packed rows and the rows' layout. Values constant over time are valued every
     kernels.VALUE_CYCLES cycles; the others at every point: applied to the model state (its
@@ -383,8 +497,11 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
         for flag in s.flags:
             if f"time:{flag}" in col_index:
                 constant.append((col_index[f"time:{flag}"], m, one))
-    exprs = [("qalys", model.utility)] + [(f"cost:{c}", v) for c, v in model.costs.items()] + \
-            [(f"count:{c}", v) for c, v in model.counts.items()]
+    exprs = (
+        [("qalys", model.utility)]
+        + [(f"cost:{c}", v) for c, v in model.costs.items()]
+        + [(f"count:{c}", v) for c, v in model.counts.items()]
+    )
     state_number = {s.name: m for m, s in enumerate(model.spec.states)}
     sources = {}
     for col, by_state in exprs:
@@ -404,20 +521,30 @@ def _state_value_pairs(model: CompiledModel, ctx: BlockContext, col_index: Mappi
     values = packed.pack()
     for r, (state, col, expr) in sources.items():
         if not packed.stats[r][2]:
-            raise ModelError(Problem(f"state '{state}', {col.replace(':', ' ')}",
-                                     f"'{expr.text}' is not a finite number", "finite values"))
+            raise ModelError(
+                Problem(
+                    f"state '{state}', {col.replace(':', ' ')}",
+                    f"'{expr.text}' is not a finite number",
+                    "finite values",
+                )
+            )
     pairs = np.array(timed, dtype=np.int64).reshape(-1, 5)
     const_state = np.unique(np.array([m for _, m, _ in constant], dtype=np.int64))
     cpairs = np.array(constant, dtype=np.int64).reshape(-1, 3)
     cpair_w = np.searchsorted(const_state, cpairs[:, 1])
     arrays = tuple(np.ascontiguousarray(pairs[:, i]) for i in range(5)) + (
-        np.unique(pairs[:, 0]), const_state, np.ascontiguousarray(cpairs[:, 0]), cpair_w.astype(np.int64),
-        np.ascontiguousarray(cpairs[:, 2]))
+        np.unique(pairs[:, 0]),
+        const_state,
+        np.ascontiguousarray(cpairs[:, 0]),
+        cpair_w.astype(np.int64),
+        np.ascontiguousarray(cpairs[:, 2]),
+    )
     return arrays, packed, values
 
 
-def _start_rewards(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray,
-                   col_index: Mapping[str, int]) -> np.ndarray:
+def _start_rewards(
+    model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray, col_index: Mapping[str, int]
+) -> np.ndarray:
     """One-off rewards on the initial occupancy ("(start)" transition rewards), (n_cols, n_samples);
     at time 0, so neither discounted nor corrected."""
     out = np.zeros((len(col_index), start.shape[1]))
@@ -436,9 +563,11 @@ def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
         trace[:, model.slices[state].start] = v if v.size == n_samples else v[0]
     total = trace.sum(axis=1)
     if np.any(trace < 0) or np.any(np.abs(total - 1.0) > PROBABILITY_TOLERANCE):
-        raise ModelError(Problem(f"strategy '{strategy.name}', initial state distribution",
-                                 f"shares add up to {total.min():.6g} (or one is negative)",
-                                 "non-negative shares that add up to 1"))
+        raise ModelError(
+            Problem(
+                f"strategy '{strategy.name}', initial state distribution",
+                f"shares add up to {total.min():.6g} (or one is negative)",
+                "non-negative shares that add up to 1",
+            )
+        )
     return np.ascontiguousarray(trace.T)
-
-

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from hecon.examples.textbook import textbook_model
 from hecon.model.spec import ModelSpec

@@ -14,8 +14,17 @@ decisions. The PSA distributions (mean = the base value, illustrative standard e
 
 from __future__ import annotations
 
-from hecon.model.spec import (Distribution, LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition,
-                        TransitionReward)
+from hecon.model.spec import (
+    Distribution,
+    LifeTable,
+    ModelSpec,
+    Parameter,
+    Settings,
+    State,
+    Strategy,
+    Transition,
+    TransitionReward,
+)
 
 AGES = tuple(range(60, 111))
 QX_MALE = tuple(min(1.0, 0.005 * 1.08 ** (a - 60)) for a in AGES)
@@ -28,8 +37,9 @@ def textbook_model(within_cycle: str = "simpson", horizon_years: float = 40.0) -
     """Four states (H, S1 with a 3-cycle tunnel, S2, D), four strategies, age-dependent
     background mortality, a state-residence-dependent transition, transition rewards."""
 
-    def p(name: str, value: float, unit: str, description: str, kind: str | None = None,
-          se: float | None = None) -> Parameter:
+    def p(
+        name: str, value: float, unit: str, description: str, kind: str | None = None, se: float | None = None
+    ) -> Parameter:
         """A parameter; with ``kind`` and ``se`` it gets a PSA distribution with mean = value
         (method of moments) and is varied in the one-way sensitivity analysis between the
         distribution's 2.5% and 97.5% quantiles."""
@@ -39,8 +49,14 @@ def textbook_model(within_cycle: str = "simpson", horizon_years: float = 40.0) -
     parameters = (
         p("p_HS1", 0.15, "per cycle", "Probability of becoming sick when healthy", "beta", 0.025),
         p("p_S1H", 0.5, "per cycle", "Probability of recovering to healthy when sick"),
-        p("r_S1S2", 0.105, "per year", "Rate of becoming sicker when sick, in the first year of sickness",
-          "gamma", 0.02),
+        p(
+            "r_S1S2",
+            0.105,
+            "per year",
+            "Rate of becoming sicker when sick, in the first year of sickness",
+            "gamma",
+            0.02,
+        ),
         p("slope_S1S2", 0.3, "per cycle in S1", "Relative increase of r_S1S2 per cycle spent sick"),
         p("hr_S1", 3.0, "hazard ratio", "Hazard ratio of death when sick vs healthy", "lognormal", 0.2),
         p("hr_S2", 10.0, "hazard ratio", "Hazard ratio of death when sicker vs healthy", "lognormal", 1.0),
@@ -58,19 +74,34 @@ def textbook_model(within_cycle: str = "simpson", horizon_years: float = 40.0) -
     )
     states = (
         State("H", utility="u_H", costs={"care": "c_H"}, flags=frozenset({"healthy"}), description="Healthy"),
-        State("S1", utility="u_S1", costs={"care": "c_S1", "treatment": "c_trt"}, tunnel=3,
-              flags=frozenset({"on_treatment"}), description="Sick; 3-cycle tunnel tracks time since falling sick"),
-        State("S2", utility="u_S2", costs={"care": "c_S2", "treatment": "c_trt"},
-              flags=frozenset({"on_treatment"}), description="Sicker"),
+        State(
+            "S1",
+            utility="u_S1",
+            costs={"care": "c_S1", "treatment": "c_trt"},
+            tunnel=3,
+            flags=frozenset({"on_treatment"}),
+            description="Sick; 3-cycle tunnel tracks time since falling sick",
+        ),
+        State(
+            "S2",
+            utility="u_S2",
+            costs={"care": "c_S2", "treatment": "c_trt"},
+            flags=frozenset({"on_treatment"}),
+            description="Sicker",
+        ),
         State("D", flags=frozenset({"dead"}), description="Dead"),
     )
     T = Transition
     transitions = (
-        T("H", "S1", "p_HS1"), T("H", "D", "gp_mort()"), T("H", "H", "#"),
+        T("H", "S1", "p_HS1"),
+        T("H", "D", "gp_mort()"),
+        T("H", "H", "#"),
         T("S1", "H", "p_S1H"),
         T("S1", "S2", "rate_to_prob(r_S1S2 * (1 + slope_S1S2 * state_time) * hr_trt, cycle_years)"),
-        T("S1", "D", "apply_hr(gp_mort(), hr_S1)"), T("S1", "S1", "#"),
-        T("S2", "D", "apply_hr(gp_mort(), hr_S2)"), T("S2", "S2", "#"),
+        T("S1", "D", "apply_hr(gp_mort(), hr_S1)"),
+        T("S1", "S1", "#"),
+        T("S2", "D", "apply_hr(gp_mort(), hr_S2)"),
+        T("S2", "S2", "#"),
     )
     strategies = (
         Strategy("SoC", description="Standard of care"),
@@ -83,16 +114,30 @@ def textbook_model(within_cycle: str = "simpson", horizon_years: float = 40.0) -
         TransitionReward("S1", "-du_diagnosis", kind="qaly", from_state="H"),
         TransitionReward("S2", 1.0, kind="count", name="progressions"),
     )
-    settings = Settings(cycle_length_days=365.25, horizon_years=horizon_years, start_age=60.0,
-                        proportion_male=0.5, discount_rate_costs=0.03, discount_rate_effects=0.015,
-                        within_cycle=within_cycle)
+    settings = Settings(
+        cycle_length_days=365.25,
+        horizon_years=horizon_years,
+        start_age=60.0,
+        proportion_male=0.5,
+        discount_rate_costs=0.03,
+        discount_rate_effects=0.015,
+        within_cycle=within_cycle,
+    )
     table = LifeTable("synthetic", AGES, QX_MALE, QX_FEMALE, "synthetic test table")
     return ModelSpec(
-        settings, states, transitions, strategies, parameters, initial={"H": 1.0}, transition_rewards=rewards,
-        life_tables=(table,), title="Textbook test model",
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        initial={"H": 1.0},
+        transition_rewards=rewards,
+        life_tables=(table,),
+        title="Textbook test model",
         description="A Sick-Sicker-shaped cohort model with illustrative numbers, to show how a workbook is laid out.",
         assumptions=(
             "Treatment affects the sick states only; healthy people are not treated.",
             "Background mortality follows a synthetic life table; sickness multiplies its hazard.",
             "The numbers are illustrative and not for decision making.",
-        ))
+        ),
+    )

@@ -143,7 +143,9 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
 
         age = _parse_age(age_text)
         if age is None:
-            problems.add(where(lineno), f"age {age_text!r} is not a whole number >= 0", "an age in whole years, e.g. 63")
+            problems.add(
+                where(lineno), f"age {age_text!r} is not a whole number >= 0", "an age in whole years, e.g. 63"
+            )
             ok = False
         sex = sex_text.lower()
         if sex not in SEXES:
@@ -224,7 +226,7 @@ def _list_ints(values: list[int], limit: int = 10) -> str:
     return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bundled_lifetable(name: str) -> LifeTable:
     """One of the life tables shipped with hecon.
 
@@ -302,14 +304,22 @@ def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
     table_ages = np.asarray(table.ages, dtype=float)
     if qx.size == 0 or qx.size != table_ages.size:
         raise ModelError(
-            Problem(f"life table '{table.name}'", f"{table_ages.size} ages but {qx.size} qx values for {sex}", "one qx per age")
+            Problem(
+                f"life table '{table.name}'",
+                f"{table_ages.size} ages but {qx.size} qx values for {sex}",
+                "one qx per age",
+            )
         )
     a = np.asarray(ages, dtype=float)
     floor_age = np.floor(a + _AGE_TOLERANCE_YEARS)
     bad = ~np.isfinite(a)
     if bad.any():
         raise ModelError(
-            Problem(f"life table '{table.name}'", f"{int(bad.sum())} ages are not finite, e.g. {a[bad].flat[0]}", "finite ages in years")
+            Problem(
+                f"life table '{table.name}'",
+                f"{int(bad.sum())} ages are not finite, e.g. {a[bad].flat[0]}",
+                "finite ages in years",
+            )
         )
     if a.size and floor_age.min() < table_ages[0]:
         raise ModelError(

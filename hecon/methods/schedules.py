@@ -57,13 +57,21 @@ def _schedule_problems(schedule: Schedule) -> list[Problem]:
             problems.append(Problem(at, f"every_days {every:g} is not > 0", "an interval in days > 0"))
         if end is not None:
             if not (_is_number(end) and not math.isnan(end)):
-                problems.append(Problem(at, f"end_day {end!r} is not a number", "a day > start_day, or empty for no end"))
+                problems.append(
+                    Problem(at, f"end_day {end!r} is not a number", "a day > start_day, or empty for no end")
+                )
             elif _is_finite(start) and end <= start:
                 problems.append(
-                    Problem(at, f"end_day {end:g} is not after start_day {start:g}", "end_day > start_day, or empty for no end")
+                    Problem(
+                        at,
+                        f"end_day {end:g} is not after start_day {start:g}",
+                        "end_day > start_day, or empty for no end",
+                    )
                 )
         if not _is_finite(amount):
-            problems.append(Problem(at, f"amount {amount!r} is not a finite number", "a number, e.g. 1 per administration"))
+            problems.append(
+                Problem(at, f"amount {amount!r} is not a finite number", "a number, e.g. 1 per administration")
+            )
     return problems
 
 

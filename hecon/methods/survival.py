@@ -63,7 +63,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Callable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -171,19 +172,14 @@ def check_parameters(distribution: str, params: Mapping[str, ArrayLike]) -> list
     problems = []
     if not isinstance(params, Mapping):
         return [
-            f"parameters for {distribution} must be given by name "
-            f"({expected_text}), not as {type(params).__name__}"
+            f"parameters for {distribution} must be given by name ({expected_text}), not as {type(params).__name__}"
         ]
     for name in expected:
         if name not in params:
-            problems.append(
-                f"missing parameter {name!r} for {distribution}; expected parameters: {expected_text}"
-            )
+            problems.append(f"missing parameter {name!r} for {distribution}; expected parameters: {expected_text}")
     for name in params:
         if name not in expected:
-            problems.append(
-                f"unexpected parameter {name!r} for {distribution}; expected parameters: {expected_text}"
-            )
+            problems.append(f"unexpected parameter {name!r} for {distribution}; expected parameters: {expected_text}")
     for name in expected:
         if name in params:
             real = (distribution, name) in _REAL_PARAMETERS
@@ -204,10 +200,7 @@ def _unknown_distribution_message(distribution: object) -> str:
             suggestion = lowered[close[0]] if close else None
         if suggestion is not None:
             hint = f" (did you mean {suggestion!r}?)"
-    return (
-        f"unknown distribution {distribution!r}{hint}; "
-        f"expected one of: {', '.join(DISTRIBUTIONS)}"
-    )
+    return f"unknown distribution {distribution!r}{hint}; expected one of: {', '.join(DISTRIBUTIONS)}"
 
 
 def _check_values(name: str, value: ArrayLike, *, positive: bool) -> str | None:
@@ -246,8 +239,13 @@ def _prepare(distribution: str, params: Mapping[str, ArrayLike]) -> tuple[np.nda
     return tuple(np.asarray(params[name], dtype=float) for name in DISTRIBUTIONS[distribution])
 
 
-def _family_function(distribution: str, params: Mapping[str, ArrayLike], function: str,
-                     convert: Callable[[ArrayLike], np.ndarray], x: ArrayLike) -> np.ndarray:
+def _family_function(
+    distribution: str,
+    params: Mapping[str, ArrayLike],
+    function: str,
+    convert: Callable[[ArrayLike], np.ndarray],
+    x: ArrayLike,
+) -> np.ndarray:
     """The distribution family's ``function`` at ``convert(x)``, after the parameters are checked
     (first) and then x; floating-point warnings are silenced, the families handle the limits."""
     parameters = _prepare(distribution, params)
@@ -261,9 +259,7 @@ def _as_times(t: ArrayLike) -> np.ndarray:
     times = np.asarray(t, dtype=float)
     if np.any(times < 0):
         first = float(times[times < 0].flat[0])
-        raise ModelError(
-            Problem("survival time", f"t = {first:.6g} is negative", "times >= 0 in the unit of the fit")
-        )
+        raise ModelError(Problem("survival time", f"t = {first:.6g} is negative", "times >= 0 in the unit of the fit"))
     return times
 
 
@@ -581,10 +577,7 @@ def _gengamma_sf_cdf_series(w: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, n
     zeta = w * np.sqrt(2.0 * _exp_minus_one_minus_x_over_x2(Q * w))
     eta = np.clip(Q * zeta, -1.0, 1.0)
     Q2 = Q * Q
-    correction = Q * (
-        _polyval(_TEMME_C0, eta)
-        + Q2 * (_polyval(_TEMME_C1, eta) + Q2 * _polyval(_TEMME_C2, eta))
-    )
+    correction = Q * (_polyval(_TEMME_C0, eta) + Q2 * (_polyval(_TEMME_C1, eta) + Q2 * _polyval(_TEMME_C2, eta)))
     # Evaluated as Phi(-zeta) [1 + correction phi(zeta)/Phi(-zeta)] in the upper tail (and
     # the mirror image in the lower tail) so that tiny tail probabilities keep their
     # relative precision and stay positive; the ratio is formed on the log scale.
@@ -624,9 +617,7 @@ def _gengamma_log_density_w(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
     # 1/(12a) - 1/(360a^3) + 1/(1260a^5) - 1/(1680a^7) + 1/(1188a^9) - 691/(360360a^11)
     # (Stirling series; next term < 7e-16 for a >= 10)
     Q4 = Q2 * Q2
-    series = Q2 * (
-        1 / 12 + Q4 * (-1 / 360 + Q4 * (1 / 1260 + Q4 * (-1 / 1680 + Q4 * (1 / 1188 - Q4 * 691 / 360360))))
-    )
+    series = Q2 * (1 / 12 + Q4 * (-1 / 360 + Q4 * (1 / 1260 + Q4 * (-1 / 1680 + Q4 * (1 / 1188 - Q4 * 691 / 360360)))))
     a = 1.0 / np.where(Q2 > 0.1, Q2, 1.0)
     direct = special.gammaln(a) - ((a - 0.5) * np.log(a) - a + _LOG_SQRT_2PI)
     stirling_remainder = np.where(Q2 > 0.1, direct, series)

@@ -21,7 +21,7 @@ Every rule except ``custom`` gives weights summing to T, so a constant is integr
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -47,14 +47,22 @@ def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = N
     elif method == "custom":
         if custom is None or len(custom) != T + 1:
             got = "none" if custom is None else str(len(custom))
-            raise ModelError(Problem("settings.cycle_weights", f"{got} weights given",
-                                     f"{T + 1} weights, one per trace point 0..{T}"))
+            raise ModelError(
+                Problem(
+                    "settings.cycle_weights", f"{got} weights given", f"{T + 1} weights, one per trace point 0..{T}"
+                )
+            )
         w = np.asarray(custom, dtype=float)
         if not np.all(np.isfinite(w)):
             raise ModelError(Problem("settings.cycle_weights", "a weight is not a finite number", "finite numbers"))
     else:
-        raise ModelError(Problem("settings.within_cycle", f"unknown method '{method}'",
-                                 "none, end, half-cycle, trapezoid, simpson or custom"))
+        raise ModelError(
+            Problem(
+                "settings.within_cycle",
+                f"unknown method '{method}'",
+                "none, end, half-cycle, trapezoid, simpson or custom",
+            )
+        )
     return w
 
 
@@ -65,10 +73,10 @@ def _simpson(T: int) -> np.ndarray:
         return w
     n13 = T if T % 2 == 0 else T - 3  # intervals covered by the 1/3 rule
     if n13 > 0:
-        w[0:n13 + 1:2] += 2.0 / 3.0
+        w[0 : n13 + 1 : 2] += 2.0 / 3.0
         w[1:n13:2] += 4.0 / 3.0
         w[0] -= 1.0 / 3.0
         w[n13] -= 1.0 / 3.0
     if n13 < T:
-        w[n13:T + 1] += np.array([1.0, 3.0, 3.0, 1.0]) * 3.0 / 8.0
+        w[n13 : T + 1] += np.array([1.0, 3.0, 3.0, 1.0]) * 3.0 / 8.0
     return w

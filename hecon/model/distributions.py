@@ -71,8 +71,8 @@ from __future__ import annotations
 import hashlib
 import math
 import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -356,7 +356,7 @@ def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | 
         elif values[own] < 0:
             bad(f"mvnormal variance {own} = {_fmt(values[own])} is negative", f"{own} >= 0")
         if not problems:
-            cov = {a[len(COV_PREFIX):]: x for a, x in values.items() if a.startswith(COV_PREFIX)}
+            cov = {a[len(COV_PREFIX) :]: x for a, x in values.items() if a.startswith(COV_PREFIX)}
             mv = {"mean": v["mean"], "var": values[own]}
             return problems, _Resolved("mvnormal", mv, cov=cov, transform=transform)
 
@@ -491,7 +491,8 @@ def _covariance(
             problems.append(
                 Problem(
                     where,
-                    "covariance given with " + ", ".join(f"'{m}'" for m in extra)
+                    "covariance given with "
+                    + ", ".join(f"'{m}'" for m in extra)
                     + f", which {'is' if len(extra) == 1 else 'are'} not in mvnormal group {gname!r}",
                     "members " + ", ".join(repr(m) for m in names),
                 )
@@ -500,7 +501,7 @@ def _covariance(
         return problems, None
 
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             ab, ba = resolved[a].cov[b], resolved[b].cov[a]
             scale = math.sqrt(resolved[a].cov[a] * resolved[b].cov[b])
             if abs(ab - ba) > 1e-6 * max(scale, abs(ab), abs(ba)):
@@ -529,8 +530,7 @@ def _covariance(
                 limit = math.sqrt(cov[i, i] * cov[j, j])
                 if abs(cov[i, j]) > limit * (1 + 1e-12):
                     hints.append(
-                        f"|cov('{a}', '{order[j]}')| = {_fmt(abs(cov[i, j]))} exceeds "
-                        f"sqrt(var * var) = {_fmt(limit)}"
+                        f"|cov('{a}', '{order[j]}')| = {_fmt(abs(cov[i, j]))} exceeds sqrt(var * var) = {_fmt(limit)}"
                     )
         detail = f"smallest eigenvalue {_fmt(eig[0])}" + ("; " + "; ".join(hints) if hints else "")
         problems.append(
@@ -564,7 +564,7 @@ def check_parameters(parameters: Sequence[Parameter]) -> list[Problem]:
 def _name_key(tag: int, name: str) -> tuple[int, ...]:
     """Stable stream key: a tag (0 parameter, 1 group) and 4 x 32 bits of BLAKE2b(name)."""
     digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
-    return (tag,) + tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+    return (tag,) + tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
 
 
 def _draw_stream(
@@ -577,7 +577,7 @@ def _draw_stream(
         for b in range(first, last + 1)
     ]
     offset = start - first * BLOCK_SIZE
-    return np.concatenate(blocks, axis=0)[offset:offset + n]
+    return np.concatenate(blocks, axis=0)[offset : offset + n]
 
 
 def _block_drawer(res: _Resolved) -> Callable[[np.random.Generator], np.ndarray]:

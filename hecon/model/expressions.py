@@ -30,8 +30,9 @@ import ast
 import io
 import math
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -131,8 +132,12 @@ class FunctionDef:
 
 FUNCTIONS: dict[str, FunctionDef] = {
     "exp": FunctionDef(1, 1, "e to the power x", np.exp),
-    "log": FunctionDef(1, 2, "natural logarithm; log(x, base) for another base",
-                       lambda x, b=None: np.log(x) if b is None else np.log(x) / np.log(b)),
+    "log": FunctionDef(
+        1,
+        2,
+        "natural logarithm; log(x, base) for another base",
+        lambda x, b=None: np.log(x) if b is None else np.log(x) / np.log(b),
+    ),
     "log10": FunctionDef(1, 1, "base-10 logarithm", np.log10),
     "sqrt": FunctionDef(1, 1, "square root", np.sqrt),
     "abs": FunctionDef(1, 1, "absolute value", np.abs),
@@ -141,8 +146,9 @@ FUNCTIONS: dict[str, FunctionDef] = {
     "round": FunctionDef(1, 2, round_half_away.__doc__ or "", round_half_away),
     "min": FunctionDef(2, 99, "element-wise minimum of the arguments", _nary(np.minimum)),
     "max": FunctionDef(2, 99, "element-wise maximum of the arguments", _nary(np.maximum)),
-    "if_else": FunctionDef(3, 3, "if_else(condition, value_if_true, value_if_false)",
-                           lambda c, a, b: np.where(c, a, b)),
+    "if_else": FunctionDef(
+        3, 3, "if_else(condition, value_if_true, value_if_false)", lambda c, a, b: np.where(c, a, b)
+    ),
     "rate_to_prob": FunctionDef(1, 2, rate_to_prob.__doc__ or "", rate_to_prob),
     "prob_to_rate": FunctionDef(1, 2, prob_to_rate.__doc__ or "", prob_to_rate),
     "rescale_prob": FunctionDef(3, 3, rescale_prob.__doc__ or "", rescale_prob),
@@ -152,17 +158,27 @@ FUNCTIONS: dict[str, FunctionDef] = {
     "apply_or": FunctionDef(2, 2, apply_or.__doc__ or "", apply_or),
     "median_to_rate": FunctionDef(1, 1, median_to_rate.__doc__ or "", median_to_rate),
     "surv_prob": FunctionDef(
-        1, 2, "surv_prob(curve, clock=model_time): probability of the curve's event during the "
-        "cycle that starts at `clock` cycles, 1 - S(t+cycle)/S(t)", refs=((0, "curve"),)),
+        1,
+        2,
+        "surv_prob(curve, clock=model_time): probability of the curve's event during the "
+        "cycle that starts at `clock` cycles, 1 - S(t+cycle)/S(t)",
+        refs=((0, "curve"),),
+    ),
     "surv": FunctionDef(2, 2, "surv(curve, years): survival S at a time in years", refs=((0, "curve"),)),
-    "hazard": FunctionDef(2, 2, "hazard(curve, years): hazard rate [1/year] at a time in years",
-                          refs=((0, "curve"),)),
+    "hazard": FunctionDef(2, 2, "hazard(curve, years): hazard rate [1/year] at a time in years", refs=((0, "curve"),)),
     "gp_mort": FunctionDef(
-        0, 1, "gp_mort(table=settings' table): per-cycle general-population death probability "
-        "of the cohort at its current age and sex mix", refs=((0, "table"),)),
+        0,
+        1,
+        "gp_mort(table=settings' table): per-cycle general-population death probability "
+        "of the cohort at its current age and sex mix",
+        refs=((0, "table"),),
+    ),
     "doses": FunctionDef(
-        1, 2, "doses(schedule, clock=model_time): administrations in the cycle starting at "
-        "`clock` cycles", refs=((0, "schedule"),)),
+        1,
+        2,
+        "doses(schedule, clock=model_time): administrations in the cycle starting at `clock` cycles",
+        refs=((0, "schedule"),),
+    ),
 }
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -223,8 +239,9 @@ def parse(source: str | float | int, where: str = "expression") -> Expression:
         tree = ast.parse(_caret_to_power(text), mode="eval")
     except SyntaxError as exc:
         col = f" at character {exc.offset}" if exc.offset else ""
-        raise ModelError(Problem(where, f"cannot read formula '{text}'{col}",
-                                 "arithmetic, comparisons, function calls and names")) from None
+        raise ModelError(
+            Problem(where, f"cannot read formula '{text}'{col}", "arithmetic, comparisons, function calls and names")
+        ) from None
     builder = _Builder(text, where)
     fn = builder.build(tree.body)
     constant = None
@@ -247,8 +264,8 @@ def _caret_to_power(text: str) -> str:
     except (tokenize.TokenError, SyntaxError):
         return text  # ast.parse reports the syntax error
     return tokenize.untokenize(
-        (tok.type, "**") if tok.type == tokenize.OP and tok.string == "^" else (tok.type, tok.string)
-        for tok in tokens)
+        (tok.type, "**") if tok.type == tokenize.OP and tok.string == "^" else (tok.type, tok.string) for tok in tokens
+    )
 
 
 class _Builder:
@@ -261,10 +278,14 @@ class _Builder:
         self.refs: set[tuple[str, str]] = set()
 
     def fail(self, node: ast.AST, what: str) -> ModelError:
-        return ModelError(Problem(
-            self.where, f"{what} in '{self.text}'",
-            "numbers, names, + - * / ^, comparisons, and/or/not, 'a if c else b' and the functions "
-            + ", ".join(sorted(FUNCTIONS))))
+        return ModelError(
+            Problem(
+                self.where,
+                f"{what} in '{self.text}'",
+                "numbers, names, + - * / ^, comparisons, and/or/not, 'a if c else b' and the functions "
+                + ", ".join(sorted(FUNCTIONS)),
+            )
+        )
 
     def build(self, node: ast.AST) -> _Evaluator:
         if isinstance(node, ast.Constant):
@@ -325,8 +346,7 @@ class _Builder:
         fdef = FUNCTIONS[name]
         n = len(node.args)
         if not fdef.min_args <= n <= fdef.max_args:
-            count = (str(fdef.min_args) if fdef.min_args == fdef.max_args
-                     else f"{fdef.min_args} to {fdef.max_args}")
+            count = str(fdef.min_args) if fdef.min_args == fdef.max_args else f"{fdef.min_args} to {fdef.max_args}"
             raise self.fail(node, f"'{name}' takes {count} arguments, not {n}")
         ref_kinds = dict(fdef.refs)
         refs: list[str | None] = []
@@ -349,7 +369,9 @@ class _Builder:
         if name == "surv_prob" or name == "doses":
             if not args:  # default clock: model time
                 self.names.add("model_time")
-                clock: _Evaluator = lambda ctx: ctx.value("model_time")
+
+                def clock(ctx):
+                    return ctx.value("model_time")
             else:
                 clock = args[0]
             if name == "surv_prob":

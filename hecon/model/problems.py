@@ -7,8 +7,8 @@ that a user fixes a model in one pass instead of one error at a time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,7 @@ class ModelError(ValueError):
     def __init__(self, problems: Iterable[Problem] | Problem | str):
         if isinstance(problems, (Problem, str)):
             problems = [problems]
-        self.problems: list[Problem] = [
-            p if isinstance(p, Problem) else Problem("model", p) for p in problems
-        ]
+        self.problems: list[Problem] = [p if isinstance(p, Problem) else Problem("model", p) for p in problems]
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -28,8 +28,13 @@ def get_scenario(spec: ModelSpec, name: str) -> Scenario:
     for s in spec.scenarios:
         if s.name == name:
             return s
-    raise ModelError(Problem(f"scenario '{name}'", "no scenario of that name",
-                             "one of " + (", ".join(scenario_names(spec)) or "(no scenarios defined)")))
+    raise ModelError(
+        Problem(
+            f"scenario '{name}'",
+            "no scenario of that name",
+            "one of " + (", ".join(scenario_names(spec)) or "(no scenarios defined)"),
+        )
+    )
 
 
 def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
@@ -43,9 +48,11 @@ def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
         where = f"scenario '{scenario.name}', target '{target}'"
         m = _STRATEGY_TARGET.match(target)
         if target.startswith("settings."):
-            field = target[len("settings."):]
+            field = target[len("settings.") :]
             if field not in _SETTING_TYPES:
-                problems.append(Problem(where, "unknown setting", "one of settings." + ", settings.".join(_SETTING_TYPES)))
+                problems.append(
+                    Problem(where, "unknown setting", "one of settings." + ", settings.".join(_SETTING_TYPES))
+                )
                 continue
             settings_changes[field] = _setting_value(field, value, where, problems)
         elif m:
@@ -59,8 +66,9 @@ def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
         elif target in params:
             base_changes[target] = value
         else:
-            problems.append(Problem(where, "not a parameter or setting",
-                                    "a parameter name, name[strategy] or settings.<field>"))
+            problems.append(
+                Problem(where, "not a parameter or setting", "a parameter name, name[strategy] or settings.<field>")
+            )
     if problems:
         raise ModelError(problems)
     new = spec.with_parameters(base_changes)

@@ -20,10 +20,10 @@ Conventions (the glossary used throughout hecon)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Union
 
-Expr = Union[str, float, int]
+Expr = str | float | int
 
 COMPLEMENT = "#"
 ANY_STATE = "*"
@@ -339,12 +339,10 @@ class ModelSpec:
     def flags(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for s in self.states for f in sorted(s.flags) if f != DEAD_FLAG))
 
-    def with_parameters(self, values: Mapping[str, Expr]) -> "ModelSpec":
+    def with_parameters(self, values: Mapping[str, Expr]) -> ModelSpec:
         """A copy with the base values of the named parameters replaced."""
         unknown = set(values) - {p.name for p in self.parameters}
         if unknown:
             raise KeyError(", ".join(sorted(unknown)))
-        params = tuple(
-            replace(p, value=values[p.name]) if p.name in values else p for p in self.parameters
-        )
+        params = tuple(replace(p, value=values[p.name]) if p.name in values else p for p in self.parameters)
         return replace(self, parameters=params)

@@ -27,12 +27,12 @@ import secrets
 import shutil
 from pathlib import Path
 
+from hecon.analysis.run import RunResult
 from hecon.model.problems import ModelError, Problem
 from hecon.report.excel import write_results_xlsx
 from hecon.report.html import write_report_html
 from hecon.report.sections import SECTIONS, Section, build_sections
 from hecon.report.summary import build_summary, write_summary_json
-from hecon.analysis.run import RunResult
 
 SUMMARY_JSON = "summary.json"
 RESULTS_XLSX = "results.xlsx"
@@ -41,8 +41,17 @@ REPORT_HTML = "report.html"
 #: empty or carries this marker (so ``--out`` pointing at a folder of other files is refused).
 MARKER = ".hecon-report"
 
-__all__ = ["MARKER", "REPORT_HTML", "RESULTS_XLSX", "SECTIONS", "SUMMARY_JSON", "Section", "all_figures",
-           "workbook_sheets", "write_report"]
+__all__ = [
+    "MARKER",
+    "REPORT_HTML",
+    "RESULTS_XLSX",
+    "SECTIONS",
+    "SUMMARY_JSON",
+    "Section",
+    "all_figures",
+    "workbook_sheets",
+    "write_report",
+]
 
 
 def _check_target(out_dir: Path) -> None:
@@ -53,13 +62,23 @@ def _check_target(out_dir: Path) -> None:
         if not out_dir.is_dir():
             problems.append(Problem(str(out_dir), "exists and is not a folder", "a folder for the report"))
         elif any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-            problems.append(Problem(str(out_dir), "exists and is not an hecon report folder (it has other files, "
-                                    "which would be replaced)", "a new or empty folder, or a previous report folder"))
+            problems.append(
+                Problem(
+                    str(out_dir),
+                    "exists and is not an hecon report folder (it has other files, which would be replaced)",
+                    "a new or empty folder, or a previous report folder",
+                )
+            )
     if out_dir.parent == out_dir:
         problems.append(Problem(str(out_dir), "is the root of the file system", "a folder for the report"))
     elif _contains(out_dir, Path.cwd()):
-        problems.append(Problem(str(out_dir), "contains the current folder, which replacing it would remove",
-                                "a report folder outside the current folder, e.g. reports/<name>"))
+        problems.append(
+            Problem(
+                str(out_dir),
+                "contains the current folder, which replacing it would remove",
+                "a report folder outside the current folder, e.g. reports/<name>",
+            )
+        )
     if problems:
         raise ModelError(problems)
 

@@ -5,7 +5,8 @@ summary.json-ready dicts, never model objects; strategies keep their model colou
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -43,8 +44,16 @@ def tornado_rows(rows: Sequence[dict[str, Any]], top: int) -> list[dict[str, Any
     return [r for r in rows if r["swing"] > 1e-9 * max(biggest, 1.0)][:top] or rows[:1]
 
 
-def tornado_png(rows: Sequence[dict[str, Any]], strategy: str, comparator: str, wtp: float, base_inmb: float,
-                currency: str, top: int = 15, price_year: int | None = None) -> bytes:
+def tornado_png(
+    rows: Sequence[dict[str, Any]],
+    strategy: str,
+    comparator: str,
+    wtp: float,
+    base_inmb: float,
+    currency: str,
+    top: int = 15,
+    price_year: int | None = None,
+) -> bytes:
     """Horizontal bars of the incremental NMB at the low (blue) and high (orange) value of
     each parameter, largest swing on top, around the base-case INMB (black line); the dashed
     line is INMB = 0, where the ICER equals the willingness to pay."""
@@ -62,23 +71,42 @@ def tornado_png(rows: Sequence[dict[str, Any]], strategy: str, comparator: str, 
                 ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
         ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
         ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
-        labels = [plain(f"{r['parameter']}\n{_number(r['low'])} to {_number(r['high'])}"
-                        f"{' ' + r['unit'] if r.get('unit') else ''}") for r in rows]
+        labels = [
+            plain(
+                f"{r['parameter']}\n{_number(r['low'])} to {_number(r['high'])}"
+                f"{' ' + r['unit'] if r.get('unit') else ''}"
+            )
+            for r in rows
+        ]
         ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(_money_formatter())
-        ax.set_xlabel(plain(f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
-                            f"at {currency} {wtp:,.0f} per QALY"))
-        handles = [Patch(color=LOW_COLOUR, label="low value"), Patch(color=HIGH_COLOUR, label="high value"),
-                   Line2D([], [], color="#222222", label="base case"),
-                   Line2D([], [], color="#888888", linestyle="--", label="INMB = 0 (ICER = WTP)")]
+        ax.set_xlabel(
+            plain(
+                f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
+                f"at {currency} {wtp:,.0f} per QALY"
+            )
+        )
+        handles = [
+            Patch(color=LOW_COLOUR, label="low value"),
+            Patch(color=HIGH_COLOUR, label="high value"),
+            Line2D([], [], color="#222222", label="base case"),
+            Line2D([], [], color="#888888", linestyle="--", label="INMB = 0 (ICER = WTP)"),
+        ]
         fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
         return png(fig)
 
 
-def ce_plane_png(d_qalys: dict[str, np.ndarray], d_costs: dict[str, np.ndarray], comparator: str,
-                 wtps: Sequence[float], currency: str, max_points: int = 5000,
-                 colour_index: dict[str, int] | None = None, price_year: int | None = None) -> bytes:
+def ce_plane_png(
+    d_qalys: dict[str, np.ndarray],
+    d_costs: dict[str, np.ndarray],
+    comparator: str,
+    wtps: Sequence[float],
+    currency: str,
+    max_points: int = 5000,
+    colour_index: dict[str, int] | None = None,
+    price_year: int | None = None,
+) -> bytes:
     """Scatter of incremental QALYs and costs of each strategy versus the comparator, one point per
     PSA sample (at most ``max_points`` per strategy, the first ones), the mean as a large
     outlined marker, and a line through the origin for each willingness to pay."""
@@ -92,27 +120,52 @@ def ce_plane_png(d_qalys: dict[str, np.ndarray], d_costs: dict[str, np.ndarray],
         handles = []
         for s in d_qalys:
             i = colour_index.get(s, 0)
-            ax.scatter(d_qalys[s][:max_points], d_costs[s][:max_points] / scale, s=12, alpha=0.45,
-                       color=strategy_colour(i), linewidths=0)
+            ax.scatter(
+                d_qalys[s][:max_points],
+                d_costs[s][:max_points] / scale,
+                s=12,
+                alpha=0.45,
+                color=strategy_colour(i),
+                linewidths=0,
+            )
         for s in d_qalys:
             i = colour_index.get(s, 0)
-            ax.plot([np.mean(d_qalys[s])], [np.mean(d_costs[s]) / scale], marker="o", markersize=10,
-                    markerfacecolor=strategy_colour(i), markeredgecolor="black", markeredgewidth=1.5, linestyle="none")
-            handles.append(Line2D([], [], marker="o", color=strategy_colour(i), linestyle="none", markersize=7,
-                                  label=plain(s)))
+            ax.plot(
+                [np.mean(d_qalys[s])],
+                [np.mean(d_costs[s]) / scale],
+                marker="o",
+                markersize=10,
+                markerfacecolor=strategy_colour(i),
+                markeredgecolor="black",
+                markeredgewidth=1.5,
+                linestyle="none",
+            )
+            handles.append(
+                Line2D([], [], marker="o", color=strategy_colour(i), linestyle="none", markersize=7, label=plain(s))
+            )
         ax.axhline(0, color="#777777", linewidth=0.9)
         ax.axvline(0, color="#777777", linewidth=0.9)
         xlim, ylim = ax.get_xlim(), ax.get_ylim()
         xlim = (min(xlim[0], -0.05 * xlim[1]), max(xlim[1], 0.0))
         xs = np.array(xlim)
-        for k, w in enumerate(sorted(set(float(w) for w in wtps))):
+        for k, w in enumerate(sorted({float(w) for w in wtps})):
             dash = _WTP_DASHES[k % len(_WTP_DASHES)]
             ax.plot(xs, w * xs / scale, color="#444444", linewidth=1.0, linestyle=dash)
             handles.append(Line2D([], [], color="#444444", linestyle=dash, label=f"{currency} {w:,.0f} per QALY"))
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
-        handles.append(Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="black", linestyle="none",
-                              markersize=8, label="mean of the samples"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor="black",
+                linestyle="none",
+                markersize=8,
+                label="mean of the samples",
+            )
+        )
         ax.yaxis.set_major_formatter(_money_formatter())
         ax.set_xlabel(plain(f"Incremental QALYs versus {comparator}"))
         ax.set_ylabel(plain(f"Incremental costs ({money_label(currency, price_year, words)})"))
@@ -120,8 +173,13 @@ def ce_plane_png(d_qalys: dict[str, np.ndarray], d_costs: dict[str, np.ndarray],
         return png(fig)
 
 
-def ceac_png(curves: dict[str, Any], currency: str, reference: float | None = None,
-             colour_index: dict[str, int] | None = None, wtps: Sequence[float] = ()) -> bytes:
+def ceac_png(
+    curves: dict[str, Any],
+    currency: str,
+    reference: float | None = None,
+    colour_index: dict[str, int] | None = None,
+    wtps: Sequence[float] = (),
+) -> bytes:
     """CEAC of every strategy and the CEAF (thick grey band: probability that the strategy
     with the highest expected NMB is cost-effective); vertical lines at the willingness-to-pay
     values of the settings, the headline one solid."""
@@ -131,12 +189,19 @@ def ceac_png(curves: dict[str, Any], currency: str, reference: float | None = No
         fig = new_figure(8.0, 4.8)
         fig.subplots_adjust(left=0.11, right=0.94, top=0.96, bottom=0.26)
         ax = fig.add_subplot()
-        ax.plot(wtp, curves["ceaf_probability"], color="#000000", linewidth=7, alpha=0.18, solid_capstyle="butt",
-                label="acceptability frontier (CEAF)")
+        ax.plot(
+            wtp,
+            curves["ceaf_probability"],
+            color="#000000",
+            linewidth=7,
+            alpha=0.18,
+            solid_capstyle="butt",
+            label="acceptability frontier (CEAF)",
+        )
         for s, values in curves["ceac"].items():
             i = colour_index.get(s, 0)
             ax.plot(wtp, values, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, label=plain(s))
-        for w in sorted(set(float(x) for x in wtps) | ({float(reference)} if reference is not None else set())):
+        for w in sorted({float(x) for x in wtps} | ({float(reference)} if reference is not None else set())):
             ax.axvline(w, color="#555555", linewidth=1.0, linestyle="-" if w == reference else ":")
         ax.set_ylim(-0.01, 1.01)
         ax.set_xlim(float(wtp[0]), float(wtp[-1]))
@@ -174,8 +239,13 @@ def evpi_png(curves: dict[str, Any], currency: str, wtps: Sequence[float] = (), 
         return png(fig)
 
 
-def convergence_png(running: dict[str, np.ndarray], running_se: dict[str, np.ndarray], wtp: float, currency: str,
-                    colour_index: dict[str, int] | None = None) -> bytes:
+def convergence_png(
+    running: dict[str, np.ndarray],
+    running_se: dict[str, np.ndarray],
+    wtp: float,
+    currency: str,
+    colour_index: dict[str, int] | None = None,
+) -> bytes:
     """Running mean of the incremental NMB of each strategy against the number of samples,
     with a band of ±1.96 Monte Carlo standard errors."""
     colour_index = _index(colour_index, list(running))
@@ -190,10 +260,17 @@ def convergence_png(running: dict[str, np.ndarray], running_se: dict[str, np.nda
             n = np.arange(1, len(mean) + 1)
             se = running_se.get(s)
             if se is not None:
-                ax.fill_between(n, (mean - 1.96 * se) / scale, (mean + 1.96 * se) / scale, color=strategy_colour(i),
-                                alpha=0.15, linewidth=0)
-            ax.plot(n, mean / scale, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=1.6,
-                    label=plain(s))
+                ax.fill_between(
+                    n,
+                    (mean - 1.96 * se) / scale,
+                    (mean + 1.96 * se) / scale,
+                    color=strategy_colour(i),
+                    alpha=0.15,
+                    linewidth=0,
+                )
+            ax.plot(
+                n, mean / scale, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=1.6, label=plain(s)
+            )
         ax.axhline(0, color="#888888", linewidth=0.9, linestyle="--")
         ax.yaxis.set_major_formatter(_money_formatter())
         ax.xaxis.set_major_formatter(_money_formatter())
@@ -203,6 +280,13 @@ def convergence_png(running: dict[str, np.ndarray], running_se: dict[str, np.nda
         handles, labels = ax.get_legend_handles_labels()
         handles.append(Patch(color="#888888", alpha=0.3, label="±1.96 Monte Carlo SE"))
         labels.append("±1.96 Monte Carlo SE")
-        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0),
-                   title=plain(f"Incremental NMB at {currency} {wtp:,.0f}/QALY"), title_fontsize=9)
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncol=min(4, len(handles)),
+            bbox_to_anchor=(0.5, 0.0),
+            title=plain(f"Incremental NMB at {currency} {wtp:,.0f}/QALY"),
+            title_fontsize=9,
+        )
         return png(fig)

@@ -26,12 +26,11 @@ import numpy as np
 
 from hecon.analysis.disease_burden import judge_icers
 from hecon.analysis.incremental import describe_icer
+from hecon.analysis.run import RunResult
 from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png, tornado_rows
 from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label
-from hecon.analysis.run import RunResult
-
 
 PSA_FILE = "psa.nc"
 MAX_SAMPLE_ROWS = 20_000
@@ -78,33 +77,68 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
         for s, v in sc["strategies"].items():
             r = versus.get(s)
             b = base["strategies"].get(s, {})
-            rows.append({
-                "scenario": name, "strategy": s, "costs": v["costs"], "qalys": v["qalys"], "lys": v["lys"],
-                "incremental_cost": r["incremental_cost"] if r else None,
-                "incremental_qalys": r["incremental_effect"] if r else None,
-                "incremental_lys": r["incremental_lys"] if r else None,
-                "icer": r["icer"] if r else None, "status": r["status"] if r else "comparator",
-                "description": r["description"] if r else "",
-                "icer_base_case": base_rows[s]["icer"] if s in base_rows else None,
-                "change_in_costs": v["costs"] - b["costs"] if b else None,
-                "change_in_qalys": v["qalys"] - b["qalys"] if b else None,
-            })
+            rows.append(
+                {
+                    "scenario": name,
+                    "strategy": s,
+                    "costs": v["costs"],
+                    "qalys": v["qalys"],
+                    "lys": v["lys"],
+                    "incremental_cost": r["incremental_cost"] if r else None,
+                    "incremental_qalys": r["incremental_effect"] if r else None,
+                    "incremental_lys": r["incremental_lys"] if r else None,
+                    "icer": r["icer"] if r else None,
+                    "status": r["status"] if r else "comparator",
+                    "description": r["description"] if r else "",
+                    "icer_base_case": base_rows[s]["icer"] if s in base_rows else None,
+                    "change_in_costs": v["costs"] - b["costs"] if b else None,
+                    "change_in_qalys": v["qalys"] - b["qalys"] if b else None,
+                }
+            )
     money = currency_label(summary)
-    cols = [Column("Scenario", width=20), Column("Strategy", width=20), Column(f"Costs ({money})", "money", 14),
-            Column("QALYs", "qaly", 10), Column(f"Incremental costs ({money})", "money", 15),
-            Column("Incremental QALYs", "qaly", 11), Column(f"ICER ({cur}/QALY)", "money", 13, html=False),
-            Column(f"ICER base case ({cur}/QALY)", "money", 13, html=False), Column("Result", width=40),
-            Column(f"Costs minus base case ({money})", "money", 14), Column("QALYs minus base case", "qaly", 11)]
-    table = Table("ScenarioAnalysis", f"Scenario analysis (versus {comparator})", cols,
-                  [[r["scenario"], r["strategy"], r["costs"], r["qalys"], r["incremental_cost"], r["incremental_qalys"],
-                    r["icer"], r["icer_base_case"], r["description"], r["change_in_costs"], r["change_in_qalys"]]
-                   for r in rows],
-                  "Every scenario run, in one table. Increments and ICERs are versus the comparator in the same "
-                  "scenario; the last columns compare each strategy with itself in the base case.", css="small")
-    view = table.view(rows=[row for row in table.rows if row[1] != comparator],
-                      note=f"Increments and results versus {comparator} in the same scenario; the last columns "
-                           f"compare each strategy with itself in the base case. The rows of {comparator} are on the "
-                           "sheet ScenarioAnalysis.")
+    cols = [
+        Column("Scenario", width=20),
+        Column("Strategy", width=20),
+        Column(f"Costs ({money})", "money", 14),
+        Column("QALYs", "qaly", 10),
+        Column(f"Incremental costs ({money})", "money", 15),
+        Column("Incremental QALYs", "qaly", 11),
+        Column(f"ICER ({cur}/QALY)", "money", 13, html=False),
+        Column(f"ICER base case ({cur}/QALY)", "money", 13, html=False),
+        Column("Result", width=40),
+        Column(f"Costs minus base case ({money})", "money", 14),
+        Column("QALYs minus base case", "qaly", 11),
+    ]
+    table = Table(
+        "ScenarioAnalysis",
+        f"Scenario analysis (versus {comparator})",
+        cols,
+        [
+            [
+                r["scenario"],
+                r["strategy"],
+                r["costs"],
+                r["qalys"],
+                r["incremental_cost"],
+                r["incremental_qalys"],
+                r["icer"],
+                r["icer_base_case"],
+                r["description"],
+                r["change_in_costs"],
+                r["change_in_qalys"],
+            ]
+            for r in rows
+        ],
+        "Every scenario run, in one table. Increments and ICERs are versus the comparator in the same "
+        "scenario; the last columns compare each strategy with itself in the base case.",
+        css="small",
+    )
+    view = table.view(
+        rows=[row for row in table.rows if row[1] != comparator],
+        note=f"Increments and results versus {comparator} in the same scenario; the last columns "
+        f"compare each strategy with itself in the base case. The rows of {comparator} are on the "
+        "sheet ScenarioAnalysis.",
+    )
     from hecon.report.tables import scenarios_table
 
     definitions = scenarios_table(result)
@@ -120,15 +154,27 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
             nmb = {x: wtp * v["qalys"] - v["costs"] for x, v in sc["strategies"].items()}
             row.append(max(nmb, key=nmb.get))  # type: ignore[arg-type]
         wide_rows.append(row)
-    wide = Table("ScenarioSummary", f"Scenario results: each strategy versus {comparator}", wide_cols, wide_rows,
-                 "The ICER of each strategy versus the comparator in the same scenario, with its dominance status. "
-                 "Costs, QALYs and changes from the base case: the next table and sheet ScenarioAnalysis.",
-                 css="scenarios")
-    paragraphs = [f"{len(result.scenarios) - 1} scenarios, each the base case with the inputs in the last table "
-                  "changed. Results state the ICER with its dominance status."]
-    return Section("scenario_analysis", "Scenario analysis", paragraphs=paragraphs,
-                   tables=[wide, view, definitions], sheets=[wide, table, definitions],
-                   json={"comparator": comparator, "rows": rows})
+    wide = Table(
+        "ScenarioSummary",
+        f"Scenario results: each strategy versus {comparator}",
+        wide_cols,
+        wide_rows,
+        "The ICER of each strategy versus the comparator in the same scenario, with its dominance status. "
+        "Costs, QALYs and changes from the base case: the next table and sheet ScenarioAnalysis.",
+        css="scenarios",
+    )
+    paragraphs = [
+        f"{len(result.scenarios) - 1} scenarios, each the base case with the inputs in the last table "
+        "changed. Results state the ICER with its dominance status."
+    ]
+    return Section(
+        "scenario_analysis",
+        "Scenario analysis",
+        paragraphs=paragraphs,
+        tables=[wide, view, definitions],
+        sheets=[wide, table, definitions],
+        json={"comparator": comparator, "rows": rows},
+    )
 
 
 def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
@@ -147,28 +193,43 @@ def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
         for k, s in enumerate(names):
             nhb = [nmb[i, k] / w if w > 0 else None for i, w in enumerate(wtp)]
             strategies[s] = {"nmb": [float(x) for x in nmb[:, k]], "nhb": nhb}
-            rows += [[name, w, s, float(nmb[i, k]), nhb[i], "yes" if optimal[i] == s else ""]
-                     for i, w in enumerate(wtp)]
+            rows += [
+                [name, w, s, float(nmb[i, k]), nhb[i], "yes" if optimal[i] == s else ""] for i, w in enumerate(wtp)
+            ]
         out[name] = {"strategies": strategies, "optimal": optimal}
     rows.sort(key=lambda r: (list(summary["scenarios"]).index(r[0]), r[1]))
-    cols = [Column("Scenario", width=18), Column(f"WTP ({cur}/QALY)", "money", 13), Column("Strategy", width=20),
-            Column(f"NMB ({currency_label(summary)})", "money", 14), Column("NHB (QALYs)", "qaly", 11),
-            Column("Highest NMB", width=11)]
-    table = Table("NetBenefit", "Net monetary and net health benefit", cols, rows,
-                  "NMB = WTP x QALYs − costs; NHB = QALYs − costs / WTP (discounted). The strategy with the highest "
-                  "net benefit is optimal at that willingness to pay.")
+    cols = [
+        Column("Scenario", width=18),
+        Column(f"WTP ({cur}/QALY)", "money", 13),
+        Column("Strategy", width=20),
+        Column(f"NMB ({currency_label(summary)})", "money", 14),
+        Column("NHB (QALYs)", "qaly", 11),
+        Column("Highest NMB", width=11),
+    ]
+    table = Table(
+        "NetBenefit",
+        "Net monetary and net health benefit",
+        cols,
+        rows,
+        "NMB = WTP x QALYs − costs; NHB = QALYs − costs / WTP (discounted). The strategy with the highest "
+        "net benefit is optimal at that willingness to pay.",
+    )
     base = out[result.base.name]
     names = list(base["strategies"])
     wide_cols = [Column(f"WTP ({cur}/QALY)", "money", 13)]
     wide_cols += [Column(f"NMB {s} ({currency_label(summary)})", "money", 16) for s in names]
     wide_cols += [Column("Highest NMB", width=22)]
-    wide = Table("NetBenefitBaseCase", "Net monetary benefit per patient (base case)", wide_cols,
-                 [[w] + [base["strategies"][s]["nmb"][i] for s in names] + [base["optimal"][i]]
-                  for i, w in enumerate(wtp)],
-                 "NMB = WTP x QALYs − costs (discounted); the strategy with the highest NMB is the efficient choice "
-                 "at that willingness to pay. Net health benefit and every scenario: sheet NetBenefit.")
-    return Section("net_benefit", "Net benefit", tables=[wide], sheets=[table, wide],
-                    json={"wtp": wtp, "scenarios": out})
+    wide = Table(
+        "NetBenefitBaseCase",
+        "Net monetary benefit per patient (base case)",
+        wide_cols,
+        [[w] + [base["strategies"][s]["nmb"][i] for s in names] + [base["optimal"][i]] for i, w in enumerate(wtp)],
+        "NMB = WTP x QALYs − costs (discounted); the strategy with the highest NMB is the efficient choice "
+        "at that willingness to pay. Net health benefit and every scenario: sheet NetBenefit.",
+    )
+    return Section(
+        "net_benefit", "Net benefit", tables=[wide], sheets=[table, wide], json={"wtp": wtp, "scenarios": out}
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -182,8 +243,9 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         return None
     cur = summary["currency"]
     data = dataclasses.asdict(b)
-    judgements = {name: judge_icers(sc["versus_comparator"], b.reference_value, cur)
-                  for name, sc in summary["scenarios"].items()}
+    judgements = {
+        name: judge_icers(sc["versus_comparator"], b.reference_value, cur) for name, sc in summary["scenarios"].items()
+    }
     optimal = {}
     if b.reference_value is not None:
         for name, sc in summary["scenarios"].items():
@@ -191,11 +253,15 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
             optimal[name] = max(nmb, key=nmb.get)  # type: ignore[arg-type]
     data["judgements"] = judgements
     data["optimal_at_reference_value"] = optimal
-    data["method"] = ("Proportional shortfall (Qn − Qd) / Qn from undiscounted QALYs; Qn from the life table and "
-                      "general-population utility norms (iMTA Disease Burden Calculator method), Qd the "
-                      f"comparator's ({b.comparator}) QALYs in the base case.")
+    data["method"] = (
+        "Proportional shortfall (Qn − Qd) / Qn from undiscounted QALYs; Qn from the life table and "
+        "general-population utility norms (iMTA Disease Burden Calculator method), Qd the "
+        f"comparator's ({b.comparator}) QALYs in the base case."
+    )
     items = [
-        ["Start age (years)", b.start_age], ["Proportion male", b.proportion_male], ["Life table", b.life_table],
+        ["Start age (years)", b.start_age],
+        ["Proportion male", b.proportion_male],
+        ["Life table", b.life_table],
         ["Current care (comparator)", b.comparator],
         ["Remaining QALYs, general population (Qn)", b.qalys_general_population],
         ["Remaining QALYs, patients under current care (Qd)", b.qalys_patients],
@@ -210,26 +276,62 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         ["Share of comparator cohort alive at the horizon", b.alive_at_horizon],
         ["Sources of the utility norms", "; ".join(b.norms_sources)],
     ]
-    burden_table = Table("DiseaseBurden", "Disease burden (proportional shortfall)",
-                         [Column("Item", width=48), Column("Value", "sig4", 40)], items, data["method"])
-    cols = [Column("Scenario", width=18), Column("Strategy", width=20), Column("Comparator", width=18),
-            Column(f"ICER ({cur}/QALY)", "money", 13, html=False), Column("Status", width=16, html=False),
-            Column("Result", width=36), Column(f"Reference value ({cur}/QALY)", "money", 14),
-            Column(f"INMB at reference ({currency_label(summary)})", "money", 14), Column("Verdict", width=22)]
-    rows = [[name, j["strategy"], j["comparator"], j["icer"], j["status"],
-             _result_text(j.get("incremental_cost"), j.get("incremental_effect"), cur), j["reference_value"],
-             j["inmb"], j["verdict"]] for name, js in judgements.items() for j in js]
-    judge_table = Table("ReferenceValue", "ICERs judged against the reference value", cols, rows,
-                        "Cost-effective when the incremental net monetary benefit at the reference value is >= 0 "
-                        "(this also reads dominant, dominated and less-costly-less-effective strategies correctly).")
-    judge_view = judge_table.where("Scenario", result.base.name).without("Scenario").view(
-        title="ICERs judged against the reference value (base case)",
-        note=judge_table.note + " Every scenario: sheet ReferenceValue and the scenario analysis.")
+    burden_table = Table(
+        "DiseaseBurden",
+        "Disease burden (proportional shortfall)",
+        [Column("Item", width=48), Column("Value", "sig4", 40)],
+        items,
+        data["method"],
+    )
+    cols = [
+        Column("Scenario", width=18),
+        Column("Strategy", width=20),
+        Column("Comparator", width=18),
+        Column(f"ICER ({cur}/QALY)", "money", 13, html=False),
+        Column("Status", width=16, html=False),
+        Column("Result", width=36),
+        Column(f"Reference value ({cur}/QALY)", "money", 14),
+        Column(f"INMB at reference ({currency_label(summary)})", "money", 14),
+        Column("Verdict", width=22),
+    ]
+    rows = [
+        [
+            name,
+            j["strategy"],
+            j["comparator"],
+            j["icer"],
+            j["status"],
+            _result_text(j.get("incremental_cost"), j.get("incremental_effect"), cur),
+            j["reference_value"],
+            j["inmb"],
+            j["verdict"],
+        ]
+        for name, js in judgements.items()
+        for j in js
+    ]
+    judge_table = Table(
+        "ReferenceValue",
+        "ICERs judged against the reference value",
+        cols,
+        rows,
+        "Cost-effective when the incremental net monetary benefit at the reference value is >= 0 "
+        "(this also reads dominant, dominated and less-costly-less-effective strategies correctly).",
+    )
+    judge_view = (
+        judge_table.where("Scenario", result.base.name)
+        .without("Scenario")
+        .view(
+            title="ICERs judged against the reference value (base case)",
+            note=judge_table.note + " Every scenario: sheet ReferenceValue and the scenario analysis.",
+        )
+    )
     ps = b.proportional_shortfall
-    paragraphs = [f"The patients lose {b.absolute_shortfall:.2f} of the {b.qalys_general_population:.2f} QALYs that "
-                  f"people of the same age and sex mix can expect (proportional shortfall {ps:.2f}): "
-                  f"{b.burden_class}, reference value {_money(cur, b.reference_value)} per QALY "
-                  "(Zorginstituut Nederland)."]
+    paragraphs = [
+        f"The patients lose {b.absolute_shortfall:.2f} of the {b.qalys_general_population:.2f} QALYs that "
+        f"people of the same age and sex mix can expect (proportional shortfall {ps:.2f}): "
+        f"{b.burden_class}, reference value {_money(cur, b.reference_value)} per QALY "
+        "(Zorginstituut Nederland)."
+    ]
     bullets = [f"Warning: {w}." for w in b.warnings]
     bullets += [j["text"] + "." for j in judgements.get(result.base.name, []) if j.get("text")]
     if optimal:
@@ -239,10 +341,17 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         differ = [f"{x} in '{n}'" for n, x in others.items() if x != best]
         text = f"Highest net monetary benefit at the reference value: {best} in the base case"
         if others:
-            text += (f" and in {len(same)} of {len(others)} scenarios" + (f"; {', '.join(differ)}" if differ else ""))
+            text += f" and in {len(same)} of {len(others)} scenarios" + (f"; {', '.join(differ)}" if differ else "")
         bullets.append(text + ".")
-    return Section("burden", "Disease burden and reference value", paragraphs=paragraphs, bullets=bullets,
-                   tables=[burden_table, judge_view], sheets=[burden_table, judge_table], json=data)
+    return Section(
+        "burden",
+        "Disease burden and reference value",
+        paragraphs=paragraphs,
+        bullets=bullets,
+        tables=[burden_table, judge_view],
+        sheets=[burden_table, judge_table],
+        json=data,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -255,18 +364,51 @@ def thresholds_section(result: RunResult, summary: dict) -> Section | None:
         return None
     cur = summary["currency"]
     data = [t.as_dict() for t in result.thresholds]
-    cols = [Column("Parameter", width=20), Column("Strategy", width=18), Column("Comparator", width=18),
-            Column("Varied", width=22), Column(f"Target ICER ({cur}/QALY)", "money", 14),
-            Column("Base value", "raw", 14), Column("Threshold value", "raw", 16), Column("Found", width=8),
-            Column(f"ICER at threshold ({cur}/QALY)", "money", 14), Column("Search interval", width=26),
-            Column("Result", width=70)]
-    rows = [[t.parameter, t.strategy, t.comparator, t.varied, t.wtp, t.base, t.value, "yes" if t.found else "no",
-             t.icer_at_value, f"[{t.lower:,.6g}, {t.upper:,.6g}]", t.message] for t in result.thresholds]
-    table = Table("Thresholds", "Threshold analysis", cols, rows,
-                  "The value of the parameter at which the ICER equals the target (root of the incremental net "
-                  "monetary benefit: grid search in one vectorised run, then Brent's method).")
-    return Section("thresholds", "Threshold analysis", bullets=[t.message for t in result.thresholds],
-                   tables=[table], sheets=[table], json=data)
+    cols = [
+        Column("Parameter", width=20),
+        Column("Strategy", width=18),
+        Column("Comparator", width=18),
+        Column("Varied", width=22),
+        Column(f"Target ICER ({cur}/QALY)", "money", 14),
+        Column("Base value", "raw", 14),
+        Column("Threshold value", "raw", 16),
+        Column("Found", width=8),
+        Column(f"ICER at threshold ({cur}/QALY)", "money", 14),
+        Column("Search interval", width=26),
+        Column("Result", width=70),
+    ]
+    rows = [
+        [
+            t.parameter,
+            t.strategy,
+            t.comparator,
+            t.varied,
+            t.wtp,
+            t.base,
+            t.value,
+            "yes" if t.found else "no",
+            t.icer_at_value,
+            f"[{t.lower:,.6g}, {t.upper:,.6g}]",
+            t.message,
+        ]
+        for t in result.thresholds
+    ]
+    table = Table(
+        "Thresholds",
+        "Threshold analysis",
+        cols,
+        rows,
+        "The value of the parameter at which the ICER equals the target (root of the incremental net "
+        "monetary benefit: grid search in one vectorised run, then Brent's method).",
+    )
+    return Section(
+        "thresholds",
+        "Threshold analysis",
+        bullets=[t.message for t in result.thresholds],
+        tables=[table],
+        sheets=[table],
+        json=data,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -284,22 +426,52 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
     price_year = result.spec.settings.price_year
     data = dsa_summary(result.dsa, cur)
     w = data["tornado_wtp"]
-    cols = [Column("Strategy", width=18), Column("Parameter", width=20), Column("Unit", width=14),
-            Column("Base", "sig4", 12), Column("Low", "sig4", 12), Column("High", "sig4", 12),
-            Column("Range from", width=22, html=False),
-            Column(f"ICER low ({cur}/QALY)", "money", 13, html=False),
-            Column(f"ICER high ({cur}/QALY)", "money", 13, html=False),
-            Column("Result at low value", width=34), Column("Result at high value", width=34),
-            Column(f"INMB low ({money})", "money", 13), Column(f"INMB high ({money})", "money", 13),
-            Column(f"Swing ({money})", "money", 13)]
-    rows = [[s, r["parameter"], r.get("unit", ""), r["base"], r["low"], r["high"], r["range_source"], r["icer_low"],
-             r["icer_high"], _result_text(r["incremental_cost_low"], r["incremental_qalys_low"], cur),
-             _result_text(r["incremental_cost_high"], r["incremental_qalys_high"], cur), r["inmb_low"],
-             r["inmb_high"], r["swing"]] for s, tornado in data["tornado"].items() for r in tornado]
-    table = Table("DSA", f"One-way sensitivity analysis (INMB at {cur} {w:,.0f}/QALY)", cols, rows,
-                  f"Each parameter at its low and high value, the others at base values; versus "
-                  f"{data['comparator']}. Sorted by swing = |INMB(high) − INMB(low)|; the willingness to pay is "
-                  f"the {data['tornado_wtp_source']}.", css="small")
+    cols = [
+        Column("Strategy", width=18),
+        Column("Parameter", width=20),
+        Column("Unit", width=14),
+        Column("Base", "sig4", 12),
+        Column("Low", "sig4", 12),
+        Column("High", "sig4", 12),
+        Column("Range from", width=22, html=False),
+        Column(f"ICER low ({cur}/QALY)", "money", 13, html=False),
+        Column(f"ICER high ({cur}/QALY)", "money", 13, html=False),
+        Column("Result at low value", width=34),
+        Column("Result at high value", width=34),
+        Column(f"INMB low ({money})", "money", 13),
+        Column(f"INMB high ({money})", "money", 13),
+        Column(f"Swing ({money})", "money", 13),
+    ]
+    rows = [
+        [
+            s,
+            r["parameter"],
+            r.get("unit", ""),
+            r["base"],
+            r["low"],
+            r["high"],
+            r["range_source"],
+            r["icer_low"],
+            r["icer_high"],
+            _result_text(r["incremental_cost_low"], r["incremental_qalys_low"], cur),
+            _result_text(r["incremental_cost_high"], r["incremental_qalys_high"], cur),
+            r["inmb_low"],
+            r["inmb_high"],
+            r["swing"],
+        ]
+        for s, tornado in data["tornado"].items()
+        for r in tornado
+    ]
+    table = Table(
+        "DSA",
+        f"One-way sensitivity analysis (INMB at {cur} {w:,.0f}/QALY)",
+        cols,
+        rows,
+        f"Each parameter at its low and high value, the others at base values; versus "
+        f"{data['comparator']}. Sorted by swing = |INMB(high) − INMB(low)|; the willingness to pay is "
+        f"the {data['tornado_wtp_source']}.",
+        css="small",
+    )
     figures = []
     subsections = []
     for s, tornado in data["tornado"].items():
@@ -308,41 +480,67 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
         base_text = _result_text(base["incremental_cost"], base["incremental_qalys"], cur)
         shown = len(tornado_rows(tornado, TORNADO_ROWS))
         unchanged = sum(1 for r in tornado if r["swing"] == 0)
-        fig = Figure(f"Tornado: {s}", tornado_png(tornado, s, data["comparator"], w, base_inmb, cur,
-                                                  top=TORNADO_ROWS, price_year=price_year),
-                     f"Incremental net monetary benefit (INMB) of {s} versus {data['comparator']} at "
-                     f"{_money(cur, w)} per QALY with each parameter at its low (blue) and high (orange) value: "
-                     f"the {shown} parameters with the largest swing"
-                     + (f" ({unchanged} parameter{'s do' if unchanged > 1 else ' does'} not change this "
-                        "comparison)" if unchanged else "")
-                     + ". Base case: INMB "
-                     f"{_money(cur, base_inmb)} ({base_text}). Bars crossing the dashed line change the decision at "
-                     "this willingness to pay.",
-                     f"Tornado diagram of the {shown} most influential parameters for {s} "
-                     f"versus {data['comparator']}.")
+        fig = Figure(
+            f"Tornado: {s}",
+            tornado_png(tornado, s, data["comparator"], w, base_inmb, cur, top=TORNADO_ROWS, price_year=price_year),
+            f"Incremental net monetary benefit (INMB) of {s} versus {data['comparator']} at "
+            f"{_money(cur, w)} per QALY with each parameter at its low (blue) and high (orange) value: "
+            f"the {shown} parameters with the largest swing"
+            + (
+                f" ({unchanged} parameter{'s do' if unchanged > 1 else ' does'} not change this comparison)"
+                if unchanged
+                else ""
+            )
+            + ". Base case: INMB "
+            f"{_money(cur, base_inmb)} ({base_text}). Bars crossing the dashed line change the decision at "
+            "this willingness to pay.",
+            f"Tornado diagram of the {shown} most influential parameters for {s} versus {data['comparator']}.",
+        )
         figures.append(fig)
-        view = table.where("Strategy", s).without("Strategy").view(
-            title=f"{s} versus {data['comparator']}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
-            rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
-            note=f"Base case: {base_text}. Every parameter: sheet DSA.")
-        subsections.append(Section(f"dsa_{len(subsections)}", f"{s} versus {data['comparator']}", tables=[view],
-                                    figures=[fig], content=[fig, view]))
-    paragraphs = [f"{len(data['parameters'])} parameters varied one at a time between their low and high values "
-                  f"({data['n_variations']} model evaluations in one vectorised run). Results are the incremental "
-                  f"net monetary benefit at {_money(cur, w)} per QALY ({data['tornado_wtp_source']}), which is "
-                  "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."]
-    return Section("dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections,
-                   sheets=[table], json=data)
+        view = (
+            table.where("Strategy", s)
+            .without("Strategy")
+            .view(
+                title=f"{s} versus {data['comparator']}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
+                rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
+                note=f"Base case: {base_text}. Every parameter: sheet DSA.",
+            )
+        )
+        subsections.append(
+            Section(
+                f"dsa_{len(subsections)}",
+                f"{s} versus {data['comparator']}",
+                tables=[view],
+                figures=[fig],
+                content=[fig, view],
+            )
+        )
+    paragraphs = [
+        f"{len(data['parameters'])} parameters varied one at a time between their low and high values "
+        f"({data['n_variations']} model evaluations in one vectorised run). Results are the incremental "
+        f"net monetary benefit at {_money(cur, w)} per QALY ({data['tornado_wtp_source']}), which is "
+        "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."
+    ]
+    return Section(
+        "dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections, sheets=[table], json=data
+    )
 
 
 # --------------------------------------------------------------------------------------
 # PSA
 # --------------------------------------------------------------------------------------
 
-_OUTCOME_LABELS = {"costs": "Costs", "qalys": "QALYs", "lys": "Life-years", "costs_undiscounted": "Costs, undiscounted",
-                   "qalys_undiscounted": "QALYs, undiscounted", "lys_undiscounted": "Life-years, undiscounted",
-                   "incremental_cost": "Incremental costs", "incremental_qalys": "Incremental QALYs",
-                   "incremental_lys": "Incremental life-years"}
+_OUTCOME_LABELS = {
+    "costs": "Costs",
+    "qalys": "QALYs",
+    "lys": "Life-years",
+    "costs_undiscounted": "Costs, undiscounted",
+    "qalys_undiscounted": "QALYs, undiscounted",
+    "lys_undiscounted": "Life-years, undiscounted",
+    "incremental_cost": "Incremental costs",
+    "incremental_qalys": "Incremental QALYs",
+    "incremental_lys": "Incremental life-years",
+}
 
 
 def _psa_data(result: RunResult, summary: dict) -> dict:
@@ -351,9 +549,16 @@ def _psa_data(result: RunResult, summary: dict) -> dict:
     settings = result.spec.settings
     wtp, wtp_source = result.headline_wtp
     wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
-    data = summarise_psa(result.psa, result.comparator, wtps, wtp, population_size=settings.population_size,
-                         population_years=settings.population_years,
-                         population_discount_rate=settings.discount_rate_costs, currency=summary["currency"])
+    data = summarise_psa(
+        result.psa,
+        result.comparator,
+        wtps,
+        wtp,
+        population_size=settings.population_size,
+        population_years=settings.population_years,
+        population_discount_rate=settings.discount_rate_costs,
+        currency=summary["currency"],
+    )
     data["headline_wtp_source"] = wtp_source
     data["samples_file"] = PSA_FILE
     return data
@@ -378,68 +583,118 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
 
     def interval(outcome: str, kind: str, label: str, html: bool = True) -> list[Column]:
         """Excel: mean, SD, 2.5% and 97.5%; report.html: 'mean (2.5% to 97.5%)' in one cell."""
-        return [Column(f"{label}, mean (95% interval)", "text", 26, html=html, excel=False, key=outcome),
-                Column(f"{label} mean", kind, 13, html=False), Column(f"{label} SD", kind, 11, html=False),
-                Column(f"{label} 2.5%", kind, 12, html=False), Column(f"{label} 97.5%", kind, 12, html=False)]
+        return [
+            Column(f"{label}, mean (95% interval)", "text", 26, html=html, excel=False, key=outcome),
+            Column(f"{label} mean", kind, 13, html=False),
+            Column(f"{label} SD", kind, 11, html=False),
+            Column(f"{label} 2.5%", kind, 12, html=False),
+            Column(f"{label} 97.5%", kind, 12, html=False),
+        ]
 
     def values(x: dict, kind: str) -> list[Any]:
         d = digits[kind]
         text = f"{x['mean']:,.{d}f} ({x['low']:,.{d}f} to {x['high']:,.{d}f})"
         return [text, x["mean"], x["sd"], x["low"], x["high"]]
 
-    outcomes = (("costs", "money", f"Costs ({money})"), ("qalys", "qaly", "QALYs"), ("lys", "years", "Life-years"),
-                ("costs_undiscounted", "money", f"Costs undiscounted ({money})"),
-                ("qalys_undiscounted", "qaly", "QALYs undiscounted"),
-                ("lys_undiscounted", "years", "Life-years undiscounted"))
+    outcomes = (
+        ("costs", "money", f"Costs ({money})"),
+        ("qalys", "qaly", "QALYs"),
+        ("lys", "years", "Life-years"),
+        ("costs_undiscounted", "money", f"Costs undiscounted ({money})"),
+        ("qalys_undiscounted", "qaly", "QALYs undiscounted"),
+        ("lys_undiscounted", "years", "Life-years undiscounted"),
+    )
     cols = [Column("Strategy", width=22)]
     for outcome, kind, label in outcomes:
         cols += interval(outcome, kind, label, html="undiscounted" not in outcome)
-    rows = [[s] + [v for outcome, kind, _ in outcomes for v in values(entry[outcome], kind)]
-            for s, entry in data["strategies"].items()]
-    summary_table = Table("PSA", f"Probabilistic results ({data['n_samples']:,} samples, seed {data['seed']})", cols,
-                          rows, "Mean and 95% interval (2.5% to 97.5% percentile) over the PSA samples, discounted; "
-                          "standard deviations and undiscounted results: sheet PSA.")
+    rows = [
+        [s] + [v for outcome, kind, _ in outcomes for v in values(entry[outcome], kind)]
+        for s, entry in data["strategies"].items()
+    ]
+    summary_table = Table(
+        "PSA",
+        f"Probabilistic results ({data['n_samples']:,} samples, seed {data['seed']})",
+        cols,
+        rows,
+        "Mean and 95% interval (2.5% to 97.5% percentile) over the PSA samples, discounted; "
+        "standard deviations and undiscounted results: sheet PSA.",
+    )
 
     at_head = next((a for a in data["at_wtp"] if a["wtp"] == wtp), None)
-    increments = (("incremental_cost", "money", f"Incremental costs ({money})"),
-                  ("incremental_qalys", "qaly", "Incremental QALYs"),
-                  ("incremental_lys", "years", "Incremental life-years"))
+    increments = (
+        ("incremental_cost", "money", f"Incremental costs ({money})"),
+        ("incremental_qalys", "qaly", "Incremental QALYs"),
+        ("incremental_lys", "years", "Incremental life-years"),
+    )
     inc_cols = [Column("Strategy", width=22)]
     for outcome, kind, label in increments:
         inc_cols += interval(outcome, kind, label, html=outcome != "incremental_lys")
-    inc_cols += [Column("Result (means)", width=36),
-                 Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 14)]
-    inc_rows = [[inc["strategy"]] + [v for outcome, kind, _ in increments for v in values(inc[outcome], kind)]
-                + [inc["description"], at_head["ceac"].get(inc["strategy"]) if at_head else None]
-                for inc in data["incremental"]]
+    inc_cols += [Column("Result (means)", width=36), Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 14)]
+    inc_rows = [
+        [inc["strategy"]]
+        + [v for outcome, kind, _ in increments for v in values(inc[outcome], kind)]
+        + [inc["description"], at_head["ceac"].get(inc["strategy"]) if at_head else None]
+        for inc in data["incremental"]
+    ]
     if at_head:
-        inc_rows.insert(0, [comparator] + ["–", None, None, None, None] * 3 + ["Comparator",
-                                                                          at_head["ceac"].get(comparator)])
-    inc_table = Table("PSAIncremental", f"Probabilistic incremental results versus {comparator}", inc_cols, inc_rows,
-                      "Mean and 95% interval of the increments over the samples; result: the ICER of the means in "
-                      "words; P(highest NMB): share of samples in which the strategy has the highest net monetary "
-                      "benefit.")
+        inc_rows.insert(
+            0, [comparator] + ["–", None, None, None, None] * 3 + ["Comparator", at_head["ceac"].get(comparator)]
+        )
+    inc_table = Table(
+        "PSAIncremental",
+        f"Probabilistic incremental results versus {comparator}",
+        inc_cols,
+        inc_rows,
+        "Mean and 95% interval of the increments over the samples; result: the ICER of the means in "
+        "words; P(highest NMB): share of samples in which the strategy has the highest net monetary "
+        "benefit.",
+    )
 
     curves = data["curves"]
-    ceac_cols = [Column(f"WTP ({cur}/QALY)", "money", 13)] + [Column(s, "percent", 10) for s in strategies] + \
-        [Column("CEAF strategy", width=18), Column("CEAF probability", "percent", 10),
-         Column(f"EVPI per patient ({money})", "money", 14)]
-    ceac_rows = [[w] + [curves["ceac"][s][i] for s in strategies] +
-                 [curves["ceaf_optimal"][i], curves["ceaf_probability"][i], curves["evpi_per_patient"][i]]
-                 for i, w in enumerate(curves["wtp"])]
+    ceac_cols = (
+        [Column(f"WTP ({cur}/QALY)", "money", 13)]
+        + [Column(s, "percent", 10) for s in strategies]
+        + [
+            Column("CEAF strategy", width=18),
+            Column("CEAF probability", "percent", 10),
+            Column(f"EVPI per patient ({money})", "money", 14),
+        ]
+    )
+    ceac_rows = [
+        [w]
+        + [curves["ceac"][s][i] for s in strategies]
+        + [curves["ceaf_optimal"][i], curves["ceaf_probability"][i], curves["evpi_per_patient"][i]]
+        for i, w in enumerate(curves["wtp"])
+    ]
     ceac_table = Table("CEAC", "CEAC, CEAF and EVPI over willingness to pay", ceac_cols, ceac_rows)
 
     conv = data["convergence"]
-    conv_cols = [Column("Strategy", width=20), Column(f"Mean INMB ({money})", "money", 14),
-                 Column(f"Monte Carlo SE ({money})", "money", 14), Column("Stable within 1% from sample", "int", 12),
-                 Column("Stable within 5% from sample", "int", 12)]
-    conv_rows = [[s, c["mean_incremental_nmb"], c["monte_carlo_se"], c["stable_within_1pct_from_sample"],
-                  c["stable_within_5pct_from_sample"]] for s, c in conv["strategies"].items()]
-    conv_table = Table("Convergence", f"Convergence of the incremental NMB at {cur} {conv['wtp']:,.0f}/QALY versus "
-                       f"{comparator}", conv_cols, conv_rows,
-                       "Running mean of the incremental net monetary benefit over samples (Hatswell et al., "
-                       "PharmacoEconomics 2018); 'stable from sample n': after n samples the running mean stays "
-                       "within 1% (5%) of its final value ('–': not stable).")
+    conv_cols = [
+        Column("Strategy", width=20),
+        Column(f"Mean INMB ({money})", "money", 14),
+        Column(f"Monte Carlo SE ({money})", "money", 14),
+        Column("Stable within 1% from sample", "int", 12),
+        Column("Stable within 5% from sample", "int", 12),
+    ]
+    conv_rows = [
+        [
+            s,
+            c["mean_incremental_nmb"],
+            c["monte_carlo_se"],
+            c["stable_within_1pct_from_sample"],
+            c["stable_within_5pct_from_sample"],
+        ]
+        for s, c in conv["strategies"].items()
+    ]
+    conv_table = Table(
+        "Convergence",
+        f"Convergence of the incremental NMB at {cur} {conv['wtp']:,.0f}/QALY versus {comparator}",
+        conv_cols,
+        conv_rows,
+        "Running mean of the incremental net monetary benefit over samples (Hatswell et al., "
+        "PharmacoEconomics 2018); 'stable from sample n': after n samples the running mean stays "
+        "within 1% (5%) of its final value ('–': not stable).",
+    )
 
     n = ds.sizes["sample"]
     shown = min(n, MAX_SAMPLE_ROWS)
@@ -448,11 +703,18 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     sample_cols = [Column("Sample", "int", 8)]
     for s in strategies:
         sample_cols += [Column(f"Costs {s} ({money})", "money", 14), Column(f"QALYs {s}", "qaly", 10)]
-    sample_rows = [[i] + [v for k in range(len(strategies)) for v in (float(costs[i, k]), float(qalys[i, k]))]
-                   for i in range(shown)]
-    samples_table = Table("PSASamples", "PSA samples (CE-plane data)", sample_cols, sample_rows,
-                          f"Discounted costs and QALYs of each sample{'' if shown == n else f' (first {shown:,} of {n:,})'};"
-                          f" every sample, outcome and drawn input is in {PSA_FILE} (netCDF).")
+    sample_rows = [
+        [i] + [v for k in range(len(strategies)) for v in (float(costs[i, k]), float(qalys[i, k]))]
+        for i in range(shown)
+    ]
+    samples_table = Table(
+        "PSASamples",
+        "PSA samples (CE-plane data)",
+        sample_cols,
+        sample_rows,
+        f"Discounted costs and QALYs of each sample{'' if shown == n else f' (first {shown:,} of {n:,})'};"
+        f" every sample, outcome and drawn input is in {PSA_FILE} (netCDF).",
+    )
 
     j = strategies.index(comparator)
     d_q = {s: qalys[:, k] - qalys[:, j] for k, s in enumerate(strategies) if k != j}
@@ -460,48 +722,70 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
     figures = []
     if d_q:
-        figures.append(Figure("Cost-effectiveness plane",
-                              ce_plane_png(d_q, d_c, comparator, wtps, cur, colour_index=colours,
-                                           price_year=settings.price_year),
-                              f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
-                              "markers: means. Points below a willingness-to-pay line are cost-effective at that "
-                              "value.",
-                              f"Scatter plot of incremental costs against incremental QALYs versus {comparator} for "
-                              f"{n:,} PSA samples, with willingness-to-pay lines."))
-    figures.append(Figure("CEAC and CEAF", ceac_png(curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
-                          "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
-                          "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
-                          "highest expected net monetary benefit). Vertical lines: willingness-to-pay values of the "
-                          "settings (solid: the headline value).",
-                          "Line chart of the probability that each strategy is cost-effective against the "
-                          "willingness to pay."))
+        figures.append(
+            Figure(
+                "Cost-effectiveness plane",
+                ce_plane_png(d_q, d_c, comparator, wtps, cur, colour_index=colours, price_year=settings.price_year),
+                f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
+                "markers: means. Points below a willingness-to-pay line are cost-effective at that "
+                "value.",
+                f"Scatter plot of incremental costs against incremental QALYs versus {comparator} for "
+                f"{n:,} PSA samples, with willingness-to-pay lines.",
+            )
+        )
+    figures.append(
+        Figure(
+            "CEAC and CEAF",
+            ceac_png(curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
+            "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
+            "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
+            "highest expected net monetary benefit). Vertical lines: willingness-to-pay values of the "
+            "settings (solid: the headline value).",
+            "Line chart of the probability that each strategy is cost-effective against the willingness to pay.",
+        )
+    )
     if d_q:
         steps = np.arange(1, n + 1)
         running, running_se = {}, {}
         for s in d_q:
             inmb = wtp * d_q[s] - d_c[s]
             mean = np.cumsum(inmb) / steps
-            sq = np.cumsum(inmb ** 2) / steps
-            var = np.maximum(sq - mean ** 2, 0.0) * steps / np.maximum(steps - 1, 1)
+            sq = np.cumsum(inmb**2) / steps
+            var = np.maximum(sq - mean**2, 0.0) * steps / np.maximum(steps - 1, 1)
             running[s], running_se[s] = mean, np.sqrt(var / steps)
             running_se[s][0] = np.nan
-        figures.append(Figure("PSA convergence", convergence_png(running, running_se, wtp, cur, colour_index=colours),
-                              "Running mean of the incremental net monetary benefit versus the comparator against the "
-                              "number of samples, with ±1.96 Monte Carlo standard errors.",
-                              "Line chart of the running mean incremental net monetary benefit against the number "
-                              "of PSA samples."))
+        figures.append(
+            Figure(
+                "PSA convergence",
+                convergence_png(running, running_se, wtp, cur, colour_index=colours),
+                "Running mean of the incremental net monetary benefit versus the comparator against the "
+                "number of samples, with ±1.96 Monte Carlo standard errors.",
+                "Line chart of the running mean incremental net monetary benefit against the number of PSA samples.",
+            )
+        )
 
-    paragraphs = [f"{data['n_samples']:,} samples (seed {data['seed']}) of {len(data['sampled_parameters'])} "
-                  f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
-                  "(xarray.open_dataset in Python, ncdf4 in R)."]
-    bullets = [f"{inc['strategy']} versus {comparator}: {inc['description']} (means of the samples)."
-               for inc in data["incremental"]]
+    paragraphs = [
+        f"{data['n_samples']:,} samples (seed {data['seed']}) of {len(data['sampled_parameters'])} "
+        f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
+        "(xarray.open_dataset in Python, ncdf4 in R)."
+    ]
+    bullets = [
+        f"{inc['strategy']} versus {comparator}: {inc['description']} (means of the samples)."
+        for inc in data["incremental"]
+    ]
     if not data["meets_zin_minimum"]:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
-    return Section("psa", "Probabilistic sensitivity analysis", paragraphs=paragraphs, bullets=bullets,
-                   tables=[summary_table, inc_table, conv_table], figures=figures,
-                   sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
-                   json=data, files={PSA_FILE: lambda path: save_psa(ds, path)})
+    return Section(
+        "psa",
+        "Probabilistic sensitivity analysis",
+        paragraphs=paragraphs,
+        bullets=bullets,
+        tables=[summary_table, inc_table, conv_table],
+        figures=figures,
+        sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
+        json=data,
+        files={PSA_FILE: lambda path: save_psa(ds, path)},
+    )
 
 
 def voi_section(result: RunResult, summary: dict) -> Section | None:
@@ -512,28 +796,52 @@ def voi_section(result: RunResult, summary: dict) -> Section | None:
     cur = summary["currency"]
     money = currency_label(summary)
     strategies = [str(s) for s in result.psa["strategy"].values]
-    at_cols = [Column(f"WTP ({cur}/QALY)", "money", 13), Column("Optimal (highest expected NMB)", width=22),
-               Column("P(optimal is cost-effective)", "percent", 12),
-               Column(f"EVPI per patient ({money})", "money", 14), Column(f"Population EVPI ({money})", "money", 16)]
+    at_cols = [
+        Column(f"WTP ({cur}/QALY)", "money", 13),
+        Column("Optimal (highest expected NMB)", width=22),
+        Column("P(optimal is cost-effective)", "percent", 12),
+        Column(f"EVPI per patient ({money})", "money", 14),
+        Column(f"Population EVPI ({money})", "money", 16),
+    ]
     at_cols += [Column(f"P(CE) {s}", "percent", 10, html=False) for s in strategies]
-    at_rows = [[a["wtp"], a["optimal"], a["probability_optimal_cost_effective"], a["evpi_per_patient"],
-                a["evpi_population"]] + [a["ceac"][s] for s in strategies] for a in data["at_wtp"]]
+    at_rows = [
+        [a["wtp"], a["optimal"], a["probability_optimal_cost_effective"], a["evpi_per_patient"], a["evpi_population"]]
+        + [a["ceac"][s] for s in strategies]
+        for a in data["at_wtp"]
+    ]
     pop = data["population"]
-    pop_note = (f"Population EVPI for {pop['patients_per_year']:,.0f} patients a year over {pop['years']:g} years "
-                f"({pop['discounted_patients']:,.0f} discounted patients)." if pop["discounted_patients"] is not None
-                else "No population EVPI: set population_size in the settings.")
-    at_table = Table("PSAatWTP", "Acceptability and value of information", at_cols, at_rows,
-                     "EVPI: the expected gain in net monetary benefit per patient if all uncertainty in the inputs "
-                     "were resolved. " + pop_note)
+    pop_note = (
+        f"Population EVPI for {pop['patients_per_year']:,.0f} patients a year over {pop['years']:g} years "
+        f"({pop['discounted_patients']:,.0f} discounted patients)."
+        if pop["discounted_patients"] is not None
+        else "No population EVPI: set population_size in the settings."
+    )
+    at_table = Table(
+        "PSAatWTP",
+        "Acceptability and value of information",
+        at_cols,
+        at_rows,
+        "EVPI: the expected gain in net monetary benefit per patient if all uncertainty in the inputs "
+        "were resolved. " + pop_note,
+    )
     wtps = list(dict.fromkeys([float(w) for w in result.spec.settings.wtp] + [result.headline_wtp[0]]))
-    figure = Figure("EVPI", evpi_png(data["curves"], cur, wtps),
-                    f"Per-patient expected value of perfect information ({money}) against the willingness to pay; "
-                    "dots: the willingness-to-pay values of the settings and the headline value.",
-                    "Line chart of the expected value of perfect information per patient against the willingness "
-                    "to pay.")
+    figure = Figure(
+        "EVPI",
+        evpi_png(data["curves"], cur, wtps),
+        f"Per-patient expected value of perfect information ({money}) against the willingness to pay; "
+        "dots: the willingness-to-pay values of the settings and the headline value.",
+        "Line chart of the expected value of perfect information per patient against the willingness to pay.",
+    )
     return Section("voi", "Value of information", tables=[at_table], figures=[figure], sheets=[at_table])
 
 
 #: Builders in report order (inserted after the results by :mod:`hecon.report.sections`).
-DECISION_SECTIONS = [scenario_analysis_section, net_benefit_section, burden_section, thresholds_section,
-                     dsa_section, psa_section, voi_section]
+DECISION_SECTIONS = [
+    scenario_analysis_section,
+    net_benefit_section,
+    burden_section,
+    thresholds_section,
+    dsa_section,
+    psa_section,
+    voi_section,
+]

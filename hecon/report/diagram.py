@@ -25,8 +25,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-from hecon.report.style import CATEGORIES, EDGE_COLOURS, new_figure, plain, png, style
 from hecon.model.spec import ModelSpec
+from hecon.report.style import CATEGORIES, EDGE_COLOURS, new_figure, plain, png, style
 
 DAGGER = "†"
 BOX_W = 0.92
@@ -207,6 +207,7 @@ def layout(spec: ModelSpec) -> Layout:
         x[alone] = max(0.0, (offset - 1.3) / 2.0)
     return Layout(layer, x, short, sorted(back), long, trunks, elided, dead_name)
 
+
 def _label(name: str, limit: int = 14) -> str:
     """Wrap a long state name at an underscore, hyphen or space near its middle."""
     if len(name) <= limit:
@@ -216,7 +217,7 @@ def _label(name: str, limit: int = 14) -> str:
         return name
     i = min(cuts, key=lambda c: abs(c - len(name) / 2))
     keep = name[i] if name[i] in "_-" else ""
-    return name[:i + 1 if keep else i] + "\n" + name[i + 1:]
+    return name[: i + 1 if keep else i] + "\n" + name[i + 1 :]
 
 
 def state_diagram_png(spec: ModelSpec) -> tuple[bytes, str]:
@@ -250,9 +251,16 @@ def state_diagram_png(spec: ModelSpec) -> tuple[bytes, str]:
             cx, cy = xy(n)
             colour = CATEGORIES[cats[n]][1]
             edge = EDGE_COLOURS.get(colour, colour)
-            box = FancyBboxPatch((cx - BOX_W / 2, cy - box_h / 2), BOX_W, box_h,
-                                 boxstyle="round,pad=0.0,rounding_size=0.1", facecolor=colour + "30",
-                                 edgecolor=edge, linewidth=1.6, zorder=3)
+            box = FancyBboxPatch(
+                (cx - BOX_W / 2, cy - box_h / 2),
+                BOX_W,
+                box_h,
+                boxstyle="round,pad=0.0,rounding_size=0.1",
+                facecolor=colour + "30",
+                edgecolor=edge,
+                linewidth=1.6,
+                zorder=3,
+            )
             ax.add_patch(box)
             boxes[n] = box
             text = plain(_label(n)) + (f" {DAGGER}" if n in lay.elided else "")
@@ -262,39 +270,91 @@ def state_diagram_png(spec: ModelSpec) -> tuple[bytes, str]:
         short = set(lay.short)
         for a, b in lay.short:
             rad = 0.2 if (b, a) in short or (b, a) in lay.back else 0.0
-            ax.add_patch(FancyArrowPatch(xy(a), xy(b), patchA=boxes[a], patchB=boxes[b], arrowstyle=head,
-                                         connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=1, zorder=2, **line))
+            ax.add_patch(
+                FancyArrowPatch(
+                    xy(a),
+                    xy(b),
+                    patchA=boxes[a],
+                    patchB=boxes[b],
+                    arrowstyle=head,
+                    connectionstyle=f"arc3,rad={rad}",
+                    shrinkA=0,
+                    shrinkB=1,
+                    zorder=2,
+                    **line,
+                )
+            )
         for a, b in lay.back:
             rad = 0.5 if abs(lay.layer[a] - lay.layer[b]) > 1 else 0.25
-            ax.add_patch(FancyArrowPatch(xy(a), xy(b), patchA=boxes[a], patchB=boxes[b], arrowstyle=head,
-                                         connectionstyle=f"arc3,rad={rad}", linestyle=(0, (4, 2)), shrinkA=0,
-                                         shrinkB=1, zorder=2, **line))
+            ax.add_patch(
+                FancyArrowPatch(
+                    xy(a),
+                    xy(b),
+                    patchA=boxes[a],
+                    patchB=boxes[b],
+                    arrowstyle=head,
+                    connectionstyle=f"arc3,rad={rad}",
+                    linestyle=(0, (4, 2)),
+                    shrinkA=0,
+                    shrinkB=1,
+                    zorder=2,
+                    **line,
+                )
+            )
         for b, tx in lay.trunks.items():
             sources = [a for a, t in lay.long if t == b]
             top = min(lay.layer[a] for a in sources)
             bx, by = xy(b)
             ax.plot([tx, tx], [top + 0.5, by], zorder=1, solid_capstyle="round", **line)
-            ax.add_patch(FancyArrowPatch((tx, by), (bx, by), patchB=boxes[b], arrowstyle=head, shrinkA=0,
-                                         shrinkB=1, zorder=2, **line))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (tx, by), (bx, by), patchB=boxes[b], arrowstyle=head, shrinkA=0, shrinkB=1, zorder=2, **line
+                )
+            )
             for a in sources:
                 ax_, ay = xy(a)
-                ax.add_patch(FancyArrowPatch((ax_ + BOX_W / 2, ay + box_h / 2), (tx, ay + 0.5), arrowstyle="-",
-                                             shrinkA=0, shrinkB=0, zorder=1, **line))
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (ax_ + BOX_W / 2, ay + box_h / 2),
+                        (tx, ay + 0.5),
+                        arrowstyle="-",
+                        shrinkA=0,
+                        shrinkB=0,
+                        zorder=1,
+                        **line,
+                    )
+                )
         used = set(cats.values())
-        handles = [Patch(facecolor=CATEGORIES[c][1] + "30", edgecolor=EDGE_COLOURS.get(CATEGORIES[c][1], CATEGORIES[c][1]),
-                         label=CATEGORIES[c][0])
-                   for c in CATEGORIES if c in used]
+        handles = [
+            Patch(
+                facecolor=CATEGORIES[c][1] + "30",
+                edgecolor=EDGE_COLOURS.get(CATEGORIES[c][1], CATEGORIES[c][1]),
+                label=CATEGORIES[c][0],
+            )
+            for c in CATEGORIES
+            if c in used
+        ]
         if lay.back:
             handles.append(Line2D([], [], color="#4D4D4D", linestyle=(0, (4, 2)), label="transition back"))
-        fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4 if width < 7 else 5),
-                   fontsize=8.5, handlelength=1.6, columnspacing=1.2, borderaxespad=0.3)
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            ncol=min(len(handles), 4 if width < 7 else 5),
+            fontsize=8.5,
+            handlelength=1.6,
+            columnspacing=1.2,
+            borderaxespad=0.3,
+        )
         data = png(fig)
     notes = []
     if lay.elided:
-        notes.append(f"States marked {DAGGER} can also move to {lay.dead} (those {len(lay.elided)} arrows are "
-                     "not drawn).")
+        notes.append(
+            f"States marked {DAGGER} can also move to {lay.dead} (those {len(lay.elided)} arrows are not drawn)."
+        )
     if lay.long:
         notes.append("Arrows that skip rows join a vertical line that leads into their target state.")
-    notes.append("Staying in a state from one cycle to the next is not drawn; the transitions of all strategies "
-                 "are shown together.")
+    notes.append(
+        "Staying in a state from one cycle to the next is not drawn; the transitions of all strategies "
+        "are shown together."
+    )
     return data, " ".join(notes)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -19,11 +20,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
+from hecon.model.spec import DAYS_PER_YEAR, ModelSpec
 from hecon.report.diagram import state_categories
 from hecon.report.landmarks import Landmark
-from hecon.report.style import (CATEGORIES, EDGE_COLOURS, OTHER_GREY, TOL_MUTED, new_figure, plain, png,
-                                strategy_colour, strategy_dash, style)
-from hecon.model.spec import DAYS_PER_YEAR, ModelSpec
+from hecon.report.style import (
+    CATEGORIES,
+    EDGE_COLOURS,
+    OTHER_GREY,
+    TOL_MUTED,
+    new_figure,
+    plain,
+    png,
+    strategy_colour,
+    strategy_dash,
+    style,
+)
 
 #: Months per year, for time axes in months.
 MONTHS = 12.0
@@ -152,22 +163,32 @@ def survival_windows(end: float) -> list[tuple[float, TimeAxis]]:
     return [(end, time_axis(end))]
 
 
-def survival_png(curves: dict[str, dict[str, Any]], years: np.ndarray, strategies: Sequence[str],
-                 landmarks: Sequence[Landmark] = (), colour_index: dict[str, int] | None = None) -> bytes:
+def survival_png(
+    curves: dict[str, dict[str, Any]],
+    years: np.ndarray,
+    strategies: Sequence[str],
+    landmarks: Sequence[Landmark] = (),
+    colour_index: dict[str, int] | None = None,
+) -> bytes:
     """PFS and OS of every strategy against time, source landmarks as open markers; a row per
     time window (:func:`survival_windows`)."""
     colour_index = colour_index or {s: i for i, s in enumerate(strategies)}
     windows = survival_windows(survival_window(curves, years))
     has_pfs = any(c["pfs"] is not None for c in curves.values())
-    panels = (["PFS", "OS"] if has_pfs else ["OS"])
+    panels = ["PFS", "OS"] if has_pfs else ["OS"]
     titles = {"PFS": "Progression-free survival", "OS": "Overall survival"}
     with style():
         height = 3.2 * len(windows) + 1.0
         fig = new_figure(10.0 if has_pfs else 6.5, height)
         axes = fig.subplots(len(windows), len(panels), sharey=True, squeeze=False)
-        fig.subplots_adjust(left=0.08 if has_pfs else 0.12, right=0.98, top=1 - 0.35 / height,
-                            bottom=(1.15 if len(windows) > 1 else 1.1) / height, wspace=0.08,
-                            hspace=0.55)
+        fig.subplots_adjust(
+            left=0.08 if has_pfs else 0.12,
+            right=0.98,
+            top=1 - 0.35 / height,
+            bottom=(1.15 if len(windows) > 1 else 1.1) / height,
+            wspace=0.08,
+            hspace=0.55,
+        )
         drew_landmark = False
         for row, (end, axis) in zip(axes, windows):
             t = years * axis.per_year
@@ -179,15 +200,31 @@ def survival_png(curves: dict[str, dict[str, Any]], years: np.ndarray, strategie
                     i = colour_index[s]
                     ax.plot(t, y, color=strategy_colour(i), linestyle=strategy_dash(i), label=plain(s))
                 for lm in landmarks:  # a strategy's landmark in its colour, a landmark of all strategies in black
-                    if lm.endpoint != endpoint or lm.problem or lm.years > end or lm.strategy not in (None, *strategies):
+                    if (
+                        lm.endpoint != endpoint
+                        or lm.problem
+                        or lm.years > end
+                        or lm.strategy not in (None, *strategies)
+                    ):
                         continue
                     colour = "#000000" if lm.strategy is None else strategy_colour(colour_index[lm.strategy])
-                    ax.plot([lm.years * axis.per_year], [lm.survival], marker="D" if lm.median else "o",
-                            markersize=7, markerfacecolor="white", markeredgecolor=colour, markeredgewidth=2.0,
-                            linestyle="none", zorder=5)
+                    ax.plot(
+                        [lm.years * axis.per_year],
+                        [lm.survival],
+                        marker="D" if lm.median else "o",
+                        markersize=7,
+                        markerfacecolor="white",
+                        markeredgecolor=colour,
+                        markeredgewidth=2.0,
+                        linestyle="none",
+                        zorder=5,
+                    )
                     drew_landmark = True
-                window = f"first {end:g} years" if len(windows) > 1 and end < windows[-1][0] else (
-                    "whole extrapolation" if len(windows) > 1 else "")
+                window = (
+                    f"first {end:g} years"
+                    if len(windows) > 1 and end < windows[-1][0]
+                    else ("whole extrapolation" if len(windows) > 1 else "")
+                )
                 ax.set_title(titles[endpoint] + (f" ({window})" if window else ""), loc="left")
                 ax.set_xlim(0, end * axis.per_year)
                 ax.set_ylim(0, 1.02)
@@ -197,10 +234,26 @@ def survival_png(curves: dict[str, dict[str, Any]], years: np.ndarray, strategie
             row[0].set_ylabel("Share of the cohort")
         handles, labels = axes[0][0].get_legend_handles_labels()
         if drew_landmark:
-            handles += [Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#333333",
-                               markeredgewidth=2, linestyle="none"),
-                        Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor="#333333",
-                               markeredgewidth=2, linestyle="none")]
+            handles += [
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    markerfacecolor="white",
+                    markeredgecolor="#333333",
+                    markeredgewidth=2,
+                    linestyle="none",
+                ),
+                Line2D(
+                    [],
+                    [],
+                    marker="D",
+                    markerfacecolor="white",
+                    markeredgecolor="#333333",
+                    markeredgewidth=2,
+                    linestyle="none",
+                ),
+            ]
             labels += ["source landmark", "source median"]
         fig.legend(handles, labels, loc="lower center", ncol=min(len(handles), 4), bbox_to_anchor=(0.5, 0.0))
         return png(fig)
@@ -228,8 +281,13 @@ def state_styles(spec: ModelSpec) -> dict[str, tuple[str, Any]]:
     return out
 
 
-def trace_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str], end_years: float | None = None,
-              threshold: float = 0.005) -> bytes:
+def trace_png(
+    results: xr.Dataset,
+    spec: ModelSpec,
+    strategies: Sequence[str],
+    end_years: float | None = None,
+    threshold: float = 0.005,
+) -> bytes:
     """Markov trace: one panel per strategy with a line per state that holds at least
     ``threshold`` of the cohort at some time; colours by treatment-burden category."""
     years = np.asarray(results["years"].values, dtype=float)
@@ -273,8 +331,15 @@ def trace_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str], e
         legend_rows = math.ceil(len(order) / ncol)
         bottom = (0.35 + 0.22 * legend_rows) / (2.5 * nrows + 1.5)
         fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=bottom + 0.08 / nrows, hspace=0.3, wspace=0.08)
-        fig.legend(handles, [plain(n) for n in order], loc="lower center", ncol=ncol, fontsize=8.5,
-                   handlelength=2.6, columnspacing=1.2)
+        fig.legend(
+            handles,
+            [plain(n) for n in order],
+            loc="lower center",
+            ncol=ncol,
+            fontsize=8.5,
+            handlelength=2.6,
+            columnspacing=1.2,
+        )
         return png(fig)
 
 
@@ -348,8 +413,15 @@ def timeline_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str]
         axes[-1].set_xlabel(axis.label)
         order = [c for c in CATEGORIES if c in used]
         handles = [Patch(facecolor=CATEGORIES[c][1], edgecolor="none") for c in order]
-        fig.legend(handles, [CATEGORIES[c][0] for c in order], loc="lower center", ncol=min(len(order), 7),
-                   fontsize=8.5, handlelength=1.4, columnspacing=1.0)
+        fig.legend(
+            handles,
+            [CATEGORIES[c][0] for c in order],
+            loc="lower center",
+            ncol=min(len(order), 7),
+            fontsize=8.5,
+            handlelength=1.4,
+            columnspacing=1.0,
+        )
         return png(fig)
 
 
@@ -369,8 +441,13 @@ def money_label(currency: str, price_year: int | None, scale_words: str = "") ->
     return f"{currency}{scale_words}{year}"
 
 
-def cost_breakdown_png(strategies: dict[str, dict[str, Any]], currency: str, price_year: int | None,
-                       colour_index: dict[str, int] | None = None, top: int = 8) -> bytes:
+def cost_breakdown_png(
+    strategies: dict[str, dict[str, Any]],
+    currency: str,
+    price_year: int | None,
+    colour_index: dict[str, int] | None = None,
+    top: int = 8,
+) -> bytes:
     """Horizontal stacked bars of discounted costs by category per strategy (largest
     categories first; beyond ``top`` categories the rest is 'other'), total at the bar end."""
     names = list(strategies)
@@ -392,8 +469,15 @@ def cost_breakdown_png(strategies: dict[str, dict[str, Any]], currency: str, pri
         left = np.zeros(len(names))
         handles = []
         for k, c in enumerate(shown + (["other"] if rest else [])):
-            values = np.array([sum(breakdown[s].get(x, 0.0) for x in rest) if c == "other" else breakdown[s].get(c, 0.0)
-                               for s in names]) / scale
+            values = (
+                np.array(
+                    [
+                        sum(breakdown[s].get(x, 0.0) for x in rest) if c == "other" else breakdown[s].get(c, 0.0)
+                        for s in names
+                    ]
+                )
+                / scale
+            )
             colour = OTHER_GREY if c == "other" else TOL_MUTED[k % len(TOL_MUTED)]
             ax.barh(y, values, left=left, color=colour, height=0.62, edgecolor="white", linewidth=0.6)
             label = c.replace("_", " ")
@@ -401,20 +485,33 @@ def cost_breakdown_png(strategies: dict[str, dict[str, Any]], currency: str, pri
             left = left + values
         for yi, s in zip(y, names):
             total = strategies[s]["costs"]
-            ax.text(left[list(y).index(yi)] + 0.01 * max(left.max(), 1e-9), yi, f"{total / scale:,.0f}",
-                    va="center", ha="left", fontsize=9)
+            ax.text(
+                left[list(y).index(yi)] + 0.01 * max(left.max(), 1e-9),
+                yi,
+                f"{total / scale:,.0f}",
+                va="center",
+                ha="left",
+                fontsize=9,
+            )
         ax.set_yticks(y, [plain(s) for s in names])
         ax.set_xlabel(f"Discounted costs ({money_label(currency, price_year, words)})")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(axis="y", visible=False)
         ax.set_xlim(0, max(left.max(), 1e-9) * 1.12)
-        fig.legend(handles=handles, loc="lower center", ncol=min(5, len(handles)), fontsize=8.5,
-                   handlelength=1.2, columnspacing=1.0)
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            ncol=min(5, len(handles)),
+            fontsize=8.5,
+            handlelength=1.2,
+            columnspacing=1.0,
+        )
         return png(fig)
 
 
-def frontier_png(rows: Sequence[dict[str, Any]], currency: str, price_year: int | None,
-                 colour_index: dict[str, int]) -> bytes:
+def frontier_png(
+    rows: Sequence[dict[str, Any]], currency: str, price_year: int | None, colour_index: dict[str, int]
+) -> bytes:
     """Deterministic cost-effectiveness plane: each strategy's discounted costs and QALYs,
     the efficiency frontier through the non-dominated ones (filled markers; dominated and
     extendedly dominated strategies hollow)."""
@@ -425,16 +522,35 @@ def frontier_png(rows: Sequence[dict[str, Any]], currency: str, price_year: int 
         fig.subplots_adjust(left=0.14, right=0.97, top=0.95, bottom=0.13)
         on = [r for r in rows if r["status"] in ("reference", "non-dominated")]
         on.sort(key=lambda r: r["effect"])
-        ax.plot([r["effect"] for r in on], [r["cost"] / scale for r in on], color="#555555", linewidth=1.2,
-                zorder=1, label="efficiency frontier")
+        ax.plot(
+            [r["effect"] for r in on],
+            [r["cost"] / scale for r in on],
+            color="#555555",
+            linewidth=1.2,
+            zorder=1,
+            label="efficiency frontier",
+        )
         for r in rows:
             i = colour_index.get(r["strategy"], 0)
             filled = r in on
-            ax.plot([r["effect"]], [r["cost"] / scale], marker="o", markersize=9, linestyle="none", zorder=3,
-                    markerfacecolor=strategy_colour(i) if filled else "white", markeredgecolor=strategy_colour(i),
-                    markeredgewidth=2)
-            ax.annotate(plain(r["strategy"] + ("" if filled else f" ({r['status']})")), (r["effect"], r["cost"] / scale),
-                        xytext=(8, -3), textcoords="offset points", fontsize=9)
+            ax.plot(
+                [r["effect"]],
+                [r["cost"] / scale],
+                marker="o",
+                markersize=9,
+                linestyle="none",
+                zorder=3,
+                markerfacecolor=strategy_colour(i) if filled else "white",
+                markeredgecolor=strategy_colour(i),
+                markeredgewidth=2,
+            )
+            ax.annotate(
+                plain(r["strategy"] + ("" if filled else f" ({r['status']})")),
+                (r["effect"], r["cost"] / scale),
+                xytext=(8, -3),
+                textcoords="offset points",
+                fontsize=9,
+            )
         ax.set_xlabel("Discounted QALYs")
         ax.set_ylabel(f"Discounted costs ({money_label(currency, price_year, words)})")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))

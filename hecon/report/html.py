@@ -11,14 +11,15 @@ attributes so that scripts and tests can read the numbers shown.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import jinja2
 
+from hecon.analysis.run import RunResult
 from hecon.report.sections import Section
 from hecon.report.tables import KINDS, Table
-from hecon.analysis.run import RunResult
 
 _TEMPLATES = Path(__file__).parent / "templates"
 NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None) | {"sig4"}
@@ -53,8 +54,13 @@ def format_value(value: Any, kind: str = "raw") -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["fmt"] = format_value
     env.globals["numeric"] = lambda kind: kind in NUMERIC_KINDS
     return env
@@ -62,9 +68,17 @@ def _environment() -> jinja2.Environment:
 
 def render_report_html(result: RunResult, summary: dict, sections: Sequence[Section]) -> str:
     title = result.spec.title or (result.input_path.stem if result.input_path else "hecon model")
-    return _environment().get_template("report.html.j2").render(
-        title=title, summary=summary, result=result, sections=sections,
-        input_name=result.input_path.name if result.input_path else None)
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            summary=summary,
+            result=result,
+            sections=sections,
+            input_name=result.input_path.name if result.input_path else None,
+        )
+    )
 
 
 def write_report_html(result: RunResult, summary: dict, sections: Sequence[Section], path: Path) -> None:

@@ -132,8 +132,19 @@ def landmarks(spec: ModelSpec) -> list[Landmark]:
             label = f"{_number(time)} {unit}"
             if not problem and not 0 <= value <= 1:
                 problem = f"{value:g} is not a share between 0 and 1"
-        out.append(Landmark(p.name, strategy if strategy is not None else (strategy_text if problem else None),
-                            endpoint, years, survival, time is None, label, p.source, problem))
+        out.append(
+            Landmark(
+                p.name,
+                strategy if strategy is not None else (strategy_text if problem else None),
+                endpoint,
+                years,
+                survival,
+                time is None,
+                label,
+                p.source,
+                problem,
+            )
+        )
     return out
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hecon.report.figures import Figure
 from hecon.report.tables import Table
@@ -37,7 +38,7 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     sheets: list[Table] = field(default_factory=list)
     json: Any = None
-    subsections: list["Section"] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
     files: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     content: list[Any] = field(default_factory=list)
 

@@ -74,7 +74,7 @@ CONVENTIONS = {
     "qalys": "quality-adjusted life-years",
     "lys": "life-years",
     "tfi": "time in flagged states [years], hospital_days [days], counts [units]; "
-           "discounted at the effects rate unless '_undiscounted'",
+    "discounted at the effects rate unless '_undiscounted'",
     "icer": "currency per QALY gained; null when not meaningful (see status)",
 }
 
@@ -129,8 +129,12 @@ def _tfi(ds, strategy: str, counts: list[str], flags: list[str]) -> dict[str, An
         out["share_reaching_treatment_free"] = reached
         out["mean_years_to_first_treatment_free"] = tally[FIRST_TF_YEARS] / reached if reached > 0 else None
     # named metrics first (discounted, undiscounted), then the generic tables
-    derived = ["share_of_life_years_treatment_free", "share_of_life_years_treatment_free_undiscounted",
-               "share_reaching_treatment_free", "mean_years_to_first_treatment_free"]
+    derived = [
+        "share_of_life_years_treatment_free",
+        "share_of_life_years_treatment_free_undiscounted",
+        "share_reaching_treatment_free",
+        "mean_years_to_first_treatment_free",
+    ]
     named = [k for m in TFI_METRICS for k in (m, m + "_undiscounted") if k in out] + [k for k in derived if k in out]
     return {k: out[k] for k in named + ["time_in", "time_in_undiscounted", "counts", "counts_undiscounted"]}
 
@@ -160,8 +164,11 @@ def scenario_summary(sr: ScenarioResult, comparator: str, currency: str) -> dict
     qalys = [strategies[n]["qalys"] for n in names]
     incremental = [dataclasses.asdict(row) for row in incremental_analysis(names, costs, qalys)]
     for row in incremental:  # life-years gained versus the previous strategy on the frontier
-        row["incremental_lys"] = (strategies[row["strategy"]]["lys"] - strategies[row["comparator"]]["lys"]
-                                  if row["comparator"] is not None else None)
+        row["incremental_lys"] = (
+            strategies[row["strategy"]]["lys"] - strategies[row["comparator"]]["lys"]
+            if row["comparator"] is not None
+            else None
+        )
     versus = []
     for row in versus_comparator(names, costs, qalys, comparator) if len(names) > 1 else []:
         row["incremental_lys"] = strategies[row["strategy"]]["lys"] - strategies[comparator]["lys"]

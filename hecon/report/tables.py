@@ -8,12 +8,13 @@ two files always show the same numbers. Builders here take the summary
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from hecon.report.summary import FIRST_TF_ENTRIES, FIRST_TF_YEARS, TFI_METRICS
 from hecon.analysis.run import RunResult
 from hecon.model.spec import ModelSpec
+from hecon.report.summary import FIRST_TF_ENTRIES, FIRST_TF_YEARS, TFI_METRICS
 
 #: Column kinds: Excel number format and decimals for HTML.
 KINDS: dict[str, tuple[str, int | None]] = {
@@ -61,28 +62,38 @@ class Table:
     id: str = ""
     css: str = ""
 
-    def without(self, header: str) -> "Table":
+    def without(self, header: str) -> Table:
         """A copy without the column called ``header`` (e.g. Scenario in per-scenario tables)."""
         keep = [i for i, c in enumerate(self.columns) if c.header != header]
         return replace(self, columns=[self.columns[i] for i in keep], rows=[[r[i] for i in keep] for r in self.rows])
 
-    def where(self, header: str, value: Any) -> "Table":
+    def where(self, header: str, value: Any) -> Table:
         """A copy with only the rows whose column ``header`` equals ``value``."""
         i = [c.header for c in self.columns].index(header)
         return replace(self, rows=[r for r in self.rows if r[i] == value])
 
-    def view(self, title: str | None = None, note: str | None = None, rows: list[list[Any]] | None = None,
-             css: str | None = None) -> "Table":
+    def view(
+        self,
+        title: str | None = None,
+        note: str | None = None,
+        rows: list[list[Any]] | None = None,
+        css: str | None = None,
+    ) -> Table:
         """A copy for report.html with another title, note, rows or CSS class (same sheet)."""
-        return replace(self, title=self.title if title is None else title, note=self.note if note is None else note,
-                       rows=self.rows if rows is None else rows, css=self.css if css is None else css)
+        return replace(
+            self,
+            title=self.title if title is None else title,
+            note=self.note if note is None else note,
+            rows=self.rows if rows is None else rows,
+            css=self.css if css is None else css,
+        )
 
-    def for_html(self) -> "Table":
+    def for_html(self) -> Table:
         """The columns shown in report.html."""
         keep = [i for i, c in enumerate(self.columns) if c.html]
         return replace(self, columns=[self.columns[i] for i in keep], rows=[[r[i] for i in keep] for r in self.rows])
 
-    def for_excel(self) -> "Table":
+    def for_excel(self) -> Table:
         """The columns written to results.xlsx."""
         keep = [i for i, c in enumerate(self.columns) if c.excel]
         return replace(self, columns=[self.columns[i] for i in keep], rows=[[r[i] for i in keep] for r in self.rows])
@@ -131,63 +142,143 @@ def key_results_table(summary: dict, scenario: str) -> Table:
     comparator = summary["comparator"]
     versus = {r["strategy"]: r for r in sc["versus_comparator"]}
     frontier = {r["strategy"]: r for r in sc["incremental"]}
-    cols = [Column("Strategy", width=26, key="strategy"), Column(f"Costs ({money})", "money", 16, key="costs"),
-            Column("QALYs", "qaly", 10, key="qalys"), Column("Life-years", "years", 11, key="lys"),
-            Column(f"Incremental costs vs {comparator} ({money})", "money", 18, key="incremental_cost"),
-            Column(f"Incremental QALYs vs {comparator}", "qaly", 13, key="incremental_qalys"),
-            Column(f"ICER vs {comparator} ({cur}/QALY)", "money", 14, html=False),
-            Column(f"Versus {comparator}", width=40, key="versus"),
-            Column("Efficiency frontier", width=50, key="frontier")]
+    cols = [
+        Column("Strategy", width=26, key="strategy"),
+        Column(f"Costs ({money})", "money", 16, key="costs"),
+        Column("QALYs", "qaly", 10, key="qalys"),
+        Column("Life-years", "years", 11, key="lys"),
+        Column(f"Incremental costs vs {comparator} ({money})", "money", 18, key="incremental_cost"),
+        Column(f"Incremental QALYs vs {comparator}", "qaly", 13, key="incremental_qalys"),
+        Column(f"ICER vs {comparator} ({cur}/QALY)", "money", 14, html=False),
+        Column(f"Versus {comparator}", width=40, key="versus"),
+        Column("Efficiency frontier", width=50, key="frontier"),
+    ]
     rows = []
     for s, v in sc["strategies"].items():
         r = versus.get(s)
-        rows.append([s, v["costs"], v["qalys"], v["lys"], r["incremental_cost"] if r else None,
-                     r["incremental_effect"] if r else None, r["icer"] if r else None,
-                     r["description"] if r else "Comparator", frontier_text(frontier[s], cur)])
-    return Table("KeyResults", "Key results (base case, discounted)", cols, rows,
-                 f"Costs in {money}; costs and QALYs discounted. ICERs are stated in words with their dominance "
-                 "status; 'saved per QALY lost' means less costly and less effective.", id="key-results")
+        rows.append(
+            [
+                s,
+                v["costs"],
+                v["qalys"],
+                v["lys"],
+                r["incremental_cost"] if r else None,
+                r["incremental_effect"] if r else None,
+                r["icer"] if r else None,
+                r["description"] if r else "Comparator",
+                frontier_text(frontier[s], cur),
+            ]
+        )
+    return Table(
+        "KeyResults",
+        "Key results (base case, discounted)",
+        cols,
+        rows,
+        f"Costs in {money}; costs and QALYs discounted. ICERs are stated in words with their dominance "
+        "status; 'saved per QALY lost' means less costly and less effective.",
+        id="key-results",
+    )
 
 
 def totals_table(summary: dict) -> Table:
     money = currency_label(summary)
-    cols = [Column("Scenario", width=18), Column("Strategy", width=24),
-            Column(f"Costs ({money})", "money", 16), Column("QALYs", "qaly", 11), Column("Life-years", "years", 11),
-            Column(f"Costs undiscounted ({money})", "money", 16), Column("QALYs undiscounted", "qaly", 12),
-            Column("Life-years undiscounted", "years", 12)]
-    rows = [[name, s, v["costs"], v["qalys"], v["lys"], v["costs_undiscounted"], v["qalys_undiscounted"],
-             v["lys_undiscounted"]]
-            for name, sc in _scenarios(summary, None) for s, v in sc["strategies"].items()]
-    return Table("Summary", "Total costs and effects", cols, rows,
-                 "Discounted unless marked undiscounted.")
+    cols = [
+        Column("Scenario", width=18),
+        Column("Strategy", width=24),
+        Column(f"Costs ({money})", "money", 16),
+        Column("QALYs", "qaly", 11),
+        Column("Life-years", "years", 11),
+        Column(f"Costs undiscounted ({money})", "money", 16),
+        Column("QALYs undiscounted", "qaly", 12),
+        Column("Life-years undiscounted", "years", 12),
+    ]
+    rows = [
+        [
+            name,
+            s,
+            v["costs"],
+            v["qalys"],
+            v["lys"],
+            v["costs_undiscounted"],
+            v["qalys_undiscounted"],
+            v["lys_undiscounted"],
+        ]
+        for name, sc in _scenarios(summary, None)
+        for s, v in sc["strategies"].items()
+    ]
+    return Table("Summary", "Total costs and effects", cols, rows, "Discounted unless marked undiscounted.")
 
 
 def incremental_table(summary: dict) -> Table:
     cur = summary["currency"]
     money = currency_label(summary)
-    cols = [Column("Scenario", width=18), Column("Strategy", width=24), Column(f"Costs ({money})", "money", 14),
-            Column("QALYs", "qaly", 10), Column("Status", width=20), Column("Compared with", width=20),
-            Column(f"Incremental costs ({money})", "money", 16), Column("Incremental QALYs", "qaly", 12),
-            Column(f"ICER ({cur}/QALY)", "money", 14, html=False), Column("Incremental life-years", "years", 12),
-            Column("Result", width=50)]
-    rows = [[name, r["strategy"], r["cost"], r["effect"], r["status"], r["comparator"], r["incremental_cost"],
-             r["incremental_effect"], r["icer"], r.get("incremental_lys"), frontier_text(r, cur)]
-            for name, sc in _scenarios(summary, None) for r in sc["incremental"]]
-    return Table("Incremental", "Incremental analysis (efficiency frontier)", cols, rows,
-                 "Strategies in order of cost; each strategy on the frontier is compared with the previous one. "
-                 "Dominated and extendedly dominated strategies have no ICER.")
+    cols = [
+        Column("Scenario", width=18),
+        Column("Strategy", width=24),
+        Column(f"Costs ({money})", "money", 14),
+        Column("QALYs", "qaly", 10),
+        Column("Status", width=20),
+        Column("Compared with", width=20),
+        Column(f"Incremental costs ({money})", "money", 16),
+        Column("Incremental QALYs", "qaly", 12),
+        Column(f"ICER ({cur}/QALY)", "money", 14, html=False),
+        Column("Incremental life-years", "years", 12),
+        Column("Result", width=50),
+    ]
+    rows = [
+        [
+            name,
+            r["strategy"],
+            r["cost"],
+            r["effect"],
+            r["status"],
+            r["comparator"],
+            r["incremental_cost"],
+            r["incremental_effect"],
+            r["icer"],
+            r.get("incremental_lys"),
+            frontier_text(r, cur),
+        ]
+        for name, sc in _scenarios(summary, None)
+        for r in sc["incremental"]
+    ]
+    return Table(
+        "Incremental",
+        "Incremental analysis (efficiency frontier)",
+        cols,
+        rows,
+        "Strategies in order of cost; each strategy on the frontier is compared with the previous one. "
+        "Dominated and extendedly dominated strategies have no ICER.",
+    )
 
 
 def versus_table(summary: dict) -> Table:
     cur = summary["currency"]
     money = currency_label(summary)
-    cols = [Column("Scenario", width=18), Column("Strategy", width=24), Column("Comparator", width=20),
-            Column(f"Incremental costs ({money})", "money", 16), Column("Incremental QALYs", "qaly", 12),
-            Column("Incremental life-years", "years", 12), Column(f"ICER ({cur}/QALY)", "money", 14, html=False),
-            Column("Result", width=44)]
-    rows = [[name, r["strategy"], r["comparator"], r["incremental_cost"], r["incremental_effect"],
-             r["incremental_lys"], r["icer"], r["description"]]
-            for name, sc in _scenarios(summary, None) for r in sc["versus_comparator"]]
+    cols = [
+        Column("Scenario", width=18),
+        Column("Strategy", width=24),
+        Column("Comparator", width=20),
+        Column(f"Incremental costs ({money})", "money", 16),
+        Column("Incremental QALYs", "qaly", 12),
+        Column("Incremental life-years", "years", 12),
+        Column(f"ICER ({cur}/QALY)", "money", 14, html=False),
+        Column("Result", width=44),
+    ]
+    rows = [
+        [
+            name,
+            r["strategy"],
+            r["comparator"],
+            r["incremental_cost"],
+            r["incremental_effect"],
+            r["incremental_lys"],
+            r["icer"],
+            r["description"],
+        ]
+        for name, sc in _scenarios(summary, None)
+        for r in sc["versus_comparator"]
+    ]
     return Table("VersusComparator", f"Each strategy versus {summary['comparator']}", cols, rows)
 
 
@@ -198,8 +289,14 @@ def _category_label(name: str) -> str:
 
 def cost_breakdown_table(summary: dict) -> Table:
     money = currency_label(summary)
-    categories = list(dict.fromkeys(c for _, sc in _scenarios(summary, None) for v in sc["strategies"].values()
-                                    for c in v["cost_breakdown"]["discounted"]))
+    categories = list(
+        dict.fromkeys(
+            c
+            for _, sc in _scenarios(summary, None)
+            for v in sc["strategies"].values()
+            for c in v["cost_breakdown"]["discounted"]
+        )
+    )
     cols = [Column("Scenario", width=18), Column("Strategy", width=24), Column("Discounting", width=14)]
     cols += [Column(f"{c} ({money})", "money", max(12, len(c) + 7)) for c in categories]
     cols += [Column(f"Total ({money})", "money", 14)]
@@ -221,12 +318,18 @@ def costs_by_category_table(summary: dict, scenario: str) -> Table:
     names = list(strategies)
     categories = list(dict.fromkeys(c for v in strategies.values() for c in v["cost_breakdown"]["discounted"]))
     cols = [Column("Cost category", width=24)] + [Column(f"{s} ({money})", "money", 16) for s in names]
-    rows = [[_category_label(c)] + [strategies[s]["cost_breakdown"]["discounted"].get(c) for s in names]
-            for c in categories]
+    rows = [
+        [_category_label(c)] + [strategies[s]["cost_breakdown"]["discounted"].get(c) for s in names] for c in categories
+    ]
     rows.append(["Total"] + [strategies[s]["costs"] for s in names])
-    return Table("CostsByCategory", "Discounted costs by category (base case)", cols, rows,
-                 f"In {money}, discounted; the undiscounted costs of every scenario are on the sheet CostBreakdown.",
-                 css="total-last")
+    return Table(
+        "CostsByCategory",
+        "Discounted costs by category (base case)",
+        cols,
+        rows,
+        f"In {money}, discounted; the undiscounted costs of every scenario are on the sheet CostBreakdown.",
+        css="total-last",
+    )
 
 
 _TFI_LABELS = {
@@ -259,8 +362,11 @@ def _burden_metrics(strategies: list[dict]) -> list[tuple[str, str, str, str]]:
     counts = dict.fromkeys(c for v in strategies for c in v["tfi"]["counts"])
     hidden = {FIRST_TF_ENTRIES, FIRST_TF_YEARS}  # reported as the derived first-treatment-free metrics
     metrics += [(f"Years in '{f}' states", "years", "time_in", f) for f in flags if f not in named_sources]
-    metrics += [(f"{_category_label(c)} (count)", "number", "counts", c) for c in counts
-                if c not in named_sources and c not in hidden]
+    metrics += [
+        (f"{_category_label(c)} (count)", "number", "counts", c)
+        for c in counts
+        if c not in named_sources and c not in hidden
+    ]
     return metrics
 
 
@@ -269,8 +375,13 @@ def burden_table(summary: dict) -> Table:
     other count, each undiscounted and discounted."""
     strategies = [v for _, sc in _scenarios(summary, None) for v in sc["strategies"].values()]
     metrics = _burden_metrics(strategies)
-    cols = [Column("Scenario", width=18), Column("Strategy", width=24), Column("Metric", width=30),
-            Column("Undiscounted", "number", 14), Column("Discounted", "number", 14)]
+    cols = [
+        Column("Scenario", width=18),
+        Column("Strategy", width=24),
+        Column("Metric", width=30),
+        Column("Undiscounted", "number", 14),
+        Column("Discounted", "number", 14),
+    ]
     rows = []
     for name, sc in _scenarios(summary, None):
         for s, v in sc["strategies"].items():
@@ -285,9 +396,14 @@ def burden_table(summary: dict) -> Table:
                     rows.append([name, s, label, t[key + "_undiscounted"], t[key]])
                 elif key in t:
                     rows.append([name, s, label, t[key], None])
-    return Table("TreatmentBurden", "Treatment burden", cols, rows,
-                 "Time in states carrying a flag [years]; hospital days [days]; counts [units]. "
-                 "Discounted at the effects discount rate.")
+    return Table(
+        "TreatmentBurden",
+        "Treatment burden",
+        cols,
+        rows,
+        "Time in states carrying a flag [years]; hospital days [days]; counts [units]. "
+        "Discounted at the effects discount rate.",
+    )
 
 
 def burden_wide_table(summary: dict, scenario: str) -> Table:
@@ -308,10 +424,15 @@ def burden_wide_table(summary: dict, scenario: str) -> Table:
         if any(key in strategies[s]["tfi"] for s in names):
             suffix = "_undiscounted" if discounted else ""
             rows.append([label] + [strategies[s]["tfi"].get(key + suffix) for s in names])
-    return Table("BurdenBaseCase", "Treatment burden per patient (base case, undiscounted)", cols, rows,
-                 "Per patient over the time horizon, not discounted: years in states with each flag, hospital "
-                 "days [days] and counts [units]; shares between 0 and 1. Discounted values are on the sheet "
-                 "TreatmentBurden.")
+    return Table(
+        "BurdenBaseCase",
+        "Treatment burden per patient (base case, undiscounted)",
+        cols,
+        rows,
+        "Per patient over the time horizon, not discounted: years in states with each flag, hospital "
+        "days [days] and counts [units]; shares between 0 and 1. Discounted values are on the sheet "
+        "TreatmentBurden.",
+    )
 
 
 def trace_table(result: RunResult) -> Table:
@@ -328,8 +449,13 @@ def trace_table(result: RunResult) -> Table:
     for strategy in base.strategies:
         tr = ds["trace"].sel(strategy=strategy).sel(state=states).values
         rows += [[strategy, k, float(years[k])] + tr[k].tolist() for k in range(tr.shape[0])]
-    return Table("Trace", "Markov trace (base case)", cols, rows,
-                 "Share of the cohort in each state at the start of each cycle (cycle 0 = model start).")
+    return Table(
+        "Trace",
+        "Markov trace (base case)",
+        cols,
+        rows,
+        "Share of the cohort in each state at the start of each cycle (cycle 0 = model start).",
+    )
 
 
 def _distribution_text(p) -> str:
@@ -344,34 +470,72 @@ def _distribution_text(p) -> str:
 def _range_text(low: Any, high: Any) -> str:
     if low is None and high is None:
         return ""
-    f = (lambda v: "distribution" if v is None else f"{v:,.6g}" if isinstance(v, (int, float)) else str(v))
+
+    def f(v):
+        return "distribution" if v is None else f"{v:,.6g}" if isinstance(v, (int, float)) else str(v)
+
     return f"{f(low)} – {f(high)}"
 
 
 def inputs_table(spec: ModelSpec) -> Table:
     """Every parameter: base value, unit, description, source, PSA distribution and DSA range
     (strategy-specific values: :func:`strategy_values_table`)."""
-    cols = [Column("Parameter", width=22), Column("Value", "raw", 14), Column("Unit", width=12),
-            Column("Description", width=40), Column("Source", width=50), Column("PSA distribution", width=30),
-            Column("DSA low", "raw", 10, html=False), Column("DSA high", "raw", 10, html=False),
-            Column("In DSA", width=8, html=False), Column("DSA range", width=16, excel=False)]
-    rows = [[p.name, p.value, p.unit, p.description, p.source, _distribution_text(p), p.dsa_low, p.dsa_high,
-             "yes" if p.dsa else "", ("" if not p.dsa else _range_text(p.dsa_low, p.dsa_high) or "distribution 95%")]
-            for p in spec.parameters]
-    return Table("Inputs", "Parameters", cols, rows,
-                 "Values are numbers or expressions of other parameters (the expression language of the workbook). "
-                 "PSA draws from the distribution; the one-way sensitivity analysis varies the parameters with a DSA "
-                 "range between its ends ('distribution': the 2.5% or 97.5% quantile of the PSA distribution).",
-                 css="small inputs")
+    cols = [
+        Column("Parameter", width=22),
+        Column("Value", "raw", 14),
+        Column("Unit", width=12),
+        Column("Description", width=40),
+        Column("Source", width=50),
+        Column("PSA distribution", width=30),
+        Column("DSA low", "raw", 10, html=False),
+        Column("DSA high", "raw", 10, html=False),
+        Column("In DSA", width=8, html=False),
+        Column("DSA range", width=16, excel=False),
+    ]
+    rows = [
+        [
+            p.name,
+            p.value,
+            p.unit,
+            p.description,
+            p.source,
+            _distribution_text(p),
+            p.dsa_low,
+            p.dsa_high,
+            "yes" if p.dsa else "",
+            ("" if not p.dsa else _range_text(p.dsa_low, p.dsa_high) or "distribution 95%"),
+        ]
+        for p in spec.parameters
+    ]
+    return Table(
+        "Inputs",
+        "Parameters",
+        cols,
+        rows,
+        "Values are numbers or expressions of other parameters (the expression language of the workbook). "
+        "PSA draws from the distribution; the one-way sensitivity analysis varies the parameters with a DSA "
+        "range between its ends ('distribution': the 2.5% or 97.5% quantile of the PSA distribution).",
+        css="small inputs",
+    )
 
 
 def strategy_values_table(spec: ModelSpec) -> Table:
     base = {p.name: p.value for p in spec.parameters}
-    cols = [Column("Strategy", width=22), Column("Parameter", width=24), Column("Value in the strategy", "raw", 20),
-            Column("Base value", "raw", 16)]
+    cols = [
+        Column("Strategy", width=22),
+        Column("Parameter", width=24),
+        Column("Value in the strategy", "raw", 20),
+        Column("Base value", "raw", 16),
+    ]
     rows = [[s.name, name, value, base.get(name)] for s in spec.strategies for name, value in s.parameters.items()]
-    return Table("StrategyValues", "Strategy-specific parameter values", cols, rows,
-                 "A strategy's own value replaces the base value for that strategy.", css="small")
+    return Table(
+        "StrategyValues",
+        "Strategy-specific parameter values",
+        cols,
+        rows,
+        "A strategy's own value replaces the base value for that strategy.",
+        css="small",
+    )
 
 
 def _mapping_text(mapping: Any) -> str:
@@ -379,74 +543,175 @@ def _mapping_text(mapping: Any) -> str:
 
 
 def states_table(spec: ModelSpec, categories: dict[str, str], labels: dict[str, str]) -> Table:
-    cols = [Column("State", width=20), Column("Description", width=50), Column("Category", width=18),
-            Column("Flags", width=30), Column("Utility (per year)", "raw", 22),
-            Column("Cost categories", width=40, excel=False), Column("Counts", width=40, excel=False),
-            Column("Costs per cycle", width=60, html=False), Column("Counts per cycle", width=50, html=False),
-            Column("Tunnel", "int", 8, html=any(s.tunnel > 1 for s in spec.states))]
-    rows = [[s.name, s.description, labels[categories[s.name]], ", ".join(sorted(s.flags)), s.utility,
-             ", ".join(c.replace("_", " ") for c in s.costs), ", ".join(c.replace("_", " ") for c in s.counts),
-             _mapping_text(s.costs), _mapping_text(s.counts), s.tunnel] for s in spec.states]
-    return Table("States", "Health states", cols, rows,
-                 "Category: the treatment-burden category used by the figures (first flag of hospitalised, "
-                 "recovering, on_treatment, treatment_free, progression_free; else progressed, alive or dead). "
-                 "The cost and count formulas of each state: sheet States.",
-                 css="small")
+    cols = [
+        Column("State", width=20),
+        Column("Description", width=50),
+        Column("Category", width=18),
+        Column("Flags", width=30),
+        Column("Utility (per year)", "raw", 22),
+        Column("Cost categories", width=40, excel=False),
+        Column("Counts", width=40, excel=False),
+        Column("Costs per cycle", width=60, html=False),
+        Column("Counts per cycle", width=50, html=False),
+        Column("Tunnel", "int", 8, html=any(s.tunnel > 1 for s in spec.states)),
+    ]
+    rows = [
+        [
+            s.name,
+            s.description,
+            labels[categories[s.name]],
+            ", ".join(sorted(s.flags)),
+            s.utility,
+            ", ".join(c.replace("_", " ") for c in s.costs),
+            ", ".join(c.replace("_", " ") for c in s.counts),
+            _mapping_text(s.costs),
+            _mapping_text(s.counts),
+            s.tunnel,
+        ]
+        for s in spec.states
+    ]
+    return Table(
+        "States",
+        "Health states",
+        cols,
+        rows,
+        "Category: the treatment-burden category used by the figures (first flag of hospitalised, "
+        "recovering, on_treatment, treatment_free, progression_free; else progressed, alive or dead). "
+        "The cost and count formulas of each state: sheet States.",
+        css="small",
+    )
 
 
 def transitions_table(spec: ModelSpec) -> Table:
-    cols = [Column("Strategy", width=18), Column("From", width=20), Column("To", width=20),
-            Column("Probability per cycle", width=80)]
+    cols = [
+        Column("Strategy", width=18),
+        Column("From", width=20),
+        Column("To", width=20),
+        Column("Probability per cycle", width=80),
+    ]
     rows = [[t.strategy or "all", t.from_state, t.to_state, t.probability] for t in spec.transitions]
-    return Table("Transitions", "Transitions", cols, rows,
-                 "# = one minus the other probabilities out of the same state (the rest stays).", css="small code")
+    return Table(
+        "Transitions",
+        "Transitions",
+        cols,
+        rows,
+        "# = one minus the other probabilities out of the same state (the rest stays).",
+        css="small code",
+    )
 
 
 def rewards_table(spec: ModelSpec) -> Table:
-    cols = [Column("Strategy", width=18), Column("From", width=18), Column("To", width=20), Column("Kind", width=8),
-            Column("Name", width=18), Column("Value", width=60)]
-    rows = [[r.strategy or "all", r.from_state, r.to_state, r.kind, r.name if r.kind != "qaly" else "", r.value]
-            for r in spec.transition_rewards]
-    return Table("TransitionRewards", "One-off rewards on transitions", cols, rows,
-                 "Charged once per member of the cohort making the transition; '*' = from any other state; "
-                 "'(start)' = the cohort placed in the state at time 0.", css="small code")
+    cols = [
+        Column("Strategy", width=18),
+        Column("From", width=18),
+        Column("To", width=20),
+        Column("Kind", width=8),
+        Column("Name", width=18),
+        Column("Value", width=60),
+    ]
+    rows = [
+        [r.strategy or "all", r.from_state, r.to_state, r.kind, r.name if r.kind != "qaly" else "", r.value]
+        for r in spec.transition_rewards
+    ]
+    return Table(
+        "TransitionRewards",
+        "One-off rewards on transitions",
+        cols,
+        rows,
+        "Charged once per member of the cohort making the transition; '*' = from any other state; "
+        "'(start)' = the cohort placed in the state at time 0.",
+        css="small code",
+    )
 
 
 def survival_inputs_table(spec: ModelSpec) -> Table:
-    cols = [Column("Curve", width=16), Column("Distribution", width=12), Column("Time unit", width=10),
-            Column("Parameters", width=40), Column("Hazard ratio", "raw", 14), Column("Acceleration factor", "raw", 12),
-            Column("Cure fraction", "raw", 14), Column("Source", width=60)]
-    rows = [[c.name, c.distribution, c.time_unit, _mapping_text(c.parameters), c.hazard_ratio, c.acceleration_factor,
-             c.cure_fraction, c.source] for c in spec.survival_curves]
+    cols = [
+        Column("Curve", width=16),
+        Column("Distribution", width=12),
+        Column("Time unit", width=10),
+        Column("Parameters", width=40),
+        Column("Hazard ratio", "raw", 14),
+        Column("Acceleration factor", "raw", 12),
+        Column("Cure fraction", "raw", 14),
+        Column("Source", width=60),
+    ]
+    rows = [
+        [
+            c.name,
+            c.distribution,
+            c.time_unit,
+            _mapping_text(c.parameters),
+            c.hazard_ratio,
+            c.acceleration_factor,
+            c.cure_fraction,
+            c.source,
+        ]
+        for c in spec.survival_curves
+    ]
     return Table("SurvivalCurves", "Parametric survival curves (flexsurv parameterisation)", cols, rows, css="small")
 
 
 def schedules_table(spec: ModelSpec) -> Table:
-    cols = [Column("Schedule", width=16), Column("From day", "raw", 10), Column("Every (days)", "raw", 10),
-            Column("Until day", "raw", 10), Column("Amount", "raw", 10), Column("Description", width=50)]
-    rows = [[sc.name, seg.start_day, seg.every_days, seg.end_day, seg.amount, sc.description if k == 0 else ""]
-            for sc in spec.schedules for k, seg in enumerate(sc.segments)]
+    cols = [
+        Column("Schedule", width=16),
+        Column("From day", "raw", 10),
+        Column("Every (days)", "raw", 10),
+        Column("Until day", "raw", 10),
+        Column("Amount", "raw", 10),
+        Column("Description", width=50),
+    ]
+    rows = [
+        [sc.name, seg.start_day, seg.every_days, seg.end_day, seg.amount, sc.description if k == 0 else ""]
+        for sc in spec.schedules
+        for k, seg in enumerate(sc.segments)
+    ]
     return Table("Schedules", "Dosing and visit schedules", cols, rows, css="small")
 
 
 def lifetables_table(spec: ModelSpec) -> Table:
-    cols = [Column("Life table", width=16), Column("Ages", width=12), Column("Used", width=8),
-            Column("Source", width=80)]
+    cols = [
+        Column("Life table", width=16),
+        Column("Ages", width=12),
+        Column("Used", width=8),
+        Column("Source", width=80),
+    ]
     used = spec.settings.life_table or (spec.life_tables[0].name if spec.life_tables else None)
-    rows = [[t.name, f"{min(t.ages)}–{max(t.ages)}" if t.ages else "", "yes" if t.name == used else "", t.source]
-            for t in spec.life_tables]
-    return Table("LifeTables", "General-population life tables", cols, rows,
-                 "One-year death probabilities by age and sex; ages past the last row keep its value.", css="small")
+    rows = [
+        [t.name, f"{min(t.ages)}–{max(t.ages)}" if t.ages else "", "yes" if t.name == used else "", t.source]
+        for t in spec.life_tables
+    ]
+    return Table(
+        "LifeTables",
+        "General-population life tables",
+        cols,
+        rows,
+        "One-year death probabilities by age and sex; ages past the last row keep its value.",
+        css="small",
+    )
 
 
 def scenarios_table(result: RunResult) -> Table:
-    cols = [Column("Scenario", width=22), Column("Description", width=50), Column("Target", width=30),
-            Column("Value", "raw", 16)]
-    rows = [[sr.name, sr.description if k == 0 else "", target, value]
-            for sr in result.scenarios if sr.scenario for k, (target, value) in enumerate(sr.scenario.overrides.items())]
-    return Table("Scenarios", "Scenario definitions", cols, rows,
-                 "Each scenario changes these inputs of the base case (parameter, parameter[strategy] or "
-                 "settings.<name>); everything else stays as in the base case.", css="small")
+    cols = [
+        Column("Scenario", width=22),
+        Column("Description", width=50),
+        Column("Target", width=30),
+        Column("Value", "raw", 16),
+    ]
+    rows = [
+        [sr.name, sr.description if k == 0 else "", target, value]
+        for sr in result.scenarios
+        if sr.scenario
+        for k, (target, value) in enumerate(sr.scenario.overrides.items())
+    ]
+    return Table(
+        "Scenarios",
+        "Scenario definitions",
+        cols,
+        rows,
+        "Each scenario changes these inputs of the base case (parameter, parameter[strategy] or "
+        "settings.<name>); everything else stays as in the base case.",
+        css="small",
+    )
 
 
 def runinfo_table(result: RunResult, summary: dict) -> Table:
@@ -478,8 +743,13 @@ def _setting_text(value: Any) -> Any:
 
 def result_tables(summary: dict) -> list[Table]:
     """The per-scenario result tables, in report order."""
-    return [totals_table(summary), incremental_table(summary), versus_table(summary),
-            cost_breakdown_table(summary), burden_table(summary)]
+    return [
+        totals_table(summary),
+        incremental_table(summary),
+        versus_table(summary),
+        cost_breakdown_table(summary),
+        burden_table(summary),
+    ]
 
 
 def per_scenario(tables: Sequence[Table], scenario: str) -> list[Table]:

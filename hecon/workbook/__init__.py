@@ -11,9 +11,8 @@ One schema (:mod:`hecon.workbook.schema`) drives the writer, the reader and the 
 Excel types never leave this package: the reader returns plain Python objects.
 """
 
-from hecon.workbook.schema import SHEETS, SETTINGS
+from hecon.workbook.schema import SETTINGS, SHEETS
 from hecon.workbook.validate import read_workbook, validate_workbook
 from hecon.workbook.writer import write_template, write_workbook
 
-__all__ = ["SETTINGS", "SHEETS", "read_workbook", "validate_workbook", "write_template",
-           "write_workbook"]
+__all__ = ["SETTINGS", "SHEETS", "read_workbook", "validate_workbook", "write_template", "write_workbook"]

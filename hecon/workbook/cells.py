@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 from hecon.model import expressions
 from hecon.model.problems import ModelError
@@ -94,8 +94,10 @@ def to_number(value: object, expected: str = "a number") -> float:
                 except ValueError:
                     pass
                 else:
-                    raise CellError(f"{show(value)} is text with a decimal comma",
-                                    expected + " (type it as a number, or use a decimal point)") from None
+                    raise CellError(
+                        f"{show(value)} is text with a decimal comma",
+                        expected + " (type it as a number, or use a decimal point)",
+                    ) from None
             raise CellError(f"{show(value)} is not a number", expected) from None
     if not math.isfinite(number):
         raise CellError(f"{show(value)} is not a finite number", expected)

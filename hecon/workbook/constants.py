@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from hecon.model import expressions
 from hecon.engine.compiler import PROBABILITY_TOLERANCE
-from hecon.model.problems import ModelError, Problem
+from hecon.model import expressions
 from hecon.model.expressions import Expression
+from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import COMPLEMENT, ModelSpec, Strategy, Transition
 
 
@@ -47,8 +47,10 @@ class _ConstantContext:
         values.update(strategy.parameters)
         self.values = values
         settings = spec.settings
-        self.known: dict[str, float] = {"cycle_years": settings.cycle_length_years,
-                                        "cycle_days": float(settings.cycle_length_days)}
+        self.known: dict[str, float] = {
+            "cycle_years": settings.cycle_length_years,
+            "cycle_days": float(settings.cycle_length_days),
+        }
         self.busy: set[str] = set()
 
     def value(self, name: str) -> Any:
@@ -133,21 +135,34 @@ def constant_problems(spec: ModelSpec) -> list[Problem]:
                     all_constant = False
                     continue
                 if not math.isfinite(value) or not -PROBABILITY_TOLERANCE <= value <= 1 + PROBABILITY_TOLERANCE:
-                    found.setdefault((f"transition {t.from_state} -> {t.to_state}",
-                                      f"probability {value:.6g} ('{expr.text}') is outside [0, 1]",  # type: ignore
-                                      "a probability between 0 and 1"), []).append(strategy.name)
+                    found.setdefault(
+                        (
+                            f"transition {t.from_state} -> {t.to_state}",
+                            f"probability {value:.6g} ('{expr.text}') is outside [0, 1]",  # type: ignore
+                            "a probability between 0 and 1",
+                        ),
+                        [],
+                    ).append(strategy.name)
                     all_constant = False
                     continue
                 values.append(value)
             total = sum(values)
             where = f"transitions out of '{source}'"
             if complement is not None and total > 1 + PROBABILITY_TOLERANCE:
-                found.setdefault((where, f"the probabilities add up to {total:.6g}, leaving a negative complement "
-                                  f"for -> {complement.to_state}", "probabilities that sum to at most 1"),
-                                 []).append(strategy.name)
+                found.setdefault(
+                    (
+                        where,
+                        f"the probabilities add up to {total:.6g}, leaving a negative complement "
+                        f"for -> {complement.to_state}",
+                        "probabilities that sum to at most 1",
+                    ),
+                    [],
+                ).append(strategy.name)
             elif complement is None and all_constant and values and abs(total - 1) > PROBABILITY_TOLERANCE:
-                found.setdefault((where, f"the probabilities add up to {total:.6g}",
-                                  "a sum of 1, or a complement '#' for the rest"), []).append(strategy.name)
+                found.setdefault(
+                    (where, f"the probabilities add up to {total:.6g}", "a sum of 1, or a complement '#' for the rest"),
+                    [],
+                ).append(strategy.name)
     everyone = len(spec.strategies)
     problems = []
     for (suffix, what, expected), strategies in found.items():

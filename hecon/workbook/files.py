@@ -106,11 +106,17 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
     """Raise ModelError unless ``data`` looks like an .xlsx/.xlsm zip package."""
     if data.startswith(CFB_MAGIC):
         if ENCRYPTION_STREAM in data:
-            raise _fail(label, "the workbook is password-protected (encrypted), so it cannot be read",
-                        "a workbook without a password to open: in Excel use File > Info > Protect "
-                        "Workbook > Encrypt with Password, clear the password and save")
-        old = "the file is in the old Excel 97-2003 format (.xls)" if suffix in (".xls", ".xlt") else \
-            "the file is an old-format Office file (.xls) or an encrypted workbook"
+            raise _fail(
+                label,
+                "the workbook is password-protected (encrypted), so it cannot be read",
+                "a workbook without a password to open: in Excel use File > Info > Protect "
+                "Workbook > Encrypt with Password, clear the password and save",
+            )
+        old = (
+            "the file is in the old Excel 97-2003 format (.xls)"
+            if suffix in (".xls", ".xlt")
+            else "the file is an old-format Office file (.xls) or an encrypted workbook"
+        )
         raise _fail(label, old, _SAVE_AS_XLSX)
     if not data.startswith(ZIP_MAGICS):
         raise _fail(label, _describe_bytes(data))
@@ -119,17 +125,33 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
             damaged = archive.testzip() if unpacked <= MAX_UNPACKED_BYTES else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, OSError,
-            NotImplementedError) as exc:
-        raise _fail(label, f"the file is damaged (not a readable zip archive: {exc})",
-                    "an undamaged .xlsx file; open it in Excel, repair it and save it again") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
+        raise _fail(
+            label,
+            f"the file is damaged (not a readable zip archive: {exc})",
+            "an undamaged .xlsx file; open it in Excel, repair it and save it again",
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise _fail(label, f"the workbook would unpack to {unpacked / 1e6:.0f} MB",
-                    f"a workbook under {MAX_UNPACKED_BYTES // 10**6} MB unpacked (hecon inputs are small; "
-                    "move large data elsewhere)")
+        raise _fail(
+            label,
+            f"the workbook would unpack to {unpacked / 1e6:.0f} MB",
+            f"a workbook under {MAX_UNPACKED_BYTES // 10**6} MB unpacked (hecon inputs are small; "
+            "move large data elsewhere)",
+        )
     if damaged is not None:
-        raise _fail(label, f"the file is damaged (part {damaged} fails its checksum)",
-                    "an undamaged .xlsx file; open it in Excel, repair it and save it again")
+        raise _fail(
+            label,
+            f"the file is damaged (part {damaged} fails its checksum)",
+            "an undamaged .xlsx file; open it in Excel, repair it and save it again",
+        )
     if "xl/workbook.xml" not in names:
         other = " (it looks like a Word document)" if "word/document.xml" in names else ""
         raise _fail(label, f"the file is a zip archive but not an Excel workbook{other}", _SAVE_AS_XLSX)
@@ -146,9 +168,20 @@ def open_book(path: str | Path) -> Book:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # unsupported extensions, data validation, ...
-                parsed.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
-                                                     keep_vba=False, keep_links=False, rich_text=False))
+                parsed.append(
+                    openpyxl.load_workbook(
+                        io.BytesIO(data),
+                        read_only=True,
+                        data_only=data_only,
+                        keep_vba=False,
+                        keep_links=False,
+                        rich_text=False,
+                    )
+                )
         except Exception as exc:  # openpyxl raises many kinds on a damaged package  # noqa: BLE001
-            raise _fail(label, f"the workbook is damaged and cannot be read ({type(exc).__name__}: {exc})",
-                        "an undamaged .xlsx file; open it in Excel, repair it and save it again") from None
+            raise _fail(
+                label,
+                f"the workbook is damaged and cannot be read ({type(exc).__name__}: {exc})",
+                "an undamaged .xlsx file; open it in Excel, repair it and save it again",
+            ) from None
     return Book(label, parsed[0], parsed[1])

@@ -15,25 +15,39 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from hecon.model import expressions
-from hecon.model import distributions
 from hecon.methods import schedules
-from hecon.model.problems import ModelError, Problem
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
-from hecon.model.spec import (ANY_STATE, DAYS_PER_YEAR, Distribution, LifeTable, ModelSpec, Parameter, Scenario, Schedule,
-                        ScheduleSegment, Settings, State, Strategy, SurvivalCurve, ThresholdQuery, Transition,
-                        TransitionReward, UtilityNorm)
+from hecon.model import distributions, expressions
+from hecon.model.problems import ModelError, Problem
+from hecon.model.spec import (
+    ANY_STATE,
+    DAYS_PER_YEAR,
+    Distribution,
+    LifeTable,
+    ModelSpec,
+    Parameter,
+    Scenario,
+    Schedule,
+    ScheduleSegment,
+    Settings,
+    State,
+    Strategy,
+    SurvivalCurve,
+    ThresholdQuery,
+    Transition,
+    TransitionReward,
+    UtilityNorm,
+)
 from hecon.workbook import cells, schema
 from hecon.workbook.files import open_book
-from hecon.workbook.schema import (ALL_STRATEGIES, FIRST_DATA_ROW, HEADER_ROW, NOTE_PREFIX, Column,
-                                   SheetSchema)
-
+from hecon.workbook.schema import ALL_STRATEGIES, FIRST_DATA_ROW, HEADER_ROW, NOTE_PREFIX, Column, SheetSchema
 
 # --------------------------------------------------------------------------------------
 # Records: one row of a sheet, typed, with its cell addresses
@@ -133,10 +147,13 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         if sheet.required:
             problems.structural = True
             optional = [c.name for c in sheet.columns if not c.must_exist]
-            problems.add(book.label, f"the sheet '{sheet.name}' is missing",
-                         f"a sheet named {sheet.name} with the columns "
-                         + ", ".join(c.name for c in sheet.columns if c.must_exist)
-                         + (f" (optional: {', '.join(optional)})" if optional else ""))
+            problems.add(
+                book.label,
+                f"the sheet '{sheet.name}' is missing",
+                f"a sheet named {sheet.name} with the columns "
+                + ", ".join(c.name for c in sheet.columns if c.must_exist)
+                + (f" (optional: {', '.join(optional)})" if optional else ""),
+            )
         return None
     ws, fws = found
     title = ws.title
@@ -160,31 +177,42 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         if key in known:
             name, column = key, known[key]
         elif family is not None:
-            rest = text[len(family.prefix):].strip()
+            rest = text[len(family.prefix) :].strip()
             if not rest:
-                problems.add(address, f"the column '{text}' has no name after '{family.prefix}'",
-                             f"a header such as {family.examples[0]}")
+                problems.add(
+                    address,
+                    f"the column '{text}' has no name after '{family.prefix}'",
+                    f"a header such as {family.examples[0]}",
+                )
                 continue
             name = family.prefix + rest
             column = family.column(name)
             families[family.prefix].append(name)
         else:
             valid = [c.name for c in sheet.columns] + [f.prefix + "<name>" for f in sheet.families]
-            problems.add(address, f"unknown column '{text}'{cells.suggestion(key, known)}",
-                         "one of " + ", ".join(valid) + f" (start a note column's header with {NOTE_PREFIX})")
+            problems.add(
+                address,
+                f"unknown column '{text}'{cells.suggestion(key, known)}",
+                "one of " + ", ".join(valid) + f" (start a note column's header with {NOTE_PREFIX})",
+            )
             continue
         if name in columns:
-            problems.add(address, f"the column '{text}' appears twice "
-                         f"(also {get_column_letter(columns[name][0])}{HEADER_ROW})", "each column once")
+            problems.add(
+                address,
+                f"the column '{text}' appears twice (also {get_column_letter(columns[name][0])}{HEADER_ROW})",
+                "each column once",
+            )
             continue
         columns[name] = (col, column)
     free = last_header + 1
     for column in sheet.columns:
         if column.must_exist and column.name not in columns:
             problems.structural = True
-            problems.add(f"{title}!{get_column_letter(free)}{HEADER_ROW}",
-                         f"the required column '{column.name}' is missing",
-                         f"a header '{column.name}' in row {HEADER_ROW} ({column.description})")
+            problems.add(
+                f"{title}!{get_column_letter(free)}{HEADER_ROW}",
+                f"the required column '{column.name}' is missing",
+                f"a header '{column.name}' in row {HEADER_ROW} ({column.description})",
+            )
             free += 1
     letters = {name: get_column_letter(col) for name, (col, _) in sorted(columns.items(), key=lambda x: x[1][0])}
     data = SheetData(sheet, title, [], letters, dict(families))
@@ -195,8 +223,9 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     max_col = max(c for c, _ in columns.values())
     by_index = {col: (name, column) for name, (col, column) in columns.items()}
     # Both parses stream the same XML, so their rows line up (missing rows come as empty rows).
-    row_iter = zip(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col),
-                   fws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col))
+    row_iter = zip(
+        ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col), fws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col)
+    )
     for row_number, (value_cells, formula_cells) in enumerate(row_iter, start=FIRST_DATA_ROW):
         record = Record(title, row_number, letters)
         uncached: list[str] = []
@@ -215,22 +244,41 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         if not record.raw and not uncached and not errors:
             continue
         for name in uncached:
-            problems.bad_cell(record, name, "formula without a cached value (the file was written by a program "
-                              "and never calculated)", "a value: open and save the file in Excel, or type the value")
+            problems.bad_cell(
+                record,
+                name,
+                "formula without a cached value (the file was written by a program and never calculated)",
+                "a value: open and save the file in Excel, or type the value",
+            )
         for name, error in errors:
-            hint = (" (an hecon formula that starts with =, + or - must be typed as text: start it with an "
-                    "apostrophe, e.g. '-du_diagnosis)") if error == "#NAME?" else ""
-            problems.bad_cell(record, name, f"the formula gives the Excel error {error}{hint}",
-                              "a formula that calculates to a value, or a number or hecon formula typed as text")
+            hint = (
+                (
+                    " (an hecon formula that starts with =, + or - must be typed as text: start it with an "
+                    "apostrophe, e.g. '-du_diagnosis)"
+                )
+                if error == "#NAME?"
+                else ""
+            )
+            problems.bad_cell(
+                record,
+                name,
+                f"the formula gives the Excel error {error}{hint}",
+                "a formula that calculates to a value, or a number or hecon formula typed as text",
+            )
         for name, (_, column) in ((n, columns[n]) for n in columns):
             if name in record.bad:
                 record.values[name] = _placeholder(column)
                 continue
             if name not in record.raw:
                 if column.required:
-                    problems.bad_cell(record, name, f"the {column.name} cell is empty",
-                                      f"{schema.KINDS[column.kind]} ({column.description})"
-                                      if column.description else schema.KINDS[column.kind])
+                    problems.bad_cell(
+                        record,
+                        name,
+                        f"the {column.name} cell is empty",
+                        f"{schema.KINDS[column.kind]} ({column.description})"
+                        if column.description
+                        else schema.KINDS[column.kind],
+                    )
                     record.values[name] = _placeholder(column)
                 else:
                     record.values[name] = column.default
@@ -275,11 +323,17 @@ def _drop_duplicates(data: SheetData, problems: _Problems) -> None:
             continue
         k = tuple(str(record.values[c]).lower() if c == "strategy" else record.values[c] for c in key)
         if k in seen:
-            shown = ", ".join(f"{c} {cells.show(record.values[c])}" for c in key) if len(key) > 1 else \
-                cells.show(record.values[key[0]])
-            problems.bad_cell(record, key[-1] if len(key) > 1 else key[0],
-                              f"{shown} is already given in row {seen[k].row}",
-                              "one row per " + (f"{', '.join(key[:-1])} and {key[-1]}" if len(key) > 1 else key[0]))
+            shown = (
+                ", ".join(f"{c} {cells.show(record.values[c])}" for c in key)
+                if len(key) > 1
+                else cells.show(record.values[key[0]])
+            )
+            problems.bad_cell(
+                record,
+                key[-1] if len(key) > 1 else key[0],
+                f"{shown} is already given in row {seen[k].row}",
+                "one row per " + (f"{', '.join(key[:-1])} and {key[-1]}" if len(key) > 1 else key[0]),
+            )
             continue
         seen[k] = record
         kept.append(record)
@@ -326,12 +380,20 @@ class _Builder:
                 continue
             name = record.values["name"].strip().lower()
             if name not in known:
-                p.bad_cell(record, "name", f"unknown setting '{record.values['name']}'"
-                           f"{cells.suggestion(name, known)}", "one of " + ", ".join(known))
+                p.bad_cell(
+                    record,
+                    "name",
+                    f"unknown setting '{record.values['name']}'{cells.suggestion(name, known)}",
+                    "one of " + ", ".join(known),
+                )
                 continue
             if name in self.loc.settings:
-                p.bad_cell(record, "name", f"the setting '{name}' is already given in row "
-                           f"{self.loc.settings[name].row}", "one row per setting")
+                p.bad_cell(
+                    record,
+                    "name",
+                    f"the setting '{name}' is already given in row {self.loc.settings[name].row}",
+                    "one row per setting",
+                )
                 continue
             self.loc.settings[name] = record
             column = known[name]
@@ -350,16 +412,22 @@ class _Builder:
             free = max((r.row for r in data.records), default=FIRST_DATA_ROW - 1) + 1
             for column in schema.SETTINGS:
                 if column.required and column.name not in self.loc.settings:
-                    p.add(f"{data.title}!{data.letters.get('name', 'A')}{free}",
-                          f"the setting '{column.name}' is missing",
-                          f"a row with name {column.name} and its value ({column.description})")
+                    p.add(
+                        f"{data.title}!{data.letters.get('name', 'A')}{free}",
+                        f"the setting '{column.name}' is missing",
+                        f"a row with name {column.name} and its value ({column.description})",
+                    )
                     free += 1
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
         if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > MAX_CYCLES:
             record = self.loc.settings["horizon_years"]
-            p.bad_cell(record, "value", f"a horizon of {cells.format_number(horizon)} years in cycles of "
-                       f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
-                       f"at most {MAX_CYCLES:,} cycles")
+            p.bad_cell(
+                record,
+                "value",
+                f"a horizon of {cells.format_number(horizon)} years in cycles of "
+                f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
+                f"at most {MAX_CYCLES:,} cycles",
+            )
             values.pop("horizon_years")
         title = values.pop("title", "")
         description = values.pop("model_description", "")
@@ -377,8 +445,9 @@ class _Builder:
                 continue
             name = record.values["name"]
             if name.lower() == ALL_STRATEGIES:
-                p.bad_cell(record, "name", f"'{name}' cannot be a strategy name: it means every strategy",
-                           "another name")
+                p.bad_cell(
+                    record, "name", f"'{name}' cannot be a strategy name: it means every strategy", "another name"
+                )
                 continue
             names.append(name)
             info[name] = record
@@ -391,8 +460,12 @@ class _Builder:
             if not parameter:
                 continue
             if strategy not in own:
-                p.bad_cell(record, "strategy", f"unknown strategy '{strategy}'{cells.suggestion(strategy, names)}",
-                           "one of " + (", ".join(names) or "(no strategies on the Strategies sheet)"))
+                p.bad_cell(
+                    record,
+                    "strategy",
+                    f"unknown strategy '{strategy}'{cells.suggestion(strategy, names)}",
+                    "one of " + (", ".join(names) or "(no strategies on the Strategies sheet)"),
+                )
                 continue
             self.loc.strategy_parameters[(strategy, parameter)] = record
             if record.ok("value"):
@@ -418,15 +491,33 @@ class _Builder:
                     p.bad_cell(record, column, f"{name}: {problem.what}", problem.expected)
             elif not kind and record.ok("distribution"):
                 if args:
-                    p.bad_cell(record, "distribution", f"{name}: distribution arguments are given "
-                               "but no distribution", "a distribution, or no arguments")
+                    p.bad_cell(
+                        record,
+                        "distribution",
+                        f"{name}: distribution arguments are given but no distribution",
+                        "a distribution, or no arguments",
+                    )
                 if group:
-                    p.bad_cell(record, "group", f"{name}: a group is given but no distribution",
-                               "a dirichlet or mvnormal distribution, or no group")
+                    p.bad_cell(
+                        record,
+                        "group",
+                        f"{name}: a group is given but no distribution",
+                        "a dirichlet or mvnormal distribution, or no group",
+                    )
             value = v["value"] if v.get("value") is not None else 0.0
-            out.append(Parameter(name, value, v.get("unit") or "", v.get("description") or "",
-                                 v.get("source") or "", dist, v.get("dsa_low"), v.get("dsa_high"),
-                                 bool(v.get("dsa"))))
+            out.append(
+                Parameter(
+                    name,
+                    value,
+                    v.get("unit") or "",
+                    v.get("description") or "",
+                    v.get("source") or "",
+                    dist,
+                    v.get("dsa_low"),
+                    v.get("dsa_high"),
+                    bool(v.get("dsa")),
+                )
+            )
         return tuple(out)
 
     # ---- States and the initial distribution
@@ -445,22 +536,35 @@ class _Builder:
             if tunnel is None:
                 tunnel = 1
             elif not 1 <= tunnel <= MAX_TUNNEL:
-                p.bad_cell(record, "tunnel", f"tunnel length {cells.show(tunnel)} is "
-                           + ("less than 1" if tunnel < 1 else f"more than {MAX_TUNNEL}"),
-                           f"a whole number of cycles from 1 (no tunnel) to {MAX_TUNNEL}")
+                p.bad_cell(
+                    record,
+                    "tunnel",
+                    f"tunnel length {cells.show(tunnel)} is "
+                    + ("less than 1" if tunnel < 1 else f"more than {MAX_TUNNEL}"),
+                    f"a whole number of cycles from 1 (no tunnel) to {MAX_TUNNEL}",
+                )
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
                 tunnel = 1
             costs, counts = {}, {}
             families = data.families if data is not None else {}
             for column in families.get("cost:", []):
                 if v.get(column) is not None:
-                    costs[column[len("cost:"):]] = v[column]
+                    costs[column[len("cost:") :]] = v[column]
             for column in families.get("count:", []):
                 if v.get(column) is not None:
-                    counts[column[len("count:"):]] = v[column]
+                    counts[column[len("count:") :]] = v[column]
             utility = v["utility"] if v.get("utility") is not None else 0.0
-            out.append(State(v["name"], utility, costs, counts, frozenset(v.get("flags") or ()), tunnel,
-                             v.get("description") or ""))
+            out.append(
+                State(
+                    v["name"],
+                    utility,
+                    costs,
+                    counts,
+                    frozenset(v.get("flags") or ()),
+                    tunnel,
+                    v.get("description") or "",
+                )
+            )
         return tuple(out)
 
     def initial(self) -> dict[str, Any]:
@@ -477,8 +581,9 @@ class _Builder:
                 continue
             share = record.values["share"]
             if isinstance(share, float) and share < 0:
-                self.problems.bad_cell(record, "share", f"share {cells.format_number(share)} is negative",
-                                       "a share between 0 and 1")
+                self.problems.bad_cell(
+                    record, "share", f"share {cells.format_number(share)} is negative", "a share between 0 and 1"
+                )
                 complete = False
                 continue
             shares[record.values["state"]] = share
@@ -486,9 +591,11 @@ class _Builder:
         constants = [s for s in shares.values() if isinstance(s, float)]
         if complete and records and len(constants) == len(shares) and abs(sum(constants) - 1.0) > 1e-9:
             first, last = records[0], records[-1]
-            self.problems.add(first.cell("share"),
-                              f"the shares in rows {first.row}-{last.row} add up to "
-                              f"{cells.format_number(round(sum(constants), 12))}", "shares that add up to 1")
+            self.problems.add(
+                first.cell("share"),
+                f"the shares in rows {first.row}-{last.row} add up to {cells.format_number(round(sum(constants), 12))}",
+                "shares that add up to 1",
+            )
         return shares
 
     # ---- Transitions and transition rewards
@@ -512,8 +619,16 @@ class _Builder:
                 continue
             self.loc.rewards.append(record)
             value = v["value"] if v.get("value") is not None else 0.0
-            out.append(TransitionReward(v["to"], value, v.get("kind") or "cost", v.get("name") or "other",
-                                        v.get("from") or ANY_STATE, _strategy_of(record)))
+            out.append(
+                TransitionReward(
+                    v["to"],
+                    value,
+                    v.get("kind") or "cost",
+                    v.get("name") or "other",
+                    v.get("from") or ANY_STATE,
+                    _strategy_of(record),
+                )
+            )
         return tuple(out)
 
     # ---- Survival curves
@@ -530,12 +645,21 @@ class _Builder:
                     try:
                         expressions.parse(text, record.cell("parameters"))
                     except ModelError as exc:
-                        self.problems.bad_cell(record, "parameters", f"parameter {key}: {exc.problems[0].what}",
-                                               exc.problems[0].expected)
-            out.append(SurvivalCurve(
-                v["name"], v.get("distribution") or "", parameters, v.get("time_unit") or "years",
-                _default(v, "hazard_ratio", 1.0), _default(v, "acceleration_factor", 1.0),
-                _default(v, "cure_fraction", 0.0), v.get("source") or ""))
+                        self.problems.bad_cell(
+                            record, "parameters", f"parameter {key}: {exc.problems[0].what}", exc.problems[0].expected
+                        )
+            out.append(
+                SurvivalCurve(
+                    v["name"],
+                    v.get("distribution") or "",
+                    parameters,
+                    v.get("time_unit") or "years",
+                    _default(v, "hazard_ratio", 1.0),
+                    _default(v, "acceleration_factor", 1.0),
+                    _default(v, "cure_fraction", 0.0),
+                    v.get("source") or "",
+                )
+            )
         return tuple(out)
 
     # ---- Life tables
@@ -554,13 +678,21 @@ class _Builder:
                 for column in ("qx_male", "qx_female"):
                     q = record.values.get(column)
                     if q is not None and record.ok(column) and not 0.0 <= q <= 1.0:
-                        p.bad_cell(record, column, f"qx {cells.format_number(q)} is outside [0, 1]",
-                                   "a probability between 0 and 1")
+                        p.bad_cell(
+                            record,
+                            column,
+                            f"qx {cells.format_number(q)} is outside [0, 1]",
+                            "a probability between 0 and 1",
+                        )
                 if record.ok("age", "qx_male", "qx_female") and record.values.get("age") is not None:
                     age = record.values["age"]
                     if not 0 <= age <= MAX_AGE:
-                        p.bad_cell(record, "age", f"age {cells.show(age)} is outside 0-{MAX_AGE}",
-                                   f"an age in whole years from 0 to {MAX_AGE}")
+                        p.bad_cell(
+                            record,
+                            "age",
+                            f"age {cells.show(age)} is outside 0-{MAX_AGE}",
+                            f"an age in whole years from 0 to {MAX_AGE}",
+                        )
                     else:
                         good.append(record)
             good.sort(key=lambda r: r.values["age"])
@@ -569,11 +701,22 @@ class _Builder:
                 missing = sorted(set(range(ages[0], ages[-1] + 1)) - set(ages))
                 if missing:
                     shown = ", ".join(str(a) for a in missing[:10]) + (", ..." if len(missing) > 10 else "")
-                    p.bad_cell(records[0], "age", f"life table '{name}' has no row for age {shown} "
-                               f"(between {ages[0]} and {ages[-1]})", "one row for every whole age")
+                    p.bad_cell(
+                        records[0],
+                        "age",
+                        f"life table '{name}' has no row for age {shown} (between {ages[0]} and {ages[-1]})",
+                        "one row for every whole age",
+                    )
             sources = list(dict.fromkeys(r.values.get("source") for r in records if r.values.get("source")))
-            out.append(LifeTable(name, tuple(ages), tuple(r.values["qx_male"] for r in good),
-                                 tuple(r.values["qx_female"] for r in good), "\n".join(sources)))
+            out.append(
+                LifeTable(
+                    name,
+                    tuple(ages),
+                    tuple(r.values["qx_male"] for r in good),
+                    tuple(r.values["qx_female"] for r in good),
+                    "\n".join(sources),
+                )
+            )
         return out
 
     # ---- Schedules
@@ -589,8 +732,14 @@ class _Builder:
             segments = []
             for record in records:
                 v = record.values
-                segments.append(ScheduleSegment(_default(v, "start_day", 0.0), _default(v, "every_days", 1.0),
-                                                v.get("end_day"), _default(v, "amount", 1.0)))
+                segments.append(
+                    ScheduleSegment(
+                        _default(v, "start_day", 0.0),
+                        _default(v, "every_days", 1.0),
+                        v.get("end_day"),
+                        _default(v, "amount", 1.0),
+                    )
+                )
             schedule = Schedule(name, tuple(segments), _first(records, "description"))
             for problem in _schedule_problems(schedule, records):
                 if problem.where not in {p.where for p in self.problems.items}:
@@ -624,23 +773,37 @@ class _Builder:
         self.loc.utility_norm_rows = len(self.records("UtilityNorms"))
         for record in self.records("UtilityNorms"):
             v = record.values
-            if not record.ok("age_from", "sex", "utility") or None in (v.get("age_from"), v.get("sex"), v.get("utility")):
+            if not record.ok("age_from", "sex", "utility") or None in (
+                v.get("age_from"),
+                v.get("sex"),
+                v.get("utility"),
+            ):
                 continue
             age_from, age_to, utility = v["age_from"], v.get("age_to"), v["utility"]
             if age_from < 0:
                 p.bad_cell(record, "age_from", f"age {cells.format_number(age_from)} is negative", "an age >= 0")
                 continue
             if age_to is not None and record.ok("age_to") and age_to < age_from:
-                p.bad_cell(record, "age_to", f"the band ends at {cells.format_number(age_to)}, before it starts at "
-                           f"{cells.format_number(age_from)}", "age_to >= age_from, or blank for no upper end")
+                p.bad_cell(
+                    record,
+                    "age_to",
+                    f"the band ends at {cells.format_number(age_to)}, before it starts at "
+                    f"{cells.format_number(age_from)}",
+                    "age_to >= age_from, or blank for no upper end",
+                )
                 continue
             if utility > 1:
-                p.bad_cell(record, "utility", f"utility {cells.format_number(utility)} is above 1",
-                           "a utility of at most 1 (full health)")
+                p.bad_cell(
+                    record,
+                    "utility",
+                    f"utility {cells.format_number(utility)} is above 1",
+                    "a utility of at most 1 (full health)",
+                )
                 continue
             self.loc.utility_norms.append(record)
-            out.append(UtilityNorm(age_from, age_to if record.ok("age_to") else None, v["sex"], utility,
-                                   v.get("source") or ""))
+            out.append(
+                UtilityNorm(age_from, age_to if record.ok("age_to") else None, v["sex"], utility, v.get("source") or "")
+            )
         return tuple(out)
 
     def thresholds(self) -> tuple[ThresholdQuery, ...]:
@@ -651,11 +814,16 @@ class _Builder:
                 continue
             lower, upper = v.get("lower"), v.get("upper")
             if lower is not None and upper is not None and record.ok("lower", "upper") and not lower < upper:
-                self.problems.bad_cell(record, "upper", f"the search interval [{cells.format_number(lower)}, "
-                                       f"{cells.format_number(upper)}] is empty", "lower < upper")
+                self.problems.bad_cell(
+                    record,
+                    "upper",
+                    f"the search interval [{cells.format_number(lower)}, {cells.format_number(upper)}] is empty",
+                    "lower < upper",
+                )
             self.loc.thresholds.append(record)
-            out.append(ThresholdQuery(v["parameter"], v["strategy"], v.get("comparator") or None, v.get("wtp"),
-                                      lower, upper))
+            out.append(
+                ThresholdQuery(v["parameter"], v["strategy"], v.get("comparator") or None, v.get("wtp"), lower, upper)
+            )
         return tuple(out)
 
     def assumptions(self) -> tuple[str, ...]:
@@ -684,8 +852,8 @@ def schedule_problem_at(message: str, records: list[Record]) -> Problem:
     text, _, expected = message.partition("; expected ")
     head, sep, what = text.partition(": ")
     record, column = records[0], "name"
-    if sep and head.startswith("segment ") and head[len("segment "):].isdigit():
-        index = int(head[len("segment "):]) - 1
+    if sep and head.startswith("segment ") and head[len("segment ") :].isdigit():
+        index = int(head[len("segment ") :]) - 1
         if 0 <= index < len(records):
             record = records[index]
             column = next((c for c in ("start_day", "every_days", "end_day", "amount") if what.startswith(c)), "name")
@@ -726,9 +894,24 @@ def read(path: str | Path) -> ReadResult:
     sched = b.schedules()
     scenarios = b.scenarios()
     assumptions = b.assumptions()
-    spec = ModelSpec(settings, states, transitions, strategies, parameters, initial, rewards, curves,
-                     tuple(tables), sched, scenarios, title, description, assumptions, b.utility_norms(),
-                     b.thresholds())
+    spec = ModelSpec(
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        initial,
+        rewards,
+        curves,
+        tuple(tables),
+        sched,
+        scenarios,
+        title,
+        description,
+        assumptions,
+        b.utility_norms(),
+        b.thresholds(),
+    )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)
 
@@ -744,8 +927,11 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     def key(p: Problem) -> tuple[int, int, int, str]:
         m = _ADDRESS.match(p.where)
         if m is None:
-            return (-1, 0, 0, "") if "!" not in p.where and p.where.lower().endswith(_FILE_SUFFIXES) else \
-                (len(_SHEET_ORDER) + 1, 0, 0, "")
+            return (
+                (-1, 0, 0, "")
+                if "!" not in p.where and p.where.lower().endswith(_FILE_SUFFIXES)
+                else (len(_SHEET_ORDER) + 1, 0, 0, "")
+            )
         sheet = _SHEET_ORDER.get(m.group("sheet").lower(), len(_SHEET_ORDER))
         return (sheet, int(m.group("row")), len(m.group("column")), m.group("column"))
 
@@ -762,7 +948,9 @@ def _add_bundled_tables(spec: ModelSpec) -> ModelSpec:
         wanted.append(spec.settings.life_table)
     texts: list[Any] = [p.value for p in spec.parameters] + [t.probability for t in spec.transitions]
     texts += [v for s in spec.strategies for v in s.parameters.values()]
-    texts += [s.utility for s in spec.states] + [v for s in spec.states for v in (*s.costs.values(), *s.counts.values())]
+    texts += [s.utility for s in spec.states] + [
+        v for s in spec.states for v in (*s.costs.values(), *s.counts.values())
+    ]
     texts += [r.value for r in spec.transition_rewards]
     for text in texts:
         if isinstance(text, str) and "gp_mort" in text:

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon.model import expressions
-from hecon.model import distributions
 from hecon.methods import survival
+from hecon.model import distributions, expressions
 from hecon.model.spec import ANY_STATE, COMPLEMENT, ModelSpec
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
@@ -111,8 +111,10 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None) -> None:
     w.gap()
 
     w.line("Sheets", SECTION_FONT)
-    w.table(("Sheet", "Required", "What it holds"),
-            [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in schema.SHEETS])
+    w.table(
+        ("Sheet", "Required", "What it holds"),
+        [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in schema.SHEETS],
+    )
 
     w.line("Columns of each sheet", SECTION_FONT)
     rows = []
@@ -120,40 +122,75 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None) -> None:
         if s.name == "Settings":
             continue
         for c in s.columns:
-            rows.append((s.name, c.name, c.kind, "yes" if c.required else "no", c.unit,
-                         _default_text(c.default), c.description,
-                         ", ".join(c.allowed) + (" (suggested)" if c.suggest else "") if c.allowed else None))
+            rows.append(
+                (
+                    s.name,
+                    c.name,
+                    c.kind,
+                    "yes" if c.required else "no",
+                    c.unit,
+                    _default_text(c.default),
+                    c.description,
+                    ", ".join(c.allowed) + (" (suggested)" if c.suggest else "") if c.allowed else None,
+                )
+            )
         for f in s.families:
-            rows.append((s.name, f.prefix + "<name>", f.kind, "no", f.unit, "", f.description,
-                         "e.g. " + ", ".join(f.examples)))
+            rows.append(
+                (s.name, f.prefix + "<name>", f.kind, "no", f.unit, "", f.description, "e.g. " + ", ".join(f.examples))
+            )
     w.table(("Sheet", "Column", "Kind", "Required", "Unit", "Default", "Description", "Allowed values"), rows)
 
     w.line("Settings (one row each on the Settings sheet: name | value | unit | description | source)", SECTION_FONT)
-    w.table(("Setting", "Kind", "", "Required", "Unit", "Default", "Description", "Allowed values"),
-            [(c.name, c.kind, None, "yes" if c.required else "no", c.unit,
-              _default_text(schema.setting_default(c.name)), c.description, ", ".join(c.allowed) or None)
-             for c in schema.SETTINGS])
+    w.table(
+        ("Setting", "Kind", "", "Required", "Unit", "Default", "Description", "Allowed values"),
+        [
+            (
+                c.name,
+                c.kind,
+                None,
+                "yes" if c.required else "no",
+                c.unit,
+                _default_text(schema.setting_default(c.name)),
+                c.description,
+                ", ".join(c.allowed) or None,
+            )
+            for c in schema.SETTINGS
+        ],
+    )
 
     w.line("Kinds of cell", SECTION_FONT)
-    w.table(("Kind", "", "", "", "", "", "What the cell holds"),
-            [(k, None, None, None, None, None, v) for k, v in schema.KINDS.items()])
+    w.table(
+        ("Kind", "", "", "", "", "", "What the cell holds"),
+        [(k, None, None, None, None, None, v) for k, v in schema.KINDS.items()],
+    )
 
     w.line("Formulas: functions", SECTION_FONT)
-    w.table(("Function", "", "", "", "", "", "What it does"),
-            [(name + "()", None, None, None, None, None, doc) for name, doc in schema.expression_functions()])
-    w.line("Formulas: variables. " + ", ".join(expressions.VARIABLES) + ". model_time and state_time count cycles "
-           "from model start and from entering the state (0 in the first cycle); model_years and state_years "
-           "the same in years; age = start_age + model_years; cycle_years and cycle_days the cycle length. "
-           "Operators: + - * / ^ (power), comparisons, and, or, not, 'a if condition else b'.")
+    w.table(
+        ("Function", "", "", "", "", "", "What it does"),
+        [(name + "()", None, None, None, None, None, doc) for name, doc in schema.expression_functions()],
+    )
+    w.line(
+        "Formulas: variables. " + ", ".join(expressions.VARIABLES) + ". model_time and state_time count cycles "
+        "from model start and from entering the state (0 in the first cycle); model_years and state_years "
+        "the same in years; age = start_age + model_years; cycle_years and cycle_days the cycle length. "
+        "Operators: + - * / ^ (power), comparisons, and, or, not, 'a if condition else b'."
+    )
     w.gap()
 
     w.line("PSA distributions (Parameters.distribution and distribution_args)", SECTION_FONT)
-    w.table(("Distribution", "", "", "", "", "", "Arguments (name=value; ...)"),
-            [(k, None, None, None, None, None, distributions.DISTRIBUTION_HELP.get(k, "")) for k in distributions.DISTRIBUTION_ARGS])
+    w.table(
+        ("Distribution", "", "", "", "", "", "Arguments (name=value; ...)"),
+        [
+            (k, None, None, None, None, None, distributions.DISTRIBUTION_HELP.get(k, ""))
+            for k in distributions.DISTRIBUTION_ARGS
+        ],
+    )
 
     w.line("Survival distributions (Survival.distribution and parameters, flexsurv names)", SECTION_FONT)
-    w.table(("Distribution", "", "", "", "", "", "Parameters"),
-            [(k, None, None, None, None, None, ", ".join(v)) for k, v in survival.DISTRIBUTIONS.items()])
+    w.table(
+        ("Distribution", "", "", "", "", "", "Parameters"),
+        [(k, None, None, None, None, None, ", ".join(v)) for k, v in survival.DISTRIBUTIONS.items()],
+    )
 
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[chr(64 + i)].width = width

@@ -12,8 +12,8 @@ compiler's location text. A cell the reader already reported is not reported aga
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from hecon.engine.compiler import compile_model
 from hecon.model.problems import ModelError, Problem
@@ -68,8 +68,7 @@ def validate_result(result: ReadResult) -> list[Problem]:
     def add(found: list[Problem]) -> None:
         for p in found:
             key = (p.where, p.what, p.expected)
-            if (p.where in reported or key in seen or INVALID in p.what
-                    or any(c in p.what for c in result.consequences)):
+            if p.where in reported or key in seen or INVALID in p.what or any(c in p.what for c in result.consequences):
                 continue
             seen.add(key)
             problems.append(p)
@@ -110,8 +109,9 @@ def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: se
             continue
         record = _override_record(p, scenario.overrides, loc, name)
         if record is not None:
-            out.append(Problem(record.cell("value"), f"scenario '{name}', {record.values['target']}: {p.what}",
-                               p.expected))
+            out.append(
+                Problem(record.cell("value"), f"scenario '{name}', {record.values['target']}: {p.what}", p.expected)
+            )
         elif first is not None:
             inner = place(p, loc).where  # the cell of the element, as in the base case
             out.append(Problem(first.cell("scenario"), f"with scenario '{name}', {inner}: {p.what}", p.expected))
@@ -134,32 +134,62 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
         return record.cell("value") if record else f"settings.{name}"
 
     if settings.comparator and strategies and settings.comparator not in strategies:
-        out.append(Problem(setting_cell("comparator"), f"unknown strategy '{settings.comparator}'"
-                           f"{suggestion(settings.comparator, strategies)}", one_of))
+        out.append(
+            Problem(
+                setting_cell("comparator"),
+                f"unknown strategy '{settings.comparator}'{suggestion(settings.comparator, strategies)}",
+                one_of,
+            )
+        )
     if settings.population_size is not None and settings.population_size < 0:
-        out.append(Problem(setting_cell("population_size"), f"{format_number(settings.population_size)} patients "
-                           "per year is negative", "a number of patients >= 0, or blank"))
+        out.append(
+            Problem(
+                setting_cell("population_size"),
+                f"{format_number(settings.population_size)} patients per year is negative",
+                "a number of patients >= 0, or blank",
+            )
+        )
     if not settings.population_years > 0:
-        out.append(Problem(setting_cell("population_years"), f"{format_number(settings.population_years)} years",
-                           "a number of years > 0"))
+        out.append(
+            Problem(
+                setting_cell("population_years"),
+                f"{format_number(settings.population_years)} years",
+                "a number of years > 0",
+            )
+        )
     default_comparator = settings.comparator or (strategies[0] if strategies else None)
     parameters = {p.name: p for p in spec.parameters}
     for query, record in zip(spec.thresholds, loc.thresholds):
         if query.parameter not in parameters:
-            out.append(Problem(record.cell("parameter"), f"unknown parameter '{query.parameter}'"
-                               f"{suggestion(query.parameter, parameters)}", "a parameter on the Parameters sheet"))
+            out.append(
+                Problem(
+                    record.cell("parameter"),
+                    f"unknown parameter '{query.parameter}'{suggestion(query.parameter, parameters)}",
+                    "a parameter on the Parameters sheet",
+                )
+            )
         for column, name in (("strategy", query.strategy), ("comparator", query.comparator)):
             if name is not None and strategies and name not in strategies:
-                out.append(Problem(record.cell(column), f"unknown strategy '{name}'{suggestion(name, strategies)}",
-                                   one_of))
+                out.append(
+                    Problem(record.cell(column), f"unknown strategy '{name}'{suggestion(name, strategies)}", one_of)
+                )
         comparator = query.comparator or default_comparator
         if comparator == query.strategy:
-            out.append(Problem(record.cell("comparator"), f"strategy and comparator are both '{comparator}'",
-                               "two different strategies (a blank comparator is the model's comparator)"))
+            out.append(
+                Problem(
+                    record.cell("comparator"),
+                    f"strategy and comparator are both '{comparator}'",
+                    "two different strategies (a blank comparator is the model's comparator)",
+                )
+            )
         if query.wtp is None and not spec.utility_norms and not loc.utility_norm_rows:
-            out.append(Problem(record.cell("wtp"), "no willingness to pay",
-                               "a wtp, or utility norms (UtilityNorms sheet) for the reference value of the "
-                               "disease burden"))
+            out.append(
+                Problem(
+                    record.cell("wtp"),
+                    "no willingness to pay",
+                    "a wtp, or utility norms (UtilityNorms sheet) for the reference value of the disease burden",
+                )
+            )
         if query.parameter in parameters and (query.lower is None or query.upper is None):
             own = next((s.parameters for s in spec.strategies if s.name == query.strategy), {})
             base = constant_value(spec, query.strategy, own.get(query.parameter, parameters[query.parameter].value))
@@ -170,8 +200,13 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 if not low < high:
                     empty = " (the base value is 0, so there is no default interval)" if base == 0 else ""
                     column = "lower" if query.lower is None else "upper"
-                    out.append(Problem(record.cell(column), f"the search interval [{format_number(low)}, "
-                                       f"{format_number(high)}] is empty{empty}", "lower < upper"))
+                    out.append(
+                        Problem(
+                            record.cell(column),
+                            f"the search interval [{format_number(low)}, {format_number(high)}] is empty{empty}",
+                            "lower < upper",
+                        )
+                    )
     return out
 
 
@@ -328,10 +363,17 @@ def _transition_record(loc: Locations, strategy: str | None, source: str, target
 @_rule(r"strategy '(.*)', transition reward (.*) -> (.*)")
 def _strategy_reward(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
     strategy, source, target = m.group(1), m.group(2), m.group(3)
-    candidates = [r for r in loc.rewards
-                  if r.values.get("to") == target and (r.values.get("from") or ANY_STATE) == source
-                  and (r.values.get("strategy") in (None, "") or str(r.values.get("strategy")).lower() == "all"
-                       or r.values.get("strategy") == strategy)]
+    candidates = [
+        r
+        for r in loc.rewards
+        if r.values.get("to") == target
+        and (r.values.get("from") or ANY_STATE) == source
+        and (
+            r.values.get("strategy") in (None, "")
+            or str(r.values.get("strategy")).lower() == "all"
+            or r.values.get("strategy") == strategy
+        )
+    ]
     if not candidates:
         return None
     record = next((r for r in candidates if _in(p.what, r, ("value",))), candidates[0])
@@ -377,8 +419,11 @@ def _curve(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
     if record is None:
         return None
     part = m.group(2)
-    columns = {"hazard ratio": "hazard_ratio", "acceleration factor": "acceleration_factor",
-               "cure fraction": "cure_fraction"}
+    columns = {
+        "hazard ratio": "hazard_ratio",
+        "acceleration factor": "acceleration_factor",
+        "cure fraction": "cure_fraction",
+    }
     if part in columns:
         return record.cell(columns[part])
     if part or p.what.startswith("parameters"):

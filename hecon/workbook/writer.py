@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -30,8 +31,16 @@ from hecon.model.spec import ANY_STATE, ModelSpec, Settings
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
 from hecon.workbook.readme import write_readme
-from hecon.workbook.schema import (ALL_STRATEGIES, DESCRIPTION_ROW, FIRST_DATA_ROW, HEADER_ROW,
-                                   LAST_VALIDATED_ROW, UNIT_ROW, Column, SheetSchema)
+from hecon.workbook.schema import (
+    ALL_STRATEGIES,
+    DESCRIPTION_ROW,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    LAST_VALIDATED_ROW,
+    UNIT_ROW,
+    Column,
+    SheetSchema,
+)
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -57,7 +66,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> None:
     if isinstance(value, bool):
         cell.value = value
     elif isinstance(value, (int, float)):
-        if isinstance(value, float) and float("%.16g" % value) != value:
+        if isinstance(value, float) and float(f"{value:.16g}") != value:
             # openpyxl writes "%.16g"; a double needs up to 17 digits to read back exactly.
             cell._value = repr(value)  # noqa: SLF001 - written verbatim as a number
             cell.data_type = "n"
@@ -109,28 +118,40 @@ def _setting_value(spec: ModelSpec, name: str) -> Any:
 def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["Settings"] = [
-        {"name": c.name, "value": _setting_value(spec, c.name), "unit": c.unit or None,
-         "description": c.description}
+        {"name": c.name, "value": _setting_value(spec, c.name), "unit": c.unit or None, "description": c.description}
         for c in schema.SETTINGS
     ]
     rows["Strategies"] = [{"name": s.name, "description": s.description or None} for s in spec.strategies]
     rows["Parameters"] = [
-        {"name": p.name, "value": p.value, "unit": p.unit or None, "description": p.description or None,
-         "source": p.source or None,
-         "distribution": p.distribution.kind if p.distribution else None,
-         "distribution_args": _args_text(p.distribution.args) if p.distribution else None,
-         "group": p.distribution.group if p.distribution else None,
-         "dsa_low": p.dsa_low, "dsa_high": p.dsa_high, "dsa": "yes" if p.dsa else None}
+        {
+            "name": p.name,
+            "value": p.value,
+            "unit": p.unit or None,
+            "description": p.description or None,
+            "source": p.source or None,
+            "distribution": p.distribution.kind if p.distribution else None,
+            "distribution_args": _args_text(p.distribution.args) if p.distribution else None,
+            "group": p.distribution.group if p.distribution else None,
+            "dsa_low": p.dsa_low,
+            "dsa_high": p.dsa_high,
+            "dsa": "yes" if p.dsa else None,
+        }
         for p in spec.parameters
     ]
     rows["StrategyParameters"] = [
         {"strategy": s.name, "parameter": name, "value": value}
-        for s in spec.strategies for name, value in s.parameters.items()
+        for s in spec.strategies
+        for name, value in s.parameters.items()
     ]
     rows["States"] = []
     for s in spec.states:
-        row = {"name": s.name, "description": s.description or None, "utility": s.utility, "tunnel": s.tunnel,
-               "flags": ", ".join(sorted(s.flags)) or None}
+        row = {
+            "name": s.name,
+            "description": s.description or None,
+            "utility": s.utility,
+            "tunnel": s.tunnel,
+            "flags": ", ".join(sorted(s.flags)) or None,
+        }
         row.update({f"cost:{k}": v for k, v in s.costs.items()})
         row.update({f"count:{k}": v for k, v in s.counts.items()})
         rows["States"].append(row)
@@ -140,38 +161,69 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         for t in spec.transitions
     ]
     rows["TransitionRewards"] = [
-        {"strategy": _strategy_text(r.strategy), "from": r.from_state or ANY_STATE, "to": r.to_state,
-         "kind": r.kind, "name": r.name, "value": r.value}
+        {
+            "strategy": _strategy_text(r.strategy),
+            "from": r.from_state or ANY_STATE,
+            "to": r.to_state,
+            "kind": r.kind,
+            "name": r.name,
+            "value": r.value,
+        }
         for r in spec.transition_rewards
     ]
     rows["Survival"] = [
-        {"name": c.name, "distribution": c.distribution, "time_unit": c.time_unit,
-         "parameters": _args_text(c.parameters), "hazard_ratio": c.hazard_ratio,
-         "acceleration_factor": c.acceleration_factor, "cure_fraction": c.cure_fraction, "source": c.source or None}
+        {
+            "name": c.name,
+            "distribution": c.distribution,
+            "time_unit": c.time_unit,
+            "parameters": _args_text(c.parameters),
+            "hazard_ratio": c.hazard_ratio,
+            "acceleration_factor": c.acceleration_factor,
+            "cure_fraction": c.cure_fraction,
+            "source": c.source or None,
+        }
         for c in spec.survival_curves
     ]
     rows["LifeTable"] = [
-        {"table": t.name, "age": age, "qx_male": qm, "qx_female": qf,
-         "source": (t.source or None) if i == 0 else None}
-        for t in spec.life_tables for i, (age, qm, qf) in enumerate(zip(t.ages, t.qx_male, t.qx_female))
+        {"table": t.name, "age": age, "qx_male": qm, "qx_female": qf, "source": (t.source or None) if i == 0 else None}
+        for t in spec.life_tables
+        for i, (age, qm, qf) in enumerate(zip(t.ages, t.qx_male, t.qx_female))
     ]
     rows["Schedules"] = [
-        {"name": s.name, "start_day": g.start_day, "every_days": g.every_days, "end_day": g.end_day,
-         "amount": g.amount, "description": (s.description or None) if i == 0 else None}
-        for s in spec.schedules for i, g in enumerate(s.segments)
+        {
+            "name": s.name,
+            "start_day": g.start_day,
+            "every_days": g.every_days,
+            "end_day": g.end_day,
+            "amount": g.amount,
+            "description": (s.description or None) if i == 0 else None,
+        }
+        for s in spec.schedules
+        for i, g in enumerate(s.segments)
     ]
     rows["Scenarios"] = [
-        {"scenario": s.name, "target": target, "value": value,
-         "description": (s.description or None) if i == 0 else None}
-        for s in spec.scenarios for i, (target, value) in enumerate(s.overrides.items())
+        {
+            "scenario": s.name,
+            "target": target,
+            "value": value,
+            "description": (s.description or None) if i == 0 else None,
+        }
+        for s in spec.scenarios
+        for i, (target, value) in enumerate(s.overrides.items())
     ]
     rows["UtilityNorms"] = [
         {"age_from": n.age_from, "age_to": n.age_to, "sex": n.sex, "utility": n.utility, "source": n.source or None}
         for n in spec.utility_norms
     ]
     rows["Thresholds"] = [
-        {"parameter": q.parameter, "strategy": q.strategy, "comparator": q.comparator, "wtp": q.wtp,
-         "lower": q.lower, "upper": q.upper}
+        {
+            "parameter": q.parameter,
+            "strategy": q.strategy,
+            "comparator": q.comparator,
+            "wtp": q.wtp,
+            "lower": q.lower,
+            "upper": q.upper,
+        }
         for q in spec.thresholds
     ]
     rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
@@ -202,8 +254,11 @@ def _comment(column: Column) -> Comment:
     lines = [column.description or column.name, "", f"Kind: {column.kind} - {schema.KINDS[column.kind]}"]
     if column.unit:
         lines.append(f"Unit: {column.unit}")
-    lines.append("Required" if column.required else
-                 "Optional" + (f"; blank = {column.default}" if column.default not in (None, "") else ""))
+    lines.append(
+        "Required"
+        if column.required
+        else "Optional" + (f"; blank = {column.default}" if column.default not in (None, "") else "")
+    )
     if column.allowed:
         label = "Suggested" if column.suggest else "Allowed"
         lines.append(f"{label}: {', '.join(column.allowed)}")
@@ -222,9 +277,15 @@ def _validation(column: Column, letter: str) -> DataValidation | None:
     else:
         return None
     strict = not column.suggest and column.kind != "list"
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=strict,
-                        showInputMessage=True, promptTitle=column.name[:32],
-                        prompt=(column.description or column.name)[:255])
+    dv = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=strict,
+        showInputMessage=True,
+        promptTitle=column.name[:32],
+        prompt=(column.description or column.name)[:255],
+    )
     if strict:
         dv.errorTitle = f"Invalid {column.name}"[:32]
         dv.error = (f"Choose one of the values in the list ({column.description})")[:255]
@@ -277,9 +338,14 @@ def _settings_validations(ws: Worksheet) -> None:
     for r, column in enumerate(schema.SETTINGS, start=FIRST_DATA_ROW):
         ws.cell(r, 1).font = Font(bold=column.required)
         if column.kind == "choice":
-            dv = DataValidation(type="list", formula1='"' + ",".join(column.allowed) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=f"Invalid {column.name}"[:32],
-                                error=f"One of {', '.join(column.allowed)}"[:255])
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.allowed) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=f"Invalid {column.name}"[:32],
+                error=f"One of {', '.join(column.allowed)}"[:255],
+            )
             dv.add(f"B{r}")
             ws.add_data_validation(dv)
 
@@ -307,8 +373,9 @@ def build_workbook(spec: ModelSpec, blank: bool = False) -> Workbook:
 def _save(wb: Workbook, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise ModelError(Problem(str(path), f"cannot write a workbook named '{path.name}'",
-                                 "a file name ending in .xlsx"))
+        raise ModelError(
+            Problem(str(path), f"cannot write a workbook named '{path.name}'", "a file name ending in .xlsx")
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ModelError(Problem(str(path), f"the folder {folder} does not exist", "an existing folder"))

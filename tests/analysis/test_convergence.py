@@ -12,10 +12,6 @@ import numpy as np
 import pytest
 
 from hecon.analysis import convergence
-
-
-
-
 from hecon.model.problems import ModelError
 
 

@@ -9,11 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from hecon.engine.run import run_model
 from hecon.analysis.disease_burden import disease_burden, general_population_qalys, judge_icers, utility_by_age
 from hecon.analysis.incremental import versus_comparator
+from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
-from hecon.model.spec import (LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, UtilityNorm)
+from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, UtilityNorm
 
 AGES = tuple(range(60, 66))
 Q = 0.1
@@ -26,8 +26,14 @@ def constant_table(q: float = Q) -> LifeTable:
 def patients(p_death: float = 0.5, utility: float = 0.5, horizon: float = 80.0) -> ModelSpec:
     """Patients die with probability p_death a year; trapezoid correction, no discounting."""
     return ModelSpec(
-        Settings(cycle_length_days=365.25, horizon_years=horizon, start_age=60.0, proportion_male=0.5,
-                 within_cycle="trapezoid", discount_rate_effects=0.015),
+        Settings(
+            cycle_length_days=365.25,
+            horizon_years=horizon,
+            start_age=60.0,
+            proportion_male=0.5,
+            within_cycle="trapezoid",
+            discount_rate_effects=0.015,
+        ),
         states=(State("Sick", utility="u"), State("Dead", flags=frozenset({"dead"}))),
         transitions=(Transition("Sick", "Dead", "p"), Transition("Sick", "Sick", "#")),
         strategies=(Strategy("usual care"), Strategy("new", {"p": p_death / 2})),
@@ -70,7 +76,7 @@ def test_milder_disease_falls_in_a_lower_class():
 def test_truncated_horizon_is_warned_about():
     spec = patients(p_death=0.05, utility=0.1, horizon=10.0)
     burden = disease_burden(spec, run_model(spec), "usual care")
-    assert burden.alive_at_horizon == pytest.approx(0.95 ** 10)
+    assert burden.alive_at_horizon == pytest.approx(0.95**10)
     assert "still alive at the end of the 10-year horizon" in burden.warnings[0]
 
 
@@ -85,15 +91,20 @@ def test_start_age_between_whole_ages_is_interpolated():
 
 
 def test_utility_norms_prefer_the_own_sex_and_report_gaps():
-    norms = (UtilityNorm(60, 69, "all", 0.85, "a"), UtilityNorm(60, 64, "female", 0.8, "b"),
-             UtilityNorm(75, None, "all", 0.7, "c"))
+    norms = (
+        UtilityNorm(60, 69, "all", 0.85, "a"),
+        UtilityNorm(60, 64, "female", 0.8, "b"),
+        UtilityNorm(75, None, "all", 0.7, "c"),
+    )
     np.testing.assert_array_equal(utility_by_age(norms, [60, 64, 65, 69, 80], "female"), [0.8, 0.8, 0.85, 0.85, 0.7])
     np.testing.assert_array_equal(utility_by_age(norms, [60, 64], "male"), [0.85, 0.85])
     with pytest.raises(ModelError) as info:
         utility_by_age(norms, list(range(60, 80)), "male")
-    assert str(info.value) == ("UtilityNorms: no utility norm for male at ages 70-74; expected bands (sex male or all) "
-                               "that cover every age from the start age to the life table's last age (an open-ended "
-                               "last band, age_to blank, covers the rest)")
+    assert str(info.value) == (
+        "UtilityNorms: no utility norm for male at ages 70-74; expected bands (sex male or all) "
+        "that cover every age from the start age to the life table's last age (an open-ended "
+        "last band, age_to blank, covers the rest)"
+    )
 
 
 def test_no_norms_is_an_error_naming_the_sheet():
@@ -103,8 +114,9 @@ def test_no_norms_is_an_error_naming_the_sheet():
 
 
 def test_icers_judged_against_the_reference_value():
-    rows = versus_comparator(["SoC", "NE", "SE", "NW", "SW"], [1000, 61000, 500, 2000, -39000],
-                             [1.0, 2.0, 1.5, 0.5, 0.0], "SoC")
+    rows = versus_comparator(
+        ["SoC", "NE", "SE", "NW", "SW"], [1000, 61000, 500, 2000, -39000], [1.0, 2.0, 1.5, 0.5, 0.0], "SoC"
+    )
     judged = {j["strategy"]: j for j in judge_icers(rows, 50_000.0)}
     assert judged["NE"]["icer"] == 60_000 and judged["NE"]["verdict"] == "not cost-effective"
     assert judged["SE"]["verdict"] == "cost-effective"  # dominant

@@ -9,12 +9,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hecon.engine.run import run_model
 from hecon.analysis.dsa import dsa_summary, run_dsa
-from hecon.model.problems import ModelError
-from hecon.model.distributions import dsa_bounds
-from hecon.model.spec import Distribution, Parameter, Strategy
 from hecon.analysis.variations import Target, base_value, vary
+from hecon.engine.run import run_model
+from hecon.model.distributions import dsa_bounds
+from hecon.model.problems import ModelError
+from hecon.model.spec import Distribution, Parameter, Strategy
 from tests.models import textbook_model
 
 
@@ -60,9 +60,13 @@ def test_variations_with_every_switch_off_give_the_base_case(model):
 def test_a_strategy_value_is_varied_in_that_strategy_only(model):
     v = vary(model, [Target("c_trt", "B")])
     ds = run_model(v.spec, v.samples([{0: 20000.0}]))
-    own = dataclasses.replace(model, strategies=tuple(
-        Strategy(s.name, {**s.parameters, "c_trt": 20000.0}, s.description) if s.name == "B" else s
-        for s in model.strategies))
+    own = dataclasses.replace(
+        model,
+        strategies=tuple(
+            Strategy(s.name, {**s.parameters, "c_trt": 20000.0}, s.description) if s.name == "B" else s
+            for s in model.strategies
+        ),
+    )
     expected = run_model(own)
     np.testing.assert_allclose(ds["total_costs"].values, expected["total_costs"].values, rtol=1e-12)
 
@@ -71,15 +75,29 @@ def test_every_variation_equals_a_separate_run(model):
     spec = _flag(model, {"u_S1": (0.6, 0.8), "c_H": (1500.0, 2500.0), "p_HS1": (0.1, 0.2)})
     result = run_dsa(spec, "SoC", wtp=(20000.0, 50000.0), tornado_wtp=50000.0, progress=False)
     assert list(result.results["variation"].values) == [
-        "base case", "p_HS1 low", "p_HS1 high", "c_H low", "c_H high", "u_S1 low", "u_S1 high"]
-    np.testing.assert_allclose(result.results["total_costs"].isel(sample=0).values,
-                               run_model(spec)["total_costs"].isel(sample=0).values, rtol=1e-12)
+        "base case",
+        "p_HS1 low",
+        "p_HS1 high",
+        "c_H low",
+        "c_H high",
+        "u_S1 low",
+        "u_S1 high",
+    ]
+    np.testing.assert_allclose(
+        result.results["total_costs"].isel(sample=0).values,
+        run_model(spec)["total_costs"].isel(sample=0).values,
+        rtol=1e-12,
+    )
     for k, p in enumerate(result.parameters):
         for j, value in enumerate((p.low, p.high)):
             alone = run_model(spec.with_parameters({p.name: value}))  # u_S2 = u_S1 - 0.25 follows u_S1
             for name in ("total_costs", "qalys", "lys"):
-                np.testing.assert_allclose(result.results[name].isel(sample=1 + 2 * k + j).values,
-                                           alone[name].isel(sample=0).values, rtol=1e-12, err_msg=f"{p.name} {name}")
+                np.testing.assert_allclose(
+                    result.results[name].isel(sample=1 + 2 * k + j).values,
+                    alone[name].isel(sample=0).values,
+                    rtol=1e-12,
+                    err_msg=f"{p.name} {name}",
+                )
 
 
 def test_tornado_is_sorted_by_swing_of_incremental_net_benefit(model):
@@ -101,8 +119,14 @@ def test_tornado_is_sorted_by_swing_of_incremental_net_benefit(model):
         assert r["swing"] == pytest.approx(abs(r["inmb_high"] - r["inmb_low"]))
     summary = dsa_summary(result)
     assert list(summary["tornado"]) == ["A", "B", "AB"]
-    assert summary["parameters"][0] == {"name": "p_HS1", "unit": "per cycle", "base": 0.15, "low": 0.1,
-                                        "high": 0.2, "range_source": "dsa_low/dsa_high"}
+    assert summary["parameters"][0] == {
+        "name": "p_HS1",
+        "unit": "per cycle",
+        "base": 0.15,
+        "low": 0.1,
+        "high": 0.2,
+        "range_source": "dsa_low/dsa_high",
+    }
 
 
 def test_range_defaults_to_the_distribution_quantiles():
@@ -118,10 +142,16 @@ def test_range_defaults_to_the_distribution_quantiles():
 
 
 def test_problems_are_reported_together(model):
-    bad = dataclasses.replace(model, parameters=model.parameters + (
-        Parameter("x_no_range", 1.0, dsa=True), Parameter("x_reversed", 1.0, dsa=True, dsa_low=2.0, dsa_high=0.5),
-        Parameter("x_dirichlet", 0.5, dsa=True, distribution=Distribution("dirichlet", {"alpha": 2.0}, "g")),
-        Parameter("x_dirichlet2", 0.5, distribution=Distribution("dirichlet", {"alpha": 2.0}, "g"))))
+    bad = dataclasses.replace(
+        model,
+        parameters=model.parameters
+        + (
+            Parameter("x_no_range", 1.0, dsa=True),
+            Parameter("x_reversed", 1.0, dsa=True, dsa_low=2.0, dsa_high=0.5),
+            Parameter("x_dirichlet", 0.5, dsa=True, distribution=Distribution("dirichlet", {"alpha": 2.0}, "g")),
+            Parameter("x_dirichlet2", 0.5, distribution=Distribution("dirichlet", {"alpha": 2.0}, "g")),
+        ),
+    )
     with pytest.raises(ModelError) as info:
         run_dsa(bad, progress=False)
     text = str(info.value)

@@ -6,19 +6,13 @@ Reference numbers are worked by hand in the comments or taken from published exa
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
 from hecon.analysis import incremental
-
-
-
 from hecon.model.problems import ModelError
-
 
 R = incremental.STATUS_REFERENCE
 ND = incremental.STATUS_NON_DOMINATED
@@ -104,8 +98,7 @@ def test_cdiff_example_reproduces_dampack_vignette_table():
     # Feed the 11 strategies in a shuffled order; statuses and ICERs must match dampack.
     order = [7, 2, 10, 0, 5, 9, 1, 6, 3, 8, 4]
     data = [CDIFF[i] for i in order]
-    rows = incremental.incremental_analysis([d[0] for d in data], [d[1] for d in data],
-                                    [d[2] for d in data])
+    rows = incremental.incremental_analysis([d[0] for d in data], [d[1] for d in data], [d[2] for d in data])
     by_name = {r.strategy: r for r in rows}
     status_words = {"ND": ND, "ED": ED, "D": D}
     for name, _cost, _effect, icer, status in CDIFF:
@@ -139,8 +132,7 @@ def test_extended_dominance_single_round():
     # A (0, 0), B (100, 1), C (300, 1.5), D (400, 2.5).
     # ICERs: A->B 100, B->C 200/0.5 = 400, C->D 100/1 = 100: 400 > 100 -> C extended.
     # Then B->D = 300/1.5 = 200 > 100: increasing -> frontier A, B, D.
-    rows = incremental.incremental_analysis(["A", "B", "C", "D"], [0, 100, 300, 400],
-                                    [0, 1, 1.5, 2.5])
+    rows = incremental.incremental_analysis(["A", "B", "C", "D"], [0, 100, 300, 400], [0, 1, 1.5, 2.5])
     assert table(rows) == [
         ("A", R, None, None),
         ("B", ND, "A", 100.0),
@@ -226,9 +218,7 @@ def test_zero_cost_difference_frontier_icer():
     assert table(rows) == [("A", R, None, None), ("B", D, None, None)]
 
 
-points = st.lists(
-    st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=8
-)
+points = st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=8)
 
 
 @settings(max_examples=150, deadline=None)
@@ -281,14 +271,15 @@ def test_versus_comparator_quadrants():
     #   NW (1500, 1.5): +500, -0.5                           -> "dominated"
     #   SW (0, 1.75):   -1000 / -0.25 = 4000 saved per QALY lost
     names = ["SoC", "NE", "SE", "NW", "SW"]
-    out = incremental.versus_comparator(names, [1000, 3000, 500, 1500, 0], [2.0, 2.5, 2.5, 1.5, 1.75],
-                                "SoC")
+    out = incremental.versus_comparator(names, [1000, 3000, 500, 1500, 0], [2.0, 2.5, 2.5, 1.5, 1.75], "SoC")
     assert [o["strategy"] for o in out] == ["NE", "SE", "NW", "SW"]
-    assert [o["status"] for o in out] == ["ICER", "dominant", "dominated",
-                                          "less costly, less effective"]
+    assert [o["status"] for o in out] == ["ICER", "dominant", "dominated", "less costly, less effective"]
     assert [o["icer"] for o in out] == [4000.0, None, None, 4000.0]
     assert [(o["incremental_cost"], o["incremental_effect"]) for o in out] == [
-        (2000.0, 0.5), (-500.0, 0.5), (500.0, -0.5), (-1000.0, -0.25)
+        (2000.0, 0.5),
+        (-500.0, 0.5),
+        (500.0, -0.5),
+        (-1000.0, -0.25),
     ]
     assert all(o["comparator"] == "SoC" for o in out)
 
@@ -296,10 +287,8 @@ def test_versus_comparator_quadrants():
 def test_versus_comparator_boundaries():
     # equal effect & cheaper -> dominant; equal cost & more effective -> dominant;
     # equal effect & costlier -> dominated; identical -> equal cost and effect.
-    out = incremental.versus_comparator(["c", "a", "b", "d", "e"], [10, 5, 10, 20, 10],
-                                [1, 1, 2, 1, 1], "c")
-    assert [o["status"] for o in out] == ["dominant", "dominant", "dominated",
-                                          "equal cost and effect"]
+    out = incremental.versus_comparator(["c", "a", "b", "d", "e"], [10, 5, 10, 20, 10], [1, 1, 2, 1, 1], "c")
+    assert [o["status"] for o in out] == ["dominant", "dominant", "dominated", "equal cost and effect"]
 
 
 def test_versus_comparator_unknown_comparator():
@@ -330,7 +319,6 @@ def test_describe_icer(inc_cost, inc_effect, words):
 
 def test_describe_icer_currency_and_bad_input():
     assert incremental.describe_icer(2000.0, 0.5, currency="USD") == "USD 4,000 per QALY gained"
-    assert incremental.describe_icer(2000.0, 0.5, effect_unit="life-year") == \
-        "EUR 4,000 per life-year gained"
+    assert incremental.describe_icer(2000.0, 0.5, effect_unit="life-year") == "EUR 4,000 per life-year gained"
     with pytest.raises(ModelError, match="inc_effect is nan"):
         incremental.describe_icer(1.0, float("nan"))

@@ -6,21 +6,14 @@ Reference numbers are worked by hand in the comments or taken from published exa
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-
-
-from hecon.analysis import net_benefit
-
-
-from hecon.analysis import voi
+from hecon.analysis import net_benefit, voi
 from hecon.model.problems import ModelError
-
 
 # --------------------------------------------------------------------------------------
 # net benefit
@@ -55,8 +48,7 @@ def test_net_health_benefit_is_nmb_over_wtp():
     nhb = net_benefit.net_health_benefit(costs, effects, [10000, 20000])
     assert nhb[0, 1, 2] == 1.75
     np.testing.assert_allclose(
-        nhb, net_benefit.net_monetary_benefit(costs, effects, [10000, 20000]) /
-        np.array([10000, 20000])[:, None]
+        nhb, net_benefit.net_monetary_benefit(costs, effects, [10000, 20000]) / np.array([10000, 20000])[:, None]
     )
     with pytest.raises(ModelError, match="wtp 0.0 is not positive"):
         net_benefit.net_health_benefit(costs, effects, [0, 20000])

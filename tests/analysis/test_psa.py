@@ -10,16 +10,26 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hecon.engine.run import run_model
 from hecon.analysis.convergence import monte_carlo_se
-from hecon.model.problems import ModelError
 from hecon.analysis.psa import load_psa, run_psa, save_psa, summarise_psa, wtp_grid
+from hecon.engine.run import run_model
 from hecon.model.distributions import draw_parameters
+from hecon.model.problems import ModelError
 from hecon.model.spec import Distribution, ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.models import textbook_model
 
-VARIABLES = ("total_costs", "qalys", "lys", "costs", "counts", "time_in", "total_costs_undiscounted",
-             "qalys_undiscounted", "lys_undiscounted", "parameters")
+VARIABLES = (
+    "total_costs",
+    "qalys",
+    "lys",
+    "costs",
+    "counts",
+    "time_in",
+    "total_costs_undiscounted",
+    "qalys_undiscounted",
+    "lys_undiscounted",
+    "parameters",
+)
 
 
 def linear_model(se_cost: float = 200.0, se_utility: float = 0.05) -> ModelSpec:
@@ -27,15 +37,27 @@ def linear_model(se_cost: float = 200.0, se_utility: float = 0.05) -> ModelSpec:
     the drawn inputs, so PSA means must converge to the deterministic results."""
     D = Distribution
     return ModelSpec(
-        Settings(cycle_length_days=365.25, horizon_years=20.0, within_cycle="trapezoid", discount_rate_costs=0.03,
-                 discount_rate_effects=0.015, wtp=(20000.0, 50000.0)),
-        states=(State("Alive", utility="u", costs={"care": "c", "drug": "extra"}),
-                State("Dead", flags=frozenset({"dead"}))),
+        Settings(
+            cycle_length_days=365.25,
+            horizon_years=20.0,
+            within_cycle="trapezoid",
+            discount_rate_costs=0.03,
+            discount_rate_effects=0.015,
+            wtp=(20000.0, 50000.0),
+        ),
+        states=(
+            State("Alive", utility="u", costs={"care": "c", "drug": "extra"}),
+            State("Dead", flags=frozenset({"dead"})),
+        ),
         transitions=(Transition("Alive", "Dead", "p"), Transition("Alive", "Alive", "#")),
         strategies=(Strategy("usual"), Strategy("new", {"p": 0.08, "extra": "c_new"})),
-        parameters=(Parameter("p", 0.1), Parameter("extra", 0.0), Parameter("u", 0.8, distribution=D("beta", {"mean": 0.8, "se": se_utility})),
-                    Parameter("c", 1000.0, distribution=D("gamma", {"mean": 1000.0, "se": se_cost})),
-                    Parameter("c_new", 500.0, distribution=D("gamma", {"mean": 500.0, "se": 100.0}))),
+        parameters=(
+            Parameter("p", 0.1),
+            Parameter("extra", 0.0),
+            Parameter("u", 0.8, distribution=D("beta", {"mean": 0.8, "se": se_utility})),
+            Parameter("c", 1000.0, distribution=D("gamma", {"mean": 1000.0, "se": se_cost})),
+            Parameter("c_new", 500.0, distribution=D("gamma", {"mean": 500.0, "se": 100.0})),
+        ),
     )
 
 
@@ -63,8 +85,12 @@ def test_outcomes_are_identical_for_1_2_and_4_chunks(textbook, reference):
 def test_outcomes_are_identical_on_1_and_2_dask_workers(textbook, reference):
     distributed = pytest.importorskip("distributed")
     for n_workers in (1, 2):
-        with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=False,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=False, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             _same(run_psa(textbook, 200, seed=11, chunk_size=50, client=client, progress=False), reference)
 
 
@@ -86,9 +112,15 @@ def test_another_seed_gives_other_samples(textbook, reference):
 
 def test_all_standard_errors_zero_reproduce_the_deterministic_run():
     spec = linear_model(se_cost=0.0, se_utility=0.0)
-    spec = dataclasses.replace(spec, parameters=tuple(
-        dataclasses.replace(p, distribution=Distribution("gamma", {"mean": 500.0, "se": 0.0})) if p.name == "c_new"
-        else p for p in spec.parameters))
+    spec = dataclasses.replace(
+        spec,
+        parameters=tuple(
+            dataclasses.replace(p, distribution=Distribution("gamma", {"mean": 500.0, "se": 0.0}))
+            if p.name == "c_new"
+            else p
+            for p in spec.parameters
+        ),
+    )
     ds = run_psa(spec, 20, seed=1, progress=False)
     det = run_model(spec)
     for name in ("total_costs", "qalys", "lys"):
@@ -110,13 +142,21 @@ def test_psa_means_converge_to_the_deterministic_results_of_a_linear_model():
     usual = float(det["total_costs"].sel(strategy="usual"))
     np.testing.assert_allclose(ds["total_costs"].sel(strategy="usual").values, usual * c / 1000.0, rtol=1e-12)
     # and the mean gap shrinks with the sample mean of the input (no bias)
-    np.testing.assert_allclose(ds["total_costs"].sel(strategy="usual").values.mean(), usual * c.mean() / 1000.0,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        ds["total_costs"].sel(strategy="usual").values.mean(), usual * c.mean() / 1000.0, rtol=1e-12
+    )
 
 
 def test_summary_intervals_ceac_evpi_and_convergence(textbook, reference):
-    s = summarise_psa(reference, "SoC", [20000.0, 50000.0], 50000.0, population_size=1000.0, population_years=10,
-                      population_discount_rate=0.03)
+    s = summarise_psa(
+        reference,
+        "SoC",
+        [20000.0, 50000.0],
+        50000.0,
+        population_size=1000.0,
+        population_years=10,
+        population_discount_rate=0.03,
+    )
     costs = reference["total_costs"].sel(strategy="B").values
     entry = s["strategies"]["B"]["costs"]
     assert entry["mean"] == pytest.approx(costs.mean())
@@ -144,9 +184,15 @@ def test_summary_intervals_ceac_evpi_and_convergence(textbook, reference):
 def test_evpi_is_zero_when_one_strategy_always_wins():
     spec = linear_model()
     # "new" is cheaper (c_new < 0 in every sample) and better (lower mortality) in every sample
-    spec = dataclasses.replace(spec, parameters=tuple(
-        dataclasses.replace(p, value=-500.0, distribution=Distribution("uniform", {"min": -600.0, "max": -400.0}))
-        if p.name == "c_new" else p for p in spec.parameters))
+    spec = dataclasses.replace(
+        spec,
+        parameters=tuple(
+            dataclasses.replace(p, value=-500.0, distribution=Distribution("uniform", {"min": -600.0, "max": -400.0}))
+            if p.name == "c_new"
+            else p
+            for p in spec.parameters
+        ),
+    )
     ds = run_psa(spec, 300, seed=5, progress=False)
     s = summarise_psa(ds, "usual", [0.0, 20000.0, 80000.0], 20000.0)
     for a in s["at_wtp"]:
@@ -188,14 +234,22 @@ def test_wtp_grid():
 def test_a_sample_the_model_cannot_run_is_reported_from_a_dask_worker():
     distributed = pytest.importorskip("distributed")
     spec = linear_model()
-    spec = dataclasses.replace(spec, parameters=tuple(  # p > 1 in some samples
-        dataclasses.replace(p, distribution=Distribution("uniform", {"min": 0.5, "max": 1.5})) if p.name == "p"
-        else p for p in spec.parameters))
+    spec = dataclasses.replace(
+        spec,
+        parameters=tuple(  # p > 1 in some samples
+            dataclasses.replace(p, distribution=Distribution("uniform", {"min": 0.5, "max": 1.5}))
+            if p.name == "p"
+            else p
+            for p in spec.parameters
+        ),
+    )
     with pytest.raises(ModelError) as serial:
         run_psa(spec, 50, seed=1, progress=False)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        with pytest.raises(ModelError) as parallel:
-            run_psa(spec, 50, seed=1, chunk_size=50, client=client, progress=False)
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+        pytest.raises(ModelError) as parallel,
+    ):
+        run_psa(spec, 50, seed=1, chunk_size=50, client=client, progress=False)
     assert "is outside [0, 1]" in str(serial.value)
     assert str(parallel.value).split(",")[0] == str(serial.value).split(",")[0]

@@ -6,20 +6,14 @@ Reference numbers are worked by hand in the comments or taken from published exa
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-
-
-
 from hecon.analysis import reference_value
-
 from hecon.model.problems import ModelError
-
 
 # --------------------------------------------------------------------------------------
 # Dutch disease burden
@@ -43,8 +37,7 @@ def test_qaly_shortfall_hand_computed(qn, qd, absolute, proportional, reference)
     shortfall = reference_value.qaly_shortfall(qn, qd)
     assert shortfall.absolute == pytest.approx(absolute)
     assert shortfall.proportional == pytest.approx(proportional)
-    assert reference_value.dutch_reference_value(shortfall.proportional).reference_value_eur_per_qaly == \
-        reference
+    assert reference_value.dutch_reference_value(shortfall.proportional).reference_value_eur_per_qaly == reference
 
 
 def test_qaly_shortfall_errors():
@@ -78,9 +71,7 @@ def test_dutch_reference_value_boundaries(ps, value):
     if value is None:
         assert burden_class == "below 0.10: no reference value"
     else:
-        assert burden_class.startswith(
-            {20_000.0: "class 1", 50_000.0: "class 2", 80_000.0: "class 3"}[value]
-        )
+        assert burden_class.startswith({20_000.0: "class 1", 50_000.0: "class 2", 80_000.0: "class 3"}[value])
 
 
 @pytest.mark.parametrize("ps", [-0.01, 1.01, float("nan")])
@@ -117,12 +108,19 @@ def naive_remaining_qalys(start, p_male, qm, qf, ages, u, r, open_ended):
 def test_remaining_qalys_hand_computed_closed_table():
     # Ages 60, 61, 62; q = 0, 0, (1: table closed); utility 1:
     # L = 1, 1, 0.5 -> 2.5 undiscounted; at 10%: 1 + 1/1.1 + 0.5/1.21 = 2.3223140496
-    args = dict(start_age=60, proportion_male=0.5, qx_male_by_age=[0, 0, 0.3],
-                qx_female_by_age=[0, 0, 0.3], ages=[60, 61, 62], utility_by_age=[1, 1, 1],
-                open_ended_last_age=False)
+    args = dict(
+        start_age=60,
+        proportion_male=0.5,
+        qx_male_by_age=[0, 0, 0.3],
+        qx_female_by_age=[0, 0, 0.3],
+        ages=[60, 61, 62],
+        utility_by_age=[1, 1, 1],
+        open_ended_last_age=False,
+    )
     assert reference_value.remaining_qalys_general_population(**args) == pytest.approx(2.5)
-    assert reference_value.remaining_qalys_general_population(**args, discount_rate=0.1) == \
-        pytest.approx(1 + 1 / 1.1 + 0.5 / 1.21)
+    assert reference_value.remaining_qalys_general_population(**args, discount_rate=0.1) == pytest.approx(
+        1 + 1 / 1.1 + 0.5 / 1.21
+    )
 
 
 def test_remaining_qalys_hand_computed_sex_mix_and_start_age():
@@ -132,8 +130,13 @@ def test_remaining_qalys_hand_computed_sex_mix_and_start_age():
     # women: q80 = 0:   L80 = 1 -> 0.8;             l81 = 1,   L81 = 0.5 -> 0.30; = 1.10
     # 25% men: 0.25 * 0.96 + 0.75 * 1.10 = 0.24 + 0.825 = 1.065
     value = reference_value.remaining_qalys_general_population(
-        80, 0.25, [0.9, 0.2, 0.5], [0.9, 0.0, 0.5], [79, 80, 81],
-        lambda age: {79: 0.9, 80: 0.8, 81: 0.6}[age], open_ended_last_age=False,
+        80,
+        0.25,
+        [0.9, 0.2, 0.5],
+        [0.9, 0.0, 0.5],
+        [79, 80, 81],
+        lambda age: {79: 0.9, 80: 0.8, 81: 0.6}[age],
+        open_ended_last_age=False,
     )
     assert value == pytest.approx(1.065)
 
@@ -141,11 +144,13 @@ def test_remaining_qalys_hand_computed_sex_mix_and_start_age():
 def test_remaining_qalys_open_ended_tail_closed_form():
     # A single open age group with q = 0.1, utility 1: sum_k 0.9^k (1 - 0.05)
     # = 0.95 / 0.1 = 9.5 undiscounted; at 3%: 0.95 / (1 - 0.9 / 1.03) = 0.95 * 1.03 / 0.13
-    one = dict(start_age=0, proportion_male=1.0, qx_male_by_age=[0.1],
-               qx_female_by_age=[0.1], ages=[0], utility_by_age=[1.0])
+    one = dict(
+        start_age=0, proportion_male=1.0, qx_male_by_age=[0.1], qx_female_by_age=[0.1], ages=[0], utility_by_age=[1.0]
+    )
     assert reference_value.remaining_qalys_general_population(**one) == pytest.approx(9.5)
-    assert reference_value.remaining_qalys_general_population(**one, discount_rate=0.03) == \
-        pytest.approx(0.95 * 1.03 / 0.13)
+    assert reference_value.remaining_qalys_general_population(**one, discount_rate=0.03) == pytest.approx(
+        0.95 * 1.03 / 0.13
+    )
 
 
 def test_remaining_qalys_sex_specific_utilities():
@@ -175,16 +180,15 @@ def test_remaining_qalys_matches_naive_cohort(data, p_male, rate, open_ended):
     qm, qf, u, k = data
     ages = np.arange(40, 40 + len(qm))
     expected = naive_remaining_qalys(int(ages[k]), p_male, qm, qf, ages, u, rate, open_ended)
-    got = reference_value.remaining_qalys_general_population(int(ages[k]), p_male, qm, qf, ages, u, rate,
-                                                 open_ended_last_age=open_ended)
+    got = reference_value.remaining_qalys_general_population(
+        int(ages[k]), p_male, qm, qf, ages, u, rate, open_ended_last_age=open_ended
+    )
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_remaining_qalys_errors_listed_together():
     with pytest.raises(ModelError) as info:
-        reference_value.remaining_qalys_general_population(
-            30, 1.5, [0.1, 1.2], [0.1], [0, 2], [1.0, 1.0]
-        )
+        reference_value.remaining_qalys_general_population(30, 1.5, [0.1, 1.2], [0.1], [0, 2], [1.0, 1.0])
     text = str(info.value)
     assert "ages are not consecutive whole years" in text
     assert "qx_male_by_age has a value outside [0, 1]" in text

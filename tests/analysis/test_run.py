@@ -8,17 +8,20 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from hecon.engine.run import run_model
-from hecon.version import __version__
-from hecon.model.problems import ModelError
 from hecon.analysis.run import BASE_CASE, file_sha256, run_analysis
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
 from hecon.model.spec import Scenario
+from hecon.version import __version__
 from tests.models import textbook_model
 
 SCENARIOS = (
-    Scenario("no discounting", {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0},
-             "All discount rates 0"),
+    Scenario(
+        "no discounting",
+        {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0},
+        "All discount rates 0",
+    ),
     Scenario("cheap A", {"c_trt[A]": 6000.0}),
 )
 

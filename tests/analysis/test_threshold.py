@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
+from hecon.analysis.threshold import find_threshold, threshold_interval
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
 from hecon.model.spec import ModelSpec, Strategy, ThresholdQuery
-from hecon.analysis.threshold import find_threshold, threshold_interval
 from tests.models import textbook_model
 
 
@@ -22,14 +22,20 @@ def model():
 def _icer(spec: ModelSpec, strategy: str, comparator: str) -> float:
     ds = run_model(spec).isel(sample=0)
     c, e = ds["total_costs"], ds["qalys"]
-    return float((c.sel(strategy=strategy) - c.sel(strategy=comparator))
-                 / (e.sel(strategy=strategy) - e.sel(strategy=comparator)))
+    return float(
+        (c.sel(strategy=strategy) - c.sel(strategy=comparator))
+        / (e.sel(strategy=strategy) - e.sel(strategy=comparator))
+    )
 
 
 def _with_own_value(spec: ModelSpec, strategy: str, name: str, value: float) -> ModelSpec:
-    return dataclasses.replace(spec, strategies=tuple(
-        Strategy(s.name, {**s.parameters, name: value}, s.description) if s.name == strategy else s
-        for s in spec.strategies))
+    return dataclasses.replace(
+        spec,
+        strategies=tuple(
+            Strategy(s.name, {**s.parameters, name: value}, s.description) if s.name == strategy else s
+            for s in spec.strategies
+        ),
+    )
 
 
 def test_threshold_price_reproduces_the_target_icer(model):
@@ -52,8 +58,7 @@ def test_threshold_of_a_non_linear_parameter(model):
 
 def test_threshold_of_a_base_value_against_another_comparator(model):
     # u_trtA is A's and AB's utility when sick (their own u_S1 is the formula 'u_trtA'): a base value
-    result = find_threshold(model, ThresholdQuery("u_trtA", "AB", comparator="B", wtp=80_000.0, lower=0.75,
-                                                  upper=1.0))
+    result = find_threshold(model, ThresholdQuery("u_trtA", "AB", comparator="B", wtp=80_000.0, lower=0.75, upper=1.0))
     assert result.found and result.varied == "the base value" and result.comparator == "B"
     assert result.icer_at_lower is None  # at 0.75 AB and B give the same QALYs: no ICER
     assert _icer(model.with_parameters({"u_trtA": result.value}), "AB", "B") == pytest.approx(80_000.0, rel=1e-8)
@@ -62,9 +67,11 @@ def test_threshold_of_a_base_value_against_another_comparator(model):
 def test_not_found_in_the_interval_is_said_in_words(model):
     result = find_threshold(model, ThresholdQuery("c_trt", "B", wtp=50_000.0, lower=0.0, upper=5_000.0))
     assert not result.found and result.value is None
-    assert result.message == ("No threshold for c_trt in [0, 5,000]: B is cost-effective versus SoC at 50,000 per "
-                              "QALY over the whole interval (the net monetary benefit does not change sign); widen "
-                              "the interval (lower, upper) to search further.")
+    assert result.message == (
+        "No threshold for c_trt in [0, 5,000]: B is cost-effective versus SoC at 50,000 per "
+        "QALY over the whole interval (the net monetary benefit does not change sign); widen "
+        "the interval (lower, upper) to search further."
+    )
 
 
 def test_wtp_from_the_caller_and_problems(model):

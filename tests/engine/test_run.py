@@ -25,13 +25,13 @@ def test_textbook_model_matches_independent_calculation(textbook, strategy):
     spec, ds = textbook
     ref = reference_textbook(spec, strategy)
     got = ds.sel(strategy=strategy, sample=0)
-    for name in ("total_costs", "total_costs_undiscounted", "qalys", "qalys_undiscounted", "lys",
-                 "lys_undiscounted"):
+    for name in ("total_costs", "total_costs_undiscounted", "qalys", "qalys_undiscounted", "lys", "lys_undiscounted"):
         assert float(got[name]) == pytest.approx(ref[name], rel=1e-12), name
     assert float(got["counts_undiscounted"].sel(count="progressions")) == pytest.approx(ref["progressions"], rel=1e-12)
     trace = ds["trace"].sel(strategy=strategy).values
-    expected = np.column_stack([ref["trace"][:, 0], ref["trace"][:, 1:4].sum(1), ref["trace"][:, 4],
-                                ref["trace"][:, 5]])
+    expected = np.column_stack(
+        [ref["trace"][:, 0], ref["trace"][:, 1:4].sum(1), ref["trace"][:, 4], ref["trace"][:, 5]]
+    )
     np.testing.assert_allclose(trace, expected, rtol=0, atol=1e-14)
 
 
@@ -73,17 +73,23 @@ def test_mortality_one_kills_everyone_in_one_cycle():
 
 def test_utility_one_no_discounting_gives_qalys_equal_life_years():
     spec = textbook_model()
-    spec = with_settings(spec.with_parameters({"u_H": 1.0, "u_S1": 1.0, "u_S2": 1.0, "u_trtA": 1.0,
-                                               "du_diagnosis": 0.0}),
-                         discount_rate_costs=0.0, discount_rate_effects=0.0)
+    spec = with_settings(
+        spec.with_parameters({"u_H": 1.0, "u_S1": 1.0, "u_S2": 1.0, "u_trtA": 1.0, "du_diagnosis": 0.0}),
+        discount_rate_costs=0.0,
+        discount_rate_effects=0.0,
+    )
     ds = run_model(spec)
     np.testing.assert_allclose(ds["qalys"].values, ds["lys"].values, rtol=1e-13)
 
 
 def test_zero_costs_give_zero_costs():
     spec = textbook_model().with_parameters({"c_H": 0.0, "c_S1": 0.0, "c_S2": 0.0, "c_death": 0.0})
-    spec = replace(spec, strategies=tuple(replace(s, parameters={k: v for k, v in s.parameters.items()
-                                                                  if k != "c_trt"}) for s in spec.strategies))
+    spec = replace(
+        spec,
+        strategies=tuple(
+            replace(s, parameters={k: v for k, v in s.parameters.items() if k != "c_trt"}) for s in spec.strategies
+        ),
+    )
     ds = run_model(spec)
     assert np.all(ds["total_costs"].values == 0.0)
     assert np.all(ds["costs_undiscounted"].values == 0.0)
@@ -167,8 +173,8 @@ def test_transition_reward_valued_by_time_in_the_source_state():
     spec = replace(spec, states=(replace(spec.states[0], tunnel=3), spec.states[1]))
     by_time = replace(spec, transition_rewards=(TransitionReward("Dead", "100 * (state_time + 1)", name="death"),))
     constant = replace(spec, transition_rewards=(TransitionReward("Dead", 100.0, name="death"),))
-    expected_by_time = sum(0.9 ** t * 0.1 * 100 * (min(t, 2) + 1) for t in range(5))  # 93.853
-    expected_constant = sum(0.9 ** t * 0.1 * 100 for t in range(5))  # 40.951
+    expected_by_time = sum(0.9**t * 0.1 * 100 * (min(t, 2) + 1) for t in range(5))  # 93.853
+    expected_constant = sum(0.9**t * 0.1 * 100 for t in range(5))  # 40.951
     for model, expected in ((by_time, expected_by_time), (constant, expected_constant)):
         ds = run_model(model).sel(strategy="only", sample=0)
         assert float(ds["costs"].sel(category="death")) == pytest.approx(expected, rel=1e-12)
@@ -197,8 +203,7 @@ def test_each_sample_equals_its_deterministic_run():
     ds = run_model(spec, {"p_HS1": np.array(values)})
     for i, v in enumerate(values):
         single = run_model(spec.with_parameters({"p_HS1": v}))
-        np.testing.assert_allclose(ds["qalys"].isel(sample=i).values, single["qalys"].isel(sample=0).values,
-                                   rtol=1e-13)
+        np.testing.assert_allclose(ds["qalys"].isel(sample=i).values, single["qalys"].isel(sample=0).values, rtol=1e-13)
 
 
 # ------------------------------------------------------------------ bad models
@@ -224,8 +229,9 @@ def test_row_not_summing_to_one_without_complement():
 
 def test_negative_complement_is_an_error_with_cycle():
     spec = two_state_model(horizon_years=5.0)
-    spec = replace(spec, transitions=(Transition("Alive", "Dead", "0.3 * model_time"),
-                                      Transition("Alive", "Alive", "#")))
+    spec = replace(
+        spec, transitions=(Transition("Alive", "Dead", "0.3 * model_time"), Transition("Alive", "Alive", "#"))
+    )
     with pytest.raises(ModelError, match=r"cycle 4.*probability 1\.2"):
         run_model(spec)
 
@@ -239,8 +245,14 @@ def test_complement_used_twice():
 
 def test_unknown_names_and_states_are_all_reported():
     spec = two_state_model()
-    spec = replace(spec, transitions=(Transition("Alive", "Dead", "p_typo"), Transition("Alive", "Gone", 0.1),
-                                      Transition("Alive", "Alive", "#")))
+    spec = replace(
+        spec,
+        transitions=(
+            Transition("Alive", "Dead", "p_typo"),
+            Transition("Alive", "Gone", 0.1),
+            Transition("Alive", "Alive", "#"),
+        ),
+    )
     with pytest.raises(ModelError) as exc:
         run_model(spec)
     msg = _messages(exc)
@@ -263,8 +275,9 @@ def test_negative_cycle_length():
 
 def test_state_time_without_tunnel():
     spec = two_state_model()
-    spec = replace(spec, transitions=(Transition("Alive", "Dead", "0.01 * state_time"),
-                                      Transition("Alive", "Alive", "#")))
+    spec = replace(
+        spec, transitions=(Transition("Alive", "Dead", "0.01 * state_time"), Transition("Alive", "Alive", "#"))
+    )
     with pytest.raises(ModelError, match="depends on state_time but state 'Alive' has no tunnel"):
         run_model(spec)
 
@@ -279,11 +292,13 @@ def test_start_reward_applies_once_to_the_initial_cohort():
     """A (start) reward of 500 on the 70% starting in Alive: +350, undiscounted, uncorrected,
     whatever the within-cycle method."""
     from hecon.model.spec import START, TransitionReward
+
     base = two_state_model(within_cycle="half-cycle", discount_rate_costs=0.03)
     base = replace(base, initial={"Alive": 0.7, "Dead": 0.3})
     with_start = replace(base, transition_rewards=(TransitionReward("Alive", 500.0, name="care", from_state=START),))
     a, b = run_model(base), run_model(with_start)
     for name in ("total_costs", "total_costs_undiscounted"):
         assert float(b[name][0, 0]) - float(a[name][0, 0]) == pytest.approx(350.0, rel=1e-12)
-    assert float(b["per_cycle"].sel(outcome="cost:care")[0, 0]) - float(a["per_cycle"].sel(outcome="cost:care")[0, 0]) \
-        == pytest.approx(350.0)
+    assert float(b["per_cycle"].sel(outcome="cost:care")[0, 0]) - float(
+        a["per_cycle"].sel(outcome="cost:care")[0, 0]
+    ) == pytest.approx(350.0)

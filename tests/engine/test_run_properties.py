@@ -45,11 +45,17 @@ def random_models(draw):
     cycles = draw(st.integers(1, 30))
     cycle_days = draw(st.sampled_from([7.0, 30.4375, 365.25]))
     spec = ModelSpec(
-        Settings(cycle_length_days=cycle_days, horizon_years=cycles * cycle_days / 365.25,
-                 within_cycle=draw(st.sampled_from(METHODS)),
-                 discount_rate_costs=draw(st.sampled_from([0.0, 0.03, 0.04])),
-                 discount_rate_effects=draw(st.sampled_from([0.0, 0.015]))),
-        states, tuple(rows), (Strategy("only"),))
+        Settings(
+            cycle_length_days=cycle_days,
+            horizon_years=cycles * cycle_days / 365.25,
+            within_cycle=draw(st.sampled_from(METHODS)),
+            discount_rate_costs=draw(st.sampled_from([0.0, 0.03, 0.04])),
+            discount_rate_effects=draw(st.sampled_from([0.0, 0.015])),
+        ),
+        states,
+        tuple(rows),
+        (Strategy("only"),),
+    )
     return spec, matrix, np.array(utilities + [0.0]), np.array(costs + [0.0])
 
 
@@ -61,8 +67,11 @@ def naive(spec: ModelSpec, matrix: np.ndarray, utility: np.ndarray, cost: np.nda
     trace[0, 0] = 1.0
     for k in range(T):
         trace[k + 1] = trace[k] @ matrix
-    w = {"none": np.r_[np.ones(T), 0.0], "end": np.r_[0.0, np.ones(T)],
-         "half-cycle": np.r_[0.5, np.ones(T - 1), 0.5] if T > 1 else np.array([0.5, 0.5])}
+    w = {
+        "none": np.r_[np.ones(T), 0.0],
+        "end": np.r_[0.0, np.ones(T)],
+        "half-cycle": np.r_[0.5, np.ones(T - 1), 0.5] if T > 1 else np.array([0.5, 0.5]),
+    }
     w["trapezoid"] = w["half-cycle"]
     if T % 2 == 0:
         w["simpson"] = np.array([1.0] + [4.0 if k % 2 else 2.0 for k in range(1, T)] + [1.0]) / 3
@@ -71,17 +80,19 @@ def naive(spec: ModelSpec, matrix: np.ndarray, utility: np.ndarray, cost: np.nda
     else:  # Simpson 1/3 on the first T-3 cycles, 3/8 on the last three
         head = np.array([1.0] + [4.0 if k % 2 else 2.0 for k in range(1, T - 3)] + [1.0]) / 3 if T > 3 else np.zeros(1)
         w["simpson"] = np.zeros(T + 1)
-        w["simpson"][:T - 2] += head if T > 3 else 0.0
-        w["simpson"][T - 3:] += np.array([1.0, 3.0, 3.0, 1.0]) * 3 / 8
+        w["simpson"][: T - 2] += head if T > 3 else 0.0
+        w["simpson"][T - 3 :] += np.array([1.0, 3.0, 3.0, 1.0]) * 3 / 8
     weights = w[s.within_cycle]
     t = np.arange(T + 1) * dt
     dc, de = (1 + s.discount_rate_costs) ** -t, (1 + s.discount_rate_effects) ** -t
     alive = np.r_[np.ones(len(matrix) - 1), 0.0]
-    return {"total_costs": float(np.sum(weights * dc * (trace @ cost))),
-            "qalys": float(np.sum(weights * de * (trace @ utility)) * dt),
-            "lys": float(np.sum(weights * de * (trace @ alive)) * dt),
-            "lys_undiscounted": float(np.sum(weights * (trace @ alive)) * dt),
-            "trace": trace}
+    return {
+        "total_costs": float(np.sum(weights * dc * (trace @ cost))),
+        "qalys": float(np.sum(weights * de * (trace @ utility)) * dt),
+        "lys": float(np.sum(weights * de * (trace @ alive)) * dt),
+        "lys_undiscounted": float(np.sum(weights * (trace @ alive)) * dt),
+        "trace": trace,
+    }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

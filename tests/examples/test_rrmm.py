@@ -21,8 +21,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from hecon.engine.run import run_model
 from hecon.engine.compiler import compile_model
+from hecon.engine.run import run_model
 from hecon.examples import rrmm
 from hecon.examples.rrmm import BSAB, CART, REDOSE, RWPC, STRATEGIES, SURVIVAL_TARGETS, rrmm_model
 from hecon.model.distributions import draw_parameters
@@ -45,8 +45,13 @@ def base(spec):
 
 #: Scenarios that change only discount rates, a price, the start age or the life table: they are
 #: applied and compiled in test_every_scenario_applies_and_compiles but not run here (run time).
-NOT_RUN = {"Discounting 2016 guideline (4% / 1.5%)", "Dropout before infusion 10%", "Teclistamab price -40%",
-           "Start age 68", "Life table AG2024"}
+NOT_RUN = {
+    "Discounting 2016 guideline (4% / 1.5%)",
+    "Dropout before infusion 10%",
+    "Teclistamab price -40%",
+    "Start age 68",
+    "Life table AG2024",
+}
 
 
 SCENARIO_HORIZON_YEARS = 15.0  # long enough for every median checked; the base case runs the full horizon
@@ -55,10 +60,8 @@ SCENARIO_HORIZON_YEARS = 15.0  # long enough for every median checked; the base 
 @pytest.fixture(scope="module")
 def scenario_runs(spec):
     """The scenarios that change the model's structure or clinical inputs, run once over 15 years."""
-    short = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings,
-                                                                   horizon_years=SCENARIO_HORIZON_YEARS))
-    runs = {sc.name: (s := apply_scenario(short, sc), run_model(s)) for sc in spec.scenarios
-            if sc.name not in NOT_RUN}
+    short = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, horizon_years=SCENARIO_HORIZON_YEARS))
+    runs = {sc.name: (s := apply_scenario(short, sc), run_model(s)) for sc in spec.scenarios if sc.name not in NOT_RUN}
     runs["base case, 15 years"] = (short, run_model(short))
     return runs
 
@@ -77,7 +80,8 @@ def test_committed_workbook_reads_back_as_the_source(spec):
     assert WORKBOOK.exists(), "regenerate with: python -m hecon.examples.rrmm inputs/rrmm_example.xlsx"
     assert read_workbook(WORKBOOK) == spec, (
         "inputs/rrmm_example.xlsx differs from hecon/examples/rrmm.py; regenerate with "
-        "python -m hecon.examples.rrmm inputs/rrmm_example.xlsx")
+        "python -m hecon.examples.rrmm inputs/rrmm_example.xlsx"
+    )
 
 
 def _cells(path: Path) -> dict[str, list[tuple]]:
@@ -105,8 +109,15 @@ def test_every_input_carries_a_tagged_source(spec):
     # every gap is named in the assumptions a user reads
     gaps = [p.name for p in spec.parameters if p.source.startswith("G: ")]
     gap_text = " ".join(a for a in spec.assumptions if a.startswith("Gaps (G)"))
-    assert len(gaps) >= 8 and [name for name in gaps if f"({name}" not in gap_text and f" {name}," not in gap_text
-                               and f" {name})" not in gap_text] == []
+    assert (
+        len(gaps) >= 8
+        and [
+            name
+            for name in gaps
+            if f"({name}" not in gap_text and f" {name}," not in gap_text and f" {name})" not in gap_text
+        ]
+        == []
+    )
 
 
 def test_example_is_registered_and_small(spec):
@@ -121,12 +132,21 @@ def test_example_is_registered_and_small(spec):
 
 def test_required_scenarios_are_in_the_workbook(spec):
     names = {s.name for s in spec.scenarios}
-    assert {"CAR-T product: ide-cel", "CAR-T product: pooled BCMA CAR-T", "Bispecific product: elranatamab",
-            "Dropout before infusion 15%", "Discounting 2016 guideline (4% / 1.5%)", "CAR-T cure plateau",
-            "Re-dosing price 50%", "Re-dosing efficacy HR 1.0", "Re-dosing efficacy HR 3.0",
-            "Step-up dosing outpatient"} <= names
-    assert get_scenario(spec, "Discounting 2016 guideline (4% / 1.5%)").overrides[
-        "settings.discount_rate_costs"] == 0.04
+    assert {
+        "CAR-T product: ide-cel",
+        "CAR-T product: pooled BCMA CAR-T",
+        "Bispecific product: elranatamab",
+        "Dropout before infusion 15%",
+        "Discounting 2016 guideline (4% / 1.5%)",
+        "CAR-T cure plateau",
+        "Re-dosing price 50%",
+        "Re-dosing efficacy HR 1.0",
+        "Re-dosing efficacy HR 3.0",
+        "Step-up dosing outpatient",
+    } <= names
+    assert (
+        get_scenario(spec, "Discounting 2016 guideline (4% / 1.5%)").overrides["settings.discount_rate_costs"] == 0.04
+    )
     assert spec.settings.discount_rate_costs == 0.03 and spec.settings.discount_rate_effects == 0.015
 
 
@@ -203,8 +223,9 @@ def test_nobody_is_on_treatment_after_death(spec, base):
         alive = per_cycle.sel(outcome="lys").values
         assert np.all(on <= alive + 1e-12), flag
     # on treatment and treatment-free exclude each other, and both are progression-free
-    tf, on, pf = (per_cycle.sel(outcome=f"time:{f}").values
-                  for f in ("treatment_free", "on_treatment", "progression_free"))
+    tf, on, pf = (
+        per_cycle.sel(outcome=f"time:{f}").values for f in ("treatment_free", "on_treatment", "progression_free")
+    )
     assert np.all(tf + on <= pf + 1e-12)
 
 
@@ -236,8 +257,9 @@ def test_treatment_free_interval_definitions(spec, base):
     cart = rrmm.tfi_metrics(base, CART)
     # first treatment-free day: apheresis + 6 weeks vein-to-vein + 2 weeks admission + 11 weeks recovery
     assert cart["mean_years_to_first_treatment_free"] == pytest.approx((6 + 2 + 11) * 7 / 365.25)
-    assert cart["share_reaching_treatment_free"] == pytest.approx(base["trace"].sel(
-        strategy=CART, state="CART_Remission").isel(cycle=19).item(), rel=0.02)
+    assert cart["share_reaching_treatment_free"] == pytest.approx(
+        base["trace"].sel(strategy=CART, state="CART_Remission").isel(cycle=19).item(), rel=0.02
+    )
     bsab = rrmm.tfi_metrics(base, BSAB)
     assert bsab["treatment_free_years"] == 0.0 and math.isnan(bsab["mean_years_to_first_treatment_free"])
     assert rrmm.tfi_metrics(base, RWPC)["treatment_free_years"] == 0.0
@@ -270,14 +292,18 @@ def test_redosing_scenarios_move_in_the_expected_direction(scenario_runs):
     def costs(ds):
         return float(ds["total_costs"].sel(strategy=REDOSE)[0])
 
-    assert qalys(scenario_runs["Re-dosing efficacy HR 1.0"][1]) > qalys(base) > qalys(
-        scenario_runs["Re-dosing efficacy HR 3.0"][1])
+    assert (
+        qalys(scenario_runs["Re-dosing efficacy HR 1.0"][1])
+        > qalys(base)
+        > qalys(scenario_runs["Re-dosing efficacy HR 3.0"][1])
+    )
     assert costs(scenario_runs["Re-dosing price 50%"][1]) < costs(base)
     assert qalys(scenario_runs["Re-dosing price 50%"][1]) == pytest.approx(qalys(base))
     # one-time CAR-T is the same in every re-dosing scenario
     for name in ("Re-dosing price 50%", "Re-dosing efficacy HR 1.0", "Re-dosing as booster"):
         assert float(scenario_runs[name][1]["qalys"].sel(strategy=CART)[0]) == pytest.approx(
-            float(base["qalys"].sel(strategy=CART)[0]))
+            float(base["qalys"].sel(strategy=CART)[0])
+        )
 
 
 def test_outpatient_step_up_lowers_hospital_days(scenario_runs):
@@ -292,7 +318,9 @@ def test_dropout_lowers_car_t_benefit(scenario_runs):
     drop = scenario_runs["Dropout before infusion 15%"][1]
     for strategy in (CART, REDOSE):
         assert float(drop["qalys"].sel(strategy=strategy)[0]) < float(base["qalys"].sel(strategy=strategy)[0])
-        assert float(drop["total_costs"].sel(strategy=strategy)[0]) < float(base["total_costs"].sel(strategy=strategy)[0])
+        assert float(drop["total_costs"].sel(strategy=strategy)[0]) < float(
+            base["total_costs"].sel(strategy=strategy)[0]
+        )
 
 
 def test_write_workbook_round_trip_in_tmp(spec, tmp_path):

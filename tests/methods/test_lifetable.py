@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hecon.model.problems import ModelError
 from hecon.methods.lifetable import (
     BUNDLED_LIFETABLES,
     annual_qx,
@@ -22,6 +21,7 @@ from hecon.methods.lifetable import (
     cohort_death_probability,
     read_lifetable_csv,
 )
+from hecon.model.problems import ModelError
 from hecon.model.spec import LifeTable
 
 DATA = Path(__file__).resolve().parents[2] / "hecon" / "data"
@@ -62,7 +62,7 @@ def test_cbs_2019_values_match_csv(cbs, cbs_qx):
     assert cbs_qx[(63, "female")] == 0.00608
     assert annual_qx(cbs, 63, "male") == 0.0079
     assert annual_qx(cbs, 63.99, "female") == 0.00608
-    assert cbs.ages == tuple(range(0, 100))
+    assert cbs.ages == tuple(range(100))
     assert cbs.qx_male == tuple(cbs_qx[(a, "male")] for a in range(100))
     assert cbs.qx_female == tuple(cbs_qx[(a, "female")] for a in range(100))
 
@@ -77,9 +77,13 @@ def test_cbs_source_kept(cbs):
 def test_ag2024_reads_ages_0_to_120():
     ag = bundled_lifetable("nl_ag2024")
     ref = csv_qx(AG_2024)
-    assert ag.ages == tuple(range(0, 121))
+    assert ag.ages == tuple(range(121))
     assert "AG2024" in ag.source
-    assert annual_qx(ag, [110, 120, 130], "male").tolist() == [ref[(110, "male")], ref[(120, "male")], ref[(120, "male")]]
+    assert annual_qx(ag, [110, 120, 130], "male").tolist() == [
+        ref[(110, "male")],
+        ref[(120, "male")],
+        ref[(120, "male")],
+    ]
 
 
 def test_unknown_bundled_name_lists_valid_names():
@@ -154,7 +158,9 @@ def test_ages_differ_between_sexes(tmp_path):
 
 def test_bad_header(tmp_path):
     path = write(tmp_path, "0,male,0.1\n", header="# c\nleeftijd,geslacht,sterftekans\n")
-    with pytest.raises(ModelError, match=r"line 2: header 'leeftijd,geslacht,sterftekans'; expected the header 'age,sex,qx'"):
+    with pytest.raises(
+        ModelError, match=r"line 2: header 'leeftijd,geslacht,sterftekans'; expected the header 'age,sex,qx'"
+    ):
         read_lifetable_csv(path, "mine")
 
 

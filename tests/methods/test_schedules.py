@@ -12,8 +12,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from hecon.model.problems import ModelError
 from hecon.methods.schedules import administrations, check_schedule
+from hecon.model.problems import ModelError
 from hecon.model.spec import Schedule, ScheduleSegment
 
 # Weekly for 24 weeks (days 0, 7, ..., 161), then every 14 days from day 168 (168, 182, ...).
@@ -104,7 +104,8 @@ def test_monthly_schedule_in_monthly_cycles_with_rounding_noise():
     assert np.all(administrations(Schedule("m", (ScheduleSegment(0, month),)), k * month, (k + 1) * month) == 1.0)
     t_years = k / 12.0
     assert np.all(
-        administrations(Schedule("m", (ScheduleSegment(0, month),)), t_years * 365.25, (t_years + 1 / 12) * 365.25) == 1.0
+        administrations(Schedule("m", (ScheduleSegment(0, month),)), t_years * 365.25, (t_years + 1 / 12) * 365.25)
+        == 1.0
     )
 
 

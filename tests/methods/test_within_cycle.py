@@ -7,8 +7,8 @@ import pytest
 from scipy import integrate
 
 from hecon.methods.discounting import discount_factors
-from hecon.model.problems import ModelError
 from hecon.methods.within_cycle import cycle_weights
+from hecon.model.problems import ModelError
 
 
 @pytest.mark.parametrize("T", [1, 2, 3, 4, 5, 7, 10, 11])
@@ -22,8 +22,8 @@ def test_simpson_exact_for_cubics_even_and_odd(T):
     """Simpson's 1/3 (and the 3/8 tail for odd T) integrate cubics exactly:
     ∫_0^T (t^3 - 2t^2 + t + 5) dt = T^4/4 - 2T^3/3 + T^2/2 + 5T."""
     t = np.arange(T + 1.0)
-    f = t ** 3 - 2 * t ** 2 + t + 5
-    exact = T ** 4 / 4 - 2 * T ** 3 / 3 + T ** 2 / 2 + 5 * T
+    f = t**3 - 2 * t**2 + t + 5
+    exact = T**4 / 4 - 2 * T**3 / 3 + T**2 / 2 + 5 * T
     assert cycle_weights("simpson", T) @ f == pytest.approx(exact, rel=1e-13)
 
 
@@ -57,6 +57,6 @@ def test_custom_weights_and_errors():
 
 def test_discount_factors():
     t = np.array([0.0, 0.5, 1.0, 2.0])
-    np.testing.assert_allclose(discount_factors(0.03, t), [1, 1.03 ** -0.5, 1 / 1.03, 1.03 ** -2])
-    np.testing.assert_allclose(discount_factors(0.03, t, "annual"), [1, 1, 1 / 1.03, 1.03 ** -2])
+    np.testing.assert_allclose(discount_factors(0.03, t), [1, 1.03**-0.5, 1 / 1.03, 1.03**-2])
+    np.testing.assert_allclose(discount_factors(0.03, t, "annual"), [1, 1, 1 / 1.03, 1.03**-2])
     np.testing.assert_array_equal(discount_factors(0.0, t), 1.0)

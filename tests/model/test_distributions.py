@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hecon.model.problems import ModelError
 from hecon.model.distributions import (
     BLOCK_SIZE,
     DISTRIBUTION_ARGS,
@@ -24,6 +23,7 @@ from hecon.model.distributions import (
     dsa_bounds,
     sample_chunks,
 )
+from hecon.model.problems import ModelError
 from hecon.model.spec import Distribution, Parameter
 
 N = 200_000
@@ -177,12 +177,13 @@ def test_dirichlet_sums_to_one_with_beta_marginals():
 def test_mvnormal_sample_covariance_matches():
     # log-scale Weibull coefficients with a vcov as R prints it (hand-made, correlation -0.5)
     mean = {"log_shape": 0.1, "log_scale": 7.1}
-    cov = {("log_shape", "log_shape"): 0.04, ("log_scale", "log_scale"): 0.09,
-           ("log_shape", "log_scale"): -0.03, ("log_scale", "log_shape"): -0.03}
-    ps = [
-        param(a, "mvnormal", "weibull_fit", mean=mean[a], **{f"cov_{b}": cov[a, b] for b in mean})
-        for a in mean
-    ]
+    cov = {
+        ("log_shape", "log_shape"): 0.04,
+        ("log_scale", "log_scale"): 0.09,
+        ("log_shape", "log_scale"): -0.03,
+        ("log_scale", "log_shape"): -0.03,
+    }
+    ps = [param(a, "mvnormal", "weibull_fit", mean=mean[a], **{f"cov_{b}": cov[a, b] for b in mean}) for a in mean]
     d = draw_parameters(ps, N, SEED)
     for a in mean:
         assert_moments(d[a], mean[a], cov[a, a])
@@ -296,7 +297,7 @@ def test_stream_follows_documented_construction():
     x = draw_parameters([param("u_pfs", "normal", mean=0, sd=1)], 3, 1, start=BLOCK_SIZE - 1)["u_pfs"]
     ss = np.random.SeedSequence
     digest = hashlib.blake2b(b"u_pfs", digest_size=16).digest()
-    key = (0,) + tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+    key = (0,) + tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
     block0 = np.random.Generator(np.random.PCG64(ss(1, spawn_key=key + (0,)))).normal(0, 1, BLOCK_SIZE)
     block1 = np.random.Generator(np.random.PCG64(ss(1, spawn_key=key + (1,)))).normal(0, 1, BLOCK_SIZE)
     np.testing.assert_array_equal(x, np.r_[block0[-1:], block1[:2]])
@@ -366,8 +367,7 @@ def test_dsa_bounds_other_kinds():
 
 
 def test_dsa_bounds_given_bounds_take_precedence():
-    p = Parameter("c", 100.0, dsa_low=80.0, dsa_high=120.0,
-                  distribution=Distribution("gamma", {"mean": 100, "se": 20}))
+    p = Parameter("c", 100.0, dsa_low=80.0, dsa_high=120.0, distribution=Distribution("gamma", {"mean": 100, "se": 20}))
     assert dsa_bounds(p) == (80.0, 120.0)
     only_low = Parameter("c", 100.0, dsa_low=50.0, distribution=Distribution("uniform", {"min": 0, "max": 200}))
     assert dsa_bounds(only_low) == pytest.approx((50.0, 195.0))
@@ -376,7 +376,12 @@ def test_dsa_bounds_given_bounds_take_precedence():
 
 @pytest.mark.parametrize(
     "p",
-    [Parameter("x", 1.0), param("x", "fixed"), param("x", "dirichlet", "g", alpha=2), param("x", "normal", mean=1, sd=-1)],
+    [
+        Parameter("x", 1.0),
+        param("x", "fixed"),
+        param("x", "dirichlet", "g", alpha=2),
+        param("x", "normal", mean=1, sd=-1),
+    ],
 )
 def test_dsa_bounds_without_usable_range_raise(p):
     with pytest.raises(ModelError) as info:
@@ -406,8 +411,11 @@ BAD = [
     ("triangular_order", Distribution("triangular", {"min": 0, "mode": 5, "max": 1}), "out of order"),
     ("dirichlet_alpha", Distribution("dirichlet", {"alpha": 0}, "g"), "alpha = 0 is not positive"),
     ("fixed_args", Distribution("fixed", {"mean": 1}), "fixed takes no arguments"),
-    ("mv_transform", Distribution("mvnormal", {"mean": 0, "cov_mv_transform": 1, "transform": "log"}, "g"),
-     "transform 'log' is not known"),
+    (
+        "mv_transform",
+        Distribution("mvnormal", {"mean": 0, "cov_mv_transform": 1, "transform": "log"}, "g"),
+        "transform 'log' is not known",
+    ),
     ("mv_no_var", Distribution("mvnormal", {"mean": 0, "cov_other": 1}, "g"), "missing argument cov_mv_no_var"),
 ]
 
@@ -428,7 +436,15 @@ def test_valid_distributions_have_no_problems():
         assert check_distribution(p.name, p.distribution) == []
     assert check_parameters(MIXED) == []
     assert set(DISTRIBUTION_ARGS) == {
-        "fixed", "normal", "lognormal", "beta", "gamma", "uniform", "triangular", "dirichlet", "mvnormal"
+        "fixed",
+        "normal",
+        "lognormal",
+        "beta",
+        "gamma",
+        "uniform",
+        "triangular",
+        "dirichlet",
+        "mvnormal",
     }
 
 
@@ -474,26 +490,33 @@ def test_non_psd_covariance_names_group_and_parameters():
     "ps, where, fragment",
     [
         (  # asymmetric
-            [param("a", "mvnormal", "g", mean=0, cov_a=1.0, cov_b=0.5),
-             param("b", "mvnormal", "g", mean=0, cov_a=0.2, cov_b=1.0)],
-            "parameter 'a'", "not symmetric: 'a' has cov_b = 0.5 but 'b' has cov_a = 0.2",
+            [
+                param("a", "mvnormal", "g", mean=0, cov_a=1.0, cov_b=0.5),
+                param("b", "mvnormal", "g", mean=0, cov_a=0.2, cov_b=1.0),
+            ],
+            "parameter 'a'",
+            "not symmetric: 'a' has cov_b = 0.5 but 'b' has cov_a = 0.2",
         ),
         (  # incomplete row
-            [param("a", "mvnormal", "g", mean=0, cov_a=1.0),
-             param("b", "mvnormal", "g", mean=0, cov_a=0.0, cov_b=1.0)],
-            "parameter 'a'", "no covariance with 'b' (cov_b)",
+            [param("a", "mvnormal", "g", mean=0, cov_a=1.0), param("b", "mvnormal", "g", mean=0, cov_a=0.0, cov_b=1.0)],
+            "parameter 'a'",
+            "no covariance with 'b' (cov_b)",
         ),
         (  # covariance with a non-member
-            [param("a", "mvnormal", "g", mean=0, cov_a=1.0, cov_b=0.0, cov_c=0.1),
-             param("b", "mvnormal", "g", mean=0, cov_a=0.0, cov_b=1.0)],
-            "parameter 'a'", "'c', which is not in mvnormal group 'g'",
+            [
+                param("a", "mvnormal", "g", mean=0, cov_a=1.0, cov_b=0.0, cov_c=0.1),
+                param("b", "mvnormal", "g", mean=0, cov_a=0.0, cov_b=1.0),
+            ],
+            "parameter 'a'",
+            "'c', which is not in mvnormal group 'g'",
         ),
         ([param("a", "mvnormal", None, mean=0, cov_a=1.0)], "parameter 'a'", "mvnormal needs a group"),
         ([param("a", "dirichlet", "g", alpha=1)], "parameter 'a'", "has only this parameter"),
         ([param("a", "normal", "g", mean=0, sd=1)], "parameter 'a'", "drawn independently"),
         (
             [param("a", "dirichlet", "g", alpha=1), param("b", "mvnormal", "g", mean=0, cov_b=1.0)],
-            "parameter 'a'", "mixes distribution kinds",
+            "parameter 'a'",
+            "mixes distribution kinds",
         ),
         ([param("a", "normal", mean=0, sd=1), param("a", "normal", mean=0, sd=1)], "parameter 'a'", "more than once"),
     ],

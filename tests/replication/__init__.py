@@ -26,15 +26,21 @@ def published(figure: str) -> object:
     """
     text = figure.replace(",", "").strip()
     decimals = len(text.split(".", 1)[1]) if "." in text else 0
-    return pytest.approx(float(text), rel=0.0, abs=0.5 * 10.0 ** -decimals)
+    return pytest.approx(float(text), rel=0.0, abs=0.5 * 10.0**-decimals)
 
 
-def assert_frontier(strategies, costs, effects, reference: str, dominated: str,
-                    steps: tuple[tuple[str, str, str, str, str], ...]) -> None:
+def assert_frontier(
+    strategies, costs, effects, reference: str, dominated: str, steps: tuple[tuple[str, str, str, str, str], ...]
+) -> None:
     """Check hecon's incremental analysis against a published CEA table: ``reference`` first on
     the frontier, ``dominated`` dominated, and each (strategy, comparator, incremental cost,
     incremental QALYs, ICER) step as printed, within its rounding (:func:`published`)."""
-    from hecon.analysis.incremental import STATUS_DOMINATED, STATUS_NON_DOMINATED, STATUS_REFERENCE, incremental_analysis
+    from hecon.analysis.incremental import (
+        STATUS_DOMINATED,
+        STATUS_NON_DOMINATED,
+        STATUS_REFERENCE,
+        incremental_analysis,
+    )
 
     rows = {r.strategy: r for r in incremental_analysis(list(strategies), costs, effects)}
     assert rows[reference].status == STATUS_REFERENCE

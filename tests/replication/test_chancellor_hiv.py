@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import pytest
 
-from hecon.engine.run import run_model
 from hecon.analysis.incremental import STATUS_NON_DOMINATED, incremental_analysis
+from hecon.engine.run import run_model
 from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.replication import published
 
@@ -47,14 +47,19 @@ def chancellor_hiv_model() -> ModelSpec:
     p = Parameter
     parameters = (
         # annual transition probabilities: Chelsea & Westminster cohort counts (DMHEE Table 2.2)
-        p("p_AB", 350 / 1734), p("p_AC", 116 / 1734), p("p_AD", 17 / 1734),
-        p("p_BC", 512 / 1258), p("p_BD", 15 / 1258),
+        p("p_AB", 350 / 1734),
+        p("p_AC", 116 / 1734),
+        p("p_AD", 17 / 1734),
+        p("p_BC", 512 / 1258),
+        p("p_BD", 15 / 1258),
         p("p_CD", 437 / 1749),
         # relative risk of progression on combination therapy, applied for 2 years
         p("rr_comb", 0.509),
         p("rr", "if_else(model_time < 2, rr_comb, 1)"),
         # annual costs [GBP]: direct medical + community care, and drugs
-        p("c_A", 1701 + 1055), p("c_B", 1774 + 1278), p("c_C", 6948 + 2059),
+        p("c_A", 1701 + 1055),
+        p("c_B", 1774 + 1278),
+        p("c_C", 6948 + 2059),
         p("c_zidovudine", 2278.0),
         p("c_lamivudine", 2086.5),
         p("on_lamivudine", 0.0),
@@ -68,19 +73,38 @@ def chancellor_hiv_model() -> ModelSpec:
     )
     t = Transition
     transitions = (
-        t("A", "B", "p_AB * rr"), t("A", "C", "p_AC * rr"), t("A", "D", "p_AD * rr"), t("A", "A", "#"),
-        t("B", "C", "p_BC * rr"), t("B", "D", "p_BD * rr"), t("B", "B", "#"),
-        t("C", "D", "p_CD * rr"), t("C", "C", "#"),
+        t("A", "B", "p_AB * rr"),
+        t("A", "C", "p_AC * rr"),
+        t("A", "D", "p_AD * rr"),
+        t("A", "A", "#"),
+        t("B", "C", "p_BC * rr"),
+        t("B", "D", "p_BD * rr"),
+        t("B", "B", "#"),
+        t("C", "D", "p_CD * rr"),
+        t("C", "C", "#"),
     )
     strategies = (
         Strategy("monotherapy", {"rr": 1.0}),
         Strategy("combination", {"on_lamivudine": 1.0}),
     )
-    settings = Settings(cycle_length_days=365.25, horizon_years=20, discount_rate_costs=0.06,
-                        discount_rate_effects=0.0, within_cycle="end", discount_timing="cycle",
-                        currency="GBP")
-    return ModelSpec(settings, states, transitions, strategies, parameters, initial={"A": 1.0},
-                     title="Chancellor 1997 HIV model (DMHEE Exercise 2.5)")
+    settings = Settings(
+        cycle_length_days=365.25,
+        horizon_years=20,
+        discount_rate_costs=0.06,
+        discount_rate_effects=0.0,
+        within_cycle="end",
+        discount_timing="cycle",
+        currency="GBP",
+    )
+    return ModelSpec(
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        initial={"A": 1.0},
+        title="Chancellor 1997 HIV model (DMHEE Exercise 2.5)",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +134,7 @@ def test_icer_matches_dmhee_and_chancellor(results):
     # DMHEE Exercise 2.5 Excel model (heemod test_dmhee.R): ICER 6275.95560 GBP per life-year;
     # Chancellor et al. (1997), abstract: GBP 6276 per life-year gained.
     # Tolerances: half a unit in the last printed digit of each.
-    rows = incremental_analysis(["monotherapy", "combination"], results["total_costs"].values,
-                                results["lys"].values)
+    rows = incremental_analysis(["monotherapy", "combination"], results["total_costs"].values, results["lys"].values)
     comb = next(r for r in rows if r.strategy == "combination")
     assert comb.status == STATUS_NON_DOMINATED and comb.comparator == "monotherapy"
     assert comb.icer == published("6275.95560")

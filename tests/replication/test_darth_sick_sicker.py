@@ -39,8 +39,8 @@ import numpy as np
 import pytest
 
 from hecon.engine.run import run_model
-from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 from hecon.methods.within_cycle import cycle_weights
+from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.replication import assert_frontier, published
 
 N_CYCLES = 75  # ages 25 to 100, yearly cycles
@@ -61,15 +61,26 @@ def sick_sicker_parameters() -> tuple[Parameter, ...]:
     simulation-time-dependent one): annual rates, costs [USD per year], utilities."""
     p = Parameter
     return (
-        p("r_HS1", 0.15), p("r_S1H", 0.5), p("r_S1S2", 0.105),
-        p("hr_S1", 3.0), p("hr_S2", 10.0),
-        p("hr_S1S2_trtB", 0.6), p("hr_S1S2", 1.0),  # hr_S1S2 = hr_S1S2_trtB under B and AB
+        p("r_HS1", 0.15),
+        p("r_S1H", 0.5),
+        p("r_S1S2", 0.105),
+        p("hr_S1", 3.0),
+        p("hr_S2", 10.0),
+        p("hr_S1S2_trtB", 0.6),
+        p("hr_S1S2", 1.0),  # hr_S1S2 = hr_S1S2_trtB under B and AB
         p("p_HS1", "rate_to_prob(r_HS1, cycle_years)"),
         p("p_S1H", "rate_to_prob(r_S1H, cycle_years)"),
         p("p_S1S2", "rate_to_prob(r_S1S2 * hr_S1S2, cycle_years)"),
-        p("c_H", 2000.0), p("c_S1", 4000.0), p("c_S2", 15000.0),
-        p("c_trtA", 12000.0), p("c_trtB", 13000.0), p("c_trt", 0.0),
-        p("u_H", 1.0), p("u_S1", 0.75), p("u_S2", 0.5), p("u_trtA", 0.95),
+        p("c_H", 2000.0),
+        p("c_S1", 4000.0),
+        p("c_S2", 15000.0),
+        p("c_trtA", 12000.0),
+        p("c_trtB", 13000.0),
+        p("c_trt", 0.0),
+        p("u_H", 1.0),
+        p("u_S1", 0.75),
+        p("u_S2", 0.5),
+        p("u_trtA", 0.95),
     )
 
 
@@ -78,10 +89,15 @@ def sick_sicker_transitions(p_HD: str, p_S1D: str, p_S2D: str) -> tuple[Transiti
     are conditional on surviving the cycle."""
     t = Transition
     return (
-        t("H", "S1", f"(1 - {p_HD}) * p_HS1"), t("H", "D", p_HD), t("H", "H", "#"),
-        t("S1", "H", f"(1 - {p_S1D}) * p_S1H"), t("S1", "S2", f"(1 - {p_S1D}) * p_S1S2"),
-        t("S1", "D", p_S1D), t("S1", "S1", "#"),
-        t("S2", "D", p_S2D), t("S2", "S2", "#"),
+        t("H", "S1", f"(1 - {p_HD}) * p_HS1"),
+        t("H", "D", p_HD),
+        t("H", "H", "#"),
+        t("S1", "H", f"(1 - {p_S1D}) * p_S1H"),
+        t("S1", "S2", f"(1 - {p_S1D}) * p_S1S2"),
+        t("S1", "D", p_S1D),
+        t("S1", "S1", "#"),
+        t("S2", "D", p_S2D),
+        t("S2", "S2", "#"),
     )
 
 
@@ -94,10 +110,17 @@ SICK_SICKER_STRATEGIES = (
 
 
 def darth_settings() -> Settings:
-    return Settings(cycle_length_days=365.25, horizon_years=N_CYCLES, start_age=25.0,
-                    discount_rate_costs=0.03, discount_rate_effects=0.03, discount_timing="cycle",
-                    within_cycle="custom", cycle_weights=darth_simpson_weights(N_CYCLES),
-                    currency="USD")
+    return Settings(
+        cycle_length_days=365.25,
+        horizon_years=N_CYCLES,
+        start_age=25.0,
+        discount_rate_costs=0.03,
+        discount_rate_effects=0.03,
+        discount_timing="cycle",
+        within_cycle="custom",
+        cycle_weights=darth_simpson_weights(N_CYCLES),
+        currency="USD",
+    )
 
 
 def sick_sicker_model() -> ModelSpec:
@@ -114,9 +137,15 @@ def sick_sicker_model() -> ModelSpec:
         State("S2", utility="u_S2", costs={"care": "c_S2", "treatment": "c_trt"}),
         State("D", flags=frozenset({"dead"})),
     )
-    return ModelSpec(darth_settings(), states, sick_sicker_transitions("p_HD", "p_S1D", "p_S2D"),
-                     SICK_SICKER_STRATEGIES, parameters, initial={"H": 1.0},
-                     title="Sick-Sicker, time-independent (Alarid-Escudero et al. 2023)")
+    return ModelSpec(
+        darth_settings(),
+        states,
+        sick_sicker_transitions("p_HD", "p_S1D", "p_S2D"),
+        SICK_SICKER_STRATEGIES,
+        parameters,
+        initial={"H": 1.0},
+        title="Sick-Sicker, time-independent (Alarid-Escudero et al. 2023)",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +177,17 @@ def test_incremental_analysis_matches_published_cea_table(results):
     # B vs SoC +USD 107,521, +1.473 QALYs, ICER USD 72,988/QALY;
     # AB vs B +USD 119,775, +0.952 QALYs, ICER USD 125,764/QALY.
     # Tolerance: half a unit in the last printed digit.
-    assert_frontier(STRATEGIES, results["total_costs"].values, results["qalys"].values, "Standard of care",
-                    "Strategy A", (("Strategy B", "Standard of care", "107,521", "1.473", "72,988"),
-                     ("Strategy AB", "Strategy B", "119,775", "0.952", "125,764")))
+    assert_frontier(
+        STRATEGIES,
+        results["total_costs"].values,
+        results["qalys"].values,
+        "Standard of care",
+        "Strategy A",
+        (
+            ("Strategy B", "Standard of care", "107,521", "1.473", "72,988"),
+            ("Strategy AB", "Strategy B", "119,775", "0.952", "125,764"),
+        ),
+    )
 
 
 def test_darth_simpson_weights_are_not_the_textbook_rule():

@@ -38,8 +38,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hecon.engine.run import run_model
 from hecon.analysis.incremental import STATUS_NON_DOMINATED, incremental_analysis
+from hecon.engine.run import run_model
 from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.replication import published
 
@@ -64,26 +64,38 @@ def dmhee_thr_life_table() -> LifeTable:
     def qx(age: int, sex: int) -> float:
         return MORTALITY_BANDS[max(b for b in MORTALITY_BANDS if b <= age)][sex]
 
-    return LifeTable("dmhee_thr", ages, qx_male=tuple(qx(a, 0) for a in ages),
-                     qx_female=tuple(qx(a, 1) for a in ages), source="DMHEE Exercise 3.5, by 10-year band")
+    return LifeTable(
+        "dmhee_thr",
+        ages,
+        qx_male=tuple(qx(a, 0) for a in ages),
+        qx_female=tuple(qx(a, 1) for a in ages),
+        source="DMHEE Exercise 3.5, by 10-year band",
+    )
 
 
 def hip_replacement_model(p_revision: str = P_REVISION) -> ModelSpec:
     """The DMHEE Exercise 3.5 THR model as a ModelSpec."""
     p = Parameter
     parameters = (
-        p("omr_primary", 0.02), p("omr_revision", 0.02),  # operative mortality
+        p("omr_primary", 0.02),
+        p("omr_revision", 0.02),  # operative mortality
         p("rrr", 0.04),  # re-revision probability per year
         # Weibull revision hazard (DMHEE regression): log lambda = cons + ageC age + maleC male
-        p("cons", -5.490935), p("age_c", -0.0367022), p("male_c", 0.768536),
-        p("age_init", 60.0), p("male", 0.0),
+        p("cons", -5.490935),
+        p("age_c", -0.0367022),
+        p("male_c", 0.768536),
+        p("age_init", 60.0),
+        p("male", 0.0),
         p("lambda_", "exp(cons + age_c * age_init + male_c * male)"),
         p("gamma_", "exp(0.3740968)"),
         p("rr_np1", "exp(-1.344474)"),  # relative hazard of revision, NP1 vs standard
         p("rr_prosthesis", 1.0),
         p("p_revision", p_revision),
-        p("c_primary", 394.0), p("c_revision", 5294.0),
-        p("u_successP", 0.85), p("u_revision", 0.30), p("u_successR", 0.75),
+        p("c_primary", 394.0),
+        p("c_revision", 5294.0),
+        p("u_successP", 0.85),
+        p("u_revision", 0.30),
+        p("u_successR", 0.75),
     )
     states = (
         State("PrimaryTHR", costs={"operations": "c_primary"}),
@@ -94,22 +106,42 @@ def hip_replacement_model(p_revision: str = P_REVISION) -> ModelSpec:
     )
     t = Transition
     transitions = (
-        t("PrimaryTHR", "Death", "omr_primary"), t("PrimaryTHR", "SuccessP", "#"),
-        t("SuccessP", "RevisionTHR", "p_revision"), t("SuccessP", "Death", "gp_mort()"),
+        t("PrimaryTHR", "Death", "omr_primary"),
+        t("PrimaryTHR", "SuccessP", "#"),
+        t("SuccessP", "RevisionTHR", "p_revision"),
+        t("SuccessP", "Death", "gp_mort()"),
         t("SuccessP", "SuccessP", "#"),
-        t("RevisionTHR", "Death", "omr_revision + gp_mort()"), t("RevisionTHR", "SuccessR", "#"),
-        t("SuccessR", "RevisionTHR", "rrr"), t("SuccessR", "Death", "gp_mort()"),
+        t("RevisionTHR", "Death", "omr_revision + gp_mort()"),
+        t("RevisionTHR", "SuccessR", "#"),
+        t("SuccessR", "RevisionTHR", "rrr"),
+        t("SuccessR", "Death", "gp_mort()"),
         t("SuccessR", "SuccessR", "#"),
     )
     strategies = (
         Strategy("standard"),
         Strategy("np1", {"c_primary": 579.0, "rr_prosthesis": "rr_np1"}),
     )
-    settings = Settings(cycle_length_days=365.25, horizon_years=61, start_age=61.0, proportion_male="male",
-                        discount_rate_costs=0.06, discount_rate_effects=0.015, discount_timing="cycle",
-                        within_cycle="none", currency="GBP")
-    return ModelSpec(settings, states, transitions, strategies, parameters, initial={"PrimaryTHR": 1.0},
-                     life_tables=(dmhee_thr_life_table(),), title="DMHEE THR model (Exercise 3.5)")
+    settings = Settings(
+        cycle_length_days=365.25,
+        horizon_years=61,
+        start_age=61.0,
+        proportion_male="male",
+        discount_rate_costs=0.06,
+        discount_rate_effects=0.015,
+        discount_timing="cycle",
+        within_cycle="none",
+        currency="GBP",
+    )
+    return ModelSpec(
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        initial={"PrimaryTHR": 1.0},
+        life_tables=(dmhee_thr_life_table(),),
+        title="DMHEE THR model (Exercise 3.5)",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +214,11 @@ def test_icer_matches_dmhee(results):
 def test_cohort_trace_matches_dmhee(results, strategy):
     # DMHEE Exercise 3.5 Excel model (heemod test_dmhee.R), cycles 1-8, rounded to 8 decimals:
     # tolerance 5e-9.
-    trace = results["trace"].sel(strategy=strategy, cycle=slice(1, 8),
-                                 state=["SuccessP", "RevisionTHR", "SuccessR", "Death"]).values
+    trace = (
+        results["trace"]
+        .sel(strategy=strategy, cycle=slice(1, 8), state=["SuccessP", "RevisionTHR", "SuccessR", "Death"])
+        .values
+    )
     np.testing.assert_allclose(trace, DMHEE_TRACE[strategy], rtol=0, atol=5e-9)
 
 
@@ -193,15 +228,14 @@ def test_discounted_values_per_cycle_match_dmhee(results):
     # so the factors (1 + r)^-k of trace point k are applied here.
     per_cycle = results["per_cycle"].sel(strategy="standard", cycle=slice(1, 8))
     k = per_cycle["cycle"].values
-    cost = per_cycle.sel(outcome="cost:operations").values * 1.06 ** -k
-    qalys = per_cycle.sel(outcome="qalys").values * 1.015 ** -k
+    cost = per_cycle.sel(outcome="cost:operations").values * 1.06**-k
+    qalys = per_cycle.sel(outcome="qalys").values * 1.015**-k
     np.testing.assert_allclose(np.column_stack([cost, qalys]), DMHEE_VALUES_STANDARD, rtol=0, atol=5e-9)
 
 
 def test_power_written_with_caret_as_in_excel_gives_the_same_model():
     # The revision risk as a user copying it from the DMHEE spreadsheet (or heemod) writes it.
-    spec = hip_replacement_model(
-        "1 - exp(lambda_ * rr_prosthesis * (model_time ^ gamma_ - (model_time + 1) ^ gamma_))")
+    spec = hip_replacement_model("1 - exp(lambda_ * rr_prosthesis * (model_time ^ gamma_ - (model_time + 1) ^ gamma_))")
     got = run_model(spec).sel(sample=0, strategy="standard")
     assert float(got["total_costs"]) == published(DMHEE_RESULTS["standard"]["total_costs"])
     assert float(got["qalys"]) == published(DMHEE_RESULTS["standard"]["qalys"])

@@ -17,6 +17,7 @@ missing browser is a failure.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -41,9 +42,20 @@ from tests.report.test_report_files import SECTION_TITLES, shared_full_report
 # ----------------------------------------------------------------------------------------
 
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
-         "--disable-extensions", "--mute-audio", "--hide-scrollbars", "--remote-debugging-pipe")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--remote-debugging-pipe",
+)
 
 
 def find_chromium() -> str | None:
@@ -72,7 +84,7 @@ class Chromium:
         self.events: list[dict] = []
 
     # -- process --------------------------------------------------------------------
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         self._profile = tempfile.mkdtemp(prefix="hecon-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
@@ -86,8 +98,12 @@ class Chromium:
 
         self._proc = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=child_fds, close_fds=False)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=child_fds,
+            close_fds=False,
+        )
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._selector = selectors.DefaultSelector()
@@ -95,10 +111,8 @@ class Chromium:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._send("Browser.close")
-        except OSError:
-            pass
         try:
             self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -106,10 +120,8 @@ class Chromium:
             self._proc.wait()
         self._selector.close()
         for fd in (self._to_browser, self._from_browser):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         shutil.rmtree(self._profile, ignore_errors=True)
 
     # -- protocol -------------------------------------------------------------------
@@ -158,15 +170,18 @@ class Chromium:
                 if message.get("method") == event and (session is None or message.get("sessionId") == session):
                     return message
 
-    def open(self, url: str, width: int = 1280, height: int = 900) -> "Page":
+    def open(self, url: str, width: int = 1280, height: int = 900) -> Page:
         """A new tab showing ``url``, loaded (load event fired), with console, log and network
         events recorded."""
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Runtime", "Log", "Network", "Page"):
             self.call(f"{domain}.enable", session=session)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
         self.call("Page.navigate", {"url": url}, session)
         self.wait_for("Page.loadEventFired", session)
         return Page(self, session, width, height)
@@ -181,8 +196,7 @@ class Page:
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (JSON-serialisable values)."""
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                 "awaitPromise": True})
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
         if "exceptionDetails" in result:
             raise ProtocolError(f"JavaScript error: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -195,8 +209,9 @@ class Page:
         out = []
         for e in self._events("Runtime.consoleAPICalled"):
             if e["params"]["type"] in ("error", "assert"):
-                out.append("console: " + " ".join(str(a.get("value", a.get("description", "")))
-                                                  for a in e["params"]["args"]))
+                out.append(
+                    "console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in e["params"]["args"])
+                )
         for e in self._events("Runtime.exceptionThrown"):
             out.append("exception: " + json.dumps(e["params"]["exceptionDetails"])[:500])
         for e in self._events("Log.entryAdded"):
@@ -231,9 +246,10 @@ class Page:
 
 CHROMIUM = find_chromium()
 REQUIRED = os.environ.get("HECON_REQUIRE_BROWSER", "") not in ("", "0")
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not REQUIRED,
-                                reason="headless Chromium is not installed (Debian: apt-get install chromium; "
-                                       ".ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not REQUIRED,
+    reason="headless Chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)",
+)
 LAPTOP = (1280, 800)
 
 # what the page tells the test, read in the browser after layout
@@ -279,8 +295,15 @@ def rendered(tmp_path_factory):
         shutil.copy(tmp / "report.png", target)
         shutil.copy(tmp / "report.pdf", target)
     print(f"\nscreenshot: {tmp / 'report.png'}\nPDF: {tmp / 'report.pdf'}")
-    return {"probe": probe, "screenshot": screenshot, "pdf": pdf, "errors": errors, "urls": urls,
-            "summary": summary, "html": (folder / "report.html").read_text(encoding="utf-8")}
+    return {
+        "probe": probe,
+        "screenshot": screenshot,
+        "pdf": pdf,
+        "errors": errors,
+        "urls": urls,
+        "summary": summary,
+        "html": (folder / "report.html").read_text(encoding="utf-8"),
+    }
 
 
 def test_no_console_errors_and_no_network(rendered):

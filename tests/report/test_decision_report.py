@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from hecon.analysis.psa import load_psa
+from hecon.analysis.run import run_analysis
 from hecon.cli import main
 from hecon.model.problems import ModelError
-from hecon.analysis.psa import load_psa
-from hecon.report import write_report
-from hecon.analysis.run import run_analysis
 from hecon.model.spec import Scenario, Settings, ThresholdQuery, UtilityNorm
+from hecon.report import write_report
 from hecon.workbook import write_workbook
 from tests.models import textbook_model
 
@@ -27,9 +27,12 @@ NORMS = (UtilityNorm(60, 69, "all", 0.85, "illustrative"), UtilityNorm(70, None,
 def decision_model():
     spec = textbook_model(horizon_years=40.0)
     return dataclasses.replace(
-        spec, utility_norms=NORMS, thresholds=(ThresholdQuery("c_trt", "B"), ThresholdQuery("c_trt", "A", wtp=50_000.0)),
+        spec,
+        utility_norms=NORMS,
+        thresholds=(ThresholdQuery("c_trt", "B"), ThresholdQuery("c_trt", "A", wtp=50_000.0)),
         scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),),
-        settings=dataclasses.replace(spec.settings, population_size=500.0, population_years=5.0))
+        settings=dataclasses.replace(spec.settings, population_size=500.0, population_years=5.0),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +64,12 @@ def test_summary_gains_the_decision_sections(summary, result):
         assert key in summary, key
     rows = summary["scenario_analysis"]["rows"]
     assert [(r["scenario"], r["strategy"]) for r in rows][:5] == [
-        ("base case", "SoC"), ("base case", "A"), ("base case", "B"), ("base case", "AB"), ("cheap A", "SoC")]
+        ("base case", "SoC"),
+        ("base case", "A"),
+        ("base case", "B"),
+        ("base case", "AB"),
+        ("cheap A", "SoC"),
+    ]
     cheap_a = next(r for r in rows if r["scenario"] == "cheap A" and r["strategy"] == "A")
     base_a = next(r for r in rows if r["scenario"] == "base case" and r["strategy"] == "A")
     assert cheap_a["icer_base_case"] == base_a["icer"] and cheap_a["icer"] < base_a["icer"]
@@ -105,13 +113,31 @@ def test_frontier_rows_carry_incremental_life_years(summary):
 
 def test_report_files(folder, result):
     wb = openpyxl.load_workbook(folder / "results.xlsx", read_only=True)
-    for sheet in ("ScenarioAnalysis", "NetBenefit", "DiseaseBurden", "ReferenceValue", "Thresholds", "DSA", "PSA",
-                  "PSAatWTP", "CEAC", "Convergence", "PSASamples"):
+    for sheet in (
+        "ScenarioAnalysis",
+        "NetBenefit",
+        "DiseaseBurden",
+        "ReferenceValue",
+        "Thresholds",
+        "DSA",
+        "PSA",
+        "PSAatWTP",
+        "CEAC",
+        "Convergence",
+        "PSASamples",
+    ):
         assert sheet in wb.sheetnames, sheet
     html = (folder / "report.html").read_text(encoding="utf-8")
-    for title in ("Scenario analysis", "Disease burden and reference value", "Threshold analysis",
-                  "One-way sensitivity analysis", "Probabilistic sensitivity analysis", "Tornado: B",
-                  "Cost-effectiveness plane", "CEAC and CEAF"):
+    for title in (
+        "Scenario analysis",
+        "Disease burden and reference value",
+        "Threshold analysis",
+        "One-way sensitivity analysis",
+        "Probabilistic sensitivity analysis",
+        "Tornado: B",
+        "Cost-effectiveness plane",
+        "CEAC and CEAF",
+    ):
         assert title in html, title
     back = load_psa(folder / "psa.nc")
     np.testing.assert_array_equal(back["total_costs"].values, result.psa["total_costs"].values)
@@ -136,8 +162,10 @@ def test_comparator_from_the_settings():
 
 
 def test_problems_before_anything_runs():
-    spec = dataclasses.replace(textbook_model(horizon_years=10.0), parameters=tuple(
-        dataclasses.replace(p, dsa=False) for p in textbook_model().parameters))
+    spec = dataclasses.replace(
+        textbook_model(horizon_years=10.0),
+        parameters=tuple(dataclasses.replace(p, dsa=False) for p in textbook_model().parameters),
+    )
     with pytest.raises(ModelError) as info:
         run_analysis(spec, dsa=True, psa_samples=0)
     assert "DSA: no parameter is flagged" in str(info.value) and "PSA: 0 samples" in str(info.value)
@@ -158,8 +186,23 @@ def workbook(tmp_path_factory):
 def test_cli_runs_dsa_psa_thresholds_and_scenarios(workbook, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["run", str(workbook), "--out", str(out), "--dsa", "--psa", "60", "--seed", "9",
-                                  "--all-scenarios", "--chunk-size", "25"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(workbook),
+            "--out",
+            str(out),
+            "--dsa",
+            "--psa",
+            "60",
+            "--seed",
+            "9",
+            "--all-scenarios",
+            "--chunk-size",
+            "25",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "note: --psa 60 is below the 1000 iterations Zorginstituut Nederland asks for" in r.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -171,21 +214,27 @@ def test_cli_runs_dsa_psa_thresholds_and_scenarios(workbook, tmp_path, monkeypat
 def test_cli_psa_on_a_local_dask_worker_gives_the_same_samples(workbook, tmp_path):
     runner = CliRunner()
     for name, extra in (("serial", []), ("dask", ["--workers", "1"])):
-        r = runner.invoke(main, ["run", str(workbook), "--out", str(tmp_path / name), "--psa", "40", "--seed", "2",
-                                 *extra])
+        r = runner.invoke(
+            main, ["run", str(workbook), "--out", str(tmp_path / name), "--psa", "40", "--seed", "2", *extra]
+        )
         assert r.exit_code == 0, r.output
     a, b = load_psa(tmp_path / "serial" / "psa.nc"), load_psa(tmp_path / "dask" / "psa.nc")
     for name in ("total_costs", "qalys", "lys", "parameters"):
         np.testing.assert_array_equal(a[name].values, b[name].values)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--workers", "2"], "--workers applies to the probabilistic analysis; add --psa N"),
-    (["--chunk-size", "10"], "--chunk-size applies to the probabilistic analysis; add --psa N"),
-    (["--psa", "10", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
-     "use either --workers K or --scheduler ADDRESS, not both"),
-    (["--psa", "0"], "0 is not in the range x>=1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--workers", "2"], "--workers applies to the probabilistic analysis; add --psa N"),
+        (["--chunk-size", "10"], "--chunk-size applies to the probabilistic analysis; add --psa N"),
+        (
+            ["--psa", "10", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+            "use either --workers K or --scheduler ADDRESS, not both",
+        ),
+        (["--psa", "0"], "0 is not in the range x>=1"),
+    ],
+)
 def test_cli_usage_errors(workbook, tmp_path, args, message):
     r = CliRunner().invoke(main, ["run", str(workbook), "--out", str(tmp_path / "x"), *args])
     assert r.exit_code == 2

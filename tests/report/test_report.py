@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 
 import hecon.report as report
+from hecon.analysis.run import run_analysis
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
+from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
 from hecon.report.html import format_value
 from hecon.report.summary import json_safe
-from hecon.analysis.run import run_analysis
-from hecon.model.spec import (DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition)
 from tests.models import textbook_model, two_state_model
 
 SCRIPT = "<script>alert(1)</script>"
@@ -30,35 +30,65 @@ def burden_model(hospital_days_count: bool = False) -> ModelSpec:
     hospitalised state, administrations and (optionally) a hospital-days count."""
     hosp_counts = {"hospital_days": "7 * 1"} if hospital_days_count else {}
     states = (
-        State("OnTx", utility="0.8", costs={"drug": "c_drug", "admin": "c_admin"},
-              counts={"administrations": "4"}, flags=frozenset({"on_treatment", "progression_free"})),
-        State("Hosp", utility="0.5", costs={"hospital": "c_hosp"}, counts=hosp_counts,
-              flags=frozenset({"hospitalised", "on_treatment", "progression_free"})),
+        State(
+            "OnTx",
+            utility="0.8",
+            costs={"drug": "c_drug", "admin": "c_admin"},
+            counts={"administrations": "4"},
+            flags=frozenset({"on_treatment", "progression_free"}),
+        ),
+        State(
+            "Hosp",
+            utility="0.5",
+            costs={"hospital": "c_hosp"},
+            counts=hosp_counts,
+            flags=frozenset({"hospitalised", "on_treatment", "progression_free"}),
+        ),
         State("Off", utility="0.85", flags=frozenset({"treatment_free", "progression_free"})),
         State("Prog", utility="0.6", costs={"other": 300.0}, flags=frozenset({"progressed"})),
         State("Dead", flags=frozenset({"dead"})),
     )
     T = Transition
     transitions = (
-        T("OnTx", "Hosp", "p_hosp"), T("OnTx", "Off", "p_stop"), T("OnTx", "Prog", "p_prog"), T("OnTx", "OnTx", "#"),
-        T("Hosp", "OnTx", 0.7), T("Hosp", "Dead", 0.05), T("Hosp", "Hosp", "#"),
-        T("Off", "Prog", "p_prog"), T("Off", "Off", "#"),
-        T("Prog", "Dead", 0.1), T("Prog", "Prog", "#"),
+        T("OnTx", "Hosp", "p_hosp"),
+        T("OnTx", "Off", "p_stop"),
+        T("OnTx", "Prog", "p_prog"),
+        T("OnTx", "OnTx", "#"),
+        T("Hosp", "OnTx", 0.7),
+        T("Hosp", "Dead", 0.05),
+        T("Hosp", "Hosp", "#"),
+        T("Off", "Prog", "p_prog"),
+        T("Off", "Off", "#"),
+        T("Prog", "Dead", 0.1),
+        T("Prog", "Prog", "#"),
     )
-    parameters = (Parameter("p_hosp", 0.02, "per cycle", "hospitalisation"), Parameter("p_stop", 0.05),
-                  Parameter("p_prog", 0.03), Parameter("c_drug", 5000.0, "EUR", FORMULA, "=1+1"),
-                  Parameter("c_admin", 200.0), Parameter("c_hosp", 4000.0))
+    parameters = (
+        Parameter("p_hosp", 0.02, "per cycle", "hospitalisation"),
+        Parameter("p_stop", 0.05),
+        Parameter("p_prog", 0.03),
+        Parameter("c_drug", 5000.0, "EUR", FORMULA, "=1+1"),
+        Parameter("c_admin", 200.0),
+        Parameter("c_hosp", 4000.0),
+    )
     strategies = (Strategy("Weekly"), Strategy("One-off", {"p_stop": 0.5, "c_drug": 2000.0}))
-    settings = Settings(cycle_length_days=28.0, horizon_years=5.0, discount_rate_costs=0.04,
-                        discount_rate_effects=0.015, within_cycle="half-cycle", currency="EUR")
-    return ModelSpec(settings, states, transitions, strategies, parameters, initial={"OnTx": 1.0},
-                     title="Burden <test> model")
+    settings = Settings(
+        cycle_length_days=28.0,
+        horizon_years=5.0,
+        discount_rate_costs=0.04,
+        discount_rate_effects=0.015,
+        within_cycle="half-cycle",
+        currency="EUR",
+    )
+    return ModelSpec(
+        settings, states, transitions, strategies, parameters, initial={"OnTx": 1.0}, title="Burden <test> model"
+    )
 
 
 @pytest.fixture(scope="module")
 def textbook_result():
-    spec = replace(textbook_model(horizon_years=20.0),
-                   scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),))
+    spec = replace(
+        textbook_model(horizon_years=20.0), scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),)
+    )
     return run_analysis(spec, "all")
 
 
@@ -81,8 +111,10 @@ def small_result():
 
 
 def _summary(folder):
-    return json.loads((folder / "summary.json").read_text(encoding="utf-8"),
-                      parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    return json.loads(
+        (folder / "summary.json").read_text(encoding="utf-8"),
+        parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"),
+    )
 
 
 # ---------------------------------------------------------------------------- summary.json
@@ -108,10 +140,12 @@ def test_summary_numbers_equal_the_python_api(textbook_result, textbook_report):
             for category in ds["category"].values:
                 assert got["cost_breakdown"]["discounted"][category] == float(one["costs"].sel(category=category))
                 assert got["cost_breakdown"]["undiscounted"][category] == float(
-                    one["costs_undiscounted"].sel(category=category))
+                    one["costs_undiscounted"].sel(category=category)
+                )
             assert got["tfi"]["years_on_treatment"] == float(one["time_in"].sel(flag="on_treatment"))
             assert got["tfi"]["counts_undiscounted"]["progressions"] == float(
-                one["counts_undiscounted"].sel(count="progressions"))
+                one["counts_undiscounted"].sel(count="progressions")
+            )
     assert summary["hecon_version"] == textbook_result.hecon_version
     assert summary["seed"] == textbook_result.seed
     assert summary["comparator"] == "SoC"
@@ -139,8 +173,13 @@ def test_summary_incremental_analysis(textbook_report):
 def test_treatment_burden_metrics_from_flags(burden_report):
     summary = _summary(burden_report)
     tfi = summary["scenarios"]["base case"]["strategies"]["One-off"]["tfi"]
-    for key in ("years_on_treatment", "treatment_free_years", "progression_free_years", "hospital_days",
-                "administrations"):
+    for key in (
+        "years_on_treatment",
+        "treatment_free_years",
+        "progression_free_years",
+        "hospital_days",
+        "administrations",
+    ):
         assert key in tfi and key + "_undiscounted" in tfi
     assert tfi["years_on_treatment"] == tfi["time_in"]["on_treatment"]
     assert tfi["treatment_free_years"] == tfi["time_in"]["treatment_free"]
@@ -162,7 +201,10 @@ def test_hospital_days_count_takes_precedence_and_absent_metrics_are_left_out(tm
 
 def test_json_has_no_nan_or_infinity():
     assert json_safe({"a": math.nan, "b": [math.inf, -math.inf, np.float64(1.5)], "c": np.int64(3)}) == {
-        "a": None, "b": [None, None, 1.5], "c": 3}
+        "a": None,
+        "b": [None, None, 1.5],
+        "c": 3,
+    }
 
 
 # ---------------------------------------------------------------------------- results.xlsx
@@ -223,8 +265,14 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report):
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)"', html)
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i, _ in images)
     titles = re.findall(r"<figcaption><b>Figure \d+\. ([^<]+)\.</b>", html)
-    assert titles == ["State diagram", "Costs by category", "Survival", "Markov trace", "Cost-effectiveness frontier",
-                      "Treatment timeline"]
+    assert titles == [
+        "State diagram",
+        "Costs by category",
+        "Survival",
+        "Markov trace",
+        "Cost-effectiveness frontier",
+        "Treatment timeline",
+    ]
     assert len(images) == len(titles) and all(alt for _, alt in images)
     soc = _summary(textbook_report)["scenarios"]["base case"]["strategies"]["SoC"]
     assert f"{soc['costs']:,.0f}" in html  # thousands separators

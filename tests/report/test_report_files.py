@@ -21,7 +21,22 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from hecon.analysis.run import run_analysis
 from hecon.examples.rrmm import rrmm_model
+from hecon.model.spec import (
+    START,
+    Distribution,
+    ModelSpec,
+    Parameter,
+    Scenario,
+    Settings,
+    State,
+    Strategy,
+    ThresholdQuery,
+    Transition,
+    TransitionReward,
+    UtilityNorm,
+)
 from hecon.report import write_report
 from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_categories, state_diagram_png
 from hecon.report.figures import category_shares, crossing, survival_curves, timeline_window
@@ -29,17 +44,28 @@ from hecon.report.html import format_value
 from hecon.report.landmarks import landmarks, parse_unit
 from hecon.report.sections import labelled_assumptions, perspective
 from hecon.report.tables import frontier_text
-from hecon.analysis.run import run_analysis
-from hecon.model.spec import (START, Distribution, ModelSpec, Parameter, Scenario, Settings, State, Strategy,
-                        ThresholdQuery, Transition, TransitionReward, UtilityNorm)
 from tests.models import AGES, QX_FEMALE, QX_MALE
 
 STRATEGIES = ("Standard care", "One-off therapy", "Continuous therapy")
-SECTION_TITLES = ["Key results", "Decision problem", "Model structure", "Inputs", "Base-case results",
-                  "Incremental analysis", "Net benefit", "Treatment burden", "Disease burden and reference value",
-                  "Scenario analysis", "Threshold analysis", "One-way sensitivity analysis",
-                  "Probabilistic sensitivity analysis", "Value of information", "Assumptions and limitations",
-                  "Appendix: model definition", "Run information"]
+SECTION_TITLES = [
+    "Key results",
+    "Decision problem",
+    "Model structure",
+    "Inputs",
+    "Base-case results",
+    "Incremental analysis",
+    "Net benefit",
+    "Treatment burden",
+    "Disease burden and reference value",
+    "Scenario analysis",
+    "Threshold analysis",
+    "One-way sensitivity analysis",
+    "Probabilistic sensitivity analysis",
+    "Value of information",
+    "Assumptions and limitations",
+    "Appendix: model definition",
+    "Run information",
+]
 
 
 def _p(name, value, unit, description, se=None, kind="gamma", dsa=None):
@@ -66,57 +92,115 @@ def full_model() -> ModelSpec:
         _p("u_pf", 0.8, "QALY weight", "Progression-free", 0.03, "beta"),
         _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
         _p("start_admitted", 0.0, "share", "Share starting with an admission"),
-        Parameter("lm_pfs_12", 0.55, "PFS at 12 months for Standard care", "PFS at one year, trial",
-                  "Illustrative trial, Table 2"),
-        Parameter("lm_os_median", 30.0, "median OS in months for Standard care", "Median OS, trial",
-                  "Illustrative trial, Figure 3"),
-        Parameter("lm_os_2y", 0.7, "OS at 2 years", "OS at two years, registry (every strategy)",
-                  "Illustrative registry"),
+        Parameter(
+            "lm_pfs_12",
+            0.55,
+            "PFS at 12 months for Standard care",
+            "PFS at one year, trial",
+            "Illustrative trial, Table 2",
+        ),
+        Parameter(
+            "lm_os_median",
+            30.0,
+            "median OS in months for Standard care",
+            "Median OS, trial",
+            "Illustrative trial, Figure 3",
+        ),
+        Parameter(
+            "lm_os_2y", 0.7, "OS at 2 years", "OS at two years, registry (every strategy)", "Illustrative registry"
+        ),
         Parameter("lm_typo", 0.5, "PFS at 6 months for No such strategy", "A landmark naming no strategy", "x"),
     )
     states = (
-        State("Admission", "u_pf - 0.1", {"hospital": "c_admission"}, {"hospital_days": "5"},
-              frozenset({"hospitalised", "on_treatment", "progression_free"}), description="First dose, admitted"),
-        State("OnTx", "u_pf", {"drug": "c_drug"}, {"administrations": "4"},
-              frozenset({"on_treatment", "progression_free"}), description="On treatment"),
-        State("Remission", "u_pf + 0.03", {"monitoring": "c_monitor"}, {},
-              frozenset({"treatment_free", "progression_free"}), description="Treatment-free remission"),
+        State(
+            "Admission",
+            "u_pf - 0.1",
+            {"hospital": "c_admission"},
+            {"hospital_days": "5"},
+            frozenset({"hospitalised", "on_treatment", "progression_free"}),
+            description="First dose, admitted",
+        ),
+        State(
+            "OnTx",
+            "u_pf",
+            {"drug": "c_drug"},
+            {"administrations": "4"},
+            frozenset({"on_treatment", "progression_free"}),
+            description="On treatment",
+        ),
+        State(
+            "Remission",
+            "u_pf + 0.03",
+            {"monitoring": "c_monitor"},
+            {},
+            frozenset({"treatment_free", "progression_free"}),
+            description="Treatment-free remission",
+        ),
         State("Progressed", "u_pd", {"care": "c_pd"}, {}, frozenset(), description="After progression"),
         State("Dead", flags=frozenset({"dead"}), description="Dead"),
     )
     T = Transition
     transitions = (
-        T("Admission", "Dead", "gp_mort()"), T("Admission", "Progressed", "p_prog"), T("Admission", "OnTx", "#"),
-        T("OnTx", "Dead", "gp_mort()"), T("OnTx", "Progressed", "p_prog"), T("OnTx", "Remission", "p_stop"),
+        T("Admission", "Dead", "gp_mort()"),
+        T("Admission", "Progressed", "p_prog"),
+        T("Admission", "OnTx", "#"),
+        T("OnTx", "Dead", "gp_mort()"),
+        T("OnTx", "Progressed", "p_prog"),
+        T("OnTx", "Remission", "p_stop"),
         T("OnTx", "OnTx", "#"),
-        T("Remission", "Dead", "gp_mort()"), T("Remission", "Progressed", "p_prog * hr_remission"),
+        T("Remission", "Dead", "gp_mort()"),
+        T("Remission", "Progressed", "p_prog * hr_remission"),
         T("Remission", "Remission", "#"),
-        T("Progressed", "Dead", "p_death_pd"), T("Progressed", "Progressed", "#"),
+        T("Progressed", "Dead", "p_death_pd"),
+        T("Progressed", "Progressed", "#"),
     )
     strategies = (
         Strategy(STRATEGIES[0], description="Treatment until progression"),
-        Strategy(STRATEGIES[1], {"start_admitted": 1.0, "p_stop": 0.9, "c_product": 150000.0},
-                 "One admission with a one-off product, then treatment-free"),
+        Strategy(
+            STRATEGIES[1],
+            {"start_admitted": 1.0, "p_stop": 0.9, "c_product": 150000.0},
+            "One admission with a one-off product, then treatment-free",
+        ),
         Strategy(STRATEGIES[2], {"c_drug": 4500.0, "p_prog": 0.035}, "A better drug until progression"),
     )
-    rewards = (TransitionReward("Admission", "c_product", "cost", "drug", START),
-               TransitionReward("Dead", 5000.0, "cost", "terminal"))
-    settings = Settings(cycle_length_days=365.25 / 12, horizon_years=15.0, start_age=60.0, proportion_male=0.5,
-                        discount_rate_costs=0.03, discount_rate_effects=0.015, within_cycle="half-cycle",
-                        currency="EUR", price_year=2024, population_size=800.0, population_years=5.0)
+    rewards = (
+        TransitionReward("Admission", "c_product", "cost", "drug", START),
+        TransitionReward("Dead", 5000.0, "cost", "terminal"),
+    )
+    settings = Settings(
+        cycle_length_days=365.25 / 12,
+        horizon_years=15.0,
+        start_age=60.0,
+        proportion_male=0.5,
+        discount_rate_costs=0.03,
+        discount_rate_effects=0.015,
+        within_cycle="half-cycle",
+        currency="EUR",
+        price_year=2024,
+        population_size=800.0,
+        population_years=5.0,
+    )
     return ModelSpec(
-        settings, states, transitions, strategies, parameters,
-        initial={"Admission": "start_admitted", "OnTx": "1 - start_admitted"}, transition_rewards=rewards,
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        initial={"Admission": "start_admitted", "OnTx": "1 - start_admitted"},
+        transition_rewards=rewards,
         life_tables=(LifeTable("synthetic", AGES, QX_MALE, QX_FEMALE, "synthetic test table"),),
-        scenarios=(Scenario("Cheaper product", {"c_product[One-off therapy]": 100000.0}, "Product at 100,000"),
-                   Scenario("No discounting", {"settings.discount_rate_costs": 0.0,
-                                               "settings.discount_rate_effects": 0.0})),
+        scenarios=(
+            Scenario("Cheaper product", {"c_product[One-off therapy]": 100000.0}, "Product at 100,000"),
+            Scenario("No discounting", {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0}),
+        ),
         title="Report test model <full>",
         description="An illustrative three-strategy model that uses every part of the report.",
-        assumptions=("Population: adults aged 60 with an illustrative disease.",
-                     "Perspective: health-care payer.",
-                     "Stopping treatment is only possible in the one-off strategy.",
-                     "Limitation: the numbers are illustrative."),
+        assumptions=(
+            "Population: adults aged 60 with an illustrative disease.",
+            "Perspective: health-care payer.",
+            "Stopping treatment is only possible in the one-off strategy.",
+            "Limitation: the numbers are illustrative.",
+        ),
         utility_norms=(UtilityNorm(0, None, "all", 0.85, "illustrative norm"),),
         thresholds=(ThresholdQuery("c_product", STRATEGIES[1]),),
     )
@@ -188,8 +272,8 @@ def test_decision_problem_from_settings_and_labelled_assumptions(html):
 
 def test_key_results_table_equals_summary(html, summary):
     base = summary["scenarios"]["base case"]
-    table = html[html.index('<table id="key-results"'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('<table id="key-results"') :]
+    table = table[: table.index("</table>")]
     versus = {r["strategy"]: r for r in base["versus_comparator"]}
     for s, v in base["strategies"].items():
         row = re.search(rf'<tr data-row="{re.escape(s)}">(.*?)</tr>', table).group(1)
@@ -261,8 +345,9 @@ def test_xlsx_key_results_equal_summary(workbook, summary):
         # Excel keeps 15 significant digits
         assert rows[s][1:4] == pytest.approx((v["costs"], v["qalys"], v["lys"]), rel=1e-14)
         if s in versus:
-            assert rows[s][4:6] == pytest.approx((versus[s]["incremental_cost"], versus[s]["incremental_effect"]),
-                                                 rel=1e-14)
+            assert rows[s][4:6] == pytest.approx(
+                (versus[s]["incremental_cost"], versus[s]["incremental_effect"]), rel=1e-14
+            )
             assert rows[s][icer_col] == pytest.approx(versus[s]["icer"], rel=1e-14)
             assert rows[s][icer_col + 1] == versus[s]["description"]
     assert ws.cell(4, 2).number_format == "#,##0" and ws.cell(4, 3).number_format == "#,##0.000"
@@ -272,8 +357,22 @@ def test_xlsx_has_a_sheet_for_every_table_and_the_figures(workbook, html, summar
     sheets = re.findall(r'<table[^>]* data-sheet="([^"]+)"', html)
     assert len(sheets) == html.count("<table") > 20
     assert set(sheets) <= set(workbook.sheetnames)
-    for sheet in ("KeyResults", "Trace", "PSA", "PSAIncremental", "Inputs", "RunInfo", "Figures", "DSA",
-                  "ScenarioAnalysis", "Landmarks", "ModelSurvival", "States", "Transitions", "BurdenBaseCase"):
+    for sheet in (
+        "KeyResults",
+        "Trace",
+        "PSA",
+        "PSAIncremental",
+        "Inputs",
+        "RunInfo",
+        "Figures",
+        "DSA",
+        "ScenarioAnalysis",
+        "Landmarks",
+        "ModelSurvival",
+        "States",
+        "Transitions",
+        "BurdenBaseCase",
+    ):
         assert sheet in workbook.sheetnames, sheet
     for name in workbook.sheetnames:
         if name != "Figures":
@@ -314,9 +413,15 @@ def test_landmark_units():
 
 
 def test_labelled_assumptions():
-    topics, limitations, others = labelled_assumptions((
-        "Population: adults.", "perspective : societal", "Limitation: short follow-up.", "Plain assumption.",
-        "Utilities: from a trial."))
+    topics, limitations, others = labelled_assumptions(
+        (
+            "Population: adults.",
+            "perspective : societal",
+            "Limitation: short follow-up.",
+            "Plain assumption.",
+            "Utilities: from a trial.",
+        )
+    )
     assert topics == {"Population": ["adults."], "Perspective": ["societal"]}
     assert limitations == ["short follow-up."]
     assert others == ["Plain assumption.", "Utilities: from a trial."]
@@ -340,8 +445,13 @@ def test_perspective_from_the_description():
 
 def test_state_categories_follow_the_flag_priority():
     cats = state_categories(full_model())
-    assert cats == {"Admission": "hospitalised", "OnTx": "on_treatment", "Remission": "treatment_free",
-                    "Progressed": "progressed", "Dead": "dead"}
+    assert cats == {
+        "Admission": "hospitalised",
+        "OnTx": "on_treatment",
+        "Remission": "treatment_free",
+        "Progressed": "progressed",
+        "Dead": "dead",
+    }
 
 
 def test_timeline_shares_sum_to_one(full):

@@ -7,14 +7,13 @@ import dataclasses
 import openpyxl
 import pytest
 
-from hecon.model import expressions
-from hecon.model import distributions
-from hecon.methods import survival
-from hecon.model.problems import ModelError
 from hecon.examples import EXAMPLES
+from hecon.methods import survival
+from hecon.model import distributions, expressions
+from hecon.model.problems import ModelError
 from hecon.model.spec import REWARD_KINDS, TIME_UNITS, WITHIN_CYCLE_METHODS, Settings
 from hecon.workbook import read_workbook, validate_workbook, write_template, write_workbook
-from hecon.workbook.schema import (FIRST_DATA_ROW, LAST_VALIDATED_ROW, SETTINGS, SHEETS, setting_default)
+from hecon.workbook.schema import FIRST_DATA_ROW, LAST_VALIDATED_ROW, SETTINGS, SHEETS, setting_default
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +52,9 @@ def test_readme_explains_the_workbook(blank_book):
     assert "hecon validate" in text and "Sheet!Cell" in text and f"row {FIRST_DATA_ROW}" in text
     for sheet in SHEETS:
         assert sheet.name in text
-    for name in list(distributions.DISTRIBUTION_ARGS) + list(survival.DISTRIBUTIONS) + [f"{f}()" for f in expressions.FUNCTIONS]:
+    for name in (
+        list(distributions.DISTRIBUTION_ARGS) + list(survival.DISTRIBUTIONS) + [f"{f}()" for f in expressions.FUNCTIONS]
+    ):
         assert name in text, name
     for setting in SETTINGS:
         assert setting.name in text
