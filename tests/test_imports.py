@@ -1,0 +1,54 @@
+"""Importing hecon has no side effects, and the command line starts light.
+
+Each check runs in a fresh interpreter, so that what the other tests imported or started
+does not count.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "hecon"
+HEAVY = ("numba", "scipy", "matplotlib")
+
+
+def fresh_python(code: str) -> dict:
+    """Run ``code`` in a new interpreter; it prints one JSON object, returned here."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_importing_every_module_starts_no_thread_and_compiles_nothing():
+    modules = sorted(
+        ".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    code = f"""
+import importlib, json, threading
+for name in {modules!r}:
+    importlib.import_module(name)
+from hecon.engine import kernels, packing, run
+compiled = [f.__name__ for f in (kernels.run_block, kernels.accumulate, packing._any_bad_sum, packing._first_bad_sum)
+            if f.signatures]
+print(json.dumps({{"threads": threading.active_count(), "pool": run._pool.cache_info().currsize,
+                  "compiled": compiled}}))
+"""
+    found = fresh_python(code)
+    # one thread (the main one); the kernel's pool, and with it the allocator setting, not made
+    assert found == {"threads": 1, "pool": 0, "compiled": []}
+
+
+def test_the_command_line_help_imports_no_numerical_library():
+    code = f"""
+import json, sys
+from click.testing import CliRunner
+from hecon.cli import main
+result = CliRunner().invoke(main, ["--help"])
+assert result.exit_code == 0, result.output
+print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+"""
+    assert fresh_python(code) == []
