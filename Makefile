@@ -7,7 +7,7 @@ EXAMPLE ?= inputs/rrmm_example.xlsx
 # probabilistic sensitivity analysis (1,000 iterations, the Zorginstituut minimum).
 RUN_OPTIONS ?= --all-scenarios --dsa --psa 1000 --seed 20241126
 
-.PHONY: install run test bench clean
+.PHONY: install run lint test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install it with: apt-get install python3-venv" >&2; exit 1; }
@@ -21,7 +21,12 @@ run: install
 	$(VENV)/bin/hecon run $(EXAMPLE) $(RUN_OPTIONS)
 	@echo "Report written to reports/$(basename $(notdir $(EXAMPLE)))/: report.html (open in a browser), results.xlsx, summary.json, psa.nc"
 
-test: install
+# Lint: ruff (rules and format in pyproject.toml).
+lint: install
+	$(VENV)/bin/ruff check hecon tests benchmarks
+	$(VENV)/bin/ruff format --check hecon tests benchmarks
+
+test: lint
 	$(PY) -m pytest -q
 
 bench: install
