@@ -284,6 +284,7 @@ def run(
       hecon run my_model.xlsx --out reports/final --all-scenarios --seed 42
       hecon run my_model.xlsx --dsa --psa 1000 --seed 42 --workers 4
     """
+    from hecon.analysis.results import summarise_run
     from hecon.analysis.run import file_sha256, run_analysis
     from hecon.report import write_report
     from hecon.workbook import read_workbook
@@ -315,7 +316,7 @@ def run(
     if psa_samples is not None and psa_samples < 1000:
         click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for", err=True)
     try:
-        result = run_analysis(
+        run = run_analysis(
             spec,
             chosen,
             seed,
@@ -333,7 +334,7 @@ def run(
         _print_problems(e.problems)
         _exit()
     try:
-        folder = write_report(result, out_dir)
+        folder = write_report(summarise_run(run), out_dir)
     except ModelError as e:
         _error("cannot write the report (nothing was written):")
         _print_problems(e.problems)

@@ -12,5 +12,12 @@ prices), :mod:`~hecon.analysis.psa` (probabilistic analysis), :mod:`~hecon.analy
 (proportional shortfall of a model's comparator), and :mod:`~hecon.analysis.run`, which wires a
 whole run.
 
+The analysis result: :mod:`~hecon.analysis.results` turns a run into one immutable result with
+every number the report shows (summary.json is its serialisation, :mod:`~hecon.analysis.serialise`),
+from :mod:`~hecon.analysis.summary` (per scenario), :mod:`~hecon.analysis.model_survival` (PFS and
+OS from the trace, with :mod:`~hecon.analysis.landmarks`), :mod:`~hecon.analysis.timeline`
+(treatment-burden categories over time), :mod:`~hecon.analysis.decision` (scenarios, net benefit,
+reference value), :mod:`~hecon.analysis.dsa_summary` and :mod:`~hecon.analysis.psa_summary`.
+
 May import :mod:`hecon.model`, :mod:`hecon.methods` and :mod:`hecon.engine`.
 """

@@ -82,3 +82,32 @@ def monte_carlo_se(x: ArrayLike) -> np.ndarray | float:
     arr = _samples(x, "monte_carlo_se", 2)
     se = np.std(arr, axis=0, ddof=1) / math.sqrt(arr.shape[0])
     return float(se) if np.ndim(se) == 0 else se
+
+
+def running_monte_carlo_se(x: ArrayLike) -> np.ndarray:
+    """Monte Carlo standard error of the running mean after each sample: the sample standard
+    deviation (ddof=1) of samples 0..k divided by sqrt(k + 1); nan after the first sample.
+
+    Parameters
+    ----------
+    x : array-like, shape (n_samples,)
+        Sampled outcome, e.g. incremental NMB per sample.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_samples,), in the units of x
+        From running sums of x and x² (variance clipped at 0 against rounding).
+
+    Examples
+    --------
+    >>> running_monte_carlo_se([1.0, 3.0, 5.0, 7.0])  # the last: sqrt(20/3) / 2
+    array([       nan, 1.        , 1.15470054, 1.29099445])
+    """
+    arr = _samples(x, "running_monte_carlo_se", 1)
+    steps = np.arange(1, arr.shape[0] + 1)
+    mean = np.cumsum(arr) / steps
+    square = np.cumsum(arr**2) / steps
+    var = np.maximum(square - mean**2, 0.0) * steps / np.maximum(steps - 1, 1)
+    se = np.sqrt(var / steps)
+    se[0] = np.nan
+    return se

@@ -40,7 +40,7 @@ from hecon.model.distributions import dsa_bounds
 from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import ModelSpec
 
-__all__ = ["DsaParameter", "DsaResult", "dsa_summary", "run_dsa"]
+__all__ = ["DsaParameter", "DsaResult", "run_dsa"]
 
 
 @dataclass(frozen=True)
@@ -248,31 +248,3 @@ def run_dsa(
     ds = label(compiled, outcome_columns(compiled), results, n)
     ds = ds.drop_vars(["trace", "per_cycle"]).assign_coords(variation=("sample", labels))
     return DsaResult(tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies))
-
-
-def dsa_summary(result: DsaResult, currency: str = "EUR") -> dict[str, Any]:
-    """The DSA as JSON-ready data: parameters, base-case increments and one tornado per strategy."""
-    base = {s: dict(result.outcomes(s)[0].items()) for s in result.strategies if s != result.comparator}
-    for entry in base.values():
-        entry["inmb"] = [{"wtp": w, "inmb": v} for w, v in entry["inmb"].items()]
-    return {
-        "comparator": result.comparator,
-        "tornado_wtp": result.tornado_wtp,
-        "tornado_wtp_source": result.tornado_wtp_source,
-        "wtp": list(result.wtp),
-        "currency": currency,
-        "n_variations": int(result.results.sizes["sample"]),
-        "parameters": [
-            {
-                "name": p.name,
-                "unit": p.unit,
-                "base": p.base,
-                "low": p.low,
-                "high": p.high,
-                "range_source": p.range_source,
-            }
-            for p in result.parameters
-        ],
-        "base_case": base,
-        "tornado": {s: result.tornado(s) for s in result.strategies if s != result.comparator},
-    }

@@ -1,5 +1,5 @@
-"""Probabilistic sensitivity analysis (PSA): the model run over drawn parameter samples, and
-its summaries (intervals, CE plane, CEAC, CEAF, EVPI, convergence).
+"""Probabilistic sensitivity analysis (PSA): the model run over drawn parameter samples (its
+summaries, intervals, CE plane, CEAC, CEAF, EVPI and convergence: :mod:`hecon.analysis.psa_summary`).
 
 Running
 -------
@@ -28,23 +28,17 @@ netCDF (h5netcdf engine), readable with ``xarray.open_dataset`` in Python or
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import pickle
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from hecon.analysis.convergence import monte_carlo_se, running_mean
-from hecon.analysis.incremental import describe_icer, incremental_analysis
-from hecon.analysis.net_benefit import ceac, ceaf
 from hecon.analysis.progress import progress_bar
-from hecon.analysis.voi import discounted_population, evpi
 from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
@@ -52,7 +46,7 @@ from hecon.model.distributions import draw_parameters, sample_chunks
 from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import ModelSpec
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa", "summarise_psa", "wtp_grid"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa"]
 
 DEFAULT_CHUNK_SIZE = 1024
 """Samples per chunk: a multiple of :data:`hecon.model.distributions.BLOCK_SIZE`, so no random block is drawn twice."""
@@ -299,206 +293,3 @@ def load_psa(path: str | Path) -> xr.Dataset:
     """Read a PSA dataset written by :func:`save_psa` (loaded into memory, file closed)."""
     with xr.open_dataset(path, engine="h5netcdf") as ds:
         return ds.load()
-
-
-# --------------------------------------------------------------------------------------
-# summaries
-# --------------------------------------------------------------------------------------
-
-
-def wtp_grid(wtp: Sequence[float], points: int = 51) -> np.ndarray:
-    """Willingness-to-pay grid for CEAC, CEAF and EVPI [currency per QALY]: ``points`` values
-    from 0 to twice the largest of ``wtp`` (100,000 without any), plus the ``wtp`` values."""
-    top = 2.0 * max(wtp) if len(wtp) and max(wtp) > 0 else 100_000.0
-    return np.unique(np.concatenate([np.linspace(0.0, top, points), np.asarray(wtp, dtype=float)]))
-
-
-def _interval(x: np.ndarray) -> dict[str, float]:
-    """Mean, standard deviation and 95% interval (2.5% and 97.5% percentiles)."""
-    low, high = np.quantile(x, [0.025, 0.975])
-    return {
-        "mean": float(np.mean(x)),
-        "sd": float(np.std(x, ddof=1)) if x.size > 1 else 0.0,
-        "low": float(low),
-        "high": float(high),
-    }
-
-
-def _stable_from(running: np.ndarray, tolerance: float) -> int | None:
-    """First sample count n after which the running mean stays within ``tolerance`` x |final
-    mean| of the final mean (None when the final mean is 0)."""
-    final = running[-1]
-    if final == 0 or not np.isfinite(final):
-        return None
-    off = np.abs(running - final) > tolerance * abs(final)
-    outside = np.flatnonzero(off)
-    return 1 if outside.size == 0 else int(outside[-1]) + 2
-
-
-def _checkpoints(n: int, count: int = 20) -> list[int]:
-    return sorted({max(1, int(round(n * k / count))) for k in range(1, count + 1)})
-
-
-def summarise_psa(
-    ds: xr.Dataset,
-    comparator: str,
-    wtp: Sequence[float],
-    primary_wtp: float,
-    *,
-    population_size: float | None = None,
-    population_years: float = 10.0,
-    population_discount_rate: float = 0.0,
-    currency: str = "EUR",
-) -> dict[str, Any]:
-    """The numbers a PSA is reported with (JSON-ready).
-
-    Parameters
-    ----------
-    ds                       : :func:`run_psa` output
-    comparator               : strategy the others are compared with
-    wtp                      : willingness-to-pay values to report [currency per QALY]
-    primary_wtp              : the one used for the convergence check [currency per QALY]
-    population_size          : patients per year affected by the decision (None: no population EVPI)
-    population_years         : years the decision affects patients [whole years >= 1]
-    population_discount_rate : annual rate for discounting future patients' EVPI
-
-    Returns
-    -------
-    dict with ``n_samples``, ``seed``, ``strategies`` (mean, sd and 95% interval of costs,
-    QALYs and life-years, discounted and undiscounted), ``incremental`` (the same for the
-    increments versus the comparator, the ICER of the means, the share of samples in each
-    quadrant of the CE plane and the probability of being cost-effective versus the
-    comparator at each wtp), ``frontier`` (incremental analysis of the means),
-    ``at_wtp`` (expected NMB and NHB, CEAC, optimal strategy and EVPI at each wtp),
-    ``curves`` (CEAC, CEAF and EVPI over :func:`wtp_grid`) and ``convergence`` (running
-    mean of incremental NMB at ``primary_wtp``, Monte Carlo standard error, the sample
-    count after which the running mean stays within 1% and 5% of its final value).
-
-    Notes
-    -----
-    CEAC/CEAF: Fenwick, Claxton & Sculpher, Health Econ 2001;10:779-787. EVPI: Briggs,
-    Claxton & Sculpher 2006, ch. 7. Convergence: Hatswell AJ, Bullement A, Briggs A,
-    Paulden M, Stevenson MD. Probabilistic sensitivity analysis in cost-effectiveness
-    models: determining model convergence in cohort models. PharmacoEconomics
-    2018;36(12):1421-1426.
-    """
-    strategies = [str(s) for s in ds["strategy"].values]
-    if comparator not in strategies:
-        raise ModelError(
-            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
-        )
-    n = ds.sizes["sample"]
-    costs = ds["total_costs"].transpose("sample", "strategy").values
-    qalys = ds["qalys"].transpose("sample", "strategy").values
-    lys = ds["lys"].transpose("sample", "strategy").values
-    j = strategies.index(comparator)
-    wtp_values = [float(w) for w in wtp]
-
-    per_strategy = {}
-    for s in strategies:
-        entry = {}
-        for name in ("total_costs", "qalys", "lys"):
-            label = "costs" if name == "total_costs" else name
-            entry[label] = _interval(ds[name].sel(strategy=s).values)
-            entry[label + "_undiscounted"] = _interval(ds[name + "_undiscounted"].sel(strategy=s).values)
-        per_strategy[s] = entry
-
-    incremental = []
-    for k, s in enumerate(strategies):
-        if k == j:
-            continue
-        d_cost, d_qaly, d_ly = costs[:, k] - costs[:, j], qalys[:, k] - qalys[:, j], lys[:, k] - lys[:, j]
-        mean_c, mean_e = float(d_cost.mean()), float(d_qaly.mean())
-        quadrants = {
-            "north-east (more costly, more effective)": float(np.mean((d_qaly > 0) & (d_cost > 0))),
-            "south-east (less costly, more effective)": float(np.mean((d_qaly > 0) & (d_cost <= 0))),
-            "north-west (more costly, less effective)": float(np.mean((d_qaly <= 0) & (d_cost > 0))),
-            "south-west (less costly, less effective)": float(np.mean((d_qaly <= 0) & (d_cost <= 0))),
-        }
-        incremental.append(
-            {
-                "strategy": s,
-                "comparator": comparator,
-                "incremental_cost": _interval(d_cost),
-                "incremental_qalys": _interval(d_qaly),
-                "incremental_lys": _interval(d_ly),
-                "icer": mean_c / mean_e if mean_e != 0 else None,
-                "description": describe_icer(mean_c, mean_e, currency),
-                "quadrants": quadrants,
-                "probability_cost_effective": [
-                    {"wtp": w, "probability": float(np.mean(w * d_qaly - d_cost > 0))} for w in wtp_values
-                ],
-            }
-        )
-
-    means_c, means_e = costs.mean(axis=0), qalys.mean(axis=0)
-    frontier = [dataclasses.asdict(r) for r in incremental_analysis(strategies, means_c, means_e)]
-
-    grid = wtp_grid(wtp_values)
-    curve = ceac(costs, qalys, grid)
-    front = ceaf(costs, qalys, grid, strategies)
-    evpi_grid = evpi(costs, qalys, grid)
-    discounted_pop = None
-    if population_size is not None:
-        discounted_pop = discounted_population(
-            float(population_size), int(round(population_years)), float(population_discount_rate)
-        )
-    at_wtp = []
-    for w in wtp_values:
-        g = int(np.flatnonzero(grid == w)[0])
-        nmb = w * means_e - means_c
-        entry = {
-            "wtp": w,
-            "expected_nmb": {s: float(nmb[k]) for k, s in enumerate(strategies)},
-            "expected_nhb": (
-                {s: float(means_e[k] - means_c[k] / w) for k, s in enumerate(strategies)} if w > 0 else None
-            ),
-            "ceac": {s: float(curve[g, k]) for k, s in enumerate(strategies)},
-            "optimal": str(front.optimal[g]),
-            "probability_optimal_cost_effective": float(front.probability[g]),
-            "evpi_per_patient": float(evpi_grid[g]),
-            "evpi_population": float(evpi_grid[g] * discounted_pop) if discounted_pop is not None else None,
-        }
-        at_wtp.append(entry)
-
-    convergence = {"wtp": float(primary_wtp), "comparator": comparator, "strategies": {}}
-    points = _checkpoints(n)
-    for k, s in enumerate(strategies):
-        if k == j:
-            continue
-        inmb = primary_wtp * (qalys[:, k] - qalys[:, j]) - (costs[:, k] - costs[:, j])
-        running = running_mean(inmb)
-        convergence["strategies"][s] = {
-            "mean_incremental_nmb": float(running[-1]),
-            "monte_carlo_se": float(monte_carlo_se(inmb)) if n > 1 else None,
-            "stable_within_1pct_from_sample": _stable_from(running, 0.01),
-            "stable_within_5pct_from_sample": _stable_from(running, 0.05),
-            "running_mean": [[m, float(running[m - 1])] for m in points],
-        }
-
-    return {
-        "n_samples": int(n),
-        "seed": ds.attrs.get("seed"),
-        "comparator": comparator,
-        "meets_zin_minimum": bool(n >= ZIN_MINIMUM_SAMPLES),
-        "sampled_parameters": [str(p) for p in ds["parameter"].values] if "parameter" in ds.coords else [],
-        "strategies": per_strategy,
-        "incremental": incremental,
-        "frontier": frontier,
-        "at_wtp": at_wtp,
-        "population": {
-            "patients_per_year": population_size,
-            "years": population_years,
-            "discount_rate": population_discount_rate,
-            "discounted_patients": discounted_pop,
-        },
-        "curves": {
-            "wtp": [float(w) for w in grid],
-            "ceac": {s: [float(v) for v in curve[:, k]] for k, s in enumerate(strategies)},
-            "ceaf_optimal": [str(o) for o in front.optimal],
-            "ceaf_probability": [float(p) for p in front.probability],
-            "evpi_per_patient": [float(v) for v in evpi_grid],
-            "evpi_population": ([float(v * discounted_pop) for v in evpi_grid] if discounted_pop is not None else None),
-        },
-        "convergence": convergence,
-    }

@@ -1,16 +1,18 @@
 """One analysis run: the base case and the chosen scenarios of a model, ready to report.
 
 :func:`run_analysis` wires a full run (as pvlib's ``ModelChain`` does) and returns a
-:class:`RunResult`, which the report writers (:mod:`hecon.report`) turn into files. It knows
-nothing about workbooks or files other than the input file's checksum.
+:class:`RunResult`, which :func:`hecon.analysis.results.summarise_run` summarises for the
+report writers (:mod:`hecon.report`). It knows nothing about workbooks or files other than the
+input file's checksum.
 
 Adding an analysis (PSA, DSA, threshold analysis, ...)
 ------------------------------------------------------
 1. compute it in a function of its own, called from :func:`run_analysis` after the
    deterministic runs (switched on by an argument with a default that keeps it off);
 2. store its result in a new field of :class:`RunResult` with default ``None``;
-3. add a section builder to :data:`hecon.report.sections.SECTIONS` that turns it into
-   JSON, tables and figures (it returns ``None`` when the field is ``None``).
+3. summarise it into a field of :class:`hecon.analysis.results.Results` (summary.json), and
+   add a section builder to :data:`hecon.report.sections.SECTIONS` that formats it as
+   tables and figures (it returns ``None`` when the field is ``None``).
 """
 
 from __future__ import annotations

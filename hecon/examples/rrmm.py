@@ -1996,7 +1996,7 @@ def _parameters() -> tuple[Parameter, ...]:
         ]
     )
 
-    # -- source landmarks for the report's survival figure (hecon.report.landmarks: the unit
+    # -- source landmarks for the report's survival figure (hecon.analysis.landmarks: the unit
     #    says what the value is); not used by any transition ------------------------------
     lm = "Source landmark for the report (not used in transitions); "
     add(

@@ -6,9 +6,12 @@
 * results.xlsx: every table of report.html as a formatted sheet (frozen header, number
   formats, auto-filter), plus the Markov trace, PSA samples and the inputs echo, and the
   figures on a sheet ``Figures``;
-* summary.json: the numbers for scripts (see :mod:`hecon.report.summary`).
+* summary.json: the numbers for scripts, the analysis result serialised
+  (:meth:`hecon.analysis.results.Results.to_json`; schema in :mod:`hecon.analysis.results`).
 
-The sections are built by :mod:`hecon.report.sections` (tables by :mod:`~hecon.report.tables`,
+Every number of the three files is a field of one :class:`~hecon.analysis.results.Results`
+(computed by :func:`hecon.analysis.results.summarise_run`); the report only formats it. The
+sections are built by :mod:`hecon.report.sections` (tables by :mod:`~hecon.report.tables`,
 figures by :mod:`~hecon.report.figures`, :mod:`~hecon.report.charts` and
 :mod:`~hecon.report.diagram` in the style of :mod:`~hecon.report.style`).
 
@@ -22,17 +25,17 @@ model content.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 from pathlib import Path
 
-from hecon.analysis.run import RunResult
+from hecon.analysis.results import Results
 from hecon.model.problems import ModelError, Problem
 from hecon.report.excel import write_results_xlsx
 from hecon.report.html import write_report_html
 from hecon.report.sections import SECTIONS, Section, build_sections
-from hecon.report.summary import build_summary, write_summary_json
 
 SUMMARY_JSON = "summary.json"
 RESULTS_XLSX = "results.xlsx"
@@ -51,6 +54,7 @@ __all__ = [
     "all_figures",
     "workbook_sheets",
     "write_report",
+    "write_summary_json",
 ]
 
 
@@ -96,16 +100,21 @@ def _sibling(parent: Path, name: str, tag: str) -> Path:
             return path
 
 
-def _write_files(result: RunResult, folder: Path) -> None:
-    summary = build_summary(result)
-    sections = build_sections(result, summary)  # puts each section's JSON into summary
-    write_summary_json(summary, folder / SUMMARY_JSON)
+def write_summary_json(results: Results, path: Path) -> None:
+    """Write ``results`` as strict JSON (no NaN/Infinity), UTF-8, indented."""
+    text = json.dumps(results.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _write_files(results: Results, folder: Path) -> None:
+    sections = build_sections(results)
+    write_summary_json(results, folder / SUMMARY_JSON)
     write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
-    write_report_html(result, summary, sections, folder / REPORT_HTML)
+    write_report_html(results, sections, folder / REPORT_HTML)
     for s in sections:
         for name, write in s.files.items():  # e.g. psa.nc; names are fixed by hecon
             write(folder / name)
-    (folder / MARKER).write_text(f"hecon {result.hecon_version} report\n", encoding="utf-8")
+    (folder / MARKER).write_text(f"hecon {results.hecon_version} report\n", encoding="utf-8")
 
 
 def _walk(sections: list[Section]):
@@ -141,8 +150,9 @@ def all_figures(sections: list[Section]) -> list:
     return list(seen.values())
 
 
-def write_report(result: RunResult, out_dir: str | Path) -> Path:
-    """Write the report folder ``out_dir`` atomically; return its absolute path.
+def write_report(results: Results, out_dir: str | Path) -> Path:
+    """Write the report folder of ``results`` (:func:`hecon.analysis.results.summarise_run`) to
+    ``out_dir`` atomically; return its absolute path.
 
     ``out_dir`` may be new, empty, or an earlier report folder (which is replaced); any
     other existing path is refused with a :class:`~hecon.model.problems.ModelError`.
@@ -154,7 +164,7 @@ def write_report(result: RunResult, out_dir: str | Path) -> Path:
     tmp = _sibling(parent, out_dir.name, "tmp")
     tmp.mkdir()
     try:
-        _write_files(result, tmp)
+        _write_files(results, tmp)
         if os.path.lexists(out_dir):
             _check_target(out_dir)  # still a report folder (it may have changed meanwhile)
             old = _sibling(parent, out_dir.name, "old")

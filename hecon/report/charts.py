@@ -1,18 +1,20 @@
 """Figures of the decision analyses (tornado, CE plane, CEAC/CEAF, EVPI, convergence), drawn
-in the report style (:mod:`hecon.report.style`). Every function takes plain numbers from
-summary.json-ready dicts, never model objects; strategies keep their model colour through
+in the report style (:mod:`hecon.report.style`). Every function draws numbers of the analysis
+result (:mod:`hecon.analysis.dsa_summary`, :mod:`hecon.analysis.psa_summary`), never model
+objects, and computes layout only; strategies keep their model colour through
 ``colour_index`` (strategy -> position in the model)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from hecon.analysis.dsa_summary import TornadoRow
+from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
 from hecon.report.figures import money_label, money_scale
 from hecon.report.style import new_figure, plain, png, strategy_colour, strategy_dash, style
 
@@ -36,16 +38,16 @@ def _number(value: float) -> str:
     return f"{value:.3g}"
 
 
-def tornado_rows(rows: Sequence[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+def tornado_rows(rows: Sequence[TornadoRow], top: int) -> list[TornadoRow]:
     """The ``top`` rows with the largest swing, leaving out parameters that do not change the
     comparison at all (e.g. a cost that every strategy carries alike)."""
     rows = list(rows)
-    biggest = max((r["swing"] for r in rows), default=0.0)
-    return [r for r in rows if r["swing"] > 1e-9 * max(biggest, 1.0)][:top] or rows[:1]
+    biggest = max((r.swing for r in rows), default=0.0)
+    return [r for r in rows if r.swing > 1e-9 * max(biggest, 1.0)][:top] or rows[:1]
 
 
 def tornado_png(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[TornadoRow],
     strategy: str,
     comparator: str,
     wtp: float,
@@ -58,7 +60,7 @@ def tornado_png(
     each parameter, largest swing on top, around the base-case INMB (black line); the dashed
     line is INMB = 0, where the ICER equals the willingness to pay."""
     rows = tornado_rows(rows, top)
-    values = [base_inmb] + [r["inmb_low"] for r in rows] + [r["inmb_high"] for r in rows]
+    values = [base_inmb] + [r.inmb_low for r in rows] + [r.inmb_high for r in rows]
     scale, words = money_scale(values)
     with style():
         height = 0.42 * max(3, len(rows)) + 1.5
@@ -67,16 +69,12 @@ def tornado_png(
         ax = fig.add_subplot()
         y = np.arange(len(rows))[::-1]
         for yi, r in zip(y, rows):
-            for value, colour in ((r["inmb_low"], LOW_COLOUR), (r["inmb_high"], HIGH_COLOUR)):
+            for value, colour in ((r.inmb_low, LOW_COLOUR), (r.inmb_high, HIGH_COLOUR)):
                 ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
         ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
         ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
         labels = [
-            plain(
-                f"{r['parameter']}\n{_number(r['low'])} to {_number(r['high'])}"
-                f"{' ' + r['unit'] if r.get('unit') else ''}"
-            )
-            for r in rows
+            plain(f"{r.parameter}\n{_number(r.low)} to {_number(r.high)}{' ' + r.unit if r.unit else ''}") for r in rows
         ]
         ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
         ax.grid(axis="y", visible=False)
@@ -98,8 +96,7 @@ def tornado_png(
 
 
 def ce_plane_png(
-    d_qalys: dict[str, np.ndarray],
-    d_costs: dict[str, np.ndarray],
+    increments: Sequence[PsaIncrement],
     comparator: str,
     wtps: Sequence[float],
     currency: str,
@@ -110,29 +107,29 @@ def ce_plane_png(
     """Scatter of incremental QALYs and costs of each strategy versus the comparator, one point per
     PSA sample (at most ``max_points`` per strategy, the first ones), the mean as a large
     outlined marker, and a line through the origin for each willingness to pay."""
-    colour_index = _index(colour_index, list(d_qalys))
-    all_c = np.concatenate([v[:max_points] for v in d_costs.values()]) if d_costs else np.zeros(1)
+    colour_index = _index(colour_index, [inc.strategy for inc in increments])
+    all_c = np.concatenate([inc.d_cost[:max_points] for inc in increments]) if increments else np.zeros(1)
     scale, words = money_scale(all_c)
     with style():
         fig = new_figure(8.0, 5.4)
         fig.subplots_adjust(left=0.14, right=0.97, top=0.96, bottom=0.24)
         ax = fig.add_subplot()
         handles = []
-        for s in d_qalys:
-            i = colour_index.get(s, 0)
+        for inc in increments:
+            i = colour_index.get(inc.strategy, 0)
             ax.scatter(
-                d_qalys[s][:max_points],
-                d_costs[s][:max_points] / scale,
+                inc.d_qalys[:max_points],
+                inc.d_cost[:max_points] / scale,
                 s=12,
                 alpha=0.45,
                 color=strategy_colour(i),
                 linewidths=0,
             )
-        for s in d_qalys:
-            i = colour_index.get(s, 0)
+        for inc in increments:
+            i = colour_index.get(inc.strategy, 0)
             ax.plot(
-                [np.mean(d_qalys[s])],
-                [np.mean(d_costs[s]) / scale],
+                [inc.incremental_qalys.mean],
+                [inc.incremental_cost.mean / scale],
                 marker="o",
                 markersize=10,
                 markerfacecolor=strategy_colour(i),
@@ -141,7 +138,15 @@ def ce_plane_png(
                 linestyle="none",
             )
             handles.append(
-                Line2D([], [], marker="o", color=strategy_colour(i), linestyle="none", markersize=7, label=plain(s))
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    color=strategy_colour(i),
+                    linestyle="none",
+                    markersize=7,
+                    label=plain(inc.strategy),
+                )
             )
         ax.axhline(0, color="#777777", linewidth=0.9)
         ax.axvline(0, color="#777777", linewidth=0.9)
@@ -174,7 +179,7 @@ def ce_plane_png(
 
 
 def ceac_png(
-    curves: dict[str, Any],
+    curves: PsaCurves,
     currency: str,
     reference: float | None = None,
     colour_index: dict[str, int] | None = None,
@@ -183,22 +188,22 @@ def ceac_png(
     """CEAC of every strategy and the CEAF (thick grey band: probability that the strategy
     with the highest expected NMB is cost-effective); vertical lines at the willingness-to-pay
     values of the settings, the headline one solid."""
-    wtp = np.asarray(curves["wtp"], dtype=float)
-    colour_index = _index(colour_index, list(curves["ceac"]))
+    wtp = np.asarray(curves.wtp, dtype=float)
+    colour_index = _index(colour_index, list(curves.ceac))
     with style():
         fig = new_figure(8.0, 4.8)
         fig.subplots_adjust(left=0.11, right=0.94, top=0.96, bottom=0.26)
         ax = fig.add_subplot()
         ax.plot(
             wtp,
-            curves["ceaf_probability"],
+            curves.ceaf_probability,
             color="#000000",
             linewidth=7,
             alpha=0.18,
             solid_capstyle="butt",
             label="acceptability frontier (CEAF)",
         )
-        for s, values in curves["ceac"].items():
+        for s, values in curves.ceac.items():
             i = colour_index.get(s, 0)
             ax.plot(wtp, values, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, label=plain(s))
         for w in sorted({float(x) for x in wtps} | ({float(reference)} if reference is not None else set())):
@@ -214,11 +219,12 @@ def ceac_png(
         return png(fig)
 
 
-def evpi_png(curves: dict[str, Any], currency: str, wtps: Sequence[float] = (), population: bool = False) -> bytes:
+def evpi_png(curves: PsaCurves, currency: str, wtps: Sequence[float] = (), population: bool = False) -> bytes:
     """Per-patient (or population) EVPI against willingness to pay, the settings' values marked."""
-    w = np.asarray(curves["wtp"], dtype=float)
-    key = "evpi_population" if population and curves.get("evpi_population") else "evpi_per_patient"
-    v = np.asarray([np.nan if x is None else x for x in curves[key]], dtype=float)
+    w = np.asarray(curves.wtp, dtype=float)
+    use_population = population and bool(curves.evpi_population)
+    values = curves.evpi_population if use_population and curves.evpi_population else curves.evpi_per_patient
+    v = np.asarray([np.nan if x is None else x for x in values], dtype=float)
     scale, words = money_scale(v[np.isfinite(v)] if np.isfinite(v).any() else [0.0])
     with style():
         fig = new_figure(8.0, 3.9)
@@ -234,7 +240,7 @@ def evpi_png(curves: dict[str, Any], currency: str, wtps: Sequence[float] = (), 
         ax.xaxis.set_major_formatter(_money_formatter())
         ax.yaxis.set_major_formatter(_money_formatter())
         ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
-        who = "population" if key == "evpi_population" else "per patient"
+        who = "population" if use_population else "per patient"
         ax.set_ylabel(plain(f"EVPI {who} ({currency}{words})"))
         return png(fig)
 

@@ -1,38 +1,25 @@
 """Report sections of the decision analyses: scenario table, net benefit, disease burden and
-reference value, threshold prices, one-way (DSA) and probabilistic (PSA) sensitivity analysis.
+reference value, threshold prices, one-way (DSA) and probabilistic (PSA) sensitivity analysis,
+value of information.
 
-Each builder returns None when the run has no such analysis, so a plain ``hecon run`` report
-is unchanged. summary.json keys (abbreviated)::
-
-    "scenario_analysis": {"comparator": "SoC", "rows": [{"scenario": "base case", "strategy": "A",
-                          "costs": ..., "qalys": ..., "incremental_cost": ..., "icer": ...,
-                          "icer_base_case": ..., ...}]},
-    "net_benefit": {"wtp": [20000, ...], "scenarios": {"base case": {"strategies": {"A": {"nmb": [...],
-                    "nhb": [...]}}, "optimal": ["SoC", ...]}}},
-    "burden": {"qalys_general_population": 21.3, "qalys_patients": 2.1, "proportional_shortfall": 0.90,
-               "burden_class": "class 3 ...", "reference_value": 80000, "judgements": {...}, ...},
-    "thresholds": [{"parameter": "c_car_t", "strategy": "CAR-T", "value": 234567.0, "found": true, ...}],
-    "dsa": {"comparator": "SoC", "tornado_wtp": 80000, "parameters": [...], "tornado": {"A": [...]}},
-    "psa": {"n_samples": 1000, "seed": 1, "strategies": {...}, "incremental": [...], "at_wtp": [...],
-            "curves": {"wtp": [...], "ceac": {...}, ...}, "convergence": {...}, "samples_file": "psa.nc"}
+Each builder formats part of the analysis result (:class:`hecon.analysis.results.Results`;
+the numbers are computed in :mod:`hecon.analysis.decision`, :mod:`hecon.analysis.dsa_summary`
+and :mod:`hecon.analysis.psa_summary`) and returns None when the run has no such analysis,
+so a plain ``hecon run`` report is unchanged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-import numpy as np
-
-from hecon.analysis.disease_burden import judge_icers
-from hecon.analysis.incremental import describe_icer
-from hecon.analysis.run import RunResult
+from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
+from hecon.analysis.psa_summary import PSA_FILE, Interval
+from hecon.analysis.results import Results
 from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png, tornado_rows
 from hecon.report.figures import Figure
 from hecon.report.section import Section
-from hecon.report.tables import Column, Table, currency_label
+from hecon.report.tables import Column, Table, currency_label, scenarios_table
 
-PSA_FILE = "psa.nc"
 MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
 TORNADO_ROWS = 15
@@ -43,18 +30,13 @@ def _money(currency: str, value: float | None) -> str:
     return "–" if value is None else f"{currency} {value:,.0f}"
 
 
-def _colours(result: RunResult) -> dict[str, int]:
-    return {s.name: i for i, s in enumerate(result.spec.strategies)}
+def _colours(results: Results) -> dict[str, int]:
+    return {s: i for i, s in enumerate(results.strategies)}
 
 
-def _result_text(d_cost: float | None, d_qalys: float | None, currency: str) -> str:
-    """An increment in words (dominance status instead of a negative or misleading ratio)."""
-    if d_cost is None or d_qalys is None:
-        return "–"
-    try:
-        return describe_icer(d_cost, d_qalys, currency)
-    except ValueError:
-        return "–"
+def _wtps(results: Results) -> list[float]:
+    """The willingness-to-pay values of the settings and the headline one [currency per QALY]."""
+    return list(dict.fromkeys([float(w) for w in results.spec.settings.wtp] + [results.headline.wtp]))
 
 
 # --------------------------------------------------------------------------------------
@@ -62,40 +44,15 @@ def _result_text(d_cost: float | None, d_qalys: float | None, currency: str) -> 
 # --------------------------------------------------------------------------------------
 
 
-def scenario_analysis_section(result: RunResult, summary: dict) -> Section | None:
+def scenario_analysis_section(results: Results) -> Section | None:
     """All scenarios in one table: costs, QALYs and the ICER versus the comparator, beside the
     base case's."""
-    if len(result.scenarios) < 2:
+    analysis = results.scenario_analysis
+    if analysis is None:
         return None
-    cur = summary["currency"]
-    comparator = summary["comparator"]
-    base = summary["scenarios"][result.base.name]
-    base_rows = {r["strategy"]: r for r in base["versus_comparator"]}
-    rows = []
-    for name, sc in summary["scenarios"].items():
-        versus = {r["strategy"]: r for r in sc["versus_comparator"]}
-        for s, v in sc["strategies"].items():
-            r = versus.get(s)
-            b = base["strategies"].get(s, {})
-            rows.append(
-                {
-                    "scenario": name,
-                    "strategy": s,
-                    "costs": v["costs"],
-                    "qalys": v["qalys"],
-                    "lys": v["lys"],
-                    "incremental_cost": r["incremental_cost"] if r else None,
-                    "incremental_qalys": r["incremental_effect"] if r else None,
-                    "incremental_lys": r["incremental_lys"] if r else None,
-                    "icer": r["icer"] if r else None,
-                    "status": r["status"] if r else "comparator",
-                    "description": r["description"] if r else "",
-                    "icer_base_case": base_rows[s]["icer"] if s in base_rows else None,
-                    "change_in_costs": v["costs"] - b["costs"] if b else None,
-                    "change_in_qalys": v["qalys"] - b["qalys"] if b else None,
-                }
-            )
-    money = currency_label(summary)
+    cur = results.currency
+    comparator = results.comparator
+    money = currency_label(results)
     cols = [
         Column("Scenario", width=20),
         Column("Strategy", width=20),
@@ -115,19 +72,19 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
         cols,
         [
             [
-                r["scenario"],
-                r["strategy"],
-                r["costs"],
-                r["qalys"],
-                r["incremental_cost"],
-                r["incremental_qalys"],
-                r["icer"],
-                r["icer_base_case"],
-                r["description"],
-                r["change_in_costs"],
-                r["change_in_qalys"],
+                r.scenario,
+                r.strategy,
+                r.costs,
+                r.qalys,
+                r.incremental_cost,
+                r.incremental_qalys,
+                r.icer,
+                r.icer_base_case,
+                r.description,
+                r.change_in_costs,
+                r.change_in_qalys,
             ]
-            for r in rows
+            for r in analysis.rows
         ],
         "Every scenario run, in one table. Increments and ICERs are versus the comparator in the same "
         "scenario; the last columns compare each strategy with itself in the base case.",
@@ -139,21 +96,15 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
         f"compare each strategy with itself in the base case. The rows of {comparator} are on the "
         "sheet ScenarioAnalysis.",
     )
-    from hecon.report.tables import scenarios_table
-
-    definitions = scenarios_table(result)
-    others = [x for x in base["strategies"] if x != comparator]
-    wtp, _ = result.headline_wtp
+    definitions = scenarios_table(results)
+    others = [x for x in results.base.strategies if x != comparator]
+    wtp = results.headline.wtp
     wide_cols = [Column("Scenario", width=30)] + [Column(f"{x} vs {comparator}", width=30) for x in others]
     wide_cols += [Column(f"Highest NMB at {cur} {wtp:,.0f}/QALY", width=22)] if wtp > 0 else []
-    wide_rows = []
-    for name, sc in summary["scenarios"].items():
-        versus = {r["strategy"]: r["description"] for r in sc["versus_comparator"]}
-        row = [name] + [versus.get(x, "–") for x in others]
-        if wtp > 0:
-            nmb = {x: wtp * v["qalys"] - v["costs"] for x, v in sc["strategies"].items()}
-            row.append(max(nmb, key=nmb.get))  # type: ignore[arg-type]
-        wide_rows.append(row)
+    wide_rows: list[list[Any]] = []
+    for name, sc in results.scenarios.items():
+        versus = {r.strategy: r.description for r in sc.versus_comparator}
+        wide_rows.append([name] + [versus.get(x, "–") for x in others] + ([sc.optimal_at_headline] if wtp > 0 else []))
     wide = Table(
         "ScenarioSummary",
         f"Scenario results: each strategy versus {comparator}",
@@ -164,7 +115,7 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
         css="scenarios",
     )
     paragraphs = [
-        f"{len(result.scenarios) - 1} scenarios, each the base case with the inputs in the last table "
+        f"{len(results.scenarios) - 1} scenarios, each the base case with the inputs in the last table "
         "changed. Results state the ICER with its dominance status."
     ]
     return Section(
@@ -173,36 +124,29 @@ def scenario_analysis_section(result: RunResult, summary: dict) -> Section | Non
         paragraphs=paragraphs,
         tables=[wide, view, definitions],
         sheets=[wide, table, definitions],
-        json={"comparator": comparator, "rows": rows},
     )
 
 
-def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
+def net_benefit_section(results: Results) -> Section | None:
     """NMB and NHB of every strategy at each willingness to pay, per scenario."""
-    wtp = [float(w) for w in result.spec.settings.wtp]
-    if not wtp:
+    nb = results.net_benefit
+    if nb is None:
         return None
-    cur = summary["currency"]
-    out: dict[str, Any] = {}
-    rows = []
-    for name, sc in summary["scenarios"].items():
-        strategies = {}
-        names = list(sc["strategies"])
-        nmb = np.array([[w * sc["strategies"][s]["qalys"] - sc["strategies"][s]["costs"] for s in names] for w in wtp])
-        optimal = [names[int(np.argmax(row))] for row in nmb]
-        for k, s in enumerate(names):
-            nhb = [nmb[i, k] / w if w > 0 else None for i, w in enumerate(wtp)]
-            strategies[s] = {"nmb": [float(x) for x in nmb[:, k]], "nhb": nhb}
-            rows += [
-                [name, w, s, float(nmb[i, k]), nhb[i], "yes" if optimal[i] == s else ""] for i, w in enumerate(wtp)
-            ]
-        out[name] = {"strategies": strategies, "optimal": optimal}
-    rows.sort(key=lambda r: (list(summary["scenarios"]).index(r[0]), r[1]))
+    cur = results.currency
+    money = currency_label(results)
+    order = list(nb.scenarios)
+    rows: list[list[Any]] = [
+        [name, w, s, v.nmb[i], v.nhb[i], "yes" if sc.optimal[i] == s else ""]
+        for name, sc in nb.scenarios.items()
+        for s, v in sc.strategies.items()
+        for i, w in enumerate(nb.wtp)
+    ]
+    rows.sort(key=lambda r: (order.index(r[0]), r[1]))  # by scenario, then willingness to pay
     cols = [
         Column("Scenario", width=18),
         Column(f"WTP ({cur}/QALY)", "money", 13),
         Column("Strategy", width=20),
-        Column(f"NMB ({currency_label(summary)})", "money", 14),
+        Column(f"NMB ({money})", "money", 14),
         Column("NHB (QALYs)", "qaly", 11),
         Column("Highest NMB", width=11),
     ]
@@ -214,22 +158,20 @@ def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
         "NMB = WTP x QALYs − costs; NHB = QALYs − costs / WTP (discounted). The strategy with the highest "
         "net benefit is optimal at that willingness to pay.",
     )
-    base = out[result.base.name]
-    names = list(base["strategies"])
+    base = nb.scenarios[results.base.name]
+    names = list(base.strategies)
     wide_cols = [Column(f"WTP ({cur}/QALY)", "money", 13)]
-    wide_cols += [Column(f"NMB {s} ({currency_label(summary)})", "money", 16) for s in names]
+    wide_cols += [Column(f"NMB {s} ({money})", "money", 16) for s in names]
     wide_cols += [Column("Highest NMB", width=22)]
     wide = Table(
         "NetBenefitBaseCase",
         "Net monetary benefit per patient (base case)",
         wide_cols,
-        [[w] + [base["strategies"][s]["nmb"][i] for s in names] + [base["optimal"][i]] for i, w in enumerate(wtp)],
+        [[w] + [base.strategies[s].nmb[i] for s in names] + [base.optimal[i]] for i, w in enumerate(nb.wtp)],
         "NMB = WTP x QALYs − costs (discounted); the strategy with the highest NMB is the efficient choice "
         "at that willingness to pay. Net health benefit and every scenario: sheet NetBenefit.",
     )
-    return Section(
-        "net_benefit", "Net benefit", tables=[wide], sheets=[table, wide], json={"wtp": wtp, "scenarios": out}
-    )
+    return Section("net_benefit", "Net benefit", tables=[wide], sheets=[table, wide])
 
 
 # --------------------------------------------------------------------------------------
@@ -237,28 +179,13 @@ def net_benefit_section(result: RunResult, summary: dict) -> Section | None:
 # --------------------------------------------------------------------------------------
 
 
-def burden_section(result: RunResult, summary: dict) -> Section | None:
-    b = result.burden
-    if b is None:
+def burden_section(results: Results) -> Section | None:
+    summary = results.burden
+    if summary is None:
         return None
-    cur = summary["currency"]
-    data = dataclasses.asdict(b)
-    judgements = {
-        name: judge_icers(sc["versus_comparator"], b.reference_value, cur) for name, sc in summary["scenarios"].items()
-    }
-    optimal = {}
-    if b.reference_value is not None:
-        for name, sc in summary["scenarios"].items():
-            nmb = {s: b.reference_value * v["qalys"] - v["costs"] for s, v in sc["strategies"].items()}
-            optimal[name] = max(nmb, key=nmb.get)  # type: ignore[arg-type]
-    data["judgements"] = judgements
-    data["optimal_at_reference_value"] = optimal
-    data["method"] = (
-        "Proportional shortfall (Qn − Qd) / Qn from undiscounted QALYs; Qn from the life table and "
-        "general-population utility norms (iMTA Disease Burden Calculator method), Qd the "
-        f"comparator's ({b.comparator}) QALYs in the base case."
-    )
-    items = [
+    b = summary.burden
+    cur = results.currency
+    items: list[list[Any]] = [
         ["Start age (years)", b.start_age],
         ["Proportion male", b.proportion_male],
         ["Life table", b.life_table],
@@ -281,7 +208,7 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         "Disease burden (proportional shortfall)",
         [Column("Item", width=48), Column("Value", "sig4", 40)],
         items,
-        data["method"],
+        summary.method,
     )
     cols = [
         Column("Scenario", width=18),
@@ -291,22 +218,12 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         Column("Status", width=16, html=False),
         Column("Result", width=36),
         Column(f"Reference value ({cur}/QALY)", "money", 14),
-        Column(f"INMB at reference ({currency_label(summary)})", "money", 14),
+        Column(f"INMB at reference ({currency_label(results)})", "money", 14),
         Column("Verdict", width=22),
     ]
     rows = [
-        [
-            name,
-            j["strategy"],
-            j["comparator"],
-            j["icer"],
-            j["status"],
-            _result_text(j.get("incremental_cost"), j.get("incremental_effect"), cur),
-            j["reference_value"],
-            j["inmb"],
-            j["verdict"],
-        ]
-        for name, js in judgements.items()
+        [name, j.strategy, j.comparator, j.icer, j.status, j.description, j.reference_value, j.inmb, j.verdict]
+        for name, js in summary.judgements.items()
         for j in js
     ]
     judge_table = Table(
@@ -318,30 +235,30 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         "(this also reads dominant, dominated and less-costly-less-effective strategies correctly).",
     )
     judge_view = (
-        judge_table.where("Scenario", result.base.name)
+        judge_table.where("Scenario", results.base.name)
         .without("Scenario")
         .view(
             title="ICERs judged against the reference value (base case)",
             note=judge_table.note + " Every scenario: sheet ReferenceValue and the scenario analysis.",
         )
     )
-    ps = b.proportional_shortfall
     paragraphs = [
         f"The patients lose {b.absolute_shortfall:.2f} of the {b.qalys_general_population:.2f} QALYs that "
-        f"people of the same age and sex mix can expect (proportional shortfall {ps:.2f}): "
+        f"people of the same age and sex mix can expect (proportional shortfall {b.proportional_shortfall:.2f}): "
         f"{b.burden_class}, reference value {_money(cur, b.reference_value)} per QALY "
         "(Zorginstituut Nederland)."
     ]
     bullets = [f"Warning: {w}." for w in b.warnings]
-    bullets += [j["text"] + "." for j in judgements.get(result.base.name, []) if j.get("text")]
+    bullets += [j.text + "." for j in summary.judgements.get(results.base.name, ()) if j.text]
+    optimal = summary.optimal_at_reference_value
     if optimal:
-        best = optimal.get(result.base.name)
-        others = {name: x for name, x in optimal.items() if name != result.base.name}
-        same = [n for n, x in others.items() if x == best]
-        differ = [f"{x} in '{n}'" for n, x in others.items() if x != best]
-        text = f"Highest net monetary benefit at the reference value: {best} in the base case"
-        if others:
-            text += f" and in {len(same)} of {len(others)} scenarios" + (f"; {', '.join(differ)}" if differ else "")
+        n_others = len(optimal) - 1
+        text = f"Highest net monetary benefit at the reference value: {optimal[results.base.name]} in the base case"
+        if n_others:
+            differ = [f"{x} in '{n}'" for n, x in summary.other_optimum.items()]
+            text += f" and in {len(summary.same_optimum)} of {n_others} scenarios" + (
+                f"; {', '.join(differ)}" if differ else ""
+            )
         bullets.append(text + ".")
     return Section(
         "burden",
@@ -350,7 +267,6 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
         bullets=bullets,
         tables=[burden_table, judge_view],
         sheets=[burden_table, judge_table],
-        json=data,
     )
 
 
@@ -359,11 +275,10 @@ def burden_section(result: RunResult, summary: dict) -> Section | None:
 # --------------------------------------------------------------------------------------
 
 
-def thresholds_section(result: RunResult, summary: dict) -> Section | None:
-    if not result.thresholds:
+def thresholds_section(results: Results) -> Section | None:
+    if not results.thresholds:
         return None
-    cur = summary["currency"]
-    data = [t.as_dict() for t in result.thresholds]
+    cur = results.currency
     cols = [
         Column("Parameter", width=20),
         Column("Strategy", width=18),
@@ -391,7 +306,7 @@ def thresholds_section(result: RunResult, summary: dict) -> Section | None:
             f"[{t.lower:,.6g}, {t.upper:,.6g}]",
             t.message,
         ]
-        for t in result.thresholds
+        for t in results.thresholds
     ]
     table = Table(
         "Thresholds",
@@ -404,10 +319,9 @@ def thresholds_section(result: RunResult, summary: dict) -> Section | None:
     return Section(
         "thresholds",
         "Threshold analysis",
-        bullets=[t.message for t in result.thresholds],
+        bullets=[t.message for t in results.thresholds],
         tables=[table],
         sheets=[table],
-        json=data,
     )
 
 
@@ -416,16 +330,14 @@ def thresholds_section(result: RunResult, summary: dict) -> Section | None:
 # --------------------------------------------------------------------------------------
 
 
-def dsa_section(result: RunResult, summary: dict) -> Section | None:
-    if result.dsa is None:
+def dsa_section(results: Results) -> Section | None:
+    data = results.dsa
+    if data is None:
         return None
-    from hecon.analysis.dsa import dsa_summary
-
-    cur = summary["currency"]
-    money = currency_label(summary)
-    price_year = result.spec.settings.price_year
-    data = dsa_summary(result.dsa, cur)
-    w = data["tornado_wtp"]
+    cur = results.currency
+    money = currency_label(results)
+    price_year = results.spec.settings.price_year
+    w = data.tornado_wtp
     cols = [
         Column("Strategy", width=18),
         Column("Parameter", width=20),
@@ -445,21 +357,21 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
     rows = [
         [
             s,
-            r["parameter"],
-            r.get("unit", ""),
-            r["base"],
-            r["low"],
-            r["high"],
-            r["range_source"],
-            r["icer_low"],
-            r["icer_high"],
-            _result_text(r["incremental_cost_low"], r["incremental_qalys_low"], cur),
-            _result_text(r["incremental_cost_high"], r["incremental_qalys_high"], cur),
-            r["inmb_low"],
-            r["inmb_high"],
-            r["swing"],
+            r.parameter,
+            r.unit,
+            r.base,
+            r.low,
+            r.high,
+            r.range_source,
+            r.icer_low,
+            r.icer_high,
+            r.result_low,
+            r.result_high,
+            r.inmb_low,
+            r.inmb_high,
+            r.swing,
         ]
-        for s, tornado in data["tornado"].items()
+        for s, tornado in data.tornado.items()
         for r in tornado
     ]
     table = Table(
@@ -468,22 +380,21 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
         cols,
         rows,
         f"Each parameter at its low and high value, the others at base values; versus "
-        f"{data['comparator']}. Sorted by swing = |INMB(high) − INMB(low)|; the willingness to pay is "
-        f"the {data['tornado_wtp_source']}.",
+        f"{data.comparator}. Sorted by swing = |INMB(high) − INMB(low)|; the willingness to pay is "
+        f"the {data.tornado_wtp_source}.",
         css="small",
     )
     figures = []
-    subsections = []
-    for s, tornado in data["tornado"].items():
-        base_inmb = next(x["inmb"] for x in data["base_case"][s]["inmb"] if x["wtp"] == w)
-        base = data["base_case"][s]
-        base_text = _result_text(base["incremental_cost"], base["incremental_qalys"], cur)
+    subsections: list[Section] = []
+    for s, tornado in data.tornado.items():
+        base = data.base_case[s]
+        base_inmb = base.inmb_at_tornado_wtp
         shown = len(tornado_rows(tornado, TORNADO_ROWS))
-        unchanged = sum(1 for r in tornado if r["swing"] == 0)
+        unchanged = sum(1 for r in tornado if r.swing == 0)
         fig = Figure(
             f"Tornado: {s}",
-            tornado_png(tornado, s, data["comparator"], w, base_inmb, cur, top=TORNADO_ROWS, price_year=price_year),
-            f"Incremental net monetary benefit (INMB) of {s} versus {data['comparator']} at "
+            tornado_png(tornado, s, data.comparator, w, base_inmb, cur, top=TORNADO_ROWS, price_year=price_year),
+            f"Incremental net monetary benefit (INMB) of {s} versus {data.comparator} at "
             f"{_money(cur, w)} per QALY with each parameter at its low (blue) and high (orange) value: "
             f"the {shown} parameters with the largest swing"
             + (
@@ -492,37 +403,37 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
                 else ""
             )
             + ". Base case: INMB "
-            f"{_money(cur, base_inmb)} ({base_text}). Bars crossing the dashed line change the decision at "
+            f"{_money(cur, base_inmb)} ({base.description}). Bars crossing the dashed line change the decision at "
             "this willingness to pay.",
-            f"Tornado diagram of the {shown} most influential parameters for {s} versus {data['comparator']}.",
+            f"Tornado diagram of the {shown} most influential parameters for {s} versus {data.comparator}.",
         )
         figures.append(fig)
         view = (
             table.where("Strategy", s)
             .without("Strategy")
             .view(
-                title=f"{s} versus {data['comparator']}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
+                title=f"{s} versus {data.comparator}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
                 rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
-                note=f"Base case: {base_text}. Every parameter: sheet DSA.",
+                note=f"Base case: {base.description}. Every parameter: sheet DSA.",
             )
         )
         subsections.append(
             Section(
                 f"dsa_{len(subsections)}",
-                f"{s} versus {data['comparator']}",
+                f"{s} versus {data.comparator}",
                 tables=[view],
                 figures=[fig],
                 content=[fig, view],
             )
         )
     paragraphs = [
-        f"{len(data['parameters'])} parameters varied one at a time between their low and high values "
-        f"({data['n_variations']} model evaluations in one vectorised run). Results are the incremental "
-        f"net monetary benefit at {_money(cur, w)} per QALY ({data['tornado_wtp_source']}), which is "
+        f"{len(data.parameters)} parameters varied one at a time between their low and high values "
+        f"({data.n_variations} model evaluations in one vectorised run). Results are the incremental "
+        f"net monetary benefit at {_money(cur, w)} per QALY ({data.tornado_wtp_source}), which is "
         "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."
     ]
     return Section(
-        "dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections, sheets=[table], json=data
+        "dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections, sheets=[table]
     )
 
 
@@ -530,72 +441,34 @@ def dsa_section(result: RunResult, summary: dict) -> Section | None:
 # PSA
 # --------------------------------------------------------------------------------------
 
-_OUTCOME_LABELS = {
-    "costs": "Costs",
-    "qalys": "QALYs",
-    "lys": "Life-years",
-    "costs_undiscounted": "Costs, undiscounted",
-    "qalys_undiscounted": "QALYs, undiscounted",
-    "lys_undiscounted": "Life-years, undiscounted",
-    "incremental_cost": "Incremental costs",
-    "incremental_qalys": "Incremental QALYs",
-    "incremental_lys": "Incremental life-years",
-}
+_DIGITS = {"money": 0, "qaly": 3, "years": 3}
 
 
-def _psa_data(result: RunResult, summary: dict) -> dict:
-    from hecon.analysis.psa import summarise_psa
-
-    settings = result.spec.settings
-    wtp, wtp_source = result.headline_wtp
-    wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
-    data = summarise_psa(
-        result.psa,
-        result.comparator,
-        wtps,
-        wtp,
-        population_size=settings.population_size,
-        population_years=settings.population_years,
-        population_discount_rate=settings.discount_rate_costs,
-        currency=summary["currency"],
-    )
-    data["headline_wtp_source"] = wtp_source
-    data["samples_file"] = PSA_FILE
-    return data
+def _interval_columns(outcome: str, kind: str, label: str, html: bool = True) -> list[Column]:
+    """Excel: mean, SD, 2.5% and 97.5%; report.html: 'mean (2.5% to 97.5%)' in one cell."""
+    return [
+        Column(f"{label}, mean (95% interval)", "text", 26, html=html, excel=False, key=outcome),
+        Column(f"{label} mean", kind, 13, html=False),
+        Column(f"{label} SD", kind, 11, html=False),
+        Column(f"{label} 2.5%", kind, 12, html=False),
+        Column(f"{label} 97.5%", kind, 12, html=False),
+    ]
 
 
-def psa_section(result: RunResult, summary: dict) -> Section | None:
-    ds = result.psa
-    if ds is None:
-        return None
-    from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
+def _interval_values(x: Interval, kind: str) -> list[Any]:
+    d = _DIGITS[kind]
+    return [f"{x.mean:,.{d}f} ({x.low:,.{d}f} to {x.high:,.{d}f})", x.mean, x.sd, x.low, x.high]
 
-    cur = summary["currency"]
-    money = currency_label(summary)
-    settings = result.spec.settings
-    comparator = result.comparator
-    wtp, _ = result.headline_wtp
-    data = _psa_data(result, summary)
-    strategies = [str(s) for s in ds["strategy"].values]
-    colours = _colours(result)
 
-    digits = {"money": 0, "qaly": 3, "years": 3}
-
-    def interval(outcome: str, kind: str, label: str, html: bool = True) -> list[Column]:
-        """Excel: mean, SD, 2.5% and 97.5%; report.html: 'mean (2.5% to 97.5%)' in one cell."""
-        return [
-            Column(f"{label}, mean (95% interval)", "text", 26, html=html, excel=False, key=outcome),
-            Column(f"{label} mean", kind, 13, html=False),
-            Column(f"{label} SD", kind, 11, html=False),
-            Column(f"{label} 2.5%", kind, 12, html=False),
-            Column(f"{label} 97.5%", kind, 12, html=False),
-        ]
-
-    def values(x: dict, kind: str) -> list[Any]:
-        d = digits[kind]
-        text = f"{x['mean']:,.{d}f} ({x['low']:,.{d}f} to {x['high']:,.{d}f})"
-        return [text, x["mean"], x["sd"], x["low"], x["high"]]
-
+def _psa_tables(results: Results) -> list[Table]:
+    """Outcomes per strategy, increments, CEAC and convergence, and the samples."""
+    data = results.psa
+    assert data is not None
+    cur = results.currency
+    money = currency_label(results)
+    comparator = results.comparator
+    wtp = results.headline.wtp
+    strategies = list(data.strategies)
     outcomes = (
         ("costs", "money", f"Costs ({money})"),
         ("qalys", "qaly", "QALYs"),
@@ -606,21 +479,21 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     )
     cols = [Column("Strategy", width=22)]
     for outcome, kind, label in outcomes:
-        cols += interval(outcome, kind, label, html="undiscounted" not in outcome)
+        cols += _interval_columns(outcome, kind, label, html="undiscounted" not in outcome)
     rows = [
-        [s] + [v for outcome, kind, _ in outcomes for v in values(entry[outcome], kind)]
-        for s, entry in data["strategies"].items()
+        [s] + [v for outcome, kind, _ in outcomes for v in _interval_values(getattr(entry, outcome), kind)]
+        for s, entry in data.strategies.items()
     ]
     summary_table = Table(
         "PSA",
-        f"Probabilistic results ({data['n_samples']:,} samples, seed {data['seed']})",
+        f"Probabilistic results ({data.n_samples:,} samples, seed {data.seed})",
         cols,
         rows,
         "Mean and 95% interval (2.5% to 97.5% percentile) over the PSA samples, discounted; "
         "standard deviations and undiscounted results: sheet PSA.",
     )
 
-    at_head = next((a for a in data["at_wtp"] if a["wtp"] == wtp), None)
+    at_head = data.at(wtp)
     increments = (
         ("incremental_cost", "money", f"Incremental costs ({money})"),
         ("incremental_qalys", "qaly", "Incremental QALYs"),
@@ -628,17 +501,17 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     )
     inc_cols = [Column("Strategy", width=22)]
     for outcome, kind, label in increments:
-        inc_cols += interval(outcome, kind, label, html=outcome != "incremental_lys")
+        inc_cols += _interval_columns(outcome, kind, label, html=outcome != "incremental_lys")
     inc_cols += [Column("Result (means)", width=36), Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 14)]
     inc_rows = [
-        [inc["strategy"]]
-        + [v for outcome, kind, _ in increments for v in values(inc[outcome], kind)]
-        + [inc["description"], at_head["ceac"].get(inc["strategy"]) if at_head else None]
-        for inc in data["incremental"]
+        [inc.strategy]
+        + [v for outcome, kind, _ in increments for v in _interval_values(getattr(inc, outcome), kind)]
+        + [inc.description, at_head.ceac.get(inc.strategy) if at_head else None]
+        for inc in data.incremental
     ]
     if at_head:
         inc_rows.insert(
-            0, [comparator] + ["–", None, None, None, None] * 3 + ["Comparator", at_head["ceac"].get(comparator)]
+            0, [comparator] + ["–", None, None, None, None] * 3 + ["Comparator", at_head.ceac.get(comparator)]
         )
     inc_table = Table(
         "PSAIncremental",
@@ -650,7 +523,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
         "benefit.",
     )
 
-    curves = data["curves"]
+    curves = data.curves
     ceac_cols = (
         [Column(f"WTP ({cur}/QALY)", "money", 13)]
         + [Column(s, "percent", 10) for s in strategies]
@@ -662,13 +535,13 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     )
     ceac_rows = [
         [w]
-        + [curves["ceac"][s][i] for s in strategies]
-        + [curves["ceaf_optimal"][i], curves["ceaf_probability"][i], curves["evpi_per_patient"][i]]
-        for i, w in enumerate(curves["wtp"])
+        + [curves.ceac[s][i] for s in strategies]
+        + [curves.ceaf_optimal[i], curves.ceaf_probability[i], curves.evpi_per_patient[i]]
+        for i, w in enumerate(curves.wtp)
     ]
     ceac_table = Table("CEAC", "CEAC, CEAF and EVPI over willingness to pay", ceac_cols, ceac_rows)
 
-    conv = data["convergence"]
+    conv = data.convergence
     conv_cols = [
         Column("Strategy", width=20),
         Column(f"Mean INMB ({money})", "money", 14),
@@ -679,24 +552,32 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     conv_rows = [
         [
             s,
-            c["mean_incremental_nmb"],
-            c["monte_carlo_se"],
-            c["stable_within_1pct_from_sample"],
-            c["stable_within_5pct_from_sample"],
+            c.mean_incremental_nmb,
+            c.monte_carlo_se,
+            c.stable_within_1pct_from_sample,
+            c.stable_within_5pct_from_sample,
         ]
-        for s, c in conv["strategies"].items()
+        for s, c in conv.strategies.items()
     ]
     conv_table = Table(
         "Convergence",
-        f"Convergence of the incremental NMB at {cur} {conv['wtp']:,.0f}/QALY versus {comparator}",
+        f"Convergence of the incremental NMB at {cur} {conv.wtp:,.0f}/QALY versus {comparator}",
         conv_cols,
         conv_rows,
         "Running mean of the incremental net monetary benefit over samples (Hatswell et al., "
         "PharmacoEconomics 2018); 'stable from sample n': after n samples the running mean stays "
         "within 1% (5%) of its final value ('–': not stable).",
     )
+    return [summary_table, inc_table, ceac_table, conv_table, _samples_table(results)]
 
-    n = ds.sizes["sample"]
+
+def _samples_table(results: Results) -> Table:
+    data = results.psa
+    assert data is not None and data.samples is not None
+    ds = data.samples
+    money = currency_label(results)
+    strategies = list(data.strategies)
+    n = data.n_samples
     shown = min(n, MAX_SAMPLE_ROWS)
     costs = ds["total_costs"].transpose("sample", "strategy").values
     qalys = ds["qalys"].transpose("sample", "strategy").values
@@ -707,7 +588,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
         [i] + [v for k in range(len(strategies)) for v in (float(costs[i, k]), float(qalys[i, k]))]
         for i in range(shown)
     ]
-    samples_table = Table(
+    return Table(
         "PSASamples",
         "PSA samples (CE-plane data)",
         sample_cols,
@@ -716,16 +597,31 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
         f" every sample, outcome and drawn input is in {PSA_FILE} (netCDF).",
     )
 
-    j = strategies.index(comparator)
-    d_q = {s: qalys[:, k] - qalys[:, j] for k, s in enumerate(strategies) if k != j}
-    d_c = {s: costs[:, k] - costs[:, j] for k, s in enumerate(strategies) if k != j}
-    wtps = list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp]))
+
+def psa_section(results: Results) -> Section | None:
+    data = results.psa
+    if data is None:
+        return None
+    cur = results.currency
+    settings = results.spec.settings
+    comparator = results.comparator
+    wtp = results.headline.wtp
+    colours = _colours(results)
+    summary_table, inc_table, ceac_table, conv_table, samples_table = _psa_tables(results)
+    n = data.n_samples
     figures = []
-    if d_q:
+    if data.incremental:
         figures.append(
             Figure(
                 "Cost-effectiveness plane",
-                ce_plane_png(d_q, d_c, comparator, wtps, cur, colour_index=colours, price_year=settings.price_year),
+                ce_plane_png(
+                    data.incremental,
+                    comparator,
+                    _wtps(results),
+                    cur,
+                    colour_index=colours,
+                    price_year=settings.price_year,
+                ),
                 f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
                 "markers: means. Points below a willingness-to-pay line are cost-effective at that "
                 "value.",
@@ -736,7 +632,7 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
     figures.append(
         Figure(
             "CEAC and CEAF",
-            ceac_png(curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
+            ceac_png(data.curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
             "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
             "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
             "highest expected net monetary benefit). Vertical lines: willingness-to-pay values of the "
@@ -744,20 +640,18 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
             "Line chart of the probability that each strategy is cost-effective against the willingness to pay.",
         )
     )
-    if d_q:
-        steps = np.arange(1, n + 1)
-        running, running_se = {}, {}
-        for s in d_q:
-            inmb = wtp * d_q[s] - d_c[s]
-            mean = np.cumsum(inmb) / steps
-            sq = np.cumsum(inmb**2) / steps
-            var = np.maximum(sq - mean**2, 0.0) * steps / np.maximum(steps - 1, 1)
-            running[s], running_se[s] = mean, np.sqrt(var / steps)
-            running_se[s][0] = np.nan
+    if data.incremental:
+        conv = data.convergence.strategies
         figures.append(
             Figure(
                 "PSA convergence",
-                convergence_png(running, running_se, wtp, cur, colour_index=colours),
+                convergence_png(
+                    {s: c.running for s, c in conv.items()},
+                    {s: c.running_se for s, c in conv.items()},
+                    wtp,
+                    cur,
+                    colour_index=colours,
+                ),
                 "Running mean of the incremental net monetary benefit versus the comparator against the "
                 "number of samples, with ±1.96 Monte Carlo standard errors.",
                 "Line chart of the running mean incremental net monetary benefit against the number of PSA samples.",
@@ -765,16 +659,16 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
         )
 
     paragraphs = [
-        f"{data['n_samples']:,} samples (seed {data['seed']}) of {len(data['sampled_parameters'])} "
+        f"{data.n_samples:,} samples (seed {data.seed}) of {len(data.sampled_parameters)} "
         f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
         "(xarray.open_dataset in Python, ncdf4 in R)."
     ]
     bullets = [
-        f"{inc['strategy']} versus {comparator}: {inc['description']} (means of the samples)."
-        for inc in data["incremental"]
+        f"{inc.strategy} versus {comparator}: {inc.description} (means of the samples)." for inc in data.incremental
     ]
-    if not data["meets_zin_minimum"]:
+    if not data.meets_zin_minimum:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
+    samples = data.samples
     return Section(
         "psa",
         "Probabilistic sensitivity analysis",
@@ -783,19 +677,18 @@ def psa_section(result: RunResult, summary: dict) -> Section | None:
         tables=[summary_table, inc_table, conv_table],
         figures=figures,
         sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
-        json=data,
-        files={PSA_FILE: lambda path: save_psa(ds, path)},
+        files={PSA_FILE: lambda path: save_psa(samples, path)} if samples is not None else {},
     )
 
 
-def voi_section(result: RunResult, summary: dict) -> Section | None:
-    """Expected value of perfect information, from the PSA (summary["psa"], built before)."""
-    data = summary.get("psa")
-    if result.psa is None or not data:
+def voi_section(results: Results) -> Section | None:
+    """Expected value of perfect information, from the PSA."""
+    data = results.psa
+    if data is None:
         return None
-    cur = summary["currency"]
-    money = currency_label(summary)
-    strategies = [str(s) for s in result.psa["strategy"].values]
+    cur = results.currency
+    money = currency_label(results)
+    strategies = list(data.strategies)
     at_cols = [
         Column(f"WTP ({cur}/QALY)", "money", 13),
         Column("Optimal (highest expected NMB)", width=22),
@@ -805,15 +698,15 @@ def voi_section(result: RunResult, summary: dict) -> Section | None:
     ]
     at_cols += [Column(f"P(CE) {s}", "percent", 10, html=False) for s in strategies]
     at_rows = [
-        [a["wtp"], a["optimal"], a["probability_optimal_cost_effective"], a["evpi_per_patient"], a["evpi_population"]]
-        + [a["ceac"][s] for s in strategies]
-        for a in data["at_wtp"]
+        [a.wtp, a.optimal, a.probability_optimal_cost_effective, a.evpi_per_patient, a.evpi_population]
+        + [a.ceac[s] for s in strategies]
+        for a in data.at_wtp
     ]
-    pop = data["population"]
+    pop = data.population
     pop_note = (
-        f"Population EVPI for {pop['patients_per_year']:,.0f} patients a year over {pop['years']:g} years "
-        f"({pop['discounted_patients']:,.0f} discounted patients)."
-        if pop["discounted_patients"] is not None
+        f"Population EVPI for {pop.patients_per_year:,.0f} patients a year over {pop.years:g} years "
+        f"({pop.discounted_patients:,.0f} discounted patients)."
+        if pop.discounted_patients is not None
         else "No population EVPI: set population_size in the settings."
     )
     at_table = Table(
@@ -824,10 +717,9 @@ def voi_section(result: RunResult, summary: dict) -> Section | None:
         "EVPI: the expected gain in net monetary benefit per patient if all uncertainty in the inputs "
         "were resolved. " + pop_note,
     )
-    wtps = list(dict.fromkeys([float(w) for w in result.spec.settings.wtp] + [result.headline_wtp[0]]))
     figure = Figure(
         "EVPI",
-        evpi_png(data["curves"], cur, wtps),
+        evpi_png(data.curves, cur, _wtps(results)),
         f"Per-patient expected value of perfect information ({money}) against the willingness to pay; "
         "dots: the willingness-to-pay values of the settings and the headline value.",
         "Line chart of the expected value of perfect information per patient against the willingness to pay.",

@@ -25,6 +25,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
+from hecon.analysis.timeline import state_categories
 from hecon.model.spec import ModelSpec
 from hecon.report.style import CATEGORIES, EDGE_COLOURS, new_figure, plain, png, style
 
@@ -33,26 +34,6 @@ BOX_W = 0.92
 """Width of a state box [x units; neighbouring boxes are at least 1.1 apart]."""
 #: A dead state with at least this many other states leading to it has its arrows elided.
 ELIDE_DEAD_FROM = 5
-
-
-def state_categories(spec: ModelSpec) -> dict[str, str]:
-    """Treatment-burden category of every state (keys of :data:`hecon.report.style.CATEGORIES`):
-    the first of hospitalised, recovering, on_treatment, treatment_free, progression_free it is
-    flagged with; else dead (flag ``dead``), progressed (an alive state that is not progression
-    free, in a model that flags progression-free states or flags it ``progressed``) or alive."""
-    uses_pf = any("progression_free" in s.flags for s in spec.states)
-    out = {}
-    for s in spec.states:
-        if s.is_dead:
-            out[s.name] = "dead"
-            continue
-        for key in ("hospitalised", "recovering", "on_treatment", "treatment_free", "progression_free"):
-            if key in s.flags:
-                out[s.name] = key
-                break
-        else:
-            out[s.name] = "progressed" if (uses_pf or "progressed" in s.flags) else "alive"
-    return out
 
 
 def edges(spec: ModelSpec) -> list[tuple[str, str]]:

@@ -1,16 +1,17 @@
-"""Figures of the model and its base case, drawn from the Markov trace and the state flags:
-survival (PFS and OS) with source landmarks, Markov trace, treatment timeline, cost breakdown
-and the deterministic cost-effectiveness frontier.
+"""Figures of the model and its base case: survival (PFS and OS) with source landmarks, Markov
+trace, treatment timeline, cost breakdown and the deterministic cost-effectiveness frontier.
 
-Every function returns PNG bytes drawn in the report style (:mod:`hecon.report.style`);
-nothing here reads a file or knows a particular disease.
+Every function draws numbers of the analysis result (:mod:`hecon.analysis.results`: curves,
+shares, totals) and returns PNG bytes in the report style (:mod:`hecon.report.style`); what is
+computed here is layout only (time windows, axis units and ticks, scales). Nothing here reads
+a file or knows a particular disease.
 """
 
 from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +21,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
+from hecon.analysis.landmarks import Landmark
+from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
+from hecon.analysis.summary import FrontierRow, StrategyResult
+from hecon.analysis.timeline import state_categories
 from hecon.model.spec import DAYS_PER_YEAR, ModelSpec
-from hecon.report.diagram import state_categories
-from hecon.report.landmarks import Landmark
 from hecon.report.style import (
     CATEGORIES,
     EDGE_COLOURS,
@@ -91,13 +94,15 @@ class TimeAxis:
 
 
 def time_axis(end_years: float) -> TimeAxis:
-    """Months for windows up to 10 years, years beyond (ticks at round numbers)."""
-    if end_years <= 10.0:
-        months = end_years * MONTHS
+    """Months for windows up to 10 years, years beyond (:func:`hecon.analysis.model_survival.time_unit`;
+    ticks at round numbers)."""
+    unit, per_year = time_unit(end_years)
+    if unit == "months":
+        months = end_years * per_year
         step = next(s for s in (1, 2, 3, 6, 12, 24) if months / s <= 12)
-        return TimeAxis(MONTHS, "months", step)
+        return TimeAxis(per_year, unit, step)
     step = next(s for s in (1, 2, 5, 10, 20, 50) if end_years / s <= 12)
-    return TimeAxis(1.0, "years", step)
+    return TimeAxis(per_year, unit, step)
 
 
 def _nice_end(years: float, horizon: float) -> float:
@@ -110,48 +115,11 @@ def _nice_end(years: float, horizon: float) -> float:
     return min(horizon, math.ceil(years / 5.0) * 5.0)
 
 
-def survival_window(curves: dict[str, dict[str, np.ndarray]], years: np.ndarray, level: float = 0.02) -> float:
+def survival_window(curves: Mapping[str, SurvivalCurve], years: np.ndarray, level: float = 0.02) -> float:
     """Time [years] by which every strategy's OS has fallen below ``level`` (the horizon if
     it never does), rounded up to a round number."""
     horizon = float(years[-1]) if len(years) else 1.0
-    end = 0.0
-    for c in curves.values():
-        below = np.nonzero(c["os"] < level)[0]
-        end = max(end, float(years[below[0]]) if below.size else horizon)
-    return _nice_end(max(end, years[1] if len(years) > 1 else 1.0), horizon)
-
-
-# --------------------------------------------------------------------------------------
-# survival from the trace
-# --------------------------------------------------------------------------------------
-
-
-def survival_curves(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Per strategy, from the trace: ``pfs`` (share in states flagged progression_free; None
-    when no state is) and ``os`` (share in states not flagged dead), at each trace point."""
-    pf_states = [s.name for s in spec.states if "progression_free" in s.flags]
-    alive = [s.name for s in spec.states if not s.is_dead]
-    out = {}
-    for s in strategies:
-        trace = results["trace"].sel(strategy=s)
-        out[s] = {
-            "pfs": np.asarray(trace.sel(state=pf_states).sum("state").values, dtype=float) if pf_states else None,
-            "os": np.asarray(trace.sel(state=alive).sum("state").values, dtype=float),
-        }
-    return out
-
-
-def crossing(years: np.ndarray, curve: np.ndarray, level: float = 0.5) -> float | None:
-    """First time [years] where ``curve`` falls to ``level`` (linear interpolation between
-    trace points); None when it never does within the horizon."""
-    below = np.nonzero(curve <= level)[0]
-    if below.size == 0:
-        return None
-    k = int(below[0])
-    if k == 0:
-        return float(years[0])
-    t0, t1, c0, c1 = years[k - 1], years[k], curve[k - 1], curve[k]
-    return float(t0 + (c0 - level) * (t1 - t0) / (c0 - c1))
+    return _nice_end(os_below(curves, years, level), horizon)
 
 
 def survival_windows(end: float) -> list[tuple[float, TimeAxis]]:
@@ -164,7 +132,7 @@ def survival_windows(end: float) -> list[tuple[float, TimeAxis]]:
 
 
 def survival_png(
-    curves: dict[str, dict[str, Any]],
+    curves: Mapping[str, SurvivalCurve],
     years: np.ndarray,
     strategies: Sequence[str],
     landmarks: Sequence[Landmark] = (),
@@ -174,7 +142,7 @@ def survival_png(
     time window (:func:`survival_windows`)."""
     colour_index = colour_index or {s: i for i, s in enumerate(strategies)}
     windows = survival_windows(survival_window(curves, years))
-    has_pfs = any(c["pfs"] is not None for c in curves.values())
+    has_pfs = any(c.pfs is not None for c in curves.values())
     panels = ["PFS", "OS"] if has_pfs else ["OS"]
     titles = {"PFS": "Progression-free survival", "OS": "Overall survival"}
     with style():
@@ -194,7 +162,7 @@ def survival_png(
             t = years * axis.per_year
             for ax, endpoint in zip(row, panels):
                 for s in strategies:
-                    y = curves[s]["pfs" if endpoint == "PFS" else "os"]
+                    y = curves[s].pfs if endpoint == "PFS" else curves[s].os
                     if y is None:
                         continue
                     i = colour_index[s]
@@ -282,15 +250,16 @@ def state_styles(spec: ModelSpec) -> dict[str, tuple[str, Any]]:
 
 
 def trace_png(
-    results: xr.Dataset,
+    trace: xr.DataArray,
     spec: ModelSpec,
     strategies: Sequence[str],
     end_years: float | None = None,
     threshold: float = 0.005,
 ) -> bytes:
-    """Markov trace: one panel per strategy with a line per state that holds at least
-    ``threshold`` of the cohort at some time; colours by treatment-burden category."""
-    years = np.asarray(results["years"].values, dtype=float)
+    """Markov trace (``trace``: dims strategy, cycle, state, coordinate ``years``): one panel per
+    strategy with a line per state that holds at least ``threshold`` of the cohort at some time;
+    colours by treatment-burden category."""
+    years = np.asarray(trace["years"].values, dtype=float)
     end = end_years if end_years is not None else float(years[-1])
     axis = time_axis(end)
     styles = state_styles(spec)
@@ -304,9 +273,9 @@ def trace_png(
         t = years * axis.per_year
         for k, s in enumerate(strategies):
             ax = axes[k // ncols][k % ncols]
-            trace = results["trace"].sel(strategy=s)
+            one = trace.sel(strategy=s)
             for st in spec.states:
-                y = np.asarray(trace.sel(state=st.name).values, dtype=float)
+                y = np.asarray(one.sel(state=st.name).values, dtype=float)
                 if y.max() < threshold:
                     continue
                 colour, dash = styles[st.name]
@@ -348,19 +317,6 @@ def trace_png(
 # --------------------------------------------------------------------------------------
 
 
-def category_shares(results: xr.Dataset, spec: ModelSpec, strategy: str) -> dict[str, np.ndarray]:
-    """Share of the cohort in each treatment-burden category (see
-    :func:`hecon.report.diagram.state_categories`) at every trace point, in category order."""
-    cats = state_categories(spec)
-    trace = results["trace"].sel(strategy=strategy)
-    out = {}
-    for c in CATEGORIES:
-        states = [s for s, cat in cats.items() if cat == c]
-        if states:
-            out[c] = np.asarray(trace.sel(state=states).sum("state").values, dtype=float)
-    return out
-
-
 def timeline_window(spec: ModelSpec) -> tuple[int, TimeAxis]:
     """Number of cycles shown by the treatment timeline (two years, at least 8 cycles, at most
     the horizon) and its time axis (weeks for cycles of a week or shorter, else months)."""
@@ -375,12 +331,15 @@ def timeline_window(spec: ModelSpec) -> tuple[int, TimeAxis]:
     return cycles, time_axis(years)
 
 
-def timeline_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str]) -> bytes:
+def timeline_png(
+    timeline: Mapping[str, Mapping[str, np.ndarray]], years: np.ndarray, spec: ModelSpec, strategies: Sequence[str]
+) -> bytes:
     """For each strategy, what the first two years look like: stacked shares of the cohort
     hospitalised, recovering, on treatment, treatment-free, progression-free otherwise,
-    progressed and dead, cycle by cycle (each share held over its cycle)."""
+    progressed and dead (``timeline``: strategy -> category -> share at each trace point of
+    ``years``), cycle by cycle (each share held over its cycle)."""
     cycles, axis = timeline_window(spec)
-    years = np.asarray(results["years"].values, dtype=float)[: cycles + 1]
+    years = np.asarray(years, dtype=float)[: cycles + 1]
     t = years * axis.per_year
     n = len(strategies)
     used: list[str] = []
@@ -390,7 +349,7 @@ def timeline_png(results: xr.Dataset, spec: ModelSpec, strategies: Sequence[str]
         axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
         fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.3 / height, bottom=1.05 / height, hspace=0.55)
         for ax, s in zip(axes, strategies):
-            shares = category_shares(results, spec, s)
+            shares = timeline[s]
             bottom = np.zeros(cycles + 1)
             for c, y in shares.items():
                 y = y[: cycles + 1]
@@ -442,23 +401,22 @@ def money_label(currency: str, price_year: int | None, scale_words: str = "") ->
 
 
 def cost_breakdown_png(
-    strategies: dict[str, dict[str, Any]],
+    strategies: Mapping[str, StrategyResult],
     currency: str,
     price_year: int | None,
-    colour_index: dict[str, int] | None = None,
     top: int = 8,
 ) -> bytes:
     """Horizontal stacked bars of discounted costs by category per strategy (largest
     categories first; beyond ``top`` categories the rest is 'other'), total at the bar end."""
     names = list(strategies)
-    breakdown = {s: strategies[s]["cost_breakdown"]["discounted"] for s in names}
+    breakdown = {s: strategies[s].cost_breakdown.discounted for s in names}
     cats = list(dict.fromkeys(c for s in names for c in breakdown[s]))
     totals = {c: sum(abs(breakdown[s].get(c, 0.0)) for s in names) for c in cats}
     cats = [c for c in sorted(cats, key=lambda c: -totals[c]) if totals[c] > 0]
     shown, rest = cats[:top], cats[top:]
     if len(rest) == 1:
         shown, rest = cats, []
-    scale, words = money_scale([strategies[s]["costs"] for s in names])
+    scale, words = money_scale([strategies[s].costs for s in names])
     with style():
         height = 0.55 * len(names) + 1.9
         fig = new_figure(10.0, height)
@@ -484,7 +442,7 @@ def cost_breakdown_png(
             handles.append(Patch(facecolor=colour, label=plain(label[:1].upper() + label[1:])))
             left = left + values
         for yi, s in zip(y, names):
-            total = strategies[s]["costs"]
+            total = strategies[s].costs
             ax.text(
                 left[list(y).index(yi)] + 0.01 * max(left.max(), 1e-9),
                 yi,
@@ -510,32 +468,31 @@ def cost_breakdown_png(
 
 
 def frontier_png(
-    rows: Sequence[dict[str, Any]], currency: str, price_year: int | None, colour_index: dict[str, int]
+    rows: Sequence[FrontierRow], currency: str, price_year: int | None, colour_index: dict[str, int]
 ) -> bytes:
     """Deterministic cost-effectiveness plane: each strategy's discounted costs and QALYs,
     the efficiency frontier through the non-dominated ones (filled markers; dominated and
     extendedly dominated strategies hollow)."""
-    scale, words = money_scale([r["cost"] for r in rows])
+    scale, words = money_scale([r.cost for r in rows])
     with style():
         fig = new_figure(7.5, 4.6)
         ax = fig.add_subplot()
         fig.subplots_adjust(left=0.14, right=0.97, top=0.95, bottom=0.13)
-        on = [r for r in rows if r["status"] in ("reference", "non-dominated")]
-        on.sort(key=lambda r: r["effect"])
+        on = sorted((r for r in rows if r.on_frontier), key=lambda r: r.effect)
         ax.plot(
-            [r["effect"] for r in on],
-            [r["cost"] / scale for r in on],
+            [r.effect for r in on],
+            [r.cost / scale for r in on],
             color="#555555",
             linewidth=1.2,
             zorder=1,
             label="efficiency frontier",
         )
         for r in rows:
-            i = colour_index.get(r["strategy"], 0)
-            filled = r in on
+            i = colour_index.get(r.strategy, 0)
+            filled = r.on_frontier
             ax.plot(
-                [r["effect"]],
-                [r["cost"] / scale],
+                [r.effect],
+                [r.cost / scale],
                 marker="o",
                 markersize=9,
                 linestyle="none",
@@ -545,8 +502,8 @@ def frontier_png(
                 markeredgewidth=2,
             )
             ax.annotate(
-                plain(r["strategy"] + ("" if filled else f" ({r['status']})")),
-                (r["effect"], r["cost"] / scale),
+                plain(r.strategy + ("" if filled else f" ({r.status})")),
+                (r.effect, r.cost / scale),
                 xytext=(8, -3),
                 textcoords="offset points",
                 fontsize=9,
@@ -554,7 +511,7 @@ def frontier_png(
         ax.set_xlabel("Discounted QALYs")
         ax.set_ylabel(f"Discounted costs ({money_label(currency, price_year, words)})")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        xs = [r["effect"] for r in rows]
+        xs = [r.effect for r in rows]
         pad = 0.08 * (max(xs) - min(xs) or 1.0)
         ax.set_xlim(min(xs) - pad, max(xs) + 3.5 * pad)
         ax.legend(loc="upper left")

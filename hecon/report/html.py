@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from hecon.analysis.run import RunResult
+from hecon.analysis.results import Results
 from hecon.report.sections import Section
 from hecon.report.tables import KINDS, Table
 
@@ -66,23 +66,22 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_report_html(result: RunResult, summary: dict, sections: Sequence[Section]) -> str:
-    title = result.spec.title or (result.input_path.stem if result.input_path else "hecon model")
+def render_report_html(results: Results, sections: Sequence[Section]) -> str:
+    title = results.title or (results.input_path.stem if results.input_path else "hecon model")
     return (
         _environment()
         .get_template("report.html.j2")
         .render(
             title=title,
-            summary=summary,
-            result=result,
+            results=results,
             sections=sections,
-            input_name=result.input_path.name if result.input_path else None,
+            input_name=results.input_path.name if results.input_path else None,
         )
     )
 
 
-def write_report_html(result: RunResult, summary: dict, sections: Sequence[Section], path: Path) -> None:
-    path.write_text(render_report_html(result, summary, sections), encoding="utf-8")
+def write_report_html(results: Results, sections: Sequence[Section], path: Path) -> None:
+    path.write_text(render_report_html(results, sections), encoding="utf-8")
 
 
 __all__ = ["format_value", "render_report_html", "write_report_html", "Table"]

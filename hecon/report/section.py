@@ -15,7 +15,7 @@ from hecon.report.tables import Table
 class Section:
     """One part of the report.
 
-    key         : identifier (HTML anchor; summary.json key when ``json`` is set)
+    key         : identifier (HTML anchor)
     title       : heading
     paragraphs  : plain-text paragraphs (escaped in HTML)
     bullets     : plain-text list items
@@ -23,7 +23,6 @@ class Section:
                   sheet of the same name is in ``sheets``, e.g. a base-case view of it)
     figures     : figures shown in report.html (and on the Figures sheet of results.xlsx)
     sheets      : tables written to results.xlsx, one sheet each
-    json        : content for summary.json[key], or None
     subsections : nested sections
     files       : extra files of the report folder: name (fixed by hecon) -> writer(path)
     content     : the tables and figures in the order report.html shows them (default: the
@@ -37,7 +36,6 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     sheets: list[Table] = field(default_factory=list)
-    json: Any = None
     subsections: list[Section] = field(default_factory=list)
     files: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     content: list[Any] = field(default_factory=list)

@@ -1,5 +1,7 @@
-"""Report sections: each turns part of a :class:`~hecon.analysis.run.RunResult` into text, tables and
-figures for report.html, sheets for results.xlsx and, optionally, an entry of summary.json.
+"""Report sections: each formats part of the analysis result (:class:`~hecon.analysis.results.Results`)
+as text, tables and figures for report.html and sheets for results.xlsx. Every number they show
+is a field of the result (summary.json is that result serialised); sections compute layout and
+wording only.
 
 The sections follow the CHEERS 2022 reporting checklist (Husereau et al., Value Health
 2022;25:3-9) where a model can fill them: key results, decision problem (population,
@@ -8,16 +10,10 @@ structure, inputs with sources, base-case results, incremental analysis, treatme
 disease burden, scenario, threshold, one-way and probabilistic sensitivity analysis, value
 of information, assumptions and limitations, run information.
 
-To add an analysis to the report, write a builder ``f(result, summary) -> Section | None``
-that returns None when the run has no such analysis, and insert it into :data:`SECTIONS`
-(before :func:`run_section`, which stays last). A section with ``json`` set is written to
-``summary.json`` under its ``key``, and is visible to the builders after it in
-``summary[key]``. A builder with the attribute ``build_last = True`` (the key results) is
-built after all others but shown at its place.
-
-Besides the keys of :mod:`hecon.report.decision`, summary.json gains ``base_case.survival``:
-the model's median PFS and OS per strategy [years] and every source landmark beside the
-model's value.
+To add an analysis to the report, compute it into a field of :class:`~hecon.analysis.results.Results`
+(see :mod:`hecon.analysis.run`), write a builder ``f(results) -> Section | None`` that returns
+None when the run has no such analysis, and insert it into :data:`SECTIONS` (before
+:func:`run_section`, which stays last).
 
 Workbook conventions the report reads:
 
@@ -26,7 +22,7 @@ Workbook conventions the report reads:
   decision problem; one starting with ``Limitation:`` under limitations; all others under
   assumptions;
 * a **parameter** whose unit declares a survival landmark (``PFS at 24 months for <strategy>``,
-  ``median OS in months``) is drawn on the survival figure (:mod:`hecon.report.landmarks`).
+  ``median OS in months``) is drawn on the survival figure (:mod:`hecon.analysis.landmarks`).
 """
 
 from __future__ import annotations
@@ -35,9 +31,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
-from hecon.analysis.run import RunResult
+from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
+from hecon.analysis.results import Results
+from hecon.analysis.timeline import state_categories
 from hecon.report.decision import (
     burden_section,
     dsa_section,
@@ -47,13 +43,11 @@ from hecon.report.decision import (
     thresholds_section,
     voi_section,
 )
-from hecon.report.diagram import state_categories, state_diagram_png
+from hecon.report.diagram import state_diagram_png
 from hecon.report.figures import (
     Figure,
     cost_breakdown_png,
-    crossing,
     frontier_png,
-    survival_curves,
     survival_png,
     survival_window,
     time_axis,
@@ -61,7 +55,6 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
-from hecon.report.landmarks import applies_to, landmarks
 from hecon.report.section import Section
 from hecon.report.style import CATEGORIES
 from hecon.report.tables import (
@@ -89,24 +82,6 @@ from hecon.report.tables import (
     versus_table,
 )
 
-#: Keys of summary.json written by :func:`hecon.report.summary.build_summary`; sections
-#: cannot use them.
-RESERVED_KEYS = frozenset(
-    {
-        "hecon_version",
-        "created",
-        "seed",
-        "input",
-        "title",
-        "currency",
-        "effect_unit",
-        "comparator",
-        "conventions",
-        "settings",
-        "scenarios",
-    }
-)
-
 #: Assumption labels shown under the decision problem: label -> topic.
 DECISION_LABELS = {
     "population": "Population",
@@ -129,7 +104,7 @@ _PERSPECTIVE = re.compile(
 )
 
 
-SectionBuilder = Callable[[RunResult, dict], "Section | None"]
+SectionBuilder = Callable[[Results], "Section | None"]
 
 
 # --------------------------------------------------------------------------------------
@@ -137,9 +112,9 @@ SectionBuilder = Callable[[RunResult, dict], "Section | None"]
 # --------------------------------------------------------------------------------------
 
 
-def colour_index(result: RunResult) -> dict[str, int]:
+def colour_index(results: Results) -> dict[str, int]:
     """Strategy -> its position in the model: its colour in every figure."""
-    return {s.name: i for i, s in enumerate(result.spec.strategies)}
+    return {s: i for i, s in enumerate(results.strategies)}
 
 
 def labelled_assumptions(assumptions: tuple[str, ...]) -> tuple[dict[str, list[str]], list[str], list[str]]:
@@ -159,7 +134,7 @@ def labelled_assumptions(assumptions: tuple[str, ...]) -> tuple[dict[str, list[s
     return topics, limitations, others
 
 
-def perspective(result: RunResult) -> tuple[str, str]:
+def perspective(result: Results) -> tuple[str, str]:
     """(perspective, where it was found): a 'Perspective:' assumption, else the words
     '<...> perspective' in the model description or assumptions."""
     topics, _, _ = labelled_assumptions(result.spec.assumptions)
@@ -183,7 +158,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _setting_value(result: RunResult, value: Any) -> float | None:
+def _setting_value(result: Results, value: Any) -> float | None:
     """A setting that may name a parameter (``proportion_male = p_male``) as a number."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
@@ -198,10 +173,6 @@ def _setting_value(result: RunResult, value: Any) -> float | None:
         return None
 
 
-def _base(summary: dict, result: RunResult) -> dict:
-    return summary["scenarios"][result.base.name]
-
-
 def _qaly(v: float) -> str:
     return f"{v:,.3f}"
 
@@ -211,23 +182,23 @@ def _qaly(v: float) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def key_results_section(result: RunResult, summary: dict) -> Section:
-    cur = summary["currency"]
-    base = _base(summary, result)
-    comparator = summary["comparator"]
-    table = key_results_table(summary, result.base.name)
-    s = summary["settings"]
-    persp, _ = perspective(result)
+def key_results_section(results: Results) -> Section:
+    cur = results.currency
+    base = results.base
+    comparator = results.comparator
+    table = key_results_table(results)
+    s = results.settings
+    persp, _ = perspective(results)
     paragraphs = [
-        f"{len(base['strategies'])} strategies compared with {comparator}: "
+        f"{len(base.strategies)} strategies compared with {comparator}: "
         f"{s['horizon_years']:g}-year horizon, "
         + (f"{persp.lower()} perspective, " if persp else "")
-        + f"costs in {currency_label(summary)}, discounted at {_pct(s['discount_rate_costs'])} (costs) "
+        + f"costs in {currency_label(results)}, discounted at {_pct(s['discount_rate_costs'])} (costs) "
         f"and {_pct(s['discount_rate_effects'])} (effects) per year."
     ]
     bullets = []
-    for r in base["versus_comparator"]:
-        dc, de = r["incremental_cost"], r["incremental_effect"]
+    for r in base.versus_comparator:
+        dc, de = r.incremental_cost, r.incremental_effect
         cost_words = (
             f"costs {money_text(cur, abs(dc))} more"
             if dc > 0
@@ -238,48 +209,44 @@ def key_results_section(result: RunResult, summary: dict) -> Section:
         effect_words = (
             f"gains {_qaly(de)} QALYs" if de > 0 else f"loses {_qaly(-de)} QALYs" if de < 0 else "gives the same QALYs"
         )
-        bullets.append(f"{r['strategy']} {cost_words} and {effect_words} versus {comparator}: {r['description']}.")
-    frontier = [r for r in base["incremental"] if r["status"] in ("reference", "non-dominated")]
-    if len(base["strategies"]) > 1:
-        steps = [frontier[0]["strategy"]] + [
-            f"{r['strategy']} ({money_text(cur, r['icer'])} per QALY gained)" for r in frontier[1:]
+        bullets.append(f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {r.description}.")
+    if len(base.strategies) > 1:
+        frontier = [r for r in base.incremental if r.on_frontier]
+        steps = [frontier[0].strategy] + [
+            f"{r.strategy} ({money_text(cur, r.icer)} per QALY gained)" for r in frontier[1:]
         ]
         text = "Efficiency frontier: " + " → ".join(steps)
         for status in ("dominated", "extendedly dominated"):
-            names = [r["strategy"] for r in base["incremental"] if r["status"] == status]
+            names = [r.strategy for r in base.incremental if r.status == status]
             if names:
                 text += f"; {status}: {', '.join(names)}"
         bullets.append(text + ".")
-    wtp, wtp_source = result.headline_wtp
-    if wtp > 0 and len(base["strategies"]) > 1:
-        nmb = {name: wtp * v["qalys"] - v["costs"] for name, v in base["strategies"].items()}
-        best = max(nmb, key=nmb.get)  # type: ignore[arg-type]
+    head = results.headline
+    if head.optimal is not None:
         where = (
-            f", the reference value for this disease burden ({_class_words(result.burden.burden_class)}),"
-            if result.burden is not None and result.burden.reference_value == wtp
+            f", the reference value for this disease burden ({_class_words(results.burden.burden.burden_class)}),"
+            if head.is_reference_value and results.burden is not None
             else ""
         )
-        bullets.append(f"At {money_text(cur, wtp)} per QALY{where} {best} has the highest net monetary benefit.")
-    psa = summary.get("psa")
-    if psa:
-        at = next((a for a in psa["at_wtp"] if a["wtp"] == wtp), None)
-        if at is not None:
-            probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at["ceac"].items())
-            bullets.append(
-                f"PSA ({psa['n_samples']:,} samples): probability of the highest net monetary benefit at "
-                f"{money_text(cur, wtp)} per QALY: {probs}. Expected value of perfect information "
-                f"{money_text(cur, at['evpi_per_patient'])} per patient."
-            )
-    tfi_bullet = _burden_headline(base)
+        bullets.append(
+            f"At {money_text(cur, head.wtp)} per QALY{where} {head.optimal} has the highest net monetary benefit."
+        )
+    psa = results.psa
+    at = psa.at(head.wtp) if psa is not None else None
+    if psa is not None and at is not None:
+        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at.ceac.items())
+        bullets.append(
+            f"PSA ({psa.n_samples:,} samples): probability of the highest net monetary benefit at "
+            f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
+            f"{money_text(cur, at.evpi_per_patient)} per patient."
+        )
+    tfi_bullet = _burden_headline(results)
     if tfi_bullet:
         bullets.append(tfi_bullet)
-    scen = _scenario_range(summary, result)
+    scen = _scenario_range(results)
     if scen:
         bullets.append(scen)
     return Section("key_results", "Key results", paragraphs=paragraphs, bullets=bullets, tables=[table], sheets=[table])
-
-
-key_results_section.build_last = True  # type: ignore[attr-defined]
 
 
 def _class_words(burden_class: str) -> str:
@@ -288,45 +255,37 @@ def _class_words(burden_class: str) -> str:
     return f"{m.group(1)}: {m.group(2)}" if m else burden_class
 
 
-def _burden_headline(base: dict) -> str:
+def _burden_headline(results: Results) -> str:
+    strategies = results.base.strategies
     parts = []
     for key, label, fmt in (
         ("treatment_free_years_undiscounted", "treatment-free years", "{:.2f}"),
         ("years_on_treatment_undiscounted", "years on treatment", "{:.2f}"),
         ("hospital_days_undiscounted", "hospital days", "{:.1f}"),
     ):
-        values = {s: v["tfi"].get(key) for s, v in base["strategies"].items()}
+        values = {s: v.tfi.metrics.get(key) for s, v in strategies.items()}
         if any(x is not None for x in values.values()):
             parts.append(f"{label}: " + ", ".join(f"{s} {fmt.format(x)}" for s, x in values.items() if x is not None))
     return ("Treatment burden per patient (undiscounted) — " + "; ".join(parts) + ".") if parts else ""
 
 
-def _scenario_range(summary: dict, result: RunResult) -> str:
-    if len(summary["scenarios"]) < 2:
+def _scenario_range(results: Results) -> str:
+    analysis = results.scenario_analysis
+    if analysis is None:
         return ""
-    cur = summary["currency"]
+    cur = results.currency
     out = []
-    names = [n for n in summary["scenarios"] if n != result.base.name]
-    for r in _base(summary, result)["versus_comparator"]:
-        icers, other = [], 0
-        for n in names:
-            row = next(
-                (x for x in summary["scenarios"][n]["versus_comparator"] if x["strategy"] == r["strategy"]), None
-            )
-            if row is None:
-                continue
-            if row["status"] == "ICER":
-                icers.append(row["icer"])
-            else:
-                other += 1
-        if icers:
-            text = f"{r['strategy']}: {money_text(cur, min(icers))} to {money_text(cur, max(icers))} per QALY gained"
-            if other:
-                text += f" ({other} scenario{'s' if other > 1 else ''} with another result, see the scenario table)"
+    for r in analysis.icer_ranges:
+        if r.lowest is not None:
+            text = f"{r.strategy}: {money_text(cur, r.lowest)} to {money_text(cur, r.highest)} per QALY gained"
+            if r.n_without_icer:
+                n = r.n_without_icer
+                text += f" ({n} scenario{'s' if n > 1 else ''} with another result, see the scenario table)"
             out.append(text)
-        elif other:
-            out.append(f"{r['strategy']}: no ICER in any scenario (see the scenario table)")
-    return (f"Across {len(names)} scenarios, versus {summary['comparator']}: " + "; ".join(out) + ".") if out else ""
+        elif r.n_without_icer:
+            out.append(f"{r.strategy}: no ICER in any scenario (see the scenario table)")
+    n_other = len(results.scenarios) - 1
+    return (f"Across {n_other} scenarios, versus {results.comparator}: " + "; ".join(out) + ".") if out else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -334,12 +293,12 @@ def _scenario_range(summary: dict, result: RunResult) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def decision_problem_section(result: RunResult, summary: dict) -> Section:
-    spec = result.spec
-    s = summary["settings"]
+def decision_problem_section(results: Results) -> Section:
+    spec = results.spec
+    s = results.settings
     topics, _, _ = labelled_assumptions(spec.assumptions)
-    persp, persp_where = perspective(result)
-    male = _setting_value(result, s["proportion_male"])
+    persp, persp_where = perspective(results)
+    male = _setting_value(results, s["proportion_male"])
     start_age = s["start_age"]
     end_age = start_age + s["horizon_years"]
     cycle = s["cycle_length_days"]
@@ -353,22 +312,24 @@ def decision_problem_section(result: RunResult, summary: dict) -> Section:
         365.25 / 4: "quarterly",
     }.get(cycle)
     analyses = ["deterministic base case"]
-    if len(result.scenarios) > 1:
-        analyses.append(_plural(len(result.scenarios) - 1, "scenario"))
-    if result.thresholds:
-        analyses.append(_plural(len(result.thresholds), "threshold analysis").replace("analysiss", "analyses"))
-    if result.dsa is not None:
-        analyses.append(f"one-way sensitivity analysis of {_plural(len(result.dsa.parameters), 'parameter')}")
-    if result.psa is not None:
+    if len(results.scenarios) > 1:
+        analyses.append(_plural(len(results.scenarios) - 1, "scenario"))
+    if results.thresholds:
+        analyses.append(_plural(len(results.thresholds), "threshold analysis").replace("analysiss", "analyses"))
+    if results.dsa is not None:
+        analyses.append(f"one-way sensitivity analysis of {_plural(len(results.dsa.parameters), 'parameter')}")
+    if results.psa is not None:
         analyses.append(
-            f"probabilistic sensitivity analysis ({result.psa.sizes['sample']:,} samples, "
-            f"seed {result.seed}) with value of information"
+            f"probabilistic sensitivity analysis ({results.psa.n_samples:,} samples, "
+            f"seed {results.seed}) with value of information"
         )
-    if result.burden is not None:
+    if results.burden is not None:
         analyses.append("disease burden (proportional shortfall) with the Dutch reference value")
-    wtp = ", ".join(money_text(summary["currency"], w) for w in s["wtp"]) + " per QALY gained"
-    if result.burden is not None and result.burden.reference_value is not None:
-        wtp += f"; reference value {money_text(summary['currency'], result.burden.reference_value)} (disease burden)"
+    wtp = ", ".join(money_text(results.currency, w) for w in s["wtp"]) + " per QALY gained"
+    if results.burden is not None and results.burden.burden.reference_value is not None:
+        wtp += (
+            f"; reference value {money_text(results.currency, results.burden.burden.reference_value)} (disease burden)"
+        )
     outcomes = "Costs, QALYs and life-years (discounted and undiscounted); incremental cost-effectiveness ratios"
     if spec.flags or spec.count_names:
         outcomes += "; treatment burden (time in flagged states, counts per patient)"
@@ -378,7 +339,7 @@ def decision_problem_section(result: RunResult, summary: dict) -> Section:
             f"Cohort starting at age {start_age:g}"
             + (f", {100 * male:.0f}% male" if male is not None else f", share male = {s['proportion_male']}"),
         ],
-        ["Comparators", f"{', '.join(x.name for x in spec.strategies)} (reference: {summary['comparator']})"],
+        ["Comparators", f"{', '.join(x.name for x in spec.strategies)} (reference: {results.comparator})"],
         [
             "Perspective",
             f"{persp} (from the {persp_where})"
@@ -394,7 +355,7 @@ def decision_problem_section(result: RunResult, summary: dict) -> Section:
             f"per year ({'per cycle' if s['discount_timing'] == 'cycle' else 'per whole year'})",
         ],
         ["Within-cycle correction", s["within_cycle"]],
-        ["Currency and price year", currency_label(summary)],
+        ["Currency and price year", currency_label(results)],
         ["Outcomes", outcomes],
         ["Willingness to pay", wtp],
         ["Analyses", "; ".join(analyses)],
@@ -411,7 +372,7 @@ def decision_problem_section(result: RunResult, summary: dict) -> Section:
         "Strategies compared",
         [Column("Strategy", width=24), Column("Role", width=14), Column("Description", width=90)],
         [
-            [x.name, "comparator" if x.name == summary["comparator"] else "intervention", x.description]
+            [x.name, "comparator" if x.name == results.comparator else "intervention", x.description]
             for x in spec.strategies
         ],
     )
@@ -430,8 +391,8 @@ def decision_problem_section(result: RunResult, summary: dict) -> Section:
     )
 
 
-def structure_section(result: RunResult, summary: dict) -> Section:
-    spec = result.spec
+def structure_section(results: Results) -> Section:
+    spec = results.spec
     cats = state_categories(spec)
     labels = {k: v[0] for k, v in CATEGORIES.items()}
     png, note = state_diagram_png(spec)
@@ -467,8 +428,8 @@ def structure_section(result: RunResult, summary: dict) -> Section:
     )
 
 
-def inputs_section(result: RunResult, summary: dict) -> Section:
-    spec = result.spec
+def inputs_section(results: Results) -> Section:
+    spec = results.spec
     full = inputs_table(spec)
     uncertain = {p.name for p in spec.parameters if p.distribution is not None or p.dsa}
     tables = [
@@ -483,7 +444,7 @@ def inputs_section(result: RunResult, summary: dict) -> Section:
     if spec.survival_curves:
         tables.append(survival_inputs_table(spec))
     missing = [p.name for p in spec.parameters if not str(p.source).strip()]
-    marks = list(landmarks(spec))
+    marks = results.base_case.survival.marks
     paragraphs = [
         f"{_plural(len(spec.parameters), 'parameter')}: "
         f"{sum(p.distribution is not None for p in spec.parameters):,} with a PSA distribution, "
@@ -504,10 +465,10 @@ def inputs_section(result: RunResult, summary: dict) -> Section:
     return Section("inputs", "Inputs", paragraphs=paragraphs, tables=tables, sheets=[full] + tables[1:])
 
 
-def definition_section(result: RunResult, summary: dict) -> Section:
+def definition_section(results: Results) -> Section:
     """Appendix: everything else that defines the model (transitions, one-off rewards,
     strategy-specific values, schedules, life tables)."""
-    spec = result.spec
+    spec = results.spec
     full = inputs_table(spec)
     fixed = [r for r, p in zip(full.rows, spec.parameters) if p.distribution is None and not p.dsa]
     tables = []
@@ -545,49 +506,29 @@ def definition_section(result: RunResult, summary: dict) -> Section:
 # --------------------------------------------------------------------------------------
 
 
-def _survival(result: RunResult, summary: dict) -> tuple[list[Figure], list[Table], dict]:
-    spec = result.spec
-    ds = result.base.results
-    strategies = result.base.strategies
-    years = np.asarray(ds["years"].values, dtype=float)
-    curves = survival_curves(ds, spec, strategies)
-    marks = landmarks(spec)
-    end = survival_window(curves, years)
-    has_pfs = any(c["pfs"] is not None for c in curves.values())
-    medians = [
-        m
-        for c in curves.values()
-        for k in ("pfs", "os")
-        if c[k] is not None and (m := crossing(years, c[k])) is not None
-    ]
-    axis = time_axis(max(medians, default=end))  # months unless a median is beyond ten years
-    unit = axis.unit
-    points = [t for t in (1.0, 2.0, 5.0) if t <= years[-1]]
+def _survival(results: Results) -> tuple[Figure, list[Table]]:
+    """The survival figure, the model's medians and landmarks, and the landmark comparison."""
+    surv = results.base_case.survival
+    strategies = list(results.strategies)
+    unit, per_year, has_pfs = surv.time_unit, surv.per_year, surv.has_pfs
     cols = [Column("Strategy", width=24)]
     if has_pfs:
         cols.append(Column(f"Median PFS ({unit})", "number", 12))
     cols.append(Column(f"Median OS ({unit})", "number", 12))
-    for t in points:
+    for t in surv.points_years:
         if has_pfs:
             cols.append(Column(f"PFS at {t:g} year{'s' if t > 1 else ''}", "share", 10))
         cols.append(Column(f"OS at {t:g} year{'s' if t > 1 else ''}", "share", 10))
     rows = []
-    data: dict[str, Any] = {"time_unit": unit, "strategies": {}}
     for s in strategies:
-        c = curves[s]
-        med_pfs = crossing(years, c["pfs"]) if c["pfs"] is not None else None
-        med_os = crossing(years, c["os"])
+        c = surv.strategies[s]
         row: list[Any] = [s]
-        entry: dict[str, Any] = {"median_pfs_years": med_pfs, "median_os_years": med_os}
         if has_pfs:
-            row.append(med_pfs * axis.per_year if med_pfs is not None else None)
-        row.append(med_os * axis.per_year if med_os is not None else None)
-        for t in points:
-            if has_pfs:
-                row.append(float(np.interp(t, years, c["pfs"])) if c["pfs"] is not None else None)
-            row.append(float(np.interp(t, years, c["os"])))
+            row.append(c.median_pfs_years * per_year if c.median_pfs_years is not None else None)
+        row.append(c.median_os_years * per_year if c.median_os_years is not None else None)
+        for pfs, os in zip(c.pfs_at, c.os_at):
+            row += [pfs, os] if has_pfs else [os]
         rows.append(row)
-        data["strategies"][s] = entry
     table = Table(
         "ModelSurvival",
         "Survival in the model (base case)",
@@ -598,27 +539,7 @@ def _survival(result: RunResult, summary: dict) -> tuple[list[Figure], list[Tabl
         "horizon).",
     )
     tables = [table]
-    lm_rows = []
-    for lm in marks:
-        targets = [s for s in strategies if applies_to(lm, s)] if not lm.problem else [lm.strategy or "all"]
-        for s in targets:
-            model = None
-            if not lm.problem:
-                curve = curves[s]["pfs" if lm.endpoint == "PFS" else "os"]
-                if curve is not None:
-                    if lm.median:
-                        m = crossing(years, curve)
-                        model = m * axis.per_year if m is not None else None
-                    else:
-                        model = float(np.interp(lm.years, years, curve))
-            source_value = lm.years * axis.per_year if lm.median else lm.survival
-            what = f"median {lm.endpoint} ({unit})" if lm.median else f"{lm.endpoint} at {lm.label}"
-            lm_rows.append([s, what, source_value, model, lm.parameter, lm.source, lm.problem])
-    data["landmarks"] = [
-        {"strategy": r[0], "what": r[1], "source": r[2], "model": r[3], "parameter": r[4], "problem": r[6]}
-        for r in lm_rows
-    ]
-    if lm_rows:
+    if surv.landmarks:
         tables.append(
             Table(
                 "Landmarks",
@@ -632,7 +553,7 @@ def _survival(result: RunResult, summary: dict) -> tuple[list[Figure], list[Tabl
                     Column("Source", width=60),
                     Column("Not drawn because", width=30),
                 ],
-                lm_rows,
+                [[x.strategy, x.what, x.source, x.model, x.parameter, x.citation, x.problem] for x in surv.landmarks],
                 "Source values are as published (they may describe another population or time zero than the "
                 "model's whole cohort from model start, e.g. treated patients from infusion).",
             )
@@ -643,7 +564,7 @@ def _survival(result: RunResult, summary: dict) -> tuple[list[Figure], list[Tabl
         if has_pfs
         else "Overall survival (share alive) of the whole cohort from model start, from the base-case trace."
     )
-    drawn = [lm for lm in marks if not lm.problem]
+    drawn = [lm for lm in surv.marks if not lm.problem]
     if drawn:
         caption += (
             " Open markers: source landmarks (circles) and medians (diamonds) declared on the Parameters "
@@ -655,7 +576,9 @@ def _survival(result: RunResult, summary: dict) -> tuple[list[Figure], list[Tabl
             " No source landmarks are declared (a parameter with a unit such as 'PFS at 24 months for "
             "<strategy>' would be drawn)."
         )
-    png = survival_png(curves, years, strategies, drawn, colour_index(result))
+    curves = {s: surv.strategies[s].curve for s in strategies}
+    end = survival_window(curves, surv.years)
+    png = survival_png(curves, surv.years, strategies, drawn, colour_index(results))
     figure = Figure(
         "Survival",
         png,
@@ -663,35 +586,33 @@ def _survival(result: RunResult, summary: dict) -> tuple[list[Figure], list[Tabl
         f"Line charts of {'progression-free and ' if has_pfs else ''}overall survival over "
         f"{end * time_axis(end).per_year:g} {time_axis(end).unit} for {', '.join(strategies)}.",
     )
-    return [figure], tables, data
+    return figure, tables
 
 
-def base_case_section(result: RunResult, summary: dict) -> Section:
-    base_name = result.base.name
-    spec = result.spec
-    totals = totals_table(summary)
-    costs = cost_breakdown_table(summary)
-    by_category = costs_by_category_table(summary, base_name)
-    strategies = _base(summary, result)["strategies"]
-    cur = summary["currency"]
+def base_case_section(results: Results) -> Section:
+    spec = results.spec
+    totals = totals_table(results)
+    costs = cost_breakdown_table(results)
+    by_category = costs_by_category_table(results)
     figures = []
     if spec.cost_categories:
         figures.append(
             Figure(
                 "Costs by category",
-                cost_breakdown_png(strategies, cur, spec.settings.price_year, colour_index(result)),
+                cost_breakdown_png(results.base.strategies, results.currency, spec.settings.price_year),
                 "Discounted costs per patient by category (largest categories first); the number is the total.",
                 "Stacked horizontal bar chart of discounted costs by category for each strategy.",
             )
         )
-    surv_figures, surv_tables, surv_json = _survival(result, summary)
-    figures += surv_figures
-    ds = result.base.results
-    end = survival_window(survival_curves(ds, spec, result.base.strategies), np.asarray(ds["years"].values), level=0.05)
+    survival_figure, surv_tables = _survival(results)
+    figures.append(survival_figure)
+    surv = results.base_case.survival
+    curves = {s: c.curve for s, c in surv.strategies.items()}
+    end = survival_window(curves, surv.years, level=0.05)
     figures.append(
         Figure(
             "Markov trace",
-            trace_png(ds, spec, result.base.strategies, end),
+            trace_png(results.base_case.trace, spec, results.strategies, end),
             "Share of the cohort in each health state over time, per strategy (states holding less "
             "than 0.5% of the cohort at all times are left out). Colours give the treatment-burden "
             "category of the state, line styles tell states of one category apart. The trace of "
@@ -700,11 +621,11 @@ def base_case_section(result: RunResult, summary: dict) -> Section:
         )
     )
     view = (
-        totals.where("Scenario", base_name)
+        totals.where("Scenario", results.base.name)
         .without("Scenario")
         .view(
             title="Total costs and effects per patient (base case)",
-            note=f"Costs in {currency_label(summary)}; discounted unless marked undiscounted. Every scenario: sheet "
+            note=f"Costs in {currency_label(results)}; discounted unless marked undiscounted. Every scenario: sheet "
             "Summary.",
         )
     )
@@ -716,22 +637,20 @@ def base_case_section(result: RunResult, summary: dict) -> Section:
         tables=tables,
         figures=figures,
         content=content,
-        sheets=[totals, costs, by_category] + surv_tables + [trace_table(result)],
-        json={"survival": surv_json},
+        sheets=[totals, costs, by_category] + surv_tables + [trace_table(results)],
     )
 
 
-def incremental_section(result: RunResult, summary: dict) -> Section | None:
-    if len(result.spec.strategies) < 2:
+def incremental_section(results: Results) -> Section | None:
+    if len(results.spec.strategies) < 2:
         return None
-    base_name = result.base.name
-    cur = summary["currency"]
-    inc = incremental_table(summary)
-    versus = versus_table(summary)
-    base = _base(summary, result)
+    base_name = results.base.name
+    cur = results.currency
+    inc = incremental_table(results)
+    versus = versus_table(results)
     fig = Figure(
         "Cost-effectiveness frontier",
-        frontier_png(base["incremental"], cur, result.spec.settings.price_year, colour_index(result)),
+        frontier_png(results.base.incremental, cur, results.spec.settings.price_year, colour_index(results)),
         "Discounted costs and QALYs of each strategy; the line is the efficiency frontier (filled markers). "
         "Hollow markers: dominated or extendedly dominated strategies.",
         "Scatter plot of discounted costs against QALYs per strategy with the efficiency frontier.",
@@ -740,7 +659,7 @@ def incremental_section(result: RunResult, summary: dict) -> Section | None:
         f"Full incremental analysis: strategies in order of cost, dominated strategies (more costly and "
         f"less effective than another) and extendedly dominated ones (less efficient than a mix of two "
         f"others) removed, each remaining strategy compared with the next less costly one. Below it, every "
-        f"strategy is compared with {summary['comparator']}. ICERs are in {cur} per QALY gained."
+        f"strategy is compared with {results.comparator}. ICERs are in {cur} per QALY gained."
     ]
     return Section(
         "incremental",
@@ -753,7 +672,7 @@ def incremental_section(result: RunResult, summary: dict) -> Section | None:
             versus.where("Scenario", base_name)
             .without("Scenario")
             .view(
-                title=f"Each strategy versus {summary['comparator']} (base case)",
+                title=f"Each strategy versus {results.comparator} (base case)",
                 note="Every scenario: sheet VersusComparator.",
             ),
         ],
@@ -762,19 +681,18 @@ def incremental_section(result: RunResult, summary: dict) -> Section | None:
     )
 
 
-def treatment_burden_section(result: RunResult, summary: dict) -> Section | None:
-    spec = result.spec
+def treatment_burden_section(results: Results) -> Section | None:
+    spec = results.spec
     if not spec.flags and not spec.count_names:
         return None
-    base_name = result.base.name
-    wide = burden_wide_table(summary, base_name)
-    long = burden_table(summary)
+    wide = burden_wide_table(results)
+    long = burden_table(results)
     cats = state_categories(spec)
     cycles, axis = timeline_window(spec)
     span = cycles * spec.settings.cycle_length_years * axis.per_year
     figure = Figure(
         "Treatment timeline",
-        timeline_png(result.base.results, spec, result.base.strategies),
+        timeline_png(results.base_case.timeline, results.base_case.survival.years, spec, results.strategies),
         f"What the first {span:g} {axis.unit} look like for the cohort of each strategy: share "
         "hospitalised, recovering, on treatment, treatment-free, otherwise progression-free, progressed "
         "and dead at each cycle (base case). A state counts in the first of these categories whose flag "
@@ -808,22 +726,20 @@ def treatment_burden_section(result: RunResult, summary: dict) -> Section | None
 # --------------------------------------------------------------------------------------
 
 
-def assumptions_section(result: RunResult, summary: dict) -> Section:
-    spec = result.spec
+def assumptions_section(results: Results) -> Section:
+    spec = results.spec
     topics, limitations, others = labelled_assumptions(spec.assumptions)
     auto = []
-    if result.psa is not None:
-        from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
-
-        n = result.psa.sizes["sample"]
-        if n < ZIN_MINIMUM_SAMPLES:
+    if results.psa is not None:
+        n = results.psa.n_samples
+        if not results.psa.meets_zin_minimum:
             auto.append(
                 f"The PSA has {n:,} samples, fewer than the {ZIN_MINIMUM_SAMPLES:,} that Zorginstituut "
                 "Nederland asks for."
             )
     else:
         auto.append("No probabilistic sensitivity analysis was run (hecon run --psa N).")
-    if result.dsa is None:
+    if results.dsa is None:
         auto.append("No one-way sensitivity analysis was run (hecon run --dsa).")
     missing = [p.name for p in spec.parameters if not str(p.source).strip()]
     if missing:
@@ -831,10 +747,10 @@ def assumptions_section(result: RunResult, summary: dict) -> Section:
             f"{len(missing):,} parameters have no source: {', '.join(missing[:20])}"
             f"{', ...' if len(missing) > 20 else ''}."
         )
-    if not perspective(result)[0]:
+    if not perspective(results)[0]:
         auto.append("The perspective is not stated in the workbook.")
-    if result.burden is not None:
-        auto += [f"Disease burden: {w}." for w in result.burden.warnings]
+    if results.burden is not None:
+        auto += [f"Disease burden: {w}." for w in results.burden.burden.warnings]
     rows = (
         [[k, t] for k, texts in topics.items() for t in texts]
         + [["Assumption", a] for a in others]
@@ -863,8 +779,8 @@ def assumptions_section(result: RunResult, summary: dict) -> Section:
     )
 
 
-def run_section(result: RunResult, summary: dict) -> Section:
-    table = runinfo_table(result, summary)
+def run_section(results: Results) -> Section:
+    table = runinfo_table(results)
     return Section(
         "run",
         "Run information",
@@ -899,22 +815,10 @@ SECTIONS: list[SectionBuilder] = [
 ]
 
 
-def build_sections(result: RunResult, summary: dict, builders: list[SectionBuilder] | None = None) -> list[Section]:
-    """Build the sections (those marked ``build_last`` after the others) and put the JSON of
-    each into ``summary`` as soon as it is built."""
-    builders = SECTIONS if builders is None else builders
-    built: dict[int, Section | None] = {}
-    order = [i for i, b in enumerate(builders) if not getattr(b, "build_last", False)]
-    order += [i for i, b in enumerate(builders) if getattr(b, "build_last", False)]
-    for i in order:
-        s = builders[i](result, summary)
-        built[i] = s
-        if s is not None and s.json is not None:
-            if s.key in RESERVED_KEYS:
-                raise ValueError(f"report section key '{s.key}' is reserved in summary.json")
-            summary[s.key] = s.json
-    sections = [s for i in range(len(builders)) if (s := built[i]) is not None]
-    keys = [s.key for s in sections]
+def build_sections(results: Results, builders: list[SectionBuilder] | None = None) -> list[Section]:
+    """Build the sections of ``results`` in report order (those of analyses that did not run are left out)."""
+    built = [s for b in (SECTIONS if builders is None else builders) if (s := b(results)) is not None]
+    keys = [s.key for s in built]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate report section keys: {keys}")
-    return sections
+    return built

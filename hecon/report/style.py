@@ -44,10 +44,8 @@ STRATEGY_DASHES = ("-", "--", "-.", ":")
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 OTHER_GREY = "#BBBBBB"
 
-#: Treatment-burden categories of a state, in priority order (a state takes the first whose
-#: flag it carries): key -> (label, colour). ``progression_free`` is a progression-free state
-#: without any of the flags before it; ``progressed`` an alive state that is not progression
-#: free (when the model flags progression-free states at all); ``alive`` any other living state.
+#: Label and colour of each treatment-burden category of a state
+#: (:data:`hecon.analysis.timeline.CATEGORIES`, same keys in the same order).
 CATEGORIES: dict[str, tuple[str, str]] = {
     "hospitalised": ("Hospitalised", "#D55E00"),
     "recovering": ("Recovering", "#E69F00"),

@@ -2,19 +2,27 @@
 
 A :class:`Table` is a header, typed columns and rows of plain values; the Excel writer
 gives each column kind a number format and the HTML writer formats it the same way, so the
-two files always show the same numbers. Builders here take the summary
-(:func:`hecon.report.summary.build_summary`) or the run result, never a file.
+two files always show the same numbers. Builders here take the analysis result
+(:class:`hecon.analysis.results.Results`) or the model, never a file, and compute nothing:
+every number is a field of the result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hecon.analysis.run import RunResult
+from hecon.analysis.results import Results
+from hecon.analysis.summary import (
+    FIRST_TF_ENTRIES,
+    FIRST_TF_YEARS,
+    TFI_DERIVED,
+    TFI_METRICS,
+    ScenarioSummary,
+    StrategyResult,
+)
 from hecon.model.spec import ModelSpec
-from hecon.report.summary import FIRST_TF_ENTRIES, FIRST_TF_YEARS, TFI_METRICS
 
 #: Column kinds: Excel number format and decimals for HTML.
 KINDS: dict[str, tuple[str, int | None]] = {
@@ -99,16 +107,16 @@ class Table:
         return replace(self, columns=[self.columns[i] for i in keep], rows=[[r[i] for i in keep] for r in self.rows])
 
 
-def _scenarios(summary: dict, only: str | None) -> Iterable[tuple[str, dict]]:
-    for name, sc in summary["scenarios"].items():
+def _scenarios(results: Results, only: str | None = None) -> Iterable[tuple[str, ScenarioSummary]]:
+    for name, sc in results.scenarios.items():
         if only is None or name == only:
             yield name, sc
 
 
-def currency_label(summary: dict) -> str:
+def currency_label(results: Results) -> str:
     """The currency with its price year, for column headers: ``EUR, 2024 prices``."""
-    year = summary["settings"].get("price_year")
-    return f"{summary['currency']}, {year} prices" if year else summary["currency"]
+    year = results.settings.get("price_year")
+    return f"{results.currency}, {year} prices" if year else results.currency
 
 
 def money_text(currency: str, value: float | None) -> str:
@@ -119,29 +127,14 @@ def money_text(currency: str, value: float | None) -> str:
     return f"{currency} {'-' if value < 0 and text.strip('0,') else ''}{text}"
 
 
-def frontier_text(row: dict, currency: str) -> str:
-    """What a row of the incremental analysis (efficiency frontier) means, in words."""
-    from hecon.analysis.incremental import describe_icer
-
-    status = row["status"]
-    if status == "reference":
-        return "Reference: least costly non-dominated strategy"
-    if status == "dominated":
-        return "Dominated: another strategy is less costly and more effective"
-    if status == "extendedly dominated":
-        return "Extendedly dominated: a combination of other strategies is more efficient"
-    return f"{describe_icer(row['incremental_cost'], row['incremental_effect'], currency)} versus {row['comparator']}"
-
-
-def key_results_table(summary: dict, scenario: str) -> Table:
-    """The headline: costs, QALYs and life-years of every strategy, its increments and ICER
-    versus the comparator in words, and its place on the efficiency frontier."""
-    cur = summary["currency"]
-    money = currency_label(summary)
-    sc = summary["scenarios"][scenario]
-    comparator = summary["comparator"]
-    versus = {r["strategy"]: r for r in sc["versus_comparator"]}
-    frontier = {r["strategy"]: r for r in sc["incremental"]}
+def key_results_table(results: Results) -> Table:
+    """The headline: costs, QALYs and life-years of every strategy in the base case, its
+    increments and ICER versus the comparator in words, and its place on the efficiency frontier."""
+    cur = results.currency
+    money = currency_label(results)
+    sc = results.base
+    comparator = results.comparator
+    frontier = {r.strategy: r for r in sc.incremental}
     cols = [
         Column("Strategy", width=26, key="strategy"),
         Column(f"Costs ({money})", "money", 16, key="costs"),
@@ -154,19 +147,19 @@ def key_results_table(summary: dict, scenario: str) -> Table:
         Column("Efficiency frontier", width=50, key="frontier"),
     ]
     rows = []
-    for s, v in sc["strategies"].items():
-        r = versus.get(s)
+    for s, v in sc.strategies.items():
+        r = sc.versus(s)
         rows.append(
             [
                 s,
-                v["costs"],
-                v["qalys"],
-                v["lys"],
-                r["incremental_cost"] if r else None,
-                r["incremental_effect"] if r else None,
-                r["icer"] if r else None,
-                r["description"] if r else "Comparator",
-                frontier_text(frontier[s], cur),
+                v.costs,
+                v.qalys,
+                v.lys,
+                r.incremental_cost if r else None,
+                r.incremental_effect if r else None,
+                r.icer if r else None,
+                r.description if r else "Comparator",
+                frontier[s].description,
             ]
         )
     return Table(
@@ -180,8 +173,8 @@ def key_results_table(summary: dict, scenario: str) -> Table:
     )
 
 
-def totals_table(summary: dict) -> Table:
-    money = currency_label(summary)
+def totals_table(results: Results) -> Table:
+    money = currency_label(results)
     cols = [
         Column("Scenario", width=18),
         Column("Strategy", width=24),
@@ -193,25 +186,16 @@ def totals_table(summary: dict) -> Table:
         Column("Life-years undiscounted", "years", 12),
     ]
     rows = [
-        [
-            name,
-            s,
-            v["costs"],
-            v["qalys"],
-            v["lys"],
-            v["costs_undiscounted"],
-            v["qalys_undiscounted"],
-            v["lys_undiscounted"],
-        ]
-        for name, sc in _scenarios(summary, None)
-        for s, v in sc["strategies"].items()
+        [name, s, v.costs, v.qalys, v.lys, v.costs_undiscounted, v.qalys_undiscounted, v.lys_undiscounted]
+        for name, sc in _scenarios(results)
+        for s, v in sc.strategies.items()
     ]
     return Table("Summary", "Total costs and effects", cols, rows, "Discounted unless marked undiscounted.")
 
 
-def incremental_table(summary: dict) -> Table:
-    cur = summary["currency"]
-    money = currency_label(summary)
+def incremental_table(results: Results) -> Table:
+    cur = results.currency
+    money = currency_label(results)
     cols = [
         Column("Scenario", width=18),
         Column("Strategy", width=24),
@@ -228,19 +212,19 @@ def incremental_table(summary: dict) -> Table:
     rows = [
         [
             name,
-            r["strategy"],
-            r["cost"],
-            r["effect"],
-            r["status"],
-            r["comparator"],
-            r["incremental_cost"],
-            r["incremental_effect"],
-            r["icer"],
-            r.get("incremental_lys"),
-            frontier_text(r, cur),
+            r.strategy,
+            r.cost,
+            r.effect,
+            r.status,
+            r.comparator,
+            r.incremental_cost,
+            r.incremental_effect,
+            r.icer,
+            r.incremental_lys,
+            r.description,
         ]
-        for name, sc in _scenarios(summary, None)
-        for r in sc["incremental"]
+        for name, sc in _scenarios(results)
+        for r in sc.incremental
     ]
     return Table(
         "Incremental",
@@ -252,9 +236,9 @@ def incremental_table(summary: dict) -> Table:
     )
 
 
-def versus_table(summary: dict) -> Table:
-    cur = summary["currency"]
-    money = currency_label(summary)
+def versus_table(results: Results) -> Table:
+    cur = results.currency
+    money = currency_label(results)
     cols = [
         Column("Scenario", width=18),
         Column("Strategy", width=24),
@@ -268,18 +252,18 @@ def versus_table(summary: dict) -> Table:
     rows = [
         [
             name,
-            r["strategy"],
-            r["comparator"],
-            r["incremental_cost"],
-            r["incremental_effect"],
-            r["incremental_lys"],
-            r["icer"],
-            r["description"],
+            r.strategy,
+            r.comparator,
+            r.incremental_cost,
+            r.incremental_effect,
+            r.incremental_lys,
+            r.icer,
+            r.description,
         ]
-        for name, sc in _scenarios(summary, None)
-        for r in sc["versus_comparator"]
+        for name, sc in _scenarios(results)
+        for r in sc.versus_comparator
     ]
-    return Table("VersusComparator", f"Each strategy versus {summary['comparator']}", cols, rows)
+    return Table("VersusComparator", f"Each strategy versus {results.comparator}", cols, rows)
 
 
 def _category_label(name: str) -> str:
@@ -287,41 +271,37 @@ def _category_label(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def cost_breakdown_table(summary: dict) -> Table:
-    money = currency_label(summary)
+def cost_breakdown_table(results: Results) -> Table:
+    money = currency_label(results)
     categories = list(
         dict.fromkeys(
-            c
-            for _, sc in _scenarios(summary, None)
-            for v in sc["strategies"].values()
-            for c in v["cost_breakdown"]["discounted"]
+            c for _, sc in _scenarios(results) for v in sc.strategies.values() for c in v.cost_breakdown.discounted
         )
     )
     cols = [Column("Scenario", width=18), Column("Strategy", width=24), Column("Discounting", width=14)]
     cols += [Column(f"{c} ({money})", "money", max(12, len(c) + 7)) for c in categories]
     cols += [Column(f"Total ({money})", "money", 14)]
     rows = []
-    for name, sc in _scenarios(summary, None):
-        for s, v in sc["strategies"].items():
-            for basis in ("discounted", "undiscounted"):
-                b = v["cost_breakdown"][basis]
-                total = v["costs" if basis == "discounted" else "costs_undiscounted"]
+    for name, sc in _scenarios(results):
+        for s, v in sc.strategies.items():
+            for basis, b, total in (
+                ("discounted", v.cost_breakdown.discounted, v.costs),
+                ("undiscounted", v.cost_breakdown.undiscounted, v.costs_undiscounted),
+            ):
                 rows.append([name, s, basis] + [b.get(c) for c in categories] + [total])
     return Table("CostBreakdown", "Costs by category", cols, rows)
 
 
-def costs_by_category_table(summary: dict, scenario: str) -> Table:
-    """Discounted costs of one scenario: a row per category, a column per strategy, then the
-    share of each category in the strategy's total."""
-    money = currency_label(summary)
-    strategies = summary["scenarios"][scenario]["strategies"]
+def costs_by_category_table(results: Results) -> Table:
+    """Discounted costs of the base case: a row per category, a column per strategy, then the
+    total of each strategy."""
+    money = currency_label(results)
+    strategies = results.base.strategies
     names = list(strategies)
-    categories = list(dict.fromkeys(c for v in strategies.values() for c in v["cost_breakdown"]["discounted"]))
+    categories = list(dict.fromkeys(c for v in strategies.values() for c in v.cost_breakdown.discounted))
     cols = [Column("Cost category", width=24)] + [Column(f"{s} ({money})", "money", 16) for s in names]
-    rows = [
-        [_category_label(c)] + [strategies[s]["cost_breakdown"]["discounted"].get(c) for s in names] for c in categories
-    ]
-    rows.append(["Total"] + [strategies[s]["costs"] for s in names])
+    rows = [[_category_label(c)] + [strategies[s].cost_breakdown.discounted.get(c) for s in names] for c in categories]
+    rows.append(["Total"] + [strategies[s].costs for s in names])
     return Table(
         "CostsByCategory",
         "Discounted costs by category (base case)",
@@ -333,47 +313,50 @@ def costs_by_category_table(summary: dict, scenario: str) -> Table:
 
 
 _TFI_LABELS = {
-    "years_on_treatment": ("Years on treatment", "years"),
-    "treatment_free_years": ("Treatment-free years", "years"),
-    "progression_free_years": ("Progression-free years", "years"),
-    "recovering_years": ("Years recovering", "years"),
-    "hospital_days": ("Hospital days", "number"),
-    "administrations": ("Administrations", "number"),
-    "hospital_contacts": ("Hospital contacts", "number"),
+    "years_on_treatment": "Years on treatment",
+    "treatment_free_years": "Treatment-free years",
+    "progression_free_years": "Progression-free years",
+    "recovering_years": "Years recovering",
+    "hospital_days": "Hospital days",
+    "administrations": "Administrations",
+    "hospital_contacts": "Hospital contacts",
+    "share_of_life_years_treatment_free": "Share of life-years treatment-free",
+    "share_reaching_treatment_free": "Share ever treatment-free",
+    "mean_years_to_first_treatment_free": "Mean years to first treatment-free day",
 }
-#: Metrics derived from the others: key -> (label, has a discounted twin)
-_TFI_DERIVED = {
-    "share_of_life_years_treatment_free": ("Share of life-years treatment-free", True),
-    "share_reaching_treatment_free": ("Share ever treatment-free", False),
-    "mean_years_to_first_treatment_free": ("Mean years to first treatment-free day", False),
-}
-_TFI_UNITS = {"years": "years", "number": "", "share": "share"}
 
 
-def _burden_metrics(strategies: list[dict]) -> list[tuple[str, str, str, str]]:
-    """(label, kind, group, key) of the treatment-burden metrics present in ``strategies``."""
-    metrics: list[tuple[str, str, str, str]] = []
+def _burden_metrics(strategies: list[StrategyResult]) -> list[tuple[str, str, str]]:
+    """(label, group, key) of the treatment-burden metrics present in ``strategies``: the named
+    ones (group ""), then time in every other flag ("time_in") and every other count ("counts")."""
+    metrics: list[tuple[str, str, str]] = []
     named_sources = {name for _, name in TFI_METRICS.values()}
     for metric in TFI_METRICS:
-        if any(metric in v["tfi"] for v in strategies):
-            label, kind = _TFI_LABELS[metric]
-            metrics.append((label, kind, "", metric))
-    flags = dict.fromkeys(f for v in strategies for f in v["tfi"]["time_in"])
-    counts = dict.fromkeys(c for v in strategies for c in v["tfi"]["counts"])
+        if any(metric in v.tfi.metrics for v in strategies):
+            metrics.append((_TFI_LABELS[metric], "", metric))
+    flags = dict.fromkeys(f for v in strategies for f in v.tfi.time_in)
+    counts = dict.fromkeys(c for v in strategies for c in v.tfi.counts)
     hidden = {FIRST_TF_ENTRIES, FIRST_TF_YEARS}  # reported as the derived first-treatment-free metrics
-    metrics += [(f"Years in '{f}' states", "years", "time_in", f) for f in flags if f not in named_sources]
+    metrics += [(f"Years in '{f}' states", "time_in", f) for f in flags if f not in named_sources]
     metrics += [
-        (f"{_category_label(c)} (count)", "number", "counts", c)
-        for c in counts
-        if c not in named_sources and c not in hidden
+        (f"{_category_label(c)} (count)", "counts", c) for c in counts if c not in named_sources and c not in hidden
     ]
     return metrics
 
 
-def burden_table(summary: dict) -> Table:
+def _metric(v: StrategyResult, group: str, key: str, undiscounted: bool) -> float | None:
+    """A treatment-burden value of ``v`` (None when the strategy does not have it)."""
+    suffix = "_undiscounted" if undiscounted else ""
+    t = v.tfi
+    if group:
+        return getattr(t, group + suffix).get(key)
+    return t.metrics.get(key + suffix)
+
+
+def burden_table(results: Results) -> Table:
     """Treatment-burden metrics: the named ones, then time in every other flag and every
     other count, each undiscounted and discounted."""
-    strategies = [v for _, sc in _scenarios(summary, None) for v in sc["strategies"].values()]
+    strategies = [v for _, sc in _scenarios(results) for v in sc.strategies.values()]
     metrics = _burden_metrics(strategies)
     cols = [
         Column("Scenario", width=18),
@@ -383,19 +366,17 @@ def burden_table(summary: dict) -> Table:
         Column("Discounted", "number", 14),
     ]
     rows = []
-    for name, sc in _scenarios(summary, None):
-        for s, v in sc["strategies"].items():
-            t = v["tfi"]
-            for label, _kind, group, key in metrics:
-                if group:
-                    rows.append([name, s, label, t[group + "_undiscounted"].get(key), t[group].get(key)])
-                elif key in t:
-                    rows.append([name, s, label, t[key + "_undiscounted"], t[key]])
-            for key, (label, discounted) in _TFI_DERIVED.items():
-                if discounted and key in t:
-                    rows.append([name, s, label, t[key + "_undiscounted"], t[key]])
-                elif key in t:
-                    rows.append([name, s, label, t[key], None])
+    for name, sc in _scenarios(results):
+        for s, v in sc.strategies.items():
+            m = v.tfi.metrics
+            for label, group, key in metrics:
+                if group or key in m:
+                    rows.append([name, s, label, _metric(v, group, key, True), _metric(v, group, key, False)])
+            for key, twin in TFI_DERIVED.items():
+                if twin and key in m:
+                    rows.append([name, s, _TFI_LABELS[key], m[key + "_undiscounted"], m[key]])
+                elif key in m:
+                    rows.append([name, s, _TFI_LABELS[key], m[key], None])
     return Table(
         "TreatmentBurden",
         "Treatment burden",
@@ -406,24 +387,20 @@ def burden_table(summary: dict) -> Table:
     )
 
 
-def burden_wide_table(summary: dict, scenario: str) -> Table:
-    """Undiscounted treatment-burden metrics of one scenario: a row per metric, a column per
+def burden_wide_table(results: Results) -> Table:
+    """Undiscounted treatment-burden metrics of the base case: a row per metric, a column per
     strategy (what a patient lives through, so not discounted)."""
-    strategies = summary["scenarios"][scenario]["strategies"]
+    strategies = results.base.strategies
     names = list(strategies)
     metrics = _burden_metrics(list(strategies.values()))
     cols = [Column("Metric", width=38, key="metric")] + [Column(s, "number", 16) for s in names]
-    rows: list[list[Any]] = [["Life-years"] + [strategies[s]["lys_undiscounted"] for s in names]]
-    for label, _kind, group, key in metrics:
-        if group:
-            values = [strategies[s]["tfi"][group + "_undiscounted"].get(key) for s in names]
-        else:
-            values = [strategies[s]["tfi"].get(key + "_undiscounted") for s in names]
-        rows.append([label] + values)
-    for key, (label, discounted) in _TFI_DERIVED.items():
-        if any(key in strategies[s]["tfi"] for s in names):
-            suffix = "_undiscounted" if discounted else ""
-            rows.append([label] + [strategies[s]["tfi"].get(key + suffix) for s in names])
+    rows: list[list[Any]] = [["Life-years"] + [strategies[s].lys_undiscounted for s in names]]
+    for label, group, key in metrics:
+        rows.append([label] + [_metric(strategies[s], group, key, True) for s in names])
+    for key, twin in TFI_DERIVED.items():
+        if any(key in strategies[s].tfi.metrics for s in names):
+            suffix = "_undiscounted" if twin else ""
+            rows.append([_TFI_LABELS[key]] + [strategies[s].tfi.metrics.get(key + suffix) for s in names])
     return Table(
         "BurdenBaseCase",
         "Treatment burden per patient (base case, undiscounted)",
@@ -435,19 +412,18 @@ def burden_wide_table(summary: dict, scenario: str) -> Table:
     )
 
 
-def trace_table(result: RunResult) -> Table:
+def trace_table(results: Results) -> Table:
     """The base-case Markov trace (share of the cohort in each state at each trace point) of
     every strategy, in long format. Scenario traces are left out to bound the file's size
     (weekly cycles over a lifetime give thousands of rows per strategy)."""
-    base = result.base
-    states = [s.name for s in base.spec.states]
+    states = [s.name for s in results.spec.states]
     cols = [Column("Strategy", width=24), Column("Cycle", "int", 8), Column("Years", "number", 9)]
     cols += [Column(s, "share", max(9, len(s) + 2)) for s in states]
-    ds = base.results
-    years = ds["years"].values
+    trace = results.base_case.trace
+    years = trace["years"].values
     rows = []
-    for strategy in base.strategies:
-        tr = ds["trace"].sel(strategy=strategy).sel(state=states).values
+    for strategy in results.strategies:
+        tr = trace.sel(strategy=strategy).sel(state=states).values
         rows += [[strategy, k, float(years[k])] + tr[k].tolist() for k in range(tr.shape[0])]
     return Table(
         "Trace",
@@ -690,7 +666,7 @@ def lifetables_table(spec: ModelSpec) -> Table:
     )
 
 
-def scenarios_table(result: RunResult) -> Table:
+def scenarios_table(results: Results) -> Table:
     cols = [
         Column("Scenario", width=22),
         Column("Description", width=50),
@@ -698,10 +674,9 @@ def scenarios_table(result: RunResult) -> Table:
         Column("Value", "raw", 16),
     ]
     rows = [
-        [sr.name, sr.description if k == 0 else "", target, value]
-        for sr in result.scenarios
-        if sr.scenario
-        for k, (target, value) in enumerate(sr.scenario.overrides.items())
+        [name, sc.description if k == 0 else "", target, value]
+        for name, sc in _scenarios(results)
+        for k, (target, value) in enumerate(sc.overrides.items())
     ]
     return Table(
         "Scenarios",
@@ -714,24 +689,23 @@ def scenarios_table(result: RunResult) -> Table:
     )
 
 
-def runinfo_table(result: RunResult, summary: dict) -> Table:
+def runinfo_table(results: Results) -> Table:
     cols = [Column("Item", width=30), Column("Value", "raw", 70)]
-    seconds = (result.finished - result.started).total_seconds()
     rows: list[list[Any]] = [
-        ["hecon version", result.hecon_version],
-        ["Input file", summary["input"]["path"]],
-        ["Input SHA-256", result.input_sha256],
-        ["Seed", result.seed],
-        ["Started (UTC)", result.started.isoformat(timespec="seconds")],
-        ["Finished (UTC)", result.finished.isoformat(timespec="seconds")],
-        ["Run time (seconds, before writing the report)", round(seconds, 1)],
-        ["Model title", result.spec.title],
-        ["Comparator", result.comparator],
-        ["Scenarios run", ", ".join(sr.name for sr in result.scenarios)],
-        ["One-way sensitivity analysis", "yes" if result.dsa is not None else "no"],
-        ["PSA samples", result.psa.sizes["sample"] if result.psa is not None else "none"],
+        ["hecon version", results.hecon_version],
+        ["Input file", results.input.path],
+        ["Input SHA-256", results.input.sha256],
+        ["Seed", results.seed],
+        ["Started (UTC)", results.started.isoformat(timespec="seconds")],
+        ["Finished (UTC)", results.finished.isoformat(timespec="seconds")],
+        ["Run time (seconds, before writing the report)", round(results.run_seconds, 1)],
+        ["Model title", results.title],
+        ["Comparator", results.comparator],
+        ["Scenarios run", ", ".join(results.scenarios)],
+        ["One-way sensitivity analysis", "yes" if results.dsa is not None else "no"],
+        ["PSA samples", results.psa.n_samples if results.psa is not None else "none"],
     ]
-    rows += [[f"settings.{k}", _setting_text(v)] for k, v in summary["settings"].items()]
+    rows += [[f"settings.{k}", _setting_text(v)] for k, v in results.settings.items()]
     return Table("RunInfo", "Version, input and settings", cols, rows)
 
 
@@ -739,19 +713,3 @@ def _setting_text(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
     return value
-
-
-def result_tables(summary: dict) -> list[Table]:
-    """The per-scenario result tables, in report order."""
-    return [
-        totals_table(summary),
-        incremental_table(summary),
-        versus_table(summary),
-        cost_breakdown_table(summary),
-        burden_table(summary),
-    ]
-
-
-def per_scenario(tables: Sequence[Table], scenario: str) -> list[Table]:
-    """The rows of one scenario of each table, without the Scenario column."""
-    return [t.where("Scenario", scenario).without("Scenario") for t in tables]

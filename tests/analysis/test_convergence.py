@@ -25,3 +25,12 @@ def test_running_mean_and_monte_carlo_se():
     assert convergence.monte_carlo_se([2.0, 4.0, 9.0]) == pytest.approx(math.sqrt(13 / 3))
     with pytest.raises(ModelError, match="at least 2 sample"):
         convergence.monte_carlo_se([1.0])
+
+
+def test_running_monte_carlo_se():
+    # x = 2, 4, 9. After 2: mean 3, sd sqrt(2), se sqrt(2)/sqrt(2) = 1; after 3: sqrt(13)/sqrt(3) (above)
+    se = convergence.running_monte_carlo_se([2.0, 4.0, 9.0])
+    assert math.isnan(se[0])
+    np.testing.assert_allclose(se[1:], [1.0, math.sqrt(13 / 3)], rtol=1e-12)
+    # a constant outcome has no Monte Carlo error (the variance is clipped at 0, not negative)
+    np.testing.assert_array_equal(convergence.running_monte_carlo_se([0.1] * 5)[1:], 0.0)

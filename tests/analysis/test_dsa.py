@@ -9,7 +9,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hecon.analysis.dsa import dsa_summary, run_dsa
+from hecon.analysis.dsa import run_dsa
+from hecon.analysis.dsa_summary import summarise_dsa
+from hecon.analysis.serialise import to_json
 from hecon.analysis.variations import Target, base_value, vary
 from hecon.engine.run import run_model
 from hecon.model.distributions import dsa_bounds
@@ -117,7 +119,7 @@ def test_tornado_is_sorted_by_swing_of_incremental_net_benefit(model):
     assert base["inmb"][50000.0] == pytest.approx(50000.0 * d_qaly - d_cost)
     for r in rows:
         assert r["swing"] == pytest.approx(abs(r["inmb_high"] - r["inmb_low"]))
-    summary = dsa_summary(result)
+    summary = to_json(summarise_dsa(result))
     assert list(summary["tornado"]) == ["A", "B", "AB"]
     assert summary["parameters"][0] == {
         "name": "p_HS1",

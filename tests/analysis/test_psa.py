@@ -11,7 +11,9 @@ import pytest
 import xarray as xr
 
 from hecon.analysis.convergence import monte_carlo_se
-from hecon.analysis.psa import load_psa, run_psa, save_psa, summarise_psa, wtp_grid
+from hecon.analysis.psa import load_psa, run_psa, save_psa
+from hecon.analysis.psa_summary import summarise_psa, wtp_grid
+from hecon.analysis.serialise import to_json
 from hecon.engine.run import run_model
 from hecon.model.distributions import draw_parameters
 from hecon.model.problems import ModelError
@@ -148,14 +150,16 @@ def test_psa_means_converge_to_the_deterministic_results_of_a_linear_model():
 
 
 def test_summary_intervals_ceac_evpi_and_convergence(textbook, reference):
-    s = summarise_psa(
-        reference,
-        "SoC",
-        [20000.0, 50000.0],
-        50000.0,
-        population_size=1000.0,
-        population_years=10,
-        population_discount_rate=0.03,
+    s = to_json(
+        summarise_psa(
+            reference,
+            "SoC",
+            [20000.0, 50000.0],
+            50000.0,
+            population_size=1000.0,
+            population_years=10,
+            population_discount_rate=0.03,
+        )
     )
     costs = reference["total_costs"].sel(strategy="B").values
     entry = s["strategies"]["B"]["costs"]
@@ -194,7 +198,7 @@ def test_evpi_is_zero_when_one_strategy_always_wins():
         ),
     )
     ds = run_psa(spec, 300, seed=5, progress=False)
-    s = summarise_psa(ds, "usual", [0.0, 20000.0, 80000.0], 20000.0)
+    s = to_json(summarise_psa(ds, "usual", [0.0, 20000.0, 80000.0], 20000.0))
     for a in s["at_wtp"]:
         assert a["evpi_per_patient"] == 0.0
         assert a["ceac"] == {"usual": 0.0, "new": 1.0}

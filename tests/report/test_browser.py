@@ -33,8 +33,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from hecon.analysis.summary import frontier_text
 from hecon.report.html import format_value
-from hecon.report.tables import frontier_text
 from tests.report.test_report_files import SECTION_TITLES, shared_full_report
 
 # ----------------------------------------------------------------------------------------
@@ -355,7 +355,15 @@ def test_headline_numbers_equal_summary_json(rendered):
             assert shown["versus"] == r["description"]  # the ICER in words, with its dominance status
         else:
             assert shown["versus"] == "Comparator" and shown["incremental_cost"] == "–"
-        assert shown["frontier"] == frontier_text(frontier[s], rendered["summary"]["currency"])
+        f = frontier[s]
+        words = frontier_text(
+            f["status"],
+            f["comparator"],
+            f["incremental_cost"],
+            f["incremental_effect"],
+            rendered["summary"]["currency"],
+        )
+        assert shown["frontier"] == words
 
 
 def test_prints_with_a_page_per_section(rendered):

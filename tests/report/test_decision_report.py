@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from hecon.analysis.psa import load_psa
+from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
 from hecon.cli import main
 from hecon.model.problems import ModelError
@@ -42,7 +43,7 @@ def result():
 
 @pytest.fixture(scope="module")
 def folder(result, tmp_path_factory):
-    return write_report(result, tmp_path_factory.mktemp("rep") / "report")
+    return write_report(summarise_run(result), tmp_path_factory.mktemp("rep") / "report")
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +148,9 @@ def test_report_files(folder, result):
 def test_plain_run_has_no_uncertainty_sections(tmp_path):
     result = run_analysis(textbook_model(horizon_years=10.0))
     assert result.burden is None and result.dsa is None and result.psa is None and result.thresholds == ()
-    summary = json.loads((write_report(result, tmp_path / "r") / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads(
+        (write_report(summarise_run(result), tmp_path / "r") / "summary.json").read_text(encoding="utf-8")
+    )
     assert not {"scenario_analysis", "burden", "thresholds", "dsa", "psa"} & set(summary)
     assert not (tmp_path / "r" / "psa.nc").exists()
 

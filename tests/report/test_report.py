@@ -13,12 +13,13 @@ import openpyxl
 import pytest
 
 import hecon.report as report
+from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
+from hecon.analysis.serialise import json_safe
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
 from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
 from hecon.report.html import format_value
-from hecon.report.summary import json_safe
 from tests.models import textbook_model, two_state_model
 
 SCRIPT = "<script>alert(1)</script>"
@@ -94,20 +95,20 @@ def textbook_result():
 
 @pytest.fixture(scope="module")
 def textbook_report(textbook_result, tmp_path_factory):
-    return report.write_report(textbook_result, tmp_path_factory.mktemp("r") / "textbook")
+    return report.write_report(summarise_run(textbook_result), tmp_path_factory.mktemp("r") / "textbook")
 
 
 @pytest.fixture(scope="module")
 def burden_report(tmp_path_factory):
     spec = burden_model()
     spec = replace(spec, strategies=(Strategy(SCRIPT), spec.strategies[1]))
-    return report.write_report(run_analysis(spec), tmp_path_factory.mktemp("b") / "burden")
+    return report.write_report(summarise_run(run_analysis(spec)), tmp_path_factory.mktemp("b") / "burden")
 
 
 @pytest.fixture(scope="module")
 def small_result():
     """A one-strategy model: quick to write, for the tests of atomic writing."""
-    return run_analysis(two_state_model())
+    return summarise_run(run_analysis(two_state_model()))
 
 
 def _summary(folder):
@@ -192,9 +193,9 @@ def test_treatment_burden_metrics_from_flags(burden_report):
 
 def test_hospital_days_count_takes_precedence_and_absent_metrics_are_left_out(tmp_path):
     result = run_analysis(burden_model(hospital_days_count=True))
-    tfi = report.summary.build_summary(result)["scenarios"]["base case"]["strategies"]["Weekly"]["tfi"]
+    tfi = summarise_run(result).to_json()["scenarios"]["base case"]["strategies"]["Weekly"]["tfi"]
     assert tfi["hospital_days"] == tfi["counts"]["hospital_days"]
-    textbook = report.summary.build_summary(run_analysis(textbook_model(horizon_years=4.0)))
+    textbook = summarise_run(run_analysis(textbook_model(horizon_years=4.0))).to_json()
     tfi = textbook["scenarios"]["base case"]["strategies"]["SoC"]["tfi"]
     assert "hospital_days" not in tfi and "treatment_free_years" not in tfi and "administrations" not in tfi
 

@@ -21,7 +21,12 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from hecon.analysis.landmarks import landmarks, parse_unit
+from hecon.analysis.model_survival import crossing, survival_curves
+from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
+from hecon.analysis.summary import frontier_text
+from hecon.analysis.timeline import category_shares, state_categories
 from hecon.examples.rrmm import rrmm_model
 from hecon.model.spec import (
     START,
@@ -38,12 +43,10 @@ from hecon.model.spec import (
     UtilityNorm,
 )
 from hecon.report import write_report
-from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_categories, state_diagram_png
-from hecon.report.figures import category_shares, crossing, survival_curves, timeline_window
+from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_diagram_png
+from hecon.report.figures import timeline_window
 from hecon.report.html import format_value
-from hecon.report.landmarks import landmarks, parse_unit
 from hecon.report.sections import labelled_assumptions, perspective
-from hecon.report.tables import frontier_text
 from tests.models import AGES, QX_FEMALE, QX_MALE
 
 STRATEGIES = ("Standard care", "One-off therapy", "Continuous therapy")
@@ -208,7 +211,7 @@ def full_model() -> ModelSpec:
 
 def build_full_report(folder: Path, psa_samples: int = 200) -> tuple[Path, object]:
     result = run_analysis(full_model(), "all", seed=11, dsa=True, psa_samples=psa_samples, progress=False)
-    return write_report(result, folder), result
+    return write_report(summarise_run(result), folder), result
 
 
 _BUILT: dict[str, tuple[Path, object]] = {}
@@ -285,7 +288,12 @@ def test_key_results_table_equals_summary(html, summary):
             assert cells["versus"] == versus[s]["description"]
         else:
             assert cells["versus"] == "Comparator"
-    frontier = {r["strategy"]: frontier_text(r, "EUR") for r in base["incremental"]}
+    frontier = {
+        r["strategy"]: frontier_text(
+            r["status"], r["comparator"], r["incremental_cost"], r["incremental_effect"], "EUR"
+        )
+        for r in base["incremental"]
+    }
     for text in frontier.values():
         assert text in table
 
@@ -302,8 +310,8 @@ def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full):
     assert [r["strategy"] for r in os2] == list(STRATEGIES)  # a landmark without strategy applies to each
     pfs = next(r for r in rows if r["parameter"] == "lm_pfs_12")
     ds = result.base.results
-    curves = survival_curves(ds, result.spec, STRATEGIES)
-    assert pfs["model"] == pytest.approx(np.interp(1.0, ds["years"].values, curves["Standard care"]["pfs"]))
+    curves = survival_curves(ds["trace"], result.spec, STRATEGIES)
+    assert pfs["model"] == pytest.approx(np.interp(1.0, ds["years"].values, curves["Standard care"].pfs))
     assert "Source landmarks and the model" in html and "source landmark" not in html.lower().split("<style>")[0]
 
 
@@ -311,13 +319,13 @@ def test_survival_medians_from_the_trace(summary, full):
     result = full[1]
     ds = result.base.results
     years = ds["years"].values
-    curves = survival_curves(ds, result.spec, STRATEGIES)
+    curves = survival_curves(ds["trace"], result.spec, STRATEGIES)
     for s in STRATEGIES:
         alive = ds["trace"].sel(strategy=s).sel(state=["Admission", "OnTx", "Remission", "Progressed"]).sum("state")
-        np.testing.assert_allclose(curves[s]["os"], alive.values)
+        np.testing.assert_allclose(curves[s].os, alive.values)
         got = summary["base_case"]["survival"]["strategies"][s]["median_os_years"]
-        assert got == pytest.approx(crossing(years, curves[s]["os"]))
-        k = int(np.argmax(curves[s]["os"] <= 0.5))
+        assert got == pytest.approx(crossing(years, curves[s].os))
+        k = int(np.argmax(curves[s].os <= 0.5))
         assert years[k - 1] <= got <= years[k]
 
 
@@ -459,9 +467,9 @@ def test_timeline_shares_sum_to_one(full):
     cycles, axis = timeline_window(result.spec)
     assert cycles == 24 and axis.unit == "months"
     for s in STRATEGIES:
-        shares = category_shares(result.base.results, result.spec, s)
+        shares = category_shares(result.base.results["trace"], result.spec, s)
         np.testing.assert_allclose(sum(shares.values()), 1.0, atol=1e-12)
-    one_off = category_shares(result.base.results, result.spec, "One-off therapy")
+    one_off = category_shares(result.base.results["trace"], result.spec, "One-off therapy")
     assert one_off["hospitalised"][0] == pytest.approx(1.0) and one_off["treatment_free"][3] > 0.5
 
 

@@ -1,0 +1,232 @@
+"""Survival in the model, from the Markov trace, beside the source landmarks it should reproduce.
+
+The model's curves are those of the whole cohort from model start: progression-free survival
+(PFS) is the share in states flagged ``progression_free``, overall survival (OS) the share in
+states not flagged ``dead``, at each trace point. Medians are read off by linear interpolation
+between trace points (:func:`crossing`). Each source landmark the model declares
+(:mod:`hecon.analysis.landmarks`) is set beside the model's value at the same time, or the
+model's median.
+
+Times are in years, except where the report states them in :attr:`SurvivalSummary.time_unit`
+(months unless a median lies beyond :data:`MONTHS_UP_TO_YEARS` years, see :func:`time_unit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from hecon.analysis.landmarks import Landmark, applies_to, landmarks
+from hecon.analysis.serialise import NOT_IN_JSON, frozen
+from hecon.model.spec import ModelSpec
+
+__all__ = [
+    "LandmarkComparison",
+    "MONTHS_UP_TO_YEARS",
+    "SURVIVAL_POINTS_YEARS",
+    "StrategySurvival",
+    "SurvivalCurve",
+    "SurvivalSummary",
+    "crossing",
+    "os_below",
+    "survival_curves",
+    "survival_summary",
+    "time_unit",
+]
+
+MONTHS_UP_TO_YEARS = 10.0
+"""Times up to this many years are stated in months, longer ones in years."""
+SURVIVAL_POINTS_YEARS = (1.0, 2.0, 5.0)
+"""Times [years] at which PFS and OS are tabulated (those within the horizon)."""
+MONTHS = 12.0
+
+
+@dataclass(frozen=True)
+class SurvivalCurve:
+    """PFS and OS of one strategy at each trace point [share of the cohort, 0-1]; ``pfs`` is
+    None when no state is flagged progression_free."""
+
+    pfs: np.ndarray | None
+    os: np.ndarray
+
+
+def time_unit(end_years: float) -> tuple[str, float]:
+    """(unit, units per year) for stating times up to ``end_years``: months up to
+    :data:`MONTHS_UP_TO_YEARS` years, years beyond.
+
+    >>> time_unit(4.5), time_unit(12.0)
+    (('months', 12.0), ('years', 1.0))
+    """
+    return ("months", MONTHS) if end_years <= MONTHS_UP_TO_YEARS else ("years", 1.0)
+
+
+def survival_curves(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[str]) -> dict[str, SurvivalCurve]:
+    """Per strategy, from ``trace`` (dims strategy, cycle, state): PFS (share in states flagged
+    progression_free; None when no state is) and OS (share in states not flagged dead)."""
+    pf_states = [s.name for s in spec.states if "progression_free" in s.flags]
+    alive = [s.name for s in spec.states if not s.is_dead]
+    out = {}
+    for s in strategies:
+        one = trace.sel(strategy=s)
+        out[s] = SurvivalCurve(
+            np.asarray(one.sel(state=pf_states).sum("state").values, dtype=float) if pf_states else None,
+            np.asarray(one.sel(state=alive).sum("state").values, dtype=float),
+        )
+    return out
+
+
+def crossing(years: np.ndarray, curve: np.ndarray, level: float = 0.5) -> float | None:
+    """First time [years] where ``curve`` falls to ``level`` (linear interpolation between
+    trace points); None when it never does within the horizon.
+
+    >>> crossing(np.array([0.0, 1.0, 2.0]), np.array([1.0, 0.6, 0.2]))
+    1.25
+    """
+    below = np.nonzero(curve <= level)[0]
+    if below.size == 0:
+        return None
+    k = int(below[0])
+    if k == 0:
+        return float(years[0])
+    t0, t1, c0, c1 = years[k - 1], years[k], curve[k - 1], curve[k]
+    return float(t0 + (c0 - level) * (t1 - t0) / (c0 - c1))
+
+
+@dataclass(frozen=True)
+class StrategySurvival:
+    """Survival of one strategy in the model (base case).
+
+    median_pfs_years, median_os_years : medians [years]; None when not reached within the
+                                        horizon (PFS also when no state is progression-free)
+    curve                             : PFS and OS at every trace point
+    pfs_at, os_at                     : PFS and OS [0-1] at :attr:`SurvivalSummary.points_years`
+    """
+
+    median_pfs_years: float | None
+    median_os_years: float | None
+    curve: SurvivalCurve = field(metadata=NOT_IN_JSON)
+    pfs_at: tuple[float | None, ...] = field(metadata=NOT_IN_JSON)
+    os_at: tuple[float, ...] = field(metadata=NOT_IN_JSON)
+
+
+@dataclass(frozen=True)
+class LandmarkComparison:
+    """A source landmark beside the model's value.
+
+    strategy  : the strategy compared (a landmark of every strategy gives a row each; one that
+                cannot be drawn gives one row, under the strategy it names or "all")
+    what      : e.g. "PFS at 24 months" or "median OS (months)"
+    source    : the source value: survival [0-1], or a median [SurvivalSummary.time_unit]
+    model     : the model's value in the same unit; None when it has none (median not
+                reached, no PFS, or the landmark is not drawn)
+    parameter : the Parameters row that declares the landmark
+    problem   : why it is not drawn ("" when it is)
+    citation  : the row's source text
+    """
+
+    strategy: str
+    what: str
+    source: float
+    model: float | None
+    parameter: str
+    problem: str
+    citation: str = field(default="", metadata=NOT_IN_JSON)
+
+
+@dataclass(frozen=True)
+class SurvivalSummary:
+    """PFS and OS of the base case and the source landmarks (summary.json ``base_case.survival``).
+
+    time_unit    : unit of the medians in the report and of the landmark comparisons ("months"
+                   or "years", :func:`time_unit` of the longest median)
+    strategies   : per strategy, medians and curves
+    landmarks    : every landmark beside the model, in Parameters order
+    per_year     : ``time_unit`` per year (12 or 1)
+    years        : time of each trace point [years]
+    points_years : times of ``pfs_at``/``os_at`` [years]
+    marks        : the landmarks as declared (the figure draws those without a problem)
+    has_pfs      : whether any state is flagged progression_free
+    """
+
+    time_unit: str
+    strategies: Mapping[str, StrategySurvival]
+    landmarks: tuple[LandmarkComparison, ...]
+    per_year: float = field(metadata=NOT_IN_JSON)
+    years: np.ndarray = field(metadata=NOT_IN_JSON)
+    points_years: tuple[float, ...] = field(metadata=NOT_IN_JSON)
+    marks: tuple[Landmark, ...] = field(metadata=NOT_IN_JSON)
+    has_pfs: bool = field(metadata=NOT_IN_JSON)
+
+
+def _medians(curves: Mapping[str, SurvivalCurve], years: np.ndarray) -> dict[str, tuple[float | None, float | None]]:
+    return {
+        s: (crossing(years, c.pfs) if c.pfs is not None else None, crossing(years, c.os)) for s, c in curves.items()
+    }
+
+
+def _compare(
+    lm: Landmark,
+    strategies: Sequence[str],
+    curves: Mapping[str, SurvivalCurve],
+    medians: Mapping[str, tuple[float | None, float | None]],
+    years: np.ndarray,
+    unit: str,
+    per_year: float,
+) -> list[LandmarkComparison]:
+    targets = [s for s in strategies if applies_to(lm, s)] if not lm.problem else [lm.strategy or "all"]
+    out = []
+    for s in targets:
+        model = None
+        if not lm.problem:
+            curve = curves[s].pfs if lm.endpoint == "PFS" else curves[s].os
+            if curve is not None:
+                if lm.median:
+                    m = medians[s][0 if lm.endpoint == "PFS" else 1]
+                    model = m * per_year if m is not None else None
+                else:
+                    model = float(np.interp(lm.years, years, curve))
+        source = lm.years * per_year if lm.median else lm.survival
+        what = f"median {lm.endpoint} ({unit})" if lm.median else f"{lm.endpoint} at {lm.label}"
+        out.append(LandmarkComparison(s, what, source, model, lm.parameter, lm.problem, lm.source))
+    return out
+
+
+def survival_summary(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[str]) -> SurvivalSummary:
+    """Medians, PFS and OS at :data:`SURVIVAL_POINTS_YEARS` and the landmark comparisons of the
+    base-case ``trace`` (dims strategy, cycle, state, with coordinate ``years``)."""
+    years = np.asarray(trace["years"].values, dtype=float)
+    curves = survival_curves(trace, spec, strategies)
+    medians = _medians(curves, years)
+    has_pfs = any(c.pfs is not None for c in curves.values())
+    horizon = float(years[-1]) if len(years) else 0.0
+    found = [m for pair in medians.values() for m in pair if m is not None]
+    # months unless a median is beyond ten years; without any median, the window the curves need
+    unit, per_year = time_unit(max(found, default=os_below(curves, years)))
+    points = tuple(t for t in SURVIVAL_POINTS_YEARS if t <= horizon)
+    per_strategy = {
+        s: StrategySurvival(
+            medians[s][0],
+            medians[s][1],
+            c,
+            tuple(float(np.interp(t, years, c.pfs)) if c.pfs is not None else None for t in points),
+            tuple(float(np.interp(t, years, c.os)) for t in points),
+        )
+        for s, c in curves.items()
+    }
+    marks = tuple(landmarks(spec))
+    compared = tuple(x for lm in marks for x in _compare(lm, strategies, curves, medians, years, unit, per_year))
+    return SurvivalSummary(unit, frozen(per_strategy), compared, per_year, years, points, marks, has_pfs)
+
+
+def os_below(curves: Mapping[str, SurvivalCurve], years: np.ndarray, level: float = 0.02) -> float:
+    """Time [years] by which every strategy's OS has fallen below ``level`` (the horizon if it
+    never does), at least the first cycle: how far the survival curves need to be shown."""
+    horizon = float(years[-1]) if len(years) else 1.0
+    end = 0.0
+    for c in curves.values():
+        below = np.nonzero(c.os < level)[0]
+        end = max(end, float(years[below[0]]) if below.size else horizon)
+    return max(end, float(years[1]) if len(years) > 1 else 1.0)

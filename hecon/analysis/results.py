@@ -1,0 +1,258 @@
+"""One analysis result: every number a run's report shows, computed once.
+
+:func:`summarise_run` turns a :class:`~hecon.analysis.run.RunResult` (the model's raw
+outcomes) into :class:`Results`, an immutable tree of frozen dataclasses. summary.json is its
+serialisation (:meth:`Results.to_json`, :mod:`hecon.analysis.serialise`); report.html and
+results.xlsx only format it (:mod:`hecon.report`), so the three files cannot disagree and
+scripts can reuse the numbers without the report.
+
+Schema (summary.json keys in order; fields marked † are not in summary.json)::
+
+    Results
+      hecon_version, created [UTC, ISO 8601], seed, input (InputFile: path, sha256),
+      title, currency, effect_unit ("QALY"), comparator,
+      conventions            units and the discounting rule, in words
+      settings               the model's settings (+ cycle_length_years, n_cycles)
+      scenarios              scenario name -> ScenarioSummary (hecon.analysis.summary)
+                               description, overrides,
+                               strategies: name -> StrategyResult (costs, qalys, lys and
+                                 their _undiscounted twins, cost_breakdown, tfi)
+                               incremental: FrontierRow per strategy (efficiency frontier)
+                               versus_comparator: Comparison per other strategy
+                               † optimal_at_headline
+      base_case              BaseCase: survival (hecon.analysis.model_survival.SurvivalSummary:
+                               time_unit, per-strategy medians, landmarks beside the model)
+                               † trace, † timeline (shares per treatment-burden category)
+      net_benefit            NetBenefit (hecon.analysis.decision; absent without settings.wtp)
+      burden                 BurdenSummary (absent without utility norms)
+      scenario_analysis      ScenarioAnalysis (absent with the base case only)
+      thresholds             ThresholdResult per query (hecon.analysis.threshold; absent without)
+      dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
+      psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run)
+      † spec, † headline (Headline), † input_path, † started, † finished, † run_seconds
+
+Units: costs and net monetary benefit in ``currency`` per patient over the horizon, QALYs
+and life-years per patient, ICERs and willingness to pay in currency per QALY gained, times
+in years unless a field says otherwise; a bare name is discounted and ``_undiscounted`` is
+its twin. Numbers that are not finite are written to summary.json as null.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from hecon.analysis.decision import (
+    BurdenSummary,
+    NetBenefit,
+    ScenarioAnalysis,
+    burden_summary,
+    net_benefit,
+    scenario_analysis,
+)
+from hecon.analysis.dsa_summary import DsaSummary, summarise_dsa
+from hecon.analysis.model_survival import SurvivalSummary, survival_summary
+from hecon.analysis.psa_summary import PsaSummary, summarise_psa
+from hecon.analysis.run import RunResult
+from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
+from hecon.analysis.summary import ScenarioSummary, scenario_summary
+from hecon.analysis.threshold import ThresholdResult
+from hecon.analysis.timeline import category_shares
+from hecon.model.spec import ModelSpec, Settings
+
+__all__ = ["CONVENTIONS", "BaseCase", "Headline", "InputFile", "Results", "settings_summary", "summarise_run"]
+
+CONVENTIONS = {
+    "discounting": "a bare name is discounted; the '_undiscounted' twin is not",
+    "costs": "currency (see 'currency'), totals over the horizon",
+    "qalys": "quality-adjusted life-years",
+    "lys": "life-years",
+    "tfi": "time in flagged states [years], hospital_days [days], counts [units]; "
+    "discounted at the effects rate unless '_undiscounted'",
+    "icer": "currency per QALY gained; null when not meaningful (see status)",
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """The input file as given by the user and the SHA-256 of its bytes [hex] (both None for
+    a model built in Python)."""
+
+    path: str | None
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class BaseCase:
+    """Figures and tables of the base case.
+
+    survival : PFS and OS from the trace, medians and source landmarks
+    trace    : the Markov trace (dims strategy, cycle, state; coordinate ``years``) [share 0-1]
+    timeline : per strategy, the share of the cohort in each treatment-burden category at every
+               trace point (:func:`hecon.analysis.timeline.category_shares`)
+    """
+
+    survival: SurvivalSummary
+    trace: xr.DataArray = field(metadata=NOT_IN_JSON)
+    timeline: Mapping[str, Mapping[str, np.ndarray]] = field(metadata=NOT_IN_JSON)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The willingness to pay that headlines the report and the decision there.
+
+    wtp                : [currency per QALY] (:attr:`hecon.analysis.run.RunResult.headline_wtp`)
+    source             : where it comes from, in words
+    optimal            : the strategy with the highest net monetary benefit at ``wtp`` in the
+                         base case (None when ``wtp`` is not above 0 or there is one strategy)
+    is_reference_value : whether ``wtp`` is the reference value of the disease burden
+    """
+
+    wtp: float
+    source: str
+    optimal: str | None
+    is_reference_value: bool
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything a run's report shows (see the module docs for the schema)."""
+
+    hecon_version: str
+    created: str
+    seed: int
+    input: InputFile
+    title: str
+    currency: str
+    effect_unit: str
+    comparator: str
+    conventions: Mapping[str, str]
+    settings: Mapping[str, Any]
+    scenarios: Mapping[str, ScenarioSummary]
+    base_case: BaseCase
+    net_benefit: NetBenefit | None = field(metadata=OMIT_IF_EMPTY)
+    burden: BurdenSummary | None = field(metadata=OMIT_IF_EMPTY)
+    scenario_analysis: ScenarioAnalysis | None = field(metadata=OMIT_IF_EMPTY)
+    thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
+    dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    spec: ModelSpec = field(metadata=NOT_IN_JSON)
+    headline: Headline = field(metadata=NOT_IN_JSON)
+    input_path: Path | None = field(metadata=NOT_IN_JSON)
+    started: datetime = field(metadata=NOT_IN_JSON)
+    finished: datetime = field(metadata=NOT_IN_JSON)
+    run_seconds: float = field(metadata=NOT_IN_JSON)
+
+    @property
+    def base(self) -> ScenarioSummary:
+        """The base case."""
+        return next(iter(self.scenarios.values()))
+
+    @property
+    def strategies(self) -> tuple[str, ...]:
+        """Strategy names in model order."""
+        return tuple(s.name for s in self.spec.strategies)
+
+    def to_json(self) -> dict[str, Any]:
+        """The content of summary.json as plain, JSON-safe Python objects."""
+        return to_json(self)
+
+
+def settings_summary(settings: Settings) -> dict[str, Any]:
+    """The settings as plain values, with the derived cycle length [years] and number of cycles."""
+    out = dataclasses.asdict(settings)
+    out["cycle_length_years"] = settings.cycle_length_years
+    out["n_cycles"] = settings.n_cycles
+    return out
+
+
+def _base_case(run: RunResult) -> BaseCase:
+    trace = run.base.results["trace"]
+    strategies = run.base.strategies
+    return BaseCase(
+        survival_summary(trace, run.spec, strategies),
+        trace,
+        frozen({s: frozen(category_shares(trace, run.spec, s)) for s in strategies}),
+    )
+
+
+def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
+    if run.psa is None:
+        return None
+    settings = run.spec.settings
+    return summarise_psa(
+        run.psa,
+        run.comparator,
+        list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp])),
+        wtp,
+        population_size=settings.population_size,
+        population_years=settings.population_years,
+        population_discount_rate=settings.discount_rate_costs,
+        currency=settings.currency,
+        primary_wtp_source=wtp_source,
+    )
+
+
+def summarise_run(run: RunResult) -> Results:
+    """Every number of the report of ``run``, computed once (see the module docs).
+
+    Example: ``summarise_run(run_analysis(textbook_model(), "all")).base.versus_comparator[0].icer``.
+    """
+    spec = run.spec
+    currency = spec.settings.currency
+    wtp, wtp_source = run.headline_wtp
+    scenarios = frozen(
+        {
+            sr.name: scenario_summary(
+                sr.name,
+                sr.results,
+                sr.strategies,
+                run.comparator,
+                currency,
+                description=sr.description,
+                overrides=sr.scenario.overrides if sr.scenario else None,
+                headline_wtp=wtp,
+            )
+            for sr in run.scenarios
+        }
+    )
+    base = scenarios[run.base.name]
+    burden = run.burden
+    return Results(
+        hecon_version=run.hecon_version,
+        created=run.finished.isoformat(timespec="seconds"),
+        seed=run.seed,
+        input=InputFile(str(run.input_path) if run.input_path is not None else None, run.input_sha256),
+        title=spec.title,
+        currency=currency,
+        effect_unit="QALY",
+        comparator=run.comparator,
+        conventions=frozen(CONVENTIONS),
+        settings=frozen(settings_summary(spec.settings)),
+        scenarios=scenarios,
+        base_case=_base_case(run),
+        net_benefit=net_benefit(scenarios, spec.settings.wtp),
+        burden=burden_summary(burden, scenarios, currency),
+        scenario_analysis=scenario_analysis(scenarios, run.comparator),
+        thresholds=tuple(run.thresholds),
+        dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
+        psa=_psa(run, wtp, wtp_source),
+        spec=spec,
+        headline=Headline(
+            wtp,
+            wtp_source,
+            base.optimal_at_headline if len(base.strategies) > 1 else None,
+            burden is not None and burden.reference_value == wtp,
+        ),
+        input_path=run.input_path,
+        started=run.started,
+        finished=run.finished,
+        run_seconds=(run.finished - run.started).total_seconds(),
+    )
