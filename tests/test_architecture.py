@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("hecon.version",),
     ("hecon.model",),
     ("hecon.methods",),
+    ("hecon.evidence",),
     ("hecon.engine",),
     ("hecon.analysis",),
     ("hecon.workbook",),
