@@ -15,10 +15,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import check_finite, float_array
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Location, ModelError, Problem, topic
 
 
-def _samples(x: ArrayLike, where: str, minimum: int) -> np.ndarray:
+def _samples(x: ArrayLike, where: Location, minimum: int) -> np.ndarray:
     arr = float_array(x, "x", where)
     problems: list[Problem] = []
     if arr.ndim < 1 or arr.shape[0] < minimum:
@@ -56,7 +56,7 @@ def running_mean(x: ArrayLike) -> np.ndarray:
     >>> running_mean([1.0, 3.0, 5.0])
     array([1., 2., 3.])
     """
-    arr = _samples(x, "running_mean", 1)
+    arr = _samples(x, topic("running_mean"), 1)
     n = np.arange(1, arr.shape[0] + 1).reshape((-1,) + (1,) * (arr.ndim - 1))
     return np.cumsum(arr, axis=0) / n
 
@@ -79,7 +79,7 @@ def monte_carlo_se(x: ArrayLike) -> np.ndarray | float:
     >>> monte_carlo_se([1.0, 3.0, 5.0, 7.0])  # sd = sqrt(20/3); / 2
     1.2909944487358056
     """
-    arr = _samples(x, "monte_carlo_se", 2)
+    arr = _samples(x, topic("monte_carlo_se"), 2)
     se = np.std(arr, axis=0, ddof=1) / math.sqrt(arr.shape[0])
     return float(se) if np.ndim(se) == 0 else se
 
@@ -103,7 +103,7 @@ def running_monte_carlo_se(x: ArrayLike) -> np.ndarray:
     >>> running_monte_carlo_se([1.0, 3.0, 5.0, 7.0])  # the last: sqrt(20/3) / 2
     array([       nan, 1.        , 1.15470054, 1.29099445])
     """
-    arr = _samples(x, "running_monte_carlo_se", 1)
+    arr = _samples(x, topic("running_monte_carlo_se"), 1)
     steps = np.arange(1, arr.shape[0] + 1)
     mean = np.cumsum(arr) / steps
     square = np.cumsum(arr**2) / steps

@@ -48,7 +48,7 @@ import xarray as xr
 
 from hecon.analysis.reference_value import dutch_reference_value, qaly_shortfall, remaining_qalys_general_population
 from hecon.methods.lifetable import bundled_lifetable
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import LifeTable, ModelSpec, UtilityNorm
 
 __all__ = [
@@ -140,7 +140,7 @@ def utility_by_age(norms: Sequence[UtilityNorm], ages: Sequence[float], sex: str
     if missing:
         raise ModelError(
             Problem(
-                "UtilityNorms",
+                topic("UtilityNorms"),
                 f"no utility norm for {sex} at age{'s' if len(missing) > 1 else ''} {_ranges(missing)}",
                 f"bands (sex {sex} or all) that cover every age from the start age to the "
                 "life table's last age (an open-ended last band, age_to blank, covers the rest)",
@@ -188,7 +188,7 @@ def general_population_qalys(
     if not (math.isfinite(start_age) and ages[0] <= start_age <= ages[-1]):
         raise ModelError(
             Problem(
-                "settings.start_age",
+                topic("settings.start_age"),
                 f"{start_age:g} is outside the life table '{table.name}' (ages {table.ages[0]}-{table.ages[-1]})",
                 "a start age covered by the life table",
             )
@@ -224,7 +224,7 @@ def _constant_proportion_male(spec: ModelSpec) -> float:
     result = np.asarray(compiled.strategies[0].proportion_male.evaluate(ctx), dtype=float)
     if result.size != 1:
         raise ModelError(
-            Problem("settings.proportion_male", "has no single value", "a share of men fixed at the start")
+            Problem(topic("settings.proportion_male"), "has no single value", "a share of men fixed at the start")
         )
     return float(result.reshape(-1)[0])
 
@@ -246,7 +246,7 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
     if not spec.utility_norms:
         raise ModelError(
             Problem(
-                "UtilityNorms",
+                topic("UtilityNorms"),
                 "the model has no general-population utility norms",
                 "utilities by age band and sex (UtilityNorms sheet) to compute the disease burden",
             )
@@ -264,7 +264,7 @@ def disease_burden(spec: ModelSpec, results: xr.Dataset, comparator: str) -> Dis
     if qd > qn:
         problems.append(
             Problem(
-                f"strategy '{comparator}'",
+                Element("strategy", comparator),
                 f"the patients' remaining QALYs ({qd:.4g}) exceed the general population's "
                 f"({qn:.4g}), so there is no shortfall",
                 "patients' QALYs below the general population's (check the utility norms, "

@@ -37,7 +37,7 @@ from hecon.engine.compiler import compile_model
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_strategy
 from hecon.model.distributions import dsa_bounds
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import ModelSpec
 
 __all__ = ["DsaParameter", "DsaResult", "run_dsa"]
@@ -183,7 +183,7 @@ def run_dsa(
     comparator = comparator or spec.settings.comparator or (strategies[0] if strategies else "")
     if comparator not in strategies:
         raise ModelError(
-            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
+            Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))
         )
     wtp = tuple(float(w) for w in (spec.settings.wtp if wtp is None else wtp)) or (0.0,)
     tornado_wtp = wtp[0] if tornado_wtp is None else float(tornado_wtp)
@@ -193,7 +193,7 @@ def run_dsa(
     if not flagged:
         raise ModelError(
             Problem(
-                "DSA",
+                topic("DSA"),
                 "no parameter is flagged for one-way sensitivity analysis",
                 "dsa = yes on the Parameters sheet for the parameters to vary",
             )
@@ -217,7 +217,7 @@ def run_dsa(
         if low > high:
             problems.append(
                 Problem(
-                    f"parameter '{p.name}'",
+                    Element("parameter", p.name, part="dsa"),
                     f"DSA low value {low:g} is above the high value {high:g}",
                     "dsa_low <= dsa_high",
                 )

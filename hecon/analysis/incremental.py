@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import deterministic_inputs
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 
 #: Relative tolerance under which two ICERs along the frontier count as equal (collinear
 #: strategies); guards the extended-dominance check against floating-point noise.
@@ -138,7 +138,7 @@ def incremental_analysis(strategies: Sequence[str], costs: ArrayLike, effects: A
      ('A', 'dominated', None), ('C', 'extendedly dominated', None),
      ('D', 'non-dominated', 12500.0), ('E', 'non-dominated', 20000.0)]
     """
-    names, c, e = deterministic_inputs(strategies, costs, effects, "incremental_analysis")
+    names, c, e = deterministic_inputs(strategies, costs, effects, topic("incremental_analysis"))
     order = sorted(range(len(names)), key=lambda i: (c[i], -e[i], i))
 
     # 2. strong dominance: dominated if an earlier (cheaper or equally cheap) strategy is
@@ -258,11 +258,11 @@ def versus_comparator(strategies: Sequence[str], costs: ArrayLike, effects: Arra
     >>> row["status"], row["icer"]
     ('ICER', 4000.0)
     """
-    names, c, e = deterministic_inputs(strategies, costs, effects, "versus_comparator")
+    names, c, e = deterministic_inputs(strategies, costs, effects, topic("versus_comparator"))
     if comparator not in names:
         raise ModelError(
             Problem(
-                "versus_comparator",
+                topic("versus_comparator"),
                 f"comparator {comparator!r} is not a strategy",
                 "one of " + ", ".join(map(repr, names)),
             )
@@ -327,7 +327,7 @@ def describe_icer(inc_cost: float, inc_effect: float, currency: str = "EUR", eff
     problems: list[Problem] = []
     for name, value in (("inc_cost", inc_cost), ("inc_effect", inc_effect)):
         if not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
-            problems.append(Problem("describe_icer", f"{name} is {value!r}", "a finite number"))
+            problems.append(Problem(topic("describe_icer"), f"{name} is {value!r}", "a finite number"))
     if problems:
         raise ModelError(problems)
     d_cost, d_effect = float(inc_cost), float(inc_effect)

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import psa_inputs, wtp_array
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 
 #: Number of (sample x wtp x strategy) values held in memory at once by the PSA summaries.
 _CHUNK_ELEMENTS = 1 << 22
@@ -54,8 +54,8 @@ def net_monetary_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -
     >>> net_monetary_benefit([1000.0, 3000.0], [1.0, 1.1], 20000)
     array([19000., 19000.])
     """
-    c, e = psa_inputs(costs, effects, "net_monetary_benefit", two_d=False)
-    w = wtp_array(wtp, "net_monetary_benefit")
+    c, e = psa_inputs(costs, effects, topic("net_monetary_benefit"), two_d=False)
+    w = wtp_array(wtp, topic("net_monetary_benefit"))
     if w.ndim == 0:
         return w * e - c
     return w[:, None] * e[..., None, :] - c[..., None, :]
@@ -86,8 +86,8 @@ def net_health_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> 
     >>> net_health_benefit([1000.0, 3000.0], [1.0, 1.1], 20000)
     array([0.95, 0.95])
     """
-    c, e = psa_inputs(costs, effects, "net_health_benefit", two_d=False)
-    w = wtp_array(wtp, "net_health_benefit", positive=True)
+    c, e = psa_inputs(costs, effects, topic("net_health_benefit"), two_d=False)
+    w = wtp_array(wtp, topic("net_health_benefit"), positive=True)
     if w.ndim == 0:
         return e - c / w
     return e[..., None, :] - c[..., None, :] / w[:, None]
@@ -129,8 +129,8 @@ def ceac(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
     -----
     Fenwick, Claxton & Sculpher, Health Econ 2001;10:779-787; Drummond et al. 2015, ch. 11.
     """
-    c, e = psa_inputs(costs, effects, "ceac", two_d=True)
-    w = np.atleast_1d(wtp_array(wtp, "ceac"))
+    c, e = psa_inputs(costs, effects, topic("ceac"), two_d=True)
+    w = np.atleast_1d(wtp_array(wtp, topic("ceac")))
     out = np.empty((len(w), c.shape[1]))
     for sl, nmb in nmb_chunks(c, e, w):
         is_max = nmb == nmb.max(axis=1, keepdims=True)
@@ -181,12 +181,14 @@ def ceaf(
     -----
     Fenwick, Claxton & Sculpher, Health Econ 2001;10:779-787.
     """
-    c, e = psa_inputs(costs, effects, "ceaf", two_d=True)
-    w = np.atleast_1d(wtp_array(wtp, "ceaf"))
+    c, e = psa_inputs(costs, effects, topic("ceaf"), two_d=True)
+    w = np.atleast_1d(wtp_array(wtp, topic("ceaf")))
     if strategies is not None and len(strategies) != c.shape[1]:
         raise ModelError(
             Problem(
-                "ceaf", f"{len(strategies)} strategy names for {c.shape[1]} strategies", "one name per column of costs"
+                topic("ceaf"),
+                f"{len(strategies)} strategy names for {c.shape[1]} strategies",
+                "one name per column of costs",
             )
         )
     expected_nmb = w[:, None] * e.mean(axis=0) - c.mean(axis=0)

@@ -43,7 +43,7 @@ from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import draw_parameters, sample_chunks
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.spec import ModelSpec
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa"]
@@ -96,13 +96,13 @@ def _check_arguments(
     problems = []
     for label, value, minimum in (("n_samples", n_samples, 1), ("seed", seed, 0), ("chunk_size", chunk_size, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-            problems.append(Problem("PSA settings", f"{label} = {value!r}", f"a whole number >= {minimum}"))
+            problems.append(Problem(topic("PSA settings"), f"{label} = {value!r}", f"a whole number >= {minimum}"))
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
-        problems.append(Problem("PSA settings", f"workers = {workers!r}", "a whole number >= 1"))
+        problems.append(Problem(topic("PSA settings"), f"workers = {workers!r}", "a whole number >= 1"))
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
         problems.append(
             Problem(
-                "PSA settings",
+                topic("PSA settings"),
                 "more than one of workers, scheduler and client given",
                 "local workers, a scheduler address or a client, not several",
             )
@@ -198,7 +198,7 @@ def _run_on_dask(
                 except (OSError, TimeoutError) as exc:
                     raise ModelError(
                         Problem(
-                            f"scheduler '{scheduler}'",
+                            topic(f"scheduler '{scheduler}'"),
                             f"cannot connect ({exc})",
                             "the address of a running dask.distributed scheduler, e.g. tcp://10.0.0.5:8786",
                         )

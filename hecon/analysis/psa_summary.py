@@ -33,7 +33,7 @@ from hecon.analysis.net_benefit import ceac, ceaf
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.serialise import NOT_IN_JSON, frozen
 from hecon.analysis.voi import discounted_population, evpi
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 
 __all__ = [
     "PSA_FILE",
@@ -351,7 +351,7 @@ def summarise_psa(
     strategies = [str(s) for s in ds["strategy"].values]
     if comparator not in strategies:
         raise ModelError(
-            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
+            Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))
         )
     n = ds.sizes["sample"]
     costs = ds["total_costs"].transpose("sample", "strategy").values

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import check_finite, float_array
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 
 
 class QalyShortfall(NamedTuple):
@@ -59,13 +59,13 @@ def qaly_shortfall(expected_qalys_without_disease: float, expected_qalys_with_di
     qn, qd = expected_qalys_without_disease, expected_qalys_with_disease
     problems: list[Problem] = []
     if not isinstance(qn, (int, float, np.integer, np.floating)) or not math.isfinite(qn) or qn <= 0:
-        problems.append(Problem("qaly_shortfall", f"expected_qalys_without_disease is {qn!r}", "a number > 0"))
+        problems.append(Problem(topic("qaly_shortfall"), f"expected_qalys_without_disease is {qn!r}", "a number > 0"))
     if not isinstance(qd, (int, float, np.integer, np.floating)) or not math.isfinite(qd) or qd < 0:
-        problems.append(Problem("qaly_shortfall", f"expected_qalys_with_disease is {qd!r}", "a number >= 0"))
+        problems.append(Problem(topic("qaly_shortfall"), f"expected_qalys_with_disease is {qd!r}", "a number >= 0"))
     if not problems and qd > qn:
         problems.append(
             Problem(
-                "qaly_shortfall",
+                topic("qaly_shortfall"),
                 f"expected_qalys_with_disease ({qd}) exceeds expected_qalys_without_disease ({qn})",
                 "patients' remaining QALYs no higher than the general population's",
             )
@@ -143,7 +143,7 @@ def dutch_reference_value(proportional_shortfall: float) -> ReferenceValue:
         or not (0.0 <= round(float(ps), 10) <= 1.0)
     ):
         raise ModelError(
-            Problem("dutch_reference_value", f"proportional_shortfall is {ps!r}", "a proportion in [0, 1]")
+            Problem(topic("dutch_reference_value"), f"proportional_shortfall is {ps!r}", "a proportion in [0, 1]")
         )
     ps = round(float(ps), 10)
     if ps < 0.10:
@@ -158,7 +158,7 @@ UtilityInput = Callable[[float], float] | ArrayLike
 
 
 def _utilities(utility: UtilityInput, ages: np.ndarray, label: str, problems: list[Problem]) -> np.ndarray | None:
-    where = "remaining_qalys_general_population"
+    where = topic("remaining_qalys_general_population")
     if callable(utility):
         try:
             u = np.asarray([float(utility(float(a))) for a in ages])
@@ -250,7 +250,7 @@ def remaining_qalys_general_population(
     >>> remaining_qalys_general_population(0, 0.5, [0.5, 0.5], [0.5, 0.5], [0, 1], [1, 1])
     1.5
     """
-    where = "remaining_qalys_general_population"
+    where = topic("remaining_qalys_general_population")
     problems: list[Problem] = []
     a = float_array(ages, "ages", where)
     qm = float_array(qx_male_by_age, "qx_male_by_age", where)

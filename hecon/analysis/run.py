@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import xarray as xr
 
 from hecon.engine.run import run_model
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.scenarios import BASE_CASE, apply_scenario, get_scenario
 from hecon.model.spec import ModelSpec, Scenario
 
@@ -141,7 +141,11 @@ def _select_scenarios(spec: ModelSpec, scenarios: Sequence[str] | Literal["all"]
     if isinstance(scenarios, str):
         if scenarios != "all":
             raise ModelError(
-                Problem("scenarios", f"'{scenarios}' is not a list of scenario names", "a list of names, 'all' or None")
+                Problem(
+                    topic("scenarios"),
+                    f"'{scenarios}' is not a list of scenario names",
+                    "a list of names, 'all' or None",
+                )
             )
         return list(spec.scenarios)
     chosen: list[Scenario] = []
@@ -210,12 +214,14 @@ def run_analysis(
         if comparator not in strategies and strategies:
             problems.append(
                 Problem(
-                    f"settings.comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies)
+                    Element("setting", "comparator"),
+                    f"unknown strategy '{comparator}'",
+                    "one of " + ", ".join(strategies),
                 )
             )
     elif comparator not in strategies:
         problems.append(
-            Problem(f"comparator '{comparator}'", "no strategy of that name", "one of " + ", ".join(strategies))
+            Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))
         )
     try:
         chosen = _select_scenarios(spec, scenarios)
@@ -223,11 +229,11 @@ def run_analysis(
         problems.extend(e.problems)
         chosen = []
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        problems.append(Problem("seed", f"{seed!r} is not a non-negative integer", "an integer >= 0"))
+        problems.append(Problem(topic("seed"), f"{seed!r} is not a non-negative integer", "an integer >= 0"))
     if dsa and not any(p.dsa for p in spec.parameters):
         problems.append(
             Problem(
-                "DSA",
+                topic("DSA"),
                 "no parameter is flagged for one-way sensitivity analysis",
                 "dsa = yes on the Parameters sheet for the parameters to vary",
             )
@@ -235,7 +241,7 @@ def run_analysis(
     if psa_samples is not None and (
         isinstance(psa_samples, bool) or not isinstance(psa_samples, int) or psa_samples < 1
     ):
-        problems.append(Problem("PSA", f"{psa_samples!r} samples", "a whole number of samples >= 1"))
+        problems.append(Problem(topic("PSA"), f"{psa_samples!r} samples", "a whole number of samples >= 1"))
     if problems:
         raise ModelError(problems)
 
@@ -257,7 +263,7 @@ def run_analysis(
             if sc is None:
                 raise
             raise ModelError(
-                [Problem(f"scenario '{name}': {p.where}", p.what, p.expected) for p in e.problems]
+                [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
             ) from None
 
     analyses = _decision_analyses(

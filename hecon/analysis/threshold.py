@@ -39,7 +39,7 @@ import numpy as np
 from hecon.analysis.variations import Target, base_value, vary
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec, ThresholdQuery
 
 __all__ = ["GRID_POINTS", "ThresholdResult", "find_threshold", "threshold_interval"]
@@ -103,7 +103,7 @@ def threshold_interval(base: float, lower: float | None, upper: float | None, pa
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
         raise ModelError(
             Problem(
-                f"threshold for '{parameter}'",
+                Element("threshold", parameter),
                 f"search interval [{lo:g}, {hi:g}] is empty"
                 + (" (the base value is 0, so there is no default interval)" if base == 0 else ""),
                 "lower < upper (Thresholds sheet, columns lower and upper)",
@@ -163,7 +163,7 @@ def find_threshold(
         if name not in names:
             problems.append(
                 Problem(
-                    f"threshold for '{query.parameter}'",
+                    Element("threshold", query.parameter),
                     f"{role} '{name}' is not a strategy",
                     "one of " + ", ".join(names),
                 )
@@ -171,20 +171,20 @@ def find_threshold(
     if query.strategy == comparator:
         problems.append(
             Problem(
-                f"threshold for '{query.parameter}'",
+                Element("threshold", query.parameter),
                 f"strategy and comparator are both '{comparator}'",
                 "two different strategies",
             )
         )
     if query.parameter not in {p.name for p in spec.parameters}:
         problems.append(
-            Problem(f"threshold for '{query.parameter}'", "no parameter of that name", "a parameter of the model")
+            Problem(Element("threshold", query.parameter), "no parameter of that name", "a parameter of the model")
         )
     target_wtp = query.wtp if query.wtp is not None else wtp
     if target_wtp is None:
         problems.append(
             Problem(
-                f"threshold for '{query.parameter}'",
+                Element("threshold", query.parameter),
                 "no willingness to pay",
                 "a wtp on the Thresholds sheet, or utility norms (UtilityNorms sheet) for the "
                 "reference value of the disease burden",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Expr, ModelSpec, Parameter
 
 __all__ = ["SWITCH_PREFIX", "VALUE_PREFIX", "Target", "Variations", "base_value", "base_values", "vary"]
@@ -90,7 +90,7 @@ def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
     names = {p.name for p in spec.parameters}
     strategies = {s.name: s for s in spec.strategies}
     for t in targets:
-        where = f"parameter '{t.parameter}'" + (f" in strategy '{t.strategy}'" if t.strategy else "")
+        where = Element("parameter", t.parameter, strategy=t.strategy or None)
         if t.parameter not in names:
             problems.append(Problem(where, "no parameter of that name", "a parameter of the model"))
         elif t.strategy is not None and t.strategy not in strategies:
@@ -106,7 +106,7 @@ def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
     if any(p.name.startswith((SWITCH_PREFIX, VALUE_PREFIX)) for p in spec.parameters):
         problems.append(
             Problem(
-                "parameters",
+                topic("parameters"),
                 f"names starting with {SWITCH_PREFIX} or {VALUE_PREFIX} are reserved by hecon",
                 "other parameter names",
             )
@@ -174,13 +174,15 @@ def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None
 
     known = {p.name for p in spec.parameters}
     problems = [
-        Problem(f"parameter '{n}'", "no parameter of that name", "a parameter of the model")
+        Problem(Element("parameter", n), "no parameter of that name", "a parameter of the model")
         for n in parameters
         if n not in known
     ]
     names = [s.name for s in spec.strategies]
     if strategy is not None and strategy not in names:
-        problems.append(Problem(f"strategy '{strategy}'", "no strategy of that name", "one of " + ", ".join(names)))
+        problems.append(
+            Problem(Element("strategy", strategy), "no strategy of that name", "one of " + ", ".join(names))
+        )
     if problems:
         raise ModelError(problems)
     compiled = compile_model(spec)
@@ -195,7 +197,7 @@ def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None
         if value.size != 1:
             problems.append(
                 Problem(
-                    f"parameter '{name}'",
+                    Element("parameter", name),
                     "changes over model time or time in a state",
                     "a parameter with one value in the base case",
                 )

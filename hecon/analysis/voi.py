@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import check_finite, float_array, psa_inputs, wtp_array
 from hecon.analysis.net_benefit import nmb_chunks
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 
 
 def evpi(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
@@ -43,8 +43,8 @@ def evpi(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
     1999;18:341-364; Briggs, Claxton & Sculpher, Decision Modelling for Health Economic
     Evaluation, OUP 2006, ch. 7.
     """
-    c, e = psa_inputs(costs, effects, "evpi", two_d=True)
-    w = np.atleast_1d(wtp_array(wtp, "evpi"))
+    c, e = psa_inputs(costs, effects, topic("evpi"), two_d=True)
+    w = np.atleast_1d(wtp_array(wtp, topic("evpi")))
     out = np.empty(len(w))
     # s*: highest expected NMB = wtp * E[E] - E[C] (first strategy on ties), as in ceaf
     best_all = np.argmax(w[:, None] * e.mean(axis=0) - c.mean(axis=0), axis=1)
@@ -70,14 +70,16 @@ def discounted_population(annual_population: float, years: int, discount_rate: f
     if not math.isfinite(annual_population) or annual_population < 0:
         problems.append(
             Problem(
-                "population_evpi", f"annual_population is {annual_population}", "a number of patients per year >= 0"
+                topic("population_evpi"),
+                f"annual_population is {annual_population}",
+                "a number of patients per year >= 0",
             )
         )
     if isinstance(years, bool) or int(years) != years or years < 1:
-        problems.append(Problem("population_evpi", f"years is {years}", "a whole number of years >= 1"))
+        problems.append(Problem(topic("population_evpi"), f"years is {years}", "a whole number of years >= 1"))
     if not math.isfinite(discount_rate) or discount_rate < 0:
         problems.append(
-            Problem("population_evpi", f"discount_rate is {discount_rate}", "an annual rate >= 0, e.g. 0.015")
+            Problem(topic("population_evpi"), f"discount_rate is {discount_rate}", "an annual rate >= 0, e.g. 0.015")
         )
     if problems:
         raise ModelError(problems)
@@ -107,9 +109,9 @@ def population_evpi(
         Same shape as ``evpi_per_patient``:
         EVPI x sum_{y=0}^{years-1} N / (1 + r)^y (see :func:`discounted_population`).
     """
-    v = float_array(evpi_per_patient, "evpi_per_patient", "population_evpi")
+    v = float_array(evpi_per_patient, "evpi_per_patient", topic("population_evpi"))
     problems: list[Problem] = []
-    check_finite(v, "evpi_per_patient", "population_evpi", problems)
+    check_finite(v, "evpi_per_patient", topic("population_evpi"), problems)
     if problems:
         raise ModelError(problems)
     return v * discounted_population(annual_population, years, discount_rate)

@@ -21,7 +21,7 @@ from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
-from hecon.model.problems import ModelError, ProblemCollector
+from hecon.model.problems import Element, Location, ModelError, ProblemCollector, topic
 from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
@@ -163,7 +163,9 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     for s in spec.states:
         L = s.tunnel
         if not isinstance(L, int) or L < 1:
-            problems.add(f"state '{s.name}'", f"tunnel length {L!r}", "a whole number of cycles >= 1")
+            problems.add(
+                Element("state", s.name, part="tunnel"), f"tunnel length {L!r}", "a whole number of cycles >= 1"
+            )
             L = 1
         tunnel[s.name] = L
         slices[s.name] = slice(len(state_names), len(state_names) + L)
@@ -174,39 +176,41 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     parse = _Parser(problems)
 
     # ---- parameters, curves
-    base_params = {p.name: parse(p.value, f"parameter '{p.name}'") for p in spec.parameters}
+    base_params = {p.name: parse(p.value, Element("parameter", p.name, part="value")) for p in spec.parameters}
     problems.problems.extend(distributions.check_parameters(spec.parameters))
     curves: dict[str, CurveModel] = {}
     for c in spec.survival_curves:
-        where = f"survival curve '{c.name}'"
         if c.distribution not in survival.DISTRIBUTIONS:
             problems.add(
-                where, f"unknown distribution '{c.distribution}'", "one of " + ", ".join(survival.DISTRIBUTIONS)
+                Element("curve", c.name, part="distribution"),
+                f"unknown distribution '{c.distribution}'",
+                "one of " + ", ".join(survival.DISTRIBUTIONS),
             )
             continue
         expected = survival.DISTRIBUTIONS[c.distribution]
         if set(c.parameters) != set(expected):
             problems.add(
-                where,
+                Element("curve", c.name, part="parameters"),
                 f"parameters {sorted(c.parameters)} given for {c.distribution}",
                 f"exactly {', '.join(expected)} (flexsurv names)",
             )
             continue
         if c.time_unit not in TIME_UNITS:
-            problems.add(where, f"time unit '{c.time_unit}'", "days, weeks, months or years")
+            problems.add(
+                Element("curve", c.name, part="time_unit"), f"time unit '{c.time_unit}'", "days, weeks, months or years"
+            )
             continue
         curves[c.name] = CurveModel(
             c.name,
             c.distribution,
             TIME_UNITS[c.time_unit],
-            {k: parse(v, f"{where}, parameter {k}") for k, v in c.parameters.items()},
-            parse(c.hazard_ratio, f"{where}, hazard ratio"),
-            parse(c.acceleration_factor, f"{where}, acceleration factor"),
-            parse(c.cure_fraction, f"{where}, cure fraction"),
+            {k: parse(v, Element("curve", c.name, part=f"parameter {k}")) for k, v in c.parameters.items()},
+            parse(c.hazard_ratio, Element("curve", c.name, part="hazard_ratio")),
+            parse(c.acceleration_factor, Element("curve", c.name, part="acceleration_factor")),
+            parse(c.cure_fraction, Element("curve", c.name, part="cure_fraction")),
         )
     for sch in spec.schedules:
-        for msg in schedules.check_schedule(sch):
-            problems.add(f"schedule '{sch.name}'", msg)
+        problems.problems.extend(schedules.check_schedule(sch))
     object_names = {
         "curve": {c.name for c in spec.survival_curves},
         "schedule": {s.name for s in spec.schedules},
@@ -214,7 +218,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     }
 
     # ---- state values
-    utility = {s.name: parse(s.utility, f"state '{s.name}', utility") for s in spec.states}
+    utility = {s.name: parse(s.utility, Element("state", s.name, part="utility")) for s in spec.states}
     costs: dict[str, dict[str, Expression]] = {
         c: {} for c in spec.cost_categories if any(c in s.costs for s in spec.states)
     }
@@ -223,27 +227,27 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     }
     for s in spec.states:
         for cat, v in s.costs.items():
-            costs[cat][s.name] = parse(v, f"state '{s.name}', cost '{cat}'")
+            costs[cat][s.name] = parse(v, Element("state", s.name, part=f"cost:{cat}"))
         for cat, v in s.counts.items():
-            counts[cat][s.name] = parse(v, f"state '{s.name}', count '{cat}'")
+            counts[cat][s.name] = parse(v, Element("state", s.name, part=f"count:{cat}"))
     flags = {f: np.array([1.0 if f in state_by_name[so].flags else 0.0 for so in state_of]) for f in spec.flags}
     alive = np.array([0.0 if state_by_name[so].is_dead else 1.0 for so in state_of])
 
     # ---- strategies
     strategy_names = [st.name for st in spec.strategies]
     if not strategy_names:
-        problems.add("strategies", "the model has no strategy", "at least one strategy")
+        problems.add(topic("strategies"), "the model has no strategy", "at least one strategy")
     for t in spec.transitions:
         if t.strategy is not None and t.strategy not in strategy_names:
             problems.add(
-                f"transition {t.from_state} -> {t.to_state}",
+                Element("transition", source=t.from_state, target=t.to_state, part="strategy"),
                 f"unknown strategy '{t.strategy}'",
                 "one of " + ", ".join(strategy_names),
             )
-    for r in spec.transition_rewards:
+    for i, r in enumerate(spec.transition_rewards):
         if r.strategy is not None and r.strategy not in strategy_names:
             problems.add(
-                f"transition reward -> {r.to_state}",
+                Element("reward", target=r.to_state, index=i, part="strategy"),
                 f"unknown strategy '{r.strategy}'",
                 "one of " + ", ".join(strategy_names),
             )
@@ -255,11 +259,12 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     # ---- names, references and circularity, per strategy
     state_exprs = (
         [("utility", utility)]
-        + [(f"cost '{k}'", v) for k, v in costs.items()]
-        + [(f"count '{k}'", v) for k, v in counts.items()]
+        + [(f"cost:{k}", v) for k, v in costs.items()]
+        + [(f"count:{k}", v) for k, v in counts.items()]
     )
+    reward_index = {id(r): i for i, r in enumerate(spec.transition_rewards)}
     for sm in strategies:
-        _check_names(sm, curves, object_names, state_exprs, tunnel, problems)
+        _check_names(sm, curves, object_names, state_exprs, tunnel, reward_index, problems)
 
     n_cycles = spec.settings.n_cycles
     weights = np.zeros(1)
@@ -294,7 +299,7 @@ class _Parser:
     def __init__(self, problems: ProblemCollector):
         self.problems = problems
 
-    def __call__(self, value: object, where: str) -> Expression:
+    def __call__(self, value: object, where: Location) -> Expression:
         try:
             return expressions.parse(value, where)  # type: ignore[arg-type]
         except ModelError as exc:
@@ -307,51 +312,51 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     if not (
         isinstance(s.cycle_length_days, (int, float)) and math.isfinite(s.cycle_length_days) and s.cycle_length_days > 0
     ):
-        problems.add("settings.cycle_length_days", f"{s.cycle_length_days!r}", "a positive number of days")
+        problems.add(Element("setting", "cycle_length_days"), f"{s.cycle_length_days!r}", "a positive number of days")
     elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
-        problems.add("settings.horizon_years", f"{s.horizon_years!r}", "a horizon of at least one cycle")
+        problems.add(Element("setting", "horizon_years"), f"{s.horizon_years!r}", "a horizon of at least one cycle")
     for field_name in ("discount_rate_costs", "discount_rate_effects"):
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):
-            problems.add(f"settings.{field_name}", f"{r!r}", "an annual rate between 0 and 1, e.g. 0.03")
+            problems.add(Element("setting", field_name), f"{r!r}", "an annual rate between 0 and 1, e.g. 0.03")
     if s.discount_timing not in DISCOUNT_TIMINGS:
-        problems.add("settings.discount_timing", f"'{s.discount_timing}'", " or ".join(DISCOUNT_TIMINGS))
+        problems.add(Element("setting", "discount_timing"), f"'{s.discount_timing}'", " or ".join(DISCOUNT_TIMINGS))
     if not (isinstance(s.start_age, (int, float)) and 0 <= s.start_age < 130):
-        problems.add("settings.start_age", f"{s.start_age!r}", "an age in years between 0 and 130")
+        problems.add(Element("setting", "start_age"), f"{s.start_age!r}", "an age in years between 0 and 130")
     if s.life_table is not None and s.life_table not in {t.name for t in spec.life_tables}:
         problems.add(
-            "settings.life_table",
+            Element("setting", "life_table"),
             f"unknown life table '{s.life_table}'",
             "one of " + (", ".join(t.name for t in spec.life_tables) or "(no life table defined)"),
         )
 
 
 def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
-    for kind, names in (
-        ("state", [s.name for s in spec.states]),
-        ("parameter", [p.name for p in spec.parameters]),
-        ("strategy", [s.name for s in spec.strategies]),
-        ("survival curve", [c.name for c in spec.survival_curves]),
-        ("schedule", [s.name for s in spec.schedules]),
-        ("life table", [t.name for t in spec.life_tables]),
+    for kind, label, names in (
+        ("state", "state", [s.name for s in spec.states]),
+        ("parameter", "parameter", [p.name for p in spec.parameters]),
+        ("strategy", "strategy", [s.name for s in spec.strategies]),
+        ("curve", "survival curve", [c.name for c in spec.survival_curves]),
+        ("schedule", "schedule", [s.name for s in spec.schedules]),
+        ("life_table", "life table", [t.name for t in spec.life_tables]),
     ):
         seen: set[str] = set()
         for name in names:
             if name in seen:
-                problems.add(f"{kind} '{name}'", "the name is used twice", f"unique {kind} names")
+                problems.add(Element(kind, name, part="name"), "the name is used twice", f"unique {label} names")
             seen.add(name)
     reserved = set(VARIABLES) | set(expressions.FUNCTIONS)
     for p in spec.parameters:
         if p.name in reserved:
-            problems.add(f"parameter '{p.name}'", "the name is reserved by hecon", "another name")
+            problems.add(Element("parameter", p.name, part="name"), "the name is reserved by hecon", "another name")
         elif not p.name.isidentifier():
             problems.add(
-                f"parameter '{p.name}'",
+                Element("parameter", p.name, part="name"),
                 "the name is not usable in formulas",
                 "letters, digits and _ only, not starting with a digit",
             )
     if not spec.states:
-        problems.add("states", "the model has no state", "at least one state")
+        problems.add(topic("states"), "the model has no state", "at least one state")
 
 
 def _compile_strategy(
@@ -364,17 +369,17 @@ def _compile_strategy(
     parse: _Parser,
     problems: ProblemCollector,
 ) -> StrategyModel:
-    where = f"strategy '{strategy.name}'"
+    own = strategy.name
     params = dict(base)
     for name, value in strategy.parameters.items():
         if name not in base:
             problems.add(
-                f"{where}, parameter '{name}'",
+                Element("parameter", name, strategy=own, part="name"),
                 "overrides a parameter that does not exist",
                 "the name of a parameter on the parameter list",
             )
             continue
-        params[name] = parse(value, f"{where}, parameter '{name}'")
+        params[name] = parse(value, Element("parameter", name, strategy=own, part="value"))
 
     # shared rows, replaced by this strategy's own rows with the same from/to
     chosen: dict[tuple[str, str], Transition] = {}
@@ -408,9 +413,9 @@ def _compile_strategy(
         for (f, to), t in chosen.items():
             if f != s.name:
                 continue
-            label = f"{where}, transition {f} -> {to}"
+            label = Element("transition", strategy=own, source=f, target=to)
             if to not in state_by_name:
-                problems.add(label, f"unknown state '{to}'", "one of " + ", ".join(state_by_name))
+                problems.add(replace(label, part="to"), f"unknown state '{to}'", "one of " + ", ".join(state_by_name))
                 continue
             if isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT:
                 if complement_to is not None:
@@ -435,23 +440,27 @@ def _compile_strategy(
     for f, to in chosen:
         if f not in state_by_name:
             problems.add(
-                f"{where}, transition {f} -> {to}", f"unknown state '{f}'", "one of " + ", ".join(state_by_name)
+                Element("transition", strategy=own, source=f, target=to, part="from"),
+                f"unknown state '{f}'",
+                "one of " + ", ".join(state_by_name),
             )
 
     rewards = []
     start_rewards = []
-    for r in spec.transition_rewards:
+    for i, r in enumerate(spec.transition_rewards):
         if r.strategy not in (None, strategy.name):
             continue
-        label = f"{where}, transition reward {r.from_state} -> {r.to_state}"
+        label = Element("reward", strategy=own, source=r.from_state, target=r.to_state, index=i)
         if r.kind not in REWARD_KINDS:
-            problems.add(label, f"kind '{r.kind}'", " or ".join(REWARD_KINDS))
+            problems.add(replace(label, part="kind"), f"kind '{r.kind}'", " or ".join(REWARD_KINDS))
             continue
         if r.to_state not in state_by_name or (
             r.from_state not in (ANY_STATE, START) and r.from_state not in state_by_name
         ):
             problems.add(
-                label, "unknown state", f"states of the model, {ANY_STATE} for any other state or {START} for the start"
+                replace(label, part="to"),
+                "unknown state",
+                f"states of the model, {ANY_STATE} for any other state or {START} for the start",
             )
             continue
         expr = parse(r.value, label)
@@ -471,12 +480,10 @@ def _compile_strategy(
     initial = {}
     for name, v in initial_spec.items():
         if name not in state_by_name:
-            problems.add(
-                f"initial state distribution, state '{name}'", "unknown state", "one of " + ", ".join(state_by_name)
-            )
+            problems.add(Element("initial", name, part="state"), "unknown state", "one of " + ", ".join(state_by_name))
             continue
-        initial[name] = parse(v, f"initial state distribution, state '{name}'")
-    proportion_male = parse(spec.settings.proportion_male, "settings.proportion_male")
+        initial[name] = parse(v, Element("initial", name, part="share"))
+    proportion_male = parse(spec.settings.proportion_male, Element("setting", "proportion_male"))
     # sort edges by source sub-state (stable: rows keep their order within a source)
     order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
     new_index = np.empty_like(order)
@@ -530,11 +537,12 @@ def _check_names(
     object_names: dict[str, set[str]],
     state_exprs: list[tuple[str, dict[str, Expression]]],
     tunnel: dict[str, int],
+    reward_index: dict[int, int],
     problems: ProblemCollector,
 ) -> None:
     """Unknown names, unknown curves/schedules/tables, circular definitions and state_time
     used where the state has no tunnel."""
-    where = f"strategy '{sm.name}'"
+    own = sm.name
     # dependency graph over parameters and curves
     deps: dict[str, set[str]] = {}
     exprs_of: dict[str, list[Expression]] = {}
@@ -551,7 +559,7 @@ def _check_names(
 
     reported: set[str] = set()
 
-    def check_expr(e: Expression, label: str) -> None:
+    def check_expr(e: Expression, label: Location) -> None:
         for n in sorted(e.names):
             if n not in sm.parameters and n not in VARIABLES and n not in reported:
                 problems.add(
@@ -569,10 +577,12 @@ def _check_names(
                 )
 
     for name, e in sm.parameters.items():
-        check_expr(e, f"{where}, parameter '{name}'" if name else where)
+        check_expr(e, Element("parameter", name, strategy=own, part="value"))
     for c in curves.values():
-        for e in exprs_of[f"c:{c.name}"]:
-            check_expr(e, f"survival curve '{c.name}'")
+        parts = [(f"parameter {k}", e) for k, e in c.parameters.items()]
+        parts += [("hazard_ratio", c.hazard_ratio), ("acceleration_factor", c.acceleration_factor)]
+        for part, e in parts + [("cure_fraction", c.cure_fraction)]:
+            check_expr(e, Element("curve", c.name, part=part))
 
     # cycles (depth-first search with colours)
     colour: dict[str, int] = {}
@@ -585,7 +595,7 @@ def _check_names(
             if colour.get(d) == 1:
                 cycle = path[path.index(d) :] + [d]
                 problems.add(
-                    where,
+                    Element("strategy", own, path=tuple(x[2:] for x in cycle)),
                     "circular definition: " + " -> ".join(x[2:] for x in cycle),
                     "parameters that do not depend on themselves",
                 )
@@ -603,7 +613,7 @@ def _check_names(
     def state_time_dependent(e: Expression) -> bool:
         return bool(sm.variables_read(e) & STATE_TIME_VARIABLES)
 
-    def check_in_state(e: Expression, state: str, label: str) -> None:
+    def check_in_state(e: Expression, state: str, label: Location) -> None:
         check_expr(e, label)
         if tunnel.get(state, 1) == 1 and state_time_dependent(e):
             problems.add(
@@ -615,21 +625,24 @@ def _check_names(
     for g in sm.groups:
         for row in g.rows:
             if row.expr is not None:
-                check_in_state(row.expr, g.state, f"{where}, transition {row.label}")
-    for kind, by_state in state_exprs:
+                check_in_state(
+                    row.expr, g.state, Element("transition", strategy=own, source=row.from_state, target=row.to_state)
+                )
+    for part, by_state in state_exprs:
         for state, e in by_state.items():
-            check_in_state(e, state, f"state '{state}', {kind}")
+            check_in_state(e, state, Element("state", state, part=part))
     for reward, expr in [(rr.reward, rr.expr) for rr in sm.rewards] + sm.start_rewards:
-        check_expr(expr, f"{where}, transition reward {reward.from_state} -> {reward.to_state}")
+        where = Element("reward", strategy=own, source=reward.from_state, target=reward.to_state)
+        check_expr(expr, replace(where, index=reward_index.get(id(reward))))
     for state, e in sm.initial.items():
-        check_expr(e, f"initial state distribution, state '{state}'")
+        check_expr(e, Element("initial", state, part="share"))
         if e.names & (STATE_TIME_VARIABLES | {"model_time", "model_years", "age"}):
             problems.add(
-                f"initial state distribution, state '{state}'",
+                Element("initial", state, part="share"),
                 f"'{e.text}' depends on time",
                 "a value fixed at the start of the model",
             )
-    check_expr(sm.proportion_male, "settings.proportion_male")
+    check_expr(sm.proportion_male, Element("setting", "proportion_male"))
 
 
 def _variable_closure(

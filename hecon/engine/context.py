@@ -16,7 +16,7 @@ import numpy as np
 from hecon.engine.compiler import CompiledModel, CurveModel, StrategyModel
 from hecon.methods import lifetable, schedules, survival
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import DAYS_PER_YEAR
 
 
@@ -97,7 +97,7 @@ class BlockContext:
             return cache[key]
         c: CurveModel = self.model.curves[name]
         params = {k: e.evaluate(self) for k, e in c.parameters.items()}
-        where = f"survival curve '{name}' (strategy '{self.strategy.name}')"
+        where = Element("curve", name, strategy=self.strategy.name)
         problems = [
             Problem(where, msg, "parameters inside the distribution's domain")
             for msg in survival.check_parameters(c.distribution, params)
@@ -164,13 +164,17 @@ class BlockContext:
             male = np.asarray(self.strategy.proportion_male.evaluate(self), dtype=float)
             if male.ndim == 3 and (male.shape[0] > 1 or male.shape[1] > 1):
                 raise ModelError(
-                    Problem("settings.proportion_male", "depends on time", "a share of men fixed at the start")
+                    Problem(
+                        Element("setting", "proportion_male"), "depends on time", "a share of men fixed at the start"
+                    )
                 )
             male_flat = male.reshape(-1)
             if np.any((male_flat < 0) | (male_flat > 1)):
                 raise ModelError(
                     Problem(
-                        "settings.proportion_male", f"{male_flat.min()!r} is outside [0, 1]", "a share between 0 and 1"
+                        Element("setting", "proportion_male"),
+                        f"{male_flat.min()!r} is outside [0, 1]",
+                        "a share between 0 and 1",
                     )
                 )
             p = lifetable.cohort_death_probability(

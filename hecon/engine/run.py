@@ -41,11 +41,14 @@ from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.results import label
 from hecon.methods.discounting import discount_factors
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import ModelSpec, TransitionReward
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
+
+#: Where problems with the sample arrays handed to the engine are located.
+SAMPLES = topic("samples")
 
 
 @cache
@@ -76,17 +79,17 @@ def run_model(
     if len(sizes) > 1:
         raise ModelError(
             Problem(
-                "samples",
+                SAMPLES,
                 f"sample arrays of different lengths {sorted(sizes)}",
                 "one value per sample for every sampled parameter",
             )
         )
     unknown = set(samples) - {p.name for p in compiled.spec.parameters}
     if unknown:
-        raise ModelError(Problem("samples", f"unknown parameters {sorted(unknown)}", "parameter names"))
+        raise ModelError(Problem(SAMPLES, f"unknown parameters {sorted(unknown)}", "parameter names"))
     total = sizes.pop() if sizes else (n_samples or 1)
     if n_samples is not None and n_samples != total:
-        raise ModelError(Problem("samples", f"{total} samples given but n_samples={n_samples}", "the same number"))
+        raise ModelError(Problem(SAMPLES, f"{total} samples given but n_samples={n_samples}", "the same number"))
     results = [simulate_strategy(compiled, i, samples, total, chunk_size) for i in range(len(compiled.strategies))]
     return label(compiled, outcome_columns(compiled), results, total)
 
@@ -322,7 +325,13 @@ def _transition_values(
                 index = first_bad(bad)
                 problems.append(
                     Problem(
-                        f"strategy '{strategy.name}', transition {row.label}, {locate(index, bad.shape, ctx.t0)}",
+                        Element(
+                            "transition",
+                            strategy=strategy.name,
+                            source=row.from_state,
+                            target=row.to_state,
+                            detail=locate(index, bad.shape, ctx.t0),
+                        ),
                         f"probability {a[index]:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
                         "a probability between 0 and 1",
                     )
@@ -336,7 +345,7 @@ def _transition_values(
         if not packed.stats[r][2]:
             problems.append(
                 Problem(
-                    f"strategy '{strategy.name}', transition reward -> {rr.reward.to_state}",
+                    Element("reward", strategy=strategy.name, target=rr.reward.to_state),
                     f"'{rr.expr.text}' is not a finite number",
                     "finite values",
                 )
@@ -362,7 +371,7 @@ def _check_row_sums(
     if found is None:
         return None
     index, shape, total = found
-    where = f"strategy '{strategy.name}', transitions out of '{g.state}', {locate(index, shape, t0)}"
+    where = Element("transitions_out", strategy=strategy.name, source=g.state, detail=locate(index, shape, t0))
     if g.complement is not None:
         return Problem(
             where,
@@ -523,7 +532,7 @@ def _state_value_pairs(
         if not packed.stats[r][2]:
             raise ModelError(
                 Problem(
-                    f"state '{state}', {col.replace(':', ' ')}",
+                    Element("state", state, part="utility" if col == "qalys" else col),
                     f"'{expr.text}' is not a finite number",
                     "finite values",
                 )
@@ -565,7 +574,7 @@ def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
     if np.any(trace < 0) or np.any(np.abs(total - 1.0) > PROBABILITY_TOLERANCE):
         raise ModelError(
             Problem(
-                f"strategy '{strategy.name}', initial state distribution",
+                Element("initial", strategy=strategy.name),
                 f"shares add up to {total.min():.6g} (or one is negative)",
                 "non-negative shares that add up to 1",
             )

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-from hecon.model.problems import ModelError, Problem, ProblemCollector
+from hecon.model.problems import Element, FileLine, ModelError, Problem, ProblemCollector, topic
 from hecon.model.spec import LifeTable
 
 __all__ = [
@@ -108,7 +108,7 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelError(
-            Problem(f"life table '{name}'", f"cannot read file {path}: {exc}", "a readable UTF-8 CSV file")
+            Problem(Element("life_table", name), f"cannot read file {path}: {exc}", "a readable UTF-8 CSV file")
         ) from None
 
     problems = ProblemCollector()
@@ -117,8 +117,8 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
     # sex -> {age: (qx, line number)}
     rows: dict[str, dict[int, tuple[float, int]]] = {sex: {} for sex in SEXES}
 
-    def where(lineno: int) -> str:
-        return f"{path}, line {lineno}"
+    def where(lineno: int) -> FileLine:
+        return FileLine(str(path), lineno)
 
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -169,7 +169,7 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
         rows[sex][age] = (qx, lineno)
 
     if not header_seen:
-        problems.add(str(path), "no header and no data rows", "the header 'age,sex,qx' followed by rows")
+        problems.add(FileLine(str(path)), "no header and no data rows", "the header 'age,sex,qx' followed by rows")
     elif not problems.problems:
         _check_ages(path, rows, problems)
     problems.raise_if_any()
@@ -198,7 +198,7 @@ def _check_ages(path: Path, rows: dict[str, dict[int, tuple[float, int]]], probl
     """Both sexes present, each with consecutive whole ages, the same for both."""
     for sex in SEXES:
         if not rows[sex]:
-            problems.add(str(path), f"no rows for sex '{sex}'", "rows for both male and female")
+            problems.add(FileLine(str(path)), f"no rows for sex '{sex}'", "rows for both male and female")
     if any(not rows[sex] for sex in SEXES):
         return
     for sex in SEXES:
@@ -206,7 +206,7 @@ def _check_ages(path: Path, rows: dict[str, dict[int, tuple[float, int]]], probl
         missing = sorted(set(range(ages[0], ages[-1] + 1)) - set(ages))
         if missing:
             problems.add(
-                str(path),
+                FileLine(str(path)),
                 f"ages for {sex} are not consecutive: missing {_list_ints(missing)} between {ages[0]} and {ages[-1]}",
                 "one row for every whole age from the first to the last",
             )
@@ -218,7 +218,7 @@ def _check_ages(path: Path, rows: dict[str, dict[int, tuple[float, int]]], probl
             parts.append(f"ages {_list_ints(only_m)} only for male")
         if only_f:
             parts.append(f"ages {_list_ints(only_f)} only for female")
-        problems.add(str(path), "; ".join(parts), "the same ages for male and female")
+        problems.add(FileLine(str(path)), "; ".join(parts), "the same ages for male and female")
 
 
 def _list_ints(values: list[int], limit: int = 10) -> str:
@@ -253,7 +253,9 @@ def bundled_lifetable(name: str) -> LifeTable:
     """
     if name not in BUNDLED_LIFETABLES:
         valid = ", ".join(f"'{n}'" for n in BUNDLED_LIFETABLES)
-        raise ModelError(Problem("life table", f"no bundled life table named {name!r}", f"one of {valid}"))
+        raise ModelError(
+            Problem(Element("setting", "life_table"), f"no bundled life table named {name!r}", f"one of {valid}")
+        )
     return read_lifetable_csv(_DATA_DIR / BUNDLED_LIFETABLES[name], name)
 
 
@@ -267,7 +269,9 @@ def _qx_column(table: LifeTable, sex: str) -> np.ndarray:
         return np.asarray(table.qx_male, dtype=float)
     if sex == "female":
         return np.asarray(table.qx_female, dtype=float)
-    raise ModelError(Problem(f"life table '{table.name}'", f"sex {sex!r} is not recognised", "one of 'male', 'female'"))
+    raise ModelError(
+        Problem(Element("life_table", table.name), f"sex {sex!r} is not recognised", "one of 'male', 'female'")
+    )
 
 
 def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
@@ -305,7 +309,7 @@ def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
     if qx.size == 0 or qx.size != table_ages.size:
         raise ModelError(
             Problem(
-                f"life table '{table.name}'",
+                Element("life_table", table.name),
                 f"{table_ages.size} ages but {qx.size} qx values for {sex}",
                 "one qx per age",
             )
@@ -316,7 +320,7 @@ def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
     if bad.any():
         raise ModelError(
             Problem(
-                f"life table '{table.name}'",
+                Element("life_table", table.name),
                 f"{int(bad.sum())} ages are not finite, e.g. {a[bad].flat[0]}",
                 "finite ages in years",
             )
@@ -324,7 +328,7 @@ def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
     if a.size and floor_age.min() < table_ages[0]:
         raise ModelError(
             Problem(
-                f"life table '{table.name}'",
+                Element("life_table", table.name),
                 f"age {a.min():g} is below the table's first age {table.ages[0]}",
                 f"ages >= {table.ages[0]} (the table has ages {table.ages[0]}-{table.ages[-1]})",
             )
@@ -418,12 +422,20 @@ def cohort_death_probability(
     m = np.asarray(proportion_male, dtype=float)
     bad = ~((m >= 0.0) & (m <= 1.0))  # also catches nan
     if bad.any():
-        problems.add("proportion_male", f"{m[bad].flat[0]:g} is outside [0, 1]", "a share of men in [0, 1]")
+        problems.add(topic("proportion_male"), f"{m[bad].flat[0]:g} is outside [0, 1]", "a share of men in [0, 1]")
     delta = float(cycle_length_years)
     if not (math.isfinite(delta) and delta > 0):
-        problems.add("cycle_length_years", f"{cycle_length_years} is not > 0", "a cycle length in years > 0")
+        problems.add(
+            topic("cycle_length_years"),
+            f"{cycle_length_years} is not > 0",
+            "a cycle length in years > 0",
+        )
     if not (isinstance(n_cycles, (int, np.integer)) and not isinstance(n_cycles, bool) and n_cycles >= 0):
-        problems.add("n_cycles", f"{n_cycles!r} is not a whole number >= 0", "a number of cycles >= 0")
+        problems.add(
+            topic("n_cycles"),
+            f"{n_cycles!r} is not a whole number >= 0",
+            "a number of cycles >= 0",
+        )
     problems.raise_if_any()
 
     ages = float(start_age) + np.arange(n_cycles) * delta  # (n_cycles,)

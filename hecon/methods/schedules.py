@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import Schedule
 
 __all__ = ["BOUNDARY_TOLERANCE_DAYS", "administrations", "check_schedule"]
@@ -33,44 +33,66 @@ __all__ = ["BOUNDARY_TOLERANCE_DAYS", "administrations", "check_schedule"]
 BOUNDARY_TOLERANCE_DAYS = 1e-9
 
 
-def _schedule_problems(schedule: Schedule) -> list[Problem]:
-    """Problems with ``where`` relative to the schedule ("" or "segment 2")."""
+def check_schedule(schedule: Schedule) -> list[Problem]:
+    """Problems that make a schedule unusable (empty list if none).
+
+    Checks: at least one segment; per segment ``start_day`` finite and >= 0, ``every_days``
+    finite and > 0, ``end_day`` None or > ``start_day``, ``amount`` finite. Each problem is
+    located at the schedule, its segment (``index``, 0-based) and the segment's column (``part``).
+
+    Examples
+    --------
+    >>> from hecon.model.spec import Schedule, ScheduleSegment
+    >>> [str(p) for p in check_schedule(Schedule("tec", (ScheduleSegment(0, 0),)))]
+    ["schedule 'tec', segment 1: every_days 0 is not > 0; expected an interval in days > 0"]
+    """
     problems: list[Problem] = []
     if not schedule.segments:
-        problems.append(Problem("", "has no segments", "at least one segment (start_day, every_days, end_day, amount)"))
-    for i, seg in enumerate(schedule.segments, start=1):
-        at = f"segment {i}"
+        problems.append(
+            Problem(
+                Element("schedule", schedule.name),
+                "has no segments",
+                "at least one segment (start_day, every_days, end_day, amount)",
+            )
+        )
+    for i, seg in enumerate(schedule.segments):
+
+        def at(column: str, index: int = i) -> Element:
+            return Element("schedule", schedule.name, index=index, part=column)
+
         start, every, end, amount = seg.start_day, seg.every_days, seg.end_day, seg.amount
         if not _is_finite(start):
-            problems.append(Problem(at, f"start_day {start!r} is not a finite number", "a day >= 0"))
+            problems.append(Problem(at("start_day"), f"start_day {start!r} is not a finite number", "a day >= 0"))
         elif start < 0:
-            problems.append(Problem(at, f"start_day {start:g} is negative", "a day >= 0"))
+            problems.append(Problem(at("start_day"), f"start_day {start:g} is negative", "a day >= 0"))
         if not _is_finite(every):
             problems.append(
                 Problem(
-                    at,
+                    at("every_days"),
                     f"every_days {every!r} is not a finite number",
                     "an interval in days > 0 (for a single administration use end_day = start_day + every_days)",
                 )
             )
         elif every <= 0:
-            problems.append(Problem(at, f"every_days {every:g} is not > 0", "an interval in days > 0"))
+            problems.append(Problem(at("every_days"), f"every_days {every:g} is not > 0", "an interval in days > 0"))
         if end is not None:
             if not (_is_number(end) and not math.isnan(end)):
                 problems.append(
-                    Problem(at, f"end_day {end!r} is not a number", "a day > start_day, or empty for no end")
+                    Problem(at("end_day"), f"end_day {end!r} is not a number", "a day > start_day, or empty for no end")
                 )
             elif _is_finite(start) and end <= start:
                 problems.append(
                     Problem(
-                        at,
+                        at("end_day"),
                         f"end_day {end:g} is not after start_day {start:g}",
                         "end_day > start_day, or empty for no end",
                     )
                 )
         if not _is_finite(amount):
             problems.append(
-                Problem(at, f"amount {amount!r} is not a finite number", "a number, e.g. 1 per administration")
+                Problem(
+                    at("amount"), f"amount {amount!r} is not a finite number", "a number, e.g. 1 per administration"
+                )
             )
     return problems
 
@@ -81,30 +103,6 @@ def _is_number(x: object) -> bool:
 
 def _is_finite(x: object) -> bool:
     return _is_number(x) and math.isfinite(x)  # type: ignore[arg-type]
-
-
-def check_schedule(schedule: Schedule) -> list[str]:
-    """Problems that make a schedule unusable, as messages (empty list if none).
-
-    Checks: at least one segment; per segment ``start_day`` finite and >= 0, ``every_days``
-    finite and > 0, ``end_day`` None or > ``start_day``, ``amount`` finite.
-
-    Messages are relative to the schedule (they name the segment, not the schedule), for the
-    caller to prefix with where the schedule is defined, e.g. ``schedule 'tec'`` or a
-    workbook cell.
-
-    Examples
-    --------
-    >>> from hecon.model.spec import Schedule, ScheduleSegment
-    >>> check_schedule(Schedule("tec", (ScheduleSegment(0, 0),)))
-    ['segment 1: every_days 0 is not > 0; expected an interval in days > 0']
-    """
-    return [_local_message(p) for p in _schedule_problems(schedule)]
-
-
-def _local_message(p: Problem) -> str:
-    text = f"{p.where}: {p.what}" if p.where else p.what
-    return f"{text}; expected {p.expected}" if p.expected else text
 
 
 def _n_before(x: np.ndarray, start: float, every: float) -> np.ndarray:
@@ -154,10 +152,9 @@ def administrations(schedule: Schedule, window_start_days: ArrayLike, window_end
     >>> administrations(tec, 160, 190).item()   # days 161, 168, 182
     3.0
     """
-    problems = _schedule_problems(schedule)
+    problems = check_schedule(schedule)
     if problems:
-        where = f"schedule '{schedule.name}'"
-        raise ModelError([Problem(f"{where}, {p.where}" if p.where else where, p.what, p.expected) for p in problems])
+        raise ModelError(problems)
     a, b = np.broadcast_arrays(np.asarray(window_start_days, dtype=float), np.asarray(window_end_days, dtype=float))
     total = np.zeros(a.shape, dtype=float)
     for seg in schedule.segments:  # a handful of segments; windows are vectorised

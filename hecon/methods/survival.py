@@ -70,7 +70,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import ModelError, Problem, topic
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -234,7 +234,7 @@ def _prepare(distribution: str, params: Mapping[str, ArrayLike]) -> tuple[np.nda
     """Checked float arrays of the parameters, in DISTRIBUTIONS order; raises ModelError."""
     problems = check_parameters(distribution, params)
     if problems:
-        where = f"survival distribution {distribution!r}"
+        where = topic(f"survival distribution {distribution!r}")
         raise ModelError([Problem(where, problem) for problem in problems])
     return tuple(np.asarray(params[name], dtype=float) for name in DISTRIBUTIONS[distribution])
 
@@ -259,7 +259,9 @@ def _as_times(t: ArrayLike) -> np.ndarray:
     times = np.asarray(t, dtype=float)
     if np.any(times < 0):
         first = float(times[times < 0].flat[0])
-        raise ModelError(Problem("survival time", f"t = {first:.6g} is negative", "times >= 0 in the unit of the fit"))
+        raise ModelError(
+            Problem(topic("survival time"), f"t = {first:.6g} is negative", "times >= 0 in the unit of the fit")
+        )
     return times
 
 
@@ -268,7 +270,7 @@ def _as_probabilities(p: ArrayLike) -> np.ndarray:
     outside = (probabilities < 0) | (probabilities > 1)
     if np.any(outside):
         first = float(probabilities[outside].flat[0])
-        raise ModelError(Problem("quantile", f"p = {first:.6g} is outside [0, 1]", "a probability"))
+        raise ModelError(Problem(topic("quantile"), f"p = {first:.6g} is outside [0, 1]", "a probability"))
     return probabilities
 
 
@@ -979,7 +981,7 @@ def adjusted_survival(
     ):
         if not np.all(ok):
             first = float(values[~ok].flat[0]) if values.ndim else float(values)
-            problems.append(Problem("survival adjustment", f"{name} = {first:.6g} is invalid", expected))
+            problems.append(Problem(topic("survival adjustment"), f"{name} = {first:.6g} is invalid", expected))
     if problems:
         raise ModelError(problems)
     times = _as_times(t)

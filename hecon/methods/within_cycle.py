@@ -25,13 +25,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 
 
 def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = None) -> np.ndarray:
     """Weights w_k for trace points k = 0..n_cycles [cycles], shape (n_cycles + 1,)."""
     if n_cycles < 1:
-        raise ModelError(Problem("settings", f"the horizon has {n_cycles} cycles", "at least 1 cycle"))
+        raise ModelError(
+            Problem(Element("setting", "horizon_years"), f"the horizon has {n_cycles} cycles", "at least 1 cycle")
+        )
     T = n_cycles
     if method == "none":
         w = np.ones(T + 1)
@@ -49,16 +51,20 @@ def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = N
             got = "none" if custom is None else str(len(custom))
             raise ModelError(
                 Problem(
-                    "settings.cycle_weights", f"{got} weights given", f"{T + 1} weights, one per trace point 0..{T}"
+                    Element("setting", "cycle_weights"),
+                    f"{got} weights given",
+                    f"{T + 1} weights, one per trace point 0..{T}",
                 )
             )
         w = np.asarray(custom, dtype=float)
         if not np.all(np.isfinite(w)):
-            raise ModelError(Problem("settings.cycle_weights", "a weight is not a finite number", "finite numbers"))
+            raise ModelError(
+                Problem(Element("setting", "cycle_weights"), "a weight is not a finite number", "finite numbers")
+            )
     else:
         raise ModelError(
             Problem(
-                "settings.within_cycle",
+                Element("setting", "within_cycle"),
                 f"unknown method '{method}'",
                 "none, end, half-cycle, trapezoid, simpson or custom",
             )

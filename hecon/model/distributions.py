@@ -76,7 +76,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Distribution, Parameter
 
 __all__ = [
@@ -193,7 +193,7 @@ def _to_number(raw: object) -> float | None:
 
 def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | None]:
     """Check one parameter's distribution on its own and bring it to canonical form."""
-    where = f"parameter '{name}'"
+    where = Element("parameter", name, part="distribution")
     problems: list[Problem] = []
 
     def bad(what: str, expected: str = "") -> None:
@@ -409,9 +409,13 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
     seen: set[str] = set()
 
     for p in parameters:
-        where = f"parameter '{p.name}'"
+        where = Element("parameter", p.name, part="group")
         if p.name in seen:
-            problems.append(Problem(where, "is defined more than once", "unique parameter names"))
+            problems.append(
+                Problem(
+                    Element("parameter", p.name, part="name"), "is defined more than once", "unique parameter names"
+                )
+            )
             continue
         seen.add(p.name)
         if p.distribution is None:
@@ -441,7 +445,7 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
 
     groups: dict[str, _Group] = {}
     for gname, members in by_group.items():
-        first = f"parameter '{members[0].name}'"
+        first = Element("parameter", members[0].name, part="group")
         names = [p.name for p in members]
         kinds = {_kind_of(p.distribution) for p in members}  # type: ignore[union-attr]
         if len(kinds) > 1:
@@ -477,7 +481,7 @@ def _covariance(
         cov = resolved[n].cov
         missing = [m for m in names if m not in cov]
         extra = [m for m in cov if m not in member_set]
-        where = f"parameter '{n}'"
+        where = Element("parameter", n, part="group")
         if missing:
             problems.append(
                 Problem(
@@ -507,7 +511,7 @@ def _covariance(
             if abs(ab - ba) > 1e-6 * max(scale, abs(ab), abs(ba)):
                 problems.append(
                     Problem(
-                        f"parameter '{a}'",
+                        Element("parameter", a, part="group"),
                         f"covariance matrix of mvnormal group {gname!r} is not symmetric: "
                         f"'{a}' has {COV_PREFIX}{b} = {_fmt(ab)} but '{b}' has {COV_PREFIX}{a} = {_fmt(ba)}",
                         "equal covariances both ways, as in R's vcov()",
@@ -535,7 +539,7 @@ def _covariance(
         detail = f"smallest eigenvalue {_fmt(eig[0])}" + ("; " + "; ".join(hints) if hints else "")
         problems.append(
             Problem(
-                f"parameter '{names[0]}'",
+                Element("parameter", names[0], part="group"),
                 f"covariance matrix of mvnormal group {gname!r} (parameters {listing}) "
                 f"is not positive semi-definite: {detail}",
                 "a symmetric positive semi-definite matrix such as R's vcov(fit)",
@@ -645,9 +649,13 @@ def _check_int(value: object, label: str, minimum: int) -> tuple[int | None, Pro
     try:
         number = operator.index(value)  # type: ignore[arg-type]
     except TypeError:
-        return None, Problem("PSA settings", f"{label} = {value!r} is not an integer", f"an integer >= {minimum}")
+        return None, Problem(
+            topic("PSA settings"), f"{label} = {value!r} is not an integer", f"an integer >= {minimum}"
+        )
     if number < minimum:
-        return None, Problem("PSA settings", f"{label} = {number} is below {minimum}", f"an integer >= {minimum}")
+        return None, Problem(
+            topic("PSA settings"), f"{label} = {number} is below {minimum}", f"an integer >= {minimum}"
+        )
     return number, None
 
 
@@ -807,7 +815,7 @@ def dsa_bounds(parameter: Parameter) -> tuple[float, float]:
     low, high = parameter.dsa_low, parameter.dsa_high
     if low is not None and high is not None:
         return float(low), float(high)
-    where = f"parameter '{parameter.name}'"
+    where = Element("parameter", parameter.name, part="dsa")
     dist = parameter.distribution
     if dist is None or _kind_of(dist) == "fixed":
         raise ModelError(

@@ -36,7 +36,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Location, ModelError, Problem, topic
+
+#: Where a problem with an expression parsed on its own is located.
+EXPRESSION = topic("expression")
 
 VARIABLES = ("model_time", "state_time", "model_years", "state_years", "age", "cycle_years", "cycle_days")
 STATE_TIME_VARIABLES = frozenset({"state_time", "state_years"})
@@ -221,7 +224,7 @@ class Expression:
             return self._evaluate(ctx)
 
 
-def parse(source: str | float | int, where: str = "expression") -> Expression:
+def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression:
     """Parse an expression or number; raise ModelError naming ``where`` when it is invalid."""
     if isinstance(source, bool):
         raise ModelError(Problem(where, f"{source!r} is a true/false value", "a number or a formula"))
@@ -271,7 +274,7 @@ def _caret_to_power(text: str) -> str:
 class _Builder:
     """Turns a whitelisted AST into nested closures; anything else is a ModelError."""
 
-    def __init__(self, text: str, where: str):
+    def __init__(self, text: str, where: Location):
         self.text = text
         self.where = where
         self.names: set[str] = set()

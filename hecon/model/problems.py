@@ -1,8 +1,10 @@
-"""The one error type that hecon raises for bad models and bad inputs.
+"""The one error type that hecon raises for bad models and bad inputs, and where problems are.
 
-Every problem says *where* (a workbook cell, or strategy / state / transition / cycle),
-*what* is wrong and *what was expected*. Problems are collected and raised together so
-that a user fixes a model in one pass instead of one error at a time.
+Every problem says *where* (a workbook cell, a line of a data file, or a model element such
+as a strategy's transition), *what* is wrong and *what was expected*. The location is a typed
+object, set where the problem is found, so that a reader can map a model element back to the
+cell it came from without reading message text. Problems are collected and raised together
+so that a user fixes a model in one pass instead of one error at a time.
 """
 
 from __future__ import annotations
@@ -12,30 +14,171 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A workbook cell (``Parameters!C7``), or a whole sheet when ``address`` is empty."""
+
+    sheet: str
+    address: str = ""  # column letters and row number, e.g. "C7"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.address}" if self.address else self.sheet
+
+    @property
+    def column(self) -> str:
+        return self.address.rstrip("0123456789")
+
+    @property
+    def row(self) -> int:
+        digits = self.address[len(self.column) :]
+        return int(digits) if digits else 0
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """A file, or one line of it (``ipd.csv:12``; line 1 is the header of a CSV file)."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+#: Element kinds and what their fields mean (``name`` unless said otherwise).
+ELEMENT_KINDS = (
+    "setting",  # a setting (name: field of Settings; "" for the settings as a whole)
+    "topic",  # a part of the model or an analysis as a whole (name: e.g. "states", "DSA")
+    "state",  # part: "", "name", "tunnel", "utility", "cost:<category>", "count:<name>"
+    "parameter",  # optionally of a strategy; part: "", "name", "value", "group", "distribution"
+    "strategy",  # path: the names along a circular definition
+    "transition",  # strategy, source, target; part: "", "from", "to", "strategy"; detail: cycle, sample
+    "transitions_out",  # strategy, source: the row sum of a state's transitions; detail as above
+    "reward",  # a transition reward: strategy, source, target, index (row among rewards); part as transition
+    "curve",  # a survival curve; part: "", "distribution", "time_unit", "parameters", "parameter <k>",
+    #           "hazard_ratio", "acceleration_factor", "cure_fraction"; strategy when evaluated for one
+    "schedule",  # index: segment (0-based) when the problem is in one segment; part: its column
+    "initial",  # the initial state distribution: name = state; part: "", "state", "share"
+    "life_table",
+    "scenario",  # name = scenario; target = the override's target; detail = the location inside it
+    "threshold",  # a price-threshold query: name = parameter
+)
+
+_CURVE_PARTS = {
+    "hazard_ratio": "hazard ratio",
+    "acceleration_factor": "acceleration factor",
+    "cure_fraction": "cure fraction",
+}
+
+
+@dataclass(frozen=True)
+class Element:
+    """A model element that a problem is about.
+
+    ``kind`` is one of :data:`ELEMENT_KINDS`; the other fields say which element and which of
+    its parts. ``str()`` gives the text users read (``strategy 'CAR-T', transition PF -> PD``).
+    """
+
+    kind: str
+    name: str = ""
+    strategy: str | None = None
+    source: str | None = None
+    target: str | None = None
+    part: str = ""
+    index: int | None = None
+    path: tuple[str, ...] = ()
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in ELEMENT_KINDS:
+            raise ValueError(f"unknown element kind {self.kind!r}; expected one of {', '.join(ELEMENT_KINDS)}")
+
+    def __str__(self) -> str:
+        own = f"strategy '{self.strategy}', " if self.strategy is not None else ""
+        tail = f", {self.detail}" if self.detail else ""
+        kind, name = self.kind, self.name
+        if kind == "setting":
+            return f"settings.{name}" if name else "settings"
+        if kind == "topic":
+            return name
+        if kind == "state":
+            part = self.part
+            if part == "utility":
+                return f"state '{name}', utility"
+            if part.startswith(("cost:", "count:")):
+                what, _, category = part.partition(":")
+                return f"state '{name}', {what} '{category}'"
+            return f"state '{name}'"
+        if kind == "parameter":
+            return f"{own}parameter '{name}'"
+        if kind == "strategy":
+            return f"strategy '{name}'"
+        if kind == "transition":
+            return f"{own}transition {self.source} -> {self.target}{tail}"
+        if kind == "transitions_out":
+            return f"{own}transitions out of '{self.source}'{tail}"
+        if kind == "reward":
+            source = f"{self.source} " if self.source is not None else ""
+            return f"{own}transition reward {source}-> {self.target}{tail}"
+        if kind == "curve":
+            part = self.part
+            text = f"survival curve '{name}'" if name else "survival curve"
+            if part.startswith("parameter "):
+                text += f", {part}"
+            elif part in _CURVE_PARTS:
+                text += f", {_CURVE_PARTS[part]}"
+            return text + (f" (strategy '{self.strategy}')" if self.strategy is not None else "")
+        if kind == "schedule":
+            segment = f", segment {self.index + 1}" if self.index is not None else ""
+            return f"schedule '{name}'{segment}"
+        if kind == "initial":
+            if not name:
+                return f"{own}initial state distribution"
+            return f"initial state distribution, state '{name}'"
+        if kind == "life_table":
+            return f"life table '{name}'"
+        if kind == "scenario":
+            inner = f", target '{self.target}'" if self.target is not None else ""
+            return f"scenario '{name}'{inner}{tail}"
+        return f"threshold for '{name}'"  # kind == "threshold"
+
+
+Location = Cell | FileLine | Element
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a model or workbook.
 
-    where    : location, e.g. ``"Parameters!C7"`` or ``"strategy 'CAR-T', transition PF -> PD"``
+    where    : the location: a :class:`Cell`, a :class:`FileLine` or a model :class:`Element`
     what     : what is wrong, quoting the offending value
     expected : what would have been accepted
     """
 
-    where: str
+    where: Location
     what: str
     expected: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.where, (Cell, FileLine, Element)):
+            raise TypeError(f"a problem's location must be a Cell, FileLine or Element, not {self.where!r}")
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.what}"
         return f"{text}; expected {self.expected}" if self.expected else text
 
 
+def topic(name: str) -> Element:
+    """The location of a problem with a part of the model or an analysis as a whole."""
+    return Element("topic", name)
+
+
 class ModelError(ValueError):
     """A model, expression or workbook that hecon cannot run, with every problem found."""
 
-    def __init__(self, problems: Iterable[Problem] | Problem | str):
-        if isinstance(problems, (Problem, str)):
+    def __init__(self, problems: Iterable[Problem] | Problem):
+        if isinstance(problems, Problem):
             problems = [problems]
-        self.problems: list[Problem] = [p if isinstance(p, Problem) else Problem("model", p) for p in problems]
+        self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -45,7 +188,7 @@ class ProblemCollector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, where: str, what: str, expected: str = "") -> None:
+    def add(self, where: Location, what: str, expected: str = "") -> None:
         self.problems.append(Problem(where, what, expected))
 
     def extend(self, error: ModelError) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import Expr, ModelSpec, Scenario, Settings
 
 BASE_CASE = "base case"
@@ -30,7 +30,7 @@ def get_scenario(spec: ModelSpec, name: str) -> Scenario:
             return s
     raise ModelError(
         Problem(
-            f"scenario '{name}'",
+            Element("scenario", name),
             "no scenario of that name",
             "one of " + (", ".join(scenario_names(spec)) or "(no scenarios defined)"),
         )
@@ -45,7 +45,7 @@ def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
     settings_changes: dict[str, object] = {}
     base_changes: dict[str, Expr] = {}
     for target, value in scenario.overrides.items():
-        where = f"scenario '{scenario.name}', target '{target}'"
+        where = Element("scenario", scenario.name, target=target)
         m = _STRATEGY_TARGET.match(target)
         if target.startswith("settings."):
             field = target[len("settings.") :]
@@ -80,7 +80,7 @@ def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
     return new
 
 
-def _setting_value(field: str, value: Expr, where: str, problems: list[Problem]) -> object:
+def _setting_value(field: str, value: Expr, where: Element, problems: list[Problem]) -> object:
     kind = str(_SETTING_TYPES[field])
     if kind in ("str", "str | None"):
         return str(value)

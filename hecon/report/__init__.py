@@ -32,7 +32,7 @@ import shutil
 from pathlib import Path
 
 from hecon.analysis.results import Results
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import FileLine, ModelError, Problem
 from hecon.report.excel import write_results_xlsx
 from hecon.report.html import write_report_html
 from hecon.report.sections import SECTIONS, Section, build_sections
@@ -61,24 +61,24 @@ __all__ = [
 def _check_target(out_dir: Path) -> None:
     problems = []
     if out_dir.is_symlink():
-        problems.append(Problem(str(out_dir), "is a symbolic link", "a real folder or a new folder name"))
+        problems.append(Problem(FileLine(str(out_dir)), "is a symbolic link", "a real folder or a new folder name"))
     elif out_dir.exists():
         if not out_dir.is_dir():
-            problems.append(Problem(str(out_dir), "exists and is not a folder", "a folder for the report"))
+            problems.append(Problem(FileLine(str(out_dir)), "exists and is not a folder", "a folder for the report"))
         elif any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
             problems.append(
                 Problem(
-                    str(out_dir),
+                    FileLine(str(out_dir)),
                     "exists and is not an hecon report folder (it has other files, which would be replaced)",
                     "a new or empty folder, or a previous report folder",
                 )
             )
     if out_dir.parent == out_dir:
-        problems.append(Problem(str(out_dir), "is the root of the file system", "a folder for the report"))
+        problems.append(Problem(FileLine(str(out_dir)), "is the root of the file system", "a folder for the report"))
     elif _contains(out_dir, Path.cwd()):
         problems.append(
             Problem(
-                str(out_dir),
+                FileLine(str(out_dir)),
                 "contains the current folder, which replacing it would remove",
                 "a report folder outside the current folder, e.g. reports/<name>",
             )

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 
 from hecon.model import expressions
-from hecon.model.problems import ModelError
+from hecon.model.problems import Location, ModelError
 from hecon.model.spec import COMPLEMENT
 from hecon.workbook.schema import Column
 
@@ -111,7 +111,7 @@ def to_integer(value: object, expected: str = "a whole number") -> int:
     return int(number)
 
 
-def to_expression(value: object, where: str, expected: str = "a number or a formula") -> float | str:
+def to_expression(value: object, where: Location, expected: str = "a number or a formula") -> float | str:
     """A number (float) or the text of a formula, checked by hecon's parser."""
     _not_a_date(value, expected)
     if isinstance(value, (int, float)):
@@ -128,7 +128,7 @@ def to_expression(value: object, where: str, expected: str = "a number or a form
 PROBABILITY_EXPECTED = f"a probability between 0 and 1, a formula, or {COMPLEMENT} for the rest"
 
 
-def to_probability(value: object, where: str) -> float | str:
+def to_probability(value: object, where: Location) -> float | str:
     """A probability: a number in [0, 1], ``#``, or a formula whose constant value is in [0, 1]."""
     if isinstance(value, str) and value.strip() == COMPLEMENT:
         return COMPLEMENT
@@ -229,7 +229,7 @@ def to_value(value: object) -> float | str:
     return str(value).strip()
 
 
-def convert(value: object, column: Column, where: str) -> object:
+def convert(value: object, column: Column, where: Location) -> object:
     """The typed value of a non-blank cell of ``column``; raises CellError."""
     kind = column.kind
     if kind == "text":

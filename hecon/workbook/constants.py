@@ -17,6 +17,7 @@ strategies.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ import numpy as np
 from hecon.engine.compiler import PROBABILITY_TOLERANCE
 from hecon.model import expressions
 from hecon.model.expressions import Expression
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import COMPLEMENT, ModelSpec, Strategy, Transition
 
 
@@ -112,7 +113,7 @@ def constant_problems(spec: ModelSpec) -> list[Problem]:
     Works on the spec as it is, whether or not it compiles: a formula that cannot be read or
     names something unknown is simply not constant.
     """
-    found: dict[tuple[str, str, str], list[str]] = {}  # (location suffix, what, expected) -> strategies
+    found: dict[tuple[Element, str, str], list[str]] = {}  # (location, any strategy; what; expected) -> strategies
     for strategy in spec.strategies:
         ctx = _ConstantContext(spec, strategy)
         rows_of: dict[str, list[Transition]] = {}
@@ -137,7 +138,7 @@ def constant_problems(spec: ModelSpec) -> list[Problem]:
                 if not math.isfinite(value) or not -PROBABILITY_TOLERANCE <= value <= 1 + PROBABILITY_TOLERANCE:
                     found.setdefault(
                         (
-                            f"transition {t.from_state} -> {t.to_state}",
+                            Element("transition", source=t.from_state, target=t.to_state),
                             f"probability {value:.6g} ('{expr.text}') is outside [0, 1]",  # type: ignore
                             "a probability between 0 and 1",
                         ),
@@ -147,7 +148,7 @@ def constant_problems(spec: ModelSpec) -> list[Problem]:
                     continue
                 values.append(value)
             total = sum(values)
-            where = f"transitions out of '{source}'"
+            where = Element("transitions_out", source=source)
             if complement is not None and total > 1 + PROBABILITY_TOLERANCE:
                 found.setdefault(
                     (
@@ -165,8 +166,8 @@ def constant_problems(spec: ModelSpec) -> list[Problem]:
                 ).append(strategy.name)
     everyone = len(spec.strategies)
     problems = []
-    for (suffix, what, expected), strategies in found.items():
+    for (where, what, expected), strategies in found.items():
         if len(strategies) < everyone:
             what += " in strategy " + ", ".join(f"'{s}'" for s in strategies)
-        problems.append(Problem(f"strategy '{strategies[0]}', {suffix}", what, expected))
+        problems.append(Problem(replace(where, strategy=strategies[0]), what, expected))
     return problems

@@ -28,7 +28,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import FileLine, ModelError, Problem
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """First bytes of an OLE compound file: old .xls workbooks and encrypted .xlsx workbooks."""
@@ -66,7 +66,7 @@ class Book:
 
 
 def _fail(label: str, what: str, expected: str = _SAVE_AS_XLSX) -> ModelError:
-    return ModelError(Problem(label, what, expected))
+    return ModelError(Problem(FileLine(label), what, expected))
 
 
 def _describe_bytes(data: bytes) -> str:

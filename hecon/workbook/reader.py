@@ -13,7 +13,6 @@ model can still be checked as a whole; :func:`read_workbook` raises instead of r
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -25,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from hecon.methods import schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
@@ -65,10 +64,10 @@ class Record:
     raw: dict[str, Any] = field(default_factory=dict)
     bad: set[str] = field(default_factory=set)
 
-    def cell(self, column: str) -> str:
-        """Address of this row's cell in ``column`` (the first column if it is absent)."""
+    def cell(self, column: str) -> Cell:
+        """This row's cell in ``column`` (the first column if it is absent)."""
         letter = self.letters.get(column) or next(iter(self.letters.values()), "A")
-        return f"{self.sheet}!{letter}{self.row}"
+        return Cell(self.sheet, f"{letter}{self.row}")
 
     def ok(self, *columns: str) -> bool:
         return not any(c in self.bad for c in columns)
@@ -87,7 +86,7 @@ class SheetData:
 class Locations:
     """Where each element of the spec came from."""
 
-    sheets: dict[str, str] = field(default_factory=dict)  # sheet -> address of its first data cell
+    sheets: dict[str, Cell] = field(default_factory=dict)  # sheet -> its first data cell
     settings: dict[str, Record] = field(default_factory=dict)
     parameters: dict[str, Record] = field(default_factory=dict)
     strategies: dict[str, Record] = field(default_factory=dict)
@@ -128,7 +127,7 @@ class _Problems:
         self.structural = False
         self.consequences: list[str] = []
 
-    def add(self, where: str, what: str, expected: str = "") -> None:
+    def add(self, where: Location, what: str, expected: str = "") -> None:
         self.items.append(Problem(where, what, expected))
 
     def bad_cell(self, record: Record, column: str, what: str, expected: str = "") -> None:
@@ -148,7 +147,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
             problems.structural = True
             optional = [c.name for c in sheet.columns if not c.must_exist]
             problems.add(
-                book.label,
+                FileLine(book.label),
                 f"the sheet '{sheet.name}' is missing",
                 f"a sheet named {sheet.name} with the columns "
                 + ", ".join(c.name for c in sheet.columns if c.must_exist)
@@ -169,7 +168,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
             continue
         last_header = col
         text = cells.to_text(header)
-        address = f"{title}!{get_column_letter(col)}{HEADER_ROW}"
+        address = Cell(title, f"{get_column_letter(col)}{HEADER_ROW}")
         if text.startswith(NOTE_PREFIX):
             continue
         key = text.lower()
@@ -209,7 +208,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         if column.must_exist and column.name not in columns:
             problems.structural = True
             problems.add(
-                f"{title}!{get_column_letter(free)}{HEADER_ROW}",
+                Cell(title, f"{get_column_letter(free)}{HEADER_ROW}"),
                 f"the required column '{column.name}' is missing",
                 f"a header '{column.name}' in row {HEADER_ROW} ({column.description})",
             )
@@ -363,7 +362,7 @@ class _Builder:
             self.sheets[sheet.name] = data
             if data is not None:
                 letter = next(iter(data.letters.values()), "A")
-                self.loc.sheets[sheet.name] = f"{data.title}!{letter}{FIRST_DATA_ROW}"
+                self.loc.sheets[sheet.name] = Cell(data.title, f"{letter}{FIRST_DATA_ROW}")
 
     def records(self, name: str) -> list[Record]:
         data = self.sheets.get(name)
@@ -413,7 +412,7 @@ class _Builder:
             for column in schema.SETTINGS:
                 if column.required and column.name not in self.loc.settings:
                     p.add(
-                        f"{data.title}!{data.letters.get('name', 'A')}{free}",
+                        Cell(data.title, f"{data.letters.get('name', 'A')}{free}"),
                         f"the setting '{column.name}' is missing",
                         f"a row with name {column.name} and its value ({column.description})",
                     )
@@ -840,26 +839,18 @@ def _first(records: Iterable[Record], column: str) -> str:
 
 
 def _schedule_problems(schedule: Schedule, records: list[Record]) -> list[Problem]:
-    """check_schedule's messages ('segment 2: every_days 0 is not > 0; expected ...') at cells."""
-    out = []
-    for message in schedules.check_schedule(schedule):
-        out.append(schedule_problem_at(message, records))
-    return out
+    """What :func:`hecon.methods.schedules.check_schedule` finds, at the cells it concerns."""
+    return [schedule_problem_at(p, records) for p in schedules.check_schedule(schedule)]
 
 
-def schedule_problem_at(message: str, records: list[Record]) -> Problem:
-    """A problem message of :func:`hecon.methods.schedules.check_schedule` placed at its cell."""
-    text, _, expected = message.partition("; expected ")
-    head, sep, what = text.partition(": ")
+def schedule_problem_at(problem: Problem, records: list[Record]) -> Problem:
+    """A problem located at a schedule (or one of its segments) placed at its cell: the
+    segment's row and column, or the schedule's first row."""
+    where = problem.where
     record, column = records[0], "name"
-    if sep and head.startswith("segment ") and head[len("segment ") :].isdigit():
-        index = int(head[len("segment ") :]) - 1
-        if 0 <= index < len(records):
-            record = records[index]
-            column = next((c for c in ("start_day", "every_days", "end_day", "amount") if what.startswith(c)), "name")
-    else:
-        what = text
-    return Problem(record.cell(column), f"schedule '{schedule_name(record)}': {what}", expected)
+    if isinstance(where, Element) and where.index is not None and 0 <= where.index < len(records):
+        record, column = records[where.index], where.part or "name"
+    return Problem(record.cell(column), f"schedule '{schedule_name(record)}': {problem.what}", problem.expected)
 
 
 def schedule_name(record: Record) -> str:
@@ -916,7 +907,6 @@ def read(path: str | Path) -> ReadResult:
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)
 
 
-_ADDRESS = re.compile(r"^(?P<sheet>[^!]+)!(?P<column>[A-Z]+)(?P<row>\d+)$")
 _SHEET_ORDER = {s.name.lower(): i for i, s in enumerate(schema.SHEETS)}
 
 
@@ -925,20 +915,15 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     column; problems without a cell (whole-model ones) last, in the order found."""
 
     def key(p: Problem) -> tuple[int, int, int, str]:
-        m = _ADDRESS.match(p.where)
-        if m is None:
-            return (
-                (-1, 0, 0, "")
-                if "!" not in p.where and p.where.lower().endswith(_FILE_SUFFIXES)
-                else (len(_SHEET_ORDER) + 1, 0, 0, "")
-            )
-        sheet = _SHEET_ORDER.get(m.group("sheet").lower(), len(_SHEET_ORDER))
-        return (sheet, int(m.group("row")), len(m.group("column")), m.group("column"))
+        where = p.where
+        if isinstance(where, FileLine):
+            return (-1, 0, 0, "")
+        if not isinstance(where, Cell):
+            return (len(_SHEET_ORDER) + 1, 0, 0, "")
+        sheet = _SHEET_ORDER.get(where.sheet.lower(), len(_SHEET_ORDER))
+        return (sheet, where.row, len(where.column), where.column)
 
     return sorted(problems, key=key)
-
-
-_FILE_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".csv", ".txt")
 
 
 def _add_bundled_tables(spec: ModelSpec) -> ModelSpec:

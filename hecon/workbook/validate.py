@@ -4,21 +4,21 @@
 :mod:`hecon.workbook.reader`), then checks the model as a whole with
 :func:`hecon.engine.compiler.compile_model` and applies and compiles every scenario, and checks the
 transition probabilities that are constant (:mod:`hecon.workbook.constants`). The compiler
-names model elements (``strategy 'A', transition H -> S1``); :func:`place` maps those back
-to the cell the element came from (``Transitions!D5``). Problems it cannot place keep the
-compiler's location text. A cell the reader already reported is not reported again.
+locates problems at model elements (:class:`~hecon.model.problems.Element`: strategy 'A',
+transition H -> S1, its probability); :func:`place` maps each element back to the cell it came
+from (``Transitions!D5``) by its kind and fields, never by message text. Problems it cannot
+place keep the element as their location. A cell the reader already reported is not reported again.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from hecon.engine.compiler import compile_model
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, Location, ModelError, Problem
 from hecon.model.scenarios import apply_scenario
-from hecon.model.spec import ANY_STATE, ModelSpec
+from hecon.model.spec import ModelSpec
 from hecon.workbook.cells import format_number, suggestion
 from hecon.workbook.constants import constant_problems, constant_value
 from hecon.workbook.reader import INVALID, Locations, ReadResult, Record, read, schedule_problem_at, sort_problems
@@ -99,9 +99,9 @@ def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: se
     except ModelError as exc:
         out = []
         for p in exc.problems:
-            m = re.fullmatch(r"scenario '(.*)', target '(.*)'", p.where)
-            record = loc.overrides.get((name, m.group(2))) if m else None
-            out.append(Problem(record.cell("target"), f"{m.group(2)}: {p.what}", p.expected) if record and m else p)
+            target = p.where.target if isinstance(p.where, Element) and p.where.kind == "scenario" else None
+            record = loc.overrides.get((name, target)) if target is not None else None
+            out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
     for p in _compile_problems(changed):
@@ -116,7 +116,7 @@ def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: se
             inner = place(p, loc).where  # the cell of the element, as in the base case
             out.append(Problem(first.cell("scenario"), f"with scenario '{name}', {inner}: {p.what}", p.expected))
         else:
-            out.append(Problem(f"scenario '{name}', {p.where}", p.what, p.expected))
+            out.append(Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected))
     return out
 
 
@@ -129,9 +129,9 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     one_of = "one of " + (", ".join(strategies) or "(no strategies)")
     settings = spec.settings
 
-    def setting_cell(name: str) -> str:
+    def setting_cell(name: str) -> Location:
         record = loc.settings.get(name)
-        return record.cell("value") if record else f"settings.{name}"
+        return record.cell("value") if record else Element("setting", name)
 
     if settings.comparator and strategies and settings.comparator not in strategies:
         out.append(
@@ -213,13 +213,14 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
 def _override_record(p: Problem, overrides: object, loc: Locations, scenario: str) -> Record | None:
     """The Scenarios row whose override a scenario-only problem is about, if any."""
     targets = set(overrides)  # type: ignore[call-overload]
-    m = re.match(r"settings\.(\w+)", p.where)
-    if m and f"settings.{m.group(1)}" in targets:
-        return loc.overrides.get((scenario, f"settings.{m.group(1)}"))
-    m = re.match(r"(?:strategy '(.*?)', )?parameter '(.*?)'", p.where)
-    if m:
-        strategy, parameter = m.group(1), m.group(2)
-        for target in (f"{parameter}[{strategy}]" if strategy else None, parameter):
+    where = p.where
+    if not isinstance(where, Element):
+        return None
+    if where.kind == "setting" and f"settings.{where.name}" in targets:
+        return loc.overrides.get((scenario, f"settings.{where.name}"))
+    if where.kind == "parameter":
+        own = f"{where.name}[{where.strategy}]" if where.strategy is not None else None
+        for target in (own, where.name):
             if target in targets:
                 return loc.overrides.get((scenario, target))
     return None
@@ -229,236 +230,147 @@ def _override_record(p: Problem, overrides: object, loc: Locations, scenario: st
 # Placing a compiler problem at a cell
 # --------------------------------------------------------------------------------------
 
-_Handler = Callable[[re.Match[str], Problem, Locations], "str | Problem | None"]
-_RULES: list[tuple[re.Pattern[str], _Handler]] = []
-
-
-def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
-    def register(fn: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern), fn))
-        return fn
-
-    return register
+_Handler = Callable[[Element, Problem, Locations], "Location | Problem | None"]
 
 
 def place(problem: Problem, loc: Locations) -> Problem:
-    """``problem`` with its ``where`` replaced by the cell of the element it names, if known."""
-    for pattern, handler in _RULES:
-        m = pattern.fullmatch(problem.where)
-        if m:
-            placed = handler(m, problem, loc)
-            if isinstance(placed, Problem):
-                return placed
-            if placed:
-                return Problem(placed, problem.what, problem.expected)
-            break
-    return problem
+    """``problem`` with its location replaced by the cell of the element it names, if known."""
+    where = problem.where
+    if not isinstance(where, Element):
+        return problem
+    placed = _HANDLERS[where.kind](where, problem, loc)
+    if isinstance(placed, Problem):
+        return placed
+    return Problem(placed, problem.what, problem.expected) if placed is not None else problem
 
 
-def _in(what: str, record: Record, columns: tuple[str, ...]) -> str | None:
-    """The first of ``columns`` whose raw text appears quoted in ``what``."""
-    for column in columns:
-        raw = record.raw.get(column)
-        if isinstance(raw, str) and raw.strip() and f"'{raw.strip().lstrip('=').strip()}'" in what:
-            return column
-    return None
-
-
-@_rule(r"settings\.(\w+)")
-def _setting(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.settings.get(m.group(1))
-    if record is not None:
-        return record.cell("value")
-    return loc.sheets.get("Settings")
-
-
-@_rule(r"settings")
-def _settings(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.settings.get("horizon_years")
+def _setting(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.settings.get(e.name or "horizon_years")
     return record.cell("value") if record else loc.sheets.get("Settings")
 
 
-@_rule(r"states")
-def _no_states(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    return loc.sheets.get("States")
+_TOPIC_SHEETS = {"states": "States", "strategies": "Strategies", "survival curve": "Survival"}
 
 
-@_rule(r"strategies")
-def _no_strategies(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    return loc.sheets.get("Strategies")
+def _topic(e: Element, p: Problem, loc: Locations) -> Location | None:
+    sheet = _TOPIC_SHEETS.get(e.name)
+    return loc.sheets.get(sheet) if sheet else None
 
 
-@_rule(r"state '(.*)', (utility|cost '(.*)'|count '(.*)')")
-def _state_value(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.states.get(m.group(1))
+def _state(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.states.get(e.name)
     if record is None:
         return None
-    if m.group(2) == "utility":
-        return record.cell("utility")
-    column = f"cost:{m.group(3)}" if m.group(3) is not None else f"count:{m.group(4)}"
-    return record.cell(column)
+    if e.part == "utility" or e.part.startswith(("cost:", "count:")):
+        return record.cell(e.part)
+    return record.cell("tunnel" if e.part == "tunnel" else "name")
 
 
-@_rule(r"state '(.*)'")
-def _state(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.states.get(m.group(1))
+def _parameter(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.strategy is not None:
+        own = loc.strategy_parameters.get((e.strategy, e.name))
+        if own is not None:
+            return own.cell("parameter" if e.part == "name" else "value")
+    record = loc.parameters.get(e.name)
     if record is None:
         return None
-    return record.cell("tunnel" if "tunnel" in p.what else "name")
-
-
-@_rule(r"parameter '(.*)'")
-def _parameter(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.parameters.get(m.group(1))
-    if record is None:
-        return None
-    what = p.what.lower()
-    if "name" in what and ("reserved" in what or "formulas" in what or "twice" in what):
+    if e.part == "name" and e.strategy is None:
         return record.cell("name")
-    if "group" in what and "group" in record.letters:
+    if e.part == "group" and "group" in record.letters:
         return record.cell("group")
+    if e.part == "value":
+        return record.cell("value")
     if "distribution_args" in record.letters and record.values.get("distribution"):
         return record.cell("distribution_args")
     return record.cell("value")
 
 
-@_rule(r"strategy '(.*)', parameter '(.*)'")
-def _strategy_parameter(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    strategy, name = m.group(1), m.group(2)
-    own = loc.strategy_parameters.get((strategy, name))
-    if own is not None:
-        return own.cell("parameter" if "does not exist" in p.what else "value")
-    record = loc.parameters.get(name)
-    return record.cell("value") if record else None
+def _strategy(e: Element, p: Problem, loc: Locations) -> Location | None:
+    for name in e.path:  # a circular definition: the first link that has a cell
+        own = loc.strategy_parameters.get((e.name, name))
+        if own is not None:
+            return own.cell("value")
+        if name in loc.parameters:
+            return loc.parameters[name].cell("value")
+        if name in loc.curves:
+            return loc.curves[name].cell("parameters")
+    record = loc.strategies.get(e.name)
+    return record.cell("name") if record else None
 
 
-@_rule(r"strategy '(.*)', transitions out of '(.*)'")
-def _state_rows(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
+def _transitions_out(e: Element, p: Problem, loc: Locations) -> Location | None:
     for (strategy, source, _), record in loc.transitions.items():
-        if source == m.group(2) and strategy in (None, m.group(1)):
+        if source == e.source and strategy in (None, e.strategy):
             return record.cell("probability")
     return None
 
 
-@_rule(r"strategy '(.*)'")
-def _strategy(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    cycle = re.match(r"circular definition: (.*)", p.what)
-    if cycle:
-        for name in cycle.group(1).split(" -> "):
-            own = loc.strategy_parameters.get((m.group(1), name))
-            if own is not None:
-                return own.cell("value")
-            if name in loc.parameters:
-                return loc.parameters[name].cell("value")
-            if name in loc.curves:
-                return loc.curves[name].cell("parameters")
-    record = loc.strategies.get(m.group(1))
-    return record.cell("name") if record else None
-
-
-def _transition_record(loc: Locations, strategy: str | None, source: str, target: str) -> Record | None:
-    return loc.transitions.get((strategy, source, target)) or loc.transitions.get((None, source, target))
-
-
-@_rule(r"strategy '(.*)', transition reward (.*) -> (.*)")
-def _strategy_reward(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    strategy, source, target = m.group(1), m.group(2), m.group(3)
-    candidates = [
-        r
-        for r in loc.rewards
-        if r.values.get("to") == target
-        and (r.values.get("from") or ANY_STATE) == source
-        and (
-            r.values.get("strategy") in (None, "")
-            or str(r.values.get("strategy")).lower() == "all"
-            or r.values.get("strategy") == strategy
+def _transition(e: Element, p: Problem, loc: Locations) -> Location | None:
+    assert e.source is not None and e.target is not None
+    if e.part == "strategy":  # a row naming a strategy that does not exist
+        record = next(
+            (r for (s, f, t), r in loc.transitions.items() if s is not None and (f, t) == (e.source, e.target)), None
         )
-    ]
-    if not candidates:
-        return None
-    record = next((r for r in candidates if _in(p.what, r, ("value",))), candidates[0])
-    if p.what.startswith("kind"):
-        return record.cell("kind")
-    if p.what.startswith("unknown state"):
-        return record.cell("to")
-    return record.cell("value")
-
-
-@_rule(r"strategy '(.*)', transition (.*) -> (.*)")
-def _strategy_transition(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    strategy, source, target = m.group(1), m.group(2), m.group(3)
-    record = _transition_record(loc, strategy, source, target)
+        return record.cell("strategy") if record else None
+    record = loc.transitions.get((e.strategy, e.source, e.target)) or loc.transitions.get((None, e.source, e.target))
     if record is None:
         return None
-    unknown = re.match(r"unknown state '(.*)'", p.what)
-    if unknown:
-        return record.cell("to" if unknown.group(1) == target else "from")
-    return record.cell("probability")
+    return record.cell({"from": "from", "to": "to"}.get(e.part, "probability"))
 
 
-@_rule(r"transition reward -> (.*)")
-def _reward_strategy(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    unknown = re.match(r"unknown strategy '(.*)'", p.what)
-    for record in loc.rewards:
-        if record.values.get("to") == m.group(1) and (not unknown or record.values.get("strategy") == unknown.group(1)):
-            return record.cell("strategy")
-    return None
+def _reward(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.index is None or not 0 <= e.index < len(loc.rewards):
+        return None
+    record = loc.rewards[e.index]
+    return record.cell(e.part if e.part in ("kind", "to", "strategy") else "value")
 
 
-@_rule(r"transition (.*) -> (.*)")
-def _transition_strategy(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    unknown = re.match(r"unknown strategy '(.*)'", p.what)
-    strategy = unknown.group(1) if unknown else None
-    record = loc.transitions.get((strategy, m.group(1), m.group(2)))
-    return record.cell("strategy") if record else None
+_CURVE_COLUMNS = ("distribution", "time_unit", "hazard_ratio", "acceleration_factor", "cure_fraction")
 
 
-@_rule(r"survival curve '(.*?)'(?:, (parameter (\w+)|hazard ratio|acceleration factor|cure fraction))?")
-def _curve(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.curves.get(m.group(1))
+def _curve(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if not e.name:
+        return loc.sheets.get("Survival")
+    record = loc.curves.get(e.name)
     if record is None:
         return None
-    part = m.group(2)
-    columns = {
-        "hazard ratio": "hazard_ratio",
-        "acceleration factor": "acceleration_factor",
-        "cure fraction": "cure_fraction",
-    }
-    if part in columns:
-        return record.cell(columns[part])
-    if part or p.what.startswith("parameters"):
-        return record.cell("parameters")
-    if "distribution" in p.what:
-        return record.cell("distribution")
-    if "time unit" in p.what:
-        return record.cell("time_unit")
-    found = _in(p.what, record, ("hazard_ratio", "acceleration_factor", "cure_fraction"))
-    return record.cell(found or "parameters")
+    return record.cell(e.part if e.part in _CURVE_COLUMNS else "parameters")
 
 
-@_rule(r"schedule '(.*)'")
-def _schedule(m: re.Match[str], p: Problem, loc: Locations) -> str | Problem | None:
-    records = loc.schedules.get(m.group(1))
-    if not records:
-        return None
-    message = f"{p.what}; expected {p.expected}" if p.expected else p.what
-    return schedule_problem_at(message, records)
+def _schedule(e: Element, p: Problem, loc: Locations) -> Problem | None:
+    records = loc.schedules.get(e.name)
+    return schedule_problem_at(p, records) if records else None
 
 
-@_rule(r"initial state distribution, state '(.*)'")
-def _initial(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.initial.get(m.group(1))
+def _initial(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.initial.get(e.name)
     if record is None:
         return None
-    return record.cell("state" if p.what.startswith("unknown state") else "share")
+    return record.cell("state" if e.part == "state" else "share")
 
 
-@_rule(r"life table '(.*)'")
-def _table(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    record = loc.tables.get(m.group(1))
+def _table(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.tables.get(e.name)
     return record.cell("table") if record else None
 
 
-@_rule(r"survival curve")
-def _any_curve(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
-    return loc.sheets.get("Survival")
+def _unplaced(e: Element, p: Problem, loc: Locations) -> None:
+    return None
+
+
+_HANDLERS: dict[str, _Handler] = {
+    "setting": _setting,
+    "topic": _topic,
+    "state": _state,
+    "parameter": _parameter,
+    "strategy": _strategy,
+    "transition": _transition,
+    "transitions_out": _transitions_out,
+    "reward": _reward,
+    "curve": _curve,
+    "schedule": _schedule,
+    "initial": _initial,
+    "life_table": _table,
+    "scenario": _unplaced,
+    "threshold": _unplaced,
+}

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import FileLine, ModelError, Problem
 from hecon.model.spec import ANY_STATE, ModelSpec, Settings
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
@@ -374,11 +374,11 @@ def _save(wb: Workbook, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ModelError(
-            Problem(str(path), f"cannot write a workbook named '{path.name}'", "a file name ending in .xlsx")
+            Problem(FileLine(str(path)), f"cannot write a workbook named '{path.name}'", "a file name ending in .xlsx")
         )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ModelError(Problem(str(path), f"the folder {folder} does not exist", "an existing folder"))
+        raise ModelError(Problem(FileLine(str(path)), f"the folder {folder} does not exist", "an existing folder"))
     handle, tmp = tempfile.mkstemp(prefix=".~hecon-", suffix=".xlsx", dir=folder)
     os.close(handle)
     try:

@@ -169,4 +169,4 @@ def test_unknown_targets_are_refused(model):
     with pytest.raises(ModelError) as info:
         vary(model, [Target("nope"), Target("c_H", "Z")])
     assert "parameter 'nope': no parameter of that name" in str(info.value)
-    assert "parameter 'c_H' in strategy 'Z': no strategy 'Z'" in str(info.value)
+    assert "strategy 'Z', parameter 'c_H': no strategy 'Z'" in str(info.value)

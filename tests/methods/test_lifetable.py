@@ -119,7 +119,7 @@ def test_qx_out_of_range_names_file_line_and_value(tmp_path):
     path = write(tmp_path, "0,male,0.1\n1,male,1.2\n0,female,0.05\n1,female,0.1\n")
     with pytest.raises(ModelError) as err:
         read_lifetable_csv(path, "mine")
-    assert str(err.value) == f"{path}, line 5: qx 1.2 is outside [0, 1]; expected a probability in [0, 1]"
+    assert str(err.value) == f"{path}:5: qx 1.2 is outside [0, 1]; expected a probability in [0, 1]"
     assert isinstance(err.value, ValueError)
 
 
@@ -129,12 +129,12 @@ def test_all_row_problems_reported_together(tmp_path):
     with pytest.raises(ModelError) as err:
         read_lifetable_csv(path, "mine")
     msg = str(err.value)
-    assert f"{path}, line 4: qx 'abc' is not a number" in msg
-    assert f"{path}, line 5: sex 'm' is not recognised; expected one of male, female" in msg
-    assert f"{path}, line 6: age '2.5' is not a whole number >= 0" in msg
-    assert f"{path}, line 7: qx -0.01 is outside [0, 1]" in msg
-    assert f"{path}, line 9: age 1, female repeats line 8" in msg
-    assert f"{path}, line 10: '0,female' has 2 fields" in msg
+    assert f"{path}:4: qx 'abc' is not a number" in msg
+    assert f"{path}:5: sex 'm' is not recognised; expected one of male, female" in msg
+    assert f"{path}:6: age '2.5' is not a whole number >= 0" in msg
+    assert f"{path}:7: qx -0.01 is outside [0, 1]" in msg
+    assert f"{path}:9: age 1, female repeats line 8" in msg
+    assert f"{path}:10: '0,female' has 2 fields" in msg
     assert len(err.value.problems) == 6
 
 
@@ -159,7 +159,7 @@ def test_ages_differ_between_sexes(tmp_path):
 def test_bad_header(tmp_path):
     path = write(tmp_path, "0,male,0.1\n", header="# c\nleeftijd,geslacht,sterftekans\n")
     with pytest.raises(
-        ModelError, match=r"line 2: header 'leeftijd,geslacht,sterftekans'; expected the header 'age,sex,qx'"
+        ModelError, match=r":2: header 'leeftijd,geslacht,sterftekans'; expected the header 'age,sex,qx'"
     ):
         read_lifetable_csv(path, "mine")
 

@@ -178,17 +178,24 @@ def test_check_schedule_problems():
             ScheduleSegment(0, -1, end_day=10),
         ),
     )
-    # messages are relative to the schedule; the caller says which schedule (or cell) it is
-    assert check_schedule(bad) == [
-        "segment 1: every_days 0 is not > 0; expected an interval in days > 0",
-        "segment 2: start_day -7 is negative; expected a day >= 0",
-        "segment 3: end_day 28 is not after start_day 28; expected end_day > start_day, or empty for no end",
-        "segment 4: every_days -1 is not > 0; expected an interval in days > 0",
+    # each problem is located at the schedule, the segment (0-based index) and its column
+    found = check_schedule(bad)
+    assert [(p.where.index, p.where.part) for p in found] == [
+        (0, "every_days"),
+        (1, "start_day"),
+        (2, "end_day"),
+        (3, "every_days"),
     ]
-    assert check_schedule(Schedule("none", ())) == [
-        "has no segments; expected at least one segment (start_day, every_days, end_day, amount)"
+    assert [str(p) for p in found] == [
+        "schedule 'tec', segment 1: every_days 0 is not > 0; expected an interval in days > 0",
+        "schedule 'tec', segment 2: start_day -7 is negative; expected a day >= 0",
+        "schedule 'tec', segment 3: end_day 28 is not after start_day 28; expected end_day > start_day, or empty for no end",
+        "schedule 'tec', segment 4: every_days -1 is not > 0; expected an interval in days > 0",
     ]
-    assert "not a finite number" in check_schedule(Schedule("n", (ScheduleSegment(float("nan"), 7),)))[0]
+    assert [str(p) for p in check_schedule(Schedule("none", ()))] == [
+        "schedule 'none': has no segments; expected at least one segment (start_day, every_days, end_day, amount)"
+    ]
+    assert "not a finite number" in check_schedule(Schedule("n", (ScheduleSegment(float("nan"), 7),)))[0].what
 
 
 def test_administrations_refuses_bad_schedule():

@@ -386,7 +386,7 @@ def test_dsa_bounds_given_bounds_take_precedence():
 def test_dsa_bounds_without_usable_range_raise(p):
     with pytest.raises(ModelError) as info:
         dsa_bounds(p)
-    assert info.value.problems[0].where == "parameter 'x'"
+    assert str(info.value.problems[0].where) == "parameter 'x'"
 
 
 # --------------------------------------------------------------------------------------
@@ -423,7 +423,7 @@ BAD = [
 @pytest.mark.parametrize("name, dist, fragment", BAD, ids=[b[0] for b in BAD])
 def test_bad_distribution_names_the_parameter(name, dist, fragment):
     problems = check_distribution(name, dist)
-    assert problems and all(p.where == f"parameter '{name}'" for p in problems)
+    assert problems and all(str(p.where) == f"parameter '{name}'" for p in problems)
     assert any(fragment in p.what for p in problems), [str(p) for p in problems]
     with pytest.raises(ModelError) as info:
         draw_parameters([Parameter(name, 0.0, distribution=dist)], 10, SEED)
@@ -469,7 +469,7 @@ def test_all_problems_are_reported_together():
     ]
     with pytest.raises(ModelError) as info:
         draw_parameters(ps, 10, SEED)
-    assert [p.where for p in info.value.problems] == ["parameter 'a'", "parameter 'b'"]
+    assert [str(p.where) for p in info.value.problems] == ["parameter 'a'", "parameter 'b'"]
 
 
 def test_non_psd_covariance_names_group_and_parameters():
@@ -480,7 +480,7 @@ def test_non_psd_covariance_names_group_and_parameters():
     with pytest.raises(ModelError) as info:
         draw_parameters(ps, 10, SEED)
     (problem,) = info.value.problems
-    assert problem.where == "parameter 'a'"
+    assert str(problem.where) == "parameter 'a'"
     assert "'weib'" in problem.what and "'a', 'b'" in problem.what
     assert "not positive semi-definite" in problem.what and "smallest eigenvalue -1" in problem.what
     assert "|cov('a', 'b')| = 2 exceeds sqrt(var * var) = 1" in problem.what
@@ -523,7 +523,7 @@ def test_non_psd_covariance_names_group_and_parameters():
 )
 def test_group_problems(ps, where, fragment):
     problems = check_parameters(ps)
-    assert any(p.where == where and fragment in p.what for p in problems), [str(p) for p in problems]
+    assert any(str(p.where) == where and fragment in p.what for p in problems), [str(p) for p in problems]
     with pytest.raises(ModelError):
         draw_parameters(ps, 10, SEED)
 
@@ -532,4 +532,4 @@ def test_group_problems(ps, where, fragment):
 def test_bad_run_settings(n, seed, start):
     with pytest.raises(ModelError) as info:
         draw_parameters([param("x", "normal", mean=0, sd=1)], n, seed, start=start)
-    assert info.value.problems[0].where == "PSA settings"
+    assert str(info.value.problems[0].where) == "PSA settings"

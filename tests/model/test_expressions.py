@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hecon.model.expressions import FUNCTIONS, parse
-from hecon.model.problems import ModelError
+from hecon.model.problems import Cell, ModelError, topic
 
 
 class Ctx:
@@ -97,7 +97,7 @@ def test_numbers_are_constants():
 )
 def test_rejected_constructs_name_the_cell(text, fragment):
     with pytest.raises(ModelError) as exc:
-        parse(text, where="Parameters!B7")
+        parse(text, where=Cell("Parameters", "B7"))
     message = str(exc.value)
     assert message.startswith("Parameters!B7: ")
     assert fragment in message
@@ -105,7 +105,7 @@ def test_rejected_constructs_name_the_cell(text, fragment):
 
 def test_non_finite_numbers_rejected():
     with pytest.raises(ModelError, match="not a finite number"):
-        parse(float("nan"), where="x")
+        parse(float("nan"), where=topic("x"))
 
 
 def test_every_function_is_documented():

@@ -160,7 +160,7 @@ def test_comparator_from_the_settings():
     spec = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, comparator="B"))
     assert run_analysis(spec).comparator == "B"
     bad = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, comparator="Z"))
-    with pytest.raises(ModelError, match="settings.comparator 'Z': no strategy of that name"):
+    with pytest.raises(ModelError, match="settings.comparator: unknown strategy 'Z'"):
         run_analysis(bad)
 
 

@@ -248,9 +248,9 @@ def test_a_good_workbook_has_no_problems(textbook, rich):
 
 
 def test_problems_are_problem_objects_with_where_what_expected(textbook_found):
-    problem = next(p for p in textbook_found if p.where == "Transitions!D4")
+    problem = next(p for p in textbook_found if str(p.where) == "Transitions!D4")
     assert isinstance(problem, Problem)
-    assert problem.where == "Transitions!D4"
+    assert str(problem.where) == "Transitions!D4"
     assert problem.what == "probability 1.2 is outside [0, 1]"
     assert problem.expected == "a probability between 0 and 1, a formula, or # for the rest"
 
@@ -842,7 +842,7 @@ def test_read_workbook_raises_with_every_reading_problem(textbook):
     edit(textbook, {"Transitions!D4": 1.2, "Parameters!I5": "low"})
     with pytest.raises(ModelError) as info:
         read_workbook(textbook)
-    assert [p.where for p in info.value.problems] == ["Parameters!I5", "Transitions!D4"]
+    assert [str(p.where) for p in info.value.problems] == ["Parameters!I5", "Transitions!D4"]
     assert isinstance(info.value, ValueError)
 
 
@@ -851,7 +851,7 @@ def test_read_workbook_check_raises_with_whole_model_problems(textbook):
     read_workbook(textbook)  # reading alone is fine
     with pytest.raises(ModelError) as info:
         read_workbook(textbook, check=True)
-    assert [p.where for p in info.value.problems] == ["Transitions!D4"]
+    assert [str(p.where) for p in info.value.problems] == ["Transitions!D4"]
 
 
 @pytest.mark.parametrize("damage", [None, {"Transitions!D4": 1.2}, {"Parameters!B4": "=1+1"}])
