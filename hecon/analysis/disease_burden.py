@@ -216,12 +216,12 @@ def _constant_proportion_male(spec: ModelSpec) -> float:
     value = spec.settings.proportion_male
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    from hecon.engine.compiler import compile_model
+    from hecon.engine.compiler import compiled
     from hecon.engine.context import BlockContext
 
-    compiled = compile_model(spec)
-    ctx = BlockContext(compiled, compiled.strategies[0], {}, 0, 0, {})
-    result = np.asarray(compiled.strategies[0].proportion_male.evaluate(ctx), dtype=float)
+    model = compiled(spec)
+    ctx = BlockContext(model, model.strategies[0], {}, 0, 0, {})
+    result = np.asarray(model.strategies[0].proportion_male.evaluate(ctx), dtype=float)
     if result.size != 1:
         raise ModelError(
             Problem(topic("settings.proportion_male"), "has no single value", "a share of men fixed at the start")

@@ -33,7 +33,7 @@ import xarray as xr
 from hecon.analysis.incremental import versus_comparator
 from hecon.analysis.progress import progress_bar
 from hecon.analysis.variations import Target, base_values, vary
-from hecon.engine.compiler import compile_model
+from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_strategy
 from hecon.model.distributions import dsa_bounds
@@ -236,7 +236,7 @@ def run_dsa(
         rows += [{k: p.low}, {k: p.high}]
         labels += [f"{p.name} low", f"{p.name} high"]
     samples = variations.samples(rows)
-    compiled = compile_model(variations.spec)
+    compiled = compile_once(variations.spec)
     n = len(rows)
     from hecon.engine.results import label
 

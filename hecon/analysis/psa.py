@@ -40,6 +40,7 @@ import xarray as xr
 
 from hecon.analysis.progress import progress_bar
 from hecon.engine.compiler import CompiledModel, compile_model
+from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import draw_parameters, sample_chunks
@@ -155,7 +156,7 @@ def run_psa(
     """
     seed = spec.settings.seed if seed is None else seed
     _check_arguments(n_samples, seed, chunk_size, workers, scheduler, client)
-    compiled = compile_model(spec)
+    compiled = compile_once(spec)
     draw_parameters(spec.parameters, 1, seed)  # checks every distribution before anything runs
     chunks = sample_chunks(int(n_samples), int(chunk_size))
     n_strategies = len(compiled.strategies)

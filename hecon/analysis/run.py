@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import xarray as xr
 
+from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem, topic
-from hecon.model.scenarios import BASE_CASE, apply_scenario, get_scenario
+from hecon.model.scenarios import BASE_CASE, get_scenario, scenario_spec
 from hecon.model.spec import ModelSpec, Scenario
 
 if TYPE_CHECKING:
@@ -249,7 +250,7 @@ def run_analysis(
     specs: list[tuple[str, ModelSpec, Scenario | None]] = [(BASE_CASE, spec, None)]
     for sc in chosen:
         try:
-            specs.append((sc.name, apply_scenario(spec, sc), sc))
+            specs.append((sc.name, scenario_spec(spec, sc), sc))
         except ModelError as e:
             problems.extend(e.problems)
     if problems:
@@ -258,7 +259,7 @@ def run_analysis(
     results = []
     for name, s, sc in specs:
         try:
-            results.append(ScenarioResult(name, s, run_model(s), sc))
+            results.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
         except ModelError as e:
             if sc is None:
                 raise

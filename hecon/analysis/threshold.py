@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from hecon.analysis.variations import Target, base_value, vary
-from hecon.engine.compiler import compile_model
+from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec, ThresholdQuery
@@ -198,10 +198,10 @@ def find_threshold(
 
     small = _two_strategy_spec(spec, (query.strategy, comparator))
     own = query.parameter in next(s for s in spec.strategies if s.name == query.strategy).parameters
-    base = base_value(small, query.parameter, query.strategy)
+    base = base_value(spec, query.parameter, query.strategy)  # the full model: compiled already
     lo, hi = threshold_interval(base, query.lower, query.upper, query.parameter)
     variations = vary(small, [Target(query.parameter, query.strategy)])
-    compiled = compile_model(variations.spec)
+    compiled = compile_once(variations.spec)
     order = [s.name for s in small.strategies]
     i_s, i_c = order.index(query.strategy), order.index(comparator)
 

@@ -169,7 +169,7 @@ def base_value(spec: ModelSpec, parameter: str, strategy: str | None = None) -> 
 
 def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None = None) -> dict[str, float]:
     """:func:`base_value` of several parameters (the model is compiled once); all problems together."""
-    from hecon.engine.compiler import compile_model
+    from hecon.engine.compiler import compiled as compile_once
     from hecon.engine.context import BlockContext
 
     known = {p.name for p in spec.parameters}
@@ -185,7 +185,7 @@ def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None
         )
     if problems:
         raise ModelError(problems)
-    compiled = compile_model(spec)
+    compiled = compile_once(spec)
     out: dict[str, float] = {}
     for name in parameters:
         if strategy is None:

@@ -21,6 +21,7 @@ from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
+from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, Location, ModelError, ProblemCollector, topic
 from hecon.model.spec import (
     ANY_STATE,
@@ -146,6 +147,19 @@ class CompiledModel:
     @property
     def n_states(self) -> int:
         return len(self.state_names)
+
+
+#: Compiled models of the specs seen recently, by identity (see :func:`compiled`).
+COMPILED: IdentityMemo[CompiledModel] = IdentityMemo()
+
+
+def compiled(spec: ModelSpec) -> CompiledModel:
+    """The compiled model of ``spec``, compiled once however many analyses of a run ask for it.
+
+    Specs are immutable, so the same spec object always compiles to the same model; a changed
+    model (a scenario, a DSA rewrite) is a new spec object and is compiled on its own.
+    """
+    return COMPILED(compile_model, spec)
 
 
 def compile_model(spec: ModelSpec) -> CompiledModel:

@@ -35,7 +35,8 @@ import xarray as xr
 
 from hecon.engine import kernels
 from hecon.engine.allocator import keep_freed_memory
-from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel, compile_model
+from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
+from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
@@ -73,7 +74,7 @@ def run_model(
     n_samples  : number of samples when ``samples`` is empty (default 1: the deterministic run)
     chunk_size : samples processed at once (bounds memory; does not change results)
     """
-    compiled = model if isinstance(model, CompiledModel) else compile_model(model)
+    compiled = model if isinstance(model, CompiledModel) else compile_once(model)
     samples = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in (samples or {}).items()}
     sizes = {v.size for v in samples.values()}
     if len(sizes) > 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import Expr, ModelSpec, Scenario, Settings
 
@@ -35,6 +36,16 @@ def get_scenario(spec: ModelSpec, name: str) -> Scenario:
             "one of " + (", ".join(scenario_names(spec)) or "(no scenarios defined)"),
         )
     )
+
+
+#: Scenario versions of the specs seen recently (see :func:`scenario_spec`).
+APPLIED: IdentityMemo[ModelSpec] = IdentityMemo()
+
+
+def scenario_spec(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
+    """:func:`apply_scenario`, once per (spec, scenario) pair: validation and the run then
+    share one spec object per scenario, and with it one compiled model."""
+    return APPLIED(apply_scenario, spec, scenario)
 
 
 def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from hecon.engine.compiler import compile_model
+from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem
-from hecon.model.scenarios import apply_scenario
+from hecon.model.scenarios import scenario_spec
 from hecon.model.spec import ModelSpec
 from hecon.workbook.cells import format_number, suggestion
 from hecon.workbook.constants import constant_problems, constant_value
@@ -85,7 +85,7 @@ def validate_result(result: ReadResult) -> list[Problem]:
 def _compile_problems(spec: ModelSpec) -> list[Problem]:
     """What compile_model rejects, and problems with constant probabilities."""
     try:
-        compile_model(spec)
+        compiled(spec)
     except ModelError as exc:
         return list(exc.problems) + constant_problems(spec)
     return constant_problems(spec)
@@ -95,7 +95,7 @@ def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: se
     scenario = next(s for s in spec.scenarios if s.name == name)
     first = loc.scenarios.get(name)
     try:
-        changed = apply_scenario(spec, scenario)
+        changed = scenario_spec(spec, scenario)
     except ModelError as exc:
         out = []
         for p in exc.problems:

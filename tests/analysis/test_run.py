@@ -90,3 +90,29 @@ def test_input_checksum_is_the_sha256_of_the_file(spec, tmp_path):
     result = run_analysis(spec, input_path=path)
     assert result.input_path == path
     assert result.input_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_each_model_is_compiled_once_per_run(monkeypatch):
+    """Base case, disease burden, thresholds, DSA and PSA share compiled models: the base case
+    and each scenario are compiled once, the DSA's and each threshold's rewritten model once
+    (counted on a spec object that no other test has compiled)."""
+    from hecon.engine import compiler
+    from hecon.model.spec import ThresholdQuery
+
+    compiled_specs: list[int] = []
+    original = compiler.compile_model
+
+    def counting(model):
+        compiled_specs.append(id(model))
+        return original(model)
+
+    monkeypatch.setattr(compiler, "compile_model", counting)
+    spec = replace(
+        textbook_model(horizon_years=20.0),
+        scenarios=SCENARIOS,
+        thresholds=(ThresholdQuery("c_trt", "A", "SoC", wtp=50_000.0),),
+    )
+    run_analysis(spec, "all", seed=1, dsa=True, psa_samples=20)
+    assert len(compiled_specs) == len(set(compiled_specs))  # no model compiled twice
+    # base + 2 scenarios + the DSA's rewrite + the threshold's rewrite
+    assert len(compiled_specs) == 1 + len(SCENARIOS) + 1 + 1
