@@ -7,7 +7,10 @@ EXAMPLE ?= inputs/rrmm_example.xlsx
 # probabilistic sensitivity analysis (1,000 iterations, the Zorginstituut minimum).
 RUN_OPTIONS ?= --all-scenarios --dsa --psa 1000 --seed 20241126
 
-.PHONY: install run lint test bench clean
+# Packages type-checked with mypy --strict (settings in pyproject.toml, [tool.mypy]).
+TYPED := hecon/model hecon/methods hecon/evidence hecon/engine hecon/analysis
+
+.PHONY: install run lint typecheck test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install it with: apt-get install python3-venv" >&2; exit 1; }
@@ -21,10 +24,14 @@ run: install
 	$(VENV)/bin/hecon run $(EXAMPLE) $(RUN_OPTIONS)
 	@echo "Report written to reports/$(basename $(notdir $(EXAMPLE)))/: report.html (open in a browser), results.xlsx, summary.json, psa.nc"
 
-# Lint: ruff (rules and format in pyproject.toml).
+# Lint: ruff (rules and format in pyproject.toml), then the type check.
 lint: install
 	$(VENV)/bin/ruff check hecon tests benchmarks
 	$(VENV)/bin/ruff format --check hecon tests benchmarks
+	$(MAKE) --no-print-directory typecheck
+
+typecheck: install
+	$(VENV)/bin/mypy $(TYPED)
 
 test: lint
 	$(PY) -m pytest -q

@@ -13,9 +13,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.model.problems import Location, ModelError, Problem
+from hecon.model.types import FloatArray
 
 
-def float_array(values: ArrayLike, name: str, where: Location) -> np.ndarray:
+def float_array(values: ArrayLike, name: str, where: Location) -> FloatArray:
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -23,7 +24,7 @@ def float_array(values: ArrayLike, name: str, where: Location) -> np.ndarray:
     return arr
 
 
-def check_finite(arr: np.ndarray, name: str, where: Location, problems: list[Problem]) -> None:
+def check_finite(arr: FloatArray, name: str, where: Location, problems: list[Problem]) -> None:
     if arr.size and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         index = tuple(int(i) for i in bad)
@@ -33,7 +34,7 @@ def check_finite(arr: np.ndarray, name: str, where: Location, problems: list[Pro
 
 def deterministic_inputs(
     strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike, where: Location
-) -> tuple[list[str], np.ndarray, np.ndarray]:
+) -> tuple[list[str], FloatArray, FloatArray]:
     """Check one cost and one effect per named strategy; return them as 1-D arrays."""
     names = [str(s) for s in strategies]
     c = float_array(costs, "costs", where)
@@ -70,7 +71,7 @@ def deterministic_inputs(
     return names, c, e
 
 
-def psa_inputs(costs: ArrayLike, effects: ArrayLike, where: Location, *, two_d: bool) -> tuple[np.ndarray, np.ndarray]:
+def psa_inputs(costs: ArrayLike, effects: ArrayLike, where: Location, *, two_d: bool) -> tuple[FloatArray, FloatArray]:
     c = float_array(costs, "costs", where)
     e = float_array(effects, "effects", where)
     problems: list[Problem] = []
@@ -92,7 +93,7 @@ def psa_inputs(costs: ArrayLike, effects: ArrayLike, where: Location, *, two_d: 
     return c, e
 
 
-def wtp_array(wtp: ArrayLike, where: Location, *, positive: bool = False) -> np.ndarray:
+def wtp_array(wtp: ArrayLike, where: Location, *, positive: bool = False) -> FloatArray:
     w = float_array(wtp, "wtp", where)
     problems: list[Problem] = []
     if w.ndim > 1:

@@ -16,9 +16,10 @@ from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import check_finite, float_array
 from hecon.model.problems import Location, ModelError, Problem, topic
+from hecon.model.types import FloatArray
 
 
-def _samples(x: ArrayLike, where: Location, minimum: int) -> np.ndarray:
+def _samples(x: ArrayLike, where: Location, minimum: int) -> FloatArray:
     arr = float_array(x, "x", where)
     problems: list[Problem] = []
     if arr.ndim < 1 or arr.shape[0] < minimum:
@@ -32,7 +33,7 @@ def _samples(x: ArrayLike, where: Location, minimum: int) -> np.ndarray:
     return arr
 
 
-def running_mean(x: ArrayLike) -> np.ndarray:
+def running_mean(x: ArrayLike) -> FloatArray:
     """Running (cumulative) mean over PSA samples, for convergence plots.
 
     Parameters
@@ -61,7 +62,7 @@ def running_mean(x: ArrayLike) -> np.ndarray:
     return np.cumsum(arr, axis=0) / n
 
 
-def monte_carlo_se(x: ArrayLike) -> np.ndarray | float:
+def monte_carlo_se(x: ArrayLike) -> FloatArray | float:
     """Monte Carlo standard error of the PSA mean: sd / sqrt(n).
 
     Parameters
@@ -84,7 +85,7 @@ def monte_carlo_se(x: ArrayLike) -> np.ndarray | float:
     return float(se) if np.ndim(se) == 0 else se
 
 
-def running_monte_carlo_se(x: ArrayLike) -> np.ndarray:
+def running_monte_carlo_se(x: ArrayLike) -> FloatArray:
     """Monte Carlo standard error of the running mean after each sample: the sample standard
     deviation (ddof=1) of samples 0..k divided by sqrt(k + 1); nan after the first sample.
 
@@ -108,6 +109,6 @@ def running_monte_carlo_se(x: ArrayLike) -> np.ndarray:
     mean = np.cumsum(arr) / steps
     square = np.cumsum(arr**2) / steps
     var = np.maximum(square - mean**2, 0.0) * steps / np.maximum(steps - 1, 1)
-    se = np.sqrt(var / steps)
+    se: FloatArray = np.sqrt(var / steps)
     se[0] = np.nan
     return se

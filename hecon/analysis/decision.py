@@ -123,7 +123,8 @@ def _icer_range(strategy: str, others: Sequence[ScenarioSummary]) -> IcerRange:
         if row is None:
             continue
         if row.status == "ICER":
-            icers.append(row.icer)  # type: ignore[arg-type]
+            assert row.icer is not None  # an "ICER" row has one
+            icers.append(row.icer)
         else:
             n_other += 1
     return IcerRange(strategy, min(icers, default=None), max(icers, default=None), n_other)

@@ -50,6 +50,7 @@ from hecon.analysis.reference_value import dutch_reference_value, qaly_shortfall
 from hecon.methods.lifetable import bundled_lifetable
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import LifeTable, ModelSpec, UtilityNorm
+from hecon.model.types import FloatArray
 
 __all__ = [
     "ALIVE_AT_HORIZON_WARNING",
@@ -104,7 +105,7 @@ class DiseaseBurden:
     norms_sources: tuple[str, ...] = field(default=())
 
 
-def utility_by_age(norms: Sequence[UtilityNorm], ages: Sequence[float], sex: str) -> np.ndarray:
+def utility_by_age(norms: Sequence[UtilityNorm], ages: Sequence[float] | FloatArray, sex: str) -> FloatArray:
     """General-population utility at each age for one sex, from age-band norms.
 
     Parameters
@@ -152,7 +153,7 @@ def utility_by_age(norms: Sequence[UtilityNorm], ages: Sequence[float], sex: str
 def _ranges(values: list[int]) -> str:
     parts: list[str] = []
     start = prev = values[0]
-    for v in values[1:] + [None]:  # type: ignore[list-item]
+    for v in [*values[1:], None]:
         if v is not None and v == prev + 1:
             prev = v
             continue

@@ -232,9 +232,9 @@ def run_dsa(
     variations = vary(spec, [Target(p.name) for p in params])
     rows: list[dict[int, float]] = [{}]
     labels = ["base case"]
-    for k, p in enumerate(params):
-        rows += [{k: p.low}, {k: p.high}]
-        labels += [f"{p.name} low", f"{p.name} high"]
+    for k, param in enumerate(params):
+        rows += [{k: param.low}, {k: param.high}]
+        labels += [f"{param.name} low", f"{param.name} high"]
     samples = variations.samples(rows)
     compiled = compile_once(variations.spec)
     n = len(rows)

@@ -22,12 +22,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import deterministic_inputs
 from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.types import FloatArray
 
 #: Relative tolerance under which two ICERs along the frontier count as equal (collinear
 #: strategies); guards the extended-dominance check against floating-point noise.
@@ -73,7 +75,20 @@ class IncrementalRow:
         return self.status in (STATUS_REFERENCE, STATUS_NON_DOMINATED)
 
 
-def _sequential_icers(frontier: list[int], c: np.ndarray, e: np.ndarray) -> list[float]:
+class VersusComparatorRow(TypedDict):
+    """One strategy against the comparator, a row of :func:`versus_comparator` (see there)."""
+
+    strategy: str
+    comparator: str
+    cost: float
+    effect: float
+    incremental_cost: float
+    incremental_effect: float
+    icer: float | None
+    status: str
+
+
+def _sequential_icers(frontier: list[int], c: FloatArray, e: FloatArray) -> list[float]:
     """ICER of each frontier strategy after the first versus its predecessor."""
     return [(c[b] - c[a]) / (e[b] - e[a]) for a, b in zip(frontier[:-1], frontier[1:])]
 
@@ -219,7 +234,9 @@ def _quadrant(d_cost: float, d_effect: float) -> str:
     return QUADRANT_EQUAL
 
 
-def versus_comparator(strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike, comparator: str) -> list[dict]:
+def versus_comparator(
+    strategies: Sequence[str], costs: ArrayLike, effects: ArrayLike, comparator: str
+) -> list[VersusComparatorRow]:
     """Incremental cost, effect and ICER of every strategy against one chosen comparator.
 
     Parameters
@@ -268,7 +285,7 @@ def versus_comparator(strategies: Sequence[str], costs: ArrayLike, effects: Arra
             )
         )
     j = names.index(comparator)
-    out: list[dict] = []
+    out: list[VersusComparatorRow] = []
     for i, name in enumerate(names):
         if i == j:
             continue

@@ -22,6 +22,7 @@ import xarray as xr
 from hecon.analysis.landmarks import Landmark, applies_to, landmarks
 from hecon.analysis.serialise import NOT_IN_JSON, frozen
 from hecon.model.spec import ModelSpec
+from hecon.model.types import FloatArray
 
 __all__ = [
     "LandmarkComparison",
@@ -49,8 +50,8 @@ class SurvivalCurve:
     """PFS and OS of one strategy at each trace point [share of the cohort, 0-1]; ``pfs`` is
     None when no state is flagged progression_free."""
 
-    pfs: np.ndarray | None
-    os: np.ndarray
+    pfs: FloatArray | None
+    os: FloatArray
 
 
 def time_unit(end_years: float) -> tuple[str, float]:
@@ -78,7 +79,7 @@ def survival_curves(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[s
     return out
 
 
-def crossing(years: np.ndarray, curve: np.ndarray, level: float = 0.5) -> float | None:
+def crossing(years: FloatArray, curve: FloatArray, level: float = 0.5) -> float | None:
     """First time [years] where ``curve`` falls to ``level`` (linear interpolation between
     trace points); None when it never does within the horizon.
 
@@ -155,13 +156,13 @@ class SurvivalSummary:
     strategies: Mapping[str, StrategySurvival]
     landmarks: tuple[LandmarkComparison, ...]
     per_year: float = field(metadata=NOT_IN_JSON)
-    years: np.ndarray = field(metadata=NOT_IN_JSON)
+    years: FloatArray = field(metadata=NOT_IN_JSON)
     points_years: tuple[float, ...] = field(metadata=NOT_IN_JSON)
     marks: tuple[Landmark, ...] = field(metadata=NOT_IN_JSON)
     has_pfs: bool = field(metadata=NOT_IN_JSON)
 
 
-def _medians(curves: Mapping[str, SurvivalCurve], years: np.ndarray) -> dict[str, tuple[float | None, float | None]]:
+def _medians(curves: Mapping[str, SurvivalCurve], years: FloatArray) -> dict[str, tuple[float | None, float | None]]:
     return {
         s: (crossing(years, c.pfs) if c.pfs is not None else None, crossing(years, c.os)) for s, c in curves.items()
     }
@@ -172,7 +173,7 @@ def _compare(
     strategies: Sequence[str],
     curves: Mapping[str, SurvivalCurve],
     medians: Mapping[str, tuple[float | None, float | None]],
-    years: np.ndarray,
+    years: FloatArray,
     unit: str,
     per_year: float,
 ) -> list[LandmarkComparison]:
@@ -221,7 +222,7 @@ def survival_summary(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[
     return SurvivalSummary(unit, frozen(per_strategy), compared, per_year, years, points, marks, has_pfs)
 
 
-def os_below(curves: Mapping[str, SurvivalCurve], years: np.ndarray, level: float = 0.02) -> float:
+def os_below(curves: Mapping[str, SurvivalCurve], years: FloatArray, level: float = 0.02) -> float:
     """Time [years] by which every strategy's OS has fallen below ``level`` (the horizon if it
     never does), at least the first cycle: how far the survival curves need to be shown."""
     horizon = float(years[-1]) if len(years) else 1.0

@@ -22,12 +22,13 @@ from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import psa_inputs, wtp_array
 from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.types import FloatArray
 
 #: Number of (sample x wtp x strategy) values held in memory at once by the PSA summaries.
 _CHUNK_ELEMENTS = 1 << 22
 
 
-def net_monetary_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
+def net_monetary_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> FloatArray:
     """Net monetary benefit NMB = wtp * E - C [currency].
 
     Parameters
@@ -61,7 +62,7 @@ def net_monetary_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -
     return w[:, None] * e[..., None, :] - c[..., None, :]
 
 
-def net_health_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
+def net_health_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> FloatArray:
     """Net health benefit NHB = E - C / wtp [QALY].
 
     Parameters
@@ -93,7 +94,7 @@ def net_health_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> 
     return e[..., None, :] - c[..., None, :] / w[:, None]
 
 
-def nmb_chunks(c: np.ndarray, e: np.ndarray, w: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
+def nmb_chunks(c: FloatArray, e: FloatArray, w: FloatArray) -> Iterator[tuple[slice, FloatArray]]:
     """Yield (wtp slice, NMB of shape (n_wtp_chunk, n_strategies, n_samples)) in bounded memory.
 
     Samples are on the last, contiguous axis, so that every mean over samples is the same
@@ -107,7 +108,7 @@ def nmb_chunks(c: np.ndarray, e: np.ndarray, w: np.ndarray) -> Iterator[tuple[sl
         yield sl, w[sl, None, None] * et[None] - ct[None]
 
 
-def ceac(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
+def ceac(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> FloatArray:
     """Cost-effectiveness acceptability curves.
 
     Parameters
@@ -149,7 +150,7 @@ class CEAF(NamedTuple):
     """
 
     optimal: np.ndarray
-    probability: np.ndarray
+    probability: FloatArray
 
 
 def ceaf(

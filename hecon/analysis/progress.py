@@ -37,7 +37,7 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
                 advance(1)
     """
     if not wanted(enabled):
-        yield lambda n=1: None
+        yield _no_bar
         return
     from rich.console import Console
     from rich.progress import (
@@ -58,4 +58,12 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance
+
+
+def _no_bar(n: int = 1) -> None:
+    """``advance`` when no bar is drawn: does nothing."""

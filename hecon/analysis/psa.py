@@ -46,6 +46,7 @@ from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import draw_parameters, sample_chunks
 from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.spec import ModelSpec
+from hecon.model.types import FloatArray
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa"]
 
@@ -80,14 +81,14 @@ def _compiled(spec: ModelSpec, key: str) -> CompiledModel:
 
 def _run_unit(
     spec: ModelSpec, key: str, index: int, start: int, stop: int, seed: int
-) -> tuple[np.ndarray, np.ndarray] | list[tuple[str, str, str]]:
+) -> tuple[FloatArray, FloatArray] | list[Problem]:
     """One strategy on samples [start, stop): (discounted, undiscounted), each (n, n_outcomes);
-    or the model's problems as plain tuples (they travel back from a worker process intact)."""
+    or the model's problems (plain frozen dataclasses: they travel back from a worker intact)."""
     try:
         draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
         result = simulate_chunk(_compiled(spec, key), index, draws, stop - start, keep_cycles=False)
     except ModelError as e:
-        return [(p.where, p.what, p.expected) for p in e.problems]
+        return e.problems
     return result.discounted, result.undiscounted
 
 
@@ -161,7 +162,7 @@ def run_psa(
     chunks = sample_chunks(int(n_samples), int(chunk_size))
     n_strategies = len(compiled.strategies)
     units = [(c, i) for c in range(len(chunks)) for i in range(n_strategies)]
-    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    out: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = {}
 
     with progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
         if workers is None and scheduler is None and client is None:
@@ -185,7 +186,7 @@ def _run_on_dask(
     workers: int | None,
     scheduler: str | None,
     client: Any,
-    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]],
+    out: dict[tuple[int, int], tuple[FloatArray, FloatArray]],
     advance: Any,
 ) -> None:
     from distributed import Client, LocalCluster, as_completed
@@ -226,7 +227,7 @@ def _run_on_dask(
             if isinstance(value, list):  # the model's problems in this chunk
                 for other in futures:
                     other.cancel()
-                raise ModelError([Problem(*p) for p in value])
+                raise ModelError(value)
             out[futures[f]] = value
             advance(1)
     finally:
@@ -240,7 +241,7 @@ def _assemble(
     spec: ModelSpec,
     compiled: CompiledModel,
     chunks: list[tuple[int, int]],
-    out: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]],
+    out: dict[tuple[int, int], tuple[FloatArray, FloatArray]],
     n_samples: int,
     seed: int,
     chunk_size: int,
@@ -259,7 +260,7 @@ def _assemble(
         )
     ds = label(compiled, cols, results, n_samples)
     ds = ds.drop_vars(["trace", "per_cycle", "cycle", "years", "state", "outcome"])
-    drawn: dict[str, list[np.ndarray]] = {}
+    drawn: dict[str, list[FloatArray]] = {}
     for start, stop in chunks:
         for name, values in draw_parameters(spec.parameters, stop - start, seed, start=start).items():
             drawn.setdefault(name, []).append(values)

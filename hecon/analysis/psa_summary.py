@@ -34,6 +34,7 @@ from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.serialise import NOT_IN_JSON, frozen
 from hecon.analysis.voi import discounted_population, evpi
 from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.types import FloatArray
 
 __all__ = [
     "PSA_FILE",
@@ -108,8 +109,8 @@ class PsaIncrement:
     description: str
     quadrants: Mapping[str, float]
     probability_cost_effective: tuple[WtpProbability, ...]
-    d_cost: np.ndarray = field(metadata=NOT_IN_JSON)
-    d_qalys: np.ndarray = field(metadata=NOT_IN_JSON)
+    d_cost: FloatArray = field(metadata=NOT_IN_JSON)
+    d_qalys: FloatArray = field(metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,8 @@ class StrategyConvergence:
     stable_within_1pct_from_sample: int | None
     stable_within_5pct_from_sample: int | None
     running_mean: tuple[tuple[int, float], ...]
-    running: np.ndarray = field(metadata=NOT_IN_JSON)
-    running_se: np.ndarray = field(metadata=NOT_IN_JSON)
+    running: FloatArray = field(metadata=NOT_IN_JSON)
+    running_se: FloatArray = field(metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -234,20 +235,20 @@ class PsaSummary:
         return next((a for a in self.at_wtp if a.wtp == wtp), None)
 
 
-def wtp_grid(wtp: Sequence[float], points: int = 51) -> np.ndarray:
+def wtp_grid(wtp: Sequence[float], points: int = 51) -> FloatArray:
     """Willingness-to-pay grid for CEAC, CEAF and EVPI [currency per QALY]: ``points`` values
     from 0 to twice the largest of ``wtp`` (100,000 without any), plus the ``wtp`` values."""
     top = 2.0 * max(wtp) if len(wtp) and max(wtp) > 0 else 100_000.0
     return np.unique(np.concatenate([np.linspace(0.0, top, points), np.asarray(wtp, dtype=float)]))
 
 
-def _interval(x: np.ndarray) -> Interval:
+def _interval(x: FloatArray) -> Interval:
     """Mean, standard deviation and 95% interval (2.5% and 97.5% percentiles)."""
     low, high = np.quantile(x, [0.025, 0.975])
     return Interval(float(np.mean(x)), float(np.std(x, ddof=1)) if x.size > 1 else 0.0, float(low), float(high))
 
 
-def _stable_from(running: np.ndarray, tolerance: float) -> int | None:
+def _stable_from(running: FloatArray, tolerance: float) -> int | None:
     """First sample count n after which the running mean stays within ``tolerance`` x |final
     mean| of the final mean (None when the final mean is 0)."""
     final = running[-1]
@@ -279,9 +280,9 @@ def _per_strategy(ds: xr.Dataset, s: str) -> PsaStrategy:
 def _increment(
     s: str,
     comparator: str,
-    d_cost: np.ndarray,
-    d_qaly: np.ndarray,
-    d_ly: np.ndarray,
+    d_cost: FloatArray,
+    d_qaly: FloatArray,
+    d_ly: FloatArray,
     wtp: Sequence[float],
     currency: str,
 ) -> PsaIncrement:
@@ -307,7 +308,7 @@ def _increment(
     )
 
 
-def _convergence(inmb: np.ndarray, points: Sequence[int]) -> StrategyConvergence:
+def _convergence(inmb: FloatArray, points: Sequence[int]) -> StrategyConvergence:
     running = running_mean(inmb)
     return StrategyConvergence(
         float(running[-1]),

@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike
 
 from hecon.analysis.checks import check_finite, float_array
 from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.types import FloatArray
 
 
 class QalyShortfall(NamedTuple):
@@ -157,7 +158,7 @@ def dutch_reference_value(proportional_shortfall: float) -> ReferenceValue:
 UtilityInput = Callable[[float], float] | ArrayLike
 
 
-def _utilities(utility: UtilityInput, ages: np.ndarray, label: str, problems: list[Problem]) -> np.ndarray | None:
+def _utilities(utility: UtilityInput, ages: FloatArray, label: str, problems: list[Problem]) -> FloatArray | None:
     where = topic("remaining_qalys_general_population")
     if callable(utility):
         try:
@@ -295,11 +296,12 @@ def remaining_qalys_general_population(
         um = uf = _utilities(utility_by_age, a, "utility_by_age", problems)
     if problems:
         raise ModelError(problems)
+    assert um is not None and uf is not None  # None only with a problem
 
     k0 = int(np.flatnonzero(a == start_age)[0])
     v = 1.0 / (1.0 + discount_rate)
 
-    def one_sex(q_all: np.ndarray, u_all: np.ndarray, label: str) -> float:
+    def one_sex(q_all: FloatArray, u_all: FloatArray, label: str) -> float:
         q = q_all[k0:].copy()
         u = u_all[k0:]
         if not open_ended_last_age:

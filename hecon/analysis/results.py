@@ -46,7 +46,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import xarray as xr
 
 from hecon.analysis.decision import (
@@ -66,6 +65,7 @@ from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
 from hecon.model.spec import ModelSpec, Settings
+from hecon.model.types import FloatArray
 
 __all__ = ["CONVENTIONS", "BaseCase", "Headline", "InputFile", "Results", "settings_summary", "summarise_run"]
 
@@ -101,7 +101,7 @@ class BaseCase:
 
     survival: SurvivalSummary
     trace: xr.DataArray = field(metadata=NOT_IN_JSON)
-    timeline: Mapping[str, Mapping[str, np.ndarray]] = field(metadata=NOT_IN_JSON)
+    timeline: Mapping[str, Mapping[str, FloatArray]] = field(metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,8 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         """The content of summary.json as plain, JSON-safe Python objects."""
-        return to_json(self)
+        data: dict[str, Any] = to_json(self)  # a dataclass becomes a JSON object
+        return data
 
 
 def settings_summary(settings: Settings) -> dict[str, Any]:

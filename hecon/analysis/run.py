@@ -248,9 +248,9 @@ def run_analysis(
 
     # apply every scenario first, so that all bad overrides are reported before any run
     specs: list[tuple[str, ModelSpec, Scenario | None]] = [(BASE_CASE, spec, None)]
-    for sc in chosen:
+    for scenario in chosen:
         try:
-            specs.append((sc.name, scenario_spec(spec, sc), sc))
+            specs.append((scenario.name, scenario_spec(spec, scenario), scenario))
         except ModelError as e:
             problems.extend(e.problems)
     if problems:

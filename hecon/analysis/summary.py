@@ -214,7 +214,8 @@ def frontier_text(
         return "Dominated: another strategy is less costly and more effective"
     if status == STATUS_EXTENDEDLY_DOMINATED:
         return "Extendedly dominated: a combination of other strategies is more efficient"
-    return f"{describe_icer(d_cost, d_effect, currency)} versus {comparator}"  # type: ignore[arg-type]
+    assert d_cost is not None and d_effect is not None  # a non-dominated row has a comparator
+    return f"{describe_icer(d_cost, d_effect, currency)} versus {comparator}"
 
 
 def highest_nmb(strategies: Mapping[str, StrategyResult], wtp: float) -> str:

@@ -30,6 +30,7 @@ negative one); give ``lower``/``upper`` for anything else, and always when the b
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec, ThresholdQuery
+from hecon.model.types import FloatArray
 
 __all__ = ["GRID_POINTS", "ThresholdResult", "find_threshold", "threshold_interval"]
 
@@ -205,7 +207,7 @@ def find_threshold(
     order = [s.name for s in small.strategies]
     i_s, i_c = order.index(query.strategy), order.index(comparator)
 
-    def increments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def increments(values: FloatArray) -> tuple[FloatArray, FloatArray]:
         rows = [{0: float(v)} for v in values]
         ds = run_model(compiled, variations.samples(rows), chunk_size=max(1, len(rows)))
         c = ds["total_costs"].values
@@ -224,7 +226,8 @@ def find_threshold(
         changes.append(len(grid) - 1)
     n_changes = len(set(changes))
     varied = f"the value in {query.strategy}" if own else "the base value"
-    common = dict(
+    result = functools.partial(
+        ThresholdResult,
         parameter=query.parameter,
         strategy=query.strategy,
         comparator=comparator,
@@ -246,11 +249,10 @@ def find_threshold(
             f"versus {comparator} at {lam:,.0f} per QALY over the whole interval (the net monetary "
             "benefit does not change sign); widen the interval (lower, upper) to search further."
         )
-        return ThresholdResult(
-            **common,
+        return result(
             value=None,
             found=False,
-            icer_at_value=None,  # type: ignore[arg-type]
+            icer_at_value=None,
             incremental_qalys_at_value=None,
             sign_changes=0,
             evaluations=evaluations,
@@ -294,11 +296,10 @@ def find_threshold(
             f" The net monetary benefit changes sign {n_changes} times in [{lo:,.6g}, {hi:,.6g}]; "
             "this is the first threshold from the lower end."
         )
-    return ThresholdResult(
-        **common,
+    return result(
         value=root,
         found=True,
-        icer_at_value=icer,  # type: ignore[arg-type]
+        icer_at_value=icer,
         incremental_qalys_at_value=float(dq[0]),
         sign_changes=n_changes,
         evaluations=evaluations,

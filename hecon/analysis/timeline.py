@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from hecon.model.spec import ModelSpec
+from hecon.model.types import FloatArray
 
 __all__ = ["CATEGORIES", "FLAGGED_CATEGORIES", "category_shares", "state_categories"]
 
@@ -44,7 +45,7 @@ def state_categories(spec: ModelSpec) -> dict[str, str]:
     return out
 
 
-def category_shares(trace: xr.DataArray, spec: ModelSpec, strategy: str) -> dict[str, np.ndarray]:
+def category_shares(trace: xr.DataArray, spec: ModelSpec, strategy: str) -> dict[str, FloatArray]:
     """Share of the cohort [0-1] in each category that has states, at every trace point of
     ``trace`` (dims strategy, cycle, state), in :data:`CATEGORIES` order; the shares sum to one."""
     cats = state_categories(spec)

@@ -31,6 +31,7 @@ import numpy as np
 
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Expr, ModelSpec, Parameter
+from hecon.model.types import FloatArray
 
 __all__ = ["SWITCH_PREFIX", "VALUE_PREFIX", "Target", "Variations", "base_value", "base_values", "vary"]
 
@@ -57,11 +58,11 @@ class Variations:
     spec: ModelSpec
     targets: tuple[Target, ...]
 
-    def samples(self, rows: Sequence[Mapping[int, float]]) -> dict[str, np.ndarray]:
+    def samples(self, rows: Sequence[Mapping[int, float]]) -> dict[str, FloatArray]:
         """Sample arrays for :func:`hecon.engine.run.run_model`: one sample per row; a row maps a
         target's index to its value in that sample (targets not in the row keep their base value)."""
         n = len(rows)
-        out: dict[str, np.ndarray] = {}
+        out: dict[str, FloatArray] = {}
         for k in range(len(self.targets)):
             on = np.zeros(n)
             value = np.zeros(n)

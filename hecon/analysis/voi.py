@@ -16,9 +16,10 @@ from numpy.typing import ArrayLike
 from hecon.analysis.checks import check_finite, float_array, psa_inputs, wtp_array
 from hecon.analysis.net_benefit import nmb_chunks
 from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.types import FloatArray
 
 
-def evpi(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> np.ndarray:
+def evpi(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> FloatArray:
     """Per-patient expected value of perfect information [currency per patient].
 
     Parameters
@@ -89,7 +90,7 @@ def discounted_population(annual_population: float, years: int, discount_rate: f
 
 def population_evpi(
     evpi_per_patient: ArrayLike, annual_population: float, years: int, discount_rate: float
-) -> np.ndarray:
+) -> FloatArray:
     """Population EVPI [currency] = per-patient EVPI x discounted population.
 
     Parameters

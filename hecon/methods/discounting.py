@@ -9,12 +9,16 @@ ch. 4). With ``timing="annual"`` the factor is constant within each model year,
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from hecon.model.types import FloatArray
 
 
-def discount_factors(rate: float, times_years: np.ndarray, timing: str = "cycle") -> np.ndarray:
+def discount_factors(rate: float, times_years: ArrayLike, timing: str = "cycle") -> FloatArray:
     """Discount factors [-] for amounts at ``times_years`` [years] at annual ``rate`` [per year]."""
     t = np.asarray(times_years, dtype=float)
     if timing == "annual":
         # a small tolerance so that t = 1.0000000001 computed from 52 weekly cycles stays in year 1
         t = np.floor(t + 1e-9)
-    return np.power(1.0 + rate, -t)
+    factors: FloatArray = np.power(1.0 + rate, -t)
+    return factors

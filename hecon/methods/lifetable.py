@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike
 
 from hecon.model.problems import Element, FileLine, ModelError, Problem, ProblemCollector, topic
 from hecon.model.spec import LifeTable
+from hecon.model.types import FloatArray
 
 __all__ = [
     "BUNDLED_LIFETABLES",
@@ -160,7 +161,7 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
             if not (0.0 <= qx <= 1.0):  # also rejects nan
                 problems.add(where(lineno), f"qx {qx_text} is outside [0, 1]", "a probability in [0, 1]")
                 ok = False
-        if not ok:
+        if age is None or not ok:
             continue
         if age in rows[sex]:
             first = rows[sex][age][1]
@@ -264,7 +265,7 @@ def bundled_lifetable(name: str) -> LifeTable:
 # --------------------------------------------------------------------------------------
 
 
-def _qx_column(table: LifeTable, sex: str) -> np.ndarray:
+def _qx_column(table: LifeTable, sex: str) -> FloatArray:
     if sex == "male":
         return np.asarray(table.qx_male, dtype=float)
     if sex == "female":
@@ -274,7 +275,7 @@ def _qx_column(table: LifeTable, sex: str) -> np.ndarray:
     )
 
 
-def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> np.ndarray:
+def annual_qx(table: LifeTable, ages: ArrayLike, sex: str) -> FloatArray:
     """One-year death probability qx at each age.
 
     Parameters
@@ -345,7 +346,7 @@ def cohort_death_probability(
     proportion_male: ArrayLike,
     cycle_length_years: float,
     n_cycles: int,
-) -> np.ndarray:
+) -> FloatArray:
     """Per-cycle probability of death from general-population mortality for a mixed-sex cohort.
 
     Parameters

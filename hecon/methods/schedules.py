@@ -19,12 +19,14 @@ Conventions
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import Schedule
+from hecon.model.types import FloatArray
 
 __all__ = ["BOUNDARY_TOLERANCE_DAYS", "administrations", "check_schedule"]
 
@@ -97,21 +99,21 @@ def check_schedule(schedule: Schedule) -> list[Problem]:
     return problems
 
 
-def _is_number(x: object) -> bool:
+def _is_number(x: object) -> TypeGuard[float | np.integer | np.floating]:
     return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
 def _is_finite(x: object) -> bool:
-    return _is_number(x) and math.isfinite(x)  # type: ignore[arg-type]
+    return _is_number(x) and math.isfinite(x)
 
 
-def _n_before(x: np.ndarray, start: float, every: float) -> np.ndarray:
+def _n_before(x: FloatArray, start: float, every: float) -> FloatArray:
     """Number of administration days start + i*every (i >= 0) before day x (less than x by
     more than the boundary tolerance)."""
     return np.maximum(0.0, np.ceil((x - start - BOUNDARY_TOLERANCE_DAYS) / every))
 
 
-def administrations(schedule: Schedule, window_start_days: ArrayLike, window_end_days: ArrayLike) -> np.ndarray:
+def administrations(schedule: Schedule, window_start_days: ArrayLike, window_end_days: ArrayLike) -> FloatArray:
     """Administrations of a schedule in each window ``[window_start, window_end)``.
 
     Parameters

@@ -71,6 +71,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.types import BoolArray, FloatArray
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -121,10 +122,9 @@ GOMPERTZ_SHAPE_ZERO = 1e-150
 #: |Q| below which the generalised gamma uses the series (Temme) evaluation.
 GENGAMMA_Q_SERIES = 1e-2
 
-_LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+_LOG_SQRT_2PI: float = 0.5 * np.log(2.0 * np.pi)
 #: (exp(x) - 1 - x)/x^2 = sum_n x^n/(n + 2)!; 13 terms: truncation < 1e-17 for |x| < 0.1
 _EXPM1_SERIES = tuple(1.0 / math.factorial(n + 2) for n in range(13))
-_SQRT_2PI = np.sqrt(2.0 * np.pi)
 
 
 # --------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def _check_values(name: str, value: ArrayLike, *, positive: bool) -> str | None:
     return message
 
 
-def _prepare(distribution: str, params: Mapping[str, ArrayLike]) -> tuple[np.ndarray, ...]:
+def _prepare(distribution: str, params: Mapping[str, ArrayLike]) -> tuple[FloatArray, ...]:
     """Checked float arrays of the parameters, in DISTRIBUTIONS order; raises ModelError."""
     problems = check_parameters(distribution, params)
     if problems:
@@ -243,9 +243,9 @@ def _family_function(
     distribution: str,
     params: Mapping[str, ArrayLike],
     function: str,
-    convert: Callable[[ArrayLike], np.ndarray],
+    convert: Callable[[ArrayLike], FloatArray],
     x: ArrayLike,
-) -> np.ndarray:
+) -> FloatArray:
     """The distribution family's ``function`` at ``convert(x)``, after the parameters are checked
     (first) and then x; floating-point warnings are silenced, the families handle the limits."""
     parameters = _prepare(distribution, params)
@@ -255,7 +255,7 @@ def _family_function(
     return np.asarray(result, dtype=float)
 
 
-def _as_times(t: ArrayLike) -> np.ndarray:
+def _as_times(t: ArrayLike) -> FloatArray:
     times = np.asarray(t, dtype=float)
     if np.any(times < 0):
         first = float(times[times < 0].flat[0])
@@ -265,7 +265,7 @@ def _as_times(t: ArrayLike) -> np.ndarray:
     return times
 
 
-def _as_probabilities(p: ArrayLike) -> np.ndarray:
+def _as_probabilities(p: ArrayLike) -> FloatArray:
     probabilities = np.asarray(p, dtype=float)
     outside = (probabilities < 0) | (probabilities > 1)
     if np.any(outside):
@@ -280,37 +280,36 @@ def _as_probabilities(p: ArrayLike) -> np.ndarray:
 
 
 def _split_eval(
-    condition: np.ndarray,
-    if_true: Callable[..., np.ndarray],
-    if_false: Callable[..., np.ndarray],
-    *args: np.ndarray,
-) -> np.ndarray:
+    condition: BoolArray,
+    if_true: Callable[..., FloatArray],
+    if_false: Callable[..., FloatArray],
+    *args: FloatArray,
+) -> FloatArray:
     """``where(condition, if_true(*args), if_false(*args))`` evaluating each branch only on
     its own elements (and not at all when the condition is uniform)."""
-    args = np.broadcast_arrays(condition, *args)
-    condition, args = args[0], args[1:]
-    if condition.all():
-        return np.asarray(if_true(*args), dtype=float)
-    if not condition.any():
-        return np.asarray(if_false(*args), dtype=float)
-    out = np.empty(condition.shape)
-    out[condition] = if_true(*(a[condition] for a in args))
-    out[~condition] = if_false(*(a[~condition] for a in args))
+    mask, *arrays = np.broadcast_arrays(condition, *args)
+    if mask.all():
+        return np.asarray(if_true(*arrays), dtype=float)
+    if not mask.any():
+        return np.asarray(if_false(*arrays), dtype=float)
+    out = np.empty(mask.shape)
+    out[mask] = if_true(*(a[mask] for a in arrays))
+    out[~mask] = if_false(*(a[~mask] for a in arrays))
     return out
 
 
-def _full(value: np.ndarray, *arrays: np.ndarray) -> np.ndarray:
+def _full(value: FloatArray, *arrays: FloatArray) -> FloatArray:
     """``value`` broadcast to the shape of all arrays, as a new float array."""
     shape = np.broadcast_shapes(np.shape(value), *(np.shape(a) for a in arrays))
     return np.array(np.broadcast_to(value, shape), dtype=float)
 
 
-def _power_law_hazard_at_zero(order: np.ndarray, value_if_one: np.ndarray) -> np.ndarray:
+def _power_law_hazard_at_zero(order: FloatArray, value_if_one: FloatArray) -> FloatArray:
     """Hazard at t = 0 of a density that behaves as t^(order - 1) near 0."""
     return np.where(order < 1, np.inf, np.where(order > 1, 0.0, value_if_one))
 
 
-def _polyval(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+def _polyval(coefficients: tuple[float, ...], x: FloatArray) -> FloatArray:
     """sum_n coefficients[n] x^n (Horner)."""
     result = np.zeros_like(x)
     for c in reversed(coefficients):
@@ -318,7 +317,7 @@ def _polyval(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
     return result
 
 
-def _exp_minus_one_minus_x_over_x2(x: np.ndarray) -> np.ndarray:
+def _exp_minus_one_minus_x_over_x2(x: FloatArray) -> FloatArray:
     """(exp(x) - 1 - x) / x^2 for any x, accurate near 0 (value 1/2 at x = 0)."""
     x = np.asarray(x, dtype=float)
     small = np.abs(x) < 0.1
@@ -336,28 +335,28 @@ def _exp_minus_one_minus_x_over_x2(x: np.ndarray) -> np.ndarray:
 
 
 class _Family(NamedTuple):
-    survival: Callable[..., np.ndarray]  # (*params, t) -> S(t)
-    cumulative_hazard: Callable[..., np.ndarray]  # (*params, t) -> H(t)
-    hazard: Callable[..., np.ndarray]  # (*params, t) -> h(t)
-    quantile: Callable[..., np.ndarray]  # (*params, p) -> t with 1 - S(t) = p
+    survival: Callable[..., FloatArray]  # (*params, t) -> S(t)
+    cumulative_hazard: Callable[..., FloatArray]  # (*params, t) -> H(t)
+    hazard: Callable[..., FloatArray]  # (*params, t) -> h(t)
+    quantile: Callable[..., FloatArray]  # (*params, p) -> t with 1 - S(t) = p
 
 
 # exp ----------------------------------------------------------------------------------
 
 
-def _exp_H(rate, t):
+def _exp_H(rate: FloatArray, t: FloatArray) -> FloatArray:
     return rate * t
 
 
-def _exp_S(rate, t):
+def _exp_S(rate: FloatArray, t: FloatArray) -> FloatArray:
     return np.exp(-rate * t)
 
 
-def _exp_h(rate, t):
+def _exp_h(rate: FloatArray, t: FloatArray) -> FloatArray:
     return _full(rate, t)
 
 
-def _exp_q(rate, p):
+def _exp_q(rate: FloatArray, p: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
         return -np.log1p(-p) / rate
 
@@ -365,20 +364,20 @@ def _exp_q(rate, p):
 # weibull (AFT, = R's dweibull) ---------------------------------------------------------
 
 
-def _weibull_H(shape, scale, t):
+def _weibull_H(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     return (t / scale) ** shape
 
 
-def _weibull_S(shape, scale, t):
+def _weibull_S(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     return np.exp(-((t / scale) ** shape))
 
 
-def _weibull_h(shape, scale, t):
+def _weibull_h(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):  # 0 ** (shape - 1) = inf for shape < 1
         return (shape / scale) * (t / scale) ** (shape - 1.0)
 
 
-def _weibull_q(shape, scale, p):
+def _weibull_q(shape: FloatArray, scale: FloatArray, p: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
         return scale * (-np.log1p(-p)) ** (1.0 / shape)
 
@@ -386,20 +385,20 @@ def _weibull_q(shape, scale, p):
 # weibullPH ------------------------------------------------------------------------------
 
 
-def _weibull_ph_H(shape, scale, t):
+def _weibull_ph_H(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     return scale * t**shape
 
 
-def _weibull_ph_S(shape, scale, t):
+def _weibull_ph_S(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     return np.exp(-scale * t**shape)
 
 
-def _weibull_ph_h(shape, scale, t):
+def _weibull_ph_h(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
         return shape * scale * t ** (shape - 1.0)
 
 
-def _weibull_ph_q(shape, scale, p):
+def _weibull_ph_q(shape: FloatArray, scale: FloatArray, p: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
         return (-np.log1p(-p) / scale) ** (1.0 / shape)
 
@@ -407,7 +406,7 @@ def _weibull_ph_q(shape, scale, p):
 # gompertz -------------------------------------------------------------------------------
 
 
-def _gompertz_H(shape, rate, t):
+def _gompertz_H(shape: FloatArray, rate: FloatArray, t: FloatArray) -> FloatArray:
     zero = np.abs(shape) < GOMPERTZ_SHAPE_ZERO
     safe_shape = np.where(zero, 1.0, shape)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -415,16 +414,16 @@ def _gompertz_H(shape, rate, t):
     return np.where(zero, rate * t, general)
 
 
-def _gompertz_S(shape, rate, t):
+def _gompertz_S(shape: FloatArray, rate: FloatArray, t: FloatArray) -> FloatArray:
     return np.exp(-_gompertz_H(shape, rate, t))
 
 
-def _gompertz_h(shape, rate, t):
+def _gompertz_h(shape: FloatArray, rate: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(over="ignore"):
         return rate * np.exp(np.where(shape == 0, 0.0, shape * t))  # no 0 * inf at t = inf
 
 
-def _gompertz_q(shape, rate, p):
+def _gompertz_q(shape: FloatArray, rate: FloatArray, p: FloatArray) -> FloatArray:
     zero = np.abs(shape) < GOMPERTZ_SHAPE_ZERO
     safe_shape = np.where(zero, 1.0, shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -437,20 +436,20 @@ def _gompertz_q(shape, rate, p):
 # llogis ---------------------------------------------------------------------------------
 
 
-def _llogis_u(shape, scale, t):
+def _llogis_u(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
         return shape * np.log(t / scale)
 
 
-def _llogis_H(shape, scale, t):
+def _llogis_H(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     return np.logaddexp(0.0, _llogis_u(shape, scale, t))
 
 
-def _llogis_S(shape, scale, t):
+def _llogis_S(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     return special.expit(-_llogis_u(shape, scale, t))
 
 
-def _llogis_h(shape, scale, t):
+def _llogis_h(shape: FloatArray, scale: FloatArray, t: FloatArray) -> FloatArray:
     z = t / scale
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         u = _llogis_u(shape, scale, t)
@@ -459,7 +458,7 @@ def _llogis_h(shape, scale, t):
     return np.where(z > 1.0, far, near)
 
 
-def _llogis_q(shape, scale, p):
+def _llogis_q(shape: FloatArray, scale: FloatArray, p: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", over="ignore"):
         return scale * np.exp(special.logit(p) / shape)
 
@@ -467,20 +466,20 @@ def _llogis_q(shape, scale, p):
 # lnorm ----------------------------------------------------------------------------------
 
 
-def _lnorm_z(meanlog, sdlog, t):
+def _lnorm_z(meanlog: FloatArray, sdlog: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
         return (np.log(t) - meanlog) / sdlog
 
 
-def _lnorm_H(meanlog, sdlog, t):
+def _lnorm_H(meanlog: FloatArray, sdlog: FloatArray, t: FloatArray) -> FloatArray:
     return -special.log_ndtr(-_lnorm_z(meanlog, sdlog, t))
 
 
-def _lnorm_S(meanlog, sdlog, t):
+def _lnorm_S(meanlog: FloatArray, sdlog: FloatArray, t: FloatArray) -> FloatArray:
     return special.ndtr(-_lnorm_z(meanlog, sdlog, t))
 
 
-def _lnorm_h(meanlog, sdlog, t):
+def _lnorm_h(meanlog: FloatArray, sdlog: FloatArray, t: FloatArray) -> FloatArray:
     z = _lnorm_z(meanlog, sdlog, t)
     inside = (t > 0) & np.isfinite(t)
     huge = z > 1e8  # phi(z) / (1 - Phi(z)) -> z; avoids z^2 overflow
@@ -494,7 +493,7 @@ def _lnorm_h(meanlog, sdlog, t):
     return np.where(inside, h, 0.0)  # h -> 0 as t -> 0 and as t -> inf
 
 
-def _lnorm_q(meanlog, sdlog, p):
+def _lnorm_q(meanlog: FloatArray, sdlog: FloatArray, p: FloatArray) -> FloatArray:
     with np.errstate(over="ignore"):
         return np.exp(meanlog + sdlog * special.ndtri(p))
 
@@ -502,22 +501,22 @@ def _lnorm_q(meanlog, sdlog, p):
 # gamma ----------------------------------------------------------------------------------
 
 
-def _gamma_S(shape, rate, t):
+def _gamma_S(shape: FloatArray, rate: FloatArray, t: FloatArray) -> FloatArray:
     return special.gammaincc(shape, rate * t)
 
 
-def _minus_log_survival(sf: np.ndarray, cdf: np.ndarray) -> np.ndarray:
+def _minus_log_survival(sf: FloatArray, cdf: FloatArray) -> FloatArray:
     """-log S, from whichever of S and F = 1 - S is known more accurately."""
     with np.errstate(divide="ignore"):
         return np.where(cdf < 0.5, -np.log1p(-cdf), -np.log(sf))
 
 
-def _gamma_H(shape, rate, t):
+def _gamma_H(shape: FloatArray, rate: FloatArray, t: FloatArray) -> FloatArray:
     x = rate * t
     return _minus_log_survival(special.gammaincc(shape, x), special.gammainc(shape, x))
 
 
-def _gamma_h(shape, rate, t):
+def _gamma_h(shape: FloatArray, rate: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_x = np.log(rate) + np.log(t)  # not log(rate * t), which underflows for tiny t
         log_density = np.log(rate) + (shape - 1.0) * log_x - rate * t - special.gammaln(shape)
@@ -526,7 +525,7 @@ def _gamma_h(shape, rate, t):
     return np.where(t == 0, at_zero, h)
 
 
-def _gamma_q(shape, rate, p):
+def _gamma_q(shape: FloatArray, rate: FloatArray, p: FloatArray) -> FloatArray:
     return special.gammaincinv(shape, p) / rate
 
 
@@ -554,13 +553,13 @@ _TEMME_C2 = (
 )  # fmt: skip
 
 
-def _gengamma_w(mu, sigma, t):
+def _gengamma_w(mu: FloatArray, sigma: FloatArray, t: FloatArray) -> FloatArray:
     """Standardised log time w = (log t - mu) / sigma for 0 < t < inf (else 0)."""
     inside = (t > 0) & np.isfinite(t)
     return np.where(inside, (np.log(np.where(inside, t, 1.0)) - mu) / sigma, 0.0)
 
 
-def _gengamma_sf_cdf_series(w: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gengamma_sf_cdf_series(w: FloatArray, Q: FloatArray) -> tuple[FloatArray, FloatArray]:
     """(S, F) of the Prentice generalised gamma at standardised log time w, small |Q|.
 
     With a = Q^-2 and lambda = exp(Q w), S is Q(a, a lambda) for Q > 0 and P(a, a lambda)
@@ -591,7 +590,7 @@ def _gengamma_sf_cdf_series(w: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, n
     return np.where(right, upper, 1.0 - lower), np.where(right, 1.0 - upper, lower)
 
 
-def _gengamma_sf_direct(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
+def _gengamma_sf_direct(w: FloatArray, Q: FloatArray) -> FloatArray:
     """S from the incomplete gamma function (flexsurv's formula), |Q| not small."""
     a = 1.0 / (Q * Q)
     with np.errstate(over="ignore"):
@@ -599,7 +598,7 @@ def _gengamma_sf_direct(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
     return _split_eval(Q > 0, special.gammaincc, special.gammainc, a, u)
 
 
-def _gengamma_cdf_direct(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
+def _gengamma_cdf_direct(w: FloatArray, Q: FloatArray) -> FloatArray:
     """F = 1 - S from the incomplete gamma function, |Q| not small."""
     a = 1.0 / (Q * Q)
     with np.errstate(over="ignore"):
@@ -607,7 +606,7 @@ def _gengamma_cdf_direct(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
     return _split_eval(Q > 0, special.gammainc, special.gammaincc, a, u)
 
 
-def _gengamma_log_density_w(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
+def _gengamma_log_density_w(w: FloatArray, Q: FloatArray) -> FloatArray:
     """log density of w = (log T - mu)/sigma, stable for all Q including 0.
 
     flexsurv's log density log|Q| + (1 - 2/Q^2) log|Q| + (Q w - exp(Q w))/Q^2 - lgamma(Q^-2)
@@ -628,7 +627,7 @@ def _gengamma_log_density_w(w: np.ndarray, Q: np.ndarray) -> np.ndarray:
     return -_LOG_SQRT_2PI - stirling_remainder - quadratic
 
 
-def _gengamma_S(mu, sigma, Q, t):
+def _gengamma_S(mu: FloatArray, sigma: FloatArray, Q: FloatArray, t: FloatArray) -> FloatArray:
     w = _gengamma_w(mu, sigma, t)
     small = np.abs(Q) < GENGAMMA_Q_SERIES
     inner = _split_eval(
@@ -641,7 +640,7 @@ def _gengamma_S(mu, sigma, Q, t):
     return np.where(t == 0, 1.0, np.where(np.isinf(t), 0.0, inner))
 
 
-def _gengamma_H(mu, sigma, Q, t):
+def _gengamma_H(mu: FloatArray, sigma: FloatArray, Q: FloatArray, t: FloatArray) -> FloatArray:
     w = _gengamma_w(mu, sigma, t)
     small = np.abs(Q) < GENGAMMA_Q_SERIES
     inner = _split_eval(
@@ -654,7 +653,7 @@ def _gengamma_H(mu, sigma, Q, t):
     return np.where(t == 0, 0.0, np.where(np.isinf(t), np.inf, inner))
 
 
-def _gengamma_h(mu, sigma, Q, t):
+def _gengamma_h(mu: FloatArray, sigma: FloatArray, Q: FloatArray, t: FloatArray) -> FloatArray:
     w = _gengamma_w(mu, sigma, t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         density = np.exp(_gengamma_log_density_w(w, Q) - np.log(sigma) - np.log(t))
@@ -668,7 +667,7 @@ def _gengamma_h(mu, sigma, Q, t):
     return np.where(t == 0, _power_law_hazard_at_zero(order, value_if_one), h)
 
 
-def _gengamma_q(mu, sigma, Q, p):
+def _gengamma_q(mu: FloatArray, sigma: FloatArray, Q: FloatArray, p: FloatArray) -> FloatArray:
     small = np.abs(Q) < GENGAMMA_Q_SERIES
     w = _split_eval(small, _gengamma_w_quantile_series, _gengamma_w_quantile_direct, p, Q)
     with np.errstate(over="ignore"):
@@ -676,7 +675,7 @@ def _gengamma_q(mu, sigma, Q, p):
     return np.where(p == 0, 0.0, np.where(p == 1, np.inf, t))
 
 
-def _gengamma_w_quantile_direct(p, Q):
+def _gengamma_w_quantile_direct(p: FloatArray, Q: FloatArray) -> FloatArray:
     """flexsurv's qgengamma: w = log(Q^2 g) / Q, g the gamma(Q^-2) quantile."""
     a = 1.0 / (Q * Q)
     g = _split_eval(Q > 0, special.gammaincinv, special.gammainccinv, a, p)
@@ -684,7 +683,7 @@ def _gengamma_w_quantile_direct(p, Q):
         return np.log(g / a) / Q
 
 
-def _gengamma_w_quantile_series(p, Q):
+def _gengamma_w_quantile_series(p: FloatArray, Q: FloatArray) -> FloatArray:
     """w quantile for small |Q|: Cornish-Fisher start, then two Newton steps on the
     series distribution function (lower tail for p < 1/2, upper tail otherwise)."""
     interior = (p > 0) & (p < 1)
@@ -704,20 +703,24 @@ def _gengamma_w_quantile_series(p, Q):
 # gengamma.orig (Stacy 1962, as flexsurv) -------------------------------------------------
 
 
-def _orig_to_prentice(shape, scale, k):
+def _orig_to_prentice(shape: FloatArray, scale: FloatArray, k: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """flexsurv: gengamma.orig(shape, scale, k) = gengamma(mu, sigma, Q) with these."""
     root_k = np.sqrt(k)
     return np.log(scale) + np.log(k) / shape, 1.0 / (shape * root_k), 1.0 / root_k
 
 
-def _via_prentice(function):
-    def wrapped(shape, scale, k, x):
+#: A three-parameter family function, (p1, p2, p3, t or p) -> value.
+_Function3 = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
+
+
+def _via_prentice(function: _Function3) -> _Function3:
+    def wrapped(shape: FloatArray, scale: FloatArray, k: FloatArray, x: FloatArray) -> FloatArray:
         return function(*_orig_to_prentice(shape, scale, k), x)
 
     return wrapped
 
 
-def _orig_h(shape, scale, k, t):
+def _orig_h(shape: FloatArray, scale: FloatArray, k: FloatArray, t: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore"):
         h = _via_prentice(_gengamma_h)(shape, scale, k, t)
     # Density ~ t^(shape k - 1) near 0; at shape k = 1, h(0) = shape / (scale Gamma(k)).
@@ -758,7 +761,7 @@ _PARAMS_DOC = """distribution : str
         broadcast against each other and against the time argument."""
 
 
-def survival(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> np.ndarray:
+def survival(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> FloatArray:
     """
     Survival function S(t) = P(T > t) of a flexsurv parametric distribution.
 
@@ -799,7 +802,7 @@ def survival(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -
     return _family_function(distribution, params, "survival", _as_times, t)
 
 
-def cumulative_hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> np.ndarray:
+def cumulative_hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> FloatArray:
     """
     Cumulative hazard H(t) = -log S(t) of a flexsurv parametric distribution.
 
@@ -838,7 +841,7 @@ def cumulative_hazard(distribution: str, params: Mapping[str, ArrayLike], t: Arr
     return _family_function(distribution, params, "cumulative_hazard", _as_times, t)
 
 
-def hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> np.ndarray:
+def hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> FloatArray:
     """
     Hazard rate h(t) = f(t) / S(t) of a flexsurv parametric distribution.
 
@@ -879,7 +882,7 @@ def hazard(distribution: str, params: Mapping[str, ArrayLike], t: ArrayLike) -> 
     return _family_function(distribution, params, "hazard", _as_times, t)
 
 
-def quantile(distribution: str, params: Mapping[str, ArrayLike], p: ArrayLike) -> np.ndarray:
+def quantile(distribution: str, params: Mapping[str, ArrayLike], p: ArrayLike) -> FloatArray:
     """
     Time by which a proportion p of the cohort has had the event: 1 - S(t) = p.
 
@@ -927,7 +930,7 @@ def adjusted_survival(
     hazard_ratio: ArrayLike = 1.0,
     acceleration_factor: ArrayLike = 1.0,
     cure_fraction: ArrayLike = 0.0,
-) -> np.ndarray:
+) -> FloatArray:
     """
     Survival with a hazard ratio, an acceleration factor and a cure fraction applied.
 
@@ -993,7 +996,7 @@ def adjusted_survival(
     return np.asarray(result, dtype=float)
 
 
-def event_probability(s_start: ArrayLike, s_end: ArrayLike) -> np.ndarray:
+def event_probability(s_start: ArrayLike, s_end: ArrayLike) -> FloatArray:
     """
     Probability of the event in [t0, t1) given event-free at t0: 1 - S(t1) / S(t0).
 

@@ -26,9 +26,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from hecon.model.problems import Element, ModelError, Problem
+from hecon.model.types import FloatArray
 
 
-def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = None) -> np.ndarray:
+def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = None) -> FloatArray:
     """Weights w_k for trace points k = 0..n_cycles [cycles], shape (n_cycles + 1,)."""
     if n_cycles < 1:
         raise ModelError(
@@ -72,7 +73,7 @@ def cycle_weights(method: str, n_cycles: int, custom: Sequence[float] | None = N
     return w
 
 
-def _simpson(T: int) -> np.ndarray:
+def _simpson(T: int) -> FloatArray:
     w = np.zeros(T + 1)
     if T == 1:
         w[:] = 0.5

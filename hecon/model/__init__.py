@@ -4,7 +4,8 @@
 * :mod:`~hecon.model.expressions` -- the safe expression language (parsed, never eval-ed);
 * :mod:`~hecon.model.distributions` -- PSA distributions of parameters and their checks;
 * :mod:`~hecon.model.scenarios` -- scenarios as transforms of a spec;
-* :mod:`~hecon.model.problems` -- Problem and ModelError, with where each problem is.
+* :mod:`~hecon.model.problems` -- Problem and ModelError, with where each problem is;
+* :mod:`~hecon.model.types` -- FloatArray and BoolArray, the numpy array types of every layer.
 
 Imports nothing else of hecon but :mod:`hecon.version`.
 """

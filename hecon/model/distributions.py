@@ -73,11 +73,16 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Distribution, Parameter
+from hecon.model.types import FloatArray
+
+if TYPE_CHECKING:
+    from scipy.stats.distributions import rv_frozen
 
 __all__ = [
     "BLOCK_SIZE",
@@ -350,14 +355,14 @@ def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | 
         transform = str(args.get("transform", "none")).strip().lower()
         if transform not in TRANSFORMS:
             bad(f"mvnormal transform {args['transform']!r} is not known", "'exp' or 'none'")
-        own = COV_PREFIX + name
-        if own not in values:
-            bad(f"mvnormal is missing argument {own} (its variance)", usage)
-        elif values[own] < 0:
-            bad(f"mvnormal variance {own} = {_fmt(values[own])} is negative", f"{own} >= 0")
+        variance = COV_PREFIX + name
+        if variance not in values:
+            bad(f"mvnormal is missing argument {variance} (its variance)", usage)
+        elif values[variance] < 0:
+            bad(f"mvnormal variance {variance} = {_fmt(values[variance])} is negative", f"{variance} >= 0")
         if not problems:
             cov = {a[len(COV_PREFIX) :]: x for a, x in values.items() if a.startswith(COV_PREFIX)}
-            mv = {"mean": v["mean"], "var": values[own]}
+            mv = {"mean": v["mean"], "var": values[variance]}
             return problems, _Resolved("mvnormal", mv, cov=cov, transform=transform)
 
     return problems, None
@@ -397,14 +402,15 @@ class _Group:
     kind: str
     members: list[str]  # sorted by name: the column order of the joint draw
     resolved: dict[str, _Resolved]
-    cov: np.ndarray | None = None  # mvnormal covariance, rows/columns as members
+    cov: FloatArray | None = None  # mvnormal covariance, rows/columns as members
 
 
 def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, _Resolved], dict[str, _Group]]:
     """Check all parameters; resolved independent distributions and joint groups."""
     problems: list[Problem] = []
     single: dict[str, _Resolved] = {}
-    by_group: dict[str, list[Parameter]] = {}
+    by_group: dict[str, list[str]] = {}  # group -> names of its members
+    kind_of: dict[str, str] = {}  # parameter -> its distribution kind
     resolved: dict[str, _Resolved] = {}
     seen: set[str] = set()
 
@@ -421,7 +427,7 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
         if p.distribution is None:
             continue
         dist = p.distribution
-        kind = _kind_of(dist)
+        kind = kind_of[p.name] = _kind_of(dist)
         found, res = _resolve(p.name, dist)
         problems += found
         group = dist.group.strip() if isinstance(dist.group, str) and dist.group.strip() else None
@@ -431,7 +437,7 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
                     Problem(where, f"{kind} needs a group", "the same group name on every parameter drawn jointly")
                 )
                 continue
-            by_group.setdefault(group, []).append(p)
+            by_group.setdefault(group, []).append(p.name)
         elif group is not None and kind in DISTRIBUTION_ARGS:
             problems.append(
                 Problem(
@@ -444,43 +450,42 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
             (resolved if kind in JOINT_KINDS else single)[p.name] = res
 
     groups: dict[str, _Group] = {}
-    for gname, members in by_group.items():
-        first = Element("parameter", members[0].name, part="group")
-        names = [p.name for p in members]
-        kinds = {_kind_of(p.distribution) for p in members}  # type: ignore[union-attr]
+    for gname, names in by_group.items():
+        first = Element("parameter", names[0], part="group")
+        kinds = {kind_of[n] for n in names}
         if len(kinds) > 1:
-            detail = ", ".join(f"'{p.name}' {_kind_of(p.distribution)}" for p in members)  # type: ignore[union-attr]
+            detail = ", ".join(f"'{n}' {kind_of[n]}" for n in names)
             problems.append(
                 Problem(first, f"group {gname!r} mixes distribution kinds ({detail})", "one kind per group")
             )
             continue
         kind = kinds.pop()
-        if len(members) < 2:
+        if len(names) < 2:
             problems.append(
                 Problem(first, f"{kind} group {gname!r} has only this parameter", "two or more parameters in the group")
             )
             continue
         if any(n not in resolved for n in names):
             continue  # members' own problems are already reported
-        group = _Group(gname, kind, sorted(names), {n: resolved[n] for n in names})
+        joint = _Group(gname, kind, sorted(names), {n: resolved[n] for n in names})
         if kind == "mvnormal":
-            found, cov = _covariance(gname, names, group.members, group.resolved)
+            found, cov = _covariance(gname, names, joint.members, joint.resolved)
             problems += found
-            group.cov = cov
-        groups[gname] = group
+            joint.cov = cov
+        groups[gname] = joint
     return problems, single, groups
 
 
 def _covariance(
     gname: str, names: list[str], order: list[str], resolved: dict[str, _Resolved]
-) -> tuple[list[Problem], np.ndarray | None]:
+) -> tuple[list[Problem], FloatArray | None]:
     """The covariance matrix of an mvnormal group, checked: complete, symmetric, PSD."""
     problems: list[Problem] = []
     member_set = set(names)
     for n in names:
-        cov = resolved[n].cov
-        missing = [m for m in names if m not in cov]
-        extra = [m for m in cov if m not in member_set]
+        row = resolved[n].cov
+        missing = [m for m in names if m not in row]
+        extra = [m for m in row if m not in member_set]
         where = Element("parameter", n, part="group")
         if missing:
             problems.append(
@@ -572,8 +577,8 @@ def _name_key(tag: int, name: str) -> tuple[int, ...]:
 
 
 def _draw_stream(
-    seed: int, key: tuple[int, ...], start: int, n: int, draw_block: Callable[[np.random.Generator], np.ndarray]
-) -> np.ndarray:
+    seed: int, key: tuple[int, ...], start: int, n: int, draw_block: Callable[[np.random.Generator], FloatArray]
+) -> FloatArray:
     """Samples [start, start + n) of a stream made of independently seeded blocks."""
     first, last = start // BLOCK_SIZE, (start + n - 1) // BLOCK_SIZE
     blocks = [
@@ -584,7 +589,7 @@ def _draw_stream(
     return np.concatenate(blocks, axis=0)[offset : offset + n]
 
 
-def _block_drawer(res: _Resolved) -> Callable[[np.random.Generator], np.ndarray]:
+def _block_drawer(res: _Resolved) -> Callable[[np.random.Generator], FloatArray]:
     v, size = res.values, BLOCK_SIZE
     if res.kind == "normal":
         return lambda rng: rng.normal(v["mean"], v["sd"], size)
@@ -601,7 +606,7 @@ def _block_drawer(res: _Resolved) -> Callable[[np.random.Generator], np.ndarray]
     raise AssertionError(res.kind)  # pragma: no cover
 
 
-def _psd_factor(cov: np.ndarray) -> np.ndarray:
+def _psd_factor(cov: FloatArray) -> FloatArray:
     """Lower-triangular L with L L^T = cov, for a positive semi-definite cov.
 
     Plain Cholesky, except that a pivot at or below 1e-12 x the largest variance gives a
@@ -621,7 +626,7 @@ def _psd_factor(cov: np.ndarray) -> np.ndarray:
     return low
 
 
-def _group_drawer(group: _Group) -> Callable[[np.random.Generator], np.ndarray]:
+def _group_drawer(group: _Group) -> Callable[[np.random.Generator], FloatArray]:
     """A block drawer returning (BLOCK_SIZE, n_members), columns in group.members order."""
     if group.kind == "dirichlet":
         alpha = np.array([group.resolved[m].values["alpha"] for m in group.members])
@@ -632,7 +637,7 @@ def _group_drawer(group: _Group) -> Callable[[np.random.Generator], np.ndarray]:
     mean = [group.resolved[m].values["mean"] for m in group.members]
     k = len(mean)
 
-    def draw(rng: np.random.Generator) -> np.ndarray:
+    def draw(rng: np.random.Generator) -> FloatArray:
         z = rng.standard_normal((BLOCK_SIZE, k))
         out = np.empty((BLOCK_SIZE, k))
         for i in range(k):  # explicit sums in a fixed order: no BLAS-dependent rounding
@@ -647,7 +652,7 @@ def _group_drawer(group: _Group) -> Callable[[np.random.Generator], np.ndarray]:
 
 def _check_int(value: object, label: str, minimum: int) -> tuple[int | None, Problem | None]:
     try:
-        number = operator.index(value)  # type: ignore[arg-type]
+        number = operator.index(value)  # type: ignore[arg-type]  # any object; non-integers raise TypeError
     except TypeError:
         return None, Problem(
             topic("PSA settings"), f"{label} = {value!r} is not an integer", f"an integer >= {minimum}"
@@ -661,7 +666,7 @@ def _check_int(value: object, label: str, minimum: int) -> tuple[int | None, Pro
 
 def draw_parameters(
     parameters: Sequence[Parameter], n_samples: int, seed: int, *, start: int = 0
-) -> dict[str, np.ndarray]:
+) -> dict[str, FloatArray]:
     """Draw PSA samples ``start, ..., start + n_samples - 1`` of every sampled parameter.
 
     Parameters
@@ -708,7 +713,7 @@ def draw_parameters(
     n, seed_, start_ = (c[0] for c in checks)
     assert n is not None and seed_ is not None and start_ is not None
 
-    drawn: dict[str, np.ndarray] = {}
+    drawn: dict[str, FloatArray] = {}
     for name, res in single.items():
         if n == 0:
             drawn[name] = np.empty(0)
@@ -763,6 +768,7 @@ def _quantiles(res: _Resolved, qs: tuple[float, float]) -> tuple[float, float]:
     from scipy import stats  # local: scipy is only needed for DSA ranges
 
     v = res.values
+    frozen: rv_frozen
     if res.kind == "constant":
         return v["value"], v["value"]
     if res.kind == "normal":
@@ -780,7 +786,7 @@ def _quantiles(res: _Resolved, qs: tuple[float, float]) -> tuple[float, float]:
         frozen = stats.triang((v["mode"] - v["min"]) / width, loc=v["min"], scale=width)
     else:  # mvnormal marginal: normal(mean, sqrt(variance)), then the transform
         sd = math.sqrt(v["var"])
-        lo, hi = (v["mean"], v["mean"]) if sd == 0 else tuple(stats.norm.ppf(qs, v["mean"], sd))
+        lo, hi = (v["mean"], v["mean"]) if sd == 0 else stats.norm(v["mean"], sd).ppf(qs)
         if res.transform == "exp":
             return math.exp(lo), math.exp(hi)
         return float(lo), float(hi)

@@ -214,7 +214,7 @@ class Expression:
 
     text: str
     names: frozenset[str]
-    refs: frozenset[tuple[str, str]]
+    refs: frozenset[tuple[str, str | None]]
     _evaluate: _Evaluator
     constant: float | None = None
 
@@ -250,7 +250,7 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
     constant = None
     if not builder.names and not builder.refs:
         with np.errstate(all="ignore"):
-            value = fn(None)  # type: ignore[arg-type]
+            value = fn(None)  # type: ignore[arg-type]  # no names or refs: the evaluator never reads ctx
         if np.ndim(value) == 0 and np.isfinite(value):
             constant = float(value)
     return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant)
@@ -278,7 +278,7 @@ class _Builder:
         self.text = text
         self.where = where
         self.names: set[str] = set()
-        self.refs: set[tuple[str, str]] = set()
+        self.refs: set[tuple[str, str | None]] = set()
 
     def fail(self, node: ast.AST, what: str) -> ModelError:
         return ModelError(
@@ -352,7 +352,7 @@ class _Builder:
             count = str(fdef.min_args) if fdef.min_args == fdef.max_args else f"{fdef.min_args} to {fdef.max_args}"
             raise self.fail(node, f"'{name}' takes {count} arguments, not {n}")
         ref_kinds = dict(fdef.refs)
-        refs: list[str | None] = []
+        refs: list[str] = []
         args: list[_Evaluator] = []
         for i, arg in enumerate(node.args):
             if i in ref_kinds:
@@ -367,27 +367,27 @@ class _Builder:
             return lambda ctx: value(*(a(ctx) for a in args))
         return self._model_call(name, refs, args)
 
-    def _model_call(self, name: str, refs: list[str | None], args: list[_Evaluator]) -> _Evaluator:
-        obj = refs[0] if refs else None
+    def _model_call(self, name: str, refs: list[str], args: list[_Evaluator]) -> _Evaluator:
+        if name == "gp_mort":
+            table = refs[0] if refs else None
+            self.names.add("model_time")
+            if table is None:
+                self.refs.add(("table", None))
+            return lambda ctx: ctx.gp_mortality(table)
+        obj = refs[0]  # the curve or schedule: the first argument of the other model functions
         if name == "surv_prob" or name == "doses":
+            clock: _Evaluator
             if not args:  # default clock: model time
                 self.names.add("model_time")
 
-                def clock(ctx):
+                def clock(ctx: EvaluationContext) -> Any:
                     return ctx.value("model_time")
             else:
                 clock = args[0]
             if name == "surv_prob":
-                return lambda ctx: ctx.curve_event_probability(obj, clock(ctx))  # type: ignore[arg-type]
-            return lambda ctx: ctx.administrations(obj, clock(ctx))  # type: ignore[arg-type]
+                return lambda ctx: ctx.curve_event_probability(obj, clock(ctx))
+            return lambda ctx: ctx.administrations(obj, clock(ctx))
+        years = args[0]
         if name == "surv":
-            years = args[0]
-            return lambda ctx: ctx.curve_survival(obj, years(ctx))  # type: ignore[arg-type]
-        if name == "hazard":
-            years = args[0]
-            return lambda ctx: ctx.curve_hazard(obj, years(ctx))  # type: ignore[arg-type]
-        # gp_mort
-        self.names.add("model_time")
-        if obj is None:
-            self.refs.add(("table", None))  # type: ignore[arg-type]
-        return lambda ctx: ctx.gp_mortality(obj)
+            return lambda ctx: ctx.curve_survival(obj, years(ctx))
+        return lambda ctx: ctx.curve_hazard(obj, years(ctx))
