@@ -40,6 +40,7 @@ import math
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -152,7 +153,9 @@ def reconstruct_from_files(
         try:
             result[arm] = reconstruct_ipd(curve, tables[arm], totals.get(arm))
         except ModelError as exc:
-            problems.extend(exc)
+            for p in exc.problems:  # name the arm whose total is wrong
+                named = arm is not None and p.where == "total events"
+                problems.problems.append(replace(p, where=f"total events of {_name(arm)}") if named else p)
     problems.raise_if_any()
     return result
 
