@@ -51,15 +51,14 @@ Every patient not given an event or a censoring in an interval is censored at th
 last time. Events are at the digitised times t_k; a censoring counted in step (t_k, t_{k+1}]
 is at the step's midpoint (t_k + t_{k+1}) / 2, as in Guyot's script.
 
-Differences from the published R script, none of which changes its result where that
-result is defined: the numbers at risk are never negative and events never exceed the
-number at risk nor go below 0 (the script can produce both on unusual inputs); the
-adjustment loops stop if a censoring count repeats (the script would cycle forever); the
-last interval's censoring rate is per unit of time since T_0 up to T_last (the script
-uses the time of the last point before T_last, which differs only by that point's gap
-because of step 5 above); and a shortfall at T_{i+1} carries the reconstruction's own
-number into the next interval rather than the printed one, so that every patient is
-accounted for.
+Differences from the published R script: the numbers at risk are never negative and the
+events at a point never exceed the number at risk nor go below 0 (the script can produce
+both on unusual inputs); the adjustment loops stop if a censoring count repeats (the script
+would cycle forever), and the next interval then starts from the number the reconstruction
+reached, so that every patient is accounted for (as the script does for a shortfall); the
+last interval's censoring rate is per unit of time from T_0 to T_last (the script divides
+by the time from T_0 to the last point before T_last, which differs by that point's gap
+because of step 5 above).
 
 Time is in whatever unit the figure's axis has (months, years); the output is in that
 unit.
@@ -191,7 +190,7 @@ def reconstruct_ipd(
         problems = _joint_problems(curve, at_risk, total_events)
     if problems:
         raise ModelError(problems)
-    t, s, lower = _clean(curve, at_risk, tolerance)
+    t, s, lower = _clean(curve, at_risk)
     walk = _Reconstruction(t, s, lower)
     walk.run([int(n) for n in np.sort(at_risk.n_risk)[::-1]], total_events)
     midpoints = (t[:-1] + t[1:]) / 2
@@ -336,7 +335,7 @@ def _joint_problems(curve: DigitisedCurve, at_risk: NumbersAtRisk, total_events:
 
 
 def _clean(
-    curve: DigitisedCurve, at_risk: NumbersAtRisk, tolerance: float
+    curve: DigitisedCurve, at_risk: NumbersAtRisk
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """Checked points -> (times, survival, index of each at-risk time): steps 1-5 of the notes."""
     order = np.argsort(curve.time, kind="stable")
