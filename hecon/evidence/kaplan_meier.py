@@ -42,7 +42,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hecon.model.problems import ModelError, ProblemCollector
+from hecon.model.problems import ModelError, Problem, ProblemCollector
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
 
@@ -119,7 +119,7 @@ class KaplanMeier:
         2.5
         """
         if not 0.0 <= p <= 1.0:
-            raise ModelError(f"Kaplan–Meier quantile: p = {p} is outside [0, 1]; expected a fraction")
+            raise ModelError(Problem("Kaplan–Meier quantile", f"p = {p} is outside [0, 1]", "a fraction in [0, 1]"))
         x = np.concatenate(([0.0], self.time))
         y = np.concatenate(([0.0], 1.0 - self.survival))  # fraction with the event
         tol = QUANTILE_TOLERANCE
