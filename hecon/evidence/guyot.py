@@ -78,7 +78,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, Location, ModelError, Problem, topic
 
 __all__ = [
     "DIGITISATION_TOLERANCE",
@@ -95,6 +95,9 @@ __all__ = [
 #: point, a few pixels on a typical journal figure.
 DIGITISATION_TOLERANCE = 0.005
 
+#: Where a problem with the total number of events is located.
+TOTAL_EVENTS = topic("total events")
+
 
 @dataclass(frozen=True)
 class DigitisedCurve:
@@ -108,13 +111,15 @@ class DigitisedCurve:
 
     time: NDArray[np.float64]
     survival: NDArray[np.float64]
-    where: tuple[str, ...] = field(default=())
+    where: tuple[Location, ...] = field(default=())
 
-    def __init__(self, time: ArrayLike, survival: ArrayLike, where: tuple[str, ...] = ()) -> None:
+    def __init__(self, time: ArrayLike, survival: ArrayLike, where: tuple[Location, ...] = ()) -> None:
         t = np.asarray(time, dtype=float).ravel()
         object.__setattr__(self, "time", t)
         object.__setattr__(self, "survival", np.asarray(survival, dtype=float).ravel())
-        object.__setattr__(self, "where", where or tuple(f"curve point {i + 1}" for i in range(t.size)))
+        object.__setattr__(
+            self, "where", where or tuple(Element("entry", "curve point", index=i) for i in range(t.size))
+        )
 
 
 @dataclass(frozen=True)
@@ -128,13 +133,15 @@ class NumbersAtRisk:
 
     time: NDArray[np.float64]
     n_risk: NDArray[np.float64]
-    where: tuple[str, ...] = field(default=())
+    where: tuple[Location, ...] = field(default=())
 
-    def __init__(self, time: ArrayLike, n_risk: ArrayLike, where: tuple[str, ...] = ()) -> None:
+    def __init__(self, time: ArrayLike, n_risk: ArrayLike, where: tuple[Location, ...] = ()) -> None:
         t = np.asarray(time, dtype=float).ravel()
         object.__setattr__(self, "time", t)
         object.__setattr__(self, "n_risk", np.asarray(n_risk, dtype=float).ravel())
-        object.__setattr__(self, "where", where or tuple(f"at-risk entry {i + 1}" for i in range(t.size)))
+        object.__setattr__(
+            self, "where", where or tuple(Element("entry", "at-risk entry", index=i) for i in range(t.size))
+        )
 
 
 @dataclass(frozen=True)
@@ -214,9 +221,11 @@ def curve_problems(curve: DigitisedCurve, tolerance: float = DIGITISATION_TOLERA
     """
     t, s, where = curve.time, curve.survival, curve.where
     if t.size != s.size:
-        return [Problem("digitised curve", f"{t.size} times but {s.size} survival values", "one survival per time")]
+        return [
+            Problem(topic("digitised curve"), f"{t.size} times but {s.size} survival values", "one survival per time")
+        ]
     if t.size == 0:
-        return [Problem("digitised curve", "no points", "the digitised points (time, survival) of the curve")]
+        return [Problem(topic("digitised curve"), "no points", "the digitised points (time, survival) of the curve")]
     problems = []
     ok = np.ones(t.size, dtype=bool)
     for k in range(t.size):
@@ -261,9 +270,11 @@ def at_risk_problems(at_risk: NumbersAtRisk) -> list[Problem]:
     """
     t, n, where = at_risk.time, at_risk.n_risk, at_risk.where
     if t.size != n.size:
-        return [Problem("numbers at risk", f"{t.size} times but {n.size} numbers", "one number at risk per time")]
+        return [
+            Problem(topic("numbers at risk"), f"{t.size} times but {n.size} numbers", "one number at risk per time")
+        ]
     if t.size == 0:
-        return [Problem("numbers at risk", "no entries", "the numbers at risk, the first at time 0")]
+        return [Problem(topic("numbers at risk"), "no entries", "the numbers at risk, the first at time 0")]
     problems = []
     ok = np.ones(t.size, dtype=bool)
     for i in range(t.size):
@@ -321,7 +332,7 @@ def _joint_problems(curve: DigitisedCurve, at_risk: NumbersAtRisk, total_events:
         if not (isinstance(total_events, (int, np.integer)) and 0 <= total_events <= n_patients):
             problems.append(
                 Problem(
-                    "total events",
+                    TOTAL_EVENTS,
                     f"{total_events!r} is not a whole number from 0 to the {n_patients:g} patients",
                     "the number of events the paper reports",
                 )

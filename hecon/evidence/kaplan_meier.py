@@ -42,12 +42,15 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hecon.model.problems import ModelError, Problem, ProblemCollector
+from hecon.model.problems import Element, ModelError, Problem, ProblemCollector, topic
 
 __all__ = ["KaplanMeier", "kaplan_meier"]
 
 #: quantile.survfit's tolerance: S within this of 1 - p counts as equal to it.
 QUANTILE_TOLERANCE = math.sqrt(np.finfo(float).eps)
+
+#: Where problems with the arguments of :func:`kaplan_meier` are located.
+_KM = topic("kaplan_meier")
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,9 @@ class KaplanMeier:
         2.5
         """
         if not 0.0 <= p <= 1.0:
-            raise ModelError(Problem("Kaplan–Meier quantile", f"p = {p} is outside [0, 1]", "a fraction in [0, 1]"))
+            raise ModelError(
+                Problem(topic("Kaplan–Meier quantile"), f"p = {p} is outside [0, 1]", "a fraction in [0, 1]")
+            )
         x = np.concatenate(([0.0], self.time))
         y = np.concatenate(([0.0], 1.0 - self.survival))  # fraction with the event
         tol = QUANTILE_TOLERANCE
@@ -198,16 +203,22 @@ def _checked(time: ArrayLike, event: ArrayLike, conf_level: float) -> tuple[NDAr
     t = np.asarray(time, dtype=float).ravel()
     raw = np.asarray(event).ravel()
     if t.size != raw.size:
-        problems.add("kaplan_meier", f"{t.size} times but {raw.size} events", "one event indicator per time")
+        problems.add(_KM, f"{t.size} times but {raw.size} events", "one event indicator per time")
     if t.size == 0:
-        problems.add("kaplan_meier", "no subjects", "at least one (time, event) pair")
+        problems.add(_KM, "no subjects", "at least one (time, event) pair")
     bad_time = np.flatnonzero(~(np.isfinite(t) & (t >= 0)))
     for i in bad_time:
-        problems.add(f"kaplan_meier: time[{i}]", f"{t[i]} is not a finite time >= 0", "a time >= 0")
+        problems.add(
+            Element("entry", "kaplan_meier time", index=int(i)), f"{t[i]} is not a finite time >= 0", "a time >= 0"
+        )
     for j, value in enumerate(raw.tolist()):
         if value not in (0, 1):  # True and 1.0 count as 1
-            problems.add(f"kaplan_meier: event[{j}]", f"{value!r} is not 0 or 1", "1 for an event, 0 for censored")
+            problems.add(
+                Element("entry", "kaplan_meier event", index=j),
+                f"{value!r} is not 0 or 1",
+                "1 for an event, 0 for censored",
+            )
     if not 0.0 < conf_level < 1.0:
-        problems.add("kaplan_meier", f"conf_level {conf_level} is outside (0, 1)", "a level such as 0.95")
+        problems.add(_KM, f"conf_level {conf_level} is outside (0, 1)", "a level such as 0.95")
     problems.raise_if_any()
     return t, raw.astype(np.int64)

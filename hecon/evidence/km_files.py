@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from hecon.evidence.guyot import (
+    TOTAL_EVENTS,
     DigitisedCurve,
     NumbersAtRisk,
     ReconstructedIPD,
@@ -53,7 +54,7 @@ from hecon.evidence.guyot import (
     curve_problems,
     reconstruct_ipd,
 )
-from hecon.model.problems import ModelError, ProblemCollector
+from hecon.model.problems import FileLine, Location, ModelError, ProblemCollector, topic
 
 __all__ = ["read_coordinates", "read_numbers_at_risk", "reconstruct_from_files", "write_ipd"]
 
@@ -146,7 +147,7 @@ def reconstruct_from_files(
         )
     totals = dict(total_events or {})
     for arm in [a for a in totals if a not in curves]:
-        problems.add("total events", f"{_name(arm)} is not in {coordinates}", f"one of {_arm_list(curves)}")
+        problems.add(TOTAL_EVENTS, f"{_name(arm)} is not in {coordinates}", f"one of {_arm_list(curves)}")
     problems.raise_if_any()
     result: dict[Arm, ReconstructedIPD] = {}
     for arm, curve in curves.items():
@@ -154,8 +155,8 @@ def reconstruct_from_files(
             result[arm] = reconstruct_ipd(curve, tables[arm], totals.get(arm))
         except ModelError as exc:
             for p in exc.problems:  # name the arm whose total is wrong
-                named = arm is not None and p.where == "total events"
-                problems.problems.append(replace(p, where=f"total events of {_name(arm)}") if named else p)
+                named = arm is not None and p.where == TOTAL_EVENTS
+                problems.problems.append(replace(p, where=topic(f"total events of {_name(arm)}")) if named else p)
     problems.raise_if_any()
     return result
 
@@ -190,7 +191,7 @@ def write_ipd(path: str | Path, ipd: Mapping[Arm, ReconstructedIPD]) -> None:
 # Reading
 # --------------------------------------------------------------------------------------
 
-_Rows = tuple[list[float], list[float], tuple[str, ...]]
+_Rows = tuple[list[float], list[float], tuple[Location, ...]]
 
 
 def _read_rows(path: Path, columns: tuple[str, str], problems: ProblemCollector) -> dict[Arm, _Rows]:
@@ -202,16 +203,16 @@ def _read_rows(path: Path, columns: tuple[str, str], problems: ProblemCollector)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.add(str(path), f"cannot read the file ({exc})", "a readable UTF-8 CSV file")
+        problems.add(FileLine(str(path)), f"cannot read the file ({exc})", "a readable UTF-8 CSV file")
         return {}
     expected = f"the columns {','.join(columns)} (and optionally arm)"
     header: list[str] | None = None
-    arms: dict[Arm, tuple[list[float], list[float], list[str]]] = {}
+    arms: dict[Arm, tuple[list[float], list[float], list[Location]]] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = [f.strip() for f in next(csv.reader([line]))]
-        where = f"{path}:{lineno}"
+        where = FileLine(str(path), lineno)
         if header is None:
             header = [f.lower() for f in fields]
             unknown = [f for f in header if f not in (*columns, "arm")]
@@ -240,13 +241,13 @@ def _read_rows(path: Path, columns: tuple[str, str], problems: ProblemCollector)
         rows[1].append(b)
         rows[2].append(where)
     if header is None:
-        problems.add(str(path), "no header and no rows", f"a header with {expected}, then one row per line")
+        problems.add(FileLine(str(path)), "no header and no rows", f"a header with {expected}, then one row per line")
     elif not arms and not problems.problems:
-        problems.add(str(path), "no rows after the header", "one row per line")
+        problems.add(FileLine(str(path)), "no rows after the header", "one row per line")
     return {arm: (a, b, tuple(w)) for arm, (a, b, w) in arms.items()}
 
 
-def _number(text: str, column: str, where: str, problems: ProblemCollector) -> float | None:
+def _number(text: str, column: str, where: Location, problems: ProblemCollector) -> float | None:
     try:
         value = float(text)
     except ValueError:

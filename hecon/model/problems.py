@@ -61,6 +61,7 @@ ELEMENT_KINDS = (
     "life_table",
     "scenario",  # name = scenario; target = the override's target; detail = the location inside it
     "threshold",  # a price-threshold query: name = parameter
+    "entry",  # one entry of data given in Python: name = what the entries are, index (0-based)
 )
 
 _CURVE_PARTS = {
@@ -139,6 +140,8 @@ class Element:
         if kind == "scenario":
             inner = f", target '{self.target}'" if self.target is not None else ""
             return f"scenario '{name}'{inner}{tail}"
+        if kind == "entry":
+            return f"{name} {self.index + 1}" if self.index is not None else name
         return f"threshold for '{name}'"  # kind == "threshold"
 
 

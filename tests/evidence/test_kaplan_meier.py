@@ -102,9 +102,9 @@ def test_bad_input_lists_every_problem():
     with pytest.raises(ModelError) as caught:
         kaplan_meier([1.0, -2.0, math.nan], [1, 2, 0], conf_level=1.0)
     assert [str(p) for p in caught.value.problems] == [
-        "kaplan_meier: time[1]: -2.0 is not a finite time >= 0; expected a time >= 0",
-        "kaplan_meier: time[2]: nan is not a finite time >= 0; expected a time >= 0",
-        "kaplan_meier: event[1]: 2 is not 0 or 1; expected 1 for an event, 0 for censored",
+        "kaplan_meier time 2: -2.0 is not a finite time >= 0; expected a time >= 0",
+        "kaplan_meier time 3: nan is not a finite time >= 0; expected a time >= 0",
+        "kaplan_meier event 2: 2 is not 0 or 1; expected 1 for an event, 0 for censored",
         "kaplan_meier: conf_level 1.0 is outside (0, 1); expected a level such as 0.95",
     ]
     with pytest.raises(ModelError, match="3 times but 2 events"):
