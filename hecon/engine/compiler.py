@@ -105,9 +105,9 @@ class StrategyModel:
         out = set(e.names) & set(VARIABLES)
         for n in e.names:
             out |= self.reads.get(f"p:{n}", frozenset())
-        for kind, n in e.refs:
+        for kind, ref in e.refs:
             if kind == "curve":
-                out |= self.reads.get(f"c:{n}", frozenset())
+                out |= self.reads.get(f"c:{ref}", frozenset())
         return frozenset(out)
 
 
@@ -514,11 +514,11 @@ def _compile_strategy(
     rows = [r for g in groups for r in g.rows]
     edge_row = np.full(order.size, -1, dtype=np.int64)
     edge_j = np.zeros(order.size, dtype=np.int64)
-    for k, r in enumerate(rows):
-        edge_row[r.edges] = k
+    for k, row in enumerate(rows):
+        edge_row[row.edges] = k
     for g in groups:
-        for r in g.rows + ((g.complement,) if g.complement else ()):
-            edge_j[r.edges] = np.arange(len(r.edges))
+        for row in g.rows + ((g.complement,) if g.complement else ()):
+            edge_j[row.edges] = np.arange(len(row.edges))
     src_sorted = np.array(src, dtype=np.int64)[order]
     n_sub = sum(tunnel.values())
     src_start = np.searchsorted(src_sorted, np.arange(n_sub + 1)).astype(np.int64)
@@ -579,14 +579,14 @@ def _check_names(
                 problems.add(
                     label, f"unknown name '{n}' in '{e.text}'", "a parameter name or one of " + ", ".join(VARIABLES)
                 )
-        for kind, n in sorted(e.refs, key=str):
-            if n is None:
+        for kind, ref in sorted(e.refs, key=str):
+            if ref is None:
                 if not object_names[kind]:
                     problems.add(label, f"'{e.text}' needs a {kind} but the model has none", f"a {kind} in the model")
-            elif n not in object_names[kind]:
+            elif ref not in object_names[kind]:
                 problems.add(
                     label,
-                    f"unknown {kind} '{n}' in '{e.text}'",
+                    f"unknown {kind} '{ref}' in '{e.text}'",
                     f"one of: {', '.join(sorted(object_names[kind])) or '(none defined)'}",
                 )
 

@@ -94,7 +94,8 @@ class BlockContext:
         key = ("curve", name, self.tunnel if reads & STATE_TIME_VARIABLES else None)
         cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
         if key in cache:
-            return cache[key]
+            found: dict[str, Any] = cache[key]
+            return found
         c: CurveModel = self.model.curves[name]
         params = {k: e.evaluate(self) for k, e in c.parameters.items()}
         where = Element("curve", name, strategy=self.strategy.name)

@@ -19,14 +19,103 @@ order, so results do not depend on how samples are chunked or on the number of t
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
+import numpy.typing as npt
 from numba import types
 from numba.extending import intrinsic
+
+from hecon.model.types import FloatArray
 
 SAMPLE_BLOCK = 512  # samples per cache block: long inner loops amortise the per-loop overlap checks
 VALUE_CYCLES = 52  # values constant over time are valued every VALUE_CYCLES cycles (see run_block)
 FAST_EDGES = 3  # sub-states with 1..FAST_EDGES edges besides the complement take a one-pass loop
+
+
+IntArray = npt.NDArray[np.int64]
+
+
+class Span(NamedTuple):
+    """Which cycles and samples one kernel call advances."""
+
+    t_first: int  # model cycle of the block's first point
+    n_cycles: int
+    n_points: int  # n_cycles, or n_cycles + 1 for the horizon's last block
+    s_begin: int
+    s_end: int
+
+
+class Edges(NamedTuple):
+    """The transition structure of one strategy (see :func:`run_block`)."""
+
+    src_start: IntArray
+    dst: IntArray
+    edge_row: IntArray
+    edge_j: IntArray
+    has_complement: npt.NDArray[np.bool_]
+    fast: IntArray
+    sole: IntArray
+    zero_rows: IntArray
+
+
+class PackedRows(NamedTuple):
+    """Packed rows of values: their addresses and strides (see the module docstring)."""
+
+    addr: IntArray
+    st: IntArray
+    sj: IntArray
+    so: IntArray
+
+
+class OneOffRewards(NamedTuple):
+    """One-off rewards on transitions, per edge or pooled in accumulators (see :func:`run_block`)."""
+
+    reward_start: IntArray
+    reward_row: IntArray
+    reward_col: IntArray
+    acc_dst: IntArray
+    acc_start: IntArray
+    acc_row: IntArray
+    acc_col: IntArray
+    reward_cols: IntArray
+
+
+class StateValues(NamedTuple):
+    """Which packed row values which state into which column (see :func:`run_block`)."""
+
+    state_start: IntArray
+    pair_col: IntArray
+    pair_state: IntArray
+    pair_expanded: IntArray
+    pair_row: IntArray
+    pair_j: IntArray
+    timed_cols: IntArray
+    const_state: IntArray
+    cpair_col: IntArray
+    cpair_w: IntArray
+    cpair_row: IntArray
+
+
+class Weights(NamedTuple):
+    """Within-cycle and discount weights (see :func:`run_block`)."""
+
+    scale: FloatArray
+    group_weights: FloatArray
+    col_group: IntArray
+    cycle_weights: FloatArray
+
+
+class Outputs(NamedTuple):
+    """What a kernel call writes (see :func:`run_block`)."""
+
+    end: FloatArray
+    values: FloatArray
+    rewards: FloatArray
+    occupancy: FloatArray
+    discounted: FloatArray
+    undiscounted: FloatArray
 
 
 @intrinsic
@@ -45,70 +134,35 @@ def packed_row(addr, st, sj, so, r, t, j, s0, n):
     does not own or count references to its memory (the engine keeps the row alive while
     kernels run). A counted view of a shared input would update its reference count, one
     cache line that all threads write to."""
-    return numba.carray(_pointer(addr[r] + 8 * (t * st[r] + j * sj[r] + s0 * so[r])), n)
+    return numba.carray(_pointer(addr[r] + 8 * (t * st[r] + j * sj[r] + s0 * so[r])), n)  # type: ignore[attr-defined,call-arg]
 
 
 @numba.njit(nogil=True, cache=True)
 def run_block(
-    start,
-    t_first,
-    n_cycles,
-    n_points,
-    s_begin,
-    s_end,
-    src_start,
-    dst,
-    edge_row,
-    edge_j,
-    has_complement,
-    fast,
-    sole,
-    zero_rows,
-    taddr,
-    tst,
-    tsj,
-    tso,
-    reward_start,
-    reward_row,
-    reward_col,
-    acc_dst,
-    acc_start,
-    acc_row,
-    acc_col,
-    reward_cols,
-    state_start,
-    pair_col,
-    pair_state,
-    pair_expanded,
-    pair_row,
-    pair_j,
-    timed_cols,
-    const_state,
-    cpair_col,
-    cpair_w,
-    cpair_row,
-    vaddr,
-    vst,
-    vsj,
-    vso,
-    scale,
-    group_weights,
-    col_group,
-    cycle_weights,
-    keep_cycles,
-    end,
-    values,
-    rewards,
-    occupancy,
-    discounted,
-    undiscounted,
-):
+    start: FloatArray,
+    span: Span,
+    edges: Edges,
+    transitions: PackedRows,
+    one_offs: OneOffRewards,
+    states: StateValues,
+    values_rows: PackedRows,
+    weights: Weights,
+    keep_cycles: bool,
+    out: Outputs,
+) -> None:
     """Advance samples s_begin..s_end-1 of the cohort through one block of cycles and value them.
 
+    The arguments come in named groups (:class:`Span`, :class:`Edges`, :class:`PackedRows`,
+    :class:`OneOffRewards`, :class:`StateValues`, :class:`Weights`, :class:`Outputs`), unpacked
+    at the top into the names below.
+
     start      : occupancy at the block's first point, (n_states, n_samples) [share of cohort]
-    t_first    : the model cycle of the block's first point
-    n_points   : points valued: n_cycles, or n_cycles + 1 for the last block of the horizon
-    Transitions (packed rows at addresses taddr, strides tst/tsj/tso; probabilities already checked):
+    Span: t_first    : the model cycle of the block's first point
+          n_cycles   : cycles in the block
+          n_points   : points valued: n_cycles, or n_cycles + 1 for the last block of the horizon
+          s_begin, s_end : the samples of this call
+    Transitions (Edges, and PackedRows at addresses taddr, strides tst/tsj/tso; probabilities
+    already checked):
       src_start      : edges out of sub-state i are src_start[i]:src_start[i+1]; the complement
                        edge, if ``has_complement[i]``, is the last of them
       dst            : destination of each edge: a row of the work array, which holds the
@@ -159,6 +213,15 @@ def run_block(
     after the other edges, x - Σ x p_e, subtracted in edge order. Each point's values are
     added to the totals before the one-off rewards of the cycle that follows it.
     """
+    t_first, n_cycles, n_points, s_begin, s_end = span
+    src_start, dst, edge_row, edge_j, has_complement, fast, sole, zero_rows = edges
+    taddr, tst, tsj, tso = transitions
+    reward_start, reward_row, reward_col, acc_dst, acc_start, acc_row, acc_col, reward_cols = one_offs
+    (state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols) = states[0:7]
+    (const_state, cpair_col, cpair_w, cpair_row) = states[7:11]
+    vaddr, vst, vsj, vso = values_rows
+    scale, group_weights, col_group, cycle_weights = weights
+    end, values, rewards, occupancy, discounted, undiscounted = out
     n_states = start.shape[0]
     n_model = state_start.size - 1
     n_acc = acc_start.size - 1

@@ -3,27 +3,54 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from hecon.engine.compiler import CompiledModel
 
+OutcomeKind = Literal["qalys", "lys", "cost", "count", "time"]
+
 
 @dataclass(frozen=True)
 class Outcome:
-    """One accumulated outcome column."""
+    """One accumulated outcome column.
 
-    name: str  # "qalys", "lys", "cost:<category>", "count:<name>", "time:<flag>"
-    discount: str  # "costs" or "effects"
-    per_year: bool  # value is a rate per year (x cycle length) rather than per cycle
+    kind : ``qalys`` and ``lys`` [years, per-year values x cycle length]; ``cost`` [currency,
+           per cycle] of category ``name``; ``count`` [units per cycle] named ``name``;
+           ``time`` [years] in states that carry flag ``name``
+    """
+
+    kind: OutcomeKind
+    name: str = ""
+
+    @property
+    def discount(self) -> Literal["costs", "effects"]:
+        """The discount rate that applies: costs at the cost rate, everything else at the effect rate."""
+        return "costs" if self.kind == "cost" else "effects"
+
+    @property
+    def per_year(self) -> bool:
+        """Whether state values are rates per year (multiplied by the cycle length) or per cycle."""
+        return self.kind in ("qalys", "lys", "time")
+
+    @property
+    def label(self) -> str:
+        """The column's label in results: ``qalys``, ``lys``, ``cost:<category>``, ``count:<name>``, ``time:<flag>``."""
+        return f"{self.kind}:{self.name}" if self.name else self.kind
+
+
+QALYS = Outcome("qalys")
+LYS = Outcome("lys")
 
 
 def outcome_columns(model: CompiledModel) -> list[Outcome]:
+    """Every outcome column of ``model``, in the order of the engine's output arrays."""
     spec = model.spec
-    cols = [Outcome("qalys", "effects", True), Outcome("lys", "effects", True)]
-    cols += [Outcome(f"cost:{c}", "costs", False) for c in spec.cost_categories]
-    cols += [Outcome(f"count:{c}", "effects", False) for c in spec.count_names]
-    cols += [Outcome(f"time:{f}", "effects", True) for f in spec.flags]
+    cols = [QALYS, LYS]
+    cols += [Outcome("cost", c) for c in spec.cost_categories]
+    cols += [Outcome("count", c) for c in spec.count_names]
+    cols += [Outcome("time", f) for f in spec.flags]
     return cols
 
 

@@ -20,34 +20,33 @@ import numpy as np
 import xarray as xr
 
 from hecon.engine.compiler import CompiledModel
-from hecon.engine.outcomes import ChunkResult, Outcome
+from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, OutcomeKind
 
 
 def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[ChunkResult], n_samples: int) -> xr.Dataset:
     spec = model.spec
     settings = spec.settings
     strategies = [s.name for s in spec.strategies]
-    names = [c.name for c in cols]
     T = model.n_cycles
 
-    def pick(prefix: str, which: str) -> np.ndarray:
-        idx = [i for i, n in enumerate(names) if n.startswith(prefix)]
+    def pick(kind: OutcomeKind, which: str) -> np.ndarray:
+        idx = [i for i, c in enumerate(cols) if c.kind == kind]
         return np.stack([getattr(r, which)[:, idx] for r in results])
 
-    def single(name: str, which: str) -> np.ndarray:
-        i = names.index(name)
+    def single(outcome: Outcome, which: str) -> np.ndarray:
+        i = list(cols).index(outcome)
         return np.stack([getattr(r, which)[:, i] for r in results])
 
     dims2 = ("strategy", "sample")
-    data: dict[str, tuple] = {}
+    data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
     for suffix, which in (("", "discounted"), ("_undiscounted", "undiscounted")):
-        costs = pick("cost:", which)
+        costs = pick("cost", which)
         data[f"costs{suffix}"] = (dims2 + ("category",), costs)
         data[f"total_costs{suffix}"] = (dims2, costs.sum(axis=2))
-        data[f"qalys{suffix}"] = (dims2, single("qalys", which))
-        data[f"lys{suffix}"] = (dims2, single("lys", which))
-        data[f"counts{suffix}"] = (dims2 + ("count",), pick("count:", which))
-        data[f"time_in{suffix}"] = (dims2 + ("flag",), pick("time:", which))
+        data[f"qalys{suffix}"] = (dims2, single(QALYS, which))
+        data[f"lys{suffix}"] = (dims2, single(LYS, which))
+        data[f"counts{suffix}"] = (dims2 + ("count",), pick("count", which))
+        data[f"time_in{suffix}"] = (dims2 + ("flag",), pick("time", which))
     data["trace"] = (("strategy", "cycle", "state"), np.stack([r.trace_sum for r in results]) / n_samples)
     data["per_cycle"] = (("strategy", "cycle", "outcome"), np.stack([r.per_cycle_sum for r in results]) / n_samples)
 
@@ -62,7 +61,7 @@ def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[Chunk
             "state": [s.name for s in spec.states],
             "cycle": np.arange(T + 1),
             "years": ("cycle", np.arange(T + 1) * settings.cycle_length_years),
-            "outcome": names,
+            "outcome": [c.label for c in cols],
         },
         attrs={
             "title": spec.title,

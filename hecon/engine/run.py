@@ -38,7 +38,7 @@ from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
-from hecon.engine.outcomes import ChunkResult, outcome_columns
+from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.results import label
 from hecon.methods.discounting import discount_factors
@@ -139,7 +139,7 @@ def simulate_chunk(
     cy = settings.cycle_length_years
     cols = outcome_columns(model)
     K = len(cols)
-    col_index = {c.name: i for i, c in enumerate(cols)}
+    col_index = {c: i for i, c in enumerate(cols)}
     scale = np.array([cy if c.per_year else 1.0 for c in cols])
 
     times = np.arange(T + 1) * cy
@@ -230,12 +230,14 @@ def block_length(n_samples: int) -> int:
     return kernels.VALUE_CYCLES * max(1, min(20, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
 
 
-def _reward_column(reward: TransitionReward) -> str:
+def _reward_column(reward: TransitionReward) -> Outcome:
     """The outcome column a transition reward adds to (see :func:`outcome_columns`)."""
-    return {"cost": f"cost:{reward.name}", "qaly": "qalys", "count": f"count:{reward.name}"}[reward.kind]
+    if reward.kind == "qaly":
+        return QALYS
+    return Outcome("cost", reward.name) if reward.kind == "cost" else Outcome("count", reward.name)
 
 
-def _reward_targets(strategy: StrategyModel, col_index: Mapping[str, int]) -> list[list[tuple[int, int]]]:
+def _reward_targets(strategy: StrategyModel, col_index: Mapping[Outcome, int]) -> list[list[tuple[int, int]]]:
     """For each edge, its one-off rewards as (packed value row, output column), in reward order."""
     n_rows = len(strategy.rows)
     targets: list[list[tuple[int, int]]] = [[] for _ in range(len(strategy.src))]
@@ -279,7 +281,7 @@ def _edge_structure(
     written[dst[last[sole == 1]]] = True
     zero_rows = np.flatnonzero(~written).astype(np.int64)
     reward_start = np.cumsum([0] + [len(x) for x in per_edge]).astype(np.int64)
-    flat = [x for x in per_edge for x in x]
+    flat = [pair for pairs in per_edge for pair in pairs]
     acc_start = np.cumsum([0] + [len(k[1]) for k in accumulators]).astype(np.int64)
     pooled_flat = [x for k in accumulators for x in k[1]]
     return (
@@ -300,7 +302,7 @@ def _edge_structure(
 
 def _transition_values(
     model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_cycles: int, memo: PackMemo
-) -> tuple[np.ndarray, ...]:
+) -> tuple[Packed, tuple[np.ndarray, ...]]:
     """Pack the block's transition probabilities and transition-reward values, in the order the
     edge structure refers to them, after checking every probability and every row sum
     (once per chunk for values that do not change with model time)."""
@@ -382,6 +384,17 @@ def _check_row_sums(
     return Problem(where, f"the probabilities add up to {total:.6g}", "a sum of 1, or a complement '#' for the rest")
 
 
+_KernelArgs = tuple[
+    kernels.Edges,
+    kernels.PackedRows,
+    kernels.OneOffRewards,
+    kernels.StateValues,
+    kernels.PackedRows,
+    kernels.Weights,
+    bool,
+]
+
+
 @dataclass
 class _Block:
     """A block of cycles ready for the kernel: packed inputs and output arrays."""
@@ -390,7 +403,7 @@ class _Block:
     n_cycles: int
     n_points: int
     inputs: tuple[Packed, Packed]  # keeps the packed rows alive: the kernel reads them by address
-    args: tuple
+    args: _KernelArgs  # the kernel's arguments after the span (see kernels.run_block)
     end: np.ndarray
     values: np.ndarray
     transition_rewards: np.ndarray
@@ -405,7 +418,7 @@ def _prepare_block(
     n_cycles: int,
     n_points: int,
     memo: PackMemo,
-    col_index: Mapping[str, int],
+    col_index: Mapping[Outcome, int],
     rewards: list[list[tuple[int, int]]],
     state_start: np.ndarray,
     weights: tuple[np.ndarray, ...],
@@ -425,21 +438,16 @@ def _prepare_block(
     if tsj.tobytes() not in structures:
         structures[tsj.tobytes()] = _edge_structure(strategy, rewards, tsj, model.n_states)
     dst, fast, sole, zero_rows, *edge_rewards = structures[tsj.tobytes()]
-    args = (
-        strategy.src_start,
-        dst,
-        strategy.edge_row,
-        strategy.edge_j,
-        strategy.has_complement,
-        fast,
-        sole,
-        zero_rows,
-        *tarrays,
-        *edge_rewards,
-        state_start,
-        *pairs,
-        *vpack,
-        *weights,
+    edge_structure = kernels.Edges(
+        strategy.src_start, dst, strategy.edge_row, strategy.edge_j, strategy.has_complement, fast, sole, zero_rows
+    )
+    args: _KernelArgs = (
+        edge_structure,
+        kernels.PackedRows(*tarrays),
+        kernels.OneOffRewards(*edge_rewards),
+        kernels.StateValues(state_start, *pairs),
+        kernels.PackedRows(*vpack),
+        kernels.Weights(*weights),
         keep_cycles,
     )
     return _Block(
@@ -458,25 +466,23 @@ def _prepare_block(
 
 def _launch(
     pool: ThreadPoolExecutor, block: _Block, start: np.ndarray, discounted: np.ndarray, undiscounted: np.ndarray
-) -> tuple[Iterator[Callable[[], None]], list[Future]]:
+) -> tuple[Iterator[Callable[[], None]], list[Future[None]]]:
     """Start the block kernel: one task per cache block of samples, taken from a shared queue by
     THREADS - 1 worker threads now and by the calling thread once it has prepared the next block
     (:func:`_run_tasks`), so that every core stays busy and none is oversubscribed. The kernel
     adds the block's totals to ``discounted`` and ``undiscounted`` (n_cols, n_samples)."""
     n_samples = start.shape[1]
-    outputs = (block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted)
+    outputs = kernels.Outputs(
+        block.end, block.values, block.transition_rewards, block.occupancy, discounted, undiscounted
+    )
     tasks = iter(
         [
             partial(
                 kernels.run_block,
                 start,
-                block.t0,
-                block.n_cycles,
-                block.n_points,
-                s0,
-                min(n_samples, s0 + kernels.SAMPLE_BLOCK),
+                kernels.Span(block.t0, block.n_cycles, block.n_points, s0, min(n_samples, s0 + kernels.SAMPLE_BLOCK)),
                 *block.args,
-                *outputs,
+                outputs,
             )
             for s0 in range(0, n_samples, kernels.SAMPLE_BLOCK)
         ]
@@ -490,7 +496,7 @@ def _run_tasks(tasks: Iterator[Callable[[], None]]) -> None:
 
 
 def _state_value_pairs(
-    model: CompiledModel, ctx: BlockContext, col_index: Mapping[str, int], n_pts: int, memo: PackMemo
+    model: CompiledModel, ctx: BlockContext, col_index: Mapping[Outcome, int], n_pts: int, memo: PackMemo
 ) -> tuple[tuple[np.ndarray, ...], Packed, tuple[np.ndarray, ...]]:
     """The state values as the kernel takes them (see :func:`hecon.engine.kernels.run_block`), their
     packed rows and the rows' layout. Values constant over time are valued every
@@ -503,14 +509,14 @@ def _state_value_pairs(
     one = packed.add(np.ones((1, 1, 1)))
     for m, s in enumerate(model.spec.states):
         if not s.is_dead:
-            constant.append((col_index["lys"], m, one))
+            constant.append((col_index[LYS], m, one))
         for flag in s.flags:
-            if f"time:{flag}" in col_index:
-                constant.append((col_index[f"time:{flag}"], m, one))
+            if Outcome("time", flag) in col_index:
+                constant.append((col_index[Outcome("time", flag)], m, one))
     exprs = (
-        [("qalys", model.utility)]
-        + [(f"cost:{c}", v) for c, v in model.costs.items()]
-        + [(f"count:{c}", v) for c, v in model.counts.items()]
+        [(QALYS, model.utility)]
+        + [(Outcome("cost", c), v) for c, v in model.costs.items()]
+        + [(Outcome("count", c), v) for c, v in model.counts.items()]
     )
     state_number = {s.name: m for m, s in enumerate(model.spec.states)}
     sources = {}
@@ -533,7 +539,7 @@ def _state_value_pairs(
         if not packed.stats[r][2]:
             raise ModelError(
                 Problem(
-                    Element("state", state, part="utility" if col == "qalys" else col),
+                    Element("state", state, part="utility" if col == QALYS else col.label),
                     f"'{expr.text}' is not a finite number",
                     "finite values",
                 )
@@ -553,7 +559,11 @@ def _state_value_pairs(
 
 
 def _start_rewards(
-    model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, start: np.ndarray, col_index: Mapping[str, int]
+    model: CompiledModel,
+    strategy: StrategyModel,
+    ctx: BlockContext,
+    start: np.ndarray,
+    col_index: Mapping[Outcome, int],
 ) -> np.ndarray:
     """One-off rewards on the initial occupancy ("(start)" transition rewards), (n_cols, n_samples);
     at time 0, so neither discounted nor corrected."""
