@@ -71,7 +71,7 @@ from __future__ import annotations
 import hashlib
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -196,26 +196,62 @@ def _to_number(raw: object) -> float | None:
     return value if math.isfinite(value) else None
 
 
+class _Checks:
+    """Problems found while resolving one parameter's distribution, and range checks that
+    record a problem and say whether the argument passed."""
+
+    def __init__(self, name: str, kind: str, values: dict[str, float]) -> None:
+        self.where = Element("parameter", name, part="distribution")
+        self.kind = kind
+        self.values = values
+        self.problems: list[Problem] = []
+
+    def bad(self, what: str, expected: str = "") -> None:
+        self.problems.append(Problem(self.where, what, expected))
+
+    def nonneg(self, arg: str) -> bool:
+        if self.values[arg] < 0:
+            self.bad(f"{self.kind} {arg} = {_fmt(self.values[arg])} is negative", f"{arg} >= 0")
+            return False
+        return True
+
+    def positive(self, arg: str) -> bool:
+        if self.values[arg] <= 0:
+            self.bad(f"{self.kind} {arg} = {_fmt(self.values[arg])} is not positive", f"{arg} > 0")
+            return False
+        return True
+
+
+def _constant(value: float) -> _Resolved:
+    return _Resolved("constant", {"value": value})
+
+
 def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | None]:
     """Check one parameter's distribution on its own and bring it to canonical form."""
-    where = Element("parameter", name, part="distribution")
-    problems: list[Problem] = []
-
-    def bad(what: str, expected: str = "") -> None:
-        problems.append(Problem(where, what, expected))
-
     kind = _kind_of(dist)
+    checks = _Checks(name, kind, {})
     if kind not in DISTRIBUTION_ARGS:
-        bad(f"unknown distribution kind {dist.kind!r}", "one of " + ", ".join(DISTRIBUTION_ARGS))
-        return problems, None
+        checks.bad(f"unknown distribution kind {dist.kind!r}", "one of " + ", ".join(DISTRIBUTION_ARGS))
+        return checks.problems, None
     args = dict(dist.args or {})
-    usage = f"{kind}: {DISTRIBUTION_HELP[kind]}"
     if kind == "fixed":
         if args:
-            bad(f"fixed takes no arguments, got {', '.join(map(repr, args))}", usage)
-        return problems, None
+            checks.bad(f"fixed takes no arguments, got {', '.join(map(repr, args))}", _usage(kind))
+        return checks.problems, None
+    form = _arguments(kind, args, checks)
+    if form is None or checks.problems:
+        return checks.problems, None
+    resolved = _RESOLVERS[kind](name, form, args, checks)
+    return checks.problems, resolved if not checks.problems else None
 
-    # Argument names: unknown ones, and which parameterisation is used.
+
+def _usage(kind: str) -> str:
+    return f"{kind}: {DISTRIBUTION_HELP[kind]}"
+
+
+def _arguments(kind: str, args: Mapping[str, object], checks: _Checks) -> tuple[str, ...] | None:
+    """Check the argument names, find the one complete parameterisation and read the numbers
+    into ``checks.values``; the parameterisation used, or None when there is none."""
     numeric: list[str] = []
     for arg in args:
         if kind == "mvnormal" and arg.startswith(COV_PREFIX) and len(arg) > len(COV_PREFIX):
@@ -226,7 +262,7 @@ def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | 
             numeric.append(arg)
         else:
             accepted = ", ".join(repr(a) for a in DISTRIBUTION_ARGS[kind])
-            bad(f"{kind} has no argument {arg!r}", f"arguments {accepted}")
+            checks.bad(f"{kind} has no argument {arg!r}", f"arguments {accepted}")
 
     forms = _FORMS[kind]
     present = set(args)
@@ -236,136 +272,139 @@ def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | 
     if len(touched) > 1:
         # e.g. lognormal with meanlog and se: two parameterisations mixed
         own = [a for a in args if any(a in form for form in forms)]
-        bad(f"{kind} arguments {', '.join(own)} mix two parameterisations", f"either {alternatives}")
-        return problems, None
+        checks.bad(f"{kind} arguments {', '.join(own)} mix two parameterisations", f"either {alternatives}")
+        return None
     if not complete:
         form = touched[0] if touched else forms[0]
         missing = [a for a in form if a not in present]
-        bad(f"{kind} is missing argument{'s' if len(missing) > 1 else ''} {', '.join(missing)}", usage)
-        return problems, None
-    form = complete[0]
-
-    values: dict[str, float] = {}
+        checks.bad(f"{kind} is missing argument{'s' if len(missing) > 1 else ''} {', '.join(missing)}", _usage(kind))
+        return None
     for arg in numeric:
         value = _to_number(args[arg])
         if value is None:
-            bad(f"{kind} argument {arg} = {args[arg]!r} is not a number", "a finite number")
+            checks.bad(f"{kind} argument {arg} = {args[arg]!r} is not a number", "a finite number")
         else:
-            values[arg] = value
-    if problems:
-        return problems, None
+            checks.values[arg] = value
+    return complete[0]
 
-    def nonneg(arg: str) -> bool:
-        if values[arg] < 0:
-            bad(f"{kind} {arg} = {_fmt(values[arg])} is negative", f"{arg} >= 0")
-            return False
-        return True
 
-    def positive(arg: str) -> bool:
-        if values[arg] <= 0:
-            bad(f"{kind} {arg} = {_fmt(values[arg])} is not positive", f"{arg} > 0")
-            return False
-        return True
+_Resolver = Callable[[str, tuple[str, ...], Mapping[str, object], _Checks], "_Resolved | None"]
 
-    v = values
-    if kind == "normal":
-        if nonneg("sd"):
-            if v["sd"] == 0:
-                return problems, _Resolved("constant", {"value": v["mean"]})
-            return problems, _Resolved("normal", {"mean": v["mean"], "sd": v["sd"]})
 
-    elif kind == "lognormal":
-        if form == ("meanlog", "sdlog"):
-            if nonneg("sdlog"):
-                if v["sdlog"] == 0:
-                    return problems, _Resolved("constant", {"value": math.exp(v["meanlog"])})
-                return problems, _Resolved("lognormal", {"meanlog": v["meanlog"], "sdlog": v["sdlog"]})
-        else:
-            ok = positive("mean") & nonneg("se")
-            if ok:
-                if v["se"] == 0:
-                    return problems, _Resolved("constant", {"value": v["mean"]})
-                sdlog2 = math.log1p((v["se"] / v["mean"]) ** 2)
-                meanlog = math.log(v["mean"]) - sdlog2 / 2
-                return problems, _Resolved("lognormal", {"meanlog": meanlog, "sdlog": math.sqrt(sdlog2)})
+def _normal(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    v = c.values
+    if not c.nonneg("sd"):
+        return None
+    return _constant(v["mean"]) if v["sd"] == 0 else _Resolved("normal", {"mean": v["mean"], "sd": v["sd"]})
 
-    elif kind == "beta":
-        if form == ("alpha", "beta"):
-            if positive("alpha") & positive("beta"):
-                return problems, _Resolved("beta", {"alpha": v["alpha"], "beta": v["beta"]})
-        else:
-            mean, se = v["mean"], v["se"]
-            if nonneg("se"):
-                if se == 0:
-                    if 0 <= mean <= 1:
-                        return problems, _Resolved("constant", {"value": mean})
-                    bad(f"beta mean = {_fmt(mean)} is outside [0, 1]", "0 <= mean <= 1")
-                elif not 0 < mean < 1:
-                    bad(f"beta mean = {_fmt(mean)} is outside (0, 1)", "0 < mean < 1")
-                elif se**2 >= mean * (1 - mean):
-                    bad(
-                        f"beta with mean {_fmt(mean)} and se {_fmt(se)} is impossible: "
-                        f"se^2 = {_fmt(se**2)} >= mean*(1-mean) = {_fmt(mean * (1 - mean))}",
-                        f"se < sqrt(mean*(1-mean)) = {_fmt(math.sqrt(mean * (1 - mean)))}",
-                    )
-                else:
-                    common = mean * (1 - mean) / se**2 - 1
-                    return problems, _Resolved("beta", {"alpha": mean * common, "beta": (1 - mean) * common})
 
-    elif kind == "gamma":
-        if form == ("shape", "rate"):
-            if positive("shape") & positive("rate"):
-                return problems, _Resolved("gamma", {"shape": v["shape"], "rate": v["rate"]})
-        else:
-            mean, se = v["mean"], v["se"]
-            if nonneg("se"):
-                if se == 0:
-                    if mean >= 0:
-                        return problems, _Resolved("constant", {"value": mean})
-                    bad(f"gamma mean = {_fmt(mean)} is negative", "mean >= 0")
-                elif positive("mean"):
-                    return problems, _Resolved("gamma", {"shape": mean**2 / se**2, "rate": mean / se**2})
+def _lognormal(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    v = c.values
+    if form == ("meanlog", "sdlog"):
+        if not c.nonneg("sdlog"):
+            return None
+        if v["sdlog"] == 0:
+            return _constant(math.exp(v["meanlog"]))
+        return _Resolved("lognormal", {"meanlog": v["meanlog"], "sdlog": v["sdlog"]})
+    if not (c.positive("mean") & c.nonneg("se")):
+        return None
+    if v["se"] == 0:
+        return _constant(v["mean"])
+    sdlog2 = math.log1p((v["se"] / v["mean"]) ** 2)
+    return _Resolved("lognormal", {"meanlog": math.log(v["mean"]) - sdlog2 / 2, "sdlog": math.sqrt(sdlog2)})
 
-    elif kind == "uniform":
-        lo, hi = v["min"], v["max"]
-        if lo > hi:
-            bad(f"uniform min = {_fmt(lo)} is above max = {_fmt(hi)}", "min <= max")
-        elif lo == hi:
-            return problems, _Resolved("constant", {"value": lo})
-        else:
-            return problems, _Resolved("uniform", {"min": lo, "max": hi})
 
-    elif kind == "triangular":
-        lo, mode, hi = v["min"], v["mode"], v["max"]
-        if not lo <= mode <= hi:
-            bad(
-                f"triangular min = {_fmt(lo)}, mode = {_fmt(mode)}, max = {_fmt(hi)} are out of order",
-                "min <= mode <= max",
-            )
-        elif lo == hi:
-            return problems, _Resolved("constant", {"value": lo})
-        else:
-            return problems, _Resolved("triangular", {"min": lo, "mode": mode, "max": hi})
+def _beta(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    v = c.values
+    if form == ("alpha", "beta"):
+        ok = c.positive("alpha") & c.positive("beta")
+        return _Resolved("beta", {"alpha": v["alpha"], "beta": v["beta"]}) if ok else None
+    mean, se = v["mean"], v["se"]
+    if not c.nonneg("se"):
+        return None
+    if se == 0:
+        if 0 <= mean <= 1:
+            return _constant(mean)
+        c.bad(f"beta mean = {_fmt(mean)} is outside [0, 1]", "0 <= mean <= 1")
+    elif not 0 < mean < 1:
+        c.bad(f"beta mean = {_fmt(mean)} is outside (0, 1)", "0 < mean < 1")
+    elif se**2 >= mean * (1 - mean):
+        c.bad(
+            f"beta with mean {_fmt(mean)} and se {_fmt(se)} is impossible: "
+            f"se^2 = {_fmt(se**2)} >= mean*(1-mean) = {_fmt(mean * (1 - mean))}",
+            f"se < sqrt(mean*(1-mean)) = {_fmt(math.sqrt(mean * (1 - mean)))}",
+        )
+    else:
+        common = mean * (1 - mean) / se**2 - 1
+        return _Resolved("beta", {"alpha": mean * common, "beta": (1 - mean) * common})
+    return None
 
-    elif kind == "dirichlet":
-        if positive("alpha"):
-            return problems, _Resolved("dirichlet", {"alpha": v["alpha"]})
 
-    elif kind == "mvnormal":
-        transform = str(args.get("transform", "none")).strip().lower()
-        if transform not in TRANSFORMS:
-            bad(f"mvnormal transform {args['transform']!r} is not known", "'exp' or 'none'")
-        variance = COV_PREFIX + name
-        if variance not in values:
-            bad(f"mvnormal is missing argument {variance} (its variance)", usage)
-        elif values[variance] < 0:
-            bad(f"mvnormal variance {variance} = {_fmt(values[variance])} is negative", f"{variance} >= 0")
-        if not problems:
-            cov = {a[len(COV_PREFIX) :]: x for a, x in values.items() if a.startswith(COV_PREFIX)}
-            mv = {"mean": v["mean"], "var": values[variance]}
-            return problems, _Resolved("mvnormal", mv, cov=cov, transform=transform)
+def _gamma(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    v = c.values
+    if form == ("shape", "rate"):
+        ok = c.positive("shape") & c.positive("rate")
+        return _Resolved("gamma", {"shape": v["shape"], "rate": v["rate"]}) if ok else None
+    mean, se = v["mean"], v["se"]
+    if not c.nonneg("se"):
+        return None
+    if se == 0:
+        if mean >= 0:
+            return _constant(mean)
+        c.bad(f"gamma mean = {_fmt(mean)} is negative", "mean >= 0")
+        return None
+    return _Resolved("gamma", {"shape": mean**2 / se**2, "rate": mean / se**2}) if c.positive("mean") else None
 
-    return problems, None
+
+def _uniform(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    lo, hi = c.values["min"], c.values["max"]
+    if lo > hi:
+        c.bad(f"uniform min = {_fmt(lo)} is above max = {_fmt(hi)}", "min <= max")
+        return None
+    return _constant(lo) if lo == hi else _Resolved("uniform", {"min": lo, "max": hi})
+
+
+def _triangular(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    lo, mode, hi = c.values["min"], c.values["mode"], c.values["max"]
+    if not lo <= mode <= hi:
+        c.bad(
+            f"triangular min = {_fmt(lo)}, mode = {_fmt(mode)}, max = {_fmt(hi)} are out of order",
+            "min <= mode <= max",
+        )
+        return None
+    return _constant(lo) if lo == hi else _Resolved("triangular", {"min": lo, "mode": mode, "max": hi})
+
+
+def _dirichlet(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    return _Resolved("dirichlet", {"alpha": c.values["alpha"]}) if c.positive("alpha") else None
+
+
+def _mvnormal(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    values = c.values
+    transform = str(args.get("transform", "none")).strip().lower()
+    if transform not in TRANSFORMS:
+        c.bad(f"mvnormal transform {args['transform']!r} is not known", "'exp' or 'none'")
+    variance = COV_PREFIX + name
+    if variance not in values:
+        c.bad(f"mvnormal is missing argument {variance} (its variance)", _usage("mvnormal"))
+    elif values[variance] < 0:
+        c.bad(f"mvnormal variance {variance} = {_fmt(values[variance])} is negative", f"{variance} >= 0")
+    if c.problems:
+        return None
+    cov = {a[len(COV_PREFIX) :]: x for a, x in values.items() if a.startswith(COV_PREFIX)}
+    return _Resolved("mvnormal", {"mean": values["mean"], "var": values[variance]}, cov=cov, transform=transform)
+
+
+_RESOLVERS: dict[str, _Resolver] = {
+    "normal": _normal,
+    "lognormal": _lognormal,
+    "beta": _beta,
+    "gamma": _gamma,
+    "uniform": _uniform,
+    "triangular": _triangular,
+    "dirichlet": _dirichlet,
+    "mvnormal": _mvnormal,
+}
 
 
 def check_distribution(name: str, dist: Distribution) -> list[Problem]:

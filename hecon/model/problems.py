@@ -9,7 +9,7 @@ so that a user fixes a model in one pass instead of one error at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -94,55 +94,69 @@ class Element:
             raise ValueError(f"unknown element kind {self.kind!r}; expected one of {', '.join(ELEMENT_KINDS)}")
 
     def __str__(self) -> str:
-        own = f"strategy '{self.strategy}', " if self.strategy is not None else ""
-        tail = f", {self.detail}" if self.detail else ""
-        kind, name = self.kind, self.name
-        if kind == "setting":
-            return f"settings.{name}" if name else "settings"
-        if kind == "topic":
-            return name
-        if kind == "state":
-            part = self.part
-            if part == "utility":
-                return f"state '{name}', utility"
-            if part.startswith(("cost:", "count:")):
-                what, _, category = part.partition(":")
-                return f"state '{name}', {what} '{category}'"
-            return f"state '{name}'"
-        if kind == "parameter":
-            return f"{own}parameter '{name}'"
-        if kind == "strategy":
-            return f"strategy '{name}'"
-        if kind == "transition":
-            return f"{own}transition {self.source} -> {self.target}{tail}"
-        if kind == "transitions_out":
-            return f"{own}transitions out of '{self.source}'{tail}"
-        if kind == "reward":
-            source = f"{self.source} " if self.source is not None else ""
-            return f"{own}transition reward {source}-> {self.target}{tail}"
-        if kind == "curve":
-            part = self.part
-            text = f"survival curve '{name}'" if name else "survival curve"
-            if part.startswith("parameter "):
-                text += f", {part}"
-            elif part in _CURVE_PARTS:
-                text += f", {_CURVE_PARTS[part]}"
-            return text + (f" (strategy '{self.strategy}')" if self.strategy is not None else "")
-        if kind == "schedule":
-            segment = f", segment {self.index + 1}" if self.index is not None else ""
-            return f"schedule '{name}'{segment}"
-        if kind == "initial":
-            if not name:
-                return f"{own}initial state distribution"
-            return f"initial state distribution, state '{name}'"
-        if kind == "life_table":
-            return f"life table '{name}'"
-        if kind == "scenario":
-            inner = f", target '{self.target}'" if self.target is not None else ""
-            return f"scenario '{name}'{inner}{tail}"
-        if kind == "entry":
-            return f"{name} {self.index + 1}" if self.index is not None else name
-        return f"threshold for '{name}'"  # kind == "threshold"
+        return _RENDER[self.kind](self)
+
+    @property
+    def _own(self) -> str:
+        return f"strategy '{self.strategy}', " if self.strategy is not None else ""
+
+    @property
+    def _tail(self) -> str:
+        return f", {self.detail}" if self.detail else ""
+
+
+def _state_text(e: Element) -> str:
+    if e.part == "utility":
+        return f"state '{e.name}', utility"
+    if e.part.startswith(("cost:", "count:")):
+        what, _, category = e.part.partition(":")
+        return f"state '{e.name}', {what} '{category}'"
+    return f"state '{e.name}'"
+
+
+def _curve_text(e: Element) -> str:
+    text = f"survival curve '{e.name}'" if e.name else "survival curve"
+    if e.part.startswith("parameter "):
+        text += f", {e.part}"
+    elif e.part in _CURVE_PARTS:
+        text += f", {_CURVE_PARTS[e.part]}"
+    return text + (f" (strategy '{e.strategy}')" if e.strategy is not None else "")
+
+
+def _reward_text(e: Element) -> str:
+    source = f"{e.source} " if e.source is not None else ""
+    return f"{e._own}transition reward {source}-> {e.target}{e._tail}"
+
+
+def _schedule_text(e: Element) -> str:
+    return f"schedule '{e.name}'" + (f", segment {e.index + 1}" if e.index is not None else "")
+
+
+def _initial_text(e: Element) -> str:
+    return f"initial state distribution, state '{e.name}'" if e.name else f"{e._own}initial state distribution"
+
+
+def _scenario_text(e: Element) -> str:
+    return f"scenario '{e.name}'" + (f", target '{e.target}'" if e.target is not None else "") + e._tail
+
+
+_RENDER: dict[str, Callable[[Element], str]] = {
+    "setting": lambda e: f"settings.{e.name}" if e.name else "settings",
+    "topic": lambda e: e.name,
+    "state": _state_text,
+    "parameter": lambda e: f"{e._own}parameter '{e.name}'",
+    "strategy": lambda e: f"strategy '{e.name}'",
+    "transition": lambda e: f"{e._own}transition {e.source} -> {e.target}{e._tail}",
+    "transitions_out": lambda e: f"{e._own}transitions out of '{e.source}'{e._tail}",
+    "reward": _reward_text,
+    "curve": _curve_text,
+    "schedule": _schedule_text,
+    "initial": _initial_text,
+    "life_table": lambda e: f"life table '{e.name}'",
+    "scenario": _scenario_text,
+    "threshold": lambda e: f"threshold for '{e.name}'",
+    "entry": lambda e: f"{e.name} {e.index + 1}" if e.index is not None else e.name,
+}
 
 
 Location = Cell | FileLine | Element
