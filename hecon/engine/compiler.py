@@ -27,8 +27,10 @@ from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
     DISCOUNT_TIMINGS,
+    PARTITIONED_SURVIVAL,
     REWARD_KINDS,
     START,
+    STRUCTURES,
     TIME_UNITS,
     ModelSpec,
     State,
@@ -98,6 +100,7 @@ class StrategyModel:
     initial: dict[str, Expression]
     proportion_male: Expression
     overridden: frozenset[str]  # parameters this strategy gives its own value
+    partition: tuple[tuple[str, Expression | None], ...] = ()  # (state, survival; None: the rest)
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # "p:name"/"c:name" -> model variables read
 
     def variables_read(self, e: Expression) -> frozenset[str]:
@@ -333,6 +336,8 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):
             problems.add(Element("setting", field_name), f"{r!r}", "an annual rate between 0 and 1, e.g. 0.03")
+    if s.structure not in STRUCTURES:
+        problems.add(Element("setting", "structure"), f"'{s.structure}'", " or ".join(STRUCTURES))
     if s.discount_timing not in DISCOUNT_TIMINGS:
         problems.add(Element("setting", "discount_timing"), f"'{s.discount_timing}'", " or ".join(DISCOUNT_TIMINGS))
     if not (isinstance(s.start_age, (int, float)) and 0 <= s.start_age < 130):
@@ -542,7 +547,71 @@ def _compile_strategy(
         initial,
         proportion_male,
         frozenset(strategy.parameters) & frozenset(base),
+        _compile_partition(spec, strategy, state_by_name, tunnel, parse, problems),
     )
+
+
+def _compile_partition(
+    spec: ModelSpec,
+    strategy: Strategy,
+    state_by_name: dict[str, State],
+    tunnel: dict[str, int],
+    parse: _Parser,
+    problems: ProblemCollector,
+) -> tuple[tuple[str, Expression | None], ...]:
+    """The strategy's partitioned-survival rows (its own rows, else the shared ones), checked:
+    known states, each once, one tunnel step each, survival expressions except a final ``#``;
+    and, when the model runs as partitioned survival, rewards it can value."""
+    own = [p for p in spec.partitions if p.strategy == strategy.name]
+    rows = own or [p for p in spec.partitions if p.strategy is None]
+    partitioned = spec.settings.structure == PARTITIONED_SURVIVAL
+    if not rows:
+        if partitioned:
+            problems.add(
+                Element("strategy", strategy.name),
+                "has no partitioned-survival rows",
+                "Partitions rows for this strategy (or shared rows) when settings.structure is partitioned_survival",
+            )
+        return ()
+    out: list[tuple[str, Expression | None]] = []
+    seen: set[str] = set()
+    for k, p in enumerate(rows):
+        where = Element("partition", p.state, strategy=p.strategy)
+        last = k == len(rows) - 1
+        if p.state not in state_by_name:
+            problems.add(
+                replace(where, part="state"), f"unknown state '{p.state}'", "one of " + ", ".join(state_by_name)
+            )
+            continue
+        if p.state in seen:
+            problems.add(replace(where, part="state"), "the state is listed twice", "each state once, best first")
+        seen.add(p.state)
+        if tunnel[p.state] > 1:
+            problems.add(
+                replace(where, part="state"),
+                f"state '{p.state}' has a tunnel of {tunnel[p.state]} cycles",
+                "states without tunnel in a partitioned-survival structure (time in state is not tracked)",
+            )
+        is_rest = isinstance(p.survival, str) and p.survival.strip() == COMPLEMENT
+        if is_rest != last:
+            problems.add(
+                replace(where, part="survival"),
+                f"'{p.survival}' {'before the last row' if is_rest else 'in the last row'}",
+                f"a survival expression in every row but the last, and '{COMPLEMENT}' (the rest) in the last",
+            )
+            continue
+        out.append((p.state, None if is_rest else parse(p.survival, replace(where, part="survival"))))
+    if len(rows) < 2:
+        problems.add(Element("partition", rows[0].state, strategy=rows[0].strategy), "only one row", "two rows or more")
+    if partitioned:
+        for r in spec.transition_rewards:
+            if r.strategy in (None, strategy.name) and r.from_state not in (ANY_STATE, START):
+                problems.add(
+                    Element("reward", strategy=strategy.name, source=r.from_state, target=r.to_state),
+                    "a reward on a transition from one state cannot be valued in a partitioned-survival model",
+                    f"'{ANY_STATE}' (entering the state, from the fall of the survival above it) or '{START}'",
+                )
+    return tuple(out)
 
 
 def _check_names(
@@ -648,6 +717,17 @@ def _check_names(
     for reward, expr in [(rr.reward, rr.expr) for rr in sm.rewards] + sm.start_rewards:
         where = Element("reward", strategy=own, source=reward.from_state, target=reward.to_state)
         check_expr(expr, replace(where, index=reward_index.get(id(reward))))
+    for state, survival_expr in sm.partition:
+        if survival_expr is None:
+            continue
+        where = Element("partition", state, strategy=own, part="survival")
+        check_expr(survival_expr, where)
+        if state_time_dependent(survival_expr):
+            problems.add(
+                where,
+                f"'{survival_expr.text}' depends on state_time",
+                "a survival of model time (model_time, model_years); time in state is not tracked",
+            )
     for state, e in sm.initial.items():
         check_expr(e, Element("initial", state, part="share"))
         if e.names & (STATE_TIME_VARIABLES | {"model_time", "model_years", "age"}):

@@ -62,6 +62,7 @@ ELEMENT_KINDS = (
     "scenario",  # name = scenario; target = the override's target; detail = the location inside it
     "threshold",  # a price-threshold query: name = parameter
     "entry",  # one entry of data given in Python: name = what the entries are, index (0-based)
+    "partition",  # a partitioned-survival row: name = state, strategy; part: "", "state", "survival"
 )
 
 _CURVE_PARTS = {
@@ -156,6 +157,7 @@ _RENDER: dict[str, Callable[[Element], str]] = {
     "scenario": _scenario_text,
     "threshold": lambda e: f"threshold for '{e.name}'",
     "entry": lambda e: f"{e.name} {e.index + 1}" if e.index is not None else e.name,
+    "partition": lambda e: f"{e._own}partition, state '{e.name}'{e._tail}",
 }
 
 

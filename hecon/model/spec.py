@@ -32,6 +32,8 @@ DAYS_PER_YEAR = 365.25
 
 WITHIN_CYCLE_METHODS = ("none", "end", "half-cycle", "trapezoid", "simpson", "custom")
 DISCOUNT_TIMINGS = ("cycle", "annual")
+STATE_TRANSITION, PARTITIONED_SURVIVAL = "state_transition", "partitioned_survival"
+STRUCTURES = (STATE_TRANSITION, PARTITIONED_SURVIVAL)
 REWARD_KINDS = ("cost", "qaly", "count")
 TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_YEAR / 12.0, "years": DAYS_PER_YEAR}
 DEAD_FLAG = "dead"
@@ -60,6 +62,9 @@ class Settings:
     comparator             : reference strategy of the incremental analysis (default: the first)
     population_size        : patients eligible per year, for population EVPI (None: not reported)
     population_years       : years over which the decision affects patients, for population EVPI
+    structure              : "state_transition" (the cohort moves by the Transitions) or
+                             "partitioned_survival" (occupancy read off the Partitions' curves);
+                             a model that defines both is run both ways (NICE DSU TSD 19)
     """
 
     cycle_length_days: float = DAYS_PER_YEAR
@@ -79,6 +84,7 @@ class Settings:
     comparator: str | None = None
     population_size: float | None = None
     population_years: float = 10.0
+    structure: str = "state_transition"
 
     @property
     def cycle_length_years(self) -> float:
@@ -191,6 +197,25 @@ class Transition:
     to_state: str
     probability: Expr
     strategy: str | None = None
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One boundary of a partitioned-survival structure (NICE DSU TSD 19; Woods et al. 2017).
+
+    A strategy's partition rows, in order, list states from the best to the worst; ``survival``
+    is the share of the cohort in ``state`` *or a state listed before it*, as an expression of
+    model time (e.g. ``surv(pfs, model_years)``); the last row's survival is ``#``: the rest of
+    the cohort. Occupancy is then the difference of successive survivals: with rows PF
+    (``S_PFS``), PD (``S_OS``), Dead (``#``): PF = S_PFS, PD = S_OS - S_PFS, Dead = 1 - S_OS.
+
+    strategy : None for all strategies; a strategy's own rows replace the shared rows
+    """
+
+    state: str
+    survival: Expr
+    strategy: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -309,6 +334,7 @@ class ModelSpec:
     assumptions: tuple[str, ...] = ()
     utility_norms: tuple[UtilityNorm, ...] = ()
     thresholds: tuple[ThresholdQuery, ...] = ()
+    partitions: tuple[Partition, ...] = ()
 
     def state(self, name: str) -> State:
         for s in self.states:
