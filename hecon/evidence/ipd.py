@@ -313,10 +313,14 @@ def _columns(header: _Row) -> tuple[dict[str, int], list[Problem]]:
     problems = []
     for name, positions in found.items():
         if len(positions) > 1:
-            cells = ", ".join(header.locate(p) for p in positions)
+            cells = [header.locate(p) for p in positions]
+            if len(set(cells)) < len(cells):  # CSV: one location per line; number the columns
+                cells = [f"column {p + 1}" for p in positions]
             problems.append(
                 Problem(
-                    header.locate(positions[1]), f"column {name!r} appears more than once ({cells})", "each column once"
+                    header.locate(positions[1]),
+                    f"column {name!r} appears more than once ({', '.join(cells)})",
+                    "each column once",
                 )
             )
     missing = [name for name in (_TIME, _EVENT) if name not in found]
