@@ -315,6 +315,8 @@ def _parameter(m: re.Match[str], p: Problem, loc: Locations) -> str | None:
     what = p.what.lower()
     if "name" in what and ("reserved" in what or "formulas" in what or "twice" in what):
         return record.cell("name")
+    if "covariance" in what and "distribution_args" in record.letters:  # the cov_<name> arguments
+        return record.cell("distribution_args")
     if "group" in what and "group" in record.letters:
         return record.cell("group")
     if "distribution_args" in record.letters and record.values.get("distribution"):
