@@ -1,4 +1,4 @@
-"""The ``hecon`` command line: ``template``, ``validate`` and ``run``.
+"""The ``hecon`` command line: ``template``, ``validate``, ``run`` and ``reconstruct-ipd``.
 
 User mistakes (a missing file, a wrong suffix, a bad workbook, an unknown scenario) are
 reported as clear lines on stderr with a non-zero exit status, never as a traceback:
@@ -349,13 +349,107 @@ def run(
     click.echo(_display(folder))
 
 
+class CsvPath(click.Path):
+    """A path to a CSV file (.csv), checked up front."""
+
+    name = "csv"
+
+    def __init__(self, exists: bool = True) -> None:
+        super().__init__(exists=exists, dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        path = super().convert(value, param, ctx)
+        if Path(path).suffix.lower() != ".csv":
+            self.fail(f"{os.fsdecode(value)!r} is not a CSV file; expected a file name ending in .csv", param, ctx)
+        return path
+
+
+def _total_events(values: tuple[str, ...]) -> dict[str | None, int]:
+    """``--events`` values, ``N`` or ``ARM=N``, as a mapping arm -> total (None: no arms)."""
+    totals: dict[str | None, int] = {}
+    for value in values:
+        arm, _, number = value.rpartition("=")
+        if not number.strip().isdigit():
+            raise click.BadParameter(
+                f"{value!r}: expected N or ARM=N with N a whole number, e.g. 127", param_hint="--events"
+            )
+        totals[arm.strip() if "=" in value else None] = int(number)
+    return totals
+
+
+@main.command("reconstruct-ipd")
+@click.argument("coordinates", type=CsvPath(), metavar="COORDS.csv")
+@click.option(
+    "--at-risk",
+    "at_risk",
+    type=CsvPath(),
+    required=True,
+    metavar="NRISK.csv",
+    help="Numbers at risk printed under the figure: columns time,n_risk (and arm), the first at "
+    "time 0. Example: --at-risk inputs/km_example/keynote189_os_at_risk.csv",
+)
+@click.option(
+    "--events",
+    "events",
+    multiple=True,
+    metavar="N|ARM=N",
+    help="Total number of events the paper reports, if it does; with arms, once per arm as "
+    "ARM=N. Example: --events 108, or --events placebo-combination=108",
+)
+@click.option(
+    "--out",
+    "out",
+    type=CsvPath(exists=False),
+    required=True,
+    metavar="IPD.csv",
+    help="File to write the reconstructed patients to, columns time,event (and arm); replaced "
+    "if it exists. Example: --out ipd.csv",
+)
+def reconstruct_ipd(coordinates: Path, at_risk: Path, events: tuple[str, ...], out: Path) -> None:
+    """Reconstruct individual patient data from a published Kaplan–Meier figure
+    (Guyot et al., BMC Med Res Methodol 2012;12:9).
+
+    COORDS.csv holds the digitised curve, columns time,survival (survival a proportion in
+    [0, 1]), and optionally arm for several curves. Problems in either file are listed on
+    stderr as 'file.csv:LINE: what is wrong; expected ...' and nothing is written. The input
+    files are only read.
+
+    \b
+    Example:
+      hecon reconstruct-ipd inputs/km_example/keynote189_os_coordinates.csv \\
+          --at-risk inputs/km_example/keynote189_os_at_risk.csv --out ipd.csv
+    """
+    from hecon.evidence.km_files import reconstruct_from_files, write_ipd
+
+    totals = _total_events(events)
+    for given in (coordinates, at_risk):
+        if os.path.realpath(out) == os.path.realpath(given):
+            _error(f"--out {out} is the input file {given}; choose another name")
+            _exit()
+    try:
+        ipd = reconstruct_from_files(coordinates, at_risk, totals)
+    except ModelError as e:
+        _report_problems(coordinates, e.problems, "inputs")
+    try:
+        write_ipd(out, ipd)
+    except OSError as e:
+        _error(f"cannot write {out}: {e.strerror or e}; nothing was written")
+        _exit()
+    for arm, data in ipd.items():
+        name = "" if arm is None else f"{arm}: "
+        click.echo(f"{name}{_plural(data.time.size, 'patient')}, {_plural(int(data.event.sum()), 'event')}")
+    click.echo(f"Wrote {_display(out)}")
+
+
 def _inside(path: Path, folder: Path) -> bool:
     p, f = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
     return p == f or f in p.parents
 
 
-def _report_problems(path: Path, problems: Sequence[Problem]) -> NoReturn:
-    _error(f"{path} has {_plural(len(problems), 'problem')}; nothing was run or written:")
+def _report_problems(path: Path, problems: Sequence[Problem], what: str = "") -> NoReturn:
+    _error(
+        f"{what or path} {'have' if what else 'has'} {_plural(len(problems), 'problem')}; nothing was run or written:"
+    )
     _print_problems(problems)
     _exit()
 
