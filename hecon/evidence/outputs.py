@@ -72,6 +72,7 @@ __all__ = [
     "WORKBOOK_ROWS",
     "WorkbookRows",
     "curve_name",
+    "usable_name",
     "workbook_rows",
     "write_fit_outputs",
 ]
@@ -128,8 +129,9 @@ def _number(x: float) -> str:
     return repr(float(x))
 
 
-def _slug(text: str) -> str:
-    """``text`` as a name usable in formulas: letters, digits and _ only."""
+def usable_name(text: str) -> str:
+    """``text`` as a name usable in formulas and file names: letters, digits and _ only, not
+    starting with a digit (``"Lev+5FU"`` -> ``"Lev_5FU"``, ``"2nd line"`` -> ``"x2nd_line"``)."""
     slug = _UNSAFE.sub("_", text).strip("_")
     return slug if slug and not slug[0].isdigit() else f"x{slug}"
 
@@ -148,7 +150,7 @@ def curve_name(fit: SurvivalFit, prefix: str = "") -> str:
     if fit.arm != ALL:
         parts.append(fit.arm)
     parts.append(fit.distribution + ("_cure" if fit.cure else ""))
-    return _slug("_".join(parts))
+    return usable_name("_".join(parts))
 
 
 def _parameter_name(curve: str, parameter: str) -> str:
