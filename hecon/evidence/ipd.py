@@ -378,7 +378,8 @@ def _event(value: object, where: str, problems: list[Problem]) -> bool | None:
     number = _number(value, decimal_comma=False)
     if number in (0.0, 1.0):
         return number == 1.0
-    problems.append(Problem(where, f"event {_show(value)} is not 0 or 1", _EVENT_EXPECTED))
+    shown = f"{number:g}" if number is not None else _show(value)
+    problems.append(Problem(where, f"event {shown} is not 0 or 1", _EVENT_EXPECTED))
     return None
 
 

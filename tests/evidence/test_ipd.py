@@ -117,7 +117,7 @@ def test_every_row_problem_is_located_and_collected(tmp_path):
         f"{path}:3: time 'abc' is not a number; {TIME}",
         f"{path}:4: time is blank; {TIME}",
         f"{path}:5: time -3 is negative; {TIME}",
-        f"{path}:7: event '2' is not 0 or 1; {EVENT}",
+        f"{path}:7: event 2 is not 0 or 1; {EVENT}",
         f"{path}:8: event is blank; {EVENT}",
         f"{path}:9: event 'yes' is not 0 or 1; {EVENT}",
         f"{path}:9: arm is blank; expected the arm's name on every row (or no arm column)",
