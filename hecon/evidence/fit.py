@@ -98,17 +98,20 @@ class SurvivalFit:
         columns in ``parameters`` order. All nan when the fit did not converge.
     se : dict
         Parameter -> standard error on the natural scale by the delta method,
-        |d natural / d internal| sqrt(var internal), as flexsurvreg's ``se`` column.
+        |d natural / d internal| sqrt(var internal): estimate x se(log) for log-scale
+        parameters, as flexsurvreg's ``se`` column. For a cure fraction flexsurvreg prints
+        NA; here it is theta (1 - theta) se(logit theta).
     loglik : float
         Maximised log-likelihood of the times.
     aic : float
         Akaike's information criterion, -2 loglik + 2 k (k parameters).
     bic : float
         Bayesian information criterion, -2 loglik + k log(n) with n the number of
-        *patients* (Schwarz 1978; the convention of R's ``BIC()`` for flexsurvreg fits,
-        whose ``nobs`` is the number of observations). Volinsky & Raftery (Biometrics
-        2000;56:256-262) argue for n = number of events with censored data; with heavy
-        censoring the two rank models differently, so report which n was used.
+        *patients*, censored ones included (Schwarz, Ann Stat 1978;6:461-464): the default of
+        flexsurv's ``BIC.flexsurvreg`` (``cens = TRUE``), which notes that there is no
+        official sample size for censored data (Kass & Raftery, JASA 1995;90:773-795) and
+        that with heavy censoring the number of events (Volinsky & Raftery, Biometrics
+        2000;56:256-262) may represent the information better.
     n : int
         Number of patients.
     events : int
