@@ -69,12 +69,13 @@ def smoothed_hazard(km: KaplanMeier, times: ArrayLike | None = None, bandwidth: 
 
     Examples
     --------
-    Two events at t = 10 among 4 at risk, smoothed with b = 5: at t = 10, K(0)/b x 2/4.
+    Two events at t = 10 among the 3 then at risk (one was censored at 0), b = 5: at t = 10
+    the estimate is K(0)/b x 2/3 = 0.75/5 x 2/3.
 
     >>> from hecon.evidence.kaplan_meier import kaplan_meier
     >>> km = kaplan_meier([0, 10, 10, 20], [0, 1, 1, 0])
-    >>> float(smoothed_hazard(km, [10.0], bandwidth=5.0).hazard[0])
-    0.075
+    >>> round(float(smoothed_hazard(km, [10.0], bandwidth=5.0).hazard[0]), 12)
+    0.1
     """
     b = default_bandwidth(km) if bandwidth is None else float(bandwidth)
     low, high = float(km.time[0]) + b, float(km.time[-1]) - b

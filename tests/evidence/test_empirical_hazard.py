@@ -6,6 +6,7 @@ constant hazard of exponential data, and muhaz's pilot bandwidth formula.
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -59,3 +60,9 @@ def test_times_within_a_bandwidth_of_the_ends_are_dropped():
     result = smoothed_hazard(km, [1.5, 2.0, 5.0, 9.5], bandwidth=1.0)
     assert result.time.tolist() == [2.0, 5.0]
     assert math.isclose(result.hazard[1], 0.0)  # no event within a bandwidth of t = 5
+
+
+def test_docstring_examples():
+    from hecon.evidence import empirical_hazard
+
+    assert doctest.testmod(empirical_hazard).failed == 0

@@ -17,6 +17,7 @@ ovarian and colon, whose Kaplan-Meier curves level off.
 from __future__ import annotations
 
 import csv
+import doctest
 import math
 from collections import defaultdict
 
@@ -208,3 +209,9 @@ def test_check_fit_input_lists_every_problem():
     assert len(info.value.problems) == 3
     with pytest.raises(ModelError, match="has no events"):
         fit_survival(no_events, "exp", time_unit="days")
+
+
+def test_docstring_examples():
+    from hecon.evidence import fit
+
+    assert doctest.testmod(fit).failed == 0
