@@ -1,4 +1,5 @@
-"""The ``hecon`` command line: ``template``, ``validate``, ``run`` and ``reconstruct-ipd``.
+"""The ``hecon`` command line: ``template``, ``validate``, ``run``, ``reconstruct-ipd`` and
+``fit-survival``.
 
 User mistakes (a missing file, a wrong suffix, a bad workbook, an unknown scenario) are
 reported as clear lines on stderr with a non-zero exit status, never as a traceback:
@@ -15,7 +16,7 @@ import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -439,6 +440,185 @@ def reconstruct_ipd(coordinates: Path, at_risk: Path, events: tuple[str, ...], o
         name = "" if arm is None else f"{arm}: "
         click.echo(f"{name}{_plural(data.time.size, 'patient')}, {_plural(int(data.event.sum()), 'event')}")
     click.echo(f"Wrote {_display(out)}")
+
+
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+FIT_TIME_UNITS = ("days", "weeks", "months", "years")
+
+
+class DataPath(click.Path):
+    """A path to patient data: a CSV file or an Excel workbook, checked up front."""
+
+    name = "data"
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        path = super().convert(value, param, ctx)
+        if Path(os.fsdecode(path)).suffix.lower() not in DATA_SUFFIXES:
+            self.fail(
+                f"{os.fsdecode(value)!r} is neither a CSV file nor an Excel workbook; expected a file name ending in "
+                + ", ".join(DATA_SUFFIXES),
+                param,
+                ctx,
+            )
+        return path
+
+
+def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    """A comma-separated list of distribution names (``none`` for none), each checked."""
+    if value.strip().lower() == "none":
+        return ()
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in allowed]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"{', '.join(repr(n) for n in unknown) or repr(value)}: expected names from {', '.join(allowed)}"
+            + (", or none" if option == "--cure" else "")
+            + ", separated by commas",
+            param_hint=option,
+        )
+    return names
+
+
+@main.command("fit-survival")
+@click.argument("data", type=DataPath(), metavar="DATA")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder to write (created if needed; an earlier fit-survival folder there is replaced). "
+    "Default: fits/<data file name>/ in the current folder. Example: --out fits/os",
+)
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="Excel only: the sheet with the data (default the first). Example: --sheet OS",
+)
+@click.option(
+    "--time-unit",
+    "time_unit",
+    type=click.Choice(FIT_TIME_UNITS),
+    default=None,
+    help="Unit of the time column; the curves are in this unit (default years, with a note). Example: --time-unit months",
+)
+@click.option(
+    "--horizon",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="N",
+    help="End of the extrapolation figure, in the time unit of the data (default 5 x the last "
+    "observed time). Example: --horizon 240",
+)
+@click.option(
+    "--distributions",
+    "distributions",
+    default=None,
+    metavar="LIST",
+    help="Distributions to fit, separated by commas (default all: exp, weibull, weibullPH, "
+    "gompertz, llogis, lnorm, gamma, gengamma). Example: --distributions weibull,lnorm,gengamma",
+)
+@click.option(
+    "--cure",
+    "cure",
+    default=None,
+    metavar="LIST",
+    help="Distributions to fit as mixture cure models, separated by commas, or none (default "
+    "weibull,lnorm,llogis). Example: --cure weibull",
+)
+@click.option(
+    "--name",
+    "prefix",
+    default=None,
+    metavar="PREFIX",
+    help="Start of the curve names in workbook_rows.xlsx (default the data file name). Example: --name os",
+)
+def fit_survival(
+    data: Path,
+    out: Path | None,
+    sheet: str | None,
+    time_unit: str | None,
+    horizon: float | None,
+    distributions: str | None,
+    cure: str | None,
+    prefix: str | None,
+) -> None:
+    """Fit parametric survival curves (flexsurv's parameterisations) to patient data by
+    maximum likelihood, and write fits.csv, covariance.csv, convergence.csv,
+    workbook_rows.xlsx (rows for the Survival and Parameters sheets, with mvnormal PSA
+    distributions) and figures/ into a folder. Prints a table of AIC and BIC per arm.
+
+    DATA is a CSV file or an Excel sheet with columns time, event (1 = event, 0 = censored)
+    and optionally arm. Problems in it are listed on stderr as 'file.csv:LINE: ...' or
+    'Sheet!B7: ...' and nothing is written. The file is only read.
+
+    \b
+    Examples:
+      hecon fit-survival os.csv --time-unit months
+      hecon fit-survival trial.xlsx --sheet PFS --time-unit months --horizon 240 --name pfs
+    """
+    from hecon.evidence.fit import CURE_DISTRIBUTIONS, FITTED_DISTRIBUTIONS, check_fit_input, fit_all
+    from hecon.evidence.ipd import EXCEL_SUFFIXES, read_ipd
+    from hecon.evidence.outputs import usable_name, write_fit_outputs
+    from hecon.report.survival_fit_figures import fit_figures
+
+    chosen = _names(distributions, "--distributions", FITTED_DISTRIBUTIONS) if distributions else FITTED_DISTRIBUTIONS
+    cured = _names(cure, "--cure", FITTED_DISTRIBUTIONS) if cure is not None else CURE_DISTRIBUTIONS
+    if sheet is not None and data.suffix.lower() not in EXCEL_SUFFIXES:
+        raise click.UsageError(f"--sheet applies to Excel workbooks; {data} is a CSV file")
+    out_dir = out if out is not None else Path("fits") / data.stem
+    if _inside(data, out_dir):
+        _error(
+            f"the output folder {out_dir} contains the data file {data}, which replacing it would delete; choose another --out"
+        )
+        _exit()
+    if time_unit is None:
+        time_unit = "years"
+        click.echo("note: --time-unit not given; the times are taken to be in years", err=True)
+
+    try:
+        arms = read_ipd(data, sheet=sheet)
+    except ModelError as e:
+        _report_problems(data, e.problems)
+    problems = check_fit_input(arms.values(), chosen, cured, time_unit)
+    if problems:
+        _report_problems(data, problems)
+    fits = fit_all(arms, chosen, cured, time_unit=time_unit)
+    figures = fit_figures(arms, fits, horizon=horizon)
+    try:
+        folder = write_fit_outputs(fits, out_dir, prefix=usable_name(prefix or data.stem), files=figures)
+    except ModelError as e:
+        _error("cannot write the fits (nothing was written):")
+        _print_problems(e.problems)
+        _exit()
+    except OSError as e:
+        _error(f"cannot write to {out_dir}: {e.strerror or e}; nothing was written")
+        _exit()
+    for arm, arm_data in arms.items():
+        _print_fit_table(arm, arm_data.n, arm_data.events, time_unit, [f for f in fits if f.arm == arm])
+    click.echo(f"Wrote {_display(folder)}")
+
+
+def _print_fit_table(arm: str, n: int, events: int, time_unit: str, fits: Sequence[Any]) -> None:
+    """Models of one arm by AIC: parameters, log-likelihood, AIC, BIC and AIC difference."""
+    click.echo(
+        f"{'all patients' if arm == 'all' else 'arm ' + arm}: {_plural(n, 'patient')}, {_plural(events, 'event')}, times in {time_unit}"
+    )
+    converged = sorted((f for f in fits if f.converged), key=lambda f: f.aic)
+    width = max([len(f.label) for f in fits] + [5])
+    click.echo(f"  {'model':<{width}}  {'k':>2}  {'loglik':>11}  {'AIC':>10}  {'BIC':>10}  {'dAIC':>7}")
+    for f in converged:
+        k = len(f.parameters)
+        click.echo(
+            f"  {f.label:<{width}}  {k:>2}  {f.loglik:>11.2f}  {f.aic:>10.2f}  {f.bic:>10.2f}  {f.aic - converged[0].aic:>7.2f}"
+        )
+    for f in fits:
+        if not f.converged:
+            click.echo(f"  {f.label:<{width}}  not converged: {f.message}")
 
 
 def _inside(path: Path, folder: Path) -> bool:

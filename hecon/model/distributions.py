@@ -525,7 +525,7 @@ def _covariance(
         row = resolved[n].cov
         missing = [m for m in names if m not in row]
         extra = [m for m in row if m not in member_set]
-        where = Element("parameter", n, part="group")
+        where = Element("parameter", n, part="covariance")
         if missing:
             problems.append(
                 Problem(
@@ -555,7 +555,7 @@ def _covariance(
             if abs(ab - ba) > 1e-6 * max(scale, abs(ab), abs(ba)):
                 problems.append(
                     Problem(
-                        Element("parameter", a, part="group"),
+                        Element("parameter", a, part="covariance"),
                         f"covariance matrix of mvnormal group {gname!r} is not symmetric: "
                         f"'{a}' has {COV_PREFIX}{b} = {_fmt(ab)} but '{b}' has {COV_PREFIX}{a} = {_fmt(ba)}",
                         "equal covariances both ways, as in R's vcov()",
@@ -583,7 +583,7 @@ def _covariance(
         detail = f"smallest eigenvalue {_fmt(eig[0])}" + ("; " + "; ".join(hints) if hints else "")
         problems.append(
             Problem(
-                Element("parameter", names[0], part="group"),
+                Element("parameter", names[0], part="covariance"),
                 f"covariance matrix of mvnormal group {gname!r} (parameters {listing}) "
                 f"is not positive semi-definite: {detail}",
                 "a symmetric positive semi-definite matrix such as R's vcov(fit)",

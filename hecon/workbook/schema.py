@@ -49,6 +49,7 @@ from hecon.model.spec import (
     DISCOUNT_TIMINGS,
     REWARD_KINDS,
     START,
+    STRUCTURES,
     TIME_UNITS,
     WITHIN_CYCLE_METHODS,
     Settings,
@@ -253,6 +254,13 @@ SETTINGS: tuple[Column, ...] = (
         "number",
         unit="years",
         description="Years over which the decision affects patients, for the population value of information",
+    ),
+    _c(
+        "structure",
+        "choice",
+        allowed=STRUCTURES,
+        description="state_transition: the cohort moves by the Transitions; partitioned_survival: occupancy "
+        "from the Partitions sheet's survival curves. A model with both is run both ways (cross-check)",
     ),
 )
 """The rows of the Settings sheet. Every field of :class:`hecon.model.spec.Settings` has one, plus

@@ -276,6 +276,8 @@ def _parameter(e: Element, p: Problem, loc: Locations) -> Location | None:
         return None
     if e.part == "name" and e.strategy is None:
         return record.cell("name")
+    if e.part == "covariance" and "distribution_args" in record.letters:  # the cov_<name> arguments
+        return record.cell("distribution_args")
     if e.part == "group" and "group" in record.letters:
         return record.cell("group")
     if e.part == "value":
