@@ -1,4 +1,4 @@
-"""The RRMM example (hecon/examples/rrmm.py, inputs/rrmm_example.xlsx): source and workbook agree,
+"""The RRMM example (hecon/examples/rrmm/, inputs/rrmm_example.xlsx): source and workbook agree,
 every input is sourced, and face-validity checks of the results (issue 4).
 
 Reference numbers come from the publications named in mm-inputs.md, not from the model:
@@ -79,7 +79,7 @@ def test_every_scenario_applies_and_compiles(spec):
 def test_committed_workbook_reads_back_as_the_source(spec):
     assert WORKBOOK.exists(), "regenerate with: python -m hecon.examples.rrmm inputs/rrmm_example.xlsx"
     assert read_workbook(WORKBOOK) == spec, (
-        "inputs/rrmm_example.xlsx differs from hecon/examples/rrmm.py; regenerate with "
+        "inputs/rrmm_example.xlsx differs from hecon/examples/rrmm/; regenerate with "
         "python -m hecon.examples.rrmm inputs/rrmm_example.xlsx"
     )
 
