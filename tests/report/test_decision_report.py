@@ -17,10 +17,10 @@ from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
 from hecon.cli import main
 from hecon.model.problems import ModelError
-from hecon.model.spec import Scenario, Settings, ThresholdQuery, UtilityNorm
+from hecon.model.spec import Settings, ThresholdQuery, UtilityNorm
 from hecon.report import write_report
 from hecon.workbook import write_workbook
-from tests.models import textbook_model
+from tests.models import CHEAP_A, textbook_model
 
 NORMS = (UtilityNorm(60, 69, "all", 0.85, "illustrative"), UtilityNorm(70, None, "all", 0.78, "illustrative"))
 
@@ -31,7 +31,7 @@ def decision_model():
         spec,
         utility_norms=NORMS,
         thresholds=(ThresholdQuery("c_trt", "B"), ThresholdQuery("c_trt", "A", wtp=50_000.0)),
-        scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),),
+        scenarios=(CHEAP_A,),
         settings=dataclasses.replace(spec.settings, population_size=500.0, population_years=5.0),
     )
 

@@ -18,9 +18,9 @@ from hecon.analysis.run import run_analysis
 from hecon.analysis.serialise import json_safe
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
-from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
+from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter, Settings, State, Strategy, Transition
 from hecon.report.html import format_value
-from tests.models import textbook_model, two_state_model
+from tests.models import CHEAP_A, textbook_model, two_state_model
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -87,9 +87,7 @@ def burden_model(hospital_days_count: bool = False) -> ModelSpec:
 
 @pytest.fixture(scope="module")
 def textbook_result():
-    spec = replace(
-        textbook_model(horizon_years=20.0), scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),)
-    )
+    spec = replace(textbook_model(horizon_years=20.0), scenarios=(CHEAP_A,))
     return run_analysis(spec, "all")
 
 

@@ -31,7 +31,7 @@ from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read
-from tests.workbook.test_roundtrip import rich_model
+from tests.models import rich_model
 
 
 def textbook_model() -> ModelSpec:
