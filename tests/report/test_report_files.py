@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import json
 import re
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -24,12 +22,8 @@ from PIL import Image
 
 from hecon.analysis.landmarks import landmarks, parse_unit
 from hecon.analysis.model_survival import crossing, survival_curves
-from hecon.analysis.results import summarise_run
-from hecon.analysis.run import run_analysis
 from hecon.analysis.summary import frontier_text
 from hecon.analysis.timeline import category_shares, state_categories
-from hecon.examples.rrmm import rrmm_model
-from hecon.report import write_report
 from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_diagram_png
 from hecon.report.figures import timeline_window
 from hecon.report.html import format_value
@@ -58,34 +52,14 @@ SECTION_TITLES = [
 ]
 
 
-def build_full_report(folder: Path, psa_samples: int = 200) -> tuple[Path, object]:
-    result = run_analysis(full_model(), "all", seed=11, dsa=True, psa_samples=psa_samples, progress=False)
-    return write_report(summarise_run(result), folder), result
-
-
-_BUILT: dict[str, tuple[Path, object]] = {}
-
-
-def shared_full_report(tmp_path_factory) -> tuple[Path, object]:
-    """The full report, built once per test session (tests/report/test_browser.py reuses it)."""
-    if "full" not in _BUILT:
-        _BUILT["full"] = build_full_report(tmp_path_factory.mktemp("full") / "report")
-    return _BUILT["full"]
+@pytest.fixture(scope="module")
+def folder(full_report):
+    return full_report[0]
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    return shared_full_report(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def folder(full):
-    return full[0]
-
-
-@pytest.fixture(scope="module")
-def summary(folder):
-    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+def summary(folder, read_summary):
+    return read_summary(folder)
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +121,8 @@ def test_key_results_table_equals_summary(html, summary):
         assert text in table
 
 
-def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full):
-    result = full[1]
+def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full_report):
+    result = full_report[1]
     marks = {lm.parameter: lm for lm in landmarks(result.spec)}
     assert marks["lm_pfs_12"].strategy == "Standard care" and marks["lm_pfs_12"].years == pytest.approx(1.0)
     assert marks["lm_os_median"].median and marks["lm_os_median"].years == pytest.approx(2.5)
@@ -164,8 +138,8 @@ def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full):
     assert "Source landmarks and the model" in html and "source landmark" not in html.lower().split("<style>")[0]
 
 
-def test_survival_medians_from_the_trace(summary, full):
-    result = full[1]
+def test_survival_medians_from_the_trace(summary, full_report):
+    result = full_report[1]
     ds = result.base.results
     years = ds["years"].values
     curves = survival_curves(ds["trace"], result.spec, STRATEGIES)
@@ -311,8 +285,8 @@ def test_state_categories_follow_the_flag_priority():
     }
 
 
-def test_timeline_shares_sum_to_one(full):
-    result = full[1]
+def test_timeline_shares_sum_to_one(full_report):
+    result = full_report[1]
     cycles, axis = timeline_window(result.spec)
     assert cycles == 24 and axis.unit == "months"
     for s in STRATEGIES:
@@ -322,8 +296,8 @@ def test_timeline_shares_sum_to_one(full):
     assert one_off["hospitalised"][0] == pytest.approx(1.0) and one_off["treatment_free"][3] > 0.5
 
 
-def test_state_diagram_of_the_rrmm_model():
-    spec = rrmm_model()
+def test_state_diagram_of_the_rrmm_model(rrmm_spec):
+    spec = rrmm_spec
     lay = layout(spec)
     names = [s.name for s in spec.states]
     assert set(lay.x) == set(names) and set(names) <= set(lay.layer)

@@ -20,13 +20,6 @@ from tests import models
 from tests.models import rich_model
 
 
-@pytest.fixture(scope="module")
-def rich_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("rich") / "rich.xlsx"
-    write_workbook(rich_model(), path)
-    return path
-
-
 def _fields_differ(a: ModelSpec, b: ModelSpec) -> list[str]:
     return [f.name for f in dataclasses.fields(ModelSpec) if getattr(a, f.name) != getattr(b, f.name)]
 
@@ -45,14 +38,14 @@ def test_round_trip_gives_the_same_spec(tmp_path, make):
     assert back == spec
 
 
-def test_rich_model_is_valid_and_validates_clean(rich_path):
+def test_rich_model_is_valid_and_validates_clean(rich_workbook):
     compile_model(rich_model())  # the fixture itself is a runnable model
-    assert validate_workbook(rich_path) == []
+    assert validate_workbook(rich_workbook) == []
 
 
-def test_second_round_trip_writes_the_same_cells(tmp_path, rich_path):
-    write_workbook(read_workbook(rich_path), tmp_path / "b.xlsx")
-    a, b = openpyxl.load_workbook(rich_path), openpyxl.load_workbook(tmp_path / "b.xlsx")
+def test_second_round_trip_writes_the_same_cells(tmp_path, rich_workbook):
+    write_workbook(read_workbook(rich_workbook), tmp_path / "b.xlsx")
+    a, b = openpyxl.load_workbook(rich_workbook), openpyxl.load_workbook(tmp_path / "b.xlsx")
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames:
         assert [[c.value for c in r] for r in a[name].iter_rows()] == [
@@ -60,30 +53,30 @@ def test_second_round_trip_writes_the_same_cells(tmp_path, rich_path):
         ]
 
 
-def test_text_starting_with_equals_is_written_as_text_not_formula(rich_path):
-    path = rich_path
+def test_text_starting_with_equals_is_written_as_text_not_formula(rich_workbook):
+    path = rich_workbook
     wb = openpyxl.load_workbook(path)  # formulas, not cached values
     cell = next(r[1] for r in wb["Parameters"].iter_rows(min_row=4) if r[0].value == "formula_text")
     assert cell.value == "=u_pfs * 2" and cell.data_type == "s"
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
 
 
-def test_numbers_keep_all_their_digits(rich_path):
-    path = rich_path
+def test_numbers_keep_all_their_digits(rich_workbook):
+    path = rich_workbook
     back = read_workbook(path)
     assert back.parameter("c_pd").value == 0.1 + 0.2 != 0.3
     assert back.life_tables[0].qx_male == rich_model().life_tables[0].qx_male
 
 
-def test_transitions_for_every_strategy_are_written_as_all(rich_path):
-    path = rich_path
+def test_transitions_for_every_strategy_are_written_as_all(rich_workbook):
+    path = rich_workbook
     ws = openpyxl.load_workbook(path)["Transitions"]
     assert [c.value for c in ws[4]] == ["all", "PFS", "PD", "surv_prob(pfs)"]
     assert [c.value for c in ws[7]] == ["New", "PFS", "PD", "surv_prob(pfs_new)"]
 
 
-def test_states_have_one_column_per_cost_category_and_count(rich_path):
-    path = rich_path
+def test_states_have_one_column_per_cost_category_and_count(rich_workbook):
+    path = rich_workbook
     ws = openpyxl.load_workbook(path)["States"]
     assert [c.value for c in ws[1]] == [
         "name",
@@ -98,8 +91,8 @@ def test_states_have_one_column_per_cost_category_and_count(rich_path):
     assert [c.value for c in ws[4]][:5] == ["PFS", "Progression-free", "u_pfs", 4, "on_treatment, progression_free"]
 
 
-def test_distribution_arguments_are_name_value_pairs(rich_path):
-    path = rich_path
+def test_distribution_arguments_are_name_value_pairs(rich_workbook):
+    path = rich_workbook
     ws = openpyxl.load_workbook(path)["Parameters"]
     rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=4)}
     header = [c.value for c in ws[1]]
