@@ -1,4 +1,6 @@
-"""Small models shared by the tests, written as ModelSpecs in a few dozen lines."""
+"""Models shared by the tests, written as ModelSpecs: the textbook model with its naive reference
+calculation, a two-state model, the rich model that uses every workbook sheet, and the full model
+that uses every report section. tests/conftest.py wraps the costly uses in session fixtures."""
 
 from __future__ import annotations
 
@@ -7,9 +9,44 @@ from dataclasses import replace
 import numpy as np
 
 from hecon.examples.textbook import AGES, QX_FEMALE, QX_MALE, textbook_model
-from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.model.spec import (
+    START,
+    Distribution,
+    LifeTable,
+    ModelSpec,
+    Parameter,
+    Scenario,
+    Schedule,
+    ScheduleSegment,
+    Settings,
+    State,
+    Strategy,
+    SurvivalCurve,
+    ThresholdQuery,
+    Transition,
+    TransitionReward,
+    UtilityNorm,
+)
 
-__all__ = ["AGES", "QX_FEMALE", "QX_MALE", "reference_textbook", "textbook_model", "two_state_model", "with_settings"]
+__all__ = [
+    "AGES",
+    "CHEAP_A",
+    "FULL_MODEL_STRATEGIES",
+    "QX_FEMALE",
+    "QX_MALE",
+    "full_model",
+    "reference_textbook",
+    "rich_model",
+    "textbook_model",
+    "two_state_model",
+    "with_settings",
+]
+
+#: The textbook scenario most tests run: strategy A's treatment at half price.
+CHEAP_A = Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price")
+
+#: The strategies of :func:`full_model`.
+FULL_MODEL_STRATEGIES = ("Standard care", "One-off therapy", "Continuous therapy")
 
 
 def reference_textbook(spec: ModelSpec, strategy: str) -> dict[str, float]:
@@ -94,3 +131,308 @@ def two_state_model(**settings: object) -> ModelSpec:
 
 def with_settings(spec: ModelSpec, **changes: object) -> ModelSpec:
     return replace(spec, settings=replace(spec.settings, **changes))
+
+
+def rich_model() -> ModelSpec:
+    """A model using every part of the workbook: survival curves, schedules, scenarios, every kind of
+    PSA distribution, a life table, transition rewards, strategy-specific transitions and values."""
+    P, D = Parameter, Distribution
+    parameters = (
+        P(
+            "p_male",
+            0.57,
+            "share",
+            "Share of men",
+            "CARTITUDE-1 (57/100), illustrative",
+            D("beta", {"alpha": 57.0, "beta": 43.0}),
+        ),
+        P(
+            "u_pfs",
+            0.78,
+            "QALY weight",
+            "Utility progression-free",
+            "EQ-5D-5L, illustrative",
+            D("beta", {"mean": 0.78, "se": 0.03}),
+            dsa_low=0.7,
+            dsa_high=0.85,
+            dsa=True,
+        ),
+        P("u_pd", "u_pfs - 0.18", "QALY weight", "Utility progressed"),
+        P(
+            "c_drug",
+            12345.67,
+            "EUR per administration",
+            "Drug price",
+            "Z-Index 2024",
+            D("gamma", {"mean": 12345.67, "se": 1234.5}),
+            dsa=True,
+        ),
+        P("c_pd", 0.1 + 0.2, "EUR per cycle", "Needs 17 significant digits"),
+        P("hr_new", 0.5, "hazard ratio", "Effect of the new drug", "NMA", D("lognormal", {"mean": 0.5, "se": 0.1})),
+        P("sd_x", 2.0, distribution=D("normal", {"mean": 2.0, "sd": 0.5})),
+        P("tri", 1.0, distribution=D("triangular", {"min": 0.5, "mode": 1.0, "max": 2.0})),
+        P("uni", 1.0, distribution=D("uniform", {"min": 0.5, "max": 1.5})),
+        P("fix", 3, distribution=D("fixed")),
+        P("x1", 0.2, distribution=D("dirichlet", {"alpha": 10.0}, "mix")),
+        P("x2", 0.3, distribution=D("dirichlet", {"alpha": 15.0}, "mix")),
+        P("x3", 0.5, distribution=D("dirichlet", {"alpha": 25.0}, "mix")),
+        P("b0", 2.5, distribution=D("mvnormal", {"mean": 2.5, "cov_b0": 0.04, "cov_b1": 0.001}, "fit")),
+        P(
+            "b1",
+            0.2,
+            distribution=D("mvnormal", {"mean": 0.2, "cov_b0": 0.001, "cov_b1": 0.01, "transform": "exp"}, "fit"),
+        ),
+        P("formula_text", "=u_pfs * 2", description="Starts with '=': must stay text, not become a formula"),
+        P("p_pd_death", 0.05, "per cycle", "Death after progression", "Illustrative, with ü and €"),
+    )
+    states = (
+        State(
+            "PFS",
+            "u_pfs",
+            {"drug": "c_drug * doses(weekly, state_time)", "care": 100.0},
+            {"administrations": "doses(weekly, state_time)"},
+            frozenset({"on_treatment", "progression_free"}),
+            tunnel=4,
+            description="Progression-free",
+        ),
+        State("PD", "u_pd", {"care": "c_pd"}, description="Progressed"),
+        State("Dead", flags=frozenset({"dead"})),
+    )
+    transitions = (
+        Transition("PFS", "PD", "surv_prob(pfs)"),
+        Transition("PFS", "Dead", "gp_mort()"),
+        Transition("PFS", "PFS", "#"),
+        Transition("PFS", "PD", "surv_prob(pfs_new)", strategy="New"),
+        Transition("PD", "Dead", "max(p_pd_death, gp_mort())"),
+        Transition("PD", "PD", "#"),
+    )
+    strategies = (
+        Strategy("SoC", description="Standard of care"),
+        Strategy("New", {"c_drug": 20000.0, "u_pfs": "0.8"}, "The new drug"),
+    )
+    rewards = (
+        TransitionReward("Dead", 5000.0, "cost", "terminal"),
+        TransitionReward("PD", -0.01, "qaly", from_state="PFS", strategy="New"),
+        TransitionReward("PD", 1, "count", "progressions", from_state="PFS"),
+        TransitionReward("PFS", 1500.0, "cost", "admission", from_state=START),
+    )
+    curves = (
+        SurvivalCurve("pfs", "weibull", {"shape": 1.2, "scale": "exp(b0)"}, "months", source="KM digitised"),
+        SurvivalCurve(
+            "pfs_new",
+            "weibull",
+            {"shape": 1.2, "scale": "exp(b0)"},
+            "months",
+            hazard_ratio="hr_new",
+            acceleration_factor=1.1,
+            cure_fraction=0.1,
+        ),
+        SurvivalCurve("os", "gengamma", {"mu": 3.0, "sigma": 0.8, "Q": -0.5}),
+    )
+    ages = tuple(range(60, 71))
+    table = LifeTable(
+        "mini",
+        ages,
+        tuple(0.01 * 1.1 ** (a - 60) for a in ages),
+        tuple(0.006 * 1.1 ** (a - 60) for a in ages),
+        "made up\nsecond line",
+    )
+    schedules = (
+        Schedule(
+            "weekly",
+            (ScheduleSegment(0.0, 7.0, 168.0), ScheduleSegment(168.0, 14.0, None, 2.0)),
+            "weekly for 24 weeks, then every 2 weeks",
+        ),
+    )
+    scenarios = (
+        Scenario(
+            "no discounting",
+            {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0},
+            "Undiscounted",
+        ),
+        Scenario("cheap", {"c_drug[New]": 15000.0, "hr_new": "0.6"}),
+    )
+    n = 12  # monthly cycles over one year
+    settings = Settings(
+        cycle_length_days=30.4375,
+        horizon_years=1.0,
+        start_age=65.5,
+        proportion_male="p_male",
+        discount_rate_costs=0.04,
+        discount_rate_effects=0.015,
+        discount_timing="annual",
+        within_cycle="custom",
+        cycle_weights=(0.5,) + (1.0,) * (n - 1) + (0.5,),
+        life_table="mini",
+        currency="EUR",
+        price_year=2024,
+        wtp=(20000.0, 50000.0),
+        seed=7,
+        comparator="SoC",
+        population_size=1200.0,
+        population_years=5.0,
+    )
+    norms = (
+        UtilityNorm(0, 64, "all", 0.9, "Dutch EQ-5D-5L norms (illustrative)"),
+        UtilityNorm(65, None, "male", 0.85),
+        UtilityNorm(65, None, "female", 0.82),
+    )
+    thresholds = (ThresholdQuery("c_drug", "New"), ThresholdQuery("c_drug", "New", "SoC", 50000.0, 0.0, 1e6))
+    return ModelSpec(
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        {"PFS": 0.9, "PD": 0.1},
+        rewards,
+        curves,
+        (table,),
+        schedules,
+        scenarios,
+        "Rich test model",
+        "Uses every sheet.",
+        ("Assumption one.", "Assumption two, with a comma."),
+        norms,
+        thresholds,
+    )
+
+
+def _p(name, value, unit, description, se=None, kind="gamma", dsa=None):
+    dist = Distribution(kind, {"mean": value, "se": se}) if se else None
+    low, high = dsa if dsa else (None, None)
+    return Parameter(name, value, unit, description, f"Illustrative ({name})", dist, low, high, dsa=bool(se or dsa))
+
+
+def full_model() -> ModelSpec:
+    """Three strategies, monthly cycles, 15 years: an admission, treatment until stop or
+    progression, treatment-free remission, progression, death.
+
+    Small, but with every feature the report shows: treatment-burden flags, survival landmarks,
+    PSA distributions, DSA ranges, utility norms (disease burden), thresholds, scenarios and
+    labelled assumptions (the full test report of tests/report/)."""
+    parameters = (
+        _p("p_prog", 0.05, "per cycle", "Progression while progression-free", 0.01, "beta"),
+        _p("hr_remission", 0.6, "hazard ratio", "Progression in remission vs on treatment", 0.1, "lognormal"),
+        _p("p_stop", 0.0, "per cycle", "Stopping treatment without progression"),
+        _p("p_death_pd", 0.04, "per cycle", "Death after progression", 0.005, "beta"),
+        _p("c_drug", 3000.0, "EUR per cycle", "Drug per cycle on treatment", 300.0),
+        _p("c_admission", 20000.0, "EUR per admission", "Admission with the first dose", 2000.0),
+        _p("c_product", 0.0, "EUR", "One-off product price", dsa=(0.0, 0.0)),
+        _p("c_monitor", 200.0, "EUR per cycle", "Monitoring in remission", 40.0),
+        _p("c_pd", 2500.0, "EUR per cycle", "Care after progression", 250.0),
+        _p("u_pf", 0.8, "QALY weight", "Progression-free", 0.03, "beta"),
+        _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
+        _p("start_admitted", 0.0, "share", "Share starting with an admission"),
+        Parameter(
+            "lm_pfs_12",
+            0.55,
+            "PFS at 12 months for Standard care",
+            "PFS at one year, trial",
+            "Illustrative trial, Table 2",
+        ),
+        Parameter(
+            "lm_os_median",
+            30.0,
+            "median OS in months for Standard care",
+            "Median OS, trial",
+            "Illustrative trial, Figure 3",
+        ),
+        Parameter(
+            "lm_os_2y", 0.7, "OS at 2 years", "OS at two years, registry (every strategy)", "Illustrative registry"
+        ),
+        Parameter("lm_typo", 0.5, "PFS at 6 months for No such strategy", "A landmark naming no strategy", "x"),
+    )
+    states = (
+        State(
+            "Admission",
+            "u_pf - 0.1",
+            {"hospital": "c_admission"},
+            {"hospital_days": "5"},
+            frozenset({"hospitalised", "on_treatment", "progression_free"}),
+            description="First dose, admitted",
+        ),
+        State(
+            "OnTx",
+            "u_pf",
+            {"drug": "c_drug"},
+            {"administrations": "4"},
+            frozenset({"on_treatment", "progression_free"}),
+            description="On treatment",
+        ),
+        State(
+            "Remission",
+            "u_pf + 0.03",
+            {"monitoring": "c_monitor"},
+            {},
+            frozenset({"treatment_free", "progression_free"}),
+            description="Treatment-free remission",
+        ),
+        State("Progressed", "u_pd", {"care": "c_pd"}, {}, frozenset(), description="After progression"),
+        State("Dead", flags=frozenset({"dead"}), description="Dead"),
+    )
+    T = Transition
+    transitions = (
+        T("Admission", "Dead", "gp_mort()"),
+        T("Admission", "Progressed", "p_prog"),
+        T("Admission", "OnTx", "#"),
+        T("OnTx", "Dead", "gp_mort()"),
+        T("OnTx", "Progressed", "p_prog"),
+        T("OnTx", "Remission", "p_stop"),
+        T("OnTx", "OnTx", "#"),
+        T("Remission", "Dead", "gp_mort()"),
+        T("Remission", "Progressed", "p_prog * hr_remission"),
+        T("Remission", "Remission", "#"),
+        T("Progressed", "Dead", "p_death_pd"),
+        T("Progressed", "Progressed", "#"),
+    )
+    strategies = (
+        Strategy(FULL_MODEL_STRATEGIES[0], description="Treatment until progression"),
+        Strategy(
+            FULL_MODEL_STRATEGIES[1],
+            {"start_admitted": 1.0, "p_stop": 0.9, "c_product": 150000.0},
+            "One admission with a one-off product, then treatment-free",
+        ),
+        Strategy(FULL_MODEL_STRATEGIES[2], {"c_drug": 4500.0, "p_prog": 0.035}, "A better drug until progression"),
+    )
+    rewards = (
+        TransitionReward("Admission", "c_product", "cost", "drug", START),
+        TransitionReward("Dead", 5000.0, "cost", "terminal"),
+    )
+    settings = Settings(
+        cycle_length_days=365.25 / 12,
+        horizon_years=15.0,
+        start_age=60.0,
+        proportion_male=0.5,
+        discount_rate_costs=0.03,
+        discount_rate_effects=0.015,
+        within_cycle="half-cycle",
+        currency="EUR",
+        price_year=2024,
+        population_size=800.0,
+        population_years=5.0,
+    )
+    return ModelSpec(
+        settings,
+        states,
+        transitions,
+        strategies,
+        parameters,
+        initial={"Admission": "start_admitted", "OnTx": "1 - start_admitted"},
+        transition_rewards=rewards,
+        life_tables=(LifeTable("synthetic", AGES, QX_MALE, QX_FEMALE, "synthetic test table"),),
+        scenarios=(
+            Scenario("Cheaper product", {"c_product[One-off therapy]": 100000.0}, "Product at 100,000"),
+            Scenario("No discounting", {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0}),
+        ),
+        title="Report test model <full>",
+        description="An illustrative three-strategy model that uses every part of the report.",
+        assumptions=(
+            "Population: adults aged 60 with an illustrative disease.",
+            "Perspective: health-care payer.",
+            "Stopping treatment is only possible in the one-off strategy.",
+            "Limitation: the numbers are illustrative.",
+        ),
+        utility_norms=(UtilityNorm(0, None, "all", 0.85, "illustrative norm"),),
+        thresholds=(ThresholdQuery("c_product", FULL_MODEL_STRATEGIES[1]),),
+    )

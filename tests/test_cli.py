@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from hecon.cli import main
 from hecon.engine.run import run_model
 from hecon.workbook import read_workbook
 
 
 @pytest.fixture(scope="module")
-def example_workbook(tmp_path_factory):
+def example_workbook(tmp_path_factory, invoke):
     """The textbook example written by 'hecon template', plus two scenarios."""
     path = tmp_path_factory.mktemp("wb") / "textbook.xlsx"
-    result = CliRunner().invoke(main, ["template", str(path), "--example", "textbook"], catch_exceptions=False)
+    result = invoke("template", path, "--example", "textbook")
     assert result.exit_code == 0, result.output
     assert path.is_file()
     wb = openpyxl.load_workbook(path)
@@ -35,25 +32,11 @@ def example_workbook(tmp_path_factory):
     return path, with_scenarios
 
 
-@pytest.fixture
-def cwd(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def assert_clean_failure(result, code: int = 1) -> None:
     """A user mistake: non-zero exit, a message, no traceback."""
     assert result.exit_code == code, result.output
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-
-
-def _summary(folder):
-    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------- help
@@ -67,7 +50,7 @@ def test_python_m_hecon_help():
 
 
 @pytest.mark.parametrize("command", [[], ["template"], ["validate"], ["run"]])
-def test_help_explains_every_option_with_an_example(command):
+def test_help_explains_every_option_with_an_example(command, invoke):
     result = invoke(*command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output
@@ -82,7 +65,7 @@ def test_help_explains_every_option_with_an_example(command):
 # ---------------------------------------------------------------------------- end to end
 
 
-def test_template_validate_run(example_workbook, cwd):
+def test_template_validate_run(example_workbook, cwd, invoke, read_summary):
     source, _ = example_workbook
     path = cwd / "my model.xlsx"
     assert invoke("template", path, "--example", "textbook").exit_code == 0
@@ -100,7 +83,7 @@ def test_template_validate_run(example_workbook, cwd):
     assert {"summary.json", "results.xlsx", "report.html"} <= {p.name for p in folder.iterdir()}
     assert path.read_bytes() == before  # the input workbook is never modified
 
-    summary = _summary(folder)
+    summary = read_summary(folder)
     ds = run_model(read_workbook(path))
     strategies = summary["scenarios"]["base case"]["strategies"]
     assert list(strategies) == list(ds["strategy"].values)
@@ -119,13 +102,13 @@ def test_template_validate_run(example_workbook, cwd):
     assert summary["scenarios"]["base case"]["incremental"]
 
 
-def test_run_scenarios_seed_comparator_and_out(example_workbook, cwd):
+def test_run_scenarios_seed_comparator_and_out(example_workbook, cwd, invoke, read_summary):
     _, path = example_workbook
     result = invoke(
         "run", path, "--out", "out/here", "--scenario", "no discounting", "--seed", "42", "--comparator", "B"
     )
     assert result.exit_code == 0, result.output
-    summary = _summary(cwd / "out" / "here")
+    summary = read_summary(cwd / "out" / "here")
     assert list(summary["scenarios"]) == ["base case", "no discounting"]
     assert summary["seed"] == 42 and summary["comparator"] == "B"
     nodisc = summary["scenarios"]["no discounting"]["strategies"]["A"]
@@ -133,11 +116,11 @@ def test_run_scenarios_seed_comparator_and_out(example_workbook, cwd):
 
     result = invoke("run", path, "--out", "out/here", "--all-scenarios")  # replaces the earlier report
     assert result.exit_code == 0, result.output
-    assert list(_summary(cwd / "out" / "here")["scenarios"]) == ["base case", "cheap A", "no discounting"]
+    assert list(read_summary(cwd / "out" / "here")["scenarios"]) == ["base case", "cheap A", "no discounting"]
     assert sorted(p.name for p in (cwd / "out").iterdir()) == ["here"]
 
 
-def test_unknown_scenario_or_comparator(example_workbook, cwd):
+def test_unknown_scenario_or_comparator(example_workbook, cwd, invoke):
     _, path = example_workbook
     result = invoke("run", path, "--scenario", "nope", "--comparator", "Placebo")
     assert_clean_failure(result)
@@ -146,7 +129,7 @@ def test_unknown_scenario_or_comparator(example_workbook, cwd):
     assert not (cwd / "reports").exists()
 
 
-def test_scenario_and_all_scenarios_together_is_a_usage_error(example_workbook, cwd):
+def test_scenario_and_all_scenarios_together_is_a_usage_error(example_workbook, cwd, invoke):
     _, path = example_workbook
     result = invoke("run", path, "--scenario", "cheap A", "--all-scenarios")
     assert_clean_failure(result, 2)
@@ -166,7 +149,7 @@ def bad_workbook(example_workbook, cwd):
     return path
 
 
-def test_validate_lists_every_problem(bad_workbook):
+def test_validate_lists_every_problem(bad_workbook, invoke):
     result = invoke("validate", bad_workbook)
     assert_clean_failure(result)
     lines = result.stdout.splitlines()
@@ -175,7 +158,7 @@ def test_validate_lists_every_problem(bad_workbook):
     assert "2 problems found" in result.stderr
 
 
-def test_bad_workbook_is_not_run_and_writes_nothing(bad_workbook, cwd):
+def test_bad_workbook_is_not_run_and_writes_nothing(bad_workbook, cwd, invoke):
     before = bad_workbook.read_bytes()
     result = invoke("run", bad_workbook, "--out", "rep")
     assert_clean_failure(result)
@@ -186,7 +169,7 @@ def test_bad_workbook_is_not_run_and_writes_nothing(bad_workbook, cwd):
     assert bad_workbook.read_bytes() == before
 
 
-def test_missing_file_and_wrong_suffix(cwd):
+def test_missing_file_and_wrong_suffix(cwd, invoke):
     result = invoke("run", "missing.xlsx")
     assert_clean_failure(result, 2)
     assert "'missing.xlsx' does not exist" in result.stderr
@@ -198,7 +181,7 @@ def test_missing_file_and_wrong_suffix(cwd):
     assert_clean_failure(result, 2)
 
 
-def test_text_file_named_xlsx(cwd):
+def test_text_file_named_xlsx(cwd, invoke):
     (cwd / "fake.xlsx").write_text("name,value\np,0.1\n")
     for command in ("validate", "run"):
         result = invoke(command, "fake.xlsx")
@@ -207,7 +190,7 @@ def test_text_file_named_xlsx(cwd):
     assert not (cwd / "reports").exists()
 
 
-def test_template_never_overwrites_without_force(cwd):
+def test_template_never_overwrites_without_force(cwd, invoke):
     path = cwd / "t.xlsx"
     path.write_bytes(b"my work")
     result = invoke("template", path)
@@ -224,7 +207,7 @@ def test_template_never_overwrites_without_force(cwd):
     assert "does not exist" in result.stderr
 
 
-def test_run_refuses_an_out_folder_that_is_not_a_report(example_workbook, cwd):
+def test_run_refuses_an_out_folder_that_is_not_a_report(example_workbook, cwd, invoke):
     path = shutil.copy(example_workbook[0], cwd / "model.xlsx")
     (cwd / "notes.txt").write_text("keep me")
     result = invoke("run", path, "--out", ".")

@@ -7,17 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hecon.examples.rrmm import rrmm_model
 from hecon.examples.textbook import textbook_model
 from hecon.model.spec import ModelSpec
-
-
-def rrmm_model() -> ModelSpec:
-    """The RRMM example (:func:`hecon.examples.rrmm.rrmm_model`), imported on first use so that
-    ``python -m hecon.examples.rrmm`` runs the module only once."""
-    from hecon.examples.rrmm import rrmm_model as build
-
-    return build()
-
 
 EXAMPLES: dict[str, Callable[[], ModelSpec]] = {
     "textbook": textbook_model,

@@ -34,8 +34,8 @@ def _flag(spec, ranges):
 
 
 @pytest.fixture(scope="module")
-def model():
-    spec = textbook_model(horizon_years=20.0)
+def model(textbook_20y):
+    spec = textbook_20y
     # u_S2 follows u_S1 through a formula, so that varying u_S1 must move u_S2 too
     params = tuple(dataclasses.replace(p, value="u_S1 - 0.25") if p.name == "u_S2" else p for p in spec.parameters)
     return dataclasses.replace(spec, parameters=params)

@@ -18,7 +18,6 @@ from hecon.engine.run import run_model
 from hecon.model.distributions import draw_parameters
 from hecon.model.problems import ModelError
 from hecon.model.spec import Distribution, ModelSpec, Parameter, Settings, State, Strategy, Transition
-from tests.models import textbook_model
 
 VARIABLES = (
     "total_costs",
@@ -70,21 +69,16 @@ def _same(a: xr.Dataset, b: xr.Dataset) -> None:
 
 
 @pytest.fixture(scope="module")
-def textbook():
-    return textbook_model(horizon_years=20.0)
+def reference(textbook_20y):
+    return run_psa(textbook_20y, 200, seed=11, chunk_size=200, progress=False)
 
 
-@pytest.fixture(scope="module")
-def reference(textbook):
-    return run_psa(textbook, 200, seed=11, chunk_size=200, progress=False)
-
-
-def test_outcomes_are_identical_for_1_2_and_4_chunks(textbook, reference):
+def test_outcomes_are_identical_for_1_2_and_4_chunks(textbook_20y, reference):
     for chunk_size in (100, 50, 64):  # 2 and 4 chunks, and chunks that cut random blocks
-        _same(run_psa(textbook, 200, seed=11, chunk_size=chunk_size, progress=False), reference)
+        _same(run_psa(textbook_20y, 200, seed=11, chunk_size=chunk_size, progress=False), reference)
 
 
-def test_outcomes_are_identical_on_1_and_2_dask_workers(textbook, reference):
+def test_outcomes_are_identical_on_1_and_2_dask_workers(textbook_20y, reference):
     distributed = pytest.importorskip("distributed")
     for n_workers in (1, 2):
         with (
@@ -93,22 +87,22 @@ def test_outcomes_are_identical_on_1_and_2_dask_workers(textbook, reference):
             ) as cluster,
             distributed.Client(cluster) as client,
         ):
-            _same(run_psa(textbook, 200, seed=11, chunk_size=50, client=client, progress=False), reference)
+            _same(run_psa(textbook_20y, 200, seed=11, chunk_size=50, client=client, progress=False), reference)
 
 
-def test_samples_are_the_drawn_parameters_run_through_the_model(textbook, reference):
-    draws = draw_parameters(textbook.parameters, 200, 11)
+def test_samples_are_the_drawn_parameters_run_through_the_model(textbook_20y, reference):
+    draws = draw_parameters(textbook_20y.parameters, 200, 11)
     assert list(reference["parameter"].values) == list(draws)
     for k, name in enumerate(draws):
         np.testing.assert_array_equal(reference["parameters"].values[:, k], draws[name])
-    direct = run_model(textbook, draws)  # the engine on the same draws, one call
+    direct = run_model(textbook_20y, draws)  # the engine on the same draws, one call
     for name in ("total_costs", "qalys", "lys"):
         np.testing.assert_array_equal(reference[name].values, direct[name].values)
     assert reference.attrs["seed"] == 11 and reference.attrs["n_samples"] == 200
 
 
-def test_another_seed_gives_other_samples(textbook, reference):
-    other = run_psa(textbook, 200, seed=12, progress=False)
+def test_another_seed_gives_other_samples(textbook_20y, reference):
+    other = run_psa(textbook_20y, 200, seed=12, progress=False)
     assert not np.array_equal(other["total_costs"].values, reference["total_costs"].values)
 
 
@@ -149,7 +143,7 @@ def test_psa_means_converge_to_the_deterministic_results_of_a_linear_model():
     )
 
 
-def test_summary_intervals_ceac_evpi_and_convergence(textbook, reference):
+def test_summary_intervals_ceac_evpi_and_convergence(textbook_20y, reference):
     s = to_json(
         summarise_psa(
             reference,
@@ -215,17 +209,17 @@ def test_netcdf_round_trip(tmp_path, reference):
     assert back.attrs["seed"] == 11
 
 
-def test_bad_arguments_are_reported_together(textbook):
+def test_bad_arguments_are_reported_together(textbook_20y):
     with pytest.raises(ModelError) as info:
-        run_psa(textbook, 0, seed=-1, chunk_size=0, progress=False)
+        run_psa(textbook_20y, 0, seed=-1, chunk_size=0, progress=False)
     text = str(info.value)
     assert "n_samples = 0" in text and "seed = -1" in text and "chunk_size = 0" in text
     with pytest.raises(ModelError, match="more than one of workers, scheduler and client"):
-        run_psa(textbook, 10, seed=1, workers=2, scheduler="tcp://127.0.0.1:1", progress=False)
+        run_psa(textbook_20y, 10, seed=1, workers=2, scheduler="tcp://127.0.0.1:1", progress=False)
 
 
-def test_no_progress_bar_off_a_terminal(textbook, capsys):
-    run_psa(textbook, 10, seed=1, progress=True)  # pytest's stderr is not a terminal
+def test_no_progress_bar_off_a_terminal(textbook_20y, capsys):
+    run_psa(textbook_20y, 10, seed=1, progress=True)  # pytest's stderr is not a terminal
     assert capsys.readouterr().err == ""
 
 

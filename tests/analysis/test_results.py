@@ -16,11 +16,10 @@ import pytest
 from hecon.analysis.results import Results, summarise_run
 from hecon.analysis.run import run_analysis
 from hecon.model.scenarios import apply_scenario
-from hecon.model.spec import Scenario, UtilityNorm
-from tests.models import reference_textbook, textbook_model, two_state_model, with_settings
+from hecon.model.spec import UtilityNorm
+from tests.models import CHEAP_A, reference_textbook, textbook_model, two_state_model, with_settings
 
 STRATEGIES = ("SoC", "A", "B", "AB")
-CHEAP_A = Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price")
 
 
 def _spec():

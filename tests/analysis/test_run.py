@@ -14,7 +14,6 @@ from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
 from hecon.model.spec import Scenario
 from hecon.version import __version__
-from tests.models import textbook_model
 
 SCENARIOS = (
     Scenario(
@@ -27,8 +26,8 @@ SCENARIOS = (
 
 
 @pytest.fixture(scope="module")
-def spec():
-    return replace(textbook_model(horizon_years=20.0), scenarios=SCENARIOS)
+def spec(textbook_20y):
+    return replace(textbook_20y, scenarios=SCENARIOS)
 
 
 def test_base_case_only_by_default(spec):

@@ -1,4 +1,4 @@
-"""The RRMM example (hecon/examples/rrmm.py, inputs/rrmm_example.xlsx): source and workbook agree,
+"""The RRMM example (hecon/examples/rrmm/, inputs/rrmm_example.xlsx): source and workbook agree,
 every input is sourced, and face-validity checks of the results (issue 4).
 
 Reference numbers come from the publications named in mm-inputs.md, not from the model:
@@ -24,23 +24,13 @@ import pytest
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.examples import rrmm
-from hecon.examples.rrmm import BSAB, CART, REDOSE, RWPC, STRATEGIES, SURVIVAL_TARGETS, rrmm_model
+from hecon.examples.rrmm import BSAB, CART, REDOSE, RWPC, STRATEGIES, SURVIVAL_TARGETS
 from hecon.model.distributions import draw_parameters
 from hecon.model.scenarios import apply_scenario, get_scenario
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 
 WORKBOOK = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
 TAG = re.compile(r"^[PVDAG]: ")
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return rrmm_model()
-
-
-@pytest.fixture(scope="module")
-def base(spec):
-    return run_model(spec)
 
 
 #: Scenarios that change only discount rates, a price, the start age or the life table: they are
@@ -58,17 +48,21 @@ SCENARIO_HORIZON_YEARS = 15.0  # long enough for every median checked; the base 
 
 
 @pytest.fixture(scope="module")
-def scenario_runs(spec):
+def scenario_runs(rrmm_spec):
     """The scenarios that change the model's structure or clinical inputs, run once over 15 years."""
-    short = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, horizon_years=SCENARIO_HORIZON_YEARS))
-    runs = {sc.name: (s := apply_scenario(short, sc), run_model(s)) for sc in spec.scenarios if sc.name not in NOT_RUN}
+    short = dataclasses.replace(
+        rrmm_spec, settings=dataclasses.replace(rrmm_spec.settings, horizon_years=SCENARIO_HORIZON_YEARS)
+    )
+    runs = {
+        sc.name: (s := apply_scenario(short, sc), run_model(s)) for sc in rrmm_spec.scenarios if sc.name not in NOT_RUN
+    }
     runs["base case, 15 years"] = (short, run_model(short))
     return runs
 
 
-def test_every_scenario_applies_and_compiles(spec):
-    for sc in spec.scenarios:
-        compile_model(apply_scenario(spec, sc))
+def test_every_scenario_applies_and_compiles(rrmm_spec):
+    for sc in rrmm_spec.scenarios:
+        compile_model(apply_scenario(rrmm_spec, sc))
 
 
 # --------------------------------------------------------------------------------------
@@ -76,10 +70,10 @@ def test_every_scenario_applies_and_compiles(spec):
 # --------------------------------------------------------------------------------------
 
 
-def test_committed_workbook_reads_back_as_the_source(spec):
+def test_committed_workbook_reads_back_as_the_source(rrmm_spec):
     assert WORKBOOK.exists(), "regenerate with: python -m hecon.examples.rrmm inputs/rrmm_example.xlsx"
-    assert read_workbook(WORKBOOK) == spec, (
-        "inputs/rrmm_example.xlsx differs from hecon/examples/rrmm.py; regenerate with "
+    assert read_workbook(WORKBOOK) == rrmm_spec, (
+        "inputs/rrmm_example.xlsx differs from hecon/examples/rrmm/; regenerate with "
         "python -m hecon.examples.rrmm inputs/rrmm_example.xlsx"
     )
 
@@ -92,7 +86,7 @@ def _cells(path: Path) -> dict[str, list[tuple]]:
         book.close()
 
 
-def test_committed_workbook_cells_equal_a_fresh_write(spec, tmp_path):
+def test_committed_workbook_cells_equal_a_fresh_write(rrmm_spec, tmp_path):
     fresh = tmp_path / "fresh.xlsx"
     assert rrmm.main([str(fresh)]) == 0
     assert _cells(WORKBOOK) == _cells(fresh)
@@ -102,13 +96,13 @@ def test_workbook_passes_validation():
     assert validate_workbook(WORKBOOK) == []
 
 
-def test_every_input_carries_a_tagged_source(spec):
-    untagged = [p.name for p in spec.parameters if not TAG.match(p.source)]
+def test_every_input_carries_a_tagged_source(rrmm_spec):
+    untagged = [p.name for p in rrmm_spec.parameters if not TAG.match(p.source)]
     assert untagged == []
-    assert all(TAG.match(c.source) for c in spec.survival_curves)
+    assert all(TAG.match(c.source) for c in rrmm_spec.survival_curves)
     # every gap is named in the assumptions a user reads
-    gaps = [p.name for p in spec.parameters if p.source.startswith("G: ")]
-    gap_text = " ".join(a for a in spec.assumptions if a.startswith("Gaps (G)"))
+    gaps = [p.name for p in rrmm_spec.parameters if p.source.startswith("G: ")]
+    gap_text = " ".join(a for a in rrmm_spec.assumptions if a.startswith("Gaps (G)"))
     assert (
         len(gaps) >= 8
         and [
@@ -120,18 +114,18 @@ def test_every_input_carries_a_tagged_source(spec):
     )
 
 
-def test_example_is_registered_and_small(spec):
+def test_example_is_registered_and_small(rrmm_spec):
     from hecon.examples import EXAMPLES
 
-    assert EXAMPLES["rrmm"]() == spec
-    model = compile_model(spec)
+    assert EXAMPLES["rrmm"]() == rrmm_spec
+    model = compile_model(rrmm_spec)
     assert model.n_states == 18 and model.max_tunnel == 1
     assert 1900 <= model.n_cycles <= 1935  # weekly cycles to age 100
-    assert [s.name for s in spec.strategies] == [RWPC, CART, BSAB, REDOSE]
+    assert [s.name for s in rrmm_spec.strategies] == [RWPC, CART, BSAB, REDOSE]
 
 
-def test_required_scenarios_are_in_the_workbook(spec):
-    names = {s.name for s in spec.scenarios}
+def test_required_scenarios_are_in_the_workbook(rrmm_spec):
+    names = {s.name for s in rrmm_spec.scenarios}
     assert {
         "CAR-T product: ide-cel",
         "CAR-T product: pooled BCMA CAR-T",
@@ -145,9 +139,10 @@ def test_required_scenarios_are_in_the_workbook(spec):
         "Step-up dosing outpatient",
     } <= names
     assert (
-        get_scenario(spec, "Discounting 2016 guideline (4% / 1.5%)").overrides["settings.discount_rate_costs"] == 0.04
+        get_scenario(rrmm_spec, "Discounting 2016 guideline (4% / 1.5%)").overrides["settings.discount_rate_costs"]
+        == 0.04
     )
-    assert spec.settings.discount_rate_costs == 0.03 and spec.settings.discount_rate_effects == 0.015
+    assert rrmm_spec.settings.discount_rate_costs == 0.03 and rrmm_spec.settings.discount_rate_effects == 0.015
 
 
 # --------------------------------------------------------------------------------------
@@ -160,10 +155,10 @@ def _within(model: float, source: float, tol: float = 0.05) -> bool:
 
 
 @pytest.mark.parametrize("product", list(SURVIVAL_TARGETS))
-def test_model_survival_reproduces_the_sources(spec, base, scenario_runs, product):
+def test_model_survival_reproduces_the_sources(rrmm_spec, rrmm_base, scenario_runs, product):
     target = SURVIVAL_TARGETS[product]
     strategy, scenario = target["strategy"], target["scenario"]
-    s, ds = (spec, base) if scenario is None else scenario_runs[scenario]
+    s, ds = (rrmm_spec, rrmm_base) if scenario is None else scenario_runs[scenario]
     medians = rrmm.survival_medians(s, ds, strategy)
     assert _within(medians["pfs_median"], target["pfs_median"]), (product, medians)
     if "os_median" in target:
@@ -174,20 +169,20 @@ def test_model_survival_reproduces_the_sources(spec, base, scenario_runs, produc
             assert _within(got, value), (product, what, month, got, value)
 
 
-def test_calibrated_post_progression_survival_is_current(spec, base, scenario_runs):
+def test_calibrated_post_progression_survival_is_current(rrmm_spec, rrmm_base, scenario_runs):
     """The *_pps_median inputs (tag D) were calibrated with rrmm.calibrate_pps_median; an input change
     that moves a median OS by more than 1% means they must be recalibrated (see the parameter's source)."""
     for product, target in SURVIVAL_TARGETS.items():
         if "os_median" not in target:
             continue
-        s, ds = (spec, base) if target["scenario"] is None else scenario_runs[target["scenario"]]
+        s, ds = (rrmm_spec, rrmm_base) if target["scenario"] is None else scenario_runs[target["scenario"]]
         got = rrmm.survival_medians(s, ds, target["strategy"])["os_median"]
         assert _within(got, target["os_median"], 0.01), (product, got)
 
 
-def test_car_t_survival_is_among_infused_patients_from_infusion(spec, base):
+def test_car_t_survival_is_among_infused_patients_from_infusion(rrmm_spec, rrmm_base):
     # the CAR-T trace starts at apheresis: 7.5% leave to physician's choice before infusion
-    trace = base["trace"].sel(strategy=CART)
+    trace = rrmm_base["trace"].sel(strategy=CART)
     t_inf = int(np.argmax(trace.sel(state="CART_Infusion").values > 0))
     assert t_inf == round(44 / 7)
     infused = float(trace.sel(state="CART_Infusion").isel(cycle=t_inf))
@@ -200,24 +195,24 @@ def test_car_t_survival_is_among_infused_patients_from_infusion(spec, base):
 # --------------------------------------------------------------------------------------
 
 
-def test_one_time_car_t_gives_more_treatment_free_time_than_bispecifics(base, scenario_runs):
-    for name, ds in [("base case", base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
+def test_one_time_car_t_gives_more_treatment_free_time_than_bispecifics(rrmm_base, scenario_runs):
+    for name, ds in [("base case", rrmm_base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
         cart, bsab = rrmm.tfi_metrics(ds, CART), rrmm.tfi_metrics(ds, BSAB)
         assert cart["treatment_free_years"] > bsab["treatment_free_years"] + 0.5, name
         assert cart["share_treatment_free"] > bsab["share_treatment_free"], name
 
 
-def test_annual_redosing_gives_more_hospital_days_than_one_time_car_t(base, scenario_runs):
-    for name, ds in [("base case", base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
+def test_annual_redosing_gives_more_hospital_days_than_one_time_car_t(rrmm_base, scenario_runs):
+    for name, ds in [("base case", rrmm_base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
         assert rrmm.tfi_metrics(ds, REDOSE)["hospital_days"] > rrmm.tfi_metrics(ds, CART)["hospital_days"] + 5, name
         assert rrmm.tfi_metrics(ds, REDOSE)["cart_infusions"] > rrmm.tfi_metrics(ds, CART)["cart_infusions"], name
 
 
-def test_nobody_is_on_treatment_after_death(spec, base):
-    for state in spec.states:
+def test_nobody_is_on_treatment_after_death(rrmm_spec, rrmm_base):
+    for state in rrmm_spec.states:
         if state.is_dead:
             assert state.flags == {"dead"} and not state.costs and not state.counts
-    per_cycle = base["per_cycle"]
+    per_cycle = rrmm_base["per_cycle"]
     for flag in ("on_treatment", "hospitalised", "recovering", "progression_free", "treatment_free"):
         on = per_cycle.sel(outcome=f"time:{flag}").values
         alive = per_cycle.sel(outcome="lys").values
@@ -229,51 +224,51 @@ def test_nobody_is_on_treatment_after_death(spec, base):
     assert np.all(tf + on <= pf + 1e-12)
 
 
-def test_all_costs_are_non_negative(base, scenario_runs):
-    for name, ds in [("base case", base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
+def test_all_costs_are_non_negative(rrmm_base, scenario_runs):
+    for name, ds in [("base case", rrmm_base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
         assert float(ds["costs"].min()) >= 0.0, name
         costs = [o for o in ds["outcome"].values if str(o).startswith("cost:")]
         assert float(ds["per_cycle"].sel(outcome=costs).min()) >= -1e-9, name
 
 
-def test_psa_samples_run_with_non_negative_costs_and_valid_probabilities(spec):
-    samples = draw_parameters(spec.parameters, 64, spec.settings.seed)
-    ds = run_model(spec, samples)  # raises if any probability leaves [0, 1]
+def test_psa_samples_run_with_non_negative_costs_and_valid_probabilities(rrmm_spec):
+    samples = draw_parameters(rrmm_spec.parameters, 64, rrmm_spec.settings.seed)
+    ds = run_model(rrmm_spec, samples)  # raises if any probability leaves [0, 1]
     assert float(ds["costs"].min()) >= 0.0
     assert np.all(np.isfinite(ds["qalys"].values)) and float(ds["qalys"].min()) > 0
 
 
-def test_trace_is_a_distribution_and_dead_is_absorbing(base):
-    trace = base["trace"].values
+def test_trace_is_a_distribution_and_dead_is_absorbing(rrmm_base):
+    trace = rrmm_base["trace"].values
     assert np.allclose(trace.sum(axis=2), 1.0, atol=1e-12)
     assert trace.min() >= -1e-12
-    dead = base["trace"].sel(state="Dead").values
+    dead = rrmm_base["trace"].sel(state="Dead").values
     assert np.all(np.diff(dead, axis=1) >= -1e-15)
 
 
-def test_treatment_free_interval_definitions(spec, base):
+def test_treatment_free_interval_definitions(rrmm_spec, rrmm_base):
     """mm-inputs §9: CAR-T treatment-free from infusion + 3 months; bispecifics 0 by default;
     re-dosing about 43 treatment-free weeks a year between courses."""
-    cart = rrmm.tfi_metrics(base, CART)
+    cart = rrmm.tfi_metrics(rrmm_base, CART)
     # first treatment-free day: apheresis + 6 weeks vein-to-vein + 2 weeks admission + 11 weeks recovery
     assert cart["mean_years_to_first_treatment_free"] == pytest.approx((6 + 2 + 11) * 7 / 365.25)
     assert cart["share_reaching_treatment_free"] == pytest.approx(
-        base["trace"].sel(strategy=CART, state="CART_Remission").isel(cycle=19).item(), rel=0.02
+        rrmm_base["trace"].sel(strategy=CART, state="CART_Remission").isel(cycle=19).item(), rel=0.02
     )
-    bsab = rrmm.tfi_metrics(base, BSAB)
+    bsab = rrmm.tfi_metrics(rrmm_base, BSAB)
     assert bsab["treatment_free_years"] == 0.0 and math.isnan(bsab["mean_years_to_first_treatment_free"])
-    assert rrmm.tfi_metrics(base, RWPC)["treatment_free_years"] == 0.0
+    assert rrmm.tfi_metrics(rrmm_base, RWPC)["treatment_free_years"] == 0.0
     # in the second year of re-dosing, patients in a course are 9 weeks out of 52 not treatment-free
-    trace = base["trace"].sel(strategy=REDOSE)
+    trace = rrmm_base["trace"].sel(strategy=REDOSE)
     year2 = slice(6 + 52, 6 + 104)
     course = sum(trace.sel(state=s).isel(cycle=year2).values for s in ("Redose_Admission", "Redose_Recovery"))
     remission = trace.sel(state="Redose_Remission").isel(cycle=year2).values
     assert np.count_nonzero(course > 0) == 9 and np.count_nonzero(remission > 0) == 43
 
 
-def test_bispecific_dosing_counts(spec, base):
+def test_bispecific_dosing_counts(rrmm_spec, rrmm_base):
     """Teclistamab: 3 administrations in the step-up week, then one a week (every 2 weeks after the switch)."""
-    ds = base.sel(strategy=BSAB)
+    ds = rrmm_base.sel(strategy=BSAB)
     admin = ds["per_cycle"].sel(outcome="count:administrations").values
     pf = sum(ds["trace"].sel(state=s).values for s in ("BsAb_StepUp_In", "BsAb_StepUp_Out"))
     assert admin[0] == pytest.approx(3.0)
@@ -323,19 +318,19 @@ def test_dropout_lowers_car_t_benefit(scenario_runs):
         )
 
 
-def test_write_workbook_round_trip_in_tmp(spec, tmp_path):
+def test_write_workbook_round_trip_in_tmp(rrmm_spec, tmp_path):
     path = tmp_path / "rrmm.xlsx"
-    write_workbook(spec, path)
-    assert read_workbook(path) == spec
+    write_workbook(rrmm_spec, path)
+    assert read_workbook(path) == rrmm_spec
 
 
-def test_strategies_share_one_life_table_floor(spec, base):
+def test_strategies_share_one_life_table_floor(rrmm_spec, rrmm_base):
     """General-population mortality is a floor: no strategy outlives the general population."""
     from hecon.methods.lifetable import cohort_death_probability
 
-    table = next(t for t in spec.life_tables if t.name == spec.settings.life_table)
-    q = cohort_death_probability(table, spec.settings.start_age, 0.59, 7 / 365.25, 1931)
+    table = next(t for t in rrmm_spec.life_tables if t.name == rrmm_spec.settings.life_table)
+    q = cohort_death_probability(table, rrmm_spec.settings.start_age, 0.59, 7 / 365.25, 1931)
     gp_alive = np.concatenate([[1.0], np.cumprod(1 - q)])
     for strategy in STRATEGIES:
-        alive = 1 - base["trace"].sel(strategy=strategy, state="Dead").values
+        alive = 1 - rrmm_base["trace"].sel(strategy=strategy, state="Dead").values
         assert np.all(alive <= gp_alive + 1e-9), strategy

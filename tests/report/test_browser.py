@@ -1,6 +1,6 @@
 """report.html checked as a reader would: rendered in headless Chromium.
 
-The test renders the full test report (tests/report/test_report_files.py: every section, figure and
+The test renders the full test report (tests/conftest.py, full_report: every section, figure and
 table) and fails on console errors, failed or external loads, images that do not decode, an
 empty page, a page wider than a laptop screen, or headline numbers that differ from
 summary.json; it prints the page to PDF with the print stylesheet and checks the page breaks.
@@ -35,7 +35,7 @@ from PIL import Image
 
 from hecon.analysis.summary import frontier_text
 from hecon.report.html import format_value
-from tests.report.test_report_files import SECTION_TITLES, shared_full_report
+from tests.report.test_report_files import SECTION_TITLES
 
 # ----------------------------------------------------------------------------------------
 # a minimal DevTools-protocol driver
@@ -273,13 +273,13 @@ _PROBE = """JSON.stringify({
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, full_report, read_summary):
     """The full report, opened in Chromium at laptop size: page probe, screenshot and PDF."""
     if CHROMIUM is None:
         pytest.fail("HECON_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("browser")
-    folder, _ = shared_full_report(tmp_path_factory)
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    folder, _ = full_report
+    summary = read_summary(folder)
     with Chromium(CHROMIUM) as browser:
         page = browser.open((folder / "report.html").as_uri(), *LAPTOP)
         probe = json.loads(page.evaluate(_PROBE))

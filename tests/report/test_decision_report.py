@@ -5,22 +5,19 @@ results.xlsx their sheets, the report folder psa.nc."""
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import numpy as np
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from hecon.analysis.psa import load_psa
 from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
-from hecon.cli import main
 from hecon.model.problems import ModelError
-from hecon.model.spec import Scenario, Settings, ThresholdQuery, UtilityNorm
+from hecon.model.spec import Settings, ThresholdQuery, UtilityNorm
 from hecon.report import write_report
 from hecon.workbook import write_workbook
-from tests.models import textbook_model
+from tests.models import CHEAP_A, textbook_model
 
 NORMS = (UtilityNorm(60, 69, "all", 0.85, "illustrative"), UtilityNorm(70, None, "all", 0.78, "illustrative"))
 
@@ -31,7 +28,7 @@ def decision_model():
         spec,
         utility_norms=NORMS,
         thresholds=(ThresholdQuery("c_trt", "B"), ThresholdQuery("c_trt", "A", wtp=50_000.0)),
-        scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),),
+        scenarios=(CHEAP_A,),
         settings=dataclasses.replace(spec.settings, population_size=500.0, population_years=5.0),
     )
 
@@ -47,8 +44,8 @@ def folder(result, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def summary(folder):
-    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+def summary(folder, read_summary):
+    return read_summary(folder)
 
 
 def test_runner_keeps_every_analysis(result):
@@ -145,12 +142,10 @@ def test_report_files(folder, result):
     np.testing.assert_array_equal(back["parameters"].values, result.psa["parameters"].values)
 
 
-def test_plain_run_has_no_uncertainty_sections(tmp_path):
+def test_plain_run_has_no_uncertainty_sections(tmp_path, read_summary):
     result = run_analysis(textbook_model(horizon_years=10.0))
     assert result.burden is None and result.dsa is None and result.psa is None and result.thresholds == ()
-    summary = json.loads(
-        (write_report(summarise_run(result), tmp_path / "r") / "summary.json").read_text(encoding="utf-8")
-    )
+    summary = read_summary(write_report(summarise_run(result), tmp_path / "r"))
     assert not {"scenario_analysis", "burden", "thresholds", "dsa", "psa"} & set(summary)
     assert not (tmp_path / "r" / "psa.nc").exists()
 
@@ -186,40 +181,20 @@ def workbook(tmp_path_factory):
     return path
 
 
-def test_cli_runs_dsa_psa_thresholds_and_scenarios(workbook, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    out = tmp_path / "out"
-    r = CliRunner().invoke(
-        main,
-        [
-            "run",
-            str(workbook),
-            "--out",
-            str(out),
-            "--dsa",
-            "--psa",
-            "60",
-            "--seed",
-            "9",
-            "--all-scenarios",
-            "--chunk-size",
-            "25",
-        ],
-    )
+def test_cli_runs_dsa_psa_thresholds_and_scenarios(workbook, cwd, invoke, read_summary):
+    out = cwd / "out"
+    r = invoke("run", workbook, "--out", out, "--dsa", "--psa", 60, "--seed", 9, "--all-scenarios", "--chunk-size", 25)
     assert r.exit_code == 0, r.output
     assert "note: --psa 60 is below the 1000 iterations Zorginstituut Nederland asks for" in r.stderr
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(out)
     assert summary["psa"]["n_samples"] == 60 and summary["psa"]["seed"] == 9
     assert {"scenario_analysis", "burden", "thresholds", "dsa"} <= set(summary)
     assert (out / "psa.nc").is_file()
 
 
-def test_cli_psa_on_a_local_dask_worker_gives_the_same_samples(workbook, tmp_path):
-    runner = CliRunner()
+def test_cli_psa_on_a_local_dask_worker_gives_the_same_samples(workbook, tmp_path, invoke):
     for name, extra in (("serial", []), ("dask", ["--workers", "1"])):
-        r = runner.invoke(
-            main, ["run", str(workbook), "--out", str(tmp_path / name), "--psa", "40", "--seed", "2", *extra]
-        )
+        r = invoke("run", workbook, "--out", tmp_path / name, "--psa", 40, "--seed", 2, *extra)
         assert r.exit_code == 0, r.output
     a, b = load_psa(tmp_path / "serial" / "psa.nc"), load_psa(tmp_path / "dask" / "psa.nc")
     for name in ("total_costs", "qalys", "lys", "parameters"):
@@ -238,19 +213,19 @@ def test_cli_psa_on_a_local_dask_worker_gives_the_same_samples(workbook, tmp_pat
         (["--psa", "0"], "0 is not in the range x>=1"),
     ],
 )
-def test_cli_usage_errors(workbook, tmp_path, args, message):
-    r = CliRunner().invoke(main, ["run", str(workbook), "--out", str(tmp_path / "x"), *args])
+def test_cli_usage_errors(workbook, tmp_path, args, message, invoke):
+    r = invoke("run", workbook, "--out", tmp_path / "x", *args)
     assert r.exit_code == 2
     assert message in r.stderr
     assert not (tmp_path / "x").exists()
 
 
-def test_cli_dsa_without_flagged_parameters(tmp_path):
+def test_cli_dsa_without_flagged_parameters(tmp_path, invoke):
     spec = textbook_model(horizon_years=10.0)
     spec = dataclasses.replace(spec, parameters=tuple(dataclasses.replace(p, dsa=False) for p in spec.parameters))
     path = tmp_path / "noflags.xlsx"
     write_workbook(spec, path)
-    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "x"), "--dsa"])
+    r = invoke("run", path, "--out", tmp_path / "x", "--dsa")
     assert r.exit_code == 1
     assert "DSA: no parameter is flagged for one-way sensitivity analysis" in r.stderr
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import math
 import re
 from dataclasses import replace
@@ -18,9 +17,9 @@ from hecon.analysis.run import run_analysis
 from hecon.analysis.serialise import json_safe
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
-from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
+from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter, Settings, State, Strategy, Transition
 from hecon.report.html import format_value
-from tests.models import textbook_model, two_state_model
+from tests.models import CHEAP_A, textbook_model, two_state_model
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -86,10 +85,8 @@ def burden_model(hospital_days_count: bool = False) -> ModelSpec:
 
 
 @pytest.fixture(scope="module")
-def textbook_result():
-    spec = replace(
-        textbook_model(horizon_years=20.0), scenarios=(Scenario("cheap A", {"c_trt[A]": 6000.0}, "A at half price"),)
-    )
+def textbook_result(textbook_20y):
+    spec = replace(textbook_20y, scenarios=(CHEAP_A,))
     return run_analysis(spec, "all")
 
 
@@ -111,13 +108,6 @@ def small_result():
     return summarise_run(run_analysis(two_state_model()))
 
 
-def _summary(folder):
-    return json.loads(
-        (folder / "summary.json").read_text(encoding="utf-8"),
-        parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"),
-    )
-
-
 # ---------------------------------------------------------------------------- summary.json
 
 
@@ -127,8 +117,8 @@ def test_report_folder_has_the_three_files(textbook_report):
     assert names <= {"summary.json", "results.xlsx", "report.html", report.MARKER}
 
 
-def test_summary_numbers_equal_the_python_api(textbook_result, textbook_report):
-    summary = _summary(textbook_report)
+def test_summary_numbers_equal_the_python_api(textbook_result, textbook_report, read_summary):
+    summary = read_summary(textbook_report)
     assert list(summary["scenarios"]) == ["base case", "cheap A"]
     for sr in textbook_result.scenarios:
         ds = run_model(sr.spec)
@@ -153,8 +143,8 @@ def test_summary_numbers_equal_the_python_api(textbook_result, textbook_report):
     assert set(summary["input"]) == {"path", "sha256"}
 
 
-def test_summary_incremental_analysis(textbook_report):
-    base = _summary(textbook_report)["scenarios"]["base case"]
+def test_summary_incremental_analysis(textbook_report, read_summary):
+    base = read_summary(textbook_report)["scenarios"]["base case"]
     rows = {r["strategy"]: r for r in base["incremental"]}
     assert rows["SoC"]["status"] == "reference" and rows["SoC"]["icer"] is None
     for r in rows.values():
@@ -171,8 +161,8 @@ def test_summary_incremental_analysis(textbook_report):
     assert a["description"] == f"EUR {a['icer']:,.0f} per QALY gained"
 
 
-def test_treatment_burden_metrics_from_flags(burden_report):
-    summary = _summary(burden_report)
+def test_treatment_burden_metrics_from_flags(burden_report, read_summary):
+    summary = read_summary(burden_report)
     tfi = summary["scenarios"]["base case"]["strategies"]["One-off"]["tfi"]
     for key in (
         "years_on_treatment",
@@ -211,7 +201,7 @@ def test_json_has_no_nan_or_infinity():
 # ---------------------------------------------------------------------------- results.xlsx
 
 
-def test_results_xlsx_sheets_and_formats(textbook_report):
+def test_results_xlsx_sheets_and_formats(textbook_report, read_summary):
     wb = openpyxl.load_workbook(textbook_report / "results.xlsx")
     for sheet in ("Summary", "Incremental", "CostBreakdown", "TreatmentBurden", "Trace", "Inputs", "RunInfo"):
         assert sheet in wb.sheetnames
@@ -221,7 +211,7 @@ def test_results_xlsx_sheets_and_formats(textbook_report):
     assert header[:5] == ["Scenario", "Strategy", "Costs (EUR)", "QALYs", "Life-years"]
     assert ws["C4"].number_format == "#,##0" and ws["D4"].number_format == "#,##0.000"
     assert ws.column_dimensions["B"].width >= 20
-    summary = _summary(textbook_report)
+    summary = read_summary(textbook_report)
     assert ws["C4"].value == pytest.approx(summary["scenarios"]["base case"]["strategies"]["SoC"]["costs"])
     trace = wb["Trace"]
     assert [c.value for c in trace[3]] == ["Strategy", "Cycle", "Years", "H", "S1", "S2", "D"]
@@ -259,7 +249,7 @@ def test_html_escapes_user_strings(burden_report):
     assert "<script" not in html.lower()
 
 
-def test_html_is_self_contained_with_the_base_case_figures(textbook_report):
+def test_html_is_self_contained_with_the_base_case_figures(textbook_report, read_summary):
     html = (textbook_report / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
     assert "<link" not in html and "<script" not in html
@@ -275,16 +265,16 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report):
         "Treatment timeline",
     ]
     assert len(images) == len(titles) and all(alt for _, alt in images)
-    soc = _summary(textbook_report)["scenarios"]["base case"]["strategies"]["SoC"]
+    soc = read_summary(textbook_report)["scenarios"]["base case"]["strategies"]["SoC"]
     assert f"{soc['costs']:,.0f}" in html  # thousands separators
     assert "Costs (EUR)" in html
     assert "@media print" in html and "break-before: page" in html
 
 
-def test_html_states_icers_in_words_never_as_negative_ratios(textbook_report):
+def test_html_states_icers_in_words_never_as_negative_ratios(textbook_report, read_summary):
     """A strategy off the frontier has no ICER: the report says why in words."""
     html = (textbook_report / "report.html").read_text(encoding="utf-8")
-    summary = _summary(textbook_report)
+    summary = read_summary(textbook_report)
     frontier = {r["strategy"]: r for r in summary["scenarios"]["base case"]["incremental"]}
     assert frontier["A"]["status"] == "extendedly dominated"
     assert "Extendedly dominated: a combination of other strategies is more efficient" in html
@@ -330,12 +320,12 @@ def test_failure_on_first_write_leaves_nothing(small_result, tmp_path, monkeypat
     assert list(tmp_path.iterdir()) == []
 
 
-def test_replacing_an_existing_report(small_result, tmp_path):
+def test_replacing_an_existing_report(small_result, tmp_path, read_summary):
     out = tmp_path / "report"
     report.write_report(small_result, out)
     (out / "summary.json").write_text("{}")
     assert report.write_report(small_result, out) == out
-    assert _summary(out)["scenarios"]
+    assert read_summary(out)["scenarios"]
     assert _siblings(out) == ["report"]
 
 

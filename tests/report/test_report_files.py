@@ -2,19 +2,18 @@
 the same numbers as summary.json, figures, survival landmarks, the state diagram and the
 workbook conventions the report reads (labelled assumptions, landmark units).
 
-The model here is small but has every feature the report shows: treatment-burden flags
-(hospitalised, on treatment, treatment-free, progression-free), survival landmarks, PSA
-distributions, DSA ranges, utility norms (disease burden), thresholds, scenarios and
-labelled assumptions. tests/report/test_browser.py renders the same report in headless Chromium.
+The model (tests.models.full_model) is small but has every feature the report shows:
+treatment-burden flags (hospitalised, on treatment, treatment-free, progression-free), survival
+landmarks, PSA distributions, DSA ranges, utility norms (disease burden), thresholds, scenarios
+and labelled assumptions. tests/report/test_browser.py renders the same report in headless
+Chromium.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
-import json
 import re
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -23,33 +22,15 @@ from PIL import Image
 
 from hecon.analysis.landmarks import landmarks, parse_unit
 from hecon.analysis.model_survival import crossing, survival_curves
-from hecon.analysis.results import summarise_run
-from hecon.analysis.run import run_analysis
 from hecon.analysis.summary import frontier_text
 from hecon.analysis.timeline import category_shares, state_categories
-from hecon.examples.rrmm import rrmm_model
-from hecon.model.spec import (
-    START,
-    Distribution,
-    ModelSpec,
-    Parameter,
-    Scenario,
-    Settings,
-    State,
-    Strategy,
-    ThresholdQuery,
-    Transition,
-    TransitionReward,
-    UtilityNorm,
-)
-from hecon.report import write_report
 from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_diagram_png
 from hecon.report.figures import timeline_window
 from hecon.report.html import format_value
 from hecon.report.sections import labelled_assumptions, perspective
-from tests.models import AGES, QX_FEMALE, QX_MALE
+from tests.models import FULL_MODEL_STRATEGIES as STRATEGIES
+from tests.models import full_model
 
-STRATEGIES = ("Standard care", "One-off therapy", "Continuous therapy")
 SECTION_TITLES = [
     "Key results",
     "Decision problem",
@@ -71,172 +52,14 @@ SECTION_TITLES = [
 ]
 
 
-def _p(name, value, unit, description, se=None, kind="gamma", dsa=None):
-    dist = Distribution(kind, {"mean": value, "se": se}) if se else None
-    low, high = dsa if dsa else (None, None)
-    return Parameter(name, value, unit, description, f"Illustrative ({name})", dist, low, high, dsa=bool(se or dsa))
-
-
-def full_model() -> ModelSpec:
-    """Three strategies, monthly cycles, 15 years: an admission, treatment until stop or
-    progression, treatment-free remission, progression, death."""
-    from hecon.model.spec import LifeTable
-
-    parameters = (
-        _p("p_prog", 0.05, "per cycle", "Progression while progression-free", 0.01, "beta"),
-        _p("hr_remission", 0.6, "hazard ratio", "Progression in remission vs on treatment", 0.1, "lognormal"),
-        _p("p_stop", 0.0, "per cycle", "Stopping treatment without progression"),
-        _p("p_death_pd", 0.04, "per cycle", "Death after progression", 0.005, "beta"),
-        _p("c_drug", 3000.0, "EUR per cycle", "Drug per cycle on treatment", 300.0),
-        _p("c_admission", 20000.0, "EUR per admission", "Admission with the first dose", 2000.0),
-        _p("c_product", 0.0, "EUR", "One-off product price", dsa=(0.0, 0.0)),
-        _p("c_monitor", 200.0, "EUR per cycle", "Monitoring in remission", 40.0),
-        _p("c_pd", 2500.0, "EUR per cycle", "Care after progression", 250.0),
-        _p("u_pf", 0.8, "QALY weight", "Progression-free", 0.03, "beta"),
-        _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
-        _p("start_admitted", 0.0, "share", "Share starting with an admission"),
-        Parameter(
-            "lm_pfs_12",
-            0.55,
-            "PFS at 12 months for Standard care",
-            "PFS at one year, trial",
-            "Illustrative trial, Table 2",
-        ),
-        Parameter(
-            "lm_os_median",
-            30.0,
-            "median OS in months for Standard care",
-            "Median OS, trial",
-            "Illustrative trial, Figure 3",
-        ),
-        Parameter(
-            "lm_os_2y", 0.7, "OS at 2 years", "OS at two years, registry (every strategy)", "Illustrative registry"
-        ),
-        Parameter("lm_typo", 0.5, "PFS at 6 months for No such strategy", "A landmark naming no strategy", "x"),
-    )
-    states = (
-        State(
-            "Admission",
-            "u_pf - 0.1",
-            {"hospital": "c_admission"},
-            {"hospital_days": "5"},
-            frozenset({"hospitalised", "on_treatment", "progression_free"}),
-            description="First dose, admitted",
-        ),
-        State(
-            "OnTx",
-            "u_pf",
-            {"drug": "c_drug"},
-            {"administrations": "4"},
-            frozenset({"on_treatment", "progression_free"}),
-            description="On treatment",
-        ),
-        State(
-            "Remission",
-            "u_pf + 0.03",
-            {"monitoring": "c_monitor"},
-            {},
-            frozenset({"treatment_free", "progression_free"}),
-            description="Treatment-free remission",
-        ),
-        State("Progressed", "u_pd", {"care": "c_pd"}, {}, frozenset(), description="After progression"),
-        State("Dead", flags=frozenset({"dead"}), description="Dead"),
-    )
-    T = Transition
-    transitions = (
-        T("Admission", "Dead", "gp_mort()"),
-        T("Admission", "Progressed", "p_prog"),
-        T("Admission", "OnTx", "#"),
-        T("OnTx", "Dead", "gp_mort()"),
-        T("OnTx", "Progressed", "p_prog"),
-        T("OnTx", "Remission", "p_stop"),
-        T("OnTx", "OnTx", "#"),
-        T("Remission", "Dead", "gp_mort()"),
-        T("Remission", "Progressed", "p_prog * hr_remission"),
-        T("Remission", "Remission", "#"),
-        T("Progressed", "Dead", "p_death_pd"),
-        T("Progressed", "Progressed", "#"),
-    )
-    strategies = (
-        Strategy(STRATEGIES[0], description="Treatment until progression"),
-        Strategy(
-            STRATEGIES[1],
-            {"start_admitted": 1.0, "p_stop": 0.9, "c_product": 150000.0},
-            "One admission with a one-off product, then treatment-free",
-        ),
-        Strategy(STRATEGIES[2], {"c_drug": 4500.0, "p_prog": 0.035}, "A better drug until progression"),
-    )
-    rewards = (
-        TransitionReward("Admission", "c_product", "cost", "drug", START),
-        TransitionReward("Dead", 5000.0, "cost", "terminal"),
-    )
-    settings = Settings(
-        cycle_length_days=365.25 / 12,
-        horizon_years=15.0,
-        start_age=60.0,
-        proportion_male=0.5,
-        discount_rate_costs=0.03,
-        discount_rate_effects=0.015,
-        within_cycle="half-cycle",
-        currency="EUR",
-        price_year=2024,
-        population_size=800.0,
-        population_years=5.0,
-    )
-    return ModelSpec(
-        settings,
-        states,
-        transitions,
-        strategies,
-        parameters,
-        initial={"Admission": "start_admitted", "OnTx": "1 - start_admitted"},
-        transition_rewards=rewards,
-        life_tables=(LifeTable("synthetic", AGES, QX_MALE, QX_FEMALE, "synthetic test table"),),
-        scenarios=(
-            Scenario("Cheaper product", {"c_product[One-off therapy]": 100000.0}, "Product at 100,000"),
-            Scenario("No discounting", {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0}),
-        ),
-        title="Report test model <full>",
-        description="An illustrative three-strategy model that uses every part of the report.",
-        assumptions=(
-            "Population: adults aged 60 with an illustrative disease.",
-            "Perspective: health-care payer.",
-            "Stopping treatment is only possible in the one-off strategy.",
-            "Limitation: the numbers are illustrative.",
-        ),
-        utility_norms=(UtilityNorm(0, None, "all", 0.85, "illustrative norm"),),
-        thresholds=(ThresholdQuery("c_product", STRATEGIES[1]),),
-    )
-
-
-def build_full_report(folder: Path, psa_samples: int = 200) -> tuple[Path, object]:
-    result = run_analysis(full_model(), "all", seed=11, dsa=True, psa_samples=psa_samples, progress=False)
-    return write_report(summarise_run(result), folder), result
-
-
-_BUILT: dict[str, tuple[Path, object]] = {}
-
-
-def shared_full_report(tmp_path_factory) -> tuple[Path, object]:
-    """The full report, built once per test session (tests/report/test_browser.py reuses it)."""
-    if "full" not in _BUILT:
-        _BUILT["full"] = build_full_report(tmp_path_factory.mktemp("full") / "report")
-    return _BUILT["full"]
+@pytest.fixture(scope="module")
+def folder(full_report):
+    return full_report[0]
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    return shared_full_report(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def folder(full):
-    return full[0]
-
-
-@pytest.fixture(scope="module")
-def summary(folder):
-    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+def summary(folder, read_summary):
+    return read_summary(folder)
 
 
 @pytest.fixture(scope="module")
@@ -298,8 +121,8 @@ def test_key_results_table_equals_summary(html, summary):
         assert text in table
 
 
-def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full):
-    result = full[1]
+def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full_report):
+    result = full_report[1]
     marks = {lm.parameter: lm for lm in landmarks(result.spec)}
     assert marks["lm_pfs_12"].strategy == "Standard care" and marks["lm_pfs_12"].years == pytest.approx(1.0)
     assert marks["lm_os_median"].median and marks["lm_os_median"].years == pytest.approx(2.5)
@@ -315,8 +138,8 @@ def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full):
     assert "Source landmarks and the model" in html and "source landmark" not in html.lower().split("<style>")[0]
 
 
-def test_survival_medians_from_the_trace(summary, full):
-    result = full[1]
+def test_survival_medians_from_the_trace(summary, full_report):
+    result = full_report[1]
     ds = result.base.results
     years = ds["years"].values
     curves = survival_curves(ds["trace"], result.spec, STRATEGIES)
@@ -462,8 +285,8 @@ def test_state_categories_follow_the_flag_priority():
     }
 
 
-def test_timeline_shares_sum_to_one(full):
-    result = full[1]
+def test_timeline_shares_sum_to_one(full_report):
+    result = full_report[1]
     cycles, axis = timeline_window(result.spec)
     assert cycles == 24 and axis.unit == "months"
     for s in STRATEGIES:
@@ -473,8 +296,8 @@ def test_timeline_shares_sum_to_one(full):
     assert one_off["hospitalised"][0] == pytest.approx(1.0) and one_off["treatment_free"][3] > 0.5
 
 
-def test_state_diagram_of_the_rrmm_model():
-    spec = rrmm_model()
+def test_state_diagram_of_the_rrmm_model(rrmm_spec):
+    spec = rrmm_spec
     lay = layout(spec)
     names = [s.name for s in spec.states]
     assert set(lay.x) == set(names) and set(names) <= set(lay.layer)

@@ -1,7 +1,7 @@
 """The report formats the analysis result and computes nothing: report.html and results.xlsx show
 the numbers of :class:`hecon.analysis.results.Results`, and summary.json is that result serialised.
 
-Uses the full test report of tests/report/test_report_files.py (every section).
+Uses the full test report (tests/conftest.py, full_report: every section).
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from hecon.analysis.results import summarise_run
 from hecon.analysis.timeline import CATEGORIES
 from hecon.report.html import format_value
 from hecon.report.style import CATEGORIES as CATEGORY_STYLES
-from tests.report.test_report_files import shared_full_report
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    folder, run = shared_full_report(tmp_path_factory)
+def full(full_report):
+    folder, run = full_report
     return folder, summarise_run(run)
 
 
@@ -66,8 +65,8 @@ def _same(cells: tuple, values: tuple) -> bool:
     )
 
 
-def test_summary_json_equals_the_serialised_result(full, results):
-    written = json.loads((full[0] / "summary.json").read_text(encoding="utf-8"))
+def test_summary_json_equals_the_serialised_result(full, results, read_summary):
+    written = read_summary(full[0])
     written.pop("created"), written.pop("hecon_version")
     again = json.loads(json.dumps(results.to_json()))
     again.pop("created"), again.pop("hecon_version")

@@ -31,7 +31,6 @@ from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read
-from tests.workbook.test_roundtrip import rich_model
 
 
 def textbook_model() -> ModelSpec:
@@ -135,13 +134,6 @@ def textbook_bytes(tmp_path_factory) -> bytes:
     return path.read_bytes()
 
 
-@pytest.fixture(scope="module")
-def rich_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("good") / "rich.xlsx"
-    write_workbook(rich_model(), path)
-    return path.read_bytes()
-
-
 @pytest.fixture
 def textbook(tmp_path, textbook_bytes) -> Path:
     path = tmp_path / "model.xlsx"
@@ -150,9 +142,9 @@ def textbook(tmp_path, textbook_bytes) -> Path:
 
 
 @pytest.fixture
-def rich(tmp_path, rich_bytes) -> Path:
+def rich(tmp_path, rich_workbook) -> Path:
     path = tmp_path / "rich.xlsx"
-    path.write_bytes(rich_bytes)
+    path.write_bytes(rich_workbook.read_bytes())
     return path
 
 
@@ -624,8 +616,8 @@ def textbook_problems(textbook_found) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def rich_problems(tmp_path_factory, rich_bytes) -> list[str]:
-    return [str(p) for p in _combined(tmp_path_factory, rich_bytes, RICH_CASES)]
+def rich_problems(tmp_path_factory, rich_workbook) -> list[str]:
+    return [str(p) for p in _combined(tmp_path_factory, rich_workbook.read_bytes(), RICH_CASES)]
 
 
 def _matches(found: list[str], expected: str) -> list[str]:

@@ -1,0 +1,99 @@
+"""The Assumptions sheet: the modelling assumptions in words, listed in the report.
+
+Sources: each entry names its own (with the evidence tags of mm-inputs.md: P published, V
+recalled, D derived, A assumption, G gap).
+"""
+
+from __future__ import annotations
+
+ASSUMPTIONS = (
+    "Population: adults with RRMM after >= 3 prior lines (PI, IMiD, anti-CD38 exposed). Start age 63 (A; trials "
+    "61-65, LocoMMotion 68: scenario), 59% men (CARTITUDE-1, P). Settings sources: cycle 7 days (weekly dosing, "
+    "2-3 week admissions, step-up dosing); horizon 37 years = to age 100 (lifetime, Dutch guideline 2024); "
+    "discounting 3% costs / 1.5% effects (guideline 2024; 4%/1.5% of 2016 as scenario); societal perspective; "
+    "2024 euros.",
+    "Every input is on the Parameters sheet with its source; the source starts with the evidence tag of "
+    "mm-inputs.md: P published (read), V published (recalled, verify), D derived by us (method stated), "
+    "A assumption (needs expert opinion), G gap (placeholder: replace before any reimbursement use).",
+    "Gaps (G) a user must replace with Dutch values: teclistamab price per mg (tec_price_per_mg), elranatamab "
+    "vial prices (elra_price_76mg, elra_price_44mg), ide-cel price (ide_price), IVIG price per gram "
+    "(c_ivig_per_g), elranatamab IgG-replacement use (elra_p_ivig), the apheresis tariff (c_apheresis), "
+    "terminal-care use (terminal_hosp_days, terminal_home_nursing_hours), unrelated medical costs in "
+    "life-years gained (c_unrelated_medical_year, PAID 3.0; currently 0); also the net (negotiated) "
+    "cilta-cel price (cilta_price is the 2022 asking price), the indexation to 2024 of the 2019 drug cost "
+    "(c_mm_drug_month) and the 2018 tocilizumab price, Dutch vein-to-vein times (V), health-state utilities "
+    "by progression status from the trials, survival curves fitted to reconstructed patient-level data, and "
+    "unit prices for cytopenia support after CAR-T (G-CSF 88%, red-cell transfusion 63%, platelets 42% by day "
+    "100, Logue 2022), which are not costed separately (only the weekly visits during recovery are).",
+    "The cohort is synchronised: everyone in a strategy starts treatment at model time 0 (apheresis, first "
+    "step-up dose, or physician's choice), so phase changes (end of bridging, discharge, end of recovery, "
+    "anniversaries) are conditions on model_time; no tunnel states are needed. Phase lengths are rounded to "
+    "whole weekly cycles (hospital days use the exact lengths of stay).",
+    "Within-cycle correction: half-cycle (trapezoid rule; Elbasha & Chhatwal 2016). With weekly cycles it "
+    "only changes the first and last trace points; the one-week step-up episode that the cohort occupies at "
+    "the start is charged as a one-off '(start)' reward so that the correction does not halve it. Simpson's "
+    "rule is not used: its alternating weights 4/3, 2/3 would over- or under-count one-week episodes.",
+    "Survival: progression-free states leave with the per-cycle PFS event probability 1 - S(t+1)/S(t) of "
+    "the strategy's curve (clock: months since apheresis for RWPC, since the first step-up dose for "
+    "bispecifics, since infusion for CAR-T); a share of PFS events are deaths before progression "
+    "(f_pfs_death_*), never less than general-population mortality. Progressed states have a constant "
+    "death hazard (median pps_median_*) calibrated so that model median OS equals the source median; "
+    "general-population mortality is a floor everywhere.",
+    "Curves (mm-inputs §2.6, tag D, not published fits): RWPC exponential PFS (median 4.6 months, "
+    "LocoMMotion); cilta-cel Weibull PFS through median 34.9 months and S(24) = 60.5% (CARTITUDE-1); "
+    "bispecifics: RWPC curve x adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, "
+    "MAIC 2025). OS targets: RWPC 13.8 months; cilta-cel 60.7 months and OS(12) = 88.5%; teclistamab "
+    "13.8 / 0.82 = 16.8 months; elranatamab 13.8 / 0.50 = 27.6 months; ide-cel 24.8 months.",
+    "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
+    "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",
+    "CAR-T intention to treat from apheresis: apheresis cost for everyone; bridging therapy (share p_bridging) "
+    "during the vein-to-vein time; a share p_not_infused leaves during that time (constant hazard) to "
+    "physician's choice and follows the RWPC curves with the clock from apheresis, carrying apheresis and "
+    "bridging costs. Infused patients: lymphodepletion, product, index admission with CRS, ICANS, ICU and "
+    "tocilizumab; recovery with infections, IVIG and weekly visits; then treatment-free until progression "
+    "(no maintenance). Trial PFS/OS include treatment-related deaths, so no extra mortality is added for "
+    "the first course.",
+    "Annual re-dosing (hypothetical; all A): at each anniversary of the first infusion, a share "
+    "p_redose_eligible of those alive and progression-free start a new course (new apheresis, full price "
+    "x redose_price_share, lymphodepletion, 17-day admission, 1.5 months of recovery, non-relapse "
+    "mortality nrm_redose_course); the others stop re-dosing for good. After each further course the "
+    "progression hazard is the first-course hazard x hr_redose with the clock restarted at the course "
+    "(redose_restarts_clock = 1; 0 = booster reading, clock since the first infusion). Those who stop keep "
+    "the first-course clock x hr_redose. IVIG throughout re-dosing (share p_ivig_redose).",
+    "Bispecifics: step-up week (inpatient by default, 7 days teclistamab / 5 days elranatamab; outpatient "
+    "scenario admits only for CRS), weekly full doses from week 2, switch to every 2 weeks at a fixed week "
+    "for a share of starters (>= CR for teclistamab), treatment until progression (time to treatment "
+    "discontinuation = PFS); serious infections at the IVIG-weighted rate of Frerichs 2024; IVIG for the "
+    "share with IgG replacement; unscheduled care in the first 125 days.",
+    "Subsequent therapy after progression: share on a further line (61.3% after RWPC, 85% after CAR-T, "
+    "70% after bispecifics) x anti-myeloma drug cost per month (Seefat 2023); terminal care (placeholder, "
+    "G) is charged once at death. Productivity: friction cost method for the 20% in paid work (A) over the "
+    "friction period from treatment start. Informal care: 40 h/week for 4 weeks after each CAR-T infusion, "
+    "20 h in the step-up week (A). Travel: 60 km and parking per hospital contact.",
+    "Treatment-burden flags (mm-inputs §9): on_treatment = receiving the strategy's anti-myeloma treatment "
+    "before progression (RWPC regimen, bridging, CAR-T lymphodepletion/infusion admission, bispecific "
+    "dosing); hospitalised = a cycle with an admission (hospital_days counts the exact days); recovering = "
+    "recovery after a CAR-T course; progression_free = alive without progression; treatment_free = alive, "
+    "progression-free, not on treatment and not recovering (CAR-T: from infusion + 3 months to progression "
+    "or death; bispecifics: only after discontinuation without progression, default 0; re-dosing: the rest "
+    "of each year between courses); dead. Subsequent lines after progression are not counted as "
+    "on_treatment or administrations (they are costed and their visits are hospital contacts).",
+    "Counts: hospital_days (admissions, infections, CRS admissions, terminal care); administrations "
+    "(anti-myeloma administrations before progression: RWPC and bridging visits, lymphodepletion days, "
+    "CAR-T infusions, bispecific doses); hospital_contacts (all hospital visits and admissions, incl. "
+    "apheresis, IVIG, monitoring, unscheduled care, progressed-state visits and terminal care); "
+    "cart_infusions; serious_infections.",
+    "Mean time to the first treatment-free day = tf_first_entry_years / tf_first_entries, both undiscounted: "
+    "every first entry into a treatment-free state (CART_Recovery -> CART_Remission, bispecific -> "
+    "BsAb_Stopped) counts 1 and adds its entry time (model_years + cycle_years); the ratio is the mean "
+    "entry time among those who reach a treatment-free day, and tf_first_entries the share who do. "
+    "Share of life-years treatment-free = treatment-free years / life-years.",
+    "Utilities (A; trial EQ-5D-5L by state not retrieved): 0.74 progression-free on treatment, 0.78 off "
+    "treatment, 0.64 progressed, -0.15 while admitted, -0.10 during recovery; one-off QALY losses for CRS "
+    "and ICANS (Howell 2022) and serious infections (-0.19 for 14 days). No age adjustment (values stay "
+    "below the Dutch age norms).",
+    "Face validity (tests/test_rrmm.py): model median PFS and OS reproduce the source medians and "
+    "landmarks within 5% (for CAR-T among infused patients, from infusion); one-time CAR-T gives more "
+    "treatment-free time than bispecifics; re-dosing gives more hospital days than one-time CAR-T; "
+    "nobody is on treatment after death; all costs are non-negative.",
+)

@@ -1,0 +1,488 @@
+"""BCMA x CD3 bispecific antibodies: the products (teclistamab in the base case, elranatamab as a
+scenario, and teclistamab's own trial medians as a scenario), the class selectors that the
+product scenarios re-point, step-up dosing and its delivery (inpatient or outpatient),
+discontinuation, and the dosing schedules (weekly, every 2 weeks).
+
+Sources: Krishnan et al., J Comp Eff Res 2023 (teclistamab vs RWPC hazard ratios); the MAIC of
+elranatamab vs LocoMMotion (J Comp Eff Res 2025); MajesTEC-1 (Moreau et al., NEJM 2022; Garfall
+et al., ASCO 2024); MagnetisMM-3 (Lesokhin et al., Nat Med 2023); the Tecvayli product text and
+Elrexfio EU SmPC (doses, vials, switch to every 2 weeks); Nooka et al., Cancer 2024 (IgG
+replacement); Sandahl et al., JCO Oncol Pract 2025 (outpatient step-up dosing); the drug prices
+are placeholders (tag G).
+"""
+
+from __future__ import annotations
+
+import math
+
+from hecon.examples.rrmm.common import CALIBRATED, P, beta, beta_se, lognormal
+from hecon.model.spec import Parameter, Schedule, ScheduleSegment
+
+KRISHNAN = "Krishnan et al., J Comp Eff Res 2023;12(6):e220186 (teclistamab vs RWPC, IPTW)"
+ELRA_MAIC = "J Comp Eff Res 2025, doi 10.57264/cer-2024-0236 (elranatamab vs LocoMMotion MAIC, 28.4-mo data)"
+
+
+def parameters() -> list[Parameter]:
+    """Products, then class selectors and delivery."""
+    return _products() + _class_selectors()
+
+
+def _products() -> list[Parameter]:
+    """Bispecific products: teclistamab (base case) and elranatamab (scenario)."""
+    return [
+        # teclistamab (base case)
+        P(
+            "tec_hr_pfs",
+            0.43,
+            "hazard ratio",
+            "PFS hazard ratio teclistamab vs RWPC",
+            f"P: {KRISHNAN}; 95% CI 0.33-0.56",
+            lognormal(-0.844, 0.135),
+        ),
+        P(
+            "tec_hr_os",
+            0.82,
+            "hazard ratio",
+            "OS hazard ratio teclistamab vs RWPC: sets the OS calibration target "
+            "median_os_rwpc / tec_hr_os = 16.8 months (not in transitions)",
+            f"P: {KRISHNAN}; 95% CI 0.59-1.14",
+        ),
+        P(
+            "tec_pps_median",
+            4.5,
+            "months",
+            "Median post-progression survival after teclistamab",
+            CALIBRATED.format(target="median_os_rwpc / tec_hr_os = 16.8 months") + ". PSA: LogNormal, sdlog 0.168 "
+            "(relative SE of the OS HR, A)",
+            lognormal(math.log(4.5), 0.168),
+        ),
+        P(
+            "tec_trial_pfs_median",
+            11.3,
+            "months",
+            "Teclistamab median PFS in MajesTEC-1 (scenario)",
+            "P: Moreau et al., NEJM 2022;387:495 (mFU 14.1 mo); 11.4 months at mFU 30.4 (V, Garfall, ASCO 2024)",
+        ),
+        P(
+            "tec_trial_os_median",
+            22.2,
+            "months",
+            "Teclistamab median OS in MajesTEC-1: calibration target of the trial scenario (not in transitions)",
+            "V: Garfall et al., ASCO 2024 (mFU 30.4 mo); not re-read, verify",
+        ),
+        P(
+            "tec_trial_hr_pfs",
+            "median_pfs_rwpc / tec_trial_pfs_median",
+            "hazard ratio",
+            "PFS hazard ratio that turns the RWPC curve into the trial's exponential PFS (scenario)",
+            "D: ratio of exponential medians (4.6 / 11.3)",
+        ),
+        P(
+            "tec_trial_pps_median",
+            8.61,
+            "months",
+            "Median post-progression survival after teclistamab, trial scenario",
+            CALIBRATED.format(target="22.2 months (tec_trial_os_median)"),
+        ),
+        P(
+            "tec_full_mg_per_kg",
+            1.5,
+            "mg/kg",
+            "Teclistamab full dose, weekly SC",
+            "P: Tecvayli product text (compendium.ch) and MajesTEC-1 methods",
+        ),
+        P("tec_step1_mg_per_kg", 0.06, "mg/kg", "Teclistamab step-up dose 1 (day 1)", "P: Tecvayli product text"),
+        P("tec_step2_mg_per_kg", 0.3, "mg/kg", "Teclistamab step-up dose 2 (day 4)", "P: Tecvayli product text"),
+        P(
+            "tec_vial_small_mg",
+            30.0,
+            "mg",
+            "Teclistamab vial 30 mg/3 mL",
+            "P: openFDA NDC listing; Swiss compendium",
+        ),
+        P(
+            "tec_vial_large_mg",
+            153.0,
+            "mg",
+            "Teclistamab vial 153 mg/1.7 mL",
+            "P: openFDA NDC listing; Swiss compendium",
+        ),
+        P(
+            "tec_billed_mg_full",
+            "min(ceil(tec_full_mg_per_kg * body_weight_kg / tec_vial_small_mg) * tec_vial_small_mg, "
+            "ceil(tec_full_mg_per_kg * body_weight_kg / tec_vial_large_mg) * tec_vial_large_mg)",
+            "mg",
+            "Teclistamab billed per full dose (cheapest whole vials)",
+            "D: 103.5 mg at 69 kg -> 4 x 30 mg = 120 mg; A: no vial sharing, same price per mg for both vials",
+        ),
+        P(
+            "tec_billed_mg_stepup",
+            "ceil(tec_step1_mg_per_kg * body_weight_kg / tec_vial_small_mg) * tec_vial_small_mg + "
+            "ceil(tec_step2_mg_per_kg * body_weight_kg / tec_vial_small_mg) * tec_vial_small_mg + tec_billed_mg_full",
+            "mg",
+            "Teclistamab billed in the step-up week (two step-up doses and the first full dose)",
+            "D: 30 + 30 + 120 mg at 69 kg (A: no vial sharing)",
+        ),
+        P(
+            "tec_price_per_mg",
+            70.0,
+            "EUR per mg",
+            "Teclistamab price per mg",
+            "G: gap, placeholder: US launch price about USD 39,500 per month (V, 2022) x 0.92 EUR/USD (A) / 4.35 doses "
+            "/ 120 mg; Swiss price CHF 943.95 per 30 mg (P, compendium.ch) is about half. Replace with the Dutch "
+            "list price (ZIN 14 Apr 2025: reimburse only after a > 40% price decrease)",
+            None,
+            35.0,
+            80.0,
+        ),
+        P(
+            "tec_dose_cost",
+            "tec_price_per_mg * tec_billed_mg_full",
+            "EUR per dose",
+            "Teclistamab cost per full dose",
+            "D: price x billed mg",
+        ),
+        P(
+            "tec_stepup_drug_cost",
+            "tec_price_per_mg * tec_billed_mg_stepup",
+            "EUR",
+            "Teclistamab drug cost of the step-up week",
+            "D: price x billed mg",
+        ),
+        P(
+            "tec_stepup_admins",
+            3,
+            "doses",
+            "Administrations in the step-up week (days 1, 4, 7)",
+            "P: Tecvayli product text (step-up 1, step-up 2, first full dose within week 1)",
+        ),
+        P(
+            "tec_stepup_inpatient_days",
+            7.0,
+            "days",
+            "Inpatient days for teclistamab step-up dosing",
+            "A: US practice survey, planned 7-day stay in 10/14 practices (PMID 38745451); MajesTEC-1 protocol "
+            "admitted for each step-up dose",
+            None,
+            3.0,
+            10.0,
+        ),
+        P(
+            "tec_switch_weeks",
+            36.0,
+            "weeks",
+            "Week of the switch to every-2-weeks dosing for those who qualify",
+            "A: EU label requires >= CR maintained >= 6 months (P, compendium.ch); assumes CR by about month 2-3",
+        ),
+        P(
+            "tec_q2w_share",
+            0.394,
+            "share of starters",
+            "Share of teclistamab starters who switch to every 2 weeks",
+            "P: >= CR 39.4% (Moreau et al., NEJM 2022;387:495); A: all with >= CR switch",
+            beta_se(0.394, 0.038),
+        ),
+        P(
+            "tec_p_crs",
+            0.721,
+            "share",
+            "CRS any grade with teclistamab",
+            "P: Moreau et al., NEJM 2022 (72.1%)",
+            beta(119, 46),
+        ),
+        P(
+            "tec_p_crs_g3",
+            0.006,
+            "share",
+            "CRS grade >= 3 with teclistamab",
+            "P: Moreau et al., NEJM 2022 (0.6%)",
+            beta(1, 164),
+        ),
+        P(
+            "tec_p_ivig",
+            0.461,
+            "share",
+            "Share on IgG replacement during teclistamab",
+            "P: Nooka et al., Cancer 2024 (46.1%)",
+            beta(76, 89),
+        ),
+        # elranatamab (scenario)
+        P(
+            "elra_hr_pfs",
+            0.32,
+            "hazard ratio",
+            "PFS hazard ratio elranatamab vs LocoMMotion",
+            f"P: {ELRA_MAIC}; 95% CI 0.21-0.50",
+            lognormal(-1.139, 0.221),
+        ),
+        P(
+            "elra_hr_os",
+            0.50,
+            "hazard ratio",
+            "OS hazard ratio elranatamab vs LocoMMotion: OS calibration target 27.6 months (not in transitions)",
+            f"P: {ELRA_MAIC}; 95% CI 0.33-0.78",
+        ),
+        P(
+            "elra_pps_median",
+            10.38,
+            "months",
+            "Median post-progression survival after elranatamab",
+            CALIBRATED.format(target="median_os_rwpc / elra_hr_os = 27.6 months") + ". PSA: LogNormal, sdlog 0.219 (A)",
+            lognormal(math.log(10.38), 0.219),
+        ),
+        P(
+            "elra_price_76mg",
+            12000.0,
+            "EUR per vial",
+            "Elranatamab 76 mg vial (one full dose)",
+            "G: gap, placeholder: US list price USD 13,051 (V, Pfizer Aug 2023) x 0.92 EUR/USD (A); replace with the "
+            "Dutch list price (in the 'sluis' since Dec 2023, Stcrt 2023-35409)",
+            None,
+            6000.0,
+            14000.0,
+        ),
+        P(
+            "elra_price_44mg",
+            6950.0,
+            "EUR per vial",
+            "Elranatamab 44 mg vial (each step-up dose)",
+            "G: gap, placeholder: US list price USD 7,556 (V) x 0.92 EUR/USD (A)",
+        ),
+        P(
+            "elra_dose_cost",
+            "elra_price_76mg",
+            "EUR per dose",
+            "Elranatamab cost per full dose (76 mg = one vial)",
+            "P: 76 mg SC weekly, Elrexfio EU SmPC",
+        ),
+        P(
+            "elra_stepup_drug_cost",
+            "2 * elra_price_44mg",
+            "EUR",
+            "Elranatamab step-up week drug cost (12 mg day 1, 32 mg day 4, one 44 mg vial each)",
+            "P: Elrexfio EU SmPC; A: no vial sharing",
+        ),
+        P(
+            "elra_stepup_admins",
+            2,
+            "doses",
+            "Administrations in the step-up week (first full dose on day 8)",
+            "P: Elrexfio EU SmPC",
+        ),
+        P(
+            "elra_stepup_inpatient_days",
+            5.0,
+            "days",
+            "Inpatient days for elranatamab step-up dosing",
+            "A: monitoring 48 h after each step-up dose (SmPC, P); IQVIA claims mean 5.1 days when admitted "
+            "(Blood 2025;146 Suppl 1:2790)",
+            None,
+            2.0,
+            7.0,
+        ),
+        P(
+            "elra_switch_weeks",
+            24.0,
+            "weeks",
+            "Week of the switch to every-2-weeks dosing",
+            "P: Elrexfio EU SmPC (after >= 24 weeks with response)",
+        ),
+        P(
+            "elra_q2w_share",
+            50 / 123,
+            "share of starters",
+            "Share of elranatamab starters switched to every 2 weeks",
+            "P: Lesokhin et al., Nat Med 2023 (50/123 at the primary analysis)",
+            beta(50, 73),
+        ),
+        P(
+            "elra_p_crs",
+            0.577,
+            "share",
+            "CRS any grade with elranatamab",
+            "P: Lesokhin et al., Nat Med 2023 (57.7%)",
+            beta(71, 52),
+        ),
+        P(
+            "elra_p_crs_g3",
+            0.0,
+            "share",
+            "CRS grade >= 3 with elranatamab",
+            "P: Lesokhin et al., Nat Med 2023 (0%)",
+        ),
+        P(
+            "elra_p_ivig",
+            "tec_p_ivig",
+            "share",
+            "Share on IgG replacement during elranatamab",
+            "G: not found; A: as teclistamab (46.1%)",
+        ),
+    ]
+
+
+def _class_selectors() -> list[Parameter]:
+    """Bispecific class selectors and delivery."""
+    return [
+        P(
+            "hr_pfs_bsab",
+            "tec_hr_pfs",
+            "hazard ratio",
+            "PFS hazard ratio of the bispecific vs RWPC (on the RWPC exponential PFS curve)",
+            "D: product selector; mm-inputs §2.6: RWPC curve + HR is the preferred route for bispecifics",
+        ),
+        P(
+            "pps_median_bsab",
+            "tec_pps_median",
+            "months",
+            "Median post-progression survival after the bispecific",
+            "D: product selector",
+        ),
+        P(
+            "f_pfs_death_bsab",
+            0.15,
+            "share",
+            "Share of PFS events on a bispecific that are deaths before progression",
+            "A: assumption (range 0.05-0.30); cf. 21/165 infection deaths with teclistamab (Nooka et al., Cancer 2024)",
+            beta_se(0.15, 0.05),
+            0.05,
+            0.30,
+        ),
+        P(
+            "p_subseq_bsab",
+            0.70,
+            "share",
+            "Share of progressed patients (after a bispecific) on a subsequent line",
+            "A: between RWPC (61.3%) and post-CAR-T (85%)",
+            beta_se(0.70, 0.08),
+            0.6,
+            0.85,
+        ),
+        P(
+            "bsab_dose_cost",
+            "tec_dose_cost",
+            "EUR per dose",
+            "Bispecific drug cost per full dose",
+            "D: product selector",
+        ),
+        P(
+            "bsab_stepup_drug_cost",
+            "tec_stepup_drug_cost",
+            "EUR",
+            "Bispecific drug cost of the step-up week",
+            "D: product selector",
+        ),
+        P(
+            "bsab_stepup_admins",
+            "tec_stepup_admins",
+            "doses",
+            "Administrations in the step-up week",
+            "D: product selector",
+        ),
+        P(
+            "bsab_stepup_inpatient_days",
+            "tec_stepup_inpatient_days",
+            "days",
+            "Inpatient days for step-up dosing",
+            "D: product selector",
+        ),
+        P(
+            "bsab_switch_weeks",
+            "tec_switch_weeks",
+            "weeks",
+            "Week of the switch to every 2 weeks",
+            "D: product selector",
+        ),
+        P(
+            "bsab_q2w_share",
+            "tec_q2w_share",
+            "share of starters",
+            "Share of starters switching to every 2 weeks",
+            "D: product selector",
+        ),
+        P("p_crs_bsab", "tec_p_crs", "share", "CRS any grade during step-up", "D: product selector"),
+        P("p_crs_g3_bsab", "tec_p_crs_g3", "share", "CRS grade >= 3 during step-up", "D: product selector"),
+        P(
+            "p_ivig_bsab",
+            "tec_p_ivig",
+            "share",
+            "Share on IgG replacement while on the bispecific",
+            "D: product selector",
+        ),
+        P(
+            "p_stepup_inpatient",
+            1.0,
+            "share",
+            "Share with inpatient step-up dosing (the rest: outpatient)",
+            "A: Dutch base case inpatient; Dutch centres are moving step-up dosing to outpatient (2025 expert-panel "
+            "abstract, VUmc/Erasmus MC/St Antonius); scenario 0",
+            None,
+            0.0,
+            1.0,
+        ),
+        P(
+            "p_crs_admission_outpatient",
+            0.316,
+            "share",
+            "Share admitted for CRS after outpatient step-up dosing",
+            "P: Mayo outpatient step-up dosing, CRS 31.6% (Sandahl et al., JCO Oncol Pract 2025;21(5):702)",
+            beta_se(0.316, 0.05),
+        ),
+        P(
+            "crs_admission_days",
+            2.0,
+            "days",
+            "Length of a CRS admission after outpatient step-up dosing",
+            "P: median CRS stay 2 days (Sandahl 2025)",
+        ),
+        P(
+            "p_tocilizumab_given_crs_bsab",
+            0.41,
+            "share",
+            "Share of bispecific CRS cases treated with tocilizumab",
+            "P: Dutch registry, 41% of CRS cases (2025 expert-panel abstract)",
+            beta_se(0.41, 0.06),
+        ),
+        P(
+            "informal_care_hours_stepup",
+            20.0,
+            "hours",
+            "Informal care in the step-up week",
+            "A: mm-inputs §7.4",
+            None,
+            10.0,
+            40.0,
+        ),
+        P(
+            "p_disc_bsab_year",
+            0.0,
+            "per year",
+            "Discontinuation of the bispecific without progression (then treatment-free)",
+            "A: mm-inputs §9 'rare; default 0'",
+            None,
+            0.0,
+            0.10,
+        ),
+        P(
+            "p_disc_bsab",
+            "rate_to_prob(prob_to_rate(p_disc_bsab_year), cycle_years)",
+            "per cycle",
+            "Per-cycle discontinuation without progression",
+            "D: through the rate",
+        ),
+    ]
+
+
+def schedules() -> tuple[Schedule, ...]:
+    """The Schedules sheet: bispecific dosing every week and every 2 weeks [days between doses]."""
+    return (
+        Schedule(
+            "weekly",
+            (ScheduleSegment(0.0, 7.0),),
+            "One full dose a week (teclistamab 1.5 mg/kg, elranatamab 76 mg) from week 2; clock: model time",
+        ),
+        Schedule(
+            "every_2_weeks",
+            (ScheduleSegment(0.0, 14.0),),
+            "One full dose every 2 weeks from the switch; clock: cycles since the switch",
+        ),
+    )

@@ -1,0 +1,509 @@
+"""BCMA CAR-T: the products (cilta-cel in the base case; ide-cel and a pooled BCMA CAR-T profile
+as scenarios), the class selectors that the product scenarios re-point, and the pathway
+(apheresis -> bridging -> lymphodepletion/infusion -> admission -> recovery).
+
+Sources: CARTITUDE-1 (Madduri et al., ASH 2020; final analysis, ASCO 2023; Jagannath et al., JCO
+2025) and CARTITUDE-4 for cilta-cel; KarMMa (Munshi et al., NEJM 2021; Anderson et al., ASCO 2021)
+and KarMMa-3 for ide-cel; a meta-analysis of 20 BCMA CAR-T studies (pooled profile); Van Oekelen
+et al., Blood 2023 (survival after relapse); US real-world cilta-cel (Sidana et al., Blood 2025);
+Logue et al., Blood Adv 2022 (infections, IVIG); the US National Inpatient Sample (length of stay);
+Zorginstituut Nederland's package advice of 2022 (cilta-cel price); the ide-cel price is a gap
+(tag G).
+"""
+
+from __future__ import annotations
+
+import math
+
+from hecon.examples.rrmm.common import CALIBRATED, P, beta, beta_se, gamma_se, lognormal
+from hecon.model.spec import Parameter
+
+CARTITUDE_LT = "Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo)"
+
+
+def parameters() -> list[Parameter]:
+    """Products, class selectors and pathway, in that order."""
+    return _products() + _class_selectors() + _pathway()
+
+
+def _products() -> list[Parameter]:
+    """CAR-T products: cilta-cel (base case), ide-cel and pooled BCMA CAR-T (scenarios)."""
+    return [
+        # cilta-cel (base case)
+        P(
+            "cilta_pfs_median",
+            34.9,
+            "months",
+            "Cilta-cel median PFS (infused, CARTITUDE-1 final analysis)",
+            "P: CARTITUDE-1 final analysis, ASCO 2023 (mFU 33.4 mo), as reported; median DOR 34 mo",
+        ),
+        P(
+            "cilta_pfs_s24",
+            0.605,
+            "share",
+            "Cilta-cel PFS at 24 months",
+            "P: CARTITUDE-1 21.7-month update; 95% CI 48.5-70.4%",
+        ),
+        P(
+            "cilta_pfs_shape",
+            "log(log(cilta_pfs_s24) / log(0.5)) / log(24 / cilta_pfs_median)",
+            "shape",
+            "Weibull shape of cilta-cel PFS (flexsurv weibull), through the median and S(24)",
+            "D: mm-inputs §2.6, Weibull S(t)=exp(-(t/scale)^shape) solved through S(24)=0.605 and S(34.9)=0.5 "
+            "(= 0.859; implies S(60)=0.33, matching 32/97 progression-free at 5 years)",
+        ),
+        P(
+            "cilta_pfs_scale",
+            "24 / (-log(cilta_pfs_s24)) ^ (1 / cilta_pfs_shape)",
+            "months",
+            "Weibull scale of cilta-cel PFS",
+            "D: as cilta_pfs_shape (= 53.5 months)",
+        ),
+        P(
+            "cilta_cure_fraction",
+            "32 / 97",
+            "share",
+            "Cilta-cel cure fraction for the plateau scenario (mixture cure)",
+            f"P: {CARTITUDE_LT}: 32/97 alive and progression-free >= 5 years; used as the cure fraction (D)",
+            beta(32, 65),
+        ),
+        P(
+            "cilta_cure_shape",
+            "log(log((cilta_pfs_s24 - cilta_cure_fraction) / (1 - cilta_cure_fraction)) / "
+            "log((0.5 - cilta_cure_fraction) / (1 - cilta_cure_fraction))) / log(24 / cilta_pfs_median)",
+            "shape",
+            "Weibull shape of the uncured in the mixture-cure scenario",
+            "D: uncured Weibull solved so that the mixture passes through S(24)=0.605 and S(34.9)=0.5 (implies S(60)=0.38 "
+            "vs 0.33 observed: the plateau scenario is optimistic by construction)",
+        ),
+        P(
+            "cilta_cure_scale",
+            "24 / (-log((cilta_pfs_s24 - cilta_cure_fraction) / (1 - cilta_cure_fraction))) ^ (1 / cilta_cure_shape)",
+            "months",
+            "Weibull scale of the uncured in the mixture-cure scenario",
+            "D: as cilta_cure_shape",
+        ),
+        P(
+            "cilta_os_median",
+            60.7,
+            "months",
+            "Cilta-cel median OS (infused): calibration target (not in transitions)",
+            f"P: {CARTITUDE_LT}; 95% CI 41.9-NE",
+        ),
+        P(
+            "cilta_os_s12",
+            0.885,
+            "share",
+            "Cilta-cel OS at 12 months: calibration target (not in transitions)",
+            "P: Madduri et al., ASH 2020 (CARTITUDE-1, mFU 12.4 mo); 95% CI 80.2-93.5%",
+        ),
+        P(
+            "cilta_pps_median",
+            26.68,
+            "months",
+            "Median post-progression survival after cilta-cel",
+            CALIBRATED.format(target="60.7 months (cilta_os_median), jointly with f_pfs_death_cart for OS(12)=0.885")
+            + "; cf. median OS from relapse after BCMA CAR-T 17.9-18 months (Van Oekelen, Blood 2023;141(7):756). "
+            "PSA: LogNormal, sdlog 0.2 (A)",
+            lognormal(math.log(26.68), 0.2),
+        ),
+        P(
+            "cilta_price",
+            420000.0,
+            "EUR per infused patient",
+            "Cilta-cel (Carvykti) price per infusion",
+            "P: manufacturer's asking price, Zorginstituut Nederland package advice 20 Oct 2022 (shared/data/nl_prices.csv); "
+            "list price in 2022 euros, not indexed; net price after the 2025 negotiation is confidential (G)",
+            None,
+            336000.0,
+            504000.0,
+        ),
+        P(
+            "cilta_v2v_days",
+            44.0,
+            "days",
+            "Cilta-cel apheresis-to-infusion (vein-to-vein) time",
+            "V: CARTITUDE-4 median 44 days (range 25-127), Transplant Cell Ther 2024;30(1):17, Table 3; confirm with "
+            "Dutch centres (G)",
+            None,
+            28.0,
+            70.0,
+        ),
+        P(
+            "cilta_p_bridging",
+            0.75,
+            "share",
+            "Share receiving bridging therapy (cilta-cel)",
+            "P: CARTITUDE-1 75% (Blood review table)",
+            beta(73, 24),
+        ),
+        P(
+            "cilta_p_crs",
+            92 / 97,
+            "share",
+            "CRS any grade after cilta-cel",
+            "P: CARTITUDE-1 92/97 (Blood review Table 1)",
+            beta(92, 5),
+        ),
+        P("cilta_p_crs_g3", 4 / 97, "share", "CRS grade >= 3 after cilta-cel", "P: CARTITUDE-1 4/97", beta(4, 93)),
+        P(
+            "cilta_p_icans",
+            0.14,
+            "share",
+            "ICANS any grade after cilta-cel",
+            "P: US real-world cilta-cel 14% (Sidana et al., Blood 2025;145(1):85)",
+            beta_se(0.14, 0.02),
+        ),
+        P(
+            "cilta_p_icans_g3",
+            0.04,
+            "share",
+            "ICANS grade >= 3 after cilta-cel",
+            "P: Sidana et al., Blood 2025 (4%)",
+            beta_se(0.04, 0.012),
+        ),
+        # ide-cel (scenario)
+        P(
+            "ide_pfs_median",
+            8.8,
+            "months",
+            "Ide-cel median PFS, KarMMa (>= 3 prior lines); exponential",
+            "P: Munshi et al., NEJM 2021 (KarMMa, n=128); 95% CI 5.6-11.6",
+            lognormal(math.log(8.8), 0.186),
+        ),
+        P(
+            "ide_pfs_scale",
+            "ide_pfs_median / log(2)",
+            "months",
+            "Ide-cel PFS as a Weibull with shape 1 (exponential)",
+            "D: exponential scale = median / ln 2 (12.70 months, mm-inputs §2.6)",
+        ),
+        P(
+            "ide_os_median",
+            24.8,
+            "months",
+            "Ide-cel median OS: calibration target (not in transitions)",
+            "P: KarMMa long-term update, Anderson et al., ASCO 2021 (mFU 24.8 mo); 95% CI 19.9-31.2",
+        ),
+        P(
+            "ide_pps_median",
+            27.08,
+            "months",
+            "Median post-progression survival after ide-cel",
+            CALIBRATED.format(target="24.8 months (ide_os_median) with f_pfs_death_cart") + ". PSA: LogNormal, sdlog "
+            "0.115 (relative SE of the OS median, A)",
+            lognormal(math.log(27.08), 0.115),
+        ),
+        P(
+            "ide_price",
+            350000.0,
+            "EUR per infused patient",
+            "Ide-cel (Abecma) price per infusion",
+            "G: gap, placeholder: Dutch CAR-T prices 'around EUR 350,000' (Uyl-de Groot, mednet 2023); replace with the "
+            "Dutch list price (ZIN 19 May 2025: not reimbursed)",
+            None,
+            280000.0,
+            420000.0,
+        ),
+        P(
+            "ide_v2v_days",
+            49.0,
+            "days",
+            "Ide-cel vein-to-vein time",
+            "V: KarMMa-3 median 49 days (range 34-117), Transplant Cell Ther 2024;30(1):17, Table 3",
+        ),
+        P(
+            "ide_p_bridging",
+            0.88,
+            "share",
+            "Share receiving bridging therapy (ide-cel)",
+            "P: KarMMa 88% (Blood review table)",
+            beta(113, 15),
+        ),
+        P("ide_p_crs", 107 / 128, "share", "CRS any grade after ide-cel", "P: KarMMa 107/128", beta(107, 21)),
+        P("ide_p_crs_g3", 7 / 128, "share", "CRS grade >= 3 after ide-cel", "P: KarMMa 7/128", beta(7, 121)),
+        P(
+            "ide_p_icans",
+            0.18,
+            "share",
+            "Neurotoxicity any grade after ide-cel",
+            "P: KarMMa (NEJM 2021) 18%",
+            beta_se(0.18, 0.034),
+        ),
+        P(
+            "ide_p_icans_g3",
+            0.03,
+            "share",
+            "Neurotoxicity grade >= 3 after ide-cel",
+            "P: KarMMa 3%",
+            beta_se(0.03, 0.015),
+        ),
+        # pooled BCMA CAR-T profile (scenario)
+        P(
+            "pooled_pfs_median",
+            11.0,
+            "months",
+            "Median PFS of the pooled BCMA CAR-T profile (response 84%, CR 43%); exponential",
+            "P: meta-analysis of 20 BCMA CAR-T studies, n=447, as quoted in the clinician interview "
+            "(mm-inputs §0); primary publication not identified (G)",
+        ),
+        P(
+            "pooled_pfs_scale",
+            "pooled_pfs_median / log(2)",
+            "months",
+            "Pooled profile PFS as a Weibull with shape 1",
+            "D: median / ln 2",
+        ),
+        P(
+            "pooled_pps_median",
+            17.9,
+            "months",
+            "Median post-progression survival, pooled profile (no OS reported)",
+            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79)",
+        ),
+        P(
+            "pooled_price",
+            350000.0,
+            "EUR per infused patient",
+            "Price per infusion, pooled BCMA CAR-T profile",
+            "A: class placeholder EUR 350,000 per infused patient (mm-inputs §7.2; scenario +-20%)",
+        ),
+    ]
+
+
+def _class_selectors() -> list[Parameter]:
+    """CAR-T class selectors (the product scenarios re-point these)."""
+    return [
+        P(
+            "cart_pfs_shape",
+            "cilta_pfs_shape",
+            "shape",
+            "Weibull shape of the CAR-T PFS curve (from infusion)",
+            "D: selects the product (base case cilta-cel)",
+        ),
+        P(
+            "cart_pfs_scale",
+            "cilta_pfs_scale",
+            "months",
+            "Weibull scale of the CAR-T PFS curve",
+            "D: product selector",
+        ),
+        P(
+            "cart_cure_fraction",
+            0,
+            "share",
+            "Mixture-cure fraction of the CAR-T PFS curve (0 = no plateau)",
+            "A: base case without an explicit plateau (the Weibull already passes through 33% at 5 years); "
+            "plateau scenario uses cilta_cure_fraction",
+        ),
+        P(
+            "cart_pfs_hr_psa",
+            1.0,
+            "hazard ratio",
+            "Multiplier on the CAR-T PFS hazard: 1 in the base case, sampled "
+            "in the PSA to carry the curve's uncertainty",
+            "A: no fitted curve with covariance is public (G); PSA: "
+            "LogNormal(0, 0.207), the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC "
+            "(EJHaem 2021;3(1):97, Table 3)",
+            lognormal(0.0, 0.207),
+            0.66,
+            1.5,
+        ),
+        P(
+            "pps_median_cart",
+            "cilta_pps_median",
+            "months",
+            "Median post-progression survival after CAR-T (constant hazard in PD_CART)",
+            "D: product selector",
+        ),
+        P(
+            "f_pfs_death_cart",
+            0.379,
+            "share",
+            "Share of PFS events after CAR-T that are deaths before progression",
+            "D: calibrated jointly with cilta_pps_median so that model OS(12 months) = 0.885 (Madduri, ASH 2020) and "
+            "median OS = 60.7 months; cf. real-world non-relapse mortality 5-10% in year 1 (Sidana, Blood 2025; German "
+            "registry, Blood 2025;146(14):1677) vs 24% PFS events in year 1",
+            beta_se(0.379, 0.06),
+            0.2,
+            0.5,
+        ),
+        P(
+            "cart_price",
+            "cilta_price",
+            "EUR per infusion",
+            "CAR-T product price per infusion",
+            "D: product selector",
+        ),
+        P("cart_v2v_days", "cilta_v2v_days", "days", "Vein-to-vein time", "D: product selector"),
+        P("p_bridging", "cilta_p_bridging", "share", "Share receiving bridging therapy", "D: product selector"),
+        P("p_crs_cart", "cilta_p_crs", "share", "CRS any grade per CAR-T course", "D: product selector"),
+        P("p_crs_g3_cart", "cilta_p_crs_g3", "share", "CRS grade >= 3 per CAR-T course", "D: product selector"),
+        P("p_icans_cart", "cilta_p_icans", "share", "ICANS any grade per CAR-T course", "D: product selector"),
+        P(
+            "p_icans_g3_cart",
+            "cilta_p_icans_g3",
+            "share",
+            "ICANS grade >= 3 per CAR-T course",
+            "D: product selector",
+        ),
+    ]
+
+
+def _pathway() -> list[Parameter]:
+    """CAR-T pathway (apheresis -> bridging -> lymphodepletion/infusion -> admission -> recovery)."""
+    return [
+        P(
+            "p_not_infused",
+            0.075,
+            "share",
+            "Share of apheresed patients never infused (progression, death or "
+            "manufacturing failure while waiting); they follow the RWPC curves",
+            "P: US real-world cilta-cel, 236/255 infused (Sidana et al., Blood 2025); trials 8.6-15.4% "
+            "(KarMMa 12/140, CARTITUDE-1 16/113, KarMMa-3 29/254, CARTITUDE-4 32/208); interview ~10%",
+            beta(19, 236),
+            0.075,
+            0.15,
+        ),
+        P(
+            "cart_los_days",
+            15.0,
+            "days",
+            "Length of stay of the index admission (lymphodepletion, infusion, CRS/ICANS monitoring)",
+            "P: US National Inpatient Sample, MM CAR-T admissions 2018-2022 (n=1890), mean LOS 15 d "
+            "(IQR 11-22). PSA: Gamma(15, SE 3 A)",
+            gamma_se(15.0, 3.0),
+            11.0,
+            22.0,
+        ),
+        P(
+            "p_icu_cart",
+            0.10,
+            "share",
+            "Share of CAR-T courses with ICU admission",
+            "A: not found for myeloma (lymphoma cohorts 27-35%, V: Crit Care 2024 review); range 5-35%",
+            beta_se(0.10, 0.04),
+            0.05,
+            0.35,
+        ),
+        P(
+            "icu_days_cart",
+            5.0,
+            "days",
+            "ICU days per ICU admission (within the length of stay)",
+            "A: assumption (range 2-10)",
+            gamma_se(5.0, 1.5),
+            2.0,
+            10.0,
+        ),
+        P(
+            "p_tocilizumab_cart",
+            0.49,
+            "share",
+            "Share of CAR-T courses with tocilizumab within 30 days",
+            "P: MM CAR-T cohort n=101, Blood Cancer J 2024 (s41408-024-01048-0)",
+            beta(49, 52),
+        ),
+        P(
+            "p_subseq_cart",
+            58 / 68,
+            "share",
+            "Share of progressed patients (after CAR-T) on a subsequent line",
+            "P: post-CAR-T relapse, 58/68 treated (Blood Adv 2024;8(9):2207)",
+            beta(58, 10),
+        ),
+        P(
+            "cart_recovery_weeks",
+            11.0,
+            "weeks",
+            "Recovery after discharge (cytopenias, infections, IVIG, weekly "
+            "visits); treatment-free time starts at infusion + admission + recovery",
+            "A: mm-inputs §9: CAR-T treatment-free interval starts at infusion + 3 months (= 2-week admission + 11 "
+            "weeks); grade >= 3 cytopenia persists at day 30 in 65% and day 90 in 40% (Logue et al., Blood Adv "
+            "2022;6(24):6109); interview: 1-2 months",
+            None,
+            4.0,
+            13.0,
+        ),
+        P(
+            "cart_followup_visits_per_week",
+            1.0,
+            "visits per week",
+            "Outpatient visits (with labs) per week during recovery",
+            "A: weekly outpatient visit + labs in months 1-3 (mm-inputs §7.3)",
+            None,
+            0.5,
+            2.0,
+        ),
+        P(
+            "cart_serious_infections",
+            0.23,
+            "per infused patient",
+            "Serious (grade >= 3) infections in the first 100 days after infusion, charged during recovery",
+            "P: standard-of-care ide-cel, 23% grade >= 3 by day 100 "
+            "(Logue et al., Blood Adv 2022); cilta-cel grade 3-4 pneumonia 8.2%, sepsis 4.1% (Madduri, ASH 2020)",
+            beta_se(0.23, 0.04),
+        ),
+        P(
+            "p_ivig_cart_recovery",
+            0.13,
+            "share",
+            "Share on IVIG during recovery",
+            "P: Logue et al., Blood Adv 2022 (IVIG 13% by day 100)",
+            beta_se(0.13, 0.03),
+        ),
+        P(
+            "p_ivig_cart_late",
+            22 / 47,
+            "share",
+            "Share on IgG replacement in months 4-8 after infusion",
+            "P: EJHP 2024;31(Suppl 1):A208: 22/47 patients, median start day 123, IgG recovery about month 8",
+            beta(22, 25),
+        ),
+        P(
+            "ivig_late_start_weeks",
+            17.0,
+            "weeks",
+            "Start of late IgG replacement after infusion",
+            "P: median start day 123 (EJHP 2024) = 17.6 weeks",
+        ),
+        P(
+            "ivig_late_end_weeks",
+            35.0,
+            "weeks",
+            "End of late IgG replacement after infusion",
+            "P: IgG recovery about month 8 (EJHP 2024) = 35 weeks",
+        ),
+        P(
+            "informal_care_hours_cart",
+            40.0,
+            "hours per week",
+            "Informal care in the first weeks after each CAR-T infusion",
+            "A: mm-inputs §7.4",
+            None,
+            20.0,
+            60.0,
+        ),
+        P(
+            "informal_care_weeks_cart",
+            4.0,
+            "weeks",
+            "Weeks of informal care after each CAR-T infusion",
+            "A: mm-inputs §7.4",
+        ),
+        P(
+            "unscheduled_contacts_125d",
+            3.7,
+            "contacts per patient",
+            "Unscheduled care contacts (emergency visits) in the first 125 days of bispecific or CAR-T treatment",
+            "P: Blood Adv 2024;8(12):3246 (mean 3.7; 89% >= 1); A: same rate for both classes, CAR-T from discharge",
+            gamma_se(3.7, 0.74),
+        ),
+        P(
+            "unscheduled_per_week",
+            "unscheduled_contacts_125d / (125 / 7)",
+            "contacts per week",
+            "Unscheduled contacts per week in the first 125 days",
+            "D: unscheduled_contacts_125d / (125/7)",
+        ),
+    ]

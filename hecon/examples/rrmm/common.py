@@ -1,0 +1,59 @@
+"""What every topic module of the RRMM example uses: the Parameters-row builder :func:`P`,
+shorthands for the PSA distributions, and the source texts cited by more than one module.
+
+Sources: :data:`LOCOMMOTION` (the comparator's PFS and OS, and the basis of the bispecifics'
+curves); :data:`CALIBRATED` is the source text of every post-progression median calibrated with
+:func:`hecon.examples.rrmm.outputs.calibrate_pps_median` (tag D).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hecon.model.spec import Distribution, Parameter
+
+LOCOMMOTION = "Mateos et al., Leukemia 2024;38(12):2554 (LocoMMotion final analysis, n=248, mFU 26.4 mo)"
+CALIBRATED = (
+    "D: calibrated by bisection with hecon.examples.rrmm.calibrate_pps_median so that the model's median "
+    "overall survival equals {target} (constant post-progression death hazard = ln 2 / this median; "
+    "general-population mortality as a floor)"
+)
+
+
+def _dist(kind: str, **args: float) -> Distribution:
+    return Distribution(kind, dict(args))
+
+
+def beta(alpha: float, beta_: float) -> Distribution:
+    return _dist("beta", alpha=alpha, beta=beta_)
+
+
+def beta_se(mean: float, se: float) -> Distribution:
+    return _dist("beta", mean=mean, se=se)
+
+
+def gamma_se(mean: float, se: float) -> Distribution:
+    return _dist("gamma", mean=mean, se=se)
+
+
+def lognormal(meanlog: float, sdlog: float) -> Distribution:
+    return _dist("lognormal", meanlog=meanlog, sdlog=sdlog)
+
+
+def lognormal_se(mean: float, se: float) -> Distribution:
+    return _dist("lognormal", mean=mean, se=se)
+
+
+def P(
+    name: str,
+    value: Any,
+    unit: str,
+    description: str,
+    source: str,
+    dist: Distribution | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> Parameter:
+    """One parameter row: name | value | unit | description | source | PSA | DSA range.
+    A parameter with a DSA range is flagged for the one-way sensitivity analysis."""
+    return Parameter(name, value, unit, description, source, dist, low, high, dsa=low is not None and high is not None)

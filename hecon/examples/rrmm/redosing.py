@@ -1,0 +1,106 @@
+"""Hypothetical annual CAR-T re-dosing: eligibility at each anniversary, efficacy of further
+courses, non-relapse mortality, admission, recovery, interval, price and IVIG per course.
+
+Sources: every value is an assumption (tag A; mm-inputs §5 and the clinician interview), anchored
+on repeat BCMA CAR-T after relapse (Blood Adv 2024;8(9):2207; CARTITUDE-2 cohort C, Blood 2023),
+first-course real-world non-relapse mortality (Sidana et al., Blood 2025; German registry) and
+hypogammaglobulinaemia after one course (Kambhampati et al., Blood Adv 2022).
+"""
+
+from __future__ import annotations
+
+from hecon.examples.rrmm.common import P, beta_se, gamma_se, lognormal_se
+from hecon.model.spec import Parameter
+
+
+def parameters() -> list[Parameter]:
+    """Annual CAR-T re-dosing (hypothetical; every value is an assumption)."""
+    return [
+        P(
+            "p_redose_eligible",
+            0.8,
+            "share",
+            "Share of those alive and progression-free at an anniversary who get "
+            "the next course (the others stop re-dosing for good)",
+            "A: mm-inputs §5 (range 60-95%)",
+            beta_se(0.8, 0.08),
+            0.6,
+            0.95,
+        ),
+        P(
+            "hr_redose",
+            1.5,
+            "hazard ratio",
+            "Progression hazard after each further course relative to the first course (> 1: shorter remission)",
+            "A: mm-inputs §5 (range 1.0-3.0); anchors: repeat BCMA CAR-T after "
+            "relapse ORR 60-89%, mPFS 8-9 months (Blood Adv 2024;8(9):2207; CARTITUDE-2 cohort C, Blood 2023;141(3):219)",
+            lognormal_se(1.5, 0.4),
+            1.0,
+            3.0,
+        ),
+        P(
+            "redose_restarts_clock",
+            1,
+            "0/1",
+            "1 = each course starts a new remission (the PFS curve restarts at the "
+            "course); 0 = courses act as boosters on the first remission (clock since the first infusion)",
+            "A: model structure; with a decreasing hazard (Weibull shape < 1) a restart raises the hazard, so the "
+            "booster scenario is the optimistic reading",
+        ),
+        P(
+            "nrm_redose_course",
+            0.05,
+            "probability per course",
+            "Non-relapse mortality per further course (admission and recovery)",
+            "A: mm-inputs §5 (range 2-10%); first-course real-world NRM 5-10% (Sidana 2025; German registry)",
+            beta_se(0.05, 0.02),
+            0.02,
+            0.10,
+        ),
+        P(
+            "redose_los_days",
+            17.0,
+            "days",
+            "Length of stay per further course",
+            "A: interview, 2-3 weeks (range 11-22); cf. index LOS 15 d (US NIS)",
+            gamma_se(17.0, 3.0),
+            11.0,
+            22.0,
+        ),
+        P(
+            "redose_recovery_months",
+            1.5,
+            "months",
+            "Recovery after discharge per further course",
+            "A: interview, 1-2 months (mm-inputs §5)",
+            None,
+            1.0,
+            2.0,
+        ),
+        P(
+            "redose_interval_weeks",
+            52.0,
+            "weeks",
+            "Interval between courses (annual)",
+            "A: interview (annual schedule)",
+        ),
+        P(
+            "redose_price_share",
+            1.0,
+            "share of cart_price",
+            "Price of a further course relative to the first",
+            "A: new apheresis and manufacture each year, full price per course (mm-inputs §5); price-model scenario 0.5",
+            None,
+            0.5,
+            1.0,
+        ),
+        P(
+            "p_ivig_redose",
+            0.76,
+            "share",
+            "Share on IVIG throughout re-dosing (cumulative hypogammaglobulinaemia)",
+            "A: carry IVIG for the whole strategy (mm-inputs §5); P: hypogammaglobulinaemia 76% at 1 year after one "
+            "course (Kambhampati et al., Blood Adv 2022;6(7):2045)",
+            beta_se(0.76, 0.05),
+        ),
+    ]

@@ -1,0 +1,96 @@
+"""Real-world physician's choice (RWPC), the comparator: PFS, OS, post-progression survival,
+subsequent lines, anti-myeloma drug cost and visits. Bridging therapy, subsequent lines and the
+CAR-T patients never infused use the same regimen inputs.
+
+Sources: LocoMMotion final analysis (Mateos et al., Leukemia 2024; median PFS 4.6 and OS 13.8
+months, 61.3% on a subsequent line); Seefat et al., Eur J Haematol 2023 (Dutch anti-myeloma drug
+cost per month); the post-progression median is calibrated (tag D); the death share of PFS events
+and the visit frequencies are assumptions (tag A).
+"""
+
+from __future__ import annotations
+
+import math
+
+from hecon.examples.rrmm.common import CALIBRATED, LOCOMMOTION, P, beta, beta_se, gamma_se, lognormal
+from hecon.model.spec import Parameter
+
+
+def parameters() -> list[Parameter]:
+    """Real-world physician's choice (comparator; non-infused; bridging)."""
+    return [
+        P(
+            "median_pfs_rwpc",
+            4.6,
+            "months",
+            "Median PFS on real-world physician's choice (exponential PFS curve)",
+            f"P: {LOCOMMOTION}; 95% CI 3.9-5.6",
+            lognormal(math.log(4.6), 0.092),
+        ),
+        P(
+            "median_os_rwpc",
+            13.8,
+            "months",
+            "Median OS on physician's choice: calibration target of pps_median_rwpc "
+            "and basis of the bispecifics' OS targets (not used in transitions)",
+            f"P: {LOCOMMOTION}; 95% CI 10.8-17.0",
+        ),
+        P(
+            "f_pfs_death_rwpc",
+            0.15,
+            "share",
+            "Share of PFS events that are deaths before progression (RWPC)",
+            "A: assumption (range 0.05-0.30); no source reports the split",
+            beta_se(0.15, 0.05),
+            0.05,
+            0.30,
+        ),
+        P(
+            "pps_median_rwpc",
+            8.57,
+            "months",
+            "Median post-progression survival after physician's choice (constant hazard in PD_RWPC)",
+            CALIBRATED.format(target="13.8 months (LocoMMotion, median_os_rwpc)")
+            + ". PSA: LogNormal with the relative SE of the OS median (A).",
+            lognormal(math.log(8.57), 0.116),
+        ),
+        P(
+            "p_subseq_rwpc",
+            0.613,
+            "share",
+            "Share of progressed patients (after RWPC) on a subsequent line",
+            f"P: {LOCOMMOTION}: 61.3% received a subsequent line",
+            beta(152, 96),
+        ),
+        P(
+            "c_mm_drug_month",
+            3111.0,
+            "EUR per month",
+            "Anti-myeloma drug cost per month on treatment (RWPC regimen, bridging, subsequent lines)",
+            "P: Seefat et al., Eur J Haematol 2023 (Dutch MM patients 2017-2019); price year "
+            "about 2019, not indexed (G: index to 2024). PSA: Gamma, SE 20% (A)",
+            gamma_se(3111.0, 622.2),
+            2488.8,
+            3733.2,
+        ),
+        P(
+            "rwpc_admin_per_week",
+            0.5,
+            "visits per week",
+            "Hospital administration visits (day treatment) per week on an RWPC regimen, bridging or a subsequent line",
+            "A: mixed oral/IV/SC regimens (91 distinct regimens in LocoMMotion); range 0.25-1",
+            None,
+            0.25,
+            1.0,
+        ),
+        P(
+            "monitoring_visits_per_week",
+            0.25,
+            "visits per week",
+            "Outpatient haematology visits per week (every 4 weeks) while on treatment, in remission or progressed",
+            "A: assumption (monthly review)",
+            None,
+            0.125,
+            0.5,
+        ),
+    ]

@@ -1,0 +1,132 @@
+"""Scenarios (CAR-T and bispecific products, trial medians, dropout before infusion, discounting,
+cure plateau, re-dosing price and efficacy, outpatient step-up dosing, teclistamab price, start
+age, life table) and the threshold-price queries.
+
+Sources: each scenario's description names its source (KarMMa; the pooled BCMA CAR-T
+meta-analysis and Van Oekelen 2023; the elranatamab MAIC; MajesTEC-1; CARTITUDE-4; the Dutch
+2016 guideline; Sandahl 2025; Zorginstituut Nederland's price condition of 14 Apr 2025;
+LocoMMotion's median age; the AG2024 projection); the re-dosing scenarios are assumptions (tag A).
+"""
+
+from __future__ import annotations
+
+from hecon.model.spec import Expr, Scenario, ThresholdQuery
+
+
+def scenarios() -> tuple[Scenario, ...]:
+    """The Scenarios sheet."""
+    S = Scenario
+    ide: dict[str, Expr] = {
+        "cart_pfs_shape": 1,
+        "cart_pfs_scale": "ide_pfs_scale",
+        "pps_median_cart": "ide_pps_median",
+        "cart_price": "ide_price",
+        "cart_v2v_days": "ide_v2v_days",
+        "p_bridging": "ide_p_bridging",
+        "p_crs_cart": "ide_p_crs",
+        "p_crs_g3_cart": "ide_p_crs_g3",
+        "p_icans_cart": "ide_p_icans",
+        "p_icans_g3_cart": "ide_p_icans_g3",
+    }
+    pooled = dict(
+        ide, cart_pfs_scale="pooled_pfs_scale", pps_median_cart="pooled_pps_median", cart_price="pooled_price"
+    )
+    elra = {
+        "hr_pfs_bsab": "elra_hr_pfs",
+        "pps_median_bsab": "elra_pps_median",
+        "bsab_dose_cost": "elra_dose_cost",
+        "bsab_stepup_drug_cost": "elra_stepup_drug_cost",
+        "bsab_stepup_admins": "elra_stepup_admins",
+        "bsab_stepup_inpatient_days": "elra_stepup_inpatient_days",
+        "bsab_switch_weeks": "elra_switch_weeks",
+        "bsab_q2w_share": "elra_q2w_share",
+        "p_crs_bsab": "elra_p_crs",
+        "p_crs_g3_bsab": "elra_p_crs_g3",
+        "p_ivig_bsab": "elra_p_ivig",
+    }
+    return (
+        S(
+            "CAR-T product: ide-cel",
+            ide,
+            "Ide-cel (KarMMa, >= 3 prior lines): exponential PFS median 8.8 months, "
+            "OS median 24.8 months, KarMMa safety, 49-day vein-to-vein time, placeholder price (G)",
+        ),
+        S(
+            "CAR-T product: pooled BCMA CAR-T",
+            pooled,
+            "Pooled BCMA CAR-T profile (meta-analysis of 20 studies, "
+            "n=447: response 84%, CR 43%, median PFS 11 months), post-progression survival 17.9 months (Van Oekelen "
+            "2023), ide-cel safety, class placeholder price",
+        ),
+        S(
+            "Bispecific product: elranatamab",
+            elra,
+            "Elranatamab (MagnetisMM-3; MAIC vs LocoMMotion PFS HR 0.32, "
+            "OS HR 0.50), 76 mg weekly, every 2 weeks after 24 weeks, placeholder prices (G)",
+        ),
+        S(
+            "Bispecific: teclistamab trial medians",
+            {"hr_pfs_bsab": "tec_trial_hr_pfs", "pps_median_bsab": "tec_trial_pps_median"},
+            "Teclistamab PFS and OS from MajesTEC-1 itself (median PFS 11.3 months, P; median OS 22.2 months, V) "
+            "instead of the RWPC curve x adjusted hazard ratios (OS HR 0.82, 95% CI 0.59-1.14)",
+        ),
+        S(
+            "Dropout before infusion 15%",
+            {"p_not_infused": 0.15},
+            "15% of apheresed patients never infused (CARTITUDE-4 15.4%) instead of 7.5%",
+        ),
+        S("Dropout before infusion 10%", {"p_not_infused": 0.10}, "10% never infused (clinician interview)"),
+        S(
+            "Discounting 2016 guideline (4% / 1.5%)",
+            {"settings.discount_rate_costs": 0.04, "settings.discount_rate_effects": 0.015},
+            "Dutch 2016 guideline discount rates instead of the 2024 rates (3% / 1.5%)",
+        ),
+        S(
+            "CAR-T cure plateau",
+            {
+                "cart_cure_fraction": "cilta_cure_fraction",
+                "cart_pfs_shape": "cilta_cure_shape",
+                "cart_pfs_scale": "cilta_cure_scale",
+            },
+            "Mixture cure for cilta-cel: 32/97 (progression-free at 5 years) cured, uncured Weibull through the "
+            "median and S(24)",
+        ),
+        S("Re-dosing price 50%", {"redose_price_share": 0.5}, "Further courses at half the product price"),
+        S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "Each further course as durable as the first"),
+        S("Re-dosing efficacy HR 3.0", {"hr_redose": 3.0}, "Each further course much less durable (HR 3)"),
+        S(
+            "Re-dosing as booster",
+            {"redose_restarts_clock": 0, "hr_redose": 0.7},
+            "Optimistic: further courses do not restart the remission but lower the ongoing hazard (HR 0.7, A)",
+        ),
+        S(
+            "Step-up dosing outpatient",
+            {"p_stepup_inpatient": 0.0},
+            "Outpatient step-up dosing: admitted only for CRS (31.6% x 2 days, Sandahl 2025)",
+        ),
+        S(
+            "Teclistamab price -40%",
+            {"tec_price_per_mg": 42.0},
+            "The > 40% price decrease that ZIN set as the "
+            "condition for reimbursement (14 Apr 2025) applied to the placeholder price",
+        ),
+        S(
+            "Start age 68",
+            {"settings.start_age": 68.0, "settings.horizon_years": 32.0},
+            "Start age of LocoMMotion (median 68); horizon to age 100",
+        ),
+        S(
+            "Life table AG2024",
+            {"settings.life_table": "nl_ag2024"},
+            "General-population mortality from the AG2024 projection for 2024 (ages to 120)",
+        ),
+    )
+
+
+def thresholds() -> tuple[ThresholdQuery, ...]:
+    """Prices at which each strategy would meet the reference value that fits the disease burden."""
+    return (
+        ThresholdQuery("cilta_price", "One-time CAR-T", "RWPC", lower=0.0, upper=1_000_000.0),
+        ThresholdQuery("tec_price_per_mg", "Weekly bispecific", "RWPC", lower=0.0, upper=200.0),
+        ThresholdQuery("redose_price_share", "Annual CAR-T re-dosing", "One-time CAR-T", lower=0.0, upper=1.0),
+    )
