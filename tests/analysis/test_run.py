@@ -14,6 +14,7 @@ from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
 from hecon.model.spec import Scenario
 from hecon.version import __version__
+from tests.models import textbook_model
 
 SCENARIOS = (
     Scenario(
