@@ -22,6 +22,7 @@ from hecon.model.spec import (
     State,
     Strategy,
     SurvivalCurve,
+    SurvivalPoint,
     ThresholdQuery,
     Transition,
     TransitionReward,
@@ -295,6 +296,21 @@ def rich_model() -> ModelSpec:
         ("Assumption one.", "Assumption two, with a comma."),
         norms,
         thresholds,
+        survival_points=rich_survival_points(),
+    )
+
+
+def rich_survival_points() -> tuple[SurvivalPoint, ...]:
+    """The SurvivalPoints rows of :func:`rich_model`: every kind, CIs with and without an upper
+    limit, comparable yes, no and not stated, two time units."""
+    S = SurvivalPoint
+    return (
+        S("SoC", "PFS", "survival", 6.0, 0.62, 0.55, 0.69, "ITT, from randomisation", True, "months", "Trial, Fig 2"),
+        S("SoC", "PFS", "median", None, 7.5, 6.1, None, "ITT, from randomisation", True, source="Trial, Table 2"),
+        S("SoC", "PFS", "at_risk", 0.0, 120, population="ITT, from randomisation", source="Trial, Fig 2"),
+        S("SoC", "PFS", "at_risk", 6.0, 70, population="ITT, from randomisation", source="Trial, Fig 2"),
+        S("New", "OS", "survival", 1.0, 0.9 + 0.01, None, None, "treated, from first dose", False, "years", "Ü €"),
+        S("New", "OS", "median", None, 0.1 + 0.2, time_unit="years"),
     )
 
 

@@ -259,6 +259,48 @@ class SurvivalCurve:
     source: str = ""
 
 
+#: Endpoints of the model's survival curves (:mod:`hecon.analysis.model_survival`): PFS is the
+#: share in states flagged progression_free, OS the share not flagged dead.
+SURVIVAL_ENDPOINTS = ("PFS", "OS")
+#: What a published survival point gives (:class:`SurvivalPoint`).
+SURVIVAL_POINT_KINDS = ("survival", "median", "at_risk")
+
+
+@dataclass(frozen=True)
+class SurvivalPoint:
+    """A published survival point: a Kaplan–Meier landmark, a median, or a number at risk.
+
+    strategy   : the strategy whose model curve the point is compared with (or fitted for)
+    endpoint   : one of :data:`SURVIVAL_ENDPOINTS`
+    kind       : "survival": ``value`` is S(``time``) [share 0-1], with its 95% CI;
+                 "median": ``value`` is the median time [``time_unit``], with its 95% CI, and
+                 ``time`` is None; "at_risk": ``value`` is the number of patients at risk at
+                 ``time`` [whole number], without CI
+    time       : time since the source's time zero [``time_unit``]; None for a median
+    lower      : lower limit of the 95% CI, in the unit of ``value`` (None: not reported)
+    upper      : upper limit of the 95% CI (None: not reported, or not estimable)
+    population : who the source describes and from when, as printed in the report (e.g.
+                 "infused patients, from infusion", "ITT from apheresis")
+    comparable : True when the source's population and time zero are those of the model's
+                 curve of the strategy (its whole cohort from model start), False when they
+                 differ (the report says "not like for like"), None when not stated
+    time_unit  : unit of ``time`` and of a median (days, weeks, months, years)
+    source     : the publication (table, figure, page)
+    """
+
+    strategy: str
+    endpoint: str
+    kind: str
+    time: float | None
+    value: float
+    lower: float | None = None
+    upper: float | None = None
+    population: str = ""
+    comparable: bool | None = None
+    time_unit: str = "months"
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class LifeTable:
     """General-population one-year death probabilities qx by single year of age.
@@ -335,6 +377,7 @@ class ModelSpec:
     utility_norms: tuple[UtilityNorm, ...] = ()
     thresholds: tuple[ThresholdQuery, ...] = ()
     partitions: tuple[Partition, ...] = ()
+    survival_points: tuple[SurvivalPoint, ...] = ()
 
     def state(self, name: str) -> State:
         for s in self.states:

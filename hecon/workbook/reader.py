@@ -39,11 +39,13 @@ from hecon.model.spec import (
     State,
     Strategy,
     SurvivalCurve,
+    SurvivalPoint,
     ThresholdQuery,
     Transition,
     TransitionReward,
     UtilityNorm,
 )
+from hecon.model.survival_points import check_survival_points
 from hecon.workbook import cells, schema
 from hecon.workbook.files import open_book
 from hecon.workbook.schema import ALL_STRATEGIES, FIRST_DATA_ROW, HEADER_ROW, NOTE_PREFIX, Column, SheetSchema
@@ -103,6 +105,7 @@ class Locations:
     utility_norms: list[Record] = field(default_factory=list)  # parallel to spec.utility_norms
     utility_norm_rows: int = 0  # rows on the UtilityNorms sheet, good or not
     thresholds: list[Record] = field(default_factory=list)  # parallel to spec.thresholds
+    survival_points: list[Record] = field(default_factory=list)  # parallel to spec.survival_points
 
 
 @dataclass
@@ -825,6 +828,41 @@ class _Builder:
             )
         return tuple(out)
 
+    # ---- Published survival points
+    def survival_points(self, strategies: tuple[Strategy, ...]) -> tuple[SurvivalPoint, ...]:
+        """The SurvivalPoints rows whose required cells could be read, checked together
+        (:func:`hecon.model.survival_points.check_survival_points`) at their cells; a cell already
+        reported is not reported again."""
+        required = ("strategy", "endpoint", "kind", "value")
+        records, out = [], []
+        for record in self.records("SurvivalPoints"):
+            v = record.values
+            if not record.ok(*required) or any(v.get(c) is None for c in required):
+                continue
+            records.append(record)
+            out.append(
+                SurvivalPoint(
+                    v["strategy"],
+                    v["endpoint"],
+                    v["kind"],
+                    v.get("time"),
+                    v["value"],
+                    v.get("lower"),
+                    v.get("upper"),
+                    v.get("population") or "",
+                    {"yes": True, "no": False}.get(v.get("comparable") or ""),
+                    v.get("time_unit") or "months",
+                    v.get("source") or "",
+                )
+            )
+        names = [s.name for s in strategies]
+        reported = {r.cell(c) for r in records for c in r.bad}
+        for problem in check_survival_points(out, names, lambda i, part: records[i].cell(part)):
+            if problem.where not in reported:
+                self.problems.items.append(problem)
+        self.loc.survival_points = records
+        return tuple(out)
+
     def assumptions(self) -> tuple[str, ...]:
         return tuple(r.values["assumption"] for r in self.records("Assumptions") if r.values.get("assumption"))
 
@@ -881,6 +919,7 @@ def read(path: str | Path) -> ReadResult:
     transitions = b.transitions()
     rewards = b.rewards()
     curves = b.curves()
+    points = b.survival_points(strategies)
     tables = b.life_tables()
     sched = b.schedules()
     scenarios = b.scenarios()
@@ -902,6 +941,7 @@ def read(path: str | Path) -> ReadResult:
         assumptions,
         b.utility_norms(),
         b.thresholds(),
+        survival_points=points,
     )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)

@@ -48,6 +48,14 @@ HOW_TO = (
     "written as name=value pairs separated by ; in the distribution_args column (see the table below).",
     "Scenarios override parameters (name), a strategy's parameter (name[strategy]) or settings "
     "(settings.<setting>, e.g. settings.discount_rate_costs).",
+    "SurvivalPoints: one published point per row, for a strategy and an endpoint (PFS or OS): kind survival "
+    "(the share event-free at a time, with its 95% CI), median (the median time, with its 95% CI; no time) or "
+    "at_risk (the number at risk at a time). The report draws survival points with vertical CIs and medians "
+    "with horizontal CIs on the model's curve of the strategy and tabulates them beside the model's values. "
+    "The model's curves are the strategy's whole cohort from model start: say in population who the source "
+    "describes and from when (e.g. infused patients, from infusion), and in comparable whether that is the "
+    "model's population (yes) or not (no: the report says 'not like for like'). Survival points with numbers "
+    "at risk (the first at time 0) can be fitted: hecon fit-survival MODEL.xlsx --points --strategy S --endpoint PFS.",
     "hecon never changes this file; macros in an .xlsm file are never run (only the data is read).",
 )
 

@@ -50,6 +50,8 @@ from hecon.model.spec import (
     REWARD_KINDS,
     START,
     STRUCTURES,
+    SURVIVAL_ENDPOINTS,
+    SURVIVAL_POINT_KINDS,
     TIME_UNITS,
     WITHIN_CYCLE_METHODS,
     Settings,
@@ -289,6 +291,90 @@ SETTINGS_SHEET = SheetSchema(
     ),
     required=True,
     key=("name",),
+)
+
+# --------------------------------------------------------------------------------------
+# SurvivalPoints: published landmarks, medians and numbers at risk (hecon.model.spec.SurvivalPoint)
+# --------------------------------------------------------------------------------------
+
+SURVIVAL_POINTS_SHEET = SheetSchema(
+    "SurvivalPoints",
+    "Published survival points (Kaplan-Meier landmarks, medians with their 95% CI, numbers at risk), one per "
+    "row: drawn against the model's PFS and OS of their strategy in the report, with their population; "
+    "points with numbers at risk can be fitted (hecon fit-survival --points).",
+    (
+        _c(
+            "strategy",
+            "name",
+            required=True,
+            lookup="Strategies",
+            width=18,
+            description="Strategy whose model curve the point is compared with",
+        ),
+        _c("endpoint", "choice", required=True, allowed=SURVIVAL_ENDPOINTS, width=10, description="PFS or OS"),
+        _c(
+            "kind",
+            "choice",
+            required=True,
+            allowed=SURVIVAL_POINT_KINDS,
+            width=10,
+            description="survival: the share event-free at the time; median: the median time; at_risk: the "
+            "number of patients at risk at the time",
+        ),
+        _c(
+            "time",
+            "number",
+            unit="time_unit",
+            width=8,
+            description="Time since the source's time zero, of a survival or at_risk row; blank for a median",
+        ),
+        _c(
+            "time_unit",
+            "choice",
+            allowed=tuple(TIME_UNITS),
+            default="months",
+            width=10,
+            description="Unit of the time and of a median",
+        ),
+        _c(
+            "value",
+            "number",
+            required=True,
+            unit="share 0-1, time_unit or patients",
+            width=12,
+            description="survival: share 0-1 at the time; median: the median [time_unit]; at_risk: patients at risk",
+        ),
+        _c(
+            "lower",
+            "number",
+            unit="as value",
+            width=10,
+            description="Lower limit of the 95% confidence interval (survival, median); blank = not reported",
+        ),
+        _c(
+            "upper",
+            "number",
+            unit="as value",
+            width=10,
+            description="Upper limit of the 95% confidence interval; blank = not reported or not estimable (NE)",
+        ),
+        _c(
+            "population",
+            "text",
+            width=30,
+            description="Who the source describes and from when, e.g. 'ITT from apheresis' or 'infused patients, "
+            "from infusion'; printed in the report",
+        ),
+        _c(
+            "comparable",
+            "choice",
+            allowed=YES_NO,
+            width=12,
+            description="yes: the population and time zero are those of the model's curve (the strategy's whole "
+            "cohort from model start); no: they differ, and the report says 'not like for like'; blank = not stated",
+        ),
+        _c("source", "text", width=40, description="The publication: table, figure or page"),
+    ),
 )
 
 # --------------------------------------------------------------------------------------
@@ -620,6 +706,7 @@ SHEETS: tuple[SheetSchema, ...] = (
         ),
         key=("name",),
     ),
+    SURVIVAL_POINTS_SHEET,
     SheetSchema(
         "LifeTable",
         "General-population death probabilities by single year of age (one row per age); "

@@ -356,6 +356,12 @@ def _table(e: Element, p: Problem, loc: Locations) -> Location | None:
     return record.cell("table") if record else None
 
 
+def _survival_point(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.index is None or not 0 <= e.index < len(loc.survival_points):
+        return None
+    return loc.survival_points[e.index].cell(e.part or "value")
+
+
 def _unplaced(e: Element, p: Problem, loc: Locations) -> None:
     return None
 
@@ -375,4 +381,5 @@ _HANDLERS: dict[str, _Handler] = {
     "life_table": _table,
     "scenario": _unplaced,
     "threshold": _unplaced,
+    "survival_point": _survival_point,
 }

@@ -227,7 +227,28 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         for q in spec.thresholds
     ]
     rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
+    rows["SurvivalPoints"] = _survival_point_rows(spec)
     return rows
+
+
+def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
+    """The SurvivalPoints sheet: one row per point; comparable as yes, no or blank (not stated)."""
+    return [
+        {
+            "strategy": p.strategy,
+            "endpoint": p.endpoint,
+            "kind": p.kind,
+            "time": p.time,
+            "time_unit": p.time_unit,
+            "value": p.value,
+            "lower": p.lower,
+            "upper": p.upper,
+            "population": p.population or None,
+            "comparable": None if p.comparable is None else ("yes" if p.comparable else "no"),
+            "source": p.source or None,
+        }
+        for p in spec.survival_points
+    ]
 
 
 def _family_columns(sheet: SheetSchema, spec: ModelSpec, blank: bool) -> list[Column]:
