@@ -340,24 +340,6 @@ def full_model() -> ModelSpec:
         _p("u_pf", 0.8, "QALY weight", "Progression-free", 0.03, "beta"),
         _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
         _p("start_admitted", 0.0, "share", "Share starting with an admission"),
-        Parameter(
-            "lm_pfs_12",
-            0.55,
-            "PFS at 12 months for Standard care",
-            "PFS at one year, trial",
-            "Illustrative trial, Table 2",
-        ),
-        Parameter(
-            "lm_os_median",
-            30.0,
-            "median OS in months for Standard care",
-            "Median OS, trial",
-            "Illustrative trial, Figure 3",
-        ),
-        Parameter(
-            "lm_os_2y", 0.7, "OS at 2 years", "OS at two years, registry (every strategy)", "Illustrative registry"
-        ),
-        Parameter("lm_typo", 0.5, "PFS at 6 months for No such strategy", "A landmark naming no strategy", "x"),
     )
     states = (
         State(
@@ -451,4 +433,34 @@ def full_model() -> ModelSpec:
         ),
         utility_norms=(UtilityNorm(0, None, "all", 0.85, "illustrative norm"),),
         thresholds=(ThresholdQuery("c_product", FULL_MODEL_STRATEGIES[1]),),
+        survival_points=full_model_survival_points(),
+    )
+
+
+def full_model_survival_points() -> tuple[SurvivalPoint, ...]:
+    """The published points of :func:`full_model`: like for like, not, not stated, a median with
+    an open upper limit, numbers at risk, and a point naming no strategy."""
+    standard, one_off, continuous = FULL_MODEL_STRATEGIES
+    itt = "ITT, from randomisation"
+    S = SurvivalPoint
+    return (
+        S(standard, "PFS", "survival", 12.0, 0.55, 0.45, 0.65, itt, True, source="Illustrative trial, Table 2"),
+        S(standard, "OS", "median", None, 30.0, 24.0, None, itt, True, source="Illustrative trial, Figure 3"),
+        S(standard, "PFS", "at_risk", 0.0, 200, population=itt, source="Illustrative trial, Figure 2"),
+        S(standard, "PFS", "at_risk", 12.0, 100, population=itt, source="Illustrative trial, Figure 2"),
+        S(
+            one_off,
+            "OS",
+            "survival",
+            2.0,
+            0.7,
+            0.6,
+            0.8,
+            "treated patients, from the first dose",
+            False,
+            "years",
+            "Illustrative registry",
+        ),
+        S(continuous, "OS", "survival", 2.0, 0.7, time_unit="years", source="Illustrative registry"),
+        S("No such strategy", "PFS", "survival", 6.0, 0.5, source="x"),
     )

@@ -1,11 +1,12 @@
-"""Survival in the model, from the Markov trace, beside the source landmarks it should reproduce.
+"""Survival in the model, from the Markov trace, beside the published points it should reproduce.
 
 The model's curves are those of the whole cohort from model start: progression-free survival
 (PFS) is the share in states flagged ``progression_free``, overall survival (OS) the share in
 states not flagged ``dead``, at each trace point. Medians are read off by linear interpolation
-between trace points (:func:`crossing`). Each source landmark the model declares
-(:mod:`hecon.analysis.landmarks`) is set beside the model's value at the same time, or the
-model's median.
+between trace points (:func:`crossing`). Each published survival point and median of the
+SurvivalPoints sheet (:mod:`hecon.analysis.landmarks`) is set beside the model's value of its
+strategy at the same time, or the model's median, with its population and whether that is
+like for like.
 
 Times are in years, except where the report states them in :attr:`SurvivalSummary.time_unit`
 (months unless a median lies beyond :data:`MONTHS_UP_TO_YEARS` years, see :func:`time_unit`).
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from hecon.analysis.landmarks import Landmark, applies_to, landmarks
+from hecon.analysis.landmarks import Landmark, landmarks
 from hecon.analysis.serialise import NOT_IN_JSON, frozen
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
@@ -115,24 +116,32 @@ class StrategySurvival:
 
 @dataclass(frozen=True)
 class LandmarkComparison:
-    """A source landmark beside the model's value.
+    """A published survival point or median beside the model's value.
 
-    strategy  : the strategy compared (a landmark of every strategy gives a row each; one that
-                cannot be drawn gives one row, under the strategy it names or "all")
-    what      : e.g. "PFS at 24 months" or "median OS (months)"
-    source    : the source value: survival [0-1], or a median [SurvivalSummary.time_unit]
-    model     : the model's value in the same unit; None when it has none (median not
-                reached, no PFS, or the landmark is not drawn)
-    parameter : the Parameters row that declares the landmark
-    problem   : why it is not drawn ("" when it is)
-    citation  : the row's source text
+    strategy   : the strategy whose model curve it is compared with
+    what       : e.g. "PFS at 24 months" or "median OS (months)"
+    source     : the published value: survival [0-1], or a median [SurvivalSummary.time_unit]
+    lower      : lower 95% limit in the unit of ``source``; None when not reported
+    upper      : upper 95% limit; None when not reported or not estimable
+    model      : the model's value in the same unit; None when it has none (median not
+                 reached, no PFS, or the point is not drawn)
+    point      : its number among the model's survival points (1 = the first)
+    population : who the source describes and from when ("" when not stated)
+    comparison : "like for like", "not like for like: source is ...", or "not stated whether
+                 like for like" (:func:`hecon.analysis.landmarks.comparison_text`)
+    problem    : why it is not drawn ("" when it is)
+    citation   : the point's source
     """
 
     strategy: str
     what: str
     source: float
+    lower: float | None
+    upper: float | None
     model: float | None
-    parameter: str
+    point: int
+    population: str
+    comparison: str
     problem: str
     citation: str = field(default="", metadata=NOT_IN_JSON)
 
@@ -144,11 +153,11 @@ class SurvivalSummary:
     time_unit    : unit of the medians in the report and of the landmark comparisons ("months"
                    or "years", :func:`time_unit` of the longest median)
     strategies   : per strategy, medians and curves
-    landmarks    : every landmark beside the model, in Parameters order
+    landmarks    : every published point and median beside the model, in the model's order
     per_year     : ``time_unit`` per year (12 or 1)
     years        : time of each trace point [years]
     points_years : times of ``pfs_at``/``os_at`` [years]
-    marks        : the landmarks as declared (the figure draws those without a problem)
+    marks        : the points as published (the figure draws those without a problem)
     has_pfs      : whether any state is flagged progression_free
     """
 
@@ -170,29 +179,35 @@ def _medians(curves: Mapping[str, SurvivalCurve], years: FloatArray) -> dict[str
 
 def _compare(
     lm: Landmark,
-    strategies: Sequence[str],
     curves: Mapping[str, SurvivalCurve],
     medians: Mapping[str, tuple[float | None, float | None]],
     years: FloatArray,
     unit: str,
     per_year: float,
-) -> list[LandmarkComparison]:
-    targets = [s for s in strategies if applies_to(lm, s)] if not lm.problem else [lm.strategy or "all"]
-    out = []
-    for s in targets:
-        model = None
-        if not lm.problem:
-            curve = curves[s].pfs if lm.endpoint == "PFS" else curves[s].os
-            if curve is not None:
-                if lm.median:
-                    m = medians[s][0 if lm.endpoint == "PFS" else 1]
-                    model = m * per_year if m is not None else None
-                else:
-                    model = float(np.interp(lm.years, years, curve))
-        source = lm.years * per_year if lm.median else lm.survival
-        what = f"median {lm.endpoint} ({unit})" if lm.median else f"{lm.endpoint} at {lm.label}"
-        out.append(LandmarkComparison(s, what, source, model, lm.parameter, lm.problem, lm.source))
-    return out
+) -> LandmarkComparison:
+    model = None
+    if not lm.problem:
+        curve = curves[lm.strategy].pfs if lm.endpoint == "PFS" else curves[lm.strategy].os
+        if curve is not None:
+            if lm.median:
+                m = medians[lm.strategy][0 if lm.endpoint == "PFS" else 1]
+                model = m * per_year if m is not None else None
+            else:
+                model = float(np.interp(lm.years, years, curve))
+    scale = per_year if lm.median else 1.0
+    return LandmarkComparison(
+        lm.strategy,
+        f"median {lm.endpoint} ({unit})" if lm.median else f"{lm.endpoint} at {lm.label}",
+        lm.years * per_year if lm.median else lm.survival,
+        lm.lower * scale if lm.lower is not None else None,
+        lm.upper * scale if lm.upper is not None else None,
+        model,
+        lm.point,
+        lm.population,
+        lm.comparison,
+        lm.problem,
+        lm.source,
+    )
 
 
 def survival_summary(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[str]) -> SurvivalSummary:
@@ -217,8 +232,8 @@ def survival_summary(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[
         )
         for s, c in curves.items()
     }
-    marks = tuple(landmarks(spec))
-    compared = tuple(x for lm in marks for x in _compare(lm, strategies, curves, medians, years, unit, per_year))
+    marks = tuple(lm for lm in landmarks(spec) if lm.strategy in curves or lm.problem)
+    compared = tuple(_compare(lm, curves, medians, years, unit, per_year) for lm in marks)
     return SurvivalSummary(unit, frozen(per_strategy), compared, per_year, years, points, marks, has_pfs)
 
 

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
-from hecon.analysis.landmarks import Landmark
+from hecon.analysis.landmarks import LIKE_FOR_LIKE, Landmark
 from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
 from hecon.analysis.summary import FrontierRow, StrategyResult
 from hecon.analysis.timeline import state_categories
@@ -138,8 +138,8 @@ def survival_png(
     landmarks: Sequence[Landmark] = (),
     colour_index: dict[str, int] | None = None,
 ) -> bytes:
-    """PFS and OS of every strategy against time, source landmarks as open markers; a row per
-    time window (:func:`survival_windows`)."""
+    """PFS and OS of every strategy against time, published points and medians with their 95%
+    CIs (:func:`_draw_landmark`); a row per time window (:func:`survival_windows`)."""
     colour_index = colour_index or {s: i for i, s in enumerate(strategies)}
     windows = survival_windows(survival_window(curves, years))
     has_pfs = any(c.pfs is not None for c in curves.values())
@@ -167,27 +167,10 @@ def survival_png(
                         continue
                     i = colour_index[s]
                     ax.plot(t, y, color=strategy_colour(i), linestyle=strategy_dash(i), label=plain(s))
-                for lm in landmarks:  # a strategy's landmark in its colour, a landmark of all strategies in black
-                    if (
-                        lm.endpoint != endpoint
-                        or lm.problem
-                        or lm.years > end
-                        or lm.strategy not in (None, *strategies)
-                    ):
-                        continue
-                    colour = "#000000" if lm.strategy is None else strategy_colour(colour_index[lm.strategy])
-                    ax.plot(
-                        [lm.years * axis.per_year],
-                        [lm.survival],
-                        marker="D" if lm.median else "o",
-                        markersize=7,
-                        markerfacecolor="white",
-                        markeredgecolor=colour,
-                        markeredgewidth=2.0,
-                        linestyle="none",
-                        zorder=5,
-                    )
-                    drew_landmark = True
+                for lm in landmarks:
+                    if lm.endpoint == endpoint and not lm.problem and lm.years <= end and lm.strategy in strategies:
+                        _draw_landmark(ax, lm, axis.per_year, strategy_colour(colour_index[lm.strategy]))
+                        drew_landmark = True
                 window = (
                     f"first {end:g} years"
                     if len(windows) > 1 and end < windows[-1][0]
@@ -222,9 +205,39 @@ def survival_png(
                     linestyle="none",
                 ),
             ]
-            labels += ["source landmark", "source median"]
+            labels += ["published point (filled: like for like)", "published median"]
         fig.legend(handles, labels, loc="lower center", ncol=min(len(handles), 4), bbox_to_anchor=(0.5, 0.0))
         return png(fig)
+
+
+def _draw_landmark(ax: Any, lm: Landmark, per_year: float, colour: str) -> None:
+    """One published point in its strategy's colour: a circle with a vertical 95% CI, or a
+    diamond at 50% with a horizontal CI for a median; filled when like for like, else open.
+    A limit that is not given is not drawn."""
+    x = lm.years * per_year
+    if lm.median:
+        low = x - lm.lower * per_year if lm.lower is not None else 0.0
+        high = lm.upper * per_year - x if lm.upper is not None else 0.0
+        bars = {"xerr": [[low], [high]]}
+    else:
+        low = lm.survival - lm.lower if lm.lower is not None else 0.0
+        high = lm.upper - lm.survival if lm.upper is not None else 0.0
+        bars = {"yerr": [[low], [high]]}
+    ax.errorbar(
+        [x],
+        [lm.survival],
+        **bars,
+        marker="D" if lm.median else "o",
+        markersize=7,
+        markerfacecolor=colour if lm.comparison == LIKE_FOR_LIKE else "white",
+        markeredgecolor=colour,
+        markeredgewidth=2.0,
+        ecolor=colour,
+        elinewidth=1.2,
+        capsize=3,
+        linestyle="none",
+        zorder=5,
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ Workbook conventions the report reads:
   ``Perspective:``, ``Comparators:``, ``Time horizon:`` or ``Discounting:`` is shown under the
   decision problem; one starting with ``Limitation:`` under limitations; all others under
   assumptions;
-* a **parameter** whose unit declares a survival landmark (``PFS at 24 months for <strategy>``,
-  ``median OS in months``) is drawn on the survival figure (:mod:`hecon.analysis.landmarks`).
+* published **survival points** (SurvivalPoints sheet) are drawn on the survival figure and
+  tabulated beside the model, with their population and whether it is like for like
+  (:mod:`hecon.analysis.landmarks`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from hecon.analysis.landmarks import MODEL_POPULATION
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
@@ -444,7 +446,6 @@ def inputs_section(results: Results) -> Section:
     if spec.survival_curves:
         tables.append(survival_inputs_table(spec))
     missing = [p.name for p in spec.parameters if not str(p.source).strip()]
-    marks = results.base_case.survival.marks
     paragraphs = [
         f"{_plural(len(spec.parameters), 'parameter')}: "
         f"{sum(p.distribution is not None for p in spec.parameters):,} with a PSA distribution, "
@@ -457,10 +458,13 @@ def inputs_section(results: Results) -> Section:
         + " Parameters without uncertainty, strategy-specific values, schedules and life tables are in the "
         "appendix (Model definition)."
     ]
-    if marks:
+    if spec.survival_points:
+        at_risk = sum(p.kind == "at_risk" for p in spec.survival_points)
         paragraphs.append(
-            f"{_plural(len(marks), 'parameter')} declare source survival landmarks (unit 'PFS at ... "
-            "for ...' or 'median OS in ...'), drawn on the survival figure."
+            f"{_plural(len(spec.survival_points), 'published survival point')} (SurvivalPoints sheet): "
+            f"{len(spec.survival_points) - at_risk:,} survival or median drawn on the survival figure and "
+            "compared with the model in the base case"
+            + (f", {at_risk:,} at risk (for fitting, not drawn)." if at_risk else ".")
         )
     return Section("inputs", "Inputs", paragraphs=paragraphs, tables=tables, sheets=[full] + tables[1:])
 
@@ -543,19 +547,38 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
         tables.append(
             Table(
                 "Landmarks",
-                "Source landmarks and the model",
+                "Published survival points and the model",
                 [
                     Column("Strategy", width=24),
-                    Column("Landmark", width=24),
+                    Column("Point", width=24),
                     Column("Source value", "number", 12),
+                    Column("95% CI lower", "number", 12),
+                    Column("95% CI upper", "number", 12),
                     Column("Model value", "number", 12),
-                    Column("Parameter", width=22),
+                    Column("Source population", width=30),
+                    Column("Like for like", width=36),
                     Column("Source", width=60),
                     Column("Not drawn because", width=30),
                 ],
-                [[x.strategy, x.what, x.source, x.model, x.parameter, x.citation, x.problem] for x in surv.landmarks],
-                "Source values are as published (they may describe another population or time zero than the "
-                "model's whole cohort from model start, e.g. treated patients from infusion).",
+                [
+                    [
+                        x.strategy,
+                        x.what,
+                        x.source,
+                        x.lower,
+                        x.upper,
+                        x.model,
+                        x.population or "not stated",
+                        x.comparison,
+                        x.citation,
+                        x.problem,
+                    ]
+                    for x in surv.landmarks
+                ],
+                f"Model value: {MODEL_POPULATION}, from the base-case trace. Source values as published, with "
+                "the population and time zero they describe; 'not like for like' marks a source that describes "
+                "another population or time zero than the model (e.g. infused patients from infusion against "
+                "a cohort from apheresis), so the two need not agree.",
             )
         )
     caption = (
@@ -567,15 +590,13 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
     drawn = [lm for lm in surv.marks if not lm.problem]
     if drawn:
         caption += (
-            " Open markers: source landmarks (circles) and medians (diamonds) declared on the Parameters "
-            "sheet, in the colour of their strategy (black: a landmark for every strategy); a source may "
-            "describe another population or time zero than the model's cohort."
+            " Markers: published survival points (circles, vertical bars: 95% CI) and medians (diamonds at "
+            "50%, horizontal bars: 95% CI) of the SurvivalPoints sheet, in the colour of their strategy; filled "
+            "when the source describes the model's population from model start (like for like), open when it "
+            "does not or does not say."
         )
     else:
-        caption += (
-            " No source landmarks are declared (a parameter with a unit such as 'PFS at 24 months for "
-            "<strategy>' would be drawn)."
-        )
+        caption += " No published survival points are given (the SurvivalPoints sheet would add them)."
     curves = {s: surv.strategies[s].curve for s in strategies}
     end = survival_window(curves, surv.years)
     png = survival_png(curves, surv.years, strategies, drawn, colour_index(results))

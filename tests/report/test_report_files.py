@@ -1,11 +1,11 @@
 """The committee report as a reader gets it: every section of report.html, results.xlsx with
-the same numbers as summary.json, figures, survival landmarks, the state diagram and the
-workbook conventions the report reads (labelled assumptions, landmark units).
+the same numbers as summary.json, figures, published survival points, the state diagram and the
+workbook convention the report reads (labelled assumptions).
 
 The model (tests.models.full_model) is small but has every feature the report shows:
-treatment-burden flags (hospitalised, on treatment, treatment-free, progression-free), survival
-landmarks, PSA distributions, DSA ranges, utility norms (disease burden), thresholds, scenarios
-and labelled assumptions. tests/report/test_browser.py renders the same report in headless
+treatment-burden flags (hospitalised, on treatment, treatment-free, progression-free), published
+survival points, PSA distributions, DSA ranges, utility norms (disease burden), thresholds,
+scenarios and labelled assumptions. tests/report/test_browser.py renders the same report in headless
 Chromium.
 """
 
@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from hecon.analysis.landmarks import landmarks, parse_unit
+from hecon.analysis.landmarks import landmarks
 from hecon.analysis.model_survival import crossing, survival_curves
 from hecon.analysis.summary import frontier_text
 from hecon.analysis.timeline import category_shares, state_categories
@@ -121,21 +121,29 @@ def test_key_results_table_equals_summary(html, summary):
         assert text in table
 
 
-def test_survival_landmarks_are_drawn_and_compared(folder, summary, html, full_report):
+def test_survival_points_are_drawn_and_compared(folder, summary, html, full_report):
     result = full_report[1]
-    marks = {lm.parameter: lm for lm in landmarks(result.spec)}
-    assert marks["lm_pfs_12"].strategy == "Standard care" and marks["lm_pfs_12"].years == pytest.approx(1.0)
-    assert marks["lm_os_median"].median and marks["lm_os_median"].years == pytest.approx(2.5)
-    assert marks["lm_os_2y"].strategy is None
-    assert "no strategy called 'No such strategy'" in marks["lm_typo"].problem
-    rows = summary["base_case"]["survival"]["landmarks"]
-    os2 = [r for r in rows if r["parameter"] == "lm_os_2y"]
-    assert [r["strategy"] for r in os2] == list(STRATEGIES)  # a landmark without strategy applies to each
-    pfs = next(r for r in rows if r["parameter"] == "lm_pfs_12")
+    marks = {lm.point: lm for lm in landmarks(result.spec)}
+    assert sorted(marks) == [1, 2, 5, 6, 7]  # points 3 and 4 are numbers at risk
+    assert marks[1].strategy == "Standard care" and marks[1].years == pytest.approx(1.0)
+    assert marks[2].median and marks[2].years == pytest.approx(2.5) and marks[2].lower == pytest.approx(2.0)
+    assert marks[7].problem == "unknown strategy 'No such strategy'"
+    rows = {r["point"]: r for r in summary["base_case"]["survival"]["landmarks"]}
+    assert rows[1]["comparison"] == "like for like" and rows[1]["population"] == "ITT, from randomisation"
+    assert rows[5]["comparison"] == "not like for like: source is treated patients, from the first dose"
+    assert rows[6]["comparison"] == "not stated whether like for like"
+    assert (rows[1]["lower"], rows[1]["upper"]) == (0.45, 0.65)
+    assert rows[2]["upper"] is None and rows[7]["model"] is None
     ds = result.base.results
     curves = survival_curves(ds["trace"], result.spec, STRATEGIES)
-    assert pfs["model"] == pytest.approx(np.interp(1.0, ds["years"].values, curves["Standard care"].pfs))
-    assert "Source landmarks and the model" in html and "source landmark" not in html.lower().split("<style>")[0]
+    assert rows[1]["model"] == pytest.approx(np.interp(1.0, ds["years"].values, curves["Standard care"].pfs))
+    assert rows[5]["model"] == pytest.approx(np.interp(2.0, ds["years"].values, curves["One-off therapy"].os))
+    table = html[html.index("Published survival points and the model") :]
+    note = table[table.index("</table>") :]
+    table = table[: table.index("</table>")]
+    assert "not like for like: source is treated patients, from the first dose" in table
+    assert note.startswith('</table>\n</div>\n<p class="note">Model value: the strategy&#39;s whole cohort from model start')
+    assert "7 published survival points (SurvivalPoints sheet)" in html
 
 
 def test_survival_medians_from_the_trace(summary, full_report):
@@ -233,14 +241,6 @@ def test_summary_json_keeps_its_contract(summary):
 
 
 # ------------------------------------------------------------------------------------ conventions
-
-
-def test_landmark_units():
-    assert parse_unit("PFS at 24 months for One-time CAR-T") == ("PFS", 24.0, "months", "One-time CAR-T")
-    assert parse_unit("os AT 1 year") == ("OS", 1.0, "years", None)
-    assert parse_unit("median PFS in weeks for RWPC") == ("PFS", None, "weeks", "RWPC")
-    for unit in ("share", "EUR per cycle", "PFS", "PFS at months", "median in months", None):
-        assert parse_unit(unit) is None
 
 
 def test_labelled_assumptions():

@@ -151,7 +151,10 @@ def test_survival_tables_show_the_result(workbook, results):
     marks = _sheet(workbook, "Landmarks")
     assert len(marks) == len(surv.landmarks)
     for row, x in zip(marks, surv.landmarks):
-        assert _same((row[0], row[1], row[3], row[6]), (x.strategy, x.what, x.model, x.problem or None))
+        assert _same(
+            (row[0], row[1], row[2], row[3], row[4], row[5], row[7], row[9]),
+            (x.strategy, x.what, x.source, x.lower, x.upper, x.model, x.comparison, x.problem or None),
+        )
 
 
 def test_categories_have_a_label_and_colour_each():
