@@ -34,18 +34,18 @@ NOT_STATED = "not stated whether like for like"
 
 @dataclass(frozen=True)
 class Landmark:
-    """A published survival point or median, in years, to set beside the model.
+    """A published survival point or median, as published, to set beside the model.
 
     point      : its number among the model's survival points (1 = the first, at-risk rows counted)
     strategy   : the strategy whose model curve it is compared with
     endpoint   : "PFS" or "OS"
     median     : True for a median (drawn at survival 0.5 with a horizontal CI)
-    years      : time of a survival point, or the median [years since the source's time zero]
-    survival   : survival at ``years`` [share 0-1]; 0.5 for a median
-    lower      : lower 95% limit: survival [0-1] of a survival point, years of a median; None
-                 when not reported
+    time       : time of a survival point, or the median [``time_unit`` since the source's time zero]
+    survival   : survival at ``time`` [share 0-1]; 0.5 for a median
+    lower      : lower 95% limit: survival [0-1] of a survival point, time [``time_unit``] of a
+                 median; None when not reported
     upper      : upper 95% limit, likewise; None when not reported (or not estimable)
-    label      : the time as the source states it, e.g. "24 months" ("" for a median)
+    time_unit  : the source's unit of time (days, weeks, months, years)
     population : who the source describes and from when ("" when not stated)
     comparison : the comparison with the model in words (:func:`comparison_text`)
     source     : the citation
@@ -56,15 +56,30 @@ class Landmark:
     strategy: str
     endpoint: str
     median: bool
-    years: float
+    time: float
     survival: float
     lower: float | None
     upper: float | None
-    label: str
+    time_unit: str
     population: str
     comparison: str
     source: str = ""
     problem: str = ""
+
+    def in_unit(self, per_year: float) -> float:
+        """How many of a unit with ``per_year`` units per year one ``time_unit`` is (12 for
+        months per year): the factor from the source's times to that unit."""
+        return TIME_UNITS.get(self.time_unit, float("nan")) / DAYS_PER_YEAR * per_year
+
+    @property
+    def years(self) -> float:
+        """``time`` in years."""
+        return self.time * self.in_unit(1.0)
+
+    @property
+    def label(self) -> str:
+        """The time as the source states it, e.g. "24 months" ("" for a median)."""
+        return "" if self.median else f"{self.time:g} {self.time_unit}"
 
 
 def comparison_text(point: SurvivalPoint) -> str:
@@ -91,26 +106,18 @@ def landmarks(spec: ModelSpec) -> list[Landmark]:
     for i, p in enumerate(spec.survival_points):
         if p.kind not in ("survival", "median"):
             continue
-        per_unit = TIME_UNITS.get(p.time_unit, float("nan")) / DAYS_PER_YEAR
         median = p.kind == "median"
-        if median:
-            years, survival, label = p.value * per_unit, 0.5, ""
-            lower = p.lower * per_unit if p.lower is not None else None
-            upper = p.upper * per_unit if p.upper is not None else None
-        else:
-            years, survival, lower, upper = (p.time or 0.0) * per_unit, p.value, p.lower, p.upper
-            label = f"{p.time or 0.0:g} {p.time_unit}"
         out.append(
             Landmark(
                 i + 1,
                 p.strategy,
                 p.endpoint,
                 median,
-                years,
-                survival,
-                lower,
-                upper,
-                label,
+                p.value if median else (p.time or 0.0),
+                0.5 if median else p.value,
+                p.lower,
+                p.upper,
+                p.time_unit,
                 p.population,
                 comparison_text(p),
                 p.source,

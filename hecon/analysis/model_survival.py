@@ -194,11 +194,11 @@ def _compare(
                 model = m * per_year if m is not None else None
             else:
                 model = float(np.interp(lm.years, years, curve))
-    scale = per_year if lm.median else 1.0
+    scale = lm.in_unit(per_year) if lm.median else 1.0
     return LandmarkComparison(
         lm.strategy,
         f"median {lm.endpoint} ({unit})" if lm.median else f"{lm.endpoint} at {lm.label}",
-        lm.years * per_year if lm.median else lm.survival,
+        lm.time * scale if lm.median else lm.survival,
         lm.lower * scale if lm.lower is not None else None,
         lm.upper * scale if lm.upper is not None else None,
         model,

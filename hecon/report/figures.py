@@ -214,10 +214,11 @@ def _draw_landmark(ax: Any, lm: Landmark, per_year: float, colour: str) -> None:
     """One published point in its strategy's colour: a circle with a vertical 95% CI, or a
     diamond at 50% with a horizontal CI for a median; filled when like for like, else open.
     A limit that is not given is not drawn."""
-    x = lm.years * per_year
+    scale = lm.in_unit(per_year)
+    x = lm.time * scale
     if lm.median:
-        low = x - lm.lower * per_year if lm.lower is not None else 0.0
-        high = lm.upper * per_year - x if lm.upper is not None else 0.0
+        low = x - lm.lower * scale if lm.lower is not None else 0.0
+        high = lm.upper * scale - x if lm.upper is not None else 0.0
         bars = {"xerr": [[low], [high]]}
     else:
         low = lm.survival - lm.lower if lm.lower is not None else 0.0

@@ -8,6 +8,7 @@ between trace points the report interpolates linearly. Strategy 'Faster' has twi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -101,3 +102,10 @@ def test_a_point_with_a_problem_is_listed_not_compared(rows):
     drawn = [lm for lm in landmarks(exponential_model()) if not lm.problem]
     assert [lm.point for lm in drawn] == [1, 2, 3, 5]
     assert drawn[1].years == pytest.approx(26 * 7 / 365.25) and drawn[1].survival == 0.5 and drawn[1].median
+
+
+def test_published_numbers_keep_their_digits_in_their_own_unit():
+    point = S("Slow", "OS", "median", None, 3.9, 3.1, 5.6)  # months, as the table states them
+    spec = dataclasses.replace(exponential_model(), survival_points=(point,))
+    (x,) = survival_summary(run_model(spec)["trace"], spec, ["Slow"]).landmarks
+    assert (x.source, x.lower, x.upper) == (3.9, 3.1, 5.6)

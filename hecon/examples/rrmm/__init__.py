@@ -26,7 +26,7 @@ The modules, in the order of their rows on the Parameters sheet, then the model 
 * :mod:`.costs`: infections and IVIG, Dutch unit prices, terminal care, societal costs
 * :mod:`.utilities`: health-state utilities, decrements, QALY losses, Dutch age norms
 * :mod:`.derived`: time structure in cycles, per-cycle event probabilities, state costs (tag D)
-* :mod:`.survival`: PFS curves, source landmarks, :data:`SURVIVAL_TARGETS`
+* :mod:`.survival`: PFS curves, published survival points (SurvivalPoints sheet), :data:`SURVIVAL_TARGETS`
 * :mod:`.states`, :mod:`.transitions`: states with flags, transitions, one-off rewards
 * :mod:`.scenarios`: scenarios and threshold-price queries
 * :mod:`.assumptions`: the Assumptions sheet

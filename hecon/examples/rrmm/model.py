@@ -40,7 +40,6 @@ def parameters() -> tuple[Parameter, ...]:
         + costs.parameters()
         + utilities.parameters()
         + derived.parameters()
-        + survival.parameters()
     )
 
 
@@ -69,6 +68,7 @@ def rrmm_model() -> ModelSpec:
         "weekly cycles. Generated from hecon/examples/rrmm.py; edit that file and regenerate "
         "(python -m hecon.examples.rrmm inputs/rrmm_example.xlsx) rather than this workbook.",
         assumptions=assumptions.ASSUMPTIONS,
+        survival_points=survival.survival_points(),
     )
 
 

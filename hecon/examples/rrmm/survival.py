@@ -1,23 +1,26 @@
 """Survival: the three PFS curves (RWPC exponential; CAR-T Weibull from infusion with an optional
-cure fraction; bispecific = RWPC curve x hazard ratio), the source landmarks drawn in the
-report's survival figure, and :data:`SURVIVAL_TARGETS`, the source medians and landmarks that
-the model's survival is checked against.
+cure fraction; bispecific = RWPC curve x hazard ratio), the published survival points that the
+report draws against the model (the SurvivalPoints sheet, each with its population), and
+:data:`SURVIVAL_TARGETS`, the source medians and landmarks that the model's survival is checked
+against.
 
-Sources: mm-inputs §2.6 (curve forms, tag D); LocoMMotion (Mateos et al., Leukemia 2024);
-CARTITUDE-1 (median PFS 34.9 months, PFS 60.5% at 24 months; OS 88.5% at 12 months, Madduri et
-al., ASH 2020; median OS 60.7 months, Jagannath et al., JCO 2025); KarMMa; the pooled BCMA CAR-T
-meta-analysis; MajesTEC-1; the bispecifics' hazard ratios (Krishnan et al. 2023; elranatamab MAIC
-2025). The post-progression medians that make the model reproduce the OS targets are in the
-product modules (tag D, calibrated).
+Sources: mm-inputs §2.6 (curve forms, tag D); LocoMMotion (Mateos et al., Leukemia 2024; n=248,
+median PFS 4.6 (3.9-5.6) and OS 13.8 (10.8-17.0) months, mm-inputs §2.5); CARTITUDE-1 (97 of 113
+apheresed patients infused; median PFS 34.9 months; PFS 76.6% (66.0-84.3) at 12 months and OS
+88.5% (80.2-93.5) at 12 months, Madduri et al., ASH 2020; PFS 60.5% (48.5-70.4) at 24 months,
+21.7-month update; median OS 60.7 months (41.9-NE), Jagannath et al., JCO 2025); KarMMa; the
+pooled BCMA CAR-T meta-analysis; MajesTEC-1; the bispecifics' hazard ratios (Krishnan et al.
+2023; elranatamab MAIC 2025). The post-progression medians that make the model reproduce the OS
+targets are in the product modules (tag D, calibrated).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from hecon.examples.rrmm.common import LOCOMMOTION, P
+from hecon.examples.rrmm.common import LOCOMMOTION
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
-from hecon.model.spec import Parameter, SurvivalCurve
+from hecon.model.spec import SurvivalCurve, SurvivalPoint
 
 
 def curves() -> tuple[SurvivalCurve, ...]:
@@ -52,54 +55,65 @@ def curves() -> tuple[SurvivalCurve, ...]:
     )
 
 
-def parameters() -> list[Parameter]:
-    """Source landmarks for the report's survival figure (hecon.analysis.landmarks: the unit
-    says what the value is); not used by any transition."""
-    lm = "Source landmark for the report (not used in transitions); "
-    return [
-        P(
-            "lm_rwpc_pfs_median",
-            "median_pfs_rwpc",
-            "median PFS in months for RWPC",
-            lm + "LocoMMotion median PFS",
-            "P: Mateos et al., Leukemia 2024;38(12):2554",
+#: Who the CARTITUDE-1 points describe: the model's CAR-T strategy is the whole cohort from apheresis.
+CARTITUDE_INFUSED = "CARTITUDE-1: infused patients (97 of 113 apheresed), from infusion"
+#: Who the LocoMMotion points describe: the model's RWPC strategy starts everyone on physician's choice.
+LOCOMMOTION_COHORT = "LocoMMotion: all 248 patients on real-world physician's choice"
+
+
+def survival_points() -> tuple[SurvivalPoint, ...]:
+    """The SurvivalPoints sheet: the published medians, landmarks (with their 95% CIs where the
+    source gives them) and numbers of patients that the curves were derived from [months].
+
+    The CARTITUDE-1 values are for infused patients from infusion: not like for like with the
+    CAR-T strategy, which models everyone from apheresis (7.5% are never infused).
+    """
+    S = SurvivalPoint
+    madduri = "P: Madduri et al., ASH 2020 (CARTITUDE-1, mFU 12.4 mo)"
+    return (
+        S(RWPC, "PFS", "median", None, 4.6, 3.9, 5.6, LOCOMMOTION_COHORT, True, source=f"P: {LOCOMMOTION}"),
+        S(RWPC, "OS", "median", None, 13.8, 10.8, 17.0, LOCOMMOTION_COHORT, True, source=f"P: {LOCOMMOTION}"),
+        S(RWPC, "PFS", "at_risk", 0.0, 248, population=LOCOMMOTION_COHORT, source=f"P: {LOCOMMOTION}"),
+        S(RWPC, "OS", "at_risk", 0.0, 248, population=LOCOMMOTION_COHORT, source=f"P: {LOCOMMOTION}"),
+        S(
+            CART,
+            "PFS",
+            "median",
+            None,
+            34.9,
+            population=CARTITUDE_INFUSED,
+            comparable=False,
+            source="P: CARTITUDE-1 final analysis, ASCO 2023 (mFU 33.4 mo), as reported; no CI reported there",
         ),
-        P(
-            "lm_rwpc_os_median",
-            "median_os_rwpc",
-            "median OS in months for RWPC",
-            lm + "LocoMMotion median OS",
-            "P: Mateos et al., Leukemia 2024;38(12):2554",
+        S(CART, "PFS", "survival", 12.0, 0.766, 0.660, 0.843, CARTITUDE_INFUSED, False, source=madduri),
+        S(
+            CART,
+            "PFS",
+            "survival",
+            24.0,
+            0.605,
+            0.485,
+            0.704,
+            CARTITUDE_INFUSED,
+            False,
+            source="P: CARTITUDE-1 21.7-month update",
         ),
-        P(
-            "lm_cart_pfs_median",
-            "cilta_pfs_median",
-            "median PFS in months for One-time CAR-T",
-            lm + "CARTITUDE-1 median PFS (infused patients, from infusion)",
-            "P: CARTITUDE-1 final analysis, ASCO 2023",
+        S(CART, "OS", "survival", 12.0, 0.885, 0.802, 0.935, CARTITUDE_INFUSED, False, source=madduri),
+        S(
+            CART,
+            "OS",
+            "median",
+            None,
+            60.7,
+            41.9,
+            None,
+            CARTITUDE_INFUSED,
+            False,
+            source="P: Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo); upper limit not estimable",
         ),
-        P(
-            "lm_cart_pfs_24",
-            "cilta_pfs_s24",
-            "PFS at 24 months for One-time CAR-T",
-            lm + "CARTITUDE-1 PFS at 24 months (infused patients, from infusion)",
-            "P: CARTITUDE-1 21.7-month update",
-        ),
-        P(
-            "lm_cart_os_12",
-            "cilta_os_s12",
-            "OS at 12 months for One-time CAR-T",
-            lm + "CARTITUDE-1 OS at 12 months (infused patients, from infusion)",
-            "P: Madduri et al., ASH 2020",
-        ),
-        P(
-            "lm_cart_os_median",
-            "cilta_os_median",
-            "median OS in months for One-time CAR-T",
-            lm + "CARTITUDE-1 median OS (infused patients, from infusion)",
-            "P: Jagannath et al., JCO 2025;43(25):2766",
-        ),
-    ]
+        S(CART, "PFS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
+        S(CART, "OS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
+    )
 
 
 #: Source medians [months] and landmarks (months -> survival) the curves were derived from, per product.
