@@ -491,7 +491,8 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     default=None,
     metavar="DIR",
     help="Folder to write (created if needed; an earlier fit-survival folder there is replaced). "
-    "Default: fits/<data file name>/ in the current folder. Example: --out fits/os",
+    "Default: fits/<data file name>/ in the current folder (with --points fits/<file>_<strategy>_<endpoint>/). "
+    "Example: --out fits/os",
 )
 @click.option(
     "--sheet",
@@ -537,6 +538,28 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     metavar="PREFIX",
     help="Start of the curve names in workbook_rows.xlsx (default the data file name). Example: --name os",
 )
+@click.option(
+    "--points",
+    "points",
+    is_flag=True,
+    help="DATA is an hecon model workbook: fit its published survival points (SurvivalPoints sheet) of "
+    "--strategy and --endpoint, turned into patients by Guyot's reconstruction. Example: --points "
+    "--strategy RWPC --endpoint OS",
+)
+@click.option("--strategy", default=None, metavar="NAME", help="With --points: the strategy. Example: --strategy RWPC")
+@click.option(
+    "--endpoint",
+    type=click.Choice(("PFS", "OS"), case_sensitive=False),
+    default=None,
+    help="With --points: the endpoint. Example: --endpoint OS",
+)
+@click.option(
+    "--population",
+    default=None,
+    metavar="TEXT",
+    help="With --points, when the strategy's points describe several populations: the one to fit. "
+    "Example: --population 'ITT from apheresis'",
+)
 def fit_survival(
     data: Path,
     out: Path | None,
@@ -546,6 +569,10 @@ def fit_survival(
     distributions: str | None,
     cure: str | None,
     prefix: str | None,
+    points: bool,
+    strategy: str | None,
+    endpoint: str | None,
+    population: str | None,
 ) -> None:
     """Fit parametric survival curves (flexsurv's parameterisations) to patient data by
     maximum likelihood, and write fits.csv, covariance.csv, convergence.csv,
@@ -556,10 +583,17 @@ def fit_survival(
     and optionally arm. Problems in it are listed on stderr as 'file.csv:LINE: ...' or
     'Sheet!B7: ...' and nothing is written. The file is only read.
 
+    With --points, DATA is an hecon model workbook and the patients are reconstructed from its
+    published survival points of one strategy and endpoint: survival at times and medians make
+    the curve (constant hazard between them), the numbers at risk (the first at time 0) the
+    at-risk table (hecon.evidence.published_points); times are in the points' unit unless
+    --time-unit says otherwise.
+
     \b
     Examples:
       hecon fit-survival os.csv --time-unit months
       hecon fit-survival trial.xlsx --sheet PFS --time-unit months --horizon 240 --name pfs
+      hecon fit-survival model.xlsx --points --strategy RWPC --endpoint OS
     """
     from hecon.evidence.fit import CURE_DISTRIBUTIONS, FITTED_DISTRIBUTIONS, check_fit_input, fit_all
     from hecon.evidence.ipd import EXCEL_SUFFIXES, read_ipd
@@ -570,20 +604,24 @@ def fit_survival(
     cured = _names(cure, "--cure", FITTED_DISTRIBUTIONS) if cure is not None else CURE_DISTRIBUTIONS
     if sheet is not None and data.suffix.lower() not in EXCEL_SUFFIXES:
         raise click.UsageError(f"--sheet applies to Excel workbooks; {data} is a CSV file")
-    out_dir = out if out is not None else Path("fits") / data.stem
+    _check_points_options(data, points, strategy, endpoint, population, sheet)
+    folder_name = usable_name(f"{data.stem}_{strategy}_{endpoint}") if points else data.stem
+    out_dir = out if out is not None else Path("fits") / folder_name
     if _inside(data, out_dir):
         _error(
             f"the output folder {out_dir} contains the data file {data}, which replacing it would delete; choose another --out"
         )
         _exit()
-    if time_unit is None:
-        time_unit = "years"
-        click.echo("note: --time-unit not given; the times are taken to be in years", err=True)
-
-    try:
-        arms = read_ipd(data, sheet=sheet)
-    except ModelError as e:
-        _report_problems(data, e.problems)
+    if points:
+        arms, time_unit = _arms_from_points(data, str(strategy), str(endpoint).upper(), population, time_unit)
+    else:
+        if time_unit is None:
+            time_unit = "years"
+            click.echo("note: --time-unit not given; the times are taken to be in years", err=True)
+        try:
+            arms = read_ipd(data, sheet=sheet)
+        except ModelError as e:
+            _report_problems(data, e.problems)
     problems = check_fit_input(arms.values(), chosen, cured, time_unit)
     if problems:
         _report_problems(data, problems)
@@ -601,6 +639,52 @@ def fit_survival(
     for arm, arm_data in arms.items():
         _print_fit_table(arm, arm_data.n, arm_data.events, time_unit, [f for f in fits if f.arm == arm])
     click.echo(f"Wrote {_display(folder)}")
+
+
+def _check_points_options(
+    data: Path, points: bool, strategy: str | None, endpoint: str | None, population: str | None, sheet: str | None
+) -> None:
+    """--strategy, --endpoint and --population go with --points, which needs the first two and a workbook."""
+    if not points:
+        given = [o for o, v in (("--strategy", strategy), ("--endpoint", endpoint), ("--population", population)) if v]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} with --points only")
+        return
+    missing = [o for o, v in (("--strategy", strategy), ("--endpoint", endpoint)) if v is None]
+    if missing:
+        raise click.UsageError(f"--points needs {' and '.join(missing)}")
+    if sheet is not None:
+        raise click.UsageError("--sheet applies to patient data, not to --points")
+    if data.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise click.UsageError(f"with --points, DATA is an hecon model workbook (.xlsx); {data} is not")
+
+
+def _arms_from_points(
+    data: Path, strategy: str, endpoint: str, population: str | None, time_unit: str | None
+) -> tuple[dict[str, Any], str]:
+    """The patients reconstructed from the workbook's survival points of one strategy and
+    endpoint, as one arm, and the time unit of their times; exits with the problems if any."""
+    from hecon.evidence.guyot import reconstruct_ipd
+    from hecon.evidence.ipd import arm_data
+    from hecon.evidence.published_points import guyot_inputs, select_points
+    from hecon.workbook.reader import read
+
+    result = read(data)
+    if result.problems or result.spec is None:
+        _report_problems(data, result.problems)
+    points = result.spec.survival_points
+    records = result.locations.survival_points
+    try:
+        chosen = select_points(points, strategy, endpoint, population)
+        if time_unit is None:
+            time_unit = points[chosen[0]].time_unit
+            click.echo(f"note: --time-unit not given; fitting in {time_unit}, the unit of the first point", err=True)
+        curve, at_risk = guyot_inputs(points, chosen, time_unit=time_unit, where=lambda i, part: records[i].cell(part))
+        ipd = reconstruct_ipd(curve, at_risk)
+    except ModelError as e:
+        _report_problems(data, e.problems)
+    arm = f"{strategy} {endpoint}"
+    return {arm: arm_data(ipd.time, ipd.event, arm, f"{data.name}, SurvivalPoints")}, time_unit
 
 
 def _print_fit_table(arm: str, n: int, events: int, time_unit: str, fits: Sequence[Any]) -> None:
