@@ -79,7 +79,7 @@ def test_a_point_that_cannot_be_fitted_is_reported_at_its_cell(tmp_path, workboo
     assert result.stderr.splitlines()[-2:] == [
         f"error: {workbook} has 1 problem; nothing was run or written:",
         "SurvivalPoints!F6: survival 0.9 at 9 months is above 0.549 at 6 months (SurvivalPoints!F5): the points "
-        "rise over time; expected survival points and medians that never rise over time"
+        "rise over time; expected survival points and medians that never rise over time",
     ]
     assert not out.exists()
 

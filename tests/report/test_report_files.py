@@ -142,7 +142,9 @@ def test_survival_points_are_drawn_and_compared(folder, summary, html, full_repo
     note = table[table.index("</table>") :]
     table = table[: table.index("</table>")]
     assert "not like for like: source is treated patients, from the first dose" in table
-    assert note.startswith('</table>\n</div>\n<p class="note">Model value: the strategy&#39;s whole cohort from model start')
+    assert note.startswith(
+        '</table>\n</div>\n<p class="note">Model value: the strategy&#39;s whole cohort from model start'
+    )
     assert "7 published survival points (SurvivalPoints sheet)" in html
 
 
