@@ -462,9 +462,9 @@ def inputs_section(results: Results) -> Section:
         at_risk = sum(p.kind == "at_risk" for p in spec.survival_points)
         paragraphs.append(
             f"{_plural(len(spec.survival_points), 'published survival point')} (SurvivalPoints sheet): "
-            f"{len(spec.survival_points) - at_risk:,} survival or median drawn on the survival figure and "
+            f"{len(spec.survival_points) - at_risk:,} landmarks and medians, drawn on the survival figure and "
             "compared with the model in the base case"
-            + (f", {at_risk:,} at risk (for fitting, not drawn)." if at_risk else ".")
+            + (f"; {at_risk:,} numbers at risk, for fitting (not drawn)." if at_risk else ".")
         )
     return Section("inputs", "Inputs", paragraphs=paragraphs, tables=tables, sheets=[full] + tables[1:])
 

@@ -145,7 +145,10 @@ def test_survival_points_are_drawn_and_compared(folder, summary, html, full_repo
     assert note.startswith(
         '</table>\n</div>\n<p class="note">Model value: the strategy&#39;s whole cohort from model start'
     )
-    assert "7 published survival points (SurvivalPoints sheet)" in html
+    assert (
+        "7 published survival points (SurvivalPoints sheet): 5 landmarks and medians, drawn on the survival figure "
+        "and compared with the model in the base case; 2 numbers at risk, for fitting (not drawn)."
+    ) in html
 
 
 def test_survival_medians_from_the_trace(summary, full_report):

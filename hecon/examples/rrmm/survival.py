@@ -56,9 +56,9 @@ def curves() -> tuple[SurvivalCurve, ...]:
 
 
 #: Who the CARTITUDE-1 points describe: the model's CAR-T strategy is the whole cohort from apheresis.
-CARTITUDE_INFUSED = "CARTITUDE-1: infused patients (97 of 113 apheresed), from infusion"
+CARTITUDE_INFUSED = "infused patients from infusion (CARTITUDE-1: 97 of 113 apheresed)"
 #: Who the LocoMMotion points describe: the model's RWPC strategy starts everyone on physician's choice.
-LOCOMMOTION_COHORT = "LocoMMotion: all 248 patients on real-world physician's choice"
+LOCOMMOTION_COHORT = "all 248 patients on real-world physician's choice (LocoMMotion)"
 
 
 def survival_points() -> tuple[SurvivalPoint, ...]:
