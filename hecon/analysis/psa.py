@@ -256,10 +256,16 @@ def _assemble(
         disc = np.concatenate([out[(c, i)][0] for c in range(len(chunks))])
         undisc = np.concatenate([out[(c, i)][1] for c in range(len(chunks))])
         results.append(
-            ChunkResult(disc, undisc, np.zeros((n_points, len(spec.states))), np.zeros((n_points, len(cols))))
+            ChunkResult(
+                disc,
+                undisc,
+                np.zeros((n_points, len(spec.states))),
+                np.zeros((n_points, len(cols))),
+                np.zeros(n_points, dtype=np.int64),
+            )
         )
     ds = label(compiled, cols, results, n_samples)
-    ds = ds.drop_vars(["trace", "per_cycle", "cycle", "years", "state", "outcome"])
+    ds = ds.drop_vars(["trace", "per_cycle", "crossings", "cycle", "years", "state", "outcome"])
     drawn: dict[str, list[FloatArray]] = {}
     for start, stop in chunks:
         for name, values in draw_parameters(spec.parameters, stop - start, seed, start=start).items():
