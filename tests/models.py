@@ -15,6 +15,7 @@ from hecon.model.spec import (
     LifeTable,
     ModelSpec,
     Parameter,
+    Partition,
     Scenario,
     Schedule,
     ScheduleSegment,
@@ -135,7 +136,8 @@ def with_settings(spec: ModelSpec, **changes: object) -> ModelSpec:
 
 def rich_model() -> ModelSpec:
     """A model using every part of the workbook: survival curves, schedules, scenarios, every kind of
-    PSA distribution, a life table, transition rewards, strategy-specific transitions and values."""
+    PSA distribution, a life table, transition rewards, strategy-specific transitions and values,
+    partitioned-survival rows (shared and one strategy's own)."""
     P, D = Parameter, Distribution
     parameters = (
         P(
@@ -295,6 +297,14 @@ def rich_model() -> ModelSpec:
         ("Assumption one.", "Assumption two, with a comma."),
         norms,
         thresholds,
+        (
+            Partition("PFS", "surv(pfs, model_years)", description="PFS curve"),
+            Partition("PD", "surv(os, model_years)"),
+            Partition("Dead", "#"),
+            Partition("PFS", "surv(pfs, model_years) ^ 0.8", "New", "PFS with HR 0.8"),
+            Partition("PD", "surv(os, model_years)", "New"),
+            Partition("Dead", "#", "New"),
+        ),
     )
 
 

@@ -356,6 +356,13 @@ def _table(e: Element, p: Problem, loc: Locations) -> Location | None:
     return record.cell("table") if record else None
 
 
+def _partition(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.partitions.get((e.strategy, e.name)) or loc.partitions.get((None, e.name))
+    if record is None:
+        return None
+    return record.cell("survival" if e.part == "survival" else "state")
+
+
 def _unplaced(e: Element, p: Problem, loc: Locations) -> None:
     return None
 
@@ -375,4 +382,6 @@ _HANDLERS: dict[str, _Handler] = {
     "life_table": _table,
     "scenario": _unplaced,
     "threshold": _unplaced,
+    "entry": _unplaced,
+    "partition": _partition,
 }

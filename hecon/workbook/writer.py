@@ -160,6 +160,10 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         {"strategy": _strategy_text(t.strategy), "from": t.from_state, "to": t.to_state, "probability": t.probability}
         for t in spec.transitions
     ]
+    rows["Partitions"] = [
+        {"strategy": _strategy_text(p.strategy), "state": p.state, "survival": p.survival, "description": p.description}
+        for p in spec.partitions
+    ]
     rows["TransitionRewards"] = [
         {
             "strategy": _strategy_text(r.strategy),

@@ -929,3 +929,15 @@ def test_dsa_flags_read_as_yes_or_no(textbook):
     edit(textbook, {"Parameters!K4": "Yes", "Parameters!K5": True, "Parameters!K6": "no", "Parameters!K7": 1})
     flags = {p.name: p.dsa for p in read_workbook(textbook).parameters}
     assert [flags[n] for n in ("p_HS1", "p_S1H", "r_S1S2", "slope_S1S2", "hr_S1")] == [True, True, False, True, False]
+
+
+def test_partition_problems_are_placed_at_their_cells(rich):
+    """Rows 4-6 of the Partitions sheet are the shared rows (PFS, PD, Dead); columns A strategy,
+    B state, C survival. A formula naming an unknown curve, and '#' before the last row."""
+    edit(rich, {"Partitions!C4": "surv(nope, model_years)", "Partitions!C5": "#"})
+    found = messages(rich)
+    assert any(m.startswith("Partitions!C4: unknown curve 'nope'") for m in found), found
+    assert (
+        "Partitions!C5: '#' before the last row; expected a survival expression in every row but the last, "
+        "and '#' (the rest) in the last" in found
+    ), found
