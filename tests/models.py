@@ -31,6 +31,7 @@ from hecon.model.spec import (
 
 __all__ = [
     "AGES",
+    "both_structures_model",
     "CHEAP_A",
     "FULL_MODEL_STRATEGIES",
     "QX_FEMALE",
@@ -134,10 +135,44 @@ def with_settings(spec: ModelSpec, **changes: object) -> ModelSpec:
     return replace(spec, settings=replace(spec.settings, **changes))
 
 
+def both_structures_model(os_rate_new: float = 0.15) -> ModelSpec:
+    """Three states, two strategies, yearly cycles: a Markov version (constant yearly
+    probabilities) and a partitioned-survival version (shared exponential PFS and OS curves;
+    strategy New's own rows: PFS^0.7 and its own OS curve)."""
+    return ModelSpec(
+        settings=Settings(cycle_length_days=365.25, horizon_years=20.0, within_cycle="half-cycle"),
+        states=(
+            State("PF", utility=0.8, costs={"care": 100.0}),
+            State("PD", utility=0.5, costs={"care": 300.0}),
+            State("Dead", flags=frozenset({"dead"})),
+        ),
+        transitions=(
+            Transition("PF", "PD", 0.2),
+            Transition("PF", "Dead", 0.05),
+            Transition("PF", "PF", "#"),
+            Transition("PD", "Dead", 0.3),
+            Transition("PD", "PD", "#"),
+        ),
+        strategies=(Strategy("Old"), Strategy("New")),
+        survival_curves=(
+            SurvivalCurve("pfs", "exp", {"rate": 0.3}),
+            SurvivalCurve("os", "exp", {"rate": 0.2}),
+            SurvivalCurve("os_new", "exp", {"rate": os_rate_new}),
+        ),
+        partitions=(
+            Partition("PF", "surv(pfs, model_years)", description="PFS, exponential"),
+            Partition("PD", "surv(os, model_years)"),
+            Partition("Dead", "#"),
+            Partition("PF", "surv(pfs, model_years) ^ 0.7", "New", "PFS with hazard ratio 0.7"),
+            Partition("PD", "surv(os_new, model_years)", "New"),
+            Partition("Dead", "#", "New"),
+        ),
+    )
+
+
 def rich_model() -> ModelSpec:
     """A model using every part of the workbook: survival curves, schedules, scenarios, every kind of
-    PSA distribution, a life table, transition rewards, strategy-specific transitions and values,
-    partitioned-survival rows (shared and one strategy's own)."""
+    PSA distribution, a life table, transition rewards, strategy-specific transitions and values."""
     P, D = Parameter, Distribution
     parameters = (
         P(
@@ -297,14 +332,6 @@ def rich_model() -> ModelSpec:
         ("Assumption one.", "Assumption two, with a comma."),
         norms,
         thresholds,
-        (
-            Partition("PFS", "surv(pfs, model_years)", description="PFS curve"),
-            Partition("PD", "surv(os, model_years)"),
-            Partition("Dead", "#"),
-            Partition("PFS", "surv(pfs, model_years) ^ 0.8", "New", "PFS with HR 0.8"),
-            Partition("PD", "surv(os, model_years)", "New"),
-            Partition("Dead", "#", "New"),
-        ),
     )
 
 

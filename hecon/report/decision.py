@@ -275,6 +275,51 @@ def burden_section(results: Results) -> Section | None:
 # --------------------------------------------------------------------------------------
 
 
+def structure_check_section(results: Results) -> Section | None:
+    """The base case beside the same model run as the other structure (NICE DSU TSD 19)."""
+    check = results.structure_check
+    if check is None:
+        return None
+    cur = results.currency
+    first, second = check.structures
+    cols = [
+        Column("Strategy", width=22),
+        Column(f"Costs, {first} ({cur})", "money", 16),
+        Column(f"Costs, {second} ({cur})", "money", 16),
+        Column(f"QALYs, {first}", "qaly", 12),
+        Column(f"QALYs, {second}", "qaly", 12),
+        Column(f"Life-years, {first}", "years", 12),
+        Column(f"Life-years, {second}", "years", 12),
+        Column(f"Versus {results.comparator}, {first}", width=50),
+        Column(f"Versus {results.comparator}, {second}", width=50),
+    ]
+    rows = [
+        [name, *r.costs, *r.qalys, *r.lys, *(r.versus_comparator or ("(comparator)", "(comparator)"))]
+        for name, r in check.strategies.items()
+    ]
+    table = Table(
+        "StructureCheck",
+        "The base case under both model structures",
+        cols,
+        rows,
+        "Discounted results per patient. Partitioned survival reads state occupancy off the survival curves "
+        "(no structural link between progression and death); the state-transition model moves the cohort "
+        "by transition probabilities.",
+    )
+    return Section(
+        "structure_check",
+        "Structural cross-check: partitioned survival and state transition",
+        paragraphs=[
+            f"The base case uses a {first} structure. The same model was also run as {second} (NICE DSU "
+            "Technical Support Document 19): where the two disagree, the assumed link between progression "
+            "and death drives the result."
+        ],
+        bullets=[f"Warning: {w}." for w in check.warnings],
+        tables=[table],
+        sheets=[table],
+    )
+
+
 def thresholds_section(results: Results) -> Section | None:
     if not results.thresholds:
         return None

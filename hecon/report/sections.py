@@ -40,6 +40,7 @@ from hecon.report.decision import (
     net_benefit_section,
     psa_section,
     scenario_analysis_section,
+    structure_check_section,
     thresholds_section,
     voi_section,
 )
@@ -221,6 +222,7 @@ def key_results_section(results: Results) -> Section:
             if names:
                 text += f"; {status}: {', '.join(names)}"
         bullets.append(text + ".")
+    bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
     if head.optimal is not None:
         where = (
@@ -805,6 +807,7 @@ SECTIONS: list[SectionBuilder] = [
     treatment_burden_section,
     burden_section,
     scenario_analysis_section,
+    structure_check_section,
     thresholds_section,
     dsa_section,
     psa_section,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem
 from hecon.model.scenarios import scenario_spec
@@ -75,6 +76,9 @@ def validate_result(result: ReadResult) -> list[Problem]:
 
     base = _compile_problems(result.spec)
     add([place(p, result.locations) for p in base])
+    other = other_structure(result.spec)  # a model with both structures is also run as the other
+    if other is not None:
+        add([place(p, result.locations) for p in _compile_problems(other) if str(p) not in {str(q) for q in base}])
     add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
     for scenario in result.spec.scenarios:

@@ -26,8 +26,8 @@ def _fields_differ(a: ModelSpec, b: ModelSpec) -> list[str]:
 
 @pytest.mark.parametrize(
     "make",
-    [*EXAMPLES.values(), rich_model, models.two_state_model],
-    ids=[*(f"example-{name}" for name in EXAMPLES), "rich", "two-state"],
+    [*EXAMPLES.values(), rich_model, models.two_state_model, models.both_structures_model],
+    ids=[*(f"example-{name}" for name in EXAMPLES), "rich", "two-state", "both-structures"],
 )
 def test_round_trip_gives_the_same_spec(tmp_path, make):
     spec = make()

@@ -31,6 +31,7 @@ from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read
+from tests.models import both_structures_model
 
 
 def textbook_model() -> ModelSpec:
@@ -931,13 +932,34 @@ def test_dsa_flags_read_as_yes_or_no(textbook):
     assert [flags[n] for n in ("p_HS1", "p_S1H", "r_S1S2", "slope_S1S2", "hr_S1")] == [True, True, False, True, False]
 
 
-def test_partition_problems_are_placed_at_their_cells(rich):
-    """Rows 4-6 of the Partitions sheet are the shared rows (PFS, PD, Dead); columns A strategy,
+@pytest.fixture
+def both(tmp_path) -> Path:
+    path = tmp_path / "both.xlsx"
+    write_workbook(both_structures_model(), path)
+    return path
+
+
+def test_partition_problems_are_placed_at_their_cells(both):
+    """Rows 4-6 of the Partitions sheet are the shared rows (PF, PD, Dead); columns A strategy,
     B state, C survival. A formula naming an unknown curve, and '#' before the last row."""
-    edit(rich, {"Partitions!C4": "surv(nope, model_years)", "Partitions!C5": "#"})
-    found = messages(rich)
+    assert messages(both) == []
+    edit(both, {"Partitions!C4": "surv(nope, model_years)", "Partitions!C5": "#"})
+    found = messages(both)
     assert any(m.startswith("Partitions!C4: unknown curve 'nope'") for m in found), found
     assert (
         "Partitions!C5: '#' before the last row; expected a survival expression in every row but the last, "
         "and '#' (the rest) in the last" in found
     ), found
+
+
+def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(both):
+    """The model runs as a state-transition model; a tunnel on PF (States row 4, column tunnel)
+    is fine there, but partitioned survival refuses it: validation reports it all the same, at
+    the partition rows' state cells (shared rows 4-6, strategy New's rows 7-9)."""
+    wb = openpyxl.load_workbook(both)
+    header = [c.value for c in wb["States"][1]]
+    letter = openpyxl.utils.get_column_letter(header.index("tunnel") + 1)
+    edit(both, {f"States!{letter}4": 3})
+    found = messages(both)
+    assert any(m.startswith("Partitions!B4: state 'PF' has a tunnel of 3 cycles") for m in found), found
+    assert any(m.startswith("Partitions!B7: state 'PF' has a tunnel of 3 cycles") for m in found), found
