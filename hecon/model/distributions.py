@@ -61,7 +61,8 @@ structural uncertainty in decision models. Med Decis Making 2011;31:662-674). Ex
 the position of the alternative, e.g. ``if_else(cart_pfs_model == 2, surv_cure, surv_weibull)``.
 
 * Its deterministic (base-case) value is its own ``value``, which must be a position 1..K
-  (checked by :func:`check_parameters`).
+  (checked by :func:`check_parameters` when it is a number; a formula, e.g.
+  ``if_else(x > 0, 2, 1)``, must give a position, which is not checked).
 * In sample ``i`` the position is drawn by inverting the cumulative weights at one uniform
   number: position = 1 + the number of cumulative weights ``w_1, w_1 + w_2, ..., 1`` that are
   <= u, with ``u`` from ``Generator.random`` in [0, 1). An alternative of weight 0 is never drawn.
@@ -586,7 +587,9 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
 
 
 def _position_problems(p: Parameter, labels: list[str]) -> list[Problem]:
-    """A discrete parameter's value, dsa_low and dsa_high must be positions 1..K of its alternatives."""
+    """A discrete parameter's value, dsa_low and dsa_high must be positions 1..K of its
+    alternatives; a value that is a formula (e.g. as one-way sensitivity analysis rewrites it,
+    :mod:`hecon.analysis.variations`) is the modeller's to get right."""
     k = len(labels)
     shown = ", ".join(f"{i} = {label}" for i, label in enumerate(labels, start=1))
     expected = f"a position from 1 to {k} ({shown})"
@@ -598,11 +601,9 @@ def _position_problems(p: Parameter, labels: list[str]) -> list[Problem]:
     ):
         if raw is None:
             continue
-        where = Element("parameter", p.name, part=part)
         number = _to_number(raw)
-        if number is None:
-            out.append(Problem(where, f"the {what} {raw!r} of a discrete parameter is not a number", expected))
-        elif number != int(number) or not 1 <= number <= k:
+        if number is not None and (number != int(number) or not 1 <= number <= k):
+            where = Element("parameter", p.name, part=part)
             out.append(Problem(where, f"the {what} {_fmt(number)} is not the position of an alternative", expected))
     return out
 

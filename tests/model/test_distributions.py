@@ -279,11 +279,8 @@ _POSITIONS = "expected a position from 1 to 2 (1 = weibull, 2 = cure)"
             [f"parameter 'm': the base-case value 1.5 is not the position of an alternative; {_POSITIONS}"],
         ),
         (
-            {"value": "if_else(x > 1, 1, 2)"},
-            [
-                "parameter 'm': the base-case value 'if_else(x > 1, 1, 2)' of a discrete parameter is not a number; "
-                + _POSITIONS
-            ],
+            {"value": " 0 "},
+            [f"parameter 'm': the base-case value 0 is not the position of an alternative; {_POSITIONS}"],
         ),
         (
             {"dsa_low": 0.0, "dsa_high": 2.5},
@@ -307,6 +304,9 @@ def test_discrete_value_and_dsa_range_must_be_positions(changes, messages):
 def test_discrete_valid_positions_have_no_problems():
     p = Parameter("m", "2", distribution=Distribution("discrete", {"a": 1, "b": 1}), dsa_low=1, dsa_high=2)
     assert check_parameters([p]) == []
+    # a formula (as the one-way sensitivity analysis writes it) is not evaluated here
+    formula = Parameter("m", "if_else(x > 1, 1, 2)", distribution=Distribution("discrete", {"a": 1, "b": 1}))
+    assert check_parameters([formula]) == []
 
 
 # --------------------------------------------------------------------------------------
