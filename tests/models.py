@@ -184,6 +184,17 @@ def rich_model() -> ModelSpec:
         ),
         P("formula_text", "=u_pfs * 2", description="Starts with '=': must stay text, not become a formula"),
         P("p_pd_death", 0.05, "per cycle", "Death after progression", "Illustrative, with ü and €"),
+        P(
+            "care_model",
+            2,
+            "position",
+            "Care after progression: 1 as now, 2 with 10% more visits",
+            "Illustrative structural assumption",
+            D("discrete", {"as_now": 0.25, "more_visits": 0.75}),
+            dsa_low=1,
+            dsa_high=2,
+            dsa=True,
+        ),
     )
     states = (
         State(
@@ -195,7 +206,7 @@ def rich_model() -> ModelSpec:
             tunnel=4,
             description="Progression-free",
         ),
-        State("PD", "u_pd", {"care": "c_pd"}, description="Progressed"),
+        State("PD", "u_pd", {"care": "c_pd * if_else(care_model == 2, 1.1, 1)"}, description="Progressed"),
         State("Dead", flags=frozenset({"dead"})),
     )
     transitions = (
