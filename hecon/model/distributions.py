@@ -594,17 +594,11 @@ def _position_problems(p: Parameter, labels: list[str]) -> list[Problem]:
     shown = ", ".join(f"{i} = {label}" for i, label in enumerate(labels, start=1))
     expected = f"a position from 1 to {k} ({shown})"
     out = []
-    for part, raw, what in (
-        ("value", p.value, "base-case value"),
-        ("dsa_low", p.dsa_low, "dsa_low"),
-        ("dsa_high", p.dsa_high, "dsa_high"),
-    ):
-        if raw is None:
-            continue
+    for part, raw in (("value", p.value), ("dsa_low", p.dsa_low), ("dsa_high", p.dsa_high)):
         number = _to_number(raw)
         if number is not None and (number != int(number) or not 1 <= number <= k):
             where = Element("parameter", p.name, part=part)
-            out.append(Problem(where, f"the {what} {_fmt(number)} is not the position of an alternative", expected))
+            out.append(Problem(where, f"the {part} {_fmt(number)} is not the position of an alternative", expected))
     return out
 
 

@@ -273,14 +273,14 @@ _POSITIONS = "expected a position from 1 to 2 (1 = weibull, 2 = cure)"
 @pytest.mark.parametrize(
     "changes, messages",
     [
-        ({"value": 3.0}, [f"parameter 'm': the base-case value 3 is not the position of an alternative; {_POSITIONS}"]),
+        ({"value": 3.0}, [f"parameter 'm': the value 3 is not the position of an alternative; {_POSITIONS}"]),
         (
             {"value": 1.5},
-            [f"parameter 'm': the base-case value 1.5 is not the position of an alternative; {_POSITIONS}"],
+            [f"parameter 'm': the value 1.5 is not the position of an alternative; {_POSITIONS}"],
         ),
         (
             {"value": " 0 "},
-            [f"parameter 'm': the base-case value 0 is not the position of an alternative; {_POSITIONS}"],
+            [f"parameter 'm': the value 0 is not the position of an alternative; {_POSITIONS}"],
         ),
         (
             {"dsa_low": 0.0, "dsa_high": 2.5},

@@ -444,7 +444,7 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {"Parameters!F12": "discrete", "Parameters!G12": "weibull=0.5; cure=0.5"},
         {},
         [
-            "Parameters!B12: the base-case value 4000 is not the position of an alternative; expected a position "
+            "Parameters!B12: the value 4000 is not the position of an alternative; expected a position "
             "from 1 to 2 (1 = weibull, 2 = cure)"
         ],
     ),
@@ -596,6 +596,14 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
         [
             "Scenarios!B7: hr_neu: not a parameter or setting; expected a parameter name, name[strategy] or "
             "settings.<field>"
+        ],
+    ),
+    "scenario setting a discrete parameter to a position it does not have": (
+        {},
+        {"Scenarios": ["care", "care_model", 3]},
+        [
+            "Scenarios!C8: scenario 'care', care_model: the value 3 is not the position of an alternative; expected "
+            "a position from 1 to 2 (1 = as_now, 2 = more_visits)"
         ],
     ),
     "scenario with an invalid setting value": (
