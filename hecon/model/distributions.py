@@ -57,8 +57,9 @@ progression-free survival, so that the PSA averages over model structures with t
 weights (model averaging: Jackson CH, Thompson SG, Sharples LD. Accounting for uncertainty in
 health economic decision models by using model averaging. J R Stat Soc A 2009;172:383-404;
 Jackson CH, Bojke L, Thompson SG, Claxton K, Sharples LD. A framework for addressing
-structural uncertainty in decision models. Med Decis Making 2011;31:662-674). Expressions use its value,
-the position of the alternative, e.g. ``if_else(cart_pfs_model == 2, surv_cure, surv_weibull)``.
+structural uncertainty in decision models. Med Decis Making 2011;31:662-674). Expressions use
+its value, the position of the alternative, e.g.
+``if_else(cart_pfs_model == 2, surv_prob(pfs_cure), surv_prob(pfs_weibull))``.
 
 * Its deterministic (base-case) value is its own ``value``, which must be a position 1..K
   (checked by :func:`check_parameters` when it is a number; a formula, e.g.
@@ -70,7 +71,7 @@ the position of the alternative, e.g. ``if_else(cart_pfs_model == 2, surv_cure, 
   2: the tornado then shows alternative 1 against alternative 2), which must be whole numbers
   1..K like the value.
 * :func:`discrete_alternatives` gives the labels and weights of every discrete parameter, for
-  results by alternative (:mod:`hecon.analysis.psa_summary`).
+  results by alternative (:mod:`hecon.analysis.psa_structural`).
 
 Reproducibility
 ---------------
