@@ -221,6 +221,17 @@ def rich_model() -> ModelSpec:
         ),
         P("formula_text", "=u_pfs * 2", description="Starts with '=': must stay text, not become a formula"),
         P("p_pd_death", 0.05, "per cycle", "Death after progression", "Illustrative, with ü and €"),
+        P(
+            "care_model",
+            2,
+            "position",
+            "Care after progression: 1 as now, 2 with 10% more visits",
+            "Illustrative structural assumption",
+            D("discrete", {"as_now": 0.25, "more_visits": 0.75}),
+            dsa_low=1,
+            dsa_high=2,
+            dsa=True,
+        ),
     )
     states = (
         State(
@@ -232,7 +243,7 @@ def rich_model() -> ModelSpec:
             tunnel=4,
             description="Progression-free",
         ),
-        State("PD", "u_pd", {"care": "c_pd"}, description="Progressed"),
+        State("PD", "u_pd", {"care": "c_pd * if_else(care_model == 2, 1.1, 1)"}, description="Progressed"),
         State("Dead", flags=frozenset({"dead"})),
     )
     transitions = (
@@ -362,6 +373,17 @@ def full_model() -> ModelSpec:
         _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
         _p("start_admitted", 0.0, "share", "Share starting with an admission"),
         Parameter(
+            "remission_model",
+            1,
+            "position",
+            "Progression in remission: 1 durable (hazard ratio), 2 waning (as on treatment)",
+            "Illustrative structural assumption",
+            Distribution("discrete", {"durable": 0.6, "waning": 0.4}),
+            1,
+            2,
+            dsa=True,
+        ),
+        Parameter(
             "lm_pfs_12",
             0.55,
             "PFS at 12 months for Standard care",
@@ -418,7 +440,7 @@ def full_model() -> ModelSpec:
         T("OnTx", "Remission", "p_stop"),
         T("OnTx", "OnTx", "#"),
         T("Remission", "Dead", "gp_mort()"),
-        T("Remission", "Progressed", "p_prog * hr_remission"),
+        T("Remission", "Progressed", "p_prog * if_else(remission_model == 2, 1, hr_remission)"),
         T("Remission", "Remission", "#"),
         T("Progressed", "Dead", "p_death_pd"),
         T("Progressed", "Progressed", "#"),

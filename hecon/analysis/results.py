@@ -28,7 +28,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       scenario_analysis      ScenarioAnalysis (absent with the base case only)
       thresholds             ThresholdResult per query (hecon.analysis.threshold; absent without)
       dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
-      psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run)
+      psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
+                               structural: results by alternative of discrete parameters
+                               (hecon.analysis.psa_structural; absent without)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing

@@ -352,8 +352,8 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "arguments",
                 width=30,
                 unit="name=value; ...",
-                description="Arguments of the distribution, e.g. mean=0.8; se=0.05 or alpha=57; beta=40 "
-                "(see README for each distribution)",
+                description="Arguments of the distribution, e.g. mean=0.8; se=0.05 or alpha=57; beta=40, or "
+                "weibull=0.5; cure=0.5 for a discrete choice between alternatives (see README for each distribution)",
             ),
             _c(
                 "group",

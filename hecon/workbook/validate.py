@@ -286,6 +286,8 @@ def _parameter(e: Element, p: Problem, loc: Locations) -> Location | None:
         return record.cell("group")
     if e.part == "value":
         return record.cell("value")
+    if e.part in ("dsa_low", "dsa_high") and e.part in record.letters:
+        return record.cell(e.part)
     if "distribution_args" in record.letters and record.values.get("distribution"):
         return record.cell("distribution_args")
     return record.cell("value")

@@ -100,6 +100,7 @@ def test_distribution_arguments_are_name_value_pairs(rich_workbook):
     assert rows["u_pfs"][args] == "mean=0.78; se=0.03"
     assert rows["b1"][args] == "mean=0.2; cov_b0=0.001; cov_b1=0.01; transform=exp"
     assert rows["b1"][group] == "fit"
+    assert rows["care_model"][args] == "as_now=0.25; more_visits=0.75"  # alternatives in position order
 
 
 def test_a_bundled_life_table_can_be_named_in_settings(tmp_path):

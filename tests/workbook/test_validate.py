@@ -438,7 +438,32 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {},
         [
             "Parameters!F10: 'weibul' is not supported; expected one of fixed, normal, lognormal, beta, gamma, "
-            "uniform, triangular, dirichlet, mvnormal"
+            "uniform, triangular, dirichlet, mvnormal, discrete"
+        ],
+    ),
+    "discrete parameter whose base-case value is not a position": (
+        {"Parameters!F12": "discrete", "Parameters!G12": "weibull=0.5; cure=0.5"},
+        {},
+        [
+            "Parameters!B12: the value 4000 is not the position of an alternative; expected a position "
+            "from 1 to 2 (1 = weibull, 2 = cure)"
+        ],
+    ),
+    "discrete weights and labels": (
+        {"Parameters!F13": "discrete", "Parameters!G13": "weibull=0.5; cure=-1; 2nd=1"},
+        {},
+        [
+            "Parameters!G13: c_S2: discrete weight cure = -1 is negative; expected a weight >= 0",
+            "Parameters!G13: c_S2: discrete alternative '2nd' is not a name; expected a label of letters, digits "
+            "and _ that does not start with a digit, e.g. weibull=0.5",
+        ],
+    ),
+    "discrete DSA range that is not a position": (
+        {"Parameters!B19": 1, "Parameters!F19": "discrete", "Parameters!G19": "a=1; b=1", "Parameters!I19": 3},
+        {},
+        [
+            "Parameters!I19: the dsa_low 3 is not the position of an alternative; expected a position from 1 to 2 "
+            "(1 = a, 2 = b)"
         ],
     ),
     "impossible distribution arguments": (
@@ -572,6 +597,14 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
         [
             "Scenarios!B7: hr_neu: not a parameter or setting; expected a parameter name, name[strategy] or "
             "settings.<field>"
+        ],
+    ),
+    "scenario setting a discrete parameter to a position it does not have": (
+        {},
+        {"Scenarios": ["care", "care_model", 3]},
+        [
+            "Scenarios!C8: scenario 'care', care_model: the value 3 is not the position of an alternative; expected "
+            "a position from 1 to 2 (1 = as_now, 2 = more_visits)"
         ],
     ),
     "scenario with an invalid setting value": (
