@@ -374,7 +374,9 @@ def build_workbook(spec: ModelSpec, blank: bool = False) -> Workbook:
     return wb
 
 
-def _save(wb: Workbook, path: str | Path) -> None:
+def save(wb: Workbook, path: str | Path) -> None:
+    """Save ``wb`` at ``path`` (.xlsx, in an existing folder) atomically: written to a temporary
+    sibling, then renamed over ``path``, keeping its permissions."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ModelError(
@@ -408,7 +410,7 @@ def write_workbook(spec: ModelSpec, path: str | Path) -> None:
     written with strategy ``all``; flags are sorted; distribution and survival-curve
     arguments are written as ``name=value; name=value``.
     """
-    _save(build_workbook(spec), path)
+    save(build_workbook(spec), path)
 
 
 def blank_spec() -> ModelSpec:
@@ -420,6 +422,6 @@ def write_template(path: str | Path, spec: ModelSpec | None = None) -> None:
     """Write a documented template workbook: blank, or pre-filled with the model ``spec``
     (e.g. an example of :data:`hecon.examples.EXAMPLES`)."""
     if spec is None:
-        _save(build_workbook(blank_spec(), blank=True), path)
+        save(build_workbook(blank_spec(), blank=True), path)
         return
-    _save(build_workbook(spec), path)
+    save(build_workbook(spec), path)
