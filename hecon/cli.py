@@ -539,6 +539,23 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     help="Start of the curve names in workbook_rows.xlsx (default the data file name). Example: --name os",
 )
 @click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    metavar="MODEL.xlsx",
+    help="Also write <out>/MODEL_with_fits.xlsx: a copy of this model with the curves of --use (and their "
+    "mvnormal PSA rows) put in by name, replacing rows of the same name. MODEL.xlsx is only read. "
+    "Example: --into model.xlsx --use weibull",
+)
+@click.option(
+    "--use",
+    "use",
+    default=None,
+    metavar="MODEL",
+    help="With --into: the fitted model whose curves go into the workbook, as the table names it. "
+    "Example: --use weibull, --use 'lnorm cure'",
+)
+@click.option(
     "--points",
     "points",
     is_flag=True,
@@ -569,6 +586,8 @@ def fit_survival(
     distributions: str | None,
     cure: str | None,
     prefix: str | None,
+    into: Path | None,
+    use: str | None,
     points: bool,
     strategy: str | None,
     endpoint: str | None,
@@ -625,10 +644,16 @@ def fit_survival(
     problems = check_fit_input(arms.values(), chosen, cured, time_unit)
     if problems:
         _report_problems(data, problems)
+    if (into is None) != (use is None):
+        raise click.UsageError("--into and --use go together: the model to put curves into, and which fitted model")
     fits = fit_all(arms, chosen, cured, time_unit=time_unit)
-    figures = fit_figures(arms, fits, horizon=horizon)
+    files = fit_figures(arms, fits, horizon=horizon)
+    if into is not None and use is not None:
+        files[f"{into.stem}_with_fits.xlsx"] = _model_with_fits(
+            into, [f for f in fits if f.label == use], use, prefix or data.stem
+        )
     try:
-        folder = write_fit_outputs(fits, out_dir, prefix=usable_name(prefix or data.stem), files=figures)
+        folder = write_fit_outputs(fits, out_dir, prefix=usable_name(prefix or data.stem), files=files)
     except ModelError as e:
         _error("cannot write the fits (nothing was written):")
         _print_problems(e.problems)
@@ -639,6 +664,26 @@ def fit_survival(
     for arm, arm_data in arms.items():
         _print_fit_table(arm, arm_data.n, arm_data.events, time_unit, [f for f in fits if f.arm == arm])
     click.echo(f"Wrote {_display(folder)}")
+
+
+def _model_with_fits(model: Path, fits: Sequence[Any], use: str, prefix: str) -> bytes:
+    """``model`` with the converged ``fits``' Survival and Parameters rows put in by name."""
+    from hecon.evidence.outputs import usable_name, workbook_rows
+    from hecon.workbook.merge import merge_rows
+
+    usable = [f for f in fits if f.converged]
+    if not usable:
+        _error(f"--use {use}: no converged fit of that name (see the table above); nothing was written")
+        _exit()
+    rows = workbook_rows(usable, prefix=usable_name(prefix))
+    try:
+        content, replaced = merge_rows(model, {"Survival": rows.survival, "Parameters": rows.parameters})
+    except ModelError as e:
+        _report_problems(model, e.problems)
+    names = [r["name"] for r in rows.survival]
+    kept = sum(len(v) for v in replaced.values())
+    click.echo(f"{model.name}: curves {', '.join(map(str, names))} put in ({kept} rows replaced, the rest added)")
+    return content
 
 
 def _check_points_options(

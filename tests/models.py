@@ -15,6 +15,7 @@ from hecon.model.spec import (
     LifeTable,
     ModelSpec,
     Parameter,
+    Partition,
     Scenario,
     Schedule,
     ScheduleSegment,
@@ -31,6 +32,7 @@ from hecon.model.spec import (
 
 __all__ = [
     "AGES",
+    "both_structures_model",
     "CHEAP_A",
     "FULL_MODEL_STRATEGIES",
     "QX_FEMALE",
@@ -134,6 +136,41 @@ def with_settings(spec: ModelSpec, **changes: object) -> ModelSpec:
     return replace(spec, settings=replace(spec.settings, **changes))
 
 
+def both_structures_model(os_rate_new: float = 0.15) -> ModelSpec:
+    """Three states, two strategies, yearly cycles: a Markov version (constant yearly
+    probabilities) and a partitioned-survival version (shared exponential PFS and OS curves;
+    strategy New's own rows: PFS^0.7 and its own OS curve)."""
+    return ModelSpec(
+        settings=Settings(cycle_length_days=365.25, horizon_years=20.0, within_cycle="half-cycle"),
+        states=(
+            State("PF", utility=0.8, costs={"care": 100.0}),
+            State("PD", utility=0.5, costs={"care": 300.0}),
+            State("Dead", flags=frozenset({"dead"})),
+        ),
+        transitions=(
+            Transition("PF", "PD", 0.2),
+            Transition("PF", "Dead", 0.05),
+            Transition("PF", "PF", "#"),
+            Transition("PD", "Dead", 0.3),
+            Transition("PD", "PD", "#"),
+        ),
+        strategies=(Strategy("Old"), Strategy("New")),
+        survival_curves=(
+            SurvivalCurve("pfs", "exp", {"rate": 0.3}),
+            SurvivalCurve("os", "exp", {"rate": 0.2}),
+            SurvivalCurve("os_new", "exp", {"rate": os_rate_new}),
+        ),
+        partitions=(
+            Partition("PF", "surv(pfs, model_years)", description="PFS, exponential"),
+            Partition("PD", "surv(os, model_years)"),
+            Partition("Dead", "#"),
+            Partition("PF", "surv(pfs, model_years) ^ 0.7", "New", "PFS with hazard ratio 0.7"),
+            Partition("PD", "surv(os_new, model_years)", "New"),
+            Partition("Dead", "#", "New"),
+        ),
+    )
+
+
 def rich_model() -> ModelSpec:
     """A model using every part of the workbook: survival curves, schedules, scenarios, every kind of
     PSA distribution, a life table, transition rewards, strategy-specific transitions and values."""
@@ -185,6 +222,17 @@ def rich_model() -> ModelSpec:
         ),
         P("formula_text", "=u_pfs * 2", description="Starts with '=': must stay text, not become a formula"),
         P("p_pd_death", 0.05, "per cycle", "Death after progression", "Illustrative, with ü and €"),
+        P(
+            "care_model",
+            2,
+            "position",
+            "Care after progression: 1 as now, 2 with 10% more visits",
+            "Illustrative structural assumption",
+            D("discrete", {"as_now": 0.25, "more_visits": 0.75}),
+            dsa_low=1,
+            dsa_high=2,
+            dsa=True,
+        ),
     )
     states = (
         State(
@@ -196,7 +244,7 @@ def rich_model() -> ModelSpec:
             tunnel=4,
             description="Progression-free",
         ),
-        State("PD", "u_pd", {"care": "c_pd"}, description="Progressed"),
+        State("PD", "u_pd", {"care": "c_pd * if_else(care_model == 2, 1.1, 1)"}, description="Progressed"),
         State("Dead", flags=frozenset({"dead"})),
     )
     transitions = (
@@ -340,6 +388,17 @@ def full_model() -> ModelSpec:
         _p("u_pf", 0.8, "QALY weight", "Progression-free", 0.03, "beta"),
         _p("u_pd", 0.6, "QALY weight", "Progressed", 0.04, "beta"),
         _p("start_admitted", 0.0, "share", "Share starting with an admission"),
+        Parameter(
+            "remission_model",
+            1,
+            "position",
+            "Progression in remission: 1 durable (hazard ratio), 2 waning (as on treatment)",
+            "Illustrative structural assumption",
+            Distribution("discrete", {"durable": 0.6, "waning": 0.4}),
+            1,
+            2,
+            dsa=True,
+        ),
     )
     states = (
         State(
@@ -379,7 +438,7 @@ def full_model() -> ModelSpec:
         T("OnTx", "Remission", "p_stop"),
         T("OnTx", "OnTx", "#"),
         T("Remission", "Dead", "gp_mort()"),
-        T("Remission", "Progressed", "p_prog * hr_remission"),
+        T("Remission", "Progressed", "p_prog * if_else(remission_model == 2, 1, hr_remission)"),
         T("Remission", "Remission", "#"),
         T("Progressed", "Dead", "p_death_pd"),
         T("Progressed", "Progressed", "#"),

@@ -246,5 +246,5 @@ def run_dsa(
             results.append(simulate_strategy(compiled, i, samples, n, chunk_size=max(n, 1)))
             advance(1)
     ds = label(compiled, outcome_columns(compiled), results, n)
-    ds = ds.drop_vars(["trace", "per_cycle"]).assign_coords(variation=("sample", labels))
+    ds = ds.drop_vars(["trace", "per_cycle", "crossings"]).assign_coords(variation=("sample", labels))
     return DsaResult(tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies))

@@ -21,14 +21,19 @@ chunking.)
 Result: an :class:`xarray.Dataset` with the per-sample outcomes of
 :func:`hecon.engine.results.label` (``total_costs``, ``qalys``, ``lys``, ``costs`` by category,
 ``counts``, ``time_in`` and their ``_undiscounted`` twins; dims ``strategy``, ``sample``)
-and the drawn inputs as ``parameters`` (sample, parameter). :func:`save_psa` writes it as
-netCDF (h5netcdf engine), readable with ``xarray.open_dataset`` in Python or
-``ncdf4``/``stars`` in R.
+and the drawn inputs as ``parameters`` (sample, parameter). A ``discrete`` parameter's
+draws are the positions (1, 2, ...) of the alternatives drawn; their labels and weights are in
+the attribute ``discrete_alternatives`` (:data:`ALTERNATIVES_ATTR`), a JSON object
+``{parameter: {label: weight}}`` with the labels in position order
+(:func:`hecon.model.distributions.discrete_alternatives`; absent without discrete
+parameters). :func:`save_psa` writes it as netCDF (h5netcdf engine), readable with
+``xarray.open_dataset`` in Python or ``ncdf4``/``stars`` in R.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import pickle
 import threading
@@ -43,12 +48,15 @@ from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
-from hecon.model.distributions import draw_parameters, sample_chunks
+from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
 from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa"]
+__all__ = ["ALTERNATIVES_ATTR", "DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa"]
+
+ALTERNATIVES_ATTR = "discrete_alternatives"
+"""Attribute of the PSA dataset with the labels and weights of the discrete parameters (JSON)."""
 
 DEFAULT_CHUNK_SIZE = 1024
 """Samples per chunk: a multiple of :data:`hecon.model.distributions.BLOCK_SIZE`, so no random block is drawn twice."""
@@ -256,10 +264,16 @@ def _assemble(
         disc = np.concatenate([out[(c, i)][0] for c in range(len(chunks))])
         undisc = np.concatenate([out[(c, i)][1] for c in range(len(chunks))])
         results.append(
-            ChunkResult(disc, undisc, np.zeros((n_points, len(spec.states))), np.zeros((n_points, len(cols))))
+            ChunkResult(
+                disc,
+                undisc,
+                np.zeros((n_points, len(spec.states))),
+                np.zeros((n_points, len(cols))),
+                np.zeros(n_points, dtype=np.int64),
+            )
         )
     ds = label(compiled, cols, results, n_samples)
-    ds = ds.drop_vars(["trace", "per_cycle", "cycle", "years", "state", "outcome"])
+    ds = ds.drop_vars(["trace", "per_cycle", "crossings", "cycle", "years", "state", "outcome"])
     drawn: dict[str, list[FloatArray]] = {}
     for start, stop in chunks:
         for name, values in draw_parameters(spec.parameters, stop - start, seed, start=start).items():
@@ -268,6 +282,9 @@ def _assemble(
     matrix = np.stack([np.concatenate(drawn[n]) for n in names], axis=1) if names else np.zeros((n_samples, 0))
     ds["parameters"] = (("sample", "parameter"), matrix)
     ds = ds.assign_coords(parameter=names)
+    alternatives = discrete_alternatives(spec.parameters)
+    if alternatives:
+        ds.attrs[ALTERNATIVES_ATTR] = json.dumps(alternatives)
     ds.attrs.update(
         {
             "analysis": "probabilistic sensitivity analysis",

@@ -1,5 +1,6 @@
 """The probabilistic sensitivity analysis as reported (summary.json ``psa``): intervals,
-increments versus the comparator, CE-plane quadrants, CEAC, CEAF, EVPI and convergence, from
+increments versus the comparator, CE-plane quadrants, CEAC, CEAF, EVPI, convergence and the
+results by alternative of discrete parameters (:mod:`hecon.analysis.psa_structural`), from
 the per-sample outcomes of :func:`hecon.analysis.psa.run_psa`.
 
 Costs, net monetary benefit (NMB) and EVPI are in the model's currency per patient (population
@@ -31,7 +32,8 @@ from hecon.analysis.convergence import monte_carlo_se, running_mean, running_mon
 from hecon.analysis.incremental import describe_icer, incremental_analysis
 from hecon.analysis.net_benefit import ceac, ceaf
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
-from hecon.analysis.serialise import NOT_IN_JSON, frozen
+from hecon.analysis.psa_structural import StructuralAlternatives, structural_alternatives
+from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen
 from hecon.analysis.voi import discounted_population, evpi
 from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.types import FloatArray
@@ -210,6 +212,8 @@ class PsaSummary:
     strategy other than the comparator; frontier : incremental analysis of the means; at_wtp :
     at each reported WTP; population; curves; convergence;
     headline_wtp_source : where the headline WTP (of the convergence check) comes from;
+    structural : results by alternative of each discrete parameter at the headline WTP
+    (:mod:`hecon.analysis.psa_structural`; absent without discrete parameters);
     samples_file : the report folder's file with every sample (:data:`PSA_FILE`);
     samples : the per-sample outcomes and drawn inputs (:func:`hecon.analysis.psa.run_psa`)
     """
@@ -227,6 +231,7 @@ class PsaSummary:
     curves: PsaCurves
     convergence: PsaConvergence
     headline_wtp_source: str = ""
+    structural: tuple[StructuralAlternatives, ...] = field(default=(), metadata=OMIT_IF_EMPTY)
     samples_file: str = PSA_FILE
     samples: xr.Dataset | None = field(default=None, metadata=NOT_IN_JSON)
 
@@ -340,7 +345,8 @@ def summarise_psa(
     ds                       : :func:`hecon.analysis.psa.run_psa` output
     comparator               : strategy the others are compared with
     wtp                      : willingness-to-pay values to report [currency per QALY]
-    primary_wtp              : the one used for the convergence check [currency per QALY]
+    primary_wtp              : the one used for the convergence check and the results by
+                               alternative of discrete parameters [currency per QALY]
     population_size          : patients per year affected by the decision (None: no population EVPI)
     population_years         : years the decision affects patients [whole years >= 1]
     population_discount_rate : annual rate for discounting future patients' EVPI
@@ -445,5 +451,6 @@ def summarise_psa(
         curves=curves,
         convergence=convergence,
         headline_wtp_source=primary_wtp_source,
+        structural=structural_alternatives(ds, comparator, float(primary_wtp), currency),
         samples=ds,
     )

@@ -28,7 +28,13 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       scenario_analysis      ScenarioAnalysis (absent with the base case only)
       thresholds             ThresholdResult per query (hecon.analysis.threshold; absent without)
       dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
-      psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run)
+      psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
+                               structural: results by alternative of discrete parameters
+                               (hecon.analysis.psa_structural; absent without)
+      structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
+                               other structure; absent unless the model defines both)
+      warnings               what the reader must know about the base case (e.g. crossing
+                               partitioned-survival curves; absent when none)
       † spec, † headline (Headline), † input_path, † started, † finished, † run_seconds
 
 Units: costs and net monetary benefit in ``currency`` per patient over the horizon, QALYs
@@ -61,6 +67,7 @@ from hecon.analysis.model_survival import SurvivalSummary, survival_summary
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.run import RunResult
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
+from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
@@ -143,6 +150,8 @@ class Results:
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
+    warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
     headline: Headline = field(metadata=NOT_IN_JSON)
     input_path: Path | None = field(metadata=NOT_IN_JSON)
@@ -201,6 +210,17 @@ def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
     )
 
 
+def _structure_check(run: RunResult, base: ScenarioSummary, wtp: float) -> StructureCheck | None:
+    cross = run.cross_check
+    if cross is None:
+        return None
+    other = scenario_summary(
+        cross.name, cross.results, cross.strategies, run.comparator, run.spec.settings.currency, headline_wtp=wtp
+    )
+    warnings = crossing_warnings(cross.results, run.spec.settings.cycle_length_years)
+    return structure_check(base, other, run.spec.settings.structure, cross.spec.settings.structure, warnings)
+
+
 def summarise_run(run: RunResult) -> Results:
     """Every number of the report of ``run``, computed once (see the module docs).
 
@@ -245,6 +265,8 @@ def summarise_run(run: RunResult) -> Results:
         thresholds=tuple(run.thresholds),
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
+        structure_check=_structure_check(run, base, wtp),
+        warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,
         headline=Headline(
             wtp,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import xarray as xr
 
+from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem, topic
@@ -83,6 +84,8 @@ class RunResult:
     dsa            : one-way sensitivity analysis of the base case (None: not run)
     psa            : per-sample PSA outcomes and drawn inputs (:func:`hecon.analysis.psa.run_psa`;
                      None: not run)
+    cross_check    : the base case run as the other structure, for a model that defines both
+                     transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
     """
 
     spec: ModelSpec
@@ -98,6 +101,7 @@ class RunResult:
     thresholds: tuple[ThresholdResult, ...] = ()
     dsa: DsaResult | None = None
     psa: xr.Dataset | None = None
+    cross_check: ScenarioResult | None = None
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -267,6 +271,17 @@ def run_analysis(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
             ) from None
 
+    other = other_structure(spec)
+    cross_check = None
+    if other is not None:
+        name = f"{STRUCTURE_NAMES[other.settings.structure]} (structural cross-check)"
+        try:
+            cross_check = ScenarioResult(name, other, run_model(compiled(other)))
+        except ModelError as e:
+            raise ModelError(
+                [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
+            ) from None
+
     analyses = _decision_analyses(
         spec,
         results[0],
@@ -287,6 +302,7 @@ def run_analysis(
         **analyses,
         spec=spec,
         scenarios=tuple(results),
+        cross_check=cross_check,
         comparator=comparator,
         seed=spec.settings.seed if seed is None else seed,
         input_path=Path(input_path) if input_path is not None else None,

@@ -560,8 +560,9 @@ def _compile_partition(
     problems: ProblemCollector,
 ) -> tuple[tuple[str, Expression | None], ...]:
     """The strategy's partitioned-survival rows (its own rows, else the shared ones), checked:
-    known states, each once, one tunnel step each, survival expressions except a final ``#``;
-    and, when the model runs as partitioned survival, rewards it can value."""
+    known states, each once, survival expressions except a final ``#``; and, when the model
+    runs as partitioned survival, states without tunnel (time in state is not tracked) and
+    rewards it can value."""
     own = [p for p in spec.partitions if p.strategy == strategy.name]
     rows = own or [p for p in spec.partitions if p.strategy is None]
     partitioned = spec.settings.structure == PARTITIONED_SURVIVAL
@@ -586,7 +587,7 @@ def _compile_partition(
         if p.state in seen:
             problems.add(replace(where, part="state"), "the state is listed twice", "each state once, best first")
         seen.add(p.state)
-        if tunnel[p.state] > 1:
+        if partitioned and tunnel[p.state] > 1:
             problems.add(
                 replace(where, part="state"),
                 f"state '{p.state}' has a tunnel of {tunnel[p.state]} cycles",

@@ -48,6 +48,7 @@ def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[Chunk
         data[f"counts{suffix}"] = (dims2 + ("count",), pick("count", which))
         data[f"time_in{suffix}"] = (dims2 + ("flag",), pick("time", which))
     data["trace"] = (("strategy", "cycle", "state"), np.stack([r.trace_sum for r in results]) / n_samples)
+    data["crossings"] = (("strategy", "cycle"), np.stack([r.crossings for r in results]))
     data["per_cycle"] = (("strategy", "cycle", "outcome"), np.stack([r.per_cycle_sum for r in results]) / n_samples)
 
     ds = xr.Dataset(

@@ -40,10 +40,11 @@ from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
 from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
+from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
-from hecon.methods.discounting import discount_factors
+from hecon.engine.valuation import column_weights, reward_column, start_rewards
 from hecon.model.problems import Element, ModelError, Problem, topic
-from hecon.model.spec import ModelSpec, TransitionReward
+from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
@@ -117,6 +118,7 @@ def simulate_strategy(
         np.concatenate([p.undiscounted for p in parts]),
         parts[-1].trace_sum,
         parts[-1].per_cycle_sum,
+        parts[-1].crossings,
     )
 
 
@@ -132,25 +134,20 @@ def simulate_chunk(
 
     carry       : the previous chunk's result, whose sums over samples this chunk continues
     keep_cycles : also sum the trace and per-cycle values over samples (False: left zero, faster)
+
+    A model whose settings.structure is partitioned survival is run by
+    :func:`hecon.engine.partitioned.simulate_partitioned_chunk`.
     """
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:
+        return simulate_partitioned_chunk(model, index, samples, n_samples, carry, keep_cycles)
     strategy = model.strategies[index]
-    settings = model.spec.settings
     T = model.n_cycles
-    cy = settings.cycle_length_years
     cols = outcome_columns(model)
     K = len(cols)
     col_index = {c: i for i, c in enumerate(cols)}
-    scale = np.array([cy if c.per_year else 1.0 for c in cols])
-
-    times = np.arange(T + 1) * cy
-    mid = (np.arange(T) + 0.5) * cy
-    rates = {"costs": settings.discount_rate_costs, "effects": settings.discount_rate_effects}
-    point_weights = np.stack(
-        [model.weights * discount_factors(rates[c.discount], times, settings.discount_timing) for c in cols]
-    )  # (K, T + 1)
-    mid_weights = np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols])
-    distinct, col_group = np.unique(point_weights, axis=0, return_inverse=True)
-    group_weights = np.vstack([model.weights, distinct])  # row 0: undiscounted; see kernels.run_block
+    w = column_weights(model, cols)
+    distinct, col_group = np.unique(w.point, axis=0, return_inverse=True)
+    group_weights = np.vstack([w.plain, distinct])  # row 0: undiscounted; see kernels.run_block
     col_group = col_group.reshape(-1).astype(np.int64) + 1
 
     rewards = _reward_targets(strategy, col_index)
@@ -174,10 +171,10 @@ def simulate_chunk(
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
         ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
         weights = (
-            scale,
+            w.scale,
             np.ascontiguousarray(group_weights[:, t0 : t0 + n_pts]),
             col_group,
-            np.ascontiguousarray(mid_weights[:, t0:t1]),
+            np.ascontiguousarray(w.mid[:, t0:t1]),
         )
         return _prepare_block(
             model,
@@ -197,7 +194,7 @@ def simulate_chunk(
 
     first = BlockContext(model, strategy, samples, 0, min(T, block_cycles), chunk_cache)
     trace_now = _initial_trace(model, strategy, first, n_samples)
-    start_values = _start_rewards(model, strategy, first, trace_now, col_index)
+    start_values = start_rewards(model, strategy, first, trace_now, col_index)
     discounted += start_values
     undiscounted += start_values
     block = prepare(0)
@@ -219,7 +216,9 @@ def simulate_chunk(
             kernels.accumulate(per_cycle[t0 : t0 + block.n_points], block.values)
             kernels.accumulate(trace_sum[t0 : t0 + block.n_points], block.occupancy)
         block = following  # type: ignore[assignment]
-    return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle)
+    return ChunkResult(
+        discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, np.zeros(T + 1, dtype=np.int64)
+    )
 
 
 def block_length(n_samples: int) -> int:
@@ -230,20 +229,13 @@ def block_length(n_samples: int) -> int:
     return kernels.VALUE_CYCLES * max(1, min(20, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
 
 
-def _reward_column(reward: TransitionReward) -> Outcome:
-    """The outcome column a transition reward adds to (see :func:`outcome_columns`)."""
-    if reward.kind == "qaly":
-        return QALYS
-    return Outcome("cost", reward.name) if reward.kind == "cost" else Outcome("count", reward.name)
-
-
 def _reward_targets(strategy: StrategyModel, col_index: Mapping[Outcome, int]) -> list[list[tuple[int, int]]]:
     """For each edge, its one-off rewards as (packed value row, output column), in reward order."""
     n_rows = len(strategy.rows)
     targets: list[list[tuple[int, int]]] = [[] for _ in range(len(strategy.src))]
     for q, rr in enumerate(strategy.rewards):
         for e in rr.edges:
-            targets[int(e)].append((n_rows + q, col_index[_reward_column(rr.reward)]))
+            targets[int(e)].append((n_rows + q, col_index[reward_column(rr.reward)]))
     return targets
 
 
@@ -556,23 +548,6 @@ def _state_value_pairs(
         np.ascontiguousarray(cpairs[:, 2]),
     )
     return arrays, packed, values
-
-
-def _start_rewards(
-    model: CompiledModel,
-    strategy: StrategyModel,
-    ctx: BlockContext,
-    start: np.ndarray,
-    col_index: Mapping[Outcome, int],
-) -> np.ndarray:
-    """One-off rewards on the initial occupancy ("(start)" transition rewards), (n_cols, n_samples);
-    at time 0, so neither discounted nor corrected."""
-    out = np.zeros((len(col_index), start.shape[1]))
-    for reward, expr in strategy.start_rewards:
-        value = fit(ctx.evaluate(expr, 1), 1, 1)[0, 0, :]
-        col = col_index[_reward_column(reward)]
-        out[col] += start[model.slices[reward.to_state].start] * value
-    return out
 
 
 def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_samples: int) -> np.ndarray:

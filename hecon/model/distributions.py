@@ -9,6 +9,7 @@ Distributions and their arguments
 ---------------------------------
 Arguments are numbers (``int``, ``float`` or numeric text such as ``"0.25"``), except
 ``transform``. "unit" is the parameter's own unit (EUR, QALY weight, per cycle, ...).
+The names of a ``discrete`` distribution's arguments are its own labels.
 
 ============  ===============================================================================
 kind          arguments
@@ -31,6 +32,11 @@ mvnormal      ``mean`` [scale of the draw]; ``cov_<name>`` for every parameter <
               covariance matrix, e.g. R's ``vcov(fit)`` of a flexsurv fit (log-scale
               coefficients); optional ``transform``: ``"exp"`` returns exp of the draw
               (flexsurv's natural-scale parameters), ``"none"`` (default) the draw itself
+discrete      ``<label>=<weight>`` for each alternative, in order, e.g. ``weibull=0.5;
+              cure=0.5``: labels are names (letters, digits, ``_``; not starting with a
+              digit), weights [dimensionless, >= 0, not all 0] are normalised to sum 1.
+              A sample's value is the position of the drawn alternative (1 = first label,
+              2 = second, ...); see "Structural uncertainty" below
 ============  ===============================================================================
 
 Method of moments (the ``mean``, ``se`` forms; Briggs, Claxton & Sculpher, *Decision
@@ -43,6 +49,29 @@ Modelling for Health Economic Evaluation*, OUP 2006, ch. 4):
 
 A standard error (or sd, sdlog, variance) of 0 gives exactly the mean in every sample, so
 a PSA with all uncertainty switched off reproduces the deterministic run.
+
+Structural uncertainty (discrete alternatives)
+-----------------------------------------------
+A ``discrete`` parameter chooses among named alternatives, e.g. two extrapolations of
+progression-free survival, so that the PSA averages over model structures with the given
+weights (model averaging: Jackson CH, Thompson SG, Sharples LD. Accounting for uncertainty in
+health economic decision models by using model averaging. J R Stat Soc A 2009;172:383-404;
+Jackson CH, Bojke L, Thompson SG, Claxton K, Sharples LD. A framework for addressing
+structural uncertainty in decision models. Med Decis Making 2011;31:662-674). Expressions use
+its value, the position of the alternative, e.g.
+``if_else(cart_pfs_model == 2, surv_prob(pfs_cure), surv_prob(pfs_weibull))``.
+
+* Its deterministic (base-case) value is its own ``value``, which must be a position 1..K
+  (checked by :func:`check_parameters` when it is a number; a formula, e.g.
+  ``if_else(x > 0, 2, 1)``, must give a position, which is not checked).
+* In sample ``i`` the position is drawn by inverting the cumulative weights at one uniform
+  number: position = 1 + the number of cumulative weights ``w_1, w_1 + w_2, ..., 1`` that are
+  <= u, with ``u`` from ``Generator.random`` in [0, 1). An alternative of weight 0 is never drawn.
+* It has no DSA range of its own: give ``dsa_low`` and ``dsa_high`` as positions (e.g. 1 and
+  2: the tornado then shows alternative 1 against alternative 2), which must be whole numbers
+  1..K like the value.
+* :func:`discrete_alternatives` gives the labels and weights of every discrete parameter, for
+  results by alternative (:mod:`hecon.analysis.psa_structural`).
 
 Reproducibility
 ---------------
@@ -91,6 +120,7 @@ __all__ = [
     "JOINT_KINDS",
     "check_distribution",
     "check_parameters",
+    "discrete_alternatives",
     "draw_parameters",
     "dsa_bounds",
     "sample_chunks",
@@ -114,6 +144,8 @@ DISTRIBUTION_ARGS: dict[str, tuple[str, ...]] = {
     "dirichlet": ("alpha",),
     # "cov_<name>" stands for one argument per member <name> of the group.
     "mvnormal": ("mean", "cov_<name>", "transform"),
+    # "<label>" stands for one argument per alternative, named by its label.
+    "discrete": ("<label>",),
 }
 """Distribution kind -> accepted argument names (see the module docstring for units)."""
 
@@ -129,6 +161,11 @@ DISTRIBUTION_HELP: dict[str, str] = {
     "mvnormal": (
         "mean, cov_<name> for every parameter of the group (its row of the covariance "
         "matrix, e.g. R's vcov()), optional transform 'exp'"
+    ),
+    "discrete": (
+        "label=weight for each alternative, in order, e.g. weibull=0.5; cure=0.5 (weights >= 0, "
+        "normalised to sum 1); a sample's value is the position of the drawn alternative (1, 2, ...), "
+        "the base-case value is the position given as value"
     ),
 }
 """Distribution kind -> one line on its arguments and units, for templates and messages."""
@@ -163,7 +200,8 @@ class _Resolved:
     kind : "constant" (value), "normal" (mean, sd), "lognormal" (meanlog, sdlog),
            "beta" (alpha, beta), "gamma" (shape, rate), "uniform" (min, max),
            "triangular" (min, mode, max), "dirichlet" (alpha),
-           "mvnormal" (mean, var; ``cov`` holds its covariance row by parameter name)
+           "mvnormal" (mean, var; ``cov`` holds its covariance row by parameter name),
+           "discrete" (label -> weight normalised to sum 1, in the order of the alternatives)
     """
 
     kind: str
@@ -238,6 +276,9 @@ def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | 
         if args:
             checks.bad(f"fixed takes no arguments, got {', '.join(map(repr, args))}", _usage(kind))
         return checks.problems, None
+    if kind == "discrete":
+        resolved = _discrete(args, checks)
+        return checks.problems, resolved if not checks.problems else None
     form = _arguments(kind, args, checks)
     if form is None or checks.problems:
         return checks.problems, None
@@ -395,6 +436,35 @@ def _mvnormal(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _
     return _Resolved("mvnormal", {"mean": values["mean"], "var": values[variance]}, cov=cov, transform=transform)
 
 
+def _discrete(args: Mapping[str, object], c: _Checks) -> _Resolved | None:
+    """Labels and weights of a discrete distribution; the weights normalised to sum 1."""
+    if not args:
+        c.bad("discrete has no alternatives", _usage("discrete"))
+        return None
+    weights: dict[str, float] = {}
+    for label, raw in args.items():
+        if not str(label).isidentifier():
+            c.bad(
+                f"discrete alternative {str(label)!r} is not a name",
+                "a label of letters, digits and _ that does not start with a digit, e.g. weibull=0.5",
+            )
+            continue
+        weight = _to_number(raw)
+        if weight is None:
+            c.bad(f"discrete weight {label} = {raw!r} is not a number", "a finite number >= 0")
+        elif weight < 0:
+            c.bad(f"discrete weight {label} = {_fmt(weight)} is negative", "a weight >= 0")
+        else:
+            weights[label] = weight
+    if c.problems:
+        return None
+    total = sum(weights.values())
+    if total <= 0:
+        c.bad("discrete weights are all 0", "at least one weight > 0")
+        return None
+    return _Resolved("discrete", {label: w / total for label, w in weights.items()})
+
+
 _RESOLVERS: dict[str, _Resolver] = {
     "normal": _normal,
     "lognormal": _lognormal,
@@ -487,6 +557,8 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
             )
         if res is not None:
             (resolved if kind in JOINT_KINDS else single)[p.name] = res
+            if res.kind == "discrete":
+                problems += _position_problems(p, list(res.values))
 
     groups: dict[str, _Group] = {}
     for gname, names in by_group.items():
@@ -513,6 +585,22 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
             joint.cov = cov
         groups[gname] = joint
     return problems, single, groups
+
+
+def _position_problems(p: Parameter, labels: list[str]) -> list[Problem]:
+    """A discrete parameter's value, dsa_low and dsa_high must be positions 1..K of its
+    alternatives; a value that is a formula (e.g. as one-way sensitivity analysis rewrites it,
+    :mod:`hecon.analysis.variations`) is the modeller's to get right."""
+    k = len(labels)
+    shown = ", ".join(f"{i} = {label}" for i, label in enumerate(labels, start=1))
+    expected = f"a position from 1 to {k} ({shown})"
+    out = []
+    for part, raw in (("value", p.value), ("dsa_low", p.dsa_low), ("dsa_high", p.dsa_high)):
+        number = _to_number(raw)
+        if number is not None and (number != int(number) or not 1 <= number <= k):
+            where = Element("parameter", p.name, part=part)
+            out.append(Problem(where, f"the {part} {_fmt(number)} is not the position of an alternative", expected))
+    return out
 
 
 def _covariance(
@@ -642,6 +730,10 @@ def _block_drawer(res: _Resolved) -> Callable[[np.random.Generator], FloatArray]
         return lambda rng: rng.uniform(v["min"], v["max"], size)
     if res.kind == "triangular":
         return lambda rng: rng.triangular(v["min"], v["mode"], v["max"], size)
+    if res.kind == "discrete":
+        cumulative = np.cumsum(list(v.values()))
+        cumulative /= cumulative[-1]  # exactly 1 at the end, so every u in [0, 1) finds a position
+        return lambda rng: (np.searchsorted(cumulative, rng.random(size), side="right") + 1).astype(float)
     raise AssertionError(res.kind)  # pragma: no cover
 
 
@@ -850,7 +942,8 @@ def dsa_bounds(parameter: Parameter) -> tuple[float, float]:
     ------
     ModelError
         if a bound is missing and there is no usable distribution (none, ``fixed``, an invalid
-        one, or ``dirichlet``, whose marginal needs the whole group: give dsa_low/dsa_high).
+        one, ``dirichlet``, whose marginal needs the whole group, or ``discrete``, whose
+        alternatives are compared only as the user chooses: give dsa_low/dsa_high).
 
     Examples
     --------
@@ -875,8 +968,53 @@ def dsa_bounds(parameter: Parameter) -> tuple[float, float]:
                 "dsa_low and dsa_high",
             )
         )
+    if kind == "discrete":
+        raise ModelError(
+            Problem(
+                where,
+                "has no DSA range of its own; a discrete parameter switches between alternatives",
+                "both dsa_low and dsa_high: the positions of the two alternatives to compare, e.g. 1 and 2",
+            )
+        )
     problems, res = _resolve(parameter.name, dist)
     if problems or res is None:
         raise ModelError(problems)
     q_low, q_high = _quantiles(res, (_Q_LOW, _Q_HIGH))
     return (float(low) if low is not None else q_low, float(high) if high is not None else q_high)
+
+
+def discrete_alternatives(parameters: Sequence[Parameter]) -> dict[str, dict[str, float]]:
+    """The alternatives of every ``discrete`` parameter, for results by alternative.
+
+    Parameters
+    ----------
+    parameters : the model's parameters (others than discrete ones are ignored)
+
+    Returns
+    -------
+    dict parameter name -> {label: weight}, parameters in the order given and labels in the
+    order of their positions (the first label is position 1); weights normalised to sum 1.
+
+    Raises
+    ------
+    ModelError
+        with the problems of any discrete distribution (:func:`check_distribution`).
+
+    Examples
+    --------
+    >>> p = Parameter("pfs_model", 1, distribution=Distribution("discrete", {"weibull": 3, "cure": 1}))
+    >>> discrete_alternatives([p])
+    {'pfs_model': {'weibull': 0.75, 'cure': 0.25}}
+    """
+    problems: list[Problem] = []
+    out: dict[str, dict[str, float]] = {}
+    for p in parameters:
+        if p.distribution is None or _kind_of(p.distribution) != "discrete":
+            continue
+        found, res = _resolve(p.name, p.distribution)
+        problems += found
+        if res is not None:
+            out[p.name] = dict(res.values)
+    if problems:
+        raise ModelError(problems)
+    return out

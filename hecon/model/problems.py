@@ -49,7 +49,8 @@ ELEMENT_KINDS = (
     "setting",  # a setting (name: field of Settings; "" for the settings as a whole)
     "topic",  # a part of the model or an analysis as a whole (name: e.g. "states", "DSA")
     "state",  # part: "", "name", "tunnel", "utility", "cost:<category>", "count:<name>"
-    "parameter",  # optionally of a strategy; part: "", "name", "value", "group", "distribution", "covariance"
+    "parameter",  # optionally of a strategy; part: "", "name", "value", "group", "distribution", "covariance",
+    #               "dsa", "dsa_low", "dsa_high"
     "strategy",  # path: the names along a circular definition
     "transition",  # strategy, source, target; part: "", "from", "to", "strategy"; detail: cycle, sample
     "transitions_out",  # strategy, source: the row sum of a state's transitions; detail as above

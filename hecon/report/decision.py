@@ -10,6 +10,7 @@ so a plain ``hecon run`` report is unchanged.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
@@ -24,6 +25,8 @@ MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
 TORNADO_ROWS = 15
 """Parameters shown per strategy in the tornado diagram and its table in report.html."""
+ALL_SAMPLES_ROW = "All samples (averaged)"
+"""The alternative column of the averaged rows of the results by structural alternative."""
 
 
 def _money(currency: str, value: float | None) -> str:
@@ -273,6 +276,51 @@ def burden_section(results: Results) -> Section | None:
 # --------------------------------------------------------------------------------------
 # thresholds
 # --------------------------------------------------------------------------------------
+
+
+def structure_check_section(results: Results) -> Section | None:
+    """The base case beside the same model run as the other structure (NICE DSU TSD 19)."""
+    check = results.structure_check
+    if check is None:
+        return None
+    cur = results.currency
+    first, second = check.structures
+    cols = [
+        Column("Strategy", width=22),
+        Column(f"Costs, {first} ({cur})", "money", 16),
+        Column(f"Costs, {second} ({cur})", "money", 16),
+        Column(f"QALYs, {first}", "qaly", 12),
+        Column(f"QALYs, {second}", "qaly", 12),
+        Column(f"Life-years, {first}", "years", 12),
+        Column(f"Life-years, {second}", "years", 12),
+        Column(f"Versus {results.comparator}, {first}", width=50),
+        Column(f"Versus {results.comparator}, {second}", width=50),
+    ]
+    rows = [
+        [name, *r.costs, *r.qalys, *r.lys, *(r.versus_comparator or ("(comparator)", "(comparator)"))]
+        for name, r in check.strategies.items()
+    ]
+    table = Table(
+        "StructureCheck",
+        "The base case under both model structures",
+        cols,
+        rows,
+        "Discounted results per patient. Partitioned survival reads state occupancy off the survival curves "
+        "(no structural link between progression and death); the state-transition model moves the cohort "
+        "by transition probabilities.",
+    )
+    return Section(
+        "structure_check",
+        "Structural cross-check: partitioned survival and state transition",
+        paragraphs=[
+            f"The base case uses a {first} structure. The same model was also run as {second} (NICE DSU "
+            "Technical Support Document 19): where the two disagree, the assumed link between progression "
+            "and death drives the result."
+        ],
+        bullets=[f"Warning: {w}." for w in check.warnings],
+        tables=[table],
+        sheets=[table],
+    )
 
 
 def thresholds_section(results: Results) -> Section | None:
@@ -598,6 +646,99 @@ def _samples_table(results: Results) -> Table:
     )
 
 
+def _structural_section(results: Results) -> Section | None:
+    """Results by alternative of each discrete parameter (structural uncertainty): one table per
+    parameter in report.html, all of them on the sheet PSAStructural."""
+    data = results.psa
+    if data is None or not data.structural:
+        return None
+    cur = results.currency
+    money = currency_label(results)
+    comparator = results.comparator
+    wtp = data.structural[0].wtp
+    strategies = list(data.strategies)
+    cols = [
+        Column("Parameter", width=20),
+        Column("Alternative", width=22, key="alternative"),
+        Column("Position", "int", 8, html=False),
+        Column("Weight", "percent", 9, key="weight"),
+        Column("Share of samples", "percent", 9, key="share"),
+        Column("Strategy", width=22, key="strategy"),
+        Column(f"Costs ({money})", "money", 14, key="costs"),
+        Column("QALYs", "qaly", 10, key="qalys"),
+        Column("Life-years", "years", 10, key="lys"),
+        Column(f"Incremental costs ({money})", "money", 14, key="incremental_cost"),
+        Column("Incremental QALYs", "qaly", 11, key="incremental_qalys"),
+        Column("Incremental life-years", "years", 11, html=False),
+        Column(f"ICER ({cur}/QALY)", "money", 12, html=False),
+        Column(f"Versus {comparator} (means)", width=36, key="versus"),
+        Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 12, key="probability"),
+    ]
+    rows: list[list[Any]] = []
+    for st in data.structural:
+        for a in (*st.alternatives, st.averaged):
+            name = ALL_SAMPLES_ROW if a.position is None else a.label
+            head = [st.parameter, name, a.position, a.weight, a.share]
+            versus = {v.strategy: v for v in a.versus_comparator}
+            for s in strategies:
+                if not a.n_samples:
+                    rows.append([*head, s] + [None] * 7 + ["No sample drew this alternative", None])
+                    continue
+                m, v = a.strategies[s], versus.get(s)
+                increments = [v.incremental_cost, v.incremental_qalys, v.incremental_lys, v.icer] if v else [None] * 4
+                result = v.description if v else "Comparator"
+                rows.append([*head, s, m.costs, m.qalys, m.lys, *increments, result, a.probability_cost_effective[s]])
+    table = Table(
+        "PSAStructural",
+        "Probabilistic results by structural alternative",
+        cols,
+        rows,
+        "Samples grouped by the alternative of each discrete parameter they drew: weight, the stated "
+        "weight; share, the share of samples that drew it; means over those samples (discounted), the "
+        f"increments versus {comparator} and the ICER of the means in words; P(highest NMB), the share of "
+        f"those samples in which the strategy has the highest net monetary benefit. '{ALL_SAMPLES_ROW}': every "
+        "sample, the model-averaged result.",
+        css="small",
+    )
+    views = [
+        replace(
+            table.where("Parameter", st.parameter).without("Parameter"),
+            id=f"psa-structural-{k}",
+        ).view(
+            title=f"{st.parameter}: results by alternative",
+            note=f"Means of the samples that drew each alternative, discounted; versus {comparator}: the ICER of "
+            f"the means in words; P(highest NMB) at {cur} {wtp:,.0f}/QALY. Every discrete parameter: sheet "
+            "PSAStructural.",
+        )
+        for k, st in enumerate(data.structural, start=1)
+    ]
+    names = ", ".join(st.parameter for st in data.structural)
+    paragraphs = [
+        f"{'Parameters' if len(data.structural) > 1 else 'Parameter'} {names} "
+        f"{'choose' if len(data.structural) > 1 else 'chooses'} between alternative model structures: each "
+        "sample draws one alternative with its weight, so the probabilistic results above average over the "
+        "alternatives (model averaging; Jackson, Thompson and Sharples, J R Stat Soc A 2009). Below, the "
+        "samples are grouped by the alternative they drew; the row of all samples is the averaged result, "
+        "whose means are the alternatives' means weighted by their shares of samples."
+    ]
+    bullets = [
+        f"{st.parameter} = {a.position} ({a.label}, {a.share:.1%} of samples): "
+        + "; ".join(f"{v.strategy} versus {comparator}: {v.description}" for v in a.versus_comparator)
+        + "."
+        for st in data.structural
+        for a in st.alternatives
+        if a.n_samples and a.versus_comparator
+    ]
+    return Section(
+        "psa_structural",
+        "Structural alternatives",
+        paragraphs=paragraphs,
+        bullets=bullets,
+        tables=views,
+        sheets=[table],
+    )
+
+
 def psa_section(results: Results) -> Section | None:
     data = results.psa
     if data is None:
@@ -669,6 +810,7 @@ def psa_section(results: Results) -> Section | None:
     if not data.meets_zin_minimum:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
     samples = data.samples
+    structural = _structural_section(results)
     return Section(
         "psa",
         "Probabilistic sensitivity analysis",
@@ -677,6 +819,7 @@ def psa_section(results: Results) -> Section | None:
         tables=[summary_table, inc_table, conv_table],
         figures=figures,
         sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
+        subsections=[structural] if structural is not None else [],
         files={PSA_FILE: lambda path: save_psa(samples, path)} if samples is not None else {},
     )
 

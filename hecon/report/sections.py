@@ -42,6 +42,7 @@ from hecon.report.decision import (
     net_benefit_section,
     psa_section,
     scenario_analysis_section,
+    structure_check_section,
     thresholds_section,
     voi_section,
 )
@@ -223,6 +224,7 @@ def key_results_section(results: Results) -> Section:
             if names:
                 text += f"; {status}: {', '.join(names)}"
         bullets.append(text + ".")
+    bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
     if head.optimal is not None:
         where = (
@@ -826,6 +828,7 @@ SECTIONS: list[SectionBuilder] = [
     treatment_burden_section,
     burden_section,
     scenario_analysis_section,
+    structure_check_section,
     thresholds_section,
     dsa_section,
     psa_section,

@@ -32,6 +32,7 @@ from hecon.model.spec import (
     LifeTable,
     ModelSpec,
     Parameter,
+    Partition,
     Scenario,
     Schedule,
     ScheduleSegment,
@@ -105,6 +106,7 @@ class Locations:
     utility_norms: list[Record] = field(default_factory=list)  # parallel to spec.utility_norms
     utility_norm_rows: int = 0  # rows on the UtilityNorms sheet, good or not
     thresholds: list[Record] = field(default_factory=list)  # parallel to spec.thresholds
+    partitions: dict[tuple[str | None, str], Record] = field(default_factory=dict)  # (strategy, state)
     survival_points: list[Record] = field(default_factory=list)  # parallel to spec.survival_points
 
 
@@ -613,6 +615,18 @@ class _Builder:
             out.append(Transition(v["from"], v["to"], probability, strategy))
         return tuple(out)
 
+    def partitions(self) -> tuple[Partition, ...]:
+        out = []
+        for record in self.records("Partitions"):
+            v = record.values
+            if not record.ok("state") or not v.get("state"):
+                continue
+            strategy = _strategy_of(record)
+            self.loc.partitions[(strategy, v["state"])] = record
+            survival = v["survival"] if v.get("survival") is not None else 0.0
+            out.append(Partition(v["state"], survival, strategy, v.get("description") or ""))
+        return tuple(out)
+
     def rewards(self) -> tuple[TransitionReward, ...]:
         out = []
         for record in self.records("TransitionRewards"):
@@ -941,6 +955,7 @@ def read(path: str | Path) -> ReadResult:
         assumptions,
         b.utility_norms(),
         b.thresholds(),
+        b.partitions(),
         survival_points=points,
     )
     spec = _add_bundled_tables(spec)

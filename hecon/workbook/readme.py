@@ -46,6 +46,12 @@ HOW_TO = (
     "columns freely. Utilities are QALY weights per year.",
     "Parameters: every parameter has a source column; reports cite it. PSA distribution arguments are "
     "written as name=value pairs separated by ; in the distribution_args column (see the table below).",
+    "Structural uncertainty: a parameter with distribution 'discrete' chooses between named alternatives, "
+    "e.g. distribution_args weibull=0.5; cure=0.5 (label=weight, in order; weights >= 0 are normalised to sum "
+    "1). Its value is the position of an alternative (1 = weibull, 2 = cure): the value column gives the "
+    "base case, each PSA sample draws one. Use it in formulas by comparing the position, e.g. "
+    "if_else(cart_pfs_model == 2, surv_prob(pfs_cure), surv_prob(pfs_weibull)). For the tornado give "
+    "dsa_low and dsa_high as positions (e.g. 1 and 2). The report shows the PSA results by alternative.",
     "Scenarios override parameters (name), a strategy's parameter (name[strategy]) or settings "
     "(settings.<setting>, e.g. settings.discount_rate_costs).",
     "SurvivalPoints: one published point per row, for a strategy and an endpoint (PFS or OS): kind survival "

@@ -438,8 +438,8 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "arguments",
                 width=30,
                 unit="name=value; ...",
-                description="Arguments of the distribution, e.g. mean=0.8; se=0.05 or alpha=57; beta=40 "
-                "(see README for each distribution)",
+                description="Arguments of the distribution, e.g. mean=0.8; se=0.05 or alpha=57; beta=40, or "
+                "weibull=0.5; cure=0.5 for a discrete choice between alternatives (see README for each distribution)",
             ),
             _c(
                 "group",
@@ -598,6 +598,37 @@ SHEETS: tuple[SheetSchema, ...] = (
         ),
         required=True,
         key=("strategy", "from", "to"),
+    ),
+    SheetSchema(
+        "Partitions",
+        "Partitioned survival (used when settings.structure is partitioned_survival; NICE DSU TSD 19): "
+        "states from best to worst, each with the share of the cohort in it or an earlier row's state, "
+        f"e.g. PF surv(pfs, model_years), PD surv(os, model_years), Dead {COMPLEMENT}. Occupancy is the "
+        "difference of successive rows; where curves cross the later state is held at 0 and reported.",
+        (
+            _c(
+                "strategy",
+                "name",
+                default=ALL_STRATEGIES,
+                lookup="Strategies",
+                suggest=True,
+                width=14,
+                description="Strategy the row applies to; blank or 'all' for every strategy (a strategy's own rows "
+                "replace all of the shared rows)",
+            ),
+            _c("state", "name", required=True, lookup="States", width=16, description="State, best first"),
+            _c(
+                "survival",
+                "probability",
+                required=True,
+                unit="share 0-1",
+                width=50,
+                description=f"Share in this state or an earlier row's, a formula of model time; {COMPLEMENT} in the "
+                "last row (the rest)",
+            ),
+            _c("description", "text", width=40, description="What the curve is and where it comes from"),
+        ),
+        key=("strategy", "state"),
     ),
     SheetSchema(
         "TransitionRewards",

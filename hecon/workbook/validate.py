@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem
 from hecon.model.scenarios import scenario_spec
@@ -75,6 +76,9 @@ def validate_result(result: ReadResult) -> list[Problem]:
 
     base = _compile_problems(result.spec)
     add([place(p, result.locations) for p in base])
+    other = other_structure(result.spec)  # a model with both structures is also run as the other
+    if other is not None:
+        add([place(p, result.locations) for p in _compile_problems(other) if str(p) not in {str(q) for q in base}])
     add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
     for scenario in result.spec.scenarios:
@@ -282,6 +286,8 @@ def _parameter(e: Element, p: Problem, loc: Locations) -> Location | None:
         return record.cell("group")
     if e.part == "value":
         return record.cell("value")
+    if e.part in ("dsa_low", "dsa_high") and e.part in record.letters:
+        return record.cell(e.part)
     if "distribution_args" in record.letters and record.values.get("distribution"):
         return record.cell("distribution_args")
     return record.cell("value")
@@ -356,6 +362,13 @@ def _table(e: Element, p: Problem, loc: Locations) -> Location | None:
     return record.cell("table") if record else None
 
 
+def _partition(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.partitions.get((e.strategy, e.name)) or loc.partitions.get((None, e.name))
+    if record is None:
+        return None
+    return record.cell("survival" if e.part == "survival" else "state")
+
+
 def _survival_point(e: Element, p: Problem, loc: Locations) -> Location | None:
     if e.index is None or not 0 <= e.index < len(loc.survival_points):
         return None
@@ -381,5 +394,7 @@ _HANDLERS: dict[str, _Handler] = {
     "life_table": _table,
     "scenario": _unplaced,
     "threshold": _unplaced,
+    "entry": _unplaced,
+    "partition": _partition,
     "survival_point": _survival_point,
 }

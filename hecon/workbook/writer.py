@@ -160,6 +160,10 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         {"strategy": _strategy_text(t.strategy), "from": t.from_state, "to": t.to_state, "probability": t.probability}
         for t in spec.transitions
     ]
+    rows["Partitions"] = [
+        {"strategy": _strategy_text(p.strategy), "state": p.state, "survival": p.survival, "description": p.description}
+        for p in spec.partitions
+    ]
     rows["TransitionRewards"] = [
         {
             "strategy": _strategy_text(r.strategy),
@@ -391,7 +395,9 @@ def build_workbook(spec: ModelSpec, blank: bool = False) -> Workbook:
     return wb
 
 
-def _save(wb: Workbook, path: str | Path) -> None:
+def save(wb: Workbook, path: str | Path) -> None:
+    """Save ``wb`` at ``path`` (.xlsx, in an existing folder) atomically: written to a temporary
+    sibling, then renamed over ``path``, keeping its permissions."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ModelError(
@@ -425,7 +431,7 @@ def write_workbook(spec: ModelSpec, path: str | Path) -> None:
     written with strategy ``all``; flags are sorted; distribution and survival-curve
     arguments are written as ``name=value; name=value``.
     """
-    _save(build_workbook(spec), path)
+    save(build_workbook(spec), path)
 
 
 def blank_spec() -> ModelSpec:
@@ -437,6 +443,6 @@ def write_template(path: str | Path, spec: ModelSpec | None = None) -> None:
     """Write a documented template workbook: blank, or pre-filled with the model ``spec``
     (e.g. an example of :data:`hecon.examples.EXAMPLES`)."""
     if spec is None:
-        _save(build_workbook(blank_spec(), blank=True), path)
+        save(build_workbook(blank_spec(), blank=True), path)
         return
-    _save(build_workbook(spec), path)
+    save(build_workbook(spec), path)

@@ -19,6 +19,7 @@ from hecon.model.distributions import (
     DISTRIBUTION_ARGS,
     check_distribution,
     check_parameters,
+    discrete_alternatives,
     draw_parameters,
     dsa_bounds,
     sample_chunks,
@@ -218,6 +219,97 @@ def test_mvnormal_accepts_singular_covariance():
 
 
 # --------------------------------------------------------------------------------------
+# Discrete alternatives (structural uncertainty)
+# --------------------------------------------------------------------------------------
+
+
+def test_discrete_frequencies_match_the_weights():
+    """Share of each position within 5 binomial standard errors sqrt(p (1 - p) / N) of its
+    normalised weight (N = 200,000: at most 0.0056 for p = 0.5), and a chi-square test of all
+    shares at once; weights 2 : 5 : 3 are given unnormalised."""
+    x = draw_parameters([param("pfs_model", "discrete", value=1, weibull=2, gompertz=5, cure=3)], N, SEED)["pfs_model"]
+    assert x.dtype == np.float64 and set(np.unique(x)) == {1.0, 2.0, 3.0}
+    p = np.array([2, 5, 3]) / 10
+    counts = np.array([np.sum(x == k) for k in (1, 2, 3)])
+    bound = 5 * np.sqrt(p * (1 - p) / N)
+    assert np.all(np.abs(counts / N - p) < bound), (counts / N, p, bound)
+    assert stats.chisquare(counts, N * p).pvalue > 1e-3
+
+
+def test_discrete_alternative_of_weight_zero_is_never_drawn():
+    x = draw_parameters([param("m", "discrete", value=1, a=0, b=1, c=0, d=1)], 20_000, SEED)["m"]
+    assert set(np.unique(x)) == {2.0, 4.0}
+    # one alternative of positive weight: every sample is its position
+    only = draw_parameters([param("m", "discrete", value=3, a=0, b=0, c=2)], 500, SEED)["m"]
+    assert np.all(only == 3.0)
+
+
+def test_discrete_parameters_of_different_names_are_independent():
+    """Two discrete parameters with weights 0.5, 0.5 agree in a sample with probability 0.5
+    (independent draws); their agreement share is within 5 binomial SEs of it."""
+    d = draw_parameters([param("x", "discrete", value=1, a=1, b=1), param("y", "discrete", value=1, a=1, b=1)], N, SEED)
+    assert abs(np.mean(d["x"] == d["y"]) - 0.5) < 5 * math.sqrt(0.25 / N)
+
+
+def test_discrete_alternatives_are_labels_and_normalised_weights_in_order():
+    ps = [
+        param("c", "normal", mean=0, sd=1),
+        param("os_model", "discrete", value=2, loglogistic="1", weibull=3.0),
+        param("pfs_model", "discrete", value=1, weibull=0.5, cure=0.5),
+    ]
+    assert discrete_alternatives(ps) == {
+        "os_model": {"loglogistic": 0.25, "weibull": 0.75},
+        "pfs_model": {"weibull": 0.5, "cure": 0.5},
+    }
+    assert list(discrete_alternatives(ps)["os_model"]) == ["loglogistic", "weibull"]
+    with pytest.raises(ModelError) as info:
+        discrete_alternatives([param("m", "discrete", a=-1, b=1)])
+    assert str(info.value) == "parameter 'm': discrete weight a = -1 is negative; expected a weight >= 0"
+
+
+_POSITIONS = "expected a position from 1 to 2 (1 = weibull, 2 = cure)"
+
+
+@pytest.mark.parametrize(
+    "changes, messages",
+    [
+        ({"value": 3.0}, [f"parameter 'm': the value 3 is not the position of an alternative; {_POSITIONS}"]),
+        (
+            {"value": 1.5},
+            [f"parameter 'm': the value 1.5 is not the position of an alternative; {_POSITIONS}"],
+        ),
+        (
+            {"value": " 0 "},
+            [f"parameter 'm': the value 0 is not the position of an alternative; {_POSITIONS}"],
+        ),
+        (
+            {"dsa_low": 0.0, "dsa_high": 2.5},
+            [
+                f"parameter 'm': the dsa_low 0 is not the position of an alternative; {_POSITIONS}",
+                f"parameter 'm': the dsa_high 2.5 is not the position of an alternative; {_POSITIONS}",
+            ],
+        ),
+    ],
+)
+def test_discrete_value_and_dsa_range_must_be_positions(changes, messages):
+    fields = {"value": 1.0, **changes}
+    p = Parameter("m", distribution=Distribution("discrete", {"weibull": 0.5, "cure": 0.5}), **fields)
+    problems = check_parameters([p])
+    assert [str(x) for x in problems] == messages
+    assert [x.where.part for x in problems] == [k for k in ("value", "dsa_low", "dsa_high") if k in changes]
+    with pytest.raises(ModelError):
+        draw_parameters([p], 10, SEED)
+
+
+def test_discrete_valid_positions_have_no_problems():
+    p = Parameter("m", "2", distribution=Distribution("discrete", {"a": 1, "b": 1}), dsa_low=1, dsa_high=2)
+    assert check_parameters([p]) == []
+    # a formula (as the one-way sensitivity analysis writes it) is not evaluated here
+    formula = Parameter("m", "if_else(x > 1, 1, 2)", distribution=Distribution("discrete", {"a": 1, "b": 1}))
+    assert check_parameters([formula]) == []
+
+
+# --------------------------------------------------------------------------------------
 # Reproducibility
 # --------------------------------------------------------------------------------------
 
@@ -233,8 +325,10 @@ MIXED = [
     param("stay", "dirichlet", "from_pf", alpha=85),
     param("b0", "mvnormal", "curve", mean=0.1, cov_b0=0.04, cov_b1=-0.01, transform="exp"),
     param("b1", "mvnormal", "curve", mean=7.0, cov_b0=-0.01, cov_b1=0.09),
+    param("pfs_model", "discrete", value=1, weibull=0.5, gompertz=0.2, cure=0.3),
     Parameter("deterministic", 3.0),
 ]
+DISCRETE = {"pfs_model"}  # few values: two streams agree in some samples by chance
 
 
 def _chunked(params, n, seed, size):
@@ -271,7 +365,12 @@ def test_same_seed_same_draws_different_seed_different():
     a, b, c = (draw_parameters(MIXED, 500, s) for s in (SEED, SEED, SEED + 1))
     for k in a:
         np.testing.assert_array_equal(a[k], b[k])
-        assert not np.any(a[k] == c[k]), k
+        if k in DISCRETE:
+            # independent draws with weights 0.5, 0.2, 0.3 agree with probability 0.38
+            # (sum of squared weights); 0.6 is 10 binomial SEs (0.022 at n = 500) above it
+            assert np.mean(a[k] == c[k]) < 0.6, k
+        else:
+            assert not np.any(a[k] == c[k]), k
 
 
 def test_adding_removing_or_reordering_parameters_leaves_others_unchanged():
@@ -288,6 +387,24 @@ def test_adding_removing_or_reordering_parameters_leaves_others_unchanged():
 def test_same_distribution_different_names_different_streams():
     d = draw_parameters([param("x", "normal", mean=0, sd=1), param("y", "normal", mean=0, sd=1)], 100, SEED)
     assert not np.any(d["x"] == d["y"])
+
+
+def test_discrete_stream_follows_documented_construction():
+    """Samples 1023-1025 of a discrete parameter from the construction in the module
+    docstring: one uniform u per sample from the parameter's blocks; position = 1 + the number
+    of cumulative weights <= u."""
+    x = draw_parameters([param("arm", "discrete", value=1, a=1, b=2, c=1)], 3, 7, start=BLOCK_SIZE - 1)["arm"]
+    digest = hashlib.blake2b(b"arm", digest_size=16).digest()
+    key = (0,) + tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
+    u = np.concatenate(
+        [
+            np.random.Generator(np.random.PCG64(np.random.SeedSequence(7, spawn_key=key + (b,)))).random(BLOCK_SIZE)
+            for b in (0, 1)
+        ]
+    )[BLOCK_SIZE - 1 : BLOCK_SIZE + 2]
+    cumulative = [0.25, 0.75, 1.0]
+    expected = [1 + sum(c <= ui for c in cumulative) for ui in u]
+    assert x.tolist() == expected
 
 
 def test_stream_follows_documented_construction():
@@ -372,6 +489,19 @@ def test_dsa_bounds_given_bounds_take_precedence():
     only_low = Parameter("c", 100.0, dsa_low=50.0, distribution=Distribution("uniform", {"min": 0, "max": 200}))
     assert dsa_bounds(only_low) == pytest.approx((50.0, 195.0))
     assert dsa_bounds(Parameter("d", 1.0, dsa_low=0.5, dsa_high=2.0)) == (0.5, 2.0)
+    discrete = Parameter("m", 1, dsa_low=1, dsa_high=3, distribution=Distribution("discrete", {"a": 1, "b": 1, "c": 1}))
+    assert dsa_bounds(discrete) == (1.0, 3.0)
+
+
+def test_dsa_bounds_discrete_needs_both_positions():
+    for bounds in ({}, {"dsa_low": 1.0}):
+        p = Parameter("m", 1, distribution=Distribution("discrete", {"a": 1, "b": 1}), **bounds)
+        with pytest.raises(ModelError) as info:
+            dsa_bounds(p)
+        assert str(info.value) == (
+            "parameter 'm': has no DSA range of its own; a discrete parameter switches between alternatives; "
+            "expected both dsa_low and dsa_high: the positions of the two alternatives to compare, e.g. 1 and 2"
+        )
 
 
 @pytest.mark.parametrize(
@@ -417,6 +547,12 @@ BAD = [
         "transform 'log' is not known",
     ),
     ("mv_no_var", Distribution("mvnormal", {"mean": 0, "cov_other": 1}, "g"), "missing argument cov_mv_no_var"),
+    ("discrete_none", Distribution("discrete", {}), "discrete has no alternatives"),
+    ("discrete_label", Distribution("discrete", {"2nd line": 1, "b": 1}), "alternative '2nd line' is not a name"),
+    ("discrete_negative", Distribution("discrete", {"a": -0.5, "b": 1}), "discrete weight a = -0.5 is negative"),
+    ("discrete_text", Distribution("discrete", {"a": "half", "b": 1}), "discrete weight a = 'half' is not a number"),
+    ("discrete_zero", Distribution("discrete", {"a": 0, "b": 0.0}), "discrete weights are all 0"),
+    ("discrete_inf", Distribution("discrete", {"a": float("inf"), "b": 1}), "discrete weight a = inf is not a number"),
 ]
 
 
@@ -445,6 +581,7 @@ def test_valid_distributions_have_no_problems():
         "triangular",
         "dirichlet",
         "mvnormal",
+        "discrete",
     }
 
 
@@ -457,8 +594,14 @@ def test_message_wording_is_pinned():
     (kind,) = check_distribution("hr", Distribution("Weibull"))
     assert str(kind) == (
         "parameter 'hr': unknown distribution kind 'Weibull'; expected one of fixed, normal, "
-        "lognormal, beta, gamma, uniform, triangular, dirichlet, mvnormal"
+        "lognormal, beta, gamma, uniform, triangular, dirichlet, mvnormal, discrete"
     )
+    problems = check_distribution("pfs_model", Distribution("discrete", {"weibull": -1, "cure-model": 1}))
+    assert [str(p) for p in problems] == [
+        "parameter 'pfs_model': discrete weight weibull = -1 is negative; expected a weight >= 0",
+        "parameter 'pfs_model': discrete alternative 'cure-model' is not a name; expected a label of letters, "
+        "digits and _ that does not start with a digit, e.g. weibull=0.5",
+    ]
 
 
 def test_all_problems_are_reported_together():

@@ -9,12 +9,15 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from dataclasses import replace
 
 import openpyxl
 import pytest
 
+from hecon.analysis.psa_structural import AlternativeResult
 from hecon.analysis.results import summarise_run
 from hecon.analysis.timeline import CATEGORIES
+from hecon.report.decision import psa_section
 from hecon.report.html import format_value
 from hecon.report.style import CATEGORIES as CATEGORY_STYLES
 
@@ -159,3 +162,49 @@ def test_survival_tables_show_the_result(workbook, results):
 
 def test_categories_have_a_label_and_colour_each():
     assert tuple(CATEGORY_STYLES) == CATEGORIES
+
+
+def test_structural_alternatives_show_the_result(html, workbook, results):
+    """The discrete parameter of the test model: one table in report.html, the sheet
+    PSAStructural in results.xlsx, both the numbers of results.psa.structural."""
+    (st,) = results.psa.structural
+    strategies = list(results.strategies)
+    groups = [*st.alternatives, st.averaged]
+    assert [a.label for a in st.alternatives] == ["durable", "waning"]
+    assert "Structural alternatives" in html
+    shown = _table(html, "PSAStructural")
+    sheet = _sheet(workbook, "PSAStructural")
+    assert len(shown) == len(sheet) == len(groups) * len(strategies)
+    for k, a in enumerate(groups):
+        name = a.label if a.position is not None else "All samples (averaged)"
+        versus = {v.strategy: v for v in a.versus_comparator}
+        for j, s in enumerate(strategies):
+            cells, row = shown[k * len(strategies) + j], sheet[k * len(strategies) + j]
+            m, v = a.strategies[s], versus.get(s)
+            assert cells[:4] == [name, format_value(a.weight, "percent"), format_value(a.share, "percent"), s]
+            assert cells[4:7] == [
+                format_value(m.costs, "money"),
+                format_value(m.qalys, "qaly"),
+                format_value(m.lys, "years"),
+            ]
+            assert cells[7] == format_value(v.incremental_cost if v else None, "money")
+            assert cells[-2] == (v.description if v else "Comparator")
+            assert cells[-1] == format_value(a.probability_cost_effective[s], "percent")
+            increments = (v.incremental_cost, v.incremental_qalys, v.incremental_lys, v.icer) if v else (None,) * 4
+            expected = (st.parameter, name, a.position, a.weight, a.share, s, m.costs, m.qalys, m.lys)
+            assert _same(
+                row, expected + increments + (v.description if v else "Comparator", a.probability_cost_effective[s])
+            )
+
+
+def test_an_alternative_no_sample_drew_is_shown_without_numbers(results):
+    (st,) = results.psa.structural
+    never = AlternativeResult("never", 3, 0.0, 0, 0.0, {}, (), {})
+    psa = replace(results.psa, structural=(replace(st, alternatives=(*st.alternatives, never)),))
+    (sub,) = psa_section(replace(results, psa=psa)).subsections
+    rows = [r for r in sub.sheets[0].rows if r[1] == "never"]
+    assert [r[5] for r in rows] == list(results.strategies)
+    for r in rows:
+        assert r[2:5] == [3, 0.0, 0.0] and r[6:13] == [None] * 7
+        assert r[13:] == ["No sample drew this alternative", None]
+    assert not any("never" in b for b in sub.bullets)

@@ -26,8 +26,8 @@ def _fields_differ(a: ModelSpec, b: ModelSpec) -> list[str]:
 
 @pytest.mark.parametrize(
     "make",
-    [*EXAMPLES.values(), rich_model, models.two_state_model],
-    ids=[*(f"example-{name}" for name in EXAMPLES), "rich", "two-state"],
+    [*EXAMPLES.values(), rich_model, models.two_state_model, models.both_structures_model],
+    ids=[*(f"example-{name}" for name in EXAMPLES), "rich", "two-state", "both-structures"],
 )
 def test_round_trip_gives_the_same_spec(tmp_path, make):
     spec = make()
@@ -100,6 +100,7 @@ def test_distribution_arguments_are_name_value_pairs(rich_workbook):
     assert rows["u_pfs"][args] == "mean=0.78; se=0.03"
     assert rows["b1"][args] == "mean=0.2; cov_b0=0.001; cov_b1=0.01; transform=exp"
     assert rows["b1"][group] == "fit"
+    assert rows["care_model"][args] == "as_now=0.25; more_visits=0.75"  # alternatives in position order
 
 
 def test_a_bundled_life_table_can_be_named_in_settings(tmp_path):

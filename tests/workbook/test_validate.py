@@ -31,6 +31,7 @@ from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read
+from tests.models import both_structures_model
 
 
 def textbook_model() -> ModelSpec:
@@ -437,7 +438,32 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {},
         [
             "Parameters!F10: 'weibul' is not supported; expected one of fixed, normal, lognormal, beta, gamma, "
-            "uniform, triangular, dirichlet, mvnormal"
+            "uniform, triangular, dirichlet, mvnormal, discrete"
+        ],
+    ),
+    "discrete parameter whose base-case value is not a position": (
+        {"Parameters!F12": "discrete", "Parameters!G12": "weibull=0.5; cure=0.5"},
+        {},
+        [
+            "Parameters!B12: the value 4000 is not the position of an alternative; expected a position "
+            "from 1 to 2 (1 = weibull, 2 = cure)"
+        ],
+    ),
+    "discrete weights and labels": (
+        {"Parameters!F13": "discrete", "Parameters!G13": "weibull=0.5; cure=-1; 2nd=1"},
+        {},
+        [
+            "Parameters!G13: c_S2: discrete weight cure = -1 is negative; expected a weight >= 0",
+            "Parameters!G13: c_S2: discrete alternative '2nd' is not a name; expected a label of letters, digits "
+            "and _ that does not start with a digit, e.g. weibull=0.5",
+        ],
+    ),
+    "discrete DSA range that is not a position": (
+        {"Parameters!B19": 1, "Parameters!F19": "discrete", "Parameters!G19": "a=1; b=1", "Parameters!I19": 3},
+        {},
+        [
+            "Parameters!I19: the dsa_low 3 is not the position of an alternative; expected a position from 1 to 2 "
+            "(1 = a, 2 = b)"
         ],
     ),
     "impossible distribution arguments": (
@@ -571,6 +597,14 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
         [
             "Scenarios!B7: hr_neu: not a parameter or setting; expected a parameter name, name[strategy] or "
             "settings.<field>"
+        ],
+    ),
+    "scenario setting a discrete parameter to a position it does not have": (
+        {},
+        {"Scenarios": ["care", "care_model", 3]},
+        [
+            "Scenarios!C8: scenario 'care', care_model: the value 3 is not the position of an alternative; expected "
+            "a position from 1 to 2 (1 = as_now, 2 = more_visits)"
         ],
     ),
     "scenario with an invalid setting value": (
@@ -929,3 +963,36 @@ def test_dsa_flags_read_as_yes_or_no(textbook):
     edit(textbook, {"Parameters!K4": "Yes", "Parameters!K5": True, "Parameters!K6": "no", "Parameters!K7": 1})
     flags = {p.name: p.dsa for p in read_workbook(textbook).parameters}
     assert [flags[n] for n in ("p_HS1", "p_S1H", "r_S1S2", "slope_S1S2", "hr_S1")] == [True, True, False, True, False]
+
+
+@pytest.fixture
+def both(tmp_path) -> Path:
+    path = tmp_path / "both.xlsx"
+    write_workbook(both_structures_model(), path)
+    return path
+
+
+def test_partition_problems_are_placed_at_their_cells(both):
+    """Rows 4-6 of the Partitions sheet are the shared rows (PF, PD, Dead); columns A strategy,
+    B state, C survival. A formula naming an unknown curve, and '#' before the last row."""
+    assert messages(both) == []
+    edit(both, {"Partitions!C4": "surv(nope, model_years)", "Partitions!C5": "#"})
+    found = messages(both)
+    assert any(m.startswith("Partitions!C4: unknown curve 'nope'") for m in found), found
+    assert (
+        "Partitions!C5: '#' before the last row; expected a survival expression in every row but the last, "
+        "and '#' (the rest) in the last" in found
+    ), found
+
+
+def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(both):
+    """The model runs as a state-transition model; a tunnel on PF (States row 4, column tunnel)
+    is fine there, but partitioned survival refuses it: validation reports it all the same, at
+    the partition rows' state cells (shared rows 4-6, strategy New's rows 7-9)."""
+    wb = openpyxl.load_workbook(both)
+    header = [c.value for c in wb["States"][1]]
+    letter = openpyxl.utils.get_column_letter(header.index("tunnel") + 1)
+    edit(both, {f"States!{letter}4": 3})
+    found = messages(both)
+    assert any(m.startswith("Partitions!B4: state 'PF' has a tunnel of 3 cycles") for m in found), found
+    assert any(m.startswith("Partitions!B7: state 'PF' has a tunnel of 3 cycles") for m in found), found

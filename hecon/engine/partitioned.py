@@ -1,0 +1,194 @@
+"""Partitioned survival: occupancy read off ordered survival curves, valued like the cohort.
+
+In a partitioned-survival model (NICE DSU TSD 19, Woods et al. 2017) the share of the cohort
+in each state is not advanced by transition probabilities but read off survival curves of
+model time: with the partition rows PF (S_PFS), PD (S_OS) and Dead (the rest),
+
+    PF(t) = S_PFS(t),   PD(t) = S_OS(t) - S_PFS(t),   Dead(t) = 1 - S_OS(t).
+
+In general a strategy's rows list states best first, and row k's survival C_k(t) is the share
+in state k or an earlier one; occupancy is x_0 = C_0, x_k = C_k - C_(k-1), and the last state
+takes 1 - C_(n-2). Where curves cross (C_k > C_(k+1), e.g. PFS above OS), the later state would
+get a negative share: the earlier curve is held at the later one, C_k = min(C_k, C_(k+1)) from
+the last boundary up (so PF = min(S_PFS, S_OS) and PD = 0 there), and the number of samples
+with crossing curves at each trace point is returned (``ChunkResult.crossings``) so that the
+analysis reports it; it is never hidden.
+
+The occupancy is valued exactly as the state-transition engine values its trace: the same
+state values, within-cycle and discount weights (:mod:`hecon.engine.valuation`). A one-off
+reward on entering state k from any state ("*") is valued on the fall of the survival above
+it, C_(k-1)(t) - C_(k-1)(t+1): the share that crossed into state k *or beyond* during the
+cycle (e.g. deaths = S_OS(t) - S_OS(t+1)), discounted at mid-cycle. Each sample is computed on
+its own and totals are added in time order, so results do not depend on the chunking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+
+from hecon.engine import kernels
+from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, StrategyModel
+from hecon.engine.context import BlockContext
+from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, outcome_columns
+from hecon.engine.packing import first_bad, fit, locate
+from hecon.engine.valuation import column_weights, reward_column, start_rewards
+from hecon.model.expressions import Expression
+from hecon.model.problems import Element, ModelError, Problem
+from hecon.model.spec import ANY_STATE
+
+#: Cycles evaluated at a time (memory: points x outcome columns x samples per block).
+BLOCK_CYCLES = 52
+
+
+def simulate_partitioned_chunk(
+    model: CompiledModel,
+    index: int,
+    samples: Mapping[str, np.ndarray],
+    n_samples: int,
+    carry: ChunkResult | None = None,
+    keep_cycles: bool = True,
+) -> ChunkResult:
+    """One strategy over one chunk of samples, as partitioned survival (same contract as
+    :func:`hecon.engine.run.simulate_chunk`)."""
+    strategy = model.strategies[index]
+    T = model.n_cycles
+    cols = outcome_columns(model)
+    col_index = {c: i for i, c in enumerate(cols)}
+    w = column_weights(model, cols)
+    number = {s.name: m for m, s in enumerate(model.spec.states)}
+    listed = [number[state] for state, _ in strategy.partition]
+    values = _state_values(model, col_index, set(listed))
+    rewards = _entry_rewards(strategy, col_index)
+
+    discounted = np.zeros((len(cols), n_samples))
+    undiscounted = np.zeros((len(cols), n_samples))
+    per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, len(cols)))
+    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(number)))
+    crossings = carry.crossings.copy() if carry else np.zeros(T + 1, dtype=np.int64)
+    chunk_cache: dict[object, object] = {}
+    for t0 in range(0, T, BLOCK_CYCLES):
+        t1 = min(T, t0 + BLOCK_CYCLES)
+        ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)  # trace points t0..t1
+        n_pts = t1 - t0 + 1
+        cum, crossed = _boundaries(strategy, ctx, n_pts, n_samples)
+        occupancy = np.zeros((n_pts, len(number), n_samples))
+        shares = np.diff(cum, axis=0, prepend=0.0, append=1.0)  # (rows, points, samples)
+        occupancy[:, listed, :] = shares.transpose(1, 0, 2)
+        n_val = n_pts if t1 == T else n_pts - 1  # point t1 belongs to the next block, except at the end
+        valued = np.zeros((n_val, len(cols), n_samples))
+        for col, m, expr in values:
+            v = 1.0 if expr is None else _points(ctx.evaluate(expr, 1), n_pts, n_samples)[:n_val]
+            valued[:, col, :] += v * occupancy[:n_val, m, :]
+        valued *= w.scale[None, :, None]
+        entered = np.zeros((t1 - t0, len(cols), n_samples))
+        for col, k, expr in rewards:
+            fall = cum[k - 1, :-1] - cum[k - 1, 1:]  # the share that crossed into row k or beyond
+            entered[:, col, :] += fall * _points(ctx.evaluate(expr, 1), n_pts, n_samples)[: t1 - t0]
+        if t0 == 0:
+            start = np.zeros((model.n_states, n_samples))
+            for m in listed:
+                start[model.slices[model.spec.states[m].name].start] = occupancy[0, m]
+            first = start_rewards(model, strategy, ctx, start, col_index)
+            discounted += first
+            undiscounted += first
+            if keep_cycles:
+                valued[0] += first
+        for i in range(n_val):
+            discounted += w.point[:, t0 + i, None] * valued[i]
+            undiscounted += w.plain[t0 + i] * valued[i]
+        for i in range(t1 - t0):
+            discounted += w.mid[:, t0 + i, None] * entered[i]
+            undiscounted += entered[i]
+        crossings[t0 : t0 + n_val] += crossed[:n_val].sum(axis=1)
+        if keep_cycles:
+            valued[: t1 - t0] += entered[:n_val]
+            kernels.accumulate(per_cycle[t0 : t0 + n_val], valued)
+            kernels.accumulate(trace_sum[t0 : t0 + n_val], np.ascontiguousarray(occupancy[:n_val]))
+    return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, crossings)
+
+
+def _points(value: object, n_pts: int, n_samples: int) -> np.ndarray:
+    """An expression value as (point, sample) for a state without tunnel."""
+    return np.broadcast_to(fit(value, n_pts, 1)[:, 0, :], (n_pts, n_samples))
+
+
+def _boundaries(
+    strategy: StrategyModel, ctx: BlockContext, n_pts: int, n_samples: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The partition's survivals C_k, checked and held monotone across boundaries, (rows - 1,
+    points, samples), and where any two crossed, (points, samples)."""
+    problems: list[Problem] = []
+    curves = []
+    for state, expr in strategy.partition[:-1]:
+        assert expr is not None  # only the last row is the rest (checked by the compiler)
+        c = _points(ctx.evaluate(expr, 1), n_pts, n_samples)
+        where = Element("partition", state, strategy=strategy.name, part="survival")
+        bad = ~((c >= -PROBABILITY_TOLERANCE) & (c <= 1.0 + PROBABILITY_TOLERANCE))
+        rises = np.zeros_like(bad)
+        rises[1:] = c[1:] > c[:-1] + PROBABILITY_TOLERANCE
+        if bad.any():
+            k, s = first_bad(bad)
+            detail = locate((k, 0, s), (n_pts, 1, n_samples), ctx.t0)
+            problems.append(
+                Problem(
+                    replace(where, detail=detail),
+                    f"survival {c[k, s]:.6g} ('{expr.text}') is outside [0, 1]",
+                    "a share between 0 and 1",
+                )
+            )
+        elif rises.any():
+            k, s = first_bad(rises)
+            detail = locate((k, 0, s), (n_pts, 1, n_samples), ctx.t0)
+            problems.append(
+                Problem(
+                    replace(where, detail=detail),
+                    f"survival rises from {c[k - 1, s]:.6g} to {c[k, s]:.6g} ('{expr.text}')",
+                    "a survival that does not increase over time",
+                )
+            )
+        curves.append(np.clip(c, 0.0, 1.0))
+    if problems:
+        raise ModelError(problems)
+    cum = np.stack(curves) if curves else np.zeros((0, n_pts, n_samples))
+    crossed = np.zeros((n_pts, n_samples), dtype=bool)
+    for k in range(len(curves) - 2, -1, -1):
+        over = cum[k] > cum[k + 1]
+        crossed |= over
+        cum[k] = np.where(over, cum[k + 1], cum[k])
+    return cum, crossed
+
+
+def _state_values(
+    model: CompiledModel, col_index: Mapping[Outcome, int], listed: set[int]
+) -> list[tuple[int, int, Expression | None]]:
+    """(column, model state, value; None for 1) of every state that the partition lists."""
+    out: list[tuple[int, int, Expression | None]] = []
+    for m, s in enumerate(model.spec.states):
+        if m not in listed:
+            continue
+        if not s.is_dead:
+            out.append((col_index[LYS], m, None))
+        out += [(col_index[Outcome("time", f)], m, None) for f in s.flags if Outcome("time", f) in col_index]
+        if model.utility[s.name].constant != 0.0:
+            out.append((col_index[QALYS], m, model.utility[s.name]))
+        for category, by_state in model.costs.items():
+            if s.name in by_state:
+                out.append((col_index[Outcome("cost", category)], m, by_state[s.name]))
+        for name, by_state in model.counts.items():
+            if s.name in by_state:
+                out.append((col_index[Outcome("count", name)], m, by_state[s.name]))
+    return out
+
+
+def _entry_rewards(strategy: StrategyModel, col_index: Mapping[Outcome, int]) -> list[tuple[int, int, Expression]]:
+    """(column, partition row entered, value) of the one-off rewards on entering a state that
+    the partition lists after its first row (nobody enters the first)."""
+    rows = [state for state, _ in strategy.partition]
+    out = []
+    for rr in strategy.rewards:
+        if rr.reward.from_state == ANY_STATE and rr.reward.to_state in rows[1:]:
+            out.append((col_index[reward_column(rr.reward)], rows.index(rr.reward.to_state), rr.expr))
+    return out

@@ -1,0 +1,78 @@
+"""What each outcome column is worth at each point of the trace: within-cycle and discount
+weights, per-year scaling, and one-off rewards on the initial cohort. Shared by the
+state-transition engine (:mod:`hecon.engine.run`) and partitioned survival
+(:mod:`hecon.engine.partitioned`), so both structures value occupancy the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hecon.engine.compiler import CompiledModel, StrategyModel
+from hecon.engine.context import BlockContext
+from hecon.engine.outcomes import QALYS, Outcome
+from hecon.engine.packing import fit
+from hecon.methods.discounting import discount_factors
+from hecon.model.spec import TransitionReward
+from hecon.model.types import FloatArray
+
+
+@dataclass(frozen=True)
+class ColumnWeights:
+    """Weights of the outcome columns (K columns, T cycles, T + 1 trace points).
+
+    scale : (K,) cycle length [years] for values given per year (QALYs, life-years, time in a
+            flagged state), 1 for values per cycle (costs, counts)
+    point : (K, T + 1) within-cycle weight x discount factor at each trace point
+    mid   : (K, T) discount factor at mid-cycle, for one-off rewards (never within-cycle corrected)
+    plain : (T + 1,) the within-cycle weights alone (undiscounted totals)
+    """
+
+    scale: FloatArray
+    point: FloatArray
+    mid: FloatArray
+    plain: FloatArray
+
+
+def column_weights(model: CompiledModel, cols: Sequence[Outcome]) -> ColumnWeights:
+    """Weights of ``cols``: costs at the cost discount rate, everything else at the effect rate
+    (README, Conventions: discounting at the exact time t in years or per model year)."""
+    settings = model.spec.settings
+    cy = settings.cycle_length_years
+    T = model.n_cycles
+    times = np.arange(T + 1) * cy
+    mid = (np.arange(T) + 0.5) * cy
+    rates = {"costs": settings.discount_rate_costs, "effects": settings.discount_rate_effects}
+    return ColumnWeights(
+        np.array([cy if c.per_year else 1.0 for c in cols]),
+        np.stack([model.weights * discount_factors(rates[c.discount], times, settings.discount_timing) for c in cols]),
+        np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols]),
+        np.asarray(model.weights, dtype=float),
+    )
+
+
+def reward_column(reward: TransitionReward) -> Outcome:
+    """The outcome column a transition reward adds to (see :func:`hecon.engine.outcomes.outcome_columns`)."""
+    if reward.kind == "qaly":
+        return QALYS
+    return Outcome("cost", reward.name) if reward.kind == "cost" else Outcome("count", reward.name)
+
+
+def start_rewards(
+    model: CompiledModel,
+    strategy: StrategyModel,
+    ctx: BlockContext,
+    start: np.ndarray,
+    col_index: Mapping[Outcome, int],
+) -> np.ndarray:
+    """One-off rewards on the initial occupancy ("(start)" transition rewards), (n_cols, n_samples);
+    at time 0, so neither discounted nor corrected. ``start`` is the occupancy of the
+    sub-states at time 0, (n_states, n_samples)."""
+    out = np.zeros((len(col_index), start.shape[1]))
+    for reward, expr in strategy.start_rewards:
+        value = fit(ctx.evaluate(expr, 1), 1, 1)[0, 0, :]
+        out[col_index[reward_column(reward)]] += start[model.slices[reward.to_state].start] * value
+    return out
