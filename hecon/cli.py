@@ -539,6 +539,16 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     help="Start of the curve names in workbook_rows.xlsx (default the data file name). Example: --name os",
 )
 @click.option(
+    "--at-risk",
+    "at_risk",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="NRISK.csv",
+    help="DATA is a digitised Kaplan–Meier curve (time,survival[,arm]) and this file its numbers at risk "
+    "(time,n_risk[,arm]): the patients are reconstructed first (Guyot et al. 2012, as hecon reconstruct-ipd) "
+    "and written to the output folder as ipd.csv. Example: --at-risk nrisk.csv",
+)
+@click.option(
     "--into",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
@@ -586,6 +596,7 @@ def fit_survival(
     distributions: str | None,
     cure: str | None,
     prefix: str | None,
+    at_risk: Path | None,
     into: Path | None,
     use: str | None,
     points: bool,
@@ -599,7 +610,8 @@ def fit_survival(
     distributions) and figures/ into a folder. Prints a table of AIC and BIC per arm.
 
     DATA is a CSV file or an Excel sheet with columns time, event (1 = event, 0 = censored)
-    and optionally arm. Problems in it are listed on stderr as 'file.csv:LINE: ...' or
+    and optionally arm; with --at-risk, a digitised Kaplan-Meier curve (time,survival[,arm]).
+    Problems in it are listed on stderr as 'file.csv:LINE: ...' or
     'Sheet!B7: ...' and nothing is written. The file is only read.
 
     With --points, DATA is an hecon model workbook and the patients are reconstructed from its
@@ -631,8 +643,16 @@ def fit_survival(
             f"the output folder {out_dir} contains the data file {data}, which replacing it would delete; choose another --out"
         )
         _exit()
+    if points and at_risk is not None:
+        raise click.UsageError("--points and --at-risk are two different kinds of DATA; give one")
+    files: dict[str, bytes] = {}
     if points:
         arms, time_unit = _arms_from_points(data, str(strategy), str(endpoint).upper(), population, time_unit)
+    elif at_risk is not None:
+        if time_unit is None:
+            time_unit = "years"
+            click.echo("note: --time-unit not given; the times are taken to be in years", err=True)
+        arms, files["ipd.csv"] = _arms_from_km(data, at_risk)
     else:
         if time_unit is None:
             time_unit = "years"
@@ -647,7 +667,7 @@ def fit_survival(
     if (into is None) != (use is None):
         raise click.UsageError("--into and --use go together: the model to put curves into, and which fitted model")
     fits = fit_all(arms, chosen, cured, time_unit=time_unit)
-    files = fit_figures(arms, fits, horizon=horizon)
+    files.update(fit_figures(arms, fits, horizon=horizon))
     if into is not None and use is not None:
         files[f"{into.stem}_with_fits.xlsx"] = _model_with_fits(
             into, [f for f in fits if f.label == use], use, prefix or data.stem
@@ -730,6 +750,27 @@ def _arms_from_points(
         _report_problems(data, e.problems)
     arm = f"{strategy} {endpoint}"
     return {arm: arm_data(ipd.time, ipd.event, arm, f"{data.name}, SurvivalPoints")}, time_unit
+
+
+def _arms_from_km(coordinates: Path, at_risk: Path) -> tuple[dict[str, Any], bytes]:
+    """The patients reconstructed from a digitised curve and its numbers at risk, per arm, and
+    their CSV text (time,event[,arm]); exits with the problems of both files if any."""
+    from hecon.evidence.ipd import ALL, arm_data
+    from hecon.evidence.km_files import reconstruct_from_files
+
+    try:
+        reconstructed = reconstruct_from_files(coordinates, at_risk)
+    except ModelError as e:
+        _report_problems(coordinates, e.problems)
+    arms = {}
+    lines = ["time,event" + (",arm" if None not in reconstructed else "")]
+    for arm, ipd in reconstructed.items():
+        name = ALL if arm is None else arm
+        arms[name] = arm_data(ipd.time, ipd.event, name, f"reconstructed from {coordinates.name}")
+        lines += [
+            f"{t!r},{e}" + ("" if arm is None else f",{arm}") for t, e in zip(ipd.time.tolist(), ipd.event.tolist())
+        ]
+    return arms, ("\n".join(lines) + "\n").encode()
 
 
 def _print_fit_table(arm: str, n: int, events: int, time_unit: str, fits: Sequence[Any]) -> None:

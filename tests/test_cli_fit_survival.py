@@ -109,3 +109,53 @@ def test_command_line_mistakes_exit_2(tmp_path):
     assert result.exit_code == 2 and "is neither a CSV file nor an Excel workbook" in result.stderr
     result = invoke("fit-survival", data, "--time-unit", "fortnights")
     assert result.exit_code == 2
+
+
+def test_missing_columns_exit_1_and_write_nothing(tmp_path):
+    data = tmp_path / "os.csv"
+    data.write_text("months,status\n3,1\n", encoding="utf-8")
+    out = tmp_path / "fit"
+    result = invoke("fit-survival", data, "--out", out, "--time-unit", "months")
+    assert result.exit_code == 1
+    assert f"{data}:1:" in result.stderr and "time" in result.stderr and "event" in result.stderr
+    assert not out.exists()
+
+
+def test_a_digitised_curve_is_reconstructed_then_fitted(tmp_path):
+    """--at-risk: DATA is a Kaplan-Meier curve; the patients (Guyot) are written as ipd.csv."""
+    curve = tmp_path / "km.csv"
+    curve.write_text("time,survival\n0,1\n2,0.8\n4,0.6\n6,0.45\n8,0.35\n10,0.3\n", encoding="utf-8")
+    nrisk = tmp_path / "nrisk.csv"
+    nrisk.write_text("time,n_risk\n0,100\n5,45\n", encoding="utf-8")
+    out = tmp_path / "fit"
+    result = invoke(
+        "fit-survival",
+        curve,
+        "--at-risk",
+        nrisk,
+        "--out",
+        out,
+        "--time-unit",
+        "months",
+        "--distributions",
+        "exp",
+        "--cure",
+        "none",
+    )
+    assert result.exit_code == 0, result.output
+    with (out / "ipd.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 100 and {r["event"] for r in rows} <= {"0", "1"}
+
+
+def test_a_curve_that_rises_or_numbers_at_risk_that_increase_exit_1_and_write_nothing(tmp_path):
+    curve = tmp_path / "km.csv"
+    curve.write_text("time,survival\n0,1\n1,0.8\n2,0.9\n", encoding="utf-8")
+    nrisk = tmp_path / "nrisk.csv"
+    nrisk.write_text("time,n_risk\n0,10\n1,12\n", encoding="utf-8")
+    out = tmp_path / "fit"
+    result = invoke("fit-survival", curve, "--at-risk", nrisk, "--out", out, "--time-unit", "months")
+    assert result.exit_code == 1
+    assert f"{curve}:4: survival 0.9 at time 2 is above 0.8 at time 1 ({curve}:3): the curve rises" in result.stderr
+    assert f"{nrisk}:3: number at risk 12 at time 1 is more than 10 at time 0 ({nrisk}:2)" in result.stderr
+    assert not out.exists()
