@@ -288,7 +288,7 @@ def run(
     from hecon.analysis.results import summarise_run
     from hecon.analysis.run import file_sha256, run_analysis
     from hecon.report import write_report
-    from hecon.workbook import read_workbook
+    from hecon.workbook.validate import place_found, read_checked
 
     if scenarios and all_scenarios:
         raise click.UsageError("use either --scenario NAME or --all-scenarios, not both")
@@ -307,7 +307,7 @@ def run(
 
     try:
         sha256 = file_sha256(path)
-        spec = read_workbook(path, check=True)  # every check of 'hecon validate', then the model
+        spec, locations = read_checked(path)  # every check of 'hecon validate', then the model
     except ModelError as e:
         _report_problems(path, e.problems)
     except _unreadable_errors() as e:
@@ -332,7 +332,7 @@ def run(
         )
     except ModelError as e:
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
-        _print_problems(e.problems)
+        _print_problems(place_found(e.problems, locations))
         _exit()
     try:
         folder = write_report(summarise_run(run), out_dir)

@@ -22,7 +22,7 @@ from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
 from hecon.model.memo import IdentityMemo
-from hecon.model.problems import Element, Location, ModelError, ProblemCollector, topic
+from hecon.model.problems import Element, Location, ModelError, ProblemCollector, suggestion, topic
 from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
@@ -394,7 +394,7 @@ def _compile_strategy(
         if name not in base:
             problems.add(
                 Element("parameter", name, strategy=own, part="name"),
-                "overrides a parameter that does not exist",
+                f"overrides '{name}', a parameter that does not exist{suggestion(name, base)}",
                 "the name of a parameter on the parameter list",
             )
             continue
@@ -476,9 +476,10 @@ def _compile_strategy(
         if r.to_state not in state_by_name or (
             r.from_state not in (ANY_STATE, START) and r.from_state not in state_by_name
         ):
+            bad, part = (r.to_state, "to") if r.to_state not in state_by_name else (r.from_state, "from")
             problems.add(
-                replace(label, part="to"),
-                "unknown state",
+                replace(label, part=part),
+                f"unknown state '{bad}'{suggestion(bad, state_by_name)}",
                 f"states of the model, {ANY_STATE} for any other state or {START} for the start",
             )
             continue
@@ -499,10 +500,18 @@ def _compile_strategy(
     initial = {}
     for name, v in initial_spec.items():
         if name not in state_by_name:
-            problems.add(Element("initial", name, part="state"), "unknown state", "one of " + ", ".join(state_by_name))
+            problems.add(
+                Element("initial", name, part="state"), f"unknown state '{name}'", "one of " + ", ".join(state_by_name)
+            )
             continue
         initial[name] = parse(v, Element("initial", name, part="share"))
     proportion_male = parse(spec.settings.proportion_male, Element("setting", "proportion_male"))
+    if proportion_male.constant is not None and not 0.0 <= proportion_male.constant <= 1.0:
+        problems.add(
+            Element("setting", "proportion_male"),
+            f"{proportion_male.constant:g} is outside [0, 1]",
+            "a share of men between 0 and 1",
+        )
     # sort edges by source sub-state (stable: rows keep their order within a source)
     order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
     new_index = np.empty_like(order)

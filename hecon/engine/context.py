@@ -174,7 +174,7 @@ class BlockContext:
                 raise ModelError(
                     Problem(
                         Element("setting", "proportion_male"),
-                        f"{male_flat.min()!r} is outside [0, 1]",
+                        f"{float(male_flat[(male_flat < 0) | (male_flat > 1)][0]):g} is outside [0, 1]",
                         "a share between 0 and 1",
                     )
                 )

@@ -9,6 +9,7 @@ so that a user fixes a model in one pass instead of one error at a time.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -219,3 +220,10 @@ class ProblemCollector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise ModelError(self.problems)
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for a close match, else ''."""
+    by_folded = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_folded), n=1, cutoff=0.7)
+    return f" (did you mean '{by_folded[close[0]]}'?)" if close else ""

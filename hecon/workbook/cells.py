@@ -9,12 +9,10 @@ returns a plain Python value (``str``, ``float``, ``int``, ``tuple``, ``dict``) 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
-from collections.abc import Iterable
 
 from hecon.model import expressions
-from hecon.model.problems import Location, ModelError
+from hecon.model.problems import Location, ModelError, suggestion
 from hecon.model.spec import COMPLEMENT
 from hecon.workbook.schema import Column
 
@@ -55,13 +53,6 @@ def format_number(x: float | int) -> str:
     if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return repr(float(x))
-
-
-def suggestion(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for a close match, else ''."""
-    by_folded = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(word.lower(), list(by_folded), n=1, cutoff=0.7)
-    return f" (did you mean '{by_folded[close[0]]}'?)" if close else ""
 
 
 def _not_a_date(value: object, expected: str) -> None:

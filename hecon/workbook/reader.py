@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from hecon.methods import schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
-from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem
+from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
@@ -196,7 +196,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
             valid = [c.name for c in sheet.columns] + [f.prefix + "<name>" for f in sheet.families]
             problems.add(
                 address,
-                f"unknown column '{text}'{cells.suggestion(key, known)}",
+                f"unknown column '{text}'{suggestion(key, known)}",
                 "one of " + ", ".join(valid) + f" (start a note column's header with {NOTE_PREFIX})",
             )
             continue
@@ -387,7 +387,7 @@ class _Builder:
                 p.bad_cell(
                     record,
                     "name",
-                    f"unknown setting '{record.values['name']}'{cells.suggestion(name, known)}",
+                    f"unknown setting '{record.values['name']}'{suggestion(name, known)}",
                     "one of " + ", ".join(known),
                 )
                 continue
@@ -467,7 +467,7 @@ class _Builder:
                 p.bad_cell(
                     record,
                     "strategy",
-                    f"unknown strategy '{strategy}'{cells.suggestion(strategy, names)}",
+                    f"unknown strategy '{strategy}'{suggestion(strategy, names)}",
                     "one of " + (", ".join(names) or "(no strategies on the Strategies sheet)"),
                 )
                 continue
@@ -597,7 +597,12 @@ class _Builder:
             first, last = records[0], records[-1]
             self.problems.add(
                 first.cell("share"),
-                f"the shares in rows {first.row}-{last.row} add up to {cells.format_number(round(sum(constants), 12))}",
+                (
+                    f"the shares in rows {first.row}-{last.row} add up to"
+                    if last.row != first.row
+                    else f"the share in row {first.row} is"
+                )
+                + f" {cells.format_number(round(sum(constants), 12))}",
                 "shares that add up to 1",
             )
         return shares

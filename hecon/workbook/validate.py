@@ -17,10 +17,10 @@ from pathlib import Path
 
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
-from hecon.model.problems import Element, Location, ModelError, Problem
+from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
 from hecon.model.spec import ModelSpec
-from hecon.workbook.cells import format_number, suggestion
+from hecon.workbook.cells import format_number
 from hecon.workbook.constants import constant_problems, constant_value
 from hecon.workbook.reader import INVALID, Locations, ReadResult, Record, read, schedule_problem_at, sort_problems
 
@@ -56,6 +56,29 @@ def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
     if problems or result.spec is None:
         raise ModelError(problems)
     return result.spec
+
+
+def read_checked(path: str | Path) -> tuple[ModelSpec, Locations]:
+    """:func:`read_workbook` with every check, and where each element of the model came from,
+    so that problems found later, while the model runs, can be placed (:func:`place_found`)."""
+    result = read(path)
+    problems = validate_result(result)
+    if problems or result.spec is None:
+        raise ModelError(problems)
+    return result.spec, result.locations
+
+
+def place_found(problems: list[Problem], loc: Locations) -> list[Problem]:
+    """Problems found while a model runs (a probability outside [0, 1] at some cycle, ...) placed
+    at the cells of the elements they concern; the element's own text (strategy, cycle, sample)
+    stays in the message."""
+    out = []
+    for p in problems:
+        placed = place(p, loc)
+        if placed.where != p.where and isinstance(p.where, Element):
+            placed = Problem(placed.where, f"{p.where}: {placed.what}", placed.expected)
+        out.append(placed)
+    return out
 
 
 def validate_result(result: ReadResult) -> list[Problem]:

@@ -387,8 +387,8 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {"StrategyParameters!B9": "hr_trtX"},
         {},
         [
-            "StrategyParameters!B9: overrides a parameter that does not exist; expected the name of a parameter on the "
-            "parameter list"
+            "StrategyParameters!B9: overrides 'hr_trtX', a parameter that does not exist (did you mean 'hr_trt'?); "
+            "expected the name of a parameter on the parameter list"
         ],
     ),
     "circular parameters": (
@@ -493,8 +493,8 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {"Initial!B4": 0.9, "Initial!A4": "Healthy"},
         {},
         [
-            "Initial!A4: unknown state; expected one of H, S1, S2, D",
-            "Initial!B4: the shares in rows 4-4 add up to 0.9; expected shares that add up to 1",
+            "Initial!A4: unknown state 'Healthy'; expected one of H, S1, S2, D",
+            "Initial!B4: the share in row 4 is 0.9; expected shares that add up to 1",
         ],
     ),
     "unknown column, with a suggestion; note columns are ignored": (
@@ -996,3 +996,8 @@ def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(b
     found = messages(both)
     assert any(m.startswith("Partitions!B4: state 'PF' has a tunnel of 3 cycles") for m in found), found
     assert any(m.startswith("Partitions!B7: state 'PF' has a tunnel of 3 cycles") for m in found), found
+
+
+def test_a_share_of_men_outside_zero_one_is_found_by_validation(textbook):
+    edit(textbook, {"Settings!B9": 1.5})
+    assert only(textbook) == "Settings!B9: 1.5 is outside [0, 1]; expected a share of men between 0 and 1"

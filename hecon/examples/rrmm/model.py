@@ -62,10 +62,8 @@ def rrmm_model() -> ModelSpec:
         thresholds=scenarios.thresholds(),
         title="RRMM after >= 3 prior lines: one-time CAR-T vs weekly bispecifics vs annual CAR-T re-dosing vs "
         "physician's choice (Netherlands)",
-        # Workbook text: it still names hecon/examples/rrmm.py, the file this package was split from;
-        # changing it changes inputs/rrmm_example.xlsx, so change it together with a regeneration.
         description="Cost-utility and treatment-burden model, societal perspective, lifetime horizon, 2024 euros, "
-        "weekly cycles. Generated from hecon/examples/rrmm.py; edit that file and regenerate "
+        "weekly cycles. Generated from the package hecon/examples/rrmm/; edit its modules and regenerate "
         "(python -m hecon.examples.rrmm inputs/rrmm_example.xlsx) rather than this workbook.",
         assumptions=assumptions.ASSUMPTIONS,
         survival_points=survival.survival_points(),
