@@ -8,7 +8,7 @@ EXAMPLE ?= inputs/rrmm_example.xlsx
 RUN_OPTIONS ?= --all-scenarios --dsa --psa 1000 --seed 20241126
 
 # Packages type-checked with mypy --strict (settings in pyproject.toml, [tool.mypy]).
-TYPED := hecon/model hecon/methods hecon/evidence hecon/engine hecon/analysis
+TYPED := hecon/folders.py hecon/model hecon/methods hecon/evidence hecon/engine hecon/analysis
 
 .PHONY: install run lint typecheck test bench clean
 

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "hecon"
 
 #: Bottom to top. A module may import modules of its own layer and of the layers below.
 LAYERS: list[tuple[str, ...]] = [
-    ("hecon.version",),
+    ("hecon.version", "hecon.folders"),
     ("hecon.model",),
     ("hecon.methods",),
     ("hecon.evidence",),

@@ -49,8 +49,6 @@ import io
 import math
 import os
 import re
-import secrets
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -58,6 +56,7 @@ from pathlib import Path, PurePosixPath
 from hecon.evidence.fit import SurvivalFit
 from hecon.evidence.ipd import ALL
 from hecon.evidence.likelihood import CURE_PARAMETER
+from hecon.folders import replace_folder
 from hecon.model.problems import FileLine, ModelError, Problem, topic
 
 __all__ = [
@@ -377,28 +376,14 @@ def write_fit_outputs(
         **extra,
         MARKER: b"hecon fit-survival output\n",
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _sibling(out, "tmp")
-    tmp.mkdir()
-    try:
+
+    def fill(folder: Path) -> None:
         for name, data in contents.items():
-            path = tmp / name
+            path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        if os.path.lexists(out):
-            old = _sibling(out, "old")
-            os.rename(out, old)
-            try:
-                os.rename(tmp, out)
-            except BaseException:
-                os.rename(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    replace_folder(out, fill)
     return out
 
 
@@ -423,11 +408,3 @@ def _target_problems(out: Path) -> list[Problem]:
             )
         ]
     return []
-
-
-def _sibling(out: Path, tag: str) -> Path:
-    """A new, unused hidden path next to ``out``."""
-    while True:
-        path = out.parent / f".{out.name}.{tag}-{secrets.token_hex(4)}"
-        if not os.path.lexists(path):
-            return path

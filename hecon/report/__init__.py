@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 from pathlib import Path
 
 from hecon.analysis.results import Results
+from hecon.folders import replace_folder
 from hecon.model.problems import FileLine, ModelError, Problem
 from hecon.report.excel import write_results_xlsx
 from hecon.report.html import write_report_html
@@ -90,14 +89,6 @@ def _check_target(out_dir: Path) -> None:
 def _contains(folder: Path, path: Path) -> bool:
     real_folder, real_path = Path(os.path.realpath(folder)), Path(os.path.realpath(path))
     return real_path == real_folder or real_folder in real_path.parents
-
-
-def _sibling(parent: Path, name: str, tag: str) -> Path:
-    """A new, unused path next to the report folder (hidden, random suffix)."""
-    while True:
-        path = parent / f".{name}.{tag}-{secrets.token_hex(4)}"
-        if not os.path.lexists(path):
-            return path
 
 
 def write_summary_json(results: Results, path: Path) -> None:
@@ -159,25 +150,6 @@ def write_report(results: Results, out_dir: str | Path) -> Path:
     """
     out_dir = Path(os.path.abspath(out_dir))
     _check_target(out_dir)
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = _sibling(parent, out_dir.name, "tmp")
-    tmp.mkdir()
-    try:
-        _write_files(results, tmp)
-        if os.path.lexists(out_dir):
-            _check_target(out_dir)  # still a report folder (it may have changed meanwhile)
-            old = _sibling(parent, out_dir.name, "old")
-            os.rename(out_dir, old)
-            try:
-                os.rename(tmp, out_dir)
-            except BaseException:
-                os.rename(old, out_dir)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # recheck: still a report folder when it is replaced (it may have changed meanwhile)
+    replace_folder(out_dir, lambda folder: _write_files(results, folder), lambda: _check_target(out_dir))
     return out_dir
