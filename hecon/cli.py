@@ -334,8 +334,12 @@ def run(
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(place_found(e.problems, locations))
         _exit()
+    results = summarise_run(run)
+    check = results.structure_check
+    for warning in results.warnings + (check.warnings if check is not None else ()):
+        click.echo(f"warning: {warning}", err=True)
     try:
-        folder = write_report(summarise_run(run), out_dir)
+        folder = write_report(results, out_dir)
     except ModelError as e:
         _error("cannot write the report (nothing was written):")
         _print_problems(e.problems)
@@ -505,7 +509,9 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     "time_unit",
     type=click.Choice(FIT_TIME_UNITS),
     default=None,
-    help="Unit of the time column; the curves are in this unit (default years, with a note). Example: --time-unit months",
+    help="Unit of the time column, and of the fitted curves: required (a curve read in the wrong unit is "
+    "silently wrong by a factor of 30 or 365), except with --points (default: the points' unit). "
+    "Example: --time-unit months",
 )
 @click.option(
     "--horizon",
@@ -650,13 +656,11 @@ def fit_survival(
         arms, time_unit = _arms_from_points(data, str(strategy), str(endpoint).upper(), population, time_unit)
     elif at_risk is not None:
         if time_unit is None:
-            time_unit = "years"
-            click.echo("note: --time-unit not given; the times are taken to be in years", err=True)
+            raise click.UsageError("--time-unit is required: the unit of the data's times, e.g. --time-unit months")
         arms, files["ipd.csv"] = _arms_from_km(data, at_risk)
     else:
         if time_unit is None:
-            time_unit = "years"
-            click.echo("note: --time-unit not given; the times are taken to be in years", err=True)
+            raise click.UsageError("--time-unit is required: the unit of the data's times, e.g. --time-unit months")
         try:
             arms = read_ipd(data, sheet=sheet)
         except ModelError as e:
@@ -748,6 +752,15 @@ def _arms_from_points(
         ipd = reconstruct_ipd(curve, at_risk)
     except ModelError as e:
         _report_problems(data, e.problems)
+    shape_points = [i for i in chosen if points[i].kind != "at_risk"]
+    later_at_risk = [i for i in chosen if points[i].kind == "at_risk" and points[i].time > 0]
+    if len(shape_points) < 3 or not later_at_risk:
+        click.echo(
+            f"note: {len(shape_points)} survival point(s) and {len(later_at_risk)} number(s) at risk after time 0: "
+            "between the points the patients follow a constant hazard, so the fitted shapes, the AIC ranking "
+            "and the standard errors (and the PSA rows made from them) reflect that assumption more than data",
+            err=True,
+        )
     arm = f"{strategy} {endpoint}"
     return {arm: arm_data(ipd.time, ipd.event, arm, f"{data.name}, SurvivalPoints")}, time_unit
 

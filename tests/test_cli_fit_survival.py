@@ -80,7 +80,7 @@ def test_data_that_cannot_be_fitted_exits_1(tmp_path):
     assert not (tmp_path / "fit").exists()
 
 
-def test_excel_sheet_and_default_time_unit_note(tmp_path):
+def test_excel_sheet_and_the_time_unit_is_required(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Notes"
     sheet = book.create_sheet("OS")
@@ -89,11 +89,23 @@ def test_excel_sheet_and_default_time_unit_note(tmp_path):
         sheet.append([t, e])
     path = tmp_path / "trial.xlsx"
     book.save(path)
-    result = invoke(
-        "fit-survival", path, "--sheet", "OS", "--out", tmp_path / "fit", "--distributions", "exp", "--cure", "none"
+    args = (
+        "fit-survival",
+        path,
+        "--sheet",
+        "OS",
+        "--out",
+        tmp_path / "fit",
+        "--distributions",
+        "exp",
+        "--cure",
+        "none",
     )
+    result = invoke(*args)
+    assert result.exit_code == 2 and "--time-unit is required" in result.output
+    assert not (tmp_path / "fit").exists()
+    result = invoke(*args, "--time-unit", "years")
     assert result.exit_code == 0, result.output
-    assert "note: --time-unit not given; the times are taken to be in years" in result.stderr
     assert "all patients: 6 patients, 4 events, times in years" in result.stdout
 
 

@@ -51,8 +51,9 @@ def crossing_warnings(results: xr.Dataset, cycle_years: float) -> tuple[str, ...
         share = f" (in up to {int(counts.max())} of {n_samples} samples)" if n_samples > 1 else ""
         out.append(
             f"{strategy}: the partitioned-survival curves cross at {points.size} of {counts.size} trace points"
-            f"{share}, from cycle {first} ({first * cycle_years:.2f} years); there a later curve is above an "
-            "earlier one, so the state between them is held at 0 and the earlier state takes the later curve"
+            f"{share}, from cycle {first} ({first * cycle_years:.2f} years): there an earlier row's curve is above "
+            "a later row's (e.g. PFS above OS), so the state between them is held at 0 and the earlier state "
+            "takes the later curve"
         )
     return tuple(out)
 

@@ -155,9 +155,8 @@ def _boundaries(
     cum = np.stack(curves) if curves else np.zeros((0, n_pts, n_samples))
     crossed = np.zeros((n_pts, n_samples), dtype=bool)
     for k in range(len(curves) - 2, -1, -1):
-        over = cum[k] > cum[k + 1]
-        crossed |= over
-        cum[k] = np.where(over, cum[k + 1], cum[k])
+        crossed |= cum[k] > cum[k + 1] + PROBABILITY_TOLERANCE  # counted beyond rounding
+        cum[k] = np.minimum(cum[k], cum[k + 1])
     return cum, crossed
 
 

@@ -166,9 +166,10 @@ def write_ipd(path: str | Path, ipd: Mapping[Arm, ReconstructedIPD]) -> None:
 
     One row per patient, arm by arm in the mapping's order, by time within an arm. The
     ``arm`` column is written when the arms have names. The file appears whole or not at all
-    (written to a temporary file beside it, then renamed).
+    (written to a temporary file beside it, then renamed); a missing folder is made.
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     named = any(arm is not None for arm in ipd)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

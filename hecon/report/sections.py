@@ -36,6 +36,7 @@ from hecon.analysis.landmarks import MODEL_POPULATION
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
+from hecon.model.spec import PARTITIONED_SURVIVAL
 from hecon.report.decision import (
     burden_section,
     dsa_section,
@@ -73,6 +74,7 @@ from hecon.report.tables import (
     key_results_table,
     lifetables_table,
     money_text,
+    partitions_table,
     rewards_table,
     runinfo_table,
     schedules_table,
@@ -80,6 +82,7 @@ from hecon.report.tables import (
     strategy_values_table,
     survival_inputs_table,
     totals_table,
+    trace_name,
     trace_table,
     transitions_table,
     versus_table,
@@ -402,14 +405,25 @@ def structure_section(results: Results) -> Section:
     png, note = state_diagram_png(spec)
     n_pairs = len({(t.from_state, t.to_state) for t in spec.transitions if t.from_state != t.to_state})
     specific = sorted({t.strategy for t in spec.transitions if t.strategy})
-    paragraphs = [
-        f"A cohort state-transition (Markov) model with {_plural(len(spec.states), 'health state')} and "
-        f"{_plural(n_pairs, 'possible move')} between states, in cycles of "
-        f"{spec.settings.cycle_length_days:g} days with {spec.settings.within_cycle} within-cycle "
-        "correction. The strategies share the states and differ in parameter values"
-        + (f" and in transitions ({', '.join(specific)} have their own rows)" if specific else "")
-        + "."
-    ]
+    cycles = f"in cycles of {spec.settings.cycle_length_days:g} days with {spec.settings.within_cycle} within-cycle correction"
+    if spec.settings.structure == PARTITIONED_SURVIVAL:
+        partitioned = sorted({p.strategy for p in spec.partitions if p.strategy})
+        paragraphs = [
+            f"A partitioned-survival model with {_plural(len(spec.states), 'health state')}, {cycles}: the share "
+            "of the cohort in each state is read off survival curves of model time (Partitions, in the appendix), "
+            "not moved by transition probabilities; there is no structural link between progression and death "
+            "(NICE DSU TSD 19). The strategies share the states and differ in parameter values"
+            + (f" and in their curves ({', '.join(partitioned)} have their own rows)" if partitioned else "")
+            + "."
+        ]
+    else:
+        paragraphs = [
+            f"A cohort state-transition (Markov) model with {_plural(len(spec.states), 'health state')} and "
+            f"{_plural(n_pairs, 'possible move')} between states, {cycles}. The strategies share the states "
+            "and differ in parameter values"
+            + (f" and in transitions ({', '.join(specific)} have their own rows)" if specific else "")
+            + "."
+        ]
     figure = Figure(
         "State diagram",
         png,
@@ -487,7 +501,10 @@ def definition_section(results: Results) -> Section:
                 "stated uncertainty. Every parameter: sheet Inputs.",
             )
         )
-    tables.append(transitions_table(spec))
+    if spec.transitions or spec.settings.structure != PARTITIONED_SURVIVAL:
+        tables.append(transitions_table(spec))
+    if spec.partitions:
+        tables.append(partitions_table(spec))
     if spec.transition_rewards:
         tables.append(rewards_table(spec))
     if any(s.parameters for s in spec.strategies):
@@ -540,7 +557,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
         "Survival in the model (base case)",
         cols,
         rows,
-        "From the Markov trace, whole cohort from model start: PFS = share in states flagged "
+        f"From the {trace_name(results.spec)}, whole cohort from model start: PFS = share in states flagged "
         "progression_free, OS = share alive; medians by linear interpolation ('–': not reached within the "
         "horizon).",
     )
@@ -634,7 +651,7 @@ def base_case_section(results: Results) -> Section:
     end = survival_window(curves, surv.years, level=0.05)
     figures.append(
         Figure(
-            "Markov trace",
+            trace_name(spec).capitalize(),
             trace_png(results.base_case.trace, spec, results.strategies, end),
             "Share of the cohort in each health state over time, per strategy (states holding less "
             "than 0.5% of the cohort at all times are left out). Colours give the treatment-burden "

@@ -22,7 +22,7 @@ from hecon.analysis.summary import (
     ScenarioSummary,
     StrategyResult,
 )
-from hecon.model.spec import ModelSpec
+from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
 #: Column kinds: Excel number format and decimals for HTML.
 KINDS: dict[str, tuple[str, int | None]] = {
@@ -427,7 +427,7 @@ def trace_table(results: Results) -> Table:
         rows += [[strategy, k, float(years[k])] + tr[k].tolist() for k in range(tr.shape[0])]
     return Table(
         "Trace",
-        "Markov trace (base case)",
+        f"{trace_name(results.spec).capitalize()} (base case)",
         cols,
         rows,
         "Share of the cohort in each state at the start of each cycle (cycle 0 = model start).",
@@ -555,6 +555,33 @@ def states_table(spec: ModelSpec, categories: dict[str, str], labels: dict[str, 
         "recovering, on_treatment, treatment_free, progression_free; else progressed, alive or dead). "
         "The cost and count formulas of each state: sheet States.",
         css="small",
+    )
+
+
+def trace_name(spec: ModelSpec) -> str:
+    """What the occupancy over time is called for the model's structure."""
+    return (
+        "state occupancy (partitioned survival)" if spec.settings.structure == PARTITIONED_SURVIVAL else "Markov trace"
+    )
+
+
+def partitions_table(spec: ModelSpec) -> Table:
+    cols = [
+        Column("Strategy", width=18),
+        Column("State", width=20),
+        Column("Share in this state or an earlier row's", width=70),
+        Column("Description", width=40),
+    ]
+    rows = [[p.strategy or "all", p.state, p.survival, p.description] for p in spec.partitions]
+    return Table(
+        "Partitions",
+        "Partitioned survival: states and their curves",
+        cols,
+        rows,
+        "Rows of a strategy from best to worst state; occupancy is the difference of successive rows, the "
+        "last (#) takes the rest. Where an earlier row's curve lies above a later one's, the state between them "
+        "is held at 0 (reported under Key results).",
+        css="small code",
     )
 
 

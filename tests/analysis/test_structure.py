@@ -46,7 +46,8 @@ def test_crossing_curves_are_reported_with_their_first_cycle():
     assert results.structure_check is not None
     (warning,) = results.structure_check.warnings
     assert warning.startswith(
-        "New: the partitioned-survival curves cross at 20 of 21 trace points, from cycle 1 (1.00 years)"
+        "New: the partitioned-survival curves cross at 20 of 21 trace points, from cycle 1 (1.00 years): there "
+        "an earlier row's curve is above a later row's (e.g. PFS above OS)"
     )
     assert results.warnings == ()  # the base case (Markov) has no curves to cross
     partitioned = summarise_run(

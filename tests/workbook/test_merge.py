@@ -53,5 +53,5 @@ def test_a_missing_sheet_or_column_is_a_problem(model):
 def test_into_and_use_go_together(tmp_path, invoke, model):
     data = tmp_path / "ipd.csv"
     data.write_text("time,event\n1,1\n2,0\n3,1\n")
-    result = invoke("fit-survival", data, "--into", model)
+    result = invoke("fit-survival", data, "--time-unit", "months", "--into", model)
     assert result.exit_code == 2 and "--into and --use go together" in result.output
