@@ -410,7 +410,14 @@ def _total_events(values: tuple[str, ...]) -> dict[str | None, int]:
     help="File to write the reconstructed patients to, columns time,event (and arm); replaced "
     "if it exists. Example: --out ipd.csv",
 )
-def reconstruct_ipd(coordinates: Path, at_risk: Path, events: tuple[str, ...], out: Path) -> None:
+@click.option(
+    "--spread",
+    is_flag=True,
+    help="Spread the events between two digitised points evenly over the interval (the curve joined by "
+    "straight lines) instead of at the later point: for sparse clicks that skip drops of the curve. "
+    "Example: --spread",
+)
+def reconstruct_ipd(coordinates: Path, at_risk: Path, events: tuple[str, ...], out: Path, spread: bool) -> None:
     """Reconstruct individual patient data from a published Kaplan–Meier figure
     (Guyot et al., BMC Med Res Methodol 2012;12:9).
 
@@ -432,7 +439,7 @@ def reconstruct_ipd(coordinates: Path, at_risk: Path, events: tuple[str, ...], o
             _error(f"--out {out} is the input file {given}; choose another name")
             _exit()
     try:
-        ipd = reconstruct_from_files(coordinates, at_risk, totals)
+        ipd = reconstruct_from_files(coordinates, at_risk, totals, spread=spread)
     except ModelError as e:
         _report_problems(coordinates, e.problems, "inputs")
     try:
@@ -555,6 +562,13 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     "and written to the output folder as ipd.csv. Example: --at-risk nrisk.csv",
 )
 @click.option(
+    "--spread",
+    is_flag=True,
+    help="Spread the events between two digitised points evenly over the interval (the curve joined by "
+    "straight lines) instead of at the later point: for sparse clicks that skip drops of the curve. "
+    "With --at-risk. Example: --spread",
+)
+@click.option(
     "--into",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
@@ -603,6 +617,7 @@ def fit_survival(
     cure: str | None,
     prefix: str | None,
     at_risk: Path | None,
+    spread: bool,
     into: Path | None,
     use: str | None,
     points: bool,
@@ -657,7 +672,7 @@ def fit_survival(
     elif at_risk is not None:
         if time_unit is None:
             raise click.UsageError("--time-unit is required: the unit of the data's times, e.g. --time-unit months")
-        arms, files["ipd.csv"] = _arms_from_km(data, at_risk)
+        arms, files["ipd.csv"] = _arms_from_km(data, at_risk, spread)
     else:
         if time_unit is None:
             raise click.UsageError("--time-unit is required: the unit of the data's times, e.g. --time-unit months")
@@ -765,14 +780,14 @@ def _arms_from_points(
     return {arm: arm_data(ipd.time, ipd.event, arm, f"{data.name}, SurvivalPoints")}, time_unit
 
 
-def _arms_from_km(coordinates: Path, at_risk: Path) -> tuple[dict[str, Any], bytes]:
+def _arms_from_km(coordinates: Path, at_risk: Path, spread: bool) -> tuple[dict[str, Any], bytes]:
     """The patients reconstructed from a digitised curve and its numbers at risk, per arm, and
     their CSV text (time,event[,arm]); exits with the problems of both files if any."""
     from hecon.evidence.ipd import ALL, arm_data
     from hecon.evidence.km_files import reconstruct_from_files
 
     try:
-        reconstructed = reconstruct_from_files(coordinates, at_risk)
+        reconstructed = reconstruct_from_files(coordinates, at_risk, spread=spread)
     except ModelError as e:
         _report_problems(coordinates, e.problems)
     arms = {}

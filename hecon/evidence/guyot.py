@@ -95,6 +95,9 @@ __all__ = [
 #: point, a few pixels on a typical journal figure.
 DIGITISATION_TOLERANCE = 0.005
 
+#: Steps per interval between digitised points when events are spread (``reconstruct_ipd(spread=True)``).
+SPREAD_STEPS = 10
+
 #: Where a problem with the total number of events is located.
 TOTAL_EVENTS = topic("total events")
 
@@ -161,6 +164,8 @@ def reconstruct_ipd(
     at_risk: NumbersAtRisk,
     total_events: int | None = None,
     tolerance: float = DIGITISATION_TOLERANCE,
+    *,
+    spread: bool = False,
 ) -> ReconstructedIPD:
     """Reconstruct individual patient data from a digitised Kaplan–Meier curve.
 
@@ -174,6 +179,12 @@ def reconstruct_ipd(
         Total number of events, if the paper reports it.
     tolerance : float
         Digitisation tolerance [survival proportion], see the module's clean-up notes.
+    spread : bool
+        Spread the events between two digitised points evenly over the interval between them
+        (the curve joined by straight lines, :data:`SPREAD_STEPS` steps per interval) instead of
+        placing them all at the later point, as Guyot's algorithm does. For sparse clicks that
+        skip drops of the curve, where the plain algorithm moves events later (in a round trip
+        with 30 clicks on 300 patients: Weibull median +5 to +6.5% plain, -2 to 0% spread).
 
     Returns
     -------
@@ -197,7 +208,7 @@ def reconstruct_ipd(
         problems = _joint_problems(curve, at_risk, total_events)
     if problems:
         raise ModelError(problems)
-    t, s, lower = _clean(curve, at_risk)
+    t, s, lower = _clean(curve, at_risk, SPREAD_STEPS if spread else 1)
     walk = _Reconstruction(t, s, lower)
     walk.run([int(n) for n in np.sort(at_risk.n_risk)[::-1]], total_events)
     midpoints = (t[:-1] + t[1:]) / 2
@@ -346,9 +357,10 @@ def _joint_problems(curve: DigitisedCurve, at_risk: NumbersAtRisk, total_events:
 
 
 def _clean(
-    curve: DigitisedCurve, at_risk: NumbersAtRisk
+    curve: DigitisedCurve, at_risk: NumbersAtRisk, steps: int = 1
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """Checked points -> (times, survival, index of each at-risk time): steps 1-5 of the notes."""
+    """Checked points -> (times, survival, index of each at-risk time): steps 1-5 of the notes;
+    with ``steps`` > 1 the points are joined by straight lines of that many steps."""
     order = np.argsort(curve.time, kind="stable")
     t = curve.time[order]
     s = np.minimum.accumulate(np.clip(curve.survival[order], 0.0, 1.0))
@@ -357,6 +369,10 @@ def _clean(
     if t[0] > 0:
         t, s = np.concatenate(([0.0], t)), np.concatenate(([1.0], s))
     s[0] = 1.0
+    if steps > 1:
+        fractions = np.arange(1, steps + 1) / steps
+        t = np.concatenate(([t[0]], (t[:-1, None] + np.diff(t)[:, None] * fractions).ravel()))
+        s = np.concatenate(([s[0]], (s[:-1, None] + np.diff(s)[:, None] * fractions).ravel()))
     risk_times = np.sort(at_risk.time)
     new = np.setdiff1d(risk_times, t)
     step = s[np.searchsorted(t, new, side="right") - 1]

@@ -107,7 +107,11 @@ def read_numbers_at_risk(path: str | Path) -> dict[Arm, NumbersAtRisk]:
 
 
 def reconstruct_from_files(
-    coordinates: str | Path, at_risk: str | Path, total_events: Mapping[Arm, int] | None = None
+    coordinates: str | Path,
+    at_risk: str | Path,
+    total_events: Mapping[Arm, int] | None = None,
+    *,
+    spread: bool = False,
 ) -> dict[Arm, ReconstructedIPD]:
     """Read both files and reconstruct each arm's patient data (Guyot et al. 2012).
 
@@ -118,6 +122,8 @@ def reconstruct_from_files(
     total_events : mapping, optional
         Reported total number of events per arm (key None for a file without arms); arms
         left out have no total.
+    spread : bool
+        Spread events between digitised points (:func:`hecon.evidence.guyot.reconstruct_ipd`).
 
     Raises
     ------
@@ -152,7 +158,7 @@ def reconstruct_from_files(
     result: dict[Arm, ReconstructedIPD] = {}
     for arm, curve in curves.items():
         try:
-            result[arm] = reconstruct_ipd(curve, tables[arm], totals.get(arm))
+            result[arm] = reconstruct_ipd(curve, tables[arm], totals.get(arm), spread=spread)
         except ModelError as exc:
             for p in exc.problems:  # name the arm whose total is wrong
                 named = arm is not None and p.where == TOTAL_EVENTS
