@@ -525,8 +525,8 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     metavar="N",
-    help="End of the extrapolation figure, in the time unit of the data (default 5 x the last "
-    "observed time). Example: --horizon 240",
+    help="End of the extrapolation figure, in the time unit of the data (default: the horizon of the "
+    "--into model, else 5 x the last observed time). Example: --horizon 240",
 )
 @click.option(
     "--distributions",
@@ -686,6 +686,8 @@ def fit_survival(
     if (into is None) != (use is None):
         raise click.UsageError("--into and --use go together: the model to put curves into, and which fitted model")
     fits = fit_all(arms, chosen, cured, time_unit=time_unit)
+    if horizon is None and into is not None:
+        horizon = _model_horizon(into, time_unit)
     files.update(fit_figures(arms, fits, horizon=horizon))
     if into is not None and use is not None:
         files[f"{into.stem}_with_fits.xlsx"] = _model_with_fits(
@@ -703,6 +705,17 @@ def fit_survival(
     for arm, arm_data in arms.items():
         _print_fit_table(arm, arm_data.n, arm_data.events, time_unit, [f for f in fits if f.arm == arm])
     click.echo(f"Wrote {_display(folder)}")
+
+
+def _model_horizon(model: Path, time_unit: str) -> float | None:
+    """The time horizon of ``model`` in ``time_unit`` (the extrapolation figure's end), if readable."""
+    from hecon.model.spec import DAYS_PER_YEAR, TIME_UNITS
+    from hecon.workbook.reader import read
+
+    spec = read(model).spec
+    if spec is None:
+        return None
+    return spec.settings.horizon_years * DAYS_PER_YEAR / TIME_UNITS[time_unit]
 
 
 def _model_with_fits(model: Path, fits: Sequence[Any], use: str, prefix: str) -> bytes:
