@@ -30,7 +30,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
       psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
                                structural: results by alternative of discrete parameters
-                               (hecon.analysis.psa_structural; absent without)
+                               (hecon.analysis.psa_structural; absent without) and
+                               evppi: partial EVPI per parameter and group (hecon.analysis.evppi;
+                               absent below 500 samples)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -63,6 +65,7 @@ from hecon.analysis.decision import (
     scenario_analysis,
 )
 from hecon.analysis.dsa_summary import DsaSummary, summarise_dsa
+from hecon.analysis.evppi import evppi_inputs
 from hecon.analysis.model_survival import SurvivalSummary, survival_summary
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.run import RunResult
@@ -207,6 +210,7 @@ def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
         population_discount_rate=settings.discount_rate_costs,
         currency=settings.currency,
         primary_wtp_source=wtp_source,
+        evppi_inputs=evppi_inputs(run.spec),
     )
 
 

@@ -16,7 +16,16 @@ from typing import Any
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
 from hecon.analysis.psa_summary import PSA_FILE, Interval
 from hecon.analysis.results import Results
-from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png, tornado_rows
+from hecon.report.charts import (
+    ce_plane_png,
+    ceac_png,
+    convergence_png,
+    evpi_png,
+    evppi_bars_png,
+    evppi_curves_png,
+    tornado_png,
+    tornado_rows,
+)
 from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
@@ -867,7 +876,108 @@ def voi_section(results: Results) -> Section | None:
         "dots: the willingness-to-pay values of the settings and the headline value.",
         "Line chart of the expected value of perfect information per patient against the willingness to pay.",
     )
-    return Section("voi", "Value of information", tables=[at_table], figures=[figure], sheets=[at_table])
+    evppi = _evppi_section(results)
+    return Section(
+        "voi",
+        "Value of information",
+        tables=[at_table],
+        figures=[figure],
+        sheets=[at_table],
+        subsections=[evppi] if evppi is not None else [],
+    )
+
+
+def _evppi_section(results: Results) -> Section | None:
+    """Partial EVPI per parameter and group: ranked table and bars at the headline WTP, curves,
+    and every estimate at every reported WTP with its fit quality (sheet EVPPI)."""
+    data = results.psa
+    if data is None or data.evppi is None:
+        return None
+    ev = data.evppi
+    cur = results.currency
+    money = currency_label(results)
+    head = ev.headline_wtp
+    ranked_cols = [
+        Column("Rank", "int", 6),
+        Column("Parameter or group", width=24),
+        Column("Kind", width=16),
+        Column("Parameters", width=30),
+        Column(f"EVPPI per patient ({money})", "money", 14),
+        Column(f"Standard error ({money})", "money", 12),
+        Column("Share of EVPI", "percent", 10),
+        Column(f"Population EVPPI ({money})", "money", 16),
+        Column("Fit R² (lowest over strategies)", "number", 12),
+        Column("Effective df (highest)", "number", 10),
+    ]
+    ranked_rows = []
+    for rank, e in enumerate(ev.estimates, start=1):
+        a = next(x for x in e.at_wtp if x.wtp == head)
+        ranked_rows.append(
+            [
+                rank,
+                e.name,
+                e.kind,
+                ", ".join(e.parameters),
+                a.per_patient,
+                a.se,
+                a.share_of_evpi,
+                a.population,
+                min(f.r_squared for f in e.fits),
+                max(f.edof for f in e.fits),
+            ]
+        )
+    skipped = "; ".join(f"{name}: {why}" for name, why in ev.not_estimated.items())
+    capped = [e.name for e in ev.estimates if e.capped]
+    note = (
+        f"At the headline willingness to pay of {cur} {head:,.0f} per QALY. {ev.method} "
+        "R²: share of the variance of the incremental net benefit the regression explains (a parameter "
+        "that matters explains much; a low R² with a large EVPPI calls for a check)."
+        + (f" Reported as the EVPI (the regression estimate exceeded it): {', '.join(capped)}." if capped else "")
+        + (f" Not estimated: {skipped}." if skipped else "")
+    )
+    ranked = Table("EVPPIRanked", "Partial value of information, ranked", ranked_cols, ranked_rows, note)
+    all_cols = [
+        Column("Parameter or group", width=24),
+        Column(f"WTP ({cur}/QALY)", "money", 13),
+        Column(f"EVPPI per patient ({money})", "money", 14),
+        Column(f"Standard error ({money})", "money", 12),
+        Column(f"Population EVPPI ({money})", "money", 16),
+        Column("Share of EVPI", "percent", 10),
+    ] + [
+        Column(f"R² vs comparator: {f.strategy}", "number", 12) for f in (ev.estimates[0].fits if ev.estimates else ())
+    ]
+    all_rows = [
+        [e.name, a.wtp, a.per_patient, a.se, a.population, a.share_of_evpi] + [f.r_squared for f in e.fits]
+        for e in ev.estimates
+        for a in e.at_wtp
+    ]
+    every = Table("EVPPI", "EVPPI at every reported willingness to pay", all_cols, all_rows, ev.method)
+    figures = [
+        Figure(
+            "EVPPI ranked",
+            evppi_bars_png(ev, cur),
+            f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
+            "Horizontal bar chart of the expected value of partial perfect information per parameter or group.",
+        ),
+        Figure(
+            "EVPPI curves",
+            evppi_curves_png(data.curves.wtp, data.curves.evpi_per_patient, ev, cur),
+            f"Per-patient EVPI and the EVPPI of the highest-ranked parameters and groups ({money}) "
+            "against the willingness to pay.",
+            "Line chart of EVPI and EVPPI per patient against the willingness to pay.",
+        ),
+    ]
+    return Section(
+        "evppi",
+        "Partial value of information (EVPPI)",
+        paragraphs=[
+            "Which uncertainty matters: the expected gain per patient if the uncertainty in one parameter, or "
+            "one group of parameters drawn together (e.g. the coefficients of a survival curve), were resolved."
+        ],
+        tables=[ranked],
+        figures=figures,
+        sheets=[ranked, every],
+    )
 
 
 #: Builders in report order (inserted after the results by :mod:`hecon.report.sections`).
