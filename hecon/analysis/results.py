@@ -33,6 +33,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                (hecon.analysis.psa_structural; absent without) and
                                evppi: partial EVPI per parameter and group (hecon.analysis.evppi;
                                absent below 500 samples)
+      budget_impact          BudgetImpact (hecon.analysis.budget_impact: yearly costs of the current
+                               and new worlds, by category, drug costs apart, and the 'sluis'
+                               check; absent without a BudgetImpact sheet)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -54,8 +57,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xarray as xr
 
+from hecon.analysis.budget_impact import BudgetImpact, budget_impact, costs_by_year
 from hecon.analysis.decision import (
     BurdenSummary,
     NetBenefit,
@@ -153,6 +158,7 @@ class Results:
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    budget_impact: BudgetImpact | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
@@ -214,6 +220,15 @@ def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
     )
 
 
+def _budget_impact(run: RunResult) -> BudgetImpact | None:
+    spec = run.spec
+    if not spec.budget:
+        return None
+    years = max(1, int(np.ceil(spec.settings.horizon_years - 1e-9)))
+    yearly = costs_by_year(run.base.results["per_cycle"], spec.settings.cycle_length_years, years)
+    return budget_impact(spec.budget, yearly, spec.settings.horizon_years)
+
+
 def _structure_check(run: RunResult, base: ScenarioSummary, wtp: float) -> StructureCheck | None:
     cross = run.cross_check
     if cross is None:
@@ -269,6 +284,7 @@ def summarise_run(run: RunResult) -> Results:
         thresholds=tuple(run.thresholds),
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
+        budget_impact=_budget_impact(run),
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,

@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from hecon.analysis.budget_impact import BudgetImpact
 from hecon.analysis.dsa_summary import TornadoRow
 from hecon.analysis.evppi import EvppiSummary
 from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
@@ -301,6 +302,34 @@ def evppi_curves_png(
         ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
         ax.set_ylabel(plain(f"Per patient ({currency}{words})"))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5)
+        return png(fig)
+
+
+def budget_impact_png(bi: BudgetImpact, currency: str) -> bytes:
+    """Incremental budget impact per budget year, drug and other costs stacked, the total marked."""
+    years = np.asarray(bi.years)
+    drug, other = np.asarray(bi.incremental_drug), np.asarray(bi.incremental_other)
+    total = np.asarray(bi.incremental_total)
+    scale, words = money_scale(np.concatenate([drug, other, total]))
+    with style():
+        fig = new_figure(8.0, 3.9)
+        fig.subplots_adjust(left=0.14, right=0.96, top=0.95, bottom=0.2)
+        ax = fig.add_subplot()
+        ax.bar(years, drug / scale, color="#0072B2", label="drug costs")
+        ax.bar(
+            years,
+            other / scale,
+            bottom=np.where(other >= 0, np.maximum(drug, 0), np.minimum(drug, 0)) / scale,
+            color="#E69F00",
+            label="other costs",
+        )
+        ax.plot(years, total / scale, "o", color="#000000", label="total")
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_xticks(years, [f"year {y}" for y in years])
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.set_ylabel(plain(f"Budget impact ({currency}{words})"))
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
         return png(fig)
 
 

@@ -17,6 +17,7 @@ from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
 from hecon.analysis.psa_summary import PSA_FILE, Interval
 from hecon.analysis.results import Results
 from hecon.report.charts import (
+    budget_impact_png,
     ce_plane_png,
     ceac_png,
     convergence_png,
@@ -980,6 +981,95 @@ def _evppi_section(results: Results) -> Section | None:
     )
 
 
+def budget_impact_section(results: Results) -> Section | None:
+    """Budget impact per year (current and new world, incremental, drug costs apart), by cost
+    category, and the 'sluis' check."""
+    bi = results.budget_impact
+    if bi is None:
+        return None
+    cur = results.currency
+    money = currency_label(results)
+    strategies = list(bi.treated["new"])
+    year_cols = [
+        Column("Year", "int", 6),
+        Column("Eligible patients", "number", 10),
+        *[Column(f"Starting {s} (new world)", "number", 12) for s in strategies],
+        Column(f"Current world ({money})", "money", 16),
+        Column(f"New world ({money})", "money", 16),
+        Column(f"Budget impact ({money})", "money", 16),
+        Column(f"of which drug costs ({money})", "money", 16),
+        Column(f"of which other costs ({money})", "money", 16),
+    ]
+    year_rows = [
+        [y, bi.eligible[k], *[bi.treated["new"][s][k] for s in strategies]]
+        + [bi.current_total[k], bi.new_total[k], bi.incremental_total[k], bi.incremental_drug[k]]
+        + [bi.incremental_other[k]]
+        for k, y in enumerate(bi.years)
+    ]
+    drug = ", ".join(bi.drug_categories) or "none given"
+    note = (
+        "Undiscounted costs per calendar year of patients starting treatment from year 1 (ISPOR, Sullivan et al. "
+        f"2014; ZIN). Drug cost categories: {drug}. Per-patient costs by year of treatment come from the "
+        "model's base case, each cycle valued at its start (no within-cycle correction). Inputs: "
+        + "; ".join(bi.sources)
+        + "."
+    )
+    table = Table("BudgetImpact", "Budget impact", year_cols, year_rows, note)
+    cat_cols = [Column("World", width=10), Column("Category", width=16), Column("Drug cost", width=8)]
+    cat_cols += [Column(f"Year {y} ({money})", "money", 14) for y in bi.years]
+    cat_rows = [
+        [world, c, "yes" if c in bi.drug_categories else "no", *values[c]]
+        for world, values in (("current", bi.current), ("new", bi.new))
+        for c in values
+    ]
+    by_category = Table("BudgetByCategory", "Budget by cost category and year", cat_cols, cat_rows, note)
+    sluis_cols = [
+        Column("Strategy", width=18),
+        Column(f"Drug costs per patient, first year ({money})", "money", 16),
+        Column(f"Threshold per patient per year ({money})", "money", 14),
+        Column("Per patient: reached", width=10),
+        Column(f"Highest yearly drug spending ({money})", "money", 16),
+        Column(f"Yearly threshold ({money})", "money", 14),
+        Column("Yearly: reached", width=10),
+    ]
+
+    def reached(flag: bool | None) -> str:
+        return "not given" if flag is None else ("yes" if flag else "no")
+
+    sluis_rows = [
+        [
+            c.strategy,
+            c.drug_cost_per_patient_year,
+            c.threshold_per_patient,
+            reached(c.above_per_patient),
+            c.highest_yearly_drug_spend,
+            c.threshold_total,
+            reached(c.above_total),
+        ]
+        for c in bi.sluis
+    ]
+    sluis = Table(
+        "Sluis",
+        "The 'sluis' for expensive medicines",
+        sluis_cols,
+        sluis_rows,
+        "Thresholds: " + (bi.thresholds_source or "not given (BudgetImpact sheet: sluis_per_patient, sluis_total)."),
+    )
+    figure = Figure(
+        "Budget impact",
+        budget_impact_png(bi, cur),
+        f"Budget impact per year ({money}): the new world minus the current one, drug and other costs stacked.",
+        "Bar chart of the budget impact per year, drug costs and other costs.",
+    )
+    return Section(
+        "budget-impact",
+        "Budget impact",
+        tables=[table, sluis],
+        figures=[figure],
+        sheets=[table, by_category, sluis],
+    )
+
+
 #: Builders in report order (inserted after the results by :mod:`hecon.report.sections`).
 DECISION_SECTIONS = [
     scenario_analysis_section,
@@ -989,4 +1079,5 @@ DECISION_SECTIONS = [
     dsa_section,
     psa_section,
     voi_section,
+    budget_impact_section,
 ]

@@ -37,6 +37,7 @@ from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
 from hecon.report.decision import (
+    budget_impact_section,
     burden_section,
     dsa_section,
     net_benefit_section,
@@ -833,6 +834,7 @@ SECTIONS: list[SectionBuilder] = [
     dsa_section,
     psa_section,
     voi_section,
+    budget_impact_section,
     assumptions_section,
     definition_section,
     run_section,

@@ -28,6 +28,7 @@ from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, 
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
+    BudgetItem,
     Distribution,
     LifeTable,
     ModelSpec,
@@ -108,6 +109,7 @@ class Locations:
     thresholds: list[Record] = field(default_factory=list)  # parallel to spec.thresholds
     partitions: dict[tuple[str | None, str], Record] = field(default_factory=dict)  # (strategy, state)
     survival_points: list[Record] = field(default_factory=list)  # parallel to spec.survival_points
+    budget: list[Record] = field(default_factory=list)  # parallel to spec.budget
 
 
 @dataclass
@@ -847,6 +849,30 @@ class _Builder:
             )
         return tuple(out)
 
+    # ---- Budget impact
+    def budget(self) -> tuple[BudgetItem, ...]:
+        """The BudgetImpact rows whose item could be read (checked as a whole by
+        :func:`hecon.analysis.budget_impact.check_budget` when the workbook is validated)."""
+        out = []
+        for record in self.records("BudgetImpact"):
+            v = record.values
+            if not record.ok("item") or not v.get("item"):
+                continue
+            self.loc.budget.append(record)
+            year = v.get("year") if record.ok("year") else None
+            out.append(
+                BudgetItem(
+                    v["item"],
+                    v.get("value") if record.ok("value") else None,
+                    int(year) if year is not None else None,
+                    v.get("strategy") or None,
+                    v.get("world") or None,
+                    v.get("category") or None,
+                    v.get("source") or "",
+                )
+            )
+        return tuple(out)
+
     # ---- Published survival points
     def survival_points(self, strategies: tuple[Strategy, ...]) -> tuple[SurvivalPoint, ...]:
         """The SurvivalPoints rows whose required cells could be read, checked together
@@ -962,6 +988,7 @@ def read(path: str | Path) -> ReadResult:
         b.thresholds(),
         b.partitions(),
         survival_points=points,
+        budget=b.budget(),
     )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)
