@@ -33,6 +33,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                (hecon.analysis.psa_structural; absent without) and
                                evppi: partial EVPI per parameter and group (hecon.analysis.evppi;
                                absent below 500 samples)
+      perspectives           Perspectives (hecon.analysis.perspectives: the base case's costs, ICERs
+                               and frontier from the healthcare and the societal perspective;
+                               absent unless a cost category is tagged societal)
       budget_impact          BudgetImpact (hecon.analysis.budget_impact: yearly costs of the current
                                and new worlds, by category, drug costs apart, and the 'sluis'
                                check; absent without a BudgetImpact sheet)
@@ -72,6 +75,7 @@ from hecon.analysis.decision import (
 from hecon.analysis.dsa_summary import DsaSummary, summarise_dsa
 from hecon.analysis.evppi import evppi_inputs
 from hecon.analysis.model_survival import SurvivalSummary, survival_summary
+from hecon.analysis.perspectives import Perspectives, perspectives
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.run import RunResult
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
@@ -158,6 +162,7 @@ class Results:
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    perspectives: Perspectives | None = field(metadata=OMIT_IF_EMPTY)
     budget_impact: BudgetImpact | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
@@ -284,6 +289,7 @@ def summarise_run(run: RunResult) -> Results:
         thresholds=tuple(run.thresholds),
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
+        perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
         budget_impact=_budget_impact(run),
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),

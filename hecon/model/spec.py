@@ -337,6 +337,10 @@ class Schedule:
     description: str = ""
 
 
+PERSPECTIVES = ("healthcare", "societal")
+"""Perspectives of a cost category: healthcare (in both perspectives) or societal (only in the
+societal perspective, e.g. productivity losses, informal care, travel; ZIN 2024)."""
+
 BUDGET_ITEMS = ("eligible", "share", "drug_category", "sluis_per_patient", "sluis_total")
 """What a row of the budget impact inputs gives (:class:`BudgetItem`)."""
 BUDGET_WORLDS = ("current", "new")
@@ -409,6 +413,8 @@ class ModelSpec:
     partitions: tuple[Partition, ...] = ()
     survival_points: tuple[SurvivalPoint, ...] = ()
     budget: tuple[BudgetItem, ...] = ()
+    cost_perspectives: Mapping[str, str] = field(default_factory=dict)
+    """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); untagged = healthcare."""
 
     def state(self, name: str) -> State:
         for s in self.states:

@@ -981,6 +981,60 @@ def _evppi_section(results: Results) -> Section | None:
     )
 
 
+def perspectives_section(results: Results) -> Section | None:
+    """The base case from the healthcare and the societal perspective side by side: costs,
+    each strategy versus the comparator and the efficiency frontier."""
+    data = results.perspectives
+    if data is None:
+        return None
+    cur = results.currency
+    money = currency_label(results)
+    cols = [
+        Column("Perspective", width=12),
+        Column("Strategy", width=18),
+        Column(f"Costs ({money})", "money", 14),
+        Column("QALYs", "qaly", 9),
+        Column(f"Incremental costs vs comparator ({money})", "money", 14),
+        Column("Incremental QALYs vs comparator", "qaly", 10),
+        Column("Versus the comparator", width=34),
+        Column(f"ICER vs comparator ({cur}/QALY)", "money", 14, html=False),
+        Column("Frontier status", width=16),
+        Column(f"Frontier ICER ({cur}/QALY)", "money", 14),
+    ]
+    rows = []
+    for name, p in data.results.items():
+        versus = {v.strategy: v for v in p.versus_comparator}
+        frontier = {f.strategy: f for f in p.frontier}
+        for s, r in p.strategies.items():
+            v, f = versus.get(s), frontier[s]
+            rows.append(
+                [
+                    name,
+                    s,
+                    r.costs,
+                    r.qalys,
+                    v.incremental_cost if v else None,
+                    v.incremental_qalys if v else None,
+                    v.description if v else "comparator",
+                    v.icer if v else None,
+                    f.status,
+                    f.icer,
+                ]
+            )
+    note = (
+        "Societal perspective: every cost category. Healthcare perspective: without the categories tagged "
+        f"societal ({', '.join(data.societal_only)}) on the CostCategories sheet. QALYs are the same in both; "
+        "costs and QALYs discounted."
+    )
+    table = Table("Perspectives", "Healthcare and societal perspective", cols, rows, note)
+    return Section(
+        "perspectives",
+        "Perspectives",
+        paragraphs=["The base case from the healthcare and from the societal perspective, side by side."],
+        tables=[table],
+    )
+
+
 def budget_impact_section(results: Results) -> Section | None:
     """Budget impact per year (current and new world, incremental, drug costs apart), by cost
     category, and the 'sluis' check."""
@@ -1079,5 +1133,6 @@ DECISION_SECTIONS = [
     dsa_section,
     psa_section,
     voi_section,
+    perspectives_section,
     budget_impact_section,
 ]

@@ -110,6 +110,7 @@ class Locations:
     partitions: dict[tuple[str | None, str], Record] = field(default_factory=dict)  # (strategy, state)
     survival_points: list[Record] = field(default_factory=list)  # parallel to spec.survival_points
     budget: list[Record] = field(default_factory=list)  # parallel to spec.budget
+    cost_categories: dict[str, Record] = field(default_factory=dict)  # category -> its row
 
 
 @dataclass
@@ -849,6 +850,18 @@ class _Builder:
             )
         return tuple(out)
 
+    # ---- Perspectives
+    def cost_perspectives(self) -> dict[str, str]:
+        """Cost category -> perspective, from the CostCategories rows that could be read."""
+        out = {}
+        for record in self.records("CostCategories"):
+            v = record.values
+            if not record.ok("category", "perspective") or not v.get("category") or not v.get("perspective"):
+                continue
+            self.loc.cost_categories[v["category"]] = record
+            out[v["category"]] = v["perspective"]
+        return out
+
     # ---- Budget impact
     def budget(self) -> tuple[BudgetItem, ...]:
         """The BudgetImpact rows whose item could be read (checked as a whole by
@@ -989,6 +1002,7 @@ def read(path: str | Path) -> ReadResult:
         b.partitions(),
         survival_points=points,
         budget=b.budget(),
+        cost_perspectives=b.cost_perspectives(),
     )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)

@@ -49,6 +49,7 @@ from hecon.model.spec import (
     BUDGET_WORLDS,
     COMPLEMENT,
     DISCOUNT_TIMINGS,
+    PERSPECTIVES,
     REWARD_KINDS,
     START,
     STRUCTURES,
@@ -296,6 +297,31 @@ SETTINGS_SHEET = SheetSchema(
     ),
     required=True,
     key=("name",),
+)
+
+# --------------------------------------------------------------------------------------
+# CostCategories: the perspective of each cost category (hecon.model.spec.ModelSpec.cost_perspectives)
+# --------------------------------------------------------------------------------------
+
+COST_CATEGORIES_SHEET = SheetSchema(
+    "CostCategories",
+    "The perspective of cost categories: healthcare (counted from both perspectives) or societal (counted "
+    "only from the societal perspective, e.g. productivity losses, informal care, travel). A category not "
+    "listed is healthcare. With a societal category the report shows both perspectives side by side.",
+    (
+        _c("category", "name", required=True, width=18, description="A cost category of the States sheet"),
+        _c(
+            "perspective",
+            "choice",
+            required=True,
+            allowed=PERSPECTIVES,
+            width=12,
+            description="healthcare or societal",
+        ),
+        _c("description", "text", width=40, description="What the category holds"),
+    ),
+    key=("category",),
+    when_used=True,
 )
 
 # --------------------------------------------------------------------------------------
@@ -946,6 +972,7 @@ SHEETS: tuple[SheetSchema, ...] = (
             ),
         ),
     ),
+    COST_CATEGORIES_SHEET,
     BUDGET_SHEET,
     SheetSchema(
         "Scenarios",

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hecon.analysis.budget_impact import check_budget
+from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
@@ -185,6 +186,10 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 "a number of years > 0",
             )
         )
+    try:
+        check_perspectives(spec.cost_perspectives, spec.cost_categories)
+    except ModelError as e:
+        out += [place(p, loc) for p in e.problems]
     if spec.budget:
         try:
             check_budget(spec.budget, strategies, spec.cost_categories, settings.horizon_years)
@@ -409,6 +414,11 @@ def _survival_point(e: Element, p: Problem, loc: Locations) -> Location | None:
     return loc.survival_points[e.index].cell(e.part or "value")
 
 
+def _cost_category(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.cost_categories.get(e.name)
+    return record.cell(e.part or "category") if record else None
+
+
 def _budget(e: Element, p: Problem, loc: Locations) -> Location | None:
     if e.index is None or not 0 <= e.index < len(loc.budget):
         return None
@@ -438,4 +448,5 @@ _HANDLERS: dict[str, _Handler] = {
     "partition": _partition,
     "survival_point": _survival_point,
     "budget": _budget,
+    "cost_category": _cost_category,
 }

@@ -232,6 +232,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     ]
     rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
     rows["SurvivalPoints"] = _survival_point_rows(spec)
+    rows["CostCategories"] = [{"category": c, "perspective": p} for c, p in spec.cost_perspectives.items()]
     rows["BudgetImpact"] = [
         {
             "item": b.item,
