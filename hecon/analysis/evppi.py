@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from hecon.analysis.serialise import frozen
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
 
@@ -59,6 +60,7 @@ __all__ = [
     "EvppiFit",
     "EvppiSummary",
     "RegressionEvppi",
+    "check_evppi_groups",
     "evppi_inputs",
     "regression_evppi",
     "summarise_evppi",
@@ -264,10 +266,41 @@ class EvppiInput:
     skip: str = ""
 
 
+def check_evppi_groups(spec: ModelSpec) -> None:
+    """Raise :class:`~hecon.model.problems.ModelError` with every member of a named EVPPI group
+    (:attr:`hecon.model.spec.ModelSpec.evppi_groups`) that is not a parameter drawn in the PSA, and
+    every group of a discrete parameter with others (Element kind "evppi_group")."""
+    drawn = {p.name: p.distribution.kind for p in spec.parameters if p.distribution is not None}
+    problems = []
+    for group, members in spec.evppi_groups.items():
+        for i, name in enumerate(members):
+            kind = drawn.get(name)
+            if kind is None or kind == "fixed":
+                problems.append(
+                    Problem(
+                        Element("evppi_group", group, index=i, part="parameter"),
+                        f"'{name}' is not a parameter drawn in the PSA",
+                        "a parameter with a distribution (not fixed)",
+                    )
+                )
+            elif kind == "discrete" and len(members) > 1:
+                problems.append(
+                    Problem(
+                        Element("evppi_group", group, index=i, part="parameter"),
+                        f"discrete parameter '{name}' in a group",
+                        "a discrete parameter on its own (its EVPPI is always estimated)",
+                    )
+                )
+    if problems:
+        raise ModelError(problems)
+
+
 def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
     """The parameters and groups of ``spec`` whose EVPPI is estimated: every parameter with a
-    distribution other than ``fixed`` on its own (discrete ones as factors) and every joint group (``mvnormal``,
-    ``dirichlet``; a Dirichlet group without its last member, whose value the others fix)."""
+    distribution other than ``fixed`` on its own (discrete ones as factors), every joint group (``mvnormal``,
+    ``dirichlet``; a Dirichlet group without its last member, whose value the others fix) and every
+    named group of :attr:`hecon.model.spec.ModelSpec.evppi_groups` (checked by :func:`check_evppi_groups`)."""
+    check_evppi_groups(spec)
     out: list[EvppiInput] = []
     groups: dict[str, list[tuple[str, str]]] = {}
     for p in spec.parameters:
@@ -292,6 +325,15 @@ def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
             else ""
         )
         out.append(EvppiInput(group, names, "group", skip))
+    for group, listed in spec.evppi_groups.items():
+        names = tuple(dict.fromkeys(listed))
+        skip = (
+            f"{len(names)} parameters: a tensor-product GAM takes at most {MAX_GROUP_SIZE} (a Gaussian process "
+            "would be needed)"
+            if len(names) > MAX_GROUP_SIZE
+            else ""
+        )
+        out.append(EvppiInput(group, names, "parameter" if len(names) == 1 else "group", skip))
     return tuple(out)
 
 

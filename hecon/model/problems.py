@@ -67,6 +67,7 @@ ELEMENT_KINDS = (
     "partition",  # a partitioned-survival row: name = state, strategy; part: "", "state", "survival"
     "survival_point",  # a published survival point: index (0-based, in the model's order); part: its column
     "cost_category",  # a cost category's perspective tag: name = category; part: its column
+    "evppi_group",  # a named EVPPI group: name = group, index = member (0-based); part: its column
     "budget",  # a budget impact input: index (0-based, in the model's order); part: its column
 )
 
@@ -165,6 +166,7 @@ _RENDER: dict[str, Callable[[Element], str]] = {
     "partition": lambda e: f"{e._own}partition, state '{e.name}'{e._tail}",
     "survival_point": lambda e: f"survival point {(e.index or 0) + 1}" + (f", {e.part}" if e.part else ""),
     "cost_category": lambda e: f"cost category '{e.name}'" + (f", {e.part}" if e.part else ""),
+    "evppi_group": lambda e: f"EVPPI group '{e.name}'" + (f", {e.part}" if e.part else ""),
     "budget": lambda e: f"budget impact input {(e.index or 0) + 1}" + (f", {e.part}" if e.part else ""),
 }
 

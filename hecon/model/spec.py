@@ -414,6 +414,8 @@ class ModelSpec:
     survival_points: tuple[SurvivalPoint, ...] = ()
     budget: tuple[BudgetItem, ...] = ()
     cost_perspectives: Mapping[str, str] = field(default_factory=dict)
+    evppi_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Named groups of parameters whose joint EVPPI is estimated (EvppiGroups sheet), e.g. prices."""
     """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); untagged = healthcare."""
 
     def state(self, name: str) -> State:

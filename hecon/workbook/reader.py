@@ -111,6 +111,7 @@ class Locations:
     survival_points: list[Record] = field(default_factory=list)  # parallel to spec.survival_points
     budget: list[Record] = field(default_factory=list)  # parallel to spec.budget
     cost_categories: dict[str, Record] = field(default_factory=dict)  # category -> its row
+    evppi_groups: dict[str, list[Record]] = field(default_factory=dict)  # group -> its rows, in member order
 
 
 @dataclass
@@ -862,6 +863,18 @@ class _Builder:
             out[v["category"]] = v["perspective"]
         return out
 
+    # ---- EVPPI groups
+    def evppi_groups(self) -> dict[str, tuple[str, ...]]:
+        """Group -> its parameters, from the EvppiGroups rows that could be read."""
+        out: dict[str, list[str]] = {}
+        for record in self.records("EvppiGroups"):
+            v = record.values
+            if not record.ok("group", "parameter") or not v.get("group") or not v.get("parameter"):
+                continue
+            self.loc.evppi_groups.setdefault(v["group"], []).append(record)
+            out.setdefault(v["group"], []).append(v["parameter"])
+        return {g: tuple(m) for g, m in out.items()}
+
     # ---- Budget impact
     def budget(self) -> tuple[BudgetItem, ...]:
         """The BudgetImpact rows whose item could be read (checked as a whole by
@@ -1003,6 +1016,7 @@ def read(path: str | Path) -> ReadResult:
         survival_points=points,
         budget=b.budget(),
         cost_perspectives=b.cost_perspectives(),
+        evppi_groups=b.evppi_groups(),
     )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)

@@ -325,6 +325,30 @@ COST_CATEGORIES_SHEET = SheetSchema(
 )
 
 # --------------------------------------------------------------------------------------
+# EvppiGroups: named groups of parameters for the EVPPI (hecon.model.spec.ModelSpec.evppi_groups)
+# --------------------------------------------------------------------------------------
+
+EVPPI_GROUPS_SHEET = SheetSchema(
+    "EvppiGroups",
+    "Named groups of parameters whose joint partial EVPI is estimated (e.g. prices, utilities), one member "
+    "per row; every sampled parameter and every mvnormal or Dirichlet group gets its own EVPPI anyway. "
+    "At most 4 parameters a group.",
+    (
+        _c("group", "name", required=True, width=18, description="Name of the group"),
+        _c(
+            "parameter",
+            "name",
+            required=True,
+            lookup="Parameters",
+            width=22,
+            description="A parameter drawn in the PSA",
+        ),
+    ),
+    key=("group", "parameter"),
+    when_used=True,
+)
+
+# --------------------------------------------------------------------------------------
 # BudgetImpact: eligible patients, uptake, drug categories, 'sluis' thresholds (hecon.model.spec.BudgetItem)
 # --------------------------------------------------------------------------------------
 
@@ -973,6 +997,7 @@ SHEETS: tuple[SheetSchema, ...] = (
         ),
     ),
     COST_CATEGORIES_SHEET,
+    EVPPI_GROUPS_SHEET,
     BUDGET_SHEET,
     SheetSchema(
         "Scenarios",

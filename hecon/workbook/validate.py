@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hecon.analysis.budget_impact import check_budget
+from hecon.analysis.evppi import check_evppi_groups
 from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
@@ -186,10 +187,14 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 "a number of years > 0",
             )
         )
-    try:
-        check_perspectives(spec.cost_perspectives, spec.cost_categories)
-    except ModelError as e:
-        out += [place(p, loc) for p in e.problems]
+    for check in (
+        lambda: check_perspectives(spec.cost_perspectives, spec.cost_categories),
+        lambda: check_evppi_groups(spec),
+    ):
+        try:
+            check()
+        except ModelError as e:
+            out += [place(p, loc) for p in e.problems]
     if spec.budget:
         try:
             check_budget(spec.budget, strategies, spec.cost_categories, settings.horizon_years)
@@ -419,6 +424,13 @@ def _cost_category(e: Element, p: Problem, loc: Locations) -> Location | None:
     return record.cell(e.part or "category") if record else None
 
 
+def _evppi_group(e: Element, p: Problem, loc: Locations) -> Location | None:
+    records = loc.evppi_groups.get(e.name, [])
+    if e.index is None or not 0 <= e.index < len(records):
+        return None
+    return records[e.index].cell(e.part or "parameter")
+
+
 def _budget(e: Element, p: Problem, loc: Locations) -> Location | None:
     if e.index is None or not 0 <= e.index < len(loc.budget):
         return None
@@ -449,4 +461,5 @@ _HANDLERS: dict[str, _Handler] = {
     "survival_point": _survival_point,
     "budget": _budget,
     "cost_category": _cost_category,
+    "evppi_group": _evppi_group,
 }

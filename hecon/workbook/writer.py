@@ -233,6 +233,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
     rows["SurvivalPoints"] = _survival_point_rows(spec)
     rows["CostCategories"] = [{"category": c, "perspective": p} for c, p in spec.cost_perspectives.items()]
+    rows["EvppiGroups"] = [{"group": g, "parameter": m} for g, members in spec.evppi_groups.items() for m in members]
     rows["BudgetImpact"] = [
         {
             "item": b.item,

@@ -13,12 +13,15 @@ the combined standard error.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy.stats import norm
 
 from hecon.analysis.evppi import EvppiInput, evppi_inputs, regression_evppi, summarise_evppi
 from hecon.analysis.voi import evpi
+from hecon.model.problems import ModelError
 from tests.models import rich_model
 
 N = 1000
@@ -124,3 +127,18 @@ def test_inputs_of_a_model_are_parameters_and_joint_groups():
     assert items["care_model"].kind == "discrete parameter"
     assert items["u_pfs"].parameters == ("u_pfs",)
     assert "u_pd" not in items
+
+
+def test_named_groups_are_inputs_and_bad_members_are_refused():
+    spec = replace(
+        rich_model(), evppi_groups={"prices": ("c_drug", "hr_new"), "big": ("u_pfs", "c_drug", "sd_x", "tri", "uni")}
+    )
+    items = {i.name: i for i in evppi_inputs(spec)}
+    assert items["prices"].parameters == ("c_drug", "hr_new") and items["prices"].kind == "group"
+    assert "at most 4" in items["big"].skip
+    bad = replace(rich_model(), evppi_groups={"g": ("c_drug", "u_pd", "fix", "care_model")})
+    with pytest.raises(ModelError) as e:
+        evppi_inputs(bad)
+    text = [str(p) for p in e.value.problems]
+    assert len(text) == 3, text  # u_pd has no distribution, fix is fixed, care_model is discrete in a group
+    assert all(t.startswith("EVPPI group 'g'") for t in text)

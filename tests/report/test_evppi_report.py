@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,8 @@ from tests.models import full_model
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = run_analysis(full_model(), None, seed=11, psa_samples=500, progress=False)
+    spec = replace(full_model(), evppi_groups={"costs": ("c_drug", "c_admission", "c_monitor")})
+    result = run_analysis(spec, None, seed=11, psa_samples=500, progress=False)
     return write_report(summarise_run(result), tmp_path_factory.mktemp("evppi") / "report")
 
 
@@ -28,6 +30,7 @@ def test_summary_has_every_parameter_ranked_and_within_zero_and_evpi(report: Pat
     assert "remission_model" in names and "p_prog" in names  # discrete (structural) and continuous
     kinds = {e["name"]: (e["kind"], e["term"]) for e in ev["estimates"]}
     assert kinds["remission_model"] == ("discrete parameter", "f")
+    assert kinds["costs"] == ("group", "te")  # a named group (EvppiGroups sheet)
     evpi_at = {a["wtp"]: a["evpi_per_patient"] for a in psa["at_wtp"]}
     evpi_curve = np.asarray(psa["curves"]["evpi_per_patient"])
     head = [next(a["per_patient"] for a in e["at_wtp"] if a["wtp"] == ev["headline_wtp"]) for e in ev["estimates"]]

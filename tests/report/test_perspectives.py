@@ -95,3 +95,14 @@ def test_sheet_round_trip_and_a_bad_tag_at_its_cell(spec, tmp_path: Path) -> Non
     write_workbook(replace(spec, cost_perspectives={"care": "healthcare", "travel": "societal"}), bad)
     problems = [str(p) for p in validate_workbook(bad)]
     assert any(t.startswith("CostCategories!A5") and "'travel' is not a cost category" in t for t in problems), problems
+
+
+def test_evppi_groups_sheet_round_trip_and_a_bad_member_at_its_cell(spec, tmp_path: Path) -> None:
+    grouped = replace(spec, evppi_groups={"costs": ("c_care", "c_prod")})
+    good = tmp_path / "g.xlsx"
+    write_workbook(grouped, good)
+    assert read(good).spec.evppi_groups == {"costs": ("c_care", "c_prod")}
+    bad = tmp_path / "gbad.xlsx"
+    write_workbook(replace(spec, evppi_groups={"costs": ("c_care", "p")}), bad)
+    problems = [str(p) for p in validate_workbook(bad)]
+    assert any(t.startswith("EvppiGroups!B5") and "'p' is not a parameter drawn" in t for t in problems), problems
