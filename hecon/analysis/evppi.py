@@ -58,6 +58,7 @@ __all__ = [
     "EvppiAtWtp",
     "EvppiEstimate",
     "EvppiFit",
+    "EvppiInput",
     "EvppiSummary",
     "RegressionEvppi",
     "check_evppi_groups",
@@ -378,7 +379,11 @@ def summarise_evppi(
             skipped[item.name] = "its sampled values do not vary"
             continue
         discrete = item.kind == "discrete parameter"
-        fit = regression_evppi(dc, de, x, g, headline_wtp, se_wtp=reported_wtp, discrete=discrete, seed=seed)
+        try:
+            fit = regression_evppi(dc, de, x, g, headline_wtp, se_wtp=reported_wtp, discrete=discrete, seed=seed)
+        except (ValueError, np.linalg.LinAlgError) as e:  # e.g. too few distinct values for the splines
+            skipped[item.name] = f"the regression could not be fitted ({e})"
+            continue
         raw = np.maximum(fit.per_patient, 0.0)
         curve = np.minimum(raw, evpi_grid)
         at = tuple(

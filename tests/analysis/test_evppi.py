@@ -142,3 +142,39 @@ def test_named_groups_are_inputs_and_bad_members_are_refused():
     text = [str(p) for p in e.value.problems]
     assert len(text) == 3, text  # u_pd has no distribution, fix is fixed, care_model is discrete in a group
     assert all(t.startswith("EVPPI group 'g'") for t in text)
+
+
+def test_a_regression_that_cannot_be_fitted_is_reported_not_raised(monkeypatch):
+    """A failing fit of one input (pygam raising ValueError) leaves that input out, with the reason,
+    and the others are still estimated."""
+    import hecon.analysis.evppi as module
+
+    real = module.regression_evppi
+
+    def failing(dc, de, x, *args, **kwargs):
+        if np.allclose(x[:, 0], x_bad):
+            raise ValueError("too few distinct values")
+        return real(dc, de, x, *args, **kwargs)
+
+    rng = np.random.default_rng(2)
+    x_bad, x_good = rng.standard_normal(N), rng.standard_normal(N)
+    monkeypatch.setattr(module, "regression_evppi", failing)
+    costs = np.c_[np.zeros(N), 1000 + 500 * x_good]
+    qalys = np.c_[np.zeros(N), np.full(N, 0.05)]
+    grid = np.array([0.0, 20_000.0])
+    inputs = [EvppiInput("bad", ("bad",), "parameter"), EvppiInput("good", ("good",), "parameter")]
+    out = summarise_evppi(
+        inputs,
+        {"bad": x_bad, "good": x_good},
+        costs,
+        qalys,
+        0,
+        ["A", "B"],
+        grid,
+        evpi(costs, qalys, grid),
+        [20_000.0],
+        20_000.0,
+        None,
+    )
+    assert out.not_estimated == {"bad": "the regression could not be fitted (too few distinct values)"}
+    assert [e.name for e in out.estimates] == ["good"]
