@@ -3,8 +3,8 @@
 
 Method (Sullivan SD, Mauskopf JA, Augustovski F, et al. Budget impact analysis - principles
 of good practice: report of the ISPOR 2012 Budget Impact Analysis Good Practice II Task Force.
-Value Health 2014;17:5-14; Zorginstituut Nederland, Richtlijn voor het uitvoeren van
-economische evaluaties in de gezondheidszorg, 2024, budget impact): two worlds are compared
+Value Health 2014;17:5-14; the Zorginstituut asks for such an analysis beside the economic
+evaluation of a medicine): two worlds are compared
 over the budget years 1..Y, the *current* one without the new strategies and the *new* one
 with them. In each year e, N_e eligible patients start treatment (the BudgetImpact sheet,
 :class:`hecon.model.spec.BudgetItem`) and a share p_{w,s,e} of them receives strategy s in

@@ -4,9 +4,8 @@
 The model's costs are those of the societal perspective: every cost category. The healthcare
 perspective leaves out the categories tagged ``societal`` (the CostCategories sheet,
 :attr:`hecon.model.spec.ModelSpec.cost_perspectives`: e.g. productivity losses, informal care,
-patients' travel; Zorginstituut Nederland, Richtlijn voor het uitvoeren van economische
-evaluaties in de gezondheidszorg, 2024, which asks for the societal perspective and lets the
-healthcare one be shown beside it). For each perspective: the strategies' costs, each strategy
+patients' travel; the Dutch guideline, Zorginstituut Nederland 2024, asks for the societal
+perspective, many other analyses take the healthcare payer's). For each perspective: the strategies' costs, each strategy
 versus the comparator (:func:`hecon.analysis.incremental.versus_comparator`) and the efficiency
 frontier (:func:`hecon.analysis.incremental.incremental_analysis`) of the base case. QALYs are
 the same in both.

@@ -339,7 +339,7 @@ class Schedule:
 
 PERSPECTIVES = ("healthcare", "societal")
 """Perspectives of a cost category: healthcare (in both perspectives) or societal (only in the
-societal perspective, e.g. productivity losses, informal care, travel; ZIN 2024)."""
+societal perspective, e.g. productivity losses, informal care, travel)."""
 
 BUDGET_ITEMS = ("eligible", "share", "drug_category", "sluis_per_patient", "sluis_total")
 """What a row of the budget impact inputs gives (:class:`BudgetItem`)."""
