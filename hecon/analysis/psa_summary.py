@@ -29,6 +29,8 @@ import numpy as np
 import xarray as xr
 
 from hecon.analysis.convergence import monte_carlo_se, running_mean, running_monte_carlo_se
+from hecon.analysis.evppi import MINIMUM_SAMPLES as EVPPI_MINIMUM_SAMPLES
+from hecon.analysis.evppi import EvppiInput, EvppiSummary, summarise_evppi
 from hecon.analysis.incremental import describe_icer, incremental_analysis
 from hecon.analysis.net_benefit import ceac, ceaf
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
@@ -214,6 +216,9 @@ class PsaSummary:
     headline_wtp_source : where the headline WTP (of the convergence check) comes from;
     structural : results by alternative of each discrete parameter at the headline WTP
     (:mod:`hecon.analysis.psa_structural`; absent without discrete parameters);
+    evppi : expected value of partial perfect information of each parameter and joint group
+    (:mod:`hecon.analysis.evppi`; absent with fewer than
+    :data:`hecon.analysis.evppi.MINIMUM_SAMPLES` samples or one strategy);
     samples_file : the report folder's file with every sample (:data:`PSA_FILE`);
     samples : the per-sample outcomes and drawn inputs (:func:`hecon.analysis.psa.run_psa`)
     """
@@ -232,6 +237,7 @@ class PsaSummary:
     convergence: PsaConvergence
     headline_wtp_source: str = ""
     structural: tuple[StructuralAlternatives, ...] = field(default=(), metadata=OMIT_IF_EMPTY)
+    evppi: EvppiSummary | None = field(default=None, metadata=OMIT_IF_EMPTY)
     samples_file: str = PSA_FILE
     samples: xr.Dataset | None = field(default=None, metadata=NOT_IN_JSON)
 
@@ -337,6 +343,7 @@ def summarise_psa(
     population_discount_rate: float = 0.0,
     currency: str = "EUR",
     primary_wtp_source: str = "",
+    evppi_inputs: Sequence[EvppiInput] = (),
 ) -> PsaSummary:
     """The numbers a PSA is reported with (see :class:`PsaSummary`).
 
@@ -352,6 +359,9 @@ def summarise_psa(
     population_discount_rate : annual rate for discounting future patients' EVPI
     currency                 : for the ICERs in words
     primary_wtp_source       : where ``primary_wtp`` comes from, in words
+    evppi_inputs             : parameters and groups whose EVPPI is estimated at ``wtp``
+                               (:func:`hecon.analysis.evppi.evppi_inputs`), ranked at ``primary_wtp``
+                               (estimated only when ``primary_wtp`` is one of ``wtp``)
 
     Raises :class:`~hecon.model.problems.ModelError` when ``comparator`` is not a strategy.
     """
@@ -437,6 +447,23 @@ def summarise_psa(
         evpi_per_patient=tuple(float(v) for v in evpi_grid),
         evpi_population=(tuple(float(v * discounted_pop) for v in evpi_grid) if discounted_pop is not None else None),
     )
+    evppi_summary = None
+    if evppi_inputs and n >= EVPPI_MINIMUM_SAMPLES and len(strategies) > 1 and float(primary_wtp) in wtp_values:
+        drawn = {str(p): ds["parameters"].sel(parameter=p).values for p in ds["parameter"].values}
+        evppi_summary = summarise_evppi(
+            evppi_inputs,
+            drawn,
+            costs,
+            qalys,
+            j,
+            strategies,
+            grid,
+            evpi_grid,
+            wtp_values,
+            float(primary_wtp),
+            discounted_pop,
+            seed=int(ds.attrs.get("seed") or 0),
+        )
     return PsaSummary(
         n_samples=int(n),
         seed=ds.attrs.get("seed"),
@@ -452,5 +479,6 @@ def summarise_psa(
         convergence=convergence,
         headline_wtp_source=primary_wtp_source,
         structural=structural_alternatives(ds, comparator, float(primary_wtp), currency),
+        evppi=evppi_summary,
         samples=ds,
     )

@@ -30,7 +30,15 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
       psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
                                structural: results by alternative of discrete parameters
-                               (hecon.analysis.psa_structural; absent without)
+                               (hecon.analysis.psa_structural; absent without) and
+                               evppi: partial EVPI per parameter and group (hecon.analysis.evppi;
+                               absent below 500 samples)
+      perspectives           Perspectives (hecon.analysis.perspectives: the base case's costs, ICERs
+                               and frontier from the healthcare and the societal perspective;
+                               absent unless a cost category is tagged societal)
+      budget_impact          BudgetImpact (hecon.analysis.budget_impact: yearly costs of the current
+                               and new worlds, by category, drug costs apart, and the 'sluis'
+                               check; absent without a BudgetImpact sheet)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -52,8 +60,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xarray as xr
 
+from hecon.analysis.budget_impact import BudgetImpact, budget_impact, costs_by_year
 from hecon.analysis.decision import (
     BurdenSummary,
     NetBenefit,
@@ -63,7 +73,9 @@ from hecon.analysis.decision import (
     scenario_analysis,
 )
 from hecon.analysis.dsa_summary import DsaSummary, summarise_dsa
+from hecon.analysis.evppi import evppi_inputs
 from hecon.analysis.model_survival import SurvivalSummary, survival_summary
+from hecon.analysis.perspectives import Perspectives, perspectives
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.run import RunResult
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
@@ -150,6 +162,8 @@ class Results:
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    perspectives: Perspectives | None = field(metadata=OMIT_IF_EMPTY)
+    budget_impact: BudgetImpact | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
@@ -207,7 +221,17 @@ def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
         population_discount_rate=settings.discount_rate_costs,
         currency=settings.currency,
         primary_wtp_source=wtp_source,
+        evppi_inputs=evppi_inputs(run.spec),
     )
+
+
+def _budget_impact(run: RunResult) -> BudgetImpact | None:
+    spec = run.spec
+    if not spec.budget:
+        return None
+    years = max(1, int(np.ceil(spec.settings.horizon_years - 1e-9)))
+    yearly = costs_by_year(run.base.results["per_cycle"], spec.settings.cycle_length_years, years)
+    return budget_impact(spec.budget, yearly, spec.settings.horizon_years)
 
 
 def _structure_check(run: RunResult, base: ScenarioSummary, wtp: float) -> StructureCheck | None:
@@ -265,6 +289,8 @@ def summarise_run(run: RunResult) -> Results:
         thresholds=tuple(run.thresholds),
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
+        perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
+        budget_impact=_budget_impact(run),
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,

@@ -66,6 +66,9 @@ ELEMENT_KINDS = (
     "entry",  # one entry of data given in Python: name = what the entries are, index (0-based)
     "partition",  # a partitioned-survival row: name = state, strategy; part: "", "state", "survival"
     "survival_point",  # a published survival point: index (0-based, in the model's order); part: its column
+    "cost_category",  # a cost category's perspective tag: name = category; part: its column
+    "evppi_group",  # a named EVPPI group: name = group, index = member (0-based); part: its column
+    "budget",  # a budget impact input: index (0-based, in the model's order); part: its column
 )
 
 _CURVE_PARTS = {
@@ -162,6 +165,9 @@ _RENDER: dict[str, Callable[[Element], str]] = {
     "entry": lambda e: f"{e.name} {e.index + 1}" if e.index is not None else e.name,
     "partition": lambda e: f"{e._own}partition, state '{e.name}'{e._tail}",
     "survival_point": lambda e: f"survival point {(e.index or 0) + 1}" + (f", {e.part}" if e.part else ""),
+    "cost_category": lambda e: f"cost category '{e.name}'" + (f", {e.part}" if e.part else ""),
+    "evppi_group": lambda e: f"EVPPI group '{e.name}'" + (f", {e.part}" if e.part else ""),
+    "budget": lambda e: f"budget impact input {(e.index or 0) + 1}" + (f", {e.part}" if e.part else ""),
 }
 
 

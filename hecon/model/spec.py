@@ -337,6 +337,40 @@ class Schedule:
     description: str = ""
 
 
+PERSPECTIVES = ("healthcare", "societal")
+"""Perspectives of a cost category: healthcare (in both perspectives) or societal (only in the
+societal perspective, e.g. productivity losses, informal care, travel)."""
+
+BUDGET_ITEMS = ("eligible", "share", "drug_category", "sluis_per_patient", "sluis_total")
+"""What a row of the budget impact inputs gives (:class:`BudgetItem`)."""
+BUDGET_WORLDS = ("current", "new")
+"""The two worlds a budget impact analysis compares: without and with the new strategies."""
+
+
+@dataclass(frozen=True)
+class BudgetItem:
+    """One input of the budget impact analysis (the BudgetImpact sheet; :mod:`hecon.analysis.budget_impact`).
+
+    item : one of :data:`BUDGET_ITEMS`:
+        eligible          ``value`` patients start treatment in ``year`` (1, 2, ...) [persons]
+        share             the share [0-1] of them given ``strategy`` in ``world`` (current: without
+                          the new strategies; new: with them); each year's shares of a world sum to 1
+        drug_category     the cost category ``category`` holds drug costs (reported apart)
+        sluis_per_patient the threshold of the Dutch 'sluis' for expensive medicines on the drug
+                          cost per patient per year [currency per patient per year]
+        sluis_total       its threshold on the yearly drug spending [currency per year]
+    source : where the value comes from (required for every item but drug_category)
+    """
+
+    item: str
+    value: float | None = None
+    year: int | None = None
+    strategy: str | None = None
+    world: str | None = None
+    category: str | None = None
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class Strategy:
     """A strategy: shares the states, may override parameters and transitions."""
@@ -378,6 +412,11 @@ class ModelSpec:
     thresholds: tuple[ThresholdQuery, ...] = ()
     partitions: tuple[Partition, ...] = ()
     survival_points: tuple[SurvivalPoint, ...] = ()
+    budget: tuple[BudgetItem, ...] = ()
+    cost_perspectives: Mapping[str, str] = field(default_factory=dict)
+    evppi_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Named groups of parameters whose joint EVPPI is estimated (EvppiGroups sheet), e.g. prices."""
+    """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); untagged = healthcare."""
 
     def state(self, name: str) -> State:
         for s in self.states:

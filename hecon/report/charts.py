@@ -1,4 +1,4 @@
-"""Figures of the decision analyses (tornado, CE plane, CEAC/CEAF, EVPI, convergence), drawn
+"""Figures of the decision analyses (tornado, CE plane, CEAC/CEAF, EVPI, EVPPI, convergence), drawn
 in the report style (:mod:`hecon.report.style`). Every function draws numbers of the analysis
 result (:mod:`hecon.analysis.dsa_summary`, :mod:`hecon.analysis.psa_summary`), never model
 objects, and computes layout only; strategies keep their model colour through
@@ -13,7 +13,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from hecon.analysis.budget_impact import BudgetImpact
 from hecon.analysis.dsa_summary import TornadoRow
+from hecon.analysis.evppi import EvppiSummary
 from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
 from hecon.report.figures import money_label, money_scale
 from hecon.report.style import new_figure, plain, png, strategy_colour, strategy_dash, style
@@ -242,6 +244,92 @@ def evpi_png(curves: PsaCurves, currency: str, wtps: Sequence[float] = (), popul
         ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
         who = "population" if use_population else "per patient"
         ax.set_ylabel(plain(f"EVPI {who} ({currency}{words})"))
+        return png(fig)
+
+
+def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15) -> bytes:
+    """The ``top`` largest per-patient EVPPIs at the headline WTP, ranked, with bars of ±1.96
+    standard errors."""
+    rows = [(e.name, a) for e in evppi.estimates for a in e.at_wtp if a.wtp == evppi.headline_wtp][:top]
+    values = np.asarray([a.per_patient for _, a in rows] or [0.0])
+    scale, words = money_scale(values)
+    with style():
+        fig = new_figure(8.0, 1.2 + 0.32 * max(len(rows), 1))
+        fig.subplots_adjust(left=0.3, right=0.95, top=0.96, bottom=0.8 / (1.2 + 0.32 * max(len(rows), 1)))
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))[::-1]
+        ax.barh(
+            y,
+            [a.per_patient / scale for _, a in rows],
+            xerr=[1.96 * a.se / scale for _, a in rows],
+            color="#0072B2",
+            ecolor="#555555",
+            capsize=3,
+        )
+        ax.set_yticks(y, [plain(name) for name, _ in rows])
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"EVPPI per patient ({currency}{words}) at {evppi.headline_wtp:,.0f} per QALY"))
+        return png(fig)
+
+
+def evppi_curves_png(
+    wtp: Sequence[float], evpi: Sequence[float], evppi: EvppiSummary, currency: str, top: int = 6
+) -> bytes:
+    """Per-patient EVPI and the EVPPI of the ``top`` highest-ranked parameters and groups against
+    willingness to pay."""
+    w = np.asarray(wtp, dtype=float)
+    total = np.asarray(evpi, dtype=float)
+    scale, words = money_scale(total if total.size else np.zeros(1))
+    with style():
+        fig = new_figure(8.0, 4.2)
+        fig.subplots_adjust(left=0.13, right=0.7, top=0.95, bottom=0.15)
+        ax = fig.add_subplot()
+        ax.plot(w, total / scale, color="#000000", linewidth=2.5, label="EVPI (all parameters)")
+        for i, e in enumerate(evppi.estimates[:top]):
+            ax.plot(
+                w,
+                np.asarray(e.curve_per_patient) / scale,
+                color=strategy_colour(i + 1),
+                linestyle=strategy_dash(i),
+                linewidth=1.8,
+                label=plain(e.name),
+            )
+        ax.set_xlim(float(w[0]), float(w[-1]))
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
+        ax.set_ylabel(plain(f"Per patient ({currency}{words})"))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5)
+        return png(fig)
+
+
+def budget_impact_png(bi: BudgetImpact, currency: str) -> bytes:
+    """Incremental budget impact per budget year, drug and other costs stacked, the total marked."""
+    years = np.asarray(bi.years)
+    drug, other = np.asarray(bi.incremental_drug), np.asarray(bi.incremental_other)
+    total = np.asarray(bi.incremental_total)
+    scale, words = money_scale(np.concatenate([drug, other, total]))
+    with style():
+        fig = new_figure(8.0, 3.9)
+        fig.subplots_adjust(left=0.14, right=0.96, top=0.95, bottom=0.2)
+        ax = fig.add_subplot()
+        ax.bar(years, drug / scale, color="#0072B2", label="drug costs")
+        ax.bar(
+            years,
+            other / scale,
+            bottom=np.where(other >= 0, np.maximum(drug, 0), np.minimum(drug, 0)) / scale,
+            color="#E69F00",
+            label="other costs",
+        )
+        ax.plot(years, total / scale, "o", color="#000000", label="total")
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_xticks(years, [f"year {y}" for y in years])
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.set_ylabel(plain(f"Budget impact ({currency}{words})"))
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
         return png(fig)
 
 

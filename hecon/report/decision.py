@@ -16,7 +16,17 @@ from typing import Any
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
 from hecon.analysis.psa_summary import PSA_FILE, Interval
 from hecon.analysis.results import Results
-from hecon.report.charts import ce_plane_png, ceac_png, convergence_png, evpi_png, tornado_png, tornado_rows
+from hecon.report.charts import (
+    budget_impact_png,
+    ce_plane_png,
+    ceac_png,
+    convergence_png,
+    evpi_png,
+    evppi_bars_png,
+    evppi_curves_png,
+    tornado_png,
+    tornado_rows,
+)
 from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
@@ -867,7 +877,251 @@ def voi_section(results: Results) -> Section | None:
         "dots: the willingness-to-pay values of the settings and the headline value.",
         "Line chart of the expected value of perfect information per patient against the willingness to pay.",
     )
-    return Section("voi", "Value of information", tables=[at_table], figures=[figure], sheets=[at_table])
+    evppi = _evppi_section(results)
+    return Section(
+        "voi",
+        "Value of information",
+        tables=[at_table],
+        figures=[figure],
+        sheets=[at_table],
+        subsections=[evppi] if evppi is not None else [],
+    )
+
+
+def _evppi_section(results: Results) -> Section | None:
+    """Partial EVPI per parameter and group: ranked table and bars at the headline WTP, curves,
+    and every estimate at every reported WTP with its fit quality (sheet EVPPI)."""
+    data = results.psa
+    if data is None or data.evppi is None:
+        return None
+    ev = data.evppi
+    cur = results.currency
+    money = currency_label(results)
+    head = ev.headline_wtp
+    ranked_cols = [
+        Column("Rank", "int", 6),
+        Column("Parameter or group", width=24),
+        Column("Kind", width=16),
+        Column("Parameters", width=30),
+        Column(f"EVPPI per patient ({money})", "money", 14),
+        Column(f"Standard error ({money})", "money", 12),
+        Column("Share of EVPI", "percent", 10),
+        Column(f"Population EVPPI ({money})", "money", 16),
+        Column("Fit R² (lowest over strategies)", "number", 12),
+        Column("Effective df (highest)", "number", 10),
+    ]
+    ranked_rows = []
+    for rank, e in enumerate(ev.estimates, start=1):
+        a = next(x for x in e.at_wtp if x.wtp == head)
+        ranked_rows.append(
+            [
+                rank,
+                e.name,
+                e.kind,
+                ", ".join(e.parameters),
+                a.per_patient,
+                a.se,
+                a.share_of_evpi,
+                a.population,
+                min(f.r_squared for f in e.fits),
+                max(f.edof for f in e.fits),
+            ]
+        )
+    skipped = "; ".join(f"{name}: {why}" for name, why in ev.not_estimated.items())
+    capped = [e.name for e in ev.estimates if e.capped]
+    note = (
+        f"At the headline willingness to pay of {cur} {head:,.0f} per QALY. {ev.method} "
+        "R²: share of the variance of the incremental net benefit the regression explains (a parameter "
+        "that matters explains much; a low R² with a large EVPPI calls for a check)."
+        + (f" Reported as the EVPI (the regression estimate exceeded it): {', '.join(capped)}." if capped else "")
+        + (f" Not estimated: {skipped}." if skipped else "")
+    )
+    ranked = Table("EVPPIRanked", "Partial value of information, ranked", ranked_cols, ranked_rows, note)
+    all_cols = [
+        Column("Parameter or group", width=24),
+        Column(f"WTP ({cur}/QALY)", "money", 13),
+        Column(f"EVPPI per patient ({money})", "money", 14),
+        Column(f"Standard error ({money})", "money", 12),
+        Column(f"Population EVPPI ({money})", "money", 16),
+        Column("Share of EVPI", "percent", 10),
+    ] + [
+        Column(f"R² vs comparator: {f.strategy}", "number", 12) for f in (ev.estimates[0].fits if ev.estimates else ())
+    ]
+    all_rows = [
+        [e.name, a.wtp, a.per_patient, a.se, a.population, a.share_of_evpi] + [f.r_squared for f in e.fits]
+        for e in ev.estimates
+        for a in e.at_wtp
+    ]
+    every = Table("EVPPI", "EVPPI at every reported willingness to pay", all_cols, all_rows, ev.method)
+    figures = [
+        Figure(
+            "EVPPI ranked",
+            evppi_bars_png(ev, cur),
+            f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
+            "Horizontal bar chart of the expected value of partial perfect information per parameter or group.",
+        ),
+        Figure(
+            "EVPPI curves",
+            evppi_curves_png(data.curves.wtp, data.curves.evpi_per_patient, ev, cur),
+            f"Per-patient EVPI and the EVPPI of the highest-ranked parameters and groups ({money}) "
+            "against the willingness to pay.",
+            "Line chart of EVPI and EVPPI per patient against the willingness to pay.",
+        ),
+    ]
+    return Section(
+        "evppi",
+        "Partial value of information (EVPPI)",
+        paragraphs=[
+            "Which uncertainty matters: the expected gain per patient if the uncertainty in one parameter, or "
+            "one group of parameters drawn together (e.g. the coefficients of a survival curve), were resolved."
+        ],
+        tables=[ranked],
+        figures=figures,
+        sheets=[ranked, every],
+    )
+
+
+def perspectives_section(results: Results) -> Section | None:
+    """The base case from the healthcare and the societal perspective side by side: costs,
+    each strategy versus the comparator and the efficiency frontier."""
+    data = results.perspectives
+    if data is None:
+        return None
+    cur = results.currency
+    money = currency_label(results)
+    cols = [
+        Column("Perspective", width=12),
+        Column("Strategy", width=18),
+        Column(f"Costs ({money})", "money", 14),
+        Column("QALYs", "qaly", 9),
+        Column(f"Incremental costs vs comparator ({money})", "money", 14),
+        Column("Incremental QALYs vs comparator", "qaly", 10),
+        Column("Versus the comparator", width=34),
+        Column(f"ICER vs comparator ({cur}/QALY)", "money", 14, html=False),
+        Column("Frontier status", width=16),
+        Column(f"Frontier ICER ({cur}/QALY)", "money", 14),
+    ]
+    rows = []
+    for name, p in data.results.items():
+        versus = {v.strategy: v for v in p.versus_comparator}
+        frontier = {f.strategy: f for f in p.frontier}
+        for s, r in p.strategies.items():
+            v, f = versus.get(s), frontier[s]
+            rows.append(
+                [
+                    name,
+                    s,
+                    r.costs,
+                    r.qalys,
+                    v.incremental_cost if v else None,
+                    v.incremental_qalys if v else None,
+                    v.description if v else "comparator",
+                    v.icer if v else None,
+                    f.status,
+                    f.icer,
+                ]
+            )
+    note = (
+        "Societal perspective: every cost category. Healthcare perspective: without the categories tagged "
+        f"societal ({', '.join(data.societal_only)}) on the CostCategories sheet. QALYs are the same in both; "
+        "costs and QALYs discounted."
+    )
+    table = Table("Perspectives", "Healthcare and societal perspective", cols, rows, note)
+    return Section(
+        "perspectives",
+        "Perspectives",
+        paragraphs=["The base case from the healthcare and from the societal perspective, side by side."],
+        tables=[table],
+    )
+
+
+def budget_impact_section(results: Results) -> Section | None:
+    """Budget impact per year (current and new world, incremental, drug costs apart), by cost
+    category, and the 'sluis' check."""
+    bi = results.budget_impact
+    if bi is None:
+        return None
+    cur = results.currency
+    money = currency_label(results)
+    strategies = list(bi.treated["new"])
+    year_cols = [
+        Column("Year", "int", 6),
+        Column("Eligible patients", "number", 10),
+        *[Column(f"Starting {s} (new world)", "number", 12) for s in strategies],
+        Column(f"Current world ({money})", "money", 16),
+        Column(f"New world ({money})", "money", 16),
+        Column(f"Budget impact ({money})", "money", 16),
+        Column(f"of which drug costs ({money})", "money", 16),
+        Column(f"of which other costs ({money})", "money", 16),
+    ]
+    year_rows = [
+        [y, bi.eligible[k], *[bi.treated["new"][s][k] for s in strategies]]
+        + [bi.current_total[k], bi.new_total[k], bi.incremental_total[k], bi.incremental_drug[k]]
+        + [bi.incremental_other[k]]
+        for k, y in enumerate(bi.years)
+    ]
+    drug = ", ".join(bi.drug_categories) or "none given"
+    note = (
+        "Undiscounted costs per calendar year of patients starting treatment from year 1 (ISPOR, Sullivan et al. "
+        f"2014; ZIN). Drug cost categories: {drug}. Per-patient costs by year of treatment come from the "
+        "model's base case, each cycle valued at its start (no within-cycle correction). Inputs: "
+        + "; ".join(bi.sources)
+        + "."
+    )
+    table = Table("BudgetImpact", "Budget impact", year_cols, year_rows, note)
+    cat_cols = [Column("World", width=10), Column("Category", width=16), Column("Drug cost", width=8)]
+    cat_cols += [Column(f"Year {y} ({money})", "money", 14) for y in bi.years]
+    cat_rows = [
+        [world, c, "yes" if c in bi.drug_categories else "no", *values[c]]
+        for world, values in (("current", bi.current), ("new", bi.new))
+        for c in values
+    ]
+    by_category = Table("BudgetByCategory", "Budget by cost category and year", cat_cols, cat_rows, note)
+    sluis_cols = [
+        Column("Strategy", width=18),
+        Column(f"Drug costs per patient, first year ({money})", "money", 16),
+        Column(f"Threshold per patient per year ({money})", "money", 14),
+        Column("Per patient: reached", width=10),
+        Column(f"Highest yearly drug spending ({money})", "money", 16),
+        Column(f"Yearly threshold ({money})", "money", 14),
+        Column("Yearly: reached", width=10),
+    ]
+
+    def reached(flag: bool | None) -> str:
+        return "not given" if flag is None else ("yes" if flag else "no")
+
+    sluis_rows = [
+        [
+            c.strategy,
+            c.drug_cost_per_patient_year,
+            c.threshold_per_patient,
+            reached(c.above_per_patient),
+            c.highest_yearly_drug_spend,
+            c.threshold_total,
+            reached(c.above_total),
+        ]
+        for c in bi.sluis
+    ]
+    sluis = Table(
+        "Sluis",
+        "The 'sluis' for expensive medicines",
+        sluis_cols,
+        sluis_rows,
+        "Thresholds: " + (bi.thresholds_source or "not given (BudgetImpact sheet: sluis_per_patient, sluis_total)."),
+    )
+    figure = Figure(
+        "Budget impact",
+        budget_impact_png(bi, cur),
+        f"Budget impact per year ({money}): the new world minus the current one, drug and other costs stacked.",
+        "Bar chart of the budget impact per year, drug costs and other costs.",
+    )
+    return Section(
+        "budget-impact",
+        "Budget impact",
+        tables=[table, sluis],
+        figures=[figure],
+        sheets=[table, by_category, sluis],
+    )
 
 
 #: Builders in report order (inserted after the results by :mod:`hecon.report.sections`).
@@ -879,4 +1133,6 @@ DECISION_SECTIONS = [
     dsa_section,
     psa_section,
     voi_section,
+    perspectives_section,
+    budget_impact_section,
 ]

@@ -38,9 +38,11 @@ from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
 from hecon.model.spec import PARTITIONED_SURVIVAL
 from hecon.report.decision import (
+    budget_impact_section,
     burden_section,
     dsa_section,
     net_benefit_section,
+    perspectives_section,
     psa_section,
     scenario_analysis_section,
     structure_check_section,
@@ -850,6 +852,8 @@ SECTIONS: list[SectionBuilder] = [
     dsa_section,
     psa_section,
     voi_section,
+    perspectives_section,
+    budget_impact_section,
     assumptions_section,
     definition_section,
     run_section,

@@ -28,6 +28,7 @@ from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, 
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
+    BudgetItem,
     Distribution,
     LifeTable,
     ModelSpec,
@@ -108,6 +109,9 @@ class Locations:
     thresholds: list[Record] = field(default_factory=list)  # parallel to spec.thresholds
     partitions: dict[tuple[str | None, str], Record] = field(default_factory=dict)  # (strategy, state)
     survival_points: list[Record] = field(default_factory=list)  # parallel to spec.survival_points
+    budget: list[Record] = field(default_factory=list)  # parallel to spec.budget
+    cost_categories: dict[str, Record] = field(default_factory=dict)  # category -> its row
+    evppi_groups: dict[str, list[Record]] = field(default_factory=dict)  # group -> its rows, in member order
 
 
 @dataclass
@@ -847,6 +851,54 @@ class _Builder:
             )
         return tuple(out)
 
+    # ---- Perspectives
+    def cost_perspectives(self) -> dict[str, str]:
+        """Cost category -> perspective, from the CostCategories rows that could be read."""
+        out = {}
+        for record in self.records("CostCategories"):
+            v = record.values
+            if not record.ok("category", "perspective") or not v.get("category") or not v.get("perspective"):
+                continue
+            self.loc.cost_categories[v["category"]] = record
+            out[v["category"]] = v["perspective"]
+        return out
+
+    # ---- EVPPI groups
+    def evppi_groups(self) -> dict[str, tuple[str, ...]]:
+        """Group -> its parameters, from the EvppiGroups rows that could be read."""
+        out: dict[str, list[str]] = {}
+        for record in self.records("EvppiGroups"):
+            v = record.values
+            if not record.ok("group", "parameter") or not v.get("group") or not v.get("parameter"):
+                continue
+            self.loc.evppi_groups.setdefault(v["group"], []).append(record)
+            out.setdefault(v["group"], []).append(v["parameter"])
+        return {g: tuple(m) for g, m in out.items()}
+
+    # ---- Budget impact
+    def budget(self) -> tuple[BudgetItem, ...]:
+        """The BudgetImpact rows whose item could be read (checked as a whole by
+        :func:`hecon.analysis.budget_impact.check_budget` when the workbook is validated)."""
+        out = []
+        for record in self.records("BudgetImpact"):
+            v = record.values
+            if not record.ok("item") or not v.get("item"):
+                continue
+            self.loc.budget.append(record)
+            year = v.get("year") if record.ok("year") else None
+            out.append(
+                BudgetItem(
+                    v["item"],
+                    v.get("value") if record.ok("value") else None,
+                    int(year) if year is not None else None,
+                    v.get("strategy") or None,
+                    v.get("world") or None,
+                    v.get("category") or None,
+                    v.get("source") or "",
+                )
+            )
+        return tuple(out)
+
     # ---- Published survival points
     def survival_points(self, strategies: tuple[Strategy, ...]) -> tuple[SurvivalPoint, ...]:
         """The SurvivalPoints rows whose required cells could be read, checked together
@@ -962,6 +1014,9 @@ def read(path: str | Path) -> ReadResult:
         b.thresholds(),
         b.partitions(),
         survival_points=points,
+        budget=b.budget(),
+        cost_perspectives=b.cost_perspectives(),
+        evppi_groups=b.evppi_groups(),
     )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)

@@ -110,8 +110,9 @@ def _default_text(value: object) -> str:
     return str(value)
 
 
-def write_readme(ws: Worksheet, spec: ModelSpec | None) -> None:
-    """Fill the README sheet ``ws`` (``spec`` is None for a blank template)."""
+def write_readme(ws: Worksheet, spec: ModelSpec | None, sheets: Sequence[schema.SheetSchema] = schema.SHEETS) -> None:
+    """Fill the README sheet ``ws`` (``spec`` is None for a blank template) describing ``sheets``
+    (:func:`hecon.workbook.schema.written_sheets`)."""
     w = _Writer(ws)
     w.line("hecon model workbook", TITLE_FONT, merge=False)
     if spec is not None and spec.title:
@@ -127,12 +128,12 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None) -> None:
     w.line("Sheets", SECTION_FONT)
     w.table(
         ("Sheet", "Required", "What it holds"),
-        [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in schema.SHEETS],
+        [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in sheets],
     )
 
     w.line("Columns of each sheet", SECTION_FONT)
     rows = []
-    for s in schema.SHEETS:
+    for s in sheets:
         if s.name == "Settings":
             continue
         for c in s.columns:

@@ -45,8 +45,11 @@ from hecon.methods import survival
 from hecon.model import distributions, expressions
 from hecon.model.spec import (
     ANY_STATE,
+    BUDGET_ITEMS,
+    BUDGET_WORLDS,
     COMPLEMENT,
     DISCOUNT_TIMINGS,
+    PERSPECTIVES,
     REWARD_KINDS,
     START,
     STRUCTURES,
@@ -156,6 +159,9 @@ class SheetSchema:
     families: tuple[ColumnFamily, ...] = ()
     key: tuple[str, ...] = ()
     """Columns whose values must be unique together (duplicates are reported)."""
+    when_used: bool = False
+    """Written (and listed in the README sheet) only when the model has rows for it, or in a blank
+    template: an optional analysis that most models do not use."""
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -291,6 +297,105 @@ SETTINGS_SHEET = SheetSchema(
     ),
     required=True,
     key=("name",),
+)
+
+# --------------------------------------------------------------------------------------
+# CostCategories: the perspective of each cost category (hecon.model.spec.ModelSpec.cost_perspectives)
+# --------------------------------------------------------------------------------------
+
+COST_CATEGORIES_SHEET = SheetSchema(
+    "CostCategories",
+    "The perspective of cost categories: healthcare (counted from both perspectives) or societal (counted "
+    "only from the societal perspective, e.g. productivity losses, informal care, travel). A category not "
+    "listed is healthcare. With a societal category the report shows both perspectives side by side.",
+    (
+        _c("category", "name", required=True, width=18, description="A cost category of the States sheet"),
+        _c(
+            "perspective",
+            "choice",
+            required=True,
+            allowed=PERSPECTIVES,
+            width=12,
+            description="healthcare or societal",
+        ),
+        _c("description", "text", width=40, description="What the category holds"),
+    ),
+    key=("category",),
+    when_used=True,
+)
+
+# --------------------------------------------------------------------------------------
+# EvppiGroups: named groups of parameters for the EVPPI (hecon.model.spec.ModelSpec.evppi_groups)
+# --------------------------------------------------------------------------------------
+
+EVPPI_GROUPS_SHEET = SheetSchema(
+    "EvppiGroups",
+    "Named groups of parameters whose joint partial EVPI is estimated (e.g. prices, utilities), one member "
+    "per row; every sampled parameter and every mvnormal or Dirichlet group gets its own EVPPI anyway. "
+    "At most 4 parameters a group.",
+    (
+        _c("group", "name", required=True, width=18, description="Name of the group"),
+        _c(
+            "parameter",
+            "name",
+            required=True,
+            lookup="Parameters",
+            width=22,
+            description="A parameter drawn in the PSA",
+        ),
+    ),
+    key=("group", "parameter"),
+    when_used=True,
+)
+
+# --------------------------------------------------------------------------------------
+# BudgetImpact: eligible patients, uptake, drug categories, 'sluis' thresholds (hecon.model.spec.BudgetItem)
+# --------------------------------------------------------------------------------------
+
+BUDGET_SHEET = SheetSchema(
+    "BudgetImpact",
+    "Budget impact analysis (ZIN; ISPOR, Sullivan 2014): patients starting treatment per year, the share "
+    "given each strategy without (current) and with (new) the new strategies, the cost categories that "
+    "are drug costs, and the thresholds of the 'sluis' for expensive medicines. Every row but "
+    "drug_category needs its source (G: a gap).",
+    (
+        _c(
+            "item",
+            "choice",
+            required=True,
+            allowed=BUDGET_ITEMS,
+            width=18,
+            description="eligible: patients starting treatment in the year; share: the share of them given "
+            "the strategy in the world; drug_category: a cost category holding drug costs; "
+            "sluis_per_patient / sluis_total: the sluis thresholds",
+        ),
+        _c("year", "integer", unit="budget year", width=8, description="1, 2, ... (eligible and share rows)"),
+        _c(
+            "strategy",
+            "name",
+            lookup="Strategies",
+            width=18,
+            description="Strategy the share is of (share rows)",
+        ),
+        _c(
+            "world",
+            "choice",
+            allowed=BUDGET_WORLDS,
+            width=10,
+            description="current: without the new strategies; new: with them (share rows)",
+        ),
+        _c("category", "text", width=16, description="Cost category of the States sheet (drug_category rows)"),
+        _c(
+            "value",
+            "number",
+            unit="persons / share / currency",
+            width=14,
+            description="eligible: persons; share: 0-1; sluis_per_patient: currency per patient per year; "
+            "sluis_total: currency per year",
+        ),
+        _c("source", "text", width=40, description="Where the value comes from (G: a gap, with the reason)"),
+    ),
+    when_used=True,
 )
 
 # --------------------------------------------------------------------------------------
@@ -891,6 +996,9 @@ SHEETS: tuple[SheetSchema, ...] = (
             ),
         ),
     ),
+    COST_CATEGORIES_SHEET,
+    EVPPI_GROUPS_SHEET,
+    BUDGET_SHEET,
     SheetSchema(
         "Scenarios",
         "Named sets of overrides; one row per override, several rows with the same scenario form one scenario.",
@@ -924,6 +1032,12 @@ SHEETS: tuple[SheetSchema, ...] = (
 """Every sheet the reader knows, in the order the writer puts them (after README)."""
 
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
+
+
+def written_sheets(used: set[str], blank: bool = False) -> tuple[SheetSchema, ...]:
+    """The sheets a workbook has: every sheet but a :attr:`SheetSchema.when_used` one whose name is
+    not in ``used`` (the sheets with rows); all of them in a ``blank`` template."""
+    return tuple(s for s in SHEETS if blank or not s.when_used or s.name in used)
 
 
 def sheet(name: str) -> SheetSchema:

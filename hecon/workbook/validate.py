@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from hecon.analysis.budget_impact import check_budget
+from hecon.analysis.evppi import check_evppi_groups
+from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
@@ -184,6 +187,19 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 "a number of years > 0",
             )
         )
+    for check in (
+        lambda: check_perspectives(spec.cost_perspectives, spec.cost_categories),
+        lambda: check_evppi_groups(spec),
+    ):
+        try:
+            check()
+        except ModelError as e:
+            out += [place(p, loc) for p in e.problems]
+    if spec.budget:
+        try:
+            check_budget(spec.budget, strategies, spec.cost_categories, settings.horizon_years)
+        except ModelError as e:
+            out += [place(p, loc) for p in e.problems]
     default_comparator = settings.comparator or (strategies[0] if strategies else None)
     parameters = {p.name: p for p in spec.parameters}
     for query, record in zip(spec.thresholds, loc.thresholds):
@@ -276,7 +292,12 @@ def _setting(e: Element, p: Problem, loc: Locations) -> Location | None:
     return record.cell("value") if record else loc.sheets.get("Settings")
 
 
-_TOPIC_SHEETS = {"states": "States", "strategies": "Strategies", "survival curve": "Survival"}
+_TOPIC_SHEETS = {
+    "states": "States",
+    "strategies": "Strategies",
+    "survival curve": "Survival",
+    "budget impact": "BudgetImpact",
+}
 
 
 def _topic(e: Element, p: Problem, loc: Locations) -> Location | None:
@@ -398,6 +419,24 @@ def _survival_point(e: Element, p: Problem, loc: Locations) -> Location | None:
     return loc.survival_points[e.index].cell(e.part or "value")
 
 
+def _cost_category(e: Element, p: Problem, loc: Locations) -> Location | None:
+    record = loc.cost_categories.get(e.name)
+    return record.cell(e.part or "category") if record else None
+
+
+def _evppi_group(e: Element, p: Problem, loc: Locations) -> Location | None:
+    records = loc.evppi_groups.get(e.name, [])
+    if e.index is None or not 0 <= e.index < len(records):
+        return None
+    return records[e.index].cell(e.part or "parameter")
+
+
+def _budget(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.index is None or not 0 <= e.index < len(loc.budget):
+        return None
+    return loc.budget[e.index].cell(e.part or "value")
+
+
 def _unplaced(e: Element, p: Problem, loc: Locations) -> None:
     return None
 
@@ -420,4 +459,7 @@ _HANDLERS: dict[str, _Handler] = {
     "entry": _unplaced,
     "partition": _partition,
     "survival_point": _survival_point,
+    "budget": _budget,
+    "cost_category": _cost_category,
+    "evppi_group": _evppi_group,
 }

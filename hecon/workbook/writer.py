@@ -232,6 +232,20 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     ]
     rows["Assumptions"] = [{"assumption": a} for a in spec.assumptions]
     rows["SurvivalPoints"] = _survival_point_rows(spec)
+    rows["CostCategories"] = [{"category": c, "perspective": p} for c, p in spec.cost_perspectives.items()]
+    rows["EvppiGroups"] = [{"group": g, "parameter": m} for g, members in spec.evppi_groups.items() for m in members]
+    rows["BudgetImpact"] = [
+        {
+            "item": b.item,
+            "year": b.year,
+            "strategy": b.strategy,
+            "world": b.world,
+            "category": b.category,
+            "value": b.value,
+            "source": b.source or None,
+        }
+        for b in spec.budget
+    ]
     return rows
 
 
@@ -385,9 +399,10 @@ def build_workbook(spec: ModelSpec, blank: bool = False) -> Workbook:
     wb = Workbook()
     readme = wb.active
     readme.title = "README"
-    write_readme(readme, spec if not blank else None)
     rows = _rows(spec)
-    for sheet in schema.SHEETS:
+    sheets = schema.written_sheets({name for name, r in rows.items() if r}, blank)
+    write_readme(readme, spec if not blank else None, sheets)
+    for sheet in sheets:
         _write_sheet(wb, sheet, rows.get(sheet.name, []), _family_columns(sheet, spec, blank))
     wb.properties.creator = "hecon"
     wb.properties.title = spec.title or "hecon model"

@@ -1,0 +1,416 @@
+"""Expected value of partial perfect information (EVPPI) by nonparametric regression
+(summary.json ``psa.evppi``).
+
+Method (Strong M, Oakley JE, Brennan A. Estimating multiparameter partial expected value of
+perfect information from a probabilistic sensitivity analysis sample: a nonparametric
+regression approach. Med Decis Making 2014;34:311-326): the incremental net benefit of each
+strategy d versus the comparator in every PSA sample, INB_d = w x dQALY_d - dCost_d, is
+regressed on the sampled values of the parameter(s) of interest phi; the fitted values g_d(phi)
+estimate E[INB_d | phi], and
+
+    EVPPI(phi) = mean_i max(0, max_d g_d(phi_i)) - max(0, max_d mean_i g_d(phi_i))
+
+(the comparator's INB is 0). The regression is a generalised additive model (pygam's
+``LinearGAM``): a penalised spline ``s`` of one continuous parameter, a factor ``f`` of a
+discrete (structural) parameter, a tensor-product spline ``te`` of a group of up to
+:data:`MAX_GROUP_SIZE` parameters (e.g. the correlated coefficients of one survival curve, an
+``mvnormal`` group), as in Strong et al. section 3 (mgcv's ``s`` and ``te``).
+
+Across willingness to pay: the smoothing parameters are chosen once, by generalised cross-
+validation of the INB at the headline WTP (pygam ``gridsearch``); with them fixed the fit is
+a linear smoother, so the fitted INB at any w is w x (fit of dQALY) - (fit of dCost) exactly,
+and one fit of costs and one of QALYs give the EVPPI over the whole WTP grid (as in BCEA's
+``evppi``: Baio G, Berardi A, Heath A. Bayesian Cost-Effectiveness Analysis with the R
+package BCEA. Springer 2017, chapter 4).
+
+Standard error (Strong et al. 2014, section 2.4): the regression coefficients of INB_d at w
+are drawn from their approximate posterior N(beta_hat, (X'X + S)^-1 sigma^2(w)), with sigma^2(w)
+the residual variance of INB_d at w over (n - edof); each draw gives fitted values and an
+EVPPI; the standard error is the standard deviation of those EVPPIs. The strategies' draws are
+independent (an approximation when there are more than two strategies).
+
+Fit quality: for each strategy versus the comparator, R^2 (explained deviance) and effective
+degrees of freedom of the headline-WTP fit. An estimate above the EVPI (regression error; the
+EVPPI cannot exceed it) is reported as the EVPI and flagged ``capped``. Regression estimates are
+biased upward with few samples; Strong et al. used 1,000 or more, hence :data:`MINIMUM_SAMPLES`.
+
+Units: EVPPI in the model's currency per patient (population: for the discounted population of
+:func:`hecon.analysis.voi.discounted_population`), WTP in currency per QALY.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hecon.analysis.serialise import frozen
+from hecon.model.problems import Element, ModelError, Problem
+from hecon.model.spec import ModelSpec
+from hecon.model.types import FloatArray
+
+__all__ = [
+    "MAX_GROUP_SIZE",
+    "MINIMUM_SAMPLES",
+    "EvppiAtWtp",
+    "EvppiEstimate",
+    "EvppiFit",
+    "EvppiInput",
+    "EvppiSummary",
+    "RegressionEvppi",
+    "check_evppi_groups",
+    "evppi_inputs",
+    "regression_evppi",
+    "summarise_evppi",
+]
+
+MINIMUM_SAMPLES = 500
+"""PSA samples below which no EVPPI is estimated (the regression needs many samples)."""
+MAX_GROUP_SIZE = 4
+"""Largest group of parameters a tensor-product GAM is fitted to (Strong et al. 2014: above
+this a Gaussian process is needed)."""
+N_DRAWS = 500
+"""Draws of the regression coefficients for the standard error."""
+METHOD = (
+    "Regression of incremental net benefit on the parameters (Strong, Oakley & Brennan, Med Decis "
+    "Making 2014): generalised additive model (pygam LinearGAM: spline s, factor f for a discrete "
+    "parameter, tensor product te for a group), smoothing chosen by GCV at the headline WTP; "
+    "standard error from coefficient draws."
+)
+
+
+@dataclass(frozen=True)
+class EvppiFit:
+    """What the regression of one strategy's INB versus the comparator at the headline WTP fitted.
+
+    r_squared : explained deviance [0-1]; edof : effective degrees of freedom; n_coefficients :
+    basis functions (incl. the intercept)
+    """
+
+    strategy: str
+    r_squared: float
+    edof: float
+    n_coefficients: int
+
+
+@dataclass(frozen=True)
+class EvppiAtWtp:
+    """The EVPPI at one reported WTP [currency per patient; population: for the population]
+    with its standard error, and its share of the EVPI (None when the EVPI is 0)."""
+
+    wtp: float
+    per_patient: float
+    se: float
+    population: float | None
+    share_of_evpi: float | None
+
+
+@dataclass(frozen=True)
+class EvppiEstimate:
+    """The EVPPI of one parameter or group.
+
+    name : the parameter's or group's name; parameters : its members; kind : "parameter",
+    "discrete parameter" or "group"; term : the GAM term ("s", "f" or "te");
+    at_wtp : at each reported WTP; curve_per_patient : over the PSA's WTP grid
+    (:attr:`hecon.analysis.psa_summary.PsaCurves.wtp`); fits : the fit quality;
+    capped : some estimate was above the EVPI and is reported as the EVPI
+    """
+
+    name: str
+    parameters: tuple[str, ...]
+    kind: str
+    term: str
+    at_wtp: tuple[EvppiAtWtp, ...]
+    curve_per_patient: tuple[float, ...]
+    fits: tuple[EvppiFit, ...]
+    capped: bool
+
+
+@dataclass(frozen=True)
+class EvppiSummary:
+    """EVPPI of every sampled parameter and joint group, ranked by the EVPPI at the headline WTP.
+
+    method : in words; headline_wtp : the ranking's WTP; estimates : ranked; not_estimated :
+    name -> why not (e.g. a group larger than :data:`MAX_GROUP_SIZE`, a constant parameter)
+    """
+
+    method: str
+    headline_wtp: float
+    estimates: tuple[EvppiEstimate, ...]
+    not_estimated: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RegressionEvppi:
+    """:func:`regression_evppi` output: per patient over ``wtp`` (n_wtp,), standard errors at
+    ``se_wtp`` (n_se,), and the fit quality per strategy (in the order of the columns)."""
+
+    per_patient: FloatArray
+    se: FloatArray
+    r_squared: tuple[float, ...]
+    edof: tuple[float, ...]
+    n_coefficients: int
+
+
+def _terms(k: int, discrete: bool) -> Any:
+    from pygam import f, s, te
+
+    if k == 1:
+        return f(0) if discrete else s(0)
+    return te(*range(k), n_splines=5 if k <= 3 else 4)
+
+
+def _evppi(fitted: FloatArray) -> FloatArray:
+    """EVPPI from fitted INB, shape (..., n_samples, n_strategies - 1)."""
+    best = np.maximum(fitted.max(axis=-1), 0.0).mean(axis=-1)
+    return np.asarray(best - np.maximum(fitted.mean(axis=-2).max(axis=-1), 0.0))
+
+
+def regression_evppi(
+    inc_costs: FloatArray,
+    inc_effects: FloatArray,
+    x: FloatArray,
+    wtp: Sequence[float] | FloatArray,
+    headline_wtp: float,
+    *,
+    se_wtp: Sequence[float] = (),
+    discrete: bool = False,
+    n_draws: int = N_DRAWS,
+    seed: int = 0,
+) -> RegressionEvppi:
+    """Per-patient EVPPI of the inputs ``x`` by GAM regression (see the module docs).
+
+    Parameters
+    ----------
+    inc_costs, inc_effects : shape (n_samples, n_strategies - 1)
+        Costs [currency] and QALYs of each strategy minus the comparator's, per PSA sample.
+    x : shape (n_samples, k)
+        The sampled values of the k parameters of interest (k <= :data:`MAX_GROUP_SIZE`;
+        k = 1 and ``discrete``: positions of a discrete parameter).
+    wtp : willingness-to-pay values [currency per QALY] of the EVPPI curve
+    headline_wtp : the WTP at which the smoothing is chosen
+    se_wtp : WTP values at which to compute the standard error
+    n_draws, seed : coefficient draws for the standard error and their random seed
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # small matrices: one BLAS thread (many threads spin on a busy machine)
+        return _regression_evppi(inc_costs, inc_effects, x, wtp, headline_wtp, se_wtp, discrete, n_draws, seed)
+
+
+def _regression_evppi(
+    inc_costs: FloatArray,
+    inc_effects: FloatArray,
+    x: FloatArray,
+    wtp: Sequence[float] | FloatArray,
+    headline_wtp: float,
+    se_wtp: Sequence[float],
+    discrete: bool,
+    n_draws: int,
+    seed: int,
+) -> RegressionEvppi:
+    from pygam import LinearGAM
+
+    dc = np.atleast_2d(np.asarray(inc_costs, dtype=float).T).T
+    de = np.atleast_2d(np.asarray(inc_effects, dtype=float).T).T
+    x = np.asarray(x, dtype=float).reshape(len(dc), -1)
+    n = len(dc)
+    terms = _terms(x.shape[1], discrete)
+    fit_c = np.empty_like(dc)
+    fit_e = np.empty_like(de)
+    r2: list[float] = []
+    edofs: list[float] = []
+    models: list[tuple[Any, Any, Any]] = []
+    for d in range(dc.shape[1]):
+        with np.errstate(invalid="ignore", divide="ignore"):  # pygam's statistics of a constant response
+            gam = LinearGAM(terms).gridsearch(x, headline_wtp * de[:, d] - dc[:, d], progress=False)
+            gam_c = copy.deepcopy(gam).fit(x, dc[:, d])
+            gam_e = copy.deepcopy(gam).fit(x, de[:, d])
+        r2.append(float(np.nan_to_num(gam.statistics_["pseudo_r2"]["explained_deviance"])))
+        edofs.append(float(gam.statistics_["edof"]))
+        fit_c[:, d] = gam_c.predict(x)
+        fit_e[:, d] = gam_e.predict(x)
+        models.append((gam, gam_c, gam_e))
+    w = np.asarray(wtp, dtype=float)
+    curve = _evppi(w[:, None, None] * fit_e[None] - fit_c[None])
+
+    rng = np.random.default_rng(seed)
+    se = np.empty(len(se_wtp))
+    basis = models[0][0].terms.build_columns(x)
+    n_coef = int(basis.shape[1])
+    for j, ws in enumerate(se_wtp):
+        draws = np.empty((n_draws, n, dc.shape[1]))
+        for d, (gam, gam_c, gam_e) in enumerate(models):
+            scale = float(gam.statistics_["scale"])
+            unscaled = gam.statistics_["cov"] / scale**2 if scale > 0 else np.zeros((n_coef, n_coef))  # (X'X+S)^-1
+            resid = ws * (de[:, d] - fit_e[:, d]) - (dc[:, d] - fit_c[:, d])
+            sigma2 = float(resid @ resid) / max(n - edofs[d], 1.0)
+            mean = ws * gam_e.coef_ - gam_c.coef_
+            chol = np.linalg.cholesky(unscaled * sigma2 + 1e-12 * np.eye(n_coef) * max(sigma2, 1e-300))
+            beta = mean[None, :] + rng.standard_normal((n_draws, n_coef)) @ chol.T
+            draws[:, :, d] = np.asarray(basis @ beta.T).T
+        se[j] = float(np.std(_evppi(draws), ddof=1))
+    return RegressionEvppi(curve, se, tuple(r2), tuple(edofs), n_coef)
+
+
+@dataclass(frozen=True)
+class EvppiInput:
+    """One parameter or group whose EVPPI is estimated: name, members, kind (see
+    :class:`EvppiEstimate`), or why it is not estimated (``skip``)."""
+
+    name: str
+    parameters: tuple[str, ...]
+    kind: str
+    skip: str = ""
+
+
+def check_evppi_groups(spec: ModelSpec) -> None:
+    """Raise :class:`~hecon.model.problems.ModelError` with every member of a named EVPPI group
+    (:attr:`hecon.model.spec.ModelSpec.evppi_groups`) that is not a parameter drawn in the PSA, and
+    every group of a discrete parameter with others (Element kind "evppi_group")."""
+    drawn = {p.name: p.distribution.kind for p in spec.parameters if p.distribution is not None}
+    problems = []
+    for group, members in spec.evppi_groups.items():
+        for i, name in enumerate(members):
+            kind = drawn.get(name)
+            if kind is None or kind == "fixed":
+                problems.append(
+                    Problem(
+                        Element("evppi_group", group, index=i, part="parameter"),
+                        f"'{name}' is not a parameter drawn in the PSA",
+                        "a parameter with a distribution (not fixed)",
+                    )
+                )
+            elif kind == "discrete" and len(members) > 1:
+                problems.append(
+                    Problem(
+                        Element("evppi_group", group, index=i, part="parameter"),
+                        f"discrete parameter '{name}' in a group",
+                        "a discrete parameter on its own (its EVPPI is always estimated)",
+                    )
+                )
+    if problems:
+        raise ModelError(problems)
+
+
+def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
+    """The parameters and groups of ``spec`` whose EVPPI is estimated: every parameter with a
+    distribution other than ``fixed`` on its own (discrete ones as factors), every joint group (``mvnormal``,
+    ``dirichlet``; a Dirichlet group without its last member, whose value the others fix) and every
+    named group of :attr:`hecon.model.spec.ModelSpec.evppi_groups` (checked by :func:`check_evppi_groups`)."""
+    check_evppi_groups(spec)
+    out: list[EvppiInput] = []
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for p in spec.parameters:
+        dist = p.distribution
+        if dist is None or dist.kind == "fixed":
+            continue
+        kind = "discrete parameter" if dist.kind == "discrete" else "parameter"
+        out.append(EvppiInput(p.name, (p.name,), kind))
+        group = dist.group.strip() if isinstance(dist.group, str) else ""
+        if group and dist.kind in ("mvnormal", "dirichlet"):
+            groups.setdefault(group, []).append((p.name, dist.kind))
+    for group, members in groups.items():
+        names = tuple(m for m, _ in members)
+        if members[0][1] == "dirichlet":
+            names = names[:-1]
+        if len(names) < 2:
+            continue
+        skip = (
+            f"{len(names)} parameters: a tensor-product GAM takes at most {MAX_GROUP_SIZE} (a Gaussian process "
+            "would be needed)"
+            if len(names) > MAX_GROUP_SIZE
+            else ""
+        )
+        out.append(EvppiInput(group, names, "group", skip))
+    for group, listed in spec.evppi_groups.items():
+        names = tuple(dict.fromkeys(listed))
+        skip = (
+            f"{len(names)} parameters: a tensor-product GAM takes at most {MAX_GROUP_SIZE} (a Gaussian process "
+            "would be needed)"
+            if len(names) > MAX_GROUP_SIZE
+            else ""
+        )
+        out.append(EvppiInput(group, names, "parameter" if len(names) == 1 else "group", skip))
+    return tuple(out)
+
+
+def summarise_evppi(
+    inputs: Sequence[EvppiInput],
+    drawn: Mapping[str, FloatArray],
+    costs: FloatArray,
+    qalys: FloatArray,
+    comparator_index: int,
+    strategies: Sequence[str],
+    grid: Sequence[float] | FloatArray,
+    evpi_grid: FloatArray,
+    reported_wtp: Sequence[float],
+    headline_wtp: float,
+    discounted_patients: float | None,
+    seed: int = 0,
+) -> EvppiSummary:
+    """EVPPI of each of ``inputs`` over the WTP ``grid`` (which contains ``reported_wtp`` and
+    ``headline_wtp``), capped at the EVPI ``evpi_grid``, ranked at the headline WTP.
+
+    drawn : parameter name -> its PSA samples (n_samples,); costs, qalys : (n_samples,
+    n_strategies) [currency, QALY]; discounted_patients : for the population EVPPI (None: none)
+    """
+    j = comparator_index
+    others = [k for k in range(costs.shape[1]) if k != j]
+    dc = costs[:, others] - costs[:, [j]]
+    de = qalys[:, others] - qalys[:, [j]]
+    g = np.asarray(grid, dtype=float)
+    at_index = [int(np.flatnonzero(g == w)[0]) for w in reported_wtp]
+    estimates: list[EvppiEstimate] = []
+    skipped: dict[str, str] = {}
+    for item in inputs:
+        if item.skip:
+            skipped[item.name] = item.skip
+            continue
+        missing = [p for p in item.parameters if p not in drawn]
+        if missing:
+            skipped[item.name] = "not drawn in the PSA: " + ", ".join(missing)
+            continue
+        x = np.column_stack([np.asarray(drawn[p], dtype=float) for p in item.parameters])
+        if np.all(np.ptp(x, axis=0) == 0):
+            skipped[item.name] = "its sampled values do not vary"
+            continue
+        discrete = item.kind == "discrete parameter"
+        try:
+            fit = regression_evppi(dc, de, x, g, headline_wtp, se_wtp=reported_wtp, discrete=discrete, seed=seed)
+        except (ValueError, np.linalg.LinAlgError) as e:  # e.g. too few distinct values for the splines
+            skipped[item.name] = f"the regression could not be fitted ({e})"
+            continue
+        raw = np.maximum(fit.per_patient, 0.0)
+        curve = np.minimum(raw, evpi_grid)
+        at = tuple(
+            EvppiAtWtp(
+                float(w),
+                float(curve[i]),
+                float(fit.se[m]),
+                float(curve[i] * discounted_patients) if discounted_patients is not None else None,
+                float(curve[i] / evpi_grid[i]) if evpi_grid[i] > 0 else None,
+            )
+            for m, (w, i) in enumerate(zip(reported_wtp, at_index))
+        )
+        estimates.append(
+            EvppiEstimate(
+                item.name,
+                item.parameters,
+                item.kind,
+                "f" if discrete else ("s" if len(item.parameters) == 1 else "te"),
+                at,
+                tuple(float(v) for v in curve),
+                tuple(
+                    EvppiFit(strategies[k], r, e, fit.n_coefficients)
+                    for k, r, e in zip(others, fit.r_squared, fit.edof)
+                ),
+                bool(np.any(raw > evpi_grid)),
+            )
+        )
+    h = int(np.flatnonzero(g == headline_wtp)[0])
+    estimates.sort(key=lambda e: -e.curve_per_patient[h])
+    return EvppiSummary(METHOD, float(headline_wtp), tuple(estimates), frozen(skipped))

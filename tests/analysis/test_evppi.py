@@ -1,0 +1,180 @@
+"""EVPPI by regression (hecon.analysis.evppi) against closed forms.
+
+With incremental net benefit linear in independent normal parameters, INB(w) = a(w) + sum_i
+b_i(w) X_i with X_i ~ N(0, 1), the expected INB given X_k is normal with mean m = a and standard
+deviation s = |b_k|, so (two strategies; Strong, Oakley & Brennan 2014, eq. 3)
+
+    EVPPI(X_k) = E[max(0, Y)] - max(0, m),  Y ~ N(m, s^2),  E[max(0, Y)] = m Phi(m/s) + s phi(m/s).
+
+The estimate from n samples also carries Monte Carlo error, whose standard error is
+sd(max(0, g(X))) / sqrt(n) with g the true conditional mean; the tolerance is three times
+the combined standard error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from hecon.analysis.evppi import EvppiInput, evppi_inputs, regression_evppi, summarise_evppi
+from hecon.analysis.voi import evpi
+from hecon.model.problems import ModelError
+from tests.models import rich_model
+
+N = 1000
+WTP = (10_000.0, 20_000.0, 30_000.0)
+
+
+def closed_form(m: float, s: float) -> float:
+    """E[max(0, Y)] - max(0, m) for Y ~ N(m, s^2)."""
+    return m * norm.cdf(m / s) + s * norm.pdf(m / s) - max(m, 0.0)
+
+
+@pytest.fixture(scope="module")
+def linear():
+    """dQALY = 0.1 + 0.05 X0, dCost = 2000 + 1000 X1, X2 unused; X ~ N(0, 1)."""
+    rng = np.random.default_rng(20241207)
+    x = rng.standard_normal((N, 3))
+    return x, 2000.0 + 1000.0 * x[:, 1], 0.1 + 0.05 * x[:, 0]
+
+
+@pytest.mark.parametrize("k", [0, 1])
+def test_single_parameter_matches_the_closed_form_across_wtp(linear, k):
+    x, dc, de = linear
+    fit = regression_evppi(dc[:, None], de[:, None], x[:, [k]], WTP, 20_000.0, se_wtp=WTP)
+    for i, w in enumerate(WTP):
+        m = w * 0.1 - 2000.0
+        s = w * 0.05 if k == 0 else 1000.0
+        g = m + (w * 0.05 * x[:, 0] if k == 0 else -1000.0 * x[:, 1])  # true E[INB | X_k]
+        mc_se = np.std(np.maximum(g, 0.0), ddof=1) / np.sqrt(N)
+        tol = 3.0 * np.hypot(mc_se, fit.se[i])
+        assert fit.per_patient[i] == pytest.approx(closed_form(m, s), abs=tol)
+        assert 0 < fit.se[i] < closed_form(m, s)
+    assert fit.r_squared[0] > 0.3
+
+
+def test_a_parameter_that_does_not_affect_net_benefit_is_near_zero(linear):
+    x, dc, de = linear
+    fit = regression_evppi(dc[:, None], de[:, None], x[:, [2]], [20_000.0], 20_000.0, se_wtp=[20_000.0])
+    total = evpi(np.c_[np.zeros(N), dc], np.c_[np.zeros(N), de], [20_000.0])[0]
+    assert fit.per_patient[0] < 0.03 * total
+    assert fit.per_patient[0] < 3.0 * fit.se[0] + 1.0
+    assert fit.r_squared[0] < 0.02
+
+
+def test_all_parameters_together_give_the_evpi(linear):
+    x, dc, de = linear
+    fit = regression_evppi(dc[:, None], de[:, None], x, WTP, 20_000.0)
+    total = evpi(np.c_[np.zeros(N), dc], np.c_[np.zeros(N), de], list(WTP))
+    np.testing.assert_allclose(fit.per_patient, total, rtol=0.01)
+
+
+def test_discrete_parameter_matches_its_closed_form():
+    """INB = -500 + 1500 [alternative 2] + noise, alternative 2 drawn with probability 0.3:
+    EVPPI = 0.3 max(0, 1000) + 0.7 max(0, -500) - max(0, -500 + 0.3 x 1500) = 300 - 0 = 300 at the
+    true shares; the sample's shares p give p x 1000 - max(0, -500 + 1500 p)."""
+    rng = np.random.default_rng(5)
+    alt = np.where(rng.random(N) < 0.3, 2.0, 1.0)
+    inb = -500.0 + 1500.0 * (alt == 2) + rng.normal(0.0, 800.0, N)
+    p = float(np.mean(alt == 2))
+    expected = p * 1000.0 - max(0.0, -500.0 + 1500.0 * p)
+    fit = regression_evppi(-inb[:, None], np.zeros((N, 1)), alt[:, None], [0.0], 0.0, se_wtp=[0.0], discrete=True)
+    # the group means carry noise of sd 800/sqrt(group size)
+    assert fit.per_patient[0] == pytest.approx(expected, abs=3.0 * 800.0 / np.sqrt(p * N) * p + 3 * fit.se[0])
+
+
+def test_never_below_zero_nor_above_evpi_over_the_grid():
+    """Three strategies, INB noisy in the parameters: each estimate over the grid lies in [0, EVPI]."""
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((N, 2))
+    costs = np.c_[np.full(N, 1000.0), 3000 + 800 * x[:, 0], 4000 + 500 * x[:, 1] + rng.normal(0, 900, N)]
+    qalys = np.c_[np.full(N, 1.0), 1.1 + 0.02 * x[:, 1], 1.15 + rng.normal(0, 0.05, N)]
+    grid = np.linspace(0.0, 80_000.0, 17)
+    total = evpi(costs, qalys, grid)
+    inputs = [EvppiInput("a", ("a",), "parameter"), EvppiInput("b", ("b",), "parameter")]
+    inputs.append(EvppiInput("ab", ("a", "b"), "group"))
+    out = summarise_evppi(
+        inputs,
+        {"a": x[:, 0], "b": x[:, 1]},
+        costs,
+        qalys,
+        0,
+        ["A", "B", "C"],
+        grid,
+        total,
+        [20_000.0],
+        20_000.0,
+        1000.0,
+    )
+    assert [e.name for e in out.estimates][0] == "ab"  # the group is worth at least its members
+    for e in out.estimates:
+        curve = np.asarray(e.curve_per_patient)
+        assert np.all(curve >= 0.0) and np.all(curve <= total + 1e-9)
+        at = e.at_wtp[0]
+        assert at.population == pytest.approx(at.per_patient * 1000.0)
+        assert [f.strategy for f in e.fits] == ["B", "C"]
+
+
+def test_inputs_of_a_model_are_parameters_and_joint_groups():
+    """rich_model: every parameter with a distribution alone, the mvnormal group 'fit' with both
+    coefficients, the Dirichlet group 'mix' without its last member, the discrete parameter as a factor."""
+    items = {i.name: i for i in evppi_inputs(rich_model())}
+    assert items["fit"].parameters == ("b0", "b1") and items["fit"].kind == "group"
+    assert items["mix"].parameters == ("x1", "x2")
+    assert items["care_model"].kind == "discrete parameter"
+    assert items["u_pfs"].parameters == ("u_pfs",)
+    assert "u_pd" not in items
+
+
+def test_named_groups_are_inputs_and_bad_members_are_refused():
+    spec = replace(
+        rich_model(), evppi_groups={"prices": ("c_drug", "hr_new"), "big": ("u_pfs", "c_drug", "sd_x", "tri", "uni")}
+    )
+    items = {i.name: i for i in evppi_inputs(spec)}
+    assert items["prices"].parameters == ("c_drug", "hr_new") and items["prices"].kind == "group"
+    assert "at most 4" in items["big"].skip
+    bad = replace(rich_model(), evppi_groups={"g": ("c_drug", "u_pd", "fix", "care_model")})
+    with pytest.raises(ModelError) as e:
+        evppi_inputs(bad)
+    text = [str(p) for p in e.value.problems]
+    assert len(text) == 3, text  # u_pd has no distribution, fix is fixed, care_model is discrete in a group
+    assert all(t.startswith("EVPPI group 'g'") for t in text)
+
+
+def test_a_regression_that_cannot_be_fitted_is_reported_not_raised(monkeypatch):
+    """A failing fit of one input (pygam raising ValueError) leaves that input out, with the reason,
+    and the others are still estimated."""
+    import hecon.analysis.evppi as module
+
+    real = module.regression_evppi
+
+    def failing(dc, de, x, *args, **kwargs):
+        if np.allclose(x[:, 0], x_bad):
+            raise ValueError("too few distinct values")
+        return real(dc, de, x, *args, **kwargs)
+
+    rng = np.random.default_rng(2)
+    x_bad, x_good = rng.standard_normal(N), rng.standard_normal(N)
+    monkeypatch.setattr(module, "regression_evppi", failing)
+    costs = np.c_[np.zeros(N), 1000 + 500 * x_good]
+    qalys = np.c_[np.zeros(N), np.full(N, 0.05)]
+    grid = np.array([0.0, 20_000.0])
+    inputs = [EvppiInput("bad", ("bad",), "parameter"), EvppiInput("good", ("good",), "parameter")]
+    out = summarise_evppi(
+        inputs,
+        {"bad": x_bad, "good": x_good},
+        costs,
+        qalys,
+        0,
+        ["A", "B"],
+        grid,
+        evpi(costs, qalys, grid),
+        [20_000.0],
+        20_000.0,
+        None,
+    )
+    assert out.not_estimated == {"bad": "the regression could not be fitted (too few distinct values)"}
+    assert [e.name for e in out.estimates] == ["good"]
