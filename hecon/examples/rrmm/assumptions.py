@@ -22,7 +22,7 @@ ASSUMPTIONS = (
     "life-years gained (c_unrelated_medical_year, PAID 3.0; currently 0); also the net (negotiated) "
     "cilta-cel price (cilta_price is the 2022 asking price), the indexation to 2024 of the 2019 drug cost "
     "(c_mm_drug_month) and the 2018 tocilizumab price, Dutch vein-to-vein times (V), health-state utilities "
-    "by progression status from the trials, survival curves fitted to reconstructed patient-level data, and "
+    "by progression status from the trials, digitised Kaplan-Meier curves with numbers at risk over time, and "
     "unit prices for cytopenia support after CAR-T (G-CSF 88%, red-cell transfusion 63%, platelets 42% by day "
     "100, Logue 2022), which are not costed separately (only the weekly visits during recovery are).",
     "The cohort is synchronised: everyone in a strategy starts treatment at model time 0 (apheresis, first "
@@ -39,11 +39,14 @@ ASSUMPTIONS = (
     "(f_pfs_death_*), never less than general-population mortality. Progressed states have a constant "
     "death hazard (median pps_median_*) calibrated so that model median OS equals the source median; "
     "general-population mortality is a floor everywhere.",
-    "Curves (mm-inputs §2.6, tag D, not published fits): RWPC exponential PFS (median 4.6 months, "
-    "LocoMMotion); cilta-cel Weibull PFS through median 34.9 months and S(24) = 60.5% (CARTITUDE-1); "
-    "bispecifics: RWPC curve x adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, "
-    "MAIC 2025). OS targets: RWPC 13.8 months; cilta-cel 60.7 months and OS(12) = 88.5%; teclistamab "
-    "13.8 / 0.82 = 16.8 months; elranatamab 13.8 / 0.50 = 27.6 months; ide-cel 24.8 months.",
+    "Curves (tag D, hecon.examples.rrmm.fitted): fitted by maximum likelihood to patients reconstructed "
+    "(Guyot) from every published point on the SurvivalPoints sheet: RWPC exponential PFS (LocoMMotion median "
+    "4.6 months, 248 patients); cilta-cel PFS (CARTITUDE-1: 12 and 24 months, median 34.9, 32/97 at 5 years; "
+    "97 patients) exponential, or mixture cure Weibull as the structural alternative cart_pfs_plateau (equal "
+    "PSA weights, A); the PSA draws each fit's parameters from its covariance. Bispecifics: RWPC curve x "
+    "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS targets: RWPC "
+    "13.8 months; cilta-cel 60.7 months and OS(12) = 88.5%; teclistamab 13.8 / 0.82 = 16.8 months; "
+    "elranatamab 13.8 / 0.50 = 27.6 months; ide-cel 24.8 months.",
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",
     "CAR-T intention to treat from apheresis: apheresis cost for everyone; bridging therapy (share p_bridging) "

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 
-from hecon.examples.rrmm.common import CALIBRATED, P, beta, beta_se, gamma_se, lognormal
-from hecon.model.spec import Parameter
+from hecon.examples.rrmm.common import CALIBRATED, CARTITUDE_LT, P, beta, beta_se, gamma_se, lognormal
+from hecon.examples.rrmm.fitted import cure_fraction_expression, cure_names, exp_rate_name
+from hecon.model.spec import Distribution, Parameter
 
-CARTITUDE_LT = "Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo)"
+CURE = cure_names("pfs_cilta")
 
 
 def parameters() -> list[Parameter]:
@@ -31,57 +32,38 @@ def _products() -> list[Parameter]:
     return [
         # cilta-cel (base case)
         P(
-            "cilta_pfs_median",
-            34.9,
-            "months",
-            "Cilta-cel median PFS (infused, CARTITUDE-1 final analysis)",
-            "P: CARTITUDE-1 final analysis, ASCO 2023 (mFU 33.4 mo), as reported; median DOR 34 mo",
-        ),
-        P(
-            "cilta_pfs_s24",
-            0.605,
-            "share",
-            "Cilta-cel PFS at 24 months",
-            "P: CARTITUDE-1 21.7-month update; 95% CI 48.5-70.4%",
+            "cart_pfs_plateau",
+            1,
+            "position",
+            "Cilta-cel PFS structure: 1 no plateau (exponential fit), 2 plateau (mixture cure Weibull fit)",
+            "A: equal weights; the published points reach 35 months and cannot discriminate (the cure model's AIC "
+            "is higher by its extra parameters only); 32/97 progression-free at 5 years (Jagannath, JCO 2025) "
+            "suggests a plateau and is held out of the fit as the external check. Base case: no plateau "
+            "(lowest AIC); the PSA averages both and shows each",
+            Distribution("discrete", {"no_plateau": 0.5, "plateau": 0.5}),
+            1,
+            2,
         ),
         P(
             "cilta_pfs_shape",
-            "log(log(cilta_pfs_s24) / log(0.5)) / log(24 / cilta_pfs_median)",
+            f"if_else(cart_pfs_plateau == 2, {CURE['shape']}, 1)",
             "shape",
-            "Weibull shape of cilta-cel PFS (flexsurv weibull), through the median and S(24)",
-            "D: mm-inputs §2.6, Weibull S(t)=exp(-(t/scale)^shape) solved through S(24)=0.605 and S(34.9)=0.5 "
-            "(= 0.859; implies S(60)=0.33, matching 32/97 progression-free at 5 years)",
+            "Weibull shape of cilta-cel PFS (flexsurv weibull; 1 = the exponential fit)",
+            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
         ),
         P(
             "cilta_pfs_scale",
-            "24 / (-log(cilta_pfs_s24)) ^ (1 / cilta_pfs_shape)",
+            f"if_else(cart_pfs_plateau == 2, {CURE['scale']}, 1 / {exp_rate_name('pfs_cilta')})",
             "months",
-            "Weibull scale of cilta-cel PFS",
-            "D: as cilta_pfs_shape (= 53.5 months)",
+            "Weibull scale of cilta-cel PFS (of the uncured with the plateau)",
+            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
         ),
         P(
             "cilta_cure_fraction",
-            "32 / 97",
+            f"if_else(cart_pfs_plateau == 2, {cure_fraction_expression('pfs_cilta')}, 0)",
             "share",
-            "Cilta-cel cure fraction for the plateau scenario (mixture cure)",
-            f"P: {CARTITUDE_LT}: 32/97 alive and progression-free >= 5 years; used as the cure fraction (D)",
-            beta(32, 65),
-        ),
-        P(
-            "cilta_cure_shape",
-            "log(log((cilta_pfs_s24 - cilta_cure_fraction) / (1 - cilta_cure_fraction)) / "
-            "log((0.5 - cilta_cure_fraction) / (1 - cilta_cure_fraction))) / log(24 / cilta_pfs_median)",
-            "shape",
-            "Weibull shape of the uncured in the mixture-cure scenario",
-            "D: uncured Weibull solved so that the mixture passes through S(24)=0.605 and S(34.9)=0.5 (implies S(60)=0.38 "
-            "vs 0.33 observed: the plateau scenario is optimistic by construction)",
-        ),
-        P(
-            "cilta_cure_scale",
-            "24 / (-log((cilta_pfs_s24 - cilta_cure_fraction) / (1 - cilta_cure_fraction))) ^ (1 / cilta_cure_shape)",
-            "months",
-            "Weibull scale of the uncured in the mixture-cure scenario",
-            "D: as cilta_cure_shape",
+            "Cilta-cel cure fraction (0 without the plateau)",
+            "D: the mixture cure Weibull fit's theta (hecon.examples.rrmm.fitted) when cart_pfs_plateau is 2",
         ),
         P(
             "cilta_os_median",
@@ -290,22 +272,20 @@ def _class_selectors() -> list[Parameter]:
         ),
         P(
             "cart_cure_fraction",
-            0,
+            "cilta_cure_fraction",
             "share",
             "Mixture-cure fraction of the CAR-T PFS curve (0 = no plateau)",
-            "A: base case without an explicit plateau (the Weibull already passes through 33% at 5 years); "
-            "plateau scenario uses cilta_cure_fraction",
+            "D: product selector (cilta-cel: cilta_cure_fraction, set by cart_pfs_plateau; 0 for the others)",
         ),
         P(
             "cart_pfs_hr_psa",
             1.0,
             "hazard ratio",
-            "Multiplier on the CAR-T PFS hazard: 1 in the base case, sampled "
-            "in the PSA to carry the curve's uncertainty",
-            "A: no fitted curve with covariance is public (G); PSA: "
-            "LogNormal(0, 0.207), the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC "
-            "(EJHaem 2021;3(1):97, Table 3)",
-            lognormal(0.0, 0.207),
+            "Multiplier on the CAR-T PFS hazard: 1 (one-way sensitivity analysis only)",
+            "A: the PSA carries the curve's uncertainty by the fit's own distribution (hecon.examples.rrmm.fitted); "
+            "DSA range: the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC (EJHaem 2021;3(1):97, "
+            "Table 3)",
+            None,
             0.66,
             1.5,
         ),

@@ -12,6 +12,7 @@ from typing import Any
 
 from hecon.model.spec import Distribution, Parameter
 
+CARTITUDE_LT = "Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo)"
 LOCOMMOTION = "Mateos et al., Leukemia 2024;38(12):2554 (LocoMMotion final analysis, n=248, mFU 26.4 mo)"
 CALIBRATED = (
     "D: calibrated by bisection with hecon.examples.rrmm.calibrate_pps_median so that the model's median "

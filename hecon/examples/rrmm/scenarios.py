@@ -19,6 +19,7 @@ def scenarios() -> tuple[Scenario, ...]:
     ide: dict[str, Expr] = {
         "cart_pfs_shape": 1,
         "cart_pfs_scale": "ide_pfs_scale",
+        "cart_cure_fraction": 0,
         "pps_median_cart": "ide_pps_median",
         "cart_price": "ide_price",
         "cart_v2v_days": "ide_v2v_days",
@@ -83,13 +84,9 @@ def scenarios() -> tuple[Scenario, ...]:
         ),
         S(
             "CAR-T cure plateau",
-            {
-                "cart_cure_fraction": "cilta_cure_fraction",
-                "cart_pfs_shape": "cilta_cure_shape",
-                "cart_pfs_scale": "cilta_cure_scale",
-            },
-            "Mixture cure for cilta-cel: 32/97 (progression-free at 5 years) cured, uncured Weibull through the "
-            "median and S(24)",
+            {"cart_pfs_plateau": 2},
+            "Cilta-cel PFS with a plateau: the mixture cure Weibull fitted to the CARTITUDE-1 points "
+            "(hecon.examples.rrmm.fitted) instead of the exponential fit",
         ),
         S("Re-dosing price 50%", {"redose_price_share": 0.5}, "Further courses at half the product price"),
         S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "Each further course as durable as the first"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hecon.examples.rrmm.common import LOCOMMOTION
+from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
 from hecon.model.spec import SurvivalCurve, SurvivalPoint
 
@@ -29,9 +29,9 @@ def curves() -> tuple[SurvivalCurve, ...]:
         SurvivalCurve(
             "pfs_rwpc",
             "exp",
-            {"rate": "median_to_rate(median_pfs_rwpc)"},
+            {"rate": "pfs_rwpc_exp_rate"},
             "months",
-            source=f"D: exponential through the median PFS of {LOCOMMOTION} (mm-inputs §2.6)",
+            source=f"D: exponential fitted to the published PFS points of {LOCOMMOTION} (hecon.examples.rrmm.fitted)",
         ),
         SurvivalCurve(
             "pfs_cart",
@@ -40,16 +40,17 @@ def curves() -> tuple[SurvivalCurve, ...]:
             "months",
             hazard_ratio="cart_pfs_hr_psa",
             cure_fraction="cart_cure_fraction",
-            source="D: CAR-T PFS from infusion (base case cilta-cel Weibull through the CARTITUDE-1 median "
-            "and S(24), mm-inputs §2.6); product, cure fraction and PSA multiplier are parameters",
+            source="D: CAR-T PFS from infusion (base case cilta-cel: fitted to the CARTITUDE-1 points, exponential "
+            "or mixture cure Weibull by cart_pfs_plateau, hecon.examples.rrmm.fitted); product, cure fraction and "
+            "DSA multiplier are parameters",
         ),
         SurvivalCurve(
             "pfs_bsab",
             "exp",
-            {"rate": "median_to_rate(median_pfs_rwpc)"},
+            {"rate": "pfs_rwpc_exp_rate"},
             "months",
             hazard_ratio="hr_pfs_bsab",
-            source="D: RWPC exponential PFS x hazard ratio of the bispecific vs RWPC (mm-inputs §2.6, "
+            source="D: RWPC exponential PFS (fitted) x hazard ratio of the bispecific vs RWPC (mm-inputs §2.6, "
             "preferred route for PSA consistency)",
         ),
     )
@@ -97,6 +98,17 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
             CARTITUDE_INFUSED,
             False,
             source="P: CARTITUDE-1 21.7-month update",
+        ),
+        S(
+            CART,
+            "PFS",
+            "survival",
+            60.0,
+            32 / 97,
+            population=CARTITUDE_INFUSED,
+            comparable=False,
+            source=f"P: {CARTITUDE_LT}: 32/97 alive and progression-free at 5 years (a crude share, not a "
+            "Kaplan-Meier estimate; no CI reported)",
         ),
         S(CART, "OS", "survival", 12.0, 0.885, 0.802, 0.935, CARTITUDE_INFUSED, False, source=madduri),
         S(
