@@ -36,17 +36,19 @@ ASSUMPTIONS = (
     "Survival: progression-free states leave with the per-cycle PFS event probability 1 - S(t+1)/S(t) of "
     "the strategy's curve (clock: months since apheresis for RWPC, since the first step-up dose for "
     "bispecifics, since infusion for CAR-T); a share of PFS events are deaths before progression "
-    "(f_pfs_death_*), never less than general-population mortality. Progressed states have a constant "
-    "death hazard (median pps_median_*) calibrated so that model median OS equals the source median; "
+    "(f_pfs_death_* for RWPC and bispecifics, A; after CAR-T the published non-relapse mortality nrm_cart_y1 "
+    "over the first year), never less than general-population mortality. Progressed states have a constant "
+    "death hazard: after CAR-T the published median 17.9 months (Van Oekelen, Blood 2023); after RWPC derived "
+    "from the fitted PFS and OS means; after bispecifics as after RWPC (A). None is solved to hit a median; "
     "general-population mortality is a floor everywhere.",
     "Curves (tag D, hecon.examples.rrmm.fitted): fitted by maximum likelihood to patients reconstructed "
     "(Guyot) from every published point on the SurvivalPoints sheet: RWPC exponential PFS (LocoMMotion median "
     "4.6 months, 248 patients); cilta-cel PFS (CARTITUDE-1: 12 and 24 months, median 34.9, 32/97 at 5 years; "
     "97 patients) exponential, or mixture cure Weibull as the structural alternative cart_pfs_plateau (equal "
     "PSA weights, A); the PSA draws each fit's parameters from its covariance. Bispecifics: RWPC curve x "
-    "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS targets: RWPC "
-    "13.8 months; cilta-cel 60.7 months and OS(12) = 88.5%; teclistamab 13.8 / 0.82 = 16.8 months; "
-    "elranatamab 13.8 / 0.50 = 27.6 months; ide-cel 24.8 months.",
+    "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS is not a "
+    "target: published OS (CARTITUDE-1, KarMMa, MajesTEC-1, the OS hazard ratios, a US real-world cohort) is "
+    "compared with the model as external checks (tests/examples/test_rrmm.py, docs/rrmm.md).",
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",
     "CAR-T intention to treat from apheresis: apheresis cost for everyone; bridging therapy (share p_bridging) "

@@ -13,9 +13,7 @@ are placeholders (tag G).
 
 from __future__ import annotations
 
-import math
-
-from hecon.examples.rrmm.common import CALIBRATED, P, beta, beta_se, lognormal
+from hecon.examples.rrmm.common import P, beta, beta_se, lognormal
 from hecon.model.spec import Parameter, Schedule, ScheduleSegment
 
 KRISHNAN = "Krishnan et al., J Comp Eff Res 2023;12(6):e220186 (teclistamab vs RWPC, IPTW)"
@@ -43,18 +41,8 @@ def _products() -> list[Parameter]:
             "tec_hr_os",
             0.82,
             "hazard ratio",
-            "OS hazard ratio teclistamab vs RWPC: sets the OS calibration target "
-            "median_os_rwpc / tec_hr_os = 16.8 months (not in transitions)",
+            "OS hazard ratio teclistamab vs RWPC: external check of the model's OS (not in transitions)",
             f"P: {KRISHNAN}; 95% CI 0.59-1.14",
-        ),
-        P(
-            "tec_pps_median",
-            4.5,
-            "months",
-            "Median post-progression survival after teclistamab",
-            CALIBRATED.format(target="median_os_rwpc / tec_hr_os = 16.8 months") + ". PSA: LogNormal, sdlog 0.168 "
-            "(relative SE of the OS HR, A)",
-            lognormal(math.log(4.5), 0.168),
         ),
         P(
             "tec_trial_pfs_median",
@@ -67,22 +55,15 @@ def _products() -> list[Parameter]:
             "tec_trial_os_median",
             22.2,
             "months",
-            "Teclistamab median OS in MajesTEC-1: calibration target of the trial scenario (not in transitions)",
+            "Teclistamab median OS in MajesTEC-1: external check (not in transitions)",
             "V: Garfall et al., ASCO 2024 (mFU 30.4 mo); not re-read, verify",
         ),
         P(
             "tec_trial_hr_pfs",
-            "median_pfs_rwpc / tec_trial_pfs_median",
+            "log(2) / (tec_trial_pfs_median * pfs_rwpc_exp_rate)",
             "hazard ratio",
-            "PFS hazard ratio that turns the RWPC curve into the trial's exponential PFS (scenario)",
-            "D: ratio of exponential medians (4.6 / 11.3)",
-        ),
-        P(
-            "tec_trial_pps_median",
-            8.61,
-            "months",
-            "Median post-progression survival after teclistamab, trial scenario",
-            CALIBRATED.format(target="22.2 months (tec_trial_os_median)"),
+            "PFS hazard ratio that turns the fitted RWPC curve into an exponential with the trial's median (scenario)",
+            "D: ln 2 / (11.3 months x the fitted RWPC PFS rate)",
         ),
         P(
             "tec_full_mg_per_kg",
@@ -219,16 +200,8 @@ def _products() -> list[Parameter]:
             "elra_hr_os",
             0.50,
             "hazard ratio",
-            "OS hazard ratio elranatamab vs LocoMMotion: OS calibration target 27.6 months (not in transitions)",
+            "OS hazard ratio elranatamab vs LocoMMotion: external check of the model's OS (not in transitions)",
             f"P: {ELRA_MAIC}; 95% CI 0.33-0.78",
-        ),
-        P(
-            "elra_pps_median",
-            10.38,
-            "months",
-            "Median post-progression survival after elranatamab",
-            CALIBRATED.format(target="median_os_rwpc / elra_hr_os = 27.6 months") + ". PSA: LogNormal, sdlog 0.219 (A)",
-            lognormal(math.log(10.38), 0.219),
         ),
         P(
             "elra_price_76mg",
@@ -331,11 +304,12 @@ def _class_selectors() -> list[Parameter]:
             "D: product selector; mm-inputs §2.6: RWPC curve + HR is the preferred route for bispecifics",
         ),
         P(
-            "pps_median_bsab",
-            "tec_pps_median",
-            "months",
-            "Median post-progression survival after the bispecific",
-            "D: product selector",
+            "pps_rate_bsab",
+            "pps_rate_rwpc",
+            "per month",
+            "Post-progression death hazard after a bispecific (constant, in PD_BsAb), every product",
+            "A: as after physician's choice (next-line real-world therapy); no published post-progression survival "
+            "after a BCMA bispecific in mm-inputs (G); the OS hazard ratios and trial OS medians are external checks",
         ),
         P(
             "f_pfs_death_bsab",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from hecon.examples.rrmm.common import CALIBRATED, CARTITUDE_LT, P, beta, beta_se, gamma_se, lognormal
+from hecon.examples.rrmm.common import CARTITUDE_LT, P, beta, beta_se, gamma_se, lognormal
 from hecon.examples.rrmm.fitted import cure_fraction_expression, cure_names, exp_rate_name
 from hecon.model.spec import Distribution, Parameter
 
@@ -69,25 +69,15 @@ def _products() -> list[Parameter]:
             "cilta_os_median",
             60.7,
             "months",
-            "Cilta-cel median OS (infused): calibration target (not in transitions)",
+            "Cilta-cel median OS (infused): external check of the model OS (not in transitions)",
             f"P: {CARTITUDE_LT}; 95% CI 41.9-NE",
         ),
         P(
             "cilta_os_s12",
             0.885,
             "share",
-            "Cilta-cel OS at 12 months: calibration target (not in transitions)",
+            "Cilta-cel OS at 12 months: external check of the model OS (not in transitions)",
             "P: Madduri et al., ASH 2020 (CARTITUDE-1, mFU 12.4 mo); 95% CI 80.2-93.5%",
-        ),
-        P(
-            "cilta_pps_median",
-            26.68,
-            "months",
-            "Median post-progression survival after cilta-cel",
-            CALIBRATED.format(target="60.7 months (cilta_os_median), jointly with f_pfs_death_cart for OS(12)=0.885")
-            + "; cf. median OS from relapse after BCMA CAR-T 17.9-18 months (Van Oekelen, Blood 2023;141(7):756). "
-            "PSA: LogNormal, sdlog 0.2 (A)",
-            lognormal(math.log(26.68), 0.2),
         ),
         P(
             "cilta_price",
@@ -164,17 +154,8 @@ def _products() -> list[Parameter]:
             "ide_os_median",
             24.8,
             "months",
-            "Ide-cel median OS: calibration target (not in transitions)",
+            "Ide-cel median OS: external check of the model OS (not in transitions)",
             "P: KarMMa long-term update, Anderson et al., ASCO 2021 (mFU 24.8 mo); 95% CI 19.9-31.2",
-        ),
-        P(
-            "ide_pps_median",
-            27.08,
-            "months",
-            "Median post-progression survival after ide-cel",
-            CALIBRATED.format(target="24.8 months (ide_os_median) with f_pfs_death_cart") + ". PSA: LogNormal, sdlog "
-            "0.115 (relative SE of the OS median, A)",
-            lognormal(math.log(27.08), 0.115),
         ),
         P(
             "ide_price",
@@ -237,13 +218,6 @@ def _products() -> list[Parameter]:
             "D: median / ln 2",
         ),
         P(
-            "pooled_pps_median",
-            17.9,
-            "months",
-            "Median post-progression survival, pooled profile (no OS reported)",
-            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79)",
-        ),
-        P(
             "pooled_price",
             350000.0,
             "EUR per infused patient",
@@ -291,22 +265,26 @@ def _class_selectors() -> list[Parameter]:
         ),
         P(
             "pps_median_cart",
-            "cilta_pps_median",
+            17.9,
             "months",
-            "Median post-progression survival after CAR-T (constant hazard in PD_CART)",
-            "D: product selector",
+            "Median survival after progression following BCMA CAR-T (constant hazard in PD_CART), every product",
+            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79; "
+            "17.9-18 months, mm-inputs §5); PSA: LogNormal, sdlog 0.2 (A, no CI in mm-inputs)",
+            lognormal(math.log(17.9), 0.2),
+            12.0,
+            24.0,
         ),
         P(
-            "f_pfs_death_cart",
-            0.379,
+            "nrm_cart_y1",
+            0.075,
             "share",
-            "Share of PFS events after CAR-T that are deaths before progression",
-            "D: calibrated jointly with cilta_pps_median so that model OS(12 months) = 0.885 (Madduri, ASH 2020) and "
-            "median OS = 60.7 months; cf. real-world non-relapse mortality 5-10% in year 1 (Sidana, Blood 2025; German "
-            "registry, Blood 2025;146(14):1677) vs 24% PFS events in year 1",
-            beta_se(0.379, 0.06),
-            0.2,
-            0.5,
+            "Non-relapse mortality in the first year after a CAR-T infusion (deaths before progression)",
+            "P: real-world first-course non-relapse mortality 5-10% (Sidana et al., Blood 2025;145(1):85; German "
+            "registry, Blood 2025;146(14):1677; mm-inputs §5); midpoint; PSA: Beta with SE 0.0128 (the range as a "
+            "95% interval, A)",
+            beta_se(0.075, 0.0128),
+            0.05,
+            0.10,
         ),
         P(
             "cart_price",

@@ -63,6 +63,7 @@ class FittedCurve:
 _ONE_POINT = "one median is all the source gives: it identifies one parameter (exponential, lowest AIC)"
 FITTED: tuple[FittedCurve, ...] = (
     FittedCurve("pfs_rwpc", RWPC, "PFS", "exp", False, _ONE_POINT),
+    FittedCurve("os_rwpc", RWPC, "OS", "exp", False, _ONE_POINT),
     FittedCurve(
         "pfs_cilta",
         CART,

@@ -20,7 +20,6 @@ def scenarios() -> tuple[Scenario, ...]:
         "cart_pfs_shape": 1,
         "cart_pfs_scale": "ide_pfs_scale",
         "cart_cure_fraction": 0,
-        "pps_median_cart": "ide_pps_median",
         "cart_price": "ide_price",
         "cart_v2v_days": "ide_v2v_days",
         "p_bridging": "ide_p_bridging",
@@ -29,12 +28,9 @@ def scenarios() -> tuple[Scenario, ...]:
         "p_icans_cart": "ide_p_icans",
         "p_icans_g3_cart": "ide_p_icans_g3",
     }
-    pooled = dict(
-        ide, cart_pfs_scale="pooled_pfs_scale", pps_median_cart="pooled_pps_median", cart_price="pooled_price"
-    )
+    pooled = dict(ide, cart_pfs_scale="pooled_pfs_scale", cart_price="pooled_price")
     elra = {
         "hr_pfs_bsab": "elra_hr_pfs",
-        "pps_median_bsab": "elra_pps_median",
         "bsab_dose_cost": "elra_dose_cost",
         "bsab_stepup_drug_cost": "elra_stepup_drug_cost",
         "bsab_stepup_admins": "elra_stepup_admins",
@@ -67,7 +63,7 @@ def scenarios() -> tuple[Scenario, ...]:
         ),
         S(
             "Bispecific: teclistamab trial medians",
-            {"hr_pfs_bsab": "tec_trial_hr_pfs", "pps_median_bsab": "tec_trial_pps_median"},
+            {"hr_pfs_bsab": "tec_trial_hr_pfs"},
             "Teclistamab PFS and OS from MajesTEC-1 itself (median PFS 11.3 months, P; median OS 22.2 months, V) "
             "instead of the RWPC curve x adjusted hazard ratios (OS HR 0.82, 95% CI 0.59-1.14)",
         ),
