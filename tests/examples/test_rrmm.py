@@ -37,7 +37,6 @@ TAG = re.compile(r"^[PVDAG]: ")
 #: applied and compiled in test_every_scenario_applies_and_compiles but not run here (run time).
 NOT_RUN = {
     "Discounting 2016 guideline (4% / 1.5%)",
-    "Dropout before infusion 10%",
     "Teclistamab price -40%",
     "Start age 68",
     "Life table AG2024",
@@ -130,7 +129,8 @@ def test_required_scenarios_are_in_the_workbook(rrmm_spec):
         "CAR-T product: ide-cel",
         "CAR-T product: pooled BCMA CAR-T",
         "Bispecific product: elranatamab",
-        "Dropout before infusion 15%",
+        "Real-world CAR-T pathway",
+        "Dropout 7.5% with trial efficacy",
         "Discounting 2016 guideline (4% / 1.5%)",
         "CAR-T cure plateau",
         "Re-dosing price 50%",
@@ -184,13 +184,15 @@ def test_docs_show_the_tables_of_a_fresh_run(rrmm_spec, rrmm_base, scenario_runs
 
 
 def test_car_t_survival_is_among_infused_patients_from_infusion(rrmm_spec, rrmm_base):
-    # the CAR-T trace starts at apheresis: 7.5% leave to physician's choice before infusion
+    # the CAR-T trace starts at apheresis: 16/113 drop out before infusion, into progression
     trace = rrmm_base["trace"].sel(strategy=CART)
     t_inf = int(np.argmax(trace.sel(state="CART_Infusion").values > 0))
     assert t_inf == round(44 / 7)
     infused = float(trace.sel(state="CART_Infusion").isel(cycle=t_inf))
-    assert infused == pytest.approx(1 - 0.075, abs=0.005)  # minus a little background mortality
-    assert float(trace.sel(state="PF_RWPC").isel(cycle=t_inf)) == pytest.approx(0.075, abs=0.01)
+    assert infused == pytest.approx(1 - 16 / 113, abs=0.005)  # minus a little background mortality
+    assert float(trace.sel(state="PF_RWPC").isel(cycle=t_inf)) == 0.0  # dropouts are not progression-free
+    # dropouts are in progression, less the few who died there
+    assert 0.12 < float(trace.sel(state="PD_RWPC").isel(cycle=t_inf)) < 16 / 113
 
 
 # --------------------------------------------------------------------------------------
@@ -313,11 +315,11 @@ def test_outpatient_step_up_lowers_hospital_days(scenario_runs):
 
 def test_dropout_lowers_car_t_benefit(scenario_runs):
     base = scenario_runs["base case, 15 years"][1]
-    drop = scenario_runs["Dropout before infusion 15%"][1]
+    fewer = scenario_runs["Dropout 7.5% with trial efficacy"][1]  # base case: 16/113
     for strategy in (CART, REDOSE):
-        assert float(drop["qalys"].sel(strategy=strategy)[0]) < float(base["qalys"].sel(strategy=strategy)[0])
-        assert float(drop["total_costs"].sel(strategy=strategy)[0]) < float(
-            base["total_costs"].sel(strategy=strategy)[0]
+        assert float(base["qalys"].sel(strategy=strategy)[0]) < float(fewer["qalys"].sel(strategy=strategy)[0])
+        assert float(base["total_costs"].sel(strategy=strategy)[0]) < float(
+            fewer["total_costs"].sel(strategy=strategy)[0]
         )
 
 

@@ -52,9 +52,9 @@ ASSUMPTIONS = (
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",
     "CAR-T intention to treat from apheresis: apheresis cost for everyone; bridging therapy (share p_bridging) "
-    "during the vein-to-vein time; a share p_not_infused leaves during that time (constant hazard) to "
-    "physician's choice and follows the RWPC curves with the clock from apheresis, carrying apheresis and "
-    "bridging costs. Infused patients: lymphodepletion, product, index admission with CRS, ICANS, ICU and "
+    "during the vein-to-vein time; a share p_not_infused (CARTITUDE-1 16/113, the trial whose PFS is used) "
+    "leaves during that time (constant hazard) into progression (PD_RWPC: they drop out mostly because the "
+    "disease progresses), carrying apheresis and bridging costs. Infused patients: lymphodepletion, product, index admission with CRS, ICANS, ICU and "
     "tocilizumab; recovery with infections, IVIG and weekly visits; then treatment-free until progression "
     "(no maintenance). Trial PFS/OS include treatment-related deaths, so no extra mortality is added for "
     "the first course.",

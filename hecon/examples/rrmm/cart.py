@@ -313,15 +313,31 @@ def _pathway() -> list[Parameter]:
     return [
         P(
             "p_not_infused",
-            0.075,
+            "16 / 113",
             "share",
-            "Share of apheresed patients never infused (progression, death or "
-            "manufacturing failure while waiting); they follow the RWPC curves",
-            "P: US real-world cilta-cel, 236/255 infused (Sidana et al., Blood 2025); trials 8.6-15.4% "
-            "(KarMMa 12/140, CARTITUDE-1 16/113, KarMMa-3 29/254, CARTITUDE-4 32/208); interview ~10%",
-            beta(19, 236),
+            "Share of apheresed patients never infused (mostly progression or death while waiting; manufacturing "
+            "failure is rare); they enter progression (PD_RWPC), not progression-free",
+            "P: CARTITUDE-1, 97 of 113 apheresed infused (16/113 = 14.2%): the trial whose efficacy the CAR-T "
+            "curve uses (trial with trial); the real-world pairing (US real-world cilta-cel 236/255 infused, 7.5%, "
+            "with real-world PFS, Sidana et al., Blood 2025) is the scenario 'Real-world CAR-T pathway'; other "
+            "trials 8.6-15.4% (KarMMa 12/140, KarMMa-3 29/254, CARTITUDE-4 32/208)",
+            beta(16, 97),
             0.075,
-            0.15,
+            0.154,
+        ),
+        P(
+            "cilta_rw_pfs_s12",
+            0.68,
+            "share",
+            "Real-world cilta-cel PFS at 12 months (from infusion), for the real-world pathway scenario",
+            "P: Sidana et al., Blood 2025;145(1):85 (16 US centres, mFU 13 mo; 95% CI 62-74%)",
+        ),
+        P(
+            "cilta_rw_pfs_scale",
+            "-12 / log(cilta_rw_pfs_s12)",
+            "months",
+            "Exponential scale (Weibull shape 1) through the real-world PFS at 12 months (scenario)",
+            "D: S(12) = exp(-12 / scale); one published point, no number at risk in mm-inputs, so no fit",
         ),
         P(
             "cart_los_days",

@@ -68,11 +68,21 @@ def scenarios() -> tuple[Scenario, ...]:
             "instead of the RWPC curve x adjusted hazard ratios (OS HR 0.82, 95% CI 0.59-1.14)",
         ),
         S(
-            "Dropout before infusion 15%",
-            {"p_not_infused": 0.15},
-            "15% of apheresed patients never infused (CARTITUDE-4 15.4%) instead of 7.5%",
+            "Real-world CAR-T pathway",
+            {
+                "p_not_infused": 0.075,
+                "cart_pfs_shape": 1,
+                "cart_pfs_scale": "cilta_rw_pfs_scale",
+                "cart_cure_fraction": 0,
+            },
+            "Real world with real world: 7.5% never infused (US real-world cilta-cel, 236/255) and the real-world "
+            "PFS (68% at 12 months, Sidana et al., Blood 2025) instead of CARTITUDE-1's 16/113 and its PFS",
         ),
-        S("Dropout before infusion 10%", {"p_not_infused": 0.10}, "10% never infused (clinician interview)"),
+        S(
+            "Dropout 7.5% with trial efficacy",
+            {"p_not_infused": 0.075},
+            "The real-world dropout paired with the trial PFS (mixed sources; the earlier base case), for comparison",
+        ),
         S(
             "Discounting 2016 guideline (4% / 1.5%)",
             {"settings.discount_rate_costs": 0.04, "settings.discount_rate_effects": 0.015},

@@ -29,7 +29,7 @@ def transitions() -> tuple[Transition, ...]:
     # CAR-T pathway (timing is set by model_time: the cohort is synchronised)
     rows += [
         T("Bridging", "Dead", "gp_mort()"),
-        T("Bridging", "PF_RWPC", "p_ni_cycle"),
+        T("Bridging", "PD_RWPC", "p_ni_cycle"),
         T("Bridging", "CART_Infusion", "if_else(model_time >= t_inf - 1, 1 - gp_mort() - p_ni_cycle, 0)"),
         T("Bridging", "Bridging", "#"),
     ]
@@ -100,7 +100,7 @@ def rewards() -> tuple[TransitionReward, ...]:
     R = TransitionReward
     rows: list[TransitionReward] = []
     # apheresis: charged once to everyone leaving Bridging (to infusion, dropout or death)
-    for to in ("CART_Infusion", "PF_RWPC", "Dead"):
+    for to in ("CART_Infusion", "PD_RWPC", "Dead"):
         rows += [
             R(to, "c_apheresis", "cost", "administration", "Bridging"),
             R(to, "1", "count", "hospital_contacts", "Bridging"),
