@@ -135,7 +135,9 @@ def test_required_scenarios_are_in_the_workbook(rrmm_spec):
         "CAR-T cure plateau",
         "Re-dosing price 50%",
         "Re-dosing efficacy HR 1.0",
-        "Re-dosing efficacy HR 3.0",
+        "Re-dosing efficacy HR 0.5",
+        "Re-dosing restarts the remission clock",
+        "Re-dosing with a different CAR-T product",
         "Step-up dosing outpatient",
     } <= names
     assert (
@@ -177,6 +179,7 @@ def test_docs_show_the_tables_of_a_fresh_run(rrmm_spec, rrmm_base, scenario_runs
     """docs/rrmm.md shows the base-case results and the external checks as doc_tables prints them."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
     assert doc_tables.results_table(rrmm_base) in text
+    assert doc_tables.incremental_table(rrmm_base) in text
     runs = {None: (rrmm_spec, rrmm_base)} | {
         c.scenario: scenario_runs[c.scenario] for c in EXTERNAL_CHECKS if c.scenario
     }
@@ -293,14 +296,20 @@ def test_redosing_scenarios_move_in_the_expected_direction(scenario_runs):
         return float(ds["total_costs"].sel(strategy=REDOSE)[0])
 
     assert (
-        qalys(scenario_runs["Re-dosing efficacy HR 1.0"][1])
+        qalys(scenario_runs["Re-dosing efficacy HR 0.5"][1])
         > qalys(base)
-        > qalys(scenario_runs["Re-dosing efficacy HR 3.0"][1])
+        > qalys(scenario_runs["Re-dosing efficacy HR 1.0"][1])
+        > qalys(scenario_runs["Re-dosing restarts the remission clock"][1])
     )
     assert costs(scenario_runs["Re-dosing price 50%"][1]) < costs(base)
     assert qalys(scenario_runs["Re-dosing price 50%"][1]) == pytest.approx(qalys(base))
     # one-time CAR-T is the same in every re-dosing scenario
-    for name in ("Re-dosing price 50%", "Re-dosing efficacy HR 1.0", "Re-dosing as booster"):
+    for name in (
+        "Re-dosing price 50%",
+        "Re-dosing efficacy HR 1.0",
+        "Re-dosing restarts the remission clock",
+        "Re-dosing with a different CAR-T product",
+    ):
         assert float(scenario_runs[name][1]["qalys"].sel(strategy=CART)[0]) == pytest.approx(
             float(base["qalys"].sel(strategy=CART)[0])
         )

@@ -62,9 +62,10 @@ ASSUMPTIONS = (
     "p_redose_eligible of those alive and progression-free start a new course (new apheresis, full price "
     "x redose_price_share, lymphodepletion, 17-day admission, 1.5 months of recovery, non-relapse "
     "mortality nrm_redose_course); the others stop re-dosing for good. After each further course the "
-    "progression hazard is the first-course hazard x hr_redose with the clock restarted at the course "
-    "(redose_restarts_clock = 1; 0 = booster reading, clock since the first infusion). Those who stop keep "
-    "the first-course clock x hr_redose. IVIG throughout re-dosing (share p_ivig_redose).",
+    "progression hazard is the first remission's hazard (clock since the first infusion: the early-hazard "
+    "part of the curve is not restarted) x the course's efficacy hr_redose (0.7); the clock-restart reading "
+    "(redose_restarts_clock = 1, hazard x 1.5) and a different product at further courses are scenarios. "
+    "Those who stop keep the first-course clock x hr_redose. IVIG throughout re-dosing (share p_ivig_redose).",
     "Bispecifics: step-up week (inpatient by default, 7 days teclistamab / 5 days elranatamab; outpatient "
     "scenario admits only for CRS), weekly full doses from week 2, switch to every 2 weeks at a fixed week "
     "for a share of starters (>= CR for teclistamab), treatment until progression (time to treatment "

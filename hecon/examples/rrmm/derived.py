@@ -298,7 +298,7 @@ def _state_costs_and_counts() -> list[Parameter]:
         ),
         P(
             "c_redose_course_drug",
-            "redose_price_share * cart_price + c_lymphodepletion_drugs",
+            "redose_price_share * redose_price + c_lymphodepletion_drugs",
             "EUR per course",
             "Further CAR-T course: product and lymphodepletion drugs",
             "D: formula in the value",

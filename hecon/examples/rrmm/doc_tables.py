@@ -40,6 +40,28 @@ def results_table(results: Any) -> str:
     return "\n".join(lines)
 
 
+def incremental_table(results: Any) -> str:
+    """Full incremental analysis of the base case (efficiency frontier, dominance in words,
+    sequential ICERs [EUR per QALY]) as a markdown table (:func:`hecon.analysis.incremental.incremental_analysis`)."""
+    from hecon.analysis.incremental import incremental_analysis
+
+    costs = [_value(results, "total_costs", s) for s in STRATEGIES]
+    qalys = [_value(results, "qalys", s) for s in STRATEGIES]
+    lines = [
+        "| Strategy (by cost) | Status | Compared with | Incremental costs | Incremental QALYs | ICER (EUR/QALY) |"
+    ]
+    lines.append("|---|---|---|---|---|---|")
+    for row in incremental_analysis(STRATEGIES, costs, qalys):
+        if row.comparator is None:
+            lines.append(f"| {row.strategy} | {row.status} | | | | |")
+        else:
+            lines.append(
+                f"| {row.strategy} | {row.status} | {row.comparator} | {row.incremental_cost:,.0f} "
+                f"| {row.incremental_effect:.2f} | {row.icer:,.0f} |"
+            )
+    return "\n".join(lines)
+
+
 def external_checks_table(runs: dict[str | None, tuple[ModelSpec, Any]]) -> str:
     """The external survival checks: model vs source, as a markdown table. ``runs`` maps a scenario
     name (None: base case) to its spec and results."""
@@ -69,6 +91,8 @@ def main() -> None:
             s = apply_scenario(spec, sc)
             runs[sc.name] = (s, run_model(s))
     print(results_table(runs[None][1]))
+    print()
+    print(incremental_table(runs[None][1]))
     print()
     print(external_checks_table(runs))
 

@@ -95,12 +95,19 @@ def scenarios() -> tuple[Scenario, ...]:
             "(hecon.examples.rrmm.fitted) instead of the exponential fit",
         ),
         S("Re-dosing price 50%", {"redose_price_share": 0.5}, "Further courses at half the product price"),
-        S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "Each further course as durable as the first"),
-        S("Re-dosing efficacy HR 3.0", {"hr_redose": 3.0}, "Each further course much less durable (HR 3)"),
+        S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "A further course has no effect on the ongoing hazard"),
+        S("Re-dosing efficacy HR 0.5", {"hr_redose": 0.5}, "A further course halves the ongoing hazard"),
         S(
-            "Re-dosing as booster",
-            {"redose_restarts_clock": 0, "hr_redose": 0.7},
-            "Optimistic: further courses do not restart the remission but lower the ongoing hazard (HR 0.7, A)",
+            "Re-dosing restarts the remission clock",
+            {"redose_restarts_clock": 1, "hr_redose": 1.5},
+            "The earlier reading: each course restarts the PFS curve (its early, higher hazard) with hazard x 1.5 "
+            "(mm-inputs §5 anchors: shorter remissions on BCMA re-exposure after relapse)",
+        ),
+        S(
+            "Re-dosing with a different CAR-T product",
+            {"redose_price": "ide_price", "hr_redose": 1.0},
+            "Further courses with ide-cel after cilta-cel (a different BCMA CAR-T product; price ide_price, G), "
+            "efficacy HR 1.0 (A: no data on switching products)",
         ),
         S(
             "Step-up dosing outpatient",
