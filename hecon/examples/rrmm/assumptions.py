@@ -67,9 +67,10 @@ ASSUMPTIONS = (
     "(redose_restarts_clock = 1, hazard x 1.5) and a different product at further courses are scenarios. "
     "Those who stop keep the first-course clock x hr_redose. IVIG throughout re-dosing (share p_ivig_redose).",
     "Bispecifics: step-up week (inpatient by default, 7 days teclistamab / 5 days elranatamab; outpatient "
-    "scenario admits only for CRS), weekly full doses from week 2, switch to every 2 weeks at a fixed week "
-    "for a share of starters (>= CR for teclistamab), treatment until progression (time to treatment "
-    "discontinuation = PFS); serious infections at the IVIG-weighted rate of Frerichs 2024; IVIG for the "
+    "scenario admits only for CRS), weekly full doses from week 2, switch to every 2 weeks for a share of "
+    "starters (>= CR for teclistamab) once the CR has lasted 6 months (label); time on treatment exponential "
+    "with MajesTEC-1's median duration of treatment 8.5 months (those who stop without progression are "
+    "treatment-free; elranatamab: until progression); stop-in-CR (fixed duration) is a scenario; serious infections at the IVIG-weighted rate of Frerichs 2024; IVIG for the "
     "share with IgG replacement; unscheduled care in the first 125 days.",
     "Subsequent therapy after progression: share on a further line (61.3% after RWPC, 85% after CAR-T, "
     "70% after bispecifics) x anti-myeloma drug cost per month (Seefat 2023); terminal care (placeholder, "

@@ -13,7 +13,7 @@ are placeholders (tag G).
 
 from __future__ import annotations
 
-from hecon.examples.rrmm.common import P, beta, beta_se, lognormal
+from hecon.examples.rrmm.common import P, beta, beta_se, gamma_se, lognormal
 from hecon.model.spec import Parameter, Schedule, ScheduleSegment
 
 KRISHNAN = "Krishnan et al., J Comp Eff Res 2023;12(6):e220186 (teclistamab vs RWPC, IPTW)"
@@ -149,11 +149,32 @@ def _products() -> list[Parameter]:
             10.0,
         ),
         P(
+            "tec_time_to_cr_weeks",
+            17.0,
+            "weeks",
+            "Time from the first dose to >= CR among those who reach it",
+            "A: about 4 months; not in mm-inputs (G: the MajesTEC-1 time to CR); range 8-35 weeks",
+            None,
+            8.0,
+            35.0,
+        ),
+        P(
             "tec_switch_weeks",
-            36.0,
+            "tec_time_to_cr_weeks + 26",
             "weeks",
             "Week of the switch to every-2-weeks dosing for those who qualify",
-            "A: EU label requires >= CR maintained >= 6 months (P, compendium.ch); assumes CR by about month 2-3",
+            "D: label-conform, >= CR maintained >= 6 months (26 weeks) (P: EU label, compendium.ch; mm-inputs §3.2)",
+        ),
+        P(
+            "tec_ttd_median",
+            8.5,
+            "months",
+            "Teclistamab median duration of treatment (time to treatment discontinuation)",
+            "P: MajesTEC-1 median duration of treatment 8.5 months (Horizonscan Geneesmiddelen, teclistamab entry v5; "
+            "mm-inputs §2.3); PSA: Gamma with SE 25% (A, mm-inputs)",
+            gamma_se(8.5, 2.125),
+            6.0,
+            11.3,
         ),
         P(
             "tec_q2w_share",
@@ -252,6 +273,14 @@ def _products() -> list[Parameter]:
             None,
             2.0,
             7.0,
+        ),
+        P(
+            "elra_ttd_median",
+            "log(2) / (pfs_rwpc_exp_rate * elra_hr_pfs)",
+            "months",
+            "Elranatamab median duration of treatment (scenario)",
+            "A: no duration-of-treatment data for elranatamab in mm-inputs: treatment until progression (equal to the "
+            "PFS median, so no discontinuation without progression)",
         ),
         P(
             "elra_switch_weeks",
@@ -367,6 +396,21 @@ def _class_selectors() -> list[Parameter]:
             "D: product selector",
         ),
         P(
+            "bsab_ttd_median",
+            "tec_ttd_median",
+            "months",
+            "Median time to treatment discontinuation of the bispecific",
+            "D: product selector",
+        ),
+        P(
+            "bsab_stop_in_cr",
+            0,
+            "0/1",
+            "1 = those with >= CR stop at the switch week (fixed duration / stop in CR) instead of going to every 2 "
+            "weeks",
+            "A: base case 0 (label: treatment until progression); 1 is the scenario 'Bispecific: stop in CR'",
+        ),
+        P(
             "bsab_q2w_share",
             "tec_q2w_share",
             "share of starters",
@@ -427,21 +471,13 @@ def _class_selectors() -> list[Parameter]:
             40.0,
         ),
         P(
-            "p_disc_bsab_year",
-            0.0,
-            "per year",
-            "Discontinuation of the bispecific without progression (then treatment-free)",
-            "A: mm-inputs §9 'rare; default 0'",
-            None,
-            0.0,
-            0.10,
-        ),
-        P(
             "p_disc_bsab",
-            "rate_to_prob(prob_to_rate(p_disc_bsab_year), cycle_years)",
+            "rate_to_prob(max(median_to_rate(bsab_ttd_median) - pfs_rwpc_exp_rate * hr_pfs_bsab, 0), cycle_months)",
             "per cycle",
-            "Per-cycle discontinuation without progression",
-            "D: through the rate",
+            "Per-cycle discontinuation of the bispecific without progression (then treatment-free)",
+            "D: treatment ends at a PFS event or at discontinuation without progression; with an exponential time to "
+            "discontinuation (median bsab_ttd_median) and the exponential PFS, the discontinuation hazard is the "
+            "difference of the two hazards (0 when PFS is the shorter)",
         ),
     ]
 

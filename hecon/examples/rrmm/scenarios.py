@@ -37,6 +37,7 @@ def scenarios() -> tuple[Scenario, ...]:
         "bsab_stepup_inpatient_days": "elra_stepup_inpatient_days",
         "bsab_switch_weeks": "elra_switch_weeks",
         "bsab_q2w_share": "elra_q2w_share",
+        "bsab_ttd_median": "elra_ttd_median",
         "p_crs_bsab": "elra_p_crs",
         "p_crs_g3_bsab": "elra_p_crs_g3",
         "p_ivig_bsab": "elra_p_ivig",
@@ -108,6 +109,17 @@ def scenarios() -> tuple[Scenario, ...]:
             {"redose_price": "ide_price", "hr_redose": 1.0},
             "Further courses with ide-cel after cilta-cel (a different BCMA CAR-T product; price ide_price, G), "
             "efficacy HR 1.0 (A: no data on switching products)",
+        ),
+        S(
+            "Bispecific: stop in CR",
+            {"bsab_stop_in_cr": 1},
+            "Fixed duration: those with >= CR for 6 months stop at the switch week instead of continuing every 2 "
+            "weeks (treatment-free until progression, progression hazard unchanged, A)",
+        ),
+        S(
+            "Step-up dosing 10 inpatient days",
+            {"tec_stepup_inpatient_days": 10.0},
+            "Step-up admission of 10 days (IQVIA claims mean 10.1 days for teclistamab, mm-inputs §3.2)",
         ),
         S(
             "Step-up dosing outpatient",

@@ -76,11 +76,17 @@ def transitions() -> tuple[Transition, ...]:
     for s in ("BsAb_StepUp_In", "BsAb_StepUp_Out"):
         rows += _pf_rows(s, "bsab", "PD_BsAb") + [T(s, "BsAb_Weekly", "#")]
     rows += _pf_rows("BsAb_Weekly", "bsab", "PD_BsAb") + [
-        T("BsAb_Weekly", "BsAb_Stopped", f"p_disc_bsab * {_next('bsab')}"),
+        T(
+            "BsAb_Weekly",
+            "BsAb_Stopped",
+            f"(p_disc_bsab + if_else(model_time == bsab_switch_cycle - 1, p_q2w_switch * (1 - p_disc_bsab) * "
+            f"bsab_stop_in_cr, 0)) * {_next('bsab')}",
+        ),
         T(
             "BsAb_Weekly",
             "BsAb_Q2W",
-            f"if_else(model_time == bsab_switch_cycle - 1, p_q2w_switch * (1 - p_disc_bsab) * {_next('bsab')}, 0)",
+            f"if_else(model_time == bsab_switch_cycle - 1, p_q2w_switch * (1 - p_disc_bsab) * (1 - bsab_stop_in_cr) "
+            f"* {_next('bsab')}, 0)",
         ),
         T("BsAb_Weekly", "BsAb_Weekly", "#"),
     ]
