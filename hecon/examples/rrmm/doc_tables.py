@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from hecon.examples.rrmm.outputs import external_check_value, tfi_metrics
-from hecon.examples.rrmm.strategies import RWPC, STRATEGIES
+from hecon.examples.rrmm.strategies import BSAB, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
 from hecon.model.spec import ModelSpec
 
@@ -21,21 +21,28 @@ def _value(results: Any, name: str, strategy: str) -> float:
 
 
 def results_table(results: Any) -> str:
-    """Base-case costs, QALYs, LYs (discounted), treatment burden (undiscounted) and the ICER of
-    each strategy versus RWPC [EUR per QALY], as a markdown table."""
+    """Base-case costs, QALYs, LYs (discounted), treatment burden (undiscounted) and each strategy
+    versus the weekly bispecific (the primary comparison) and versus RWPC (the historical reference),
+    in words (:func:`hecon.analysis.incremental.describe_icer`), as a markdown table."""
+    from hecon.analysis.incremental import describe_icer
+
     lines = [
         "| Strategy | Costs (EUR) | QALYs | LYs | Years on treatment | TF years | Share of LYs TF | Hospital days "
-        "| ICER vs RWPC (EUR/QALY) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| vs weekly bispecific (primary) | vs RWPC (historical reference) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    c0, q0 = _value(results, "total_costs", RWPC), _value(results, "qalys", RWPC)
+
+    def versus(reference: str, c: float, q: float) -> str:
+        if s == reference:
+            return "reference"
+        return describe_icer(c - _value(results, "total_costs", reference), q - _value(results, "qalys", reference))
+
     for s in STRATEGIES:
         c, q, ly = _value(results, "total_costs", s), _value(results, "qalys", s), _value(results, "lys", s)
         m = tfi_metrics(results, s)
-        icer = "reference" if s == RWPC else f"{(c - c0) / (q - q0):,.0f}"
         lines.append(
             f"| {s} | {c:,.0f} | {q:.2f} | {ly:.2f} | {m['years_on_treatment']:.2f} | {m['treatment_free_years']:.2f} "
-            f"| {m['share_treatment_free']:.0%} | {m['hospital_days']:.1f} | {icer} |"
+            f"| {m['share_treatment_free']:.0%} | {m['hospital_days']:.1f} | {versus(BSAB, c, q)} | {versus(RWPC, c, q)} |"
         )
     return "\n".join(lines)
 
