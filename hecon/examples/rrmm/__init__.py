@@ -26,12 +26,12 @@ The modules, in the order of their rows on the Parameters sheet, then the model 
 * :mod:`.costs`: infections and IVIG, Dutch unit prices, terminal care, societal costs
 * :mod:`.utilities`: health-state utilities, decrements, QALY losses, Dutch age norms
 * :mod:`.derived`: time structure in cycles, per-cycle event probabilities, state costs (tag D)
-* :mod:`.survival`: PFS curves, published survival points (SurvivalPoints sheet), :data:`SURVIVAL_TARGETS`
+* :mod:`.survival`: PFS curves, published survival points (SurvivalPoints sheet), :data:`EXTERNAL_CHECKS`
 * :mod:`.states`, :mod:`.transitions`: states with flags, transitions, one-off rewards
 * :mod:`.scenarios`: scenarios and threshold-price queries
 * :mod:`.assumptions`: the Assumptions sheet
 * :mod:`.model`: :func:`rrmm_model` assembles the ModelSpec; :func:`main` writes the workbook
-* :mod:`.outputs`: outputs that need the trace (survival medians, treatment burden, calibration)
+* :mod:`.outputs`: outputs that need the trace (survival medians and landmarks, treatment burden)
 
 Regenerate the workbook after any change (``tests/examples/test_rrmm.py`` checks that the
 committed workbook equals this source)::
@@ -49,8 +49,10 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
 * Progression-free (PF) states leave to progression or death with the per-cycle PFS event
   probability of the strategy's curve (``surv_prob``), split into deaths (a share of PFS
   events, never below general-population mortality) and progressions. Progressed states have
-  a constant post-progression death hazard calibrated (tag D) so that the model's median
-  overall survival reproduces the source median (:func:`calibrate_pps_median`).
+  a constant post-progression death hazard from published or derived evidence (after CAR-T:
+  Van Oekelen et al., Blood 2023; after physician's choice: from the fitted PFS and OS means),
+  never solved to reproduce a median; deaths before progression after CAR-T are the published
+  non-relapse mortality.
 * Treatment-burden flags: ``on_treatment``, ``hospitalised``, ``recovering``,
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,
   ``administrations``, ``hospital_contacts``, ``cart_infusions``, ``serious_infections`` and
@@ -64,7 +66,7 @@ from hecon.examples.rrmm.assumptions import ASSUMPTIONS
 from hecon.examples.rrmm.model import main, rrmm_model
 from hecon.examples.rrmm.outputs import (
     STATE_GROUPS,
-    calibrate_pps_median,
+    external_check_value,
     landmark,
     survival_curves,
     survival_medians,
@@ -72,7 +74,7 @@ from hecon.examples.rrmm.outputs import (
 )
 from hecon.examples.rrmm.settings import POPULATION_SIZE
 from hecon.examples.rrmm.strategies import BSAB, CART, REDOSE, RWPC, STRATEGIES
-from hecon.examples.rrmm.survival import SURVIVAL_TARGETS
+from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
 
 __all__ = [
     "rrmm_model",
@@ -83,12 +85,12 @@ __all__ = [
     "BSAB",
     "REDOSE",
     "STATE_GROUPS",
-    "SURVIVAL_TARGETS",
+    "EXTERNAL_CHECKS",
     "ASSUMPTIONS",
     "POPULATION_SIZE",
     "tfi_metrics",
     "survival_curves",
     "survival_medians",
     "landmark",
-    "calibrate_pps_median",
+    "external_check_value",
 ]

@@ -13,9 +13,7 @@ are placeholders (tag G).
 
 from __future__ import annotations
 
-import math
-
-from hecon.examples.rrmm.common import CALIBRATED, P, beta, beta_se, lognormal
+from hecon.examples.rrmm.common import P, beta, beta_se, gamma_se, lognormal
 from hecon.model.spec import Parameter, Schedule, ScheduleSegment
 
 KRISHNAN = "Krishnan et al., J Comp Eff Res 2023;12(6):e220186 (teclistamab vs RWPC, IPTW)"
@@ -43,18 +41,8 @@ def _products() -> list[Parameter]:
             "tec_hr_os",
             0.82,
             "hazard ratio",
-            "OS hazard ratio teclistamab vs RWPC: sets the OS calibration target "
-            "median_os_rwpc / tec_hr_os = 16.8 months (not in transitions)",
+            "OS hazard ratio teclistamab vs RWPC: external check of the model's OS (not in transitions)",
             f"P: {KRISHNAN}; 95% CI 0.59-1.14",
-        ),
-        P(
-            "tec_pps_median",
-            4.5,
-            "months",
-            "Median post-progression survival after teclistamab",
-            CALIBRATED.format(target="median_os_rwpc / tec_hr_os = 16.8 months") + ". PSA: LogNormal, sdlog 0.168 "
-            "(relative SE of the OS HR, A)",
-            lognormal(math.log(4.5), 0.168),
         ),
         P(
             "tec_trial_pfs_median",
@@ -67,22 +55,15 @@ def _products() -> list[Parameter]:
             "tec_trial_os_median",
             22.2,
             "months",
-            "Teclistamab median OS in MajesTEC-1: calibration target of the trial scenario (not in transitions)",
+            "Teclistamab median OS in MajesTEC-1: external check (not in transitions)",
             "V: Garfall et al., ASCO 2024 (mFU 30.4 mo); not re-read, verify",
         ),
         P(
             "tec_trial_hr_pfs",
-            "median_pfs_rwpc / tec_trial_pfs_median",
+            "log(2) / (tec_trial_pfs_median * pfs_rwpc_exp_rate)",
             "hazard ratio",
-            "PFS hazard ratio that turns the RWPC curve into the trial's exponential PFS (scenario)",
-            "D: ratio of exponential medians (4.6 / 11.3)",
-        ),
-        P(
-            "tec_trial_pps_median",
-            8.61,
-            "months",
-            "Median post-progression survival after teclistamab, trial scenario",
-            CALIBRATED.format(target="22.2 months (tec_trial_os_median)"),
+            "PFS hazard ratio that turns the fitted RWPC curve into an exponential with the trial's median (scenario)",
+            "D: ln 2 / (11.3 months x the fitted RWPC PFS rate)",
         ),
         P(
             "tec_full_mg_per_kg",
@@ -168,11 +149,32 @@ def _products() -> list[Parameter]:
             10.0,
         ),
         P(
+            "tec_time_to_cr_weeks",
+            17.0,
+            "weeks",
+            "Time from the first dose to >= CR among those who reach it",
+            "A: about 4 months; not in mm-inputs (G: the MajesTEC-1 time to CR); range 8-35 weeks",
+            None,
+            8.0,
+            35.0,
+        ),
+        P(
             "tec_switch_weeks",
-            36.0,
+            "tec_time_to_cr_weeks + 26",
             "weeks",
             "Week of the switch to every-2-weeks dosing for those who qualify",
-            "A: EU label requires >= CR maintained >= 6 months (P, compendium.ch); assumes CR by about month 2-3",
+            "D: label-conform, >= CR maintained >= 6 months (26 weeks) (P: EU label, compendium.ch; mm-inputs §3.2)",
+        ),
+        P(
+            "tec_ttd_median",
+            8.5,
+            "months",
+            "Teclistamab median duration of treatment (time to treatment discontinuation)",
+            "P: MajesTEC-1 median duration of treatment 8.5 months (Horizonscan Geneesmiddelen, teclistamab entry v5; "
+            "mm-inputs §2.3); PSA: Gamma with SE 25% (A, mm-inputs)",
+            gamma_se(8.5, 2.125),
+            6.0,
+            11.3,
         ),
         P(
             "tec_q2w_share",
@@ -219,16 +221,8 @@ def _products() -> list[Parameter]:
             "elra_hr_os",
             0.50,
             "hazard ratio",
-            "OS hazard ratio elranatamab vs LocoMMotion: OS calibration target 27.6 months (not in transitions)",
+            "OS hazard ratio elranatamab vs LocoMMotion: external check of the model's OS (not in transitions)",
             f"P: {ELRA_MAIC}; 95% CI 0.33-0.78",
-        ),
-        P(
-            "elra_pps_median",
-            10.38,
-            "months",
-            "Median post-progression survival after elranatamab",
-            CALIBRATED.format(target="median_os_rwpc / elra_hr_os = 27.6 months") + ". PSA: LogNormal, sdlog 0.219 (A)",
-            lognormal(math.log(10.38), 0.219),
         ),
         P(
             "elra_price_76mg",
@@ -281,6 +275,14 @@ def _products() -> list[Parameter]:
             7.0,
         ),
         P(
+            "elra_ttd_median",
+            "log(2) / (pfs_rwpc_exp_rate * elra_hr_pfs)",
+            "months",
+            "Elranatamab median duration of treatment (scenario)",
+            "A: no duration-of-treatment data for elranatamab in mm-inputs: treatment until progression (equal to the "
+            "PFS median, so no discontinuation without progression)",
+        ),
+        P(
             "elra_switch_weeks",
             24.0,
             "weeks",
@@ -331,11 +333,12 @@ def _class_selectors() -> list[Parameter]:
             "D: product selector; mm-inputs §2.6: RWPC curve + HR is the preferred route for bispecifics",
         ),
         P(
-            "pps_median_bsab",
-            "tec_pps_median",
-            "months",
-            "Median post-progression survival after the bispecific",
-            "D: product selector",
+            "pps_rate_bsab",
+            "pps_rate_rwpc",
+            "per month",
+            "Post-progression death hazard after a bispecific (constant, in PD_BsAb), every product",
+            "A: as after physician's choice (next-line real-world therapy); no published post-progression survival "
+            "after a BCMA bispecific in mm-inputs (G); the OS hazard ratios and trial OS medians are external checks",
         ),
         P(
             "f_pfs_death_bsab",
@@ -391,6 +394,21 @@ def _class_selectors() -> list[Parameter]:
             "weeks",
             "Week of the switch to every 2 weeks",
             "D: product selector",
+        ),
+        P(
+            "bsab_ttd_median",
+            "tec_ttd_median",
+            "months",
+            "Median time to treatment discontinuation of the bispecific",
+            "D: product selector",
+        ),
+        P(
+            "bsab_stop_in_cr",
+            0,
+            "0/1",
+            "1 = those with >= CR stop at the switch week (fixed duration / stop in CR) instead of going to every 2 "
+            "weeks",
+            "A: base case 0 (label: treatment until progression); 1 is the scenario 'Bispecific: stop in CR'",
         ),
         P(
             "bsab_q2w_share",
@@ -453,21 +471,13 @@ def _class_selectors() -> list[Parameter]:
             40.0,
         ),
         P(
-            "p_disc_bsab_year",
-            0.0,
-            "per year",
-            "Discontinuation of the bispecific without progression (then treatment-free)",
-            "A: mm-inputs §9 'rare; default 0'",
-            None,
-            0.0,
-            0.10,
-        ),
-        P(
             "p_disc_bsab",
-            "rate_to_prob(prob_to_rate(p_disc_bsab_year), cycle_years)",
+            "rate_to_prob(max(median_to_rate(bsab_ttd_median) - pfs_rwpc_exp_rate * hr_pfs_bsab, 0), cycle_months)",
             "per cycle",
-            "Per-cycle discontinuation without progression",
-            "D: through the rate",
+            "Per-cycle discontinuation of the bispecific without progression (then treatment-free)",
+            "D: treatment ends at a PFS event or at discontinuation without progression; with an exponential time to "
+            "discontinuation (median bsab_ttd_median) and the exponential PFS, the discontinuation hazard is the "
+            "difference of the two hazards (0 when PFS is the shorter)",
         ),
     ]
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 
-from hecon.examples.rrmm.common import CALIBRATED, P, beta, beta_se, gamma_se, lognormal
-from hecon.model.spec import Parameter
+from hecon.examples.rrmm.common import CARTITUDE_LT, P, beta, beta_se, gamma_se, lognormal
+from hecon.examples.rrmm.fitted import cure_fraction_expression, cure_names, exp_rate_name
+from hecon.model.spec import Distribution, Parameter
 
-CARTITUDE_LT = "Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo)"
+CURE = cure_names("pfs_cilta")
 
 
 def parameters() -> list[Parameter]:
@@ -31,81 +32,52 @@ def _products() -> list[Parameter]:
     return [
         # cilta-cel (base case)
         P(
-            "cilta_pfs_median",
-            34.9,
-            "months",
-            "Cilta-cel median PFS (infused, CARTITUDE-1 final analysis)",
-            "P: CARTITUDE-1 final analysis, ASCO 2023 (mFU 33.4 mo), as reported; median DOR 34 mo",
-        ),
-        P(
-            "cilta_pfs_s24",
-            0.605,
-            "share",
-            "Cilta-cel PFS at 24 months",
-            "P: CARTITUDE-1 21.7-month update; 95% CI 48.5-70.4%",
+            "cart_pfs_plateau",
+            1,
+            "position",
+            "Cilta-cel PFS structure: 1 no plateau (exponential fit), 2 plateau (mixture cure Weibull fit)",
+            "A: equal weights; the published points reach 35 months and cannot discriminate (the cure model's AIC "
+            "is higher by its extra parameters only); 32/97 progression-free at 5 years (Jagannath, JCO 2025) "
+            "suggests a plateau and is held out of the fit as the external check. Base case: no plateau "
+            "(lowest AIC); the PSA averages both and shows each",
+            Distribution("discrete", {"no_plateau": 0.5, "plateau": 0.5}),
+            1,
+            2,
         ),
         P(
             "cilta_pfs_shape",
-            "log(log(cilta_pfs_s24) / log(0.5)) / log(24 / cilta_pfs_median)",
+            f"if_else(cart_pfs_plateau == 2, {CURE['shape']}, 1)",
             "shape",
-            "Weibull shape of cilta-cel PFS (flexsurv weibull), through the median and S(24)",
-            "D: mm-inputs §2.6, Weibull S(t)=exp(-(t/scale)^shape) solved through S(24)=0.605 and S(34.9)=0.5 "
-            "(= 0.859; implies S(60)=0.33, matching 32/97 progression-free at 5 years)",
+            "Weibull shape of cilta-cel PFS (flexsurv weibull; 1 = the exponential fit)",
+            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
         ),
         P(
             "cilta_pfs_scale",
-            "24 / (-log(cilta_pfs_s24)) ^ (1 / cilta_pfs_shape)",
+            f"if_else(cart_pfs_plateau == 2, {CURE['scale']}, 1 / {exp_rate_name('pfs_cilta')})",
             "months",
-            "Weibull scale of cilta-cel PFS",
-            "D: as cilta_pfs_shape (= 53.5 months)",
+            "Weibull scale of cilta-cel PFS (of the uncured with the plateau)",
+            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
         ),
         P(
             "cilta_cure_fraction",
-            "32 / 97",
+            f"if_else(cart_pfs_plateau == 2, {cure_fraction_expression('pfs_cilta')}, 0)",
             "share",
-            "Cilta-cel cure fraction for the plateau scenario (mixture cure)",
-            f"P: {CARTITUDE_LT}: 32/97 alive and progression-free >= 5 years; used as the cure fraction (D)",
-            beta(32, 65),
-        ),
-        P(
-            "cilta_cure_shape",
-            "log(log((cilta_pfs_s24 - cilta_cure_fraction) / (1 - cilta_cure_fraction)) / "
-            "log((0.5 - cilta_cure_fraction) / (1 - cilta_cure_fraction))) / log(24 / cilta_pfs_median)",
-            "shape",
-            "Weibull shape of the uncured in the mixture-cure scenario",
-            "D: uncured Weibull solved so that the mixture passes through S(24)=0.605 and S(34.9)=0.5 (implies S(60)=0.38 "
-            "vs 0.33 observed: the plateau scenario is optimistic by construction)",
-        ),
-        P(
-            "cilta_cure_scale",
-            "24 / (-log((cilta_pfs_s24 - cilta_cure_fraction) / (1 - cilta_cure_fraction))) ^ (1 / cilta_cure_shape)",
-            "months",
-            "Weibull scale of the uncured in the mixture-cure scenario",
-            "D: as cilta_cure_shape",
+            "Cilta-cel cure fraction (0 without the plateau)",
+            "D: the mixture cure Weibull fit's theta (hecon.examples.rrmm.fitted) when cart_pfs_plateau is 2",
         ),
         P(
             "cilta_os_median",
             60.7,
             "months",
-            "Cilta-cel median OS (infused): calibration target (not in transitions)",
+            "Cilta-cel median OS (infused): external check of the model OS (not in transitions)",
             f"P: {CARTITUDE_LT}; 95% CI 41.9-NE",
         ),
         P(
             "cilta_os_s12",
             0.885,
             "share",
-            "Cilta-cel OS at 12 months: calibration target (not in transitions)",
+            "Cilta-cel OS at 12 months: external check of the model OS (not in transitions)",
             "P: Madduri et al., ASH 2020 (CARTITUDE-1, mFU 12.4 mo); 95% CI 80.2-93.5%",
-        ),
-        P(
-            "cilta_pps_median",
-            26.68,
-            "months",
-            "Median post-progression survival after cilta-cel",
-            CALIBRATED.format(target="60.7 months (cilta_os_median), jointly with f_pfs_death_cart for OS(12)=0.885")
-            + "; cf. median OS from relapse after BCMA CAR-T 17.9-18 months (Van Oekelen, Blood 2023;141(7):756). "
-            "PSA: LogNormal, sdlog 0.2 (A)",
-            lognormal(math.log(26.68), 0.2),
         ),
         P(
             "cilta_price",
@@ -182,17 +154,8 @@ def _products() -> list[Parameter]:
             "ide_os_median",
             24.8,
             "months",
-            "Ide-cel median OS: calibration target (not in transitions)",
+            "Ide-cel median OS: external check of the model OS (not in transitions)",
             "P: KarMMa long-term update, Anderson et al., ASCO 2021 (mFU 24.8 mo); 95% CI 19.9-31.2",
-        ),
-        P(
-            "ide_pps_median",
-            27.08,
-            "months",
-            "Median post-progression survival after ide-cel",
-            CALIBRATED.format(target="24.8 months (ide_os_median) with f_pfs_death_cart") + ". PSA: LogNormal, sdlog "
-            "0.115 (relative SE of the OS median, A)",
-            lognormal(math.log(27.08), 0.115),
         ),
         P(
             "ide_price",
@@ -255,13 +218,6 @@ def _products() -> list[Parameter]:
             "D: median / ln 2",
         ),
         P(
-            "pooled_pps_median",
-            17.9,
-            "months",
-            "Median post-progression survival, pooled profile (no OS reported)",
-            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79)",
-        ),
-        P(
             "pooled_price",
             350000.0,
             "EUR per infused patient",
@@ -290,43 +246,45 @@ def _class_selectors() -> list[Parameter]:
         ),
         P(
             "cart_cure_fraction",
-            0,
+            "cilta_cure_fraction",
             "share",
             "Mixture-cure fraction of the CAR-T PFS curve (0 = no plateau)",
-            "A: base case without an explicit plateau (the Weibull already passes through 33% at 5 years); "
-            "plateau scenario uses cilta_cure_fraction",
+            "D: product selector (cilta-cel: cilta_cure_fraction, set by cart_pfs_plateau; 0 for the others)",
         ),
         P(
             "cart_pfs_hr_psa",
             1.0,
             "hazard ratio",
-            "Multiplier on the CAR-T PFS hazard: 1 in the base case, sampled "
-            "in the PSA to carry the curve's uncertainty",
-            "A: no fitted curve with covariance is public (G); PSA: "
-            "LogNormal(0, 0.207), the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC "
-            "(EJHaem 2021;3(1):97, Table 3)",
-            lognormal(0.0, 0.207),
+            "Multiplier on the CAR-T PFS hazard: 1 (one-way sensitivity analysis only)",
+            "A: the PSA carries the curve's uncertainty by the fit's own distribution (hecon.examples.rrmm.fitted); "
+            "DSA range: the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC (EJHaem 2021;3(1):97, "
+            "Table 3)",
+            None,
             0.66,
             1.5,
         ),
         P(
             "pps_median_cart",
-            "cilta_pps_median",
+            17.9,
             "months",
-            "Median post-progression survival after CAR-T (constant hazard in PD_CART)",
-            "D: product selector",
+            "Median survival after progression following BCMA CAR-T (constant hazard in PD_CART), every product",
+            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79; "
+            "17.9-18 months, mm-inputs §5); PSA: LogNormal, sdlog 0.2 (A, no CI in mm-inputs)",
+            lognormal(math.log(17.9), 0.2),
+            12.0,
+            24.0,
         ),
         P(
-            "f_pfs_death_cart",
-            0.379,
+            "nrm_cart_y1",
+            0.075,
             "share",
-            "Share of PFS events after CAR-T that are deaths before progression",
-            "D: calibrated jointly with cilta_pps_median so that model OS(12 months) = 0.885 (Madduri, ASH 2020) and "
-            "median OS = 60.7 months; cf. real-world non-relapse mortality 5-10% in year 1 (Sidana, Blood 2025; German "
-            "registry, Blood 2025;146(14):1677) vs 24% PFS events in year 1",
-            beta_se(0.379, 0.06),
-            0.2,
-            0.5,
+            "Non-relapse mortality in the first year after a CAR-T infusion (deaths before progression)",
+            "P: real-world first-course non-relapse mortality 5-10% (Sidana et al., Blood 2025;145(1):85; German "
+            "registry, Blood 2025;146(14):1677; mm-inputs §5); midpoint; PSA: Beta with SE 0.0128 (the range as a "
+            "95% interval, A)",
+            beta_se(0.075, 0.0128),
+            0.05,
+            0.10,
         ),
         P(
             "cart_price",
@@ -355,15 +313,31 @@ def _pathway() -> list[Parameter]:
     return [
         P(
             "p_not_infused",
-            0.075,
+            "16 / 113",
             "share",
-            "Share of apheresed patients never infused (progression, death or "
-            "manufacturing failure while waiting); they follow the RWPC curves",
-            "P: US real-world cilta-cel, 236/255 infused (Sidana et al., Blood 2025); trials 8.6-15.4% "
-            "(KarMMa 12/140, CARTITUDE-1 16/113, KarMMa-3 29/254, CARTITUDE-4 32/208); interview ~10%",
-            beta(19, 236),
+            "Share of apheresed patients never infused (mostly progression or death while waiting; manufacturing "
+            "failure is rare); they enter progression (PD_RWPC), not progression-free",
+            "P: CARTITUDE-1, 97 of 113 apheresed infused (16/113 = 14.2%): the trial whose efficacy the CAR-T "
+            "curve uses (trial with trial); the real-world pairing (US real-world cilta-cel 236/255 infused, 7.5%, "
+            "with real-world PFS, Sidana et al., Blood 2025) is the scenario 'Real-world CAR-T pathway'; other "
+            "trials 8.6-15.4% (KarMMa 12/140, KarMMa-3 29/254, CARTITUDE-4 32/208)",
+            beta(16, 97),
             0.075,
-            0.15,
+            0.154,
+        ),
+        P(
+            "cilta_rw_pfs_s12",
+            0.68,
+            "share",
+            "Real-world cilta-cel PFS at 12 months (from infusion), for the real-world pathway scenario",
+            "P: Sidana et al., Blood 2025;145(1):85 (16 US centres, mFU 13 mo; 95% CI 62-74%)",
+        ),
+        P(
+            "cilta_rw_pfs_scale",
+            "-12 / log(cilta_rw_pfs_s12)",
+            "months",
+            "Exponential scale (Weibull shape 1) through the real-world PFS at 12 months (scenario)",
+            "D: S(12) = exp(-12 / scale); one published point, no number at risk in mm-inputs, so no fit",
         ),
         P(
             "cart_los_days",

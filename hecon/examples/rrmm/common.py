@@ -2,8 +2,7 @@
 shorthands for the PSA distributions, and the source texts cited by more than one module.
 
 Sources: :data:`LOCOMMOTION` (the comparator's PFS and OS, and the basis of the bispecifics'
-curves); :data:`CALIBRATED` is the source text of every post-progression median calibrated with
-:func:`hecon.examples.rrmm.outputs.calibrate_pps_median` (tag D).
+curves) and :data:`CARTITUDE_LT` (CARTITUDE-1's long-term follow-up).
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ from typing import Any
 
 from hecon.model.spec import Distribution, Parameter
 
+CARTITUDE_LT = "Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo)"
 LOCOMMOTION = "Mateos et al., Leukemia 2024;38(12):2554 (LocoMMotion final analysis, n=248, mFU 26.4 mo)"
-CALIBRATED = (
-    "D: calibrated by bisection with hecon.examples.rrmm.calibrate_pps_median so that the model's median "
-    "overall survival equals {target} (constant post-progression death hazard = ln 2 / this median; "
-    "general-population mortality as a floor)"
-)
 
 
 def _dist(kind: str, **args: float) -> Distribution:

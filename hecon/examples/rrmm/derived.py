@@ -116,9 +116,9 @@ def _time_structure() -> list[Parameter]:
     ]
 
 
-def _pf_events(tag: str, event: str, share: str, desc: str) -> list[Parameter]:
+def _pf_events(tag: str, event: str, death: str, desc: str, death_source: str) -> list[Parameter]:
     """PFS event, death before progression and progression per cycle of one progression-free
-    pathway (``e_pfs_TAG``, ``d_TAG``, ``g_TAG``)."""
+    pathway (``e_pfs_TAG``, ``d_TAG``, ``g_TAG``); ``death`` is the per-cycle death probability."""
     return [
         P(
             f"e_pfs_{tag}",
@@ -127,13 +127,7 @@ def _pf_events(tag: str, event: str, share: str, desc: str) -> list[Parameter]:
             f"PFS event probability per cycle, {desc}",
             "D: 1 - S(t + cycle) / S(t) of the PFS curve",
         ),
-        P(
-            f"d_{tag}",
-            f"max(gp_mort(), {share} * e_pfs_{tag})",
-            "per cycle",
-            f"Death before progression per cycle, {desc}",
-            "D: share of PFS events, general-population floor",
-        ),
+        P(f"d_{tag}", death, "per cycle", f"Death before progression per cycle, {desc}", death_source),
         P(
             f"g_{tag}",
             f"max(e_pfs_{tag} - d_{tag}, 0)",
@@ -144,24 +138,50 @@ def _pf_events(tag: str, event: str, share: str, desc: str) -> list[Parameter]:
     ]
 
 
+_SHARE = "D: share of PFS events, general-population floor"
+_GP = "D: general-population mortality (the course's non-relapse mortality is added where a course runs)"
+
+
 def _event_probabilities() -> list[Parameter]:
     """Per-cycle event probabilities (D)."""
     return [
-        *_pf_events("rwpc", "surv_prob(pfs_rwpc, model_time)", "f_pfs_death_rwpc", "physician's choice (from start)"),
-        *_pf_events("cart", "surv_prob(pfs_cart, t_since_inf)", "f_pfs_death_cart", "after the first CAR-T infusion"),
+        *_pf_events(
+            "rwpc",
+            "surv_prob(pfs_rwpc, model_time)",
+            "max(gp_mort(), f_pfs_death_rwpc * e_pfs_rwpc)",
+            "physician's choice (from start)",
+            _SHARE,
+        ),
+        *_pf_events(
+            "cart",
+            "surv_prob(pfs_cart, t_since_inf)",
+            "max(gp_mort(), if_else(t_since_inf * cycle_months < 12, "
+            "rate_to_prob(-log(1 - nrm_cart_y1) / 12, cycle_months), 0))",
+            "after the first CAR-T infusion",
+            "D: non-relapse mortality nrm_cart_y1 spread at a constant hazard over the first 12 months after "
+            "infusion, general-population mortality after that and as a floor",
+        ),
         *_pf_events(
             "redose",
             "apply_hr(surv_prob(pfs_cart, if_else(redose_restarts_clock, redose_phase, t_since_inf)), hr_redose)",
-            "f_pfs_death_cart",
+            "gp_mort()",
             "after a further CAR-T course",
+            _GP,
         ),
         *_pf_events(
             "stopped",
             "apply_hr(e_pfs_cart, hr_redose)",
-            "f_pfs_death_cart",
+            "gp_mort()",
             "after stopping re-dosing (first-course clock, A)",
+            _GP,
         ),
-        *_pf_events("bsab", "surv_prob(pfs_bsab, model_time)", "f_pfs_death_bsab", "on a bispecific (from start)"),
+        *_pf_events(
+            "bsab",
+            "surv_prob(pfs_bsab, model_time)",
+            "max(gp_mort(), f_pfs_death_bsab * e_pfs_bsab)",
+            "on a bispecific (from start)",
+            _SHARE,
+        ),
         P(
             "p_nrm_redose_cycle",
             "rescale_prob(nrm_redose_course, r_adm_cycles + r_rec_cycles, 1)",
@@ -178,7 +198,7 @@ def _event_probabilities() -> list[Parameter]:
         ),
         P(
             "p_death_pd_rwpc",
-            "max(gp_mort(), rate_to_prob(median_to_rate(pps_median_rwpc), cycle_months))",
+            "max(gp_mort(), rate_to_prob(pps_rate_rwpc, cycle_months))",
             "per cycle",
             "Death per cycle after progression on physician's choice",
             "D: constant hazard, general-population floor",
@@ -192,7 +212,7 @@ def _event_probabilities() -> list[Parameter]:
         ),
         P(
             "p_death_pd_bsab",
-            "max(gp_mort(), rate_to_prob(median_to_rate(pps_median_bsab), cycle_months))",
+            "max(gp_mort(), rate_to_prob(pps_rate_bsab, cycle_months))",
             "per cycle",
             "Death per cycle after progression on a bispecific",
             "D: formula in the value",
@@ -278,7 +298,7 @@ def _state_costs_and_counts() -> list[Parameter]:
         ),
         P(
             "c_redose_course_drug",
-            "redose_price_share * cart_price + c_lymphodepletion_drugs",
+            "redose_price_share * redose_price + c_lymphodepletion_drugs",
             "EUR per course",
             "Further CAR-T course: product and lymphodepletion drugs",
             "D: formula in the value",

@@ -15,6 +15,7 @@ from hecon.examples.rrmm import (
     cart,
     costs,
     derived,
+    fitted,
     redosing,
     rwpc,
     scenarios,
@@ -40,6 +41,7 @@ def parameters() -> tuple[Parameter, ...]:
         + costs.parameters()
         + utilities.parameters()
         + derived.parameters()
+        + fitted.parameters()
     )
 
 

@@ -1,20 +1,18 @@
 """Outputs that need the trace: model PFS and OS of the population a survival source describes,
-their medians and landmarks, the treatment-burden metrics, and the calibration of the
-post-progression medians.
+their medians and landmarks, and the treatment-burden metrics.
 
-Sources: formulas; :func:`calibrate_pps_median` derives the ``*_pps_median`` inputs (tag D) from
-the source OS medians of :data:`hecon.examples.rrmm.survival.SURVIVAL_TARGETS`.
+Sources: formulas.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from hecon.examples.rrmm.states import HOSP, ON, PF, REC, TF
 from hecon.examples.rrmm.strategies import BSAB, CART, REDOSE, RWPC
+from hecon.examples.rrmm.survival import ExternalCheck
 from hecon.model.spec import ModelSpec
 
 STATE_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -132,34 +130,8 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
     }
 
 
-def calibrate_pps_median(
-    spec: ModelSpec,
-    strategy: str,
-    parameter: str,
-    os_median: float,
-    lo: float = 1.0,
-    hi: float = 120.0,
-    tol: float = 0.005,
-) -> float:
-    """The value of ``parameter`` (a post-progression median survival [months]) that makes the
-    model's median OS of ``strategy`` equal ``os_median`` [months], by bisection.
-
-    Median OS increases with the post-progression median, so bisection on [lo, hi] converges.
-    Only ``strategy`` is run. Used to derive the ``*_pps_median`` inputs (tag D).
-    """
-    from hecon.engine.run import run_model
-
-    one = replace(spec, strategies=tuple(s for s in spec.strategies if s.name == strategy), scenarios=())
-
-    def median(value: float) -> float:
-        return survival_medians(one, run_model(one.with_parameters({parameter: value})), strategy)["os_median"]
-
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if median(mid) < os_median:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < tol:
-            break
-    return round(0.5 * (lo + hi), 2)
+def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) -> float:
+    """The model's value of an external check: median [months] or survival at ``check.month``."""
+    if check.month is None:
+        return survival_medians(spec, results, check.strategy)[f"{check.endpoint}_median"]
+    return landmark(spec, results, check.strategy, check.endpoint, check.month)

@@ -29,23 +29,33 @@ def parameters() -> list[Parameter]:
         ),
         P(
             "hr_redose",
-            1.5,
+            0.7,
             "hazard ratio",
-            "Progression hazard after each further course relative to the first course (> 1: shorter remission)",
-            "A: mm-inputs §5 (range 1.0-3.0); anchors: repeat BCMA CAR-T after "
-            "relapse ORR 60-89%, mPFS 8-9 months (Blood Adv 2024;8(9):2207; CARTITUDE-2 cohort C, Blood 2023;141(3):219)",
-            lognormal_se(1.5, 0.4),
-            1.0,
-            3.0,
+            "Efficacy of a further course: progression hazard after it relative to the first course's hazard at the "
+            "same time since the first infusion (< 1: the course keeps the disease under control; 1: no effect)",
+            "A: the interview's premise (re-dosing keeps the disease under control between courses), no trial of "
+            "scheduled re-dosing (mm-inputs §5); range 0.5-1.5; salvage anchors (after relapse, not scheduled): repeat "
+            "BCMA CAR-T ORR 60-89%, mPFS 8-9 months (Blood Adv 2024;8(9):2207; CARTITUDE-2 cohort C, Blood "
+            "2023;141(3):219)",
+            lognormal_se(0.7, 0.2),
+            0.5,
+            1.5,
         ),
         P(
             "redose_restarts_clock",
-            1,
+            0,
             "0/1",
-            "1 = each course starts a new remission (the PFS curve restarts at the "
-            "course); 0 = courses act as boosters on the first remission (clock since the first infusion)",
-            "A: model structure; with a decreasing hazard (Weibull shape < 1) a restart raises the hazard, so the "
-            "booster scenario is the optimistic reading",
+            "0 = a further course acts on the ongoing first remission (clock since the first infusion; the early-"
+            "hazard part of the curve is not restarted); 1 = each course starts a new remission (the curve restarts)",
+            "A: model structure; base case 0 (the interview's reading: disease kept under control between courses); "
+            "the clock-restart reading is the scenario 'Re-dosing restarts the remission clock'",
+        ),
+        P(
+            "redose_price",
+            "cart_price",
+            "EUR per course",
+            "List price of the product given at a further course (the same CAR-T product in the base case)",
+            "D: product selector; the scenario 'Re-dosing with a different CAR-T product' gives ide-cel after cilta-cel",
         ),
         P(
             "nrm_redose_course",

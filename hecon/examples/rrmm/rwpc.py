@@ -4,15 +4,13 @@ CAR-T patients never infused use the same regimen inputs.
 
 Sources: LocoMMotion final analysis (Mateos et al., Leukemia 2024; median PFS 4.6 and OS 13.8
 months, 61.3% on a subsequent line); Seefat et al., Eur J Haematol 2023 (Dutch anti-myeloma drug
-cost per month); the post-progression median is calibrated (tag D); the death share of PFS events
-and the visit frequencies are assumptions (tag A).
+cost per month); the post-progression hazard is derived from the fitted PFS and OS curves (their
+means, tag D); the death share of PFS events and the visit frequencies are assumptions (tag A).
 """
 
 from __future__ import annotations
 
-import math
-
-from hecon.examples.rrmm.common import CALIBRATED, LOCOMMOTION, P, beta, beta_se, gamma_se, lognormal
+from hecon.examples.rrmm.common import LOCOMMOTION, P, beta, beta_se, gamma_se
 from hecon.model.spec import Parameter
 
 
@@ -20,19 +18,11 @@ def parameters() -> list[Parameter]:
     """Real-world physician's choice (comparator; non-infused; bridging)."""
     return [
         P(
-            "median_pfs_rwpc",
-            4.6,
-            "months",
-            "Median PFS on real-world physician's choice (exponential PFS curve)",
-            f"P: {LOCOMMOTION}; 95% CI 3.9-5.6",
-            lognormal(math.log(4.6), 0.092),
-        ),
-        P(
             "median_os_rwpc",
             13.8,
             "months",
-            "Median OS on physician's choice: calibration target of pps_median_rwpc "
-            "and basis of the bispecifics' OS targets (not used in transitions)",
+            "Median OS on physician's choice (the OS points are fitted in hecon.examples.rrmm.fitted; not used "
+            "in transitions)",
             f"P: {LOCOMMOTION}; 95% CI 10.8-17.0",
         ),
         P(
@@ -46,13 +36,14 @@ def parameters() -> list[Parameter]:
             0.30,
         ),
         P(
-            "pps_median_rwpc",
-            8.57,
-            "months",
-            "Median post-progression survival after physician's choice (constant hazard in PD_RWPC)",
-            CALIBRATED.format(target="13.8 months (LocoMMotion, median_os_rwpc)")
-            + ". PSA: LogNormal with the relative SE of the OS median (A).",
-            lognormal(math.log(8.57), 0.116),
+            "pps_rate_rwpc",
+            "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)",
+            "per month",
+            "Post-progression death hazard after physician's choice (constant, in PD_RWPC)",
+            "D: from the exponential PFS and OS fits to LocoMMotion (hecon.examples.rrmm.fitted): mean OS = mean "
+            "PFS + (1 - f_pfs_death_rwpc) x mean post-progression survival, so the hazard carries the fits' "
+            "uncertainty; a mean, not a median solved for; external check: the US real-world cohort's median OS "
+            "14.78 months (EJHaem 2021;3(1):97)",
         ),
         P(
             "p_subseq_rwpc",

@@ -19,7 +19,7 @@ def scenarios() -> tuple[Scenario, ...]:
     ide: dict[str, Expr] = {
         "cart_pfs_shape": 1,
         "cart_pfs_scale": "ide_pfs_scale",
-        "pps_median_cart": "ide_pps_median",
+        "cart_cure_fraction": 0,
         "cart_price": "ide_price",
         "cart_v2v_days": "ide_v2v_days",
         "p_bridging": "ide_p_bridging",
@@ -28,18 +28,16 @@ def scenarios() -> tuple[Scenario, ...]:
         "p_icans_cart": "ide_p_icans",
         "p_icans_g3_cart": "ide_p_icans_g3",
     }
-    pooled = dict(
-        ide, cart_pfs_scale="pooled_pfs_scale", pps_median_cart="pooled_pps_median", cart_price="pooled_price"
-    )
+    pooled = dict(ide, cart_pfs_scale="pooled_pfs_scale", cart_price="pooled_price")
     elra = {
         "hr_pfs_bsab": "elra_hr_pfs",
-        "pps_median_bsab": "elra_pps_median",
         "bsab_dose_cost": "elra_dose_cost",
         "bsab_stepup_drug_cost": "elra_stepup_drug_cost",
         "bsab_stepup_admins": "elra_stepup_admins",
         "bsab_stepup_inpatient_days": "elra_stepup_inpatient_days",
         "bsab_switch_weeks": "elra_switch_weeks",
         "bsab_q2w_share": "elra_q2w_share",
+        "bsab_ttd_median": "elra_ttd_median",
         "p_crs_bsab": "elra_p_crs",
         "p_crs_g3_bsab": "elra_p_crs_g3",
         "p_ivig_bsab": "elra_p_ivig",
@@ -66,16 +64,26 @@ def scenarios() -> tuple[Scenario, ...]:
         ),
         S(
             "Bispecific: teclistamab trial medians",
-            {"hr_pfs_bsab": "tec_trial_hr_pfs", "pps_median_bsab": "tec_trial_pps_median"},
+            {"hr_pfs_bsab": "tec_trial_hr_pfs"},
             "Teclistamab PFS and OS from MajesTEC-1 itself (median PFS 11.3 months, P; median OS 22.2 months, V) "
             "instead of the RWPC curve x adjusted hazard ratios (OS HR 0.82, 95% CI 0.59-1.14)",
         ),
         S(
-            "Dropout before infusion 15%",
-            {"p_not_infused": 0.15},
-            "15% of apheresed patients never infused (CARTITUDE-4 15.4%) instead of 7.5%",
+            "Real-world CAR-T pathway",
+            {
+                "p_not_infused": 0.075,
+                "cart_pfs_shape": 1,
+                "cart_pfs_scale": "cilta_rw_pfs_scale",
+                "cart_cure_fraction": 0,
+            },
+            "Real world with real world: 7.5% never infused (US real-world cilta-cel, 236/255) and the real-world "
+            "PFS (68% at 12 months, Sidana et al., Blood 2025) instead of CARTITUDE-1's 16/113 and its PFS",
         ),
-        S("Dropout before infusion 10%", {"p_not_infused": 0.10}, "10% never infused (clinician interview)"),
+        S(
+            "Dropout 7.5% with trial efficacy",
+            {"p_not_infused": 0.075},
+            "The real-world dropout paired with the trial PFS (mixed sources; the earlier base case), for comparison",
+        ),
         S(
             "Discounting 2016 guideline (4% / 1.5%)",
             {"settings.discount_rate_costs": 0.04, "settings.discount_rate_effects": 0.015},
@@ -83,21 +91,35 @@ def scenarios() -> tuple[Scenario, ...]:
         ),
         S(
             "CAR-T cure plateau",
-            {
-                "cart_cure_fraction": "cilta_cure_fraction",
-                "cart_pfs_shape": "cilta_cure_shape",
-                "cart_pfs_scale": "cilta_cure_scale",
-            },
-            "Mixture cure for cilta-cel: 32/97 (progression-free at 5 years) cured, uncured Weibull through the "
-            "median and S(24)",
+            {"cart_pfs_plateau": 2},
+            "Cilta-cel PFS with a plateau: the mixture cure Weibull fitted to the CARTITUDE-1 points "
+            "(hecon.examples.rrmm.fitted) instead of the exponential fit",
         ),
         S("Re-dosing price 50%", {"redose_price_share": 0.5}, "Further courses at half the product price"),
-        S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "Each further course as durable as the first"),
-        S("Re-dosing efficacy HR 3.0", {"hr_redose": 3.0}, "Each further course much less durable (HR 3)"),
+        S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "A further course has no effect on the ongoing hazard"),
+        S("Re-dosing efficacy HR 0.5", {"hr_redose": 0.5}, "A further course halves the ongoing hazard"),
         S(
-            "Re-dosing as booster",
-            {"redose_restarts_clock": 0, "hr_redose": 0.7},
-            "Optimistic: further courses do not restart the remission but lower the ongoing hazard (HR 0.7, A)",
+            "Re-dosing restarts the remission clock",
+            {"redose_restarts_clock": 1, "hr_redose": 1.5},
+            "The earlier reading: each course restarts the PFS curve (its early, higher hazard) with hazard x 1.5 "
+            "(mm-inputs §5 anchors: shorter remissions on BCMA re-exposure after relapse)",
+        ),
+        S(
+            "Re-dosing with a different CAR-T product",
+            {"redose_price": "ide_price", "hr_redose": 1.0},
+            "Further courses with ide-cel after cilta-cel (a different BCMA CAR-T product; price ide_price, G), "
+            "efficacy HR 1.0 (A: no data on switching products)",
+        ),
+        S(
+            "Bispecific: stop in CR",
+            {"bsab_stop_in_cr": 1},
+            "Fixed duration: those with >= CR for 6 months stop at the switch week instead of continuing every 2 "
+            "weeks (treatment-free until progression, progression hazard unchanged, A)",
+        ),
+        S(
+            "Step-up dosing 10 inpatient days",
+            {"tec_stepup_inpatient_days": 10.0},
+            "Step-up admission of 10 days (IQVIA claims mean 10.1 days for teclistamab, mm-inputs §3.2)",
         ),
         S(
             "Step-up dosing outpatient",

@@ -12,6 +12,7 @@ entry of :data:`hecon.examples.rrmm.assumptions.ASSUMPTIONS` explains the settin
 from __future__ import annotations
 
 from hecon.examples.rrmm.common import P, beta
+from hecon.examples.rrmm.strategies import BSAB
 from hecon.methods.lifetable import bundled_lifetable
 from hecon.model.spec import LifeTable, Parameter, Settings
 
@@ -21,7 +22,9 @@ POPULATION_SIZE = 150.0
 
 
 def model_settings() -> Settings:
-    """Settings sheet: weekly cycles to age 100, 2024 euros, RWPC as the comparator."""
+    """Settings sheet: weekly cycles to age 100, 2024 euros, the weekly bispecific as the comparator
+    (the primary pair is one-time CAR-T vs bispecific, both reimbursed in the Netherlands, ZIN 2025;
+    RWPC is the historical reference)."""
     return Settings(
         cycle_length_days=7.0,
         horizon_years=37.0,
@@ -35,7 +38,7 @@ def model_settings() -> Settings:
         currency="EUR",
         price_year=2024,
         wtp=(20_000.0, 50_000.0, 80_000.0),
-        comparator="RWPC",
+        comparator=BSAB,
         population_size=POPULATION_SIZE,
         population_years=10.0,
     )

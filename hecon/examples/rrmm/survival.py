@@ -1,8 +1,8 @@
 """Survival: the three PFS curves (RWPC exponential; CAR-T Weibull from infusion with an optional
 cure fraction; bispecific = RWPC curve x hazard ratio), the published survival points that the
 report draws against the model (the SurvivalPoints sheet, each with its population), and
-:data:`SURVIVAL_TARGETS`, the source medians and landmarks that the model's survival is checked
-against.
+:data:`EXTERNAL_CHECKS`, the published survival values that the model is checked against and
+that no input was derived from.
 
 Sources: mm-inputs §2.6 (curve forms, tag D); LocoMMotion (Mateos et al., Leukemia 2024; n=248,
 median PFS 4.6 (3.9-5.6) and OS 13.8 (10.8-17.0) months, mm-inputs §2.5); CARTITUDE-1 (97 of 113
@@ -10,15 +10,14 @@ apheresed patients infused; median PFS 34.9 months; PFS 76.6% (66.0-84.3) at 12 
 88.5% (80.2-93.5) at 12 months, Madduri et al., ASH 2020; PFS 60.5% (48.5-70.4) at 24 months,
 21.7-month update; median OS 60.7 months (41.9-NE), Jagannath et al., JCO 2025); KarMMa; the
 pooled BCMA CAR-T meta-analysis; MajesTEC-1; the bispecifics' hazard ratios (Krishnan et al.
-2023; elranatamab MAIC 2025). The post-progression medians that make the model reproduce the OS
-targets are in the product modules (tag D, calibrated).
+2023; elranatamab MAIC 2025).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from hecon.examples.rrmm.common import LOCOMMOTION
+from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
 from hecon.model.spec import SurvivalCurve, SurvivalPoint
 
@@ -29,9 +28,9 @@ def curves() -> tuple[SurvivalCurve, ...]:
         SurvivalCurve(
             "pfs_rwpc",
             "exp",
-            {"rate": "median_to_rate(median_pfs_rwpc)"},
+            {"rate": "pfs_rwpc_exp_rate"},
             "months",
-            source=f"D: exponential through the median PFS of {LOCOMMOTION} (mm-inputs §2.6)",
+            source=f"D: exponential fitted to the published PFS points of {LOCOMMOTION} (hecon.examples.rrmm.fitted)",
         ),
         SurvivalCurve(
             "pfs_cart",
@@ -40,16 +39,17 @@ def curves() -> tuple[SurvivalCurve, ...]:
             "months",
             hazard_ratio="cart_pfs_hr_psa",
             cure_fraction="cart_cure_fraction",
-            source="D: CAR-T PFS from infusion (base case cilta-cel Weibull through the CARTITUDE-1 median "
-            "and S(24), mm-inputs §2.6); product, cure fraction and PSA multiplier are parameters",
+            source="D: CAR-T PFS from infusion (base case cilta-cel: fitted to the CARTITUDE-1 points, exponential "
+            "or mixture cure Weibull by cart_pfs_plateau, hecon.examples.rrmm.fitted); product, cure fraction and "
+            "DSA multiplier are parameters",
         ),
         SurvivalCurve(
             "pfs_bsab",
             "exp",
-            {"rate": "median_to_rate(median_pfs_rwpc)"},
+            {"rate": "pfs_rwpc_exp_rate"},
             "months",
             hazard_ratio="hr_pfs_bsab",
-            source="D: RWPC exponential PFS x hazard ratio of the bispecific vs RWPC (mm-inputs §2.6, "
+            source="D: RWPC exponential PFS (fitted) x hazard ratio of the bispecific vs RWPC (mm-inputs §2.6, "
             "preferred route for PSA consistency)",
         ),
     )
@@ -98,6 +98,17 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
             False,
             source="P: CARTITUDE-1 21.7-month update",
         ),
+        S(
+            CART,
+            "PFS",
+            "survival",
+            60.0,
+            32 / 97,
+            population=CARTITUDE_INFUSED,
+            comparable=False,
+            source=f"P: {CARTITUDE_LT}: 32/97 alive and progression-free at 5 years (a crude share, not a "
+            "Kaplan-Meier estimate; no CI reported)",
+        ),
         S(CART, "OS", "survival", 12.0, 0.885, 0.802, 0.935, CARTITUDE_INFUSED, False, source=madduri),
         S(
             CART,
@@ -116,38 +127,52 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
     )
 
 
-#: Source medians [months] and landmarks (months -> survival) the curves were derived from, per product.
-#: "strategy" is the strategy whose trace is compared; "scenario" the scenario that selects the product.
-SURVIVAL_TARGETS: dict[str, dict[str, Any]] = {
-    "RWPC (LocoMMotion)": {"strategy": RWPC, "scenario": None, "pfs_median": 4.6, "os_median": 13.8},
-    "cilta-cel (CARTITUDE-1)": {
-        "strategy": CART,
-        "scenario": None,
-        "pfs_median": 34.9,
-        "os_median": 60.7,
-        "pfs_landmarks": {12: 0.766, 24: 0.605},
-        "os_landmarks": {12: 0.885},
-    },
-    "teclistamab (RWPC x HR)": {"strategy": BSAB, "scenario": None, "pfs_median": 4.6 / 0.43, "os_median": 13.8 / 0.82},
-    "teclistamab (MajesTEC-1)": {
-        "strategy": BSAB,
-        "scenario": "Bispecific: teclistamab trial medians",
-        "pfs_median": 11.3,
-        "os_median": 22.2,
-    },
-    "ide-cel (KarMMa)": {"strategy": CART, "scenario": "CAR-T product: ide-cel", "pfs_median": 8.8, "os_median": 24.8},
-    "cilta-cel, cure plateau": {
-        "strategy": CART,
-        "scenario": "CAR-T cure plateau",
-        "pfs_median": 34.9,
-        "pfs_landmarks": {24: 0.605},
-    },
-    "pooled BCMA CAR-T": {"strategy": CART, "scenario": "CAR-T product: pooled BCMA CAR-T", "pfs_median": 11.0},
-    "elranatamab (LocoMMotion x HR)": {
-        "strategy": BSAB,
-        "scenario": "Bispecific product: elranatamab",
-        "pfs_median": 4.6 / 0.32,
-        "os_median": 13.8 / 0.50,
-        "pfs_landmarks": {15: 0.509},
-    },
-}
+@dataclass(frozen=True)
+class ExternalCheck:
+    """A published survival value that no input was derived from, compared with the model.
+
+    label     : what is compared (product and source)
+    strategy  : the strategy whose trace is compared; scenario: the scenario that selects the product
+    endpoint  : "pfs" or "os"; month: the landmark [months], None for the median
+    source    : the published value [months for a median, share for a landmark]
+    tolerance : relative difference the test accepts, None when a difference is expected (reason given)
+    reason    : why the model and the source differ, when they do
+    """
+
+    label: str
+    strategy: str
+    scenario: str | None
+    endpoint: str
+    month: float | None
+    source: float
+    tolerance: float | None
+    reason: str = ""
+
+
+_TEC_OS = (
+    "the model's post-progression hazard after bispecifics is that after physician's choice (A); the OS hazard "
+    "ratio 0.82 is not significant (95% CI 0.59-1.14) and MajesTEC-1's own median OS is 22.2 months"
+)
+#: Published survival values compared with the model as external checks: none was used to derive an
+#: input of the state-transition model (OS is not an input of it; the CAR-T values are for infused
+#: patients from infusion and are compared with the model's infused patients from infusion).
+EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
+    ExternalCheck("cilta-cel OS(12), CARTITUDE-1", CART, None, "os", 12.0, 0.885, 0.05),
+    ExternalCheck("cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)", CART, None, "os", None, 60.7, 0.15),
+    ExternalCheck("RWPC median OS, US real-world cohort (EJHaem 2021)", RWPC, None, "os", None, 14.78, 0.15),
+    ExternalCheck("teclistamab median OS, MajesTEC-1 (V, Garfall 2024)", BSAB, None, "os", None, 22.2, 0.15),
+    ExternalCheck("teclistamab median OS, RWPC 13.8 / OS HR 0.82", BSAB, None, "os", None, 13.8 / 0.82, None, _TEC_OS),
+    ExternalCheck("ide-cel median OS, KarMMa", CART, "CAR-T product: ide-cel", "os", None, 24.8, 0.25),
+    ExternalCheck(
+        "elranatamab OS(15), MagnetisMM-3",
+        BSAB,
+        "Bispecific product: elranatamab",
+        "os",
+        15.0,
+        0.567,
+        None,
+        "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
+        "survival after progression on a bispecific is shorter than after physician's choice, which the model "
+        "assumes (A)",
+    ),
+)

@@ -29,7 +29,7 @@ def transitions() -> tuple[Transition, ...]:
     # CAR-T pathway (timing is set by model_time: the cohort is synchronised)
     rows += [
         T("Bridging", "Dead", "gp_mort()"),
-        T("Bridging", "PF_RWPC", "p_ni_cycle"),
+        T("Bridging", "PD_RWPC", "p_ni_cycle"),
         T("Bridging", "CART_Infusion", "if_else(model_time >= t_inf - 1, 1 - gp_mort() - p_ni_cycle, 0)"),
         T("Bridging", "Bridging", "#"),
     ]
@@ -76,11 +76,17 @@ def transitions() -> tuple[Transition, ...]:
     for s in ("BsAb_StepUp_In", "BsAb_StepUp_Out"):
         rows += _pf_rows(s, "bsab", "PD_BsAb") + [T(s, "BsAb_Weekly", "#")]
     rows += _pf_rows("BsAb_Weekly", "bsab", "PD_BsAb") + [
-        T("BsAb_Weekly", "BsAb_Stopped", f"p_disc_bsab * {_next('bsab')}"),
+        T(
+            "BsAb_Weekly",
+            "BsAb_Stopped",
+            f"(p_disc_bsab + if_else(model_time == bsab_switch_cycle - 1, p_q2w_switch * (1 - p_disc_bsab) * "
+            f"bsab_stop_in_cr, 0)) * {_next('bsab')}",
+        ),
         T(
             "BsAb_Weekly",
             "BsAb_Q2W",
-            f"if_else(model_time == bsab_switch_cycle - 1, p_q2w_switch * (1 - p_disc_bsab) * {_next('bsab')}, 0)",
+            f"if_else(model_time == bsab_switch_cycle - 1, p_q2w_switch * (1 - p_disc_bsab) * (1 - bsab_stop_in_cr) "
+            f"* {_next('bsab')}, 0)",
         ),
         T("BsAb_Weekly", "BsAb_Weekly", "#"),
     ]
@@ -100,7 +106,7 @@ def rewards() -> tuple[TransitionReward, ...]:
     R = TransitionReward
     rows: list[TransitionReward] = []
     # apheresis: charged once to everyone leaving Bridging (to infusion, dropout or death)
-    for to in ("CART_Infusion", "PF_RWPC", "Dead"):
+    for to in ("CART_Infusion", "PD_RWPC", "Dead"):
         rows += [
             R(to, "c_apheresis", "cost", "administration", "Bridging"),
             R(to, "1", "count", "hospital_contacts", "Bridging"),

@@ -1,0 +1,162 @@
+"""Survival curves fitted to the published survival points (issue 13, step 1).
+
+Each curve of :data:`FITTED` is derived, never typed in: the SurvivalPoints rows of its strategy,
+endpoint and population (every landmark and median the source gives, and its number of patients;
+:func:`hecon.examples.rrmm.survival.survival_points`) are turned into patients by Guyot's
+reconstruction (:func:`hecon.evidence.published_points.guyot_inputs`,
+:func:`hecon.evidence.guyot.reconstruct_ipd`), every distribution of
+:func:`hecon.evidence.fit.fit_all` is fitted by maximum likelihood, and the chosen one becomes
+Parameters rows with their PSA distribution (:func:`hecon.evidence.outputs.workbook_rows`:
+lognormal for a one-parameter curve, multivariate normal with the fit's covariance otherwise).
+``tests/examples/test_rrmm_fits.py`` re-derives the fits from the published points with the
+library functions and checks that the example's values are theirs.
+
+Family choice (NICE DSU TSD 14): every curve here is known only up to its last published point
+(a median or a landmark; no Kaplan-Meier figure with numbers at risk over time has been sourced,
+mm-inputs §2.6 and §12), so the data identify little more than the average hazard up to that
+point. For cilta-cel PFS the points reach 5 years (32/97 alive and progression-free, Jagannath, JCO
+2025, entered as PFS(60) = 32/97); the exponential and the mixture cure Weibull are both kept, the
+choice being the PSA's discrete parameter ``cart_pfs_plateau`` (:func:`aic_table` gives every
+family's AIC).
+
+Sources: the published points (their rows name them); Guyot et al., BMC Med Res Methodol 2012;12:9;
+flexsurv parameterisations (Jackson, J Stat Softw 2016;70(8)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from hecon.evidence.fit import SurvivalFit, fit_all
+from hecon.evidence.guyot import reconstruct_ipd
+from hecon.evidence.ipd import ArmData, arm_data
+from hecon.evidence.outputs import workbook_rows
+from hecon.evidence.published_points import guyot_inputs, select_points
+from hecon.examples.rrmm.strategies import CART, RWPC
+from hecon.examples.rrmm.survival import survival_points
+from hecon.model.spec import Distribution, Parameter
+
+TIME_UNIT = "months"
+
+
+@dataclass(frozen=True)
+class FittedCurve:
+    """One fitted curve of the example.
+
+    prefix   : start of its parameter names (``<prefix>_<family>_<parameter>``)
+    strategy : the strategy whose SurvivalPoints rows are fitted
+    endpoint : PFS or OS
+    chosen   : the flexsurv family used (the cure alternative, if any, is also put in)
+    cure     : True when the mixture cure Weibull is put in as the structural alternative
+    reason   : why this family (in the parameters' source text)
+    """
+
+    prefix: str
+    strategy: str
+    endpoint: str
+    chosen: str
+    cure: bool
+    reason: str
+
+
+_ONE_POINT = "one median is all the source gives: it identifies one parameter (exponential, lowest AIC)"
+FITTED: tuple[FittedCurve, ...] = (
+    FittedCurve("pfs_rwpc", RWPC, "PFS", "exp", False, _ONE_POINT),
+    FittedCurve("os_rwpc", RWPC, "OS", "exp", False, _ONE_POINT),
+    FittedCurve(
+        "pfs_cilta",
+        CART,
+        "PFS",
+        "exp",
+        True,
+        "exponential and mixture cure Weibull fitted through PFS(12), PFS(24), the median and PFS(60) = 32/97; "
+        "the two are the structural alternatives without and with a plateau (cart_pfs_plateau)",
+    ),
+)
+
+
+def reconstructed(strategy: str, endpoint: str) -> ArmData:
+    """Patients [months] reconstructed from the published points of ``strategy`` and ``endpoint``."""
+    points = survival_points()
+    indices = select_points(points, strategy, endpoint)
+    curve, at_risk = guyot_inputs(points, indices, time_unit=TIME_UNIT)
+    ipd = reconstruct_ipd(curve, at_risk)
+    return arm_data(ipd.time, ipd.event, source=f"the published {endpoint} points of {strategy}")
+
+
+@cache
+def all_fits(prefix: str) -> tuple[SurvivalFit, ...]:
+    """Every distribution (and the cure models) fitted to the curve ``prefix`` of :data:`FITTED`."""
+    spec = _spec(prefix)
+    return fit_all([reconstructed(spec.strategy, spec.endpoint)], time_unit=TIME_UNIT)
+
+
+def chosen_fits(prefix: str) -> tuple[SurvivalFit, ...]:
+    """The chosen fit of curve ``prefix``, then its Weibull cure alternative when it has one."""
+    spec = _spec(prefix)
+    fits = all_fits(prefix)
+    out = [next(f for f in fits if f.distribution == spec.chosen and not f.cure)]
+    if spec.cure:
+        out.append(next(f for f in fits if f.distribution == "weibull" and f.cure))
+    if not all(f.converged for f in out):
+        raise RuntimeError(f"a chosen fit of {prefix} did not converge")
+    return tuple(out)
+
+
+def aic_table() -> dict[str, dict[str, float]]:
+    """Curve prefix -> family label -> AIC, for the converged fits (for docs and tests)."""
+    return {c.prefix: {f.label: f.aic for f in all_fits(c.prefix) if f.converged} for c in FITTED}
+
+
+def parameters() -> list[Parameter]:
+    """Parameters rows of the chosen fits, with their PSA distributions (tag D)."""
+    rows: list[Parameter] = []
+    for spec in FITTED:
+        fits = chosen_fits(spec.prefix)
+        best = min(f.aic for f in all_fits(spec.prefix) if f.converged)
+        for fit in fits:
+            for row in workbook_rows([fit], prefix=spec.prefix).parameters:
+                rows.append(
+                    Parameter(
+                        str(row["name"]),
+                        float(row["value"]),  # type: ignore[arg-type]
+                        str(row["unit"]),
+                        f"{row['description']}; {spec.endpoint} of {spec.strategy}",
+                        f"D: {row['source']}; lowest AIC of all families {best:.2f}; choice: {spec.reason} "
+                        "(hecon.examples.rrmm.fitted)",
+                        _distribution(str(row["distribution"]), str(row["distribution_args"]), row["group"]),
+                    )
+                )
+    return rows
+
+
+def _distribution(kind: str, args: str, group: object) -> Distribution:
+    parsed: dict[str, float | str] = {}
+    for item in args.split(";"):
+        key, value = (part.strip() for part in item.split("=", 1))
+        parsed[key] = value if key == "transform" else float(value)
+    return Distribution(kind, parsed, None if group is None else str(group))
+
+
+def _spec(prefix: str) -> FittedCurve:
+    for spec in FITTED:
+        if spec.prefix == prefix:
+            return spec
+    raise KeyError(prefix)
+
+
+def exp_rate_name(prefix: str) -> str:
+    """Name of the rate parameter of the exponential fit of curve ``prefix``."""
+    return f"{prefix}_exp_rate"
+
+
+def cure_names(prefix: str) -> dict[str, str]:
+    """Names of the Weibull cure fit's parameters of curve ``prefix`` (theta on the logit scale)."""
+    base = f"{prefix}_weibull_cure"
+    return {"theta": f"{base}_logit_theta", "shape": f"{base}_shape", "scale": f"{base}_scale"}
+
+
+def cure_fraction_expression(prefix: str) -> str:
+    """The cure fraction of curve ``prefix``'s cure fit as an expression (inverse logit)."""
+    return f"odds_to_prob(exp({cure_names(prefix)['theta']}))"

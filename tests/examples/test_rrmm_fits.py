@@ -1,0 +1,94 @@
+"""The RRMM example's fitted survival curves (hecon.examples.rrmm.fitted) are the fits of its
+published survival points: re-derived here from the workbook's SurvivalPoints rows with the
+library functions, and the exponential rates checked against the closed form (events / time at risk).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from hecon.evidence.fit import fit_survival
+from hecon.evidence.guyot import reconstruct_ipd
+from hecon.evidence.ipd import arm_data
+from hecon.evidence.published_points import guyot_inputs, select_points
+from hecon.examples.rrmm import CART, RWPC, rrmm_model
+from hecon.examples.rrmm.fitted import FITTED, aic_table
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return rrmm_model()
+
+
+def _patients(spec, strategy, endpoint):
+    points = spec.survival_points
+    curve, at_risk = guyot_inputs(points, select_points(points, strategy, endpoint), time_unit="months")
+    return reconstruct_ipd(curve, at_risk)
+
+
+@pytest.mark.parametrize(("prefix", "strategy"), [("pfs_rwpc", RWPC), ("pfs_cilta", CART)])
+def test_exponential_rate_is_events_over_time_at_risk(spec, prefix, strategy):
+    ipd = _patients(spec, strategy, "PFS")
+    rate = ipd.event.sum() / ipd.time.sum()  # closed-form MLE of the exponential
+    param = {p.name: p for p in spec.parameters}[f"{prefix}_exp_rate"]
+    assert param.value == pytest.approx(rate, rel=1e-5)
+    # lognormal PSA: sdlog = 1 / sqrt(events) (observed information of log rate)
+    assert param.distribution.kind == "lognormal"
+    assert param.distribution.args["meanlog"] == pytest.approx(math.log(rate), rel=1e-5)
+    assert param.distribution.args["sdlog"] == pytest.approx(1 / math.sqrt(ipd.event.sum()), rel=1e-4)
+
+
+def test_cilta_cure_alternative_equals_a_fresh_fit(spec):
+    ipd = _patients(spec, CART, "PFS")
+    fit = fit_survival(arm_data(ipd.time, ipd.event), "weibull", cure=True, time_unit="months")
+    assert fit.converged
+    params = {p.name: p for p in spec.parameters}
+    base = "pfs_cilta_weibull_cure"
+    assert params[f"{base}_shape"].value == pytest.approx(fit.estimates["shape"], rel=1e-6)
+    assert params[f"{base}_scale"].value == pytest.approx(fit.estimates["scale"], rel=1e-6)
+    assert params[f"{base}_logit_theta"].value == pytest.approx(fit.internal["theta"], rel=1e-6)
+    cov = [params[f"{base}_{n}"].distribution.args[f"cov_{base}_{m}"] for n in ("shape",) for m in ("scale",)]
+    assert cov[0] == pytest.approx(fit.covariance[1, 2], rel=1e-6)
+    assert {params[f"{base}_{n}"].distribution.group for n in ("shape", "scale", "logit_theta")} == {base}
+
+
+def test_fitted_curves_pass_near_every_published_point(spec):
+    """Every landmark and median the curve was fitted to lies within the fit's reach (5 points of
+    survival; a reconstruction with constant hazards between knots, fitted by one parameter)."""
+    params = {p.name: p.value for p in spec.parameters}
+    rate = {RWPC: params["pfs_rwpc_exp_rate"], CART: params["pfs_cilta_exp_rate"]}
+    for p in spec.survival_points:
+        if p.endpoint != "PFS" or p.kind == "at_risk" or p.strategy not in rate:
+            continue
+        if p.kind == "median":
+            assert np.exp(-rate[p.strategy] * p.value) == pytest.approx(0.5, abs=0.05)
+        else:
+            assert np.exp(-rate[p.strategy] * p.time) == pytest.approx(p.value, abs=0.05)
+
+
+def test_the_family_choice_is_the_lowest_aic_or_a_named_alternative():
+    table = aic_table()
+    for curve in FITTED:
+        assert min(table[curve.prefix], key=table[curve.prefix].get) == curve.chosen
+
+
+def test_docs_quote_the_fits_as_they_are(spec):
+    """docs/rrmm.md states the fits' AICs, rate and cure fraction: they must be this run's."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
+    table = aic_table()
+    params = {p.name: p.value for p in spec.parameters}
+    cure = 1 / (1 + math.exp(-params["pfs_cilta_weibull_cure_logit_theta"]))
+    others = [a for label, a in table["pfs_rwpc"].items() if label not in ("exp", "weibullPH") and "cure" not in label]
+    quoted = [
+        f"AIC, {table['pfs_rwpc']['exp']:.2f} vs {min(others):.2f}–{max(others):.2f}",
+        f"rate {params['pfs_rwpc_exp_rate']:.4f}/month",
+        f"exponential (AIC {table['pfs_cilta']['exp']:.2f}, lowest)",
+        f"mixture cure Weibull (AIC {table['pfs_cilta']['weibull cure']:.2f}, cure fraction {cure:.1%})",
+    ]
+    for q in quoted:
+        assert q in text, q
