@@ -1,0 +1,53 @@
+"""Export a hecon model as a reviewer-auditable Excel workbook that recomputes it with live formulas.
+
+:func:`export_excel` writes the workbook (layout: :mod:`hecon.workbook.export.sheets`); expressions
+are translated by :mod:`hecon.workbook.export.formulas`, names chosen by
+:mod:`hecon.workbook.export.names`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from hecon.engine.compiler import compile_model
+from hecon.engine.run import run_model
+from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
+from hecon.workbook.export.sheets import HeconTotals, build_workbook
+
+__all__ = ["export_excel"]
+
+
+def export_excel(spec: ModelSpec, path: str | Path) -> list[HeconTotals]:
+    """Write ``spec`` (its deterministic base case) to ``path`` as a workbook with live formulas,
+    atomically; return hecon's own totals per strategy (also shown on the Checks sheet).
+
+    Raises ModelError naming the element (and so the input cell) that the export cannot express.
+    """
+    if spec.settings.structure == PARTITIONED_SURVIVAL:
+        raise ModelError(
+            Problem(topic("structure"), "partitioned survival is not exported to Excel yet", "a state-transition model")
+        )
+    model = compile_model(spec)
+    ds = run_model(model)
+    totals = [
+        HeconTotals(
+            float(ds["total_costs"].sel(strategy=s.name).values[0]),
+            float(ds["qalys"].sel(strategy=s.name).values[0]),
+            float(ds["lys"].sel(strategy=s.name).values[0]),
+        )
+        for s in spec.strategies
+    ]
+    wb = build_workbook(model, totals)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return totals
