@@ -15,9 +15,14 @@ import openpyxl
 import pytest
 
 from hecon.engine.run import run_model
+from hecon.examples.textbook import textbook_model
 from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
 from hecon.workbook.export import export_excel
 from tests.models import two_state_model, with_settings
+from tests.replication.test_chancellor_hiv import chancellor_hiv_model
+from tests.replication.test_darth_sick_sicker import sick_sicker_model
+from tests.replication.test_darth_sick_sicker_age_dependent import age_dependent_sick_sicker_model
+from tests.replication.test_dmhee_hip_replacement import hip_replacement_model
 from tests.workbook.libreoffice import needs_libreoffice, recalculate
 
 pytestmark = needs_libreoffice
@@ -133,8 +138,25 @@ def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray
         ),
         three_state_model(),
         with_settings(three_state_model(), within_cycle="simpson", discount_timing="annual"),
+        textbook_model(),
+        with_settings(textbook_model(within_cycle="half-cycle"), cycle_length_days=365.25 / 12, horizon_years=10.0),
+        chancellor_hiv_model(),
+        sick_sicker_model(),
+        age_dependent_sick_sicker_model(),
+        hip_replacement_model(),
     ],
-    ids=["two-state", "two-state-discounted", "three-state", "three-state-simpson-annual"],
+    ids=[
+        "two-state",
+        "two-state-discounted",
+        "three-state",
+        "three-state-simpson-annual",
+        "textbook",
+        "textbook-monthly",
+        "chancellor-hiv",
+        "darth-sick-sicker",
+        "darth-sick-sicker-age",
+        "dmhee-hip",
+    ],
 )
 def test_recalculated_workbook_reproduces_hecon(spec: ModelSpec, tmp_path: Path) -> None:
     _, wb = exported(spec, tmp_path)
@@ -154,27 +176,31 @@ def test_checks_sheet_is_clean(tmp_path: Path) -> None:
         assert row[10] <= 1e-9  # workbook vs hecon, relative
 
 
-def test_changing_inputs_changes_results_as_hecon_does(tmp_path: Path) -> None:
-    """Two inputs edited in the exported file by their defined names (a value of every strategy and a
-    base value that one strategy overrides) give what hecon gives on the same edit."""
-    spec = three_state_model()
+@pytest.mark.parametrize(
+    ("spec", "edits"),
+    [
+        (three_state_model(), {"p_hs": 0.12, "hr_sick": 3.0}),  # hr_sick: a strategy gives it its own value
+        (textbook_model(), {"hr_S1": 4.0, "u_trtA": 0.9}),  # u_trtA: used through a strategy's own u_S1
+    ],
+    ids=["three-state", "textbook"],
+)
+def test_changing_inputs_changes_results_as_hecon_does(
+    spec: ModelSpec, edits: dict[str, float], tmp_path: Path
+) -> None:
+    """Two inputs edited in the exported file by their defined names give what hecon gives on the same edit."""
     path = tmp_path / "model.xlsx"
     export_excel(spec, path)
     book = openpyxl.load_workbook(path)
-    for name, value in (("p_hs", 0.12), ("hr_sick", 3.0)):
+    for name, value in edits.items():
         sheet, cell = next(iter(book.defined_names[name].destinations))
         book[sheet][cell.replace("$", "")] = value
     edited = tmp_path / "edited.xlsx"
     book.save(edited)
     wb = openpyxl.load_workbook(recalculate(edited, tmp_path / "out"), data_only=True)
-    changed = replace(
-        spec,
-        parameters=tuple(
-            replace(p, value={"p_hs": 0.12, "hr_sick": 3.0}.get(p.name, p.value)) for p in spec.parameters
-        ),
-    )
+    changed = replace(spec, parameters=tuple(replace(p, value=edits.get(p.name, p.value)) for p in spec.parameters))
     before, after = hecon_table(spec), hecon_table(changed)
-    assert after["Usual care"]["costs"] != pytest.approx(before["Usual care"]["costs"], rel=1e-3)
+    moved = max_relative_difference(before, after)
+    assert moved > 1e-3  # the edit matters
     assert max_relative_difference(results_table(wb), after) <= 1e-9
 
 

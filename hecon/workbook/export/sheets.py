@@ -23,7 +23,7 @@ The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.en
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -35,10 +35,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hecon.engine.compiler import CompiledModel, StrategyModel
 from hecon.engine.outcomes import LYS, QALYS, Outcome, outcome_columns
 from hecon.engine.valuation import reward_column
-from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
+from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression, parse
 from hecon.model.problems import Element, Location, ModelError, Problem
-from hecon.model.spec import DAYS_PER_YEAR
-from hecon.workbook.export.formulas import FormulaContext, Unsupported, number, to_excel
+from hecon.model.spec import DAYS_PER_YEAR, LifeTable
+from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
 
 FIRST_ROW = 5  # the row of trace point 0 on a strategy sheet
@@ -47,6 +47,7 @@ _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
+RESERVED_SHEETS = ("About", "Inputs", "Results", "Checks")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ class _Names:
         self.exporter = exporter
         self.sm = sm
 
-    def context(self, variables: dict[str, str]) -> FormulaContext:
+    def context(
+        self, variables: dict[str, str], functions: Mapping[str, ModelFunction] | None = None
+    ) -> FormulaContext:
         def resolve(name: str) -> str:
             if name in variables:
                 return variables[name]
@@ -95,7 +98,7 @@ class _Names:
                 return defined
             return f"({to_excel(self.sm.parameters[name].text, context)})"  # time-dependent: inlined
 
-        context = FormulaContext(resolve)
+        context = FormulaContext(resolve, functions or {})
         return context
 
 
@@ -105,7 +108,19 @@ class _Exporter:
         self.spec = model.spec
         self.names = NameTable()
         self.parameter_names = {p.name: self.names.assign(p.name) for p in self.spec.parameters}
+        self.base = {p.name: parse(p.value) for p in self.spec.parameters}
+        self.dynamic = _dynamic(self.base)
         self.setting_names = {s: self.names.assign(s) for s, _, _ in SETTING_NAMES}
+        self.table_sheets = dict(
+            zip(
+                [t.name for t in self.spec.life_tables],
+                sheet_names([f"Life table {t.name}" for t in self.spec.life_tables], RESERVED_SHEETS),
+            )
+        )
+        self.table_names = {
+            t.name: {k: self.names.assign(f"lt_{t.name}_{k}") for k in ("age", "male", "female")}
+            for t in self.spec.life_tables
+        }
         # per strategy: parameters with a value of its own (overridden or computed from one)
         self.own_names: dict[str, dict[str, str]] = {}
         for sm in model.strategies:
@@ -125,6 +140,19 @@ class _Exporter:
         if name in _dependants(sm, set(sm.overridden)) or not self.static(sm, name):
             return None
         return self.parameter_names[name]
+
+
+def _dynamic(parameters: Mapping[str, Expression]) -> set[str]:
+    """Parameters that read model time or state time, directly or through other parameters."""
+    out = {n for n, e in parameters.items() if e.names & _DYNAMIC}
+    changed = True
+    while changed:
+        changed = False
+        for n, e in parameters.items():
+            if n not in out and e.names & out:
+                out.add(n)
+                changed = True
+    return out
 
 
 def _dependants(sm: StrategyModel, roots: set[str]) -> set[str]:
@@ -155,7 +183,9 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
     about.title = "About"
     inputs = wb.create_sheet("Inputs")
     _write_inputs(ex, wb, inputs)
-    titles = sheet_names([s.name for s in model.spec.strategies], ["About", "Inputs", "Results", "Checks"])
+    for table in model.spec.life_tables:
+        _write_life_table(ex, wb, wb.create_sheet(ex.table_sheets[table.name]), table)
+    titles = sheet_names([s.name for s in model.spec.strategies], [*RESERVED_SHEETS, *ex.table_sheets.values()])
     totals = []
     for sm, title in zip(model.strategies, titles):
         totals.append(_write_strategy(ex, wb.create_sheet(title), sm))
@@ -169,7 +199,6 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
 def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     spec = ex.spec
     s = spec.settings
-    base = ex.model.strategies[0]
     ws["A1"] = f"Inputs of '{spec.title}'" if spec.title else "Inputs"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "Yellow cells are inputs: change one (by its defined name) and the model recalculates."
@@ -218,13 +247,12 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         ws.cell(row, 6, p.description)
         ws.cell(row, 7, p.source)
         ws.cell(row, 8, _distribution_text(p.distribution))
-        if not ex.static(base, p.name):
+        if p.name in ex.dynamic:
             ws.cell(row, 3, "depends on time: written out in each cell that uses it")
             continue
         defined = ex.parameter_names[p.name]
         ws.cell(row, 2, defined)
-        expr = base.parameters[p.name] if p.name not in base.overridden else None
-        text = expr.text if expr is not None else str(p.value)
+        text = ex.base[p.name].text
         cell = ws.cell(row, 3)
         constant = _constant(text)
         if constant is not None:
@@ -239,7 +267,7 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         _header(ws, row, ["strategy", "defined name", "value", "hecon formula", "parameter"])
         for sm, n, defined in own:
             row += 1
-            ctx = _Names(ex, sm).context({})
+            ctx = _Names(ex, sm).context({k: ex.setting_names[k] for k in ("cycle_years", "cycle_days")})
             ws.cell(row, 1, sm.name)
             ws.cell(row, 2, defined)
             ws.cell(row, 4, sm.parameters[n].text)
@@ -254,6 +282,27 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     for col, width in zip("ABCDEFGH", (24, 24, 14, 30, 12, 40, 30, 24)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B5"
+
+
+def _write_life_table(ex: _Exporter, wb: Workbook, ws: Worksheet, table: LifeTable) -> None:
+    """The life table as input cells: age, qx of men, qx of women (one-year death probabilities)."""
+    ws["A1"] = f"Life table '{table.name}': one-year death probabilities qx by age and sex"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = table.source
+    _header(ws, 3, ["age", "qx male", "qx female"])
+    n = len(table.ages)
+    for i, (age, qm, qf) in enumerate(zip(table.ages, table.qx_male, table.qx_female), start=4):
+        ws.cell(i, 1, age)
+        ws.cell(i, 2, qm).fill = _INPUT_FILL
+        ws.cell(i, 3, qf).fill = _INPUT_FILL
+    for col, key in ((1, "age"), (2, "male"), (3, "female")):
+        letter = get_column_letter(col)
+        ref = f"{quote_sheet(ws.title)}!${letter}$4:${letter}${n + 3}"
+        name = ex.table_names[table.name][key]
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    ws.freeze_panes = "A4"
+    for letter in "ABC":
+        ws.column_dimensions[letter].width = 14
 
 
 def _constant(text: str) -> float | None:
@@ -321,7 +370,7 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
             return number(e.constant)
         key = (id(e), j)
         if key not in templates:
-            templates[key] = _translate(e.text, names.context(variables(_ROW, j)), where)
+            templates[key] = _translate(e.text, names.context(variables(_ROW, j), functions), where)
         return templates[key].replace(_ROW, str(r))
 
     sheet.add("cycle", "model_time")
@@ -340,6 +389,18 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     put("A", FIRST_ROW, [r - FIRST_ROW for r in points])
     put("B", FIRST_ROW, [f"=A{r}*{cy}" for r in points])
     put("C", FIRST_ROW, [f"={ex.setting_names['start_age']}+B{r}" for r in points])
+
+    # ---- general-population mortality of the cohort (gp_mort), per life table used
+    functions: dict[str, ModelFunction] = {}
+    gp_col: dict[str, str] = {}
+    for table in _tables_used(model, sm):
+        gp_col[table] = _write_gp_mort(ex, sheet, put, sm, table, points, formula)
+
+    def gp_mort(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        table = refs[0] if refs else None
+        return f"${gp_col[_table_name(model, table)]}{_ROW}"
+
+    functions["gp_mort"] = gp_mort
 
     # ---- transition probabilities of cycle k (rows of points 0..T-1)
     row_col: dict[tuple[int, int], str] = {}
@@ -465,6 +526,71 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         f"{sheet_ref}!{row_sum}{FIRST_ROW}:{row_sum}{last}",
         f"{sheet_ref}!{first_prob}{FIRST_ROW}:{last_prob}{last - 1}" if first_prob else "",
     )
+
+
+def _table_name(model: CompiledModel, table: str | None) -> str:
+    """The life table that ``gp_mort(table)`` reads (the settings' table, else the first, by default)."""
+    spec = model.spec
+    return table or spec.settings.life_table or spec.life_tables[0].name
+
+
+def _tables_used(model: CompiledModel, sm: StrategyModel) -> list[str]:
+    """Life tables that the strategy's expressions read through gp_mort, in model order."""
+    exprs: list[Expression] = list(sm.parameters.values()) + [r.expr for r in sm.rows if r.expr is not None]
+    exprs += [rr.expr for rr in sm.rewards] + [e for _, e in sm.start_rewards]
+    exprs += list(model.utility.values())
+    for by_state in list(model.costs.values()) + list(model.counts.values()):
+        exprs += list(by_state.values())
+    for c in model.curves.values():
+        exprs += list(c.parameters.values()) + [c.hazard_ratio, c.acceleration_factor, c.cure_fraction]
+    used = {_table_name(model, ref) for e in exprs for kind, ref in e.refs if kind == "table"}
+    return [t.name for t in model.spec.life_tables if t.name in used]
+
+
+def _write_gp_mort(
+    ex: _Exporter,
+    sheet: _Sheet,
+    put: Callable[[str, int, Sequence[str | float]], None],
+    sm: StrategyModel,
+    table: str,
+    points: range,
+    formula: Callable[[Expression, int, int, Location], str],
+) -> str:
+    """Columns of the cohort's general-population death probability from life table ``table``
+    (:func:`hecon.methods.lifetable.cohort_death_probability`): each sex's qx at
+    floor(age) (the table's last age beyond it), converted to the cycle, 1 - (1 - qx)^cycle_years;
+    each sex's survival S; the share of men among survivors w = m S_m / (m S_m + (1 - m) S_f);
+    p = w p_m + (1 - w) p_f (1 once nobody is left). Returns the column of p."""
+    names = ex.table_names[table]
+    cy = ex.setting_names["cycle_years"]
+    first = points[0]
+    m = formula(sm.proportion_male, first, 0, Element("setting", "proportion_male"))
+    if m != ex.setting_names["proportion_male"] and sm.proportion_male.constant is None:
+        m = f"({m})"
+    letters: dict[str, str] = {}
+    for sex in ("male", "female"):
+        qx = letters[f"qx_{sex}"] = sheet.add(f"qx {sex} ({table})", "per year, at floor(age)")
+        put(qx, first, [f"=INDEX({names[sex]},MATCH(INT($C{r}+1E-9),{names['age']},1))" for r in points])
+        p = letters[f"p_{sex}"] = sheet.add(f"p death {sex} ({table})", "per cycle")
+        put(p, first, [f"=1-(1-{qx}{r})^{cy}" for r in points])
+        surv = letters[f"s_{sex}"] = sheet.add(f"alive {sex} ({table})", "share of the sex")
+        put(surv, first, [1.0] + [f"={surv}{r - 1}*(1-{p}{r - 1})" for r in points[1:]])
+    sm_, sf = letters["s_male"], letters["s_female"]
+    share = sheet.add(f"share of men alive ({table})", "w")
+    put(
+        share,
+        first,
+        [f"=IF({m}*{sm_}{r}+(1-{m})*{sf}{r}>0,{m}*{sm_}{r}/({m}*{sm_}{r}+(1-{m})*{sf}{r}),0)" for r in points],
+    )
+    gp = sheet.add(f"gp_mort({table})", "per cycle")
+    pm, pf = letters["p_male"], letters["p_female"]
+    alive = "{m}*{s}{r}+(1-{m})*{f}{r}"
+    put(
+        gp,
+        first,
+        [f"=IF({alive.format(m=m, s=sm_, f=sf, r=r)}>0,{share}{r}*{pm}{r}+(1-{share}{r})*{pf}{r},1)" for r in points],
+    )
+    return gp
 
 
 def _paren(text: str) -> str:
