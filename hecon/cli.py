@@ -389,7 +389,7 @@ def export_excel(path: Path, out: Path, scenario: str | None) -> None:
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
     try:
-        totals = export(spec, out)
+        exported = export(spec, out)
     except ModelError as e:
         _error(f"cannot export {path} to Excel ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(place_found(e.problems, locations))
@@ -397,8 +397,10 @@ def export_excel(path: Path, out: Path, scenario: str | None) -> None:
     except OSError as e:
         _error(f"cannot write {out}: {e.strerror or e}; nothing was written")
         _exit()
+    for note in exported.notes:
+        click.echo(f"note: {note}", err=True)
     size = out.stat().st_size
-    click.echo(f"{_display(out)}: {len(totals)} strategies, {size / 1e6:.1f} MB")
+    click.echo(f"{_display(out)}: {len(exported.totals)} strategies, {size / 1e6:.1f} MB")
 
 
 class CsvPath(click.Path):

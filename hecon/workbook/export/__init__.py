@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from hecon.engine.compiler import compile_model
@@ -17,12 +18,21 @@ from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 from hecon.workbook.export.sheets import HeconTotals, build_workbook
 
-__all__ = ["export_excel"]
+__all__ = ["Exported", "export_excel"]
 
 
-def export_excel(spec: ModelSpec, path: str | Path) -> list[HeconTotals]:
+@dataclass(frozen=True)
+class Exported:
+    """What :func:`export_excel` wrote: hecon's own totals per strategy (also on the Checks sheet)
+    and notes on what the workbook cannot compute (also on its About sheet)."""
+
+    totals: list[HeconTotals]
+    notes: list[str]
+
+
+def export_excel(spec: ModelSpec, path: str | Path) -> Exported:
     """Write ``spec`` (its deterministic base case) to ``path`` as a workbook with live formulas,
-    atomically; return hecon's own totals per strategy (also shown on the Checks sheet).
+    atomically.
 
     Raises ModelError naming the element (and so the input cell) that the export cannot express.
     """
@@ -40,7 +50,7 @@ def export_excel(spec: ModelSpec, path: str | Path) -> list[HeconTotals]:
         )
         for s in spec.strategies
     ]
-    wb = build_workbook(model, totals)
+    wb, notes = build_workbook(model, totals)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -50,4 +60,4 @@ def export_excel(spec: ModelSpec, path: str | Path) -> list[HeconTotals]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return totals
+    return Exported(totals, notes)

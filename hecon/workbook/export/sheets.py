@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -35,11 +37,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hecon.engine.compiler import CompiledModel, StrategyModel
 from hecon.engine.outcomes import LYS, QALYS, Outcome, outcome_columns
 from hecon.engine.valuation import reward_column
+from hecon.methods.survival import GENGAMMA_Q_SERIES
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression, parse
 from hecon.model.problems import Element, Location, ModelError, Problem
 from hecon.model.spec import DAYS_PER_YEAR, LifeTable
 from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
+from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_survival
 
 FIRST_ROW = 5  # the row of trace point 0 on a strategy sheet
 _ROW = "#ROW#"  # stands for the row number in a translated formula (Excel formulas have no '#' of their own here)
@@ -107,6 +111,7 @@ class _Exporter:
         self.model = model
         self.spec = model.spec
         self.names = NameTable()
+        self.notes: list[str] = []
         self.parameter_names = {p.name: self.names.assign(p.name) for p in self.spec.parameters}
         self.base = {p.name: parse(p.value) for p in self.spec.parameters}
         self.dynamic = _dynamic(self.base)
@@ -128,6 +133,20 @@ class _Exporter:
             self.own_names[sm.name] = {
                 n: self.names.assign(f"{self.parameter_names[n]}.{sm.name}") for n in sorted(own) if self.static(sm, n)
             }
+
+    def base_value(self, sm: StrategyModel, expr: Expression) -> float:
+        """The value of a curve parameter's expression in strategy ``sm`` (nan if it reads time)."""
+        exporter = self
+
+        class _Static:
+            def value(self, name: str) -> Any:
+                if not exporter.static(sm, name):
+                    return np.nan
+                return sm.parameters[name].evaluate(self)  # type: ignore[arg-type]
+
+        if expr.names & _DYNAMIC:
+            return float("nan")
+        return float(np.asarray(expr.evaluate(_Static())).reshape(-1)[0])  # type: ignore[arg-type]
 
     @staticmethod
     def static(sm: StrategyModel, name: str) -> bool:
@@ -175,8 +194,9 @@ def _translate(text: str, ctx: FormulaContext, where: Location) -> str:
         raise ModelError(Problem(where, str(exc), "an expression the Excel export can translate")) from None
 
 
-def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) -> Workbook:
-    """The workbook of ``model`` (a state-transition model); ``hecon_totals`` per strategy, in order."""
+def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) -> tuple[Workbook, list[str]]:
+    """The workbook of ``model`` (a state-transition model) and notes on what it cannot compute
+    (also on its About sheet); ``hecon_totals`` per strategy, in order."""
     ex = _Exporter(model)
     wb = Workbook()
     about = wb.active
@@ -191,8 +211,8 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
         totals.append(_write_strategy(ex, wb.create_sheet(title), sm))
     _write_results(ex, wb.create_sheet("Results"), titles, totals)
     _write_checks(wb.create_sheet("Checks"), model, titles, totals, hecon_totals)
-    _write_about(about, model, titles)
-    return wb
+    _write_about(about, model, titles, ex.notes)
+    return wb, ex.notes
 
 
 # ---------------------------------------------------------------- Inputs
@@ -401,6 +421,38 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         return f"${gp_col[_table_name(model, table)]}{_ROW}"
 
     functions["gp_mort"] = gp_mort
+
+    def curve(name: str, years: str) -> str:
+        """Excel text of the adjusted survival of curve ``name`` at ``years`` (Excel text) [years]."""
+        c = model.curves[name]
+        if sm.reads.get(f"c:{name}", frozenset()) & STATE_TIME_VARIABLES:
+            raise Unsupported(f"the parameters of curve '{name}' read state_time, which the export cannot express")
+        ctx = names.context(variables(_ROW, 0), functions)
+        params = {k: to_excel(e.text, ctx) for k, e in c.parameters.items()}
+        hr, af, cure = (to_excel(e.text, ctx) for e in (c.hazard_ratio, c.acceleration_factor, c.cure_fraction))
+        if c.distribution == "gengamma" and abs(ex.base_value(sm, c.parameters["Q"])) < GENGAMMA_Q_SERIES:
+            note = f"curve '{name}': {GENGAMMA_SMALL_Q_NOTE}"
+            if note not in ex.notes:
+                ex.notes.append(note)
+        t = (
+            years
+            if c.time_unit_days == DAYS_PER_YEAR
+            else f"{_paren(years)}*({number(DAYS_PER_YEAR)}/{number(c.time_unit_days)})"
+        )
+        return adjusted_survival(c.distribution, params, t, hr, af, cure)
+
+    def surv(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        return curve(str(refs[0]), args[0])
+
+    def surv_prob(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        # 1 - S(t1) / S(t0) over the cycle that starts at `clock` cycles; 1 once S(t0) = 0
+        clock = args[0] if args else f"$A{_ROW}"
+        start = f"{_paren(clock)}*{cy}"
+        s0, s1 = curve(str(refs[0]), start), curve(str(refs[0]), f"{start}+{cy}")
+        return f"IF({s0}<>0,(({s0})-({s1}))/({s0}),1)"
+
+    functions["surv"] = surv
+    functions["surv_prob"] = surv_prob
 
     # ---- transition probabilities of cycle k (rows of points 0..T-1)
     row_col: dict[tuple[int, int], str] = {}
@@ -766,11 +818,12 @@ def _write_checks(
     ws.column_dimensions["A"].width = 28
 
 
-def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str]) -> None:
+def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], notes: Sequence[str]) -> None:
     spec = model.spec
     lines = [
         (f"{spec.title or 'hecon model'}: the deterministic model as live Excel formulas", True),
         ("Written by hecon export-excel. No macros, no add-ins, no external links.", False),
+        *[(f"NOTE: {n}", True) for n in notes],
         ("", False),
         ("Sheets", True),
         (
