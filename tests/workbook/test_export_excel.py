@@ -16,7 +16,17 @@ import pytest
 
 from hecon.engine.run import run_model
 from hecon.examples.textbook import textbook_model
-from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
+from hecon.model.spec import (
+    ModelSpec,
+    Parameter,
+    Schedule,
+    ScheduleSegment,
+    Settings,
+    State,
+    Strategy,
+    Transition,
+    TransitionReward,
+)
 from hecon.workbook.export import export_excel
 from tests.models import two_state_model, with_settings
 from tests.replication.test_chancellor_hiv import chancellor_hiv_model
@@ -72,6 +82,33 @@ def three_state_model() -> ModelSpec:
             TransitionReward("Healthy", 250.0, "cost", "screening", from_state="(start)"),
         ),
         title="Three-state test model",
+    )
+
+
+def schedule_model() -> ModelSpec:
+    """Weekly cycles; a drug given weekly for 24 weeks, then every 14 days (doses(tec) on model
+    time), and an infusion schedule on time since entering a 4-cycle tunnel state (doses on
+    state_time); costs and counts per administration."""
+    return ModelSpec(
+        Settings(cycle_length_days=7.0, horizon_years=2.0, within_cycle="half-cycle", discount_rate_costs=0.04),
+        states=(
+            State("On", utility=0.7, costs={"drug": "c_dose * doses(tec)"}, counts={"doses": "doses(tec)"}),
+            State("Off", utility=0.6, costs={"drug": "c_inf * doses(inf, state_time)"}, tunnel=4),
+            State("Dead", flags=frozenset({"dead"})),
+        ),
+        transitions=(
+            Transition("On", "Off", "0.02"),
+            Transition("On", "Dead", "0.003"),
+            Transition("On", "On", "#"),
+            Transition("Off", "Dead", "0.004"),
+            Transition("Off", "Off", "#"),
+        ),
+        strategies=(Strategy("only"),),
+        parameters=(Parameter("c_dose", 900.0), Parameter("c_inf", 2500.0)),
+        schedules=(
+            Schedule("tec", (ScheduleSegment(0.0, 7.0, 168.0), ScheduleSegment(168.0, 14.0))),
+            Schedule("inf", (ScheduleSegment(0.0, 7.0, 21.0, 2.0),)),
+        ),
     )
 
 
@@ -144,6 +181,7 @@ def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray
         sick_sicker_model(),
         age_dependent_sick_sicker_model(),
         hip_replacement_model(),
+        schedule_model(),
     ],
     ids=[
         "two-state",
@@ -156,6 +194,7 @@ def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray
         "darth-sick-sicker",
         "darth-sick-sicker-age",
         "dmhee-hip",
+        "schedules",
     ],
 )
 def test_recalculated_workbook_reproduces_hecon(spec: ModelSpec, tmp_path: Path) -> None:
@@ -235,19 +274,19 @@ def test_cli_names_the_cell_the_export_cannot_translate(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from hecon.cli import main
-    from hecon.model.spec import Schedule, ScheduleSegment
+    from hecon.model.spec import SurvivalCurve
     from hecon.workbook.writer import write_workbook
 
     spec = three_state_model()
     spec = replace(
         spec,
-        schedules=(Schedule("weekly", (ScheduleSegment(0.0, 7.0),)),),
-        states=(replace(spec.states[0], counts={"doses": "doses(weekly)"}), *spec.states[1:]),
+        survival_curves=(SurvivalCurve("os", "exp", {"rate": 0.1}),),
+        states=(replace(spec.states[0], counts={"h": "hazard(os, 1)"}), *spec.states[1:]),
     )
     model = tmp_path / "model.xlsx"
     write_workbook(spec, model)
     out = tmp_path / "formulas.xlsx"
     result = CliRunner().invoke(main, ["export-excel", str(model), str(out)])
     assert result.exit_code == 1
-    assert "States!" in result.output and "'doses'" in result.output and "nothing was written" in result.output
+    assert "States!" in result.output and "'hazard'" in result.output and "nothing was written" in result.output
     assert not out.exists()

@@ -111,15 +111,15 @@ def test_unknown_model_function_is_refused_with_its_place() -> None:
 def test_export_names_the_element_that_cannot_be_translated(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from hecon.model.spec import Schedule, ScheduleSegment
+    from hecon.model.spec import SurvivalCurve
 
     spec = two_state_model()
     spec = replace(
         spec,
-        schedules=(Schedule("weekly", (ScheduleSegment(0.0, 7.0),)),),
-        states=(replace(spec.states[0], counts={"doses": "doses(weekly)"}), spec.states[1]),
+        survival_curves=(SurvivalCurve("os", "exp", {"rate": 0.1}),),
+        states=(replace(spec.states[0], counts={"h": "hazard(os, 1)"}), spec.states[1]),
     )
     with pytest.raises(ModelError, match="Alive") as info:
         export_excel(spec, tmp_path / "out.xlsx")
-    assert "doses" in str(info.value)
+    assert "hazard" in str(info.value)
     assert not (tmp_path / "out.xlsx").exists()

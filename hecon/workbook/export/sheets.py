@@ -51,7 +51,7 @@ _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
-RESERVED_SHEETS = ("About", "Inputs", "Results", "Checks")
+RESERVED_SHEETS = ("About", "Inputs", "Schedules", "Results", "Checks")
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ class _Names:
     def __init__(self, exporter: _Exporter, sm: StrategyModel):
         self.exporter = exporter
         self.sm = sm
+        self.columns: dict[str, str] = {}  # parameter -> its column on the strategy sheet
 
     def context(
         self, variables: dict[str, str], functions: Mapping[str, ModelFunction] | None = None
@@ -100,6 +101,8 @@ class _Names:
             defined = self.exporter.defined_for(self.sm, name)
             if defined is not None:
                 return defined
+            if name in self.columns:
+                return f"${self.columns[name]}{_ROW}"
             return f"({to_excel(self.sm.parameters[name].text, context)})"  # time-dependent: inlined
 
         context = FormulaContext(resolve, functions or {})
@@ -112,9 +115,12 @@ class _Exporter:
         self.spec = model.spec
         self.names = NameTable()
         self.notes: list[str] = []
+        # per schedule, its segments' cells on the Schedules sheet: (start, every, end or None, amount)
+        self.schedule_cells: dict[str, list[tuple[str, str, str | None, str]]] = {}
         self.parameter_names = {p.name: self.names.assign(p.name) for p in self.spec.parameters}
         self.base = {p.name: parse(p.value) for p in self.spec.parameters}
-        self.dynamic = _dynamic(self.base)
+        self.dynamic = _inlined(self.base)
+        self.inlined = {sm.name: _inlined(sm.parameters) for sm in model.strategies}
         self.setting_names = {s: self.names.assign(s) for s, _, _ in SETTING_NAMES}
         self.table_sheets = dict(
             zip(
@@ -148,10 +154,9 @@ class _Exporter:
             return float("nan")
         return float(np.asarray(expr.evaluate(_Static())).reshape(-1)[0])  # type: ignore[arg-type]
 
-    @staticmethod
-    def static(sm: StrategyModel, name: str) -> bool:
-        """Whether a parameter has one value over the whole run (reads no model or state time)."""
-        return not (sm.reads.get(f"p:{name}", frozenset()) & _DYNAMIC)
+    def static(self, sm: StrategyModel, name: str) -> bool:
+        """Whether a parameter is a cell of its own (see :func:`_inlined`)."""
+        return name not in self.inlined[sm.name]
 
     def defined_for(self, sm: StrategyModel, name: str) -> str | None:
         if name in self.own_names[sm.name]:
@@ -161,9 +166,11 @@ class _Exporter:
         return self.parameter_names[name]
 
 
-def _dynamic(parameters: Mapping[str, Expression]) -> set[str]:
-    """Parameters that read model time or state time, directly or through other parameters."""
-    out = {n for n, e in parameters.items() if e.names & _DYNAMIC}
+def _inlined(parameters: Mapping[str, Expression]) -> set[str]:
+    """Parameters written out inside the formulas that use them rather than as a cell of their
+    own: those that read model time or state time, or a survival curve, schedule or life table
+    (whose formulas are written for the cell at hand), directly or through other parameters."""
+    out = {n for n, e in parameters.items() if e.names & _DYNAMIC or e.refs}
     changed = True
     while changed:
         changed = False
@@ -203,6 +210,8 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
     about.title = "About"
     inputs = wb.create_sheet("Inputs")
     _write_inputs(ex, wb, inputs)
+    if model.spec.schedules:
+        _write_schedules(ex, wb.create_sheet("Schedules"))
     for table in model.spec.life_tables:
         _write_life_table(ex, wb, wb.create_sheet(ex.table_sheets[table.name]), table)
     titles = sheet_names([s.name for s in model.spec.strategies], [*RESERVED_SHEETS, *ex.table_sheets.values()])
@@ -268,7 +277,7 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         ws.cell(row, 7, p.source)
         ws.cell(row, 8, _distribution_text(p.distribution))
         if p.name in ex.dynamic:
-            ws.cell(row, 3, "depends on time: written out in each cell that uses it")
+            ws.cell(row, 3, "depends on time or a curve, schedule or life table: written out where it is used")
             continue
         defined = ex.parameter_names[p.name]
         ws.cell(row, 2, defined)
@@ -302,6 +311,33 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     for col, width in zip("ABCDEFGH", (24, 24, 14, 30, 12, 40, 30, 24)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B5"
+
+
+def _write_schedules(ex: _Exporter, ws: Worksheet) -> None:
+    """The dosing schedules as a table of segments (input cells): administrations on days
+    start + i x every that are before the end, each of ``amount``."""
+    ws["A1"] = "Schedules: administrations on days start_day + i x every_days (i = 0, 1, ...) before end_day"
+    ws["A1"].font = Font(bold=True, size=14)
+    _header(ws, 3, ["schedule", "start_day", "every_days", "end_day", "amount", "description"])
+    row = 3
+    sheet = quote_sheet(ws.title)
+    for sch in ex.spec.schedules:
+        cells = ex.schedule_cells.setdefault(sch.name, [])
+        for seg in sch.segments:
+            row += 1
+            ws.cell(row, 1, sch.name)
+            for col, value in ((2, seg.start_day), (3, seg.every_days), (5, seg.amount)):
+                ws.cell(row, col, float(value)).fill = _INPUT_FILL
+            if seg.end_day is None:
+                ws.cell(row, 4, "(no end)")
+            else:
+                ws.cell(row, 4, float(seg.end_day)).fill = _INPUT_FILL
+            ws.cell(row, 6, sch.description)
+            end = None if seg.end_day is None else f"{sheet}!$D${row}"
+            cells.append((f"{sheet}!$B${row}", f"{sheet}!$C${row}", end, f"{sheet}!$E${row}"))
+    for letter, width in zip("ABCDEF", (24, 12, 12, 12, 10, 50)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"
 
 
 def _write_life_table(ex: _Exporter, wb: Workbook, ws: Worksheet, table: LifeTable) -> None:
@@ -452,7 +488,33 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         return f"IF({s0}<>0,(({s0})-({s1}))/({s0}),1)"
 
     functions["surv"] = surv
+
+    def doses(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        # administrations in [a, b), a = clock x cycle_days: Σ amount max(0, N(min(b, end)) - N(a)),
+        # N(x) = max(0, ceil((x - start - 1E-9) / every)) (hecon.methods.schedules.administrations)
+        cd = ex.setting_names["cycle_days"]
+        clock = args[0] if args else f"$A{_ROW}"
+        a = f"{_paren(clock)}*{cd}"
+        b = f"{a}+{cd}"
+        terms = []
+        for start, every, end, amount in ex.schedule_cells[str(refs[0])]:
+            hi = b if end is None else f"MIN({b},{end})"
+            n_hi = f"MAX(0,-INT(-(({hi})-{start}-1E-9)/{every}))"
+            n_a = f"MAX(0,-INT(-(({a})-{start}-1E-9)/{every}))"
+            terms.append(f"{amount}*MAX(0,{n_hi}-{n_a})")
+        return "+".join(terms)
+
+    functions["doses"] = doses
+
     functions["surv_prob"] = surv_prob
+
+    # ---- parameters that change with model time: one column each (state_time ones are written out)
+    for n in sm.parameters:
+        if not ex.static(sm, n) and not (sm.reads.get(f"p:{n}", frozenset()) & STATE_TIME_VARIABLES):
+            names.columns[n] = sheet.add(n, "parameter at the cycle")
+    for n, letter in names.columns.items():
+        where = Element("parameter", n, strategy=sm.name, part="value")
+        put(letter, FIRST_ROW, ["=" + formula(sm.parameters[n], r, 0, where) for r in points])
 
     # ---- transition probabilities of cycle k (rows of points 0..T-1)
     row_col: dict[tuple[int, int], str] = {}
