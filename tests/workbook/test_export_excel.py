@@ -28,7 +28,7 @@ from hecon.model.spec import (
     TransitionReward,
 )
 from hecon.workbook.export import export_excel
-from tests.models import two_state_model, with_settings
+from tests.models import both_structures_model, rich_model, two_state_model, with_settings
 from tests.replication.test_chancellor_hiv import chancellor_hiv_model
 from tests.replication.test_darth_sick_sicker import sick_sicker_model
 from tests.replication.test_darth_sick_sicker_age_dependent import age_dependent_sick_sicker_model
@@ -182,6 +182,10 @@ def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray
         age_dependent_sick_sicker_model(),
         hip_replacement_model(),
         schedule_model(),
+        both_structures_model(),
+        with_settings(both_structures_model(), structure="partitioned_survival"),
+        with_settings(both_structures_model(os_rate_new=0.9), structure="partitioned_survival"),
+        rich_model(),
     ],
     ids=[
         "two-state",
@@ -195,6 +199,10 @@ def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray
         "darth-sick-sicker-age",
         "dmhee-hip",
         "schedules",
+        "both-structures-markov",
+        "partitioned",
+        "partitioned-crossing",
+        "rich",
     ],
 )
 def test_recalculated_workbook_reproduces_hecon(spec: ModelSpec, tmp_path: Path) -> None:

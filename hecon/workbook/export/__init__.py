@@ -14,8 +14,7 @@ from pathlib import Path
 
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
-from hecon.model.problems import ModelError, Problem, topic
-from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
+from hecon.model.spec import ModelSpec
 from hecon.workbook.export.sheets import HeconTotals, build_workbook
 
 __all__ = ["Exported", "export_excel"]
@@ -36,10 +35,6 @@ def export_excel(spec: ModelSpec, path: str | Path) -> Exported:
 
     Raises ModelError naming the element (and so the input cell) that the export cannot express.
     """
-    if spec.settings.structure == PARTITIONED_SURVIVAL:
-        raise ModelError(
-            Problem(topic("structure"), "partitioned survival is not exported to Excel yet", "a state-transition model")
-        )
     model = compile_model(spec)
     ds = run_model(model)
     totals = [

@@ -40,7 +40,7 @@ from hecon.engine.valuation import reward_column
 from hecon.methods.survival import GENGAMMA_Q_SERIES
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression, parse
 from hecon.model.problems import Element, Location, ModelError, Problem
-from hecon.model.spec import DAYS_PER_YEAR, LifeTable
+from hecon.model.spec import ANY_STATE, DAYS_PER_YEAR, PARTITIONED_SURVIVAL, LifeTable
 from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
 from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_survival
@@ -516,52 +516,58 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         where = Element("parameter", n, strategy=sm.name, part="value")
         put(letter, FIRST_ROW, ["=" + formula(sm.parameters[n], r, 0, where) for r in points])
 
-    # ---- transition probabilities of cycle k (rows of points 0..T-1)
-    row_col: dict[tuple[int, int], str] = {}
-    comp_col: dict[tuple[str, int], str] = {}
-    first_prob = ""
-    for g in sm.groups:
-        for j in range(g.tunnel):
-            tag = f"[{j}]" if g.tunnel > 1 else ""
-            mine = []
-            for row in g.rows:
-                k = sm.rows.index(row)
-                letter = sheet.add(f"P({row.from_state}{tag} -> {row.to_state})", "probability")
-                first_prob = first_prob or letter
-                row_col[(k, j)] = letter
-                mine.append(letter)
-                assert row.expr is not None
-                where = Element("transition", strategy=sm.name, source=row.from_state, target=row.to_state)
-                expr = row.expr
-                put(letter, FIRST_ROW, ["=" + formula(expr, r, j, where) for r in cycles])
-            if g.complement is not None:
-                letter = sheet.add(f"P({g.state}{tag} -> {g.complement.to_state}) #", "probability (the rest)")
-                first_prob = first_prob or letter
-                comp_col[(g.state, j)] = letter
-                put(letter, FIRST_ROW, ["=1-" + _sum_of(mine, r) for r in cycles])
-    last_prob = sheet.columns[-1].letter
-
-    # ---- trace
-    trace_col: list[str] = []
-    for name in model.state_names:
-        trace_col.append(sheet.add(name, "share of the cohort"))
-    incoming: dict[int, list[tuple[str, str]]] = {i: [] for i in range(model.n_states)}
+    partitioned = model.spec.settings.structure == PARTITIONED_SURVIVAL
+    first_prob = last_prob = ""
     edge_prob: list[str] = []
-    for e in range(sm.src.size):
-        src, dst, k, j = int(sm.src[e]), int(sm.dst[e]), int(sm.edge_row[e]), int(sm.edge_j[e])
-        p = row_col[(k, j)] if k >= 0 else comp_col[(model.state_of[src], j)]
-        edge_prob.append(p)
-        incoming[dst].append((trace_col[src], p))
-    initial = {model.slices[s].start: e for s, e in sm.initial.items()}
-    for i, letter in enumerate(trace_col):
-        init = initial.get(i)
-        where = Element("initial", model.state_of[i], part="share")
-        ws.cell(
-            FIRST_ROW,
-            column_index_from_string(letter),
-            0.0 if init is None else "=" + formula(init, FIRST_ROW, 0, where),
-        )
-        put(letter, FIRST_ROW + 1, [_flow_in(incoming[i], r) for r in points[1:]])
+    held: dict[str, str] = {}  # partitioned survival: partition state -> column of its held survival C_k
+    if partitioned:
+        trace_col = _write_partition(sheet, put, sm, model, points, formula, held)
+    else:
+        # ---- transition probabilities of cycle k (rows of points 0..T-1)
+        row_col: dict[tuple[int, int], str] = {}
+        comp_col: dict[tuple[str, int], str] = {}
+        first_prob = ""
+        for g in sm.groups:
+            for j in range(g.tunnel):
+                tag = f"[{j}]" if g.tunnel > 1 else ""
+                mine = []
+                for row in g.rows:
+                    k = sm.rows.index(row)
+                    letter = sheet.add(f"P({row.from_state}{tag} -> {row.to_state})", "probability")
+                    first_prob = first_prob or letter
+                    row_col[(k, j)] = letter
+                    mine.append(letter)
+                    assert row.expr is not None
+                    where = Element("transition", strategy=sm.name, source=row.from_state, target=row.to_state)
+                    expr = row.expr
+                    put(letter, FIRST_ROW, ["=" + formula(expr, r, j, where) for r in cycles])
+                if g.complement is not None:
+                    letter = sheet.add(f"P({g.state}{tag} -> {g.complement.to_state}) #", "probability (the rest)")
+                    first_prob = first_prob or letter
+                    comp_col[(g.state, j)] = letter
+                    put(letter, FIRST_ROW, ["=1-" + _sum_of(mine, r) for r in cycles])
+        last_prob = sheet.columns[-1].letter
+
+        # ---- trace
+        trace_col = []
+        for name in model.state_names:
+            trace_col.append(sheet.add(name, "share of the cohort"))
+        incoming: dict[int, list[tuple[str, str]]] = {i: [] for i in range(model.n_states)}
+        for e in range(sm.src.size):
+            src, dst, k, j = int(sm.src[e]), int(sm.dst[e]), int(sm.edge_row[e]), int(sm.edge_j[e])
+            p = row_col[(k, j)] if k >= 0 else comp_col[(model.state_of[src], j)]
+            edge_prob.append(p)
+            incoming[dst].append((trace_col[src], p))
+        initial = {model.slices[s].start: e for s, e in sm.initial.items()}
+        for i, letter in enumerate(trace_col):
+            init = initial.get(i)
+            where = Element("initial", model.state_of[i], part="share")
+            ws.cell(
+                FIRST_ROW,
+                column_index_from_string(letter),
+                0.0 if init is None else "=" + formula(init, FIRST_ROW, 0, where),
+            )
+            put(letter, FIRST_ROW + 1, [_flow_in(incoming[i], r) for r in points[1:]])
     row_sum = sheet.add("trace sum", "should be 1")
     put(row_sum, FIRST_ROW, [f"=SUM({trace_col[0]}{r}:{trace_col[-1]}{r})" for r in points])
 
@@ -572,6 +578,9 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         letter = sheet.add(col.label, "per year x cycle_years" if col.per_year else "per cycle")
         value_col[col] = letter
         terms = _state_terms(ex, sm, col)
+        if partitioned:  # only the states the partition lists are occupied
+            listed = {state for state, _ in sm.partition}
+            terms = [t for t in terms if model.state_of[t[0][0]] in listed]
         put(letter, FIRST_ROW, [_value_formula(terms, col, r, cy, formula, trace_col) for r in points])
 
     # ---- weights and discount factors
@@ -596,6 +605,19 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         letter = sheet.add(f"{target.label}: {rr.reward.from_state} -> {rr.reward.to_state}", "one-off, per cycle")
         reward_cols.setdefault(target, []).append(letter)
         where = Element("reward", strategy=sm.name, source=rr.reward.from_state, target=rr.reward.to_state)
+        if partitioned:
+            # on entering partition row k from any state: the fall of C_(k-1) over the cycle
+            rows = [state for state, _ in sm.partition]
+            if rr.reward.from_state != ANY_STATE or rr.reward.to_state not in rows[1:]:
+                put(letter, FIRST_ROW, [0.0 for r in cycles])
+                continue
+            above = held[rows[rows.index(rr.reward.to_state) - 1]]
+            put(
+                letter,
+                FIRST_ROW,
+                [f"=({above}{r}-{above}{r + 1})*{_paren(formula(rr.expr, r, 0, where))}" for r in cycles],
+            )
+            continue
         flows = [(trace_col[int(sm.src[e])], edge_prob[e], int(sm.edge_j[e])) for e in rr.edges]
         put(letter, FIRST_ROW, [_reward_formula(flows, rr.expr, r, formula, where) for r in cycles])
     start_terms: dict[Outcome, list[str]] = {}
@@ -726,6 +748,53 @@ def _flow_in(incoming: Sequence[tuple[str, str]], r: int) -> str | float:
 
 _Formula = Callable[[Expression, int, int, Location], str]
 _Term = tuple[tuple[int, ...], Expression | None, int, Location]  # (sub-states, value; None = 1, state time, where)
+
+
+def _write_partition(
+    sheet: _Sheet,
+    put: Callable[[str, int, Sequence[str | float]], None],
+    sm: StrategyModel,
+    model: CompiledModel,
+    points: range,
+    formula: Callable[[Expression, int, int, Location], str],
+    held: dict[str, str],
+) -> list[str]:
+    """Partitioned survival (:mod:`hecon.engine.partitioned`): each row's survival C_k clipped to
+    [0, 1]; held monotone across rows from the last boundary up, C_k = min(C_k, C_(k+1)); the
+    occupancy x_0 = C_0, x_k = C_k - C_(k-1), the last row 1 - C_(n-2); states not listed 0.
+    Fills ``held`` and returns the trace columns (one per expanded state)."""
+    first = points[0]
+    rows = list(sm.partition)
+    raw: dict[str, str] = {}
+    for state, expr in rows[:-1]:
+        assert expr is not None  # only the last row is the rest (checked by the compiler)
+        letter = raw[state] = sheet.add(f"survival to {state} or better", "C_k, clipped to [0, 1]")
+        where = Element("partition", state, strategy=sm.name, part="survival")
+        put(letter, first, [f"=MIN(1,MAX(0,{formula(expr, r, 0, where)}))" for r in points])
+    for k in range(len(rows) - 2, -1, -1):
+        state = rows[k][0]
+        letter = held[state] = sheet.add(f"held survival {state}", "min(C_k, C_(k+1))")
+        if k == len(rows) - 2:
+            put(letter, first, [f"={raw[state]}{r}" for r in points])
+        else:
+            following = held[rows[k + 1][0]]
+            put(letter, first, [f"=MIN({raw[state]}{r},{following}{r})" for r in points])
+    crossing = sheet.add("curves cross", "1: a later curve is below an earlier one")
+    over = [f"{raw[rows[k][0]]}{{r}}>{held[rows[k][0]]}{{r}}" for k in range(len(rows) - 1)]
+    put(crossing, first, [f"=IF(OR({','.join(o.format(r=r) for o in over)}),1,0)" for r in points])
+    trace_col = [sheet.add(name, "share of the cohort") for name in model.state_names]
+    for i in range(len(model.state_names)):
+        row = next((j for j, (state, _) in enumerate(rows) if state == model.state_of[i]), None)
+        if row is None or i != model.slices[model.state_of[i]].start:
+            values: list[str | float] = [0.0 for r in points]
+        elif row == 0:
+            values = [f"={held[rows[0][0]]}{r}" for r in points]
+        elif row == len(rows) - 1:
+            values = [f"=1-{held[rows[row - 1][0]]}{r}" for r in points]
+        else:
+            values = [f"={held[rows[row][0]]}{r}-{held[rows[row - 1][0]]}{r}" for r in points]
+        put(trace_col[i], first, values)
+    return trace_col
 
 
 def _state_terms(ex: _Exporter, sm: StrategyModel, col: Outcome) -> list[_Term]:
