@@ -298,3 +298,22 @@ def test_cli_names_the_cell_the_export_cannot_translate(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "States!" in result.output and "'hazard'" in result.output and "nothing was written" in result.output
     assert not out.exists()
+
+
+def test_cli_exports_a_scenario(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hecon.cli import main
+    from hecon.model.spec import Scenario
+    from hecon.workbook.writer import write_workbook
+
+    model = tmp_path / "model.xlsx"
+    write_workbook(replace(three_state_model(), scenarios=(Scenario("fast", {"p_hs": 0.2}),)), model)
+    out = tmp_path / "fast.xlsx"
+    result = CliRunner().invoke(main, ["export-excel", str(model), str(out), "--scenario", "fast"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    sheet, cell = next(iter(book.defined_names["p_hs"].destinations))
+    assert book[sheet][cell.replace("$", "")].value == 0.2
+    result = CliRunner().invoke(main, ["export-excel", str(model), str(out), "--scenario", "nope"])
+    assert result.exit_code == 1 and "nope" in result.output

@@ -960,7 +960,9 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
         (
             "Inputs: settings and parameters as named cells (yellow: values to change). The defined name of a "
             "parameter is its own name (a name Excel refuses, such as c1, is written _c1). A parameter that "
-            "reads model time or state time is written out inside each formula that uses it.",
+            "reads model time is a column of the strategy sheets; one that reads state time, a survival curve, a "
+            "schedule or a life table is written out inside each formula that uses it. Schedules: dosing schedules "
+            "as segments. Life table sheets: qx by age and sex (named ranges lt_<table>_age, _male, _female).",
             False,
         ),
     ]
@@ -970,9 +972,13 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
         )
     lines += [
         (
-            "   Columns: cycle, years, age; P(from -> to): the transition probabilities of the cycle that starts at the "
-            "row ('#' the rest: 1 minus the others); the Markov trace, one column per state (a tunnel state X of length "
-            "L as X[0] .. X[L-1], state_time = the number in brackets); trace sum; the value of each outcome at the point "
+            "   Columns: cycle, years, age; general-population mortality (gp_mort) from a life table: each sex's qx at "
+            "floor(age), its per-cycle probability and survival, the share of men among survivors; parameters that "
+            "change with model time, one column each; P(from -> to): the transition probabilities of the cycle that "
+            "starts at the row ('#' the rest: 1 minus the others) - or, for partitioned survival, each partition row's "
+            "survival, held monotone across rows, and whether curves cross; the trace, one column per state (a tunnel "
+            "state X of length L as X[0] .. X[L-1], state_time = the number in brackets); trace sum; the value of each "
+            "outcome at the point "
             "(costs and counts per cycle, QALYs, life-years and flagged time per year x cycle_years); the within-cycle "
             "weight; discount factors at the point and at mid-cycle; one-off transition rewards of the cycle.",
             False,
