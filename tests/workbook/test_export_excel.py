@@ -317,3 +317,20 @@ def test_cli_exports_a_scenario(tmp_path: Path) -> None:
     assert book[sheet][cell.replace("$", "")].value == 0.2
     result = CliRunner().invoke(main, ["export-excel", str(model), str(out), "--scenario", "nope"])
     assert result.exit_code == 1 and "nope" in result.output
+
+
+def test_incremental_results_are_hecons(tmp_path: Path) -> None:
+    """The incremental table against the settings' comparator: differences and ICER of hecon's totals."""
+    spec = with_settings(three_state_model(), comparator="New drug")
+    _, wb = exported(spec, tmp_path)
+    rows = list(wb["Results"].iter_rows(min_row=6, max_row=8, values_only=True))
+    assert rows[0][:2] == ("strategy", "comparator")
+    hecon = hecon_table(spec)
+    d_cost = hecon["Usual care"]["costs"] - hecon["New drug"]["costs"]
+    d_qaly = hecon["Usual care"]["qalys"] - hecon["New drug"]["qalys"]
+    usual = next(r for r in rows if r[0] == "Usual care")
+    assert usual[1] == "New drug"
+    assert usual[2] == pytest.approx(d_cost, rel=1e-9)
+    assert usual[3] == pytest.approx(d_qaly, rel=1e-9)
+    assert usual[4] == pytest.approx(d_cost / d_qaly, rel=1e-9)
+    assert next(r for r in rows if r[0] == "New drug")[4] in (None, "")  # no ICER against itself

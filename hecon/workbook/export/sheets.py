@@ -881,15 +881,20 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
             ws.cell(i, offset + 2, f"={t.cells['lys'][which]}")
     n = len(totals)
     row = n + 4
-    ws.cell(row - 1, 1, "Incremental analysis (discounted): each strategy against the first strategy").font = _BOLD
-    _header(ws, row, ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER"])
+    names = [sm.name for sm in ex.model.strategies]
+    comparator = ex.spec.settings.comparator
+    c = 2 + (names.index(comparator) if comparator in names else 0)  # the settings' comparator, else the first
+    ws.cell(row - 1, 1, f"Incremental analysis (discounted): each strategy against {names[c - 2]}").font = _BOLD
+    _header(ws, row, ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER (costs per QALY)"])
     for i in range(n):
         r = row + 1 + i
         ws.cell(r, 1, f"=A{i + 2}")
-        ws.cell(r, 2, "=$A$2")
-        ws.cell(r, 3, f"=B{i + 2}-$B$2")
-        ws.cell(r, 4, f"=C{i + 2}-$C$2")
+        ws.cell(r, 2, f"=$A${c}")
+        ws.cell(r, 3, f"=B{i + 2}-$B${c}")
+        ws.cell(r, 4, f"=C{i + 2}-$C${c}")
         ws.cell(r, 5, f'=IF(D{r}=0,"",C{r}/D{r})')
+        ws.cell(r, 3).number_format = ws.cell(r, 5).number_format = "#,##0.00"
+        ws.cell(r, 4).number_format = "0.000000"
     for col, width in zip("ABCDEFG", (28, 16, 16, 16, 20, 20, 20)):
         ws.column_dimensions[col].width = width
     for r in range(2, n + 2):
