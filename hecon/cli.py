@@ -354,6 +354,59 @@ def run(
     click.echo(_display(folder))
 
 
+@main.command("export-excel")
+@click.argument("path", type=WorkbookPath(), metavar="MODEL")
+@click.argument("out", type=WorkbookPath(exists=False, suffixes=(".xlsx",)), metavar="OUT")
+@click.option(
+    "--scenario",
+    "scenario",
+    metavar="NAME",
+    default=None,
+    help="Export the scenario NAME of the Scenarios sheet instead of the base case. Example: --scenario 'no discounting'",
+)
+def export_excel(path: Path, out: Path, scenario: str | None) -> None:
+    """Write the model MODEL as the workbook OUT that recomputes its deterministic results with
+    live Excel formulas (Inputs as named cells, one sheet per strategy with the transition
+    probabilities, trace and values per cycle, Results and Checks sheets; no macros, no links).
+
+    Nothing is written when the model has problems or uses something the export cannot express;
+    the workbook MODEL is only read.
+
+    \b
+    Example:
+      hecon export-excel my_model.xlsx my_model_formulas.xlsx
+      hecon export-excel my_model.xlsx scenario.xlsx --scenario 'no discounting'
+    """
+    from hecon.model.scenarios import get_scenario, scenario_spec
+    from hecon.workbook.export import export_excel as export
+    from hecon.workbook.validate import place_found, read_checked
+
+    if out.resolve() == path.resolve():
+        _error(f"OUT {out} is the model workbook itself; choose another file name")
+        _exit()
+    try:
+        spec, locations = read_checked(path)
+        if scenario is not None:
+            spec = scenario_spec(spec, get_scenario(spec, scenario))
+    except ModelError as e:
+        _report_problems(path, e.problems)
+    except _unreadable_errors() as e:
+        _not_a_workbook(path, e)
+    try:
+        exported = export(spec, out)
+    except ModelError as e:
+        _error(f"cannot export {path} to Excel ({_plural(len(e.problems), 'problem')}; nothing was written):")
+        _print_problems(place_found(e.problems, locations))
+        _exit()
+    except OSError as e:
+        _error(f"cannot write {out}: {e.strerror or e}; nothing was written")
+        _exit()
+    for note in exported.notes:
+        click.echo(f"note: {note}", err=True)
+    size = out.stat().st_size
+    click.echo(f"{_display(out)}: {len(exported.totals)} strategies, {size / 1e6:.1f} MB")
+
+
 class CsvPath(click.Path):
     """A path to a CSV file (.csv), checked up front."""
 

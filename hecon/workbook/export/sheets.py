@@ -1,0 +1,1017 @@
+"""Write a compiled state-transition model as a workbook that recomputes it with live formulas.
+
+Layout (the About sheet of the written file says the same to the reviewer):
+
+* **Inputs**: settings and parameters as named cells (the defined name of a parameter is its own
+  name, see :mod:`hecon.workbook.export.names`), then the values a strategy gives a parameter
+  of its own. A parameter that reads model time or state time has no single value: its formula
+  is written out in every cell that uses it.
+* **one sheet per strategy**: one row per trace point k = 0..T (model_time = k). Columns: cycle,
+  years, age; the transition probabilities of cycle k (one column per transition and state
+  time; the complement ``#`` as 1 minus the others); the Markov trace (one column per expanded
+  state: a tunnel ``X`` of length L is ``X[0] .. X[L-1]``); the state values at each point
+  (costs by category and counts per cycle, QALYs, life-years and flagged time per cycle of
+  cycle_years); the within-cycle weight and the discount factors at the point and at
+  mid-cycle; the one-off transition rewards of cycle k. Rows 2 and 3 hold the totals:
+  Σ_k w_k d_k value_k + Σ_k d(k + 1/2) reward_k (+ rewards on the start), and the same without d.
+* **Results**: the table ``strategy, costs, qalys, lys`` (discounted) and the undiscounted
+  totals, then the incremental analysis.
+* **Checks**: trace rows sum to 1, probabilities in [0, 1], hecon's own totals beside the workbook's.
+
+The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.engine.valuation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hecon.engine.compiler import CompiledModel, StrategyModel
+from hecon.engine.outcomes import LYS, QALYS, Outcome, outcome_columns
+from hecon.engine.valuation import reward_column
+from hecon.methods.survival import GENGAMMA_Q_SERIES
+from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression, parse
+from hecon.model.problems import Element, Location, ModelError, Problem
+from hecon.model.spec import ANY_STATE, DAYS_PER_YEAR, PARTITIONED_SURVIVAL, LifeTable
+from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
+from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
+from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_survival
+
+FIRST_ROW = 5  # the row of trace point 0 on a strategy sheet
+_ROW = "#ROW#"  # stands for the row number in a translated formula (Excel formulas have no '#' of their own here)
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
+RESERVED_SHEETS = ("About", "Inputs", "Schedules", "Results", "Checks")
+
+
+@dataclass(frozen=True)
+class HeconTotals:
+    """hecon's own deterministic totals of one strategy, shown beside the workbook's (Checks sheet)."""
+
+    costs: float
+    qalys: float
+    lys: float
+
+
+@dataclass
+class _Column:
+    header: str
+    unit: str
+    letter: str = ""
+
+
+@dataclass
+class _Sheet:
+    """A strategy sheet being laid out: columns in order, each with its letter."""
+
+    ws: Worksheet
+    columns: list[_Column] = field(default_factory=list)
+
+    def add(self, header: str, unit: str) -> str:
+        letter = str(get_column_letter(len(self.columns) + 1))
+        self.columns.append(_Column(header, unit, letter))
+        return letter
+
+
+class _Names:
+    """Resolves names in the formulas of one strategy: defined names, inlined time-dependent
+    parameters and the model variables of a cell."""
+
+    def __init__(self, exporter: _Exporter, sm: StrategyModel):
+        self.exporter = exporter
+        self.sm = sm
+        self.columns: dict[str, str] = {}  # parameter -> its column on the strategy sheet
+
+    def context(
+        self, variables: dict[str, str], functions: Mapping[str, ModelFunction] | None = None
+    ) -> FormulaContext:
+        def resolve(name: str) -> str:
+            if name in variables:
+                return variables[name]
+            defined = self.exporter.defined_for(self.sm, name)
+            if defined is not None:
+                return defined
+            if name in self.columns:
+                return f"${self.columns[name]}{_ROW}"
+            return f"({to_excel(self.sm.parameters[name].text, context)})"  # time-dependent: inlined
+
+        context = FormulaContext(resolve, functions or {})
+        return context
+
+
+class _Exporter:
+    def __init__(self, model: CompiledModel):
+        self.model = model
+        self.spec = model.spec
+        self.names = NameTable()
+        self.notes: list[str] = []
+        # per schedule, its segments' cells on the Schedules sheet: (start, every, end or None, amount)
+        self.schedule_cells: dict[str, list[tuple[str, str, str | None, str]]] = {}
+        self.parameter_names = {p.name: self.names.assign(p.name) for p in self.spec.parameters}
+        self.base = {p.name: parse(p.value) for p in self.spec.parameters}
+        self.dynamic = _inlined(self.base)
+        self.inlined = {sm.name: _inlined(sm.parameters) for sm in model.strategies}
+        self.setting_names = {s: self.names.assign(s) for s, _, _ in SETTING_NAMES}
+        self.table_sheets = dict(
+            zip(
+                [t.name for t in self.spec.life_tables],
+                sheet_names([f"Life table {t.name}" for t in self.spec.life_tables], RESERVED_SHEETS),
+            )
+        )
+        self.table_names = {
+            t.name: {k: self.names.assign(f"lt_{t.name}_{k}") for k in ("age", "male", "female")}
+            for t in self.spec.life_tables
+        }
+        # per strategy: parameters with a value of its own (overridden or computed from one)
+        self.own_names: dict[str, dict[str, str]] = {}
+        for sm in model.strategies:
+            own = _dependants(sm, set(sm.overridden))
+            self.own_names[sm.name] = {
+                n: self.names.assign(f"{self.parameter_names[n]}.{sm.name}") for n in sorted(own) if self.static(sm, n)
+            }
+
+    def base_value(self, sm: StrategyModel, expr: Expression) -> float:
+        """The value of a curve parameter's expression in strategy ``sm`` (nan if it reads time)."""
+        exporter = self
+
+        class _Static:
+            def value(self, name: str) -> Any:
+                if not exporter.static(sm, name):
+                    return np.nan
+                return sm.parameters[name].evaluate(self)  # type: ignore[arg-type]
+
+        if expr.names & _DYNAMIC:
+            return float("nan")
+        return float(np.asarray(expr.evaluate(_Static())).reshape(-1)[0])  # type: ignore[arg-type]
+
+    def static(self, sm: StrategyModel, name: str) -> bool:
+        """Whether a parameter is a cell of its own (see :func:`_inlined`)."""
+        return name not in self.inlined[sm.name]
+
+    def defined_for(self, sm: StrategyModel, name: str) -> str | None:
+        if name in self.own_names[sm.name]:
+            return self.own_names[sm.name][name]
+        if name in _dependants(sm, set(sm.overridden)) or not self.static(sm, name):
+            return None
+        return self.parameter_names[name]
+
+
+def _inlined(parameters: Mapping[str, Expression]) -> set[str]:
+    """Parameters written out inside the formulas that use them rather than as a cell of their
+    own: those that read model time or state time, or a survival curve, schedule or life table
+    (whose formulas are written for the cell at hand), directly or through other parameters."""
+    out = {n for n, e in parameters.items() if e.names & _DYNAMIC or e.refs}
+    changed = True
+    while changed:
+        changed = False
+        for n, e in parameters.items():
+            if n not in out and e.names & out:
+                out.add(n)
+                changed = True
+    return out
+
+
+def _dependants(sm: StrategyModel, roots: set[str]) -> set[str]:
+    """Parameters of ``sm`` that are in ``roots`` or computed (directly or not) from one."""
+    out = set(roots)
+    changed = True
+    while changed:
+        changed = False
+        for n, e in sm.parameters.items():
+            if n not in out and e.names & out:
+                out.add(n)
+                changed = True
+    return out
+
+
+def _translate(text: str, ctx: FormulaContext, where: Location) -> str:
+    try:
+        return to_excel(text, ctx)
+    except Unsupported as exc:
+        raise ModelError(Problem(where, str(exc), "an expression the Excel export can translate")) from None
+
+
+def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) -> tuple[Workbook, list[str]]:
+    """The workbook of ``model`` (a state-transition model) and notes on what it cannot compute
+    (also on its About sheet); ``hecon_totals`` per strategy, in order."""
+    ex = _Exporter(model)
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    inputs = wb.create_sheet("Inputs")
+    _write_inputs(ex, wb, inputs)
+    if model.spec.schedules:
+        _write_schedules(ex, wb.create_sheet("Schedules"))
+    for table in model.spec.life_tables:
+        _write_life_table(ex, wb, wb.create_sheet(ex.table_sheets[table.name]), table)
+    titles = sheet_names([s.name for s in model.spec.strategies], [*RESERVED_SHEETS, *ex.table_sheets.values()])
+    totals = []
+    for sm, title in zip(model.strategies, titles):
+        totals.append(_write_strategy(ex, wb.create_sheet(title), sm))
+    _write_results(ex, wb.create_sheet("Results"), titles, totals)
+    _write_checks(wb.create_sheet("Checks"), model, titles, totals, hecon_totals)
+    _write_about(about, model, titles, ex.notes)
+    return wb, ex.notes
+
+
+# ---------------------------------------------------------------- Inputs
+def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
+    spec = ex.spec
+    s = spec.settings
+    ws["A1"] = f"Inputs of '{spec.title}'" if spec.title else "Inputs"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = "Yellow cells are inputs: change one (by its defined name) and the model recalculates."
+    row = 4
+    _header(ws, row, ["setting", "defined name", "value", "unit", "description"])
+    static_ctx = FormulaContext(
+        lambda n: ex.setting_names[n] if n in ("cycle_years", "cycle_days") else ex.parameter_names[n]
+    )
+    values: dict[str, str | float] = {
+        "cycle_days": float(s.cycle_length_days),
+        "cycle_years": f"={ex.setting_names['cycle_days']}/{number(DAYS_PER_YEAR)}",
+        "start_age": float(s.start_age),
+        "proportion_male": "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
+        "discount_rate_costs": float(s.discount_rate_costs),
+        "discount_rate_effects": float(s.discount_rate_effects),
+    }
+    for name, unit, description in SETTING_NAMES:
+        row += 1
+        defined = ex.setting_names[name]
+        ws.cell(row, 1, name)
+        ws.cell(row, 2, defined)
+        cell = ws.cell(row, 3, values[name])
+        if not str(values[name]).startswith("="):
+            cell.fill = _INPUT_FILL
+        ws.cell(row, 4, unit)
+        ws.cell(row, 5, description)
+        _define(wb, defined, ws.title, row, 3)
+    row += 1
+    fixed = (
+        ("horizon", f"{ex.model.n_cycles} cycles", "fixed by the layout (one row per cycle)"),
+        ("within_cycle", s.within_cycle, "weights on the strategy sheets"),
+        ("discount_timing", s.discount_timing, "'cycle': (1+r)^-t; 'annual': (1+r)^-floor(t)"),
+    )
+    for name, value, note in fixed:
+        row += 1
+        ws.cell(row, 1, name)
+        ws.cell(row, 3, value)
+        ws.cell(row, 5, note)
+    row += 2
+    _header(ws, row, ["parameter", "defined name", "value", "hecon formula", "unit", "description", "source", "PSA"])
+    for p in spec.parameters:
+        row += 1
+        ws.cell(row, 1, p.name)
+        ws.cell(row, 4, str(p.value))
+        ws.cell(row, 5, p.unit)
+        ws.cell(row, 6, p.description)
+        ws.cell(row, 7, p.source)
+        ws.cell(row, 8, _distribution_text(p.distribution))
+        if p.name in ex.dynamic:
+            ws.cell(row, 3, "depends on time or a curve, schedule or life table: written out where it is used")
+            continue
+        defined = ex.parameter_names[p.name]
+        ws.cell(row, 2, defined)
+        text = ex.base[p.name].text
+        cell = ws.cell(row, 3)
+        constant = _constant(text)
+        if constant is not None:
+            cell.value = constant
+            cell.fill = _INPUT_FILL
+        else:
+            cell.value = "=" + _translate(text, static_ctx, Element("parameter", p.name, part="value"))
+        _define(wb, defined, ws.title, row, 3)
+    own = [(sm, n, d) for sm in ex.model.strategies for n, d in ex.own_names[sm.name].items()]
+    if own:
+        row += 2
+        _header(ws, row, ["strategy", "defined name", "value", "hecon formula", "parameter"])
+        for sm, n, defined in own:
+            row += 1
+            ctx = _Names(ex, sm).context({k: ex.setting_names[k] for k in ("cycle_years", "cycle_days")})
+            ws.cell(row, 1, sm.name)
+            ws.cell(row, 2, defined)
+            ws.cell(row, 4, sm.parameters[n].text)
+            ws.cell(row, 5, n)
+            constant = sm.parameters[n].constant
+            if constant is not None:
+                ws.cell(row, 3, constant).fill = _INPUT_FILL
+            else:
+                where = Element("parameter", n, strategy=sm.name, part="value")
+                ws.cell(row, 3, "=" + _translate(sm.parameters[n].text, ctx, where))
+            _define(wb, defined, ws.title, row, 3)
+    for col, width in zip("ABCDEFGH", (24, 24, 14, 30, 12, 40, 30, 24)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "B5"
+
+
+def _write_schedules(ex: _Exporter, ws: Worksheet) -> None:
+    """The dosing schedules as a table of segments (input cells): administrations on days
+    start + i x every that are before the end, each of ``amount``."""
+    ws["A1"] = "Schedules: administrations on days start_day + i x every_days (i = 0, 1, ...) before end_day"
+    ws["A1"].font = Font(bold=True, size=14)
+    _header(ws, 3, ["schedule", "start_day", "every_days", "end_day", "amount", "description"])
+    row = 3
+    sheet = quote_sheet(ws.title)
+    for sch in ex.spec.schedules:
+        cells = ex.schedule_cells.setdefault(sch.name, [])
+        for seg in sch.segments:
+            row += 1
+            ws.cell(row, 1, sch.name)
+            for col, value in ((2, seg.start_day), (3, seg.every_days), (5, seg.amount)):
+                ws.cell(row, col, float(value)).fill = _INPUT_FILL
+            if seg.end_day is None:
+                ws.cell(row, 4, "(no end)")
+            else:
+                ws.cell(row, 4, float(seg.end_day)).fill = _INPUT_FILL
+            ws.cell(row, 6, sch.description)
+            end = None if seg.end_day is None else f"{sheet}!$D${row}"
+            cells.append((f"{sheet}!$B${row}", f"{sheet}!$C${row}", end, f"{sheet}!$E${row}"))
+    for letter, width in zip("ABCDEF", (24, 12, 12, 12, 10, 50)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"
+
+
+def _write_life_table(ex: _Exporter, wb: Workbook, ws: Worksheet, table: LifeTable) -> None:
+    """The life table as input cells: age, qx of men, qx of women (one-year death probabilities)."""
+    ws["A1"] = f"Life table '{table.name}': one-year death probabilities qx by age and sex"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = table.source
+    _header(ws, 3, ["age", "qx male", "qx female"])
+    n = len(table.ages)
+    for i, (age, qm, qf) in enumerate(zip(table.ages, table.qx_male, table.qx_female), start=4):
+        ws.cell(i, 1, age)
+        ws.cell(i, 2, qm).fill = _INPUT_FILL
+        ws.cell(i, 3, qf).fill = _INPUT_FILL
+    for col, key in ((1, "age"), (2, "male"), (3, "female")):
+        letter = get_column_letter(col)
+        ref = f"{quote_sheet(ws.title)}!${letter}$4:${letter}${n + 3}"
+        name = ex.table_names[table.name][key]
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    ws.freeze_panes = "A4"
+    for letter in "ABC":
+        ws.column_dimensions[letter].width = 14
+
+
+def _constant(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _distribution_text(d: object) -> str:
+    if d is None:
+        return ""
+    kind = getattr(d, "kind", "")
+    args = getattr(d, "args", {})
+    return f"{kind}(" + ", ".join(f"{k}={v}" for k, v in args.items()) + ")"
+
+
+def _define(wb: Workbook, name: str, sheet: str, row: int, col: int) -> None:
+    ref = f"{quote_sheet(sheet)}!${get_column_letter(col)}${row}"
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _header(ws: Worksheet, row: int, labels: Sequence[str]) -> None:
+    for i, label in enumerate(labels, start=1):
+        cell = ws.cell(row, i, label)
+        cell.font = _BOLD
+        cell.fill = _HEAD_FILL
+
+
+# ---------------------------------------------------------------- strategy sheets
+@dataclass(frozen=True)
+class StrategyTotals:
+    """Cells (sheet-qualified) of a strategy's totals: outcome label -> (discounted, undiscounted)."""
+
+    cells: dict[str, tuple[str, str]]
+    cost_labels: tuple[str, ...]
+    row_sum_range: str
+    probability_range: str
+
+
+def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> StrategyTotals:
+    model = ex.model
+    T = model.n_cycles
+    last = FIRST_ROW + T  # the row of point T
+    names = _Names(ex, sm)
+    sheet = _Sheet(ws)
+    cy = ex.setting_names["cycle_years"]
+
+    def variables(r: str, j: int) -> dict[str, str]:
+        return {
+            "model_time": f"$A{r}",
+            "model_years": f"$B{r}",
+            "age": f"$C{r}",
+            "state_time": str(j),
+            "state_years": f"({j}*{cy})",
+            "cycle_years": cy,
+            "cycle_days": ex.setting_names["cycle_days"],
+        }
+
+    templates: dict[tuple[int, int], str] = {}
+
+    def formula(e: Expression, r: int, j: int, where: Location) -> str:
+        """Excel text of ``e`` in row r for state time j (translated once per expression and j)."""
+        if e.constant is not None:
+            return number(e.constant)
+        key = (id(e), j)
+        if key not in templates:
+            templates[key] = _translate(e.text, names.context(variables(_ROW, j), functions), where)
+        return templates[key].replace(_ROW, str(r))
+
+    sheet.add("cycle", "model_time")
+    sheet.add("years", "model_years")
+    sheet.add("age", "years")
+
+    points = range(FIRST_ROW, last + 1)  # rows of the trace points 0..T
+    cycles = range(FIRST_ROW, last)  # rows of the cycles 0..T-1 (probabilities, one-off rewards)
+
+    def put(letter: str, first: int, values: Sequence[str | float]) -> None:
+        """Write ``values`` down the column from row ``first``."""
+        c = column_index_from_string(letter)
+        for r, value in enumerate(values, start=first):
+            ws.cell(r, c, value)
+
+    put("A", FIRST_ROW, [r - FIRST_ROW for r in points])
+    put("B", FIRST_ROW, [f"=A{r}*{cy}" for r in points])
+    put("C", FIRST_ROW, [f"={ex.setting_names['start_age']}+B{r}" for r in points])
+
+    # ---- general-population mortality of the cohort (gp_mort), per life table used
+    functions: dict[str, ModelFunction] = {}
+    gp_col: dict[str, str] = {}
+    for table in _tables_used(model, sm):
+        gp_col[table] = _write_gp_mort(ex, sheet, put, sm, table, points, formula)
+
+    def gp_mort(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        table = refs[0] if refs else None
+        return f"${gp_col[_table_name(model, table)]}{_ROW}"
+
+    functions["gp_mort"] = gp_mort
+
+    def curve(name: str, years: str) -> str:
+        """Excel text of the adjusted survival of curve ``name`` at ``years`` (Excel text) [years]."""
+        c = model.curves[name]
+        if sm.reads.get(f"c:{name}", frozenset()) & STATE_TIME_VARIABLES:
+            raise Unsupported(f"the parameters of curve '{name}' read state_time, which the export cannot express")
+        ctx = names.context(variables(_ROW, 0), functions)
+        params = {k: to_excel(e.text, ctx) for k, e in c.parameters.items()}
+        hr, af, cure = (to_excel(e.text, ctx) for e in (c.hazard_ratio, c.acceleration_factor, c.cure_fraction))
+        if c.distribution == "gengamma" and abs(ex.base_value(sm, c.parameters["Q"])) < GENGAMMA_Q_SERIES:
+            note = f"curve '{name}': {GENGAMMA_SMALL_Q_NOTE}"
+            if note not in ex.notes:
+                ex.notes.append(note)
+        t = (
+            years
+            if c.time_unit_days == DAYS_PER_YEAR
+            else f"{_paren(years)}*({number(DAYS_PER_YEAR)}/{number(c.time_unit_days)})"
+        )
+        return adjusted_survival(c.distribution, params, t, hr, af, cure)
+
+    def surv(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        return curve(str(refs[0]), args[0])
+
+    def surv_prob(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        # 1 - S(t1) / S(t0) over the cycle that starts at `clock` cycles; 1 once S(t0) = 0
+        clock = args[0] if args else f"$A{_ROW}"
+        start = f"{_paren(clock)}*{cy}"
+        s0, s1 = curve(str(refs[0]), start), curve(str(refs[0]), f"{start}+{cy}")
+        return f"IF({s0}<>0,(({s0})-({s1}))/({s0}),1)"
+
+    functions["surv"] = surv
+
+    def doses(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        # administrations in [a, b), a = clock x cycle_days: Σ amount max(0, N(min(b, end)) - N(a)),
+        # N(x) = max(0, ceil((x - start - 1E-9) / every)) (hecon.methods.schedules.administrations)
+        cd = ex.setting_names["cycle_days"]
+        clock = args[0] if args else f"$A{_ROW}"
+        a = f"{_paren(clock)}*{cd}"
+        b = f"{a}+{cd}"
+        terms = []
+        for start, every, end, amount in ex.schedule_cells[str(refs[0])]:
+            hi = b if end is None else f"MIN({b},{end})"
+            n_hi = f"MAX(0,-INT(-(({hi})-{start}-1E-9)/{every}))"
+            n_a = f"MAX(0,-INT(-(({a})-{start}-1E-9)/{every}))"
+            terms.append(f"{amount}*MAX(0,{n_hi}-{n_a})")
+        return "+".join(terms)
+
+    functions["doses"] = doses
+
+    functions["surv_prob"] = surv_prob
+
+    # ---- parameters that change with model time: one column each (state_time ones are written out)
+    for n in sm.parameters:
+        if not ex.static(sm, n) and not (sm.reads.get(f"p:{n}", frozenset()) & STATE_TIME_VARIABLES):
+            names.columns[n] = sheet.add(n, "parameter at the cycle")
+    for n, letter in names.columns.items():
+        where = Element("parameter", n, strategy=sm.name, part="value")
+        put(letter, FIRST_ROW, ["=" + formula(sm.parameters[n], r, 0, where) for r in points])
+
+    partitioned = model.spec.settings.structure == PARTITIONED_SURVIVAL
+    first_prob = last_prob = ""
+    edge_prob: list[str] = []
+    held: dict[str, str] = {}  # partitioned survival: partition state -> column of its held survival C_k
+    if partitioned:
+        trace_col = _write_partition(sheet, put, sm, model, points, formula, held)
+    else:
+        # ---- transition probabilities of cycle k (rows of points 0..T-1)
+        row_col: dict[tuple[int, int], str] = {}
+        comp_col: dict[tuple[str, int], str] = {}
+        first_prob = ""
+        for g in sm.groups:
+            for j in range(g.tunnel):
+                tag = f"[{j}]" if g.tunnel > 1 else ""
+                mine = []
+                for row in g.rows:
+                    k = sm.rows.index(row)
+                    letter = sheet.add(f"P({row.from_state}{tag} -> {row.to_state})", "probability")
+                    first_prob = first_prob or letter
+                    row_col[(k, j)] = letter
+                    mine.append(letter)
+                    assert row.expr is not None
+                    where = Element("transition", strategy=sm.name, source=row.from_state, target=row.to_state)
+                    expr = row.expr
+                    put(letter, FIRST_ROW, ["=" + formula(expr, r, j, where) for r in cycles])
+                if g.complement is not None:
+                    letter = sheet.add(f"P({g.state}{tag} -> {g.complement.to_state}) #", "probability (the rest)")
+                    first_prob = first_prob or letter
+                    comp_col[(g.state, j)] = letter
+                    put(letter, FIRST_ROW, ["=1-" + _sum_of(mine, r) for r in cycles])
+        last_prob = sheet.columns[-1].letter
+
+        # ---- trace
+        trace_col = []
+        for name in model.state_names:
+            trace_col.append(sheet.add(name, "share of the cohort"))
+        incoming: dict[int, list[tuple[str, str]]] = {i: [] for i in range(model.n_states)}
+        for e in range(sm.src.size):
+            src, dst, k, j = int(sm.src[e]), int(sm.dst[e]), int(sm.edge_row[e]), int(sm.edge_j[e])
+            p = row_col[(k, j)] if k >= 0 else comp_col[(model.state_of[src], j)]
+            edge_prob.append(p)
+            incoming[dst].append((trace_col[src], p))
+        initial = {model.slices[s].start: e for s, e in sm.initial.items()}
+        for i, letter in enumerate(trace_col):
+            init = initial.get(i)
+            where = Element("initial", model.state_of[i], part="share")
+            ws.cell(
+                FIRST_ROW,
+                column_index_from_string(letter),
+                0.0 if init is None else "=" + formula(init, FIRST_ROW, 0, where),
+            )
+            put(letter, FIRST_ROW + 1, [_flow_in(incoming[i], r) for r in points[1:]])
+    row_sum = sheet.add("trace sum", "should be 1")
+    put(row_sum, FIRST_ROW, [f"=SUM({trace_col[0]}{r}:{trace_col[-1]}{r})" for r in points])
+
+    # ---- state values at each point
+    cols = outcome_columns(model)
+    value_col: dict[Outcome, str] = {}
+    for col in cols:
+        letter = sheet.add(col.label, "per year x cycle_years" if col.per_year else "per cycle")
+        value_col[col] = letter
+        terms = _state_terms(ex, sm, col)
+        if partitioned:  # only the states the partition lists are occupied
+            listed = {state for state, _ in sm.partition}
+            terms = [t for t in terms if model.state_of[t[0][0]] in listed]
+        put(letter, FIRST_ROW, [_value_formula(terms, col, r, cy, formula, trace_col) for r in points])
+
+    # ---- weights and discount factors
+    weight = sheet.add(f"within-cycle weight ({ex.spec.settings.within_cycle})", "cycles")
+    put(weight, FIRST_ROW, [_weight(ex, r - FIRST_ROW, r) for r in points])
+    rates = {"costs": ex.setting_names["discount_rate_costs"], "effects": ex.setting_names["discount_rate_effects"]}
+    annual = ex.spec.settings.discount_timing == "annual"
+    discount: dict[str, str] = {}
+    mid: dict[str, str] = {}
+    for kind, rate in rates.items():
+        discount[kind] = sheet.add(f"discount factor {kind}", "at the point")
+        t = "INT(B{r}+1E-9)" if annual else "B{r}"
+        put(discount[kind], FIRST_ROW, [f"=(1+{rate})^-{t.format(r=r)}" for r in points])
+        mid[kind] = sheet.add(f"mid-cycle discount factor {kind}", "one-off rewards of the cycle")
+        tm = "INT((A{r}+0.5)*" + cy + "+1E-9)" if annual else "((A{r}+0.5)*" + cy + ")"
+        put(mid[kind], FIRST_ROW, [f"=(1+{rate})^-{tm.format(r=r)}" for r in cycles])
+
+    # ---- one-off transition rewards of cycle k
+    reward_cols: dict[Outcome, list[str]] = {}
+    for rr in sm.rewards:
+        target = reward_column(rr.reward)
+        letter = sheet.add(f"{target.label}: {rr.reward.from_state} -> {rr.reward.to_state}", "one-off, per cycle")
+        reward_cols.setdefault(target, []).append(letter)
+        where = Element("reward", strategy=sm.name, source=rr.reward.from_state, target=rr.reward.to_state)
+        if partitioned:
+            # on entering partition row k from any state: the fall of C_(k-1) over the cycle
+            rows = [state for state, _ in sm.partition]
+            if rr.reward.from_state != ANY_STATE or rr.reward.to_state not in rows[1:]:
+                put(letter, FIRST_ROW, [0.0 for r in cycles])
+                continue
+            above = held[rows[rows.index(rr.reward.to_state) - 1]]
+            put(
+                letter,
+                FIRST_ROW,
+                [f"=({above}{r}-{above}{r + 1})*{_paren(formula(rr.expr, r, 0, where))}" for r in cycles],
+            )
+            continue
+        flows = [(trace_col[int(sm.src[e])], edge_prob[e], int(sm.edge_j[e])) for e in rr.edges]
+        put(letter, FIRST_ROW, [_reward_formula(flows, rr.expr, r, formula, where) for r in cycles])
+    start_terms: dict[Outcome, list[str]] = {}
+    for reward, expr in sm.start_rewards:
+        where = Element("reward", strategy=sm.name, source=reward.from_state, target=reward.to_state)
+        occ = f"{trace_col[model.slices[reward.to_state].start]}{FIRST_ROW}"
+        start_terms.setdefault(reward_column(reward), []).append(f"{occ}*{_paren(formula(expr, FIRST_ROW, 0, where))}")
+
+    ws["A1"] = f"Strategy '{sm.name}': Markov trace and values, one row per cycle"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = "total (discounted)"
+    ws["A3"] = "total (undiscounted)"
+    for i, column in enumerate(sheet.columns, start=1):
+        cell = ws.cell(4, i, column.header)
+        cell.font = _BOLD
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[column.letter].width = max(10, min(28, len(column.header) + 2))
+    sheet_ref = quote_sheet(ws.title)
+    out: dict[str, tuple[str, str]] = {}
+    for col in cols:
+        v = value_col[col]
+        kind = col.discount
+        rng = f"{v}{FIRST_ROW}:{v}{last}"
+        w = f"{weight}{FIRST_ROW}:{weight}{last}"
+        d = f"{discount[kind]}{FIRST_ROW}:{discount[kind]}{last}"
+        disc = [f"SUMPRODUCT({rng},{w},{d})"]
+        undisc = [f"SUMPRODUCT({rng},{w})"]
+        for rc in reward_cols.get(col, []):
+            disc.append(f"SUMPRODUCT({rc}{FIRST_ROW}:{rc}{last - 1},{mid[kind]}{FIRST_ROW}:{mid[kind]}{last - 1})")
+            undisc.append(f"SUM({rc}{FIRST_ROW}:{rc}{last - 1})")
+        disc += start_terms.get(col, [])
+        undisc += start_terms.get(col, [])
+        ws[f"{v}2"] = "=" + "+".join(disc)
+        ws[f"{v}3"] = "=" + "+".join(undisc)
+        ws[f"{v}2"].font = ws[f"{v}3"].font = _BOLD
+        out[col.label] = (f"{sheet_ref}!${v}$2", f"{sheet_ref}!${v}$3")
+    ws.freeze_panes = f"D{FIRST_ROW}"
+    return StrategyTotals(
+        out,
+        tuple(c.label for c in cols if c.kind == "cost"),
+        f"{sheet_ref}!{row_sum}{FIRST_ROW}:{row_sum}{last}",
+        f"{sheet_ref}!{first_prob}{FIRST_ROW}:{last_prob}{last - 1}" if first_prob else "",
+    )
+
+
+def _table_name(model: CompiledModel, table: str | None) -> str:
+    """The life table that ``gp_mort(table)`` reads (the settings' table, else the first, by default)."""
+    spec = model.spec
+    return table or spec.settings.life_table or spec.life_tables[0].name
+
+
+def _tables_used(model: CompiledModel, sm: StrategyModel) -> list[str]:
+    """Life tables that the strategy's expressions read through gp_mort, in model order."""
+    exprs: list[Expression] = list(sm.parameters.values()) + [r.expr for r in sm.rows if r.expr is not None]
+    exprs += [rr.expr for rr in sm.rewards] + [e for _, e in sm.start_rewards]
+    exprs += list(model.utility.values())
+    for by_state in list(model.costs.values()) + list(model.counts.values()):
+        exprs += list(by_state.values())
+    for c in model.curves.values():
+        exprs += list(c.parameters.values()) + [c.hazard_ratio, c.acceleration_factor, c.cure_fraction]
+    used = {_table_name(model, ref) for e in exprs for kind, ref in e.refs if kind == "table"}
+    return [t.name for t in model.spec.life_tables if t.name in used]
+
+
+def _write_gp_mort(
+    ex: _Exporter,
+    sheet: _Sheet,
+    put: Callable[[str, int, Sequence[str | float]], None],
+    sm: StrategyModel,
+    table: str,
+    points: range,
+    formula: Callable[[Expression, int, int, Location], str],
+) -> str:
+    """Columns of the cohort's general-population death probability from life table ``table``
+    (:func:`hecon.methods.lifetable.cohort_death_probability`): each sex's qx at
+    floor(age) (the table's last age beyond it), converted to the cycle, 1 - (1 - qx)^cycle_years;
+    each sex's survival S; the share of men among survivors w = m S_m / (m S_m + (1 - m) S_f);
+    p = w p_m + (1 - w) p_f (1 once nobody is left). Returns the column of p."""
+    names = ex.table_names[table]
+    cy = ex.setting_names["cycle_years"]
+    first = points[0]
+    m = formula(sm.proportion_male, first, 0, Element("setting", "proportion_male"))
+    if m != ex.setting_names["proportion_male"] and sm.proportion_male.constant is None:
+        m = f"({m})"
+    letters: dict[str, str] = {}
+    for sex in ("male", "female"):
+        qx = letters[f"qx_{sex}"] = sheet.add(f"qx {sex} ({table})", "per year, at floor(age)")
+        put(qx, first, [f"=INDEX({names[sex]},MATCH(INT($C{r}+1E-9),{names['age']},1))" for r in points])
+        p = letters[f"p_{sex}"] = sheet.add(f"p death {sex} ({table})", "per cycle")
+        put(p, first, [f"=1-(1-{qx}{r})^{cy}" for r in points])
+        surv = letters[f"s_{sex}"] = sheet.add(f"alive {sex} ({table})", "share of the sex")
+        put(surv, first, [1.0] + [f"={surv}{r - 1}*(1-{p}{r - 1})" for r in points[1:]])
+    sm_, sf = letters["s_male"], letters["s_female"]
+    share = sheet.add(f"share of men alive ({table})", "w")
+    put(
+        share,
+        first,
+        [f"=IF({m}*{sm_}{r}+(1-{m})*{sf}{r}>0,{m}*{sm_}{r}/({m}*{sm_}{r}+(1-{m})*{sf}{r}),0)" for r in points],
+    )
+    gp = sheet.add(f"gp_mort({table})", "per cycle")
+    pm, pf = letters["p_male"], letters["p_female"]
+    alive = "{m}*{s}{r}+(1-{m})*{f}{r}"
+    put(
+        gp,
+        first,
+        [f"=IF({alive.format(m=m, s=sm_, f=sf, r=r)}>0,{share}{r}*{pm}{r}+(1-{share}{r})*{pf}{r},1)" for r in points],
+    )
+    return gp
+
+
+def _paren(text: str) -> str:
+    return text if text.replace(".", "").replace("_", "").isalnum() else f"({text})"
+
+
+def _sum_of(letters: Sequence[str], r: int) -> str:
+    if not letters:
+        return "0"
+    return "(" + "+".join(f"{x}{r}" for x in letters) + ")" if len(letters) > 1 else f"{letters[0]}{r}"
+
+
+def _flow_in(incoming: Sequence[tuple[str, str]], r: int) -> str | float:
+    """Occupancy at point r - FIRST_ROW: Σ over edges into the state of occupancy x probability, one row up."""
+    if not incoming:
+        return 0.0
+    return "=" + "+".join(f"{src}{r - 1}*{p}{r - 1}" for src, p in incoming)
+
+
+_Formula = Callable[[Expression, int, int, Location], str]
+_Term = tuple[tuple[int, ...], Expression | None, int, Location]  # (sub-states, value; None = 1, state time, where)
+
+
+def _write_partition(
+    sheet: _Sheet,
+    put: Callable[[str, int, Sequence[str | float]], None],
+    sm: StrategyModel,
+    model: CompiledModel,
+    points: range,
+    formula: Callable[[Expression, int, int, Location], str],
+    held: dict[str, str],
+) -> list[str]:
+    """Partitioned survival (:mod:`hecon.engine.partitioned`): each row's survival C_k clipped to
+    [0, 1]; held monotone across rows from the last boundary up, C_k = min(C_k, C_(k+1)); the
+    occupancy x_0 = C_0, x_k = C_k - C_(k-1), the last row 1 - C_(n-2); states not listed 0.
+    Fills ``held`` and returns the trace columns (one per expanded state)."""
+    first = points[0]
+    rows = list(sm.partition)
+    raw: dict[str, str] = {}
+    for state, expr in rows[:-1]:
+        assert expr is not None  # only the last row is the rest (checked by the compiler)
+        letter = raw[state] = sheet.add(f"survival to {state} or better", "C_k, clipped to [0, 1]")
+        where = Element("partition", state, strategy=sm.name, part="survival")
+        put(letter, first, [f"=MIN(1,MAX(0,{formula(expr, r, 0, where)}))" for r in points])
+    for k in range(len(rows) - 2, -1, -1):
+        state = rows[k][0]
+        letter = held[state] = sheet.add(f"held survival {state}", "min(C_k, C_(k+1))")
+        if k == len(rows) - 2:
+            put(letter, first, [f"={raw[state]}{r}" for r in points])
+        else:
+            following = held[rows[k + 1][0]]
+            put(letter, first, [f"=MIN({raw[state]}{r},{following}{r})" for r in points])
+    crossing = sheet.add("curves cross", "1: a later curve is below an earlier one")
+    over = [f"{raw[rows[k][0]]}{{r}}>{held[rows[k][0]]}{{r}}" for k in range(len(rows) - 1)]
+    put(crossing, first, [f"=IF(OR({','.join(o.format(r=r) for o in over)}),1,0)" for r in points])
+    trace_col = [sheet.add(name, "share of the cohort") for name in model.state_names]
+    for i in range(len(model.state_names)):
+        row = next((j for j, (state, _) in enumerate(rows) if state == model.state_of[i]), None)
+        if row is None or i != model.slices[model.state_of[i]].start:
+            values: list[str | float] = [0.0 for r in points]
+        elif row == 0:
+            values = [f"={held[rows[0][0]]}{r}" for r in points]
+        elif row == len(rows) - 1:
+            values = [f"=1-{held[rows[row - 1][0]]}{r}" for r in points]
+        else:
+            values = [f"={held[rows[row][0]]}{r}-{held[rows[row - 1][0]]}{r}" for r in points]
+        put(trace_col[i], first, values)
+    return trace_col
+
+
+def _state_terms(ex: _Exporter, sm: StrategyModel, col: Outcome) -> list[_Term]:
+    """What a value column sums over: sub-states (summed), their value and its state time."""
+    model = ex.model
+    terms: list[_Term] = []
+    for s in model.spec.states:
+        subs = tuple(range(model.slices[s.name].start, model.slices[s.name].stop))
+        where: Location = Element("state", s.name, part="utility" if col == QALYS else col.label)
+        value: Expression | None
+        if col == LYS:
+            if s.is_dead:
+                continue
+            value = None
+        elif col.kind == "time":
+            if col.name not in s.flags:
+                continue
+            value = None
+        else:
+            table = (
+                model.utility
+                if col == QALYS
+                else (model.costs if col.kind == "cost" else model.counts).get(col.name, {})
+            )
+            found = table.get(s.name)
+            if found is None or found.constant == 0.0:
+                continue
+            value = found
+        if value is not None and sm.variables_read(value) & STATE_TIME_VARIABLES:
+            terms += [((i,), value, j, where) for j, i in enumerate(subs)]
+        else:
+            terms.append((subs, value, 0, where))
+    return terms
+
+
+def _value_formula(
+    terms: Sequence[_Term], col: Outcome, r: int, cy: str, formula: _Formula, trace_col: Sequence[str]
+) -> str | float:
+    parts = []
+    for subs, value, j, where in terms:
+        occ = "+".join(f"{trace_col[i]}{r}" for i in subs)
+        occ = f"({occ})" if len(subs) > 1 and value is not None else occ
+        if value is None or value.constant == 1.0:
+            parts.append(occ)
+        else:
+            parts.append(f"{occ}*{_paren(formula(value, r, j, where))}")
+    if not parts:
+        return 0.0
+    total = "+".join(parts)
+    return f"={cy}*({total})" if col.per_year else "=" + total
+
+
+def _reward_formula(
+    flows: Sequence[tuple[str, str, int]], expr: Expression, r: int, formula: _Formula, where: Location
+) -> str | float:
+    if not flows:
+        return 0.0
+    parts = [f"{src}{r}*{p}{r}*{_paren(formula(expr, r, j, where))}" for src, p, j in flows]
+    return "=" + "+".join(parts)
+
+
+def _weight(ex: _Exporter, k: int, r: int) -> str | float:
+    T = ex.model.n_cycles
+    method = ex.spec.settings.within_cycle
+    if method == "none":
+        return f"=IF(A{r}<{T},1,0)"
+    if method == "end":
+        return f"=IF(A{r}>0,1,0)"
+    if method in ("half-cycle", "trapezoid"):
+        return f"=IF(OR(A{r}=0,A{r}={T}),0.5,1)"
+    return float(ex.model.weights[k])  # Simpson's rule or custom weights: the numbers themselves
+
+
+# ---------------------------------------------------------------- Results, Checks, About
+def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: Sequence[StrategyTotals]) -> None:
+    headers = ["strategy", "costs", "qalys", "lys", "costs_undiscounted", "qalys_undiscounted", "lys_undiscounted"]
+    _header(ws, 1, headers)
+    for i, (sm, t) in enumerate(zip(ex.model.strategies, totals), start=2):
+        ws.cell(i, 1, sm.name)
+        for which, offset in ((0, 2), (1, 5)):
+            costs = "+".join(t.cells[c][which] for c in t.cost_labels) or "0"
+            ws.cell(i, offset, f"={costs}")
+            ws.cell(i, offset + 1, f"={t.cells['qalys'][which]}")
+            ws.cell(i, offset + 2, f"={t.cells['lys'][which]}")
+    n = len(totals)
+    row = n + 4
+    names = [sm.name for sm in ex.model.strategies]
+    comparator = ex.spec.settings.comparator
+    c = 2 + (names.index(comparator) if comparator in names else 0)  # the settings' comparator, else the first
+    ws.cell(row - 1, 1, f"Incremental analysis (discounted): each strategy against {names[c - 2]}").font = _BOLD
+    _header(ws, row, ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER (costs per QALY)"])
+    for i in range(n):
+        r = row + 1 + i
+        ws.cell(r, 1, f"=A{i + 2}")
+        ws.cell(r, 2, f"=$A${c}")
+        ws.cell(r, 3, f"=B{i + 2}-$B${c}")
+        ws.cell(r, 4, f"=C{i + 2}-$C${c}")
+        ws.cell(r, 5, f'=IF(D{r}=0,"",C{r}/D{r})')
+        ws.cell(r, 3).number_format = ws.cell(r, 5).number_format = "#,##0.00"
+        ws.cell(r, 4).number_format = "0.000000"
+    for col, width in zip("ABCDEFG", (28, 16, 16, 16, 20, 20, 20)):
+        ws.column_dimensions[col].width = width
+    for r in range(2, n + 2):
+        ws.cell(r, 2).number_format = ws.cell(r, 5).number_format = "#,##0.00"
+        for c in (3, 4, 6, 7):
+            ws.cell(r, c).number_format = "0.000000"
+    ws.freeze_panes = "B2"
+
+
+def _write_checks(
+    ws: Worksheet,
+    model: CompiledModel,
+    titles: Sequence[str],
+    totals: Sequence[StrategyTotals],
+    hecon: Sequence[HeconTotals],
+) -> None:
+    _header(
+        ws,
+        1,
+        [
+            "strategy",
+            "max |trace sum - 1|",
+            "min probability",
+            "max probability",
+            "costs (workbook)",
+            "costs (hecon)",
+            "qalys (workbook)",
+            "qalys (hecon)",
+            "lys (workbook)",
+            "lys (hecon)",
+            "max relative difference",
+        ],
+    )
+    for i, (sm, t, h) in enumerate(zip(model.strategies, totals, hecon), start=2):
+        ws.cell(i, 1, sm.name)
+        ws.cell(i, 2, f"=MAX(MAX({t.row_sum_range})-1,1-MIN({t.row_sum_range}))")
+        if t.probability_range:
+            ws.cell(i, 3, f"=MIN({t.probability_range})")
+            ws.cell(i, 4, f"=MAX({t.probability_range})")
+        ws.cell(i, 5, f"=Results!B{i}")
+        ws.cell(i, 6, h.costs)
+        ws.cell(i, 7, f"=Results!C{i}")
+        ws.cell(i, 8, h.qalys)
+        ws.cell(i, 9, f"=Results!D{i}")
+        ws.cell(i, 10, h.lys)
+        rel = [f"ABS({a}{i}-{b}{i})/MAX(ABS({b}{i}),1E-300)" for a, b in (("E", "F"), ("G", "H"), ("I", "J"))]
+        ws.cell(i, 11, f"=MAX({','.join(rel)})")
+    n = len(totals)
+    ws.cell(
+        n + 3,
+        1,
+        "hecon's totals were computed when the workbook was exported; after an input is changed they no "
+        "longer apply. A trace sum differs from 1 by rounding only (about 1E-15).",
+    )
+    for col in "ABCDEFGHIJK":
+        ws.column_dimensions[col].width = 18
+    ws.column_dimensions["A"].width = 28
+
+
+def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], notes: Sequence[str]) -> None:
+    spec = model.spec
+    lines = [
+        (f"{spec.title or 'hecon model'}: the deterministic model as live Excel formulas", True),
+        ("Written by hecon export-excel. No macros, no add-ins, no external links.", False),
+        *[(f"NOTE: {n}", True) for n in notes],
+        ("", False),
+        ("Sheets", True),
+        (
+            "Inputs: settings and parameters as named cells (yellow: values to change). The defined name of a "
+            "parameter is its own name (a name Excel refuses, such as c1, is written _c1). A parameter that "
+            "reads model time is a column of the strategy sheets; one that reads state time, a survival curve, a "
+            "schedule or a life table is written out inside each formula that uses it. Schedules: dosing schedules "
+            "as segments. Life table sheets: qx by age and sex (named ranges lt_<table>_age, _male, _female).",
+            False,
+        ),
+    ]
+    for sm, title in zip(model.strategies, titles):
+        lines.append(
+            (f"{title}: strategy '{sm.name}', one row per cycle k = 0..{model.n_cycles} (model_time = k).", False)
+        )
+    lines += [
+        (
+            "   Columns: cycle, years, age; general-population mortality (gp_mort) from a life table: each sex's qx at "
+            "floor(age), its per-cycle probability and survival, the share of men among survivors; parameters that "
+            "change with model time, one column each; P(from -> to): the transition probabilities of the cycle that "
+            "starts at the row ('#' the rest: 1 minus the others) - or, for partitioned survival, each partition row's "
+            "survival, held monotone across rows, and whether curves cross; the trace, one column per state (a tunnel "
+            "state X of length L as X[0] .. X[L-1], state_time = the number in brackets); trace sum; the value of each "
+            "outcome at the point "
+            "(costs and counts per cycle, QALYs, life-years and flagged time per year x cycle_years); the within-cycle "
+            "weight; discount factors at the point and at mid-cycle; one-off transition rewards of the cycle.",
+            False,
+        ),
+        (
+            "   Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor) "
+            "+ rewards on the start; row 3: the same undiscounted.",
+            False,
+        ),
+        (
+            "Results: the discounted totals per strategy in a table with the columns strategy, costs, qalys, lys (for "
+            "scripts), the undiscounted totals, and the incremental analysis.",
+            False,
+        ),
+        (
+            "Checks: trace sums, probability ranges and hecon's own totals (from the export) beside the workbook's.",
+            False,
+        ),
+        ("", False),
+        (
+            "The horizon and the cycle length's number of rows are fixed by the layout: a change of cycle_days changes "
+            "the time per row, not the number of rows.",
+            False,
+        ),
+    ]
+    for i, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(i, 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if bold:
+            cell.font = _BOLD
+    ws.column_dimensions["A"].width = 120

@@ -1,0 +1,26 @@
+"""A second, independent recalculation of an exported workbook: the ``formulas`` package (a
+Python implementation of Excel's formula language, unrelated to LibreOffice and to hecon)
+computes the textbook model's Results table to hecon's totals (1e-9 relative)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import formulas
+import pytest
+
+from hecon.examples.textbook import textbook_model
+from hecon.workbook.export import export_excel
+
+
+def test_formulas_package_reproduces_the_textbook_model(tmp_path: Path) -> None:
+    spec = textbook_model(horizon_years=10.0)  # 10 cycles of a year: the package is slow on long sheets
+    path = tmp_path / "textbook.xlsx"
+    totals = export_excel(spec, path).totals
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    cells = {key.split("!")[-1]: value for key, value in solution.items() if "]RESULTS'!" in key.upper()}
+    for row, (strategy, hecon) in enumerate(zip(spec.strategies, totals), start=2):
+        assert str(cells[f"A{row}"].value[0][0]) == strategy.name
+        for column, expected in (("B", hecon.costs), ("C", hecon.qalys), ("D", hecon.lys)):
+            got = float(cells[f"{column}{row}"].value[0][0])
+            assert got == pytest.approx(expected, rel=1e-9), f"{strategy.name} {column}"
