@@ -258,6 +258,15 @@ def validate(path: Path) -> None:
     help="PSA samples computed at once (bounds memory; never changes results); default 1024. "
     "Example: --chunk-size 4096",
 )
+@click.option(
+    "--qtwist-horizon",
+    "qtwist_horizon",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="YEARS",
+    help="Horizon of the Q-TWiST and treatment-free restricted means [years]; default the model's "
+    "horizon. Example: --qtwist-horizon 5",
+)
 def run(
     path: Path,
     out: Path | None,
@@ -270,6 +279,7 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_size: int | None = None,
+    qtwist_horizon: float | None = None,
 ) -> None:
     """Run the model in workbook PATH and write a report folder with summary.json,
     results.xlsx and report.html (and psa.nc with --psa). Prints the folder's path.
@@ -327,6 +337,7 @@ def run(
             dsa=dsa,
             psa_samples=psa_samples,
             chunk_size=chunk_size,
+            qtwist_horizon_years=qtwist_horizon,
             workers=workers,
             scheduler=scheduler,
         )

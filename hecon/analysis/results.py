@@ -31,6 +31,8 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
                                structural: results by alternative of discrete parameters
                                (hecon.analysis.psa_structural; absent without)
+      qtwist                 QTwist (hecon.analysis.qtwist: TOX, TWiST, REL and Q-TWiST per strategy,
+                               threshold lines; absent without progression_free flags)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -65,6 +67,7 @@ from hecon.analysis.decision import (
 from hecon.analysis.dsa_summary import DsaSummary, summarise_dsa
 from hecon.analysis.model_survival import SurvivalSummary, survival_summary
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
+from hecon.analysis.qtwist import QTwist, qtwist
 from hecon.analysis.run import RunResult
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
 from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
@@ -150,6 +153,7 @@ class Results:
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
@@ -265,6 +269,7 @@ def summarise_run(run: RunResult) -> Results:
         thresholds=tuple(run.thresholds),
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
+        qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,

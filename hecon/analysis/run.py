@@ -86,6 +86,8 @@ class RunResult:
                      None: not run)
     cross_check    : the base case run as the other structure, for a model that defines both
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
+    qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
+                     horizon; :mod:`hecon.analysis.qtwist`)
     """
 
     spec: ModelSpec
@@ -102,6 +104,7 @@ class RunResult:
     dsa: DsaResult | None = None
     psa: xr.Dataset | None = None
     cross_check: ScenarioResult | None = None
+    qtwist_horizon_years: float | None = None
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -182,6 +185,7 @@ def run_analysis(
     scheduler: str | None = None,
     client: Any = None,
     progress: bool | None = None,
+    qtwist_horizon_years: float | None = None,
 ) -> RunResult:
     """Run the base case and the chosen scenarios of ``spec`` deterministically, then the
     decision analyses: disease burden (when the model has utility norms), threshold analyses
@@ -203,6 +207,8 @@ def run_analysis(
     scheduler    : run the PSA on the dask.distributed scheduler at this address
     client       : run the PSA with this ``distributed.Client``
     progress     : progress bars for PSA and DSA (default: when stderr is a terminal)
+    qtwist_horizon_years : horizon of the Q-TWiST and treatment-free restricted means [years],
+                   above 0 and at most the model's horizon; None: the model's horizon
 
     Raises :class:`~hecon.model.problems.ModelError` listing every unknown scenario or comparator
     before anything runs, and the model's problems if a scenario cannot run.
@@ -247,6 +253,15 @@ def run_analysis(
         isinstance(psa_samples, bool) or not isinstance(psa_samples, int) or psa_samples < 1
     ):
         problems.append(Problem(topic("PSA"), f"{psa_samples!r} samples", "a whole number of samples >= 1"))
+    horizon = spec.settings.n_cycles * spec.settings.cycle_length_years
+    if qtwist_horizon_years is not None and not 0 < qtwist_horizon_years <= horizon + 1e-9:
+        problems.append(
+            Problem(
+                topic("Q-TWiST horizon"),
+                f"{qtwist_horizon_years!r} years",
+                f"a number of years above 0 and at most the model's horizon ({horizon:g} years)",
+            )
+        )
     if problems:
         raise ModelError(problems)
 
@@ -310,6 +325,7 @@ def run_analysis(
         started=started,
         finished=datetime.now(UTC),
         hecon_version=__version__,
+        qtwist_horizon_years=qtwist_horizon_years,
     )
 
 

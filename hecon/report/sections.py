@@ -84,6 +84,7 @@ from hecon.report.tables import (
     transitions_table,
     versus_table,
 )
+from hecon.report.tfi import treatment_free_section
 
 #: Assumption labels shown under the decision problem: label -> topic.
 DECISION_LABELS = {
@@ -825,6 +826,7 @@ SECTIONS: list[SectionBuilder] = [
     base_case_section,
     incremental_section,
     net_benefit_section,
+    treatment_free_section,
     treatment_burden_section,
     burden_section,
     scenario_analysis_section,

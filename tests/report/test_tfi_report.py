@@ -1,0 +1,48 @@
+"""The "Treatment burden and treatment-free time" section of the full test report: the numbers
+it shows are those of summary.json, and results.xlsx has its sheets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.models import FULL_MODEL_STRATEGIES as STRATEGIES
+
+
+@pytest.fixture(scope="module")
+def files(full_report):
+    folder = full_report[0]
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    return summary, html, load_workbook(folder / "results.xlsx", read_only=True)
+
+
+def test_summary_has_qtwist_that_adds_up(files, full_report):
+    summary, _, _ = files
+    q = summary["qtwist"]
+    assert q["horizon_years"] == pytest.approx(15.0)
+    assert list(q["strategies"]) == list(STRATEGIES)
+    for s in STRATEGIES:
+        p = q["strategies"][s]
+        assert p["tox"] + p["twist"] + p["rel"] == pytest.approx(p["rmst"], rel=1e-12)
+    # the one-off therapy stops treatment: more TWiST than standard care, as its remission state says
+    pairs = {(c["strategy"], c["comparator"]): c for c in q["comparisons"]}
+    assert set(pairs) == {
+        (STRATEGIES[1], STRATEGIES[0]),
+        (STRATEGIES[2], STRATEGIES[0]),
+        (STRATEGIES[2], STRATEGIES[1]),
+    }
+
+
+def test_section_figure_and_sheets(files):
+    summary, html, wb = files
+    assert 'id="treatment_free"' in html
+    assert "Q-TWiST threshold utility analysis" in html
+    ws = wb["Q-TWiST"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    for s in STRATEGIES:
+        assert rows[s][1] == pytest.approx(summary["qtwist"]["strategies"][s]["tox"], rel=1e-12)
+        assert rows[s][4] == pytest.approx(summary["qtwist"]["strategies"][s]["rmst"], rel=1e-12)
+    assert "Q-TWiST comparisons" in wb.sheetnames
