@@ -52,12 +52,12 @@ def _g(x: float, n: int = N_YEARS) -> float:
     return (1 - x ** (n + 1)) / (1 - x) - (1 + x**n) / 2
 
 
-def _closed_form(pt: float, pw: float, pr: float) -> tuple[float, float, float]:
-    """Areas of TOX (pt^k), TWiST and REL (convolutions of geometric sequences) over 10 years."""
-    tox = _g(pt)
-    twist = (1 - pt) / (pt - pw) * (_g(pt) - _g(pw))
+def _closed_form(pt: float, pw: float, pr: float, n: int = N_YEARS) -> tuple[float, float, float]:
+    """Areas of TOX (pt^k), TWiST and REL (convolutions of geometric sequences) over n years."""
+    tox = _g(pt, n)
+    twist = (1 - pt) / (pt - pw) * (_g(pt, n) - _g(pw, n))
     c = (1 - pw) * (1 - pt) / (pt - pw)
-    rel = c * ((_g(pt) - _g(pr)) / (pt - pr) - (_g(pw) - _g(pr)) / (pw - pr))
+    rel = c * ((_g(pt, n) - _g(pr, n)) / (pt - pr) - (_g(pw, n) - _g(pr, n)) / (pw - pr))
     return tox, twist, rel
 
 

@@ -33,6 +33,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                (hecon.analysis.psa_structural; absent without)
       qtwist                 QTwist (hecon.analysis.qtwist: TOX, TWiST, REL and Q-TWiST per strategy,
                                threshold lines; absent without progression_free flags)
+      treatment_free         TreatmentFreeSurvival (hecon.analysis.treatment_free: shares on treatment,
+                               treatment-free and after progression, restricted means at 12-60 months,
+                               time to the first treatment-free cycle; absent without on_ flags)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -74,6 +77,7 @@ from hecon.analysis.structure import StructureCheck, crossing_warnings, structur
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
+from hecon.analysis.treatment_free import TreatmentFreeSurvival
 from hecon.model.spec import ModelSpec, Settings
 from hecon.model.types import FloatArray
 
@@ -154,6 +158,7 @@ class Results:
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
+    treatment_free: TreatmentFreeSurvival | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
@@ -270,6 +275,7 @@ def summarise_run(run: RunResult) -> Results:
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),
+        treatment_free=run.treatment_free,
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,

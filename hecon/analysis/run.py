@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from hecon.analysis.disease_burden import DiseaseBurden
     from hecon.analysis.dsa import DsaResult
     from hecon.analysis.threshold import ThresholdResult
+    from hecon.analysis.treatment_free import TreatmentFreeSurvival
 
 __all__ = ["BASE_CASE", "RunResult", "ScenarioResult", "file_sha256", "run_analysis"]
 
@@ -88,6 +89,8 @@ class RunResult:
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
                      horizon; :mod:`hecon.analysis.qtwist`)
+    treatment_free : treatment-free survival of the base case (:mod:`hecon.analysis.treatment_free`;
+                     None: the model declares no ``on_`` therapy flag)
     """
 
     spec: ModelSpec
@@ -105,6 +108,7 @@ class RunResult:
     psa: xr.Dataset | None = None
     cross_check: ScenarioResult | None = None
     qtwist_horizon_years: float | None = None
+    treatment_free: TreatmentFreeSurvival | None = None
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -311,6 +315,8 @@ def run_analysis(
         progress=progress,
     )
 
+    analyses["treatment_free"] = _treatment_free(results[0])
+
     if input_path is not None and input_sha256 is None:
         input_sha256 = file_sha256(input_path)
     return RunResult(
@@ -327,6 +333,18 @@ def run_analysis(
         hecon_version=__version__,
         qtwist_horizon_years=qtwist_horizon_years,
     )
+
+
+def _treatment_free(base: ScenarioResult) -> TreatmentFreeSurvival | None:
+    """Treatment-free survival of the base case, with the first-passage run of each therapy flag."""
+    from hecon.analysis.treatment_free import first_treatment_free_spec, treatment_flags, treatment_free_survival
+
+    first = {}
+    for flag in treatment_flags(base.spec):
+        absorbing = first_treatment_free_spec(base.spec, flag)
+        if absorbing is not None:
+            first[flag] = run_model(compiled(absorbing))["trace"]
+    return treatment_free_survival(base.results["trace"], base.spec, first)
 
 
 def _decision_analyses(

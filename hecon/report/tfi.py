@@ -9,15 +9,24 @@ from __future__ import annotations
 
 from hecon.analysis.qtwist import QTwist
 from hecon.analysis.results import Results
+from hecon.analysis.treatment_free import TreatmentFreeSurvival
 from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table
 
-__all__ = ["qtwist_tables", "treatment_free_section"]
+__all__ = ["qtwist_tables", "tfs_table", "treatment_free_section"]
+
+TFS_WINDOW_YEARS = 5.0
+"""Window of the treatment-free survival figures [years] (or the horizon, if shorter)."""
 
 
 def _years(v: float) -> str:
     return f"{v:.2f} years ({v * 12:.1f} months)"
+
+
+def _more(v: float) -> str:
+    """``0.93 years (11.1 months) more`` or ``... less``."""
+    return f"{_years(abs(v))} {'more' if v >= 0 else 'less'}"
 
 
 def qtwist_tables(q: QTwist) -> tuple[Table, Table]:
@@ -61,6 +70,67 @@ def qtwist_tables(q: QTwist) -> tuple[Table, Table]:
     return parts, pairs
 
 
+def tfs_table(tfs: TreatmentFreeSurvival) -> Table:
+    """Restricted means of the shares of treatment-free survival, per kind of therapy, strategy
+    and horizon, with the time to the first treatment-free cycle."""
+    rows = []
+    for v in tfs.variants:
+        for s, by_months in v.restricted_means.items():
+            first = v.first.get(s)
+            for months, m in by_months.items():
+                rows.append(
+                    [
+                        v.label,
+                        s,
+                        months,
+                        m["alive"],
+                        m["on_treatment"],
+                        m["treatment_free"],
+                        m["treatment_free_with_toxicity"],
+                        m["after_progression"],
+                        first.share_ever if first else None,
+                        first.median_years * 12 if first and first.median_years is not None else None,
+                    ]
+                )
+    return Table(
+        "TreatmentFreeSurvival",
+        "Treatment-free survival: restricted means (undiscounted)",
+        [
+            Column("Treatment-free means", width=26),
+            Column("Strategy", width=26),
+            Column("Within (months)", "int"),
+            Column("Alive (years)", "years"),
+            Column("On treatment (years)", "years"),
+            Column("Treatment-free (years)", "years", key="tfs"),
+            Column("of which with toxicity (years)", "years"),
+            Column("After progression (years)", "years"),
+            Column("Ever treatment-free (share)", "percent"),
+            Column("Median time to first treatment-free cycle (months)", "number"),
+        ],
+        rows,
+        "Mean time per patient within each horizon (areas under the stacked curves; Regan et al., J Clin "
+        "Oncol 2019). A kind of therapy is declared by a state flag on_<kind> (on_treatment: all treatment "
+        "of the strategy). 'Ever treatment-free' is within the model's horizon.",
+    )
+
+
+def _tfs_text(tfs: TreatmentFreeSurvival) -> list[str]:
+    v = tfs.variants[0]
+    last = tfs.horizons_months[-1] if tfs.horizons_months else None
+    out = [
+        "Treatment-free survival (Regan et al., J Clin Oncol 2019) follows the patients who are alive: at "
+        "each time, how many are on treatment, how many are alive and free of treatment, and how many "
+        "have progressed. The areas under these curves are the mean time in each, per patient."
+    ]
+    if last is not None:
+        parts = [
+            f"{s}: {m[last]['treatment_free']:.2f} of {m[last]['alive']:.2f} years alive"
+            for s, m in v.restricted_means.items()
+        ]
+        out.append(f"Within the first {last} months, mean time alive and {v.label}: " + "; ".join(parts) + ".")
+    return out
+
+
 def _qtwist_text(q: QTwist) -> list[str]:
     out = [
         "Q-TWiST (quality-adjusted time without symptoms or toxicity; Glasziou, Simes and Gelber, "
@@ -73,9 +143,10 @@ def _qtwist_text(q: QTwist) -> list[str]:
     ]
     for c in q.comparisons:
         out.append(
-            f"{c.strategy} versus {c.comparator}: {_years(c.d_twist)} more time free of progression and "
-            f"toxicity, {_years(c.d_tox)} more with toxicity and {_years(c.d_rel)} more after progression "
-            f"(negative: less). At utilities of {q.u_tox:g} the Q-TWiST gain is {_years(c.d_q_twist)}, "
+            f"{c.strategy} versus {c.comparator}: {_more(c.d_twist)} time free of progression and "
+            f"toxicity, {_more(c.d_tox)} with toxicity and {_more(c.d_rel)} after progression. At "
+            f"utilities of {q.u_tox:g} for TOX and {q.u_rel:g} for REL the Q-TWiST difference is "
+            f"{c.d_q_twist:+.2f} years, "
             f"{c.relative_gain:.1%} of the comparator's restricted mean survival. Higher Q-TWiST: "
             f"{c.better_where}."
         )
@@ -83,15 +154,20 @@ def _qtwist_text(q: QTwist) -> list[str]:
 
 
 def treatment_free_section(results: Results) -> Section | None:
-    """Q-TWiST with its threshold figure (None when the run has no Q-TWiST)."""
-    q = results.qtwist
-    if q is None:
+    """Q-TWiST with its threshold figure, then treatment-free survival (None when the run has
+    neither)."""
+    q, tfs = results.qtwist, results.treatment_free
+    if q is None and tfs is None:
         return None
-    from hecon.report.tfi_figures import qtwist_threshold_png
+    from hecon.report.tfi_figures import first_treatment_free_png, qtwist_threshold_png, tfs_png
 
-    parts, pairs = qtwist_tables(q)
-    figures = []
-    if q.comparisons:
+    paragraphs: list[str] = []
+    tables: list[Table] = []
+    figures: list[Figure] = []
+    if q is not None:
+        paragraphs += _qtwist_text(q)
+        tables += qtwist_tables(q)
+    if q is not None and q.comparisons:
         figures.append(
             Figure(
                 "Q-TWiST threshold utility analysis",
@@ -102,11 +178,36 @@ def treatment_free_section(results: Results) -> Section | None:
                 "strategy with the higher Q-TWiST, with the line where the difference changes sign.",
             )
         )
+    if tfs is not None:
+        end = min(TFS_WINDOW_YEARS, float(tfs.years[-1]))
+        paragraphs += _tfs_text(tfs)
+        tables.append(tfs_table(tfs))
+        for v in tfs.variants:
+            figures.append(
+                Figure(
+                    f"Treatment-free survival ({v.label})",
+                    tfs_png(v, tfs.years, results.strategies, end),
+                    f"Share of the cohort on treatment, alive and {v.label}, and after progression over the "
+                    f"first {end * 12:g} months (base case); the white space above is death.",
+                    "Stacked area charts per strategy of the shares on treatment, treatment-free and after "
+                    "progression over time.",
+                )
+            )
+        with_first = [v for v in tfs.variants if v.first]
+        if with_first:
+            figures.append(
+                Figure(
+                    "Time to the first treatment-free cycle",
+                    first_treatment_free_png(with_first, tfs.years, results.strategies, end),
+                    "Share of the cohort that has had at least one treatment-free cycle by each time.",
+                    "Cumulative curves per strategy of the share that has been treatment-free.",
+                )
+            )
     return Section(
         "treatment_free",
         "Treatment burden and treatment-free time",
-        paragraphs=_qtwist_text(q),
-        tables=[parts, pairs],
+        paragraphs=paragraphs,
+        tables=tables,
         figures=figures,
-        sheets=[parts, pairs],
+        sheets=list(tables),
     )

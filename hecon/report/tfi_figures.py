@@ -1,4 +1,5 @@
-"""Figures of treatment-free time: the Q-TWiST threshold utility plot.
+"""Figures of treatment-free time: the Q-TWiST threshold utility plot, treatment-free survival
+(stacked shares) and the time to the first treatment-free cycle.
 
 Numbers come from :mod:`hecon.analysis.qtwist` (fields of the result); this module only draws.
 """
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from hecon.analysis.qtwist import QTwistComparison
+from hecon.analysis.treatment_free import TfsVariant
 from hecon.report.style import new_figure, plain, png, strategy_colour, style
 
 _GRID = 201
@@ -61,4 +63,81 @@ def qtwist_threshold_png(comparisons: Sequence[QTwistComparison], strategies: Se
                 ncol=1,
                 frameon=False,
             )
+        return png(fig)
+
+
+_TFS_COLOURS = {"on_treatment": "#CC6677", "treatment_free": "#44AA99", "after_progression": "#DDCC77"}
+_TFS_LABELS = {
+    "on_treatment": "On treatment",
+    "treatment_free": "Alive and treatment-free",
+    "after_progression": "After progression",
+}
+
+
+def tfs_png(variant: TfsVariant, years: np.ndarray, strategies: Sequence[str], end_years: float) -> bytes:
+    """One panel per strategy: the living cohort stacked as on treatment, treatment-free and
+    after progression over the first ``end_years`` (Regan et al., J Clin Oncol 2019;37:3350)."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import PercentFormatter
+
+    keep = years <= end_years + 1e-9
+    t = years[keep] * 12.0
+    n = len(strategies)
+    with style():
+        height = 1.5 * n + 1.2
+        fig = new_figure(9.0, height)
+        axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+        fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.3 / height, bottom=1.0 / height, hspace=0.5)
+        for ax, s in zip(axes, strategies):
+            shares = variant.curves[s]
+            ax.stackplot(
+                t,
+                *[shares[c][keep] for c in _TFS_COLOURS],
+                colors=list(_TFS_COLOURS.values()),
+                linewidth=0,
+            )
+            ax.set_xlim(0, t[-1])
+            ax.set_ylim(0, 1)
+            ax.grid(False)
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_title(plain(s), loc="left", fontsize=10, pad=3)
+        axes[-1].set_xlabel("Months since start")
+        fig.legend(
+            [Patch(facecolor=c, edgecolor="none") for c in _TFS_COLOURS.values()],
+            list(_TFS_LABELS.values()),
+            loc="lower center",
+            ncol=3,
+            fontsize=8.5,
+        )
+        return png(fig)
+
+
+def first_treatment_free_png(
+    variants: Sequence[TfsVariant], years: np.ndarray, strategies: Sequence[str], end_years: float
+) -> bytes:
+    """Share of the cohort that has been treatment-free by each time, per strategy (colour) and
+    kind of therapy (line style)."""
+    from matplotlib.ticker import PercentFormatter
+
+    keep = years <= end_years + 1e-9
+    t = years[keep] * 12.0
+    with style():
+        fig = new_figure(8.0, 4.2)
+        ax = fig.subplots()
+        for j, v in enumerate(variants):
+            for i, s in enumerate(strategies):
+                if s in v.first:
+                    ax.plot(
+                        t,
+                        v.first[s].curve[keep],
+                        color=strategy_colour(i),
+                        linestyle=("-", "--", ":", "-.")[j % 4],
+                        label=f"{plain(s)} ({v.label})",
+                    )
+        ax.set_xlim(0, t[-1])
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel("Months since start")
+        ax.set_ylabel("Has been treatment-free")
+        ax.legend(fontsize=8, loc="lower right")
         return png(fig)

@@ -46,3 +46,20 @@ def test_section_figure_and_sheets(files):
         assert rows[s][1] == pytest.approx(summary["qtwist"]["strategies"][s]["tox"], rel=1e-12)
         assert rows[s][4] == pytest.approx(summary["qtwist"]["strategies"][s]["rmst"], rel=1e-12)
     assert "Q-TWiST comparisons" in wb.sheetnames
+
+
+def test_treatment_free_survival_in_summary_report_and_sheet(files):
+    summary, html, wb = files
+    (variant,) = summary["treatment_free"]["variants"]
+    assert variant["flag"] == "on_treatment" and summary["treatment_free"]["horizons_months"] == [12, 24, 36, 60]
+    for s in STRATEGIES:
+        for m in ("12", "60"):
+            means = variant["restricted_means"][s][m]
+            parts = means["on_treatment"] + means["treatment_free"] + means["after_progression"]
+            assert parts == pytest.approx(means["alive"], rel=1e-12)
+    assert "Treatment-free survival (free of treatment)" in html
+    assert "Time to the first treatment-free cycle" in html
+    rows = list(wb["TreatmentFreeSurvival"].iter_rows(min_row=4, values_only=True))
+    assert len(rows) == len(STRATEGIES) * 4
+    first = next(r for r in rows if r[1] == STRATEGIES[1] and r[2] == 24)
+    assert first[5] == pytest.approx(variant["restricted_means"][STRATEGIES[1]]["24"]["treatment_free"], rel=1e-12)
