@@ -36,6 +36,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       treatment_free         TreatmentFreeSurvival (hecon.analysis.treatment_free: shares on treatment,
                                treatment-free and after progression, restricted means at 12-60 months,
                                time to the first treatment-free cycle; absent without on_ flags)
+      burden_rates           BurdenRates (hecon.analysis.burden_rates: counts per life-year, per
+                               progression-free year, in the first 12 and 24 months; terminal care
+                               apart; patient time; absent without counts)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -59,6 +62,7 @@ from typing import Any
 
 import xarray as xr
 
+from hecon.analysis.burden_rates import BurdenRates
 from hecon.analysis.decision import (
     BurdenSummary,
     NetBenefit,
@@ -159,6 +163,7 @@ class Results:
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
     treatment_free: TreatmentFreeSurvival | None = field(metadata=OMIT_IF_EMPTY)
+    burden_rates: BurdenRates | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
@@ -276,6 +281,7 @@ def summarise_run(run: RunResult) -> Results:
         psa=_psa(run, wtp, wtp_source),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),
         treatment_free=run.treatment_free,
+        burden_rates=run.burden_rates,
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,

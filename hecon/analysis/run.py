@@ -34,6 +34,7 @@ from hecon.model.scenarios import BASE_CASE, get_scenario, scenario_spec
 from hecon.model.spec import ModelSpec, Scenario
 
 if TYPE_CHECKING:
+    from hecon.analysis.burden_rates import BurdenRates
     from hecon.analysis.disease_burden import DiseaseBurden
     from hecon.analysis.dsa import DsaResult
     from hecon.analysis.threshold import ThresholdResult
@@ -89,6 +90,8 @@ class RunResult:
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
                      horizon; :mod:`hecon.analysis.qtwist`)
+    burden_rates   : counts per life-year, per progression-free year and in the first months, terminal
+                     care apart, and patient time (:mod:`hecon.analysis.burden_rates`; None: no counts)
     treatment_free : treatment-free survival of the base case (:mod:`hecon.analysis.treatment_free`;
                      None: the model declares no ``on_`` therapy flag)
     """
@@ -109,6 +112,7 @@ class RunResult:
     cross_check: ScenarioResult | None = None
     qtwist_horizon_years: float | None = None
     treatment_free: TreatmentFreeSurvival | None = None
+    burden_rates: BurdenRates | None = None
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -315,7 +319,10 @@ def run_analysis(
         progress=progress,
     )
 
+    from hecon.analysis.burden_rates import burden_rates
+
     analyses["treatment_free"] = _treatment_free(results[0])
+    analyses["burden_rates"] = burden_rates(results[0].results, spec)
 
     if input_path is not None and input_sha256 is None:
         input_sha256 = file_sha256(input_path)

@@ -7,6 +7,7 @@ lays it out only.
 
 from __future__ import annotations
 
+from hecon.analysis.burden_rates import BurdenRates
 from hecon.analysis.qtwist import QTwist
 from hecon.analysis.results import Results
 from hecon.analysis.treatment_free import TreatmentFreeSurvival
@@ -14,7 +15,7 @@ from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table
 
-__all__ = ["qtwist_tables", "tfs_table", "treatment_free_section"]
+__all__ = ["burden_rates_table", "qtwist_tables", "tfs_table", "treatment_free_section"]
 
 TFS_WINDOW_YEARS = 5.0
 """Window of the treatment-free survival figures [years] (or the horizon, if shorter)."""
@@ -114,6 +115,62 @@ def tfs_table(tfs: TreatmentFreeSurvival) -> Table:
     )
 
 
+def burden_rates_table(rates: BurdenRates) -> Table:
+    """Every count as a rate and within the first months: treatment burden, terminal care apart,
+    then patient time."""
+    rows = []
+    groups = (
+        ("Treatment burden", rates.counts),
+        ("Terminal care", rates.terminal),
+        ("Patient time", rates.patient_time),
+    )
+    for group, items in groups:
+        for name, by_strategy in items.items():
+            unit = rates.units.get(name, "")
+            label = name.replace("_", " ") + (f" ({unit})" if unit else "")
+            for s, r in by_strategy.items():
+                rows.append(
+                    [
+                        group,
+                        label,
+                        s,
+                        r.total,
+                        r.per_life_year,
+                        r.per_progression_free_year,
+                        r.within_months.get(12),
+                        r.within_months.get(24),
+                        r.per_life_year_within.get(12),
+                    ]
+                )
+    return Table(
+        "BurdenRates",
+        "Treatment burden per life-year and in the first months (undiscounted)",
+        [
+            Column("Group", width=18),
+            Column("Measure", width=28),
+            Column("Strategy", width=26),
+            Column("Total per patient", "number"),
+            Column("Per life-year", "number", key="per_life_year"),
+            Column("Per progression-free year", "number"),
+            Column("First 12 months", "number"),
+            Column("First 24 months", "number"),
+            Column("Per life-year, first 12 months", "number"),
+        ],
+        rows,
+        "Totals are confounded by survival (longer life, more contacts); rates per life-year and the "
+        "first months are not. Terminal care (counts named terminal_...) is shown apart. Patient time = "
+        "count x per-visit time (parameters <kind>_per_<count>).",
+    )
+
+
+def _rates_text(rates: BurdenRates) -> list[str]:
+    out = []
+    for name, by_strategy in rates.counts.items():
+        parts = [f"{s} {r.per_life_year:.1f}" for s, r in by_strategy.items()]
+        out.append(f"{name.replace('_', ' ').capitalize()} per life-year lived: " + ", ".join(parts) + ".")
+    return out
+
+
 def _tfs_text(tfs: TreatmentFreeSurvival) -> list[str]:
     v = tfs.variants[0]
     last = tfs.horizons_months[-1] if tfs.horizons_months else None
@@ -156,8 +213,8 @@ def _qtwist_text(q: QTwist) -> list[str]:
 def treatment_free_section(results: Results) -> Section | None:
     """Q-TWiST with its threshold figure, then treatment-free survival (None when the run has
     neither)."""
-    q, tfs = results.qtwist, results.treatment_free
-    if q is None and tfs is None:
+    q, tfs, rates = results.qtwist, results.treatment_free, results.burden_rates
+    if q is None and tfs is None and rates is None:
         return None
     from hecon.report.tfi_figures import first_treatment_free_png, qtwist_threshold_png, tfs_png
 
@@ -203,6 +260,14 @@ def treatment_free_section(results: Results) -> Section | None:
                     "Cumulative curves per strategy of the share that has been treatment-free.",
                 )
             )
+    if rates is not None:
+        paragraphs.append(
+            "Treatment burden as rates: totals of hospital days or contacts grow with survival, so the "
+            "counts are also given per life-year and within the first 12 and 24 months, with terminal "
+            "care apart."
+        )
+        paragraphs += _rates_text(rates)
+        tables.append(burden_rates_table(rates))
     return Section(
         "treatment_free",
         "Treatment burden and treatment-free time",

@@ -138,6 +138,7 @@ def test_summary_json_is_the_result_serialised(results):
         "dsa",
         "psa",
         "treatment_free",
+        "burden_rates",
     ]
     for name, sc in results.scenarios.items():
         got = data["scenarios"][name]

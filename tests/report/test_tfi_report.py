@@ -63,3 +63,17 @@ def test_treatment_free_survival_in_summary_report_and_sheet(files):
     assert len(rows) == len(STRATEGIES) * 4
     first = next(r for r in rows if r[1] == STRATEGIES[1] and r[2] == 24)
     assert first[5] == pytest.approx(variant["restricted_means"][STRATEGIES[1]]["24"]["treatment_free"], rel=1e-12)
+
+
+def test_burden_rates_in_summary_and_sheet(files):
+    summary, html, wb = files
+    rates = summary["burden_rates"]
+    assert set(rates["counts"]) == {"hospital_days", "administrations"}
+    rows = list(wb["BurdenRates"].iter_rows(min_row=4, values_only=True))
+    for s in STRATEGIES:
+        r = rates["counts"]["administrations"][s]
+        row = next(x for x in rows if x[1] == "administrations" and x[2] == s)
+        assert row[3] == pytest.approx(r["total"], rel=1e-12)
+        assert row[4] == pytest.approx(r["per_life_year"], rel=1e-12)
+        assert row[6] == pytest.approx(r["within_months"]["12"], rel=1e-12)
+    assert "per life-year lived" in html
