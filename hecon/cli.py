@@ -264,8 +264,7 @@ def validate(path: Path) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     metavar="YEARS",
-    help="Horizon of the Q-TWiST and treatment-free restricted means [years]; default the model's "
-    "horizon. Example: --qtwist-horizon 5",
+    help="Horizon of the Q-TWiST restricted means [years]; default the model's horizon. Example: --qtwist-horizon 5",
 )
 def run(
     path: Path,

@@ -27,6 +27,7 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       burden                 BurdenSummary (absent without utility norms)
       scenario_analysis      ScenarioAnalysis (absent with the base case only)
       thresholds             ThresholdResult per query (hecon.analysis.threshold; absent without)
+      two_way                TwoWayResult per two-way threshold analysis (hecon.analysis.two_way; absent without)
       dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
       psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
                                structural: results by alternative of discrete parameters
@@ -82,6 +83,7 @@ from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
 from hecon.analysis.treatment_free import TreatmentFreeSurvival
+from hecon.analysis.two_way import TwoWayResult
 from hecon.model.spec import ModelSpec, Settings
 from hecon.model.types import FloatArray
 
@@ -159,6 +161,7 @@ class Results:
     burden: BurdenSummary | None = field(metadata=OMIT_IF_EMPTY)
     scenario_analysis: ScenarioAnalysis | None = field(metadata=OMIT_IF_EMPTY)
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
+    two_way: tuple[TwoWayResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
@@ -277,6 +280,7 @@ def summarise_run(run: RunResult) -> Results:
         burden=burden_summary(burden, scenarios, currency),
         scenario_analysis=scenario_analysis(scenarios, run.comparator),
         thresholds=tuple(run.thresholds),
+        two_way=run.two_way,
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),

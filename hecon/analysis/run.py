@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from hecon.analysis.dsa import DsaResult
     from hecon.analysis.threshold import ThresholdResult
     from hecon.analysis.treatment_free import TreatmentFreeSurvival
+    from hecon.analysis.two_way import TwoWayQuery, TwoWayResult
 
 __all__ = ["BASE_CASE", "RunResult", "ScenarioResult", "file_sha256", "run_analysis"]
 
@@ -90,6 +91,7 @@ class RunResult:
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
                      horizon; :mod:`hecon.analysis.qtwist`)
+    two_way        : two-way threshold analyses (:mod:`hecon.analysis.two_way`), in the order asked
     burden_rates   : counts per life-year, per progression-free year and in the first months, terminal
                      care apart, and patient time (:mod:`hecon.analysis.burden_rates`; None: no counts)
     treatment_free : treatment-free survival of the base case (:mod:`hecon.analysis.treatment_free`;
@@ -113,6 +115,7 @@ class RunResult:
     qtwist_horizon_years: float | None = None
     treatment_free: TreatmentFreeSurvival | None = None
     burden_rates: BurdenRates | None = None
+    two_way: tuple[TwoWayResult, ...] = ()
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -194,6 +197,7 @@ def run_analysis(
     client: Any = None,
     progress: bool | None = None,
     qtwist_horizon_years: float | None = None,
+    two_way: Sequence[TwoWayQuery] = (),
 ) -> RunResult:
     """Run the base case and the chosen scenarios of ``spec`` deterministically, then the
     decision analyses: disease burden (when the model has utility norms), threshold analyses
@@ -215,7 +219,9 @@ def run_analysis(
     scheduler    : run the PSA on the dask.distributed scheduler at this address
     client       : run the PSA with this ``distributed.Client``
     progress     : progress bars for PSA and DSA (default: when stderr is a terminal)
-    qtwist_horizon_years : horizon of the Q-TWiST and treatment-free restricted means [years],
+    two_way      : two-way threshold analyses to run at each of ``settings.wtp``
+                   (:mod:`hecon.analysis.two_way`)
+    qtwist_horizon_years : horizon of the Q-TWiST restricted means [years],
                    above 0 and at most the model's horizon; None: the model's horizon
 
     Raises :class:`~hecon.model.problems.ModelError` listing every unknown scenario or comparator
@@ -323,6 +329,19 @@ def run_analysis(
 
     analyses["treatment_free"] = _treatment_free(results[0])
     analyses["burden_rates"] = burden_rates(results[0].results, spec)
+    if two_way:
+        from hecon.analysis.two_way import two_way_threshold
+
+        wtps = [float(w) for w in spec.settings.wtp]
+        found, problems = [], []
+        for query in two_way:
+            try:
+                found.append(two_way_threshold(spec, query, wtps, comparator))
+            except ModelError as e:
+                problems.extend(e.problems)
+        if problems:
+            raise ModelError(problems)
+        analyses["two_way"] = tuple(found)
 
     if input_path is not None and input_sha256 is None:
         input_sha256 = file_sha256(input_path)

@@ -85,6 +85,7 @@ from hecon.report.tables import (
     versus_table,
 )
 from hecon.report.tfi import treatment_free_section
+from hecon.report.two_way import two_way_section
 
 #: Assumption labels shown under the decision problem: label -> topic.
 DECISION_LABELS = {
@@ -832,6 +833,7 @@ SECTIONS: list[SectionBuilder] = [
     scenario_analysis_section,
     structure_check_section,
     thresholds_section,
+    two_way_section,
     dsa_section,
     psa_section,
     voi_section,
