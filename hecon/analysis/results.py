@@ -20,6 +20,7 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                incremental: FrontierRow per strategy (efficiency frontier)
                                versus_comparator: Comparison per other strategy
                                † optimal_at_headline
+      subgroups              subgroup name -> ScenarioSummary (as scenarios; absent without subgroups)
       base_case              BaseCase: survival (hecon.analysis.model_survival.SurvivalSummary:
                                time_unit, per-strategy medians, landmarks beside the model)
                                † trace, † timeline (shares per treatment-burden category)
@@ -156,6 +157,7 @@ class Results:
     conventions: Mapping[str, str]
     settings: Mapping[str, Any]
     scenarios: Mapping[str, ScenarioSummary]
+    subgroups: Mapping[str, ScenarioSummary] = field(metadata=OMIT_IF_EMPTY)
     base_case: BaseCase
     net_benefit: NetBenefit | None = field(metadata=OMIT_IF_EMPTY)
     burden: BurdenSummary | None = field(metadata=OMIT_IF_EMPTY)
@@ -261,6 +263,21 @@ def summarise_run(run: RunResult) -> Results:
             for sr in run.scenarios
         }
     )
+    subgroups = frozen(
+        {
+            sg.name: scenario_summary(
+                sg.name,
+                sg.results,
+                sg.strategies,
+                run.comparator,
+                currency,
+                description=sg.description,
+                overrides=sg.scenario.overrides if sg.scenario else None,
+                headline_wtp=wtp,
+            )
+            for sg in run.subgroups
+        }
+    )
     base = scenarios[run.base.name]
     burden = run.burden
     return Results(
@@ -275,6 +292,7 @@ def summarise_run(run: RunResult) -> Results:
         conventions=frozen(CONVENTIONS),
         settings=frozen(settings_summary(spec.settings)),
         scenarios=scenarios,
+        subgroups=subgroups,
         base_case=_base_case(run),
         net_benefit=net_benefit(scenarios, spec.settings.wtp),
         burden=burden_summary(burden, scenarios, currency),

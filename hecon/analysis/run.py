@@ -91,6 +91,8 @@ class RunResult:
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
                      horizon; :mod:`hecon.analysis.qtwist`)
+    subgroups      : deterministic results of each subgroup of ``spec.subgroups`` (overrides applied
+                     to the base case as a scenario's are)
     two_way        : two-way threshold analyses (:mod:`hecon.analysis.two_way`), in the order asked
     burden_rates   : counts per life-year, per progression-free year and in the first months, terminal
                      care apart, and patient time (:mod:`hecon.analysis.burden_rates`; None: no counts)
@@ -116,6 +118,7 @@ class RunResult:
     treatment_free: TreatmentFreeSurvival | None = None
     burden_rates: BurdenRates | None = None
     two_way: tuple[TwoWayResult, ...] = ()
+    subgroups: tuple[ScenarioResult, ...] = ()
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -289,6 +292,19 @@ def run_analysis(
     if problems:
         raise ModelError(problems)
 
+    # subgroups use the scenario machinery: named overrides of the base case
+    subgroup_specs: list[tuple[str, ModelSpec, Scenario]] = []
+    for subgroup in spec.subgroups:
+        try:
+            subgroup_specs.append((subgroup.name, scenario_spec(spec, subgroup), subgroup))
+        except ModelError as e:
+            problems.extend(
+                Problem(Element("topic", f"subgroup '{subgroup.name}'", detail=str(p.where)), p.what, p.expected)
+                for p in e.problems
+            )
+    if problems:
+        raise ModelError(problems)
+
     results = []
     for name, s, sc in specs:
         try:
@@ -298,6 +314,18 @@ def run_analysis(
                 raise
             raise ModelError(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
+            ) from None
+
+    subgroups = []
+    for name, s, sc in subgroup_specs:
+        try:
+            subgroups.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
+        except ModelError as e:
+            raise ModelError(
+                [
+                    Problem(Element("topic", f"subgroup '{name}'", detail=str(p.where)), p.what, p.expected)
+                    for p in e.problems
+                ]
             ) from None
 
     other = other_structure(spec)
@@ -349,6 +377,7 @@ def run_analysis(
         **analyses,
         spec=spec,
         scenarios=tuple(results),
+        subgroups=tuple(subgroups),
         cross_check=cross_check,
         comparator=comparator,
         seed=spec.settings.seed if seed is None else seed,

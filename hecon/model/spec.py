@@ -378,6 +378,9 @@ class ModelSpec:
     thresholds: tuple[ThresholdQuery, ...] = ()
     partitions: tuple[Partition, ...] = ()
     survival_points: tuple[SurvivalPoint, ...] = ()
+    #: Subgroups: named overrides as scenarios (start age, sex mix, subgroup hazard ratios or
+    #: curves, eligibility), each run and reported on its own (:mod:`hecon.analysis.run`)
+    subgroups: tuple[Scenario, ...] = ()
 
     def state(self, name: str) -> State:
         for s in self.states:

@@ -60,6 +60,7 @@ from hecon.report.figures import (
 )
 from hecon.report.section import Section
 from hecon.report.style import CATEGORIES
+from hecon.report.subgroups import subgroups_section
 from hecon.report.tables import (
     Column,
     Table,
@@ -831,6 +832,7 @@ SECTIONS: list[SectionBuilder] = [
     treatment_burden_section,
     burden_section,
     scenario_analysis_section,
+    subgroups_section,
     structure_check_section,
     thresholds_section,
     two_way_section,
