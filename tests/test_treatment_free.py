@@ -94,3 +94,19 @@ def test_horizons_within_the_model_and_no_first_passage_without_flow():
     # the full test model: restricted means at 12..60 months within its 15-year horizon
     tfs = summarise_run(run_analysis(full_model())).treatment_free
     assert tfs.horizons_months == (12, 24, 36, 60)
+
+
+def test_recovery_is_treatment_free_but_not_a_first_treatment_free_day():
+    """A treatment-free state with a toxicity flag (recovering) counts in TFS (with toxicity), but
+    the first treatment-free day is the first day free of treatment and toxicity: the first
+    passage into TWiST, 1 - pt^k by year k."""
+    spec = tfs_model()
+    flags = ({"recovering", "progression_free"}, {"progression_free"}, {"on_treatment"})
+    states = tuple(replace(st, flags=frozenset(f)) for st, f in zip(spec.states, flags)) + spec.states[3:]
+    (v,) = summarise_run(run_analysis(replace(spec, states=states))).treatment_free.variants
+    assert dict(v.states) == {"Tox": "treatment_free", "TWiST": "treatment_free", "Rel": "on_treatment", "Dead": "dead"}
+    pt = PROBS["A"][0]
+    tox, twist, rel = _closed_form(*PROBS["A"], 1)
+    m = v.restricted_means["A"][12]
+    assert (m["treatment_free_with_toxicity"], m["treatment_free"]) == pytest.approx((tox, tox + twist), abs=1e-12)
+    assert v.first["A"].curve == pytest.approx([1 - pt**k for k in range(11)], abs=1e-12)

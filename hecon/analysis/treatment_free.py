@@ -18,8 +18,9 @@ otherwise. Treatment-free time in a state with a toxicity flag (:data:`hecon.ana
 TOX_FLAGS`) is also reported on its own (Regan et al.'s TFS with toxicity).
 
 Time to the first treatment-free day is a curve: the share of the cohort that has spent at
-least a cycle treatment-free by time t. It is the occupancy of the treatment-free states when
-they are made absorbing (a first-passage run of the state-transition model; not available for
+least a cycle treatment-free and without toxicity (a treatment-free state without a toxicity
+flag, so that recovery from a treatment does not count) by time t. It is the occupancy of those
+states when they are made absorbing (a first-passage run of the state-transition model; not available for
 a partitioned-survival structure, which has no patient flow between states).
 """
 
@@ -58,7 +59,7 @@ SHARES = ("on_treatment", "treatment_free", "after_progression")
 
 @dataclass(frozen=True)
 class FirstTreatmentFree:
-    """Time to the first treatment-free cycle of one strategy.
+    """Time to the first treatment-free cycle without toxicity of one strategy.
 
     share_ever   : share of the cohort treatment-free at some time within the horizon [0-1]
     median_years : time by which half the cohort has been treatment-free [years] (None: not reached)
@@ -131,16 +132,21 @@ def tfs_categories(spec: ModelSpec, flag: str) -> dict[str, str]:
 
 
 def first_treatment_free_spec(spec: ModelSpec, flag: str) -> ModelSpec | None:
-    """``spec`` with its treatment-free states (under ``flag``) made absorbing, so that their
-    occupancy is the share that has been treatment-free; None for a partitioned-survival model
-    or one without a treatment-free state."""
+    """``spec`` with its treatment-free states without toxicity (under ``flag``) made absorbing, so
+    that their occupancy is the share that has been treatment-free; None for a partitioned-survival
+    model or one without such a state."""
     if spec.settings.structure != STATE_TRANSITION:
         return None
-    free = {s for s, c in tfs_categories(spec, flag).items() if c == "treatment_free"}
+    free = set(_free_of_toxicity(spec, flag))
     if not free:
         return None
     kept = tuple(t for t in spec.transitions if t.from_state not in free)
     return replace(spec, transitions=kept + tuple(Transition(s, s, 1.0) for s in sorted(free)))
+
+
+def _free_of_toxicity(spec: ModelSpec, flag: str) -> list[str]:
+    cats = tfs_categories(spec, flag)
+    return [s.name for s in spec.states if cats[s.name] == "treatment_free" and not s.flags & set(TOX_FLAGS)]
 
 
 def _sum(trace: xr.DataArray, states: list[str]) -> FloatArray:
@@ -193,7 +199,7 @@ def treatment_free_survival(
                 {m: frozen({c: restricted_mean(years, y, m / 12.0) for c, y in shares.items()}) for m in horizons}
             )
             if first_traces is not None and flag in first_traces:
-                free = [s for s, k in cats.items() if k == "treatment_free"]
+                free = _free_of_toxicity(spec, flag)
                 first[strategy] = _first(_sum(first_traces[flag].sel(strategy=strategy), free), years)
         variants.append(TfsVariant(flag, _label(flag), frozen(cats), frozen(means), frozen(first), frozen(curves)))
     return TreatmentFreeSurvival(horizons, tuple(variants), years)

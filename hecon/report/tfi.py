@@ -210,6 +210,42 @@ def _qtwist_text(q: QTwist) -> list[str]:
     return out
 
 
+def _lead(results: Results) -> list[str]:
+    """The findings in a few sentences, for a committee: treatment-free time, Q-TWiST, burden per
+    life-year (each only when the run has it)."""
+    out = []
+    tfs, q, rates = results.treatment_free, results.qtwist, results.burden_rates
+    if tfs is not None and tfs.horizons_months:
+        v, last = tfs.variants[0], tfs.horizons_months[-1]
+        parts = [
+            f"{s} {m[last]['treatment_free'] * 12:.1f} months ({m[last]['treatment_free'] / m[last]['alive']:.0%} "
+            "of the time alive)"
+            for s, m in v.restricted_means.items()
+            if m[last]["alive"] > 0
+        ]
+        out.append(
+            f"In short. Over the first {last} months, the average patient lives {v.label}: " + "; ".join(parts) + "."
+        )
+    if q is not None:
+        gains = [
+            f"{c.strategy} versus {c.comparator} {c.d_q_twist * 12:+.1f} months ({c.relative_gain:+.1%})"
+            for c in q.comparisons
+            if c.comparator == results.comparator
+        ]
+        if gains:
+            out.append(
+                f"Quality-adjusted time without symptoms or toxicity (Q-TWiST, first {q.horizon_years:g} years, "
+                f"toxicity and relapse each valued at {q.u_tox:g}): " + "; ".join(gains) + "."
+            )
+    if rates is not None and rates.counts:
+        name, by_strategy = next(iter(rates.counts.items()))
+        out.append(
+            f"Because totals grow with survival, burden is compared per life-year: {name.replace('_', ' ')} per "
+            "life-year " + ", ".join(f"{s} {r.per_life_year:.1f}" for s, r in by_strategy.items()) + "."
+        )
+    return out
+
+
 def treatment_free_section(results: Results) -> Section | None:
     """Q-TWiST with its threshold figure, then treatment-free survival (None when the run has
     neither)."""
@@ -218,7 +254,7 @@ def treatment_free_section(results: Results) -> Section | None:
         return None
     from hecon.report.tfi_figures import first_treatment_free_png, qtwist_threshold_png, tfs_png
 
-    paragraphs: list[str] = []
+    paragraphs: list[str] = _lead(results)
     tables: list[Table] = []
     figures: list[Figure] = []
     if q is not None:

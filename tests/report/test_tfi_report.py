@@ -77,3 +77,11 @@ def test_burden_rates_in_summary_and_sheet(files):
         assert row[4] == pytest.approx(r["per_life_year"], rel=1e-12)
         assert row[6] == pytest.approx(r["within_months"]["12"], rel=1e-12)
     assert "per life-year lived" in html
+
+
+def test_section_leads_with_the_findings_in_words(files):
+    summary, html, _ = files
+    v = summary["treatment_free"]["variants"][0]["restricted_means"][STRATEGIES[1]]["60"]
+    assert "In short. Over the first 60 months, the average patient lives free of treatment: " in html
+    assert f"{STRATEGIES[1]} {v['treatment_free'] * 12:.1f} months" in html
+    assert html.index("In short.") < html.index("Q-TWiST threshold utility analysis")
