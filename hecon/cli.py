@@ -258,6 +258,23 @@ def validate(path: Path) -> None:
     help="PSA samples computed at once (bounds memory; never changes results); default 1024. "
     "Example: --chunk-size 4096",
 )
+@click.option(
+    "--two-way",
+    "two_way",
+    multiple=True,
+    metavar="X=LO:HI,Y=LO:HI,STRATEGY[,COMPARATOR]",
+    help="Two-way threshold analysis: where STRATEGY is cost-effective against COMPARATOR (default: the "
+    "comparator) over parameters X and Y, at each willingness to pay of the settings; repeat for several. "
+    "Example: --two-way 'hr_redose=0.2:1.5,redose_price_share=0:1,Annual CAR-T re-dosing,One-time CAR-T'",
+)
+@click.option(
+    "--qtwist-horizon",
+    "qtwist_horizon",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="YEARS",
+    help="Horizon of the Q-TWiST restricted means [years]; default the model's horizon. Example: --qtwist-horizon 5",
+)
 def run(
     path: Path,
     out: Path | None,
@@ -270,6 +287,8 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_size: int | None = None,
+    qtwist_horizon: float | None = None,
+    two_way: tuple[str, ...] = (),
 ) -> None:
     """Run the model in workbook PATH and write a report folder with summary.json,
     results.xlsx and report.html (and psa.nc with --psa). Prints the folder's path.
@@ -297,6 +316,7 @@ def run(
     for name, value in (("--workers", workers), ("--scheduler", scheduler), ("--chunk-size", chunk_size)):
         if value is not None and psa_samples is None:
             raise click.UsageError(f"{name} applies to the probabilistic analysis; add --psa N")
+    queries = [_two_way_query(text) for text in two_way]
     out_dir = out if out is not None else Path("reports") / path.stem
     if _inside(path, out_dir):
         _error(
@@ -327,6 +347,8 @@ def run(
             dsa=dsa,
             psa_samples=psa_samples,
             chunk_size=chunk_size,
+            qtwist_horizon_years=qtwist_horizon,
+            two_way=queries,
             workers=workers,
             scheduler=scheduler,
         )
@@ -883,6 +905,29 @@ def _print_fit_table(arm: str, n: int, events: int, time_unit: str, fits: Sequen
     for f in fits:
         if not f.converged:
             click.echo(f"  {f.label:<{width}}  not converged: {f.message}")
+
+
+def _two_way_query(text: str) -> Any:
+    """A TwoWayQuery from ``X=LO:HI,Y=LO:HI,STRATEGY[,COMPARATOR]`` (ranges optional)."""
+    from hecon.analysis.two_way import TwoWayQuery
+
+    parts = [p.strip() for p in text.split(",")]
+    expected = "X=LO:HI,Y=LO:HI,STRATEGY[,COMPARATOR], e.g. 'price=0:2000,hr=0.5:1,New'"
+    if len(parts) not in (3, 4) or not all(parts):
+        raise click.BadParameter(f"'{text}' is not {expected}", param_hint="--two-way")
+    axes = []
+    for part in parts[:2]:
+        name, _, interval = part.partition("=")
+        if not interval:
+            axes.append((name.strip(), None))
+            continue
+        try:
+            lo, hi = (float(v) for v in interval.split(":"))
+        except ValueError:
+            raise click.BadParameter(f"'{part}' is not NAME=LO:HI", param_hint="--two-way") from None
+        axes.append((name.strip(), (lo, hi)))
+    comparator = parts[3] if len(parts) == 4 else None
+    return TwoWayQuery(axes[0][0], axes[1][0], parts[2], comparator, axes[0][1], axes[1][1])
 
 
 def _inside(path: Path, folder: Path) -> bool:

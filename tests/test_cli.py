@@ -237,3 +237,20 @@ def test_run_refuses_an_out_folder_that_is_not_a_report(example_workbook, cwd, i
     assert "is not an hecon report folder" in result.stderr
     assert (cwd / "other" / "notes.txt").read_text() == "keep me"
     assert sorted(p.name for p in cwd.iterdir()) == ["model.xlsx", "notes.txt", "other"]
+
+
+def test_run_two_way_and_qtwist_horizon(example_workbook, cwd, invoke, read_summary):
+    _, path = example_workbook
+    result = invoke(
+        "run", path, "--out", "tw", "--two-way", "c_trt=0:20000,hr_trt=0.4:1,B,SoC", "--qtwist-horizon", "5"
+    )
+    assert result.exit_code == 0, result.output
+    (tw,) = read_summary(cwd / "tw")["two_way"]
+    assert (tw["x"], tw["y"], tw["strategy"], tw["comparator"]) == ("c_trt", "hr_trt", "B", "SoC")
+    assert tw["x_values"][0] == 0.0 and tw["x_values"][-1] == 20000.0 and len(tw["y_values"]) == 21
+    for bad in ("c_trt,B", "c_trt=a:b,hr_trt,B"):
+        result = invoke("run", path, "--out", "tw2", "--two-way", bad)
+        assert result.exit_code != 0 and "--two-way" in result.output
+        assert "Traceback" not in result.output
+    result = invoke("run", path, "--out", "tw3", "--qtwist-horizon", "500")
+    assert result.exit_code != 0 and "Q-TWiST horizon" in result.output

@@ -20,6 +20,7 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                incremental: FrontierRow per strategy (efficiency frontier)
                                versus_comparator: Comparison per other strategy
                                † optimal_at_headline
+      subgroups              subgroup name -> ScenarioSummary (as scenarios; absent without subgroups)
       base_case              BaseCase: survival (hecon.analysis.model_survival.SurvivalSummary:
                                time_unit, per-strategy medians, landmarks beside the model)
                                † trace, † timeline (shares per treatment-burden category)
@@ -27,6 +28,7 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       burden                 BurdenSummary (absent without utility norms)
       scenario_analysis      ScenarioAnalysis (absent with the base case only)
       thresholds             ThresholdResult per query (hecon.analysis.threshold; absent without)
+      two_way                TwoWayResult per two-way threshold analysis (hecon.analysis.two_way; absent without)
       dsa                    DsaSummary (hecon.analysis.dsa_summary; absent unless run)
       psa                    PsaSummary (hecon.analysis.psa_summary; absent unless run), with
                                structural: results by alternative of discrete parameters
@@ -39,6 +41,14 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       budget_impact          BudgetImpact (hecon.analysis.budget_impact: yearly costs of the current
                                and new worlds, by category, drug costs apart, and the 'sluis'
                                check; absent without a BudgetImpact sheet)
+      qtwist                 QTwist (hecon.analysis.qtwist: TOX, TWiST, REL and Q-TWiST per strategy,
+                               threshold lines; absent without progression_free flags)
+      treatment_free         TreatmentFreeSurvival (hecon.analysis.treatment_free: shares on treatment,
+                               treatment-free and after progression, restricted means at 12-60 months,
+                               time to the first treatment-free cycle; absent without on_ flags)
+      burden_rates           BurdenRates (hecon.analysis.burden_rates: counts per life-year, per
+                               progression-free year, in the first 12 and 24 months; terminal care
+                               apart; patient time; absent without counts)
       structure_check        StructureCheck (hecon.analysis.structure: the base case beside the
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
@@ -64,6 +74,7 @@ import numpy as np
 import xarray as xr
 
 from hecon.analysis.budget_impact import BudgetImpact, budget_impact, costs_by_year
+from hecon.analysis.burden_rates import BurdenRates
 from hecon.analysis.decision import (
     BurdenSummary,
     NetBenefit,
@@ -77,12 +88,15 @@ from hecon.analysis.evppi import evppi_inputs
 from hecon.analysis.model_survival import SurvivalSummary, survival_summary
 from hecon.analysis.perspectives import Perspectives, perspectives
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
+from hecon.analysis.qtwist import QTwist, qtwist
 from hecon.analysis.run import RunResult
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
 from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
+from hecon.analysis.treatment_free import TreatmentFreeSurvival
+from hecon.analysis.two_way import TwoWayResult
 from hecon.model.spec import ModelSpec, Settings
 from hecon.model.types import FloatArray
 
@@ -155,15 +169,20 @@ class Results:
     conventions: Mapping[str, str]
     settings: Mapping[str, Any]
     scenarios: Mapping[str, ScenarioSummary]
+    subgroups: Mapping[str, ScenarioSummary] = field(metadata=OMIT_IF_EMPTY)
     base_case: BaseCase
     net_benefit: NetBenefit | None = field(metadata=OMIT_IF_EMPTY)
     burden: BurdenSummary | None = field(metadata=OMIT_IF_EMPTY)
     scenario_analysis: ScenarioAnalysis | None = field(metadata=OMIT_IF_EMPTY)
     thresholds: tuple[ThresholdResult, ...] = field(metadata=OMIT_IF_EMPTY)
+    two_way: tuple[TwoWayResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     perspectives: Perspectives | None = field(metadata=OMIT_IF_EMPTY)
     budget_impact: BudgetImpact | None = field(metadata=OMIT_IF_EMPTY)
+    qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
+    treatment_free: TreatmentFreeSurvival | None = field(metadata=OMIT_IF_EMPTY)
+    burden_rates: BurdenRates | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
@@ -268,6 +287,21 @@ def summarise_run(run: RunResult) -> Results:
             for sr in run.scenarios
         }
     )
+    subgroups = frozen(
+        {
+            sg.name: scenario_summary(
+                sg.name,
+                sg.results,
+                sg.strategies,
+                run.comparator,
+                currency,
+                description=sg.description,
+                overrides=sg.scenario.overrides if sg.scenario else None,
+                headline_wtp=wtp,
+            )
+            for sg in run.subgroups
+        }
+    )
     base = scenarios[run.base.name]
     burden = run.burden
     return Results(
@@ -282,15 +316,20 @@ def summarise_run(run: RunResult) -> Results:
         conventions=frozen(CONVENTIONS),
         settings=frozen(settings_summary(spec.settings)),
         scenarios=scenarios,
+        subgroups=subgroups,
         base_case=_base_case(run),
         net_benefit=net_benefit(scenarios, spec.settings.wtp),
         burden=burden_summary(burden, scenarios, currency),
         scenario_analysis=scenario_analysis(scenarios, run.comparator),
         thresholds=tuple(run.thresholds),
+        two_way=run.two_way,
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source),
         perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
         budget_impact=_budget_impact(run),
+        qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),
+        treatment_free=run.treatment_free,
+        burden_rates=run.burden_rates,
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
         spec=spec,

@@ -34,9 +34,12 @@ from hecon.model.scenarios import BASE_CASE, get_scenario, scenario_spec
 from hecon.model.spec import ModelSpec, Scenario
 
 if TYPE_CHECKING:
+    from hecon.analysis.burden_rates import BurdenRates
     from hecon.analysis.disease_burden import DiseaseBurden
     from hecon.analysis.dsa import DsaResult
     from hecon.analysis.threshold import ThresholdResult
+    from hecon.analysis.treatment_free import TreatmentFreeSurvival
+    from hecon.analysis.two_way import TwoWayQuery, TwoWayResult
 
 __all__ = ["BASE_CASE", "RunResult", "ScenarioResult", "file_sha256", "run_analysis"]
 
@@ -86,6 +89,15 @@ class RunResult:
                      None: not run)
     cross_check    : the base case run as the other structure, for a model that defines both
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
+    qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
+                     horizon; :mod:`hecon.analysis.qtwist`)
+    subgroups      : deterministic results of each subgroup of ``spec.subgroups`` (overrides applied
+                     to the base case as a scenario's are)
+    two_way        : two-way threshold analyses (:mod:`hecon.analysis.two_way`), in the order asked
+    burden_rates   : counts per life-year, per progression-free year and in the first months, terminal
+                     care apart, and patient time (:mod:`hecon.analysis.burden_rates`; None: no counts)
+    treatment_free : treatment-free survival of the base case (:mod:`hecon.analysis.treatment_free`;
+                     None: the model declares no ``on_`` therapy flag)
     """
 
     spec: ModelSpec
@@ -102,6 +114,11 @@ class RunResult:
     dsa: DsaResult | None = None
     psa: xr.Dataset | None = None
     cross_check: ScenarioResult | None = None
+    qtwist_horizon_years: float | None = None
+    treatment_free: TreatmentFreeSurvival | None = None
+    burden_rates: BurdenRates | None = None
+    two_way: tuple[TwoWayResult, ...] = ()
+    subgroups: tuple[ScenarioResult, ...] = ()
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -182,6 +199,8 @@ def run_analysis(
     scheduler: str | None = None,
     client: Any = None,
     progress: bool | None = None,
+    qtwist_horizon_years: float | None = None,
+    two_way: Sequence[TwoWayQuery] = (),
 ) -> RunResult:
     """Run the base case and the chosen scenarios of ``spec`` deterministically, then the
     decision analyses: disease burden (when the model has utility norms), threshold analyses
@@ -203,6 +222,10 @@ def run_analysis(
     scheduler    : run the PSA on the dask.distributed scheduler at this address
     client       : run the PSA with this ``distributed.Client``
     progress     : progress bars for PSA and DSA (default: when stderr is a terminal)
+    two_way      : two-way threshold analyses to run at each of ``settings.wtp``
+                   (:mod:`hecon.analysis.two_way`)
+    qtwist_horizon_years : horizon of the Q-TWiST restricted means [years],
+                   above 0 and at most the model's horizon; None: the model's horizon
 
     Raises :class:`~hecon.model.problems.ModelError` listing every unknown scenario or comparator
     before anything runs, and the model's problems if a scenario cannot run.
@@ -247,6 +270,15 @@ def run_analysis(
         isinstance(psa_samples, bool) or not isinstance(psa_samples, int) or psa_samples < 1
     ):
         problems.append(Problem(topic("PSA"), f"{psa_samples!r} samples", "a whole number of samples >= 1"))
+    horizon = spec.settings.n_cycles * spec.settings.cycle_length_years
+    if qtwist_horizon_years is not None and not 0 < qtwist_horizon_years <= horizon + 1e-9:
+        problems.append(
+            Problem(
+                topic("Q-TWiST horizon"),
+                f"{qtwist_horizon_years!r} years",
+                f"a number of years above 0 and at most the model's horizon ({horizon:g} years)",
+            )
+        )
     if problems:
         raise ModelError(problems)
 
@@ -260,6 +292,19 @@ def run_analysis(
     if problems:
         raise ModelError(problems)
 
+    # subgroups use the scenario machinery: named overrides of the base case
+    subgroup_specs: list[tuple[str, ModelSpec, Scenario]] = []
+    for subgroup in spec.subgroups:
+        try:
+            subgroup_specs.append((subgroup.name, scenario_spec(spec, subgroup), subgroup))
+        except ModelError as e:
+            problems.extend(
+                Problem(Element("topic", f"subgroup '{subgroup.name}'", detail=str(p.where)), p.what, p.expected)
+                for p in e.problems
+            )
+    if problems:
+        raise ModelError(problems)
+
     results = []
     for name, s, sc in specs:
         try:
@@ -269,6 +314,18 @@ def run_analysis(
                 raise
             raise ModelError(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
+            ) from None
+
+    subgroups = []
+    for name, s, sc in subgroup_specs:
+        try:
+            subgroups.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
+        except ModelError as e:
+            raise ModelError(
+                [
+                    Problem(Element("topic", f"subgroup '{name}'", detail=str(p.where)), p.what, p.expected)
+                    for p in e.problems
+                ]
             ) from None
 
     other = other_structure(spec)
@@ -296,12 +353,31 @@ def run_analysis(
         progress=progress,
     )
 
+    from hecon.analysis.burden_rates import burden_rates
+
+    analyses["treatment_free"] = _treatment_free(results[0])
+    analyses["burden_rates"] = burden_rates(results[0].results, spec)
+    if two_way:
+        from hecon.analysis.two_way import two_way_threshold
+
+        wtps = [float(w) for w in spec.settings.wtp]
+        found, problems = [], []
+        for query in two_way:
+            try:
+                found.append(two_way_threshold(spec, query, wtps, comparator))
+            except ModelError as e:
+                problems.extend(e.problems)
+        if problems:
+            raise ModelError(problems)
+        analyses["two_way"] = tuple(found)
+
     if input_path is not None and input_sha256 is None:
         input_sha256 = file_sha256(input_path)
     return RunResult(
         **analyses,
         spec=spec,
         scenarios=tuple(results),
+        subgroups=tuple(subgroups),
         cross_check=cross_check,
         comparator=comparator,
         seed=spec.settings.seed if seed is None else seed,
@@ -310,7 +386,20 @@ def run_analysis(
         started=started,
         finished=datetime.now(UTC),
         hecon_version=__version__,
+        qtwist_horizon_years=qtwist_horizon_years,
     )
+
+
+def _treatment_free(base: ScenarioResult) -> TreatmentFreeSurvival | None:
+    """Treatment-free survival of the base case, with the first-passage run of each therapy flag."""
+    from hecon.analysis.treatment_free import first_treatment_free_spec, treatment_flags, treatment_free_survival
+
+    first = {}
+    for flag in treatment_flags(base.spec):
+        absorbing = first_treatment_free_spec(base.spec, flag)
+        if absorbing is not None:
+            first[flag] = run_model(compiled(absorbing))["trace"]
+    return treatment_free_survival(base.results["trace"], base.spec, first)
 
 
 def _decision_analyses(

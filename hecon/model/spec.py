@@ -414,9 +414,12 @@ class ModelSpec:
     survival_points: tuple[SurvivalPoint, ...] = ()
     budget: tuple[BudgetItem, ...] = ()
     cost_perspectives: Mapping[str, str] = field(default_factory=dict)
+    """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); untagged = healthcare."""
     evppi_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Named groups of parameters whose joint EVPPI is estimated (EvppiGroups sheet), e.g. prices."""
-    """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); untagged = healthcare."""
+    #: Subgroups: named overrides as scenarios (start age, sex mix, subgroup hazard ratios or
+    #: curves, eligibility), each run and reported on its own (:mod:`hecon.analysis.run`)
+    subgroups: tuple[Scenario, ...] = ()
 
     def state(self, name: str) -> State:
         for s in self.states:

@@ -63,6 +63,7 @@ from hecon.report.figures import (
 )
 from hecon.report.section import Section
 from hecon.report.style import CATEGORIES
+from hecon.report.subgroups import subgroups_section
 from hecon.report.tables import (
     Column,
     Table,
@@ -89,6 +90,8 @@ from hecon.report.tables import (
     transitions_table,
     versus_table,
 )
+from hecon.report.tfi import treatment_free_section
+from hecon.report.two_way import two_way_section
 
 #: Assumption labels shown under the decision problem: label -> topic.
 DECISION_LABELS = {
@@ -844,11 +847,14 @@ SECTIONS: list[SectionBuilder] = [
     base_case_section,
     incremental_section,
     net_benefit_section,
+    treatment_free_section,
     treatment_burden_section,
     burden_section,
     scenario_analysis_section,
+    subgroups_section,
     structure_check_section,
     thresholds_section,
+    two_way_section,
     dsa_section,
     psa_section,
     voi_section,

@@ -137,6 +137,8 @@ def test_summary_json_is_the_result_serialised(results):
         "scenario_analysis",
         "dsa",
         "psa",
+        "treatment_free",
+        "burden_rates",
     ]
     for name, sc in results.scenarios.items():
         got = data["scenarios"][name]

@@ -114,5 +114,6 @@ def test_each_model_is_compiled_once_per_run(monkeypatch):
     )
     run_analysis(spec, "all", seed=1, dsa=True, psa_samples=20)
     assert len(compiled_specs) == len(set(compiled_specs))  # no model compiled twice
-    # base + 2 scenarios + the DSA's rewrite + the threshold's rewrite
-    assert len(compiled_specs) == 1 + len(SCENARIOS) + 1 + 1
+    # base + 2 scenarios + the DSA's rewrite + the threshold's rewrite + the first-passage run of
+    # treatment-free survival (one therapy flag, on_treatment)
+    assert len(compiled_specs) == 1 + len(SCENARIOS) + 1 + 1 + 1

@@ -262,6 +262,8 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report, read
         "Survival",
         "Markov trace",
         "Cost-effectiveness frontier",
+        "Treatment-free survival (free of treatment)",
+        "Time to the first treatment-free cycle",
         "Treatment timeline",
     ]
     assert len(images) == len(titles) and all(alt for _, alt in images)

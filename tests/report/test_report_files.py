@@ -39,6 +39,7 @@ SECTION_TITLES = [
     "Base-case results",
     "Incremental analysis",
     "Net benefit",
+    "Treatment burden and treatment-free time",
     "Treatment burden",
     "Disease burden and reference value",
     "Scenario analysis",

@@ -1,0 +1,71 @@
+"""The report section of subgroups (``ModelSpec.subgroups``): per subgroup, each strategy's costs,
+QALYs and life-years and the comparison with the comparator. Layout and wording only."""
+
+from __future__ import annotations
+
+from hecon.analysis.results import Results
+from hecon.report.section import Section
+from hecon.report.tables import Column, Table, currency_label
+
+__all__ = ["subgroups_section", "subgroups_table"]
+
+
+def subgroups_table(results: Results) -> Table:
+    """One row per subgroup and strategy (the base case first, for reference)."""
+    money = currency_label(results)
+    rows = []
+    groups = {"base case (whole population)": results.base, **results.subgroups}
+    for name, sg in groups.items():
+        for s, r in sg.strategies.items():
+            v = sg.versus(s)
+            rows.append(
+                [
+                    name,
+                    s,
+                    r.costs,
+                    r.qalys,
+                    r.lys,
+                    v.incremental_cost if v else None,
+                    v.incremental_effect if v else None,
+                    v.icer if v else None,
+                    v.description if v else "comparator",
+                ]
+            )
+    return Table(
+        "Subgroups",
+        "Results by subgroup (discounted)",
+        [
+            Column("Subgroup", width=28),
+            Column("Strategy", width=26),
+            Column(f"Costs ({money})", "money"),
+            Column("QALYs", "qaly"),
+            Column("Life-years", "years"),
+            Column(f"Incremental costs ({money})", "money"),
+            Column("Incremental QALYs", "qaly"),
+            Column(f"ICER ({money} per QALY)", "money", html=False),
+            Column("Versus the comparator", width=60, key="icer"),
+        ],
+        rows,
+        f"Each subgroup is the model with the subgroup's overrides; comparator {results.comparator}.",
+    )
+
+
+def subgroups_section(results: Results) -> Section | None:
+    if not results.subgroups:
+        return None
+    bullets = []
+    for name, sg in results.subgroups.items():
+        changes = ", ".join(f"{k} = {v}" for k, v in sg.overrides.items())
+        bullets.append(f"{name}: {sg.description + '; ' if sg.description else ''}overrides {changes}.")
+    table = subgroups_table(results)
+    return Section(
+        "subgroups",
+        "Subgroup analysis",
+        paragraphs=[
+            "The model run for each subgroup of patients (its own start age, sex mix, hazard ratios or "
+            "eligibility), beside the whole population. Subgroups:"
+        ],
+        bullets=bullets,
+        tables=[table],
+        sheets=[table],
+    )

@@ -1,0 +1,87 @@
+"""Two-way threshold analysis (hecon.analysis.two_way) on a linear textbook case.
+
+Two strategies on the two-state model (tests.models.two_state_model): Old has utility 0.8 and
+costs 1,000 a year; New has utility u_new and costs c_new a year. Both live the same life-years
+L, discounted at 1.5% for QALYs (L_e) and 3% for costs (L_c): dQALY = (u_new - 0.8) L_e and
+dCost = (c_new - 1000) L_c, so New is cost-effective at lambda exactly when
+c_new < 1000 + lambda (u_new - 0.8) L_e / L_c: a straight line. With survival 0.9 a year, no
+within-cycle correction and 10 yearly cycles, L_r = sum_{k=0}^{9} (0.9 / (1 + r))^k.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from hecon.analysis.two_way import TwoWayQuery, two_way_threshold
+from hecon.model.problems import ModelError
+from hecon.model.spec import Parameter, Strategy
+from tests.models import two_state_model
+
+
+def linear_model():
+    spec = two_state_model(discount_rate_costs=0.03, discount_rate_effects=0.015)
+    return replace(
+        spec,
+        strategies=(Strategy("Old"), Strategy("New", {"u": "u_new", "c": "c_new"})),
+        parameters=spec.parameters + (Parameter("u_new", 0.9), Parameter("c_new", 5000.0)),
+    )
+
+
+def test_boundary_is_the_closed_form_line():
+    query = TwoWayQuery("u_new", "c_new", "New", "Old", (0.8, 1.0), (0.0, 30000.0), points=11)
+    result = two_way_threshold(linear_model(), query, [20_000.0, 50_000.0, 80_000.0])
+    assert result.x_values == pytest.approx(np.linspace(0.8, 1.0, 11))
+    ratio = sum((0.9 / 1.015) ** k for k in range(10)) / sum((0.9 / 1.03) ** k for k in range(10))
+    assert ratio == pytest.approx(1.0523, abs=1e-4)
+    for lam in (50_000.0, 80_000.0):
+        line = [1000 + lam * (u - 0.8) * ratio for u in result.x_values]
+        got = result.boundary[lam]
+        for u, y, want in zip(result.x_values, got, line):
+            if want <= 30000.0:
+                assert y == pytest.approx(want, rel=1e-9, abs=1e-6), (lam, u)
+            else:
+                assert y is None  # cost-effective over the whole price range
+    # at the base values (u_new 0.9, c_new 5,000): 5,000 < 1,000 + 80,000 x 0.1 x 1.0523 -> cost-effective;
+    # at 20,000: 5,000 > 1,000 + 20,000 x 0.1 x 1.0523 -> not
+    assert result.cost_effective_at_base[80_000.0] is True
+    assert result.cost_effective_at_base[20_000.0] is False
+    # the share of the grid below the line, counted by hand on the grid
+    xs, ys = np.meshgrid(result.x_values, result.y_values)
+    below = ys < 1000 + 80_000.0 * (xs - 0.8) * ratio
+    assert result.share_cost_effective[80_000.0] == pytest.approx(np.mean(below))
+
+
+def test_bad_queries_are_all_reported():
+    with pytest.raises(ModelError) as e:
+        two_way_threshold(linear_model(), TwoWayQuery("nope", "nope", "New", "New", points=1), [1.0])
+    text = str(e.value)
+    for part in ("no parameter 'nope'", "both 'New'", "same parameter", "1 points"):
+        assert part in text
+
+
+def test_run_summary_and_report_section(tmp_path):
+    import json
+
+    from hecon.analysis.results import summarise_run
+    from hecon.analysis.run import run_analysis
+    from hecon.report import write_report
+
+    query = TwoWayQuery("u_new", "c_new", "New", None, (0.8, 1.0), (0.0, 30000.0), points=5)
+    results = summarise_run(run_analysis(linear_model(), two_way=[query]))
+    (r,) = results.two_way
+    assert r.comparator == "Old" and r.wtp == (20_000.0, 50_000.0, 80_000.0)  # the settings' wtp
+    folder = write_report(results, tmp_path / "report")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["two_way"][0]["boundary"]["50000.0"] == [None if v is None else v for v in r.boundary[50_000.0]]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Two-way threshold: u_new and c_new" in html
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(folder / "results.xlsx", read_only=True)["TwoWay"].iter_rows(min_row=4, values_only=True))
+    assert [row[0] for row in rows] == pytest.approx(list(r.x_values))
+    assert rows[2][2] == pytest.approx(r.boundary[50_000.0][2])
+    with pytest.raises(ModelError, match="no parameter 'x'"):
+        run_analysis(linear_model(), two_way=[TwoWayQuery("x", "c_new", "New")])
