@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hecon.analysis.incremental import describe_icer, incremental_analysis, versus_comparator
+from hecon.analysis.incremental import IncrementalRow, describe_icer, incremental_analysis, versus_comparator
 from hecon.analysis.serialise import frozen
 from hecon.analysis.summary import ScenarioSummary
 from hecon.model.problems import Element, ModelError, Problem
@@ -52,20 +52,6 @@ class PerspectiveVersus:
 
 
 @dataclass(frozen=True)
-class PerspectiveFrontierRow:
-    """A row of the efficiency frontier (:class:`hecon.analysis.incremental.IncrementalRow`)."""
-
-    strategy: str
-    cost: float
-    effect: float
-    status: str
-    comparator: str | None
-    incremental_cost: float | None
-    incremental_effect: float | None
-    icer: float | None
-
-
-@dataclass(frozen=True)
 class PerspectiveResult:
     """The base case from one perspective: the cost categories it counts, per strategy, versus the
     comparator, and the frontier."""
@@ -73,7 +59,7 @@ class PerspectiveResult:
     categories: tuple[str, ...]
     strategies: Mapping[str, PerspectiveStrategy]
     versus_comparator: tuple[PerspectiveVersus, ...]
-    frontier: tuple[PerspectiveFrontierRow, ...]
+    frontier: tuple[IncrementalRow, ...]
 
 
 @dataclass(frozen=True)
@@ -131,12 +117,7 @@ def _one(base: ScenarioSummary, categories: Sequence[str], comparator: str, curr
         )
         for v in versus_comparator(names, costs, qalys, comparator)
     )
-    frontier = tuple(
-        PerspectiveFrontierRow(
-            r.strategy, r.cost, r.effect, r.status, r.comparator, r.incremental_cost, r.incremental_effect, r.icer
-        )
-        for r in incremental_analysis(names, costs, qalys)
-    )
+    frontier = tuple(incremental_analysis(names, costs, qalys))
     return PerspectiveResult(tuple(categories), frozen(rows), versus, frontier)
 
 

@@ -31,7 +31,7 @@ import xarray as xr
 from hecon.analysis.convergence import monte_carlo_se, running_mean, running_monte_carlo_se
 from hecon.analysis.evppi import MINIMUM_SAMPLES as EVPPI_MINIMUM_SAMPLES
 from hecon.analysis.evppi import EvppiInput, EvppiSummary, summarise_evppi
-from hecon.analysis.incremental import describe_icer, incremental_analysis
+from hecon.analysis.incremental import IncrementalRow, describe_icer, incremental_analysis
 from hecon.analysis.net_benefit import ceac, ceaf
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.psa_structural import StructuralAlternatives, structural_alternatives
@@ -46,7 +46,6 @@ __all__ = [
     "PsaAtWtp",
     "PsaConvergence",
     "PsaCurves",
-    "PsaFrontierRow",
     "PsaIncrement",
     "PsaPopulation",
     "PsaStrategy",
@@ -115,20 +114,6 @@ class PsaIncrement:
     probability_cost_effective: tuple[WtpProbability, ...]
     d_cost: FloatArray = field(metadata=NOT_IN_JSON)
     d_qalys: FloatArray = field(metadata=NOT_IN_JSON)
-
-
-@dataclass(frozen=True)
-class PsaFrontierRow:
-    """The incremental analysis of the means (:class:`hecon.analysis.incremental.IncrementalRow`)."""
-
-    strategy: str
-    cost: float
-    effect: float
-    status: str
-    comparator: str | None
-    incremental_cost: float | None
-    incremental_effect: float | None
-    icer: float | None
 
 
 @dataclass(frozen=True)
@@ -230,7 +215,7 @@ class PsaSummary:
     sampled_parameters: tuple[str, ...]
     strategies: Mapping[str, PsaStrategy]
     incremental: tuple[PsaIncrement, ...]
-    frontier: tuple[PsaFrontierRow, ...]
+    frontier: tuple[IncrementalRow, ...]
     at_wtp: tuple[PsaAtWtp, ...]
     population: PsaPopulation
     curves: PsaCurves
@@ -391,12 +376,7 @@ def summarise_psa(
         for k in others
     )
     means_c, means_e = costs.mean(axis=0), qalys.mean(axis=0)
-    frontier = tuple(
-        PsaFrontierRow(
-            r.strategy, r.cost, r.effect, r.status, r.comparator, r.incremental_cost, r.incremental_effect, r.icer
-        )
-        for r in incremental_analysis(strategies, means_c, means_e)
-    )
+    frontier = tuple(incremental_analysis(strategies, means_c, means_e))
 
     grid = wtp_grid(wtp_values)
     curve = ceac(costs, qalys, grid)
