@@ -457,6 +457,16 @@ def _total_events(values: tuple[str, ...]) -> dict[str | None, int]:
     return totals
 
 
+#: --spread, for a digitised Kaplan–Meier curve (reconstruct-ipd, and fit-survival --at-risk).
+SPREAD = click.option(
+    "--spread",
+    is_flag=True,
+    help="Spread the events between two digitised points evenly over the interval (the curve joined by "
+    "straight lines) instead of at the later point: for sparse clicks that skip drops of the curve "
+    "(fit-survival: with --at-risk). Example: --spread",
+)
+
+
 @main.command("reconstruct-ipd")
 @click.argument("coordinates", type=CsvPath(), metavar="COORDS.csv")
 @click.option(
@@ -485,13 +495,7 @@ def _total_events(values: tuple[str, ...]) -> dict[str | None, int]:
     help="File to write the reconstructed patients to, columns time,event (and arm); replaced "
     "if it exists. Example: --out ipd.csv",
 )
-@click.option(
-    "--spread",
-    is_flag=True,
-    help="Spread the events between two digitised points evenly over the interval (the curve joined by "
-    "straight lines) instead of at the later point: for sparse clicks that skip drops of the curve. "
-    "Example: --spread",
-)
+@SPREAD
 def reconstruct_ipd(coordinates: Path, at_risk: Path, events: tuple[str, ...], out: Path, spread: bool) -> None:
     """Reconstruct individual patient data from a published Kaplan–Meier figure
     (Guyot et al., BMC Med Res Methodol 2012;12:9).
@@ -636,13 +640,7 @@ def _names(value: str, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
     "(time,n_risk[,arm]): the patients are reconstructed first (Guyot et al. 2012, as hecon reconstruct-ipd) "
     "and written to the output folder as ipd.csv. Example: --at-risk nrisk.csv",
 )
-@click.option(
-    "--spread",
-    is_flag=True,
-    help="Spread the events between two digitised points evenly over the interval (the curve joined by "
-    "straight lines) instead of at the later point: for sparse clicks that skip drops of the curve. "
-    "With --at-risk. Example: --spread",
-)
+@SPREAD
 @click.option(
     "--into",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
