@@ -288,15 +288,15 @@ def test_cli_names_the_cell_the_export_cannot_translate(tmp_path: Path) -> None:
     spec = three_state_model()
     spec = replace(
         spec,
-        survival_curves=(SurvivalCurve("os", "exp", {"rate": 0.1}),),
-        states=(replace(spec.states[0], counts={"h": "hazard(os, 1)"}), *spec.states[1:]),
+        survival_curves=(SurvivalCurve("os", "exp", {"rate": "0.1 + 0.01 * state_time"}),),
+        states=(replace(spec.states[0], counts={"h": "hazard(os, 1)"}, tunnel=2), *spec.states[1:]),
     )
     model = tmp_path / "model.xlsx"
     write_workbook(spec, model)
     out = tmp_path / "formulas.xlsx"
     result = CliRunner().invoke(main, ["export-excel", str(model), str(out)])
     assert result.exit_code == 1
-    assert "States!" in result.output and "'hazard'" in result.output and "nothing was written" in result.output
+    assert "States!" in result.output and "curve 'os'" in result.output and "nothing was written" in result.output
     assert not out.exists()
 
 

@@ -109,6 +109,8 @@ def test_unknown_model_function_is_refused_with_its_place() -> None:
 
 
 def test_export_names_the_element_that_cannot_be_translated(tmp_path: Path) -> None:
+    """A curve whose parameters read state_time has no single formula per row: the export stops,
+    names the state (and so its cell) that uses the curve and writes nothing."""
     from dataclasses import replace
 
     from hecon.model.spec import SurvivalCurve
@@ -116,10 +118,10 @@ def test_export_names_the_element_that_cannot_be_translated(tmp_path: Path) -> N
     spec = two_state_model()
     spec = replace(
         spec,
-        survival_curves=(SurvivalCurve("os", "exp", {"rate": 0.1}),),
-        states=(replace(spec.states[0], counts={"h": "hazard(os, 1)"}), spec.states[1]),
+        survival_curves=(SurvivalCurve("os", "exp", {"rate": "0.1 + 0.01 * state_time"}),),
+        states=(replace(spec.states[0], counts={"h": "hazard(os, 1)"}, tunnel=3), spec.states[1]),
     )
     with pytest.raises(ModelError, match="Alive") as info:
         export_excel(spec, tmp_path / "out.xlsx")
-    assert "hazard" in str(info.value)
+    assert "curve 'os'" in str(info.value) and "state_time" in str(info.value)
     assert not (tmp_path / "out.xlsx").exists()

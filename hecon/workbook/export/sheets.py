@@ -43,7 +43,7 @@ from hecon.model.problems import Element, Location, ModelError, Problem
 from hecon.model.spec import ANY_STATE, DAYS_PER_YEAR, PARTITIONED_SURVIVAL, LifeTable
 from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
-from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_survival
+from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_hazard, adjusted_survival
 
 FIRST_ROW = 5  # the row of trace point 0 on a strategy sheet
 _ROW = "#ROW#"  # stands for the row number in a translated formula (Excel formulas have no '#' of their own here)
@@ -458,8 +458,9 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
 
     functions["gp_mort"] = gp_mort
 
-    def curve(name: str, years: str) -> str:
-        """Excel text of the adjusted survival of curve ``name`` at ``years`` (Excel text) [years]."""
+    def curve(name: str, years: str, hazard: bool = False) -> str:
+        """Excel text of the adjusted survival of curve ``name`` at ``years`` (Excel text) [years],
+        or with ``hazard`` its hazard [1/year]."""
         c = model.curves[name]
         if sm.reads.get(f"c:{name}", frozenset()) & STATE_TIME_VARIABLES:
             raise Unsupported(f"the parameters of curve '{name}' read state_time, which the export cannot express")
@@ -470,12 +471,17 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
             note = f"curve '{name}': {GENGAMMA_SMALL_Q_NOTE}"
             if note not in ex.notes:
                 ex.notes.append(note)
-        t = (
-            years
-            if c.time_unit_days == DAYS_PER_YEAR
-            else f"{_paren(years)}*({number(DAYS_PER_YEAR)}/{number(c.time_unit_days)})"
-        )
-        return adjusted_survival(c.distribution, params, t, hr, af, cure)
+        per_year = "" if c.time_unit_days == DAYS_PER_YEAR else f"({number(DAYS_PER_YEAR)}/{number(c.time_unit_days)})"
+        t = f"{_paren(years)}*{per_year}" if per_year else years
+        if not hazard:
+            return adjusted_survival(c.distribution, params, t, hr, af, cure)
+        h = adjusted_hazard(c.distribution, params, t, hr, af, cure)
+        return f"{_paren(h)}*{per_year}" if per_year else h
+
+    def hazard(refs: Sequence[str | None], args: Sequence[str]) -> str:
+        return curve(str(refs[0]), args[0], hazard=True)
+
+    functions["hazard"] = hazard
 
     def surv(refs: Sequence[str | None], args: Sequence[str]) -> str:
         return curve(str(refs[0]), args[0])

@@ -19,6 +19,18 @@ Closed forms (t in the curve's time unit; flexsurv parameterisations, Jackson 20
 
 Adjusted: S_adj(t) = π + (1 - π) S(t / AF)^HR.
 
+Hazards h(t) = f(t) / S(t) (:func:`hecon.methods.survival.hazard`): closed forms for exp
+(rate), weibull ((shape / scale)(t / scale)^(shape - 1)), weibullPH (shape scale t^(shape - 1)),
+gompertz (rate exp(shape t)) and llogis ((shape / scale) z^(shape - 1) / (1 + z^shape),
+z = t / scale); otherwise the density over S: lnorm φ(z) / (sdlog t Φ(-z)); gamma
+rate g(rate t; shape) / S; gengamma |Q| u g(u; a) / (sigma t S) with u = a exp(Q w) (the
+density of u = a exp(Q w) is Gamma(a, 1)); gengamma.orig shape x g(x; k) / (t S) with
+x = (t / scale)^shape; g the gamma density (GAMMA.DIST(..., FALSE)). At t = 0 the limit of a
+density that behaves as t^(order - 1): 0 for order > 1, the given value for order = 1 and
+#N/A for order < 1, where hecon's value is infinite (Excel has no infinity).
+Adjusted (:meth:`hecon.engine.context.ModelContext.curve_hazard`): with s_u = S(t / AF)^HR and
+h_u = HR h(t / AF) / AF, h_adj = (1 - π) s_u h_u / (π + (1 - π) s_u) (h_u once that is 0).
+
 Functions newer than Excel 2007 are stored with the ``_xlfn.`` prefix that the file format
 requires (Excel and LibreOffice show them without it).
 """
@@ -69,6 +81,79 @@ def unadjusted_survival(distribution: str, p: Mapping[str, str], t: str) -> str:
     if distribution == "gengamma.orig":
         return f"IF({t}<=0,1,1-_xlfn.GAMMA.DIST(({t}/{q['scale']})^{q['shape']},{q['k']},1,TRUE))"
     raise Unsupported(f"the survival distribution '{distribution}' has no Excel translation")
+
+
+def _at_zero(t: str, order: str, value_if_one: str, formula: str) -> str:
+    """``formula`` for t > 0; at t = 0 the hazard of a density that behaves as t^(order - 1)."""
+    return f"IF({t}<=0,IF({order}>1,0,IF({order}=1,{value_if_one},NA())),{formula})"
+
+
+def unadjusted_hazard(distribution: str, p: Mapping[str, str], t: str) -> str:
+    """Excel text of the hazard h(t) [1 / curve time unit] of ``distribution`` with parameters
+    ``p`` (Excel text by flexsurv name) at time ``t`` (Excel text, in the curve's time unit)."""
+    t = _w(t)
+    q = {k: _w(v) for k, v in p.items()}
+    if distribution == "exp":
+        return q["rate"]
+    if distribution == "weibull":
+        shape, scale = q["shape"], q["scale"]
+        return _at_zero(t, shape, f"1/{scale}", f"({shape}/{scale})*({t}/{scale})^({shape}-1)")
+    if distribution == "weibullPH":
+        shape, scale = q["shape"], q["scale"]
+        return _at_zero(t, shape, scale, f"{shape}*{scale}*{t}^({shape}-1)")
+    if distribution == "gompertz":
+        return f"{q['rate']}*EXP({q['shape']}*{t})"
+    if distribution == "llogis":
+        shape, scale = q["shape"], q["scale"]
+        z = f"({t}/{scale})"
+        return _at_zero(t, shape, f"1/{scale}", f"({shape}/{scale})*{z}^({shape}-1)/(1+{z}^{shape})")
+    s = _w(unadjusted_survival(distribution, p, t))
+    if distribution == "lnorm":
+        z = f"(LN({t})-{q['meanlog']})/{q['sdlog']}"
+        density = f"_xlfn.NORM.S.DIST({z},FALSE)/({q['sdlog']}*{t})"
+        return f"IF({t}<=0,0,{density}/{s})"
+    if distribution == "gamma":
+        shape, rate = q["shape"], q["rate"]
+        density = f"{rate}*_xlfn.GAMMA.DIST({rate}*{t},{shape},1,FALSE)"
+        return _at_zero(t, shape, rate, f"{density}/{s}")
+    if distribution == "gengamma":
+        mu, sigma, Q = q["mu"], q["sigma"], q["Q"]
+        u = f"(EXP({Q}*(LN({t})-{mu})/{sigma})/{Q}^2)"
+        density = f"ABS({Q})*{u}*_xlfn.GAMMA.DIST({u},1/{Q}^2,1,FALSE)/({sigma}*{t})"
+        a = f"(1/{Q}^2)"
+        one = f"EXP(({a}-1)*LN({a})-GAMMALN({a})-{mu})"
+        small = number(GENGAMMA_Q_SERIES)
+        inner = _at_zero(t, f"IF({Q}>0,1/({Q}*{sigma}),2)", one, f"{density}/{s}")
+        return f"IF(ABS({Q})<{small},NA(),{inner})"
+    if distribution == "gengamma.orig":
+        shape, scale, k = q["shape"], q["scale"], q["k"]
+        x = f"({t}/{scale})^{shape}"
+        density = f"{shape}*{x}*_xlfn.GAMMA.DIST({x},{k},1,FALSE)/{t}"
+        one = f"EXP(LN({shape}/{scale})-GAMMALN({k}))"
+        return _at_zero(t, f"({shape}*{k})", one, f"{density}/{s}")
+    raise Unsupported(f"the survival distribution '{distribution}' has no Excel translation")
+
+
+def adjusted_hazard(
+    distribution: str, p: Mapping[str, str], t: str, hazard_ratio: str, acceleration_factor: str, cure_fraction: str
+) -> str:
+    """Excel text of the hazard [1 / curve time unit] of π + (1 - π) S(t / AF)^HR at ``t``,
+    leaving out the adjustments that are the identity."""
+    if acceleration_factor != "1":
+        t = f"{_w(t)}/{_w(acceleration_factor)}"
+    h = unadjusted_hazard(distribution, p, t)
+    if hazard_ratio != "1":
+        h = f"{_w(hazard_ratio)}*{_w(h)}"
+    if acceleration_factor != "1":
+        h = f"{_w(h)}/{_w(acceleration_factor)}"
+    if cure_fraction == "0":
+        return h
+    pi = _w(cure_fraction)
+    s_u = unadjusted_survival(distribution, p, t)
+    if hazard_ratio != "1":
+        s_u = f"({s_u})^{_w(hazard_ratio)}"
+    s_u = _w(s_u)
+    return f"IF({pi}+(1-{pi})*{s_u}>0,(1-{pi})*{s_u}*{_w(h)}/({pi}+(1-{pi})*{s_u}),{_w(h)})"
 
 
 def adjusted_survival(
