@@ -42,6 +42,7 @@ from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expres
 from hecon.model.problems import Element, Location, ModelError, Problem
 from hecon.model.spec import ANY_STATE, DAYS_PER_YEAR, PARTITIONED_SURVIVAL, LifeTable
 from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
+from hecon.workbook.export.frontier import write_frontier
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
 from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_hazard, adjusted_survival
 
@@ -901,7 +902,8 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
         ws.cell(r, 5, f'=IF(D{r}=0,"",C{r}/D{r})')
         ws.cell(r, 3).number_format = ws.cell(r, 5).number_format = "#,##0.00"
         ws.cell(r, 4).number_format = "0.000000"
-    for col, width in zip("ABCDEFG", (28, 16, 16, 16, 20, 20, 20)):
+    write_frontier(ws, row + n + 2, names, [f"$B${i}" for i in range(2, n + 2)], [f"$C${i}" for i in range(2, n + 2)])
+    for col, width in zip("ABCDEFGH", (28, 16, 16, 20, 20, 20, 20, 20)):
         ws.column_dimensions[col].width = width
     for r in range(2, n + 2):
         ws.cell(r, 2).number_format = ws.cell(r, 5).number_format = "#,##0.00"
