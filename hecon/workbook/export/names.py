@@ -19,6 +19,17 @@ SETTING_NAMES = (
     ("proportion_male", "share", "share of men at the start"),
     ("discount_rate_costs", "per year", "annual discount rate of costs"),
     ("discount_rate_effects", "per year", "annual discount rate of effects (QALYs, life-years, counts, time)"),
+    ("horizon_years", "years", "time horizon; shorter than exported: rows beyond it get weight 0"),
+    (
+        "n_cycles",
+        "cycles",
+        "cycles in the horizon: horizon_years x 365.25 / cycle_days, rounded (halves to even, as hecon)",
+    ),
+    (
+        "max_cycles",
+        "cycles",
+        "rows written (cycles 0..max_cycles): a horizon of more cycles makes the totals #N/A; export again",
+    ),
 )
 
 _A1 = re.compile(r"^[A-Za-z]{1,3}[0-9]+$")

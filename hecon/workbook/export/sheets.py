@@ -220,7 +220,7 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
     for sm, title in zip(model.strategies, titles):
         totals.append(_write_strategy(ex, wb.create_sheet(title), sm))
     _write_results(ex, wb.create_sheet("Results"), titles, totals)
-    _write_checks(wb.create_sheet("Checks"), model, titles, totals, hecon_totals)
+    _write_checks(wb.create_sheet("Checks"), model, totals, hecon_totals, ex.setting_names)
     _write_about(about, model, titles, ex.notes)
     return wb, ex.notes
 
@@ -244,6 +244,9 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         "proportion_male": "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
         "discount_rate_costs": float(s.discount_rate_costs),
         "discount_rate_effects": float(s.discount_rate_effects),
+        "horizon_years": float(s.horizon_years),
+        "n_cycles": _n_cycles_formula(ex),
+        "max_cycles": float(ex.model.n_cycles),
     }
     for name, unit, description in SETTING_NAMES:
         row += 1
@@ -251,14 +254,13 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         ws.cell(row, 1, name)
         ws.cell(row, 2, defined)
         cell = ws.cell(row, 3, values[name])
-        if not str(values[name]).startswith("="):
+        if not str(values[name]).startswith("=") and name != "max_cycles":
             cell.fill = _INPUT_FILL
         ws.cell(row, 4, unit)
         ws.cell(row, 5, description)
         _define(wb, defined, ws.title, row, 3)
     row += 1
     fixed = (
-        ("horizon", f"{ex.model.n_cycles} cycles", "fixed by the layout (one row per cycle)"),
         ("within_cycle", s.within_cycle, "weights on the strategy sheets"),
         ("discount_timing", s.discount_timing, "'cycle': (1+r)^-t; 'annual': (1+r)^-floor(t)"),
     )
@@ -605,7 +607,11 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         tm = "INT((A{r}+0.5)*" + cy + "+1E-9)" if annual else "((A{r}+0.5)*" + cy + ")"
         put(mid[kind], FIRST_ROW, [f"=(1+{rate})^-{tm.format(r=r)}" for r in cycles])
 
-    # ---- one-off transition rewards of cycle k
+    # ---- one-off transition rewards of cycle k, counted for the cycles k < n_cycles
+    in_horizon = ""
+    if sm.rewards:
+        in_horizon = sheet.add("cycle in the horizon", "1: model_time < n_cycles")
+        put(in_horizon, FIRST_ROW, [f"=IF(A{r}<{ex.setting_names['n_cycles']},1,0)" for r in cycles])
     reward_cols: dict[Outcome, list[str]] = {}
     for rr in sm.rewards:
         target = reward_column(rr.reward)
@@ -644,6 +650,7 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[column.letter].width = max(10, min(28, len(column.header) + 2))
     sheet_ref = quote_sheet(ws.title)
+    fits = f"AND({ex.setting_names['n_cycles']}>=1,{ex.setting_names['n_cycles']}<={ex.setting_names['max_cycles']})"
     out: dict[str, tuple[str, str]] = {}
     for col in cols:
         v = value_col[col]
@@ -654,12 +661,14 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         disc = [f"SUMPRODUCT({rng},{w},{d})"]
         undisc = [f"SUMPRODUCT({rng},{w})"]
         for rc in reward_cols.get(col, []):
-            disc.append(f"SUMPRODUCT({rc}{FIRST_ROW}:{rc}{last - 1},{mid[kind]}{FIRST_ROW}:{mid[kind]}{last - 1})")
-            undisc.append(f"SUM({rc}{FIRST_ROW}:{rc}{last - 1})")
+            inside = f"{in_horizon}{FIRST_ROW}:{in_horizon}{last - 1}"
+            m = f"{mid[kind]}{FIRST_ROW}:{mid[kind]}{last - 1}"
+            disc.append(f"SUMPRODUCT({rc}{FIRST_ROW}:{rc}{last - 1},{m},{inside})")
+            undisc.append(f"SUMPRODUCT({rc}{FIRST_ROW}:{rc}{last - 1},{inside})")
         disc += start_terms.get(col, [])
         undisc += start_terms.get(col, [])
-        ws[f"{v}2"] = "=" + "+".join(disc)
-        ws[f"{v}3"] = "=" + "+".join(undisc)
+        ws[f"{v}2"] = f"=IF({fits},{'+'.join(disc)},NA())"
+        ws[f"{v}3"] = f"=IF({fits},{'+'.join(undisc)},NA())"
         ws[f"{v}2"].font = ws[f"{v}3"].font = _BOLD
         out[col.label] = (f"{sheet_ref}!${v}$2", f"{sheet_ref}!${v}$3")
     ws.freeze_panes = f"D{FIRST_ROW}"
@@ -863,16 +872,32 @@ def _reward_formula(
     return "=" + "+".join(parts)
 
 
+def _n_cycles_formula(ex: _Exporter) -> str:
+    """n_cycles = round(horizon_years x 365.25 / cycle_days), halves to even as Python's round."""
+    x = f"{ex.setting_names['horizon_years']}*{number(DAYS_PER_YEAR)}/{ex.setting_names['cycle_days']}"
+    return f"=IF(MOD({x},1)=0.5,2*ROUND({x}/2,0),ROUND({x},0))"
+
+
 def _weight(ex: _Exporter, k: int, r: int) -> str | float:
-    T = ex.model.n_cycles
+    """The within-cycle weight of point k (row r) for N = n_cycles cycles, 0 beyond N
+    (:func:`hecon.methods.within_cycle.cycle_weights`)."""
+    N = ex.setting_names["n_cycles"]
     method = ex.spec.settings.within_cycle
     if method == "none":
-        return f"=IF(A{r}<{T},1,0)"
+        return f"=IF(A{r}<{N},1,0)"
     if method == "end":
-        return f"=IF(A{r}>0,1,0)"
+        return f"=IF(AND(A{r}>0,A{r}<={N}),1,0)"
     if method in ("half-cycle", "trapezoid"):
-        return f"=IF(OR(A{r}=0,A{r}={T}),0.5,1)"
-    return float(ex.model.weights[k])  # Simpson's rule or custom weights: the numbers themselves
+        return f"=IF(A{r}>{N},0,IF(OR(A{r}=0,A{r}={N}),0.5,1))"
+    if method == "simpson":
+        # Simpson's 1/3 rule over the first n13 cycles (n13 = N if N is even, else N - 3), then
+        # Simpson's 3/8 rule over the last three; N = 1: the trapezoid
+        n13 = f"IF(MOD({N},2)=0,{N},{N}-3)"
+        third = f"IF(AND({n13}>0,A{r}<={n13}),IF(OR(A{r}=0,A{r}={n13}),1/3,IF(MOD(A{r},2)=1,4/3,2/3)),0)"
+        eighth = f"IF(AND({n13}<{N},A{r}>={n13}),CHOOSE(A{r}-({n13})+1,1,3,3,1)*3/8,0)"
+        return f"=IF(A{r}>{N},0,IF({N}=1,0.5,{third}+{eighth}))"
+    # custom weights, one per trace point of the exported horizon: they do not follow a change
+    return f"=IF({N}={ex.model.n_cycles},{number(float(ex.model.weights[k]))},NA())"
 
 
 # ---------------------------------------------------------------- Results, Checks, About
@@ -915,9 +940,9 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
 def _write_checks(
     ws: Worksheet,
     model: CompiledModel,
-    titles: Sequence[str],
     totals: Sequence[StrategyTotals],
     hecon: Sequence[HeconTotals],
+    settings: Mapping[str, str],
 ) -> None:
     _header(
         ws,
@@ -957,6 +982,14 @@ def _write_checks(
         "hecon's totals were computed when the workbook was exported; after an input is changed they no "
         "longer apply. A trace sum differs from 1 by rounding only (about 1E-15).",
     )
+    n_cycles, max_cycles = settings["n_cycles"], settings["max_cycles"]
+    ws.cell(n + 4, 1, "horizon")
+    ws.cell(
+        n + 4,
+        2,
+        f'=IF(AND({n_cycles}>=1,{n_cycles}<={max_cycles}),"OK: "&{n_cycles}&" cycles of the "&{max_cycles}&" written",'
+        f'"NOT OK: "&{n_cycles}&" cycles, more than the "&{max_cycles}&" written (or none); export the model again")',
+    )
     for col in "ABCDEFGHIJK":
         ws.column_dimensions[col].width = 18
     ws.column_dimensions["A"].width = 28
@@ -993,17 +1026,21 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
             "state X of length L as X[0] .. X[L-1], state_time = the number in brackets); trace sum; the value of each "
             "outcome at the point "
             "(costs and counts per cycle, QALYs, life-years and flagged time per year x cycle_years); the within-cycle "
-            "weight; discount factors at the point and at mid-cycle; one-off transition rewards of the cycle.",
+            "weight (0 beyond n_cycles); discount factors at the point and at mid-cycle; whether the cycle is in the "
+            "horizon (model_time < n_cycles); one-off transition rewards of the cycle.",
             False,
         ),
         (
-            "   Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor) "
-            "+ rewards on the start; row 3: the same undiscounted.",
+            "   Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor, in "
+            "horizon) + rewards on the start; row 3: the same undiscounted.",
             False,
         ),
         (
             "Results: the discounted totals per strategy in a table with the columns strategy, costs, qalys, lys (for "
-            "scripts), the undiscounted totals, and the incremental analysis.",
+            "scripts), the undiscounted totals; each strategy against the comparator; the efficiency frontier as "
+            "formulas: the order by cost, strong dominance, the frontier built step by step (from each frontier "
+            "strategy the lowest ICER to a costlier non-dominated one; a non-dominated strategy that is no step is "
+            "extendedly dominated) and the incremental table along the frontier in the order of cost.",
             False,
         ),
         (
@@ -1011,9 +1048,19 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
             False,
         ),
         ("", False),
+        ("Horizon", True),
         (
-            "The horizon and the cycle length's number of rows are fixed by the layout: a change of cycle_days changes "
-            "the time per row, not the number of rows.",
+            f"Rows are written for the cycles 0..{model.n_cycles} (max_cycles on the Inputs sheet). n_cycles follows "
+            "horizon_years and cycle_days: a horizon of fewer cycles gives the rows beyond it weight 0 (and their "
+            "one-off rewards are not counted); a horizon of more cycles than the rows written makes the totals "
+            "#N/A: export the model again with the longer horizon. Do not edit max_cycles, n_cycles or cycle_years "
+            "(formulas and a count of the rows written)."
+            + (
+                " With custom within-cycle weights (one per row) the horizon cannot change: any other n_cycles "
+                "makes the weights and the totals #N/A."
+                if spec.settings.within_cycle == "custom"
+                else ""
+            ),
             False,
         ),
     ]
