@@ -84,9 +84,18 @@ def test_every_family_hazard_on_its_own(tmp_path: Path) -> None:
         for i in range(len(TIMES)):
             column = openpyxl.utils.get_column_letter(5 + i)
             ws.cell(row, 5 + i, "=" + unadjusted_hazard(family, refs, f"{column}$1"))
+    small_q = len(FAMILIES) + 2  # |Q| < 0.01, where hecon uses Temme's series: #N/A, not approximated
+    for j, v in enumerate((2.0, 0.8, 0.005), start=2):
+        ws.cell(small_q, j, v)
+    ws.cell(
+        small_q,
+        5,
+        "=" + unadjusted_hazard("gengamma", {"mu": f"B{small_q}", "sigma": f"C{small_q}", "Q": f"D{small_q}"}, "G$1"),
+    )
     path = tmp_path / "hazards.xlsx"
     book.save(path)
     computed = openpyxl.load_workbook(recalculate(path, tmp_path / "out"), data_only=True).active
+    assert computed.cell(small_q, 5).value == "#N/A"
     for row, (family, params) in enumerate(FAMILIES, start=2):
         expected = survival.hazard(family, params, np.array(TIMES))
         for i, want in enumerate(expected):
