@@ -14,9 +14,9 @@ so that it follows any edit of the inputs:
    (C_j - C_m) / (E_j - E_m); step m + 1 is the strategy with the lowest ICER (equal ICERs
    within the relative tolerance :data:`~hecon.analysis.incremental.ICER_RTOL`: the cheapest,
    so that strategies on a straight line all stay on the frontier, as in dampack). This walks
-   the lower-right convex hull of the cost-effect plane, which is what repeatedly removing
-   strategies whose ICER exceeds the next one's leaves. A non-dominated strategy that is no
-   step is *extendedly dominated*.
+   the lower-right convex hull of the cost-effectiveness plane (QALYs across, costs up), which
+   is what repeatedly removing strategies whose ICER exceeds the next one's leaves. A
+   non-dominated strategy that is no step is *extendedly dominated*.
 4. **Incremental table** in the order of cost: status, the previous frontier strategy as
    comparator, incremental costs and QALYs and the ICER of the frontier strategies (empty for
    the reference and the dominated ones, as in hecon's report).

@@ -13,9 +13,13 @@ Layout (the About sheet of the written file says the same to the reviewer):
   (costs by category and counts per cycle, QALYs, life-years and flagged time per cycle of
   cycle_years); the within-cycle weight and the discount factors at the point and at
   mid-cycle; the one-off transition rewards of cycle k. Rows 2 and 3 hold the totals:
-  Σ_k w_k d_k value_k + Σ_k d(k + 1/2) reward_k (+ rewards on the start), and the same without d.
+  Σ_k w_k d_k value_k + Σ_{k < N} d(k + 1/2) reward_k (+ rewards on the start), and the same
+  without d. The horizon N = n_cycles follows the Inputs (horizon_years, cycle_days): w_k = 0
+  beyond N; rows are written up to the exported horizon (max_cycles), and a longer one makes
+  the totals #N/A.
 * **Results**: the table ``strategy, costs, qalys, lys`` (discounted) and the undiscounted
-  totals, then the incremental analysis.
+  totals, each strategy against the comparator, then the efficiency frontier
+  (:mod:`hecon.workbook.export.frontier`).
 * **Checks**: trace rows sum to 1, probabilities in [0, 1], hecon's own totals beside the workbook's.
 
 The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.engine.valuation`.
