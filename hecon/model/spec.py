@@ -383,11 +383,13 @@ class Strategy:
 @dataclass(frozen=True)
 class Scenario:
     """Named overrides. Targets: ``param`` (base value), ``param[strategy]`` (a strategy's
-    value) or ``settings.field``."""
+    value) or ``settings.field``. ``sources``: target -> where its value comes from (the
+    Subgroups sheet's source column; empty for scenarios)."""
 
     name: str
     overrides: Mapping[str, Expr]
     description: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

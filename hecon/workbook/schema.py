@@ -1024,6 +1024,41 @@ SHEETS: tuple[SheetSchema, ...] = (
         key=("scenario", "target"),
     ),
     SheetSchema(
+        "Subgroups",
+        "Subgroups of patients as named sets of overrides (start age, sex mix, subgroup hazard ratios or "
+        "curve parameters, eligibility), one row per override; each subgroup is run and reported on its own "
+        "beside the whole population. Every override needs its source (P published, A assumption, ...).",
+        (
+            _c("subgroup", "name", required=True, width=20, description="Subgroup name"),
+            _c(
+                "target",
+                "name",
+                required=True,
+                width=24,
+                description="What differs in the subgroup: a parameter name, parameter[strategy], or "
+                "settings.<setting> (e.g. settings.start_age)",
+            ),
+            _c(
+                "value",
+                "value",
+                required=True,
+                width=20,
+                description="The value in this subgroup: a number or formula for a parameter, the setting's "
+                "value for settings.<setting>",
+            ),
+            _c(
+                "source",
+                "text",
+                required=True,
+                width=40,
+                description="Where the subgroup's value comes from (publication and table; A: an assumption)",
+            ),
+            _c("description", "text", width=40, description="Who the subgroup is (first row of the subgroup)"),
+        ),
+        key=("subgroup", "target"),
+        when_used=True,
+    ),
+    SheetSchema(
         "Assumptions",
         "Modelling assumptions in plain words, one per row, listed in the report.",
         (_c("assumption", "text", required=True, width=100, description="One assumption"),),
