@@ -306,8 +306,8 @@ SETTINGS_SHEET = SheetSchema(
 COST_CATEGORIES_SHEET = SheetSchema(
     "CostCategories",
     "The perspective of cost categories: healthcare (counted from both perspectives) or societal (counted "
-    "only from the societal perspective, e.g. productivity losses, informal care, travel). A category not "
-    "listed is healthcare. With a societal category the report shows both perspectives side by side.",
+    "only from the societal perspective, e.g. productivity losses, informal care, travel). Once the sheet "
+    "has rows, every cost category of the model needs one (an untagged category is an error). With a societal category the report shows both perspectives side by side.",
     (
         _c("category", "name", required=True, width=18, description="A cost category of the States sheet"),
         _c(

@@ -442,6 +442,8 @@ def _survival_point(e: Element, p: Problem, loc: Locations) -> Location | None:
 
 
 def _cost_category(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.part == "untagged":  # a category of the model without a row: the sheet's first data cell
+        return loc.sheets.get("CostCategories")
     record = loc.cost_categories.get(e.name)
     return record.cell(e.part or "category") if record else None
 
