@@ -53,10 +53,9 @@ def subgroups_table(results: Results) -> Table:
 def subgroups_section(results: Results) -> Section | None:
     if not results.subgroups:
         return None
-    sources = {s.name: s.sources for s in results.spec.subgroups} if results.spec is not None else {}
     bullets = []
     for name, sg in results.subgroups.items():
-        cited = sources.get(name, {})
+        cited = sg.sources
         changes = ", ".join(f"{k} = {v}" + (f" ({cited[k]})" if cited.get(k) else "") for k, v in sg.overrides.items())
         bullets.append(f"{name}: {sg.description + '; ' if sg.description else ''}overrides {changes}.")
     table = subgroups_table(results)

@@ -105,6 +105,7 @@ def test_hecon_run_reports_subgroups_equal_to_independent_runs(workbook, tmp_pat
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     sub = summary["subgroups"]["High risk"]
+    assert sub["sources"] == {"hr_S1": "A: assumption", "p_HS1": "P: a made-up table 2"}
     # the subgroup is the model with the parameters changed by hand, run by the naive reference
     changed = textbook_model(horizon_years=20.0).with_parameters({"hr_S1": 5.0, "p_HS1": 0.3})
     ref = {s: reference_textbook(changed, s) for s in ("SoC", "B")}
