@@ -153,3 +153,20 @@ def test_terminal_care_and_patient_time_are_reported_apart(rrmm_spec, rrmm_base)
 def test_every_cost_category_has_a_perspective(rrmm_spec):
     assert set(COST_PERSPECTIVES) == set(rrmm_spec.cost_categories)
     assert {c for c, p in COST_PERSPECTIVES.items() if p == "societal"} == {"travel", "productivity", "informal_care"}
+
+
+def test_docs_state_the_budget_inputs_of_the_package(rrmm_spec):
+    from hecon.examples.rrmm.decision import NEW_SHARES, YEARS
+
+    text = " ".join((ROOT / "docs" / "rrmm.md").read_text(encoding="utf-8").split())
+    eligible = {b.value for b in rrmm_spec.budget if b.item == "eligible"}
+    assert len(eligible) == 1 and f"{eligible.pop():g} patients a year" in text
+    cart, bsab = NEW_SHARES[CART], NEW_SHARES[BSAB]
+    assert (
+        f"CAR-T rises from {cart[0]:.0%} to {cart[-1]:.0%} and the bispecific from {bsab[0]:.0%} to {bsab[-1]:.0%}"
+        in text
+    )
+    assert f"Budget impact** over {YEARS} years" in text
+    sluis = {b.item: b.value for b in rrmm_spec.budget if b.item.startswith("sluis")}
+    assert f"EUR {sluis['sluis_per_patient']:,.0f} per patient per year" in text
+    assert f"EUR {sluis['sluis_total'] / 1e6:.0f} million a year" in text
