@@ -35,17 +35,14 @@ COST_PERSPECTIVES = {
 
 
 def evppi_groups() -> dict[str, tuple[str, ...]]:
-    """The EvppiGroups sheet: each survival curve's coefficients, prices and utilities (at most 4 a group).
-    The structural choice ``cart_pfs_plateau`` (discrete) and every drawn parameter get their own EVPPI."""
+    """The EvppiGroups sheet: the survival curves built from more than one sampled input, prices and
+    utilities (at most 4 a group). Every drawn parameter, the structural choice ``cart_pfs_plateau``
+    (discrete) and the CAR-T cure Weibull's coefficients (a multivariate normal group,
+    ``pfs_cilta_weibull_cure``) get their own EVPPI without a row here; the CAR-T exponential curve
+    has one coefficient, ``pfs_cilta_exp_rate``."""
     return {
         "Curves: RWPC PFS and OS": ("pfs_rwpc_exp_rate", "os_rwpc_exp_rate"),
         "Curve: bispecific PFS (RWPC x HR)": ("pfs_rwpc_exp_rate", "tec_hr_pfs"),
-        "Curve: CAR-T PFS, exponential": ("pfs_cilta_exp_rate",),
-        "Curve: CAR-T PFS, cure Weibull": (
-            "pfs_cilta_weibull_cure_logit_theta",
-            "pfs_cilta_weibull_cure_shape",
-            "pfs_cilta_weibull_cure_scale",
-        ),
         "Prices: hospital care": ("c_hosp_day", "c_icu_day", "c_day_treatment", "c_outpatient"),
         "Prices: other care": ("c_sc_admin", "c_ed_visit", "c_mm_drug_month", "c_home_nursing_hour"),
         "Utilities": ("u_pf_on", "u_pf_off", "u_pd", "du_inpatient"),
