@@ -67,7 +67,14 @@ def test_subgroups_equal_the_model_with_their_inputs_changed_by_hand(rrmm_spec, 
     hr = math.log(0.61) / math.log(0.42 * 0.61 + 0.58 * 0.80)
     high = run_model(rrmm_spec.with_parameters({"cart_pfs_hr_psa": hr, "hr_pfs_subgroup": 1.5}))
     young_settings = dataclasses.replace(rrmm_spec.settings, start_age=58.0, horizon_years=42.0)
-    young = run_model(dataclasses.replace(rrmm_spec.with_parameters({"p_paid_work": 0.35}), settings=young_settings))
+    icans = {p.name: float(p.value) for p in rrmm_spec.parameters if p.name in ("cilta_p_icans", "cilta_p_icans_g3")}
+    older_share, hr_older = 1 - 0.639, 1.65  # CARTITUDE-1 aged 65 or more; CIBMTR ICANS hazard ratio beyond 64
+    younger = {
+        "p_paid_work": 0.35,
+        "p_icans_cart": icans["cilta_p_icans"] / (1 - older_share + older_share * hr_older),
+        "p_icans_g3_cart": icans["cilta_p_icans_g3"] / (1 - older_share + older_share * hr_older),
+    }
+    young = run_model(dataclasses.replace(rrmm_spec.with_parameters(younger), settings=young_settings))
     for name, ref in ((HIGH_RISK, high), (YOUNGER, young)):
         for s in (CART, BSAB):
             for outcome in ("total_costs", "qalys", "lys"):
