@@ -63,6 +63,7 @@ __all__ = [
     "RegressionEvppi",
     "check_evppi_groups",
     "evppi_inputs",
+    "psd_root",
     "regression_evppi",
     "summarise_evppi",
 ]
@@ -163,6 +164,15 @@ def _terms(k: int, discrete: bool) -> Any:
     return te(*range(k), n_splines=5 if k <= 3 else 4)
 
 
+def psd_root(cov: FloatArray) -> FloatArray:
+    """A matrix R with R R^T = ``cov`` for a symmetric positive semi-definite ``cov``, from its
+    eigendecomposition (eigenvalues below 0, round-off, set to 0). A tensor-product GAM of 3 or 4
+    parameters has more coefficients than the data identify, so its covariance is singular and a
+    Cholesky factor does not exist; draws ``mean + z R^T`` with z standard normal have covariance ``cov``."""
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    return np.asarray(vectors * np.sqrt(np.clip(values, 0.0, None)))
+
+
 def _evppi(fitted: FloatArray) -> FloatArray:
     """EVPPI from fitted INB, shape (..., n_samples, n_strategies - 1)."""
     best = np.maximum(fitted.max(axis=-1), 0.0).mean(axis=-1)
@@ -249,8 +259,8 @@ def _regression_evppi(
             resid = ws * (de[:, d] - fit_e[:, d]) - (dc[:, d] - fit_c[:, d])
             sigma2 = float(resid @ resid) / max(n - edofs[d], 1.0)
             mean = ws * gam_e.coef_ - gam_c.coef_
-            chol = np.linalg.cholesky(unscaled * sigma2 + 1e-12 * np.eye(n_coef) * max(sigma2, 1e-300))
-            beta = mean[None, :] + rng.standard_normal((n_draws, n_coef)) @ chol.T
+            root = psd_root(unscaled * sigma2)
+            beta = mean[None, :] + rng.standard_normal((n_draws, n_coef)) @ root.T
             draws[:, :, d] = np.asarray(basis @ beta.T).T
         se[j] = float(np.std(_evppi(draws), ddof=1))
     return RegressionEvppi(curve, se, tuple(r2), tuple(edofs), n_coef)

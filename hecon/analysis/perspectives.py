@@ -72,8 +72,19 @@ class Perspectives:
 
 def check_perspectives(tags: Mapping[str, str], categories: Sequence[str]) -> None:
     """Raise :class:`~hecon.model.problems.ModelError` with every tag of an unknown cost category
-    or with an unknown perspective (Element kind "cost_category")."""
+    or with an unknown perspective, and, once any category is tagged, every category of the model
+    left untagged (Element kind "cost_category"): a new category must be placed on purpose, not
+    counted as healthcare by default."""
     problems = []
+    for name in categories if tags else ():
+        if name not in tags:
+            problems.append(
+                Problem(
+                    Element("cost_category", name, part="untagged"),
+                    f"cost category '{name}' of the model has no perspective",
+                    f"a CostCategories row '{name}' tagged " + " or ".join(PERSPECTIVES),
+                )
+            )
     for name, perspective in tags.items():
         if name not in categories:
             problems.append(

@@ -20,7 +20,8 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                incremental: FrontierRow per strategy (efficiency frontier)
                                versus_comparator: Comparison per other strategy
                                † optimal_at_headline
-      subgroups              subgroup name -> ScenarioSummary (as scenarios; absent without subgroups)
+      subgroups              subgroup name -> ScenarioSummary (as scenarios, with the overrides'
+                               sources; absent without subgroups)
       base_case              BaseCase: survival (hecon.analysis.model_survival.SurvivalSummary:
                                time_unit, per-strategy medians, landmarks beside the model)
                                † trace, † timeline (shares per treatment-burden category)
@@ -298,6 +299,7 @@ def summarise_run(run: RunResult) -> Results:
                 description=sg.description,
                 overrides=sg.scenario.overrides if sg.scenario else None,
                 headline_wtp=wtp,
+                sources=sg.scenario.sources if sg.scenario else None,
             )
             for sg in run.subgroups
         }

@@ -24,7 +24,7 @@ from hecon.analysis.incremental import (
     incremental_analysis,
     versus_comparator,
 )
-from hecon.analysis.serialise import FLATTEN, NOT_IN_JSON, frozen
+from hecon.analysis.serialise import FLATTEN, NOT_IN_JSON, OMIT_IF_EMPTY, frozen
 from hecon.model.spec import DAYS_PER_YEAR
 
 __all__ = [
@@ -179,6 +179,7 @@ class ScenarioSummary:
     versus_comparator  : every other strategy versus the comparator, in model order
     optimal_at_headline: the strategy with the highest net monetary benefit at the headline
                          willingness to pay (None when that is not above 0)
+    sources            : where each override's value comes from (subgroups; absent for scenarios)
     """
 
     name: str = field(metadata=NOT_IN_JSON)
@@ -188,6 +189,7 @@ class ScenarioSummary:
     incremental: tuple[FrontierRow, ...]
     versus_comparator: tuple[Comparison, ...]
     optimal_at_headline: str | None = field(default=None, metadata=NOT_IN_JSON)
+    sources: Mapping[str, str] = field(default_factory=dict, metadata=OMIT_IF_EMPTY)
 
     def versus(self, strategy: str) -> Comparison | None:
         """The comparison of ``strategy`` with the comparator (None for the comparator)."""
@@ -295,6 +297,7 @@ def scenario_summary(
     description: str = "",
     overrides: Mapping[str, Any] | None = None,
     headline_wtp: float = 0.0,
+    sources: Mapping[str, str] | None = None,
 ) -> ScenarioSummary:
     """Per-strategy results, the efficiency frontier and the comparisons with ``comparator`` of
     one scenario's deterministic ``results``; ``headline_wtp`` [currency per QALY] for
@@ -334,4 +337,5 @@ def scenario_summary(
         frontier,
         versus,
         highest_nmb(per_strategy, headline_wtp) if headline_wtp > 0 else None,
+        frozen(dict(sources or {})),
     )

@@ -383,11 +383,13 @@ class Strategy:
 @dataclass(frozen=True)
 class Scenario:
     """Named overrides. Targets: ``param`` (base value), ``param[strategy]`` (a strategy's
-    value) or ``settings.field``."""
+    value) or ``settings.field``. ``sources``: target -> where its value comes from (the
+    Subgroups sheet's source column; empty for scenarios)."""
 
     name: str
     overrides: Mapping[str, Expr]
     description: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -414,7 +416,8 @@ class ModelSpec:
     survival_points: tuple[SurvivalPoint, ...] = ()
     budget: tuple[BudgetItem, ...] = ()
     cost_perspectives: Mapping[str, str] = field(default_factory=dict)
-    """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); untagged = healthcare."""
+    """Cost category -> one of :data:`PERSPECTIVES` (CostCategories sheet); empty = no perspectives
+    (every cost counted), otherwise every cost category of the model must be tagged."""
     evppi_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Named groups of parameters whose joint EVPPI is estimated (EvppiGroups sheet), e.g. prices."""
     #: Subgroups: named overrides as scenarios (start age, sex mix, subgroup hazard ratios or

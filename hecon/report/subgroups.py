@@ -55,7 +55,8 @@ def subgroups_section(results: Results) -> Section | None:
         return None
     bullets = []
     for name, sg in results.subgroups.items():
-        changes = ", ".join(f"{k} = {v}" for k, v in sg.overrides.items())
+        cited = sg.sources
+        changes = ", ".join(f"{k} = {v}" + (f" ({cited[k]})" if cited.get(k) else "") for k, v in sg.overrides.items())
         bullets.append(f"{name}: {sg.description + '; ' if sg.description else ''}overrides {changes}.")
     table = subgroups_table(results)
     return Section(

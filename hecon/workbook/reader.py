@@ -104,6 +104,8 @@ class Locations:
     schedules: dict[str, list[Record]] = field(default_factory=dict)
     scenarios: dict[str, Record] = field(default_factory=dict)
     overrides: dict[tuple[str, str], Record] = field(default_factory=dict)
+    subgroups: dict[str, Record] = field(default_factory=dict)  # subgroup -> its first row
+    subgroup_overrides: dict[tuple[str, str], Record] = field(default_factory=dict)
     utility_norms: list[Record] = field(default_factory=list)  # parallel to spec.utility_norms
     utility_norm_rows: int = 0  # rows on the UtilityNorms sheet, good or not
     thresholds: list[Record] = field(default_factory=list)  # parallel to spec.thresholds
@@ -772,23 +774,39 @@ class _Builder:
             out.append(schedule)
         return tuple(out)
 
-    # ---- Scenarios, assumptions
+    # ---- Scenarios, subgroups, assumptions
     def scenarios(self) -> tuple[Scenario, ...]:
+        return self._override_sets("Scenarios", "scenario", self.loc.scenarios, self.loc.overrides)
+
+    def subgroups(self) -> tuple[Scenario, ...]:
+        return self._override_sets("Subgroups", "subgroup", self.loc.subgroups, self.loc.subgroup_overrides)
+
+    def _override_sets(
+        self,
+        sheet: str,
+        key: str,
+        firsts: dict[str, Record],
+        rows: dict[tuple[str, str], Record],
+    ) -> tuple[Scenario, ...]:
+        """Named sets of overrides (Scenarios, Subgroups): rows with the same ``key`` form one set."""
         groups: dict[str, list[Record]] = {}
-        for record in self.records("Scenarios"):
+        for record in self.records(sheet):
             v = record.values
-            if not record.ok("scenario", "target") or not v.get("scenario") or not v.get("target"):
+            if not record.ok(key, "target") or not v.get(key) or not v.get("target"):
                 continue
-            groups.setdefault(v["scenario"], []).append(record)
+            groups.setdefault(v[key], []).append(record)
         out = []
         for name, records in groups.items():
-            self.loc.scenarios[name] = records[0]
-            overrides = {}
+            firsts[name] = records[0]
+            overrides, sources = {}, {}
             for record in records:
-                self.loc.overrides[(name, record.values["target"])] = record
+                target = record.values["target"]
+                rows[(name, target)] = record
                 if record.ok("value") and record.values.get("value") is not None:
-                    overrides[record.values["target"]] = record.values["value"]
-            out.append(Scenario(name, overrides, _first(records, "description")))
+                    overrides[target] = record.values["value"]
+                if record.values.get("source"):
+                    sources[target] = record.values["source"]
+            out.append(Scenario(name, overrides, _first(records, "description"), sources))
         return tuple(out)
 
     # ---- Decision analysis: utility norms, thresholds
@@ -1017,6 +1035,7 @@ def read(path: str | Path) -> ReadResult:
         budget=b.budget(),
         cost_perspectives=b.cost_perspectives(),
         evppi_groups=b.evppi_groups(),
+        subgroups=b.subgroups(),
     )
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)

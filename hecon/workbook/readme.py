@@ -54,6 +54,9 @@ HOW_TO = (
     "dsa_low and dsa_high as positions (e.g. 1 and 2). The report shows the PSA results by alternative.",
     "Scenarios override parameters (name), a strategy's parameter (name[strategy]) or settings "
     "(settings.<setting>, e.g. settings.discount_rate_costs).",
+    "Subgroups are written like scenarios (subgroup, target, value), each override with its source: e.g. "
+    "settings.start_age = 58 and cart_pfs_hr = 1.5 for a younger or a high-risk subgroup. hecon run reports "
+    "each subgroup's costs, QALYs and ICERs beside the whole population.",
     "SurvivalPoints: one published point per row, for a strategy and an endpoint (PFS or OS): kind survival "
     "(the share event-free at a time, with its 95% CI), median (the median time, with its 95% CI; no time) or "
     "at_risk (the number at risk at a time). The report draws survival points with vertical CIs and medians "

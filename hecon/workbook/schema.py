@@ -306,8 +306,8 @@ SETTINGS_SHEET = SheetSchema(
 COST_CATEGORIES_SHEET = SheetSchema(
     "CostCategories",
     "The perspective of cost categories: healthcare (counted from both perspectives) or societal (counted "
-    "only from the societal perspective, e.g. productivity losses, informal care, travel). A category not "
-    "listed is healthcare. With a societal category the report shows both perspectives side by side.",
+    "only from the societal perspective, e.g. productivity losses, informal care, travel). Once the sheet "
+    "has rows, every cost category of the model needs one (an untagged category is an error). With a societal category the report shows both perspectives side by side.",
     (
         _c("category", "name", required=True, width=18, description="A cost category of the States sheet"),
         _c(
@@ -1022,6 +1022,41 @@ SHEETS: tuple[SheetSchema, ...] = (
             _c("description", "text", width=40, description="What the scenario tests (first row of the scenario)"),
         ),
         key=("scenario", "target"),
+    ),
+    SheetSchema(
+        "Subgroups",
+        "Subgroups of patients as named sets of overrides (start age, sex mix, subgroup hazard ratios or "
+        "curve parameters, eligibility), one row per override; each subgroup is run and reported on its own "
+        "beside the whole population. Every override needs its source (P published, A assumption, ...).",
+        (
+            _c("subgroup", "name", required=True, width=20, description="Subgroup name"),
+            _c(
+                "target",
+                "name",
+                required=True,
+                width=24,
+                description="What differs in the subgroup: a parameter name, parameter[strategy], or "
+                "settings.<setting> (e.g. settings.start_age)",
+            ),
+            _c(
+                "value",
+                "value",
+                required=True,
+                width=20,
+                description="The value in this subgroup: a number or formula for a parameter, the setting's "
+                "value for settings.<setting>",
+            ),
+            _c(
+                "source",
+                "text",
+                required=True,
+                width=40,
+                description="Where the subgroup's value comes from (publication and table; A: an assumption)",
+            ),
+            _c("description", "text", width=40, description="Who the subgroup is (first row of the subgroup)"),
+        ),
+        key=("subgroup", "target"),
+        when_used=True,
     ),
     SheetSchema(
         "Assumptions",

@@ -22,7 +22,7 @@ from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
-from hecon.model.spec import ModelSpec
+from hecon.model.spec import ModelSpec, Scenario
 from hecon.workbook.cells import format_number
 from hecon.workbook.constants import constant_problems, constant_value
 from hecon.workbook.reader import INVALID, Locations, ReadResult, Record, read, schedule_problem_at, sort_problems
@@ -107,9 +107,19 @@ def validate_result(result: ReadResult) -> list[Problem]:
         add([place(p, result.locations) for p in _compile_problems(other) if str(p) not in {str(q) for q in base}])
     add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
+    loc = result.locations
     for scenario in result.spec.scenarios:
-        add(_scenario_problems(result.spec, scenario.name, result.locations, base_text))
+        add(_scenario_problems(result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, base_text))
+    for subgroup in result.spec.subgroups:
+        add(
+            _scenario_problems(result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text)
+        )
     return sort_problems(problems)
+
+
+_SCENARIOS = ("scenario", "scenario")
+_SUBGROUPS = ("subgroup", "subgroup")
+"""(word in messages, key column) of the Scenarios and Subgroups sheets."""
 
 
 def _compile_problems(spec: ModelSpec) -> list[Problem]:
@@ -121,30 +131,40 @@ def _compile_problems(spec: ModelSpec) -> list[Problem]:
     return constant_problems(spec)
 
 
-def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: set[str]) -> list[Problem]:
-    scenario = next(s for s in spec.scenarios if s.name == name)
-    first = loc.scenarios.get(name)
+def _scenario_problems(
+    spec: ModelSpec,
+    scenario: Scenario,
+    sheet: tuple[str, str],
+    firsts: dict[str, Record],
+    rows: dict[tuple[str, str], Record],
+    loc: Locations,
+    base_text: set[str],
+) -> list[Problem]:
+    """What a scenario or subgroup (``sheet``: its word and key column) breaks, at its rows' cells."""
+    word, key = sheet
+    name = scenario.name
+    first = firsts.get(name)
     try:
         changed = scenario_spec(spec, scenario)
     except ModelError as exc:
         out = []
         for p in exc.problems:
             target = p.where.target if isinstance(p.where, Element) and p.where.kind == "scenario" else None
-            record = loc.overrides.get((name, target)) if target is not None else None
+            record = rows.get((name, target)) if target is not None else None
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
     for p in _compile_problems(changed):
         if str(p) in base_text:
             continue
-        record = _override_record(p, scenario.overrides, loc, name)
+        record = _override_record(p, scenario.overrides, rows, name)
         if record is not None:
             out.append(
-                Problem(record.cell("value"), f"scenario '{name}', {record.values['target']}: {p.what}", p.expected)
+                Problem(record.cell("value"), f"{word} '{name}', {record.values['target']}: {p.what}", p.expected)
             )
         elif first is not None:
             inner = place(p, loc).where  # the cell of the element, as in the base case
-            out.append(Problem(first.cell("scenario"), f"with scenario '{name}', {inner}: {p.what}", p.expected))
+            out.append(Problem(first.cell(key), f"with {word} '{name}', {inner}: {p.what}", p.expected))
         else:
             out.append(Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected))
     return out
@@ -253,19 +273,21 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     return out
 
 
-def _override_record(p: Problem, overrides: object, loc: Locations, scenario: str) -> Record | None:
-    """The Scenarios row whose override a scenario-only problem is about, if any."""
+def _override_record(
+    p: Problem, overrides: object, rows: dict[tuple[str, str], Record], scenario: str
+) -> Record | None:
+    """The Scenarios (or Subgroups) row whose override a scenario-only problem is about, if any."""
     targets = set(overrides)  # type: ignore[call-overload]
     where = p.where
     if not isinstance(where, Element):
         return None
     if where.kind == "setting" and f"settings.{where.name}" in targets:
-        return loc.overrides.get((scenario, f"settings.{where.name}"))
+        return rows.get((scenario, f"settings.{where.name}"))
     if where.kind == "parameter":
         own = f"{where.name}[{where.strategy}]" if where.strategy is not None else None
         for target in (own, where.name):
             if target in targets:
-                return loc.overrides.get((scenario, target))
+                return rows.get((scenario, target))
     return None
 
 
@@ -420,6 +442,8 @@ def _survival_point(e: Element, p: Problem, loc: Locations) -> Location | None:
 
 
 def _cost_category(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.part == "untagged":  # a category of the model without a row: the sheet's first data cell
+        return loc.sheets.get("CostCategories")
     record = loc.cost_categories.get(e.name)
     return record.cell(e.part or "category") if record else None
 

@@ -215,6 +215,17 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         for s in spec.scenarios
         for i, (target, value) in enumerate(s.overrides.items())
     ]
+    rows["Subgroups"] = [
+        {
+            "subgroup": s.name,
+            "target": target,
+            "value": value,
+            "source": s.sources.get(target) or None,
+            "description": (s.description or None) if i == 0 else None,
+        }
+        for s in spec.subgroups
+        for i, (target, value) in enumerate(s.overrides.items())
+    ]
     rows["UtilityNorms"] = [
         {"age_from": n.age_from, "age_to": n.age_to, "sex": n.sex, "utility": n.utility, "source": n.source or None}
         for n in spec.utility_norms

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from hecon.analysis.evppi import EvppiInput, evppi_inputs, regression_evppi, summarise_evppi
+from hecon.analysis.evppi import EvppiInput, evppi_inputs, psd_root, regression_evppi, summarise_evppi
 from hecon.analysis.voi import evpi
 from hecon.model.problems import ModelError
 from tests.models import rich_model
@@ -70,6 +70,32 @@ def test_all_parameters_together_give_the_evpi(linear):
     fit = regression_evppi(dc[:, None], de[:, None], x, WTP, 20_000.0)
     total = evpi(np.c_[np.zeros(N), dc], np.c_[np.zeros(N), de], list(WTP))
     np.testing.assert_allclose(fit.per_patient, total, rtol=0.01)
+
+
+def test_psd_root_reproduces_singular_and_regular_covariances():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((6, 3))
+    singular = a @ a.T  # rank 3: no Cholesky factor
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(singular)
+    regular = singular + np.eye(6)
+    for cov in (singular, regular):
+        root = psd_root(cov)
+        np.testing.assert_allclose(root @ root.T, cov, atol=1e-10)
+
+
+def test_a_group_of_four_gets_a_standard_error_and_the_closed_form():
+    """A tensor product of 4 parameters (257 coefficients, singular covariance) on 1000 samples:
+    dCost = 2000 + 1000 X1 with X0, X2 and a copy of X2 alongside; the EVPPI is X1's closed form."""
+    rng = np.random.default_rng(20241208)
+    x = rng.standard_normal((N, 3))
+    dc, de = 2000.0 + 1000.0 * x[:, 1], np.full(N, 0.1)
+    group = np.c_[x, x[:, 2] + 1e-3 * rng.standard_normal(N)]
+    fit = regression_evppi(dc[:, None], de[:, None], group, [20_000.0], 20_000.0, se_wtp=[20_000.0])
+    assert fit.n_coefficients == 4**4 + 1  # 4 splines a parameter, and the intercept
+    assert np.isfinite(fit.se[0]) and fit.se[0] >= 0
+    mc_se = np.std(np.maximum(-1000.0 * x[:, 1], 0.0), ddof=1) / np.sqrt(N)  # true E[INB | X] = -1000 X1
+    assert fit.per_patient[0] == pytest.approx(closed_form(0.0, 1000.0), abs=3.0 * np.hypot(mc_se, fit.se[0]))
 
 
 def test_discrete_parameter_matches_its_closed_form():

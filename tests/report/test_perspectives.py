@@ -106,3 +106,16 @@ def test_evppi_groups_sheet_round_trip_and_a_bad_member_at_its_cell(spec, tmp_pa
     write_workbook(replace(spec, evppi_groups={"costs": ("c_care", "p")}), bad)
     problems = [str(p) for p in validate_workbook(bad)]
     assert any(t.startswith("EvppiGroups!B5") and "'p' is not a parameter drawn" in t for t in problems), problems
+
+
+def test_an_untagged_cost_category_is_an_error_once_the_sheet_has_rows(spec, tmp_path: Path) -> None:
+    partly = tmp_path / "partly.xlsx"
+    write_workbook(replace(spec, cost_perspectives={"productivity": "societal"}), partly)
+    problems = [str(p) for p in validate_workbook(partly)]
+    assert problems == [
+        "CostCategories!A4: cost category 'care' of the model has no perspective; expected a CostCategories row "
+        "'care' tagged healthcare or societal"
+    ]
+    untagged = tmp_path / "none.xlsx"  # no rows at all: no perspectives, nothing to tag
+    write_workbook(replace(spec, cost_perspectives={}), untagged)
+    assert validate_workbook(untagged) == []

@@ -53,11 +53,16 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
   Van Oekelen et al., Blood 2023; after physician's choice: from the fitted PFS and OS means),
   never solved to reproduce a median; deaths before progression after CAR-T are the published
   non-relapse mortality.
-* Treatment-burden flags: ``on_treatment``, ``hospitalised``, ``recovering``,
+* Treatment-burden flags: ``on_treatment``, ``on_hospital_therapy`` (stricter: therapy in
+  hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``,
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,
-  ``administrations``, ``hospital_contacts``, ``cart_infusions``, ``serious_infections`` and
-  the pair ``tf_first_entries`` / ``tf_first_entry_years`` for the mean time to the first
-  treatment-free day (see :func:`tfi_metrics`).
+  ``administrations``, ``hospital_contacts``, ``cart_infusions``, ``serious_infections``, the
+  terminal-care counts ``terminal_hospital_days`` and ``terminal_hospital_contacts`` (reported
+  apart from treatment burden) and the pair ``tf_first_entries`` / ``tf_first_entry_years`` for
+  the mean time to the first treatment-free day (see :func:`tfi_metrics`).
+* :mod:`.patient_time`: hours travelling and in clinic per contact, nights away, caregiver hours.
+* :mod:`.subgroups`: the Subgroups sheet (high-risk cytogenetics, aged 65 or younger).
+* :mod:`.decision`: cost categories' perspectives, EVPPI groups, budget impact and 'sluis' inputs.
 """
 
 from __future__ import annotations

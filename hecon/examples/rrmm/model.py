@@ -14,14 +14,17 @@ from hecon.examples.rrmm import (
     bispecifics,
     cart,
     costs,
+    decision,
     derived,
     fitted,
+    patient_time,
     redosing,
     rwpc,
     scenarios,
     settings,
     states,
     strategies,
+    subgroups,
     survival,
     transitions,
     utilities,
@@ -42,6 +45,8 @@ def parameters() -> tuple[Parameter, ...]:
         + utilities.parameters()
         + derived.parameters()
         + fitted.parameters()
+        + patient_time.parameters()
+        + subgroups.parameters()
     )
 
 
@@ -69,6 +74,10 @@ def rrmm_model() -> ModelSpec:
         "(python -m hecon.examples.rrmm inputs/rrmm_example.xlsx) rather than this workbook.",
         assumptions=assumptions.ASSUMPTIONS,
         survival_points=survival.survival_points(),
+        budget=decision.budget(),
+        cost_perspectives=decision.COST_PERSPECTIVES,
+        evppi_groups=decision.evppi_groups(),
+        subgroups=subgroups.subgroups(),
     )
 
 

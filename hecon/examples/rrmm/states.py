@@ -18,6 +18,10 @@ ON = "on_treatment"
 HOSP = "hospitalised"
 REC = "recovering"
 TF = "treatment_free"
+#: Stricter than ``on_treatment``: therapy given in hospital, including supportive infusions and
+#: care during recovery from a CAR-T course (IVIG, transfusions, weekly visits); "free of
+#: hospital-based therapy" is then a stricter treatment-free definition (Regan et al. 2019).
+HOSP_THERAPY = "on_hospital_therapy"
 
 #: One-cycle states that the cohort occupies only at the start: their costs and counts are
 #: charged once to the initial cohort ("(start)" rewards), so the half-cycle correction, which
@@ -70,7 +74,7 @@ def states() -> tuple[State, ...]:
             "Progression-free on a physician's-choice regimen (RWPC strategy from the start; CAR-T "
             "patients never infused, from dropout)",
             "u_pf_on",
-            {PF, ON},
+            {PF, ON, HOSP_THERAPY},
             {
                 "drug": "c_rwpc_drug_cycle",
                 "administration": "rwpc_admin_cycle * c_day_treatment",
@@ -82,7 +86,7 @@ def states() -> tuple[State, ...]:
             "Bridging",
             "Apheresis done; CAR-T manufacturing with bridging therapy (vein-to-vein time)",
             "u_pf_on",
-            {PF, ON},
+            {PF, ON, HOSP_THERAPY},
             {
                 "drug": "p_bridging * c_rwpc_drug_cycle",
                 "administration": "p_bridging * rwpc_admin_cycle * c_day_treatment",
@@ -97,7 +101,7 @@ def states() -> tuple[State, ...]:
             "CART_Infusion",
             "Lymphodepletion, CAR-T infusion and index admission (CRS, ICANS, ICU)",
             "u_pf_on - du_inpatient",
-            {PF, ON, HOSP},
+            {PF, ON, HOSP, HOSP_THERAPY},
             {"hospital": "c_hosp_day * cart_los_days / cart_adm_cycles", "informal_care": "informal_cart_first"},
             {"hospital_days": "cart_los_days / cart_adm_cycles"},
         ),
@@ -105,7 +109,7 @@ def states() -> tuple[State, ...]:
             "CART_Recovery",
             "Recovery after discharge: cytopenias, infections, IVIG, weekly visits",
             "u_pf_off - du_recovery - inf_cart_cycle * du_infection / cycle_years",
-            {PF, REC},
+            {PF, REC, HOSP_THERAPY},
             {
                 "monitoring": "cart_followup_visits_per_week * cycle_weeks * c_outpatient",
                 "adverse_events": "inf_cart_cycle * c_serious_infection + p_ivig_cart_recovery * c_ivig_cycle + "
@@ -135,7 +139,7 @@ def states() -> tuple[State, ...]:
             "Redose_Admission",
             "Further CAR-T course: lymphodepletion, infusion and admission",
             "u_pf_on - du_inpatient",
-            {PF, ON, HOSP},
+            {PF, ON, HOSP, HOSP_THERAPY},
             {
                 "hospital": "c_hosp_day * redose_los_days / r_adm_cycles",
                 "informal_care": "informal_cart_course",
@@ -147,7 +151,7 @@ def states() -> tuple[State, ...]:
             "Redose_Recovery",
             "Recovery after a further CAR-T course",
             "u_pf_off - du_recovery - inf_cart_cycle * r_rec_cycles / cart_rec_cycles * du_infection / cycle_years",
-            {PF, REC},
+            {PF, REC, HOSP_THERAPY},
             {
                 "monitoring": "cart_followup_visits_per_week * cycle_weeks * c_outpatient",
                 "adverse_events": "inf_cart_cycle * cart_rec_cycles / r_rec_cycles * c_serious_infection + "
@@ -181,7 +185,7 @@ def states() -> tuple[State, ...]:
             "BsAb_StepUp_In",
             "Bispecific step-up week, inpatient (step-up doses and first full dose)",
             "u_pf_on - du_inpatient * min(1, bsab_stepup_inpatient_days / cycle_days)",
-            {PF, ON, HOSP},
+            {PF, ON, HOSP, HOSP_THERAPY},
             {
                 "drug": "bsab_stepup_drug_cost",
                 "administration": "bsab_stepup_admins * c_sc_admin",
@@ -199,7 +203,7 @@ def states() -> tuple[State, ...]:
             "BsAb_StepUp_Out",
             "Bispecific step-up week, outpatient (admitted only for CRS)",
             "u_pf_on",
-            {PF, ON},
+            {PF, ON, HOSP_THERAPY},
             {
                 "drug": "bsab_stepup_drug_cost",
                 "administration": "bsab_stepup_admins * c_sc_admin",
@@ -217,7 +221,7 @@ def states() -> tuple[State, ...]:
             "BsAb_Weekly",
             "Bispecific every week until progression",
             "u_pf_on - inf_bsab_cycle * du_infection / cycle_years",
-            {PF, ON},
+            {PF, ON, HOSP_THERAPY},
             {
                 "drug": "doses(weekly, model_time) * bsab_dose_cost",
                 "administration": "doses(weekly, model_time) * c_sc_admin",
@@ -236,7 +240,7 @@ def states() -> tuple[State, ...]:
             "BsAb_Q2W",
             "Bispecific every 2 weeks until progression (those who qualify)",
             "u_pf_on - inf_bsab_cycle * du_infection / cycle_years",
-            {PF, ON},
+            {PF, ON, HOSP_THERAPY},
             {
                 "drug": "doses(every_2_weeks, model_time - bsab_switch_cycle) * bsab_dose_cost",
                 "administration": "doses(every_2_weeks, model_time - bsab_switch_cycle) * c_sc_admin",

@@ -30,6 +30,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             "exp",
             {"rate": "pfs_rwpc_exp_rate"},
             "months",
+            hazard_ratio="hr_pfs_subgroup",
             source=f"D: exponential fitted to the published PFS points of {LOCOMMOTION} (hecon.examples.rrmm.fitted)",
         ),
         SurvivalCurve(
@@ -48,7 +49,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             "exp",
             {"rate": "pfs_rwpc_exp_rate"},
             "months",
-            hazard_ratio="hr_pfs_bsab",
+            hazard_ratio="hr_pfs_bsab * hr_pfs_subgroup",
             source="D: RWPC exponential PFS (fitted) x hazard ratio of the bispecific vs RWPC (mm-inputs §2.6, "
             "preferred route for PSA consistency)",
         ),

@@ -141,11 +141,11 @@ def rewards() -> tuple[TransitionReward, ...]:
             R(to, "1", "count", "tf_first_entries", frm),
             R(to, "model_years + cycle_years", "count", "tf_first_entry_years", frm),
         ]
-    # terminal care before death
+    # terminal care before death: counted apart from treatment burden (terminal_ counts)
     rows += [
         R("Dead", "c_terminal_care", "cost", "terminal_care"),
-        R("Dead", "terminal_hosp_days", "count", "hospital_days"),
-        R("Dead", "1", "count", "hospital_contacts"),
+        R("Dead", "terminal_hosp_days", "count", "terminal_hospital_days"),
+        R("Dead", "1", "count", "terminal_hospital_contacts"),
         R("Dead", "c_travel_visit", "cost", "travel"),
     ]
     return tuple(rows)
