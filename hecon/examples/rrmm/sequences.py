@@ -24,8 +24,8 @@ months without prior BCMA therapy) and cilta-cel (CARTITUDE-2 cohort C, Cohen et
 2023;141(3):219: 20 patients after a non-cellular anti-BCMA therapy, 7 after a bispecific; ORR
 60%, median PFS 9.1 (1.5-NE) months). Only medians are published, so the exponential is the one
 family they identify (as for RWPC in :mod:`.fitted`); no survival is solved to hit a target.
-MajesTEC-1 cohort C (teclistamab after a BCMA ADC or CAR-T, n = 40) reports a similar median PFS
-but was not re-read here (V), so the real-world cohort is used.
+MajesTEC-1 cohort C (teclistamab after a BCMA ADC or CAR-T, n = 40) could not be read here (its
+values are not in mm-inputs), so the real-world cohort is used.
 
 The states, transitions and rewards are this module's own; :func:`route_progressions` splits the
 first-line progression rows of the shared :mod:`.transitions` between "no second therapy" (the
