@@ -24,6 +24,8 @@ from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.examples import rrmm
 from hecon.examples.rrmm import BSAB, CART, EXTERNAL_CHECKS, REDOSE, RWPC, STRATEGIES, doc_tables
+from hecon.examples.rrmm.sequences import SECOND_THERAPY_STATES
+from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.distributions import draw_parameters
 from hecon.model.scenarios import apply_scenario, get_scenario
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
@@ -40,6 +42,10 @@ NOT_RUN = {
     "Start age 68",
     "Step-up dosing 10 inpatient days",
     "Life table AG2024",
+    "CAR-T procedure costs bottom-up",
+    "CAR-T caregiver 8 hours a day",
+    "No unrelated medical costs",
+    "Bispecific share of salvage after CAR-T relapse 0%",
 }
 
 
@@ -118,9 +124,9 @@ def test_example_is_registered_and_small(rrmm_spec):
 
     assert EXAMPLES["rrmm"]() == rrmm_spec
     model = compile_model(rrmm_spec)
-    assert model.n_states == 18 and model.max_tunnel == 1
+    assert model.n_states == 23 and model.max_tunnel == 1
     assert 1900 <= model.n_cycles <= 1935  # weekly cycles to age 100
-    assert [s.name for s in rrmm_spec.strategies] == [RWPC, CART, BSAB, REDOSE]
+    assert [s.name for s in rrmm_spec.strategies] == [RWPC, CART, BSAB, REDOSE, SEQ_CART_BSAB, SEQ_BSAB_CART]
 
 
 def test_required_scenarios_are_in_the_workbook(rrmm_spec):
@@ -225,11 +231,16 @@ def test_nobody_is_on_treatment_after_death(rrmm_spec, rrmm_base):
         on = per_cycle.sel(outcome=f"time:{flag}").values
         alive = per_cycle.sel(outcome="lys").values
         assert np.all(on <= alive + 1e-12), flag
-    # on treatment and treatment-free exclude each other, and both are progression-free
+    # on treatment and treatment-free exclude each other, and both are progression-free in the first-line
+    # strategies; in the sequences they also cover the second therapy, which follows first-line progression
     tf, on, pf = (
-        per_cycle.sel(outcome=f"time:{f}").values for f in ("treatment_free", "on_treatment", "progression_free")
+        per_cycle.sel(strategy=[RWPC, CART, BSAB, REDOSE], outcome=f"time:{f}").values
+        for f in ("treatment_free", "on_treatment", "progression_free")
     )
     assert np.all(tf + on <= pf + 1e-12)
+    for state in rrmm_spec.states:
+        if state.flags & {"on_treatment", "treatment_free"} and "progression_free" not in state.flags:
+            assert state.name in SECOND_THERAPY_STATES
 
 
 def test_all_costs_are_non_negative(rrmm_base, scenario_runs):

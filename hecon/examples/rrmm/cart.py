@@ -450,13 +450,10 @@ def _pathway() -> list[Parameter]:
         ),
         P(
             "informal_care_hours_cart",
-            40.0,
+            "caregiver_hours_per_day * 7",
             "hours per week",
             "Informal care in the first weeks after each CAR-T infusion",
-            "A: mm-inputs §7.4",
-            None,
-            20.0,
-            60.0,
+            "D: caregiver presence around the clock (hecon.examples.rrmm.care_costs; was 40 h/week, mm-inputs §7.4)",
         ),
         P(
             "informal_care_weeks_cart",

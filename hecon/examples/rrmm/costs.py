@@ -1,12 +1,12 @@
 """Costs shared by the strategies: infections and IVIG (with the QALY loss per serious infection),
 the Dutch reference unit prices, travel, tocilizumab, lymphodepletion and apheresis, terminal care
-and the societal costs (productivity, unrelated medical costs).
+and productivity (unrelated medical costs are in :mod:`.unrelated_costs`).
 
 Sources: Kostenhandleiding 2024 (Zorginstituut Nederland) reference prices, 2022 values indexed to
 2024 (:data:`MANUAL`); Frerichs et al., Blood Adv 2024 (serious infections with and without IVIG);
 Horizonscan Geneesmiddelen (tocilizumab); the Dutch tisagenlecleucel CEA (Eur J Haematol 2020;
 lymphodepletion drugs); CBS StatLine via tatooheene (friction period); the IVIG price, apheresis
-tariff, terminal care and unrelated medical costs are gaps (tag G).
+tariff and terminal care are gaps (tag G).
 """
 
 from __future__ import annotations
@@ -160,11 +160,11 @@ def _unit_prices() -> list[Parameter]:
         ),
         P(
             "c_tocilizumab_vial",
-            163.90,
+            "163.90 * cpi_2024 / cpi_2018",
             "EUR per 80 mg vial",
-            "Tocilizumab 80 mg/4 mL vial",
-            "P: Horizonscan Geneesmiddelen, tocilizumab entry (shared/data/nl_prices.csv); price year about 2018, not "
-            "indexed (G)",
+            "Tocilizumab 80 mg/4 mL vial, 2024 euros",
+            "D: EUR 163.90 (P: Horizonscan Geneesmiddelen, tocilizumab entry, shared/data/nl_prices.csv; price year "
+            "about 2018) x CPI 2024 / 2018 (hecon.examples.rrmm.indexation)",
         ),
         P(
             "c_tocilizumab_dose",
@@ -260,20 +260,5 @@ def _terminal_and_societal() -> list[Parameter]:
             "EUR per cycle",
             "Productivity loss per cycle alive (friction method, from treatment start)",
             "D: friction cost method (Dutch guideline)",
-        ),
-        P(
-            "c_unrelated_medical_year",
-            0.0,
-            "EUR per year",
-            "Unrelated medical costs in life-years gained",
-            "G: gap; the 2024 guideline requires them (PAID 3.0 by age, sex and time to death; Kellerborg et al., "
-            "Value Health 2020;23(11):1453); 0 until PAID values are added",
-        ),
-        P(
-            "c_unrelated_cycle",
-            "c_unrelated_medical_year * cycle_years",
-            "EUR per cycle",
-            "Unrelated medical costs per cycle alive",
-            "D: formula in the value",
         ),
     ]

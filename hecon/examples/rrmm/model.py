@@ -12,21 +12,26 @@ from pathlib import Path
 from hecon.examples.rrmm import (
     assumptions,
     bispecifics,
+    care_costs,
     cart,
     costs,
     decision,
     derived,
     fitted,
     patient_time,
+    indexation,
     redosing,
     rwpc,
     scenarios,
+    sequences,
     settings,
     states,
     strategies,
     subgroups,
+    subsequent,
     survival,
     transitions,
+    unrelated_costs,
     utilities,
 )
 from hecon.model.spec import ModelSpec, Parameter
@@ -47,20 +52,30 @@ def parameters() -> tuple[Parameter, ...]:
         + fitted.parameters()
         + patient_time.parameters()
         + subgroups.parameters()
+        # issue 13: indexation, costs, sequences
+        + indexation.parameters()
+        + care_costs.parameters()
+        + unrelated_costs.parameters()
+        + subsequent.parameters()
+        + sequences.parameters()
     )
 
 
 def rrmm_model() -> ModelSpec:
     """The RRMM example model (see :mod:`hecon.examples.rrmm`)."""
-    model_states, start_rewards = states.one_off_at_start(states.states())
+    model_states, start_rewards = states.one_off_at_start(states.states() + sequences.states())
     return ModelSpec(
         settings=settings.model_settings(),
         states=model_states,
-        transitions=transitions.transitions(),
-        strategies=strategies.strategies(),
+        transitions=sequences.route_progressions(transitions.transitions()) + sequences.transitions(),
+        strategies=strategies.strategies() + sequences.strategies(),
         parameters=parameters(),
         initial=strategies.initial(),
-        transition_rewards=start_rewards + transitions.rewards(),
+        transition_rewards=start_rewards
+        + transitions.rewards()
+        + care_costs.rewards()
+        + subsequent.rewards()
+        + sequences.rewards(),
         survival_curves=survival.curves(),
         life_tables=settings.life_tables(),
         schedules=bispecifics.schedules(),
@@ -68,7 +83,7 @@ def rrmm_model() -> ModelSpec:
         utility_norms=utilities.utility_norms(),
         thresholds=scenarios.thresholds(),
         title="RRMM after >= 3 prior lines: one-time CAR-T vs weekly bispecifics vs annual CAR-T re-dosing vs "
-        "physician's choice (Netherlands)",
+        "physician's choice, and the sequences CAR-T then bispecific and bispecific then CAR-T (Netherlands)",
         description="Cost-utility and treatment-burden model, societal perspective, lifetime horizon, 2024 euros, "
         "weekly cycles. Generated from the package hecon/examples/rrmm/; edit its modules and regenerate "
         "(python -m hecon.examples.rrmm inputs/rrmm_example.xlsx) rather than this workbook.",

@@ -4,7 +4,7 @@ CAR-T patients never infused use the same regimen inputs.
 
 Sources: LocoMMotion final analysis (Mateos et al., Leukemia 2024; median PFS 4.6 and OS 13.8
 months, 61.3% on a subsequent line); Seefat et al., Eur J Haematol 2023 (Dutch anti-myeloma drug
-cost per month); the post-progression hazard is derived from the fitted PFS and OS curves (their
+cost per month, indexed to 2024); the post-progression hazard is derived from the fitted PFS and OS curves (their
 means, tag D); the death share of PFS events and the visit frequencies are assumptions (tag A).
 """
 
@@ -54,15 +54,23 @@ def parameters() -> list[Parameter]:
             beta(152, 96),
         ),
         P(
-            "c_mm_drug_month",
+            "c_mm_drug_month_2019",
             3111.0,
-            "EUR per month",
-            "Anti-myeloma drug cost per month on treatment (RWPC regimen, bridging, subsequent lines)",
-            "P: Seefat et al., Eur J Haematol 2023 (Dutch MM patients 2017-2019); price year "
-            "about 2019, not indexed (G: index to 2024). PSA: Gamma, SE 20% (A)",
+            "EUR 2019 per month",
+            "Anti-myeloma drug cost per month on treatment (RWPC regimen, bridging, non-BCMA subsequent lines), "
+            "2019 euros",
+            "P: Seefat et al., Eur J Haematol 2023 (Dutch MM patients 2017-2019); price year about 2019. PSA: "
+            "Gamma, SE 20% (A)",
             gamma_se(3111.0, 622.2),
             2488.8,
             3733.2,
+        ),
+        P(
+            "c_mm_drug_month",
+            "c_mm_drug_month_2019 * cpi_2024 / cpi_2019",
+            "EUR per month",
+            "Anti-myeloma drug cost per month on treatment, 2024 euros",
+            "D: Seefat 2019 basket x CPI 2024 / 2019 (hecon.examples.rrmm.indexation)",
         ),
         P(
             "rwpc_admin_per_week",

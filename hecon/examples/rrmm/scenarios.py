@@ -1,6 +1,6 @@
 """Scenarios (CAR-T and bispecific products, trial medians, dropout before infusion, discounting,
 cure plateau, re-dosing price and efficacy, outpatient step-up dosing, teclistamab price, start
-age, life table) and the threshold-price queries.
+age, life table), the sequences' and issue 13's cost scenarios, and the threshold-price queries.
 
 Sources: each scenario's description names its source (KarMMa; the pooled BCMA CAR-T
 meta-analysis and Van Oekelen 2023; the elranatamab MAIC; MajesTEC-1; CARTITUDE-4; the Dutch
@@ -141,6 +141,61 @@ def scenarios() -> tuple[Scenario, ...]:
             "Life table AG2024",
             {"settings.life_table": "nl_ag2024"},
             "General-population mortality from the AG2024 projection for 2024 (ages to 120)",
+        ),
+        *sequence_and_cost_scenarios(),
+    )
+
+
+def sequence_and_cost_scenarios() -> tuple[Scenario, ...]:
+    """Scenarios for the sequences and the costs added in issue 13 (hecon.examples.rrmm.sequences,
+    care_costs, unrelated_costs, subsequent)."""
+    S = Scenario
+    no_paid: dict[str, Expr] = dict.fromkeys(("paid_under_70", "paid_70_79", "paid_80_89", "paid_90_plus"), 0.0)
+    return (
+        S(
+            "Sequences: second therapy with first-line efficacy",
+            {"prior_bcma_efficacy": 0},
+            "The second BCMA-directed therapy as effective as in BCMA-naive patients (teclistamab RWPC x HR 0.43; "
+            "cilta-cel CARTITUDE-1 exponential), instead of the efficacy after prior BCMA therapy: what the reduced "
+            "efficacy costs",
+        ),
+        S(
+            "Sequences: fewer receive the second therapy",
+            {"p_bsab_after_cart": 0.5, "p_cart_after_bsab": 0.3},
+            "50% start the bispecific after CAR-T relapse, 30% are apheresed after the bispecific (A, low ends)",
+        ),
+        S(
+            "Sequences: more receive the second therapy",
+            {"p_bsab_after_cart": 0.95, "p_cart_after_bsab": 0.85},
+            "95% start the bispecific after CAR-T relapse, 85% are apheresed after the bispecific (A, high ends)",
+        ),
+        S(
+            "Sequences: survival after the last BCMA line 17.9 months",
+            {"pps_median_last_bcma": 17.9},
+            "Survival after the second BCMA-directed therapy as after CAR-T relapse (Van Oekelen 2023) instead of "
+            "11.3 months after teclistamab failure (Yu 2025)",
+        ),
+        S(
+            "Bispecific share of salvage after CAR-T relapse 0%",
+            {"w_bsab_after_cart_relapse": 0.0},
+            "No bispecific in the salvage after CAR-T relapse (the basket only), in the CAR-T strategies",
+        ),
+        S(
+            "CAR-T procedure costs bottom-up",
+            {"cart_procedure_nl": 0},
+            "Lymphodepletion as 3 day treatments and no separate infusion cost, instead of the Dutch CEA's "
+            "procedure costs (PMC7497258)",
+        ),
+        S(
+            "CAR-T caregiver 8 hours a day",
+            {"caregiver_hours_per_day": 8.0},
+            "Only 8 hours a day of the caregiver's presence in the first 4 weeks valued as informal care",
+        ),
+        S(
+            "No unrelated medical costs",
+            no_paid,
+            "Unrelated medical costs in life-years lived left out (the 2016 practice; the 2024 guideline asks for "
+            "them)",
         ),
     )
 

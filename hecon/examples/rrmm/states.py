@@ -52,6 +52,10 @@ def _state(
     )
 
 
+#: The builder of a living state (adds the costs every living state carries), for :mod:`.sequences`.
+alive_state = _state
+
+
 def _pd_costs(share: str) -> dict[str, str]:
     """Costs of a progressed state: ``share`` on a subsequent line, everyone monitored."""
     return {

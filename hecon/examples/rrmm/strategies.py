@@ -16,7 +16,10 @@ RWPC = "RWPC"
 CART = "One-time CAR-T"
 BSAB = "Weekly bispecific"
 REDOSE = "Annual CAR-T re-dosing"
-STRATEGIES = (RWPC, CART, BSAB, REDOSE)
+#: The sequences (issue 13; their rows, states and transitions are in :mod:`.sequences`)
+SEQ_CART_BSAB = "CAR-T then bispecific"
+SEQ_BSAB_CART = "Bispecific then CAR-T"
+STRATEGIES = (RWPC, CART, BSAB, REDOSE, SEQ_CART_BSAB, SEQ_BSAB_CART)
 
 
 def parameters() -> list[Parameter]:

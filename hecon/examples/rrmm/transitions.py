@@ -114,7 +114,7 @@ def rewards() -> tuple[TransitionReward, ...]:
         ]
 
     def course(to: str, frm: str, drug: str, extra_admin: str = "") -> list[TransitionReward]:
-        admin = "lymphodepletion_days * c_day_treatment" + extra_admin
+        admin = "c_cart_procedure" + extra_admin
         contacts = "lymphodepletion_days + 1" + (" + 1" if extra_admin else "")
         return [
             R(to, drug, "cost", "drug", frm),

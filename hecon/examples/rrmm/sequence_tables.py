@@ -1,0 +1,78 @@
+"""The tables of docs/rrmm.md on the sequences and the cost categories, from a run
+(``python -m hecon.examples.rrmm.sequence_tables`` prints them; ``tests/examples/test_rrmm_sequences.py``
+checks that docs/rrmm.md contains them as printed from a fresh base-case run).
+
+Sources: the model (:func:`hecon.examples.rrmm.rrmm_model`) and
+:data:`.care_costs.CATEGORY_PERSPECTIVE`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hecon.examples.rrmm.care_costs import CATEGORY_PERSPECTIVE
+from hecon.examples.rrmm.strategies import BSAB, CART, SEQ_BSAB_CART, SEQ_CART_BSAB, STRATEGIES
+
+#: The primary pair and the sequences reported beside it.
+COMPARED = (CART, BSAB, SEQ_CART_BSAB, SEQ_BSAB_CART)
+
+
+def _value(results: Any, name: str, strategy: str) -> float:
+    return float(results[name].sel(strategy=strategy)[0])
+
+
+def versus_primary_table(results: Any) -> str:
+    """Costs, QALYs and LYs (discounted) of the primary pair and the sequences, and each versus
+    one-time CAR-T and versus the weekly bispecific in words
+    (:func:`hecon.analysis.incremental.describe_icer`), as a markdown table."""
+    from hecon.analysis.incremental import describe_icer
+
+    lines = [
+        "| Strategy | Costs (EUR) | QALYs | LYs | vs one-time CAR-T | vs weekly bispecific |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in COMPARED:
+        c, q, ly = (_value(results, name, s) for name in ("total_costs", "qalys", "lys"))
+        cells = []
+        for reference in (CART, BSAB):
+            if s == reference:
+                cells.append("reference")
+            else:
+                dc = c - _value(results, "total_costs", reference)
+                cells.append(describe_icer(dc, q - _value(results, "qalys", reference)))
+        lines.append(f"| {s} | {c:,.0f} | {q:.2f} | {ly:.2f} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
+def cost_table(results: Any) -> str:
+    """Discounted costs by category and perspective for every strategy, with the healthcare
+    subtotal and the societal total [EUR], as a markdown table."""
+    lines = [
+        "| Category | Perspective | " + " | ".join(STRATEGIES) + " |",
+        "|---|---|" + "---|" * len(STRATEGIES),
+    ]
+    costs = results["costs"].isel(sample=0)
+    totals = {"healthcare": [0.0] * len(STRATEGIES), "societal": [0.0] * len(STRATEGIES)}
+    for category, perspective in CATEGORY_PERSPECTIVE.items():
+        row = [float(costs.sel(strategy=s, category=category)) for s in STRATEGIES]
+        for key in ("healthcare", "societal") if perspective == "healthcare" else ("societal",):
+            totals[key] = [a + b for a, b in zip(totals[key], row)]
+        lines.append(f"| {category} | {perspective} | " + " | ".join(f"{v:,.0f}" for v in row) + " |")
+    for key, label in (("healthcare", "Healthcare perspective"), ("societal", "Societal perspective")):
+        lines.append(f"| **{label}** | | " + " | ".join(f"**{v:,.0f}**" for v in totals[key]) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the tables from a fresh base-case run."""
+    from hecon.engine.run import run_model
+    from hecon.examples.rrmm.model import rrmm_model
+
+    results = run_model(rrmm_model())
+    print(versus_primary_table(results))
+    print()
+    print(cost_table(results))
+
+
+if __name__ == "__main__":
+    main()
