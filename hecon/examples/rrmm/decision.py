@@ -13,25 +13,14 @@ total threshold lowered to EUR 20 million a year from 1 July 2023 (minister Kuip
 from __future__ import annotations
 
 from hecon.analysis.two_way import TwoWayQuery
+from hecon.examples.rrmm.care_costs import CATEGORY_PERSPECTIVE
 from hecon.examples.rrmm.settings import POPULATION_SIZE
 from hecon.examples.rrmm.strategies import BSAB, CART, REDOSE, RWPC
 from hecon.model.spec import BudgetItem
 
-#: Cost category -> perspective. Every category of the model must be here (an untagged one is a
-#: validation error), so a new category is placed on purpose.
-COST_PERSPECTIVES = {
-    "drug": "healthcare",
-    "administration": "healthcare",
-    "monitoring": "healthcare",
-    "hospital": "healthcare",
-    "adverse_events": "healthcare",
-    "subsequent_therapy": "healthcare",
-    "terminal_care": "healthcare",
-    "unrelated_medical": "healthcare",
-    "travel": "societal",
-    "productivity": "societal",
-    "informal_care": "societal",
-}
+#: Cost category -> perspective (one table, kept with the costs it tags). Every category of the
+#: model must be there (an untagged one is a validation error), so a new category is placed on purpose.
+COST_PERSPECTIVES = CATEGORY_PERSPECTIVE
 
 
 def evppi_groups() -> dict[str, tuple[str, ...]]:
@@ -44,7 +33,7 @@ def evppi_groups() -> dict[str, tuple[str, ...]]:
         "Curves: RWPC PFS and OS": ("pfs_rwpc_exp_rate", "os_rwpc_exp_rate"),
         "Curve: bispecific PFS (RWPC x HR)": ("pfs_rwpc_exp_rate", "tec_hr_pfs"),
         "Prices: hospital care": ("c_hosp_day", "c_icu_day", "c_day_treatment", "c_outpatient"),
-        "Prices: other care": ("c_sc_admin", "c_ed_visit", "c_mm_drug_month", "c_home_nursing_hour"),
+        "Prices: other care": ("c_sc_admin", "c_ed_visit", "c_mm_drug_month_2019", "c_home_nursing_hour"),
         "Utilities": ("u_pf_on", "u_pf_off", "u_pd", "du_inpatient"),
     }
 
