@@ -226,6 +226,12 @@ class TransitionReward:
     With ``from_state = "(start)"`` the reward applies once to the cohort placed in
     ``to_state`` at the start of the model (time 0, undiscounted, not corrected), e.g. the
     one-off cost of the first treatment step.
+
+    structure : None for both model structures; one of :data:`STRUCTURES` for a reward that
+                applies only when the model runs as that structure. A partitioned-survival run
+                can value only entries into a state (``"*"``) and ``(start)`` rewards, so a model
+                with both structures marks its rewards on transitions from one state as
+                ``state_transition`` and gives the partitioned version its own entry rewards.
     """
 
     to_state: str
@@ -234,6 +240,7 @@ class TransitionReward:
     name: str = "other"
     from_state: str = ANY_STATE
     strategy: str | None = None
+    structure: str | None = None
 
 
 @dataclass(frozen=True)

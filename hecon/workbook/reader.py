@@ -652,6 +652,7 @@ class _Builder:
                     v.get("name") or "other",
                     v.get("from") or ANY_STATE,
                     _strategy_of(record),
+                    v.get("structure") or None,
                 )
             )
         return tuple(out)

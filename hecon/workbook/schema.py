@@ -783,6 +783,14 @@ SHEETS: tuple[SheetSchema, ...] = (
                 width=30,
                 description="Amount per member of the cohort making the transition",
             ),
+            _c(
+                "structure",
+                "choice",
+                allowed=STRUCTURES,
+                width=18,
+                description="Blank: both model structures; state_transition or partitioned_survival: only when "
+                "the model runs as that structure (a partitioned-survival run values only entries from *)",
+            ),
         ),
     ),
     SheetSchema(

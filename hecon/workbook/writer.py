@@ -172,6 +172,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
             "kind": r.kind,
             "name": r.name,
             "value": r.value,
+            "structure": r.structure or "",
         }
         for r in spec.transition_rewards
     ]
