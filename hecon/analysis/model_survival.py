@@ -186,7 +186,7 @@ def _compare(
     per_year: float,
 ) -> LandmarkComparison:
     model = None
-    if not lm.problem:
+    if not lm.problem and lm.endpoint != "TTD":  # the model's time on treatment is not drawn
         curve = curves[lm.strategy].pfs if lm.endpoint == "PFS" else curves[lm.strategy].os
         if curve is not None:
             if lm.median:

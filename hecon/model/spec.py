@@ -268,7 +268,9 @@ class SurvivalCurve:
 
 #: Endpoints of the model's survival curves (:mod:`hecon.analysis.model_survival`): PFS is the
 #: share in states flagged progression_free, OS the share not flagged dead.
-SURVIVAL_ENDPOINTS = ("PFS", "OS")
+#: PFS, OS and time to treatment discontinuation (TTD; the report does not draw the model's TTD, so
+#: a TTD point is kept for fitting and shown without a model value).
+SURVIVAL_ENDPOINTS = ("PFS", "OS", "TTD")
 #: What a published survival point gives (:class:`SurvivalPoint`).
 SURVIVAL_POINT_KINDS = ("survival", "median", "at_risk")
 

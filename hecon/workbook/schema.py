@@ -416,7 +416,14 @@ SURVIVAL_POINTS_SHEET = SheetSchema(
             width=18,
             description="Strategy whose model curve the point is compared with",
         ),
-        _c("endpoint", "choice", required=True, allowed=SURVIVAL_ENDPOINTS, width=10, description="PFS or OS"),
+        _c(
+            "endpoint",
+            "choice",
+            required=True,
+            allowed=SURVIVAL_ENDPOINTS,
+            width=10,
+            description="PFS, OS or TTD (time to treatment discontinuation)",
+        ),
         _c(
             "kind",
             "choice",

@@ -16,6 +16,7 @@ from hecon.examples.rrmm import (
     costs,
     derived,
     fitted,
+    partitioned,
     redosing,
     rwpc,
     scenarios,
@@ -42,12 +43,14 @@ def parameters() -> tuple[Parameter, ...]:
         + utilities.parameters()
         + derived.parameters()
         + fitted.parameters()
+        + partitioned.parameters()
     )
 
 
 def rrmm_model() -> ModelSpec:
     """The RRMM example model (see :mod:`hecon.examples.rrmm`)."""
     model_states, start_rewards = states.one_off_at_start(states.states())
+    st_rewards = transitions.rewards()
     return ModelSpec(
         settings=settings.model_settings(),
         states=model_states,
@@ -55,8 +58,11 @@ def rrmm_model() -> ModelSpec:
         strategies=strategies.strategies(),
         parameters=parameters(),
         initial=strategies.initial(),
-        transition_rewards=start_rewards + transitions.rewards(),
-        survival_curves=survival.curves(),
+        transition_rewards=start_rewards
+        + partitioned.state_transition_only(st_rewards)
+        + partitioned.rewards(st_rewards),
+        survival_curves=survival.curves() + partitioned.curves(),
+        partitions=partitioned.partitions(),
         life_tables=settings.life_tables(),
         schedules=bispecifics.schedules(),
         scenarios=scenarios.scenarios(),
