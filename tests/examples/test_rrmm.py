@@ -320,6 +320,20 @@ def test_psa_samples_run_with_non_negative_costs_and_valid_probabilities(rrmm_sp
     assert np.all(np.isfinite(ds["qalys"].values)) and float(ds["qalys"].min()) > 0
 
 
+def test_partitioned_version_carries_the_fits_uncertainty_into_psa_samples(rrmm_ps):
+    """The fitted curves' parameters are drawn (lognormal rates, the cure fits' covariance, the plateau
+    switch), every sample's partition is a valid occupancy (the engine raises otherwise) and the CAR-T
+    strategy's QALYs vary across samples."""
+    spec, _ = rrmm_ps
+    samples = draw_parameters(spec.parameters, 64, spec.settings.seed)
+    assert np.std(samples["os_cilta_exp_rate"]) > 0 and np.std(samples["ttd_tec_exp_rate"]) > 0
+    assert set(np.unique(samples["cart_pfs_plateau"])) == {1.0, 2.0}
+    ds = run_model(spec, samples)
+    assert float(ds["costs"].min()) >= 0.0
+    qalys = ds["qalys"].sel(strategy=CART).values
+    assert np.all(np.isfinite(qalys)) and np.std(qalys) > 0.05
+
+
 def test_trace_is_a_distribution_and_dead_is_absorbing(rrmm_base):
     trace = rrmm_base["trace"].values
     assert np.allclose(trace.sum(axis=2), 1.0, atol=1e-12)

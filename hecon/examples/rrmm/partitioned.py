@@ -129,7 +129,10 @@ def gp_gompertz(p_male: float = 0.59) -> tuple[float, float, float]:
         shape, rate = x[0], math.exp(x[1])
         return np.asarray(-rate / shape * np.expm1(shape * t))
 
-    fit = least_squares(lambda x: log_s(x)[1:] - np.log(s[1:]), x0=[0.09, math.log(0.01)])
+    def residuals(x: np.ndarray) -> np.ndarray:
+        return log_s(x)[1:] - np.log(s[1:])
+
+    fit = least_squares(residuals, x0=[0.09, math.log(0.01)])
     shape, rate = float(fit.x[0]), math.exp(float(fit.x[1]))
     worst = float(np.max(np.abs(np.exp(log_s(fit.x)) - s)))
     return shape, rate, worst
