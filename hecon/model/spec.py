@@ -295,6 +295,12 @@ class SurvivalPoint:
                  differ (the report says "not like for like"), None when not stated
     time_unit  : unit of ``time`` and of a median (days, weeks, months, years)
     source     : the publication (table, figure, page)
+    states     : the model states of the source's population while alive (e.g. the states of
+                 infused patients); the model's curve compared with the point is then that of these
+                 states from the first trace point where they are occupied, rescaled to 1 there
+                 (PFS: those of them flagged progression_free): like for like with a source whose
+                 population and time zero differ from the whole cohort's. Empty: the whole cohort
+                 from model start.
     """
 
     strategy: str
@@ -308,6 +314,7 @@ class SurvivalPoint:
     comparable: bool | None = None
     time_unit: str = "months"
     source: str = ""
+    states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

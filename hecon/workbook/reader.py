@@ -925,6 +925,7 @@ class _Builder:
                     {"yes": True, "no": False}.get(v.get("comparable") or ""),
                     v.get("time_unit") or "months",
                     v.get("source") or "",
+                    tuple(x.strip() for x in str(v.get("states") or "").split(",") if x.strip()),
                 )
             )
         names = [s.name for s in strategies]

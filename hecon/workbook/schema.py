@@ -486,6 +486,14 @@ SURVIVAL_POINTS_SHEET = SheetSchema(
             "cohort from model start); no: they differ, and the report says 'not like for like'; blank = not stated",
         ),
         _c("source", "text", width=40, description="The publication: table, figure or page"),
+        _c(
+            "states",
+            "text",
+            width=30,
+            description="Model states of the source's population while alive, comma-separated (e.g. the states "
+            "of infused patients): the model's curve is then theirs from when they are first occupied, like for "
+            "like; blank = the strategy's whole cohort from model start",
+        ),
     ),
 )
 

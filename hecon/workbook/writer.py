@@ -265,6 +265,7 @@ def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
             "population": p.population or None,
             "comparable": None if p.comparable is None else ("yes" if p.comparable else "no"),
             "source": p.source or None,
+            "states": ", ".join(p.states) or None,
         }
         for p in spec.survival_points
     ]

@@ -16,7 +16,7 @@ pooled BCMA CAR-T meta-analysis; MajesTEC-1; the bispecifics' hazard ratios (Kri
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
@@ -58,6 +58,9 @@ def curves() -> tuple[SurvivalCurve, ...]:
 
 #: Who the CARTITUDE-1 points describe: the model's CAR-T strategy is the whole cohort from apheresis.
 CARTITUDE_INFUSED = "infused patients from infusion (CARTITUDE-1: 97 of 113 apheresed)"
+#: The model states of CARTITUDE-1's population (infused patients while alive): the report compares
+#: its points with these states' curves from the infusion, like for like (SurvivalPoint.states).
+CART_INFUSED_STATES = ("CART_Infusion", "CART_Recovery", "CART_Remission", "PD_CART")
 #: Who the LocoMMotion points describe: the model's RWPC strategy starts everyone on physician's choice.
 LOCOMMOTION_COHORT = "all 248 patients on real-world physician's choice (LocoMMotion)"
 
@@ -66,12 +69,13 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
     """The SurvivalPoints sheet: the published medians, landmarks (with their 95% CIs where the
     source gives them) and numbers of patients that the curves were derived from [months].
 
-    The CARTITUDE-1 values are for infused patients from infusion: not like for like with the
-    CAR-T strategy, which models everyone from apheresis (7.5% are never infused).
+    The CARTITUDE-1 values are for infused patients from infusion: they name the model states of
+    infused patients (:data:`CART_INFUSED_STATES`), so the report compares them with those states'
+    curves from the infusion (like for like), not with the ITT cohort from apheresis.
     """
     S = SurvivalPoint
     madduri = "P: Madduri et al., ASH 2020 (CARTITUDE-1, mFU 12.4 mo)"
-    return (
+    points = (
         S(RWPC, "PFS", "median", None, 4.6, 3.9, 5.6, LOCOMMOTION_COHORT, True, source=f"P: {LOCOMMOTION}"),
         S(RWPC, "OS", "median", None, 13.8, 10.8, 17.0, LOCOMMOTION_COHORT, True, source=f"P: {LOCOMMOTION}"),
         S(RWPC, "PFS", "at_risk", 0.0, 248, population=LOCOMMOTION_COHORT, source=f"P: {LOCOMMOTION}"),
@@ -138,6 +142,7 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
         S(CART, "OS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
         *_majestec_points(),
     )
+    return tuple(replace(p, states=CART_INFUSED_STATES) if p.strategy == CART else p for p in points)
 
 
 #: Who the MajesTEC-1 points describe: the model's bispecific strategy starts at the first step-up dose.
