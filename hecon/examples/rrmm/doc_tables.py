@@ -175,7 +175,10 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: Run) -> str:
 
 
 #: Published results the model is compared with for face validity (no input comes from them).
-WU_2022 = "Wu et al. 2022 (China, Markov model, CARTITUDE-1/KarMMa vs salvage chemotherapy, MAMMOTH)"
+WU_2022 = (
+    "Wu et al. 2022, Research Square preprint doi 10.21203/rs.3.rs-2177083/v1 (China, Markov model, CARTITUDE-1 "
+    "and KarMMa vs salvage chemotherapy from MAMMOTH)"
+)
 _WU_REASON = (
     "a different decision problem: Wu et al. compare with salvage chemotherapy from MAMMOTH in a Chinese "
     "Markov model (start age 60) and report no life-years in the abstract found (G); this model compares with "

@@ -58,8 +58,9 @@ def rrmm_model() -> ModelSpec:
         strategies=strategies.strategies(),
         parameters=parameters(),
         initial=strategies.initial(),
-        transition_rewards=start_rewards
-        + partitioned.state_transition_only(st_rewards)
+        # every reward on a transition from one state is state-transition only; the partitioned
+        # version values the same events on entries into states (hecon.examples.rrmm.partitioned)
+        transition_rewards=partitioned.state_transition_only(start_rewards + st_rewards)
         + partitioned.rewards(st_rewards),
         survival_curves=survival.curves() + partitioned.curves(),
         partitions=partitioned.partitions(),
