@@ -337,12 +337,12 @@ def _not_partitioned(names: tuple[str, ...], second: str) -> list[str]:
     """The sentence naming the strategies that have no partitioned-survival rows."""
     if not names:
         return []
-    listed = ", ".join(names)
-    verb = "has" if len(names) == 1 else "have"
+    one = len(names) == 1
+    it, its = ("it", "its") if one else ("them", "their")
     return [
-        f"{listed} {verb} no partitioned-survival rows (Partitions sheet: no survival curves for them), so the "
-        f"{second} version leaves {'it' if len(names) == 1 else 'them'} out; {'its' if len(names) == 1 else 'their'} "
-        "results are state transition only."
+        f"{', '.join(names)} {'has' if one else 'have'} no partitioned-survival rows (Partitions sheet: no "
+        f"survival curves for {it}), so the {second} version leaves {it} out; {its} results are state transition "
+        "only."
     ]
 
 
