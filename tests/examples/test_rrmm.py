@@ -256,6 +256,7 @@ def test_docs_show_the_tables_of_a_fresh_run():
     assert doc_tables.results_table(base) in text
     assert doc_tables.incremental_table(base) in text
     assert doc_tables.structures_table(base, ps[None][1]) in text
+    assert doc_tables.psa_table(st[None][0], ps[None][0]) in text
     assert doc_tables.external_checks_table(st, ps[None]) in text
     assert doc_tables.face_validity_table(st, ps) in text
 

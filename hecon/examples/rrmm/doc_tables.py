@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from hecon.examples.rrmm.outputs import external_check_value, landmark, tfi_metrics
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
@@ -246,6 +248,47 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
     return "\n".join(lines)
 
 
+#: PSA samples of the docs' PSA table (per structure; the seed is the model's).
+PSA_SAMPLES = 500
+
+
+def _p_cost_effective(dc: Any, dq: Any) -> str:
+    """Shares of samples with a positive incremental net monetary benefit at EUR 50,000 and 80,000."""
+    return " / ".join(f"{np.mean(w * dq - dc > 0):.0%}" for w in (50_000.0, 80_000.0))
+
+
+def psa_table(st_spec: ModelSpec, ps_spec: ModelSpec, n: int = PSA_SAMPLES) -> str:
+    """Each strategy versus the weekly bispecific in a PSA of ``n`` samples of each structure (same
+    seed): mean incremental costs and QALYs and the probability of a positive net monetary benefit
+    at EUR 50,000 and 80,000 per QALY, over all samples (the cure-plateau alternative drawn with its
+    PSA weight) and within each plateau alternative (``cart_pfs_plateau`` 1: none, 2: plateau)."""
+    from hecon.engine.run import run_model
+    from hecon.examples.rrmm.partitioned import NO_PARTITION_REASON
+    from hecon.model.distributions import draw_parameters
+
+    lines = [
+        "| Structure | Strategy vs weekly bispecific | Mean incremental costs (EUR) | Mean incremental QALYs "
+        "| P(cost-effective) at EUR 50,000 / 80,000 | without plateau | with plateau |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, spec in (("ST", st_spec), ("PS", ps_spec)):
+        samples = draw_parameters(spec.parameters, n, spec.settings.seed)
+        ds = run_model(spec, samples)
+        plateau = samples["cart_pfs_plateau"]
+        present = [str(x) for x in ds["strategy"].values]
+        for s in [st.name for st in st_spec.strategies if st.name != BSAB]:
+            if s not in present:
+                lines.append(f"| {label} | {s} | no partitioned version: {NO_PARTITION_REASON} | | | | |")
+                continue
+            dc = (ds["total_costs"].sel(strategy=s) - ds["total_costs"].sel(strategy=BSAB)).values
+            dq = (ds["qalys"].sel(strategy=s) - ds["qalys"].sel(strategy=BSAB)).values
+
+            every = np.ones(n, dtype=bool)
+            cells = [_p_cost_effective(dc[m], dq[m]) for m in (every, plateau == 1, plateau == 2)]
+            lines.append(f"| {label} | {s} | {np.mean(dc):,.0f} | {np.mean(dq):.2f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def runs_for_docs() -> tuple[dict[str | None, Run], dict[str | None, Run]]:
     """Fresh state-transition and partitioned-survival runs of the base case and of the scenarios the
     tables need (full horizon)."""
@@ -275,6 +318,7 @@ def main() -> None:
         results_table(base),
         incremental_table(base),
         structures_table(base, ps[None][1]),
+        psa_table(st[None][0], ps[None][0]),
         fits_table(),
         external_checks_table(st, ps[None]),
         face_validity_table(st, ps),
