@@ -50,6 +50,8 @@ class Landmark:
     comparison : the comparison with the model in words (:func:`comparison_text`)
     source     : the citation
     problem    : why the point is not drawn ("" when it is)
+    states     : the model states of the source's population (SurvivalPoint.states); empty:
+                 the whole cohort from model start
     """
 
     point: int
@@ -65,6 +67,7 @@ class Landmark:
     comparison: str
     source: str = ""
     problem: str = ""
+    states: tuple[str, ...] = ()
 
     def in_unit(self, per_year: float) -> float:
         """How many of a unit with ``per_year`` units per year one ``time_unit`` is (12 for
@@ -89,6 +92,8 @@ def comparison_text(point: SurvivalPoint) -> str:
     ...                               population="infused patients, from infusion", comparable=False))
     'not like for like: source is infused patients, from infusion'
     """
+    if point.states:
+        return f"{LIKE_FOR_LIKE}: the model's patients in {', '.join(point.states)}, from when they are first there"
     if point.comparable is None:
         return NOT_STATED
     if point.comparable:
@@ -102,6 +107,11 @@ def landmarks(spec: ModelSpec) -> list[Landmark]:
     for problem in check_survival_points(spec.survival_points, [s.name for s in spec.strategies]):
         if isinstance(problem.where, Element) and problem.where.index is not None:
             problems.setdefault(problem.where.index, problem.what)
+    names = {s.name for s in spec.states}
+    for i, p in enumerate(spec.survival_points):
+        unknown = [s for s in p.states if s not in names]
+        if unknown:
+            problems.setdefault(i, f"unknown state(s) {', '.join(unknown)} in states")
     out = []
     for i, p in enumerate(spec.survival_points):
         if p.kind not in ("survival", "median"):
@@ -122,6 +132,7 @@ def landmarks(spec: ModelSpec) -> list[Landmark]:
                 comparison_text(p),
                 p.source,
                 problems.get(i, ""),
+                p.states,
             )
         )
     return out

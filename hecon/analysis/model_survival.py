@@ -177,6 +177,26 @@ def _medians(curves: Mapping[str, SurvivalCurve], years: FloatArray) -> dict[str
     }
 
 
+def population_curve(
+    trace: xr.DataArray, spec: ModelSpec, strategy: str, states: Sequence[str]
+) -> tuple[FloatArray, SurvivalCurve]:
+    """PFS and OS of the patients in ``states`` (a source's population while alive, e.g. the
+    infused), from the first trace point where they are occupied, rescaled to 1 there: (years
+    since that point, curves). PFS is the share in those of ``states`` flagged progression_free
+    (None when none is). All zero when the states are never occupied."""
+    one = trace.sel(strategy=strategy)
+    years = np.asarray(trace["years"].values, dtype=float)
+    alive = np.asarray(one.sel(state=list(states)).sum("state").values, dtype=float)
+    pf_names = [s.name for s in spec.states if s.name in states and "progression_free" in s.flags]
+    pf = np.asarray(one.sel(state=pf_names).sum("state").values, dtype=float) if pf_names else None
+    occupied = np.flatnonzero(alive > 0)
+    if occupied.size == 0:
+        return years, SurvivalCurve(None if pf is None else np.zeros_like(alive), np.zeros_like(alive))
+    k = int(occupied[0])
+    start = alive[k]
+    return years[k:] - years[k], SurvivalCurve(None if pf is None else pf[k:] / start, alive[k:] / start)
+
+
 def _compare(
     lm: Landmark,
     curves: Mapping[str, SurvivalCurve],
@@ -184,13 +204,23 @@ def _compare(
     years: FloatArray,
     unit: str,
     per_year: float,
+    population: tuple[FloatArray, SurvivalCurve] | None = None,
 ) -> LandmarkComparison:
+    """``lm`` beside the model's value: of the strategy's whole cohort, or of ``population``
+    (:func:`population_curve`) when the point names its states."""
     model = None
-    if not lm.problem:
-        curve = curves[lm.strategy].pfs if lm.endpoint == "PFS" else curves[lm.strategy].os
+    if not lm.problem and lm.endpoint != "TTD":  # the model's time on treatment is not drawn
+        if population is not None:
+            years, c = population
+            pair = (c.pfs, c.os)
+            median = tuple(crossing(years, x) if x is not None else None for x in pair)
+        else:
+            c = curves[lm.strategy]
+            median = medians[lm.strategy]
+        curve = c.pfs if lm.endpoint == "PFS" else c.os
         if curve is not None:
             if lm.median:
-                m = medians[lm.strategy][0 if lm.endpoint == "PFS" else 1]
+                m = median[0 if lm.endpoint == "PFS" else 1]
                 model = m * per_year if m is not None else None
             else:
                 model = float(np.interp(lm.years, years, curve))
@@ -233,7 +263,18 @@ def survival_summary(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[
         for s, c in curves.items()
     }
     marks = tuple(lm for lm in landmarks(spec) if lm.strategy in curves or lm.problem)
-    compared = tuple(_compare(lm, curves, medians, years, unit, per_year) for lm in marks)
+    compared = tuple(
+        _compare(
+            lm,
+            curves,
+            medians,
+            years,
+            unit,
+            per_year,
+            population_curve(trace, spec, lm.strategy, lm.states) if lm.states and not lm.problem else None,
+        )
+        for lm in marks
+    )
     return SurvivalSummary(unit, frozen(per_strategy), compared, per_year, years, points, marks, has_pfs)
 
 

@@ -258,11 +258,13 @@ def _structure_check(run: RunResult, base: ScenarioSummary, wtp: float) -> Struc
     cross = run.cross_check
     if cross is None:
         return None
+    same = run.comparator in cross.strategies
+    comparator = run.comparator if same else cross.strategies[0]
     other = scenario_summary(
-        cross.name, cross.results, cross.strategies, run.comparator, run.spec.settings.currency, headline_wtp=wtp
+        cross.name, cross.results, cross.strategies, comparator, run.spec.settings.currency, headline_wtp=wtp
     )
     warnings = crossing_warnings(cross.results, run.spec.settings.cycle_length_years)
-    return structure_check(base, other, run.spec.settings.structure, cross.spec.settings.structure, warnings)
+    return structure_check(base, other, run.spec.settings.structure, cross.spec.settings.structure, warnings, same)
 
 
 def summarise_run(run: RunResult) -> Results:

@@ -268,6 +268,12 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
                 f"unknown strategy '{r.strategy}'",
                 "one of " + ", ".join(strategy_names),
             )
+        if r.structure is not None and r.structure not in STRUCTURES:
+            problems.add(
+                Element("reward", target=r.to_state, index=i, part="structure"),
+                f"structure '{r.structure}'",
+                "blank (both structures) or one of " + ", ".join(STRUCTURES),
+            )
     strategies = [
         _compile_strategy(spec, st, state_by_name, slices, tunnel, base_params, parse, problems)
         for st in spec.strategies
@@ -467,7 +473,7 @@ def _compile_strategy(
     rewards = []
     start_rewards = []
     for i, r in enumerate(spec.transition_rewards):
-        if r.strategy not in (None, strategy.name):
+        if r.strategy not in (None, strategy.name) or not applies(r, spec.settings.structure):
             continue
         label = Element("reward", strategy=own, source=r.from_state, target=r.to_state, index=i)
         if r.kind not in REWARD_KINDS:
@@ -560,6 +566,11 @@ def _compile_strategy(
     )
 
 
+def applies(reward: TransitionReward, structure: str) -> bool:
+    """True when ``reward`` is valued in a run as ``structure`` (its own structure, or both)."""
+    return reward.structure is None or reward.structure == structure
+
+
 def _compile_partition(
     spec: ModelSpec,
     strategy: Strategy,
@@ -615,7 +626,15 @@ def _compile_partition(
         problems.add(Element("partition", rows[0].state, strategy=rows[0].strategy), "only one row", "two rows or more")
     if partitioned:
         for r in spec.transition_rewards:
-            if r.strategy in (None, strategy.name) and r.from_state not in (ANY_STATE, START):
+            if (
+                r.strategy in (None, strategy.name)
+                and applies(r, PARTITIONED_SURVIVAL)
+                and r.from_state
+                not in (
+                    ANY_STATE,
+                    START,
+                )
+            ):
                 problems.add(
                     Element("reward", strategy=strategy.name, source=r.from_state, target=r.to_state),
                     "a reward on a transition from one state cannot be valued in a partitioned-survival model",

@@ -226,6 +226,12 @@ class TransitionReward:
     With ``from_state = "(start)"`` the reward applies once to the cohort placed in
     ``to_state`` at the start of the model (time 0, undiscounted, not corrected), e.g. the
     one-off cost of the first treatment step.
+
+    structure : None for both model structures; one of :data:`STRUCTURES` for a reward that
+                applies only when the model runs as that structure. A partitioned-survival run
+                can value only entries into a state (``"*"``) and ``(start)`` rewards, so a model
+                with both structures marks its rewards on transitions from one state as
+                ``state_transition`` and gives the partitioned version its own entry rewards.
     """
 
     to_state: str
@@ -234,6 +240,7 @@ class TransitionReward:
     name: str = "other"
     from_state: str = ANY_STATE
     strategy: str | None = None
+    structure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,7 +268,9 @@ class SurvivalCurve:
 
 #: Endpoints of the model's survival curves (:mod:`hecon.analysis.model_survival`): PFS is the
 #: share in states flagged progression_free, OS the share not flagged dead.
-SURVIVAL_ENDPOINTS = ("PFS", "OS")
+#: PFS, OS and time to treatment discontinuation (TTD; the report does not draw the model's TTD, so
+#: a TTD point is kept for fitting and shown without a model value).
+SURVIVAL_ENDPOINTS = ("PFS", "OS", "TTD")
 #: What a published survival point gives (:class:`SurvivalPoint`).
 SURVIVAL_POINT_KINDS = ("survival", "median", "at_risk")
 
@@ -286,6 +295,12 @@ class SurvivalPoint:
                  differ (the report says "not like for like"), None when not stated
     time_unit  : unit of ``time`` and of a median (days, weeks, months, years)
     source     : the publication (table, figure, page)
+    states     : the model states of the source's population while alive (e.g. the states of
+                 infused patients); the model's curve compared with the point is then that of these
+                 states from the first trace point where they are occupied, rescaled to 1 there
+                 (PFS: those of them flagged progression_free): like for like with a source whose
+                 population and time zero differ from the whole cohort's. Empty: the whole cohort
+                 from model start.
     """
 
     strategy: str
@@ -299,6 +314,7 @@ class SurvivalPoint:
     comparable: bool | None = None
     time_unit: str = "months"
     source: str = ""
+    states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -327,10 +327,23 @@ def structure_check_section(results: Results) -> Section | None:
             "Technical Support Document 19): where the two disagree, the assumed link between progression "
             "and death drives the result."
         ],
-        bullets=[f"Warning: {w}." for w in check.warnings],
+        bullets=_not_partitioned(check.not_partitioned, second) + [f"Warning: {w}." for w in check.warnings],
         tables=[table],
         sheets=[table],
     )
+
+
+def _not_partitioned(names: tuple[str, ...], second: str) -> list[str]:
+    """The sentence naming the strategies that have no partitioned-survival rows."""
+    if not names:
+        return []
+    one = len(names) == 1
+    it, its = ("it", "its") if one else ("them", "their")
+    return [
+        f"{', '.join(names)} {'has' if one else 'have'} no partitioned-survival rows (Partitions sheet: no "
+        f"survival curves for {it}), so the {second} version leaves {it} out; {its} results are state transition "
+        "only."
+    ]
 
 
 def thresholds_section(results: Results) -> Section | None:

@@ -599,7 +599,9 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                     ]
                     for x in surv.landmarks
                 ],
-                f"Model value: {MODEL_POPULATION}, from the base-case trace. Source values as published, with "
+                f"Model value: {MODEL_POPULATION}, from the base-case trace, or, for a point that names the "
+                "model states of its population, those states from when they are first occupied (like for like; "
+                "drawn open on the figure, whose curves are the whole cohort's). Source values as published, with "
                 "the population and time zero they describe; 'not like for like' marks a source that describes "
                 "another population or time zero than the model (e.g. infused patients from infusion against "
                 "a cohort from apheresis), so the two need not agree.",

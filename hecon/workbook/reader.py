@@ -654,6 +654,7 @@ class _Builder:
                     v.get("name") or "other",
                     v.get("from") or ANY_STATE,
                     _strategy_of(record),
+                    v.get("structure") or None,
                 )
             )
         return tuple(out)
@@ -942,6 +943,7 @@ class _Builder:
                     {"yes": True, "no": False}.get(v.get("comparable") or ""),
                     v.get("time_unit") or "months",
                     v.get("source") or "",
+                    tuple(x.strip() for x in str(v.get("states") or "").split(",") if x.strip()),
                 )
             )
         names = [s.name for s in strategies]

@@ -416,7 +416,14 @@ SURVIVAL_POINTS_SHEET = SheetSchema(
             width=18,
             description="Strategy whose model curve the point is compared with",
         ),
-        _c("endpoint", "choice", required=True, allowed=SURVIVAL_ENDPOINTS, width=10, description="PFS or OS"),
+        _c(
+            "endpoint",
+            "choice",
+            required=True,
+            allowed=SURVIVAL_ENDPOINTS,
+            width=10,
+            description="PFS, OS or TTD (time to treatment discontinuation)",
+        ),
         _c(
             "kind",
             "choice",
@@ -479,6 +486,14 @@ SURVIVAL_POINTS_SHEET = SheetSchema(
             "cohort from model start); no: they differ, and the report says 'not like for like'; blank = not stated",
         ),
         _c("source", "text", width=40, description="The publication: table, figure or page"),
+        _c(
+            "states",
+            "text",
+            width=30,
+            description="Model states of the source's population while alive, comma-separated (e.g. the states "
+            "of infused patients): the model's curve is then theirs from when they are first occupied, like for "
+            "like; blank = the strategy's whole cohort from model start",
+        ),
     ),
 )
 
@@ -782,6 +797,14 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="currency, QALYs or units",
                 width=30,
                 description="Amount per member of the cohort making the transition",
+            ),
+            _c(
+                "structure",
+                "choice",
+                allowed=STRUCTURES,
+                width=18,
+                description="Blank: both model structures; state_transition or partitioned_survival: only when "
+                "the model runs as that structure (a partitioned-survival run values only entries from *)",
             ),
         ),
     ),

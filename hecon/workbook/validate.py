@@ -396,7 +396,7 @@ def _reward(e: Element, p: Problem, loc: Locations) -> Location | None:
     if e.index is None or not 0 <= e.index < len(loc.rewards):
         return None
     record = loc.rewards[e.index]
-    return record.cell(e.part if e.part in ("kind", "to", "strategy") else "value")
+    return record.cell(e.part if e.part in ("kind", "to", "strategy", "structure") else "value")
 
 
 _CURVE_COLUMNS = ("distribution", "time_unit", "hazard_ratio", "acceleration_factor", "cure_fraction")

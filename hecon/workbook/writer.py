@@ -172,6 +172,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
             "kind": r.kind,
             "name": r.name,
             "value": r.value,
+            "structure": r.structure or "",
         }
         for r in spec.transition_rewards
     ]
@@ -275,6 +276,7 @@ def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
             "population": p.population or None,
             "comparable": None if p.comparable is None else ("yes" if p.comparable else "no"),
             "source": p.source or None,
+            "states": ", ".join(p.states) or None,
         }
         for p in spec.survival_points
     ]

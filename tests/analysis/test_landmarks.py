@@ -109,3 +109,56 @@ def test_published_numbers_keep_their_digits_in_their_own_unit():
     spec = dataclasses.replace(exponential_model(), survival_points=(point,))
     (x,) = survival_summary(run_model(spec)["trace"], spec, ["Slow"]).landmarks
     assert (x.source, x.lower, x.upper) == (3.9, 3.1, 5.6)
+
+
+def _waiting_model(points: tuple[SurvivalPoint, ...]) -> ModelSpec:
+    """Yearly cycles, no correction: everyone waits one year (Wait, progression-free); then 60% are
+    treated (Treated, progression-free; they die with probability 0.2 a year) and 40% drop out into
+    Other, where they stay alive. The treated patients' own OS from their first year is 0.8^k."""
+    return ModelSpec(
+        Settings(cycle_length_days=365.25, horizon_years=6.0, within_cycle="none"),
+        states=(
+            State("Wait", flags=frozenset({"progression_free"})),
+            State("Treated", flags=frozenset({"progression_free"})),
+            State("Other"),
+            State("Dead", flags=frozenset({"dead"})),
+        ),
+        transitions=(
+            Transition("Wait", "Treated", 0.6),
+            Transition("Wait", "Other", "#"),
+            Transition("Treated", "Dead", 0.2),
+            Transition("Treated", "Treated", "#"),
+            Transition("Other", "Other", "#"),
+        ),
+        strategies=(Strategy("A"),),
+        survival_points=points,
+    )
+
+
+def test_a_point_naming_its_population_states_is_compared_with_their_own_curve():
+    """The treated from their first year: OS(2 years) = 0.8^2 = 0.64 and median OS = 3 + (0.512 - 0.5) /
+    (0.512 - 0.4096) = 3.117 years (linear between trace points); the whole cohort's OS(2) is
+    0.4 + 0.6 x 0.8 = 0.88. An unknown state is a problem, not a comparison."""
+    pts = (
+        S(
+            "A",
+            "OS",
+            "survival",
+            2.0,
+            0.6,
+            population="treated, from treatment",
+            states=("Treated",),
+            time_unit="years",
+        ),
+        S("A", "OS", "median", None, 3.0, population="treated, from treatment", states=("Treated",), time_unit="years"),
+        S("A", "OS", "survival", 2.0, 0.9, population="everyone", comparable=True, time_unit="years"),
+        S("A", "OS", "survival", 2.0, 0.6, states=("Treatd",), time_unit="years"),
+    )
+    spec = _waiting_model(pts)
+    summary = survival_summary(run_model(spec)["trace"], spec, ["A"])
+    treated, median, whole, typo = summary.landmarks
+    assert treated.model == pytest.approx(0.64, abs=1e-12)
+    assert treated.comparison == f"{LIKE_FOR_LIKE}: the model's patients in Treated, from when they are first there"
+    assert median.model == pytest.approx((3 + 0.012 / 0.1024) * 12, abs=1e-9)  # months
+    assert whole.model == pytest.approx(0.88, abs=1e-12)
+    assert typo.model is None and "unknown state(s) Treatd" in typo.problem

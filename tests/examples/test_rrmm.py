@@ -13,6 +13,7 @@ Jagannath JCO 2025), KarMMa (median PFS 8.8, OS 24.8 months), the pooled BCMA CA
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from hecon.analysis.structure import other_structure, without_partitions
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.examples import rrmm
@@ -28,6 +30,7 @@ from hecon.examples.rrmm.sequences import SECOND_THERAPY_STATES
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.distributions import draw_parameters
 from hecon.model.scenarios import apply_scenario, get_scenario
+from hecon.model.spec import PARTITIONED_SURVIVAL
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 
 WORKBOOK = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
@@ -162,16 +165,85 @@ def _within(model: float, source: float, tol: float = 0.05) -> bool:
     return abs(model - source) <= tol * source
 
 
+@pytest.fixture(scope="module")
+def rrmm_ps(rrmm_spec):
+    """The base case's partitioned-survival version (RWPC, one-time CAR-T, weekly bispecific)."""
+    spec = other_structure(rrmm_spec)
+    assert spec is not None
+    return spec, run_model(spec)
+
+
 @pytest.mark.parametrize("check", [c for c in EXTERNAL_CHECKS if c.tolerance is not None], ids=lambda c: c.label)
 def test_model_survival_agrees_with_published_values_it_was_not_derived_from(
-    rrmm_spec, rrmm_base, scenario_runs, check
+    rrmm_spec, rrmm_base, scenario_runs, rrmm_ps, check
 ):
     """External checks: OS is not an input of the state-transition model (its post-progression hazards
     come from Van Oekelen 2023 and the fitted RWPC means, deaths before progression after CAR-T from the
-    published non-relapse mortality), so these published OS values test it."""
-    s, ds = (rrmm_spec, rrmm_base) if check.scenario is None else scenario_runs[check.scenario]
+    published non-relapse mortality), so these published OS values test it. The partitioned version's
+    OS is fitted to CARTITUDE-1, MajesTEC-1 and LocoMMotion, so it is checked against other sources."""
+    if check.structure == PARTITIONED_SURVIVAL:
+        s, ds = rrmm_ps
+    else:
+        s, ds = (rrmm_spec, rrmm_base) if check.scenario is None else scenario_runs[check.scenario]
     got = rrmm.external_check_value(s, ds, check)
     assert _within(got, check.source, check.tolerance), (check.label, got, check.source)
+
+
+def test_no_external_check_is_a_point_its_structure_was_fitted_to(rrmm_spec):
+    """A partitioned-survival check uses no published point of the fitted curves (SurvivalPoints) and
+    the state-transition checks are OS values (no OS point enters the state-transition model)."""
+    fitted = {(p.strategy, p.endpoint.lower(), p.time, p.value) for p in rrmm_spec.survival_points}
+    for c in EXTERNAL_CHECKS:
+        if c.structure == PARTITIONED_SURVIVAL:
+            assert (c.strategy, c.endpoint, c.month, c.source) not in fitted, c.label
+        else:
+            assert c.endpoint == "os", c.label
+
+
+def test_partitioned_car_t_is_intention_to_treat_from_apheresis(rrmm_spec, rrmm_ps):
+    """Everyone is in bridging until t_inf; then 16/113 are in progression (PD_RWPC) and the rest
+    progression-free in the index admission; the CAR-T course is charged to the infused only, the
+    apheresis to everyone."""
+    spec, ds = rrmm_ps
+    trace = ds["trace"].sel(strategy=CART)
+    t_inf = round(44 / 7)
+    assert float(trace.sel(state="Bridging").isel(cycle=t_inf - 1)) == pytest.approx(1.0)
+    assert float(trace.sel(state="PD_RWPC").isel(cycle=t_inf)) == pytest.approx(16 / 113, rel=1e-12)
+    assert float(trace.sel(state="CART_Infusion").isel(cycle=t_inf)) == pytest.approx(1 - 16 / 113, rel=1e-12)
+    counts = rrmm.tfi_metrics(ds, CART)
+    assert counts["cart_infusions"] == pytest.approx(1 - 16 / 113, rel=1e-12)
+    # first treatment-free day: the PF share at the end of recovery, exponential PFS from infusion
+    params = {p.name: p.value for p in spec.parameters}
+    rate = params["pfs_cilta_exp_rate"]  # per month
+    # admission (round(LOS / 7) weekly cycles) + recovery (its weeks) cycles, entered at the start of the last
+    weeks_pf = round(params["cart_los_days"] / 7) + round(params["cart_recovery_weeks"]) - 1
+    expected = (1 - 16 / 113) * math.exp(-rate * weeks_pf * 7 / 30.4375)
+    assert counts["share_reaching_treatment_free"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_partitioned_curves_are_the_fitted_curves(rrmm_spec, rrmm_ps):
+    """RWPC and bispecific occupancy read straight off the exponential fits: PF = exp(-rate t)."""
+    spec, ds = rrmm_ps
+    params = {p.name: p.value for p in spec.parameters}
+    t = 52  # one year of weekly cycles
+    months = t * 7 / 30.4375
+    trace = ds["trace"]
+    rwpc = trace.sel(strategy=RWPC).isel(cycle=t)
+    assert float(rwpc.sel(state="PF_RWPC")) == pytest.approx(math.exp(-params["pfs_rwpc_exp_rate"] * months))
+    alive = float(rwpc.sel(state=["PF_RWPC", "PD_RWPC"]).sum())
+    assert alive == pytest.approx(math.exp(-params["os_rwpc_exp_rate"] * months))
+    bsab = trace.sel(strategy=BSAB).isel(cycle=t)
+    on = float(bsab.sel(state=["BsAb_Weekly", "BsAb_Q2W"]).sum())
+    assert on == pytest.approx(math.exp(-params["ttd_tec_exp_rate"] * months))
+    pf = float(bsab.sel(state=["BsAb_Weekly", "BsAb_Q2W", "BsAb_Stopped"]).sum())
+    assert pf == pytest.approx(math.exp(-params["pfs_tec_exp_rate"] * months))
+
+
+def test_redosing_and_the_sequences_have_no_partitioned_version(rrmm_spec):
+    assert without_partitions(rrmm_spec) == (REDOSE, SEQ_CART_BSAB, SEQ_BSAB_CART)
+    other = other_structure(rrmm_spec)
+    assert other is not None
+    assert [s.name for s in other.strategies] == [RWPC, CART, BSAB]
 
 
 def test_no_state_transition_input_is_an_os_value_it_is_checked_against(rrmm_spec):
@@ -181,15 +253,18 @@ def test_no_state_transition_input_is_an_os_value_it_is_checked_against(rrmm_spe
         assert name not in used
 
 
-def test_docs_show_the_tables_of_a_fresh_run(rrmm_spec, rrmm_base, scenario_runs):
-    """docs/rrmm.md shows the base-case results and the external checks as doc_tables prints them."""
+def test_docs_show_the_tables_of_a_fresh_run():
+    """docs/rrmm.md shows the base-case results, both structures, the external checks and the face-
+    validity checks as doc_tables prints them from fresh runs."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
-    assert doc_tables.results_table(rrmm_base) in text
-    assert doc_tables.incremental_table(rrmm_base) in text
-    runs = {None: (rrmm_spec, rrmm_base)} | {
-        c.scenario: scenario_runs[c.scenario] for c in EXTERNAL_CHECKS if c.scenario
-    }
-    assert doc_tables.external_checks_table(runs) in text
+    st, ps = doc_tables.runs_for_docs()
+    base = st[None][1]
+    assert doc_tables.results_table(base) in text
+    assert doc_tables.incremental_table(base) in text
+    assert doc_tables.structures_table(base, ps[None][1]) in text
+    assert doc_tables.psa_table(st[None][0], ps[None][0]) in text
+    assert doc_tables.external_checks_table(st, ps[None]) in text
+    assert doc_tables.face_validity_table(st, ps) in text
 
 
 def test_car_t_survival_is_among_infused_patients_from_infusion(rrmm_spec, rrmm_base):
@@ -255,6 +330,20 @@ def test_psa_samples_run_with_non_negative_costs_and_valid_probabilities(rrmm_sp
     ds = run_model(rrmm_spec, samples)  # raises if any probability leaves [0, 1]
     assert float(ds["costs"].min()) >= 0.0
     assert np.all(np.isfinite(ds["qalys"].values)) and float(ds["qalys"].min()) > 0
+
+
+def test_partitioned_version_carries_the_fits_uncertainty_into_psa_samples(rrmm_ps):
+    """The fitted curves' parameters are drawn (lognormal rates, the cure fits' covariance, the plateau
+    switch), every sample's partition is a valid occupancy (the engine raises otherwise) and the CAR-T
+    strategy's QALYs vary across samples."""
+    spec, _ = rrmm_ps
+    samples = draw_parameters(spec.parameters, 64, spec.settings.seed)
+    assert np.std(samples["os_cilta_exp_rate"]) > 0 and np.std(samples["ttd_tec_exp_rate"]) > 0
+    assert set(np.unique(samples["cart_pfs_plateau"])) == {1.0, 2.0}
+    ds = run_model(spec, samples)
+    assert float(ds["costs"].min()) >= 0.0
+    qalys = ds["qalys"].sel(strategy=CART).values
+    assert np.all(np.isfinite(qalys)) and np.std(qalys) > 0.05
 
 
 def test_trace_is_a_distribution_and_dead_is_absorbing(rrmm_base):
@@ -338,14 +427,19 @@ def test_stop_in_cr_gives_bispecific_treatment_free_time_and_saves_drug(scenario
     assert float(stop["lys"].sel(strategy=BSAB)[0]) == pytest.approx(float(base["lys"].sel(strategy=BSAB)[0]))
 
 
-def test_bispecific_discontinuation_follows_the_published_duration_of_treatment(rrmm_spec, rrmm_base):
-    """Time on the bispecific before progression or discontinuation: exponential with the MajesTEC-1
-    median duration of treatment 8.5 months, so the share still on treatment at 8.5 months is 1/2
-    (less background mortality above the PFS hazard, a little)."""
+def test_bispecific_discontinuation_is_a_competing_risk_of_progression(rrmm_spec, rrmm_base):
+    """The discontinuation hazard is derived so that time on treatment has the MajesTEC-1 median
+    duration of treatment (that median is its target, so it is not tested here). What must hold
+    whatever the inputs: nobody is on treatment who is not progression-free, some stop before
+    progression (treatment-free), and the stopped share grows while anyone is on treatment."""
     trace = rrmm_base["trace"].sel(strategy=BSAB)
     on = trace.sel(state=["BsAb_StepUp_In", "BsAb_StepUp_Out", "BsAb_Weekly", "BsAb_Q2W"]).sum("state").values
-    week = 8.5 * 365.25 / 12 / 7
-    assert float(np.interp(week, np.arange(on.size), on)) == pytest.approx(0.5, abs=0.02)
+    pf = on + trace.sel(state="BsAb_Stopped").values
+    assert np.all(on <= pf + 1e-12)
+    stopped = trace.sel(state="BsAb_Stopped").values
+    assert stopped[0] == 0.0 and float(stopped.max()) > 0.05
+    first_year = stopped[1:53]  # from the end of the step-up week
+    assert np.all(np.diff(first_year) > 0)
 
 
 def test_outpatient_step_up_lowers_hospital_days(scenario_runs):

@@ -14,7 +14,7 @@ from hecon.evidence.fit import fit_survival
 from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.ipd import arm_data
 from hecon.evidence.published_points import guyot_inputs, select_points
-from hecon.examples.rrmm import CART, RWPC, rrmm_model
+from hecon.examples.rrmm import CART, rrmm_model
 from hecon.examples.rrmm.fitted import FITTED, aic_table
 
 
@@ -29,9 +29,10 @@ def _patients(spec, strategy, endpoint):
     return reconstruct_ipd(curve, at_risk)
 
 
-@pytest.mark.parametrize(("prefix", "strategy"), [("pfs_rwpc", RWPC), ("pfs_cilta", CART)])
-def test_exponential_rate_is_events_over_time_at_risk(spec, prefix, strategy):
-    ipd = _patients(spec, strategy, "PFS")
+@pytest.mark.parametrize("curve", [c for c in FITTED if c.chosen == "exp"], ids=lambda c: c.prefix)
+def test_exponential_rate_is_events_over_time_at_risk(spec, curve):
+    prefix = curve.prefix
+    ipd = _patients(spec, curve.strategy, curve.endpoint)
     rate = ipd.event.sum() / ipd.time.sum()  # closed-form MLE of the exponential
     param = {p.name: p for p in spec.parameters}[f"{prefix}_exp_rate"]
     assert param.value == pytest.approx(rate, rel=1e-5)
@@ -41,12 +42,13 @@ def test_exponential_rate_is_events_over_time_at_risk(spec, prefix, strategy):
     assert param.distribution.args["sdlog"] == pytest.approx(1 / math.sqrt(ipd.event.sum()), rel=1e-4)
 
 
-def test_cilta_cure_alternative_equals_a_fresh_fit(spec):
-    ipd = _patients(spec, CART, "PFS")
+@pytest.mark.parametrize("endpoint", ["PFS", "OS"])
+def test_cilta_cure_alternative_equals_a_fresh_fit(spec, endpoint):
+    ipd = _patients(spec, CART, endpoint)
     fit = fit_survival(arm_data(ipd.time, ipd.event), "weibull", cure=True, time_unit="months")
     assert fit.converged
     params = {p.name: p for p in spec.parameters}
-    base = "pfs_cilta_weibull_cure"
+    base = f"{endpoint.lower()}_cilta_weibull_cure"
     assert params[f"{base}_shape"].value == pytest.approx(fit.estimates["shape"], rel=1e-6)
     assert params[f"{base}_scale"].value == pytest.approx(fit.estimates["scale"], rel=1e-6)
     assert params[f"{base}_logit_theta"].value == pytest.approx(fit.internal["theta"], rel=1e-6)
@@ -59,14 +61,18 @@ def test_fitted_curves_pass_near_every_published_point(spec):
     """Every landmark and median the curve was fitted to lies within the fit's reach (5 points of
     survival; a reconstruction with constant hazards between knots, fitted by one parameter)."""
     params = {p.name: p.value for p in spec.parameters}
-    rate = {RWPC: params["pfs_rwpc_exp_rate"], CART: params["pfs_cilta_exp_rate"]}
+    rate = {(c.strategy, c.endpoint): params[f"{c.prefix}_exp_rate"] for c in FITTED if c.chosen == "exp"}
+    n = 0
     for p in spec.survival_points:
-        if p.endpoint != "PFS" or p.kind == "at_risk" or p.strategy not in rate:
+        if p.kind == "at_risk":
             continue
+        r = rate[(p.strategy, p.endpoint)]  # every published point belongs to a fitted curve
+        n += 1
         if p.kind == "median":
-            assert np.exp(-rate[p.strategy] * p.value) == pytest.approx(0.5, abs=0.05)
+            assert np.exp(-r * p.value) == pytest.approx(0.5, abs=0.05), p
         else:
-            assert np.exp(-rate[p.strategy] * p.time) == pytest.approx(p.value, abs=0.05)
+            assert np.exp(-r * p.time) == pytest.approx(p.value, abs=0.05), p
+    assert n == 12
 
 
 def test_the_family_choice_is_the_lowest_aic_or_a_named_alternative():
@@ -75,20 +81,11 @@ def test_the_family_choice_is_the_lowest_aic_or_a_named_alternative():
         assert min(table[curve.prefix], key=table[curve.prefix].get) == curve.chosen
 
 
-def test_docs_quote_the_fits_as_they_are(spec):
-    """docs/rrmm.md states the fits' AICs, rate and cure fraction: they must be this run's."""
+def test_docs_show_the_fits_as_they_are():
+    """docs/rrmm.md shows the fits table (points, family, AICs, parameters) as doc_tables prints it."""
     from pathlib import Path
 
+    from hecon.examples.rrmm.doc_tables import fits_table
+
     text = (Path(__file__).parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
-    table = aic_table()
-    params = {p.name: p.value for p in spec.parameters}
-    cure = 1 / (1 + math.exp(-params["pfs_cilta_weibull_cure_logit_theta"]))
-    others = [a for label, a in table["pfs_rwpc"].items() if label not in ("exp", "weibullPH") and "cure" not in label]
-    quoted = [
-        f"AIC, {table['pfs_rwpc']['exp']:.2f} vs {min(others):.2f}–{max(others):.2f}",
-        f"rate {params['pfs_rwpc_exp_rate']:.4f}/month",
-        f"exponential (AIC {table['pfs_cilta']['exp']:.2f}, lowest)",
-        f"mixture cure Weibull (AIC {table['pfs_cilta']['weibull cure']:.2f}, cure fraction {cure:.1%})",
-    ]
-    for q in quoted:
-        assert q in text, q
+    assert fits_table() in text

@@ -78,6 +78,7 @@ def test_the_sheet_reads_back_as_written(tmp_path, good_bytes):
         "population",
         "comparable",
         "source",
+        "states",
     ]
     assert [c.value for c in ws[5]][:8] == ["SoC", "PFS", "median", None, "months", 7.5, 6.1, 9]
     assert ws["J4"].value == "yes" and ws["J8"].value == "no" and ws["J6"].value is None
@@ -92,7 +93,7 @@ CASES = {
     "unknown endpoint": (
         {"B4": "DFS"},
         None,
-        ["SurvivalPoints!B4: 'DFS' is not supported; expected one of PFS, OS"],
+        ["SurvivalPoints!B4: 'DFS' is not supported; expected one of PFS, OS, TTD"],
     ),
     "unknown kind": (
         {"C5": "landmark"},
@@ -229,7 +230,7 @@ def test_points_made_in_python_are_checked_with_model_locations():
     )
     assert [str(p) for p in check_survival_points(bad, ["SoC"])] == [
         "survival point 1, strategy: unknown strategy 'X'; expected one of SoC",
-        "survival point 1, endpoint: unknown endpoint 'DFS'; expected PFS or OS",
+        "survival point 1, endpoint: unknown endpoint 'DFS'; expected PFS, OS or TTD",
         "survival point 1, time_unit: unknown time unit 'fortnights'; expected days, weeks, months or years",
         "survival point 2, kind: unknown kind 'landmark'; expected survival, median or at_risk",
     ]

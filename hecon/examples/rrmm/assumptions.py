@@ -48,6 +48,14 @@ ASSUMPTIONS = (
     "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS is not a "
     "target: published OS (CARTITUDE-1, KarMMa, MajesTEC-1, the OS hazard ratios, a US real-world cohort) is "
     "compared with the model as external checks (tests/examples/test_rrmm.py, docs/rrmm.md).",
+    "Partitioned-survival version (co-primary structure, hecon.examples.rrmm.partitioned; the report's "
+    "structural cross-check): RWPC from the LocoMMotion PFS and OS fits; one-time CAR-T by intention to treat "
+    "(bridging until t_inf, then the never-infused share in progression dying at the post-progression hazard "
+    "after RWPC, the infused on the CARTITUDE-1 PFS and OS fits from infusion; with the plateau the cured "
+    "fractions die at the general-population rate, a Gompertz fit to the life table); weekly bispecific on "
+    "teclistamab's own MajesTEC-1 PFS, OS and duration-of-treatment fits. Annual re-dosing has no "
+    "partitioned version (no survival data of its own). One-off events on transitions from one state are "
+    "valued in the partitioned version on entries into states (TransitionRewards column structure).",
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",
     "CAR-T intention to treat from apheresis: apheresis cost for everyone; bridging therapy (share p_bridging) "

@@ -1,21 +1,34 @@
-"""The tables of docs/rrmm.md that come from a run: base-case results, the external survival
-checks, the subgroups and the re-dosing headroom (``python -m hecon.examples.rrmm.doc_tables``
-prints them; ``tests/examples/test_rrmm.py`` and ``tests/examples/test_rrmm_subgroups.py`` check
-that docs/rrmm.md contains them as printed from a fresh run).
+"""The tables of docs/rrmm.md that come from a run: base-case results, both model structures side by
+side, the fitted curves, the external survival checks, the face-validity checks, the subgroups and the
+re-dosing headroom (``python -m hecon.examples.rrmm.doc_tables`` prints them; ``tests/examples/test_rrmm.py``,
+``tests/examples/test_rrmm_fits.py`` and ``tests/examples/test_rrmm_subgroups.py`` check that docs/rrmm.md
+contains them as printed from a fresh run). Every table runs over the model's strategies, so strategies
+added to the example appear in it.
 
 Sources: the model (:func:`hecon.examples.rrmm.rrmm_model`), :data:`.survival.EXTERNAL_CHECKS`,
+:data:`FACE_VALIDITY` (Wu et al. 2022; Zorginstituut Nederland 2025; Jagannath et al. 2025),
 :func:`.subgroups.subgroups` and :data:`.decision.HEADROOM`.
 """
 
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 from typing import Any
 
-from hecon.examples.rrmm.outputs import external_check_value, tfi_metrics
-from hecon.examples.rrmm.strategies import BSAB, RWPC, STRATEGIES
+import numpy as np
+
+from hecon.examples.rrmm.outputs import external_check_value, landmark, tfi_metrics
+from hecon.examples.rrmm.strategies import BSAB, CART, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
-from hecon.model.spec import ModelSpec
+from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
+
+#: A run: its spec and results (xarray Dataset of hecon.engine.run.run_model).
+Run = tuple[ModelSpec, Any]
+#: Scenario whose CAR-T is ide-cel, and the teclistamab price that ZIN's condition sets.
+IDE_CEL = "CAR-T product: ide-cel"
+TEC_PRICE_CUT = "Teclistamab price -40%"
 
 
 def _value(results: Any, name: str, strategy: str) -> float:
@@ -71,17 +84,97 @@ def incremental_table(results: Any) -> str:
     return "\n".join(lines)
 
 
-def external_checks_table(runs: dict[str | None, tuple[ModelSpec, Any]]) -> str:
-    """The external survival checks: model vs source, as a markdown table. ``runs`` maps a scenario
-    name (None: base case) to its spec and results."""
-    lines = ["| Check | Source | Model | Difference | Why they differ |", "|---|---|---|---|---|"]
-    for check in EXTERNAL_CHECKS:
-        spec, results = runs[check.scenario]
-        got = external_check_value(spec, results, check)
-        fmt = "{:.1f} months" if check.month is None else "{:.1%}"
-        diff = (got - check.source) / check.source
+def _has(results: Any, strategy: str) -> bool:
+    return strategy in [str(x) for x in results["strategy"].values]
+
+
+def structures_table(st: Any, ps: Any) -> str:
+    """Both model structures side by side: discounted costs, QALYs, LYs and each strategy versus the
+    weekly bispecific (the primary comparison), in words; a strategy without a partitioned-survival
+    version says so (:data:`hecon.examples.rrmm.partitioned.NO_PARTITION_REASON`)."""
+    from hecon.analysis.incremental import describe_icer
+    from hecon.examples.rrmm.partitioned import NO_PARTITION_REASON
+
+    lines = [
+        "| Strategy | Costs, ST (EUR) | Costs, PS (EUR) | QALYs, ST | QALYs, PS | LYs, ST | LYs, PS "
+        "| vs weekly bispecific, ST | vs weekly bispecific, PS |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in [str(x) for x in st["strategy"].values]:
+        row = [s]
+        cells: list[tuple[str, str, str, str] | None] = []
+        for r in (st, ps):
+            if not _has(r, s):
+                cells.append(None)
+                continue
+            c, q = _value(r, "total_costs", s), _value(r, "qalys", s)
+            vs = (
+                "reference"
+                if s == BSAB
+                else describe_icer(c - _value(r, "total_costs", BSAB), q - _value(r, "qalys", BSAB))
+            )
+            cells.append((f"{c:,.0f}", f"{q:.2f}", f"{_value(r, 'lys', s):.2f}", vs))
+        none = ("no partitioned version: " + NO_PARTITION_REASON,) + ("",) * 3
+        a, b = cells[0] or none, cells[1] or none
+        row += [a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def fits_table() -> str:
+    """Every fitted curve: the published points it was fitted to, the chosen family with its AIC,
+    the lowest AIC of the other families, and its parameters (:mod:`hecon.examples.rrmm.fitted`)."""
+    from hecon.examples.rrmm.fitted import FITTED, aic_table, chosen_fits
+    from hecon.examples.rrmm.survival import survival_points
+
+    points = survival_points()
+    lines = [
+        "| Curve | Published points fitted | Family (AIC) | Lowest AIC of the other families | Parameters |",
+        "|---|---|---|---|---|",
+    ]
+    for c in FITTED:
+        mine = [p for p in points if p.strategy == c.strategy and p.endpoint == c.endpoint]
+        shown = []
+        for p in mine:
+            if p.kind == "median":
+                shown.append(f"median {p.value:g}")
+            elif p.kind == "survival":
+                shown.append(f"S({p.time:g}) = {p.value:.3f}")
+            else:
+                shown.append(f"n = {p.value:g}")
+        aic = aic_table()[c.prefix]
+        chosen = aic[c.chosen]
+        other = min(a for label, a in aic.items() if label != c.chosen)
+        fits = chosen_fits(c.prefix)
+        params = "; ".join(
+            f"{'cure Weibull ' if f.cure else ''}"
+            + ", ".join(f"{k} {v:.4g}" for k, v in f.estimates.items())
+            + ("" if not f.cure else f" (AIC {f.aic:.2f})")
+            for f in fits
+        )
         lines.append(
-            f"| {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff:+.0%} | "
+            f"| {c.prefix} ({c.strategy}, {c.endpoint}) | {', '.join(shown)} | {c.chosen} ({chosen:.2f}) | "
+            f"{other:.2f} | {params} |"
+        )
+    return "\n".join(lines)
+
+
+def external_checks_table(runs: dict[str | None, Run], partitioned: Run) -> str:
+    """The external survival checks: model vs source, as a markdown table. ``runs`` maps a scenario
+    name (None: base case) to its state-transition spec and results; ``partitioned`` is the base case's
+    partitioned-survival version (:func:`hecon.analysis.structure.other_structure`)."""
+    lines = [
+        "| Structure | Check | Source | Model | Difference | Why they differ |",
+        "|---|---|---|---|---|---|",
+    ]
+    for check in EXTERNAL_CHECKS:
+        spec, results = partitioned if check.structure == PARTITIONED_SURVIVAL else runs[check.scenario]
+        got = external_check_value(spec, results, check)
+        fmt = "{:.1%}" if check.month is not None else "{:.1f} months"
+        diff = (got - check.source) / check.source
+        structure = "PS" if check.structure == PARTITIONED_SURVIVAL else "ST"
+        lines.append(
+            f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff:+.0%} | "
             f"{check.reason or 'within ' + format(check.tolerance or math.nan, '.0%') + ' (tested)'} |"
         )
     return "\n".join(lines)
@@ -138,10 +231,11 @@ def headroom_text(result: Any) -> str:
             parts.append(f"At EUR {w:,.0f} per QALY re-dosing is not cost-effective anywhere on the grid.")
             continue
         (x0, v0), (x1, v1) = edge[0], edge[-1]
+        falling = f", falling to {v1:.1%} at {result.x} = {x1:.2f}" if len(edge) > 1 else ""
         parts.append(
             f"At EUR {w:,.0f} per QALY re-dosing is cost-effective against one-time CAR-T only if a further course "
-            f"costs at most {v0:.1%} of the product price at {result.x} = {x0:.2f} (its best efficacy on the grid), "
-            f"falling to {v1:.1%} at {result.x} = {x1:.2f}; at {result.x} >= {result.x_values[len(edge)]:.2f} "
+            f"costs at most {v0:.1%} of the product price at {result.x} = {x0:.2f} (its best efficacy on the grid)"
+            f"{falling}; at {result.x} >= {result.x_values[len(edge)]:.2f} "
             f"not even a free further course is cost-effective (base case {result.x} = {result.base_x:g}, "
             f"{result.y} = {result.base_y:g})."
         )
@@ -159,34 +253,215 @@ def subgroup_runs(spec: ModelSpec) -> dict[str, Any]:
     return runs
 
 
-def main() -> None:
-    """Print the tables from a fresh run."""
+#: Published results the model is compared with for face validity (no input comes from them).
+WU_2022 = (
+    "Wu et al. 2022, Research Square preprint doi 10.21203/rs.3.rs-2177083/v1 (China, Markov model, CARTITUDE-1 "
+    "and KarMMa vs salvage chemotherapy from MAMMOTH)"
+)
+_WU_REASON = (
+    "a different decision problem: Wu et al. compare with salvage chemotherapy from MAMMOTH in a Chinese "
+    "Markov model (start age 60) and report no life-years in the abstract found (G); this model compares with "
+    "LocoMMotion's physician's choice from age 63 with Dutch discounting (1.5% for effects)"
+)
+
+
+def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) -> str:
+    """Face validity: incremental QALYs and LYs of the CAR-T products vs RWPC against Wu et al. 2022,
+    teclistamab vs RWPC against ZIN's 2025 conclusion, and cilta-cel's 5-year PF share against
+    CARTITUDE-1. ``st`` and ``ps`` map None (base case) and the scenarios :data:`IDE_CEL` and
+    :data:`TEC_PRICE_CUT` to their runs (absent: no such version)."""
+    from hecon.analysis.incremental import describe_icer
+
+    lines = [
+        "| Check | Source | State transition | Partitioned survival | Why they differ |",
+        "|---|---|---|---|---|",
+    ]
+
+    def increments(run: Run | None, strategy: str) -> str:
+        if run is None or not _has(run[1], strategy):
+            return "no partitioned version"
+        r = run[1]
+        dq = _value(r, "qalys", strategy) - _value(r, "qalys", RWPC)
+        dl = _value(r, "lys", strategy) - _value(r, "lys", RWPC)
+        return f"{dq:+.2f} QALYs / {dl:+.2f} LYs"
+
+    lines.append(
+        f"| cilta-cel vs RWPC | +3.32 QALYs ({WU_2022}) | {increments(st[None], CART)} | "
+        f"{increments(ps.get(None), CART)} | {_WU_REASON} |"
+    )
+    lines.append(
+        f"| ide-cel vs RWPC (scenario) | +1.14 QALYs ({WU_2022}) | {increments(st.get(IDE_CEL), CART)} | "
+        f"{increments(ps.get(IDE_CEL), CART)} | {_WU_REASON}; ide-cel's OS has no partitioned fit |"
+    )
+
+    def icer(run: Run | None) -> str:
+        if run is None:
+            return "not run"
+        r = run[1]
+        return describe_icer(
+            _value(r, "total_costs", BSAB) - _value(r, "total_costs", RWPC),
+            _value(r, "qalys", BSAB) - _value(r, "qalys", RWPC),
+        )
+
+    lines.append(
+        "| teclistamab vs RWPC, at the placeholder price / with the price 40% lower | ZIN 2025: reimbursed only after a "
+        f"price decrease of more than 40% | {icer(st[None])} / {icer(st.get(TEC_PRICE_CUT))} | "
+        f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the teclistamab price is a placeholder derived from "
+        "the US price (G), not the Dutch list price that ZIN's condition applies to; ZIN's reference value for "
+        "this burden of disease is EUR 80,000 per QALY |"
+    )
+
+    def pf60(run: Run | None) -> str:
+        if run is None or not _has(run[1], CART):
+            return "no partitioned version"
+        return f"{landmark(run[0], run[1], CART, 'pfs', 60.0):.1%}"
+
+    lines.append(
+        f"| cilta-cel alive and progression-free at 5 years (infused, from infusion) | 32/97 = {32 / 97:.1%} "
+        f"(Jagannath 2025) | {pf60(st[None])} | {pf60(ps.get(None))} | not an independent check: the PFS fit includes "
+        "32/97 at 60 months (with PFS(12), PFS(24) and the median); the exponential passes below it, the cure "
+        "alternative through it |"
+    )
+    return "\n".join(lines)
+
+
+#: PSA samples of the docs' PSA table (per structure; the seed is the model's).
+PSA_SAMPLES = 500
+
+
+def _p_cost_effective(dc: Any, dq: Any) -> str:
+    """Shares of samples with a positive incremental net monetary benefit at EUR 50,000 and 80,000."""
+    return " / ".join(f"{np.mean(w * dq - dc > 0):.0%}" for w in (50_000.0, 80_000.0))
+
+
+def psa_table(st_spec: ModelSpec, ps_spec: ModelSpec, n: int = PSA_SAMPLES) -> str:
+    """Each strategy versus the weekly bispecific in a PSA of ``n`` samples of each structure (same
+    seed): mean incremental costs and QALYs and the probability of a positive net monetary benefit
+    at EUR 50,000 and 80,000 per QALY, over all samples (the cure-plateau alternative drawn with its
+    PSA weight) and within each plateau alternative (``cart_pfs_plateau`` 1: none, 2: plateau)."""
+    from hecon.engine.run import run_model
+    from hecon.examples.rrmm.partitioned import NO_PARTITION_REASON
+    from hecon.model.distributions import draw_parameters
+
+    lines = [
+        "| Structure | Strategy vs weekly bispecific | Mean incremental costs (EUR) | Mean incremental QALYs "
+        "| P(cost-effective) at EUR 50,000 / 80,000 | without plateau | with plateau |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, spec in (("ST", st_spec), ("PS", ps_spec)):
+        samples = draw_parameters(spec.parameters, n, spec.settings.seed)
+        ds = run_model(spec, samples)
+        plateau = samples["cart_pfs_plateau"]
+        present = [str(x) for x in ds["strategy"].values]
+        for s in [st.name for st in st_spec.strategies if st.name != BSAB]:
+            if s not in present:
+                lines.append(f"| {label} | {s} | no partitioned version: {NO_PARTITION_REASON} | | | | |")
+                continue
+            dc = (ds["total_costs"].sel(strategy=s) - ds["total_costs"].sel(strategy=BSAB)).values
+            dq = (ds["qalys"].sel(strategy=s) - ds["qalys"].sel(strategy=BSAB)).values
+
+            every = np.ones(n, dtype=bool)
+            cells = [_p_cost_effective(dc[m], dq[m]) for m in (every, plateau == 1, plateau == 2)]
+            lines.append(f"| {label} | {s} | {np.mean(dc):,.0f} | {np.mean(dq):.2f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def runs_for_docs() -> tuple[dict[str | None, Run], dict[str | None, Run]]:
+    """Fresh state-transition and partitioned-survival runs of the base case and of the scenarios the
+    tables need (full horizon)."""
+    from hecon.analysis.structure import other_structure
     from hecon.engine.run import run_model
     from hecon.examples.rrmm.model import rrmm_model
     from hecon.model.scenarios import apply_scenario
 
     spec = rrmm_model()
-    runs: dict[str | None, tuple[ModelSpec, Any]] = {None: (spec, run_model(spec))}
-    for sc in spec.scenarios:
-        if sc.name in {c.scenario for c in EXTERNAL_CHECKS}:
-            s = apply_scenario(spec, sc)
-            runs[sc.name] = (s, run_model(s))
-    print(results_table(runs[None][1]))
-    print()
-    print(incremental_table(runs[None][1]))
-    print()
-    print(external_checks_table(runs))
-    print()
+    st: dict[str | None, Run] = {None: (spec, run_model(spec))}
+    ps: dict[str | None, Run] = {}
+    wanted = {c.scenario for c in EXTERNAL_CHECKS} | {IDE_CEL, TEC_PRICE_CUT}
+    for name, s in [(None, spec)] + [(sc.name, apply_scenario(spec, sc)) for sc in spec.scenarios if sc.name in wanted]:
+        if name is not None:
+            st[name] = (s, run_model(s))
+        other = other_structure(s)
+        if other is not None and name in (None, TEC_PRICE_CUT):
+            ps[name] = (other, run_model(other))
+    return st, ps
+
+
+#: A generated block of docs/rrmm.md lies between these two lines (the first names the block).
+BEGIN, END = (
+    "<!-- generated: {} (python -m hecon.examples.rrmm.doc_tables --write docs/rrmm.md) -->",
+    "<!-- end generated -->",
+)
+
+
+def blocks() -> dict[str, str]:
+    """Every generated block of docs/rrmm.md by name, from fresh runs."""
     from hecon.analysis.two_way import two_way_threshold
+    from hecon.examples.rrmm import sequence_tables
     from hecon.examples.rrmm.decision import HEADROOM
 
-    print(subgroups_table(subgroup_runs(spec)))
-    print()
+    st, ps = runs_for_docs()
+    base = st[None][1]
+    spec = st[None][0]
     headroom = two_way_threshold(spec, HEADROOM, spec.settings.wtp)
-    print(headroom_table(headroom))
-    print()
-    print(headroom_text(headroom))
+    return {
+        "results": results_table(base),
+        "incremental": incremental_table(base),
+        "structures": structures_table(base, ps[None][1]),
+        "psa": psa_table(st[None][0], ps[None][0]),
+        "fits": fits_table(),
+        "external_checks": external_checks_table(st, ps[None]),
+        "face_validity": face_validity_table(st, ps),
+        "subgroups": subgroups_table(subgroup_runs(spec)),
+        "headroom": headroom_table(headroom),
+        "headroom_text": headroom_text(headroom),
+        "sequences": sequence_tables.versus_primary_table(base),
+        "costs_by_category": sequence_tables.cost_table(base),
+    }
+
+
+def fill(text: str, generated: dict[str, str]) -> str:
+    """``text`` with each generated block replaced by its new content; a block named in ``text``
+    that ``generated`` lacks, or one of ``generated`` that ``text`` lacks, is an error."""
+    out, rest = [], text
+    seen = set()
+    while True:
+        start = rest.find("<!-- generated: ")
+        if start < 0:
+            break
+        name = rest[start + len("<!-- generated: ") :].split(" ", 1)[0]
+        head = BEGIN.format(name)
+        if not rest.startswith(head, start) or name not in generated:
+            raise ValueError(f"docs: unknown or malformed generated block at {rest[start : start + 80]!r}")
+        end = rest.find(END, start)
+        if end < 0:
+            raise ValueError(f"docs: the generated block {name!r} has no end line")
+        out.append(rest[:start] + head + "\n" + generated[name] + "\n")
+        rest = rest[end:]
+        seen.add(name)
+    missing = set(generated) - seen
+    if missing:
+        raise ValueError(f"docs: no generated block for {sorted(missing)}")
+    return "".join(out) + rest
+
+
+def main(argv: list[str]) -> None:
+    """Print the generated blocks from fresh runs, or with ``--write PATH`` put them into PATH."""
+    generated = blocks()
+    if argv[:1] == ["--write"] and len(argv) == 2:
+        path = Path(argv[1])
+        text = fill(path.read_text(encoding="utf-8"), generated)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        print(f"wrote {path}")
+        return
+    for name, block in generated.items():
+        print(BEGIN.format(name))
+        print(block)
+        print(END)
+        print()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -33,7 +33,7 @@ from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.ipd import ArmData, arm_data
 from hecon.evidence.outputs import workbook_rows
 from hecon.evidence.published_points import guyot_inputs, select_points
-from hecon.examples.rrmm.strategies import CART, RWPC
+from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
 from hecon.examples.rrmm.survival import survival_points
 from hecon.model.spec import Distribution, Parameter
 
@@ -46,7 +46,7 @@ class FittedCurve:
 
     prefix   : start of its parameter names (``<prefix>_<family>_<parameter>``)
     strategy : the strategy whose SurvivalPoints rows are fitted
-    endpoint : PFS or OS
+    endpoint : PFS, OS or TTD (time to treatment discontinuation)
     chosen   : the flexsurv family used (the cure alternative, if any, is also put in)
     cure     : True when the mixture cure Weibull is put in as the structural alternative
     reason   : why this family (in the parameters' source text)
@@ -73,6 +73,18 @@ FITTED: tuple[FittedCurve, ...] = (
         "exponential and mixture cure Weibull fitted through PFS(12), PFS(24), the median and PFS(60) = 32/97; "
         "the two are the structural alternatives without and with a plateau (cart_pfs_plateau)",
     ),
+    FittedCurve(
+        "os_cilta",
+        CART,
+        "OS",
+        "exp",
+        True,
+        "exponential (lowest AIC) and mixture cure Weibull fitted through OS(12), OS(36) and the median; the cure "
+        "fit is used with the PFS plateau (cart_pfs_plateau = 2) so that OS keeps a plateau above PFS's",
+    ),
+    FittedCurve("pfs_tec", BSAB, "PFS", "exp", False, _ONE_POINT),
+    FittedCurve("os_tec", BSAB, "OS", "exp", False, _ONE_POINT),
+    FittedCurve("ttd_tec", BSAB, "TTD", "exp", False, _ONE_POINT),
 )
 
 

@@ -18,8 +18,9 @@ from hecon.examples.rrmm import (
     decision,
     derived,
     fitted,
-    patient_time,
     indexation,
+    partitioned,
+    patient_time,
     redosing,
     rwpc,
     scenarios,
@@ -58,12 +59,14 @@ def parameters() -> tuple[Parameter, ...]:
         + unrelated_costs.parameters()
         + subsequent.parameters()
         + sequences.parameters()
+        + partitioned.parameters()
     )
 
 
 def rrmm_model() -> ModelSpec:
     """The RRMM example model (see :mod:`hecon.examples.rrmm`)."""
     model_states, start_rewards = states.one_off_at_start(states.states() + sequences.states())
+    st_rewards = transitions.rewards() + care_costs.rewards() + subsequent.rewards() + sequences.rewards()
     return ModelSpec(
         settings=settings.model_settings(),
         states=model_states,
@@ -71,12 +74,12 @@ def rrmm_model() -> ModelSpec:
         strategies=strategies.strategies() + sequences.strategies(),
         parameters=parameters(),
         initial=strategies.initial(),
-        transition_rewards=start_rewards
-        + transitions.rewards()
-        + care_costs.rewards()
-        + subsequent.rewards()
-        + sequences.rewards(),
-        survival_curves=survival.curves(),
+        # every reward on a transition from one state is state-transition only; the partitioned
+        # version values the same events on entries into states (hecon.examples.rrmm.partitioned)
+        transition_rewards=partitioned.state_transition_only(start_rewards + st_rewards)
+        + partitioned.rewards(st_rewards),
+        survival_curves=survival.curves() + partitioned.curves(),
+        partitions=partitioned.partitions(),
         life_tables=settings.life_tables(),
         schedules=bispecifics.schedules(),
         scenarios=scenarios.scenarios(),

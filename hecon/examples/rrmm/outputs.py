@@ -131,7 +131,14 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
 
 
 def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) -> float:
-    """The model's value of an external check: median [months] or survival at ``check.month``."""
+    """The model's value of an external check: median [months] or survival at ``check.month``, or
+    the months in PD_CART per infused patient (``pd_months``; trace points x cycle length)."""
+    if check.endpoint == "pd_months":
+        trace = results["trace"].sel(strategy=check.strategy)
+        pf = trace.sel(state=list(STATE_GROUPS[check.strategy]["pf"])).sum("state").values
+        infused = float(pf[int(np.argmax(pf > 0))])
+        months = float(trace.sel(state="PD_CART").sum().values) * spec.settings.cycle_length_days / 30.4375
+        return months / infused
     if check.month is None:
         return survival_medians(spec, results, check.strategy)[f"{check.endpoint}_median"]
     return landmark(spec, results, check.strategy, check.endpoint, check.month)

@@ -1,5 +1,5 @@
 """The tables of docs/rrmm.md on the sequences and the cost categories, from a run
-(``python -m hecon.examples.rrmm.sequence_tables`` prints them; ``tests/examples/test_rrmm_sequences.py``
+(``python -m hecon.examples.rrmm.doc_tables`` prints them and writes them into docs/rrmm.md; ``tests/examples/test_rrmm_sequences.py``
 checks that docs/rrmm.md contains them as printed from a fresh base-case run).
 
 Sources: the model (:func:`hecon.examples.rrmm.rrmm_model`) and
@@ -61,18 +61,3 @@ def cost_table(results: Any) -> str:
     for key, label in (("healthcare", "Healthcare perspective"), ("societal", "Societal perspective")):
         lines.append(f"| **{label}** | | " + " | ".join(f"**{v:,.0f}**" for v in totals[key]) + " |")
     return "\n".join(lines)
-
-
-def main() -> None:
-    """Print the tables from a fresh base-case run."""
-    from hecon.engine.run import run_model
-    from hecon.examples.rrmm.model import rrmm_model
-
-    results = run_model(rrmm_model())
-    print(versus_primary_table(results))
-    print()
-    print(cost_table(results))
-
-
-if __name__ == "__main__":
-    main()

@@ -15,11 +15,12 @@ pooled BCMA CAR-T meta-analysis; MajesTEC-1; the bispecifics' hazard ratios (Kri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
-from hecon.model.spec import SurvivalCurve, SurvivalPoint
+from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION, SurvivalCurve, SurvivalPoint
 
 
 def curves() -> tuple[SurvivalCurve, ...]:
@@ -58,6 +59,9 @@ def curves() -> tuple[SurvivalCurve, ...]:
 
 #: Who the CARTITUDE-1 points describe: the model's CAR-T strategy is the whole cohort from apheresis.
 CARTITUDE_INFUSED = "infused patients from infusion (CARTITUDE-1: 97 of 113 apheresed)"
+#: The model states of CARTITUDE-1's population (infused patients while alive): the report compares
+#: its points with these states' curves from the infusion, like for like (SurvivalPoint.states).
+CART_INFUSED_STATES = ("CART_Infusion", "CART_Recovery", "CART_Remission", "PD_CART")
 #: Who the LocoMMotion points describe: the model's RWPC strategy starts everyone on physician's choice.
 LOCOMMOTION_COHORT = "all 248 patients on real-world physician's choice (LocoMMotion)"
 
@@ -66,12 +70,13 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
     """The SurvivalPoints sheet: the published medians, landmarks (with their 95% CIs where the
     source gives them) and numbers of patients that the curves were derived from [months].
 
-    The CARTITUDE-1 values are for infused patients from infusion: not like for like with the
-    CAR-T strategy, which models everyone from apheresis (7.5% are never infused).
+    The CARTITUDE-1 values are for infused patients from infusion: they name the model states of
+    infused patients (:data:`CART_INFUSED_STATES`), so the report compares them with those states'
+    curves from the infusion (like for like), not with the ITT cohort from apheresis.
     """
     S = SurvivalPoint
     madduri = "P: Madduri et al., ASH 2020 (CARTITUDE-1, mFU 12.4 mo)"
-    return (
+    points = (
         S(RWPC, "PFS", "median", None, 4.6, 3.9, 5.6, LOCOMMOTION_COHORT, True, source=f"P: {LOCOMMOTION}"),
         S(RWPC, "OS", "median", None, 13.8, 10.8, 17.0, LOCOMMOTION_COHORT, True, source=f"P: {LOCOMMOTION}"),
         S(RWPC, "PFS", "at_risk", 0.0, 248, population=LOCOMMOTION_COHORT, source=f"P: {LOCOMMOTION}"),
@@ -123,21 +128,73 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
             False,
             source="P: Jagannath et al., JCO 2025;43(25):2766 (CARTITUDE-1, mFU 61.3 mo); upper limit not estimable",
         ),
+        S(
+            CART,
+            "OS",
+            "survival",
+            36.0,
+            0.629,
+            population=CARTITUDE_INFUSED,
+            comparable=False,
+            source="V: Lin et al., ASCO 2023 (CARTITUDE-1 final analysis, mFU 33.4 mo): 36-month OS 62.9%, as "
+            "reported by Blood Cancers Today (2025); not re-read in the abstract; no CI found",
+        ),
         S(CART, "PFS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
         S(CART, "OS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
+        *_majestec_points(),
+    )
+    return tuple(replace(p, states=CART_INFUSED_STATES) if p.strategy == CART else p for p in points)
+
+
+#: Who the MajesTEC-1 points describe: the model's bispecific strategy starts at the first step-up dose.
+MAJESTEC_COHORT = "all 165 treated patients of MajesTEC-1 cohort A, from the first dose"
+
+
+def _majestec_points() -> tuple[SurvivalPoint, ...]:
+    """Teclistamab's own published points (MajesTEC-1 cohort A, 165 patients) [months]: PFS, OS and
+    time to treatment discontinuation (the median duration of treatment), each one median."""
+    S = SurvivalPoint
+    moreau = "P: Moreau et al., NEJM 2022;387:495 (MajesTEC-1, mFU 14.1 mo)"
+    return (
+        S(BSAB, "PFS", "median", None, 11.3, population=MAJESTEC_COHORT, comparable=True, source=moreau),
+        S(
+            BSAB,
+            "OS",
+            "median",
+            None,
+            22.2,
+            population=MAJESTEC_COHORT,
+            comparable=True,
+            source="V: Garfall et al., ASCO 2024 (MajesTEC-1, mFU 30.4 mo): data cut confirmed, median not re-read "
+            "(mm-inputs §2.3); no CI found",
+        ),
+        S(
+            BSAB,
+            "TTD",
+            "median",
+            None,
+            8.5,
+            population=MAJESTEC_COHORT,
+            comparable=True,
+            source="P: MajesTEC-1 median duration of treatment (Horizonscan Geneesmiddelen, teclistamab entry v5)",
+        ),
+        *(S(BSAB, e, "at_risk", 0.0, 165, population=MAJESTEC_COHORT, source=moreau) for e in ("PFS", "OS", "TTD")),
     )
 
 
 @dataclass(frozen=True)
 class ExternalCheck:
-    """A published survival value that no input was derived from, compared with the model.
+    """A published survival value that no input of the checked structure was derived from, compared
+    with the model.
 
     label     : what is compared (product and source)
     strategy  : the strategy whose trace is compared; scenario: the scenario that selects the product
-    endpoint  : "pfs" or "os"; month: the landmark [months], None for the median
+    endpoint  : "pfs" or "os" (``month``: the landmark [months], None for the median), or "pd_months":
+                months in progression after CAR-T per infused patient (time in PD_CART)
     source    : the published value [months for a median, share for a landmark]
     tolerance : relative difference the test accepts, None when a difference is expected (reason given)
     reason    : why the model and the source differ, when they do
+    structure : the model structure checked (its inputs do not contain ``source``)
     """
 
     label: str
@@ -148,17 +205,35 @@ class ExternalCheck:
     source: float
     tolerance: float | None
     reason: str = ""
+    structure: str = STATE_TRANSITION
 
 
 _TEC_OS = (
     "the model's post-progression hazard after bispecifics is that after physician's choice (A); the OS hazard "
     "ratio 0.82 is not significant (95% CI 0.59-1.14) and MajesTEC-1's own median OS is 22.2 months"
 )
-#: Published survival values compared with the model as external checks: none was used to derive an
-#: input of the state-transition model (OS is not an input of it; the CAR-T values are for infused
-#: patients from infusion and are compared with the model's infused patients from infusion).
+#: Van Oekelen et al., Blood 2023: median survival after relapse following BCMA CAR-T 17.9 months; with
+#: a constant hazard its mean is 17.9 / ln 2, and (1 - 7.5% non-relapse mortality) of the infused relapse.
+VAN_OEKELEN_PD_MONTHS = (1 - 0.075) * 17.9 / math.log(2)
+#: Published survival values compared with the model as external checks. State-transition version: OS
+#: is not an input of it (the CAR-T values are for infused patients from infusion and are compared
+#: with the model's infused patients from infusion). Partitioned-survival version: its OS curves are
+#: fitted to CARTITUDE-1, MajesTEC-1 and LocoMMotion, so it is checked against other sources.
 EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
     ExternalCheck("cilta-cel OS(12), CARTITUDE-1", CART, None, "os", 12.0, 0.885, 0.05),
+    ExternalCheck(
+        "cilta-cel OS(36), CARTITUDE-1 (V, Lin 2023)",
+        CART,
+        None,
+        "os",
+        36.0,
+        0.629,
+        None,
+        "the state-transition OS is too high at 3 years although its median agrees: deaths before progression "
+        "are the year-1 non-relapse mortality and general-population mortality only, and survival after relapse "
+        "a constant hazard (Van Oekelen), so deaths come later than in CARTITUDE-1 (the partitioned version fits "
+        "this point)",
+    ),
     ExternalCheck("cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)", CART, None, "os", None, 60.7, 0.15),
     ExternalCheck("RWPC median OS, US real-world cohort (EJHaem 2021)", RWPC, None, "os", None, 14.78, 0.15),
     ExternalCheck("teclistamab median OS, MajesTEC-1 (V, Garfall 2024)", BSAB, None, "os", None, 22.2, 0.15),
@@ -175,5 +250,50 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
         "survival after progression on a bispecific is shorter than after physician's choice, which the model "
         "assumes (A)",
+    ),
+    ExternalCheck(
+        "RWPC median OS, US real-world cohort (EJHaem 2021)",
+        RWPC,
+        None,
+        "os",
+        None,
+        14.78,
+        0.15,
+        structure=PARTITIONED_SURVIVAL,
+    ),
+    ExternalCheck(
+        "cilta-cel OS(12), real-world meta-analysis (Filippatos 2026, about 90%)",
+        CART,
+        None,
+        "os",
+        12.0,
+        0.90,
+        0.10,
+        structure=PARTITIONED_SURVIVAL,
+    ),
+    ExternalCheck(
+        "months in progression after CAR-T per infused patient vs Van Oekelen 2023 (constant hazard, 7.5% NRM)",
+        CART,
+        None,
+        "pd_months",
+        None,
+        VAN_OEKELEN_PD_MONTHS,
+        None,
+        "partitioned survival sets time in progression to mean OS minus mean PFS of CARTITUDE-1, with no link to "
+        "the survival observed after relapse: its OS, fitted to three points up to 5 years, implies longer survival "
+        "after progression than Van Oekelen's cohort (treated 2017-2021, before bispecifics were available)",
+        PARTITIONED_SURVIVAL,
+    ),
+    ExternalCheck(
+        "teclistamab OS(6), real-world IMWG cohort (Blood Cancer J 2025)",
+        BSAB,
+        None,
+        "os",
+        6.0,
+        0.73,
+        None,
+        "the real-world cohort is sicker than MajesTEC-1 (44% had prior BCMA-directed therapy, 83% triple-class "
+        "refractory, patients outside trial criteria)",
+        PARTITIONED_SURVIVAL,
     ),
 )
