@@ -19,6 +19,7 @@ from hecon.analysis.budget_impact import check_budget
 from hecon.analysis.evppi import check_evppi_groups
 from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
+from hecon.analysis.timings import Stopwatch, phase
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
@@ -61,11 +62,14 @@ def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
     return result.spec
 
 
-def read_checked(path: str | Path) -> tuple[ModelSpec, Locations]:
+def read_checked(path: str | Path, stopwatch: Stopwatch | None = None) -> tuple[ModelSpec, Locations]:
     """:func:`read_workbook` with every check, and where each element of the model came from,
-    so that problems found later, while the model runs, can be placed (:func:`place_found`)."""
-    result = read(path)
-    problems = validate_result(result)
+    so that problems found later, while the model runs, can be placed (:func:`place_found`).
+    ``stopwatch`` records the phases "read" and "validate"."""
+    with phase(stopwatch, "read"):
+        result = read(path)
+    with phase(stopwatch, "validate"):
+        problems = validate_result(result)
     if problems or result.spec is None:
         raise ModelError(problems)
     return result.spec, result.locations
