@@ -25,6 +25,7 @@ effect rate.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,6 +52,9 @@ THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads t
 
 #: Where problems with the sample arrays handed to the engine are located.
 SAMPLES = topic("samples")
+
+
+_POOL_LOCK = threading.Lock()  # strategies may run in threads of their own (hecon.analysis.psa)
 
 
 @cache
@@ -158,7 +162,8 @@ def simulate_chunk(
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, K))
     trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
-    pool = _pool()  # started on the first run, before the first block's arrays are allocated
+    with _POOL_LOCK:
+        pool = _pool()  # started on the first run, before the first block's arrays are allocated
     chunk_cache: dict[object, object] = {}
     memo = PackMemo(n_samples)
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
