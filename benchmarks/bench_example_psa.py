@@ -3,7 +3,7 @@ beside the generic workload of ``bench_engine.py``.
 
 What it times is :func:`hecon.analysis.psa.run_psa` on the model of ``inputs/rrmm_example.xlsx``
 (:mod:`hecon.examples.rrmm`), as ``hecon run --psa N`` runs it in one process: drawing the
-samples, for each chunk the strategies (in threads, one per core) through the engine, block
+samples, for each chunk each strategy through the engine (one after the other), block
 preparation (expressions, packing, checks) and kernel together, and the labelled result. The
 work counted is samples x strategies x states after tunnel expansion x cycles. Besides wall
 time it prints the processor time of the process (all threads), which waiting for a busy

@@ -6,10 +6,8 @@ Running
 :func:`run_psa` draws every parameter with a distribution (:func:`hecon.model.distributions.draw_parameters`)
 and runs every strategy over the samples, in chunks of ``chunk_size`` samples so that
 memory stays bounded whatever the number of samples. The unit of work is one strategy on
-one chunk (:func:`hecon.engine.run.simulate_chunk`); in one process the strategies of a chunk
-run in threads of their own, one per core (the engine's expression evaluation is numpy work that
-releases the GIL, and otherwise keeps one core busy while the kernel leaves the other idle), or
-units run in parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
+one chunk (:func:`hecon.engine.run.simulate_chunk`); units run one after the other, or in
+parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
 ``scheduler=ADDRESS`` uses an existing ``dask.distributed`` cluster, whose workers need
 hecon installed). The model specification is sent to each worker once and compiled there.
 
@@ -39,7 +37,6 @@ import json
 import logging
 import pickle
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +47,7 @@ from hecon.analysis.progress import progress_bar
 from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import ChunkResult, outcome_columns
-from hecon.engine.run import THREADS, simulate_chunk
+from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
 from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.spec import ModelSpec
@@ -177,16 +174,12 @@ def run_psa(
 
     with progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
         if workers is None and scheduler is None and client is None:
-            with ThreadPoolExecutor(max_workers=max(1, min(THREADS, n_strategies))) as threads:
-                for c, (start, stop) in enumerate(chunks):
-                    draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
-                    runs = threads.map(
-                        lambda i, d=draws, n=stop - start: simulate_chunk(compiled, i, d, n, keep_cycles=False),
-                        range(n_strategies),
-                    )
-                    for i, r in enumerate(runs):  # in strategy order: the first strategy's problem is raised
-                        out[(c, i)] = (r.discounted, r.undiscounted)
-                        advance(1)
+            for c, (start, stop) in enumerate(chunks):
+                draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
+                for i in range(n_strategies):
+                    r = simulate_chunk(compiled, i, draws, stop - start, keep_cycles=False)
+                    out[(c, i)] = (r.discounted, r.undiscounted)
+                    advance(1)
         else:
             _run_on_dask(spec, chunks, n_strategies, seed, workers, scheduler, client, out, advance)
 

@@ -8,7 +8,6 @@ not depend on a dimension keeps length 1 there, so constant inputs cost nothing.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -25,7 +24,6 @@ from hecon.model.types import FloatArray
 _GP_MORTALITY: OrderedDict[tuple[int, float, float, int, bytes], tuple[LifeTable, FloatArray]] = OrderedDict()
 """Recent cohort death probabilities (:func:`cohort_mortality`), kept with their life table."""
 _GP_MORTALITY_SIZE = 16
-_GP_MORTALITY_LOCK = threading.Lock()  # strategies may be run in threads of their own
 
 
 def cohort_mortality(
@@ -36,18 +34,16 @@ def cohort_mortality(
     strategy: it depends on the sample only through ``proportion_male``, which is mostly one
     number. The result is shared: read only."""
     key = (id(table), float(start_age), float(cycle_years), int(n_points), proportion_male.tobytes())
-    with _GP_MORTALITY_LOCK:
-        hit = _GP_MORTALITY.get(key)
-        if hit is not None and hit[0] is table:
-            _GP_MORTALITY.move_to_end(key)
-            return hit[1]
+    hit = _GP_MORTALITY.get(key)
+    if hit is not None and hit[0] is table:
+        _GP_MORTALITY.move_to_end(key)
+        return hit[1]
     p = lifetable.cohort_death_probability(table, start_age, proportion_male, cycle_years, n_points)
     laid_out = np.ascontiguousarray(p.reshape(-1, n_points).T)[:, None, :]
     laid_out.flags.writeable = False
-    with _GP_MORTALITY_LOCK:
-        _GP_MORTALITY[key] = (table, laid_out)
-        if len(_GP_MORTALITY) > _GP_MORTALITY_SIZE:
-            _GP_MORTALITY.popitem(last=False)
+    _GP_MORTALITY[key] = (table, laid_out)
+    if len(_GP_MORTALITY) > _GP_MORTALITY_SIZE:
+        _GP_MORTALITY.popitem(last=False)
     return laid_out
 
 

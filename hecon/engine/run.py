@@ -25,7 +25,6 @@ effect rate.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -52,9 +51,6 @@ THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads t
 
 #: Where problems with the sample arrays handed to the engine are located.
 SAMPLES = topic("samples")
-
-
-_POOL_LOCK = threading.Lock()  # strategies may run in threads of their own (hecon.analysis.psa)
 
 
 @cache
@@ -162,8 +158,7 @@ def simulate_chunk(
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, K))
     trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
 
-    with _POOL_LOCK:
-        pool = _pool()  # started on the first run, before the first block's arrays are allocated
+    pool = _pool()  # started on the first run, before the first block's arrays are allocated
     chunk_cache: dict[object, object] = {}
     memo = PackMemo(n_samples)
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
