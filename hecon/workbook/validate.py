@@ -69,7 +69,7 @@ def read_checked(path: str | Path, stopwatch: Stopwatch | None = None) -> tuple[
     with phase(stopwatch, "read"):
         result = read(path)
     with phase(stopwatch, "validate"):
-        problems = validate_result(result)
+        problems = validate_result(result, stopwatch)
     if problems or result.spec is None:
         raise ModelError(problems)
     return result.spec, result.locations
@@ -88,8 +88,10 @@ def place_found(problems: list[Problem], loc: Locations) -> list[Problem]:
     return out
 
 
-def validate_result(result: ReadResult) -> list[Problem]:
-    """All problems of an already-read workbook, in the order of :func:`sort_problems`."""
+def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> list[Problem]:
+    """All problems of an already-read workbook, in the order of :func:`sort_problems`.
+    ``stopwatch`` records compiling the models (base case, other structure, scenarios) as the
+    phase "compile"; a run uses the models compiled here."""
     problems = list(result.problems)
     if result.spec is None or result.structural:
         return problems
@@ -104,28 +106,37 @@ def validate_result(result: ReadResult) -> list[Problem]:
             seen.add(key)
             problems.append(p)
 
-    base = _compile_problems(result.spec)
+    base = _compile_problems(result.spec, stopwatch)
     add([place(p, result.locations) for p in base])
     other = other_structure(result.spec)  # a model with both structures is also run as the other
     if other is not None:
-        add([place(p, result.locations) for p in _compile_problems(other) if str(p) not in {str(q) for q in base}])
+        add(
+            [
+                place(p, result.locations)
+                for p in _compile_problems(other, stopwatch)
+                if str(p) not in {str(q) for q in base}
+            ]
+        )
     add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
     for scenario in result.spec.scenarios:
-        add(_scenario_problems(result.spec, scenario.name, result.locations, base_text))
+        add(_scenario_problems(result.spec, scenario.name, result.locations, base_text, stopwatch))
     return sort_problems(problems)
 
 
-def _compile_problems(spec: ModelSpec) -> list[Problem]:
+def _compile_problems(spec: ModelSpec, stopwatch: Stopwatch | None = None) -> list[Problem]:
     """What compile_model rejects, and problems with constant probabilities."""
     try:
-        compiled(spec)
+        with phase(stopwatch, "compile"):
+            compiled(spec)
     except ModelError as exc:
         return list(exc.problems) + constant_problems(spec)
     return constant_problems(spec)
 
 
-def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: set[str]) -> list[Problem]:
+def _scenario_problems(
+    spec: ModelSpec, name: str, loc: Locations, base_text: set[str], stopwatch: Stopwatch | None = None
+) -> list[Problem]:
     scenario = next(s for s in spec.scenarios if s.name == name)
     first = loc.scenarios.get(name)
     try:
@@ -138,7 +149,7 @@ def _scenario_problems(spec: ModelSpec, name: str, loc: Locations, base_text: se
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
-    for p in _compile_problems(changed):
+    for p in _compile_problems(changed, stopwatch):
         if str(p) in base_text:
             continue
         record = _override_record(p, scenario.overrides, loc, name)
