@@ -32,8 +32,7 @@ import importlib, json, threading
 for name in {modules!r}:
     importlib.import_module(name)
 from hecon.engine import kernels, packing, run
-compiled = [f.__name__ for f in (kernels.run_block, kernels.accumulate, packing._any_bad_sum, packing._first_bad_sum,
-                                packing._bounds)
+compiled = [f.__name__ for f in (kernels.run_block, kernels.accumulate, packing._any_bad_sum, packing._first_bad_sum)
             if f.signatures]
 print(json.dumps({{"threads": threading.active_count(), "pool": run._pool.cache_info().currsize,
                   "compiled": compiled}}))

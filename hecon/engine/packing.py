@@ -67,21 +67,6 @@ def _first_bad_sum(addr, rows, st, sj, so, n_t, n_j, n_s, complement, tol):
     return -1, -1, -1, 0.0
 
 
-@numba.njit(nogil=True, cache=True)
-def _bounds(flat):
-    """(minimum, maximum) of a 1-d array in one pass; (nan, nan) if any value is NaN (as
-    numpy's min and max give)."""
-    lo, hi = np.inf, -np.inf
-    for v in flat:
-        if v < lo:
-            lo = v
-        if v > hi:
-            hi = v
-        if v != v:
-            return np.nan, np.nan
-    return lo, hi
-
-
 @dataclass
 class _Entry:
     array: np.ndarray  # kept so that its id is not reused while the entry lives
@@ -170,7 +155,7 @@ class Packed:
                 else:
                     flat = np.empty(n_t * n_j * copies)
                     np.copyto(flat.reshape(n_t, n_j, copies), a)
-                lo, hi = _bounds(flat if n_s > 1 else np.ascontiguousarray(a, dtype=np.float64).reshape(-1))
+                lo, hi = float(a.min()), float(a.max())  # NaN if any value is NaN
                 entry = _Entry(a, flat, lo, hi, bool(np.isfinite(lo) and np.isfinite(hi)))
             self.memo.put(entry)
             self.rows.append(entry.flat)

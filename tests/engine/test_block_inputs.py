@@ -1,12 +1,10 @@
-"""Block inputs computed once: general-population mortality per run, a packed row's bounds in one pass."""
+"""Block inputs computed once: general-population mortality per run, not per chunk and strategy."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from hecon.engine.context import cohort_mortality
-from hecon.engine.packing import _bounds
 from hecon.methods.lifetable import bundled_lifetable, cohort_death_probability
 
 
@@ -24,13 +22,3 @@ def test_cohort_mortality_is_computed_once_and_laid_out_for_the_engine():
     sampled = cohort_mortality(table, 60.0, np.array([0.2, 0.9]), 7 / 365.25, 100)
     assert sampled.shape == (100, 1, 2)
     assert np.array_equal(sampled[:, 0, 1], cohort_death_probability(table, 60.0, 0.9, 7 / 365.25, 100))
-
-
-@pytest.mark.parametrize(
-    "values",
-    [[0.5], [0.2, -1.0, 3.0], [1.0, np.inf, 0.0], [-np.inf, 2.0], [0.1, np.nan, 0.3], [np.nan]],
-)
-def test_bounds_are_numpys_minimum_and_maximum(values):
-    a = np.array(values, dtype=float)
-    lo, hi = _bounds(a)
-    np.testing.assert_array_equal([lo, hi], [a.min(), a.max()])  # NaN anywhere: both NaN, as numpy
