@@ -16,12 +16,15 @@ import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from hecon.model.problems import ModelError, Problem
 from hecon.version import __version__
+
+if TYPE_CHECKING:
+    from hecon.analysis.timings import PhaseTimings
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_PROBLEMS = 1
@@ -275,6 +278,13 @@ def validate(path: Path) -> None:
     metavar="YEARS",
     help="Horizon of the Q-TWiST restricted means [years]; default the model's horizon. Example: --qtwist-horizon 5",
 )
+@click.option(
+    "--verbose",
+    is_flag=True,
+    default=False,
+    help="Print the wall time of each phase (read, validate, compile, analyses, report files) on stderr; "
+    "summary.json records them always (key 'timings'). Example: --verbose",
+)
 def run(
     path: Path,
     out: Path | None,
@@ -289,6 +299,7 @@ def run(
     chunk_size: int | None = None,
     qtwist_horizon: float | None = None,
     two_way: tuple[str, ...] = (),
+    verbose: bool = False,
 ) -> None:
     """Run the model in workbook PATH and write a report folder with summary.json,
     results.xlsx and report.html (and psa.nc with --psa). Prints the folder's path.
@@ -304,10 +315,14 @@ def run(
       hecon run my_model.xlsx --out reports/final --all-scenarios --seed 42
       hecon run my_model.xlsx --dsa --psa 1000 --seed 42 --workers 4
     """
-    from hecon.analysis.results import summarise_run
-    from hecon.analysis.run import file_sha256, run_analysis
-    from hecon.report import write_report
-    from hecon.workbook.validate import place_found, read_checked
+    from hecon.analysis.timings import Stopwatch
+
+    stopwatch = Stopwatch()
+    with stopwatch.phase("imports"):
+        from hecon.analysis.results import summarise_run
+        from hecon.analysis.run import file_sha256, run_analysis
+        from hecon.report import write_report
+        from hecon.workbook.validate import place_found, read_checked
 
     if scenarios and all_scenarios:
         raise click.UsageError("use either --scenario NAME or --all-scenarios, not both")
@@ -326,8 +341,9 @@ def run(
         _exit()
 
     try:
-        sha256 = file_sha256(path)
-        spec, locations = read_checked(path)  # every check of 'hecon validate', then the model
+        with stopwatch.phase("read"):
+            sha256 = file_sha256(path)
+        spec, locations = read_checked(path, stopwatch)  # every check of 'hecon validate', then the model
     except ModelError as e:
         _report_problems(path, e.problems)
     except _unreadable_errors() as e:
@@ -351,17 +367,18 @@ def run(
             two_way=queries,
             workers=workers,
             scheduler=scheduler,
+            stopwatch=stopwatch,
         )
     except ModelError as e:
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(place_found(e.problems, locations))
         _exit()
-    results = summarise_run(run)
+    results = summarise_run(run, stopwatch)
     check = results.structure_check
     for warning in results.warnings + (check.warnings if check is not None else ()):
         click.echo(f"warning: {warning}", err=True)
     try:
-        folder = write_report(results, out_dir)
+        folder = write_report(results, out_dir, stopwatch)
     except ModelError as e:
         _error("cannot write the report (nothing was written):")
         _print_problems(e.problems)
@@ -373,7 +390,18 @@ def run(
             + "; nothing was written"
         )
         _exit()
+    if verbose:
+        _print_timings(stopwatch.timings())
     click.echo(_display(folder))
+
+
+def _print_timings(timings: PhaseTimings) -> None:
+    """The wall and processor time of each phase [s] in the order they ran, and the totals, on stderr."""
+    width = max((len(name) for name in timings.phases), default=0)
+    click.echo(f"  {'phase':<{width}}  {'wall [s]':>8}  {'cpu [s]':>8}", err=True)
+    for name, seconds in timings.phases.items():
+        click.echo(f"  {name:<{width}}  {seconds:8.2f}  {timings.cpu[name]:8.2f}", err=True)
+    click.echo(f"  {'total':<{width}}  {timings.total:8.2f}  {timings.cpu_total:8.2f}", err=True)
 
 
 @main.command("export-excel")

@@ -254,3 +254,35 @@ def test_run_two_way_and_qtwist_horizon(example_workbook, cwd, invoke, read_summ
         assert "Traceback" not in result.output
     result = invoke("run", path, "--out", "tw3", "--qtwist-horizon", "500")
     assert result.exit_code != 0 and "Q-TWiST horizon" in result.output
+
+
+# ---------------------------------------------------------------------------- phase timings
+
+RUN_PHASES = ["imports", "read", "validate", "compile", "base case", "scenarios", "disease burden"]
+REPORT_PHASES = ["report sections and figures", "results.xlsx", "report.html", "psa.nc"]
+
+
+def test_verbose_run_prints_and_records_the_time_of_each_phase(example_workbook, cwd, invoke, read_summary):
+    _, path = example_workbook
+    result = invoke("run", path, "--out", "timed", "--all-scenarios", "--psa", "20", "--seed", "3", "--verbose")
+    assert result.exit_code == 0, result.output
+    timings = read_summary(cwd / "timed")["timings"]
+    phases = list(timings["phases"])
+    assert phases[: len(RUN_PHASES)] == RUN_PHASES
+    assert {"PSA", "summary"} <= set(phases) and phases[-len(REPORT_PHASES) :] == REPORT_PHASES
+    assert all(s >= 0 for s in timings["phases"].values()) and set(timings["cpu"]) == set(phases)
+    assert timings["total"] == pytest.approx(sum(timings["phases"].values()), rel=1e-12)
+    printed = {line.split()[0] for line in result.stderr.splitlines() if line.startswith("  ")}
+    assert {"imports", "read", "validate", "PSA", "results.xlsx", "total"} <= printed
+
+
+def test_same_workbook_and_seed_give_the_same_summary_apart_from_timings(example_workbook, cwd, invoke, read_summary):
+    _, path = example_workbook
+    runs = []
+    for out in ("first", "second"):
+        result = invoke("run", path, "--out", out, "--all-scenarios", "--psa", "20", "--seed", "3")
+        assert result.exit_code == 0, result.output
+        summary = read_summary(cwd / out)
+        summary.pop("created"), summary.pop("timings")
+        runs.append(summary)
+    assert runs[0] == runs[1]

@@ -52,3 +52,17 @@ assert result.exit_code == 0, result.output
 print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
 """
     assert fresh_python(code) == []
+
+
+def test_template_and_validate_import_neither_numba_nor_matplotlib(tmp_path):
+    path = tmp_path / "model.xlsx"
+    code = f"""
+import json, sys
+from click.testing import CliRunner
+from hecon.cli import main
+for args in (["template", {str(path)!r}, "--example", "textbook"], ["validate", {str(path)!r}]):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+print(json.dumps(sorted(m for m in ("numba", "matplotlib") if m in sys.modules)))
+"""
+    assert fresh_python(code) == []

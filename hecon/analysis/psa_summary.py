@@ -36,6 +36,7 @@ from hecon.analysis.net_benefit import ceac, ceaf
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.psa_structural import StructuralAlternatives, structural_alternatives
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen
+from hecon.analysis.timings import Stopwatch, phase
 from hecon.analysis.voi import discounted_population, evpi
 from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.types import FloatArray
@@ -329,6 +330,7 @@ def summarise_psa(
     currency: str = "EUR",
     primary_wtp_source: str = "",
     evppi_inputs: Sequence[EvppiInput] = (),
+    stopwatch: Stopwatch | None = None,
 ) -> PsaSummary:
     """The numbers a PSA is reported with (see :class:`PsaSummary`).
 
@@ -347,6 +349,7 @@ def summarise_psa(
     evppi_inputs             : parameters and groups whose EVPPI is estimated at ``wtp``
                                (:func:`hecon.analysis.evppi.evppi_inputs`), ranked at ``primary_wtp``
                                (estimated only when ``primary_wtp`` is one of ``wtp``)
+    stopwatch                : records the EVPPI's wall time as the phase "VOI/EVPPI"
 
     Raises :class:`~hecon.model.problems.ModelError` when ``comparator`` is not a strategy.
     """
@@ -430,20 +433,21 @@ def summarise_psa(
     evppi_summary = None
     if evppi_inputs and n >= EVPPI_MINIMUM_SAMPLES and len(strategies) > 1 and float(primary_wtp) in wtp_values:
         drawn = {str(p): ds["parameters"].sel(parameter=p).values for p in ds["parameter"].values}
-        evppi_summary = summarise_evppi(
-            evppi_inputs,
-            drawn,
-            costs,
-            qalys,
-            j,
-            strategies,
-            grid,
-            evpi_grid,
-            wtp_values,
-            float(primary_wtp),
-            discounted_pop,
-            seed=int(ds.attrs.get("seed") or 0),
-        )
+        with phase(stopwatch, "VOI/EVPPI"):
+            evppi_summary = summarise_evppi(
+                evppi_inputs,
+                drawn,
+                costs,
+                qalys,
+                j,
+                strategies,
+                grid,
+                evpi_grid,
+                wtp_values,
+                float(primary_wtp),
+                discounted_pop,
+                seed=int(ds.attrs.get("seed") or 0),
+            )
     return PsaSummary(
         n_samples=int(n),
         seed=ds.attrs.get("seed"),

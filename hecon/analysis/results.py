@@ -54,6 +54,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                other structure; absent unless the model defines both)
       warnings               what the reader must know about the base case (e.g. crossing
                                partitioned-survival curves; absent when none)
+      timings                PhaseTimings (hecon.analysis.timings): note, wall time of each phase
+                               [s], total; NOT a result: the one block (with ``created``) that
+                               differs between two runs of the same workbook and seed
       † spec, † headline (Headline), † input_path, † started, † finished, † run_seconds
 
 Units: costs and net monetary benefit in ``currency`` per patient over the horizon, QALYs
@@ -96,6 +99,7 @@ from hecon.analysis.structure import StructureCheck, crossing_warnings, structur
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
+from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.analysis.treatment_free import TreatmentFreeSurvival
 from hecon.analysis.two_way import TwoWayResult
 from hecon.model.spec import ModelSpec, Settings
@@ -186,6 +190,7 @@ class Results:
     burden_rates: BurdenRates | None = field(metadata=OMIT_IF_EMPTY)
     structure_check: StructureCheck | None = field(metadata=OMIT_IF_EMPTY)
     warnings: tuple[str, ...] = field(metadata=OMIT_IF_EMPTY)
+    timings: PhaseTimings
     spec: ModelSpec = field(metadata=NOT_IN_JSON)
     headline: Headline = field(metadata=NOT_IN_JSON)
     input_path: Path | None = field(metadata=NOT_IN_JSON)
@@ -227,7 +232,7 @@ def _base_case(run: RunResult) -> BaseCase:
     )
 
 
-def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
+def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch) -> PsaSummary | None:
     if run.psa is None:
         return None
     settings = run.spec.settings
@@ -242,6 +247,7 @@ def _psa(run: RunResult, wtp: float, wtp_source: str) -> PsaSummary | None:
         currency=settings.currency,
         primary_wtp_source=wtp_source,
         evppi_inputs=evppi_inputs(run.spec),
+        stopwatch=stopwatch,
     )
 
 
@@ -267,11 +273,21 @@ def _structure_check(run: RunResult, base: ScenarioSummary, wtp: float) -> Struc
     return structure_check(base, other, run.spec.settings.structure, cross.spec.settings.structure, warnings, same)
 
 
-def summarise_run(run: RunResult) -> Results:
+def summarise_run(run: RunResult, stopwatch: Stopwatch | None = None) -> Results:
     """Every number of the report of ``run``, computed once (see the module docs).
+
+    ``stopwatch`` (default: one that starts from ``run.timings``) records the phases "summary"
+    and "VOI/EVPPI"; ``Results.timings`` holds every phase recorded.
 
     Example: ``summarise_run(run_analysis(textbook_model(), "all")).base.versus_comparator[0].icer``.
     """
+    sw = stopwatch if stopwatch is not None else Stopwatch(run.timings)
+    with sw.phase("summary"):
+        results = _summarise(run, sw)
+    return dataclasses.replace(results, timings=sw.timings())
+
+
+def _summarise(run: RunResult, sw: Stopwatch) -> Results:
     spec = run.spec
     currency = spec.settings.currency
     wtp, wtp_source = run.headline_wtp
@@ -328,7 +344,7 @@ def summarise_run(run: RunResult) -> Results:
         thresholds=tuple(run.thresholds),
         two_way=run.two_way,
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
-        psa=_psa(run, wtp, wtp_source),
+        psa=_psa(run, wtp, wtp_source, sw),
         perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
         budget_impact=_budget_impact(run),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),
@@ -336,6 +352,7 @@ def summarise_run(run: RunResult) -> Results:
         burden_rates=run.burden_rates,
         structure_check=_structure_check(run, base, wtp),
         warnings=crossing_warnings(run.base.results, spec.settings.cycle_length_years),
+        timings=run.timings,  # replaced by every phase's when the summary is done
         spec=spec,
         headline=Headline(
             wtp,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import xarray as xr
 
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
+from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem, topic
@@ -98,6 +99,8 @@ class RunResult:
                      care apart, and patient time (:mod:`hecon.analysis.burden_rates`; None: no counts)
     treatment_free : treatment-free survival of the base case (:mod:`hecon.analysis.treatment_free`;
                      None: the model declares no ``on_`` therapy flag)
+    timings        : wall time of each phase so far [s] (:mod:`hecon.analysis.timings`; not a result:
+                     it differs between runs)
     """
 
     spec: ModelSpec
@@ -119,6 +122,7 @@ class RunResult:
     burden_rates: BurdenRates | None = None
     two_way: tuple[TwoWayResult, ...] = ()
     subgroups: tuple[ScenarioResult, ...] = ()
+    timings: PhaseTimings = field(default_factory=lambda: PhaseTimings.of({}))
 
     @property
     def headline_wtp(self) -> tuple[float, str]:
@@ -201,6 +205,7 @@ def run_analysis(
     progress: bool | None = None,
     qtwist_horizon_years: float | None = None,
     two_way: Sequence[TwoWayQuery] = (),
+    stopwatch: Stopwatch | None = None,
 ) -> RunResult:
     """Run the base case and the chosen scenarios of ``spec`` deterministically, then the
     decision analyses: disease burden (when the model has utility norms), threshold analyses
@@ -226,6 +231,7 @@ def run_analysis(
                    (:mod:`hecon.analysis.two_way`)
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years],
                    above 0 and at most the model's horizon; None: the model's horizon
+    stopwatch    : records the wall time of each phase (``RunResult.timings``); default: a new one
 
     Raises :class:`~hecon.model.problems.ModelError` listing every unknown scenario or comparator
     before anything runs, and the model's problems if a scenario cannot run.
@@ -234,6 +240,8 @@ def run_analysis(
     """
     started = datetime.now(UTC)
     from hecon.version import __version__
+
+    sw = stopwatch if stopwatch is not None else Stopwatch()
 
     problems: list[Problem] = []
     strategies = [s.name for s in spec.strategies]
@@ -308,7 +316,10 @@ def run_analysis(
     results = []
     for name, s, sc in specs:
         try:
-            results.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
+            with sw.phase("compile"):
+                model = compiled(s)
+            with sw.phase("base case" if sc is None else "scenarios"):
+                results.append(ScenarioResult(name, s, run_model(model), sc))
         except ModelError as e:
             if sc is None:
                 raise
@@ -319,7 +330,8 @@ def run_analysis(
     subgroups = []
     for name, s, sc in subgroup_specs:
         try:
-            subgroups.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
+            with sw.phase("subgroups"):
+                subgroups.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
         except ModelError as e:
             raise ModelError(
                 [
@@ -333,7 +345,8 @@ def run_analysis(
     if other is not None:
         name = f"{STRUCTURE_NAMES[other.settings.structure]} (structural cross-check)"
         try:
-            cross_check = ScenarioResult(name, other, run_model(compiled(other)))
+            with sw.phase("structural cross-check"):
+                cross_check = ScenarioResult(name, other, run_model(compiled(other)))
         except ModelError as e:
             raise ModelError(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
@@ -351,12 +364,14 @@ def run_analysis(
         scheduler=scheduler,
         client=client,
         progress=progress,
+        stopwatch=sw,
     )
 
     from hecon.analysis.burden_rates import burden_rates
 
-    analyses["treatment_free"] = _treatment_free(results[0])
-    analyses["burden_rates"] = burden_rates(results[0].results, spec)
+    with sw.phase("treatment-free survival and burden rates"):
+        analyses["treatment_free"] = _treatment_free(results[0])
+        analyses["burden_rates"] = burden_rates(results[0].results, spec)
     if two_way:
         from hecon.analysis.two_way import two_way_threshold
 
@@ -364,7 +379,8 @@ def run_analysis(
         found, problems = [], []
         for query in two_way:
             try:
-                found.append(two_way_threshold(spec, query, wtps, comparator))
+                with sw.phase("two-way thresholds"):
+                    found.append(two_way_threshold(spec, query, wtps, comparator))
             except ModelError as e:
                 problems.extend(e.problems)
         if problems:
@@ -387,6 +403,7 @@ def run_analysis(
         finished=datetime.now(UTC),
         hecon_version=__version__,
         qtwist_horizon_years=qtwist_horizon_years,
+        timings=sw.timings(),
     )
 
 
@@ -415,12 +432,14 @@ def _decision_analyses(
     scheduler: str | None,
     client: Any,
     progress: bool | None,
+    stopwatch: Stopwatch,
 ) -> dict[str, Any]:
     """Disease burden, thresholds, DSA and PSA of the base case (each in its own module)."""
     from hecon.analysis.disease_burden import disease_burden
 
     out: dict[str, Any] = {}
-    burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
+    with stopwatch.phase("disease burden"):
+        burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
     out["burden"] = burden
     wtp, wtp_source = headline_wtp(spec, burden)
     if spec.thresholds:
@@ -431,15 +450,18 @@ def _decision_analyses(
         found = []
         for query in spec.thresholds:
             try:
-                found.append(
-                    find_threshold(
-                        spec,
-                        query,
-                        reference,
-                        comparator=comparator,
-                        wtp_source=f"reference value of the disease burden ({burden.burden_class})" if burden else "",
+                with stopwatch.phase("thresholds"):
+                    found.append(
+                        find_threshold(
+                            spec,
+                            query,
+                            reference,
+                            comparator=comparator,
+                            wtp_source=(
+                                f"reference value of the disease burden ({burden.burden_class})" if burden else ""
+                            ),
+                        )
                     )
-                )
             except ModelError as e:
                 problems.extend(e.problems)
         if problems:
@@ -449,18 +471,20 @@ def _decision_analyses(
         from hecon.analysis.dsa import run_dsa
 
         wtps = tuple(dict.fromkeys(tuple(float(w) for w in spec.settings.wtp) + (wtp,)))
-        out["dsa"] = run_dsa(spec, comparator, wtps, wtp, tornado_wtp_source=wtp_source, progress=progress)
+        with stopwatch.phase("DSA"):
+            out["dsa"] = run_dsa(spec, comparator, wtps, wtp, tornado_wtp_source=wtp_source, progress=progress)
     if psa_samples is not None:
         from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
 
-        out["psa"] = run_psa(
-            spec,
-            psa_samples,
-            seed,
-            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-            workers=workers,
-            scheduler=scheduler,
-            client=client,
-            progress=progress,
-        )
+        with stopwatch.phase("PSA"):
+            out["psa"] = run_psa(
+                spec,
+                psa_samples,
+                seed,
+                chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                workers=workers,
+                scheduler=scheduler,
+                client=client,
+                progress=progress,
+            )
     return out

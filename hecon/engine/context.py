@@ -8,6 +8,7 @@ not depend on a dimension keeps length 1 there, so constant inputs cost nothing.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,33 @@ from hecon.engine.compiler import CompiledModel, CurveModel, StrategyModel
 from hecon.methods import lifetable, schedules, survival
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
 from hecon.model.problems import Element, ModelError, Problem
-from hecon.model.spec import DAYS_PER_YEAR
+from hecon.model.spec import DAYS_PER_YEAR, LifeTable
+from hecon.model.types import FloatArray
+
+_GP_MORTALITY: OrderedDict[tuple[int, float, float, int, bytes], tuple[LifeTable, FloatArray]] = OrderedDict()
+"""Recent cohort death probabilities (:func:`cohort_mortality`), kept with their life table."""
+_GP_MORTALITY_SIZE = 16
+
+
+def cohort_mortality(
+    table: LifeTable, start_age: float, proportion_male: FloatArray, cycle_years: float, n_points: int
+) -> FloatArray:
+    """:func:`hecon.methods.lifetable.cohort_death_probability` as the engine lays it out,
+    (point, 1, sample or 1) [probability per cycle], computed once per run and not per chunk and
+    strategy: it depends on the sample only through ``proportion_male``, which is mostly one
+    number. The result is shared: read only."""
+    key = (id(table), float(start_age), float(cycle_years), int(n_points), proportion_male.tobytes())
+    hit = _GP_MORTALITY.get(key)
+    if hit is not None and hit[0] is table:
+        _GP_MORTALITY.move_to_end(key)
+        return hit[1]
+    p = lifetable.cohort_death_probability(table, start_age, proportion_male, cycle_years, n_points)
+    laid_out = np.ascontiguousarray(p.reshape(-1, n_points).T)[:, None, :]
+    laid_out.flags.writeable = False
+    _GP_MORTALITY[key] = (table, laid_out)
+    if len(_GP_MORTALITY) > _GP_MORTALITY_SIZE:
+        _GP_MORTALITY.popitem(last=False)
+    return laid_out
 
 
 class BlockContext:
@@ -178,10 +205,9 @@ class BlockContext:
                         "a share between 0 and 1",
                     )
                 )
-            p = lifetable.cohort_death_probability(
+            self.chunk_cache[key] = cohort_mortality(
                 lt, spec.settings.start_age, male_flat, self.cycle_years, self.model.n_cycles + 1
             )
-            self.chunk_cache[key] = np.ascontiguousarray(p.reshape(-1, self.model.n_cycles + 1).T)[:, None, :]
         return self.chunk_cache[key][self.t0 : self.t1 + 1]
 
     # -- schedules -----------------------------------------------------------

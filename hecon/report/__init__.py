@@ -25,11 +25,13 @@ model content.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
 
 from hecon.analysis.results import Results
+from hecon.analysis.timings import Stopwatch
 from hecon.folders import replace_folder
 from hecon.model.problems import FileLine, ModelError, Problem
 from hecon.report.excel import write_results_xlsx
@@ -97,15 +99,20 @@ def write_summary_json(results: Results, path: Path) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _write_files(results: Results, folder: Path) -> None:
-    sections = build_sections(results)
-    write_summary_json(results, folder / SUMMARY_JSON)
-    write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
-    write_report_html(results, sections, folder / REPORT_HTML)
+def _write_files(results: Results, folder: Path, stopwatch: Stopwatch) -> None:
+    with stopwatch.phase("report sections and figures"):
+        sections = build_sections(results)
+    with stopwatch.phase("results.xlsx"):
+        write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
+    with stopwatch.phase("report.html"):
+        write_report_html(results, sections, folder / REPORT_HTML)
     for s in sections:
         for name, write in s.files.items():  # e.g. psa.nc; names are fixed by hecon
-            write(folder / name)
+            with stopwatch.phase(name):
+                write(folder / name)
     (folder / MARKER).write_text(f"hecon {results.hecon_version} report\n", encoding="utf-8")
+    # last, so that its timings include writing the other files
+    write_summary_json(dataclasses.replace(results, timings=stopwatch.timings()), folder / SUMMARY_JSON)
 
 
 def _walk(sections: list[Section]):
@@ -141,9 +148,12 @@ def all_figures(sections: list[Section]) -> list:
     return list(seen.values())
 
 
-def write_report(results: Results, out_dir: str | Path) -> Path:
+def write_report(results: Results, out_dir: str | Path, stopwatch: Stopwatch | None = None) -> Path:
     """Write the report folder of ``results`` (:func:`hecon.analysis.results.summarise_run`) to
     ``out_dir`` atomically; return its absolute path.
+
+    The time of writing each file is recorded in ``stopwatch`` (default: one that starts from
+    ``results.timings``) and the ``timings`` of summary.json include it.
 
     ``out_dir`` may be new, empty, or an earlier report folder (which is replaced); any
     other existing path is refused with a :class:`~hecon.model.problems.ModelError`.
@@ -151,5 +161,6 @@ def write_report(results: Results, out_dir: str | Path) -> Path:
     out_dir = Path(os.path.abspath(out_dir))
     _check_target(out_dir)
     # recheck: still a report folder when it is replaced (it may have changed meanwhile)
-    replace_folder(out_dir, lambda folder: _write_files(results, folder), lambda: _check_target(out_dir))
+    sw = stopwatch if stopwatch is not None else Stopwatch(results.timings)
+    replace_folder(out_dir, lambda folder: _write_files(results, folder, sw), lambda: _check_target(out_dir))
     return out_dir

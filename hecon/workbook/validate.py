@@ -19,6 +19,7 @@ from hecon.analysis.budget_impact import check_budget
 from hecon.analysis.evppi import check_evppi_groups
 from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
+from hecon.analysis.timings import Stopwatch, phase
 from hecon.engine.compiler import compiled
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
@@ -61,11 +62,14 @@ def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
     return result.spec
 
 
-def read_checked(path: str | Path) -> tuple[ModelSpec, Locations]:
+def read_checked(path: str | Path, stopwatch: Stopwatch | None = None) -> tuple[ModelSpec, Locations]:
     """:func:`read_workbook` with every check, and where each element of the model came from,
-    so that problems found later, while the model runs, can be placed (:func:`place_found`)."""
-    result = read(path)
-    problems = validate_result(result)
+    so that problems found later, while the model runs, can be placed (:func:`place_found`).
+    ``stopwatch`` records the phases "read" and "validate"."""
+    with phase(stopwatch, "read"):
+        result = read(path)
+    with phase(stopwatch, "validate"):
+        problems = validate_result(result, stopwatch)
     if problems or result.spec is None:
         raise ModelError(problems)
     return result.spec, result.locations
@@ -84,8 +88,10 @@ def place_found(problems: list[Problem], loc: Locations) -> list[Problem]:
     return out
 
 
-def validate_result(result: ReadResult) -> list[Problem]:
-    """All problems of an already-read workbook, in the order of :func:`sort_problems`."""
+def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> list[Problem]:
+    """All problems of an already-read workbook, in the order of :func:`sort_problems`.
+    ``stopwatch`` records compiling the models (base case, other structure, scenarios) as the
+    phase "compile"; a run uses the models compiled here."""
     problems = list(result.problems)
     if result.spec is None or result.structural:
         return problems
@@ -100,19 +106,31 @@ def validate_result(result: ReadResult) -> list[Problem]:
             seen.add(key)
             problems.append(p)
 
-    base = _compile_problems(result.spec)
+    base = _compile_problems(result.spec, stopwatch)
     add([place(p, result.locations) for p in base])
     other = other_structure(result.spec)  # a model with both structures is also run as the other
     if other is not None:
-        add([place(p, result.locations) for p in _compile_problems(other) if str(p) not in {str(q) for q in base}])
+        add(
+            [
+                place(p, result.locations)
+                for p in _compile_problems(other, stopwatch)
+                if str(p) not in {str(q) for q in base}
+            ]
+        )
     add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
     loc = result.locations
     for scenario in result.spec.scenarios:
-        add(_scenario_problems(result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, base_text))
+        add(
+            _scenario_problems(
+                result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, base_text, stopwatch
+            )
+        )
     for subgroup in result.spec.subgroups:
         add(
-            _scenario_problems(result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text)
+            _scenario_problems(
+                result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text, stopwatch
+            )
         )
     return sort_problems(problems)
 
@@ -122,10 +140,11 @@ _SUBGROUPS = ("subgroup", "subgroup")
 """(word in messages, key column) of the Scenarios and Subgroups sheets."""
 
 
-def _compile_problems(spec: ModelSpec) -> list[Problem]:
+def _compile_problems(spec: ModelSpec, stopwatch: Stopwatch | None = None) -> list[Problem]:
     """What compile_model rejects, and problems with constant probabilities."""
     try:
-        compiled(spec)
+        with phase(stopwatch, "compile"):
+            compiled(spec)
     except ModelError as exc:
         return list(exc.problems) + constant_problems(spec)
     return constant_problems(spec)
@@ -139,6 +158,7 @@ def _scenario_problems(
     rows: dict[tuple[str, str], Record],
     loc: Locations,
     base_text: set[str],
+    stopwatch: Stopwatch | None = None,
 ) -> list[Problem]:
     """What a scenario or subgroup (``sheet``: its word and key column) breaks, at its rows' cells."""
     word, key = sheet
@@ -154,7 +174,7 @@ def _scenario_problems(
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
-    for p in _compile_problems(changed):
+    for p in _compile_problems(changed, stopwatch):
         if str(p) in base_text:
             continue
         record = _override_record(p, scenario.overrides, rows, name)

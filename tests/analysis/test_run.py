@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from hecon.analysis.run import BASE_CASE, file_sha256, run_analysis
+from hecon.engine import compiler
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
 from hecon.model.spec import Scenario
 from hecon.version import __version__
-from tests.models import textbook_model
+from tests.models import full_model, textbook_model
 
 SCENARIOS = (
     Scenario(
@@ -117,3 +119,21 @@ def test_each_model_is_compiled_once_per_run(monkeypatch):
     # base + 2 scenarios + the DSA's rewrite + the threshold's rewrite + the first-passage run of
     # treatment-free survival (one therapy flag, on_treatment)
     assert len(compiled_specs) == 1 + len(SCENARIOS) + 1 + 1 + 1
+
+
+def test_a_run_compiles_each_model_once(monkeypatch):
+    """Base case, scenarios, thresholds, DSA and PSA ask for the compiled model many times; each
+    distinct model (the base case, a scenario, a DSA variation) is compiled once."""
+    compiled_specs: list[str] = []
+    compile_model = compiler.compile_model
+
+    def counting(spec):
+        compiled_specs.append(hashlib.sha256(pickle.dumps(spec)).hexdigest())
+        return compile_model(spec)
+
+    monkeypatch.setattr(compiler, "compile_model", counting)
+    spec = full_model()
+    run = run_analysis(spec, "all", dsa=True, psa_samples=20, progress=False)
+    assert len(run.scenarios) == 1 + len(spec.scenarios) and run.thresholds and run.dsa is not None
+    assert len(compiled_specs) == len(set(compiled_specs))  # no model compiled twice
+    assert len(compiled_specs) >= len(run.scenarios)

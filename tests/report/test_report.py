@@ -308,7 +308,7 @@ def test_failure_mid_write_leaves_the_previous_report_intact(small_result, tmp_p
     def boom(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(report, "write_results_xlsx", boom)  # after summary.json was written
+    monkeypatch.setattr(report, "write_results_xlsx", boom)  # after the sections were built
     with pytest.raises(RuntimeError, match="simulated"):
         report.write_report(small_result, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
