@@ -22,7 +22,7 @@ from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
 from hecon.model.memo import IdentityMemo
-from hecon.model.problems import Element, Location, ModelError, ProblemCollector, suggestion, topic
+from hecon.model.problems import Element, Location, ModelError, ProblemCollector, show_number, suggestion, topic
 from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
@@ -324,24 +324,31 @@ class _Parser:
             return expressions.parse(0.0, where)
 
 
+def _shown(value: object) -> str:
+    """A setting's value in a message: a number as :func:`show_number` shows it, anything else quoted."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return show_number(float(value))
+    return repr(value)
+
+
 def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     s = spec.settings
     if not (
         isinstance(s.cycle_length_days, (int, float)) and math.isfinite(s.cycle_length_days) and s.cycle_length_days > 0
     ):
-        problems.add(Element("setting", "cycle_length_days"), f"{s.cycle_length_days!r}", "a positive number of days")
+        problems.add(Element("setting", "cycle_length_days"), _shown(s.cycle_length_days), "a positive number of days")
     elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
-        problems.add(Element("setting", "horizon_years"), f"{s.horizon_years!r}", "a horizon of at least one cycle")
+        problems.add(Element("setting", "horizon_years"), _shown(s.horizon_years), "a horizon of at least one cycle")
     for field_name in ("discount_rate_costs", "discount_rate_effects"):
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):
-            problems.add(Element("setting", field_name), f"{r!r}", "an annual rate between 0 and 1, e.g. 0.03")
+            problems.add(Element("setting", field_name), _shown(r), "an annual rate between 0 and 1, e.g. 0.03")
     if s.structure not in STRUCTURES:
         problems.add(Element("setting", "structure"), f"'{s.structure}'", " or ".join(STRUCTURES))
     if s.discount_timing not in DISCOUNT_TIMINGS:
         problems.add(Element("setting", "discount_timing"), f"'{s.discount_timing}'", " or ".join(DISCOUNT_TIMINGS))
     if not (isinstance(s.start_age, (int, float)) and 0 <= s.start_age < 130):
-        problems.add(Element("setting", "start_age"), f"{s.start_age!r}", "an age in years between 0 and 130")
+        problems.add(Element("setting", "start_age"), _shown(s.start_age), "an age in years between 0 and 130")
     if s.life_table is not None and s.life_table not in {t.name for t in spec.life_tables}:
         problems.add(
             Element("setting", "life_table"),

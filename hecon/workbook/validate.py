@@ -20,6 +20,7 @@ from hecon.analysis.evppi import check_evppi_groups
 from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
+from hecon.engine.run import run_model
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
 from hecon.model.spec import ModelSpec
@@ -109,7 +110,37 @@ def validate_result(result: ReadResult) -> list[Problem]:
     base_text = {str(p) for p in base}
     for scenario in result.spec.scenarios:
         add(_scenario_problems(result.spec, scenario.name, result.locations, base_text))
+    if not problems:  # a model that passes every other check is run, as 'hecon run' would
+        problems += _run_problems(result.spec, result.locations)
     return sort_problems(problems)
+
+
+def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+    """What the deterministic runs of 'hecon run' find only by evaluating the model: every
+    expression over the strategies, cycles and state times of the base case, of each scenario and
+    of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
+    the cell of the element, with the strategy and cycle in the message. A scenario's problem that
+    the base case has too is not repeated."""
+    found: list[Problem] = []
+    base_text: set[str] = set()
+    runs: list[tuple[str | None, ModelSpec]] = [(None, spec)]
+    other = other_structure(spec)
+    if other is not None:
+        runs.append((None, other))
+    runs += [(s.name, scenario_spec(spec, s)) for s in spec.scenarios]
+    for name, changed in runs:
+        try:
+            run_model(compiled(changed))
+        except ModelError as exc:
+            for p in place_found(exc.problems, loc):
+                if name is None:
+                    base_text.add(p.what)
+                    found.append(p)
+                elif p.what not in base_text:
+                    first = loc.scenarios.get(name)
+                    where = first.cell("scenario") if first is not None else Element("scenario", name)
+                    found.append(Problem(where, f"with scenario '{name}', {p.where}: {p.what}", p.expected))
+    return found
 
 
 def _compile_problems(spec: ModelSpec) -> list[Problem]:
