@@ -21,6 +21,7 @@ from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
+from hecon.model.limits import CYCLES, TUNNEL_STATES
 from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, Location, ModelError, ProblemCollector, show_number, suggestion, topic
 from hecon.model.spec import (
@@ -189,6 +190,13 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         state_names += [s.name] if L == 1 else [f"{s.name}[{j}]" for j in range(L)]
         state_of += [s.name] * L
     max_tunnel = max(tunnel.values(), default=1)
+    if len(state_names) > TUNNEL_STATES.value:
+        problems.add(
+            topic("states"),
+            f"the states with their tunnels expanded are {len(state_names):,} states",
+            TUNNEL_STATES.expected("a model of") + "; shorten the longest tunnels",
+        )
+        problems.raise_if_any()
 
     parse = _Parser(problems)
 
@@ -286,7 +294,8 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     n_cycles = spec.settings.n_cycles
     weights = np.zeros(1)
     try:
-        weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
+        if n_cycles <= CYCLES.value:  # nothing the size of a refused horizon is allocated
+            weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
     except ModelError as exc:
         problems.extend(exc)
     problems.raise_if_any()
@@ -339,6 +348,13 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
         problems.add(Element("setting", "cycle_length_days"), _shown(s.cycle_length_days), "a positive number of days")
     elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
         problems.add(Element("setting", "horizon_years"), _shown(s.horizon_years), "a horizon of at least one cycle")
+    elif s.n_cycles > CYCLES.value:
+        problems.add(
+            Element("setting", "horizon_years"),
+            f"a horizon of {_shown(s.horizon_years)} years in cycles of {_shown(s.cycle_length_days)} days has "
+            f"{s.n_cycles:,} cycles",
+            CYCLES.expected("a horizon of"),
+        )
     for field_name in ("discount_rate_costs", "discount_rate_effects"):
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):

@@ -20,6 +20,7 @@ Conventions (the glossary used throughout hecon)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -93,8 +94,12 @@ class Settings:
 
     @property
     def n_cycles(self) -> int:
-        """Number of cycles in the horizon."""
-        return int(round(self.horizon_years * DAYS_PER_YEAR / self.cycle_length_days))
+        """Number of cycles in the horizon; 0 when the horizon or cycle length is not a positive finite number."""
+        try:
+            cycles = self.horizon_years * DAYS_PER_YEAR / self.cycle_length_days
+        except (TypeError, ZeroDivisionError):
+            return 0
+        return int(round(cycles)) if math.isfinite(cycles) and cycles > 0 else 0
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from hecon.methods import schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
+from hecon.model.limits import CYCLES, ROWS
 from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
 from hecon.model.spec import (
     ANY_STATE,
@@ -165,6 +166,10 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         return None
     ws, fws = found
     title = ws.title
+    if (ws.max_row or 0) > ROWS.value:
+        problems.structural = True
+        problems.add(Cell(title), f"the sheet uses {ws.max_row:,} rows", ROWS.expected("a sheet of"))
+        return None
 
     # ---- header row
     columns: dict[str, tuple[int, Column]] = {}
@@ -235,6 +240,10 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col), fws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col)
     )
     for row_number, (value_cells, formula_cells) in enumerate(row_iter, start=FIRST_DATA_ROW):
+        if row_number > ROWS.value:  # a sheet whose XML does not number its rows
+            problems.structural = True
+            problems.add(Cell(title), f"the sheet has more than {ROWS.value:,} rows", ROWS.expected("a sheet of"))
+            break
         record = Record(title, row_number, letters)
         uncached: list[str] = []
         errors: list[tuple[str, str]] = []
@@ -305,8 +314,6 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
 
 MAX_TUNNEL = 100_000
 """Longest tunnel accepted [cycles] (a guard against typing errors that would exhaust memory)."""
-MAX_CYCLES = 1_000_000
-"""Most cycles accepted in the horizon (a century of daily cycles is 36,525)."""
 MAX_AGE = 150
 """Oldest age accepted on the LifeTable sheet [years]."""
 
@@ -427,16 +434,17 @@ class _Builder:
                     )
                     free += 1
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
-        if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > MAX_CYCLES:
+        if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > CYCLES.value:
             record = self.loc.settings["horizon_years"]
             p.bad_cell(
                 record,
                 "value",
                 f"a horizon of {cells.format_number(horizon)} years in cycles of "
                 f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
-                f"at most {MAX_CYCLES:,} cycles",
+                CYCLES.expected("a horizon of"),
             )
             values.pop("horizon_years")
+            values.pop("cycle_length_days")
         title = values.pop("title", "")
         description = values.pop("model_description", "")
         for name in ("cycle_length_days", "horizon_years"):

@@ -20,7 +20,7 @@ from hecon.analysis.evppi import check_evppi_groups
 from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
-from hecon.engine.run import run_model
+from hecon.engine.run import simulate_strategy
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
 from hecon.model.spec import ModelSpec
@@ -129,17 +129,23 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
         runs.append((None, other))
     runs += [(s.name, scenario_spec(spec, s)) for s in spec.scenarios]
     for name, changed in runs:
-        try:
-            run_model(compiled(changed))
-        except ModelError as exc:
-            for p in place_found(exc.problems, loc):
-                if name is None:
-                    base_text.add(p.what)
-                    found.append(p)
-                elif p.what not in base_text:
-                    first = loc.scenarios.get(name)
-                    where = first.cell("scenario") if first is not None else Element("scenario", name)
-                    found.append(Problem(where, f"with scenario '{name}', {p.where}: {p.what}", p.expected))
+        model = compiled(changed)
+        cells: set[Location] = set()  # one problem per cell: a row shared by the strategies fails in each
+        for index in range(len(model.strategies)):
+            try:
+                simulate_strategy(model, index, {}, 1, keep_cycles=False)
+            except ModelError as exc:
+                for p in place_found(exc.problems, loc):
+                    if p.where in cells:
+                        continue
+                    cells.add(p.where)
+                    if name is None:
+                        base_text.add(p.what)
+                        found.append(p)
+                    elif p.what not in base_text:
+                        first = loc.scenarios.get(name)
+                        where = first.cell("scenario") if first is not None else Element("scenario", name)
+                        found.append(Problem(where, f"with scenario '{name}', {p.where}: {p.what}", p.expected))
     return found
 
 
