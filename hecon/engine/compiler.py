@@ -28,6 +28,7 @@ from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
     DISCOUNT_TIMINGS,
+    MAX_SEED,
     PARTITIONED_SURVIVAL,
     REWARD_KINDS,
     START,
@@ -359,6 +360,8 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):
             problems.add(Element("setting", field_name), _shown(r), "an annual rate between 0 and 1, e.g. 0.03")
+    if isinstance(s.seed, bool) or not isinstance(s.seed, int) or not 0 <= s.seed <= MAX_SEED:
+        problems.add(Element("setting", "seed"), _shown(s.seed), f"a whole number from 0 to {MAX_SEED}")
     if s.structure not in STRUCTURES:
         problems.add(Element("setting", "structure"), f"'{s.structure}'", " or ".join(STRUCTURES))
     if s.discount_timing not in DISCOUNT_TIMINGS:

@@ -35,7 +35,8 @@ class Limit:
 
 
 FILE_MB = Limit("HECON_MAX_FILE_MB", 50, "MB", "size of the workbook file")
-UNPACKED_MB = Limit("HECON_MAX_UNPACKED_MB", 200, "MB", "total unpacked size of the workbook's parts (zip entries)")
+UNPACKED_MB = Limit("HECON_MAX_UNPACKED_MB", 100, "MB", "total unpacked size of the workbook's parts (zip entries)")
+STRINGS = Limit("HECON_MAX_STRINGS", 100_000, "texts", "distinct texts of the workbook (its shared strings)")
 ROWS = Limit(
     "HECON_MAX_ROWS", 100_000, "rows", "rows read per sheet (its used range; empty rows after it cost nothing)"
 )
@@ -54,7 +55,18 @@ PSA_VALUES = Limit(
 )
 
 #: Every bound, in the order of the README's table.
-LIMITS = (FILE_MB, UNPACKED_MB, ROWS, COLUMNS, EXPRESSION_CHARS, EXPRESSION_DEPTH, CYCLES, TUNNEL_STATES, PSA_VALUES)
+LIMITS = (
+    FILE_MB,
+    UNPACKED_MB,
+    STRINGS,
+    ROWS,
+    COLUMNS,
+    EXPRESSION_CHARS,
+    EXPRESSION_DEPTH,
+    CYCLES,
+    TUNNEL_STATES,
+    PSA_VALUES,
+)
 
 #: Python's own recursion limit bounds how deep a formula can be walked, whatever the setting.
 DEPTH_CEILING = 400

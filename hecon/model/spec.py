@@ -30,6 +30,8 @@ COMPLEMENT = "#"
 ANY_STATE = "*"
 START = "(start)"
 DAYS_PER_YEAR = 365.25
+MAX_SEED = 2**63 - 1
+"""Largest random seed (a 64-bit integer, as the PSA file stores it)."""
 
 WITHIN_CYCLE_METHODS = ("none", "end", "half-cycle", "trapezoid", "simpson", "custom")
 DISCOUNT_TIMINGS = ("cycle", "annual")

@@ -31,7 +31,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon.model.limits import FILE_MB, UNPACKED_MB
+from hecon.model.limits import FILE_MB, STRINGS, UNPACKED_MB
 from hecon.model.problems import FileLine, ModelError, Problem
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -126,7 +126,9 @@ def read_bytes(path: Path) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         raise _fail(label, f"{path} is a folder", "the path of an .xlsx workbook")
     if not stat.S_ISREG(info.st_mode):
-        raise _fail(label, f"{path} is not a regular file (a device, pipe or socket)", "the path of an .xlsx workbook")
+        raise _fail(
+            label, "the file is not a regular file (it is a device, pipe or socket)", "the path of an .xlsx workbook"
+        )
     limit = FILE_MB.value * 10**6
     if info.st_size > limit:
         raise _fail(label, f"the file has {info.st_size / 1e6:,.0f} MB", FILE_MB.expected("a workbook of"))
@@ -163,6 +165,7 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
             damaged = archive.testzip() if unpacked <= UNPACKED_MB.value * 10**6 else None
+            strings = _shared_strings(archive) if unpacked <= UNPACKED_MB.value * 10**6 else 0
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -183,6 +186,8 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
             f"the workbook would unpack to {unpacked / 1e6:,.0f} MB",
             UNPACKED_MB.expected("a workbook that unpacks to") + " (hecon inputs are small; move large data elsewhere)",
         )
+    if strings > STRINGS.value:  # openpyxl parses every one before the first cell is read
+        raise _fail(label, f"the workbook has {strings:,} distinct texts", STRINGS.expected("a workbook of"))
     if damaged is not None:
         raise _fail(
             label,
@@ -192,6 +197,12 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
     if "xl/workbook.xml" not in names:
         other = " (it looks like a Word document)" if "word/document.xml" in names else ""
         raise _fail(label, f"the file is a zip archive but not an Excel workbook{other}", _SAVE_AS_XLSX)
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> int:
+    """How many shared strings the workbook's sharedStrings part holds, counted without parsing it."""
+    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+    return sum(archive.read(n).count(b"<si") for n in names)  # <si> and <si ...>; no other tag starts so
 
 
 def open_book(path: str | Path) -> Book:

@@ -8,13 +8,20 @@ commands agree on the exit status and on the problems, and every problem names i
 
 from __future__ import annotations
 
+import io
 import math
+import os
 import re
+import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from hecon.model.expressions import parse
+from hecon.model.problems import ModelError
 from hecon.workbook import write_workbook
 from tests.workbook.test_validate import RICH_CASES, TEXTBOOK_CASES, textbook_model
 
@@ -143,3 +150,242 @@ def test_validate_and_run_agree_on_every_bad_workbook_of_the_tests(
     path = workbook(tmp_path, data, cells, rows)
     found, _ = validate_and_run(invoke, path, tmp_path / "report")
     assert found
+
+
+# --------------------------------------------------------------------------------------
+# No tracebacks: messages for text where numbers belong, impossible sizes, deep formulas
+# --------------------------------------------------------------------------------------
+
+#: case -> (cells to set, the one message expected)
+MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
+    "NaN in a number column": ({"Parameters!I5": "NaN"}, "Parameters!I5: 'NaN' is not a finite number"),
+    "nan in a whole-number column": ({"States!D5": "nan"}, "States!D5: 'nan' is not a finite number"),
+    "INF as a setting": ({"Settings!B7": "INF"}, "Settings!B7: horizon_years: 'INF' is not a finite number"),
+    "-inf as an age": ({"LifeTable!B5": "-inf"}, "LifeTable!B5: '-inf' is not a finite number"),
+    "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: 0; expected a positive number of days"),
+    "cycle length 1e-9 days": (
+        {"Settings!B6": 1e-9},
+        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days has 1.46e+13 cycles; expected a horizon of at "
+        "most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
+    ),
+    "tunnels of 120,000 states": (
+        {"States!D5": 60_000, "States!D6": 60_000},
+        "States!A4: the states with their tunnels expanded are 120,002 states; expected a model of at most 100,000 "
+        "states (or raise the limit: set HECON_MAX_STATES); shorten the longest tunnels",
+    ),
+    "a formula of 30,000 characters": (
+        {"Parameters!B11": "+".join(["1"] * 15_000)},
+        "Parameters!B11: the formula '1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+...' has 29,999 characters; expected "
+        "a formula of at most 2,000 characters (or raise the limit: set HECON_MAX_EXPRESSION_CHARS); split it "
+        "into named parameters",
+    ),
+    "a chain of 1,999 unary minus": (
+        {"Parameters!B11": "-" * 1_999 + "1"},
+        "Parameters!B11: the formula '------------------------------...-----------------------------1' is nested "
+        "more than 100 levels deep",
+    ),
+    "a chain of 400 not": ({"Parameters!B11": "not " * 400 + "1"}, "Parameters!B11: the formula 'not not not"),
+    "a huge seed": ({"Settings!B19": 10**30}, "Settings!B19: 1e+30; expected a whole number from 0 to"),
+}
+
+
+@pytest.mark.parametrize("case", list(MESSAGE_CASES))
+def test_bad_values_give_messages_not_tracebacks(tmp_path, textbook_bytes, invoke, case):
+    cells, expected = MESSAGE_CASES[case]
+    path = workbook(tmp_path, textbook_bytes, cells)
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_raised_formula_limits_still_give_messages(monkeypatch):
+    """Formulas far deeper than Python's parser or recursion limit allow are refused in words, also
+    when the length limit is raised: the depth is measured without recursion."""
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_CHARS", "500000")
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_DEPTH", "100000")  # capped at DEPTH_CEILING
+    for text in ("-" * 100_000 + "1", "not " * 25_000 + "1", "(" * 5_000 + "1" + ")" * 5_000, "+".join("1" * 50_000)):
+        with pytest.raises(ModelError) as caught:
+            parse(text)
+        (problem,) = caught.value.problems
+        assert "nested more than 400 levels deep" in problem.what or "cannot read formula" in problem.what
+    assert parse("-" * 300 + "1").evaluate(None) == 1.0  # type: ignore[arg-type]  # deep but allowed
+
+
+def test_a_seed_beyond_64_bits_is_a_usage_error(textbook_bytes, tmp_path, invoke):
+    path = workbook(tmp_path, textbook_bytes, {})
+    result = invoke("run", path, "--seed", 2**64)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_an_internal_error_is_one_line_and_a_log_file(tmp_path, textbook_bytes, invoke, monkeypatch):
+    def broken(path: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("hecon.workbook.validate_workbook", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        result = invoke("validate", workbook(tmp_path, textbook_bytes, {}))
+    finally:
+        tempfile.tempdir = None
+    assert result.exit_code == 3
+    (line,) = result.stderr.splitlines()
+    log = next(tmp_path.glob("hecon-error-*.log"))
+    assert line == f"error: internal error, please report it with the file {log} (RuntimeError: a bug)"
+    assert "Traceback" in log.read_text() and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------------------
+# Bounds: each refused before the work starts, in seconds, with a message
+# --------------------------------------------------------------------------------------
+
+
+def zip_with(data: bytes, path: Path, replace: dict[str, bytes], add: dict[str, bytes] | None = None) -> Path:
+    """The workbook ``data`` with parts replaced and added, written to ``path``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in source.namelist():
+            z.writestr(name, replace.get(name, source.read(name)))
+        for name, part in (add or {}).items():
+            z.writestr(name, part)
+    return path
+
+
+def shared_strings(data: bytes, path: Path, n: int) -> Path:
+    """The workbook with a sharedStrings part of ``n`` texts of 28 characters."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        rels = source.read("xl/_rels/workbook.xml.rels")
+        types = source.read("[Content_Types].xml")
+    rel = (
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    body = b"<si><t>" + b"x" * 28 + b"</t></si>"
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + body * n + b"</sst>"
+    return zip_with(
+        data,
+        path,
+        {
+            "xl/_rels/workbook.xml.rels": rels.replace(b"</Relationships>", rel),
+            "[Content_Types].xml": types.replace(b"</Types>", override),
+        },
+        {"xl/sharedStrings.xml": sst},
+    )
+
+
+def sheet_part(data: bytes, sheet: str) -> str:
+    names = openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def with_rows(data: bytes, path: Path, sheet: str, rows: bytes) -> Path:
+    """The workbook with XML rows added at the end of a sheet's data."""
+    part = sheet_part(data, sheet)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        xml = source.read(part)
+    return zip_with(data, path, {part: xml.replace(b"</sheetData>", rows + b"</sheetData>")})
+
+
+def refused(invoke, path: Path, out: Path) -> str:
+    """The one problem that both commands report for ``path``, each within 10 s."""
+    for command in (("validate", path), ("run", path, "--out", out)):
+        started = time.monotonic()
+        result = invoke(*command)
+        assert time.monotonic() - started < 10, command
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+    assert not out.exists()
+    (line,) = problem_lines(result.stderr)
+    return line
+
+
+def test_a_sharedstrings_bomb_is_refused(tmp_path, textbook_bytes, invoke):
+    path = shared_strings(
+        textbook_bytes, tmp_path / "bomb.xlsx", 3_000_000
+    )  # 3e6 texts of 44 bytes: 132 MB unpacked, < 1 MB packed
+    assert path.stat().st_size < 10**6
+    assert refused(invoke, path, tmp_path / "out") == (
+        "bomb.xlsx: the workbook would unpack to 132 MB; expected a workbook that unpacks to at most 100 MB (or "
+        "raise the limit: set HECON_MAX_UNPACKED_MB) (hecon inputs are small; move large data elsewhere)"
+    )
+
+
+def test_too_many_texts_are_refused_before_they_are_parsed(tmp_path, textbook_bytes, invoke):
+    path = shared_strings(textbook_bytes, tmp_path / "texts.xlsx", 200_000)
+    assert refused(invoke, path, tmp_path / "out") == (
+        "texts.xlsx: the workbook has 200,000 distinct texts; expected a workbook of at most 100,000 texts (or "
+        "raise the limit: set HECON_MAX_STRINGS)"
+    )
+
+
+def test_a_million_empty_rows_after_the_data_cost_nothing(tmp_path, textbook_bytes, invoke):
+    rows = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % i for i in range(100, 1_000_100))
+    path = with_rows(textbook_bytes, tmp_path / "rows.xlsx", "Parameters", rows)
+    started = time.monotonic()
+    result = invoke("validate", path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 0, result.output
+
+
+def test_a_sheet_used_beyond_the_row_limit_is_refused(tmp_path, textbook_bytes, invoke):
+    row = b'<row r="150000"><c r="A150000" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = with_rows(textbook_bytes, tmp_path / "long.xlsx", "Parameters", row)
+    assert refused(invoke, path, tmp_path / "out") == (
+        "Parameters: the sheet uses 150,000 rows; expected a sheet of at most 100,000 rows (or raise the limit: "
+        "set HECON_MAX_ROWS)"
+    )
+
+
+def test_a_file_above_the_size_limit_is_refused_unread(tmp_path, invoke, monkeypatch):
+    monkeypatch.setenv("HECON_MAX_FILE_MB", "1")
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(2 * 10**6))
+    assert refused(invoke, path, tmp_path / "out") == (
+        "big.xlsx: the file has 2 MB; expected a workbook of at most 1 MB (or raise the limit: set HECON_MAX_FILE_MB)"
+    )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "symlink to a folder"])
+def test_only_regular_files_are_opened(tmp_path, invoke, kind):
+    path = tmp_path / "model.xlsx"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink to /dev/zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.symlink_to(tmp_path)
+    line = refused(invoke, path, tmp_path / "out") if kind != "symlink to a folder" else None
+    if line is not None:
+        assert (
+            line
+            == "model.xlsx: the file is not a regular file (it is a device, pipe or socket); expected the path of an .xlsx workbook"
+        )
+    else:
+        result = invoke("validate", path)
+        assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, textbook_bytes, invoke):
+    path = workbook(tmp_path, textbook_bytes, {})
+    started = time.monotonic()
+    result = invoke("run", path, "--psa", 10**9, "--out", tmp_path / "out")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    # 4 strategies x 8 outcomes (QALYs, life-years, 2 cost categories, 1 count, 3 flags' times) x 2 + 17 parameters
+    assert "PSA: 1,000,000,000 samples x 81 values per sample" in result.stderr
+    assert (
+        "expected a PSA of at most 200,000,000 values (or raise the limit: set HECON_MAX_PSA_VALUES), i.e. at most 2,469,135 samples for this model"
+        in result.stderr
+    )
+
+
+def test_workers_are_capped_at_the_cores_and_open_files(monkeypatch):
+    import resource
+
+    from hecon.analysis.psa import worker_cap
+
+    assert 1 <= worker_cap() <= (os.cpu_count() or 1)
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (64, 64))  # 64 open files: 2 workers
+    assert worker_cap() == min(2, os.cpu_count() or 1)
