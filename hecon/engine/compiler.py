@@ -12,6 +12,7 @@ expressions for sub-state ``X[j]`` see ``state_time = j``.
 
 from __future__ import annotations
 
+import keyword
 import math
 from dataclasses import dataclass, field, replace
 
@@ -394,6 +395,18 @@ def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
     for p in spec.parameters:
         if p.name in reserved:
             problems.add(Element("parameter", p.name, part="name"), "the name is reserved by hecon", "another name")
+        elif keyword.iskeyword(p.name) or keyword.issoftkeyword(p.name):
+            problems.add(
+                Element("parameter", p.name, part="name"),
+                "the name is a word of the formula language (a Python keyword)",
+                "another name, e.g. " + f"{p.name.lower()}_value",
+            )
+        elif not p.name.isascii():
+            problems.add(
+                Element("parameter", p.name, part="name"),
+                f"the name has {expressions.non_ascii(p.name)}",
+                "a name of plain ASCII letters, digits and _ (retype the character)",
+            )
         elif not p.name.isidentifier():
             problems.add(
                 Element("parameter", p.name, part="name"),

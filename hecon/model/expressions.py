@@ -30,6 +30,7 @@ import ast
 import io
 import math
 import tokenize
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -247,6 +248,14 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
                 EXPRESSION_CHARS.expected("a formula of") + "; split it into named parameters",
             )
         )
+    if not text.isascii():  # Python would read a look-alike such as 'ｐ' (full width) as 'p' (NFKC)
+        raise ModelError(
+            Problem(
+                where,
+                f"the formula '{_clip(text)}' has {non_ascii(text)}",
+                "names, numbers and operators in plain ASCII (retype the character)",
+            )
+        )
     try:
         tree = ast.parse(_caret_to_power(text), mode="eval")
     except SyntaxError as exc:
@@ -275,6 +284,16 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
         if np.ndim(value) == 0 and np.isfinite(value):
             constant = float(value)
     return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant)
+
+
+def non_ascii(text: str) -> str:
+    """The first character of ``text`` outside ASCII, described for a message: ``the character 'ｐ'
+    (FULLWIDTH LATIN SMALL LETTER P), a look-alike of 'p'``."""
+    char = next(c for c in text if not c.isascii())
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    plain = unicodedata.normalize("NFKC", char)
+    alike = f", a look-alike of '{plain}'" if plain != char and plain.isascii() else ""
+    return f"the character '{char}' ({name}){alike}"
 
 
 def _clip(text: str, length: int = 60) -> str:

@@ -64,7 +64,7 @@ class Book:
                 for ws in sheets:  # the file's <dimension> may be wrong: read the rows that hold values
                     if hasattr(ws, "reset_dimensions"):
                         ws.reset_dimensions()
-                        ws._max_row = used  # type: ignore[union-attr]  # None: every row there is
+                        ws._max_row = used  # None: every row there is
                 return sheets  # type: ignore[return-value]
         return None
 
@@ -77,7 +77,7 @@ def _used_rows(ws: Worksheet) -> int | None:
     parsing it, so that empty rows after the data (a million of them, formatted) cost nothing;
     None when the XML does not say (rows without numbers)."""
     try:
-        xml = ws.parent._archive.read(ws._worksheet_path)  # type: ignore[attr-defined]
+        xml = ws.parent._archive.read(ws._worksheet_path)
     except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
         return None
     end = xml.rfind(b"</sheetData>")

@@ -186,6 +186,41 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
     ),
     "a chain of 400 not": ({"Parameters!B11": "not " * 400 + "1"}, "Parameters!B11: the formula 'not not not"),
     "a huge seed": ({"Settings!B19": 10**30}, "Settings!B19: 1e+30; expected a whole number from 0 to"),
+    # names
+    "True as a parameter name": (
+        {"Parameters!A4": "True", "Transitions!D4": 0.15},
+        "Parameters!A4: the name is a word of the formula language (a Python keyword); expected another name, e.g. "
+        "true_value",
+    ),
+    "if as a parameter name": (
+        {"Parameters!A4": "if", "Transitions!D4": 0.15},
+        "Parameters!A4: the name is a word of the formula language (a Python keyword)",
+    ),
+    "a full-width look-alike in a formula": (
+        {"Transitions!D4": "\uff50_HS1"},
+        "Transitions!D4: the formula '\uff50_HS1' has the character '\uff50' (FULLWIDTH LATIN SMALL LETTER P), a "
+        "look-alike of 'p'; expected names, numbers and operators in plain ASCII (retype the character)",
+    ),
+    "a full-width look-alike in a name": (
+        {"Parameters!A4": "\uff50_HS1", "Transitions!D4": 0.15},
+        "Parameters!A4: the name has the character '\uff50' (FULLWIDTH LATIN SMALL LETTER P), a look-alike of 'p'; "
+        "expected a name of plain ASCII letters, digits and _",
+    ),
+    # columns that hold values without a header
+    "the strategy header of Transitions deleted": (
+        {"Transitions!A1": None},
+        "Transitions!A1: column A has no header but holds values (A4, A5, A6, A7, A8 and 4 more), which would be "
+        "ignored; expected a header naming the column (one of strategy), a note header starting with #, or no "
+        "values there",
+    ),
+    "the strategy header of TransitionRewards deleted": (
+        {"TransitionRewards!A1": None},
+        "TransitionRewards!A1: column A has no header but holds values (A4, A5, A6), which would be ignored",
+    ),
+    "values beside the Parameters columns": (
+        {"Parameters!N7": 0.2, "Parameters!N9": "check"},
+        "Parameters!N1: column N has no header but holds values (N7, N9), which would be ignored",
+    ),
 }
 
 
