@@ -12,6 +12,9 @@ import io
 import math
 import os
 import re
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -424,3 +427,61 @@ def test_workers_are_capped_at_the_cores_and_open_files(monkeypatch):
     assert 1 <= worker_cap() <= (os.cpu_count() or 1)
     monkeypatch.setattr(resource, "getrlimit", lambda kind: (64, 64))  # 64 open files: 2 workers
     assert worker_cap() == min(2, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------------------
+# Interrupted writes: a killed run leaves no partial report, and the next run cleans up
+# --------------------------------------------------------------------------------------
+
+_KILLED_RUN = """
+import os, signal, sys
+import hecon.report
+from hecon.cli import main
+
+path, out, when = sys.argv[1:]
+write = hecon.report._write_files
+rename = os.rename
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def write_then_die(results, folder):
+    write(results, folder)
+    (folder / "half-written.tmp").write_bytes(b"x" * 1000)
+    die()
+
+def rename_then_die(source, target):  # killed after moving the old report aside, before the new one is in place
+    rename(source, target)
+    if ".old-" in str(target):
+        die()
+
+if when == "writing":
+    hecon.report._write_files = write_then_die
+else:
+    os.rename = rename_then_die
+main(["run", path, "--out", out])
+"""
+
+
+def siblings(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith((out.name, f".{out.name}")))
+
+
+@pytest.mark.parametrize("when", ["writing", "replacing"])
+def test_a_run_killed_while_writing_leaves_no_partial_report(tmp_path, textbook_bytes, invoke, when):
+    path = workbook(tmp_path, textbook_bytes, {})
+    out = tmp_path / "reports" / "report"
+    if when == "replacing":
+        assert invoke("run", path, "--out", out).exit_code == 0
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_RUN, str(path), str(out), when], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    left = siblings(out)
+    assert "report" not in left  # never a partial report at --out
+    assert [name.split("-")[0] for name in left] == (
+        [".report.old", ".report.tmp"] if when == "replacing" else [".report.tmp"]
+    )
+    assert invoke("run", path, "--out", out).exit_code == 0  # the next run cleans up after the killed one
+    assert siblings(out) == ["report"]
+    assert not (out / "half-written.tmp").exists() and (out / "summary.json").is_file()
