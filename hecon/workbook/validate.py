@@ -432,7 +432,8 @@ def _schedule(e: Element, p: Problem, loc: Locations) -> Problem | None:
 
 
 def _initial(e: Element, p: Problem, loc: Locations) -> Location | None:
-    record = loc.initial.get(e.name)
+    # the distribution as a whole (its shares' sum): the first share
+    record = loc.initial.get(e.name) if e.name else next(iter(loc.initial.values()), None)
     if record is None:
         return None
     return record.cell("state" if e.part == "state" else "share")

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from hecon.model.expressions import parse
 from hecon.model.problems import ModelError
@@ -67,6 +69,11 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
         {"Transitions!D6": "1 - p_HS1 - gp_mort() - 1e-6"},
         "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999; ",
     ),
+    "initial shares that are a formula adding up to 0.15": (
+        {"Initial!B4": "p_HS1"},
+        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (or one is negative); "
+        "expected non-negative shares that add up to 1",
+    ),
     "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: 1.5 is outside [0, 1]"),
     "a probability above 1 deep in a tunnel": (
         {"States!D5": 60, "Transitions!D8": "0.03 * state_time"},
@@ -110,7 +117,9 @@ def validate_and_run(invoke, path: Path, out: Path) -> tuple[list[str], list[str
         assert "Traceback" not in result.output
     assert checked.exit_code == ran.exit_code, (checked.output, ran.output)
     found, reported = problem_lines(checked.stdout), problem_lines(ran.stderr)
-    if ran.exit_code != 0:
+    if ran.exit_code == 0:
+        found = []
+    else:
         assert not out.exists()
         assert found == reported
         n = len(found)
@@ -485,3 +494,100 @@ def test_a_run_killed_while_writing_leaves_no_partial_report(tmp_path, textbook_
     assert invoke("run", path, "--out", out).exit_code == 0  # the next run cleans up after the killed one
     assert siblings(out) == ["report"]
     assert not (out / "half-written.tmp").exists() and (out / "summary.json").is_file()
+
+
+# --------------------------------------------------------------------------------------
+# Fuzzing cell values and formulas
+# --------------------------------------------------------------------------------------
+
+#: Cells the fuzz test writes to: parameter values, transition probabilities, state values,
+#: tunnels, settings, a life-table age and qx, a reward and a scenario value.
+FUZZ_CELLS = (
+    "Parameters!B4",
+    "Parameters!B11",
+    "Parameters!B16",
+    "Parameters!I5",
+    "Transitions!D4",
+    "Transitions!D8",
+    "Transitions!D6",
+    "States!C5",
+    "States!D5",
+    "States!F4",
+    "Settings!B6",
+    "Settings!B9",
+    "Settings!B10",
+    "Settings!B19",
+    "LifeTable!B5",
+    "LifeTable!C6",
+    "TransitionRewards!F4",
+    "Scenarios!C4",
+)
+_NAMES = ["p_HS1", "c_H", "u_H", "hr_S1", "state_time", "model_time", "cycle_years", "age", "nope", "True", "if"]
+_FUNCTIONS = ["log", "sqrt", "exp", "min", "max", "rate_to_prob", "apply_hr", "gp_mort", "abs", "floor"]
+_TEXTS = ["NaN", "nan", "INF", "-inf", "1e999", "0,5", "#", "", " ", "=1/0", "\\uff50_HS1", "__import__('os')", "1e-9"]
+
+
+def _formulas() -> st.SearchStrategy[str]:
+    leaves = st.one_of(
+        st.sampled_from(_NAMES),
+        st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+        st.sampled_from(["0", "1", "1e308", "1e-320", "10**10**10", "0*1e999"]),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(
+                inner, st.sampled_from(["+", "-", "*", "/", "**", "^", "%", "<", "==", " and ", " or "]), inner
+            ).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+            st.tuples(st.sampled_from(["-", "not ", "+"]), inner).map("".join),
+            st.tuples(st.sampled_from(_FUNCTIONS), st.lists(inner, min_size=0, max_size=3)).map(
+                lambda t: f"{t[0]}({', '.join(t[1])})"
+            ),
+            st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} if {t[1]} else {t[2]}"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+_VALUES = st.one_of(
+    _formulas(),
+    st.sampled_from(_TEXTS),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.booleans(),
+    st.none(),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12),  # what a cell can hold
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each example runs the command line
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(edits=st.dictionaries(st.sampled_from(FUZZ_CELLS), _VALUES, min_size=1, max_size=3))
+def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
+    tmp_path_factory, short_textbook, invoke, edits
+):
+    """Whatever the cells hold: no traceback, exit status 0, 1 or 2, a location in every
+    problem, and validate and run agree (exit status and problems)."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = workbook(folder, short_textbook.read_bytes(), edits)
+    checked = invoke("validate", path)
+    assert checked.exit_code in (0, 1, 2), checked.output
+    found, _ = validate_and_run(invoke, path, folder / "report")
+    for line in found:
+        assert re.match(r"(\w+!([A-Z]+\d+)?|model\.xlsx): ", line), line
+
+
+@pytest.fixture(scope="module")
+def short_textbook(tmp_path_factory) -> Path:
+    """The textbook workbook over 5 yearly cycles, with a scenario row to fuzz: quick to run."""
+    path = tmp_path_factory.mktemp("short") / "textbook.xlsx"
+    write_workbook(textbook_model(), path)
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B7"] = 5
+    wb["Scenarios"].append(["fuzz", "p_S1H", 0.4])
+    wb.save(path)
+    return path
