@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from hecon.model.expressions import parse
+from hecon.model.limits import LIMITS
 from hecon.model.problems import ModelError
 from hecon.workbook import write_workbook
 from tests.workbook.test_validate import RICH_CASES, TEXTBOOK_CASES, textbook_model
@@ -591,3 +592,11 @@ def short_textbook(tmp_path_factory) -> Path:
     wb["Scenarios"].append(["fuzz", "p_S1H", 0.4])
     wb.save(path)
     return path
+
+
+def test_the_readme_lists_every_limit_with_its_default_and_variable():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`HECON_" in line]
+    assert rows == [f"| {lim.what} | {lim.default:,} {lim.unit} | `{lim.variable}` |" for lim in LIMITS]
+    assert "| local PSA worker processes (`--workers`) |" in section
