@@ -257,10 +257,10 @@ def run_analysis(
     except ModelError as e:
         problems.extend(e.problems)
         chosen = []
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED):
-        problems.append(
-            Problem(topic("seed"), f"{seed!r} is not a whole number", f"a whole number from 0 to {MAX_SEED}")
-        )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        problems.append(Problem(topic("seed"), f"{seed!r} is not a non-negative integer", "an integer >= 0"))
+    elif seed is not None and seed > MAX_SEED:
+        problems.append(Problem(topic("seed"), f"{seed} is more than 64 bits", f"an integer from 0 to {MAX_SEED}"))
     if dsa and not any(p.dsa for p in spec.parameters):
         problems.append(
             Problem(

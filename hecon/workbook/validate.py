@@ -21,6 +21,7 @@ from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.engine.compiler import compiled
 from hecon.engine.run import simulate_strategy
+from hecon.model.expressions import parse
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
 from hecon.model.spec import ModelSpec
@@ -135,7 +136,8 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             try:
                 simulate_strategy(model, index, {}, 1, keep_cycles=False)
             except ModelError as exc:
-                for p in place_found(exc.problems, loc):
+                for found_at, p in zip(exc.problems, place_found(exc.problems, loc)):
+                    p = Problem(p.where, p.what + _sources(changed, found_at.where, loc), p.expected)
                     if p.where in cells:
                         continue
                     cells.add(p.where)
@@ -147,6 +149,45 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                         where = first.cell("scenario") if first is not None else Element("scenario", name)
                         found.append(Problem(where, f"with scenario '{name}', {p.where}: {p.what}", p.expected))
     return found
+
+
+def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
+    """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a state
+    value, transition or transition reward reads, for a value found wrong while the model runs."""
+    if not isinstance(where, Element):
+        return ""
+    text: object = None
+    if where.kind == "state":
+        state = next((s for s in spec.states if s.name == where.name), None)
+        kind, _, name = where.part.partition(":")
+        if state is not None:
+            text = (
+                state.utility
+                if kind == "utility"
+                else {"cost": state.costs, "count": state.counts}.get(kind, {}).get(name)
+            )
+    elif where.kind == "transition":
+        rows = [
+            t
+            for t in spec.transitions
+            if (t.from_state, t.to_state) == (where.source, where.target) and t.strategy in (where.strategy, None)
+        ]
+        text = min(rows, key=lambda t: t.strategy is None).probability if rows else None  # a strategy's own row first
+    elif where.kind == "reward" and where.index is not None:
+        text = spec.transition_rewards[where.index].value
+    if not isinstance(text, str):
+        return ""
+    try:
+        names = sorted(parse(text).names)
+    except ModelError:
+        return ""
+    cells = []
+    for name in names:
+        record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
+        record = record or loc.parameters.get(name)
+        if record is not None:
+            cells.append(f"{name}: {record.cell('value')}")
+    return f" (from {', '.join(cells)})" if cells else ""
 
 
 def _compile_problems(spec: ModelSpec) -> list[Problem]:

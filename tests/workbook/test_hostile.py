@@ -38,7 +38,8 @@ _PROBABILITY = "expected a probability between 0 and 1"
 EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     "division by zero": (
         {"Parameters!B11": "c_S1 / 0"},
-        "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: 'c_H' is inf, not a finite number; " + _FINITE,
+        "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: 'c_H' is inf, not a finite number (from "
+        "c_H: Parameters!B11); " + _FINITE,
     ),
     "log of a negative number": (
         {"Parameters!B11": "log(-c_S1)"},
@@ -54,7 +55,7 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     "a probability of 1 + 1e-9": (
         {"Parameters!B4": "1 + 1e-9"},
         "Transitions!D4: strategy 'SoC', transition H -> S1, every cycle: probability 1.000000001 ('p_HS1') "
-        f"is outside [0, 1]; {_PROBABILITY}",
+        f"is outside [0, 1] (from p_HS1: Parameters!B4); {_PROBABILITY}",
     ),
     "a complement that goes negative": (
         {"Parameters!B4": "0.99"},
