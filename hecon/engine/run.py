@@ -43,6 +43,7 @@ from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
 from hecon.engine.valuation import column_weights, reward_column, start_rewards
+from hecon.model.limits import VALUE
 from hecon.model.problems import Element, ModelError, Problem, show_number, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
@@ -338,9 +339,9 @@ def _transition_values(
                 problems.append(problem)
         memo.mark_group(arrays)
     for rr, r in rewards:
-        if not packed.stats[r][2]:
+        if not _usable(packed.stats[r]):
             a = packed.items[r]
-            index = first_bad(~np.isfinite(a))
+            index = first_bad(~(np.abs(a) <= VALUE.value))
             problems.append(
                 Problem(
                     Element(
@@ -350,13 +351,26 @@ def _transition_values(
                         index=model.spec.transition_rewards.index(rr.reward),
                         detail=locate(index, a.shape, ctx.t0),
                     ),
-                    f"'{rr.expr.text}' is {show_number(a[index])}, not a finite number",
-                    "finite values",
+                    *_unusable(rr.expr.text, a[index]),
                 )
             )
     if problems:
         raise ModelError(problems)
     return packed, layout
+
+
+def _usable(stats: tuple[float, float, bool]) -> bool:
+    """Whether a packed row's values (minimum, maximum, finite) are finite and within the bound
+    :data:`~hecon.model.limits.VALUE` (beyond it, sums and figures overflow)."""
+    lo, hi, finite = stats
+    return finite and max(-lo, hi) <= VALUE.value
+
+
+def _unusable(text: str, value: float) -> tuple[str, str]:
+    """What is wrong with a value that is not :func:`_usable`, and what was expected."""
+    if not np.isfinite(value):
+        return f"'{text}' is {show_number(value)}, not a finite number", "finite values"
+    return f"'{text}' is {show_number(value)}", VALUE.expected("a value of")
 
 
 def _check_row_sums(
@@ -541,9 +555,9 @@ def _state_value_pairs(
                 constant.append((col_index[col], state_number[state], r))
     values = packed.pack()
     for r, (state, col, expr) in sources.items():
-        if not packed.stats[r][2]:
+        if not _usable(packed.stats[r]):
             a = packed.items[r]
-            index = first_bad(~np.isfinite(a))
+            index = first_bad(~(np.abs(a) <= VALUE.value))
             where = Element(
                 "state",
                 state,
@@ -551,9 +565,7 @@ def _state_value_pairs(
                 part="utility" if col == QALYS else col.label,
                 detail=locate(index, a.shape, ctx.t0),
             )
-            raise ModelError(
-                Problem(where, f"'{expr.text}' is {show_number(a[index])}, not a finite number", "finite values")
-            )
+            raise ModelError(Problem(where, *_unusable(expr.text, a[index])))
     pairs = np.array(timed, dtype=np.int64).reshape(-1, 5)
     const_state = np.unique(np.array([m for _, m, _ in constant], dtype=np.int64))
     cpairs = np.array(constant, dtype=np.int64).reshape(-1, 3)

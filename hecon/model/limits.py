@@ -47,6 +47,7 @@ CYCLES = Limit("HECON_MAX_CYCLES", 1_000_000, "cycles", "cycles in the horizon (
 TUNNEL_STATES = Limit(
     "HECON_MAX_STATES", 100_000, "states", "states of the model with its tunnels expanded (states x tunnel length)"
 )
+VALUE = Limit("HECON_MAX_VALUE", 10**15, "in absolute value", "a cost, utility or count per cycle or per transition")
 PSA_VALUES = Limit(
     "HECON_MAX_PSA_VALUES",
     200_000_000,
@@ -65,6 +66,7 @@ LIMITS = (
     EXPRESSION_DEPTH,
     CYCLES,
     TUNNEL_STATES,
+    VALUE,
     PSA_VALUES,
 )
 
