@@ -5,7 +5,8 @@ User mistakes (a missing file, a wrong suffix, a bad workbook, an unknown scenar
 reported as clear lines on stderr with a non-zero exit status, never as a traceback:
 
 * exit 1: the workbook has problems, or the run or report could not be done;
-* exit 2: the command line itself is wrong (click's usage errors).
+* exit 2: the command line itself is wrong (click's usage errors);
+* exit 3: an internal error (a bug in hecon): one line naming a log file with the details.
 
 Problems are printed one per line as ``Sheet!A12: what is wrong; expected ...``.
 """
@@ -13,6 +14,7 @@ Problems are printed one per line as ``Sheet!A12: what is wrong; expected ...``.
 from __future__ import annotations
 
 import os
+import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_PROBLEMS = 1
+EXIT_INTERNAL = 3
 
 
 class WorkbookPath(click.Path):
@@ -94,7 +97,28 @@ def _unreadable_errors() -> tuple[type[BaseException], ...]:
 # --------------------------------------------------------------------------------------
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The command group, with the last-resort handler: an exception that is not a user's mistake
+    (a bug in hecon) is written with its traceback to a log file, and reported in one line as
+    an internal error with exit status 3, never as a traceback on the terminal."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001  # the last resort: every other exception
+            import tempfile
+            import traceback
+
+            fd, log = tempfile.mkstemp(prefix="hecon-error-", suffix=".log")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(f"hecon {__version__}\n{' '.join(sys.argv)}\n\n{traceback.format_exc()}")
+            _error(f"internal error, please report it with the file {log} ({type(exc).__name__}: {str(exc)[:200]})")
+            raise SystemExit(EXIT_INTERNAL) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="hecon")
 def main() -> None:
     """hecon: cohort state-transition (Markov) models for health-economic evaluation,
@@ -210,7 +234,7 @@ def validate(path: Path) -> None:
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=2**63 - 1),
     default=None,
     metavar="N",
     help="Seed for random sampling (probabilistic analyses); default: the workbook's seed "
@@ -319,6 +343,7 @@ def run(
 
     stopwatch = Stopwatch()
     with stopwatch.phase("imports"):
+        from hecon.analysis.psa import worker_cap
         from hecon.analysis.results import summarise_run
         from hecon.analysis.run import file_sha256, run_analysis
         from hecon.report import write_report
@@ -341,15 +366,18 @@ def run(
         _exit()
 
     try:
-        with stopwatch.phase("read"):
-            sha256 = file_sha256(path)
         spec, locations = read_checked(path, stopwatch)  # every check of 'hecon validate', then the model
+        with stopwatch.phase("read"):
+            sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
     except ModelError as e:
         _report_problems(path, e.problems)
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
 
     chosen = "all" if all_scenarios else (list(scenarios) or None)
+    if workers is not None and workers > worker_cap():
+        click.echo(f"note: --workers {workers} is more than this machine allows; using {worker_cap()}", err=True)
+        workers = worker_cap()
     if psa_samples is not None and psa_samples < 1000:
         click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for", err=True)
     try:

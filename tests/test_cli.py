@@ -170,19 +170,22 @@ def test_bad_workbook_is_not_run_and_writes_nothing(bad_workbook, cwd, invoke):
 
 
 def test_a_problem_found_while_running_is_placed_at_its_cell(example_workbook, cwd, invoke):
-    """A valid workbook whose probability leaves [0, 1] only at cycle 19 (gp_mort() grows with
-    age): validation cannot see it, the run finds it and names the cell, strategy and cycle."""
+    """A workbook whose probability leaves [0, 1] only at cycle 19 (gp_mort() grows with age):
+    validate evaluates the model as run does, and both name the cell, strategy and cycle."""
     wb = openpyxl.load_workbook(example_workbook[0])
     wb["Transitions"]["D5"] = "gp_mort() * 60"  # H -> D, shared by every strategy
     path = cwd / "late.xlsx"
     wb.save(path)
-    assert invoke("validate", path).exit_code == 0
+    message = (
+        "Transitions!D5: strategy 'SoC', transition H -> D, cycle 19: probability 1.02493 ('gp_mort() * 60') "
+        "is outside [0, 1]; expected a probability between 0 and 1"
+    )
+    checked = invoke("validate", path)
+    assert_clean_failure(checked)
+    assert message in checked.stdout
     result = invoke("run", path, "--out", "rep")
     assert_clean_failure(result)
-    assert (
-        "Transitions!D5: strategy 'SoC', transition H -> D, cycle 19: probability 1.02493 ('gp_mort() * 60') "
-        "is outside [0, 1]; expected a probability between 0 and 1" in result.stderr
-    )
+    assert message in result.stderr
     assert not (cwd / "rep").exists()
 
 

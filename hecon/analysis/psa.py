@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle
 import threading
 from pathlib import Path
@@ -49,8 +50,9 @@ from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
+from hecon.model.limits import PSA_VALUES
 from hecon.model.problems import ModelError, Problem, topic
-from hecon.model.spec import ModelSpec
+from hecon.model.spec import MAX_SEED, ModelSpec
 from hecon.model.types import FloatArray
 
 __all__ = ["ALTERNATIVES_ATTR", "DEFAULT_CHUNK_SIZE", "ZIN_MINIMUM_SAMPLES", "run_psa", "save_psa", "load_psa"]
@@ -107,6 +109,8 @@ def _check_arguments(
     for label, value, minimum in (("n_samples", n_samples, 1), ("seed", seed, 0), ("chunk_size", chunk_size, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             problems.append(Problem(topic("PSA settings"), f"{label} = {value!r}", f"a whole number >= {minimum}"))
+        elif label == "seed" and value > MAX_SEED:
+            problems.append(Problem(topic("PSA settings"), f"seed = {value}", f"a whole number from 0 to {MAX_SEED}"))
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
         problems.append(Problem(topic("PSA settings"), f"workers = {workers!r}", "a whole number >= 1"))
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
@@ -119,6 +123,37 @@ def _check_arguments(
         )
     if problems:
         raise ModelError(problems)
+
+
+def check_psa_size(spec: ModelSpec, n_samples: int) -> None:
+    """Raise ModelError before anything runs when the PSA's outcomes, n_samples x strategies x
+    outcomes (discounted and undiscounted, and the drawn parameters), would not fit the bound
+    :data:`~hecon.model.limits.PSA_VALUES` [values of 8 bytes]."""
+    model = compile_once(spec)
+    per_sample = len(model.strategies) * len(outcome_columns(model)) * 2 + len(spec.parameters)
+    if n_samples * per_sample > PSA_VALUES.value:
+        raise ModelError(
+            Problem(
+                topic("PSA"),
+                f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
+                f"undiscounted, and parameters) are {n_samples * per_sample:,} values "
+                f"({n_samples * per_sample * 8 / 1e9:,.1f} GB)",
+                PSA_VALUES.expected("a PSA of")
+                + f", i.e. at most {PSA_VALUES.value // max(per_sample, 1):,} samples for this model",
+            )
+        )
+
+
+def worker_cap() -> int:
+    """Most local PSA worker processes: this machine's cores, and what its open-file limit allows
+    (each worker holds some 32 files and sockets open)."""
+    try:
+        import resource
+
+        files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        files = 1024
+    return max(1, min(os.cpu_count() or 1, (files if files > 0 else 1024) // 32))
 
 
 def run_psa(
@@ -165,6 +200,8 @@ def run_psa(
     """
     seed = spec.settings.seed if seed is None else seed
     _check_arguments(n_samples, seed, chunk_size, workers, scheduler, client)
+    check_psa_size(spec, int(n_samples))
+    workers = None if workers is None else min(int(workers), worker_cap())
     compiled = compile_once(spec)
     draw_parameters(spec.parameters, 1, seed)  # checks every distribution before anything runs
     chunks = sample_chunks(int(n_samples), int(chunk_size))

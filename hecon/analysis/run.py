@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import xarray as xr
 
+from hecon.analysis.psa import check_psa_size
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
 from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.scenarios import BASE_CASE, get_scenario, scenario_spec
-from hecon.model.spec import ModelSpec, Scenario
+from hecon.model.spec import MAX_SEED, ModelSpec, Scenario
 
 if TYPE_CHECKING:
     from hecon.analysis.burden_rates import BurdenRates
@@ -266,6 +267,8 @@ def run_analysis(
         chosen = []
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         problems.append(Problem(topic("seed"), f"{seed!r} is not a non-negative integer", "an integer >= 0"))
+    elif seed is not None and seed > MAX_SEED:
+        problems.append(Problem(topic("seed"), f"{seed} is more than 64 bits", f"an integer from 0 to {MAX_SEED}"))
     if dsa and not any(p.dsa for p in spec.parameters):
         problems.append(
             Problem(
@@ -278,6 +281,11 @@ def run_analysis(
         isinstance(psa_samples, bool) or not isinstance(psa_samples, int) or psa_samples < 1
     ):
         problems.append(Problem(topic("PSA"), f"{psa_samples!r} samples", "a whole number of samples >= 1"))
+    elif psa_samples is not None:
+        try:
+            check_psa_size(spec, psa_samples)
+        except ModelError as e:
+            problems.extend(e.problems)
     horizon = spec.settings.n_cycles * spec.settings.cycle_length_years
     if qtwist_horizon_years is not None and not 0 < qtwist_horizon_years <= horizon + 1e-9:
         problems.append(

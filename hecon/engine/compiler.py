@@ -12,6 +12,7 @@ expressions for sub-state ``X[j]`` see ``state_time = j``.
 
 from __future__ import annotations
 
+import keyword
 import math
 from dataclasses import dataclass, field, replace
 
@@ -21,12 +22,14 @@ from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
+from hecon.model.limits import CYCLES, TUNNEL_STATES
 from hecon.model.memo import IdentityMemo
-from hecon.model.problems import Element, Location, ModelError, ProblemCollector, suggestion, topic
+from hecon.model.problems import Element, Location, ModelError, ProblemCollector, show_number, suggestion, topic
 from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
     DISCOUNT_TIMINGS,
+    MAX_SEED,
     PARTITIONED_SURVIVAL,
     REWARD_KINDS,
     START,
@@ -189,6 +192,13 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         state_names += [s.name] if L == 1 else [f"{s.name}[{j}]" for j in range(L)]
         state_of += [s.name] * L
     max_tunnel = max(tunnel.values(), default=1)
+    if len(state_names) > TUNNEL_STATES.value:
+        problems.add(
+            topic("states"),
+            f"the states with their tunnels expanded are {len(state_names):,} states",
+            TUNNEL_STATES.expected("a model of") + "; shorten the longest tunnels",
+        )
+        problems.raise_if_any()
 
     parse = _Parser(problems)
 
@@ -292,7 +302,8 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     n_cycles = spec.settings.n_cycles
     weights = np.zeros(1)
     try:
-        weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
+        if n_cycles <= CYCLES.value:  # nothing the size of a refused horizon is allocated
+            weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
     except ModelError as exc:
         problems.extend(exc)
     problems.raise_if_any()
@@ -330,24 +341,40 @@ class _Parser:
             return expressions.parse(0.0, where)
 
 
+def _shown(value: object) -> str:
+    """A setting's value in a message: a number as :func:`show_number` shows it, anything else quoted."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return show_number(float(value))
+    return repr(value)
+
+
 def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     s = spec.settings
     if not (
         isinstance(s.cycle_length_days, (int, float)) and math.isfinite(s.cycle_length_days) and s.cycle_length_days > 0
     ):
-        problems.add(Element("setting", "cycle_length_days"), f"{s.cycle_length_days!r}", "a positive number of days")
+        problems.add(Element("setting", "cycle_length_days"), _shown(s.cycle_length_days), "a positive number of days")
     elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
-        problems.add(Element("setting", "horizon_years"), f"{s.horizon_years!r}", "a horizon of at least one cycle")
+        problems.add(Element("setting", "horizon_years"), _shown(s.horizon_years), "a horizon of at least one cycle")
+    elif s.n_cycles > CYCLES.value:
+        problems.add(
+            Element("setting", "horizon_years"),
+            f"a horizon of {_shown(s.horizon_years)} years in cycles of {_shown(s.cycle_length_days)} days has "
+            f"{s.n_cycles:,} cycles",
+            CYCLES.expected("a horizon of"),
+        )
     for field_name in ("discount_rate_costs", "discount_rate_effects"):
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):
-            problems.add(Element("setting", field_name), f"{r!r}", "an annual rate between 0 and 1, e.g. 0.03")
+            problems.add(Element("setting", field_name), _shown(r), "an annual rate between 0 and 1, e.g. 0.03")
+    if isinstance(s.seed, bool) or not isinstance(s.seed, int) or not 0 <= s.seed <= MAX_SEED:
+        problems.add(Element("setting", "seed"), _shown(s.seed), f"a whole number from 0 to {MAX_SEED}")
     if s.structure not in STRUCTURES:
         problems.add(Element("setting", "structure"), f"'{s.structure}'", " or ".join(STRUCTURES))
     if s.discount_timing not in DISCOUNT_TIMINGS:
         problems.add(Element("setting", "discount_timing"), f"'{s.discount_timing}'", " or ".join(DISCOUNT_TIMINGS))
     if not (isinstance(s.start_age, (int, float)) and 0 <= s.start_age < 130):
-        problems.add(Element("setting", "start_age"), f"{s.start_age!r}", "an age in years between 0 and 130")
+        problems.add(Element("setting", "start_age"), _shown(s.start_age), "an age in years between 0 and 130")
     if s.life_table is not None and s.life_table not in {t.name for t in spec.life_tables}:
         problems.add(
             Element("setting", "life_table"),
@@ -374,6 +401,18 @@ def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
     for p in spec.parameters:
         if p.name in reserved:
             problems.add(Element("parameter", p.name, part="name"), "the name is reserved by hecon", "another name")
+        elif keyword.iskeyword(p.name) or keyword.issoftkeyword(p.name):
+            problems.add(
+                Element("parameter", p.name, part="name"),
+                "the name is a word of the formula language (a Python keyword)",
+                "another name, e.g. " + f"{p.name.lower()}_value",
+            )
+        elif not p.name.isascii():
+            problems.add(
+                Element("parameter", p.name, part="name"),
+                f"the name has {expressions.non_ascii(p.name)}",
+                "a name of plain ASCII letters, digits and _ (retype the character)",
+            )
         elif not p.name.isidentifier():
             problems.add(
                 Element("parameter", p.name, part="name"),

@@ -17,7 +17,7 @@ import numpy as np
 from hecon.engine.compiler import CompiledModel, CurveModel, StrategyModel
 from hecon.methods import lifetable, schedules, survival
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
-from hecon.model.problems import Element, ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, show_number
 from hecon.model.spec import DAYS_PER_YEAR, LifeTable
 from hecon.model.types import FloatArray
 
@@ -141,7 +141,7 @@ class BlockContext:
             ("cure fraction", cure, np.all((np.asarray(cure) >= 0) & (np.asarray(cure) <= 1)), "in [0, 1]"),
         ):
             if not ok:
-                problems.append(Problem(where, f"{label} {np.min(v)!r} is out of range", expected))
+                problems.append(Problem(where, f"{label} {show_number(np.min(v))} is out of range", expected))
         if problems:
             raise ModelError(problems)
         entry = {

@@ -43,7 +43,8 @@ from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
 from hecon.engine.valuation import column_weights, reward_column, start_rewards
-from hecon.model.problems import Element, ModelError, Problem, topic
+from hecon.model.limits import VALUE
+from hecon.model.problems import Element, ModelError, Problem, show_number, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
 MAX_BLOCK_VALUES = 4096 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
@@ -327,7 +328,8 @@ def _transition_values(
                             target=row.to_state,
                             detail=locate(index, bad.shape, ctx.t0),
                         ),
-                        f"probability {a[index]:.6g} ('{row.expr.text}') is outside [0, 1]",  # type: ignore[union-attr]
+                        f"probability {show_number(a[index], (0.0, 1.0))} ('{row.expr.text}') "  # type: ignore[union-attr]
+                        "is outside [0, 1]",
                         "a probability between 0 and 1",
                     )
                 )
@@ -337,17 +339,38 @@ def _transition_values(
                 problems.append(problem)
         memo.mark_group(arrays)
     for rr, r in rewards:
-        if not packed.stats[r][2]:
+        if not _usable(packed.stats[r]):
+            a = packed.items[r]
+            index = first_bad(~(np.abs(a) <= VALUE.value))
             problems.append(
                 Problem(
-                    Element("reward", strategy=strategy.name, target=rr.reward.to_state),
-                    f"'{rr.expr.text}' is not a finite number",
-                    "finite values",
+                    Element(
+                        "reward",
+                        strategy=strategy.name,
+                        target=rr.reward.to_state,
+                        index=model.spec.transition_rewards.index(rr.reward),
+                        detail=locate(index, a.shape, ctx.t0),
+                    ),
+                    *_unusable(rr.expr.text, a[index]),
                 )
             )
     if problems:
         raise ModelError(problems)
     return packed, layout
+
+
+def _usable(stats: tuple[float, float, bool]) -> bool:
+    """Whether a packed row's values (minimum, maximum, finite) are finite and within the bound
+    :data:`~hecon.model.limits.VALUE` (beyond it, sums and figures overflow)."""
+    lo, hi, finite = stats
+    return finite and max(-lo, hi) <= VALUE.value
+
+
+def _unusable(text: str, value: float) -> tuple[str, str]:
+    """What is wrong with a value that is not :func:`_usable`, and what was expected."""
+    if not np.isfinite(value):
+        return f"'{text}' is {show_number(value)}, not a finite number", "finite values"
+    return f"'{text}' is {show_number(value)}", VALUE.expected("a value of")
 
 
 def _check_row_sums(
@@ -370,10 +393,14 @@ def _check_row_sums(
     if g.complement is not None:
         return Problem(
             where,
-            f"the probabilities add up to {total:.6g}, leaving a negative complement for -> {g.complement.to_state}",
+            f"the probabilities add up to {show_number(total, (0.0, 1.0))}, leaving a negative complement for -> {g.complement.to_state}",
             "probabilities that sum to at most 1",
         )
-    return Problem(where, f"the probabilities add up to {total:.6g}", "a sum of 1, or a complement '#' for the rest")
+    return Problem(
+        where,
+        f"the probabilities add up to {show_number(total, (1.0, 1.0))}",
+        "a sum of 1, or a complement '#' for the rest",
+    )
 
 
 _KernelArgs = tuple[
@@ -528,14 +555,17 @@ def _state_value_pairs(
                 constant.append((col_index[col], state_number[state], r))
     values = packed.pack()
     for r, (state, col, expr) in sources.items():
-        if not packed.stats[r][2]:
-            raise ModelError(
-                Problem(
-                    Element("state", state, part="utility" if col == QALYS else col.label),
-                    f"'{expr.text}' is not a finite number",
-                    "finite values",
-                )
+        if not _usable(packed.stats[r]):
+            a = packed.items[r]
+            index = first_bad(~(np.abs(a) <= VALUE.value))
+            where = Element(
+                "state",
+                state,
+                strategy=ctx.strategy.name,
+                part="utility" if col == QALYS else col.label,
+                detail=locate(index, a.shape, ctx.t0),
             )
+            raise ModelError(Problem(where, *_unusable(expr.text, a[index])))
     pairs = np.array(timed, dtype=np.int64).reshape(-1, 5)
     const_state = np.unique(np.array([m for _, m, _ in constant], dtype=np.int64))
     cpairs = np.array(constant, dtype=np.int64).reshape(-1, 3)
@@ -561,7 +591,7 @@ def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
         raise ModelError(
             Problem(
                 Element("initial", strategy=strategy.name),
-                f"shares add up to {total.min():.6g} (or one is negative)",
+                f"shares add up to {show_number(total.min(), (1.0, 1.0))} (or one is negative)",
                 "non-negative shares that add up to 1",
             )
         )

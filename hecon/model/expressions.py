@@ -30,12 +30,14 @@ import ast
 import io
 import math
 import tokenize
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
+from hecon.model.limits import EXPRESSION_CHARS, expression_depth
 from hecon.model.problems import Location, ModelError, Problem, topic
 
 #: Where a problem with an expression parsed on its own is located.
@@ -238,13 +240,41 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
         text = text[1:].strip()
     if not text:
         raise ModelError(Problem(where, "the formula is empty", "a number or a formula"))
+    if len(text) > EXPRESSION_CHARS.value:
+        raise ModelError(
+            Problem(
+                where,
+                f"the formula '{text[:40]}...' has {len(text):,} characters",
+                EXPRESSION_CHARS.expected("a formula of") + "; split it into named parameters",
+            )
+        )
+    if not text.isascii():  # Python would read a look-alike such as 'ｐ' (full width) as 'p' (NFKC)
+        raise ModelError(
+            Problem(
+                where,
+                f"the formula '{_clip(text)}' has {non_ascii(text)}",
+                "names, numbers and operators in plain ASCII (retype the character)",
+            )
+        )
     try:
         tree = ast.parse(_caret_to_power(text), mode="eval")
     except SyntaxError as exc:
         col = f" at character {exc.offset}" if exc.offset else ""
         raise ModelError(
-            Problem(where, f"cannot read formula '{text}'{col}", "arithmetic, comparisons, function calls and names")
+            Problem(
+                where, f"cannot read formula '{_clip(text)}'{col}", "arithmetic, comparisons, function calls and names"
+            )
         ) from None
+    except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
+        tree = None
+    if tree is None or _depth(tree) > expression_depth():
+        raise ModelError(
+            Problem(
+                where,
+                f"the formula '{_clip(text)}' is nested more than {expression_depth()} levels deep",
+                "a formula with fewer nested brackets, operators and calls; split it into named parameters",
+            )
+        )
     builder = _Builder(text, where)
     fn = builder.build(tree.body)
     constant = None
@@ -254,6 +284,31 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
         if np.ndim(value) == 0 and np.isfinite(value):
             constant = float(value)
     return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant)
+
+
+def non_ascii(text: str) -> str:
+    """The first character of ``text`` outside ASCII, described for a message: ``the character 'ｐ'
+    (FULLWIDTH LATIN SMALL LETTER P), a look-alike of 'p'``."""
+    char = next(c for c in text if not c.isascii())
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    plain = unicodedata.normalize("NFKC", char)
+    alike = f", a look-alike of '{plain}'" if plain != char and plain.isascii() else ""
+    return f"the character '{char}' ({name}){alike}"
+
+
+def _clip(text: str, length: int = 60) -> str:
+    """``text``, or its start and end around '...' when longer than ``length`` characters."""
+    return text if len(text) <= length else f"{text[: length // 2]}...{text[-length // 2 :]}"
+
+
+def _depth(tree: ast.AST) -> int:
+    """Depth of the syntax tree, walked without recursion (so a deep tree cannot overflow the stack)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
+    return deepest
 
 
 def _caret_to_power(text: str) -> str:

@@ -10,6 +10,7 @@ so that a user fixes a model in one pass instead of one error at a time.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -49,7 +50,8 @@ class FileLine:
 ELEMENT_KINDS = (
     "setting",  # a setting (name: field of Settings; "" for the settings as a whole)
     "topic",  # a part of the model or an analysis as a whole (name: e.g. "states", "DSA")
-    "state",  # part: "", "name", "tunnel", "utility", "cost:<category>", "count:<name>"
+    "state",  # part: "", "name", "tunnel", "utility", "cost:<category>", "count:<name>"; strategy and
+    #           detail (cycle, sample, state_time) for a value found while the model runs
     "parameter",  # optionally of a strategy; part: "", "name", "value", "group", "distribution", "covariance",
     #               "dsa", "dsa_low", "dsa_high"
     "strategy",  # path: the names along a circular definition
@@ -113,12 +115,13 @@ class Element:
 
 
 def _state_text(e: Element) -> str:
+    text = f"{e._own}state '{e.name}'"
     if e.part == "utility":
-        return f"state '{e.name}', utility"
-    if e.part.startswith(("cost:", "count:")):
+        text += ", utility"
+    elif e.part.startswith(("cost:", "count:")):
         what, _, category = e.part.partition(":")
-        return f"state '{e.name}', {what} '{category}'"
-    return f"state '{e.name}'"
+        text += f", {what} '{category}'"
+    return text + e._tail
 
 
 def _curve_text(e: Element) -> str:
@@ -226,6 +229,23 @@ class ProblemCollector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise ModelError(self.problems)
+
+
+def show_number(x: float, bounds: tuple[float, float] | None = None) -> str:
+    """``x`` for a message: 6 significant digits, or as many more as it takes to show that it lies
+    outside ``bounds`` (``1.000000001``, not ``1``, for a probability above 1); ``NaN``, ``inf``
+    and ``-inf`` for values that are not finite; never a Python repr such as ``np.float64(1.5)``."""
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    outside = bounds is not None and not bounds[0] <= x <= bounds[1]
+    for digits in range(6, 18):
+        text = f"{x:.{digits}g}"
+        if not outside or not bounds[0] <= float(text) <= bounds[1]:  # type: ignore[index]
+            return text
+    return repr(x)
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:

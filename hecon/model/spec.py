@@ -20,6 +20,7 @@ Conventions (the glossary used throughout hecon)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -29,6 +30,8 @@ COMPLEMENT = "#"
 ANY_STATE = "*"
 START = "(start)"
 DAYS_PER_YEAR = 365.25
+MAX_SEED = 2**63 - 1
+"""Largest random seed (a 64-bit integer, as the PSA file stores it)."""
 
 WITHIN_CYCLE_METHODS = ("none", "end", "half-cycle", "trapezoid", "simpson", "custom")
 DISCOUNT_TIMINGS = ("cycle", "annual")
@@ -93,8 +96,12 @@ class Settings:
 
     @property
     def n_cycles(self) -> int:
-        """Number of cycles in the horizon."""
-        return int(round(self.horizon_years * DAYS_PER_YEAR / self.cycle_length_days))
+        """Number of cycles in the horizon; 0 when the horizon or cycle length is not a positive finite number."""
+        try:
+            cycles = self.horizon_years * DAYS_PER_YEAR / self.cycle_length_days
+        except (TypeError, ZeroDivisionError):
+            return 0
+        return int(round(cycles)) if math.isfinite(cycles) and cycles > 0 else 0
 
 
 @dataclass(frozen=True)

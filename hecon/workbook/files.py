@@ -18,6 +18,9 @@ Files that are not usable get one problem naming the file:
 from __future__ import annotations
 
 import io
+import os
+import re
+import stat
 import warnings
 import zipfile
 import zlib
@@ -28,6 +31,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hecon.model.limits import FILE_MB, STRINGS, UNPACKED_MB
 from hecon.model.problems import FileLine, ModelError, Problem
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,8 +39,6 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 """Name of the stream that an encrypted Office document has, as stored in the compound file."""
-MAX_UNPACKED_BYTES = 500 * 10**6
-"""Refuse archives that declare more than this uncompressed (a zip bomb, or not an input workbook)."""
 
 _SAVE_AS_XLSX = "an .xlsx workbook: open the file in Excel and use File > Save As > Excel Workbook (*.xlsx)"
 
@@ -58,11 +60,33 @@ class Book:
         for title in self.values.sheetnames:
             if title.strip().lower() == name.lower():
                 sheets = self.values[title], self.formulas[title]
-                for ws in sheets:  # the file's <dimension> may be wrong: read every row there is
+                used = _used_rows(sheets[0])
+                for ws in sheets:  # the file's <dimension> may be wrong: read the rows that hold values
                     if hasattr(ws, "reset_dimensions"):
                         ws.reset_dimensions()
+                        ws._max_row = used  # None: every row there is
                 return sheets  # type: ignore[return-value]
         return None
+
+
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+
+
+def _used_rows(ws: Worksheet) -> int | None:
+    """The last row of a read-only sheet that holds a value or formula, found in its XML without
+    parsing it, so that empty rows after the data (a million of them, formatted) cost nothing;
+    None when the XML does not say (rows without numbers)."""
+    try:
+        xml = ws.parent._archive.read(ws._worksheet_path)
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return None
+    end = xml.rfind(b"</sheetData>")
+    last = max(xml.rfind(tag, 0, end) for tag in (b"<v>", b"<v ", b"<f>", b"<f ", b"<is>"))
+    if last < 0:
+        return 1
+    start = xml.rfind(b"<row", 0, last)
+    number = _ROW_NUMBER.search(xml, start, xml.find(b">", start)) if start >= 0 else None
+    return int(number.group(1)) if number else None
 
 
 def _fail(label: str, what: str, expected: str = _SAVE_AS_XLSX) -> ModelError:
@@ -89,17 +113,33 @@ def _describe_bytes(data: bytes) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, opened read-only; ModelError if it cannot be read."""
+    """The file's bytes, opened read-only; ModelError if it cannot be read, is not a regular file
+    (a folder, a FIFO, a device such as /dev/zero, also behind a symbolic link) or is larger than
+    :data:`~hecon.model.limits.FILE_MB`."""
     label = path.name or str(path)
-    if not path.exists():
-        raise _fail(label, f"the file {path} does not exist", "the path of an .xlsx workbook")
-    if path.is_dir():
-        raise _fail(label, f"{path} is a folder", "the path of an .xlsx workbook")
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        info = os.stat(path)  # follows symbolic links: the file that would be read
+    except FileNotFoundError:
+        raise _fail(label, f"the file {path} does not exist", "the path of an .xlsx workbook") from None
     except OSError as exc:
         raise _fail(label, f"the file cannot be read: {exc.strerror or exc}", "a readable .xlsx file") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _fail(label, f"{path} is a folder", "the path of an .xlsx workbook")
+    if not stat.S_ISREG(info.st_mode):
+        raise _fail(
+            label, "the file is not a regular file (it is a device, pipe or socket)", "the path of an .xlsx workbook"
+        )
+    limit = FILE_MB.value * 10**6
+    if info.st_size > limit:
+        raise _fail(label, f"the file has {info.st_size / 1e6:,.0f} MB", FILE_MB.expected("a workbook of"))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)  # the file may have grown since
+    except OSError as exc:
+        raise _fail(label, f"the file cannot be read: {exc.strerror or exc}", "a readable .xlsx file") from None
+    if len(data) > limit:
+        raise _fail(label, f"the file has more than {FILE_MB.value:,} MB", FILE_MB.expected("a workbook of"))
+    return data
 
 
 def check_container(data: bytes, label: str, suffix: str) -> None:
@@ -124,7 +164,8 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
-            damaged = archive.testzip() if unpacked <= MAX_UNPACKED_BYTES else None
+            damaged = archive.testzip() if unpacked <= UNPACKED_MB.value * 10**6 else None
+            strings = _shared_strings(archive) if unpacked <= UNPACKED_MB.value * 10**6 else 0
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -139,13 +180,14 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
             f"the file is damaged (not a readable zip archive: {exc})",
             "an undamaged .xlsx file; open it in Excel, repair it and save it again",
         ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
+    if unpacked > UNPACKED_MB.value * 10**6:  # zipfile reads no entry beyond its declared size
         raise _fail(
             label,
-            f"the workbook would unpack to {unpacked / 1e6:.0f} MB",
-            f"a workbook under {MAX_UNPACKED_BYTES // 10**6} MB unpacked (hecon inputs are small; "
-            "move large data elsewhere)",
+            f"the workbook would unpack to {unpacked / 1e6:,.0f} MB",
+            UNPACKED_MB.expected("a workbook that unpacks to") + " (hecon inputs are small; move large data elsewhere)",
         )
+    if strings > STRINGS.value:  # openpyxl parses every one before the first cell is read
+        raise _fail(label, f"the workbook has {strings:,} distinct texts", STRINGS.expected("a workbook of"))
     if damaged is not None:
         raise _fail(
             label,
@@ -155,6 +197,12 @@ def check_container(data: bytes, label: str, suffix: str) -> None:
     if "xl/workbook.xml" not in names:
         other = " (it looks like a Word document)" if "word/document.xml" in names else ""
         raise _fail(label, f"the file is a zip archive but not an Excel workbook{other}", _SAVE_AS_XLSX)
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> int:
+    """How many shared strings the workbook's sharedStrings part holds, counted without parsing it."""
+    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+    return sum(archive.read(n).count(b"<si") for n in names)  # <si> and <si ...>; no other tag starts so
 
 
 def open_book(path: str | Path) -> Book:

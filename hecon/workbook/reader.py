@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from hecon.methods import schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
+from hecon.model.limits import COLUMNS, CYCLES, ROWS
 from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
 from hecon.model.spec import (
     ANY_STATE,
@@ -167,6 +168,10 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         return None
     ws, fws = found
     title = ws.title
+    if (ws.max_row or 0) > ROWS.value:
+        problems.structural = True
+        problems.add(Cell(title), f"the sheet uses {ws.max_row:,} rows", ROWS.expected("a sheet of"))
+        return None
 
     # ---- header row
     columns: dict[str, tuple[int, Column]] = {}
@@ -174,9 +179,17 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     known = {c.name: c for c in sheet.columns}
     last_header = 0
     header_cells = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
+    headed = {col for col, header in enumerate(header_cells, start=1) if not cells.is_blank(header)}
     for col, header in enumerate(header_cells, start=1):
         if cells.is_blank(header):
             continue
+        if col > COLUMNS.value:
+            problems.add(
+                Cell(title, f"{get_column_letter(col)}{HEADER_ROW}"),
+                f"a header in column {col:,}",
+                COLUMNS.expected("a sheet of"),
+            )
+            break
         last_header = col
         text = cells.to_text(header)
         address = Cell(title, f"{get_column_letter(col)}{HEADER_ROW}")
@@ -230,18 +243,30 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         return data
 
     # ---- data rows
-    max_col = max(c for c, _ in columns.values())
     by_index = {col: (name, column) for name, (col, column) in columns.items()}
-    # Both parses stream the same XML, so their rows line up (missing rows come as empty rows).
-    row_iter = zip(
-        ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col), fws.iter_rows(min_row=FIRST_DATA_ROW, max_col=max_col)
-    )
+    stray: dict[int, list[int]] = defaultdict(list)  # column without a header -> rows that hold a value there
+    # Both parses stream the same XML, so their rows line up (missing rows come as empty rows); each
+    # row is as long as its last cell.
+    row_iter = zip(ws.iter_rows(min_row=FIRST_DATA_ROW), fws.iter_rows(min_row=FIRST_DATA_ROW))
     for row_number, (value_cells, formula_cells) in enumerate(row_iter, start=FIRST_DATA_ROW):
+        if row_number > ROWS.value:  # a sheet whose XML does not number its rows
+            problems.structural = True
+            problems.add(Cell(title), f"the sheet has more than {ROWS.value:,} rows", ROWS.expected("a sheet of"))
+            break
+        if len(value_cells) > COLUMNS.value:
+            problems.structural = True
+            column = get_column_letter(len(value_cells))
+            problems.add(
+                Cell(title, f"{column}{row_number}"), f"a cell in column {column}", COLUMNS.expected("a sheet of")
+            )
+            break
         record = Record(title, row_number, letters)
         uncached: list[str] = []
         errors: list[tuple[str, str]] = []
         for index, (vcell, fcell) in enumerate(zip(value_cells, formula_cells), start=1):
             if index not in by_index:
+                if index not in headed and not cells.is_blank(vcell.value):
+                    stray[index].append(row_number)
                 continue
             name, _ = by_index[index]
             value = vcell.value
@@ -302,13 +327,23 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
             record.values.setdefault(column.name, column.default)
         data.records.append(record)
     _drop_duplicates(data, problems)
+    unused = [c.name for c in sheet.columns if c.name not in columns]
+    if any(c.must_exist for c in sheet.columns if c.name in unused):
+        stray.clear()  # the missing required column is reported, with the header to add
+    for col, rows in stray.items():
+        letter = get_column_letter(col)
+        shown = ", ".join(f"{letter}{r}" for r in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        problems.add(
+            Cell(title, f"{letter}{HEADER_ROW}"),
+            f"column {letter} has no header but holds values ({shown}), which would be ignored",
+            (f"a header naming the column (one of {', '.join(unused)}), " if unused else "")
+            + f"a note header starting with {NOTE_PREFIX}, or no values there",
+        )
     return data
 
 
 MAX_TUNNEL = 100_000
 """Longest tunnel accepted [cycles] (a guard against typing errors that would exhaust memory)."""
-MAX_CYCLES = 1_000_000
-"""Most cycles accepted in the horizon (a century of daily cycles is 36,525)."""
 MAX_AGE = 150
 """Oldest age accepted on the LifeTable sheet [years]."""
 
@@ -429,16 +464,17 @@ class _Builder:
                     )
                     free += 1
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
-        if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > MAX_CYCLES:
+        if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > CYCLES.value:
             record = self.loc.settings["horizon_years"]
             p.bad_cell(
                 record,
                 "value",
                 f"a horizon of {cells.format_number(horizon)} years in cycles of "
                 f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
-                f"at most {MAX_CYCLES:,} cycles",
+                CYCLES.expected("a horizon of"),
             )
             values.pop("horizon_years")
+            values.pop("cycle_length_days")
         title = values.pop("title", "")
         description = values.pop("model_description", "")
         for name in ("cycle_length_days", "horizon_years"):

@@ -21,6 +21,8 @@ from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.analysis.timings import Stopwatch, phase
 from hecon.engine.compiler import compiled
+from hecon.engine.run import simulate_strategy
+from hecon.model.expressions import parse
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
 from hecon.model.spec import ModelSpec, Scenario
@@ -132,12 +134,90 @@ def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> l
                 result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text, stopwatch
             )
         )
+    if not problems:  # a model that passes every other check is run, as 'hecon run' would
+        problems += _run_problems(result.spec, result.locations)
     return sort_problems(problems)
 
 
 _SCENARIOS = ("scenario", "scenario")
 _SUBGROUPS = ("subgroup", "subgroup")
 """(word in messages, key column) of the Scenarios and Subgroups sheets."""
+
+
+def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+    """What the deterministic runs of 'hecon run' find only by evaluating the model: every
+    expression over the strategies, cycles and state times of the base case, of each scenario and
+    of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
+    the cell of the element, with the strategy and cycle in the message. A scenario's problem that
+    the base case has too is not repeated."""
+    found: list[Problem] = []
+    base_text: set[str] = set()
+    runs: list[tuple[tuple[str, str] | None, dict[str, Record], str | None, ModelSpec]] = [(None, {}, None, spec)]
+    other = other_structure(spec)
+    if other is not None:
+        runs.append((None, {}, None, other))
+    runs += [(_SCENARIOS, loc.scenarios, s.name, scenario_spec(spec, s)) for s in spec.scenarios]
+    runs += [(_SUBGROUPS, loc.subgroups, s.name, scenario_spec(spec, s)) for s in spec.subgroups]
+    for sheet, firsts, name, changed in runs:
+        model = compiled(changed)
+        cells: set[Location] = set()  # one problem per cell: a row shared by the strategies fails in each
+        for index in range(len(model.strategies)):
+            try:
+                simulate_strategy(model, index, {}, 1, keep_cycles=False)
+            except ModelError as exc:
+                for found_at, p in zip(exc.problems, place_found(exc.problems, loc)):
+                    p = Problem(p.where, p.what + _sources(changed, found_at.where, loc), p.expected)
+                    if p.where in cells:
+                        continue
+                    cells.add(p.where)
+                    if sheet is None or name is None:
+                        base_text.add(p.what)
+                        found.append(p)
+                    elif p.what not in base_text:
+                        word, key = sheet
+                        first = firsts.get(name)
+                        where = first.cell(key) if first is not None else Element("scenario", name)
+                        found.append(Problem(where, f"with {word} '{name}', {p.where}: {p.what}", p.expected))
+    return found
+
+
+def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
+    """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a state
+    value, transition or transition reward reads, for a value found wrong while the model runs."""
+    if not isinstance(where, Element):
+        return ""
+    text: object = None
+    if where.kind == "state":
+        state = next((s for s in spec.states if s.name == where.name), None)
+        kind, _, name = where.part.partition(":")
+        if state is not None:
+            text = (
+                state.utility
+                if kind == "utility"
+                else {"cost": state.costs, "count": state.counts}.get(kind, {}).get(name)
+            )
+    elif where.kind == "transition":
+        rows = [
+            t
+            for t in spec.transitions
+            if (t.from_state, t.to_state) == (where.source, where.target) and t.strategy in (where.strategy, None)
+        ]
+        text = min(rows, key=lambda t: t.strategy is None).probability if rows else None  # a strategy's own row first
+    elif where.kind == "reward" and where.index is not None:
+        text = spec.transition_rewards[where.index].value
+    if not isinstance(text, str):
+        return ""
+    try:
+        names = sorted(parse(text).names)
+    except ModelError:
+        return ""
+    cells = []
+    for name in names:
+        record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
+        record = record or loc.parameters.get(name)
+        if record is not None:
+            cells.append(f"{name}: {record.cell('value')}")
+    return f" (from {', '.join(cells)})" if cells else ""
 
 
 def _compile_problems(spec: ModelSpec, stopwatch: Stopwatch | None = None) -> list[Problem]:
@@ -437,7 +517,8 @@ def _schedule(e: Element, p: Problem, loc: Locations) -> Problem | None:
 
 
 def _initial(e: Element, p: Problem, loc: Locations) -> Location | None:
-    record = loc.initial.get(e.name)
+    # the distribution as a whole (its shares' sum): the first share
+    record = loc.initial.get(e.name) if e.name else next(iter(loc.initial.values()), None)
     if record is None:
         return None
     return record.cell("state" if e.part == "state" else "share")

@@ -104,10 +104,9 @@ def test_distribution_arguments_are_name_value_pairs(rich_workbook):
 
 
 def test_a_bundled_life_table_can_be_named_in_settings(tmp_path):
+    textbook = models.textbook_model(horizon_years=20.0)  # over 40 years S1's death risk, 3 x Dutch qx, exceeds 1
     spec = dataclasses.replace(
-        models.textbook_model(),
-        life_tables=(),
-        settings=dataclasses.replace(models.textbook_model().settings, life_table="nl_cbs_2019"),
+        textbook, life_tables=(), settings=dataclasses.replace(textbook.settings, life_table="nl_cbs_2019")
     )
     path = tmp_path / "bundled.xlsx"
     write_workbook(spec, path)

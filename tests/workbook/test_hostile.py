@@ -1,0 +1,608 @@
+"""Hostile and broken workbooks (issue 19): what 'hecon validate' passes, 'hecon run' runs.
+
+Each case edits the textbook-shaped workbook of tests/workbook/test_validate.py (its cell layout
+is described there) and runs both commands through the command line. Validation evaluates the
+model as the run does (every strategy, cycle and state time, deterministically), so both
+commands agree on the exit status and on the problems, and every problem names its cell.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from hecon.model.expressions import parse
+from hecon.model.limits import LIMITS
+from hecon.model.problems import ModelError
+from hecon.workbook import write_workbook
+from tests.workbook.test_validate import RICH_CASES, TEXTBOOK_CASES, textbook_model
+
+_FINITE = "expected finite values"
+_PROBABILITY = "expected a probability between 0 and 1"
+
+#: case -> (cells to set, a message that must be found (whole line, or its start))
+EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
+    "division by zero": (
+        {"Parameters!B11": "c_S1 / 0"},
+        "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: 'c_H' is inf, not a finite number (from "
+        "c_H: Parameters!B11); " + _FINITE,
+    ),
+    "log of a negative number": (
+        {"Parameters!B11": "log(-c_S1)"},
+        "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: 'c_H' is NaN, not a finite number",
+    ),
+    "square root of a negative number": (
+        {"Parameters!B16": "sqrt(-1)"},
+        "States!C4: strategy 'SoC', state 'H', utility, every cycle: 'u_H' is NaN, not a finite number",
+    ),
+    "1e999": ({"Parameters!B15": "1e999"}, "TransitionRewards!F4: strategy 'SoC', transition reward -> D"),
+    "10**10**10": ({"Parameters!B11": "10**10**10"}, "States!F4: strategy 'SoC', state 'H', cost 'care'"),
+    "0*1e999": ({"Parameters!B11": "0*1e999"}, "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: "),
+    "a probability of 1 + 1e-9": (
+        {"Parameters!B4": "1 + 1e-9"},
+        "Transitions!D4: strategy 'SoC', transition H -> S1, every cycle: probability 1.000000001 ('p_HS1') "
+        f"is outside [0, 1] (from p_HS1: Parameters!B4); {_PROBABILITY}",
+    ),
+    "a complement that goes negative": (
+        {"Parameters!B4": "0.99"},
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 12: the probabilities add up to 1.00002, "
+        "leaving a negative complement for -> H",
+    ),
+    "a row sum of 1 + 1e-6": (
+        {"Transitions!D6": "1 - p_HS1 - gp_mort() + 1e-6"},
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.000001; "
+        "expected a sum of 1",
+    ),
+    "a row sum of 1 - 1e-6": (
+        {"Transitions!D6": "1 - p_HS1 - gp_mort() - 1e-6"},
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999; ",
+    ),
+    "a terminal-care cost of -3e293 (found by the fuzz test: the report's figures overflowed)": (
+        {"TransitionRewards!F4": -3e293},
+        "TransitionRewards!F4: strategy 'SoC', transition reward -> D, every cycle: '-3e+293' is -3e+293; expected a "
+        "value of at most 1,000,000,000,000,000 in absolute value (or raise the limit: set HECON_MAX_VALUE)",
+    ),
+    "initial shares that are a formula adding up to 0.15": (
+        {"Initial!B4": "p_HS1"},
+        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (or one is negative); "
+        "expected non-negative shares that add up to 1",
+    ),
+    "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: 1.5 is outside [0, 1]"),
+    "a probability above 1 deep in a tunnel": (
+        {"States!D5": 60, "Transitions!D8": "0.03 * state_time"},
+        "Transitions!D8: strategy 'SoC', transition S1 -> S2, every cycle, state_time 34: probability 1.02 "
+        "('0.03 * state_time') is outside [0, 1]",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def textbook_bytes(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("good") / "textbook.xlsx"
+    write_workbook(textbook_model(), path)
+    return path.read_bytes()
+
+
+def workbook(folder: Path, data: bytes, cells: dict[str, object], rows: dict[str, list[object]] | None = None) -> Path:
+    path = folder / "model.xlsx"
+    path.write_bytes(data)
+    wb = openpyxl.load_workbook(path)
+    for address, value in cells.items():
+        sheet, cell = address.split("!")
+        wb[sheet][cell] = value
+    for sheet, row in (rows or {}).items():
+        wb[sheet].append(row)
+    wb.save(path)
+    return path
+
+
+def problem_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line and not line.startswith(("error:", "warning:", "note:"))]
+
+
+def validate_and_run(invoke, path: Path, out: Path) -> tuple[list[str], list[str]]:
+    """The problems that 'hecon validate' and 'hecon run' list, after checking that both exit
+    alike, with a located message per problem and no traceback, and that run wrote nothing."""
+    checked = invoke("validate", path)
+    ran = invoke("run", path, "--out", out)
+    for result in (checked, ran):
+        assert isinstance(result.exception, (SystemExit, type(None))), result.exception
+        assert "Traceback" not in result.output
+    assert checked.exit_code == ran.exit_code, (checked.output, ran.output)
+    found, reported = problem_lines(checked.stdout), problem_lines(ran.stderr)
+    if ran.exit_code == 0:
+        found = []
+    else:
+        assert not out.exists()
+        assert found == reported
+        n = len(found)
+        assert f"{n} problem{'s' if n > 1 else ''} found" in checked.stderr
+    for line in found:
+        assert re.match(r"\w+!([A-Z]+\d+)?: ", line), line
+        assert not re.search(r"np\.\w+\(", line), line  # no Python reprs such as np.float64(1.5)
+    return found, reported
+
+
+@pytest.mark.parametrize("case", list(EVALUATED_CASES))
+def test_validate_evaluates_the_model_as_run_does(tmp_path, textbook_bytes, invoke, case):
+    cells, expected = EVALUATED_CASES[case]
+    path = workbook(tmp_path, textbook_bytes, cells)
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    assert [m for m in found if m.startswith(expected)], found
+
+
+def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, textbook_bytes, invoke):
+    path = workbook(tmp_path, textbook_bytes, {}, {"Scenarios": ["sick", "p_S1H", 0.98]})  # S1: 0.98 + S2 + D > 1
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    # S1 at cycle 0, state_time 0 (age 60, qx 0.005 men, 0.003 women, half men; yearly cycles):
+    # 0.98 + rate_to_prob(0.105) + apply_hr(qx, 3) = 0.98 + (1 - e^-0.105) + (1 - (1 - 0.004)^3)
+    total = 0.98 + (1 - math.exp(-0.105)) + (1 - (1 - 0.004) ** 3)
+    assert found == [
+        "Scenarios!A4: with scenario 'sick', Transitions!D7: strategy 'SoC', transitions out of 'S1', cycle 0, "
+        f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1; expected "
+        "probabilities that sum to at most 1"
+    ]
+
+
+@pytest.mark.parametrize("which, case", [("textbook", c) for c in TEXTBOOK_CASES] + [("rich", c) for c in RICH_CASES])
+def test_validate_and_run_agree_on_every_bad_workbook_of_the_tests(
+    tmp_path, textbook_bytes, rich_workbook, invoke, which, case
+):
+    """Every bad-input case of tests/workbook/test_validate.py, one workbook each: both commands
+    exit 1 with the same problems."""
+    cells, rows, _ = (TEXTBOOK_CASES if which == "textbook" else RICH_CASES)[case]
+    data = textbook_bytes if which == "textbook" else rich_workbook.read_bytes()
+    path = workbook(tmp_path, data, cells, rows)
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    assert found
+
+
+# --------------------------------------------------------------------------------------
+# No tracebacks: messages for text where numbers belong, impossible sizes, deep formulas
+# --------------------------------------------------------------------------------------
+
+#: case -> (cells to set, the one message expected)
+MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
+    "NaN in a number column": ({"Parameters!I5": "NaN"}, "Parameters!I5: 'NaN' is not a finite number"),
+    "nan in a whole-number column": ({"States!D5": "nan"}, "States!D5: 'nan' is not a finite number"),
+    "INF as a setting": ({"Settings!B7": "INF"}, "Settings!B7: horizon_years: 'INF' is not a finite number"),
+    "-inf as an age": ({"LifeTable!B5": "-inf"}, "LifeTable!B5: '-inf' is not a finite number"),
+    "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: 0; expected a positive number of days"),
+    "cycle length 1e-9 days": (
+        {"Settings!B6": 1e-9},
+        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days has 1.46e+13 cycles; expected a horizon of at "
+        "most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
+    ),
+    "tunnels of 120,000 states": (
+        {"States!D5": 60_000, "States!D6": 60_000},
+        "States!A4: the states with their tunnels expanded are 120,002 states; expected a model of at most 100,000 "
+        "states (or raise the limit: set HECON_MAX_STATES); shorten the longest tunnels",
+    ),
+    "a formula of 30,000 characters": (
+        {"Parameters!B11": "+".join(["1"] * 15_000)},
+        "Parameters!B11: the formula '1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+...' has 29,999 characters; expected "
+        "a formula of at most 2,000 characters (or raise the limit: set HECON_MAX_EXPRESSION_CHARS); split it "
+        "into named parameters",
+    ),
+    "a chain of 1,999 unary minus": (
+        {"Parameters!B11": "-" * 1_999 + "1"},
+        "Parameters!B11: the formula '------------------------------...-----------------------------1' is nested "
+        "more than 100 levels deep",
+    ),
+    "a chain of 400 not": ({"Parameters!B11": "not " * 400 + "1"}, "Parameters!B11: the formula 'not not not"),
+    "a huge seed": ({"Settings!B19": 10**30}, "Settings!B19: 1e+30; expected a whole number from 0 to"),
+    # names
+    "True as a parameter name": (
+        {"Parameters!A4": "True", "Transitions!D4": 0.15},
+        "Parameters!A4: the name is a word of the formula language (a Python keyword); expected another name, e.g. "
+        "true_value",
+    ),
+    "if as a parameter name": (
+        {"Parameters!A4": "if", "Transitions!D4": 0.15},
+        "Parameters!A4: the name is a word of the formula language (a Python keyword)",
+    ),
+    "a full-width look-alike in a formula": (
+        {"Transitions!D4": "\uff50_HS1"},
+        "Transitions!D4: the formula '\uff50_HS1' has the character '\uff50' (FULLWIDTH LATIN SMALL LETTER P), a "
+        "look-alike of 'p'; expected names, numbers and operators in plain ASCII (retype the character)",
+    ),
+    "a full-width look-alike in a name": (
+        {"Parameters!A4": "\uff50_HS1", "Transitions!D4": 0.15},
+        "Parameters!A4: the name has the character '\uff50' (FULLWIDTH LATIN SMALL LETTER P), a look-alike of 'p'; "
+        "expected a name of plain ASCII letters, digits and _",
+    ),
+    # columns that hold values without a header
+    "the strategy header of Transitions deleted": (
+        {"Transitions!A1": None},
+        "Transitions!A1: column A has no header but holds values (A4, A5, A6, A7, A8 and 4 more), which would be "
+        "ignored; expected a header naming the column (one of strategy), a note header starting with #, or no "
+        "values there",
+    ),
+    "the strategy header of TransitionRewards deleted": (
+        {"TransitionRewards!A1": None},
+        "TransitionRewards!A1: column A has no header but holds values (A4, A5, A6), which would be ignored",
+    ),
+    "values beside the Parameters columns": (
+        {"Parameters!N7": 0.2, "Parameters!N9": "check"},
+        "Parameters!N1: column N has no header but holds values (N7, N9), which would be ignored",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MESSAGE_CASES))
+def test_bad_values_give_messages_not_tracebacks(tmp_path, textbook_bytes, invoke, case):
+    cells, expected = MESSAGE_CASES[case]
+    path = workbook(tmp_path, textbook_bytes, cells)
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_raised_formula_limits_still_give_messages(monkeypatch):
+    """Formulas far deeper than Python's parser or recursion limit allow are refused in words, also
+    when the length limit is raised: the depth is measured without recursion."""
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_CHARS", "500000")
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_DEPTH", "100000")  # capped at DEPTH_CEILING
+    for text in ("-" * 100_000 + "1", "not " * 25_000 + "1", "(" * 5_000 + "1" + ")" * 5_000, "+".join("1" * 50_000)):
+        with pytest.raises(ModelError) as caught:
+            parse(text)
+        (problem,) = caught.value.problems
+        assert "nested more than 400 levels deep" in problem.what or "cannot read formula" in problem.what
+    assert parse("-" * 300 + "1").evaluate(None) == 1.0  # type: ignore[arg-type]  # deep but allowed
+
+
+def test_a_seed_beyond_64_bits_is_a_usage_error(textbook_bytes, tmp_path, invoke):
+    path = workbook(tmp_path, textbook_bytes, {})
+    result = invoke("run", path, "--seed", 2**64)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_an_internal_error_is_one_line_and_a_log_file(tmp_path, textbook_bytes, invoke, monkeypatch):
+    def broken(path: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("hecon.workbook.validate_workbook", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        result = invoke("validate", workbook(tmp_path, textbook_bytes, {}))
+    finally:
+        tempfile.tempdir = None
+    assert result.exit_code == 3
+    (line,) = result.stderr.splitlines()
+    log = next(tmp_path.glob("hecon-error-*.log"))
+    assert line == f"error: internal error, please report it with the file {log} (RuntimeError: a bug)"
+    assert "Traceback" in log.read_text() and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------------------
+# Bounds: each refused before the work starts, in seconds, with a message
+# --------------------------------------------------------------------------------------
+
+
+def zip_with(data: bytes, path: Path, replace: dict[str, bytes], add: dict[str, bytes] | None = None) -> Path:
+    """The workbook ``data`` with parts replaced and added, written to ``path``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in source.namelist():
+            z.writestr(name, replace.get(name, source.read(name)))
+        for name, part in (add or {}).items():
+            z.writestr(name, part)
+    return path
+
+
+def shared_strings(data: bytes, path: Path, n: int) -> Path:
+    """The workbook with a sharedStrings part of ``n`` texts of 28 characters."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        rels = source.read("xl/_rels/workbook.xml.rels")
+        types = source.read("[Content_Types].xml")
+    rel = (
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    body = b"<si><t>" + b"x" * 28 + b"</t></si>"
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + body * n + b"</sst>"
+    return zip_with(
+        data,
+        path,
+        {
+            "xl/_rels/workbook.xml.rels": rels.replace(b"</Relationships>", rel),
+            "[Content_Types].xml": types.replace(b"</Types>", override),
+        },
+        {"xl/sharedStrings.xml": sst},
+    )
+
+
+def sheet_part(data: bytes, sheet: str) -> str:
+    names = openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def with_rows(data: bytes, path: Path, sheet: str, rows: bytes) -> Path:
+    """The workbook with XML rows added at the end of a sheet's data."""
+    part = sheet_part(data, sheet)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        xml = source.read(part)
+    return zip_with(data, path, {part: xml.replace(b"</sheetData>", rows + b"</sheetData>")})
+
+
+def refused(invoke, path: Path, out: Path) -> str:
+    """The one problem that both commands report for ``path``, each within 10 s."""
+    for command in (("validate", path), ("run", path, "--out", out)):
+        started = time.monotonic()
+        result = invoke(*command)
+        assert time.monotonic() - started < 10, command
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+    assert not out.exists()
+    (line,) = problem_lines(result.stderr)
+    return line
+
+
+def test_a_sharedstrings_bomb_is_refused(tmp_path, textbook_bytes, invoke):
+    path = shared_strings(
+        textbook_bytes, tmp_path / "bomb.xlsx", 3_000_000
+    )  # 3e6 texts of 44 bytes: 132 MB unpacked, < 1 MB packed
+    assert path.stat().st_size < 10**6
+    assert refused(invoke, path, tmp_path / "out") == (
+        "bomb.xlsx: the workbook would unpack to 132 MB; expected a workbook that unpacks to at most 100 MB (or "
+        "raise the limit: set HECON_MAX_UNPACKED_MB) (hecon inputs are small; move large data elsewhere)"
+    )
+
+
+def test_too_many_texts_are_refused_before_they_are_parsed(tmp_path, textbook_bytes, invoke):
+    path = shared_strings(textbook_bytes, tmp_path / "texts.xlsx", 200_000)
+    assert refused(invoke, path, tmp_path / "out") == (
+        "texts.xlsx: the workbook has 200,000 distinct texts; expected a workbook of at most 100,000 texts (or "
+        "raise the limit: set HECON_MAX_STRINGS)"
+    )
+
+
+def test_a_million_empty_rows_after_the_data_cost_nothing(tmp_path, textbook_bytes, invoke):
+    rows = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % i for i in range(100, 1_000_100))
+    path = with_rows(textbook_bytes, tmp_path / "rows.xlsx", "Parameters", rows)
+    started = time.monotonic()
+    result = invoke("validate", path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 0, result.output
+
+
+def test_a_sheet_used_beyond_the_row_limit_is_refused(tmp_path, textbook_bytes, invoke):
+    row = b'<row r="150000"><c r="A150000" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = with_rows(textbook_bytes, tmp_path / "long.xlsx", "Parameters", row)
+    assert refused(invoke, path, tmp_path / "out") == (
+        "Parameters: the sheet uses 150,000 rows; expected a sheet of at most 100,000 rows (or raise the limit: "
+        "set HECON_MAX_ROWS)"
+    )
+
+
+def test_a_file_above_the_size_limit_is_refused_unread(tmp_path, invoke, monkeypatch):
+    monkeypatch.setenv("HECON_MAX_FILE_MB", "1")
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(2 * 10**6))
+    assert refused(invoke, path, tmp_path / "out") == (
+        "big.xlsx: the file has 2 MB; expected a workbook of at most 1 MB (or raise the limit: set HECON_MAX_FILE_MB)"
+    )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "symlink to a folder"])
+def test_only_regular_files_are_opened(tmp_path, invoke, kind):
+    path = tmp_path / "model.xlsx"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink to /dev/zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.symlink_to(tmp_path)
+    line = refused(invoke, path, tmp_path / "out") if kind != "symlink to a folder" else None
+    if line is not None:
+        assert (
+            line
+            == "model.xlsx: the file is not a regular file (it is a device, pipe or socket); expected the path of an .xlsx workbook"
+        )
+    else:
+        result = invoke("validate", path)
+        assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, textbook_bytes, invoke):
+    path = workbook(tmp_path, textbook_bytes, {})
+    started = time.monotonic()
+    result = invoke("run", path, "--psa", 10**9, "--out", tmp_path / "out")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    # 4 strategies x 8 outcomes (QALYs, life-years, 2 cost categories, 1 count, 3 flags' times) x 2 + 17 parameters
+    assert "PSA: 1,000,000,000 samples x 81 values per sample" in result.stderr
+    assert (
+        "expected a PSA of at most 200,000,000 values (or raise the limit: set HECON_MAX_PSA_VALUES), i.e. at most 2,469,135 samples for this model"
+        in result.stderr
+    )
+
+
+def test_workers_are_capped_at_the_cores_and_open_files(monkeypatch):
+    import resource
+
+    from hecon.analysis.psa import worker_cap
+
+    assert 1 <= worker_cap() <= (os.cpu_count() or 1)
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (64, 64))  # 64 open files: 2 workers
+    assert worker_cap() == min(2, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------------------
+# Interrupted writes: a killed run leaves no partial report, and the next run cleans up
+# --------------------------------------------------------------------------------------
+
+_KILLED_RUN = """
+import os, signal, sys
+import hecon.report
+from hecon.cli import main
+
+path, out, when = sys.argv[1:]
+write = hecon.report._write_files
+rename = os.rename
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def write_then_die(results, folder):
+    write(results, folder)
+    (folder / "half-written.tmp").write_bytes(b"x" * 1000)
+    die()
+
+def rename_then_die(source, target):  # killed after moving the old report aside, before the new one is in place
+    rename(source, target)
+    if ".old-" in str(target):
+        die()
+
+if when == "writing":
+    hecon.report._write_files = write_then_die
+else:
+    os.rename = rename_then_die
+main(["run", path, "--out", out])
+"""
+
+
+def siblings(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith((out.name, f".{out.name}")))
+
+
+@pytest.mark.parametrize("when", ["writing", "replacing"])
+def test_a_run_killed_while_writing_leaves_no_partial_report(tmp_path, textbook_bytes, invoke, when):
+    path = workbook(tmp_path, textbook_bytes, {})
+    out = tmp_path / "reports" / "report"
+    if when == "replacing":
+        assert invoke("run", path, "--out", out).exit_code == 0
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_RUN, str(path), str(out), when], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    left = siblings(out)
+    assert "report" not in left  # never a partial report at --out
+    assert [name.split("-")[0] for name in left] == (
+        [".report.old", ".report.tmp"] if when == "replacing" else [".report.tmp"]
+    )
+    assert invoke("run", path, "--out", out).exit_code == 0  # the next run cleans up after the killed one
+    assert siblings(out) == ["report"]
+    assert not (out / "half-written.tmp").exists() and (out / "summary.json").is_file()
+
+
+# --------------------------------------------------------------------------------------
+# Fuzzing cell values and formulas
+# --------------------------------------------------------------------------------------
+
+#: Cells the fuzz test writes to: parameter values, transition probabilities, state values,
+#: tunnels, settings, a life-table age and qx, a reward and a scenario value.
+FUZZ_CELLS = (
+    "Parameters!B4",
+    "Parameters!B11",
+    "Parameters!B16",
+    "Parameters!I5",
+    "Transitions!D4",
+    "Transitions!D8",
+    "Transitions!D6",
+    "States!C5",
+    "States!D5",
+    "States!F4",
+    "Settings!B6",
+    "Settings!B9",
+    "Settings!B10",
+    "Settings!B19",
+    "LifeTable!B5",
+    "LifeTable!C6",
+    "TransitionRewards!F4",
+    "Scenarios!C4",
+)
+_NAMES = ["p_HS1", "c_H", "u_H", "hr_S1", "state_time", "model_time", "cycle_years", "age", "nope", "True", "if"]
+_FUNCTIONS = ["log", "sqrt", "exp", "min", "max", "rate_to_prob", "apply_hr", "gp_mort", "abs", "floor"]
+_TEXTS = ["NaN", "nan", "INF", "-inf", "1e999", "0,5", "#", "", " ", "=1/0", "\\uff50_HS1", "__import__('os')", "1e-9"]
+
+
+def _formulas() -> st.SearchStrategy[str]:
+    leaves = st.one_of(
+        st.sampled_from(_NAMES),
+        st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+        st.sampled_from(["0", "1", "1e308", "1e-320", "10**10**10", "0*1e999"]),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(
+                inner, st.sampled_from(["+", "-", "*", "/", "**", "^", "%", "<", "==", " and ", " or "]), inner
+            ).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+            st.tuples(st.sampled_from(["-", "not ", "+"]), inner).map("".join),
+            st.tuples(st.sampled_from(_FUNCTIONS), st.lists(inner, min_size=0, max_size=3)).map(
+                lambda t: f"{t[0]}({', '.join(t[1])})"
+            ),
+            st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} if {t[1]} else {t[2]}"),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+_VALUES = st.one_of(
+    _formulas(),
+    st.sampled_from(_TEXTS),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.booleans(),
+    st.none(),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12),  # what a cell can hold
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each example runs the command line
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(edits=st.dictionaries(st.sampled_from(FUZZ_CELLS), _VALUES, min_size=1, max_size=3))
+def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
+    tmp_path_factory, short_textbook, invoke, edits
+):
+    """Whatever the cells hold: no traceback, exit status 0, 1 or 2, a location in every
+    problem, and validate and run agree (exit status and problems)."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = workbook(folder, short_textbook.read_bytes(), edits)
+    checked = invoke("validate", path)
+    assert checked.exit_code in (0, 1, 2), checked.output
+    found, _ = validate_and_run(invoke, path, folder / "report")
+    for line in found:
+        assert re.match(r"(\w+!([A-Z]+\d+)?|model\.xlsx): ", line), line
+
+
+@pytest.fixture(scope="module")
+def short_textbook(tmp_path_factory) -> Path:
+    """The textbook workbook over 5 yearly cycles, with a scenario row to fuzz: quick to run."""
+    path = tmp_path_factory.mktemp("short") / "textbook.xlsx"
+    write_workbook(textbook_model(), path)
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B7"] = 5
+    wb["Scenarios"].append(["fuzz", "p_S1H", 0.4])
+    wb.save(path)
+    return path
+
+
+def test_the_readme_lists_every_limit_with_its_default_and_variable():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`HECON_" in line]
+    assert rows == [f"| {lim.what} | {lim.default:,} {lim.unit} | `{lim.variable}` |" for lim in LIMITS]
+    assert "| local PSA worker processes (`--workers`) |" in section
