@@ -28,6 +28,7 @@ from hecon.report.charts import (
     tornado_rows,
 )
 from hecon.report.figures import Figure
+from hecon.report.numbers import significant
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
 
@@ -361,7 +362,7 @@ def thresholds_section(results: Results) -> Section | None:
             t.value,
             "yes" if t.found else "no",
             t.icer_at_value,
-            f"[{t.lower:,.6g}, {t.upper:,.6g}]",
+            f"[{significant(t.lower, 6)}, {significant(t.upper, 6)}]",
             t.message,
         ]
         for t in results.thresholds

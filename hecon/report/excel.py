@@ -3,7 +3,7 @@
 Every text value is stored as a string cell, never as a formula, even when it starts with
 ``=`` (a parameter description such as ``=HYPERLINK(...)`` stays inert text). Each sheet has
 the table's title in row 1, its note in row 2 and the header in row 3, frozen; numbers carry
-formats with thousands separators (the column kinds of :data:`hecon.report.tables.KINDS`),
+formats with thousands separators (the column kinds of :data:`hecon.report.numbers.KINDS`),
 columns get widths and an auto-filter. The workbook is written in openpyxl's streaming
 (write-only) mode: a lifetime trace of weekly cycles has hundreds of thousands of cells.
 """
@@ -22,7 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from hecon.report.tables import KINDS, Table
+from hecon.report.numbers import KINDS
+from hecon.report.tables import Table
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")

@@ -61,6 +61,7 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
+from hecon.report.numbers import versus_text
 from hecon.report.section import Section
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
@@ -220,7 +221,10 @@ def key_results_section(results: Results) -> Section:
         effect_words = (
             f"gains {_qaly(de)} QALYs" if de > 0 else f"loses {_qaly(-de)} QALYs" if de < 0 else "gives the same QALYs"
         )
-        bullets.append(f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {r.description}.")
+        status = next(f.status for f in base.incremental if f.strategy == r.strategy)
+        bullets.append(
+            f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {versus_text(r.description, status)}."
+        )
     if len(base.strategies) > 1:
         frontier = [r for r in base.incremental if r.on_frontier]
         steps = [frontier[0].strategy] + [

@@ -25,6 +25,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter
 
+from hecon.report.numbers import tick
+
 #: Okabe–Ito colours by name.
 OKABE_ITO = {
     "black": "#000000",
@@ -84,6 +86,9 @@ _RC = {
     "lines.linewidth": 1.8,
     "figure.dpi": 100,
     "savefig.dpi": 150,
+    # tick labels never in scientific notation or with an offset ("1e6", "+4.2e5")
+    "axes.formatter.limits": (-9, 15),
+    "axes.formatter.useoffset": False,
     "axes.prop_cycle": matplotlib.cycler(color=list(STRATEGY_COLOURS)),
 }
 DPI = 150
@@ -134,4 +139,4 @@ def strategy_colours(strategies: Sequence[str]) -> dict[str, str]:
 
 def thousands(decimals: int = 0) -> FuncFormatter:
     """Axis tick labels with thousands separators (``1,250,000``)."""
-    return FuncFormatter(lambda v, _: f"{v:,.{decimals}f}")
+    return FuncFormatter(tick(decimals))

@@ -12,8 +12,8 @@ ASSUMPTIONS = (
     "2-3 week admissions, step-up dosing); horizon 37 years = to age 100 (lifetime, Dutch guideline 2024); "
     "discounting 3% costs / 1.5% effects (guideline 2024; 4%/1.5% of 2016 as scenario); societal perspective; "
     "2024 euros.",
-    "Every input is on the Parameters sheet with its source; the source starts with the evidence tag of "
-    "mm-inputs.md: P published (read), V published (recalled, verify), D derived by us (method stated), "
+    "Every input is on the Parameters sheet with its source; the source starts with the evidence tag: "
+    "P published (read), V published (recalled, verify), D derived by us (method stated), "
     "A assumption (needs expert opinion), G gap (placeholder: replace before any reimbursement use).",
     "Gaps (G) a user must replace with Dutch values: teclistamab price per mg (tec_price_per_mg), elranatamab "
     "vial prices (elra_price_76mg, elra_price_44mg), ide-cel price (ide_price), IVIG price per gram "
@@ -41,14 +41,14 @@ ASSUMPTIONS = (
     "death hazard: after CAR-T the published median 17.9 months (Van Oekelen, Blood 2023); after RWPC derived "
     "from the fitted PFS and OS means; after bispecifics as after RWPC (A). None is solved to hit a median; "
     "general-population mortality is a floor everywhere.",
-    "Curves (tag D, hecon.examples.rrmm.fitted): fitted by maximum likelihood to patients reconstructed "
+    "Curves (tag D): fitted by maximum likelihood to patients reconstructed "
     "(Guyot) from every published point on the SurvivalPoints sheet: RWPC exponential PFS (LocoMMotion median "
     "4.6 months, 248 patients); cilta-cel PFS (CARTITUDE-1: 12 and 24 months, median 34.9, 32/97 at 5 years; "
     "97 patients) exponential, or mixture cure Weibull as the structural alternative cart_pfs_plateau (equal "
     "PSA weights, A); the PSA draws each fit's parameters from its covariance. Bispecifics: RWPC curve x "
     "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS is not a "
     "target: published OS (CARTITUDE-1, KarMMa, MajesTEC-1, the OS hazard ratios, a US real-world cohort) is "
-    "compared with the model as external checks (tests/examples/test_rrmm.py, docs/rrmm.md).",
+    "compared with the model as external checks (in the example's tests and documentation).",
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",
     "CAR-T intention to treat from apheresis: apheresis cost for everyone; bridging therapy (share p_bridging) "
@@ -77,7 +77,7 @@ ASSUMPTIONS = (
     "G) is charged once at death. Productivity: friction cost method for the 20% in paid work (A) over the "
     "friction period from treatment start. Informal care: 40 h/week for 4 weeks after each CAR-T infusion, "
     "20 h in the step-up week (A). Travel: 60 km and parking per hospital contact.",
-    "Treatment-burden flags (mm-inputs §9): on_treatment = receiving the strategy's anti-myeloma treatment "
+    "Treatment-burden flags: on_treatment = receiving the strategy's anti-myeloma treatment "
     "before progression (RWPC regimen, bridging, CAR-T lymphodepletion/infusion admission, bispecific "
     "dosing); hospitalised = a cycle with an admission (hospital_days counts the exact days); recovering = "
     "recovery after a CAR-T course; progression_free = alive without progression; treatment_free = alive, "
@@ -99,7 +99,7 @@ ASSUMPTIONS = (
     "treatment, 0.64 progressed, -0.15 while admitted, -0.10 during recovery; one-off QALY losses for CRS "
     "and ICANS (Howell 2022) and serious infections (-0.19 for 14 days). No age adjustment (values stay "
     "below the Dutch age norms).",
-    "Face validity (tests/examples/test_rrmm.py): model median PFS and OS reproduce the source medians and "
+    "Face validity (the example's tests): model median PFS and OS reproduce the source medians and "
     "landmarks within 5% (for CAR-T among infused patients, from infusion); one-time CAR-T gives more "
     "treatment-free time than bispecifics; re-dosing gives more hospital days than one-time CAR-T; "
     "nobody is on treatment after death; all costs are non-negative.",
