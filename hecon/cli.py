@@ -358,7 +358,8 @@ def run(
         _exit()
     results = summarise_run(run)
     check = results.structure_check
-    for warning in results.warnings + (check.warnings if check is not None else ()):
+    headline = (results.headline.warning,) if results.headline.warning else ()
+    for warning in headline + results.warnings + (check.warnings if check is not None else ()):
         click.echo(f"warning: {warning}", err=True)
     try:
         folder = write_report(results, out_dir)

@@ -139,6 +139,32 @@ class RunResult:
         raise KeyError(name)
 
 
+def headline_warning(spec: ModelSpec, burden: DiseaseBurden | None) -> str:
+    """Why the headline willingness to pay is not a reference value derived from the disease
+    burden, loud enough for the first screen of the report and the command line; "" when it is.
+
+    The Dutch reference value (EUR 20,000, 50,000 or 80,000 per QALY) follows from the
+    proportional QALY shortfall, which needs general-population utility norms for every age of
+    the cohort; the norms bundled with hecon (hecon/data) cover only ages 65-69 and 85+ (Mangen
+    et al. 2017), too few to derive it, so they are never filled in silently.
+    """
+    if burden is not None and burden.reference_value is not None:
+        return ""
+    wtp, source = headline_wtp(spec, burden)
+    if burden is None:
+        why = (
+            "the UtilityNorms sheet is empty, so the disease burden (proportional QALY shortfall) and the "
+            "reference value that follows from it were not derived"
+        )
+    else:
+        why = f"the disease burden ({burden.burden_class}) gives no reference value"
+    return (
+        f"the headline willingness to pay ({spec.settings.currency} {wtp:,.0f} per QALY) is {source}, not a "
+        f"reference value: {why}; a wrong severity class can change the decision (add general-population "
+        "utility norms by age and sex to the UtilityNorms sheet)"
+    )
+
+
 def headline_wtp(spec: ModelSpec, burden: DiseaseBurden | None) -> tuple[float, str]:
     """See :attr:`RunResult.headline_wtp`."""
     if burden is not None and burden.reference_value is not None:

@@ -61,6 +61,7 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
+from hecon.report.first_screen import decision_sentence, driver_sentence, threshold_sentences
 from hecon.report.numbers import versus_text
 from hecon.report.section import Section
 from hecon.report.style import CATEGORIES
@@ -238,15 +239,9 @@ def key_results_section(results: Results) -> Section:
         bullets.append(text + ".")
     bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
-    if head.optimal is not None:
-        where = (
-            f", the reference value for this disease burden ({_class_words(results.burden.burden.burden_class)}),"
-            if head.is_reference_value and results.burden is not None
-            else ""
-        )
-        bullets.append(
-            f"At {money_text(cur, head.wtp)} per QALY{where} {head.optimal} has the highest net monetary benefit."
-        )
+    decision = decision_sentence(results)
+    if decision:
+        bullets.append(decision)
     psa = results.psa
     at = psa.at(head.wtp) if psa is not None else None
     if psa is not None and at is not None:
@@ -256,19 +251,26 @@ def key_results_section(results: Results) -> Section:
             f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
             f"{money_text(cur, at.evpi_per_patient)} per patient."
         )
+    bullets += threshold_sentences(results)
+    driver = driver_sentence(results)
+    if driver:
+        bullets.append(driver)
     tfi_bullet = _burden_headline(results)
     if tfi_bullet:
         bullets.append(tfi_bullet)
     scen = _scenario_range(results)
     if scen:
         bullets.append(scen)
-    return Section("key_results", "Key results", paragraphs=paragraphs, bullets=bullets, tables=[table], sheets=[table])
-
-
-def _class_words(burden_class: str) -> str:
-    """'class 3 (proportional shortfall 0.71-1.00)' -> 'class 3: proportional shortfall 0.71-1.00'."""
-    m = re.match(r"^(.*?)\s*\((.*)\)\s*$", burden_class or "")
-    return f"{m.group(1)}: {m.group(2)}" if m else burden_class
+    warnings = [head.warning[:1].upper() + head.warning[1:] + "."] if head.warning else []
+    return Section(
+        "key_results",
+        "Key results",
+        paragraphs=paragraphs,
+        warnings=warnings,
+        bullets=bullets,
+        tables=[table],
+        sheets=[table],
+    )
 
 
 def _burden_headline(results: Results) -> str:
