@@ -167,12 +167,16 @@ def validate(path: Path) -> None:
     Example:
       hecon validate my_model.xlsx
     """
-    from hecon.workbook import validate_workbook
+    from hecon.workbook.reader import read
+    from hecon.workbook.validate import validate_result
 
     try:
-        problems = validate_workbook(path)
+        result = read(path)
+        problems = validate_result(result)
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
+    for warning in result.locations.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         _print_problems(problems, err=False)
         _error(f"{path}: {_plural(len(problems), 'problem')} found")
@@ -332,6 +336,8 @@ def run(
         _report_problems(path, e.problems)
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
+    for warning in locations.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
     chosen = "all" if all_scenarios else (list(scenarios) or None)
     if psa_samples is not None and psa_samples < 1000:

@@ -647,14 +647,17 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "cost:",
                 "expression",
                 "currency per cycle",
-                "Cost per cycle in the state for the category named after 'cost:'; blank = none",
+                "Cost in the state for the category named after 'cost:'; blank = none. The unit row says per "
+                "what: per cycle, per day, per week, per month (365.25/12 days) or per year (e.g. 'EUR per year'); "
+                "hecon converts it to the cycle",
                 ("cost:drug", "cost:care"),
             ),
             ColumnFamily(
                 "count:",
                 "expression",
                 "per cycle",
-                "Count per cycle in the state (e.g. administrations, hospital days) named after 'count:'; blank = none",
+                "Count in the state (e.g. administrations, hospital days) named after 'count:'; blank = none; "
+                "per cycle, day, week, month or year as its unit row says",
                 ("count:administrations",),
             ),
         ),
