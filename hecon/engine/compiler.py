@@ -29,10 +29,13 @@ from hecon.model.spec import (
     DISCOUNT_TIMINGS,
     PARTITIONED_SURVIVAL,
     REWARD_KINDS,
+    REWARD_TIMINGS,
+    REWARD_WEIGHTS,
     START,
     STRUCTURES,
     TIME_UNITS,
     ModelSpec,
+    Settings,
     State,
     Strategy,
     Transition,
@@ -289,6 +292,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
     except ModelError as exc:
         problems.extend(exc)
+    _check_reward_timing(spec.settings, problems)
     problems.raise_if_any()
 
     return CompiledModel(
@@ -773,3 +777,18 @@ def _variable_closure(
     for node in exprs_of:
         visit(node, frozenset({node}))
     return done
+
+
+def _check_reward_timing(settings: Settings, problems: ProblemCollector) -> None:
+    """reward_timing and reward_weights are known, and weights go with a trace point (start or end)."""
+    if settings.reward_timing not in REWARD_TIMINGS:
+        problems.add(Element("setting", "reward_timing"), f"'{settings.reward_timing}'", " or ".join(REWARD_TIMINGS))
+    if settings.reward_weights not in REWARD_WEIGHTS:
+        problems.add(Element("setting", "reward_weights"), f"'{settings.reward_weights}'", " or ".join(REWARD_WEIGHTS))
+    elif settings.reward_weights == "within-cycle" and settings.reward_timing == "middle":
+        problems.add(
+            Element("setting", "reward_weights"),
+            "within-cycle weights for rewards valued in the middle of the cycle, where there is no trace point",
+            "reward_timing start or end with within-cycle weights (the weight of that trace point), or "
+            "reward_weights none",
+        )

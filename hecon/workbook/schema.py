@@ -51,6 +51,8 @@ from hecon.model.spec import (
     DISCOUNT_TIMINGS,
     PERSPECTIVES,
     REWARD_KINDS,
+    REWARD_TIMINGS,
+    REWARD_WEIGHTS,
     START,
     STRUCTURES,
     SURVIVAL_ENDPOINTS,
@@ -235,6 +237,20 @@ SETTINGS: tuple[Column, ...] = (
         "numbers",
         unit="weights",
         description="Only for within_cycle = custom: one weight per trace point 0..cycles, separated by ;",
+    ),
+    _c(
+        "reward_timing",
+        "choice",
+        allowed=REWARD_TIMINGS,
+        description="When one-off transition rewards are valued (discounted) within their cycle: start, "
+        "middle (default) or end",
+    ),
+    _c(
+        "reward_weights",
+        "choice",
+        allowed=REWARD_WEIGHTS,
+        description="none (default) or within-cycle: one-off transition rewards also carry the within-cycle "
+        "weight of the trace point at the start or end of their cycle",
     ),
     _c(
         "life_table",
