@@ -411,8 +411,6 @@ def decision_problem_section(results: Results) -> Section:
 
 def structure_section(results: Results) -> Section:
     spec = results.spec
-    cats = state_categories(spec)
-    labels = {k: v[0] for k, v in CATEGORIES.items()}
     png, note = state_diagram_png(spec)
     n_pairs = len({(t.from_state, t.to_state) for t in spec.transitions if t.from_state != t.to_state})
     specific = sorted({t.strategy for t in spec.transitions if t.strategy})
@@ -441,20 +439,11 @@ def structure_section(results: Results) -> Section:
         "Health states (boxes, coloured by treatment-burden category) and the transitions between them. " + note,
         f"Diagram of the {len(spec.states)} health states of the model and the transitions between them.",
     )
-    tables = [states_table(spec, cats, labels)]
     paragraphs.append(
-        "The transition probabilities and one-off rewards of every strategy are listed in the appendix "
-        "(Model definition)."
+        "The health states with their utilities, costs and flags, the transition probabilities and the one-off "
+        "rewards of every strategy are listed in the appendix (Model definition)."
     )
-    return Section(
-        "structure",
-        "Model structure",
-        paragraphs=paragraphs,
-        figures=[figure],
-        tables=tables,
-        sheets=tables,
-        content=[figure] + tables,
-    )
+    return Section("structure", "Model structure", paragraphs=paragraphs, figures=[figure])
 
 
 def inputs_section(results: Results) -> Section:
@@ -502,7 +491,7 @@ def definition_section(results: Results) -> Section:
     spec = results.spec
     full = inputs_table(spec)
     fixed = [r for r, p in zip(full.rows, spec.parameters) if p.distribution is None and not p.dsa]
-    tables = []
+    tables = [states_table(spec, state_categories(spec), {k: v[0] for k, v in CATEGORIES.items()})]
     if fixed and len(fixed) < len(full.rows):
         tables.append(
             full.view(
@@ -657,16 +646,14 @@ def base_case_section(results: Results) -> Section:
         )
     survival_figure, surv_tables = _survival(results)
     figures.append(survival_figure)
-    surv = results.base_case.survival
-    curves = {s: c.curve for s, c in surv.strategies.items()}
-    end = survival_window(curves, surv.years, level=0.05)
+    horizon = results.settings["horizon_years"]
     figures.append(
         Figure(
             trace_name(spec).capitalize(),
-            trace_png(results.base_case.trace, spec, results.strategies, end),
-            "Share of the cohort in each health state over time, per strategy (states holding less "
-            "than 0.5% of the cohort at all times are left out). Colours give the treatment-burden "
-            "category of the state, line styles tell states of one category apart. The trace of "
+            trace_png(results.base_case.trace, spec, results.strategies),
+            f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
+            "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
+            "than 0.5% of the cohort at all times are left out. Each state has its own colour. The trace of "
             "every cycle is in results.xlsx, sheet Trace.",
             "Line charts of the share of the cohort in each health state over time, one panel per strategy.",
         )
@@ -870,6 +857,26 @@ SECTIONS: list[SectionBuilder] = [
     definition_section,
     run_section,
 ]
+
+
+#: Sections printed as appendices (each on a page of its own, after the main part): detail a
+#: committee consults rather than reads.
+APPENDIX_SECTIONS = frozenset(
+    {
+        "inputs",
+        "treatment_free",
+        "subgroups",
+        "structure_check",
+        "thresholds",
+        "two_way",
+        "voi",
+        "perspectives",
+        "budget_impact",
+        "assumptions",
+        "definition",
+        "run",
+    }
+)
 
 
 def build_sections(results: Results, builders: list[SectionBuilder] | None = None) -> list[Section]:

@@ -45,6 +45,22 @@ STRATEGY_DASHES = ("-", "--", "-.", ":")
 #: Paul Tol's muted palette (cost categories), then grey for "other".
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 OTHER_GREY = "#BBBBBB"
+#: Distinct colours of health states in the trace, in model order: Paul Tol's "muted" palette
+#: (the pale sand last but one), then black and Okabe–Ito orange and sky blue.
+STATE_COLOURS = (
+    "#332288",
+    "#CC6677",
+    "#117733",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#000000",
+    "#E69F00",
+    "#DDCC77",
+    "#56B4E9",
+)
 
 #: Label and colour of each treatment-burden category of a state
 #: (:data:`hecon.analysis.timeline.CATEGORIES`, same keys in the same order).

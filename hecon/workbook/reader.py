@@ -265,6 +265,14 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
                 uncached.append(name)
             elif vcell.data_type == "e":
                 errors.append((name, str(value)))
+            elif isinstance(value, str) and len(value) >= schema.EXCEL_CELL_CHARACTERS:
+                problems.bad_cell(
+                    record,
+                    name,
+                    f"the cell holds {len(value):,} characters, Excel's limit of "
+                    f"{schema.EXCEL_CELL_CHARACTERS:,}: its text may have been cut off",
+                    "a shorter text; custom within-cycle weights go on the CycleWeights sheet, one row per point",
+                )
             elif not cells.is_blank(value):
                 record.raw[name] = value
         if not record.raw and not uncached and not errors:
@@ -445,6 +453,7 @@ class _Builder:
                         f"a row with name {column.name} and its value ({column.description})",
                     )
                     free += 1
+        self._cycle_weights_sheet(values)
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
         if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > MAX_CYCLES:
             record = self.loc.settings["horizon_years"]
@@ -461,6 +470,33 @@ class _Builder:
         for name in ("cycle_length_days", "horizon_years"):
             values.setdefault(name, schema.setting_default(name))
         return Settings(**values), title, description
+
+    def _cycle_weights_sheet(self, values: dict[str, Any]) -> None:
+        """Custom within-cycle weights from the CycleWeights sheet (one row per trace point,
+        points 0, 1, 2, ... in order) into ``values["cycle_weights"]``."""
+        records = [r for r in self.records("CycleWeights") if r.ok("point", "weight")]
+        if not records:
+            return
+        if "cycle_weights" in values:
+            self.problems.add(
+                records[0].cell("point"),
+                "custom within-cycle weights on the CycleWeights sheet and in the cycle_weights setting "
+                f"({self.loc.settings['cycle_weights'].cell('value')})",
+                "the weights in one place: the CycleWeights sheet or the setting",
+            )
+            return
+        weights = []
+        for k, record in enumerate(records):
+            if record.values["point"] != k:
+                self.problems.bad_cell(
+                    record,
+                    "point",
+                    f"trace point {cells.show(record.values['point'])} where point {k} comes next",
+                    "the points 0, 1, 2, ... in order, one row each",
+                )
+                return
+            weights.append(float(record.values["weight"]))
+        values["cycle_weights"] = tuple(weights)
 
     # ---- Strategies and their parameter values
     def strategies(self) -> tuple[Strategy, ...]:

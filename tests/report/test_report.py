@@ -262,6 +262,7 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report, read
         "Survival",
         "Markov trace",
         "Cost-effectiveness frontier",
+        "Net monetary benefit against willingness to pay",
         "Treatment-free survival (free of treatment)",
         "Time to the first treatment-free cycle",
         "Treatment timeline",
