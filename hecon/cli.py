@@ -308,6 +308,7 @@ def run(
       hecon run my_model.xlsx --out reports/final --all-scenarios --seed 42
       hecon run my_model.xlsx --dsa --psa 1000 --seed 42 --workers 4
     """
+    from hecon.analysis.progress import phase
     from hecon.analysis.results import summarise_run
     from hecon.analysis.run import file_sha256, run_analysis
     from hecon.report import write_report
@@ -331,7 +332,8 @@ def run(
 
     try:
         sha256 = file_sha256(path)
-        spec, locations = read_checked(path)  # every check of 'hecon validate', then the model
+        with phase("Reading and checking the workbook"):
+            spec, locations = read_checked(path)  # every check of 'hecon validate', then the model
     except ModelError as e:
         _report_problems(path, e.problems)
     except _unreadable_errors() as e:
@@ -362,7 +364,8 @@ def run(
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(place_found(e.problems, locations))
         _exit()
-    results = summarise_run(run)
+    with phase("Summarising the results"):
+        results = summarise_run(run)
     check = results.structure_check
     headline = (results.headline.warning,) if results.headline.warning else ()
     for warning in headline + results.warnings + (check.warnings if check is not None else ()):

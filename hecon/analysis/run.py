@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import xarray as xr
 
+from hecon.analysis.progress import phase, progress_bar
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
@@ -332,15 +333,17 @@ def run_analysis(
         raise ModelError(problems)
 
     results = []
-    for name, s, sc in specs:
-        try:
-            results.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
-        except ModelError as e:
-            if sc is None:
-                raise
-            raise ModelError(
-                [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
-            ) from None
+    with progress_bar("Base case and scenarios", len(specs), progress) as advance:
+        for name, s, sc in specs:
+            try:
+                results.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
+            except ModelError as e:
+                if sc is None:
+                    raise
+                raise ModelError(
+                    [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
+                ) from None
+            advance(1)
 
     subgroups = []
     for name, s, sc in subgroup_specs:
@@ -381,8 +384,9 @@ def run_analysis(
 
     from hecon.analysis.burden_rates import burden_rates
 
-    analyses["treatment_free"] = _treatment_free(results[0])
-    analyses["burden_rates"] = burden_rates(results[0].results, spec)
+    with phase("Treatment-free time and burden rates", progress):
+        analyses["treatment_free"] = _treatment_free(results[0])
+        analyses["burden_rates"] = burden_rates(results[0].results, spec)
     if two_way:
         from hecon.analysis.two_way import two_way_threshold
 
@@ -446,7 +450,8 @@ def _decision_analyses(
     from hecon.analysis.disease_burden import disease_burden
 
     out: dict[str, Any] = {}
-    burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
+    with phase("Disease burden", progress):
+        burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
     out["burden"] = burden
     wtp, wtp_source = headline_wtp(spec, burden)
     if spec.thresholds:
@@ -455,19 +460,23 @@ def _decision_analyses(
         reference = burden.reference_value if burden is not None else None
         problems: list[Problem] = []
         found = []
-        for query in spec.thresholds:
-            try:
-                found.append(
-                    find_threshold(
-                        spec,
-                        query,
-                        reference,
-                        comparator=comparator,
-                        wtp_source=f"reference value of the disease burden ({burden.burden_class})" if burden else "",
+        with progress_bar("Threshold analyses", len(spec.thresholds), progress) as advance:
+            for query in spec.thresholds:
+                try:
+                    found.append(
+                        find_threshold(
+                            spec,
+                            query,
+                            reference,
+                            comparator=comparator,
+                            wtp_source=f"reference value of the disease burden ({burden.burden_class})"
+                            if burden
+                            else "",
+                        )
                     )
-                )
-            except ModelError as e:
-                problems.extend(e.problems)
+                except ModelError as e:
+                    problems.extend(e.problems)
+                advance(1)
         if problems:
             raise ModelError(problems)
         out["thresholds"] = tuple(found)

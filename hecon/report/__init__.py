@@ -29,6 +29,7 @@ import json
 import os
 from pathlib import Path
 
+from hecon.analysis.progress import phase
 from hecon.analysis.results import Results
 from hecon.folders import replace_folder
 from hecon.model.problems import FileLine, ModelError, Problem
@@ -98,13 +99,17 @@ def write_summary_json(results: Results, path: Path) -> None:
 
 
 def _write_files(results: Results, folder: Path) -> None:
-    sections = build_sections(results)
+    with phase("Drawing the figures and tables"):
+        sections = build_sections(results)
     write_summary_json(results, folder / SUMMARY_JSON)
-    write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
-    write_report_html(results, sections, folder / REPORT_HTML)
+    with phase(f"Writing {RESULTS_XLSX}"):
+        write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
+    with phase(f"Writing {REPORT_HTML}"):
+        write_report_html(results, sections, folder / REPORT_HTML)
     for s in sections:
         for name, write in s.files.items():  # e.g. psa.nc; names are fixed by hecon
-            write(folder / name)
+            with phase(f"Writing {name}"):
+                write(folder / name)
     (folder / MARKER).write_text(f"hecon {results.hecon_version} report\n", encoding="utf-8")
 
 

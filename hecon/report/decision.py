@@ -674,6 +674,7 @@ def _samples_table(results: Results) -> Table:
         sample_rows,
         f"Discounted costs and QALYs of each sample{'' if shown == n else f' (first {shown:,} of {n:,})'};"
         f" every sample, outcome and drawn input is in {PSA_FILE} (netCDF).",
+        data=True,
     )
 
 

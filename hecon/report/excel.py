@@ -21,8 +21,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from hecon.report.numbers import KINDS
+from hecon.report.numbers import KINDS, number_text
 from hecon.report.tables import Table
 
 _HEADER_FONT = Font(bold=True)
@@ -62,17 +63,54 @@ def _cell(ws, value: Any, font: Font | None = None, number_format: str | None = 
     return cell
 
 
+#: Rows read to size a column to its content (the first rows stand for the rest).
+WIDTH_SAMPLE_ROWS = 200
+MAX_WIDTH, MIN_WIDTH = 60, 8
+DATA_TAB_COLOUR = "A6A6A6"
+DATA_NOTE = "Data sheet (a row per cycle or per sample), not meant for printing. "
+
+
+def column_widths(table: Table) -> list[float]:
+    """Width of each column [characters] from its content: the longest value of the first
+    :data:`WIDTH_SAMPLE_ROWS` rows as report.html writes it, and the longest word of the header
+    (headers wrap, numbers never do), between :data:`MIN_WIDTH` and :data:`MAX_WIDTH` (a text
+    column's own ``width``, where it has one, caps it: longer texts wrap)."""
+    widths = []
+    for j, col in enumerate(table.columns):
+        longest_word = max((len(w) for w in col.header.split()), default=0)
+        values = [len(number_text(r[j], col.kind)) for r in table.rows[:WIDTH_SAMPLE_ROWS]]
+        cap = col.width if col.width and col.kind == "text" else MAX_WIDTH  # long texts wrap at the column's width
+        widths.append(float(min(cap, max(MIN_WIDTH, longest_word + 2, max(values, default=0) + 2))))
+    return widths
+
+
+def _print_settings(ws, table: Table, n_columns: int) -> None:
+    """Landscape A4, fitted to the page width, header rows repeated on every page; a data sheet
+    is marked by a grey tab and prints only its title and note."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    if table.data:
+        ws.sheet_properties.tabColor = DATA_TAB_COLOUR
+        ws.print_area = f"A1:{get_column_letter(max(n_columns, 1))}2"
+
+
 def write_table(ws, table: Table) -> None:
-    """Title in row 1, note in row 2, header in row 3, data below; header frozen."""
+    """Title in row 1, note in row 2, header in row 3, data below; header frozen; print settings
+    (:func:`_print_settings`); column widths from content (:func:`column_widths`)."""
     n = len(table.columns)
-    for j, col in enumerate(table.columns, start=1):
-        width = col.width or max(10, min(50, len(col.header) + 2))
+    for j, width in enumerate(column_widths(table), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
+    _print_settings(ws, table, n)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     if table.rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(n)}{HEADER_ROW + len(table.rows)}"
     ws.append([_cell(ws, table.title, _TITLE_FONT)])
-    ws.append([_cell(ws, table.note, _NOTE_FONT)] if table.note else [])
+    note = (DATA_NOTE if table.data else "") + table.note
+    ws.append([_cell(ws, note, _NOTE_FONT)] if note else [])
     header = []
     for col in table.columns:
         cell = _cell(ws, col.header, _HEADER_FONT)

@@ -28,7 +28,8 @@ from hecon.report.numbers import money, significant, versus_text
 
 @dataclass(frozen=True)
 class Column:
-    """header : column title; kind : one of :data:`hecon.report.numbers.KINDS`; width : Excel width [characters];
+    """header : column title; kind : one of :data:`hecon.report.numbers.KINDS`; width : largest Excel width
+    of a text column [characters] (numeric columns are as wide as their numbers);
     html, excel : whether the column is shown in report.html and written to results.xlsx (a
     numeric ICER, for example, goes to Excel only, the HTML shows it in words);
     key : name of the value in the HTML (``data-field``), for tests and scripts."""
@@ -53,6 +54,8 @@ class Table:
     note: str = ""
     id: str = ""
     css: str = ""
+    data: bool = False
+    """Bulk data (a row per cycle or per sample): its sheet is marked as data, not for printing."""
 
     def without(self, header: str) -> Table:
         """A copy without the column called ``header`` (e.g. Scenario in per-scenario tables)."""
@@ -413,6 +416,7 @@ def trace_table(results: Results) -> Table:
         cols,
         rows,
         "Share of the cohort in each state at the start of each cycle (cycle 0 = model start).",
+        data=True,
     )
 
 
