@@ -660,7 +660,9 @@ def _check_names(
         for n in sorted(e.names):
             if n not in sm.parameters and n not in VARIABLES and n not in reported:
                 problems.add(
-                    label, f"unknown name '{n}' in '{e.text}'", "a parameter name or one of " + ", ".join(VARIABLES)
+                    label,
+                    f"unknown name '{n}' in '{e.text}'{suggestion(n, [*sm.parameters, *VARIABLES])}",
+                    "a parameter name or one of " + ", ".join(VARIABLES),
                 )
         for kind, ref in sorted(e.refs, key=str):
             if ref is None:
@@ -669,7 +671,7 @@ def _check_names(
             elif ref not in object_names[kind]:
                 problems.add(
                     label,
-                    f"unknown {kind} '{ref}' in '{e.text}'",
+                    f"unknown {kind} '{ref}' in '{e.text}'{suggestion(ref, object_names[kind])}",
                     f"one of: {', '.join(sorted(object_names[kind])) or '(none defined)'}",
                 )
 
