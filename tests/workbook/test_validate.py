@@ -336,7 +336,8 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {"TransitionRewards!F4": "c_deathx"},
         {},
         [
-            f"TransitionRewards!F4: unknown name 'c_deathx' in 'c_deathx'; expected a parameter name or one of "
+            f"TransitionRewards!F4: unknown name 'c_deathx' in 'c_deathx' (did you mean 'c_death'?); expected a "
+            "parameter name or one of "
             f"{_VARIABLES}"
         ],
     ),
@@ -353,7 +354,10 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
     "unknown name in a strategy's value": (
         {"StrategyParameters!C4": "u_trtX"},
         {},
-        [f"StrategyParameters!C4: unknown name 'u_trtX' in 'u_trtX'; expected a parameter name or one of {_VARIABLES}"],
+        [
+            "StrategyParameters!C4: unknown name 'u_trtX' in 'u_trtX' (did you mean 'u_trtA'?); expected a parameter "
+            f"name or one of {_VARIABLES}"
+        ],
     ),
     "formula syntax error": (
         {"Transitions!D9": "apply_hr(gp_mort(), hr_S1"},
