@@ -866,6 +866,7 @@ APPENDIX_SECTIONS = frozenset(
         "inputs",
         "treatment_free",
         "subgroups",
+        "scenario_analysis",
         "structure_check",
         "thresholds",
         "two_way",
