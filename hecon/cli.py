@@ -194,12 +194,16 @@ def validate(path: Path) -> None:
     Example:
       hecon validate my_model.xlsx
     """
-    from hecon.workbook import validate_workbook
+    from hecon.workbook.reader import read
+    from hecon.workbook.validate import validate_result
 
     try:
-        problems = validate_workbook(path)
+        result = read(path)
+        problems = validate_result(result)
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
+    for warning in result.locations.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         _print_problems(problems, err=False)
         _error(f"{path}: {_plural(len(problems), 'problem')} found")
@@ -343,6 +347,7 @@ def run(
 
     stopwatch = Stopwatch()
     with stopwatch.phase("imports"):
+        from hecon.analysis.progress import phase
         from hecon.analysis.psa import worker_cap
         from hecon.analysis.results import summarise_run
         from hecon.analysis.run import file_sha256, run_analysis
@@ -366,13 +371,16 @@ def run(
         _exit()
 
     try:
-        spec, locations = read_checked(path, stopwatch)  # every check of 'hecon validate', then the model
+        with phase("Reading and checking the workbook"):
+            spec, locations = read_checked(path, stopwatch)  # every check of 'hecon validate', then the model
         with stopwatch.phase("read"):
             sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
     except ModelError as e:
         _report_problems(path, e.problems)
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
+    for warning in locations.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
     chosen = "all" if all_scenarios else (list(scenarios) or None)
     if workers is not None and workers > worker_cap():
@@ -401,9 +409,11 @@ def run(
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
         _print_problems(place_found(e.problems, locations))
         _exit()
-    results = summarise_run(run, stopwatch)
+    with phase("Summarising the results"):
+        results = summarise_run(run, stopwatch)
     check = results.structure_check
-    for warning in results.warnings + (check.warnings if check is not None else ()):
+    headline = (results.headline.warning,) if results.headline.warning else ()
+    for warning in headline + results.warnings + (check.warnings if check is not None else ()):
         click.echo(f"warning: {warning}", err=True)
     try:
         folder = write_report(results, out_dir, stopwatch)

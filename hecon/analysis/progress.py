@@ -1,4 +1,6 @@
-"""A progress bar on the terminal for long analyses (PSA, DSA), quiet elsewhere.
+"""Progress on the terminal for every phase of a run that can take more than about a second:
+a bar for phases with countable steps (PSA, DSA, scenarios, thresholds), a spinner with the
+elapsed time for the others (disease burden, writing results.xlsx, ...); quiet elsewhere.
 
 The bar is drawn with :mod:`rich` on standard error, and only when standard error is a
 terminal: a run in a notebook, a test or with its output redirected to a file prints nothing.
@@ -63,6 +65,29 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
             bar.advance(task, n)
 
         yield advance
+
+
+@contextmanager
+def phase(description: str, enabled: bool | None = None) -> Iterator[None]:
+    """A line for a phase without countable steps, drawn when :func:`wanted`: a spinner and the
+    elapsed time while it runs, a tick and its duration when it is done.
+
+    Example::
+
+        with phase("Writing results.xlsx"):
+            write(...)
+    """
+    if not wanted(enabled):
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(finished_text="[green]✓"), TextColumn("[bold]{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(description, total=1)
+        yield
+        bar.update(task, completed=1)
 
 
 def _no_bar(n: int = 1) -> None:

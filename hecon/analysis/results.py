@@ -93,7 +93,7 @@ from hecon.analysis.model_survival import SurvivalSummary, survival_summary
 from hecon.analysis.perspectives import Perspectives, perspectives
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.qtwist import QTwist, qtwist
-from hecon.analysis.run import RunResult
+from hecon.analysis.run import RunResult, headline_warning
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
 from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
@@ -151,12 +151,15 @@ class Headline:
     optimal            : the strategy with the highest net monetary benefit at ``wtp`` in the
                          base case (None when ``wtp`` is not above 0 or there is one strategy)
     is_reference_value : whether ``wtp`` is the reference value of the disease burden
+    warning            : why ``wtp`` is not a reference value derived from the disease burden
+                         (:func:`hecon.analysis.run.headline_warning`); "" when it is
     """
 
     wtp: float
     source: str
     optimal: str | None
     is_reference_value: bool
+    warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,7 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
             wtp_source,
             base.optimal_at_headline if len(base.strategies) > 1 else None,
             burden is not None and burden.reference_value == wtp,
+            headline_warning(spec, run.burden),
         ),
         input_path=run.input_path,
         started=run.started,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import xarray as xr
 
 from hecon.analysis.psa import check_psa_size
+from hecon.analysis.progress import phase, progress_bar
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
 from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.engine.compiler import compiled
@@ -142,6 +143,32 @@ class RunResult:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+def headline_warning(spec: ModelSpec, burden: DiseaseBurden | None) -> str:
+    """Why the headline willingness to pay is not a reference value derived from the disease
+    burden, loud enough for the first screen of the report and the command line; "" when it is.
+
+    The Dutch reference value (EUR 20,000, 50,000 or 80,000 per QALY) follows from the
+    proportional QALY shortfall, which needs general-population utility norms for every age of
+    the cohort; the norms bundled with hecon (hecon/data) cover only ages 65-69 and 85+ (Mangen
+    et al. 2017), too few to derive it, so they are never filled in silently.
+    """
+    if burden is not None and burden.reference_value is not None:
+        return ""
+    wtp, source = headline_wtp(spec, burden)
+    if burden is None:
+        why = (
+            "the UtilityNorms sheet is empty, so the disease burden (proportional QALY shortfall) and the "
+            "reference value that follows from it were not derived"
+        )
+    else:
+        why = f"the disease burden ({burden.burden_class}) gives no reference value"
+    return (
+        f"the headline willingness to pay ({spec.settings.currency} {wtp:,.0f} per QALY) is {source}, not a "
+        f"reference value: {why}; a wrong severity class can change the decision (add general-population "
+        "utility norms by age and sex to the UtilityNorms sheet)"
+    )
 
 
 def headline_wtp(spec: ModelSpec, burden: DiseaseBurden | None) -> tuple[float, str]:
@@ -322,18 +349,20 @@ def run_analysis(
         raise ModelError(problems)
 
     results = []
-    for name, s, sc in specs:
-        try:
-            with sw.phase("compile"):
-                model = compiled(s)
-            with sw.phase("base case" if sc is None else "scenarios"):
-                results.append(ScenarioResult(name, s, run_model(model), sc))
-        except ModelError as e:
-            if sc is None:
-                raise
-            raise ModelError(
-                [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
-            ) from None
+    with progress_bar("Base case and scenarios", len(specs), progress) as advance:
+        for name, s, sc in specs:
+            try:
+                with sw.phase("compile"):
+                    model = compiled(s)
+                with sw.phase("base case" if sc is None else "scenarios"):
+                    results.append(ScenarioResult(name, s, run_model(model), sc))
+            except ModelError as e:
+                if sc is None:
+                    raise
+                raise ModelError(
+                    [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
+                ) from None
+            advance(1)
 
     subgroups = []
     for name, s, sc in subgroup_specs:
@@ -377,7 +406,7 @@ def run_analysis(
 
     from hecon.analysis.burden_rates import burden_rates
 
-    with sw.phase("treatment-free survival and burden rates"):
+    with sw.phase("treatment-free survival and burden rates"), phase("Treatment-free time and burden rates", progress):
         analyses["treatment_free"] = _treatment_free(results[0])
         analyses["burden_rates"] = burden_rates(results[0].results, spec)
     if two_way:
@@ -446,7 +475,7 @@ def _decision_analyses(
     from hecon.analysis.disease_burden import disease_burden
 
     out: dict[str, Any] = {}
-    with stopwatch.phase("disease burden"):
+    with stopwatch.phase("disease burden"), phase("Disease burden", progress):
         burden = disease_burden(spec, base.results, comparator) if spec.utility_norms else None
     out["burden"] = burden
     wtp, wtp_source = headline_wtp(spec, burden)
@@ -456,9 +485,10 @@ def _decision_analyses(
         reference = burden.reference_value if burden is not None else None
         problems: list[Problem] = []
         found = []
-        for query in spec.thresholds:
-            try:
-                with stopwatch.phase("thresholds"):
+        with progress_bar("Threshold analyses", len(spec.thresholds), progress) as advance:
+            for query in spec.thresholds:
+                try:
+                    with stopwatch.phase("thresholds"):
                     found.append(
                         find_threshold(
                             spec,
@@ -470,8 +500,9 @@ def _decision_analyses(
                             ),
                         )
                     )
-            except ModelError as e:
-                problems.extend(e.problems)
+                except ModelError as e:
+                    problems.extend(e.problems)
+                advance(1)
         if problems:
             raise ModelError(problems)
         out["thresholds"] = tuple(found)

@@ -32,10 +32,13 @@ from hecon.model.spec import (
     MAX_SEED,
     PARTITIONED_SURVIVAL,
     REWARD_KINDS,
+    REWARD_TIMINGS,
+    REWARD_WEIGHTS,
     START,
     STRUCTURES,
     TIME_UNITS,
     ModelSpec,
+    Settings,
     State,
     Strategy,
     Transition,
@@ -306,6 +309,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
             weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
     except ModelError as exc:
         problems.extend(exc)
+    _check_reward_timing(spec.settings, problems)
     problems.raise_if_any()
 
     return CompiledModel(
@@ -714,7 +718,9 @@ def _check_names(
         for n in sorted(e.names):
             if n not in sm.parameters and n not in VARIABLES and n not in reported:
                 problems.add(
-                    label, f"unknown name '{n}' in '{e.text}'", "a parameter name or one of " + ", ".join(VARIABLES)
+                    label,
+                    f"unknown name '{n}' in '{e.text}'{suggestion(n, [*sm.parameters, *VARIABLES])}",
+                    "a parameter name or one of " + ", ".join(VARIABLES),
                 )
         for kind, ref in sorted(e.refs, key=str):
             if ref is None:
@@ -723,7 +729,7 @@ def _check_names(
             elif ref not in object_names[kind]:
                 problems.add(
                     label,
-                    f"unknown {kind} '{ref}' in '{e.text}'",
+                    f"unknown {kind} '{ref}' in '{e.text}'{suggestion(ref, object_names[kind])}",
                     f"one of: {', '.join(sorted(object_names[kind])) or '(none defined)'}",
                 )
 
@@ -831,3 +837,18 @@ def _variable_closure(
     for node in exprs_of:
         visit(node, frozenset({node}))
     return done
+
+
+def _check_reward_timing(settings: Settings, problems: ProblemCollector) -> None:
+    """reward_timing and reward_weights are known, and weights go with a trace point (start or end)."""
+    if settings.reward_timing not in REWARD_TIMINGS:
+        problems.add(Element("setting", "reward_timing"), f"'{settings.reward_timing}'", " or ".join(REWARD_TIMINGS))
+    if settings.reward_weights not in REWARD_WEIGHTS:
+        problems.add(Element("setting", "reward_weights"), f"'{settings.reward_weights}'", " or ".join(REWARD_WEIGHTS))
+    elif settings.reward_weights == "within-cycle" and settings.reward_timing == "middle":
+        problems.add(
+            Element("setting", "reward_weights"),
+            "within-cycle weights for rewards valued in the middle of the cycle, where there is no trace point",
+            "reward_timing start or end with within-cycle weights (the weight of that trace point), or "
+            "reward_weights none",
+        )

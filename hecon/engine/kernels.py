@@ -105,6 +105,7 @@ class Weights(NamedTuple):
     group_weights: FloatArray
     col_group: IntArray
     cycle_weights: FloatArray
+    cycle_plain: FloatArray
 
 
 class Outputs(NamedTuple):
@@ -200,7 +201,9 @@ def run_block(
       group_weights (n_groups, n_points) the distinct weights at each point: row 0 the within-cycle
                                          weight alone (undiscounted totals), the others times a
                                          discount factor; column c is discounted by row col_group[c]
-      cycle_weights (n_cols, n_cycles)   discount factor at mid-cycle, for one-off rewards
+      cycle_weights (n_cols, n_cycles)   weight of the one-off rewards of each cycle (discount factor
+                                         at their time x their within-cycle weight)
+      cycle_plain (n_cycles,)            their within-cycle weight alone (undiscounted totals)
     Outputs, written for the samples of this call only:
       end (n_states, n_samples)              occupancy after the block
       discounted, undiscounted (n_cols, n_samples)  totals, added to in time order
@@ -220,7 +223,7 @@ def run_block(
     (state_start, pair_col, pair_state, pair_expanded, pair_row, pair_j, timed_cols) = states[0:7]
     (const_state, cpair_col, cpair_w, cpair_row) = states[7:11]
     vaddr, vst, vsj, vso = values_rows
-    scale, group_weights, col_group, cycle_weights = weights
+    scale, group_weights, col_group, cycle_weights, cycle_plain = weights
     end, values, rewards, occupancy, discounted, undiscounted = out
     n_states = start.shape[0]
     n_model = state_start.size - 1
@@ -370,10 +373,11 @@ def run_block(
                 # ---- the one-off rewards of cycle t
                 for c in reward_cols:
                     wd = cycle_weights[c, t]
+                    wu = cycle_plain[t]
                     for s in range(w):
                         v = rv[c, s]
                         discounted[c, s0 + s] += v * wd
-                        undiscounted[c, s0 + s] += v
+                        undiscounted[c, s0 + s] += v * wu
                         if keep_cycles:
                             rewards[t, c, s0 + s] = v
                 cur, nxt = nxt, cur

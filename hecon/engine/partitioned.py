@@ -100,8 +100,8 @@ def simulate_partitioned_chunk(
             discounted += w.point[:, t0 + i, None] * valued[i]
             undiscounted += w.plain[t0 + i] * valued[i]
         for i in range(t1 - t0):
-            discounted += w.mid[:, t0 + i, None] * entered[i]
-            undiscounted += entered[i]
+            discounted += w.reward[:, t0 + i, None] * entered[i]
+            undiscounted += w.reward_plain[t0 + i] * entered[i]
         crossings[t0 : t0 + n_val] += crossed[:n_val].sum(axis=1)
         if keep_cycles:
             valued[: t1 - t0] += entered[:n_val]

@@ -175,7 +175,8 @@ def simulate_chunk(
             w.scale,
             np.ascontiguousarray(group_weights[:, t0 : t0 + n_pts]),
             col_group,
-            np.ascontiguousarray(w.mid[:, t0:t1]),
+            np.ascontiguousarray(w.reward[:, t0:t1]),
+            np.ascontiguousarray(w.reward_plain[t0:t1]),
         )
         return _prepare_block(
             model,

@@ -27,14 +27,39 @@ class ColumnWeights:
     scale : (K,) cycle length [years] for values given per year (QALYs, life-years, time in a
             flagged state), 1 for values per cycle (costs, counts)
     point : (K, T + 1) within-cycle weight x discount factor at each trace point
-    mid   : (K, T) discount factor at mid-cycle, for one-off rewards (never within-cycle corrected)
-    plain : (T + 1,) the within-cycle weights alone (undiscounted totals)
+    reward       : (K, T) weight of the one-off rewards of each cycle: the discount factor at the
+                   time ``settings.reward_timing`` (start, middle or end of the cycle), times the
+                   within-cycle weight of that trace point when ``settings.reward_weights`` is
+                   "within-cycle"
+    reward_plain : (T,) the within-cycle weights of the one-off rewards alone (1 without them;
+                   undiscounted totals)
+    plain        : (T + 1,) the within-cycle weights alone (undiscounted totals)
     """
 
     scale: FloatArray
     point: FloatArray
-    mid: FloatArray
+    reward: FloatArray
+    reward_plain: FloatArray
     plain: FloatArray
+
+
+#: Time of the one-off rewards of cycle t, as cycles after trace point t.
+REWARD_OFFSET = {"start": 0.0, "middle": 0.5, "end": 1.0}
+
+
+def reward_weights(model: CompiledModel) -> tuple[FloatArray, FloatArray]:
+    """(time [years], within-cycle weight) of the one-off rewards of each of the T cycles, from
+    ``settings.reward_timing`` and ``settings.reward_weights`` (the weight of trace point t at
+    the start, t + 1 at the end; 1 without weights)."""
+    settings = model.spec.settings
+    T = model.n_cycles
+    offset = REWARD_OFFSET[settings.reward_timing]
+    times = (np.arange(T, dtype=float) + offset) * settings.cycle_length_years
+    weights = np.ones(T)
+    if settings.reward_weights == "within-cycle":
+        point = np.asarray(model.weights, dtype=float)
+        weights = point[int(offset) : int(offset) + T].copy()
+    return times, weights
 
 
 def column_weights(model: CompiledModel, cols: Sequence[Outcome]) -> ColumnWeights:
@@ -44,12 +69,15 @@ def column_weights(model: CompiledModel, cols: Sequence[Outcome]) -> ColumnWeigh
     cy = settings.cycle_length_years
     T = model.n_cycles
     times = np.arange(T + 1) * cy
-    mid = (np.arange(T) + 0.5) * cy
+    reward_times, reward_plain = reward_weights(model)
     rates = {"costs": settings.discount_rate_costs, "effects": settings.discount_rate_effects}
     return ColumnWeights(
         np.array([cy if c.per_year else 1.0 for c in cols]),
         np.stack([model.weights * discount_factors(rates[c.discount], times, settings.discount_timing) for c in cols]),
-        np.stack([discount_factors(rates[c.discount], mid, settings.discount_timing) for c in cols]),
+        np.stack(
+            [reward_plain * discount_factors(rates[c.discount], reward_times, settings.discount_timing) for c in cols]
+        ),
+        reward_plain,
         np.asarray(model.weights, dtype=float),
     )
 

@@ -21,7 +21,8 @@ lognormal     ``meanlog``, ``sdlog`` [log of unit; sdlog >= 0], as R's ``rlnorm`
 beta          ``alpha``, ``beta`` [dimensionless, > 0; e.g. events and non-events];
               or ``mean`` [0-1], ``se`` [>= 0]
 gamma         ``shape`` [dimensionless, > 0], ``rate`` [1/unit, > 0] as R's
-              ``rgamma(shape, rate)`` (mean = shape / rate);
+              ``rgamma(shape, rate)`` (mean = shape / rate); or ``shape`` and ``scale``
+              [unit, > 0] as ``rgamma(shape, scale = scale)`` (rate = 1 / scale);
               or ``mean`` [unit, > 0], ``se`` [unit, >= 0]
 uniform       ``min``, ``max`` [unit, min <= max]
 triangular    ``min``, ``mode``, ``max`` [unit, min <= mode <= max]
@@ -138,7 +139,7 @@ DISTRIBUTION_ARGS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
     "lognormal": ("meanlog", "sdlog", "mean", "se"),
     "beta": ("alpha", "beta", "mean", "se"),
-    "gamma": ("shape", "rate", "mean", "se"),
+    "gamma": ("shape", "rate", "scale", "mean", "se"),
     "uniform": ("min", "max"),
     "triangular": ("min", "mode", "max"),
     "dirichlet": ("alpha",),
@@ -154,7 +155,8 @@ DISTRIBUTION_HELP: dict[str, str] = {
     "normal": "mean [unit], sd [unit, >= 0]",
     "lognormal": "meanlog, sdlog [log scale, as R's rlnorm]; or mean [> 0], se [natural scale]",
     "beta": "alpha, beta [> 0, e.g. events and non-events]; or mean [0-1], se",
-    "gamma": "shape [> 0], rate [1/unit, > 0] (mean = shape/rate); or mean [> 0], se",
+    "gamma": "shape [> 0], rate [1/unit, > 0] (mean = shape/rate); or shape, scale [unit, > 0] "
+    "(mean = shape x scale); or mean [> 0], se",
     "uniform": "min, max [unit]",
     "triangular": "min, mode, max [unit]",
     "dirichlet": "alpha [count, > 0] for each parameter of the group; values sum to 1",
@@ -178,7 +180,7 @@ _FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
     "normal": (("mean", "sd"),),
     "lognormal": (("meanlog", "sdlog"), ("mean", "se")),
     "beta": (("alpha", "beta"), ("mean", "se")),
-    "gamma": (("shape", "rate"), ("mean", "se")),
+    "gamma": (("shape", "rate"), ("shape", "scale"), ("mean", "se")),
     "uniform": (("min", "max"),),
     "triangular": (("min", "mode", "max"),),
     "dirichlet": (("alpha",),),
@@ -310,8 +312,9 @@ def _arguments(kind: str, args: Mapping[str, object], checks: _Checks) -> tuple[
     complete = [form for form in forms if set(form) <= present]
     touched = [form for form in forms if set(form) & present]
     alternatives = " or ".join("(" + ", ".join(form) + ")" for form in forms)
-    if len(touched) > 1:
-        # e.g. lognormal with meanlog and se: two parameterisations mixed
+    given = present & {a for form in forms for a in form}
+    if not any(given <= set(form) for form in forms):
+        # e.g. lognormal with meanlog and se: two parameterisations mixed (gamma's shape is in two)
         own = [a for a in args if any(a in form for form in forms)]
         checks.bad(f"{kind} arguments {', '.join(own)} mix two parameterisations", f"either {alternatives}")
         return None
@@ -386,6 +389,9 @@ def _gamma(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _Che
     if form == ("shape", "rate"):
         ok = c.positive("shape") & c.positive("rate")
         return _Resolved("gamma", {"shape": v["shape"], "rate": v["rate"]}) if ok else None
+    if form == ("shape", "scale"):  # R's rgamma(shape, scale = s): rate = 1 / scale
+        ok = c.positive("shape") & c.positive("scale")
+        return _Resolved("gamma", {"shape": v["shape"], "rate": 1.0 / v["scale"]}) if ok else None
     mean, se = v["mean"], v["se"]
     if not c.nonneg("se"):
         return None

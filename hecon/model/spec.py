@@ -35,6 +35,10 @@ MAX_SEED = 2**63 - 1
 
 WITHIN_CYCLE_METHODS = ("none", "end", "half-cycle", "trapezoid", "simpson", "custom")
 DISCOUNT_TIMINGS = ("cycle", "annual")
+#: When in its cycle a one-off transition reward is valued (discounted).
+REWARD_TIMINGS = ("start", "middle", "end")
+#: Whether one-off transition rewards carry the within-cycle weight of the trace point they are valued at.
+REWARD_WEIGHTS = ("none", "within-cycle")
 STATE_TRANSITION, PARTITIONED_SURVIVAL = "state_transition", "partitioned_survival"
 STRUCTURES = (STATE_TRANSITION, PARTITIONED_SURVIVAL)
 REWARD_KINDS = ("cost", "qaly", "count")
@@ -58,6 +62,12 @@ class Settings:
     within_cycle           : within-cycle correction, one of WITHIN_CYCLE_METHODS
     cycle_weights          : weights for the n_cycles + 1 trace points when within_cycle
                              is "custom"
+    reward_timing          : when a one-off transition reward of cycle t (between trace points t
+                             and t + 1) is valued: "start" (time t), "middle" (t + 1/2, the
+                             default) or "end" (t + 1), in cycles
+    reward_weights         : "none" (default) or "within-cycle": the reward also carries the
+                             within-cycle weight of trace point t ("start") or t + 1 ("end"), as
+                             models from other tools that value transitions at a trace point do
     life_table             : name of the life table used by ``gp_mort()``; default the first
     currency, price_year   : reporting only
     wtp                    : willingness-to-pay values [currency per QALY]
@@ -79,6 +89,8 @@ class Settings:
     discount_timing: str = "cycle"
     within_cycle: str = "none"
     cycle_weights: tuple[float, ...] | None = None
+    reward_timing: str = "middle"
+    reward_weights: str = "none"
     life_table: str | None = None
     currency: str = "EUR"
     price_year: int | None = None

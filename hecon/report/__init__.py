@@ -30,6 +30,7 @@ import json
 import os
 from pathlib import Path
 
+from hecon.analysis.progress import phase
 from hecon.analysis.results import Results
 from hecon.analysis.timings import Stopwatch
 from hecon.folders import replace_folder
@@ -100,15 +101,15 @@ def write_summary_json(results: Results, path: Path) -> None:
 
 
 def _write_files(results: Results, folder: Path, stopwatch: Stopwatch) -> None:
-    with stopwatch.phase("report sections and figures"):
+    with stopwatch.phase("report sections and figures"), phase("Drawing the figures and tables"):
         sections = build_sections(results)
-    with stopwatch.phase("results.xlsx"):
+    with stopwatch.phase("results.xlsx"), phase(f"Writing {RESULTS_XLSX}"):
         write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))
-    with stopwatch.phase("report.html"):
+    with stopwatch.phase("report.html"), phase(f"Writing {REPORT_HTML}"):
         write_report_html(results, sections, folder / REPORT_HTML)
     for s in sections:
         for name, write in s.files.items():  # e.g. psa.nc; names are fixed by hecon
-            with stopwatch.phase(name):
+            with stopwatch.phase(name), phase(f"Writing {name}"):
                 write(folder / name)
     (folder / MARKER).write_text(f"hecon {results.hecon_version} report\n", encoding="utf-8")
     # last, so that its timings include writing the other files

@@ -18,6 +18,7 @@ from hecon.analysis.dsa_summary import TornadoRow
 from hecon.analysis.evppi import EvppiSummary
 from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
 from hecon.report.figures import money_label, money_scale
+from hecon.report.numbers import significant, tick
 from hecon.report.style import new_figure, plain, png, strategy_colour, strategy_dash, style
 
 LOW_COLOUR, HIGH_COLOUR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
@@ -25,7 +26,7 @@ _WTP_DASHES = ((0, (5, 2)), (0, (2, 2)), (0, (6, 2, 1, 2)), (0, (1, 1)))
 
 
 def _money_formatter() -> FuncFormatter:
-    return FuncFormatter(lambda v, _: f"{v:,.0f}")
+    return FuncFormatter(tick(0))
 
 
 def _index(colour_index: dict[str, int] | None, names: Sequence[str]) -> dict[str, int]:
@@ -34,10 +35,14 @@ def _index(colour_index: dict[str, int] | None, names: Sequence[str]) -> dict[st
 
 def _number(value: float) -> str:
     """A parameter value for a tornado label: 4 significant digits, thousands separators."""
-    if value == 0 or 1e-3 <= abs(value) < 1e15:
-        text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-        return text
-    return f"{value:.3g}"
+    return significant(value, 4)
+
+
+def tornado_label(row: TornadoRow) -> str:
+    """What a tornado bar is, for a reader: the parameter's description (its name when it has
+    none), then the range with its unit: ``Teclistamab price per mg\n35 to 80 EUR per mg``."""
+    unit = f" {row.unit}" if row.unit else ""
+    return f"{row.description or row.parameter}\n{_number(row.low)} to {_number(row.high)}{unit}"
 
 
 def tornado_rows(rows: Sequence[TornadoRow], top: int) -> list[TornadoRow]:
@@ -75,9 +80,7 @@ def tornado_png(
                 ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
         ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
         ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
-        labels = [
-            plain(f"{r.parameter}\n{_number(r.low)} to {_number(r.high)}{' ' + r.unit if r.unit else ''}") for r in rows
-        ]
+        labels = [plain(tornado_label(r)) for r in rows]
         ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(_money_formatter())
@@ -94,6 +97,39 @@ def tornado_png(
             Line2D([], [], color="#888888", linestyle="--", label="INMB = 0 (ICER = WTP)"),
         ]
         fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
+        return png(fig)
+
+
+def nmb_png(
+    wtp: Sequence[float],
+    nmb: dict[str, Sequence[float]],
+    currency: str,
+    reference: float | None = None,
+    colour_index: dict[str, int] | None = None,
+    price_year: int | None = None,
+) -> bytes:
+    """Net monetary benefit of every strategy against the willingness to pay (a line through the
+    NMB at each WTP of the result: NMB = WTP x QALYs − costs is linear in WTP), with the
+    headline WTP as a vertical line; where two lines cross the optimal strategy changes."""
+    x = np.asarray(wtp, dtype=float)
+    colour_index = _index(colour_index, list(nmb))
+    scale, words = money_scale([v for values in nmb.values() for v in values])
+    with style():
+        fig = new_figure(8.0, 4.6)
+        fig.subplots_adjust(left=0.13, right=0.96, top=0.96, bottom=0.27)
+        ax = fig.add_subplot()
+        for s, values in nmb.items():
+            i = colour_index.get(s, 0)
+            y = np.asarray(values, dtype=float) / scale
+            ax.plot(x, y, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, marker="o", label=plain(s))
+        if reference is not None:
+            ax.axvline(reference, color="#555555", linewidth=1.0)
+        ax.xaxis.set_major_formatter(_money_formatter())
+        ax.yaxis.set_major_formatter(_money_formatter())
+        ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
+        ax.set_ylabel(plain(f"Net monetary benefit ({money_label(currency, price_year, words)})"))
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
         return png(fig)
 
 

@@ -24,10 +24,12 @@ from hecon.report.charts import (
     evpi_png,
     evppi_bars_png,
     evppi_curves_png,
+    nmb_png,
     tornado_png,
     tornado_rows,
 )
 from hecon.report.figures import Figure
+from hecon.report.numbers import significant
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
 
@@ -184,7 +186,26 @@ def net_benefit_section(results: Results) -> Section | None:
         "NMB = WTP x QALYs − costs (discounted); the strategy with the highest NMB is the efficient choice "
         "at that willingness to pay. Net health benefit and every scenario: sheet NetBenefit.",
     )
-    return Section("net_benefit", "Net benefit", tables=[wide], sheets=[table, wide])
+    figures = []
+    if len(nb.wtp) > 1:
+        figures.append(
+            Figure(
+                "Net monetary benefit against willingness to pay",
+                nmb_png(
+                    nb.wtp,
+                    {s: base.strategies[s].nmb for s in names},
+                    cur,
+                    results.headline.wtp,
+                    {s: i for i, s in enumerate(results.strategies)},
+                    results.spec.settings.price_year,
+                ),
+                "Net monetary benefit per patient of each strategy (base case, discounted) at the "
+                "willingness-to-pay values of the settings; the vertical line is the headline value. The "
+                "strategy with the highest line is optimal; where two lines cross, the optimum changes.",
+                "Line chart of the net monetary benefit of each strategy against the willingness to pay.",
+            )
+        )
+    return Section("net_benefit", "Net benefit", tables=[wide], figures=figures, sheets=[table, wide])
 
 
 # --------------------------------------------------------------------------------------
@@ -374,7 +395,7 @@ def thresholds_section(results: Results) -> Section | None:
             t.value,
             "yes" if t.found else "no",
             t.icer_at_value,
-            f"[{t.lower:,.6g}, {t.upper:,.6g}]",
+            f"[{significant(t.lower, 6)}, {significant(t.upper, 6)}]",
             t.message,
         ]
         for t in results.thresholds
@@ -666,6 +687,7 @@ def _samples_table(results: Results) -> Table:
         sample_rows,
         f"Discounted costs and QALYs of each sample{'' if shown == n else f' (first {shown:,} of {n:,})'};"
         f" every sample, outcome and drawn input is in {PSA_FILE} (netCDF).",
+        data=True,
     )
 
 

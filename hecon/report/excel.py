@@ -3,8 +3,10 @@
 Every text value is stored as a string cell, never as a formula, even when it starts with
 ``=`` (a parameter description such as ``=HYPERLINK(...)`` stays inert text). Each sheet has
 the table's title in row 1, its note in row 2 and the header in row 3, frozen; numbers carry
-formats with thousands separators (the column kinds of :data:`hecon.report.tables.KINDS`),
-columns get widths and an auto-filter.
+formats with thousands separators (the column kinds of :data:`hecon.report.numbers.KINDS`),
+columns get widths from their content and an auto-filter; every sheet prints landscape on A4,
+fitted to the page width, with the title, note and header repeated on each page, and a data sheet
+(a row per cycle or per sample) is marked by a grey tab and prints only its title and note.
 
 Writer: XlsxWriter in its streaming mode (``constant_memory``: each row goes to disk when the
 next begins), not openpyxl. A lifetime trace of weekly cycles has hundreds of thousands of
@@ -33,7 +35,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.image import Image
 from xlsxwriter.worksheet import Worksheet
 
-from hecon.report.tables import KINDS, Table
+from hecon.report.numbers import KINDS, number_text
+from hecon.report.tables import Table
 
 HEADER_ROW = 3
 """The header's row [1-based, as Excel numbers rows]; the title is row 1, the note row 2."""
@@ -86,13 +89,45 @@ def _cell_value(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def _sheet_setup(ws: Worksheet, table: Table) -> None:
-    """Column widths, the frozen header and the auto-filter of ``table``'s sheet."""
+#: Rows read to size a column to its content (the first rows stand for the rest).
+WIDTH_SAMPLE_ROWS = 200
+MAX_WIDTH, MIN_WIDTH = 60, 8
+DATA_TAB_COLOUR = "A6A6A6"
+DATA_NOTE = "Data sheet (a row per cycle or per sample), not meant for printing. "
+_A4 = 9
+"""XlsxWriter's paper code of A4."""
+
+
+def column_widths(table: Table) -> list[float]:
+    """Width of each column [characters] from its content: the longest value of the first
+    :data:`WIDTH_SAMPLE_ROWS` rows as report.html writes it, and the longest word of the header
+    (headers wrap, numbers never do), between :data:`MIN_WIDTH` and :data:`MAX_WIDTH` (a text
+    column's own ``width``, where it has one, caps it: longer texts wrap)."""
+    widths = []
     for j, col in enumerate(table.columns):
-        ws.set_column(j, j, col.width or max(10, min(50, len(col.header) + 2)))
+        longest_word = max((len(w) for w in col.header.split()), default=0)
+        values = [len(number_text(r[j], col.kind)) for r in table.rows[:WIDTH_SAMPLE_ROWS]]
+        cap = col.width if col.width and col.kind == "text" else MAX_WIDTH  # long texts wrap at the column's width
+        widths.append(float(min(cap, max(MIN_WIDTH, longest_word + 2, max(values, default=0) + 2))))
+    return widths
+
+
+def _sheet_setup(ws: Worksheet, table: Table) -> None:
+    """Column widths from content, the frozen header, the auto-filter and the print settings of
+    ``table``'s sheet: landscape A4 fitted to the page width, rows 1 to the header repeated on
+    every page; a data sheet gets a grey tab and a print area of its title and note only."""
+    for j, width in enumerate(column_widths(table)):
+        ws.set_column(j, j, width)
     ws.freeze_panes(HEADER_ROW, 0)
     if table.rows:
         ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + len(table.rows), len(table.columns) - 1)
+    ws.set_landscape()
+    ws.set_paper(_A4)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, HEADER_ROW - 1)
+    if table.data:
+        ws.set_tab_color(f"#{DATA_TAB_COLOUR}")
+        ws.print_area(0, 0, 1, max(len(table.columns) - 1, 0))
 
 
 def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
@@ -101,8 +136,9 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     Rows are written in order (the streaming writer keeps one row in memory)."""
     _sheet_setup(ws, table)
     ws.write_string(0, 0, _cell_value(table.title), formats.title)
-    if table.note:
-        ws.write_string(1, 0, _cell_value(table.note), formats.note)
+    note = (DATA_NOTE if table.data else "") + table.note
+    if note:
+        ws.write_string(1, 0, _cell_value(note), formats.note)
     for j, col in enumerate(table.columns):
         ws.write_string(HEADER_ROW - 1, j, _cell_value(col.header), formats.header)
     column_formats = [formats.numbers.get(KINDS[c.kind][0]) for c in table.columns]

@@ -24,12 +24,11 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 from hecon.analysis.landmarks import LIKE_FOR_LIKE, Landmark
 from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
 from hecon.analysis.summary import FrontierRow, StrategyResult
-from hecon.analysis.timeline import state_categories
 from hecon.model.spec import DAYS_PER_YEAR, ModelSpec
 from hecon.report.style import (
     CATEGORIES,
-    EDGE_COLOURS,
     OTHER_GREY,
+    STATE_COLOURS,
     TOL_MUTED,
     new_figure,
     plain,
@@ -249,18 +248,12 @@ _STATE_DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
 
 
 def state_styles(spec: ModelSpec) -> dict[str, tuple[str, Any]]:
-    """(colour, line style) of every state: the colour of its category, the line style
-    telling apart states of the same category."""
-    cats = state_categories(spec)
-    seen: dict[str, int] = {}
-    out = {}
-    for s in spec.states:
-        c = cats[s.name]
-        k = seen.get(c, 0)
-        seen[c] = k + 1
-        colour = CATEGORIES[c][1]
-        out[s.name] = (EDGE_COLOURS.get(colour, colour), _STATE_DASHES[k % len(_STATE_DASHES)])
-    return out
+    """(colour, line style) of every state: a distinct colour per state in model order
+    (:data:`~hecon.report.style.STATE_COLOURS`), then the next line style once the colours run out."""
+    n = len(STATE_COLOURS)
+    return {
+        s.name: (STATE_COLOURS[k % n], _STATE_DASHES[(k // n) % len(_STATE_DASHES)]) for k, s in enumerate(spec.states)
+    }
 
 
 def trace_png(
@@ -270,9 +263,10 @@ def trace_png(
     end_years: float | None = None,
     threshold: float = 0.005,
 ) -> bytes:
-    """Markov trace (``trace``: dims strategy, cycle, state, coordinate ``years``): one panel per
-    strategy with a line per state that holds at least ``threshold`` of the cohort at some time;
-    colours by treatment-burden category."""
+    """Markov trace (``trace``: dims strategy, cycle, state, coordinate ``years``; the sub-states
+    of a tunnel state already summed into their state) over the whole horizon unless
+    ``end_years`` is given: one panel per strategy with a line per state that holds at least
+    ``threshold`` of the cohort at some time, each state in its own colour (:func:`state_styles`)."""
     years = np.asarray(trace["years"].values, dtype=float)
     end = end_years if end_years is not None else float(years[-1])
     axis = time_axis(end)

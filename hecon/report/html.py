@@ -10,7 +10,6 @@ attributes so that scripts and tests can read the numbers shown.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,39 +17,21 @@ from typing import Any
 import jinja2
 
 from hecon.analysis.results import Results
-from hecon.report.sections import Section
-from hecon.report.tables import KINDS, Table
+from hecon.report.numbers import KINDS, number_text
+from hecon.report.sections import APPENDIX_SECTIONS, Section
+from hecon.report.tables import Table
 
 _TEMPLATES = Path(__file__).parent / "templates"
-NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None) | {"sig4"}
+NUMERIC_KINDS = frozenset(k for k, (_, digits) in KINDS.items() if digits is not None) | {"sig4", "id"}
 
 
 def format_value(value: Any, kind: str = "raw") -> str:
-    """A table value as text: thousands separators, the column kind's decimals, "–" for
-    missing or non-finite numbers.
+    """A table value as text (:func:`hecon.report.numbers.number_text`).
 
     >>> format_value(1234567.891, "money"), format_value(17.43567, "qaly"), format_value(None, "money")
     ('1,234,568', '17.436', '–')
     """
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)) or hasattr(value, "item"):
-        v = float(value)
-        if not math.isfinite(v):
-            return "–"
-        if kind == "sig4":
-            return f"{v:,.4g}" if abs(v) < 1e6 or v == 0 else f"{v:,.0f}"
-        if kind == "percent":
-            text = f"{100 * v:,.1f}%"
-            return "0.0%" if text == "-0.0%" else text
-        digits = KINDS.get(kind, (None, None))[1]
-        if digits is None:
-            return f"{v:,.6g}" if isinstance(value, float) else f"{int(value):,}"
-        text = f"{v:,.{digits}f}"
-        return text[1:] if text.startswith("-") and not any(ch not in "0.," for ch in text[1:]) else text
-    return str(value)
+    return number_text(value, kind)
 
 
 def _environment() -> jinja2.Environment:
@@ -76,6 +57,7 @@ def render_report_html(results: Results, sections: Sequence[Section]) -> str:
             results=results,
             sections=sections,
             input_name=results.input_path.name if results.input_path else None,
+            appendix=APPENDIX_SECTIONS,
         )
     )
 

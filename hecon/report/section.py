@@ -17,6 +17,7 @@ class Section:
 
     key         : identifier (HTML anchor)
     title       : heading
+    warnings    : what the reader must know before anything else, shown first and boxed
     paragraphs  : plain-text paragraphs (escaped in HTML)
     bullets     : plain-text list items
     tables      : tables shown in report.html (each is also a sheet of results.xlsx unless a
@@ -32,6 +33,7 @@ class Section:
     key: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)

@@ -61,6 +61,8 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
+from hecon.report.first_screen import decision_sentence, driver_sentence, threshold_sentences
+from hecon.report.numbers import versus_text
 from hecon.report.section import Section
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
@@ -220,7 +222,10 @@ def key_results_section(results: Results) -> Section:
         effect_words = (
             f"gains {_qaly(de)} QALYs" if de > 0 else f"loses {_qaly(-de)} QALYs" if de < 0 else "gives the same QALYs"
         )
-        bullets.append(f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {r.description}.")
+        status = next(f.status for f in base.incremental if f.strategy == r.strategy)
+        bullets.append(
+            f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {versus_text(r.description, status)}."
+        )
     if len(base.strategies) > 1:
         frontier = [r for r in base.incremental if r.on_frontier]
         steps = [frontier[0].strategy] + [
@@ -234,15 +239,9 @@ def key_results_section(results: Results) -> Section:
         bullets.append(text + ".")
     bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
-    if head.optimal is not None:
-        where = (
-            f", the reference value for this disease burden ({_class_words(results.burden.burden.burden_class)}),"
-            if head.is_reference_value and results.burden is not None
-            else ""
-        )
-        bullets.append(
-            f"At {money_text(cur, head.wtp)} per QALY{where} {head.optimal} has the highest net monetary benefit."
-        )
+    decision = decision_sentence(results)
+    if decision:
+        bullets.append(decision)
     psa = results.psa
     at = psa.at(head.wtp) if psa is not None else None
     if psa is not None and at is not None:
@@ -252,19 +251,26 @@ def key_results_section(results: Results) -> Section:
             f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
             f"{money_text(cur, at.evpi_per_patient)} per patient."
         )
+    bullets += threshold_sentences(results)
+    driver = driver_sentence(results)
+    if driver:
+        bullets.append(driver)
     tfi_bullet = _burden_headline(results)
     if tfi_bullet:
         bullets.append(tfi_bullet)
     scen = _scenario_range(results)
     if scen:
         bullets.append(scen)
-    return Section("key_results", "Key results", paragraphs=paragraphs, bullets=bullets, tables=[table], sheets=[table])
-
-
-def _class_words(burden_class: str) -> str:
-    """'class 3 (proportional shortfall 0.71-1.00)' -> 'class 3: proportional shortfall 0.71-1.00'."""
-    m = re.match(r"^(.*?)\s*\((.*)\)\s*$", burden_class or "")
-    return f"{m.group(1)}: {m.group(2)}" if m else burden_class
+    warnings = [head.warning[:1].upper() + head.warning[1:] + "."] if head.warning else []
+    return Section(
+        "key_results",
+        "Key results",
+        paragraphs=paragraphs,
+        warnings=warnings,
+        bullets=bullets,
+        tables=[table],
+        sheets=[table],
+    )
 
 
 def _burden_headline(results: Results) -> str:
@@ -405,8 +411,6 @@ def decision_problem_section(results: Results) -> Section:
 
 def structure_section(results: Results) -> Section:
     spec = results.spec
-    cats = state_categories(spec)
-    labels = {k: v[0] for k, v in CATEGORIES.items()}
     png, note = state_diagram_png(spec)
     n_pairs = len({(t.from_state, t.to_state) for t in spec.transitions if t.from_state != t.to_state})
     specific = sorted({t.strategy for t in spec.transitions if t.strategy})
@@ -435,20 +439,11 @@ def structure_section(results: Results) -> Section:
         "Health states (boxes, coloured by treatment-burden category) and the transitions between them. " + note,
         f"Diagram of the {len(spec.states)} health states of the model and the transitions between them.",
     )
-    tables = [states_table(spec, cats, labels)]
     paragraphs.append(
-        "The transition probabilities and one-off rewards of every strategy are listed in the appendix "
-        "(Model definition)."
+        "The health states with their utilities, costs and flags, the transition probabilities and the one-off "
+        "rewards of every strategy are listed in the appendix (Model definition)."
     )
-    return Section(
-        "structure",
-        "Model structure",
-        paragraphs=paragraphs,
-        figures=[figure],
-        tables=tables,
-        sheets=tables,
-        content=[figure] + tables,
-    )
+    return Section("structure", "Model structure", paragraphs=paragraphs, figures=[figure])
 
 
 def inputs_section(results: Results) -> Section:
@@ -496,7 +491,7 @@ def definition_section(results: Results) -> Section:
     spec = results.spec
     full = inputs_table(spec)
     fixed = [r for r, p in zip(full.rows, spec.parameters) if p.distribution is None and not p.dsa]
-    tables = []
+    tables = [states_table(spec, state_categories(spec), {k: v[0] for k, v in CATEGORIES.items()})]
     if fixed and len(fixed) < len(full.rows):
         tables.append(
             full.view(
@@ -653,16 +648,14 @@ def base_case_section(results: Results) -> Section:
         )
     survival_figure, surv_tables = _survival(results)
     figures.append(survival_figure)
-    surv = results.base_case.survival
-    curves = {s: c.curve for s, c in surv.strategies.items()}
-    end = survival_window(curves, surv.years, level=0.05)
+    horizon = results.settings["horizon_years"]
     figures.append(
         Figure(
             trace_name(spec).capitalize(),
-            trace_png(results.base_case.trace, spec, results.strategies, end),
-            "Share of the cohort in each health state over time, per strategy (states holding less "
-            "than 0.5% of the cohort at all times are left out). Colours give the treatment-burden "
-            "category of the state, line styles tell states of one category apart. The trace of "
+            trace_png(results.base_case.trace, spec, results.strategies),
+            f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
+            "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
+            "than 0.5% of the cohort at all times are left out. Each state has its own colour. The trace of "
             "every cycle is in results.xlsx, sheet Trace.",
             "Line charts of the share of the cohort in each health state over time, one panel per strategy.",
         )
@@ -866,6 +859,27 @@ SECTIONS: list[SectionBuilder] = [
     definition_section,
     run_section,
 ]
+
+
+#: Sections printed as appendices (each on a page of its own, after the main part): detail a
+#: committee consults rather than reads.
+APPENDIX_SECTIONS = frozenset(
+    {
+        "inputs",
+        "treatment_free",
+        "subgroups",
+        "scenario_analysis",
+        "structure_check",
+        "thresholds",
+        "two_way",
+        "voi",
+        "perspectives",
+        "budget_impact",
+        "assumptions",
+        "definition",
+        "run",
+    }
+)
 
 
 def build_sections(results: Results, builders: list[SectionBuilder] | None = None) -> list[Section]:

@@ -25,6 +25,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter
 
+from hecon.report.numbers import tick
+
 #: Okabe–Ito colours by name.
 OKABE_ITO = {
     "black": "#000000",
@@ -43,6 +45,22 @@ STRATEGY_DASHES = ("-", "--", "-.", ":")
 #: Paul Tol's muted palette (cost categories), then grey for "other".
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 OTHER_GREY = "#BBBBBB"
+#: Distinct colours of health states in the trace, in model order: Paul Tol's "muted" palette
+#: (the pale sand last but one), then black and Okabe–Ito orange and sky blue.
+STATE_COLOURS = (
+    "#332288",
+    "#CC6677",
+    "#117733",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#000000",
+    "#E69F00",
+    "#DDCC77",
+    "#56B4E9",
+)
 
 #: Label and colour of each treatment-burden category of a state
 #: (:data:`hecon.analysis.timeline.CATEGORIES`, same keys in the same order).
@@ -84,6 +102,9 @@ _RC = {
     "lines.linewidth": 1.8,
     "figure.dpi": 100,
     "savefig.dpi": 150,
+    # tick labels never in scientific notation or with an offset ("1e6", "+4.2e5")
+    "axes.formatter.limits": (-9, 15),
+    "axes.formatter.useoffset": False,
     "axes.prop_cycle": matplotlib.cycler(color=list(STRATEGY_COLOURS)),
 }
 DPI = 150
@@ -134,4 +155,4 @@ def strategy_colours(strategies: Sequence[str]) -> dict[str, str]:
 
 def thousands(decimals: int = 0) -> FuncFormatter:
     """Axis tick labels with thousands separators (``1,250,000``)."""
-    return FuncFormatter(lambda v, _: f"{v:,.{decimals}f}")
+    return FuncFormatter(tick(decimals))

@@ -23,28 +23,13 @@ from hecon.analysis.summary import (
     StrategyResult,
 )
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
-
-#: Column kinds: Excel number format and decimals for HTML.
-KINDS: dict[str, tuple[str, int | None]] = {
-    "text": ("@", None),
-    "money": ("#,##0", 0),
-    "money2": ("#,##0.00", 2),
-    "qaly": ("#,##0.000", 3),
-    "years": ("#,##0.000", 3),
-    "number": ("#,##0.00", 2),
-    "share": ("0.0000", 4),
-    "percent": ("0.0%", 1),
-    "int": ("0", 0),
-    "sig4": ("General", None),
-    "raw": ("General", None),
-}
-"""``percent`` is a share shown as a percentage (0.125 -> 12.5%); ``sig4`` a number shown with
-four significant digits in report.html (full precision in Excel)."""
+from hecon.report.numbers import money, significant, versus_text
 
 
 @dataclass(frozen=True)
 class Column:
-    """header : column title; kind : one of :data:`KINDS`; width : Excel width [characters];
+    """header : column title; kind : one of :data:`hecon.report.numbers.KINDS`; width : largest Excel width
+    of a text column [characters] (numeric columns are as wide as their numbers);
     html, excel : whether the column is shown in report.html and written to results.xlsx (a
     numeric ICER, for example, goes to Excel only, the HTML shows it in words);
     key : name of the value in the HTML (``data-field``), for tests and scripts."""
@@ -69,6 +54,8 @@ class Table:
     note: str = ""
     id: str = ""
     css: str = ""
+    data: bool = False
+    """Bulk data (a row per cycle or per sample): its sheet is marked as data, not for printing."""
 
     def without(self, header: str) -> Table:
         """A copy without the column called ``header`` (e.g. Scenario in per-scenario tables)."""
@@ -120,11 +107,9 @@ def currency_label(results: Results) -> str:
 
 
 def money_text(currency: str, value: float | None) -> str:
-    """``EUR 1,234`` (whole units), ``EUR -1,234`` below zero, "–" when missing."""
-    if value is None:
-        return "–"
-    text = f"{abs(value):,.0f}"
-    return f"{currency} {'-' if value < 0 and text.strip('0,') else ''}{text}"
+    """``EUR 1,234`` (whole units), ``EUR -1,234`` below zero, "–" when missing
+    (:func:`hecon.report.numbers.money`)."""
+    return money(value, currency)
 
 
 def key_results_table(results: Results) -> Table:
@@ -158,7 +143,7 @@ def key_results_table(results: Results) -> Table:
                 r.incremental_cost if r else None,
                 r.incremental_effect if r else None,
                 r.icer if r else None,
-                r.description if r else "Comparator",
+                versus_text(r.description, frontier[s].status) if r else "Comparator",
                 frontier[s].description,
             ]
         )
@@ -258,7 +243,7 @@ def versus_table(results: Results) -> Table:
             r.incremental_effect,
             r.incremental_lys,
             r.icer,
-            r.description,
+            versus_text(r.description, {f.strategy: f.status for f in sc.incremental}[r.strategy]),
         ]
         for name, sc in _scenarios(results)
         for r in sc.versus_comparator
@@ -431,6 +416,7 @@ def trace_table(results: Results) -> Table:
         cols,
         rows,
         "Share of the cohort in each state at the start of each cycle (cycle 0 = model start).",
+        data=True,
     )
 
 
@@ -438,7 +424,7 @@ def _distribution_text(p) -> str:
     d = p.distribution
     if d is None:
         return ""
-    args = ", ".join(f"{k}={v}" for k, v in d.args.items())
+    args = ", ".join(f"{k}={significant(v, 4) if isinstance(v, float) else v}" for k, v in d.args.items())
     text = f"{d.kind}({args})"
     return f"{text} [group {d.group}]" if d.group else text
 
@@ -448,7 +434,7 @@ def _range_text(low: Any, high: Any) -> str:
         return ""
 
     def f(v):
-        return "distribution" if v is None else f"{v:,.6g}" if isinstance(v, (int, float)) else str(v)
+        return "distribution" if v is None else significant(v, 6) if isinstance(v, (int, float)) else str(v)
 
     return f"{f(low)} – {f(high)}"
 
@@ -671,6 +657,21 @@ def schedules_table(spec: ModelSpec) -> Table:
     return Table("Schedules", "Dosing and visit schedules", cols, rows, css="small")
 
 
+def citation(source: str) -> str:
+    """The citation of a source text for a reader: a bundled file's provenance header (lines such
+    as ``source: AG, Prognosetafel AG2024 (https://...)`` among retrieval notes) gives its
+    ``source:`` line; any other text is shown as it is.
+
+    >>> citation("Dutch qx by age\\nsource: CBS StatLine 37360\\nretrieval route: files x.csv")
+    'CBS StatLine 37360'
+    """
+    for line in source.splitlines():
+        head, _, rest = line.strip().partition(":")
+        if head.strip().lower() == "source" and rest.strip():
+            return rest.strip()
+    return source
+
+
 def lifetables_table(spec: ModelSpec) -> Table:
     cols = [
         Column("Life table", width=16),
@@ -680,7 +681,7 @@ def lifetables_table(spec: ModelSpec) -> Table:
     ]
     used = spec.settings.life_table or (spec.life_tables[0].name if spec.life_tables else None)
     rows = [
-        [t.name, f"{min(t.ages)}–{max(t.ages)}" if t.ages else "", "yes" if t.name == used else "", t.source]
+        [t.name, f"{min(t.ages)}–{max(t.ages)}" if t.ages else "", "yes" if t.name == used else "", citation(t.source)]
         for t in spec.life_tables
     ]
     return Table(
@@ -717,7 +718,7 @@ def scenarios_table(results: Results) -> Table:
 
 
 def runinfo_table(results: Results) -> Table:
-    cols = [Column("Item", width=30), Column("Value", "raw", 70)]
+    cols = [Column("Item", width=30), Column("Value", "id", 70)]  # "id": price year and seed as plain digits
     rows: list[list[Any]] = [
         ["hecon version", results.hecon_version],
         ["Input file", results.input.path],
@@ -737,6 +738,9 @@ def runinfo_table(results: Results) -> Table:
 
 
 def _setting_text(value: Any) -> Any:
+    """A setting as shown: lists joined (numbers with separators: willingness to pay)."""
     if isinstance(value, (list, tuple)):
-        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        return ", ".join(
+            significant(v, 6) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in value
+        )
     return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 
 from hecon.model import expressions
 from hecon.model.problems import Location, ModelError, suggestion
@@ -111,9 +112,19 @@ def to_expression(value: object, where: Location, expected: str = "a number or a
     try:
         expressions.parse(text, where)
     except ModelError as exc:
+        if _DECIMAL_COMMA.search(text):  # Dutch, German, French... number formats
+            point = _DECIMAL_COMMA.sub(r"\1.\2", text)
+            raise CellError(
+                f"{show(text)} has a decimal comma",
+                f"a decimal point, e.g. {point} (in a formula a comma separates the arguments of a function)",
+            ) from None
         problem = exc.problems[0]
         raise CellError(problem.what, problem.expected) from None
     return text
+
+
+_DECIMAL_COMMA = re.compile(r"(?<![\w.])(\d+),(\d+)(?![\w.])")
+"""A number written with a decimal comma, as in ``0,25`` (only reported when the formula does not parse)."""
 
 
 PROBABILITY_EXPECTED = f"a probability between 0 and 1, a formula, or {COMPLEMENT} for the rest"

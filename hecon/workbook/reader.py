@@ -49,9 +49,17 @@ from hecon.model.spec import (
     UtilityNorm,
 )
 from hecon.model.survival_points import check_survival_points
-from hecon.workbook import cells, schema
+from hecon.workbook import cells, schema, units
 from hecon.workbook.files import open_book
-from hecon.workbook.schema import ALL_STRATEGIES, FIRST_DATA_ROW, HEADER_ROW, NOTE_PREFIX, Column, SheetSchema
+from hecon.workbook.schema import (
+    ALL_STRATEGIES,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NOTE_PREFIX,
+    UNIT_ROW,
+    Column,
+    SheetSchema,
+)
 
 # --------------------------------------------------------------------------------------
 # Records: one row of a sheet, typed, with its cell addresses
@@ -85,6 +93,7 @@ class SheetData:
     records: list[Record]
     letters: dict[str, str]
     families: dict[str, list[str]]  # family prefix -> column names present, in order
+    units: dict[str, tuple[str | None, Cell]] = field(default_factory=dict)  # family column -> unit row text, cell
 
 
 @dataclass
@@ -115,6 +124,7 @@ class Locations:
     budget: list[Record] = field(default_factory=list)  # parallel to spec.budget
     cost_categories: dict[str, Record] = field(default_factory=dict)  # category -> its row
     evppi_groups: dict[str, list[Record]] = field(default_factory=dict)  # group -> its rows, in member order
+    warnings: list[Problem] = field(default_factory=list)  # not errors: what a reader should check (units)
 
 
 @dataclass
@@ -238,7 +248,15 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
             )
             free += 1
     letters = {name: get_column_letter(col) for name, (col, _) in sorted(columns.items(), key=lambda x: x[1][0])}
-    data = SheetData(sheet, title, [], letters, dict(families))
+    unit_cells = next(ws.iter_rows(min_row=UNIT_ROW, max_row=UNIT_ROW, values_only=True), ())
+    unit_texts: dict[str, tuple[str | None, Cell]] = {}
+    for name in (n for names in families.values() for n in names):
+        col = columns[name][0] if name in columns else 0
+        if col:
+            text = unit_cells[col - 1] if col <= len(unit_cells) else None
+            where = Cell(title, f"{get_column_letter(col)}{UNIT_ROW}")
+            unit_texts[name] = (None if cells.is_blank(text) else cells.to_text(text), where)
+    data = SheetData(sheet, title, [], letters, dict(families), unit_texts)
     if not columns:
         return data
 
@@ -274,6 +292,14 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
                 uncached.append(name)
             elif vcell.data_type == "e":
                 errors.append((name, str(value)))
+            elif isinstance(value, str) and len(value) >= schema.EXCEL_CELL_CHARACTERS:
+                problems.bad_cell(
+                    record,
+                    name,
+                    f"the cell holds {len(value):,} characters, Excel's limit of "
+                    f"{schema.EXCEL_CELL_CHARACTERS:,}: its text may have been cut off",
+                    "a shorter text; custom within-cycle weights go on the CycleWeights sheet, one row per point",
+                )
             elif not cells.is_blank(value):
                 record.raw[name] = value
         if not record.raw and not uncached and not errors:
@@ -403,6 +429,7 @@ class _Builder:
         self.problems = problems
         self.loc = Locations()
         self.sheets: dict[str, SheetData | None] = {}
+        self.per_cycle_names: list[tuple[str, Cell]] = []  # (expression, cell) of per-cycle state values
         for sheet in schema.SHEETS:
             data = _read_sheet(book, sheet, problems)
             self.sheets[sheet.name] = data
@@ -463,6 +490,7 @@ class _Builder:
                         f"a row with name {column.name} and its value ({column.description})",
                     )
                     free += 1
+        self._cycle_weights_sheet(values)
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
         if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > CYCLES.value:
             record = self.loc.settings["horizon_years"]
@@ -480,6 +508,33 @@ class _Builder:
         for name in ("cycle_length_days", "horizon_years"):
             values.setdefault(name, schema.setting_default(name))
         return Settings(**values), title, description
+
+    def _cycle_weights_sheet(self, values: dict[str, Any]) -> None:
+        """Custom within-cycle weights from the CycleWeights sheet (one row per trace point,
+        points 0, 1, 2, ... in order) into ``values["cycle_weights"]``."""
+        records = [r for r in self.records("CycleWeights") if r.ok("point", "weight")]
+        if not records:
+            return
+        if "cycle_weights" in values:
+            self.problems.add(
+                records[0].cell("point"),
+                "custom within-cycle weights on the CycleWeights sheet and in the cycle_weights setting "
+                f"({self.loc.settings['cycle_weights'].cell('value')})",
+                "the weights in one place: the CycleWeights sheet or the setting",
+            )
+            return
+        weights = []
+        for k, record in enumerate(records):
+            if record.values["point"] != k:
+                self.problems.bad_cell(
+                    record,
+                    "point",
+                    f"trace point {cells.show(record.values['point'])} where point {k} comes next",
+                    "the points 0, 1, 2, ... in order, one row each",
+                )
+                return
+            weights.append(float(record.values["weight"]))
+        values["cycle_weights"] = tuple(weights)
 
     # ---- Strategies and their parameter values
     def strategies(self) -> tuple[Strategy, ...]:
@@ -571,6 +626,13 @@ class _Builder:
         p = self.problems
         data = self.sheets["States"]
         out = []
+        periods: dict[str, str] = {}  # cost:/count: column -> the period its unit row declares
+        for column, (text, where) in (data.units if data is not None else {}).items():
+            period = units.period_of(text)
+            if period is None:
+                p.add(where, f"unknown unit '{text}' for the column {column}", units.EXPECTED)
+            else:
+                periods[column] = period
         for record in self.records("States"):
             v = record.values
             if not record.ok("name") or not v.get("name"):
@@ -593,12 +655,12 @@ class _Builder:
                 tunnel = 1
             costs, counts = {}, {}
             families = data.families if data is not None else {}
-            for column in families.get("cost:", []):
-                if v.get(column) is not None:
-                    costs[column[len("cost:") :]] = v[column]
-            for column in families.get("count:", []):
-                if v.get(column) is not None:
-                    counts[column[len("count:") :]] = v[column]
+            for prefix, into in (("cost:", costs), ("count:", counts)):
+                for column in families.get(prefix, []):
+                    if v.get(column) is not None and column in periods:
+                        into[column[len(prefix) :]] = units.per_cycle(v[column], periods[column])
+                        if periods[column] == "cycle" and isinstance(v[column], str):
+                            self.per_cycle_names.append((v[column].strip(), record.cell(column)))
             utility = v["utility"] if v.get("utility") is not None else 0.0
             out.append(
                 State(
@@ -612,6 +674,26 @@ class _Builder:
                 )
             )
         return tuple(out)
+
+    def unit_warnings(self, settings: Settings) -> None:
+        """Warn when a per-cycle cost or count is a parameter whose unit states another period
+        than the cycle (e.g. ``EUR per year`` on a weekly model), naming both cells."""
+        cycle = units.cycle_period(settings.cycle_length_days)
+        for name, where in self.per_cycle_names:
+            record = self.loc.parameters.get(name)
+            if record is None:
+                continue
+            stated = units.stated_period(record.values.get("unit"))
+            if stated is not None and stated != cycle:
+                self.loc.warnings.append(
+                    Problem(
+                        where,
+                        f"the parameter {name} is used as a value per cycle, but its unit at "
+                        f"{record.cell('unit')} says per {stated} (the cycle is "
+                        f"{cells.format_number(settings.cycle_length_days)} days)",
+                        f"the column's unit row set to 'per {stated}' (hecon converts it), or a value per cycle",
+                    )
+                )
 
     def initial(self) -> dict[str, Any]:
         shares: dict[str, Any] = {}
@@ -1042,6 +1124,7 @@ def read(path: str | Path) -> ReadResult:
     parameters = b.parameters()
     strategies = b.strategies()
     states = b.states()
+    b.unit_warnings(settings)
     initial = b.initial()
     transitions = b.transitions()
     rewards = b.rewards()

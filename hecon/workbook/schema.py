@@ -51,6 +51,8 @@ from hecon.model.spec import (
     DISCOUNT_TIMINGS,
     PERSPECTIVES,
     REWARD_KINDS,
+    REWARD_TIMINGS,
+    REWARD_WEIGHTS,
     START,
     STRUCTURES,
     SURVIVAL_ENDPOINTS,
@@ -234,7 +236,8 @@ SETTINGS: tuple[Column, ...] = (
         "cycle_weights",
         "numbers",
         unit="weights",
-        description="Only for within_cycle = custom: one weight per trace point 0..cycles, separated by ;",
+        description="Only for within_cycle = custom: one weight per trace point 0..cycles, separated by ; "
+        "(or, for many cycles, on the CycleWeights sheet)",
     ),
     _c(
         "life_table",
@@ -270,6 +273,20 @@ SETTINGS: tuple[Column, ...] = (
         description="state_transition: the cohort moves by the Transitions; partitioned_survival: occupancy "
         "from the Partitions sheet's survival curves. A model with both is run both ways (cross-check)",
     ),
+    _c(
+        "reward_timing",
+        "choice",
+        allowed=REWARD_TIMINGS,
+        description="When one-off transition rewards are valued (discounted) within their cycle: start, "
+        "middle (default) or end",
+    ),
+    _c(
+        "reward_weights",
+        "choice",
+        allowed=REWARD_WEIGHTS,
+        description="none (default) or within-cycle: one-off transition rewards also carry the within-cycle "
+        "weight of the trace point at the start or end of their cycle",
+    ),
 )
 """The rows of the Settings sheet. Every field of :class:`hecon.model.spec.Settings` has one, plus
 ``title`` and ``model_description`` (the ModelSpec's title and description)."""
@@ -297,6 +314,23 @@ SETTINGS_SHEET = SheetSchema(
     ),
     required=True,
     key=("name",),
+)
+
+#: Longest text Excel keeps in a cell [characters]; a cell that reaches it may have been cut.
+EXCEL_CELL_CHARACTERS = 32_767
+
+CYCLE_WEIGHTS_SHEET = SheetSchema(
+    "CycleWeights",
+    "Custom within-cycle weights (within_cycle = custom), one row per trace point 0..cycles: for models "
+    "with many cycles (a weekly lifetime model has about 3,900 points), instead of the cycle_weights setting.",
+    (
+        _c(
+            "point", "integer", required=True, unit="trace point", width=10, description="Trace point 0, 1, ..., cycles"
+        ),
+        _c("weight", "number", required=True, unit="weight", width=14, description="Weight of the trace point"),
+    ),
+    key=("point",),
+    when_used=True,
 )
 
 # --------------------------------------------------------------------------------------
@@ -508,6 +542,7 @@ _STRATEGY_CELL = (
 
 SHEETS: tuple[SheetSchema, ...] = (
     SETTINGS_SHEET,
+    CYCLE_WEIGHTS_SHEET,
     SheetSchema(
         "Strategies",
         "The strategies compared; they share the states and differ in parameter values "
@@ -662,14 +697,17 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "cost:",
                 "expression",
                 "currency per cycle",
-                "Cost per cycle in the state for the category named after 'cost:'; blank = none",
+                "Cost in the state for the category named after 'cost:'; blank = none. The unit row says per "
+                "what: per cycle, per day, per week, per month (365.25/12 days) or per year (e.g. 'EUR per year'); "
+                "hecon converts it to the cycle",
                 ("cost:drug", "cost:care"),
             ),
             ColumnFamily(
                 "count:",
                 "expression",
                 "per cycle",
-                "Count per cycle in the state (e.g. administrations, hospital days) named after 'count:'; blank = none",
+                "Count in the state (e.g. administrations, hospital days) named after 'count:'; blank = none; "
+                "per cycle, day, week, month or year as its unit row says",
                 ("count:administrations",),
             ),
         ),

@@ -110,9 +110,18 @@ def _setting_value(spec: ModelSpec, name: str) -> Any:
     if name == "model_description":
         return spec.description or None
     value = getattr(spec.settings, name)
+    if name == "cycle_weights" and _weights_on_sheet(spec):
+        return None  # on the CycleWeights sheet
     if name in ("wtp", "cycle_weights"):
         return _numbers_text(value)
     return value
+
+
+def _weights_on_sheet(spec: ModelSpec) -> bool:
+    """Whether the custom within-cycle weights are too many for one cell (Excel keeps at most
+    :data:`~hecon.workbook.schema.EXCEL_CELL_CHARACTERS` characters) and go on the CycleWeights sheet."""
+    text = _numbers_text(spec.settings.cycle_weights)
+    return text is not None and len(text) >= schema.EXCEL_CELL_CHARACTERS
 
 
 def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
@@ -121,6 +130,8 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         {"name": c.name, "value": _setting_value(spec, c.name), "unit": c.unit or None, "description": c.description}
         for c in schema.SETTINGS
     ]
+    weights = spec.settings.cycle_weights if _weights_on_sheet(spec) else None
+    rows["CycleWeights"] = [{"point": k, "weight": w} for k, w in enumerate(weights or ())]
     rows["Strategies"] = [{"name": s.name, "description": s.description or None} for s in spec.strategies]
     rows["Parameters"] = [
         {

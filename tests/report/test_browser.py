@@ -285,6 +285,12 @@ def rendered(tmp_path_factory, full_report, read_summary):
         probe = json.loads(page.evaluate(_PROBE))
         screenshot = page.screenshot(full_page=True)
         pdf = page.pdf()
+        page.evaluate(
+            "(() => { const s = document.createElement('style');"
+            " s.textContent = '@media print { section.appendix { display: none !important; } }';"
+            " document.head.appendChild(s); return 1; })()"
+        )
+        pdf_main = page.pdf()
         errors = page.console_errors()
         urls = page.requested_urls()
     (tmp / "report.png").write_bytes(screenshot)
@@ -299,6 +305,7 @@ def rendered(tmp_path_factory, full_report, read_summary):
         "probe": probe,
         "screenshot": screenshot,
         "pdf": pdf,
+        "pdf_main": pdf_main,
         "errors": errors,
         "urls": urls,
         "summary": summary,
@@ -366,8 +373,16 @@ def test_headline_numbers_equal_summary_json(rendered):
         assert shown["frontier"] == words
 
 
-def test_prints_with_a_page_per_section(rendered):
-    pdf = rendered["pdf"]
-    assert pdf.startswith(b"%PDF")
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages >= len(SECTION_TITLES)
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_prints_the_main_part_in_at_most_15_pages_and_each_appendix_on_its_own(rendered):
+    """The print stylesheet: the main part flows (figures two side by side), each appendix starts
+    a page of its own. The main part is measured by printing the page again with the appendices
+    hidden."""
+    pdf, main = rendered["pdf"], rendered["pdf_main"]
+    assert pdf.startswith(b"%PDF") and main.startswith(b"%PDF")
+    assert 'class="appendix"' in rendered["html"]
+    assert _pages(main) <= 15
+    assert _pages(pdf) >= _pages(main) + rendered["html"].count('class="appendix"')

@@ -210,7 +210,8 @@ def test_results_xlsx_sheets_and_formats(textbook_report, read_summary):
     header = [c.value for c in ws[3]]
     assert header[:5] == ["Scenario", "Strategy", "Costs (EUR)", "QALYs", "Life-years"]
     assert ws["C4"].number_format == "#,##0" and ws["D4"].number_format == "#,##0.000"
-    assert ws.column_dimensions["B"].width >= 20
+    strategies = [c.value for c in ws["B"][3:]]
+    assert ws.column_dimensions["B"].width >= max(len(x) for x in strategies) + 2  # as wide as its content
     summary = read_summary(textbook_report)
     assert ws["C4"].value == pytest.approx(summary["scenarios"]["base case"]["strategies"]["SoC"]["costs"])
     trace = wb["Trace"]
@@ -262,6 +263,7 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report, read
         "Survival",
         "Markov trace",
         "Cost-effectiveness frontier",
+        "Net monetary benefit against willingness to pay",
         "Treatment-free survival (free of treatment)",
         "Time to the first treatment-free cycle",
         "Treatment timeline",

@@ -27,6 +27,7 @@ from hecon.analysis.timeline import category_shares, state_categories
 from hecon.report.diagram import ELIDE_DEAD_FROM, edges, layout, state_diagram_png
 from hecon.report.figures import timeline_window
 from hecon.report.html import format_value
+from hecon.report.numbers import versus_text
 from hecon.report.sections import labelled_assumptions, perspective
 from tests.models import FULL_MODEL_STRATEGIES as STRATEGIES
 from tests.models import full_model
@@ -81,8 +82,8 @@ def test_sections_follow_the_checklist_order(html):
     assert titles == SECTION_TITLES
     toc = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', html)
     assert [t for _, t in toc] == SECTION_TITLES
-    for anchor, _ in toc:
-        assert f'<section id="{anchor}">' in html
+    for anchor, _ in toc:  # each section is in the main part or an appendix (print layout)
+        assert re.search(rf'<section id="{anchor}" class="(main|appendix)">', html)
 
 
 def test_decision_problem_from_settings_and_labelled_assumptions(html):
@@ -102,6 +103,7 @@ def test_key_results_table_equals_summary(html, summary):
     table = html[html.index('<table id="key-results"') :]
     table = table[: table.index("</table>")]
     versus = {r["strategy"]: r for r in base["versus_comparator"]}
+    status = {r["strategy"]: r["status"] for r in base["incremental"]}
     for s, v in base["strategies"].items():
         row = re.search(rf'<tr data-row="{re.escape(s)}">(.*?)</tr>', table).group(1)
         cells = dict(re.findall(r'data-field="([a-z_]+)">([^<]*)</td>', row))
@@ -109,7 +111,7 @@ def test_key_results_table_equals_summary(html, summary):
         assert cells["qalys"] == f"{v['qalys']:,.3f}" and cells["lys"] == f"{v['lys']:,.3f}"
         if s in versus:
             assert cells["incremental_cost"] == f"{versus[s]['incremental_cost']:,.0f}"
-            assert cells["versus"] == versus[s]["description"]
+            assert cells["versus"] == versus_text(versus[s]["description"], status[s])
         else:
             assert cells["versus"] == "Comparator"
     frontier = {
@@ -170,7 +172,9 @@ def test_html_has_no_negative_icer_and_no_unformatted_numbers(html):
     body = re.sub(r'src="data:[^"]+"', "", html)
     assert not re.search(r"-[\d,.]+ (per QALY|saved per|/QALY)", body)
     assert "per QALY gained" in body
-    assert not re.search(r">\d{5,}(\.\d+)?<", body)  # every large number has thousands separators
+    # every large number has thousands separators; identifiers (the seed setting of full_model) are plain digits
+    assert not re.search(r">(?!20241126<)\d{5,}(\.\d+)?<", body)
+    assert ">2,024<" not in body and ">2024<" in body  # the price year
 
 
 # ------------------------------------------------------------------------------------ results.xlsx
@@ -183,6 +187,7 @@ def test_xlsx_key_results_equal_summary(workbook, summary):
     assert header[:4] == ["Strategy", "Costs (EUR, 2024 prices)", "QALYs", "Life-years"]
     base = summary["scenarios"]["base case"]
     versus = {r["strategy"]: r for r in base["versus_comparator"]}
+    status = {r["strategy"]: r["status"] for r in base["incremental"]}
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert list(rows) == list(base["strategies"])
     icer_col = next(i for i, h in enumerate(header) if h.startswith("ICER vs"))
@@ -194,7 +199,7 @@ def test_xlsx_key_results_equal_summary(workbook, summary):
                 (versus[s]["incremental_cost"], versus[s]["incremental_effect"]), rel=1e-14
             )
             assert rows[s][icer_col] == pytest.approx(versus[s]["icer"], rel=1e-14)
-            assert rows[s][icer_col + 1] == versus[s]["description"]
+            assert rows[s][icer_col + 1] == versus_text(versus[s]["description"], status[s])
     assert ws.cell(4, 2).number_format == "#,##0" and ws.cell(4, 3).number_format == "#,##0.000"
 
 

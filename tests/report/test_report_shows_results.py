@@ -19,6 +19,7 @@ from hecon.analysis.results import summarise_run
 from hecon.analysis.timeline import CATEGORIES
 from hecon.report.decision import psa_section
 from hecon.report.html import format_value
+from hecon.report.numbers import versus_text
 from hecon.report.style import CATEGORIES as CATEGORY_STYLES
 
 
@@ -90,7 +91,8 @@ def test_key_results_table_shows_the_result(html, results):
         assert cells["costs"] == format_value(v.costs, "money")
         assert cells["qalys"] == format_value(v.qalys, "qaly") and cells["lys"] == format_value(v.lys, "years")
         r = base.versus(s)
-        assert cells["versus"] == (r.description if r else "Comparator")
+        status = next(f.status for f in base.incremental if f.strategy == s)
+        assert cells["versus"] == (versus_text(r.description, status) if r else "Comparator")
         assert cells["incremental_cost"] == format_value(r.incremental_cost if r else None, "money")
         assert cells["frontier"] == next(f.description for f in base.incremental if f.strategy == s)
 
@@ -116,9 +118,11 @@ def test_incremental_tables_show_the_result(html, workbook, results):
         assert _same(row[1:6], (f.strategy, f.cost, f.effect, f.status, f.comparator))
         assert _same(row[6:10], (f.incremental_cost, f.incremental_effect, f.icer, f.incremental_lys))
     versus = [r for r in _sheet(workbook, "VersusComparator") if r[0] == "No discounting"]
-    for row, c in zip(versus, results.scenarios["No discounting"].versus_comparator, strict=True):
+    scenario = results.scenarios["No discounting"]
+    status = {f.strategy: f.status for f in scenario.incremental}
+    for row, c in zip(versus, scenario.versus_comparator, strict=True):
         expected = (c.strategy, c.comparator, c.incremental_cost, c.incremental_effect, c.incremental_lys, c.icer)
-        assert _same(row[1:], expected + (c.description,))
+        assert _same(row[1:], expected + (versus_text(c.description, status[c.strategy]),))
 
 
 def test_scenario_and_net_benefit_sheets_show_the_result(workbook, results):

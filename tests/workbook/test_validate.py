@@ -336,7 +336,8 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {"TransitionRewards!F4": "c_deathx"},
         {},
         [
-            f"TransitionRewards!F4: unknown name 'c_deathx' in 'c_deathx'; expected a parameter name or one of "
+            f"TransitionRewards!F4: unknown name 'c_deathx' in 'c_deathx' (did you mean 'c_death'?); expected a "
+            "parameter name or one of "
             f"{_VARIABLES}"
         ],
     ),
@@ -353,7 +354,10 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
     "unknown name in a strategy's value": (
         {"StrategyParameters!C4": "u_trtX"},
         {},
-        [f"StrategyParameters!C4: unknown name 'u_trtX' in 'u_trtX'; expected a parameter name or one of {_VARIABLES}"],
+        [
+            "StrategyParameters!C4: unknown name 'u_trtX' in 'u_trtX' (did you mean 'u_trtA'?); expected a parameter "
+            f"name or one of {_VARIABLES}"
+        ],
     ),
     "formula syntax error": (
         {"Transitions!D9": "apply_hr(gp_mort(), hr_S1"},
@@ -732,7 +736,7 @@ def test_headers_and_sheet_names_ignore_case_and_blank_rows_are_skipped(textbook
 def test_missing_required_setting(textbook):
     edit(textbook, {"Settings!A7": None, "Settings!B7": None, "Settings!C7": None, "Settings!D7": None})
     assert only(textbook) == (
-        "Settings!A24: the setting 'horizon_years' is missing; expected a row with name "
+        "Settings!A26: the setting 'horizon_years' is missing; expected a row with name "
         "horizon_years and its value (Time horizon; cycles = round(horizon_years * 365.25 / "
         "cycle_length_days))"
     )

@@ -12,8 +12,8 @@ ASSUMPTIONS = (
     "2-3 week admissions, step-up dosing); horizon 37 years = to age 100 (lifetime, Dutch guideline 2024); "
     "discounting 3% costs / 1.5% effects (guideline 2024; 4%/1.5% of 2016 as scenario); societal perspective; "
     "2024 euros.",
-    "Every input is on the Parameters sheet with its source; the source starts with the evidence tag of "
-    "mm-inputs.md: P published (read), V published (recalled, verify), D derived by us (method stated), "
+    "Every input is on the Parameters sheet with its source; the source starts with the evidence tag: "
+    "P published (read), V published (recalled, verify), D derived by us (method stated), "
     "A assumption (needs expert opinion), G gap (placeholder: replace before any reimbursement use).",
     "Gaps (G) a user must replace with Dutch values: teclistamab price per mg (tec_price_per_mg), elranatamab "
     "vial prices (elra_price_76mg, elra_price_44mg), ide-cel price (ide_price), IVIG price per gram "
@@ -40,7 +40,7 @@ ASSUMPTIONS = (
     "death hazard: after CAR-T the published median 17.9 months (Van Oekelen, Blood 2023); after RWPC derived "
     "from the fitted PFS and OS means; after bispecifics as after RWPC (A). None is solved to hit a median; "
     "general-population mortality is a floor everywhere.",
-    "Curves (tag D, hecon.examples.rrmm.fitted): fitted by maximum likelihood to patients reconstructed "
+    "Curves (tag D): fitted by maximum likelihood to patients reconstructed "
     "(Guyot) from every published point on the SurvivalPoints sheet: RWPC exponential PFS (LocoMMotion median "
     "4.6 months, 248 patients); cilta-cel PFS (CARTITUDE-1: 12 and 24 months, median 34.9, 32/97 at 5 years; "
     "97 patients) exponential, or mixture cure Weibull as the structural alternative cart_pfs_plateau (equal "
@@ -48,7 +48,7 @@ ASSUMPTIONS = (
     "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS is not a "
     "target: published OS (CARTITUDE-1, KarMMa, MajesTEC-1, the OS hazard ratios, a US real-world cohort) is "
     "compared with the model as external checks (tests/examples/test_rrmm.py, docs/rrmm.md).",
-    "Partitioned-survival version (co-primary structure, hecon.examples.rrmm.partitioned; the report's "
+    "Partitioned-survival version (co-primary structure; the report's "
     "structural cross-check): RWPC from the LocoMMotion PFS and OS fits; one-time CAR-T by intention to treat "
     "(bridging until t_inf, then the never-infused share in progression dying at the post-progression hazard "
     "after RWPC, the infused on the CARTITUDE-1 PFS and OS fits from infusion; with the plateau the cured "
@@ -90,7 +90,7 @@ ASSUMPTIONS = (
     "(EUR 6,301) and infusion (EUR 15,932) costs of 2018 x CPI to 2024 (PMC7497258), the admission's nursing "
     "days bottom-up; cytopenia support (G-CSF, transfusions, TPO-receptor agonist; Logue 2022 shares, unit "
     "prices G) once per infusion. Unrelated medical costs by age (PAID placeholders, G) in every year alive.",
-    "Sequences (hecon.examples.rrmm.sequences; reported beside the primary pair): CAR-T then bispecific (at "
+    "Sequences (reported beside the primary pair): CAR-T then bispecific (at "
     "relapse 58/68 start teclistamab, weekly until progression) and bispecific then CAR-T (at progression "
     "88/179 are apheresed; dropout as first-line CAR-T; cilta-cel). The second therapy's PFS is an exponential "
     "fitted to the published median of patients with prior BCMA therapy (teclistamab 4.6 months, n = 193, Dima "
@@ -99,7 +99,7 @@ ASSUMPTIONS = (
     "failure (median 11.3 months, Yu 2025, A) with the non-BCMA basket. The wait for the second-line product "
     "and its recovery are memoryless with the first-line mean durations (A: entry times differ). Those who do "
     "not get the second therapy follow the first-line pathway after progression.",
-    "Treatment-burden flags (mm-inputs §9): on_treatment = receiving the strategy's anti-myeloma treatment "
+    "Treatment-burden flags: on_treatment = receiving the strategy's anti-myeloma treatment "
     "before progression (RWPC regimen, bridging, CAR-T lymphodepletion/infusion admission, bispecific "
     "dosing); hospitalised = a cycle with an admission (hospital_days counts the exact days); recovering = "
     "recovery after a CAR-T course; progression_free = alive without progression; treatment_free = alive, "

@@ -153,7 +153,7 @@ def _products() -> list[Parameter]:
             17.0,
             "weeks",
             "Time from the first dose to >= CR among those who reach it",
-            "A: about 4 months; not in mm-inputs (G: the MajesTEC-1 time to CR); range 8-35 weeks",
+            "A: about 4 months; not found in the publications reviewed (G: the MajesTEC-1 time to CR); range 8-35 weeks",
             None,
             8.0,
             35.0,
@@ -163,15 +163,15 @@ def _products() -> list[Parameter]:
             "tec_time_to_cr_weeks + 26",
             "weeks",
             "Week of the switch to every-2-weeks dosing for those who qualify",
-            "D: label-conform, >= CR maintained >= 6 months (26 weeks) (P: EU label, compendium.ch; mm-inputs §3.2)",
+            "D: label-conform, >= CR maintained >= 6 months (26 weeks) (P: EU label, compendium.ch)",
         ),
         P(
             "tec_ttd_median",
             8.5,
             "months",
             "Teclistamab median duration of treatment (time to treatment discontinuation)",
-            "P: MajesTEC-1 median duration of treatment 8.5 months (Horizonscan Geneesmiddelen, teclistamab entry v5; "
-            "mm-inputs §2.3); PSA: Gamma with SE 25% (A, mm-inputs)",
+            "P: MajesTEC-1 median duration of treatment 8.5 months (Horizonscan Geneesmiddelen, teclistamab entry v5); "
+            "PSA: Gamma with SE 25% (A)",
             gamma_se(8.5, 2.125),
             6.0,
             11.3,
@@ -279,7 +279,7 @@ def _products() -> list[Parameter]:
             "log(2) / (pfs_rwpc_exp_rate * elra_hr_pfs)",
             "months",
             "Elranatamab median duration of treatment (scenario)",
-            "A: no duration-of-treatment data for elranatamab in mm-inputs: treatment until progression (equal to the "
+            "A: no duration-of-treatment data for elranatamab published: treatment until progression (equal to the "
             "PFS median, so no discontinuation without progression)",
         ),
         P(
@@ -330,7 +330,7 @@ def _class_selectors() -> list[Parameter]:
             "tec_hr_pfs",
             "hazard ratio",
             "PFS hazard ratio of the bispecific vs RWPC (on the RWPC exponential PFS curve)",
-            "D: product selector; mm-inputs §2.6: RWPC curve + HR is the preferred route for bispecifics",
+            "D: product selector; the RWPC curve x hazard ratio is the preferred route for bispecifics (consistent PSA)",
         ),
         P(
             "pps_rate_bsab",
@@ -338,7 +338,7 @@ def _class_selectors() -> list[Parameter]:
             "per month",
             "Post-progression death hazard after a bispecific (constant, in PD_BsAb), every product",
             "A: as after physician's choice (next-line real-world therapy); no published post-progression survival "
-            "after a BCMA bispecific in mm-inputs (G); the OS hazard ratios and trial OS medians are external checks",
+            "after a BCMA bispecific published (G); the OS hazard ratios and trial OS medians are external checks",
         ),
         P(
             "f_pfs_death_bsab",
@@ -465,7 +465,7 @@ def _class_selectors() -> list[Parameter]:
             20.0,
             "hours",
             "Informal care in the step-up week",
-            "A: mm-inputs §7.4",
+            "A: authors' assumption (societal resource use)",
             None,
             10.0,
             40.0,

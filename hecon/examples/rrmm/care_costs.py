@@ -56,7 +56,7 @@ def _procedure() -> list[Parameter]:
             "0/1",
             "1 = the Dutch CAR-T procedure costs (lymphodepletion administration and infusion, PMC7497258); 0 = the "
             "bottom-up build-up (3 day treatments for lymphodepletion, infusion not costed separately)",
-            "A: the Dutch CEA's procedure costs are the only Dutch CAR-T procedure costs found (mm-inputs §12); their "
+            "A: the Dutch CEA's procedure costs are the only Dutch CAR-T procedure costs found; their "
             "scope (whether the infusion cost holds part of the admission) was not re-read, so the nursing days "
             "of the admission stay costed bottom-up and the build-up is the scenario 'CAR-T procedure costs "
             "bottom-up'",

@@ -49,21 +49,21 @@ def _products() -> list[Parameter]:
             f"if_else(cart_pfs_plateau == 2, {CURE['shape']}, 1)",
             "shape",
             "Weibull shape of cilta-cel PFS (flexsurv weibull; 1 = the exponential fit)",
-            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
+            "D: selects the maximum-likelihood fit by cart_pfs_plateau",
         ),
         P(
             "cilta_pfs_scale",
             f"if_else(cart_pfs_plateau == 2, {CURE['scale']}, 1 / {exp_rate_name('pfs_cilta')})",
             "months",
             "Weibull scale of cilta-cel PFS (of the uncured with the plateau)",
-            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
+            "D: selects the maximum-likelihood fit by cart_pfs_plateau",
         ),
         P(
             "cilta_cure_fraction",
             f"if_else(cart_pfs_plateau == 2, {cure_fraction_expression('pfs_cilta')}, 0)",
             "share",
             "Cilta-cel cure fraction (0 without the plateau)",
-            "D: the mixture cure Weibull fit's theta (hecon.examples.rrmm.fitted) when cart_pfs_plateau is 2",
+            "D: the mixture cure Weibull fit's theta (maximum-likelihood fit) when cart_pfs_plateau is 2",
         ),
         P(
             "cilta_os_median",
@@ -84,7 +84,7 @@ def _products() -> list[Parameter]:
             420000.0,
             "EUR per infused patient",
             "Cilta-cel (Carvykti) price per infusion",
-            "P: manufacturer's asking price, Zorginstituut Nederland package advice 20 Oct 2022 (shared/data/nl_prices.csv); "
+            "P: manufacturer's asking price, Zorginstituut Nederland package advice 20 Oct 2022; "
             "list price in 2022 euros, not indexed; net price after the 2025 negotiation is confidential (G)",
             None,
             336000.0,
@@ -148,7 +148,7 @@ def _products() -> list[Parameter]:
             "ide_pfs_median / log(2)",
             "months",
             "Ide-cel PFS as a Weibull with shape 1 (exponential)",
-            "D: exponential scale = median / ln 2 (12.70 months, mm-inputs §2.6)",
+            "D: exponential scale = median / ln 2 (median 12.70 months)",
         ),
         P(
             "ide_os_median",
@@ -207,8 +207,8 @@ def _products() -> list[Parameter]:
             11.0,
             "months",
             "Median PFS of the pooled BCMA CAR-T profile (response 84%, CR 43%); exponential",
-            "P: meta-analysis of 20 BCMA CAR-T studies, n=447, as quoted in the clinician interview "
-            "(mm-inputs §0); primary publication not identified (G)",
+            "P: meta-analysis of 20 BCMA CAR-T studies, n=447, as quoted in the clinician interview"
+            "; primary publication not identified (G)",
         ),
         P(
             "pooled_pfs_scale",
@@ -222,7 +222,7 @@ def _products() -> list[Parameter]:
             350000.0,
             "EUR per infused patient",
             "Price per infusion, pooled BCMA CAR-T profile",
-            "A: class placeholder EUR 350,000 per infused patient (mm-inputs §7.2; scenario +-20%)",
+            "A: class placeholder EUR 350,000 per infused patient (scenario +-20%)",
         ),
     ]
 
@@ -256,7 +256,7 @@ def _class_selectors() -> list[Parameter]:
             1.0,
             "hazard ratio",
             "Multiplier on the CAR-T PFS hazard: 1 (one-way sensitivity analysis only)",
-            "A: the PSA carries the curve's uncertainty by the fit's own distribution (hecon.examples.rrmm.fitted); "
+            "A: the PSA carries the curve's uncertainty by the fit's own distribution (maximum-likelihood fit); "
             "DSA range: the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC (EJHaem 2021;3(1):97, "
             "Table 3)",
             None,
@@ -269,7 +269,7 @@ def _class_selectors() -> list[Parameter]:
             "months",
             "Median survival after progression following BCMA CAR-T (constant hazard in PD_CART), every product",
             "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79; "
-            "17.9-18 months, mm-inputs §5); PSA: LogNormal, sdlog 0.2 (A, no CI in mm-inputs)",
+            "17.9-18 months); PSA: LogNormal, sdlog 0.2 (A, no CI published)",
             lognormal(math.log(17.9), 0.2),
             12.0,
             24.0,
@@ -280,7 +280,7 @@ def _class_selectors() -> list[Parameter]:
             "share",
             "Non-relapse mortality in the first year after a CAR-T infusion (deaths before progression)",
             "P: real-world first-course non-relapse mortality 5-10% (Sidana et al., Blood 2025;145(1):85; German "
-            "registry, Blood 2025;146(14):1677; mm-inputs §5); midpoint; PSA: Beta with SE 0.0128 (the range as a "
+            "registry, Blood 2025;146(14):1677); midpoint; PSA: Beta with SE 0.0128 (the range as a "
             "95% interval, A)",
             beta_se(0.075, 0.0128),
             0.05,
@@ -337,7 +337,7 @@ def _pathway() -> list[Parameter]:
             "-12 / log(cilta_rw_pfs_s12)",
             "months",
             "Exponential scale (Weibull shape 1) through the real-world PFS at 12 months (scenario)",
-            "D: S(12) = exp(-12 / scale); one published point, no number at risk in mm-inputs, so no fit",
+            "D: S(12) = exp(-12 / scale); one published point, no number at risk published, so no fit",
         ),
         P(
             "cart_los_days",
@@ -392,7 +392,7 @@ def _pathway() -> list[Parameter]:
             "weeks",
             "Recovery after discharge (cytopenias, infections, IVIG, weekly "
             "visits); treatment-free time starts at infusion + admission + recovery",
-            "A: mm-inputs §9: CAR-T treatment-free interval starts at infusion + 3 months (= 2-week admission + 11 "
+            "A: model definition: CAR-T treatment-free interval starts at infusion + 3 months (= 2-week admission + 11 "
             "weeks); grade >= 3 cytopenia persists at day 30 in 65% and day 90 in 40% (Logue et al., Blood Adv "
             "2022;6(24):6109); interview: 1-2 months",
             None,
@@ -404,7 +404,7 @@ def _pathway() -> list[Parameter]:
             1.0,
             "visits per week",
             "Outpatient visits (with labs) per week during recovery",
-            "A: weekly outpatient visit + labs in months 1-3 (mm-inputs §7.3)",
+            "A: weekly outpatient visit + labs in months 1-3",
             None,
             0.5,
             2.0,
@@ -453,14 +453,14 @@ def _pathway() -> list[Parameter]:
             "caregiver_hours_per_day * 7",
             "hours per week",
             "Informal care in the first weeks after each CAR-T infusion",
-            "D: caregiver presence around the clock (hecon.examples.rrmm.care_costs; was 40 h/week, mm-inputs §7.4)",
+            "D: caregiver hours per day x 7 (was 40 h/week, A)",
         ),
         P(
             "informal_care_weeks_cart",
             4.0,
             "weeks",
             "Weeks of informal care after each CAR-T infusion",
-            "A: mm-inputs §7.4",
+            "A: authors' assumption (societal resource use)",
         ),
         P(
             "unscheduled_contacts_125d",

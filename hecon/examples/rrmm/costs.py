@@ -14,7 +14,7 @@ from __future__ import annotations
 from hecon.examples.rrmm.common import P, gamma_se
 from hecon.model.spec import Parameter
 
-MANUAL = "P: Kostenhandleiding 2024 (Zorginstituut Nederland) reference price, 2022 value x CPI 1.073 to 2024 (tatooheene df_ref_prices / df_cpi_combined); mm-inputs §7.1"
+MANUAL = "P: Kostenhandleiding 2024 (Zorginstituut Nederland) reference price, 2022 value x CPI 1.073 to 2024 (R package tatooheene, reference-price and CPI tables)"
 SE20 = " PSA: Gamma with SE 20% of the mean (A)."
 
 
@@ -61,7 +61,7 @@ def _infections() -> list[Parameter]:
             7.0,
             "days",
             "Inpatient days per serious infection",
-            "A: mm-inputs §7.3",
+            "A: authors' assumption (resource use)",
             None,
             4.0,
             10.0,
@@ -81,8 +81,7 @@ def _infections() -> list[Parameter]:
             0.4,
             "g/kg",
             "IVIG dose per infusion",
-            "A: 0.4 g/kg every 4 weeks (mm-inputs §7.2); "
-            "MajesTEC-1 guidance every 3-6 weeks if IgG < 400 mg/dL (IMS 2023 OA-51)",
+            "A: 0.4 g/kg every 4 weeks; MajesTEC-1 guidance every 3-6 weeks if IgG < 400 mg/dL (IMS 2023 OA-51)",
         ),
         P("ivig_interval_days", 28.0, "days", "Days between IVIG infusions", "A: every 4 weeks"),
         P(
@@ -121,7 +120,7 @@ def _infections() -> list[Parameter]:
             "infection_days * c_hosp_day",
             "EUR per episode",
             "Cost of a serious infection",
-            "D: 7 inpatient days x nursing-day price (A: mm-inputs §7.3)",
+            "D: 7 inpatient days x nursing-day price (A: authors' assumption (resource use))",
         ),
     ]
 
@@ -146,7 +145,7 @@ def _unit_prices() -> list[Parameter]:
             60.0,
             "km",
             "Return distance per hospital visit",
-            "A: 2 x 30 km (mm-inputs §7.4)",
+            "A: 2 x 30 km",
             None,
             20.0,
             100.0,
@@ -164,7 +163,7 @@ def _unit_prices() -> list[Parameter]:
             "EUR per 80 mg vial",
             "Tocilizumab 80 mg/4 mL vial, 2024 euros",
             "D: EUR 163.90 (P: Horizonscan Geneesmiddelen, tocilizumab entry, shared/data/nl_prices.csv; price year "
-            "about 2018) x CPI 2024 / 2018 (hecon.examples.rrmm.indexation)",
+            "about 2018) x CPI 2024 / 2018 (CBS consumer price index)",
         ),
         P(
             "c_tocilizumab_dose",
@@ -193,7 +192,7 @@ def _unit_prices() -> list[Parameter]:
             "2 * c_day_treatment",
             "EUR per apheresis",
             "Leukapheresis procedure",
-            "G: no Dutch apheresis tariff found; A: 2 x day treatment (mm-inputs §7.3)",
+            "G: no Dutch apheresis tariff found; A: 2 x day treatment",
         ),
     ]
 
@@ -251,7 +250,7 @@ def _terminal_and_societal() -> list[Parameter]:
             133.9,
             "days",
             "Friction period (productivity losses counted for this long)",
-            "P: CBS StatLine 80472ned via tatooheene df_fp, 2023 (19.1 weeks); 5-year average 120.7 days",
+            "P: CBS StatLine 80472ned via the R package tatooheene (friction-period table), 2023 (19.1 weeks); 5-year average 120.7 days",
         ),
         P(
             "c_productivity_cycle",

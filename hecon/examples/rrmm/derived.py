@@ -321,7 +321,7 @@ def _state_costs_and_counts() -> list[Parameter]:
             "c_stepup_ae",
             "p_crs_bsab * p_tocilizumab_given_crs_bsab * c_tocilizumab_dose + p_crs_g3_bsab * 5 * c_icu_day",
             "EUR",
-            "CRS management during step-up dosing (tocilizumab; grade >= 3: 5 ICU days, A mm-inputs §7.3)",
+            "CRS management during step-up dosing (tocilizumab; grade >= 3: 5 ICU days, A)",
             "D: formula in the value",
         ),
     ]

@@ -136,7 +136,7 @@ def parameters() -> list[Parameter]:
                         str(row["unit"]),
                         f"{row['description']}; {spec.endpoint} of {spec.strategy}",
                         f"D: {row['source']}; lowest AIC of all families {best:.2f}; choice: {spec.reason} "
-                        "(hecon.examples.rrmm.fitted)",
+                        "(maximum likelihood, hecon fit-survival)",
                         _distribution(str(row["distribution"]), str(row["distribution_args"]), row["group"]),
                     )
                 )

@@ -88,8 +88,7 @@ def rrmm_model() -> ModelSpec:
         title="RRMM after >= 3 prior lines: one-time CAR-T vs weekly bispecifics vs annual CAR-T re-dosing vs "
         "physician's choice, and the sequences CAR-T then bispecific and bispecific then CAR-T (Netherlands)",
         description="Cost-utility and treatment-burden model, societal perspective, lifetime horizon, 2024 euros, "
-        "weekly cycles. Generated from the package hecon/examples/rrmm/; edit its modules and regenerate "
-        "(python -m hecon.examples.rrmm inputs/rrmm_example.xlsx) rather than this workbook.",
+        "weekly cycles.",
         assumptions=assumptions.ASSUMPTIONS,
         survival_points=survival.survival_points(),
         budget=decision.budget(),

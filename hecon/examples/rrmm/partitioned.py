@@ -82,7 +82,7 @@ _GP_YEARS = 37  # horizon [years]: age 63 to 100
 
 def curves() -> tuple[SurvivalCurve, ...]:
     """The survival curves that only the partitioned version reads [months, except gp_cohort: years]."""
-    fitted = "D: exponential fitted to the published points (hecon.examples.rrmm.fitted)"
+    fitted = "D: exponential fitted to the published points (maximum-likelihood fit)"
     return (
         SurvivalCurve("os_rwpc", "exp", {"rate": exp_rate_name("os_rwpc")}, "months", source=f"{fitted}, LocoMMotion"),
         SurvivalCurve(
@@ -91,7 +91,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             {"shape": "cilta_os_shape", "scale": "cilta_os_scale"},
             "months",
             source="D: cilta-cel OS from infusion fitted to the CARTITUDE-1 points: exponential, or the uncured part "
-            "of the mixture cure Weibull with the plateau (cart_pfs_plateau = 2; hecon.examples.rrmm.fitted)",
+            "of the mixture cure Weibull with the plateau (cart_pfs_plateau = 2)",
         ),
         SurvivalCurve("pfs_tec", "exp", {"rate": exp_rate_name("pfs_tec")}, "months", source=f"{fitted}, MajesTEC-1"),
         SurvivalCurve("os_tec", "exp", {"rate": exp_rate_name("os_tec")}, "months", source=f"{fitted}, MajesTEC-1"),
@@ -102,7 +102,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             {"shape": "gp_gompertz_shape", "rate": "gp_gompertz_rate"},
             "years",
             source="D: general-population survival of the cohort from age 63 (CBS 2019, sex mix p_male), Gompertz "
-            "fitted by least squares on log S (hecon.examples.rrmm.partitioned.gp_gompertz)",
+            "fitted by least squares on log S",
         ),
     )
 
@@ -144,7 +144,7 @@ def parameters() -> list[Parameter]:
     shape, rate, worst = gp_gompertz()
     gp_source = (
         f"D: Gompertz fit to the cohort's CBS 2019 survival from age 63 with 59% men (largest difference in S "
-        f"{worst:.4f}; hecon.examples.rrmm.partitioned.gp_gompertz)"
+        f"{worst:.4f})"
     )
     return [
         P(
@@ -152,14 +152,14 @@ def parameters() -> list[Parameter]:
             f"if_else(cart_pfs_plateau == 2, {cure['shape']}, 1)",
             "shape",
             "Weibull shape of cilta-cel OS from infusion (1 = the exponential fit; partitioned survival)",
-            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
+            "D: selects the maximum-likelihood fit by cart_pfs_plateau",
         ),
         P(
             "cilta_os_scale",
             f"if_else(cart_pfs_plateau == 2, {cure['scale']}, 1 / {exp_rate_name('os_cilta')})",
             "months",
             "Weibull scale of cilta-cel OS (of the uncured with the plateau)",
-            "D: selects the fit of hecon.examples.rrmm.fitted by cart_pfs_plateau",
+            "D: selects the maximum-likelihood fit by cart_pfs_plateau",
         ),
         P(
             "cilta_os_cure_fraction",

@@ -20,7 +20,7 @@ def parameters() -> list[Parameter]:
             1.0,
             "hours per contact",
             "Hours travelling to and from hospital per hospital contact",
-            "D: 60 km return per visit (km_per_visit, mm-inputs §7.4, A) at an average 60 km/h (A)",
+            "D: 60 km return per visit (km_per_visit, A) at an average 60 km/h (A)",
             None,
             0.5,
             2.0,

@@ -22,7 +22,7 @@ def parameters() -> list[Parameter]:
             "share",
             "Share of those alive and progression-free at an anniversary who get "
             "the next course (the others stop re-dosing for good)",
-            "A: mm-inputs §5 (range 60-95%)",
+            "A: clinician interview and authors' assumption (range 60-95%)",
             beta_se(0.8, 0.08),
             0.6,
             0.95,
@@ -34,7 +34,7 @@ def parameters() -> list[Parameter]:
             "Efficacy of a further course: progression hazard after it relative to the first course's hazard at the "
             "same time since the first infusion (< 1: the course keeps the disease under control; 1: no effect)",
             "A: the interview's premise (re-dosing keeps the disease under control between courses), no trial of "
-            "scheduled re-dosing (mm-inputs §5); range 0.5-1.5; salvage anchors (after relapse, not scheduled): repeat "
+            "scheduled re-dosing; range 0.5-1.5; salvage anchors (after relapse, not scheduled): repeat "
             "BCMA CAR-T ORR 60-89%, mPFS 8-9 months (Blood Adv 2024;8(9):2207; CARTITUDE-2 cohort C, Blood "
             "2023;141(3):219)",
             lognormal_se(0.7, 0.2),
@@ -62,7 +62,7 @@ def parameters() -> list[Parameter]:
             0.05,
             "probability per course",
             "Non-relapse mortality per further course (admission and recovery)",
-            "A: mm-inputs §5 (range 2-10%); first-course real-world NRM 5-10% (Sidana 2025; German registry)",
+            "A: clinician interview and authors' assumption (range 2-10%); first-course real-world NRM 5-10% (Sidana 2025; German registry)",
             beta_se(0.05, 0.02),
             0.02,
             0.10,
@@ -82,7 +82,7 @@ def parameters() -> list[Parameter]:
             1.5,
             "months",
             "Recovery after discharge per further course",
-            "A: interview, 1-2 months (mm-inputs §5)",
+            "A: interview, 1-2 months",
             None,
             1.0,
             2.0,
@@ -99,7 +99,7 @@ def parameters() -> list[Parameter]:
             1.0,
             "share of cart_price",
             "Price of a further course relative to the first",
-            "A: new apheresis and manufacture each year, full price per course (mm-inputs §5); price-model scenario 0.5",
+            "A: new apheresis and manufacture each year, full price per course; price-model scenario 0.5",
             None,
             0.5,
             1.0,
@@ -109,7 +109,7 @@ def parameters() -> list[Parameter]:
             0.76,
             "share",
             "Share on IVIG throughout re-dosing (cumulative hypogammaglobulinaemia)",
-            "A: carry IVIG for the whole strategy (mm-inputs §5); P: hypogammaglobulinaemia 76% at 1 year after one "
+            "A: carry IVIG for the whole strategy; P: hypogammaglobulinaemia 76% at 1 year after one "
             "course (Kambhampati et al., Blood Adv 2022;6(7):2045)",
             beta_se(0.76, 0.05),
         ),

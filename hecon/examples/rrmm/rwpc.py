@@ -21,8 +21,7 @@ def parameters() -> list[Parameter]:
             "median_os_rwpc",
             13.8,
             "months",
-            "Median OS on physician's choice (the OS points are fitted in hecon.examples.rrmm.fitted; not used "
-            "in transitions)",
+            "Median OS on physician's choice (the OS points are fitted by maximum likelihood; not used in transitions)",
             f"P: {LOCOMMOTION}; 95% CI 10.8-17.0",
         ),
         P(
@@ -40,7 +39,7 @@ def parameters() -> list[Parameter]:
             "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)",
             "per month",
             "Post-progression death hazard after physician's choice (constant, in PD_RWPC)",
-            "D: from the exponential PFS and OS fits to LocoMMotion (hecon.examples.rrmm.fitted): mean OS = mean "
+            "D: from the exponential PFS and OS fits to LocoMMotion (maximum-likelihood fit): mean OS = mean "
             "PFS + (1 - f_pfs_death_rwpc) x mean post-progression survival, so the hazard carries the fits' "
             "uncertainty; a mean, not a median solved for; external check: the US real-world cohort's median OS "
             "14.78 months (EJHaem 2021;3(1):97)",
@@ -70,7 +69,7 @@ def parameters() -> list[Parameter]:
             "c_mm_drug_month_2019 * cpi_2024 / cpi_2019",
             "EUR per month",
             "Anti-myeloma drug cost per month on treatment, 2024 euros",
-            "D: Seefat 2019 basket x CPI 2024 / 2019 (hecon.examples.rrmm.indexation)",
+            "D: Seefat 2019 basket x CPI 2024 / 2019 (CBS consumer price index)",
         ),
         P(
             "rwpc_admin_per_week",

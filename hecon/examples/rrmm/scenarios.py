@@ -93,7 +93,7 @@ def scenarios() -> tuple[Scenario, ...]:
             "CAR-T cure plateau",
             {"cart_pfs_plateau": 2},
             "Cilta-cel PFS with a plateau: the mixture cure Weibull fitted to the CARTITUDE-1 points "
-            "(hecon.examples.rrmm.fitted) instead of the exponential fit",
+            "(maximum-likelihood fit) instead of the exponential fit",
         ),
         S("Re-dosing price 50%", {"redose_price_share": 0.5}, "Further courses at half the product price"),
         S("Re-dosing efficacy HR 1.0", {"hr_redose": 1.0}, "A further course has no effect on the ongoing hazard"),
@@ -102,7 +102,7 @@ def scenarios() -> tuple[Scenario, ...]:
             "Re-dosing restarts the remission clock",
             {"redose_restarts_clock": 1, "hr_redose": 1.5},
             "The earlier reading: each course restarts the PFS curve (its early, higher hazard) with hazard x 1.5 "
-            "(mm-inputs §5 anchors: shorter remissions on BCMA re-exposure after relapse)",
+            "(anchors: shorter remissions on BCMA re-exposure after relapse)",
         ),
         S(
             "Re-dosing with a different CAR-T product",
@@ -119,7 +119,7 @@ def scenarios() -> tuple[Scenario, ...]:
         S(
             "Step-up dosing 10 inpatient days",
             {"tec_stepup_inpatient_days": 10.0},
-            "Step-up admission of 10 days (IQVIA claims mean 10.1 days for teclistamab, mm-inputs §3.2)",
+            "Step-up admission of 10 days (IQVIA claims mean 10.1 days for teclistamab)",
         ),
         S(
             "Step-up dosing outpatient",

@@ -209,7 +209,7 @@ def _efficacy() -> list[Parameter]:
                 f"Exponential PFS rate of {curve.therapy} (from its start)",
                 f"D: {row['source']}; points: {curve.points[0].source[3:]}, median {curve.points[0].value} months; "
                 "one median identifies one parameter (exponential). PSA: LogNormal from the fit's standard error; "
-                "DSA: its 95% interval (hecon.examples.rrmm.sequences)",
+                "DSA: its 95% interval",
                 Distribution("lognormal", {"meanlog": meanlog, "sdlog": sdlog}),
                 round(math.exp(meanlog - 1.96 * sdlog), 6),
                 round(math.exp(meanlog + 1.96 * sdlog), 6),

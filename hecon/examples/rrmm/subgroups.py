@@ -6,7 +6,7 @@ Sources: high-risk cytogenetics after cilta-cel: a US multicentre real-world ana
 patients (ASH 2025; 12-month PFS 61% with adapted IMS-IMWG high-risk disease, 42% of the cohort,
 vs 80% without), read in conference coverage (tag V: verify in the abstract); no high-risk PFS of
 MajesTEC-1 (29% high risk, Martin et al., Cancer 2026;132:e70237) or LocoMMotion was found (tag A);
-the age split of CARTITUDE-1 (63.9% younger than 65, mm-inputs §1); the age dependence of ICANS
+the age split of CARTITUDE-1 (63.9% younger than 65); the age dependence of ICANS
 after CAR-T (CIBMTR, 1,916 adults with CD19 CAR-T for large B-cell lymphoma: ICANS hazard ratio 1.65,
 95% CI 1.33-2.1, beyond age 64, and no age effect on CRS or survival; Blood Neoplasia 2025, read in
 its abstract, tag V), transferred to BCMA CAR-T in myeloma (A). Age-specific CRS, infections or
@@ -79,7 +79,7 @@ def subgroups() -> tuple[Scenario, ...]:
             "(no age-specific values sourced, G)",
             {
                 "settings.start_age": "A: midpoint of the younger part of the cohort (CARTITUDE-1: median 61, 63.9% "
-                "younger than 65, mm-inputs §1)",
+                "younger than 65)",
                 "settings.horizon_years": "D: to age 100 (lifetime horizon, Dutch guideline 2024)",
                 "p_paid_work": "A: more in paid work at 58 than at 63 (base case 0.20, AOW age 67); range 0.2-0.5",
                 "p_icans_cart": f"D: cilta-cel ICANS / (0.639 + 0.361 x 1.65): {CIBMTR_AGE}",

@@ -52,7 +52,7 @@ def parameters() -> list[Parameter]:
             "p_crs_admission_outpatient * crs_admission_days)",
             "EUR per start",
             "Bispecific step-up week: drugs, administrations, CRS management and admission",
-            "D: the step-up states' costs (hecon.examples.rrmm.states), inpatient and outpatient weighted",
+            "D: the step-up states' costs, inpatient and outpatient weighted",
         ),
         P(
             "c_bsab_salvage",

@@ -32,7 +32,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             {"rate": "pfs_rwpc_exp_rate"},
             "months",
             hazard_ratio="hr_pfs_subgroup",
-            source=f"D: exponential fitted to the published PFS points of {LOCOMMOTION} (hecon.examples.rrmm.fitted)",
+            source=f"D: exponential fitted to the published PFS points of {LOCOMMOTION} (maximum-likelihood fit)",
         ),
         SurvivalCurve(
             "pfs_cart",
@@ -42,7 +42,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             hazard_ratio="cart_pfs_hr_psa",
             cure_fraction="cart_cure_fraction",
             source="D: CAR-T PFS from infusion (base case cilta-cel: fitted to the CARTITUDE-1 points, exponential "
-            "or mixture cure Weibull by cart_pfs_plateau, hecon.examples.rrmm.fitted); product, cure fraction and "
+            "or mixture cure Weibull by cart_pfs_plateau); product, cure fraction and "
             "DSA multiplier are parameters",
         ),
         SurvivalCurve(
@@ -51,7 +51,7 @@ def curves() -> tuple[SurvivalCurve, ...]:
             {"rate": "pfs_rwpc_exp_rate"},
             "months",
             hazard_ratio="hr_pfs_bsab * hr_pfs_subgroup",
-            source="D: RWPC exponential PFS (fitted) x hazard ratio of the bispecific vs RWPC (mm-inputs §2.6, "
+            source="D: RWPC exponential PFS (fitted) x hazard ratio of the bispecific vs RWPC ("
             "preferred route for PSA consistency)",
         ),
     )
@@ -165,8 +165,8 @@ def _majestec_points() -> tuple[SurvivalPoint, ...]:
             22.2,
             population=MAJESTEC_COHORT,
             comparable=True,
-            source="V: Garfall et al., ASCO 2024 (MajesTEC-1, mFU 30.4 mo): data cut confirmed, median not re-read "
-            "(mm-inputs §2.3); no CI found",
+            source="V: Garfall et al., ASCO 2024 (MajesTEC-1, mFU 30.4 mo): data cut confirmed, median not re-read"
+            "; no CI found",
         ),
         S(
             BSAB,

@@ -1,0 +1,104 @@
+"""The first screen of the report in plain sentences: the decision at the applicable reference
+value and where that value comes from, the prices (threshold values) at which each strategy
+becomes cost-effective, and the parameter that drives the result most (one-way analysis).
+
+Every number is a field of :class:`~hecon.analysis.results.Results`; these functions only word
+it (numbers written by :mod:`hecon.report.numbers`).
+"""
+
+from __future__ import annotations
+
+from hecon.analysis.results import Results
+from hecon.report.numbers import money, significant
+
+
+def _unit(results: Results, name: str) -> str:
+    try:
+        return str(results.spec.parameter(name).unit)
+    except KeyError:
+        return ""
+
+
+def _parameter_words(results: Results, name: str) -> str:
+    """``cilta_price (Cilta-cel price, EUR per infused patient)``: the name a reader finds in the
+    inputs table, with the description and unit the workbook gives it."""
+    try:
+        p = results.spec.parameter(name)
+    except KeyError:
+        return name
+    extra = ", ".join(x for x in (p.description, p.unit) if x)
+    return f"{name} ({extra})" if extra else name
+
+
+def _value_words(value: float, unit: str) -> str:
+    return f"{significant(value, 6)} {unit}".strip()
+
+
+def decision_sentence(results: Results) -> str:
+    """The strategy with the highest net monetary benefit at the headline willingness to pay,
+    with the derivation of that value (disease-burden class and the patients' proportional
+    shortfall) when it is a reference value; "" without a decision."""
+    head = results.headline
+    if head.optimal is None:
+        return ""
+    cur = results.currency
+    if head.is_reference_value and results.burden is not None:
+        b = results.burden.burden
+        where = (
+            f", the reference value for this disease burden (proportional QALY shortfall "
+            f"{significant(b.proportional_shortfall, 3)} of patients under {b.comparator}: {b.burden_class}),"
+        )
+    else:
+        where = f" ({head.source})"
+    return f"At {money(head.wtp, cur)} per QALY{where} {head.optimal} has the highest net monetary benefit."
+
+
+def threshold_sentences(results: Results) -> list[str]:
+    """Per threshold query (Thresholds sheet): the value of the parameter (e.g. a price) at which
+    the strategy becomes cost-effective against its comparator, and on which side of it."""
+    cur = results.currency
+    out = []
+    for t in results.thresholds:
+        unit = _unit(results, t.parameter)
+        what = _parameter_words(results, t.parameter)
+        if not t.found or t.value is None:
+            out.append(
+                f"{t.strategy} does not become cost-effective against {t.comparator} at {money(t.wtp, cur)} per "
+                f"QALY for any {what} between {_value_words(t.lower, unit)} and {_value_words(t.upper, unit)}."
+            )
+            continue
+        side = ""
+        if t.icer_at_lower is not None and t.icer_at_upper is not None:
+            side = " or less" if t.icer_at_lower < t.icer_at_upper else " or more"
+        out.append(
+            f"{t.strategy} becomes cost-effective against {t.comparator} at {money(t.wtp, cur)} per QALY when "
+            f"{what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."
+        )
+    return out
+
+
+def driver_sentence(results: Results) -> str:
+    """The parameter with the largest swing of the incremental net monetary benefit of each
+    strategy against the comparator (one-way analysis); "" without one."""
+    dsa = results.dsa
+    if dsa is None:
+        return ""
+    cur = results.currency
+    parts = []
+    for strategy, rows in dsa.tornado.items():
+        if not rows:
+            continue
+        top = rows[0]
+        low, high = sorted((top.low, top.high))
+        parts.append(
+            f"for {strategy}, {_parameter_words(results, top.parameter)}: the incremental net monetary benefit "
+            f"ranges from {money(min(top.inmb_low, top.inmb_high), cur)} to "
+            f"{money(max(top.inmb_low, top.inmb_high), cur)} as it goes from {_value_words(low, top.unit)} "
+            f"to {_value_words(high, top.unit)}"
+        )
+    if not parts:
+        return ""
+    return (
+        f"Main driver of the result (one-way sensitivity analysis, versus {dsa.comparator} at "
+        f"{money(dsa.tornado_wtp, cur)} per QALY): " + "; ".join(parts) + "."
+    )

@@ -1,0 +1,196 @@
+"""How every number of the report is written: one place for report.html, results.xlsx and the
+figures, so that the three never disagree and a committee never reads ``4.2e+05``.
+
+Rules
+-----
+* **Money** in whole currency units with thousands separators (``1,234,568``), never in
+  scientific notation however large; ``-0`` is written ``0``.
+* **Integers that name something** -- a price year, a seed, a cycle number -- as plain digits
+  (``2024``, ``20241126``), never with separators.
+* **Other numbers** (probabilities, utilities, rates, parameter values) with a few significant
+  digits and trailing zeros dropped (``0.0128``, ``17.44``, ``420,000``); below
+  :data:`TINY` they are written with a power of ten (``1.09 × 10⁻¹¹``), never as ``1e-11``.
+* A missing or non-finite number (None, NaN, ±inf) is ``–``.
+* The ICER of a strategy is stated together with its place on the efficiency frontier
+  (:func:`versus_text`): a ratio against the comparator is never shown without saying, in the
+  same sentence, that the strategy is dominated or extendedly dominated.
+
+The column kinds (:data:`KINDS`) give each table column its Excel number format and its
+decimals in report.html.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+#: Column kinds: Excel number format and decimals for report.html (None: :func:`significant`).
+KINDS: dict[str, tuple[str, int | None]] = {
+    "text": ("@", None),
+    "money": ("#,##0", 0),
+    "money2": ("#,##0.00", 2),
+    "qaly": ("#,##0.000", 3),
+    "years": ("#,##0.000", 3),
+    "number": ("#,##0.00", 2),
+    "share": ("0.0000", 4),
+    "percent": ("0.0%", 1),
+    "int": ("0", 0),
+    "id": ("0", None),
+    "sig4": ("General", None),
+    "raw": ("General", None),
+}
+"""``percent`` is a share shown as a percentage (0.125 -> 12.5%); ``id`` an integer that names
+something (year, seed: no separators); ``sig4`` and ``raw`` numbers with four and six
+significant digits in report.html (full precision in Excel)."""
+
+MISSING = "–"
+#: Below this magnitude a number (not money) is written with a power of ten.
+TINY = 1e-6
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (None, NaN, ±inf, text)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _no_negative_zero(text: str) -> str:
+    return text[1:] if text.startswith("-") and not any(ch not in "0.," for ch in text[1:]) else text
+
+
+def fixed(value: Any, decimals: int = 0) -> str:
+    """``value`` with thousands separators and ``decimals`` decimals; ``–`` when missing.
+
+    >>> fixed(1234567.891), fixed(-0.0004, 2), fixed(float("nan"))
+    ('1,234,568', '0.00', '–')
+    """
+    v = _finite(value)
+    if v is None:
+        return MISSING
+    return _no_negative_zero(f"{v:,.{decimals}f}")
+
+
+def money(value: Any, currency: str = "", decimals: int = 0) -> str:
+    """An amount of money: ``EUR 1,234,568``, ``EUR -1,234``, ``–`` when missing; never in
+    scientific notation (``1e+20`` is written out in full).
+
+    >>> money(4.2e5, "EUR"), money(-1234.4), money(1e20)
+    ('EUR 420,000', '-1,234', '100,000,000,000,000,000,000')
+    """
+    text = fixed(value, decimals)
+    return f"{currency} {text}" if currency and text != MISSING else text
+
+
+def integer(value: Any) -> str:
+    """An integer that names something (a year, a seed, a cycle) as plain digits: ``2024``;
+    a non-integer falls back to :func:`significant`.
+
+    >>> integer(2024), integer(20241126.0), integer(2.5)
+    ('2024', '20241126', '2.5')
+    """
+    v = _finite(value)
+    if v is None:
+        return MISSING
+    return str(int(v)) if v == int(v) else significant(v)
+
+
+def significant(value: Any, digits: int = 4) -> str:
+    """``value`` with ``digits`` significant digits, trailing zeros dropped, thousands
+    separators above 1,000 (never fewer than the integer digits: ``1,234,568``), and a power
+    of ten below :data:`TINY` (``1.09 × 10⁻¹¹``).
+
+    >>> significant(0.012834), significant(17.43567), significant(420000.0), significant(1.0923e-11)
+    ('0.01283', '17.44', '420,000', '1.092 × 10⁻¹¹')
+    """
+    v = _finite(value)
+    if v is None:
+        return MISSING
+    if v == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(v)))
+    if abs(v) < TINY:
+        mantissa = significant(v / 10.0**magnitude, digits)
+        if mantissa.lstrip("-") == "10":  # rounding carried into the next power
+            mantissa, magnitude = mantissa.replace("10", "1"), magnitude + 1
+        return f"{mantissa} × 10{str(magnitude).translate(_SUPERSCRIPT)}"
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{v:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _no_negative_zero(text)
+
+
+def percent(value: Any, decimals: int = 1) -> str:
+    """A share as a percentage: 0.125 -> ``12.5%``; ``–`` when missing.
+
+    >>> percent(0.125), percent(-0.00001)
+    ('12.5%', '0.0%')
+    """
+    v = _finite(value)
+    if v is None:
+        return MISSING
+    return fixed(100 * v, decimals) + "%"
+
+
+def number_text(value: Any, kind: str = "raw") -> str:
+    """A table value as text in the format of its column ``kind`` (:data:`KINDS`).
+
+    >>> number_text(1234567.891, "money"), number_text(17.43567, "qaly"), number_text(2024, "id")
+    ('1,234,568', '17.436', '2024')
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, (int, float)) and not hasattr(value, "item"):
+        return str(value)
+    if kind == "id":
+        return integer(value)
+    if kind == "percent":
+        return percent(value)
+    if kind == "sig4":
+        return significant(value, 4)
+    decimals = KINDS.get(kind, KINDS["raw"])[1]
+    if decimals is not None:
+        return fixed(value, decimals)
+    v = _finite(value)
+    if v is not None and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return significant(value, 6)
+
+
+def tick(decimals: int = 0) -> Any:
+    """A tick-label function for matplotlib's ``FuncFormatter``: thousands separators, no
+    scientific notation (``1,250,000``)."""
+    return lambda v, _pos=None: fixed(v, decimals)
+
+
+#: Frontier statuses (:mod:`hecon.analysis.incremental`) and how the report words them.
+_FRONTIER_WORDS = {
+    "dominated": "dominated on the efficiency frontier (another strategy costs less and gains more)",
+    "extendedly dominated": (
+        "extendedly dominated on the efficiency frontier (a mix of two other strategies is more efficient)"
+    ),
+}
+
+
+def versus_text(description: str, frontier_status: str | None) -> str:
+    """The result of a strategy against the comparator (``description``, e.g. ``EUR 45,000 per
+    QALY gained``) with its place on the efficiency frontier when it is off it, in the same
+    sentence, so that a ratio is never read alone.
+
+    >>> versus_text("EUR 1,877,550 per QALY gained", "dominated")
+    'EUR 1,877,550 per QALY gained, but dominated on the efficiency frontier (another strategy costs less and gains more)'
+    >>> versus_text("EUR 45,000 per QALY gained", "non-dominated")
+    'EUR 45,000 per QALY gained'
+    """
+    off = _FRONTIER_WORDS.get(frontier_status or "")
+    if off and not description.lower().startswith("dominated"):
+        return f"{description}, but {off}"
+    return description

@@ -1,0 +1,65 @@
+"""The first screen of the report: the decision at the reference value with its derivation, the
+threshold prices, the main driver, and a loud warning (report and command line) when the headline
+willingness to pay is not a reference value derived from the disease burden."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hecon.analysis.results import summarise_run
+from hecon.analysis.run import run_analysis
+from hecon.report.sections import key_results_section
+from hecon.workbook import write_workbook
+from tests.models import full_model
+
+
+def test_without_utility_norms_the_fallback_is_a_loud_warning_in_report_and_cli(textbook_20y, invoke, cwd):
+    assert not textbook_20y.utility_norms
+    results = summarise_run(run_analysis(textbook_20y, progress=False))
+    warning = results.headline.warning
+    first_wtp = textbook_20y.settings.wtp[0]
+    assert f"{first_wtp:,.0f} per QALY" in warning and "UtilityNorms sheet is empty" in warning
+    assert "not a reference value" in warning
+    section = key_results_section(results)
+    assert section.warnings == [warning[:1].upper() + warning[1:] + "."]
+
+    path = cwd / "textbook.xlsx"
+    write_workbook(textbook_20y, path)
+    result = invoke("run", path, "--out", "rep")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {warning}" in result.stderr
+    page = (cwd / "rep" / "report.html").read_text(encoding="utf-8")
+    assert '<p class="warning"><strong>Warning:</strong> The headline willingness to pay' in page
+
+
+def test_with_a_reference_value_the_first_screen_states_its_derivation_thresholds_and_driver():
+    spec = full_model()
+    results = summarise_run(run_analysis(spec, seed=3, dsa=True, progress=False))
+    head, burden = results.headline, results.burden.burden
+    assert head.is_reference_value and head.warning == ""
+    text = " ".join(key_results_section(results).bullets)
+    # the decision, with the reference value's derivation (shortfall of the comparator's patients)
+    ps = f"{burden.proportional_shortfall:.3g}"
+    assert f"proportional QALY shortfall {ps} of patients under {burden.comparator}: {burden.burden_class}" in text
+    assert f"{head.optimal} has the highest net monetary benefit." in text
+    # the threshold value of the Thresholds sheet's query, with the parameter's description and unit
+    t = results.thresholds[0]
+    p = spec.parameter(t.parameter)
+    assert t.found
+    assert f"{t.strategy} becomes cost-effective against {t.comparator}" in text
+    assert f"when {t.parameter} ({p.description}, {p.unit}) is {t.value:,.0f}" in text
+    # the main driver: the first tornado row of each strategy
+    for strategy, rows in results.dsa.tornado.items():
+        assert f"for {strategy}, {rows[0].parameter} (" in text
+    assert "Main driver of the result" in text
+
+
+def test_no_decision_sentence_without_a_positive_willingness_to_pay():
+    spec = full_model()
+    spec = dataclasses.replace(
+        spec, utility_norms=(), thresholds=(), settings=dataclasses.replace(spec.settings, wtp=())
+    )
+    results = summarise_run(run_analysis(spec, progress=False))
+    bullets = key_results_section(results).bullets
+    assert not any("highest net monetary benefit." in b for b in bullets)
+    assert "no willingness-to-pay value in the settings" in results.headline.warning

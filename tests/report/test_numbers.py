@@ -1,0 +1,126 @@
+"""hecon.report.numbers: how the report writes numbers, on the edge cases (0, negative, tiny,
+huge, NaN, inf). Expected texts are written out by hand from the rules in the module docstring."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from hecon.report.numbers import (
+    MISSING,
+    fixed,
+    integer,
+    money,
+    number_text,
+    percent,
+    significant,
+    tick,
+    versus_text,
+)
+
+EDGE = [0.0, -0.0, float("nan"), float("inf"), float("-inf"), None]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "EUR 0"),
+        (-0.0, "EUR 0"),
+        (-0.4, "EUR 0"),
+        (-1234.5, "EUR -1,234"),  # round half to even, as Python's format does
+        (1234.5001, "EUR 1,235"),
+        (1e-12, "EUR 0"),
+        (4.2e5, "EUR 420,000"),
+        (1e6, "EUR 1,000,000"),
+        (1e20, "EUR 100,000,000,000,000,000,000"),
+        (np.float64(80000.0), "EUR 80,000"),
+        (float("nan"), MISSING),
+        (float("inf"), MISSING),
+        (float("-inf"), MISSING),
+        (None, MISSING),
+    ],
+)
+def test_money_has_separators_and_never_scientific_notation(value, text):
+    assert money(value, "EUR") == text
+    assert "e+" not in money(value) and "e-" not in money(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.0, "0"),
+        (-0.0, "0"),
+        (0.2, "0.2"),
+        (0.012834, "0.01283"),
+        (-0.012834, "-0.01283"),
+        (17.43567, "17.44"),
+        (999.96, "1,000"),
+        (420000.0, "420,000"),
+        (1234567.891, "1,234,568"),
+        (1e20, "100,000,000,000,000,000,000"),
+        (1.0923e-11, "1.092 × 10⁻¹¹"),
+        (-2.5e-7, "-2.5 × 10⁻⁷"),
+        (9.99999e-7, "1 × 10⁻⁶"),  # the mantissa rounds up into the next power of ten
+        (float("nan"), MISSING),
+        (float("inf"), MISSING),
+    ],
+)
+def test_significant_digits(value, text):
+    assert significant(value, 4) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(2024, "2024"), (20241126, "20241126"), (2024.0, "2024"), (-3, "-3"), (0, "0"), (2.5, "2.5")]
+)
+def test_years_and_seeds_are_plain_integers(value, text):
+    assert integer(value) == text
+    assert number_text(value, "id") == text
+
+
+@pytest.mark.parametrize("value", EDGE)
+def test_every_kind_writes_missing_or_non_finite_as_a_dash_and_zero_without_sign(value):
+    for kind in ("money", "money2", "qaly", "years", "number", "share", "percent", "int", "id", "sig4", "raw"):
+        text = number_text(value, kind)
+        if value is None or not math.isfinite(value):
+            assert text == MISSING
+        else:
+            assert not text.startswith("-"), (kind, text)
+            assert text.strip("0.,%") == "", (kind, text)
+
+
+def test_column_kinds():
+    assert number_text(-1234567.891, "money") == "-1,234,568"
+    assert number_text(17.43567, "qaly") == "17.436"
+    assert number_text(0.125, "percent") == "12.5%"
+    assert percent(-0.00001) == "0.0%"
+    assert number_text(0.123456, "share") == "0.1235"
+    assert number_text(80000.0, "sig4") == "80,000"
+    assert number_text(2.884800712846709, "raw") == "2.8848"
+    assert number_text(1000000, "raw") == "1,000,000"  # a count keeps its separators
+    assert number_text("EUR", "money") == "EUR"
+    assert number_text(True, "raw") == "True"
+    assert fixed(-0.0004, 2) == "0.00"
+
+
+def test_axis_ticks_have_separators():
+    assert tick()(1250000.0) == "1,250,000"
+    assert tick(1)(-0.04) == "0.0"
+
+
+def test_icer_text_states_dominance_in_the_same_sentence():
+    ratio = "EUR 1,877,550 per QALY gained"
+    assert versus_text(ratio, "dominated") == (
+        "EUR 1,877,550 per QALY gained, but dominated on the efficiency frontier "
+        "(another strategy costs less and gains more)"
+    )
+    assert versus_text(ratio, "extendedly dominated") == (
+        "EUR 1,877,550 per QALY gained, but extendedly dominated on the efficiency frontier "
+        "(a mix of two other strategies is more efficient)"
+    )
+    assert versus_text(ratio, "non-dominated") == ratio
+    assert versus_text(ratio, "reference") == ratio
+    # dominated by the comparator itself: said once
+    text = versus_text("Dominated (more costly, less effective)", "dominated")
+    assert text == "Dominated (more costly, less effective)"
