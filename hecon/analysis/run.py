@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import xarray as xr
 
-from hecon.analysis.psa import check_psa_size
 from hecon.analysis.progress import phase, progress_bar
+from hecon.analysis.psa import check_psa_size
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
 from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.engine.compiler import compiled
@@ -489,17 +489,17 @@ def _decision_analyses(
             for query in spec.thresholds:
                 try:
                     with stopwatch.phase("thresholds"):
-                    found.append(
-                        find_threshold(
-                            spec,
-                            query,
-                            reference,
-                            comparator=comparator,
-                            wtp_source=(
-                                f"reference value of the disease burden ({burden.burden_class})" if burden else ""
-                            ),
+                        found.append(
+                            find_threshold(
+                                spec,
+                                query,
+                                reference,
+                                comparator=comparator,
+                                wtp_source=(
+                                    f"reference value of the disease burden ({burden.burden_class})" if burden else ""
+                                ),
+                            )
                         )
-                    )
                 except ModelError as e:
                     problems.extend(e.problems)
                 advance(1)
