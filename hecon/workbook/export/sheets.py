@@ -245,7 +245,9 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         "cycle_days": float(s.cycle_length_days),
         "cycle_years": f"={ex.setting_names['cycle_days']}/{number(DAYS_PER_YEAR)}",
         "start_age": float(s.start_age),
-        "proportion_male": "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
+        "proportion_male": _constant(str(s.proportion_male))
+        if _constant(str(s.proportion_male)) is not None
+        else "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
         "discount_rate_costs": float(s.discount_rate_costs),
         "discount_rate_effects": float(s.discount_rate_effects),
         "horizon_years": float(s.horizon_years),
@@ -720,9 +722,10 @@ def _write_gp_mort(
     names = ex.table_names[table]
     cy = ex.setting_names["cycle_years"]
     first = points[0]
-    m = formula(sm.proportion_male, first, 0, Element("setting", "proportion_male"))
-    if m != ex.setting_names["proportion_male"] and sm.proportion_male.constant is None:
-        m = f"({m})"
+    m = ex.setting_names["proportion_male"]  # the named cell on Inputs, so that an edit there counts
+    if sm.proportion_male.names & _dependants(sm, set(sm.overridden)):
+        # it reads a value of this strategy's own: written out with the strategy's named cells
+        m = f"({formula(sm.proportion_male, first, 0, Element('setting', 'proportion_male'))})"
     letters: dict[str, str] = {}
     for sex in ("male", "female"):
         qx = letters[f"qx_{sex}"] = sheet.add(f"qx {sex} ({table})", "per year, at floor(age)")
