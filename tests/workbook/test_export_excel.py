@@ -28,6 +28,7 @@ from hecon.model.spec import (
     TransitionReward,
 )
 from hecon.workbook.export import export_excel
+from hecon.workbook.export.sheets import EFFECT, FIRST_ROW, HEADER_ROW, MONEY, PROBABILITY
 from tests.models import both_structures_model, rich_model, two_state_model, with_settings
 from tests.replication.test_chancellor_hiv import chancellor_hiv_model
 from tests.replication.test_darth_sick_sicker import sick_sicker_model
@@ -156,13 +157,13 @@ def max_relative_difference(workbook: dict[str, dict[str, float]], hecon: dict[s
 def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray:
     """The trace columns (model states, tunnel sub-states summed) of a strategy sheet."""
     ws = wb[sheet]
-    header = [c.value for c in ws[4]]
+    header = [c.value for c in ws[HEADER_ROW]]
     columns = []
     for s in states:
         idx = [i for i, h in enumerate(header) if h == s or (isinstance(h, str) and h.startswith(f"{s}["))]
         assert idx, f"no trace column for {s}"
         columns.append(idx)
-    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    rows = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
     return np.array([[sum(float(r[i]) for i in idx) for idx in columns] for r in rows])
 
 
@@ -334,3 +335,20 @@ def test_incremental_results_are_hecons(tmp_path: Path) -> None:
     assert usual[3] == pytest.approx(d_qaly, rel=1e-9)
     assert usual[4] == pytest.approx(d_cost / d_qaly, rel=1e-9)
     assert next(r for r in rows if r[0] == "New drug")[4] in (None, "")  # no ICER against itself
+
+
+def test_strategy_sheets_show_units_and_number_formats(tmp_path: Path) -> None:
+    """Under each header its unit; probabilities and the trace as 0.000000, money as #,##0.00,
+    QALYs and life-years as 0.0000; the headers, units and totals stay in view (frozen panes)."""
+    path = tmp_path / "model.xlsx"
+    export_excel(three_state_model(), path)
+    ws = openpyxl.load_workbook(path)["New drug"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    units = dict(zip(header, (c.value for c in ws[HEADER_ROW + 1])))
+    formats = dict(zip(header, (c.number_format for c in ws[FIRST_ROW + 1])))
+    assert units["P(Healthy -> Sick)"] == "probability" and formats["P(Healthy -> Sick)"] == PROBABILITY
+    assert units["Sick"] == "share of the cohort" and formats["Sick"] == PROBABILITY
+    assert formats["cost:drug"] == MONEY and ws.cell(2, header.index("cost:drug") + 1).number_format == MONEY
+    assert formats["qalys"] == EFFECT and formats["lys"] == EFFECT
+    assert all(units[h] for h in header)  # every column says its unit
+    assert ws.freeze_panes == f"D{FIRST_ROW}"

@@ -6,7 +6,9 @@ Layout (the About sheet of the written file says the same to the reviewer):
   name, see :mod:`hecon.workbook.export.names`), then the values a strategy gives a parameter
   of its own. A parameter that reads model time or state time has no single value: its formula
   is written out in every cell that uses it.
-* **one sheet per strategy**: one row per trace point k = 0..T (model_time = k). Columns: cycle,
+* **one sheet per strategy**: row 4 the column headers, row 5 their units, then one row per
+  trace point k = 0..T (model_time = k) from row 6, in number formats by kind (probabilities
+  and shares 0.000000, money #,##0.00, QALYs and life-years 0.0000). Columns: cycle,
   years, age; the transition probabilities of cycle k (one column per transition and state
   time; the complement ``#`` as 1 minus the others); the Markov trace (one column per expanded
   state: a tunnel ``X`` of length L is ``X[0] .. X[L-1]``); the state values at each point
@@ -28,6 +30,7 @@ The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.en
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,9 +53,14 @@ from hecon.workbook.export.frontier import write_frontier
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
 from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_hazard, adjusted_survival
 
-FIRST_ROW = 5  # the row of trace point 0 on a strategy sheet
+HEADER_ROW = 4  # the column headers of a strategy sheet; their units in the row below
+FIRST_ROW = 6  # the row of trace point 0 on a strategy sheet
+PROBABILITY = "0.000000"  # number formats: probabilities, shares of the cohort, weights, factors
+MONEY = "#,##0.00"
+EFFECT = "0.0000"  # QALYs, life-years, counts, flagged time
 _ROW = "#ROW#"  # stands for the row number in a translated formula (Excel formulas have no '#' of their own here)
 _BOLD = Font(bold=True)
+_ITALIC = Font(italic=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
@@ -73,6 +81,7 @@ class _Column:
     header: str
     unit: str
     letter: str = ""
+    number_format: str | None = None
 
 
 @dataclass
@@ -82,10 +91,15 @@ class _Sheet:
     ws: Worksheet
     columns: list[_Column] = field(default_factory=list)
 
-    def add(self, header: str, unit: str) -> str:
+    def add(self, header: str, unit: str, number_format: str | None = PROBABILITY) -> str:
+        """A new column (its letter) with its header, unit and the number format of its cells."""
         letter = str(get_column_letter(len(self.columns) + 1))
-        self.columns.append(_Column(header, unit, letter))
+        self.columns.append(_Column(header, unit, letter, number_format))
         return letter
+
+    def number_format(self, letter: str) -> str | None:
+        index: int = column_index_from_string(letter)
+        return self.columns[index - 1].number_format
 
 
 class _Names:
@@ -245,8 +259,8 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
         "cycle_days": float(s.cycle_length_days),
         "cycle_years": f"={ex.setting_names['cycle_days']}/{number(DAYS_PER_YEAR)}",
         "start_age": float(s.start_age),
-        "proportion_male": _constant(str(s.proportion_male))
-        if _constant(str(s.proportion_male)) is not None
+        "proportion_male": male
+        if (male := _constant(str(s.proportion_male))) is not None
         else "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
         "discount_rate_costs": float(s.discount_rate_costs),
         "discount_rate_effects": float(s.discount_rate_effects),
@@ -438,18 +452,27 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
             templates[key] = _translate(e.text, names.context(variables(_ROW, j), functions), where)
         return templates[key].replace(_ROW, str(r))
 
-    sheet.add("cycle", "model_time")
-    sheet.add("years", "model_years")
-    sheet.add("age", "years")
+    sheet.add("cycle", "model_time", "0")
+    sheet.add("years", "model_years", EFFECT)
+    sheet.add("age", "years", EFFECT)
 
     points = range(FIRST_ROW, last + 1)  # rows of the trace points 0..T
     cycles = range(FIRST_ROW, last)  # rows of the cycles 0..T-1 (probabilities, one-off rewards)
 
     def put(letter: str, first: int, values: Sequence[str | float]) -> None:
-        """Write ``values`` down the column from row ``first``."""
+        """Write ``values`` down the column from row ``first``, in the column's number format."""
         c = column_index_from_string(letter)
+        fmt = sheet.number_format(letter)
+        style = None
         for r, value in enumerate(values, start=first):
-            ws.cell(r, c, value)
+            cell = ws.cell(r, c, value)
+            if fmt is None:
+                continue
+            if style is None:
+                cell.number_format = fmt
+                style = copy(cell._style)
+            else:
+                cell._style = copy(style)  # the same style as the first cell (faster than setting the format)
 
     put("A", FIRST_ROW, [r - FIRST_ROW for r in points])
     put("B", FIRST_ROW, [f"=A{r}*{cy}" for r in points])
@@ -526,7 +549,7 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     # ---- parameters that change with model time: one column each (state_time ones are written out)
     for n in sm.parameters:
         if not ex.static(sm, n) and not (sm.reads.get(f"p:{n}", frozenset()) & STATE_TIME_VARIABLES):
-            names.columns[n] = sheet.add(n, "parameter at the cycle")
+            names.columns[n] = sheet.add(n, "parameter at the cycle", None)
     for n, letter in names.columns.items():
         where = Element("parameter", n, strategy=sm.name, part="value")
         put(letter, FIRST_ROW, ["=" + formula(sm.parameters[n], r, 0, where) for r in points])
@@ -590,7 +613,8 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     cols = outcome_columns(model)
     value_col: dict[Outcome, str] = {}
     for col in cols:
-        letter = sheet.add(col.label, "per year x cycle_years" if col.per_year else "per cycle")
+        fmt = MONEY if col.kind == "cost" else EFFECT
+        letter = sheet.add(col.label, "per year x cycle_years" if col.per_year else "per cycle", fmt)
         value_col[col] = letter
         terms = _state_terms(ex, sm, col)
         if partitioned:  # only the states the partition lists are occupied
@@ -616,12 +640,14 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     # ---- one-off transition rewards of cycle k, counted for the cycles k < n_cycles
     in_horizon = ""
     if sm.rewards:
-        in_horizon = sheet.add("cycle in the horizon", "1: model_time < n_cycles")
+        in_horizon = sheet.add("cycle in the horizon", "1: model_time < n_cycles", "0")
         put(in_horizon, FIRST_ROW, [f"=IF(A{r}<{ex.setting_names['n_cycles']},1,0)" for r in cycles])
     reward_cols: dict[Outcome, list[str]] = {}
     for rr in sm.rewards:
         target = reward_column(rr.reward)
-        letter = sheet.add(f"{target.label}: {rr.reward.from_state} -> {rr.reward.to_state}", "one-off, per cycle")
+        fmt = MONEY if target.kind == "cost" else EFFECT
+        header = f"{target.label}: {rr.reward.from_state} -> {rr.reward.to_state}"
+        letter = sheet.add(header, "one-off, per cycle", fmt)
         reward_cols.setdefault(target, []).append(letter)
         where = Element("reward", strategy=sm.name, source=rr.reward.from_state, target=rr.reward.to_state)
         if partitioned:
@@ -650,10 +676,11 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     ws["A2"] = "total (discounted)"
     ws["A3"] = "total (undiscounted)"
     for i, column in enumerate(sheet.columns, start=1):
-        cell = ws.cell(4, i, column.header)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for at, text in ((HEADER_ROW, column.header), (HEADER_ROW + 1, column.unit)):
+            cell = ws.cell(at, i, text)
+            cell.font = _BOLD if at == HEADER_ROW else _ITALIC
+            cell.fill = _HEAD_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[column.letter].width = max(10, min(28, len(column.header) + 2))
     sheet_ref = quote_sheet(ws.title)
     fits = f"AND({ex.setting_names['n_cycles']}>=1,{ex.setting_names['n_cycles']}<={ex.setting_names['max_cycles']})"
@@ -676,6 +703,7 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         ws[f"{v}2"] = f"=IF({fits},{'+'.join(disc)},NA())"
         ws[f"{v}3"] = f"=IF({fits},{'+'.join(undisc)},NA())"
         ws[f"{v}2"].font = ws[f"{v}3"].font = _BOLD
+        ws[f"{v}2"].number_format = ws[f"{v}3"].number_format = sheet.number_format(v) or "General"
         out[col.label] = (f"{sheet_ref}!${v}$2", f"{sheet_ref}!${v}$3")
     ws.freeze_panes = f"D{FIRST_ROW}"
     return StrategyTotals(
@@ -802,7 +830,7 @@ def _write_partition(
         else:
             following = held[rows[k + 1][0]]
             put(letter, first, [f"=MIN({raw[state]}{r},{following}{r})" for r in points])
-    crossing = sheet.add("curves cross", "1: a later curve is below an earlier one")
+    crossing = sheet.add("curves cross", "1: a later curve is below an earlier one", "0")
     over = [f"{raw[rows[k][0]]}{{r}}>{held[rows[k][0]]}{{r}}" for k in range(len(rows) - 1)]
     put(crossing, first, [f"=IF(OR({','.join(o.format(r=r) for o in over)}),1,0)" for r in points])
     trace_col = [sheet.add(name, "share of the cohort") for name in model.state_names]
@@ -1038,7 +1066,9 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
             False,
         ),
         (
-            "   Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor, in "
+            f"   Row {HEADER_ROW}: the column headers; row {HEADER_ROW + 1}: their units; from row {FIRST_ROW}: one "
+            "row per cycle. "
+            "Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor, in "
             "horizon) + rewards on the start; row 3: the same undiscounted.",
             False,
         ),
