@@ -22,7 +22,8 @@ Layout (the About sheet of the written file says the same to the reviewer):
 * **Results**: the table ``strategy, costs, qalys, lys`` (discounted) and the undiscounted
   totals, each strategy against the comparator, then the efficiency frontier
   (:mod:`hecon.workbook.export.frontier`).
-* **Checks**: trace rows sum to 1, probabilities in [0, 1], hecon's own totals beside the workbook's.
+* **Checks**: trace rows sum to 1, probabilities in [0, 1], hecon's own totals beside the workbook's,
+  each with an OK / NOT OK formula; Results says 'dominated' or 'dominant' rather than a negative ICER.
 
 The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.engine.valuation`.
 """
@@ -64,6 +65,7 @@ _ITALIC = Font(italic=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
+CHECK_TOLERANCE = 1e-9  # Checks sheet: |trace sum - 1| and the relative difference from hecon's totals
 RESERVED_SHEETS = ("About", "Inputs", "Schedules", "Results", "Checks")
 
 
@@ -952,24 +954,58 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
     comparator = ex.spec.settings.comparator
     c = 2 + (names.index(comparator) if comparator in names else 0)  # the settings' comparator, else the first
     ws.cell(row - 1, 1, f"Incremental analysis (discounted): each strategy against {names[c - 2]}").font = _BOLD
-    _header(ws, row, ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER (costs per QALY)"])
+    _header(
+        ws,
+        row,
+        ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER (costs per QALY)", "quadrant"],
+    )
     for i in range(n):
         r = row + 1 + i
         ws.cell(r, 1, f"=A{i + 2}")
         ws.cell(r, 2, f"=$A${c}")
         ws.cell(r, 3, f"=B{i + 2}-$B${c}")
         ws.cell(r, 4, f"=C{i + 2}-$C${c}")
-        ws.cell(r, 5, f'=IF(D{r}=0,"",C{r}/D{r})')
         ws.cell(r, 3).number_format = ws.cell(r, 5).number_format = "#,##0.00"
         ws.cell(r, 4).number_format = "0.000000"
+        if i + 2 == c:
+            ws.cell(r, 6, "the comparator")
+        else:
+            ws.cell(r, 5, _icer_formula(f"C{r}", f"D{r}"))
+            ws.cell(r, 6, _quadrant_formula(f"C{r}", f"D{r}"))
     write_frontier(ws, row + n + 2, names, [f"$B${i}" for i in range(2, n + 2)], [f"$C${i}" for i in range(2, n + 2)])
-    for col, width in zip("ABCDEFGH", (28, 16, 16, 20, 20, 20, 20, 20)):
+    for col, width in zip("ABCDEFGH", (28, 16, 16, 20, 20, 44, 20, 20)):
         ws.column_dimensions[col].width = width
     for r in range(2, n + 2):
         ws.cell(r, 2).number_format = ws.cell(r, 5).number_format = "#,##0.00"
         for c in (3, 4, 6, 7):
             ws.cell(r, c).number_format = "0.000000"
     ws.freeze_panes = "B2"
+
+
+def _icer_formula(d_cost: str, d_qaly: str) -> str:
+    """The ICER d_cost / d_qaly where it is a trade-off (more costly and more effective, or less
+    costly and less effective); otherwise the word: 'dominant' (at least as effective and no
+    costlier, better in one), 'dominated' (the reverse) or 'equal'."""
+    dominant = f"AND({d_qaly}>=0,{d_cost}<=0)"
+    dominated = f"AND({d_qaly}<=0,{d_cost}>=0)"
+    equal = f"AND({d_qaly}=0,{d_cost}=0)"
+    return f'=IF({equal},"equal",IF({dominant},"dominant",IF({dominated},"dominated",{d_cost}/{d_qaly})))'
+
+
+def _quadrant_formula(d_cost: str, d_qaly: str) -> str:
+    """The strategy's quadrant of the cost-effectiveness plane against the comparator, in words."""
+    return (
+        f'=IF(AND({d_qaly}=0,{d_cost}=0),"same costs and QALYs",'
+        f'IF(AND({d_qaly}>=0,{d_cost}<=0),"dominant: at least as effective, no costlier",'
+        f'IF(AND({d_qaly}<=0,{d_cost}>=0),"dominated: at most as effective, no cheaper",'
+        f'IF({d_qaly}>0,"more effective, more costly: ICER = extra cost per QALY gained",'
+        f'"less effective, less costly: ICER = saving per QALY lost"))))'
+    )
+
+
+def _flag(condition: str) -> str:
+    """A check's verdict beside its value: OK or NOT OK."""
+    return f'=IF({condition},"OK","NOT OK")'
 
 
 def _write_checks(
@@ -985,8 +1021,10 @@ def _write_checks(
         [
             "strategy",
             "max |trace sum - 1|",
+            "trace sums",
             "min probability",
             "max probability",
+            "probabilities",
             "costs (workbook)",
             "costs (hecon)",
             "qalys (workbook)",
@@ -994,28 +1032,33 @@ def _write_checks(
             "lys (workbook)",
             "lys (hecon)",
             "max relative difference",
+            "totals vs hecon",
         ],
     )
     for i, (sm, t, h) in enumerate(zip(model.strategies, totals, hecon), start=2):
         ws.cell(i, 1, sm.name)
         ws.cell(i, 2, f"=MAX(MAX({t.row_sum_range})-1,1-MIN({t.row_sum_range}))")
+        ws.cell(i, 3, _flag(f"B{i}<={number(CHECK_TOLERANCE)}"))
         if t.probability_range:
-            ws.cell(i, 3, f"=MIN({t.probability_range})")
-            ws.cell(i, 4, f"=MAX({t.probability_range})")
-        ws.cell(i, 5, f"=Results!B{i}")
-        ws.cell(i, 6, h.costs)
-        ws.cell(i, 7, f"=Results!C{i}")
-        ws.cell(i, 8, h.qalys)
-        ws.cell(i, 9, f"=Results!D{i}")
-        ws.cell(i, 10, h.lys)
-        rel = [f"ABS({a}{i}-{b}{i})/MAX(ABS({b}{i}),1E-300)" for a, b in (("E", "F"), ("G", "H"), ("I", "J"))]
-        ws.cell(i, 11, f"=MAX({','.join(rel)})")
+            ws.cell(i, 4, f"=MIN({t.probability_range})")
+            ws.cell(i, 5, f"=MAX({t.probability_range})")
+            ws.cell(i, 6, _flag(f"AND(D{i}>=0,E{i}<=1)"))
+        else:
+            ws.cell(i, 6, "none (partitioned survival)")
+        for col, workbook, value in ((7, "B", h.costs), (9, "C", h.qalys), (11, "D", h.lys)):
+            ws.cell(i, col, f"=Results!{workbook}{i}")
+            ws.cell(i, col + 1, value)
+        rel = [f"ABS({a}{i}-{b}{i})/MAX(ABS({b}{i}),1E-300)" for a, b in (("G", "H"), ("I", "J"), ("K", "L"))]
+        ws.cell(i, 13, f"=MAX({','.join(rel)})")
+        ws.cell(i, 14, _flag(f"M{i}<={number(CHECK_TOLERANCE)}"))
     n = len(totals)
     ws.cell(
         n + 3,
         1,
         "hecon's totals were computed when the workbook was exported; after an input is changed they no "
-        "longer apply. A trace sum differs from 1 by rounding only (about 1E-15).",
+        "longer apply. A trace sum differs from 1 by rounding only (about 1E-15). OK: a trace sum within "
+        f"{number(CHECK_TOLERANCE)} of 1; probabilities in [0, 1]; totals within {number(CHECK_TOLERANCE)} "
+        "relative of hecon's.",
     )
     n_cycles, max_cycles = settings["n_cycles"], settings["max_cycles"]
     ws.cell(n + 4, 1, "horizon")
@@ -1025,8 +1068,8 @@ def _write_checks(
         f'=IF(AND({n_cycles}>=1,{n_cycles}<={max_cycles}),"OK: "&{n_cycles}&" cycles of the "&{max_cycles}&" written",'
         f'"NOT OK: "&{n_cycles}&" cycles, more than the "&{max_cycles}&" written (or none); export the model again")',
     )
-    for col in "ABCDEFGHIJK":
-        ws.column_dimensions[col].width = 18
+    for letter in "ABCDEFGHIJKLMN":
+        ws.column_dimensions[letter].width = 18
     ws.column_dimensions["A"].width = 28
 
 
