@@ -65,6 +65,13 @@ _ITALIC = Font(italic=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
+FIXED = "FIXED"  # how the Inputs sheet marks a cell that looks editable but must not be (or need not be) edited
+#: settings that are formulas or a count of the rows written: editing them breaks the model
+DO_NOT_EDIT = {
+    "cycle_years": "a formula of cycle_days",
+    "n_cycles": "a formula of horizon_years and cycle_days",
+    "max_cycles": "the number of rows written",
+}
 CHECK_TOLERANCE = 1e-9  # Checks sheet: |trace sum - 1| and the relative difference from hecon's totals
 RESERVED_SHEETS = ("About", "Inputs", "Schedules", "Results", "Checks")
 
@@ -118,10 +125,12 @@ class _Names:
     ) -> FormulaContext:
         def resolve(name: str) -> str:
             if name in variables:
+                if name == "age":
+                    self.exporter.use(self.exporter.setting_names["start_age"])
                 return variables[name]
             defined = self.exporter.defined_for(self.sm, name)
             if defined is not None:
-                return defined
+                return self.exporter.use(defined)
             if name in self.columns:
                 return f"${self.columns[name]}{_ROW}"
             return f"({to_excel(self.sm.parameters[name].text, context)})"  # time-dependent: inlined
@@ -143,6 +152,11 @@ class _Exporter:
         self.dynamic = _inlined(self.base)
         self.inlined = {sm.name: _inlined(sm.parameters) for sm in model.strategies}
         self.setting_names = {s: self.names.assign(s) for s, _, _ in SETTING_NAMES}
+        # which named cells each formula reads: a named cell -> the names in its formula; the key ""
+        # stands for the strategy sheets (whose formulas make the totals); `reader` is the one being written
+        self.uses: dict[str, set[str]] = {"": set()}
+        self.reader = ""
+        self.note_cells: dict[str, tuple[str, int, int]] = {}  # named input -> its note cell (sheet, row, col)
         self.table_sheets = dict(
             zip(
                 [t.name for t in self.spec.life_tables],
@@ -174,6 +188,22 @@ class _Exporter:
         if expr.names & _DYNAMIC:
             return float("nan")
         return float(np.asarray(expr.evaluate(_Static())).reshape(-1)[0])  # type: ignore[arg-type]
+
+    def use(self, name: str) -> str:
+        """Record that the formula being written reads the named cell ``name``; returns it."""
+        self.uses.setdefault(self.reader, set()).add(name)
+        return name
+
+    def live(self) -> set[str]:
+        """The named cells that the totals read: those the strategy sheets' formulas read,
+        directly or through the formulas of other named cells."""
+        out: set[str] = set()
+        todo = [""]
+        while todo:
+            for name in self.uses.get(todo.pop(), set()) - out:
+                out.add(name)
+                todo.append(name)
+        return out
 
     def static(self, sm: StrategyModel, name: str) -> bool:
         """Whether a parameter is a cell of its own (see :func:`_inlined`)."""
@@ -237,11 +267,13 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
         _write_life_table(ex, wb, wb.create_sheet(ex.table_sheets[table.name]), table)
     titles = sheet_names([s.name for s in model.spec.strategies], [*RESERVED_SHEETS, *ex.table_sheets.values()])
     totals = []
+    ex.reader = ""
     for sm, title in zip(model.strategies, titles):
         totals.append(_write_strategy(ex, wb.create_sheet(title), sm))
+    fixed = _label_fixed(ex, wb)
     _write_results(ex, wb.create_sheet("Results"), titles, totals)
     _write_checks(wb.create_sheet("Checks"), model, totals, hecon_totals, ex.setting_names)
-    _write_about(about, model, titles, ex.notes)
+    _write_about(about, model, titles, ex.notes, fixed)
     return wb, ex.notes
 
 
@@ -253,10 +285,13 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "Yellow cells are inputs: change one (by its defined name) and the model recalculates."
     row = 4
-    _header(ws, row, ["setting", "defined name", "value", "unit", "description"])
+    _header(ws, row, ["setting", "defined name", "value", "unit", "description", "note"])
     static_ctx = FormulaContext(
-        lambda n: ex.setting_names[n] if n in ("cycle_years", "cycle_days") else ex.parameter_names[n]
+        lambda n: ex.use(ex.setting_names[n] if n in ("cycle_years", "cycle_days") else ex.parameter_names[n])
     )
+    ex.reader = ex.setting_names["proportion_male"]
+    ex.uses[ex.setting_names["cycle_years"]] = {ex.setting_names["cycle_days"]}
+    ex.uses[ex.setting_names["n_cycles"]] = {ex.setting_names["horizon_years"], ex.setting_names["cycle_days"]}
     values: dict[str, str | float] = {
         "cycle_days": float(s.cycle_length_days),
         "cycle_years": f"={ex.setting_names['cycle_days']}/{number(DAYS_PER_YEAR)}",
@@ -280,6 +315,10 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
             cell.fill = _INPUT_FILL
         ws.cell(row, 4, unit)
         ws.cell(row, 5, description)
+        if name in DO_NOT_EDIT:
+            ws.cell(row, 6, f"{FIXED}: {DO_NOT_EDIT[name]}; do not edit").font = _BOLD
+        else:
+            ex.note_cells[defined] = (ws.title, row, 6)
         _define(wb, defined, ws.title, row, 3)
     row += 1
     fixed = (
@@ -289,10 +328,15 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     for name, value, note in fixed:
         row += 1
         ws.cell(row, 1, name)
-        ws.cell(row, 3, value)
+        ws.cell(row, 3, value).font = _ITALIC
         ws.cell(row, 5, note)
+        ws.cell(row, 6, f"{FIXED}: written into the formulas; editing it changes nothing").font = _BOLD
     row += 2
-    _header(ws, row, ["parameter", "defined name", "value", "hecon formula", "unit", "description", "source", "PSA"])
+    _header(
+        ws,
+        row,
+        ["parameter", "defined name", "value", "hecon formula", "unit", "description", "source", "PSA", "note"],
+    )
     for p in spec.parameters:
         row += 1
         ws.cell(row, 1, p.name)
@@ -305,6 +349,8 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
             ws.cell(row, 3, "depends on time or a curve, schedule or life table: written out where it is used")
             continue
         defined = ex.parameter_names[p.name]
+        ex.reader = defined
+        ex.note_cells[defined] = (ws.title, row, 9)
         ws.cell(row, 2, defined)
         text = ex.base[p.name].text
         cell = ws.cell(row, 3)
@@ -318,9 +364,11 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     own = [(sm, n, d) for sm in ex.model.strategies for n, d in ex.own_names[sm.name].items()]
     if own:
         row += 2
-        _header(ws, row, ["strategy", "defined name", "value", "hecon formula", "parameter"])
+        _header(ws, row, ["strategy", "defined name", "value", "hecon formula", "parameter", "note"])
         for sm, n, defined in own:
             row += 1
+            ex.reader = defined
+            ex.note_cells[defined] = (ws.title, row, 6)
             ctx = _Names(ex, sm).context({k: ex.setting_names[k] for k in ("cycle_years", "cycle_days")})
             ws.cell(row, 1, sm.name)
             ws.cell(row, 2, defined)
@@ -333,9 +381,23 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
                 where = Element("parameter", n, strategy=sm.name, part="value")
                 ws.cell(row, 3, "=" + _translate(sm.parameters[n].text, ctx, where))
             _define(wb, defined, ws.title, row, 3)
-    for col, width in zip("ABCDEFGH", (24, 24, 14, 30, 12, 40, 30, 24)):
+    for col, width in zip("ABCDEFGHI", (24, 24, 14, 30, 12, 40, 30, 24, 40)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B5"
+
+
+def _label_fixed(ex: _Exporter, wb: Workbook) -> list[str]:
+    """Mark the named inputs that no total reads (a parameter no formula uses, a base value every
+    strategy replaces by its own, start_age without age or a life table): editing them changes
+    nothing. Returns their names."""
+    live = ex.live()
+    unused = [name for name in ex.note_cells if name not in live]
+    for name in unused:
+        sheet, row, col = ex.note_cells[name]
+        ws = wb[sheet]
+        ws.cell(row, col, f"{FIXED}: no result reads it; editing it changes nothing").font = _BOLD
+        ws.cell(row, 3).fill = PatternFill(fill_type=None)
+    return unused
 
 
 def _write_schedules(ex: _Exporter, ws: Worksheet) -> None:
@@ -430,7 +492,9 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     last = FIRST_ROW + T  # the row of point T
     names = _Names(ex, sm)
     sheet = _Sheet(ws)
-    cy = ex.setting_names["cycle_years"]
+    cy = ex.use(ex.setting_names["cycle_years"])
+    for setting in ("discount_rate_costs", "discount_rate_effects", "n_cycles", "max_cycles"):
+        ex.use(ex.setting_names[setting])  # discount factors, weights, the horizon check of the totals
 
     def variables(r: str, j: int) -> dict[str, str]:
         return {
@@ -752,7 +816,8 @@ def _write_gp_mort(
     names = ex.table_names[table]
     cy = ex.setting_names["cycle_years"]
     first = points[0]
-    m = ex.setting_names["proportion_male"]  # the named cell on Inputs, so that an edit there counts
+    m = ex.use(ex.setting_names["proportion_male"])  # the named cell on Inputs, so that an edit there counts
+    ex.use(ex.setting_names["start_age"])  # the age column
     if sm.proportion_male.names & _dependants(sm, set(sm.overridden)):
         # it reads a value of this strategy's own: written out with the strategy's named cells
         m = f"({formula(sm.proportion_male, first, 0, Element('setting', 'proportion_male'))})"
@@ -1073,7 +1138,9 @@ def _write_checks(
     ws.column_dimensions["A"].width = 28
 
 
-def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], notes: Sequence[str]) -> None:
+def _write_about(
+    ws: Worksheet, model: CompiledModel, titles: Sequence[str], notes: Sequence[str], unused: Sequence[str]
+) -> None:
     spec = model.spec
     lines = [
         (f"{spec.title or 'hecon model'}: the deterministic model as live Excel formulas", True),
@@ -1141,6 +1208,17 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
                 if spec.settings.within_cycle == "custom"
                 else ""
             ),
+            False,
+        ),
+        ("", False),
+        ("Do not edit", True),
+        (
+            "Cells marked FIXED on the Inputs sheet: "
+            + "; ".join(f"{name} ({why})" for name, why in DO_NOT_EDIT.items())
+            + ": editing them breaks the model; within_cycle and discount_timing: written into the formulas when "
+            "exported, so editing them changes nothing (export again with another setting)"
+            + (f"; no result reads {', '.join(unused)}, so editing them changes nothing" if unused else "")
+            + ".",
             False,
         ),
     ]
