@@ -1,13 +1,15 @@
 """Excel-export benchmark (not a test): the RRMM example exported with live formulas and
 recalculated by LibreOffice headless. Prints the export time, the file size, LibreOffice's wall
 and CPU time (its processes' user + system time) and the largest relative difference between the
-recalculated totals and hecon's.
+recalculated totals and hecon's, LibreOffice's peak memory (the largest resident set of its
+processes) and the load average (the machine may be shared: wall-clock time depends on it).
 
 Usage: python benchmarks/bench_export_excel.py [MODEL.xlsx]   (default: inputs/rrmm_example.xlsx)
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
@@ -20,6 +22,7 @@ import openpyxl
 
 from hecon.workbook import read_workbook
 from hecon.workbook.export import export_excel
+from hecon.workbook.export.sheets import FIRST_ROW
 
 ROOT = Path(__file__).parents[1]
 
@@ -58,9 +61,12 @@ def main(model: Path) -> None:
         for row, hecon in zip(values.iter_rows(min_row=2, max_col=4, values_only=True), exported.totals):
             for got, want in zip(row[1:], (hecon.costs, hecon.qalys, hecon.lys)):
                 worst = max(worst, abs(float(got) - want) / abs(want))
-    print(f"model: {model.name}, {len(spec.strategies)} strategies, {rows - 4} trace points x {columns} columns")
+    points = rows - FIRST_ROW + 1
+    print(f"model: {model.name}, {len(spec.strategies)} strategies, {points} trace points x {columns} columns")
     print(f"export: {export_seconds:.1f} s, {size / 1e6:.1f} MB")
-    print(f"LibreOffice open + recalculate + save: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3  # kB on Linux
+    print(f"LibreOffice open + recalculate + save: {wall:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak:.0f} MB")
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"largest relative difference of the totals from hecon's: {worst:.1e}")
 
 

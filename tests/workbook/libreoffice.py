@@ -27,6 +27,11 @@ needs_libreoffice = pytest.mark.skipif(
 def recalculate(path: Path, out_dir: Path) -> Path:
     """``path`` opened, recalculated and saved as .xlsx by LibreOffice into ``out_dir``; the saved
     file holds the computed value of every formula (read it with openpyxl, data_only=True)."""
+    return recalculate_all([path], out_dir)[0]
+
+
+def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
+    """:func:`recalculate` for several files (distinct names) in one LibreOffice run."""
     if SOFFICE is None:
         pytest.fail(
             "HECON_REQUIRE_LIBREOFFICE is set but LibreOffice is not installed (apt-get install libreoffice-calc)"
@@ -42,12 +47,13 @@ def recalculate(path: Path, out_dir: Path) -> Path:
                 "xlsx",
                 "--outdir",
                 str(out_dir),
-                str(path),
+                *(str(path) for path in paths),
             ],
             check=True,
             capture_output=True,
             timeout=600,
         )
-    out = out_dir / (path.stem + ".xlsx")
-    assert out.exists(), f"LibreOffice wrote no {out}"
-    return out
+    outs = [out_dir / (path.stem + ".xlsx") for path in paths]
+    for out in outs:
+        assert out.exists(), f"LibreOffice wrote no {out}"
+    return outs

@@ -28,6 +28,7 @@ from hecon.model.spec import (
     TransitionReward,
 )
 from hecon.workbook.export import export_excel
+from hecon.workbook.export.sheets import EFFECT, FIRST_ROW, HEADER_ROW, MONEY, PROBABILITY
 from tests.models import both_structures_model, rich_model, two_state_model, with_settings
 from tests.replication.test_chancellor_hiv import chancellor_hiv_model
 from tests.replication.test_darth_sick_sicker import sick_sicker_model
@@ -156,13 +157,13 @@ def max_relative_difference(workbook: dict[str, dict[str, float]], hecon: dict[s
 def trace_of(wb: openpyxl.Workbook, sheet: str, states: list[str]) -> np.ndarray:
     """The trace columns (model states, tunnel sub-states summed) of a strategy sheet."""
     ws = wb[sheet]
-    header = [c.value for c in ws[4]]
+    header = [c.value for c in ws[HEADER_ROW]]
     columns = []
     for s in states:
         idx = [i for i, h in enumerate(header) if h == s or (isinstance(h, str) and h.startswith(f"{s}["))]
         assert idx, f"no trace column for {s}"
         columns.append(idx)
-    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    rows = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
     return np.array([[sum(float(r[i]) for i in idx) for idx in columns] for r in rows])
 
 
@@ -214,13 +215,40 @@ def test_recalculated_workbook_reproduces_hecon(spec: ModelSpec, tmp_path: Path)
         np.testing.assert_allclose(trace, ds["trace"].sel(strategy=s.name).values, rtol=0, atol=1e-12)
 
 
+def checks_table(wb: openpyxl.Workbook) -> dict[str, dict[str, object]]:
+    """The Checks sheet's table: strategy -> {column header: value}."""
+    rows = list(wb["Checks"].iter_rows(values_only=True))
+    out = {}
+    for row in rows[1:]:
+        if row[0] is None:
+            break
+        out[row[0]] = dict(zip(rows[0], row))
+    return out
+
+
 def test_checks_sheet_is_clean(tmp_path: Path) -> None:
     _, wb = exported(three_state_model(), tmp_path)
-    rows = list(wb["Checks"].iter_rows(min_row=2, max_row=3, values_only=True))
-    for row in rows:
-        assert row[1] < 1e-12  # max |trace sum - 1|
-        assert 0.0 <= row[2] <= row[3] <= 1.0  # probability range
-        assert row[10] <= 1e-9  # workbook vs hecon, relative
+    for check in checks_table(wb).values():
+        assert check["max |trace sum - 1|"] < 1e-12
+        assert 0.0 <= check["min probability"] <= check["max probability"] <= 1.0
+        assert check["max relative difference"] <= 1e-9  # workbook vs hecon, relative
+        assert check["trace sums"] == check["probabilities"] == check["totals vs hecon"] == "OK"
+
+
+def test_checks_flag_a_probability_out_of_range_and_totals_off_hecons(tmp_path: Path) -> None:
+    """p_hs = 1.5 (edited by name): the complement goes negative, so the probabilities are NOT OK,
+    the trace still sums to 1 (OK), and the totals no longer match hecon's export-time ones (NOT OK)."""
+    path = tmp_path / "model.xlsx"
+    export_excel(three_state_model(), path)
+    book = openpyxl.load_workbook(path)
+    sheet, cell = next(iter(book.defined_names["p_hs"].destinations))
+    book[sheet][cell.replace("$", "")] = 1.5
+    book.save(tmp_path / "edited.xlsx")
+    wb = openpyxl.load_workbook(recalculate(tmp_path / "edited.xlsx", tmp_path / "out"), data_only=True)
+    for check in checks_table(wb).values():
+        assert check["max probability"] == pytest.approx(1.5) and check["min probability"] < 0
+        assert check["probabilities"] == "NOT OK"
+        assert check["totals vs hecon"] == "NOT OK"
 
 
 @pytest.mark.parametrize(
@@ -324,6 +352,7 @@ def test_incremental_results_are_hecons(tmp_path: Path) -> None:
     spec = with_settings(three_state_model(), comparator="New drug")
     _, wb = exported(spec, tmp_path)
     rows = list(wb["Results"].iter_rows(min_row=6, max_row=8, values_only=True))
+    assert rows[1][5] == "the comparator" or rows[2][5] == "the comparator"
     assert rows[0][:2] == ("strategy", "comparator")
     hecon = hecon_table(spec)
     d_cost = hecon["Usual care"]["costs"] - hecon["New drug"]["costs"]
@@ -334,3 +363,39 @@ def test_incremental_results_are_hecons(tmp_path: Path) -> None:
     assert usual[3] == pytest.approx(d_qaly, rel=1e-9)
     assert usual[4] == pytest.approx(d_cost / d_qaly, rel=1e-9)
     assert next(r for r in rows if r[0] == "New drug")[4] in (None, "")  # no ICER against itself
+
+
+def test_strategy_sheets_show_units_and_number_formats(tmp_path: Path) -> None:
+    """Under each header its unit; probabilities and the trace as 0.000000, money as #,##0.00,
+    QALYs and life-years as 0.0000; the headers, units and totals stay in view (frozen panes)."""
+    path = tmp_path / "model.xlsx"
+    export_excel(three_state_model(), path)
+    ws = openpyxl.load_workbook(path)["New drug"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    units = dict(zip(header, (c.value for c in ws[HEADER_ROW + 1])))
+    formats = dict(zip(header, (c.number_format for c in ws[FIRST_ROW + 1])))
+    assert units["P(Healthy -> Sick)"] == "probability" and formats["P(Healthy -> Sick)"] == PROBABILITY
+    assert units["Sick"] == "share of the cohort" and formats["Sick"] == PROBABILITY
+    assert formats["cost:drug"] == MONEY and ws.cell(2, header.index("cost:drug") + 1).number_format == MONEY
+    assert formats["qalys"] == EFFECT and formats["lys"] == EFFECT
+    assert all(units[h] for h in header)  # every column says its unit
+    assert ws.freeze_panes == f"D{FIRST_ROW}"
+
+
+def test_a_dominated_or_dominant_strategy_is_said_in_words(tmp_path: Path) -> None:
+    """Against the comparator, a strategy that is less effective and costlier shows 'dominated'
+    (not a negative ICER), and the comparator against it 'dominant'."""
+    base = three_state_model()
+    worse = replace(
+        base, strategies=(Strategy("Usual care"), Strategy("New drug", {"c_drug": 12000.0, "hr_sick": 6.0}))
+    )
+    hecon = hecon_table(worse)
+    d_cost = hecon["New drug"]["costs"] - hecon["Usual care"]["costs"]
+    d_qaly = hecon["New drug"]["qalys"] - hecon["Usual care"]["qalys"]
+    assert d_cost > 0 and d_qaly < 0  # New drug is dominated by Usual care
+    for comparator, other, word in (("Usual care", "New drug", "dominated"), ("New drug", "Usual care", "dominant")):
+        _, wb = exported(with_settings(worse, comparator=comparator), tmp_path, comparator.replace(" ", "_"))
+        rows = list(wb["Results"].iter_rows(min_row=7, max_row=8, values_only=True))
+        row = next(r for r in rows if r[0] == other)
+        assert row[4] == word
+        assert str(row[5]).startswith(word)

@@ -15,6 +15,7 @@ from hecon.engine.compiler import compile_model
 from hecon.engine.context import BlockContext
 from hecon.methods import survival
 from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, Parameter
+from hecon.workbook.export.sheets import FIRST_ROW, HEADER_ROW
 from hecon.workbook.export.survival import unadjusted_hazard
 from tests.workbook.libreoffice import needs_libreoffice, recalculate
 from tests.workbook.test_export_excel import exported, hecon_table, max_relative_difference, results_table
@@ -145,9 +146,9 @@ def test_hazard_of_every_curve_in_a_model(adjusted: bool, tmp_path: Path) -> Non
         af = 1.1 if adjusted else 1.0  # the acceleration factor of survival_model
         want = np.asarray(BlockContext(model, sm, {}, 0, n, {}).value("h_now"), dtype=float).reshape(-1)
         ws = wb[name]
-        header = [c.value for c in ws[4]]
+        header = [c.value for c in ws[HEADER_ROW]]
         column = header.index("h_now") + 1
-        got = [ws.cell(r, column).value for r in range(5, 5 + n + 1)]
+        got = [ws.cell(r, column).value for r in range(FIRST_ROW, FIRST_ROW + n + 1)]
         for k, (g, w) in enumerate(zip(got, want)):
             if np.isinf(w):
                 assert g == "#N/A", f"{name} point {k}: {g!r}"

@@ -51,8 +51,16 @@ def export_excel(spec: ModelSpec, path: str | Path) -> Exported:
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the mode open() would
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return Exported(totals, notes)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

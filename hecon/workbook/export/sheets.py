@@ -6,7 +6,9 @@ Layout (the About sheet of the written file says the same to the reviewer):
   name, see :mod:`hecon.workbook.export.names`), then the values a strategy gives a parameter
   of its own. A parameter that reads model time or state time has no single value: its formula
   is written out in every cell that uses it.
-* **one sheet per strategy**: one row per trace point k = 0..T (model_time = k). Columns: cycle,
+* **one sheet per strategy**: row 4 the column headers, row 5 their units, then one row per
+  trace point k = 0..T (model_time = k) from row 6, in number formats by kind (probabilities
+  and shares 0.000000, money #,##0.00, QALYs and life-years 0.0000). Columns: cycle,
   years, age; the transition probabilities of cycle k (one column per transition and state
   time; the complement ``#`` as 1 minus the others); the Markov trace (one column per expanded
   state: a tunnel ``X`` of length L is ``X[0] .. X[L-1]``); the state values at each point
@@ -20,7 +22,8 @@ Layout (the About sheet of the written file says the same to the reviewer):
 * **Results**: the table ``strategy, costs, qalys, lys`` (discounted) and the undiscounted
   totals, each strategy against the comparator, then the efficiency frontier
   (:mod:`hecon.workbook.export.frontier`).
-* **Checks**: trace rows sum to 1, probabilities in [0, 1], hecon's own totals beside the workbook's.
+* **Checks**: trace rows sum to 1, probabilities in [0, 1], hecon's own totals beside the workbook's,
+  each with an OK / NOT OK formula; Results says 'dominated' or 'dominant' rather than a negative ICER.
 
 The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.engine.valuation`.
 """
@@ -28,6 +31,7 @@ The engine's conventions are those of :mod:`hecon.engine.run` and :mod:`hecon.en
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,12 +54,25 @@ from hecon.workbook.export.frontier import write_frontier
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
 from hecon.workbook.export.survival import GENGAMMA_SMALL_Q_NOTE, adjusted_hazard, adjusted_survival
 
-FIRST_ROW = 5  # the row of trace point 0 on a strategy sheet
+HEADER_ROW = 4  # the column headers of a strategy sheet; their units in the row below
+FIRST_ROW = 6  # the row of trace point 0 on a strategy sheet
+PROBABILITY = "0.000000"  # number formats: probabilities, shares of the cohort, weights, factors
+MONEY = "#,##0.00"
+EFFECT = "0.0000"  # QALYs, life-years, counts, flagged time
 _ROW = "#ROW#"  # stands for the row number in a translated formula (Excel formulas have no '#' of their own here)
 _BOLD = Font(bold=True)
+_ITALIC = Font(italic=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DYNAMIC = TIME_VARIABLES | STATE_TIME_VARIABLES
+FIXED = "FIXED"  # how the Inputs sheet marks a cell that looks editable but must not be (or need not be) edited
+#: settings that are formulas or a count of the rows written: editing them breaks the model
+DO_NOT_EDIT = {
+    "cycle_years": "a formula of cycle_days",
+    "n_cycles": "a formula of horizon_years and cycle_days",
+    "max_cycles": "the number of rows written",
+}
+CHECK_TOLERANCE = 1e-9  # Checks sheet: |trace sum - 1| and the relative difference from hecon's totals
 RESERVED_SHEETS = ("About", "Inputs", "Schedules", "Results", "Checks")
 
 
@@ -73,6 +90,7 @@ class _Column:
     header: str
     unit: str
     letter: str = ""
+    number_format: str | None = None
 
 
 @dataclass
@@ -82,10 +100,15 @@ class _Sheet:
     ws: Worksheet
     columns: list[_Column] = field(default_factory=list)
 
-    def add(self, header: str, unit: str) -> str:
+    def add(self, header: str, unit: str, number_format: str | None = PROBABILITY) -> str:
+        """A new column (its letter) with its header, unit and the number format of its cells."""
         letter = str(get_column_letter(len(self.columns) + 1))
-        self.columns.append(_Column(header, unit, letter))
+        self.columns.append(_Column(header, unit, letter, number_format))
         return letter
+
+    def number_format(self, letter: str) -> str | None:
+        index: int = column_index_from_string(letter)
+        return self.columns[index - 1].number_format
 
 
 class _Names:
@@ -102,10 +125,12 @@ class _Names:
     ) -> FormulaContext:
         def resolve(name: str) -> str:
             if name in variables:
+                if name == "age":
+                    self.exporter.use(self.exporter.setting_names["start_age"])
                 return variables[name]
             defined = self.exporter.defined_for(self.sm, name)
             if defined is not None:
-                return defined
+                return self.exporter.use(defined)
             if name in self.columns:
                 return f"${self.columns[name]}{_ROW}"
             return f"({to_excel(self.sm.parameters[name].text, context)})"  # time-dependent: inlined
@@ -127,6 +152,11 @@ class _Exporter:
         self.dynamic = _inlined(self.base)
         self.inlined = {sm.name: _inlined(sm.parameters) for sm in model.strategies}
         self.setting_names = {s: self.names.assign(s) for s, _, _ in SETTING_NAMES}
+        # which named cells each formula reads: a named cell -> the names in its formula; the key ""
+        # stands for the strategy sheets (whose formulas make the totals); `reader` is the one being written
+        self.uses: dict[str, set[str]] = {"": set()}
+        self.reader = ""
+        self.note_cells: dict[str, tuple[str, int, int]] = {}  # named input -> its note cell (sheet, row, col)
         self.table_sheets = dict(
             zip(
                 [t.name for t in self.spec.life_tables],
@@ -158,6 +188,22 @@ class _Exporter:
         if expr.names & _DYNAMIC:
             return float("nan")
         return float(np.asarray(expr.evaluate(_Static())).reshape(-1)[0])  # type: ignore[arg-type]
+
+    def use(self, name: str) -> str:
+        """Record that the formula being written reads the named cell ``name``; returns it."""
+        self.uses.setdefault(self.reader, set()).add(name)
+        return name
+
+    def live(self) -> set[str]:
+        """The named cells that the totals read: those the strategy sheets' formulas read,
+        directly or through the formulas of other named cells."""
+        out: set[str] = set()
+        todo = [""]
+        while todo:
+            for name in self.uses.get(todo.pop(), set()) - out:
+                out.add(name)
+                todo.append(name)
+        return out
 
     def static(self, sm: StrategyModel, name: str) -> bool:
         """Whether a parameter is a cell of its own (see :func:`_inlined`)."""
@@ -221,11 +267,13 @@ def build_workbook(model: CompiledModel, hecon_totals: Sequence[HeconTotals]) ->
         _write_life_table(ex, wb, wb.create_sheet(ex.table_sheets[table.name]), table)
     titles = sheet_names([s.name for s in model.spec.strategies], [*RESERVED_SHEETS, *ex.table_sheets.values()])
     totals = []
+    ex.reader = ""
     for sm, title in zip(model.strategies, titles):
         totals.append(_write_strategy(ex, wb.create_sheet(title), sm))
+    fixed = _label_fixed(ex, wb)
     _write_results(ex, wb.create_sheet("Results"), titles, totals)
     _write_checks(wb.create_sheet("Checks"), model, totals, hecon_totals, ex.setting_names)
-    _write_about(about, model, titles, ex.notes)
+    _write_about(about, model, titles, ex.notes, fixed)
     return wb, ex.notes
 
 
@@ -237,15 +285,20 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "Yellow cells are inputs: change one (by its defined name) and the model recalculates."
     row = 4
-    _header(ws, row, ["setting", "defined name", "value", "unit", "description"])
+    _header(ws, row, ["setting", "defined name", "value", "unit", "description", "note"])
     static_ctx = FormulaContext(
-        lambda n: ex.setting_names[n] if n in ("cycle_years", "cycle_days") else ex.parameter_names[n]
+        lambda n: ex.use(ex.setting_names[n] if n in ("cycle_years", "cycle_days") else ex.parameter_names[n])
     )
+    ex.reader = ex.setting_names["proportion_male"]
+    ex.uses[ex.setting_names["cycle_years"]] = {ex.setting_names["cycle_days"]}
+    ex.uses[ex.setting_names["n_cycles"]] = {ex.setting_names["horizon_years"], ex.setting_names["cycle_days"]}
     values: dict[str, str | float] = {
         "cycle_days": float(s.cycle_length_days),
         "cycle_years": f"={ex.setting_names['cycle_days']}/{number(DAYS_PER_YEAR)}",
         "start_age": float(s.start_age),
-        "proportion_male": "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
+        "proportion_male": male
+        if (male := _constant(str(s.proportion_male))) is not None
+        else "=" + _translate(str(s.proportion_male), static_ctx, Element("setting", "proportion_male")),
         "discount_rate_costs": float(s.discount_rate_costs),
         "discount_rate_effects": float(s.discount_rate_effects),
         "horizon_years": float(s.horizon_years),
@@ -262,6 +315,10 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
             cell.fill = _INPUT_FILL
         ws.cell(row, 4, unit)
         ws.cell(row, 5, description)
+        if name in DO_NOT_EDIT:
+            ws.cell(row, 6, f"{FIXED}: {DO_NOT_EDIT[name]}; do not edit").font = _BOLD
+        else:
+            ex.note_cells[defined] = (ws.title, row, 6)
         _define(wb, defined, ws.title, row, 3)
     row += 1
     fixed = (
@@ -271,10 +328,15 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     for name, value, note in fixed:
         row += 1
         ws.cell(row, 1, name)
-        ws.cell(row, 3, value)
+        ws.cell(row, 3, value).font = _ITALIC
         ws.cell(row, 5, note)
+        ws.cell(row, 6, f"{FIXED}: written into the formulas; editing it changes nothing").font = _BOLD
     row += 2
-    _header(ws, row, ["parameter", "defined name", "value", "hecon formula", "unit", "description", "source", "PSA"])
+    _header(
+        ws,
+        row,
+        ["parameter", "defined name", "value", "hecon formula", "unit", "description", "source", "PSA", "note"],
+    )
     for p in spec.parameters:
         row += 1
         ws.cell(row, 1, p.name)
@@ -287,6 +349,8 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
             ws.cell(row, 3, "depends on time or a curve, schedule or life table: written out where it is used")
             continue
         defined = ex.parameter_names[p.name]
+        ex.reader = defined
+        ex.note_cells[defined] = (ws.title, row, 9)
         ws.cell(row, 2, defined)
         text = ex.base[p.name].text
         cell = ws.cell(row, 3)
@@ -300,9 +364,11 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
     own = [(sm, n, d) for sm in ex.model.strategies for n, d in ex.own_names[sm.name].items()]
     if own:
         row += 2
-        _header(ws, row, ["strategy", "defined name", "value", "hecon formula", "parameter"])
+        _header(ws, row, ["strategy", "defined name", "value", "hecon formula", "parameter", "note"])
         for sm, n, defined in own:
             row += 1
+            ex.reader = defined
+            ex.note_cells[defined] = (ws.title, row, 6)
             ctx = _Names(ex, sm).context({k: ex.setting_names[k] for k in ("cycle_years", "cycle_days")})
             ws.cell(row, 1, sm.name)
             ws.cell(row, 2, defined)
@@ -315,9 +381,23 @@ def _write_inputs(ex: _Exporter, wb: Workbook, ws: Worksheet) -> None:
                 where = Element("parameter", n, strategy=sm.name, part="value")
                 ws.cell(row, 3, "=" + _translate(sm.parameters[n].text, ctx, where))
             _define(wb, defined, ws.title, row, 3)
-    for col, width in zip("ABCDEFGH", (24, 24, 14, 30, 12, 40, 30, 24)):
+    for col, width in zip("ABCDEFGHI", (24, 24, 14, 30, 12, 40, 30, 24, 40)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "B5"
+
+
+def _label_fixed(ex: _Exporter, wb: Workbook) -> list[str]:
+    """Mark the named inputs that no total reads (a parameter no formula uses, a base value every
+    strategy replaces by its own, start_age without age or a life table): editing them changes
+    nothing. Returns their names."""
+    live = ex.live()
+    unused = [name for name in ex.note_cells if name not in live]
+    for name in unused:
+        sheet, row, col = ex.note_cells[name]
+        ws = wb[sheet]
+        ws.cell(row, col, f"{FIXED}: no result reads it; editing it changes nothing").font = _BOLD
+        ws.cell(row, 3).fill = PatternFill(fill_type=None)
+    return unused
 
 
 def _write_schedules(ex: _Exporter, ws: Worksheet) -> None:
@@ -412,7 +492,9 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     last = FIRST_ROW + T  # the row of point T
     names = _Names(ex, sm)
     sheet = _Sheet(ws)
-    cy = ex.setting_names["cycle_years"]
+    cy = ex.use(ex.setting_names["cycle_years"])
+    for setting in ("discount_rate_costs", "discount_rate_effects", "n_cycles", "max_cycles"):
+        ex.use(ex.setting_names[setting])  # discount factors, weights, the horizon check of the totals
 
     def variables(r: str, j: int) -> dict[str, str]:
         return {
@@ -436,18 +518,27 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
             templates[key] = _translate(e.text, names.context(variables(_ROW, j), functions), where)
         return templates[key].replace(_ROW, str(r))
 
-    sheet.add("cycle", "model_time")
-    sheet.add("years", "model_years")
-    sheet.add("age", "years")
+    sheet.add("cycle", "model_time", "0")
+    sheet.add("years", "model_years", EFFECT)
+    sheet.add("age", "years", EFFECT)
 
     points = range(FIRST_ROW, last + 1)  # rows of the trace points 0..T
     cycles = range(FIRST_ROW, last)  # rows of the cycles 0..T-1 (probabilities, one-off rewards)
 
     def put(letter: str, first: int, values: Sequence[str | float]) -> None:
-        """Write ``values`` down the column from row ``first``."""
+        """Write ``values`` down the column from row ``first``, in the column's number format."""
         c = column_index_from_string(letter)
+        fmt = sheet.number_format(letter)
+        style = None
         for r, value in enumerate(values, start=first):
-            ws.cell(r, c, value)
+            cell = ws.cell(r, c, value)
+            if fmt is None:
+                continue
+            if style is None:
+                cell.number_format = fmt
+                style = copy(cell._style)
+            else:
+                cell._style = copy(style)  # the same style as the first cell (faster than setting the format)
 
     put("A", FIRST_ROW, [r - FIRST_ROW for r in points])
     put("B", FIRST_ROW, [f"=A{r}*{cy}" for r in points])
@@ -524,7 +615,7 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     # ---- parameters that change with model time: one column each (state_time ones are written out)
     for n in sm.parameters:
         if not ex.static(sm, n) and not (sm.reads.get(f"p:{n}", frozenset()) & STATE_TIME_VARIABLES):
-            names.columns[n] = sheet.add(n, "parameter at the cycle")
+            names.columns[n] = sheet.add(n, "parameter at the cycle", None)
     for n, letter in names.columns.items():
         where = Element("parameter", n, strategy=sm.name, part="value")
         put(letter, FIRST_ROW, ["=" + formula(sm.parameters[n], r, 0, where) for r in points])
@@ -588,7 +679,8 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     cols = outcome_columns(model)
     value_col: dict[Outcome, str] = {}
     for col in cols:
-        letter = sheet.add(col.label, "per year x cycle_years" if col.per_year else "per cycle")
+        fmt = MONEY if col.kind == "cost" else EFFECT
+        letter = sheet.add(col.label, "per year x cycle_years" if col.per_year else "per cycle", fmt)
         value_col[col] = letter
         terms = _state_terms(ex, sm, col)
         if partitioned:  # only the states the partition lists are occupied
@@ -614,12 +706,14 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     # ---- one-off transition rewards of cycle k, counted for the cycles k < n_cycles
     in_horizon = ""
     if sm.rewards:
-        in_horizon = sheet.add("cycle in the horizon", "1: model_time < n_cycles")
+        in_horizon = sheet.add("cycle in the horizon", "1: model_time < n_cycles", "0")
         put(in_horizon, FIRST_ROW, [f"=IF(A{r}<{ex.setting_names['n_cycles']},1,0)" for r in cycles])
     reward_cols: dict[Outcome, list[str]] = {}
     for rr in sm.rewards:
         target = reward_column(rr.reward)
-        letter = sheet.add(f"{target.label}: {rr.reward.from_state} -> {rr.reward.to_state}", "one-off, per cycle")
+        fmt = MONEY if target.kind == "cost" else EFFECT
+        header = f"{target.label}: {rr.reward.from_state} -> {rr.reward.to_state}"
+        letter = sheet.add(header, "one-off, per cycle", fmt)
         reward_cols.setdefault(target, []).append(letter)
         where = Element("reward", strategy=sm.name, source=rr.reward.from_state, target=rr.reward.to_state)
         if partitioned:
@@ -648,10 +742,11 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
     ws["A2"] = "total (discounted)"
     ws["A3"] = "total (undiscounted)"
     for i, column in enumerate(sheet.columns, start=1):
-        cell = ws.cell(4, i, column.header)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for at, text in ((HEADER_ROW, column.header), (HEADER_ROW + 1, column.unit)):
+            cell = ws.cell(at, i, text)
+            cell.font = _BOLD if at == HEADER_ROW else _ITALIC
+            cell.fill = _HEAD_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[column.letter].width = max(10, min(28, len(column.header) + 2))
     sheet_ref = quote_sheet(ws.title)
     fits = f"AND({ex.setting_names['n_cycles']}>=1,{ex.setting_names['n_cycles']}<={ex.setting_names['max_cycles']})"
@@ -674,6 +769,7 @@ def _write_strategy(ex: _Exporter, ws: Worksheet, sm: StrategyModel) -> Strategy
         ws[f"{v}2"] = f"=IF({fits},{'+'.join(disc)},NA())"
         ws[f"{v}3"] = f"=IF({fits},{'+'.join(undisc)},NA())"
         ws[f"{v}2"].font = ws[f"{v}3"].font = _BOLD
+        ws[f"{v}2"].number_format = ws[f"{v}3"].number_format = sheet.number_format(v) or "General"
         out[col.label] = (f"{sheet_ref}!${v}$2", f"{sheet_ref}!${v}$3")
     ws.freeze_panes = f"D{FIRST_ROW}"
     return StrategyTotals(
@@ -720,9 +816,11 @@ def _write_gp_mort(
     names = ex.table_names[table]
     cy = ex.setting_names["cycle_years"]
     first = points[0]
-    m = formula(sm.proportion_male, first, 0, Element("setting", "proportion_male"))
-    if m != ex.setting_names["proportion_male"] and sm.proportion_male.constant is None:
-        m = f"({m})"
+    m = ex.use(ex.setting_names["proportion_male"])  # the named cell on Inputs, so that an edit there counts
+    ex.use(ex.setting_names["start_age"])  # the age column
+    if sm.proportion_male.names & _dependants(sm, set(sm.overridden)):
+        # it reads a value of this strategy's own: written out with the strategy's named cells
+        m = f"({formula(sm.proportion_male, first, 0, Element('setting', 'proportion_male'))})"
     letters: dict[str, str] = {}
     for sex in ("male", "female"):
         qx = letters[f"qx_{sex}"] = sheet.add(f"qx {sex} ({table})", "per year, at floor(age)")
@@ -799,7 +897,7 @@ def _write_partition(
         else:
             following = held[rows[k + 1][0]]
             put(letter, first, [f"=MIN({raw[state]}{r},{following}{r})" for r in points])
-    crossing = sheet.add("curves cross", "1: a later curve is below an earlier one")
+    crossing = sheet.add("curves cross", "1: a later curve is below an earlier one", "0")
     over = [f"{raw[rows[k][0]]}{{r}}>{held[rows[k][0]]}{{r}}" for k in range(len(rows) - 1)]
     put(crossing, first, [f"=IF(OR({','.join(o.format(r=r) for o in over)}),1,0)" for r in points])
     trace_col = [sheet.add(name, "share of the cohort") for name in model.state_names]
@@ -921,24 +1019,58 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
     comparator = ex.spec.settings.comparator
     c = 2 + (names.index(comparator) if comparator in names else 0)  # the settings' comparator, else the first
     ws.cell(row - 1, 1, f"Incremental analysis (discounted): each strategy against {names[c - 2]}").font = _BOLD
-    _header(ws, row, ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER (costs per QALY)"])
+    _header(
+        ws,
+        row,
+        ["strategy", "comparator", "incremental costs", "incremental qalys", "ICER (costs per QALY)", "quadrant"],
+    )
     for i in range(n):
         r = row + 1 + i
         ws.cell(r, 1, f"=A{i + 2}")
         ws.cell(r, 2, f"=$A${c}")
         ws.cell(r, 3, f"=B{i + 2}-$B${c}")
         ws.cell(r, 4, f"=C{i + 2}-$C${c}")
-        ws.cell(r, 5, f'=IF(D{r}=0,"",C{r}/D{r})')
         ws.cell(r, 3).number_format = ws.cell(r, 5).number_format = "#,##0.00"
         ws.cell(r, 4).number_format = "0.000000"
+        if i + 2 == c:
+            ws.cell(r, 6, "the comparator")
+        else:
+            ws.cell(r, 5, _icer_formula(f"C{r}", f"D{r}"))
+            ws.cell(r, 6, _quadrant_formula(f"C{r}", f"D{r}"))
     write_frontier(ws, row + n + 2, names, [f"$B${i}" for i in range(2, n + 2)], [f"$C${i}" for i in range(2, n + 2)])
-    for col, width in zip("ABCDEFGH", (28, 16, 16, 20, 20, 20, 20, 20)):
+    for col, width in zip("ABCDEFGH", (28, 16, 16, 20, 20, 44, 20, 20)):
         ws.column_dimensions[col].width = width
     for r in range(2, n + 2):
         ws.cell(r, 2).number_format = ws.cell(r, 5).number_format = "#,##0.00"
         for c in (3, 4, 6, 7):
             ws.cell(r, c).number_format = "0.000000"
     ws.freeze_panes = "B2"
+
+
+def _icer_formula(d_cost: str, d_qaly: str) -> str:
+    """The ICER d_cost / d_qaly where it is a trade-off (more costly and more effective, or less
+    costly and less effective); otherwise the word: 'dominant' (at least as effective and no
+    costlier, better in one), 'dominated' (the reverse) or 'equal'."""
+    dominant = f"AND({d_qaly}>=0,{d_cost}<=0)"
+    dominated = f"AND({d_qaly}<=0,{d_cost}>=0)"
+    equal = f"AND({d_qaly}=0,{d_cost}=0)"
+    return f'=IF({equal},"equal",IF({dominant},"dominant",IF({dominated},"dominated",{d_cost}/{d_qaly})))'
+
+
+def _quadrant_formula(d_cost: str, d_qaly: str) -> str:
+    """The strategy's quadrant of the cost-effectiveness plane against the comparator, in words."""
+    return (
+        f'=IF(AND({d_qaly}=0,{d_cost}=0),"same costs and QALYs",'
+        f'IF(AND({d_qaly}>=0,{d_cost}<=0),"dominant: at least as effective, no costlier",'
+        f'IF(AND({d_qaly}<=0,{d_cost}>=0),"dominated: at most as effective, no cheaper",'
+        f'IF({d_qaly}>0,"more effective, more costly: ICER = extra cost per QALY gained",'
+        f'"less effective, less costly: ICER = saving per QALY lost"))))'
+    )
+
+
+def _flag(condition: str) -> str:
+    """A check's verdict beside its value: OK or NOT OK."""
+    return f'=IF({condition},"OK","NOT OK")'
 
 
 def _write_checks(
@@ -954,8 +1086,10 @@ def _write_checks(
         [
             "strategy",
             "max |trace sum - 1|",
+            "trace sums",
             "min probability",
             "max probability",
+            "probabilities",
             "costs (workbook)",
             "costs (hecon)",
             "qalys (workbook)",
@@ -963,28 +1097,33 @@ def _write_checks(
             "lys (workbook)",
             "lys (hecon)",
             "max relative difference",
+            "totals vs hecon",
         ],
     )
     for i, (sm, t, h) in enumerate(zip(model.strategies, totals, hecon), start=2):
         ws.cell(i, 1, sm.name)
         ws.cell(i, 2, f"=MAX(MAX({t.row_sum_range})-1,1-MIN({t.row_sum_range}))")
+        ws.cell(i, 3, _flag(f"B{i}<={number(CHECK_TOLERANCE)}"))
         if t.probability_range:
-            ws.cell(i, 3, f"=MIN({t.probability_range})")
-            ws.cell(i, 4, f"=MAX({t.probability_range})")
-        ws.cell(i, 5, f"=Results!B{i}")
-        ws.cell(i, 6, h.costs)
-        ws.cell(i, 7, f"=Results!C{i}")
-        ws.cell(i, 8, h.qalys)
-        ws.cell(i, 9, f"=Results!D{i}")
-        ws.cell(i, 10, h.lys)
-        rel = [f"ABS({a}{i}-{b}{i})/MAX(ABS({b}{i}),1E-300)" for a, b in (("E", "F"), ("G", "H"), ("I", "J"))]
-        ws.cell(i, 11, f"=MAX({','.join(rel)})")
+            ws.cell(i, 4, f"=MIN({t.probability_range})")
+            ws.cell(i, 5, f"=MAX({t.probability_range})")
+            ws.cell(i, 6, _flag(f"AND(D{i}>=0,E{i}<=1)"))
+        else:
+            ws.cell(i, 6, "none (partitioned survival)")
+        for col, workbook, value in ((7, "B", h.costs), (9, "C", h.qalys), (11, "D", h.lys)):
+            ws.cell(i, col, f"=Results!{workbook}{i}")
+            ws.cell(i, col + 1, value)
+        rel = [f"ABS({a}{i}-{b}{i})/MAX(ABS({b}{i}),1E-300)" for a, b in (("G", "H"), ("I", "J"), ("K", "L"))]
+        ws.cell(i, 13, f"=MAX({','.join(rel)})")
+        ws.cell(i, 14, _flag(f"M{i}<={number(CHECK_TOLERANCE)}"))
     n = len(totals)
     ws.cell(
         n + 3,
         1,
         "hecon's totals were computed when the workbook was exported; after an input is changed they no "
-        "longer apply. A trace sum differs from 1 by rounding only (about 1E-15).",
+        "longer apply. A trace sum differs from 1 by rounding only (about 1E-15). OK: a trace sum within "
+        f"{number(CHECK_TOLERANCE)} of 1; probabilities in [0, 1]; totals within {number(CHECK_TOLERANCE)} "
+        "relative of hecon's.",
     )
     n_cycles, max_cycles = settings["n_cycles"], settings["max_cycles"]
     ws.cell(n + 4, 1, "horizon")
@@ -994,12 +1133,14 @@ def _write_checks(
         f'=IF(AND({n_cycles}>=1,{n_cycles}<={max_cycles}),"OK: "&{n_cycles}&" cycles of the "&{max_cycles}&" written",'
         f'"NOT OK: "&{n_cycles}&" cycles, more than the "&{max_cycles}&" written (or none); export the model again")',
     )
-    for col in "ABCDEFGHIJK":
-        ws.column_dimensions[col].width = 18
+    for letter in "ABCDEFGHIJKLMN":
+        ws.column_dimensions[letter].width = 18
     ws.column_dimensions["A"].width = 28
 
 
-def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], notes: Sequence[str]) -> None:
+def _write_about(
+    ws: Worksheet, model: CompiledModel, titles: Sequence[str], notes: Sequence[str], unused: Sequence[str]
+) -> None:
     spec = model.spec
     lines = [
         (f"{spec.title or 'hecon model'}: the deterministic model as live Excel formulas", True),
@@ -1035,7 +1176,9 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
             False,
         ),
         (
-            "   Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor, in "
+            f"   Row {HEADER_ROW}: the column headers; row {HEADER_ROW + 1}: their units; from row {FIRST_ROW}: one "
+            "row per cycle. "
+            "Row 2: total = SUMPRODUCT(value, weight, discount factor) + SUMPRODUCT(reward, mid-cycle factor, in "
             "horizon) + rewards on the start; row 3: the same undiscounted.",
             False,
         ),
@@ -1065,6 +1208,17 @@ def _write_about(ws: Worksheet, model: CompiledModel, titles: Sequence[str], not
                 if spec.settings.within_cycle == "custom"
                 else ""
             ),
+            False,
+        ),
+        ("", False),
+        ("Do not edit", True),
+        (
+            "Cells marked FIXED on the Inputs sheet: "
+            + "; ".join(f"{name} ({why})" for name, why in DO_NOT_EDIT.items())
+            + ": editing them breaks the model; within_cycle and discount_timing: written into the formulas when "
+            "exported, so editing them changes nothing (export again with another setting)"
+            + (f"; no result reads {', '.join(unused)}, so editing them changes nothing" if unused else "")
+            + ".",
             False,
         ),
     ]
