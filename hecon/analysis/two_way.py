@@ -22,10 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hecon.analysis.serialise import frozen
-from hecon.analysis.threshold import _two_strategy_spec, threshold_interval
 from hecon.analysis.variations import Target, base_value, vary
-from hecon.engine.compiler import compiled as compile_once
-from hecon.engine.run import run_model
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
@@ -100,6 +97,10 @@ def two_way_threshold(
 
     Example: ``two_way_threshold(model, TwoWayQuery("hr_redose", "price_share", "Re-dosing"), [50e3])``.
     """
+    from hecon.analysis.threshold import _two_strategy_spec, threshold_interval  # the engine, when it is run
+    from hecon.engine.compiler import compiled as compile_once
+    from hecon.engine.run import run_model
+
     names = [s.name for s in spec.strategies]
     comparator = query.comparator or comparator or spec.settings.comparator or (names[0] if names else "")
     where = Element("topic", f"two-way threshold {query.x} x {query.y}")

@@ -130,6 +130,19 @@ def png(fig: MplFigure) -> bytes:
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    except (RuntimeError, ValueError, OverflowError) as exc:  # e.g. FreeType's raster overflow on absurd values
+        return _not_drawn(exc)
+    return buf.getvalue()
+
+
+def _not_drawn(exc: Exception) -> bytes:
+    """A small PNG that says the figure could not be drawn and why (values outside what the
+    plotting library can draw), so that the report is still written and the reader is told."""
+    fig = new_figure(6.0, 1.2)
+    fig.text(0.02, 0.5, plain(f"This figure could not be drawn: {type(exc).__name__}: {exc}"[:150]), va="center")
+    buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
 

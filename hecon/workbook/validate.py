@@ -21,7 +21,6 @@ from hecon.analysis.perspectives import check_perspectives
 from hecon.analysis.structure import other_structure
 from hecon.analysis.timings import Stopwatch, phase
 from hecon.engine.compiler import compiled
-from hecon.engine.run import simulate_strategy
 from hecon.model.expressions import parse
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
@@ -150,6 +149,8 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
     the cell of the element, with the strategy and cycle in the message. A scenario's problem that
     the base case has too is not repeated."""
+    from hecon.engine.run import simulate_strategy  # the kernels (numba) only when a model is run
+
     found: list[Problem] = []
     base_text: set[str] = set()
     runs: list[tuple[tuple[str, str] | None, dict[str, Record], str | None, ModelSpec]] = [(None, {}, None, spec)]

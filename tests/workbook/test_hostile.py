@@ -274,7 +274,7 @@ def test_an_internal_error_is_one_line_and_a_log_file(tmp_path, textbook_bytes, 
     def broken(path: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("hecon.workbook.validate_workbook", broken)
+    monkeypatch.setattr("hecon.workbook.validate.validate_result", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     tempfile.tempdir = None  # read TMPDIR again
     try:
@@ -461,8 +461,8 @@ rename = os.rename
 def die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
-def write_then_die(results, folder):
-    write(results, folder)
+def write_then_die(results, folder, *rest):
+    write(results, folder, *rest)
     (folder / "half-written.tmp").write_bytes(b"x" * 1000)
     die()
 

@@ -47,7 +47,7 @@ ASSUMPTIONS = (
     "PSA weights, A); the PSA draws each fit's parameters from its covariance. Bispecifics: RWPC curve x "
     "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS is not a "
     "target: published OS (CARTITUDE-1, KarMMa, MajesTEC-1, the OS hazard ratios, a US real-world cohort) is "
-    "compared with the model as external checks (tests/examples/test_rrmm.py, docs/rrmm.md).",
+    "compared with the model as external checks (listed with the model values in the documentation of the example).",
     "Partitioned-survival version (co-primary structure; the report's "
     "structural cross-check): RWPC from the LocoMMotion PFS and OS fits; one-time CAR-T by intention to treat "
     "(bridging until t_inf, then the never-infused share in progression dying at the post-progression hazard "

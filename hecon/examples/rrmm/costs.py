@@ -162,7 +162,7 @@ def _unit_prices() -> list[Parameter]:
             "163.90 * cpi_2024 / cpi_2018",
             "EUR per 80 mg vial",
             "Tocilizumab 80 mg/4 mL vial, 2024 euros",
-            "D: EUR 163.90 (P: Horizonscan Geneesmiddelen, tocilizumab entry, shared/data/nl_prices.csv; price year "
+            "D: EUR 163.90 (P: Horizonscan Geneesmiddelen, tocilizumab entry; price year "
             "about 2018) x CPI 2024 / 2018 (CBS consumer price index)",
         ),
         P(
