@@ -475,3 +475,26 @@ def test_strategies_share_one_life_table_floor(rrmm_spec, rrmm_base):
     for strategy in STRATEGIES:
         alive = 1 - rrmm_base["trace"].sel(strategy=strategy, state="Dead").values
         assert np.all(alive <= gp_alive + 1e-9), strategy
+
+
+def _reads(spec, name: str) -> frozenset[str]:
+    """Every parameter that parameter ``name`` reads, directly or through other parameters."""
+    from hecon.model.expressions import parse
+
+    values = {p.name: p.value for p in spec.parameters}
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        for read in parse(values[todo.pop()]).names:
+            if read in values and read not in seen:
+                seen.add(read)
+                todo.append(read)
+    return frozenset(seen)
+
+
+def test_stopping_redosing_ends_the_redosing_effect(rrmm_spec):
+    """Those who stop re-dosing return to the first course's PFS hazard (hazard ratio 1): the PFS
+    event probability of Redose_Stopped reads no re-dosing efficacy, while a further course's does."""
+    assert "hr_redose" in _reads(rrmm_spec, "e_pfs_redose")
+    stopped = _reads(rrmm_spec, "e_pfs_stopped")
+    assert "hr_redose" not in stopped and "e_pfs_cart" in stopped
