@@ -498,3 +498,14 @@ def test_stopping_redosing_ends_the_redosing_effect(rrmm_spec):
     assert "hr_redose" in _reads(rrmm_spec, "e_pfs_redose")
     stopped = _reads(rrmm_spec, "e_pfs_stopped")
     assert "hr_redose" not in stopped and "e_pfs_cart" in stopped
+
+
+def test_plateau_source_says_the_five_year_point_is_fitted(rrmm_spec):
+    """The 5-year PFS point (32/97) is one of the points both plateau alternatives are fitted to, so
+    the source text of cart_pfs_plateau must say so, with the last fitted time, and not call it held out."""
+    times = [
+        p.time for p in rrmm_spec.survival_points if p.strategy == CART and p.endpoint == "PFS" and p.kind == "survival"
+    ]
+    text = next(p.source for p in rrmm_spec.parameters if p.name == "cart_pfs_plateau")
+    assert f"up to {max(times):g} months" in text
+    assert "held out" not in text and "not an external check" in text
