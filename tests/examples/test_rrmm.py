@@ -509,3 +509,20 @@ def test_plateau_source_says_the_five_year_point_is_fitted(rrmm_spec):
     text = next(p.source for p in rrmm_spec.parameters if p.name == "cart_pfs_plateau")
     assert f"up to {max(times):g} months" in text
     assert "held out" not in text and "not an external check" in text
+
+
+def test_calibrated_rwpc_post_progression_hazard_is_checked_against_another_cohort(rrmm_spec):
+    """pps_rate_rwpc is set so that the model's mean OS equals LocoMMotion's fitted mean: its source
+    says it is calibrated, and a state-transition external check of RWPC OS comes from another cohort
+    (a value that is not LocoMMotion's published median OS)."""
+    source = next(p.source for p in rrmm_spec.parameters if p.name == "pps_rate_rwpc")
+    assert source.startswith("D: calibrated") and "LocoMMotion" in source
+    loco = [
+        p.value for p in rrmm_spec.survival_points if p.strategy == RWPC and p.endpoint == "OS" and p.kind == "median"
+    ]
+    checks = [
+        c for c in EXTERNAL_CHECKS if c.strategy == RWPC and c.endpoint == "os" and c.structure != PARTITIONED_SURVIVAL
+    ]
+    assert loco and checks
+    assert all("LocoMMotion" not in c.label and c.source not in loco for c in checks)
+    assert any(c.label in source or "EJHaem 2021" in source for c in checks)
