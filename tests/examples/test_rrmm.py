@@ -526,3 +526,14 @@ def test_calibrated_rwpc_post_progression_hazard_is_checked_against_another_coho
     assert loco and checks
     assert all("LocoMMotion" not in c.label and c.source not in loco for c in checks)
     assert any(c.label in source or "EJHaem 2021" in source for c in checks)
+
+
+def test_sequence_efficacy_scenario_leaves_one_time_car_t_unchanged(scenario_runs):
+    """The scenario on the second therapy's efficacy changes the sequences only: the one-time CAR-T
+    arm (whose salvage bispecific is costed with the efficacy after prior BCMA therapy) is as in the
+    base case, in costs and QALYs, while the sequence CAR-T then bispecific changes."""
+    base = scenario_runs["base case, 15 years"][1]
+    scenario = scenario_runs["Sequences: second therapy with first-line efficacy"][1]
+    for column in ("total_costs", "qalys"):
+        assert float(scenario[column].sel(strategy=CART)[0]) == pytest.approx(float(base[column].sel(strategy=CART)[0]))
+    assert float(scenario["qalys"].sel(strategy=SEQ_CART_BSAB)[0]) > float(base["qalys"].sel(strategy=SEQ_CART_BSAB)[0])
