@@ -537,3 +537,13 @@ def test_sequence_efficacy_scenario_leaves_one_time_car_t_unchanged(scenario_run
     for column in ("total_costs", "qalys"):
         assert float(scenario[column].sel(strategy=CART)[0]) == pytest.approx(float(base[column].sel(strategy=CART)[0]))
     assert float(scenario["qalys"].sel(strategy=SEQ_CART_BSAB)[0]) > float(base["qalys"].sel(strategy=SEQ_CART_BSAB)[0])
+
+
+def test_teclistamab_price_gap_says_where_the_dutch_price_was_sought(rrmm_spec):
+    """The teclistamab price stays a gap (G) while the Dutch list price is not found: its source and
+    the face-validity row say so, so that ZIN's > 40% cut is not read as comparable with the model's."""
+    source = next(p.source for p in rrmm_spec.parameters if p.name == "tec_price_per_mg")
+    assert source.startswith("G: ") and "not found" in source and "medicijnkosten.nl" in source
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
+    row = next(line for line in docs.splitlines() if line.startswith("| teclistamab vs RWPC"))
+    assert "not found" in row
