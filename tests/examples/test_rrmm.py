@@ -547,3 +547,34 @@ def test_teclistamab_price_gap_says_where_the_dutch_price_was_sought(rrmm_spec):
     docs = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
     row = next(line for line in docs.splitlines() if line.startswith("| teclistamab vs RWPC"))
     assert "not found" in row
+
+
+def test_partitioned_car_t_os_has_a_general_population_floor(rrmm_ps):
+    """Partitioned CAR-T (no plateau): the infused alive follow the exponential OS fit until its
+    hazard falls below the general-population (Gompertz) hazard, then the general-population
+    hazard. Checked with the closed forms: exponential exp(-r t) and Gompertz
+    S(t) = exp(-(b / a) (exp(a t) - 1)), hazard b exp(a t) [t in years]."""
+    spec, ds = rrmm_ps
+    params = {p.name: p.value for p in spec.parameters}
+    rate = 12 * float(params["os_cilta_exp_rate"])  # per year
+    a, b = float(params["gp_gompertz_shape"]), float(params["gp_gompertz_rate"])
+    cross = math.log(rate / b) / a  # years after infusion where b exp(a t) = rate
+    assert 20 < cross < 33  # reached within the horizon (age 63 + about 26.5 years)
+    trace = ds["trace"].sel(strategy=CART)
+    infused = trace.sel(state=["Bridging", "CART_Infusion", "CART_Recovery", "CART_Remission", "PD_CART"]).sum("state")
+    years = spec.settings.cycle_length_days / 365.25
+    cycles = infused.sizes["cycle"]
+    t_inf = int(ds["trace"].sel(strategy=CART, state="Bridging").values.argmin())  # first cycle without bridging
+    s = (np.arange(cycles) - t_inf) * years
+    s_cross = int(t_inf + math.ceil(cross / years)) + 2
+    last = cycles - 2
+
+    def gp(t: float) -> float:
+        return math.exp(-(b / a) * (math.exp(a * t) - 1))
+
+    early, late = s_cross - 10, last
+    ratio_early = float(infused.isel(cycle=early + 1) / infused.isel(cycle=early))
+    assert ratio_early == pytest.approx(math.exp(-rate * years), rel=1e-9)
+    ratio_late = float(infused.isel(cycle=late + 1) / infused.isel(cycle=late))
+    assert ratio_late == pytest.approx(gp(s[late + 1]) / gp(s[late]), rel=1e-9)
+    assert ratio_late < math.exp(-rate * years)
