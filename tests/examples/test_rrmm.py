@@ -475,3 +475,106 @@ def test_strategies_share_one_life_table_floor(rrmm_spec, rrmm_base):
     for strategy in STRATEGIES:
         alive = 1 - rrmm_base["trace"].sel(strategy=strategy, state="Dead").values
         assert np.all(alive <= gp_alive + 1e-9), strategy
+
+
+def _reads(spec, name: str) -> frozenset[str]:
+    """Every parameter that parameter ``name`` reads, directly or through other parameters."""
+    from hecon.model.expressions import parse
+
+    values = {p.name: p.value for p in spec.parameters}
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        for read in parse(values[todo.pop()]).names:
+            if read in values and read not in seen:
+                seen.add(read)
+                todo.append(read)
+    return frozenset(seen)
+
+
+def test_stopping_redosing_ends_the_redosing_effect(rrmm_spec):
+    """Those who stop re-dosing return to the first course's PFS hazard (hazard ratio 1): the PFS
+    event probability of Redose_Stopped reads no re-dosing efficacy, while a further course's does."""
+    assert "hr_redose" in _reads(rrmm_spec, "e_pfs_redose")
+    stopped = _reads(rrmm_spec, "e_pfs_stopped")
+    assert "hr_redose" not in stopped and "e_pfs_cart" in stopped
+
+
+def test_plateau_source_says_the_five_year_point_is_fitted(rrmm_spec):
+    """The 5-year PFS point (32/97) is one of the points both plateau alternatives are fitted to, so
+    the source text of cart_pfs_plateau must say so, with the last fitted time, and not call it held out."""
+    times = [
+        p.time for p in rrmm_spec.survival_points if p.strategy == CART and p.endpoint == "PFS" and p.kind == "survival"
+    ]
+    text = next(p.source for p in rrmm_spec.parameters if p.name == "cart_pfs_plateau")
+    assert f"up to {max(times):g} months" in text
+    assert "held out" not in text and "not an external check" in text
+
+
+def test_calibrated_rwpc_post_progression_hazard_is_checked_against_another_cohort(rrmm_spec):
+    """pps_rate_rwpc is set so that the model's mean OS equals LocoMMotion's fitted mean: its source
+    says it is calibrated, and a state-transition external check of RWPC OS comes from another cohort
+    (a value that is not LocoMMotion's published median OS)."""
+    source = next(p.source for p in rrmm_spec.parameters if p.name == "pps_rate_rwpc")
+    assert source.startswith("D: calibrated") and "LocoMMotion" in source
+    loco = [
+        p.value for p in rrmm_spec.survival_points if p.strategy == RWPC and p.endpoint == "OS" and p.kind == "median"
+    ]
+    checks = [
+        c for c in EXTERNAL_CHECKS if c.strategy == RWPC and c.endpoint == "os" and c.structure != PARTITIONED_SURVIVAL
+    ]
+    assert loco and checks
+    assert all("LocoMMotion" not in c.label and c.source not in loco for c in checks)
+    assert any(c.label in source or "EJHaem 2021" in source for c in checks)
+
+
+def test_sequence_efficacy_scenario_leaves_one_time_car_t_unchanged(scenario_runs):
+    """The scenario on the second therapy's efficacy changes the sequences only: the one-time CAR-T
+    arm (whose salvage bispecific is costed with the efficacy after prior BCMA therapy) is as in the
+    base case, in costs and QALYs, while the sequence CAR-T then bispecific changes."""
+    base = scenario_runs["base case, 15 years"][1]
+    scenario = scenario_runs["Sequences: second therapy with first-line efficacy"][1]
+    for column in ("total_costs", "qalys"):
+        assert float(scenario[column].sel(strategy=CART)[0]) == pytest.approx(float(base[column].sel(strategy=CART)[0]))
+    assert float(scenario["qalys"].sel(strategy=SEQ_CART_BSAB)[0]) > float(base["qalys"].sel(strategy=SEQ_CART_BSAB)[0])
+
+
+def test_teclistamab_price_gap_says_where_the_dutch_price_was_sought(rrmm_spec):
+    """The teclistamab price stays a gap (G) while the Dutch list price is not found: its source and
+    the face-validity row say so, so that ZIN's > 40% cut is not read as comparable with the model's."""
+    source = next(p.source for p in rrmm_spec.parameters if p.name == "tec_price_per_mg")
+    assert source.startswith("G: ") and "not found" in source and "medicijnkosten.nl" in source
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
+    row = next(line for line in docs.splitlines() if line.startswith("| teclistamab vs RWPC"))
+    assert "not found" in row
+
+
+def test_partitioned_car_t_os_has_a_general_population_floor(rrmm_ps):
+    """Partitioned CAR-T (no plateau): the infused alive follow the exponential OS fit until its
+    hazard falls below the general-population (Gompertz) hazard, then the general-population
+    hazard. Checked with the closed forms: exponential exp(-r t) and Gompertz
+    S(t) = exp(-(b / a) (exp(a t) - 1)), hazard b exp(a t) [t in years]."""
+    spec, ds = rrmm_ps
+    params = {p.name: p.value for p in spec.parameters}
+    rate = 12 * float(params["os_cilta_exp_rate"])  # per year
+    a, b = float(params["gp_gompertz_shape"]), float(params["gp_gompertz_rate"])
+    cross = math.log(rate / b) / a  # years after infusion where b exp(a t) = rate
+    assert 20 < cross < 33  # reached within the horizon (age 63 + about 26.5 years)
+    trace = ds["trace"].sel(strategy=CART)
+    infused = trace.sel(state=["Bridging", "CART_Infusion", "CART_Recovery", "CART_Remission", "PD_CART"]).sum("state")
+    years = spec.settings.cycle_length_days / 365.25
+    cycles = infused.sizes["cycle"]
+    t_inf = int(ds["trace"].sel(strategy=CART, state="Bridging").values.argmin())  # first cycle without bridging
+    s = (np.arange(cycles) - t_inf) * years
+    s_cross = int(t_inf + math.ceil(cross / years)) + 2
+    last = cycles - 2
+
+    def gp(t: float) -> float:
+        return math.exp(-(b / a) * (math.exp(a * t) - 1))
+
+    early, late = s_cross - 10, last
+    ratio_early = float(infused.isel(cycle=early + 1) / infused.isel(cycle=early))
+    assert ratio_early == pytest.approx(math.exp(-rate * years), rel=1e-9)
+    ratio_late = float(infused.isel(cycle=late + 1) / infused.isel(cycle=late))
+    assert ratio_late == pytest.approx(gp(s[late + 1]) / gp(s[late]), rel=1e-9)
+    assert ratio_late < math.exp(-rate * years)

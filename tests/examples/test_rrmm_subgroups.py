@@ -110,12 +110,15 @@ def test_make_run_produces_the_headroom_figure():
 
 def test_headroom_boundary_is_where_re_dosing_breaks_even(rrmm_spec):
     """At a boundary point (x, y*) re-dosing's incremental net monetary benefit against one-time
-    CAR-T is 0; checked by running the model at (x, y*) (y* interpolated, exact for a price)."""
-    result = two_way_threshold(rrmm_spec, dataclasses.replace(HEADROOM, points=5), [80_000.0])
-    (i, y), *_ = [(i, v) for i, v in enumerate(result.boundary[80_000.0]) if v is not None]
+    CAR-T is 0; checked by running the model at (x, y*) (y* interpolated, exact for a price). At the
+    docs' thresholds the grid has no boundary (re-dosing's effect ends when it stops, and a course's
+    other costs alone exceed them), so the check uses a threshold at which one exists."""
+    wtp = 300_000.0
+    result = two_way_threshold(rrmm_spec, dataclasses.replace(HEADROOM, points=5), [wtp])
+    (i, y), *_ = [(i, v) for i, v in enumerate(result.boundary[wtp]) if v is not None]
     assert 0 < y < 1
     ds = run_model(rrmm_spec.with_parameters({"hr_redose": result.x_values[i], "redose_price_share": y}))
-    inmb = 80_000.0 * (_value(ds, "qalys", REDOSE) - _value(ds, "qalys", CART)) - (
+    inmb = wtp * (_value(ds, "qalys", REDOSE) - _value(ds, "qalys", CART)) - (
         _value(ds, "total_costs", REDOSE) - _value(ds, "total_costs", CART)
     )
     assert abs(inmb) < 1e-6 * _value(ds, "total_costs", REDOSE)

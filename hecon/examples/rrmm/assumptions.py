@@ -72,7 +72,8 @@ ASSUMPTIONS = (
     "progression hazard is the first remission's hazard (clock since the first infusion: the early-hazard "
     "part of the curve is not restarted) x the course's efficacy hr_redose (0.7); the clock-restart reading "
     "(redose_restarts_clock = 1, hazard x 1.5) and a different product at further courses are scenarios. "
-    "Those who stop keep the first-course clock x hr_redose. IVIG throughout re-dosing (share p_ivig_redose).",
+    "Those who stop return to the first course's hazard (first-course clock, hazard ratio 1: the "
+    "effect of re-dosing ends with the courses; no source says otherwise). IVIG throughout re-dosing (share p_ivig_redose).",
     "Bispecifics: step-up week (inpatient by default, 7 days teclistamab / 5 days elranatamab; outpatient "
     "scenario admits only for CRS), weekly full doses from week 2, switch to every 2 weeks for a share of "
     "starters (>= CR for teclistamab) once the CR has lasted 6 months (label); time on treatment exponential "

@@ -110,8 +110,10 @@ def _products() -> list[Parameter]:
             "EUR per mg",
             "Teclistamab price per mg",
             "G: gap, placeholder: US launch price about USD 39,500 per month (V, 2022) x 0.92 EUR/USD (A) / 4.35 doses "
-            "/ 120 mg; Swiss price CHF 943.95 per 30 mg (P, compendium.ch) is about half. Replace with the Dutch "
-            "list price (ZIN 14 Apr 2025: reimburse only after a > 40% price decrease)",
+            "/ 120 mg; Swiss price CHF 943.95 per 30 mg (P, compendium.ch) is about half. The Dutch list price "
+            "(Tecvayli 30 mg/3 mL and 153 mg/1.7 mL vials) was searched for and not found: medicijnkosten.nl, the "
+            "Farmacotherapeutisch Kompas and ZIN's teclistamab advice (10 Jul 2024; reassessment 14 Apr 2025: "
+            "reimburse only after a > 40% price decrease) give no vial price; replace it when found",
             None,
             35.0,
             80.0,

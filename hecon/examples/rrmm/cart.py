@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from hecon.examples.rrmm.common import CARTITUDE_LT, P, beta, beta_se, gamma_se, lognormal
-from hecon.examples.rrmm.fitted import cure_fraction_expression, cure_names, exp_rate_name
+from hecon.examples.rrmm.fitted import aic_table, cure_fraction_expression, cure_names, exp_rate_name
 from hecon.model.spec import Distribution, Parameter
 
 CURE = cure_names("pfs_cilta")
@@ -25,6 +25,18 @@ CURE = cure_names("pfs_cilta")
 def parameters() -> list[Parameter]:
     """Products, class selectors and pathway, in that order."""
     return _products() + _class_selectors() + _pathway()
+
+
+def _plateau_source() -> str:
+    """Source text of ``cart_pfs_plateau``: both alternatives are fitted to every published PFS point."""
+    aic = aic_table()["pfs_cilta"]
+    return (
+        "A: equal weights; the exponential and the mixture cure Weibull are both fitted to every published "
+        "cilta-cel PFS point up to 60 months (PFS(12), PFS(24), the median and PFS(60) = 32/97, Jagannath, JCO "
+        "2025: the 5-year point is one of the fitted points, not an external check), which cannot discriminate "
+        f"them (AIC {aic['exp']:.1f} exponential vs {aic['weibull cure']:.1f} cure: the cure model's two extra "
+        "parameters buy no better fit). Base case: no plateau (lowest AIC); the PSA averages both and shows each"
+    )
 
 
 def _products() -> list[Parameter]:
@@ -36,10 +48,7 @@ def _products() -> list[Parameter]:
             1,
             "position",
             "Cilta-cel PFS structure: 1 no plateau (exponential fit), 2 plateau (mixture cure Weibull fit)",
-            "A: equal weights; the published points reach 35 months and cannot discriminate (the cure model's AIC "
-            "is higher by its extra parameters only); 32/97 progression-free at 5 years (Jagannath, JCO 2025) "
-            "suggests a plateau and is held out of the fit as the external check. Base case: no plateau "
-            "(lowest AIC); the PSA averages both and shows each",
+            _plateau_source(),
             Distribution("discrete", {"no_plateau": 0.5, "plateau": 0.5}),
             1,
             2,

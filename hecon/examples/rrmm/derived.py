@@ -170,9 +170,10 @@ def _event_probabilities() -> list[Parameter]:
         ),
         *_pf_events(
             "stopped",
-            "apply_hr(e_pfs_cart, hr_redose)",
+            "e_pfs_cart",
             "gp_mort()",
-            "after stopping re-dosing (first-course clock, A)",
+            "after stopping re-dosing (first-course clock and hazard: the re-dosing effect hr_redose ends "
+            "with the courses, A)",
             _GP,
         ),
         *_pf_events(

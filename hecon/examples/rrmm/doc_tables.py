@@ -307,8 +307,9 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
         "| teclistamab vs RWPC, at the placeholder price / with the price 40% lower | ZIN 2025: reimbursed only after a "
         f"price decrease of more than 40% | {icer(st[None])} / {icer(st.get(TEC_PRICE_CUT))} | "
         f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the teclistamab price is a placeholder derived from "
-        "the US price (G), not the Dutch list price that ZIN's condition applies to; ZIN's reference value for "
-        "this burden of disease is EUR 80,000 per QALY |"
+        "the US price (G): the Dutch list price that ZIN's condition applies to was not found (medicijnkosten.nl, "
+        "Farmacotherapeutisch Kompas and ZIN's 2024 and 2025 advice give no vial price), so the two cannot be "
+        "compared; ZIN's reference value for this burden of disease is EUR 80,000 per QALY |"
     )
 
     def pf60(run: Run | None) -> str:

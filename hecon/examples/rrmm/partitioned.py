@@ -195,11 +195,32 @@ def parameters() -> list[Parameter]:
         P(
             "ps_os_cart_infused",
             "if_else(model_time < t_inf, 1, (1 - p_not_infused) * (cilta_os_cure_fraction * "
-            "surv(gp_cohort, ps_years_since_inf) + (1 - cilta_os_cure_fraction) * surv(os_cart, ps_years_since_inf)))",
+            "surv(gp_cohort, ps_years_since_inf) + (1 - cilta_os_cure_fraction) * ps_os_cart_floored))",
             "share",
             "CAR-T strategy: share in bridging or infused and alive (ITT)",
             "D: infused share x CARTITUDE-1 OS from infusion (the cured fraction with the plateau at the "
             "general-population rate)",
+        ),
+        P(
+            "ps_os_cart_gp_years",
+            f"if_else(cart_pfs_plateau == 2, 1000, max(0, log(12 * {exp_rate_name('os_cilta')} / gp_gompertz_rate) "
+            "/ gp_gompertz_shape))",
+            "years",
+            "Years after infusion from which the general-population hazard exceeds the exponential OS hazard of "
+            "cilta-cel (1000: none, with the plateau)",
+            "D: the Gompertz hazard rate x exp(shape t) equals the exponential OS rate at t = log(12 rate / "
+            "gp_gompertz_rate) / gp_gompertz_shape",
+        ),
+        P(
+            "ps_os_cart_floored",
+            "if_else(ps_years_since_inf < ps_os_cart_gp_years, surv(os_cart, ps_years_since_inf), "
+            "surv(os_cart, ps_os_cart_gp_years) * surv(gp_cohort, ps_years_since_inf) / "
+            "surv(gp_cohort, ps_os_cart_gp_years))",
+            "share",
+            "Cilta-cel OS of the uncured from infusion, with the general-population hazard as a floor",
+            "D: hazard max(exponential OS hazard, general-population hazard): the fitted curve until the hazards "
+            "cross, then general-population survival; the plateau's Weibull of the uncured has no floor (its "
+            "cured fraction already dies at the general-population rate)",
         ),
         P(
             "ps_os_cart",

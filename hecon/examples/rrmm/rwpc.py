@@ -39,10 +39,11 @@ def parameters() -> list[Parameter]:
             "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)",
             "per month",
             "Post-progression death hazard after physician's choice (constant, in PD_RWPC)",
-            "D: from the exponential PFS and OS fits to LocoMMotion (maximum-likelihood fit): mean OS = mean "
-            "PFS + (1 - f_pfs_death_rwpc) x mean post-progression survival, so the hazard carries the fits' "
-            "uncertainty; a mean, not a median solved for; external check: the US real-world cohort's median OS "
-            "14.78 months (EJHaem 2021;3(1):97)",
+            "D: calibrated: set analytically so that the model's mean OS after physician's choice equals that of "
+            "the exponential OS fit to LocoMMotion: mean OS = mean PFS + (1 - "
+            "f_pfs_death_rwpc) x mean post-progression survival, so LocoMMotion's OS is its target, not its check; "
+            "the hazard carries the fits' uncertainty; external check from another cohort: the US real-world "
+            "median OS 14.78 months (EJHaem 2021;3(1):97)",
         ),
         P(
             "p_subseq_rwpc",

@@ -56,12 +56,13 @@ def parameters() -> list[Parameter]:
         ),
         P(
             "c_bsab_salvage",
-            "c_bsab_stepup_episode + (c_bsab_month - c_mm_drug_month) / seq_bsab_pfs_rate",
+            "c_bsab_stepup_episode + (c_bsab_month - c_mm_drug_month) / pfs_tec_prior_bcma_exp_rate",
             "EUR per patient given it",
             "A bispecific after relapse following CAR-T: step-up plus the mean time on it x its extra monthly cost "
             "over the basket",
-            "D: mean time on treatment = mean PFS after prior BCMA therapy, 1 / rate (A: treated to progression); "
-            "costs undiscounted within the episode (A)",
+            "D: mean time on treatment = mean PFS after prior BCMA therapy, 1 / the fitted rate (A: treated to "
+            "progression); costs undiscounted within the episode (A); the fitted rate itself, not the sequences' "
+            "seq_bsab_pfs_rate, so the sequence scenarios leave the one-time CAR-T arm unchanged",
         ),
     ]
 
