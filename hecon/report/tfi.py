@@ -158,7 +158,8 @@ def burden_rates_table(rates: BurdenRates) -> Table:
         ],
         rows,
         "Totals are confounded by survival (longer life, more contacts); rates per life-year and the "
-        "first months are not. Terminal care (counts named terminal_...) is shown apart. Patient time = "
+        "first months are not. Terminal care (counts named terminal_...) is shown apart; helper counts "
+        "(named helper_...) are left out. Patient time = "
         "count x per-visit time (parameters <kind>_per_<count>).",
     )
 
