@@ -129,11 +129,20 @@ def test_treatment_free_metrics_discriminate_under_stop_in_cr(rrmm_spec):
     tfs = {n: _treatment_free(ScenarioResult(n, s, run_model(s))) for n, s in (("base", short), ("stop", stop))}
     variants = {n: {v.flag: v for v in t.variants} for n, t in tfs.items()}
     assert set(variants["base"]) == {"on_treatment", "on_hospital_therapy"}
+    strategies = [s.name for s in short.strategies]
+    # the stricter flag covers every state on anti-myeloma therapy, in every strategy (sequences too)
+    for state in short.states:
+        if "on_treatment" in state.flags:
+            assert "on_hospital_therapy" in state.flags, state.name
+    base = run_model(short)["time_in_undiscounted"].isel(sample=0)
+    for s in strategies:
+        hosp, on = (float(base.sel(strategy=s, flag=f)) for f in ("on_hospital_therapy", "on_treatment"))
+        assert hosp >= on - 1e-12, s
     for months in (12, 24, 36, 60):
         tf = {n: variants[n]["on_treatment"].restricted_means[BSAB][months]["treatment_free"] for n in variants}
         assert 0 < tf["base"] < tf["stop"], months
         for n in variants:
-            for s in (CART, BSAB):
+            for s in strategies:
                 strict = variants[n]["on_hospital_therapy"].restricted_means[s][months]["treatment_free"]
                 assert strict <= variants[n]["on_treatment"].restricted_means[s][months]["treatment_free"] + 1e-12
         # CAR-T recovery (IVIG, visits) is hospital-based therapy but not anti-myeloma therapy
