@@ -186,3 +186,22 @@ def test_docs_state_the_budget_inputs_of_the_package(rrmm_spec):
     sluis = {b.item: b.value for b in rrmm_spec.budget if b.item.startswith("sluis")}
     assert f"EUR {sluis['sluis_per_patient']:,.0f} per patient per year" in text
     assert f"EUR {sluis['sluis_total'] / 1e6:.0f} million a year" in text
+
+
+def test_qtwist_tox_covers_admissions_recovery_and_both_step_up_weeks(rrmm_spec):
+    """Q-TWiST's TOX (Glasziou 1990; issue 14: admissions, recovery, grade >= 3 AE windows,
+    step-up) holds the CAR-T admission and recovery of every course and both step-up weeks; the
+    outpatient step-up week, with no admission or recovery flag, is TOX by its ``tox`` flag."""
+    from hecon.analysis.qtwist import qtwist_parts
+
+    parts = qtwist_parts(rrmm_spec)
+    tox = {s for s, p in parts.items() if p == "TOX"}
+    assert tox == {
+        "CART_Infusion",
+        "CART_Recovery",
+        "Redose_Admission",
+        "Redose_Recovery",
+        "BsAb_StepUp_In",
+        "BsAb_StepUp_Out",
+    }
+    assert parts["BsAb_Weekly"] == "TWiST" and parts["CART_Remission"] == "TWiST"

@@ -54,7 +54,7 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
   never solved to reproduce a median; deaths before progression after CAR-T are the published
   non-relapse mortality.
 * Treatment-burden flags: ``on_treatment``, ``on_hospital_therapy`` (stricter: therapy in
-  hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``,
+  hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``, ``tox`` (Q-TWiST's TOX time),
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,
   ``administrations``, ``hospital_contacts``, ``cart_infusions``, ``serious_infections``, the
   terminal-care counts ``terminal_hospital_days`` and ``terminal_hospital_contacts`` (reported

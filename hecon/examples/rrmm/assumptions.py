@@ -105,7 +105,9 @@ ASSUMPTIONS = (
     "recovery after a CAR-T course; progression_free = alive without progression; treatment_free = alive, "
     "progression-free, not on treatment and not recovering (CAR-T: from infusion + 3 months to progression "
     "or death; bispecifics: only after discontinuation without progression, default 0; re-dosing: the rest "
-    "of each year between courses); dead. Subsequent lines after progression are not counted as "
+    "of each year between courses); tox = Q-TWiST's TOX time (A: grade >= 3 adverse-event windows "
+    "approximated by the CAR-T admission and recovery after each course and the bispecific step-up week, "
+    "inpatient or outpatient; infections during weekly dosing have no TOX window); dead. Subsequent lines after progression are not counted as "
     "on_treatment or administrations (they are costed and their visits are hospital contacts).",
     "Counts: hospital_days (admissions, infections, CRS admissions, terminal care); administrations "
     "(anti-myeloma administrations before progression: RWPC and bridging visits, lymphodepletion days, "
