@@ -337,7 +337,9 @@ def _burden_metrics(strategies: list[StrategyResult]) -> list[tuple[str, str, st
     counts = dict.fromkeys(c for v in strategies for c in v.tfi.counts)
     metrics += [(f"Years in '{f}' states", "time_in", f) for f in flags if f not in named_sources]
     metrics += [
-        (f"{_category_label(c)} (count)", "counts", c) for c in counts if c not in named_sources and not c.startswith(HELPER_PREFIX)
+        (f"{_category_label(c)} (count)", "counts", c)
+        for c in counts
+        if c not in named_sources and not c.startswith(HELPER_PREFIX)
     ]
     return metrics
 
