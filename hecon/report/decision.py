@@ -920,7 +920,8 @@ def _evppi_section(results: Results) -> Section | None:
         Column(f"Standard error ({money})", "money", 12),
         Column("Share of EVPI", "percent", 10),
         Column(f"Population EVPPI ({money})", "money", 16),
-        Column("Fit R² (lowest over strategies)", "number", 12),
+        Column("Fit R² (decisive strategy)", "number", 12),
+        Column("Decisive strategy", width=20),
         Column("Effective df (highest)", "number", 10),
     ]
     ranked_rows = []
@@ -936,16 +937,29 @@ def _evppi_section(results: Results) -> Section | None:
                 a.se,
                 a.share_of_evpi,
                 a.population,
-                min(f.r_squared for f in e.fits),
+                e.decisive_fit.r_squared,
+                e.decisive_fit.strategy,
                 max(f.edof for f in e.fits),
             ]
         )
     skipped = "; ".join(f"{name}: {why}" for name, why in ev.not_estimated.items())
     capped = [e.name for e in ev.estimates if e.capped]
+    shares = [a.share_of_evpi for e in ev.estimates for a in e.at_wtp if a.wtp == head and a.share_of_evpi is not None]
+    unexplained = (
+        f" The largest single parameter or group accounts for {max(shares):.0%} of the EVPI, so "
+        f"{1 - max(shares):.0%} is not explained by any single one reported: that is normal, since "
+        "the EVPPIs of separate parameters or groups do not add up to the EVPI (resolving uncertainties "
+        "together is worth more, or less, than the sum of resolving each alone)."
+        if shares
+        else ""
+    )
     note = (
         f"At the headline willingness to pay of {cur} {head:,.0f} per QALY. {ev.method} "
-        "R²: share of the variance of the incremental net benefit the regression explains (a parameter "
-        "that matters explains much; a low R² with a large EVPPI calls for a check)."
+        "R²: share of the variance of the incremental net benefit against the comparator that the "
+        "regression explains, shown for the decisive strategy: the one whose choice against the "
+        "comparator alone has the largest EVPPI (the R² of strategies that are never chosen does not "
+        "matter; every strategy's R² is on the EVPPI sheet). A low R² with a large EVPPI calls for a check."
+        + unexplained
         + (f" Reported as the EVPI (the regression estimate exceeded it): {', '.join(capped)}." if capped else "")
         + (f" Not estimated: {skipped}." if skipped else "")
     )
