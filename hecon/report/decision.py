@@ -1112,6 +1112,8 @@ def budget_impact_section(results: Results) -> Section | None:
         Column(f"Highest yearly drug spending ({money})", "money", 16),
         Column(f"Yearly threshold ({money})", "money", 14),
         Column("Yearly: reached", width=10),
+        Column(f"Yearly total with the per-patient criterion ({money})", "money", 14),
+        Column("Goes into the sluis", width=40),
     ]
 
     def reached(flag: bool | None) -> str:
@@ -1126,6 +1128,8 @@ def budget_impact_section(results: Results) -> Section | None:
             c.highest_yearly_drug_spend,
             c.threshold_total,
             reached(c.above_total),
+            c.threshold_total_with_per_patient,
+            c.why,
         ]
         for c in bi.sluis
     ]
@@ -1134,7 +1138,13 @@ def budget_impact_section(results: Results) -> Section | None:
         "The 'sluis' for expensive medicines",
         sluis_cols,
         sluis_rows,
-        "Thresholds: " + (bi.thresholds_source or "not given (BudgetImpact sheet: sluis_per_patient, sluis_total)."),
+        "Goes into the sluis when the yearly drug spending reaches the yearly threshold, or when the drug "
+        "costs per patient per year reach the per-patient threshold and the yearly spending reaches the "
+        "total that criterion needs. Thresholds: "
+        + (
+            bi.thresholds_source
+            or "not given (BudgetImpact sheet: sluis_per_patient, sluis_total, sluis_total_with_per_patient)."
+        ),
     )
     figure = Figure(
         "Budget impact",

@@ -46,9 +46,11 @@ def test_every_subgroup_override_and_budget_row_is_sourced(rrmm_spec):
     for item in rrmm_spec.budget:
         if item.item != "drug_category":
             assert TAG.match(item.source), item
-    # population and uptake are gaps with the reason; the 'sluis' thresholds are published
+    # population and uptake are gaps with the reason; the 'sluis' thresholds are published, but the
+    # total that goes with the per-patient criterion is still to verify against the decree's text
     assert {b.source[:2] for b in rrmm_spec.budget if b.item in ("eligible", "share")} == {"G:"}
-    assert {b.source[:2] for b in rrmm_spec.budget if b.item.startswith("sluis")} == {"P:"}
+    tags = {b.item: b.source[:2] for b in rrmm_spec.budget if b.item.startswith("sluis")}
+    assert tags == {"sluis_per_patient": "P:", "sluis_total": "P:", "sluis_total_with_per_patient": "V:"}
 
 
 def test_high_risk_car_t_hazard_ratio_is_the_published_landmarks_under_proportional_hazards(rrmm_spec):
@@ -186,6 +188,7 @@ def test_docs_state_the_budget_inputs_of_the_package(rrmm_spec):
     sluis = {b.item: b.value for b in rrmm_spec.budget if b.item.startswith("sluis")}
     assert f"EUR {sluis['sluis_per_patient']:,.0f} per patient per year" in text
     assert f"EUR {sluis['sluis_total'] / 1e6:.0f} million a year" in text
+    assert f"the total is EUR {sluis['sluis_total_with_per_patient'] / 1e6:.0f} million a year" in text
 
 
 def test_qtwist_tox_covers_admissions_recovery_and_both_step_up_weeks(rrmm_spec):

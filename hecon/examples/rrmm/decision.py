@@ -5,9 +5,10 @@ impact inputs with the 'sluis' thresholds (BudgetImpact).
 Sources: ZIN's guideline (Richtlijn economische evaluaties, 2024: societal perspective; productivity,
 travel and informal care are costs outside healthcare); ZIN's cilta-cel package advice of 20 Oct 2022
 (about 1,100 diagnoses of multiple myeloma a year in the Netherlands); the 'sluis' criteria: the
-AMvB of 1 July 2018 (>= EUR 50,000 per patient per year; rijksoverheid.nl, 15 May 2018) and the
-total threshold lowered to EUR 20 million a year from 1 July 2023 (minister Kuipers; Skipr, Jan
-2023). The number of Dutch patients after >= 3 lines and the uptake of each strategy are gaps (G).
+AMvB of 1 July 2018 (>= EUR 50,000 per patient per year together with a total of >= EUR 10
+million a year; rijksoverheid.nl, 15 May 2018) and the total threshold lowered to EUR 20 million a
+year from 1 July 2023 (minister Kuipers; Skipr, Jan 2023): into the sluis when the total is >= EUR
+20 million, or >= EUR 50,000 per patient and >= EUR 10 million in total. The number of Dutch patients after >= 3 lines and the uptake of each strategy are gaps (G).
 """
 
 from __future__ import annotations
@@ -90,6 +91,13 @@ def budget() -> tuple[BudgetItem, ...]:
             20_000_000.0,
             source="P: 'sluis' criterion on the total, EUR 20 million a year or more for a new indication, from "
             "1 Jul 2023 (was EUR 40 million; minister Kuipers, Skipr Jan 2023)",
+        ),
+        B(
+            "sluis_total_with_per_patient",
+            10_000_000.0,
+            source="V: the per-patient criterion applies when the expected total is also EUR 10 million a year or "
+            "more (AMvB of 1 Jul 2018, Besluit zorgverzekering art. 2.4a; unchanged in 2023 per Skipr Jan 2023, "
+            "which states the per-patient criterion but not the EUR 10 million in the text read: verify)",
         ),
     ]
     return tuple(rows)
