@@ -97,7 +97,8 @@ class BudgetImpact:
     current, new : world's costs per year by category; current_total, new_total : their sums;
     incremental_total, incremental_drug, incremental_other : new minus current per year;
     per_patient_year : strategy -> category -> cost per patient in each year of treatment
-    (the c_s of the module docs); sluis : the checks; sources : the inputs' sources, in words;
+    (the c_s of the module docs); sluis : the checks; sources : each distinct source of the
+    eligible and share inputs once, after the inputs it gives ("eligible, share new X: source");
     thresholds_source : where the 'sluis' thresholds come from
     """
 
@@ -328,14 +329,12 @@ def budget_impact(items: Sequence[BudgetItem], yearly: xr.DataArray, horizon_yea
     def row(x: FloatArray) -> tuple[float, ...]:
         return tuple(float(v) for v in x)
 
-    sources = tuple(
-        dict.fromkeys(
-            f"{b.item}{' ' + b.world if b.world else ''}{' ' + b.strategy if b.strategy else ''}"
-            f"{' year ' + str(b.year) if b.year else ''}: {b.source}"
-            for b in items
-            if b.item in ("eligible", "share")
-        )
-    )
+    inputs_of: dict[str, dict[str, None]] = {}  # each distinct source once, with the inputs it gives
+    for b in items:
+        if b.item in ("eligible", "share"):
+            label = f"{b.item}{' ' + b.world if b.world else ''}{' ' + b.strategy if b.strategy else ''}"
+            inputs_of.setdefault(b.source, {})[label] = None
+    sources = tuple(f"{', '.join(labels)}: {source}" for source, labels in inputs_of.items())
     thresholds_source = "; ".join(b.source for b in (sluis_pp, sluis_tot, sluis_with) if b is not None)
     return BudgetImpact(
         years=tuple(years),

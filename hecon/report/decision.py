@@ -1073,7 +1073,7 @@ def budget_impact_section(results: Results) -> Section | None:
     strategies = list(bi.treated["new"])
     year_cols = [
         Column("Year", "int", 6),
-        Column("Eligible patients", "number", 10),
+        Column("Eligible patients", "int" if all(float(n).is_integer() for n in bi.eligible) else "number", 10),
         *[Column(f"Starting {s} (new world)", "number", 12) for s in strategies],
         Column(f"Current world ({money})", "money", 16),
         Column(f"New world ({money})", "money", 16),

@@ -133,3 +133,9 @@ def test_combined_sluis_verdict_by_hand(yearly, total, with_per_patient, into, w
     assert why in check.why
     if with_per_patient is not None:
         assert check.above_total_with_per_patient is (with_per_patient <= 36_000.0)
+
+
+def test_each_distinct_source_is_listed_once(yearly):
+    # _items(): eligible rows all "G", share rows all "A": two sources, each once with its inputs
+    bi = budget_impact(_items(), yearly, 5.0)
+    assert bi.sources == ("eligible: G", "share current Old, share new New, share new Old: A")

@@ -68,16 +68,13 @@ def budget() -> tuple[BudgetItem, ...]:
     """The BudgetImpact sheet: eligible patients, the shares of both worlds, drug costs, 'sluis' thresholds."""
     B = BudgetItem
 
-    def cited(year: int, text: str) -> str:  # the reason once, at year 1
-        return text if year == 1 else "G: as year 1 (same gap)"
-
-    rows = [B("eligible", POPULATION_SIZE, y, source=cited(y, ELIGIBLE_SOURCE)) for y in range(1, YEARS + 1)]
+    rows = [B("eligible", POPULATION_SIZE, y, source=ELIGIBLE_SOURCE) for y in range(1, YEARS + 1)]
     for year in range(1, YEARS + 1):
-        rows.append(B("share", 1.0, year, RWPC, "current", source=cited(year, CURRENT_SOURCE)))
+        rows.append(B("share", 1.0, year, RWPC, "current", source=CURRENT_SOURCE))
         new = {s: shares[year - 1] for s, shares in NEW_SHARES.items()}
         for strategy, share in new.items():
-            rows.append(B("share", share, year, strategy, "new", source=cited(year, NEW_SOURCE)))
-        rows.append(B("share", round(1.0 - sum(new.values()), 10), year, RWPC, "new", source=cited(year, NEW_SOURCE)))
+            rows.append(B("share", share, year, strategy, "new", source=NEW_SOURCE))
+        rows.append(B("share", round(1.0 - sum(new.values()), 10), year, RWPC, "new", source=NEW_SOURCE))
     rows += [
         B("drug_category", category="drug"),
         B(
