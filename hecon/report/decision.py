@@ -30,6 +30,7 @@ from hecon.report.charts import (
 from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
+from hecon.report.two_way import parameter_label
 
 MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
@@ -983,7 +984,7 @@ def _evppi_section(results: Results) -> Section | None:
     figures = [
         Figure(
             "EVPPI ranked",
-            evppi_bars_png(ev, cur),
+            evppi_bars_png(ev, cur, labels={e.name: parameter_label(results.spec, e.name) for e in ev.estimates}),
             f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
             "Horizontal bar chart of the expected value of partial perfect information per parameter or group.",
         ),
