@@ -102,3 +102,30 @@ def test_no_counts_no_rates() -> None:
 
     run = run_analysis(two_state_model())
     assert burden_rates(run.base.results, run.spec) is None
+
+
+def _with_helper(factor: bool = False) -> ModelSpec:
+    from dataclasses import replace
+
+    spec = burden_model()
+    helper = TransitionReward("PD", 1.0, "count", "helper_pd_entries", "PF")
+    extra = (Parameter("clinic_hours_per_helper_pd_entries", 2.0),) if factor else ()
+    return replace(spec, transition_rewards=(*spec.transition_rewards, helper), parameters=spec.parameters + extra)
+
+
+def test_helper_counts_are_not_treatment_burden() -> None:
+    run = run_analysis(_with_helper())
+    rates = summarise_run(run).burden_rates
+    assert rates is not None
+    assert set(rates.counts) == {"visits"} and set(rates.terminal) == {"terminal_days"}
+    # the helper tally is still computed (0.1 of PF enters PD each month), only not reported as burden
+    k = np.arange(24)
+    tally = float(
+        run.base.results["counts_undiscounted"].sel(strategy="only", count="helper_pd_entries").isel(sample=0)
+    )
+    assert tally == pytest.approx((0.1 * 0.9**k).sum(), rel=1e-12)
+
+
+def test_a_patient_time_factor_on_a_helper_count_is_an_error() -> None:
+    with pytest.raises(ModelError, match="helper count 'helper_pd_entries'"):
+        run_analysis(_with_helper(factor=True))

@@ -7,11 +7,12 @@ Stat Med 1993;12:1281 (threshold utility analysis); Solem et al., Adv Ther 2018 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from hecon.analysis.areas import restricted_mean
-from hecon.analysis.qtwist import qtwist, qtwist_parts, zero_line
+from hecon.analysis.qtwist import QTwistPartition, compare, qtwist, qtwist_parts, zero_line
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
 from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
@@ -152,3 +153,29 @@ def test_run_analysis_restricts_qtwist_and_refuses_a_bad_horizon() -> None:
     assert q.strategies["A"].tox == pytest.approx(1.4251 - 0.50405, abs=1e-12)
     with pytest.raises(ModelError, match="at most the model's horizon"):
         run_analysis(spec, qtwist_horizon_years=11.0)
+
+
+def test_rounding_noise_draws_no_threshold_line() -> None:
+    # Same progression-free curves (a sequence that starts like the comparator): TOX equal, TWiST
+    # differing by one ulp-sized rounding error, REL 0.3 years longer. By hand the difference is
+    # 0.3 * u_REL >= 0: never negative, 0 only on the edge u_REL = 0, so no threshold line, and the
+    # strategy is never the worse one.
+    q = QTwistPartition(tox=0.5, twist=1.0, rel=2.0, rmst=3.5, q_twist=2.25)
+    p = QTwistPartition(tox=0.5, twist=1.0 - 4.4e-16, rel=2.3, rmst=3.8, q_twist=2.4)
+    c = compare("Then", "Weekly", p, q)
+    assert (c.d_tox, c.d_twist) == (0.0, 0.0)
+    assert c.d_rel == pytest.approx(0.3, abs=1e-15)
+    assert c.zero_line is None
+    assert c.better_where == "Then at every pair of utilities (equal only on an edge of the square)"
+    # a real difference far above the noise still draws its line
+    real = compare("Then", "Weekly", replace(p, twist=0.9), q)
+    assert real.zero_line is not None
+    assert real.zero_line[0] == pytest.approx((0.0, 1 / 3), abs=1e-12)
+    assert real.zero_line[1] == pytest.approx((1.0, 1 / 3), abs=1e-12)
+
+
+def test_zero_line_along_an_edge_is_no_threshold() -> None:
+    # difference 0.3 * u_REL: zero along u_REL = 0 only
+    assert zero_line(0.0, 0.0, 0.3) is None
+    # difference 0.2 * (u_TOX - 1): zero along u_TOX = 1 only
+    assert zero_line(0.2, -0.2, 0.0) is None

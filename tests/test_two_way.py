@@ -85,3 +85,26 @@ def test_run_summary_and_report_section(tmp_path):
     assert rows[2][2] == pytest.approx(r.boundary[50_000.0][2])
     with pytest.raises(ModelError, match="no parameter 'x'"):
         run_analysis(linear_model(), two_way=[TwoWayQuery("x", "c_new", "New")])
+
+
+def test_boundary_sentence_and_axis_labels_by_hand():
+    from hecon.report.two_way import boundary_text, parameter_label
+
+    query = TwoWayQuery("u_new", "c_new", "New", "Old", (0.8, 1.0), (0.0, 30000.0), points=11)
+    result = two_way_threshold(linear_model(), query, [50_000.0])
+    ratio = sum((0.9 / 1.015) ** k for k in range(10)) / sum((0.9 / 1.03) ** k for k in range(10))
+    # New is cost-effective below the line c_new = 1000 + 50,000 (u_new - 0.8) ratio: 1,000 at 0.8, 11,523 at 1.0
+    high = 1000 + 50_000 * 0.2 * ratio
+    assert round(high) == 11_523
+    assert boundary_text(result, 50_000.0, "EUR") == (
+        "At EUR 50,000 per QALY, New is cost-effective against Old where c_new is at most 1,000 at "
+        f"u_new = 0.8, and c_new is at most {high:,.0f} at u_new = 1."
+    )
+    spec = replace(
+        linear_model(),
+        parameters=tuple(
+            replace(p, description="Utility of New") if p.name == "u_new" else p for p in linear_model().parameters
+        ),
+    )
+    assert parameter_label(spec, "u_new") == "Utility of New (u_new)"
+    assert parameter_label(spec, "c_new") == "c_new"  # no description: the name

@@ -20,7 +20,8 @@ def restricted_mean(years: npt.ArrayLike, share: npt.ArrayLike, horizon: float) 
     """Area [years] under the piecewise-linear curve through (``years``, ``share``) from the
     first point (time 0) to ``horizon`` [years], at most the last point.
 
-    Example: ``restricted_mean([0, 1, 2], [1, 0.5, 0], 1.5)`` is 0.75 + 0.3125 = 1.0625.
+    Example: ``restricted_mean([0, 1, 2], [1, 0.5, 0], 1.5)`` is 0.75 + 0.1875 = 0.9375 (the
+    trapezoid 1 -> 0.5 over [0, 1], then 0.5 -> 0.25 over [1, 1.5]).
     """
     t = np.asarray(years, dtype=float)
     y = np.asarray(share, dtype=float)

@@ -21,8 +21,16 @@ drug categories, reported apart from the other costs.
 
 The 'sluis' check, per strategy whose share rises in the new world: the drug costs per patient
 in the first year of treatment against the threshold per patient per year, and the highest
-yearly drug spending on the strategy in the new world against the yearly threshold; both
-thresholds are inputs with their source (the criteria change over time).
+yearly drug spending on the strategy in the new world against the yearly thresholds; the
+thresholds are inputs with their source (the criteria change over time). The verdict combines
+them as the Dutch criteria do (from 1 July 2023: expected total costs of EUR 20 million a year or
+more, OR EUR 50,000 or more per patient per year AND a total of EUR 10 million a year or more):
+
+    into the sluis = total >= sluis_total  OR  (per patient >= sluis_per_patient AND
+                                                total >= sluis_total_with_per_patient)
+
+A threshold that is not given does not count (without ``sluis_total_with_per_patient`` the
+per-patient criterion stands alone); without any threshold there is no verdict.
 
 Units: costs in the model's currency (per year, or per patient in a year), patients in persons
 per year, shares in [0, 1].
@@ -47,6 +55,8 @@ SHARE_TOLERANCE = 1e-6
 """How far a year's shares of one world may sum from 1."""
 COST_PREFIX = "cost:"
 """Prefix of a cost category in the engine's per-cycle outcomes."""
+SLUIS_ITEMS = ("sluis_per_patient", "sluis_total", "sluis_total_with_per_patient")
+"""The BudgetImpact items that give a 'sluis' threshold."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,11 @@ class SluisCheck:
     highest_yearly_drug_spend  : the highest yearly drug spending on the strategy in the new world [currency]
     threshold_total            : the yearly threshold [currency per year; None: not given]
     above_per_patient, above_total : whether the threshold is reached (None: no threshold)
+    threshold_total_with_per_patient : the yearly total the per-patient criterion also needs
+                                 [currency per year; None: not given]
+    above_total_with_per_patient : whether that total is reached (None: not given)
+    into_sluis                 : the combined verdict (see the module docs; None: no threshold)
+    why                        : the verdict in words
     """
 
     strategy: str
@@ -67,6 +82,10 @@ class SluisCheck:
     highest_yearly_drug_spend: float
     threshold_total: float | None
     above_total: bool | None
+    threshold_total_with_per_patient: float | None = None
+    above_total_with_per_patient: bool | None = None
+    into_sluis: bool | None = None
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +97,8 @@ class BudgetImpact:
     current, new : world's costs per year by category; current_total, new_total : their sums;
     incremental_total, incremental_drug, incremental_other : new minus current per year;
     per_patient_year : strategy -> category -> cost per patient in each year of treatment
-    (the c_s of the module docs); sluis : the checks; sources : the inputs' sources, in words;
+    (the c_s of the module docs); sluis : the checks; sources : each distinct source of the
+    eligible and share inputs once, after the inputs it gives ("eligible, share new X: source");
     thresholds_source : where the 'sluis' thresholds come from
     """
 
@@ -147,7 +167,7 @@ def check_budget(
     for i, b in enumerate(items):
         if b.item != "drug_category" and not b.source.strip():
             problems.append(Problem(_where(i, "source"), "no source", "where the value comes from (or G: a gap)"))
-        if b.item in ("eligible", "share", "sluis_per_patient", "sluis_total") and (
+        if b.item in ("eligible", "share", *SLUIS_ITEMS) and (
             b.value is None or not np.isfinite(b.value) or b.value < 0
         ):
             problems.append(Problem(_where(i, "value"), f"value is {b.value}", "a number >= 0"))
@@ -188,7 +208,7 @@ def check_budget(
                         ", ".join(categories) or "a cost category of the States sheet",
                     )
                 )
-        elif b.item in ("sluis_per_patient", "sluis_total"):
+        elif b.item in SLUIS_ITEMS:
             if b.item in seen_sluis:
                 problems.append(Problem(_where(i, "item"), f"{b.item} is given twice", "one row"))
             seen_sluis.add(b.item)
@@ -222,6 +242,30 @@ def check_budget(
     if problems:
         raise ModelError(problems)
     return eligible, shares
+
+
+def _verdict(above_pp: bool | None, above_tot: bool | None, above_with: bool | None) -> tuple[bool | None, str]:
+    """The combined 'sluis' verdict and why, in words (see the module docs)."""
+    if above_pp is None and above_tot is None:
+        return None, "no sluis thresholds given"
+    if above_tot:
+        return True, "yes: the yearly drug spending reaches the yearly threshold"
+    below_total = "" if above_tot is None else "; the yearly drug spending is below the yearly threshold"
+    if above_pp is None:
+        return False, "no" + below_total
+    if not above_pp:
+        return False, "no: the drug costs per patient per year are below the per-patient threshold" + below_total
+    if above_with is None:
+        return True, "yes: the drug costs per patient per year reach the per-patient threshold"
+    if above_with:
+        return True, (
+            "yes: the drug costs per patient per year reach the per-patient threshold and the yearly "
+            "drug spending reaches the total that criterion needs"
+        )
+    return False, (
+        "no: the drug costs per patient per year reach the per-patient threshold, but the yearly drug "
+        "spending is below the total that criterion needs" + below_total
+    )
 
 
 def budget_impact(items: Sequence[BudgetItem], yearly: xr.DataArray, horizon_years: float) -> BudgetImpact | None:
@@ -259,6 +303,7 @@ def budget_impact(items: Sequence[BudgetItem], yearly: xr.DataArray, horizon_yea
     diff = cost_new - cost_current
     sluis_pp = next((b for b in items if b.item == "sluis_per_patient"), None)
     sluis_tot = next((b for b in items if b.item == "sluis_total"), None)
+    sluis_with = next((b for b in items if b.item == "sluis_total_with_per_patient"), None)
     checks = []
     for i, s in enumerate(strategies):
         if not np.any(treated_new[i] > treated_current[i]):
@@ -271,17 +316,12 @@ def budget_impact(items: Sequence[BudgetItem], yearly: xr.DataArray, horizon_yea
         highest = float(spend.max())
         pp = sluis_pp.value if sluis_pp is not None else None
         tot = sluis_tot.value if sluis_tot is not None else None
-        checks.append(
-            SluisCheck(
-                s,
-                per_patient,
-                pp,
-                per_patient >= pp if pp is not None else None,
-                highest,
-                tot,
-                highest >= tot if tot is not None else None,
-            )
-        )
+        with_pp = sluis_with.value if sluis_with is not None else None
+        above_pp = per_patient >= pp if pp is not None else None
+        above_tot = highest >= tot if tot is not None else None
+        above_with = highest >= with_pp if with_pp is not None else None
+        into, why = _verdict(above_pp, above_tot, above_with)
+        checks.append(SluisCheck(s, per_patient, pp, above_pp, highest, tot, above_tot, with_pp, above_with, into, why))
 
     def by_category(costs: FloatArray) -> Mapping[str, tuple[float, ...]]:
         return frozen({cat: tuple(float(v) for v in costs[:, k]) for k, cat in enumerate(categories)})
@@ -289,15 +329,13 @@ def budget_impact(items: Sequence[BudgetItem], yearly: xr.DataArray, horizon_yea
     def row(x: FloatArray) -> tuple[float, ...]:
         return tuple(float(v) for v in x)
 
-    sources = tuple(
-        dict.fromkeys(
-            f"{b.item}{' ' + b.world if b.world else ''}{' ' + b.strategy if b.strategy else ''}"
-            f"{' year ' + str(b.year) if b.year else ''}: {b.source}"
-            for b in items
-            if b.item in ("eligible", "share")
-        )
-    )
-    thresholds_source = "; ".join(b.source for b in (sluis_pp, sluis_tot) if b is not None)
+    inputs_of: dict[str, dict[str, None]] = {}  # each distinct source once, with the inputs it gives
+    for b in items:
+        if b.item in ("eligible", "share"):
+            label = f"{b.item}{' ' + b.world if b.world else ''}{' ' + b.strategy if b.strategy else ''}"
+            inputs_of.setdefault(b.source, {})[label] = None
+    sources = tuple(f"{', '.join(labels)}: {source}" for source, labels in inputs_of.items())
+    thresholds_source = "; ".join(b.source for b in (sluis_pp, sluis_tot, sluis_with) if b is not None)
     return BudgetImpact(
         years=tuple(years),
         eligible=row(n),

@@ -14,6 +14,10 @@ Conventions the model declares by name
 --------------------------------------
 * A count whose name starts with ``terminal_`` (e.g. ``terminal_hospital_days`` on the
   transition into death) is terminal care: reported apart, not as treatment burden.
+* A count whose name starts with ``helper_`` (:data:`HELPER_PREFIX`) is a tally the model keeps
+  to compute another metric (e.g. ``helper_tf_first_entries`` for the mean time to the first
+  treatment-free day): it is not treatment burden and is left out of the burden report; a
+  patient-time factor on it is an error.
 * Patient time: a parameter ``<kind>_per_<count>`` with ``kind`` one of :data:`PATIENT_TIME`
   (e.g. ``travel_hours_per_hospital_contacts = 1.5``) turns a count into the patient's time:
   hours travelling, hours in clinic, nights away from home, caregiver hours. Its value must be
@@ -33,6 +37,7 @@ from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec
 
 __all__ = [
+    "HELPER_PREFIX",
     "PATIENT_TIME",
     "TERMINAL_PREFIX",
     "WINDOWS_MONTHS",
@@ -44,6 +49,7 @@ __all__ = [
 
 WINDOWS_MONTHS = (12, 24)
 TERMINAL_PREFIX = "terminal_"
+HELPER_PREFIX = "helper_"
 #: Kinds of patient time and their unit.
 PATIENT_TIME = {
     "travel_hours": "hours",
@@ -101,7 +107,16 @@ def patient_time_factors(spec: ModelSpec) -> dict[str, dict[str, float]]:
         for kind in PATIENT_TIME:
             prefix = f"{kind}_per_"
             if p.name.startswith(prefix) and p.name[len(prefix) :] in counts:
-                if isinstance(p.value, bool) or not isinstance(p.value, (int, float)):
+                if p.name[len(prefix) :].startswith(HELPER_PREFIX):
+                    problems.append(
+                        Problem(
+                            Element("parameter", p.name),
+                            f"patient-time factor on the helper count '{p.name[len(prefix) :]}' "
+                            f"(counts named {HELPER_PREFIX}... are not treatment burden)",
+                            "a factor on a count of visits, contacts or days",
+                        )
+                    )
+                elif isinstance(p.value, bool) or not isinstance(p.value, (int, float)):
                     problems.append(
                         Problem(
                             Element("parameter", p.name, part="value"),
@@ -132,8 +147,9 @@ def _rates(
 
 def burden_rates(results: xr.Dataset, spec: ModelSpec) -> BurdenRates | None:
     """Rates and windows of every count of ``results`` (:func:`hecon.engine.run.run_model` output of
-    ``spec``, one sample) and the patient time they imply; None for a model without counts."""
-    names = [str(c) for c in results["count"].values]
+    ``spec``, one sample) but the helper counts, and the patient time they imply; None for a model
+    without such counts."""
+    names = [str(c) for c in results["count"].values if not str(c).startswith(HELPER_PREFIX)]
     if not names:
         return None
     factors = patient_time_factors(spec)

@@ -88,13 +88,16 @@ class EvppiFit:
     """What the regression of one strategy's INB versus the comparator at the headline WTP fitted.
 
     r_squared : explained deviance [0-1]; edof : effective degrees of freedom; n_coefficients :
-    basis functions (incl. the intercept)
+    basis functions (incl. the intercept); pairwise_evppi : the EVPPI at the headline WTP of the
+    choice between this strategy and the comparator alone [currency per patient], the weight of
+    this regression in the decision
     """
 
     strategy: str
     r_squared: float
     edof: float
     n_coefficients: int
+    pairwise_evppi: float
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,12 @@ class EvppiEstimate:
     fits: tuple[EvppiFit, ...]
     capped: bool
 
+    @property
+    def decisive_fit(self) -> EvppiFit:
+        """The fit whose strategy-versus-comparator choice has the largest EVPPI at the headline
+        WTP: the regression whose quality matters most for this estimate."""
+        return max(self.fits, key=lambda f: f.pairwise_evppi)
+
 
 @dataclass(frozen=True)
 class EvppiSummary:
@@ -147,13 +156,15 @@ class EvppiSummary:
 @dataclass(frozen=True)
 class RegressionEvppi:
     """:func:`regression_evppi` output: per patient over ``wtp`` (n_wtp,), standard errors at
-    ``se_wtp`` (n_se,), and the fit quality per strategy (in the order of the columns)."""
+    ``se_wtp`` (n_se,), and the fit quality per strategy (in the order of the columns) with the
+    EVPPI at the headline WTP of each strategy-versus-comparator choice alone (``pairwise``)."""
 
     per_patient: FloatArray
     se: FloatArray
     r_squared: tuple[float, ...]
     edof: tuple[float, ...]
     n_coefficients: int
+    pairwise: tuple[float, ...]
 
 
 def _terms(k: int, discrete: bool) -> Any:
@@ -246,6 +257,8 @@ def _regression_evppi(
         models.append((gam, gam_c, gam_e))
     w = np.asarray(wtp, dtype=float)
     curve = _evppi(w[:, None, None] * fit_e[None] - fit_c[None])
+    at_head = headline_wtp * fit_e - fit_c
+    pairwise = tuple(float(_evppi(at_head[:, [d]])) for d in range(dc.shape[1]))
 
     rng = np.random.default_rng(seed)
     se = np.empty(len(se_wtp))
@@ -263,7 +276,7 @@ def _regression_evppi(
             beta = mean[None, :] + rng.standard_normal((n_draws, n_coef)) @ root.T
             draws[:, :, d] = np.asarray(basis @ beta.T).T
         se[j] = float(np.std(_evppi(draws), ddof=1))
-    return RegressionEvppi(curve, se, tuple(r2), tuple(edofs), n_coef)
+    return RegressionEvppi(curve, se, tuple(r2), tuple(edofs), n_coef, pairwise)
 
 
 @dataclass(frozen=True)
@@ -415,8 +428,8 @@ def summarise_evppi(
                 at,
                 tuple(float(v) for v in curve),
                 tuple(
-                    EvppiFit(strategies[k], r, e, fit.n_coefficients)
-                    for k, r, e in zip(others, fit.r_squared, fit.edof)
+                    EvppiFit(strategies[k], r, e, fit.n_coefficients, pw)
+                    for k, r, e, pw in zip(others, fit.r_squared, fit.edof, fit.pairwise)
                 ),
                 bool(np.any(raw > evpi_grid)),
             )

@@ -45,6 +45,7 @@ __all__ = [
     "QTwist",
     "QTwistComparison",
     "QTwistPartition",
+    "compare",
     "qtwist",
     "qtwist_parts",
     "zero_line",
@@ -57,6 +58,9 @@ PARTS = ("TOX", "TWiST", "REL")
 #: Utility of TOX and REL at which Q-TWiST is reported beside the threshold analysis (the
 #: midpoint of the utility range, as in Gelber et al.'s reports).
 REFERENCE_UTILITY = 0.5
+#: Differences smaller than this share of the larger restricted mean survival are rounding noise
+#: (sums of the same trace shares in another order) and are treated as 0 before signs are read.
+RELATIVE_TOLERANCE = 1e-9
 
 Point = tuple[float, float]
 
@@ -141,7 +145,9 @@ def qtwist_parts(spec: ModelSpec, tox_flags: tuple[str, ...] = TOX_FLAGS) -> dic
 
 def zero_line(d_tox: float, d_twist: float, d_rel: float, tol: float = 1e-12) -> tuple[Point, Point] | None:
     """Ends of the segment of {u_TOX * d_tox + d_twist + u_REL * d_rel = 0} inside the unit
-    square [0, 1]^2 of (u_TOX, u_REL), or None when it does not cross the square's interior."""
+    square [0, 1]^2 of (u_TOX, u_REL), or None when it does not cross the square's interior
+    (a segment along an edge of the square, where the difference is 0 but never changes sign
+    inside, is not a threshold line)."""
     points: list[Point] = []
     if abs(d_rel) > tol:
         for x in (0.0, 1.0):
@@ -156,21 +162,42 @@ def zero_line(d_tox: float, d_twist: float, d_rel: float, tol: float = 1e-12) ->
     unique = sorted({(round(x, 12), round(y, 12)) for x, y in points})
     if len(unique) < 2:
         return None
-    return unique[0], unique[-1]
+    (x0, y0), (x1, y1) = unique[0], unique[-1]
+    if (x0 == x1 and x0 in (0.0, 1.0)) or (y0 == y1 and y0 in (0.0, 1.0)):
+        return None
+    return (x0, y0), (x1, y1)
 
 
 def _better_where(c: QTwistComparison) -> str:
     corners = [c.difference(x, y) for x in (0.0, 1.0) for y in (0.0, 1.0)]
-    if all(d > 0 for d in corners):
-        return f"{c.strategy} at every pair of utilities"
-    if all(d < 0 for d in corners):
-        return f"{c.comparator} at every pair of utilities"
-    if all(abs(d) < 1e-12 for d in corners):
+    if all(d == 0 for d in corners):
         return "neither: equal Q-TWiST at every pair of utilities"
+    if all(d >= 0 for d in corners):
+        edge = "" if all(d > 0 for d in corners) else " (equal only on an edge of the square)"
+        return f"{c.strategy} at every pair of utilities{edge}"
+    if all(d <= 0 for d in corners):
+        edge = "" if all(d < 0 for d in corners) else " (equal only on an edge of the square)"
+        return f"{c.comparator} at every pair of utilities{edge}"
     low = c.difference(0.0, 0.0)
     first = c.strategy if low > 0 else c.comparator
     second = c.comparator if low > 0 else c.strategy
     return f"{first} when TOX and REL are valued low, {second} when they are valued high (see the threshold line)"
+
+
+def compare(strategy: str, comparator: str, p: QTwistPartition, q: QTwistPartition) -> QTwistComparison:
+    """``strategy`` (partition ``p``) minus ``comparator`` (partition ``q``). Differences within
+    :data:`RELATIVE_TOLERANCE` of the larger restricted mean survival count as 0, so rounding noise
+    (e.g. -4.4e-16 years between identical progression-free curves) draws no threshold line."""
+    tol = RELATIVE_TOLERANCE * max(p.rmst, q.rmst)
+
+    def snap(x: float) -> float:
+        return 0.0 if abs(x) <= tol else x
+
+    d = (snap(p.tox - q.tox), snap(p.twist - q.twist), snap(p.rel - q.rel))
+    d_q = snap(p.q_twist - q.q_twist)
+    gain = d_q / q.rmst if q.rmst > 0 else float("nan")
+    comparison = QTwistComparison(strategy, comparator, *d, d_q, gain, zero_line(*d), "")
+    return replace(comparison, better_where=_better_where(comparison))
 
 
 def _partition(
@@ -212,11 +239,5 @@ def qtwist(
     comparisons = []
     for a, b in combinations(strategies, 2):
         strategy, ref = (a, b) if b == comparator else (b, a)
-        p, q = partitions[strategy], partitions[ref]
-        d = (p.tox - q.tox, p.twist - q.twist, p.rel - q.rel)
-        d_q = p.q_twist - q.q_twist
-        comparison = QTwistComparison(
-            strategy, ref, *d, d_q, d_q / q.rmst if q.rmst > 0 else float("nan"), zero_line(*d), ""
-        )
-        comparisons.append(replace(comparison, better_where=_better_where(comparison)))
+        comparisons.append(compare(strategy, ref, partitions[strategy], partitions[ref]))
     return QTwist(horizon, u_tox, u_rel, tox_flags, frozen(parts), frozen(partitions), tuple(comparisons))

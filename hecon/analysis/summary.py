@@ -59,7 +59,8 @@ TFI_METRICS: dict[str, tuple[str, str]] = {
 HOSPITALISED_FLAG = "hospitalised"
 #: Counts that a model defines to get the mean time to the first treatment-free day: on each
 #: first entry into a treatment-free state, a count of 1 and a count of the entry time [years].
-FIRST_TF_ENTRIES, FIRST_TF_YEARS = "tf_first_entries", "tf_first_entry_years"
+#: Helper counts (prefix ``helper_``, :mod:`hecon.analysis.burden_rates`): not treatment burden.
+FIRST_TF_ENTRIES, FIRST_TF_YEARS = "helper_tf_first_entries", "helper_tf_first_entry_years"
 #: Metrics derived from the others: name -> whether it has an ``_undiscounted`` twin.
 TFI_DERIVED: dict[str, bool] = {
     "share_of_life_years_treatment_free": True,

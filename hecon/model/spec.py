@@ -376,7 +376,14 @@ PERSPECTIVES = ("healthcare", "societal")
 """Perspectives of a cost category: healthcare (in both perspectives) or societal (only in the
 societal perspective, e.g. productivity losses, informal care, travel)."""
 
-BUDGET_ITEMS = ("eligible", "share", "drug_category", "sluis_per_patient", "sluis_total")
+BUDGET_ITEMS = (
+    "eligible",
+    "share",
+    "drug_category",
+    "sluis_per_patient",
+    "sluis_total",
+    "sluis_total_with_per_patient",
+)
 """What a row of the budget impact inputs gives (:class:`BudgetItem`)."""
 BUDGET_WORLDS = ("current", "new")
 """The two worlds a budget impact analysis compares: without and with the new strategies."""
@@ -394,6 +401,9 @@ class BudgetItem:
         sluis_per_patient the threshold of the Dutch 'sluis' for expensive medicines on the drug
                           cost per patient per year [currency per patient per year]
         sluis_total       its threshold on the yearly drug spending [currency per year]
+        sluis_total_with_per_patient  the threshold on the yearly drug spending that applies
+                          together with sluis_per_patient (the per-patient criterion counts only
+                          when the total also reaches it) [currency per year]
     source : where the value comes from (required for every item but drug_category)
     """
 

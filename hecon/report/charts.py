@@ -6,7 +6,7 @@ objects, and computes layout only; strategies keep their model colour through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -283,9 +283,10 @@ def evpi_png(curves: PsaCurves, currency: str, wtps: Sequence[float] = (), popul
         return png(fig)
 
 
-def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15) -> bytes:
+def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15, labels: Mapping[str, str] | None = None) -> bytes:
     """The ``top`` largest per-patient EVPPIs at the headline WTP, ranked, with bars of ±1.96
-    standard errors."""
+    standard errors; each labelled with ``labels`` (name -> label; default the name)."""
+    labels = labels or {}
     rows = [(e.name, a) for e in evppi.estimates for a in e.at_wtp if a.wtp == evppi.headline_wtp][:top]
     values = np.asarray([a.per_patient for _, a in rows] or [0.0])
     scale, words = money_scale(values)
@@ -302,7 +303,7 @@ def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15) -> bytes:
             ecolor="#555555",
             capsize=3,
         )
-        ax.set_yticks(y, [plain(name) for name, _ in rows])
+        ax.set_yticks(y, [plain(labels.get(name, name)) for name, _ in rows])
         ax.set_xlim(left=0)
         ax.xaxis.set_major_formatter(_money_formatter())
         ax.set_xlabel(plain(f"EVPPI per patient ({currency}{words}) at {evppi.headline_wtp:,.0f} per QALY"))

@@ -32,6 +32,7 @@ from hecon.report.figures import Figure
 from hecon.report.numbers import significant
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
+from hecon.report.two_way import parameter_label
 
 MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
@@ -942,7 +943,8 @@ def _evppi_section(results: Results) -> Section | None:
         Column(f"Standard error ({money})", "money", 12),
         Column("Share of EVPI", "percent", 10),
         Column(f"Population EVPPI ({money})", "money", 16),
-        Column("Fit R² (lowest over strategies)", "number", 12),
+        Column("Fit R² (decisive strategy)", "number", 12),
+        Column("Decisive strategy", width=20),
         Column("Effective df (highest)", "number", 10),
     ]
     ranked_rows = []
@@ -958,16 +960,29 @@ def _evppi_section(results: Results) -> Section | None:
                 a.se,
                 a.share_of_evpi,
                 a.population,
-                min(f.r_squared for f in e.fits),
+                e.decisive_fit.r_squared,
+                e.decisive_fit.strategy,
                 max(f.edof for f in e.fits),
             ]
         )
     skipped = "; ".join(f"{name}: {why}" for name, why in ev.not_estimated.items())
     capped = [e.name for e in ev.estimates if e.capped]
+    shares = [a.share_of_evpi for e in ev.estimates for a in e.at_wtp if a.wtp == head and a.share_of_evpi is not None]
+    unexplained = (
+        f" The largest single parameter or group accounts for {max(shares):.0%} of the EVPI, so "
+        f"{1 - max(shares):.0%} is not explained by any single one reported: that is normal, since "
+        "the EVPPIs of separate parameters or groups do not add up to the EVPI (resolving uncertainties "
+        "together is worth more, or less, than the sum of resolving each alone)."
+        if shares
+        else ""
+    )
     note = (
         f"At the headline willingness to pay of {cur} {head:,.0f} per QALY. {ev.method} "
-        "R²: share of the variance of the incremental net benefit the regression explains (a parameter "
-        "that matters explains much; a low R² with a large EVPPI calls for a check)."
+        "R²: share of the variance of the incremental net benefit against the comparator that the "
+        "regression explains, shown for the decisive strategy: the one whose choice against the "
+        "comparator alone has the largest EVPPI (the R² of strategies that are never chosen does not "
+        "matter; every strategy's R² is on the EVPPI sheet). A low R² with a large EVPPI calls for a check."
+        + unexplained
         + (f" Reported as the EVPI (the regression estimate exceeded it): {', '.join(capped)}." if capped else "")
         + (f" Not estimated: {skipped}." if skipped else "")
     )
@@ -991,7 +1006,7 @@ def _evppi_section(results: Results) -> Section | None:
     figures = [
         Figure(
             "EVPPI ranked",
-            evppi_bars_png(ev, cur),
+            evppi_bars_png(ev, cur, labels={e.name: parameter_label(results.spec, e.name) for e in ev.estimates}),
             f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
             "Horizontal bar chart of the expected value of partial perfect information per parameter or group.",
         ),
@@ -1081,7 +1096,7 @@ def budget_impact_section(results: Results) -> Section | None:
     strategies = list(bi.treated["new"])
     year_cols = [
         Column("Year", "int", 6),
-        Column("Eligible patients", "number", 10),
+        Column("Eligible patients", "int" if all(float(n).is_integer() for n in bi.eligible) else "number", 10),
         *[Column(f"Starting {s} (new world)", "number", 12) for s in strategies],
         Column(f"Current world ({money})", "money", 16),
         Column(f"New world ({money})", "money", 16),
@@ -1120,6 +1135,8 @@ def budget_impact_section(results: Results) -> Section | None:
         Column(f"Highest yearly drug spending ({money})", "money", 16),
         Column(f"Yearly threshold ({money})", "money", 14),
         Column("Yearly: reached", width=10),
+        Column(f"Yearly total with the per-patient criterion ({money})", "money", 14),
+        Column("Goes into the sluis", width=40),
     ]
 
     def reached(flag: bool | None) -> str:
@@ -1134,6 +1151,8 @@ def budget_impact_section(results: Results) -> Section | None:
             c.highest_yearly_drug_spend,
             c.threshold_total,
             reached(c.above_total),
+            c.threshold_total_with_per_patient,
+            c.why,
         ]
         for c in bi.sluis
     ]
@@ -1142,7 +1161,13 @@ def budget_impact_section(results: Results) -> Section | None:
         "The 'sluis' for expensive medicines",
         sluis_cols,
         sluis_rows,
-        "Thresholds: " + (bi.thresholds_source or "not given (BudgetImpact sheet: sluis_per_patient, sluis_total)."),
+        "Goes into the sluis when the yearly drug spending reaches the yearly threshold, or when the drug "
+        "costs per patient per year reach the per-patient threshold and the yearly spending reaches the "
+        "total that criterion needs. Thresholds: "
+        + (
+            bi.thresholds_source
+            or "not given (BudgetImpact sheet: sluis_per_patient, sluis_total, sluis_total_with_per_patient)."
+        ),
     )
     figure = Figure(
         "Budget impact",

@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hecon.analysis.burden_rates import HELPER_PREFIX
 from hecon.analysis.results import Results
 from hecon.analysis.summary import (
-    FIRST_TF_ENTRIES,
-    FIRST_TF_YEARS,
     TFI_DERIVED,
     TFI_METRICS,
     ScenarioSummary,
@@ -321,10 +320,11 @@ def _burden_metrics(strategies: list[StrategyResult]) -> list[tuple[str, str, st
             metrics.append((_TFI_LABELS[metric], "", metric))
     flags = dict.fromkeys(f for v in strategies for f in v.tfi.time_in)
     counts = dict.fromkeys(c for v in strategies for c in v.tfi.counts)
-    hidden = {FIRST_TF_ENTRIES, FIRST_TF_YEARS}  # reported as the derived first-treatment-free metrics
     metrics += [(f"Years in '{f}' states", "time_in", f) for f in flags if f not in named_sources]
     metrics += [
-        (f"{_category_label(c)} (count)", "counts", c) for c in counts if c not in named_sources and c not in hidden
+        (f"{_category_label(c)} (count)", "counts", c)
+        for c in counts
+        if c not in named_sources and not c.startswith(HELPER_PREFIX)
     ]
     return metrics
 

@@ -157,8 +157,10 @@ def burden_rates_table(rates: BurdenRates) -> Table:
             Column("Per life-year, first 12 months", "number"),
         ],
         rows,
-        "Totals are confounded by survival (longer life, more contacts); rates per life-year and the "
-        "first months are not. Terminal care (counts named terminal_...) is shown apart. Patient time = "
+        "Totals grow with survival (longer life, more contacts); rates per life-year and the first months "
+        "are less affected by it, though still not free of it (who is alive, and in which state, differs "
+        "between strategies). Terminal care (counts named terminal_...) is shown apart; helper counts "
+        "(named helper_...) are left out. Patient time = "
         "count x per-visit time (parameters <kind>_per_<count>).",
     )
 

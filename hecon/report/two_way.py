@@ -3,21 +3,58 @@ a contour figure and a boundary table per analysis. Layout and wording only."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from hecon.analysis.results import Results
 from hecon.analysis.two_way import TwoWayResult
+from hecon.model.spec import ModelSpec
 from hecon.report.figures import Figure
 from hecon.report.section import Section
 from hecon.report.style import new_figure, plain, png, strategy_colour, style
 from hecon.report.tables import Column, Table
 
-__all__ = ["two_way_png", "two_way_section", "two_way_table"]
+__all__ = ["boundary_text", "parameter_label", "two_way_png", "two_way_section", "two_way_table"]
 
 
-def two_way_png(r: TwoWayResult, currency: str) -> bytes:
+def parameter_label(spec: ModelSpec, name: str) -> str:
+    """A parameter's description with its name in brackets (the name alone when it has none or is
+    not a parameter, e.g. a group)."""
+    p = next((p for p in spec.parameters if p.name == name), None)
+    return f"{p.description} ({name})" if p is not None and p.description else name
+
+
+def _number(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def boundary_text(r: TwoWayResult, lam: float, currency: str) -> str:
+    """Where ``r.strategy`` becomes cost-effective at ``lam``, in a sentence, from the boundary."""
+    edge = [(i, v) for i, v in enumerate(r.boundary[lam]) if v is not None]
+    where = f"At {currency} {lam:,.0f} per QALY, {r.strategy}"
+    if not edge:
+        anywhere = r.share_cost_effective[lam] > 0
+        return f"{where} is {'cost-effective' if anywhere else 'not cost-effective'} against {r.comparator} over the whole grid."
+    f = r.inmb(lam)
+    parts = []
+    for i, v in (edge[0], edge[-1]) if len(edge) > 1 else edge[:1]:
+        bound = "at most" if f[0][i] > 0 else "at least"
+        parts.append(f"{r.y} is {bound} {_number(v)} at {r.x} = {_number(r.x_values[i])}")
+    outside = len(r.x_values) - len(edge)
+    rest = (
+        f"; at {outside} of the {len(r.x_values)} grid values of {r.x} its verdict does not change over the {r.y} range"
+        if outside
+        else ""
+    )
+    return f"{where} is cost-effective against {r.comparator} where " + ", and ".join(parts) + rest + "."
+
+
+def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] | None = None) -> bytes:
     """The grid of the two parameters with, for each willingness to pay, the line where the
-    incremental net monetary benefit is 0 (cost-effective on the side marked '+'), and the base case."""
+    incremental net monetary benefit is 0 (cost-effective on the side marked '+'), and the base case;
+    axes labelled with ``axis_labels`` (parameter name -> label; default the names)."""
+    names = axis_labels or {}
     x, y = np.asarray(r.x_values), np.asarray(r.y_values)
     with style():
         fig = new_figure(7.0, 5.0)
@@ -33,8 +70,8 @@ def two_way_png(r: TwoWayResult, currency: str) -> bytes:
         ax.plot([r.base_x], [r.base_y], marker="o", color="black", linestyle="none")
         handles.append(ax.lines[-1])
         labels.append("Base case")
-        ax.set_xlabel(plain(r.x))
-        ax.set_ylabel(plain(r.y))
+        ax.set_xlabel(plain(names.get(r.x, r.x)))
+        ax.set_ylabel(plain(names.get(r.y, r.y)))
         ax.set_title(f"{plain(r.strategy)} vs {plain(r.comparator)}: cost-effective in the shaded region", fontsize=10)
         ax.legend(handles, labels, fontsize=8, loc="best")
         return png(fig)
@@ -61,7 +98,7 @@ def two_way_section(results: Results) -> Section | None:
         figures.append(
             Figure(
                 f"Two-way threshold: {r.x} and {r.y}",
-                two_way_png(r, results.currency),
+                two_way_png(r, results.currency, {n: parameter_label(results.spec, n) for n in (r.x, r.y)}),
                 f"Where {r.strategy} is cost-effective against {r.comparator} as {r.x} and {r.y} vary, at each "
                 "willingness to pay (shaded: cost-effective).",
                 f"Contour plot over {r.x} and {r.y} with one boundary line per willingness to pay.",
@@ -72,7 +109,8 @@ def two_way_section(results: Results) -> Section | None:
             paragraphs.append(
                 f"At {results.currency} {lam:,.0f} per QALY, {r.strategy} {verdict} cost-effective against "
                 f"{r.comparator} at the base values, and is cost-effective over "
-                f"{r.share_cost_effective[lam]:.0%} of the grid of {r.x} and {r.y}."
+                f"{r.share_cost_effective[lam]:.0%} of the grid of {r.x} and {r.y}. "
+                + boundary_text(r, lam, results.currency)
             )
     if len(tables) > 1:  # one sheet per analysis
         tables = [Table(f"TwoWay{k + 1}", t.title, t.columns, t.rows, t.note) for k, t in enumerate(tables)]

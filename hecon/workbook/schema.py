@@ -401,7 +401,8 @@ BUDGET_SHEET = SheetSchema(
             width=18,
             description="eligible: patients starting treatment in the year; share: the share of them given "
             "the strategy in the world; drug_category: a cost category holding drug costs; "
-            "sluis_per_patient / sluis_total: the sluis thresholds",
+            "sluis_per_patient / sluis_total: the sluis thresholds; sluis_total_with_per_patient: the "
+            "yearly total the per-patient criterion needs as well",
         ),
         _c("year", "integer", unit="budget year", width=8, description="1, 2, ... (eligible and share rows)"),
         _c(
@@ -425,7 +426,7 @@ BUDGET_SHEET = SheetSchema(
             unit="persons / share / currency",
             width=14,
             description="eligible: persons; share: 0-1; sluis_per_patient: currency per patient per year; "
-            "sluis_total: currency per year",
+            "sluis_total, sluis_total_with_per_patient: currency per year",
         ),
         _c("source", "text", width=40, description="Where the value comes from (G: a gap, with the reason)"),
     ),

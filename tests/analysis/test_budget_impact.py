@@ -107,3 +107,35 @@ def test_more_budget_years_than_the_horizon_is_refused(yearly):
     items += [BudgetItem("share", 1.0, y, "Old", w, source="A") for y in range(4, 7) for w in ("current", "new")]
     with pytest.raises(ModelError, match="exceed the model's horizon"):
         budget_impact(items, yearly, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("total", "with_per_patient", "into", "why"),
+    [
+        # by hand: drug costs 1,000 per patient per year >= 500; highest yearly spending 36,000 (year 3)
+        (40_000.0, 30_000.0, True, "reach the per-patient threshold and the yearly drug spending reaches"),
+        (40_000.0, 50_000.0, False, "below the total that criterion needs"),
+        (20_000.0, 50_000.0, True, "yearly drug spending reaches the yearly threshold"),
+        (40_000.0, None, True, "reach the per-patient threshold"),
+    ],
+)
+def test_combined_sluis_verdict_by_hand(yearly, total, with_per_patient, into, why):
+    """Into the sluis when total >= sluis_total, or per patient >= sluis_per_patient and total >=
+    sluis_total_with_per_patient (Dutch criteria from 1 July 2023: EUR 20M; or EUR 50k and 10M)."""
+    items = [b for b in _items() if b.item != "sluis_total"]
+    items.append(BudgetItem("sluis_total", total, source="VWS 2023"))
+    if with_per_patient is not None:
+        items.append(BudgetItem("sluis_total_with_per_patient", with_per_patient, source="VWS 2018"))
+    (check,) = budget_impact(items, yearly, 5.0).sluis
+    assert check.highest_yearly_drug_spend == pytest.approx(36_000.0)
+    assert check.above_per_patient is True
+    assert check.into_sluis is into
+    assert why in check.why
+    if with_per_patient is not None:
+        assert check.above_total_with_per_patient is (with_per_patient <= 36_000.0)
+
+
+def test_each_distinct_source_is_listed_once(yearly):
+    # _items(): eligible rows all "G", share rows all "A": two sources, each once with its inputs
+    bi = budget_impact(_items(), yearly, 5.0)
+    assert bi.sources == ("eligible: G", "share current Old, share new New, share new Old: A")

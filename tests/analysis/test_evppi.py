@@ -204,3 +204,29 @@ def test_a_regression_that_cannot_be_fitted_is_reported_not_raised(monkeypatch):
     )
     assert out.not_estimated == {"bad": "the regression could not be fitted (too few distinct values)"}
     assert [e.name for e in out.estimates] == ["good"]
+
+
+def test_the_decisive_fit_is_the_strategy_that_carries_the_evppi(linear):
+    """Two strategies against the comparator: A's INB depends on X0 (the closed form above), B's is
+    -5000 plus noise that X0 does not explain, so B is never chosen, its regression on X0 explains
+    nothing (R² near 0) and its pairwise EVPPI is 0 (its fitted INB is below 0 everywhere). The fit
+    that matters is A's, whose pairwise EVPPI is the closed form of X0."""
+    x, dc, de = linear
+    rng = np.random.default_rng(7)
+    dc2 = np.c_[dc, 5000.0 + 1000.0 * rng.standard_normal(N)]
+    de2 = np.c_[de, np.zeros(N)]
+    inputs = (EvppiInput("X0", ("X0",), "parameter"),)
+    costs = np.c_[np.zeros(N), dc2]
+    qalys = np.c_[np.zeros(N), de2]
+    grid = [20_000.0]
+    total = evpi(costs, qalys, grid)
+    summary = summarise_evppi(
+        inputs, {"X0": x[:, 0]}, costs, qalys, 0, ("C", "A", "B"), grid, total, grid, 20_000.0, None
+    )
+    (e,) = summary.estimates
+    fits = {f.strategy: f for f in e.fits}
+    assert fits["B"].r_squared < 0.02 < 0.3 < fits["A"].r_squared
+    assert fits["B"].pairwise_evppi == pytest.approx(0.0, abs=1e-9)
+    mc_se = np.std(np.maximum(20_000.0 * 0.05 * x[:, 0], 0.0), ddof=1) / np.sqrt(N)
+    assert fits["A"].pairwise_evppi == pytest.approx(closed_form(0.0, 1000.0), abs=3 * mc_se + 3 * e.at_wtp[0].se)
+    assert e.decisive_fit.strategy == "A"

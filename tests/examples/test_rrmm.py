@@ -294,7 +294,6 @@ def test_one_time_car_t_gives_more_treatment_free_time_than_bispecifics(rrmm_bas
 def test_annual_redosing_gives_more_hospital_days_than_one_time_car_t(rrmm_base, scenario_runs):
     for name, ds in [("base case", rrmm_base)] + [(n, r[1]) for n, r in scenario_runs.items()]:
         assert rrmm.tfi_metrics(ds, REDOSE)["hospital_days"] > rrmm.tfi_metrics(ds, CART)["hospital_days"] + 5, name
-        assert rrmm.tfi_metrics(ds, REDOSE)["cart_infusions"] > rrmm.tfi_metrics(ds, CART)["cart_infusions"], name
 
 
 def test_nobody_is_on_treatment_after_death(rrmm_spec, rrmm_base):

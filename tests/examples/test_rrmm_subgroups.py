@@ -46,9 +46,11 @@ def test_every_subgroup_override_and_budget_row_is_sourced(rrmm_spec):
     for item in rrmm_spec.budget:
         if item.item != "drug_category":
             assert TAG.match(item.source), item
-    # population and uptake are gaps with the reason; the 'sluis' thresholds are published
+    # population and uptake are gaps with the reason; the 'sluis' thresholds are published, but the
+    # total that goes with the per-patient criterion is still to verify against the decree's text
     assert {b.source[:2] for b in rrmm_spec.budget if b.item in ("eligible", "share")} == {"G:"}
-    assert {b.source[:2] for b in rrmm_spec.budget if b.item.startswith("sluis")} == {"P:"}
+    tags = {b.item: b.source[:2] for b in rrmm_spec.budget if b.item.startswith("sluis")}
+    assert tags == {"sluis_per_patient": "P:", "sluis_total": "P:", "sluis_total_with_per_patient": "V:"}
 
 
 def test_high_risk_car_t_hazard_ratio_is_the_published_landmarks_under_proportional_hazards(rrmm_spec):
@@ -132,11 +134,20 @@ def test_treatment_free_metrics_discriminate_under_stop_in_cr(rrmm_spec):
     tfs = {n: _treatment_free(ScenarioResult(n, s, run_model(s))) for n, s in (("base", short), ("stop", stop))}
     variants = {n: {v.flag: v for v in t.variants} for n, t in tfs.items()}
     assert set(variants["base"]) == {"on_treatment", "on_hospital_therapy"}
+    strategies = [s.name for s in short.strategies]
+    # the stricter flag covers every state on anti-myeloma therapy, in every strategy (sequences too)
+    for state in short.states:
+        if "on_treatment" in state.flags:
+            assert "on_hospital_therapy" in state.flags, state.name
+    base = run_model(short)["time_in_undiscounted"].isel(sample=0)
+    for s in strategies:
+        hosp, on = (float(base.sel(strategy=s, flag=f)) for f in ("on_hospital_therapy", "on_treatment"))
+        assert hosp >= on - 1e-12, s
     for months in (12, 24, 36, 60):
         tf = {n: variants[n]["on_treatment"].restricted_means[BSAB][months]["treatment_free"] for n in variants}
         assert 0 < tf["base"] < tf["stop"], months
         for n in variants:
-            for s in (CART, BSAB):
+            for s in strategies:
                 strict = variants[n]["on_hospital_therapy"].restricted_means[s][months]["treatment_free"]
                 assert strict <= variants[n]["on_treatment"].restricted_means[s][months]["treatment_free"] + 1e-12
         # CAR-T recovery (IVIG, visits) is hospital-based therapy but not anti-myeloma therapy
@@ -180,3 +191,23 @@ def test_docs_state_the_budget_inputs_of_the_package(rrmm_spec):
     sluis = {b.item: b.value for b in rrmm_spec.budget if b.item.startswith("sluis")}
     assert f"EUR {sluis['sluis_per_patient']:,.0f} per patient per year" in text
     assert f"EUR {sluis['sluis_total'] / 1e6:.0f} million a year" in text
+    assert f"the total is EUR {sluis['sluis_total_with_per_patient'] / 1e6:.0f} million a year" in text
+
+
+def test_qtwist_tox_covers_admissions_recovery_and_both_step_up_weeks(rrmm_spec):
+    """Q-TWiST's TOX (Glasziou 1990; issue 14: admissions, recovery, grade >= 3 AE windows,
+    step-up) holds the CAR-T admission and recovery of every course and both step-up weeks; the
+    outpatient step-up week, with no admission or recovery flag, is TOX by its ``tox`` flag."""
+    from hecon.analysis.qtwist import qtwist_parts
+
+    parts = qtwist_parts(rrmm_spec)
+    tox = {s for s, p in parts.items() if p == "TOX"}
+    assert tox == {
+        "CART_Infusion",
+        "CART_Recovery",
+        "Redose_Admission",
+        "Redose_Recovery",
+        "BsAb_StepUp_In",
+        "BsAb_StepUp_Out",
+    }
+    assert parts["BsAb_Weekly"] == "TWiST" and parts["CART_Remission"] == "TWiST"

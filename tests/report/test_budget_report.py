@@ -50,9 +50,15 @@ def test_report_shows_the_budget_impact(spec, tmp_path: Path) -> None:
     bi = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["budget_impact"]
     assert bi["incremental_total"] == pytest.approx([2_000, 12_000, 36_000])
     assert bi["sluis"][0]["above_per_patient"] is True
+    # by hand: 1,000 per patient >= 500, no total given with the per-patient criterion: into the sluis
+    assert bi["sluis"][0]["into_sluis"] is True
     wb = openpyxl.load_workbook(folder / "results.xlsx", read_only=True)
     assert {"BudgetImpact", "BudgetByCategory", "Sluis"} <= set(wb.sheetnames)
     rows = list(wb["BudgetImpact"].iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == [1, 2, 3]
+    # whole numbers of eligible patients are shown as integers (10, not 10.00)
+    cells = next(r for r in wb["BudgetImpact"].iter_rows(min_row=4) if r[0].value == 1)
+    assert cells[1].value == 10 and cells[1].number_format == "0"
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "Budget impact" in html and "sluis" in html
+    assert "yes: the drug costs per patient per year reach the per-patient threshold" in html

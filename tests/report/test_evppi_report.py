@@ -53,3 +53,19 @@ def test_results_xlsx_and_report_show_it(report: Path) -> None:
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "Partial value of information (EVPPI)" in html
     assert "EVPPI ranked" in html and "EVPPI curves" in html
+
+
+def test_fit_quality_is_that_of_the_decisive_strategy(report: Path) -> None:
+    """The ranked table's R² is the fit of the strategy whose choice against the comparator alone
+    has the largest EVPPI (from summary.json), not the lowest R² over strategies."""
+    wb = openpyxl.load_workbook(report / "results.xlsx", read_only=True)
+    header, *rows = [r for r in wb["EVPPIRanked"].iter_rows(min_row=3, values_only=True) if r[0] is not None]
+    r2_col, strategy_col = header.index("Fit R² (decisive strategy)"), header.index("Decisive strategy")
+    summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))["psa"]["evppi"]
+    assert len(rows) == len(summary["estimates"]) > 0
+    for row, e in zip(rows, summary["estimates"]):
+        decisive = max(e["fits"], key=lambda f: f["pairwise_evppi"])
+        assert row[strategy_col] == decisive["strategy"]
+        assert row[r2_col] == pytest.approx(decisive["r_squared"], abs=1e-12)
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert "is not explained by any single one reported" in html

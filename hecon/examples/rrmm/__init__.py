@@ -54,11 +54,11 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
   never solved to reproduce a median; deaths before progression after CAR-T are the published
   non-relapse mortality.
 * Treatment-burden flags: ``on_treatment``, ``on_hospital_therapy`` (stricter: therapy in
-  hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``,
+  hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``, ``tox`` (Q-TWiST's TOX time),
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,
   ``administrations``, ``hospital_contacts``, ``cart_infusions``, ``serious_infections``, the
   terminal-care counts ``terminal_hospital_days`` and ``terminal_hospital_contacts`` (reported
-  apart from treatment burden) and the pair ``tf_first_entries`` / ``tf_first_entry_years`` for
+  apart from treatment burden) and the pair ``helper_tf_first_entries`` / ``helper_tf_first_entry_years`` for
   the mean time to the first treatment-free day (see :func:`tfi_metrics`).
 * :mod:`.patient_time`: hours travelling and in clinic per contact, nights away, caregiver hours.
 * :mod:`.subgroups`: the Subgroups sheet (high-risk cytogenetics, aged 65 or younger).

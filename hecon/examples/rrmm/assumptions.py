@@ -106,17 +106,19 @@ ASSUMPTIONS = (
     "recovery after a CAR-T course; progression_free = alive without progression; treatment_free = alive, "
     "progression-free, not on treatment and not recovering (CAR-T: from infusion + 3 months to progression "
     "or death; bispecifics: only after discontinuation without progression, default 0; re-dosing: the rest "
-    "of each year between courses); dead. Subsequent lines after progression are not counted as "
+    "of each year between courses); tox = Q-TWiST's TOX time (A: grade >= 3 adverse-event windows "
+    "approximated by the CAR-T admission and recovery after each course and the bispecific step-up week, "
+    "inpatient or outpatient; infections during weekly dosing have no TOX window); dead. Subsequent lines after progression are not counted as "
     "on_treatment or administrations (they are costed and their visits are hospital contacts).",
     "Counts: hospital_days (admissions, infections, CRS admissions, terminal care); administrations "
     "(anti-myeloma administrations before progression: RWPC and bridging visits, lymphodepletion days, "
     "CAR-T infusions, bispecific doses); hospital_contacts (all hospital visits and admissions, incl. "
     "apheresis, IVIG, monitoring, unscheduled care, progressed-state visits and terminal care); "
     "cart_infusions; serious_infections.",
-    "Mean time to the first treatment-free day = tf_first_entry_years / tf_first_entries, both undiscounted: "
+    "Mean time to the first treatment-free day = helper_tf_first_entry_years / helper_tf_first_entries, both undiscounted: "
     "every first entry into a treatment-free state (CART_Recovery -> CART_Remission, bispecific -> "
     "BsAb_Stopped) counts 1 and adds its entry time (model_years + cycle_years); the ratio is the mean "
-    "entry time among those who reach a treatment-free day, and tf_first_entries the share who do. "
+    "entry time among those who reach a treatment-free day, and helper_tf_first_entries the share who do. "
     "Share of life-years treatment-free = treatment-free years / life-years.",
     "Utilities (A; trial EQ-5D-5L by state not retrieved): 0.74 progression-free on treatment, 0.78 off "
     "treatment, 0.64 progressed, -0.15 while admitted, -0.10 during recovery; one-off QALY losses for CRS "

@@ -5,9 +5,10 @@ impact inputs with the 'sluis' thresholds (BudgetImpact).
 Sources: ZIN's guideline (Richtlijn economische evaluaties, 2024: societal perspective; productivity,
 travel and informal care are costs outside healthcare); ZIN's cilta-cel package advice of 20 Oct 2022
 (about 1,100 diagnoses of multiple myeloma a year in the Netherlands); the 'sluis' criteria: the
-AMvB of 1 July 2018 (>= EUR 50,000 per patient per year; rijksoverheid.nl, 15 May 2018) and the
-total threshold lowered to EUR 20 million a year from 1 July 2023 (minister Kuipers; Skipr, Jan
-2023). The number of Dutch patients after >= 3 lines and the uptake of each strategy are gaps (G).
+AMvB of 1 July 2018 (>= EUR 50,000 per patient per year together with a total of >= EUR 10
+million a year; rijksoverheid.nl, 15 May 2018) and the total threshold lowered to EUR 20 million a
+year from 1 July 2023 (minister Kuipers; Skipr, Jan 2023): into the sluis when the total is >= EUR
+20 million, or >= EUR 50,000 per patient and >= EUR 10 million in total. The number of Dutch patients after >= 3 lines and the uptake of each strategy are gaps (G).
 """
 
 from __future__ import annotations
@@ -67,16 +68,13 @@ def budget() -> tuple[BudgetItem, ...]:
     """The BudgetImpact sheet: eligible patients, the shares of both worlds, drug costs, 'sluis' thresholds."""
     B = BudgetItem
 
-    def cited(year: int, text: str) -> str:  # the reason once, at year 1
-        return text if year == 1 else "G: as year 1 (same gap)"
-
-    rows = [B("eligible", POPULATION_SIZE, y, source=cited(y, ELIGIBLE_SOURCE)) for y in range(1, YEARS + 1)]
+    rows = [B("eligible", POPULATION_SIZE, y, source=ELIGIBLE_SOURCE) for y in range(1, YEARS + 1)]
     for year in range(1, YEARS + 1):
-        rows.append(B("share", 1.0, year, RWPC, "current", source=cited(year, CURRENT_SOURCE)))
+        rows.append(B("share", 1.0, year, RWPC, "current", source=CURRENT_SOURCE))
         new = {s: shares[year - 1] for s, shares in NEW_SHARES.items()}
         for strategy, share in new.items():
-            rows.append(B("share", share, year, strategy, "new", source=cited(year, NEW_SOURCE)))
-        rows.append(B("share", round(1.0 - sum(new.values()), 10), year, RWPC, "new", source=cited(year, NEW_SOURCE)))
+            rows.append(B("share", share, year, strategy, "new", source=NEW_SOURCE))
+        rows.append(B("share", round(1.0 - sum(new.values()), 10), year, RWPC, "new", source=NEW_SOURCE))
     rows += [
         B("drug_category", category="drug"),
         B(
@@ -90,6 +88,13 @@ def budget() -> tuple[BudgetItem, ...]:
             20_000_000.0,
             source="P: 'sluis' criterion on the total, EUR 20 million a year or more for a new indication, from "
             "1 Jul 2023 (was EUR 40 million; minister Kuipers, Skipr Jan 2023)",
+        ),
+        B(
+            "sluis_total_with_per_patient",
+            10_000_000.0,
+            source="V: the per-patient criterion applies when the expected total is also EUR 10 million a year or "
+            "more (AMvB of 1 Jul 2018, Besluit zorgverzekering art. 2.4a; unchanged in 2023 per Skipr Jan 2023, "
+            "which states the per-patient criterion but not the EUR 10 million in the text read: verify)",
         ),
     ]
     return tuple(rows)

@@ -110,7 +110,7 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
     lys = float(ds[f"lys{sfx}"])
     # the mean entry time is a ratio of undiscounted counts whatever `discounted` says
     undiscounted = {str(c): float(v) for c, v in zip(ds["count"].values, ds["counts_undiscounted"].values)}
-    entries = undiscounted.get("tf_first_entries", 0.0)
+    entries = undiscounted.get("helper_tf_first_entries", 0.0)
     return {
         "life_years": lys,
         "progression_free_years": time_in.get(PF, 0.0),
@@ -125,7 +125,7 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
         "cart_infusions": counts.get("cart_infusions", 0.0),
         "share_reaching_treatment_free": entries,
         "mean_years_to_first_treatment_free": (
-            undiscounted.get("tf_first_entry_years", 0.0) / entries if entries > 1e-12 else float("nan")
+            undiscounted.get("helper_tf_first_entry_years", 0.0) / entries if entries > 1e-12 else float("nan")
         ),
     }
 

@@ -323,20 +323,20 @@ def rewards(st_rewards: tuple[TransitionReward, ...]) -> tuple[TransitionReward,
     remission = "if_else(model_time == t_inf + cart_adm_cycles + cart_rec_cycles - 1, 1, 0)"
     R = TransitionReward
     out += [
-        R("CART_Remission", remission, "count", "tf_first_entries", structure=PARTITIONED_SURVIVAL),
+        R("CART_Remission", remission, "count", "helper_tf_first_entries", structure=PARTITIONED_SURVIVAL),
         R(
             "CART_Remission",
             f"{remission} * (model_years + cycle_years)",
             "count",
-            "tf_first_entry_years",
+            "helper_tf_first_entry_years",
             structure=PARTITIONED_SURVIVAL,
         ),
-        R("BsAb_Stopped", "ps_tf_share_bsab", "count", "tf_first_entries", structure=PARTITIONED_SURVIVAL),
+        R("BsAb_Stopped", "ps_tf_share_bsab", "count", "helper_tf_first_entries", structure=PARTITIONED_SURVIVAL),
         R(
             "BsAb_Stopped",
             "ps_tf_share_bsab * (model_years + cycle_years)",
             "count",
-            "tf_first_entry_years",
+            "helper_tf_first_entry_years",
             structure=PARTITIONED_SURVIVAL,
         ),
     ]

@@ -53,7 +53,7 @@ from hecon.evidence.ipd import arm_data
 from hecon.evidence.outputs import workbook_rows
 from hecon.evidence.published_points import guyot_inputs
 from hecon.examples.rrmm.common import P, beta, lognormal
-from hecon.examples.rrmm.states import ON, REC, TF, alive_state
+from hecon.examples.rrmm.states import HOSP_THERAPY, ON, REC, TF, alive_state
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.spec import Distribution, Parameter, State, Strategy, SurvivalPoint, Transition, TransitionReward
 
@@ -359,7 +359,7 @@ def states() -> tuple[State, ...]:
             BSAB_AFTER_CART,
             "Bispecific after relapse following CAR-T, weekly until progression (sequence CAR-T then bispecific)",
             "u_pf_on - inf_bsab_cycle * du_infection / cycle_years",
-            {ON},
+            {ON, HOSP_THERAPY},
             {
                 "drug": f"{doses} * bsab_dose_cost",
                 "administration": f"{doses} * c_sc_admin",
@@ -378,7 +378,7 @@ def states() -> tuple[State, ...]:
             "Progressed on the bispecific, apheresed, waiting for CAR-T on bridging therapy (sequence bispecific "
             "then CAR-T)",
             "u_pd",
-            {ON},
+            {ON, HOSP_THERAPY},
             {
                 "drug": "p_bridging * c_rwpc_drug_cycle",
                 "administration": "p_bridging * rwpc_admin_cycle * c_day_treatment",
@@ -393,7 +393,7 @@ def states() -> tuple[State, ...]:
             CART_RECOVERY,
             "Admission and recovery after CAR-T following a bispecific (the admission's costs are charged at infusion)",
             f"u_pf_off - du_recovery - {infections} * du_infection / cycle_years",
-            {REC},
+            {REC, HOSP_THERAPY},
             {
                 "monitoring": "cart_followup_visits_per_week * cycle_weeks * c_outpatient",
                 "adverse_events": f"{infections} * c_serious_infection + p_ivig_cart_recovery * c_ivig_cycle + "

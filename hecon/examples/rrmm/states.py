@@ -22,6 +22,13 @@ TF = "treatment_free"
 #: care during recovery from a CAR-T course (IVIG, transfusions, weekly visits); "free of
 #: hospital-based therapy" is then a stricter treatment-free definition (Regan et al. 2019).
 HOSP_THERAPY = "on_hospital_therapy"
+#: Q-TWiST's TOX time (:data:`hecon.analysis.qtwist.TOX_FLAGS`): admissions, recovery, grade >= 3
+#: adverse-event windows and step-up dosing. The model has no separate adverse-event states, so the
+#: windows of grade >= 3 events are approximated (A) by the states in which they concentrate: the
+#: CAR-T admission and the 3-month recovery after each course (CRS, ICANS, cytopenias, infections)
+#: and the bispecific step-up week, inpatient or outpatient (CRS). Grade >= 3 infections during
+#: weekly bispecific dosing are not given a TOX window (they lower that state's utility instead).
+TOX = "tox"
 
 #: One-cycle states that the cohort occupies only at the start: their costs and counts are
 #: charged once to the initial cohort ("(start)" rewards), so the half-cycle correction, which
@@ -105,7 +112,7 @@ def states() -> tuple[State, ...]:
             "CART_Infusion",
             "Lymphodepletion, CAR-T infusion and index admission (CRS, ICANS, ICU)",
             "u_pf_on - du_inpatient",
-            {PF, ON, HOSP, HOSP_THERAPY},
+            {PF, TOX, ON, HOSP, HOSP_THERAPY},
             {"hospital": "c_hosp_day * cart_los_days / cart_adm_cycles", "informal_care": "informal_cart_first"},
             {"hospital_days": "cart_los_days / cart_adm_cycles"},
         ),
@@ -113,7 +120,7 @@ def states() -> tuple[State, ...]:
             "CART_Recovery",
             "Recovery after discharge: cytopenias, infections, IVIG, weekly visits",
             "u_pf_off - du_recovery - inf_cart_cycle * du_infection / cycle_years",
-            {PF, REC, HOSP_THERAPY},
+            {PF, TOX, REC, HOSP_THERAPY},
             {
                 "monitoring": "cart_followup_visits_per_week * cycle_weeks * c_outpatient",
                 "adverse_events": "inf_cart_cycle * c_serious_infection + p_ivig_cart_recovery * c_ivig_cycle + "
@@ -143,7 +150,7 @@ def states() -> tuple[State, ...]:
             "Redose_Admission",
             "Further CAR-T course: lymphodepletion, infusion and admission",
             "u_pf_on - du_inpatient",
-            {PF, ON, HOSP, HOSP_THERAPY},
+            {PF, TOX, ON, HOSP, HOSP_THERAPY},
             {
                 "hospital": "c_hosp_day * redose_los_days / r_adm_cycles",
                 "informal_care": "informal_cart_course",
@@ -155,7 +162,7 @@ def states() -> tuple[State, ...]:
             "Redose_Recovery",
             "Recovery after a further CAR-T course",
             "u_pf_off - du_recovery - inf_cart_cycle * r_rec_cycles / cart_rec_cycles * du_infection / cycle_years",
-            {PF, REC, HOSP_THERAPY},
+            {PF, TOX, REC, HOSP_THERAPY},
             {
                 "monitoring": "cart_followup_visits_per_week * cycle_weeks * c_outpatient",
                 "adverse_events": "inf_cart_cycle * cart_rec_cycles / r_rec_cycles * c_serious_infection + "
@@ -189,7 +196,7 @@ def states() -> tuple[State, ...]:
             "BsAb_StepUp_In",
             "Bispecific step-up week, inpatient (step-up doses and first full dose)",
             "u_pf_on - du_inpatient * min(1, bsab_stepup_inpatient_days / cycle_days)",
-            {PF, ON, HOSP, HOSP_THERAPY},
+            {PF, TOX, ON, HOSP, HOSP_THERAPY},
             {
                 "drug": "bsab_stepup_drug_cost",
                 "administration": "bsab_stepup_admins * c_sc_admin",
@@ -207,7 +214,7 @@ def states() -> tuple[State, ...]:
             "BsAb_StepUp_Out",
             "Bispecific step-up week, outpatient (admitted only for CRS)",
             "u_pf_on",
-            {PF, ON, HOSP_THERAPY},
+            {PF, TOX, ON, HOSP_THERAPY},
             {
                 "drug": "bsab_stepup_drug_cost",
                 "administration": "bsab_stepup_admins * c_sc_admin",

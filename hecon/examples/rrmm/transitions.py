@@ -138,8 +138,8 @@ def rewards() -> tuple[TransitionReward, ...]:
     # first entry into a treatment-free state: count and time of entry (for the mean time to the first TF day)
     for frm, to in (("CART_Recovery", "CART_Remission"), ("BsAb_Weekly", "BsAb_Stopped"), ("BsAb_Q2W", "BsAb_Stopped")):
         rows += [
-            R(to, "1", "count", "tf_first_entries", frm),
-            R(to, "model_years + cycle_years", "count", "tf_first_entry_years", frm),
+            R(to, "1", "count", "helper_tf_first_entries", frm),
+            R(to, "model_years + cycle_years", "count", "helper_tf_first_entry_years", frm),
         ]
     # terminal care before death: counted apart from treatment burden (terminal_ counts)
     rows += [
