@@ -294,37 +294,28 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
     spec = run.spec
     currency = spec.settings.currency
     wtp, wtp_source = run.headline_wtp
-    scenarios = frozen(
-        {
-            sr.name: scenario_summary(
-                sr.name,
-                sr.results,
-                sr.strategies,
-                run.comparator,
-                currency,
-                description=sr.description,
-                overrides=sr.scenario.overrides if sr.scenario else None,
-                headline_wtp=wtp,
-            )
-            for sr in run.scenarios
-        }
-    )
-    subgroups = frozen(
-        {
-            sg.name: scenario_summary(
-                sg.name,
-                sg.results,
-                sg.strategies,
-                run.comparator,
-                currency,
-                description=sg.description,
-                overrides=sg.scenario.overrides if sg.scenario else None,
-                headline_wtp=wtp,
-                sources=sg.scenario.sources if sg.scenario else None,
-            )
-            for sg in run.subgroups
-        }
-    )
+
+    def summaries(items: Any, with_sources: bool) -> Any:
+        """The summary of each scenario (or subgroup) run, by name; a subgroup's with its sources."""
+        return frozen(
+            {
+                r.name: scenario_summary(
+                    r.name,
+                    r.results,
+                    r.strategies,
+                    run.comparator,
+                    currency,
+                    description=r.description,
+                    overrides=r.scenario.overrides if r.scenario else None,
+                    headline_wtp=wtp,
+                    sources=r.scenario.sources if with_sources and r.scenario else None,
+                )
+                for r in items
+            }
+        )
+
+    scenarios = summaries(run.scenarios, with_sources=False)
+    subgroups = summaries(run.subgroups, with_sources=True)
     base = scenarios[run.base.name]
     burden = run.burden
     return Results(

@@ -139,9 +139,8 @@ def adjusted_hazard(
 ) -> str:
     """Excel text of the hazard [1 / curve time unit] of π + (1 - π) S(t / AF)^HR at ``t``,
     leaving out the adjustments that are the identity."""
-    if acceleration_factor != "1":
-        t = f"{_w(t)}/{_w(acceleration_factor)}"
-    h = unadjusted_hazard(distribution, p, t)
+    scaled = f"{_w(t)}/{_w(acceleration_factor)}" if acceleration_factor != "1" else t
+    h = unadjusted_hazard(distribution, p, scaled)
     if hazard_ratio != "1":
         h = f"{_w(hazard_ratio)}*{_w(h)}"
     if acceleration_factor != "1":
@@ -149,10 +148,7 @@ def adjusted_hazard(
     if cure_fraction == "0":
         return h
     pi = _w(cure_fraction)
-    s_u = unadjusted_survival(distribution, p, t)
-    if hazard_ratio != "1":
-        s_u = f"({s_u})^{_w(hazard_ratio)}"
-    s_u = _w(s_u)
+    s_u = _w(adjusted_survival(distribution, p, t, hazard_ratio, acceleration_factor, "0"))  # the uncured part
     return f"IF({pi}+(1-{pi})*{s_u}>0,(1-{pi})*{s_u}*{_w(h)}/({pi}+(1-{pi})*{s_u}),{_w(h)})"
 
 
