@@ -165,9 +165,16 @@ class BlockContext:
         return self._survival_at(curve, years)
 
     def curve_event_probability(self, curve: str, clock: Any) -> Any:
-        start = np.multiply(clock, self.cycle_years)
+        """1 - S((clock + 1) Δ) / S(clock Δ), Δ the cycle length [years]. When the clock steps by
+        one cycle from point to point (``model_time``, ``model_time - t_inf``), the end of one
+        cycle is the start of the next, so S is evaluated once on the points and one more,
+        not twice; both ways compute S at the same times, so the result is the same."""
+        c = np.asarray(clock, dtype=float)
+        if c.ndim == 3 and c.shape[0] > 1 and np.all(c[1:] - c[:-1] == 1.0):
+            s = self._survival_at(curve, np.concatenate([c, c[-1:] + 1.0]) * self.cycle_years)
+            return survival.event_probability(s[:-1], s[1:])
         return survival.event_probability(
-            self._survival_at(curve, start), self._survival_at(curve, start + self.cycle_years)
+            self._survival_at(curve, c * self.cycle_years), self._survival_at(curve, (c + 1.0) * self.cycle_years)
         )
 
     def curve_hazard(self, curve: str, years: Any) -> Any:
