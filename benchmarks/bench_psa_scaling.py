@@ -101,17 +101,17 @@ def main() -> None:
 
     model = compiled(read_workbook(EXAMPLE))
     work = len(model.strategies) * model.n_states * model.n_cycles  # state-cycles per sample
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    runs = [(n, 0) for n in sizes if n <= args.dask] + [(args.dask, 2)] * bool(args.dask)
+    runs += [(n, 0) for n in sizes if n > args.dask]  # the longest last
     rows = []
-    for n in [int(x) for x in args.sizes.split(",") if x]:
-        rows.append(measure(n))
+    for n, workers in runs:
+        rows.append(measure(n, workers))
         print(json.dumps(rows[-1]), flush=True)
-    if args.dask:
-        rows.append(measure(args.dask, workers=2))
-        print(json.dumps(rows[-1]), flush=True)
-    block = table(rows, work)
-    temporary = args.readme.with_name(args.readme.name + ".tmp")
-    temporary.write_text(replace_block(args.readme.read_text(encoding="utf-8"), block), encoding="utf-8")
-    os.replace(temporary, args.readme)  # never half a README
+        block = table(rows, work)  # written after every run: an interrupted benchmark leaves what it measured
+        temporary = args.readme.with_name(args.readme.name + ".tmp")
+        temporary.write_text(replace_block(args.readme.read_text(encoding="utf-8"), block), encoding="utf-8")
+        os.replace(temporary, args.readme)  # never half a README
     print(block)
 
 
