@@ -23,7 +23,9 @@ from hecon.model.types import FloatArray
 
 _GP_MORTALITY: OrderedDict[tuple[int, float, float, int, bytes], tuple[LifeTable, FloatArray]] = OrderedDict()
 """Recent cohort death probabilities (:func:`cohort_mortality`), kept with their life table."""
-_GP_MORTALITY_SIZE = 16
+_GP_MORTALITY_SIZE = 16  # entries kept at most: the base case, scenarios and DSA variations of a run
+_GP_MORTALITY_BYTES = 64 * 2**20  # and at most this many bytes: a sampled share of men gives one
+# (points x samples) entry per PSA chunk, used by the chunk's strategies and never again
 
 
 def cohort_mortality(
@@ -42,7 +44,10 @@ def cohort_mortality(
     laid_out = np.ascontiguousarray(p.reshape(-1, n_points).T)[:, None, :]
     laid_out.flags.writeable = False
     _GP_MORTALITY[key] = (table, laid_out)
-    if len(_GP_MORTALITY) > _GP_MORTALITY_SIZE:
+    while len(_GP_MORTALITY) > 1 and (
+        len(_GP_MORTALITY) > _GP_MORTALITY_SIZE
+        or sum(entry[1].nbytes for entry in _GP_MORTALITY.values()) > _GP_MORTALITY_BYTES
+    ):
         _GP_MORTALITY.popitem(last=False)
     return laid_out
 

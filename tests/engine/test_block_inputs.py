@@ -60,3 +60,20 @@ def test_event_probability_on_a_clock_that_steps_by_one_matches_the_closed_form(
         for row, k in enumerate((3, 5, 4)):
             assert jumping[row, 0, s] == stepping[k - 3, 0, s]  # the same times, the same value
     assert stepping.shape == (6, 1, 2)
+
+
+def test_cohort_mortality_keeps_at_most_its_byte_bound_of_sampled_entries(monkeypatch):
+    # a sampled share of men gives one (points x samples) entry per PSA chunk: the cache must
+    # not grow with the number of chunks, and keeps the newest entry for the chunk's strategies
+    from hecon.engine import context
+
+    monkeypatch.setattr(context, "_GP_MORTALITY", type(context._GP_MORTALITY)())
+    monkeypatch.setattr(context, "_GP_MORTALITY_BYTES", 100_000)  # two entries of 100 x 50 x 8 = 40,000 bytes
+    table = bundled_lifetable("nl_cbs_2019")
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        newest = cohort_mortality(table, 60.0, rng.uniform(0.3, 0.7, 50), 7 / 365.25, 100)
+        assert newest.nbytes == 40_000
+        assert sum(entry[1].nbytes for entry in context._GP_MORTALITY.values()) <= 100_000
+    assert len(context._GP_MORTALITY) == 2
+    assert next(reversed(context._GP_MORTALITY.values()))[1] is newest
