@@ -494,11 +494,13 @@ class _Builder:
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
         if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > CYCLES.value:
             record = self.loc.settings["horizon_years"]
+            cycle_cell = self.loc.settings["cycle_length_days"].cell("value")  # the number of cycles derives from both
             p.bad_cell(
                 record,
                 "value",
                 f"a horizon of {cells.format_number(horizon)} years in cycles of "
-                f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
+                f"{cells.format_number(cycle)} days (cycle_length_days: {cycle_cell}) has "
+                f"{horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
                 CYCLES.expected("a horizon of"),
             )
             values.pop("horizon_years")

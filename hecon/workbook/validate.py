@@ -13,6 +13,7 @@ place keep the element as their location. A cell the reader already reported is 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from hecon.analysis.budget_impact import check_budget
@@ -76,15 +77,20 @@ def read_checked(path: str | Path, stopwatch: Stopwatch | None = None) -> tuple[
     return result.spec, result.locations
 
 
-def place_found(problems: list[Problem], loc: Locations) -> list[Problem]:
+def place_found(problems: list[Problem], loc: Locations, spec: ModelSpec | None = None) -> list[Problem]:
     """Problems found while a model runs (a probability outside [0, 1] at some cycle, ...) placed
-    at the cells of the elements they concern; the element's own text (strategy, cycle, sample)
-    stays in the message."""
+    at the cells of the elements they concern; the element's own text (strategy, cycle, state
+    time) stays in the message, followed, when ``spec`` is given, by the cells of the parameters
+    that the element's formula reads. A problem with a cause (a DSA bound that drives a
+    probability above 1) is placed at the cell of the value, its cause at the cell of the formula."""
     out = []
     for p in problems:
         placed = place(p, loc)
-        if placed.where != p.where and isinstance(p.where, Element):
-            placed = Problem(placed.where, f"{p.where}: {placed.what}", placed.expected)
+        if p.cause is not None:
+            placed = replace(placed, cause=place_found([p.cause], loc, spec)[0])
+        elif placed.where != p.where and isinstance(p.where, Element):
+            sources = _sources(spec, p.where, loc) if spec is not None else ""
+            placed = Problem(placed.where, f"{p.where}: {placed.what}{sources}", placed.expected)
         out.append(placed)
     return out
 
@@ -166,8 +172,7 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             try:
                 simulate_strategy(model, index, {}, 1, keep_cycles=False)
             except ModelError as exc:
-                for found_at, p in zip(exc.problems, place_found(exc.problems, loc)):
-                    p = Problem(p.where, p.what + _sources(changed, found_at.where, loc), p.expected)
+                for p in place_found(exc.problems, loc, changed):
                     if p.where in cells:
                         continue
                     cells.add(p.where)
@@ -179,16 +184,43 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                         first = firsts.get(name)
                         where = first.cell(key) if first is not None else Element("scenario", name)
                         found.append(Problem(where, f"with {word} '{name}', {p.where}: {p.what}", p.expected))
+    if not found:  # the values the analyses vary: DSA bounds and threshold search intervals
+        found = _variation_problems(spec, loc)
     return found
 
 
+def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+    """What the one-way sensitivity analysis ('hecon run --dsa') and the threshold analyses find
+    only by running the model with the values they vary: every DSA low and high value and every
+    value of each threshold's search grid, evaluated deterministically, each placed at the cell
+    that holds the value (``Parameters!J5``, ``Thresholds!F4``), with the problem it causes at the
+    cell of the formula and the cells that formula reads; a value that fails the same formula in
+    several strategies once."""
+    from hecon.analysis.dsa import check_dsa
+    from hecon.analysis.threshold import check_threshold
+
+    found = check_dsa(spec)
+    for query in spec.thresholds:
+        found += check_threshold(spec, query)
+    out: list[Problem] = []
+    seen = set()
+    for p in place_found(found, loc, spec):
+        key = (p.where, p.what, p.cause.where if p.cause is not None else None)  # not once per strategy
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
 def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
-    """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a state
-    value, transition or transition reward reads, for a value found wrong while the model runs."""
+    """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a setting,
+    state value, transition or transition reward reads, for a value found wrong while the model runs."""
     if not isinstance(where, Element):
         return ""
     text: object = None
-    if where.kind == "state":
+    if where.kind == "setting":  # a setting given as a formula, e.g. proportion_male = p_male
+        text = getattr(spec.settings, where.name, None)
+    elif where.kind == "state":
         state = next((s for s in spec.states if s.name == where.name), None)
         kind, _, name = where.part.partition(":")
         if state is not None:
@@ -420,6 +452,7 @@ _TOPIC_SHEETS = {
     "strategies": "Strategies",
     "survival curve": "Survival",
     "budget impact": "BudgetImpact",
+    "DSA": "Parameters",  # no parameter flagged for 'hecon run --dsa'
 }
 
 
@@ -563,6 +596,12 @@ def _budget(e: Element, p: Problem, loc: Locations) -> Location | None:
     return loc.budget[e.index].cell(e.part or "value")
 
 
+def _threshold(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.index is None or not 0 <= e.index < len(loc.thresholds):
+        return None
+    return loc.thresholds[e.index].cell(e.part or "parameter")
+
+
 def _unplaced(e: Element, p: Problem, loc: Locations) -> None:
     return None
 
@@ -581,7 +620,7 @@ _HANDLERS: dict[str, _Handler] = {
     "initial": _initial,
     "life_table": _table,
     "scenario": _unplaced,
-    "threshold": _unplaced,
+    "threshold": _threshold,
     "entry": _unplaced,
     "partition": _partition,
     "survival_point": _survival_point,
