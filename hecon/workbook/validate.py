@@ -214,38 +214,43 @@ def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
 
 def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
     """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a setting,
-    state value, transition or transition reward reads, for a value found wrong while the model runs."""
+    state value, transition or transition reward reads (for a row sum, the formulas of the row),
+    for a value found wrong while the model runs."""
     if not isinstance(where, Element):
         return ""
-    text: object = None
+    texts: list[object] = []
     if where.kind == "setting":  # a setting given as a formula, e.g. proportion_male = p_male
-        text = getattr(spec.settings, where.name, None)
+        texts = [getattr(spec.settings, where.name, None)]
     elif where.kind == "state":
         state = next((s for s in spec.states if s.name == where.name), None)
         kind, _, name = where.part.partition(":")
         if state is not None:
-            text = (
+            texts = [
                 state.utility
                 if kind == "utility"
                 else {"cost": state.costs, "count": state.counts}.get(kind, {}).get(name)
-            )
-    elif where.kind == "transition":
+            ]
+    elif where.kind in ("transition", "transitions_out"):
         rows = [
             t
             for t in spec.transitions
-            if (t.from_state, t.to_state) == (where.source, where.target) and t.strategy in (where.strategy, None)
+            if t.from_state == where.source
+            and (where.kind == "transitions_out" or t.to_state == where.target)
+            and t.strategy in (where.strategy, None)
         ]
-        text = min(rows, key=lambda t: t.strategy is None).probability if rows else None  # a strategy's own row first
+        own = {t.to_state for t in rows if t.strategy is not None}  # a strategy's own row replaces the shared one
+        texts = [t.probability for t in rows if t.strategy is not None or t.to_state not in own]
     elif where.kind == "reward" and where.index is not None:
-        text = spec.transition_rewards[where.index].value
-    if not isinstance(text, str):
-        return ""
-    try:
-        names = sorted(parse(text).names)
-    except ModelError:
-        return ""
+        texts = [spec.transition_rewards[where.index].value]
+    names: set[str] = set()
+    for text in texts:
+        if isinstance(text, str):
+            try:
+                names |= parse(text).names
+            except ModelError:
+                continue
     cells = []
-    for name in names:
+    for name in sorted(names):
         record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
         record = record or loc.parameters.get(name)
         if record is not None:

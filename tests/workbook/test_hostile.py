@@ -33,6 +33,12 @@ from hecon.workbook import write_workbook
 from tests.workbook.test_validate import RICH_CASES, TEXTBOOK_CASES, textbook_model
 
 _FINITE = "expected finite values"
+_PROBABILITIES = "expected probabilities that sum to at most 1"
+#: The parameters that the formulas of the rows out of S1 read (p_S1H, the S1 -> S2 rate, apply_hr(gp_mort(), hr_S1)).
+_S1_SOURCES = (
+    "hr_S1: Parameters!B8, hr_trt: Parameters!B10, p_S1H: Parameters!B5, r_S1S2: Parameters!B6, slope_S1S2: "
+    "Parameters!B7"
+)
 _PROBABILITY = "expected a probability between 0 and 1"
 
 #: case -> (cells to set, a message that must be found (whole line, or its start))
@@ -61,16 +67,17 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     "a complement that goes negative": (
         {"Parameters!B4": "0.99"},
         "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 12: the probabilities add up to 1.00002, "
-        "leaving a negative complement for -> H",
+        f"leaving a negative complement for -> H (from p_HS1: Parameters!B4); {_PROBABILITIES}",
     ),
     "a row sum of 1 + 1e-6": (
         {"Transitions!D6": "1 - p_HS1 - gp_mort() + 1e-6"},
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.000001; "
-        "expected a sum of 1",
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.000001 "
+        "(from p_HS1: Parameters!B4); expected a sum of 1",
     ),
     "a row sum of 1 - 1e-6": (
         {"Transitions!D6": "1 - p_HS1 - gp_mort() - 1e-6"},
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999; ",
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999 "
+        "(from p_HS1: Parameters!B4); ",
     ),
     "a terminal-care cost of -3e293 (found by the fuzz test: the report's figures overflowed)": (
         {"TransitionRewards!F4": -3e293},
@@ -164,8 +171,8 @@ def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, 
     total = 0.98 + (1 - math.exp(-0.105)) + (1 - (1 - 0.004) ** 3)
     assert found == [
         "Scenarios!A4: with scenario 'sick', Transitions!D7: strategy 'SoC', transitions out of 'S1', cycle 0, "
-        f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1; expected "
-        "probabilities that sum to at most 1"
+        f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1 (from "
+        f"{_S1_SOURCES}); expected probabilities that sum to at most 1"
     ]
 
 
@@ -244,7 +251,7 @@ VARIATION_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], lis
         [
             "Parameters!J5: with p_S1H at its DSA high value 0.99, Transitions!D7: strategy 'SoC', transitions out "
             f"of 'S1', cycle 0, state_time 0: the probabilities add up to {0.99 + _S1_REST:.6g}, leaving a negative "
-            "complement for -> S1; expected probabilities that sum to at most 1"
+            f"complement for -> S1 (from {_S1_SOURCES}); {_PROBABILITIES}"
         ],
     ),
     "a DSA high value of a parameter that a setting reads (proportion_male = p_male)": (
@@ -270,6 +277,16 @@ def test_validate_evaluates_dsa_bounds_and_threshold_intervals_as_run_does(tmp_p
     assert found == expected
     dsa = invoke("run", path, "--dsa", "--out", tmp_path / "report")
     assert dsa.exit_code == 1 and problem_lines(dsa.stderr) == expected
+
+
+def test_a_dsa_without_flagged_parameters_names_the_parameters_sheet(tmp_path, textbook_bytes, invoke):
+    path = workbook(tmp_path, textbook_bytes, {})
+    result = invoke("run", path, "--dsa", "--out", tmp_path / "report")
+    assert result.exit_code == 1 and not (tmp_path / "report").exists()
+    assert problem_lines(result.stderr) == [
+        "Parameters!A4: DSA: no parameter is flagged for one-way sensitivity analysis; expected dsa = yes on the "
+        "Parameters sheet for the parameters to vary"
+    ]
 
 
 def test_a_derived_setting_names_the_cell_of_its_parameter(tmp_path, textbook_bytes, invoke):

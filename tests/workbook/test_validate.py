@@ -907,8 +907,8 @@ def test_a_read_only_file_can_be_read(textbook):
 def test_constant_probabilities_out_of_a_state_must_add_up(textbook):
     edit(textbook, {"Transitions!D6": 0.5, "Parameters!B4": 0.6})  # H: 0.6 + gp_mort() + 0.5, no complement
     assert only(textbook) == (  # gp_mort() is not constant: the deterministic run finds it
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.104; "
-        "expected a sum of 1, or a complement '#' for the rest"
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.104 (from "
+        "p_HS1: Parameters!B4); expected a sum of 1, or a complement '#' for the rest"
     )
     edit(textbook, {"Transitions!D5": 0.1})  # H: 0.6 + 0.1 + 0.5
     assert (
