@@ -289,6 +289,20 @@ def test_a_dsa_without_flagged_parameters_names_the_parameters_sheet(tmp_path, t
     ]
 
 
+def test_a_two_way_grid_that_the_model_cannot_run_with_names_its_first_point(tmp_path, textbook_bytes, invoke):
+    """The --two-way grid is not in the workbook, so validation cannot check it: the run says which
+    point fails (by its values, not its sample) and how many do: p_HS1 on 21 points from 0 to 1.5
+    (steps of 0.075) is above 1 at 7 of them, each with 21 values of c_H (over 5 yearly cycles, where
+    0.975 + gp_mort() stays below 1)."""
+    path = workbook(tmp_path, textbook_bytes, {"Settings!B7": 5})
+    result = invoke("run", path, "--two-way", "p_HS1=0:1.5,c_H=0:1000,A", "--out", tmp_path / "report")
+    assert result.exit_code == 1 and not (tmp_path / "report").exists()
+    assert problem_lines(result.stderr) == [
+        "two-way threshold p_HS1 x c_H: with p_HS1 at 1.05 and c_H at 0, a point of the grid (the first of 147 of "
+        "the 441 points that the model cannot run with), " + _P_HS1.format("1.05") + _FROM_P_HS1
+    ]
+
+
 def test_a_derived_setting_names_the_cell_of_its_parameter(tmp_path, textbook_bytes, invoke):
     path = workbook(tmp_path, textbook_bytes, {"Settings!B9": "p_male"}, {"Parameters": ["p_male", 1.5]})
     found, _ = validate_and_run(invoke, path, tmp_path / "report")
