@@ -4,6 +4,9 @@ Each case edits the textbook-shaped workbook of tests/workbook/test_validate.py 
 is described there) and runs both commands through the command line. Validation evaluates the
 model as the run does (every strategy, cycle and state time, deterministically), so both
 commands agree on the exit status and on the problems, and every problem names its cell.
+Every case of this file that validates a workbook goes through :func:`validate_and_run`, which
+asserts that agreement (exit status, problem lines and their count); the cases whose values only
+an analysis uses (DSA bounds, threshold search intervals) also run 'hecon run --dsa'.
 """
 
 from __future__ import annotations
@@ -148,7 +151,9 @@ def validate_and_run(invoke, path: Path, out: Path) -> tuple[list[str], list[str
         assert not out.exists()
         assert found == reported
         n = len(found)
-        assert f"{n} problem{'s' if n > 1 else ''} found" in checked.stderr
+        counted = f"{n} problem{'s' if n > 1 else ''}"
+        assert f"{counted} found" in checked.stderr
+        assert f"has {counted}; nothing was run or written" in ran.stderr  # the same count, said by each command
     for line in found:
         assert LOCATED.match(line), line
         assert not re.search(r"np\.\w+\(", line), line  # no Python reprs such as np.float64(1.5)
