@@ -8,6 +8,13 @@ locates problems at model elements (:class:`~hecon.model.problems.Element`: stra
 transition H -> S1, its probability); :func:`place` maps each element back to the cell it came
 from (``Transitions!D5``) by its kind and fields, never by message text. Problems it cannot
 place keep the element as their location. A cell the reader already reported is not reported again.
+
+A model that passes these checks is run as 'hecon run' runs it (deterministically: the base case,
+the other structure, every scenario and subgroup), and then at every value the analyses set (each
+DSA low and high value, each value of a threshold's search grid). A problem found there is placed at
+the cell of the value (``Parameters!J5``, ``Thresholds!F4``) with the problem it causes as its
+:attr:`~hecon.model.problems.Problem.cause`, placed at the formula's cell with the cells that formula
+reads.
 """
 
 from __future__ import annotations
