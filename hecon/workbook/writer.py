@@ -201,9 +201,16 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         for c in spec.survival_curves
     ]
     rows["LifeTable"] = [
-        {"table": t.name, "age": age, "qx_male": qm, "qx_female": qf, "source": (t.source or None) if i == 0 else None}
+        {
+            "table": t.name,
+            "age": age,
+            "qx_male": qm,
+            "qx_female": qf,
+            "quantity": t.quantity if t.quantity != "qx" else None,
+            "source": (t.source or None) if i == 0 else None,
+        }
         for t in spec.life_tables
-        for i, (age, qm, qf) in enumerate(zip(t.ages, t.qx_male, t.qx_female))
+        for i, (age, qm, qf) in enumerate(zip(t.ages, t.given_male or t.qx_male, t.given_female or t.qx_female))
     ]
     rows["Schedules"] = [
         {
