@@ -74,8 +74,8 @@ _AGE_TOLERANCE_YEARS = 1e-9
 
 #: What each quantity's value must be, for messages.
 QUANTITY_EXPECTED: dict[str, str] = {
-    "qx": "a probability in [0, 1]",
-    "px": "a survival probability (1 - qx) in [0, 1]",
+    "qx": "a probability between 0 and 1",
+    "px": "a survival probability (1 - qx) between 0 and 1",
     "mx": "a death rate per year >= 0",
     "lx": "a number of survivors >= 0 that never increases with age",
 }
