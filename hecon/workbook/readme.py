@@ -45,7 +45,9 @@ HOW_TO = (
     "cost:admin); counts per cycle in count:<name> columns (e.g. count:administrations). Add or remove such "
     "columns freely. Utilities are QALY weights per year.",
     "Parameters: every parameter has a source column; reports cite it. PSA distribution arguments are "
-    "written as name=value pairs separated by ; in the distribution_args column (see the table below).",
+    "written as name=value pairs separated by ; in the distribution_args column (see the table below); a "
+    "value may be a formula of other parameters, e.g. sd=(upper - lower) / 3.92, evaluated once with their "
+    "base-case values.",
     "Structural uncertainty: a parameter with distribution 'discrete' chooses between named alternatives, "
     "e.g. distribution_args weibull=0.5; cure=0.5 (label=weight, in order; weights >= 0 are normalised to sum "
     "1). Its value is the position of an alternative (1 = weibull, 2 = cure): the value column gives the "
