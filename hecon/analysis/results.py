@@ -133,6 +133,8 @@ class BaseCase:
 
     survival : PFS and OS from the trace, medians and source landmarks
     trace    : the Markov trace (dims strategy, cycle, state; coordinate ``years``) [share 0-1]
+    substate_trace : the same by tunnel sub-state (dims strategy, cycle, substate; coordinates
+               ``substate_state`` and ``state_time``) [share 0-1]; sums to ``trace`` by state
     timeline : per strategy, the share of the cohort in each treatment-burden category at every
                trace point (:func:`hecon.analysis.timeline.category_shares`)
     """
@@ -140,6 +142,7 @@ class BaseCase:
     survival: SurvivalSummary
     trace: xr.DataArray = field(metadata=NOT_IN_JSON)
     timeline: Mapping[str, Mapping[str, FloatArray]] = field(metadata=NOT_IN_JSON)
+    substate_trace: xr.DataArray = field(metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def _base_case(run: RunResult) -> BaseCase:
         survival_summary(trace, run.spec, strategies),
         trace,
         frozen({s: frozen(category_shares(trace, run.spec, s)) for s in strategies}),
+        run.base.results["substate_trace"],
     )
 
 

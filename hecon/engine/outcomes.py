@@ -60,6 +60,6 @@ class ChunkResult:
 
     discounted: np.ndarray  # (n_samples, n_outcomes)
     undiscounted: np.ndarray  # (n_samples, n_outcomes)
-    trace_sum: np.ndarray  # (n_points, n_model_states), summed over samples in sample order
+    trace_sum: np.ndarray  # (n_points, n_sub_states): tunnel sub-states expanded, summed over samples in order
     per_cycle_sum: np.ndarray  # (n_points, n_outcomes), summed over samples in order, undiscounted
     crossings: np.ndarray  # (n_points,) samples whose partitioned-survival curves cross there (0: Markov)

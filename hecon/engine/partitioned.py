@@ -66,7 +66,8 @@ def simulate_partitioned_chunk(
     discounted = np.zeros((len(cols), n_samples))
     undiscounted = np.zeros((len(cols), n_samples))
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, len(cols)))
-    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(number)))
+    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, model.n_states))
+    first_sub = [model.slices[s.name].start for s in model.spec.states]  # a state's share goes to its first sub-state
     crossings = carry.crossings.copy() if carry else np.zeros(T + 1, dtype=np.int64)
     chunk_cache: dict[object, object] = {}
     for t0 in range(0, T, BLOCK_CYCLES):
@@ -106,7 +107,9 @@ def simulate_partitioned_chunk(
         if keep_cycles:
             valued[: t1 - t0] += entered[:n_val]
             kernels.accumulate(per_cycle[t0 : t0 + n_val], valued)
-            kernels.accumulate(trace_sum[t0 : t0 + n_val], np.ascontiguousarray(occupancy[:n_val]))
+            sub = np.zeros((n_val, model.n_states, n_samples))
+            sub[:, first_sub, :] = occupancy[:n_val]
+            kernels.accumulate(trace_sum[t0 : t0 + n_val], sub)
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, crossings)
 
 

@@ -157,7 +157,7 @@ def simulate_chunk(
     discounted = np.zeros((K, n_samples))
     undiscounted = np.zeros((K, n_samples))
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, K))
-    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
+    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, model.n_states))
 
     pool = _pool()  # started on the first run, before the first block's arrays are allocated
     chunk_cache: dict[object, object] = {}
@@ -479,7 +479,7 @@ def _prepare_block(
         np.empty((model.n_states, n_samples)),
         np.zeros(shape(n_points, n_cols, n_samples)),
         np.zeros(shape(n_cycles, n_cols, n_samples)),
-        np.zeros(shape(n_points, len(state_start) - 1, n_samples)),
+        np.zeros(shape(n_points, model.n_states, n_samples)),
         keep_cycles,
     )
 

@@ -85,6 +85,7 @@ from hecon.report.tables import (
     schedules_table,
     states_table,
     strategy_values_table,
+    substate_trace_table,
     survival_inputs_table,
     totals_table,
     trace_name,
@@ -656,7 +657,12 @@ def base_case_section(results: Results) -> Section:
             f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
             "than 0.5% of the cohort at all times are left out. Each state has its own colour. The trace of "
-            "every cycle is in results.xlsx, sheet Trace.",
+            "every cycle is in results.xlsx, sheet Trace"
+            + (
+                ", and the tunnel sub-states on the sheet TunnelTrace."
+                if any(s.tunnel > 1 for s in spec.states)
+                else "."
+            ),
             "Line charts of the share of the cohort in each health state over time, one panel per strategy.",
         )
     )
@@ -677,7 +683,9 @@ def base_case_section(results: Results) -> Section:
         tables=tables,
         figures=figures,
         content=content,
-        sheets=[totals, costs, by_category] + surv_tables + [trace_table(results)],
+        sheets=[totals, costs, by_category]
+        + surv_tables
+        + [t for t in (trace_table(results), substate_trace_table(results)) if t is not None],
     )
 
 
