@@ -134,7 +134,8 @@ class BaseCase:
     survival : PFS and OS from the trace, medians and source landmarks
     trace    : the Markov trace (dims strategy, cycle, state; coordinate ``years``) [share 0-1]
     substate_trace : the same by tunnel sub-state (dims strategy, cycle, substate; coordinates
-               ``substate_state`` and ``state_time``) [share 0-1]; sums to ``trace`` by state
+               ``substate_state`` and ``state_time``) [share 0-1]; sums to ``trace`` by state;
+               None when the run did not keep it (:func:`hecon.engine.outcomes.keeps_substates`)
     timeline : per strategy, the share of the cohort in each treatment-burden category at every
                trace point (:func:`hecon.analysis.timeline.category_shares`)
     """
@@ -142,7 +143,7 @@ class BaseCase:
     survival: SurvivalSummary
     trace: xr.DataArray = field(metadata=NOT_IN_JSON)
     timeline: Mapping[str, Mapping[str, FloatArray]] = field(metadata=NOT_IN_JSON)
-    substate_trace: xr.DataArray = field(metadata=NOT_IN_JSON)
+    substate_trace: xr.DataArray | None = field(metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def _base_case(run: RunResult) -> BaseCase:
         survival_summary(trace, run.spec, strategies),
         trace,
         frozen({s: frozen(category_shares(trace, run.spec, s)) for s in strategies}),
-        run.base.results["substate_trace"],
+        run.base.results.get("substate_trace"),
     )
 
 

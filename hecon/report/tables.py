@@ -427,12 +427,13 @@ MAX_SUBSTATE_ROWS = 250_000
 def substate_trace_table(results: Results) -> Table | None:
     """The base-case occupancy of every tunnel sub-state (state time 0, 1, ... cycles since entry;
     the last sub-state holds everyone who stayed longer) at each trace point, in long format;
-    None when no state has a tunnel. The sub-states of a state sum to its column on the sheet
-    Trace. Cut after the last whole cycle that fits in :data:`MAX_SUBSTATE_ROWS` rows."""
+    None when no state has a tunnel or the run did not keep the sub-states (a model too large,
+    :func:`hecon.engine.outcomes.keeps_substates`). The sub-states of a state sum to its column on
+    the sheet Trace. Cut after the last whole cycle that fits in :data:`MAX_SUBSTATE_ROWS` rows."""
     tunnels = [s.name for s in results.spec.states if s.tunnel > 1]
-    if not tunnels:
-        return None
     sub = results.base_case.substate_trace
+    if not tunnels or sub is None:
+        return None
     keep = sub["substate_state"].isin(tunnels).values
     names = sub["substate_state"].values[keep]
     state_time = sub["state_time"].values[keep]

@@ -65,21 +65,30 @@ def test_substate_occupancy_equals_the_hand_worked_model():
     np.testing.assert_allclose(ds["trace"].sel(state="Sick").values, sick.values, rtol=0, atol=1e-15)
 
 
-def test_sub_states_sum_to_their_state_over_samples():
+def test_runs_of_many_samples_or_too_large_keep_the_trace_by_state_only(monkeypatch):
+    from hecon.engine import outcomes
     from hecon.model.distributions import draw_parameters
 
     spec = tunnel_model()
     samples = draw_parameters(spec.parameters, 50, seed=4)
-    ds = run_model(spec, samples, chunk_size=7)
-    by_state = ds["substate_trace"].groupby("substate_state").sum("substate")
+    many = run_model(spec, samples, chunk_size=7)
+    assert "substate_trace" not in many and "substate" not in many.dims
+    # the mean trace over samples, by state, as before: sample 0 alone gives its own run's trace
+    first = run_model(spec, {k: v[:1] for k, v in samples.items()})
+    assert "substate_trace" in first
+    np.testing.assert_allclose(many["trace"].sum("state").values, 1.0, rtol=0, atol=1e-14)
+    # chunks of one sample keep the sub-states (the first chunk decides), summing to the same trace
+    ones = run_model(spec, samples, chunk_size=1)
+    by_state = ones["substate_trace"].groupby("substate_state").sum("substate")
     for state in ("Well", "Sick", "Dead"):
         np.testing.assert_allclose(
-            by_state.sel(substate_state=state).values, ds["trace"].sel(state=state).values, rtol=1e-14, atol=1e-16
+            by_state.sel(substate_state=state).values, many["trace"].sel(state=state).values, rtol=1e-13, atol=1e-16
         )
-    # the mean over samples of a state without a tunnel is its trace, sub-state by sub-state
-    np.testing.assert_array_equal(
-        ds["substate_trace"].sel(substate="Dead").values, ds["trace"].sel(state="Dead").values
-    )
+    # a model whose sub-states x trace points exceed the bound: 5 x 4 = 20 values
+    monkeypatch.setattr(outcomes, "SUBSTATE_VALUES", 19)
+    ds = run_model(spec)
+    assert "substate_trace" not in ds
+    np.testing.assert_allclose(ds["trace"].sel(strategy="only", state="Sick").values, [0, 0.5, 0.7, 0.71], atol=1e-15)
 
 
 @pytest.mark.parametrize("structure", ["state_transition", "partitioned_survival"])
