@@ -2,8 +2,8 @@
 in scientific notation, years are not written "2,024", no source is a file section ("mm-inputs §")
 or a Python module or function, and no developer path appears.
 
-The example (hecon/examples/rrmm) runs with its one-way analysis and a small PSA (20 samples) to
-keep the test short; the text checks do not depend on the number of samples."""
+The example (hecon/examples/rrmm; fixture rrmm_report) runs with its one-way analysis and a small PSA
+(20 samples) to keep the test short; the text checks do not depend on the number of samples."""
 
 from __future__ import annotations
 
@@ -12,16 +12,12 @@ import re
 
 import pytest
 
-from hecon.analysis.results import summarise_run
-from hecon.analysis.run import run_analysis
-from hecon.examples.rrmm import rrmm_model
-from hecon.report import REPORT_HTML, write_report
+from hecon.report import REPORT_HTML
 
 
 @pytest.fixture(scope="module")
-def report_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    result = run_analysis(rrmm_model(), None, seed=20241126, dsa=True, psa_samples=20, progress=False)
-    folder = write_report(summarise_run(result), tmp_path_factory.mktemp("rrmm") / "report")
+def report_text(rrmm_report) -> str:
+    folder, _ = rrmm_report
     page = (folder / REPORT_HTML).read_text(encoding="utf-8")
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.DOTALL)
     page = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)

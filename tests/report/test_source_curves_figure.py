@@ -11,10 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from hecon.analysis.results import summarise_run
-from hecon.analysis.run import run_analysis
-from hecon.examples.rrmm import rrmm_model
-from hecon.report import REPORT_HTML, write_report
+from hecon.report import REPORT_HTML
 from hecon.report.source_curve_figures import curve_title, draw_source_curves
 from hecon.report.style import new_figure, style
 
@@ -23,8 +20,8 @@ DAYS = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
 
 
 @pytest.fixture(scope="module")
-def results():
-    return summarise_run(run_analysis(rrmm_model(), None, seed=20241126, progress=False))
+def results(rrmm_report):
+    return rrmm_report[1]
 
 
 def _groups(spec):
@@ -108,8 +105,8 @@ def test_reconstructed_km_passes_through_the_published_points(results):
             assert curve.km[at] == pytest.approx(point.survival, abs=0.02), (curve_title(curve), point.label)
 
 
-def test_report_shows_the_figure_with_every_curve_named(results, tmp_path):
-    folder = write_report(results, tmp_path / "report")
+def test_report_shows_the_figure_with_every_curve_named(results, rrmm_report):
+    folder, _ = rrmm_report
     page = (folder / REPORT_HTML).read_text(encoding="utf-8")
     assert "Modelled and published survival, per curve" in page
     alts = re.findall(r'alt="([^"]*line charts of survival against months[^"]*)"', page)
