@@ -60,6 +60,7 @@ from hecon.workbook.schema import (
     Column,
     SheetSchema,
 )
+from hecon.workbook.template_examples import EXAMPLE_COLUMN, example_problem
 
 # --------------------------------------------------------------------------------------
 # Records: one row of a sheet, typed, with its cell addresses
@@ -188,6 +189,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     families: dict[str, list[str]] = defaultdict(list)
     known = {c.name: c for c in sheet.columns}
     last_header = 0
+    example_col = 0  # the column marking a blank template's example rows, if any
     header_cells = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
     headed = {col for col, header in enumerate(header_cells, start=1) if not cells.is_blank(header)}
     for col, header in enumerate(header_cells, start=1):
@@ -203,6 +205,8 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         last_header = col
         text = cells.to_text(header)
         address = Cell(title, f"{get_column_letter(col)}{HEADER_ROW}")
+        if text.strip().lower() == EXAMPLE_COLUMN:
+            example_col = col
         if text.startswith(NOTE_PREFIX):
             continue
         key = text.lower()
@@ -278,6 +282,9 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
                 Cell(title, f"{column}{row_number}"), f"a cell in column {column}", COLUMNS.expected("a sheet of")
             )
             break
+        if example_col and example_col <= len(value_cells) and not cells.is_blank(value_cells[example_col - 1].value):
+            problems.items.append(example_problem(title, f"{get_column_letter(example_col)}{row_number}"))
+            continue
         record = Record(title, row_number, letters)
         uncached: list[str] = []
         errors: list[tuple[str, str]] = []
