@@ -244,7 +244,7 @@ def _parameters(spec: ModelSpec, flagged: Sequence[Parameter]) -> list[DsaParame
         bases = {}
     for p in flagged:
         try:
-            low, high = dsa_bounds(p)
+            low, high = dsa_bounds(p, spec.parameters)
         except ModelError as e:
             problems.extend(e.problems)
             continue
