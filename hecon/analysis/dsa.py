@@ -207,7 +207,7 @@ def run_dsa(
         bases = {}
     for p in flagged:
         try:
-            low, high = dsa_bounds(p)
+            low, high = dsa_bounds(p, spec.parameters)
         except ModelError as e:
             problems.extend(e.problems)
             continue

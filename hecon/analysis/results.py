@@ -101,6 +101,7 @@ from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.qtwist import QTwist, qtwist
 from hecon.analysis.run import RunResult, headline_warning
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
+from hecon.analysis.source_curves import SourceCurve, source_curves
 from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
@@ -139,13 +140,21 @@ class BaseCase:
 
     survival : PFS and OS from the trace, medians and source landmarks
     trace    : the Markov trace (dims strategy, cycle, state; coordinate ``years``) [share 0-1]
+    substate_trace : the same by tunnel sub-state (dims strategy, cycle, substate; coordinates
+               ``substate_state`` and ``state_time``) [share 0-1]; sums to ``trace`` by state;
+               None when the run did not keep it (:func:`hecon.engine.outcomes.keeps_substates`)
     timeline : per strategy, the share of the cohort in each treatment-burden category at every
                trace point (:func:`hecon.analysis.timeline.category_shares`)
+    sources  : each published survival curve beside the model's curve of the same patients
+               (:func:`hecon.analysis.source_curves.source_curves`; the numbers are in
+               ``survival.landmarks``)
     """
 
     survival: SurvivalSummary
     trace: xr.DataArray = field(metadata=NOT_IN_JSON)
     timeline: Mapping[str, Mapping[str, FloatArray]] = field(metadata=NOT_IN_JSON)
+    sources: tuple[SourceCurve, ...] = field(default=(), metadata=NOT_IN_JSON)
+    substate_trace: xr.DataArray | None = field(default=None, metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -240,6 +249,8 @@ def _base_case(run: RunResult) -> BaseCase:
         survival_summary(trace, run.spec, strategies),
         trace,
         frozen({s: frozen(category_shares(trace, run.spec, s)) for s in strategies}),
+        source_curves(trace, run.spec, strategies),
+        run.base.results.get("substate_trace"),
     )
 
 

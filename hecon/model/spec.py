@@ -343,11 +343,21 @@ class SurvivalPoint:
     states: tuple[str, ...] = ()
 
 
+LIFE_TABLE_QUANTITIES = ("qx", "px", "mx", "lx")
+"""What a life table's columns may hold (converted to qx by :func:`hecon.methods.lifetable.life_table`):
+qx one-year death probability, px = 1 - qx survival probability, mx central death rate [1/year],
+lx survivors at exact age x of a birth cohort."""
+
+
 @dataclass(frozen=True)
 class LifeTable:
     """General-population one-year death probabilities qx by single year of age.
 
-    Ages past the last row keep the last row's qx.
+    Ages past the last row keep the last row's qx. ``qx_male``/``qx_female`` always hold qx.
+    A table given as another quantity (``quantity`` px, mx or lx; see
+    :data:`LIFE_TABLE_QUANTITIES`) keeps the values as given in ``given_male``/``given_female``,
+    so that a workbook is written back as it was read; build such a table with
+    :func:`hecon.methods.lifetable.life_table`, which converts them.
     """
 
     name: str
@@ -355,6 +365,9 @@ class LifeTable:
     qx_male: tuple[float, ...]
     qx_female: tuple[float, ...]
     source: str = ""
+    quantity: str = "qx"
+    given_male: tuple[float, ...] = ()
+    given_female: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

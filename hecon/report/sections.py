@@ -64,6 +64,7 @@ from hecon.report.figures import (
 from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
 from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.section import Section
+from hecon.report.source_curve_figures import curve_title, source_curves_png
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
 from hecon.report.tables import (
@@ -85,6 +86,7 @@ from hecon.report.tables import (
     schedules_table,
     states_table,
     strategy_values_table,
+    substate_trace_table,
     survival_inputs_table,
     totals_table,
     trace_name,
@@ -651,6 +653,39 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
     return figure, tables
 
 
+def _source_curves_figure(results: Results) -> list[Figure]:
+    """One panel per published survival curve: the model's curve of the same patients, the published
+    points and medians, and the Kaplan-Meier curve of the patients reconstructed from them (none
+    when the model has no published points)."""
+    curves = results.base_case.sources
+    if not curves:
+        return []
+    names = "; ".join(
+        f"{curve_title(c)} ({len(c.marks)} published value{'s' if len(c.marks) > 1 else ''})" for c in curves
+    )
+    caption = (
+        "Each published survival curve (SurvivalPoints sheet) beside the model's curve of the same patients, one "
+        "panel per curve, in months since the source's start. The line is the base-case model: for a source that "
+        "names the model states of its patients (e.g. infused patients from infusion), the share of the patients "
+        "in those states from when they are first there; otherwise the whole cohort from model start. Markers: "
+        "published survival points (circles, vertical bars: 95% CI) and medians (diamonds at 50%, horizontal bars: "
+        "95% CI); filled when like for like. The grey step curve, where shown, is the Kaplan-Meier curve of the "
+        "patients reconstructed from the published points and the number of patients (Guyot et al., BMC Med Res "
+        "Methodol 2012): the data a curve fitted to these points sees, not a published Kaplan-Meier curve (it "
+        "assumes a constant hazard between published points). The numbers are in the table above. Time to "
+        "treatment discontinuation is not drawn (the model has no such curve)."
+    )
+    return [
+        Figure(
+            "Modelled and published survival, per curve",
+            source_curves_png(curves, colour_index(results)),
+            caption,
+            f"{len(curves)} line charts of survival against months, each the model's curve over the published "
+            f"points: {names}.",
+        )
+    ]
+
+
 def base_case_section(results: Results) -> Section:
     spec = results.spec
     totals = totals_table(results)
@@ -676,7 +711,12 @@ def base_case_section(results: Results) -> Section:
             f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
             "than 0.5% of the cohort at all times are left out. Each state has its own colour. The trace of "
-            "every cycle is in results.xlsx, sheet Trace.",
+            "every cycle is in results.xlsx, sheet Trace"
+            + (
+                ", and the tunnel sub-states on the sheet TunnelTrace."
+                if any(s.tunnel > 1 for s in spec.states)
+                else "."
+            ),
             "Line charts of the share of the cohort in each health state over time, one panel per strategy.",
         )
     )
@@ -690,14 +730,18 @@ def base_case_section(results: Results) -> Section:
         )
     )
     tables = [view, by_category] + surv_tables
-    content = [view, by_category] + figures[:-2] + [figures[-2]] + surv_tables + [figures[-1]]
+    sources = _source_curves_figure(results)
+    content = [view, by_category] + figures[:-2] + [figures[-2]] + surv_tables + sources + [figures[-1]]
+    figures[-1:-1] = sources
     return Section(
         "base_case",
         "Base-case results",
         tables=tables,
         figures=figures,
         content=content,
-        sheets=[totals, costs, by_category] + surv_tables + [trace_table(results)],
+        sheets=[totals, costs, by_category]
+        + surv_tables
+        + [t for t in (trace_table(results), substate_trace_table(results)) if t is not None],
     )
 
 

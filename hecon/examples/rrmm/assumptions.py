@@ -23,7 +23,8 @@ ASSUMPTIONS = (
     "PAID 3.0 table, which could not be obtained; unit prices of cytopenia support after CAR-T (c_gcsf_dose, "
     "c_rbc_unit, c_platelet_unit, c_tpo_course); also the net (negotiated) cilta-cel price (cilta_price is the "
     "2022 asking price), Dutch vein-to-vein times (V), health-state utilities by progression status from the "
-    "trials, digitised Kaplan-Meier curves with numbers at risk over time.",
+    "trials, digitised Kaplan-Meier curves with numbers at risk over time, and the primary publication of "
+    "the pooled BCMA CAR-T median PFS (pooled_pfs_median, quoted in a clinician interview; scenario only).",
     "The cohort is synchronised: everyone in a strategy starts treatment at model time 0 (apheresis, first "
     "step-up dose, or physician's choice), so phase changes (end of bridging, discharge, end of recovery, "
     "anniversaries) are conditions on model_time; no tunnel states are needed. Phase lengths are rounded to "

@@ -143,8 +143,24 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
             source="V: Lin et al., ASCO 2023 (CARTITUDE-1 final analysis, mFU 33.4 mo): 36-month OS 62.9%, as "
             "reported by Blood Cancers Today (2025); not re-read in the abstract; no CI found",
         ),
-        S(CART, "PFS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
-        S(CART, "OS", "at_risk", 0.0, 97, population=CARTITUDE_INFUSED, source="P: CARTITUDE-1, 97 patients infused"),
+        S(
+            CART,
+            "PFS",
+            "at_risk",
+            0.0,
+            97,
+            population=CARTITUDE_INFUSED,
+            source="P: Berdeja et al., Lancet 2021 (CARTITUDE-1): 97 patients infused",
+        ),
+        S(
+            CART,
+            "OS",
+            "at_risk",
+            0.0,
+            97,
+            population=CARTITUDE_INFUSED,
+            source="P: Berdeja et al., Lancet 2021 (CARTITUDE-1): 97 patients infused",
+        ),
         *_majestec_points(),
     )
     return tuple(replace(p, states=CART_INFUSED_STATES) if p.strategy == CART else p for p in points)
