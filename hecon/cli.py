@@ -256,7 +256,7 @@ def validate(path: Path) -> None:
     default=None,
     metavar="STRATEGY",
     help="Strategy that the others are compared with; default: the comparator setting of the "
-    "workbook, else the first strategy. Example: --comparator SoC",
+    "workbook, else the first decision option. Example: --comparator SoC",
 )
 @click.option(
     "--dsa",

@@ -165,7 +165,7 @@ def run_dsa(
     ----------
     spec        : the model; parameters with ``dsa=True`` are varied
     comparator  : strategy the others are compared with (default: settings.comparator, else
-                  the first strategy)
+                  the first decision option)
     wtp         : willingness-to-pay values for the INMB (default: settings.wtp)
     tornado_wtp : the one the tornado is sorted by (default: the first of ``wtp``)
     progress    : progress bar on the terminal (default: when stderr is a terminal)
@@ -180,7 +180,7 @@ def run_dsa(
     Example: ``run_dsa(model).tornado("CAR-T")[0]["parameter"]`` is the most influential input.
     """
     strategies = [s.name for s in spec.strategies]
-    comparator = comparator or spec.settings.comparator or (strategies[0] if strategies else "")
+    comparator = comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
     if comparator not in strategies:
         raise ModelError(
             Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))

@@ -149,7 +149,7 @@ def find_threshold(
                  search interval
     wtp        : willingness to pay used when the query has none [currency per QALY]
     comparator : comparator used when the query has none (default: settings.comparator, else
-                 the first strategy)
+                 the first decision option)
     wtp_source : words saying where ``wtp`` comes from, for the report
 
     Raises
@@ -160,7 +160,7 @@ def find_threshold(
     Example: ``find_threshold(model, ThresholdQuery("c_trt", "B", wtp=50000)).value``.
     """
     names = [s.name for s in spec.strategies]
-    comparator = query.comparator or comparator or spec.settings.comparator or (names[0] if names else "")
+    comparator = query.comparator or comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
     problems = []
     for role, name in (("strategy", query.strategy), ("comparator", comparator)):
         if name not in names:

@@ -102,7 +102,7 @@ def two_way_threshold(
     from hecon.engine.run import run_model
 
     names = [s.name for s in spec.strategies]
-    comparator = query.comparator or comparator or spec.settings.comparator or (names[0] if names else "")
+    comparator = query.comparator or comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
     where = Element("topic", f"two-way threshold {query.x} x {query.y}")
     problems = []
     for role, name in (("strategy", query.strategy), ("comparator", comparator)):

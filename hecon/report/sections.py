@@ -36,7 +36,7 @@ from hecon.analysis.landmarks import MODEL_POPULATION
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
-from hecon.model.spec import PARTITIONED_SURVIVAL
+from hecon.model.spec import OPTION, PARTITIONED_SURVIVAL
 from hecon.report.decision import (
     budget_impact_section,
     burden_section,
@@ -61,8 +61,8 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
-from hecon.report.first_screen import decision_sentence, driver_sentence, threshold_sentences
-from hecon.report.numbers import versus_text
+from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
+from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.section import Section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
 from hecon.report.style import CATEGORIES
@@ -224,7 +224,7 @@ def key_results_section(results: Results) -> Section:
         effect_words = (
             f"gains {_qaly(de)} QALYs" if de > 0 else f"loses {_qaly(-de)} QALYs" if de < 0 else "gives the same QALYs"
         )
-        status = next(f.status for f in base.incremental if f.strategy == r.strategy)
+        status = next((f.status for f in base.incremental if f.strategy == r.strategy), OUTSIDE_DECISION)
         bullets.append(
             f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {versus_text(r.description, status)}."
         )
@@ -239,6 +239,9 @@ def key_results_section(results: Results) -> Section:
             if names:
                 text += f"; {status}: {', '.join(names)}"
         bullets.append(text + ".")
+    references = reference_sentence(results)
+    if references:
+        bullets.append(references)
     bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
     decision = decision_sentence(results)
@@ -252,6 +255,15 @@ def key_results_section(results: Results) -> Section:
             f"PSA ({psa.n_samples:,} samples): probability of the highest net monetary benefit at "
             f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
             f"{money_text(cur, at.evpi_per_patient)} per patient."
+        )
+    cross = results.psa_cross_check
+    at_cross = cross.at(head.wtp) if cross is not None else None
+    if cross is not None and at_cross is not None and results.structure_check is not None:
+        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at_cross.ceac.items())
+        bullets.append(
+            f"PSA of the {results.structure_check.structures[1]} version (structural cross-check, "
+            f"{cross.n_samples:,} samples): probability of the highest net monetary benefit at "
+            f"{money_text(cur, head.wtp)} per QALY: {probs}."
         )
     bullets += threshold_sentences(results)
     driver = driver_sentence(results)
@@ -392,7 +404,15 @@ def decision_problem_section(results: Results) -> Section:
         "Strategies compared",
         [Column("Strategy", width=24), Column("Role", width=14), Column("Description", width=90)],
         [
-            [x.name, "comparator" if x.name == results.comparator else "intervention", x.description]
+            [
+                x.name,
+                "comparator"
+                if x.name == results.comparator
+                else "reference (outside the decision)"
+                if x.role != OPTION
+                else "intervention",
+                x.description,
+            ]
             for x in spec.strategies
         ],
     )
@@ -745,6 +765,9 @@ def incremental_section(results: Results) -> Section | None:
         f"others) removed, each remaining strategy compared with the next less costly one. Below it, every "
         f"strategy is compared with {results.comparator}. ICERs are in {cur} per QALY gained."
     ]
+    references = reference_sentence(results)
+    if references:
+        paragraphs.append(references)
     return Section(
         "incremental",
         "Incremental analysis",

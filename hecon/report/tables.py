@@ -22,7 +22,7 @@ from hecon.analysis.summary import (
     StrategyResult,
 )
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
-from hecon.report.numbers import money, significant, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, money, significant, versus_text
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,10 @@ def key_results_table(results: Results) -> Table:
                 r.incremental_cost if r else None,
                 r.incremental_effect if r else None,
                 r.icer if r else None,
-                versus_text(r.description, frontier[s].status) if r else "Comparator",
-                frontier[s].description,
+                versus_text(r.description, frontier[s].status if s in frontier else OUTSIDE_DECISION)
+                if r
+                else "Comparator",
+                frontier[s].description if s in frontier else "reference strategy: outside the decision",
             ]
         )
     return Table(
@@ -242,7 +244,9 @@ def versus_table(results: Results) -> Table:
             r.incremental_effect,
             r.incremental_lys,
             r.icer,
-            versus_text(r.description, {f.strategy: f.status for f in sc.incremental}[r.strategy]),
+            versus_text(
+                r.description, {f.strategy: f.status for f in sc.incremental}.get(r.strategy, OUTSIDE_DECISION)
+            ),
         ]
         for name, sc in _scenarios(results)
         for r in sc.versus_comparator

@@ -29,6 +29,7 @@ from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, 
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
+    OPTION,
     BudgetItem,
     Distribution,
     LifeTable,
@@ -580,7 +581,10 @@ class _Builder:
             self.loc.strategy_parameters[(strategy, parameter)] = record
             if record.ok("value"):
                 own[strategy][parameter] = record.values["value"]
-        return tuple(Strategy(n, own[n], info[n].values.get("description") or "") for n in names)
+        return tuple(
+            Strategy(n, own[n], info[n].values.get("description") or "", info[n].values.get("role") or OPTION)
+            for n in names
+        )
 
     # ---- Parameters
     def parameters(self) -> tuple[Parameter, ...]:

@@ -55,6 +55,7 @@ from hecon.model.spec import (
     REWARD_TIMINGS,
     REWARD_WEIGHTS,
     START,
+    STRATEGY_ROLES,
     STRUCTURES,
     SURVIVAL_ENDPOINTS,
     SURVIVAL_POINT_KINDS,
@@ -552,6 +553,15 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _c("name", "name", required=True, description="Strategy name, e.g. CAR-T", width=20),
             _c("description", "text", description="What the strategy is", width=60),
+            _c(
+                "role",
+                "choice",
+                allowed=STRATEGY_ROLES,
+                width=12,
+                description="option (blank) = a choice of the decision; reference = run and reported for "
+                "information (e.g. a historical comparator), left out of the efficiency frontier, CEAC, "
+                "P(CE), EVPI/EVPPI, the decision and the threshold analyses; say why in the description",
+            ),
         ),
         required=True,
         key=("name",),

@@ -336,6 +336,14 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 one_of,
             )
         )
+    if settings.comparator in spec.references:
+        out.append(
+            Problem(
+                setting_cell("comparator"),
+                f"'{settings.comparator}' is a reference strategy (Strategies role): outside the decision",
+                "a decision option: one of " + ", ".join(spec.options),
+            )
+        )
     if settings.population_size is not None and settings.population_size < 0:
         out.append(
             Problem(
@@ -365,7 +373,7 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             check_budget(spec.budget, strategies, spec.cost_categories, settings.horizon_years)
         except ModelError as e:
             out += [place(p, loc) for p in e.problems]
-    default_comparator = settings.comparator or (strategies[0] if strategies else None)
+    default_comparator = settings.comparator or (spec.options[0] if spec.options else None)
     parameters = {p.name: p for p in spec.parameters}
     for query, record in zip(spec.thresholds, loc.thresholds):
         if query.parameter not in parameters:
@@ -380,6 +388,15 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             if name is not None and strategies and name not in strategies:
                 out.append(
                     Problem(record.cell(column), f"unknown strategy '{name}'{suggestion(name, strategies)}", one_of)
+                )
+        for column, name in (("strategy", query.strategy), ("comparator", query.comparator)):
+            if name is not None and name in spec.references:
+                out.append(
+                    Problem(
+                        record.cell(column),
+                        f"'{name}' is a reference strategy (Strategies role): outside the decision",
+                        "a decision option: one of " + ", ".join(spec.options),
+                    )
                 )
         comparator = query.comparator or default_comparator
         if comparator == query.strategy:
@@ -515,7 +532,7 @@ def _strategy(e: Element, p: Problem, loc: Locations) -> Location | None:
         if name in loc.curves:
             return loc.curves[name].cell("parameters")
     record = loc.strategies.get(e.name)
-    return record.cell("name") if record else None
+    return record.cell(e.part if e.part == "role" else "name") if record else None
 
 
 def _transitions_out(e: Element, p: Problem, loc: Locations) -> Location | None:

@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hecon.model.problems import FileLine, ModelError, Problem
-from hecon.model.spec import ANY_STATE, ModelSpec, Settings
+from hecon.model.spec import ANY_STATE, OPTION, ModelSpec, Settings
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
 from hecon.workbook.readme import write_readme
@@ -142,7 +142,10 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     ]
     weights = spec.settings.cycle_weights if _weights_on_sheet(spec) else None
     rows["CycleWeights"] = [{"point": k, "weight": w} for k, w in enumerate(weights or ())]
-    rows["Strategies"] = [{"name": s.name, "description": s.description or None} for s in spec.strategies]
+    rows["Strategies"] = [
+        {"name": s.name, "description": s.description or None, "role": s.role if s.role != OPTION else None}
+        for s in spec.strategies
+    ]
     rows["Parameters"] = [
         {
             "name": p.name,

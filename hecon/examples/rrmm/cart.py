@@ -5,7 +5,7 @@ as scenarios), the class selectors that the product scenarios re-point, and the 
 Sources: CARTITUDE-1 (Madduri et al., ASH 2020; final analysis, ASCO 2023; Jagannath et al., JCO
 2025) and CARTITUDE-4 for cilta-cel; KarMMa (Munshi et al., NEJM 2021; Anderson et al., ASCO 2021)
 and KarMMa-3 for ide-cel; a meta-analysis of 20 BCMA CAR-T studies (pooled profile); Van Oekelen
-et al., Blood 2023 (survival after relapse); US real-world cilta-cel (Sidana et al., Blood 2025);
+et al., Blood 2023 (survival after relapse, an external check); US real-world cilta-cel (Sidana et al., Blood 2025);
 Logue et al., Blood Adv 2022 (infections, IVIG); the US National Inpatient Sample (length of stay);
 Zorginstituut Nederland's package advice of 2022 (cilta-cel price); the ide-cel price is a gap
 (tag G).
@@ -292,17 +292,6 @@ def _class_selectors() -> list[Parameter]:
             None,
             0.66,
             1.5,
-        ),
-        P(
-            "pps_median_cart",
-            17.9,
-            "months",
-            "Median survival after progression following BCMA CAR-T (constant hazard in PD_CART), every product",
-            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79; "
-            "17.9-18 months); PSA: LogNormal, sdlog 0.2 (A, no CI published)",
-            lognormal(math.log(17.9), 0.2),
-            12.0,
-            24.0,
         ),
         P(
             "nrm_cart_y1",
