@@ -45,6 +45,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hecon.model.spec import ModelSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER = "heormodel==0.7.4"
@@ -133,7 +137,7 @@ json.dump({
 '''
 
 
-def sick_sicker(cycle_days: float) -> object:
+def sick_sicker(cycle_days: float) -> ModelSpec:
     """The hecon ModelSpec of the model in the module docs, with ``cycle_days``-day cycles."""
     from hecon.model.spec import Distribution, ModelSpec, Parameter, Settings, State, Strategy, Transition
 
@@ -225,7 +229,7 @@ def commands(folder: Path, name: str, cycle_days: float, samples: int, python: P
     from hecon.workbook import write_workbook
 
     book = folder / f"sick_sicker_{name}.xlsx"
-    write_workbook(sick_sicker(cycle_days), book)  # type: ignore[arg-type]
+    write_workbook(sick_sicker(cycle_days), book)
     script = folder / "peer_sick_sicker.py"
     script.write_text(
         f"YEARS = {YEARS}\nSTRATEGIES = {STRATEGIES!r}\n" + PEER_SCRIPT,
@@ -237,7 +241,11 @@ def commands(folder: Path, name: str, cycle_days: float, samples: int, python: P
     return hecon, [*peer, json.dumps(PARAMETERS)]
 
 
-def check_same_model(folder: Path, name: str) -> dict[str, tuple[float, float, float, float]]:
+Base = dict[str, tuple[float, float, float, float]]
+"""Per strategy: hecon's base-case costs and QALYs, then the peer's."""
+
+
+def check_same_model(folder: Path, name: str) -> Base:
     """Per strategy: hecon's and the peer's base-case costs and QALYs; stops when they differ."""
     summary = json.loads((folder / f"hecon_{name}" / "summary.json").read_text(encoding="utf-8"))
     peer = json.loads((folder / f"peer_{name}.json").read_text(encoding="utf-8"))
@@ -261,7 +269,7 @@ PUBLISHED = {
 """Alarid-Escudero et al. (2023), table of total expected discounted costs [USD] and QALYs."""
 
 
-def check_published(base: dict[str, tuple[float, float, float, float]]) -> None:
+def check_published(base: Base) -> None:
     """Stops unless the annual base case is the tutorial's table (to its rounding)."""
     for s, (cost, qalys) in PUBLISHED.items():
         if abs(base[s][0] - cost) > 0.5 or abs(base[s][1] - qalys) > 0.0005:
@@ -269,12 +277,10 @@ def check_published(base: dict[str, tuple[float, float, float, float]]) -> None:
 
 
 def markdown(
-    rows: list[dict[str, object]], repeats: int, samples: int, load: tuple[str, str], base: dict[str, object]
+    rows: list[dict[str, Any]], repeats: int, samples: int, load: tuple[str, str], base: dict[str, Base]
 ) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
-    annual = base["annual"]
-    assert isinstance(annual, dict)
-    soc = annual["Standard of care"]
+    soc = base["annual"]["Standard of care"] if "annual" in base else (math.nan, math.nan)
     lines = [
         BEGIN,
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit.strip() or '?'} on {os.cpu_count()} cores "
@@ -318,8 +324,8 @@ def main() -> None:
     args = parser.parse_args()
     python = peer_python(args.peer_venv)
     load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    rows: list[dict[str, object]] = []
-    base: dict[str, object] = {}
+    rows: list[dict[str, Any]] = []
+    base: dict[str, Base] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name in args.only or list(CYCLES):
