@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from hecon.model.limits import limit_problems
 from hecon.model.problems import ModelError, Problem
 from hecon.version import __version__
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2  # as click's usage errors: the command line or its environment is wrong
 EXIT_INTERNAL = 3
 
 
@@ -132,6 +134,11 @@ def main() -> None:
 
     Run 'hecon COMMAND --help' for the options of a command.
     """
+    problems = limit_problems()  # a HECON_MAX_* variable that is set but not a bound: before any work
+    for p in problems:
+        _error(str(p))
+    if problems:
+        _exit(EXIT_USAGE)
 
 
 @main.command()
@@ -249,7 +256,7 @@ def validate(path: Path) -> None:
     default=None,
     metavar="STRATEGY",
     help="Strategy that the others are compared with; default: the comparator setting of the "
-    "workbook, else the first strategy. Example: --comparator SoC",
+    "workbook, else the first decision option. Example: --comparator SoC",
 )
 @click.option(
     "--dsa",
@@ -407,7 +414,7 @@ def run(
         )
     except ModelError as e:
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
-        _print_problems(place_found(e.problems, locations))
+        _print_problems(place_found(e.problems, locations, spec))
         _exit()
     with phase("Summarising the results"):
         results = summarise_run(run, stopwatch)
@@ -484,7 +491,7 @@ def export_excel(path: Path, out: Path, scenario: str | None) -> None:
         exported = export(spec, out)
     except ModelError as e:
         _error(f"cannot export {path} to Excel ({_plural(len(e.problems), 'problem')}; nothing was written):")
-        _print_problems(place_found(e.problems, locations))
+        _print_problems(place_found(e.problems, locations, spec))
         _exit()
     except OSError as e:
         _error(f"cannot write {out}: {e.strerror or e}; nothing was written")

@@ -17,7 +17,7 @@ import pytest
 import xarray as xr
 from click.testing import CliRunner, Result
 
-from hecon.analysis.results import summarise_run
+from hecon.analysis.results import Results, summarise_run
 from hecon.analysis.run import RunResult, run_analysis
 from hecon.cli import main
 from hecon.engine.run import run_model
@@ -54,6 +54,15 @@ def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunResu
     PSA), written once: its folder and the run it shows."""
     result = run_analysis(full_model(), "all", seed=11, dsa=True, psa_samples=200, progress=False)
     return write_report(summarise_run(result), tmp_path_factory.mktemp("full") / "report"), result
+
+
+@pytest.fixture(scope="session")
+def rrmm_report(tmp_path_factory: pytest.TempPathFactory, rrmm_spec: ModelSpec) -> tuple[Path, Results]:
+    """The shipped example's report (hecon.examples.rrmm, with its one-way analysis and a 20-sample
+    PSA to keep it short), written once: its folder and the Results it shows."""
+    result = run_analysis(rrmm_spec, None, seed=20241126, dsa=True, psa_samples=20, progress=False)
+    results = summarise_run(result)
+    return write_report(results, tmp_path_factory.mktemp("rrmm") / "report"), results
 
 
 # ---------------------------------------------------------------------------------- files

@@ -178,7 +178,7 @@ def _scenario_net_benefit(sc: ScenarioSummary, wtp: Sequence[float]) -> Scenario
     for s, v in sc.strategies.items():
         nmb = tuple(w * v.qalys - v.costs for w in wtp)
         strategies[s] = StrategyNetBenefit(nmb, tuple(x / w if w > 0 else None for x, w in zip(nmb, wtp)))
-    return ScenarioNetBenefit(frozen(strategies), tuple(highest_nmb(sc.strategies, w) for w in wtp))
+    return ScenarioNetBenefit(frozen(strategies), tuple(highest_nmb(sc.options, w) for w in wtp))
 
 
 def net_benefit(scenarios: Mapping[str, ScenarioSummary], wtp: Sequence[float]) -> NetBenefit | None:
@@ -194,6 +194,10 @@ def net_benefit(scenarios: Mapping[str, ScenarioSummary], wtp: Sequence[float]) 
 # --------------------------------------------------------------------------------------
 
 
+#: The verdict of a reference strategy's comparison (Strategies role "reference").
+REFERENCE_VERDICT = "reference (outside the decision)"
+
+
 @dataclass(frozen=True)
 class Judgement:
     """One comparison with the comparator judged against the reference value
@@ -202,7 +206,7 @@ class Judgement:
     icer [currency per QALY], status and the increments as in the comparison;
     reference_value [currency per QALY; None: the burden class has none];
     inmb : incremental NMB at the reference value [currency]; verdict : "cost-effective",
-    "not cost-effective" or "no reference value"; text : the verdict in a sentence (None
+    "not cost-effective", "no reference value" or :data:`REFERENCE_VERDICT`; text : the verdict in a sentence (None
     without reference value); description : the increment in words
     """
 
@@ -242,9 +246,14 @@ class BurdenSummary:
 
 def _judgements(sc: ScenarioSummary, reference_value: float | None, currency: str) -> tuple[Judgement, ...]:
     rows = [dataclasses.asdict(c) for c in sc.versus_comparator]
-    return tuple(
+    judged = [
         Judgement(**entry, description=c.description)
         for entry, c in zip(judge_icers(rows, reference_value, currency), sc.versus_comparator)
+    ]
+    # a reference strategy keeps its ICER (information) but is not judged: it is no option
+    return tuple(
+        dataclasses.replace(j, verdict=REFERENCE_VERDICT, text=None) if j.strategy in sc.references else j
+        for j in judged
     )
 
 
@@ -257,7 +266,7 @@ def burden_summary(
         return None
     ref = burden.reference_value
     judgements = {name: _judgements(sc, ref, currency) for name, sc in scenarios.items()}
-    optimal = {name: highest_nmb(sc.strategies, ref) for name, sc in scenarios.items()} if ref is not None else {}
+    optimal = {name: highest_nmb(sc.options, ref) for name, sc in scenarios.items()} if ref is not None else {}
     base_name = next(iter(scenarios))
     best = optimal.get(base_name)
     others = {name: x for name, x in optimal.items() if name != base_name}

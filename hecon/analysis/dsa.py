@@ -32,15 +32,15 @@ import xarray as xr
 
 from hecon.analysis.incremental import versus_comparator
 from hecon.analysis.progress import progress_bar
-from hecon.analysis.variations import Target, base_values, vary
+from hecon.analysis.variations import Target, Use, Variations, base_values, variation_problems, vary
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_strategy
 from hecon.model.distributions import dsa_bounds
-from hecon.model.problems import Element, ModelError, Problem, topic
-from hecon.model.spec import ModelSpec
+from hecon.model.problems import Element, ModelError, Problem, show_number, topic
+from hecon.model.spec import ModelSpec, Parameter
 
-__all__ = ["DsaParameter", "DsaResult", "run_dsa"]
+__all__ = ["DsaParameter", "DsaResult", "check_dsa", "run_dsa"]
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def run_dsa(
     ----------
     spec        : the model; parameters with ``dsa=True`` are varied
     comparator  : strategy the others are compared with (default: settings.comparator, else
-                  the first strategy)
+                  the first decision option)
     wtp         : willingness-to-pay values for the INMB (default: settings.wtp)
     tornado_wtp : the one the tornado is sorted by (default: the first of ``wtp``)
     progress    : progress bar on the terminal (default: when stderr is a terminal)
@@ -180,7 +180,7 @@ def run_dsa(
     Example: ``run_dsa(model).tornado("CAR-T")[0]["parameter"]`` is the most influential input.
     """
     strategies = [s.name for s in spec.strategies]
-    comparator = comparator or spec.settings.comparator or (strategies[0] if strategies else "")
+    comparator = comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
     if comparator not in strategies:
         raise ModelError(
             Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))
@@ -198,6 +198,43 @@ def run_dsa(
                 "dsa = yes on the Parameters sheet for the parameters to vary",
             )
         )
+    params = _parameters(spec, flagged)
+    variations, rows, labels, uses = _variations(spec, params)
+    samples = variations.samples(rows)
+    compiled = compile_once(variations.spec)
+    n = len(rows)
+    from hecon.engine.results import label
+
+    results = []
+    with progress_bar(f"DSA ({len(params)} parameters)", len(compiled.strategies), progress) as advance:
+        for i in range(len(compiled.strategies)):
+            try:
+                results.append(simulate_strategy(compiled, i, samples, n, chunk_size=max(n, 1)))
+            except ModelError:  # each failing low or high value, at its cell
+                raise ModelError(variation_problems(compiled, variations, rows, uses)) from None
+            advance(1)
+    ds = label(compiled, outcome_columns(compiled), results, n)
+    ds = ds.drop_vars(["trace", "per_cycle", "crossings"]).assign_coords(variation=("sample", labels))
+    return DsaResult(tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies))
+
+
+def check_dsa(spec: ModelSpec) -> list[Problem]:
+    """What :func:`run_dsa` would reject for the parameters flagged for it (none flagged: nothing):
+    a range it cannot use, and every low and high value with which the model does not run (each
+    evaluated deterministically, every strategy, cycle and state time), at the parameter's
+    ``dsa_low``/``dsa_high`` (or distribution) with the problem it causes."""
+    flagged = [p for p in spec.parameters if p.dsa]
+    if not flagged:
+        return []
+    try:
+        variations, rows, _, uses = _variations(spec, _parameters(spec, flagged))
+    except ModelError as e:
+        return list(e.problems)
+    return variation_problems(compile_once(variations.spec), variations, rows[1:], uses[1:])  # the base case: run
+
+
+def _parameters(spec: ModelSpec, flagged: Sequence[Parameter]) -> list[DsaParameter]:
+    """The flagged parameters with their base, low and high values; raises every problem together."""
     problems: list[Problem] = []
     params: list[DsaParameter] = []
     try:
@@ -207,7 +244,7 @@ def run_dsa(
         bases = {}
     for p in flagged:
         try:
-            low, high = dsa_bounds(p)
+            low, high = dsa_bounds(p, spec.parameters)
         except ModelError as e:
             problems.extend(e.problems)
             continue
@@ -218,7 +255,7 @@ def run_dsa(
             problems.append(
                 Problem(
                     Element("parameter", p.name, part="dsa"),
-                    f"DSA low value {low:g} is above the high value {high:g}",
+                    f"DSA low value {show_number(low)} is above the high value {show_number(high)}",
                     "dsa_low <= dsa_high",
                 )
             )
@@ -228,23 +265,27 @@ def run_dsa(
         )
     if problems:
         raise ModelError(problems)
+    return params
 
+
+def _variations(
+    spec: ModelSpec, params: Sequence[DsaParameter]
+) -> tuple[Variations, list[dict[int, float]], list[str], list[Use | None]]:
+    """The model rewritten to vary ``params``, its rows (base case, then low and high of each),
+    their labels, and where each row's value comes from (for messages)."""
+    given = {p.name: p for p in spec.parameters}
     variations = vary(spec, [Target(p.name) for p in params])
     rows: list[dict[int, float]] = [{}]
     labels = ["base case"]
+    uses: list[Use | None] = [None]
     for k, param in enumerate(params):
         rows += [{k: param.low}, {k: param.high}]
         labels += [f"{param.name} low", f"{param.name} high"]
-    samples = variations.samples(rows)
-    compiled = compile_once(variations.spec)
-    n = len(rows)
-    from hecon.engine.results import label
-
-    results = []
-    with progress_bar(f"DSA ({len(params)} parameters)", len(compiled.strategies), progress) as advance:
-        for i in range(len(compiled.strategies)):
-            results.append(simulate_strategy(compiled, i, samples, n, chunk_size=max(n, 1)))
-            advance(1)
-    ds = label(compiled, outcome_columns(compiled), results, n)
-    ds = ds.drop_vars(["trace", "per_cycle", "crossings"]).assign_coords(variation=("sample", labels))
-    return DsaResult(tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies))
+        for end, value, quantile in (("low", param.low, "2.5%"), ("high", param.high, "97.5%")):
+            own = getattr(given[param.name], f"dsa_{end}") is not None
+            where = Element("parameter", param.name, part=f"dsa_{end}" if own else "distribution")
+            words = f"with {param.name} at its DSA {end} value {show_number(value)}" + (
+                "" if own else f" (the {quantile} quantile of its distribution)"
+            )
+            uses.append(Use(where, words))
+    return variations, rows, labels, uses

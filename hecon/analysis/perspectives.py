@@ -128,7 +128,8 @@ def _one(base: ScenarioSummary, categories: Sequence[str], comparator: str, curr
         )
         for v in versus_comparator(names, costs, qalys, comparator)
     )
-    frontier = tuple(incremental_analysis(names, costs, qalys))
+    options = list(base.options)  # the frontier among the decision's strategies only
+    frontier = tuple(incremental_analysis(options, [rows[s].costs for s in options], [rows[s].qalys for s in options]))
     return PerspectiveResult(tuple(categories), frozen(rows), versus, frontier)
 
 

@@ -126,8 +126,10 @@ def _group(
     comparator: str,
     wtp: float,
     currency: str,
+    options: Sequence[str],
 ) -> AlternativeResult:
-    """The results of the samples selected by ``mask``."""
+    """The results of the samples selected by ``mask``; the probability of being cost-effective
+    among ``options`` (the decision's strategies)."""
     n = int(np.count_nonzero(mask))
     share = n / mask.size if mask.size else 0.0
     if n == 0:
@@ -147,7 +149,8 @@ def _group(
         )
         for row in (versus_comparator(strategies, mean_c, mean_e, comparator) if len(strategies) > 1 else [])
     )
-    probability = ceac(costs, qalys, [wtp])[0]
+    chosen = [k for k, s in enumerate(strategies) if s in options]
+    probability = ceac(costs[:, chosen], qalys[:, chosen], [wtp])[0]
     return AlternativeResult(
         label,
         position,
@@ -161,7 +164,7 @@ def _group(
             }
         ),
         versus,
-        frozen({s: float(probability[k]) for k, s in enumerate(strategies)}),
+        frozen({strategies[k]: float(p) for k, p in zip(chosen, probability)}),
     )
 
 
@@ -176,6 +179,7 @@ def by_alternative(
     comparator: str,
     wtp: float,
     currency: str = "EUR",
+    options: Sequence[str] | None = None,
 ) -> StructuralAlternatives:
     """Results by alternative of one discrete parameter.
 
@@ -192,19 +196,22 @@ def by_alternative(
     wtp                : willingness to pay for the probability of being cost-effective
                          [currency per QALY, >= 0]
     currency           : for the increments in words
+    options            : the strategies of the decision, among which the probability of being
+                         cost-effective is counted (default: all)
     """
     outcomes = (costs, qalys, lys)
+    chosen = list(strategies) if options is None else list(options)
     groups = tuple(
-        _group(label, k, weight, draws == k, strategies, outcomes, comparator, wtp, currency)
+        _group(label, k, weight, draws == k, strategies, outcomes, comparator, wtp, currency, chosen)
         for k, (label, weight) in enumerate(alternatives.items(), start=1)
     )
     every = np.ones(draws.shape, dtype=bool)
-    averaged = _group(ALL_SAMPLES, None, 1.0, every, strategies, outcomes, comparator, wtp, currency)
+    averaged = _group(ALL_SAMPLES, None, 1.0, every, strategies, outcomes, comparator, wtp, currency, chosen)
     return StructuralAlternatives(parameter, comparator, float(wtp), groups, averaged)
 
 
 def structural_alternatives(
-    ds: xr.Dataset, comparator: str, wtp: float, currency: str = "EUR"
+    ds: xr.Dataset, comparator: str, wtp: float, currency: str = "EUR", options: Sequence[str] | None = None
 ) -> tuple[StructuralAlternatives, ...]:
     """Results by alternative of every discrete parameter of a PSA dataset
     (:func:`hecon.analysis.psa.run_psa`; its alternatives are in the attribute
@@ -228,6 +235,7 @@ def structural_alternatives(
             comparator,
             wtp,
             currency,
+            options,
         )
         for name, labels in alternatives.items()
     )

@@ -206,7 +206,9 @@ class PsaSummary:
     (:mod:`hecon.analysis.evppi`; absent with fewer than
     :data:`hecon.analysis.evppi.MINIMUM_SAMPLES` samples or one strategy);
     samples_file : the report folder's file with every sample (:data:`PSA_FILE`);
-    samples : the per-sample outcomes and drawn inputs (:func:`hecon.analysis.psa.run_psa`)
+    samples : the per-sample outcomes and drawn inputs (:func:`hecon.analysis.psa.run_psa`);
+    references : the reference strategies: in ``strategies`` and ``incremental``, outside the
+    frontier, the CEAC/CEAF, EVPI/EVPPI and the probabilities of being cost-effective
     """
 
     n_samples: int
@@ -226,6 +228,7 @@ class PsaSummary:
     evppi: EvppiSummary | None = field(default=None, metadata=OMIT_IF_EMPTY)
     samples_file: str = PSA_FILE
     samples: xr.Dataset | None = field(default=None, metadata=NOT_IN_JSON)
+    references: tuple[str, ...] = field(default=(), metadata=OMIT_IF_EMPTY)
 
     def at(self, wtp: float) -> PsaAtWtp | None:
         """The decision at ``wtp`` (None when it is not among the reported values)."""
@@ -331,6 +334,7 @@ def summarise_psa(
     primary_wtp_source: str = "",
     evppi_inputs: Sequence[EvppiInput] = (),
     stopwatch: Stopwatch | None = None,
+    options: Sequence[str] | None = None,
 ) -> PsaSummary:
     """The numbers a PSA is reported with (see :class:`PsaSummary`).
 
@@ -350,34 +354,48 @@ def summarise_psa(
                                (:func:`hecon.analysis.evppi.evppi_inputs`), ranked at ``primary_wtp``
                                (estimated only when ``primary_wtp`` is one of ``wtp``)
     stopwatch                : records the EVPPI's wall time as the phase "VOI/EVPPI"
+    options                  : the strategies of the decision (default: all); the frontier,
+                               CEAC, CEAF, EVPI, EVPPI and the probabilities of being
+                               cost-effective are among them only; every strategy has its
+                               intervals and its increments versus ``comparator``
 
-    Raises :class:`~hecon.model.problems.ModelError` when ``comparator`` is not a strategy.
+    Raises :class:`~hecon.model.problems.ModelError` when ``comparator`` is not a strategy or
+    not one of ``options``.
     """
-    strategies = [str(s) for s in ds["strategy"].values]
+    every = [str(s) for s in ds["strategy"].values]
+    if comparator not in every:
+        raise ModelError(
+            Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(every))
+        )
+    strategies = [s for s in every if options is None or s in options]
     if comparator not in strategies:
         raise ModelError(
-            Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))
+            Problem(topic(f"comparator '{comparator}'"), "is a reference strategy", "one of " + ", ".join(strategies))
         )
     n = ds.sizes["sample"]
-    costs = ds["total_costs"].transpose("sample", "strategy").values
-    qalys = ds["qalys"].transpose("sample", "strategy").values
+    all_costs = ds["total_costs"].transpose("sample", "strategy").values
+    all_qalys = ds["qalys"].transpose("sample", "strategy").values
     lys = ds["lys"].transpose("sample", "strategy").values
-    j = strategies.index(comparator)
     wtp_values = [float(w) for w in wtp]
-    others = [k for k in range(len(strategies)) if k != j]
-
+    j_all = every.index(comparator)
     incremental = tuple(
         _increment(
-            strategies[k],
+            every[k],
             comparator,
-            costs[:, k] - costs[:, j],
-            qalys[:, k] - qalys[:, j],
-            lys[:, k] - lys[:, j],
+            all_costs[:, k] - all_costs[:, j_all],
+            all_qalys[:, k] - all_qalys[:, j_all],
+            lys[:, k] - lys[:, j_all],
             wtp_values,
             currency,
         )
-        for k in others
+        for k in range(len(every))
+        if k != j_all
     )
+    # the decision: among the options only
+    chosen = [every.index(s) for s in strategies]
+    costs, qalys = all_costs[:, chosen], all_qalys[:, chosen]
+    j = strategies.index(comparator)
+    others = [k for k in range(len(strategies)) if k != j]
     means_c, means_e = costs.mean(axis=0), qalys.mean(axis=0)
     frontier = tuple(incremental_analysis(strategies, means_c, means_e))
 
@@ -454,7 +472,7 @@ def summarise_psa(
         comparator=comparator,
         meets_zin_minimum=bool(n >= ZIN_MINIMUM_SAMPLES),
         sampled_parameters=tuple(str(p) for p in ds["parameter"].values) if "parameter" in ds.coords else (),
-        strategies=frozen({s: _per_strategy(ds, s) for s in strategies}),
+        strategies=frozen({s: _per_strategy(ds, s) for s in every}),
         incremental=incremental,
         frontier=frontier,
         at_wtp=tuple(at_wtp),
@@ -462,7 +480,8 @@ def summarise_psa(
         curves=curves,
         convergence=convergence,
         headline_wtp_source=primary_wtp_source,
-        structural=structural_alternatives(ds, comparator, float(primary_wtp), currency),
+        structural=structural_alternatives(ds, comparator, float(primary_wtp), currency, strategies),
         evppi=evppi_summary,
         samples=ds,
+        references=tuple(s for s in every if s not in strategies),
     )

@@ -11,6 +11,9 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
     Results
       hecon_version, created [UTC, ISO 8601], seed, input (InputFile: path, sha256),
       title, currency, effect_unit ("QALY"), comparator,
+      references             reference strategy -> its description (Strategies role "reference":
+                               reported for information, outside the frontier, CEAC/CEAF, P(CE),
+                               EVPI/EVPPI, the decision and the thresholds; absent without)
       conventions            units and the discounting rule, in words
       settings               the model's settings (+ cycle_length_years, n_cycles)
       scenarios              scenario name -> ScenarioSummary (hecon.analysis.summary)
@@ -19,6 +22,7 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                  their _undiscounted twins, cost_breakdown, tfi)
                                incremental: FrontierRow per strategy (efficiency frontier)
                                versus_comparator: Comparison per other strategy
+                               references: the reference strategies (absent without)
                                † optimal_at_headline
       subgroups              subgroup name -> ScenarioSummary (as scenarios, with the overrides'
                                sources; absent without subgroups)
@@ -36,6 +40,8 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                (hecon.analysis.psa_structural; absent without) and
                                evppi: partial EVPI per parameter and group (hecon.analysis.evppi;
                                absent below 500 samples)
+      psa_cross_check        PsaSummary of the other structure (structure_check's model), same
+                               samples count and seed, without EVPPI (absent unless both ran)
       perspectives           Perspectives (hecon.analysis.perspectives: the base case's costs, ICERs
                                and frontier from the healthcare and the societal perspective;
                                absent unless a cost category is tagged societal)
@@ -95,6 +101,7 @@ from hecon.analysis.psa_summary import PsaSummary, summarise_psa
 from hecon.analysis.qtwist import QTwist, qtwist
 from hecon.analysis.run import RunResult, headline_warning
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
+from hecon.analysis.source_curves import SourceCurve, source_curves
 from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
@@ -102,7 +109,7 @@ from hecon.analysis.timeline import category_shares
 from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.analysis.treatment_free import TreatmentFreeSurvival
 from hecon.analysis.two_way import TwoWayResult
-from hecon.model.spec import ModelSpec, Settings
+from hecon.model.spec import OPTION, ModelSpec, Settings
 from hecon.model.types import FloatArray
 
 __all__ = ["CONVENTIONS", "BaseCase", "Headline", "InputFile", "Results", "settings_summary", "summarise_run"]
@@ -133,13 +140,21 @@ class BaseCase:
 
     survival : PFS and OS from the trace, medians and source landmarks
     trace    : the Markov trace (dims strategy, cycle, state; coordinate ``years``) [share 0-1]
+    substate_trace : the same by tunnel sub-state (dims strategy, cycle, substate; coordinates
+               ``substate_state`` and ``state_time``) [share 0-1]; sums to ``trace`` by state;
+               None when the run did not keep it (:func:`hecon.engine.outcomes.keeps_substates`)
     timeline : per strategy, the share of the cohort in each treatment-burden category at every
                trace point (:func:`hecon.analysis.timeline.category_shares`)
+    sources  : each published survival curve beside the model's curve of the same patients
+               (:func:`hecon.analysis.source_curves.source_curves`; the numbers are in
+               ``survival.landmarks``)
     """
 
     survival: SurvivalSummary
     trace: xr.DataArray = field(metadata=NOT_IN_JSON)
     timeline: Mapping[str, Mapping[str, FloatArray]] = field(metadata=NOT_IN_JSON)
+    sources: tuple[SourceCurve, ...] = field(default=(), metadata=NOT_IN_JSON)
+    substate_trace: xr.DataArray | None = field(default=None, metadata=NOT_IN_JSON)
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,7 @@ class Results:
     currency: str
     effect_unit: str
     comparator: str
+    references: Mapping[str, str] = field(metadata=OMIT_IF_EMPTY)
     conventions: Mapping[str, str]
     settings: Mapping[str, Any]
     scenarios: Mapping[str, ScenarioSummary]
@@ -186,6 +202,7 @@ class Results:
     two_way: tuple[TwoWayResult, ...] = field(metadata=OMIT_IF_EMPTY)
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    psa_cross_check: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     perspectives: Perspectives | None = field(metadata=OMIT_IF_EMPTY)
     budget_impact: BudgetImpact | None = field(metadata=OMIT_IF_EMPTY)
     qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
@@ -232,16 +249,23 @@ def _base_case(run: RunResult) -> BaseCase:
         survival_summary(trace, run.spec, strategies),
         trace,
         frozen({s: frozen(category_shares(trace, run.spec, s)) for s in strategies}),
+        source_curves(trace, run.spec, strategies),
+        run.base.results.get("substate_trace"),
     )
 
 
-def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch) -> PsaSummary | None:
-    if run.psa is None:
+def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch, cross: bool = False) -> PsaSummary | None:
+    """The PSA of the run's structure, or with ``cross`` that of the other structure (the
+    structural cross-check; without EVPPI)."""
+    ds = run.cross_check_psa if cross else run.psa
+    spec = run.cross_check.spec if cross and run.cross_check is not None else run.spec
+    if ds is None:
         return None
     settings = run.spec.settings
+    comparator = run.comparator if run.comparator in spec.options else spec.options[0]
     return summarise_psa(
-        run.psa,
-        run.comparator,
+        ds,
+        comparator,
         list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp])),
         wtp,
         population_size=settings.population_size,
@@ -249,8 +273,9 @@ def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch) -> P
         population_discount_rate=settings.discount_rate_costs,
         currency=settings.currency,
         primary_wtp_source=wtp_source,
-        evppi_inputs=evppi_inputs(run.spec),
+        evppi_inputs=() if cross else evppi_inputs(spec),
         stopwatch=stopwatch,
+        options=spec.options,
     )
 
 
@@ -270,7 +295,13 @@ def _structure_check(run: RunResult, base: ScenarioSummary, wtp: float) -> Struc
     same = run.comparator in cross.strategies
     comparator = run.comparator if same else cross.strategies[0]
     other = scenario_summary(
-        cross.name, cross.results, cross.strategies, comparator, run.spec.settings.currency, headline_wtp=wtp
+        cross.name,
+        cross.results,
+        cross.strategies,
+        comparator,
+        run.spec.settings.currency,
+        headline_wtp=wtp,
+        options=cross.spec.options,
     )
     warnings = crossing_warnings(cross.results, run.spec.settings.cycle_length_years)
     return structure_check(base, other, run.spec.settings.structure, cross.spec.settings.structure, warnings, same)
@@ -309,6 +340,7 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
                     overrides=r.scenario.overrides if r.scenario else None,
                     headline_wtp=wtp,
                     sources=r.scenario.sources if with_sources and r.scenario else None,
+                    options=r.spec.options,
                 )
                 for r in items
             }
@@ -327,6 +359,7 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
         currency=currency,
         effect_unit="QALY",
         comparator=run.comparator,
+        references=frozen({x.name: x.description for x in spec.strategies if x.role != OPTION}),
         conventions=frozen(CONVENTIONS),
         settings=frozen(settings_summary(spec.settings)),
         scenarios=scenarios,
@@ -339,6 +372,7 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
         two_way=run.two_way,
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source, sw),
+        psa_cross_check=_psa(run, wtp, wtp_source, sw, cross=True),
         perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
         budget_impact=_budget_impact(run),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),

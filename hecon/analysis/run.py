@@ -92,6 +92,8 @@ class RunResult:
                      None: not run)
     cross_check    : the base case run as the other structure, for a model that defines both
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
+    cross_check_psa : the PSA of the other structure, with the same samples count and seed as
+                     ``psa`` (None unless both ran)
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
                      horizon; :mod:`hecon.analysis.qtwist`)
     subgroups      : deterministic results of each subgroup of ``spec.subgroups`` (overrides applied
@@ -119,6 +121,7 @@ class RunResult:
     dsa: DsaResult | None = None
     psa: xr.Dataset | None = None
     cross_check: ScenarioResult | None = None
+    cross_check_psa: xr.Dataset | None = None
     qtwist_horizon_years: float | None = None
     treatment_free: TreatmentFreeSurvival | None = None
     burden_rates: BurdenRates | None = None
@@ -245,7 +248,7 @@ def run_analysis(
                    scenario of the model, or None for the base case only
     seed         : seed for probabilistic analyses; default ``spec.settings.seed``
     comparator   : strategy the others are compared with; default ``settings.comparator``,
-                   else the first strategy
+                   else the first decision option (role option)
     input_path   : the file the model was read from, recorded in the report
     input_sha256 : its SHA-256; computed from ``input_path`` when not given
     dsa          : run the one-way sensitivity analysis (:mod:`hecon.analysis.dsa`)
@@ -274,8 +277,8 @@ def run_analysis(
     problems: list[Problem] = []
     strategies = [s.name for s in spec.strategies]
     if comparator is None:
-        comparator = spec.settings.comparator or (strategies[0] if strategies else "")
-        if comparator not in strategies and strategies:
+        comparator = spec.settings.comparator or (spec.options[0] if spec.options else "")
+        if comparator not in strategies and spec.options:
             problems.append(
                 Problem(
                     Element("setting", "comparator"),
@@ -287,6 +290,37 @@ def run_analysis(
         problems.append(
             Problem(topic(f"comparator '{comparator}'"), "no strategy of that name", "one of " + ", ".join(strategies))
         )
+    if spec.strategies and not spec.options:
+        problems.append(
+            Problem(
+                Element("strategy", spec.strategies[0].name, part="role"),
+                "no strategy is a decision option: every strategy is a reference",
+                "role = option (or blank) for at least one strategy",
+            )
+        )
+    if comparator in spec.references:
+        where = Element("setting", "comparator") if comparator == spec.settings.comparator else topic("comparator")
+        problems.append(
+            Problem(
+                where,
+                f"'{comparator}' is a reference strategy (outside the decision)",
+                "a decision option: one of " + ", ".join(spec.options),
+            )
+        )
+    queries: list[tuple[Element, str, str | None]] = [
+        (Element("threshold", q.parameter), q.strategy, q.comparator) for q in spec.thresholds
+    ]
+    queries += [(topic(f"two-way threshold {q.x} x {q.y}"), q.strategy, q.comparator) for q in two_way]
+    for where, *named in queries:
+        for name in named:
+            if name is not None and name in spec.references:
+                problems.append(
+                    Problem(
+                        where,
+                        f"'{name}' is a reference strategy (outside the decision)",
+                        "decision options: one of " + ", ".join(spec.options),
+                    )
+                )
     try:
         chosen = _select_scenarios(spec, scenarios)
     except ModelError as e:
@@ -389,6 +423,22 @@ def run_analysis(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
             ) from None
 
+    cross_check_psa = None
+    if cross_check is not None and psa_samples is not None:
+        from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
+
+        with sw.phase("PSA (structural cross-check)"):
+            cross_check_psa = run_psa(
+                cross_check.spec,
+                psa_samples,
+                spec.settings.seed if seed is None else seed,
+                chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                workers=workers,
+                scheduler=scheduler,
+                client=client,
+                progress=progress,
+            )
+
     analyses = _decision_analyses(
         spec,
         results[0],
@@ -432,6 +482,7 @@ def run_analysis(
         scenarios=tuple(results),
         subgroups=tuple(subgroups),
         cross_check=cross_check,
+        cross_check_psa=cross_check_psa,
         comparator=comparator,
         seed=spec.settings.seed if seed is None else seed,
         input_path=Path(input_path) if input_path is not None else None,

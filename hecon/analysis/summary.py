@@ -181,6 +181,8 @@ class ScenarioSummary:
     optimal_at_headline: the strategy with the highest net monetary benefit at the headline
                          willingness to pay (None when that is not above 0)
     sources            : where each override's value comes from (subgroups; absent for scenarios)
+    references         : the reference strategies (role ``reference``): in ``strategies`` and
+                         ``versus_comparator`` for information, outside the frontier and the decision
     """
 
     name: str = field(metadata=NOT_IN_JSON)
@@ -191,6 +193,12 @@ class ScenarioSummary:
     versus_comparator: tuple[Comparison, ...]
     optimal_at_headline: str | None = field(default=None, metadata=NOT_IN_JSON)
     sources: Mapping[str, str] = field(default_factory=dict, metadata=OMIT_IF_EMPTY)
+    references: tuple[str, ...] = field(default=(), metadata=OMIT_IF_EMPTY)
+
+    @property
+    def options(self) -> Mapping[str, StrategyResult]:
+        """The strategies of the decision (all but the references), in model order."""
+        return {s: v for s, v in self.strategies.items() if s not in self.references}
 
     def versus(self, strategy: str) -> Comparison | None:
         """The comparison of ``strategy`` with the comparator (None for the comparator)."""
@@ -299,14 +307,18 @@ def scenario_summary(
     overrides: Mapping[str, Any] | None = None,
     headline_wtp: float = 0.0,
     sources: Mapping[str, str] | None = None,
+    options: Sequence[str] | None = None,
 ) -> ScenarioSummary:
     """Per-strategy results, the efficiency frontier and the comparisons with ``comparator`` of
     one scenario's deterministic ``results``; ``headline_wtp`` [currency per QALY] for
-    :attr:`ScenarioSummary.optimal_at_headline`."""
+    :attr:`ScenarioSummary.optimal_at_headline`. ``options``: the strategies of the decision
+    (default: all); the frontier and the optimal strategy are among them only, while every
+    strategy (references too) has its totals and its comparison with ``comparator``."""
     per_strategy = {s: strategy_result(results, s) for s in strategies}
     costs = [per_strategy[s].costs for s in strategies]
     qalys = [per_strategy[s].qalys for s in strategies]
     lys = {s: v.lys for s, v in per_strategy.items()}
+    chosen = [s for s in strategies if options is None or s in options]
     frontier = tuple(
         FrontierRow(
             r.strategy,
@@ -320,7 +332,9 @@ def scenario_summary(
             lys[r.strategy] - lys[r.comparator] if r.comparator is not None else None,
             frontier_text(r.status, r.comparator, r.incremental_cost, r.incremental_effect, currency),
         )
-        for r in incremental_analysis(strategies, costs, qalys)
+        for r in incremental_analysis(
+            chosen, [per_strategy[s].costs for s in chosen], [per_strategy[s].qalys for s in chosen]
+        )
     )
     versus = tuple(
         Comparison(
@@ -337,6 +351,7 @@ def scenario_summary(
         frozen(per_strategy),
         frontier,
         versus,
-        highest_nmb(per_strategy, headline_wtp) if headline_wtp > 0 else None,
+        highest_nmb({s: per_strategy[s] for s in chosen}, headline_wtp) if headline_wtp > 0 else None,
         frozen(dict(sources or {})),
+        tuple(s for s in strategies if s not in chosen),
     )

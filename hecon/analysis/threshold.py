@@ -37,14 +37,15 @@ from typing import Any
 
 import numpy as np
 
-from hecon.analysis.variations import Target, base_value, vary
+from hecon.analysis.variations import Target, Use, Variations, base_value, variation_problems, vary
+from hecon.engine.compiler import CompiledModel
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.run import run_model
-from hecon.model.problems import Element, ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, show_number
 from hecon.model.spec import ModelSpec, ThresholdQuery
 from hecon.model.types import FloatArray
 
-__all__ = ["GRID_POINTS", "ThresholdResult", "find_threshold", "threshold_interval"]
+__all__ = ["GRID_POINTS", "ThresholdResult", "check_threshold", "find_threshold", "threshold_interval"]
 
 GRID_POINTS = 21
 XTOL_RELATIVE = 1e-10
@@ -148,7 +149,7 @@ def find_threshold(
                  search interval
     wtp        : willingness to pay used when the query has none [currency per QALY]
     comparator : comparator used when the query has none (default: settings.comparator, else
-                 the first strategy)
+                 the first decision option)
     wtp_source : words saying where ``wtp`` comes from, for the report
 
     Raises
@@ -159,7 +160,7 @@ def find_threshold(
     Example: ``find_threshold(model, ThresholdQuery("c_trt", "B", wtp=50000)).value``.
     """
     names = [s.name for s in spec.strategies]
-    comparator = query.comparator or comparator or spec.settings.comparator or (names[0] if names else "")
+    comparator = query.comparator or comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
     problems = []
     for role, name in (("strategy", query.strategy), ("comparator", comparator)):
         if name not in names:
@@ -198,25 +199,17 @@ def find_threshold(
     source = "given" if query.wtp is not None else (wtp_source or "given")
     lam = float(target_wtp)
 
-    small = _two_strategy_spec(spec, (query.strategy, comparator))
-    own = query.parameter in next(s for s in spec.strategies if s.name == query.strategy).parameters
-    base = base_value(spec, query.parameter, query.strategy)  # the full model: compiled already
-    lo, hi = threshold_interval(base, query.lower, query.upper, query.parameter)
-    variations = vary(small, [Target(query.parameter, query.strategy)])
-    compiled = compile_once(variations.spec)
-    order = [s.name for s in small.strategies]
-    i_s, i_c = order.index(query.strategy), order.index(comparator)
+    search = _Search.of(spec, query, comparator)
+    lo, hi, base, own = search.lower, search.upper, search.base, search.own
+    i_s, i_c = search.order.index(query.strategy), search.order.index(comparator)
 
-    def increments(values: FloatArray) -> tuple[FloatArray, FloatArray]:
-        rows = [{0: float(v)} for v in values]
-        ds = run_model(compiled, variations.samples(rows), chunk_size=max(1, len(rows)))
-        c = ds["total_costs"].values
-        e = ds["qalys"].values
+    def increments(values: FloatArray, uses: list[Use | None]) -> tuple[FloatArray, FloatArray]:
+        c, e = search.outcomes(values, uses)
         return c[i_s] - c[i_c], e[i_s] - e[i_c]
 
-    grid = np.linspace(lo, hi, GRID_POINTS)
+    grid = search.grid()
     points = np.concatenate([grid, [base]])
-    d_cost, d_qaly = increments(points)
+    d_cost, d_qaly = increments(points, search.grid_uses(grid) + [None])
     f = lam * d_qaly[:-1] - d_cost[:-1]
     icer_base = _icer(float(d_cost[-1]), float(d_qaly[-1]))
     evaluations = len(points)
@@ -269,7 +262,7 @@ def find_threshold(
 
         def objective(x: float) -> float:
             count[0] += 1
-            dc, dq = increments(np.array([x]))
+            dc, dq = increments(np.array([x]), [search.use(x, "found while searching for the threshold in")])
             return float(lam * dq[0] - dc[0])
 
         root = float(
@@ -283,7 +276,7 @@ def find_threshold(
             )
         )
         evaluations += count[0]
-    dc, dq = increments(np.array([root]))
+    dc, dq = increments(np.array([root]), [search.use(root, "the threshold found in")])
     evaluations += 1
     icer = _icer(float(dc[0]), float(dq[0]))
     quadrant = "" if dq[0] >= 0 else " (less costly and less effective: the ICER is the saving per QALY lost)"
@@ -305,3 +298,90 @@ def find_threshold(
         evaluations=evaluations,
         message=message,
     )
+
+
+@dataclass(frozen=True)
+class _Search:
+    """The model of the two compared strategies, rewritten to vary the query's parameter, and
+    the search interval.
+
+    own   : whether the varied value is the strategy's own value of the parameter
+    index : the query's position in ``spec.thresholds`` (None when it is not one of them), for messages
+    """
+
+    query: ThresholdQuery
+    index: int | None
+    variations: Variations
+    compiled: CompiledModel
+    order: list[str]
+    base: float
+    lower: float
+    upper: float
+    own: bool
+
+    @classmethod
+    def of(cls, spec: ModelSpec, query: ThresholdQuery, comparator: str) -> _Search:
+        small = _two_strategy_spec(spec, (query.strategy, comparator))
+        own = query.parameter in next(s for s in spec.strategies if s.name == query.strategy).parameters
+        base = base_value(spec, query.parameter, query.strategy)  # the full model: compiled already
+        lo, hi = threshold_interval(base, query.lower, query.upper, query.parameter)
+        variations = vary(small, [Target(query.parameter, query.strategy)])
+        index = spec.thresholds.index(query) if query in spec.thresholds else None
+        order = [s.name for s in small.strategies]
+        return cls(query, index, variations, compile_once(variations.spec), order, base, lo, hi, own)
+
+    def grid(self) -> FloatArray:
+        """The :data:`GRID_POINTS` values that bracket the threshold [the parameter's unit]."""
+        return np.linspace(self.lower, self.upper, GRID_POINTS)
+
+    def use(self, x: float, words: str, part: str = "") -> Use:
+        """Where a searched value ``x`` comes from, for a message: ``words`` the search interval."""
+        interval = f"[{show_number(self.lower)}, {show_number(self.upper)}]"
+        return Use(
+            Element("threshold", self.query.parameter, index=self.index, part=part),
+            f"with {self.query.parameter} at {show_number(x)}, {words} {interval}",
+        )
+
+    def grid_uses(self, grid: FloatArray) -> list[Use | None]:
+        """Where each grid value comes from: the lower and upper end, or a point in between."""
+        last = len(grid) - 1
+        return [
+            self.use(x, "the lower end of the search interval", "lower")
+            if k == 0
+            else self.use(x, "the upper end of the search interval", "upper")
+            if k == last
+            else self.use(x, "a point of the search interval")
+            for k, x in enumerate(grid)
+        ]
+
+    def outcomes(self, values: FloatArray, uses: list[Use | None]) -> tuple[FloatArray, FloatArray]:
+        """Total costs and QALYs (strategy, value) with the parameter at each of ``values``; raises
+        the problems of the values the model cannot run with, each at its ``uses`` entry."""
+        rows = [{0: float(v)} for v in values]
+        try:
+            ds = run_model(self.compiled, self.variations.samples(rows), chunk_size=max(1, len(rows)))
+        except ModelError:
+            raise ModelError(variation_problems(self.compiled, self.variations, rows, uses)) from None
+        return ds["total_costs"].values, ds["qalys"].values
+
+
+def check_threshold(spec: ModelSpec, query: ThresholdQuery, comparator: str | None = None) -> list[Problem]:
+    """What :func:`find_threshold` would reject once it runs the model: a parameter without one
+    base value, and every value of its search grid with which the model of the two strategies does
+    not run (evaluated deterministically, every cycle and state time), at the Thresholds cell of
+    the value (lower or upper; the parameter for a point in between, reported only when both ends
+    run) with the problem it causes.
+    The names, the comparator and the willingness to pay are checked by the workbook's validation."""
+    names = [s.name for s in spec.strategies]
+    comparator = query.comparator or comparator or spec.settings.comparator or (names[0] if names else "")
+    if query.strategy not in names or comparator not in names or comparator == query.strategy:
+        return []
+    try:
+        search = _Search.of(spec, query, comparator)
+    except ModelError as e:
+        return list(e.problems)
+    grid = search.grid()
+    rows = [{0: float(x)} for x in grid]
+    found = variation_problems(search.compiled, search.variations, rows, search.grid_uses(grid))
+    ends = [p for p in found if isinstance(p.where, Element) and p.where.part in ("lower", "upper")]
+    return ends or found  # a point in between only when both ends run

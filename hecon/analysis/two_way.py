@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from hecon.analysis.serialise import frozen
-from hecon.analysis.variations import Target, base_value, vary
-from hecon.model.problems import Element, ModelError, Problem
+from hecon.analysis.variations import Target, Use, base_value, variation_problems, vary
+from hecon.model.problems import Element, ModelError, Problem, show_number
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
 
@@ -102,7 +102,7 @@ def two_way_threshold(
     from hecon.engine.run import run_model
 
     names = [s.name for s in spec.strategies]
-    comparator = query.comparator or comparator or spec.settings.comparator or (names[0] if names else "")
+    comparator = query.comparator or comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
     where = Element("topic", f"two-way threshold {query.x} x {query.y}")
     problems = []
     for role, name in (("strategy", query.strategy), ("comparator", comparator)):
@@ -129,7 +129,23 @@ def two_way_threshold(
     small = _two_strategy_spec(spec, (query.strategy, comparator))
     variations = vary(small, [Target(query.x), Target(query.y)])
     rows = [{0: float(x), 1: float(y)} for y in ys for x in xs]
-    ds = run_model(compile_once(variations.spec), variations.samples(rows), chunk_size=len(rows))
+    compiled = compile_once(variations.spec)
+    try:
+        ds = run_model(compiled, variations.samples(rows), chunk_size=len(rows))
+    except ModelError as error:  # the grid points the model cannot run with, by their values (not their sample)
+        uses: list[Use | None] = [
+            Use(
+                where,
+                f"with {query.x} at {show_number(r[0])} and {query.y} at {show_number(r[1])}, a point of the grid",
+            )
+            for r in rows
+        ]
+        found = variation_problems(compiled, variations, rows, uses)
+        if not found:
+            raise error
+        first, failing = found[0], len({p.what for p in found})
+        what = f"{first.what} (the first of {failing} of the {len(rows)} points that the model cannot run with)"
+        raise ModelError(Problem(where, what, cause=first.cause)) from None
     order = [s.name for s in small.strategies]
     i_s, i_c = order.index(query.strategy), order.index(comparator)
     c, e = ds["total_costs"].values, ds["qalys"].values

@@ -15,6 +15,10 @@ parameter's value is rewritten as
 with two hidden parameters per target: a switch (1 in the samples that vary it) and the
 value. With every switch at 0 the model gives exactly its base-case numbers.
 
+A value that the model cannot run with (a DSA bound or a threshold's search interval that drives a
+probability above 1) is reported at the element that holds it, with the problem the engine found
+as its cause (:func:`variation_problems`), never as "sample 7" of the vectorised run.
+
 Strategy-specific values follow the engine's rule for samples: a strategy's own value of a
 parameter takes precedence over the base value. A :class:`Target` with ``strategy=None``
 varies the base value (seen by every strategy that does not set its own); a target with a
@@ -26,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,7 +38,20 @@ from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Expr, ModelSpec, Parameter
 from hecon.model.types import FloatArray
 
-__all__ = ["SWITCH_PREFIX", "VALUE_PREFIX", "Target", "Variations", "base_value", "base_values", "vary"]
+if TYPE_CHECKING:
+    from hecon.engine.compiler import CompiledModel
+
+__all__ = [
+    "SWITCH_PREFIX",
+    "VALUE_PREFIX",
+    "Target",
+    "Use",
+    "Variations",
+    "base_value",
+    "base_values",
+    "variation_problems",
+    "vary",
+]
 
 SWITCH_PREFIX = "_hecon_on_"
 VALUE_PREFIX = "_hecon_value_"
@@ -73,6 +91,56 @@ class Variations:
             out[f"{SWITCH_PREFIX}{k}"] = on
             out[f"{VALUE_PREFIX}{k}"] = value
         return out
+
+
+@dataclass(frozen=True)
+class Use:
+    """How one sample of a variation run sets the varied value, for messages.
+
+    where : the element that holds the value (a parameter's ``dsa_high``, a threshold's ``upper``),
+            placed at its cell by the workbook layer
+    words : how the value is used, e.g. "with p_HS1 at its DSA high value 1.2"
+    """
+
+    where: Element
+    words: str
+
+
+def variation_problems(
+    compiled: CompiledModel, variations: Variations, rows: Sequence[Mapping[int, float]], uses: Sequence[Use | None]
+) -> list[Problem]:
+    """What the model rejects when run with the variations ``rows`` (deterministically, every
+    strategy, cycle and state time): for each failing row, each problem the engine found, as the
+    cause of a problem at ``uses[i]`` (a row without a use, the base case, keeps its problems).
+
+    The rows are run together (one vectorised run, as the analyses run them); only when that fails
+    are they halved until each failing row is run on its own, so a problem never names a sample."""
+    from hecon.engine.run import simulate_strategy  # the kernels (numba) only when a model is run
+
+    def failing(lo: int, hi: int) -> list[tuple[int, list[Problem]]]:
+        part = rows[lo:hi]
+        samples = variations.samples(part)
+        try:
+            for index in range(len(compiled.strategies)):
+                simulate_strategy(compiled, index, samples, len(part), chunk_size=len(part), keep_cycles=False)
+        except ModelError as e:
+            if hi - lo > 1:
+                mid = (lo + hi) // 2
+                return failing(lo, mid) + failing(mid, hi)
+            found = list(e.problems)
+            for later_index in range(index + 1, len(compiled.strategies)):  # the other strategies' problems too
+                try:
+                    simulate_strategy(compiled, later_index, samples, 1, chunk_size=1, keep_cycles=False)
+                except ModelError as later:
+                    found += later.problems
+            return [(lo, found)]
+        return []
+
+    out: list[Problem] = []
+    for i, found in failing(0, len(rows)) if rows else []:
+        use = uses[i]
+        out += found if use is None else [Problem(use.where, use.words, cause=p) for p in found]
+    return out
 
 
 def _text(value: Expr) -> str:

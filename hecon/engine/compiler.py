@@ -35,6 +35,7 @@ from hecon.model.spec import (
     REWARD_TIMINGS,
     REWARD_WEIGHTS,
     START,
+    STRATEGY_ROLES,
     STRUCTURES,
     TIME_UNITS,
     ModelSpec,
@@ -176,6 +177,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     problems = ProblemCollector()
     _check_settings(spec, problems)
     _check_unique(spec, problems)
+    _check_roles(spec, problems)
     state_by_name = {s.name: s for s in spec.states}
 
     # ---- expanded state space
@@ -384,6 +386,20 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
             Element("setting", "life_table"),
             f"unknown life table '{s.life_table}'",
             "one of " + (", ".join(t.name for t in spec.life_tables) or "(no life table defined)"),
+        )
+
+
+def _check_roles(spec: ModelSpec, problems: ProblemCollector) -> None:
+    """Each strategy's role is known, and at least one strategy is a decision option."""
+    expected = "one of " + ", ".join(STRATEGY_ROLES) + " (blank = option)"
+    for s in spec.strategies:
+        if s.role not in STRATEGY_ROLES:
+            problems.add(Element("strategy", s.name, part="role"), f"unknown role {s.role!r}", expected)
+    if spec.strategies and not spec.options:
+        problems.add(
+            Element("strategy", spec.strategies[0].name, part="role"),
+            "no strategy is a decision option: every strategy is a reference",
+            "role = option (or blank) for at least one strategy",
         )
 
 

@@ -210,7 +210,9 @@ def run_block(
     and, when ``keep_cycles`` (the per-cycle detail a deterministic run reports; a PSA skips it):
       values (n_points, n_cols, n_samples)   state values at each point (scaled)
       rewards (n_cycles, n_cols, n_samples)  one-off rewards of the transitions in each cycle
-      occupancy (n_points, n_model, n_samples) model-state occupancy at each point
+      occupancy (n_points, n_states or n_model, n_samples) occupancy at each point, by sub-state
+                                             when the array has a row per sub-state, else by model
+                                             state (the sum over its sub-states)
 
     Each edge's flow is occupancy x probability; the complement edge receives the mass left
     after the other edges, x - Σ x p_e, subtracted in edge order. Each point's values are
@@ -333,9 +335,14 @@ def run_block(
                         occ[m, s] += cur[i, s]
             # ---- value the occupancy at point t
             if keep_cycles:
-                for m in range(n_model):
-                    for s in range(w):
-                        occupancy[t, m, s0 + s] = occ[m, s]
+                if occupancy.shape[1] == n_states:  # by sub-state (hecon.engine.run.keeps_substates)
+                    for i in range(n_states):
+                        for s in range(w):
+                            occupancy[t, i, s0 + s] = cur[i, s]
+                else:
+                    for m in range(n_model):
+                        for s in range(w):
+                            occupancy[t, m, s0 + s] = occ[m, s]
             # values constant over time: their occupancy is summed under each weight (see below)
             for k in range(const_state.size):
                 m = const_state[k]

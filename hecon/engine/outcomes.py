@@ -43,6 +43,23 @@ class Outcome:
 QALYS = Outcome("qalys")
 LYS = Outcome("lys")
 
+SUBSTATE_VALUES = 2**24
+"""Sub-states x trace points kept at most for the per-cycle occupancy by tunnel sub-state
+(:func:`keeps_substates`; 128 MiB per strategy)."""
+
+
+def keeps_substates(model: CompiledModel, n_samples: int) -> bool:
+    """Whether a run keeps the per-cycle occupancy of every tunnel sub-state (``trace_sum`` of
+    :class:`ChunkResult` by sub-state; the trace is its sum by state) rather than by model state
+    only: always without tunnels (the same numbers), else for a run whose first chunk has one
+    sample (the base case) and whose sub-states x trace points are at most :data:`SUBSTATE_VALUES`,
+    which bounds the memory of the result and of a block's occupancy (a block has at most as many
+    points as the run, and later chunks are no larger than the first). The first chunk decides;
+    the others follow the shape of its ``trace_sum``."""
+    if model.n_states == len(model.spec.states):
+        return True
+    return n_samples == 1 and model.n_states * (model.n_cycles + 1) <= SUBSTATE_VALUES
+
 
 def outcome_columns(model: CompiledModel) -> list[Outcome]:
     """Every outcome column of ``model``, in the order of the engine's output arrays."""
@@ -60,6 +77,6 @@ class ChunkResult:
 
     discounted: np.ndarray  # (n_samples, n_outcomes)
     undiscounted: np.ndarray  # (n_samples, n_outcomes)
-    trace_sum: np.ndarray  # (n_points, n_model_states), summed over samples in sample order
+    trace_sum: np.ndarray  # (n_points, sub-states or model states: keeps_substates), summed over samples in order
     per_cycle_sum: np.ndarray  # (n_points, n_outcomes), summed over samples in order, undiscounted
     crossings: np.ndarray  # (n_points,) samples whose partitioned-survival curves cross there (0: Markov)

@@ -32,7 +32,7 @@ import numpy as np
 from hecon.engine import kernels
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, StrategyModel
 from hecon.engine.context import BlockContext
-from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, outcome_columns
+from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substates, outcome_columns
 from hecon.engine.packing import first_bad, fit, locate
 from hecon.engine.valuation import column_weights, reward_column, start_rewards
 from hecon.model.expressions import Expression
@@ -66,7 +66,10 @@ def simulate_partitioned_chunk(
     discounted = np.zeros((len(cols), n_samples))
     undiscounted = np.zeros((len(cols), n_samples))
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, len(cols)))
-    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(number)))
+    by_sub = keeps_substates(model, n_samples)  # decided by the first chunk; the others follow its carry
+    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, model.n_states if by_sub else len(number)))
+    by_sub = trace_sum.shape[1] == model.n_states
+    first_sub = [model.slices[s.name].start for s in model.spec.states]  # a state's share goes to its first sub-state
     crossings = carry.crossings.copy() if carry else np.zeros(T + 1, dtype=np.int64)
     chunk_cache: dict[object, object] = {}
     for t0 in range(0, T, BLOCK_CYCLES):
@@ -106,7 +109,12 @@ def simulate_partitioned_chunk(
         if keep_cycles:
             valued[: t1 - t0] += entered[:n_val]
             kernels.accumulate(per_cycle[t0 : t0 + n_val], valued)
-            kernels.accumulate(trace_sum[t0 : t0 + n_val], np.ascontiguousarray(occupancy[:n_val]))
+            if by_sub:
+                sub = np.zeros((n_val, model.n_states, n_samples))
+                sub[:, first_sub, :] = occupancy[:n_val]
+                kernels.accumulate(trace_sum[t0 : t0 + n_val], sub)
+            else:
+                kernels.accumulate(trace_sum[t0 : t0 + n_val], np.ascontiguousarray(occupancy[:n_val]))
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, crossings)
 
 

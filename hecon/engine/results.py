@@ -7,6 +7,12 @@ Variables (``_undiscounted`` twins for every total):
 * ``counts`` (strategy, sample, count) [units, e.g. administrations, hospital days]
 * ``time_in`` (strategy, sample, flag) [years in states carrying the flag]
 * ``trace`` (strategy, cycle, state): mean share of the cohort at each trace point
+* ``substate_trace`` (strategy, cycle, substate): the same by tunnel sub-state ``X[j]`` (the
+  cycles ``j`` since entering X, the last sub-state holding everyone who stayed longer; a state
+  without a tunnel is one sub-state named as the state), with coordinates ``substate_state`` (the
+  model state) and ``state_time`` (j); the sub-states of a state sum to its ``trace``. Only
+  when :func:`hecon.engine.outcomes.keeps_substates` (always without tunnels; with tunnels for a
+  run of one sample within a memory bound)
 * ``per_cycle`` (strategy, cycle, outcome): mean undiscounted, uncorrected value at each
   point (costs per cycle, QALYs and years per cycle), plus one-off transition rewards of
   the cycle that starts there
@@ -47,7 +53,13 @@ def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[Chunk
         data[f"lys{suffix}"] = (dims2, single(LYS, which))
         data[f"counts{suffix}"] = (dims2 + ("count",), pick("count", which))
         data[f"time_in{suffix}"] = (dims2 + ("flag",), pick("time", which))
-    data["trace"] = (("strategy", "cycle", "state"), np.stack([r.trace_sum for r in results]) / n_samples)
+    occupancy = np.stack([r.trace_sum for r in results]) / n_samples
+    if occupancy.shape[2] == model.n_states:  # by sub-state (hecon.engine.outcomes.keeps_substates)
+        starts = [model.slices[s.name].start for s in spec.states]
+        data["substate_trace"] = (("strategy", "cycle", "substate"), occupancy)
+        data["trace"] = (("strategy", "cycle", "state"), np.add.reduceat(occupancy, starts, axis=2))
+    else:
+        data["trace"] = (("strategy", "cycle", "state"), occupancy)
     data["crossings"] = (("strategy", "cycle"), np.stack([r.crossings for r in results]))
     data["per_cycle"] = (("strategy", "cycle", "outcome"), np.stack([r.per_cycle_sum for r in results]) / n_samples)
 
@@ -75,6 +87,12 @@ def label(model: CompiledModel, cols: Sequence[Outcome], results: Sequence[Chunk
             "currency": settings.currency,
         },
     )
+    if "substate_trace" in ds:
+        ds = ds.assign_coords(
+            substate=model.state_names,
+            substate_state=("substate", model.state_of),
+            state_time=("substate", [j for s in spec.states for j in range(model.tunnel[s.name])]),
+        )
     ds["total_costs"].attrs["units"] = settings.currency
     ds["qalys"].attrs["units"] = "QALY"
     ds["lys"].attrs["units"] = "years"

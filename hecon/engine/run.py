@@ -38,7 +38,7 @@ from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
-from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, outcome_columns
+from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substates, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
@@ -157,7 +157,10 @@ def simulate_chunk(
     discounted = np.zeros((K, n_samples))
     undiscounted = np.zeros((K, n_samples))
     per_cycle = carry.per_cycle_sum.copy() if carry else np.zeros((T + 1, K))
-    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, len(model.spec.states)))
+    # the first chunk decides whether the run keeps sub-states; the others follow its carry
+    width = model.n_states if keeps_substates(model, n_samples) else len(model.spec.states)
+    trace_sum = carry.trace_sum.copy() if carry else np.zeros((T + 1, width))
+    width = trace_sum.shape[1]
 
     pool = _pool()  # started on the first run, before the first block's arrays are allocated
     chunk_cache: dict[object, object] = {}
@@ -192,6 +195,7 @@ def simulate_chunk(
             n_samples,
             keep_cycles,
             structures,
+            width,
         )
 
     first = BlockContext(model, strategy, samples, 0, min(T, block_cycles), chunk_cache)
@@ -445,6 +449,7 @@ def _prepare_block(
     n_samples: int,
     keep_cycles: bool,
     structures: dict[bytes, tuple[np.ndarray, ...]],
+    width: int,
 ) -> _Block:
     """Evaluate, check and pack a block's inputs; allocate its outputs (nothing depends on the
     occupancy yet, so this runs while the previous block is in the kernel). ``structures``
@@ -479,7 +484,7 @@ def _prepare_block(
         np.empty((model.n_states, n_samples)),
         np.zeros(shape(n_points, n_cols, n_samples)),
         np.zeros(shape(n_cycles, n_cols, n_samples)),
-        np.zeros(shape(n_points, len(state_start) - 1, n_samples)),
+        np.zeros(shape(n_points, width, n_samples)),  # occupancy by sub-state or by model state
         keep_cycles,
     )
 

@@ -1,7 +1,9 @@
 """General-population mortality: life tables of one-year death probabilities (qx).
 
 A life table gives, for each single year of age and each sex, qx: the probability that a
-person of exact age x dies before age x + 1 [probability per year]. hecon reads tables from
+person of exact age x dies before age x + 1 [probability per year]. A table may be given as
+px = 1 - qx, the death rate mx or survivors lx instead; :func:`to_qx` converts (formulas and
+sources there) and :func:`life_table` builds a table from any of them. hecon reads tables from
 CSV files, looks up qx by age, and converts a table into per-cycle death probabilities for a
 cohort of mixed sex (:func:`cohort_death_probability`), the background mortality used by
 ``gp_mort()``.
@@ -25,18 +27,23 @@ from __future__ import annotations
 import csv
 import functools
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from hecon.model.problems import Element, FileLine, ModelError, Problem, ProblemCollector, topic
-from hecon.model.spec import LifeTable
+from hecon.model.spec import LIFE_TABLE_QUANTITIES, LifeTable
 from hecon.model.types import FloatArray
 
 __all__ = [
     "BUNDLED_LIFETABLES",
+    "LIFE_TABLE_QUANTITIES",
     "SEXES",
+    "life_table",
+    "quantity_problems",
+    "to_qx",
     "read_lifetable_csv",
     "bundled_lifetable",
     "annual_qx",
@@ -62,6 +69,158 @@ _AGE_TOLERANCE_YEARS = 1e-9
 
 
 # --------------------------------------------------------------------------------------
+# Quantities: qx, px, mx, lx
+# --------------------------------------------------------------------------------------
+
+#: What each quantity's value must be, for messages.
+QUANTITY_EXPECTED: dict[str, str] = {
+    "qx": "a probability between 0 and 1",
+    "px": "a survival probability (1 - qx) between 0 and 1",
+    "mx": "a death rate per year >= 0",
+    "lx": "a number of survivors >= 0 that never increases with age",
+}
+
+
+def quantity_problems(quantity: str, values: Sequence[float]) -> list[tuple[int, str]]:
+    """Values that are not a valid column of ``quantity``, as (position, what is wrong).
+
+    Parameters
+    ----------
+    quantity : str
+        One of :data:`~hecon.model.spec.LIFE_TABLE_QUANTITIES`.
+    values : sequence of float
+        The column, ordered by consecutive ascending age.
+
+    Returns
+    -------
+    list of (int, str)
+        Position in ``values`` and what is wrong there; empty when the column is valid:
+        qx and px in [0, 1], mx finite and >= 0, lx finite, >= 0 and never above the value of
+        the age before (a value above it is reported at its own position). What is expected is
+        :data:`QUANTITY_EXPECTED` ``[quantity]``.
+    """
+    out: list[tuple[int, str]] = []
+    for i, v in enumerate(values):
+        if quantity in ("qx", "px") and not 0.0 <= v <= 1.0:  # also rejects nan
+            out.append((i, f"{quantity} {v:g} is outside [0, 1]"))
+        elif quantity in ("mx", "lx") and not (math.isfinite(v) and v >= 0.0):
+            out.append((i, f"{quantity} {v:g} is not a finite number >= 0"))
+        elif quantity == "lx" and i > 0 and math.isfinite(values[i - 1]) and v > values[i - 1]:
+            out.append((i, f"lx {v:g} is above {values[i - 1]:g}, the value of the age before (lx increases)"))
+    return out
+
+
+def to_qx(quantity: str, values: Sequence[float]) -> tuple[float, ...]:
+    """One-year death probabilities qx from a valid column of another life-table quantity.
+
+    Parameters
+    ----------
+    quantity : str
+        ``"qx"`` (returned as given), ``"px"`` survival probability [probability per year],
+        ``"mx"`` central death rate [1/year] or ``"lx"`` survivors at exact age [persons].
+    values : sequence of float
+        The column, by consecutive ascending age; valid (:func:`quantity_problems` is empty).
+
+    Returns
+    -------
+    tuple of float
+        qx at each age [probability per year].
+
+    Notes
+    -----
+    * px: :math:`q_x = 1 - p_x`.
+    * mx: :math:`q_x = 1 - e^{-m_x}`, the rate held constant within the year of age. This is
+      the assumption under which hecon turns qx into a cycle probability,
+      :math:`1 - (1 - q_x)^{\\Delta} = 1 - e^{-m_x \\Delta}` (:func:`cohort_death_probability`), so
+      a table given as mx gives exactly the cycle probabilities of its rates (Briggs A, Claxton K,
+      Sculpher M. Decision Modelling for Health Economic Evaluation. OUP 2006, eq. 3.1; the
+      actuarial :math:`q = m / (1 + (1 - a) m)` of a period life table assumes deaths spread
+      over the year instead and is not used).
+    * lx: :math:`q_x = 1 - l_{x+1} / l_x` (Preston SH, Heuveline P, Guillot M. Demography:
+      Measuring and Modeling Population Processes. Blackwell 2001, section 3.2). The last age
+      has no :math:`l_{x+1}`: it is the table's open last age group, whose qx is 1, and so is
+      the qx of an age with :math:`l_x = 0`.
+
+    Examples
+    --------
+    >>> to_qx("lx", [200, 150, 75])
+    (0.25, 0.5, 1.0)
+    >>> round(to_qx("mx", [0.01])[0], 12)
+    0.009950166251
+    """
+    v = [float(x) for x in values]
+    if quantity == "qx":
+        return tuple(v)
+    if quantity == "px":
+        return tuple(1.0 - p for p in v)
+    if quantity == "mx":
+        return tuple(-math.expm1(-m) for m in v)
+    if quantity == "lx":
+        nxt = v[1:] + [0.0]
+        return tuple(1.0 - b / a if a > 0 else 1.0 for a, b in zip(v, nxt))
+    raise ValueError(f"unknown life-table quantity {quantity!r}")
+
+
+def life_table(
+    name: str,
+    ages: Sequence[int],
+    male: Sequence[float],
+    female: Sequence[float],
+    quantity: str = "qx",
+    source: str = "",
+) -> LifeTable:
+    """A life table from columns of qx, px, mx or lx by age and sex.
+
+    Parameters
+    ----------
+    name : str
+        Name of the table in the model.
+    ages : sequence of int
+        Consecutive ascending whole ages [years].
+    male, female : sequence of float
+        The column of ``quantity`` for each sex, one value per age.
+    quantity : str
+        One of :data:`~hecon.model.spec.LIFE_TABLE_QUANTITIES` (see :func:`to_qx`).
+    source : str
+        Where the table comes from.
+
+    Returns
+    -------
+    LifeTable
+        qx by :func:`to_qx`; a table given as another quantity keeps ``quantity`` and the given
+        values.
+
+    Raises
+    ------
+    ModelError
+        At the life table, for an unknown quantity, columns whose length differs from the ages,
+        or every invalid value (:func:`quantity_problems`), naming age and sex.
+    """
+    where = Element("life_table", name)
+    if quantity not in LIFE_TABLE_QUANTITIES:
+        raise ModelError(Problem(where, f"unknown quantity {quantity!r}", "one of " + ", ".join(LIFE_TABLE_QUANTITIES)))
+    problems = ProblemCollector()
+    for sex, column in (("male", male), ("female", female)):
+        if len(column) != len(ages):
+            problems.add(where, f"{len(column)} {sex} values for {len(ages)} ages", "one value per age")
+            continue
+        for i, what in quantity_problems(quantity, column):
+            problems.add(where, f"age {ages[i]}, {sex}: {what}", QUANTITY_EXPECTED[quantity])
+    problems.raise_if_any()
+    given = quantity != "qx"
+    return LifeTable(
+        name,
+        tuple(ages),
+        to_qx(quantity, male),
+        to_qx(quantity, female),
+        source,
+        quantity,
+        tuple(float(x) for x in male) if given else (),
+        tuple(float(x) for x in female) if given else (),
+    )
+
+
+# --------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------
 
@@ -73,11 +232,14 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
     ----------
     path : str or Path
         CSV file. Lines starting with ``#`` are comments (the source of the data); the first
-        other line is the header ``age,sex,qx``; then one row per age and sex:
+        other line is the header ``age,sex,qx`` (or ``age,sex,px``, ``age,sex,mx``,
+        ``age,sex,lx``: the quantity the third column holds, converted by :func:`to_qx`); then
+        one row per age and sex:
 
         * ``age`` -- whole number of years (age last birthday) [years]
         * ``sex`` -- ``male`` or ``female``
         * ``qx``  -- probability of dying before the next birthday, in [0, 1] [1/year]
+          (``px`` = 1 - qx; ``mx`` death rate [1/year]; ``lx`` survivors at exact age)
 
         Blank lines are ignored. Rows may come in any order.
     name : str
@@ -93,10 +255,11 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
     ------
     ModelError
         If the file cannot be read, or with every problem found in it, each naming file and
-        line and quoting the value: a header other than ``age,sex,qx``, a row without three
-        fields, an age that is not a whole number >= 0, a sex other than male/female, a qx
-        that is not a number in [0, 1], a repeated age for a sex, a sex missing, ages that are
-        not consecutive, or ages that differ between the sexes.
+        line and quoting the value: a header other than ``age,sex,<quantity>``, a row without
+        three fields, an age that is not a whole number >= 0, a sex other than male/female, a
+        value that is not a number valid for the quantity (:func:`quantity_problems`: e.g. qx
+        outside [0, 1], lx increasing with age), a repeated age for a sex, a sex missing, ages
+        that are not consecutive, or ages that differ between the sexes.
 
     Examples
     --------
@@ -115,6 +278,7 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
     problems = ProblemCollector()
     comments: list[str] = []
     header_seen = False
+    quantity = "qx"
     # sex -> {age: (qx, line number)}
     rows: dict[str, dict[int, tuple[float, int]]] = {sex: {} for sex in SEXES}
 
@@ -132,12 +296,18 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
         fields = [f.strip() for f in next(csv.reader([line]))]
         if not header_seen:
             header_seen = True
-            if [f.lower() for f in fields] != _HEADER:
-                problems.add(where(lineno), f"header {line.strip()!r}", "the header 'age,sex,qx'")
+            lowered = [f.lower() for f in fields]
+            if len(lowered) != 3 or lowered[:2] != _HEADER[:2] or lowered[2] not in LIFE_TABLE_QUANTITIES:
+                problems.add(
+                    where(lineno),
+                    f"header {line.strip()!r}",
+                    "the header 'age,sex,qx' (or px, mx, lx in place of qx)",
+                )
                 break
+            quantity = lowered[2]
             continue
         if len(fields) != 3:
-            problems.add(where(lineno), f"{line.strip()!r} has {len(fields)} fields", "3 fields: age,sex,qx")
+            problems.add(where(lineno), f"{line.strip()!r} has {len(fields)} fields", f"3 fields: age,sex,{quantity}")
             continue
         age_text, sex_text, qx_text = fields
         ok = True
@@ -155,11 +325,11 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
         try:
             qx = float(qx_text)
         except ValueError:
-            problems.add(where(lineno), f"qx {qx_text!r} is not a number", "a probability in [0, 1]")
+            problems.add(where(lineno), f"{quantity} {qx_text!r} is not a number", QUANTITY_EXPECTED[quantity])
             ok = False
         else:
-            if not (0.0 <= qx <= 1.0):  # also rejects nan
-                problems.add(where(lineno), f"qx {qx_text} is outside [0, 1]", "a probability in [0, 1]")
+            if quantity != "lx" and quantity_problems(quantity, [qx]):  # lx is checked by age below
+                problems.add(where(lineno), quantity_problems(quantity, [qx])[0][1], QUANTITY_EXPECTED[quantity])
                 ok = False
         if age is None or not ok:
             continue
@@ -173,15 +343,21 @@ def read_lifetable_csv(path: str | Path, name: str) -> LifeTable:
         problems.add(FileLine(str(path)), "no header and no data rows", "the header 'age,sex,qx' followed by rows")
     elif not problems.problems:
         _check_ages(path, rows, problems)
+    if not problems.problems:
+        for sex in SEXES:
+            by_age = sorted(rows[sex].items())
+            for i, what in quantity_problems(quantity, [value for _, (value, _) in by_age]):
+                problems.add(where(by_age[i][1][1]), f"{what} ({sex}, age {by_age[i][0]})", QUANTITY_EXPECTED[quantity])
     problems.raise_if_any()
 
     ages = tuple(sorted(rows["male"]))
-    return LifeTable(
-        name=name,
-        ages=ages,
-        qx_male=tuple(rows["male"][a][0] for a in ages),
-        qx_female=tuple(rows["female"][a][0] for a in ages),
-        source="\n".join(comments).strip(),
+    return life_table(
+        name,
+        ages,
+        [rows["male"][a][0] for a in ages],
+        [rows["female"][a][0] for a in ages],
+        quantity,
+        "\n".join(comments).strip(),
     )
 
 

@@ -8,7 +8,9 @@ Each :class:`~hecon.model.spec.Parameter` may carry a :class:`~hecon.model.spec.
 Distributions and their arguments
 ---------------------------------
 Arguments are numbers (``int``, ``float`` or numeric text such as ``"0.25"``), except
-``transform``. "unit" is the parameter's own unit (EUR, QALY weight, per cycle, ...).
+``transform``, or formulas of other parameters evaluated once with their deterministic values,
+e.g. ``sd = (upper - lower) / 3.92`` (:mod:`hecon.model.distribution_arguments`). "unit" is the
+parameter's own unit (EUR, QALY weight, per cycle, ...).
 The names of a ``discrete`` distribution's arguments are its own labels.
 
 ============  ===============================================================================
@@ -107,6 +109,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hecon.model.distribution_arguments import evaluate_arguments
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Distribution, Parameter
 from hecon.model.types import FloatArray
@@ -240,24 +243,33 @@ class _Checks:
     """Problems found while resolving one parameter's distribution, and range checks that
     record a problem and say whether the argument passed."""
 
-    def __init__(self, name: str, kind: str, values: dict[str, float]) -> None:
+    def __init__(
+        self, name: str, kind: str, values: dict[str, float], formulas: Mapping[str, str] | None = None
+    ) -> None:
         self.where = Element("parameter", name, part="distribution")
         self.kind = kind
         self.values = values
+        self.formulas = formulas or {}  # argument -> the formula its value came from
         self.problems: list[Problem] = []
+        self.deferred = False  # an argument is a formula not yet evaluated
 
     def bad(self, what: str, expected: str = "") -> None:
         self.problems.append(Problem(self.where, what, expected))
 
+    def shown(self, arg: str) -> str:
+        """``sd = -0.1``, or ``sd = (lo - hi) / 3.92 = -0.1`` for an argument given as a formula."""
+        formula = f"{self.formulas[arg]} = " if arg in self.formulas else ""
+        return f"{arg} = {formula}{_fmt(self.values[arg])}"
+
     def nonneg(self, arg: str) -> bool:
         if self.values[arg] < 0:
-            self.bad(f"{self.kind} {arg} = {_fmt(self.values[arg])} is negative", f"{arg} >= 0")
+            self.bad(f"{self.kind} {self.shown(arg)} is negative", f"{arg} >= 0")
             return False
         return True
 
     def positive(self, arg: str) -> bool:
         if self.values[arg] <= 0:
-            self.bad(f"{self.kind} {arg} = {_fmt(self.values[arg])} is not positive", f"{arg} > 0")
+            self.bad(f"{self.kind} {self.shown(arg)} is not positive", f"{arg} > 0")
             return False
         return True
 
@@ -266,10 +278,14 @@ def _constant(value: float) -> _Resolved:
     return _Resolved("constant", {"value": value})
 
 
-def _resolve(name: str, dist: Distribution) -> tuple[list[Problem], _Resolved | None]:
-    """Check one parameter's distribution on its own and bring it to canonical form."""
+def _resolve(
+    name: str, dist: Distribution, formulas: Mapping[str, str] | None = None
+) -> tuple[list[Problem], _Resolved | None]:
+    """Check one parameter's distribution on its own and bring it to canonical form; None
+    without a problem while an argument is a formula (evaluated with the other parameters by
+    :func:`hecon.model.distribution_arguments.evaluate_arguments`)."""
     kind = _kind_of(dist)
-    checks = _Checks(name, kind, {})
+    checks = _Checks(name, kind, {}, formulas)
     if kind not in DISTRIBUTION_ARGS:
         checks.bad(f"unknown distribution kind {dist.kind!r}", "one of " + ", ".join(DISTRIBUTION_ARGS))
         return checks.problems, None
@@ -325,11 +341,13 @@ def _arguments(kind: str, args: Mapping[str, object], checks: _Checks) -> tuple[
         return None
     for arg in numeric:
         value = _to_number(args[arg])
-        if value is None:
+        if value is None and isinstance(args[arg], str):
+            checks.deferred = True  # a formula: evaluated with the other parameters
+        elif value is None:
             checks.bad(f"{kind} argument {arg} = {args[arg]!r} is not a number", "a finite number")
         else:
             checks.values[arg] = value
-    return complete[0]
+    return None if checks.deferred else complete[0]
 
 
 _Resolver = Callable[[str, tuple[str, ...], Mapping[str, object], _Checks], "_Resolved | None"]
@@ -456,13 +474,16 @@ def _discrete(args: Mapping[str, object], c: _Checks) -> _Resolved | None:
             )
             continue
         weight = _to_number(raw)
-        if weight is None:
+        if weight is None and isinstance(raw, str):
+            c.deferred = True  # a formula: evaluated with the other parameters
+        elif weight is None:
             c.bad(f"discrete weight {label} = {raw!r} is not a number", "a finite number >= 0")
         elif weight < 0:
-            c.bad(f"discrete weight {label} = {_fmt(weight)} is negative", "a weight >= 0")
+            c.values[label] = weight
+            c.bad(f"discrete weight {c.shown(label)} is negative", "a weight >= 0")
         else:
             weights[label] = weight
-    if c.problems:
+    if c.problems or c.deferred:
         return None
     total = sum(weights.values())
     if total <= 0:
@@ -522,7 +543,9 @@ class _Group:
 
 def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, _Resolved], dict[str, _Group]]:
     """Check all parameters; resolved independent distributions and joint groups."""
-    problems: list[Problem] = []
+    evaluated = evaluate_arguments(parameters)
+    parameters = evaluated.parameters
+    problems: list[Problem] = list(evaluated.problems)
     single: dict[str, _Resolved] = {}
     by_group: dict[str, list[str]] = {}  # group -> names of its members
     kind_of: dict[str, str] = {}  # parameter -> its distribution kind
@@ -543,7 +566,10 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
             continue
         dist = p.distribution
         kind = kind_of[p.name] = _kind_of(dist)
-        found, res = _resolve(p.name, dist)
+        found: list[Problem] = []
+        res: _Resolved | None = None
+        if p.name not in evaluated.failed:  # a failed formula argument is reported; nothing to resolve
+            found, res = _resolve(p.name, dist, evaluated.formulas.get(p.name))
         problems += found
         group = dist.group.strip() if isinstance(dist.group, str) and dist.group.strip() else None
         if kind in JOINT_KINDS:
@@ -931,12 +957,13 @@ def _quantiles(res: _Resolved, qs: tuple[float, float]) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def dsa_bounds(parameter: Parameter) -> tuple[float, float]:
+def dsa_bounds(parameter: Parameter, model: Sequence[Parameter] = ()) -> tuple[float, float]:
     """Low and high values of a parameter for deterministic sensitivity analysis.
 
     Parameters
     ----------
     parameter : a parameter with ``dsa_low``/``dsa_high`` and/or a distribution
+    model     : the model's parameters, read by distribution arguments given as formulas
 
     Returns
     -------
@@ -982,7 +1009,12 @@ def dsa_bounds(parameter: Parameter) -> tuple[float, float]:
                 "both dsa_low and dsa_high: the positions of the two alternatives to compare, e.g. 1 and 2",
             )
         )
-    problems, res = _resolve(parameter.name, dist)
+    evaluated = evaluate_arguments([parameter], model or [parameter])
+    if evaluated.problems:
+        raise ModelError(evaluated.problems)
+    dist = evaluated.parameters[0].distribution
+    assert dist is not None
+    problems, res = _resolve(parameter.name, dist, evaluated.formulas.get(parameter.name))
     if problems or res is None:
         raise ModelError(problems)
     q_low, q_high = _quantiles(res, (_Q_LOW, _Q_HIGH))
@@ -1012,12 +1044,14 @@ def discrete_alternatives(parameters: Sequence[Parameter]) -> dict[str, dict[str
     >>> discrete_alternatives([p])
     {'pfs_model': {'weibull': 0.75, 'cure': 0.25}}
     """
-    problems: list[Problem] = []
+    discrete = [p for p in parameters if p.distribution is not None and _kind_of(p.distribution) == "discrete"]
+    evaluated = evaluate_arguments(discrete, parameters)
+    problems: list[Problem] = list(evaluated.problems)
     out: dict[str, dict[str, float]] = {}
-    for p in parameters:
-        if p.distribution is None or _kind_of(p.distribution) != "discrete":
+    for p in evaluated.parameters:
+        if p.distribution is None or p.name in evaluated.failed:
             continue
-        found, res = _resolve(p.name, p.distribution)
+        found, res = _resolve(p.name, p.distribution, evaluated.formulas.get(p.name))
         problems += found
         if res is not None:
             out[p.name] = dict(res.values)

@@ -29,16 +29,19 @@ from __future__ import annotations
 import ast
 import io
 import math
+import re
+import sys
 import tokenize
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
 
-from hecon.model.limits import EXPRESSION_CHARS, expression_depth
+from hecon.model.limits import DEPTH_CEILING, EXPRESSION_CHARS, EXPRESSION_DEPTH, expression_depth
 from hecon.model.problems import Location, ModelError, Problem, topic
 
 #: Where a problem with an expression parsed on its own is located.
@@ -220,10 +223,11 @@ class Expression:
     refs: frozenset[tuple[str, str | None]]
     _evaluate: _Evaluator
     constant: float | None = None
+    depth: int = 1  # of its syntax tree: the nested calls its evaluation makes
 
     def evaluate(self, ctx: EvaluationContext) -> Any:
         """Value of the expression; numpy arrays broadcast to (sample, time, state_time)."""
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), _stack_for(self.depth):
             return self._evaluate(ctx)
 
 
@@ -273,8 +277,20 @@ def _parse_text(source: str, where: Location, max_chars: int, max_depth: int) ->
                 "names, numbers and operators in plain ASCII (retype the character)",
             )
         )
+    levels = nesting(text)
+    if levels > max_depth:  # before Python's parser, which reads at most 200 nested brackets
+        raise ModelError(
+            Problem(
+                where,
+                f"the formula '{_clip(text)}' is nested more than {max_depth} levels deep ({levels:,} "
+                "levels; each bracket, call and unary operator such as - or not is one level)",
+                f"a formula nested at most {max_depth} levels deep (or raise the limit up to "
+                f"{DEPTH_CEILING}: set {EXPRESSION_DEPTH.variable}); split it into named parameters",
+            )
+        )
     try:
-        tree = ast.parse(_caret_to_power(text), mode="eval")
+        with _stack_for(min(len(text), _PARSER_CHAIN)):  # a chain of n additions is n deep
+            tree = ast.parse(_caret_to_power(text), mode="eval")
     except SyntaxError as exc:
         col = f" at character {exc.offset}" if exc.offset else ""
         raise ModelError(
@@ -282,25 +298,87 @@ def _parse_text(source: str, where: Location, max_chars: int, max_depth: int) ->
                 where, f"cannot read formula '{_clip(text)}'{col}", "arithmetic, comparisons, function calls and names"
             )
         ) from None
-    except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
-        tree = None
-    if tree is None or _depth(tree) > max_depth:
+    except (RecursionError, MemoryError):  # a chain of operators too long for Python's parser
         raise ModelError(
             Problem(
                 where,
-                f"the formula '{_clip(text)}' is nested more than {max_depth} levels deep",
-                "a formula with fewer nested brackets, operators and calls; split it into named parameters",
+                f"cannot read formula '{_clip(text)}': it chains {len(text):,} characters of operations, more "
+                "than Python's parser takes",
+                EXPRESSION_CHARS.expected("a formula of") + "; split it into named parameters",
             )
-        )
+        ) from None
+    depth = _depth(tree)
     builder = _Builder(text, where)
-    fn = builder.build(tree.body)
-    constant = None
-    if not builder.names and not builder.refs:
-        with np.errstate(all="ignore"):
-            value = fn(None)  # type: ignore[arg-type]  # no names or refs: the evaluator never reads ctx
-        if np.ndim(value) == 0 and np.isfinite(value):
-            constant = float(value)
-    return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant)
+    with _stack_for(depth):
+        fn = builder.build(tree.body)
+        constant = None
+        if not builder.names and not builder.refs:
+            with np.errstate(all="ignore"):
+                value = fn(None)  # type: ignore[arg-type]  # no names or refs: the evaluator never reads ctx
+            if np.ndim(value) == 0 and np.isfinite(value):
+                constant = float(value)
+    return Expression(text, frozenset(builder.names), frozenset(builder.refs), fn, constant, depth)
+
+
+_TOKEN = re.compile(
+    r"\s+|[A-Za-z_]\w*|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?|\*\*|[<>=!]=|[^\s\w]", re.ASCII
+)
+_KEEP_UNARY = ("**", "^")
+_PARSER_CHAIN = 5_000  # the longest chain of operations Python's parser is given stack for  # the operand of -x ** -y: the inner minus nests inside the outer one
+
+
+def nesting(text: str) -> int:
+    """How deep a formula nests, counted on its text without recursion: each open bracket (a call's
+    too) and each unary operator (``-``, ``+``, ``~``, ``not``) whose operand is still open is one
+    level. ``f(-(1 + 2))`` has 3 levels; ``-a * -b`` has 1 (each minus ends with its operand)."""
+    pending = [0]  # unary operators still open, per open bracket
+    level = deepest = 0
+    operand = False  # whether the last token ends an operand (so + and - are binary)
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token.isspace():
+            continue
+        if token in "([{":
+            pending.append(0)
+            level += 1
+            operand = False
+        elif token in ")]}":
+            if len(pending) > 1:
+                level -= 1 + pending.pop()
+            operand = True
+        elif token == "not" or (token in ("-", "+", "~") and not operand):
+            pending[-1] += 1
+            level += 1
+            operand = False
+        elif token[0].isalnum() or token[0] in "._":
+            is_word = token in ("and", "or", "if", "else", "in", "is", "lambda")
+            if is_word:
+                level -= pending[-1]
+                pending[-1] = 0
+            operand = not is_word
+        else:  # a binary operator, comma or other sign: ends the open unary operators' operands
+            if token not in _KEEP_UNARY:
+                level -= pending[-1]
+                pending[-1] = 0
+            operand = False
+        deepest = max(deepest, level)
+    return deepest
+
+
+@contextmanager
+def _stack_for(depth: int) -> Iterator[None]:
+    """Room on Python's call stack for building or evaluating a syntax tree ``depth`` deep (a
+    chain of 1,000 additions is 1,000 deep): the recursion limit is raised while it runs."""
+    limit = sys.getrecursionlimit()
+    needed = 4 * depth + 1_000
+    if needed <= limit:
+        yield
+        return
+    sys.setrecursionlimit(needed)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def non_ascii(text: str) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from hecon.model.problems import ModelError, Problem, topic
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -25,9 +27,23 @@ class Limit:
 
     @property
     def value(self) -> int:
-        """The bound in force: the environment variable if it holds a whole number > 0, else the default."""
-        text = os.environ.get(self.variable, "").strip().replace("_", "")
-        return int(text) if text.isdigit() and int(text) > 0 else self.default
+        """The bound in force: the environment variable when set (a whole number > 0, digits with
+        optional ``_`` separators), else the default. Raises :class:`ModelError` naming the variable
+        when it holds anything else (text, a negative number, 0, a fraction), rather than ignore it."""
+        text = os.environ.get(self.variable, "").strip()
+        if not text:
+            return self.default
+        digits = text.replace("_", "")
+        if digits.isascii() and digits.isdigit() and int(digits) > 0:
+            return int(digits)
+        raise ModelError(
+            Problem(
+                topic(self.variable),
+                f"'{text[:40]}' is not a whole number above 0",
+                f"a whole number above 0 such as {self.default} (the default: {self.default:,} {self.unit}), or the "
+                "variable unset",
+            )
+        )
 
     def expected(self, amount: str) -> str:
         """The 'expected' text of a problem with this bound: ``at most 1,000,000 cycles (raise with ...)``."""
@@ -42,7 +58,12 @@ ROWS = Limit(
 )
 COLUMNS = Limit("HECON_MAX_COLUMNS", 200, "columns", "columns read per sheet")
 EXPRESSION_CHARS = Limit("HECON_MAX_EXPRESSION_CHARS", 2_000, "characters", "length of one formula")
-EXPRESSION_DEPTH = Limit("HECON_MAX_EXPRESSION_DEPTH", 100, "levels", "nesting depth of one formula (at most 400)")
+EXPRESSION_DEPTH = Limit(
+    "HECON_MAX_EXPRESSION_DEPTH",
+    100,
+    "levels",
+    "nesting depth of one formula, each bracket, call and unary operator one level (100 at most: it can be lowered)",
+)
 CYCLES = Limit("HECON_MAX_CYCLES", 1_000_000, "cycles", "cycles in the horizon (horizon / cycle length)")
 TUNNEL_STATES = Limit(
     "HECON_MAX_STATES", 100_000, "states", "states of the model with its tunnels expanded (states x tunnel length)"
@@ -70,8 +91,21 @@ LIMITS = (
     PSA_VALUES,
 )
 
-#: Python's own recursion limit bounds how deep a formula can be walked, whatever the setting.
-DEPTH_CEILING = 400
+#: Python's parser reads at most 200 nested brackets, and about 190 inside comparisons
+#: (measured with Python 3.11), whatever the setting: 100 levels leave room for every form.
+DEPTH_CEILING = 100
+
+
+def limit_problems() -> list[Problem]:
+    """The problems with the ``HECON_MAX_*`` environment variables that are set, for a program to
+    report before it starts any work."""
+    problems: list[Problem] = []
+    for limit in LIMITS:
+        try:
+            _ = limit.value
+        except ModelError as e:
+            problems += e.problems
+    return problems
 
 
 def expression_depth() -> int:

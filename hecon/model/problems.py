@@ -184,11 +184,16 @@ class Problem:
     where    : the location: a :class:`Cell`, a :class:`FileLine` or a model :class:`Element`
     what     : what is wrong, quoting the offending value
     expected : what would have been accepted
+    cause    : for a value that is only wrong through what it does elsewhere (a DSA bound that
+               drives a transition probability above 1), the problem found there; ``what`` then
+               says how the value was used (``with p_HS1 at its DSA high value 1.2``) and the text
+               reads ``where: what, cause``
     """
 
     where: Location
     what: str
     expected: str = ""
+    cause: Problem | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.where, (Cell, FileLine, Element)):
@@ -196,6 +201,8 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.what}"
+        if self.cause is not None:
+            text += f", {self.cause}"
         return f"{text}; expected {self.expected}" if self.expected else text
 
 

@@ -44,6 +44,13 @@ STRUCTURES = (STATE_TRANSITION, PARTITIONED_SURVIVAL)
 REWARD_KINDS = ("cost", "qaly", "count")
 TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_YEAR / 12.0, "years": DAYS_PER_YEAR}
 DEAD_FLAG = "dead"
+#: Strategy roles (Strategies sheet, column ``role``): an ``option`` is one of the choices of the
+#: decision; a ``reference`` (e.g. a historical comparator) is run and reported for information
+#: but is left out of the efficiency frontier, the CEAC/CEAF, P(CE), EVPI/EVPPI, the decision
+#: sentence and the threshold analyses.
+OPTION = "option"
+REFERENCE = "reference"
+STRATEGY_ROLES = (OPTION, REFERENCE)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class Settings:
     currency, price_year   : reporting only
     wtp                    : willingness-to-pay values [currency per QALY]
     seed                   : seed for probabilistic analysis
-    comparator             : reference strategy of the incremental analysis (default: the first)
+    comparator             : strategy the others are compared with (default: the first decision option)
     population_size        : patients eligible per year, for population EVPI (None: not reported)
     population_years       : years over which the decision affects patients, for population EVPI
     structure              : "state_transition" (the cohort moves by the Transitions) or
@@ -336,11 +343,21 @@ class SurvivalPoint:
     states: tuple[str, ...] = ()
 
 
+LIFE_TABLE_QUANTITIES = ("qx", "px", "mx", "lx")
+"""What a life table's columns may hold (converted to qx by :func:`hecon.methods.lifetable.life_table`):
+qx one-year death probability, px = 1 - qx survival probability, mx central death rate [1/year],
+lx survivors at exact age x of a birth cohort."""
+
+
 @dataclass(frozen=True)
 class LifeTable:
     """General-population one-year death probabilities qx by single year of age.
 
-    Ages past the last row keep the last row's qx.
+    Ages past the last row keep the last row's qx. ``qx_male``/``qx_female`` always hold qx.
+    A table given as another quantity (``quantity`` px, mx or lx; see
+    :data:`LIFE_TABLE_QUANTITIES`) keeps the values as given in ``given_male``/``given_female``,
+    so that a workbook is written back as it was read; build such a table with
+    :func:`hecon.methods.lifetable.life_table`, which converts them.
     """
 
     name: str
@@ -348,6 +365,9 @@ class LifeTable:
     qx_male: tuple[float, ...]
     qx_female: tuple[float, ...]
     source: str = ""
+    quantity: str = "qx"
+    given_male: tuple[float, ...] = ()
+    given_female: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -418,11 +438,16 @@ class BudgetItem:
 
 @dataclass(frozen=True)
 class Strategy:
-    """A strategy: shares the states, may override parameters and transitions."""
+    """A strategy: shares the states, may override parameters and transitions.
+
+    role : one of :data:`STRATEGY_ROLES`; ``"reference"`` keeps the strategy out of the decision
+           (see :data:`OPTION`); the description says why
+    """
 
     name: str
     parameters: Mapping[str, Expr] = field(default_factory=dict)
     description: str = ""
+    role: str = OPTION
 
 
 @dataclass(frozen=True)
@@ -480,6 +505,16 @@ class ModelSpec:
             if p.name == name:
                 return p
         raise KeyError(name)
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """Names of the strategies that are decision options (role ``option``), in model order."""
+        return tuple(s.name for s in self.strategies if s.role == OPTION)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Names of the reference strategies (run and reported, outside the decision)."""
+        return tuple(s.name for s in self.strategies if s.role != OPTION)
 
     @property
     def cost_categories(self) -> tuple[str, ...]:

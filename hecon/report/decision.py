@@ -30,6 +30,7 @@ from hecon.report.charts import (
 )
 from hecon.report.figures import Figure
 from hecon.report.numbers import significant
+from hecon.report.psa_structures import psa_structures_section
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
 from hecon.report.two_way import parameter_label
@@ -561,7 +562,7 @@ def _psa_tables(results: Results) -> list[Table]:
     money = currency_label(results)
     comparator = results.comparator
     wtp = results.headline.wtp
-    strategies = list(data.strategies)
+    strategies = list(data.curves.ceac)  # the decision's options
     outcomes = (
         ("costs", "money", f"Costs ({money})"),
         ("qalys", "qaly", "QALYs"),
@@ -733,7 +734,8 @@ def _structural_section(results: Results) -> Section | None:
                 m, v = a.strategies[s], versus.get(s)
                 increments = [v.incremental_cost, v.incremental_qalys, v.incremental_lys, v.icer] if v else [None] * 4
                 result = v.description if v else "Comparator"
-                rows.append([*head, s, m.costs, m.qalys, m.lys, *increments, result, a.probability_cost_effective[s]])
+                probability = a.probability_cost_effective.get(s)  # None: a reference strategy
+                rows.append([*head, s, m.costs, m.qalys, m.lys, *increments, result, probability])
     table = Table(
         "PSAStructural",
         "Probabilistic results by structural alternative",
@@ -850,6 +852,14 @@ def psa_section(results: Results) -> Section | None:
         f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
         "(xarray.open_dataset in Python, ncdf4 in R)."
     ]
+    if data.references:
+        paragraphs.append(
+            f"{' and '.join(data.references)}: reference (outside the decision); shown with "
+            "{} probabilistic results and increments, left out of the acceptability curves, the "
+            "probabilities of highest net monetary benefit and the value of information.".format(
+                "its" if len(data.references) == 1 else "their"
+            )
+        )
     bullets = [
         f"{inc.strategy} versus {comparator}: {inc.description} (means of the samples)." for inc in data.incremental
     ]
@@ -857,6 +867,7 @@ def psa_section(results: Results) -> Section | None:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
     samples = data.samples
     structural = _structural_section(results)
+    structures = psa_structures_section(results)
     return Section(
         "psa",
         "Probabilistic sensitivity analysis",
@@ -865,7 +876,7 @@ def psa_section(results: Results) -> Section | None:
         tables=[summary_table, inc_table, conv_table],
         figures=figures,
         sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
-        subsections=[structural] if structural is not None else [],
+        subsections=[x for x in (structural, structures) if x is not None],
         files={PSA_FILE: lambda path: save_psa(samples, path)} if samples is not None else {},
     )
 
@@ -877,7 +888,7 @@ def voi_section(results: Results) -> Section | None:
         return None
     cur = results.currency
     money = currency_label(results)
-    strategies = list(data.strategies)
+    strategies = list(data.curves.ceac)  # the decision's options
     at_cols = [
         Column(f"WTP ({cur}/QALY)", "money", 13),
         Column("Optimal (highest expected NMB)", width=22),
@@ -1056,7 +1067,7 @@ def perspectives_section(results: Results) -> Section | None:
         versus = {v.strategy: v for v in p.versus_comparator}
         frontier = {f.strategy: f for f in p.frontier}
         for s, r in p.strategies.items():
-            v, f = versus.get(s), frontier[s]
+            v, f = versus.get(s), frontier.get(s)  # None: a reference strategy, outside the frontier
             rows.append(
                 [
                     name,
@@ -1067,8 +1078,8 @@ def perspectives_section(results: Results) -> Section | None:
                     v.incremental_qalys if v else None,
                     v.description if v else "comparator",
                     v.icer if v else None,
-                    f.status,
-                    f.icer,
+                    f.status if f else "reference (outside the decision)",
+                    f.icer if f else None,
                 ]
             )
     note = (

@@ -138,7 +138,7 @@ def survival_png(
     colour_index: dict[str, int] | None = None,
 ) -> bytes:
     """PFS and OS of every strategy against time, published points and medians with their 95%
-    CIs (:func:`_draw_landmark`); a row per time window (:func:`survival_windows`)."""
+    CIs (:func:`draw_landmark`); a row per time window (:func:`survival_windows`)."""
     colour_index = colour_index or {s: i for i, s in enumerate(strategies)}
     windows = survival_windows(survival_window(curves, years))
     has_pfs = any(c.pfs is not None for c in curves.values())
@@ -168,7 +168,7 @@ def survival_png(
                     ax.plot(t, y, color=strategy_colour(i), linestyle=strategy_dash(i), label=plain(s))
                 for lm in landmarks:
                     if lm.endpoint == endpoint and not lm.problem and lm.years <= end and lm.strategy in strategies:
-                        _draw_landmark(ax, lm, axis.per_year, strategy_colour(colour_index[lm.strategy]))
+                        draw_landmark(ax, lm, axis.per_year, strategy_colour(colour_index[lm.strategy]))
                         drew_landmark = True
                 window = (
                     f"first {end:g} years"
@@ -209,9 +209,10 @@ def survival_png(
         return png(fig)
 
 
-def _draw_landmark(ax: Any, lm: Landmark, per_year: float, colour: str) -> None:
+def draw_landmark(ax: Any, lm: Landmark, per_year: float, colour: str, filled: bool | None = None) -> None:
     """One published point in its strategy's colour: a circle with a vertical 95% CI, or a
-    diamond at 50% with a horizontal CI for a median; filled when like for like, else open.
+    diamond at 50% with a horizontal CI for a median; filled when like for like with the curve
+    drawn (``filled``; default: the point is like for like with the whole cohort), else open.
     A limit that is not given is not drawn."""
     scale = lm.in_unit(per_year)
     x = lm.time * scale
@@ -229,7 +230,7 @@ def _draw_landmark(ax: Any, lm: Landmark, per_year: float, colour: str) -> None:
         **bars,
         marker="D" if lm.median else "o",
         markersize=7,
-        markerfacecolor=colour if lm.comparison == LIKE_FOR_LIKE else "white",
+        markerfacecolor=colour if (lm.comparison == LIKE_FOR_LIKE if filled is None else filled) else "white",
         markeredgecolor=colour,
         markeredgewidth=2.0,
         ecolor=colour,

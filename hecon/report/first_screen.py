@@ -9,6 +9,7 @@ it (numbers written by :mod:`hecon.report.numbers`).
 from __future__ import annotations
 
 from hecon.analysis.results import Results
+from hecon.model.spec import OPTION
 from hecon.report.numbers import money, significant
 
 
@@ -51,6 +52,29 @@ def decision_sentence(results: Results) -> str:
     else:
         where = f" ({head.source})"
     return f"At {money(head.wtp, cur)} per QALY{where} {head.optimal} has the highest net monetary benefit."
+
+
+def reference_sentence(results: Results) -> str:
+    """Which strategies are references (Strategies role) and why they are outside the decision,
+    in words; "" without any."""
+    refs = [s for s in results.spec.strategies if s.role != OPTION]
+    if not refs:
+        return ""
+    names = " and ".join(s.name for s in refs)
+    verb = "is a reference strategy" if len(refs) == 1 else "are reference strategies"
+    why = "; ".join(
+        s.description.rstrip(".") if len(refs) == 1 else f"{s.name}: {s.description.rstrip('.')}"
+        for s in refs
+        if s.description
+    )
+    return (
+        f"{names} {verb}: run and reported for information (totals and comparison with "
+        f"{results.comparator}), but not an option of the decision"
+        + (f" ({why})" if why else "")
+        + (". It is" if len(refs) == 1 else ". They are")
+        + " therefore left out of the efficiency frontier, the acceptability curves (CEAC/CEAF), "
+        "the probabilities of being cost-effective, EVPI/EVPPI, the decision and the threshold analyses."
+    )
 
 
 def threshold_sentences(results: Results) -> list[str]:

@@ -177,7 +177,11 @@ _FRONTIER_WORDS = {
     "extendedly dominated": (
         "extendedly dominated on the efficiency frontier (a mix of two other strategies is more efficient)"
     ),
+    "outside the decision": "a reference strategy, outside the decision (not on the efficiency frontier)",
 }
+#: The frontier status :func:`versus_text` takes for a reference strategy (Strategies role), which
+#: has no row on the frontier.
+OUTSIDE_DECISION = "outside the decision"
 
 
 def versus_text(description: str, frontier_status: str | None) -> str:

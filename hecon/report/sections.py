@@ -36,7 +36,7 @@ from hecon.analysis.landmarks import MODEL_POPULATION
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
-from hecon.model.spec import PARTITIONED_SURVIVAL
+from hecon.model.spec import OPTION, PARTITIONED_SURVIVAL
 from hecon.report.decision import (
     budget_impact_section,
     burden_section,
@@ -61,9 +61,10 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
-from hecon.report.first_screen import decision_sentence, driver_sentence, threshold_sentences
-from hecon.report.numbers import versus_text
+from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
+from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.section import Section
+from hecon.report.source_curve_figures import curve_title, source_curves_png
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
 from hecon.report.tables import (
@@ -85,6 +86,7 @@ from hecon.report.tables import (
     schedules_table,
     states_table,
     strategy_values_table,
+    substate_trace_table,
     survival_inputs_table,
     totals_table,
     trace_name,
@@ -222,7 +224,7 @@ def key_results_section(results: Results) -> Section:
         effect_words = (
             f"gains {_qaly(de)} QALYs" if de > 0 else f"loses {_qaly(-de)} QALYs" if de < 0 else "gives the same QALYs"
         )
-        status = next(f.status for f in base.incremental if f.strategy == r.strategy)
+        status = next((f.status for f in base.incremental if f.strategy == r.strategy), OUTSIDE_DECISION)
         bullets.append(
             f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {versus_text(r.description, status)}."
         )
@@ -237,6 +239,9 @@ def key_results_section(results: Results) -> Section:
             if names:
                 text += f"; {status}: {', '.join(names)}"
         bullets.append(text + ".")
+    references = reference_sentence(results)
+    if references:
+        bullets.append(references)
     bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
     decision = decision_sentence(results)
@@ -250,6 +255,15 @@ def key_results_section(results: Results) -> Section:
             f"PSA ({psa.n_samples:,} samples): probability of the highest net monetary benefit at "
             f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
             f"{money_text(cur, at.evpi_per_patient)} per patient."
+        )
+    cross = results.psa_cross_check
+    at_cross = cross.at(head.wtp) if cross is not None else None
+    if cross is not None and at_cross is not None and results.structure_check is not None:
+        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at_cross.ceac.items())
+        bullets.append(
+            f"PSA of the {results.structure_check.structures[1]} version (structural cross-check, "
+            f"{cross.n_samples:,} samples): probability of the highest net monetary benefit at "
+            f"{money_text(cur, head.wtp)} per QALY: {probs}."
         )
     bullets += threshold_sentences(results)
     driver = driver_sentence(results)
@@ -390,7 +404,15 @@ def decision_problem_section(results: Results) -> Section:
         "Strategies compared",
         [Column("Strategy", width=24), Column("Role", width=14), Column("Description", width=90)],
         [
-            [x.name, "comparator" if x.name == results.comparator else "intervention", x.description]
+            [
+                x.name,
+                "comparator"
+                if x.name == results.comparator
+                else "reference (outside the decision)"
+                if x.role != OPTION
+                else "intervention",
+                x.description,
+            ]
             for x in spec.strategies
         ],
     )
@@ -631,6 +653,39 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
     return figure, tables
 
 
+def _source_curves_figure(results: Results) -> list[Figure]:
+    """One panel per published survival curve: the model's curve of the same patients, the published
+    points and medians, and the Kaplan-Meier curve of the patients reconstructed from them (none
+    when the model has no published points)."""
+    curves = results.base_case.sources
+    if not curves:
+        return []
+    names = "; ".join(
+        f"{curve_title(c)} ({len(c.marks)} published value{'s' if len(c.marks) > 1 else ''})" for c in curves
+    )
+    caption = (
+        "Each published survival curve (SurvivalPoints sheet) beside the model's curve of the same patients, one "
+        "panel per curve, in months since the source's start. The line is the base-case model: for a source that "
+        "names the model states of its patients (e.g. infused patients from infusion), the share of the patients "
+        "in those states from when they are first there; otherwise the whole cohort from model start. Markers: "
+        "published survival points (circles, vertical bars: 95% CI) and medians (diamonds at 50%, horizontal bars: "
+        "95% CI); filled when like for like. The grey step curve, where shown, is the Kaplan-Meier curve of the "
+        "patients reconstructed from the published points and the number of patients (Guyot et al., BMC Med Res "
+        "Methodol 2012): the data a curve fitted to these points sees, not a published Kaplan-Meier curve (it "
+        "assumes a constant hazard between published points). The numbers are in the table above. Time to "
+        "treatment discontinuation is not drawn (the model has no such curve)."
+    )
+    return [
+        Figure(
+            "Modelled and published survival, per curve",
+            source_curves_png(curves, colour_index(results)),
+            caption,
+            f"{len(curves)} line charts of survival against months, each the model's curve over the published "
+            f"points: {names}.",
+        )
+    ]
+
+
 def base_case_section(results: Results) -> Section:
     spec = results.spec
     totals = totals_table(results)
@@ -656,7 +711,12 @@ def base_case_section(results: Results) -> Section:
             f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
             "than 0.5% of the cohort at all times are left out. Each state has its own colour. The trace of "
-            "every cycle is in results.xlsx, sheet Trace.",
+            "every cycle is in results.xlsx, sheet Trace"
+            + (
+                ", and the tunnel sub-states on the sheet TunnelTrace."
+                if any(s.tunnel > 1 for s in spec.states)
+                else "."
+            ),
             "Line charts of the share of the cohort in each health state over time, one panel per strategy.",
         )
     )
@@ -670,14 +730,18 @@ def base_case_section(results: Results) -> Section:
         )
     )
     tables = [view, by_category] + surv_tables
-    content = [view, by_category] + figures[:-2] + [figures[-2]] + surv_tables + [figures[-1]]
+    sources = _source_curves_figure(results)
+    content = [view, by_category] + figures[:-2] + [figures[-2]] + surv_tables + sources + [figures[-1]]
+    figures[-1:-1] = sources
     return Section(
         "base_case",
         "Base-case results",
         tables=tables,
         figures=figures,
         content=content,
-        sheets=[totals, costs, by_category] + surv_tables + [trace_table(results)],
+        sheets=[totals, costs, by_category]
+        + surv_tables
+        + [t for t in (trace_table(results), substate_trace_table(results)) if t is not None],
     )
 
 
@@ -701,6 +765,9 @@ def incremental_section(results: Results) -> Section | None:
         f"others) removed, each remaining strategy compared with the next less costly one. Below it, every "
         f"strategy is compared with {results.comparator}. ICERs are in {cur} per QALY gained."
     ]
+    references = reference_sentence(results)
+    if references:
+        paragraphs.append(references)
     return Section(
         "incremental",
         "Incremental analysis",

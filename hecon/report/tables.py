@@ -22,7 +22,7 @@ from hecon.analysis.summary import (
     StrategyResult,
 )
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
-from hecon.report.numbers import money, significant, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, money, significant, versus_text
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,10 @@ def key_results_table(results: Results) -> Table:
                 r.incremental_cost if r else None,
                 r.incremental_effect if r else None,
                 r.icer if r else None,
-                versus_text(r.description, frontier[s].status) if r else "Comparator",
-                frontier[s].description,
+                versus_text(r.description, frontier[s].status if s in frontier else OUTSIDE_DECISION)
+                if r
+                else "Comparator",
+                frontier[s].description if s in frontier else "reference strategy: outside the decision",
             ]
         )
     return Table(
@@ -242,7 +244,9 @@ def versus_table(results: Results) -> Table:
             r.incremental_effect,
             r.incremental_lys,
             r.icer,
-            versus_text(r.description, {f.strategy: f.status for f in sc.incremental}[r.strategy]),
+            versus_text(
+                r.description, {f.strategy: f.status for f in sc.incremental}.get(r.strategy, OUTSIDE_DECISION)
+            ),
         ]
         for name, sc in _scenarios(results)
         for r in sc.versus_comparator
@@ -416,6 +420,59 @@ def trace_table(results: Results) -> Table:
         cols,
         rows,
         "Share of the cohort in each state at the start of each cycle (cycle 0 = model start).",
+        data=True,
+    )
+
+
+MAX_SUBSTATE_ROWS = 250_000
+"""Rows written to the sheet TunnelTrace at most (whole cycles; Excel takes 1,048,576 rows)."""
+
+
+def substate_trace_table(results: Results) -> Table | None:
+    """The base-case occupancy of every tunnel sub-state (state time 0, 1, ... cycles since entry;
+    the last sub-state holds everyone who stayed longer) at each trace point, in long format;
+    None when no state has a tunnel or the run did not keep the sub-states (a model too large,
+    :func:`hecon.engine.outcomes.keeps_substates`). The sub-states of a state sum to its column on
+    the sheet Trace. Cut after the last whole cycle that fits in :data:`MAX_SUBSTATE_ROWS` rows."""
+    tunnels = [s.name for s in results.spec.states if s.tunnel > 1]
+    sub = results.base_case.substate_trace
+    if not tunnels or sub is None:
+        return None
+    keep = sub["substate_state"].isin(tunnels).values
+    names = sub["substate_state"].values[keep]
+    state_time = sub["state_time"].values[keep]
+    years = sub["years"].values
+    per_cycle = len(results.strategies) * int(keep.sum())
+    n_points = min(sub.sizes["cycle"], max(1, MAX_SUBSTATE_ROWS // per_cycle))
+    cols = [
+        Column("Strategy", width=24),
+        Column("Cycle", "int", 8),
+        Column("Years", "number", 9),
+        Column("State", width=max(10, max(len(n) for n in tunnels) + 2)),
+        Column("State time (cycles)", "int", 10),
+        Column("Share", "share", 10),
+    ]
+    rows = []
+    for strategy in results.strategies:
+        values = sub.sel(strategy=strategy).values[:, keep]
+        for k in range(n_points):
+            rows += [
+                [strategy, k, float(years[k]), str(n), int(j), float(v)]
+                for n, j, v in zip(names, state_time, values[k])
+            ]
+    cut = (
+        f" Cycles 0-{n_points - 1} of 0-{sub.sizes['cycle'] - 1} only (at most {MAX_SUBSTATE_ROWS:,} rows)."
+        if n_points < sub.sizes["cycle"]
+        else ""
+    )
+    return Table(
+        "TunnelTrace",
+        "Tunnel sub-states (base case)",
+        cols,
+        rows,
+        "Share of the cohort in each sub-state of a tunnel state at the start of each cycle: state time 0 is "
+        "the first cycle after entering the state; the last sub-state holds everyone who stayed longer. The "
+        "sub-states of a state sum to its share on the sheet Trace." + cut,
         data=True,
     )
 

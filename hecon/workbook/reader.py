@@ -21,7 +21,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from hecon.methods import schedules
+from hecon.methods import lifetable, schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
 from hecon.model.limits import COLUMNS, CYCLES, ROWS
@@ -29,6 +29,7 @@ from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, 
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
+    OPTION,
     BudgetItem,
     Distribution,
     LifeTable,
@@ -60,6 +61,7 @@ from hecon.workbook.schema import (
     Column,
     SheetSchema,
 )
+from hecon.workbook.template_examples import EXAMPLE_COLUMN, example_problem
 
 # --------------------------------------------------------------------------------------
 # Records: one row of a sheet, typed, with its cell addresses
@@ -188,6 +190,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     families: dict[str, list[str]] = defaultdict(list)
     known = {c.name: c for c in sheet.columns}
     last_header = 0
+    example_col = 0  # the column marking a blank template's example rows, if any
     header_cells = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
     headed = {col for col, header in enumerate(header_cells, start=1) if not cells.is_blank(header)}
     for col, header in enumerate(header_cells, start=1):
@@ -203,6 +206,8 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         last_header = col
         text = cells.to_text(header)
         address = Cell(title, f"{get_column_letter(col)}{HEADER_ROW}")
+        if text.strip().lower() == EXAMPLE_COLUMN:
+            example_col = col
         if text.startswith(NOTE_PREFIX):
             continue
         key = text.lower()
@@ -278,6 +283,9 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
                 Cell(title, f"{column}{row_number}"), f"a cell in column {column}", COLUMNS.expected("a sheet of")
             )
             break
+        if example_col and example_col <= len(value_cells) and not cells.is_blank(value_cells[example_col - 1].value):
+            problems.items.append(example_problem(title, f"{get_column_letter(example_col)}{row_number}"))
+            continue
         record = Record(title, row_number, letters)
         uncached: list[str] = []
         errors: list[tuple[str, str]] = []
@@ -494,11 +502,13 @@ class _Builder:
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
         if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > CYCLES.value:
             record = self.loc.settings["horizon_years"]
+            cycle_cell = self.loc.settings["cycle_length_days"].cell("value")  # the number of cycles derives from both
             p.bad_cell(
                 record,
                 "value",
                 f"a horizon of {cells.format_number(horizon)} years in cycles of "
-                f"{cells.format_number(cycle)} days has {horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
+                f"{cells.format_number(cycle)} days (cycle_length_days: {cycle_cell}) has "
+                f"{horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
                 CYCLES.expected("a horizon of"),
             )
             values.pop("horizon_years")
@@ -571,7 +581,10 @@ class _Builder:
             self.loc.strategy_parameters[(strategy, parameter)] = record
             if record.ok("value"):
                 own[strategy][parameter] = record.values["value"]
-        return tuple(Strategy(n, own[n], info[n].values.get("description") or "") for n in names)
+        return tuple(
+            Strategy(n, own[n], info[n].values.get("description") or "", info[n].values.get("role") or OPTION)
+            for n in names
+        )
 
     # ---- Parameters
     def parameters(self) -> tuple[Parameter, ...]:
@@ -810,7 +823,6 @@ class _Builder:
 
     # ---- Life tables
     def life_tables(self) -> list[LifeTable]:
-        p = self.problems
         rows: dict[str, list[Record]] = {}
         for record in self.records("LifeTable"):
             if not record.ok("table") or not record.values.get("table"):
@@ -819,51 +831,71 @@ class _Builder:
         out = []
         for name, records in rows.items():
             self.loc.tables[name] = records[0]
-            good = []
-            for record in records:
-                for column in ("qx_male", "qx_female"):
-                    q = record.values.get(column)
-                    if q is not None and record.ok(column) and not 0.0 <= q <= 1.0:
-                        p.bad_cell(
-                            record,
-                            column,
-                            f"qx {cells.format_number(q)} is outside [0, 1]",
-                            "a probability between 0 and 1",
-                        )
-                if record.ok("age", "qx_male", "qx_female") and record.values.get("age") is not None:
-                    age = record.values["age"]
-                    if not 0 <= age <= MAX_AGE:
-                        p.bad_cell(
-                            record,
-                            "age",
-                            f"age {cells.show(age)} is outside 0-{MAX_AGE}",
-                            f"an age in whole years from 0 to {MAX_AGE}",
-                        )
-                    else:
-                        good.append(record)
-            good.sort(key=lambda r: r.values["age"])
-            ages = [r.values["age"] for r in good]
-            if len(good) == len(records) and ages:
-                missing = sorted(set(range(ages[0], ages[-1] + 1)) - set(ages))
-                if missing:
-                    shown = ", ".join(str(a) for a in missing[:10]) + (", ..." if len(missing) > 10 else "")
-                    p.bad_cell(
-                        records[0],
-                        "age",
-                        f"life table '{name}' has no row for age {shown} (between {ages[0]} and {ages[-1]})",
-                        "one row for every whole age",
-                    )
-            sources = list(dict.fromkeys(r.values.get("source") for r in records if r.values.get("source")))
-            out.append(
-                LifeTable(
-                    name,
-                    tuple(ages),
-                    tuple(r.values["qx_male"] for r in good),
-                    tuple(r.values["qx_female"] for r in good),
-                    "\n".join(sources),
-                )
-            )
+            out.append(self._life_table(name, records))
         return out
+
+    def _life_table(self, name: str, records: list[Record]) -> LifeTable:
+        """One table's rows: one quantity for the table, values valid for it (lx checked by age),
+        every whole age from the first to the last; converted to qx (:func:`lifetable.to_qx`)."""
+        p = self.problems
+        quantity = records[0].values.get("quantity") or "qx"
+        for record in records[1:]:
+            own = record.values.get("quantity") or "qx"
+            if record.ok("quantity") and own != quantity:
+                p.bad_cell(
+                    record,
+                    "quantity",
+                    f"life table '{name}' is given as {quantity} on its first row but as {own} here",
+                    "one quantity for all rows of a table",
+                )
+        good = []
+        for record in records:
+            for column in ("qx_male", "qx_female"):
+                value = record.values.get(column)
+                if value is not None and record.ok(column) and quantity != "lx":  # lx is checked by age below
+                    for _, what in lifetable.quantity_problems(quantity, [value]):
+                        p.bad_cell(record, column, what, lifetable.QUANTITY_EXPECTED[quantity])
+            if record.ok("age", "qx_male", "qx_female") and record.values.get("age") is not None:
+                age = record.values["age"]
+                if not 0 <= age <= MAX_AGE:
+                    p.bad_cell(
+                        record,
+                        "age",
+                        f"age {cells.show(age)} is outside 0-{MAX_AGE}",
+                        f"an age in whole years from 0 to {MAX_AGE}",
+                    )
+                else:
+                    good.append(record)
+        good.sort(key=lambda r: r.values["age"])
+        ages = [r.values["age"] for r in good]
+        if len(good) == len(records) and ages:
+            missing = sorted(set(range(ages[0], ages[-1] + 1)) - set(ages))
+            if missing:
+                shown = ", ".join(str(a) for a in missing[:10]) + (", ..." if len(missing) > 10 else "")
+                p.bad_cell(
+                    records[0],
+                    "age",
+                    f"life table '{name}' has no row for age {shown} (between {ages[0]} and {ages[-1]})",
+                    "one row for every whole age",
+                )
+            elif quantity == "lx":
+                for column in ("qx_male", "qx_female"):
+                    for i, what in lifetable.quantity_problems("lx", [r.values[column] for r in good]):
+                        p.bad_cell(good[i], column, what, lifetable.QUANTITY_EXPECTED["lx"])
+        sources = list(dict.fromkeys(r.values.get("source") for r in records if r.values.get("source")))
+        male = [r.values["qx_male"] for r in good]
+        female = [r.values["qx_female"] for r in good]
+        given = quantity != "qx"
+        return LifeTable(
+            name,
+            tuple(ages),
+            lifetable.to_qx(quantity, male),
+            lifetable.to_qx(quantity, female),
+            "\n".join(sources),
+            quantity,
+            tuple(male) if given else (),
+            tuple(female) if given else (),
+        )
 
     # ---- Schedules
     def schedules(self) -> tuple[Schedule, ...]:

@@ -15,12 +15,14 @@ from hecon.model.spec import ANY_STATE, COMPLEMENT, ModelSpec
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
 from hecon.workbook.schema import ALL_STRATEGIES, FIRST_DATA_ROW, NOTE_PREFIX
+from hecon.workbook.template_examples import README_TEXT as EXAMPLE_README
 
 TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
 SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
 TABLE_HEADER_FONT = Font(bold=True)
 TABLE_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
 WIDTHS = (22, 24, 12, 10, 20, 14, 70, 40)
 
 HOW_TO = (
@@ -45,7 +47,9 @@ HOW_TO = (
     "cost:admin); counts per cycle in count:<name> columns (e.g. count:administrations). Add or remove such "
     "columns freely. Utilities are QALY weights per year.",
     "Parameters: every parameter has a source column; reports cite it. PSA distribution arguments are "
-    "written as name=value pairs separated by ; in the distribution_args column (see the table below).",
+    "written as name=value pairs separated by ; in the distribution_args column (see the table below); a "
+    "value may be a formula of other parameters, e.g. sd=(upper - lower) / 3.92, evaluated once with their "
+    "base-case values.",
     "Structural uncertainty: a parameter with distribution 'discrete' chooses between named alternatives, "
     "e.g. distribution_args weibull=0.5; cure=0.5 (label=weight, in order; weights >= 0 are normalised to sum "
     "1). Its value is the position of an alternative (1 = weibull, 2 = cure): the value column gives the "
@@ -90,8 +94,8 @@ class _Writer:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         for c, text in enumerate(header, start=1):
-            cell = self.ws.cell(self.row, c, text)
-            cell.font, cell.fill = TABLE_HEADER_FONT, TABLE_HEADER_FILL
+            cell = self.ws.cell(self.row, c, text or None)
+            cell.font, cell.fill, cell.alignment = TABLE_HEADER_FONT, TABLE_HEADER_FILL, HEADER_ALIGN
         self.row += 1
         for values in rows:
             for c, value in enumerate(values, start=1):
@@ -126,11 +130,13 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None, sheets: Sequence[schema.
     w.line("How this workbook works", SECTION_FONT)
     for text in HOW_TO:
         w.line("- " + text)
+    if spec is None:
+        w.line("- " + EXAMPLE_README)
     w.gap()
 
     w.line("Sheets", SECTION_FONT)
     w.table(
-        ("Sheet", "Required", "What it holds"),
+        ("Sheet", "Required", "", "", "", "", "What it holds"),
         [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in sheets],
     )
 

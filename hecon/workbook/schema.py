@@ -49,11 +49,13 @@ from hecon.model.spec import (
     BUDGET_WORLDS,
     COMPLEMENT,
     DISCOUNT_TIMINGS,
+    LIFE_TABLE_QUANTITIES,
     PERSPECTIVES,
     REWARD_KINDS,
     REWARD_TIMINGS,
     REWARD_WEIGHTS,
     START,
+    STRATEGY_ROLES,
     STRUCTURES,
     SURVIVAL_ENDPOINTS,
     SURVIVAL_POINT_KINDS,
@@ -551,6 +553,15 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _c("name", "name", required=True, description="Strategy name, e.g. CAR-T", width=20),
             _c("description", "text", description="What the strategy is", width=60),
+            _c(
+                "role",
+                "choice",
+                allowed=STRATEGY_ROLES,
+                width=12,
+                description="option (blank) = a choice of the decision; reference = run and reported for "
+                "information (e.g. a historical comparator), left out of the efficiency frontier, CEAC, "
+                "P(CE), EVPI/EVPPI, the decision and the threshold analyses; say why in the description",
+            ),
         ),
         required=True,
         key=("name",),
@@ -908,7 +919,8 @@ SHEETS: tuple[SheetSchema, ...] = (
     SheetSchema(
         "LifeTable",
         "General-population death probabilities by single year of age (one row per age); "
-        "ages past the last row keep its qx.",
+        "ages past the last row keep its qx. The columns may hold px, mx or lx instead of qx "
+        "(quantity column), converted to qx.",
         (
             _c("table", "name", required=True, width=14, description="Table name"),
             _c("age", "integer", required=True, unit="years", width=8, description="Age last birthday"),
@@ -918,7 +930,8 @@ SHEETS: tuple[SheetSchema, ...] = (
                 required=True,
                 unit="per year",
                 width=12,
-                description="Probability that a man of this age dies before the next birthday",
+                description="Probability that a man of this age dies before the next birthday "
+                "(or the quantity named in the quantity column)",
             ),
             _c(
                 "qx_female",
@@ -926,7 +939,17 @@ SHEETS: tuple[SheetSchema, ...] = (
                 required=True,
                 unit="per year",
                 width=12,
-                description="Probability that a woman of this age dies before the next birthday",
+                description="Probability that a woman of this age dies before the next birthday "
+                "(or the quantity named in the quantity column)",
+            ),
+            _c(
+                "quantity",
+                "choice",
+                allowed=LIFE_TABLE_QUANTITIES,
+                width=10,
+                description="What qx_male and qx_female hold, the same on every row of a table: qx (blank), "
+                "px = 1 - qx, mx death rate per year (qx = 1 - exp(-mx)) or lx survivors at exact age "
+                "(qx = 1 - lx+1 / lx; the last age's qx is 1)",
             ),
             _c("source", "text", width=40, description="Source of the table (first row of the table)"),
         ),

@@ -8,11 +8,19 @@ locates problems at model elements (:class:`~hecon.model.problems.Element`: stra
 transition H -> S1, its probability); :func:`place` maps each element back to the cell it came
 from (``Transitions!D5``) by its kind and fields, never by message text. Problems it cannot
 place keep the element as their location. A cell the reader already reported is not reported again.
+
+A model that passes these checks is run as 'hecon run' runs it (deterministically: the base case,
+the other structure, every scenario and subgroup), and then at every value the analyses set (each
+DSA low and high value, each value of a threshold's search grid). A problem found there is placed at
+the cell of the value (``Parameters!J5``, ``Thresholds!F4``) with the problem it causes as its
+:attr:`~hecon.model.problems.Problem.cause`, placed at the formula's cell with the cells that formula
+reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from hecon.analysis.budget_impact import check_budget
@@ -76,15 +84,20 @@ def read_checked(path: str | Path, stopwatch: Stopwatch | None = None) -> tuple[
     return result.spec, result.locations
 
 
-def place_found(problems: list[Problem], loc: Locations) -> list[Problem]:
+def place_found(problems: list[Problem], loc: Locations, spec: ModelSpec | None = None) -> list[Problem]:
     """Problems found while a model runs (a probability outside [0, 1] at some cycle, ...) placed
-    at the cells of the elements they concern; the element's own text (strategy, cycle, sample)
-    stays in the message."""
+    at the cells of the elements they concern; the element's own text (strategy, cycle, state
+    time) stays in the message, followed, when ``spec`` is given, by the cells of the parameters
+    that the element's formula reads. A problem with a cause (a DSA bound that drives a
+    probability above 1) is placed at the cell of the value, its cause at the cell of the formula."""
     out = []
     for p in problems:
         placed = place(p, loc)
-        if placed.where != p.where and isinstance(p.where, Element):
-            placed = Problem(placed.where, f"{p.where}: {placed.what}", placed.expected)
+        if p.cause is not None:
+            placed = replace(placed, cause=place_found([p.cause], loc, spec)[0])
+        elif placed.where != p.where and isinstance(p.where, Element):
+            sources = _sources(spec, p.where, loc) if spec is not None else ""
+            placed = Problem(placed.where, f"{p.where}: {placed.what}{sources}", placed.expected)
         out.append(placed)
     return out
 
@@ -166,8 +179,7 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             try:
                 simulate_strategy(model, index, {}, 1, keep_cycles=False)
             except ModelError as exc:
-                for found_at, p in zip(exc.problems, place_found(exc.problems, loc)):
-                    p = Problem(p.where, p.what + _sources(changed, found_at.where, loc), p.expected)
+                for p in place_found(exc.problems, loc, changed):
                     if p.where in cells:
                         continue
                     cells.add(p.where)
@@ -179,41 +191,73 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                         first = firsts.get(name)
                         where = first.cell(key) if first is not None else Element("scenario", name)
                         found.append(Problem(where, f"with {word} '{name}', {p.where}: {p.what}", p.expected))
+    if not found:  # the values the analyses vary: DSA bounds and threshold search intervals
+        found = _variation_problems(spec, loc)
     return found
 
 
+def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+    """What the one-way sensitivity analysis ('hecon run --dsa') and the threshold analyses find
+    only by running the model with the values they vary: every DSA low and high value and every
+    value of each threshold's search grid, evaluated deterministically, each placed at the cell
+    that holds the value (``Parameters!J5``, ``Thresholds!F4``), with the problem it causes at the
+    cell of the formula and the cells that formula reads; a value that fails the same formula in
+    several strategies once."""
+    from hecon.analysis.dsa import check_dsa
+    from hecon.analysis.threshold import check_threshold
+
+    found = check_dsa(spec)
+    for query in spec.thresholds:
+        found += check_threshold(spec, query)
+    out: list[Problem] = []
+    seen = set()
+    for p in place_found(found, loc, spec):
+        key = (p.where, p.what, p.cause.where if p.cause is not None else None)  # not once per strategy
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
 def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
-    """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a state
-    value, transition or transition reward reads, for a value found wrong while the model runs."""
+    """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a setting,
+    state value, transition or transition reward reads (for a row sum, the formulas of the row),
+    for a value found wrong while the model runs."""
     if not isinstance(where, Element):
         return ""
-    text: object = None
-    if where.kind == "state":
+    texts: list[object] = []
+    if where.kind == "setting":  # a setting given as a formula, e.g. proportion_male = p_male
+        texts = [getattr(spec.settings, where.name, None)]
+    elif where.kind == "state":
         state = next((s for s in spec.states if s.name == where.name), None)
         kind, _, name = where.part.partition(":")
         if state is not None:
-            text = (
+            texts = [
                 state.utility
                 if kind == "utility"
                 else {"cost": state.costs, "count": state.counts}.get(kind, {}).get(name)
-            )
-    elif where.kind == "transition":
+            ]
+    elif where.kind in ("transition", "transitions_out"):
         rows = [
             t
             for t in spec.transitions
-            if (t.from_state, t.to_state) == (where.source, where.target) and t.strategy in (where.strategy, None)
+            if t.from_state == where.source
+            and (where.kind == "transitions_out" or t.to_state == where.target)
+            and t.strategy in (where.strategy, None)
         ]
-        text = min(rows, key=lambda t: t.strategy is None).probability if rows else None  # a strategy's own row first
+        own = {t.to_state for t in rows if t.strategy is not None}  # a strategy's own row replaces the shared one
+        texts = [t.probability for t in rows if t.strategy is not None or t.to_state not in own]
     elif where.kind == "reward" and where.index is not None:
-        text = spec.transition_rewards[where.index].value
-    if not isinstance(text, str):
-        return ""
-    try:
-        names = sorted(parse(text).names)
-    except ModelError:
-        return ""
+        texts = [spec.transition_rewards[where.index].value]
+    names: set[str] = set()
+    for text in texts:
+        if isinstance(text, str):
+            try:
+                names |= parse(text).names
+            except ModelError:
+                continue
     cells = []
-    for name in names:
+    for name in sorted(names):
         record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
         record = record or loc.parameters.get(name)
         if record is not None:
@@ -292,6 +336,14 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 one_of,
             )
         )
+    if settings.comparator in spec.references:
+        out.append(
+            Problem(
+                setting_cell("comparator"),
+                f"'{settings.comparator}' is a reference strategy (Strategies role): outside the decision",
+                "a decision option: one of " + ", ".join(spec.options),
+            )
+        )
     if settings.population_size is not None and settings.population_size < 0:
         out.append(
             Problem(
@@ -321,7 +373,7 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             check_budget(spec.budget, strategies, spec.cost_categories, settings.horizon_years)
         except ModelError as e:
             out += [place(p, loc) for p in e.problems]
-    default_comparator = settings.comparator or (strategies[0] if strategies else None)
+    default_comparator = settings.comparator or (spec.options[0] if spec.options else None)
     parameters = {p.name: p for p in spec.parameters}
     for query, record in zip(spec.thresholds, loc.thresholds):
         if query.parameter not in parameters:
@@ -336,6 +388,15 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
             if name is not None and strategies and name not in strategies:
                 out.append(
                     Problem(record.cell(column), f"unknown strategy '{name}'{suggestion(name, strategies)}", one_of)
+                )
+        for column, name in (("strategy", query.strategy), ("comparator", query.comparator)):
+            if name is not None and name in spec.references:
+                out.append(
+                    Problem(
+                        record.cell(column),
+                        f"'{name}' is a reference strategy (Strategies role): outside the decision",
+                        "a decision option: one of " + ", ".join(spec.options),
+                    )
                 )
         comparator = query.comparator or default_comparator
         if comparator == query.strategy:
@@ -420,6 +481,7 @@ _TOPIC_SHEETS = {
     "strategies": "Strategies",
     "survival curve": "Survival",
     "budget impact": "BudgetImpact",
+    "DSA": "Parameters",  # no parameter flagged for 'hecon run --dsa'
 }
 
 
@@ -470,7 +532,7 @@ def _strategy(e: Element, p: Problem, loc: Locations) -> Location | None:
         if name in loc.curves:
             return loc.curves[name].cell("parameters")
     record = loc.strategies.get(e.name)
-    return record.cell("name") if record else None
+    return record.cell(e.part if e.part == "role" else "name") if record else None
 
 
 def _transitions_out(e: Element, p: Problem, loc: Locations) -> Location | None:
@@ -563,6 +625,12 @@ def _budget(e: Element, p: Problem, loc: Locations) -> Location | None:
     return loc.budget[e.index].cell(e.part or "value")
 
 
+def _threshold(e: Element, p: Problem, loc: Locations) -> Location | None:
+    if e.index is None or not 0 <= e.index < len(loc.thresholds):
+        return None
+    return loc.thresholds[e.index].cell(e.part or "parameter")
+
+
 def _unplaced(e: Element, p: Problem, loc: Locations) -> None:
     return None
 
@@ -581,7 +649,7 @@ _HANDLERS: dict[str, _Handler] = {
     "initial": _initial,
     "life_table": _table,
     "scenario": _unplaced,
-    "threshold": _unplaced,
+    "threshold": _threshold,
     "entry": _unplaced,
     "partition": _partition,
     "survival_point": _survival_point,

@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hecon.model.problems import FileLine, ModelError, Problem
-from hecon.model.spec import ANY_STATE, ModelSpec, Settings
+from hecon.model.spec import ANY_STATE, OPTION, ModelSpec, Settings
 from hecon.workbook import schema
 from hecon.workbook.cells import format_number
 from hecon.workbook.readme import write_readme
@@ -41,6 +41,7 @@ from hecon.workbook.schema import (
     Column,
     SheetSchema,
 )
+from hecon.workbook.template_examples import EXAMPLE_COLUMN, EXAMPLE_MARK, EXAMPLE_ROWS
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -49,6 +50,15 @@ UNIT_FILL = PatternFill("solid", fgColor="DDEBF7")
 DESCRIPTION_FONT = Font(color="595959", size=9)
 DESCRIPTION_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+EXAMPLE_FONT = Font(italic=True, color="7F6000")
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+#: The marker column of a blank template's example rows (a note column to every other reader).
+EXAMPLE_MARKER = Column(
+    EXAMPLE_COLUMN,
+    "text",
+    description="Marks the template's example row: delete the row, or type your values over it and clear this cell",
+    width=34,
+)
 MAX_WIDTH = 80
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -132,7 +142,10 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     ]
     weights = spec.settings.cycle_weights if _weights_on_sheet(spec) else None
     rows["CycleWeights"] = [{"point": k, "weight": w} for k, w in enumerate(weights or ())]
-    rows["Strategies"] = [{"name": s.name, "description": s.description or None} for s in spec.strategies]
+    rows["Strategies"] = [
+        {"name": s.name, "description": s.description or None, "role": s.role if s.role != OPTION else None}
+        for s in spec.strategies
+    ]
     rows["Parameters"] = [
         {
             "name": p.name,
@@ -201,9 +214,16 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         for c in spec.survival_curves
     ]
     rows["LifeTable"] = [
-        {"table": t.name, "age": age, "qx_male": qm, "qx_female": qf, "source": (t.source or None) if i == 0 else None}
+        {
+            "table": t.name,
+            "age": age,
+            "qx_male": qm,
+            "qx_female": qf,
+            "quantity": t.quantity if t.quantity != "qx" else None,
+            "source": (t.source or None) if i == 0 else None,
+        }
         for t in spec.life_tables
-        for i, (age, qm, qf) in enumerate(zip(t.ages, t.qx_male, t.qx_female))
+        for i, (age, qm, qf) in enumerate(zip(t.ages, t.given_male or t.qx_male, t.given_female or t.qx_female))
     ]
     rows["Schedules"] = [
         {
@@ -380,13 +400,18 @@ def _autowidth(ws: Worksheet, columns: list[Column], rows: list[dict[str, Any]])
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
-def _write_sheet(wb: Workbook, sheet: SheetSchema, rows: list[dict[str, Any]], extra: list[Column]) -> None:
+def _write_sheet(
+    wb: Workbook, sheet: SheetSchema, rows: list[dict[str, Any]], extra: list[Column], example: bool = False
+) -> None:
+    """``sheet`` with ``rows``; ``example``: the rows are a blank template's marked example rows."""
     ws = wb.create_sheet(sheet.name)
-    columns = list(sheet.columns) + extra
+    columns = list(sheet.columns) + extra + ([EXAMPLE_MARKER] if example else [])
     _write_header(ws, columns)
     for r, row in enumerate(rows, start=FIRST_DATA_ROW):
         for c, column in enumerate(columns, start=1):
             put(ws, r, c, row.get(column.name))
+            if example:
+                ws.cell(r, c).font, ws.cell(r, c).fill = EXAMPLE_FONT, EXAMPLE_FILL
     for c, column in enumerate(columns, start=1):
         dv = _validation(column, get_column_letter(c))
         if dv is not None:
@@ -419,15 +444,19 @@ def _settings_validations(ws: Worksheet) -> None:
 
 
 def build_workbook(spec: ModelSpec, blank: bool = False) -> Workbook:
-    """The documented openpyxl Workbook for ``spec`` (``blank``: a template without rows)."""
+    """The documented openpyxl Workbook for ``spec`` (``blank``: a template whose rows are one marked
+    example row per sheet, :mod:`hecon.workbook.template_examples`)."""
     wb = Workbook()
     readme = wb.active
     readme.title = "README"
     rows = _rows(spec)
+    if blank:
+        rows.update({name: [{**row, EXAMPLE_COLUMN: EXAMPLE_MARK}] for name, row in EXAMPLE_ROWS.items()})
     sheets = schema.written_sheets({name for name, r in rows.items() if r}, blank)
     write_readme(readme, spec if not blank else None, sheets)
     for sheet in sheets:
-        _write_sheet(wb, sheet, rows.get(sheet.name, []), _family_columns(sheet, spec, blank))
+        example = blank and sheet.name in EXAMPLE_ROWS
+        _write_sheet(wb, sheet, rows.get(sheet.name, []), _family_columns(sheet, spec, blank), example)
     wb.properties.creator = "hecon"
     wb.properties.title = spec.title or "hecon model"
     wb.active = 0

@@ -25,7 +25,7 @@ from hecon.analysis.structure import other_structure, without_partitions
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.examples import rrmm
-from hecon.examples.rrmm import BSAB, CART, EXTERNAL_CHECKS, REDOSE, RWPC, STRATEGIES, doc_tables
+from hecon.examples.rrmm import BSAB, CART, EXTERNAL_CHECKS, REDOSE, RWPC, STRATEGIES, doc_tables, psa_tables
 from hecon.examples.rrmm.sequences import SECOND_THERAPY_STATES
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.distributions import draw_parameters
@@ -191,11 +191,14 @@ def test_model_survival_agrees_with_published_values_it_was_not_derived_from(
 
 def test_no_external_check_is_a_point_its_structure_was_fitted_to(rrmm_spec):
     """A partitioned-survival check uses no published point of the fitted curves (SurvivalPoints) and
-    the state-transition checks are OS values (no OS point enters the state-transition model)."""
+    the state-transition checks are OS values (no OS point enters the state-transition model) or the survival
+    after CAR-T relapse (an output: no parameter holds Van Oekelen's median)."""
     fitted = {(p.strategy, p.endpoint.lower(), p.time, p.value) for p in rrmm_spec.survival_points}
     for c in EXTERNAL_CHECKS:
         if c.structure == PARTITIONED_SURVIVAL:
             assert (c.strategy, c.endpoint, c.month, c.source) not in fitted, c.label
+        elif c.endpoint == "pd_months":  # survival after CAR-T relapse: no input holds Van Oekelen's median
+            assert all(p.value != 17.9 for p in rrmm_spec.parameters), c.label
         else:
             assert c.endpoint == "os", c.label
 
@@ -263,8 +266,16 @@ def test_docs_show_the_tables_of_a_fresh_run():
     assert doc_tables.incremental_table(base) in text
     assert doc_tables.structures_table(base, ps[None][1]) in text
     assert doc_tables.psa_table(st[None][0], ps[None][0]) in text
+    assert psa_tables.decision_psa_table(st[None][0], ps[None][0]) in text
     assert doc_tables.external_checks_table(st, ps[None]) in text
     assert doc_tables.face_validity_table(st, ps) in text
+
+
+def test_the_docs_decision_psa_has_the_make_run_iterations_and_seed():
+    """The page's decision PSA is the one make run reports: same iterations (at least ZIN's 1,000) and seed."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    assert f"--psa {psa_tables.MAKE_RUN_PSA} --seed {psa_tables.MAKE_RUN_SEED}" in makefile
+    assert psa_tables.MAKE_RUN_PSA >= 1000
 
 
 def test_car_t_survival_is_among_infused_patients_from_infusion(rrmm_spec, rrmm_base):
@@ -305,10 +316,11 @@ def test_nobody_is_on_treatment_after_death(rrmm_spec, rrmm_base):
         on = per_cycle.sel(outcome=f"time:{flag}").values
         alive = per_cycle.sel(outcome="lys").values
         assert np.all(on <= alive + 1e-12), flag
-    # on treatment and treatment-free exclude each other, and both are progression-free in the first-line
-    # strategies; in the sequences they also cover the second therapy, which follows first-line progression
+    # on treatment and treatment-free exclude each other, and both are progression-free in RWPC and the
+    # bispecific; in the CAR-T strategies and the sequences they also cover the second BCMA therapy (the
+    # bispecific salvage after CAR-T relapse), which follows first-line progression
     tf, on, pf = (
-        per_cycle.sel(strategy=[RWPC, CART, BSAB, REDOSE], outcome=f"time:{f}").values
+        per_cycle.sel(strategy=[RWPC, BSAB], outcome=f"time:{f}").values
         for f in ("treatment_free", "on_treatment", "progression_free")
     )
     assert np.all(tf + on <= pf + 1e-12)
@@ -527,15 +539,16 @@ def test_calibrated_rwpc_post_progression_hazard_is_checked_against_another_coho
     assert any(c.label in source or "EJHaem 2021" in source for c in checks)
 
 
-def test_sequence_efficacy_scenario_leaves_one_time_car_t_unchanged(scenario_runs):
-    """The scenario on the second therapy's efficacy changes the sequences only: the one-time CAR-T
-    arm (whose salvage bispecific is costed with the efficacy after prior BCMA therapy) is as in the
-    base case, in costs and QALYs, while the sequence CAR-T then bispecific changes."""
+def test_sequence_efficacy_scenario_changes_the_shared_bispecific_after_car_t(scenario_runs):
+    """The bispecific after CAR-T relapse is one piece of every CAR-T strategy: with its first-line efficacy
+    both one-time CAR-T (35/79 get it) and CAR-T then bispecific (58/68) gain QALYs, the sequence more."""
     base = scenario_runs["base case, 15 years"][1]
     scenario = scenario_runs["Sequences: second therapy with first-line efficacy"][1]
-    for column in ("total_costs", "qalys"):
-        assert float(scenario[column].sel(strategy=CART)[0]) == pytest.approx(float(base[column].sel(strategy=CART)[0]))
-    assert float(scenario["qalys"].sel(strategy=SEQ_CART_BSAB)[0]) > float(base["qalys"].sel(strategy=SEQ_CART_BSAB)[0])
+    gain = {
+        s: float(scenario["qalys"].sel(strategy=s)[0]) - float(base["qalys"].sel(strategy=s)[0])
+        for s in (CART, SEQ_CART_BSAB)
+    }
+    assert 0 < gain[CART] < gain[SEQ_CART_BSAB]
 
 
 def test_teclistamab_price_gap_says_where_the_dutch_price_was_sought(rrmm_spec):

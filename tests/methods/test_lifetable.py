@@ -119,7 +119,7 @@ def test_qx_out_of_range_names_file_line_and_value(tmp_path):
     path = write(tmp_path, "0,male,0.1\n1,male,1.2\n0,female,0.05\n1,female,0.1\n")
     with pytest.raises(ModelError) as err:
         read_lifetable_csv(path, "mine")
-    assert str(err.value) == f"{path}:5: qx 1.2 is outside [0, 1]; expected a probability in [0, 1]"
+    assert str(err.value) == f"{path}:5: qx 1.2 is outside [0, 1]; expected a probability between 0 and 1"
     assert isinstance(err.value, ValueError)
 
 

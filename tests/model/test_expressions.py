@@ -140,3 +140,25 @@ def test_caret_is_power_with_power_precedence(text, expected):
 )
 def test_round_halves_away_from_zero_like_excel(text, expected):
     assert float(ev(text)) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text, levels",
+    [
+        ("1 + 2 * 3", 0),
+        ("(1)", 1),
+        ("f(-(1 + 2))", 3),  # the call's bracket, the minus, the inner bracket
+        ("-a * -b", 1),  # each minus ends with its operand
+        ("-a ** -b", 2),  # the second minus is inside the first one's operand
+        ("not not x", 2),
+        ("x if -a else -b", 1),
+        ("1e-9 - 2E+3", 0),  # signs of exponents are not operators
+        ("max(a, -b, (c))", 2),
+        ("((1)) + ((((2))))", 4),
+        ("-(-(-(1)))", 6),
+    ],
+)
+def test_nesting_counts_brackets_calls_and_unary_operators(text, levels):
+    from hecon.model.expressions import nesting
+
+    assert nesting(text) == levels

@@ -53,3 +53,14 @@ def test_a_bare_string_is_not_a_location():
 def test_model_error_lists_every_problem():
     error = ModelError([Problem(topic("a"), "x"), Problem(topic("b"), "y", "z")])
     assert str(error) == "a: x\nb: y; expected z"
+
+
+def test_a_problem_with_a_cause_reads_value_then_what_it_caused():
+    from hecon.model.problems import Cell, Problem
+
+    cause = Problem(Cell("Transitions", "D4"), "probability 1.2 is outside [0, 1]", "a probability between 0 and 1")
+    problem = Problem(Cell("Parameters", "J5"), "with p at its DSA high value 1.2", cause=cause)
+    assert str(problem) == (
+        "Parameters!J5: with p at its DSA high value 1.2, Transitions!D4: probability 1.2 is outside [0, 1]; "
+        "expected a probability between 0 and 1"
+    )

@@ -57,3 +57,32 @@ def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
     for out in outs:
         assert out.exists(), f"LibreOffice wrote no {out}"
     return outs
+
+
+def convert_to_pdf(path: Path, out_dir: Path) -> Path:
+    """``path`` printed to PDF by LibreOffice (``soffice --headless --convert-to pdf``) into
+    ``out_dir``, with its own print settings; one bookmark per sheet."""
+    if SOFFICE is None:
+        pytest.fail(
+            "HECON_REQUIRE_LIBREOFFICE is set but LibreOffice is not installed (apt-get install libreoffice-calc)"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    out = out_dir / (path.stem + ".pdf")
+    assert out.exists(), f"LibreOffice wrote no {out}"
+    return out

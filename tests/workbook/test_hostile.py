@@ -4,6 +4,9 @@ Each case edits the textbook-shaped workbook of tests/workbook/test_validate.py 
 is described there) and runs both commands through the command line. Validation evaluates the
 model as the run does (every strategy, cycle and state time, deterministically), so both
 commands agree on the exit status and on the problems, and every problem names its cell.
+Every case of this file that validates a workbook goes through :func:`validate_and_run`, which
+asserts that agreement (exit status, problem lines and their count); the cases whose values only
+an analysis uses (DSA bounds, threshold search intervals) also run 'hecon run --dsa'.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -25,13 +29,19 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from hecon.model.expressions import parse
-from hecon.model.limits import LIMITS
-from hecon.model.problems import ModelError
+from hecon.model.expressions import nesting, parse
+from hecon.model.limits import DEPTH_CEILING, LIMITS
+from hecon.model.problems import Cell, ModelError
 from hecon.workbook import write_workbook
 from tests.workbook.test_validate import RICH_CASES, TEXTBOOK_CASES, textbook_model
 
 _FINITE = "expected finite values"
+_PROBABILITIES = "expected probabilities that sum to at most 1"
+#: The parameters that the formulas of the rows out of S1 read (p_S1H, the S1 -> S2 rate, apply_hr(gp_mort(), hr_S1)).
+_S1_SOURCES = (
+    "hr_S1: Parameters!B8, hr_trt: Parameters!B10, p_S1H: Parameters!B5, r_S1S2: Parameters!B6, slope_S1S2: "
+    "Parameters!B7"
+)
 _PROBABILITY = "expected a probability between 0 and 1"
 
 #: case -> (cells to set, a message that must be found (whole line, or its start))
@@ -60,16 +70,17 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     "a complement that goes negative": (
         {"Parameters!B4": "0.99"},
         "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 12: the probabilities add up to 1.00002, "
-        "leaving a negative complement for -> H",
+        f"leaving a negative complement for -> H (from p_HS1: Parameters!B4); {_PROBABILITIES}",
     ),
     "a row sum of 1 + 1e-6": (
         {"Transitions!D6": "1 - p_HS1 - gp_mort() + 1e-6"},
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.000001; "
-        "expected a sum of 1",
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.000001 "
+        "(from p_HS1: Parameters!B4); expected a sum of 1",
     ),
     "a row sum of 1 - 1e-6": (
         {"Transitions!D6": "1 - p_HS1 - gp_mort() - 1e-6"},
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999; ",
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999 "
+        "(from p_HS1: Parameters!B4); ",
     ),
     "a terminal-care cost of -3e293 (found by the fuzz test: the report's figures overflowed)": (
         {"TransitionRewards!F4": -3e293},
@@ -110,6 +121,16 @@ def workbook(folder: Path, data: bytes, cells: dict[str, object], rows: dict[str
     return path
 
 
+#: The start of a located problem: a sheet's cell (``Parameters!B4``, a row from 1) or a file's line.
+LOCATED = re.compile(r"([A-Za-z]\w*![A-Z]{1,3}[1-9]\d*|[\w.-]+:[1-9]\d*): ")
+
+
+def test_the_location_pattern_wants_a_real_cell_or_line():
+    assert [bool(LOCATED.match(t)) for t in ("Parameters!B4: x", "ipd.csv:12: x", "Thresholds!F14: x")] == [True] * 3
+    for text in ("Parameters!: x", "Parameters: x", "model.xlsx: x", "Parameters!B0: x", "Parameters!4: x", "x!B: x"):
+        assert not LOCATED.match(text), text
+
+
 def problem_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line and not line.startswith(("error:", "warning:", "note:"))]
 
@@ -130,9 +151,11 @@ def validate_and_run(invoke, path: Path, out: Path) -> tuple[list[str], list[str
         assert not out.exists()
         assert found == reported
         n = len(found)
-        assert f"{n} problem{'s' if n > 1 else ''} found" in checked.stderr
+        counted = f"{n} problem{'s' if n > 1 else ''}"
+        assert f"{counted} found" in checked.stderr
+        assert f"has {counted}; nothing was run or written" in ran.stderr  # the same count, said by each command
     for line in found:
-        assert re.match(r"\w+!([A-Z]+\d+)?: ", line), line
+        assert LOCATED.match(line), line
         assert not re.search(r"np\.\w+\(", line), line  # no Python reprs such as np.float64(1.5)
     return found, reported
 
@@ -153,8 +176,8 @@ def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, 
     total = 0.98 + (1 - math.exp(-0.105)) + (1 - (1 - 0.004) ** 3)
     assert found == [
         "Scenarios!A4: with scenario 'sick', Transitions!D7: strategy 'SoC', transitions out of 'S1', cycle 0, "
-        f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1; expected "
-        "probabilities that sum to at most 1"
+        f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1 (from "
+        f"{_S1_SOURCES}); expected probabilities that sum to at most 1"
     ]
 
 
@@ -172,6 +195,161 @@ def test_validate_and_run_agree_on_every_bad_workbook_of_the_tests(
 
 
 # --------------------------------------------------------------------------------------
+# Values that only the analyses use: DSA bounds and threshold search intervals
+# --------------------------------------------------------------------------------------
+
+_P_HS1 = "Transitions!D4: strategy 'SoC', transition H -> S1, every cycle: probability {} ('p_HS1') is outside [0, 1] "
+_FROM_P_HS1 = f"(from p_HS1: Parameters!B4); {_PROBABILITY}"
+# The share of the S1 row that its other transitions take at cycle 0, state_time 0 (as in the scenario test below):
+# rate_to_prob(0.105) + apply_hr(qx, 3) with qx = 0.004 (age 60, half men), so p_S1H = 0.99 leaves a negative complement.
+_S1_REST = (1 - math.exp(-0.105)) + (1 - (1 - 0.004) ** 3)
+# The 97.5% quantile of normal(mean 0.15, sd 0.5): 0.15 + 1.959963984540054 x 0.5 (z from tables, e.g. scipy's
+# ppf); the 2.5% quantile is its mirror image around the mean, 0.3 - _Q975
+_Q975 = 0.15 + 1.959963984540054 * 0.5
+
+#: case -> (cells to set, rows to append, the problems both commands list, in order)
+VARIATION_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str]]] = {
+    "a threshold's upper end above 1 for a probability": (
+        {},
+        {"Thresholds": ["p_HS1", "A", "SoC", 50_000, 0, 1.5]},
+        [
+            "Thresholds!F4: with p_HS1 at 1.5, the upper end of the search interval [0, 1.5], "
+            + _P_HS1.format("1.5")
+            + _FROM_P_HS1
+        ],
+    ),
+    "a threshold's lower end below 0, and the default upper end (10 x 0.15) above 1": (
+        {},
+        {"Thresholds": ["p_HS1", "A", "SoC", 50_000, -0.5]},
+        [
+            "Thresholds!E4: with p_HS1 at -0.5, the lower end of the search interval [-0.5, 1.5], "
+            + _P_HS1.format("-0.5")
+            + _FROM_P_HS1,
+            "Thresholds!F4: with p_HS1 at 1.5, the upper end of the search interval [-0.5, 1.5], "
+            + _P_HS1.format("1.5")
+            + _FROM_P_HS1,
+        ],
+    ),
+    "a DSA high value above 1 for a probability": (
+        {"Parameters!I4": 0.1, "Parameters!J4": 1.2, "Parameters!K4": "yes"},
+        {},
+        ["Parameters!J4: with p_HS1 at its DSA high value 1.2, " + _P_HS1.format("1.2") + _FROM_P_HS1],
+    ),
+    "a DSA low value below 0 for a probability": (
+        {"Parameters!I4": -0.01, "Parameters!J4": 0.2, "Parameters!K4": "yes"},
+        {},
+        ["Parameters!I4: with p_HS1 at its DSA low value -0.01, " + _P_HS1.format("-0.01") + _FROM_P_HS1],
+    ),
+    "DSA values from a distribution (its 2.5% and 97.5% quantiles) outside [0, 1]": (
+        {"Parameters!F4": "normal", "Parameters!G4": "mean=0.15; sd=0.5", "Parameters!K4": "yes"},
+        {},
+        [
+            f"Parameters!G4: with p_HS1 at its DSA low value {0.3 - _Q975:.6g} (the 2.5% quantile of its "
+            "distribution), " + _P_HS1.format(f"{0.3 - _Q975:.6g}") + _FROM_P_HS1,
+            f"Parameters!G4: with p_HS1 at its DSA high value {_Q975:.6g} (the 97.5% quantile of its "
+            "distribution), " + _P_HS1.format(f"{_Q975:.6g}") + _FROM_P_HS1,
+        ],
+    ),
+    "a DSA high value that leaves a negative complement in another row": (
+        {"Parameters!I5": 0.4, "Parameters!J5": 0.99, "Parameters!K5": "yes"},
+        {},
+        [
+            "Parameters!J5: with p_S1H at its DSA high value 0.99, Transitions!D7: strategy 'SoC', transitions out "
+            f"of 'S1', cycle 0, state_time 0: the probabilities add up to {0.99 + _S1_REST:.6g}, leaving a negative "
+            f"complement for -> S1 (from {_S1_SOURCES}); {_PROBABILITIES}"
+        ],
+    ),
+    "a DSA high value of a parameter that a setting reads (proportion_male = p_male)": (
+        {"Settings!B9": "p_male", "Parameters!A21": "p_male", "Parameters!B21": 0.5}
+        | {"Parameters!I21": 0.4, "Parameters!J21": 1.5, "Parameters!K21": "yes"},
+        {},
+        [
+            "Parameters!J21: with p_male at its DSA high value 1.5, Settings!B9: settings.proportion_male: 1.5 is "
+            "outside [0, 1] (from p_male: Parameters!B21); expected a share between 0 and 1"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(VARIATION_CASES))
+def test_validate_evaluates_dsa_bounds_and_threshold_intervals_as_run_does(tmp_path, textbook_bytes, invoke, case):
+    """'hecon validate' runs the model at every DSA bound and every value of a threshold's search grid
+    (deterministically), so what 'hecon run' (and 'hecon run --dsa') would reject is found first,
+    at the cell of the value, with the formula's cell and the cells it reads; never 'sample 7'."""
+    cells, rows, expected = VARIATION_CASES[case]
+    path = workbook(tmp_path, textbook_bytes, cells, rows)
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    assert found == expected
+    dsa = invoke("run", path, "--dsa", "--out", tmp_path / "report")
+    assert dsa.exit_code == 1 and problem_lines(dsa.stderr) == expected
+
+
+def test_a_dsa_without_flagged_parameters_names_the_parameters_sheet(tmp_path, textbook_bytes, invoke):
+    path = workbook(tmp_path, textbook_bytes, {})
+    result = invoke("run", path, "--dsa", "--out", tmp_path / "report")
+    assert result.exit_code == 1 and not (tmp_path / "report").exists()
+    assert problem_lines(result.stderr) == [
+        "Parameters!A4: DSA: no parameter is flagged for one-way sensitivity analysis; expected dsa = yes on the "
+        "Parameters sheet for the parameters to vary"
+    ]
+
+
+def test_a_two_way_grid_that_the_model_cannot_run_with_names_its_first_point(tmp_path, textbook_bytes, invoke):
+    """The --two-way grid is not in the workbook, so validation cannot check it: the run says which
+    point fails (by its values, not its sample) and how many do: p_HS1 on 21 points from 0 to 1.5
+    (steps of 0.075) is above 1 at 7 of them, each with 21 values of c_H (over 5 yearly cycles, where
+    0.975 + gp_mort() stays below 1)."""
+    path = workbook(tmp_path, textbook_bytes, {"Settings!B7": 5})
+    result = invoke("run", path, "--two-way", "p_HS1=0:1.5,c_H=0:1000,A", "--out", tmp_path / "report")
+    assert result.exit_code == 1 and not (tmp_path / "report").exists()
+    assert problem_lines(result.stderr) == [
+        "two-way threshold p_HS1 x c_H: with p_HS1 at 1.05 and c_H at 0, a point of the grid (the first of 147 of "
+        "the 441 points that the model cannot run with), " + _P_HS1.format("1.05") + _FROM_P_HS1
+    ]
+
+
+def test_a_derived_setting_names_the_cell_of_its_parameter(tmp_path, textbook_bytes, invoke):
+    path = workbook(tmp_path, textbook_bytes, {"Settings!B9": "p_male"}, {"Parameters": ["p_male", 1.5]})
+    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    assert found == [
+        "Settings!B9: settings.proportion_male: 1.5 is outside [0, 1] (from p_male: Parameters!B21); expected a "
+        "share between 0 and 1"
+    ]
+
+
+def test_the_analyses_place_a_failing_variation_at_its_value_not_at_a_sample():
+    """Called directly (not through a workbook), run_dsa and find_threshold raise problems located at
+    the DSA bound or the threshold's interval end, each with the engine's problem as its cause."""
+    import dataclasses
+
+    from hecon.analysis.dsa import run_dsa
+    from hecon.analysis.threshold import find_threshold
+    from hecon.model.problems import Element
+    from hecon.model.spec import ThresholdQuery
+
+    model = textbook_model()
+    model = dataclasses.replace(
+        model,
+        parameters=tuple(
+            dataclasses.replace(p, dsa=True, dsa_low=0.1, dsa_high=1.2) if p.name == "p_HS1" else p
+            for p in model.parameters
+        ),
+        thresholds=(ThresholdQuery("p_HS1", "A", "SoC", wtp=50_000, lower=0.0, upper=1.5),),
+    )
+    with pytest.raises(ModelError) as dsa:
+        run_dsa(model, progress=False)
+    with pytest.raises(ModelError) as threshold:
+        find_threshold(model, model.thresholds[0])
+    high = [p for p in dsa.value.problems if p.where == Element("parameter", "p_HS1", part="dsa_high")]
+    assert len(high) == len(dsa.value.problems) == 4  # one per strategy: every strategy reads p_HS1
+    assert {p.cause.where.strategy for p in high if p.cause} == {"SoC", "A", "B", "AB"}
+    ends = [p.where.part for p in threshold.value.problems if isinstance(p.where, Element)]
+    assert "upper" in ends and "lower" not in ends
+    for p in dsa.value.problems + threshold.value.problems:
+        assert "sample" not in str(p)
+
+
+# --------------------------------------------------------------------------------------
 # No tracebacks: messages for text where numbers belong, impossible sizes, deep formulas
 # --------------------------------------------------------------------------------------
 
@@ -184,7 +362,8 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
     "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: 0; expected a positive number of days"),
     "cycle length 1e-9 days": (
         {"Settings!B6": 1e-9},
-        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days has 1.46e+13 cycles; expected a horizon of at "
+        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has 1.46e+13 "
+        "cycles; expected a horizon of at "
         "most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
     ),
     "tunnels of 120,000 states": (
@@ -204,6 +383,18 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
         "more than 100 levels deep",
     ),
     "a chain of 400 not": ({"Parameters!B11": "not " * 400 + "1"}, "Parameters!B11: the formula 'not not not"),
+    "200 nested brackets (Python's parser reads at most 200)": (
+        {"Parameters!B11": "(" * 200 + "c_S1" + ")" * 200},
+        "Parameters!B11: the formula '((((((((((((((((((((((((((((((...))))))))))))))))))))))))))))))' is nested more "
+        "than 100 levels deep (200 levels; each bracket, call and unary operator such as - or not is one level); "
+        "expected a formula nested at most 100 levels deep (or raise the limit up to 100: set "
+        "HECON_MAX_EXPRESSION_DEPTH); split it into named parameters",
+    ),
+    "101 nested calls": (
+        {"Parameters!B11": "abs(" * 101 + "c_S1" + ")" * 101},
+        "Parameters!B11: the formula 'abs(abs(abs(abs(abs(abs(abs(ab...))))))))))))))))))))))))))))))' is nested more "
+        "than 100 levels deep (101 levels",
+    ),
     "a huge seed": ({"Settings!B19": 10**30}, "Settings!B19: 1e+30; expected a whole number from 0 to"),
     # names
     "True as a parameter name": (
@@ -251,17 +442,87 @@ def test_bad_values_give_messages_not_tracebacks(tmp_path, textbook_bytes, invok
     assert len(found) == 1 and found[0].startswith(expected), found
 
 
-def test_raised_formula_limits_still_give_messages(monkeypatch):
-    """Formulas far deeper than Python's parser or recursion limit allow are refused in words, also
-    when the length limit is raised: the depth is measured without recursion."""
-    monkeypatch.setenv("HECON_MAX_EXPRESSION_CHARS", "500000")
-    monkeypatch.setenv("HECON_MAX_EXPRESSION_DEPTH", "100000")  # capped at DEPTH_CEILING
-    for text in ("-" * 100_000 + "1", "not " * 25_000 + "1", "(" * 5_000 + "1" + ")" * 5_000, "+".join("1" * 50_000)):
+#: Forms of formula nested ``n`` levels deep (brackets, calls and unary operators each one level),
+#: with their value computed by Python for the same ``n``.
+DEEP_FORMS: dict[str, tuple[Callable[[int], str], Callable[[int], float]]] = {
+    "brackets": (lambda n: "(" * n + "2" + ")" * n, lambda n: 2.0),
+    "calls": (lambda n: "abs(" * n + "-2" + ")" * n, lambda n: 2.0 if n else -2.0),  # the minus inside: one more
+    "unary minus": (lambda n: "-" * n + "2", lambda n: (-1.0) ** n * 2),
+    "not": (lambda n: "not " * n + "2", lambda n: float(n % 2 == 0)),
+    "comparisons in brackets": (lambda n: "(1 < " * n + "2" + ")" * n, lambda n: float(n == 1)),
+    "if_else calls": (lambda n: "if_else(1, " * n + "2" + ", 0)" * n, lambda n: 2.0),
+    "a minus before each bracket": (lambda n: "-(" * (n // 2) + "2" + ")" * (n // 2), lambda n: (-1.0) ** (n // 2) * 2),
+}
+
+
+def _levels(form: str, n: int) -> int:
+    return n + 1 if form == "calls" else n  # abs(...(-2)): n calls and the unary minus inside
+
+
+@pytest.mark.parametrize("form", list(DEEP_FORMS))
+def test_the_depth_ceiling_is_reachable_and_counts_brackets_calls_and_unary_operators_alike(form):
+    """At the ceiling (100 levels) and one below, every form parses and evaluates to Python's value;
+    one level above, it is refused with the depth message (not Python's 'too many nested
+    parentheses', a RecursionError or a MemoryError)."""
+    text, value = DEEP_FORMS[form]
+    for n in (DEPTH_CEILING - 2, DEPTH_CEILING - 1, DEPTH_CEILING):
+        n -= _levels(form, n) - n
+        if form == "a minus before each bracket" and n % 2:
+            n -= 1
+        assert nesting(text(n)) <= DEPTH_CEILING
+        assert float(parse(text(n)).evaluate(None)) == value(n), n  # type: ignore[arg-type]
+    n = DEPTH_CEILING + 2 if form == "a minus before each bracket" else DEPTH_CEILING + 1
+    with pytest.raises(ModelError) as caught:
+        parse(text(n), Cell("Parameters", "B11"))
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"Parameters!B11: the formula '{text(n)[:30]}")
+    assert f"is nested more than 100 levels deep ({nesting(text(n))} levels; each bracket, call and unary operator" in (
+        problem.what
+    )
+
+
+def test_a_lower_depth_limit_is_the_one_in_force(monkeypatch):
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_DEPTH", "20")
+    assert parse("(" * 20 + "1" + ")" * 20).evaluate(None) == 1.0  # type: ignore[arg-type]
+    with pytest.raises(ModelError, match="nested more than 20 levels deep"):
+        parse("(" * 21 + "1" + ")" * 21)
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_DEPTH", "100000")  # above the ceiling: the ceiling
+    with pytest.raises(ModelError, match="nested more than 100 levels deep"):
+        parse("(" * 101 + "1" + ")" * 101)
+
+
+def test_no_recursion_error_at_any_depth_up_to_the_length_limit(monkeypatch):
+    """Every form at every depth up to the formula length limit: a value or a message. Long flat
+    chains (1,000 additions, which Python's parser nests 1,000 deep) are not nesting and evaluate."""
+    limit = 2_000
+    for form, (text, value) in DEEP_FORMS.items():
+        for n in range(1, limit):
+            formula = text(n)
+            if len(formula) > limit:
+                break
+            try:
+                got = float(parse(formula).evaluate(None))  # type: ignore[arg-type]
+            except ModelError as e:
+                assert "nested more than 100 levels deep" in str(e), (form, n)
+            else:
+                assert got == value(n), (form, n)
+    chains = {"+": 1000.0, "*": 1.0, "**": 1.0, "-": -998.0}
+    for op, total in chains.items():
+        formula = op.join(["1"] * (limit // (len(op) + 1)))
+        assert float(parse(formula).evaluate(None)) == total, op  # type: ignore[arg-type]
+    formula = " if 1 else ".join(["1"] * 180)[:limit].rsplit(" if", 1)[0]
+    assert parse(formula).evaluate(None) == 1.0  # type: ignore[arg-type]
+    monkeypatch.setenv("HECON_MAX_EXPRESSION_CHARS", "500000")  # far beyond: messages, never a traceback
+    for formula in ("-" * 100_000 + "1", "not " * 25_000 + "1", "(" * 5_000 + "1" + ")" * 5_000):
         with pytest.raises(ModelError) as caught:
-            parse(text)
+            parse(formula)
         (problem,) = caught.value.problems
-        assert "nested more than 400 levels deep" in problem.what or "cannot read formula" in problem.what
-    assert parse("-" * 300 + "1").evaluate(None) == 1.0  # type: ignore[arg-type]  # deep but allowed
+        assert "nested more than 100 levels deep" in problem.what
+    for terms in (50_000, 200_000):  # a chain: its value, or a message if Python's parser gives up
+        try:
+            assert parse("+".join("1" * terms)).evaluate(None) == terms  # type: ignore[arg-type]
+        except ModelError as e:
+            assert "more than Python's parser takes" in str(e)
 
 
 def test_a_seed_beyond_64_bits_is_a_usage_error(textbook_bytes, tmp_path, invoke):
@@ -583,9 +844,7 @@ def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
     path = workbook(folder, short_textbook.read_bytes(), edits)
     checked = invoke("validate", path)
     assert checked.exit_code in (0, 1, 2), checked.output
-    found, _ = validate_and_run(invoke, path, folder / "report")
-    for line in found:
-        assert re.match(r"(\w+!([A-Z]+\d+)?|model\.xlsx): ", line), line
+    validate_and_run(invoke, path, folder / "report")  # every problem located at its cell
 
 
 @pytest.fixture(scope="module")
@@ -598,6 +857,31 @@ def short_textbook(tmp_path_factory) -> Path:
     wb["Scenarios"].append(["fuzz", "p_S1H", 0.4])
     wb.save(path)
     return path
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", "1.5", "1e6", "5 000", "\uff15"])
+def test_an_invalid_limit_variable_is_an_error_naming_it(tmp_path, textbook_bytes, invoke, monkeypatch, value):
+    """A HECON_MAX_* variable that holds no whole number above 0 stops every command before any
+    work, as a usage error (exit 2), rather than being ignored."""
+    path = workbook(tmp_path, textbook_bytes, {})
+    monkeypatch.setenv("HECON_MAX_CYCLES", value)
+    for command in (("validate", path), ("run", path, "--out", tmp_path / "out"), ("template", tmp_path / "t.xlsx")):
+        result = invoke(*command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines() == [
+            f"error: HECON_MAX_CYCLES: '{value}' is not a whole number above 0; expected a whole number above 0 such "
+            "as 1000000 (the default: 1,000,000 cycles), or the variable unset"
+        ]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_limit_variable_may_use_underscores_and_blank_means_the_default(monkeypatch):
+    from hecon.model.limits import CYCLES
+
+    monkeypatch.setenv("HECON_MAX_CYCLES", " 5_000_000 ")
+    assert CYCLES.value == 5_000_000
+    monkeypatch.setenv("HECON_MAX_CYCLES", "")
+    assert CYCLES.value == CYCLES.default
 
 
 def test_the_readme_lists_every_limit_with_its_default_and_variable():

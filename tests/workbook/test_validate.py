@@ -907,8 +907,8 @@ def test_a_read_only_file_can_be_read(textbook):
 def test_constant_probabilities_out_of_a_state_must_add_up(textbook):
     edit(textbook, {"Transitions!D6": 0.5, "Parameters!B4": 0.6})  # H: 0.6 + gp_mort() + 0.5, no complement
     assert only(textbook) == (  # gp_mort() is not constant: the deterministic run finds it
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.104; "
-        "expected a sum of 1, or a complement '#' for the rest"
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.104 (from "
+        "p_HS1: Parameters!B4); expected a sum of 1, or a complement '#' for the rest"
     )
     edit(textbook, {"Transitions!D5": 0.1})  # H: 0.6 + 0.1 + 0.5
     assert (
@@ -945,8 +945,8 @@ def test_scenario_that_makes_a_probability_invalid(textbook):
 def test_sizes_that_would_exhaust_memory_are_refused(textbook):
     edit(textbook, {"States!D5": 1e308, "LifeTable!B5": 10**12, "Settings!B7": 1e9})
     assert messages(textbook) == [
-        "Settings!B7: a horizon of 1000000000 years in cycles of 365.25 days has 1e+09 cycles; expected a horizon of "
-        "at most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
+        "Settings!B7: a horizon of 1000000000 years in cycles of 365.25 days (cycle_length_days: Settings!B6) has "
+        "1e+09 cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
         "States!D5: tunnel length 1e+308 is more than 100000; expected a whole number of cycles from 1 (no tunnel) "
         "to 100000",
         "LifeTable!B5: age 1000000000000 is outside 0-150; expected an age in whole years from 0 to 150",

@@ -49,10 +49,11 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
 * Progression-free (PF) states leave to progression or death with the per-cycle PFS event
   probability of the strategy's curve (``surv_prob``), split into deaths (a share of PFS
   events, never below general-population mortality) and progressions. Progressed states have
-  a constant post-progression death hazard from published or derived evidence (after CAR-T:
-  Van Oekelen et al., Blood 2023; after physician's choice: from the fitted PFS and OS means),
-  never solved to reproduce a median; deaths before progression after CAR-T are the published
-  non-relapse mortality.
+  a constant post-progression death hazard from published or derived evidence (after physician's
+  choice: from the fitted PFS and OS means), never solved to reproduce a median; after CAR-T
+  relapse a share starts a bispecific (:mod:`.subsequent`, :mod:`.sequences`) and the rest have
+  the hazard after physician's choice, so Van Oekelen et al.'s survival after relapse (Blood 2023)
+  checks the model; deaths before progression after CAR-T are the published non-relapse mortality.
 * Treatment-burden flags: ``on_treatment``, ``on_hospital_therapy`` (stricter: therapy in
   hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``, ``tox`` (Q-TWiST's TOX time),
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,

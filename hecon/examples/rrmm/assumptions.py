@@ -23,7 +23,8 @@ ASSUMPTIONS = (
     "PAID 3.0 table, which could not be obtained; unit prices of cytopenia support after CAR-T (c_gcsf_dose, "
     "c_rbc_unit, c_platelet_unit, c_tpo_course); also the net (negotiated) cilta-cel price (cilta_price is the "
     "2022 asking price), Dutch vein-to-vein times (V), health-state utilities by progression status from the "
-    "trials, digitised Kaplan-Meier curves with numbers at risk over time.",
+    "trials, digitised Kaplan-Meier curves with numbers at risk over time, and the primary publication of "
+    "the pooled BCMA CAR-T median PFS (pooled_pfs_median, quoted in a clinician interview; scenario only).",
     "The cohort is synchronised: everyone in a strategy starts treatment at model time 0 (apheresis, first "
     "step-up dose, or physician's choice), so phase changes (end of bridging, discharge, end of recovery, "
     "anniversaries) are conditions on model_time; no tunnel states are needed. Phase lengths are rounded to "
@@ -37,8 +38,11 @@ ASSUMPTIONS = (
     "bispecifics, since infusion for CAR-T); a share of PFS events are deaths before progression "
     "(f_pfs_death_* for RWPC and bispecifics, A; after CAR-T the published non-relapse mortality nrm_cart_y1 "
     "over the first year), never less than general-population mortality. Progressed states have a constant "
-    "death hazard: after CAR-T the published median 17.9 months (Van Oekelen, Blood 2023); after RWPC derived "
-    "from the fitted PFS and OS means; after bispecifics as after RWPC (A). None is solved to hit a median; "
+    "death hazard: after RWPC derived from the fitted PFS and OS means; after bispecifics as after RWPC (A). "
+    "After CAR-T relapse a share starts a bispecific (35/79 with a T-cell-engaging salvage in Van Oekelen, "
+    "Blood 2023; in the sequence CAR-T then bispecific the 58/68 fit for it), with its PFS after prior BCMA "
+    "therapy and then the survival after the last BCMA line; the rest have the hazard after RWPC (A, non-BCMA "
+    "salvage); Van Oekelen's median 17.9 months after relapse checks this mixture. None is solved to hit a median; "
     "general-population mortality is a floor everywhere.",
     "Curves (tag D): fitted by maximum likelihood to patients reconstructed "
     "(Guyot) from every published point on the SurvivalPoints sheet: RWPC exponential PFS (LocoMMotion median "
@@ -82,8 +86,9 @@ ASSUMPTIONS = (
     "share with IgG replacement; unscheduled care in the first 125 days.",
     "Subsequent therapy after progression: share on a further line (61.3% after RWPC, 85% after CAR-T, "
     "70% after bispecifics) x anti-myeloma drug cost per month (Seefat 2023, 2019 prices x CBS CPI to 2024); "
-    "after CAR-T relapse a share w_bsab_after_cart_relapse (40%, A) of the treated get a bispecific, charged "
-    "once (step-up + mean time on it after prior BCMA therapy x its extra monthly cost over the basket); "
+    "after CAR-T relapse the share w_bsab_after_cart_relapse (35/79, Van Oekelen 2023) on a bispecific is "
+    "costed as the bispecific of the sequence CAR-T then bispecific (step-up week, weekly doses until "
+    "progression); "
     "terminal care (placeholder, G) is charged once at death. Productivity: friction cost method for the 20% "
     "in paid work (A) over the friction period from treatment start. Informal care: a caregiver present 24 h "
     "a day for 4 weeks after each CAR-T infusion (A; 8 h a day is a scenario), 20 h in the step-up week (A). "

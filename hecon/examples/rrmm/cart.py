@@ -5,7 +5,7 @@ as scenarios), the class selectors that the product scenarios re-point, and the 
 Sources: CARTITUDE-1 (Madduri et al., ASH 2020; final analysis, ASCO 2023; Jagannath et al., JCO
 2025) and CARTITUDE-4 for cilta-cel; KarMMa (Munshi et al., NEJM 2021; Anderson et al., ASCO 2021)
 and KarMMa-3 for ide-cel; a meta-analysis of 20 BCMA CAR-T studies (pooled profile); Van Oekelen
-et al., Blood 2023 (survival after relapse); US real-world cilta-cel (Sidana et al., Blood 2025);
+et al., Blood 2023 (survival after relapse, an external check); US real-world cilta-cel (Sidana et al., Blood 2025);
 Logue et al., Blood Adv 2022 (infections, IVIG); the US National Inpatient Sample (length of stay);
 Zorginstituut Nederland's package advice of 2022 (cilta-cel price); the ide-cel price is a gap
 (tag G).
@@ -115,7 +115,7 @@ def _products() -> list[Parameter]:
             0.75,
             "share",
             "Share receiving bridging therapy (cilta-cel)",
-            "P: CARTITUDE-1 75% (Blood review table)",
+            "P: Berdeja et al., Lancet 2021 (CARTITUDE-1): 75% received bridging therapy",
             beta(73, 24),
         ),
         P(
@@ -123,10 +123,17 @@ def _products() -> list[Parameter]:
             92 / 97,
             "share",
             "CRS any grade after cilta-cel",
-            "P: CARTITUDE-1 92/97 (Blood review Table 1)",
+            "P: Berdeja et al., Lancet 2021 (CARTITUDE-1): CRS in 92 of 97 infused",
             beta(92, 5),
         ),
-        P("cilta_p_crs_g3", 4 / 97, "share", "CRS grade >= 3 after cilta-cel", "P: CARTITUDE-1 4/97", beta(4, 93)),
+        P(
+            "cilta_p_crs_g3",
+            4 / 97,
+            "share",
+            "CRS grade >= 3 after cilta-cel",
+            "P: Berdeja et al., Lancet 2021 (CARTITUDE-1): CRS grade >= 3 in 4 of 97",
+            beta(4, 93),
+        ),
         P(
             "cilta_p_icans",
             0.14,
@@ -189,17 +196,31 @@ def _products() -> list[Parameter]:
             0.88,
             "share",
             "Share receiving bridging therapy (ide-cel)",
-            "P: KarMMa 88% (Blood review table)",
+            "P: Munshi et al., NEJM 2021 (KarMMa): 88% received bridging therapy",
             beta(113, 15),
         ),
-        P("ide_p_crs", 107 / 128, "share", "CRS any grade after ide-cel", "P: KarMMa 107/128", beta(107, 21)),
-        P("ide_p_crs_g3", 7 / 128, "share", "CRS grade >= 3 after ide-cel", "P: KarMMa 7/128", beta(7, 121)),
+        P(
+            "ide_p_crs",
+            107 / 128,
+            "share",
+            "CRS any grade after ide-cel",
+            "P: Munshi et al., NEJM 2021 (KarMMa): CRS in 107 of 128",
+            beta(107, 21),
+        ),
+        P(
+            "ide_p_crs_g3",
+            7 / 128,
+            "share",
+            "CRS grade >= 3 after ide-cel",
+            "P: Munshi et al., NEJM 2021 (KarMMa): CRS grade >= 3 in 7 of 128",
+            beta(7, 121),
+        ),
         P(
             "ide_p_icans",
             0.18,
             "share",
             "Neurotoxicity any grade after ide-cel",
-            "P: KarMMa (NEJM 2021) 18%",
+            "P: Munshi et al., NEJM 2021 (KarMMa): neurotoxicity 18%",
             beta_se(0.18, 0.034),
         ),
         P(
@@ -207,7 +228,7 @@ def _products() -> list[Parameter]:
             0.03,
             "share",
             "Neurotoxicity grade >= 3 after ide-cel",
-            "P: KarMMa 3%",
+            "P: Munshi et al., NEJM 2021 (KarMMa): neurotoxicity grade 3 in 3%",
             beta_se(0.03, 0.015),
         ),
         # pooled BCMA CAR-T profile (scenario)
@@ -216,8 +237,8 @@ def _products() -> list[Parameter]:
             11.0,
             "months",
             "Median PFS of the pooled BCMA CAR-T profile (response 84%, CR 43%); exponential",
-            "P: meta-analysis of 20 BCMA CAR-T studies, n=447, as quoted in the clinician interview"
-            "; primary publication not identified (G)",
+            "G: meta-analysis of 20 BCMA CAR-T studies, n=447, as quoted in the clinician interview; the primary "
+            "publication was not identified (published values, but no citation to give)",
         ),
         P(
             "pooled_pfs_scale",
@@ -271,17 +292,6 @@ def _class_selectors() -> list[Parameter]:
             None,
             0.66,
             1.5,
-        ),
-        P(
-            "pps_median_cart",
-            17.9,
-            "months",
-            "Median survival after progression following BCMA CAR-T (constant hazard in PD_CART), every product",
-            "P: median OS from relapse after BCMA CAR-T 17.9 months (Van Oekelen et al., Blood 2023;141(7):756, n=79; "
-            "17.9-18 months); PSA: LogNormal, sdlog 0.2 (A, no CI published)",
-            lognormal(math.log(17.9), 0.2),
-            12.0,
-            24.0,
         ),
         P(
             "nrm_cart_y1",

@@ -185,7 +185,7 @@ def _unit_prices() -> list[Parameter]:
             3.0,
             "days",
             "Lymphodepletion administrations (days -5 to -3)",
-            "P: KarMMa and CARTITUDE-1 (Flu 30 mg/m2 + Cy 300 mg/m2, 3 days)",
+            "P: Munshi et al., NEJM 2021 (KarMMa); Berdeja et al., Lancet 2021 (CARTITUDE-1): fludarabine 30 mg/m2 + cyclophosphamide 300 mg/m2 on 3 days",
         ),
         P(
             "c_apheresis",

@@ -206,10 +206,12 @@ def _event_probabilities() -> list[Parameter]:
         ),
         P(
             "p_death_pd_cart",
-            "max(gp_mort(), rate_to_prob(median_to_rate(pps_median_cart), cycle_months))",
+            "p_death_pd_rwpc",
             "per cycle",
-            "Death per cycle after progression after CAR-T",
-            "D: formula in the value",
+            "Death per cycle after relapse following CAR-T without a bispecific (non-BCMA salvage)",
+            "A: as after progression on physician's choice (LocoMMotion-derived, non-BCMA regimens in triple-class "
+            "exposed patients); the survival after CAR-T relapse observed by Van Oekelen 2023 (median 17.9 months) "
+            "checks the mixture with the bispecific salvage, it is not an input",
         ),
         P(
             "p_death_pd_bsab",

@@ -12,7 +12,7 @@ import numpy as np
 
 from hecon.examples.rrmm.states import HOSP, ON, PF, REC, TF
 from hecon.examples.rrmm.strategies import BSAB, CART, REDOSE, RWPC
-from hecon.examples.rrmm.survival import ExternalCheck
+from hecon.examples.rrmm.survival import POST_RELAPSE_STATES, ExternalCheck
 from hecon.model.spec import ModelSpec
 
 STATE_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -21,7 +21,7 @@ STATE_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     RWPC: {"pf": ("PF_RWPC",), "alive": ("PF_RWPC", "PD_RWPC")},
     CART: {
         "pf": ("CART_Infusion", "CART_Recovery", "CART_Remission"),
-        "alive": ("CART_Infusion", "CART_Recovery", "CART_Remission", "PD_CART"),
+        "alive": ("CART_Infusion", "CART_Recovery", "CART_Remission", *POST_RELAPSE_STATES),
     },
     BSAB: {
         "pf": ("BsAb_StepUp_In", "BsAb_StepUp_Out", "BsAb_Weekly", "BsAb_Q2W", "BsAb_Stopped"),
@@ -45,7 +45,7 @@ STATE_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
             "Redose_Recovery",
             "Redose_Remission",
             "Redose_Stopped",
-            "PD_CART",
+            *POST_RELAPSE_STATES,
         ),
     },
 }
@@ -132,12 +132,14 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
 
 def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) -> float:
     """The model's value of an external check: median [months] or survival at ``check.month``, or
-    the months in PD_CART per infused patient (``pd_months``; trace points x cycle length)."""
+    the months alive after relapse per infused patient (``pd_months``: in ``PD_CART`` and, after a
+    bispecific salvage, ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length)."""
     if check.endpoint == "pd_months":
         trace = results["trace"].sel(strategy=check.strategy)
         pf = trace.sel(state=list(STATE_GROUPS[check.strategy]["pf"])).sum("state").values
         infused = float(pf[int(np.argmax(pf > 0))])
-        months = float(trace.sel(state="PD_CART").sum().values) * spec.settings.cycle_length_days / 30.4375
+        after = [s for s in POST_RELAPSE_STATES if s in trace["state"].values]
+        months = float(trace.sel(state=after).sum().values) * spec.settings.cycle_length_days / 30.4375
         return months / infused
     if check.month is None:
         return survival_medians(spec, results, check.strategy)[f"{check.endpoint}_median"]

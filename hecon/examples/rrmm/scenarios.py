@@ -53,8 +53,8 @@ def scenarios() -> tuple[Scenario, ...]:
             "CAR-T product: pooled BCMA CAR-T",
             pooled,
             "Pooled BCMA CAR-T profile (meta-analysis of 20 studies, "
-            "n=447: response 84%, CR 43%, median PFS 11 months), post-progression survival 17.9 months (Van Oekelen "
-            "2023), ide-cel safety, class placeholder price",
+            "n=447: response 84%, CR 43%, median PFS 11 months), the same post-relapse course as every CAR-T, "
+            "ide-cel safety, class placeholder price",
         ),
         S(
             "Bispecific product: elranatamab",
@@ -157,7 +157,8 @@ def sequence_and_cost_scenarios() -> tuple[Scenario, ...]:
             {"prior_bcma_efficacy": 0},
             "The second BCMA-directed therapy as effective as in BCMA-naive patients (teclistamab RWPC x HR 0.43; "
             "cilta-cel CARTITUDE-1 exponential), instead of the efficacy after prior BCMA therapy: what the reduced "
-            "efficacy costs",
+            "efficacy costs; the bispecific after CAR-T relapse is one piece shared by every CAR-T strategy, so the "
+            "one-time and re-dosing CAR-T's bispecific salvage changes too",
         ),
         S(
             "Sequences: fewer receive the second therapy",
@@ -178,7 +179,8 @@ def sequence_and_cost_scenarios() -> tuple[Scenario, ...]:
         S(
             "Bispecific share of salvage after CAR-T relapse 0%",
             {"w_bsab_after_cart_relapse": 0.0},
-            "No bispecific in the salvage after CAR-T relapse (the basket only), in the CAR-T strategies",
+            "No bispecific in the salvage after CAR-T relapse (non-BCMA salvage only: the basket, survival as after "
+            "physician's choice), in the one-time and re-dosing CAR-T strategies",
         ),
         S(
             "CAR-T procedure costs bottom-up",
@@ -201,9 +203,11 @@ def sequence_and_cost_scenarios() -> tuple[Scenario, ...]:
 
 
 def thresholds() -> tuple[ThresholdQuery, ...]:
-    """Prices at which each strategy would meet the reference value that fits the disease burden."""
+    """Prices at which each strategy would meet the reference value that fits the disease burden,
+    within the decision (RWPC is a reference strategy, outside it): CAR-T's price against the
+    weekly bispecific, and the bispecific's price against one-time CAR-T."""
     return (
-        ThresholdQuery("cilta_price", "One-time CAR-T", "RWPC", lower=0.0, upper=1_000_000.0),
-        ThresholdQuery("tec_price_per_mg", "Weekly bispecific", "RWPC", lower=0.0, upper=200.0),
+        ThresholdQuery("cilta_price", "One-time CAR-T", "Weekly bispecific", lower=0.0, upper=1_000_000.0),
+        ThresholdQuery("tec_price_per_mg", "Weekly bispecific", "One-time CAR-T", lower=0.0, upper=200.0),
         ThresholdQuery("redose_price_share", "Annual CAR-T re-dosing", "One-time CAR-T", lower=0.0, upper=1.0),
     )

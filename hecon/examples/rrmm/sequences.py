@@ -4,7 +4,10 @@ bispecific:
 * **CAR-T then bispecific** (:data:`SEQ_CART_BSAB`): the one-time CAR-T pathway; at relapse the
   share fit for it (``p_bsab_after_cart``) starts a bispecific (step-up week, weekly dosing until
   progression, state ``Seq_BsAb_after_CART``); the rest follow the one-time CAR-T pathway after
-  relapse (``PD_CART``) without a bispecific.
+  relapse (``PD_CART``) without a bispecific. The one-time and re-dosing CAR-T strategies use the
+  same two pieces after relapse, with the share of Van Oekelen's cohort that got a T-cell-engaging
+  salvage in the bispecific piece (:mod:`.subsequent`), so the sequence differs from one-time CAR-T
+  only in how many start a bispecific at relapse.
 * **Bispecific then CAR-T** (:data:`SEQ_BSAB_CART`): the weekly bispecific pathway; at
   progression the share apheresed for CAR-T (``p_cart_after_bsab``) waits for the product on
   bridging therapy (``Seq_CART_Bridging``; the same dropout share as first-line CAR-T, into
@@ -66,10 +69,13 @@ CART_REMISSION = "Seq_CART_Remission"
 PD_LAST = "PD_Last_BCMA"
 #: The states of the second therapy: on treatment or treatment-free, though progressed on the first line
 SECOND_THERAPY_STATES = (BSAB_AFTER_CART, CART_BRIDGING, CART_RECOVERY, CART_REMISSION)
-#: (first-line progressed state, switch, share receiving the second therapy, its first state)
+#: (first-line progressed state, share of its entries that start the second therapy, its first state).
+#: After CAR-T every CAR-T strategy routes relapses (the one-time arm's bispecific salvage share, the
+#: sequence's share fit for it: ``q_bsab_after_cart``, :mod:`.subsequent`); after the bispecific only
+#: the sequence does.
 ROUTES = (
-    ("PD_CART", "seq_cart_bsab", "p_bsab_after_cart", BSAB_AFTER_CART),
-    ("PD_BsAb", "seq_bsab_cart", "p_cart_after_bsab", CART_BRIDGING),
+    ("PD_CART", "q_bsab_after_cart", BSAB_AFTER_CART),
+    ("PD_BsAb", "seq_bsab_cart * p_cart_after_bsab", CART_BRIDGING),
 )
 
 DIMA = "Dima et al., Blood Cancer J 2025;15:111 (teclistamab after prior BCMA-directed therapy, n = 193)"
@@ -357,7 +363,8 @@ def states() -> tuple[State, ...]:
     return (
         alive_state(
             BSAB_AFTER_CART,
-            "Bispecific after relapse following CAR-T, weekly until progression (sequence CAR-T then bispecific)",
+            "Bispecific after relapse following CAR-T, weekly until progression (the CAR-T strategies' bispecific "
+            "salvage; in the sequence CAR-T then bispecific for all fit for it)",
             "u_pf_on - inf_bsab_cycle * du_infection / cycle_years",
             {ON, HOSP_THERAPY},
             {
@@ -431,17 +438,17 @@ def states() -> tuple[State, ...]:
 
 def route_progressions(rows: Iterable[Transition]) -> tuple[Transition, ...]:
     """The shared transitions with each first-line progression split by :data:`ROUTES`: a row
-    ``X -> PD_CART`` (or ``PD_BsAb``) with probability p becomes p x (1 - switch x share) to the
-    progressed state and p x switch x share to the sequence's second therapy."""
+    ``X -> PD_CART`` (or ``PD_BsAb``) with probability p becomes p x (1 - share) to the
+    progressed state and p x share to the second therapy."""
     out: list[Transition] = []
     for row in rows:
         route = next((r for r in ROUTES if r[0] == row.to_state != row.from_state), None)
         if route is None:
             out.append(row)
             continue
-        _, switch, share, second = route
-        out.append(Transition(row.from_state, row.to_state, f"({row.probability}) * (1 - {switch} * {share})"))
-        out.append(Transition(row.from_state, second, f"({row.probability}) * {switch} * {share}"))
+        _, share, second = route
+        out.append(Transition(row.from_state, row.to_state, f"({row.probability}) * (1 - {share})"))
+        out.append(Transition(row.from_state, second, f"({row.probability}) * {share}"))
     return tuple(out)
 
 

@@ -80,7 +80,13 @@ def parameters() -> list[Parameter]:
             1.7,
             2.1,
         ),
-        P("days_per_month", 30.4375, "days", "Days per month (365.25 / 12)", "P: convention (365.25 days a year / 12)"),
+        P(
+            "days_per_month",
+            30.4375,
+            "days",
+            "Days per month (365.25 / 12)",
+            "D: 365.25 days a year (the Julian year) / 12 months",
+        ),
         P(
             "cycle_months",
             "cycle_days / days_per_month",

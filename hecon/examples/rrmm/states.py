@@ -283,7 +283,7 @@ def states() -> tuple[State, ...]:
         ),
         _state(
             "PD_CART",
-            "Progressed after CAR-T (one-time or re-dosing)",
+            "Progressed after CAR-T (one-time or re-dosing) without a bispecific salvage (non-BCMA regimens)",
             "u_pd",
             set(),
             _pd_costs("p_subseq_cart"),

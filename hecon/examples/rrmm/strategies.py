@@ -4,13 +4,15 @@ initial state distribution.
 
 Sources: model structure (tag A). The cohort is synchronised: everyone in a strategy starts its
 treatment at model time 0 (apheresis, first step-up dose, or start of physician's choice). RWPC
-is listed first: the default comparator of ``hecon run``.
+is listed first and is a reference strategy (role ``reference``): run and reported, outside the
+decision, because its cohort (LocoMMotion, 2019-2020) predates both new classes, which are both
+reimbursed options in Dutch practice (ZIN 2025); the comparator is the weekly bispecific.
 """
 
 from __future__ import annotations
 
 from hecon.examples.rrmm.common import P
-from hecon.model.spec import Expr, Parameter, Strategy
+from hecon.model.spec import REFERENCE, Expr, Parameter, Strategy
 
 RWPC = "RWPC"
 CART = "One-time CAR-T"
@@ -20,6 +22,10 @@ REDOSE = "Annual CAR-T re-dosing"
 SEQ_CART_BSAB = "CAR-T then bispecific"
 SEQ_BSAB_CART = "Bispecific then CAR-T"
 STRATEGIES = (RWPC, CART, BSAB, REDOSE, SEQ_CART_BSAB, SEQ_BSAB_CART)
+#: Reference strategies (role ``reference``): run and reported, outside the decision
+REFERENCES = (RWPC,)
+#: The decision's options, in model order
+OPTIONS = tuple(s for s in STRATEGIES if s not in REFERENCES)
 
 
 def parameters() -> list[Parameter]:
@@ -62,8 +68,10 @@ def strategies() -> tuple[Strategy, ...]:
         Strategy(
             RWPC,
             {},
-            "Real-world physician's choice (LocoMMotion-like basket of regimens) until "
-            "progression: the reference comparator",
+            "Real-world physician's choice (LocoMMotion-like basket of regimens) until progression: "
+            "historical reference (LocoMMotion 2019-2020, before CAR-T and bispecifics, both now reimbursed "
+            "options in Dutch practice, ZIN 2025), so not an option of today's decision",
+            REFERENCE,
         ),
         Strategy(
             CART,

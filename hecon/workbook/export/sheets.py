@@ -1017,7 +1017,9 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
     row = n + 4
     names = [sm.name for sm in ex.model.strategies]
     comparator = ex.spec.settings.comparator
-    c = 2 + (names.index(comparator) if comparator in names else 0)  # the settings' comparator, else the first
+    if comparator not in names:  # the settings' comparator, else the first decision option
+        comparator = ex.spec.options[0] if ex.spec.options else names[0]
+    c = 2 + names.index(comparator)
     ws.cell(row - 1, 1, f"Incremental analysis (discounted): each strategy against {names[c - 2]}").font = _BOLD
     _header(
         ws,
@@ -1037,7 +1039,9 @@ def _write_results(ex: _Exporter, ws: Worksheet, titles: Sequence[str], totals: 
         else:
             ws.cell(r, 5, _icer_formula(f"C{r}", f"D{r}"))
             ws.cell(r, 6, _quadrant_formula(f"C{r}", f"D{r}"))
-    write_frontier(ws, row + n + 2, names, [f"$B${i}" for i in range(2, n + 2)], [f"$C${i}" for i in range(2, n + 2)])
+    # the frontier of the decision's options only (a reference strategy is outside it)
+    rows = [i + 2 for i, name in enumerate(names) if name in ex.spec.options]
+    write_frontier(ws, row + n + 2, [names[r - 2] for r in rows], [f"$B${r}" for r in rows], [f"$C${r}" for r in rows])
     for col, width in zip("ABCDEFGH", (28, 16, 16, 20, 20, 44, 20, 20)):
         ws.column_dimensions[col].width = width
     for r in range(2, n + 2):
