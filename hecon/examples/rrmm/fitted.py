@@ -35,7 +35,7 @@ from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.ipd import ArmData, arm_data
 from hecon.evidence.outputs import workbook_rows
 from hecon.evidence.published_points import guyot_inputs, select_points
-from hecon.examples.rrmm.bootstrap_draws import DRAWS_FILE, N_BOOT, SEEDS, cure_draws
+from hecon.examples.rrmm.bootstrap_draws import N_BOOT, SEEDS, cure_draws
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
 from hecon.examples.rrmm.survival import survival_points
 from hecon.model.spec import Distribution, Parameter
@@ -160,8 +160,8 @@ def _cure_rows(spec: FittedCurve, fit: SurvivalFit, best: float) -> list[Paramet
         f"D: {fit.label} fitted by maximum likelihood to the patients reconstructed from the published "
         f"{spec.endpoint} points of {spec.strategy} (n = {fit.n}, events = {fit.events}, AIC {fit.aic:.2f}; lowest "
         f"AIC of all families {best:.2f}); choice: {spec.reason}. PSA: {N_BOOT:,} bootstrap refits of the "
-        f"resampled patients (seed {SEEDS[spec.prefix]}; {zero} with the cure fraction at 0, kept as 0), "
-        f"hecon/data/{DRAWS_FILE.name}, made by python -m hecon.examples.rrmm.bootstrap_draws"
+        f"resampled patients (seed {SEEDS[spec.prefix]}; {zero} with the cure fraction at 0, kept as 0), on the "
+        "Draws sheet"
     )
     units = {"theta": "share", "shape": "shape", "scale": TIME_UNIT}
     what = {"theta": "cure fraction", "shape": "shape (uncured)", "scale": "scale (uncured)"}
