@@ -14,7 +14,7 @@ estimate E[INB_d | phi], and
 (:mod:`hecon.analysis.smoother`): a penalised regression spline ``s`` of one continuous
 parameter, a factor ``f`` of a discrete (structural) parameter, a tensor-product spline ``te``
 of a group of up to :data:`MAX_GROUP_SIZE` parameters (e.g. the correlated coefficients of one
-survival curve, an ``mvnormal`` group), as in Strong et al. section 3 (mgcv's ``s`` and ``te``).
+survival curve, an ``mvnormal`` or ``empirical`` group), as in Strong et al. section 3 (mgcv's ``s`` and ``te``).
 
 Across willingness to pay: the smoothing parameter of each strategy's regression is chosen
 once, by restricted maximum likelihood (REML, mgcv's recommended criterion; Wood 2011) for
@@ -51,6 +51,7 @@ import numpy as np
 
 from hecon.analysis.serialise import frozen
 from hecon.analysis.smoother import discrete_smoother, spline_smoother
+from hecon.model.distributions import JOINT_KINDS
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
@@ -339,8 +340,9 @@ def check_evppi_groups(spec: ModelSpec) -> None:
 
 def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
     """The parameters and groups of ``spec`` whose EVPPI is estimated: every parameter with a
-    distribution other than ``fixed`` on its own (discrete ones as factors), every joint group (``mvnormal``,
-    ``dirichlet``; a Dirichlet group without its last member, whose value the others fix) and every
+    distribution other than ``fixed`` on its own (discrete ones as factors), every joint group of two or more
+    (``mvnormal``, ``dirichlet``, ``empirical``; a Dirichlet group without its last member, whose value the others
+    fix) and every
     named group of :attr:`hecon.model.spec.ModelSpec.evppi_groups` (checked by :func:`check_evppi_groups`)."""
     check_evppi_groups(spec)
     out: list[EvppiInput] = []
@@ -352,7 +354,7 @@ def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
         kind = "discrete parameter" if dist.kind == "discrete" else "parameter"
         out.append(EvppiInput(p.name, (p.name,), kind))
         group = dist.group.strip() if isinstance(dist.group, str) else ""
-        if group and dist.kind in ("mvnormal", "dirichlet"):
+        if group and dist.kind in JOINT_KINDS:
             groups.setdefault(group, []).append((p.name, dist.kind))
     for group, members in groups.items():
         names = tuple(m for m, _ in members)
