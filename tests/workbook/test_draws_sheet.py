@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from hecon.model.distributions import MIN_EMPIRICAL_DRAWS
+from hecon.model.problems import ModelError
 from hecon.model.spec import Distribution, ModelSpec, Parameter
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from tests.models import two_state_model
@@ -130,7 +131,11 @@ def test_blank_template_reads_without_problems(tmp_path: Path) -> None:
     write_template(path)
     ws = openpyxl.load_workbook(path)["Draws"]
     assert ws["A1"].value == "pfs_cure_theta" and ws["A4"].value is None
-    read_workbook(path)  # example headers without values are not columns of draws
+    # the template's other sheets carry marked example rows, which reading refuses until they are
+    # replaced; the Draws sheet's example headers without values are not columns of draws
+    with pytest.raises(ModelError) as caught:
+        read_workbook(path)
+    assert "example" in str(caught.value) and "Draws!" not in str(caught.value)
 
 
 def test_report_parameter_table_summarises_the_table() -> None:
