@@ -5,7 +5,8 @@ rejects a marked row with its cell (:func:`example_problem`) until the analyst d
 replaces it and clears the mark, so that an example is never run by mistake. The rows together
 sketch one small model (a healthy-sick-dead model with one strategy), cell by cell as an analyst
 would type them. The Settings sheet has no example row: it already lists every setting with its
-default.
+default; nor has the Draws sheet, whose columns are named by the parameters they draw (its
+template shows example headers only, which are not read as columns until they hold draws).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ EXAMPLE_COLUMN = "# example"
 EXAMPLE_MARK = "example: replace or delete this row"
 """The marker cell's text in an example row."""
 README_TEXT = (
-    "A blank template shows one filled example row per sheet (except Settings), marked in its last column, "
+    "A blank template shows one filled example row per sheet (except Settings and Draws), marked in its last column, "
     f"'{EXAMPLE_COLUMN}'. hecon validate and hecon run reject a marked row, naming its cell, until you delete "
     "the row, or type your own values over it and clear the mark. The examples sketch one small model "
     "(states Healthy, Sick, Dead; one strategy)."

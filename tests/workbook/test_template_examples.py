@@ -30,9 +30,9 @@ def _example_problems(path) -> list[str]:
     return [str(p) for p in validate_workbook(path) if EXAMPLE_PROBLEM in p.what]
 
 
-def test_every_sheet_but_settings_has_one_filled_marked_example_row(blank):
+def test_every_sheet_but_settings_and_draws_has_one_filled_marked_example_row(blank):
     book = openpyxl.load_workbook(blank)
-    assert set(EXAMPLE_ROWS) == {s.name for s in SHEETS} - {"Settings"}
+    assert set(EXAMPLE_ROWS) == {s.name for s in SHEETS} - {"Settings", "Draws"}
     for name, row in EXAMPLE_ROWS.items():
         ws = book[name]
         letter = _marker_letter(ws)
