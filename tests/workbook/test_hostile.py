@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from hecon.model.expressions import nesting, parse
+from hecon.model.expressions import nesting, parse, switched
 from hecon.model.limits import DEPTH_CEILING, LIMITS
 from hecon.model.problems import Cell, ModelError
 from hecon.workbook import write_workbook
@@ -890,3 +890,27 @@ def test_the_readme_lists_every_limit_with_its_default_and_variable():
     rows = [line for line in section.splitlines() if line.startswith("| ") and "`HECON_" in line]
     assert rows == [f"| {lim.what} | {lim.default:,} {lim.unit} | `{lim.variable}` |" for lim in LIMITS]
     assert "| local PSA worker processes (`--workers`) |" in section
+
+
+@pytest.mark.parametrize("levels", [99, DEPTH_CEILING])
+def test_a_dsa_parameter_nested_up_to_the_limit_validates_and_runs(tmp_path, textbook_bytes, invoke, levels):
+    """The DSA (and threshold) wrapper that lets an analysis set a parameter sample by sample adds
+    levels of its own: the user's formula's depth is what counts, so validate and run both accept it."""
+    deep = "(" * levels + "0.3" + ")" * levels
+    assert nesting(deep) == levels
+    cells = {"Parameters!B7": deep, "Parameters!I7": 0.2, "Parameters!J7": 0.4, "Parameters!K7": "yes"}
+    found, _ = validate_and_run(invoke, workbook(tmp_path, textbook_bytes, cells), tmp_path / "report")
+    assert found == []
+
+
+def test_the_analyses_wrapper_neither_trips_the_limits_nor_shows_in_messages():
+    at_limit = "(" * DEPTH_CEILING + "0.3" + ")" * DEPTH_CEILING
+    assert nesting(switched(at_limit, 3)) == DEPTH_CEILING + 2
+    assert parse(switched(at_limit, 3)).names == {"_hecon_on_3", "_hecon_value_3"}
+    too_deep = "(" * (DEPTH_CEILING + 1) + "0.3" + ")" * (DEPTH_CEILING + 1)
+    with pytest.raises(ModelError) as caught:
+        parse(switched(too_deep, 3), Cell("Parameters", "B7"))
+    (problem,) = caught.value.problems
+    assert problem.where == Cell("Parameters", "B7")
+    assert "_hecon" not in problem.what and "if_else" not in problem.what
+    assert f"({DEPTH_CEILING + 1} levels" in problem.what
