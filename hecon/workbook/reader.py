@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from hecon.methods import lifetable, schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
-from hecon.model.limits import COLUMNS, CYCLES, ROWS
+from hecon.model.limits import COLUMNS, CYCLES, EXPRESSION_CHARS, ROWS, TUNNEL
 from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
 from hecon.model.spec import (
     ANY_STATE,
@@ -307,7 +307,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
                     name,
                     f"the cell holds {len(value):,} characters, Excel's limit of "
                     f"{schema.EXCEL_CELL_CHARACTERS:,}: its text may have been cut off",
-                    "a shorter text; custom within-cycle weights go on the CycleWeights sheet, one row per point",
+                    _long_cell_hint(title, record),
                 )
             elif not cells.is_blank(value):
                 record.raw[name] = value
@@ -377,14 +377,21 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     return data
 
 
-MAX_TUNNEL = 100_000
-"""Longest tunnel accepted [cycles] (a guard against typing errors that would exhaust memory)."""
 MAX_AGE = 150
 """Oldest age accepted on the LifeTable sheet [years]."""
 
 INVALID = "<invalid cell>"
 """Stands in the spec for a formula cell that was reported: it never parses, so whole-model
 checks neither use a made-up value nor report it again (the validator drops its problems)."""
+
+
+def _long_cell_hint(title: str, record: Record) -> str:
+    """What a cell cut off at Excel's limit should hold instead: custom within-cycle weights go on
+    the CycleWeights sheet; any other such cell is a formula, bounded by its length limit."""
+    name = record.raw.get("name")
+    if title == "Settings" and isinstance(name, str) and name.strip().lower() == "cycle_weights":
+        return "a shorter text; custom within-cycle weights go on the CycleWeights sheet, one row per point"
+    return EXPRESSION_CHARS.expected("a formula of") + "; split it into named parameters"
 
 
 def _placeholder(column: Column) -> Any:
@@ -702,13 +709,14 @@ class _Builder:
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
             if tunnel is None:
                 tunnel = 1
-            elif not 1 <= tunnel <= MAX_TUNNEL:
+            elif not 1 <= tunnel <= TUNNEL.value:
                 p.bad_cell(
                     record,
                     "tunnel",
                     f"tunnel length {cells.show(tunnel)} is "
-                    + ("less than 1" if tunnel < 1 else f"more than {MAX_TUNNEL}"),
-                    f"a whole number of cycles from 1 (no tunnel) to {MAX_TUNNEL}",
+                    + ("less than 1" if tunnel < 1 else f"more than {TUNNEL.value:,}"),
+                    f"a whole number of cycles from 1 (no tunnel) to {TUNNEL.value:,} (or raise the limit: set "
+                    f"{TUNNEL.variable})",
                 )
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
                 tunnel = 1
