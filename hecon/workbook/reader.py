@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml.common import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from hecon.methods import lifetable, schedules
@@ -385,6 +387,13 @@ INVALID = "<invalid cell>"
 checks neither use a made-up value nor report it again (the validator drops its problems)."""
 
 
+def _xml_fault(exc: Exception) -> str:
+    """What is wrong with a part's XML, in words (no Python exception text)."""
+    if isinstance(exc, DefusedXmlException):
+        return "it declares XML entities, which a workbook never has"
+    return str(exc).replace(": line", " at line")  # 'undefined entity at line 1, column 1714'
+
+
 def _long_cell_hint(title: str, record: Record) -> str:
     """What a cell cut off at Excel's limit should hold instead: custom within-cycle weights go on
     the CycleWeights sheet; any other such cell is a formula, bounded by its length limit."""
@@ -468,7 +477,16 @@ class _Builder:
         self.sheets: dict[str, SheetData | None] = {}
         self.per_cycle_names: list[tuple[str, Cell]] = []  # (expression, cell) of per-cycle state values
         for sheet in schema.SHEETS:
-            data = _read_sheet(book, sheet, problems)
+            try:
+                data = _read_sheet(book, sheet, problems)
+            except (ParseError, DefusedXmlException) as exc:  # openpyxl parses a sheet's XML as it reads it
+                raise ModelError(
+                    Problem(
+                        Cell(sheet.name),
+                        f"the file is damaged: the XML of the sheet cannot be read ({_xml_fault(exc)})",
+                        "an undamaged .xlsx file; open it in Excel, repair it and save it again",
+                    )
+                ) from None
             self.sheets[sheet.name] = data
             if data is not None:
                 letter = next(iter(data.letters.values()), "A")
@@ -1204,6 +1222,8 @@ def read(path: str | Path) -> ReadResult:
     problems = _Problems()
     try:
         b = _Builder(book, problems)
+    except ModelError as exc:  # a sheet whose XML cannot be read
+        return ReadResult(None, list(exc.problems), Locations(), structural=True)
     finally:
         book.close()
     settings, title, description = b.settings()

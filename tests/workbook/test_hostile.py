@@ -914,3 +914,34 @@ def test_the_analyses_wrapper_neither_trips_the_limits_nor_shows_in_messages():
     assert problem.where == Cell("Parameters", "B7")
     assert "_hecon" not in problem.what and "if_else" not in problem.what
     assert f"({DEPTH_CEILING + 1} levels" in problem.what
+
+
+def test_an_undefined_xml_entity_in_a_sheet_is_a_damaged_file_at_its_sheet(tmp_path, textbook_bytes, invoke):
+    """openpyxl parses a sheet's XML only as its rows are read: an entity that the XML never
+    declares (``&h;``) is found there, and is the sheet's problem, not an internal error."""
+    part = sheet_part(textbook_bytes, "Settings")
+    with zipfile.ZipFile(io.BytesIO(textbook_bytes)) as source:
+        xml = source.read(part)
+    assert b"<t>Textbook test model</t>" in xml
+    path = zip_with(
+        textbook_bytes, tmp_path / "entity.xlsx", {part: xml.replace(b"<t>Textbook test model</t>", b"<t>&h;</t>")}
+    )
+    line = refused(invoke, path, tmp_path / "out")
+    assert re.fullmatch(
+        r"Settings: the file is damaged: the XML of the sheet cannot be read \(undefined entity at line 1, column "
+        r"\d+\); expected an undamaged \.xlsx file; open it in Excel, repair it and save it again",
+        line,
+    ), line
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "Settings"])
+def test_an_entity_bomb_is_a_damaged_file_without_python_exception_text(tmp_path, textbook_bytes, invoke, part):
+    part = sheet_part(textbook_bytes, part) if part == "Settings" else part
+    with zipfile.ZipFile(io.BytesIO(textbook_bytes)) as source:
+        xml = source.read(part)
+    bomb = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    start = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    path = zip_with(textbook_bytes, tmp_path / "bomb.xlsx", {part: xml[:start] + bomb + xml[start:]})
+    line = refused(invoke, path, tmp_path / "out")
+    assert "the file is damaged" in line and "declares entities" in line, line
+    assert not re.search(r"Error\b|Exception|Unable to read|None\.", line), line
