@@ -696,6 +696,24 @@ def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, te
     )
 
 
+def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
+    tmp_path, textbook_bytes, invoke, monkeypatch
+):
+    """Validating a large model takes tens of seconds: a PSA that cannot fit is refused from the
+    model's sizes as read, and --workers is capped, before validation starts."""
+    import hecon.workbook.validate as validate
+
+    validated = []
+    monkeypatch.setattr(validate, "validate_result", lambda *args: validated.append(args) or [])
+    path = workbook(tmp_path, textbook_bytes, {})
+    result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert validated == []
+    assert "PSA: 1,000,000,000 samples x 81 values per sample" in result.stderr
+    assert "note: --workers 10000 is more than this machine allows" in result.stderr
+    assert result.stderr.index("note: --workers") < result.stderr.index("PSA: ")
+
+
 def test_workers_are_capped_at_the_cores_and_open_files(monkeypatch):
     import resource
 
