@@ -355,7 +355,7 @@ def run(
     stopwatch = Stopwatch()
     with stopwatch.phase("imports"):
         from hecon.analysis.progress import phase
-        from hecon.analysis.psa import worker_cap
+        from hecon.analysis.psa import check_psa_size, worker_cap
         from hecon.analysis.results import summarise_run
         from hecon.analysis.run import file_sha256, run_analysis
         from hecon.report import write_report
@@ -377,9 +377,15 @@ def run(
         )
         _exit()
 
+    if workers is not None and workers > worker_cap():
+        click.echo(f"note: --workers {workers} is more than this machine allows; using {worker_cap()}", err=True)
+        workers = worker_cap()
+    samples = psa_samples
     try:
         with phase("Reading and checking the workbook"):
-            spec, locations = read_checked(path, stopwatch)  # every check of 'hecon validate', then the model
+            spec, locations = read_checked(  # every check of 'hecon validate', then the model
+                path, stopwatch, None if samples is None else lambda spec: check_psa_size(spec, samples)
+            )
         with stopwatch.phase("read"):
             sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
     except ModelError as e:
@@ -390,9 +396,6 @@ def run(
         click.echo(f"warning: {warning}", err=True)
 
     chosen = "all" if all_scenarios else (list(scenarios) or None)
-    if workers is not None and workers > worker_cap():
-        click.echo(f"note: --workers {workers} is more than this machine allows; using {worker_cap()}", err=True)
-        workers = worker_cap()
     if psa_samples is not None and psa_samples < 1000:
         click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for", err=True)
     try:

@@ -128,9 +128,11 @@ def _check_arguments(
 def check_psa_size(spec: ModelSpec, n_samples: int) -> None:
     """Raise ModelError before anything runs when the PSA's outcomes, n_samples x strategies x
     outcomes (discounted and undiscounted, and the drawn parameters), would not fit the bound
-    :data:`~hecon.model.limits.PSA_VALUES` [values of 8 bytes]."""
-    model = compile_once(spec)
-    per_sample = len(model.strategies) * len(outcome_columns(model)) * 2 + len(spec.parameters)
+    :data:`~hecon.model.limits.PSA_VALUES` [values of 8 bytes]. Needs only the model as read (the
+    outcomes are QALYs, life years, each cost category, count and time flag), so that a run checks
+    it before it validates the model."""
+    outcomes = 2 + len(spec.cost_categories) + len(spec.count_names) + len(spec.flags)  # as outcome_columns
+    per_sample = len(spec.strategies) * outcomes * 2 + len(spec.parameters)
     if n_samples * per_sample > PSA_VALUES.value:
         raise ModelError(
             Problem(

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hecon.model.expressions import SWITCH_PREFIX, VALUE_PREFIX, switched
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Expr, ModelSpec, Parameter
 from hecon.model.types import FloatArray
@@ -52,9 +53,6 @@ __all__ = [
     "variation_problems",
     "vary",
 ]
-
-SWITCH_PREFIX = "_hecon_on_"
-VALUE_PREFIX = "_hecon_value_"
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,7 @@ def _text(value: Expr) -> str:
 
 
 def _wrap(value: Expr, k: int) -> str:
-    return f"if_else({SWITCH_PREFIX}{k} > 0.5, {VALUE_PREFIX}{k}, ({_text(value)}))"
+    return switched(_text(value), k)
 
 
 def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:

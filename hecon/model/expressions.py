@@ -251,6 +251,25 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
 PARSED = 65_536
 """Formulas kept parsed (least recently used beyond)."""
 
+SWITCH_PREFIX = "_hecon_on_"
+VALUE_PREFIX = "_hecon_value_"
+_SWITCHED = re.compile(rf"if_else\({SWITCH_PREFIX}\d+ > 0\.5, {VALUE_PREFIX}\d+, \((.*)\)\)", re.ASCII | re.DOTALL)
+
+
+def switched(text: str, k: int) -> str:
+    """The formula ``text`` of a parameter that an analysis sets sample by sample: the value of the
+    hidden parameter ``_hecon_value_k`` where ``_hecon_on_k`` is 1, else ``text``. The limits on
+    length and depth apply to ``text`` alone (the wrapper is hecon's, never the user's)."""
+    return f"if_else({SWITCH_PREFIX}{k} > 0.5, {VALUE_PREFIX}{k}, ({text}))"
+
+
+def _user_formula(text: str) -> tuple[str, int]:
+    """The user's formula inside the wrappers of :func:`switched`, and the number of wrappers."""
+    wrappers = 0
+    while (match := _SWITCHED.fullmatch(text)) is not None:
+        text, wrappers = match.group(1), wrappers + 1
+    return text, wrappers
+
 
 @lru_cache(maxsize=PARSED)
 def _parse_text(source: str, where: Location, max_chars: int, max_depth: int) -> Expression:
@@ -261,6 +280,10 @@ def _parse_text(source: str, where: Location, max_chars: int, max_depth: int) ->
         text = text[1:].strip()
     if not text:
         raise ModelError(Problem(where, "the formula is empty", "a number or a formula"))
+    inner, wrappers = _user_formula(text)
+    if wrappers:  # hecon's wrapper (2 levels each) counts neither to the limits nor in messages
+        _parse_text(inner, where, max_chars, max_depth)
+        max_chars, max_depth = len(text), max_depth + 2 * wrappers
     if len(text) > max_chars:
         raise ModelError(
             Problem(

@@ -65,6 +65,7 @@ EXPRESSION_DEPTH = Limit(
     "nesting depth of one formula, each bracket, call and unary operator one level (100 at most: it can be lowered)",
 )
 CYCLES = Limit("HECON_MAX_CYCLES", 1_000_000, "cycles", "cycles in the horizon (horizon / cycle length)")
+TUNNEL = Limit("HECON_MAX_TUNNEL", 100_000, "cycles", "length of one state's tunnel")
 TUNNEL_STATES = Limit(
     "HECON_MAX_STATES", 100_000, "states", "states of the model with its tunnels expanded (states x tunnel length)"
 )
@@ -86,6 +87,7 @@ LIMITS = (
     EXPRESSION_CHARS,
     EXPRESSION_DEPTH,
     CYCLES,
+    TUNNEL,
     TUNNEL_STATES,
     VALUE,
     PSA_VALUES,

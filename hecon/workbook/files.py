@@ -26,8 +26,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml.common import DefusedXmlException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -91,6 +93,21 @@ def _used_rows(ws: Worksheet) -> int | None:
 
 def _fail(label: str, what: str, expected: str = _SAVE_AS_XLSX) -> ModelError:
     return ModelError(Problem(FileLine(label), what, expected))
+
+
+def _fault(exc: BaseException) -> str:
+    """What openpyxl's error ``exc`` (or the error that caused it) says is wrong, in words: no
+    Python exception names or texts, which mean nothing to the analyst."""
+    causes = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 20:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(c, DefusedXmlException) for c in causes):
+        return "its XML declares entities, which a workbook never has; such a file may be built to exhaust memory"
+    if any(isinstance(c, ParseError) for c in causes):
+        return "a part's XML is not well-formed"
+    return "its parts are not what Excel writes"
 
 
 def _describe_bytes(data: bytes) -> str:
@@ -229,7 +246,7 @@ def open_book(path: str | Path) -> Book:
         except Exception as exc:  # openpyxl raises many kinds on a damaged package  # noqa: BLE001
             raise _fail(
                 label,
-                f"the workbook is damaged and cannot be read ({type(exc).__name__}: {exc})",
+                f"the file is damaged: the workbook cannot be read ({_fault(exc)})",
                 "an undamaged .xlsx file; open it in Excel, repair it and save it again",
             ) from None
     return Book(label, parsed[0], parsed[1])

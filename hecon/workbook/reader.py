@@ -18,13 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml.common import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from hecon.methods import lifetable, schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
-from hecon.model.limits import COLUMNS, CYCLES, ROWS
+from hecon.model.limits import COLUMNS, CYCLES, EXPRESSION_CHARS, ROWS, TUNNEL
 from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
 from hecon.model.spec import (
     ANY_STATE,
@@ -307,7 +309,7 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
                     name,
                     f"the cell holds {len(value):,} characters, Excel's limit of "
                     f"{schema.EXCEL_CELL_CHARACTERS:,}: its text may have been cut off",
-                    "a shorter text; custom within-cycle weights go on the CycleWeights sheet, one row per point",
+                    _long_cell_hint(title, record),
                 )
             elif not cells.is_blank(value):
                 record.raw[name] = value
@@ -377,14 +379,28 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     return data
 
 
-MAX_TUNNEL = 100_000
-"""Longest tunnel accepted [cycles] (a guard against typing errors that would exhaust memory)."""
 MAX_AGE = 150
 """Oldest age accepted on the LifeTable sheet [years]."""
 
 INVALID = "<invalid cell>"
 """Stands in the spec for a formula cell that was reported: it never parses, so whole-model
 checks neither use a made-up value nor report it again (the validator drops its problems)."""
+
+
+def _xml_fault(exc: Exception) -> str:
+    """What is wrong with a part's XML, in words (no Python exception text)."""
+    if isinstance(exc, DefusedXmlException):
+        return "it declares XML entities, which a workbook never has"
+    return str(exc).replace(": line", " at line")  # 'undefined entity at line 1, column 1714'
+
+
+def _long_cell_hint(title: str, record: Record) -> str:
+    """What a cell cut off at Excel's limit should hold instead: custom within-cycle weights go on
+    the CycleWeights sheet; any other such cell is a formula, bounded by its length limit."""
+    name = record.raw.get("name")
+    if title == "Settings" and isinstance(name, str) and name.strip().lower() == "cycle_weights":
+        return "a shorter text; custom within-cycle weights go on the CycleWeights sheet, one row per point"
+    return EXPRESSION_CHARS.expected("a formula of") + "; split it into named parameters"
 
 
 def _placeholder(column: Column) -> Any:
@@ -461,7 +477,16 @@ class _Builder:
         self.sheets: dict[str, SheetData | None] = {}
         self.per_cycle_names: list[tuple[str, Cell]] = []  # (expression, cell) of per-cycle state values
         for sheet in schema.SHEETS:
-            data = _read_sheet(book, sheet, problems)
+            try:
+                data = _read_sheet(book, sheet, problems)
+            except (ParseError, DefusedXmlException) as exc:  # openpyxl parses a sheet's XML as it reads it
+                raise ModelError(
+                    Problem(
+                        Cell(sheet.name),
+                        f"the file is damaged: the XML of the sheet cannot be read ({_xml_fault(exc)})",
+                        "an undamaged .xlsx file; open it in Excel, repair it and save it again",
+                    )
+                ) from None
             self.sheets[sheet.name] = data
             if data is not None:
                 letter = next(iter(data.letters.values()), "A")
@@ -702,13 +727,14 @@ class _Builder:
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
             if tunnel is None:
                 tunnel = 1
-            elif not 1 <= tunnel <= MAX_TUNNEL:
+            elif not 1 <= tunnel <= TUNNEL.value:
                 p.bad_cell(
                     record,
                     "tunnel",
                     f"tunnel length {cells.show(tunnel)} is "
-                    + ("less than 1" if tunnel < 1 else f"more than {MAX_TUNNEL}"),
-                    f"a whole number of cycles from 1 (no tunnel) to {MAX_TUNNEL}",
+                    + ("less than 1" if tunnel < 1 else f"more than {TUNNEL.value:,}"),
+                    f"a whole number of cycles from 1 (no tunnel) to {TUNNEL.value:,} (or raise the limit: set "
+                    f"{TUNNEL.variable})",
                 )
                 p.consequences.append(f"but state '{v['name']}' has no tunnel")
                 tunnel = 1
@@ -1196,6 +1222,8 @@ def read(path: str | Path) -> ReadResult:
     problems = _Problems()
     try:
         b = _Builder(book, problems)
+    except ModelError as exc:  # a sheet whose XML cannot be read
+        return ReadResult(None, list(exc.problems), Locations(), structural=True)
     finally:
         book.close()
     settings, title, description = b.settings()

@@ -71,12 +71,19 @@ def read_workbook(path: str | Path, *, check: bool = False) -> ModelSpec:
     return result.spec
 
 
-def read_checked(path: str | Path, stopwatch: Stopwatch | None = None) -> tuple[ModelSpec, Locations]:
+def read_checked(
+    path: str | Path,
+    stopwatch: Stopwatch | None = None,
+    precheck: Callable[[ModelSpec], None] | None = None,
+) -> tuple[ModelSpec, Locations]:
     """:func:`read_workbook` with every check, and where each element of the model came from,
     so that problems found later, while the model runs, can be placed (:func:`place_found`).
-    ``stopwatch`` records the phases "read" and "validate"."""
+    ``stopwatch`` records the phases "read" and "validate". ``precheck`` (raising ModelError) runs
+    on the model as read, before its validation: for bounds of a run known from its sizes alone."""
     with phase(stopwatch, "read"):
         result = read(path)
+    if precheck is not None and result.spec is not None and not result.structural:
+        precheck(result.spec)
     with phase(stopwatch, "validate"):
         problems = validate_result(result, stopwatch)
     if problems or result.spec is None:

@@ -94,3 +94,21 @@ def test_points_out_of_order_are_rejected_with_their_cell(tmp_path):
     (problem,) = e.value.problems
     assert str(problem.where) == "CycleWeights!A10"
     assert "trace point 5000 where point 6 comes next" in problem.what
+
+
+def test_a_40000_character_formula_is_given_the_formula_length_limit_not_the_cycleweights_sheet(tmp_path):
+    path = tmp_path / "long.xlsx"
+    write_workbook(two_state_model(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Parameters"]
+    row = next(r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 2).value, (int, float)))
+    ws.cell(row, 2).value = "LONG-TEXT"
+    wb.save(path)
+    _replace_text(path, "LONG-TEXT", "+".join(["1"] * 20_000) + "0")  # 40,000 characters
+    with pytest.raises(ModelError) as e:
+        read_workbook(path)
+    (problem,) = e.value.problems
+    assert str(problem.where) == f"Parameters!B{row}"
+    assert "Excel's limit of 32,767" in problem.what
+    assert "CycleWeights" not in problem.expected
+    assert "at most 2,000 characters" in problem.expected and "HECON_MAX_EXPRESSION_CHARS" in problem.expected

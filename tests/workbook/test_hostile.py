@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from hecon.model.expressions import nesting, parse
+from hecon.model.expressions import nesting, parse, switched
 from hecon.model.limits import DEPTH_CEILING, LIMITS
 from hecon.model.problems import Cell, ModelError
 from hecon.workbook import write_workbook
@@ -696,6 +696,24 @@ def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, te
     )
 
 
+def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
+    tmp_path, textbook_bytes, invoke, monkeypatch
+):
+    """Validating a large model takes tens of seconds: a PSA that cannot fit is refused from the
+    model's sizes as read, and --workers is capped, before validation starts."""
+    import hecon.workbook.validate as validate
+
+    validated = []
+    monkeypatch.setattr(validate, "validate_result", lambda *args: validated.append(args) or [])
+    path = workbook(tmp_path, textbook_bytes, {})
+    result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert validated == []
+    assert "PSA: 1,000,000,000 samples x 81 values per sample" in result.stderr
+    assert "note: --workers 10000 is more than this machine allows" in result.stderr
+    assert result.stderr.index("note: --workers") < result.stderr.index("PSA: ")
+
+
 def test_workers_are_capped_at_the_cores_and_open_files(monkeypatch):
     import resource
 
@@ -890,3 +908,58 @@ def test_the_readme_lists_every_limit_with_its_default_and_variable():
     rows = [line for line in section.splitlines() if line.startswith("| ") and "`HECON_" in line]
     assert rows == [f"| {lim.what} | {lim.default:,} {lim.unit} | `{lim.variable}` |" for lim in LIMITS]
     assert "| local PSA worker processes (`--workers`) |" in section
+
+
+@pytest.mark.parametrize("levels", [99, DEPTH_CEILING])
+def test_a_dsa_parameter_nested_up_to_the_limit_validates_and_runs(tmp_path, textbook_bytes, invoke, levels):
+    """The DSA (and threshold) wrapper that lets an analysis set a parameter sample by sample adds
+    levels of its own: the user's formula's depth is what counts, so validate and run both accept it."""
+    deep = "(" * levels + "0.3" + ")" * levels
+    assert nesting(deep) == levels
+    cells = {"Parameters!B7": deep, "Parameters!I7": 0.2, "Parameters!J7": 0.4, "Parameters!K7": "yes"}
+    found, _ = validate_and_run(invoke, workbook(tmp_path, textbook_bytes, cells), tmp_path / "report")
+    assert found == []
+
+
+def test_the_analyses_wrapper_neither_trips_the_limits_nor_shows_in_messages():
+    at_limit = "(" * DEPTH_CEILING + "0.3" + ")" * DEPTH_CEILING
+    assert nesting(switched(at_limit, 3)) == DEPTH_CEILING + 2
+    assert parse(switched(at_limit, 3)).names == {"_hecon_on_3", "_hecon_value_3"}
+    too_deep = "(" * (DEPTH_CEILING + 1) + "0.3" + ")" * (DEPTH_CEILING + 1)
+    with pytest.raises(ModelError) as caught:
+        parse(switched(too_deep, 3), Cell("Parameters", "B7"))
+    (problem,) = caught.value.problems
+    assert problem.where == Cell("Parameters", "B7")
+    assert "_hecon" not in problem.what and "if_else" not in problem.what
+    assert f"({DEPTH_CEILING + 1} levels" in problem.what
+
+
+def test_an_undefined_xml_entity_in_a_sheet_is_a_damaged_file_at_its_sheet(tmp_path, textbook_bytes, invoke):
+    """openpyxl parses a sheet's XML only as its rows are read: an entity that the XML never
+    declares (``&h;``) is found there, and is the sheet's problem, not an internal error."""
+    part = sheet_part(textbook_bytes, "Settings")
+    with zipfile.ZipFile(io.BytesIO(textbook_bytes)) as source:
+        xml = source.read(part)
+    assert b"<t>Textbook test model</t>" in xml
+    path = zip_with(
+        textbook_bytes, tmp_path / "entity.xlsx", {part: xml.replace(b"<t>Textbook test model</t>", b"<t>&h;</t>")}
+    )
+    line = refused(invoke, path, tmp_path / "out")
+    assert re.fullmatch(
+        r"Settings: the file is damaged: the XML of the sheet cannot be read \(undefined entity at line 1, column "
+        r"\d+\); expected an undamaged \.xlsx file; open it in Excel, repair it and save it again",
+        line,
+    ), line
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "Settings"])
+def test_an_entity_bomb_is_a_damaged_file_without_python_exception_text(tmp_path, textbook_bytes, invoke, part):
+    part = sheet_part(textbook_bytes, part) if part == "Settings" else part
+    with zipfile.ZipFile(io.BytesIO(textbook_bytes)) as source:
+        xml = source.read(part)
+    bomb = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    start = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    path = zip_with(textbook_bytes, tmp_path / "bomb.xlsx", {part: xml[:start] + bomb + xml[start:]})
+    line = refused(invoke, path, tmp_path / "out")
+    assert "the file is damaged" in line and "declares entities" in line, line
+    assert not re.search(r"Error\b|Exception|Unable to read|None\.", line), line

@@ -947,9 +947,18 @@ def test_sizes_that_would_exhaust_memory_are_refused(textbook):
     assert messages(textbook) == [
         "Settings!B7: a horizon of 1000000000 years in cycles of 365.25 days (cycle_length_days: Settings!B6) has "
         "1e+09 cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
-        "States!D5: tunnel length 1e+308 is more than 100000; expected a whole number of cycles from 1 (no tunnel) "
-        "to 100000",
+        "States!D5: tunnel length 1e+308 is more than 100,000; expected a whole number of cycles from 1 (no tunnel) "
+        "to 100,000 (or raise the limit: set HECON_MAX_TUNNEL)",
         "LifeTable!B5: age 1000000000000 is outside 0-150; expected an age in whole years from 0 to 150",
+    ]
+
+
+def test_the_tunnel_length_bound_is_a_limit_that_can_be_set(textbook, monkeypatch):
+    monkeypatch.setenv("HECON_MAX_TUNNEL", "3")
+    edit(textbook, {"States!D5": 4})
+    assert messages(textbook) == [
+        "States!D5: tunnel length 4 is more than 3; expected a whole number of cycles from 1 (no tunnel) to 3 (or "
+        "raise the limit: set HECON_MAX_TUNNEL)"
     ]
 
 
