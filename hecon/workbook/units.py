@@ -10,6 +10,11 @@ week, month (365.25 / 12 days) or year (365.25 days), e.g. ``EUR per year``, ``p
 
 with ``cycle_days`` the expression variable of the cycle length (so a scenario that changes the
 cycle length converts too). A unit row that names no period hecon knows is an error at its cell.
+
+The ``utility`` column is not converted: a utility is a QALY weight per year (1 = a year in full
+health; hecon multiplies it by the cycle length in years). Its unit row must be blank or name the
+year (``QALY weight per year``); any other unit, ``QALY weight per cycle`` included, is an error
+at its cell, so that a per-cycle weight is never taken as a weight per year.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ PERIOD_DAYS: dict[str, float | None] = {
     "year": 365.25,
 }
 _PERIOD = re.compile(r"(?:\bper\s+|/\s*)(cycle|day|week|month|year)s?\s*$", re.IGNORECASE)
+UTILITY_EXPECTED = (
+    "'QALY weight per year' or a blank cell: utilities are QALY weights per year (1 = a year in full "
+    "health), which hecon multiplies by the cycle length in years; give a per-cycle weight per year"
+)
 EXPECTED = "a unit that ends in 'per cycle', 'per day', 'per week', 'per month' or 'per year', e.g. 'EUR per year'"
 
 
