@@ -83,3 +83,36 @@ def cycle_period(cycle_length_days: float) -> str | None:
         if days is not None and abs(days - cycle_length_days) < 1e-9:
             return name
     return None
+
+
+def as_declared(value: Expr) -> tuple[Expr, str]:
+    """The inverse of :func:`per_cycle`: ``value`` as typed and the period its column declared,
+    ``("cycle")`` when ``value`` is not a conversion made by :func:`per_cycle` (so that a
+    workbook written back keeps its unit row).
+
+    >>> as_declared("52000.0 * (cycle_days / 365.25)"), as_declared("(c * 52) * (cycle_days / 7.0)")
+    ((52000.0, 'year'), ('c * 52', 'week'))
+    >>> as_declared("c * 2"), as_declared(3.0)
+    (('c * 2', 'cycle'), (3.0, 'cycle'))
+    """
+    if isinstance(value, str):
+        for period, days in PERIOD_DAYS.items():
+            suffix = f" * (cycle_days / {days!r})"
+            if days is None or not value.endswith(suffix):
+                continue
+            inner = value[: -len(suffix)]
+            candidates: list[Expr] = []
+            try:
+                candidates.append(float(inner))
+            except ValueError:
+                if inner.startswith("(") and inner.endswith(")"):
+                    candidates.append(inner[1:-1])
+            for typed in candidates:
+                if per_cycle(typed, period) == value:  # exactly what the reader made of it
+                    return typed, period
+    return value, "cycle"
+
+
+def declared_unit(unit: str, period: str) -> str:
+    """A family's unit text (``currency per cycle``) declared per ``period`` (``currency per year``)."""
+    return re.sub(r"cycle$", period, unit)

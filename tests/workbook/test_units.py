@@ -151,3 +151,25 @@ def test_parse_and_convert():
     ]
     assert period_of("EUR per fortnight") is None and period_of("EUR") is None
     assert per_cycle(3, "month") == "3.0 * (cycle_days / 30.4375)"
+
+
+def test_written_back_the_unit_declaration_and_the_values_are_kept_as_typed(tmp_path):
+    """A column declared "currency per year" used to be written back as
+    '52000.0 * (cycle_days / 365.25)' under "currency per cycle"."""
+    path = _workbook(tmp_path, "declared", "currency per year", C)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["States"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "cost:care")
+    dead = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "Dead")
+    ws.cell(dead, col).value = "c * 52"  # an expression in the same column
+    wb.save(path)
+    spec = read_workbook(path)
+    back = tmp_path / "back.xlsx"
+    write_workbook(spec, back)
+    ws = openpyxl.load_workbook(back)["States"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "cost:care")
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    assert ws.cell(2, col).value == "currency per year"
+    assert ws.cell(rows["Alive"], col).value == C
+    assert ws.cell(rows["Dead"], col).value == "c * 52"
+    np.testing.assert_array_equal(_totals(read_workbook(back)), _totals(spec))
