@@ -10,24 +10,28 @@ estimate E[INB_d | phi], and
 
     EVPPI(phi) = mean_i max(0, max_d g_d(phi_i)) - max(0, max_d mean_i g_d(phi_i))
 
-(the comparator's INB is 0). The regression is a generalised additive model (pygam's
-``LinearGAM``): a penalised spline ``s`` of one continuous parameter, a factor ``f`` of a
-discrete (structural) parameter, a tensor-product spline ``te`` of a group of up to
-:data:`MAX_GROUP_SIZE` parameters (e.g. the correlated coefficients of one survival curve, an
-``mvnormal`` group), as in Strong et al. section 3 (mgcv's ``s`` and ``te``).
+(the comparator's INB is 0). The regression is a generalised additive model
+(:mod:`hecon.analysis.smoother`): a penalised regression spline ``s`` of one continuous
+parameter, a factor ``f`` of a discrete (structural) parameter, a tensor-product spline ``te``
+of a group of up to :data:`MAX_GROUP_SIZE` parameters (e.g. the correlated coefficients of one
+survival curve, an ``mvnormal`` or ``empirical`` group), as in Strong et al. section 3 (mgcv's ``s`` and ``te``).
 
-Across willingness to pay: the smoothing parameters are chosen once, by generalised cross-
-validation of the INB at the headline WTP (pygam ``gridsearch``); with them fixed the fit is
-a linear smoother, so the fitted INB at any w is w x (fit of dQALY) - (fit of dCost) exactly,
-and one fit of costs and one of QALYs give the EVPPI over the whole WTP grid (as in BCEA's
-``evppi``: Baio G, Berardi A, Heath A. Bayesian Cost-Effectiveness Analysis with the R
-package BCEA. Springer 2017, chapter 4).
+Across willingness to pay: the smoothing parameter of each strategy's regression is chosen
+once, by restricted maximum likelihood (REML, mgcv's recommended criterion; Wood 2011) for
+the INB at the headline WTP; with it fixed the fit is a linear smoother, so the fitted INB at
+any w is w x (fit of dQALY) - (fit of dCost) exactly, and one fit of costs and one of QALYs
+give the EVPPI over the whole WTP grid (as in BCEA's ``evppi``: Baio G, Berardi A, Heath A.
+Bayesian Cost-Effectiveness Analysis with the R package BCEA. Springer 2017, chapter 4). The
+basis depends only on the parameters, so it is decomposed once per parameter or group and
+shared by every strategy's costs, QALYs and INB.
 
 Standard error (Strong et al. 2014, section 2.4): the regression coefficients of INB_d at w
-are drawn from their approximate posterior N(beta_hat, (X'X + S)^-1 sigma^2(w)), with sigma^2(w)
-the residual variance of INB_d at w over (n - edof); each draw gives fitted values and an
-EVPPI; the standard error is the standard deviation of those EVPPIs. The strategies' draws are
-independent (an approximation when there are more than two strategies).
+are drawn from their approximate posterior N(beta_hat, (X'X + lambda S)^-1 sigma^2(w)), with
+sigma^2(w) the residual variance of INB_d at w over (n - edof); each draw gives fitted values
+and an EVPPI; the standard error is the standard deviation of those EVPPIs. The strategies'
+draws are independent (an approximation when there are more than two strategies). Samples
+where no draw can change the best strategy are summed rather than drawn one by one
+(:class:`PosteriorDraws`; the same result).
 
 Fit quality: for each strategy versus the comparator, R^2 (explained deviance) and effective
 degrees of freedom of the headline-WTP fit. An estimate above the EVPI (regression error; the
@@ -40,14 +44,14 @@ Units: EVPPI in the model's currency per patient (population: for the discounted
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from hecon.analysis.serialise import frozen
+from hecon.analysis.smoother import discrete_smoother, spline_smoother
+from hecon.model.distributions import JOINT_KINDS
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
@@ -60,10 +64,10 @@ __all__ = [
     "EvppiFit",
     "EvppiInput",
     "EvppiSummary",
+    "PosteriorDraws",
     "RegressionEvppi",
     "check_evppi_groups",
     "evppi_inputs",
-    "psd_root",
     "regression_evppi",
     "summarise_evppi",
 ]
@@ -77,8 +81,8 @@ N_DRAWS = 500
 """Draws of the regression coefficients for the standard error."""
 METHOD = (
     "Regression of incremental net benefit on the parameters (Strong, Oakley & Brennan, Med Decis "
-    "Making 2014): generalised additive model (pygam LinearGAM: spline s, factor f for a discrete "
-    "parameter, tensor product te for a group), smoothing chosen by GCV at the headline WTP; "
+    "Making 2014): generalised additive model (penalised regression splines: spline s, factor f for a "
+    "discrete parameter, tensor product te for a group), smoothing chosen by REML at the headline WTP; "
     "standard error from coefficient draws."
 )
 
@@ -167,27 +171,72 @@ class RegressionEvppi:
     pairwise: tuple[float, ...]
 
 
-def _terms(k: int, discrete: bool) -> Any:
-    from pygam import f, s, te
-
-    if k == 1:
-        return f(0) if discrete else s(0)
-    return te(*range(k), n_splines=5 if k <= 3 else 4)
-
-
-def psd_root(cov: FloatArray) -> FloatArray:
-    """A matrix R with R R^T = ``cov`` for a symmetric positive semi-definite ``cov``, from its
-    eigendecomposition (eigenvalues below 0, round-off, set to 0). A tensor-product GAM of 3 or 4
-    parameters has more coefficients than the data identify, so its covariance is singular and a
-    Cholesky factor does not exist; draws ``mean + z R^T`` with z standard normal have covariance ``cov``."""
-    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
-    return np.asarray(vectors * np.sqrt(np.clip(values, 0.0, None)))
-
-
 def _evppi(fitted: FloatArray) -> FloatArray:
     """EVPPI from fitted INB, shape (..., n_samples, n_strategies - 1)."""
     best = np.maximum(fitted.max(axis=-1), 0.0).mean(axis=-1)
     return np.asarray(best - np.maximum(fitted.mean(axis=-2).max(axis=-1), 0.0))
+
+
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """Draws of every strategy's fitted INB from its coefficients' posterior, for the EVPPI's
+    standard error (Strong et al. 2014, section 2.4).
+
+    Draw j of strategy d's fitted INB at sample i is G_jid = fitted_id + sigma_d (L_d zeta_d)_ij,
+    with L_d = A diag(sqrt(d)) (n, p) the loadings of
+    :meth:`hecon.analysis.smoother.Smoother.loadings` at strategy d's smoothing and zeta_d
+    (p, n_draws) standard normal.
+
+    loads : L_d per strategy; zetas : zeta_d per strategy; reach : (n, m), ||row i of L_d|| x
+    max_j ||zeta_dj||, by Cauchy-Schwarz the largest |(L_d zeta_d)_ij| of any draw
+    """
+
+    loads: tuple[FloatArray, ...]
+    zetas: tuple[FloatArray, ...]
+    reach: FloatArray
+
+    @classmethod
+    def of(cls, loads: Sequence[FloatArray], zetas: Sequence[FloatArray]) -> PosteriorDraws:
+        reach = np.stack([np.sqrt(np.sum(ld**2, axis=1)) for ld in loads], axis=1)
+        reach *= np.array([float(np.sqrt(np.sum(z**2, axis=0)).max()) for z in zetas])
+        return cls(tuple(loads), tuple(zetas), reach)
+
+    def evppi(self, fitted: FloatArray, sigma: FloatArray) -> FloatArray:
+        """The EVPPI of each draw (n_draws,), mean_i max(0, max_d G_jid) - max(0, max_d mean_i G_jid),
+        for the fitted INB ``fitted`` (n, m) and residual standard deviations ``sigma`` (m,).
+
+        Only the samples where the draws can change which strategy is best are drawn one by
+        one: no draw moves G_jid from fitted_id by more than b_id = sigma_d reach_id, so where
+        the best strategy's fitted value minus its b beats every other's (and the comparator's
+        0) plus its b, that strategy is best in every draw, and those samples enter through the
+        sum of their rows of L_d alone; elsewhere a strategy whose fitted value plus its b stays
+        below the largest fitted value minus b is never best and is not drawn. The result is the
+        same as drawing every strategy at every sample.
+        """
+        n, m = fitted.shape
+        n_draws = self.zetas[0].shape[1]
+        value = np.c_[np.zeros(n), fitted]  # the comparator's INB is 0 in every draw
+        slack = np.c_[np.zeros(n), self.reach * sigma]
+        floor = np.max(value - slack, axis=1)  # >= 0: no draw's best INB is below it
+        running = value + slack >= floor[:, None]  # strategies that can be best at a sample
+        contested = running.sum(axis=1) > 1
+        best = np.argmax(value, axis=1)
+        total = np.zeros(n_draws)
+        for d in range(m):
+            won = ~contested & (best == d + 1)
+            if won.any():
+                total += fitted[won, d].sum() + sigma[d] * (self.loads[d][won].sum(axis=0) @ self.zetas[d])
+        where = np.flatnonzero(contested)
+        top = np.zeros((len(where), n_draws))  # the comparator's 0
+        for d in range(m):
+            rows = np.flatnonzero(running[where, d + 1])
+            if rows.size:
+                at = where[rows]
+                drawn = fitted[at, d][:, None] + sigma[d] * (self.loads[d][at] @ self.zetas[d])
+                top[rows] = np.maximum(top[rows], drawn)
+        total += top.sum(axis=0)
+        means = [fitted[:, d].mean() + sigma[d] * (self.loads[d].mean(axis=0) @ self.zetas[d]) for d in range(m)]
+        return np.asarray(total / n - np.maximum(np.max(means, axis=0), 0.0))
 
 
 def regression_evppi(
@@ -216,67 +265,37 @@ def regression_evppi(
     se_wtp : WTP values at which to compute the standard error
     n_draws, seed : coefficient draws for the standard error and their random seed
     """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1):  # small matrices: one BLAS thread (many threads spin on a busy machine)
-        return _regression_evppi(inc_costs, inc_effects, x, wtp, headline_wtp, se_wtp, discrete, n_draws, seed)
-
-
-def _regression_evppi(
-    inc_costs: FloatArray,
-    inc_effects: FloatArray,
-    x: FloatArray,
-    wtp: Sequence[float] | FloatArray,
-    headline_wtp: float,
-    se_wtp: Sequence[float],
-    discrete: bool,
-    n_draws: int,
-    seed: int,
-) -> RegressionEvppi:
-    from pygam import LinearGAM
-
     dc = np.atleast_2d(np.asarray(inc_costs, dtype=float).T).T
     de = np.atleast_2d(np.asarray(inc_effects, dtype=float).T).T
     x = np.asarray(x, dtype=float).reshape(len(dc), -1)
-    n = len(dc)
-    terms = _terms(x.shape[1], discrete)
+    n, m = dc.shape
+    smoother = discrete_smoother(x[:, 0]) if discrete else spline_smoother(x)
+    inb = headline_wtp * de - dc
+    lams = [smoother.choose_lambda(inb[:, d]) for d in range(m)]
     fit_c = np.empty_like(dc)
     fit_e = np.empty_like(de)
-    r2: list[float] = []
-    edofs: list[float] = []
-    models: list[tuple[Any, Any, Any]] = []
-    for d in range(dc.shape[1]):
-        with np.errstate(invalid="ignore", divide="ignore"):  # pygam's statistics of a constant response
-            gam = LinearGAM(terms).gridsearch(x, headline_wtp * de[:, d] - dc[:, d], progress=False)
-            gam_c = copy.deepcopy(gam).fit(x, dc[:, d])
-            gam_e = copy.deepcopy(gam).fit(x, de[:, d])
-        r2.append(float(np.nan_to_num(gam.statistics_["pseudo_r2"]["explained_deviance"])))
-        edofs.append(float(gam.statistics_["edof"]))
-        fit_c[:, d] = gam_c.predict(x)
-        fit_e[:, d] = gam_e.predict(x)
-        models.append((gam, gam_c, gam_e))
+    for d, lam in enumerate(lams):
+        fit_c[:, d], fit_e[:, d] = smoother.fitted(np.c_[dc[:, d], de[:, d]], lam).T
+    edofs = tuple(smoother.edof(lam) for lam in lams)
     w = np.asarray(wtp, dtype=float)
     curve = _evppi(w[:, None, None] * fit_e[None] - fit_c[None])
     at_head = headline_wtp * fit_e - fit_c
-    pairwise = tuple(float(_evppi(at_head[:, [d]])) for d in range(dc.shape[1]))
+    pairwise = tuple(float(_evppi(at_head[:, [d]])) for d in range(m))
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant response explains nothing
+        explained = 1.0 - np.sum((inb - at_head) ** 2, axis=0) / np.sum((inb - inb.mean(axis=0)) ** 2, axis=0)
+    r2 = tuple(float(v) for v in np.nan_to_num(explained))
 
     rng = np.random.default_rng(seed)
+    draws = PosteriorDraws.of(
+        [smoother.loadings(lam) for lam in lams],
+        [rng.standard_normal((smoother.n_coefficients, n_draws)) for _ in lams],
+    )
     se = np.empty(len(se_wtp))
-    basis = models[0][0].terms.build_columns(x)
-    n_coef = int(basis.shape[1])
     for j, ws in enumerate(se_wtp):
-        draws = np.empty((n_draws, n, dc.shape[1]))
-        for d, (gam, gam_c, gam_e) in enumerate(models):
-            scale = float(gam.statistics_["scale"])
-            unscaled = gam.statistics_["cov"] / scale**2 if scale > 0 else np.zeros((n_coef, n_coef))  # (X'X+S)^-1
-            resid = ws * (de[:, d] - fit_e[:, d]) - (dc[:, d] - fit_c[:, d])
-            sigma2 = float(resid @ resid) / max(n - edofs[d], 1.0)
-            mean = ws * gam_e.coef_ - gam_c.coef_
-            root = psd_root(unscaled * sigma2)
-            beta = mean[None, :] + rng.standard_normal((n_draws, n_coef)) @ root.T
-            draws[:, :, d] = np.asarray(basis @ beta.T).T
-        se[j] = float(np.std(_evppi(draws), ddof=1))
-    return RegressionEvppi(curve, se, tuple(r2), tuple(edofs), n_coef, pairwise)
+        resid = ws * (de - fit_e) - (dc - fit_c)
+        sigma = np.sqrt(np.sum(resid**2, axis=0) / np.maximum(n - np.asarray(edofs), 1.0))
+        se[j] = float(np.std(draws.evppi(ws * fit_e - fit_c, sigma), ddof=1))
+    return RegressionEvppi(curve, se, r2, edofs, smoother.n_coefficients, pairwise)
 
 
 @dataclass(frozen=True)
@@ -321,8 +340,9 @@ def check_evppi_groups(spec: ModelSpec) -> None:
 
 def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
     """The parameters and groups of ``spec`` whose EVPPI is estimated: every parameter with a
-    distribution other than ``fixed`` on its own (discrete ones as factors), every joint group (``mvnormal``,
-    ``dirichlet``; a Dirichlet group without its last member, whose value the others fix) and every
+    distribution other than ``fixed`` on its own (discrete ones as factors), every joint group of two or more
+    (``mvnormal``, ``dirichlet``, ``empirical``; a Dirichlet group without its last member, whose value the others
+    fix) and every
     named group of :attr:`hecon.model.spec.ModelSpec.evppi_groups` (checked by :func:`check_evppi_groups`)."""
     check_evppi_groups(spec)
     out: list[EvppiInput] = []
@@ -334,7 +354,7 @@ def evppi_inputs(spec: ModelSpec) -> tuple[EvppiInput, ...]:
         kind = "discrete parameter" if dist.kind == "discrete" else "parameter"
         out.append(EvppiInput(p.name, (p.name,), kind))
         group = dist.group.strip() if isinstance(dist.group, str) else ""
-        if group and dist.kind in ("mvnormal", "dirichlet"):
+        if group and dist.kind in JOINT_KINDS:
             groups.setdefault(group, []).append((p.name, dist.kind))
     for group, members in groups.items():
         names = tuple(m for m, _ in members)
@@ -386,6 +406,42 @@ def summarise_evppi(
     dc = costs[:, others] - costs[:, [j]]
     de = qalys[:, others] - qalys[:, [j]]
     g = np.asarray(grid, dtype=float)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # small matrices: one BLAS thread (many threads spin on a busy machine)
+        estimates, skipped = _estimates(
+            inputs,
+            drawn,
+            dc,
+            de,
+            strategies,
+            others,
+            g,
+            evpi_grid,
+            reported_wtp,
+            headline_wtp,
+            discounted_patients,
+            seed,
+        )
+    h = int(np.flatnonzero(g == headline_wtp)[0])
+    estimates.sort(key=lambda e: -e.curve_per_patient[h])
+    return EvppiSummary(METHOD, float(headline_wtp), tuple(estimates), frozen(skipped))
+
+
+def _estimates(
+    inputs: Sequence[EvppiInput],
+    drawn: Mapping[str, FloatArray],
+    dc: FloatArray,
+    de: FloatArray,
+    strategies: Sequence[str],
+    others: Sequence[int],
+    g: FloatArray,
+    evpi_grid: FloatArray,
+    reported_wtp: Sequence[float],
+    headline_wtp: float,
+    discounted_patients: float | None,
+    seed: int,
+) -> tuple[list[EvppiEstimate], dict[str, str]]:
     at_index = [int(np.flatnonzero(g == w)[0]) for w in reported_wtp]
     estimates: list[EvppiEstimate] = []
     skipped: dict[str, str] = {}
@@ -434,6 +490,4 @@ def summarise_evppi(
                 bool(np.any(raw > evpi_grid)),
             )
         )
-    h = int(np.flatnonzero(g == headline_wtp)[0])
-    estimates.sort(key=lambda e: -e.curve_per_patient[h])
-    return EvppiSummary(METHOD, float(headline_wtp), tuple(estimates), frozen(skipped))
+    return estimates, skipped

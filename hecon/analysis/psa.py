@@ -207,7 +207,7 @@ def run_psa(
     chunks = sample_chunks(int(n_samples), int(chunk_size))
     n_strategies = len(compiled.strategies)
     units = [(c, i) for c in range(len(chunks)) for i in range(n_strategies)]
-    out: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = {}
+    out = _Outcomes(n_strategies, int(n_samples), len(outcome_columns(compiled)), chunks)
 
     with progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
         if workers is None and scheduler is None and client is None:
@@ -215,12 +215,28 @@ def run_psa(
                 draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
                 for i in range(n_strategies):
                     r = simulate_chunk(compiled, i, draws, stop - start, keep_cycles=False)
-                    out[(c, i)] = (r.discounted, r.undiscounted)
+                    out.store(c, i, (r.discounted, r.undiscounted))
                     advance(1)
         else:
             _run_on_dask(spec, chunks, n_strategies, seed, workers, scheduler, client, out, advance)
 
     return _assemble(spec, compiled, chunks, out, int(n_samples), int(seed), int(chunk_size))
+
+
+class _Outcomes:
+    """Every unit's per-sample outcomes, (strategy, sample, outcome) discounted and undiscounted,
+    written in place as units finish, so that no chunk's result is kept beside the whole."""
+
+    def __init__(self, n_strategies: int, n_samples: int, n_outcomes: int, chunks: list[tuple[int, int]]) -> None:
+        self.discounted = np.empty((n_strategies, n_samples, n_outcomes))
+        self.undiscounted = np.empty((n_strategies, n_samples, n_outcomes))
+        self.chunks = chunks
+
+    def store(self, chunk: int, strategy: int, values: tuple[FloatArray, FloatArray]) -> None:
+        """One unit's (discounted, undiscounted) outcomes, each (samples of the chunk, outcome)."""
+        start, stop = self.chunks[chunk]
+        self.discounted[strategy, start:stop] = values[0]
+        self.undiscounted[strategy, start:stop] = values[1]
 
 
 def _run_on_dask(
@@ -231,7 +247,7 @@ def _run_on_dask(
     workers: int | None,
     scheduler: str | None,
     client: Any,
-    out: dict[tuple[int, int], tuple[FloatArray, FloatArray]],
+    out: _Outcomes,
     advance: Any,
 ) -> None:
     from distributed import Client, LocalCluster, as_completed
@@ -273,7 +289,7 @@ def _run_on_dask(
                 for other in futures:
                     other.cancel()
                 raise ModelError(value)
-            out[futures[f]] = value
+            out.store(*futures[f], value)
             advance(1)
     finally:
         if own_client is not None:
@@ -286,7 +302,7 @@ def _assemble(
     spec: ModelSpec,
     compiled: CompiledModel,
     chunks: list[tuple[int, int]],
-    out: dict[tuple[int, int], tuple[FloatArray, FloatArray]],
+    out: _Outcomes,
     n_samples: int,
     seed: int,
     chunk_size: int,
@@ -298,12 +314,10 @@ def _assemble(
     n_points = compiled.n_cycles + 1
     results = []
     for i in range(len(compiled.strategies)):
-        disc = np.concatenate([out[(c, i)][0] for c in range(len(chunks))])
-        undisc = np.concatenate([out[(c, i)][1] for c in range(len(chunks))])
         results.append(
             ChunkResult(
-                disc,
-                undisc,
+                out.discounted[i],
+                out.undiscounted[i],
                 np.zeros((n_points, len(spec.states))),
                 np.zeros((n_points, len(cols))),
                 np.zeros(n_points, dtype=np.int64),

@@ -109,9 +109,19 @@ class StrategyModel:
     overridden: frozenset[str]  # parameters this strategy gives its own value
     partition: tuple[tuple[str, Expression | None], ...] = ()  # (state, survival; None: the rest)
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # "p:name"/"c:name" -> model variables read
+    _read: dict[int, tuple[Expression, frozenset[str]]] = field(default_factory=dict, repr=False, compare=False)
 
     def variables_read(self, e: Expression) -> frozenset[str]:
-        """Model variables (model_time, state_time, ...) an expression reads, through parameters and curves."""
+        """Model variables (model_time, state_time, ...) an expression reads, through parameters and
+        curves; found once per expression (the engine asks for every expression of every block)."""
+        known = self._read.get(id(e))
+        if known is not None and known[0] is e:
+            return known[1]
+        found = self._variables_read(e)
+        self._read[id(e)] = (e, found)
+        return found
+
+    def _variables_read(self, e: Expression) -> frozenset[str]:
         out = set(e.names) & set(VARIABLES)
         for n in e.names:
             out |= self.reads.get(f"p:{n}", frozenset())

@@ -23,7 +23,9 @@ from hecon.model.types import FloatArray
 
 _GP_MORTALITY: OrderedDict[tuple[int, float, float, int, bytes], tuple[LifeTable, FloatArray]] = OrderedDict()
 """Recent cohort death probabilities (:func:`cohort_mortality`), kept with their life table."""
-_GP_MORTALITY_SIZE = 16
+_GP_MORTALITY_SIZE = 16  # entries kept at most: the base case, scenarios and DSA variations of a run
+_GP_MORTALITY_BYTES = 64 * 2**20  # and at most this many bytes: a sampled share of men gives one
+# (points x samples) entry per PSA chunk, used by the chunk's strategies and never again
 
 
 def cohort_mortality(
@@ -42,7 +44,10 @@ def cohort_mortality(
     laid_out = np.ascontiguousarray(p.reshape(-1, n_points).T)[:, None, :]
     laid_out.flags.writeable = False
     _GP_MORTALITY[key] = (table, laid_out)
-    if len(_GP_MORTALITY) > _GP_MORTALITY_SIZE:
+    while len(_GP_MORTALITY) > 1 and (
+        len(_GP_MORTALITY) > _GP_MORTALITY_SIZE
+        or sum(entry[1].nbytes for entry in _GP_MORTALITY.values()) > _GP_MORTALITY_BYTES
+    ):
         _GP_MORTALITY.popitem(last=False)
     return laid_out
 
@@ -165,9 +170,16 @@ class BlockContext:
         return self._survival_at(curve, years)
 
     def curve_event_probability(self, curve: str, clock: Any) -> Any:
-        start = np.multiply(clock, self.cycle_years)
+        """1 - S((clock + 1) Δ) / S(clock Δ), Δ the cycle length [years]. When the clock steps by
+        one cycle from point to point (``model_time``, ``model_time - t_inf``), the end of one
+        cycle is the start of the next, so S is evaluated once on the points and one more,
+        not twice; both ways compute S at the same times, so the result is the same."""
+        c = np.asarray(clock, dtype=float)
+        if c.ndim == 3 and c.shape[0] > 1 and np.all(c[1:] - c[:-1] == 1.0):
+            s = self._survival_at(curve, np.concatenate([c, c[-1:] + 1.0]) * self.cycle_years)
+            return survival.event_probability(s[:-1], s[1:])
         return survival.event_probability(
-            self._survival_at(curve, start), self._survival_at(curve, start + self.cycle_years)
+            self._survival_at(curve, c * self.cycle_years), self._survival_at(curve, (c + 1.0) * self.cycle_years)
         )
 
     def curve_hazard(self, curve: str, years: Any) -> Any:

@@ -40,6 +40,10 @@ discrete      ``<label>=<weight>`` for each alternative, in order, e.g. ``weibul
               digit), weights [dimensionless, >= 0, not all 0] are normalised to sum 1.
               A sample's value is the position of the drawn alternative (1 = first label,
               2 = second, ...); see "Structural uncertainty" below
+empirical     no arguments; a table of joint draws [unit]: every parameter of the ``group``
+              (one or more) has its column in ``Distribution.draws`` (a workbook's ``Draws``
+              sheet), and row i of the columns is one joint draw; see "Empirical joint
+              distributions" below
 ============  ===============================================================================
 
 Method of moments (the ``mean``, ``se`` forms; Briggs, Claxton & Sculpher, *Decision
@@ -76,15 +80,42 @@ its value, the position of the alternative, e.g.
 * :func:`discrete_alternatives` gives the labels and weights of every discrete parameter, for
   results by alternative (:mod:`hecon.analysis.psa_structural`).
 
+Empirical joint distributions (tables of draws)
+-----------------------------------------------
+An ``empirical`` group takes its samples from a table of joint draws instead of a formula: a
+bootstrap of patient data (:func:`hecon.evidence.bootstrap.bootstrap_fit`, or R's ``boot``),
+posterior draws of a Bayesian fit, or another model's PSA. Whole rows are drawn, so the
+dependence between the group's parameters is the table's, whatever its shape (a cure fraction
+that is exactly 0 in some rows, skewness, a bounded range); no covariance is assumed.
+
+* Every member of the group has the same number R of draws, all finite numbers, and
+  R >= :data:`MIN_EMPIRICAL_DRAWS` (40 rows, so that the 2.5% and 97.5% quantiles fall between
+  rows rather than at the table's extremes). A group of one parameter is allowed.
+* Rows are drawn in passes over the table: sample ``i`` takes row ``pi_c(i mod R)``, where
+  ``c = floor(i / R)`` and ``pi_c`` is a random permutation of the R rows, drawn for pass ``c``
+  by the group's stream (the pass is the stream's block, see "Reproducibility"). So a PSA of
+  ``n_samples = R`` uses every row exactly once (its sample means are the table's means), one of
+  ``n_samples < R`` a simple random sample of rows without replacement, and one of
+  ``n_samples > R`` every row ``floor(n / R)`` times plus a random sample of the others without
+  replacement: the table is resampled with replacement, balanced so that no row is drawn more
+  than once more than any other. Sample ``i`` depends only on ``(seed, group, i)``, as for every
+  other distribution.
+* Its deterministic (base-case) value is the parameter's own ``value`` (e.g. the
+  maximum-likelihood fit), not the table's mean.
+* Its DSA range, when ``dsa_low``/``dsa_high`` are not given, is the 2.5% and 97.5% quantiles of
+  its column (linear interpolation between order statistics: numpy's default, R's
+  ``quantile(type = 7)``); :func:`empirical_summary` gives them with the mean, for reports.
+
 Reproducibility
 ---------------
 The value of sample ``i`` of a parameter depends only on ``(seed, name, i)``:
 
 * Every parameter has its own random stream, keyed by a stable 128-bit hash (BLAKE2b) of
-  its name; a Dirichlet or multivariate-normal group has one stream keyed by its group
-  name. Adding, removing or reordering parameters never changes the other parameters'
+  its name; a Dirichlet, multivariate-normal or empirical group has one stream keyed by its
+  group name. Adding, removing or reordering parameters never changes the other parameters'
   draws (changing the members of a joint group changes that group's draws).
-* Each stream is cut into blocks of :data:`BLOCK_SIZE` samples. Block ``b`` is drawn by its
+* Each stream is cut into blocks of :data:`BLOCK_SIZE` samples (an empirical group: of R
+  samples, one pass over its table). Block ``b`` is drawn by its
   own generator, ``PCG64(SeedSequence(seed, spawn_key=(stream, *name_hash, b)))``, which is
   the ``b``-th child (``SeedSequence.spawn``) of the stream's SeedSequence. A block is
   always drawn whole and then sliced, so rejection samplers (gamma, beta) consume the same
@@ -122,17 +153,24 @@ __all__ = [
     "DISTRIBUTION_ARGS",
     "DISTRIBUTION_HELP",
     "JOINT_KINDS",
+    "MIN_EMPIRICAL_DRAWS",
+    "EmpiricalSummary",
     "check_distribution",
     "check_parameters",
     "discrete_alternatives",
     "draw_parameters",
     "dsa_bounds",
+    "empirical_summary",
     "sample_chunks",
 ]
 
 BLOCK_SIZE = 1024
 """Samples per independently seeded block of a parameter's stream. Changing it changes
 every draw, so it is fixed."""
+
+MIN_EMPIRICAL_DRAWS = 40
+"""Fewest rows of an empirical group's table: 1 / 0.025, so that its 2.5% and 97.5% quantiles are
+interpolated between rows rather than being its smallest and largest values."""
 
 COV_PREFIX = "cov_"
 TRANSFORMS = ("none", "exp")
@@ -150,6 +188,7 @@ DISTRIBUTION_ARGS: dict[str, tuple[str, ...]] = {
     "mvnormal": ("mean", "cov_<name>", "transform"),
     # "<label>" stands for one argument per alternative, named by its label.
     "discrete": ("<label>",),
+    "empirical": (),
 }
 """Distribution kind -> accepted argument names (see the module docstring for units)."""
 
@@ -172,10 +211,15 @@ DISTRIBUTION_HELP: dict[str, str] = {
         "normalised to sum 1); a sample's value is the position of the drawn alternative (1, 2, ...), "
         "the base-case value is the position given as value"
     ),
+    "empirical": (
+        "no arguments; the group's table of joint draws: one column per parameter of the group on the Draws "
+        f"sheet, headed by its name, one joint draw per row (at least {MIN_EMPIRICAL_DRAWS} rows); the PSA draws "
+        "whole rows"
+    ),
 }
 """Distribution kind -> one line on its arguments and units, for templates and messages."""
 
-JOINT_KINDS = ("dirichlet", "mvnormal")
+JOINT_KINDS = ("dirichlet", "mvnormal", "empirical")
 """Kinds drawn jointly for all parameters sharing a ``group``."""
 
 # Alternative parameterisations: kind -> tuple of argument sets (exactly one is given).
@@ -206,13 +250,15 @@ class _Resolved:
            "beta" (alpha, beta), "gamma" (shape, rate), "uniform" (min, max),
            "triangular" (min, mode, max), "dirichlet" (alpha),
            "mvnormal" (mean, var; ``cov`` holds its covariance row by parameter name),
-           "discrete" (label -> weight normalised to sum 1, in the order of the alternatives)
+           "discrete" (label -> weight normalised to sum 1, in the order of the alternatives),
+           "empirical" (``draws``: its column of the group's table)
     """
 
     kind: str
     values: dict[str, float] = field(default_factory=dict)
     cov: dict[str, float] = field(default_factory=dict)  # mvnormal: other name -> covariance
     transform: str = "none"  # mvnormal only
+    draws: tuple[float, ...] = ()  # empirical only
 
 
 def _fmt(x: float) -> str:
@@ -290,10 +336,23 @@ def _resolve(
         checks.bad(f"unknown distribution kind {dist.kind!r}", "one of " + ", ".join(DISTRIBUTION_ARGS))
         return checks.problems, None
     args = dict(dist.args or {})
+    draws = tuple(dist.draws or ())
+    if draws and kind != "empirical":
+        checks.problems.append(
+            Problem(
+                Element("parameter", name, part="draws"),
+                f"{len(draws):,} draws are given for a {kind} distribution",
+                "draws only for an empirical distribution",
+            )
+        )
+    if kind in ("fixed", "empirical") and args:
+        checks.bad(f"{kind} takes no arguments, got {', '.join(map(repr, args))}", _usage(kind))
     if kind == "fixed":
-        if args:
-            checks.bad(f"fixed takes no arguments, got {', '.join(map(repr, args))}", _usage(kind))
         return checks.problems, None
+    if kind == "empirical":
+        _check_draws(draws, checks)
+        resolved = _Resolved("empirical", draws=tuple(map(float, draws))) if not checks.problems else None
+        return checks.problems, resolved
     if kind == "discrete":
         resolved = _discrete(args, checks)
         return checks.problems, resolved if not checks.problems else None
@@ -460,6 +519,29 @@ def _mvnormal(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _
     return _Resolved("mvnormal", {"mean": values["mean"], "var": values[variance]}, cov=cov, transform=transform)
 
 
+def _check_draws(draws: tuple[float, ...], c: _Checks) -> None:
+    """An empirical column: at least MIN_EMPIRICAL_DRAWS finite numbers; each bad entry located by its
+    index (the workbook places it at its Draws cell)."""
+    if len(draws) < MIN_EMPIRICAL_DRAWS:
+        c.problems.append(
+            Problem(
+                Element("parameter", c.where.name, part="draws"),
+                f"empirical has {len(draws)} draw{'' if len(draws) == 1 else 's'}",
+                f"at least {MIN_EMPIRICAL_DRAWS} rows of joint draws (a column headed by the parameter's name on "
+                "the Draws sheet)",
+            )
+        )
+    for i, raw in enumerate(draws):
+        if _to_number(raw) is None or isinstance(raw, str):
+            c.problems.append(
+                Problem(
+                    Element("parameter", c.where.name, part="draws", index=i),
+                    f"empirical draw {i + 1} = {raw!r} is not a finite number",
+                    "a finite number in every row of the group's table",
+                )
+            )
+
+
 def _discrete(args: Mapping[str, object], c: _Checks) -> _Resolved | None:
     """Labels and weights of a discrete distribution; the weights normalised to sum 1."""
     if not args:
@@ -603,7 +685,7 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
             )
             continue
         kind = kinds.pop()
-        if len(names) < 2:
+        if len(names) < 2 and kind != "empirical":
             problems.append(
                 Problem(first, f"{kind} group {gname!r} has only this parameter", "two or more parameters in the group")
             )
@@ -615,8 +697,27 @@ def _analyse(parameters: Sequence[Parameter]) -> tuple[list[Problem], dict[str, 
             found, cov = _covariance(gname, names, joint.members, joint.resolved)
             problems += found
             joint.cov = cov
+        if kind == "empirical":
+            found = _table_problems(gname, names, joint.resolved)
+            if found:
+                problems += found
+                continue
         groups[gname] = joint
     return problems, single, groups
+
+
+def _table_problems(gname: str, names: list[str], resolved: dict[str, _Resolved]) -> list[Problem]:
+    """An empirical group's columns must be rows of one table: the same number of draws."""
+    rows = len(resolved[names[0]].draws)
+    return [
+        Problem(
+            Element("parameter", n, part="draws"),
+            f"empirical group {gname!r}: '{n}' has {len(resolved[n].draws):,} draws, '{names[0]}' {rows:,}",
+            "the same number of draws (rows of the table) for every parameter of the group",
+        )
+        for n in names[1:]
+        if len(resolved[n].draws) != rows
+    ]
 
 
 def _position_problems(p: Parameter, labels: list[str]) -> list[Problem]:
@@ -716,10 +817,11 @@ def _covariance(
 def check_parameters(parameters: Sequence[Parameter]) -> list[Problem]:
     """All problems with the PSA distributions of a parameter list, groups included.
 
-    Adds to :func:`check_distribution`: unique names; a group on every Dirichlet and
-    multivariate-normal parameter, one kind per group and at least two members; for
-    mvnormal a complete, symmetric (relative tolerance 1e-6), positive semi-definite
-    covariance matrix.
+    Adds to :func:`check_distribution`: unique names; a group on every Dirichlet,
+    multivariate-normal and empirical parameter, one kind per group and at least two members
+    (one is enough for empirical); for mvnormal a complete, symmetric (relative tolerance
+    1e-6), positive semi-definite covariance matrix; for empirical the same number of draws
+    for every member.
     """
     return _analyse(parameters)[0]
 
@@ -736,15 +838,20 @@ def _name_key(tag: int, name: str) -> tuple[int, ...]:
 
 
 def _draw_stream(
-    seed: int, key: tuple[int, ...], start: int, n: int, draw_block: Callable[[np.random.Generator], FloatArray]
+    seed: int,
+    key: tuple[int, ...],
+    start: int,
+    n: int,
+    draw_block: Callable[[np.random.Generator], FloatArray],
+    block_size: int = BLOCK_SIZE,
 ) -> FloatArray:
-    """Samples [start, start + n) of a stream made of independently seeded blocks."""
-    first, last = start // BLOCK_SIZE, (start + n - 1) // BLOCK_SIZE
+    """Samples [start, start + n) of a stream made of independently seeded blocks of ``block_size``."""
+    first, last = start // block_size, (start + n - 1) // block_size
     blocks = [
         draw_block(np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key + (b,)))))
         for b in range(first, last + 1)
     ]
-    offset = start - first * BLOCK_SIZE
+    offset = start - first * block_size
     return np.concatenate(blocks, axis=0)[offset : offset + n]
 
 
@@ -794,6 +901,9 @@ def _group_drawer(group: _Group) -> Callable[[np.random.Generator], FloatArray]:
     if group.kind == "dirichlet":
         alpha = np.array([group.resolved[m].values["alpha"] for m in group.members])
         return lambda rng: rng.dirichlet(alpha, BLOCK_SIZE)
+    if group.kind == "empirical":  # one block = one pass over the table, its rows in random order
+        table = np.column_stack([np.asarray(group.resolved[m].draws) for m in group.members])
+        return lambda rng: table[rng.permutation(len(table))]
 
     assert group.cov is not None
     low = _psd_factor(group.cov)
@@ -888,7 +998,8 @@ def draw_parameters(
         if n == 0:
             joint = np.empty((0, len(group.members)))
         else:
-            joint = _draw_stream(seed_, _name_key(1, gname), start_, n, _group_drawer(group))
+            block = len(group.resolved[group.members[0]].draws) if group.kind == "empirical" else BLOCK_SIZE
+            joint = _draw_stream(seed_, _name_key(1, gname), start_, n, _group_drawer(group), block)
         for col, name in enumerate(group.members):
             values = np.ascontiguousarray(joint[:, col])
             if group.resolved[name].transform == "exp":
@@ -934,6 +1045,9 @@ def _quantiles(res: _Resolved, qs: tuple[float, float]) -> tuple[float, float]:
     frozen: rv_frozen
     if res.kind == "constant":
         return v["value"], v["value"]
+    if res.kind == "empirical":
+        lo, hi = np.quantile(np.asarray(res.draws), qs)
+        return float(lo), float(hi)
     if res.kind == "normal":
         frozen = stats.norm(loc=v["mean"], scale=v["sd"])
     elif res.kind == "lognormal":
@@ -969,7 +1083,7 @@ def dsa_bounds(parameter: Parameter, model: Sequence[Parameter] = ()) -> tuple[f
     -------
     (low, high) in the parameter's unit: ``dsa_low`` and ``dsa_high`` where given, otherwise
     the 2.5% and 97.5% quantiles of its PSA distribution (for mvnormal, of its marginal
-    normal, then ``transform``).
+    normal, then ``transform``; for empirical, of its column of draws).
 
     Raises
     ------
@@ -1058,3 +1172,41 @@ def discrete_alternatives(parameters: Sequence[Parameter]) -> dict[str, dict[str
     if problems:
         raise ModelError(problems)
     return out
+
+
+@dataclass(frozen=True)
+class EmpiricalSummary:
+    """The column of one parameter of an empirical group, summarised for reports.
+
+    rows : number of joint draws (rows of the group's table)
+    mean : their mean [the parameter's unit]
+    low, high : their 2.5% and 97.5% quantiles (linear interpolation, R's ``quantile(type = 7)``)
+    """
+
+    rows: int
+    mean: float
+    low: float
+    high: float
+
+
+def empirical_summary(dist: Distribution) -> EmpiricalSummary:
+    """Rows, mean and 2.5%/97.5% quantiles of an empirical distribution's draws.
+
+    Raises
+    ------
+    ModelError
+        if ``dist`` is not an empirical distribution with valid draws.
+
+    Examples
+    --------
+    >>> empirical_summary(Distribution("empirical", group="g", draws=tuple(float(i) for i in range(41))))
+    EmpiricalSummary(rows=41, mean=20.0, low=1.0, high=39.0)
+    """
+    problems, res = _resolve("empirical", dist)
+    if res is None or res.kind != "empirical":
+        raise ModelError(
+            problems or [Problem(topic("PSA"), f"a {dist.kind} distribution has no draws", "an empirical distribution")]
+        )
+    column = np.asarray(res.draws)
+    low, high = np.quantile(column, (_Q_LOW, _Q_HIGH))
+    return EmpiricalSummary(len(column), float(np.mean(column)), float(low), float(high))

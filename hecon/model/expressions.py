@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -231,7 +232,12 @@ class Expression:
 
 
 def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression:
-    """Parse an expression or number; raise ModelError naming ``where`` when it is invalid."""
+    """Parse an expression or number; raise ModelError naming ``where`` when it is invalid.
+
+    A formula is parsed once per run: the same text at the same place (with the same limits in
+    force) gives the same :class:`Expression`, which is immutable, so it is kept
+    (:data:`PARSED` formulas; compiling every scenario and validating constants ask for the
+    same formulas tens of thousands of times)."""
     if isinstance(source, bool):
         raise ModelError(Problem(where, f"{source!r} is a true/false value", "a number or a formula"))
     if isinstance(source, (int, float)):
@@ -239,12 +245,23 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
         if not math.isfinite(value):
             raise ModelError(Problem(where, f"{source!r} is not a finite number", "a finite number"))
         return Expression(repr(value), frozenset(), frozenset(), lambda ctx: value, constant=value)
-    text = str(source).strip()
+    return _parse_text(str(source), where, EXPRESSION_CHARS.value, expression_depth())
+
+
+PARSED = 65_536
+"""Formulas kept parsed (least recently used beyond)."""
+
+
+@lru_cache(maxsize=PARSED)
+def _parse_text(source: str, where: Location, max_chars: int, max_depth: int) -> Expression:
+    """:func:`parse` of a text, with the limits in force (``max_chars``, ``max_depth``) as
+    arguments so that a changed limit is not answered from the cache."""
+    text = source.strip()
     if text.startswith("="):  # pasted from Excel
         text = text[1:].strip()
     if not text:
         raise ModelError(Problem(where, "the formula is empty", "a number or a formula"))
-    if len(text) > EXPRESSION_CHARS.value:
+    if len(text) > max_chars:
         raise ModelError(
             Problem(
                 where,
@@ -261,13 +278,13 @@ def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression
             )
         )
     levels = nesting(text)
-    if levels > expression_depth():  # before Python's parser, which reads at most 200 nested brackets
+    if levels > max_depth:  # before Python's parser, which reads at most 200 nested brackets
         raise ModelError(
             Problem(
                 where,
-                f"the formula '{_clip(text)}' is nested more than {expression_depth()} levels deep ({levels:,} "
+                f"the formula '{_clip(text)}' is nested more than {max_depth} levels deep ({levels:,} "
                 "levels; each bracket, call and unary operator such as - or not is one level)",
-                f"a formula nested at most {expression_depth()} levels deep (or raise the limit up to "
+                f"a formula nested at most {max_depth} levels deep (or raise the limit up to "
                 f"{DEPTH_CEILING}: set {EXPRESSION_DEPTH.variable}); split it into named parameters",
             )
         )

@@ -53,7 +53,7 @@ ELEMENT_KINDS = (
     "state",  # part: "", "name", "tunnel", "utility", "cost:<category>", "count:<name>"; strategy and
     #           detail (cycle, sample, state_time) for a value found while the model runs
     "parameter",  # optionally of a strategy; part: "", "name", "value", "group", "distribution", "covariance",
-    #               "dsa", "dsa_low", "dsa_high"
+    #               "dsa", "dsa_low", "dsa_high", "draws" (an empirical distribution's draws; index: the draw, 0-based)
     "strategy",  # path: the names along a circular definition
     "transition",  # strategy, source, target; part: "", "from", "to", "strategy"; detail: cycle, sample
     "transitions_out",  # strategy, source: the row sum of a state's transitions; detail as above

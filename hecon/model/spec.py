@@ -128,12 +128,15 @@ class Distribution:
     """A PSA distribution of a parameter: ``kind`` and its named arguments.
 
     Kinds and arguments are defined by :mod:`hecon.model.distributions`; ``group`` ties parameters that are
-    drawn jointly (Dirichlet, multivariate normal).
+    drawn jointly (Dirichlet, multivariate normal, empirical). ``draws`` is the parameter's column of an
+    ``empirical`` group's table of joint draws [the parameter's unit]: entry i of every member of the group
+    is one joint draw (e.g. one bootstrap refit); empty for every other kind.
     """
 
     kind: str
     args: Mapping[str, Expr] = field(default_factory=dict)
     group: str | None = None
+    draws: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from hecon.analysis.summary import (
     ScenarioSummary,
     StrategyResult,
 )
+from hecon.model.distributions import empirical_summary
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 from hecon.report.numbers import OUTSIDE_DECISION, money, significant, versus_text
 
@@ -481,8 +482,15 @@ def _distribution_text(p) -> str:
     d = p.distribution
     if d is None:
         return ""
-    args = ", ".join(f"{k}={significant(v, 4) if isinstance(v, float) else v}" for k, v in d.args.items())
-    text = f"{d.kind}({args})"
+    if d.kind == "empirical":  # a table of joint draws: its size, mean and 95% range rather than the draws
+        e = empirical_summary(d)
+        text = (
+            f"empirical, {e.rows:,} joint draws, mean {significant(e.mean, 4)} "
+            f"(2.5%: {significant(e.low, 4)}, 97.5%: {significant(e.high, 4)})"
+        )
+    else:
+        args = ", ".join(f"{k}={significant(v, 4) if isinstance(v, float) else v}" for k, v in d.args.items())
+        text = f"{d.kind}({args})"
     return f"{text} [group {d.group}]" if d.group else text
 
 

@@ -50,7 +50,7 @@ from hecon.model.spec import (
     UtilityNorm,
 )
 from hecon.model.survival_points import check_survival_points
-from hecon.workbook import cells, schema, units
+from hecon.workbook import cells, draws, schema, units
 from hecon.workbook.files import open_book
 from hecon.workbook.schema import (
     ALL_STRATEGIES,
@@ -126,6 +126,7 @@ class Locations:
     budget: list[Record] = field(default_factory=list)  # parallel to spec.budget
     cost_categories: dict[str, Record] = field(default_factory=dict)  # category -> its row
     evppi_groups: dict[str, list[Record]] = field(default_factory=dict)  # group -> its rows, in member order
+    draws: dict[str, draws.DrawColumn] = field(default_factory=dict)  # parameter -> its column on the Draws sheet
     warnings: list[Problem] = field(default_factory=list)  # not errors: what a reader should check (units)
 
 
@@ -434,6 +435,27 @@ def _strategy_of(record: Record) -> str | None:
     return str(value)
 
 
+def draw_columns(data: SheetData | None) -> dict[str, draws.DrawColumn]:
+    """The columns of the Draws sheet that hold at least one value, by parameter name."""
+    if data is None:
+        return {}
+    out: dict[str, draws.DrawColumn] = {}
+    for name in data.families.get(draws.PREFIX, []):
+        rows: list[int] = []
+        values: list[float] = []
+        for record in data.records:
+            if name in record.bad:
+                rows.append(record.row)
+                values.append(float("nan"))
+            elif record.values.get(name) is not None:
+                rows.append(record.row)
+                values.append(float(record.values[name]))
+        if rows:
+            header = Cell(data.title, f"{data.letters[name]}{HEADER_ROW}")
+            out[name] = draws.DrawColumn(header, tuple(rows), tuple(values))
+    return out
+
+
 class _Builder:
     def __init__(self, book: Any, problems: _Problems):
         self.book = book
@@ -593,6 +615,9 @@ class _Builder:
     def parameters(self) -> tuple[Parameter, ...]:
         p = self.problems
         out = []
+        columns = self.loc.draws = draw_columns(self.sheets.get(draws.SHEET))
+        kinds: dict[str, str] = {}
+        groups: dict[str, str | None] = {}
         for record in self.records("Parameters"):
             v = record.values
             if not record.ok("name") or not v.get("name"):
@@ -601,11 +626,26 @@ class _Builder:
             self.loc.parameters[name] = record
             dist = None
             kind, args, group = v.get("distribution"), v.get("distribution_args"), v.get("group") or None
+            kinds[name] = kind or ""
             if kind and record.ok("distribution", "distribution_args"):
-                dist = Distribution(kind, args or {}, group)
+                column = columns.get(name) if kind == "empirical" else None
+                dist = Distribution(kind, args or {}, group, column.values if column else ())
+                groups[name] = group
+                if kind == "empirical" and column is None:
+                    p.bad_cell(
+                        record,
+                        "distribution",
+                        f"{name}: empirical, but the {draws.SHEET} sheet has no column '{name}'",
+                        f"a column headed '{name}' on the {draws.SHEET} sheet, one joint draw per row",
+                    )
                 for problem in distributions.check_distribution(name, dist):
-                    column = "distribution_args" if "distribution_args" in record.letters else "distribution"
-                    p.bad_cell(record, column, f"{name}: {problem.what}", problem.expected)
+                    where = problem.where
+                    if isinstance(where, Element) and where.part == "draws":
+                        if column is not None and column.cell(where.index) not in self._reported():
+                            p.add(column.cell(where.index), f"{name}: {problem.what}", problem.expected)
+                        continue
+                    column_name = "distribution_args" if "distribution_args" in record.letters else "distribution"
+                    p.bad_cell(record, column_name, f"{name}: {problem.what}", problem.expected)
             elif not kind and record.ok("distribution"):
                 if args:
                     p.bad_cell(
@@ -619,7 +659,7 @@ class _Builder:
                         record,
                         "group",
                         f"{name}: a group is given but no distribution",
-                        "a dirichlet or mvnormal distribution, or no group",
+                        "a dirichlet, mvnormal or empirical distribution, or no group",
                     )
             value = v["value"] if v.get("value") is not None else 0.0
             out.append(
@@ -635,7 +675,13 @@ class _Builder:
                     bool(v.get("dsa")),
                 )
             )
+        found, misaligned = draws.sheet_problems(columns, kinds, groups)
+        p.items += found
+        p.consequences += [f"empirical group {g!r}: " for g in misaligned]
         return tuple(out)
+
+    def _reported(self) -> set[Location]:
+        return {problem.where for problem in self.problems.items}
 
     # ---- States and the initial distribution
     def states(self) -> tuple[State, ...]:

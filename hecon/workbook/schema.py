@@ -336,6 +336,29 @@ CYCLE_WEIGHTS_SHEET = SheetSchema(
 )
 
 # --------------------------------------------------------------------------------------
+# Draws: tables of joint draws of empirical PSA distributions (hecon.model.spec.Distribution.draws)
+# --------------------------------------------------------------------------------------
+
+DRAWS_SHEET = SheetSchema(
+    "Draws",
+    "Tables of joint draws for the PSA (distribution empirical on the Parameters sheet): one column per "
+    "parameter, headed by its name, one joint draw per row, e.g. bootstrap refits of a survival curve or "
+    "posterior draws. The columns of one group are one table (row r of each is one joint draw); the PSA "
+    f"draws whole rows. At least {distributions.MIN_EMPIRICAL_DRAWS} rows a group.",
+    (),
+    families=(
+        ColumnFamily(
+            "",
+            "number",
+            "as the parameter",
+            "Draws of the parameter named in the header (its distribution is empirical); every row of its group filled",
+            ("pfs_cure_theta", "pfs_cure_shape", "pfs_cure_scale"),
+        ),
+    ),
+    when_used=True,
+)
+
+# --------------------------------------------------------------------------------------
 # CostCategories: the perspective of each cost category (hecon.model.spec.ModelSpec.cost_perspectives)
 # --------------------------------------------------------------------------------------
 
@@ -367,7 +390,7 @@ COST_CATEGORIES_SHEET = SheetSchema(
 EVPPI_GROUPS_SHEET = SheetSchema(
     "EvppiGroups",
     "Named groups of parameters whose joint partial EVPI is estimated (e.g. prices, utilities), one member "
-    "per row; every sampled parameter and every mvnormal or Dirichlet group gets its own EVPPI anyway. "
+    "per row; every sampled parameter and every mvnormal, Dirichlet or empirical group gets its own EVPPI anyway. "
     "At most 4 parameters a group.",
     (
         _c("group", "name", required=True, width=18, description="Name of the group"),
@@ -612,7 +635,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "group",
                 "text",
                 width=12,
-                description="Only for dirichlet and mvnormal: the same group name on every parameter drawn jointly",
+                description="Only for dirichlet, mvnormal and empirical: the same group name on every parameter drawn jointly",
             ),
             _c(
                 "dsa_low",
@@ -639,6 +662,7 @@ SHEETS: tuple[SheetSchema, ...] = (
         required=True,
         key=("name",),
     ),
+    DRAWS_SHEET,
     SheetSchema(
         "StrategyParameters",
         "Strategy-specific values: the parameter takes this value in this strategy only.",

@@ -513,6 +513,9 @@ def _parameter(e: Element, p: Problem, loc: Locations) -> Location | None:
         return record.cell("distribution_args")
     if e.part == "group" and "group" in record.letters:
         return record.cell("group")
+    if e.part == "draws":  # an empirical distribution's table: the cell on the Draws sheet
+        column = loc.draws.get(e.name)
+        return column.cell(e.index) if column is not None else record.cell("distribution")
     if e.part == "value":
         return record.cell("value")
     if e.part in ("dsa_low", "dsa_high") and e.part in record.letters:

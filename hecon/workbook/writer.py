@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hecon.model.problems import FileLine, ModelError, Problem
-from hecon.model.spec import ANY_STATE, OPTION, ModelSpec, Settings
+from hecon.model.spec import ANY_STATE, OPTION, ModelSpec, Parameter, Settings
 from hecon.workbook import schema, units
 from hecon.workbook.cells import format_number
 from hecon.workbook.readme import write_readme
@@ -163,6 +163,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         }
         for p in spec.parameters
     ]
+    rows["Draws"] = _draw_rows(spec)
     rows["StrategyParameters"] = [
         {"strategy": s.name, "parameter": name, "value": value}
         for s in spec.strategies
@@ -294,6 +295,18 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
+def _empirical(spec: ModelSpec) -> list[Parameter]:
+    """The parameters whose draws go on the Draws sheet, in the Parameters sheet's order."""
+    return [p for p in spec.parameters if p.distribution is not None and p.distribution.draws]
+
+
+def _draw_rows(spec: ModelSpec) -> list[dict[str, Any]]:
+    """The Draws sheet: row i holds draw i of every empirical parameter (groups side by side)."""
+    columns = {p.name: p.distribution.draws for p in _empirical(spec) if p.distribution is not None}
+    n = max((len(d) for d in columns.values()), default=0)
+    return [{name: d[i] for name, d in columns.items() if i < len(d)} for i in range(n)]
+
+
 def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
     """The SurvivalPoints sheet: one row per point; comparable as yes, no or blank (not stated)."""
     return [
@@ -331,6 +344,14 @@ def _as_typed(value: Any, period: str) -> Any:
 
 
 def _family_columns(sheet: SheetSchema, spec: ModelSpec, blank: bool) -> list[Column]:
+    if sheet.name == schema.DRAWS_SHEET.name:
+        family = sheet.families[0]
+        if blank:
+            return [family.column(n) for n in family.examples]
+        return [
+            Column(p.name, family.kind, unit=p.unit or family.unit, description=_draws_description(p), width=14)
+            for p in _empirical(spec)
+        ]
     if sheet.name != "States":
         return []
     out: list[Column] = []
@@ -347,6 +368,11 @@ def _family_columns(sheet: SheetSchema, spec: ModelSpec, blank: bool) -> list[Co
             period = periods.get(n, "cycle")
             out.append(column if period == "cycle" else replace(column, unit=units.declared_unit(column.unit, period)))
     return out
+
+
+def _draws_description(p: Parameter) -> str:
+    group = p.distribution.group if p.distribution is not None else None
+    return f"Draws of {p.name}" + (f" (empirical group {group}: one joint draw per row)" if group else "")
 
 
 # --------------------------------------------------------------------------------------

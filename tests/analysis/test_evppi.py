@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from hecon.analysis.evppi import EvppiInput, evppi_inputs, psd_root, regression_evppi, summarise_evppi
+from hecon.analysis.evppi import EvppiInput, PosteriorDraws, evppi_inputs, regression_evppi, summarise_evppi
 from hecon.analysis.voi import evpi
 from hecon.model.problems import ModelError
 from tests.models import rich_model
@@ -33,12 +33,16 @@ def closed_form(m: float, s: float) -> float:
     return m * norm.cdf(m / s) + s * norm.pdf(m / s) - max(m, 0.0)
 
 
-@pytest.fixture(scope="module")
-def linear():
+def linear_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """dQALY = 0.1 + 0.05 X0, dCost = 2000 + 1000 X1, X2 unused; X ~ N(0, 1)."""
     rng = np.random.default_rng(20241207)
     x = rng.standard_normal((N, 3))
     return x, 2000.0 + 1000.0 * x[:, 1], 0.1 + 0.05 * x[:, 0]
+
+
+@pytest.fixture(scope="module")
+def linear():
+    return linear_data()
 
 
 @pytest.mark.parametrize("k", [0, 1])
@@ -72,27 +76,72 @@ def test_all_parameters_together_give_the_evpi(linear):
     np.testing.assert_allclose(fit.per_patient, total, rtol=0.01)
 
 
-def test_psd_root_reproduces_singular_and_regular_covariances():
-    rng = np.random.default_rng(3)
-    a = rng.standard_normal((6, 3))
-    singular = a @ a.T  # rank 3: no Cholesky factor
-    with pytest.raises(np.linalg.LinAlgError):
-        np.linalg.cholesky(singular)
-    regular = singular + np.eye(6)
-    for cov in (singular, regular):
-        root = psd_root(cov)
-        np.testing.assert_allclose(root @ root.T, cov, atol=1e-10)
+def test_a_group_of_two_matches_the_closed_form():
+    """INB = w x 0.1 - 2000 + 600 X0 - 800 X1 + 700 X2 (X ~ N(0, 1)): given (X0, X1), INB is normal
+    with mean m = w x 0.1 - 2000 and s = sqrt(600^2 + 800^2) = 1000 along the pair."""
+    x, _, _ = linear_data()
+    dc = 2000.0 - 600.0 * x[:, 0] + 800.0 * x[:, 1] - 700.0 * x[:, 2]
+    de = np.full(N, 0.1)
+    fit = regression_evppi(dc[:, None], de[:, None], x[:, :2], WTP, 20_000.0, se_wtp=WTP)
+    for i, w in enumerate(WTP):
+        m = w * 0.1 - 2000.0
+        g = m + 600.0 * x[:, 0] - 800.0 * x[:, 1]
+        mc_se = np.std(np.maximum(g, 0.0), ddof=1) / np.sqrt(N)
+        assert fit.per_patient[i] == pytest.approx(closed_form(m, 1000.0), abs=3.0 * np.hypot(mc_se, fit.se[i]))
+
+
+def test_a_curved_effect_matches_the_closed_form():
+    """INB = 1000 (X0^2 - 1) + 1000 X1: E[INB | X0] = 1000 (X0^2 - 1), mean 0, so
+    EVPPI(X0) = 1000 E[max(0, X0^2 - 1)] = 1000 x 2 integral_1^inf (x^2 - 1) phi(x) dx = 2000 phi(1)
+    (integral_1^inf x^2 phi = phi(1) + 1 - Phi(1)); a straight line in X0 would give 0."""
+    x, _, _ = linear_data()
+    inb = 1000.0 * (x[:, 0] ** 2 - 1.0) + 1000.0 * x[:, 1]
+    fit = regression_evppi(-inb[:, None], np.zeros((N, 1)), x[:, [0]], [0.0], 0.0, se_wtp=[0.0])
+    mc_se = np.std(np.maximum(1000.0 * (x[:, 0] ** 2 - 1.0), 0.0), ddof=1) / np.sqrt(N)
+    expected = 2000.0 * norm.pdf(1.0)
+    assert fit.per_patient[0] == pytest.approx(expected, abs=3.0 * np.hypot(mc_se, fit.se[0]))
+
+
+def test_three_strategies_match_numerical_integration():
+    """Two strategies against the comparator, both driven by X0 ~ N(0, 1) with noise from X1:
+    INB_1 = 300 + 1000 X0, INB_2 = 500 - 1500 X0 (+ noise). EVPPI(X0) = E[max(0, INB_1, INB_2)]
+    - max(0, 300, 500), the expectation by scipy quad over the normal density."""
+    from scipy.integrate import quad
+
+    x, _, _ = linear_data()
+    inb = np.c_[300.0 + 1000.0 * x[:, 0] + 800.0 * x[:, 1], 500.0 - 1500.0 * x[:, 0] - 900.0 * x[:, 2]]
+    fit = regression_evppi(-inb, np.zeros((N, 2)), x[:, [0]], [0.0], 0.0, se_wtp=[0.0])
+    expected = (
+        quad(lambda v: max(0.0, 300 + 1000 * v, 500 - 1500 * v) * norm.pdf(v), -12, 12, points=[-0.3, 0.08])[0] - 500.0
+    )
+    g = np.maximum(0.0, np.maximum(300 + 1000 * x[:, 0], 500 - 1500 * x[:, 0]))
+    mc_se = np.std(g, ddof=1) / np.sqrt(N)
+    assert fit.per_patient[0] == pytest.approx(expected, abs=3.0 * np.hypot(mc_se, fit.se[0]))
+
+
+def test_pruned_draws_equal_drawing_every_sample():
+    """PosteriorDraws.evppi leaves out samples where no draw changes the best strategy; the EVPPI
+    of each draw equals the one computed by drawing all samples and strategies (double programming)."""
+    rng = np.random.default_rng(11)
+    n, p, draws = 400, 6, 300
+    fitted = np.c_[np.linspace(-3000, 3000, n), 2500.0 - np.linspace(0, 4000, n), np.full(n, -9000.0)]
+    loads = [rng.standard_normal((n, p)) * 0.05 for _ in range(3)]
+    zetas = [rng.standard_normal((p, draws)) for _ in range(3)]
+    sigma = np.array([900.0, 400.0, 100.0])
+    g = np.stack([fitted[:, d][:, None] + sigma[d] * (loads[d] @ zetas[d]) for d in range(3)], axis=-1)
+    brute = np.maximum(g.max(axis=-1), 0.0).mean(axis=0) - np.maximum(g.mean(axis=0).max(axis=-1), 0.0)
+    np.testing.assert_allclose(PosteriorDraws.of(loads, zetas).evppi(fitted, sigma), brute, rtol=1e-10, atol=1e-8)
 
 
 def test_a_group_of_four_gets_a_standard_error_and_the_closed_form():
-    """A tensor product of 4 parameters (257 coefficients, singular covariance) on 1000 samples:
+    """A tensor product of 4 parameters (256 coefficients, some with few samples) on 1000 samples:
     dCost = 2000 + 1000 X1 with X0, X2 and a copy of X2 alongside; the EVPPI is X1's closed form."""
     rng = np.random.default_rng(20241208)
     x = rng.standard_normal((N, 3))
     dc, de = 2000.0 + 1000.0 * x[:, 1], np.full(N, 0.1)
     group = np.c_[x, x[:, 2] + 1e-3 * rng.standard_normal(N)]
     fit = regression_evppi(dc[:, None], de[:, None], group, [20_000.0], 20_000.0, se_wtp=[20_000.0])
-    assert fit.n_coefficients == 4**4 + 1  # 4 splines a parameter, and the intercept
+    assert fit.n_coefficients == 4**4  # 4 splines a parameter (they sum to 1: no separate intercept)
     assert np.isfinite(fit.se[0]) and fit.se[0] >= 0
     mc_se = np.std(np.maximum(-1000.0 * x[:, 1], 0.0), ddof=1) / np.sqrt(N)  # true E[INB | X] = -1000 X1
     assert fit.per_patient[0] == pytest.approx(closed_form(0.0, 1000.0), abs=3.0 * np.hypot(mc_se, fit.se[0]))
@@ -171,7 +220,7 @@ def test_named_groups_are_inputs_and_bad_members_are_refused():
 
 
 def test_a_regression_that_cannot_be_fitted_is_reported_not_raised(monkeypatch):
-    """A failing fit of one input (pygam raising ValueError) leaves that input out, with the reason,
+    """A failing fit of one input (raising ValueError) leaves that input out, with the reason,
     and the others are still estimated."""
     import hecon.analysis.evppi as module
 

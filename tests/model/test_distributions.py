@@ -583,6 +583,7 @@ def test_valid_distributions_have_no_problems():
         "dirichlet",
         "mvnormal",
         "discrete",
+        "empirical",
     }
 
 
@@ -595,7 +596,7 @@ def test_message_wording_is_pinned():
     (kind,) = check_distribution("hr", Distribution("Weibull"))
     assert str(kind) == (
         "parameter 'hr': unknown distribution kind 'Weibull'; expected one of fixed, normal, "
-        "lognormal, beta, gamma, uniform, triangular, dirichlet, mvnormal, discrete"
+        "lognormal, beta, gamma, uniform, triangular, dirichlet, mvnormal, discrete, empirical"
     )
     problems = check_distribution("pfs_model", Distribution("discrete", {"weibull": -1, "cure-model": 1}))
     assert [str(p) for p in problems] == [

@@ -6,6 +6,8 @@ recalled, D derived, A assumption, G gap).
 
 from __future__ import annotations
 
+from hecon.examples.rrmm.bootstrap_draws import N_BOOT
+
 ASSUMPTIONS = (
     "Population: adults with RRMM after >= 3 prior lines (PI, IMiD, anti-CD38 exposed). Start age 63 (A; trials "
     "61-65, LocoMMotion 68: scenario), 59% men (CARTITUDE-1, P). Settings sources: cycle 7 days (weekly dosing, "
@@ -48,7 +50,8 @@ ASSUMPTIONS = (
     "(Guyot) from every published point on the SurvivalPoints sheet: RWPC exponential PFS (LocoMMotion median "
     "4.6 months, 248 patients); cilta-cel PFS (CARTITUDE-1: 12 and 24 months, median 34.9, 32/97 at 5 years; "
     "97 patients) exponential, or mixture cure Weibull as the structural alternative cart_pfs_plateau (equal "
-    "PSA weights, A); the PSA draws each fit's parameters from its covariance. Bispecifics: RWPC curve x "
+    "PSA weights, A); the PSA draws each exponential rate from its lognormal and each cure fit's parameters "
+    f"jointly from {N_BOOT:,} bootstrap refits of the reconstructed patients. Bispecifics: RWPC curve x "
     "adjusted hazard ratio (teclistamab 0.43, Krishnan 2023; elranatamab 0.32, MAIC 2025). OS is not a "
     "target: published OS (CARTITUDE-1, KarMMa, MajesTEC-1, the OS hazard ratios, a US real-world cohort) is "
     "compared with the model as external checks (listed with the model values in the documentation of the example).",

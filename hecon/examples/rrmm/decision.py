@@ -27,7 +27,7 @@ COST_PERSPECTIVES = CATEGORY_PERSPECTIVE
 def evppi_groups() -> dict[str, tuple[str, ...]]:
     """The EvppiGroups sheet: the survival curves built from more than one sampled input, prices and
     utilities (at most 4 a group). Every drawn parameter, the structural choice ``cart_pfs_plateau``
-    (discrete) and the CAR-T cure Weibull's coefficients (a multivariate normal group,
+    (discrete) and the CAR-T cure Weibull's coefficients (an empirical group of bootstrap refits,
     ``pfs_cilta_weibull_cure``) get their own EVPPI without a row here; the CAR-T exponential curve
     has one coefficient, ``pfs_cilta_exp_rate``."""
     return {

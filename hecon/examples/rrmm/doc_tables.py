@@ -399,7 +399,7 @@ BEGIN, END = (
 def blocks() -> dict[str, str]:
     """Every generated block of docs/rrmm.md by name, from fresh runs."""
     from hecon.analysis.two_way import two_way_threshold
-    from hecon.examples.rrmm import sequence_tables
+    from hecon.examples.rrmm import plateau_psa, sequence_tables
     from hecon.examples.rrmm.decision import HEADROOM
     from hecon.examples.rrmm.psa_tables import decision_psa_table
 
@@ -413,6 +413,7 @@ def blocks() -> dict[str, str]:
         "structures": structures_table(base, ps[None][1]),
         "psa": psa_table(st[None][0], ps[None][0]),
         "psa_decision": decision_psa_table(st[None][0], ps[None][0]),
+        "plateau_psa": plateau_psa.plateau_table(st[None][0], ps[None][0]),
         "fits": fits_table(),
         "external_checks": external_checks_table(st, ps[None]),
         "face_validity": face_validity_table(st, ps),

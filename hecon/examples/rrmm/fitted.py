@@ -7,7 +7,9 @@ reconstruction (:func:`hecon.evidence.published_points.guyot_inputs`,
 :func:`hecon.evidence.guyot.reconstruct_ipd`), every distribution of
 :func:`hecon.evidence.fit.fit_all` is fitted by maximum likelihood, and the chosen one becomes
 Parameters rows with their PSA distribution (:func:`hecon.evidence.outputs.workbook_rows`:
-lognormal for a one-parameter curve, multivariate normal with the fit's covariance otherwise).
+lognormal for an exponential rate, sdlog = 1/sqrt(events)). The mixture cure Weibull fits' PSA
+distribution is the table of their bootstrap refits (an ``empirical`` group, theta on [0, 1];
+:mod:`hecon.examples.rrmm.bootstrap_draws` says why and how they were made).
 ``tests/examples/test_rrmm_fits.py`` re-derives the fits from the published points with the
 library functions and checks that the example's values are theirs.
 
@@ -33,6 +35,7 @@ from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.ipd import ArmData, arm_data
 from hecon.evidence.outputs import workbook_rows
 from hecon.evidence.published_points import guyot_inputs, select_points
+from hecon.examples.rrmm.bootstrap_draws import N_BOOT, SEEDS, cure_draws
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
 from hecon.examples.rrmm.survival import survival_points
 from hecon.model.spec import Distribution, Parameter
@@ -128,6 +131,9 @@ def parameters() -> list[Parameter]:
         fits = chosen_fits(spec.prefix)
         best = min(f.aic for f in all_fits(spec.prefix) if f.converged)
         for fit in fits:
+            if fit.cure:
+                rows += _cure_rows(spec, fit, best)
+                continue
             for row in workbook_rows([fit], prefix=spec.prefix).parameters:
                 rows.append(
                     Parameter(
@@ -141,6 +147,35 @@ def parameters() -> list[Parameter]:
                     )
                 )
     return rows
+
+
+def _cure_rows(spec: FittedCurve, fit: SurvivalFit, best: float) -> list[Parameter]:
+    """The mixture cure Weibull's theta, shape and scale at the maximum-likelihood fit, drawn in the PSA
+    as one empirical group: the bootstrap refits of :mod:`hecon.examples.rrmm.bootstrap_draws`."""
+    names = cure_names(spec.prefix)
+    group = names["theta"].removesuffix("_theta")
+    draws = cure_draws(spec.prefix)
+    zero = sum(theta == 0.0 for theta in draws["theta"])
+    source = (
+        f"D: {fit.label} fitted by maximum likelihood to the patients reconstructed from the published "
+        f"{spec.endpoint} points of {spec.strategy} (n = {fit.n}, events = {fit.events}, AIC {fit.aic:.2f}; lowest "
+        f"AIC of all families {best:.2f}); choice: {spec.reason}. PSA: {N_BOOT:,} bootstrap refits of the "
+        f"resampled patients (seed {SEEDS[spec.prefix]}; {zero} with the cure fraction at 0, kept as 0), on the "
+        "Draws sheet"
+    )
+    units = {"theta": "share", "shape": "shape", "scale": TIME_UNIT}
+    what = {"theta": "cure fraction", "shape": "shape (uncured)", "scale": "scale (uncured)"}
+    return [
+        Parameter(
+            names[p],
+            fit.estimates[p],
+            units[p],
+            f"{fit.label} {what[p]}, {spec.endpoint} of {spec.strategy} (flexsurv parameterisation)",
+            source,
+            Distribution("empirical", group=group, draws=draws[p]),
+        )
+        for p in ("theta", "shape", "scale")
+    ]
 
 
 def _distribution(kind: str, args: str, group: object) -> Distribution:
@@ -164,11 +199,11 @@ def exp_rate_name(prefix: str) -> str:
 
 
 def cure_names(prefix: str) -> dict[str, str]:
-    """Names of the Weibull cure fit's parameters of curve ``prefix`` (theta on the logit scale)."""
+    """Names of the Weibull cure fit's parameters of curve ``prefix`` (theta, the cure fraction, on [0, 1])."""
     base = f"{prefix}_weibull_cure"
-    return {"theta": f"{base}_logit_theta", "shape": f"{base}_shape", "scale": f"{base}_scale"}
+    return {"theta": f"{base}_theta", "shape": f"{base}_shape", "scale": f"{base}_scale"}
 
 
 def cure_fraction_expression(prefix: str) -> str:
-    """The cure fraction of curve ``prefix``'s cure fit as an expression (inverse logit)."""
-    return f"odds_to_prob(exp({cure_names(prefix)['theta']}))"
+    """The cure fraction of curve ``prefix``'s cure fit as an expression."""
+    return cure_names(prefix)["theta"]

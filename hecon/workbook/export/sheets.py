@@ -46,9 +46,10 @@ from hecon.engine.compiler import CompiledModel, StrategyModel
 from hecon.engine.outcomes import LYS, QALYS, Outcome, outcome_columns
 from hecon.engine.valuation import reward_column
 from hecon.methods.survival import GENGAMMA_Q_SERIES
+from hecon.model.distributions import empirical_summary
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression, parse
 from hecon.model.problems import Element, Location, ModelError, Problem
-from hecon.model.spec import ANY_STATE, DAYS_PER_YEAR, PARTITIONED_SURVIVAL, LifeTable
+from hecon.model.spec import ANY_STATE, DAYS_PER_YEAR, PARTITIONED_SURVIVAL, Distribution, LifeTable
 from hecon.workbook.export.formulas import FormulaContext, ModelFunction, Unsupported, number, to_excel
 from hecon.workbook.export.frontier import write_frontier
 from hecon.workbook.export.names import SETTING_NAMES, NameTable, quote_sheet, sheet_names
@@ -455,12 +456,13 @@ def _constant(text: str) -> float | None:
         return None
 
 
-def _distribution_text(d: object) -> str:
+def _distribution_text(d: Distribution | None) -> str:
     if d is None:
         return ""
-    kind = getattr(d, "kind", "")
-    args = getattr(d, "args", {})
-    return f"{kind}(" + ", ".join(f"{k}={v}" for k, v in args.items()) + ")"
+    if d.kind == "empirical":  # the table of draws stays in the hecon workbook (Draws sheet)
+        e = empirical_summary(d)
+        return f"empirical({e.rows} joint draws, mean={e.mean:.6g}, 2.5%={e.low:.6g}, 97.5%={e.high:.6g})"
+    return f"{d.kind}(" + ", ".join(f"{k}={v}" for k, v in d.args.items()) + ")"
 
 
 def _define(wb: Workbook, name: str, sheet: str, row: int, col: int) -> None:
