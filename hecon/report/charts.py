@@ -6,9 +6,11 @@ objects, and computes layout only; strategies keep their model colour through
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -65,39 +67,72 @@ def tornado_png(
 ) -> bytes:
     """Horizontal bars of the incremental NMB at the low (blue) and high (orange) value of
     each parameter, largest swing on top, around the base-case INMB (black line); the dashed
-    line is INMB = 0, where the ICER equals the willingness to pay."""
+    line is INMB = 0, where the ICER equals the willingness to pay (:func:`tornado_figure`)."""
+    with style():
+        return png(tornado_figure(rows, strategy, comparator, wtp, base_inmb, currency, top, price_year))
+
+
+def tornado_figure(
+    rows: Sequence[TornadoRow],
+    strategy: str,
+    comparator: str,
+    wtp: float,
+    base_inmb: float,
+    currency: str,
+    top: int = 15,
+    price_year: int | None = None,
+) -> MplFigure:
+    """The figure of :func:`tornado_png` (call inside :func:`~hecon.report.style.style`): long
+    descriptions wrapped, the left margin as wide as the widest label and the axis label wrapped
+    to the figure, so that no text is cut at the canvas edges."""
     rows = tornado_rows(rows, top)
     values = [base_inmb] + [r.inmb_low for r in rows] + [r.inmb_high for r in rows]
     scale, words = money_scale(values)
-    with style():
-        height = 0.42 * max(3, len(rows)) + 1.5
-        fig = new_figure(10.0, height)
-        fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.15 / height, bottom=1.05 / height)
-        ax = fig.add_subplot()
-        y = np.arange(len(rows))[::-1]
-        for yi, r in zip(y, rows):
-            for value, colour in ((r.inmb_low, LOW_COLOUR), (r.inmb_high, HIGH_COLOUR)):
-                ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
-        ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
-        ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
-        labels = [plain(tornado_label(r)) for r in rows]
-        ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
-        ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(_money_formatter())
-        ax.set_xlabel(
-            plain(
-                f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
-                f"at {currency} {wtp:,.0f} per QALY"
-            )
-        )
-        handles = [
-            Patch(color=LOW_COLOUR, label="low value"),
-            Patch(color=HIGH_COLOUR, label="high value"),
-            Line2D([], [], color="#222222", label="base case"),
-            Line2D([], [], color="#888888", linestyle="--", label="INMB = 0 (ICER = WTP)"),
-        ]
-        fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
-        return png(fig)
+    labels = [_wrapped_label(plain(tornado_label(r))) for r in rows]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = max(0.15 * lines + 0.08 * len(rows), 1.3) + 1.7  # 8.5-point lines, a gap between bars
+    fig = new_figure(10.0, height)
+    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.15 / height, bottom=1.25 / height)
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))[::-1]
+    for yi, r in zip(y, rows):
+        for value, colour in ((r.inmb_low, LOW_COLOUR), (r.inmb_high, HIGH_COLOUR)):
+            ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
+    ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
+    ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
+    ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(_money_formatter())
+    handles = [
+        Patch(color=LOW_COLOUR, label="low value"),
+        Patch(color=HIGH_COLOUR, label="high value"),
+        Line2D([], [], color="#222222", label="base case"),
+        Line2D([], [], color="#888888", linestyle="--", label="INMB = 0 (ICER = WTP)"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    widest = max(t.get_window_extent(renderer).width for t in ax.get_yticklabels())
+    left = min((widest + 0.15 * fig.dpi) / fig.bbox.width, 0.6)
+    fig.subplots_adjust(left=left)
+    xlabel = plain(
+        f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
+        f"at {currency} {wtp:,.0f} per QALY"
+    )
+    ax.set_xlabel(xlabel)
+    room = (0.97 - left) * fig.bbox.width  # the axes' width [px]: the label is centred under it
+    width = ax.xaxis.label.get_window_extent(renderer).width
+    if width > room:
+        ax.set_xlabel(textwrap.fill(xlabel, max(int(len(xlabel) * room / width), 20)))
+    return fig
+
+
+TORNADO_LABEL_CHARS = 44
+"""Width [characters] at which a tornado bar's description wraps."""
+
+
+def _wrapped_label(label: str) -> str:
+    """Each line of a tornado label wrapped at :data:`TORNADO_LABEL_CHARS`."""
+    return "\n".join(textwrap.fill(line, TORNADO_LABEL_CHARS) for line in label.split("\n"))
 
 
 def nmb_png(

@@ -31,7 +31,7 @@ from hecon.report.charts import (
 from hecon.report.figures import Figure
 from hecon.report.numbers import significant
 from hecon.report.psa_structures import psa_structures_section
-from hecon.report.section import Section
+from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
 from hecon.report.two_way import parameter_label
 
@@ -526,8 +526,15 @@ def dsa_section(results: Results) -> Section | None:
         f"net monetary benefit at {_money(cur, w)} per QALY ({data.tornado_wtp_source}), which is "
         "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."
     ]
+    for sub in subsections:  # the tornado figures in the main part (two side by side), the tables in an appendix
+        sub.figures, sub.content = [], []
     return Section(
-        "dsa", "One-way sensitivity analysis", paragraphs=paragraphs, subsections=subsections, sheets=[table]
+        "dsa",
+        "One-way sensitivity analysis",
+        paragraphs=paragraphs,
+        figures=figures,
+        sheets=[table],
+        detail=detail_section("dsa", "One-way sensitivity analysis", subsections),
     )
 
 
@@ -875,8 +882,14 @@ def psa_section(results: Results) -> Section | None:
         bullets=bullets,
         tables=[summary_table, inc_table, conv_table],
         figures=figures,
+        content=[summary_table, inc_table] + figures[:2],
         sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
-        subsections=[x for x in (structural, structures) if x is not None],
+        detail=detail_section(
+            "psa",
+            "Probabilistic sensitivity analysis",
+            [x for x in (structural, structures) if x is not None],
+            [conv_table] + figures[2:],
+        ),
         files={PSA_FILE: lambda path: save_psa(samples, path)} if samples is not None else {},
     )
 

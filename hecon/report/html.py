@@ -18,7 +18,7 @@ import jinja2
 
 from hecon.analysis.results import Results
 from hecon.report.numbers import KINDS, number_text
-from hecon.report.sections import APPENDIX_SECTIONS, Section
+from hecon.report.section import Section
 from hecon.report.tables import Table
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -57,7 +57,6 @@ def render_report_html(results: Results, sections: Sequence[Section]) -> str:
             results=results,
             sections=sections,
             input_name=results.input_path.name if results.input_path else None,
-            appendix=APPENDIX_SECTIONS,
         )
     )
 

@@ -28,6 +28,9 @@ class Section:
     files       : extra files of the report folder: name (fixed by hecon) -> writer(path)
     content     : the tables and figures in the order report.html shows them (default: the
                   tables, then the figures); every item must also be in ``tables`` or ``figures``
+    detail      : the detail of a main section (tables a committee consults rather than reads),
+                  printed as an appendix after the main part (:func:`hecon.report.sections.build_sections`)
+    appendix    : True for a section printed as an appendix (each on a page of its own)
     """
 
     key: str
@@ -41,8 +44,22 @@ class Section:
     subsections: list[Section] = field(default_factory=list)
     files: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     content: list[Any] = field(default_factory=list)
+    detail: Section | None = None
+    appendix: bool = False
 
     @property
     def blocks(self) -> list[Any]:
         """Tables and figures in display order."""
         return list(self.content) if self.content else list(self.tables) + list(self.figures)
+
+
+def detail_section(key: str, title: str, subsections: list[Section], content: list[Any] | None = None) -> Section:
+    """The appendix holding the detail of main section ``key`` (its tables and figures stay in the
+    main section's ``tables``/``figures``/``sheets`` for results.xlsx; here they are only shown)."""
+    return Section(
+        f"{key}_detail",
+        f"Appendix: {title.lower()} (detail)",
+        subsections=subsections,
+        content=content or [],
+        appendix=True,
+    )

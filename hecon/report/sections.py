@@ -63,7 +63,7 @@ from hecon.report.figures import (
 )
 from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
 from hecon.report.numbers import OUTSIDE_DECISION, versus_text
-from hecon.report.section import Section
+from hecon.report.section import Section, detail_section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
@@ -731,7 +731,7 @@ def base_case_section(results: Results) -> Section:
     )
     tables = [view, by_category] + surv_tables
     sources = _source_curves_figure(results)
-    content = [view, by_category] + figures[:-2] + [figures[-2]] + surv_tables + sources + [figures[-1]]
+    content = [view, by_category] + figures[:-2] + [figures[-2]] + sources + [figures[-1]]
     figures[-1:-1] = sources
     return Section(
         "base_case",
@@ -739,6 +739,7 @@ def base_case_section(results: Results) -> Section:
         tables=tables,
         figures=figures,
         content=content,
+        detail=detail_section("base_case", "Survival in the model", [], surv_tables) if surv_tables else None,
         sheets=[totals, costs, by_category]
         + surv_tables
         + [t for t in (trace_table(results), substate_trace_table(results)) if t is not None],
@@ -941,7 +942,7 @@ APPENDIX_SECTIONS = frozenset(
         "two_way",
         "voi",
         "perspectives",
-        "budget_impact",
+        "budget-impact",
         "assumptions",
         "definition",
         "run",
@@ -950,8 +951,15 @@ APPENDIX_SECTIONS = frozenset(
 
 
 def build_sections(results: Results, builders: list[SectionBuilder] | None = None) -> list[Section]:
-    """Build the sections of ``results`` in report order (those of analyses that did not run are left out)."""
-    built = [s for b in (SECTIONS if builders is None else builders) if (s := b(results)) is not None]
+    """Build the sections of ``results`` (those of analyses that did not run are left out): the main
+    part in report order, then the appendices (the detail of main sections, then
+    :data:`APPENDIX_SECTIONS`), so that the printed main part reads without interruption."""
+    made = [s for b in (SECTIONS if builders is None else builders) if (s := b(results)) is not None]
+    for s in made:
+        s.appendix = s.appendix or s.key in APPENDIX_SECTIONS
+    main = [s for s in made if not s.appendix]
+    details = [s.detail for s in main if s.detail is not None]
+    built = main + details + [s for s in made if s.appendix]
     keys = [s.key for s in built]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate report section keys: {keys}")

@@ -80,16 +80,9 @@ def to_number(value: object, expected: str = "a number") -> float:
         try:
             number = float(text)
         except ValueError:
-            if "," in text:
-                try:
-                    float(text.replace(".", "").replace(",", "."))
-                except ValueError:
-                    pass
-                else:
-                    raise CellError(
-                        f"{show(value)} is text with a decimal comma",
-                        expected + " (type it as a number, or use a decimal point)",
-                    ) from None
+            comma = _DECIMAL_COMMA.search(text)
+            if comma is not None:
+                raise comma_error(comma.group(0), expected, inside=text) from None
             raise CellError(f"{show(value)} is not a number", expected) from None
     if not math.isfinite(number):
         raise CellError(f"{show(value)} is not a finite number", expected)
@@ -112,7 +105,11 @@ def to_expression(value: object, where: Location, expected: str = "a number or a
     try:
         expressions.parse(text, where)
     except ModelError as exc:
-        if _DECIMAL_COMMA.search(text):  # Dutch, German, French... number formats
+        commas = [m.group(0) for m in _DECIMAL_COMMA.finditer(text)]  # Dutch, German, French... number formats
+        ambiguous = [c for c in commas if _thousands(c)]
+        if ambiguous:
+            raise comma_error(ambiguous[0], "", inside=text) from None
+        if commas:
             point = _DECIMAL_COMMA.sub(r"\1.\2", text)
             raise CellError(
                 f"{show(text)} has a decimal comma",
@@ -125,6 +122,38 @@ def to_expression(value: object, where: Location, expected: str = "a number or a
 
 _DECIMAL_COMMA = re.compile(r"(?<![\w.])(\d+),(\d+)(?![\w.])")
 """A number written with a decimal comma, as in ``0,25`` (only reported when the formula does not parse)."""
+
+_COMMA_BETWEEN_DIGITS = re.compile(r"\d+,\d+")
+"""A comma between digits in a list of numbers: a decimal comma or a thousands separator."""
+
+
+def _thousands(number: str) -> bool:
+    """Whether ``number`` (digits, a comma, digits) may be written with a thousands separator:
+    one to three digits not starting with 0, a comma, three digits (``2,000`` but not ``0,005``)."""
+    whole, _, fraction = number.partition(",")
+    return 1 <= len(whole) <= 3 and not whole.startswith("0") and len(fraction) == 3
+
+
+def comma_error(number: str, expected: str, inside: str | None = None) -> CellError:
+    """The problem of ``number``, written with a comma (``0,25``, ``2,000``): with exactly three
+    digits after the comma (and no leading 0) it is ambiguous (a thousands separator or a decimal comma, so both
+    readings are offered: ``2000 or 2.0``); otherwise it is a decimal comma (``0.25``).
+    ``expected`` is appended to the offer; ``inside`` is the cell's text when ``number`` is part of it."""
+    whole, _, fraction = number.partition(",")
+    where = f" in {show(inside)}" if inside is not None and inside.strip() != number else ""
+    if _thousands(number):
+        point = f"{float(whole + '.' + fraction):g}"
+        if "." not in point:
+            point += ".0"
+        return CellError(
+            f"{show(number)}{where} has a comma, which is ambiguous: a thousands separator or a decimal comma",
+            f"{whole}{fraction} or {point} (no thousands separators, a decimal point)"
+            + (f"; {expected}" if expected else ""),
+        )
+    return CellError(
+        f"{show(number)}{where} has a decimal comma",
+        f"a decimal point: {whole}.{fraction}" + (f"; {expected}" if expected else ""),
+    )
 
 
 PROBABILITY_EXPECTED = f"a probability between 0 and 1, a formula, or {COMPLEMENT} for the rest"
@@ -164,7 +193,11 @@ def to_numbers(value: object) -> tuple[float, ...]:
     _not_a_date(value, expected)
     if isinstance(value, (int, float)):
         return (to_number(value, expected),)
-    parts = [p.strip() for p in str(value).replace(",", ";").split(";")]
+    text = str(value)
+    between = _COMMA_BETWEEN_DIGITS.search(text)
+    if between is not None:  # "50000,5" or "20,000": never read as two numbers
+        raise comma_error(between.group(0), expected, inside=text)
+    parts = [p.strip() for p in text.replace(",", ";").split(";")]  # "20000, 50000": a list
     numbers = []
     for part in parts:
         if not part:
@@ -199,6 +232,10 @@ def to_arguments(value: object) -> dict[str, float | str]:
         try:
             args[name] = float(text)
         except ValueError:
+            comma = _DECIMAL_COMMA.search(text)
+            if comma is not None and "(" not in text:  # outside a function call a comma is no separator
+                problem = comma_error(comma.group(0), "", inside=text)
+                raise CellError(f"argument '{name}': {problem.what}", problem.expected) from None
             args[name] = text
     if not args:
         raise CellError(f"{show(value)} holds no argument", ARGUMENTS_EXPECTED)

@@ -258,7 +258,10 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
     letters = {name: get_column_letter(col) for name, (col, _) in sorted(columns.items(), key=lambda x: x[1][0])}
     unit_cells = next(ws.iter_rows(min_row=UNIT_ROW, max_row=UNIT_ROW, values_only=True), ())
     unit_texts: dict[str, tuple[str | None, Cell]] = {}
-    for name in (n for names in families.values() for n in names):
+    declared = [n for names in families.values() for n in names]
+    if title == "States" and "utility" in columns:  # its unit row too: utilities are per year (units.py)
+        declared.append("utility")
+    for name in declared:
         col = columns[name][0] if name in columns else 0
         if col:
             text = unit_cells[col - 1] if col <= len(unit_cells) else None
@@ -713,6 +716,10 @@ class _Builder:
         periods: dict[str, str] = {}  # cost:/count: column -> the period its unit row declares
         for column, (text, where) in (data.units if data is not None else {}).items():
             period = units.period_of(text)
+            if column == "utility":
+                if text is not None and period != "year":  # blank: the template's convention, per year
+                    p.add(where, f"the utility column's unit '{text}' is not supported", units.UTILITY_EXPECTED)
+                continue
             if period is None:
                 p.add(where, f"unknown unit '{text}' for the column {column}", units.EXPECTED)
             else:

@@ -10,6 +10,11 @@ week, month (365.25 / 12 days) or year (365.25 days), e.g. ``EUR per year``, ``p
 
 with ``cycle_days`` the expression variable of the cycle length (so a scenario that changes the
 cycle length converts too). A unit row that names no period hecon knows is an error at its cell.
+
+The ``utility`` column is not converted: a utility is a QALY weight per year (1 = a year in full
+health; hecon multiplies it by the cycle length in years). Its unit row must be blank or name the
+year (``QALY weight per year``); any other unit, ``QALY weight per cycle`` included, is an error
+at its cell, so that a per-cycle weight is never taken as a weight per year.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ PERIOD_DAYS: dict[str, float | None] = {
     "year": 365.25,
 }
 _PERIOD = re.compile(r"(?:\bper\s+|/\s*)(cycle|day|week|month|year)s?\s*$", re.IGNORECASE)
+UTILITY_EXPECTED = (
+    "'QALY weight per year' or a blank cell: utilities are QALY weights per year (1 = a year in full "
+    "health), which hecon multiplies by the cycle length in years; give a per-cycle weight per year"
+)
 EXPECTED = "a unit that ends in 'per cycle', 'per day', 'per week', 'per month' or 'per year', e.g. 'EUR per year'"
 
 
@@ -74,3 +83,36 @@ def cycle_period(cycle_length_days: float) -> str | None:
         if days is not None and abs(days - cycle_length_days) < 1e-9:
             return name
     return None
+
+
+def as_declared(value: Expr) -> tuple[Expr, str]:
+    """The inverse of :func:`per_cycle`: ``value`` as typed and the period its column declared,
+    ``("cycle")`` when ``value`` is not a conversion made by :func:`per_cycle` (so that a
+    workbook written back keeps its unit row).
+
+    >>> as_declared("52000.0 * (cycle_days / 365.25)"), as_declared("(c * 52) * (cycle_days / 7.0)")
+    ((52000.0, 'year'), ('c * 52', 'week'))
+    >>> as_declared("c * 2"), as_declared(3.0)
+    (('c * 2', 'cycle'), (3.0, 'cycle'))
+    """
+    if isinstance(value, str):
+        for period, days in PERIOD_DAYS.items():
+            suffix = f" * (cycle_days / {days!r})"
+            if days is None or not value.endswith(suffix):
+                continue
+            inner = value[: -len(suffix)]
+            candidates: list[Expr] = []
+            try:
+                candidates.append(float(inner))
+            except ValueError:
+                if inner.startswith("(") and inner.endswith(")"):
+                    candidates.append(inner[1:-1])
+            for typed in candidates:
+                if per_cycle(typed, period) == value:  # exactly what the reader made of it
+                    return typed, period
+    return value, "cycle"
+
+
+def declared_unit(unit: str, period: str) -> str:
+    """A family's unit text (``currency per cycle``) declared per ``period`` (``currency per year``)."""
+    return re.sub(r"cycle$", period, unit)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hecon.model.problems import FileLine, ModelError, Problem
 from hecon.model.spec import ANY_STATE, OPTION, ModelSpec, Parameter, Settings
-from hecon.workbook import schema
+from hecon.workbook import schema, units
 from hecon.workbook.cells import format_number
 from hecon.workbook.readme import write_readme
 from hecon.workbook.schema import (
@@ -169,6 +170,7 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
         for name, value in s.parameters.items()
     ]
     rows["States"] = []
+    periods = _declared_periods(spec)
     for s in spec.states:
         row = {
             "name": s.name,
@@ -177,8 +179,8 @@ def _rows(spec: ModelSpec) -> dict[str, list[dict[str, Any]]]:
             "tunnel": s.tunnel,
             "flags": ", ".join(sorted(s.flags)) or None,
         }
-        row.update({f"cost:{k}": v for k, v in s.costs.items()})
-        row.update({f"count:{k}": v for k, v in s.counts.items()})
+        row.update({f"cost:{k}": _as_typed(v, periods[f"cost:{k}"]) for k, v in s.costs.items()})
+        row.update({f"count:{k}": _as_typed(v, periods[f"count:{k}"]) for k, v in s.counts.items()})
         rows["States"].append(row)
     rows["Initial"] = [{"state": k, "share": v} for k, v in spec.initial.items()]
     rows["Transitions"] = [
@@ -326,6 +328,21 @@ def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
     ]
 
 
+def _declared_periods(spec: ModelSpec) -> dict[str, str]:
+    """The period each States cost:/count: column was declared per (:func:`units.as_declared`):
+    the one period of all its values, or ``cycle`` (values as they are) when they differ."""
+    found: dict[str, set[str]] = {}
+    for s in spec.states:
+        for prefix, values in (("cost:", s.costs), ("count:", s.counts)):
+            for k, v in values.items():
+                found.setdefault(prefix + k, set()).add(units.as_declared(v)[1])
+    return {column: next(iter(p)) if len(p) == 1 else "cycle" for column, p in found.items()}
+
+
+def _as_typed(value: Any, period: str) -> Any:
+    return value if period == "cycle" else units.as_declared(value)[0]
+
+
 def _family_columns(sheet: SheetSchema, spec: ModelSpec, blank: bool) -> list[Column]:
     if sheet.name == schema.DRAWS_SHEET.name:
         family = sheet.families[0]
@@ -345,7 +362,11 @@ def _family_columns(sheet: SheetSchema, spec: ModelSpec, blank: bool) -> list[Co
             names = [family.prefix + c for c in dict.fromkeys(c for s in spec.states for c in s.costs)]
         else:
             names = [family.prefix + c for c in dict.fromkeys(c for s in spec.states for c in s.counts)]
-        out += [family.column(n) for n in names]
+        periods = {} if blank else _declared_periods(spec)
+        for n in names:
+            column = family.column(n)
+            period = periods.get(n, "cycle")
+            out.append(column if period == "cycle" else replace(column, unit=units.declared_unit(column.unit, period)))
     return out
 
 

@@ -264,9 +264,9 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report, read
         "Markov trace",
         "Cost-effectiveness frontier",
         "Net monetary benefit against willingness to pay",
-        "Treatment-free survival (free of treatment)",
-        "Time to the first treatment-free cycle",
         "Treatment timeline",
+        "Treatment-free survival (free of treatment)",  # an appendix: after the main part
+        "Time to the first treatment-free cycle",
     ]
     assert len(images) == len(titles) and all(alt for _, alt in images)
     soc = read_summary(textbook_report)["scenarios"]["base case"]["strategies"]["SoC"]

@@ -32,21 +32,24 @@ from hecon.report.sections import labelled_assumptions, perspective
 from tests.models import FULL_MODEL_STRATEGIES as STRATEGIES
 from tests.models import full_model
 
-SECTION_TITLES = [
+SECTION_TITLES = [  # the main part, then the appendices (the detail of main sections first)
     "Key results",
     "Decision problem",
     "Model structure",
-    "Inputs",
     "Base-case results",
     "Incremental analysis",
     "Net benefit",
-    "Treatment burden and treatment-free time",
     "Treatment burden",
     "Disease burden and reference value",
-    "Scenario analysis",
-    "Threshold analysis",
     "One-way sensitivity analysis",
     "Probabilistic sensitivity analysis",
+    "Appendix: survival in the model (detail)",
+    "Appendix: one-way sensitivity analysis (detail)",
+    "Appendix: probabilistic sensitivity analysis (detail)",
+    "Inputs",
+    "Treatment burden and treatment-free time",
+    "Scenario analysis",
+    "Threshold analysis",
     "Value of information",
     "Assumptions and limitations",
     "Appendix: model definition",
@@ -82,8 +85,10 @@ def test_sections_follow_the_checklist_order(html):
     assert titles == SECTION_TITLES
     toc = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', html)
     assert [t for _, t in toc] == SECTION_TITLES
-    for anchor, _ in toc:  # each section is in the main part or an appendix (print layout)
-        assert re.search(rf'<section id="{anchor}" class="(main|appendix)">', html)
+    kinds = [  # each section is in the main part or an appendix (print layout), appendices last
+        re.search(rf'<section id="{anchor}" class="(main|appendix)">', html).group(1) for anchor, _ in toc
+    ]
+    assert kinds == ["main"] * 10 + ["appendix"] * 11
 
 
 def test_decision_problem_from_settings_and_labelled_assumptions(html):

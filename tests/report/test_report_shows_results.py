@@ -209,7 +209,7 @@ def test_an_alternative_no_sample_drew_is_shown_without_numbers(results):
     (st,) = results.psa.structural
     never = AlternativeResult("never", 3, 0.0, 0, 0.0, {}, (), {})
     psa = replace(results.psa, structural=(replace(st, alternatives=(*st.alternatives, never)),))
-    (sub,) = psa_section(replace(results, psa=psa)).subsections
+    (sub,) = psa_section(replace(results, psa=psa)).detail.subsections  # shown in the appendix
     rows = [r for r in sub.sheets[0].rows if r[1] == "never"]
     assert [r[5] for r in rows] == list(results.strategies)
     for r in rows:

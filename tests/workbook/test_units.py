@@ -90,6 +90,35 @@ def test_unknown_unit_is_rejected_with_its_cell(tmp_path):
     assert "per year" in problem.expected
 
 
+def _utility_unit(tmp_path: Path, unit: str | None) -> Path:
+    path = _workbook(tmp_path, "utility", None, 1000.0)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["States"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "utility")
+    ws.cell(2, col).value = unit
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("unit", ["QALY weight per cycle", "nonsense", "QALY weight per week"])
+def test_a_utility_unit_other_than_per_year_is_rejected_at_its_cell(tmp_path, unit):
+    """Utilities are QALY weights per year; a per-cycle weight (or a unit hecon does not know)
+    used to be read silently as a weight per year."""
+    with pytest.raises(ModelError) as e:
+        read_workbook(_utility_unit(tmp_path, unit))
+    (problem,) = e.value.problems
+    assert isinstance(problem.where, Cell) and problem.where.sheet == "States"
+    assert problem.where.address == "C2"  # the utility column's unit row (name, description, utility)
+    assert problem.what == f"the utility column's unit '{unit}' is not supported"
+    assert "QALY weight per year" in problem.expected
+
+
+@pytest.mark.parametrize("unit", ["QALY weight per year", None])
+def test_a_utility_per_year_or_blank_is_read(tmp_path, unit):
+    expected = _totals(read_workbook(_workbook(tmp_path, "plain", None, 1000.0)))
+    np.testing.assert_array_equal(_totals(read_workbook(_utility_unit(tmp_path, unit))), expected)
+
+
 def test_per_year_parameter_used_as_per_cycle_cost_is_a_warning_naming_both_cells(tmp_path, invoke):
     spec = two_state_model(cycle_length_days=WEEK, horizon_years=3.0)
     spec = replace(spec, parameters=(*spec.parameters[:2], Parameter("c", 1000.0, "EUR per year")))
@@ -122,3 +151,25 @@ def test_parse_and_convert():
     ]
     assert period_of("EUR per fortnight") is None and period_of("EUR") is None
     assert per_cycle(3, "month") == "3.0 * (cycle_days / 30.4375)"
+
+
+def test_written_back_the_unit_declaration_and_the_values_are_kept_as_typed(tmp_path):
+    """A column declared "currency per year" used to be written back as
+    '52000.0 * (cycle_days / 365.25)' under "currency per cycle"."""
+    path = _workbook(tmp_path, "declared", "currency per year", C)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["States"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "cost:care")
+    dead = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "Dead")
+    ws.cell(dead, col).value = "c * 52"  # an expression in the same column
+    wb.save(path)
+    spec = read_workbook(path)
+    back = tmp_path / "back.xlsx"
+    write_workbook(spec, back)
+    ws = openpyxl.load_workbook(back)["States"]
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "cost:care")
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    assert ws.cell(2, col).value == "currency per year"
+    assert ws.cell(rows["Alive"], col).value == C
+    assert ws.cell(rows["Dead"], col).value == "c * 52"
+    np.testing.assert_array_equal(_totals(read_workbook(back)), _totals(spec))

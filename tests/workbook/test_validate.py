@@ -276,10 +276,7 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
     "wrong type: decimal comma": (
         {"LifeTable!C4": "0,005"},
         {},
-        [
-            "LifeTable!C4: '0,005' is text with a decimal comma; expected a number (type it as a number, or use a "
-            "decimal point)"
-        ],
+        ["LifeTable!C4: '0,005' has a decimal comma; expected a decimal point: 0.005; a number"],
     ),
     "wrong type: not a whole number (and no follow-on state_time complaint)": (
         {"States!D5": 2.5},
