@@ -32,6 +32,18 @@ def recalculate(path: Path, out_dir: Path) -> Path:
 
 def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
     """:func:`recalculate` for several files (distinct names) in one LibreOffice run."""
+    return _convert(paths, "xlsx", out_dir)
+
+
+def convert_to_pdf(path: Path, out_dir: Path) -> Path:
+    """``path`` printed to PDF by LibreOffice (``soffice --headless --convert-to pdf``) into
+    ``out_dir``, with its own print settings; one bookmark per sheet."""
+    return _convert([path], "pdf", out_dir)[0]
+
+
+def _convert(paths: list[Path], kind: str, out_dir: Path) -> list[Path]:
+    """``paths`` converted to ``kind`` (a file extension) by one headless LibreOffice run with a
+    throw-away profile, into ``out_dir``; the converted files' paths."""
     if SOFFICE is None:
         pytest.fail(
             "HECON_REQUIRE_LIBREOFFICE is set but LibreOffice is not installed (apt-get install libreoffice-calc)"
@@ -44,7 +56,7 @@ def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
                 f"-env:UserInstallation={Path(profile).as_uri()}",
                 "--headless",
                 "--convert-to",
-                "xlsx",
+                kind,
                 "--outdir",
                 str(out_dir),
                 *(str(path) for path in paths),
@@ -53,36 +65,7 @@ def recalculate_all(paths: list[Path], out_dir: Path) -> list[Path]:
             capture_output=True,
             timeout=600,
         )
-    outs = [out_dir / (path.stem + ".xlsx") for path in paths]
+    outs = [out_dir / f"{path.stem}.{kind}" for path in paths]
     for out in outs:
         assert out.exists(), f"LibreOffice wrote no {out}"
     return outs
-
-
-def convert_to_pdf(path: Path, out_dir: Path) -> Path:
-    """``path`` printed to PDF by LibreOffice (``soffice --headless --convert-to pdf``) into
-    ``out_dir``, with its own print settings; one bookmark per sheet."""
-    if SOFFICE is None:
-        pytest.fail(
-            "HECON_REQUIRE_LIBREOFFICE is set but LibreOffice is not installed (apt-get install libreoffice-calc)"
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                SOFFICE,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    out = out_dir / (path.stem + ".pdf")
-    assert out.exists(), f"LibreOffice wrote no {out}"
-    return out
