@@ -113,12 +113,12 @@ def significant(value: Any, digits: int = 4) -> str:
         return MISSING
     if v == 0:
         return "0"
+    if abs(v) < TINY:  # Python's own rounding, which also holds for subnormals such as 5e-324
+        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
     magnitude = math.floor(math.log10(abs(v)))
-    if abs(v) < TINY:
-        mantissa = significant(v / 10.0**magnitude, digits)
-        if mantissa.lstrip("-") == "10":  # rounding carried into the next power
-            mantissa, magnitude = mantissa.replace("10", "1"), magnitude + 1
-        return f"{mantissa} × 10{str(magnitude).translate(_SUPERSCRIPT)}"
     decimals = max(0, digits - 1 - magnitude)
     text = f"{v:,.{decimals}f}"
     if "." in text:

@@ -63,6 +63,8 @@ def test_money_has_separators_and_never_scientific_notation(value, text):
         (1.0923e-11, "1.092 × 10⁻¹¹"),
         (-2.5e-7, "-2.5 × 10⁻⁷"),
         (9.99999e-7, "1 × 10⁻⁶"),  # the mantissa rounds up into the next power of ten
+        (5e-324, "4.941 × 10⁻³²⁴"),  # the smallest subnormal: no division by 10**-324 (which is 0)
+        (-2.2250738585072014e-308, "-2.225 × 10⁻³⁰⁸"),
         (float("nan"), MISSING),
         (float("inf"), MISSING),
     ],

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from hecon.model.expressions import nesting, parse, switched
@@ -853,6 +853,7 @@ _VALUES = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(edits=st.dictionaries(st.sampled_from(FUZZ_CELLS), _VALUES, min_size=1, max_size=3))
+@example(edits={"TransitionRewards!F4": -5e-324, "Parameters!I5": 2382742})  # a subnormal in results.xlsx (CI, 517b322)
 def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
     tmp_path_factory, short_textbook, invoke, edits
 ):
