@@ -330,6 +330,10 @@ class SurvivalPoint:
                  (PFS: those of them flagged progression_free): like for like with a source whose
                  population and time zero differ from the whole cohort's. Empty: the whole cohort
                  from model start.
+    fitted_in  : the model structures (:data:`STRUCTURES`) whose curves were fitted to the point;
+                 () when it is held out of every fit (a check of the model); None when not stated.
+                 The report marks the point "fitted" or "held out" for the structure it runs, so that
+                 agreement with a fitted point is not read as validation.
     """
 
     strategy: str
@@ -344,6 +348,7 @@ class SurvivalPoint:
     time_unit: str = "months"
     source: str = ""
     states: tuple[str, ...] = ()
+    fitted_in: tuple[str, ...] | None = None
 
 
 LIFE_TABLE_QUANTITIES = ("qx", "px", "mx", "lx")

@@ -598,6 +598,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                     Column("Model value", "number", 12),
                     Column("Source population", width=30),
                     Column("Like for like", width=36),
+                    Column("Fitted or held out", width=16),
                     Column("Source", width=60),
                     Column("Not drawn because", width=30),
                 ],
@@ -611,6 +612,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                         x.model,
                         x.population or "not stated",
                         x.comparison,
+                        x.fit,
                         x.citation,
                         x.problem,
                     ]
@@ -621,7 +623,9 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                 "drawn open on the figure, whose curves are the whole cohort's). Source values as published, with "
                 "the population and time zero they describe; 'not like for like' marks a source that describes "
                 "another population or time zero than the model (e.g. infused patients from infusion against "
-                "a cohort from apheresis), so the two need not agree.",
+                "a cohort from apheresis), so the two need not agree. 'fitted': the model's curve in this structure "
+                "was fitted to the point, so agreement with it is no validation; 'held out': it was not, so "
+                "agreement with it is a check of the model.",
             )
         )
     caption = (

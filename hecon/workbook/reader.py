@@ -1173,6 +1173,7 @@ class _Builder:
                     v.get("time_unit") or "months",
                     v.get("source") or "",
                     tuple(x.strip() for x in str(v.get("states") or "").split(",") if x.strip()),
+                    _fitted_in(v.get("fitted_in")),
                 )
             )
         names = [s.name for s in strategies]
@@ -1320,3 +1321,14 @@ def _add_bundled_tables(spec: ModelSpec) -> ModelSpec:
     if not extra:
         return spec
     return replace(spec, life_tables=spec.life_tables + tuple(extra))
+
+
+def _fitted_in(cell: object) -> tuple[str, ...] | None:
+    """SurvivalPoints ``fitted_in``: blank -> None (not stated), ``none`` -> () (held out of every fit),
+    else the comma-separated model structures (checked by check_survival_points)."""
+    text = str(cell or "").strip()
+    if not text:
+        return None
+    if text.lower() == "none":
+        return ()
+    return tuple(x.strip() for x in text.split(",") if x.strip())

@@ -554,6 +554,14 @@ SURVIVAL_POINTS_SHEET = SheetSchema(
             "of infused patients): the model's curve is then theirs from when they are first occupied, like for "
             "like; blank = the strategy's whole cohort from model start",
         ),
+        _c(
+            "fitted_in",
+            "text",
+            width=30,
+            description="Model structures whose curves were fitted to this point, comma-separated (state_transition, "
+            "partitioned_survival), or none: held out of every fit (a check of the model); the report marks the "
+            "point fitted or held out for the structure it runs; blank = not stated",
+        ),
     ),
 )
 
