@@ -125,7 +125,7 @@ def structures_table(st: Any, ps: Any) -> str:
 def fits_table() -> str:
     """Every fitted curve: the published points it was fitted to, the chosen family with its AIC,
     the lowest AIC of the other families, and its parameters (:mod:`hecon.examples.rrmm.fitted`)."""
-    from hecon.examples.rrmm.fitted import FITTED, aic_table, chosen_fits
+    from hecon.examples.rrmm.fitted import FITTED, aic_table, chosen_fits, tied_cure_fit
     from hecon.examples.rrmm.survival import survival_points
 
     points = survival_points()
@@ -153,6 +153,11 @@ def fits_table() -> str:
             + ("" if not f.cure else f" (AIC {f.aic:.2f})")
             for f in fits
         )
+        if c.cure_given:
+            tied = tied_cure_fit(c.prefix)
+            params += f"; cure Weibull at the theta of {c.cure_given} ({tied.theta:.4g}): " + ", ".join(
+                f"{k} {v:.4g}" for k, v in tied.estimates.items()
+            )
         lines.append(
             f"| {c.prefix} ({c.strategy}, {c.endpoint}) | {', '.join(shown)} | {c.chosen} ({chosen:.2f}) | "
             f"{other:.2f} | {params} |"
@@ -160,24 +165,59 @@ def fits_table() -> str:
     return "\n".join(lines)
 
 
-def external_checks_table(runs: dict[str | None, Run], partitioned: Run) -> str:
-    """The external survival checks: model vs source, as a markdown table. ``runs`` maps a scenario
-    name (None: base case) to its state-transition spec and results; ``partitioned`` is the base case's
-    partitioned-survival version (:func:`hecon.analysis.structure.other_structure`)."""
+def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | None, Run]) -> str:
+    """The external survival checks: model vs source, as a markdown table. ``runs`` and ``partitioned``
+    map a scenario name (None: base case) to its state-transition, or partitioned-survival
+    (:func:`hecon.analysis.structure.other_structure`), spec and results."""
     lines = [
         "| Structure | Check | Source | Model | Difference | Why they differ |",
         "|---|---|---|---|---|---|",
     ]
     for check in EXTERNAL_CHECKS:
-        spec, results = partitioned if check.structure == PARTITIONED_SURVIVAL else runs[check.scenario]
+        spec, results = (partitioned if check.structure == PARTITIONED_SURVIVAL else runs)[check.scenario]
         got = external_check_value(spec, results, check)
-        fmt = "{:.1%}" if check.month is not None else "{:.1f} months"
+        fmt = "{:.1%}" if check.month is not None else "{:.1f} months"  # medians and months per patient
         diff = (got - check.source) / check.source
         structure = "PS" if check.structure == PARTITIONED_SURVIVAL else "ST"
         lines.append(
             f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff:+.0%} | "
             f"{check.reason or 'within ' + format(check.tolerance or math.nan, '.0%') + ' (tested)'} |"
         )
+    return "\n".join(lines)
+
+
+def published_points_table(st: Run, ps: Run) -> str:
+    """The published survival points beside both structures' base case, as the report's Landmarks table
+    computes them (:func:`hecon.analysis.model_survival.survival_summary`), each marked fitted or held out
+    for that structure (SurvivalPoints ``fitted_in``), as a markdown table."""
+    from hecon.analysis.landmarks import LIKE_FOR_LIKE
+    from hecon.analysis.model_survival import survival_summary
+
+    def compared(run: Run) -> dict[int, Any]:
+        spec, results = run
+        trace = results["trace"]
+        strategies = [str(s) for s in trace["strategy"].values]
+        return {lm.point: lm for lm in survival_summary(trace, spec, strategies).landmarks}
+
+    a, b = compared(st), compared(ps)
+    lines = [
+        "| Strategy | Point | Source | State transition | Partitioned survival | Comparison |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def shown(lm: Any, value: float | None) -> str:
+        if value is None:
+            return "–"
+        return f"{value:.1%}" if not lm.what.startswith("median") else f"{value:.1f}"
+
+    for point, lm in a.items():
+        other = b.get(point)
+        cells = [f"{shown(lm, lm.model)} ({lm.fit})"]
+        cells.append(f"{shown(other, other.model)} ({other.fit})" if other is not None else "no partitioned version")
+        comparison = (
+            f"{LIKE_FOR_LIKE}: {lm.population}" if lm.comparison.startswith(LIKE_FOR_LIKE + ":") else lm.comparison
+        )
+        lines.append(f"| {lm.strategy} | {lm.what} | {shown(lm, lm.source)} | {cells[0]} | {cells[1]} | {comparison} |")
     return "\n".join(lines)
 
 
@@ -380,11 +420,13 @@ def runs_for_docs() -> tuple[dict[str | None, Run], dict[str | None, Run]]:
     st: dict[str | None, Run] = {None: (spec, run_model(spec))}
     ps: dict[str | None, Run] = {}
     wanted = {c.scenario for c in EXTERNAL_CHECKS} | {IDE_CEL, TEC_PRICE_CUT}
-    for name, s in [(None, spec)] + [(sc.name, apply_scenario(spec, sc)) for sc in spec.scenarios if sc.name in wanted]:
+    named = [*spec.scenarios, *spec.subgroups]  # a check may need a subgroup's run
+    for name, s in [(None, spec)] + [(sc.name, apply_scenario(spec, sc)) for sc in named if sc.name in wanted]:
         if name is not None:
             st[name] = (s, run_model(s))
         other = other_structure(s)
-        if other is not None and name in (None, TEC_PRICE_CUT):
+        ps_wanted = {None, TEC_PRICE_CUT} | {c.scenario for c in EXTERNAL_CHECKS if c.structure == PARTITIONED_SURVIVAL}
+        if other is not None and name in ps_wanted:
             ps[name] = (other, run_model(other))
     return st, ps
 
@@ -415,7 +457,8 @@ def blocks() -> dict[str, str]:
         "psa_decision": decision_psa_table(st[None][0], ps[None][0]),
         "plateau_psa": plateau_psa.plateau_table(st[None][0], ps[None][0]),
         "fits": fits_table(),
-        "external_checks": external_checks_table(st, ps[None]),
+        "external_checks": external_checks_table(st, ps),
+        "published_points": published_points_table(st[None], ps[None]),
         "face_validity": face_validity_table(st, ps),
         "subgroups": subgroups_table(subgroup_runs(spec)),
         "headroom": headroom_table(headroom),
