@@ -324,6 +324,11 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {},
         ["Settings!B10: 3; expected an annual rate between 0 and 1, e.g. 0.03"],
     ),
+    "structure weight outside 0-1": (
+        {"Settings!B24": 1.5},
+        {},
+        ["Settings!B24: weight 1.5; expected a weight between 0 and 1 (blank: 0.5, both structures co-primary)"],
+    ),
     "unknown life table": (
         {"Settings!B15": "nl_2019"},
         {},
