@@ -738,7 +738,7 @@ def test_headers_and_sheet_names_ignore_case_and_blank_rows_are_skipped(textbook
 def test_missing_required_setting(textbook):
     edit(textbook, {"Settings!A7": None, "Settings!B7": None, "Settings!C7": None, "Settings!D7": None})
     assert only(textbook) == (
-        "Settings!A26: the setting 'horizon_years' is missing; expected a row with name "
+        "Settings!A27: the setting 'horizon_years' is missing; expected a row with name "
         "horizon_years and its value (Time horizon; cycles = round(horizon_years * 365.25 / "
         "cycle_length_days))"
     )
