@@ -85,6 +85,10 @@ class Settings:
     structure              : "state_transition" (the cohort moves by the Transitions) or
                              "partitioned_survival" (occupancy read off the Partitions' curves);
                              a model that defines both is run both ways (NICE DSU TSD 19)
+    partitioned_survival_weight : for a model that defines both structures, the weight [0-1] of
+                             the partitioned-survival version in the PSA averaged over the
+                             structures (the state-transition version has 1 - weight;
+                             :mod:`hecon.analysis.structure_average`); None: 0.5 (co-primary)
     """
 
     cycle_length_days: float = DAYS_PER_YEAR
@@ -107,6 +111,7 @@ class Settings:
     population_size: float | None = None
     population_years: float = 10.0
     structure: str = "state_transition"
+    partitioned_survival_weight: float | None = None
 
     @property
     def cycle_length_years(self) -> float:

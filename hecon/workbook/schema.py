@@ -276,6 +276,13 @@ SETTINGS: tuple[Column, ...] = (
         "from the Partitions sheet's survival curves. A model with both is run both ways (cross-check)",
     ),
     _c(
+        "partitioned_survival_weight",
+        "number",
+        unit="weight 0-1",
+        description="A model with both structures: weight of the partitioned-survival version in the PSA "
+        "averaged over the structures (state transition: 1 - weight); blank = 0.5 (co-primary)",
+    ),
+    _c(
         "reward_timing",
         "choice",
         allowed=REWARD_TIMINGS,

@@ -367,6 +367,15 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 "a number of years > 0",
             )
         )
+    w = settings.partitioned_survival_weight
+    if w is not None and not 0 <= w <= 1:
+        out.append(
+            Problem(
+                setting_cell("partitioned_survival_weight"),
+                f"weight {format_number(w)}",
+                "a weight between 0 and 1 (blank: 0.5, both structures co-primary)",
+            )
+        )
     for check in (
         lambda: check_perspectives(spec.cost_perspectives, spec.cost_categories),
         lambda: check_evppi_groups(spec),

@@ -25,7 +25,17 @@ from hecon.analysis.structure import other_structure, without_partitions
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.examples import rrmm
-from hecon.examples.rrmm import BSAB, CART, EXTERNAL_CHECKS, REDOSE, RWPC, STRATEGIES, doc_tables, psa_tables
+from hecon.examples.rrmm import (
+    BSAB,
+    CART,
+    EXTERNAL_CHECKS,
+    REDOSE,
+    RWPC,
+    STRATEGIES,
+    doc_tables,
+    psa_tables,
+    tec_decomposition,
+)
 from hecon.examples.rrmm.sequences import SECOND_THERAPY_STATES
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.distributions import draw_parameters
@@ -273,13 +283,15 @@ def test_docs_show_the_tables_of_a_fresh_run():
     text = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
     st, ps = doc_tables.runs_for_docs()
     base = st[None][1]
+    TEC = doc_tables.TEC_PRICE_CUT
     assert doc_tables.results_table(base) in text
     assert doc_tables.incremental_table(base) in text
     assert doc_tables.structures_table(base, ps[None][1]) in text
-    assert doc_tables.psa_table(st[None][0], ps[None][0]) in text
+    assert doc_tables.alternatives_table(st[None][0], ps[None][0]) in text
     assert psa_tables.decision_psa_table(st[None][0], ps[None][0]) in text
     assert doc_tables.external_checks_table(st, ps) in text
     assert doc_tables.face_validity_table(st, ps) in text
+    assert tec_decomposition.decomposition_block(st[None], st[TEC], ps[None], ps[TEC]) in text
 
 
 def test_the_docs_decision_psa_has_the_make_run_iterations_and_seed():

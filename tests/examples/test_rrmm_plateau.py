@@ -107,3 +107,18 @@ def test_evppi_names_the_cure_group_and_why_it_is_not_estimated(spec):
     names = {*cure_names("pfs_cilta").values(), *cure_names("os_cilta").values()}
     assert set(group.parameters) == names and len(names) == 5
     assert "5 parameters" in group.skip
+
+
+def test_the_plateau_table_samples_are_those_of_the_decision_psa(spec):
+    """The plateau table's "both" row is the decision PSA's one-time CAR-T row (same samples and seed)."""
+    from hecon.analysis.structure import other_structure
+    from hecon.examples.rrmm import CART
+    from hecon.examples.rrmm.plateau_psa import plateau_rows
+    from hecon.examples.rrmm.psa_tables import decision_psa
+
+    other = other_structure(spec)
+    both = plateau_rows(spec, 20)[-1]
+    summary = decision_psa(spec, other, 20, spec.settings.seed)["ST"]
+    inc = next(i for i in summary.incremental if i.strategy == CART)
+    assert both["costs"] == pytest.approx(inc.incremental_cost.mean, rel=1e-9)
+    assert both["qalys"] == pytest.approx(inc.incremental_qalys.mean, rel=1e-9)

@@ -166,10 +166,22 @@ def test_unrelated_medical_costs_follow_the_age_bands(rrmm_spec):
         assert _cost(one_year, "unrelated_medical", strategy) == pytest.approx(3500.0 * lys, rel=1e-9)
 
 
-def test_docs_show_the_sequence_and_cost_tables_of_a_fresh_run(rrmm_base):
+def test_docs_show_the_sequence_and_cost_tables_of_a_fresh_run(rrmm_spec, rrmm_base):
     text = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
     assert sequence_tables.versus_primary_table(rrmm_base) in text
     assert sequence_tables.cost_table(rrmm_base) in text
+    assert sequence_tables.difference_text(rrmm_spec) in text
+
+
+def test_car_t_then_bispecific_is_one_time_car_t_with_the_larger_bispecific_share(rrmm_spec, rrmm_base):
+    """The sequence differs from one-time CAR-T only in the share of relapses starting a bispecific:
+    one-time CAR-T given the sequence's share has the sequence's costs, QALYs and LYs."""
+
+    share = {p.name: p.value for p in rrmm_spec.parameters}["p_bsab_after_cart"]
+    same = run_model(rrmm_spec.with_parameters({"w_bsab_after_cart_relapse": share}))
+    for name in ("total_costs", "qalys", "lys"):
+        assert _value(same, name, CART) == pytest.approx(_value(rrmm_base, name, SEQ_CART_BSAB), rel=1e-9)
+    assert _value(rrmm_base, "qalys", CART) != pytest.approx(_value(rrmm_base, "qalys", SEQ_CART_BSAB), rel=1e-3)
 
 
 def test_every_cost_category_has_a_perspective(rrmm_base):

@@ -324,6 +324,11 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {},
         ["Settings!B10: 3; expected an annual rate between 0 and 1, e.g. 0.03"],
     ),
+    "structure weight outside 0-1": (
+        {"Settings!B24": 1.5},
+        {},
+        ["Settings!B24: weight 1.5; expected a weight between 0 and 1 (blank: 0.5, both structures co-primary)"],
+    ),
     "unknown life table": (
         {"Settings!B15": "nl_2019"},
         {},
@@ -733,7 +738,7 @@ def test_headers_and_sheet_names_ignore_case_and_blank_rows_are_skipped(textbook
 def test_missing_required_setting(textbook):
     edit(textbook, {"Settings!A7": None, "Settings!B7": None, "Settings!C7": None, "Settings!D7": None})
     assert only(textbook) == (
-        "Settings!A26: the setting 'horizon_years' is missing; expected a row with name "
+        "Settings!A27: the setting 'horizon_years' is missing; expected a row with name "
         "horizon_years and its value (Time horizon; cycles = round(horizon_years * 365.25 / "
         "cycle_length_days))"
     )

@@ -61,8 +61,10 @@ ASSUMPTIONS = (
     "(bridging until t_inf, then the never-infused share in progression dying at the post-progression hazard "
     "after RWPC, the infused on the CARTITUDE-1 PFS and OS fits from infusion; with the plateau the cured "
     "fractions die at the general-population rate, a Gompertz fit to the life table); weekly bispecific on "
-    "teclistamab's own MajesTEC-1 PFS, OS and duration-of-treatment fits. Annual re-dosing has no "
-    "partitioned version (no survival data of its own). One-off events on transitions from one state are "
+    "teclistamab's own MajesTEC-1 PFS, OS and duration-of-treatment fits. Annual re-dosing and the "
+    "sequences have no partitioned version (no OS of their own). The PSA's decision outputs average the two "
+    "structures with weight 0.5 each (setting partitioned_survival_weight, A) over the strategies both model. "
+    "One-off events on transitions from one state are "
     "valued in the partitioned version on entries into states (TransitionRewards column structure).",
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",

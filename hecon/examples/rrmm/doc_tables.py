@@ -17,8 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from hecon.examples.rrmm.outputs import external_check_value, landmark, tfi_metrics
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
@@ -119,6 +117,38 @@ def structures_table(st: Any, ps: Any) -> str:
         a, b = cells[0] or none, cells[1] or none
         row += [a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]]
         lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def alternatives_table(st_spec: ModelSpec, ps_spec: ModelSpec) -> str:
+    """The deterministic result of each structural alternative (structure x cilta-cel PFS plateau,
+    with the weights the PSA draws them with) and their weighted expectation
+    (:mod:`hecon.analysis.structural_expectation`, as the report's section "Deterministic results by
+    structural alternative"): each strategy versus the weekly bispecific, in words; the headline (the
+    deterministic base case above) is marked."""
+    from hecon.analysis.run import structural_alternative_runs
+    from hecon.analysis.structural_expectation import structural_expectation
+
+    exp = structural_expectation(structural_alternative_runs(st_spec, ps_spec), BSAB)
+    assert exp is not None
+    others = [x.name for x in st_spec.strategies if x.name != BSAB]
+    lines = [
+        "| Alternative | Weight | " + " | ".join(f"{x} vs weekly bispecific" for x in others) + " |",
+        "|---|---|" + "---|" * len(others),
+    ]
+    for alt in (*exp.alternatives, exp.expected):
+        versus = {inc.strategy: inc for inc in alt.versus_comparator}
+        cells = []
+        for x in others:
+            inc = versus.get(x)
+            if inc is None:
+                cells.append("no partitioned version" if alt is not exp.expected else "ST only (see above)")
+            else:
+                cells.append(f"{inc.incremental_cost:,.0f} / {inc.incremental_qalys:.2f}: {inc.description}")
+        label = (
+            "**Weighted expectation**" if alt is exp.expected else alt.label + (" (headline)" if alt.headline else "")
+        )
+        lines.append(f"| {label} | {alt.weight:.0%} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -347,10 +377,11 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
     lines.append(
         "| teclistamab vs RWPC, at the placeholder price / with the price 40% lower | ZIN 2025: reimbursed only after a "
         f"price decrease of more than 40% | {icer(st[None])} / {icer(st.get(TEC_PRICE_CUT))} | "
-        f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the teclistamab price is a placeholder derived from "
-        "the US price (G): the Dutch list price that ZIN's condition applies to was not found (medicijnkosten.nl, "
-        "Farmacotherapeutisch Kompas and ZIN's 2024 and 2025 advice give no vial price), so the two cannot be "
-        "compared; ZIN's reference value for this burden of disease is EUR 80,000 per QALY |"
+        f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the QALY gain over RWPC is small against the "
+        "product cost per patient (decomposition below: the cut needed at EUR 80,000 per QALY and the QALY gain at "
+        "which a 40% cut would suffice); the teclistamab price is a placeholder derived from the US price (G) and the "
+        "Dutch list price that ZIN's condition applies to was not found (medicijnkosten.nl, Farmacotherapeutisch "
+        "Kompas and ZIN's 2024 and 2025 advice give no vial price) |"
     )
 
     def pf60(run: Run | None) -> str:
@@ -364,47 +395,6 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
         "32/97 at 60 months (with PFS(12), PFS(24) and the median); the exponential passes below it, the cure "
         "alternative through it |"
     )
-    return "\n".join(lines)
-
-
-#: PSA samples of the docs' PSA table (per structure; the seed is the model's).
-PSA_SAMPLES = 500
-
-
-def _p_cost_effective(dc: Any, dq: Any) -> str:
-    """Shares of samples with a positive incremental net monetary benefit at EUR 50,000 and 80,000."""
-    return " / ".join(f"{np.mean(w * dq - dc > 0):.0%}" for w in (50_000.0, 80_000.0))
-
-
-def psa_table(st_spec: ModelSpec, ps_spec: ModelSpec, n: int = PSA_SAMPLES) -> str:
-    """Each strategy versus the weekly bispecific in a PSA of ``n`` samples of each structure (same
-    seed): mean incremental costs and QALYs and the probability of a positive net monetary benefit
-    at EUR 50,000 and 80,000 per QALY, over all samples (the cure-plateau alternative drawn with its
-    PSA weight) and within each plateau alternative (``cart_pfs_plateau`` 1: none, 2: plateau)."""
-    from hecon.engine.run import run_model
-    from hecon.examples.rrmm.partitioned import NO_PARTITION_REASON
-    from hecon.model.distributions import draw_parameters
-
-    lines = [
-        "| Structure | Strategy vs weekly bispecific | Mean incremental costs (EUR) | Mean incremental QALYs "
-        "| P(cost-effective) at EUR 50,000 / 80,000 | without plateau | with plateau |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for label, spec in (("ST", st_spec), ("PS", ps_spec)):
-        samples = draw_parameters(spec.parameters, n, spec.settings.seed)
-        ds = run_model(spec, samples)
-        plateau = samples["cart_pfs_plateau"]
-        present = [str(x) for x in ds["strategy"].values]
-        for s in [st.name for st in st_spec.strategies if st.name != BSAB]:
-            if s not in present:
-                lines.append(f"| {label} | {s} | no partitioned version: {NO_PARTITION_REASON} | | | | |")
-                continue
-            dc = (ds["total_costs"].sel(strategy=s) - ds["total_costs"].sel(strategy=BSAB)).values
-            dq = (ds["qalys"].sel(strategy=s) - ds["qalys"].sel(strategy=BSAB)).values
-
-            every = np.ones(n, dtype=bool)
-            cells = [_p_cost_effective(dc[m], dq[m]) for m in (every, plateau == 1, plateau == 2)]
-            lines.append(f"| {label} | {s} | {np.mean(dc):,.0f} | {np.mean(dq):.2f} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -441,7 +431,7 @@ BEGIN, END = (
 def blocks() -> dict[str, str]:
     """Every generated block of docs/rrmm.md by name, from fresh runs."""
     from hecon.analysis.two_way import two_way_threshold
-    from hecon.examples.rrmm import plateau_psa, sequence_tables
+    from hecon.examples.rrmm import plateau_psa, redose_conditions, sequence_tables, tec_decomposition
     from hecon.examples.rrmm.decision import HEADROOM
     from hecon.examples.rrmm.psa_tables import decision_psa_table
 
@@ -453,7 +443,10 @@ def blocks() -> dict[str, str]:
         "results": results_table(base),
         "incremental": incremental_table(base),
         "structures": structures_table(base, ps[None][1]),
-        "psa": psa_table(st[None][0], ps[None][0]),
+        "alternatives": alternatives_table(spec, ps[None][0]),
+        "tec_decomposition": tec_decomposition.decomposition_block(
+            st[None], st[TEC_PRICE_CUT], ps[None], ps[TEC_PRICE_CUT]
+        ),
         "psa_decision": decision_psa_table(st[None][0], ps[None][0]),
         "plateau_psa": plateau_psa.plateau_table(st[None][0], ps[None][0]),
         "fits": fits_table(),
@@ -463,7 +456,9 @@ def blocks() -> dict[str, str]:
         "subgroups": subgroups_table(subgroup_runs(spec)),
         "headroom": headroom_table(headroom),
         "headroom_text": headroom_text(headroom),
+        "redose_conditions": redose_conditions.conditions_table(spec),
         "sequences": sequence_tables.versus_primary_table(base),
+        "sequence_difference": sequence_tables.difference_text(spec),
         "costs_by_category": sequence_tables.cost_table(base),
     }
 
