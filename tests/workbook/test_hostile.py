@@ -854,6 +854,7 @@ _VALUES = st.one_of(
 )
 @given(edits=st.dictionaries(st.sampled_from(FUZZ_CELLS), _VALUES, min_size=1, max_size=3))
 @example(edits={"TransitionRewards!F4": -5e-324, "Parameters!I5": 2382742})  # a subnormal in results.xlsx (CI, 517b322)
+@example(edits={"Parameters!B11": -16539117583297, "States!C5": "(c_H/p_HS1)"})  # negative costs: the cost figure
 def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
     tmp_path_factory, short_textbook, invoke, edits
 ):
