@@ -113,3 +113,44 @@ def limit_problems() -> list[Problem]:
 def expression_depth() -> int:
     """The nesting depth in force for formulas, never above :data:`DEPTH_CEILING`."""
     return min(EXPRESSION_DEPTH.value, DEPTH_CEILING)
+
+
+#: Values of 8 bytes that a run holds per cycle of the horizon at the least, whatever the model: per
+#: strategy its trace (one state at least), its outcomes per cycle (QALYs and life years at least) and
+#: the cycles where curves cross; and the within-cycle weights, cycle numbers and times (years).
+MIN_CYCLE_VALUES = 1 * (1 + 2 + 1) + 3
+
+
+def cycle_values(strategies: int, states: int, outcomes: int) -> int:
+    """Values of 8 bytes that a run holds per cycle (see :data:`MIN_CYCLE_VALUES`): per strategy, a
+    trace of ``states`` states, ``outcomes`` outcomes per cycle and the crossings; and 3 shared
+    (weights, cycle numbers, times)."""
+    return strategies * (states + outcomes + 1) + 3
+
+
+def physical_memory() -> int | None:
+    """This machine's memory [bytes]; None where the system does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def cycles_beyond_memory(n_cycles: float, values_per_cycle: int) -> tuple[str, str] | None:
+    """(what, expected) of a problem when a horizon of ``n_cycles`` cycles, each holding
+    ``values_per_cycle`` values of 8 bytes, cannot fit in this machine's memory, whatever bound
+    :data:`CYCLES` allows; None when it can (or the memory is unknown). Checked before anything
+    the size of the horizon is allocated."""
+    memory = physical_memory()
+    needed = n_cycles * values_per_cycle * 8
+    if memory is None or needed <= memory:
+        return None
+    return (
+        f"which need at least {_gigabytes(needed)} of memory ({values_per_cycle} values of 8 bytes per cycle)",
+        f"a horizon that fits in this machine's {_gigabytes(memory)} of memory: at most "
+        f"{memory // (values_per_cycle * 8):,} cycles of {values_per_cycle} values",
+    )
+
+
+def _gigabytes(size: float) -> str:
+    return f"{size / 1e9:,.3g} GB" if size < 1e12 else f"{size / 1e9:,.0f} GB"
