@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
 from hecon.analysis.landmarks import LIKE_FOR_LIKE, Landmark
 from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
@@ -456,19 +456,22 @@ def cost_breakdown_png(
         for yi, s in zip(y, names):
             total = strategies[s].costs
             end = left[list(y).index(yi)]
-            ax.text(
-                end + 0.01 * (high - low) * (1 if end >= 0 else -1),
+            ax.text(  # after the bar's end; inside a bar that ends below 0, where the axis has no room
+                end + 0.01 * (high - low),
                 yi,
                 f"{total / scale:,.0f}",
                 va="center",
-                ha="left" if end >= 0 else "right",
+                ha="left",
                 fontsize=9,
+                color="black" if end >= 0 else "white",
             )
         ax.set_yticks(y, [plain(s) for s in names])
         ax.set_xlabel(f"Discounted costs ({money_label(currency, price_year, words)})")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(low - 0.12 * (high - low) * (low < 0), high + 0.12 * (high - low))
+        ax.set_xlim(low - 0.02 * (high - low) * (low < 0), high + 0.12 * (high - low))
+        if max(-low, high) >= 1e7:  # long tick labels: fewer of them, so that they do not overlap
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         fig.legend(
             handles=handles,
             loc="lower center",
