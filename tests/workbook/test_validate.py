@@ -1001,6 +1001,16 @@ def test_partition_problems_are_placed_at_their_cells(both):
     ), found
 
 
+def test_a_partition_row_s_value_names_the_cells_of_its_parameters(both):
+    """A survival that is a parameter of 1.5 (Parameters row 4, the model's only parameter) is found by
+    the deterministic run at the partition's cell, with the parameter's cell."""
+    edit(both, {"Partitions!C4": "p_big"}, append={"Parameters": ["p_big", 1.5]})
+    assert only(both) == (
+        "Partitions!C4: strategy 'Old', partition, state 'PF', cycle 0: survival 1.5 ('p_big') is outside [0, 1] "
+        "(from p_big: Parameters!B4); expected a share between 0 and 1"
+    )
+
+
 def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(both):
     """The model runs as a state-transition model; a tunnel on PF (States row 4, column tunnel)
     is fine there, but partitioned survival refuses it: validation reports it all the same, at
