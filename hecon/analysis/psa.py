@@ -50,7 +50,7 @@ from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
-from hecon.model.limits import PSA_VALUES
+from hecon.model.limits import PSA_VALUES, gigabytes, short_of_memory
 from hecon.model.problems import Location, ModelError, Problem, topic
 from hecon.model.spec import MAX_SEED, ModelSpec
 from hecon.model.types import FloatArray
@@ -135,18 +135,25 @@ def check_psa_size(spec: ModelSpec, n_samples: int, where: Location = PSA) -> No
     :data:`~hecon.model.limits.PSA_VALUES` [values of 8 bytes]. Needs only the model as read (the
     outcomes are QALYs, life years, each cost category, count and time flag), so that a run checks
     it before it validates the model. ``where``: where the number of samples was given (the command
-    line's ``--psa``)."""
+    line's ``--psa``). Whatever the bound allows, they must fit in this machine's memory."""
     outcomes = 2 + len(spec.cost_categories) + len(spec.count_names) + len(spec.flags)  # as outcome_columns
-    per_sample = len(spec.strategies) * outcomes * 2 + len(spec.parameters)
+    per_sample = max(len(spec.strategies) * outcomes * 2 + len(spec.parameters), 1)
+    what = (
+        f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
+        f"undiscounted, and parameters) are {n_samples * per_sample:,} values "
+        f"({gigabytes(n_samples * per_sample * 8)})"
+    )
+    memory = short_of_memory(n_samples * per_sample * 8)
     if n_samples * per_sample > PSA_VALUES.value:
+        expected = PSA_VALUES.expected("a PSA of") + f", i.e. at most {PSA_VALUES.value // per_sample:,} samples"
+        raise ModelError(Problem(where, what, expected + " for this model"))
+    if memory is not None:
         raise ModelError(
             Problem(
                 where,
-                f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
-                f"undiscounted, and parameters) are {n_samples * per_sample:,} values "
-                f"({n_samples * per_sample * 8 / 1e9:,.1f} GB)",
-                PSA_VALUES.expected("a PSA of")
-                + f", i.e. at most {PSA_VALUES.value // max(per_sample, 1):,} samples for this model",
+                what,
+                f"a PSA that fits in this machine's {gigabytes(memory)} of memory: at most "
+                f"{memory // (8 * per_sample):,} samples for this model (run it in parts with other seeds)",
             )
         )
 

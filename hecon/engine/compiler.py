@@ -22,7 +22,7 @@ from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
-from hecon.model.limits import CYCLES, TUNNEL_STATES, cycle_values, cycles_beyond_memory
+from hecon.model.limits import CYCLES, TUNNEL_STATES, cycle_values, cycles_beyond_memory, states_beyond_memory
 from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, Location, ModelError, ProblemCollector, show_number, suggestion, topic
 from hecon.model.spec import (
@@ -195,6 +195,15 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     state_of: list[str] = []
     slices: dict[str, slice] = {}
     tunnel: dict[str, int] = {}
+    expanded = sum(s.tunnel if isinstance(s.tunnel, int) and s.tunnel >= 1 else 1 for s in spec.states)
+    memory = states_beyond_memory(expanded)
+    if expanded > TUNNEL_STATES.value or memory is not None:  # before the states are expanded
+        what = f"the states with their tunnels expanded are {expanded:,} states"
+        if expanded > TUNNEL_STATES.value:
+            problems.add(topic("states"), what, TUNNEL_STATES.expected("a model of") + "; shorten the longest tunnels")
+        elif memory is not None:
+            problems.add(topic("states"), f"{what}, {memory[0]}", f"{memory[1]}; shorten the longest tunnels")
+        problems.raise_if_any()
     for s in spec.states:
         L = s.tunnel
         if not isinstance(L, int) or L < 1:
@@ -207,13 +216,6 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         state_names += [s.name] if L == 1 else [f"{s.name}[{j}]" for j in range(L)]
         state_of += [s.name] * L
     max_tunnel = max(tunnel.values(), default=1)
-    if len(state_names) > TUNNEL_STATES.value:
-        problems.add(
-            topic("states"),
-            f"the states with their tunnels expanded are {len(state_names):,} states",
-            TUNNEL_STATES.expected("a model of") + "; shorten the longest tunnels",
-        )
-        problems.raise_if_any()
 
     parse = _Parser(problems)
 

@@ -813,6 +813,52 @@ def test_the_memory_bound_of_a_horizon_counts_the_model_s_values_per_cycle(monke
     )
 
 
+def test_a_psa_and_tunnels_beyond_this_machine_s_memory_are_refused_whatever_their_bounds(monkeypatch):
+    """With memory for exactly 1,000 PSA samples of the textbook model (81 values of 8 bytes each, see
+    above) and HECON_MAX_PSA_VALUES far above: 1,000 samples pass, 1,001 are refused at --psa. With memory
+    for the horizon (40 yearly cycles of 55 values of 8 bytes: 17,600 bytes), which holds 275 states of 64
+    bytes: a tunnel of 272 on S1 (4 - 1 + 272 = 275 states) compiles, of 273 not."""
+    import dataclasses
+
+    import hecon.model.limits as limits
+    from hecon.analysis.psa import check_psa_size
+    from hecon.engine.compiler import compile_model
+    from hecon.model.problems import Element, topic
+
+    model = textbook_model()
+    monkeypatch.setenv("HECON_MAX_PSA_VALUES", "1" + "0" * 20)
+    monkeypatch.setattr(limits, "physical_memory", lambda: 1_000 * 81 * 8)
+    check_psa_size(model, 1_000)
+    with pytest.raises(ModelError) as caught:
+        check_psa_size(model, 1_001, Element("option", "--psa", detail="1001"))
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "--psa 1001: 1,001 samples x 81 values per sample (strategies x outcomes, discounted and undiscounted, and "
+        "parameters) are 81,081 values (0.000649 GB); expected a PSA that fits in this machine's 0.000648 GB of memory: "
+        "at most 1,000 samples for this model (run it in parts with other seeds)"
+    )
+
+    def tunnel(length: int):
+        states = tuple(dataclasses.replace(s, tunnel=length) if s.name == "S1" else s for s in model.states)
+        return dataclasses.replace(model, states=states)
+
+    monkeypatch.setenv("HECON_MAX_STATES", "1" + "0" * 20)
+    monkeypatch.setattr(limits, "physical_memory", lambda: 40 * 55 * 8)
+    assert len(compile_model(tunnel(272)).state_names) == 275
+    with pytest.raises(ModelError) as caught:
+        compile_model(tunnel(273))
+    (problem,) = caught.value.problems
+    assert problem.where == topic("states")
+    assert problem.what == (
+        "the states with their tunnels expanded are 276 states, which need at least 1.77e-05 GB of memory (64 bytes "
+        "per state)"
+    )
+    assert (
+        problem.expected
+        == "a model that fits in this machine's 1.76e-05 GB of memory: at most 275 states; shorten the longest tunnels"
+    )
+
+
 @pytest.mark.parametrize("command", [[], ["run"], ["validate"], ["template"], ["fit-survival"]])
 def test_help_is_shown_whatever_the_limit_variables_hold(invoke, monkeypatch, command):
     """An invalid HECON_MAX_* stops every command that does work (exit 2, above), but not its help."""
