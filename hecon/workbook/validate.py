@@ -313,7 +313,7 @@ def _sources(
         if record is None:
             continue
         text = f"{name}: {record.cell('value')}"
-        if sampled and drawn is not None and base is not None:
+        if sampled and drawn is not None and drawn.kind != "fixed" and base is not None:
             column = "distribution" if drawn.draws else "distribution_args"  # the Draws sheet's column: its kind
             text += f", drawn from its {drawn.kind} distribution: {base.cell(column)}"
         cells.append(text)
