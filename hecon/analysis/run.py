@@ -34,6 +34,7 @@ from hecon.analysis.structure_average import structure_weights
 from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
+from hecon.model.distributions import discrete_alternatives
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.scenarios import BASE_CASE, get_scenario, scenario_spec
 from hecon.model.spec import MAX_SEED, ModelSpec, Scenario
@@ -429,8 +430,10 @@ def run_analysis(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
             ) from None
 
-    with sw.phase("structural alternatives"):
-        alternatives = structural_alternative_runs(spec, cross_check.spec if cross_check is not None else None)
+    alternatives: tuple[tuple[AlternativeSpec, dict[str, tuple[float, float, float]]], ...] = ()
+    if cross_check is not None or discrete_alternatives(spec.parameters):  # a phase only when there are any
+        with sw.phase("structural alternatives"):
+            alternatives = structural_alternative_runs(spec, cross_check.spec if cross_check is not None else None)
 
     cross_check_psa = None
     if cross_check is not None and psa_samples is not None:
