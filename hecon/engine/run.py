@@ -44,6 +44,7 @@ from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
 from hecon.engine.valuation import column_weights, reward_column, start_rewards
 from hecon.model.limits import VALUE
+from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, ModelError, Problem, show_number, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
@@ -95,8 +96,36 @@ def run_model(
     total = sizes.pop() if sizes else (n_samples or 1)
     if n_samples is not None and n_samples != total:
         raise ModelError(Problem(SAMPLES, f"{total} samples given but n_samples={n_samples}", "the same number"))
-    results = [simulate_strategy(compiled, i, samples, total, chunk_size) for i in range(len(compiled.strategies))]
+    if not samples and total == 1:
+        results = [deterministic_strategy(compiled, i) for i in range(len(compiled.strategies))]
+    else:
+        results = [simulate_strategy(compiled, i, samples, total, chunk_size) for i in range(len(compiled.strategies))]
     return label(compiled, outcome_columns(compiled), results, total)
+
+
+#: The deterministic results of the strategies of the compiled models seen recently (see
+#: :func:`deterministic_strategy`), by strategy index.
+DETERMINISTIC: IdentityMemo[dict[int, ChunkResult]] = IdentityMemo()
+
+
+def deterministic_strategy(model: CompiledModel, index: int) -> ChunkResult:
+    """The deterministic run (base values, one sample, per-cycle values kept) of strategy
+    ``index`` of ``model``, simulated once per compiled model: validation runs every
+    deterministic model to find what only evaluating it finds, and the run's base case,
+    scenarios, subgroups and structural cross-check are then those results, not a second
+    simulation of the same model. A strategy that fails is not kept (its ModelError is raised
+    each time). The arrays are shared: read only."""
+    done = DETERMINISTIC(_no_results, model)
+    if index not in done:
+        result = simulate_strategy(model, index, {}, 1)
+        for array in (result.discounted, result.undiscounted, result.trace_sum, result.per_cycle_sum, result.crossings):
+            array.flags.writeable = False
+        done[index] = result
+    return done[index]
+
+
+def _no_results(model: CompiledModel) -> dict[int, ChunkResult]:
+    return {}
 
 
 def simulate_strategy(
