@@ -374,8 +374,9 @@ def _transition_values(
             if problem:
                 problems.append(problem)
         memo.mark_group(arrays)
+    bound = VALUE.value  # read once: it parses an environment variable
     for rr, r in rewards:
-        if not _usable(packed.stats[r]):
+        if not _usable(packed.stats[r], bound):
             a = packed.items[r]
             index = first_bad(~(np.abs(a) <= VALUE.value))
             problems.append(
@@ -395,11 +396,11 @@ def _transition_values(
     return packed, layout
 
 
-def _usable(stats: tuple[float, float, bool]) -> bool:
-    """Whether a packed row's values (minimum, maximum, finite) are finite and within the bound
-    :data:`~hecon.model.limits.VALUE` (beyond it, sums and figures overflow)."""
+def _usable(stats: tuple[float, float, bool], bound: int) -> bool:
+    """Whether a packed row's values (minimum, maximum, finite) are finite and within ``bound``,
+    the value of :data:`~hecon.model.limits.VALUE` (beyond it, sums and figures overflow)."""
     lo, hi, finite = stats
-    return finite and max(-lo, hi) <= VALUE.value
+    return finite and max(-lo, hi) <= bound
 
 
 def _unusable(text: str, value: float) -> tuple[str, str]:
@@ -591,8 +592,9 @@ def _state_value_pairs(
             else:
                 constant.append((col_index[col], state_number[state], r))
     values = packed.pack()
+    bound = VALUE.value
     for r, (state, col, expr) in sources.items():
-        if not _usable(packed.stats[r]):
+        if not _usable(packed.stats[r], bound):
             a = packed.items[r]
             index = first_bad(~(np.abs(a) <= VALUE.value))
             where = Element(
