@@ -51,6 +51,10 @@ from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 MAX_BLOCK_VALUES = 2048 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 # (the example's PSA, chunks of 1,024: blocks of 104 cycles prepared about 10 % faster than blocks of
 # 208, whose arrays do not stay in cache, with half the memory; 52 were slower: more per-block work)
+MAX_BLOCK_CYCLES = 40 * kernels.VALUE_CYCLES  # cycles per block at most: a deterministic run of a weekly
+# model over 40 years is one block (the example's deterministic runs in one block rather than two: the
+# processor time of validating it 12-13 s -> 9-10 s; a block's preparation costs the same whatever its
+# length when there is one sample), and a tunnel of 1,000 sub-states is at most 17 MB per value
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
 
 #: Where problems with the sample arrays handed to the engine are located.
@@ -261,9 +265,10 @@ def simulate_chunk(
 def block_length(n_samples: int) -> int:
     """Cycles per block: a multiple of :data:`hecon.engine.kernels.VALUE_CYCLES` (52), longer when there
     are few samples so that a deterministic run makes few round trips through Python, and at most
-    MAX_BLOCK_VALUES sample-cycles (memory). Results do not depend on it: blocks start on
+    MAX_BLOCK_CYCLES cycles and MAX_BLOCK_VALUES sample-cycles (memory). Results do not depend on it: blocks start on
     multiples of VALUE_CYCLES and the kernel values at fixed cycles of model time."""
-    return kernels.VALUE_CYCLES * max(1, min(20, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
+    most = MAX_BLOCK_CYCLES // kernels.VALUE_CYCLES
+    return kernels.VALUE_CYCLES * max(1, min(most, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
 
 
 def _reward_targets(strategy: StrategyModel, col_index: Mapping[Outcome, int]) -> list[list[tuple[int, int]]]:
