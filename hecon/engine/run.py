@@ -42,7 +42,7 @@ from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substa
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
-from hecon.engine.valuation import column_weights, reward_column, start_rewards
+from hecon.engine.valuation import ColumnWeights, column_weights, reward_column, start_rewards
 from hecon.model.limits import VALUE
 from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, ModelError, Problem, show_number, topic
@@ -178,16 +178,9 @@ def simulate_chunk(
         return simulate_partitioned_chunk(model, index, samples, n_samples, carry, keep_cycles)
     strategy = model.strategies[index]
     T = model.n_cycles
-    cols = outcome_columns(model)
-    K = len(cols)
-    col_index = {c: i for i, c in enumerate(cols)}
-    w = column_weights(model, cols)
-    distinct, col_group = np.unique(w.point, axis=0, return_inverse=True)
-    group_weights = np.vstack([w.plain, distinct])  # row 0: undiscounted; see kernels.run_block
-    col_group = col_group.reshape(-1).astype(np.int64) + 1
-
+    col_index, w, group_weights, col_group, state_start = _MODEL_CONSTANTS(_model_constants, model)
+    K = len(col_index)
     rewards = _reward_targets(strategy, col_index)
-    state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
 
     discounted = np.zeros((K, n_samples))
     undiscounted = np.zeros((K, n_samples))
@@ -260,6 +253,27 @@ def simulate_chunk(
     return ChunkResult(
         discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, np.zeros(T + 1, dtype=np.int64)
     )
+
+
+_ModelConstants = tuple[dict[Outcome, int], ColumnWeights, np.ndarray, np.ndarray, np.ndarray]
+
+#: What every chunk of every strategy of a compiled model uses (see :func:`_model_constants`).
+_MODEL_CONSTANTS: IdentityMemo[_ModelConstants] = IdentityMemo()
+
+
+def _model_constants(model: CompiledModel) -> _ModelConstants:
+    """The outcome columns' indices and weights, the distinct discount weights with each column's
+    row among them (row 0: undiscounted; see kernels.run_block), and the first sub-state of each
+    state: the same for every chunk and strategy of ``model``, so found once per compiled model
+    (finding the distinct weights is a sort of the horizon's weights). Shared: read only (left
+    writeable, as the compiled kernels take them)."""
+    cols = outcome_columns(model)
+    col_index = {c: i for i, c in enumerate(cols)}
+    w = column_weights(model, cols)
+    distinct, col_group = np.unique(w.point, axis=0, return_inverse=True)
+    group_weights = np.vstack([w.plain, distinct])
+    state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
+    return col_index, w, group_weights, col_group.reshape(-1).astype(np.int64) + 1, state_start
 
 
 def block_length(n_samples: int) -> int:
