@@ -25,6 +25,7 @@ effect rate.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -130,6 +131,32 @@ def deterministic_strategy(model: CompiledModel, index: int) -> ChunkResult:
 
 def _no_results(model: CompiledModel) -> dict[int, ChunkResult]:
     return {}
+
+
+_VARIED: OrderedDict[tuple[int, int, int, bytes], tuple[CompiledModel, ChunkResult]] = OrderedDict()
+_VARIED_SIZE = 32  # runs kept at most: each strategy's DSA rows, each threshold's grid (below 1 MB each)
+
+
+def simulate_varied(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray], n_samples: int) -> ChunkResult:
+    """Strategy ``index`` of ``model`` with the ``n_samples`` values of ``samples`` (the rows of a
+    one-way sensitivity analysis, in one chunk, per-cycle values kept), simulated once for the
+    same values: validation's check of every DSA low and high value and the DSA itself are then
+    one simulation. Remembered by the values (content, not identity: each analysis builds its
+    own arrays) for the last few runs. The arrays are shared: read only."""
+    names = sorted(samples)
+    content = b"".join(n.encode() + b"\0" + np.ascontiguousarray(samples[n], dtype=float).tobytes() for n in names)
+    key = (id(model), index, n_samples, content)
+    hit = _VARIED.get(key)
+    if hit is not None and hit[0] is model:
+        _VARIED.move_to_end(key)
+        return hit[1]
+    result = simulate_strategy(model, index, samples, n_samples, chunk_size=max(1, n_samples))
+    for array in (result.discounted, result.undiscounted, result.trace_sum, result.per_cycle_sum, result.crossings):
+        array.flags.writeable = False
+    _VARIED[key] = (model, result)
+    while len(_VARIED) > _VARIED_SIZE:
+        _VARIED.popitem(last=False)
+    return result
 
 
 def simulate_strategy(
