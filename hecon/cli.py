@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from hecon.model.limits import limit_problems
-from hecon.model.problems import ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.version import __version__
 
 if TYPE_CHECKING:
@@ -99,10 +99,25 @@ def _unreadable_errors() -> tuple[type[BaseException], ...]:
 # --------------------------------------------------------------------------------------
 
 
+class _Command(click.Command):
+    """A command that checks the ``HECON_MAX_*`` variables when it runs: after its arguments are
+    read, so that ``hecon run --help`` still shows the help whatever the variables hold."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        problems = limit_problems()  # a HECON_MAX_* variable that is set but not a bound: before any work
+        for p in problems:
+            _error(str(p))
+        if problems:
+            _exit(EXIT_USAGE)
+        return super().invoke(ctx)
+
+
 class _Commands(click.Group):
     """The command group, with the last-resort handler: an exception that is not a user's mistake
     (a bug in hecon) is written with its traceback to a log file, and reported in one line as
     an internal error with exit status 3, never as a traceback on the terminal."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -134,11 +149,6 @@ def main() -> None:
 
     Run 'hecon COMMAND --help' for the options of a command.
     """
-    problems = limit_problems()  # a HECON_MAX_* variable that is set but not a bound: before any work
-    for p in problems:
-        _error(str(p))
-    if problems:
-        _exit(EXIT_USAGE)
 
 
 @main.command()
@@ -384,7 +394,11 @@ def run(
     try:
         with phase("Reading and checking the workbook"):
             spec, locations = read_checked(  # every check of 'hecon validate', then the model
-                path, stopwatch, None if samples is None else lambda spec: check_psa_size(spec, samples)
+                path,
+                stopwatch,
+                None
+                if samples is None
+                else lambda spec: check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples))),
             )
         with stopwatch.phase("read"):
             sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
@@ -417,7 +431,7 @@ def run(
         )
     except ModelError as e:
         _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
-        _print_problems(place_found(e.problems, locations, spec))
+        _print_problems(place_found(e.problems, locations, spec, sampled=samples is not None))
         _exit()
     with phase("Summarising the results"):
         results = summarise_run(run, stopwatch)

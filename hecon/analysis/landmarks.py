@@ -24,12 +24,24 @@ from hecon.model.problems import Element
 from hecon.model.spec import DAYS_PER_YEAR, TIME_UNITS, ModelSpec, SurvivalPoint
 from hecon.model.survival_points import check_survival_points
 
-__all__ = ["LIKE_FOR_LIKE", "MODEL_POPULATION", "NOT_STATED", "Landmark", "comparison_text", "landmarks"]
+__all__ = [
+    "FITTED",
+    "HELD_OUT",
+    "LIKE_FOR_LIKE",
+    "MODEL_POPULATION",
+    "NOT_STATED",
+    "NOT_STATED_FIT",
+    "Landmark",
+    "comparison_text",
+    "fit_text",
+    "landmarks",
+]
 
 MODEL_POPULATION = "the strategy's whole cohort from model start"
 """Who the model's PFS and OS curves describe, and from when."""
 LIKE_FOR_LIKE = "like for like"
 NOT_STATED = "not stated whether like for like"
+FITTED, HELD_OUT, NOT_STATED_FIT = "fitted", "held out", "not stated whether fitted"
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class Landmark:
     problem    : why the point is not drawn ("" when it is)
     states     : the model states of the source's population (SurvivalPoint.states); empty:
                  the whole cohort from model start
+    fit        : whether the model's curve was fitted to the point (:func:`fit_text`)
     """
 
     point: int
@@ -68,6 +81,7 @@ class Landmark:
     source: str = ""
     problem: str = ""
     states: tuple[str, ...] = ()
+    fit: str = NOT_STATED_FIT
 
     def in_unit(self, per_year: float) -> float:
         """How many of a unit with ``per_year`` units per year one ``time_unit`` is (12 for
@@ -99,6 +113,19 @@ def comparison_text(point: SurvivalPoint) -> str:
     if point.comparable:
         return LIKE_FOR_LIKE
     return f"not like for like: source is {point.population or 'another population or time zero'}"
+
+
+def fit_text(point: SurvivalPoint, structure: str) -> str:
+    """Whether the model's curve in ``structure`` was fitted to ``point`` (SurvivalPoint.fitted_in): "fitted",
+    "held out" (agreement with it is a check of the model) or "not stated whether fitted".
+
+    >>> fit_text(SurvivalPoint("CAR-T", "OS", "median", None, 60.7, fitted_in=("partitioned_survival",)),
+    ...          "state_transition")
+    'held out'
+    """
+    if point.fitted_in is None:
+        return NOT_STATED_FIT
+    return FITTED if structure in point.fitted_in else HELD_OUT
 
 
 def landmarks(spec: ModelSpec) -> list[Landmark]:
@@ -133,6 +160,7 @@ def landmarks(spec: ModelSpec) -> list[Landmark]:
                 p.source,
                 problems.get(i, ""),
                 p.states,
+                fit_text(p, spec.settings.structure),
             )
         )
     return out

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from hecon.analysis.landmarks import Landmark, landmarks
+from hecon.analysis.landmarks import NOT_STATED_FIT, Landmark, landmarks
 from hecon.analysis.serialise import NOT_IN_JSON, frozen
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
@@ -131,6 +131,8 @@ class LandmarkComparison:
                  like for like" (:func:`hecon.analysis.landmarks.comparison_text`)
     problem    : why it is not drawn ("" when it is)
     citation   : the point's source
+    fit        : "fitted" when the model's curve was fitted to the point, "held out" when not (a check),
+                 or "not stated whether fitted" (:func:`hecon.analysis.landmarks.fit_text`)
     """
 
     strategy: str
@@ -144,6 +146,7 @@ class LandmarkComparison:
     comparison: str
     problem: str
     citation: str = field(default="", metadata=NOT_IN_JSON)
+    fit: str = NOT_STATED_FIT
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ def _compare(
         lm.comparison,
         lm.problem,
         lm.source,
+        lm.fit,
     )
 
 

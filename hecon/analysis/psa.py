@@ -50,8 +50,8 @@ from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import ChunkResult, outcome_columns
 from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
-from hecon.model.limits import PSA_VALUES
-from hecon.model.problems import ModelError, Problem, topic
+from hecon.model.limits import PSA_VALUES, gigabytes, short_of_memory
+from hecon.model.problems import Location, ModelError, Problem, topic
 from hecon.model.spec import MAX_SEED, ModelSpec
 from hecon.model.types import FloatArray
 
@@ -125,23 +125,35 @@ def _check_arguments(
         raise ModelError(problems)
 
 
-def check_psa_size(spec: ModelSpec, n_samples: int) -> None:
+PSA = topic("PSA")
+"""Where a PSA's problems are when no option or cell gave its number of samples."""
+
+
+def check_psa_size(spec: ModelSpec, n_samples: int, where: Location = PSA) -> None:
     """Raise ModelError before anything runs when the PSA's outcomes, n_samples x strategies x
     outcomes (discounted and undiscounted, and the drawn parameters), would not fit the bound
     :data:`~hecon.model.limits.PSA_VALUES` [values of 8 bytes]. Needs only the model as read (the
     outcomes are QALYs, life years, each cost category, count and time flag), so that a run checks
-    it before it validates the model."""
+    it before it validates the model. ``where``: where the number of samples was given (the command
+    line's ``--psa``). Whatever the bound allows, they must fit in this machine's memory."""
     outcomes = 2 + len(spec.cost_categories) + len(spec.count_names) + len(spec.flags)  # as outcome_columns
-    per_sample = len(spec.strategies) * outcomes * 2 + len(spec.parameters)
+    per_sample = max(len(spec.strategies) * outcomes * 2 + len(spec.parameters), 1)
+    what = (
+        f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
+        f"undiscounted, and parameters) are {n_samples * per_sample:,} values "
+        f"({gigabytes(n_samples * per_sample * 8)})"
+    )
+    memory = short_of_memory(n_samples * per_sample * 8)
     if n_samples * per_sample > PSA_VALUES.value:
+        expected = PSA_VALUES.expected("a PSA of") + f", i.e. at most {PSA_VALUES.value // per_sample:,} samples"
+        raise ModelError(Problem(where, what, expected + " for this model"))
+    if memory is not None:
         raise ModelError(
             Problem(
-                topic("PSA"),
-                f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
-                f"undiscounted, and parameters) are {n_samples * per_sample:,} values "
-                f"({n_samples * per_sample * 8 / 1e9:,.1f} GB)",
-                PSA_VALUES.expected("a PSA of")
-                + f", i.e. at most {PSA_VALUES.value // max(per_sample, 1):,} samples for this model",
+                where,
+                what,
+                f"a PSA that fits in this machine's {gigabytes(memory)} of memory: at most "
+                f"{memory // (8 * per_sample):,} samples for this model (run it in parts with other seeds)",
             )
         )
 
@@ -274,7 +286,7 @@ def _run_on_dask(
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
-                    silence_logs=logging.ERROR,
+                    silence_logs=logging.CRITICAL,  # not the heartbeats that a closing cluster may lose
                     env={"HECON_THREADS": "1"},
                 )
                 client = own_client = Client(own_cluster)

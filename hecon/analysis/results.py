@@ -42,6 +42,12 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
                                absent below 500 samples)
       psa_cross_check        PsaSummary of the other structure (structure_check's model), same
                                samples count and seed, without EVPPI (absent unless both ran)
+      structural_expectation StructuralExpectation (hecon.analysis.structural_expectation: the
+                               deterministic results of each structural alternative, structure x
+                               discrete parameters, and their weighted expectation; absent with one)
+      psa_structures         StructureAverage (hecon.analysis.structure_average: the two structures'
+                               PSA samples pooled with the stated weights, the decision's PSA
+                               outputs of the shared strategies; absent unless both ran)
       perspectives           Perspectives (hecon.analysis.perspectives: the base case's costs, ICERs
                                and frontier from the healthcare and the societal perspective;
                                absent unless a cost category is tagged societal)
@@ -102,7 +108,9 @@ from hecon.analysis.qtwist import QTwist, qtwist
 from hecon.analysis.run import RunResult, headline_warning
 from hecon.analysis.serialise import NOT_IN_JSON, OMIT_IF_EMPTY, frozen, to_json
 from hecon.analysis.source_curves import SourceCurve, source_curves
+from hecon.analysis.structural_expectation import StructuralExpectation, structural_expectation
 from hecon.analysis.structure import StructureCheck, crossing_warnings, structure_check
+from hecon.analysis.structure_average import StructureAverage, pool_psa, structure_average, structure_weights
 from hecon.analysis.summary import ScenarioSummary, scenario_summary
 from hecon.analysis.threshold import ThresholdResult
 from hecon.analysis.timeline import category_shares
@@ -203,6 +211,8 @@ class Results:
     dsa: DsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
     psa_cross_check: PsaSummary | None = field(metadata=OMIT_IF_EMPTY)
+    psa_structures: StructureAverage | None = field(metadata=OMIT_IF_EMPTY)
+    structural_expectation: StructuralExpectation | None = field(metadata=OMIT_IF_EMPTY)
     perspectives: Perspectives | None = field(metadata=OMIT_IF_EMPTY)
     budget_impact: BudgetImpact | None = field(metadata=OMIT_IF_EMPTY)
     qtwist: QTwist | None = field(metadata=OMIT_IF_EMPTY)
@@ -277,6 +287,32 @@ def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch, cros
         stopwatch=stopwatch,
         options=spec.options,
     )
+
+
+def _psa_structures(run: RunResult, wtp: float, wtp_source: str) -> StructureAverage | None:
+    """The PSA of both structures pooled with the weights of the settings (None unless both ran)."""
+    if run.psa is None or run.cross_check_psa is None or run.cross_check is None:
+        return None
+    settings = run.spec.settings
+    weights = structure_weights(settings)
+    datasets = {settings.structure: run.psa, run.cross_check.spec.settings.structure: run.cross_check_psa}
+    pooled = pool_psa(datasets, weights)
+    shared = {str(s) for s in pooled["strategy"].values}
+    options = [s for s in run.spec.options if s in shared]
+    comparator = run.comparator if run.comparator in options else options[0]
+    summary = summarise_psa(
+        pooled,
+        comparator,
+        list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp])),
+        wtp,
+        population_size=settings.population_size,
+        population_years=settings.population_years,
+        population_discount_rate=settings.discount_rate_costs,
+        currency=settings.currency,
+        primary_wtp_source=wtp_source,
+        options=options,
+    )
+    return structure_average(datasets, weights, summary, [s.name for s in run.spec.strategies])
 
 
 def _budget_impact(run: RunResult) -> BudgetImpact | None:
@@ -373,6 +409,8 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
         dsa=summarise_dsa(run.dsa, currency) if run.dsa is not None else None,
         psa=_psa(run, wtp, wtp_source, sw),
         psa_cross_check=_psa(run, wtp, wtp_source, sw, cross=True),
+        psa_structures=_psa_structures(run, wtp, wtp_source),
+        structural_expectation=structural_expectation(run.alternatives, run.comparator, currency),
         perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
         budget_impact=_budget_impact(run),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),

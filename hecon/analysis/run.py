@@ -28,7 +28,9 @@ import xarray as xr
 
 from hecon.analysis.progress import phase, progress_bar
 from hecon.analysis.psa import check_psa_size
+from hecon.analysis.structural_expectation import AlternativeSpec, alternative_specs
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
+from hecon.analysis.structure_average import structure_weights
 from hecon.analysis.timings import PhaseTimings, Stopwatch
 from hecon.engine.compiler import compiled
 from hecon.engine.run import run_model
@@ -94,6 +96,9 @@ class RunResult:
                      transitions and partitions (:mod:`hecon.analysis.structure`; None otherwise)
     cross_check_psa : the PSA of the other structure, with the same samples count and seed as
                      ``psa`` (None unless both ran)
+    alternatives   : the deterministic run of each structural alternative (structure x discrete
+                     parameters' alternatives; :mod:`hecon.analysis.structural_expectation`) with
+                     its costs, QALYs and life-years per strategy; empty with one alternative
     qtwist_horizon_years : horizon of the Q-TWiST restricted means [years] (None: the model's
                      horizon; :mod:`hecon.analysis.qtwist`)
     subgroups      : deterministic results of each subgroup of ``spec.subgroups`` (overrides applied
@@ -122,6 +127,7 @@ class RunResult:
     psa: xr.Dataset | None = None
     cross_check: ScenarioResult | None = None
     cross_check_psa: xr.Dataset | None = None
+    alternatives: tuple[tuple[AlternativeSpec, dict[str, tuple[float, float, float]]], ...] = ()
     qtwist_horizon_years: float | None = None
     treatment_free: TreatmentFreeSurvival | None = None
     burden_rates: BurdenRates | None = None
@@ -423,6 +429,9 @@ def run_analysis(
                 [Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected) for p in e.problems]
             ) from None
 
+    with sw.phase("structural alternatives"):
+        alternatives = structural_alternative_runs(spec, cross_check.spec if cross_check is not None else None)
+
     cross_check_psa = None
     if cross_check is not None and psa_samples is not None:
         from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
@@ -483,6 +492,7 @@ def run_analysis(
         subgroups=tuple(subgroups),
         cross_check=cross_check,
         cross_check_psa=cross_check_psa,
+        alternatives=alternatives,
         comparator=comparator,
         seed=spec.settings.seed if seed is None else seed,
         input_path=Path(input_path) if input_path is not None else None,
@@ -493,6 +503,31 @@ def run_analysis(
         qtwist_horizon_years=qtwist_horizon_years,
         timings=sw.timings(),
     )
+
+
+def structural_alternative_runs(
+    spec: ModelSpec, other: ModelSpec | None
+) -> tuple[tuple[AlternativeSpec, dict[str, tuple[float, float, float]]], ...]:
+    """The deterministic run of each structural alternative of ``spec`` and, when given, of
+    ``other`` (the other structure's spec, :func:`hecon.analysis.structure.other_structure`),
+    with the structure weights of the settings: per strategy the discounted costs [currency],
+    QALYs and life-years (empty with one alternative)."""
+    structures = {spec.settings.structure: (spec, 1.0)}
+    if other is not None:
+        weights = structure_weights(spec.settings)
+        structures = {
+            spec.settings.structure: (spec, weights[spec.settings.structure]),
+            other.settings.structure: (other, weights[other.settings.structure]),
+        }
+    out = []
+    for alt in alternative_specs(structures):
+        ds = run_model(compiled(alt.spec)).isel(sample=0)
+        totals: dict[str, tuple[float, float, float]] = {}
+        for s in ds["strategy"].values:
+            one = ds.sel(strategy=s)
+            totals[str(s)] = (float(one["total_costs"]), float(one["qalys"]), float(one["lys"]))
+        out.append((alt, totals))
+    return tuple(out)
 
 
 def _treatment_free(base: ScenarioResult) -> TreatmentFreeSurvival | None:

@@ -36,7 +36,7 @@ import numpy as np
 
 from hecon.model.expressions import SWITCH_PREFIX, VALUE_PREFIX, switched
 from hecon.model.memo import ValueMemo
-from hecon.model.problems import Element, ModelError, Problem, topic
+from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import Expr, ModelSpec, Parameter
 from hecon.model.types import FloatArray
 
@@ -174,14 +174,16 @@ def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
                     "a parameter whose base value some strategy uses",
                 )
             )
-    if any(p.name.startswith((SWITCH_PREFIX, VALUE_PREFIX)) for p in spec.parameters):
-        problems.append(
-            Problem(
-                topic("parameters"),
-                f"names starting with {SWITCH_PREFIX} or {VALUE_PREFIX} are reserved by hecon",
-                "other parameter names",
+    for p in spec.parameters:
+        prefix = next((x for x in (SWITCH_PREFIX, VALUE_PREFIX) if p.name.startswith(x)), None)
+        if prefix is not None:
+            problems.append(
+                Problem(
+                    Element("parameter", p.name, part="name"),
+                    f"the name starts with {prefix}, which hecon reserves for the analyses that vary parameters",
+                    "another name",
+                )
             )
-        )
     if problems:
         raise ModelError(problems)
 

@@ -22,7 +22,7 @@ from hecon.methods import schedules, survival
 from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
-from hecon.model.limits import CYCLES, TUNNEL_STATES
+from hecon.model.limits import CYCLES, TUNNEL_STATES, cycle_values, cycles_beyond_memory, states_beyond_memory
 from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, Location, ModelError, ProblemCollector, show_number, suggestion, topic
 from hecon.model.spec import (
@@ -195,6 +195,15 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     state_of: list[str] = []
     slices: dict[str, slice] = {}
     tunnel: dict[str, int] = {}
+    expanded = sum(s.tunnel if isinstance(s.tunnel, int) and s.tunnel >= 1 else 1 for s in spec.states)
+    memory = states_beyond_memory(expanded)
+    if expanded > TUNNEL_STATES.value or memory is not None:  # before the states are expanded
+        what = f"the states with their tunnels expanded are {expanded:,} states"
+        if expanded > TUNNEL_STATES.value:
+            problems.add(topic("states"), what, TUNNEL_STATES.expected("a model of") + "; shorten the longest tunnels")
+        elif memory is not None:
+            problems.add(topic("states"), f"{what}, {memory[0]}", f"{memory[1]}; shorten the longest tunnels")
+        problems.raise_if_any()
     for s in spec.states:
         L = s.tunnel
         if not isinstance(L, int) or L < 1:
@@ -207,13 +216,6 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         state_names += [s.name] if L == 1 else [f"{s.name}[{j}]" for j in range(L)]
         state_of += [s.name] * L
     max_tunnel = max(tunnel.values(), default=1)
-    if len(state_names) > TUNNEL_STATES.value:
-        problems.add(
-            topic("states"),
-            f"the states with their tunnels expanded are {len(state_names):,} states",
-            TUNNEL_STATES.expected("a model of") + "; shorten the longest tunnels",
-        )
-        problems.raise_if_any()
 
     parse = _Parser(problems)
 
@@ -317,7 +319,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     n_cycles = spec.settings.n_cycles
     weights = np.zeros(1)
     try:
-        if n_cycles <= CYCLES.value:  # nothing the size of a refused horizon is allocated
+        if n_cycles <= CYCLES.value and _beyond_memory(spec) is None:  # nothing the size of a refused horizon
             weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
     except ModelError as exc:
         problems.extend(exc)
@@ -364,6 +366,21 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
+def _horizon(s: Settings) -> str:
+    return (
+        f"a horizon of {_shown(s.horizon_years)} years in cycles of {_shown(s.cycle_length_days)} days has "
+        f"{s.n_cycles:,} cycles"
+    )
+
+
+def _beyond_memory(spec: ModelSpec) -> tuple[str, str] | None:
+    """What the horizon of ``spec`` needs when its results per cycle cannot fit in memory
+    (:func:`~hecon.model.limits.cycles_beyond_memory`), else None."""
+    outcomes = 2 + len(spec.cost_categories) + len(spec.count_names) + len(spec.flags)  # as outcome_columns
+    per_cycle = cycle_values(max(len(spec.strategies), 1), max(len(spec.states), 1), outcomes)
+    return cycles_beyond_memory(spec.settings.n_cycles, per_cycle)
+
+
 def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     s = spec.settings
     if not (
@@ -373,12 +390,9 @@ def _check_settings(spec: ModelSpec, problems: ProblemCollector) -> None:
     elif not (isinstance(s.horizon_years, (int, float)) and s.horizon_years > 0 and s.n_cycles >= 1):
         problems.add(Element("setting", "horizon_years"), _shown(s.horizon_years), "a horizon of at least one cycle")
     elif s.n_cycles > CYCLES.value:
-        problems.add(
-            Element("setting", "horizon_years"),
-            f"a horizon of {_shown(s.horizon_years)} years in cycles of {_shown(s.cycle_length_days)} days has "
-            f"{s.n_cycles:,} cycles",
-            CYCLES.expected("a horizon of"),
-        )
+        problems.add(Element("setting", "horizon_years"), _horizon(s), CYCLES.expected("a horizon of"))
+    elif (memory := _beyond_memory(spec)) is not None:
+        problems.add(Element("setting", "horizon_years"), f"{_horizon(s)}, {memory[0]}", memory[1])
     for field_name in ("discount_rate_costs", "discount_rate_effects"):
         r = getattr(s, field_name)
         if not (isinstance(r, (int, float)) and 0 <= r < 1):

@@ -113,3 +113,71 @@ def limit_problems() -> list[Problem]:
 def expression_depth() -> int:
     """The nesting depth in force for formulas, never above :data:`DEPTH_CEILING`."""
     return min(EXPRESSION_DEPTH.value, DEPTH_CEILING)
+
+
+#: Values of 8 bytes that a run holds per cycle of the horizon at the least, whatever the model: per
+#: strategy its trace (one state at least), its outcomes per cycle (QALYs and life years at least) and
+#: the cycles where curves cross; and the within-cycle weights, cycle numbers and times (years).
+MIN_CYCLE_VALUES = 1 * (1 + 2 + 1) + 3
+
+
+def cycle_values(strategies: int, states: int, outcomes: int) -> int:
+    """Values of 8 bytes that a run holds per cycle (see :data:`MIN_CYCLE_VALUES`): per strategy, a
+    trace of ``states`` states, ``outcomes`` outcomes per cycle and the crossings; and 3 shared
+    (weights, cycle numbers, times)."""
+    return strategies * (states + outcomes + 1) + 3
+
+
+def physical_memory() -> int | None:
+    """This machine's memory [bytes]; None where the system does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def short_of_memory(size: float) -> int | None:
+    """This machine's memory [bytes] when ``size`` bytes do not fit in it; None when they do (or the
+    memory is unknown)."""
+    memory = physical_memory()
+    return memory if memory is not None and size > memory else None
+
+
+def cycles_beyond_memory(n_cycles: float, values_per_cycle: int) -> tuple[str, str] | None:
+    """(what, expected) of a problem when a horizon of ``n_cycles`` cycles, each holding
+    ``values_per_cycle`` values of 8 bytes, cannot fit in this machine's memory, whatever bound
+    :data:`CYCLES` allows; None when it can (or the memory is unknown). Checked before anything
+    the size of the horizon is allocated."""
+    memory = physical_memory()
+    needed = n_cycles * values_per_cycle * 8
+    if memory is None or needed <= memory:
+        return None
+    return (
+        f"which need at least {gigabytes(needed)} of memory ({values_per_cycle} values of 8 bytes per cycle)",
+        f"a horizon that fits in this machine's {gigabytes(memory)} of memory: at most "
+        f"{memory // (values_per_cycle * 8):,} cycles of {values_per_cycle} values",
+    )
+
+
+#: Bytes that each state of a model with its tunnels expanded takes at the least: its name (a Python
+#: string of some 50 bytes) and its entries in the lists of names and of states (8 bytes each).
+STATE_BYTES = 64
+
+
+def states_beyond_memory(n_states: int) -> tuple[str, str] | None:
+    """(what, expected) of a problem when ``n_states`` states with their tunnels expanded cannot fit
+    in this machine's memory (:data:`STATE_BYTES` each), whatever :data:`TUNNEL_STATES` allows;
+    None when they can (or the memory is unknown). Checked before the states are expanded."""
+    memory = physical_memory()
+    if memory is None or n_states * STATE_BYTES <= memory:
+        return None
+    return (
+        f"which need at least {gigabytes(n_states * STATE_BYTES)} of memory ({STATE_BYTES} bytes per state)",
+        f"a model that fits in this machine's {gigabytes(memory)} of memory: at most {memory // STATE_BYTES:,} states",
+    )
+
+
+def gigabytes(size: float) -> str:
+    """``size`` [bytes] in GB for a message: 3 significant digits (``25.3 GB``, ``0.00044 GB``), whole GB
+    from 1,000 GB (``818,160 GB``)."""
+    return f"{size / 1e9:,.3g} GB" if size < 1e12 else f"{size / 1e9:,.0f} GB"

@@ -71,6 +71,7 @@ ELEMENT_KINDS = (
     "cost_category",  # a cost category's perspective tag: name = category; part: its column
     "evppi_group",  # a named EVPPI group: name = group, index = member (0-based); part: its column
     "budget",  # a budget impact input: index (0-based, in the model's order); part: its column
+    "option",  # a command-line option: name = the option (--psa), detail = its value as given
 )
 
 _CURVE_PARTS = {
@@ -171,6 +172,7 @@ _RENDER: dict[str, Callable[[Element], str]] = {
     "cost_category": lambda e: f"cost category '{e.name}'" + (f", {e.part}" if e.part else ""),
     "evppi_group": lambda e: f"EVPPI group '{e.name}'" + (f", {e.part}" if e.part else ""),
     "budget": lambda e: f"budget impact input {(e.index or 0) + 1}" + (f", {e.part}" if e.part else ""),
+    "option": lambda e: f"{e.name} {e.detail}" if e.detail else e.name,
 }
 
 

@@ -85,6 +85,10 @@ class Settings:
     structure              : "state_transition" (the cohort moves by the Transitions) or
                              "partitioned_survival" (occupancy read off the Partitions' curves);
                              a model that defines both is run both ways (NICE DSU TSD 19)
+    partitioned_survival_weight : for a model that defines both structures, the weight [0-1] of
+                             the partitioned-survival version in the PSA averaged over the
+                             structures (the state-transition version has 1 - weight;
+                             :mod:`hecon.analysis.structure_average`); None: 0.5 (co-primary)
     """
 
     cycle_length_days: float = DAYS_PER_YEAR
@@ -107,6 +111,7 @@ class Settings:
     population_size: float | None = None
     population_years: float = 10.0
     structure: str = "state_transition"
+    partitioned_survival_weight: float | None = None
 
     @property
     def cycle_length_years(self) -> float:
@@ -330,6 +335,10 @@ class SurvivalPoint:
                  (PFS: those of them flagged progression_free): like for like with a source whose
                  population and time zero differ from the whole cohort's. Empty: the whole cohort
                  from model start.
+    fitted_in  : the model structures (:data:`STRUCTURES`) whose curves were fitted to the point;
+                 () when it is held out of every fit (a check of the model); None when not stated.
+                 The report marks the point "fitted" or "held out" for the structure it runs, so that
+                 agreement with a fitted point is not read as validation.
     """
 
     strategy: str
@@ -344,6 +353,7 @@ class SurvivalPoint:
     time_unit: str = "months"
     source: str = ""
     states: tuple[str, ...] = ()
+    fitted_in: tuple[str, ...] | None = None
 
 
 LIFE_TABLE_QUANTITIES = ("qx", "px", "mx", "lx")

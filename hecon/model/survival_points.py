@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from hecon.model.problems import Element, Location, Problem
-from hecon.model.spec import SURVIVAL_ENDPOINTS, SURVIVAL_POINT_KINDS, TIME_UNITS, SurvivalPoint
+from hecon.model.spec import STRUCTURES, SURVIVAL_ENDPOINTS, SURVIVAL_POINT_KINDS, TIME_UNITS, SurvivalPoint
 
 __all__ = ["Where", "check_survival_points", "point_location"]
 
@@ -63,7 +63,7 @@ def check_survival_points(
     -------
     list of Problem
         Empty when every point can be drawn and fitted. Per point: an unknown strategy,
-        endpoint, kind or time unit; a time that is missing or negative (survival, at_risk) or
+        endpoint, kind, time unit or model structure (``fitted_in``); a time that is missing or negative (survival, at_risk) or
         given (a median has none); a survival outside [0, 1]; a negative median; a number at
         risk that is not a whole number >= 0; a CI limit outside the value's range, a CI that
         does not contain the value, or a CI on a number at risk. Across points: a number at
@@ -94,6 +94,12 @@ def _point_problems(i: int, p: SurvivalPoint, strategies: Sequence[str], where: 
         add("endpoint", f"unknown endpoint '{p.endpoint}'", _one_of(SURVIVAL_ENDPOINTS))
     if p.time_unit not in TIME_UNITS:
         add("time_unit", f"unknown time unit '{p.time_unit}'", _one_of(tuple(TIME_UNITS)))
+    for structure in [s for s in p.fitted_in or () if s not in STRUCTURES]:
+        add(
+            "fitted_in",
+            f"unknown model structure '{structure}'{_suggestion(structure, STRUCTURES)}",
+            f"{_one_of(STRUCTURES)}, comma-separated, or none (held out of every fit)",
+        )
     if p.kind not in SURVIVAL_POINT_KINDS:
         add("kind", f"unknown kind '{p.kind}'", _one_of(SURVIVAL_POINT_KINDS))
         return out

@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
 from hecon.analysis.landmarks import LIKE_FOR_LIKE, Landmark
 from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
@@ -434,6 +434,7 @@ def cost_breakdown_png(
         fig.subplots_adjust(left=0.2, right=0.9, top=1 - 0.2 / height, bottom=(0.75 + 0.25 * legend_rows) / height)
         y = np.arange(len(names))[::-1]
         left = np.zeros(len(names))
+        ends = [left]  # every bar end, for axis limits that hold them (negative costs too)
         handles = []
         for k, c in enumerate(shown + (["other"] if rest else [])):
             values = (
@@ -450,21 +451,27 @@ def cost_breakdown_png(
             label = c.replace("_", " ")
             handles.append(Patch(facecolor=colour, label=plain(label[:1].upper() + label[1:])))
             left = left + values
+            ends.append(left)
+        low, high = min(float(np.min(ends)), 0.0), max(float(np.max(ends)), 1e-9)
         for yi, s in zip(y, names):
             total = strategies[s].costs
-            ax.text(
-                left[list(y).index(yi)] + 0.01 * max(left.max(), 1e-9),
+            end = left[list(y).index(yi)]
+            ax.text(  # after the bar's end; inside a bar that ends below 0, where the axis has no room
+                end + 0.01 * (high - low),
                 yi,
                 f"{total / scale:,.0f}",
                 va="center",
                 ha="left",
                 fontsize=9,
+                color="black" if end >= 0 else "white",
             )
         ax.set_yticks(y, [plain(s) for s in names])
         ax.set_xlabel(f"Discounted costs ({money_label(currency, price_year, words)})")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(0, max(left.max(), 1e-9) * 1.12)
+        ax.set_xlim(low - 0.02 * (high - low) * (low < 0), high + 0.12 * (high - low))
+        if max(-low, high) >= 1e7:  # long tick labels: fewer of them, so that they do not overlap
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         fig.legend(
             handles=handles,
             loc="lower center",

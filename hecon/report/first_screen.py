@@ -51,7 +51,11 @@ def decision_sentence(results: Results) -> str:
         )
     else:
         where = f" ({head.source})"
-    return f"At {money(head.wtp, cur)} per QALY{where} {head.optimal} has the highest net monetary benefit."
+    text = f"At {money(head.wtp, cur)} per QALY{where} {head.optimal} has the highest net monetary benefit."
+    check = results.structure_check
+    if check is not None:
+        text += f" (Deterministic base case, {check.structures[0]} version.)"
+    return text
 
 
 def reference_sentence(results: Results) -> str:

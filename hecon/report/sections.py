@@ -63,6 +63,7 @@ from hecon.report.figures import (
 )
 from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
 from hecon.report.numbers import OUTSIDE_DECISION, versus_text
+from hecon.report.psa_structures import decision_basis_sentence, headline_sentence, structural_expectation_section
 from hecon.report.section import Section, detail_section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
 from hecon.report.style import CATEGORIES
@@ -247,12 +248,30 @@ def key_results_section(results: Results) -> Section:
     decision = decision_sentence(results)
     if decision:
         bullets.append(decision)
+    headline = headline_sentence(results)
+    if headline:
+        bullets.append(headline)
+    pooled = results.psa_structures
+    at_pooled = pooled.summary.at(head.wtp) if pooled is not None else None
+    if pooled is not None and at_pooled is not None:
+        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at_pooled.ceac.items())
+        bullets.append(
+            f"{decision_basis_sentence(results)} Averaged PSA: probability of the highest net monetary benefit at "
+            f"{money_text(cur, head.wtp)} per QALY: {probs}; {at_pooled.optimal} has the highest expected net "
+            f"monetary benefit. Expected value of perfect information {money_text(cur, at_pooled.evpi_per_patient)} "
+            "per patient."
+        )
     psa = results.psa
     at = psa.at(head.wtp) if psa is not None else None
     if psa is not None and at is not None:
         probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at.ceac.items())
+        version = (
+            f" of the {results.structure_check.structures[0]} version alone"
+            if pooled is not None and results.structure_check is not None
+            else ""
+        )
         bullets.append(
-            f"PSA ({psa.n_samples:,} samples): probability of the highest net monetary benefit at "
+            f"PSA{version} ({psa.n_samples:,} samples): probability of the highest net monetary benefit at "
             f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
             f"{money_text(cur, at.evpi_per_patient)} per patient."
         )
@@ -261,8 +280,8 @@ def key_results_section(results: Results) -> Section:
     if cross is not None and at_cross is not None and results.structure_check is not None:
         probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at_cross.ceac.items())
         bullets.append(
-            f"PSA of the {results.structure_check.structures[1]} version (structural cross-check, "
-            f"{cross.n_samples:,} samples): probability of the highest net monetary benefit at "
+            f"PSA of the {results.structure_check.structures[1]} version alone "
+            f"({cross.n_samples:,} samples): probability of the highest net monetary benefit at "
             f"{money_text(cur, head.wtp)} per QALY: {probs}."
         )
     bullets += threshold_sentences(results)
@@ -598,6 +617,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                     Column("Model value", "number", 12),
                     Column("Source population", width=30),
                     Column("Like for like", width=36),
+                    Column("Fitted or held out", width=16),
                     Column("Source", width=60),
                     Column("Not drawn because", width=30),
                 ],
@@ -611,6 +631,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                         x.model,
                         x.population or "not stated",
                         x.comparison,
+                        x.fit,
                         x.citation,
                         x.problem,
                     ]
@@ -621,7 +642,9 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                 "drawn open on the figure, whose curves are the whole cohort's). Source values as published, with "
                 "the population and time zero they describe; 'not like for like' marks a source that describes "
                 "another population or time zero than the model (e.g. infused patients from infusion against "
-                "a cohort from apheresis), so the two need not agree.",
+                "a cohort from apheresis), so the two need not agree. 'fitted': the model's curve in this structure "
+                "was fitted to the point, so agreement with it is no validation; 'held out': it was not, so "
+                "agreement with it is a check of the model.",
             )
         )
     caption = (
@@ -916,6 +939,7 @@ SECTIONS: list[SectionBuilder] = [
     scenario_analysis_section,
     subgroups_section,
     structure_check_section,
+    structural_expectation_section,
     thresholds_section,
     two_way_section,
     dsa_section,
@@ -938,6 +962,7 @@ APPENDIX_SECTIONS = frozenset(
         "subgroups",
         "scenario_analysis",
         "structure_check",
+        "structural_expectation",
         "thresholds",
         "two_way",
         "voi",

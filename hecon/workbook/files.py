@@ -24,7 +24,7 @@ import stat
 import warnings
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -52,6 +52,8 @@ class Book:
     label: str
     values: Workbook
     formulas: Workbook
+    last_cells: dict[str, str] = field(default_factory=dict)
+    """The address of the last cell holding a value, per sheet title, where its XML says."""
 
     def close(self) -> None:
         self.values.close()
@@ -62,7 +64,9 @@ class Book:
         for title in self.values.sheetnames:
             if title.strip().lower() == name.lower():
                 sheets = self.values[title], self.formulas[title]
-                used = _used_rows(sheets[0])
+                used, last = _used_rows(sheets[0])
+                if last is not None:
+                    self.last_cells[title] = last
                 for ws in sheets:  # the file's <dimension> may be wrong: read the rows that hold values
                     if hasattr(ws, "reset_dimensions"):
                         ws.reset_dimensions()
@@ -72,23 +76,27 @@ class Book:
 
 
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_CELL_ADDRESS = re.compile(rb'\sr="([A-Z]{1,3}[1-9]\d*)"')
 
 
-def _used_rows(ws: Worksheet) -> int | None:
-    """The last row of a read-only sheet that holds a value or formula, found in its XML without
-    parsing it, so that empty rows after the data (a million of them, formatted) cost nothing;
-    None when the XML does not say (rows without numbers)."""
+def _used_rows(ws: Worksheet) -> tuple[int | None, str | None]:
+    """The last row of a read-only sheet that holds a value or formula, and the address of its
+    last such cell (``C150000``), found in its XML without parsing it, so that empty rows after
+    the data (a million of them, formatted) cost nothing; None when the XML does not say (rows or
+    cells without numbers)."""
     try:
         xml = ws.parent._archive.read(ws._worksheet_path)
     except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
-        return None
+        return None, None
     end = xml.rfind(b"</sheetData>")
     last = max(xml.rfind(tag, 0, end) for tag in (b"<v>", b"<v ", b"<f>", b"<f ", b"<is>"))
     if last < 0:
-        return 1
+        return 1, None
     start = xml.rfind(b"<row", 0, last)
     number = _ROW_NUMBER.search(xml, start, xml.find(b">", start)) if start >= 0 else None
-    return int(number.group(1)) if number else None
+    cell = xml.rfind(b"<c ", 0, last)
+    address = _CELL_ADDRESS.search(xml, cell, xml.find(b">", cell)) if cell >= 0 else None
+    return (int(number.group(1)) if number else None), (address.group(1).decode("ascii") if address else None)
 
 
 def _fail(label: str, what: str, expected: str = _SAVE_AS_XLSX) -> ModelError:

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from hecon.methods import lifetable, schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
-from hecon.model.limits import COLUMNS, CYCLES, EXPRESSION_CHARS, ROWS, TUNNEL
+from hecon.model.limits import COLUMNS, CYCLES, EXPRESSION_CHARS, MIN_CYCLE_VALUES, ROWS, TUNNEL, cycles_beyond_memory
 from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
 from hecon.model.spec import (
     ANY_STATE,
@@ -183,9 +183,12 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
         return None
     ws, fws = found
     title = ws.title
-    if (ws.max_row or 0) > ROWS.value:
+    if (ws.max_row or 0) > ROWS.value:  # at its last value, else at the first row beyond the bound
         problems.structural = True
-        problems.add(Cell(title), f"the sheet uses {ws.max_row:,} rows", ROWS.expected("a sheet of"))
+        last = book.last_cells.get(title)
+        where = Cell(title, last or f"A{ROWS.value + 1}")
+        shown = "its last value is here" if last else f"row {ROWS.value + 1:,} and beyond are used"
+        problems.add(where, f"the sheet uses {ws.max_row:,} rows ({shown})", ROWS.expected("a sheet of"))
         return None
 
     # ---- header row
@@ -550,19 +553,22 @@ class _Builder:
                     free += 1
         self._cycle_weights_sheet(values)
         cycle, horizon = values.get("cycle_length_days"), values.get("horizon_years")
-        if cycle and horizon and cycle > 0 and horizon > 0 and horizon * DAYS_PER_YEAR / cycle > CYCLES.value:
-            record = self.loc.settings["horizon_years"]
-            cycle_cell = self.loc.settings["cycle_length_days"].cell("value")  # the number of cycles derives from both
-            p.bad_cell(
-                record,
-                "value",
-                f"a horizon of {cells.format_number(horizon)} years in cycles of "
-                f"{cells.format_number(cycle)} days (cycle_length_days: {cycle_cell}) has "
-                f"{horizon * DAYS_PER_YEAR / cycle:.3g} cycles",
-                CYCLES.expected("a horizon of"),
-            )
-            values.pop("horizon_years")
-            values.pop("cycle_length_days")
+        if cycle and horizon and cycle > 0 and horizon > 0:
+            n_cycles = horizon * DAYS_PER_YEAR / cycle
+            memory = cycles_beyond_memory(n_cycles, MIN_CYCLE_VALUES)
+            if n_cycles > CYCLES.value or memory is not None:
+                record = self.loc.settings["horizon_years"]
+                cycle_cell = self.loc.settings["cycle_length_days"].cell("value")  # the cycles derive from both
+                what = (
+                    f"a horizon of {cells.format_number(horizon)} years in cycles of {cells.format_number(cycle)} "
+                    f"days (cycle_length_days: {cycle_cell}) has {n_cycles:.3g} cycles"
+                )
+                if n_cycles > CYCLES.value:
+                    p.bad_cell(record, "value", what, CYCLES.expected("a horizon of"))
+                elif memory is not None:
+                    p.bad_cell(record, "value", f"{what}, {memory[0]}", memory[1])
+                values.pop("horizon_years")
+                values.pop("cycle_length_days")
         title = values.pop("title", "")
         description = values.pop("model_description", "")
         for name in ("cycle_length_days", "horizon_years"):
@@ -786,6 +792,27 @@ class _Builder:
                         f"the column's unit row set to 'per {stated}' (hecon converts it), or a value per cycle",
                     )
                 )
+
+    def support_warnings(self, parameters: tuple[Parameter, ...], transitions: tuple[Transition, ...]) -> None:
+        """Warn when a transition probability is a parameter (its whole formula) whose PSA
+        distribution draws values beyond [0, 1] (normal: any number; lognormal and gamma: above 1
+        too), which a PSA sample then stops at: the distribution's cell and the probability's."""
+        drawn = {p.name: p.distribution for p in parameters if p.distribution is not None}
+        for t in transitions:
+            name = t.probability.strip() if isinstance(t.probability, str) else None
+            dist = drawn.get(name) if name is not None else None
+            if dist is None or dist.kind not in _BEYOND_PROBABILITIES or name not in self.loc.parameters:
+                continue
+            record = self.loc.transitions.get((t.strategy, t.from_state, t.to_state))
+            used = f" at {record.cell('probability')}" if record is not None else ""
+            self.loc.warnings.append(
+                Problem(
+                    self.loc.parameters[name].cell("distribution"),
+                    f"{name} is the probability of {t.from_state} -> {t.to_state}{used}, but its {dist.kind} "
+                    f"distribution draws {_BEYOND_PROBABILITIES[dist.kind]}, which a PSA sample stops at",
+                    "a distribution within [0, 1] for a probability, e.g. beta (mean=..., se=...)",
+                )
+            )
 
     def initial(self) -> dict[str, Any]:
         shares: dict[str, Any] = {}
@@ -1173,6 +1200,7 @@ class _Builder:
                     v.get("time_unit") or "months",
                     v.get("source") or "",
                     tuple(x.strip() for x in str(v.get("states") or "").split(",") if x.strip()),
+                    _fitted_in(v.get("fitted_in")),
                 )
             )
         names = [s.name for s in strategies]
@@ -1240,6 +1268,7 @@ def read(path: str | Path) -> ReadResult:
     b.unit_warnings(settings)
     initial = b.initial()
     transitions = b.transitions()
+    b.support_warnings(parameters, transitions)
     rewards = b.rewards()
     curves = b.curves()
     points = b.survival_points(strategies)
@@ -1274,6 +1303,13 @@ def read(path: str | Path) -> ReadResult:
     spec = _add_bundled_tables(spec)
     return ReadResult(spec, sort_problems(problems.items), b.loc, problems.structural, problems.consequences)
 
+
+_BEYOND_PROBABILITIES = {
+    "normal": "values below 0 and above 1",
+    "lognormal": "values above 1",
+    "gamma": "values above 1",
+}
+"""Distributions whose draws leave [0, 1], and where."""
 
 _SHEET_ORDER = {s.name.lower(): i for i, s in enumerate(schema.SHEETS)}
 
@@ -1320,3 +1356,14 @@ def _add_bundled_tables(spec: ModelSpec) -> ModelSpec:
     if not extra:
         return spec
     return replace(spec, life_tables=spec.life_tables + tuple(extra))
+
+
+def _fitted_in(cell: object) -> tuple[str, ...] | None:
+    """SurvivalPoints ``fitted_in``: blank -> None (not stated), ``none`` -> () (held out of every fit),
+    else the comma-separated model structures (checked by check_survival_points)."""
+    text = str(cell or "").strip()
+    if not text:
+        return None
+    if text.lower() == "none":
+        return ()
+    return tuple(x.strip() for x in text.split(",") if x.strip())

@@ -67,7 +67,9 @@ HOW_TO = (
     "with horizontal CIs on the model's curve of the strategy and tabulates them beside the model's values. "
     "The model's curves are the strategy's whole cohort from model start: say in population who the source "
     "describes and from when (e.g. infused patients, from infusion), and in comparable whether that is the "
-    "model's population (yes) or not (no: the report says 'not like for like'). Survival points with numbers "
+    "model's population (yes) or not (no: the report says 'not like for like'), and in fitted_in which model "
+    "structures were fitted to the point (none: held out, a check), so the report can say which agreement is "
+    "validation. Survival points with numbers "
     "at risk (the first at time 0) can be fitted: hecon fit-survival MODEL.xlsx --points --strategy S --endpoint PFS.",
     "hecon never changes this file; macros in an .xlsm file are never run (only the data is read).",
 )

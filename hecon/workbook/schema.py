@@ -276,6 +276,13 @@ SETTINGS: tuple[Column, ...] = (
         "from the Partitions sheet's survival curves. A model with both is run both ways (cross-check)",
     ),
     _c(
+        "partitioned_survival_weight",
+        "number",
+        unit="weight 0-1",
+        description="A model with both structures: weight of the partitioned-survival version in the PSA "
+        "averaged over the structures (state transition: 1 - weight); blank = 0.5 (co-primary)",
+    ),
+    _c(
         "reward_timing",
         "choice",
         allowed=REWARD_TIMINGS,
@@ -553,6 +560,14 @@ SURVIVAL_POINTS_SHEET = SheetSchema(
             description="Model states of the source's population while alive, comma-separated (e.g. the states "
             "of infused patients): the model's curve is then theirs from when they are first occupied, like for "
             "like; blank = the strategy's whole cohort from model start",
+        ),
+        _c(
+            "fitted_in",
+            "text",
+            width=30,
+            description="Model structures whose curves were fitted to this point, comma-separated (state_transition, "
+            "partitioned_survival), or none: held out of every fit (a check of the model); the report marks the "
+            "point fitted or held out for the structure it runs; blank = not stated",
         ),
     ),
 )

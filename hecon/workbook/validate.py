@@ -91,19 +91,29 @@ def read_checked(
     return result.spec, result.locations
 
 
-def place_found(problems: list[Problem], loc: Locations, spec: ModelSpec | None = None) -> list[Problem]:
+def place_found(
+    problems: list[Problem],
+    loc: Locations,
+    spec: ModelSpec | None = None,
+    *,
+    sampled: bool = False,
+    overridden: Overridden | None = None,
+) -> list[Problem]:
     """Problems found while a model runs (a probability outside [0, 1] at some cycle, ...) placed
     at the cells of the elements they concern; the element's own text (strategy, cycle, state
     time) stays in the message, followed, when ``spec`` is given, by the cells of the parameters
     that the element's formula reads. A problem with a cause (a DSA bound that drives a
-    probability above 1) is placed at the cell of the value, its cause at the cell of the formula."""
+    probability above 1) is placed at the cell of the value, its cause at the cell of the formula.
+    ``sampled``: the problems without a cause come from a PSA's samples, so a parameter with a
+    distribution is named with the cell of its distribution's arguments, where its value was drawn.
+    ``overridden``: the cells of a scenario's (or subgroup's) values, which replace the parameters'."""
     out = []
     for p in problems:
         placed = place(p, loc)
         if p.cause is not None:
             placed = replace(placed, cause=place_found([p.cause], loc, spec)[0])
         elif placed.where != p.where and isinstance(p.where, Element):
-            sources = _sources(spec, p.where, loc) if spec is not None else ""
+            sources = _sources(spec, p.where, loc, sampled, overridden or {}) if spec is not None else ""
             placed = Problem(placed.where, f"{p.where}: {placed.what}{sources}", placed.expected)
         out.append(placed)
     return out
@@ -127,14 +137,14 @@ def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> l
             seen.add(key)
             problems.append(p)
 
-    base = _compile_problems(result.spec, stopwatch)
+    base = _compile_problems(result.spec, result.locations, stopwatch)
     add([place(p, result.locations) for p in base])
     other = other_structure(result.spec)  # a model with both structures is also run as the other
     if other is not None:
         add(
             [
                 place(p, result.locations)
-                for p in _compile_problems(other, stopwatch)
+                for p in _compile_problems(other, result.locations, stopwatch)
                 if str(p) not in {str(q) for q in base}
             ]
         )
@@ -158,6 +168,15 @@ def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> l
     return sort_problems(problems)
 
 
+Overridden = dict[str, Location]
+"""A scenario's (or subgroup's) targets (``p_HS1``, ``c_trt[B]``) -> the cells of their values."""
+
+
+def _overridden(scenario: Scenario, rows: dict[tuple[str, str], Record]) -> Overridden:
+    """The cells of the values that ``scenario`` sets, by target (``rows``: its sheet's rows)."""
+    return {t: rows[(scenario.name, t)].cell("value") for t in scenario.overrides if (scenario.name, t) in rows}
+
+
 _SCENARIOS = ("scenario", "scenario")
 _SUBGROUPS = ("subgroup", "subgroup")
 """(word in messages, key column) of the Scenarios and Subgroups sheets."""
@@ -173,20 +192,28 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
 
     found: list[Problem] = []
     base_text: set[str] = set()
-    runs: list[tuple[tuple[str, str] | None, dict[str, Record], str | None, ModelSpec]] = [(None, {}, None, spec)]
+    runs: list[tuple[tuple[str, str] | None, dict[str, Record], str | None, ModelSpec, Overridden]] = [
+        (None, {}, None, spec, {})
+    ]
     other = other_structure(spec)
     if other is not None:
-        runs.append((None, {}, None, other))
-    runs += [(_SCENARIOS, loc.scenarios, s.name, scenario_spec(spec, s)) for s in spec.scenarios]
-    runs += [(_SUBGROUPS, loc.subgroups, s.name, scenario_spec(spec, s)) for s in spec.subgroups]
-    for sheet, firsts, name, changed in runs:
+        runs.append((None, {}, None, other, {}))
+    runs += [
+        (_SCENARIOS, loc.scenarios, s.name, scenario_spec(spec, s), _overridden(s, loc.overrides))
+        for s in spec.scenarios
+    ]
+    runs += [
+        (_SUBGROUPS, loc.subgroups, s.name, scenario_spec(spec, s), _overridden(s, loc.subgroup_overrides))
+        for s in spec.subgroups
+    ]
+    for sheet, firsts, name, changed, overridden in runs:
         model = compiled(changed)
         cells: set[Location] = set()  # one problem per cell: a row shared by the strategies fails in each
         for index in range(len(model.strategies)):
             try:
                 deterministic_strategy(model, index)  # kept: the run uses these results
             except ModelError as exc:
-                for p in place_found(exc.problems, loc, changed):
+                for p in place_found(exc.problems, loc, changed, overridden=overridden):
                     if p.where in cells:
                         continue
                     cells.add(p.where)
@@ -226,10 +253,15 @@ def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     return out
 
 
-def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
+def _sources(
+    spec: ModelSpec, where: Location, loc: Locations, sampled: bool = False, overridden: Overridden | None = None
+) -> str:
     """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a setting,
-    state value, transition or transition reward reads (for a row sum, the formulas of the row),
-    for a value found wrong while the model runs."""
+    state value, transition, transition reward or partition row reads (for a row sum, the formulas of
+    the row; for the initial distribution, its shares), for a value found wrong while the model runs.
+    ``sampled``: the value comes from a PSA sample, so a parameter with a distribution is named with
+    the cell its value was drawn from (``p_HS1: Parameters!B4, drawn from its normal distribution:
+    Parameters!G4``). ``overridden``: the cells of a scenario's values (``p_HS1: Scenarios!C4``)."""
     if not isinstance(where, Element):
         return ""
     texts: list[object] = []
@@ -256,6 +288,11 @@ def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
         texts = [t.probability for t in rows if t.strategy is not None or t.to_state not in own]
     elif where.kind == "reward" and where.index is not None:
         texts = [spec.transition_rewards[where.index].value]
+    elif where.kind == "initial":  # the shares, which add up to 1
+        texts = list(spec.initial.values())
+    elif where.kind == "partition":
+        rows = [r for r in spec.partitions if r.state == where.name and r.strategy in (where.strategy, None)]
+        texts = [next((r for r in rows if r.strategy is not None), rows[0]).survival] if rows else []
     names: set[str] = set()
     for text in texts:
         if isinstance(text, str):
@@ -265,21 +302,40 @@ def _sources(spec: ModelSpec, where: Location, loc: Locations) -> str:
                 continue
     cells = []
     for name in sorted(names):
+        scenario_cell = (overridden or {}).get(f"{name}[{where.strategy}]") or (overridden or {}).get(name)
+        if scenario_cell is not None:
+            cells.append(f"{name}: {scenario_cell}")
+            continue
         record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
-        record = record or loc.parameters.get(name)
-        if record is not None:
-            cells.append(f"{name}: {record.cell('value')}")
+        base = loc.parameters.get(name)
+        drawn = None if record is not None else next((p.distribution for p in spec.parameters if p.name == name), None)
+        record = record or base
+        if record is None:
+            continue
+        text = f"{name}: {record.cell('value')}"
+        if sampled and drawn is not None and drawn.kind != "fixed" and base is not None:
+            column = "distribution" if drawn.draws else "distribution_args"  # the Draws sheet's column: its kind
+            text += f", drawn from its {drawn.kind} distribution: {base.cell(column)}"
+        cells.append(text)
     return f" (from {', '.join(cells)})" if cells else ""
 
 
-def _compile_problems(spec: ModelSpec, stopwatch: Stopwatch | None = None) -> list[Problem]:
-    """What compile_model rejects, and problems with constant probabilities."""
+def _compile_problems(
+    spec: ModelSpec, loc: Locations, stopwatch: Stopwatch | None = None, overridden: Overridden | None = None
+) -> list[Problem]:
+    """What compile_model rejects, and problems with constant probabilities, each of these with
+    the cells of the parameters its formulas read (``(from p_HS1: Parameters!B4)``; a scenario's
+    cell for a value it sets, ``overridden``)."""
+    constant = [
+        Problem(p.where, p.what + _sources(spec, p.where, loc, overridden=overridden), p.expected)
+        for p in constant_problems(spec)
+    ]
     try:
         with phase(stopwatch, "compile"):
             compiled(spec)
     except ModelError as exc:
-        return list(exc.problems) + constant_problems(spec)
-    return constant_problems(spec)
+        return list(exc.problems) + constant
+    return constant
 
 
 def _scenario_problems(
@@ -306,7 +362,7 @@ def _scenario_problems(
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
-    for p in _compile_problems(changed, stopwatch):
+    for p in _compile_problems(changed, loc, stopwatch, _overridden(scenario, rows)):
         if str(p) in base_text:
             continue
         record = _override_record(p, scenario.overrides, rows, name)
@@ -365,6 +421,15 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                 setting_cell("population_years"),
                 f"{format_number(settings.population_years)} years",
                 "a number of years > 0",
+            )
+        )
+    w = settings.partitioned_survival_weight
+    if w is not None and not 0 <= w <= 1:
+        out.append(
+            Problem(
+                setting_cell("partitioned_survival_weight"),
+                f"weight {format_number(w)}",
+                "a weight between 0 and 1 (blank: 0.5, both structures co-primary)",
             )
         )
     for check in (

@@ -308,7 +308,8 @@ def _draw_rows(spec: ModelSpec) -> list[dict[str, Any]]:
 
 
 def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
-    """The SurvivalPoints sheet: one row per point; comparable as yes, no or blank (not stated)."""
+    """The SurvivalPoints sheet: one row per point; comparable as yes, no or blank (not stated); fitted_in as
+    the structures, none (held out) or blank (not stated)."""
     return [
         {
             "strategy": p.strategy,
@@ -323,6 +324,7 @@ def _survival_point_rows(spec: ModelSpec) -> list[dict[str, Any]]:
             "comparable": None if p.comparable is None else ("yes" if p.comparable else "no"),
             "source": p.source or None,
             "states": ", ".join(p.states) or None,
+            "fitted_in": None if p.fitted_in is None else (", ".join(p.fitted_in) or "none"),
         }
         for p in spec.survival_points
     ]

@@ -251,18 +251,57 @@ def test_the_run_gives_the_psa_of_both_structures_with_the_same_samples_and_seed
     section = psa_structures_section(results)
     assert section is not None
     (table,) = section.tables
+    averaged = "Both, averaged (state transition (Markov) 50% and partitioned survival 50%)"
     assert [row[:2] for row in table.rows] == [
+        ["state transition (Markov) (base case)", "Old (comparator)"],
         ["state transition (Markov) (base case)", "New"],
+        ["partitioned survival", "Old (comparator)"],
         ["partitioned survival", "New"],
+        [averaged, "Old (comparator)"],
+        [averaged, "New"],
     ]
     # the pairwise P(INMB > 0) at each WTP of the settings, by hand from the samples
     d_cost = (alone["total_costs"].sel(strategy="New") - alone["total_costs"].sel(strategy="Old")).values.ravel()
     d_qaly = (alone["qalys"].sel(strategy="New") - alone["qalys"].sel(strategy="Old")).values.ravel()
     wtps = spec.settings.wtp
-    assert table.rows[1][-len(wtps) :] == pytest.approx([np.mean(w * d_qaly - d_cost > 0) for w in wtps])
+    k = len(wtps)
+    ps_pairwise = [np.mean(w * d_qaly - d_cost > 0) for w in wtps]
+    assert table.rows[3][-2 * k : -k] == pytest.approx(ps_pairwise)
+    # the averaged decision (default weights 50/50): every sample of both structures, so its
+    # probability of the highest NMB is the mean of the two structures' (in the ST version the two
+    # strategies tie in every sample, so each has 0.5; in the PS version New wins every sample)
+    pooled = results.psa_structures
+    assert pooled is not None and pooled.n_samples == 80
+    assert dict(pooled.samples) == {"state_transition": 40, "partitioned_survival": 40}
+    for w in wtps:
+        assert results.psa.at(w).ceac["New"] == pytest.approx(0.5)
+        assert cross.at(w).ceac["New"] == pytest.approx(1.0)
+        assert pooled.summary.at(w).ceac["New"] == pytest.approx(0.75)
+    assert [row[6] for row in table.rows[4:]] == pytest.approx([0.25, 0.75])
+    # the deterministic expectation over the two structures: the mean of the two base cases
+    exp = results.structural_expectation
+    assert exp is not None and [a.weight for a in exp.alternatives] == [0.5, 0.5]
+    for s in ("Old", "New"):
+        st_q = float(run.base.results["qalys"].sel(strategy=s).isel(sample=0))
+        ps_q = float(run.cross_check.results["qalys"].sel(strategy=s).isel(sample=0))
+        assert exp.expected.strategies[s].qalys == pytest.approx((st_q + ps_q) / 2)
+    assert results.to_json()["psa_structures"]["weights"] == {"state_transition": 0.5, "partitioned_survival": 0.5}
+
+
+def test_the_weight_setting_moves_the_averaged_psa_towards_one_structure():
+    spec = _both_structures_with_uncertainty()
+    only_ps = replace(spec, settings=replace(spec.settings, partitioned_survival_weight=1.0))
+    results = summarise_run(run_analysis(only_ps, seed=11, psa_samples=40))
+    pooled = results.psa_structures
+    assert pooled is not None and dict(pooled.samples) == {"state_transition": 0, "partitioned_survival": 40}
+    ps = results.psa_cross_check
+    for w in spec.settings.wtp:
+        assert pooled.summary.at(w).ceac == pytest.approx(dict(ps.at(w).ceac))
+        assert pooled.summary.at(w).evpi_per_patient == pytest.approx(ps.at(w).evpi_per_patient)
 
 
 def test_without_a_psa_the_other_structure_has_none():
     run = run_analysis(_both_structures_with_uncertainty())
     assert run.cross_check is not None and run.cross_check_psa is None
     assert summarise_run(run).psa_cross_check is None
+    assert summarise_run(run).psa_structures is None

@@ -162,3 +162,21 @@ def test_a_point_naming_its_population_states_is_compared_with_their_own_curve()
     assert median.model == pytest.approx((3 + 0.012 / 0.1024) * 12, abs=1e-9)  # months
     assert whole.model == pytest.approx(0.88, abs=1e-12)
     assert typo.model is None and "unknown state(s) Treatd" in typo.problem
+
+
+def test_each_point_is_marked_fitted_or_held_out_for_the_structure_run():
+    """SurvivalPoint.fitted_in names the structures fitted to the point; the landmark says "fitted" when it
+    contains the structure the model runs, "held out" when it does not (() = held out of every fit), and
+    "not stated whether fitted" when it is None."""
+    from hecon.analysis.landmarks import FITTED, HELD_OUT, NOT_STATED_FIT
+
+    points = (
+        S("Slow", "OS", "median", None, 6.0, fitted_in=("state_transition",)),
+        S("Slow", "OS", "survival", 12.0, 0.25, fitted_in=("partitioned_survival",)),
+        S("Slow", "OS", "survival", 24.0, 0.06, fitted_in=()),
+        S("Slow", "OS", "survival", 6.0, 0.5),
+    )
+    spec = dataclasses.replace(exponential_model(), survival_points=points)
+    assert [lm.fit for lm in landmarks(spec)] == [FITTED, HELD_OUT, HELD_OUT, NOT_STATED_FIT]
+    surv = survival_summary(run_model(spec)["trace"], spec, ["Slow", "Faster"])
+    assert [x.fit for x in surv.landmarks] == ["fitted", "held out", "held out", "not stated whether fitted"]

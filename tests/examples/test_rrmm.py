@@ -25,7 +25,17 @@ from hecon.analysis.structure import other_structure, without_partitions
 from hecon.engine.compiler import compile_model
 from hecon.engine.run import run_model
 from hecon.examples import rrmm
-from hecon.examples.rrmm import BSAB, CART, EXTERNAL_CHECKS, REDOSE, RWPC, STRATEGIES, doc_tables, psa_tables
+from hecon.examples.rrmm import (
+    BSAB,
+    CART,
+    EXTERNAL_CHECKS,
+    REDOSE,
+    RWPC,
+    STRATEGIES,
+    doc_tables,
+    psa_tables,
+    tec_decomposition,
+)
 from hecon.examples.rrmm.sequences import SECOND_THERAPY_STATES
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.distributions import draw_parameters
@@ -181,7 +191,11 @@ def test_model_survival_agrees_with_published_values_it_was_not_derived_from(
     come from Van Oekelen 2023 and the fitted RWPC means, deaths before progression after CAR-T from the
     published non-relapse mortality), so these published OS values test it. The partitioned version's
     OS is fitted to CARTITUDE-1, MajesTEC-1 and LocoMMotion, so it is checked against other sources."""
-    if check.structure == PARTITIONED_SURVIVAL:
+    if check.structure == PARTITIONED_SURVIVAL and check.scenario is not None:  # full horizon: months after relapse
+        s = other_structure(apply_scenario(rrmm_spec, get_scenario(rrmm_spec, check.scenario)))
+        assert s is not None
+        ds = run_model(s)
+    elif check.structure == PARTITIONED_SURVIVAL:
         s, ds = rrmm_ps
     else:
         s, ds = (rrmm_spec, rrmm_base) if check.scenario is None else scenario_runs[check.scenario]
@@ -190,17 +204,24 @@ def test_model_survival_agrees_with_published_values_it_was_not_derived_from(
 
 
 def test_no_external_check_is_a_point_its_structure_was_fitted_to(rrmm_spec):
-    """A partitioned-survival check uses no published point of the fitted curves (SurvivalPoints) and
-    the state-transition checks are OS values (no OS point enters the state-transition model) or the survival
-    after CAR-T relapse (an output: no parameter holds Van Oekelen's median)."""
-    fitted = {(p.strategy, p.endpoint.lower(), p.time, p.value) for p in rrmm_spec.survival_points}
+    """No check is a published point that its structure's curves were fitted to (SurvivalPoints fitted_in);
+    the survival after CAR-T relapse is an output (no parameter holds Van Oekelen's median); a check of a
+    derived input compares it with another source than the one it was derived from, except the one row
+    marked as no external check (the bispecific's time on treatment, whose median p_disc_bsab is derived from)."""
+    fitted = {
+        (p.strategy, p.endpoint.lower(), p.time, p.value, s)
+        for p in rrmm_spec.survival_points
+        for s in p.fitted_in or ()
+    }
+    values = {p.value for p in rrmm_spec.parameters}
     for c in EXTERNAL_CHECKS:
-        if c.structure == PARTITIONED_SURVIVAL:
-            assert (c.strategy, c.endpoint, c.month, c.source) not in fitted, c.label
-        elif c.endpoint == "pd_months":  # survival after CAR-T relapse: no input holds Van Oekelen's median
-            assert all(p.value != 17.9 for p in rrmm_spec.parameters), c.label
-        else:
-            assert c.endpoint == "os", c.label
+        assert (c.strategy, c.endpoint, c.month, c.source, c.structure) not in fitted, c.label
+        if c.endpoint == "pd_months":  # survival after CAR-T relapse: no input holds Van Oekelen's median
+            assert 17.9 not in values, c.label
+        elif c.endpoint == "tot_median":
+            assert c.tolerance is None and c.reason.startswith("not an external check"), c.label
+        elif c.endpoint == "rate_median":  # a fitted second-line median against another cohort's
+            assert c.source not in values and all(p.value != c.source for p in rrmm_spec.survival_points), c.label
 
 
 def test_partitioned_car_t_is_intention_to_treat_from_apheresis(rrmm_spec, rrmm_ps):
@@ -262,13 +283,15 @@ def test_docs_show_the_tables_of_a_fresh_run():
     text = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
     st, ps = doc_tables.runs_for_docs()
     base = st[None][1]
+    TEC = doc_tables.TEC_PRICE_CUT
     assert doc_tables.results_table(base) in text
     assert doc_tables.incremental_table(base) in text
     assert doc_tables.structures_table(base, ps[None][1]) in text
-    assert doc_tables.psa_table(st[None][0], ps[None][0]) in text
+    assert doc_tables.alternatives_table(st[None][0], ps[None][0]) in text
     assert psa_tables.decision_psa_table(st[None][0], ps[None][0]) in text
-    assert doc_tables.external_checks_table(st, ps[None]) in text
+    assert doc_tables.external_checks_table(st, ps) in text
     assert doc_tables.face_validity_table(st, ps) in text
+    assert tec_decomposition.decomposition_block(st[None], st[TEC], ps[None], ps[TEC]) in text
 
 
 def test_the_docs_decision_psa_has_the_make_run_iterations_and_seed():

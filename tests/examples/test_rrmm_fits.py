@@ -42,37 +42,42 @@ def test_exponential_rate_is_events_over_time_at_risk(spec, curve):
     assert param.distribution.args["sdlog"] == pytest.approx(1 / math.sqrt(ipd.event.sum()), rel=1e-4)
 
 
-@pytest.mark.parametrize("endpoint", ["PFS", "OS"])
-def test_cilta_cure_alternative_equals_a_fresh_fit(spec, endpoint):
-    ipd = _patients(spec, CART, endpoint)
+def test_cilta_pfs_cure_alternative_equals_a_fresh_fit(spec):
+    ipd = _patients(spec, CART, "PFS")
     fit = fit_survival(arm_data(ipd.time, ipd.event), "weibull", cure=True, time_unit="months")
     assert fit.converged
     params = {p.name: p for p in spec.parameters}
-    base = f"{endpoint.lower()}_cilta_weibull_cure"
+    base = "pfs_cilta_weibull_cure"
     assert params[f"{base}_shape"].value == pytest.approx(fit.estimates["shape"], rel=1e-6)
     assert params[f"{base}_scale"].value == pytest.approx(fit.estimates["scale"], rel=1e-6)
     assert params[f"{base}_theta"].value == pytest.approx(fit.estimates["theta"], rel=1e-6)
-    # the PSA draws the three jointly from the bootstrap refits (tests/examples/test_rrmm_plateau.py)
+    # the PSA draws PFS's three and OS's two jointly from the bootstrap refits (tests/examples/test_rrmm_plateau.py)
     assert {params[f"{base}_{n}"].distribution.kind for n in ("shape", "scale", "theta")} == {"empirical"}
     assert {params[f"{base}_{n}"].distribution.group for n in ("shape", "scale", "theta")} == {base}
 
 
-def test_fitted_curves_pass_near_every_published_point(spec):
-    """Every landmark and median the curve was fitted to lies within the fit's reach (5 points of
-    survival; a reconstruction with constant hazards between knots, fitted by one parameter)."""
-    params = {p.name: p.value for p in spec.parameters}
-    rate = {(c.strategy, c.endpoint): params[f"{c.prefix}_exp_rate"] for c in FITTED if c.chosen == "exp"}
-    n = 0
-    for p in spec.survival_points:
-        if p.kind == "at_risk":
-            continue
-        r = rate[(p.strategy, p.endpoint)]  # every published point belongs to a fitted curve
-        n += 1
-        if p.kind == "median":
-            assert np.exp(-r * p.value) == pytest.approx(0.5, abs=0.05), p
-        else:
-            assert np.exp(-r * p.time) == pytest.approx(p.value, abs=0.05), p
-    assert n == 12
+def test_cilta_os_cure_alternative_takes_pfs_cure_fraction(spec):
+    """The cured are progression-free: OS's cure fit has PFS's theta (no theta of its own), and its uncured
+    Weibull maximises the OS patients' mixture cure log-likelihood at that theta (written out here, scipy)."""
+    from scipy import optimize, stats
+
+    params = {p.name: p for p in spec.parameters}
+    assert "os_cilta_weibull_cure_theta" not in params
+    theta = params["pfs_cilta_weibull_cure_theta"].value
+    ipd = _patients(spec, CART, "OS")
+    t, e = ipd.time, ipd.event.astype(bool)
+
+    def nll(x):
+        shape, scale = np.exp(x)
+        f = stats.weibull_min.pdf(t[e], shape, scale=scale)
+        s = stats.weibull_min.sf(t[~e], shape, scale=scale)
+        return -(np.sum(np.log((1 - theta) * f)) + np.sum(np.log(theta + (1 - theta) * s)))
+
+    best = optimize.minimize(nll, [0.0, math.log(50.0)], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12})
+    shape, scale = np.exp(best.x)
+    assert params["os_cilta_weibull_cure_shape"].value == pytest.approx(shape, rel=1e-4)
+    assert params["os_cilta_weibull_cure_scale"].value == pytest.approx(scale, rel=1e-4)
+    assert params["cilta_os_cure_fraction"].value == "if_else(cart_pfs_plateau == 2, pfs_cilta_weibull_cure_theta, 0)"
 
 
 def test_the_family_choice_is_the_lowest_aic_or_a_named_alternative():

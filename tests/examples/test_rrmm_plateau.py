@@ -16,10 +16,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hecon.evidence.bootstrap import bootstrap_fit
+from hecon.evidence.bootstrap import bootstrap_fit, resample
+from hecon.evidence.cure_given import fit_uncured_given_cure_fraction
+from hecon.evidence.ipd import arm_data
 from hecon.examples.rrmm import CART, rrmm_model
-from hecon.examples.rrmm.bootstrap_draws import N_BOOT, SEEDS, cure_draws
-from hecon.examples.rrmm.fitted import TIME_UNIT, cure_names, reconstructed
+from hecon.examples.rrmm.bootstrap_draws import N_BOOT, SEED, cure_draws
+from hecon.examples.rrmm.fitted import CURE_GROUP, TIME_UNIT, cure_names, reconstructed
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rrmm.md"
 P60 = 32 / 97
@@ -30,27 +32,36 @@ def spec():
     return rrmm_model()
 
 
-@pytest.mark.parametrize("prefix, endpoint", [("pfs_cilta", "PFS"), ("os_cilta", "OS")])
-def test_stored_refits_are_the_generators(prefix, endpoint):
-    """The first three replicates refitted now equal the stored rows (10 significant digits)."""
-    fits = bootstrap_fit(
-        reconstructed(CART, endpoint), "weibull", cure=True, n_boot=3, seed=SEEDS[prefix], time_unit=TIME_UNIT
-    )
-    stored = cure_draws(prefix)
+def test_stored_refits_are_the_generators():
+    """The first three replicates refitted now equal the stored rows (10 significant digits): PFS's cure
+    fit on resample b, OS's uncured Weibull on the same resample b of the OS patients at PFS's theta_b."""
+    fits = bootstrap_fit(reconstructed(CART, "PFS"), "weibull", cure=True, n_boot=3, seed=SEED, time_unit=TIME_UNIT)
+    pfs, os_ = cure_draws("pfs_cilta"), cure_draws("os_cilta")
+    data = reconstructed(CART, "OS")
     for b in range(3):
-        row = [stored[p][b] for p in ("theta", "shape", "scale")]
-        assert fits.draws[b] == pytest.approx(row, rel=1e-7, abs=1e-9)
+        assert fits.draws[b] == pytest.approx([pfs[p][b] for p in ("theta", "shape", "scale")], rel=1e-7, abs=1e-9)
+        i = resample(data.n, SEED, b)
+        one = fit_uncured_given_cure_fraction(
+            arm_data(data.time[i], data.event[i]), "weibull", pfs["theta"][b], time_unit=TIME_UNIT
+        )
+        assert os_["theta"][b] == pfs["theta"][b]
+        assert [one.estimates["shape"], one.estimates["scale"]] == pytest.approx(
+            [os_["shape"][b], os_["scale"][b]], rel=1e-7
+        )
 
 
-@pytest.mark.parametrize("prefix", ["pfs_cilta", "os_cilta"])
-def test_the_model_draws_the_refits_as_one_group(spec, prefix):
+def test_the_model_draws_the_refits_as_one_group(spec):
+    """PFS's theta, shape, scale and OS's shape, scale are one empirical group (row b together); OS's cure
+    fraction is PFS's."""
     params = {p.name: p for p in spec.parameters}
-    stored = cure_draws(prefix)
-    for p, name in cure_names(prefix).items():
-        dist = params[name].distribution
-        assert dist.kind == "empirical" and dist.group == f"{prefix}_weibull_cure"
-        assert dist.draws == stored[p] and len(dist.draws) == N_BOOT
-    theta = np.array(stored["theta"])
+    for prefix in ("pfs_cilta", "os_cilta"):
+        stored = cure_draws(prefix)
+        for p, name in cure_names(prefix).items():
+            dist = params[name].distribution
+            assert dist.kind == "empirical" and dist.group == CURE_GROUP
+            assert dist.draws == stored[p] and len(dist.draws) == N_BOOT
+    assert cure_names("os_cilta")["theta"] == cure_names("pfs_cilta")["theta"]
+    theta = np.array(cure_draws("pfs_cilta")["theta"])
     assert np.all((theta >= 0) & (theta <= 1)) and np.any(theta == 0)  # refits at the boundary kept as 0
 
 
@@ -86,12 +97,28 @@ def test_docs_show_the_plateau_table_of_a_fresh_run(spec):
     assert plateau_table(spec, other) in DOCS.read_text(encoding="utf-8")
 
 
-def test_evppi_estimates_each_cure_group_jointly(spec):
-    """The empirical groups get their joint EVPPI (a tensor-product GAM of the three columns), as the
-    mvnormal groups did (hecon.analysis.evppi.evppi_inputs)."""
+def test_evppi_names_the_cure_group_and_why_it_is_not_estimated(spec):
+    """The empirical group (PFS's and OS's five parameters, drawn together) is one EVPPI input; a tensor-product
+    GAM takes at most four parameters, so it is listed with the reason instead of an estimate."""
     from hecon.analysis.evppi import evppi_inputs
 
     groups = {i.name: i for i in evppi_inputs(spec) if i.kind == "group"}
-    for prefix in ("pfs_cilta", "os_cilta"):
-        group = groups[f"{prefix}_weibull_cure"]
-        assert set(group.parameters) == set(cure_names(prefix).values()) and group.skip == ""
+    group = groups[CURE_GROUP]
+    names = {*cure_names("pfs_cilta").values(), *cure_names("os_cilta").values()}
+    assert set(group.parameters) == names and len(names) == 5
+    assert "5 parameters" in group.skip
+
+
+def test_the_plateau_table_samples_are_those_of_the_decision_psa(spec):
+    """The plateau table's "both" row is the decision PSA's one-time CAR-T row (same samples and seed)."""
+    from hecon.analysis.structure import other_structure
+    from hecon.examples.rrmm import CART
+    from hecon.examples.rrmm.plateau_psa import plateau_rows
+    from hecon.examples.rrmm.psa_tables import decision_psa
+
+    other = other_structure(spec)
+    both = plateau_rows(spec, 20)[-1]
+    summary = decision_psa(spec, other, 20, spec.settings.seed)["ST"]
+    inc = next(i for i in summary.incremental if i.strategy == CART)
+    assert both["costs"] == pytest.approx(inc.incremental_cost.mean, rel=1e-9)
+    assert both["qalys"] == pytest.approx(inc.incremental_qalys.mean, rel=1e-9)

@@ -49,6 +49,7 @@ SECTION_TITLES = [  # the main part, then the appendices (the detail of main sec
     "Inputs",
     "Treatment burden and treatment-free time",
     "Scenario analysis",
+    "Deterministic results by structural alternative",
     "Threshold analysis",
     "Value of information",
     "Assumptions and limitations",
@@ -88,7 +89,7 @@ def test_sections_follow_the_checklist_order(html):
     kinds = [  # each section is in the main part or an appendix (print layout), appendices last
         re.search(rf'<section id="{anchor}" class="(main|appendix)">', html).group(1) for anchor, _ in toc
     ]
-    assert kinds == ["main"] * 10 + ["appendix"] * 11
+    assert kinds == ["main"] * 10 + ["appendix"] * 12
 
 
 def test_decision_problem_from_settings_and_labelled_assumptions(html):

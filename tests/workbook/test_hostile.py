@@ -89,10 +89,19 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     ),
     "initial shares that are a formula adding up to 0.15": (
         {"Initial!B4": "p_HS1"},
-        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (or one is negative); "
-        "expected non-negative shares that add up to 1",
+        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (or one is negative) (from "
+        "p_HS1: Parameters!B4); expected non-negative shares that add up to 1",
     ),
     "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: 1.5 is outside [0, 1]"),
+    "a constant probability of inf from its parameter (found before the run, with the parameter's cell)": (
+        {"Parameters!B4": "1e999"},
+        f"Transitions!D4: probability inf ('p_HS1') is outside [0, 1] (from p_HS1: Parameters!B4); {_PROBABILITY}",
+    ),
+    "a constant row sum of 0.6 + 0.5 + 0.5 (found before the run, with the cells of its parameters)": (
+        {"Parameters!B4": 0.6, "Transitions!D5": "p_S1H", "Transitions!D6": 0.5},  # p_S1H = 0.5
+        "Transitions!D4: the probabilities add up to 1.6 (from p_HS1: Parameters!B4, p_S1H: Parameters!B5); expected "
+        "a sum of 1, or a complement '#' for the rest",
+    ),
     "a probability above 1 deep in a tunnel": (
         {"States!D5": 60, "Transitions!D8": "0.03 * state_time"},
         "Transitions!D8: strategy 'SoC', transition S1 -> S2, every cycle, state_time 34: probability 1.02 "
@@ -177,7 +186,8 @@ def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, 
     assert found == [
         "Scenarios!A4: with scenario 'sick', Transitions!D7: strategy 'SoC', transitions out of 'S1', cycle 0, "
         f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1 (from "
-        f"{_S1_SOURCES}); expected probabilities that sum to at most 1"
+        f"{_S1_SOURCES.replace('p_S1H: Parameters!B5', 'p_S1H: Scenarios!C4')}); expected probabilities that sum to "
+        "at most 1"  # the scenario's value of p_S1H, at its cell
     ]
 
 
@@ -416,6 +426,12 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
         "Parameters!A4: the name has the character '\uff50' (FULLWIDTH LATIN SMALL LETTER P), a look-alike of 'p'; "
         "expected a name of plain ASCII letters, digits and _",
     ),
+    "a parameter named like hecon's hidden values (_hecon_value_), with a parameter flagged for the DSA": (
+        {"Parameters!A21": "_hecon_value_", "Parameters!B21": 1}
+        | {"Parameters!I5": 0.3, "Parameters!J5": 0.5, "Parameters!K5": "yes"},
+        "Parameters!A21: parameter '_hecon_value_': the name starts with _hecon_value_, which hecon reserves for the "
+        "analyses that vary parameters; expected another name",
+    ),
     # columns that hold values without a header
     "the strategy header of Transitions deleted": (
         {"Transitions!A1": None},
@@ -644,12 +660,36 @@ def test_a_million_empty_rows_after_the_data_cost_nothing(tmp_path, textbook_byt
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.parametrize("last", ["empty", "a value after them"])
+def test_a_million_rows_through_run_give_a_whole_report_or_nothing(tmp_path, textbook_bytes, invoke, last):
+    """'hecon run --out' on a sheet with a million formatted empty rows runs and leaves exactly its report;
+    with a value after them, it is refused in seconds at that value's cell and leaves nothing."""
+    rows = b"".join(b'<row r="%d" ht="15" customHeight="1"/>' % i for i in range(100, 1_000_100))
+    if last != "empty":
+        rows += b'<row r="1000100"><c r="B1000100"><v>1</v></c></row>'
+    path = with_rows(textbook_bytes, tmp_path / "rows.xlsx", "Parameters", rows)
+    out = tmp_path / "reports" / "report"
+    started = time.monotonic()
+    result = invoke("run", path, "--out", out)
+    if last == "empty":
+        assert result.exit_code == 0, result.output
+        assert siblings(out) == ["report"] and (out / "summary.json").is_file()
+        return
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and not out.exists()
+    assert not out.parent.exists() or siblings(out) == []
+    assert problem_lines(result.stderr) == [
+        "Parameters!B1000100: the sheet uses 1,000,100 rows (its last value is here); expected a sheet of at most "
+        "100,000 rows (or raise the limit: set HECON_MAX_ROWS)"
+    ]
+
+
 def test_a_sheet_used_beyond_the_row_limit_is_refused(tmp_path, textbook_bytes, invoke):
     row = b'<row r="150000"><c r="A150000" t="inlineStr"><is><t>x</t></is></c></row>'
     path = with_rows(textbook_bytes, tmp_path / "long.xlsx", "Parameters", row)
     assert refused(invoke, path, tmp_path / "out") == (
-        "Parameters: the sheet uses 150,000 rows; expected a sheet of at most 100,000 rows (or raise the limit: "
-        "set HECON_MAX_ROWS)"
+        "Parameters!A150000: the sheet uses 150,000 rows (its last value is here); expected a sheet of at most "
+        "100,000 rows (or raise the limit: set HECON_MAX_ROWS)"
     )
 
 
@@ -689,11 +729,166 @@ def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, te
     assert time.monotonic() - started < 10
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
     # 4 strategies x 8 outcomes (QALYs, life-years, 2 cost categories, 1 count, 3 flags' times) x 2 + 17 parameters
-    assert "PSA: 1,000,000,000 samples x 81 values per sample" in result.stderr
+    assert "\n--psa 1000000000: 1,000,000,000 samples x 81 values per sample" in result.stderr  # the option
     assert (
         "expected a PSA of at most 200,000,000 values (or raise the limit: set HECON_MAX_PSA_VALUES), i.e. at most 2,469,135 samples for this model"
         in result.stderr
     )
+
+
+def test_a_psa_sample_outside_a_probability_names_the_distribution_it_was_drawn_from(tmp_path, textbook_bytes, invoke):
+    """p_HS1 ~ normal(0.15, 0.5) draws a value outside [0, 1] with probability Phi(-0.3) + 1 - Phi(1.7), about
+    0.43 per sample: validation warns at the distribution's cell (it knows p_HS1 is a probability), and the
+    run names the cell of the arguments the sample was drawn from, not only p_HS1's value cell."""
+    path = workbook(
+        tmp_path, textbook_bytes, {"Settings!B7": 5, "Parameters!F4": "normal", "Parameters!G4": "mean=0.15; sd=0.5"}
+    )
+    checked = invoke("validate", path)
+    assert checked.exit_code == 0
+    assert checked.stderr.splitlines() == [
+        "warning: Parameters!F4: p_HS1 is the probability of H -> S1 at Transitions!D4, but its normal distribution "
+        "draws values below 0 and above 1, which a PSA sample stops at; expected a distribution within [0, 1] for a "
+        "probability, e.g. beta (mean=..., se=...)"
+    ]
+    result = invoke("run", path, "--psa", 50, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    (line,) = problem_lines(result.stderr)
+    assert re.fullmatch(
+        r"Transitions!D4: strategy '\w+', transition H -> S1, every cycle, sample \d+: probability \S+ \('p_HS1'\) is "
+        r"outside \[0, 1\] \(from p_HS1: Parameters!B4, drawn from its normal distribution: Parameters!G4\); expected "
+        r"a probability between 0 and 1",
+        line,
+    ), line
+
+
+def test_a_horizon_that_no_memory_holds_is_refused_whatever_the_cycle_bound(
+    tmp_path, textbook_bytes, invoke, monkeypatch
+):
+    """HECON_MAX_CYCLES raised beyond reason (31 digits) and cycles of 1e-9 days: 40 x 365.25 / 1e-9 =
+    1.46e13 cycles, each holding at least 7 values of 8 bytes (one strategy's trace of one state, its QALYs,
+    life years and crossings; the weights, cycle numbers and times), are 818,160 GB, which no machine
+    has: refused at the horizon's cell in seconds, before anything of that size is allocated (it was a
+    MemoryError, exit 3)."""
+    monkeypatch.setenv("HECON_MAX_CYCLES", "1" + "0" * 30)
+    path = workbook(tmp_path, textbook_bytes, {"Settings!B6": 1e-9})
+    cycles = 40 * 365.25 / 1e-9
+    line = refused(invoke, path, tmp_path / "out")
+    assert line.startswith(
+        f"Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {cycles:.3g} "
+        f"cycles, which need at least {cycles * 7 * 8 / 1e9:,.0f} GB of memory (7 values of 8 bytes per cycle); "
+        "expected a horizon that fits in this machine's "
+    ), line
+
+
+def test_the_memory_bound_of_a_horizon_counts_the_model_s_values_per_cycle(monkeypatch):
+    """The textbook model holds per cycle, per strategy (4), its trace (4 states), 8 outcomes (QALYs, life
+    years, 3 cost categories, 1 count, 2 flags) and the crossings, and 3 shared values: 4 x 13 + 3 = 55
+    values of 8 bytes. With memory for exactly 1,000 such cycles, 1,000 yearly cycles compile and 1,001
+    are refused at the horizon, whatever HECON_MAX_CYCLES allows."""
+    import dataclasses
+
+    import hecon.model.limits as limits
+    from hecon.engine.compiler import compile_model
+    from hecon.model.problems import Element
+
+    monkeypatch.setattr(limits, "physical_memory", lambda: 1_000 * 55 * 8)
+    model = textbook_model()
+    assert model.settings.cycle_length_days == 365.25
+
+    def horizon(years: int):
+        return dataclasses.replace(model, settings=dataclasses.replace(model.settings, horizon_years=years))
+
+    assert compile_model(horizon(1_000)).n_cycles == 1_000
+    with pytest.raises(ModelError) as caught:
+        compile_model(horizon(1_001))
+    (problem,) = caught.value.problems
+    assert problem.where == Element("setting", "horizon_years")
+    assert problem.what == (
+        "a horizon of 1001 years in cycles of 365.25 days has 1,001 cycles, which need at least 0.00044 GB of memory "
+        "(55 values of 8 bytes per cycle)"
+    )
+    assert (
+        problem.expected
+        == "a horizon that fits in this machine's 0.00044 GB of memory: at most 1,000 cycles of 55 values"
+    )
+
+
+def test_a_psa_and_tunnels_beyond_this_machine_s_memory_are_refused_whatever_their_bounds(monkeypatch):
+    """With memory for exactly 1,000 PSA samples of the textbook model (81 values of 8 bytes each, see
+    above) and HECON_MAX_PSA_VALUES far above: 1,000 samples pass, 1,001 are refused at --psa. With memory
+    for the horizon (40 yearly cycles of 55 values of 8 bytes: 17,600 bytes), which holds 275 states of 64
+    bytes: a tunnel of 272 on S1 (4 - 1 + 272 = 275 states) compiles, of 273 not."""
+    import dataclasses
+
+    import hecon.model.limits as limits
+    from hecon.analysis.psa import check_psa_size
+    from hecon.engine.compiler import compile_model
+    from hecon.model.problems import Element, topic
+
+    model = textbook_model()
+    monkeypatch.setenv("HECON_MAX_PSA_VALUES", "1" + "0" * 20)
+    monkeypatch.setattr(limits, "physical_memory", lambda: 1_000 * 81 * 8)
+    check_psa_size(model, 1_000)
+    with pytest.raises(ModelError) as caught:
+        check_psa_size(model, 1_001, Element("option", "--psa", detail="1001"))
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "--psa 1001: 1,001 samples x 81 values per sample (strategies x outcomes, discounted and undiscounted, and "
+        "parameters) are 81,081 values (0.000649 GB); expected a PSA that fits in this machine's 0.000648 GB of memory: "
+        "at most 1,000 samples for this model (run it in parts with other seeds)"
+    )
+
+    def tunnel(length: int):
+        states = tuple(dataclasses.replace(s, tunnel=length) if s.name == "S1" else s for s in model.states)
+        return dataclasses.replace(model, states=states)
+
+    monkeypatch.setenv("HECON_MAX_STATES", "1" + "0" * 20)
+    monkeypatch.setattr(limits, "physical_memory", lambda: 40 * 55 * 8)
+    assert len(compile_model(tunnel(272)).state_names) == 275
+    with pytest.raises(ModelError) as caught:
+        compile_model(tunnel(273))
+    (problem,) = caught.value.problems
+    assert problem.where == topic("states")
+    assert problem.what == (
+        "the states with their tunnels expanded are 276 states, which need at least 1.77e-05 GB of memory (64 bytes "
+        "per state)"
+    )
+    assert (
+        problem.expected
+        == "a model that fits in this machine's 1.76e-05 GB of memory: at most 275 states; shorten the longest tunnels"
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["validate"], ["template"], ["fit-survival"]])
+def test_help_is_shown_whatever_the_limit_variables_hold(invoke, monkeypatch, command):
+    """An invalid HECON_MAX_* stops every command that does work (exit 2, above), but not its help."""
+    monkeypatch.setenv("HECON_MAX_CYCLES", "1e30")
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Usage: ") and "HECON_MAX_CYCLES" not in result.output
+
+
+def test_workers_beyond_the_machine_are_capped_on_the_command_line(tmp_path, short_textbook):
+    """'hecon run --psa 4 --workers 10000' in a process of its own, with 128 open files allowed (4 workers
+    of 32 files): the run uses min(cores, 4) worker processes, says so, and writes its report."""
+    import resource
+
+    out = tmp_path / "report"
+    run = "import sys; from hecon.cli import main; main(sys.argv[1:])"
+    args = [str(short_textbook), "--psa", "4", "--workers", "10000", "--out", str(out)]
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+
+    done = subprocess.run(
+        [sys.executable, "-c", run, "run", *args], capture_output=True, text=True, timeout=600, preexec_fn=limit
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"note: --workers 10000 is more than this machine allows; using {min(os.cpu_count() or 1, 4)}\n" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    assert (out / "summary.json").is_file() and (out / "psa.nc").is_file()
 
 
 def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
@@ -709,9 +904,9 @@ def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
     result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
     assert validated == []
-    assert "PSA: 1,000,000,000 samples x 81 values per sample" in result.stderr
+    assert "\n--psa 1000000000: 1,000,000,000 samples x 81 values per sample" in result.stderr
     assert "note: --workers 10000 is more than this machine allows" in result.stderr
-    assert result.stderr.index("note: --workers") < result.stderr.index("PSA: ")
+    assert result.stderr.index("note: --workers") < result.stderr.index("--psa 1000000000: ")
 
 
 def test_workers_are_capped_at_the_cores_and_open_files(monkeypatch):
@@ -810,7 +1005,7 @@ FUZZ_CELLS = (
 )
 _NAMES = ["p_HS1", "c_H", "u_H", "hr_S1", "state_time", "model_time", "cycle_years", "age", "nope", "True", "if"]
 _FUNCTIONS = ["log", "sqrt", "exp", "min", "max", "rate_to_prob", "apply_hr", "gp_mort", "abs", "floor"]
-_TEXTS = ["NaN", "nan", "INF", "-inf", "1e999", "0,5", "#", "", " ", "=1/0", "\\uff50_HS1", "__import__('os')", "1e-9"]
+_TEXTS = ["NaN", "nan", "INF", "-inf", "1e999", "0,5", "#", "", " ", "=1/0", "\uff50_HS1", "__import__('os')", "1e-9"]
 
 
 def _formulas() -> st.SearchStrategy[str]:
@@ -835,8 +1030,16 @@ def _formulas() -> st.SearchStrategy[str]:
     return st.recursive(leaves, extend, max_leaves=8)
 
 
+#: Formulas nested around the depth limit (100 levels): brackets, calls, unary minus and not.
+_DEEP = st.tuples(
+    st.sampled_from([("(", ")"), ("abs(", ")"), ("-", ""), ("not ", ""), ("-(", ")")]),
+    st.integers(min_value=95, max_value=105),
+    st.sampled_from(["p_HS1", "c_H", "0.5"]),
+).map(lambda t: t[0][0] * t[1] + t[2] + t[0][1] * t[1])
+
 _VALUES = st.one_of(
     _formulas(),
+    _DEEP,
     st.sampled_from(_TEXTS),
     st.floats(allow_nan=False, allow_infinity=False),
     st.integers(min_value=-(10**20), max_value=10**20),
@@ -854,6 +1057,10 @@ _VALUES = st.one_of(
 )
 @given(edits=st.dictionaries(st.sampled_from(FUZZ_CELLS), _VALUES, min_size=1, max_size=3))
 @example(edits={"TransitionRewards!F4": -5e-324, "Parameters!I5": 2382742})  # a subnormal in results.xlsx (CI, 517b322)
+@example(edits={"Parameters!B11": -16539117583297, "States!C5": "(c_H/p_HS1)"})  # negative costs: the cost figure
+@example(
+    edits={"Transitions!D4": "\uff50_HS1", "Parameters!B11": "abs(" * 101 + "c_S1" + ")" * 101}
+)  # look-alike; depth
 def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
     tmp_path_factory, short_textbook, invoke, edits
 ):

@@ -28,8 +28,33 @@ from tests.models import two_state_model
 
 S = SurvivalPoint
 POINTS = (
-    S("SoC", "PFS", "survival", 6.0, 0.62, 0.55, 0.69, "ITT, from randomisation", True, "months", "Trial, Fig 2"),
-    S("SoC", "PFS", "median", None, 7.5, 6.1, 9.0, "ITT, from randomisation", True, source="Trial, Table 2"),
+    S(
+        "SoC",
+        "PFS",
+        "survival",
+        6.0,
+        0.62,
+        0.55,
+        0.69,
+        "ITT, from randomisation",
+        True,
+        "months",
+        "Trial, Fig 2",
+        fitted_in=("state_transition", "partitioned_survival"),
+    ),
+    S(
+        "SoC",
+        "PFS",
+        "median",
+        None,
+        7.5,
+        6.1,
+        9.0,
+        "ITT, from randomisation",
+        True,
+        source="Trial, Table 2",
+        fitted_in=(),
+    ),
     S("SoC", "PFS", "at_risk", 0.0, 120, population="ITT, from randomisation"),
     S("SoC", "PFS", "at_risk", 6.0, 70, population="ITT, from randomisation"),
     S("New", "OS", "survival", 1.0, 0.8, population="treated, from first dose", comparable=False, time_unit="years"),
@@ -79,9 +104,13 @@ def test_the_sheet_reads_back_as_written(tmp_path, good_bytes):
         "comparable",
         "source",
         "states",
+        "fitted_in",
     ]
     assert [c.value for c in ws[5]][:8] == ["SoC", "PFS", "median", None, "months", 7.5, 6.1, 9]
     assert ws["J4"].value == "yes" and ws["J8"].value == "no" and ws["J6"].value is None
+    # fitted_in: the structures, "none" (held out of every fit) or blank (not stated)
+    assert ws["M4"].value == "state_transition, partitioned_survival" and ws["M5"].value == "none"
+    assert ws["M6"].value is None
 
 
 CASES = {
@@ -186,6 +215,15 @@ CASES = {
         [
             "SurvivalPoints!D9: a number at risk at 6 months is already given (SurvivalPoints!F7); expected one number "
             "at risk per time of a strategy, endpoint and population"
+        ],
+    ),
+    "unknown structure in fitted_in": (
+        {"M4": "state_transition, partitioned"},
+        None,
+        [
+            "SurvivalPoints!M4: unknown model structure 'partitioned' (did you mean 'partitioned_survival'?); "
+            "expected state_transition or "
+            "partitioned_survival, comma-separated, or none (held out of every fit)"
         ],
     ),
     "unknown comparable": (

@@ -324,6 +324,11 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
         {},
         ["Settings!B10: 3; expected an annual rate between 0 and 1, e.g. 0.03"],
     ),
+    "structure weight outside 0-1": (
+        {"Settings!B24": 1.5},
+        {},
+        ["Settings!B24: weight 1.5; expected a weight between 0 and 1 (blank: 0.5, both structures co-primary)"],
+    ),
     "unknown life table": (
         {"Settings!B15": "nl_2019"},
         {},
@@ -483,7 +488,10 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
     "constant parameter used as a probability is outside [0, 1]": (
         {"Parameters!B5": 1.5},
         {},
-        ["Transitions!D7: probability 1.5 ('p_S1H') is outside [0, 1]; expected a probability between 0 and 1"],
+        [
+            "Transitions!D7: probability 1.5 ('p_S1H') is outside [0, 1] (from p_S1H: Parameters!B5); expected a "
+            "probability between 0 and 1"
+        ],
     ),
     "life table qx outside [0, 1]": (
         {"LifeTable!D5": 1.5},
@@ -733,7 +741,7 @@ def test_headers_and_sheet_names_ignore_case_and_blank_rows_are_skipped(textbook
 def test_missing_required_setting(textbook):
     edit(textbook, {"Settings!A7": None, "Settings!B7": None, "Settings!C7": None, "Settings!D7": None})
     assert only(textbook) == (
-        "Settings!A26: the setting 'horizon_years' is missing; expected a row with name "
+        "Settings!A27: the setting 'horizon_years' is missing; expected a row with name "
         "horizon_years and its value (Time horizon; cycles = round(horizon_years * 365.25 / "
         "cycle_length_days))"
     )
@@ -909,15 +917,15 @@ def test_constant_probabilities_out_of_a_state_must_add_up(textbook):
     )
     edit(textbook, {"Transitions!D5": 0.1})  # H: 0.6 + 0.1 + 0.5
     assert (
-        only(textbook) == "Transitions!D4: the probabilities add up to 1.2; expected a sum of 1, or a complement "
-        "'#' for the rest"
+        only(textbook) == "Transitions!D4: the probabilities add up to 1.2 (from p_HS1: Parameters!B4); expected a "
+        "sum of 1, or a complement '#' for the rest"
     )
     edit(textbook, {"Transitions!D6": "#", "StrategyParameters!C6": 0.95})  # B: p_HS1 ... c_trt (row 6 is B hr_trt)
     assert validate_workbook(textbook) == []
     edit(textbook, {"StrategyParameters!B6": "p_HS1"})  # strategy B: p_HS1 = 0.95, + 0.1 > 1
-    assert only(textbook) == (
+    assert only(textbook) == (  # strategy B's own p_HS1, at its cell of StrategyParameters
         "Transitions!D4: the probabilities add up to 1.05, leaving a negative complement for "
-        "-> H in strategy 'B'; expected probabilities that sum to at most 1"
+        "-> H in strategy 'B' (from p_HS1: StrategyParameters!C6); expected probabilities that sum to at most 1"
     )
 
 
@@ -935,7 +943,7 @@ def test_scenario_that_makes_a_probability_invalid(textbook):
     edit(textbook, append={"Scenarios": ["high risk", "p_HS1", 1.5, "p_HS1 out of range"]})
     assert only(textbook) == (
         "Scenarios!A4: with scenario 'high risk', Transitions!D4: probability 1.5 ('p_HS1') "
-        "is outside [0, 1]; expected a probability between 0 and 1"
+        "is outside [0, 1] (from p_HS1: Scenarios!C4); expected a probability between 0 and 1"  # the scenario's value
     )
 
 
@@ -996,6 +1004,16 @@ def test_partition_problems_are_placed_at_their_cells(both):
         "Partitions!C5: '#' before the last row; expected a survival expression in every row but the last, "
         "and '#' (the rest) in the last" in found
     ), found
+
+
+def test_a_partition_row_s_value_names_the_cells_of_its_parameters(both):
+    """A survival that is a parameter of 1.5 (Parameters row 4, the model's only parameter) is found by
+    the deterministic run at the partition's cell, with the parameter's cell."""
+    edit(both, {"Partitions!C4": "p_big"}, append={"Parameters": ["p_big", 1.5]})
+    assert only(both) == (
+        "Partitions!C4: strategy 'Old', partition, state 'PF', cycle 0: survival 1.5 ('p_big') is outside [0, 1] "
+        "(from p_big: Parameters!B4); expected a share between 0 and 1"
+    )
 
 
 def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(both):

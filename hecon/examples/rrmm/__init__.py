@@ -53,7 +53,8 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
   choice: from the fitted PFS and OS means), never solved to reproduce a median; after CAR-T
   relapse a share starts a bispecific (:mod:`.subsequent`, :mod:`.sequences`) and the rest have
   the hazard after physician's choice, so Van Oekelen et al.'s survival after relapse (Blood 2023)
-  checks the model; deaths before progression after CAR-T are the published non-relapse mortality.
+  checks the model; deaths before progression after CAR-T are the published non-relapse mortality
+  (year 1, then CARTITUDE-1's deaths not from progression up to its 29.9-month follow-up).
 * Treatment-burden flags: ``on_treatment``, ``on_hospital_therapy`` (stricter: therapy in
   hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``, ``tox`` (Q-TWiST's TOX time),
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,

@@ -39,7 +39,8 @@ ASSUMPTIONS = (
     "the strategy's curve (clock: months since apheresis for RWPC, since the first step-up dose for "
     "bispecifics, since infusion for CAR-T); a share of PFS events are deaths before progression "
     "(f_pfs_death_* for RWPC and bispecifics, A; after CAR-T the published non-relapse mortality nrm_cart_y1 "
-    "over the first year), never less than general-population mortality. Progressed states have a constant "
+    "over the first year, then CARTITUDE-1's deaths before progression to 29.9 months, nrm_cart_late_rate, "
+    "estimated from 18/97 deaths not from progression, never from OS), never less than general-population mortality. Progressed states have a constant "
     "death hazard: after RWPC derived from the fitted PFS and OS means; after bispecifics as after RWPC (A). "
     "After CAR-T relapse a share starts a bispecific (35/79 with a T-cell-engaging salvage in Van Oekelen, "
     "Blood 2023; in the sequence CAR-T then bispecific the 58/68 fit for it), with its PFS after prior BCMA "
@@ -60,8 +61,10 @@ ASSUMPTIONS = (
     "(bridging until t_inf, then the never-infused share in progression dying at the post-progression hazard "
     "after RWPC, the infused on the CARTITUDE-1 PFS and OS fits from infusion; with the plateau the cured "
     "fractions die at the general-population rate, a Gompertz fit to the life table); weekly bispecific on "
-    "teclistamab's own MajesTEC-1 PFS, OS and duration-of-treatment fits. Annual re-dosing has no "
-    "partitioned version (no survival data of its own). One-off events on transitions from one state are "
+    "teclistamab's own MajesTEC-1 PFS, OS and duration-of-treatment fits. Annual re-dosing and the "
+    "sequences have no partitioned version (no OS of their own). The PSA's decision outputs average the two "
+    "structures with weight 0.5 each (setting partitioned_survival_weight, A) over the strategies both model. "
+    "One-off events on transitions from one state are "
     "valued in the partitioned version on entries into states (TransitionRewards column structure).",
     "General-population mortality: CBS 2019 life table (37360ned, ages 0-99); ages past 99 keep the qx of "
     "age 99 (the table has no older ages). Scenario: AG2024 projection table for 2024 (ages to 120).",

@@ -39,6 +39,68 @@ def _plateau_source() -> str:
     )
 
 
+#: CARTITUDE-1 at a median follow-up of 29.9 months (Lin Y et al., 2023; V: as reported by Janssen's medical
+#: information, "CARVYKTI - Adverse Event - Mortality", 2025): of 97 infused, 35 died, 17 of progressive disease,
+#: 6 of treatment-related and 12 of unrelated adverse events.
+CARTITUDE1_NON_PD_DEATHS, CARTITUDE1_INFUSED, CARTITUDE1_FOLLOW_UP = 18, 97, 29.9
+_NRM_Y1 = 0.075  # nrm_cart_y1's base-case value (below)
+
+
+def late_nrm_rate() -> tuple[float, float, float]:
+    """Death rate before progression after the first year after a CAR-T infusion [per month], and the deaths and
+    progression-free person-months it rests on: the CARTITUDE-1 deaths not from progression (18/97 by 29.9
+    months) minus the year-1 non-relapse mortality (nrm_cart_y1 x 97), over the person-months alive and
+    progression-free from month 12 to 29.9 of 97 patients on the fitted exponential PFS (rate r):
+    97 (exp(-12 r) - exp(-29.9 r)) / r. Everyone is counted to 29.9 months (the median follow-up, A)."""
+    rate = chosen_pfs_rate()
+    deaths = CARTITUDE1_NON_PD_DEATHS - _NRM_Y1 * CARTITUDE1_INFUSED
+    exposure = CARTITUDE1_INFUSED * (math.exp(-12 * rate) - math.exp(-CARTITUDE1_FOLLOW_UP * rate)) / rate
+    return deaths / exposure, deaths, exposure
+
+
+def chosen_pfs_rate() -> float:
+    """The exponential rate of cilta-cel PFS fitted to the CARTITUDE-1 points [per month]."""
+    from hecon.examples.rrmm.fitted import chosen_fits
+
+    return chosen_fits("pfs_cilta")[0].estimates["rate"]
+
+
+def _late_nrm() -> list[Parameter]:
+    rate, deaths, exposure = late_nrm_rate()
+    until = P(
+        "nrm_cart_late_until",
+        CARTITUDE1_FOLLOW_UP,
+        "months",
+        "Months after a CAR-T infusion up to which nrm_cart_late_rate applies (general-population mortality after)",
+        f"A: the end of the evidence, CARTITUDE-1's median follow-up of {CARTITUDE1_FOLLOW_UP} months; no death "
+        "rate before progression beyond it was found (G), so it is not extrapolated; the whole horizon is the "
+        "DSA's upper end",
+        None,
+        24.0,
+        444.0,
+    )
+    return [
+        until,
+        P(
+            "nrm_cart_late_rate",
+            rate,
+            "per month",
+            "Death rate before progression from 12 months after a CAR-T infusion (non-relapse mortality after year 1)",
+            f"D: CARTITUDE-1 at a median follow-up of {CARTITUDE1_FOLLOW_UP} months: {CARTITUDE1_NON_PD_DEATHS} of "
+            f"{CARTITUDE1_INFUSED} infused died of adverse events (6 treatment-related, 12 unrelated; 17 more of "
+            "progressive disease; Lin et al. 2023, V: via Janssen medical information); minus the year-1 non-relapse "
+            f"mortality {_NRM_Y1} x {CARTITUDE1_INFUSED} = {deaths:.1f} deaths after year 1, over "
+            f"{CARTITUDE1_INFUSED} x (exp(-12 r) - exp(-{CARTITUDE1_FOLLOW_UP} r)) / r = {exposure:.0f} person-months "
+            f"progression-free from month 12 to {CARTITUDE1_FOLLOW_UP} (r = {chosen_pfs_rate():.4f}/month, the "
+            f"exponential PFS fit; everyone followed to the median follow-up, A; every adverse-event death counted "
+            f"as before progression, A: the source does not say) = {rate:.5f}/month. Not fitted to any OS value. PSA: gamma with SE = rate / sqrt({deaths:.1f}) (Poisson count)",
+            gamma_se(rate, rate / math.sqrt(deaths)),
+            rate * 0.5,
+            rate * 1.5,
+        ),
+    ]
+
+
 def _products() -> list[Parameter]:
     """CAR-T products: cilta-cel (base case), ide-cel and pooled BCMA CAR-T (scenarios)."""
     return [
@@ -305,6 +367,7 @@ def _class_selectors() -> list[Parameter]:
             0.05,
             0.10,
         ),
+        *_late_nrm(),
         P(
             "cart_price",
             "cilta_price",

@@ -17,8 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from hecon.examples.rrmm.outputs import external_check_value, landmark, tfi_metrics
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
@@ -122,10 +120,42 @@ def structures_table(st: Any, ps: Any) -> str:
     return "\n".join(lines)
 
 
+def alternatives_table(st_spec: ModelSpec, ps_spec: ModelSpec) -> str:
+    """The deterministic result of each structural alternative (structure x cilta-cel PFS plateau,
+    with the weights the PSA draws them with) and their weighted expectation
+    (:mod:`hecon.analysis.structural_expectation`, as the report's section "Deterministic results by
+    structural alternative"): each strategy versus the weekly bispecific, in words; the headline (the
+    deterministic base case above) is marked."""
+    from hecon.analysis.run import structural_alternative_runs
+    from hecon.analysis.structural_expectation import structural_expectation
+
+    exp = structural_expectation(structural_alternative_runs(st_spec, ps_spec), BSAB)
+    assert exp is not None
+    others = [x.name for x in st_spec.strategies if x.name != BSAB]
+    lines = [
+        "| Alternative | Weight | " + " | ".join(f"{x} vs weekly bispecific" for x in others) + " |",
+        "|---|---|" + "---|" * len(others),
+    ]
+    for alt in (*exp.alternatives, exp.expected):
+        versus = {inc.strategy: inc for inc in alt.versus_comparator}
+        cells = []
+        for x in others:
+            inc = versus.get(x)
+            if inc is None:
+                cells.append("no partitioned version" if alt is not exp.expected else "ST only (see above)")
+            else:
+                cells.append(f"{inc.incremental_cost:,.0f} / {inc.incremental_qalys:.2f}: {inc.description}")
+        label = (
+            "**Weighted expectation**" if alt is exp.expected else alt.label + (" (headline)" if alt.headline else "")
+        )
+        lines.append(f"| {label} | {alt.weight:.0%} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def fits_table() -> str:
     """Every fitted curve: the published points it was fitted to, the chosen family with its AIC,
     the lowest AIC of the other families, and its parameters (:mod:`hecon.examples.rrmm.fitted`)."""
-    from hecon.examples.rrmm.fitted import FITTED, aic_table, chosen_fits
+    from hecon.examples.rrmm.fitted import FITTED, aic_table, chosen_fits, tied_cure_fit
     from hecon.examples.rrmm.survival import survival_points
 
     points = survival_points()
@@ -153,6 +183,11 @@ def fits_table() -> str:
             + ("" if not f.cure else f" (AIC {f.aic:.2f})")
             for f in fits
         )
+        if c.cure_given:
+            tied = tied_cure_fit(c.prefix)
+            params += f"; cure Weibull at the theta of {c.cure_given} ({tied.theta:.4g}): " + ", ".join(
+                f"{k} {v:.4g}" for k, v in tied.estimates.items()
+            )
         lines.append(
             f"| {c.prefix} ({c.strategy}, {c.endpoint}) | {', '.join(shown)} | {c.chosen} ({chosen:.2f}) | "
             f"{other:.2f} | {params} |"
@@ -160,24 +195,59 @@ def fits_table() -> str:
     return "\n".join(lines)
 
 
-def external_checks_table(runs: dict[str | None, Run], partitioned: Run) -> str:
-    """The external survival checks: model vs source, as a markdown table. ``runs`` maps a scenario
-    name (None: base case) to its state-transition spec and results; ``partitioned`` is the base case's
-    partitioned-survival version (:func:`hecon.analysis.structure.other_structure`)."""
+def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | None, Run]) -> str:
+    """The external survival checks: model vs source, as a markdown table. ``runs`` and ``partitioned``
+    map a scenario name (None: base case) to its state-transition, or partitioned-survival
+    (:func:`hecon.analysis.structure.other_structure`), spec and results."""
     lines = [
         "| Structure | Check | Source | Model | Difference | Why they differ |",
         "|---|---|---|---|---|---|",
     ]
     for check in EXTERNAL_CHECKS:
-        spec, results = partitioned if check.structure == PARTITIONED_SURVIVAL else runs[check.scenario]
+        spec, results = (partitioned if check.structure == PARTITIONED_SURVIVAL else runs)[check.scenario]
         got = external_check_value(spec, results, check)
-        fmt = "{:.1%}" if check.month is not None else "{:.1f} months"
+        fmt = "{:.1%}" if check.month is not None else "{:.1f} months"  # medians and months per patient
         diff = (got - check.source) / check.source
         structure = "PS" if check.structure == PARTITIONED_SURVIVAL else "ST"
         lines.append(
             f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff:+.0%} | "
             f"{check.reason or 'within ' + format(check.tolerance or math.nan, '.0%') + ' (tested)'} |"
         )
+    return "\n".join(lines)
+
+
+def published_points_table(st: Run, ps: Run) -> str:
+    """The published survival points beside both structures' base case, as the report's Landmarks table
+    computes them (:func:`hecon.analysis.model_survival.survival_summary`), each marked fitted or held out
+    for that structure (SurvivalPoints ``fitted_in``), as a markdown table."""
+    from hecon.analysis.landmarks import LIKE_FOR_LIKE
+    from hecon.analysis.model_survival import survival_summary
+
+    def compared(run: Run) -> dict[int, Any]:
+        spec, results = run
+        trace = results["trace"]
+        strategies = [str(s) for s in trace["strategy"].values]
+        return {lm.point: lm for lm in survival_summary(trace, spec, strategies).landmarks}
+
+    a, b = compared(st), compared(ps)
+    lines = [
+        "| Strategy | Point | Source | State transition | Partitioned survival | Comparison |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def shown(lm: Any, value: float | None) -> str:
+        if value is None:
+            return "–"
+        return f"{value:.1%}" if not lm.what.startswith("median") else f"{value:.1f}"
+
+    for point, lm in a.items():
+        other = b.get(point)
+        cells = [f"{shown(lm, lm.model)} ({lm.fit})"]
+        cells.append(f"{shown(other, other.model)} ({other.fit})" if other is not None else "no partitioned version")
+        comparison = (
+            f"{LIKE_FOR_LIKE}: {lm.population}" if lm.comparison.startswith(LIKE_FOR_LIKE + ":") else lm.comparison
+        )
+        lines.append(f"| {lm.strategy} | {lm.what} | {shown(lm, lm.source)} | {cells[0]} | {cells[1]} | {comparison} |")
     return "\n".join(lines)
 
 
@@ -307,10 +377,11 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
     lines.append(
         "| teclistamab vs RWPC, at the placeholder price / with the price 40% lower | ZIN 2025: reimbursed only after a "
         f"price decrease of more than 40% | {icer(st[None])} / {icer(st.get(TEC_PRICE_CUT))} | "
-        f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the teclistamab price is a placeholder derived from "
-        "the US price (G): the Dutch list price that ZIN's condition applies to was not found (medicijnkosten.nl, "
-        "Farmacotherapeutisch Kompas and ZIN's 2024 and 2025 advice give no vial price), so the two cannot be "
-        "compared; ZIN's reference value for this burden of disease is EUR 80,000 per QALY |"
+        f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the QALY gain over RWPC is small against the "
+        "product cost per patient (decomposition below: the cut needed at EUR 80,000 per QALY and the QALY gain at "
+        "which a 40% cut would suffice); the teclistamab price is a placeholder derived from the US price (G) and the "
+        "Dutch list price that ZIN's condition applies to was not found (medicijnkosten.nl, Farmacotherapeutisch "
+        "Kompas and ZIN's 2024 and 2025 advice give no vial price) |"
     )
 
     def pf60(run: Run | None) -> str:
@@ -327,47 +398,6 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
     return "\n".join(lines)
 
 
-#: PSA samples of the docs' PSA table (per structure; the seed is the model's).
-PSA_SAMPLES = 500
-
-
-def _p_cost_effective(dc: Any, dq: Any) -> str:
-    """Shares of samples with a positive incremental net monetary benefit at EUR 50,000 and 80,000."""
-    return " / ".join(f"{np.mean(w * dq - dc > 0):.0%}" for w in (50_000.0, 80_000.0))
-
-
-def psa_table(st_spec: ModelSpec, ps_spec: ModelSpec, n: int = PSA_SAMPLES) -> str:
-    """Each strategy versus the weekly bispecific in a PSA of ``n`` samples of each structure (same
-    seed): mean incremental costs and QALYs and the probability of a positive net monetary benefit
-    at EUR 50,000 and 80,000 per QALY, over all samples (the cure-plateau alternative drawn with its
-    PSA weight) and within each plateau alternative (``cart_pfs_plateau`` 1: none, 2: plateau)."""
-    from hecon.engine.run import run_model
-    from hecon.examples.rrmm.partitioned import NO_PARTITION_REASON
-    from hecon.model.distributions import draw_parameters
-
-    lines = [
-        "| Structure | Strategy vs weekly bispecific | Mean incremental costs (EUR) | Mean incremental QALYs "
-        "| P(cost-effective) at EUR 50,000 / 80,000 | without plateau | with plateau |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for label, spec in (("ST", st_spec), ("PS", ps_spec)):
-        samples = draw_parameters(spec.parameters, n, spec.settings.seed)
-        ds = run_model(spec, samples)
-        plateau = samples["cart_pfs_plateau"]
-        present = [str(x) for x in ds["strategy"].values]
-        for s in [st.name for st in st_spec.strategies if st.name != BSAB]:
-            if s not in present:
-                lines.append(f"| {label} | {s} | no partitioned version: {NO_PARTITION_REASON} | | | | |")
-                continue
-            dc = (ds["total_costs"].sel(strategy=s) - ds["total_costs"].sel(strategy=BSAB)).values
-            dq = (ds["qalys"].sel(strategy=s) - ds["qalys"].sel(strategy=BSAB)).values
-
-            every = np.ones(n, dtype=bool)
-            cells = [_p_cost_effective(dc[m], dq[m]) for m in (every, plateau == 1, plateau == 2)]
-            lines.append(f"| {label} | {s} | {np.mean(dc):,.0f} | {np.mean(dq):.2f} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 def runs_for_docs() -> tuple[dict[str | None, Run], dict[str | None, Run]]:
     """Fresh state-transition and partitioned-survival runs of the base case and of the scenarios the
     tables need (full horizon)."""
@@ -380,11 +410,13 @@ def runs_for_docs() -> tuple[dict[str | None, Run], dict[str | None, Run]]:
     st: dict[str | None, Run] = {None: (spec, run_model(spec))}
     ps: dict[str | None, Run] = {}
     wanted = {c.scenario for c in EXTERNAL_CHECKS} | {IDE_CEL, TEC_PRICE_CUT}
-    for name, s in [(None, spec)] + [(sc.name, apply_scenario(spec, sc)) for sc in spec.scenarios if sc.name in wanted]:
+    named = [*spec.scenarios, *spec.subgroups]  # a check may need a subgroup's run
+    for name, s in [(None, spec)] + [(sc.name, apply_scenario(spec, sc)) for sc in named if sc.name in wanted]:
         if name is not None:
             st[name] = (s, run_model(s))
         other = other_structure(s)
-        if other is not None and name in (None, TEC_PRICE_CUT):
+        ps_wanted = {None, TEC_PRICE_CUT} | {c.scenario for c in EXTERNAL_CHECKS if c.structure == PARTITIONED_SURVIVAL}
+        if other is not None and name in ps_wanted:
             ps[name] = (other, run_model(other))
     return st, ps
 
@@ -399,7 +431,7 @@ BEGIN, END = (
 def blocks() -> dict[str, str]:
     """Every generated block of docs/rrmm.md by name, from fresh runs."""
     from hecon.analysis.two_way import two_way_threshold
-    from hecon.examples.rrmm import plateau_psa, sequence_tables
+    from hecon.examples.rrmm import plateau_psa, redose_conditions, sequence_tables, tec_decomposition
     from hecon.examples.rrmm.decision import HEADROOM
     from hecon.examples.rrmm.psa_tables import decision_psa_table
 
@@ -411,16 +443,22 @@ def blocks() -> dict[str, str]:
         "results": results_table(base),
         "incremental": incremental_table(base),
         "structures": structures_table(base, ps[None][1]),
-        "psa": psa_table(st[None][0], ps[None][0]),
+        "alternatives": alternatives_table(spec, ps[None][0]),
+        "tec_decomposition": tec_decomposition.decomposition_block(
+            st[None], st[TEC_PRICE_CUT], ps[None], ps[TEC_PRICE_CUT]
+        ),
         "psa_decision": decision_psa_table(st[None][0], ps[None][0]),
         "plateau_psa": plateau_psa.plateau_table(st[None][0], ps[None][0]),
         "fits": fits_table(),
-        "external_checks": external_checks_table(st, ps[None]),
+        "external_checks": external_checks_table(st, ps),
+        "published_points": published_points_table(st[None], ps[None]),
         "face_validity": face_validity_table(st, ps),
         "subgroups": subgroups_table(subgroup_runs(spec)),
         "headroom": headroom_table(headroom),
         "headroom_text": headroom_text(headroom),
+        "redose_conditions": redose_conditions.conditions_table(spec),
         "sequences": sequence_tables.versus_primary_table(base),
+        "sequence_difference": sequence_tables.difference_text(spec),
         "costs_by_category": sequence_tables.cost_table(base),
     }
 

@@ -8,8 +8,15 @@ reconstruction (:func:`hecon.evidence.published_points.guyot_inputs`,
 :func:`hecon.evidence.fit.fit_all` is fitted by maximum likelihood, and the chosen one becomes
 Parameters rows with their PSA distribution (:func:`hecon.evidence.outputs.workbook_rows`:
 lognormal for an exponential rate, sdlog = 1/sqrt(events)). The mixture cure Weibull fits' PSA
-distribution is the table of their bootstrap refits (an ``empirical`` group, theta on [0, 1];
-:mod:`hecon.examples.rrmm.bootstrap_draws` says why and how they were made).
+distribution is the table of their bootstrap refits (one ``empirical`` group for PFS and OS, theta on
+[0, 1]; :mod:`hecon.examples.rrmm.bootstrap_draws` says why and how they were made).
+
+Cilta-cel's OS cure fit takes PFS's cure fraction (``cure_given``): the cured never progress, so they are
+cured in both endpoints; OS's uncured Weibull is fitted to the OS points given that theta
+(:func:`hecon.evidence.cure_given.fit_uncured_given_cure_fraction`). A freely fitted OS cure fraction
+(34.5% against PFS's 11.7%, from three OS points) left a quarter of the infused alive in progression at
+general-population mortality, about 50 months alive after relapse per infused patient against the 24 that
+Van Oekelen's survival after CAR-T relapse implies.
 ``tests/examples/test_rrmm_fits.py`` re-derives the fits from the published points with the
 library functions and checks that the example's values are theirs.
 
@@ -27,15 +34,17 @@ flexsurv parameterisations (Jackson, J Stat Softw 2016;70(8)).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from hecon.evidence.cure_given import ConditionalCureFit, fit_uncured_given_cure_fraction
 from hecon.evidence.fit import SurvivalFit, fit_all
 from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.ipd import ArmData, arm_data
 from hecon.evidence.outputs import workbook_rows
 from hecon.evidence.published_points import guyot_inputs, select_points
-from hecon.examples.rrmm.bootstrap_draws import N_BOOT, SEEDS, cure_draws
+from hecon.examples.rrmm.bootstrap_draws import N_BOOT, SEED, cure_draws
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC
 from hecon.examples.rrmm.survival import survival_points
 from hecon.model.spec import Distribution, Parameter
@@ -53,6 +62,7 @@ class FittedCurve:
     chosen   : the flexsurv family used (the cure alternative, if any, is also put in)
     cure     : True when the mixture cure Weibull is put in as the structural alternative
     reason   : why this family (in the parameters' source text)
+    cure_given: prefix of the curve whose cure fraction the cure fit takes ("" = its own, fitted)
     """
 
     prefix: str
@@ -61,6 +71,7 @@ class FittedCurve:
     chosen: str
     cure: bool
     reason: str
+    cure_given: str = ""
 
 
 _ONE_POINT = "one median is all the source gives: it identifies one parameter (exponential, lowest AIC)"
@@ -82,8 +93,10 @@ FITTED: tuple[FittedCurve, ...] = (
         "OS",
         "exp",
         True,
-        "exponential (lowest AIC) and mixture cure Weibull fitted through OS(12), OS(36) and the median; the cure "
-        "fit is used with the PFS plateau (cart_pfs_plateau = 2) so that OS keeps a plateau above PFS's",
+        "exponential (lowest AIC) fitted through OS(12), OS(36) and the median; with the PFS plateau "
+        "(cart_pfs_plateau = 2) a mixture cure Weibull whose cure fraction is PFS's (the cured are progression-free) "
+        "and whose uncured part is fitted to the same OS points given it",
+        cure_given="pfs_cilta",
     ),
     FittedCurve("pfs_tec", BSAB, "PFS", "exp", False, _ONE_POINT),
     FittedCurve("os_tec", BSAB, "OS", "exp", False, _ONE_POINT),
@@ -112,11 +125,24 @@ def chosen_fits(prefix: str) -> tuple[SurvivalFit, ...]:
     spec = _spec(prefix)
     fits = all_fits(prefix)
     out = [next(f for f in fits if f.distribution == spec.chosen and not f.cure)]
-    if spec.cure:
+    if spec.cure and not spec.cure_given:
         out.append(next(f for f in fits if f.distribution == "weibull" and f.cure))
     if not all(f.converged for f in out):
         raise RuntimeError(f"a chosen fit of {prefix} did not converge")
     return tuple(out)
+
+
+@cache
+def tied_cure_fit(prefix: str) -> ConditionalCureFit:
+    """The cure fit of curve ``prefix`` at the cure fraction of the curve it takes it from (``cure_given``):
+    that curve's maximum-likelihood theta, the uncured Weibull fitted to this curve's patients."""
+    spec = _spec(prefix)
+    theta = chosen_fits(spec.cure_given)[-1].estimates["theta"]
+    data = reconstructed(spec.strategy, spec.endpoint)
+    fit = fit_uncured_given_cure_fraction(data, "weibull", theta, time_unit=TIME_UNIT)
+    if not fit.converged:
+        raise RuntimeError(f"the cure fit of {prefix} given the cure fraction of {spec.cure_given} did not converge")
+    return fit
 
 
 def aic_table() -> dict[str, dict[str, float]]:
@@ -130,6 +156,8 @@ def parameters() -> list[Parameter]:
     for spec in FITTED:
         fits = chosen_fits(spec.prefix)
         best = min(f.aic for f in all_fits(spec.prefix) if f.converged)
+        if spec.cure_given:
+            rows += _tied_cure_rows(spec)
         for fit in fits:
             if fit.cure:
                 rows += _cure_rows(spec, fit, best)
@@ -152,29 +180,48 @@ def parameters() -> list[Parameter]:
 def _cure_rows(spec: FittedCurve, fit: SurvivalFit, best: float) -> list[Parameter]:
     """The mixture cure Weibull's theta, shape and scale at the maximum-likelihood fit, drawn in the PSA
     as one empirical group: the bootstrap refits of :mod:`hecon.examples.rrmm.bootstrap_draws`."""
-    names = cure_names(spec.prefix)
-    group = names["theta"].removesuffix("_theta")
     draws = cure_draws(spec.prefix)
     zero = sum(theta == 0.0 for theta in draws["theta"])
     source = (
         f"D: {fit.label} fitted by maximum likelihood to the patients reconstructed from the published "
         f"{spec.endpoint} points of {spec.strategy} (n = {fit.n}, events = {fit.events}, AIC {fit.aic:.2f}; lowest "
         f"AIC of all families {best:.2f}); choice: {spec.reason}. PSA: {N_BOOT:,} bootstrap refits of the "
-        f"resampled patients (seed {SEEDS[spec.prefix]}; {zero} with the cure fraction at 0, kept as 0), on the "
-        "Draws sheet"
+        f"resampled patients (seed {SEED}; {zero} with the cure fraction at 0, kept as 0), on the Draws sheet"
     )
+    return _cure_parameters(spec, fit.estimates, source, ("theta", "shape", "scale"))
+
+
+def _tied_cure_rows(spec: FittedCurve) -> list[Parameter]:
+    """Shape and scale of the uncured part of a cure fit that takes its cure fraction from another curve,
+    drawn with that curve's bootstrap refits (the same resamples; one empirical group)."""
+    fit = tied_cure_fit(spec.prefix)
+    source = (
+        f"D: uncured Weibull of a mixture cure model fitted by maximum likelihood to the patients reconstructed "
+        f"from the published {spec.endpoint} points of {spec.strategy}, at the cure fraction of {spec.cure_given} "
+        f"(theta = {fit.theta:.4f}: the cured are progression-free, so they are the same patients); choice: "
+        f"{spec.reason}. PSA: {N_BOOT:,} bootstrap refits, each on the same resample as {spec.cure_given}'s "
+        f"replicate and at its cure fraction (seed {SEED}), on the Draws sheet"
+    )
+    return _cure_parameters(spec, fit.estimates, source, ("shape", "scale"))
+
+
+def _cure_parameters(
+    spec: FittedCurve, estimates: Mapping[str, float], source: str, which: tuple[str, ...]
+) -> list[Parameter]:
+    names = cure_names(spec.prefix)
+    draws = cure_draws(spec.prefix)
     units = {"theta": "share", "shape": "shape", "scale": TIME_UNIT}
     what = {"theta": "cure fraction", "shape": "shape (uncured)", "scale": "scale (uncured)"}
     return [
         Parameter(
             names[p],
-            fit.estimates[p],
+            estimates[p],
             units[p],
-            f"{fit.label} {what[p]}, {spec.endpoint} of {spec.strategy} (flexsurv parameterisation)",
+            f"weibull cure {what[p]}, {spec.endpoint} of {spec.strategy} (flexsurv parameterisation)",
             source,
-            Distribution("empirical", group=group, draws=draws[p]),
+            Distribution("empirical", group=CURE_GROUP, draws=draws[p]),
         )
-        for p in ("theta", "shape", "scale")
+        for p in which
     ]
 
 
@@ -198,10 +245,17 @@ def exp_rate_name(prefix: str) -> str:
     return f"{prefix}_exp_rate"
 
 
+CURE_GROUP = "pfs_cilta_weibull_cure"
+"""The empirical PSA group of every cure fit's parameters (PFS and OS of cilta-cel, drawn jointly)."""
+
+
 def cure_names(prefix: str) -> dict[str, str]:
-    """Names of the Weibull cure fit's parameters of curve ``prefix`` (theta, the cure fraction, on [0, 1])."""
+    """Names of the Weibull cure fit's parameters of curve ``prefix`` (theta, the cure fraction, on [0, 1];
+    for a curve with ``cure_given``, the other curve's theta)."""
     base = f"{prefix}_weibull_cure"
-    return {"theta": f"{base}_theta", "shape": f"{base}_shape", "scale": f"{base}_scale"}
+    given = _spec(prefix).cure_given
+    theta = cure_names(given)["theta"] if given else f"{base}_theta"
+    return {"theta": theta, "shape": f"{base}_shape", "scale": f"{base}_scale"}
 
 
 def cure_fraction_expression(prefix: str) -> str:

@@ -1,7 +1,7 @@
 """Regenerate :data:`hecon.examples.rrmm.bootstrap_draws.DRAWS_FILE`: ``python -m
 hecon.examples.rrmm.make_bootstrap_draws`` refits :data:`~hecon.examples.rrmm.bootstrap_draws.N_BOOT`
-bootstrap replicates of each cilta-cel cure fit with its seed (:mod:`hecon.examples.rrmm.bootstrap_draws`
-says why)."""
+bootstrap replicates of cilta-cel's PFS cure fit, then OS's uncured part at each replicate's PFS cure
+fraction on the same resample (:mod:`hecon.examples.rrmm.bootstrap_draws` says why)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,24 @@ import tempfile
 from pathlib import Path
 
 from hecon.evidence.bootstrap import bootstrap_fit
-from hecon.examples.rrmm.bootstrap_draws import COLUMNS, DRAWS_FILE, N_BOOT, SEEDS
-from hecon.examples.rrmm.fitted import FITTED, TIME_UNIT, reconstructed
+from hecon.evidence.cure_given import bootstrap_given_cure_fraction
+from hecon.examples.rrmm.bootstrap_draws import COLUMNS, DRAWS_FILE, N_BOOT, SEED
+from hecon.examples.rrmm.fitted import TIME_UNIT, reconstructed
+from hecon.examples.rrmm.strategies import CART
 
 
 def generate(n_boot: int = N_BOOT) -> list[tuple[str, int, float, float, float]]:
-    """The table's rows, fresh: ``n_boot`` bootstrap refits of each cure curve."""
-    rows: list[tuple[str, int, float, float, float]] = []
-    for curve in (c for c in FITTED if c.cure):
-        data = reconstructed(curve.strategy, curve.endpoint)
-        fits = bootstrap_fit(data, "weibull", cure=True, n_boot=n_boot, seed=SEEDS[curve.prefix], time_unit=TIME_UNIT)
-        for b, (theta, shape, scale) in enumerate(fits.draws):
-            rows.append((curve.prefix, b, float(theta), float(shape), float(scale)))
+    """The table's rows, fresh: ``n_boot`` bootstrap refits of the PFS cure fit, then of OS's uncured
+    part at replicate b's PFS cure fraction, on resample b of the same seed (97 patients each)."""
+    pfs = bootstrap_fit(
+        reconstructed(CART, "PFS"), "weibull", cure=True, n_boot=n_boot, seed=SEED, time_unit=TIME_UNIT
+    ).draws
+    thetas = [float(theta) for theta in pfs[:, 0]]
+    uncured = bootstrap_given_cure_fraction(
+        reconstructed(CART, "OS"), "weibull", thetas, seed=SEED, time_unit=TIME_UNIT
+    )
+    rows = [("pfs_cilta", b, float(t), float(shape), float(scale)) for b, (t, shape, scale) in enumerate(pfs)]
+    rows += [("os_cilta", b, thetas[b], float(shape), float(scale)) for b, (shape, scale) in enumerate(uncured)]
     return rows
 
 

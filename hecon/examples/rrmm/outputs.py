@@ -6,6 +6,7 @@ Sources: formulas.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,10 @@ STATE_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
 }
+
+
+#: The on-treatment states of a strategy whose time on treatment is checked (from model start).
+ON_TREATMENT: dict[str, tuple[str, ...]] = {BSAB: ("BsAb_StepUp_In", "BsAb_StepUp_Out", "BsAb_Weekly", "BsAb_Q2W")}
 
 
 def _crossing(times: np.ndarray, curve: np.ndarray, level: float = 0.5) -> float:
@@ -133,7 +138,17 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
 def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) -> float:
     """The model's value of an external check: median [months] or survival at ``check.month``, or
     the months alive after relapse per infused patient (``pd_months``: in ``PD_CART`` and, after a
-    bispecific salvage, ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length)."""
+    bispecific salvage, ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length), the
+    median time on treatment (``tot_median``: the bispecific's on-treatment states, from model start), or
+    ln 2 / an exponential rate parameter (``rate_median``)."""
+    if check.endpoint == "rate_median":
+        (rate,) = [p.value for p in spec.parameters if p.name == check.parameter]
+        return math.log(2.0) / float(rate)
+    if check.endpoint == "tot_median":
+        trace = results["trace"].sel(strategy=check.strategy)
+        on = trace.sel(state=list(ON_TREATMENT[check.strategy])).sum("state").values
+        times = np.arange(on.size) * spec.settings.cycle_length_days / 30.4375
+        return _crossing(times, on / on[0])
     if check.endpoint == "pd_months":
         trace = results["trace"].sel(strategy=check.strategy)
         pf = trace.sel(state=list(STATE_GROUPS[check.strategy]["pf"])).sum("state").values

@@ -166,7 +166,8 @@ def parameters() -> list[Parameter]:
             f"if_else(cart_pfs_plateau == 2, {cure_fraction_expression('os_cilta')}, 0)",
             "share",
             "Cilta-cel OS cure fraction (0 without the plateau); the cured die at the general-population rate",
-            "D: the mixture cure Weibull OS fit's theta when cart_pfs_plateau is 2",
+            "D: the PFS cure fit's theta when cart_pfs_plateau is 2 (the cured are progression-free; OS's uncured "
+            "Weibull is fitted given it)",
         ),
         P(
             "gp_gompertz_shape",

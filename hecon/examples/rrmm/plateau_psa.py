@@ -21,11 +21,13 @@ from typing import Any
 import numpy as np
 
 from hecon.examples.rrmm.fitted import cure_names, exp_rate_name
+from hecon.examples.rrmm.psa_tables import MAKE_RUN_PSA
 from hecon.examples.rrmm.strategies import BSAB, CART
 from hecon.model.spec import ModelSpec
 
-#: PSA samples of each structure (the model's seed), as the docs' other PSA table.
-SAMPLES = 500
+#: PSA samples of each structure (the model's seed): those of ``make run``'s PSA
+#: (:data:`hecon.examples.rrmm.psa_tables.MAKE_RUN_PSA`; the model's seed is the Makefile's).
+SAMPLES = MAKE_RUN_PSA
 #: CARTITUDE-1: alive and progression-free at 5 years, of the infused (Jagannath et al., JCO 2025).
 EVENTS_FREE, INFUSED = 32, 97
 HIGH_PFS = 0.45

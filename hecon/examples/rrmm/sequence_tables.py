@@ -12,6 +12,7 @@ from typing import Any
 
 from hecon.examples.rrmm.care_costs import CATEGORY_PERSPECTIVE
 from hecon.examples.rrmm.strategies import BSAB, CART, SEQ_BSAB_CART, SEQ_CART_BSAB, STRATEGIES
+from hecon.model.spec import ModelSpec
 
 #: The primary pair and the sequences reported beside it.
 COMPARED = (CART, BSAB, SEQ_CART_BSAB, SEQ_BSAB_CART)
@@ -61,3 +62,37 @@ def cost_table(results: Any) -> str:
     for key, label in (("healthcare", "Healthcare perspective"), ("societal", "Societal perspective")):
         lines.append(f"| **{label}** | | " + " | ".join(f"**{v:,.0f}**" for v in totals[key]) + " |")
     return "\n".join(lines)
+
+
+def difference_text(spec: ModelSpec) -> str:
+    """How the sequence CAR-T then bispecific differs from one-time CAR-T, read off the spec: the
+    strategy parameters whose values differ (Strategies sheet) and the resulting share of the
+    relapses after CAR-T that start a bispecific (``q_bsab_after_cart``, whose formula picks
+    ``p_bsab_after_cart`` in the sequence and ``w_bsab_after_cart_relapse`` otherwise)."""
+    base = {p.name: p.value for p in spec.parameters}
+    by_name = {s.name: s for s in spec.strategies}
+    one, seq = by_name[CART].parameters, by_name[SEQ_CART_BSAB].parameters
+    differ = [k for k in sorted(set(one) | set(seq)) if one.get(k, base.get(k)) != seq.get(k, base.get(k))]
+    pair = (CART, SEQ_CART_BSAB)
+    own = [t for t in spec.transitions if t.strategy in pair] + [
+        r for r in spec.transition_rewards if r.strategy in pair
+    ]
+    rest = (
+        "and in nothing else: their transitions and one-off rewards are those of every strategy"
+        if not own
+        else f"and in {len(own)} strategy-specific transitions or rewards"
+    )
+
+    def share(name: str) -> str:
+        return f"{float(base[name]):.3f}"
+
+    return (
+        f"In the state-transition version {SEQ_CART_BSAB} and {CART} differ in the strategy parameter"
+        f"{'s' if len(differ) != 1 else ''} "
+        + ", ".join(f"`{k}` ({one.get(k, base.get(k))} vs {seq.get(k, base.get(k))})" for k in differ)
+        + f" {rest}. That switch sets the share of relapses after CAR-T that start a bispecific "
+        f"(`q_bsab_after_cart`): {share('w_bsab_after_cart_relapse')} in {CART} (`w_bsab_after_cart_relapse`, "
+        f"the salvage share) and {share('p_bsab_after_cart')} in {SEQ_CART_BSAB} (`p_bsab_after_cart`, those fit "
+        f"for it). So the sequence is one-time CAR-T with a policy of giving a bispecific at relapse to everyone "
+        f"fit for it, and its increment over {CART} is that of the larger share."
+    )

@@ -41,6 +41,9 @@ def model_settings() -> Settings:
         comparator=BSAB,
         population_size=POPULATION_SIZE,
         population_years=10.0,
+        # A: the state-transition and partitioned-survival versions are co-primary (issue 13), so
+        # the PSA's decision outputs average them with equal weights
+        partitioned_survival_weight=0.5,
     )
 
 
