@@ -35,7 +35,7 @@ from hecon.analysis.progress import progress_bar
 from hecon.analysis.variations import Target, Use, Variations, base_values, variation_problems, vary
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
-from hecon.engine.run import simulate_strategy
+from hecon.engine.run import simulate_varied
 from hecon.model.distributions import dsa_bounds
 from hecon.model.problems import Element, ModelError, Problem, show_number, topic
 from hecon.model.spec import ModelSpec, Parameter
@@ -209,7 +209,7 @@ def run_dsa(
     with progress_bar(f"DSA ({len(params)} parameters)", len(compiled.strategies), progress) as advance:
         for i in range(len(compiled.strategies)):
             try:
-                results.append(simulate_strategy(compiled, i, samples, n, chunk_size=max(n, 1)))
+                results.append(simulate_varied(compiled, i, samples, n))  # validation's run, if it checked them
             except ModelError:  # each failing low or high value, at its cell
                 raise ModelError(variation_problems(compiled, variations, rows, uses)) from None
             advance(1)
@@ -230,7 +230,9 @@ def check_dsa(spec: ModelSpec) -> list[Problem]:
         variations, rows, _, uses = _variations(spec, _parameters(spec, flagged))
     except ModelError as e:
         return list(e.problems)
-    return variation_problems(compile_once(variations.spec), variations, rows[1:], uses[1:])  # the base case: run
+    # every row, the base case too (it runs: it is the model checked before), as run_dsa runs them,
+    # so that the DSA of 'hecon run' reuses this simulation (hecon.engine.run.simulate_varied)
+    return variation_problems(compile_once(variations.spec), variations, rows, uses)
 
 
 def _parameters(spec: ModelSpec, flagged: Sequence[Parameter]) -> list[DsaParameter]:

@@ -24,6 +24,7 @@ import xarray as xr
 
 from hecon.analysis.serialise import OMIT_IF_EMPTY, frozen
 from hecon.analysis.summary import ScenarioSummary
+from hecon.model.memo import IdentityMemo
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION, ModelSpec
 
 __all__ = [
@@ -48,7 +49,17 @@ def without_partitions(spec: ModelSpec) -> tuple[str, ...]:
     return tuple(s.name for s in spec.strategies if s.name not in own)
 
 
+#: The other-structure versions of the specs seen recently (see :func:`other_structure`).
+OTHER: IdentityMemo[ModelSpec | None] = IdentityMemo()
+
+
 def other_structure(spec: ModelSpec) -> ModelSpec | None:
+    """:func:`_other_structure`, once per spec object: validation and the run then share one
+    spec of the other structure, and with it one compiled model and one deterministic run."""
+    return OTHER(_other_structure, spec)
+
+
+def _other_structure(spec: ModelSpec) -> ModelSpec | None:
     """``spec`` run as the structure its settings do not choose, when it defines both
     (transitions and partition rows); None otherwise. The partitioned-survival version keeps
     only the strategies with partition rows (:func:`without_partitions`), with their own

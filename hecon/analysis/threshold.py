@@ -40,7 +40,10 @@ import numpy as np
 from hecon.analysis.variations import Target, Use, Variations, base_value, variation_problems, vary
 from hecon.engine.compiler import CompiledModel
 from hecon.engine.compiler import compiled as compile_once
-from hecon.engine.run import run_model
+from hecon.engine.outcomes import outcome_columns
+from hecon.engine.results import label
+from hecon.engine.run import simulate_varied
+from hecon.model.memo import ValueMemo
 from hecon.model.problems import Element, ModelError, Problem, show_number
 from hecon.model.spec import ModelSpec, ThresholdQuery
 from hecon.model.types import FloatArray
@@ -115,8 +118,17 @@ def threshold_interval(base: float, lower: float | None, upper: float | None, pa
     return lo, hi
 
 
+#: The two-strategy models of the specs seen recently (see :func:`_two_strategy_spec`).
+TWO_STRATEGIES: ValueMemo[ModelSpec] = ValueMemo()
+
+
 def _two_strategy_spec(spec: ModelSpec, keep: tuple[str, str]) -> ModelSpec:
-    """The model with only the two compared strategies (their own transitions and rewards)."""
+    """The model with only the two compared strategies (their own transitions and rewards), once
+    per spec and pair: validation's check of a threshold and its search share the model."""
+    return TWO_STRATEGIES(_keep_strategies, spec, tuple(keep))
+
+
+def _keep_strategies(spec: ModelSpec, keep: tuple[str, str]) -> ModelSpec:
     return dataclasses.replace(
         spec,
         strategies=tuple(s for s in spec.strategies if s.name in keep),
@@ -358,10 +370,14 @@ class _Search:
         """Total costs and QALYs (strategy, value) with the parameter at each of ``values``; raises
         the problems of the values the model cannot run with, each at its ``uses`` entry."""
         rows = [{0: float(v)} for v in values]
-        try:
-            ds = run_model(self.compiled, self.variations.samples(rows), chunk_size=max(1, len(rows)))
+        samples = self.variations.samples(rows)
+        try:  # simulated once with validation's check of the same values (simulate_varied)
+            results = [
+                simulate_varied(self.compiled, i, samples, len(rows)) for i in range(len(self.compiled.strategies))
+            ]
         except ModelError:
             raise ModelError(variation_problems(self.compiled, self.variations, rows, uses)) from None
+        ds = label(self.compiled, outcome_columns(self.compiled), results, len(rows))
         return ds["total_costs"].values, ds["qalys"].values
 
 
@@ -381,7 +397,8 @@ def check_threshold(spec: ModelSpec, query: ThresholdQuery, comparator: str | No
     except ModelError as e:
         return list(e.problems)
     grid = search.grid()
-    rows = [{0: float(x)} for x in grid]
-    found = variation_problems(search.compiled, search.variations, rows, search.grid_uses(grid))
+    # the grid and the base value, as find_threshold runs them first: its run reuses this one
+    rows = [{0: float(x)} for x in np.concatenate([grid, [search.base]])]
+    found = variation_problems(search.compiled, search.variations, rows, search.grid_uses(grid) + [None])
     ends = [p for p in found if isinstance(p.where, Element) and p.where.part in ("lower", "upper")]
     return ends or found  # a point in between only when both ends run

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hecon.model.expressions import SWITCH_PREFIX, VALUE_PREFIX, switched
+from hecon.model.memo import ValueMemo
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import Expr, ModelSpec, Parameter
 from hecon.model.types import FloatArray
@@ -113,14 +114,17 @@ def variation_problems(
 
     The rows are run together (one vectorised run, as the analyses run them); only when that fails
     are they halved until each failing row is run on its own, so a problem never names a sample."""
-    from hecon.engine.run import simulate_strategy  # the kernels (numba) only when a model is run
+    from hecon.engine.run import simulate_strategy, simulate_varied  # the kernels (numba) only when a model is run
 
     def failing(lo: int, hi: int) -> list[tuple[int, list[Problem]]]:
         part = rows[lo:hi]
         samples = variations.samples(part)
         try:
             for index in range(len(compiled.strategies)):
-                simulate_strategy(compiled, index, samples, len(part), chunk_size=len(part), keep_cycles=False)
+                if lo == 0 and hi == len(rows):  # every row at once, as the analysis runs them: kept for it
+                    simulate_varied(compiled, index, samples, len(part))
+                else:
+                    simulate_strategy(compiled, index, samples, len(part), chunk_size=len(part), keep_cycles=False)
         except ModelError as e:
             if hi - lo > 1:
                 mid = (lo + hi) // 2
@@ -184,13 +188,22 @@ def _check(spec: ModelSpec, targets: Sequence[Target]) -> None:
         raise ModelError(problems)
 
 
+#: The rewritten models of the specs and targets seen recently (see :func:`vary`).
+VARIED: ValueMemo[Variations] = ValueMemo()
+
+
 def vary(spec: ModelSpec, targets: Sequence[Target]) -> Variations:
-    """Rewrite ``spec`` so that each target can be set sample by sample (see the module docs).
+    """Rewrite ``spec`` so that each target can be set sample by sample (see the module docs),
+    once per spec and targets: validation's check of the DSA values or of a threshold's grid and
+    the analysis then share one rewritten model, compiled once, and one simulation of its rows.
 
     Raises :class:`~hecon.model.problems.ModelError` for an unknown parameter or strategy, or a base
     value that no strategy uses.
     """
-    targets = tuple(targets)
+    return VARIED(_vary, spec, tuple(targets))
+
+
+def _vary(spec: ModelSpec, targets: tuple[Target, ...]) -> Variations:
     _check(spec, targets)
     base_wrap: dict[str, int] = {}
     own_wrap: dict[tuple[str, str], int] = {}

@@ -94,10 +94,12 @@ class BlockContext:
 
     def evaluate(self, expr: Expression, tunnel: int) -> Any:
         """Value of a model expression for a state with ``tunnel`` sub-states, cached for the
-        whole chunk when it does not read model time."""
+        whole chunk when it does not read model time, else for the block. Cached by the
+        formula's text: the same formula in several cells (a death probability in every row
+        out of a state and its tunnel) has one value for a strategy, evaluated once."""
         self.tunnel = tunnel
         reads = self.strategy.variables_read(expr)
-        key = ("expr", id(expr), tunnel if reads & STATE_TIME_VARIABLES else None)
+        key = ("expr", expr.text, tunnel if reads & STATE_TIME_VARIABLES else None)
         cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
         if key not in cache:
             cache[key] = expr.evaluate(self)

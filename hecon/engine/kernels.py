@@ -556,3 +556,21 @@ def accumulate(acc, x):
             for s in range(n_samples):
                 a += x[k, c, s]
             acc[k, c] = a
+
+
+@numba.njit(nogil=True, cache=True)
+def add_weighted(total, weights, t0, values):
+    """total[c, s] += weights[c or 0, t0 + i] * values[i, c, s] for i = 0, 1, ... in order.
+
+    ``weights`` (rows, points) has a row per column, or one row for every column. The points
+    are added one at a time in order, each product rounded before it is added, as numpy's
+    ``total += weights[:, t0 + i, None] * values[i]`` point after point (the same numbers), in
+    one pass instead of a Python loop over the points.
+    """
+    n_points, n_cols, n_samples = values.shape
+    per_column = weights.shape[0] > 1
+    for i in range(n_points):
+        for c in range(n_cols):
+            w = weights[c if per_column else 0, t0 + i]
+            for s in range(n_samples):
+                total[c, s] += w * values[i, c, s]

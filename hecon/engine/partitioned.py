@@ -99,12 +99,10 @@ def simulate_partitioned_chunk(
             undiscounted += first
             if keep_cycles:
                 valued[0] += first
-        for i in range(n_val):
-            discounted += w.point[:, t0 + i, None] * valued[i]
-            undiscounted += w.plain[t0 + i] * valued[i]
-        for i in range(t1 - t0):
-            discounted += w.reward[:, t0 + i, None] * entered[i]
-            undiscounted += w.reward_plain[t0 + i] * entered[i]
+        kernels.add_weighted(discounted, w.point, t0, valued)  # point by point, in order
+        kernels.add_weighted(undiscounted, w.plain.reshape(1, -1), t0, valued)
+        kernels.add_weighted(discounted, w.reward, t0, entered)
+        kernels.add_weighted(undiscounted, w.reward_plain.reshape(1, -1), t0, entered)
         crossings[t0 : t0 + n_val] += crossed[:n_val].sum(axis=1)
         if keep_cycles:
             valued[: t1 - t0] += entered[:n_val]

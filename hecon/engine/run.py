@@ -25,6 +25,7 @@ effect rate.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,14 +43,19 @@ from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substa
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
-from hecon.engine.valuation import column_weights, reward_column, start_rewards
+from hecon.engine.valuation import ColumnWeights, column_weights, reward_column, start_rewards
 from hecon.model.limits import VALUE
+from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, ModelError, Problem, show_number, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
 MAX_BLOCK_VALUES = 2048 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 # (the example's PSA, chunks of 1,024: blocks of 104 cycles prepared about 10 % faster than blocks of
 # 208, whose arrays do not stay in cache, with half the memory; 52 were slower: more per-block work)
+MAX_BLOCK_CYCLES = 40 * kernels.VALUE_CYCLES  # cycles per block at most: a deterministic run of a weekly
+# model over 40 years is one block (the example's deterministic runs in one block rather than two: the
+# processor time of validating it 12-13 s -> 9-10 s; a block's preparation costs the same whatever its
+# length when there is one sample), and a tunnel of 1,000 sub-states is at most 17 MB per value
 THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
 
 #: Where problems with the sample arrays handed to the engine are located.
@@ -95,8 +101,62 @@ def run_model(
     total = sizes.pop() if sizes else (n_samples or 1)
     if n_samples is not None and n_samples != total:
         raise ModelError(Problem(SAMPLES, f"{total} samples given but n_samples={n_samples}", "the same number"))
-    results = [simulate_strategy(compiled, i, samples, total, chunk_size) for i in range(len(compiled.strategies))]
+    if not samples and total == 1:
+        results = [deterministic_strategy(compiled, i) for i in range(len(compiled.strategies))]
+    else:
+        results = [simulate_strategy(compiled, i, samples, total, chunk_size) for i in range(len(compiled.strategies))]
     return label(compiled, outcome_columns(compiled), results, total)
+
+
+#: The deterministic results of the strategies of the compiled models seen recently (see
+#: :func:`deterministic_strategy`), by strategy index.
+DETERMINISTIC: IdentityMemo[dict[int, ChunkResult]] = IdentityMemo()
+
+
+def deterministic_strategy(model: CompiledModel, index: int) -> ChunkResult:
+    """The deterministic run (base values, one sample, per-cycle values kept) of strategy
+    ``index`` of ``model``, simulated once per compiled model: validation runs every
+    deterministic model to find what only evaluating it finds, and the run's base case,
+    scenarios, subgroups and structural cross-check are then those results, not a second
+    simulation of the same model. A strategy that fails is not kept (its ModelError is raised
+    each time). The arrays are shared: read only."""
+    done = DETERMINISTIC(_no_results, model)
+    if index not in done:
+        result = simulate_strategy(model, index, {}, 1)
+        for array in (result.discounted, result.undiscounted, result.trace_sum, result.per_cycle_sum, result.crossings):
+            array.flags.writeable = False
+        done[index] = result
+    return done[index]
+
+
+def _no_results(model: CompiledModel) -> dict[int, ChunkResult]:
+    return {}
+
+
+_VARIED: OrderedDict[tuple[int, int, int, bytes], tuple[CompiledModel, ChunkResult]] = OrderedDict()
+_VARIED_SIZE = 32  # runs kept at most: each strategy's DSA rows, each threshold's grid (below 1 MB each)
+
+
+def simulate_varied(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray], n_samples: int) -> ChunkResult:
+    """Strategy ``index`` of ``model`` with the ``n_samples`` values of ``samples`` (the rows of a
+    one-way sensitivity analysis, in one chunk, per-cycle values kept), simulated once for the
+    same values: validation's check of every DSA low and high value and the DSA itself are then
+    one simulation. Remembered by the values (content, not identity: each analysis builds its
+    own arrays) for the last few runs. The arrays are shared: read only."""
+    names = sorted(samples)
+    content = b"".join(n.encode() + b"\0" + np.ascontiguousarray(samples[n], dtype=float).tobytes() for n in names)
+    key = (id(model), index, n_samples, content)
+    hit = _VARIED.get(key)
+    if hit is not None and hit[0] is model:
+        _VARIED.move_to_end(key)
+        return hit[1]
+    result = simulate_strategy(model, index, samples, n_samples, chunk_size=max(1, n_samples))
+    for array in (result.discounted, result.undiscounted, result.trace_sum, result.per_cycle_sum, result.crossings):
+        array.flags.writeable = False
+    _VARIED[key] = (model, result)
+    while len(_VARIED) > _VARIED_SIZE:
+        _VARIED.popitem(last=False)
+    return result
 
 
 def simulate_strategy(
@@ -145,16 +205,9 @@ def simulate_chunk(
         return simulate_partitioned_chunk(model, index, samples, n_samples, carry, keep_cycles)
     strategy = model.strategies[index]
     T = model.n_cycles
-    cols = outcome_columns(model)
-    K = len(cols)
-    col_index = {c: i for i, c in enumerate(cols)}
-    w = column_weights(model, cols)
-    distinct, col_group = np.unique(w.point, axis=0, return_inverse=True)
-    group_weights = np.vstack([w.plain, distinct])  # row 0: undiscounted; see kernels.run_block
-    col_group = col_group.reshape(-1).astype(np.int64) + 1
-
+    col_index, w, group_weights, col_group, state_start = _MODEL_CONSTANTS(_model_constants, model)
+    K = len(col_index)
     rewards = _reward_targets(strategy, col_index)
-    state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
 
     discounted = np.zeros((K, n_samples))
     undiscounted = np.zeros((K, n_samples))
@@ -229,12 +282,34 @@ def simulate_chunk(
     )
 
 
+_ModelConstants = tuple[dict[Outcome, int], ColumnWeights, np.ndarray, np.ndarray, np.ndarray]
+
+#: What every chunk of every strategy of a compiled model uses (see :func:`_model_constants`).
+_MODEL_CONSTANTS: IdentityMemo[_ModelConstants] = IdentityMemo()
+
+
+def _model_constants(model: CompiledModel) -> _ModelConstants:
+    """The outcome columns' indices and weights, the distinct discount weights with each column's
+    row among them (row 0: undiscounted; see kernels.run_block), and the first sub-state of each
+    state: the same for every chunk and strategy of ``model``, so found once per compiled model
+    (finding the distinct weights is a sort of the horizon's weights). Shared: read only (left
+    writeable, as the compiled kernels take them)."""
+    cols = outcome_columns(model)
+    col_index = {c: i for i, c in enumerate(cols)}
+    w = column_weights(model, cols)
+    distinct, col_group = np.unique(w.point, axis=0, return_inverse=True)
+    group_weights = np.vstack([w.plain, distinct])
+    state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
+    return col_index, w, group_weights, col_group.reshape(-1).astype(np.int64) + 1, state_start
+
+
 def block_length(n_samples: int) -> int:
     """Cycles per block: a multiple of :data:`hecon.engine.kernels.VALUE_CYCLES` (52), longer when there
     are few samples so that a deterministic run makes few round trips through Python, and at most
-    MAX_BLOCK_VALUES sample-cycles (memory). Results do not depend on it: blocks start on
+    MAX_BLOCK_CYCLES cycles and MAX_BLOCK_VALUES sample-cycles (memory). Results do not depend on it: blocks start on
     multiples of VALUE_CYCLES and the kernel values at fixed cycles of model time."""
-    return kernels.VALUE_CYCLES * max(1, min(20, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
+    most = MAX_BLOCK_CYCLES // kernels.VALUE_CYCLES
+    return kernels.VALUE_CYCLES * max(1, min(most, MAX_BLOCK_VALUES // (kernels.VALUE_CYCLES * max(1, n_samples))))
 
 
 def _reward_targets(strategy: StrategyModel, col_index: Mapping[Outcome, int]) -> list[list[tuple[int, int]]]:
@@ -345,8 +420,9 @@ def _transition_values(
             if problem:
                 problems.append(problem)
         memo.mark_group(arrays)
+    bound = VALUE.value  # read once: it parses an environment variable
     for rr, r in rewards:
-        if not _usable(packed.stats[r]):
+        if not _usable(packed.stats[r], bound):
             a = packed.items[r]
             index = first_bad(~(np.abs(a) <= VALUE.value))
             problems.append(
@@ -366,11 +442,11 @@ def _transition_values(
     return packed, layout
 
 
-def _usable(stats: tuple[float, float, bool]) -> bool:
-    """Whether a packed row's values (minimum, maximum, finite) are finite and within the bound
-    :data:`~hecon.model.limits.VALUE` (beyond it, sums and figures overflow)."""
+def _usable(stats: tuple[float, float, bool], bound: int) -> bool:
+    """Whether a packed row's values (minimum, maximum, finite) are finite and within ``bound``,
+    the value of :data:`~hecon.model.limits.VALUE` (beyond it, sums and figures overflow)."""
     lo, hi, finite = stats
-    return finite and max(-lo, hi) <= VALUE.value
+    return finite and max(-lo, hi) <= bound
 
 
 def _unusable(text: str, value: float) -> tuple[str, str]:
@@ -562,8 +638,9 @@ def _state_value_pairs(
             else:
                 constant.append((col_index[col], state_number[state], r))
     values = packed.pack()
+    bound = VALUE.value
     for r, (state, col, expr) in sources.items():
-        if not _usable(packed.stats[r]):
+        if not _usable(packed.stats[r], bound):
             a = packed.items[r]
             index = first_bad(~(np.abs(a) <= VALUE.value))
             where = Element(

@@ -227,8 +227,13 @@ class Expression:
 
     def evaluate(self, ctx: EvaluationContext) -> Any:
         """Value of the expression; numpy arrays broadcast to (sample, time, state_time)."""
-        with np.errstate(all="ignore"), _stack_for(self.depth):
-            return self._evaluate(ctx)
+        with np.errstate(all="ignore"):
+            if (
+                _STACK_MARGIN * self.depth + _STACK_BASE <= sys.getrecursionlimit()
+            ):  # the usual case, without _stack_for
+                return self._evaluate(ctx)
+            with _stack_for(self.depth):
+                return self._evaluate(ctx)
 
 
 def parse(source: str | float | int, where: Location = EXPRESSION) -> Expression:
@@ -388,12 +393,15 @@ def nesting(text: str) -> int:
     return deepest
 
 
+_STACK_MARGIN, _STACK_BASE = 4, 1_000  # Python frames per level of a syntax tree, and frames around it
+
+
 @contextmanager
 def _stack_for(depth: int) -> Iterator[None]:
     """Room on Python's call stack for building or evaluating a syntax tree ``depth`` deep (a
     chain of 1,000 additions is 1,000 deep): the recursion limit is raised while it runs."""
     limit = sys.getrecursionlimit()
-    needed = 4 * depth + 1_000
+    needed = _STACK_MARGIN * depth + _STACK_BASE
     if needed <= limit:
         yield
         return

@@ -8,7 +8,7 @@ hashable (they hold mappings), so results are keyed by the *identity* of their a
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 R = TypeVar("R")
@@ -36,6 +36,30 @@ class IdentityMemo(Generic[R]):
         result = fn(*args)
         self.calls += 1
         self._results[key] = (args, result)
+        if len(self._results) > self._size:
+            self._results.popitem(last=False)
+        return result
+
+
+class ValueMemo(Generic[R]):
+    """``memo(fn, obj, *values)``: ``fn(obj, *values)`` computed once per object (by identity, as
+    :class:`IdentityMemo`) and hashable ``values`` (by equality: a new tuple of the same targets
+    or names finds the entry). ``calls`` counts the computations (the misses), for tests."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._results: OrderedDict[tuple[object, ...], tuple[object, R]] = OrderedDict()
+        self._size = size
+        self.calls = 0
+
+    def __call__(self, fn: Callable[..., R], obj: object, *values: Hashable) -> R:
+        key = (id(obj), *values)
+        hit = self._results.get(key)
+        if hit is not None and hit[0] is obj:
+            self._results.move_to_end(key)
+            return hit[1]
+        result = fn(obj, *values)
+        self.calls += 1
+        self._results[key] = (obj, result)
         if len(self._results) > self._size:
             self._results.popitem(last=False)
         return result

@@ -188,7 +188,7 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
     the cell of the element, with the strategy and cycle in the message. A scenario's problem that
     the base case has too is not repeated."""
-    from hecon.engine.run import simulate_strategy  # the kernels (numba) only when a model is run
+    from hecon.engine.run import deterministic_strategy  # the kernels (numba) only when a model is run
 
     found: list[Problem] = []
     base_text: set[str] = set()
@@ -211,7 +211,7 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
         cells: set[Location] = set()  # one problem per cell: a row shared by the strategies fails in each
         for index in range(len(model.strategies)):
             try:
-                simulate_strategy(model, index, {}, 1, keep_cycles=False)
+                deterministic_strategy(model, index)  # kept: the run uses these results
             except ModelError as exc:
                 for p in place_found(exc.problems, loc, changed, overridden=overridden):
                     if p.where in cells:
