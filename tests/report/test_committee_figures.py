@@ -56,6 +56,74 @@ def test_net_monetary_benefit_against_willingness_to_pay(results):
     Image.open(io.BytesIO(figure.png)).verify()
 
 
+def test_net_benefit_curve_is_a_dense_exact_grid_past_the_largest_frontier_icer(results):
+    """The figure used to join the NMB at the settings' three values and stop at the last: the
+    curve runs from 0 to 1.5 times the largest frontier ICER (or settings value), through every
+    frontier ICER, where the two neighbours on the frontier have equal net benefit."""
+    curve = results.net_benefit.curve
+    base = results.scenarios[results.base.name]
+    frontier = [r for r in base.incremental if r.on_frontier]
+    icers = [r.icer for r in frontier if r.icer is not None]
+    assert icers  # the test model has a frontier with an ICER
+    top = max(*icers, *results.spec.settings.wtp)
+    assert curve.wtp[0] == 0.0 and curve.wtp[-1] == pytest.approx(1.5 * top, rel=1e-12)
+    assert len(curve.wtp) > 100 and list(curve.wtp) == sorted(set(curve.wtp))
+    assert max(b - a for a, b in zip(curve.wtp, curve.wtp[1:])) <= 1.5 * top / 120 * (1 + 1e-12)
+    for w in (*icers, *results.spec.settings.wtp):
+        assert w in curve.wtp
+    for s, v in base.strategies.items():
+        for w, nmb in zip(curve.wtp, curve.nmb[s]):
+            assert nmb == pytest.approx(w * v.qalys - v.costs, rel=1e-12, abs=1e-6)
+    for before, row in zip(frontier, frontier[1:]):  # at the ICER the optimum changes: equal NMB
+        i = curve.wtp.index(row.icer)
+        assert curve.nmb[before.strategy][i] == pytest.approx(curve.nmb[row.strategy][i], rel=1e-9)
+
+
+def _texts_inside_canvas(fig, texts) -> None:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    for t in texts:
+        if not t.get_text() or not t.get_visible():
+            continue
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= canvas.x0 - 0.5 and box.x1 <= canvas.x1 + 0.5, (t.get_text(), box, canvas)
+        assert box.y0 >= canvas.y0 - 0.5 and box.y1 <= canvas.y1 + 0.5, (t.get_text(), box, canvas)
+
+
+def _shown_ticks(axis, lo_hi):
+    lo, hi = lo_hi
+    return [label for x, label in zip(axis.get_ticklocs(), axis.get_ticklabels()) if lo <= x <= hi]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e4])
+def test_net_benefit_figure_draws_the_curve_with_every_text_inside_the_canvas(results, scale):
+    """The y label ("Net monetary benefit (EUR thousands, 2024 prices)") was cut at the left."""
+    from hecon.report.charts import nmb_figure
+    from hecon.report.style import style
+
+    curve = results.net_benefit.curve
+    nmb = {s: [v * scale for v in values] for s, values in curve.nmb.items()}
+    with style():
+        fig = nmb_figure(curve.wtp, nmb, "EUR", 20000.0, price_year=2024)
+        ax = fig.axes[0]
+        lines = [line for line in ax.get_lines() if line.get_label() in nmb]
+        assert [line.get_label() for line in lines] == list(nmb)  # one line per strategy
+        for line in lines:
+            assert list(line.get_xdata()) == list(curve.wtp)
+        assert ax.get_xlim() == (0.0, curve.wtp[-1])
+        texts = [
+            *_shown_ticks(ax.xaxis, ax.get_xlim()),
+            *_shown_ticks(ax.yaxis, ax.get_ylim()),
+            ax.xaxis.label,
+            ax.yaxis.label,
+            *fig.legends[0].get_texts(),
+        ]
+        _texts_inside_canvas(fig, texts)
+        assert "Net monetary benefit" in ax.yaxis.label.get_text()
+        assert ("thousands" in ax.yaxis.label.get_text()) == (scale > 1)
+
+
 def test_tornado_text_lies_inside_the_canvas_for_the_examples_longest_description(rrmm_spec):
     """Descriptions used to be cut at the left edge and the axis label at the right ("per QA"):
     every label, tick label and the legend are drawn within the figure."""
