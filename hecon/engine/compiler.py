@@ -509,7 +509,11 @@ def _compile_strategy(
                 continue
             label = Element("transition", strategy=own, source=f, target=to)
             if to not in state_by_name:
-                problems.add(replace(label, part="to"), f"unknown state '{to}'", "one of " + ", ".join(state_by_name))
+                problems.add(
+                    replace(label, part="to"),
+                    f"unknown state '{to}'{suggestion(to, state_by_name)}",
+                    "one of " + ", ".join(state_by_name),
+                )
                 continue
             if isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT:
                 if complement_to is not None:
@@ -535,7 +539,7 @@ def _compile_strategy(
         if f not in state_by_name:
             problems.add(
                 Element("transition", strategy=own, source=f, target=to, part="from"),
-                f"unknown state '{f}'",
+                f"unknown state '{f}'{suggestion(f, state_by_name)}",
                 "one of " + ", ".join(state_by_name),
             )
 
@@ -576,7 +580,9 @@ def _compile_strategy(
     for name, v in initial_spec.items():
         if name not in state_by_name:
             problems.add(
-                Element("initial", name, part="state"), f"unknown state '{name}'", "one of " + ", ".join(state_by_name)
+                Element("initial", name, part="state"),
+                f"unknown state '{name}'{suggestion(name, state_by_name)}",
+                "one of " + ", ".join(state_by_name),
             )
             continue
         initial[name] = parse(v, Element("initial", name, part="share"))
@@ -670,7 +676,9 @@ def _compile_partition(
         last = k == len(rows) - 1
         if p.state not in state_by_name:
             problems.add(
-                replace(where, part="state"), f"unknown state '{p.state}'", "one of " + ", ".join(state_by_name)
+                replace(where, part="state"),
+                f"unknown state '{p.state}'{suggestion(p.state, state_by_name)}",
+                "one of " + ", ".join(state_by_name),
             )
             continue
         if p.state in seen:
