@@ -41,7 +41,11 @@ KINDS: dict[str, tuple[str, int | None]] = {
 }
 """``percent`` is a share shown as a percentage (0.125 -> 12.5%); ``id`` an integer that names
 something (year, seed: no separators); ``sig4`` and ``raw`` numbers with four and six
-significant digits in report.html (full precision in Excel)."""
+significant digits in report.html, and in Excel with the format that shows the same digits
+(:func:`excel_format`; full precision stored)."""
+
+#: Kinds whose numbers have a number of significant digits rather than fixed decimals.
+SIGNIFICANT_DIGITS = {"sig4": 4, "raw": 6}
 
 MISSING = "–"
 #: Below this magnitude a number (not money) is written with a power of ten.
@@ -124,6 +128,21 @@ def significant(value: Any, digits: int = 4) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return _no_negative_zero(text)
+
+
+def excel_format(value: Any, digits: int = 6) -> str:
+    """The Excel number format that shows ``value`` as :func:`significant` writes it: thousands
+    separators and the same decimals; ``General`` below :data:`TINY` or when not finite.
+
+    >>> excel_format(0.012834), excel_format(420000.0), excel_format(17.43567, 4), excel_format(1e-11)
+    ('#,##0.000000', '#,##0', '#,##0.00', 'General')
+    """
+    v = _finite(value)
+    if v is None or (v != 0 and abs(v) < TINY):
+        return "General"
+    text = significant(v, digits)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def percent(value: Any, decimals: int = 1) -> str:
