@@ -29,7 +29,7 @@ from hecon.report.charts import (
     tornado_rows,
 )
 from hecon.report.figures import Figure
-from hecon.report.numbers import fixed, significant
+from hecon.report.numbers import fixed, share, significant
 from hecon.report.psa_structures import psa_structures_section
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
@@ -238,7 +238,7 @@ def burden_section(results: Results) -> Section | None:
         [f"Discounted at {100 * b.discount_rate:g}%: Qd", b.qalys_patients_discounted],
         [f"Discounted at {100 * b.discount_rate:g}%: proportional shortfall", b.proportional_shortfall_discounted],
         ["Burden class if discounted", b.burden_class_discounted],
-        ["Share of comparator cohort alive at the horizon", b.alive_at_horizon],
+        ["Share of comparator cohort alive at the horizon", share(b.alive_at_horizon)],
         ["Sources of the utility norms", "; ".join(b.norms_sources)],
     ]
     burden_table = Table(

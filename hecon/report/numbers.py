@@ -145,6 +145,35 @@ def excel_format(value: Any, digits: int = 6) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+def argument(value: Any, digits: int = 4) -> str:
+    """A number inside a formula-like text such as a distribution's arguments
+    (``gamma(mean=3111, se=622.2)``): :func:`significant` without thousands separators, whose
+    comma would read as a decimal comma (Dutch) or as the start of the next argument.
+
+    >>> argument(3111.0), argument(622.2), argument(1234567.0)
+    ('3111', '622.2', '1234567')
+    """
+    return significant(value, digits).replace(",", "")
+
+
+def share(value: Any, decimals: int = 1) -> str:
+    """A share as a percentage (:func:`percent`), but a share that is not 0 and would round to
+    0 (or 1) says so: ``< 0.1%`` (``> 99.9%``) rather than ``0.0%`` or ``1.092 × 10⁻¹¹``.
+
+    >>> share(0.125), share(1.0923e-11), share(0.0), share(0.99999)
+    ('12.5%', '< 0.1%', '0.0%', '> 99.9%')
+    """
+    v = _finite(value)
+    if v is None:
+        return MISSING
+    step = 10.0**-decimals
+    if 0 < 100 * v < step / 2:
+        return f"< {fixed(step, decimals)}%"
+    if 0 < 100 * (1 - v) < step / 2:
+        return f"> {fixed(100 - step, decimals)}%"
+    return percent(v, decimals)
+
+
 def percent(value: Any, decimals: int = 1) -> str:
     """A share as a percentage: 0.125 -> ``12.5%``; ``–`` when missing.
 
