@@ -21,7 +21,7 @@ from tests.models import full_model
 
 @pytest.fixture(scope="module")
 def results():
-    return summarise_run(run_analysis(full_model(), seed=5, progress=False))
+    return summarise_run(run_analysis(full_model(), seed=5, dsa=True, progress=False))
 
 
 def _row(description: str, unit: str) -> TornadoRow:
@@ -46,6 +46,74 @@ def test_trace_spans_the_whole_horizon_with_a_colour_per_state(results):
     colours = [c for c, _ in state_styles(spec).values()]
     assert len(set(colours)) == min(len(spec.states), len(STATE_COLOURS))
     Image.open(io.BytesIO(trace.png)).verify()
+
+
+def _capture(monkeypatch, module, name, figure_function):
+    """Replace ``module.name`` (a *_png function) by one that keeps the figure it draws."""
+    from hecon.report.style import png, style
+
+    drawn = []
+
+    def draw(*args, **kwargs):
+        with style():
+            fig = figure_function(*args, **kwargs)
+            drawn.append(fig)
+            return png(fig)
+
+    monkeypatch.setattr(module, name, draw)
+    return drawn
+
+
+def test_trace_figure_plots_every_state_over_the_whole_horizon_with_sub_states_summed(monkeypatch):
+    """The hand-worked tunnel model of tests/engine/test_substate_trace.py (HAND, its first three
+    annual cycles): Well, the three sub-states of Sick summed into one line, Dead; run over 40
+    years (the figure used to stop at 20)."""
+    import dataclasses
+
+    import numpy as np
+
+    from hecon.report import sections
+    from hecon.report.figures import trace_figure
+    from tests.engine.test_substate_trace import HAND, tunnel_model
+
+    spec = tunnel_model()
+    spec = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, horizon_years=40.0))
+    results = summarise_run(run_analysis(spec, progress=False))
+    drawn = _capture(monkeypatch, sections, "trace_png", trace_figure)
+    base_case_section(results)
+    (fig,) = drawn
+    (ax,) = [a for a in fig.axes if a.get_visible()]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines) == ["Well", "Sick", "Dead"]  # one line per state, not per sub-state
+    expected = {"Well": HAND[:, 0], "Sick": HAND[:, 1:4].sum(axis=1), "Dead": HAND[:, 4]}
+    for name, line in lines.items():
+        assert len(line.get_ydata()) == 41  # every cycle
+        np.testing.assert_allclose(line.get_ydata()[:4], expected[name], rtol=0, atol=1e-15)
+    x = lines["Well"].get_xdata()
+    per_year = x[1]  # the first cycle ends after one year
+    assert x[0] == 0 and x[-1] == pytest.approx(40 * per_year)  # the whole horizon
+    assert ax.get_xlim() == pytest.approx((0.0, 40 * per_year))
+    assert len({line.get_color() for line in lines.values()}) == 3  # a colour per state
+
+
+def test_tornado_figure_is_labelled_with_descriptions_and_units(results, monkeypatch):
+    """The rendered tornado's labels (not only the label function): each bar's parameter by its
+    description and unit, never its code name."""
+    from hecon.report import decision
+    from hecon.report.charts import tornado_figure
+    from hecon.report.decision import dsa_section
+
+    drawn = _capture(monkeypatch, decision, "tornado_png", tornado_figure)
+    dsa_section(results)
+    assert len(drawn) == len(results.dsa.tornado) > 0
+    spec = results.spec
+    for fig in drawn:
+        labels = [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]
+        assert labels
+        for label in labels:
+            p = next(p for p in spec.parameters if label.startswith(" ".join(p.description.split())))
+            assert p.description and p.unit and label.endswith(p.unit), label
+            assert not label.startswith(p.name + " ")
 
 
 def test_net_monetary_benefit_against_willingness_to_pay(results):
