@@ -4,9 +4,8 @@ time when stderr is not one (``make run | tee run.log``); a library call off a t
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
+from dataclasses import replace
 
 import pytest
 

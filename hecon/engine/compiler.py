@@ -278,7 +278,13 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     # ---- strategies
     strategy_names = [st.name for st in spec.strategies]
     if not strategy_names:
-        problems.add(topic("strategies"), "the model has no strategy", "at least one strategy")
+        problems.add(
+            topic("strategies"),
+            "the model has no strategy",
+            "at least one strategy: a row per strategy compared, name in the first column (on the Strategies "
+            "sheet of a workbook; a row marked as the template's example is not read: type your own row over "
+            "it and clear its mark)",
+        )
     for t in spec.transitions:
         if t.strategy is not None and t.strategy not in strategy_names:
             problems.add(
@@ -450,7 +456,13 @@ def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
                 "letters, digits and _ only, not starting with a digit",
             )
     if not spec.states:
-        problems.add(topic("states"), "the model has no state", "at least one state")
+        problems.add(
+            topic("states"),
+            "the model has no state",
+            "at least one state: a row per health state, name in the first column (on the States sheet of a "
+            "workbook; a row marked as the template's example is not read: type your own row over it and "
+            "clear its mark)",
+        )
 
 
 def _compile_strategy(
