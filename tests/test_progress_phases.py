@@ -54,7 +54,9 @@ def test_plain_lines_for_every_phase_when_stderr_is_not_a_terminal(workbook, inv
     lines = result.stderr.splitlines()
     assert "\x1b" not in result.stderr  # no terminal control codes in a log
     for p in (*PHASES, "EVPPI"):
-        starts = [i for i, line in enumerate(lines) if line.startswith(p) and line.endswith(("started", "steps)"))]
+        starts = [
+            i for i, line in enumerate(lines) if line.startswith(p) and re.search(r": started( \(\d+ steps?\))?$", line)
+        ]
         ends = [i for i, line in enumerate(lines) if line.startswith(p) and re.search(r": done in \d+\.\d s$", line)]
         assert len(starts) == 1 and len(ends) == 1 and starts[0] < ends[0], (p, result.stderr)
     summary = [i for i, line in enumerate(lines) if line.startswith("Summarising the results")]
@@ -87,3 +89,6 @@ def test_plain_bar_reports_each_quarter_once(capsys):
         "Work: 6 of 8 steps",
     ]
     assert re.fullmatch(r"Work: done in \d+\.\d s", lines[-1])
+    with progress.plain_lines(), progress.progress_bar("One", 1) as advance:
+        advance(1)
+    assert capsys.readouterr().err.splitlines()[0] == "One: started (1 step)"

@@ -88,7 +88,7 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
 def _plain_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
     """A start line, a line at each quarter of ``total`` steps and an end line with the time."""
     start = time.perf_counter()
-    _line(f"{description}: started ({total} steps)")
+    _line(f"{description}: started ({total} step{'' if total == 1 else 's'})")
     done = 0
     quarter = 0
 

@@ -194,7 +194,8 @@ def _fit_ylabel(fig: MplFigure, ax: Axes, label: str) -> None:
     height = ax.yaxis.label.get_window_extent(renderer).height  # rotated: its length is its height
     if height > room:
         ax.set_ylabel(textwrap.fill(label, max(int(len(label) * room / height), 16)))
-    overflow = fig.bbox.x0 + 0.08 * fig.dpi - ax.get_tightbbox(renderer).x0
+    drawn = ax.get_tightbbox(renderer)
+    overflow = fig.bbox.x0 + 0.08 * fig.dpi - drawn.x0 if drawn is not None else 0.0
     if overflow > 0:
         left = fig.subplotpars.left + overflow / fig.bbox.width
         fig.subplots_adjust(left=min(left, 0.45))
