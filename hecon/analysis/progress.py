@@ -6,9 +6,9 @@ Where it goes (:func:`mode`):
 
 * standard error is a terminal: bars drawn with :mod:`rich`;
 * not a terminal, inside :func:`plain_lines` (``hecon run`` with its output piped or redirected,
-  e.g. ``make run | tee run.log``): one plain line when a phase starts and one with its elapsed
-  time when it ends (a bar's phase also at each quarter of its steps), so a log shows how far a
-  run got and how long each phase took;
+  e.g. ``make run 2>&1 | tee run.log``): one plain line (``progress: ...``) when a phase starts
+  and one with its elapsed time when it ends (a bar's phase also at each quarter of its steps),
+  so that a log shows how far a run got and how long each phase took;
 * otherwise (a notebook, a test, a script) nothing; ``progress=False`` always silences.
 """
 
@@ -53,8 +53,12 @@ def _is_terminal() -> bool:
         return False
 
 
+#: What starts a plain progress line, like the command line's ``warning:`` and ``note:`` lines.
+PLAIN_PREFIX = "progress: "
+
+
 def _line(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(PLAIN_PREFIX + text, file=sys.stderr, flush=True)
 
 
 def _seconds(start: float) -> str:
