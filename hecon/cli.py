@@ -351,8 +351,9 @@ def run(
 
     The workbook is validated first: if it has problems they are listed on stderr and
     nothing is written. The workbook itself is only read, never changed. Disease burden
-    (with utility norms) and threshold analyses (Thresholds sheet) always run; a progress
-    bar shows on a terminal during PSA and DSA.
+    (with utility norms) and threshold analyses (Thresholds sheet) always run. Every phase
+    shows its progress on stderr: bars on a terminal, else a plain line when it starts and
+    one with its time when it ends.
 
     \b
     Examples:
@@ -364,7 +365,7 @@ def run(
 
     stopwatch = Stopwatch()
     with stopwatch.phase("imports"):
-        from hecon.analysis.progress import phase
+        from hecon.analysis.progress import phase, plain_lines
         from hecon.analysis.psa import check_psa_size, worker_cap
         from hecon.analysis.results import summarise_run
         from hecon.analysis.run import file_sha256, run_analysis
@@ -390,71 +391,74 @@ def run(
     if workers is not None and workers > worker_cap():
         click.echo(f"note: --workers {workers} is more than this machine allows; using {worker_cap()}", err=True)
         workers = worker_cap()
-    samples = psa_samples
-    try:
-        with phase("Reading and checking the workbook"):
-            spec, locations = read_checked(  # every check of 'hecon validate', then the model
-                path,
-                stopwatch,
-                None
-                if samples is None
-                else lambda spec: check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples))),
-            )
-        with stopwatch.phase("read"):
-            sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
-    except ModelError as e:
-        _report_problems(path, e.problems)
-    except _unreadable_errors() as e:
-        _not_a_workbook(path, e)
-    for warning in locations.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    with plain_lines():  # progress as plain lines when stderr is not a terminal
+        samples = psa_samples
+        try:
+            with phase("Reading and checking the workbook"):
+                spec, locations = read_checked(  # every check of 'hecon validate', then the model
+                    path,
+                    stopwatch,
+                    None
+                    if samples is None
+                    else lambda spec: check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples))),
+                )
+            with stopwatch.phase("read"):
+                sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
+        except ModelError as e:
+            _report_problems(path, e.problems)
+        except _unreadable_errors() as e:
+            _not_a_workbook(path, e)
+        for warning in locations.warnings:
+            click.echo(f"warning: {warning}", err=True)
 
-    chosen = "all" if all_scenarios else (list(scenarios) or None)
-    if psa_samples is not None and psa_samples < 1000:
-        click.echo(f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for", err=True)
-    try:
-        run = run_analysis(
-            spec,
-            chosen,
-            seed,
-            comparator=comparator,
-            input_path=path,
-            input_sha256=sha256,
-            dsa=dsa,
-            psa_samples=psa_samples,
-            chunk_size=chunk_size,
-            qtwist_horizon_years=qtwist_horizon,
-            two_way=queries,
-            workers=workers,
-            scheduler=scheduler,
-            stopwatch=stopwatch,
-        )
-    except ModelError as e:
-        _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
-        _print_problems(place_found(e.problems, locations, spec, sampled=samples is not None))
-        _exit()
-    with phase("Summarising the results"):
-        results = summarise_run(run, stopwatch)
-    check = results.structure_check
-    headline = (results.headline.warning,) if results.headline.warning else ()
-    for warning in headline + results.warnings + (check.warnings if check is not None else ()):
-        click.echo(f"warning: {warning}", err=True)
-    try:
-        folder = write_report(results, out_dir, stopwatch)
-    except ModelError as e:
-        _error("cannot write the report (nothing was written):")
-        _print_problems(e.problems)
-        _exit()
-    except OSError as e:
-        _error(
-            f"cannot write the report to {out_dir}: {e.strerror or e}"
-            + (f" ({e.filename})" if e.filename else "")
-            + "; nothing was written"
-        )
-        _exit()
-    if verbose:
-        _print_timings(stopwatch.timings())
-    click.echo(_display(folder))
+        chosen = "all" if all_scenarios else (list(scenarios) or None)
+        if psa_samples is not None and psa_samples < 1000:
+            click.echo(
+                f"note: --psa {psa_samples} is below the 1000 iterations Zorginstituut Nederland asks for", err=True
+            )
+        try:
+            run = run_analysis(
+                spec,
+                chosen,
+                seed,
+                comparator=comparator,
+                input_path=path,
+                input_sha256=sha256,
+                dsa=dsa,
+                psa_samples=psa_samples,
+                chunk_size=chunk_size,
+                qtwist_horizon_years=qtwist_horizon,
+                two_way=queries,
+                workers=workers,
+                scheduler=scheduler,
+                stopwatch=stopwatch,
+            )
+        except ModelError as e:
+            _error(f"cannot run {path} ({_plural(len(e.problems), 'problem')}; nothing was written):")
+            _print_problems(place_found(e.problems, locations, spec, sampled=samples is not None))
+            _exit()
+        with phase("Summarising the results"):
+            results = summarise_run(run, stopwatch)
+        check = results.structure_check
+        headline = (results.headline.warning,) if results.headline.warning else ()
+        for warning in headline + results.warnings + (check.warnings if check is not None else ()):
+            click.echo(f"warning: {warning}", err=True)
+        try:
+            folder = write_report(results, out_dir, stopwatch)
+        except ModelError as e:
+            _error("cannot write the report (nothing was written):")
+            _print_problems(e.problems)
+            _exit()
+        except OSError as e:
+            _error(
+                f"cannot write the report to {out_dir}: {e.strerror or e}"
+                + (f" ({e.filename})" if e.filename else "")
+                + "; nothing was written"
+            )
+            _exit()
+        if verbose:
+            _print_timings(stopwatch.timings())
+        click.echo(_display(folder))
 
 
 def _print_timings(timings: PhaseTimings) -> None:

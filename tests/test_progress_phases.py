@@ -1,8 +1,10 @@
-"""`hecon run` shows progress for every phase of a run on a terminal (here: stderr pretended to
-be one), from reading the workbook to writing results.xlsx; nothing when stderr is not one."""
+"""`hecon run` shows progress for every phase of a run, from reading the workbook to writing
+results.xlsx: bars on a terminal (here: stderr pretended to be one), plain lines with each phase's
+time when stderr is not one (``make run | tee run.log``); a library call off a terminal is quiet."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -45,7 +47,50 @@ def test_every_phase_shows_progress_on_a_terminal(workbook, invoke, monkeypatch)
     assert not missing, result.stderr
 
 
-def test_no_progress_when_stderr_is_not_a_terminal(workbook, invoke):
-    result = invoke("run", workbook, "--out", "rep")
+def test_plain_lines_for_every_phase_when_stderr_is_not_a_terminal(workbook, invoke):
+    """500 samples: the EVPPI (inside "Summarising the results") has its own progress."""
+    result = invoke("run", workbook, "--out", "rep", "--dsa", "--psa", "500", "--all-scenarios")
     assert result.exit_code == 0, result.output
-    assert "Writing results.xlsx" not in result.stderr and "Base case and scenarios" not in result.stderr
+    assert "\x1b" not in result.stderr  # no terminal control codes in a log
+    ours = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    lines = [line.removeprefix("progress: ") for line in ours]
+    assert len(lines) > 2 * len(PHASES)
+    for p in (*PHASES, "EVPPI"):
+        starts = [
+            i for i, line in enumerate(lines) if line.startswith(p) and re.search(r": started( \(\d+ steps?\))?$", line)
+        ]
+        ends = [i for i, line in enumerate(lines) if line.startswith(p) and re.search(r": done in \d+\.\d s$", line)]
+        assert len(starts) == 1 and len(ends) == 1 and starts[0] < ends[0], (p, result.stderr)
+    summary = [i for i, line in enumerate(lines) if line.startswith("Summarising the results")]
+    evppi = [i for i, line in enumerate(lines) if line.startswith("EVPPI")]
+    assert summary[0] < evppi[0] and evppi[-1] < summary[-1]  # the EVPPI inside the summary
+    assert any(re.fullmatch(r"PSA \(500 samples\): \d+ of \d+ steps, \d+\.\d s", line) for line in lines)
+
+
+def test_a_library_call_off_a_terminal_is_quiet_and_false_silences(capsys, monkeypatch):
+    with progress.phase("Quiet"), progress.progress_bar("Quiet bar", 3) as advance:
+        advance(3)
+    with progress.plain_lines(), progress.phase("Silenced", False):
+        pass
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(progress, "_is_terminal", lambda: True)
+    with progress.phase("Silenced", False), progress.progress_bar("Silenced", 2, False) as advance:
+        advance(2)
+    assert capsys.readouterr().err == ""
+
+
+def test_plain_bar_reports_each_quarter_once(capsys):
+    with progress.plain_lines(), progress.progress_bar("Work", 8) as advance:
+        for _ in range(8):
+            advance(1)
+    lines = [line.removeprefix("progress: ") for line in capsys.readouterr().err.splitlines()]
+    assert lines[0] == "Work: started (8 steps)"
+    assert [line.split(",")[0] for line in lines[1:-1]] == [
+        "Work: 2 of 8 steps",
+        "Work: 4 of 8 steps",
+        "Work: 6 of 8 steps",
+    ]
+    assert re.fullmatch(r"Work: done in \d+\.\d s", lines[-1])
+    with progress.plain_lines(), progress.progress_bar("One", 1) as advance:
+        advance(1)
+    assert capsys.readouterr().err.splitlines()[0] == "progress: One: started (1 step)"

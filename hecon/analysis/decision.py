@@ -10,6 +10,7 @@ currency per QALY; all discounted.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,12 +23,14 @@ __all__ = [
     "IcerRange",
     "Judgement",
     "NetBenefit",
+    "NetBenefitCurve",
     "ScenarioAnalysis",
     "ScenarioNetBenefit",
     "ScenarioRow",
     "StrategyNetBenefit",
     "burden_summary",
     "net_benefit",
+    "net_benefit_curve",
     "scenario_analysis",
 ]
 
@@ -164,13 +167,47 @@ class ScenarioNetBenefit:
     optimal: tuple[str, ...]
 
 
+#: Number of equal steps of the net-benefit curve's grid from 0 to its upper end.
+CURVE_STEPS = 120
+#: The curve's upper end as a multiple of the largest frontier ICER (or settings WTP).
+CURVE_REACH = 1.5
+
+
+@dataclass(frozen=True)
+class NetBenefitCurve:
+    """NMB = WTP x QALYs − costs [currency] of every strategy of the base case on a grid of
+    willingness-to-pay values ``wtp`` [currency per QALY]: :data:`CURVE_STEPS` equal steps from 0
+    to :data:`CURVE_REACH` times the largest frontier ICER or settings WTP, with the frontier
+    ICERs (``breakpoints``, where the optimal strategy changes) and the settings' values added.
+    NMB is linear in WTP, so the values at the grid points are exact, not interpolated."""
+
+    wtp: tuple[float, ...]
+    nmb: Mapping[str, tuple[float, ...]]
+    breakpoints: tuple[float, ...]
+
+
+def net_benefit_curve(sc: ScenarioSummary, wtp: Sequence[float]) -> NetBenefitCurve:
+    """The net-benefit curve of ``sc`` (:class:`NetBenefitCurve`); ``wtp``: the settings' values."""
+    breakpoints = tuple(
+        float(r.icer) for r in sc.incremental if r.on_frontier and r.icer is not None and math.isfinite(r.icer)
+    )
+    top = max((*breakpoints, *(float(w) for w in wtp)), default=0.0)
+    upper = CURVE_REACH * top if top > 0 else 1.0
+    grid = sorted({upper * k / CURVE_STEPS for k in range(CURVE_STEPS + 1)} | set(breakpoints) | set(map(float, wtp)))
+    grid = [w for w in grid if 0.0 <= w <= upper]
+    nmb = {s: tuple(w * v.qalys - v.costs for w in grid) for s, v in sc.strategies.items()}
+    return NetBenefitCurve(tuple(grid), frozen(nmb), breakpoints)
+
+
 @dataclass(frozen=True)
 class NetBenefit:
     """NMB and NHB per scenario (summary.json ``net_benefit``) at the willingness-to-pay values
-    ``wtp`` of the settings [currency per QALY]."""
+    ``wtp`` of the settings [currency per QALY]; ``curve``: the base case's NMB on a dense grid
+    (:class:`NetBenefitCurve`, for the figure)."""
 
     wtp: tuple[float, ...]
     scenarios: Mapping[str, ScenarioNetBenefit]
+    curve: NetBenefitCurve
 
 
 def _scenario_net_benefit(sc: ScenarioSummary, wtp: Sequence[float]) -> ScenarioNetBenefit:
@@ -181,12 +218,17 @@ def _scenario_net_benefit(sc: ScenarioSummary, wtp: Sequence[float]) -> Scenario
     return ScenarioNetBenefit(frozen(strategies), tuple(highest_nmb(sc.options, w) for w in wtp))
 
 
-def net_benefit(scenarios: Mapping[str, ScenarioSummary], wtp: Sequence[float]) -> NetBenefit | None:
-    """Net benefit of every strategy of every scenario at each of ``wtp`` (None without any)."""
+def net_benefit(scenarios: Mapping[str, ScenarioSummary], wtp: Sequence[float], base: str) -> NetBenefit | None:
+    """Net benefit of every strategy of every scenario at each of ``wtp`` (None without any),
+    with the curve of scenario ``base``."""
     if not wtp:
         return None
     values = tuple(float(w) for w in wtp)
-    return NetBenefit(values, frozen({name: _scenario_net_benefit(sc, values) for name, sc in scenarios.items()}))
+    return NetBenefit(
+        values,
+        frozen({name: _scenario_net_benefit(sc, values) for name, sc in scenarios.items()}),
+        net_benefit_curve(scenarios[base], values),
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -44,11 +44,12 @@ Units: EVPPI in the model's currency per patient (population: for the discounted
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from hecon.analysis.progress import progress_bar
 from hecon.analysis.serialise import frozen
 from hecon.analysis.smoother import discrete_smoother, spline_smoother
 from hecon.model.distributions import JOINT_KINDS
@@ -445,49 +446,57 @@ def _estimates(
     at_index = [int(np.flatnonzero(g == w)[0]) for w in reported_wtp]
     estimates: list[EvppiEstimate] = []
     skipped: dict[str, str] = {}
-    for item in inputs:
-        if item.skip:
-            skipped[item.name] = item.skip
-            continue
-        missing = [p for p in item.parameters if p not in drawn]
-        if missing:
-            skipped[item.name] = "not drawn in the PSA: " + ", ".join(missing)
-            continue
-        x = np.column_stack([np.asarray(drawn[p], dtype=float) for p in item.parameters])
-        if np.all(np.ptp(x, axis=0) == 0):
-            skipped[item.name] = "its sampled values do not vary"
-            continue
-        discrete = item.kind == "discrete parameter"
-        try:
-            fit = regression_evppi(dc, de, x, g, headline_wtp, se_wtp=reported_wtp, discrete=discrete, seed=seed)
-        except (ValueError, np.linalg.LinAlgError) as e:  # e.g. too few distinct values for the splines
-            skipped[item.name] = f"the regression could not be fitted ({e})"
-            continue
-        raw = np.maximum(fit.per_patient, 0.0)
-        curve = np.minimum(raw, evpi_grid)
-        at = tuple(
-            EvppiAtWtp(
-                float(w),
-                float(curve[i]),
-                float(fit.se[m]),
-                float(curve[i] * discounted_patients) if discounted_patients is not None else None,
-                float(curve[i] / evpi_grid[i]) if evpi_grid[i] > 0 else None,
+    with progress_bar(f"EVPPI ({len(inputs)} parameters and groups)", len(inputs)) as advance:
+        for item in _stepped(inputs, advance):
+            if item.skip:
+                skipped[item.name] = item.skip
+                continue
+            missing = [p for p in item.parameters if p not in drawn]
+            if missing:
+                skipped[item.name] = "not drawn in the PSA: " + ", ".join(missing)
+                continue
+            x = np.column_stack([np.asarray(drawn[p], dtype=float) for p in item.parameters])
+            if np.all(np.ptp(x, axis=0) == 0):
+                skipped[item.name] = "its sampled values do not vary"
+                continue
+            discrete = item.kind == "discrete parameter"
+            try:
+                fit = regression_evppi(dc, de, x, g, headline_wtp, se_wtp=reported_wtp, discrete=discrete, seed=seed)
+            except (ValueError, np.linalg.LinAlgError) as e:  # e.g. too few distinct values for the splines
+                skipped[item.name] = f"the regression could not be fitted ({e})"
+                continue
+            raw = np.maximum(fit.per_patient, 0.0)
+            curve = np.minimum(raw, evpi_grid)
+            at = tuple(
+                EvppiAtWtp(
+                    float(w),
+                    float(curve[i]),
+                    float(fit.se[m]),
+                    float(curve[i] * discounted_patients) if discounted_patients is not None else None,
+                    float(curve[i] / evpi_grid[i]) if evpi_grid[i] > 0 else None,
+                )
+                for m, (w, i) in enumerate(zip(reported_wtp, at_index))
             )
-            for m, (w, i) in enumerate(zip(reported_wtp, at_index))
-        )
-        estimates.append(
-            EvppiEstimate(
-                item.name,
-                item.parameters,
-                item.kind,
-                "f" if discrete else ("s" if len(item.parameters) == 1 else "te"),
-                at,
-                tuple(float(v) for v in curve),
-                tuple(
-                    EvppiFit(strategies[k], r, e, fit.n_coefficients, pw)
-                    for k, r, e, pw in zip(others, fit.r_squared, fit.edof, fit.pairwise)
-                ),
-                bool(np.any(raw > evpi_grid)),
+            estimates.append(
+                EvppiEstimate(
+                    item.name,
+                    item.parameters,
+                    item.kind,
+                    "f" if discrete else ("s" if len(item.parameters) == 1 else "te"),
+                    at,
+                    tuple(float(v) for v in curve),
+                    tuple(
+                        EvppiFit(strategies[k], r, e, fit.n_coefficients, pw)
+                        for k, r, e, pw in zip(others, fit.r_squared, fit.edof, fit.pairwise)
+                    ),
+                    bool(np.any(raw > evpi_grid)),
+                )
             )
-        )
     return estimates, skipped
+
+
+def _stepped(items: Sequence[EvppiInput], advance: Callable[[int], None]) -> Iterator[EvppiInput]:
+    """``items`` one by one, calling ``advance(1)`` when the loop has done with each."""
+    for item in items:
+        yield item
+        advance(1)

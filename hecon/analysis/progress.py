@@ -1,23 +1,49 @@
-"""Progress on the terminal for every phase of a run that can take more than about a second:
-a bar for phases with countable steps (PSA, DSA, scenarios, thresholds), a spinner with the
-elapsed time for the others (disease burden, writing results.xlsx, ...); quiet elsewhere.
+"""Progress for every phase of a run that can take more than about a second: a bar for phases
+with countable steps (PSA, DSA, scenarios, thresholds, EVPPI), a spinner with the elapsed time
+for the others (disease burden, writing results.xlsx, ...).
 
-The bar is drawn with :mod:`rich` on standard error, and only when standard error is a
-terminal: a run in a notebook, a test or with its output redirected to a file prints nothing.
+Where it goes (:func:`mode`):
+
+* standard error is a terminal: bars drawn with :mod:`rich`;
+* not a terminal, inside :func:`plain_lines` (``hecon run`` with its output piped or redirected,
+  e.g. ``make run 2>&1 | tee run.log``): one plain line (``progress: ...``) when a phase starts
+  and one with its elapsed time when it ends (a bar's phase also at each quarter of its steps),
+  so that a log shows how far a run got and how long each phase took;
+* otherwise (a notebook, a test, a script) nothing; ``progress=False`` always silences.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+
+#: Whether phases outside a terminal write plain lines (set by :func:`plain_lines`).
+_PLAIN: ContextVar[bool] = ContextVar("hecon_plain_progress", default=False)
+
+RICH, PLAIN = "rich", "plain"
 
 
-def wanted(progress: bool | None) -> bool:
-    """Whether to draw a bar: ``progress`` if given, else when stderr is a terminal."""
-    if progress is not None:
-        return bool(progress) and _is_terminal()
-    return _is_terminal()
+def mode(progress: bool | None) -> str | None:
+    """How to show progress: :data:`RICH` on a terminal, :data:`PLAIN` elsewhere inside
+    :func:`plain_lines`, None for nothing (also whenever ``progress`` is False)."""
+    if progress is False:
+        return None
+    if _is_terminal():
+        return RICH
+    return PLAIN if _PLAIN.get() else None
+
+
+@contextmanager
+def plain_lines() -> Iterator[None]:
+    """Within this context, phases write plain lines to standard error when it is not a terminal."""
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
 
 
 def _is_terminal() -> bool:
@@ -27,9 +53,22 @@ def _is_terminal() -> bool:
         return False
 
 
+#: What starts a plain progress line, like the command line's ``warning:`` and ``note:`` lines.
+PLAIN_PREFIX = "progress: "
+
+
+def _line(text: str) -> None:
+    print(PLAIN_PREFIX + text, file=sys.stderr, flush=True)
+
+
+def _seconds(start: float) -> str:
+    """Elapsed wall time since ``start`` (:func:`time.perf_counter`) in words: ``12.3 s``."""
+    return f"{time.perf_counter() - start:.1f} s"
+
+
 @contextmanager
 def progress_bar(description: str, total: int, enabled: bool | None = None) -> Iterator[Callable[[int], None]]:
-    """A context giving ``advance(n)``; draws a bar of ``total`` steps when :func:`wanted`.
+    """A context giving ``advance(n)``; shows ``total`` steps as :func:`mode` says.
 
     Example::
 
@@ -38,9 +77,39 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
                 run(unit)
                 advance(1)
     """
-    if not wanted(enabled):
+    shown = mode(enabled)
+    if shown is None:
         yield _no_bar
-        return
+    elif shown == PLAIN:
+        with _plain_bar(description, total) as advance:
+            yield advance
+    else:
+        with _rich_bar(description, total) as advance:
+            yield advance
+
+
+@contextmanager
+def _plain_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A start line, a line at each quarter of ``total`` steps and an end line with the time."""
+    start = time.perf_counter()
+    _line(f"{description}: started ({total} step{'' if total == 1 else 's'})")
+    done = 0
+    quarter = 0
+
+    def advance(n: int = 1) -> None:
+        nonlocal done, quarter
+        done += n
+        reached = 4 * done // total if total > 0 else 4
+        if quarter < reached < 4:
+            quarter = reached
+            _line(f"{description}: {done} of {total} steps, {_seconds(start)}")
+
+    yield advance
+    _line(f"{description}: done in {_seconds(start)}")
+
+
+@contextmanager
+def _rich_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -69,16 +138,24 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
 
 @contextmanager
 def phase(description: str, enabled: bool | None = None) -> Iterator[None]:
-    """A line for a phase without countable steps, drawn when :func:`wanted`: a spinner and the
-    elapsed time while it runs, a tick and its duration when it is done.
+    """A phase without countable steps, shown as :func:`mode` says: on a terminal a spinner and
+    the elapsed time while it runs, a tick and its duration when it is done; as plain lines a
+    start line and an end line with the elapsed time.
 
     Example::
 
         with phase("Writing results.xlsx"):
             write(...)
     """
-    if not wanted(enabled):
+    shown = mode(enabled)
+    if shown is None:
         yield
+        return
+    if shown == PLAIN:
+        start = time.perf_counter()
+        _line(f"{description}: started")
+        yield
+        _line(f"{description}: done in {_seconds(start)}")
         return
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -91,4 +168,4 @@ def phase(description: str, enabled: bool | None = None) -> Iterator[None]:
 
 
 def _no_bar(n: int = 1) -> None:
-    """``advance`` when no bar is drawn: does nothing."""
+    """``advance`` when no progress is shown: does nothing."""

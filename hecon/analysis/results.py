@@ -29,7 +29,8 @@ Schema (summary.json keys in order; fields marked † are not in summary.json)::
       base_case              BaseCase: survival (hecon.analysis.model_survival.SurvivalSummary:
                                time_unit, per-strategy medians, landmarks beside the model)
                                † trace, † timeline (shares per treatment-burden category)
-      net_benefit            NetBenefit (hecon.analysis.decision; absent without settings.wtp)
+      net_benefit            NetBenefit (hecon.analysis.decision; absent without settings.wtp), with
+                               curve: the base case's NMB on a dense WTP grid
       burden                 BurdenSummary (absent without utility norms)
       scenario_analysis      ScenarioAnalysis (absent with the base case only)
       thresholds             ThresholdResult per query (hecon.analysis.threshold; absent without)
@@ -401,7 +402,7 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
         scenarios=scenarios,
         subgroups=subgroups,
         base_case=_base_case(run),
-        net_benefit=net_benefit(scenarios, spec.settings.wtp),
+        net_benefit=net_benefit(scenarios, spec.settings.wtp, run.base.name),
         burden=burden_summary(burden, scenarios, currency),
         scenario_analysis=scenario_analysis(scenarios, run.comparator),
         thresholds=tuple(run.thresholds),

@@ -406,24 +406,26 @@ def run_analysis(
             advance(1)
 
     subgroups = []
-    for name, s, sc in subgroup_specs:
-        try:
-            with sw.phase("subgroups"):
-                subgroups.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
-        except ModelError as e:
-            raise ModelError(
-                [
-                    Problem(Element("topic", f"subgroup '{name}'", detail=str(p.where)), p.what, p.expected)
-                    for p in e.problems
-                ]
-            ) from None
+    with progress_bar("Subgroups", len(subgroup_specs), progress if subgroup_specs else False) as advance:
+        for name, s, sc in subgroup_specs:
+            try:
+                with sw.phase("subgroups"):
+                    subgroups.append(ScenarioResult(name, s, run_model(compiled(s)), sc))
+            except ModelError as e:
+                raise ModelError(
+                    [
+                        Problem(Element("topic", f"subgroup '{name}'", detail=str(p.where)), p.what, p.expected)
+                        for p in e.problems
+                    ]
+                ) from None
+            advance(1)
 
     other = other_structure(spec)
     cross_check = None
     if other is not None:
         name = f"{STRUCTURE_NAMES[other.settings.structure]} (structural cross-check)"
         try:
-            with sw.phase("structural cross-check"):
+            with sw.phase("structural cross-check"), phase("Structural cross-check", progress):
                 cross_check = ScenarioResult(name, other, run_model(compiled(other)))
         except ModelError as e:
             raise ModelError(
@@ -476,12 +478,14 @@ def run_analysis(
 
         wtps = [float(w) for w in spec.settings.wtp]
         found, problems = [], []
-        for query in two_way:
-            try:
-                with sw.phase("two-way thresholds"):
-                    found.append(two_way_threshold(spec, query, wtps, comparator))
-            except ModelError as e:
-                problems.extend(e.problems)
+        with progress_bar("Two-way threshold analyses", len(two_way), progress) as advance:
+            for query in two_way:
+                try:
+                    with sw.phase("two-way thresholds"):
+                        found.append(two_way_threshold(spec, query, wtps, comparator))
+                except ModelError as e:
+                    problems.extend(e.problems)
+                advance(1)
         if problems:
             raise ModelError(problems)
         analyses["two_way"] = tuple(found)

@@ -280,7 +280,13 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     # ---- strategies
     strategy_names = [st.name for st in spec.strategies]
     if not strategy_names:
-        problems.add(topic("strategies"), "the model has no strategy", "at least one strategy")
+        problems.add(
+            topic("strategies"),
+            "the model has no strategy",
+            "at least one strategy: a row per strategy compared, name in the first column (on the Strategies "
+            "sheet of a workbook; a row marked as the template's example is not read: type your own row over "
+            "it and clear its mark)",
+        )
     for t in spec.transitions:
         if t.strategy is not None and t.strategy not in strategy_names:
             problems.add(
@@ -464,7 +470,13 @@ def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
                 "letters, digits and _ only, not starting with a digit",
             )
     if not spec.states:
-        problems.add(topic("states"), "the model has no state", "at least one state")
+        problems.add(
+            topic("states"),
+            "the model has no state",
+            "at least one state: a row per health state, name in the first column (on the States sheet of a "
+            "workbook; a row marked as the template's example is not read: type your own row over it and "
+            "clear its mark)",
+        )
 
 
 def _compile_strategy(
@@ -523,7 +535,11 @@ def _compile_strategy(
                 continue
             label = Element("transition", strategy=own, source=f, target=to)
             if to not in state_by_name:
-                problems.add(replace(label, part="to"), f"unknown state '{to}'", "one of " + ", ".join(state_by_name))
+                problems.add(
+                    replace(label, part="to"),
+                    f"unknown state '{to}'{suggestion(to, state_by_name)}",
+                    "one of " + ", ".join(state_by_name),
+                )
                 continue
             if isinstance(t.probability, str) and t.probability.strip() == COMPLEMENT:
                 if complement_to is not None:
@@ -549,7 +565,7 @@ def _compile_strategy(
         if f not in state_by_name:
             problems.add(
                 Element("transition", strategy=own, source=f, target=to, part="from"),
-                f"unknown state '{f}'",
+                f"unknown state '{f}'{suggestion(f, state_by_name)}",
                 "one of " + ", ".join(state_by_name),
             )
 
@@ -590,7 +606,9 @@ def _compile_strategy(
     for name, v in initial_spec.items():
         if name not in state_by_name:
             problems.add(
-                Element("initial", name, part="state"), f"unknown state '{name}'", "one of " + ", ".join(state_by_name)
+                Element("initial", name, part="state"),
+                f"unknown state '{name}'{suggestion(name, state_by_name)}",
+                "one of " + ", ".join(state_by_name),
             )
             continue
         initial[name] = parse(v, Element("initial", name, part="share"))
@@ -684,7 +702,9 @@ def _compile_partition(
         last = k == len(rows) - 1
         if p.state not in state_by_name:
             problems.add(
-                replace(where, part="state"), f"unknown state '{p.state}'", "one of " + ", ".join(state_by_name)
+                replace(where, part="state"),
+                f"unknown state '{p.state}'{suggestion(p.state, state_by_name)}",
+                "one of " + ", ".join(state_by_name),
             )
             continue
         if p.state in seen:

@@ -13,7 +13,7 @@ import dataclasses
 import re
 
 from hecon.model.memo import IdentityMemo
-from hecon.model.problems import Element, ModelError, Problem
+from hecon.model.problems import Element, ModelError, Problem, suggestion
 from hecon.model.spec import Expr, ModelSpec, Scenario, Settings
 
 BASE_CASE = "base case"
@@ -62,23 +62,39 @@ def apply_scenario(spec: ModelSpec, scenario: Scenario) -> ModelSpec:
             field = target[len("settings.") :]
             if field not in _SETTING_TYPES:
                 problems.append(
-                    Problem(where, "unknown setting", "one of settings." + ", settings.".join(_SETTING_TYPES))
+                    Problem(
+                        where,
+                        "unknown setting" + suggestion(target, [f"settings.{f}" for f in _SETTING_TYPES]),
+                        "one of settings." + ", settings.".join(_SETTING_TYPES),
+                    )
                 )
                 continue
             settings_changes[field] = _setting_value(field, value, where, problems)
         elif m:
             name, strategy = m.group("param"), m.group("strategy")
             if strategy not in strategies:
-                problems.append(Problem(where, f"unknown strategy '{strategy}'", "one of " + ", ".join(strategies)))
+                problems.append(
+                    Problem(
+                        where,
+                        f"unknown strategy '{strategy}'{suggestion(strategy, strategies)}",
+                        "one of " + ", ".join(strategies),
+                    )
+                )
             elif name not in params:
-                problems.append(Problem(where, f"unknown parameter '{name}'", "a parameter name"))
+                problems.append(
+                    Problem(where, f"unknown parameter '{name}'{suggestion(name, params)}", "a parameter name")
+                )
             else:
                 strategies[strategy][name] = value
         elif target in params:
             base_changes[target] = value
         else:
             problems.append(
-                Problem(where, "not a parameter or setting", "a parameter name, name[strategy] or settings.<field>")
+                Problem(
+                    where,
+                    "not a parameter or setting" + suggestion(target, params),
+                    "a parameter name, name[strategy] or settings.<field>",
+                )
             )
     if problems:
         raise ModelError(problems)

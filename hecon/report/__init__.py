@@ -101,7 +101,7 @@ def write_summary_json(results: Results, path: Path) -> None:
 
 
 def _write_files(results: Results, folder: Path, stopwatch: Stopwatch) -> None:
-    with stopwatch.phase("report sections and figures"), phase("Drawing the figures and tables"):
+    with stopwatch.phase("report sections and figures"):  # a progress bar of its own
         sections = build_sections(results)
     with stopwatch.phase("results.xlsx"), phase(f"Writing {RESULTS_XLSX}"):
         write_results_xlsx(workbook_sheets(sections), folder / RESULTS_XLSX, figures=all_figures(sections))

@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -137,35 +138,67 @@ def _wrapped_label(label: str) -> str:
 
 def nmb_png(
     wtp: Sequence[float],
-    nmb: dict[str, Sequence[float]],
+    nmb: Mapping[str, Sequence[float]],
     currency: str,
     reference: float | None = None,
     colour_index: dict[str, int] | None = None,
     price_year: int | None = None,
 ) -> bytes:
-    """Net monetary benefit of every strategy against the willingness to pay (a line through the
-    NMB at each WTP of the result: NMB = WTP x QALYs − costs is linear in WTP), with the
-    headline WTP as a vertical line; where two lines cross the optimal strategy changes."""
+    """The figure of :func:`nmb_figure` as PNG bytes."""
+    with style():
+        return png(nmb_figure(wtp, nmb, currency, reference, colour_index, price_year))
+
+
+def nmb_figure(
+    wtp: Sequence[float],
+    nmb: Mapping[str, Sequence[float]],
+    currency: str,
+    reference: float | None = None,
+    colour_index: dict[str, int] | None = None,
+    price_year: int | None = None,
+) -> MplFigure:
+    """Net monetary benefit of every strategy against the willingness to pay, drawn through the
+    values on the grid ``wtp`` (:class:`hecon.analysis.decision.NetBenefitCurve`), with the
+    headline WTP ``reference`` as a vertical line; where two lines cross the optimal strategy
+    changes. The left margin is as wide as the tick labels and the axis label, which wraps to
+    the axes' height, so that no text is cut at the canvas edges (call inside
+    :func:`~hecon.report.style.style`)."""
     x = np.asarray(wtp, dtype=float)
     colour_index = _index(colour_index, list(nmb))
     scale, words = money_scale([v for values in nmb.values() for v in values])
-    with style():
-        fig = new_figure(8.0, 4.6)
-        fig.subplots_adjust(left=0.13, right=0.96, top=0.96, bottom=0.27)
-        ax = fig.add_subplot()
-        for s, values in nmb.items():
-            i = colour_index.get(s, 0)
-            y = np.asarray(values, dtype=float) / scale
-            ax.plot(x, y, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, marker="o", label=plain(s))
-        if reference is not None:
-            ax.axvline(reference, color="#555555", linewidth=1.0)
-        ax.xaxis.set_major_formatter(_money_formatter())
-        ax.yaxis.set_major_formatter(_money_formatter())
-        ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
-        ax.set_ylabel(plain(f"Net monetary benefit ({money_label(currency, price_year, words)})"))
-        handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
-        return png(fig)
+    fig = new_figure(8.0, 4.6)
+    fig.subplots_adjust(left=0.13, right=0.96, top=0.96, bottom=0.27)
+    ax = fig.add_subplot()
+    for s, values in nmb.items():
+        i = colour_index.get(s, 0)
+        y = np.asarray(values, dtype=float) / scale
+        ax.plot(x, y, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, label=plain(s))
+    if reference is not None:
+        ax.axvline(reference, color="#555555", linewidth=1.0)
+    ax.set_xlim(float(x.min()), float(x.max()))
+    ax.xaxis.set_major_formatter(_money_formatter())
+    ax.yaxis.set_major_formatter(_money_formatter())
+    ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
+    _fit_ylabel(fig, ax, plain(f"Net monetary benefit ({money_label(currency, price_year, words)})"))
+    return fig
+
+
+def _fit_ylabel(fig: MplFigure, ax: Axes, label: str) -> None:
+    """Set ``ax``'s y label, wrapped to the axes' height, and widen the left margin until the
+    tick labels and the label lie inside the canvas (with a 0.08-inch gap)."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ax.set_ylabel(label)
+    room = ax.get_window_extent(renderer).height
+    height = ax.yaxis.label.get_window_extent(renderer).height  # rotated: its length is its height
+    if height > room:
+        ax.set_ylabel(textwrap.fill(label, max(int(len(label) * room / height), 16)))
+    drawn = ax.get_tightbbox(renderer)
+    overflow = fig.bbox.x0 + 0.08 * fig.dpi - drawn.x0 if drawn is not None else 0.0
+    if overflow > 0:
+        left = fig.subplotpars.left + overflow / fig.bbox.width
+        fig.subplots_adjust(left=min(left, 0.45))
 
 
 def ce_plane_png(

@@ -29,7 +29,7 @@ from hecon.report.charts import (
     tornado_rows,
 )
 from hecon.report.figures import Figure
-from hecon.report.numbers import significant
+from hecon.report.numbers import fixed, share, significant
 from hecon.report.psa_structures import psa_structures_section
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
@@ -194,16 +194,18 @@ def net_benefit_section(results: Results) -> Section | None:
             Figure(
                 "Net monetary benefit against willingness to pay",
                 nmb_png(
-                    nb.wtp,
-                    {s: base.strategies[s].nmb for s in names},
+                    nb.curve.wtp,
+                    nb.curve.nmb,
                     cur,
                     results.headline.wtp,
                     {s: i for i, s in enumerate(results.strategies)},
                     results.spec.settings.price_year,
                 ),
-                "Net monetary benefit per patient of each strategy (base case, discounted) at the "
-                "willingness-to-pay values of the settings; the vertical line is the headline value. The "
-                "strategy with the highest line is optimal; where two lines cross, the optimum changes.",
+                f"Net monetary benefit per patient of each strategy (base case, discounted) for a "
+                f"willingness to pay from 0 to {cur} {fixed(nb.curve.wtp[-1])} per QALY gained (1.5 times "
+                "the largest ICER on the efficiency frontier or willingness to pay of the settings); the "
+                "vertical line is the headline value. The strategy with the highest line is optimal; where "
+                "two lines cross, the optimum changes.",
                 "Line chart of the net monetary benefit of each strategy against the willingness to pay.",
             )
         )
@@ -236,7 +238,7 @@ def burden_section(results: Results) -> Section | None:
         [f"Discounted at {100 * b.discount_rate:g}%: Qd", b.qalys_patients_discounted],
         [f"Discounted at {100 * b.discount_rate:g}%: proportional shortfall", b.proportional_shortfall_discounted],
         ["Burden class if discounted", b.burden_class_discounted],
-        ["Share of comparator cohort alive at the horizon", b.alive_at_horizon],
+        ["Share of comparator cohort alive at the horizon", share(b.alive_at_horizon)],
         ["Sources of the utility norms", "; ".join(b.norms_sources)],
     ]
     burden_table = Table(

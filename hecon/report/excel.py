@@ -3,7 +3,8 @@
 Every text value is stored as a string cell, never as a formula, even when it starts with
 ``=`` (a parameter description such as ``=HYPERLINK(...)`` stays inert text). Each sheet has
 the table's title in row 1, its note in row 2 and the header in row 3, frozen; numbers carry
-formats with thousands separators (the column kinds of :data:`hecon.report.numbers.KINDS`),
+formats with thousands separators (the column kinds of :data:`hecon.report.numbers.KINDS`; a
+parameter value the decimals of its significant digits, as in report.html),
 columns get widths from their content and an auto-filter; every sheet prints landscape on A4,
 fitted to the page width, with the title, note and header repeated on each page, and a data sheet
 (a row per cycle or per sample) is marked by a grey tab and prints only its title and note.
@@ -35,7 +36,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.image import Image
 from xlsxwriter.worksheet import Worksheet
 
-from hecon.report.numbers import KINDS, number_text
+from hecon.report.numbers import KINDS, SIGNIFICANT_DIGITS, excel_format, number_text
 from hecon.report.tables import Table
 
 HEADER_ROW = 3
@@ -58,6 +59,17 @@ class Formats:
     header: Format
     wrap: Format
     numbers: dict[str, Format]
+    workbook: xlsxwriter.Workbook
+
+    def significant(self, value: float, digits: int) -> Format | None:
+        """The format that shows ``value`` with ``digits`` significant digits, as report.html
+        does (:func:`~hecon.report.numbers.excel_format`; registered on first use)."""
+        number_format = excel_format(value, digits)
+        if number_format in _UNFORMATTED:
+            return None
+        if number_format not in self.numbers:
+            self.numbers[number_format] = self.workbook.add_format({"num_format": number_format})
+        return self.numbers[number_format]
 
     @classmethod
     def of(cls, wb: xlsxwriter.Workbook) -> Formats:
@@ -73,6 +85,7 @@ class Formats:
                 for number_format, *_ in KINDS.values()
                 if number_format not in _UNFORMATTED
             },
+            workbook=wb,
         )
 
 
@@ -142,6 +155,7 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     for j, col in enumerate(table.columns):
         ws.write_string(HEADER_ROW - 1, j, _cell_value(col.header), formats.header)
     column_formats = [formats.numbers.get(KINDS[c.kind][0]) for c in table.columns]
+    digits = [SIGNIFICANT_DIGITS.get(c.kind) for c in table.columns]
     write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(table.rows, start=HEADER_ROW):
         for j, v in enumerate(row):
@@ -150,7 +164,8 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
                 if v:  # an empty text is an empty cell
                     write_string(i, j, v)  # text, even when it starts with "=": never a formula
             elif v is not None:
-                write_number(i, j, v, column_formats[j])
+                n = digits[j]
+                write_number(i, j, v, column_formats[j] if n is None else formats.significant(v, n))
 
 
 def write_figures(ws: Worksheet, figures: Sequence[Any], formats: Formats) -> None:

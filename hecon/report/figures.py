@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
@@ -264,10 +265,23 @@ def trace_png(
     end_years: float | None = None,
     threshold: float = 0.005,
 ) -> bytes:
+    """The figure of :func:`trace_figure` as PNG bytes."""
+    with style():
+        return png(trace_figure(trace, spec, strategies, end_years, threshold))
+
+
+def trace_figure(
+    trace: xr.DataArray,
+    spec: ModelSpec,
+    strategies: Sequence[str],
+    end_years: float | None = None,
+    threshold: float = 0.005,
+) -> MplFigure:
     """Markov trace (``trace``: dims strategy, cycle, state, coordinate ``years``; the sub-states
     of a tunnel state already summed into their state) over the whole horizon unless
     ``end_years`` is given: one panel per strategy with a line per state that holds at least
-    ``threshold`` of the cohort at some time, each state in its own colour (:func:`state_styles`)."""
+    ``threshold`` of the cohort at some time, each state in its own colour (:func:`state_styles`;
+    call inside :func:`~hecon.report.style.style`)."""
     years = np.asarray(trace["years"].values, dtype=float)
     end = end_years if end_years is not None else float(years[-1])
     axis = time_axis(end)
@@ -276,49 +290,48 @@ def trace_png(
     ncols = 1 if n == 1 else 2
     nrows = math.ceil(n / ncols)
     used: list[str] = []
-    with style():
-        fig = new_figure(10.0 if ncols == 2 else 6.5, 2.5 * nrows + 1.5)
-        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
-        t = years * axis.per_year
-        for k, s in enumerate(strategies):
-            ax = axes[k // ncols][k % ncols]
-            one = trace.sel(strategy=s)
-            for st in spec.states:
-                y = np.asarray(one.sel(state=st.name).values, dtype=float)
-                if y.max() < threshold:
-                    continue
-                colour, dash = styles[st.name]
-                ax.plot(t, y, color=colour, linestyle=dash, linewidth=1.6)
-                if st.name not in used:
-                    used.append(st.name)
-            ax.set_title(plain(s), loc="left")
-            ax.set_xlim(0, end * axis.per_year)
-            ax.set_ylim(0, 1.02)
-            ax.xaxis.set_major_locator(MultipleLocator(axis.step))
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        for k in range(n, nrows * ncols):
-            axes[k // ncols][k % ncols].set_visible(False)
-        for ax in axes[-1]:
-            ax.set_xlabel(axis.label)
-            ax.xaxis.set_tick_params(labelbottom=True)
-        for row in axes:
-            row[0].set_ylabel("Share of the cohort")
-        order = [st.name for st in spec.states if st.name in used]
-        handles = [Line2D([], [], color=styles[name][0], linestyle=styles[name][1], linewidth=2) for name in order]
-        ncol = min(len(order), 5)
-        legend_rows = math.ceil(len(order) / ncol)
-        bottom = (0.35 + 0.22 * legend_rows) / (2.5 * nrows + 1.5)
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=bottom + 0.08 / nrows, hspace=0.3, wspace=0.08)
-        fig.legend(
-            handles,
-            [plain(n) for n in order],
-            loc="lower center",
-            ncol=ncol,
-            fontsize=8.5,
-            handlelength=2.6,
-            columnspacing=1.2,
-        )
-        return png(fig)
+    fig = new_figure(10.0 if ncols == 2 else 6.5, 2.5 * nrows + 1.5)
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    t = years * axis.per_year
+    for k, s in enumerate(strategies):
+        ax = axes[k // ncols][k % ncols]
+        one = trace.sel(strategy=s)
+        for st in spec.states:
+            y = np.asarray(one.sel(state=st.name).values, dtype=float)
+            if y.max() < threshold:
+                continue
+            colour, dash = styles[st.name]
+            ax.plot(t, y, color=colour, linestyle=dash, linewidth=1.6, label=plain(st.name))
+            if st.name not in used:
+                used.append(st.name)
+        ax.set_title(plain(s), loc="left")
+        ax.set_xlim(0, end * axis.per_year)
+        ax.set_ylim(0, 1.02)
+        ax.xaxis.set_major_locator(MultipleLocator(axis.step))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    for k in range(n, nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(axis.label)
+        ax.xaxis.set_tick_params(labelbottom=True)
+    for row in axes:
+        row[0].set_ylabel("Share of the cohort")
+    order = [st.name for st in spec.states if st.name in used]
+    handles = [Line2D([], [], color=styles[name][0], linestyle=styles[name][1], linewidth=2) for name in order]
+    ncol = min(len(order), 5)
+    legend_rows = math.ceil(len(order) / ncol)
+    bottom = (0.35 + 0.22 * legend_rows) / (2.5 * nrows + 1.5)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=bottom + 0.08 / nrows, hspace=0.3, wspace=0.08)
+    fig.legend(
+        handles,
+        [plain(n) for n in order],
+        loc="lower center",
+        ncol=ncol,
+        fontsize=8.5,
+        handlelength=2.6,
+        columnspacing=1.2,
+    )
+    return fig
 
 
 # --------------------------------------------------------------------------------------

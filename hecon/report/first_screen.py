@@ -8,14 +8,26 @@ it (numbers written by :mod:`hecon.report.numbers`).
 
 from __future__ import annotations
 
+import re
+
 from hecon.analysis.results import Results
 from hecon.model.spec import OPTION
 from hecon.report.numbers import money, significant
 
+#: A code name in a unit text: a word with an underscore (``cart_price``), never a plain word.
+_CODE_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*\b")
+
+
+def readable_unit(results: Results, unit: str) -> str:
+    """``unit`` with each parameter's code name in it replaced by the parameter's description:
+    ``share of cart_price`` -> ``share of CAR-T product price per infusion``."""
+    described = {p.name: p.description for p in results.spec.parameters if p.description}
+    return _CODE_NAME.sub(lambda m: described.get(m.group(0), m.group(0)), unit)
+
 
 def _unit(results: Results, name: str) -> str:
     try:
-        return str(results.spec.parameter(name).unit)
+        return readable_unit(results, str(results.spec.parameter(name).unit))
     except KeyError:
         return ""
 
@@ -27,12 +39,13 @@ def _parameter_words(results: Results, name: str) -> str:
         p = results.spec.parameter(name)
     except KeyError:
         return name
-    extra = ", ".join(x for x in (p.description, p.unit) if x)
+    extra = ", ".join(x for x in (p.description, readable_unit(results, p.unit)) if x)
     return f"{name} ({extra})" if extra else name
 
 
 def _value_words(value: float, unit: str) -> str:
-    return f"{significant(value, 6)} {unit}".strip()
+    """A parameter value with four significant digits and its unit: ``60.26 EUR per mg``."""
+    return f"{significant(value, 4)} {unit}".strip()
 
 
 def decision_sentence(results: Results) -> str:
@@ -83,7 +96,26 @@ def reference_sentence(results: Results) -> str:
 
 def threshold_sentences(results: Results) -> list[str]:
     """Per threshold query (Thresholds sheet): the value of the parameter (e.g. a price) at which
-    the strategy becomes cost-effective against its comparator, and on which side of it."""
+    the strategy becomes cost-effective against its comparator, and on which side of it; then
+    the decision options that no query asks about, and why they have no such price."""
+    return _found_sentences(results) + _unasked_sentences(results)
+
+
+def _unasked_sentences(results: Results) -> list[str]:
+    asked = {t.strategy for t in results.thresholds}
+    unasked = [s for s in results.spec.options if s not in asked]
+    if not unasked or len(results.spec.options) < 2:
+        return []
+    names = " and ".join([", ".join(unasked[:-1]), unasked[-1]] if len(unasked) > 1 else unasked)
+    them = "them" if len(unasked) > 1 else "it"
+    return [
+        f"No threshold price is given for {names}: the Thresholds sheet has no query for {them} (a row "
+        "with the strategy, its comparator and the price parameter gives the price at which it becomes "
+        "cost-effective)."
+    ]
+
+
+def _found_sentences(results: Results) -> list[str]:
     cur = results.currency
     out = []
     for t in results.thresholds:
@@ -121,8 +153,9 @@ def driver_sentence(results: Results) -> str:
         parts.append(
             f"for {strategy}, {_parameter_words(results, top.parameter)}: the incremental net monetary benefit "
             f"ranges from {money(min(top.inmb_low, top.inmb_high), cur)} to "
-            f"{money(max(top.inmb_low, top.inmb_high), cur)} as it goes from {_value_words(low, top.unit)} "
-            f"to {_value_words(high, top.unit)}"
+            f"{money(max(top.inmb_low, top.inmb_high), cur)} as it goes from "
+            f"{_value_words(low, readable_unit(results, top.unit))} "
+            f"to {_value_words(high, readable_unit(results, top.unit))}"
         )
     if not parts:
         return ""

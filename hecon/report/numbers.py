@@ -41,7 +41,11 @@ KINDS: dict[str, tuple[str, int | None]] = {
 }
 """``percent`` is a share shown as a percentage (0.125 -> 12.5%); ``id`` an integer that names
 something (year, seed: no separators); ``sig4`` and ``raw`` numbers with four and six
-significant digits in report.html (full precision in Excel)."""
+significant digits in report.html, and in Excel with the format that shows the same digits
+(:func:`excel_format`; full precision stored)."""
+
+#: Kinds whose numbers have a number of significant digits rather than fixed decimals.
+SIGNIFICANT_DIGITS = {"sig4": 4, "raw": 6}
 
 MISSING = "–"
 #: Below this magnitude a number (not money) is written with a power of ten.
@@ -124,6 +128,50 @@ def significant(value: Any, digits: int = 4) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return _no_negative_zero(text)
+
+
+def excel_format(value: Any, digits: int = 6) -> str:
+    """The Excel number format that shows ``value`` as :func:`significant` writes it: thousands
+    separators and the same decimals; ``General`` below :data:`TINY` or when not finite.
+
+    >>> excel_format(0.012834), excel_format(420000.0), excel_format(17.43567, 4), excel_format(1e-11)
+    ('#,##0.000000', '#,##0', '#,##0.00', 'General')
+    """
+    v = _finite(value)
+    if v is None or (v != 0 and abs(v) < TINY):
+        return "General"
+    text = significant(v, digits)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def argument(value: Any, digits: int = 4) -> str:
+    """A number inside a formula-like text such as a distribution's arguments
+    (``gamma(mean=3111, se=622.2)``): :func:`significant` without thousands separators, whose
+    comma would read as a decimal comma (Dutch) or as the start of the next argument.
+
+    >>> argument(3111.0), argument(622.2), argument(1234567.0)
+    ('3111', '622.2', '1234567')
+    """
+    return significant(value, digits).replace(",", "")
+
+
+def share(value: Any, decimals: int = 1) -> str:
+    """A share as a percentage (:func:`percent`), but a share that is not 0 and would round to
+    0 (or 1) says so: ``< 0.1%`` (``> 99.9%``) rather than ``0.0%`` or ``1.092 × 10⁻¹¹``.
+
+    >>> share(0.125), share(1.0923e-11), share(0.0), share(0.99999)
+    ('12.5%', '< 0.1%', '0.0%', '> 99.9%')
+    """
+    v = _finite(value)
+    if v is None:
+        return MISSING
+    step = 10.0**-decimals
+    if 0 < 100 * v < step / 2:
+        return f"< {fixed(step, decimals)}%"
+    if 0 < 100 * (1 - v) < step / 2:
+        return f"> {fixed(100 - step, decimals)}%"
+    return percent(v, decimals)
 
 
 def percent(value: Any, decimals: int = 1) -> str:

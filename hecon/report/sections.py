@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hecon.analysis.landmarks import MODEL_POPULATION
+from hecon.analysis.progress import progress_bar
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
 from hecon.analysis.timeline import state_categories
@@ -979,7 +980,13 @@ def build_sections(results: Results, builders: list[SectionBuilder] | None = Non
     """Build the sections of ``results`` (those of analyses that did not run are left out): the main
     part in report order, then the appendices (the detail of main sections, then
     :data:`APPENDIX_SECTIONS`), so that the printed main part reads without interruption."""
-    made = [s for b in (SECTIONS if builders is None else builders) if (s := b(results)) is not None]
+    chosen = SECTIONS if builders is None else builders
+    made = []
+    with progress_bar("Drawing the figures and tables", len(chosen)) as advance:  # a minute for the example
+        for b in chosen:
+            if (s := b(results)) is not None:
+                made.append(s)
+            advance(1)
     for s in made:
         s.appendix = s.appendix or s.key in APPENDIX_SECTIONS
     main = [s for s in made if not s.appendix]

@@ -23,7 +23,7 @@ from hecon.analysis.summary import (
 )
 from hecon.model.distributions import empirical_summary
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
-from hecon.report.numbers import OUTSIDE_DECISION, money, significant, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, argument, money, significant, versus_text
 
 
 @dataclass(frozen=True)
@@ -485,11 +485,11 @@ def _distribution_text(p) -> str:
     if d.kind == "empirical":  # a table of joint draws: its size, mean and 95% range rather than the draws
         e = empirical_summary(d)
         text = (
-            f"empirical, {e.rows:,} joint draws, mean {significant(e.mean, 4)} "
-            f"(2.5%: {significant(e.low, 4)}, 97.5%: {significant(e.high, 4)})"
+            f"empirical, {e.rows:,} joint draws, mean {argument(e.mean)} "
+            f"(2.5%: {argument(e.low)}, 97.5%: {argument(e.high)})"
         )
     else:
-        args = ", ".join(f"{k}={significant(v, 4) if isinstance(v, float) else v}" for k, v in d.args.items())
+        args = ", ".join(f"{k}={argument(v) if isinstance(v, float) else v}" for k, v in d.args.items())
         text = f"{d.kind}({args})"
     return f"{text} [group {d.group}]" if d.group else text
 

@@ -106,6 +106,7 @@ class Locations:
 
     sheets: dict[str, Cell] = field(default_factory=dict)  # sheet -> its first data cell
     settings: dict[str, Record] = field(default_factory=dict)
+    cycle_weights: list[Record] = field(default_factory=list)  # rows of the CycleWeights sheet, in point order
     parameters: dict[str, Record] = field(default_factory=dict)
     strategies: dict[str, Record] = field(default_factory=dict)
     strategy_parameters: dict[tuple[str, str], Record] = field(default_factory=dict)
@@ -601,6 +602,7 @@ class _Builder:
                 return
             weights.append(float(record.values["weight"]))
         values["cycle_weights"] = tuple(weights)
+        self.loc.cycle_weights = records
 
     # ---- Strategies and their parameter values
     def strategies(self) -> tuple[Strategy, ...]:

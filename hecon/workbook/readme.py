@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -95,18 +96,50 @@ class _Writer:
         self.row += 1
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """A table under ``header``; an empty header continues the column before it: that column's
+        header and values are merged across it, so that no empty column separates two columns
+        of a narrow table laid out on the sheet's shared column widths (:data:`WIDTHS`)."""
+        spans = _spans(header)
         for c, text in enumerate(header, start=1):
             cell = self.ws.cell(self.row, c, text or None)
             cell.font, cell.fill, cell.alignment = TABLE_HEADER_FONT, TABLE_HEADER_FILL, HEADER_ALIGN
+        self._merge(spans)
         self.row += 1
         for values in rows:
+            lines = 1
             for c, value in enumerate(values, start=1):
                 if value not in (None, ""):
                     cell = self.ws.cell(self.row, c, value)
                     cell.data_type = "s" if isinstance(value, str) else cell.data_type
                     cell.alignment = WRAP
+                    width = sum(WIDTHS[c - 1 : c - 1 + spans.get(c, 1)])
+                    lines = max(lines, _lines(str(value), width))
+            self._merge(spans)
+            if lines > 1 and spans:  # Excel does not fit a row's height to a merged cell's text
+                self.ws.row_dimensions[self.row].height = 15 * lines + 2
             self.row += 1
         self.gap()
+
+    def _merge(self, spans: dict[int, int]) -> None:
+        for c, n in spans.items():
+            self.ws.merge_cells(start_row=self.row, start_column=c, end_row=self.row, end_column=c + n - 1)
+
+
+def _spans(header: Sequence[str]) -> dict[int, int]:
+    """Column [1-based] -> number of columns it spans, for each header followed by empty ones."""
+    spans: dict[int, int] = {}
+    start = 0
+    for c, text in enumerate(header, start=1):
+        if text:
+            start = c
+        elif start:
+            spans[start] = spans.get(start, 1) + 1
+    return spans
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines that ``text`` wraps to in a column ``width`` characters wide (a rough count)."""
+    return sum(max(1, math.ceil(len(line) / max(width, 1.0))) for line in text.split("\n"))
 
 
 def _default_text(value: object) -> str:
@@ -138,8 +171,8 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None, sheets: Sequence[schema.
 
     w.line("Sheets", SECTION_FONT)
     w.table(
-        ("Sheet", "Required", "", "", "", "", "What it holds"),
-        [(s.name, "yes" if s.required else "no", None, None, None, None, s.description) for s in sheets],
+        ("Sheet", "Required", "What it holds", "", "", "", ""),
+        [(s.name, "yes" if s.required else "no", s.description) for s in sheets],
     )
 
     w.line("Columns of each sheet", SECTION_FONT)
@@ -168,12 +201,12 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None, sheets: Sequence[schema.
 
     w.line("Settings (one row each on the Settings sheet: name | value | unit | description | source)", SECTION_FONT)
     w.table(
-        ("Setting", "Kind", "", "Required", "Unit", "Default", "Description", "Allowed values"),
+        ("Setting", "", "Kind", "Required", "Unit", "Default", "Description", "Allowed values"),
         [
             (
                 c.name,
-                c.kind,
                 None,
+                c.kind,
                 "yes" if c.required else "no",
                 c.unit,
                 _default_text(schema.setting_default(c.name)),
@@ -186,14 +219,14 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None, sheets: Sequence[schema.
 
     w.line("Kinds of cell", SECTION_FONT)
     w.table(
-        ("Kind", "", "", "", "", "", "What the cell holds"),
-        [(k, None, None, None, None, None, v) for k, v in schema.KINDS.items()],
+        ("Kind", "What the cell holds", "", "", "", "", ""),
+        [(k, v) for k, v in schema.KINDS.items()],
     )
 
     w.line("Formulas: functions", SECTION_FONT)
     w.table(
-        ("Function", "", "", "", "", "", "What it does"),
-        [(name + "()", None, None, None, None, None, doc) for name, doc in schema.expression_functions()],
+        ("Function", "What it does", "", "", "", "", ""),
+        [(name + "()", doc) for name, doc in schema.expression_functions()],
     )
     w.line(
         "Formulas: variables. " + ", ".join(expressions.VARIABLES) + ". model_time and state_time count cycles "
@@ -205,17 +238,14 @@ def write_readme(ws: Worksheet, spec: ModelSpec | None, sheets: Sequence[schema.
 
     w.line("PSA distributions (Parameters.distribution and distribution_args)", SECTION_FONT)
     w.table(
-        ("Distribution", "", "", "", "", "", "Arguments (name=value; ...)"),
-        [
-            (k, None, None, None, None, None, distributions.DISTRIBUTION_HELP.get(k, ""))
-            for k in distributions.DISTRIBUTION_ARGS
-        ],
+        ("Distribution", "Arguments (name=value; ...)", "", "", "", "", ""),
+        [(k, distributions.DISTRIBUTION_HELP.get(k, "")) for k in distributions.DISTRIBUTION_ARGS],
     )
 
     w.line("Survival distributions (Survival.distribution and parameters, flexsurv names)", SECTION_FONT)
     w.table(
-        ("Distribution", "", "", "", "", "", "Parameters"),
-        [(k, None, None, None, None, None, ", ".join(v)) for k, v in survival.DISTRIBUTIONS.items()],
+        ("Distribution", "Parameters", "", "", "", "", ""),
+        [(k, ", ".join(v)) for k, v in survival.DISTRIBUTIONS.items()],
     )
 
     for i, width in enumerate(WIDTHS, start=1):

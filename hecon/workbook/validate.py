@@ -543,7 +543,11 @@ def place(problem: Problem, loc: Locations) -> Problem:
     return Problem(placed, problem.what, problem.expected) if placed is not None else problem
 
 
-def _setting(e: Element, p: Problem, loc: Locations) -> Location | None:
+def _setting(e: Element, p: Problem, loc: Locations) -> Location | Problem | None:
+    if e.name == "cycle_weights" and loc.cycle_weights:  # the weights came from the CycleWeights sheet
+        first, last = loc.cycle_weights[0].cell("weight"), loc.cycle_weights[-1].cell("weight")
+        rows = f"{first.address}:{last.address}, points 0 to {len(loc.cycle_weights) - 1}"
+        return Problem(first, f"{p.what} on the CycleWeights sheet ({rows})", p.expected)
     record = loc.settings.get(e.name or "horizon_years")
     return record.cell("value") if record else loc.sheets.get("Settings")
 

@@ -21,7 +21,7 @@ from tests.models import full_model
 
 @pytest.fixture(scope="module")
 def results():
-    return summarise_run(run_analysis(full_model(), seed=5, progress=False))
+    return summarise_run(run_analysis(full_model(), seed=5, dsa=True, progress=False))
 
 
 def _row(description: str, unit: str) -> TornadoRow:
@@ -48,12 +48,148 @@ def test_trace_spans_the_whole_horizon_with_a_colour_per_state(results):
     Image.open(io.BytesIO(trace.png)).verify()
 
 
+def _capture(monkeypatch, module, name, figure_function):
+    """Replace ``module.name`` (a *_png function) by one that keeps the figure it draws."""
+    from hecon.report.style import png, style
+
+    drawn = []
+
+    def draw(*args, **kwargs):
+        with style():
+            fig = figure_function(*args, **kwargs)
+            drawn.append(fig)
+            return png(fig)
+
+    monkeypatch.setattr(module, name, draw)
+    return drawn
+
+
+def test_trace_figure_plots_every_state_over_the_whole_horizon_with_sub_states_summed(monkeypatch):
+    """The hand-worked tunnel model of tests/engine/test_substate_trace.py (HAND, its first three
+    annual cycles): Well, the three sub-states of Sick summed into one line, Dead; run over 40
+    years (the figure used to stop at 20)."""
+    import dataclasses
+
+    import numpy as np
+
+    from hecon.report import sections
+    from hecon.report.figures import trace_figure
+    from tests.engine.test_substate_trace import HAND, tunnel_model
+
+    spec = tunnel_model()
+    spec = dataclasses.replace(spec, settings=dataclasses.replace(spec.settings, horizon_years=40.0))
+    results = summarise_run(run_analysis(spec, progress=False))
+    drawn = _capture(monkeypatch, sections, "trace_png", trace_figure)
+    base_case_section(results)
+    (fig,) = drawn
+    (ax,) = [a for a in fig.axes if a.get_visible()]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines) == ["Well", "Sick", "Dead"]  # one line per state, not per sub-state
+    expected = {"Well": HAND[:, 0], "Sick": HAND[:, 1:4].sum(axis=1), "Dead": HAND[:, 4]}
+    for name, line in lines.items():
+        assert len(line.get_ydata()) == 41  # every cycle
+        np.testing.assert_allclose(line.get_ydata()[:4], expected[name], rtol=0, atol=1e-15)
+    x = lines["Well"].get_xdata()
+    per_year = x[1]  # the first cycle ends after one year
+    assert x[0] == 0 and x[-1] == pytest.approx(40 * per_year)  # the whole horizon
+    assert ax.get_xlim() == pytest.approx((0.0, 40 * per_year))
+    assert len({line.get_color() for line in lines.values()}) == 3  # a colour per state
+
+
+def test_tornado_figure_is_labelled_with_descriptions_and_units(results, monkeypatch):
+    """The rendered tornado's labels (not only the label function): each bar's parameter by its
+    description and unit, never its code name."""
+    from hecon.report import decision
+    from hecon.report.charts import tornado_figure
+    from hecon.report.decision import dsa_section
+
+    drawn = _capture(monkeypatch, decision, "tornado_png", tornado_figure)
+    dsa_section(results)
+    assert len(drawn) == len(results.dsa.tornado) > 0
+    spec = results.spec
+    for fig in drawn:
+        labels = [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]
+        assert labels
+        for label in labels:
+            p = next(p for p in spec.parameters if label.startswith(" ".join(p.description.split())))
+            assert p.description and p.unit and label.endswith(p.unit), label
+            assert not label.startswith(p.name + " ")
+
+
 def test_net_monetary_benefit_against_willingness_to_pay(results):
     section = net_benefit_section(results)
     (figure,) = section.figures
     assert figure.title == "Net monetary benefit against willingness to pay"
     assert "where two lines cross, the optimum changes" in figure.caption
     Image.open(io.BytesIO(figure.png)).verify()
+
+
+def test_net_benefit_curve_is_a_dense_exact_grid_past_the_largest_frontier_icer(results):
+    """The figure used to join the NMB at the settings' three values and stop at the last: the
+    curve runs from 0 to 1.5 times the largest frontier ICER (or settings value), through every
+    frontier ICER, where the two neighbours on the frontier have equal net benefit."""
+    curve = results.net_benefit.curve
+    base = results.scenarios[results.base.name]
+    frontier = [r for r in base.incremental if r.on_frontier]
+    icers = [r.icer for r in frontier if r.icer is not None]
+    assert icers  # the test model has a frontier with an ICER
+    top = max(*icers, *results.spec.settings.wtp)
+    assert curve.wtp[0] == 0.0 and curve.wtp[-1] == pytest.approx(1.5 * top, rel=1e-12)
+    assert len(curve.wtp) > 100 and list(curve.wtp) == sorted(set(curve.wtp))
+    assert max(b - a for a, b in zip(curve.wtp, curve.wtp[1:])) <= 1.5 * top / 120 * (1 + 1e-12)
+    for w in (*icers, *results.spec.settings.wtp):
+        assert w in curve.wtp
+    for s, v in base.strategies.items():
+        for w, nmb in zip(curve.wtp, curve.nmb[s]):
+            assert nmb == pytest.approx(w * v.qalys - v.costs, rel=1e-12, abs=1e-6)
+    for before, row in zip(frontier, frontier[1:]):  # at the ICER the optimum changes: equal NMB
+        i = curve.wtp.index(row.icer)
+        assert curve.nmb[before.strategy][i] == pytest.approx(curve.nmb[row.strategy][i], rel=1e-9)
+
+
+def _texts_inside_canvas(fig, texts) -> None:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    for t in texts:
+        if not t.get_text() or not t.get_visible():
+            continue
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= canvas.x0 - 0.5 and box.x1 <= canvas.x1 + 0.5, (t.get_text(), box, canvas)
+        assert box.y0 >= canvas.y0 - 0.5 and box.y1 <= canvas.y1 + 0.5, (t.get_text(), box, canvas)
+
+
+def _shown_ticks(axis, lo_hi):
+    lo, hi = lo_hi
+    return [label for x, label in zip(axis.get_ticklocs(), axis.get_ticklabels()) if lo <= x <= hi]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e4])
+def test_net_benefit_figure_draws_the_curve_with_every_text_inside_the_canvas(results, scale):
+    """The y label ("Net monetary benefit (EUR thousands, 2024 prices)") was cut at the left."""
+    from hecon.report.charts import nmb_figure
+    from hecon.report.style import style
+
+    curve = results.net_benefit.curve
+    nmb = {s: [v * scale for v in values] for s, values in curve.nmb.items()}
+    with style():
+        fig = nmb_figure(curve.wtp, nmb, "EUR", 20000.0, price_year=2024)
+        ax = fig.axes[0]
+        lines = [line for line in ax.get_lines() if line.get_label() in nmb]
+        assert [line.get_label() for line in lines] == list(nmb)  # one line per strategy
+        for line in lines:
+            assert list(line.get_xdata()) == list(curve.wtp)
+        assert ax.get_xlim() == (0.0, curve.wtp[-1])
+        texts = [
+            *_shown_ticks(ax.xaxis, ax.get_xlim()),
+            *_shown_ticks(ax.yaxis, ax.get_ylim()),
+            ax.xaxis.label,
+            ax.yaxis.label,
+            *fig.legends[0].get_texts(),
+        ]
+        _texts_inside_canvas(fig, texts)
+        assert "Net monetary benefit" in ax.yaxis.label.get_text()
+        assert ("thousands" in ax.yaxis.label.get_text()) == (scale > 1)
 
 
 def test_tornado_text_lies_inside_the_canvas_for_the_examples_longest_description(rrmm_spec):

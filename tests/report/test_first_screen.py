@@ -48,6 +48,12 @@ def test_with_a_reference_value_the_first_screen_states_its_derivation_threshold
     assert t.found
     assert f"{t.strategy} becomes cost-effective against {t.comparator}" in text
     assert f"when {t.parameter} ({p.description}, {p.unit}) is {t.value:,.0f}" in text
+    # the options no query asks about, and why they have no threshold price
+    assert t.strategy == "One-off therapy" and len(results.thresholds) == 1
+    assert (
+        "No threshold price is given for Standard care and Continuous therapy: the Thresholds sheet has no "
+        "query for them" in text
+    )
     # the main driver: the first tornado row of each strategy
     for strategy, rows in results.dsa.tornado.items():
         assert f"for {strategy}, {rows[0].parameter} (" in text
@@ -63,3 +69,29 @@ def test_no_decision_sentence_without_a_positive_willingness_to_pay():
     bullets = key_results_section(results).bullets
     assert not any("highest net monetary benefit." in b for b in bullets)
     assert "no willingness-to-pay value in the settings" in results.headline.warning
+
+
+def test_threshold_values_have_four_significant_digits_and_units_name_no_code():
+    """ "6.93204 EUR per mg" and "share of cart_price" reached the committee."""
+    from hecon.report.first_screen import threshold_sentences
+
+    spec = full_model()
+    spec = dataclasses.replace(
+        spec,
+        parameters=tuple(
+            dataclasses.replace(p, unit="share of c_drug") if p.name == "c_product" else p for p in spec.parameters
+        ),
+    )
+    results = summarise_run(run_analysis(spec, progress=False))
+    (t,) = results.thresholds
+    fake = dataclasses.replace(t, value=6.932041, base=70.0, found=True, icer_at_lower=1.0, icer_at_upper=2.0)
+    (found, unasked) = threshold_sentences(dataclasses.replace(results, thresholds=(fake,)))
+    drug = spec.parameter("c_drug").description
+    assert drug == "Drug per cycle on treatment"
+    assert f"is 6.932 share of {drug} or less (base case 70 share of {drug})" in found
+    assert "c_drug" not in found and "6.93204" not in found
+    assert unasked.startswith("No threshold price is given for Standard care and Continuous therapy:")
+    ask_all = dataclasses.replace(
+        results, thresholds=tuple(dataclasses.replace(fake, strategy=s) for s in spec.options)
+    )
+    assert not any(x.startswith("No threshold price") for x in threshold_sentences(ask_all))

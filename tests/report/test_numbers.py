@@ -10,11 +10,14 @@ import pytest
 
 from hecon.report.numbers import (
     MISSING,
+    argument,
+    excel_format,
     fixed,
     integer,
     money,
     number_text,
     percent,
+    share,
     significant,
     tick,
     versus_text,
@@ -126,3 +129,45 @@ def test_icer_text_states_dominance_in_the_same_sentence():
     # dominated by the comparator itself: said once
     text = versus_text("Dominated (more costly, less effective)", "dominated")
     assert text == "Dominated (more costly, less effective)"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.125, "12.5%"),
+        (1.0923e-11, "< 0.1%"),  # the comparator cohort alive at a 37-year horizon
+        (0.0004999, "< 0.1%"),
+        (0.0005, "0.1%"),  # rounds to 0.1%: written as it rounds
+        (0.0, "0.0%"),
+        (1.0, "100.0%"),
+        (0.99999, "> 99.9%"),
+        (float("nan"), MISSING),
+    ],
+)
+def test_a_share_too_small_to_show_says_so(value, text):
+    assert share(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(3111.0, "3111"), (622.2, "622.2"), (1234567.0, "1234567"), (0.012834, "0.01283"), (-4500.0, "-4500")],
+)
+def test_arguments_have_no_thousands_separator(value, text):
+    """A comma inside "gamma(mean=3,111, se=622.2)" reads as a decimal comma in Dutch."""
+    assert argument(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "number_format"),
+    [
+        (0.05, 6, "#,##0.00"),
+        (3000.0, 6, "#,##0"),
+        (17.43567, 6, "#,##0.0000"),  # 17.4357
+        (17.43567, 4, "#,##0.00"),  # 17.44
+        (0.0, 6, "#,##0"),
+        (1e-11, 6, "General"),
+        (float("inf"), 6, "General"),
+    ],
+)
+def test_excel_format_shows_the_significant_digits_of_the_report(value, digits, number_format):
+    assert excel_format(value, digits) == number_format

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import re
 
 import numpy as np
@@ -207,6 +208,32 @@ def test_xlsx_key_results_equal_summary(workbook, summary):
             assert rows[s][icer_col] == pytest.approx(versus[s]["icer"], rel=1e-14)
             assert rows[s][icer_col + 1] == versus_text(versus[s]["description"], status[s])
     assert ws.cell(4, 2).number_format == "#,##0" and ws.cell(4, 3).number_format == "#,##0.000"
+
+
+def test_xlsx_parameter_values_show_the_digits_of_the_report(workbook, summary):
+    """Inputs and Thresholds sheets: a parameter value (full precision stored) shows the decimals
+    of its six significant digits with thousands separators, never Excel's General format."""
+    inputs = {r[0].value: r[1] for r in workbook["Inputs"].iter_rows(min_row=4)}
+    expected = {  # tests.models.full_model: 0.05, 3000, 20000, 0.8 (six significant digits, zeros dropped)
+        "p_prog": "#,##0.00",
+        "c_drug": "#,##0",
+        "c_admission": "#,##0",
+        "u_pf": "#,##0.0",
+    }
+    for name, number_format in expected.items():
+        assert inputs[name].number_format == number_format, name
+    ws = workbook["Thresholds"]
+    header = [c.value for c in ws[3]]
+    (t,) = summary["thresholds"]
+    row = list(ws[4])
+    base, value = row[header.index("Base value")], row[header.index("Threshold value")]
+    assert base.value == t["base"] and value.value == pytest.approx(t["value"], rel=1e-15)
+    # six significant digits of the threshold: as many decimals as 6 - 1 - floor(log10 |value|)
+    decimals = max(0, 5 - math.floor(math.log10(abs(t["value"]))))
+    shown = f"{t['value']:.{decimals}f}".rstrip("0").rstrip(".")
+    places = len(shown.split(".")[1]) if "." in shown else 0
+    assert value.number_format == "#,##0" + ("." + "0" * places if places else "")
+    assert "General" not in (base.number_format, value.number_format)
 
 
 def test_xlsx_has_a_sheet_for_every_table_and_the_figures(workbook, html, summary):

@@ -112,3 +112,25 @@ def test_a_40000_character_formula_is_given_the_formula_length_limit_not_the_cyc
     assert "Excel's limit of 32,767" in problem.what
     assert "CycleWeights" not in problem.expected
     assert "at most 2,000 characters" in problem.expected and "HECON_MAX_EXPRESSION_CHARS" in problem.expected
+
+
+def test_a_weight_missing_on_the_sheet_is_reported_at_the_cycleweights_cells(tmp_path):
+    """The count of weights is checked against the model's cycles; when the weights are on the
+    CycleWeights sheet the problem names its cells, not the (empty) cycle_weights setting."""
+    from hecon.workbook.validate import validate_workbook
+
+    path = tmp_path / "weekly.xlsx"
+    write_workbook(_weekly_custom(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["CycleWeights"]
+    last = ws.max_row  # point 3900 (rows 4 to 3904)
+    assert ws.cell(last, 1).value == N_CYCLES
+    ws.delete_rows(last)
+    wb.save(path)
+    (problem,) = validate_workbook(path)
+    assert str(problem.where) == "CycleWeights!B4"
+    assert (
+        problem.what
+        == f"{N_CYCLES} weights given on the CycleWeights sheet (B4:B{last - 1}, points 0 to {N_CYCLES - 1})"
+    )
+    assert problem.expected == f"{N_CYCLES + 1} weights, one per trace point 0..{N_CYCLES}"

@@ -141,7 +141,9 @@ def test_the_location_pattern_wants_a_real_cell_or_line():
 
 
 def problem_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line and not line.startswith(("error:", "warning:", "note:"))]
+    return [
+        line for line in text.splitlines() if line and not line.startswith(("error:", "warning:", "note:", "progress:"))
+    ]
 
 
 def validate_and_run(invoke, path: Path, out: Path) -> tuple[list[str], list[str]]:

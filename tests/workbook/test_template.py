@@ -132,8 +132,12 @@ def test_blank_template_is_prefilled_with_default_settings_and_lists_only_what_i
     assert spec.states == () and spec.parameters == () and spec.strategies == ()
     problems = [str(p) for p in validate_workbook(blank) if "template's example" not in p.what]
     assert problems == [
-        "Strategies!A4: the model has no strategy; expected at least one strategy",
-        "States!A4: the model has no state; expected at least one state",
+        "Strategies!A4: the model has no strategy; expected at least one strategy: a row per strategy compared, "
+        "name in the first column (on the Strategies sheet of a workbook; a row marked as the template's example "
+        "is not read: type your own row over it and clear its mark)",
+        "States!A4: the model has no state; expected at least one state: a row per health state, name in the "
+        "first column (on the States sheet of a workbook; a row marked as the template's example is not read: "
+        "type your own row over it and clear its mark)",
     ]
 
 

@@ -76,8 +76,12 @@ def test_deleted_example_rows_leave_no_example_problem(blank, tmp_path):
     book.save(path)
     assert _example_problems(path) == []
     assert [str(p) for p in validate_workbook(path)] == [
-        "Strategies!A4: the model has no strategy; expected at least one strategy",
-        "States!A4: the model has no state; expected at least one state",
+        "Strategies!A4: the model has no strategy; expected at least one strategy: a row per strategy compared, "
+        "name in the first column (on the Strategies sheet of a workbook; a row marked as the template's example "
+        "is not read: type your own row over it and clear its mark)",
+        "States!A4: the model has no state; expected at least one state: a row per health state, name in the "
+        "first column (on the States sheet of a workbook; a row marked as the template's example is not read: "
+        "type your own row over it and clear its mark)",
     ]
 
 
@@ -101,18 +105,40 @@ def _tables(ws):
 
 
 def test_readme_tables_have_every_value_under_a_header_and_aligned_headers(blank):
+    """Every README table: headers left-aligned and wrapping, no empty column between two headers
+    (a narrow table's last column is merged across the sheet's wide columns, e.g. 'What it holds'
+    right after 'Required'), and every value under a named header or in a cell merged from one."""
     ws = openpyxl.load_workbook(blank)["README"]
     tables = list(_tables(ws))
     assert len(tables) >= 5
-    merged = {r.min_row for r in ws.merged_cells.ranges}
+
+    def merged_from(row: int, column: int) -> int | None:
+        """The first column of the merged range that covers (row, column), if any."""
+        for r in ws.merged_cells.ranges:
+            if r.min_row == row == r.max_row and r.min_col <= column <= r.max_col:
+                return r.min_col
+        return None
+
     for header_row, headers in tables:
         for c in headers:
             cell = ws.cell(header_row, c)
             assert cell.alignment.horizontal == "left" and cell.alignment.wrap_text
         named = {c for c, text in headers.items() if text}
+        last = max(named)
+        for c in range(1, last + 1):  # no gap: every column up to the last header is named or merged into one
+            assert c in named or merged_from(header_row, c) in named, (header_row, c)
         r = header_row + 1
-        while r <= ws.max_row and r not in merged and any(ws.cell(r, c).value is not None for c in range(1, 9)):
+        while r <= ws.max_row and any(ws.cell(r, c).value is not None for c in range(1, 9)):
             for c in range(1, 9):
                 if ws.cell(r, c).value is not None:
                     assert c in named, (header_row, r, c, ws.cell(r, c).value)
+                if c not in named and c <= last:
+                    assert merged_from(r, c) in named, (header_row, r, c)
             r += 1
+        assert r > header_row + 1  # the table has rows
+
+
+def test_readme_sheets_table_puts_what_it_holds_next_to_required(blank):
+    ws = openpyxl.load_workbook(blank)["README"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "Sheet" and r[1].value == "Required")
+    assert [c.value for c in row[:3]] == ["Sheet", "Required", "What it holds"]

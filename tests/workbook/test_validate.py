@@ -604,7 +604,8 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
         {"Scenarios!B7": "hr_neu"},
         {},
         [
-            "Scenarios!B7: hr_neu: not a parameter or setting; expected a parameter name, name[strategy] or "
+            "Scenarios!B7: hr_neu: not a parameter or setting (did you mean 'hr_new'?); expected a parameter "
+            "name, name[strategy] or "
             "settings.<field>"
         ],
     ),
@@ -1032,3 +1033,35 @@ def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(b
 def test_a_share_of_men_outside_zero_one_is_found_by_validation(textbook):
     edit(textbook, {"Settings!B9": 1.5})
     assert only(textbook) == "Settings!B9: 1.5 is outside [0, 1]; expected a share of men between 0 and 1"
+
+
+def test_misspelt_state_names_get_did_you_mean_at_their_cell(textbook):
+    """A state written in another case in Transitions (to and from) or Initial: the closest state
+    is suggested at the cell."""
+    edit(textbook, {"Transitions!C7": "s1", "Transitions!B9": "s2"})
+    found = messages(textbook)
+    assert any(m.startswith("Transitions!C7: unknown state 's1' (did you mean 'S1'?)") for m in found), found
+    assert any(m.startswith("Transitions!B9: unknown state 's2' (did you mean 'S2'?)") for m in found), found
+
+
+def test_misspelt_scenario_targets_get_did_you_mean_at_their_cell(rich):
+    """The Scenarios sheet's target column: a setting, a strategy, a parameter of a strategy and a
+    parameter, each misspelt, each with the closest name at its cell."""
+    sheet = openpyxl.load_workbook(rich)["Scenarios"]
+    rows = {r[1].value: r[1].coordinate for r in sheet.iter_rows(min_row=2) if r[1].value}
+    cells = {
+        rows["settings.discount_rate_costs"]: "settings.discount_rate_cost",
+        rows["settings.discount_rate_effects"]: "c_drug[Neww]",
+        rows["c_drug[New]"]: "c_drgu[New]",
+        rows["hr_new"]: "hr_nwe",
+    }
+    edit(rich, {f"Scenarios!{cell}": value for cell, value in cells.items()})
+    found = messages(rich)
+    expected = {
+        "settings.discount_rate_cost": "unknown setting (did you mean 'settings.discount_rate_costs'?)",
+        "c_drug[Neww]": "unknown strategy 'Neww' (did you mean 'New'?)",
+        "c_drgu[New]": "unknown parameter 'c_drgu' (did you mean 'c_drug'?)",
+        "hr_nwe": "not a parameter or setting (did you mean 'hr_new'?)",
+    }
+    for cell, value in cells.items():
+        assert any(m.startswith(f"Scenarios!{cell}: {value}: {expected[value]}") for m in found), (cell, found)
