@@ -85,7 +85,8 @@ def pool_psa(datasets: Mapping[str, xr.Dataset], weights: Mapping[str, float]) -
     0, 1, ...; the variable :data:`STRUCTURE_VARIABLE` names each sample's structure and the
     attribute ``structure_weights`` holds the stated weights. Structures with no sample taken
     are left out; the drawn inputs (``parameters``) are kept when every structure drew the same
-    parameters."""
+    parameters. Variables without a sample dimension (the mean trace) are left out: concatenated
+    along the samples they would be copied into every sample."""
     n = min(ds.sizes["sample"] for ds in datasets.values())
     counts = pooled_counts({s: weights[s] for s in datasets}, n)
     first = next(iter(datasets.values()))
@@ -96,12 +97,13 @@ def pool_psa(datasets: Mapping[str, xr.Dataset], weights: Mapping[str, float]) -
     for structure, ds in datasets.items():
         if counts[structure] == 0:
             continue
-        part = ds.sel(strategy=common).isel(sample=slice(0, counts[structure]))
+        per_sample = [v for v in ds.data_vars if "sample" in ds[v].dims]  # not the mean trace
+        part = ds[per_sample].sel(strategy=common).isel(sample=slice(0, counts[structure]))
         if not same_parameters and "parameters" in part:
             part = part.drop_vars(["parameters", "parameter"])
         part[STRUCTURE_VARIABLE] = ("sample", np.full(counts[structure], structure, dtype=object))
         parts.append(part)
-    pooled = xr.concat(parts, dim="sample", data_vars="all", coords="minimal", compat="override")
+    pooled = xr.concat(parts, dim="sample", data_vars="minimal", coords="minimal", compat="override")
     pooled = pooled.assign_coords(sample=np.arange(pooled.sizes["sample"]))
     pooled.attrs = dict(first.attrs)
     pooled.attrs["n_samples"] = int(pooled.sizes["sample"])

@@ -91,6 +91,18 @@ def test_only_the_strategies_of_both_structures_are_pooled():
     assert list(pooled["strategy"].values) == ["A", "B"]
 
 
+def test_a_variable_without_samples_is_not_copied_into_every_sample():
+    """The mean trace (no sample dimension) stays out of the pool: concatenated along the samples
+    it would be repeated per sample (2 GB for the example's 2,000 pooled samples)."""
+    trace = xr.DataArray(np.ones((2, 3)), dims=("strategy", "cycle"), coords={"strategy": ["A", "B"]})
+    st, ps = ST.assign(trace=trace), PS.assign(trace=trace)
+    pooled = pool_psa(
+        {STATE_TRANSITION: st, PARTITIONED_SURVIVAL: ps}, {STATE_TRANSITION: 0.5, PARTITIONED_SURVIVAL: 0.5}
+    )
+    assert "trace" not in pooled and all("sample" in pooled[v].dims for v in pooled.data_vars)
+    assert _summary(pooled).at(10_000.0).ceac["B"] == pytest.approx(0.625)
+
+
 def test_the_setting_gives_the_weights_and_a_blank_is_co_primary():
     assert structure_weights(Settings()) == {STATE_TRANSITION: 0.5, PARTITIONED_SURVIVAL: 0.5}
     ps_first = Settings(structure=PARTITIONED_SURVIVAL, partitioned_survival_weight=0.8)
