@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from hecon.analysis.incremental import describe_icer, versus_comparator
+from hecon.analysis.incremental import describe_icer, incremental_analysis, versus_comparator
 from hecon.analysis.net_benefit import ceac
 from hecon.analysis.psa import ALTERNATIVES_ATTR
 from hecon.analysis.serialise import frozen
@@ -88,6 +88,9 @@ class AlternativeResult:
     probability_cost_effective : per strategy, the share of the group's samples in which it
                       has the highest net monetary benefit at the willingness to pay (empty as
                       ``strategies``)
+    frontier_status : per strategy of the decision, its status on the efficiency frontier of the
+                      group's means (:func:`~hecon.analysis.incremental.incremental_analysis`;
+                      empty as ``strategies``)
     """
 
     label: str
@@ -98,6 +101,7 @@ class AlternativeResult:
     strategies: Mapping[str, AlternativeStrategy]
     versus_comparator: tuple[AlternativeIncrement, ...]
     probability_cost_effective: Mapping[str, float]
+    frontier_status: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ def _group(
     n = int(np.count_nonzero(mask))
     share = n / mask.size if mask.size else 0.0
     if n == 0:
-        return AlternativeResult(label, position, weight, 0, share, frozen(), (), frozen())
+        return AlternativeResult(label, position, weight, 0, share, frozen(), (), frozen(), frozen())
     costs, qalys, lys = (x[mask] for x in outcomes)
     mean_c, mean_e, mean_l = costs.mean(axis=0), qalys.mean(axis=0), lys.mean(axis=0)
     j = list(strategies).index(comparator)
@@ -165,6 +169,7 @@ def _group(
         ),
         versus,
         frozen({strategies[k]: float(p) for k, p in zip(chosen, probability)}),
+        frozen({r.strategy: r.status for r in incremental_analysis(list(options), mean_c[chosen], mean_e[chosen])}),
     )
 
 

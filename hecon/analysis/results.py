@@ -411,7 +411,7 @@ def _summarise(run: RunResult, sw: Stopwatch) -> Results:
         psa=_psa(run, wtp, wtp_source, sw),
         psa_cross_check=_psa(run, wtp, wtp_source, sw, cross=True),
         psa_structures=_psa_structures(run, wtp, wtp_source),
-        structural_expectation=structural_expectation(run.alternatives, run.comparator, currency),
+        structural_expectation=structural_expectation(run.alternatives, run.comparator, currency, spec.options),
         perspectives=perspectives(base, spec.cost_perspectives, spec.cost_categories, run.comparator, currency),
         budget_impact=_budget_impact(run),
         qtwist=qtwist(run.base.results["trace"], spec, run.comparator, run.qtwist_horizon_years),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hecon.analysis.incremental import describe_icer, versus_comparator
+from hecon.analysis.incremental import describe_icer, incremental_analysis, versus_comparator
 from hecon.analysis.psa_structural import AlternativeIncrement, AlternativeStrategy
 from hecon.analysis.serialise import frozen
 from hecon.analysis.structure import STRUCTURE_NAMES
@@ -100,7 +100,9 @@ class DeterministicAlternative:
     """One alternative's deterministic results (or, with ``label`` "expected", the weighted
     expectation): label, structure (None for the expectation), choices (discrete parameter ->
     label), weight, headline (the report's deterministic base case), strategies (mean outcomes),
-    versus_comparator (each other strategy versus the comparator, in words)."""
+    versus_comparator (each other strategy versus the comparator, in words), frontier_status
+    (per strategy of the decision, its status on the alternative's efficiency frontier,
+    :func:`~hecon.analysis.incremental.incremental_analysis`)."""
 
     label: str
     structure: str | None
@@ -109,6 +111,7 @@ class DeterministicAlternative:
     headline: bool
     strategies: Mapping[str, AlternativeStrategy]
     versus_comparator: tuple[AlternativeIncrement, ...]
+    frontier_status: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,12 @@ def _row(
     outcomes: Mapping[str, tuple[float, float, float]],
     comparator: str,
     currency: str,
+    options: Sequence[str] | None,
 ) -> DeterministicAlternative:
     names = list(outcomes)
     c, q, ly = (np.array([outcomes[s][k] for s in names]) for k in range(3))
+    chosen = [k for k, s in enumerate(names) if options is None or s in options]
+    frontier = incremental_analysis([names[k] for k in chosen], c[chosen], q[chosen]) if chosen else []
     return DeterministicAlternative(
         label,
         structure,
@@ -166,6 +172,7 @@ def _row(
         headline,
         frozen({s: AlternativeStrategy(*outcomes[s]) for s in names}),
         _versus(names, c, q, ly, comparator, currency),
+        frozen({r.strategy: r.status for r in frontier}),
     )
 
 
@@ -173,15 +180,17 @@ def structural_expectation(
     runs: Sequence[tuple[AlternativeSpec, Mapping[str, tuple[float, float, float]]]],
     comparator: str,
     currency: str = "EUR",
+    options: Sequence[str] | None = None,
 ) -> StructuralExpectation | None:
     """The :class:`StructuralExpectation` of deterministic ``runs``: each alternative (from
     :func:`alternative_specs`) with its outcomes per strategy (costs [currency], QALYs,
-    life-years; discounted), in model order; None without runs. Weights are normalised to sum 1."""
+    life-years; discounted), in model order; None without runs. Weights are normalised to sum 1.
+    ``options``: the decision's strategies, among which each frontier is drawn (default: all)."""
     if not runs:
         return None
     total = sum(a.weight for a, _ in runs)
     rows = tuple(
-        _row(a.label, a.structure, a.choices, a.weight / total, a.headline, out, comparator, currency)
+        _row(a.label, a.structure, a.choices, a.weight / total, a.headline, out, comparator, currency, options)
         for a, out in runs
     )
     shared = [s for s in runs[0][1] if all(s in out for _, out in runs)]
@@ -189,5 +198,5 @@ def structural_expectation(
     for s in shared:
         c, q, ly = (float(sum(a.weight / total * out[s][k] for a, out in runs)) for k in range(3))
         expected[s] = (c, q, ly)
-    exp_row = _row("expected", None, {}, 1.0, False, expected, comparator, currency)
+    exp_row = _row("expected", None, {}, 1.0, False, expected, comparator, currency, options)
     return StructuralExpectation(comparator, rows, exp_row)

@@ -29,7 +29,7 @@ from hecon.report.charts import (
     tornado_rows,
 )
 from hecon.report.figures import Figure
-from hecon.report.numbers import fixed, share, significant
+from hecon.report.numbers import OUTSIDE_DECISION, fixed, share, significant, versus_text
 from hecon.report.psa_structures import psa_structures_section
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
@@ -83,6 +83,7 @@ def scenario_analysis_section(results: Results) -> Section | None:
         Column(f"Costs minus base case ({money})", "money", 14),
         Column("QALYs minus base case", "qaly", 11),
     ]
+    scenario_status = {name: {f.strategy: f.status for f in sc.incremental} for name, sc in results.scenarios.items()}
     table = Table(
         "ScenarioAnalysis",
         f"Scenario analysis (versus {comparator})",
@@ -97,7 +98,9 @@ def scenario_analysis_section(results: Results) -> Section | None:
                 r.incremental_qalys,
                 r.icer,
                 r.icer_base_case,
-                r.description,
+                versus_text(r.description, scenario_status[r.scenario].get(r.strategy, OUTSIDE_DECISION))
+                if r.description
+                else r.description,
                 r.change_in_costs,
                 r.change_in_qalys,
             ]
@@ -120,7 +123,11 @@ def scenario_analysis_section(results: Results) -> Section | None:
     wide_cols += [Column(f"Highest NMB at {cur} {wtp:,.0f}/QALY", width=22)] if wtp > 0 else []
     wide_rows: list[list[Any]] = []
     for name, sc in results.scenarios.items():
-        versus = {r.strategy: r.description for r in sc.versus_comparator}
+        status = {f.strategy: f.status for f in sc.incremental}
+        versus = {
+            r.strategy: versus_text(r.description, status.get(r.strategy, OUTSIDE_DECISION))
+            for r in sc.versus_comparator
+        }
         wide_rows.append([name] + [versus.get(x, "–") for x in others] + ([sc.optimal_at_headline] if wtp > 0 else []))
     wide = Table(
         "ScenarioSummary",
@@ -259,8 +266,19 @@ def burden_section(results: Results) -> Section | None:
         Column(f"INMB at reference ({currency_label(results)})", "money", 14),
         Column("Verdict", width=22),
     ]
+    frontier_status = {name: {f.strategy: f.status for f in sc.incremental} for name, sc in results.scenarios.items()}
     rows = [
-        [name, j.strategy, j.comparator, j.icer, j.status, j.description, j.reference_value, j.inmb, j.verdict]
+        [
+            name,
+            j.strategy,
+            j.comparator,
+            j.icer,
+            j.status,
+            versus_text(j.description, frontier_status[name].get(j.strategy, OUTSIDE_DECISION)),
+            j.reference_value,
+            j.inmb,
+            j.verdict,
+        ]
         for name, js in summary.judgements.items()
         for j in js
     ]
@@ -482,6 +500,7 @@ def dsa_section(results: Results) -> Section | None:
     )
     figures = []
     subsections: list[Section] = []
+    base_status = {f.strategy: f.status for f in results.base.incremental}
     for s, tornado in data.tornado.items():
         base = data.base_case[s]
         base_inmb = base.inmb_at_tornado_wtp
@@ -499,7 +518,7 @@ def dsa_section(results: Results) -> Section | None:
                 else ""
             )
             + ". Base case: INMB "
-            f"{_money(cur, base_inmb)} ({base.description}). Bars crossing the dashed line change the decision at "
+            f"{_money(cur, base_inmb)} ({versus_text(base.description, base_status.get(s, OUTSIDE_DECISION))}). Bars crossing the dashed line change the decision at "
             "this willingness to pay.",
             f"Tornado diagram of the {shown} most influential parameters for {s} versus {data.comparator}.",
         )
@@ -510,7 +529,8 @@ def dsa_section(results: Results) -> Section | None:
             .view(
                 title=f"{s} versus {data.comparator}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
                 rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
-                note=f"Base case: {base.description}. Every parameter: sheet DSA.",
+                note=f"Base case: {versus_text(base.description, base_status.get(s, OUTSIDE_DECISION))}. "
+                "Every parameter: sheet DSA.",
             )
         )
         subsections.append(
@@ -606,10 +626,14 @@ def _psa_tables(results: Results) -> list[Table]:
     for outcome, kind, label in increments:
         inc_cols += _interval_columns(outcome, kind, label, html=outcome != "incremental_lys")
     inc_cols += [Column("Result (means)", width=36), Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 14)]
+    psa_status = {f.strategy: f.status for f in data.frontier}  # the frontier of the samples' means
     inc_rows = [
         [inc.strategy]
         + [v for outcome, kind, _ in increments for v in _interval_values(getattr(inc, outcome), kind)]
-        + [inc.description, at_head.ceac.get(inc.strategy) if at_head else None]
+        + [
+            versus_text(inc.description, psa_status.get(inc.strategy, OUTSIDE_DECISION)),
+            at_head.ceac.get(inc.strategy) if at_head else None,
+        ]
         for inc in data.incremental
     ]
     if at_head:
@@ -742,7 +766,7 @@ def _structural_section(results: Results) -> Section | None:
                     continue
                 m, v = a.strategies[s], versus.get(s)
                 increments = [v.incremental_cost, v.incremental_qalys, v.incremental_lys, v.icer] if v else [None] * 4
-                result = v.description if v else "Comparator"
+                result = versus_text(v.description, a.frontier_status.get(s, OUTSIDE_DECISION)) if v else "Comparator"
                 probability = a.probability_cost_effective.get(s)  # None: a reference strategy
                 rows.append([*head, s, m.costs, m.qalys, m.lys, *increments, result, probability])
     table = Table(
@@ -780,7 +804,11 @@ def _structural_section(results: Results) -> Section | None:
     ]
     bullets = [
         f"{st.parameter} = {a.position} ({a.label}, {a.share:.1%} of samples): "
-        + "; ".join(f"{v.strategy} versus {comparator}: {v.description}" for v in a.versus_comparator)
+        + "; ".join(
+            f"{v.strategy} versus {comparator}: "
+            f"{versus_text(v.description, a.frontier_status.get(v.strategy, OUTSIDE_DECISION))}"
+            for v in a.versus_comparator
+        )
         + "."
         for st in data.structural
         for a in st.alternatives
@@ -869,8 +897,11 @@ def psa_section(results: Results) -> Section | None:
                 "its" if len(data.references) == 1 else "their"
             )
         )
+    psa_status = {f.strategy: f.status for f in data.frontier}  # the frontier of the samples' means
     bullets = [
-        f"{inc.strategy} versus {comparator}: {inc.description} (means of the samples)." for inc in data.incremental
+        f"{inc.strategy} versus {comparator}: "
+        f"{versus_text(inc.description + ' (means of the samples)', psa_status.get(inc.strategy, OUTSIDE_DECISION))}."
+        for inc in data.incremental
     ]
     if not data.meets_zin_minimum:
         bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
@@ -1091,7 +1122,7 @@ def perspectives_section(results: Results) -> Section | None:
                     r.qalys,
                     v.incremental_cost if v else None,
                     v.incremental_qalys if v else None,
-                    v.description if v else "comparator",
+                    versus_text(v.description, f.status if f else OUTSIDE_DECISION) if v else "comparator",
                     v.icer if v else None,
                     f.status if f else "reference (outside the decision)",
                     f.icer if f else None,

@@ -15,6 +15,7 @@ from hecon.analysis.psa_summary import PsaSummary
 from hecon.analysis.results import Results
 from hecon.analysis.structure import STRUCTURE_NAMES
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION
+from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label
 
@@ -39,6 +40,7 @@ def _rows(label: str, data: PsaSummary, wtps: list[float]) -> list[list[Any]]:
             *evpi,
         ]
     ]
+    status = {f.strategy: f.status for f in data.frontier}  # the frontier of the samples' means
     for inc in data.incremental:
         highest = [a.ceac.get(inc.strategy) if a is not None else None for a in at]
         pairwise = {p.wtp: p.probability for p in inc.probability_cost_effective}
@@ -49,7 +51,7 @@ def _rows(label: str, data: PsaSummary, wtps: list[float]) -> list[list[Any]]:
                 inc.incremental_cost.mean,
                 inc.incremental_qalys.mean,
                 inc.icer,
-                inc.description,
+                versus_text(inc.description, status.get(inc.strategy, OUTSIDE_DECISION)),
                 *highest,
                 *[pairwise.get(w) for w in wtps],
                 *[None for _ in wtps],
@@ -169,7 +171,11 @@ def headline_sentence(results: Results) -> str:
         if head is not None
         else f"The deterministic base case has weight 0 among the {len(exp.alternatives)} structural alternatives"
     )
-    versus = "; ".join(f"{inc.strategy} {inc.description}" for inc in exp.expected.versus_comparator)
+    status = exp.expected.frontier_status
+    versus = "; ".join(
+        f"{inc.strategy} {versus_text(inc.description, status.get(inc.strategy, OUTSIDE_DECISION))}"
+        for inc in exp.expected.versus_comparator
+    )
     return (
         f"{which}. Their weighted expectation, the deterministic counterpart of the averaged PSA, versus "
         f"{exp.comparator}: {versus}."
@@ -194,7 +200,10 @@ def structural_expectation_section(results: Results) -> Section | None:
     ]
     rows: list[list[Any]] = []
     for alt in (*exp.alternatives, exp.expected):
-        versus = {inc.strategy: inc.description for inc in alt.versus_comparator}
+        versus = {
+            inc.strategy: versus_text(inc.description, alt.frontier_status.get(inc.strategy, OUTSIDE_DECISION))
+            for inc in alt.versus_comparator
+        }
         label = "Weighted expectation" if alt is exp.expected else alt.label + (" (headline)" if alt.headline else "")
         for name, r in alt.strategies.items():
             rows.append(

@@ -321,6 +321,21 @@ def _burden_headline(results: Results) -> str:
     return ("Treatment burden per patient (undiscounted) — " + "; ".join(parts) + ".") if parts else ""
 
 
+def _off_frontier(results: Results, strategy: str) -> str:
+    """How often ``strategy`` is off the efficiency frontier of the scenarios other than the base
+    case, in words (empty when never), so that a range of its ICERs is never read alone."""
+    others = list(results.scenarios.values())[1:]
+    status = [{f.strategy: f.status for f in sc.incremental}.get(strategy, OUTSIDE_DECISION) for sc in others]
+    if all(x == OUTSIDE_DECISION for x in status):
+        return ", a reference strategy, outside the decision"
+    off = [x for x in status if x in ("dominated", "extendedly dominated")]
+    if not off:
+        return ""
+    kinds = " or ".join(sorted(set(off)))
+    where = "in every scenario" if len(off) == len(others) else f"in {len(off)} of {len(others)} scenarios"
+    return f", but {kinds} on the efficiency frontier {where}"
+
+
 def _scenario_range(results: Results) -> str:
     analysis = results.scenario_analysis
     if analysis is None:
@@ -333,7 +348,7 @@ def _scenario_range(results: Results) -> str:
             if r.n_without_icer:
                 n = r.n_without_icer
                 text += f" ({n} scenario{'s' if n > 1 else ''} with another result, see the scenario table)"
-            out.append(text)
+            out.append(text + _off_frontier(results, r.strategy))
         elif r.n_without_icer:
             out.append(f"{r.strategy}: no ICER in any scenario (see the scenario table)")
     n_other = len(results.scenarios) - 1

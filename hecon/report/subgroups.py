@@ -4,6 +4,7 @@ QALYs and life-years and the comparison with the comparator. Layout and wording 
 from __future__ import annotations
 
 from hecon.analysis.results import Results
+from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label
 
@@ -16,6 +17,7 @@ def subgroups_table(results: Results) -> Table:
     rows = []
     groups = {"base case (whole population)": results.base, **results.subgroups}
     for name, sg in groups.items():
+        status = {f.strategy: f.status for f in sg.incremental}  # the subgroup's own frontier
         for s, r in sg.strategies.items():
             v = sg.versus(s)
             rows.append(
@@ -28,7 +30,7 @@ def subgroups_table(results: Results) -> Table:
                     v.incremental_cost if v else None,
                     v.incremental_effect if v else None,
                     v.icer if v else None,
-                    v.description if v else "comparator",
+                    versus_text(v.description, status.get(s, OUTSIDE_DECISION)) if v else "comparator",
                 ]
             )
     return Table(

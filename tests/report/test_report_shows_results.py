@@ -19,7 +19,7 @@ from hecon.analysis.results import summarise_run
 from hecon.analysis.timeline import CATEGORIES
 from hecon.report.decision import psa_section
 from hecon.report.html import format_value
-from hecon.report.numbers import versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.style import CATEGORIES as CATEGORY_STYLES
 
 
@@ -128,6 +128,7 @@ def test_incremental_tables_show_the_result(html, workbook, results):
 def test_scenario_and_net_benefit_sheets_show_the_result(workbook, results):
     rows = _sheet(workbook, "ScenarioAnalysis")
     assert len(rows) == len(results.scenario_analysis.rows)
+    status = {name: {f.strategy: f.status for f in sc.incremental} for name, sc in results.scenarios.items()}
     for row, r in zip(rows, results.scenario_analysis.rows):
         assert _same(
             row,
@@ -140,7 +141,8 @@ def test_scenario_and_net_benefit_sheets_show_the_result(workbook, results):
                 r.incremental_qalys,
                 r.icer,
                 r.icer_base_case,
-                r.description or None,  # an empty text cell reads back as None
+                # with the strategy's place on the scenario's frontier; an empty text cell reads back as None
+                versus_text(r.description, status[r.scenario].get(r.strategy, OUTSIDE_DECISION)) or None,
                 r.change_in_costs,
                 r.change_in_qalys,
             ),
@@ -196,18 +198,17 @@ def test_structural_alternatives_show_the_result(html, workbook, results):
                 format_value(m.lys, "years"),
             ]
             assert cells[7] == format_value(v.incremental_cost if v else None, "money")
-            assert cells[-2] == (v.description if v else "Comparator")
+            result = versus_text(v.description, a.frontier_status.get(s, OUTSIDE_DECISION)) if v else "Comparator"
+            assert cells[-2] == result
             assert cells[-1] == format_value(a.probability_cost_effective[s], "percent")
             increments = (v.incremental_cost, v.incremental_qalys, v.incremental_lys, v.icer) if v else (None,) * 4
             expected = (st.parameter, name, a.position, a.weight, a.share, s, m.costs, m.qalys, m.lys)
-            assert _same(
-                row, expected + increments + (v.description if v else "Comparator", a.probability_cost_effective[s])
-            )
+            assert _same(row, expected + increments + (result, a.probability_cost_effective[s]))
 
 
 def test_an_alternative_no_sample_drew_is_shown_without_numbers(results):
     (st,) = results.psa.structural
-    never = AlternativeResult("never", 3, 0.0, 0, 0.0, {}, (), {})
+    never = AlternativeResult("never", 3, 0.0, 0, 0.0, {}, (), {}, {})
     psa = replace(results.psa, structural=(replace(st, alternatives=(*st.alternatives, never)),))
     (sub,) = psa_section(replace(results, psa=psa)).detail.subsections  # shown in the appendix
     rows = [r for r in sub.sheets[0].rows if r[1] == "never"]
