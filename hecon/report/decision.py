@@ -30,7 +30,7 @@ from hecon.report.charts import (
 )
 from hecon.report.figures import Figure
 from hecon.report.numbers import OUTSIDE_DECISION, fixed, share, significant, versus_text
-from hecon.report.psa_structures import psa_structures_section
+from hecon.report.psa_structures import psa_caption, psa_structures_section, psa_title
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
 from hecon.report.two_way import parameter_label
@@ -609,7 +609,7 @@ def _psa_tables(results: Results) -> list[Table]:
     ]
     summary_table = Table(
         "PSA",
-        f"Probabilistic results ({data.n_samples:,} samples, seed {data.seed})",
+        psa_title(results, f"Probabilistic results ({data.n_samples:,} samples, seed {data.seed})"),
         cols,
         rows,
         "Mean and 95% interval (2.5% to 97.5% percentile) over the PSA samples, discounted; "
@@ -642,7 +642,7 @@ def _psa_tables(results: Results) -> list[Table]:
         )
     inc_table = Table(
         "PSAIncremental",
-        f"Probabilistic incremental results versus {comparator}",
+        psa_title(results, f"Probabilistic incremental results versus {comparator}"),
         inc_cols,
         inc_rows,
         "Mean and 95% interval of the increments over the samples; result: the ICER of the means in "
@@ -666,7 +666,7 @@ def _psa_tables(results: Results) -> list[Table]:
         + [curves.ceaf_optimal[i], curves.ceaf_probability[i], curves.evpi_per_patient[i]]
         for i, w in enumerate(curves.wtp)
     ]
-    ceac_table = Table("CEAC", "CEAC, CEAF and EVPI over willingness to pay", ceac_cols, ceac_rows)
+    ceac_table = Table("CEAC", psa_title(results, "CEAC, CEAF and EVPI over willingness to pay"), ceac_cols, ceac_rows)
 
     conv = data.convergence
     conv_cols = [
@@ -688,7 +688,7 @@ def _psa_tables(results: Results) -> list[Table]:
     ]
     conv_table = Table(
         "Convergence",
-        f"Convergence of the incremental NMB at {cur} {conv.wtp:,.0f}/QALY versus {comparator}",
+        psa_title(results, f"Convergence of the incremental NMB at {cur} {conv.wtp:,.0f}/QALY versus {comparator}"),
         conv_cols,
         conv_rows,
         "Running mean of the incremental net monetary benefit over samples (Hatswell et al., "
@@ -771,7 +771,7 @@ def _structural_section(results: Results) -> Section | None:
                 rows.append([*head, s, m.costs, m.qalys, m.lys, *increments, result, probability])
     table = Table(
         "PSAStructural",
-        "Probabilistic results by structural alternative",
+        psa_title(results, "Probabilistic results by structural alternative"),
         cols,
         rows,
         "Samples grouped by the alternative of each discrete parameter they drew: weight, the stated "
@@ -786,7 +786,7 @@ def _structural_section(results: Results) -> Section | None:
             table.where("Parameter", st.parameter).without("Parameter"),
             id=f"psa-structural-{k}",
         ).view(
-            title=f"{st.parameter}: results by alternative",
+            title=psa_title(results, f"{st.parameter}: results by alternative"),
             note=f"Means of the samples that drew each alternative, discounted; versus {comparator}: the ICER of "
             f"the means in words; P(highest NMB) at {cur} {wtp:,.0f}/QALY. Every discrete parameter: sheet "
             "PSAStructural.",
@@ -848,9 +848,11 @@ def psa_section(results: Results) -> Section | None:
                     colour_index=colours,
                     price_year=settings.price_year,
                 ),
-                f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
-                "markers: means. Points below a willingness-to-pay line are cost-effective at that "
-                "value.",
+                psa_caption(
+                    results,
+                    f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
+                    "markers: means. Points below a willingness-to-pay line are cost-effective at that value.",
+                ),
                 f"Scatter plot of incremental costs against incremental QALYs versus {comparator} for "
                 f"{n:,} PSA samples, with willingness-to-pay lines.",
             )
@@ -859,10 +861,13 @@ def psa_section(results: Results) -> Section | None:
         Figure(
             "CEAC and CEAF",
             ceac_png(data.curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
-            "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
-            "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
-            "highest expected net monetary benefit). Vertical lines: willingness-to-pay values of the "
-            "settings (solid: the headline value).",
+            psa_caption(
+                results,
+                "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
+                "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
+                "highest expected net monetary benefit). Vertical lines: willingness-to-pay values of the "
+                "settings (solid: the headline value).",
+            ),
             "Line chart of the probability that each strategy is cost-effective against the willingness to pay.",
         )
     )
@@ -878,8 +883,11 @@ def psa_section(results: Results) -> Section | None:
                     cur,
                     colour_index=colours,
                 ),
-                "Running mean of the incremental net monetary benefit versus the comparator against the "
-                "number of samples, with ±1.96 Monte Carlo standard errors.",
+                psa_caption(
+                    results,
+                    "Running mean of the incremental net monetary benefit versus the comparator against the "
+                    "number of samples, with ±1.96 Monte Carlo standard errors.",
+                ),
                 "Line chart of the running mean incremental net monetary benefit against the number of PSA samples.",
             )
         )
@@ -957,7 +965,7 @@ def voi_section(results: Results) -> Section | None:
     )
     at_table = Table(
         "PSAatWTP",
-        "Acceptability and value of information",
+        psa_title(results, "Acceptability and value of information"),
         at_cols,
         at_rows,
         "EVPI: the expected gain in net monetary benefit per patient if all uncertainty in the inputs "
@@ -966,8 +974,11 @@ def voi_section(results: Results) -> Section | None:
     figure = Figure(
         "EVPI",
         evpi_png(data.curves, cur, _wtps(results)),
-        f"Per-patient expected value of perfect information ({money}) against the willingness to pay; "
-        "dots: the willingness-to-pay values of the settings and the headline value.",
+        psa_caption(
+            results,
+            f"Per-patient expected value of perfect information ({money}) against the willingness to pay; "
+            "dots: the willingness-to-pay values of the settings and the headline value.",
+        ),
         "Line chart of the expected value of perfect information per patient against the willingness to pay.",
     )
     evppi = _evppi_section(results)
@@ -1043,7 +1054,9 @@ def _evppi_section(results: Results) -> Section | None:
         + (f" Reported as the EVPI (the regression estimate exceeded it): {', '.join(capped)}." if capped else "")
         + (f" Not estimated: {skipped}." if skipped else "")
     )
-    ranked = Table("EVPPIRanked", "Partial value of information, ranked", ranked_cols, ranked_rows, note)
+    ranked = Table(
+        "EVPPIRanked", psa_title(results, "Partial value of information, ranked"), ranked_cols, ranked_rows, note
+    )
     all_cols = [
         Column("Parameter or group", width=24),
         Column(f"WTP ({cur}/QALY)", "money", 13),
@@ -1059,19 +1072,27 @@ def _evppi_section(results: Results) -> Section | None:
         for e in ev.estimates
         for a in e.at_wtp
     ]
-    every = Table("EVPPI", "EVPPI at every reported willingness to pay", all_cols, all_rows, ev.method)
+    every = Table(
+        "EVPPI", psa_title(results, "EVPPI at every reported willingness to pay"), all_cols, all_rows, ev.method
+    )
     figures = [
         Figure(
             "EVPPI ranked",
             evppi_bars_png(ev, cur, labels={e.name: parameter_label(results.spec, e.name) for e in ev.estimates}),
-            f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
+            psa_caption(
+                results,
+                f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
+            ),
             "Horizontal bar chart of the expected value of partial perfect information per parameter or group.",
         ),
         Figure(
             "EVPPI curves",
             evppi_curves_png(data.curves.wtp, data.curves.evpi_per_patient, ev, cur),
-            f"Per-patient EVPI and the EVPPI of the highest-ranked parameters and groups ({money}) "
-            "against the willingness to pay.",
+            psa_caption(
+                results,
+                f"Per-patient EVPI and the EVPPI of the highest-ranked parameters and groups ({money}) "
+                "against the willingness to pay.",
+            ),
             "Line chart of EVPI and EVPPI per patient against the willingness to pay.",
         ),
     ]

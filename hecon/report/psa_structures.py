@@ -60,6 +60,29 @@ def _rows(label: str, data: PsaSummary, wtps: list[float]) -> list[list[Any]]:
     return rows
 
 
+def psa_version(results: Results) -> str:
+    """Which structure the PSA section's tables and figures (``results.psa``) show, for their titles and
+    captions, when both structures ran ("state transition (Markov) version alone"); "" with one."""
+    if results.psa_cross_check is None and results.psa_structures is None:
+        return ""
+    return f"{STRUCTURE_NAMES[results.spec.settings.structure]} version alone"
+
+
+def psa_caption(results: Results, caption: str) -> str:
+    """``caption`` led by :func:`psa_version` when both structures ran, so that a PSA figure or
+    table is never read as the averaged result of the first screen."""
+    version = psa_version(results)
+    if not version:
+        return caption
+    return f"{version[0].upper()}{version[1:]} (the PSA averaged over both structures: table 'Probabilistic results of both model structures'). {caption}"
+
+
+def psa_title(results: Results, title: str) -> str:
+    """``title`` with :func:`psa_version` in brackets when both structures ran."""
+    version = psa_version(results)
+    return f"{title} ({version})" if version else title
+
+
 def weights_text(results: Results) -> str:
     """The structures' weights in the averaged PSA, in words ("" without it)."""
     pooled = results.psa_structures

@@ -204,3 +204,27 @@ def test_published_and_verify_sources_are_citations(rrmm_report, report_text):
     at_risk -= set(_sources(dataclasses.replace(spec, survival_points=()), []))
     at_risk -= {p.source for p in spec.survival_points if p.kind != "at_risk"}
     assert [s for s in cited if s not in at_risk and " ".join(s.split()) not in shown] == []
+
+
+def test_every_psa_caption_names_the_structure_it_shows(rrmm_report):
+    """The example runs both structures: the first screen's probabilities average them, so every
+    table and figure of the PSA and value-of-information sections says which it shows (the run's
+    structure alone, or both)."""
+    folder, results = rrmm_report
+    assert results.psa_cross_check is not None and results.psa_structures is not None
+    page = (folder / REPORT_HTML).read_text(encoding="utf-8")
+    captions = []
+    for part in re.split(r'(?=<section id=")', page):
+        name = re.match(r'<section id="([^"]+)"', part)
+        if name and name.group(1) in ("psa", "psa_detail", "psa_structural", "psa_structures", "voi", "evppi"):
+            captions += [
+                " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+                for c in re.findall(r"<(?:fig)?caption>(.*?)</(?:fig)?caption>", part, flags=re.DOTALL)
+            ]
+    assert len(captions) >= 8
+    unlabelled = [
+        c
+        for c in captions
+        if "state transition (markov) version alone" not in c.lower() and "both model structures" not in c
+    ]
+    assert unlabelled == []
