@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, Perce
 from hecon.analysis.landmarks import LIKE_FOR_LIKE, Landmark
 from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
 from hecon.analysis.summary import FrontierRow, StrategyResult
-from hecon.model.spec import DAYS_PER_YEAR, ModelSpec
+from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, State
 from hecon.report.style import (
     CATEGORIES,
     OTHER_GREY,
@@ -258,6 +259,17 @@ def state_styles(spec: ModelSpec) -> dict[str, tuple[str, Any]]:
     }
 
 
+#: Longest legend label of a state [characters]; a longer description is shortened at a word.
+STATE_LABEL_CHARS = 44
+
+
+def state_label(state: State) -> str:
+    """A state as a reader names it: its description up to the first bracket, shortened to
+    :data:`STATE_LABEL_CHARS` at a word boundary; its name when it has no description."""
+    text = state.description.split(" (")[0].strip()
+    return textwrap.shorten(text, STATE_LABEL_CHARS, placeholder=" …") if text else state.name
+
+
 def trace_png(
     trace: xr.DataArray,
     spec: ModelSpec,
@@ -280,8 +292,9 @@ def trace_figure(
     """Markov trace (``trace``: dims strategy, cycle, state, coordinate ``years``; the sub-states
     of a tunnel state already summed into their state) over the whole horizon unless
     ``end_years`` is given: one panel per strategy with a line per state that holds at least
-    ``threshold`` of the cohort at some time, each state in its own colour (:func:`state_styles`;
-    call inside :func:`~hecon.report.style.style`)."""
+    ``threshold`` of the cohort at some time, each state in its own combination of colour and line
+    style (:func:`state_styles`), labelled by :func:`state_label`; call inside
+    :func:`~hecon.report.style.style`)."""
     years = np.asarray(trace["years"].values, dtype=float)
     end = end_years if end_years is not None else float(years[-1])
     axis = time_axis(end)
@@ -301,7 +314,7 @@ def trace_figure(
             if y.max() < threshold:
                 continue
             colour, dash = styles[st.name]
-            ax.plot(t, y, color=colour, linestyle=dash, linewidth=1.6, label=plain(st.name))
+            ax.plot(t, y, color=colour, linestyle=dash, linewidth=1.6, label=plain(state_label(st)))
             if st.name not in used:
                 used.append(st.name)
         ax.set_title(plain(s), loc="left")
@@ -316,15 +329,16 @@ def trace_figure(
         ax.xaxis.set_tick_params(labelbottom=True)
     for row in axes:
         row[0].set_ylabel("Share of the cohort")
-    order = [st.name for st in spec.states if st.name in used]
-    handles = [Line2D([], [], color=styles[name][0], linestyle=styles[name][1], linewidth=2) for name in order]
-    ncol = min(len(order), 5)
+    order = [st for st in spec.states if st.name in used]
+    handles = [Line2D([], [], color=styles[st.name][0], linestyle=styles[st.name][1], linewidth=2) for st in order]
+    labels = [plain(state_label(st)) for st in order]
+    ncol = min(len(order), 5 if max((len(x) for x in labels), default=0) <= 16 else 3 if ncols == 2 else 2)
     legend_rows = math.ceil(len(order) / ncol)
     bottom = (0.35 + 0.22 * legend_rows) / (2.5 * nrows + 1.5)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=bottom + 0.08 / nrows, hspace=0.3, wspace=0.08)
     fig.legend(
         handles,
-        [plain(n) for n in order],
+        labels,
         loc="lower center",
         ncol=ncol,
         fontsize=8.5,

@@ -749,7 +749,8 @@ def base_case_section(results: Results) -> Section:
             trace_png(results.base_case.trace, spec, results.strategies),
             f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
-            "than 0.5% of the cohort at all times are left out. Each state has its own colour. The trace of "
+            "than 0.5% of the cohort at all times are left out. Each state has its own combination of colour and "
+            "line style. The trace of "
             "every cycle is in results.xlsx, sheet Trace"
             + (
                 ", and the tunnel sub-states on the sheet TunnelTrace."

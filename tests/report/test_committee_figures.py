@@ -242,3 +242,23 @@ def test_tornado_text_lies_inside_the_canvas_for_the_examples_longest_descriptio
             assert box.y0 >= canvas.y0 - 0.5 and box.y1 <= canvas.y1 + 0.5, (t.get_text(), box, canvas)
         assert "QALY" in ax.xaxis.label.get_text().replace("\n", " ")
         assert any(longest.description.split()[0] in t.get_text() for t in ax.get_yticklabels())
+
+
+def test_every_state_of_the_example_has_its_own_colour_and_line_style_and_a_readable_label():
+    """The RRMM example has 23 states, more than the palette's colours: each (colour, line style)
+    pair is still its state's own, and the legend names states by their descriptions."""
+    from hecon.examples.rrmm import rrmm_model
+    from hecon.model.spec import State
+    from hecon.report.figures import STATE_LABEL_CHARS, state_label
+
+    spec = rrmm_model()
+    styles = state_styles(spec)
+    assert len(spec.states) > len(STATE_COLOURS)
+    assert len(set(styles.values())) == len(spec.states)
+    bridging = next(s for s in spec.states if s.name == "Bridging")
+    assert state_label(bridging) == "Apheresis done; CAR-T manufacturing with …"  # cut at a word
+    labels = {s.name: state_label(s) for s in spec.states}
+    assert all(len(x) <= STATE_LABEL_CHARS for x in labels.values())
+    assert all(s.description.startswith(labels[s.name].removesuffix(" …")) for s in spec.states)
+    assert state_label(State("PD", description="Progressed (after CAR-T)")) == "Progressed"
+    assert state_label(State("PD")) == "PD"  # no description: the name
