@@ -105,8 +105,13 @@ def _cell_value(value: Any) -> Any:
 #: Rows read to size a column to its content (the first rows stand for the rest).
 WIDTH_SAMPLE_ROWS = 200
 MAX_WIDTH, MIN_WIDTH = 60, 8
+MAX_TEXT_WIDTH = 40
+"""Widest text column [characters]: longer texts wrap, so that a sheet fitted to the page width
+keeps a legible font."""
 DATA_TAB_COLOUR = "A6A6A6"
-DATA_NOTE = "Data sheet (a row per cycle or per sample), not meant for printing. "
+DATA_NOTE = (
+    "Data sheet (bulk rows: per cycle, per sample, or per scenario, strategy and metric), not meant for printing. "
+)
 _A4 = 9
 """XlsxWriter's paper code of A4."""
 
@@ -114,22 +119,24 @@ _A4 = 9
 def column_widths(table: Table) -> list[float]:
     """Width of each column [characters] from its content: the longest value of the first
     :data:`WIDTH_SAMPLE_ROWS` rows as report.html writes it, and the longest word of the header
-    (headers wrap, numbers never do), between :data:`MIN_WIDTH` and :data:`MAX_WIDTH` (a text
-    column's own ``width``, where it has one, caps it: longer texts wrap)."""
+    (headers wrap, numbers never do), between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`; a text
+    column at most :data:`MAX_TEXT_WIDTH` or its own ``width`` if narrower (longer texts wrap)."""
     widths = []
     for j, col in enumerate(table.columns):
         longest_word = max((len(w) for w in col.header.split()), default=0)
         values = [len(number_text(r[j], col.kind)) for r in table.rows[:WIDTH_SAMPLE_ROWS]]
-        cap = col.width if col.width and col.kind == "text" else MAX_WIDTH  # long texts wrap at the column's width
+        cap = min(col.width or MAX_TEXT_WIDTH, MAX_TEXT_WIDTH) if col.kind == "text" else MAX_WIDTH
         widths.append(float(min(cap, max(MIN_WIDTH, longest_word + 2, max(values, default=0) + 2))))
     return widths
 
 
-def _sheet_setup(ws: Worksheet, table: Table) -> None:
+def _sheet_setup(ws: Worksheet, table: Table) -> list[float]:
     """Column widths from content, the frozen header, the auto-filter and the print settings of
     ``table``'s sheet: landscape A4 fitted to the page width, rows 1 to the header repeated on
-    every page; a data sheet gets a grey tab and a print area of its title and note only."""
-    for j, width in enumerate(column_widths(table)):
+    every page; a data sheet gets a grey tab and a print area of its title and note only.
+    Returns the column widths [characters]."""
+    widths = column_widths(table)
+    for j, width in enumerate(widths):
         ws.set_column(j, j, width)
     ws.freeze_panes(HEADER_ROW, 0)
     if table.rows:
@@ -141,13 +148,15 @@ def _sheet_setup(ws: Worksheet, table: Table) -> None:
     if table.data:
         ws.set_tab_color(f"#{DATA_TAB_COLOUR}")
         ws.print_area(0, 0, 1, max(len(table.columns) - 1, 0))
+    return widths
 
 
 def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     """Title in row 1, note in row 2, header in row 3, data below; header frozen.
 
-    Rows are written in order (the streaming writer keeps one row in memory)."""
-    _sheet_setup(ws, table)
+    Rows are written in order (the streaming writer keeps one row in memory); a text longer than
+    its column's width wraps."""
+    widths = _sheet_setup(ws, table)
     ws.write_string(0, 0, _cell_value(table.title), formats.title)
     note = (DATA_NOTE if table.data else "") + table.note
     if note:
@@ -161,8 +170,8 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
         for j, v in enumerate(row):
             v = _cell_value(v)
             if isinstance(v, str):
-                if v:  # an empty text is an empty cell
-                    write_string(i, j, v)  # text, even when it starts with "=": never a formula
+                if v:  # an empty text is an empty cell; text, even when it starts with "=": never a formula
+                    write_string(i, j, v, formats.wrap if len(v) > widths[j] else None)
             elif v is not None:
                 n = digits[j]
                 write_number(i, j, v, column_formats[j] if n is None else formats.significant(v, n))

@@ -374,6 +374,7 @@ def burden_table(results: Results) -> Table:
         rows,
         "Time in states carrying a flag [years]; hospital days [days]; counts [units]. "
         "Discounted at the effects discount rate.",
+        data=True,
     )
 
 
