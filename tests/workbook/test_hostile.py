@@ -89,8 +89,18 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     ),
     "initial shares that are a formula adding up to 0.15": (
         {"Initial!B4": "p_HS1"},
-        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (or one is negative) (from "
-        "p_HS1: Parameters!B4); expected non-negative shares that add up to 1",
+        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (from "
+        "p_HS1: Parameters!B4); expected finite, non-negative shares that add up to 1",
+    ),
+    "an initial share of NaN (found by review: NaN passed the sum check and the run failed later)": (
+        {"Initial!B4": "0*1e999"},
+        "Initial!B4: strategy 'SoC', initial state distribution: a share is NaN; expected finite, non-negative "
+        "shares that add up to 1",
+    ),
+    "a negative initial share": (
+        {"Initial!B4": "-p_HS1"},
+        "Initial!B4: strategy 'SoC', initial state distribution: a share is negative (-0.15) (from p_HS1: "
+        "Parameters!B4); expected finite, non-negative shares that add up to 1",
     ),
     "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: 1.5 is outside [0, 1]"),
     "a constant probability of inf from its parameter (found before the run, with the parameter's cell)": (
