@@ -903,6 +903,33 @@ def test_workers_beyond_the_machine_are_capped_on_the_command_line(tmp_path, sho
     assert (out / "summary.json").is_file() and (out / "psa.nc").is_file()
 
 
+def test_numpy_warnings_do_not_reach_the_user():
+    """numpy's RuntimeWarning ("invalid value encountered in log", with a hecon source line) is
+    not shown by any hecon command: hecon checks values itself and reports them at their cells
+    (a reviewer saw two such lines from the partitioned-survival engine)."""
+    import warnings
+
+    import click
+    import numpy as np
+    from click.testing import CliRunner
+
+    from hecon.cli import _Commands
+
+    @click.group(cls=_Commands)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def nan() -> None:
+        click.echo(str(np.log(np.array([-1.0]))[0]))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(group, ["nan"])
+    assert result.exit_code == 0 and result.output == "nan\n", result.output
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
 def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
     tmp_path, textbook_bytes, invoke, monkeypatch
 ):
