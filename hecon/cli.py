@@ -120,8 +120,14 @@ class _Commands(click.Group):
     command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
+        import warnings
+
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                # numpy's "invalid value encountered in log" names hecon's source line, not a cell:
+                # hecon checks every value itself and reports a NaN or inf at its cell
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # noqa: BLE001  # the last resort: every other exception

@@ -81,7 +81,7 @@ its twin. Numbers that are not finite are written to summary.json as null.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -101,7 +101,7 @@ from hecon.analysis.decision import (
     scenario_analysis,
 )
 from hecon.analysis.dsa_summary import DsaSummary, summarise_dsa
-from hecon.analysis.evppi import evppi_inputs
+from hecon.analysis.evppi import EvppiInput, evppi_inputs
 from hecon.analysis.model_survival import SurvivalSummary, survival_summary
 from hecon.analysis.perspectives import Perspectives, perspectives
 from hecon.analysis.psa_summary import PsaSummary, summarise_psa
@@ -272,8 +272,24 @@ def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch, cros
     spec = run.cross_check.spec if cross and run.cross_check is not None else run.spec
     if ds is None:
         return None
+    return _summarise_psa(
+        run, ds, spec.options, wtp, wtp_source, evppi=() if cross else evppi_inputs(spec), stopwatch=stopwatch
+    )
+
+
+def _summarise_psa(
+    run: RunResult,
+    ds: xr.Dataset,
+    options: Sequence[str],
+    wtp: float,
+    wtp_source: str,
+    evppi: Sequence[EvppiInput] = (),
+    stopwatch: Stopwatch | None = None,
+) -> PsaSummary:
+    """:func:`summarise_psa` of ``ds`` among ``options`` with the run's settings (WTP values,
+    population, currency) and comparator (or the first option when the comparator is not one)."""
     settings = run.spec.settings
-    comparator = run.comparator if run.comparator in spec.options else spec.options[0]
+    comparator = run.comparator if run.comparator in options else options[0]
     return summarise_psa(
         ds,
         comparator,
@@ -284,9 +300,9 @@ def _psa(run: RunResult, wtp: float, wtp_source: str, stopwatch: Stopwatch, cros
         population_discount_rate=settings.discount_rate_costs,
         currency=settings.currency,
         primary_wtp_source=wtp_source,
-        evppi_inputs=() if cross else evppi_inputs(spec),
+        evppi_inputs=evppi,
         stopwatch=stopwatch,
-        options=spec.options,
+        options=options,
     )
 
 
@@ -299,20 +315,7 @@ def _psa_structures(run: RunResult, wtp: float, wtp_source: str) -> StructureAve
     datasets = {settings.structure: run.psa, run.cross_check.spec.settings.structure: run.cross_check_psa}
     pooled = pool_psa(datasets, weights)
     shared = {str(s) for s in pooled["strategy"].values}
-    options = [s for s in run.spec.options if s in shared]
-    comparator = run.comparator if run.comparator in options else options[0]
-    summary = summarise_psa(
-        pooled,
-        comparator,
-        list(dict.fromkeys([float(w) for w in settings.wtp] + [wtp])),
-        wtp,
-        population_size=settings.population_size,
-        population_years=settings.population_years,
-        population_discount_rate=settings.discount_rate_costs,
-        currency=settings.currency,
-        primary_wtp_source=wtp_source,
-        options=options,
-    )
+    summary = _summarise_psa(run, pooled, [s for s in run.spec.options if s in shared], wtp, wtp_source)
     return structure_average(datasets, weights, summary, [s.name for s in run.spec.strategies])
 
 

@@ -672,12 +672,13 @@ def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockCont
         v = np.asarray(ctx.evaluate(expr, 1), dtype=float).reshape(-1)
         trace[:, model.slices[state].start] = v if v.size == n_samples else v[0]
     total = trace.sum(axis=1)
-    if np.any(trace < 0) or np.any(np.abs(total - 1.0) > PROBABILITY_TOLERANCE):
-        raise ModelError(
-            Problem(
-                Element("initial", strategy=strategy.name),
-                f"shares add up to {show_number(total.min(), (1.0, 1.0))} (or one is negative)",
-                "non-negative shares that add up to 1",
-            )
-        )
+    where = Element("initial", strategy=strategy.name)
+    expected = "finite, non-negative shares that add up to 1"
+    if not np.isfinite(trace).all():  # NaN passes every comparison below
+        raise ModelError(Problem(where, f"a share is {show_number(trace[~np.isfinite(trace)][0])}", expected))
+    if np.any(trace < 0):
+        raise ModelError(Problem(where, f"a share is negative ({show_number(trace.min())})", expected))
+    if np.any(np.abs(total - 1.0) > PROBABILITY_TOLERANCE):
+        off = total[np.argmax(np.abs(total - 1.0))]
+        raise ModelError(Problem(where, f"shares add up to {show_number(off, (1.0, 1.0))}", expected))
     return np.ascontiguousarray(trace.T)

@@ -89,8 +89,18 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     ),
     "initial shares that are a formula adding up to 0.15": (
         {"Initial!B4": "p_HS1"},
-        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (or one is negative) (from "
-        "p_HS1: Parameters!B4); expected non-negative shares that add up to 1",
+        "Initial!B4: strategy 'SoC', initial state distribution: shares add up to 0.15 (from "
+        "p_HS1: Parameters!B4); expected finite, non-negative shares that add up to 1",
+    ),
+    "an initial share of NaN (found by review: NaN passed the sum check and the run failed later)": (
+        {"Initial!B4": "0*1e999"},
+        "Initial!B4: strategy 'SoC', initial state distribution: a share is NaN; expected finite, non-negative "
+        "shares that add up to 1",
+    ),
+    "a negative initial share": (
+        {"Initial!B4": "-p_HS1"},
+        "Initial!B4: strategy 'SoC', initial state distribution: a share is negative (-0.15) (from p_HS1: "
+        "Parameters!B4); expected finite, non-negative shares that add up to 1",
     ),
     "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: 1.5 is outside [0, 1]"),
     "a constant probability of inf from its parameter (found before the run, with the parameter's cell)": (
@@ -891,6 +901,33 @@ def test_workers_beyond_the_machine_are_capped_on_the_command_line(tmp_path, sho
     )
     assert "Traceback" not in done.stderr
     assert (out / "summary.json").is_file() and (out / "psa.nc").is_file()
+
+
+def test_numpy_warnings_do_not_reach_the_user():
+    """numpy's RuntimeWarning ("invalid value encountered in log", with a hecon source line) is
+    not shown by any hecon command: hecon checks values itself and reports them at their cells
+    (a reviewer saw two such lines from the partitioned-survival engine)."""
+    import warnings
+
+    import click
+    import numpy as np
+    from click.testing import CliRunner
+
+    from hecon.cli import _Commands
+
+    @click.group(cls=_Commands)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def nan() -> None:
+        click.echo(str(np.log(np.array([-1.0]))[0]))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(group, ["nan"])
+    assert result.exit_code == 0 and result.output == "nan\n", result.output
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
 def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
