@@ -613,3 +613,25 @@ def test_partitioned_car_t_os_has_a_general_population_floor(rrmm_ps):
     ratio_late = float(infused.isel(cycle=late + 1) / infused.isel(cycle=late))
     assert ratio_late == pytest.approx(gp(s[late + 1]) / gp(s[late]), rel=1e-9)
     assert ratio_late < math.exp(-rate * years)
+
+
+def test_the_docs_psa_table_says_which_icers_belong_to_dominated_strategies():
+    """In the decision PSA table of docs/rrmm.md, a strategy whose mean costs are higher and mean
+    QALYs lower than another option's (the comparator at 0 / 0 included: dominance read off the
+    table's own columns) has its ICER followed by 'dominated' in the same cell."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rrmm.md").read_text(encoding="utf-8")
+    block = docs.split("<!-- generated: psa_decision")[1].split("<!-- end generated -->")[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines() if line.startswith("| ")]
+    checked = 0
+    for structure in {r[0] for r in rows[2:]}:
+        options = {
+            r[1]: (float(r[2].replace(",", "")), float(r[3]), r[4])
+            for r in rows
+            if r[0] == structure and r[2] and "reference" not in r[5]
+        }
+        points = [(0.0, 0.0)] + [(c, q) for c, q, _ in options.values()]
+        for name, (cost, qalys, icer) in options.items():
+            if any(c <= cost and q >= qalys and (c, q) != (cost, qalys) for c, q in points):
+                assert "dominated on the efficiency frontier" in icer, (structure, name, icer)
+                checked += 1
+    assert checked >= 2  # re-dosing and bispecific-then-CAR-T in the state-transition version

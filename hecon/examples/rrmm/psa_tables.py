@@ -19,6 +19,7 @@ from typing import Any
 
 from hecon.examples.rrmm.strategies import BSAB
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION, ModelSpec
+from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 
 #: Iterations and seed of the PSA of ``make run`` (Makefile RUN_OPTIONS; tested against it)
 MAKE_RUN_PSA = 1000
@@ -64,6 +65,7 @@ def _rows(label: str, summary: Any) -> list[str]:
         + " / ".join(f"{a.evpi_per_patient:,.0f}" for a in at if a is not None)
         + " |"
     ]
+    status = {r.strategy: r.status for r in summary.frontier}  # the frontier of the sample means
     for inc in summary.incremental:
         pairwise = {p.wtp: p.probability for p in inc.probability_cost_effective}
         highest = " / ".join(_pct(a.ceac.get(inc.strategy)) for a in at if a is not None)
@@ -71,7 +73,9 @@ def _rows(label: str, summary: Any) -> list[str]:
             highest = "outside the decision (reference)"
         rows.append(
             f"| {label} | {inc.strategy} | {inc.incremental_cost.mean:,.0f} | {inc.incremental_qalys.mean:.2f} "
-            f"| {inc.description} | {highest} | " + " / ".join(f"{pairwise[w]:.0%}" for w in WTPS) + " | |"
+            f"| {versus_text(inc.description, status.get(inc.strategy, OUTSIDE_DECISION))} | {highest} | "
+            + " / ".join(f"{pairwise[w]:.0%}" for w in WTPS)
+            + " | |"
         )
     return rows
 
