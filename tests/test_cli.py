@@ -11,6 +11,7 @@ import pytest
 
 from hecon.engine.run import run_model
 from hecon.workbook import read_workbook
+from tests.agreement import problems_of
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +157,7 @@ def test_validate_lists_every_problem(bad_workbook, invoke):
     assert any(line.startswith("Parameters!B4: ") for line in lines)
     assert any(line.startswith("Transitions!D5: probability 1.5 is outside [0, 1]; expected") for line in lines)
     assert "2 problems found" in result.stderr
+    assert len(problems_of(bad_workbook)) == 2  # and 'hecon run' lists the same
 
 
 def test_bad_workbook_is_not_run_and_writes_nothing(bad_workbook, cwd, invoke):
@@ -187,6 +189,7 @@ def test_a_problem_found_while_running_is_placed_at_its_cell(example_workbook, c
     assert_clean_failure(result)
     assert message in result.stderr
     assert not (cwd / "rep").exists()
+    assert problems_of(path) == [message]
 
 
 def test_missing_file_and_wrong_suffix(cwd, invoke):

@@ -17,6 +17,7 @@ import xarray as xr
 
 from hecon.examples import keynote189
 from hecon.workbook import read_workbook, validate_workbook
+from tests.agreement import problems_of
 
 ROOT = Path(__file__).resolve().parents[1]
 KM = ROOT / "inputs" / "km_example"
@@ -38,7 +39,7 @@ def test_committed_model_equals_a_fresh_write(tmp_path):
 
 
 def test_the_model_waits_for_its_curves():
-    messages = [str(p) for p in validate_workbook(MODEL)]
+    messages = problems_of(MODEL)
     assert [m.split(":")[0] for m in messages] == ["Partitions!C4", "Partitions!C6"]
     assert all("unknown curve 'os_" in m for m in messages)
 

@@ -599,6 +599,7 @@ class _Builder:
                     f"trace point {cells.show(record.values['point'])} where point {k} comes next",
                     "the points 0, 1, 2, ... in order, one row each",
                 )
+                self.problems.consequences.append("weights given")  # no weights read: their count follows
                 return
             weights.append(float(record.values["weight"]))
         values["cycle_weights"] = tuple(weights)

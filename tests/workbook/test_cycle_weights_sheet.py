@@ -12,8 +12,9 @@ import pytest
 
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
-from hecon.workbook import read_workbook, write_workbook
+from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.schema import EXCEL_CELL_CHARACTERS
+from tests.agreement import problems_of
 from tests.models import two_state_model
 
 N_CYCLES = 3900  # weekly cycles over about 75 years: 3,901 trace points
@@ -65,6 +66,7 @@ def test_a_40000_character_cell_is_rejected_with_its_cell(tmp_path):
     (problem,) = e.value.problems
     assert str(problem.where) == f"Settings!B{row}"
     assert "Excel's limit of 32,767" in problem.what and "CycleWeights sheet" in problem.expected
+    assert problems_of(path) == [str(problem)]
 
 
 def _replace_text(path, old: str, new: str) -> None:
@@ -94,6 +96,7 @@ def test_points_out_of_order_are_rejected_with_their_cell(tmp_path):
     (problem,) = e.value.problems
     assert str(problem.where) == "CycleWeights!A10"
     assert "trace point 5000 where point 6 comes next" in problem.what
+    assert problems_of(path) == [str(problem)]
 
 
 def test_a_40000_character_formula_is_given_the_formula_length_limit_not_the_cycleweights_sheet(tmp_path):
@@ -112,13 +115,12 @@ def test_a_40000_character_formula_is_given_the_formula_length_limit_not_the_cyc
     assert "Excel's limit of 32,767" in problem.what
     assert "CycleWeights" not in problem.expected
     assert "at most 2,000 characters" in problem.expected and "HECON_MAX_EXPRESSION_CHARS" in problem.expected
+    assert problems_of(path) == [str(problem)]
 
 
 def test_a_weight_missing_on_the_sheet_is_reported_at_the_cycleweights_cells(tmp_path):
     """The count of weights is checked against the model's cycles; when the weights are on the
     CycleWeights sheet the problem names its cells, not the (empty) cycle_weights setting."""
-    from hecon.workbook.validate import validate_workbook
-
     path = tmp_path / "weekly.xlsx"
     write_workbook(_weekly_custom(), path)
     wb = openpyxl.load_workbook(path)
@@ -128,6 +130,7 @@ def test_a_weight_missing_on_the_sheet_is_reported_at_the_cycleweights_cells(tmp
     ws.delete_rows(last)
     wb.save(path)
     (problem,) = validate_workbook(path)
+    assert problems_of(path) == [str(problem)]
     assert str(problem.where) == "CycleWeights!B4"
     assert (
         problem.what

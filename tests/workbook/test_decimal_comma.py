@@ -8,6 +8,7 @@ import pytest
 
 from hecon.model.problems import ModelError
 from hecon.workbook import read_workbook, write_workbook
+from tests.agreement import problems_of
 from tests.models import two_state_model
 
 
@@ -26,6 +27,7 @@ def test_decimal_comma_in_a_formula_cell(tmp_path, text, what, point):
     with pytest.raises(ModelError) as e:
         read_workbook(path)
     (problem,) = e.value.problems
+    assert problems_of(path) == [str(problem)]
     assert str(problem.where) == f"Parameters!B{row}"
     assert problem.what == what
     assert problem.expected.startswith(f"a decimal point, e.g. {point} ")
@@ -42,6 +44,7 @@ def test_decimal_comma_in_a_number_setting(tmp_path):
     with pytest.raises(ModelError) as e:
         read_workbook(path)
     (problem,) = e.value.problems
+    assert problems_of(path) == [str(problem)]
     assert str(problem.where) == f"Settings!B{row}"
     assert "decimal comma" in problem.what and "decimal point" in problem.expected
 
@@ -57,6 +60,7 @@ def _settings_problem(tmp_path, key, text, sheet="Settings", column=2):
     with pytest.raises(ModelError) as e:
         read_workbook(path)
     (problem,) = e.value.problems
+    assert problems_of(path) == [str(problem)]
     return row, problem
 
 

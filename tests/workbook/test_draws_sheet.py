@@ -15,6 +15,7 @@ from hecon.model.distributions import MIN_EMPIRICAL_DRAWS
 from hecon.model.problems import ModelError
 from hecon.model.spec import Distribution, ModelSpec, Parameter
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
+from tests.agreement import problems_of
 from tests.models import two_state_model
 
 ROWS = 60
@@ -50,7 +51,7 @@ def edited(path: Path, edit) -> Path:
 
 
 def problems(path: Path) -> list[str]:
-    return [str(p) for p in validate_workbook(path)]
+    return problems_of(path)
 
 
 def test_round_trip_is_exact(workbook: Path) -> None:
@@ -136,6 +137,7 @@ def test_blank_template_reads_without_problems(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as caught:
         read_workbook(path)
     assert "example" in str(caught.value) and "Draws!" not in str(caught.value)
+    assert problems_of(path)  # refused alike by 'hecon validate' and 'hecon run'
 
 
 def test_report_parameter_table_summarises_the_table() -> None:

@@ -4,7 +4,7 @@ Each case edits the textbook-shaped workbook of tests/workbook/test_validate.py 
 is described there) and runs both commands through the command line. Validation evaluates the
 model as the run does (every strategy, cycle and state time, deterministically), so both
 commands agree on the exit status and on the problems, and every problem names its cell.
-Every case of this file that validates a workbook goes through :func:`validate_and_run`, which
+Every case of this file that validates a workbook goes through :func:`tests.agreement.validate_and_run`, which
 asserts that agreement (exit status, problem lines and their count); the cases whose values only
 an analysis uses (DSA bounds, threshold search intervals) also run 'hecon run --dsa'.
 """
@@ -33,6 +33,7 @@ from hecon.model.expressions import nesting, parse, switched
 from hecon.model.limits import DEPTH_CEILING, LIMITS
 from hecon.model.problems import Cell, ModelError
 from hecon.workbook import write_workbook
+from tests.agreement import LOCATED, problem_lines, validate_and_run
 from tests.workbook.test_validate import RICH_CASES, TEXTBOOK_CASES, textbook_model
 
 _FINITE = "expected finite values"
@@ -140,58 +141,23 @@ def workbook(folder: Path, data: bytes, cells: dict[str, object], rows: dict[str
     return path
 
 
-#: The start of a located problem: a sheet's cell (``Parameters!B4``, a row from 1) or a file's line.
-LOCATED = re.compile(r"([A-Za-z]\w*![A-Z]{1,3}[1-9]\d*|[\w.-]+:[1-9]\d*): ")
-
-
 def test_the_location_pattern_wants_a_real_cell_or_line():
     assert [bool(LOCATED.match(t)) for t in ("Parameters!B4: x", "ipd.csv:12: x", "Thresholds!F14: x")] == [True] * 3
     for text in ("Parameters!: x", "Parameters: x", "model.xlsx: x", "Parameters!B0: x", "Parameters!4: x", "x!B: x"):
         assert not LOCATED.match(text), text
 
 
-def problem_lines(text: str) -> list[str]:
-    return [
-        line for line in text.splitlines() if line and not line.startswith(("error:", "warning:", "note:", "progress:"))
-    ]
-
-
-def validate_and_run(invoke, path: Path, out: Path) -> tuple[list[str], list[str]]:
-    """The problems that 'hecon validate' and 'hecon run' list, after checking that both exit
-    alike, with a located message per problem and no traceback, and that run wrote nothing."""
-    checked = invoke("validate", path)
-    ran = invoke("run", path, "--out", out)
-    for result in (checked, ran):
-        assert isinstance(result.exception, (SystemExit, type(None))), result.exception
-        assert "Traceback" not in result.output
-    assert checked.exit_code == ran.exit_code, (checked.output, ran.output)
-    found, reported = problem_lines(checked.stdout), problem_lines(ran.stderr)
-    if ran.exit_code == 0:
-        found = []
-    else:
-        assert not out.exists()
-        assert found == reported
-        n = len(found)
-        counted = f"{n} problem{'s' if n > 1 else ''}"
-        assert f"{counted} found" in checked.stderr
-        assert f"has {counted}; nothing was run or written" in ran.stderr  # the same count, said by each command
-    for line in found:
-        assert LOCATED.match(line), line
-        assert not re.search(r"np\.\w+\(", line), line  # no Python reprs such as np.float64(1.5)
-    return found, reported
-
-
 @pytest.mark.parametrize("case", list(EVALUATED_CASES))
 def test_validate_evaluates_the_model_as_run_does(tmp_path, textbook_bytes, invoke, case):
     cells, expected = EVALUATED_CASES[case]
     path = workbook(tmp_path, textbook_bytes, cells)
-    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    found = validate_and_run(path, tmp_path / "report")
     assert [m for m in found if m.startswith(expected)], found
 
 
 def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, textbook_bytes, invoke):
     path = workbook(tmp_path, textbook_bytes, {}, {"Scenarios": ["sick", "p_S1H", 0.98]})  # S1: 0.98 + S2 + D > 1
-    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    found = validate_and_run(path, tmp_path / "report")
     # S1 at cycle 0, state_time 0 (age 60, qx 0.005 men, 0.003 women, half men; yearly cycles):
     # 0.98 + rate_to_prob(0.105) + apply_hr(qx, 3) = 0.98 + (1 - e^-0.105) + (1 - (1 - 0.004)^3)
     total = 0.98 + (1 - math.exp(-0.105)) + (1 - (1 - 0.004) ** 3)
@@ -212,7 +178,7 @@ def test_validate_and_run_agree_on_every_bad_workbook_of_the_tests(
     cells, rows, _ = (TEXTBOOK_CASES if which == "textbook" else RICH_CASES)[case]
     data = textbook_bytes if which == "textbook" else rich_workbook.read_bytes()
     path = workbook(tmp_path, data, cells, rows)
-    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    found = validate_and_run(path, tmp_path / "report")
     assert found
 
 
@@ -300,7 +266,7 @@ def test_validate_evaluates_dsa_bounds_and_threshold_intervals_as_run_does(tmp_p
     at the cell of the value, with the formula's cell and the cells it reads; never 'sample 7'."""
     cells, rows, expected = VARIATION_CASES[case]
     path = workbook(tmp_path, textbook_bytes, cells, rows)
-    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    found = validate_and_run(path, tmp_path / "report")
     assert found == expected
     dsa = invoke("run", path, "--dsa", "--out", tmp_path / "report")
     assert dsa.exit_code == 1 and problem_lines(dsa.stderr) == expected
@@ -332,7 +298,7 @@ def test_a_two_way_grid_that_the_model_cannot_run_with_names_its_first_point(tmp
 
 def test_a_derived_setting_names_the_cell_of_its_parameter(tmp_path, textbook_bytes, invoke):
     path = workbook(tmp_path, textbook_bytes, {"Settings!B9": "p_male"}, {"Parameters": ["p_male", 1.5]})
-    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    found = validate_and_run(path, tmp_path / "report")
     assert found == [
         "Settings!B9: settings.proportion_male: 1.5 is outside [0, 1] (from p_male: Parameters!B21); expected a "
         "share between 0 and 1"
@@ -466,7 +432,7 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
 def test_bad_values_give_messages_not_tracebacks(tmp_path, textbook_bytes, invoke, case):
     cells, expected = MESSAGE_CASES[case]
     path = workbook(tmp_path, textbook_bytes, cells)
-    found, _ = validate_and_run(invoke, path, tmp_path / "report")
+    found = validate_and_run(path, tmp_path / "report")
     assert len(found) == 1 and found[0].startswith(expected), found
 
 
@@ -1109,7 +1075,7 @@ def test_fuzzed_cells_give_located_messages_and_validate_agrees_with_run(
     path = workbook(folder, short_textbook.read_bytes(), edits)
     checked = invoke("validate", path)
     assert checked.exit_code in (0, 1, 2), checked.output
-    validate_and_run(invoke, path, folder / "report")  # every problem located at its cell
+    validate_and_run(path, folder / "report")  # every problem located at its cell
 
 
 @pytest.fixture(scope="module")
@@ -1164,7 +1130,7 @@ def test_a_dsa_parameter_nested_up_to_the_limit_validates_and_runs(tmp_path, tex
     deep = "(" * levels + "0.3" + ")" * levels
     assert nesting(deep) == levels
     cells = {"Parameters!B7": deep, "Parameters!I7": 0.2, "Parameters!J7": 0.4, "Parameters!K7": "yes"}
-    found, _ = validate_and_run(invoke, workbook(tmp_path, textbook_bytes, cells), tmp_path / "report")
+    found = validate_and_run(workbook(tmp_path, textbook_bytes, cells), tmp_path / "report")
     assert found == []
 
 

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from hecon.cli import main
 from hecon.examples.textbook import textbook_model
 from hecon.model.spec import Scenario
-from hecon.workbook import read_workbook, validate_workbook, write_workbook
+from hecon.workbook import read_workbook, write_workbook
+from tests.agreement import problems_of
 from tests.models import reference_textbook
 
 HIGH_RISK = Scenario(
@@ -83,7 +84,7 @@ def test_bad_subgroup_rows_give_located_errors_all_at_once(workbook):
             "Subgroups!C7": 40,
         },
     )
-    found = [str(p) for p in validate_workbook(workbook)]
+    found = problems_of(workbook)
     assert len(found) == 4, found
     # a problem the override causes elsewhere: at the subgroup's first row, naming the cell it breaks
     assert found[0].startswith("Subgroups!A4: with subgroup 'High risk', Transitions!D4: probability 1.7")
@@ -94,7 +95,7 @@ def test_bad_subgroup_rows_give_located_errors_all_at_once(workbook):
 
 def test_duplicate_subgroup_target_is_located(workbook):
     _edit(workbook, {"Subgroups!B5": "hr_S1"})
-    found = [str(p) for p in validate_workbook(workbook)]
+    found = problems_of(workbook)
     assert len(found) == 1 and found[0].startswith("Subgroups!"), found
     assert "hr_S1" in found[0]
 

@@ -24,6 +24,7 @@ from hecon.model.survival_points import check_survival_points
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read
 from hecon.workbook.validate import place
+from tests.agreement import problems_of
 from tests.models import two_state_model
 
 S = SurvivalPoint
@@ -82,7 +83,7 @@ def problems_after(tmp_path: Path, data: bytes, cells: dict[str, object], append
     if append is not None:
         ws.append(append)
     wb.save(path)
-    return [str(p) for p in validate_workbook(path)]
+    return problems_of(path)
 
 
 def test_the_sheet_reads_back_as_written(tmp_path, good_bytes):

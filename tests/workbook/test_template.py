@@ -16,6 +16,7 @@ from hecon.workbook import read_workbook, validate_workbook, write_template, wri
 from hecon.workbook.reader import read
 from hecon.workbook.schema import FIRST_DATA_ROW, LAST_VALIDATED_ROW, SETTINGS, SHEETS, setting_default
 from hecon.workbook.template_examples import EXAMPLE_COLUMN
+from tests.agreement import problems_of
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +131,7 @@ def test_blank_template_is_prefilled_with_default_settings_and_lists_only_what_i
     assert result.spec is not None and result.spec.settings == Settings()
     spec = result.spec
     assert spec.states == () and spec.parameters == () and spec.strategies == ()
+    assert problems_of(blank)  # refused alike by 'hecon validate' and 'hecon run'
     problems = [str(p) for p in validate_workbook(blank) if "template's example" not in p.what]
     assert problems == [
         "Strategies!A4: the model has no strategy; expected at least one strategy: a row per strategy compared, "

@@ -20,6 +20,7 @@ from hecon.model.spec import Parameter
 from hecon.workbook import read_workbook, write_workbook
 from hecon.workbook.reader import read
 from hecon.workbook.units import per_cycle, period_of
+from tests.agreement import problems_of
 from tests.models import two_state_model
 
 WEEK = 7.0
@@ -88,6 +89,7 @@ def test_unknown_unit_is_rejected_with_its_cell(tmp_path):
     assert str(problem).startswith(f"{problem.where}: unknown unit")
     assert "unknown unit 'EUR per fortnight' for the column cost:care" in str(problem)
     assert "per year" in problem.expected
+    assert str(problem) in problems_of(path)
 
 
 def _utility_unit(tmp_path: Path, unit: str | None) -> Path:
@@ -104,9 +106,11 @@ def _utility_unit(tmp_path: Path, unit: str | None) -> Path:
 def test_a_utility_unit_other_than_per_year_is_rejected_at_its_cell(tmp_path, unit):
     """Utilities are QALY weights per year; a per-cycle weight (or a unit hecon does not know)
     used to be read silently as a weight per year."""
+    path = _utility_unit(tmp_path, unit)
     with pytest.raises(ModelError) as e:
-        read_workbook(_utility_unit(tmp_path, unit))
+        read_workbook(path)
     (problem,) = e.value.problems
+    assert problems_of(path) == [str(problem)]
     assert isinstance(problem.where, Cell) and problem.where.sheet == "States"
     assert problem.where.address == "C2"  # the utility column's unit row (name, description, utility)
     assert problem.what == f"the utility column's unit '{unit}' is not supported"

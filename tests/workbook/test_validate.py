@@ -31,6 +31,7 @@ from hecon.model.problems import ModelError, Problem
 from hecon.model.spec import LifeTable, ModelSpec, Parameter, Settings, State, Strategy, Transition, TransitionReward
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 from hecon.workbook.reader import read
+from tests.agreement import problems_of
 from tests.models import both_structures_model
 
 
@@ -187,7 +188,8 @@ def set_cached(path: Path, sheet: str, cell: str, cached: str, error: bool = Fal
 
 
 def messages(path: Path) -> list[str]:
-    return [str(p) for p in validate_workbook(path)]
+    """The problems of the workbook, as text; 'hecon validate' and 'hecon run' list the same."""
+    return problems_of(path)
 
 
 def only(path: Path) -> str:
