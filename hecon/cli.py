@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from hecon.model.limits import limit_problems
+from hecon.model.limits import fixed_limits, limit_problems
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.version import __version__
 
@@ -109,7 +109,8 @@ class _Command(click.Command):
             _error(str(p))
         if problems:
             _exit(EXIT_USAGE)
-        return super().invoke(ctx)
+        with fixed_limits():
+            return super().invoke(ctx)
 
 
 class _Commands(click.Group):
@@ -370,12 +371,8 @@ def run(
     from hecon.analysis.timings import Stopwatch
 
     stopwatch = Stopwatch()
-    with stopwatch.phase("imports"):
+    with stopwatch.phase("imports"):  # what validation needs; the analyses and the report once it passed
         from hecon.analysis.progress import phase, plain_lines
-        from hecon.analysis.psa import check_psa_size, worker_cap
-        from hecon.analysis.results import summarise_run
-        from hecon.analysis.run import file_sha256, run_analysis
-        from hecon.report import write_report
         from hecon.workbook.validate import place_found, read_checked
 
     if scenarios and all_scenarios:
@@ -394,9 +391,12 @@ def run(
         )
         _exit()
 
-    if workers is not None and workers > worker_cap():
-        click.echo(f"note: --workers {workers} is more than this machine allows; using {worker_cap()}", err=True)
-        workers = worker_cap()
+    if workers is not None:
+        from hecon.analysis.psa import worker_cap
+
+        if workers > worker_cap():
+            click.echo(f"note: --workers {workers} is more than this machine allows; using {worker_cap()}", err=True)
+            workers = worker_cap()
     with plain_lines():  # progress as plain lines when stderr is not a terminal
         samples = psa_samples
         try:
@@ -404,16 +404,18 @@ def run(
                 spec, locations = read_checked(  # every check of 'hecon validate', then the model
                     path,
                     stopwatch,
-                    None
-                    if samples is None
-                    else lambda spec: check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples))),
+                    None if samples is None else lambda spec: _check_psa_size(spec, samples),
                 )
-            with stopwatch.phase("read"):
-                sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
         except ModelError as e:
             _report_problems(path, e.problems)
         except _unreadable_errors() as e:
             _not_a_workbook(path, e)
+        with stopwatch.phase("imports"):
+            from hecon.analysis.results import summarise_run
+            from hecon.analysis.run import file_sha256, run_analysis
+            from hecon.report import write_report
+        with stopwatch.phase("read"):
+            sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
         for warning in locations.warnings:
             click.echo(f"warning: {warning}", err=True)
 
@@ -465,6 +467,13 @@ def run(
         if verbose:
             _print_timings(stopwatch.timings())
         click.echo(_display(folder))
+
+
+def _check_psa_size(spec: Any, samples: int) -> None:
+    """Refuse a PSA of ``samples`` samples that would not fit in memory, at ``--psa``."""
+    from hecon.analysis.psa import check_psa_size
+
+    check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples)))
 
 
 def _print_timings(timings: PhaseTimings) -> None:

@@ -11,6 +11,9 @@ above what a cohort model needs and an environment variable that raises it
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from hecon.model.problems import ModelError, Problem, topic
@@ -29,7 +32,16 @@ class Limit:
     def value(self) -> int:
         """The bound in force: the environment variable when set (a whole number > 0, digits with
         optional ``_`` separators), else the default. Raises :class:`ModelError` naming the variable
-        when it holds anything else (text, a negative number, 0, a fraction), rather than ignore it."""
+        when it holds anything else (text, a negative number, 0, a fraction), rather than ignore it.
+        Inside :func:`fixed_limits` each variable is read once."""
+        read = _READ.get()
+        if read is None:
+            return self._read()
+        if self.variable not in read:
+            read[self.variable] = self._read()
+        return read[self.variable]
+
+    def _read(self) -> int:
         text = os.environ.get(self.variable, "").strip()
         if not text:
             return self.default
@@ -48,6 +60,22 @@ class Limit:
     def expected(self, amount: str) -> str:
         """The 'expected' text of a problem with this bound: ``at most 1,000,000 cycles (raise with ...)``."""
         return f"{amount} at most {self.value:,} {self.unit} (or raise the limit: set {self.variable})"
+
+
+_READ: ContextVar[dict[str, int] | None] = ContextVar("hecon_limits_read", default=None)
+"""The bounds read so far inside :func:`fixed_limits`, by variable; None outside it."""
+
+
+@contextmanager
+def fixed_limits() -> Iterator[None]:
+    """Within: each bound is read from the environment once (a command's bounds do not change
+    while it runs; a workbook's formulas ask for them some 100,000 times, and reading the
+    environment is what that costs)."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
 
 
 FILE_MB = Limit("HECON_MAX_FILE_MB", 50, "MB", "size of the workbook file")

@@ -187,7 +187,9 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     expression over the strategies, cycles and state times of the base case, of each scenario and
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
     the cell of the element, with the strategy and cycle in the message. A scenario's problem that
-    the base case has too is not repeated."""
+    the base case has too is not repeated; when the base case (or the other structure) fails, the
+    scenarios and subgroups are not run: its problems are reported without the wait (some seconds
+    per scenario of a large model), and the scenarios' own ones once it runs."""
     from hecon.engine.run import deterministic_strategy  # the kernels (numba) only when a model is run
 
     found: list[Problem] = []
@@ -207,6 +209,8 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
         for s in spec.subgroups
     ]
     for sheet, firsts, name, changed, overridden in runs:
+        if found and sheet is not None:  # the base case fails: its problems first, without running each scenario
+            break
         model = compiled(changed)
         cells: set[Location] = set()  # one problem per cell: a row shared by the strategies fails in each
         for index in range(len(model.strategies)):
