@@ -70,3 +70,23 @@ for args in (["template", {str(path)!r}, "--example", "textbook"], ["validate", 
 print(json.dumps(found))
 """
     assert fresh_python(code) == [[], ["numba"]]
+
+
+def test_run_refuses_a_bad_workbook_before_it_imports_the_analyses_and_the_report(tmp_path):
+    """A workbook with a problem that reading finds: 'hecon run' says so as quickly as 'hecon
+    validate', without importing the report (matplotlib), the analyses or the kernels (numba)."""
+    path = tmp_path / "model.xlsx"
+    code = f"""
+import json, sys
+import openpyxl
+from click.testing import CliRunner
+from hecon.cli import main
+assert CliRunner().invoke(main, ["template", {str(path)!r}, "--example", "textbook"]).exit_code == 0
+book = openpyxl.load_workbook({str(path)!r})
+book["Parameters"]["B4"] = "abc"
+book.save({str(path)!r})
+result = CliRunner().invoke(main, ["run", {str(path)!r}, "--out", {str(tmp_path / "report")!r}])
+assert result.exit_code == 1 and "Parameters!B4: unknown name 'abc'" in result.output, result.output
+print(json.dumps(sorted(m for m in ("numba", "matplotlib", "hecon.report", "hecon.analysis.run") if m in sys.modules)))
+"""
+    assert fresh_python(code) == []

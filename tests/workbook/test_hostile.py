@@ -1115,6 +1115,21 @@ def test_a_limit_variable_may_use_underscores_and_blank_means_the_default(monkey
     assert CYCLES.value == CYCLES.default
 
 
+def test_a_command_reads_each_limit_once_and_the_next_command_afresh(monkeypatch):
+    """Inside fixed_limits (each command of the command line) a bound is read from the environment
+    once: a workbook's formulas ask for the formula bounds some 100,000 times."""
+    from hecon.model.limits import CYCLES, fixed_limits
+
+    monkeypatch.setenv("HECON_MAX_CYCLES", "7")
+    with fixed_limits():
+        assert CYCLES.value == 7
+        monkeypatch.setenv("HECON_MAX_CYCLES", "8")
+        assert CYCLES.value == 7
+    assert CYCLES.value == 8
+    with fixed_limits():
+        assert CYCLES.value == 8
+
+
 def test_the_readme_lists_every_limit_with_its_default_and_variable():
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]

@@ -22,6 +22,7 @@ from hecon.engine import run as engine
 from hecon.engine.compiler import compile_model
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.results import label
+from hecon.model.problems import ModelError
 from hecon.model.spec import Scenario
 from hecon.workbook import write_workbook
 from hecon.workbook.validate import read_checked
@@ -102,3 +103,28 @@ def test_the_dsa_and_threshold_grids_that_validation_checks_are_simulated_once(t
     fresh = run_dsa(spec)
     for name in ("total_costs", "qalys", "lys"):
         np.testing.assert_array_equal(run.dsa.results[name].values, fresh.results[name].values)
+
+
+def test_a_base_case_that_fails_is_reported_without_running_the_scenarios(tmp_path, monkeypatch):
+    """A value that only the deterministic run finds wrong (a NaN cost) in the base case: its
+    problem is reported after the base case's strategies alone, not after every scenario and
+    subgroup has run too (refusing the shipped example took 30 runs of 6 strategies)."""
+    spec = replace(
+        both_structures_model(),
+        scenarios=(Scenario("no discounting", NO_DISCOUNTING), Scenario("short", {"settings.horizon_years": 10.0})),
+    )
+    spec = replace(spec, states=(replace(spec.states[0], costs={"care": "0 * 1e999"}), *spec.states[1:]))  # NaN
+    path = tmp_path / "model.xlsx"
+    write_workbook(spec, path)
+    simulated: Counter[int] = Counter()
+    original = engine.simulate_chunk
+
+    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True):
+        simulated[id(model)] += 1
+        return original(model, index, samples, n_samples, carry, keep_cycles)
+
+    monkeypatch.setattr(engine, "simulate_chunk", counting)
+    with pytest.raises(ModelError) as caught:
+        read_checked(path)
+    assert caught.value.problems and all("NaN" in p.what for p in caught.value.problems)
+    assert len(simulated) <= 2  # the base case, and the model as the other structure: no scenario
