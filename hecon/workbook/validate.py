@@ -186,7 +186,8 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     """What the deterministic runs of 'hecon run' find only by evaluating the model: every
     expression over the strategies, cycles and state times of the base case, of each scenario and
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
-    the cell of the element, with the strategy and cycle in the message. A scenario's problem that
+    the cell of the element, with the strategy and cycle in the message: each strategy whose row
+    fails, once per cell and failure (a shared row that fails alike in every strategy, once). A scenario's problem that
     the base case has too is not repeated; when the base case (or the other structure) fails, the
     scenarios and subgroups are not run: its problems are reported without the wait (some seconds
     per scenario of a large model), and the scenarios' own ones once it runs."""
@@ -212,15 +213,17 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
         if found and sheet is not None:  # the base case fails: its problems first, without running each scenario
             break
         model = compiled(changed)
-        cells: set[Location] = set()  # one problem per cell: a row shared by the strategies fails in each
+        # a row shared by the strategies fails in each: once per cell and failure, whatever the strategy
+        failures: set[tuple[Location, str]] = set()
         for index in range(len(model.strategies)):
             try:
                 deterministic_strategy(model, index)  # kept: the run uses these results
             except ModelError as exc:
                 for p in place_found(exc.problems, loc, changed, overridden=overridden):
-                    if p.where in cells:
+                    failure = (p.where, p.what.replace(f"strategy '{model.strategies[index].name}', ", "", 1))
+                    if failure in failures:
                         continue
-                    cells.add(p.where)
+                    failures.add(failure)
                     if sheet is None or name is None:
                         base_text.add(p.what)
                         found.append(p)
@@ -257,18 +260,28 @@ def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     return out
 
 
+#: Cells named in a problem's ``(from ...)``: the first ones of the chain, then how many more.
+MAX_SOURCES = 12
+
+
 def _sources(
     spec: ModelSpec, where: Location, loc: Locations, sampled: bool = False, overridden: Overridden | None = None
 ) -> str:
     """`` (from c_H: Parameters!B11)``: the cells of the parameters that the formula of a setting,
     state value, transition, transition reward or partition row reads (for a row sum, the formulas of
     the row; for the initial distribution, its shares), for a value found wrong while the model runs.
+    A parameter that is itself a formula brings the cells of the parameters it reads, and so on
+    down the chain (``c_dose: Parameters!B40, body_weight_kg: Parameters!B5``): the formula's own
+    parameters first, then each further link, each cell once, at most :data:`MAX_SOURCES` (then how
+    many more). A row sum also names the cells of the row's probabilities (``the row
+    Transitions!D4, Transitions!D5, Transitions!D6``), where the one to change may be.
     ``sampled``: the value comes from a PSA sample, so a parameter with a distribution is named with
     the cell its value was drawn from (``p_HS1: Parameters!B4, drawn from its normal distribution:
     Parameters!G4``). ``overridden``: the cells of a scenario's values (``p_HS1: Scenarios!C4``)."""
     if not isinstance(where, Element):
         return ""
     texts: list[object] = []
+    row_cells: list[str] = []
     if where.kind == "setting":  # a setting given as a formula, e.g. proportion_male = p_male
         texts = [getattr(spec.settings, where.name, None)]
     elif where.kind == "state":
@@ -289,7 +302,11 @@ def _sources(
             and t.strategy in (where.strategy, None)
         ]
         own = {t.to_state for t in rows if t.strategy is not None}  # a strategy's own row replaces the shared one
-        texts = [t.probability for t in rows if t.strategy is not None or t.to_state not in own]
+        chosen = [t for t in rows if t.strategy is not None or t.to_state not in own]
+        texts = [t.probability for t in chosen]
+        if where.kind == "transitions_out" and len(chosen) > 1:
+            records = [loc.transitions.get((t.strategy, t.from_state, t.to_state)) for t in chosen]
+            row_cells = [str(r.cell("probability")) for r in records if r is not None]
     elif where.kind == "reward" and where.index is not None:
         texts = [spec.transition_rewards[where.index].value]
     elif where.kind == "initial":  # the shares, which add up to 1
@@ -297,15 +314,11 @@ def _sources(
     elif where.kind == "partition":
         rows = [r for r in spec.partitions if r.state == where.name and r.strategy in (where.strategy, None)]
         texts = [next((r for r in rows if r.strategy is not None), rows[0]).survival] if rows else []
-    names: set[str] = set()
-    for text in texts:
-        if isinstance(text, str):
-            try:
-                names |= parse(text).names
-            except ModelError:
-                continue
+    values: dict[str, object] = {p.name: p.value for p in spec.parameters}
+    if where.strategy is not None:
+        values |= next((s.parameters for s in spec.strategies if s.name == where.strategy), {})
     cells = []
-    for name in sorted(names):
+    for name in _chain(texts, values):
         scenario_cell = (overridden or {}).get(f"{name}[{where.strategy}]") or (overridden or {}).get(name)
         if scenario_cell is not None:
             cells.append(f"{name}: {scenario_cell}")
@@ -321,7 +334,36 @@ def _sources(
             column = "distribution" if drawn.draws else "distribution_args"  # the Draws sheet's column: its kind
             text += f", drawn from its {drawn.kind} distribution: {base.cell(column)}"
         cells.append(text)
-    return f" (from {', '.join(cells)})" if cells else ""
+    if len(cells) > MAX_SOURCES:
+        cells = [*cells[:MAX_SOURCES], f"and {len(cells) - MAX_SOURCES} more"]
+    parts = ([f"the row {', '.join(row_cells)}"] if row_cells else []) + (
+        [f"from {', '.join(cells)}"] if cells else []
+    )
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _chain(texts: list[object], values: dict[str, object]) -> list[str]:
+    """The names that the formulas ``texts`` read, then the names that those names' formulas
+    (``values``: name -> number or formula) read, and so on: each name once, level by level, each
+    level sorted. A circular definition ends where a name comes back."""
+    order: list[str] = []
+    level = _names_read(texts)
+    while level:
+        order += level
+        seen = set(order)
+        level = sorted(set(_names_read([values.get(n) for n in level])) - seen)
+    return order
+
+
+def _names_read(texts: list[object]) -> list[str]:
+    names: set[str] = set()
+    for text in texts:
+        if isinstance(text, str):
+            try:
+                names |= parse(text).names
+            except ModelError:
+                continue
+    return sorted(names)
 
 
 def _compile_problems(

@@ -44,13 +44,16 @@ _S1_SOURCES = (
     "Parameters!B7"
 )
 _PROBABILITY = "expected a probability between 0 and 1"
+#: The cells of the rows out of H and out of S1 (each row sum names them, the cell to change may be any).
+_H_ROW = "the row Transitions!D4, Transitions!D5, Transitions!D6; "
+_S1_ROW = "the row Transitions!D7, Transitions!D8, Transitions!D9, Transitions!D10; "
 
 #: case -> (cells to set, a message that must be found (whole line, or its start))
 EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     "division by zero": (
         {"Parameters!B11": "c_S1 / 0"},
         "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: 'c_H' is inf, not a finite number (from "
-        "c_H: Parameters!B11); " + _FINITE,
+        "c_H: Parameters!B11, c_S1: Parameters!B12); " + _FINITE,  # c_H = c_S1 / 0: each link of the chain
     ),
     "log of a negative number": (
         {"Parameters!B11": "log(-c_S1)"},
@@ -71,17 +74,17 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     "a complement that goes negative": (
         {"Parameters!B4": "0.99"},
         "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 12: the probabilities add up to 1.00002, "
-        f"leaving a negative complement for -> H (from p_HS1: Parameters!B4); {_PROBABILITIES}",
+        f"leaving a negative complement for -> H ({_H_ROW}from p_HS1: Parameters!B4); {_PROBABILITIES}",
     ),
     "a row sum of 1 + 1e-6": (
         {"Transitions!D6": "1 - p_HS1 - gp_mort() + 1e-6"},
         "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.000001 "
-        "(from p_HS1: Parameters!B4); expected a sum of 1",
+        f"({_H_ROW}from p_HS1: Parameters!B4); expected a sum of 1",
     ),
     "a row sum of 1 - 1e-6": (
         {"Transitions!D6": "1 - p_HS1 - gp_mort() - 1e-6"},
         "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 0.999999 "
-        "(from p_HS1: Parameters!B4); ",
+        f"({_H_ROW}from p_HS1: Parameters!B4); ",
     ),
     "a terminal-care cost of -3e293 (found by the fuzz test: the report's figures overflowed)": (
         {"TransitionRewards!F4": -3e293},
@@ -110,7 +113,8 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
     ),
     "a constant row sum of 0.6 + 0.5 + 0.5 (found before the run, with the cells of its parameters)": (
         {"Parameters!B4": 0.6, "Transitions!D5": "p_S1H", "Transitions!D6": 0.5},  # p_S1H = 0.5
-        "Transitions!D4: the probabilities add up to 1.6 (from p_HS1: Parameters!B4, p_S1H: Parameters!B5); expected "
+        f"Transitions!D4: the probabilities add up to 1.6 ({_H_ROW}from p_HS1: Parameters!B4, p_S1H: Parameters!B5); "
+        "expected "
         "a sum of 1, or a complement '#' for the rest",
     ),
     "a probability above 1 deep in a tunnel": (
@@ -161,12 +165,47 @@ def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, 
     # S1 at cycle 0, state_time 0 (age 60, qx 0.005 men, 0.003 women, half men; yearly cycles):
     # 0.98 + rate_to_prob(0.105) + apply_hr(qx, 3) = 0.98 + (1 - e^-0.105) + (1 - (1 - 0.004)^3)
     total = 0.98 + (1 - math.exp(-0.105)) + (1 - (1 - 0.004) ** 3)
+    sources = _S1_SOURCES.replace("p_S1H: Parameters!B5", "p_S1H: Scenarios!C4")  # the scenario's value, at its cell
+    # strategies B and AB (hr_trt 0.6, StrategyParameters rows 6 and 9) fail too, each with its own sum and cells:
+    # 0.98 + rate_to_prob(0.105 x 0.6) + apply_hr(qx, 3)
+    treated = 0.98 + (1 - math.exp(-0.105 * 0.6)) + (1 - (1 - 0.004) ** 3)
     assert found == [
-        "Scenarios!A4: with scenario 'sick', Transitions!D7: strategy 'SoC', transitions out of 'S1', cycle 0, "
-        f"state_time 0: the probabilities add up to {total:.6g}, leaving a negative complement for -> S1 (from "
-        f"{_S1_SOURCES.replace('p_S1H: Parameters!B5', 'p_S1H: Scenarios!C4')}); expected probabilities that sum to "
-        "at most 1"  # the scenario's value of p_S1H, at its cell
+        f"Scenarios!A4: with scenario 'sick', Transitions!D7: strategy '{strategy}', transitions out of 'S1', cycle 0, "
+        f"state_time 0: the probabilities add up to {value:.6g}, leaving a negative complement for -> S1 ({_S1_ROW}from "
+        f"{sources.replace('hr_trt: Parameters!B10', hr_trt)}); expected probabilities that sum to at most 1"
+        for strategy, value, hr_trt in (
+            ("SoC", total, "hr_trt: Parameters!B10"),
+            ("B", treated, "hr_trt: StrategyParameters!C6"),
+            ("AB", treated, "hr_trt: StrategyParameters!C9"),
+        )
     ]
+
+
+def test_a_derived_value_names_every_link_of_its_chain(tmp_path, textbook_bytes, invoke):
+    """c_H = w * 10, w = kg / 2, kg = 0 x 1e999 (NaN, as a body weight a dose is derived from): the
+    cost's problem names each link's cell, down to the one that holds the NaN (Parameters rows 21, 22)."""
+    path = workbook(
+        tmp_path,
+        textbook_bytes,
+        {"Parameters!B11": "w * 10", "Parameters!A21": "w", "Parameters!B21": "kg / 2"}
+        | {"Parameters!A22": "kg", "Parameters!B22": "0 * 1e999"},
+    )
+    assert validate_and_run(path, tmp_path / "report") == [
+        "States!F4: strategy 'SoC', state 'H', cost 'care', every cycle: 'c_H' is NaN, not a finite number (from "
+        "c_H: Parameters!B11, w: Parameters!B21, kg: Parameters!B22); " + _FINITE
+    ]
+
+
+def test_a_long_chain_names_its_first_cells_and_how_many_more(tmp_path, textbook_bytes, invoke):
+    from hecon.workbook.validate import MAX_SOURCES
+
+    names = [f"a{k:02d}" for k in range(1, 15)]  # 14 parameters on rows 21-34, one of them inf
+    cells: dict[str, object] = {"Parameters!B11": " + ".join(names)}
+    for row, name in enumerate(names, start=21):
+        cells |= {f"Parameters!A{row}": name, f"Parameters!B{row}": "1e999" if name == "a14" else 1}
+    (found,) = validate_and_run(workbook(tmp_path, textbook_bytes, cells), tmp_path / "report")
+    links = ["c_H: Parameters!B11"] + [f"{n}: Parameters!B{row}" for row, n in enumerate(names, start=21)]
+    assert f"(from {', '.join(links[:MAX_SOURCES])}, and {len(links) - MAX_SOURCES} more); " in found, found
 
 
 @pytest.mark.parametrize("which, case", [("textbook", c) for c in TEXTBOOK_CASES] + [("rich", c) for c in RICH_CASES])
@@ -244,7 +283,7 @@ VARIATION_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], lis
         [
             "Parameters!J5: with p_S1H at its DSA high value 0.99, Transitions!D7: strategy 'SoC', transitions out "
             f"of 'S1', cycle 0, state_time 0: the probabilities add up to {0.99 + _S1_REST:.6g}, leaving a negative "
-            f"complement for -> S1 (from {_S1_SOURCES}); {_PROBABILITIES}"
+            f"complement for -> S1 ({_S1_ROW}from {_S1_SOURCES}); {_PROBABILITIES}"
         ],
     ),
     "a DSA high value of a parameter that a setting reads (proportion_male = p_male)": (

@@ -915,20 +915,22 @@ def test_a_read_only_file_can_be_read(textbook):
 def test_constant_probabilities_out_of_a_state_must_add_up(textbook):
     edit(textbook, {"Transitions!D6": 0.5, "Parameters!B4": 0.6})  # H: 0.6 + gp_mort() + 0.5, no complement
     assert only(textbook) == (  # gp_mort() is not constant: the deterministic run finds it
-        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.104 (from "
-        "p_HS1: Parameters!B4); expected a sum of 1, or a complement '#' for the rest"
+        "Transitions!D4: strategy 'SoC', transitions out of 'H', cycle 0: the probabilities add up to 1.104 (the row "
+        "Transitions!D4, Transitions!D5, Transitions!D6; from p_HS1: Parameters!B4); expected a sum of 1, or a "
+        "complement '#' for the rest"
     )
     edit(textbook, {"Transitions!D5": 0.1})  # H: 0.6 + 0.1 + 0.5
     assert (
-        only(textbook) == "Transitions!D4: the probabilities add up to 1.2 (from p_HS1: Parameters!B4); expected a "
-        "sum of 1, or a complement '#' for the rest"
+        only(textbook) == "Transitions!D4: the probabilities add up to 1.2 (the row Transitions!D4, Transitions!D5, "
+        "Transitions!D6; from p_HS1: Parameters!B4); expected a sum of 1, or a complement '#' for the rest"
     )
     edit(textbook, {"Transitions!D6": "#", "StrategyParameters!C6": 0.95})  # B: p_HS1 ... c_trt (row 6 is B hr_trt)
     assert validate_workbook(textbook) == []
     edit(textbook, {"StrategyParameters!B6": "p_HS1"})  # strategy B: p_HS1 = 0.95, + 0.1 > 1
     assert only(textbook) == (  # strategy B's own p_HS1, at its cell of StrategyParameters
         "Transitions!D4: the probabilities add up to 1.05, leaving a negative complement for "
-        "-> H in strategy 'B' (from p_HS1: StrategyParameters!C6); expected probabilities that sum to at most 1"
+        "-> H in strategy 'B' (the row Transitions!D4, Transitions!D5, Transitions!D6; from p_HS1: "
+        "StrategyParameters!C6); expected probabilities that sum to at most 1"
     )
 
 
