@@ -336,9 +336,7 @@ def _sources(
         cells.append(text)
     if len(cells) > MAX_SOURCES:
         cells = [*cells[:MAX_SOURCES], f"and {len(cells) - MAX_SOURCES} more"]
-    parts = ([f"the row {', '.join(row_cells)}"] if row_cells else []) + (
-        [f"from {', '.join(cells)}"] if cells else []
-    )
+    parts = ([f"the row {', '.join(row_cells)}"] if row_cells else []) + ([f"from {', '.join(cells)}"] if cells else [])
     return f" ({'; '.join(parts)})" if parts else ""
 
 
