@@ -92,6 +92,9 @@ EXPRESSION_DEPTH = Limit(
     "levels",
     "nesting depth of one formula, each bracket, call and unary operator one level (100 at most: it can be lowered)",
 )
+NAME_CHARS = Limit(
+    "HECON_MAX_NAME_CHARS", 200, "characters", "length of one name (of a parameter, state, strategy, scenario, ...)"
+)
 CYCLES = Limit("HECON_MAX_CYCLES", 1_000_000, "cycles", "cycles in the horizon (horizon / cycle length)")
 TUNNEL = Limit("HECON_MAX_TUNNEL", 100_000, "cycles", "length of one state's tunnel")
 TUNNEL_STATES = Limit(
@@ -114,6 +117,7 @@ LIMITS = (
     COLUMNS,
     EXPRESSION_CHARS,
     EXPRESSION_DEPTH,
+    NAME_CHARS,
     CYCLES,
     TUNNEL,
     TUNNEL_STATES,

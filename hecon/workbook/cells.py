@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import unicodedata
 
 from hecon.model import expressions
+from hecon.model.limits import NAME_CHARS
 from hecon.model.problems import Location, ModelError, suggestion
 from hecon.model.spec import COMPLEMENT
 from hecon.workbook.schema import Column
@@ -21,10 +23,11 @@ from hecon.workbook.schema import Column
 class CellError(Exception):
     """What is wrong with a cell and what was expected."""
 
-    def __init__(self, what: str, expected: str = ""):
+    def __init__(self, what: str, expected: str = "", meant: object = None):
         super().__init__(what)
         self.what = what
         self.expected = expected
+        self.meant = meant  # what the cell stands for all the same (a name without its invisible character)
 
 
 def is_blank(value: object) -> bool:
@@ -106,11 +109,13 @@ def to_expression(value: object, where: Location, expected: str = "a number or a
         expressions.parse(text, where)
     except ModelError as exc:
         commas = [m.group(0) for m in _DECIMAL_COMMA.finditer(text)]  # Dutch, German, French... number formats
+        point = _DECIMAL_COMMA.sub(r"\1.\2", text)
+        if commas and not _parses(point, where):  # '[p for p in (1,2)]': the comma is not what is wrong
+            commas = []
         ambiguous = [c for c in commas if _thousands(c)]
         if ambiguous:
             raise comma_error(ambiguous[0], "", inside=text) from None
         if commas:
-            point = _DECIMAL_COMMA.sub(r"\1.\2", text)
             raise CellError(
                 f"{show(text)} has a decimal comma",
                 f"a decimal point, e.g. {point} (in a formula a comma separates the arguments of a function)",
@@ -120,8 +125,17 @@ def to_expression(value: object, where: Location, expected: str = "a number or a
     return text
 
 
+def _parses(text: str, where: Location) -> bool:
+    try:
+        expressions.parse(text, where)
+    except ModelError:
+        return False
+    return True
+
+
 _DECIMAL_COMMA = re.compile(r"(?<![\w.])(\d+),(\d+)(?![\w.])")
-"""A number written with a decimal comma, as in ``0,25`` (only reported when the formula does not parse)."""
+"""A number written with a decimal comma, as in ``0,25``: only reported when the formula does not parse
+and does with a decimal point there."""
 
 _COMMA_BETWEEN_DIGITS = re.compile(r"\d+,\d+")
 """A comma between digits in a list of numbers: a decimal comma or a thousands separator."""
@@ -268,14 +282,50 @@ def to_value(value: object) -> float | str:
     return str(value).strip()
 
 
+#: Unicode categories of characters that show as nothing or as a space: spaces other than ASCII's
+#: (U+00A0 NO-BREAK SPACE, pasted from web pages and Word), line separators, format characters
+#: (U+200B ZERO WIDTH SPACE) and control characters.
+_INVISIBLE = ("Zs", "Zl", "Zp", "Cf", "Cc")
+_NAMED_KINDS = ("name", "expression", "probability", "value", "list")
+"""Column kinds whose text names something: an invisible character there is refused, not stripped."""
+
+
+def _no_invisible(value: object) -> None:
+    """Refuse a text with an invisible character other than ASCII white space: 'p_HS1' followed by a
+    no-break space would otherwise be read as p_HS1 here and as another name elsewhere (Python's
+    strip() removes it from one cell but not from a formula's middle)."""
+    if not isinstance(value, str) or value.isascii():
+        return
+    char = next((c for c in value if not c.isascii() and unicodedata.category(c) in _INVISIBLE), None)
+    if char is not None:
+        name = unicodedata.name(char, "a control character")
+        raise CellError(
+            f"{show(value.strip(' '))} has an invisible character, U+{ord(char):04X} ({name})",
+            "plain text without it: retype the cell (such characters come with text pasted from web pages or Word)",
+            "".join(c for c in value if c.isascii() or unicodedata.category(c) not in _INVISIBLE).strip(),
+        )
+
+
+def to_name(value: object) -> str:
+    """A name (of a parameter, state, strategy, ...), at most :data:`~hecon.model.limits.NAME_CHARS` long."""
+    _not_a_date(value, "a name")
+    text = to_text(value)
+    if len(text) > NAME_CHARS.value:
+        raise CellError(
+            f"the name '{text[:40]}...' has {len(text):,} characters", NAME_CHARS.expected("a name of"), text
+        )
+    return text
+
+
 def convert(value: object, column: Column, where: Location) -> object:
     """The typed value of a non-blank cell of ``column``; raises CellError."""
     kind = column.kind
+    if kind in _NAMED_KINDS:
+        _no_invisible(value)
     if kind == "text":
         return to_text(value)
     if kind == "name":
-        _not_a_date(value, "a name")
-        return to_text(value)
+        return to_name(value)
     if kind == "number":
         return to_number(value)
     if kind == "integer":

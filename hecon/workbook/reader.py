@@ -365,6 +365,10 @@ def _read_sheet(book: Any, sheet: SheetSchema, problems: _Problems) -> SheetData
             try:
                 record.values[name] = cells.convert(record.raw[name], column, record.cell(name))
             except cells.CellError as exc:
+                if column.kind == "name" and exc.meant:  # refused for how it is written, it still names its row:
+                    problems.add(record.cell(name), exc.what, exc.expected)  # no follow-on 'unknown name'
+                    record.values[name] = exc.meant
+                    continue
                 problems.bad_cell(record, name, exc.what, exc.expected)
                 record.values[name] = _placeholder(column)
         for column in sheet.columns:  # absent optional columns

@@ -114,7 +114,8 @@ def place_found(
             placed = replace(placed, cause=place_found([p.cause], loc, spec)[0])
         elif placed.where != p.where and isinstance(p.where, Element):
             sources = _sources(spec, p.where, loc, sampled, overridden or {}) if spec is not None else ""
-            placed = Problem(placed.where, f"{p.where}: {placed.what}{sources}", placed.expected)
+            element = "" if p.where.kind == "setting" else f"{p.where}: "  # a setting's cell names it already
+            placed = Problem(placed.where, f"{element}{placed.what}{sources}", placed.expected)
         out.append(placed)
     return out
 
@@ -431,38 +432,38 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     one_of = "one of " + (", ".join(strategies) or "(no strategies)")
     settings = spec.settings
 
-    def setting_cell(name: str) -> Location:
-        record = loc.settings.get(name)
-        return record.cell("value") if record else Element("setting", name)
+    def setting_problem(name: str, what: str, expected: str) -> Problem:
+        """A problem with the setting ``name``: at its cell, naming it."""
+        return place(Problem(Element("setting", name), what, expected), loc)
 
     if settings.comparator and strategies and settings.comparator not in strategies:
         out.append(
-            Problem(
-                setting_cell("comparator"),
+            setting_problem(
+                "comparator",
                 f"unknown strategy '{settings.comparator}'{suggestion(settings.comparator, strategies)}",
                 one_of,
             )
         )
     if settings.comparator in spec.references:
         out.append(
-            Problem(
-                setting_cell("comparator"),
+            setting_problem(
+                "comparator",
                 f"'{settings.comparator}' is a reference strategy (Strategies role): outside the decision",
                 "a decision option: one of " + ", ".join(spec.options),
             )
         )
     if settings.population_size is not None and settings.population_size < 0:
         out.append(
-            Problem(
-                setting_cell("population_size"),
+            setting_problem(
+                "population_size",
                 f"{format_number(settings.population_size)} patients per year is negative",
                 "a number of patients >= 0, or blank",
             )
         )
     if not settings.population_years > 0:
         out.append(
-            Problem(
-                setting_cell("population_years"),
+            setting_problem(
+                "population_years",
                 f"{format_number(settings.population_years)} years",
                 "a number of years > 0",
             )
@@ -470,8 +471,8 @@ def _decision_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     w = settings.partitioned_survival_weight
     if w is not None and not 0 <= w <= 1:
         out.append(
-            Problem(
-                setting_cell("partitioned_survival_weight"),
+            setting_problem(
+                "partitioned_survival_weight",
                 f"weight {format_number(w)}",
                 "a weight between 0 and 1 (blank: 0.5, both structures co-primary)",
             )
@@ -593,7 +594,9 @@ def _setting(e: Element, p: Problem, loc: Locations) -> Location | Problem | Non
         rows = f"{first.address}:{last.address}, points 0 to {len(loc.cycle_weights) - 1}"
         return Problem(first, f"{p.what} on the CycleWeights sheet ({rows})", p.expected)
     record = loc.settings.get(e.name or "horizon_years")
-    return record.cell("value") if record else loc.sheets.get("Settings")
+    if record is None:
+        return loc.sheets.get("Settings")
+    return Problem(record.cell("value"), f"{e.name}: {p.what}" if e.name else p.what, p.expected)  # which setting
 
 
 _TOPIC_SHEETS = {

@@ -106,7 +106,7 @@ EVALUATED_CASES: dict[str, tuple[dict[str, object], str]] = {
         "Initial!B4: strategy 'SoC', initial state distribution: a share is negative (-0.15) (from p_HS1: "
         "Parameters!B4); expected finite, non-negative shares that add up to 1",
     ),
-    "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: 1.5 is outside [0, 1]"),
+    "a share of men of 1.5": ({"Settings!B9": 1.5}, "Settings!B9: proportion_male: 1.5 is outside [0, 1]"),
     "a constant probability of inf from its parameter (found before the run, with the parameter's cell)": (
         {"Parameters!B4": "1e999"},
         f"Transitions!D4: probability inf ('p_HS1') is outside [0, 1] (from p_HS1: Parameters!B4); {_PROBABILITY}",
@@ -208,6 +208,47 @@ def test_a_long_chain_names_its_first_cells_and_how_many_more(tmp_path, textbook
     assert f"(from {', '.join(links[:MAX_SOURCES])}, and {len(links) - MAX_SOURCES} more); " in found, found
 
 
+_INVISIBLE_EXPECTED = (
+    "expected plain text without it: retype the cell (such characters come with text pasted from web pages or Word)"
+)
+
+#: case -> (cells to set, the one problem both commands list)
+WRITTEN_CASES: dict[str, tuple[dict[str, object], str]] = {
+    "a list comprehension, with a comma between digits (not a decimal comma)": (
+        {"Parameters!B4": "[p for p in (1,2)]"},
+        "Parameters!B4: '[p for p in (1,2)]' is not allowed in '[p for p in (1,2)]'; expected numbers, names",
+    ),
+    "a decimal comma (still called one)": (
+        {"Parameters!B4": "p_S1H * 0,3"},
+        "Parameters!B4: 'p_S1H * 0,3' has a decimal comma; expected a decimal point, e.g. p_S1H * 0.3 ",
+    ),
+    "a name of 5,000 characters, refused where it is defined": (
+        {"Parameters!A21": "p" * 5000, "Parameters!B21": 1},
+        "Parameters!A21: the name '" + "p" * 40 + "...' has 5,000 characters; expected a name of at most 200 "
+        "characters (or raise the limit: set HECON_MAX_NAME_CHARS)",
+    ),
+    "a name with a trailing no-break space, where it is defined (and its uses find it: no follow-on)": (
+        {"Parameters!A5": "p_S1H\u00a0"},
+        "Parameters!A5: 'p_S1H\\xa0' has an invisible character, U+00A0 (NO-BREAK SPACE); " + _INVISIBLE_EXPECTED,
+    ),
+    "a state name with a no-break space": (
+        {"States!A4": "H\u00a0"},
+        "States!A4: 'H\\xa0' has an invisible character, U+00A0 (NO-BREAK SPACE); " + _INVISIBLE_EXPECTED,
+    ),
+    "a zero-width space where a name is used": (
+        {"Transitions!D4": "p_HS1\u200b"},
+        "Transitions!D4: 'p_HS1\\u200b' has an invisible character, U+200B (ZERO WIDTH SPACE); " + _INVISIBLE_EXPECTED,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WRITTEN_CASES))
+def test_how_a_name_or_formula_is_written_is_one_problem_at_its_cell(tmp_path, textbook_bytes, invoke, case):
+    cells, expected = WRITTEN_CASES[case]
+    (found,) = validate_and_run(workbook(tmp_path, textbook_bytes, cells), tmp_path / "report")
+    assert found.startswith(expected), found
+
+
 @pytest.mark.parametrize("which, case", [("textbook", c) for c in TEXTBOOK_CASES] + [("rich", c) for c in RICH_CASES])
 def test_validate_and_run_agree_on_every_bad_workbook_of_the_tests(
     tmp_path, textbook_bytes, rich_workbook, invoke, which, case
@@ -291,7 +332,7 @@ VARIATION_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], lis
         | {"Parameters!I21": 0.4, "Parameters!J21": 1.5, "Parameters!K21": "yes"},
         {},
         [
-            "Parameters!J21: with p_male at its DSA high value 1.5, Settings!B9: settings.proportion_male: 1.5 is "
+            "Parameters!J21: with p_male at its DSA high value 1.5, Settings!B9: proportion_male: 1.5 is "
             "outside [0, 1] (from p_male: Parameters!B21); expected a share between 0 and 1"
         ],
     ),
@@ -339,7 +380,7 @@ def test_a_derived_setting_names_the_cell_of_its_parameter(tmp_path, textbook_by
     path = workbook(tmp_path, textbook_bytes, {"Settings!B9": "p_male"}, {"Parameters": ["p_male", 1.5]})
     found = validate_and_run(path, tmp_path / "report")
     assert found == [
-        "Settings!B9: settings.proportion_male: 1.5 is outside [0, 1] (from p_male: Parameters!B21); expected a "
+        "Settings!B9: proportion_male: 1.5 is outside [0, 1] (from p_male: Parameters!B21); expected a "
         "share between 0 and 1"
     ]
 
@@ -386,10 +427,10 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
     "nan in a whole-number column": ({"States!D5": "nan"}, "States!D5: 'nan' is not a finite number"),
     "INF as a setting": ({"Settings!B7": "INF"}, "Settings!B7: horizon_years: 'INF' is not a finite number"),
     "-inf as an age": ({"LifeTable!B5": "-inf"}, "LifeTable!B5: '-inf' is not a finite number"),
-    "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: 0; expected a positive number of days"),
+    "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: cycle_length_days: 0; expected a positive number of days"),
     "cycle length 1e-9 days": (
         {"Settings!B6": 1e-9},
-        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has 1.46e+13 "
+        "Settings!B7: horizon_years: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has 1.46e+13 "
         "cycles; expected a horizon of at "
         "most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
     ),
@@ -422,7 +463,7 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
         "Parameters!B11: the formula 'abs(abs(abs(abs(abs(abs(abs(ab...))))))))))))))))))))))))))))))' is nested more "
         "than 100 levels deep (101 levels",
     ),
-    "a huge seed": ({"Settings!B19": 10**30}, "Settings!B19: 1e+30; expected a whole number from 0 to"),
+    "a huge seed": ({"Settings!B19": 10**30}, "Settings!B19: seed: 1e+30; expected a whole number from 0 to"),
     # names
     "True as a parameter name": (
         {"Parameters!A4": "True", "Transitions!D4": 0.15},
@@ -791,7 +832,7 @@ def test_a_horizon_that_no_memory_holds_is_refused_whatever_the_cycle_bound(
     cycles = 40 * 365.25 / 1e-9
     line = refused(invoke, path, tmp_path / "out")
     assert line.startswith(
-        f"Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {cycles:.3g} "
+        f"Settings!B7: horizon_years: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {cycles:.3g} "
         f"cycles, which need at least {cycles * 7 * 8 / 1e9:,.0f} GB of memory (7 values of 8 bytes per cycle); "
         "expected a horizon that fits in this machine's "
     ), line

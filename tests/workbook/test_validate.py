@@ -324,17 +324,19 @@ TEXTBOOK_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list
     "setting out of range (found by the compiler)": (
         {"Settings!B10": 3},
         {},
-        ["Settings!B10: 3; expected an annual rate between 0 and 1, e.g. 0.03"],
+        ["Settings!B10: discount_rate_costs: 3; expected an annual rate between 0 and 1, e.g. 0.03"],
     ),
     "structure weight outside 0-1": (
         {"Settings!B24": 1.5},
         {},
-        ["Settings!B24: weight 1.5; expected a weight between 0 and 1 (blank: 0.5, both structures co-primary)"],
+        [
+            "Settings!B24: partitioned_survival_weight: weight 1.5; expected a weight between 0 and 1 (blank: 0.5, both structures co-primary)"
+        ],
     ),
     "unknown life table": (
         {"Settings!B15": "nl_2019"},
         {},
-        ["Settings!B15: unknown life table 'nl_2019'; expected one of synthetic"],
+        ["Settings!B15: life_table: unknown life table 'nl_2019'; expected one of synthetic"],
     ),
     "unknown name in a transition reward": (
         {"TransitionRewards!F4": "c_deathx"},
@@ -574,7 +576,7 @@ RICH_CASES: dict[str, tuple[dict[str, object], dict[str, list[object]], list[str
     "unknown comparator setting": (
         {"Settings!B20": "SOC"},
         {},
-        ["Settings!B20: unknown strategy 'SOC' (did you mean 'SoC'?); expected one of SoC, New"],
+        ["Settings!B20: comparator: unknown strategy 'SOC' (did you mean 'SoC'?); expected one of SoC, New"],
     ),
     "threshold problems": (
         {"Thresholds!A4": "c_drugs", "Thresholds!C5": "New", "Thresholds!E5": 2e6},
@@ -955,7 +957,7 @@ def test_scenario_that_makes_a_probability_invalid(textbook):
 def test_sizes_that_would_exhaust_memory_are_refused(textbook):
     edit(textbook, {"States!D5": 1e308, "LifeTable!B5": 10**12, "Settings!B7": 1e9})
     assert messages(textbook) == [
-        "Settings!B7: a horizon of 1000000000 years in cycles of 365.25 days (cycle_length_days: Settings!B6) has "
+        "Settings!B7: horizon_years: a horizon of 1000000000 years in cycles of 365.25 days (cycle_length_days: Settings!B6) has "
         "1e+09 cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
         "States!D5: tunnel length 1e+308 is more than 100,000; expected a whole number of cycles from 1 (no tunnel) "
         "to 100,000 (or raise the limit: set HECON_MAX_TUNNEL)",
@@ -1036,7 +1038,9 @@ def test_a_model_with_both_structures_is_validated_as_partitioned_survival_too(b
 
 def test_a_share_of_men_outside_zero_one_is_found_by_validation(textbook):
     edit(textbook, {"Settings!B9": 1.5})
-    assert only(textbook) == "Settings!B9: 1.5 is outside [0, 1]; expected a share of men between 0 and 1"
+    assert (
+        only(textbook) == "Settings!B9: proportion_male: 1.5 is outside [0, 1]; expected a share of men between 0 and 1"
+    )
 
 
 def test_misspelt_state_names_get_did_you_mean_at_their_cell(textbook):
