@@ -8,6 +8,7 @@ returns a plain Python value (``str``, ``float``, ``int``, ``tuple``, ``dict``) 
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import math
 import re
@@ -122,6 +123,11 @@ def to_expression(value: object, where: Location, expected: str = "a number or a
             ) from None
         problem = exc.problems[0]
         raise CellError(problem.what, problem.expected) from None
+    if isinstance(ast.parse(text.removeprefix("=").strip(), mode="eval").body, ast.Compare):
+        raise CellError(
+            f"{show(text)} is a comparison: true or false, not a number",
+            f"{expected}; a comparison goes inside if_else(condition, value, otherwise) or is multiplied by a number",
+        )
     return text
 
 

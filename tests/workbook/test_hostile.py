@@ -235,6 +235,15 @@ WRITTEN_CASES: dict[str, tuple[dict[str, object], str]] = {
         {"States!A4": "H\u00a0"},
         "States!A4: 'H\\xa0' has an invisible character, U+00A0 (NO-BREAK SPACE); " + _INVISIBLE_EXPECTED,
     ),
+    "a comparison as a probability (true or false, not a number)": (
+        {"Transitions!D4": "p_HS1 > 0"},
+        "Transitions!D4: 'p_HS1 > 0' is a comparison: true or false, not a number; expected a probability between 0 "
+        "and 1, a formula, or # for the rest; a comparison goes inside if_else(condition, value, otherwise)",
+    ),
+    "a comparison as a parameter's value": (
+        {"Parameters!B4": "p_S1H >= 0.5"},
+        "Parameters!B4: 'p_S1H >= 0.5' is a comparison: true or false, not a number",
+    ),
     "a zero-width space where a name is used": (
         {"Transitions!D4": "p_HS1\u200b"},
         "Transitions!D4: 'p_HS1\\u200b' has an invisible character, U+200B (ZERO WIDTH SPACE); " + _INVISIBLE_EXPECTED,
@@ -430,7 +439,7 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
     "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: cycle_length_days: 0; expected a positive number of days"),
     "cycle length 1e-9 days": (
         {"Settings!B6": 1e-9},
-        "Settings!B7: horizon_years: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has 1.46e+13 "
+        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has 1.46e+13 "
         "cycles; expected a horizon of at "
         "most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
     ),
@@ -832,7 +841,7 @@ def test_a_horizon_that_no_memory_holds_is_refused_whatever_the_cycle_bound(
     cycles = 40 * 365.25 / 1e-9
     line = refused(invoke, path, tmp_path / "out")
     assert line.startswith(
-        f"Settings!B7: horizon_years: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {cycles:.3g} "
+        f"Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {cycles:.3g} "
         f"cycles, which need at least {cycles * 7 * 8 / 1e9:,.0f} GB of memory (7 values of 8 bytes per cycle); "
         "expected a horizon that fits in this machine's "
     ), line
