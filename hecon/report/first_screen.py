@@ -133,8 +133,27 @@ def _found_sentences(results: Results) -> list[str]:
         out.append(
             f"{t.strategy} becomes cost-effective against {t.comparator} at {money(t.wtp, cur)} per QALY when "
             f"{what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."
+            + _decides(results, t.parameter, t.value, unit, f"{t.strategy} and {t.comparator}")
         )
     return out
+
+
+def _decides(results: Results, name: str, value: float, unit: str, pair: str) -> str:
+    """ " That lies within ...": when a threshold value lies within the parameter's one-way range
+    (its plausible values, Parameters sheet dsa_low/dsa_high), that input decides the pair; "" else."""
+    try:
+        p = results.spec.parameter(name)
+    except KeyError:
+        return ""
+    if p.dsa_low is None or p.dsa_high is None:
+        return ""
+    low, high = sorted((float(p.dsa_low), float(p.dsa_high)))
+    if not low <= value <= high:
+        return ""
+    return (
+        f" That lies within the range considered for it ({_value_words(low, unit)} to {_value_words(high, unit)}), "
+        f"so this input decides between {pair}."
+    )
 
 
 def driver_sentence(results: Results) -> str:
