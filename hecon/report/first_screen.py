@@ -129,7 +129,11 @@ def _found_sentences(results: Results) -> list[str]:
             continue
         side = ""
         if t.icer_at_lower is not None and t.icer_at_upper is not None:
-            side = " or less" if t.icer_at_lower < t.icer_at_upper else " or more"
+            # cost-effective at the lower end: an ICER below the wtp when the strategy gains QALYs, a saving
+            # per QALY lost above it when it loses them (south-west quadrant: ICER = ΔC / ΔQ > 0 there too)
+            loses = t.incremental_qalys_at_value is not None and t.incremental_qalys_at_value < 0
+            cost_effective_low = t.icer_at_lower > t.wtp if loses else t.icer_at_lower < t.wtp
+            side = " or less" if cost_effective_low else " or more"
         out.append(
             f"{t.strategy} becomes cost-effective against {t.comparator} at {money(t.wtp, cur)} per QALY when "
             f"{what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."

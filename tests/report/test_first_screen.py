@@ -122,3 +122,23 @@ def test_a_threshold_inside_the_parameters_range_says_that_input_decides_the_pai
     )
     assert "decides" not in with_range(130000.0, 200000.0)[0]
     assert "decides" not in with_range(0.0, 0.0)[0]
+
+
+def test_a_strategy_that_loses_qalys_is_cost_effective_below_its_threshold_price():
+    """The RRMM bispecific against CAR-T loses QALYs and saves money: it is cost-effective when its saving
+    per QALY lost exceeds the wtp, i.e. at prices at or below the threshold (the ICER, a saving per QALY
+    lost, falls as the price rises). It was worded 'or more' because the ICER falls with the price."""
+    from hecon.report.first_screen import threshold_sentences
+
+    results = summarise_run(run_analysis(full_model(), progress=False))
+    (t,) = results.thresholds
+    # south-west quadrant: saving per QALY lost 150,000 at the lower end, 20,000 at the upper (wtp in between)
+    sw = dataclasses.replace(
+        t, value=50.0, found=True, icer_at_lower=150_000.0, icer_at_upper=20_000.0, incremental_qalys_at_value=-1.0
+    )
+    ne = dataclasses.replace(sw, icer_at_lower=20_000.0, icer_at_upper=150_000.0, incremental_qalys_at_value=1.0)
+    assert t.wtp < 150_000.0 and t.wtp > 20_000.0
+    assert " or less (base case" in threshold_sentences(dataclasses.replace(results, thresholds=(sw,)))[0]
+    assert " or less (base case" in threshold_sentences(dataclasses.replace(results, thresholds=(ne,)))[0]
+    rising = dataclasses.replace(ne, icer_at_lower=150_000.0, icer_at_upper=20_000.0)  # e.g. a utility
+    assert " or more (base case" in threshold_sentences(dataclasses.replace(results, thresholds=(rising,)))[0]
