@@ -103,8 +103,9 @@ def test_boundary_sentence_and_axis_labels_by_hand():
     spec = replace(
         linear_model(),
         parameters=tuple(
-            replace(p, description="Utility of New") if p.name == "u_new" else p for p in linear_model().parameters
+            replace(p, description="Utility of New: after the switch", unit="QALY weight") if p.name == "u_new" else p
+            for p in linear_model().parameters
         ),
     )
-    assert parameter_label(spec, "u_new") == "Utility of New (u_new)"
+    assert parameter_label(spec, "u_new") == "Utility of New (QALY weight)"  # the description's first clause, the unit
     assert parameter_label(spec, "c_new") == "c_new"  # no description: the name
