@@ -14,7 +14,7 @@ from hecon.model.spec import ModelSpec, Parameter
 
 __all__ = ["TITLE_CHARS", "choice_words", "parameter_title", "title_of"]
 
-TITLE_CHARS = 60
+TITLE_CHARS = 120
 """Longest parameter title [characters]; a longer first clause is shortened at a word."""
 
 
