@@ -103,10 +103,11 @@ def test_boundary_sentence_and_axis_labels_by_hand():
     spec = replace(
         linear_model(),
         parameters=tuple(
-            replace(p, description="Utility of New") if p.name == "u_new" else p for p in linear_model().parameters
+            replace(p, description="Utility of New: after the switch", unit="QALY weight") if p.name == "u_new" else p
+            for p in linear_model().parameters
         ),
     )
-    assert parameter_label(spec, "u_new") == "Utility of New (u_new)"
+    assert parameter_label(spec, "u_new") == "Utility of New (QALY weight)"  # the description's first clause, the unit
     assert parameter_label(spec, "c_new") == "c_new"  # no description: the name
 
 
@@ -122,5 +123,7 @@ def test_a_grid_without_a_boundary_says_where_it_was_searched_and_shades_the_net
         "At EUR 80,000 per QALY, New is not cost-effective against Old over the whole grid searched "
         "(u_new 0.8 to 1, c_new 200,000 to 300,000)."
     )
-    assert "no boundary on the grid searched" in _caption(result) and "80,000 per QALY" in _caption(result)
+    caption = _caption(result, "utility of New", "cost of New")  # the parameters in words
+    assert "no boundary on the grid searched" in caption and "80,000 per QALY" in caption
+    assert "as utility of New and cost of New vary" in caption
     assert two_way_png(result, "EUR").startswith(b"\x89PNG")

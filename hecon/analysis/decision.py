@@ -169,34 +169,57 @@ class ScenarioNetBenefit:
 
 #: Number of equal steps of the net-benefit curve's grid from 0 to its upper end.
 CURVE_STEPS = 120
-#: The curve's upper end as a multiple of the largest frontier ICER (or settings WTP).
+#: The curve's upper end as a multiple of the largest frontier ICER it shows (a margin past the
+#: last change of the optimal strategy).
 CURVE_REACH = 1.5
+#: The decision-relevant range of the curve: up to this multiple of the highest willingness to pay
+#: of the settings (e.g. 2 x EUR 80,000, the highest Dutch reference value), and further to show a
+#: frontier ICER up to :data:`RELEVANT_REACH` times that value with a margin.
+DECISION_REACH = 2.0
+#: Frontier ICERs above this multiple of the highest settings WTP (EUR 200,000 for EUR 80,000) lie
+#: beyond any reference value a committee applies: the curve does not stretch to them (a curve to
+#: EUR 1.26 million squeezes the EUR 0-100,000 that matter), and ``beyond`` lists them.
+RELEVANT_REACH = 2.5
 
 
 @dataclass(frozen=True)
 class NetBenefitCurve:
     """NMB = WTP x QALYs − costs [currency] of every strategy of the base case on a grid of
     willingness-to-pay values ``wtp`` [currency per QALY]: :data:`CURVE_STEPS` equal steps from 0
-    to :data:`CURVE_REACH` times the largest frontier ICER or settings WTP, with the frontier
-    ICERs (``breakpoints``, where the optimal strategy changes) and the settings' values added.
-    NMB is linear in WTP, so the values at the grid points are exact, not interpolated."""
+    to the upper end, with the frontier ICERs inside it (``breakpoints``, where the optimal
+    strategy changes) and the settings' values added. NMB is linear in WTP, so the values at the
+    grid points are exact, not interpolated.
+
+    The upper end is the decision-relevant range: the larger of :data:`DECISION_REACH` x the highest
+    settings WTP and :data:`CURVE_REACH` x the largest frontier ICER up to :data:`RELEVANT_REACH` x
+    that WTP; without a settings WTP, :data:`CURVE_REACH` x the largest frontier ICER.
+    ``beyond``: strategy -> its frontier ICER when that lies past the upper end (not drawn)."""
 
     wtp: tuple[float, ...]
     nmb: Mapping[str, tuple[float, ...]]
     breakpoints: tuple[float, ...]
+    beyond: Mapping[str, float] = field(default_factory=dict)
 
 
 def net_benefit_curve(sc: ScenarioSummary, wtp: Sequence[float]) -> NetBenefitCurve:
     """The net-benefit curve of ``sc`` (:class:`NetBenefitCurve`); ``wtp``: the settings' values."""
-    breakpoints = tuple(
-        float(r.icer) for r in sc.incremental if r.on_frontier and r.icer is not None and math.isfinite(r.icer)
-    )
-    top = max((*breakpoints, *(float(w) for w in wtp)), default=0.0)
-    upper = CURVE_REACH * top if top > 0 else 1.0
+    icers = {
+        r.strategy: float(r.icer)
+        for r in sc.incremental
+        if r.on_frontier and r.icer is not None and math.isfinite(r.icer)
+    }
+    highest = max((float(w) for w in wtp), default=0.0)
+    if highest > 0:
+        shown = [v for v in icers.values() if v <= RELEVANT_REACH * highest]
+        upper = max(DECISION_REACH * highest, CURVE_REACH * max(shown, default=0.0))
+    else:
+        upper = CURVE_REACH * max(icers.values(), default=0.0) or 1.0
+    breakpoints = tuple(v for v in icers.values() if v <= upper)
     grid = sorted({upper * k / CURVE_STEPS for k in range(CURVE_STEPS + 1)} | set(breakpoints) | set(map(float, wtp)))
     grid = [w for w in grid if 0.0 <= w <= upper]
     nmb = {s: tuple(w * v.qalys - v.costs for w in grid) for s, v in sc.strategies.items()}
-    return NetBenefitCurve(tuple(grid), frozen(nmb), breakpoints)
+    beyond = {s: v for s, v in icers.items() if v > upper}
+    return NetBenefitCurve(tuple(grid), frozen(nmb), breakpoints, frozen(beyond))
 
 
 @dataclass(frozen=True)

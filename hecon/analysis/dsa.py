@@ -14,7 +14,10 @@ in all others it keeps following its formula.
 Outcomes, for every strategy versus the comparator: incremental costs, QALYs and
 life-years, the ICER (None where it has no meaning, see :func:`hecon.analysis.incremental.versus_comparator`)
 and the incremental net monetary benefit (INMB = wtp x ΔQALY − Δcost) at each
-willingness to pay. The tornado sorts parameters by their swing, |INMB(high) − INMB(low)|
+willingness to pay. Each variation also has its own efficiency frontier of the decision options
+(:func:`hecon.analysis.incremental.incremental_analysis`; reference strategies left out, as in
+the base case): the strategy's status on it says whether its ICER at that low or high value is
+a decision ICER or that of a dominated or extendedly dominated strategy. The tornado sorts parameters by their swing, |INMB(high) − INMB(low)|
 at the headline willingness to pay: the INMB is defined in every quadrant of the
 cost-effectiveness plane, while an ICER changes meaning when ΔQALY changes sign.
 
@@ -30,7 +33,7 @@ from typing import Any
 
 import xarray as xr
 
-from hecon.analysis.incremental import versus_comparator
+from hecon.analysis.incremental import incremental_analysis, versus_comparator
 from hecon.analysis.progress import progress_bar
 from hecon.analysis.variations import Target, Use, Variations, base_values, variation_problems, vary
 from hecon.engine.compiler import compiled as compile_once
@@ -73,6 +76,7 @@ class DsaResult:
     results     : model outcomes (dims strategy, sample, ...; see :mod:`hecon.engine.results`),
                   sample 0 the base case, samples 2k+1 and 2k+2 the low and high value of
                   parameter k; coordinate ``variation`` labels them
+    references  : strategies outside the decision (Strategies role reference): no frontier status
     """
 
     parameters: tuple[DsaParameter, ...]
@@ -82,10 +86,27 @@ class DsaResult:
     results: xr.Dataset
     tornado_wtp_source: str = ""
     strategies: tuple[str, ...] = field(default=())
+    references: tuple[str, ...] = field(default=())
+
+    def frontier_status(self, strategy: str, sample: int) -> str:
+        """Status of ``strategy`` on the efficiency frontier of the decision options in variation
+        ``sample`` ("reference", "non-dominated", "dominated" or "extendedly dominated"; see
+        :class:`hecon.analysis.incremental.IncrementalRow`); "" for a reference strategy, which is
+        outside the decision."""
+        if strategy in self.references:
+            return ""
+        ds = self.results
+        names = [str(s) for s in ds["strategy"].values]
+        keep = [i for i, s in enumerate(names) if s not in self.references]
+        costs = ds["total_costs"].isel(sample=sample).values
+        qalys = ds["qalys"].isel(sample=sample).values
+        rows = incremental_analysis([names[i] for i in keep], costs[keep], qalys[keep])
+        return next(r.status for r in rows if r.strategy == strategy)
 
     def outcomes(self, strategy: str) -> list[dict[str, Any]]:
         """Per variation: incremental cost, QALYs, life-years, ICER and INMB at each wtp of
-        ``strategy`` versus the comparator (one dict per sample, in sample order)."""
+        ``strategy`` versus the comparator, and its status on that variation's efficiency
+        frontier (one dict per sample, in sample order)."""
         ds = self.results
         names = [str(s) for s in ds["strategy"].values]
         out = []
@@ -102,6 +123,7 @@ class DsaResult:
                     "incremental_lys": d_ly,
                     "icer": row["icer"],
                     "status": row["status"],
+                    "frontier": self.frontier_status(strategy, i),
                     "inmb": {w: w * row["incremental_effect"] - row["incremental_cost"] for w in self.wtp},
                 }
             )
@@ -129,6 +151,8 @@ class DsaResult:
                     "icer_high": hi["icer"],
                     "status_low": lo["status"],
                     "status_high": hi["status"],
+                    "frontier_low": lo["frontier"],
+                    "frontier_high": hi["frontier"],
                     "incremental_cost_low": lo["incremental_cost"],
                     "incremental_cost_high": hi["incremental_cost"],
                     "incremental_qalys_low": lo["incremental_qalys"],
@@ -215,7 +239,9 @@ def run_dsa(
             advance(1)
     ds = label(compiled, outcome_columns(compiled), results, n)
     ds = ds.drop_vars(["trace", "per_cycle", "crossings"]).assign_coords(variation=("sample", labels))
-    return DsaResult(tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies))
+    return DsaResult(
+        tuple(params), comparator, wtp, tornado_wtp, ds, tornado_wtp_source, tuple(strategies), spec.references
+    )
 
 
 def check_dsa(spec: ModelSpec) -> list[Problem]:

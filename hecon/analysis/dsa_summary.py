@@ -66,6 +66,9 @@ class TornadoRow:
     parameter, unit, description, base, low, high, range_source : the parameter and its range
     icer_low/high, status_low/high, incremental_cost_low/high, incremental_qalys_low/high :
         the comparison with the parameter at its low and high value
+    frontier_low/high : the strategy's status on the efficiency frontier of the decision options
+        with the parameter at its low and high value ("reference", "non-dominated", "dominated",
+        "extendedly dominated"; "" for a reference strategy, outside the decision)
     inmb_low/high : INMB at the tornado's WTP [currency]; swing : |inmb_high − inmb_low|
     result_low/high : the increments in words
     """
@@ -90,6 +93,8 @@ class TornadoRow:
     swing: float
     result_low: str = field(default="", metadata=NOT_IN_JSON)
     result_high: str = field(default="", metadata=NOT_IN_JSON)
+    frontier_low: str = ""
+    frontier_high: str = ""
 
 
 @dataclass(frozen=True)

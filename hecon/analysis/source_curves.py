@@ -14,6 +14,9 @@ reconstructs from them (:func:`hecon.evidence.published_points.guyot_inputs`,
 :func:`hecon.evidence.guyot.reconstruct_ipd`; the data a curve fitted to these points was fitted
 to) are given as a Kaplan–Meier curve (:func:`hecon.evidence.kaplan_meier.kaplan_meier`). It is
 not a published Kaplan–Meier curve: between the published points it follows a constant hazard.
+When the source gives a single value (a median, or one survival point), there is nothing to
+reconstruct: the patients follow the exponential curve through that value, which is marked
+(:data:`ONE_POINT`) so that it is never shown as a Kaplan–Meier curve of trial data.
 
 Time-to-treatment-discontinuation points are left out (the model has no such curve), as are
 points with a problem (the Landmarks table gives the reason).
@@ -43,10 +46,15 @@ from hecon.model.problems import ModelError
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
 
-__all__ = ["DRAWN_ENDPOINTS", "SourceCurve", "source_curves"]
+__all__ = ["DRAWN_ENDPOINTS", "ONE_POINT", "SEVERAL_POINTS", "SourceCurve", "source_curves"]
 
 DRAWN_ENDPOINTS = ("PFS", "OS")
 """Endpoints the model has a curve of."""
+
+SEVERAL_POINTS = "several published points"
+"""``SourceCurve.km_basis`` of a reconstruction from two or more published values (a Kaplan–Meier curve)."""
+ONE_POINT = "one published value"
+"""``SourceCurve.km_basis`` of a "reconstruction" from a single published value: the exponential through it."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,9 @@ class SourceCurve:
     km_years   : times of the Kaplan–Meier curve of the reconstructed patients [years]; empty
                  when the points give no number at risk at time 0
     km         : its survival from each of ``km_years`` until the next [share 0-1]
+    km_basis   : what the reconstruction rests on: :data:`SEVERAL_POINTS` (a Kaplan–Meier curve of
+                 the reconstructed patients), :data:`ONE_POINT` (a single median or point: the
+                 exponential curve through it, not trial data), "" without a reconstruction
     """
 
     strategy: str
@@ -76,6 +87,7 @@ class SourceCurve:
     model: FloatArray = field(metadata=NOT_IN_JSON)
     km_years: FloatArray = field(metadata=NOT_IN_JSON)
     km: FloatArray = field(metadata=NOT_IN_JSON)
+    km_basis: str = ""
 
     def model_at(self, years: float) -> float:
         """The model's survival at ``years`` since the source's time zero (linear between trace points)."""
@@ -134,6 +146,7 @@ def source_curves(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[str
             == (strategy, endpoint, states, population)
         ]
         km_years, km = _reconstructed_km(spec, indices)
+        basis = "" if not km_years.size else ONE_POINT if len(marks) == 1 else SEVERAL_POINTS
         first = spec.survival_points[marks[0].point - 1]
         out.append(
             SourceCurve(
@@ -147,6 +160,7 @@ def source_curves(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[str
                 model,
                 km_years,
                 km,
+                basis,
             )
         )
     return tuple(out)

@@ -29,6 +29,7 @@ from hecon.analysis.incremental import describe_icer, incremental_analysis, vers
 from hecon.analysis.psa_structural import AlternativeIncrement, AlternativeStrategy
 from hecon.analysis.serialise import frozen
 from hecon.analysis.structure import STRUCTURE_NAMES
+from hecon.analysis.wording import choice_words, title_of
 from hecon.model.distributions import discrete_alternatives
 from hecon.model.spec import ModelSpec
 
@@ -66,6 +67,7 @@ def alternative_specs(structures: Mapping[str, tuple[ModelSpec, float]]) -> list
     if len(structures) == 1 and not discrete:
         return []
     base = {p.name: p.value for p in first.parameters if p.name in discrete}
+    titles = {n: title_of(first, n) for n in discrete}
     options = []
     for name, labels in discrete.items():
         total = sum(labels.values())
@@ -80,7 +82,7 @@ def alternative_specs(structures: Mapping[str, tuple[ModelSpec, float]]) -> list
             choices = {c[0]: c[2] for c in combo}
             as_given = all(base.get(n) == k for n, k in positions.items())
             headline = s == first.settings.structure and as_given
-            label = ", ".join([STRUCTURE_NAMES[s]] + [f"{n} = {c}" for n, c in choices.items()])
+            label = ", ".join([STRUCTURE_NAMES[s]] + [f"{titles[n]}: {choice_words(c)}" for n, c in choices.items()])
             out.append(
                 AlternativeSpec(
                     label,

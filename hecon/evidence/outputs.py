@@ -64,6 +64,7 @@ __all__ = [
     "COVARIANCE_COLUMNS",
     "COVARIANCE_CSV",
     "FITS_COLUMNS",
+    "FAMILY_WORDS",
     "FITS_CSV",
     "MARKER",
     "PARAMETERS_SHEET_COLUMNS",
@@ -71,6 +72,7 @@ __all__ = [
     "WORKBOOK_ROWS",
     "WorkbookRows",
     "curve_name",
+    "fit_source",
     "usable_name",
     "workbook_rows",
     "write_fit_outputs",
@@ -169,6 +171,35 @@ def _unit(fit: SurvivalFit, parameter: str) -> str:
     return "dimensionless"
 
 
+#: Each flexsurv family in words, for a reader (:data:`hecon.methods.survival.DISTRIBUTIONS`).
+FAMILY_WORDS = {
+    "exp": "exponential",
+    "weibull": "Weibull",
+    "weibullPH": "Weibull (proportional hazards)",
+    "gompertz": "Gompertz",
+    "llogis": "log-logistic",
+    "lnorm": "log-normal",
+    "gamma": "gamma",
+    "gengamma": "generalised gamma",
+    "gengamma.orig": "generalised gamma (original)",
+}
+
+
+def fit_source(fit: SurvivalFit) -> str:
+    """Where a fitted curve comes from, in words for a reader: the family and the method, the data
+    it was fitted to (``fit.source``, e.g. a citation) and the fit statistics, e.g. "exponential
+    fitted by maximum likelihood to the published PFS points of RWPC (Mateos et al., Leukemia 2024)
+    (n = 248, events = 124, log-likelihood -359.5254, AIC 721.05)"."""
+    family = FAMILY_WORDS.get(fit.distribution, fit.distribution)
+    what = f"mixture cure model with a {family} curve for the uncured" if fit.cure else family
+    data = fit.source or "the patient data"
+    arm = "" if fit.arm == ALL else f" (arm '{fit.arm}')"
+    return (
+        f"{what} fitted by maximum likelihood to {data}{arm} (n = {fit.n}, events = {fit.events}, "
+        f"log-likelihood {fit.loglik:.4f}, AIC {fit.aic:.2f})"
+    )
+
+
 def workbook_rows(fits: Sequence[SurvivalFit], *, prefix: str = "") -> WorkbookRows:
     """
     Survival and Parameters rows for the converged fits (module docstring).
@@ -198,11 +229,7 @@ def workbook_rows(fits: Sequence[SurvivalFit], *, prefix: str = "") -> WorkbookR
             curve, copy = f"{base}_{copy}", copy + 1
         used.add(curve)
         names = {p: _parameter_name(curve, p) for p in fit.parameters}
-        source = (
-            f"hecon fit-survival: {fit.label} fitted by maximum likelihood to arm '{fit.arm}'"
-            + (f" of {fit.source}" if fit.source else "")
-            + f" (n = {fit.n}, events = {fit.events}, log-likelihood {fit.loglik:.4f}, AIC {fit.aic:.2f})"
-        )
+        source = fit_source(fit)
         own = [p for p in fit.parameters if p != CURE_PARAMETER]
         survival_rows.append(
             {

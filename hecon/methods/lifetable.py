@@ -39,9 +39,11 @@ from hecon.model.types import FloatArray
 
 __all__ = [
     "BUNDLED_LIFETABLES",
+    "BUNDLED_TITLES",
     "LIFE_TABLE_QUANTITIES",
     "SEXES",
     "life_table",
+    "life_table_title",
     "quantity_problems",
     "to_qx",
     "read_lifetable_csv",
@@ -55,6 +57,18 @@ BUNDLED_LIFETABLES: dict[str, str] = {
     "nl_cbs_2019": "nl_lifetable_2019.csv",
     "nl_ag2024": "nl_lifetable_2024_ag2024.csv",
 }
+
+#: Each bundled table as a reader names it (the report prints these, never the code name).
+BUNDLED_TITLES: dict[str, str] = {
+    "nl_cbs_2019": "CBS Statistics Netherlands life table 2019",
+    "nl_ag2024": "Royal Dutch Actuarial Association projection table AG2024 (for 2024)",
+}
+
+
+def life_table_title(name: str) -> str:
+    """The title of a life table: :data:`BUNDLED_TITLES` for a bundled one, else its name as given."""
+    return BUNDLED_TITLES.get(name, name)
+
 
 #: Values of the ``sex`` column / argument.
 SEXES = ("male", "female")

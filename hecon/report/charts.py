@@ -136,6 +136,10 @@ def _wrapped_label(label: str) -> str:
     return "\n".join(textwrap.fill(line, TORNADO_LABEL_CHARS) for line in label.split("\n"))
 
 
+#: How the net-benefit figure's legend marks a reference strategy (outside the decision).
+REFERENCE_MARK = "(reference, not an option)"
+
+
 def nmb_png(
     wtp: Sequence[float],
     nmb: Mapping[str, Sequence[float]],
@@ -143,10 +147,11 @@ def nmb_png(
     reference: float | None = None,
     colour_index: dict[str, int] | None = None,
     price_year: int | None = None,
+    references: Sequence[str] = (),
 ) -> bytes:
     """The figure of :func:`nmb_figure` as PNG bytes."""
     with style():
-        return png(nmb_figure(wtp, nmb, currency, reference, colour_index, price_year))
+        return png(nmb_figure(wtp, nmb, currency, reference, colour_index, price_year, references))
 
 
 def nmb_figure(
@@ -156,11 +161,13 @@ def nmb_figure(
     reference: float | None = None,
     colour_index: dict[str, int] | None = None,
     price_year: int | None = None,
+    references: Sequence[str] = (),
 ) -> MplFigure:
     """Net monetary benefit of every strategy against the willingness to pay, drawn through the
     values on the grid ``wtp`` (:class:`hecon.analysis.decision.NetBenefitCurve`), with the
     headline WTP ``reference`` as a vertical line; where two lines cross the optimal strategy
-    changes. The left margin is as wide as the tick labels and the axis label, which wraps to
+    changes. The ``references`` (strategies outside the decision) are thin lines, their legend
+    entries marked :data:`REFERENCE_MARK`. The left margin is as wide as the tick labels and the axis label, which wraps to
     the axes' height, so that no text is cut at the canvas edges (call inside
     :func:`~hecon.report.style.style`)."""
     x = np.asarray(wtp, dtype=float)
@@ -172,7 +179,11 @@ def nmb_figure(
     for s, values in nmb.items():
         i = colour_index.get(s, 0)
         y = np.asarray(values, dtype=float) / scale
-        ax.plot(x, y, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=2, label=plain(s))
+        outside = s in references
+        label = plain(f"{s} {REFERENCE_MARK}" if outside else s)
+        ax.plot(
+            x, y, color=strategy_colour(i), linestyle=strategy_dash(i), linewidth=1.0 if outside else 2, label=label
+        )
     if reference is not None:
         ax.axvline(reference, color="#555555", linewidth=1.0)
     ax.set_xlim(float(x.min()), float(x.max()))

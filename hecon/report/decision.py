@@ -13,10 +13,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from hecon.analysis.decision import CURVE_REACH, DECISION_REACH, RELEVANT_REACH
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
 from hecon.analysis.psa_summary import PSA_FILE, Interval
 from hecon.analysis.results import Results
+from hecon.analysis.wording import choice_words, title_of
+from hecon.methods.lifetable import life_table_title
 from hecon.report.charts import (
+    REFERENCE_MARK,
     budget_impact_png,
     ce_plane_png,
     ceac_png,
@@ -29,7 +33,7 @@ from hecon.report.charts import (
     tornado_rows,
 )
 from hecon.report.figures import Figure
-from hecon.report.numbers import OUTSIDE_DECISION, fixed, share, significant, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, fixed, share, significant, versus_cell, versus_text
 from hecon.report.psa_structures import psa_caption, psa_structures_section, psa_title
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenarios_table
@@ -151,6 +155,30 @@ def scenario_analysis_section(results: Results) -> Section | None:
     )
 
 
+def _nmb_range_words(results: Results) -> str:
+    """Why the net-benefit figure's axis ends where it does, and which frontier ICERs lie beyond it."""
+    nb = results.net_benefit
+    assert nb is not None
+    cur = results.currency
+    wtps = [float(w) for w in results.spec.settings.wtp]
+    if wtps:
+        text = (
+            f"the decision-relevant range, at least {DECISION_REACH:g} times the highest willingness to pay of the "
+            f"settings ({cur} {fixed(max(wtps))}), and past every frontier ICER up to {RELEVANT_REACH:g} times it."
+        )
+    else:
+        text = f"{CURVE_REACH:g} times the largest ICER on the efficiency frontier."
+    if nb.curve.beyond:
+        text += (
+            " Beyond the axis, not drawn: "
+            + "; ".join(
+                f"the frontier ICER of {s}, {cur} {fixed(v)} per QALY gained" for s, v in nb.curve.beyond.items()
+            )
+            + "."
+        )
+    return text
+
+
 def net_benefit_section(results: Results) -> Section | None:
     """NMB and NHB of every strategy at each willingness to pay, per scenario."""
     nb = results.net_benefit
@@ -207,12 +235,20 @@ def net_benefit_section(results: Results) -> Section | None:
                     results.headline.wtp,
                     {s: i for i, s in enumerate(results.strategies)},
                     results.spec.settings.price_year,
+                    results.spec.references,
                 ),
                 f"Net monetary benefit per patient of each strategy (base case, discounted) for a "
-                f"willingness to pay from 0 to {cur} {fixed(nb.curve.wtp[-1])} per QALY gained (1.5 times "
-                "the largest ICER on the efficiency frontier or willingness to pay of the settings); the "
-                "vertical line is the headline value. The strategy with the highest line is optimal; where "
-                "two lines cross, the optimum changes.",
+                f"willingness to pay from 0 to {cur} {fixed(nb.curve.wtp[-1])} per QALY gained: "
+                + _nmb_range_words(results)
+                + " The vertical line is the headline value. The strategy with the highest line is optimal; "
+                "where two lines cross, the optimum changes."
+                + (
+                    f" {' and '.join(results.spec.references)}, marked {REFERENCE_MARK} and drawn thin, "
+                    f"{'is a reference' if len(results.spec.references) == 1 else 'are references'} for "
+                    "information, not an option of the decision."
+                    if results.spec.references
+                    else ""
+                ),
                 "Line chart of the net monetary benefit of each strategy against the willingness to pay.",
             )
         )
@@ -233,7 +269,7 @@ def burden_section(results: Results) -> Section | None:
     items: list[list[Any]] = [
         ["Start age (years)", b.start_age],
         ["Proportion male", b.proportion_male],
-        ["Life table", b.life_table],
+        ["Life table", life_table_title(b.life_table)],
         ["Current care (comparator)", b.comparator],
         ["Remaining QALYs, general population (Qn)", b.qalys_general_population],
         ["Remaining QALYs, patients under current care (Qd)", b.qalys_patients],
@@ -479,8 +515,8 @@ def dsa_section(results: Results) -> Section | None:
             r.range_source,
             r.icer_low,
             r.icer_high,
-            r.result_low,
-            r.result_high,
+            versus_cell(r.result_low, r.frontier_low or OUTSIDE_DECISION),
+            versus_cell(r.result_high, r.frontier_high or OUTSIDE_DECISION),
             r.inmb_low,
             r.inmb_high,
             r.swing,
@@ -495,7 +531,10 @@ def dsa_section(results: Results) -> Section | None:
         rows,
         f"Each parameter at its low and high value, the others at base values; versus "
         f"{data.comparator}. Sorted by swing = |INMB(high) − INMB(low)|; the willingness to pay is "
-        f"the {data.tornado_wtp_source}.",
+        f"the {data.tornado_wtp_source}. Each low and high value has its own efficiency frontier of the "
+        "decision options: a result marked dominated (another strategy costs less and gains more) or "
+        "extendedly dominated (a mix of two other strategies is more efficient) is off that frontier, so "
+        "its ratio is not a decision ICER.",
         css="small",
     )
     figures = []
@@ -530,7 +569,8 @@ def dsa_section(results: Results) -> Section | None:
                 title=f"{s} versus {data.comparator}: the {min(TORNADO_ROWS, len(tornado))} largest swings",
                 rows=[r[1:] for r in rows if r[0] == s][:TORNADO_ROWS],
                 note=f"Base case: {versus_text(base.description, base_status.get(s, OUTSIDE_DECISION))}. "
-                "Every parameter: sheet DSA.",
+                "Each low and high value has its own efficiency frontier: a result marked dominated or extendedly "
+                "dominated is off it (its ratio is not a decision ICER). Every parameter: sheet DSA.",
             )
         )
         subsections.append(
@@ -757,8 +797,8 @@ def _structural_section(results: Results) -> Section | None:
     rows: list[list[Any]] = []
     for st in data.structural:
         for a in (*st.alternatives, st.averaged):
-            name = ALL_SAMPLES_ROW if a.position is None else a.label
-            head = [st.parameter, name, a.position, a.weight, a.share]
+            name = ALL_SAMPLES_ROW if a.position is None else choice_words(a.label)
+            head = [title_of(results.spec, st.parameter), name, a.position, a.weight, a.share]
             versus = {v.strategy: v for v in a.versus_comparator}
             for s in strategies:
                 if not a.n_samples:
@@ -783,17 +823,17 @@ def _structural_section(results: Results) -> Section | None:
     )
     views = [
         replace(
-            table.where("Parameter", st.parameter).without("Parameter"),
+            table.where("Parameter", title_of(results.spec, st.parameter)).without("Parameter"),
             id=f"psa-structural-{k}",
         ).view(
-            title=psa_title(results, f"{st.parameter}: results by alternative"),
+            title=psa_title(results, f"{title_of(results.spec, st.parameter)}: results by alternative"),
             note=f"Means of the samples that drew each alternative, discounted; versus {comparator}: the ICER of "
             f"the means in words; P(highest NMB) at {cur} {wtp:,.0f}/QALY. Every discrete parameter: sheet "
             "PSAStructural.",
         )
         for k, st in enumerate(data.structural, start=1)
     ]
-    names = ", ".join(st.parameter for st in data.structural)
+    names = ", ".join(f"'{title_of(results.spec, st.parameter)}'" for st in data.structural)
     paragraphs = [
         f"{'Parameters' if len(data.structural) > 1 else 'Parameter'} {names} "
         f"{'choose' if len(data.structural) > 1 else 'chooses'} between alternative model structures: each "
@@ -803,7 +843,8 @@ def _structural_section(results: Results) -> Section | None:
         "whose means are the alternatives' means weighted by their shares of samples."
     ]
     bullets = [
-        f"{st.parameter} = {a.position} ({a.label}, {a.share:.1%} of samples): "
+        f"{title_of(results.spec, st.parameter)}: {choice_words(a.label)} (alternative {a.position}, "
+        f"{a.share:.1%} of samples): "
         + "; ".join(
             f"{v.strategy} versus {comparator}: "
             f"{versus_text(v.description, a.frontier_status.get(v.strategy, OUTSIDE_DECISION))}"
@@ -895,7 +936,7 @@ def psa_section(results: Results) -> Section | None:
     paragraphs = [
         f"{data.n_samples:,} samples (seed {data.seed}) of {len(data.sampled_parameters)} "
         f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
-        "(xarray.open_dataset in Python, ncdf4 in R)."
+        "(a netCDF file, which xarray reads in Python and ncdf4 in R)."
     ]
     if data.references:
         paragraphs.append(

@@ -190,14 +190,16 @@ def layout(spec: ModelSpec) -> Layout:
 
 
 def _label(name: str, limit: int = 14) -> str:
-    """Wrap a long state name at an underscore, hyphen or space near its middle."""
+    """A state's short name as a box label: underscores as spaces (``Seq_CART_Recovery`` -> ``Seq CART
+    Recovery``), wrapped at a hyphen or space near its middle when longer than ``limit``."""
+    name = " ".join(name.replace("_", " ").split())
     if len(name) <= limit:
         return name
-    cuts = [i for i, ch in enumerate(name) if ch in "_- " and 0 < i < len(name) - 1]
+    cuts = [i for i, ch in enumerate(name) if ch in "- " and 0 < i < len(name) - 1]
     if not cuts:
         return name
     i = min(cuts, key=lambda c: abs(c - len(name) / 2))
-    keep = name[i] if name[i] in "_-" else ""
+    keep = name[i] if name[i] == "-" else ""
     return name[: i + 1 if keep else i] + "\n" + name[i + 1 :]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from hecon.analysis.results import Results
+from hecon.analysis.wording import title_of
 from hecon.model.spec import OPTION
 from hecon.report.numbers import money, significant
 
@@ -33,14 +34,11 @@ def _unit(results: Results, name: str) -> str:
 
 
 def _parameter_words(results: Results, name: str) -> str:
-    """``cilta_price (Cilta-cel price, EUR per infused patient)``: the name a reader finds in the
-    inputs table, with the description and unit the workbook gives it."""
-    try:
-        p = results.spec.parameter(name)
-    except KeyError:
-        return name
-    extra = ", ".join(x for x in (p.description, readable_unit(results, p.unit)) if x)
-    return f"{name} ({extra})" if extra else name
+    """``price of a further course relative to the first``: the parameter as a reader names it, by its
+    description's first clause (:func:`hecon.analysis.wording.title_of`; lower case unless it starts
+    with a name or an abbreviation), never its code name."""
+    title = title_of(results.spec, name)
+    return f"{title[0].lower()}{title[1:]}" if title[1:2].islower() and title[1:2].isalpha() else title
 
 
 def _value_words(value: float, unit: str) -> str:
@@ -136,7 +134,7 @@ def _found_sentences(results: Results) -> list[str]:
             side = " or less" if cost_effective_low else " or more"
         out.append(
             f"{t.strategy} becomes cost-effective against {t.comparator} at {money(t.wtp, cur)} per QALY when "
-            f"{what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."
+            f"the {what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."
             + _decides(results, t.parameter, t.value, unit, f"{t.strategy} and {t.comparator}")
         )
     return out
@@ -168,13 +166,17 @@ def driver_sentence(results: Results) -> str:
         return ""
     cur = results.currency
     parts = []
-    for strategy, rows in dsa.tornado.items():
+    refs = set(results.spec.references)
+    # the decision's options first; a reference strategy (outside the decision) last, and said so
+    for strategy in sorted(dsa.tornado, key=lambda s: s in refs):
+        rows = dsa.tornado[strategy]
         if not rows:
             continue
         top = rows[0]
+        who = f"{strategy} (a reference strategy, outside the decision)" if strategy in refs else strategy
         low, high = sorted((top.low, top.high))
         parts.append(
-            f"for {strategy}, {_parameter_words(results, top.parameter)}: the incremental net monetary benefit "
+            f"for {who}, the {_parameter_words(results, top.parameter)}: the incremental net monetary benefit "
             f"ranges from {money(min(top.inmb_low, top.inmb_high), cur)} to "
             f"{money(max(top.inmb_low, top.inmb_high), cur)} as it goes from "
             f"{_value_words(low, readable_unit(results, top.unit))} "

@@ -246,3 +246,25 @@ def versus_text(description: str, frontier_status: str | None) -> str:
     if off and not description.lower().startswith("dominated"):
         return f"{description}, but {off}"
     return description
+
+
+#: The short form of :data:`_FRONTIER_WORDS` for a table cell.
+_FRONTIER_CELL = {
+    "dominated": "dominated",
+    "extendedly dominated": "extendedly dominated",
+    "outside the decision": "a reference strategy",
+}
+
+
+def versus_cell(description: str, frontier_status: str | None) -> str:
+    """:func:`versus_text` in the few words a table cell holds (the table's note explains them).
+
+    >>> versus_cell("EUR 53,017 per QALY gained", "extendedly dominated")
+    'EUR 53,017 per QALY gained, but extendedly dominated'
+    >>> versus_cell("EUR 53,017 per QALY gained", "reference")
+    'EUR 53,017 per QALY gained'
+    """
+    off = _FRONTIER_CELL.get(frontier_status or "")
+    if off and not description.lower().startswith("dominated"):
+        return f"{description}, but {off}"
+    return description

@@ -36,7 +36,9 @@ from hecon.analysis.landmarks import MODEL_POPULATION
 from hecon.analysis.progress import progress_bar
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES
 from hecon.analysis.results import Results
+from hecon.analysis.source_curves import ONE_POINT
 from hecon.analysis.timeline import state_categories
+from hecon.methods.lifetable import life_table_title
 from hecon.model.spec import OPTION, PARTITIONED_SURVIVAL
 from hecon.report.decision import (
     budget_impact_section,
@@ -55,6 +57,7 @@ from hecon.report.figures import (
     Figure,
     cost_breakdown_png,
     frontier_png,
+    state_label,
     survival_png,
     survival_window,
     time_axis,
@@ -428,7 +431,7 @@ def decision_problem_section(results: Results) -> Section:
         ["Analyses", "; ".join(analyses)],
         [
             "Life table (background mortality)",
-            s.get("life_table") or (spec.life_tables[0].name if spec.life_tables else "none"),
+            life_table_title(s.get("life_table") or (spec.life_tables[0].name if spec.life_tables else "none")),
         ],
     ]
     table = Table(
@@ -493,7 +496,8 @@ def structure_section(results: Results) -> Section:
     figure = Figure(
         "State diagram",
         png,
-        "Health states (boxes, coloured by treatment-burden category) and the transitions between them. " + note,
+        "Health states (boxes, coloured by treatment-burden category) and the transitions between them. "
+        "Each box shows the state's short name; the appendix (Model definition, States) gives its description. " + note,
         f"Diagram of the {len(spec.states)} health states of the model and the transitions between them.",
     )
     paragraphs.append(
@@ -614,8 +618,8 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
         "Survival in the model (base case)",
         cols,
         rows,
-        f"From the {trace_name(results.spec)}, whole cohort from model start: PFS = share in states flagged "
-        "progression_free, OS = share alive; medians by linear interpolation ('–': not reached within the "
+        f"From the {trace_name(results.spec)}, whole cohort from model start: PFS = share in the "
+        "progression-free states, OS = share alive; medians by linear interpolation ('–': not reached within the "
         "horizon).",
     )
     tables = [table]
@@ -664,7 +668,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
             )
         )
     caption = (
-        "Progression-free survival (share in states flagged progression_free) and overall survival (share "
+        "Progression-free survival (share in the progression-free states) and overall survival (share "
         "alive) of the whole cohort from model start, from the base-case trace."
         if has_pfs
         else "Overall survival (share alive) of the whole cohort from model start, from the base-case trace."
@@ -694,8 +698,8 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
 
 def _source_curves_figure(results: Results) -> list[Figure]:
     """One panel per published survival curve: the model's curve of the same patients, the published
-    points and medians, and the Kaplan-Meier curve of the patients reconstructed from them (none
-    when the model has no published points)."""
+    points and medians, and the Kaplan-Meier curve of the patients reconstructed from them, or the
+    exponential through a single published median (none when the model has no published points)."""
     curves = results.base_case.sources
     if not curves:
         return []
@@ -709,10 +713,17 @@ def _source_curves_figure(results: Results) -> list[Figure]:
         "in those states from when they are first there; otherwise the whole cohort from model start. Markers: "
         "published survival points (circles, vertical bars: 95% CI) and medians (diamonds at 50%, horizontal bars: "
         "95% CI); filled when like for like. The grey step curve, where shown, is the Kaplan-Meier curve of the "
-        "patients reconstructed from the published points and the number of patients (Guyot et al., BMC Med Res "
-        "Methodol 2012): the data a curve fitted to these points sees, not a published Kaplan-Meier curve (it "
-        "assumes a constant hazard between published points). The numbers are in the table above. Time to "
-        "treatment discontinuation is not drawn (the model has no such curve)."
+        "patients reconstructed from several published points and the number of patients (Guyot et al., BMC Med "
+        "Res Methodol 2012): the data a curve fitted to these points sees, not a published Kaplan-Meier curve (it "
+        "assumes a constant hazard between published points)."
+        + (
+            f" The grey dashed line ({one}) is the exponential curve through the single published value (a "
+            "median or a point): a source with one value gives no curve to reconstruct, so it is not trial data."
+            if (one := ", ".join(curve_title(c) for c in curves if c.km_basis == ONE_POINT))
+            else ""
+        )
+        + " The numbers are in the table above. Time to treatment discontinuation is not drawn (the model has "
+        "no such curve)."
     )
     return [
         Figure(
@@ -852,10 +863,10 @@ def treatment_burden_section(results: Results) -> Section | None:
     for c, (label, _) in CATEGORIES.items():
         states = [s for s, cat in cats.items() if cat == c]
         if states:
-            bullets.append(f"{label}: {', '.join(states)}.")
+            bullets.append(f"{label}: {'; '.join(state_label(spec.state(s)) for s in states)}.")
     paragraphs = [
-        "Time in states carrying a treatment-burden flag (on_treatment, treatment_free, hospitalised, "
-        "recovering, progression_free, ...) and counts such as hospital days and administrations, per "
+        "Time in states marked as hospitalised, recovering, on treatment, treatment-free or progression-free "
+        "(the States sheet's treatment-burden flags) and counts such as hospital days and administrations, per "
         "patient over the time horizon. States by category in the timeline:"
     ]
     return Section(

@@ -3,7 +3,8 @@
 Each panel (:class:`hecon.analysis.source_curves.SourceCurve`) shows the model's curve of the
 patients the source describes, the published points and medians with their 95% CIs, and, where
 the points give the number of patients, the Kaplan–Meier curve of the patients reconstructed
-from them. Times are in months since the source's time zero. Layout only: every number drawn is
+from them (a step curve), or, when the source gives a single value, the exponential curve through
+it (dashed, never called Kaplan–Meier). Times are in months since the source's time zero. Layout only: every number drawn is
 a field of the curve.
 """
 
@@ -19,12 +20,14 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
 from hecon.analysis.landmarks import LIKE_FOR_LIKE
-from hecon.analysis.source_curves import SourceCurve
+from hecon.analysis.source_curves import ONE_POINT, SEVERAL_POINTS, SourceCurve
 from hecon.report.figures import MONTHS, draw_landmark, time_axis
 from hecon.report.style import new_figure, plain, png, strategy_colour, style
 
 __all__ = [
     "ENDPOINT_WORDS",
+    "EXPONENTIAL_LABEL",
+    "KM_LABEL",
     "curve_title",
     "draw_source_curves",
     "model_label",
@@ -37,6 +40,9 @@ ENDPOINT_WORDS = {"PFS": "progression-free survival", "OS": "overall survival"}
 #: A panel shows this much beyond the last published time (at most the model's curve).
 MARGIN = 1.25
 KM_COLOUR = "#555555"
+KM_LABEL = "Kaplan–Meier of patients reconstructed from the published points"
+EXPONENTIAL_LABEL = "exponential through the single published {what} (not trial data)"
+EXPONENTIAL_DASH = (0, (4, 2))
 TITLE_WIDTH = 62
 """Characters per title line."""
 
@@ -77,7 +83,9 @@ def _panel(ax: Any, curve: SourceCurve, colour: str) -> None:
     end = panel_end_years(curve)
     axis = time_axis(end)
     ax.plot(curve.years * axis.per_year, curve.model, color=colour, linewidth=2.0)
-    if curve.km_years.size:
+    if curve.km_basis == ONE_POINT:  # the exponential through one value: a dashed line, not a step curve
+        ax.plot(curve.km_years * axis.per_year, curve.km, color=KM_COLOUR, linewidth=1.0, linestyle=EXPONENTIAL_DASH)
+    elif curve.km_years.size:
         ax.step(
             curve.km_years * axis.per_year,
             curve.km,
@@ -96,7 +104,7 @@ def _panel(ax: Any, curve: SourceCurve, colour: str) -> None:
     ax.set_ylabel("Share of the patients")
 
 
-def _legend(fig: MplFigure, km: bool) -> None:
+def _legend(fig: MplFigure, curves: Sequence[SourceCurve]) -> None:
     """One legend under the panels, in neutral colours (each panel is in its strategy's colour)."""
     grey = "#333333"
     handles = [
@@ -109,9 +117,14 @@ def _legend(fig: MplFigure, km: bool) -> None:
         "published point, bar: 95% CI (filled: like for like)",
         "published median, bar: 95% CI",
     ]
-    if km:
+    bases = {c.km_basis for c in curves if c.km_years.size}
+    if SEVERAL_POINTS in bases:
         handles.append(Line2D([], [], color=KM_COLOUR, linewidth=1.0, drawstyle="steps-post"))
-        labels.append("Kaplan–Meier of patients reconstructed from the published points")
+        labels.append(KM_LABEL)
+    if ONE_POINT in bases:
+        handles.append(Line2D([], [], color=KM_COLOUR, linewidth=1.0, linestyle=EXPONENTIAL_DASH))
+        medians = all(c.marks[0].median for c in curves if c.km_basis == ONE_POINT)
+        labels.append(EXPONENTIAL_LABEL.format(what="median" if medians else "value"))
     fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize="small")
 
 
@@ -127,7 +140,7 @@ def draw_source_curves(
         _panel(axes[i // cols][i % cols], curve, strategy_colour(colour_index.get(curve.strategy, 0)))
     for j in range(len(curves), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
-    _legend(fig, any(c.km_years.size for c in curves))
+    _legend(fig, curves)
     return [axes[i // cols][i % cols] for i in range(len(curves))]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hecon.analysis.results import Results
 from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.section import Section
-from hecon.report.tables import Column, Table, currency_label
+from hecon.report.tables import Column, Table, currency_label, target_value, target_words
 
 __all__ = ["subgroups_section", "subgroups_table"]
 
@@ -58,8 +58,11 @@ def subgroups_section(results: Results) -> Section | None:
     bullets = []
     for name, sg in results.subgroups.items():
         cited = sg.sources
-        changes = ", ".join(f"{k} = {v}" + (f" ({cited[k]})" if cited.get(k) else "") for k, v in sg.overrides.items())
-        bullets.append(f"{name}: {sg.description + '; ' if sg.description else ''}overrides {changes}.")
+        changes = "; ".join(
+            f"{target_words(results, k)}: {target_value(k, v)}" + (f" ({cited[k]})" if cited.get(k) else "")
+            for k, v in sg.overrides.items()
+        )
+        bullets.append(f"{name}: {sg.description + '; ' if sg.description else ''}changes {changes}.")
     table = subgroups_table(results)
     return Section(
         "subgroups",

@@ -21,6 +21,8 @@ from hecon.analysis.summary import (
     ScenarioSummary,
     StrategyResult,
 )
+from hecon.analysis.wording import title_of
+from hecon.methods.lifetable import life_table_title
 from hecon.model.distributions import empirical_summary
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 from hecon.report.numbers import OUTSIDE_DECISION, argument, money, significant, versus_text
@@ -325,7 +327,9 @@ def _burden_metrics(strategies: list[StrategyResult]) -> list[tuple[str, str, st
             metrics.append((_TFI_LABELS[metric], "", metric))
     flags = dict.fromkeys(f for v in strategies for f in v.tfi.time_in)
     counts = dict.fromkeys(c for v in strategies for c in v.tfi.counts)
-    metrics += [(f"Years in '{f}' states", "time_in", f) for f in flags if f not in named_sources]
+    metrics += [
+        (f"Years in states marked {f.replace('_', ' ')}", "time_in", f) for f in flags if f not in named_sources
+    ]
     metrics += [
         (f"{_category_label(c)} (count)", "counts", c)
         for c in counts
@@ -768,7 +772,7 @@ def scenarios_table(results: Results) -> Table:
         Column("Value", "raw", 16),
     ]
     rows = [
-        [name, sc.description if k == 0 else "", target, value]
+        [name, sc.description if k == 0 else "", target_words(results, target), target_value(target, value)]
         for name, sc in _scenarios(results)
         for k, (target, value) in enumerate(sc.overrides.items())
     ]
@@ -777,10 +781,26 @@ def scenarios_table(results: Results) -> Table:
         "Scenario definitions",
         cols,
         rows,
-        "Each scenario changes these inputs of the base case (parameter, parameter[strategy] or "
-        "settings.<name>); everything else stays as in the base case.",
+        "Each scenario changes these inputs of the base case (a parameter, named by its description; a "
+        "strategy's own value of it; or a setting); everything else stays as in the base case.",
         css="small",
     )
+
+
+def target_words(results: Results, target: str) -> str:
+    """A scenario's target as a reader names it: ``settings.start_age`` -> ``setting: start age``,
+    ``hr_redose`` -> the parameter's description (:func:`hecon.analysis.wording.title_of`),
+    ``cilta_price[One-time CAR-T]`` -> ``... (One-time CAR-T)``."""
+    if target.startswith("settings."):
+        return f"setting: {target.removeprefix('settings.').replace('_', ' ')}"
+    name, _, strategy = target.partition("[")
+    title = title_of(results.spec, name)
+    return f"{title} ({strategy.rstrip(']')})" if strategy else title
+
+
+def target_value(target: str, value: Any) -> Any:
+    """A scenario's value as shown: a life table by its title (:func:`hecon.methods.lifetable.life_table_title`)."""
+    return life_table_title(value) if target == "settings.life_table" and isinstance(value, str) else value
 
 
 def runinfo_table(results: Results) -> Table:

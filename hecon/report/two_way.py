@@ -9,6 +9,7 @@ import numpy as np
 
 from hecon.analysis.results import Results
 from hecon.analysis.two_way import TwoWayResult
+from hecon.analysis.wording import parameter_title, title_of
 from hecon.model.spec import ModelSpec
 from hecon.report.figures import Figure
 from hecon.report.section import Section
@@ -19,35 +20,40 @@ __all__ = ["boundary_text", "parameter_label", "two_way_png", "two_way_section",
 
 
 def parameter_label(spec: ModelSpec, name: str) -> str:
-    """A parameter's description with its name in brackets (the name alone when it has none or is
-    not a parameter, e.g. a group)."""
+    """A parameter as a reader names it, with its unit: ``Price of a further course relative to the
+    first (share of the CAR-T product price)`` (:func:`hecon.analysis.wording.title_of`; the name
+    alone when it is not a parameter, e.g. a group)."""
     p = next((p for p in spec.parameters if p.name == name), None)
-    return f"{p.description} ({name})" if p is not None and p.description else name
+    if p is None:
+        return name
+    return f"{parameter_title(p)} ({p.unit})" if p.unit else parameter_title(p)
 
 
 def _number(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
-def boundary_text(r: TwoWayResult, lam: float, currency: str) -> str:
-    """Where ``r.strategy`` becomes cost-effective at ``lam``, in a sentence, from the boundary."""
+def boundary_text(r: TwoWayResult, lam: float, currency: str, names: Mapping[str, str] | None = None) -> str:
+    """Where ``r.strategy`` becomes cost-effective at ``lam``, in a sentence, from the boundary; the
+    parameters named by ``names`` (parameter name -> words; default the names)."""
+    x, y = ((names or {}).get(n, n) for n in (r.x, r.y))
     edge = [(i, v) for i, v in enumerate(r.boundary[lam]) if v is not None]
     where = f"At {currency} {lam:,.0f} per QALY, {r.strategy}"
     if not edge:
         anywhere = r.share_cost_effective[lam] > 0
         return (
             f"{where} is {'cost-effective' if anywhere else 'not cost-effective'} against {r.comparator} over the "
-            f"whole grid searched ({r.x} {_number(r.x_values[0])} to {_number(r.x_values[-1])}, {r.y} "
+            f"whole grid searched ({x} {_number(r.x_values[0])} to {_number(r.x_values[-1])}, {y} "
             f"{_number(r.y_values[0])} to {_number(r.y_values[-1])})."
         )
     f = r.inmb(lam)
     parts = []
     for i, v in (edge[0], edge[-1]) if len(edge) > 1 else edge[:1]:
         bound = "at most" if f[0][i] > 0 else "at least"
-        parts.append(f"{r.y} is {bound} {_number(v)} at {r.x} = {_number(r.x_values[i])}")
+        parts.append(f"{y} is {bound} {_number(v)} at {x} = {_number(r.x_values[i])}")
     outside = len(r.x_values) - len(edge)
     rest = (
-        f"; at {outside} of the {len(r.x_values)} grid values of {r.x} its verdict does not change over the {r.y} range"
+        f"; at {outside} of the {len(r.x_values)} grid values of {x} its verdict does not change over the {y} range"
         if outside
         else ""
     )
@@ -90,29 +96,31 @@ def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] |
         return png(fig)
 
 
-def two_way_table(r: TwoWayResult) -> Table:
-    """For each grid value of x, the value of y on the boundary at each willingness to pay."""
+def two_way_table(r: TwoWayResult, names: Mapping[str, str] | None = None) -> Table:
+    """For each grid value of x, the value of y on the boundary at each willingness to pay; the
+    parameters named by ``names`` (parameter name -> words; default the names)."""
+    x, y = ((names or {}).get(n, n) for n in (r.x, r.y))
     return Table(
         "TwoWay",
-        f"Two-way threshold: {r.strategy} vs {r.comparator} over {r.x} and {r.y}",
-        [Column(r.x, "sig4", width=16)] + [Column(f"{r.y} at boundary, wtp {lam:,.0f}", "sig4") for lam in r.wtp],
+        f"Two-way threshold: {r.strategy} vs {r.comparator} over {x} and {y}",
+        [Column(x, "sig4", width=16)] + [Column(f"{y} at boundary, wtp {lam:,.0f}", "sig4") for lam in r.wtp],
         [[xv] + [r.boundary[lam][i] for lam in r.wtp] for i, xv in enumerate(r.x_values)],
-        f"The value of {r.y} at which the incremental net monetary benefit of {r.strategy} is 0 (blank: it "
-        f"does not change sign over the {r.y} range); base case {r.x} = {r.base_x:g}, {r.y} = {r.base_y:g}.",
+        f"The value of {y} at which the incremental net monetary benefit of {r.strategy} is 0 (blank: it "
+        f"does not change sign over the {y} range); base case {x} = {r.base_x:g}, {y} = {r.base_y:g}.",
     )
 
 
-def _caption(r: TwoWayResult) -> str:
+def _caption(r: TwoWayResult, x: str, y: str) -> str:
     """The figure's caption: the boundary lines, or (none at any willingness to pay) the shading of
-    the incremental net monetary benefit over the grid searched."""
+    the incremental net monetary benefit over the grid searched; ``x``, ``y``: the parameters in words."""
     if any(r.inmb(lam).min() < 0 < r.inmb(lam).max() for lam in r.wtp):
         return (
-            f"Where {r.strategy} is cost-effective against {r.comparator} as {r.x} and {r.y} vary, at each "
+            f"Where {r.strategy} is cost-effective against {r.comparator} as {x} and {y} vary, at each "
             "willingness to pay (shaded: cost-effective)."
         )
     return (
         f"{r.strategy} against {r.comparator} has no boundary on the grid searched at any willingness to pay; the "
-        f"shading shows its incremental net monetary benefit at {max(r.wtp):,.0f} per QALY as {r.x} and {r.y} vary "
+        f"shading shows its incremental net monetary benefit at {max(r.wtp):,.0f} per QALY as {x} and {y} vary "
         "(how far it is from cost-effective, and in which direction each parameter helps)."
     )
 
@@ -122,13 +130,15 @@ def two_way_section(results: Results) -> Section | None:
         return None
     tables, figures, paragraphs = [], [], []
     for r in results.two_way:
-        tables.append(two_way_table(r))
+        words = {n: title_of(results.spec, n) for n in (r.x, r.y)}
+        tables.append(two_way_table(r, words))
+        x, y = words[r.x], words[r.y]
         figures.append(
             Figure(
-                f"Two-way threshold: {r.x} and {r.y}",
+                f"Two-way threshold: {x} and {y}",
                 two_way_png(r, results.currency, {n: parameter_label(results.spec, n) for n in (r.x, r.y)}),
-                _caption(r),
-                f"Contour plot over {r.x} and {r.y} with one boundary line per willingness to pay.",
+                _caption(r, x, y),
+                f"Contour plot over {x} and {y} with one boundary line per willingness to pay.",
             )
         )
         for lam in r.wtp:
@@ -136,8 +146,8 @@ def two_way_section(results: Results) -> Section | None:
             paragraphs.append(
                 f"At {results.currency} {lam:,.0f} per QALY, {r.strategy} {verdict} cost-effective against "
                 f"{r.comparator} at the base values, and is cost-effective over "
-                f"{r.share_cost_effective[lam]:.0%} of the grid of {r.x} and {r.y}. "
-                + boundary_text(r, lam, results.currency)
+                f"{r.share_cost_effective[lam]:.0%} of the grid of {x} and {y}. "
+                + boundary_text(r, lam, results.currency, words)
             )
     if len(tables) > 1:  # one sheet per analysis
         tables = [Table(f"TwoWay{k + 1}", t.title, t.columns, t.rows, t.note) for k, t in enumerate(tables)]

@@ -8,8 +8,9 @@ import dataclasses
 
 import numpy as np
 import pytest
+import xarray as xr
 
-from hecon.analysis.dsa import run_dsa
+from hecon.analysis.dsa import DsaParameter, DsaResult, run_dsa
 from hecon.analysis.dsa_summary import summarise_dsa
 from hecon.analysis.serialise import to_json
 from hecon.analysis.variations import Target, base_value, vary
@@ -170,3 +171,39 @@ def test_unknown_targets_are_refused(model):
         vary(model, [Target("nope"), Target("c_H", "Z")])
     assert "parameter 'nope': no parameter of that name" in str(info.value)
     assert "strategy 'Z', parameter 'c_H': no strategy 'Z'" in str(info.value)
+
+
+def test_each_low_and_high_value_has_its_own_frontier_hand_worked():
+    """Costs [EUR] and QALYs per variation, written by hand (sample 0 the base case, 1 and 2 parameter
+    p at its low and high value); A is the comparator, R a reference strategy that would dominate
+    every option if it were counted (it must not be: it is outside the decision).
+
+    base:  A (1,000, 1.0), B (3,000, 1.5), C (6,000, 2.0): ICERs B-A 4,000, C-B 6,000, all on the frontier
+    low:   B (7,000, 1.5): C costs less (6,000) and gains more (2.0): B dominated; C-A 2,500
+    high:  B (4,500, 1.5): B-A 7,000 > C-B 3,000: B extendedly dominated
+    """
+    strategies = ["A", "B", "C", "R"]
+    costs = [[1000, 1000, 1000], [3000, 7000, 4500], [6000, 6000, 6000], [500, 500, 500]]
+    qalys = [[1.0, 1.0, 1.0], [1.5, 1.5, 1.5], [2.0, 2.0, 2.0], [3.0, 3.0, 3.0]]
+    ds = xr.Dataset(
+        {
+            "total_costs": (("strategy", "sample"), np.array(costs, dtype=float)),
+            "qalys": (("strategy", "sample"), np.array(qalys, dtype=float)),
+            "lys": (("strategy", "sample"), np.array(qalys, dtype=float)),
+        },
+        coords={"strategy": strategies},
+    )
+    result = DsaResult(
+        (DsaParameter("p", 1.0, 0.0, 2.0, "dsa_low/dsa_high"),), "A", (50_000.0,), 50_000.0, ds,
+        strategies=tuple(strategies), references=("R",),
+    )  # fmt: skip
+    assert [result.frontier_status("B", i) for i in range(3)] == ["non-dominated", "dominated", "extendedly dominated"]
+    assert [result.frontier_status("C", i) for i in range(3)] == ["non-dominated"] * 3
+    assert result.frontier_status("A", 0) == "reference"  # the cheapest option: the frontier's start
+    assert result.frontier_status("R", 1) == ""  # outside the decision
+    summary = summarise_dsa(result)
+    (b,) = summary.tornado["B"]
+    assert (b.frontier_low, b.frontier_high) == ("dominated", "extendedly dominated")
+    assert b.icer_low == pytest.approx(6000 / 0.5)  # the pairwise ICER versus A is still there
+    (r,) = summary.tornado["R"]
+    assert (r.frontier_low, r.frontier_high) == ("", "")

@@ -21,10 +21,11 @@ def test_each_alternative_and_the_expectation_equal_the_closed_forms():
     results = summarise_run(run_analysis(switching_model()))
     exp = results.structural_expectation
     assert exp is not None
+    # each alternative named by the discrete parameter (its description's first clause; here, without one, its name)
     assert [a.label for a in exp.alternatives] == [
-        "state transition (Markov), pfs_model = weibull",
-        "state transition (Markov), pfs_model = cure",
-        "state transition (Markov), pfs_model = pessimistic",
+        "state transition (Markov), pfs_model: weibull",
+        "state transition (Markov), pfs_model: cure",
+        "state transition (Markov), pfs_model: pessimistic",
     ]
     assert [a.weight for a in exp.alternatives] == pytest.approx(list(WEIGHTS.values()))
     # the headline is the model as given: pfs_model = 1 (weibull)

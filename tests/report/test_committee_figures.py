@@ -124,25 +124,30 @@ def test_net_monetary_benefit_against_willingness_to_pay(results):
     Image.open(io.BytesIO(figure.png)).verify()
 
 
-def test_net_benefit_curve_is_a_dense_exact_grid_past_the_largest_frontier_icer(results):
+def test_net_benefit_curve_is_a_dense_exact_grid_over_the_decision_relevant_range(results):
     """The figure used to join the NMB at the settings' three values and stop at the last: the
-    curve runs from 0 to 1.5 times the largest frontier ICER (or settings value), through every
-    frontier ICER, where the two neighbours on the frontier have equal net benefit."""
+    curve runs from 0 to twice the highest settings value, or 1.5 times the largest frontier ICER
+    when that ICER is at most 2.5 times the highest settings value, through every frontier ICER
+    inside, where the two neighbours on the frontier have equal net benefit."""
     curve = results.net_benefit.curve
     base = results.scenarios[results.base.name]
     frontier = [r for r in base.incremental if r.on_frontier]
     icers = [r.icer for r in frontier if r.icer is not None]
     assert icers  # the test model has a frontier with an ICER
-    top = max(*icers, *results.spec.settings.wtp)
-    assert curve.wtp[0] == 0.0 and curve.wtp[-1] == pytest.approx(1.5 * top, rel=1e-12)
+    highest = max(results.spec.settings.wtp)
+    top = max([2 * highest] + [1.5 * v for v in icers if v <= 2.5 * highest])
+    assert curve.wtp[0] == 0.0 and curve.wtp[-1] == pytest.approx(top, rel=1e-12)
     assert len(curve.wtp) > 100 and list(curve.wtp) == sorted(set(curve.wtp))
-    assert max(b - a for a, b in zip(curve.wtp, curve.wtp[1:])) <= 1.5 * top / 120 * (1 + 1e-12)
-    for w in (*icers, *results.spec.settings.wtp):
+    assert max(b - a for a, b in zip(curve.wtp, curve.wtp[1:])) <= top / 120 * (1 + 1e-12)
+    assert dict(curve.beyond) == {r.strategy: r.icer for r in frontier if r.icer is not None and r.icer > top}
+    for w in (*[v for v in icers if v <= top], *results.spec.settings.wtp):
         assert w in curve.wtp
     for s, v in base.strategies.items():
         for w, nmb in zip(curve.wtp, curve.nmb[s]):
             assert nmb == pytest.approx(w * v.qalys - v.costs, rel=1e-12, abs=1e-6)
     for before, row in zip(frontier, frontier[1:]):  # at the ICER the optimum changes: equal NMB
+        if row.icer > top:
+            continue
         i = curve.wtp.index(row.icer)
         assert curve.nmb[before.strategy][i] == pytest.approx(curve.nmb[row.strategy][i], rel=1e-9)
 
@@ -262,3 +267,40 @@ def test_every_state_of_the_example_has_its_own_colour_and_line_style_and_a_read
     assert all(s.description.startswith(labels[s.name].removesuffix(" …")) for s in spec.states)
     assert state_label(State("PD", description="Progressed (after CAR-T)")) == "Progressed"
     assert state_label(State("PD")) == "PD"  # no description: the name
+
+
+def test_example_net_benefit_axis_ends_at_twice_the_highest_reference_value_and_names_what_lies_beyond(rrmm_report):
+    """The example's frontier has two ICERs: One-time CAR-T versus the weekly bispecific (below EUR
+    200,000) and CAR-T then bispecific versus one-time CAR-T (several hundred thousand); the highest
+    Dutch reference value is EUR 80,000. By the rule: the axis ends at max(2 x 80,000, 1.5 x each
+    frontier ICER up to 2.5 x 80,000 = 200,000), and the caption names the larger ICER as beyond it
+    (the axis used to stretch to 1.5 x that ICER, over EUR 1 million). RWPC, the historical reference,
+    is marked so in the legend and the caption."""
+    from hecon.report.charts import REFERENCE_MARK, nmb_figure
+    from hecon.report.decision import net_benefit_section
+    from hecon.report.numbers import fixed
+    from hecon.report.style import style
+
+    results = rrmm_report[1]
+    base = results.scenarios[results.base.name]
+    icers = {r.strategy: r.icer for r in base.incremental if r.on_frontier and r.icer is not None}
+    assert list(icers) == ["One-time CAR-T", "CAR-T then bispecific"]  # the premises of the hand calculation
+    assert icers["One-time CAR-T"] <= 200_000 < icers["CAR-T then bispecific"]
+    assert max(results.spec.settings.wtp) == 80_000
+    end = max(160_000, 1.5 * icers["One-time CAR-T"])
+    curve = results.net_benefit.curve
+    assert curve.wtp[-1] == pytest.approx(end, rel=1e-12)
+    assert dict(curve.beyond) == {"CAR-T then bispecific": icers["CAR-T then bispecific"]}
+    assert curve.breakpoints == (icers["One-time CAR-T"],)
+    (figure,) = net_benefit_section(results).figures
+    caption = " ".join(figure.caption.split())
+    assert f"from 0 to EUR {fixed(end)} per QALY gained" in caption
+    assert (
+        "Beyond the axis, not drawn: the frontier ICER of CAR-T then bispecific, "
+        f"EUR {fixed(icers['CAR-T then bispecific'])} per QALY gained" in caption
+    )
+    assert f"RWPC, marked {REFERENCE_MARK}" in caption
+    with style():
+        fig = nmb_figure(curve.wtp, curve.nmb, "EUR", 80_000.0, references=results.spec.references)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[0] == f"RWPC {REFERENCE_MARK}" and all(REFERENCE_MARK not in t for t in legend[1:])

@@ -124,22 +124,31 @@ def _dominated_icer_texts(results) -> set[str]:
                 {s: (x.costs, x.qalys) for s, x in a.strategies.items()},
                 {v.strategy: v.description for v in a.versus_comparator},
             )
+    if results.dsa is not None:  # each low and high value of the one-way analysis: its own frontier
+        dsa = results.dsa
+        rows = {(s, r.parameter): r for s, tornado in dsa.tornado.items() for r in tornado}
+        for p in dsa.parameters:
+            for side in ("low", "high"):
+                at = {s: rows[s, p.name] for s in dsa.tornado}
+                points = {dsa.comparator: (0.0, 0.0)} | {
+                    s: (getattr(r, f"incremental_cost_{side}"), getattr(r, f"incremental_qalys_{side}"))
+                    for s, r in at.items()
+                }
+                add(points, {s: getattr(r, f"result_{side}") for s, r in at.items()})
     return texts
 
 
-#: what follows the ICER of a strategy off the frontier, in the same sentence or cell
-_SAYS_DOMINATED = re.compile(r"(?: \([^)]*\))?, but (?:extendedly )?dominated on the efficiency frontier")
+#: what follows the ICER of a strategy off the frontier, in the same sentence or (short) in a table cell
+_SAYS_DOMINATED = re.compile(r"(?: \([^)]*\))?, but (?:extendedly )?dominated(?: on the efficiency frontier)?")
 
 
 def test_icers_of_dominated_strategies_say_so_in_the_same_sentence(rrmm_report):
     """Every ICER of a strategy that is dominated or extendedly dominated on the frontier of its
-    result (base case, scenario, subgroup, PSA, structural alternative) says so right after it.
-
-    Left out: the cells of the one-way tables (DSA), each the pairwise result at one changed input,
-    whose frontier the one-way analysis does not compute (their notes give the base case's status)."""
+    result (base case, scenario, subgroup, PSA, structural alternative, and each low and high value
+    of the one-way analysis, whose frontier the test computes from the increments of every strategy
+    at that value) says so right after it."""
     folder, _ = rrmm_report
     page = (folder / REPORT_HTML).read_text(encoding="utf-8")
-    page = re.sub(r'(<table[^>]*data-sheet="DSA"[^>]*>.*?)<tbody>.*?</tbody>', r"\1", page, flags=re.DOTALL)
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.DOTALL)
     page = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
@@ -162,16 +171,9 @@ def test_icers_of_dominated_strategies_say_so_in_the_same_sentence(rrmm_report):
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAME = re.compile(r"\b[A-Z][A-Za-z]{1,}")  # an author, journal, issuing body or manual
-#: P/V sources whose year was not recorded when they were read (web entries without a date); the
-#: remaining citation work of issue 18.
-UNDATED = {
-    "P: openFDA NDC listing; Swiss compendium": "web listings, date of access not recorded",
-    "P: MajesTEC-1 median duration of treatment 8.5 months (Horizonscan Geneesmiddelen, teclistamab entry v5); "
-    "PSA: Gamma with SE 25% (A)": "Horizonscan entry version 5, its date not recorded",
-    "P: MajesTEC-1 median duration of treatment (Horizonscan Geneesmiddelen, teclistamab entry v5)": "as above",
-    "P: utility -0.19 for 14 days (PMC8984780, Table 1; duration an authors' assumption)": "PMC id only",
-    "P: CARTITUDE-1 21.7-month update": "abstract not re-read; authors and year not recorded",
-}
+#: A gap tag inside a source: "G: " and the reason the citation is incomplete (e.g. "G: web listings
+#: without a date, the date of access not recorded").
+GAP = re.compile(r"(?:^|; )G: \w.{10,}")
 
 
 def _sources(obj: object, out: list[str]) -> list[str]:
@@ -193,15 +195,18 @@ def _sources(obj: object, out: list[str]) -> list[str]:
 
 
 def test_published_and_verify_sources_are_citations(rrmm_report, report_text):
-    """Every source tagged P (published) or V (verify) names its author, journal, body or manual and
-    its year (e.g. 'Berdeja et al., Lancet 2021 (CARTITUDE-1)', 'Elrexfio EU SmPC (EMA, 2024)'), and
-    the report prints it (numbers at risk, which are only fitted, are not printed)."""
+    """Every source tagged P (published) or V (verify), the example's citations, names its author,
+    journal, body or manual and its 4-digit year (e.g. 'Berdeja et al., Lancet 2021 (CARTITUDE-1)',
+    'Elrexfio EU SmPC (EMA, 2024)'), or carries a gap tag (G) that says why the year is missing; and
+    the report prints it (numbers at risk, which are only fitted, are not printed). (Sources tagged D,
+    derived, and A, assumption, are the example's own reasoning, not citations.)"""
     spec = rrmm_report[1].spec
     cited = [s for s in dict.fromkeys(_sources(spec, [])) if s[:2] in ("P:", "V:")]
     assert len(cited) > 80
-    missing = [s for s in cited if s not in UNDATED and not (YEAR.search(s[2:]) and NAME.search(s[2:]))]
+    missing = [s for s in cited if not NAME.search(s[2:]) or not (YEAR.search(s[2:]) or GAP.search(s))]
     assert missing == []
-    assert set(UNDATED) <= set(cited)  # the list names no source that has gone
+    gaps = [s for s in cited if not YEAR.search(s[2:])]
+    assert len(gaps) == 4  # web listings, the Horizonscan entry (twice), PMC8984780: each with its G reason
     shown = " ".join(report_text.split())
     at_risk = {p.source for p in spec.survival_points if p.kind == "at_risk"}  # fitting inputs, not printed
     at_risk -= set(_sources(dataclasses.replace(spec, survival_points=()), []))
@@ -231,3 +236,91 @@ def test_every_psa_caption_names_the_structure_it_shows(rrmm_report):
         if "state transition (markov) version alone" not in c.lower() and "both model structures" not in c
     ]
     assert unlabelled == []
+
+
+#: A code name: snake_case or Mixed_Snake (a word with an underscore inside), or a setting (settings.x).
+IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9]\b|\bsettings\.\w+")
+
+
+def _code_names(spec) -> list[str]:
+    """The code-like tokens of a text: :data:`IDENTIFIER`, and the model's parameter names (matched as
+    whole words, case-sensitive: a parameter is never a plain word of the prose)."""
+    names = "|".join(sorted((re.escape(p.name) for p in spec.parameters), key=len, reverse=True))
+    known = re.compile(rf"(?<![\\w.-])(?:{names})(?![\\w-])")
+    return lambda text: IDENTIFIER.findall(text) + known.findall(text)
+
+
+def _main_part(page: str) -> str:
+    """The main report: the sections marked class="main" (the appendices follow them)."""
+    parts = re.split(r'(?=<section id="[^"]+" class="(?:main|appendix)">)', page)
+    return " ".join(p for p in parts if p.startswith("<section") and 'class="main"' in p[:80])
+
+
+def test_main_report_prose_captions_headers_and_figures_use_no_code_names(rrmm_report):
+    """A committee reads descriptions, not code names: no identifier-like token (a word with an
+    underscore, settings.<name>, or a parameter's name) in the main report's headings, paragraphs,
+    list items, table and figure captions, table headers and figures' alternative text, nor in the
+    text drawn in its figures (titles, axis and tick labels, legends, bar labels: collected from
+    every figure the main sections draw). Code names appear only in the appendix tables that map
+    each name to its description (inputs, model definition)."""
+    import matplotlib.figure
+    import matplotlib.text
+
+    from hecon.report.sections import build_sections
+
+    folder, results = rrmm_report
+    codes = _code_names(results.spec)
+    main = _main_part(re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (folder / REPORT_HTML).read_text("utf-8")))
+    assert main.count("<section") >= 10
+    shown = [m.group(1) for m in re.finditer(r'<img[^>]*alt="([^"]*)"', main)]
+    for tag in ("h2", "h3", "h4", "p", "li", "caption", "figcaption", "th"):
+        shown += [m.group(1) for m in re.finditer(rf"<{tag}\b[^>]*>(.*?)</{tag}>", main, flags=re.DOTALL)]
+    shown = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", t)).split()) for t in shown]
+    assert len(shown) > 100
+    found = {t: codes(t) for t in shown if codes(t)}
+    assert found == {}, list(found.items())[:5]
+
+    drawn: dict[bytes, list[str]] = {}
+    save = matplotlib.figure.Figure.savefig
+
+    def recording(fig, buf, *args, **kwargs):
+        save(fig, buf, *args, **kwargs)  # drawn first: tick labels exist only after drawing
+        drawn[buf.getvalue()] = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+    matplotlib.figure.Figure.savefig = recording
+    try:
+        sections = build_sections(results)
+    finally:
+        matplotlib.figure.Figure.savefig = save
+
+    def figures(section):
+        yield from section.figures
+        for sub in section.subsections:
+            yield from figures(sub)
+
+    main_figures = [f for s in sections if not s.appendix for f in figures(s)]
+    assert len(main_figures) >= 10
+    texts = {f.title: list(drawn[f.png]) for f in main_figures}
+    assert all(texts.values())  # every figure's texts were recorded
+    found = {title: hits for title, ts in texts.items() if (hits := [c for t in ts for c in codes(t)])}
+    assert found == {}, found
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"hecon fit-survival",  # a command as a source: the fit's data and method are cited instead
+        r"\bnl_cbs_2019\b|\bnl_ag2024\b",  # a life table's code name: its title is printed
+        r"\bsettings\.\w+",  # a setting's code name
+        r"\bposition\b",  # the unit of a discrete parameter, written for a reader
+    ],
+)
+def test_no_code_names_named_by_the_review_anywhere_in_the_report(rrmm_report, pattern):
+    """Nowhere in the report, main part or appendix, except the two appendix tables that list code
+    names on purpose: the life tables by name (with their sources) and the run's settings by name."""
+    page = (rrmm_report[0] / REPORT_HTML).read_text(encoding="utf-8")
+    kept = re.sub(r'<table[^>]*data-sheet="(?:LifeTables|RunInfo)"[^>]*>.*?</table>', " ", page, flags=re.DOTALL)
+    assert len(kept) < len(page)
+    kept = re.sub(r"<style.*?</style>", " ", kept, flags=re.DOTALL)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", kept)))
+    assert not _hits(pattern, text), _hits(pattern, text)[:5]

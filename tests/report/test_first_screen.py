@@ -47,16 +47,20 @@ def test_with_a_reference_value_the_first_screen_states_its_derivation_threshold
     p = spec.parameter(t.parameter)
     assert t.found
     assert f"{t.strategy} becomes cost-effective against {t.comparator}" in text
-    assert f"when {t.parameter} ({p.description}, {p.unit}) is {t.value:,.0f}" in text
+    # named by its description (lower case), never its code name; the unit with the value
+    assert p.description == "One-off product price" and p.unit == "EUR"
+    assert f"when the one-off product price is {t.value:,.0f} EUR" in text
+    assert t.parameter not in text
     # the options no query asks about, and why they have no threshold price
     assert t.strategy == "One-off therapy" and len(results.thresholds) == 1
     assert (
         "No threshold price is given for Standard care and Continuous therapy: the Thresholds sheet has no "
         "query for them" in text
     )
-    # the main driver: the first tornado row of each strategy
+    # the main driver: the first tornado row of each strategy, by its description
     for strategy, rows in results.dsa.tornado.items():
-        assert f"for {strategy}, {rows[0].parameter} (" in text
+        title = spec.parameter(rows[0].parameter).description
+        assert f"for {strategy}, the {title[0].lower()}{title[1:]}: " in text
     assert "Main driver of the result" in text
 
 

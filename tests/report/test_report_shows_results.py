@@ -17,6 +17,7 @@ import pytest
 from hecon.analysis.psa_structural import AlternativeResult
 from hecon.analysis.results import summarise_run
 from hecon.analysis.timeline import CATEGORIES
+from hecon.analysis.wording import parameter_title
 from hecon.report.decision import psa_section
 from hecon.report.html import format_value
 from hecon.report.numbers import OUTSIDE_DECISION, versus_text
@@ -202,7 +203,9 @@ def test_structural_alternatives_show_the_result(html, workbook, results):
             assert cells[-2] == result
             assert cells[-1] == format_value(a.probability_cost_effective[s], "percent")
             increments = (v.incremental_cost, v.incremental_qalys, v.incremental_lys, v.icer) if v else (None,) * 4
-            expected = (st.parameter, name, a.position, a.weight, a.share, s, m.costs, m.qalys, m.lys)
+            title = parameter_title(results.spec.parameter(st.parameter))  # the description, not the name
+            assert title == "Progression in remission"
+            expected = (title, name, a.position, a.weight, a.share, s, m.costs, m.qalys, m.lys)
             assert _same(row, expected + increments + (result, a.probability_cost_effective[s]))
 
 

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 
+from hecon.analysis.source_curves import ONE_POINT, SEVERAL_POINTS
 from hecon.report import REPORT_HTML
 from hecon.report.source_curve_figures import curve_title, draw_source_curves
 from hecon.report.style import new_figure, style
@@ -113,3 +114,41 @@ def test_report_shows_the_figure_with_every_curve_named(results, rrmm_report):
     assert len(alts) == 1
     for curve in results.base_case.sources:
         assert curve_title(curve) in alts[0]
+
+
+def test_a_single_published_median_is_drawn_as_an_exponential_never_as_kaplan_meier(results):
+    """RWPC and the weekly bispecific publish one median per curve: the "reconstruction" is the
+    exponential through it, S(t) = 2^(-t / median) (checked here at each drawn time, to the
+    resolution of the reconstructed patients, 1/n), drawn dashed and named so in the legend;
+    only CAR-T's several published points give a Kaplan–Meier step curve."""
+    curves = results.base_case.sources
+    one = [c for c in curves if c.km_basis == ONE_POINT]
+    several = [c for c in curves if c.km_basis == SEVERAL_POINTS]
+    assert sorted((c.strategy, c.endpoint) for c in one) == [
+        ("RWPC", "OS"),
+        ("RWPC", "PFS"),
+        ("Weekly bispecific", "OS"),
+        ("Weekly bispecific", "PFS"),
+    ]
+    assert sorted((c.strategy, c.endpoint) for c in several) == [("One-time CAR-T", "OS"), ("One-time CAR-T", "PFS")]
+    for c in one:
+        (median,) = c.marks
+        n = next(
+            p.value
+            for p in results.spec.survival_points
+            if p.kind == "at_risk" and (p.strategy, p.endpoint) == (c.strategy, c.endpoint)
+        )
+        inside = c.km_years <= median.years * 2
+        assert np.allclose(c.km[inside], 2.0 ** (-c.km_years[inside] / median.years), atol=2.0 / n)
+    with style():
+        fig = new_figure(10.0, 12.0)
+        axes = draw_source_curves(fig, curves)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "exponential through the single published median (not trial data)" in legend
+    assert "Kaplan–Meier of patients reconstructed from the published points" in legend
+    for ax, c in zip(axes, curves):
+        drawn = ax.lines[1]  # after the model's line
+        if c.km_basis == ONE_POINT:
+            assert drawn.get_drawstyle() == "default" and drawn.get_linestyle() == "--"
+        else:
+            assert drawn.get_drawstyle() == "steps-post" and drawn.get_linestyle() == "-"

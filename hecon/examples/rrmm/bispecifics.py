@@ -102,14 +102,14 @@ def _products() -> list[Parameter]:
             30.0,
             "mg",
             "Teclistamab vial 30 mg/3 mL",
-            "P: openFDA NDC listing; Swiss compendium",
+            "P: openFDA NDC listing; Swiss compendium (compendium.ch); G: web listings without a date, the date of access not recorded",
         ),
         P(
             "tec_vial_large_mg",
             153.0,
             "mg",
             "Teclistamab vial 153 mg/1.7 mL",
-            "P: openFDA NDC listing; Swiss compendium",
+            "P: openFDA NDC listing; Swiss compendium (compendium.ch); G: web listings without a date, the date of access not recorded",
         ),
         P(
             "tec_billed_mg_full",
@@ -199,7 +199,7 @@ def _products() -> list[Parameter]:
             "months",
             "Teclistamab median duration of treatment (time to treatment discontinuation)",
             "P: MajesTEC-1 median duration of treatment 8.5 months (Horizonscan Geneesmiddelen, teclistamab entry v5); "
-            "PSA: Gamma with SE 25% (A)",
+            "PSA: Gamma with SE 25% (A); G: the date of entry version 5 not recorded",
             gamma_se(8.5, 2.125),
             6.0,
             11.3,
@@ -364,7 +364,7 @@ def _class_selectors() -> list[Parameter]:
             "pps_rate_bsab",
             "pps_rate_rwpc",
             "per month",
-            "Post-progression death hazard after a bispecific (constant, in PD_BsAb), every product",
+            "Post-progression death hazard after a bispecific (constant, after progression on a bispecific), every product",
             "A: as after physician's choice (next-line real-world therapy); no published post-progression survival "
             "after a BCMA bispecific published (G); the OS hazard ratios and trial OS medians are external checks",
         ),

@@ -71,7 +71,7 @@ def _late_nrm() -> list[Parameter]:
         "nrm_cart_late_until",
         CARTITUDE1_FOLLOW_UP,
         "months",
-        "Months after a CAR-T infusion up to which nrm_cart_late_rate applies (general-population mortality after)",
+        "Months after a CAR-T infusion up to which the death rate before progression after year 1 applies (general-population mortality after)",
         f"A: the end of the evidence, CARTITUDE-1's median follow-up of {CARTITUDE1_FOLLOW_UP} months; no death "
         "rate before progression beyond it was found (G), so it is not extrapolated; the whole horizon is the "
         "DSA's upper end",
@@ -108,8 +108,8 @@ def _products() -> list[Parameter]:
         P(
             "cart_pfs_plateau",
             1,
-            "position",
-            "Cilta-cel PFS structure: 1 no plateau (exponential fit), 2 plateau (mixture cure Weibull fit)",
+            "alternative number",
+            "Cilta-cel PFS plateau: 1 none (exponential fit), 2 plateau (mixture cure Weibull fit)",
             _plateau_source(),
             Distribution("discrete", {"no_plateau": 0.5, "plateau": 0.5}),
             1,
@@ -398,7 +398,7 @@ def _pathway() -> list[Parameter]:
             "16 / 113",
             "share",
             "Share of apheresed patients never infused (mostly progression or death while waiting; manufacturing "
-            "failure is rare); they enter progression (PD_RWPC), not progression-free",
+            "failure is rare); they enter progression after physician's choice, not progression-free",
             "P: CARTITUDE-1, 97 of 113 apheresed infused (16/113 = 14.2%): the trial whose efficacy the CAR-T "
             "curve uses (trial with trial); the real-world pairing (US real-world cilta-cel 236/255 infused, 7.5%, "
             "with real-world PFS, Sidana et al., Blood 2025) is the scenario 'Real-world CAR-T pathway'; other "

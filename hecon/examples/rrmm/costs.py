@@ -71,7 +71,7 @@ def _infections() -> list[Parameter]:
             0.0073,
             "QALY per episode",
             "QALY loss per serious infection",
-            "P: utility -0.19 for 14 days (PMC8984780, Table 1; duration an authors' assumption)",
+            "P: utility -0.19 for 14 days (PMC8984780, Table 1; duration an authors' assumption); G: authors and year of PMC8984780 not recorded",
             None,
             0.0036,
             0.011,

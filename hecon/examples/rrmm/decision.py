@@ -44,7 +44,7 @@ YEARS = 5
 ELIGIBLE_SOURCE = (
     f"G: no Dutch count of patients starting a 4th or later line was found; ~1,100 diagnoses of myeloma a year "
     f"(ZIN package advice cilta-cel, 20 Oct 2022, P), of whom a minority reaches a 4th line; {POPULATION_SIZE:g} "
-    "is the placeholder of the population EVPI (settings.population_size)"
+    "is the placeholder of the population EVPI (the population-size setting)"
 )
 #: Share of new patients per strategy in the new world, by budget year (1..YEARS).
 NEW_SHARES = {

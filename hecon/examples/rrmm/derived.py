@@ -176,8 +176,7 @@ def _event_probabilities() -> list[Parameter]:
             "stopped",
             "e_pfs_cart",
             "gp_mort()",
-            "after stopping re-dosing (first-course clock and hazard: the re-dosing effect hr_redose ends "
-            "with the courses, A)",
+            "after stopping re-dosing (first-course clock and hazard: the re-dosing efficacy ends with the courses, A)",
             _GP,
         ),
         *_pf_events(

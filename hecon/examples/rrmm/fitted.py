@@ -85,7 +85,7 @@ FITTED: tuple[FittedCurve, ...] = (
         "exp",
         True,
         "exponential and mixture cure Weibull fitted through PFS(12), PFS(24), the median and PFS(60) = 32/97; "
-        "the two are the structural alternatives without and with a plateau (cart_pfs_plateau)",
+        "the two are the structural alternatives without and with a plateau",
     ),
     FittedCurve(
         "os_cilta",
@@ -94,7 +94,7 @@ FITTED: tuple[FittedCurve, ...] = (
         "exp",
         True,
         "exponential (lowest AIC) fitted through OS(12), OS(36) and the median; with the PFS plateau "
-        "(cart_pfs_plateau = 2) a mixture cure Weibull whose cure fraction is PFS's (the cured are progression-free) "
+        "(the plateau alternative) a mixture cure Weibull whose cure fraction is PFS's (the cured are progression-free) "
         "and whose uncured part is fitted to the same OS points given it",
         cure_given="pfs_cilta",
     ),
@@ -110,7 +110,15 @@ def reconstructed(strategy: str, endpoint: str) -> ArmData:
     indices = select_points(points, strategy, endpoint)
     curve, at_risk = guyot_inputs(points, indices, time_unit=TIME_UNIT)
     ipd = reconstruct_ipd(curve, at_risk)
-    return arm_data(ipd.time, ipd.event, source=f"the published {endpoint} points of {strategy}")
+    cited = "; ".join(dict.fromkeys(_citation(points[i].source) for i in indices))
+    return arm_data(ipd.time, ipd.event, source=f"the published {endpoint} points of {strategy} ({cited})")
+
+
+def _citation(source: str) -> str:
+    """A point's source without its tag and detail: ``P: Mateos et al., Leukemia 2024;38(12):2554 (LocoMMotion
+    ...)`` -> ``Mateos et al., Leukemia 2024;38(12):2554``."""
+    text = source.split(": ", 1)[1] if source[:3] in ("P: ", "V: ", "A: ", "D: ", "G: ") else source
+    return text.split(" (")[0].split(": ")[0].strip()
 
 
 @cache
@@ -169,8 +177,7 @@ def parameters() -> list[Parameter]:
                         float(row["value"]),  # type: ignore[arg-type]
                         str(row["unit"]),
                         f"{row['description']}; {spec.endpoint} of {spec.strategy}",
-                        f"D: {row['source']}; lowest AIC of all families {best:.2f}; choice: {spec.reason} "
-                        "(maximum likelihood, hecon fit-survival)",
+                        f"D: {row['source']}; lowest AIC of all families {best:.2f}; choice: {spec.reason}",
                         _distribution(str(row["distribution"]), str(row["distribution_args"]), row["group"]),
                     )
                 )

@@ -97,7 +97,7 @@ def parameters() -> list[Parameter]:
         P(
             "redose_price_share",
             1.0,
-            "share of cart_price",
+            "share of the CAR-T product price",
             "Price of a further course relative to the first",
             "A: new apheresis and manufacture each year, full price per course; price-model scenario 0.5",
             None,

@@ -43,7 +43,7 @@ def parameters() -> list[Parameter]:
             "pps_rate_rwpc",
             "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)",
             "per month",
-            "Post-progression death hazard after physician's choice (constant, in PD_RWPC)",
+            "Post-progression death hazard after physician's choice (constant, after progression on physician's choice)",
             "D: calibrated: set analytically so that the model's mean OS after physician's choice equals that of "
             "the exponential OS fit to LocoMMotion: mean OS = mean PFS + (1 - "
             "f_pfs_death_rwpc) x mean post-progression survival, so LocoMMotion's OS is its target, not its check; "

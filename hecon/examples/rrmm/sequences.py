@@ -270,7 +270,7 @@ def _efficacy() -> list[Parameter]:
             "pps_median_last_bcma",
             11.3,
             "months",
-            "Median survival after progression on the second BCMA-directed therapy (constant hazard in PD_Last_BCMA)",
+            "Median survival after progression on the second BCMA-directed therapy (constant hazard)",
             "P: median OS from first salvage after teclistamab failure 11.3 months (Yu et al., IMS 2025 poster, n = 52, "
             "21% with prior BCMA therapy); A: the same after either sequence's second therapy. PSA: LogNormal, "
             "sdlog 0.2 (A)",

@@ -59,7 +59,7 @@ def parameters() -> list[Parameter]:
             "p_male",
             0.59,
             "share",
-            "Share of men at start (used by the life table through settings.proportion_male)",
+            "Share of men at start (weights the men's and women's life tables)",
             "P: CARTITUDE-1, 57/97 male (EJHaem 2021;3(1):97, doi 10.1002/jha2.312, Table 1)",
             beta(57, 40),
         ),

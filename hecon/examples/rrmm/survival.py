@@ -106,7 +106,7 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
             0.704,
             CARTITUDE_INFUSED,
             False,
-            source="P: CARTITUDE-1 21.7-month update",
+            source="P: CARTITUDE-1 21.7-month update, ASH 2021 abstract (data cut 22 July 2021)",
         ),
         S(
             CART,
@@ -213,7 +213,8 @@ def _majestec_points() -> tuple[SurvivalPoint, ...]:
             8.5,
             population=MAJESTEC_COHORT,
             comparable=True,
-            source="P: MajesTEC-1 median duration of treatment (Horizonscan Geneesmiddelen, teclistamab entry v5)",
+            source="P: MajesTEC-1 median duration of treatment (Horizonscan Geneesmiddelen, teclistamab entry v5); "
+            "G: the date of entry version 5 not recorded",
         ),
         *(S(BSAB, e, "at_risk", 0.0, 165, population=MAJESTEC_COHORT, source=moreau) for e in ("PFS", "OS", "TTD")),
     )
