@@ -711,8 +711,9 @@ def _source_curves_figure(results: Results) -> list[Figure]:
         "95% CI); filled when like for like. The grey step curve, where shown, is the Kaplan-Meier curve of the "
         "patients reconstructed from the published points and the number of patients (Guyot et al., BMC Med Res "
         "Methodol 2012): the data a curve fitted to these points sees, not a published Kaplan-Meier curve (it "
-        "assumes a constant hazard between published points). The numbers are in the table above. Time to "
-        "treatment discontinuation is not drawn (the model has no such curve)."
+        "assumes a constant hazard between published points). The numbers are in the table above. For time to "
+        "treatment discontinuation the line is the share still on the first treatment (states flagged "
+        "on_treatment and progression_free)."
     )
     return [
         Figure(

@@ -33,7 +33,11 @@ __all__ = [
     "source_curves_png",
 ]
 
-ENDPOINT_WORDS = {"PFS": "progression-free survival", "OS": "overall survival"}
+ENDPOINT_WORDS = {
+    "PFS": "progression-free survival",
+    "OS": "overall survival",
+    "TTD": "time to treatment discontinuation",
+}
 #: A panel shows this much beyond the last published time (at most the model's curve).
 MARGIN = 1.25
 KM_COLOUR = "#555555"
@@ -48,6 +52,9 @@ def curve_title(curve: SourceCurve) -> str:
 
 def model_label(curve: SourceCurve) -> str:
     """Whose curve the model's line is, in words."""
+    if curve.endpoint == "TTD":
+        who = "whole cohort" if not curve.states else "these patients"
+        return f"model: {who} on the first treatment (progression-free)"
     if not curve.states:
         return "model: whole cohort from model start"
     named = ", ".join(curve.states)
