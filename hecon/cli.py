@@ -400,14 +400,14 @@ def run(
     with plain_lines():  # progress as plain lines when stderr is not a terminal
         samples = psa_samples
         try:
-            with phase("Reading and checking the workbook"):
-                spec, locations = read_checked(  # every check of 'hecon validate', then the model
-                    path,
-                    stopwatch,
-                    None
-                    if samples is None
-                    else lambda spec: check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples))),
-                )
+            spec, locations = read_checked(  # every check of 'hecon validate', then the model
+                path,
+                stopwatch,
+                None
+                if samples is None
+                else lambda spec: check_psa_size(spec, samples, Element("option", "--psa", detail=str(samples))),
+                progress=None,
+            )
             with stopwatch.phase("read"):
                 sha256 = file_sha256(path)  # after the check that it is a regular file of bounded size
         except ModelError as e:
