@@ -21,7 +21,7 @@ from matplotlib.ticker import MultipleLocator, PercentFormatter
 from hecon.analysis.landmarks import LIKE_FOR_LIKE
 from hecon.analysis.source_curves import SourceCurve
 from hecon.report.figures import MONTHS, draw_landmark, time_axis
-from hecon.report.style import new_figure, plain, png, strategy_colour, style
+from hecon.report.style import BASE_FONT, new_figure, plain, png, strategy_colour, style
 
 __all__ = [
     "ENDPOINT_WORDS",
@@ -41,7 +41,7 @@ ENDPOINT_WORDS = {
 #: A panel shows this much beyond the last published time (at most the model's curve).
 MARGIN = 1.25
 KM_COLOUR = "#555555"
-TITLE_WIDTH = 62
+TITLE_WIDTH = 52
 """Characters per title line."""
 
 
@@ -94,7 +94,7 @@ def _panel(ax: Any, curve: SourceCurve, colour: str) -> None:
         )
     for lm in curve.marks:
         draw_landmark(ax, lm, axis.per_year, colour, filled=curve.comparison.startswith(LIKE_FOR_LIKE))
-    ax.set_title(plain(panel_title(curve)), loc="left", fontsize="small")
+    ax.set_title(plain(panel_title(curve)), loc="left", fontsize=BASE_FONT)
     ax.set_xlim(0, end * axis.per_year)
     ax.set_ylim(0, 1.02)
     ax.xaxis.set_major_locator(MultipleLocator(axis.step))
@@ -119,7 +119,7 @@ def _legend(fig: MplFigure, km: bool) -> None:
     if km:
         handles.append(Line2D([], [], color=KM_COLOUR, linewidth=1.0, drawstyle="steps-post"))
         labels.append("Kaplan–Meier of patients reconstructed from the published points")
-    fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize="small")
+    fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize=BASE_FONT)
 
 
 def draw_source_curves(
