@@ -804,7 +804,7 @@ def base_case_section(results: Results) -> Section:
         tables=tables,
         figures=figures,
         content=content,
-        detail=detail_section("base_case", "Survival in the model", [], detail) if detail else None,
+        detail=detail_section("base_case", "Base-case results", [], detail) if detail else None,
         sheets=[totals, costs, by_category]
         + surv_tables
         + [t for t in (trace_table(results), substate_trace_table(results)) if t is not None],

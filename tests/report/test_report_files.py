@@ -44,7 +44,7 @@ SECTION_TITLES = [  # the main part, then the appendices (the detail of main sec
     "Disease burden and reference value",
     "One-way sensitivity analysis",
     "Probabilistic sensitivity analysis",
-    "Appendix: survival in the model (detail)",
+    "Appendix: base-case results (detail)",
     "Appendix: treatment burden (detail)",
     "Appendix: one-way sensitivity analysis (detail)",
     "Appendix: probabilistic sensitivity analysis (detail)",
