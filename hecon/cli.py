@@ -400,12 +400,12 @@ def run(
     with plain_lines():  # progress as plain lines when stderr is not a terminal
         samples = psa_samples
         try:
-            with phase("Reading and checking the workbook"):
-                spec, locations = read_checked(  # every check of 'hecon validate', then the model
-                    path,
-                    stopwatch,
-                    None if samples is None else lambda spec: _check_psa_size(spec, samples),
-                )
+            spec, locations = read_checked(  # every check of 'hecon validate', then the model
+                path,
+                stopwatch,
+                None if samples is None else lambda spec: _check_psa_size(spec, samples),
+                progress=None,
+            )
         except ModelError as e:
             _report_problems(path, e.problems)
         except _unreadable_errors() as e:

@@ -10,11 +10,15 @@ from dataclasses import replace
 import pytest
 
 from hecon.analysis import progress
-from hecon.workbook import write_workbook
+from hecon.analysis.structure import other_structure
+from hecon.workbook import read_workbook, write_workbook
+from hecon.workbook.reader import read
+from hecon.workbook.validate import validate_result, validation_steps
 from tests.models import full_model
 
 PHASES = (
-    "Reading and checking the workbook",
+    "Reading the workbook",
+    "Checking the workbook",
     "Base case and scenarios",
     "Disease burden",
     "Threshold analyses",
@@ -65,6 +69,23 @@ def test_plain_lines_for_every_phase_when_stderr_is_not_a_terminal(workbook, inv
     evppi = [i for i, line in enumerate(lines) if line.startswith("EVPPI")]
     assert summary[0] < evppi[0] and evppi[-1] < summary[-1]  # the EVPPI inside the summary
     assert any(re.fullmatch(r"PSA \(500 samples\): \d+ of \d+ steps, \d+\.\d s", line) for line in lines)
+    # checking the workbook (it simulates every model) counts its steps like the PSA
+    steps = validation_steps(read_workbook(workbook))
+    check = [line for line in lines if line.startswith("Checking the workbook: ")]
+    assert check[0] == f"Checking the workbook: started ({steps} steps)"
+    assert [re.fullmatch(rf"Checking the workbook: (\d+) of {steps} steps, \d+\.\d s", line)[1] for line in check[1:-1]]
+    assert re.fullmatch(r"Checking the workbook: done in \d+\.\d s", check[-1])
+
+
+def test_checking_the_workbook_advances_a_step_per_model_compiled_and_simulated_and_per_analysis(workbook):
+    result = read(workbook)
+    spec = result.spec
+    models = 1 + len(spec.scenarios) + len(spec.subgroups) + (other_structure(spec) is not None)
+    assert len(spec.scenarios) >= 2 and spec.thresholds  # the full model: steps of every kind
+    calls = []
+    assert validate_result(result, None, calls.append) == []
+    assert calls == [1] * (2 * models + 1 + len(spec.thresholds))
+    assert validation_steps(spec) == len(calls)
 
 
 def test_a_library_call_off_a_terminal_is_quiet_and_false_silences(capsys, monkeypatch):

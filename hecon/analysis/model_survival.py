@@ -37,6 +37,7 @@ __all__ = [
     "survival_curves",
     "survival_summary",
     "time_unit",
+    "treatment_curve",
 ]
 
 MONTHS_UP_TO_YEARS = 10.0
@@ -200,6 +201,37 @@ def population_curve(
     return years[k:] - years[k], SurvivalCurve(None if pf is None else pf[k:] / start, alive[k:] / start)
 
 
+TREATMENT_FLAGS = ("on_treatment", "progression_free")
+"""Flags of the states of the first treatment: its time to treatment discontinuation (TTD) is the
+time until a patient leaves them (stops that treatment, progresses or dies)."""
+
+
+def treatment_curve(
+    trace: xr.DataArray, spec: ModelSpec, strategy: str, states: Sequence[str] = ()
+) -> tuple[FloatArray, FloatArray] | None:
+    """The model's time-to-treatment-discontinuation curve of ``strategy``: (years, share still on
+    the first treatment), the share in states flagged both ``on_treatment`` and ``progression_free``
+    (:data:`TREATMENT_FLAGS`). Of the whole cohort from model start when ``states`` is empty, else of
+    the patients in ``states`` from the first trace point where they are occupied, rescaled to 1
+    there (as :func:`population_curve`). None when no state (of ``states``) has both flags."""
+    names = [s.name for s in spec.states if all(f in s.flags for f in TREATMENT_FLAGS)]
+    if states:
+        names = [n for n in names if n in states]
+    if not names:
+        return None
+    one = trace.sel(strategy=strategy)
+    years = np.asarray(trace["years"].values, dtype=float)
+    on = np.asarray(one.sel(state=names).sum("state").values, dtype=float)
+    if not states:
+        return years, on
+    alive = np.asarray(one.sel(state=list(states)).sum("state").values, dtype=float)
+    occupied = np.flatnonzero(alive > 0)
+    if occupied.size == 0:
+        return years, np.zeros_like(on)
+    k = int(occupied[0])
+    return years[k:] - years[k], on[k:] / alive[k]
+
+
 def _compare(
     lm: Landmark,
     curves: Mapping[str, SurvivalCurve],
@@ -208,11 +240,21 @@ def _compare(
     unit: str,
     per_year: float,
     population: tuple[FloatArray, SurvivalCurve] | None = None,
+    treatment: tuple[FloatArray, FloatArray] | None = None,
 ) -> LandmarkComparison:
     """``lm`` beside the model's value: of the strategy's whole cohort, or of ``population``
-    (:func:`population_curve`) when the point names its states."""
+    (:func:`population_curve`) when the point names its states; a TTD point beside ``treatment``
+    (:func:`treatment_curve`; no model value when it is None)."""
     model = None
-    if not lm.problem and lm.endpoint != "TTD":  # the model's time on treatment is not drawn
+    if not lm.problem and lm.endpoint == "TTD":
+        if treatment is not None:
+            t_years, on = treatment
+            if lm.median:
+                m = crossing(t_years, on)
+                model = m * per_year if m is not None else None
+            else:
+                model = float(np.interp(lm.years, t_years, on))
+    elif not lm.problem:
         if population is not None:
             years, c = population
             pair = (c.pfs, c.os)
@@ -276,6 +318,7 @@ def survival_summary(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[
             unit,
             per_year,
             population_curve(trace, spec, lm.strategy, lm.states) if lm.states and not lm.problem else None,
+            treatment_curve(trace, spec, lm.strategy, lm.states) if lm.endpoint == "TTD" and not lm.problem else None,
         )
         for lm in marks
     )

@@ -53,6 +53,9 @@ def _is_terminal() -> bool:
         return False
 
 
+Advance = Callable[[int], None]
+"""``advance(n)``: ``n`` more steps of a :func:`progress_bar` are done."""
+
 #: What starts a plain progress line, like the command line's ``warning:`` and ``note:`` lines.
 PLAIN_PREFIX = "progress: "
 
@@ -67,7 +70,7 @@ def _seconds(start: float) -> str:
 
 
 @contextmanager
-def progress_bar(description: str, total: int, enabled: bool | None = None) -> Iterator[Callable[[int], None]]:
+def progress_bar(description: str, total: int, enabled: bool | None = None) -> Iterator[Advance]:
     """A context giving ``advance(n)``; shows ``total`` steps as :func:`mode` says.
 
     Example::
@@ -79,7 +82,7 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
     """
     shown = mode(enabled)
     if shown is None:
-        yield _no_bar
+        yield no_progress
     elif shown == PLAIN:
         with _plain_bar(description, total) as advance:
             yield advance
@@ -89,7 +92,7 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
 
 
 @contextmanager
-def _plain_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+def _plain_bar(description: str, total: int) -> Iterator[Advance]:
     """A start line, a line at each quarter of ``total`` steps and an end line with the time."""
     start = time.perf_counter()
     _line(f"{description}: started ({total} step{'' if total == 1 else 's'})")
@@ -109,7 +112,7 @@ def _plain_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
 
 
 @contextmanager
-def _rich_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+def _rich_bar(description: str, total: int) -> Iterator[Advance]:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -167,5 +170,5 @@ def phase(description: str, enabled: bool | None = None) -> Iterator[None]:
         bar.update(task, completed=1)
 
 
-def _no_bar(n: int = 1) -> None:
+def no_progress(n: int = 1) -> None:
     """``advance`` when no progress is shown: does nothing."""

@@ -7,7 +7,9 @@ patients (:func:`hecon.analysis.model_survival.population_curve`): the states th
 (``SurvivalPoint.states``, e.g. the infused patients of a CAR-T strategy), from the first trace
 point where they are occupied and rescaled to 1 there; or the whole cohort from model start when
 the points name no states. PFS is the share of those patients in states flagged
-``progression_free``, OS the share alive.
+``progression_free``, OS the share alive, and time to treatment discontinuation (TTD) the share
+still on the first treatment (states flagged ``on_treatment`` and ``progression_free``,
+:func:`hecon.analysis.model_survival.treatment_curve`).
 
 Where the points include the number of patients at time 0, the patients that Guyot's algorithm
 reconstructs from them (:func:`hecon.evidence.published_points.guyot_inputs`,
@@ -18,8 +20,8 @@ When the source gives a single value (a median, or one survival point), there is
 reconstruct: the patients follow the exponential curve through that value, which is marked
 (:data:`ONE_POINT`) so that it is never shown as a Kaplan–Meier curve of trial data.
 
-Time-to-treatment-discontinuation points are left out (the model has no such curve), as are
-points with a problem (the Landmarks table gives the reason).
+Points with a problem are left out (the Landmarks table gives the reason), as are TTD points of
+a model without a state flagged both ``on_treatment`` and ``progression_free``.
 
 References
 ----------
@@ -37,7 +39,7 @@ import numpy as np
 import xarray as xr
 
 from hecon.analysis.landmarks import Landmark, comparison_text, landmarks
-from hecon.analysis.model_survival import population_curve, survival_curves
+from hecon.analysis.model_survival import population_curve, survival_curves, treatment_curve
 from hecon.analysis.serialise import NOT_IN_JSON
 from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.kaplan_meier import kaplan_meier
@@ -48,7 +50,7 @@ from hecon.model.types import FloatArray
 
 __all__ = ["DRAWN_ENDPOINTS", "ONE_POINT", "SEVERAL_POINTS", "SourceCurve", "source_curves"]
 
-DRAWN_ENDPOINTS = ("PFS", "OS")
+DRAWN_ENDPOINTS = ("PFS", "OS", "TTD")
 """Endpoints the model has a curve of."""
 
 SEVERAL_POINTS = "several published points"
@@ -62,7 +64,7 @@ class SourceCurve:
     """One published survival curve and the model's curve of the same patients.
 
     strategy   : the strategy whose model curve is drawn
-    endpoint   : "PFS" or "OS"
+    endpoint   : "PFS", "OS" or "TTD"
     population : who the source describes and from when ("" when not stated)
     states     : the model states of the source's patients (empty: the whole cohort)
     comparison : the comparison in words (:func:`hecon.analysis.landmarks.comparison_text`)
@@ -131,11 +133,16 @@ def source_curves(trace: xr.DataArray, spec: ModelSpec, strategies: Sequence[str
     whole = survival_curves(trace, spec, strategies)
     out = []
     for (strategy, endpoint, states, population), marks in groups.items():
-        if states:
-            years, curves = population_curve(trace, spec, strategy, states)
+        model: FloatArray | None
+        if endpoint == "TTD":
+            on = treatment_curve(trace, spec, strategy, states)
+            years, model = on if on is not None else (np.zeros(0), None)
         else:
-            years, curves = np.asarray(trace["years"].values, dtype=float), whole[strategy]
-        model = curves.pfs if endpoint == "PFS" else curves.os
+            if states:
+                years, curves = population_curve(trace, spec, strategy, states)
+            else:
+                years, curves = np.asarray(trace["years"].values, dtype=float), whole[strategy]
+            model = curves.pfs if endpoint == "PFS" else curves.os
         if model is None:
             continue
         indices = [lm.point - 1 for lm in marks] + [

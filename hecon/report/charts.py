@@ -22,7 +22,7 @@ from hecon.analysis.evppi import EvppiSummary
 from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
 from hecon.report.figures import money_label, money_scale
 from hecon.report.numbers import significant, tick
-from hecon.report.style import new_figure, plain, png, strategy_colour, strategy_dash, style
+from hecon.report.style import BASE_FONT, new_figure, plain, png, strategy_colour, strategy_dash, style
 
 LOW_COLOUR, HIGH_COLOUR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
 _WTP_DASHES = ((0, (5, 2)), (0, (2, 2)), (0, (6, 2, 1, 2)), (0, (1, 1)))
@@ -91,7 +91,7 @@ def tornado_figure(
     scale, words = money_scale(values)
     labels = [_wrapped_label(plain(tornado_label(r))) for r in rows]
     lines = sum(label.count("\n") + 1 for label in labels)
-    height = max(0.15 * lines + 0.08 * len(rows), 1.3) + 1.7  # 8.5-point lines, a gap between bars
+    height = max(0.175 * lines + 0.08 * len(rows), 1.3) + 1.7  # 10-point lines, a gap between bars
     fig = new_figure(10.0, height)
     fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.15 / height, bottom=1.25 / height)
     ax = fig.add_subplot()
@@ -101,7 +101,7 @@ def tornado_figure(
             ax.barh(yi, (value - base_inmb) / scale, left=base_inmb / scale, color=colour, height=0.62)
     ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
     ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
-    ax.set_yticks(y, labels, fontsize=8.5, linespacing=1.15)
+    ax.set_yticks(y, labels, fontsize=BASE_FONT, linespacing=1.15)
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(_money_formatter())
     handles = [
@@ -173,7 +173,7 @@ def nmb_figure(
     x = np.asarray(wtp, dtype=float)
     colour_index = _index(colour_index, list(nmb))
     scale, words = money_scale([v for values in nmb.values() for v in values])
-    fig = new_figure(8.0, 4.6)
+    fig = new_figure(7.0, 4.0)
     fig.subplots_adjust(left=0.13, right=0.96, top=0.96, bottom=0.27)
     ax = fig.add_subplot()
     for s, values in nmb.items():
@@ -228,7 +228,7 @@ def ce_plane_png(
     all_c = np.concatenate([inc.d_cost[:max_points] for inc in increments]) if increments else np.zeros(1)
     scale, words = money_scale(all_c)
     with style():
-        fig = new_figure(8.0, 5.4)
+        fig = new_figure(7.0, 4.7)
         fig.subplots_adjust(left=0.14, right=0.97, top=0.96, bottom=0.24)
         ax = fig.add_subplot()
         handles = []
@@ -308,7 +308,7 @@ def ceac_png(
     wtp = np.asarray(curves.wtp, dtype=float)
     colour_index = _index(colour_index, list(curves.ceac))
     with style():
-        fig = new_figure(8.0, 4.8)
+        fig = new_figure(7.0, 4.2)
         fig.subplots_adjust(left=0.11, right=0.94, top=0.96, bottom=0.26)
         ax = fig.add_subplot()
         ax.plot(

@@ -36,13 +36,15 @@ from hecon.report.figures import Figure
 from hecon.report.numbers import OUTSIDE_DECISION, fixed, share, significant, versus_cell, versus_text
 from hecon.report.psa_structures import psa_caption, psa_structures_section, psa_title
 from hecon.report.section import Section, detail_section
-from hecon.report.tables import Column, Table, currency_label, scenarios_table
+from hecon.report.tables import Column, Table, currency_label, scenario_bulk, scenarios_table
 from hecon.report.two_way import parameter_label
 
 MAX_SAMPLE_ROWS = 20_000
 """PSA samples written to results.xlsx at most (all of them are in psa.nc)."""
 TORNADO_ROWS = 15
-"""Parameters shown per strategy in the tornado diagram and its table in report.html."""
+"""Parameters shown per strategy in the table of the tornado diagram in report.html."""
+TORNADO_BARS = 10
+"""Parameters shown per strategy in the tornado diagram (the page a printed diagram fills)."""
 ALL_SAMPLES_ROW = "All samples (averaged)"
 """The alternative column of the averaged rows of the results by structural alternative."""
 
@@ -209,6 +211,7 @@ def net_benefit_section(results: Results) -> Section | None:
         rows,
         "NMB = WTP x QALYs − costs; NHB = QALYs − costs / WTP (discounted). The strategy with the highest "
         "net benefit is optimal at that willingness to pay.",
+        data=scenario_bulk(results),
     )
     base = nb.scenarios[results.base.name]
     names = list(base.strategies)
@@ -325,6 +328,7 @@ def burden_section(results: Results) -> Section | None:
         rows,
         "Cost-effective when the incremental net monetary benefit at the reference value is >= 0 "
         "(this also reads dominant, dominated and less-costly-less-effective strategies correctly).",
+        data=scenario_bulk(results),
     )
     judge_view = (
         judge_table.where("Scenario", results.base.name)
@@ -536,6 +540,7 @@ def dsa_section(results: Results) -> Section | None:
         "extendedly dominated (a mix of two other strategies is more efficient) is off that frontier, so "
         "its ratio is not a decision ICER.",
         css="small",
+        data=True,  # a row per strategy, parameter and bound; the tornado diagrams are its printed view
     )
     figures = []
     subsections: list[Section] = []
@@ -543,11 +548,11 @@ def dsa_section(results: Results) -> Section | None:
     for s, tornado in data.tornado.items():
         base = data.base_case[s]
         base_inmb = base.inmb_at_tornado_wtp
-        shown = len(tornado_rows(tornado, TORNADO_ROWS))
+        shown = len(tornado_rows(tornado, TORNADO_BARS))
         unchanged = sum(1 for r in tornado if r.swing == 0)
         fig = Figure(
             f"Tornado: {s}",
-            tornado_png(tornado, s, data.comparator, w, base_inmb, cur, top=TORNADO_ROWS, price_year=price_year),
+            tornado_png(tornado, s, data.comparator, w, base_inmb, cur, top=TORNADO_BARS, price_year=price_year),
             f"Incremental net monetary benefit (INMB) of {s} versus {data.comparator} at "
             f"{_money(cur, w)} per QALY with each parameter at its low (blue) and high (orange) value: "
             f"the {shown} parameters with the largest swing"
@@ -588,13 +593,27 @@ def dsa_section(results: Results) -> Section | None:
         f"net monetary benefit at {_money(cur, w)} per QALY ({data.tornado_wtp_source}), which is "
         "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."
     ]
-    for sub in subsections:  # the tornado figures in the main part (two side by side), the tables in an appendix
-        sub.figures, sub.content = [], []
+    # the main part shows the tornado of the strategy optimal at the headline willingness to pay (else the
+    # first), at a legible size; the appendix the other tornados and every strategy's table
+    strategies = list(data.tornado)
+    chosen = (
+        results.headline.optimal if results.headline.optimal in strategies else strategies[0] if strategies else None
+    )
+    shown_main = [f for s, f in zip(strategies, figures) if s == chosen]
+    for s, sub in zip(strategies, subsections):
+        if s == chosen:
+            sub.figures, sub.content = [], []
+    if len(figures) > 1:
+        paragraphs.append(
+            f"The tornado diagram of {chosen} is below; those of the other strategies, and every strategy's "
+            "largest swings as a table, are in the appendix."
+        )
     return Section(
         "dsa",
         "One-way sensitivity analysis",
         paragraphs=paragraphs,
         figures=figures,
+        content=shown_main,
         sheets=[table],
         detail=detail_section("dsa", "One-way sensitivity analysis", subsections),
     )
@@ -1114,7 +1133,12 @@ def _evppi_section(results: Results) -> Section | None:
         for a in e.at_wtp
     ]
     every = Table(
-        "EVPPI", psa_title(results, "EVPPI at every reported willingness to pay"), all_cols, all_rows, ev.method
+        "EVPPI",
+        psa_title(results, "EVPPI at every reported willingness to pay"),
+        all_cols,
+        all_rows,
+        ev.method,
+        data=True,  # a row per parameter (group) and willingness to pay; EVPPIRanked is the printable view
     )
     figures = [
         Figure(

@@ -14,19 +14,23 @@ Layout (a small Sugiyama-style layered drawing, top to bottom):
 
 When most states can move to a dead state, those arrows are not drawn: the states carry a
 dagger and the caption says so.
+
+A model with many states is also drawn grouped (:func:`grouped_spec`): one box per treatment-burden
+category, an arrow where any state of one category can move to a state of another; the main part of
+the report shows that, the appendix the diagram of every state.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from hecon.analysis.timeline import state_categories
-from hecon.model.spec import ModelSpec
+from hecon.model.spec import ModelSpec, State, Transition
 from hecon.report.style import CATEGORIES, EDGE_COLOURS, new_figure, plain, png, style
 
 DAGGER = "†"
@@ -34,6 +38,8 @@ BOX_W = 0.92
 """Width of a state box [x units; neighbouring boxes are at least 1.1 apart]."""
 #: A dead state with at least this many other states leading to it has its arrows elided.
 ELIDE_DEAD_FROM = 5
+GROUP_FROM_STATES = 10
+"""Models with at least this many states are drawn grouped in the main part of the report."""
 
 
 def edges(spec: ModelSpec) -> list[tuple[str, str]]:
@@ -187,6 +193,30 @@ def layout(spec: ModelSpec) -> Layout:
     if alone is not None:
         x[alone] = max(0.0, (offset - 1.3) / 2.0)
     return Layout(layer, x, short, sorted(back), long, trunks, elided, dead_name)
+
+
+def grouped_spec(spec: ModelSpec) -> tuple[ModelSpec, dict[str, list[str]]]:
+    """``spec`` with one state per treatment-burden category of its states
+    (:func:`~hecon.analysis.timeline.state_categories`), named by the category's label and its
+    number of states, and one transition wherever a state of one category can move to a state of
+    another (a copy to draw, not to run); and the states of each group, by the group's name."""
+    cats = state_categories(spec)
+    members: dict[str, list[str]] = {}
+    for c in CATEGORIES:
+        names = [s.name for s in spec.states if cats[s.name] == c]
+        if names:
+            members[c] = names
+    name = {c: f"{CATEGORIES[c][0]} ({len(n)})" for c, n in members.items()}
+    # a category's key is also the flag that puts a state in it (dead, progressed, hospitalised, ...)
+    states = tuple(State(name[c], flags=frozenset() if c == "alive" else frozenset({c})) for c in members)
+    pairs = dict.fromkeys((name[cats[a]], name[cats[b]]) for a, b in edges(spec) if cats[a] != cats[b])
+    grouped = replace(
+        spec,
+        states=states,
+        transitions=tuple(Transition(a, b, 1.0) for a, b in pairs),
+        initial={name[cats[s]]: 1.0 for s in spec.initial if s in cats},
+    )
+    return grouped, {name[c]: n for c, n in members.items()}
 
 
 def _label(name: str, limit: int = 14) -> str:

@@ -28,6 +28,7 @@ from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
 from hecon.analysis.summary import FrontierRow, StrategyResult
 from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, State
 from hecon.report.style import (
+    BASE_FONT,
     CATEGORIES,
     OTHER_GREY,
     STATE_COLOURS,
@@ -66,6 +67,15 @@ class Figure:
         if self.png[:8] != b"\x89PNG\r\n\x1a\n" or len(self.png) < 24:
             return (0, 0)
         return int.from_bytes(self.png[16:20], "big"), int.from_bytes(self.png[20:24], "big")
+
+    @property
+    def smallest_text_pt(self) -> float | None:
+        """Size of the figure's smallest text [points, at the figure's own size; recorded when it
+        was drawn, :func:`hecon.report.style.png`]; None when not recorded."""
+        from hecon.report.style import SMALLEST_TEXT_KEY, png_text
+
+        value = png_text(self.png, SMALLEST_TEXT_KEY)
+        return float(value) if value is not None else None
 
     @property
     def display_width(self) -> int:
@@ -302,8 +312,17 @@ def trace_figure(
     n = len(strategies)
     ncols = 1 if n == 1 else 2
     nrows = math.ceil(n / ncols)
-    used: list[str] = []
-    fig = new_figure(10.0 if ncols == 2 else 6.5, 2.5 * nrows + 1.5)
+    used: list[str] = [st.name for st in spec.states if any(_holds(trace, s, st.name, threshold) for s in strategies)]
+    order = [st for st in spec.states if st.name in used]
+    labels = [plain(state_label(st)) for st in order]
+    width = 10.0 if ncols == 2 else 6.5
+    # as many columns as the longest label allows (DejaVu Sans: about 0.55 em per character)
+    column_inches = max((len(x) for x in labels), default=0) * 0.55 * LEGEND_FONT / 72 + 0.6
+    ncol = max(1, min(len(order), 5, int((width - 0.4) // column_inches)))
+    legend_rows = math.ceil(len(order) / ncol)
+    legend_height = 0.3 + LEGEND_ROW_INCHES * legend_rows  # one legend for every panel, below them
+    height = 1.9 * nrows + 0.6 + legend_height
+    fig = new_figure(width, height)
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
     t = years * axis.per_year
     for k, s in enumerate(strategies):
@@ -315,8 +334,6 @@ def trace_figure(
                 continue
             colour, dash = styles[st.name]
             ax.plot(t, y, color=colour, linestyle=dash, linewidth=1.6, label=plain(state_label(st)))
-            if st.name not in used:
-                used.append(st.name)
         ax.set_title(plain(s), loc="left")
         ax.set_xlim(0, end * axis.per_year)
         ax.set_ylim(0, 1.02)
@@ -329,23 +346,31 @@ def trace_figure(
         ax.xaxis.set_tick_params(labelbottom=True)
     for row in axes:
         row[0].set_ylabel("Share of the cohort")
-    order = [st for st in spec.states if st.name in used]
     handles = [Line2D([], [], color=styles[st.name][0], linestyle=styles[st.name][1], linewidth=2) for st in order]
-    labels = [plain(state_label(st)) for st in order]
-    ncol = min(len(order), 5 if max((len(x) for x in labels), default=0) <= 16 else 3 if ncols == 2 else 2)
-    legend_rows = math.ceil(len(order) / ncol)
-    bottom = (0.35 + 0.22 * legend_rows) / (2.5 * nrows + 1.5)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=bottom + 0.08 / nrows, hspace=0.3, wspace=0.08)
+    fig.subplots_adjust(
+        left=0.08, right=0.98, top=1 - 0.3 / height, bottom=(legend_height + 0.55) / height, hspace=0.3, wspace=0.08
+    )
     fig.legend(
         handles,
         labels,
         loc="lower center",
         ncol=ncol,
-        fontsize=8.5,
+        fontsize=LEGEND_FONT,
         handlelength=2.6,
         columnspacing=1.2,
     )
     return fig
+
+
+LEGEND_FONT = BASE_FONT + 1.0
+"""The trace's legend, shared by its panels [points]."""
+LEGEND_ROW_INCHES = 0.27
+"""Height of a row of the trace's legend [inches]."""
+
+
+def _holds(trace: xr.DataArray, strategy: str, state: str, threshold: float) -> bool:
+    """Whether ``state`` holds at least ``threshold`` of the cohort at some time under ``strategy``."""
+    return float(trace.sel(strategy=strategy, state=state).max()) >= threshold
 
 
 # --------------------------------------------------------------------------------------
@@ -400,7 +425,7 @@ def timeline_png(
             ax.grid(False)
             ax.set_yticks([0, 0.5, 1])
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-            ax.tick_params(axis="y", labelsize=8)
+            ax.tick_params(axis="y", labelsize=BASE_FONT)
             ax.set_title(plain(s), loc="left", fontsize=10, pad=3)
             ax.xaxis.set_major_locator(MultipleLocator(axis.step))
             for side in ("top", "right"):
@@ -413,7 +438,7 @@ def timeline_png(
             [CATEGORIES[c][0] for c in order],
             loc="lower center",
             ncol=min(len(order), 7),
-            fontsize=8.5,
+            fontsize=BASE_FONT,
             handlelength=1.4,
             columnspacing=1.0,
         )
@@ -489,7 +514,7 @@ def cost_breakdown_png(
                 f"{total / scale:,.0f}",
                 va="center",
                 ha="left",
-                fontsize=9,
+                fontsize=BASE_FONT,
                 color="black" if end >= 0 else "white",
             )
         ax.set_yticks(y, [plain(s) for s in names])
@@ -503,7 +528,7 @@ def cost_breakdown_png(
             handles=handles,
             loc="lower center",
             ncol=min(5, len(handles)),
-            fontsize=8.5,
+            fontsize=BASE_FONT,
             handlelength=1.2,
             columnspacing=1.0,
         )
@@ -518,7 +543,7 @@ def frontier_png(
     extendedly dominated strategies hollow)."""
     scale, words = money_scale([r.cost for r in rows])
     with style():
-        fig = new_figure(7.5, 4.6)
+        fig = new_figure(7.0, 4.3)
         ax = fig.add_subplot()
         fig.subplots_adjust(left=0.14, right=0.97, top=0.95, bottom=0.13)
         on = sorted((r for r in rows if r.on_frontier), key=lambda r: r.effect)

@@ -52,7 +52,7 @@ from hecon.report.decision import (
     thresholds_section,
     voi_section,
 )
-from hecon.report.diagram import state_diagram_png
+from hecon.report.diagram import GROUP_FROM_STATES, grouped_spec, state_diagram_png
 from hecon.report.figures import (
     Figure,
     cost_breakdown_png,
@@ -504,7 +504,28 @@ def structure_section(results: Results) -> Section:
         "The health states with their utilities, costs and flags, the transition probabilities and the one-off "
         "rewards of every strategy are listed in the appendix (Model definition)."
     )
-    return Section("structure", "Model structure", paragraphs=paragraphs, figures=[figure])
+    if len(spec.states) < GROUP_FROM_STATES:
+        return Section("structure", "Model structure", paragraphs=paragraphs, figures=[figure])
+    grouped, members = grouped_spec(spec)
+    grouped_png, grouped_note = state_diagram_png(grouped)
+    summary = Figure(
+        "State diagram, states grouped",
+        grouped_png,
+        "The health states grouped by treatment-burden category (the number of states in brackets): an arrow "
+        "where a state of one group can move to a state of another. "
+        + grouped_note
+        + " Every state and transition: the full diagram in the appendix.",
+        f"Diagram of the {len(members)} groups of the model's {len(spec.states)} health states and the moves "
+        "between groups.",
+    )
+    return Section(
+        "structure",
+        "Model structure",
+        paragraphs=paragraphs,
+        figures=[summary, figure],
+        content=[summary],
+        detail=detail_section("structure", "Model structure", [], [figure]),
+    )
 
 
 def inputs_section(results: Results) -> Section:
@@ -722,8 +743,8 @@ def _source_curves_figure(results: Results) -> list[Figure]:
             if (one := ", ".join(curve_title(c) for c in curves if c.km_basis == ONE_POINT))
             else ""
         )
-        + " The numbers are in the table above. Time to treatment discontinuation is not drawn (the model has "
-        "no such curve)."
+        + " The numbers are in the table above. For time to treatment discontinuation the line is the share "
+        "still on the first treatment (states flagged as on treatment and progression-free)."
     )
     return [
         Figure(
@@ -782,15 +803,18 @@ def base_case_section(results: Results) -> Section:
     )
     tables = [view, by_category] + surv_tables
     sources = _source_curves_figure(results)
-    content = [view, by_category] + figures[:-2] + [figures[-2]] + sources + [figures[-1]]
+    # in the appendix: the costs by category drawn (the table is in the main part) and the per-curve panels
+    drawn_costs = figures[:1] if spec.cost_categories else []
+    content = [view, by_category] + figures[len(drawn_costs) :]
     figures[-1:-1] = sources
+    detail = surv_tables + drawn_costs + sources
     return Section(
         "base_case",
         "Base-case results",
         tables=tables,
         figures=figures,
         content=content,
-        detail=detail_section("base_case", "Survival in the model", [], surv_tables) if surv_tables else None,
+        detail=detail_section("base_case", "Base-case results", [], detail) if detail else None,
         sheets=[totals, costs, by_category]
         + surv_tables
         + [t for t in (trace_table(results), substate_trace_table(results)) if t is not None],
@@ -867,7 +891,7 @@ def treatment_burden_section(results: Results) -> Section | None:
     paragraphs = [
         "Time in states marked as hospitalised, recovering, on treatment, treatment-free or progression-free "
         "(the States sheet's treatment-burden flags) and counts such as hospital days and administrations, per "
-        "patient over the time horizon. States by category in the timeline:"
+        "patient over the time horizon. States by category in the timeline (in the appendix):"
     ]
     return Section(
         "treatment_burden",
@@ -876,7 +900,9 @@ def treatment_burden_section(results: Results) -> Section | None:
         bullets=bullets,
         tables=[wide],
         figures=[figure],
+        content=[wide],
         sheets=[wide, long],
+        detail=detail_section("treatment_burden", "Treatment burden", [], [figure]),
     )
 
 

@@ -22,7 +22,7 @@ from matplotlib.ticker import MultipleLocator, PercentFormatter
 from hecon.analysis.landmarks import LIKE_FOR_LIKE
 from hecon.analysis.source_curves import ONE_POINT, SEVERAL_POINTS, SourceCurve
 from hecon.report.figures import MONTHS, draw_landmark, time_axis
-from hecon.report.style import new_figure, plain, png, strategy_colour, style
+from hecon.report.style import BASE_FONT, new_figure, plain, png, strategy_colour, style
 
 __all__ = [
     "ENDPOINT_WORDS",
@@ -36,14 +36,18 @@ __all__ = [
     "source_curves_png",
 ]
 
-ENDPOINT_WORDS = {"PFS": "progression-free survival", "OS": "overall survival"}
+ENDPOINT_WORDS = {
+    "PFS": "progression-free survival",
+    "OS": "overall survival",
+    "TTD": "time to treatment discontinuation",
+}
 #: A panel shows this much beyond the last published time (at most the model's curve).
 MARGIN = 1.25
 KM_COLOUR = "#555555"
 KM_LABEL = "Kaplan–Meier of patients reconstructed from the published points"
 EXPONENTIAL_LABEL = "exponential through the single published {what} (not trial data)"
 EXPONENTIAL_DASH = (0, (4, 2))
-TITLE_WIDTH = 62
+TITLE_WIDTH = 52
 """Characters per title line."""
 
 
@@ -54,6 +58,9 @@ def curve_title(curve: SourceCurve) -> str:
 
 def model_label(curve: SourceCurve) -> str:
     """Whose curve the model's line is, in words."""
+    if curve.endpoint == "TTD":
+        who = "whole cohort" if not curve.states else "these patients"
+        return f"model: {who} on the first treatment (progression-free)"
     if not curve.states:
         return "model: whole cohort from model start"
     named = ", ".join(curve.states)
@@ -95,7 +102,7 @@ def _panel(ax: Any, curve: SourceCurve, colour: str) -> None:
         )
     for lm in curve.marks:
         draw_landmark(ax, lm, axis.per_year, colour, filled=curve.comparison.startswith(LIKE_FOR_LIKE))
-    ax.set_title(plain(panel_title(curve)), loc="left", fontsize="small")
+    ax.set_title(plain(panel_title(curve)), loc="left", fontsize=BASE_FONT)
     ax.set_xlim(0, end * axis.per_year)
     ax.set_ylim(0, 1.02)
     ax.xaxis.set_major_locator(MultipleLocator(axis.step))
@@ -125,7 +132,7 @@ def _legend(fig: MplFigure, curves: Sequence[SourceCurve]) -> None:
         handles.append(Line2D([], [], color=KM_COLOUR, linewidth=1.0, linestyle=EXPONENTIAL_DASH))
         medians = all(c.marks[0].median for c in curves if c.km_basis == ONE_POINT)
         labels.append(EXPONENTIAL_LABEL.format(what="median" if medians else "value"))
-    fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize="small")
+    fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0), fontsize=BASE_FONT)
 
 
 def draw_source_curves(

@@ -17,12 +17,16 @@ in ``with style():`` and finish with :func:`png`.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from hecon.report.numbers import tick
@@ -79,15 +83,17 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 EDGE_COLOURS = {"#F0E442": "#B3A500", "#9A9A9A": "#7A7A7A"}
 
 BASE_FONT = 10.0
+"""Size of the figures' smallest text [points]: a figure 10 inches wide, printed at the width of an
+A4 text column (7.3 inches), shows it at 7.3 points."""
 _RC = {
     "font.family": "DejaVu Sans",
     "font.size": BASE_FONT,
     "axes.titlesize": BASE_FONT + 1,
     "axes.titleweight": "bold",
     "axes.labelsize": BASE_FONT,
-    "xtick.labelsize": BASE_FONT - 1,
-    "ytick.labelsize": BASE_FONT - 1,
-    "legend.fontsize": BASE_FONT - 1,
+    "xtick.labelsize": BASE_FONT,
+    "ytick.labelsize": BASE_FONT,
+    "legend.fontsize": BASE_FONT,
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -125,8 +131,15 @@ def new_figure(width: float, height: float) -> MplFigure:
     return fig
 
 
+SMALLEST_TEXT_KEY = "hecon smallest text pt"
+"""Keyword of the PNG text chunk that holds the size of the figure's smallest text [points, at
+the figure's own size]: printed at a width of w inches, a figure W inches wide shows it at
+size × w / W points (the print test checks that against the legible minimum)."""
+
+
 def png(fig: MplFigure) -> bytes:
-    """The figure as PNG bytes (no timestamp or software metadata: same input, same bytes)."""
+    """The figure as PNG bytes (no timestamp or software metadata: same input, same bytes), with
+    the size of its smallest text (:data:`SMALLEST_TEXT_KEY`, :func:`smallest_text_pt`)."""
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     buf = io.BytesIO()
@@ -134,7 +147,47 @@ def png(fig: MplFigure) -> bytes:
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     except (RuntimeError, ValueError, OverflowError) as exc:  # e.g. FreeType's raster overflow on absurd values
         return _not_drawn(exc)
-    return buf.getvalue()
+    smallest = smallest_text_pt(fig)  # after drawing: the tick labels exist
+    return _with_text_chunk(buf.getvalue(), SMALLEST_TEXT_KEY, f"{smallest:.2f}") if smallest else buf.getvalue()
+
+
+def smallest_text_pt(fig: MplFigure) -> float | None:
+    """The size [points] of the smallest visible, non-empty text of a drawn figure (titles, axis
+    and tick labels, legends, annotations, labels in the plot); None when it has no text. Texts
+    of hidden artists (and of hidden axes) do not count."""
+
+    def texts(artist: Artist) -> Iterator[Text]:
+        if not artist.get_visible():
+            return
+        if isinstance(artist, Text) and artist.get_text().strip():
+            yield artist
+        for child in artist.get_children():
+            yield from texts(child)
+
+    return min((float(t.get_fontsize()) for t in texts(fig)), default=None)
+
+
+def _with_text_chunk(data: bytes, key: str, value: str) -> bytes:
+    """PNG ``data`` with a tEXt chunk ``key``: ``value`` after its header chunk (IHDR: 8 + 25 bytes)."""
+    body = b"tEXt" + key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    return data[:33] + chunk + data[33:]
+
+
+def png_text(data: bytes, key: str) -> str | None:
+    """The value of the tEXt chunk ``key`` of PNG ``data`` (None when it has none)."""
+    at = 8
+    while at + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        if kind == b"tEXt":
+            name, _, value = data[at + 8 : at + 8 + length].partition(b"\0")
+            if name.decode("latin-1") == key:
+                return value.decode("latin-1")
+        if kind == b"IEND":
+            break
+        at += 12 + length
+    return None
 
 
 def _not_drawn(exc: Exception) -> bytes:

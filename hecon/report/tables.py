@@ -102,6 +102,14 @@ def _scenarios(results: Results, only: str | None = None) -> Iterable[tuple[str,
             yield name, sc
 
 
+def scenario_bulk(results: Results) -> bool:
+    """Whether a table with a row per scenario and strategy (and more) is bulk data, on a sheet not
+    for printing: when the run has scenarios besides the base case. Its printable views are the
+    base-case tables (KeyResults, CostsByCategory, NetBenefitBaseCase) and the ScenarioAnalysis and
+    ScenarioSummary sheets."""
+    return len(results.scenarios) > 1
+
+
 def currency_label(results: Results) -> str:
     """The currency with its price year, for column headers: ``EUR, 2024 prices``."""
     year = results.settings.get("price_year")
@@ -179,7 +187,14 @@ def totals_table(results: Results) -> Table:
         for name, sc in _scenarios(results)
         for s, v in sc.strategies.items()
     ]
-    return Table("Summary", "Total costs and effects", cols, rows, "Discounted unless marked undiscounted.")
+    return Table(
+        "Summary",
+        "Total costs and effects",
+        cols,
+        rows,
+        "Discounted unless marked undiscounted.",
+        data=scenario_bulk(results),
+    )
 
 
 def incremental_table(results: Results) -> Table:
@@ -222,6 +237,7 @@ def incremental_table(results: Results) -> Table:
         rows,
         "Strategies in order of cost; each strategy on the frontier is compared with the previous one. "
         "Dominated and extendedly dominated strategies have no ICER.",
+        data=scenario_bulk(results),
     )
 
 
@@ -254,7 +270,9 @@ def versus_table(results: Results) -> Table:
         for name, sc in _scenarios(results)
         for r in sc.versus_comparator
     ]
-    return Table("VersusComparator", f"Each strategy versus {results.comparator}", cols, rows)
+    return Table(
+        "VersusComparator", f"Each strategy versus {results.comparator}", cols, rows, data=scenario_bulk(results)
+    )
 
 
 def _category_label(name: str) -> str:
@@ -280,7 +298,7 @@ def cost_breakdown_table(results: Results) -> Table:
                 ("undiscounted", v.cost_breakdown.undiscounted, v.costs_undiscounted),
             ):
                 rows.append([name, s, basis] + [b.get(c) for c in categories] + [total])
-    return Table("CostBreakdown", "Costs by category", cols, rows)
+    return Table("CostBreakdown", "Costs by category", cols, rows, data=scenario_bulk(results))
 
 
 def costs_by_category_table(results: Results) -> Table:

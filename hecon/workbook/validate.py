@@ -26,6 +26,8 @@ from pathlib import Path
 from hecon.analysis.budget_impact import check_budget
 from hecon.analysis.evppi import check_evppi_groups
 from hecon.analysis.perspectives import check_perspectives
+from hecon.analysis.progress import Advance, no_progress, progress_bar
+from hecon.analysis.progress import phase as progress_phase
 from hecon.analysis.structure import other_structure
 from hecon.analysis.timings import Stopwatch, phase
 from hecon.engine.compiler import compiled
@@ -75,20 +77,33 @@ def read_checked(
     path: str | Path,
     stopwatch: Stopwatch | None = None,
     precheck: Callable[[ModelSpec], None] | None = None,
+    progress: bool | None = False,
 ) -> tuple[ModelSpec, Locations]:
     """:func:`read_workbook` with every check, and where each element of the model came from,
     so that problems found later, while the model runs, can be placed (:func:`place_found`).
     ``stopwatch`` records the phases "read" and "validate". ``precheck`` (raising ModelError) runs
-    on the model as read, before its validation: for bounds of a run known from its sizes alone."""
-    with phase(stopwatch, "read"):
+    on the model as read, before its validation: for bounds of a run known from its sizes alone.
+    ``progress`` shows the phases "Reading the workbook" and "Checking the workbook" (a step per
+    model compiled or simulated, :func:`validation_steps`) as :func:`hecon.analysis.progress.mode`
+    says; False (the default) is silent."""
+    with phase(stopwatch, "read"), progress_phase("Reading the workbook", progress):
         result = read(path)
     if precheck is not None and result.spec is not None and not result.structural:
         precheck(result.spec)
-    with phase(stopwatch, "validate"):
-        problems = validate_result(result, stopwatch)
+    steps = validation_steps(result.spec) if result.spec is not None else 1
+    with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress) as advance:
+        problems = validate_result(result, stopwatch, advance)
     if problems or result.spec is None:
         raise ModelError(problems)
     return result.spec, result.locations
+
+
+def validation_steps(spec: ModelSpec) -> int:
+    """The steps :func:`validate_result` reports for ``spec`` when it finds no problem: compiling,
+    then simulating, each model (the base case, the other structure, every scenario and subgroup),
+    then evaluating the one-way (DSA) values and each threshold's search grid."""
+    models = 1 + (other_structure(spec) is not None) + len(spec.scenarios) + len(spec.subgroups)
+    return 2 * models + 1 + len(spec.thresholds)
 
 
 def place_found(
@@ -120,10 +135,13 @@ def place_found(
     return out
 
 
-def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> list[Problem]:
+def validate_result(
+    result: ReadResult, stopwatch: Stopwatch | None = None, advance: Advance = no_progress
+) -> list[Problem]:
     """All problems of an already-read workbook, in the order of :func:`sort_problems`.
     ``stopwatch`` records compiling the models (base case, other structure, scenarios) as the
-    phase "compile"; a run uses the models compiled here."""
+    phase "compile"; a run uses the models compiled here. ``advance(1)`` is called after each
+    step of :func:`validation_steps` (fewer when problems stop the checks early)."""
     problems = list(result.problems)
     if result.spec is None or result.structural:
         return problems
@@ -139,6 +157,7 @@ def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> l
             problems.append(p)
 
     base = _compile_problems(result.spec, result.locations, stopwatch)
+    advance(1)
     add([place(p, result.locations) for p in base])
     other = other_structure(result.spec)  # a model with both structures is also run as the other
     if other is not None:
@@ -149,6 +168,7 @@ def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> l
                 if str(p) not in {str(q) for q in base}
             ]
         )
+        advance(1)
     add(_decision_problems(result.spec, result.locations))
     base_text = {str(p) for p in base}
     loc = result.locations
@@ -158,14 +178,16 @@ def validate_result(result: ReadResult, stopwatch: Stopwatch | None = None) -> l
                 result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, base_text, stopwatch
             )
         )
+        advance(1)
     for subgroup in result.spec.subgroups:
         add(
             _scenario_problems(
                 result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text, stopwatch
             )
         )
+        advance(1)
     if not problems:  # a model that passes every other check is run, as 'hecon run' would
-        problems += _run_problems(result.spec, result.locations)
+        problems += _run_problems(result.spec, result.locations, advance)
     return sort_problems(problems)
 
 
@@ -183,7 +205,7 @@ _SUBGROUPS = ("subgroup", "subgroup")
 """(word in messages, key column) of the Scenarios and Subgroups sheets."""
 
 
-def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:
     """What the deterministic runs of 'hecon run' find only by evaluating the model: every
     expression over the strategies, cycles and state times of the base case, of each scenario and
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
@@ -233,12 +255,13 @@ def _run_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
                         first = firsts.get(name)
                         where = first.cell(key) if first is not None else Element("scenario", name)
                         found.append(Problem(where, f"with {word} '{name}', {p.where}: {p.what}", p.expected))
+        advance(1)
     if not found:  # the values the analyses vary: DSA bounds and threshold search intervals
-        found = _variation_problems(spec, loc)
+        found = _variation_problems(spec, loc, advance)
     return found
 
 
-def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
+def _variation_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:
     """What the one-way sensitivity analysis ('hecon run --dsa') and the threshold analyses find
     only by running the model with the values they vary: every DSA low and high value and every
     value of each threshold's search grid, evaluated deterministically, each placed at the cell
@@ -249,8 +272,10 @@ def _variation_problems(spec: ModelSpec, loc: Locations) -> list[Problem]:
     from hecon.analysis.threshold import check_threshold
 
     found = check_dsa(spec)
+    advance(1)
     for query in spec.thresholds:
         found += check_threshold(spec, query)
+        advance(1)
     out: list[Problem] = []
     seen = set()
     for p in place_found(found, loc, spec):

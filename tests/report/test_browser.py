@@ -34,7 +34,9 @@ import pytest
 from PIL import Image
 
 from hecon.analysis.summary import frontier_text
+from hecon.report.figures import Figure
 from hecon.report.html import format_value
+from hecon.report.style import DPI
 from tests.report.test_report_files import SECTION_TITLES
 
 # ----------------------------------------------------------------------------------------
@@ -377,25 +379,50 @@ _HIDE_APPENDICES = (
 )
 
 
+MIN_PRINTED_PT = 7.0
+"""Smallest text of a printed figure [points] that a reader reads without a magnifier."""
+_MAIN_IMAGES = """JSON.stringify(Array.from(document.images).map((img, i) => ({
+  index: i, main: img.closest('section.main') !== null, width: img.getBoundingClientRect().width,
+  title: img.closest('figure').querySelector('figcaption b').innerText})).filter(x => x.main))"""
+
+
+def print_width_px(html: str) -> int:
+    """Width of the printed text column [CSS pixels, 96 per inch]: A4 (210 mm) less the side
+    margins of the print stylesheet's @page rule."""
+    margins = re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*([\d.]+)mm\s+([\d.]+)mm", html)
+    assert margins is not None
+    return round((210.0 - 2 * float(margins[2])) / 25.4 * 96)
+
+
 @pytest.fixture(scope="module")
 def printed_example(rrmm_report):
     """The shipped example's report (the RRMM model, as `make run` reports it but with fewer PSA
     samples and without scenarios, which are appendices) printed to PDF: whole, and with the
-    appendices hidden (its main part)."""
+    appendices hidden (its main part); and the figures of the main part as laid out for print
+    (print media, the page's text width): title, PNG and printed width [CSS pixels]."""
     if CHROMIUM is None:
         pytest.fail("HECON_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)")
     folder, _ = rrmm_report
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    pngs = [base64.b64decode(m) for m in re.findall(r'<img src="data:image/png;base64,([^"]+)"', html)]
     with Chromium(CHROMIUM) as browser:
         page = browser.open((folder / "report.html").as_uri(), *LAPTOP)
         pdf = page.pdf()
         page.evaluate(_HIDE_APPENDICES)
         main = page.pdf()
-    return {"pdf": pdf, "main": main, "html": (folder / "report.html").read_text(encoding="utf-8")}
+        page.call("Emulation.setEmulatedMedia", {"media": "print"})
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": print_width_px(html), "height": 1100, "deviceScaleFactor": 1, "mobile": False},
+        )
+        images = json.loads(page.evaluate(_MAIN_IMAGES))
+    figures = [(i["title"], pngs[i["index"]], i["width"]) for i in images]
+    return {"pdf": pdf, "main": main, "html": html, "figures": figures}
 
 
 def test_the_example_prints_its_main_part_in_at_most_15_pages_and_each_appendix_on_its_own(printed_example):
-    """The print stylesheet: the main part flows (figures two side by side), each appendix starts
-    a page of its own. The main part is measured by printing the page again with the appendices
+    """The print stylesheet: the main part flows (figures one under the other, at a legible size),
+    each appendix starts a page of its own. The main part is measured by printing the page again with the appendices
     hidden."""
     pdf, main, html = printed_example["pdf"], printed_example["main"], printed_example["html"]
     assert pdf.startswith(b"%PDF") and main.startswith(b"%PDF")
@@ -403,6 +430,19 @@ def test_the_example_prints_its_main_part_in_at_most_15_pages_and_each_appendix_
     assert appendices >= 5
     assert _pages(main) <= 15
     assert _pages(pdf) >= _pages(main) + appendices
+
+
+def test_every_figure_of_the_main_part_prints_its_text_at_7_points_or_more(printed_example):
+    """Each figure's smallest text (its size in the figure, recorded in the PNG when it was drawn)
+    scaled by the figure's printed width over its own width (PNG pixels / DPI)."""
+    figures = printed_example["figures"]
+    assert len(figures) >= 8
+    for title, data, width_px in figures:
+        figure = Figure(title, data)
+        assert figure.smallest_text_pt is not None, title
+        printed_pt = figure.smallest_text_pt * (width_px / 96) / (figure.size[0] / DPI)
+        assert printed_pt >= MIN_PRINTED_PT, (title, round(printed_pt, 2))
+        print(f"{title}: smallest text {printed_pt:.1f} pt printed")
 
 
 def test_every_appendix_comes_after_the_main_part(printed_example):

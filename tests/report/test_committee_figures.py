@@ -304,3 +304,52 @@ def test_example_net_benefit_axis_ends_at_twice_the_highest_reference_value_and_
         fig = nmb_figure(curve.wtp, curve.nmb, "EUR", 80_000.0, references=results.spec.references)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend[0] == f"RWPC {REFERENCE_MARK}" and all(REFERENCE_MARK not in t for t in legend[1:])
+
+
+def test_the_examples_trace_has_one_legend_for_its_panels_inside_the_canvas(rrmm_spec, rrmm_base):
+    """The 23 states' labels in a legend shared by the six panels, at least a point larger than the
+    tick labels, every label within the figure (three columns of long labels used to run off it)."""
+    from hecon.report.figures import trace_figure
+    from hecon.report.style import BASE_FONT, style
+
+    strategies = list(rrmm_base["strategy"].values)
+    with style():
+        fig = trace_figure(rrmm_base["trace"], rrmm_spec, strategies)
+        assert len(fig.legends) == 1 and all(ax.get_legend() is None for ax in fig.axes)
+        labels = fig.legends[0].get_texts()
+        assert len(labels) >= 20 and min(t.get_fontsize() for t in labels) >= BASE_FONT + 1
+        _texts_inside_canvas(fig, labels)
+
+
+def test_a_model_of_many_states_shows_its_states_grouped_and_every_state_in_the_appendix(rrmm_spec):
+    """The example's 23 states: the main part draws one box per treatment-burden category (the
+    numbers of states add up to 23) with an arrow wherever a state of one category can move to a
+    state of another (read off the Transitions here); the appendix draws every state."""
+    from hecon.analysis.timeline import state_categories
+    from hecon.report.diagram import grouped_spec
+
+    grouped, members = grouped_spec(rrmm_spec)
+    assert sum(len(m) for m in members.values()) == len(rrmm_spec.states) == 23
+    assert [s.name for s in grouped.states] == list(members)
+    group_of = {s: g for g, names in members.items() for s in names}
+    cats = state_categories(rrmm_spec)
+    assert all(len({cats[s] for s in names}) == 1 for names in members.values())
+    crossing = {
+        (group_of[t.from_state], group_of[t.to_state])
+        for t in rrmm_spec.transitions
+        if group_of[t.from_state] != group_of[t.to_state]
+        and not (isinstance(t.probability, float) and t.probability == 0.0)
+    }
+    assert {(t.from_state, t.to_state) for t in grouped.transitions} == crossing
+    section = structure_section_of(rrmm_spec)
+    assert [f.title for f in section.blocks] == ["State diagram, states grouped"]
+    assert section.detail is not None and [f.title for f in section.detail.blocks] == ["State diagram"]
+
+
+def structure_section_of(spec):
+    """The report's model-structure section of ``spec`` (it reads only the model)."""
+    from types import SimpleNamespace
+
+    from hecon.report.sections import structure_section
+
+    return structure_section(SimpleNamespace(spec=spec))

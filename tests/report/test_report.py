@@ -259,13 +259,13 @@ def test_html_is_self_contained_with_the_base_case_figures(textbook_report, read
     titles = re.findall(r"<figcaption><b>Figure \d+\. ([^<]+)\.</b>", html)
     assert titles == [
         "State diagram",
-        "Costs by category",
         "Survival",
         "Markov trace",
         "Cost-effectiveness frontier",
         "Net monetary benefit against willingness to pay",
+        "Costs by category",  # the appendices: after the main part (the detail of main sections first)
         "Treatment timeline",
-        "Treatment-free survival (free of treatment)",  # an appendix: after the main part
+        "Treatment-free survival (free of treatment)",
         "Time to the first treatment-free cycle",
     ]
     assert len(images) == len(titles) and all(alt for _, alt in images)

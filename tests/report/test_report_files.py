@@ -44,7 +44,8 @@ SECTION_TITLES = [  # the main part, then the appendices (the detail of main sec
     "Disease burden and reference value",
     "One-way sensitivity analysis",
     "Probabilistic sensitivity analysis",
-    "Appendix: survival in the model (detail)",
+    "Appendix: base-case results (detail)",
+    "Appendix: treatment burden (detail)",
     "Appendix: one-way sensitivity analysis (detail)",
     "Appendix: probabilistic sensitivity analysis (detail)",
     "Inputs",
@@ -90,7 +91,7 @@ def test_sections_follow_the_checklist_order(html):
     kinds = [  # each section is in the main part or an appendix (print layout), appendices last
         re.search(rf'<section id="{anchor}" class="(main|appendix)">', html).group(1) for anchor, _ in toc
     ]
-    assert kinds == ["main"] * 10 + ["appendix"] * 12
+    assert kinds == ["main"] * 10 + ["appendix"] * 13
 
 
 def test_decision_problem_from_settings_and_labelled_assumptions(html):

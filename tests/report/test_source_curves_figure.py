@@ -25,14 +25,17 @@ def results(rrmm_report):
     return rrmm_report[1]
 
 
+WORDS = {"PFS": "progression-free survival", "OS": "overall survival", "TTD": "time to treatment discontinuation"}
+
+
 def _groups(spec):
-    """(strategy, endpoint, population) of every published PFS/OS landmark or median of a modelled strategy."""
+    """(strategy, endpoint, population) of every published landmark or median (PFS, OS, TTD) of a modelled strategy."""
     names = {s.name for s in spec.strategies}
     return list(
         dict.fromkeys(
             (p.strategy, p.endpoint, p.population)
             for p in spec.survival_points
-            if p.kind in ("survival", "median") and p.endpoint in ("PFS", "OS") and p.strategy in names
+            if p.kind in ("survival", "median") and p.strategy in names
         )
     )
 
@@ -42,6 +45,9 @@ def _model_survival(results, strategy, endpoint, states, t_years):
     spec = results.spec
     trace = results.base_case.trace.sel(strategy=strategy)
     years = trace["years"].values
+    if endpoint == "TTD":  # still on the first treatment: on treatment and progression-free
+        on = [s.name for s in spec.states if {"on_treatment", "progression_free"} <= s.flags]
+        return float(np.interp(t_years, years, trace.sel(state=on).sum("state").values))
     if states:
         members = list(states)
         counted = [s for s in members if "progression_free" in spec.state(s).flags] if endpoint == "PFS" else members
@@ -58,9 +64,28 @@ def _model_survival(results, strategy, endpoint, states, t_years):
 
 def test_every_published_curve_has_a_panel(results):
     groups = _groups(results.spec)
-    assert len(groups) == 6  # PFS and OS of RWPC, one-time CAR-T and the weekly bispecific
+    # PFS and OS of RWPC, one-time CAR-T and the weekly bispecific; the bispecific's TTD
+    assert len(groups) == 7 and ("Weekly bispecific", "TTD") in [g[:2] for g in groups]
     drawn = [(c.strategy, c.endpoint, c.population) for c in results.base_case.sources]
     assert drawn == groups
+    with style():
+        fig = new_figure(10.0, 12.0)
+        axes = draw_source_curves(fig, results.base_case.sources)
+    titles = [ax.get_title(loc="left") for ax in axes if ax.get_visible()]
+    for strategy, endpoint, _ in groups:
+        assert sum(t.startswith(f"{strategy}: {WORDS[endpoint]}\n") for t in titles) == 1, (strategy, endpoint)
+
+
+def test_the_bispecifics_modelled_ttd_has_the_published_median(results):
+    """The discontinuation rate (p_disc_bsab) was derived from MajesTEC-1's median duration of
+    treatment, 8.5 months: the drawn curve falls to 50% there (to a week: the step-up week and the
+    switch to dosing every two weeks are modelled on top)."""
+    (curve,) = [c for c in results.base_case.sources if c.endpoint == "TTD"]
+    (median,) = [lm for lm in curve.marks if lm.median]
+    assert median.time == 8.5 and median.time_unit == "months"
+    k = int(np.flatnonzero(curve.model <= 0.5)[0])
+    months = np.interp(0.5, curve.model[k : k - 2 : -1], curve.years[k : k - 2 : -1]) * MONTHS_PER_YEAR
+    assert months == pytest.approx(8.5, abs=7 / DAYS["months"])
 
 
 def test_plotted_model_curve_is_the_models_survival_of_the_sources_patients(results):

@@ -1,12 +1,16 @@
-"""The shipped example's results.xlsx printed by LibreOffice (issue 18: it printed 1,165 pages).
+"""The shipped example's results.xlsx as `make run` writes it, printed by LibreOffice (issue 18: it
+printed 1,165 pages, then 219).
 
 LibreOffice prints the workbook to PDF with the file's own print settings (one bookmark per sheet,
 pointing at the sheet's first page), and the pages of each sheet are counted from the PDF
 (:func:`sheet_pages`, the PDF objects read with the standard library). A table sheet prints in at
 most 2 pages plus one per :data:`ROWS_PER_PAGE` rows (fitted to the page width, no sheet spreads
-sideways), a data sheet (a row per cycle or per sample) prints its title and note only: one page.
-The example is the one a user runs (fixture rrmm_report: its one-way analysis and a 20-sample
-PSA; the PSA samples sheet is a data sheet, so more samples would not change its pages).
+sideways), a data sheet (a row per cycle, per sample, or per scenario and strategy) prints its
+title and note only: one page; the table sheets together print in at most
+:data:`PRINTED_TABLE_PAGES` pages. The example is run with the options of `make run` (the Makefile's
+RUN_OPTIONS: every scenario, the one-way analysis, the two-way analysis), except a PSA of
+:data:`PSA_SAMPLES` samples instead of 1,000 (enough for the EVPPI sheets; the PSA samples sheet is a
+data sheet, so more samples would not change the pages).
 
 Needs LibreOffice: skipped without it unless HECON_REQUIRE_LIBREOFFICE=1 (tests/workbook/libreoffice.py).
 """
@@ -15,10 +19,17 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
+from pathlib import Path
 
 import openpyxl
 import pytest
 
+from hecon.analysis.evppi import MINIMUM_SAMPLES
+from hecon.analysis.results import summarise_run
+from hecon.analysis.run import run_analysis
+from hecon.cli import _two_way_query
+from hecon.report import write_report
 from hecon.report.excel import DATA_TAB_COLOUR
 from tests.workbook.libreoffice import convert_to_pdf, needs_libreoffice
 
@@ -27,8 +38,42 @@ pytestmark = needs_libreoffice
 ROWS_PER_PAGE = 20
 """Fewest table rows on a printed landscape A4 page (wrapped texts make rows taller)."""
 PAGES_PER_FIGURE = 2
-WHOLE_WORKBOOK_PAGES = 150
-"""Bound on the whole printout (the example printed 1,165 pages before the print settings)."""
+PRINTED_TABLE_PAGES = 70
+"""Bound on the pages of the table sheets (not data, not figures) of `make run`'s workbook: 44 sheets
+of a page or two (62 pages with LibreOffice 7.4; the bound leaves room for another version's row
+heights). The whole workbook printed 219 pages before the per-scenario sheets were data."""
+WHOLE_WORKBOOK_PAGES = 110
+"""Bound on the whole printout (94 pages with LibreOffice 7.4; 1,165 before the print settings)."""
+PSA_SAMPLES = MINIMUM_SAMPLES
+MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+
+
+def make_run_options() -> dict[str, object]:
+    """run_analysis arguments of the Makefile's RUN_OPTIONS (what `make run` runs)."""
+    text = re.search(r"^RUN_OPTIONS \?= ((?:.*\\\n)*.*)$", MAKEFILE.read_text(), re.MULTILINE)
+    assert text is not None
+    words = shlex.split(text[1].replace("\\\n", " "))
+    options: dict[str, object] = {"scenarios": None, "dsa": False, "two_way": []}
+    for i, word in enumerate(words):
+        if word == "--all-scenarios":
+            options["scenarios"] = "all"
+        elif word == "--dsa":
+            options["dsa"] = True
+        elif word == "--seed":
+            options["seed"] = int(words[i + 1])
+        elif word == "--two-way":
+            options["two_way"].append(_two_way_query(words[i + 1]))  # type: ignore[union-attr]
+    return options
+
+
+@pytest.fixture(scope="module")
+def make_run_report(tmp_path_factory, rrmm_spec):
+    """The example's report folder as `make run` writes it (a PSA of PSA_SAMPLES samples)."""
+    options = make_run_options()
+    assert options["scenarios"] == "all" and options["dsa"] and options["two_way"]
+    scenarios = options.pop("scenarios")
+    result = run_analysis(rrmm_spec, scenarios, psa_samples=PSA_SAMPLES, progress=False, **options)
+    return write_report(summarise_run(result), tmp_path_factory.mktemp("make-run") / "report")
 
 
 def sheet_pages(pdf: bytes) -> tuple[dict[str, int], int]:
@@ -63,16 +108,14 @@ def sheet_pages(pdf: bytes) -> tuple[dict[str, int], int]:
 
 
 @pytest.fixture(scope="module")
-def printed(rrmm_report, tmp_path_factory):
-    folder, _ = rrmm_report
-    pdf = convert_to_pdf(folder / "results.xlsx", tmp_path_factory.mktemp("printed"))
+def printed(make_run_report, tmp_path_factory):
+    pdf = convert_to_pdf(make_run_report / "results.xlsx", tmp_path_factory.mktemp("printed"))
     return sheet_pages(pdf.read_bytes())
 
 
 @pytest.fixture(scope="module")
-def book(rrmm_report):
-    folder, _ = rrmm_report
-    return openpyxl.load_workbook(folder / "results.xlsx", read_only=False)
+def book(make_run_report):
+    return openpyxl.load_workbook(make_run_report / "results.xlsx", read_only=False)
 
 
 def _is_data(ws) -> bool:
@@ -89,21 +132,27 @@ def test_every_sheet_is_in_the_printout(printed, book):
 def test_data_sheets_print_their_title_and_note_only(printed, book):
     pages, _ = printed
     data = [ws.title for ws in book.worksheets if _is_data(ws)]
-    assert {"Trace", "PSASamples"} <= set(data)
+    # per cycle, per sample, and per scenario and strategy (with every scenario of the example)
+    assert {"Trace", "PSASamples", "Summary", "CostBreakdown", "NetBenefit", "EVPPI"} <= set(data)
     assert book["Trace"].max_row > 10_000  # a row per cycle: hundreds of pages if printed
+    assert book["NetBenefit"].max_row > 300  # a row per scenario, strategy and willingness to pay
     for name in data:
         assert pages[name] == 1, name
 
 
 def test_table_sheets_print_in_pages_bounded_by_their_rows(printed, book):
     pages, total = printed
+    tables = 0
     for ws in book.worksheets:
         if _is_data(ws) or ws.title == "Figures":
             continue
         bound = 2 + math.ceil(ws.max_row / ROWS_PER_PAGE)
         assert pages[ws.title] <= bound, (ws.title, ws.max_row, pages[ws.title])
+        tables += pages[ws.title]
+    assert tables <= PRINTED_TABLE_PAGES
     figures = sum(
         1 for row in book["Figures"].iter_rows(min_col=1, max_col=1) if str(row[0].value).startswith("Figure ")
     )
     assert pages["Figures"] <= PAGES_PER_FIGURE * figures
     assert total <= WHOLE_WORKBOOK_PAGES
+    print(f"\nresults.xlsx of make run: {total} pages, {tables} of them table sheets")

@@ -20,11 +20,17 @@ from tests.models import two_state_model
 N_CYCLES = 3900  # weekly cycles over about 75 years: 3,901 trace points
 
 
+P_WEEKLY = 0.001
+"""Weekly probability of death: a fifth of the cohort is still alive at the horizon, so every
+weight counts."""
+
+
 def _weekly_custom():
     spec = two_state_model(cycle_length_days=7.0, horizon_years=N_CYCLES * 7.0 / 365.25, within_cycle="custom")
     rng = np.random.default_rng(3)
-    weights = tuple(float(w) for w in 1.0 + rng.uniform(-0.01, 0.01, N_CYCLES + 1))  # 17 significant digits each
-    return replace(spec, settings=replace(spec.settings, cycle_weights=weights))
+    weights = tuple(float(w) for w in rng.uniform(0.5, 1.5, N_CYCLES + 1))  # 17 significant digits each
+    parameters = tuple(replace(p, value=P_WEEKLY) if p.name == "p" else p for p in spec.parameters)
+    return replace(spec, settings=replace(spec.settings, cycle_weights=weights), parameters=parameters)
 
 
 def test_3901_weights_go_on_the_sheet_and_run(tmp_path):
@@ -38,7 +44,17 @@ def test_3901_weights_go_on_the_sheet_and_run(tmp_path):
     assert longest < EXCEL_CELL_CHARACTERS
     back = read_workbook(path)
     assert back.settings.cycle_weights == spec.settings.cycle_weights
-    np.testing.assert_array_equal(run_model(back)["total_costs"].values, run_model(spec)["total_costs"].values)
+    out = run_model(back)
+    # by hand: Alive holds (1 - p)^k of the cohort at trace point k = 0..3900; costs of 1,000 per
+    # cycle and a utility of 0.8 per year (a week is 7 / 365.25 years), no discounting
+    w = np.array(spec.settings.cycle_weights)
+    alive = (1.0 - P_WEEKLY) ** np.arange(N_CYCLES + 1)
+    costs, qalys = 1000.0 * w @ alive, 0.8 * 7.0 / 365.25 * w @ alive
+    assert out["total_costs"].item() == pytest.approx(costs, rel=1e-12)
+    assert out["qalys"].item() == pytest.approx(qalys, rel=1e-12)
+    # the weights matter: start-of-cycle counting (the default rule) gives another total
+    default = 1000.0 * alive[:-1].sum()
+    assert abs(costs - default) > 1e-3 * default
 
 
 def test_a_few_weights_stay_in_the_setting(tmp_path):
