@@ -44,6 +44,20 @@ def test_years_and_seeds_are_plain_integers(report_text):
     assert "20241126" in report_text  # the seed is shown, as plain digits
 
 
+def _without_text_chunks(data: bytes) -> bytes:
+    """A PNG's bytes without its tEXt chunks (the report adds one after drawing: the smallest text
+    size), so that an image can be matched to the drawing it came from. PNG: an 8-byte signature,
+    then chunks of length (4 bytes, big-endian), type (4), data, CRC (4)."""
+    out, at = [data[:8]], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        end = at + 12 + length
+        if data[at + 4 : at + 8] != b"tEXt":
+            out.append(data[at:end])
+        at = end
+    return b"".join(out)
+
+
 @pytest.mark.parametrize(
     "pattern",
     [
@@ -285,7 +299,9 @@ def test_main_report_prose_captions_headers_and_figures_use_no_code_names(rrmm_r
 
     def recording(fig, buf, *args, **kwargs):
         save(fig, buf, *args, **kwargs)  # drawn first: tick labels exist only after drawing
-        drawn[buf.getvalue()] = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+        drawn[_without_text_chunks(buf.getvalue())] = [
+            t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()
+        ]
 
     matplotlib.figure.Figure.savefig = recording
     try:
@@ -300,7 +316,7 @@ def test_main_report_prose_captions_headers_and_figures_use_no_code_names(rrmm_r
 
     main_figures = [f for s in sections if not s.appendix for f in figures(s)]
     assert len(main_figures) >= 10
-    texts = {f.title: list(drawn[f.png]) for f in main_figures}
+    texts = {f.title: list(drawn[_without_text_chunks(f.png)]) for f in main_figures}
     assert all(texts.values())  # every figure's texts were recorded
     found = {title: hits for title, ts in texts.items() if (hits := [c for t in ts for c in codes(t)])}
     assert found == {}, found

@@ -142,7 +142,8 @@ def test_report_shows_the_figure_with_every_curve_named(results, rrmm_report):
 
 
 def test_a_single_published_median_is_drawn_as_an_exponential_never_as_kaplan_meier(results):
-    """RWPC and the weekly bispecific publish one median per curve: the "reconstruction" is the
+    """RWPC and the weekly bispecific publish one median per curve (the bispecific also for time to
+    treatment discontinuation): the "reconstruction" is the
     exponential through it, S(t) = 2^(-t / median) (checked here at each drawn time, to the
     resolution of the reconstructed patients, 1/n), drawn dashed and named so in the legend;
     only CAR-T's several published points give a Kaplan–Meier step curve."""
@@ -154,6 +155,7 @@ def test_a_single_published_median_is_drawn_as_an_exponential_never_as_kaplan_me
         ("RWPC", "PFS"),
         ("Weekly bispecific", "OS"),
         ("Weekly bispecific", "PFS"),
+        ("Weekly bispecific", "TTD"),
     ]
     assert sorted((c.strategy, c.endpoint) for c in several) == [("One-time CAR-T", "OS"), ("One-time CAR-T", "PFS")]
     for c in one:
