@@ -135,15 +135,59 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
     }
 
 
+def relapse_cohort(spec: ModelSpec) -> ModelSpec:
+    """The model with the CAR-T cohort starting at relapse after CAR-T: the share ``q_bsab_after_cart`` on a
+    bispecific (``Seq_BsAb_after_CART``), the rest in non-BCMA salvage (``PD_CART``); the other strategies start as
+    before. The post-relapse states are memoryless (constant hazards, exponential PFS on the bispecific), so their
+    survival from model start is the model's survival from relapse, at the start age (A: the general-population
+    floor, the only age-dependent part, is far below the post-relapse hazards)."""
+    from dataclasses import replace
+
+    from hecon.examples.rrmm.sequences import BSAB_AFTER_CART
+
+    initial = {k: v for k, v in spec.initial.items() if k != "Bridging"}
+    initial["PD_CART"] = "start_cart * (1 - q_bsab_after_cart)"
+    initial[BSAB_AFTER_CART] = "start_cart * q_bsab_after_cart"
+    return replace(spec, initial=initial)
+
+
+def relapse_median(spec: ModelSpec, strategy: str = CART) -> float:
+    """The model's median survival from relapse after CAR-T [months] (:func:`relapse_cohort`, run)."""
+    from hecon.engine.run import run_model
+
+    trace = run_model(relapse_cohort(spec))["trace"].sel(strategy=strategy)
+    after = [s for s in POST_RELAPSE_STATES if s in trace["state"].values]
+    alive = trace.sel(state=after).sum("state").values
+    months = np.arange(alive.size) * spec.settings.cycle_length_days / 30.4375
+    return _crossing(months, alive / alive[0])
+
+
+def _value_of(spec: ModelSpec, name: str) -> float:
+    (value,) = [p.value for p in spec.parameters if p.name == name]
+    return float(value)
+
+
 def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) -> float:
-    """The model's value of an external check: median [months] or survival at ``check.month``, or
-    the months alive after relapse per infused patient (``pd_months``: in ``PD_CART`` and, after a
-    bispecific salvage, ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length), the
-    median time on treatment (``tot_median``: the bispecific's on-treatment states, from model start), or
-    ln 2 / an exponential rate parameter (``rate_median``)."""
+    """The model's value of an external check: median [months] or survival at ``check.month``; the months
+    alive after relapse per infused patient (``pd_months``: in ``PD_CART`` and, after a bispecific salvage,
+    ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length); the median survival from relapse
+    (``relapse_median``, :func:`relapse_median`); the median time on treatment (``tot_median``: the bispecific's
+    on-treatment states, from model start); ln 2 / an exponential rate parameter (``rate_median``); the OS
+    hazard ratio as the ratio of the medians (``os_hr``: median OS of ``check.versus`` / that of the strategy);
+    or the share dying before progression by ``check.month`` at the death rate ``check.parameter`` h on the
+    exponential PFS rate r (``nrm_share``: h (1 - exp(-r t)) / r; deaths before progression are PFS events)."""
     if check.endpoint == "rate_median":
-        (rate,) = [p.value for p in spec.parameters if p.name == check.parameter]
-        return math.log(2.0) / float(rate)
+        return math.log(2.0) / _value_of(spec, check.parameter)
+    if check.endpoint == "nrm_share":
+        h, r, t = _value_of(spec, check.parameter), _value_of(spec, check.pfs_parameter), float(check.month or 0.0)
+        return h * (1 - math.exp(-r * t)) / r
+    if check.endpoint == "relapse_median":
+        return relapse_median(spec, check.strategy)
+    if check.endpoint == "os_hr":
+        return (
+            survival_medians(spec, results, check.versus)["os_median"]
+            / survival_medians(spec, results, check.strategy)["os_median"]
+        )
     if check.endpoint == "tot_median":
         trace = results["trace"].sel(strategy=check.strategy)
         on = trace.sel(state=list(ON_TREATMENT[check.strategy])).sum("state").values
