@@ -250,8 +250,9 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
 def published_points_table(st: Run, ps: Run) -> str:
     """The published survival points beside both structures' base case, as the report's Landmarks table
     computes them (:func:`hecon.analysis.model_survival.survival_summary`), each marked fitted or held out
-    for that structure (SurvivalPoints ``fitted_in``), as a markdown table."""
-    from hecon.analysis.landmarks import LIKE_FOR_LIKE
+    for that structure (SurvivalPoints ``fitted_in``) and, when held out, with the report's verdict against the
+    source's 95% CI, as a markdown table."""
+    from hecon.analysis.landmarks import HELD_OUT, LIKE_FOR_LIKE
     from hecon.analysis.model_survival import survival_summary
 
     def compared(run: Run) -> dict[int, Any]:
@@ -271,10 +272,13 @@ def published_points_table(st: Run, ps: Run) -> str:
             return "–"
         return f"{value:.1%}" if not lm.what.startswith("median") else f"{value:.1f}"
 
+    def cell(lm: Any) -> str:
+        verdict = f", {lm.verdict}" if lm.fit == HELD_OUT else ""
+        return f"{shown(lm, lm.model)} ({lm.fit}{verdict})"
+
     for point, lm in a.items():
         other = b.get(point)
-        cells = [f"{shown(lm, lm.model)} ({lm.fit})"]
-        cells.append(f"{shown(other, other.model)} ({other.fit})" if other is not None else "no partitioned version")
+        cells = [cell(lm), cell(other) if other is not None else "no partitioned version"]
         comparison = (
             f"{LIKE_FOR_LIKE}: {lm.population}" if lm.comparison.startswith(LIKE_FOR_LIKE + ":") else lm.comparison
         )
