@@ -266,6 +266,20 @@ def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
     assert check.accepts(median) == (check.verdict == WITHIN)
 
 
+def test_calibrated_post_progression_survival_is_checked_against_mammoth(rrmm_spec):
+    """pps_rate_rwpc (D, calibrated to LocoMMotion's OS: the last resort) is checked against another published number
+    of the same quantity: MAMMOTH's median OS from refractoriness to a CD38 antibody, 8.6 months (95% CI 7.5-9.9).
+    Closed form of the model's median after progression: ln 2 / h, h = (1 - 0.15) / (mean OS - mean PFS) of the
+    LocoMMotion exponential fits; it is above the CI, so the verdict is outside."""
+    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "progression_median"]
+    assert (check.source, check.low, check.high) == (8.6, 7.5, 9.9)
+    p = {x.name: x.value for x in rrmm_spec.parameters}
+    h = 0.85 / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
+    median = math.log(2) / h
+    assert rrmm.outputs.progression_median(rrmm_spec) == pytest.approx(median, rel=0.01)
+    assert check.accepts(median) == (check.verdict == WITHIN) and check.verdict == OUTSIDE
+
+
 def test_year_1_nrm_check_is_cartitude_deaths_against_real_world_range(rrmm_spec, rrmm_base):
     """The year-1 non-relapse mortality comes from CARTITUDE-1's 7 deaths from adverse events before day 365 (of 97
     infused): on the exponential PFS the model's cumulative death before progression by 12 months is 7/97, within

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, replace
 
 from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
+from hecon.examples.rrmm.published_results import MAMMOTH
 from hecon.examples.rrmm.sequences import BSAB_AFTER_CART, PD_LAST
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC, SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION, SurvivalCurve, SurvivalPoint
@@ -234,6 +235,8 @@ class ExternalCheck:
     endpoint  : "pfs" or "os" (``month``: the landmark [months], None for the median);
                 "relapse_median": median survival from relapse after CAR-T [months] of the model's post-relapse
                 course (a cohort started at relapse, :func:`hecon.examples.rrmm.outputs.relapse_cohort`);
+                "progression_median": median survival after progression on physician's choice [months] (a cohort
+                started in PD_RWPC, :func:`hecon.examples.rrmm.outputs.progression_median`);
                 "tot_median": median time on treatment [months] (the strategy's on-treatment states from the
                 start); "rate_median": ln 2 / the exponential rate ``parameter`` [months]; "os_hr": the model's
                 OS hazard ratio of ``strategy`` versus ``versus`` as the ratio of their median OS (A: proportional,
@@ -385,6 +388,22 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         14.78,
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
+    ),
+    ExternalCheck(
+        "median survival after progression on physician's choice (pps_rate_rwpc, calibrated to LocoMMotion's OS) vs "
+        f"median OS from refractoriness to a CD38 antibody, MAMMOTH ({MAMMOTH})",
+        RWPC,
+        None,
+        "progression_median",
+        None,
+        8.6,
+        *_ci(7.5, 9.9, "7.5-9.9 months"),
+        OUTSIDE,
+        "the calibrated hazard makes LocoMMotion's progressed patients (2019-2020, median 4 prior lines) live longer "
+        "than MAMMOTH's (refractory to a CD38 antibody, median 5 prior lines, published 2019, before BCMA-directed "
+        "therapy was available); the two cohorts' time zero differs (progression on a physician's choice line vs first "
+        "refractoriness to a CD38 antibody), and no survival after progression on physician's choice was found "
+        "(G), so the calibration to LocoMMotion's OS is kept and this gap is its check",
     ),
     ExternalCheck(
         "teclistamab median time on treatment (p_disc_bsab) vs MajesTEC-1 median duration of treatment (Horizonscan)",
