@@ -7,7 +7,7 @@ EXAMPLE ?= inputs/rrmm_example.xlsx
 # probabilistic sensitivity analysis (1,000 iterations, the Zorginstituut minimum), and the
 # re-dosing headroom (hecon.examples.rrmm.decision.HEADROOM_OPTION; docs/rrmm.md).
 RUN_OPTIONS ?= --all-scenarios --dsa --psa 1000 --seed 20241126 \
-	--two-way 'hr_redose=0.2:1.5,redose_price_share=0:1,Annual CAR-T re-dosing,One-time CAR-T'
+	--two-way 'hr_redose=0:1.5,redose_price_share=0:1,Annual CAR-T re-dosing,One-time CAR-T'
 
 # Packages type-checked with mypy --strict (settings in pyproject.toml, [tool.mypy]).
 TYPED := hecon/folders.py hecon/model hecon/methods hecon/evidence hecon/engine hecon/analysis

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "rrmm_example.xlsx"
 RUN_OPTIONS = [  # as the Makefile's RUN_OPTIONS
     *("--all-scenarios", "--dsa", "--psa", "1000", "--seed", "20241126"),
-    *("--two-way", "hr_redose=0.2:1.5,redose_price_share=0:1,Annual CAR-T re-dosing,One-time CAR-T"),
+    *("--two-way", "hr_redose=0:1.5,redose_price_share=0:1,Annual CAR-T re-dosing,One-time CAR-T"),
 ]
 HECON = [sys.executable, "-m", "hecon"]
 PSA_CODE = """

@@ -108,3 +108,19 @@ def test_boundary_sentence_and_axis_labels_by_hand():
     )
     assert parameter_label(spec, "u_new") == "Utility of New (u_new)"
     assert parameter_label(spec, "c_new") == "c_new"  # no description: the name
+
+
+def test_a_grid_without_a_boundary_says_where_it_was_searched_and_shades_the_net_benefit():
+    """Re-dosing in the RRMM example is cost-effective nowhere on its grid: the sentence names the
+    ranges searched and the figure shows the net benefit instead of an empty plot."""
+    from hecon.report.two_way import _caption, boundary_text, two_way_png
+
+    query = TwoWayQuery("u_new", "c_new", "New", "Old", (0.8, 1.0), (200_000.0, 300_000.0), points=5)
+    result = two_way_threshold(linear_model(), query, [50_000.0, 80_000.0])
+    assert result.share_cost_effective[80_000.0] == 0.0
+    assert boundary_text(result, 80_000.0, "EUR") == (
+        "At EUR 80,000 per QALY, New is not cost-effective against Old over the whole grid searched "
+        "(u_new 0.8 to 1, c_new 200,000 to 300,000)."
+    )
+    assert "no boundary on the grid searched" in _caption(result) and "80,000 per QALY" in _caption(result)
+    assert two_way_png(result, "EUR").startswith(b"\x89PNG")

@@ -129,12 +129,35 @@ def _found_sentences(results: Results) -> list[str]:
             continue
         side = ""
         if t.icer_at_lower is not None and t.icer_at_upper is not None:
-            side = " or less" if t.icer_at_lower < t.icer_at_upper else " or more"
+            # cost-effective at the lower end: an ICER below the wtp when the strategy gains QALYs, a saving
+            # per QALY lost above it when it loses them (south-west quadrant: ICER = ΔC / ΔQ > 0 there too)
+            loses = t.incremental_qalys_at_value is not None and t.incremental_qalys_at_value < 0
+            cost_effective_low = t.icer_at_lower > t.wtp if loses else t.icer_at_lower < t.wtp
+            side = " or less" if cost_effective_low else " or more"
         out.append(
             f"{t.strategy} becomes cost-effective against {t.comparator} at {money(t.wtp, cur)} per QALY when "
             f"{what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."
+            + _decides(results, t.parameter, t.value, unit, f"{t.strategy} and {t.comparator}")
         )
     return out
+
+
+def _decides(results: Results, name: str, value: float, unit: str, pair: str) -> str:
+    """ " That lies within ...": when a threshold value lies within the parameter's one-way range
+    (its plausible values, Parameters sheet dsa_low/dsa_high), that input decides the pair; "" else."""
+    try:
+        p = results.spec.parameter(name)
+    except KeyError:
+        return ""
+    if p.dsa_low is None or p.dsa_high is None:
+        return ""
+    low, high = sorted((float(p.dsa_low), float(p.dsa_high)))
+    if not low <= value <= high:
+        return ""
+    return (
+        f" That lies within the range considered for it ({_value_words(low, unit)} to {_value_words(high, unit)}), "
+        f"so this input decides between {pair}."
+    )
 
 
 def driver_sentence(results: Results) -> str:

@@ -35,7 +35,11 @@ def boundary_text(r: TwoWayResult, lam: float, currency: str) -> str:
     where = f"At {currency} {lam:,.0f} per QALY, {r.strategy}"
     if not edge:
         anywhere = r.share_cost_effective[lam] > 0
-        return f"{where} is {'cost-effective' if anywhere else 'not cost-effective'} against {r.comparator} over the whole grid."
+        return (
+            f"{where} is {'cost-effective' if anywhere else 'not cost-effective'} against {r.comparator} over the "
+            f"whole grid searched ({r.x} {_number(r.x_values[0])} to {_number(r.x_values[-1])}, {r.y} "
+            f"{_number(r.y_values[0])} to {_number(r.y_values[-1])})."
+        )
     f = r.inmb(lam)
     parts = []
     for i, v in (edge[0], edge[-1]) if len(edge) > 1 else edge[:1]:
@@ -67,12 +71,21 @@ def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] |
                 handles.append(cs.legend_elements()[0][0])
                 labels.append(f"{currency} {lam:,.0f} per QALY")
                 ax.contourf(x, y, f, levels=[0.0, np.inf], colors=[strategy_colour(k)], alpha=0.08)
+        title = f"{plain(r.strategy)} vs {plain(r.comparator)}: cost-effective in the shaded region"
+        if not handles:  # no boundary at any wtp: show how far from cost-effective, at the highest wtp
+            lam = max(r.wtp)
+            f = r.inmb(lam) / 1000.0
+            filled = ax.contourf(x, y, f, levels=12, cmap="Greys_r")
+            bar = fig.colorbar(filled, ax=ax)
+            bar.set_label(f"Incremental net monetary benefit at {currency} {lam:,.0f} per QALY (thousands)", fontsize=8)
+            verdict = "cost-effective" if f.min() > 0 else "not cost-effective"
+            title = f"{plain(r.strategy)} vs {plain(r.comparator)}: {verdict} anywhere on the grid searched"
         ax.plot([r.base_x], [r.base_y], marker="o", color="black", linestyle="none")
         handles.append(ax.lines[-1])
         labels.append("Base case")
         ax.set_xlabel(plain(names.get(r.x, r.x)))
         ax.set_ylabel(plain(names.get(r.y, r.y)))
-        ax.set_title(f"{plain(r.strategy)} vs {plain(r.comparator)}: cost-effective in the shaded region", fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.legend(handles, labels, fontsize=8, loc="best")
         return png(fig)
 
@@ -89,6 +102,21 @@ def two_way_table(r: TwoWayResult) -> Table:
     )
 
 
+def _caption(r: TwoWayResult) -> str:
+    """The figure's caption: the boundary lines, or (none at any willingness to pay) the shading of
+    the incremental net monetary benefit over the grid searched."""
+    if any(r.inmb(lam).min() < 0 < r.inmb(lam).max() for lam in r.wtp):
+        return (
+            f"Where {r.strategy} is cost-effective against {r.comparator} as {r.x} and {r.y} vary, at each "
+            "willingness to pay (shaded: cost-effective)."
+        )
+    return (
+        f"{r.strategy} against {r.comparator} has no boundary on the grid searched at any willingness to pay; the "
+        f"shading shows its incremental net monetary benefit at {max(r.wtp):,.0f} per QALY as {r.x} and {r.y} vary "
+        "(how far it is from cost-effective, and in which direction each parameter helps)."
+    )
+
+
 def two_way_section(results: Results) -> Section | None:
     if not results.two_way:
         return None
@@ -99,8 +127,7 @@ def two_way_section(results: Results) -> Section | None:
             Figure(
                 f"Two-way threshold: {r.x} and {r.y}",
                 two_way_png(r, results.currency, {n: parameter_label(results.spec, n) for n in (r.x, r.y)}),
-                f"Where {r.strategy} is cost-effective against {r.comparator} as {r.x} and {r.y} vary, at each "
-                "willingness to pay (shaded: cost-effective).",
+                _caption(r),
                 f"Contour plot over {r.x} and {r.y} with one boundary line per willingness to pay.",
             )
         )

@@ -136,9 +136,11 @@ def undiscounted(rrmm_spec):
 
 @pytest.mark.parametrize("strategy", [CART, SEQ_CART_BSAB, SEQ_BSAB_CART])
 def test_cytopenia_support_is_the_hand_sum_per_infusion(undiscounted, strategy):
-    # Logue 2022 shares x units (A) x placeholder prices (G); a day treatment per 2 red-cell units and per platelet unit
+    # Logue 2022 shares x units (A) x prices: placeholders (G) and the red-cell unit, Sanquin's 2023 tariff
+    # EUR 264 x CPI 2024 / 2023 (850.3 / 823.1); a day treatment per 2 red-cell units and per platelet unit
+    rbc = 264.0 * 850.3 / 823.1
     per_infusion = (
-        0.88 * 7 * 60.0 + 0.63 * 4 * (250.0 + DAY_TREATMENT / 2) + 0.42 * 3 * (550.0 + DAY_TREATMENT) + 0.21 * 1500.0
+        0.88 * 7 * 60.0 + 0.63 * 4 * (rbc + DAY_TREATMENT / 2) + 0.42 * 3 * (550.0 + DAY_TREATMENT) + 0.21 * 1500.0
     )
     infusions = _infusions(undiscounted, strategy)
     assert infusions > 0.05

@@ -95,3 +95,50 @@ def test_threshold_values_have_four_significant_digits_and_units_name_no_code():
         results, thresholds=tuple(dataclasses.replace(fake, strategy=s) for s in spec.options)
     )
     assert not any(x.startswith("No threshold price") for x in threshold_sentences(ask_all))
+
+
+def test_a_threshold_inside_the_parameters_range_says_that_input_decides_the_pair():
+    """The RRMM teclistamab price: its threshold against CAR-T lies between the Swiss and US prices, so
+    the first screen says the price decides the pair; a threshold outside the range says nothing more."""
+    from hecon.report.first_screen import threshold_sentences
+
+    spec = full_model()
+    results = summarise_run(run_analysis(spec, progress=False))
+    (t,) = results.thresholds
+
+    def with_range(low: float, high: float) -> list[str]:
+        params = tuple(
+            dataclasses.replace(p, dsa_low=low, dsa_high=high) if p.name == t.parameter else p for p in spec.parameters
+        )
+        fake = dataclasses.replace(t, value=120000.0, found=True, icer_at_lower=1.0, icer_at_upper=2.0)
+        return threshold_sentences(
+            dataclasses.replace(results, spec=dataclasses.replace(spec, parameters=params), thresholds=(fake,))
+        )
+
+    inside = with_range(200000.0, 100000.0)[0]  # either order
+    assert inside.endswith(
+        f" That lies within the range considered for it (100,000 EUR to 200,000 EUR), so this input decides between "
+        f"{t.strategy} and {t.comparator}."
+    )
+    assert "decides" not in with_range(130000.0, 200000.0)[0]
+    assert "decides" not in with_range(0.0, 0.0)[0]
+
+
+def test_a_strategy_that_loses_qalys_is_cost_effective_below_its_threshold_price():
+    """The RRMM bispecific against CAR-T loses QALYs and saves money: it is cost-effective when its saving
+    per QALY lost exceeds the wtp, i.e. at prices at or below the threshold (the ICER, a saving per QALY
+    lost, falls as the price rises). It was worded 'or more' because the ICER falls with the price."""
+    from hecon.report.first_screen import threshold_sentences
+
+    results = summarise_run(run_analysis(full_model(), progress=False))
+    (t,) = results.thresholds
+    # south-west quadrant: saving per QALY lost 150,000 at the lower end, 20,000 at the upper (wtp in between)
+    sw = dataclasses.replace(
+        t, value=50.0, found=True, icer_at_lower=150_000.0, icer_at_upper=20_000.0, incremental_qalys_at_value=-1.0
+    )
+    ne = dataclasses.replace(sw, icer_at_lower=20_000.0, icer_at_upper=150_000.0, incremental_qalys_at_value=1.0)
+    assert t.wtp < 150_000.0 and t.wtp > 20_000.0
+    assert " or less (base case" in threshold_sentences(dataclasses.replace(results, thresholds=(sw,)))[0]
+    assert " or less (base case" in threshold_sentences(dataclasses.replace(results, thresholds=(ne,)))[0]
+    rising = dataclasses.replace(ne, icer_at_lower=150_000.0, icer_at_upper=20_000.0)  # e.g. a utility
+    assert " or more (base case" in threshold_sentences(dataclasses.replace(results, thresholds=(rising,)))[0]

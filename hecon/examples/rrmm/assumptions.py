@@ -6,6 +6,7 @@ recalled, D derived, A assumption, G gap).
 
 from __future__ import annotations
 
+from hecon.examples.rrmm.bispecifics import TEC_PRICE_EUROPE
 from hecon.examples.rrmm.bootstrap_draws import N_BOOT
 
 ASSUMPTIONS = (
@@ -17,13 +18,15 @@ ASSUMPTIONS = (
     "Every input is on the Parameters sheet with its source; the source starts with the evidence tag: "
     "P published (read), V published (recalled, verify), D derived by us (method stated), "
     "A assumption (needs expert opinion), G gap (placeholder: replace before any reimbursement use).",
-    "Gaps (G) a user must replace with Dutch values: teclistamab price per mg (tec_price_per_mg), elranatamab "
+    "Gaps (G) a user must replace with Dutch values: teclistamab price per mg (tec_price_per_mg; the Swiss list "
+    f"price in euros, EUR {TEC_PRICE_EUROPE:.2f}, for want of a Dutch one; it decides CAR-T versus the bispecific, see the threshold "
+    "price and the scenarios at ZIN's -40% and the US price), elranatamab "
     "vial prices (elra_price_76mg, elra_price_44mg), ide-cel price (ide_price), IVIG price per gram "
     "(c_ivig_per_g), elranatamab IgG-replacement use (elra_p_ivig), the apheresis tariff (c_apheresis), "
     "terminal-care use (terminal_hosp_days, terminal_home_nursing_hours), unrelated medical costs in "
     "life-years lived by age band (paid_under_70, paid_70_79, paid_80_89, paid_90_plus), placeholders for the "
     "PAID 3.0 table, which could not be obtained; unit prices of cytopenia support after CAR-T (c_gcsf_dose, "
-    "c_rbc_unit, c_platelet_unit, c_tpo_course); also the net (negotiated) cilta-cel price (cilta_price is the "
+    "c_platelet_unit, c_tpo_course); the red-cell unit (c_rbc_unit) is Sanquin's 2023 tariff as reported (V); also the net (negotiated) cilta-cel price (cilta_price is the "
     "2022 asking price), Dutch vein-to-vein times (V), health-state utilities by progression status from the "
     "trials, digitised Kaplan-Meier curves with numbers at risk over time, and the primary publication of "
     "the pooled BCMA CAR-T median PFS (pooled_pfs_median, quoted in a clinician interview; scenario only).",
@@ -99,7 +102,9 @@ ASSUMPTIONS = (
     "after CAR-T relapse the share w_bsab_after_cart_relapse (35/79, Van Oekelen 2023) on a bispecific is "
     "costed as the bispecific of the sequence CAR-T then bispecific (step-up week, weekly doses until "
     "progression); "
-    "terminal care (placeholder, G) is charged once at death. Productivity: friction cost method for the 20% "
+    "terminal care (placeholder, G) is charged once at death. Grade 3/4 adverse events on physician's-choice "
+    "regimens (index line, bridging, later lines): 52.8% of patients over the index line (LocoMMotion, P), each "
+    "an admission of 5 days (A), spread over the mean time on the regimen. Productivity: friction cost method for the 20% "
     "in paid work (A) over the friction period from treatment start. Informal care: a caregiver present 24 h "
     "a day for 4 weeks after each CAR-T infusion (A; 8 h a day is a scenario), 20 h in the step-up week (A). "
     "Travel: 60 km and parking per hospital contact. CAR-T procedure: the Dutch CEA's lymphodepletion "

@@ -7,8 +7,9 @@ Sources: Krishnan et al., J Comp Eff Res 2023 (teclistamab vs RWPC hazard ratios
 elranatamab vs LocoMMotion (J Comp Eff Res 2025); MajesTEC-1 (Moreau et al., NEJM 2022; Garfall
 et al., ASCO 2024); MagnetisMM-3 (Lesokhin et al., Nat Med 2023); the Tecvayli product text and
 Elrexfio EU SmPC (doses, vials, switch to every 2 weeks); Nooka et al., Cancer 2024 (IgG
-replacement); Sandahl et al., JCO Oncol Pract 2025 (outpatient step-up dosing); the drug prices
-are placeholders (tag G).
+replacement); Sandahl et al., JCO Oncol Pract 2025 (outpatient step-up dosing); compendium.ch
+(Swiss Tecvayli price, the teclistamab base-case price for want of a Dutch one) and the ECB
+reference rate 2024; the Dutch drug prices are gaps (tag G).
 """
 
 from __future__ import annotations
@@ -18,6 +19,16 @@ from hecon.model.spec import Parameter, Schedule, ScheduleSegment
 
 KRISHNAN = "Krishnan et al., J Comp Eff Res 2023;12(6):e220186 (teclistamab vs RWPC, IPTW)"
 ELRA_MAIC = "J Comp Eff Res 2025, doi 10.57264/cer-2024-0236 (elranatamab vs LocoMMotion MAIC, 28.4-mo data)"
+
+#: Tecvayli 30 mg/3 mL, Swiss public price [CHF per vial] (compendium.ch, 2024).
+TEC_CH_PRICE_30MG = 943.95
+#: ECB euro reference rate, 2024 annual average [CHF per EUR] (V).
+EUR_CHF_2024 = 0.9526
+#: Teclistamab base-case price [EUR per mg]: the Swiss list price in euros (no Dutch list price is public).
+TEC_PRICE_EUROPE = round(TEC_CH_PRICE_30MG / 30 / EUR_CHF_2024, 2)
+#: Teclistamab at the US launch price [EUR per mg]: USD 39,500 a month (2022) x 0.92 EUR/USD / (4.35 doses x
+#: 120 mg billed at 69 kg); the scenario 'Teclistamab price: US list price'.
+TEC_PRICE_US = 70.0
 
 
 def parameters() -> list[Parameter]:
@@ -118,17 +129,20 @@ def _products() -> list[Parameter]:
         ),
         P(
             "tec_price_per_mg",
-            70.0,
+            TEC_PRICE_EUROPE,
             "EUR per mg",
             "Teclistamab price per mg",
-            "G: gap, placeholder: US launch price about USD 39,500 per month (V, 2022) x 0.92 EUR/USD (A) / 4.35 doses "
-            "/ 120 mg; Swiss price CHF 943.95 per 30 mg (P, compendium.ch) is about half. The Dutch list price "
-            "(Tecvayli 30 mg/3 mL and 153 mg/1.7 mL vials) was searched for and not found: medicijnkosten.nl, the "
-            "Farmacotherapeutisch Kompas and ZIN's teclistamab advice (10 Jul 2024; reassessment 14 Apr 2025: "
-            "reimburse only after a > 40% price decrease) give no vial price; replace it when found",
+            f"G: the Dutch list price was searched for and not found (medicijnkosten.nl, the Farmacotherapeutisch "
+            f"Kompas, Horizonscan Geneesmiddelen and ZIN's teclistamab advice of 10 Jul 2024 and reassessment of 14 Apr "
+            f"2025, which asks for a > 40% price decrease, give no vial price); used: the only European list price "
+            f"found, the Swiss public price CHF {TEC_CH_PRICE_30MG:.2f} per 30 mg/3 mL vial (P, compendium.ch, "
+            f"2024; a confidential refund applies) / 30 mg / {EUR_CHF_2024} CHF per EUR (V: ECB reference rate, 2024 "
+            f"annual average, not re-read) = EUR {TEC_PRICE_EUROPE:.2f}/mg; the US launch price (about EUR "
+            f"{TEC_PRICE_US:.0f}/mg, V, 2022) is the scenario 'Teclistamab price: US list price'. This price decides "
+            "the primary pair (see the threshold price); replace it with the Dutch price when found",
             None,
-            35.0,
-            80.0,
+            round(0.6 * TEC_PRICE_EUROPE, 2),
+            TEC_PRICE_US,
         ),
         P(
             "tec_dose_cost",

@@ -11,8 +11,9 @@ Sources: the Dutch tisagenlecleucel CEA (Eur J Haematol 2020, PMC7497258, Table 
 administration EUR 15,932, lymphodepletion EUR 6,301; price year 2018 as we read the paper's
 list price year, V), indexed with the CBS CPI (:mod:`.indexation`); supportive care to day 100
 after standard-of-care ide-cel (Logue et al., Blood Adv 2022;6(24):6109: G-CSF 88%, red-cell
-transfusion 63%, platelet transfusion 42%, TPO-receptor agonist 21%); the Dutch unit prices of
-G-CSF, blood products and TPO-receptor agonists were not found (tag G); the caregiver presence is
+transfusion 63%, platelet transfusion 42%, TPO-receptor agonist 21%); Sanquin's 2023 red-cell
+tariff (EUR 264 per unit, as reported, tag V) indexed to 2024; the Dutch unit prices of G-CSF,
+platelet units and TPO-receptor agonists were not found (tag G); the caregiver presence is
 an assumption (A) on the label requirement to stay near the treatment centre for 4 weeks.
 """
 
@@ -115,11 +116,21 @@ def _cytopenia_support() -> list[Parameter]:
         P("p_rbc_cart", 0.63, "share", "Share given red-cell transfusions after a CAR-T infusion", f"P: {LOGUE}"),
         P("rbc_units_cart", 4.0, "units", "Red-cell units per transfused patient", "A: range 2-8", None, 2.0, 8.0),
         P(
+            "c_rbc_unit_2023",
+            264.0,
+            "EUR 2023 per unit",
+            "Red-cell concentrate per unit (Sanquin tariff 2023)",
+            "V: EUR 264 per unit, the 2023 tariff that the minister set for Sanquin (Staatscourant, Oct 2022), as "
+            "reported by Metro (Oct 2023; the Staatscourant text itself not read); the 2012 tariff was EUR 210.50 "
+            "(P: minister Schippers, Aanhangsel Handelingen II 2011-2012 nr. 1981); the 2024 tariff list was searched "
+            "for and not found",
+        ),
+        P(
             "c_rbc_unit",
-            250.0,
+            "c_rbc_unit_2023 * cpi_2024 / cpi_2023",
             "EUR per unit",
-            "Red-cell concentrate per unit",
-            "G: Sanquin tariff not retrieved; placeholder (range 200-300, A)",
+            "Red-cell concentrate per unit, 2024 euros",
+            "D: the 2023 Sanquin tariff x CPI 2024 / 2023 (CBS consumer price index)",
         ),
         P("p_platelets_cart", 0.42, "share", "Share given platelet transfusions after a CAR-T infusion", f"P: {LOGUE}"),
         P("platelet_units_cart", 3.0, "units", "Platelet units per transfused patient", "A: range 1-6", None, 1.0, 6.0),
@@ -128,7 +139,8 @@ def _cytopenia_support() -> list[Parameter]:
             550.0,
             "EUR per unit",
             "Platelet concentrate per unit",
-            "G: Sanquin tariff not retrieved; placeholder (range 450-650, A)",
+            "G: Sanquin's platelet tariff not found (its tariffs are set yearly by the minister; only the red-cell "
+            "tariff is quoted in public sources); placeholder about twice the red-cell unit (range 450-650, A)",
         ),
         P("p_tpo_cart", 0.21, "share", "Share given a TPO-receptor agonist after a CAR-T infusion", f"P: {LOGUE}"),
         P(

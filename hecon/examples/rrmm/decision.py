@@ -102,6 +102,8 @@ def budget() -> tuple[BudgetItem, ...]:
 
 #: The re-dosing headroom (issue 14): where annual re-dosing is cost-effective against one-time CAR-T
 #: over its efficacy (hazard ratio of a further course) and its price (share of the product price).
+#: The efficacy runs from 0 (a further course halts progression entirely) to 1.5, the price share from
+#: 0 (free) to 1, so that an empty region means "no course, however effective or cheap" (A).
 #: ``make run`` passes :data:`HEADROOM_OPTION` to ``hecon run --two-way``.
-HEADROOM = TwoWayQuery("hr_redose", "redose_price_share", REDOSE, CART, (0.2, 1.5), (0.0, 1.0))
-HEADROOM_OPTION = f"hr_redose=0.2:1.5,redose_price_share=0:1,{REDOSE},{CART}"
+HEADROOM = TwoWayQuery("hr_redose", "redose_price_share", REDOSE, CART, (0.0, 1.5), (0.0, 1.0))
+HEADROOM_OPTION = f"hr_redose=0:1.5,redose_price_share=0:1,{REDOSE},{CART}"

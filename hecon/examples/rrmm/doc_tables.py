@@ -27,6 +27,7 @@ Run = tuple[ModelSpec, Any]
 #: Scenario whose CAR-T is ide-cel, and the teclistamab price that ZIN's condition sets.
 IDE_CEL = "CAR-T product: ide-cel"
 TEC_PRICE_CUT = "Teclistamab price -40%"
+TEC_PRICE_US = "Teclistamab price: US list price"
 
 
 def _value(results: Any, name: str, strategy: str) -> float:
@@ -330,11 +331,24 @@ def headroom_table(result: Any) -> str:
 
 def headroom_text(result: Any) -> str:
     """Where re-dosing becomes cost-effective, in a sentence per willingness to pay (>= 50,000)."""
+    from hecon.analysis.incremental import describe_icer
+
     parts = []
+    searched = (
+        f"the grid searched ({result.x} {result.x_values[0]:g} to {result.x_values[-1]:g}, {result.y} "
+        f"{result.y_values[0]:g} to {result.y_values[-1]:g})"
+    )
     for w in (w for w in result.wtp if w >= 50_000):
         edge = [(x, v) for x, v in zip(result.x_values, result.boundary[w]) if v is not None]
         if not edge:
-            parts.append(f"At EUR {w:,.0f} per QALY re-dosing is not cost-effective anywhere on the grid.")
+            inmb = result.inmb(w)
+            j, i = divmod(int(inmb.argmax()), len(result.x_values))
+            best = describe_icer(result.d_cost[j][i], result.d_qaly[j][i])
+            anywhere = "cost-effective everywhere" if inmb.min() > 0 else "not cost-effective anywhere"
+            parts.append(
+                f"At EUR {w:,.0f} per QALY re-dosing is {anywhere} on {searched}; its best point, "
+                f"{result.x} = {result.x_values[i]:g} at {result.y} = {result.y_values[j]:g}, comes to {best}."
+            )
             continue
         (x0, v0), (x1, v1) = edge[0], edge[-1]
         falling = f", falling to {v1:.1%} at {result.x} = {x1:.2f}" if len(edge) > 1 else ""
@@ -427,11 +441,11 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
         )
 
     lines.append(
-        "| teclistamab vs RWPC, at the placeholder price / with the price 40% lower | ZIN 2025: reimbursed only after a "
+        "| teclistamab vs RWPC, at the base-case price / with the price 40% lower | ZIN 2025: reimbursed only after a "
         f"price decrease of more than 40% | {icer(st[None])} / {icer(st.get(TEC_PRICE_CUT))} | "
         f"{icer(ps.get(None))} / {icer(ps.get(TEC_PRICE_CUT))} | the QALY gain over RWPC is small against the "
         "product cost per patient (decomposition below: the cut needed at EUR 80,000 per QALY and the QALY gain at "
-        "which a 40% cut would suffice); the teclistamab price is a placeholder derived from the US price (G) and the "
+        "which a 40% cut would suffice); the teclistamab price is the Swiss list price in euros (G) and the "
         "Dutch list price that ZIN's condition applies to was not found (medicijnkosten.nl, Farmacotherapeutisch "
         "Kompas and ZIN's 2024 and 2025 advice give no vial price) |"
     )
@@ -461,13 +475,15 @@ def runs_for_docs() -> tuple[dict[str | None, Run], dict[str | None, Run]]:
     spec = rrmm_model()
     st: dict[str | None, Run] = {None: (spec, run_model(spec))}
     ps: dict[str | None, Run] = {}
-    wanted = {c.scenario for c in EXTERNAL_CHECKS} | {IDE_CEL, TEC_PRICE_CUT}
+    wanted = {c.scenario for c in EXTERNAL_CHECKS} | {IDE_CEL, TEC_PRICE_CUT, TEC_PRICE_US}
     named = [*spec.scenarios, *spec.subgroups]  # a check may need a subgroup's run
     for name, s in [(None, spec)] + [(sc.name, apply_scenario(spec, sc)) for sc in named if sc.name in wanted]:
         if name is not None:
             st[name] = (s, run_model(s))
         other = other_structure(s)
-        ps_wanted = {None, TEC_PRICE_CUT} | {c.scenario for c in EXTERNAL_CHECKS if c.structure == PARTITIONED_SURVIVAL}
+        ps_wanted = {None, TEC_PRICE_CUT, TEC_PRICE_US} | {
+            c.scenario for c in EXTERNAL_CHECKS if c.structure == PARTITIONED_SURVIVAL
+        }
         if other is not None and name in ps_wanted:
             ps[name] = (other, run_model(other))
     return st, ps
@@ -483,7 +499,7 @@ BEGIN, END = (
 def blocks() -> dict[str, str]:
     """Every generated block of docs/rrmm.md by name, from fresh runs."""
     from hecon.analysis.two_way import two_way_threshold
-    from hecon.examples.rrmm import plateau_psa, redose_conditions, sequence_tables, tec_decomposition
+    from hecon.examples.rrmm import plateau_psa, redose_conditions, sequence_tables, tec_decomposition, tec_price
     from hecon.examples.rrmm.decision import HEADROOM
     from hecon.examples.rrmm.psa_tables import decision_psa_table
 
@@ -494,6 +510,8 @@ def blocks() -> dict[str, str]:
     return {
         "results": results_table(base),
         "incremental": incremental_table(base),
+        "tec_price": tec_price.price_table(st, ps),
+        "tec_price_text": tec_price.price_text(st, ps),
         "structures": structures_table(base, ps[None][1]),
         "alternatives": alternatives_table(spec, ps[None][0]),
         "tec_decomposition": tec_decomposition.decomposition_block(

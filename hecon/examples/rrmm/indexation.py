@@ -26,5 +26,6 @@ def parameters() -> list[Parameter]:
     return [
         P("cpi_2018", 675.4, "index", "Dutch CPI 2018 (1962 = 100)", CBS_CPI),
         P("cpi_2019", 692.9, "index", "Dutch CPI 2019 (1962 = 100)", CBS_CPI),
+        P("cpi_2023", 823.1, "index", "Dutch CPI 2023 (1962 = 100)", CBS_CPI),
         P("cpi_2024", 850.3, "index", "Dutch CPI 2024 (1962 = 100)", CBS_CPI),
     ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hecon.examples.rrmm.decision import HEADROOM
 from hecon.examples.rrmm.strategies import CART, REDOSE
 from hecon.model.spec import ModelSpec
 
@@ -38,7 +39,7 @@ REMOVED: dict[str, dict[str, float]] = {
     "no caregiver time after a further course (caregiver_hours_per_day 0)": {"caregiver_hours_per_day": 0.0},
 }
 #: The most effective further course of the headroom grid (hr_redose's lower end).
-BEST_HR = 0.2
+BEST_HR = HEADROOM.x_range[0] if HEADROOM.x_range else 0.0
 WTPS = (50_000.0, 80_000.0)
 
 

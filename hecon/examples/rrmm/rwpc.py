@@ -5,13 +5,18 @@ CAR-T patients never infused use the same regimen inputs.
 Sources: LocoMMotion final analysis (Mateos et al., Leukemia 2024; median PFS 4.6 and OS 13.8
 months, 61.3% on a subsequent line); Seefat et al., Eur J Haematol 2023 (Dutch anti-myeloma drug
 cost per month, indexed to 2024); the post-progression hazard is derived from the fitted PFS and OS curves (their
-means, tag D); the death share of PFS events and the visit frequencies are assumptions (tag A).
+means, tag D); the death share of PFS events and the visit frequencies are assumptions (tag A);
+grade 3/4 adverse events from the LocoMMotion interim analysis (Mateos et al., Leukemia 2022;
+52.8% of patients), each costed as an admission of assumed length (tag A) at the Costing
+Manual's nursing-day price, on every physician's-choice regimen (index line, bridging, later lines).
 """
 
 from __future__ import annotations
 
 from hecon.examples.rrmm.common import LOCOMMOTION, P, beta, beta_se, gamma_se
 from hecon.model.spec import Parameter
+
+LOCOMMOTION_AE = "Mateos et al., Leukemia 2022;36:1371 (LocoMMotion interim analysis, safety)"
 
 
 def parameters() -> list[Parameter]:
@@ -73,6 +78,41 @@ def parameters() -> list[Parameter]:
             "EUR per month",
             "Anti-myeloma drug cost per month on treatment, 2024 euros",
             "D: Seefat 2019 basket x CPI 2024 / 2019 (CBS consumer price index)",
+        ),
+        P(
+            "p_ae_g34_rwpc",
+            131 / 248,
+            "share",
+            "Share with a grade 3/4 treatment-emergent adverse event during a physician's-choice line",
+            f"P: {LOCOMMOTION_AE}: TEAEs in 83.5%, grade 3/4 in 52.8% of 248 patients (131/248) over a median of 4 "
+            "cycles of the index line",
+            beta(131, 117),
+        ),
+        P(
+            "ae_g34_days_rwpc",
+            5.0,
+            "days",
+            "Inpatient days per patient with a grade 3/4 adverse event on a physician's-choice line",
+            "A: one admission of 5 days (range 2-10) per patient with a grade 3/4 TEAE (mostly haematological "
+            "toxicity and infections in LocoMMotion); the Dutch per-event resource use was not found (G)",
+            None,
+            2.0,
+            10.0,
+        ),
+        P(
+            "rwpc_ae_adm_cycle",
+            "p_ae_g34_rwpc * pfs_rwpc_exp_rate * cycle_months",
+            "admissions per cycle",
+            "Admissions for grade 3/4 adverse events per cycle on a physician's-choice regimen",
+            "D: the index line's grade 3/4 risk spread over the mean time on it (mean PFS = 1 / the fitted "
+            "exponential RWPC PFS rate, A: treated to progression)",
+        ),
+        P(
+            "c_ae_rwpc_cycle",
+            "rwpc_ae_adm_cycle * ae_g34_days_rwpc * c_hosp_day",
+            "EUR per cycle",
+            "Adverse-event admissions per cycle on a physician's-choice regimen (index line, bridging, later lines)",
+            "D: admissions x days x the nursing-day price (Costing Manual 2024)",
         ),
         P(
             "rwpc_admin_per_week",

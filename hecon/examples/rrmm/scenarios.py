@@ -5,11 +5,12 @@ age, life table), the sequences' and issue 13's cost scenarios, and the threshol
 Sources: each scenario's description names its source (KarMMa; the pooled BCMA CAR-T
 meta-analysis and Van Oekelen 2023; the elranatamab MAIC; MajesTEC-1; CARTITUDE-4; the Dutch
 2016 guideline; Sandahl 2025; Zorginstituut Nederland's price condition of 14 Apr 2025;
-LocoMMotion's median age; the AG2024 projection); the re-dosing scenarios are assumptions (tag A).
+LocoMMotion's median age; the AG2024 projection; the US teclistamab launch price); the re-dosing scenarios are assumptions (tag A).
 """
 
 from __future__ import annotations
 
+from hecon.examples.rrmm.bispecifics import TEC_PRICE_EUROPE, TEC_PRICE_US
 from hecon.model.spec import Expr, Scenario, ThresholdQuery
 
 
@@ -128,9 +129,15 @@ def scenarios() -> tuple[Scenario, ...]:
         ),
         S(
             "Teclistamab price -40%",
-            {"tec_price_per_mg": 42.0},
-            "The > 40% price decrease that ZIN set as the "
-            "condition for reimbursement (14 Apr 2025) applied to the placeholder price",
+            {"tec_price_per_mg": round(0.6 * TEC_PRICE_EUROPE, 2)},
+            "The > 40% price decrease that ZIN set as the condition for reimbursement (14 Apr 2025) applied to the "
+            "base-case price (the Swiss list price in euros, G for the Dutch price)",
+        ),
+        S(
+            "Teclistamab price: US list price",
+            {"tec_price_per_mg": TEC_PRICE_US},
+            "Teclistamab at the US launch price (USD 39,500 a month, 2022, V), about twice the Swiss list price of "
+            "the base case: the upper end of the price uncertainty that decides the primary pair",
         ),
         S(
             "Start age 68",

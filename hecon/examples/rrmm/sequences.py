@@ -430,9 +430,13 @@ def states() -> tuple[State, ...]:
             {
                 "subsequent_therapy": "p_subseq_rwpc * c_rwpc_drug_cycle",
                 "administration": "p_subseq_rwpc * rwpc_admin_cycle * c_day_treatment",
+                "adverse_events": "p_subseq_rwpc * c_ae_rwpc_cycle",
                 "monitoring": "monitoring_cycle * c_outpatient",
             },
-            {"hospital_contacts": "monitoring_cycle + p_subseq_rwpc * rwpc_admin_cycle"},
+            {
+                "hospital_days": "p_subseq_rwpc * rwpc_ae_adm_cycle * ae_g34_days_rwpc",
+                "hospital_contacts": "monitoring_cycle + p_subseq_rwpc * (rwpc_admin_cycle + rwpc_ae_adm_cycle)",
+            },
         ),
     )
 

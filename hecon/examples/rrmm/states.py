@@ -64,17 +64,22 @@ alive_state = _state
 
 
 def _pd_costs(share: str) -> dict[str, str]:
-    """Costs of a progressed state: ``share`` on a subsequent line, everyone monitored."""
+    """Costs of a progressed state: ``share`` on a subsequent line (with its adverse events),
+    everyone monitored."""
     return {
         "subsequent_therapy": f"{share} * c_rwpc_drug_cycle",
         "administration": f"{share} * rwpc_admin_cycle * c_day_treatment",
+        "adverse_events": f"{share} * c_ae_rwpc_cycle",
         "monitoring": "monitoring_cycle * c_outpatient",
     }
 
 
 def _pd_counts(share: str) -> dict[str, str]:
     """Counts of a progressed state (see :func:`_pd_costs`)."""
-    return {"hospital_contacts": f"monitoring_cycle + {share} * rwpc_admin_cycle"}
+    return {
+        "hospital_days": f"{share} * rwpc_ae_adm_cycle * ae_g34_days_rwpc",
+        "hospital_contacts": f"monitoring_cycle + {share} * (rwpc_admin_cycle + rwpc_ae_adm_cycle)",
+    }
 
 
 def states() -> tuple[State, ...]:
@@ -89,9 +94,14 @@ def states() -> tuple[State, ...]:
             {
                 "drug": "c_rwpc_drug_cycle",
                 "administration": "rwpc_admin_cycle * c_day_treatment",
+                "adverse_events": "c_ae_rwpc_cycle",
                 "monitoring": "monitoring_cycle * c_outpatient",
             },
-            {"administrations": "rwpc_admin_cycle", "hospital_contacts": "rwpc_admin_cycle + monitoring_cycle"},
+            {
+                "administrations": "rwpc_admin_cycle",
+                "hospital_days": "rwpc_ae_adm_cycle * ae_g34_days_rwpc",
+                "hospital_contacts": "rwpc_admin_cycle + rwpc_ae_adm_cycle + monitoring_cycle",
+            },
         ),
         _state(
             "Bridging",
@@ -101,11 +111,13 @@ def states() -> tuple[State, ...]:
             {
                 "drug": "p_bridging * c_rwpc_drug_cycle",
                 "administration": "p_bridging * rwpc_admin_cycle * c_day_treatment",
+                "adverse_events": "p_bridging * c_ae_rwpc_cycle",
                 "monitoring": "monitoring_cycle * c_outpatient",
             },
             {
                 "administrations": "p_bridging * rwpc_admin_cycle",
-                "hospital_contacts": "p_bridging * rwpc_admin_cycle + monitoring_cycle",
+                "hospital_days": "p_bridging * rwpc_ae_adm_cycle * ae_g34_days_rwpc",
+                "hospital_contacts": "p_bridging * (rwpc_admin_cycle + rwpc_ae_adm_cycle) + monitoring_cycle",
             },
         ),
         _state(

@@ -84,7 +84,7 @@ def decomposition_block(st: Run, st_cut: Run, ps: Run, ps_cut: Run) -> str:
         )
     rows = (
         ("**costs: total (EUR)**", "d_cost", "{:+,.0f}"),
-        ("of which the teclistamab product at the placeholder price (EUR)", "product", "{:,.0f}"),
+        ("of which the teclistamab product at the base-case price (EUR)", "product", "{:,.0f}"),
         ("years progression-free (undiscounted)", "d_pf_years", "{:+.2f}"),
         ("years after progression (undiscounted)", "d_pd_years", "{:+.2f}"),
         ("**life-years (discounted)**", "d_ly", "{:+.2f}"),
@@ -108,7 +108,7 @@ def decomposition_block(st: Run, st_cut: Run, ps: Run, ps_cut: Run) -> str:
         "the product cost per patient large against a QALY gain that the OS evidence (a non-significant OS hazard "
         "ratio versus RWPC in the state-transition version, MajesTEC-1's own OS in the partitioned one) keeps below "
         "one QALY; ZIN's >40% rests on the confidential Dutch list price and the company's model, which were not "
-        "found (G), so the model's placeholder price and ZIN's "
+        "found (G), so the model's price (the Swiss list price in euros) and ZIN's "
         "cut apply to different prices."
     )
     return "\n".join(lines) + "\n\n" + text

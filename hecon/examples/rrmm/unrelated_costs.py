@@ -4,11 +4,12 @@ with PAID), as an age-dependent cost per year alive; cost category ``unrelated_m
 
 PAID 3.0 (Kellerborg et al., Value Health 2020;23(11):1453; iMTA PAID R Shiny tool) gives
 per-capita healthcare costs by age, sex and time to death, with the costs of the disease being
-evaluated (here multiple myeloma, ICD-10 C90) left out to avoid double counting. That table could
-not be obtained here, so the example carries an age profile in four bands whose values are
-placeholders (tag G; their order of magnitude is recalled from PAID publications, not read, V):
-replace them with the PAID 3.0 output for survivors (the extra costs in the last year of life are
-not modelled, A).
+evaluated (here multiple myeloma, ICD-10 C90) left out to avoid double counting. PAID 3.0 is an
+interactive tool whose output is not published as a table, and it could not be run here, so the
+example carries an age profile in four bands whose values are placeholders (tag G; their order of
+magnitude is recalled, not read, V): EUR 3,500 (< 70), 6,000 (70-79), 11,000 (80-89) and 18,000
+(>= 90) per year alive (:data:`BANDS`). Replace them with the PAID 3.0 output for survivors (the
+extra costs in the last year of life are not modelled, A).
 
 Sources: Kellerborg et al. 2020 (method); the values are gaps (G).
 """
@@ -19,9 +20,11 @@ from hecon.examples.rrmm.common import P
 from hecon.model.spec import Parameter
 
 _GAP = (
-    "G: PAID 3.0 per-capita costs excluding myeloma not obtainable here (Kellerborg et al., Value Health "
-    "2020;23(11):1453); placeholder, order of magnitude recalled, not read (V); replace with the PAID 3.0 output "
-    "(survivors, both sexes weighted 59% men); range +-50% (A)"
+    "G: PAID 3.0 (Kellerborg et al., Value Health 2020;23(11):1453) is the iMTA R Shiny tool; its per-capita costs "
+    "by age excluding myeloma are not published as a table and the tool could not be run here, so this band is a "
+    "placeholder whose order of magnitude is recalled, not read (V); replace with the PAID 3.0 output "
+    "(survivors, both sexes weighted 59% men); range +-50% (A); the scenario 'No unrelated medical costs' shows "
+    "their weight"
 )
 
 
@@ -38,13 +41,19 @@ def _band(name: str, value: float, ages: str) -> Parameter:
     )
 
 
+#: The placeholder bands: parameter, EUR per year alive, ages.
+BANDS = (
+    ("paid_under_70", 3500.0, "< 70"),
+    ("paid_70_79", 6000.0, "70-79"),
+    ("paid_80_89", 11000.0, "80-89"),
+    ("paid_90_plus", 18000.0, ">= 90"),
+)
+
+
 def parameters() -> list[Parameter]:
     """The four age bands and the cost per year and per cycle alive."""
     return [
-        _band("paid_under_70", 3500.0, "< 70"),
-        _band("paid_70_79", 6000.0, "70-79"),
-        _band("paid_80_89", 11000.0, "80-89"),
-        _band("paid_90_plus", 18000.0, ">= 90"),
+        *(_band(name, value, ages) for name, value, ages in BANDS),
         P(
             "c_unrelated_medical_year",
             "if_else(age < 70, paid_under_70, if_else(age < 80, paid_70_79, if_else(age < 90, paid_80_89, "
