@@ -20,18 +20,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from hecon.analysis.landmarks import NOT_STATED_FIT, Landmark, landmarks
+from hecon.analysis.landmarks import FITTED, HELD_OUT, NOT_STATED_FIT, Landmark, landmarks
 from hecon.analysis.serialise import NOT_IN_JSON, frozen
 from hecon.model.spec import ModelSpec
 from hecon.model.types import FloatArray
 
 __all__ = [
+    "NOT_A_CHECK",
+    "NO_CI",
+    "NO_MODEL_VALUE",
+    "OUTSIDE_CI",
+    "WITHIN_CI",
     "LandmarkComparison",
     "MONTHS_UP_TO_YEARS",
     "SURVIVAL_POINTS_YEARS",
     "StrategySurvival",
     "SurvivalCurve",
     "SurvivalSummary",
+    "ci_verdict",
     "crossing",
     "os_below",
     "survival_curves",
@@ -134,6 +140,8 @@ class LandmarkComparison:
     citation   : the point's source
     fit        : "fitted" when the model's curve was fitted to the point, "held out" when not (a check),
                  or "not stated whether fitted" (:func:`hecon.analysis.landmarks.fit_text`)
+    verdict    : the check's verdict (:func:`ci_verdict`): for a held-out point whether the model value lies
+                 within the source's 95% CI (an open side when a limit is not reported), else why it is no check
     """
 
     strategy: str
@@ -148,6 +156,32 @@ class LandmarkComparison:
     problem: str
     citation: str = field(default="", metadata=NOT_IN_JSON)
     fit: str = NOT_STATED_FIT
+    verdict: str = ""
+
+
+#: Verdicts of a published point as a check of the model (:func:`ci_verdict`).
+WITHIN_CI, OUTSIDE_CI, NO_CI = "within the 95% CI", "outside the 95% CI", "no check: no 95% CI published"
+NO_MODEL_VALUE, NOT_A_CHECK = "no check: no model value", "no check: the curve was fitted to it"
+
+
+def ci_verdict(fit: str, model: float | None, lower: float | None, upper: float | None) -> str:
+    """Whether a published point checks the model and how: a held-out point with a model value is within the
+    source's 95% CI [lower, upper] (a limit not reported leaves that side open) or outside it; a point the curve was
+    fitted to is no check (agreement with it is no validation), nor is one without a CI or a model value.
+
+    >>> ci_verdict("held out", 0.9, 0.8, 0.95), ci_verdict("held out", 50.0, 41.9, None)
+    ('within the 95% CI', 'within the 95% CI')
+    >>> ci_verdict("held out", 0.7, 0.8, 0.95), ci_verdict("fitted", 0.9, 0.8, 0.95)
+    ('outside the 95% CI', 'no check: the curve was fitted to it')
+    """
+    if fit != HELD_OUT:
+        return NOT_A_CHECK if fit == FITTED else fit
+    if model is None:
+        return NO_MODEL_VALUE
+    if lower is None and upper is None:
+        return NO_CI
+    inside = (lower is None or model >= lower) and (upper is None or model <= upper)
+    return WITHIN_CI if inside else OUTSIDE_CI
 
 
 @dataclass(frozen=True)
@@ -270,12 +304,14 @@ def _compare(
             else:
                 model = float(np.interp(lm.years, years, curve))
     scale = lm.in_unit(per_year) if lm.median else 1.0
+    lower = lm.lower * scale if lm.lower is not None else None
+    upper = lm.upper * scale if lm.upper is not None else None
     return LandmarkComparison(
         lm.strategy,
         f"median {lm.endpoint} ({unit})" if lm.median else f"{lm.endpoint} at {lm.label}",
         lm.time * scale if lm.median else lm.survival,
-        lm.lower * scale if lm.lower is not None else None,
-        lm.upper * scale if lm.upper is not None else None,
+        lower,
+        upper,
         model,
         lm.point,
         lm.population,
@@ -283,6 +319,7 @@ def _compare(
         lm.problem,
         lm.source,
         lm.fit,
+        ci_verdict(lm.fit, model, lower, upper),
     )
 
 

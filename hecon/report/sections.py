@@ -659,6 +659,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                     Column("Source population", width=30),
                     Column("Like for like", width=36),
                     Column("Fitted or held out", width=16),
+                    Column("Verdict", width=22),
                     Column("Source", width=60),
                     Column("Not drawn because", width=30),
                 ],
@@ -673,6 +674,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                         x.population or "not stated",
                         x.comparison,
                         x.fit,
+                        x.verdict,
                         x.citation,
                         x.problem,
                     ]
@@ -685,7 +687,9 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
                 "another population or time zero than the model (e.g. infused patients from infusion against "
                 "a cohort from apheresis), so the two need not agree. 'fitted': the model's curve in this structure "
                 "was fitted to the point, so agreement with it is no validation; 'held out': it was not, so "
-                "agreement with it is a check of the model.",
+                "agreement with it is a check of the model. Verdict: for a held-out point, whether the model value "
+                "lies within the source's 95% CI (a limit not reported leaves that side open); a point without a CI "
+                "or fitted to is no check, and says so.",
             )
         )
     caption = (

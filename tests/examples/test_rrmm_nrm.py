@@ -1,9 +1,10 @@
-"""Deaths before progression after year 1 of a CAR-T infusion (nrm_cart_late_rate): estimated from CARTITUDE-1's
-deaths not from progression (18 of 97 by 29.9 months: 6 treatment-related and 12 unrelated adverse events, Lin et
-al. 2023 as reported by Janssen medical information), never from an OS value.
+"""Deaths before progression after a CAR-T infusion (nrm_cart_y1_rate, nrm_cart_late_rate): estimated from one
+source, CARTITUDE-1's deaths from adverse events by day after infusion (Lin et al. 2023, median follow-up 33.4
+months, as tabulated by J&J Medical Information, "CARVYKTI - Adverse Event - Mortality"), never from an OS value.
 
-Independent reference: the arithmetic written out here, with the exponential PFS rate as its closed-form MLE
-(events / time at risk) of the patients reconstructed from CARTITUDE-1's published PFS points.
+Independent reference: the day of each of the 18 deaths typed here from that table, the windows counted by hand
+(7 before day 365, 11 from then to day 945), and the exponential PFS rate as its closed-form MLE (events / time at
+risk) of the patients reconstructed from CARTITUDE-1's published PFS points.
 """
 
 from __future__ import annotations
@@ -17,27 +18,48 @@ from hecon.engine.run import run_model
 from hecon.examples.rrmm import CART, rrmm_model
 from hecon.examples.rrmm.fitted import reconstructed
 
+#: Table "CARTITUDE-1: Deaths", days after infusion: 12 unrelated adverse events (pneumonia 109, 887; AML 418, 582,
+#: 718; ascites 445; MDS 803; respiratory failure 733, 793, 829; sepsis 917, 945) and 6 treatment-related (sepsis 45,
+#: 162; CRS/HLH 99; lung abscess 119; respiratory failure 121; neurotoxicity 247).
+DAYS = (109, 887, 418, 582, 718, 445, 803, 733, 793, 829, 917, 945, 45, 162, 99, 119, 121, 247)
+
 
 @pytest.fixture(scope="module")
 def spec():
     return rrmm_model()
 
 
-def test_late_nrm_rate_is_the_deaths_after_year_1_over_progression_free_time(spec):
+def test_the_table_has_7_deaths_in_year_1_and_11_after():
+    assert len(DAYS) == 18
+    assert sum(d < 365.25 for d in DAYS) == 7
+    assert sum(365.25 <= d < 33.4 * 30.4375 for d in DAYS) == 11
+
+
+@pytest.mark.parametrize(
+    ("name", "deaths", "start", "end"), [("nrm_cart_y1_rate", 7, 0.0, 12.0), ("nrm_cart_late_rate", 11, 12.0, 33.4)]
+)
+def test_nrm_rates_are_the_deaths_in_each_window_over_progression_free_time(spec, name, deaths, start, end):
     ipd = reconstructed(CART, "PFS")
     r = ipd.event.sum() / ipd.time.sum()  # per month
-    deaths_after_year_1 = 18 - 0.075 * 97
-    person_months = 97 * (math.exp(-12 * r) - math.exp(-29.9 * r)) / r
+    person_months = 97 * (math.exp(-start * r) - math.exp(-end * r)) / r
     params = {p.name: p for p in spec.parameters}
-    late = params["nrm_cart_late_rate"]
-    assert late.value == pytest.approx(deaths_after_year_1 / person_months, rel=1e-5)
-    assert late.source.startswith("D: ") and "OS" not in late.source.split("Not fitted")[0]
+    rate = params[name]
+    assert rate.value == pytest.approx(deaths / person_months, rel=1e-5)
+    assert rate.source.startswith("D: ") and "OS" not in rate.source.split("not fitted")[0]
     # PSA: gamma with the Poisson count's relative SE, 1 / sqrt(deaths)
-    assert late.distribution.kind == "gamma"
-    assert late.distribution.args["se"] / late.distribution.args["mean"] == pytest.approx(
-        1 / math.sqrt(deaths_after_year_1), rel=1e-3
+    assert rate.distribution.kind == "gamma"
+    assert rate.distribution.args["se"] / rate.distribution.args["mean"] == pytest.approx(
+        1 / math.sqrt(deaths), rel=1e-3
     )
-    assert params["nrm_cart_late_until"].value == 29.9
+    assert params["nrm_cart_late_until"].value == 33.4
+
+
+def test_year_1_deaths_before_progression_are_7_of_97(spec):
+    """With the year-1 rate on the exponential PFS, the share of the infused dying before progression in year 1 is
+    the trial's 7/97 (7.2%), inside the real-world 5-10% that the external check compares it with."""
+    r = {p.name: p.value for p in spec.parameters}
+    h, rate = r["nrm_cart_y1_rate"], r["pfs_cilta_exp_rate"]
+    assert h * (1 - math.exp(-12 * rate)) / rate == pytest.approx(7 / 97, rel=1e-5)
 
 
 def test_late_deaths_before_progression_change_os_not_pfs_and_only_after_year_1(spec):

@@ -166,8 +166,19 @@ def test_survival_tables_show_the_result(workbook, results):
     assert len(marks) == len(surv.landmarks)
     for row, x in zip(marks, surv.landmarks):
         assert _same(
-            (row[0], row[1], row[2], row[3], row[4], row[5], row[7], row[8], row[10]),
-            (x.strategy, x.what, x.source, x.lower, x.upper, x.model, x.comparison, x.fit, x.problem or None),
+            (row[0], row[1], row[2], row[3], row[4], row[5], row[7], row[8], row[9], row[11]),
+            (
+                x.strategy,
+                x.what,
+                x.source,
+                x.lower,
+                x.upper,
+                x.model,
+                x.comparison,
+                x.fit,
+                x.verdict,
+                x.problem or None,
+            ),
         )
 
 

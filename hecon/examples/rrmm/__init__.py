@@ -50,11 +50,12 @@ about myeloma. Structure (why each part is there is in :data:`.assumptions.ASSUM
   probability of the strategy's curve (``surv_prob``), split into deaths (a share of PFS
   events, never below general-population mortality) and progressions. Progressed states have
   a constant post-progression death hazard from published or derived evidence (after physician's
-  choice: from the fitted PFS and OS means), never solved to reproduce a median; after CAR-T
+  choice: set so that the model's mean OS equals the LocoMMotion OS fit's, tag D, the last resort, checked
+  against another cohort's median OS); after CAR-T
   relapse a share starts a bispecific (:mod:`.subsequent`, :mod:`.sequences`) and the rest have
   the hazard after physician's choice, so Van Oekelen et al.'s survival after relapse (Blood 2023)
-  checks the model; deaths before progression after CAR-T are the published non-relapse mortality
-  (year 1, then CARTITUDE-1's deaths not from progression up to its 29.9-month follow-up).
+  checks the model; deaths before progression after CAR-T are CARTITUDE-1's deaths from adverse events
+  (year 1, then up to its 33.4-month median follow-up), checked against real-world year-1 non-relapse mortality.
 * Treatment-burden flags: ``on_treatment``, ``on_hospital_therapy`` (stricter: therapy in
   hospital, recovery after a CAR-T course included), ``hospitalised``, ``recovering``, ``tox`` (Q-TWiST's TOX time),
   ``progression_free``, ``treatment_free``, ``dead``; counts ``hospital_days``,

@@ -39,22 +39,31 @@ def _plateau_source() -> str:
     )
 
 
-#: CARTITUDE-1 at a median follow-up of 29.9 months (Lin Y et al., 2023; V: as reported by Janssen's medical
-#: information, "CARVYKTI - Adverse Event - Mortality", 2025): of 97 infused, 35 died, 17 of progressive disease,
-#: 6 of treatment-related and 12 of unrelated adverse events.
-CARTITUDE1_NON_PD_DEATHS, CARTITUDE1_INFUSED, CARTITUDE1_FOLLOW_UP = 18, 97, 29.9
-_NRM_Y1 = 0.075  # nrm_cart_y1's base-case value (below)
+#: CARTITUDE-1's deaths after infusion (97 infused; Lin Y et al., ASCO 2023, final analysis, median follow-up 33.4
+#: months; J&J Medical Information, "CARVYKTI - Adverse Event - Mortality", Table "CARTITUDE-1: Deaths", version
+#: of 11/06/2024): 35 deaths, 17 of progressive disease (days 253-980) and 18 of adverse events, with the day of
+#: each death after infusion below (12 unrelated, 6 treatment-related). The page's 2025 version gives CARTITUDE-1's
+#: follow-up as 29.9 months, which is CARTITUDE-2 cohort A's (Hillengass 2023) on the same page: 33.4 is used (V).
+CARTITUDE1_AE_DEATH_DAYS = (45, 99, 109, 119, 121, 162, 247, 418, 445, 582, 718, 733, 793, 803, 829, 887, 917, 945)
+CARTITUDE1_INFUSED, CARTITUDE1_FOLLOW_UP = 97, 33.4
+#: Days per month of the death days (the model's months, 365.25 / 12).
+_DAYS_PER_MONTH = 30.4375
 
 
-def late_nrm_rate() -> tuple[float, float, float]:
-    """Death rate before progression after the first year after a CAR-T infusion [per month], and the deaths and
-    progression-free person-months it rests on: the CARTITUDE-1 deaths not from progression (18/97 by 29.9
-    months) minus the year-1 non-relapse mortality (nrm_cart_y1 x 97), over the person-months alive and
-    progression-free from month 12 to 29.9 of 97 patients on the fitted exponential PFS (rate r):
-    97 (exp(-12 r) - exp(-29.9 r)) / r. Everyone is counted to 29.9 months (the median follow-up, A)."""
+def ae_deaths(start_month: float, end_month: float) -> int:
+    """CARTITUDE-1's deaths from adverse events (not from progression) in [start_month, end_month) after infusion."""
+    return sum(start_month <= d / _DAYS_PER_MONTH < end_month for d in CARTITUDE1_AE_DEATH_DAYS)
+
+
+def nrm_rate(start_month: float, end_month: float) -> tuple[float, int, float]:
+    """Death rate before progression [per month] from ``start_month`` to ``end_month`` after a CAR-T infusion, and
+    the deaths and progression-free person-months it rests on: CARTITUDE-1's adverse-event deaths in the window
+    (:func:`ae_deaths`; A: all before progression, the source does not say) over the person-months that its 97
+    infused spend alive and progression-free in the window on the fitted exponential PFS (rate r):
+    97 (exp(-start r) - exp(-end r)) / r. Everyone is counted to the median follow-up (A)."""
     rate = chosen_pfs_rate()
-    deaths = CARTITUDE1_NON_PD_DEATHS - _NRM_Y1 * CARTITUDE1_INFUSED
-    exposure = CARTITUDE1_INFUSED * (math.exp(-12 * rate) - math.exp(-CARTITUDE1_FOLLOW_UP * rate)) / rate
+    deaths = ae_deaths(start_month, end_month)
+    exposure = CARTITUDE1_INFUSED * (math.exp(-start_month * rate) - math.exp(-end_month * rate)) / rate
     return deaths / exposure, deaths, exposure
 
 
@@ -65,38 +74,60 @@ def chosen_pfs_rate() -> float:
     return chosen_fits("pfs_cilta")[0].estimates["rate"]
 
 
-def _late_nrm() -> list[Parameter]:
-    rate, deaths, exposure = late_nrm_rate()
+_DEATHS_SOURCE = (
+    f"CARTITUDE-1's deaths from adverse events by day after infusion (97 infused; Lin et al., ASCO 2023, median "
+    f"follow-up {CARTITUDE1_FOLLOW_UP} months; J&J Medical Information, CARVYKTI - Adverse Event - Mortality, table "
+    "CARTITUDE-1: Deaths)"
+)
+
+
+def _nrm_row(name: str, start: float, end: float, desc: str) -> Parameter:
+    """A death rate before progression from CARTITUDE-1's adverse-event deaths in [start, end) months."""
+    rate, deaths, exposure = nrm_rate(start, end)
+    return P(
+        name,
+        rate,
+        "per month",
+        desc,
+        f"D: {_DEATHS_SOURCE}: {deaths} died of adverse events from month {start:g} to {end:g}, over "
+        f"{CARTITUDE1_INFUSED} x (exp(-{start:g} r) - exp(-{end:g} r)) / r = {exposure:.0f} person-months "
+        f"progression-free (r = {chosen_pfs_rate():.4f}/month, the exponential PFS fit; everyone followed to the "
+        "median follow-up, A; every adverse-event death counted as before progression, A: the source does not say) "
+        f"= {rate:.5f}/month. The same trial as the PFS (one source set); not fitted to any OS value. PSA: gamma "
+        f"with SE = rate / sqrt({deaths}) (Poisson count)",
+        gamma_se(rate, rate / math.sqrt(deaths)),
+        rate * 0.5,
+        rate * 1.5,
+    )
+
+
+def _nrm() -> list[Parameter]:
+    """Deaths before progression after a CAR-T infusion: year 1 and after, both from CARTITUDE-1's death table."""
     until = P(
         "nrm_cart_late_until",
         CARTITUDE1_FOLLOW_UP,
         "months",
         "Months after a CAR-T infusion up to which the death rate before progression after year 1 applies (general-population mortality after)",
-        f"A: the end of the evidence, CARTITUDE-1's median follow-up of {CARTITUDE1_FOLLOW_UP} months; no death "
-        "rate before progression beyond it was found (G), so it is not extrapolated; the whole horizon is the "
-        "DSA's upper end",
+        f"A: the end of the evidence, CARTITUDE-1's median follow-up of {CARTITUDE1_FOLLOW_UP} months (Lin et al., "
+        "ASCO 2023); no death rate before progression beyond it was found (G), so it is not extrapolated; the "
+        "whole horizon is the DSA's upper end",
         None,
         24.0,
         444.0,
     )
     return [
+        _nrm_row(
+            "nrm_cart_y1_rate",
+            0.0,
+            12.0,
+            "Death rate before progression in the first 12 months after a CAR-T infusion (non-relapse mortality)",
+        ),
         until,
-        P(
+        _nrm_row(
             "nrm_cart_late_rate",
-            rate,
-            "per month",
+            12.0,
+            CARTITUDE1_FOLLOW_UP,
             "Death rate before progression from 12 months after a CAR-T infusion (non-relapse mortality after year 1)",
-            f"D: CARTITUDE-1 at a median follow-up of {CARTITUDE1_FOLLOW_UP} months: {CARTITUDE1_NON_PD_DEATHS} of "
-            f"{CARTITUDE1_INFUSED} infused died of adverse events (6 treatment-related, 12 unrelated; 17 more of "
-            "progressive disease; Lin et al. 2023, V: via Janssen medical information); minus the year-1 non-relapse "
-            f"mortality {_NRM_Y1} x {CARTITUDE1_INFUSED} = {deaths:.1f} deaths after year 1, over "
-            f"{CARTITUDE1_INFUSED} x (exp(-12 r) - exp(-{CARTITUDE1_FOLLOW_UP} r)) / r = {exposure:.0f} person-months "
-            f"progression-free from month 12 to {CARTITUDE1_FOLLOW_UP} (r = {chosen_pfs_rate():.4f}/month, the "
-            f"exponential PFS fit; everyone followed to the median follow-up, A; every adverse-event death counted "
-            f"as before progression, A: the source does not say) = {rate:.5f}/month. Not fitted to any OS value. PSA: gamma with SE = rate / sqrt({deaths:.1f}) (Poisson count)",
-            gamma_se(rate, rate / math.sqrt(deaths)),
-            rate * 0.5,
-            rate * 1.5,
         ),
     ]
 
@@ -355,19 +386,7 @@ def _class_selectors() -> list[Parameter]:
             0.66,
             1.5,
         ),
-        P(
-            "nrm_cart_y1",
-            0.075,
-            "share",
-            "Non-relapse mortality in the first year after a CAR-T infusion (deaths before progression)",
-            "P: real-world first-course non-relapse mortality 5-10% (Sidana et al., Blood 2025;145(1):85; German "
-            "registry, Blood 2025;146(14):1677); midpoint; PSA: Beta with SE 0.0128 (the range as a "
-            "95% interval, A)",
-            beta_se(0.075, 0.0128),
-            0.05,
-            0.10,
-        ),
-        *_late_nrm(),
+        *_nrm(),
         P(
             "cart_price",
             "cilta_price",

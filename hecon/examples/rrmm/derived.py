@@ -155,15 +155,15 @@ def _event_probabilities() -> list[Parameter]:
         *_pf_events(
             "cart",
             "surv_prob(pfs_cart, t_since_inf)",
-            "max(gp_mort(), if_else(t_since_inf * cycle_months < 12, "
-            "rate_to_prob(-log(1 - nrm_cart_y1) / 12, cycle_months), "
+            "max(gp_mort(), min(e_pfs_cart, if_else(t_since_inf * cycle_months < 12, "
+            "rate_to_prob(nrm_cart_y1_rate, cycle_months), "
             "if_else(t_since_inf * cycle_months < nrm_cart_late_until, "
-            "min(e_pfs_cart, rate_to_prob(nrm_cart_late_rate, cycle_months)), 0)))",
+            "rate_to_prob(nrm_cart_late_rate, cycle_months), 0))))",
             "after the first CAR-T infusion",
-            "D: non-relapse mortality nrm_cart_y1 spread at a constant hazard over the first 12 months after "
-            "infusion, then the CARTITUDE-1 death rate before progression after year 1 (nrm_cart_late_rate; at most "
-            "the PFS events, A: deaths are PFS events) up to the end of its evidence (nrm_cart_late_until), "
-            "general-population mortality after that and as a floor",
+            "D: CARTITUDE-1's death rates before progression (from its adverse-event deaths by day after infusion): "
+            "nrm_cart_y1_rate over the first 12 months, nrm_cart_late_rate up to the end of its evidence "
+            "(nrm_cart_late_until; at most the PFS events, A: deaths are PFS events), general-population mortality "
+            "after that and as a floor",
         ),
         *_pf_events(
             "redose",

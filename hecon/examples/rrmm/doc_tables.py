@@ -6,20 +6,20 @@ contains them as printed from a fresh run). Every table runs over the model's st
 added to the example appear in it.
 
 Sources: the model (:func:`hecon.examples.rrmm.rrmm_model`), :data:`.survival.EXTERNAL_CHECKS`,
-:data:`FACE_VALIDITY` (Wu et al. 2022; Zorginstituut Nederland 2025; Jagannath et al. 2025),
+:data:`.published_results.PUBLISHED_RESULTS` (Wu et al. 2022; MAMMOTH), Zorginstituut Nederland 2025, Jagannath et al. 2025,
 :func:`.subgroups.subgroups` and :data:`.decision.HEADROOM`.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
-from hecon.examples.rrmm.outputs import external_check_value, landmark, tfi_metrics
+from hecon.examples.rrmm.outputs import external_check_value, landmark, survival_medians, tfi_metrics
+from hecon.examples.rrmm.published_results import published
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
-from hecon.examples.rrmm.survival import EXTERNAL_CHECKS
+from hecon.examples.rrmm.survival import EXTERNAL_CHECKS, NOT_A_CHECK, OUTSIDE, WITHIN, ExternalCheck
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
 #: A run: its spec and results (xarray Dataset of hecon.engine.run.run_model).
@@ -196,23 +196,54 @@ def fits_table() -> str:
     return "\n".join(lines)
 
 
-def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | None, Run]) -> str:
-    """The external survival checks: model vs source, as a markdown table. ``runs`` and ``partitioned``
-    map a scenario name (None: base case) to its state-transition, or partitioned-survival
-    (:func:`hecon.analysis.structure.other_structure`), spec and results."""
-    lines = [
-        "| Structure | Check | Source | Model | Difference | Why they differ |",
-        "|---|---|---|---|---|---|",
-    ]
+def _check_format(check: ExternalCheck) -> str:
+    """How a check's values are shown: a share, a hazard ratio or months."""
+    if check.endpoint == "os_hr":
+        return "{:.2f}"
+    return "{:.1%}" if check.month is not None else "{:.1f} months"
+
+
+def external_check_verdict(check: ExternalCheck, got: float) -> str:
+    """The verdict of ``check`` on the model value ``got``: no external check, within or outside its range."""
+    if check.verdict == NOT_A_CHECK:
+        return NOT_A_CHECK
+    return WITHIN if check.accepts(got) else OUTSIDE
+
+
+def external_check_values(
+    runs: dict[str | None, Run], partitioned: dict[str | None, Run]
+) -> list[tuple[ExternalCheck, float]]:
+    """Each external check with the model's value (``runs`` and ``partitioned`` as :func:`external_checks_table`)."""
+    out = []
     for check in EXTERNAL_CHECKS:
         spec, results = (partitioned if check.structure == PARTITIONED_SURVIVAL else runs)[check.scenario]
-        got = external_check_value(spec, results, check)
-        fmt = "{:.1%}" if check.month is not None else "{:.1f} months"  # medians and months per patient
-        diff = (got - check.source) / check.source
+        out.append((check, external_check_value(spec, results, check)))
+    return out
+
+
+def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | None, Run]) -> str:
+    """The external survival checks: model vs source, the accepted range with its basis and the verdict, as a
+    markdown table. ``runs`` and ``partitioned`` map a scenario name (None: base case) to its state-transition, or
+    partitioned-survival (:func:`hecon.analysis.structure.other_structure`), spec and results."""
+    lines = [
+        "| Structure | Check | Source | Model | Difference | Accepted range (basis) | Verdict | Why they differ |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for check, got in external_check_values(runs, partitioned):
+        fmt = _check_format(check)
+        # a row that is no external check may show another quantity than the source's (months per infused patient)
+        diff = "not comparable" if check.endpoint == "pd_months" else f"{(got - check.source) / check.source:+.0%}"
         structure = "PS" if check.structure == PARTITIONED_SURVIVAL else "ST"
+        if check.low is None and check.high is None:
+            accepted = check.basis
+        else:
+            low = "-" if check.low is None else fmt.format(check.low)
+            high = "not estimable" if check.high is None else fmt.format(check.high)
+            accepted = f"{low} to {high} ({check.basis})"
+        verdict = external_check_verdict(check, got)
         lines.append(
-            f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff:+.0%} | "
-            f"{check.reason or 'within ' + format(check.tolerance or math.nan, '.0%') + ' (tested)'} |"
+            f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff} | "
+            f"{accepted} | **{verdict}** | {check.reason or '-'} |"
         )
     return "\n".join(lines)
 
@@ -220,8 +251,9 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
 def published_points_table(st: Run, ps: Run) -> str:
     """The published survival points beside both structures' base case, as the report's Landmarks table
     computes them (:func:`hecon.analysis.model_survival.survival_summary`), each marked fitted or held out
-    for that structure (SurvivalPoints ``fitted_in``), as a markdown table."""
-    from hecon.analysis.landmarks import LIKE_FOR_LIKE
+    for that structure (SurvivalPoints ``fitted_in``) and, when held out, with the report's verdict against the
+    source's 95% CI, as a markdown table."""
+    from hecon.analysis.landmarks import HELD_OUT, LIKE_FOR_LIKE
     from hecon.analysis.model_survival import survival_summary
 
     def compared(run: Run) -> dict[int, Any]:
@@ -241,10 +273,13 @@ def published_points_table(st: Run, ps: Run) -> str:
             return "–"
         return f"{value:.1%}" if not lm.what.startswith("median") else f"{value:.1f}"
 
+    def cell(lm: Any) -> str:
+        verdict = f", {lm.verdict}" if lm.fit == HELD_OUT else ""
+        return f"{shown(lm, lm.model)} ({lm.fit}{verdict})"
+
     for point, lm in a.items():
         other = b.get(point)
-        cells = [f"{shown(lm, lm.model)} ({lm.fit})"]
-        cells.append(f"{shown(other, other.model)} ({other.fit})" if other is not None else "no partitioned version")
+        cells = [cell(lm), cell(other) if other is not None else "no partitioned version"]
         comparison = (
             f"{LIKE_FOR_LIKE}: {lm.population}" if lm.comparison.startswith(LIKE_FOR_LIKE + ":") else lm.comparison
         )
@@ -338,16 +373,26 @@ def subgroup_runs(spec: ModelSpec) -> dict[str, Any]:
     return runs
 
 
-#: Published results the model is compared with for face validity (no input comes from them).
-WU_2022 = (
-    "Wu et al. 2022, Research Square preprint doi 10.21203/rs.3.rs-2177083/v1 (China, Markov model, CARTITUDE-1 "
-    "and KarMMa vs salvage chemotherapy from MAMMOTH)"
-)
-_WU_REASON = (
-    "a different decision problem: Wu et al. compare with salvage chemotherapy from MAMMOTH in a Chinese "
-    "Markov model (start age 60) and report no life-years in the abstract found (G); this model compares with "
-    "LocoMMotion's physician's choice from age 63 with Dutch discounting (1.5% for effects)"
-)
+def _wu_reason(run: Run, product: str, qalys: str, survivors: str) -> str:
+    """Why the model's incremental QALYs of a CAR-T product vs RWPC differ from Wu et al.'s, with the run's
+    numbers: the product arm's 5-year survival and median OS, and the comparator's median OS against MAMMOTH's."""
+    spec, r = run
+    wu_q, wu_s = published(qalys).value, published(survivors).value
+    mammoth = published("mammoth_os_median").value
+    dq = _value(r, "qalys", CART) - _value(r, "qalys", RWPC)
+    os60 = landmark(spec, r, CART, "os", 60.0)
+    m_cart = survival_medians(spec, r, CART)["os_median"]
+    m_rwpc = survival_medians(spec, r, RWPC)["os_median"]
+    return (
+        f"{product}: {dq:+.2f} QALYs in the model against Wu's {wu_q:+.2f}. The CAR-T arm is "
+        f"{'longer' if os60 > wu_s else 'shorter'}-lived than Wu's ({os60:.1%} of the infused alive at 5 years, median "
+        f"OS {m_cart:.1f} months, against Wu's {wu_s:.1%} long-term survivors), so the "
+        f"{'smaller' if dq < wu_q else 'larger'} gain comes from the comparator: RWPC's median OS in the model is "
+        f"{m_rwpc:.1f} months (LocoMMotion), {m_rwpc / mammoth:.1f} times MAMMOTH's {mammoth:g} months (Wu's salvage "
+        "chemotherapy, from refractoriness to a CD38 antibody); besides, the model counts CAR-T by intention to treat "
+        "from apheresis, starts at 63 (Wu: 60) and discounts effects at 1.5%; Wu's QALY weights and life-years are "
+        "not in the abstract (G)"
+    )
 
 
 def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) -> str:
@@ -370,13 +415,20 @@ def face_validity_table(st: dict[str | None, Run], ps: dict[str | None, Run]) ->
         dl = _value(r, "lys", strategy) - _value(r, "lys", RWPC)
         return f"{dq:+.2f} QALYs / {dl:+.2f} LYs"
 
+    cilta, ide = published("wu2022_cilta_qalys"), published("wu2022_ide_qalys")
     lines.append(
-        f"| cilta-cel vs RWPC | +3.32 QALYs ({WU_2022}) | {increments(st[None], CART)} | "
-        f"{increments(ps.get(None), CART)} | {_WU_REASON} |"
+        f"| cilta-cel vs RWPC | {cilta.value:+.2f} QALYs ({cilta.source}, {cilta.location}) | "
+        f"{increments(st[None], CART)} | {increments(ps.get(None), CART)} | "
+        f"{_wu_reason(st[None], 'cilta-cel', cilta.name, 'wu2022_cilta_survivors_5y')} |"
+    )
+    ide_run = st.get(IDE_CEL)
+    ide_reason = (
+        _wu_reason(ide_run, "ide-cel", ide.name, "wu2022_ide_survivors_5y") if ide_run is not None else "not run"
     )
     lines.append(
-        f"| ide-cel vs RWPC (scenario) | +1.14 QALYs ({WU_2022}) | {increments(st.get(IDE_CEL), CART)} | "
-        f"{increments(ps.get(IDE_CEL), CART)} | {_WU_REASON}; ide-cel's OS has no partitioned fit |"
+        f"| ide-cel vs RWPC (scenario) | {ide.value:+.2f} QALYs ({ide.source}, {ide.location}) | "
+        f"{increments(ide_run, CART)} | {increments(ps.get(IDE_CEL), CART)} | {ide_reason}; ide-cel's OS has no "
+        "partitioned fit |"
     )
 
     def icer(run: Run | None) -> str:

@@ -2,9 +2,13 @@
 
 Each curve of :data:`FITTED` is derived, never typed in: the SurvivalPoints rows of its strategy,
 endpoint and population (every landmark and median the source gives, and its number of patients;
-:func:`hecon.examples.rrmm.survival.survival_points`) are turned into patients by Guyot's
-reconstruction (:func:`hecon.evidence.published_points.guyot_inputs`,
-:func:`hecon.evidence.guyot.reconstruct_ipd`), every distribution of
+:func:`hecon.examples.rrmm.survival.survival_points`) are turned into patients by a landmark
+reconstruction: a survival curve with a constant hazard between the published points
+(:func:`hecon.evidence.published_points.guyot_inputs`) and only the number of patients at time 0, whose
+events are placed by the event-allocation step of Guyot's algorithm
+(:func:`hecon.evidence.guyot.reconstruct_ipd`). It is not a Guyot reconstruction of a Kaplan-Meier figure
+(no digitised curve, no numbers at risk over time): the patients carry no information beyond the points.
+Every distribution of
 :func:`hecon.evidence.fit.fit_all` is fitted by maximum likelihood, and the chosen one becomes
 Parameters rows with their PSA distribution (:func:`hecon.evidence.outputs.workbook_rows`:
 lognormal for an exponential rate, sdlog = 1/sqrt(events)). The mixture cure Weibull fits' PSA
@@ -15,8 +19,8 @@ Cilta-cel's OS cure fit takes PFS's cure fraction (``cure_given``): the cured ne
 cured in both endpoints; OS's uncured Weibull is fitted to the OS points given that theta
 (:func:`hecon.evidence.cure_given.fit_uncured_given_cure_fraction`). A freely fitted OS cure fraction
 (34.5% against PFS's 11.7%, from three OS points) left a quarter of the infused alive in progression at
-general-population mortality, about 50 months alive after relapse per infused patient against the 24 that
-Van Oekelen's survival after CAR-T relapse implies.
+general-population mortality (about 50 months alive in progression per infused patient), whereas Van Oekelen's
+patients relapsing after CAR-T had a median survival of 17.9 months (Blood 2023).
 ``tests/examples/test_rrmm_fits.py`` re-derives the fits from the published points with the
 library functions and checks that the example's values are theirs.
 
@@ -28,7 +32,8 @@ point. For cilta-cel PFS the points reach 5 years (32/97 alive and progression-f
 choice being the PSA's discrete parameter ``cart_pfs_plateau`` (:func:`aic_table` gives every
 family's AIC).
 
-Sources: the published points (their rows name them); Guyot et al., BMC Med Res Methodol 2012;12:9;
+Sources: the published points (their rows name them); Guyot et al., BMC Med Res Methodol 2012;12:9 (the
+event-allocation step);
 flexsurv parameterisations (Jackson, J Stat Softw 2016;70(8)).
 """
 

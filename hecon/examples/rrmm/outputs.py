@@ -135,15 +135,81 @@ def tfi_metrics(results: Any, strategy: str, discounted: bool = False) -> dict[s
     }
 
 
+def cohort_started_in(spec: ModelSpec, replaced: str, start: dict[str, str]) -> ModelSpec:
+    """The model with the cohort that starts in ``replaced`` starting in the states of ``start`` instead (state ->
+    initial share expression); the other initial states are kept."""
+    from dataclasses import replace
+
+    initial = {k: v for k, v in spec.initial.items() if k != replaced}
+    initial.update(start)
+    return replace(spec, initial=initial)
+
+
+def relapse_cohort(spec: ModelSpec) -> ModelSpec:
+    """The model with the CAR-T cohort starting at relapse after CAR-T: the share ``q_bsab_after_cart`` on a
+    bispecific (``Seq_BsAb_after_CART``), the rest in non-BCMA salvage (``PD_CART``); the other strategies start as
+    before. The post-relapse states are memoryless (constant hazards, exponential PFS on the bispecific), so their
+    survival from model start is the model's survival from relapse, at the start age (A: the general-population
+    floor, the only age-dependent part, is far below the post-relapse hazards)."""
+    from hecon.examples.rrmm.sequences import BSAB_AFTER_CART
+
+    return cohort_started_in(
+        spec,
+        "Bridging",
+        {"PD_CART": "start_cart * (1 - q_bsab_after_cart)", BSAB_AFTER_CART: "start_cart * q_bsab_after_cart"},
+    )
+
+
+def _median_alive_in(spec: ModelSpec, strategy: str, states: tuple[str, ...]) -> float:
+    """Median time alive in ``states`` [months] of ``strategy``'s cohort from model start, from a run of ``spec``."""
+    from hecon.engine.run import run_model
+
+    trace = run_model(spec)["trace"].sel(strategy=strategy)
+    alive = trace.sel(state=[s for s in states if s in trace["state"].values]).sum("state").values
+    months = np.arange(alive.size) * spec.settings.cycle_length_days / 30.4375
+    return _crossing(months, alive / alive[0])
+
+
+def relapse_median(spec: ModelSpec, strategy: str = CART) -> float:
+    """The model's median survival from relapse after CAR-T [months] (:func:`relapse_cohort`, run)."""
+    return _median_alive_in(relapse_cohort(spec), strategy, POST_RELAPSE_STATES)
+
+
+def progression_median(spec: ModelSpec) -> float:
+    """The model's median survival after progression on physician's choice [months]: the RWPC cohort started in
+    ``PD_RWPC`` (memoryless: a constant hazard with the general-population floor), run."""
+    return _median_alive_in(cohort_started_in(spec, "PF_RWPC", {"PD_RWPC": "start_rwpc"}), RWPC, ("PD_RWPC",))
+
+
+def _value_of(spec: ModelSpec, name: str) -> float:
+    (value,) = [p.value for p in spec.parameters if p.name == name]
+    return float(value)
+
+
 def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) -> float:
-    """The model's value of an external check: median [months] or survival at ``check.month``, or
-    the months alive after relapse per infused patient (``pd_months``: in ``PD_CART`` and, after a
-    bispecific salvage, ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length), the
-    median time on treatment (``tot_median``: the bispecific's on-treatment states, from model start), or
-    ln 2 / an exponential rate parameter (``rate_median``)."""
+    """The model's value of an external check: median [months] or survival at ``check.month``; the months
+    alive after relapse per infused patient (``pd_months``: in ``PD_CART`` and, after a bispecific salvage,
+    ``Seq_BsAb_after_CART`` and ``PD_Last_BCMA``; trace points x cycle length); the median survival from relapse
+    (``relapse_median``, :func:`relapse_median`); the median survival after progression on physician's choice
+    (``progression_median``, :func:`progression_median`); the median time on treatment (``tot_median``: the bispecific's
+    on-treatment states, from model start); ln 2 / an exponential rate parameter (``rate_median``); the OS
+    hazard ratio as the ratio of the medians (``os_hr``: median OS of ``check.versus`` / that of the strategy);
+    or the share dying before progression by ``check.month`` at the death rate ``check.parameter`` h on the
+    exponential PFS rate r (``nrm_share``: h (1 - exp(-r t)) / r; deaths before progression are PFS events)."""
     if check.endpoint == "rate_median":
-        (rate,) = [p.value for p in spec.parameters if p.name == check.parameter]
-        return math.log(2.0) / float(rate)
+        return math.log(2.0) / _value_of(spec, check.parameter)
+    if check.endpoint == "nrm_share":
+        h, r, t = _value_of(spec, check.parameter), _value_of(spec, check.pfs_parameter), float(check.month or 0.0)
+        return h * (1 - math.exp(-r * t)) / r
+    if check.endpoint == "relapse_median":
+        return relapse_median(spec, check.strategy)
+    if check.endpoint == "progression_median":
+        return progression_median(spec)
+    if check.endpoint == "os_hr":
+        return (
+            survival_medians(spec, results, check.versus)["os_median"]
+            / survival_medians(spec, results, check.strategy)["os_median"]
+        )
     if check.endpoint == "tot_median":
         trace = results["trace"].sel(strategy=check.strategy)
         on = trace.sel(state=list(ON_TREATMENT[check.strategy])).sum("state").values

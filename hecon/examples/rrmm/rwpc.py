@@ -44,11 +44,13 @@ def parameters() -> list[Parameter]:
             "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)",
             "per month",
             "Post-progression death hazard after physician's choice (constant, after progression on physician's choice)",
-            "D: calibrated: set analytically so that the model's mean OS after physician's choice equals that of "
+            "D: calibrated, the last resort: no survival after progression on physician's choice in this population "
+            "was found (G; LocoMMotion reports PFS, PFS2 and OS from the start of the line, not from progression), "
+            "so it is set analytically so that the model's mean OS after physician's choice equals that of "
             "the exponential OS fit to LocoMMotion: mean OS = mean PFS + (1 - "
             "f_pfs_death_rwpc) x mean post-progression survival, so LocoMMotion's OS is its target, not its check; "
-            "the hazard carries the fits' uncertainty; external check from another cohort: the US real-world "
-            "median OS 14.78 months (EJHaem 2021;3(1):97)",
+            "the hazard carries the fits' uncertainty; external check against a different published number: the US "
+            "real-world median OS 14.78 months (95% CI 12.29-17.84; EJHaem 2021;3(1):97, Table 3)",
         ),
         P(
             "p_subseq_rwpc",

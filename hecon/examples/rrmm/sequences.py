@@ -19,7 +19,7 @@ After the second BCMA-directed therapy everyone is in ``PD_Last_BCMA``: the bask
 regimens, survival after the last BCMA line.
 
 Efficacy after prior BCMA exposure: the second therapy's PFS is an exponential fitted
-(:func:`fits`; :mod:`hecon.evidence`: Guyot reconstruction from the published points, maximum
+(:func:`fits`; :mod:`hecon.evidence`: landmark reconstruction from the published points, maximum
 likelihood) to the published points of patients with prior BCMA-directed therapy: teclistamab
 (Dima et al., Blood Cancer J 2025;15:111, US Multiple Myeloma Immunotherapy Consortium: 193
 patients with prior BCMA-directed therapy, 51% CAR-T only; ORR 48.7%, median PFS 4.6 vs 8.2
@@ -122,7 +122,8 @@ SECOND_LINE: tuple[SecondLineCurve, ...] = (
 
 @cache
 def fits() -> dict[str, SurvivalFit]:
-    """Curve prefix -> the exponential fitted to its published points (Guyot reconstruction)."""
+    """Curve prefix -> the exponential fitted to its published points (landmark reconstruction: constant hazard
+    between the points, no Kaplan-Meier figure)."""
     out = {}
     for curve in SECOND_LINE:
         ipd_curve, at_risk = guyot_inputs(curve.points, range(len(curve.points)), time_unit=TIME_UNIT)

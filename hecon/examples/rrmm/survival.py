@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, replace
 
 from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
+from hecon.examples.rrmm.published_results import MAMMOTH
 from hecon.examples.rrmm.sequences import BSAB_AFTER_CART, PD_LAST
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC, SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION, SurvivalCurve, SurvivalPoint
@@ -220,6 +221,11 @@ def _majestec_points() -> tuple[SurvivalPoint, ...]:
     )
 
 
+#: The verdicts of an external check: the model's value lies within the accepted range or outside it, or the
+#: row is shown but is no external check (the reason says why).
+WITHIN, OUTSIDE, NOT_A_CHECK = "within", "outside", "not an external check"
+
+
 @dataclass(frozen=True)
 class ExternalCheck:
     """A published survival value that no input of the checked structure was derived from, compared
@@ -227,13 +233,23 @@ class ExternalCheck:
 
     label     : what is compared (product and source)
     strategy  : the strategy whose trace is compared; scenario: the scenario that selects the product
-    endpoint  : "pfs" or "os" (``month``: the landmark [months], None for the median), "pd_months":
-                months alive after relapse per infused patient (time in :data:`POST_RELAPSE_STATES`),
-                "tot_median": median time on treatment [months] (the strategy's on-treatment states from
-                the start), or "rate_median": ln 2 / the exponential rate ``parameter`` [months]
-    source    : the published value [months for a median, share for a landmark]
-    tolerance : relative difference the test accepts, None when a difference is expected (reason given)
-    reason    : why the model and the source differ, when they do
+    endpoint  : "pfs" or "os" (``month``: the landmark [months], None for the median);
+                "relapse_median": median survival from relapse after CAR-T [months] of the model's post-relapse
+                course (a cohort started at relapse, :func:`hecon.examples.rrmm.outputs.relapse_cohort`);
+                "progression_median": median survival after progression on physician's choice [months] (a cohort
+                started in PD_RWPC, :func:`hecon.examples.rrmm.outputs.progression_median`);
+                "tot_median": median time on treatment [months] (the strategy's on-treatment states from the
+                start); "rate_median": ln 2 / the exponential rate ``parameter`` [months]; "os_hr": the model's
+                OS hazard ratio of ``strategy`` versus ``versus`` as the ratio of their median OS (A: proportional,
+                constant hazards); "nrm_share": the share of infused patients who die before progression by
+                ``month`` at the death rate ``parameter`` on the exponential PFS rate ``pfs_parameter``
+    source    : the published value [months for a median, share for a landmark or share]
+    low, high : the accepted range [source units] (None: open on that side); both None for a row that is
+                no external check
+    basis     : where the range comes from: the source's 95% CI, or a stated +-% with its reason
+    verdict   : :data:`WITHIN`, :data:`OUTSIDE` or :data:`NOT_A_CHECK`, the expected verdict (a test computes it
+                from a fresh run)
+    reason    : why the model and the source differ (required unless the verdict is within), or what the row is
     structure : the model structure checked (its inputs do not contain ``source``)
     """
 
@@ -243,60 +259,153 @@ class ExternalCheck:
     endpoint: str
     month: float | None
     source: float
-    tolerance: float | None
+    low: float | None
+    high: float | None
+    basis: str
+    verdict: str
     reason: str = ""
     structure: str = STATE_TRANSITION
     parameter: str = ""
+    versus: str = ""
+    pfs_parameter: str = ""
+
+    def accepts(self, value: float) -> bool:
+        """Whether ``value`` lies in the accepted range (a row that is no external check accepts nothing)."""
+        if self.low is None and self.high is None:
+            return False
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
 
-_TEC_OS = (
-    "the model's post-progression hazard after bispecifics is that after physician's choice (A); the OS hazard "
-    "ratio 0.82 is not significant (95% CI 0.59-1.14) and MajesTEC-1's own median OS is 22.2 months"
-)
+def _ci(low: float | None, high: float | None, what: str) -> tuple[float | None, float | None, str]:
+    """An accepted range that is the source's 95% CI (``what`` names it)."""
+    return low, high, f"the source's 95% CI ({what})"
+
+
+def _pm(source: float, share: float, why: str) -> tuple[float, float, str]:
+    """An accepted range of +-``share`` of ``source``, with the reason."""
+    return source * (1 - share), source * (1 + share), f"+-{share:.0%} (A: {why})"
+
+
+def _binomial(share: float, n: int, who: str) -> tuple[float, float, str]:
+    """The normal approximation of a binomial 95% CI of a landmark ``share`` of ``n`` patients (no CI published)."""
+    half = 1.96 * math.sqrt(share * (1 - share) / n)
+    return share - half, share + half, f"approximate 95% CI of {share:.1%} of {n} {who} (binomial; no CI published)"
+
+
+_NONE: tuple[None, None, str] = (None, None, "none: not an external check")
+VAN_OEKELEN = "Van Oekelen et al., Blood 2023;141(7):756"
+#: Van Oekelen et al. 2023: median OS from the date of relapse after BCMA CAR-T 17.9 months (95% CI 14.0-not
+#: estimable; 79 patients); first salvage regimen's median PFS 3.5 months (95% CI 2.5-4.6).
+VAN_OEKELEN_OS_FROM_RELAPSE, VAN_OEKELEN_OS_LOW = 17.9, 14.0
+VAN_OEKELEN_SALVAGE_PFS, VAN_OEKELEN_SALVAGE_LOW, VAN_OEKELEN_SALVAGE_HIGH = 3.5, 2.5, 4.6
 _AFTER_RELAPSE = (
-    "fewer infused patients relapse in the model than the source's 92.5%: after year 1 CARTITUDE-1's deaths "
-    "before progression (nrm_cart_late_rate, to 29.9 months) take about half of the PFS events; and the "
-    "post-relapse course is built from other cohorts and calibrated nowhere: 35/79 start a bispecific with "
-    "the PFS seen after prior BCMA therapy (real world, median 4.6 months) and then the survival after the last "
-    "BCMA line (11.3 months), the rest have the hazard after physician's choice (LocoMMotion); Van Oekelen's "
-    "academic cohort lived longer (its 35 with a T-cell-engaging salvage, a second CAR-T among them, had a "
-    "response rate of 91% and median OS not reached)"
+    "the model's course after relapse is built from other cohorts: 35/79 start a bispecific with the PFS seen after "
+    "prior BCMA therapy (real world, median 4.6 months) and then the survival after the last BCMA line (11.3 months), "
+    "the rest have the hazard after physician's choice (LocoMMotion); Van Oekelen's academic cohort lived longer, "
+    "above all its 35 with a T-cell-engaging salvage (response rate 91%, median OS not reached at 21.3 months' "
+    "follow-up), whereas the model's bispecific branch ends in the 11.3 months after teclistamab failure (Yu 2025, "
+    "A for this use). No piece is calibrated to the 17.9 months; the scenario 'Sequences: survival after the last "
+    "BCMA line 17.9 months' shows the weight of the weakest one"
 )
-#: The scenario with cilta-cel's cure plateau (cart_pfs_plateau = 2).
-PLATEAU = "CAR-T cure plateau"
-#: Van Oekelen et al., Blood 2023: median survival after relapse following BCMA CAR-T 17.9 months; with
-#: a constant hazard its mean is 17.9 / ln 2, and (1 - 7.5% non-relapse mortality) of the infused relapse.
-VAN_OEKELEN_PD_MONTHS = (1 - 0.075) * 17.9 / math.log(2)
+_PS_RELAPSE = (
+    "not an external check: partitioned survival has no survival from relapse (time in progression is the area "
+    "between CARTITUDE-1's OS and PFS curves, with no link between a patient's progression and death), so "
+    "Van Oekelen's median survival from relapse has no like-for-like model quantity; the model value is the mean "
+    "months alive in progression per infused patient"
+)
 #: Published survival values compared with the model as external checks. State-transition version: OS
 #: is not an input of it (the CAR-T values are for infused patients from infusion and are compared
 #: with the model's infused patients from infusion). Partitioned-survival version: its OS curves are
 #: fitted to CARTITUDE-1, MajesTEC-1 and LocoMMotion, so it is checked against other sources.
 EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
-    ExternalCheck("cilta-cel OS(12), CARTITUDE-1", CART, None, "os", 12.0, 0.885, 0.05),
-    ExternalCheck("cilta-cel OS(36), CARTITUDE-1 (V, Lin 2023)", CART, None, "os", 36.0, 0.629, 0.05),
-    ExternalCheck("cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)", CART, None, "os", None, 60.7, 0.15),
     ExternalCheck(
-        "months alive after relapse per infused patient vs Van Oekelen 2023 (median 17.9 months as a constant "
-        "hazard, 7.5% NRM)",
+        "cilta-cel OS(12), CARTITUDE-1 (Madduri 2020)",
         CART,
         None,
-        "pd_months",
+        "os",
+        12.0,
+        0.885,
+        *_ci(0.802, 0.935, "80.2-93.5%"),
+        WITHIN,
+        "partly dependent: the 7 deaths from adverse events in year 1 (a later data cut of the same trial) are in "
+        "nrm_cart_y1_rate, so the check is of the deaths after relapse",
+    ),
+    ExternalCheck(
+        "cilta-cel OS(36), CARTITUDE-1 (V, Lin 2023)",
+        CART,
         None,
-        VAN_OEKELEN_PD_MONTHS,
+        "os",
+        36.0,
+        0.629,
+        *_NONE,
+        NOT_A_CHECK,
+        "not an external check: the same data cut (Lin 2023, median follow-up 33.4 months) gave the 18 deaths from "
+        "adverse events that nrm_cart_y1_rate and nrm_cart_late_rate are estimated from (35 of its 97 died)",
+    ),
+    ExternalCheck(
+        "cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)",
+        CART,
         None,
+        "os",
+        None,
+        60.7,
+        *_ci(41.9, None, "41.9-not estimable"),
+        WITHIN,
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: median survival from relapse (ST post-relapse course after one-time CAR-T) vs "
+        f"{VAN_OEKELEN} (median OS from relapse after BCMA CAR-T, 79 patients)",
+        CART,
+        None,
+        "relapse_median",
+        None,
+        VAN_OEKELEN_OS_FROM_RELAPSE,
+        *_ci(VAN_OEKELEN_OS_LOW, None, "14.0-not estimable"),
+        OUTSIDE,
         _AFTER_RELAPSE,
     ),
     ExternalCheck(
-        "months alive after relapse per infused patient vs Van Oekelen 2023, with the cure plateau",
+        "cilta-cel, infused: cumulative death before progression by 12 months (nrm_cart_y1_rate, from CARTITUDE-1's "
+        "deaths) vs real-world non-relapse mortality in year 1 (Sidana, Blood 2025: 10%; German registry, Blood 2025: "
+        "5-7% at 10 months)",
         CART,
-        PLATEAU,
-        "pd_months",
         None,
-        VAN_OEKELEN_PD_MONTHS,
-        None,
-        _AFTER_RELAPSE,
+        "nrm_share",
+        12.0,
+        0.075,
+        0.05,
+        0.10,
+        "the published real-world range 5-10% (the source value is its midpoint)",
+        WITHIN,
+        parameter="nrm_cart_y1_rate",
+        pfs_parameter="pfs_cilta_exp_rate",
     ),
-    ExternalCheck("RWPC median OS, US real-world cohort (EJHaem 2021)", RWPC, None, "os", None, 14.78, 0.15),
+    ExternalCheck(
+        "RWPC median OS, US real-world cohort (EJHaem 2021)",
+        RWPC,
+        None,
+        "os",
+        None,
+        14.78,
+        *_ci(12.29, 17.84, "12.29-17.84 months"),
+        WITHIN,
+    ),
+    ExternalCheck(
+        "median survival after progression on physician's choice (pps_rate_rwpc, calibrated to LocoMMotion's OS) vs "
+        f"median OS from refractoriness to a CD38 antibody, MAMMOTH ({MAMMOTH})",
+        RWPC,
+        None,
+        "progression_median",
+        None,
+        8.6,
+        *_ci(7.5, 9.9, "7.5-9.9 months"),
+        OUTSIDE,
+        "the calibrated hazard makes LocoMMotion's progressed patients (2019-2020, median 4 prior lines) live longer "
+        "than MAMMOTH's (refractory to a CD38 antibody, median 5 prior lines, published 2019, before BCMA-directed "
+        "therapy was available); the two cohorts' time zero differs (progression on a physician's choice line vs first "
+        "refractoriness to a CD38 antibody), and no survival after progression on physician's choice was found "
+        "(G), so the calibration to LocoMMotion's OS is kept and this gap is its check",
+    ),
     ExternalCheck(
         "teclistamab median time on treatment (p_disc_bsab) vs MajesTEC-1 median duration of treatment (Horizonscan)",
         BSAB,
@@ -304,33 +413,36 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "tot_median",
         None,
         8.5,
-        None,
+        *_NONE,
+        NOT_A_CHECK,
         "not an external check: p_disc_bsab is derived from this median (discontinuation hazard = its hazard minus "
         "the PFS hazard), so the row shows only that the derivation holds through the step-up week, the Q2W switch "
         "and the general-population floor; no second teclistamab duration of treatment was found (G)",
     ),
     ExternalCheck(
-        "teclistamab after prior BCMA therapy (Dima 2025, median PFS 4.6, fitted) vs first salvage after BCMA "
-        "CAR-T relapse (Van Oekelen 2023)",
+        f"teclistamab after prior BCMA therapy (Dima 2025, median PFS 4.6, fitted) vs first salvage after BCMA "
+        f"CAR-T relapse ({VAN_OEKELEN}, median PFS 3.5)",
         SEQ_CART_BSAB,
         None,
         "rate_median",
         None,
-        3.5,
-        None,
+        VAN_OEKELEN_SALVAGE_PFS,
+        *_ci(VAN_OEKELEN_SALVAGE_LOW, VAN_OEKELEN_SALVAGE_HIGH, "2.5-4.6 months"),
+        OUTSIDE,
         "Van Oekelen's first salvage after CAR-T relapse (2017-2021) is any regimen, 44% T-cell engaging, with a "
-        "response rate of 41-43%; Dima's 193 got teclistamab itself (response 48.7%), so a longer PFS is expected",
+        "response rate of 43%; Dima's 193 got teclistamab itself (response 48.7%), so a longer PFS is expected",
         parameter="pfs_tec_prior_bcma_exp_rate",
     ),
     ExternalCheck(
         "cilta-cel after a non-cellular anti-BCMA therapy (CARTITUDE-2 cohort C, median PFS 9.1, fitted) vs a "
-        "repeat BCMA CAR-T after CAR-T relapse (Blood Adv 2024;8(9):2207)",
+        "repeat BCMA CAR-T after CAR-T relapse (Blood Adv 2024;8(9):2207, median PFS 8.3)",
         SEQ_BSAB_CART,
         None,
         "rate_median",
         None,
         8.3,
-        0.25,
+        *_pm(8.3, 0.30, "no CI found; a single-arm cohort of 68 against another of 20"),
+        WITHIN,
         parameter="pfs_cilta_prior_bcma_exp_rate",
     ),
     ExternalCheck(
@@ -341,14 +453,45 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "pfs",
         12.0,
         0.61,
-        None,
+        *_binomial(0.61, 251, "high-risk patients (42% of 598)"),
+        OUTSIDE,
         "the hazard ratio is derived from the ratio of log 12-month PFS (high risk 61% vs the whole real-world "
         "cohort's 72%), not from the level, and applied to CARTITUDE-1's curve (77% at 12 months), whose patients "
         "did better than the real-world cohort (proportional hazards across cohorts, A)",
     ),
-    ExternalCheck("teclistamab median OS, MajesTEC-1 (V, Garfall 2024)", BSAB, None, "os", None, 22.2, 0.15),
-    ExternalCheck("teclistamab median OS, RWPC 13.8 / OS HR 0.82", BSAB, None, "os", None, 13.8 / 0.82, None, _TEC_OS),
-    ExternalCheck("ide-cel median OS, KarMMa", CART, "CAR-T product: ide-cel", "os", None, 24.8, 0.25),
+    ExternalCheck(
+        "teclistamab median OS, MajesTEC-1 (V, Garfall 2024)",
+        BSAB,
+        None,
+        "os",
+        None,
+        22.2,
+        *_pm(22.2, 0.20, "no CI found; about 100 of 165 had died by 30 months, and exp(1.96 / sqrt(100)) = 1.22"),
+        WITHIN,
+    ),
+    ExternalCheck(
+        "teclistamab vs RWPC OS hazard ratio (Krishnan 2023, IPTW): model RWPC median OS / teclistamab median OS",
+        BSAB,
+        None,
+        "os_hr",
+        None,
+        0.82,
+        *_ci(0.59, 1.14, "0.59-1.14"),
+        WITHIN,
+        "the model's hazard ratio is the ratio of the model's medians (A: proportional, constant hazards); the OS "
+        "hazard ratio 0.82 is not an input of the state-transition version",
+        versus=RWPC,
+    ),
+    ExternalCheck(
+        "ide-cel median OS, KarMMa",
+        CART,
+        "CAR-T product: ide-cel",
+        "os",
+        None,
+        24.8,
+        *_ci(19.9, 31.2, "19.9-31.2 months"),
+        WITHIN,
+    ),
     ExternalCheck(
         "elranatamab OS(15), MagnetisMM-3",
         BSAB,
@@ -356,7 +499,8 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         15.0,
         0.567,
-        None,
+        *_binomial(0.567, 123, "patients of cohort A"),
+        OUTSIDE,
         "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
         "survival after progression on a bispecific is shorter than after physician's choice, which the model "
         "assumes (A)",
@@ -368,7 +512,8 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         None,
         14.78,
-        0.15,
+        *_ci(12.29, 17.84, "12.29-17.84 months"),
+        WITHIN,
         structure=PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
@@ -378,32 +523,22 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         12.0,
         0.90,
-        0.10,
+        0.85,
+        0.95,
+        "+-5 percentage points (A: the source gives 'about 90%' without a CI; a real-world pool against a trial)",
+        WITHIN,
         structure=PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
-        "months alive after relapse per infused patient vs Van Oekelen 2023 (median 17.9 months as a constant "
-        "hazard, 7.5% NRM)",
+        f"cilta-cel, infused: survival from relapse vs {VAN_OEKELEN} (median OS from relapse 17.9 months)",
         CART,
         None,
         "pd_months",
         None,
-        VAN_OEKELEN_PD_MONTHS,
-        None,
-        "partitioned survival sets time in progression to mean OS minus mean PFS of CARTITUDE-1, with no link to "
-        "the survival observed after relapse: its OS, fitted to three points up to 5 years, implies longer survival "
-        "after progression than Van Oekelen's cohort (2017-2021, 44% with a T-cell-engaging salvage)",
-        PARTITIONED_SURVIVAL,
-    ),
-    ExternalCheck(
-        "months alive after relapse per infused patient vs Van Oekelen 2023, with the cure plateau",
-        CART,
-        PLATEAU,
-        "pd_months",
-        None,
-        VAN_OEKELEN_PD_MONTHS,
-        0.25,
-        "",
+        VAN_OEKELEN_OS_FROM_RELAPSE,
+        *_NONE,
+        NOT_A_CHECK,
+        _PS_RELAPSE,
         PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
@@ -413,7 +548,8 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         6.0,
         0.73,
-        None,
+        *_binomial(0.73, 210, "real-world patients"),
+        OUTSIDE,
         "the real-world cohort is sicker than MajesTEC-1 (44% had prior BCMA-directed therapy, 83% triple-class "
         "refractory, patients outside trial criteria)",
         PARTITIONED_SURVIVAL,
