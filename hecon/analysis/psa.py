@@ -282,16 +282,19 @@ def _discarded_on_error(out: InMemory | OnDisk) -> Iterator[None]:
 
 def _draws(spec: ModelSpec, seed: int, start: int, stop: int) -> tuple[FloatArray, list[str]]:
     """The drawn inputs of samples [start, stop) as (sample, parameter), and the parameters' names
-    (the order of :func:`hecon.model.distributions.draw_parameters`), drawn in chunks of
-    :data:`DEFAULT_CHUNK_SIZE` (the draws do not depend on the chunking)."""
-    drawn: dict[str, list[FloatArray]] = {}
+    (the order of :func:`hecon.model.distributions.draw_parameters`), drawn in pieces of
+    :data:`DEFAULT_CHUNK_SIZE` written into one matrix (the draws do not depend on the pieces)."""
+    matrix: FloatArray | None = None
+    names: list[str] = []
     for a in range(start, stop, DEFAULT_CHUNK_SIZE):
         b = min(stop, a + DEFAULT_CHUNK_SIZE)
-        for name, values in draw_parameters(spec.parameters, b - a, seed, start=a).items():
-            drawn.setdefault(name, []).append(values)
-    names = list(drawn)
-    matrix = np.stack([np.concatenate(drawn[n]) for n in names], axis=1) if names else np.zeros((stop - start, 0))
-    return matrix, names
+        drawn = draw_parameters(spec.parameters, b - a, seed, start=a)
+        if matrix is None:
+            names = list(drawn)
+            matrix = np.empty((stop - start, len(names)))
+        for k, values in enumerate(drawn.values()):
+            matrix[a - start : b - start, k] = values
+    return (matrix if matrix is not None else np.zeros((stop - start, 0))), names
 
 
 def _attributes(spec: ModelSpec, n_samples: int, seed: int, chunk_size: int) -> dict[str, Any]:

@@ -141,7 +141,7 @@ class OnDisk:
         size, chunked along samples, no data yet) with xarray, so that it reads back as the
         in-memory dataset would; then keep the file open for the chunks' data."""
         import dask.array as da
-        import h5py  # type: ignore[import-untyped]  # ships no annotations
+        import h5py  # type: ignore[import-untyped, unused-ignore]  # no annotations
 
         coords = {name: np.arange(self.n_samples) if name == "sample" else c for name, c in part.coords.items()}
         skeleton = xr.Dataset(coords=coords, attrs=part.attrs)
