@@ -10,6 +10,9 @@ one chunk (:func:`hecon.engine.run.simulate_chunk`); units run one after the oth
 parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
 ``scheduler=ADDRESS`` uses an existing ``dask.distributed`` cluster, whose workers need
 hecon installed). The model specification is sent to each worker once and compiled there.
+Across chunks only the per-sample outcomes and the draws are kept: in memory up to the bound
+:data:`hecon.model.limits.PSA_VALUES`, beyond it in a temporary file read back lazily
+(:mod:`hecon.analysis.psa_store`), with the same numbers.
 
 Reproducibility: sample ``i`` of every parameter depends only on (seed, parameter name, i),
 and the engine computes each sample on its own, so every per-sample outcome is identical,
