@@ -8,7 +8,11 @@ this one, and once more on a local Dask cluster of 2 worker processes (``hecon r
 * wall time and processor time of ``run_psa`` [s] (processor time: of the process; on Dask the
   workers' time is not in it);
 * peak resident memory [MiB] of the process that runs the PSA and, on Dask, of the largest
-  worker (the operating system's maximum resident set of the process's children).
+  worker (the operating system's maximum resident set of the process's children);
+* whether the per-sample outcomes were kept in memory or in a temporary file
+  (:func:`hecon.analysis.psa.kept_in_memory`);
+* then, in the same process, the wall time and the peak memory until the PSA is summarised
+  (:func:`hecon.analysis.psa_summary.summarise_psa` with EVPPI) and written as ``psa.nc``.
 
 The table between the README's markers ``<!-- psa-scaling -->`` and ``<!-- end psa-scaling -->``
 is replaced by the result, so its numbers are this script's output, never typed. The machine
@@ -32,19 +36,28 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "rrmm_example.xlsx"
 BEGIN, END = "<!-- psa-scaling -->", "<!-- end psa-scaling -->"
 CODE = """
-import json, resource, sys, time
-from hecon.analysis.psa import run_psa
+import json, os, resource, sys, tempfile, time
+from hecon.analysis.evppi import evppi_inputs
+from hecon.analysis.psa import kept_in_memory, run_psa, save_psa
+from hecon.analysis.psa_summary import summarise_psa
 from hecon.workbook import read_workbook
 spec = read_workbook(sys.argv[1])
-workers = int(sys.argv[3]) or None
+n, workers = int(sys.argv[2]), int(sys.argv[3]) or None
 run_psa(spec, 2, 1, progress=False)  # numba kernels loaded from their cache
 wall, cpu = time.perf_counter(), time.process_time()
-ds = run_psa(spec, int(sys.argv[2]), 20241126, workers=workers, progress=False)
+ds = run_psa(spec, n, 20241126, workers=workers, progress=False)
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 mib = lambda who: resource.getrusage(who).ru_maxrss / 1024
-print(json.dumps({"wall": wall, "cpu": cpu, "peak_mib": mib(resource.RUSAGE_SELF),
+psa_mib = mib(resource.RUSAGE_SELF)
+then = time.perf_counter()
+wtp = float(spec.settings.wtp[0])
+summary = summarise_psa(ds, spec.options[0], [wtp], wtp, evppi_inputs=evppi_inputs(spec), options=spec.options)
+with tempfile.TemporaryDirectory() as folder:
+    save_psa(ds, os.path.join(folder, "psa.nc"))
+print(json.dumps({"wall": wall, "cpu": cpu, "peak_mib": psa_mib,
                   "worker_mib": mib(resource.RUSAGE_CHILDREN) if workers else None,
-                  "qalys": float(ds["qalys"].mean())}))
+                  "summary_wall": time.perf_counter() - then, "summary_peak_mib": mib(resource.RUSAGE_SELF),
+                  "in_memory": kept_in_memory(spec, n), "qalys": float(ds["qalys"].mean())}))
 """
 
 
@@ -70,17 +83,24 @@ def table(rows: list[dict[str, float]], work_per_sample: int) -> str:
         f"Measured by `benchmarks/bench_psa_scaling.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit "
         f"{commit.strip() or '?'}, {os.cpu_count()} cores ({platform.python_implementation()} "
         f"{platform.python_version()}), load average at the end {load} (other work shared the machine): "
-        "`run_psa` on the example, chunks of 1,024, one run each.",
+        "`run_psa` on the example, chunks of 1,024, one run each; then, in the same process, its summaries "
+        "(`summarise_psa`: intervals, CEAC, EVPI, convergence, EVPPI of the model's groups) and `psa.nc`. Per-sample "
+        "outcomes are kept in memory up to `HECON_MAX_PSA_VALUES` values, beyond it in a temporary file.",
         "",
-        "| samples | where | wall [s] | processor [s] | ns per sample-state-cycle (wall) | peak memory [MiB] |",
-        "|---|---|---|---|---|---|",
+        "| samples | where | outcomes kept | wall [s] | processor [s] | ns per sample-state-cycle (wall) "
+        "| peak memory [MiB] | summaries and psa.nc: wall [s], peak memory [MiB] |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         where = f"local Dask cluster, {r['workers']:.0f} workers" if r["workers"] else "one process"
         memory = f"{r['peak_mib']:.0f}" + (f" (+ largest worker {r['worker_mib']:.0f})" if r["workers"] else "")
         ns = r["wall"] / (r["samples"] * work_per_sample) * 1e9
         cpu = "—" if r["workers"] else f"{r['cpu']:.1f}"  # the workers' processor time is not the process's
-        lines.append(f"| {r['samples']:,.0f} | {where} | {r['wall']:.1f} | {cpu} | {ns:.1f} | {memory} |")
+        kept = "in memory" if r["in_memory"] else "temporary file"
+        after = f"{r['summary_wall']:.1f}, {r['summary_peak_mib']:.0f}"
+        lines.append(
+            f"| {r['samples']:,.0f} | {where} | {kept} | {r['wall']:.1f} | {cpu} | {ns:.1f} | {memory} | {after} |"
+        )
     return "\n".join(lines)
 
 

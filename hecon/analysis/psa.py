@@ -10,6 +10,9 @@ one chunk (:func:`hecon.engine.run.simulate_chunk`); units run one after the oth
 parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
 ``scheduler=ADDRESS`` uses an existing ``dask.distributed`` cluster, whose workers need
 hecon installed). The model specification is sent to each worker once and compiled there.
+Across chunks only the per-sample outcomes and the draws are kept: in memory up to the bound
+:data:`hecon.model.limits.PSA_VALUES`, beyond it in a temporary file read back lazily
+(:mod:`hecon.analysis.psa_store`), with the same numbers.
 
 Reproducibility: sample ``i`` of every parameter depends only on (seed, parameter name, i),
 and the engine computes each sample on its own, so every per-sample outcome is identical,
@@ -38,6 +41,8 @@ import logging
 import os
 import pickle
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +50,10 @@ import numpy as np
 import xarray as xr
 
 from hecon.analysis.progress import progress_bar
+from hecon.analysis.psa_store import InMemory, OnDisk
 from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.compiler import compiled as compile_once
-from hecon.engine.outcomes import ChunkResult, outcome_columns
+from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_chunk
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
 from hecon.model.limits import PSA_VALUES, gigabytes, short_of_memory
@@ -129,31 +135,49 @@ PSA = topic("PSA")
 """Where a PSA's problems are when no option or cell gave its number of samples."""
 
 
-def check_psa_size(spec: ModelSpec, n_samples: int, where: Location = PSA) -> None:
-    """Raise ModelError before anything runs when the PSA's outcomes, n_samples x strategies x
-    outcomes (discounted and undiscounted, and the drawn parameters), would not fit the bound
-    :data:`~hecon.model.limits.PSA_VALUES` [values of 8 bytes]. Needs only the model as read (the
-    outcomes are QALYs, life years, each cost category, count and time flag), so that a run checks
-    it before it validates the model. ``where``: where the number of samples was given (the command
-    line's ``--psa``). Whatever the bound allows, they must fit in this machine's memory."""
+def values_per_sample(spec: ModelSpec) -> int:
+    """Values of 8 bytes a PSA keeps per sample: strategies x outcomes (QALYs, life years, each cost
+    category, count and time flag; discounted and undiscounted) and the drawn parameters. Needs only
+    the model as read."""
     outcomes = 2 + len(spec.cost_categories) + len(spec.count_names) + len(spec.flags)  # as outcome_columns
-    per_sample = max(len(spec.strategies) * outcomes * 2 + len(spec.parameters), 1)
-    what = (
-        f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
-        f"undiscounted, and parameters) are {n_samples * per_sample:,} values "
-        f"({gigabytes(n_samples * per_sample * 8)})"
-    )
-    memory = short_of_memory(n_samples * per_sample * 8)
-    if n_samples * per_sample > PSA_VALUES.value:
-        expected = PSA_VALUES.expected("a PSA of") + f", i.e. at most {PSA_VALUES.value // per_sample:,} samples"
-        raise ModelError(Problem(where, what, expected + " for this model"))
-    if memory is not None:
+    return max(len(spec.strategies) * outcomes * 2 + len(spec.parameters), 1)
+
+
+def kept_in_memory(spec: ModelSpec, n_samples: int) -> bool:
+    """Whether a PSA of ``n_samples`` keeps its per-sample outcomes in memory: within the bound
+    :data:`~hecon.model.limits.PSA_VALUES` and this machine's memory. Beyond them it keeps them in a
+    temporary file (:class:`hecon.analysis.psa_store.OnDisk`); the numbers are the same."""
+    size = n_samples * values_per_sample(spec)
+    return size <= PSA_VALUES.value and short_of_memory(size * 8) is None
+
+
+def check_psa_size(spec: ModelSpec, n_samples: int, where: Location = PSA) -> None:
+    """Raise ModelError before anything runs when the PSA's per-sample outcomes (n_samples x
+    :func:`values_per_sample` values of 8 bytes) fit neither in memory (:func:`kept_in_memory`) nor
+    in the free space of the temporary folder (``tempfile.gettempdir()``, set by ``TMPDIR``) that
+    holds them beyond it. Needs only the model as read, so that a run checks it before it validates
+    the model. ``where``: where the number of samples was given (the command line's ``--psa``)."""
+    if kept_in_memory(spec, n_samples):
+        return
+    import shutil
+    import tempfile
+
+    per_sample = values_per_sample(spec)
+    folder = tempfile.gettempdir()
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # the folder's space is unknown: writing the file will say what is wrong
+    if n_samples * per_sample * 8 > free:
         raise ModelError(
             Problem(
                 where,
-                what,
-                f"a PSA that fits in this machine's {gigabytes(memory)} of memory: at most "
-                f"{memory // (8 * per_sample):,} samples for this model (run it in parts with other seeds)",
+                f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
+                f"undiscounted, and parameters) are {gigabytes(n_samples * per_sample * 8)}: more than memory holds "
+                f"({PSA_VALUES.expected('a PSA of')}) and more than the {gigabytes(free)} free in the temporary "
+                f"folder {folder}",
+                f"at most {free // (8 * per_sample):,} samples for this model, or a temporary folder with more "
+                "space (set TMPDIR)",
             )
         )
 
@@ -221,9 +245,14 @@ def run_psa(
     chunks = sample_chunks(int(n_samples), int(chunk_size))
     n_strategies = len(compiled.strategies)
     units = [(c, i) for c in range(len(chunks)) for i in range(n_strategies)]
-    out = _Outcomes(n_strategies, int(n_samples), len(outcome_columns(compiled)), chunks)
+    cols = outcome_columns(compiled)
+    out: InMemory | OnDisk
+    if kept_in_memory(spec, int(n_samples)):
+        out = InMemory(n_strategies, int(n_samples), len(cols), chunks)
+    else:
+        out = OnDisk(compiled, cols, int(n_samples), chunks, lambda start, stop: _draws(spec, seed, start, stop))
 
-    with progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
+    with _discarded_on_error(out), progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
         if workers is None and scheduler is None and client is None:
             for c, (start, stop) in enumerate(chunks):
                 draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
@@ -234,23 +263,61 @@ def run_psa(
         else:
             _run_on_dask(spec, chunks, n_strategies, seed, workers, scheduler, client, out, advance)
 
-    return _assemble(spec, compiled, chunks, out, int(n_samples), int(seed), int(chunk_size))
+        attrs = _attributes(spec, int(n_samples), int(seed), int(chunk_size))
+        if isinstance(out, OnDisk):
+            return out.dataset(attrs)
+    matrix, names = _draws(spec, int(seed), 0, int(n_samples))
+    ds = out.dataset(compiled, cols, xr.DataArray(matrix, dims=("sample", "parameter"), coords={"parameter": names}))
+    ds.attrs.update(attrs)
+    return ds
 
 
-class _Outcomes:
-    """Every unit's per-sample outcomes, (strategy, sample, outcome) discounted and undiscounted,
-    written in place as units finish, so that no chunk's result is kept beside the whole."""
+@contextmanager
+def _discarded_on_error(out: InMemory | OnDisk) -> Iterator[None]:
+    """Remove a PSA's temporary file when the run fails."""
+    try:
+        yield
+    except BaseException:
+        if isinstance(out, OnDisk):
+            out.discard()
+        raise
 
-    def __init__(self, n_strategies: int, n_samples: int, n_outcomes: int, chunks: list[tuple[int, int]]) -> None:
-        self.discounted = np.empty((n_strategies, n_samples, n_outcomes))
-        self.undiscounted = np.empty((n_strategies, n_samples, n_outcomes))
-        self.chunks = chunks
 
-    def store(self, chunk: int, strategy: int, values: tuple[FloatArray, FloatArray]) -> None:
-        """One unit's (discounted, undiscounted) outcomes, each (samples of the chunk, outcome)."""
-        start, stop = self.chunks[chunk]
-        self.discounted[strategy, start:stop] = values[0]
-        self.undiscounted[strategy, start:stop] = values[1]
+def _draws(spec: ModelSpec, seed: int, start: int, stop: int) -> tuple[FloatArray, list[str]]:
+    """The drawn inputs of samples [start, stop) as (sample, parameter), and the parameters' names
+    (the order of :func:`hecon.model.distributions.draw_parameters`), drawn in pieces of
+    :data:`DEFAULT_CHUNK_SIZE` written into one matrix (the draws do not depend on the pieces)."""
+    matrix: FloatArray | None = None
+    names: list[str] = []
+    for a in range(start, stop, DEFAULT_CHUNK_SIZE):
+        b = min(stop, a + DEFAULT_CHUNK_SIZE)
+        drawn = draw_parameters(spec.parameters, b - a, seed, start=a)
+        if matrix is None:
+            names = list(drawn)
+            matrix = np.empty((stop - start, len(names)))
+        for k, values in enumerate(drawn.values()):
+            matrix[a - start : b - start, k] = values
+    return (matrix if matrix is not None else np.zeros((stop - start, 0))), names
+
+
+def _attributes(spec: ModelSpec, n_samples: int, seed: int, chunk_size: int) -> dict[str, Any]:
+    from hecon.version import __version__
+
+    attrs: dict[str, Any] = {}
+    alternatives = discrete_alternatives(spec.parameters)
+    if alternatives:
+        attrs[ALTERNATIVES_ATTR] = json.dumps(alternatives)
+    attrs.update(
+        {
+            "analysis": "probabilistic sensitivity analysis",
+            "seed": seed,
+            "n_samples": n_samples,
+            "chunk_size": chunk_size,
+            "numpy_version": np.__version__,
+            "hecon_version": __version__,
+        }
+    )
+    return attrs
 
 
 def _run_on_dask(
@@ -261,7 +328,7 @@ def _run_on_dask(
     workers: int | None,
     scheduler: str | None,
     client: Any,
-    out: _Outcomes,
+    out: InMemory | OnDisk,
     advance: Any,
 ) -> None:
     from distributed import Client, LocalCluster, as_completed
@@ -310,57 +377,6 @@ def _run_on_dask(
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-
-
-def _assemble(
-    spec: ModelSpec,
-    compiled: CompiledModel,
-    chunks: list[tuple[int, int]],
-    out: _Outcomes,
-    n_samples: int,
-    seed: int,
-    chunk_size: int,
-) -> xr.Dataset:
-    from hecon.engine.results import label
-    from hecon.version import __version__
-
-    cols = outcome_columns(compiled)
-    n_points = compiled.n_cycles + 1
-    results = []
-    for i in range(len(compiled.strategies)):
-        results.append(
-            ChunkResult(
-                out.discounted[i],
-                out.undiscounted[i],
-                np.zeros((n_points, len(spec.states))),
-                np.zeros((n_points, len(cols))),
-                np.zeros(n_points, dtype=np.int64),
-            )
-        )
-    ds = label(compiled, cols, results, n_samples)
-    ds = ds.drop_vars(["trace", "per_cycle", "crossings", "cycle", "years", "state", "outcome"])
-    drawn: dict[str, list[FloatArray]] = {}
-    for start, stop in chunks:
-        for name, values in draw_parameters(spec.parameters, stop - start, seed, start=start).items():
-            drawn.setdefault(name, []).append(values)
-    names = list(drawn)
-    matrix = np.stack([np.concatenate(drawn[n]) for n in names], axis=1) if names else np.zeros((n_samples, 0))
-    ds["parameters"] = (("sample", "parameter"), matrix)
-    ds = ds.assign_coords(parameter=names)
-    alternatives = discrete_alternatives(spec.parameters)
-    if alternatives:
-        ds.attrs[ALTERNATIVES_ATTR] = json.dumps(alternatives)
-    ds.attrs.update(
-        {
-            "analysis": "probabilistic sensitivity analysis",
-            "seed": seed,
-            "n_samples": n_samples,
-            "chunk_size": chunk_size,
-            "numpy_version": np.__version__,
-            "hecon_version": __version__,
-        }
-    )
-    return ds
 
 
 def save_psa(ds: xr.Dataset, path: str | Path) -> None:

@@ -450,7 +450,10 @@ def summarise_psa(
     )
     evppi_summary = None
     if evppi_inputs and n >= EVPPI_MINIMUM_SAMPLES and len(strategies) > 1 and float(primary_wtp) in wtp_values:
-        drawn = {str(p): ds["parameters"].sel(parameter=p).values for p in ds["parameter"].values}
+        sampled = {str(p) for p in ds["parameter"].values}
+        used = [p for p in dict.fromkeys(p for item in evppi_inputs for p in item.parameters) if p in sampled]
+        matrix = ds["parameters"].sel(parameter=used).values  # one read of the columns used, not all
+        drawn = {p: np.ascontiguousarray(matrix[:, k]) for k, p in enumerate(used)}
         with phase(stopwatch, "VOI/EVPPI"):
             evppi_summary = summarise_evppi(
                 evppi_inputs,

@@ -24,8 +24,9 @@ from hecon.model.types import FloatArray
 _GP_MORTALITY: OrderedDict[tuple[int, float, float, int, bytes], tuple[LifeTable, FloatArray]] = OrderedDict()
 """Recent cohort death probabilities (:func:`cohort_mortality`), kept with their life table."""
 _GP_MORTALITY_SIZE = 16  # entries kept at most: the base case, scenarios and DSA variations of a run
-_GP_MORTALITY_BYTES = 64 * 2**20  # and at most this many bytes: a sampled share of men gives one
-# (points x samples) entry per PSA chunk, used by the chunk's strategies and never again
+_GP_MORTALITY_BYTES = 16 * 2**20  # and at most this many bytes: a sampled share of men gives one
+# (points x samples) entry per PSA chunk, used by the chunk's strategies and never again, so one
+# such entry (13 MB for the example's chunks of 1,024) is all a PSA needs; more only add memory
 
 
 def cohort_mortality(

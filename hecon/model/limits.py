@@ -103,9 +103,9 @@ TUNNEL_STATES = Limit(
 VALUE = Limit("HECON_MAX_VALUE", 10**15, "in absolute value", "a cost, utility or count per cycle or per transition")
 PSA_VALUES = Limit(
     "HECON_MAX_PSA_VALUES",
-    200_000_000,
+    10_000_000,
     "values",
-    "PSA samples x strategies x outcomes held in memory (8 bytes each)",
+    "PSA samples x strategies x outcomes held in memory (8 bytes each); beyond it they are kept in a temporary file",
 )
 
 #: Every bound, in the order of the README's table.

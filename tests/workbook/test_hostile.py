@@ -789,7 +789,16 @@ def test_only_regular_files_are_opened(tmp_path, invoke, kind):
         assert result.exit_code == 2 and "is a directory" in result.stderr
 
 
-def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, textbook_bytes, invoke):
+def test_a_psa_too_large_for_memory_and_disk_is_refused_before_anything_runs(
+    tmp_path, textbook_bytes, invoke, monkeypatch
+):
+    """Beyond HECON_MAX_PSA_VALUES a PSA keeps its outcomes in a temporary file (tests/analysis/test_psa_store.py);
+    one that the temporary folder (here with 8.1 GB free) cannot hold either is refused at --psa."""
+    import shutil
+
+    monkeypatch.setattr(
+        shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(10**12, 10**12 - 81 * 10**8, 81 * 10**8)
+    )
     path = workbook(tmp_path, textbook_bytes, {})
     started = time.monotonic()
     result = invoke("run", path, "--psa", 10**9, "--out", tmp_path / "out")
@@ -798,7 +807,13 @@ def test_a_psa_too_large_for_memory_is_refused_before_anything_runs(tmp_path, te
     # 4 strategies x 8 outcomes (QALYs, life-years, 2 cost categories, 1 count, 3 flags' times) x 2 + 17 parameters
     assert "\n--psa 1000000000: 1,000,000,000 samples x 81 values per sample" in result.stderr  # the option
     assert (
-        "expected a PSA of at most 200,000,000 values (or raise the limit: set HECON_MAX_PSA_VALUES), i.e. at most 2,469,135 samples for this model"
+        "more than memory holds (a PSA of at most 10,000,000 values (or raise the limit: set HECON_MAX_PSA_VALUES))"
+        in result.stderr
+    )
+    assert "and more than the 8.1 GB free in the temporary folder" in result.stderr
+    # 8.1e9 bytes / (81 values x 8 bytes)
+    assert (
+        "expected at most 12,500,000 samples for this model, or a temporary folder with more space (set TMPDIR)"
         in result.stderr
     )
 
@@ -880,30 +895,24 @@ def test_the_memory_bound_of_a_horizon_counts_the_model_s_values_per_cycle(monke
     )
 
 
-def test_a_psa_and_tunnels_beyond_this_machine_s_memory_are_refused_whatever_their_bounds(monkeypatch):
+def test_a_psa_and_tunnels_beyond_this_machine_s_memory_whatever_their_bounds(monkeypatch):
     """With memory for exactly 1,000 PSA samples of the textbook model (81 values of 8 bytes each, see
-    above) and HECON_MAX_PSA_VALUES far above: 1,000 samples pass, 1,001 are refused at --psa. With memory
-    for the horizon (40 yearly cycles of 55 values of 8 bytes: 17,600 bytes), which holds 275 states of 64
-    bytes: a tunnel of 272 on S1 (4 - 1 + 272 = 275 states) compiles, of 273 not."""
+    above) and HECON_MAX_PSA_VALUES far above: 1,000 samples are kept in memory, 1,001 in a temporary file
+    (not refused: the folder has room). With memory for the horizon (40 yearly cycles of 55 values of 8
+    bytes: 17,600 bytes), which holds 275 states of 64 bytes: a tunnel of 272 on S1 (4 - 1 + 272 = 275
+    states) compiles, of 273 not."""
     import dataclasses
 
     import hecon.model.limits as limits
-    from hecon.analysis.psa import check_psa_size
+    from hecon.analysis.psa import check_psa_size, kept_in_memory
     from hecon.engine.compiler import compile_model
-    from hecon.model.problems import Element, topic
+    from hecon.model.problems import topic
 
     model = textbook_model()
     monkeypatch.setenv("HECON_MAX_PSA_VALUES", "1" + "0" * 20)
     monkeypatch.setattr(limits, "physical_memory", lambda: 1_000 * 81 * 8)
-    check_psa_size(model, 1_000)
-    with pytest.raises(ModelError) as caught:
-        check_psa_size(model, 1_001, Element("option", "--psa", detail="1001"))
-    (problem,) = caught.value.problems
-    assert str(problem) == (
-        "--psa 1001: 1,001 samples x 81 values per sample (strategies x outcomes, discounted and undiscounted, and "
-        "parameters) are 81,081 values (0.000649 GB); expected a PSA that fits in this machine's 0.000648 GB of memory: "
-        "at most 1,000 samples for this model (run it in parts with other seeds)"
-    )
+    assert kept_in_memory(model, 1_000) and not kept_in_memory(model, 1_001)
+    check_psa_size(model, 1_001)
 
     def tunnel(length: int):
         states = tuple(dataclasses.replace(s, tunnel=length) if s.name == "S1" else s for s in model.states)
