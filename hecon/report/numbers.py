@@ -242,7 +242,12 @@ def versus_text(description: str, frontier_status: str | None) -> str:
     >>> versus_text("EUR 45,000 per QALY gained", "non-dominated")
     'EUR 45,000 per QALY gained'
     """
-    off = _FRONTIER_WORDS.get(frontier_status or "")
+    return _but_off(description, _FRONTIER_WORDS.get(frontier_status or ""))
+
+
+def _but_off(description: str, off: str | None) -> str:
+    """``description`` followed by ", but ``off``" (the words for a place off the frontier), unless
+    there are none or the description says "dominated" already."""
     if off and not description.lower().startswith("dominated"):
         return f"{description}, but {off}"
     return description
@@ -264,7 +269,4 @@ def versus_cell(description: str, frontier_status: str | None) -> str:
     >>> versus_cell("EUR 53,017 per QALY gained", "reference")
     'EUR 53,017 per QALY gained'
     """
-    off = _FRONTIER_CELL.get(frontier_status or "")
-    if off and not description.lower().startswith("dominated"):
-        return f"{description}, but {off}"
-    return description
+    return _but_off(description, _FRONTIER_CELL.get(frontier_status or ""))
