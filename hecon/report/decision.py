@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from hecon.analysis.decision import CURVE_REACH, DECISION_REACH, RELEVANT_REACH
+from hecon.analysis.dsa_summary import DsaSummary
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
 from hecon.analysis.psa_summary import PSA_FILE, Interval
 from hecon.analysis.results import Results
@@ -484,6 +485,18 @@ def thresholds_section(results: Results) -> Section | None:
 # --------------------------------------------------------------------------------------
 
 
+def main_tornado(optimal: str | None, data: DsaSummary, references: set[str]) -> str | None:
+    """The strategy whose tornado the main report shows: the strategy optimal at the headline
+    willingness to pay when it has one (every strategy but the comparator does); otherwise (the
+    comparator is optimal) the decision option, not a reference strategy, with the largest
+    base-case INMB versus the comparator at the tornado's WTP: the one closest to replacing it.
+    None without tornados."""
+    if optimal in data.tornado:
+        return optimal
+    options = [s for s in data.tornado if s not in references] or list(data.tornado)
+    return max(options, key=lambda s: data.base_case[s].inmb_at_tornado_wtp, default=None)
+
+
 def dsa_section(results: Results) -> Section | None:
     data = results.dsa
     if data is None:
@@ -593,12 +606,9 @@ def dsa_section(results: Results) -> Section | None:
         f"net monetary benefit at {_money(cur, w)} per QALY ({data.tornado_wtp_source}), which is "
         "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."
     ]
-    # the main part shows the tornado of the strategy optimal at the headline willingness to pay (else the
-    # first), at a legible size; the appendix the other tornados and every strategy's table
+    # the main part shows one tornado at a legible size, the appendix the others and every strategy's table
     strategies = list(data.tornado)
-    chosen = (
-        results.headline.optimal if results.headline.optimal in strategies else strategies[0] if strategies else None
-    )
+    chosen = main_tornado(results.headline.optimal, data, set(results.references))
     shown_main = [f for s, f in zip(strategies, figures) if s == chosen]
     for s, sub in zip(strategies, subsections):
         if s == chosen:

@@ -126,7 +126,11 @@ def _nice_end(years: float, horizon: float) -> float:
     return min(horizon, math.ceil(years / 5.0) * 5.0)
 
 
-def survival_window(curves: Mapping[str, SurvivalCurve], years: np.ndarray, level: float = 0.02) -> float:
+#: The survival figure ends when every strategy's OS is below this share (or at the horizon).
+OS_END = 0.02
+
+
+def survival_window(curves: Mapping[str, SurvivalCurve], years: np.ndarray, level: float = OS_END) -> float:
     """Time [years] by which every strategy's OS has fallen below ``level`` (the horizon if
     it never does), rounded up to a round number."""
     horizon = float(years[-1]) if len(years) else 1.0
@@ -153,6 +157,11 @@ def survival_png(
     CIs (:func:`draw_landmark`); a row per time window (:func:`survival_windows`)."""
     colour_index = colour_index or {s: i for i, s in enumerate(strategies)}
     windows = survival_windows(survival_window(curves, years))
+    whole = (
+        "whole horizon"
+        if len(years) and windows[-1][0] >= float(years[-1])
+        else f"until every OS is below {OS_END:.0%}"
+    )
     has_pfs = any(c.pfs is not None for c in curves.values())
     panels = ["PFS", "OS"] if has_pfs else ["OS"]
     titles = {"PFS": "Progression-free survival", "OS": "Overall survival"}
@@ -185,7 +194,7 @@ def survival_png(
                 window = (
                     f"first {end:g} years"
                     if len(windows) > 1 and end < windows[-1][0]
-                    else ("whole extrapolation" if len(windows) > 1 else "")
+                    else (f"0–{end:g} years: {whole}" if len(windows) > 1 else "")
                 )
                 ax.set_title(titles[endpoint] + (f" ({window})" if window else ""), loc="left")
                 ax.set_xlim(0, end * axis.per_year)
