@@ -97,15 +97,15 @@ def simulate_partitioned_chunk(
             first = start_rewards(model, strategy, ctx, start, col_index)
             discounted += first
             undiscounted += first
-            if keep_cycles:
-                valued[0] += first
         kernels.add_weighted(discounted, w.point, t0, valued)  # point by point, in order
         kernels.add_weighted(undiscounted, w.plain.reshape(1, -1), t0, valued)
         kernels.add_weighted(discounted, w.reward, t0, entered)
         kernels.add_weighted(undiscounted, w.reward_plain.reshape(1, -1), t0, entered)
         crossings[t0 : t0 + n_val] += crossed[:n_val].sum(axis=1)
-        if keep_cycles:
+        if keep_cycles:  # the per-cycle values, once the totals have been added up
             valued[: t1 - t0] += entered[:n_val]
+            if t0 == 0:
+                valued[0] += first  # already in the totals, unweighted: not weighted again
             kernels.accumulate(per_cycle[t0 : t0 + n_val], valued)
             if by_sub:
                 sub = np.zeros((n_val, model.n_states, n_samples))

@@ -17,7 +17,18 @@ from hecon.analysis.serialise import to_json
 from hecon.engine.run import run_model
 from hecon.model.distributions import draw_parameters
 from hecon.model.problems import ModelError
-from hecon.model.spec import Distribution, ModelSpec, Parameter, Settings, State, Strategy, Transition
+from hecon.model.spec import (
+    PARTITIONED_SURVIVAL,
+    Distribution,
+    ModelSpec,
+    Parameter,
+    Settings,
+    State,
+    Strategy,
+    Transition,
+    TransitionReward,
+)
+from tests.models import both_structures_model, with_settings
 
 VARIABLES = (
     "total_costs",
@@ -121,6 +132,42 @@ def test_all_standard_errors_zero_reproduce_the_deterministic_run():
     det = run_model(spec)
     for name in ("total_costs", "qalys", "lys"):
         np.testing.assert_allclose(ds[name].values, np.repeat(det[name].values, 20, axis=1), rtol=1e-13)
+
+
+def sampled_start_cost_model(structure: str) -> ModelSpec:
+    """:func:`tests.models.both_structures_model` with a drawn cost per cycle in PF (``c_pf``) that
+    is also a one-off cost on the cohort placed in PF at the start (5 x ``c_pf``), under half-cycle
+    correction: point 0 has weight 1/2, so a start reward weighted again would show."""
+    base = both_structures_model()
+    return with_settings(
+        dataclasses.replace(
+            base,
+            states=(State("PF", utility=0.8, costs={"care": "c_pf"}),) + base.states[1:],
+            parameters=(Parameter("c_pf", 100.0, distribution=Distribution("gamma", {"mean": 100.0, "se": 30.0})),),
+            transition_rewards=(TransitionReward("PF", "5 * c_pf", "cost", "start", "(start)"),),
+        ),
+        structure=structure,
+    )
+
+
+@pytest.mark.parametrize("structure", ["state_transition", PARTITIONED_SURVIVAL])
+def test_each_sample_equals_the_deterministic_run_with_its_draws(structure):
+    """Sample i of the PSA (chunked path, per-cycle values not kept) is the deterministic model run
+    with sample i's draw as the parameter's value, and the engine run over all the draws at once
+    (per-cycle values kept) gives the same. A partitioned-survival run that kept per-cycle values
+    added its start rewards to the totals twice (again at point 0's weight)."""
+    spec = sampled_start_cost_model(structure)
+    ds = run_psa(spec, 50, seed=5, chunk_size=16, progress=False)
+    draws = ds["parameters"].sel(parameter="c_pf").values
+    assert np.ptp(draws) > 50.0  # the draws differ
+    per_sample = [run_model(spec.with_parameters({"c_pf": float(v)})) for v in draws]
+    together = run_model(spec, {"c_pf": draws})
+    for name in ("total_costs", "costs", "qalys", "total_costs_undiscounted"):
+        deterministic = xr.concat([r[name] for r in per_sample], dim="sample").transpose(*ds[name].dims)
+        np.testing.assert_allclose(ds[name].values, deterministic.values, rtol=1e-9, atol=0, err_msg=name)
+        np.testing.assert_allclose(together[name].values, deterministic.values, rtol=1e-9, atol=0, err_msg=name)
+    start = ds["costs"].sel(category="start").values  # at time 0: neither discounted nor corrected
+    np.testing.assert_allclose(start, np.broadcast_to(5.0 * draws, start.shape), rtol=1e-12)
 
 
 def test_psa_means_converge_to_the_deterministic_results_of_a_linear_model():

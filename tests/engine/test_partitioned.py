@@ -103,7 +103,10 @@ def markov_and_partition(structure: str) -> ModelSpec:
         ),
         strategies=(Strategy("A"),),
         parameters=(Parameter("q", q), Parameter("r", r), Parameter("p1", p1)),
-        transition_rewards=(TransitionReward("Dead", 5000.0, "cost", "terminal care", ANY_STATE),),
+        transition_rewards=(
+            TransitionReward("Dead", 5000.0, "cost", "terminal care", ANY_STATE),
+            TransitionReward("PF", 2000.0, "cost", "first dose", "(start)"),
+        ),
         partitions=(
             Partition("PF", "q ^ model_time"),
             Partition("PD", "q ^ model_time + p1 * (q ^ model_time - r ^ model_time) / (q - r)"),
@@ -120,6 +123,11 @@ def test_equals_the_markov_model_whose_occupancy_its_curves_are():
         np.testing.assert_allclose(partitioned[name].values, markov[name].values, rtol=1e-12, atol=1e-9)
     # the terminal-care cost is valued on the fall of S_OS: the deaths of each cycle
     assert float(partitioned["costs"].sel(strategy="A", category="terminal care").item()) > 0
+    # the whole cohort starts in PF: the start cost once, at time 0 (neither discounted nor corrected),
+    # in the totals and in cycle 0 of the per-cycle values
+    for ds in (markov, partitioned):
+        assert float(ds["costs"].sel(strategy="A", category="first dose").item()) == pytest.approx(2000.0, rel=1e-15)
+        assert float(ds["per_cycle"].sel(strategy="A", cycle=0, outcome="cost:first dose").item()) == 2000.0
 
 
 def test_crossing_curves_hold_the_later_state_at_zero_and_are_counted():
