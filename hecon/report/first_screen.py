@@ -42,7 +42,25 @@ def _parameter_words(results: Results, name: str) -> str:
 
 
 def _value_words(value: float, unit: str) -> str:
-    """A parameter value with four significant digits and its unit: ``60.26 EUR per mg``."""
+    """A parameter value with four significant digits and its unit, read as a sentence reads it:
+    a share as a percentage (``60% of the CAR-T product price``; a share above 1 as ``1.5 times the
+    ...``), a currency code before the
+    number (``EUR 60.26 per mg``), any other unit after it (``1.5 months``).
+
+    >>> _value_words(0.6, "share of the CAR-T product price"), _value_words(0.95, "share")
+    ('60% of the CAR-T product price', '95%')
+    >>> _value_words(70.0, "share of Drug per cycle")
+    '70 times the Drug per cycle'
+    >>> _value_words(60.2649, "EUR per mg"), _value_words(1.5, "months")
+    ('EUR 60.26 per mg', '1.5 months')
+    """
+    first, _, rest = unit.strip().partition(" ")
+    if first == "share" and 0.0 <= value <= 1.0:
+        return f"{significant(100.0 * value, 4)}%{' ' + rest if rest else ''}"
+    if first == "share":  # a multiple, not a part
+        return f"{significant(value, 4)} times{' the ' + rest.removeprefix('of ') if rest else ''}"
+    if len(first) == 3 and first.isalpha() and first.isupper():
+        return f"{first} {significant(value, 4)}{' ' + rest if rest else ''}"
     return f"{significant(value, 4)} {unit}".strip()
 
 
@@ -132,9 +150,13 @@ def _found_sentences(results: Results) -> list[str]:
             loses = t.incremental_qalys_at_value is not None and t.incremental_qalys_at_value < 0
             cost_effective_low = t.icer_at_lower > t.wtp if loses else t.icer_at_lower < t.wtp
             side = " or less" if cost_effective_low else " or more"
+        # a strategy already cost-effective at the base-case value stays so up to the threshold
+        already = (t.base <= t.value) if side == " or less" else (t.base >= t.value) if side else False
+        verb = "is cost-effective" if already else "becomes cost-effective"
         out.append(
-            f"{t.strategy} becomes cost-effective against {t.comparator} at {money(t.wtp, cur)} per QALY when "
-            f"the {what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)})."
+            f"{t.strategy} {verb} against {t.comparator} at {money(t.wtp, cur)} per QALY when "
+            f"the {what} is {_value_words(t.value, unit)}{side} (base case {_value_words(t.base, unit)}"
+            + (", so it is cost-effective now)." if already else ").")
             + _decides(results, t.parameter, t.value, unit, f"{t.strategy} and {t.comparator}")
         )
     return out

@@ -49,7 +49,7 @@ def test_with_a_reference_value_the_first_screen_states_its_derivation_threshold
     assert f"{t.strategy} becomes cost-effective against {t.comparator}" in text
     # named by its description (lower case), never its code name; the unit with the value
     assert p.description == "One-off product price" and p.unit == "EUR"
-    assert f"when the one-off product price is {t.value:,.0f} EUR" in text
+    assert f"when the one-off product price is EUR {t.value:,.0f}" in text
     assert t.parameter not in text
     # the options no query asks about, and why they have no threshold price
     assert t.strategy == "One-off therapy" and len(results.thresholds) == 1
@@ -92,7 +92,7 @@ def test_threshold_values_have_four_significant_digits_and_units_name_no_code():
     (found, unasked) = threshold_sentences(dataclasses.replace(results, thresholds=(fake,)))
     drug = spec.parameter("c_drug").description
     assert drug == "Drug per cycle on treatment"
-    assert f"is 6.932 share of {drug} or less (base case 70 share of {drug})" in found
+    assert f"is 6.932 times the {drug} or less (base case 70 times the {drug})" in found
     assert "c_drug" not in found and "6.93204" not in found
     assert unasked.startswith("No threshold price is given for Standard care and Continuous therapy:")
     ask_all = dataclasses.replace(
@@ -121,7 +121,7 @@ def test_a_threshold_inside_the_parameters_range_says_that_input_decides_the_pai
 
     inside = with_range(200000.0, 100000.0)[0]  # either order
     assert inside.endswith(
-        f" That lies within the range considered for it (100,000 EUR to 200,000 EUR), so this input decides between "
+        f" That lies within the range considered for it (EUR 100,000 to EUR 200,000), so this input decides between "
         f"{t.strategy} and {t.comparator}."
     )
     assert "decides" not in with_range(130000.0, 200000.0)[0]

@@ -9,7 +9,7 @@ def _dsa(inmb: dict[str, float]) -> SimpleNamespace:
     """A DSA summary with a tornado per strategy other than the comparator and each one's
     base-case INMB versus the comparator [currency]."""
     return SimpleNamespace(
-        tornado={s: () for s in inmb},
+        tornado=dict.fromkeys(inmb, ()),
         base_case={s: SimpleNamespace(inmb_at_tornado_wtp=v) for s, v in inmb.items()},
     )
 
