@@ -312,8 +312,13 @@ def _parse_text(source: str, where: Location, max_chars: int, max_depth: int) ->
                 where,
                 f"the formula '{_clip(text)}' is nested more than {max_depth} levels deep ({levels:,} "
                 "levels; each bracket, call and unary operator such as - or not is one level)",
-                f"a formula nested at most {max_depth} levels deep (or raise the limit up to "
-                f"{DEPTH_CEILING}: set {EXPRESSION_DEPTH.variable}); split it into named parameters",
+                f"a formula nested at most {max_depth} levels deep"
+                + (
+                    f" (or raise the limit up to {DEPTH_CEILING}: set {EXPRESSION_DEPTH.variable})"
+                    if max_depth < DEPTH_CEILING
+                    else f" ({DEPTH_CEILING} is the most hecon reads)"
+                )
+                + "; split it into named parameters",
             )
         )
     try:

@@ -713,9 +713,10 @@ class _Builder:
                     bool(v.get("dsa")),
                 )
             )
-        found, misaligned = draws.sheet_problems(columns, kinds, groups)
-        p.items += found
-        p.consequences += [f"empirical group {g!r}: " for g in misaligned]
+        if kinds:  # no parameter read (a Parameters sheet refused as a whole): its columns cannot be judged
+            found, misaligned = draws.sheet_problems(columns, kinds, groups)
+            p.items += found
+            p.consequences += [f"empirical group {g!r}: " for g in misaligned]
         return tuple(out)
 
     def _reported(self) -> set[Location]:

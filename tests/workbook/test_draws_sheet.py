@@ -160,3 +160,16 @@ def test_excel_export_names_the_table(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["Inputs"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("empirical(60 joint draws, mean=") for t in texts)
+
+
+def test_a_parameters_sheet_refused_as_a_whole_gives_no_follow_on_draws_problems(workbook: Path, monkeypatch) -> None:
+    """A value beyond the row bound refuses the Parameters sheet: that one problem, not also every
+    Draws column reported as naming no parameter (none could be read to judge them by)."""
+    monkeypatch.setenv("HECON_MAX_ROWS", "100")
+
+    def edit(wb):
+        wb["Parameters"]["B150"] = 1.0
+
+    found = problems(edited(workbook, edit))
+    assert len(found) == 1 and found[0].startswith("Parameters"), found
+    assert not any("is not a parameter" in f for f in found)

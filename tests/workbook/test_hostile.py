@@ -464,8 +464,8 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
         {"Parameters!B11": "(" * 200 + "c_S1" + ")" * 200},
         "Parameters!B11: the formula '((((((((((((((((((((((((((((((...))))))))))))))))))))))))))))))' is nested more "
         "than 100 levels deep (200 levels; each bracket, call and unary operator such as - or not is one level); "
-        "expected a formula nested at most 100 levels deep (or raise the limit up to 100: set "
-        "HECON_MAX_EXPRESSION_DEPTH); split it into named parameters",
+        "expected a formula nested at most 100 levels deep (100 is the most hecon reads); split it into named "
+        "parameters",
     ),
     "101 nested calls": (
         {"Parameters!B11": "abs(" * 101 + "c_S1" + ")" * 101},

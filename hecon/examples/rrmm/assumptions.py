@@ -144,8 +144,8 @@ ASSUMPTIONS = (
     "treatment, 0.64 progressed, -0.15 while admitted, -0.10 during recovery; one-off QALY losses for CRS "
     "and ICANS (Howell 2022) and serious infections (-0.19 for 14 days). No age adjustment (values stay "
     "below the Dutch age norms).",
-    "Checks run with the example's tests: every fitted curve passes within 5 points of survival of each "
-    "published point it was fitted to (CAR-T: infused patients from infusion); the state-transition OS is "
+    "Checks run with the example's tests: how close a fitted curve passes to the published points it was "
+    "fitted to is shown in the Landmarks table, not tested (it is no validation); the state-transition OS is "
     "compared with published OS values it was not fitted to (external checks, with model and source side by "
     "side in the example's documentation); nobody is on treatment after death; all costs are non-negative.",
 )
