@@ -171,6 +171,24 @@ def both_structures_model(os_rate_new: float = 0.15) -> ModelSpec:
     )
 
 
+def both_structures_with_uncertainty() -> ModelSpec:
+    """:func:`both_structures_model` with a cost (gamma) and a utility (beta) drawn, so that a run
+    has a PSA of each structure and their pooled summaries."""
+    spec = both_structures_model()
+    states = tuple(
+        replace(s, costs={"care": "c_pd"}) if s.name == "PD" else replace(s, utility="u_pf") if s.name == "PF" else s
+        for s in spec.states
+    )
+    return replace(
+        spec,
+        states=states,
+        parameters=(
+            Parameter("c_pd", 300.0, distribution=Distribution("gamma", {"mean": 300.0, "se": 60.0})),
+            Parameter("u_pf", 0.8, distribution=Distribution("beta", {"mean": 0.8, "se": 0.05})),
+        ),
+    )
+
+
 def rich_model() -> ModelSpec:
     """A model using every part of the workbook: survival curves, schedules, scenarios, every kind of
     PSA distribution, a life table, transition rewards, strategy-specific transitions and values."""

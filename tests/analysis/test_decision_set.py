@@ -41,6 +41,7 @@ from hecon.model.spec import (
     Transition,
 )
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
+from tests.models import both_structures_with_uncertainty
 
 WHY = "Historical cohort before both new drug classes: a reference, not a choice"
 
@@ -213,29 +214,11 @@ def test_bad_roles_are_located_at_their_strategies_cell(tmp_path: Path):
 # --------------------------------------------------------------------------------------
 
 
-def _both_structures_with_uncertainty() -> ModelSpec:
-    from tests.models import both_structures_model
-
-    spec = both_structures_model()
-    states = tuple(
-        replace(s, costs={"care": "c_pd"}) if s.name == "PD" else replace(s, utility="u_pf") if s.name == "PF" else s
-        for s in spec.states
-    )
-    return replace(
-        spec,
-        states=states,
-        parameters=(
-            Parameter("c_pd", 300.0, distribution=Distribution("gamma", {"mean": 300.0, "se": 60.0})),
-            Parameter("u_pf", 0.8, distribution=Distribution("beta", {"mean": 0.8, "se": 0.05})),
-        ),
-    )
-
-
 def test_the_run_gives_the_psa_of_both_structures_with_the_same_samples_and_seed():
     from hecon.analysis.structure import other_structure
     from hecon.report.psa_structures import psa_structures_section
 
-    spec = _both_structures_with_uncertainty()
+    spec = both_structures_with_uncertainty()
     run = run_analysis(spec, seed=11, psa_samples=40)
     assert run.cross_check_psa is not None
     # the cross-check's PSA is the other structure's, drawn with the run's seed and sample count
@@ -289,7 +272,7 @@ def test_the_run_gives_the_psa_of_both_structures_with_the_same_samples_and_seed
 
 
 def test_the_weight_setting_moves_the_averaged_psa_towards_one_structure():
-    spec = _both_structures_with_uncertainty()
+    spec = both_structures_with_uncertainty()
     only_ps = replace(spec, settings=replace(spec.settings, partitioned_survival_weight=1.0))
     results = summarise_run(run_analysis(only_ps, seed=11, psa_samples=40))
     pooled = results.psa_structures
@@ -301,7 +284,7 @@ def test_the_weight_setting_moves_the_averaged_psa_towards_one_structure():
 
 
 def test_without_a_psa_the_other_structure_has_none():
-    run = run_analysis(_both_structures_with_uncertainty())
+    run = run_analysis(both_structures_with_uncertainty())
     assert run.cross_check is not None and run.cross_check_psa is None
     assert summarise_run(run).psa_cross_check is None
     assert summarise_run(run).psa_structures is None

@@ -17,26 +17,8 @@ from hecon.analysis.psa import check_psa_size, kept_in_memory, run_psa, values_p
 from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
 from hecon.model.problems import ModelError
-from hecon.model.spec import Distribution, ModelSpec, Parameter
-from tests.models import both_structures_model
-
-
-def _both_structures_with_uncertainty() -> ModelSpec:
-    """Both structures (a state-transition model and its partitioned-survival version), a cost and a
-    utility drawn, so that the run has a PSA of each structure and their pooled summaries."""
-    spec = both_structures_model()
-    states = tuple(
-        replace(s, costs={"care": "c_pd"}) if s.name == "PD" else replace(s, utility="u_pf") if s.name == "PF" else s
-        for s in spec.states
-    )
-    return replace(
-        spec,
-        states=states,
-        parameters=(
-            Parameter("c_pd", 300.0, distribution=Distribution("gamma", {"mean": 300.0, "se": 60.0})),
-            Parameter("u_pf", 0.8, distribution=Distribution("beta", {"mean": 0.8, "se": 0.05})),
-        ),
-    )
+from hecon.model.spec import Distribution, ModelSpec
+from tests.models import both_structures_with_uncertainty
 
 
 def _reported(spec: ModelSpec, n: int, chunk_size: int) -> dict[str, Any]:
@@ -59,7 +41,7 @@ def test_a_psa_beyond_the_memory_bound_runs_from_a_file_with_the_same_results(mo
     """Both structures' PSAs (and their pooled summaries) with HECON_MAX_PSA_VALUES below the PSA's
     values: the outcomes go to a temporary file, the run is not refused, and every reported number
     equals the in-memory run's; the per-sample outcomes are identical too."""
-    spec = _both_structures_with_uncertainty()
+    spec = both_structures_with_uncertainty()
     in_memory = run_analysis(spec, seed=5, psa_samples=300, chunk_size=64, progress=False)
     assert kept_in_memory(spec, 300)
     expected = summarise_run(in_memory).to_json()
