@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,22 +114,6 @@ DATA_NOTE = (
 )
 _A4 = 9
 """XlsxWriter's paper code of A4."""
-LINE_HEIGHT_PT = 15.0
-"""Height of one line of text in a row [points] (Excel's default row height, 11-point Calibri)."""
-
-
-def row_height(texts: Sequence[str], widths: Sequence[float]) -> float | None:
-    """The height [points] a row needs so that each text, wrapped at its column's width
-    [characters], shows every line (neither Excel nor LibreOffice sizes a written row itself, so
-    a wrapped header would run into the numbers below it); None for a one-line row.
-
-    >>> row_height(["Costs (EUR, 2024 prices)", "x"], [12.0, 8.0])  # "Costs (EUR," / "2024" / "prices)"
-    45.0
-    >>> row_height(["short"], [12.0]) is None
-    True
-    """
-    lines = max((len(textwrap.wrap(t, max(int(w) - 1, 1))) for t, w in zip(texts, widths) if t), default=1)
-    return LINE_HEIGHT_PT * lines if lines > 1 else None
 
 
 def column_widths(table: Table) -> list[float]:
@@ -178,20 +161,14 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     note = (DATA_NOTE if table.data else "") + table.note
     if note:
         ws.write_string(1, 0, _cell_value(note), formats.note)
-    headers = [_cell_value(col.header) for col in table.columns]
-    if (height := row_height(headers, widths)) is not None:
-        ws.set_row(HEADER_ROW - 1, height)
-    for j, header in enumerate(headers):
-        ws.write_string(HEADER_ROW - 1, j, header, formats.header)
+    for j, col in enumerate(table.columns):
+        ws.write_string(HEADER_ROW - 1, j, _cell_value(col.header), formats.header)
     column_formats = [formats.numbers.get(KINDS[c.kind][0]) for c in table.columns]
     digits = [SIGNIFICANT_DIGITS.get(c.kind) for c in table.columns]
     write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(table.rows, start=HEADER_ROW):
-        values = [_cell_value(v) for v in row]
-        wrapped = [v if isinstance(v, str) and len(v) > widths[j] else "" for j, v in enumerate(values)]
-        if any(wrapped) and (height := row_height(wrapped, widths)) is not None:
-            ws.set_row(i, height)
-        for j, v in enumerate(values):
+        for j, v in enumerate(row):
+            v = _cell_value(v)
             if isinstance(v, str):
                 if v:  # an empty text is an empty cell; text, even when it starts with "=": never a formula
                     write_string(i, j, v, formats.wrap if len(v) > widths[j] else None)

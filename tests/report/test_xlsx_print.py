@@ -76,26 +76,3 @@ def test_long_texts_wrap_in_capped_columns(workbook):
                 else:
                     assert not cell.alignment.wrap_text, cell.coordinate
     assert long_cells > 0
-
-
-def test_rows_with_wrapped_text_are_as_high_as_their_lines(tmp_path):
-    """A header or cell that wraps gets a row of one 15-point line per wrapped line (written by
-    hand below), so that it does not run into the row under it when printed; a one-line row keeps
-    the default height."""
-    from hecon.report.excel import LINE_HEIGHT_PT, write_results_xlsx
-
-    table = Table(
-        "T",
-        "t",
-        [Column("Costs (EUR, 2024 prices)", "money"), Column("Description", width=10), Column("n", "int")],
-        [[1.0, "short", 1], [2.0, "one two three four five six", 2]],
-    )
-    path = tmp_path / "r.xlsx"
-    write_results_xlsx([table], path)
-    ws = openpyxl.load_workbook(path)["T"]
-    # header: the money column is as wide as its longest word + 2 = len("prices)") + 2 = 9 characters, 8 a
-    # line: "Costs" / "(EUR," / "2024" / "prices)" ("(EUR, 2024" has 10) -> 4 lines
-    assert ws.row_dimensions[3].height == 4 * LINE_HEIGHT_PT
-    assert ws.row_dimensions[4].height is None  # "short" fits
-    # "one two three four five six" in 10 characters (9 a line): "one two" / "three" / "four five" / "six"
-    assert ws.row_dimensions[5].height == 4 * LINE_HEIGHT_PT
