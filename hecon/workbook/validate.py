@@ -158,34 +158,31 @@ def validate_result(
 
     base = _compile_problems(result.spec, result.locations, stopwatch)
     advance(1)
-    add([place(p, result.locations) for p in base])
     other = other_structure(result.spec)  # a model with both structures is also run as the other
     if other is not None:
         add(
             [
-                place(p, result.locations)
+                place(_shown(p), result.locations)
                 for p in _compile_problems(other, result.locations, stopwatch)
-                if str(p) not in {str(q) for q in base}
+                if str(_shown(p)) not in {str(_shown(q)) for q in base}
             ]
         )
         advance(1)
     add(_decision_problems(result.spec, result.locations))
-    base_text = {str(p) for p in base}
+    # a problem of the base case that a scenario or subgroup has too is reported once
+    also: dict[_Key, tuple[str, list[tuple[str, str]]]] = {_key(p): (p[1], []) for p in base}
     loc = result.locations
     for scenario in result.spec.scenarios:
-        add(
-            _scenario_problems(
-                result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, base_text, stopwatch
-            )
-        )
+        add(_scenario_problems(result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, also, stopwatch))
         advance(1)
     for subgroup in result.spec.subgroups:
         add(
             _scenario_problems(
-                result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text, stopwatch
+                result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, also, stopwatch
             )
         )
         advance(1)
+    add([place(_shown(p, also[_key(p)][1]), result.locations) for p in base])
     if not problems:  # a model that passes every other check is run, as 'hecon run' would
         problems += _run_problems(result.spec, result.locations, advance)
     return sort_problems(problems)
@@ -390,21 +387,51 @@ def _names_read(texts: list[object]) -> list[str]:
     return sorted(names)
 
 
+_Found = tuple[Problem, str]
+"""A problem as found, and the cells it comes from (`` (from p_HS1: Parameters!B4)``, or "")."""
+_Key = tuple[Location, str, str]
+"""A problem as found, without the cells it comes from: the same in the base case and a scenario
+whose changed values it does not read."""
+
+
+def _key(found: _Found) -> _Key:
+    p = found[0]
+    return (p.where, p.what, p.expected)
+
+
+def _shown(found: _Found, also: list[tuple[str, str]] | None = None) -> Problem:
+    """The problem with the cells it comes from, and the scenarios and subgroups that have it too
+    (``also``: (word, name) pairs): `` (also in scenarios 'A', 'B' and subgroup 'C')``, or their
+    number beyond :data:`ALSO_NAMED` of a kind (`` (also in 26 scenarios)``)."""
+    p, sources = found
+    listed = []
+    for word, _ in (_SCENARIOS, _SUBGROUPS):
+        names = [n for w, n in also or [] if w == word]
+        plural = "s" if len(names) > 1 else ""
+        if len(names) > ALSO_NAMED:
+            listed.append(f"{len(names)} {word}{plural}")
+        elif names:
+            listed.append(f"{word}{plural} " + ", ".join(f"'{n}'" for n in names))
+    suffix = f" (also in {' and '.join(listed)})" if listed else ""
+    return Problem(p.where, p.what + sources + suffix, p.expected)
+
+
+#: Scenarios (or subgroups) named in a base-case problem that they have too; more are counted.
+ALSO_NAMED = 3
+
+
 def _compile_problems(
     spec: ModelSpec, loc: Locations, stopwatch: Stopwatch | None = None, overridden: Overridden | None = None
-) -> list[Problem]:
+) -> list[_Found]:
     """What compile_model rejects, and problems with constant probabilities, each of these with
     the cells of the parameters its formulas read (``(from p_HS1: Parameters!B4)``; a scenario's
     cell for a value it sets, ``overridden``)."""
-    constant = [
-        Problem(p.where, p.what + _sources(spec, p.where, loc, overridden=overridden), p.expected)
-        for p in constant_problems(spec)
-    ]
+    constant = [(p, _sources(spec, p.where, loc, overridden=overridden)) for p in constant_problems(spec)]
     try:
         with phase(stopwatch, "compile"):
             compiled(spec)
     except ModelError as exc:
-        return list(exc.problems) + constant
+        return [(p, "") for p in exc.problems] + constant
     return constant
 
 
@@ -415,10 +442,14 @@ def _scenario_problems(
     firsts: dict[str, Record],
     rows: dict[tuple[str, str], Record],
     loc: Locations,
-    base_text: set[str],
+    also: dict[_Key, tuple[str, list[tuple[str, str]]]],
     stopwatch: Stopwatch | None = None,
 ) -> list[Problem]:
-    """What a scenario or subgroup (``sheet``: its word and key column) breaks, at its rows' cells."""
+    """What a scenario or subgroup (``sheet``: its word and key column) breaks, at its rows' cells.
+    A problem the base case has too (a key of ``also``: the base case's problems as found, with the
+    cells they come from) is not repeated; when it comes from other cells here (the scenario sets a
+    value it reads, to one that gives the same problem), the scenario is named in the base case's
+    problem (added to its list in ``also``)."""
     word, key = sheet
     name = scenario.name
     first = firsts.get(name)
@@ -432,9 +463,13 @@ def _scenario_problems(
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
-    for p in _compile_problems(changed, loc, stopwatch, _overridden(scenario, rows)):
-        if str(p) in base_text:
+    for found in _compile_problems(changed, loc, stopwatch, _overridden(scenario, rows)):
+        if _key(found) in also:
+            sources, names = also[_key(found)]
+            if found[1] != sources:
+                names.append((word, name))
             continue
+        p = _shown(found)
         record = _override_record(p, scenario.overrides, rows, name)
         if record is not None:
             out.append(

@@ -1073,3 +1073,22 @@ def test_misspelt_scenario_targets_get_did_you_mean_at_their_cell(rich):
     }
     for cell, value in cells.items():
         assert any(m.startswith(f"Scenarios!{cell}: {value}: {expected[value]}") for m in found), (cell, found)
+
+
+def test_a_base_case_problem_that_scenarios_inherit_is_reported_once(textbook):
+    """One wrong value, one problem: the scenarios that do not change it have the same problem (at
+    the same cell, with the same value), reported once; one that sets a value the formula reads, to
+    one that gives the same problem ('same effect'), is named in it; a scenario that changes the
+    value has a problem of its own, at its scenario."""
+    edit(textbook, {"Parameters!B4": "1.5 * hr_trt"})  # p_HS1; hr_trt is 1
+    edit(textbook, append={"Scenarios": ["cheap", "c_trt", 100, "treatment at 100"]})
+    edit(textbook, append={"Scenarios": ["same effect", "hr_trt", 1.0, "hr_trt from the scenario"]})
+    edit(textbook, append={"Scenarios": ["other effect", "hr_trt", 0.8, "p_HS1 still out of range"]})
+    assert messages(textbook) == [
+        "Transitions!D4: probability 1.5 ('p_HS1') is outside [0, 1] in strategy 'SoC', 'A' (from p_HS1: "
+        "Parameters!B4, hr_trt: Parameters!B10) (also in scenario 'same effect'); expected a probability "
+        "between 0 and 1",
+        "Scenarios!A6: with scenario 'other effect', Transitions!D4: probability 1.2 ('p_HS1') is outside [0, 1] "
+        "in strategy 'SoC', 'A' (from p_HS1: Parameters!B4, hr_trt: Scenarios!C6); expected a probability between 0 "
+        "and 1",
+    ]
