@@ -17,9 +17,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Hashable
 
+import numpy as np
+
 from hecon.engine.compiler import CompiledModel, StrategyModel
+from hecon.engine.context import BlockContext
 from hecon.model.expressions import Expression
 from hecon.model.memo import IdentityMemo
+from hecon.model.problems import ModelError
 from hecon.model.spec import ModelSpec
 
 #: ModelSpec fields that no run of the engine reads (descriptions, analyses run on the results).
@@ -208,3 +212,41 @@ _TEXTS: IdentityMemo[dict[str, Expression]] = IdentityMemo(size=512)
 def _texts(model: CompiledModel, strategy: StrategyModel) -> dict[str, Expression]:
     """The expressions a run of ``strategy`` evaluates, by text (as the run keeps their values)."""
     return {e.text: e for e in evaluated(model, strategy)}
+
+
+#: Values (cycles x state times) evaluated at most per formula by :func:`reachable`.
+REACHABLE_VALUES = 2**22
+
+
+def reachable(model: CompiledModel, index: int) -> frozenset[str]:
+    """The model states that the cohort of strategy ``index`` can enter in its deterministic run:
+    the states with an initial share other than 0, then every state a transition leads to from a
+    state reached, unless its probability is 0 at every cycle and state time (a complement, a
+    formula that cannot be evaluated and a model too long to evaluate at once count as not 0). For
+    naming the strategies in which a state's value or row is used, when it cannot be used."""
+    strategy = model.strategies[index]
+    T = model.n_cycles
+    if (T + 1) * model.max_tunnel > REACHABLE_VALUES:
+        return frozenset(model.state_of)
+    ctx = BlockContext(model, strategy, {}, 0, T, {})
+
+    def not_zero(expr: Expression, tunnel: int) -> bool:
+        try:
+            return not bool(np.all(np.asarray(ctx.evaluate(expr, tunnel), dtype=float) == 0.0))
+        except ModelError:
+            return True
+
+    found = {state for state, expr in strategy.initial.items() if not_zero(expr, 1)}
+    groups = {g.state: g for g in strategy.groups}
+    todo = list(found)
+    while todo:
+        g = groups.get(todo.pop())
+        if g is None:
+            continue
+        targets = [row.to_state for row in g.rows if row.expr is None or not_zero(row.expr, g.tunnel)]
+        targets += [g.complement.to_state] if g.complement is not None else []
+        for state in targets:
+            if state not in found:
+                found.add(state)
+                todo.append(state)
+    return frozenset(found)

@@ -30,7 +30,7 @@ from hecon.analysis.progress import Advance, no_progress, progress_bar
 from hecon.analysis.progress import phase as progress_phase
 from hecon.analysis.structure import other_structure
 from hecon.analysis.timings import Stopwatch, phase
-from hecon.engine.compiler import compiled
+from hecon.engine.compiler import CompiledModel, compiled
 from hecon.model.expressions import parse
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
@@ -233,14 +233,23 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
         if found and sheet is not None:  # the base case fails: its problems first, without running each scenario
             break
         model = compiled(changed)
-        # a row shared by the strategies fails in each: once per cell and failure, whatever the strategy
+        # a row shared by the strategies fails in each: once per cell and failure, whatever the strategy,
+        # named for a strategy whose cohort reaches the state (a CAR-T cost, not with the strategy
+        # that never enters CAR-T states); for the first that fails when none reaches it
         failures: set[tuple[Location, str]] = set()
-        for index in range(len(model.strategies)):
-            try:
-                deterministic_strategy(model, index)  # kept: the run uses these results
-            except ModelError as exc:
-                for p in place_found(exc.problems, loc, changed, overridden=overridden):
-                    failure = (p.where, p.what.replace(f"strategy '{model.strategies[index].name}', ", "", 1))
+        unreached: list[tuple[int, Problem]] = []
+        for index in [*range(len(model.strategies)), None]:
+            if index is None:  # the problems of states that no strategy whose run fails enters
+                found_here = unreached
+            else:
+                try:
+                    deterministic_strategy(model, index)  # kept: the run uses these results
+                    continue
+                except ModelError as exc:
+                    found_here = _by_reach(model, index, exc.problems, unreached)
+            for failing, problem in found_here:
+                for p in place_found([problem], loc, changed, overridden=overridden):
+                    failure = (p.where, p.what.replace(f"strategy '{model.strategies[failing].name}', ", "", 1))
                     if failure in failures:
                         continue
                     failures.add(failure)
@@ -256,6 +265,32 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
     if not found:  # the values the analyses vary: DSA bounds and threshold search intervals
         found = _variation_problems(spec, loc, advance)
     return found
+
+
+def _by_reach(
+    model: CompiledModel, index: int, problems: list[Problem], unreached: list[tuple[int, Problem]]
+) -> list[tuple[int, Problem]]:
+    """The problems of the run of strategy ``index`` (with it), but for those of a state's value or
+    of the rows out of a state that its cohort never enters (:func:`hecon.engine.inputs.reachable`):
+    these are added to ``unreached``, to be reported for a strategy that does enter the state."""
+    from hecon.engine.inputs import reachable
+
+    states: frozenset[str] | None = None
+    out = []
+    for p in problems:
+        where = p.where
+        state = None
+        if isinstance(where, Element):
+            state = (
+                where.name if where.kind == "state" else where.source if where.kind.startswith("transition") else None
+            )
+        if state is not None:
+            states = reachable(model, index) if states is None else states
+            if state not in states:
+                unreached.append((index, p))
+                continue
+        out.append((index, p))
+    return out
 
 
 def _variation_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:

@@ -17,7 +17,7 @@ import pytest
 
 from hecon.engine import run as engine
 from hecon.engine.compiler import compile_model, compiled
-from hecon.engine.inputs import parameters_read
+from hecon.engine.inputs import parameters_read, reachable
 from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
 from hecon.model.spec import ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
@@ -152,3 +152,13 @@ def test_a_strategy_own_value_is_not_the_sampled_one():
     assert keep.tolist() == [0] and row_of.tolist() == [0, 0, 0]
     keep, row_of = engine._distinct_samples(m, 1, samples, 3)
     assert keep.tolist() == [0, 1, 2] and row_of.tolist() == [0, 1, 2]
+
+
+def test_the_states_a_strategy_reaches():
+    """Stay's own p_other is 0: its cohort never enters Other; a complement and a formula that is
+    not 0 at some cycle lead on."""
+    m = compiled(model())
+    assert reachable(m, 0) == {"Well", "Sick", "Dead"}
+    assert reachable(m, 1) == {"Well", "Sick", "Other", "Dead"}
+    late = compiled(apply_scenario(model(), Scenario("late", {"p_other[Stay]": "if_else(model_time > 20, 0.1, 0)"})))
+    assert reachable(late, 0) == {"Well", "Sick", "Other", "Dead"}

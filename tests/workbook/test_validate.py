@@ -1092,3 +1092,25 @@ def test_a_base_case_problem_that_scenarios_inherit_is_reported_once(textbook):
         "in strategy 'SoC', 'A' (from p_HS1: Parameters!B4, hr_trt: Scenarios!C6); expected a probability between 0 "
         "and 1",
     ]
+
+
+RRMM = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
+
+
+def test_a_value_only_some_strategies_use_names_one_of_them(tmp_path):
+    """The shipped example: a NaN in a cost of the CAR-T infusion state, which RWPC (the first
+    strategy, whose run evaluates every state's values too) never enters, is reported for a
+    strategy whose cohort is infused, never for RWPC."""
+    book = openpyxl.load_workbook(RRMM)
+    states = book["States"]
+    header = [c.value for c in states[1]]
+    row = next(r for r in range(1, states.max_row + 1) if states.cell(r, 1).value == "CART_Infusion")
+    column = header.index("cost:drug") + 1
+    states.cell(row, column).value = "0 * 1e999"
+    path = tmp_path / "rrmm.xlsx"
+    book.save(path)
+    cell = f"States!{openpyxl.utils.get_column_letter(column)}{row}"
+    (problem,) = messages(path)
+    assert problem.startswith(f"{cell}: strategy '") and "state 'CART_Infusion', cost 'drug'" in problem
+    named = re.match(rf"{cell}: strategy '([^']+)'", problem)
+    assert named is not None and named.group(1) in ("One-time CAR-T", "Annual CAR-T re-dosing", "CAR-T then bispecific")
