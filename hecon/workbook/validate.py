@@ -82,19 +82,25 @@ def read_checked(
     """:func:`read_workbook` with every check, and where each element of the model came from,
     so that problems found later, while the model runs, can be placed (:func:`place_found`).
     ``stopwatch`` records the phases "read" and "validate". ``precheck`` (raising ModelError) runs
-    on the model as read, before its validation: for bounds of a run known from its sizes alone.
+    on the model as read, before its validation: for bounds of a run known from its sizes alone
+    (a PSA too large); its problems are raised with the workbook's, which are still all found (the
+    validation runs no PSA), so that 'hecon run' lists every problem that 'hecon validate' lists.
     ``progress`` shows the phases "Reading the workbook" and "Checking the workbook" (a step per
     model compiled or simulated, :func:`validation_steps`) as :func:`hecon.analysis.progress.mode`
     says; False (the default) is silent."""
     with phase(stopwatch, "read"), progress_phase("Reading the workbook", progress):
         result = read(path)
+    refused: list[Problem] = []
     if precheck is not None and result.spec is not None and not result.structural:
-        precheck(result.spec)
+        try:
+            precheck(result.spec)
+        except ModelError as e:
+            refused = list(e.problems)
     steps = validation_steps(result.spec) if result.spec is not None else 1
     with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress) as advance:
         problems = validate_result(result, stopwatch, advance)
-    if problems or result.spec is None:
-        raise ModelError(problems)
+    if problems or refused or result.spec is None:
+        raise ModelError(problems + refused)
     return result.spec, result.locations
 
 

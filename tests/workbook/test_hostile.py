@@ -994,11 +994,10 @@ def test_numpy_warnings_do_not_reach_the_user():
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
-def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
-    tmp_path, textbook_bytes, invoke, monkeypatch
-):
-    """Validating a large model takes tens of seconds: a PSA that cannot fit is refused from the
-    model's sizes as read, and --workers is capped, before validation starts."""
+def test_the_psa_size_and_workers_are_checked_from_the_model_as_read(tmp_path, textbook_bytes, invoke, monkeypatch):
+    """A PSA that cannot fit is refused from the model's sizes as read, and --workers is capped,
+    before validation; the validation still runs (it runs no PSA), so that the refusal lists the
+    workbook's problems too (test_a_psa_too_large_is_refused_with_every_problem_of_the_workbook)."""
     import hecon.workbook.validate as validate
 
     validated = []
@@ -1006,7 +1005,8 @@ def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
     path = workbook(tmp_path, textbook_bytes, {})
     result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
-    assert validated == []
+    assert len(validated) == 1
+    assert "has 1 problem; nothing was run or written" in result.stderr
     assert "\n--psa 1000000000: 1,000,000,000 samples x 81 values per sample" in result.stderr
     assert "note: --workers 10000 is more than this machine allows" in result.stderr
     assert result.stderr.index("note: --workers") < result.stderr.index("--psa 1000000000: ")
@@ -1289,3 +1289,11 @@ def test_an_entity_bomb_is_a_damaged_file_without_python_exception_text(tmp_path
     line = refused(invoke, path, tmp_path / "out")
     assert "the file is damaged" in line and "declares entities" in line, line
     assert not re.search(r"Error\b|Exception|Unable to read|None\.", line), line
+
+
+def test_a_psa_too_large_is_refused_with_every_problem_of_the_workbook(tmp_path, textbook_bytes):
+    """--psa 1e9 is refused before anything runs, and the workbook's own problems, found only by
+    evaluating the model (a NaN cost), are listed and counted with it: what 'hecon validate' lists."""
+    path = workbook(tmp_path, textbook_bytes, {"Parameters!B11": "0*1e999"})
+    found = validate_and_run(path, options=("--psa", 10**9))
+    assert len(found) == 1 and found[0].startswith("States!F4: strategy 'SoC', state 'H', cost 'care'")
