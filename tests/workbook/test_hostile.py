@@ -1297,3 +1297,63 @@ def test_a_psa_too_large_is_refused_with_every_problem_of_the_workbook(tmp_path,
     path = workbook(tmp_path, textbook_bytes, {"Parameters!B11": "0*1e999"})
     found = validate_and_run(path, options=("--psa", 10**9))
     assert len(found) == 1 and found[0].startswith("States!F4: strategy 'SoC', state 'H', cost 'care'")
+
+
+RRMM = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
+
+#: Values wrong in any cell of the shipped example that the fuzz test below mutates: text where a
+#: number belongs, numbers beyond any bound, formulas that give NaN or infinity, an unknown name, a
+#: look-alike letter, a formula nested beyond the depth limit, Python code.
+_HOSTILE = [
+    "NaN",
+    "INF",
+    "1e999",
+    "0 * 1e999",
+    "10**10**10",
+    "log(-1)",
+    "1 / 0",
+    "nope_name",
+    "\uff50_not_infused",
+    "abs(" * 101 + "1" + ")" * 101,
+    "__import__('os')",
+]
+
+
+@pytest.fixture(scope="module")
+def rrmm_fuzz_cells() -> list[str]:
+    """Cells of the shipped example to mutate, found by their rows' names: parameter values (a
+    price, a probability, the body weight doses derive from, a hazard ratio given as a name), a
+    CAR-T state's utility and cost, a transition's probability, the last scenario's value."""
+    book = openpyxl.load_workbook(RRMM, read_only=True)
+    cells = []
+    for sheet, names, column in (
+        ("Parameters", ("cilta_price", "p_not_infused", "body_weight_kg", "hr_pfs_bsab"), "B"),
+        ("States", ("CART_Infusion",), "C"),
+        ("States", ("PD_RWPC",), "L"),
+    ):
+        rows = [r[0].row for r in book[sheet].iter_rows(min_col=1, max_col=1) if r[0].value in names]
+        cells += [f"{sheet}!{column}{row}" for row in rows]
+    cells += [f"Transitions!D{book['Transitions'].max_row}", f"Scenarios!C{book['Scenarios'].max_row}"]
+    assert len(cells) == 8, cells
+    return cells
+
+
+@settings(
+    max_examples=3,  # each example validates and refuses the example twice (validate, run)
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_fuzzed_cells_of_the_shipped_example_give_located_messages_and_validate_agrees_with_run(
+    tmp_path_factory, rrmm_fuzz_cells, data
+):
+    """The RRMM example with one of its cells replaced by a hostile value: no traceback, a located
+    problem (or a clean pass), and validate and run agree (exit status, problems and count)."""
+    cell = data.draw(st.sampled_from(rrmm_fuzz_cells), label="cell")
+    value = data.draw(st.sampled_from(_HOSTILE), label="value")
+    folder = tmp_path_factory.mktemp("fuzz-rrmm")
+    path = workbook(folder, RRMM.read_bytes(), {cell: value})
+    found = validate_and_run(path, folder / "report")
+    assert found, f"{cell} = {value!r} was accepted"
+    assert all(LOCATED.match(line) for line in found), found
