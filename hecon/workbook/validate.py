@@ -97,7 +97,7 @@ def read_checked(
         except ModelError as e:
             refused = list(e.problems)
     steps = validation_steps(result.spec) if result.spec is not None else 1
-    with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress) as advance:
+    with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress, every=1.0) as advance:
         problems = validate_result(result, stopwatch, advance)
     if problems or refused or result.spec is None:
         raise ModelError(problems + refused)
