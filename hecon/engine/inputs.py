@@ -214,7 +214,8 @@ def _texts(model: CompiledModel, strategy: StrategyModel) -> dict[str, Expressio
     return {e.text: e for e in evaluated(model, strategy)}
 
 
-#: Values (cycles x state times) evaluated at most per formula by :func:`reachable`.
+#: Values (cycles x state times) evaluated at most per formula by :func:`reachable`, and by the check of
+#: the parts a scenario changes before a run is reused (hecon.engine.run._parts_usable).
 REACHABLE_VALUES = 2**22
 
 

@@ -39,7 +39,17 @@ from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
-from hecon.engine.inputs import Part, changed, parameters_read, parts, reads, same_shared, shared_key, sources
+from hecon.engine.inputs import (
+    REACHABLE_VALUES,
+    Part,
+    changed,
+    parameters_read,
+    parts,
+    reads,
+    same_shared,
+    shared_key,
+    sources,
+)
 from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substates, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
@@ -156,7 +166,7 @@ _SIMULATED: OrderedDict[Hashable, list[_Simulated]] = OrderedDict()
 """Deterministic runs by :func:`hecon.engine.inputs.shared_key` (the models they came from keep the
 ids in the key valid), for :func:`_same_results`."""
 _SIMULATED_SIZE = 64  # keys (a strategy of a model with its settings) kept, each with a few runs
-_RUNS_PER_KEY = 8
+_RUNS_PER_KEY = 4
 
 
 def _remember(model: CompiledModel, index: int, result: ChunkResult, values: dict[object, object]) -> None:
@@ -245,6 +255,8 @@ def _parts_usable(model: CompiledModel, index: int, touched: list[Part]) -> bool
         return True
     strategy = model.strategies[index]
     T = model.n_cycles
+    if (T + 1) * model.max_tunnel > REACHABLE_VALUES:  # too long to evaluate at once: simulated instead
+        return False
     ctx = BlockContext(model, strategy, {}, 0, T, {})
     rows = {name for kind, name in touched if kind == "rows"}
     rewards = {int(name) for kind, name in touched if kind == "reward"}
