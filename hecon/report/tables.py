@@ -25,7 +25,7 @@ from hecon.analysis.wording import title_of
 from hecon.methods.lifetable import life_table_title
 from hecon.model.distributions import empirical_summary
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
-from hecon.report.numbers import OUTSIDE_DECISION, argument, money, significant, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, argument, count, significant, versus_text
 
 
 @dataclass(frozen=True)
@@ -114,12 +114,6 @@ def currency_label(results: Results) -> str:
     """The currency with its price year, for column headers: ``EUR, 2024 prices``."""
     year = results.settings.get("price_year")
     return f"{results.currency}, {year} prices" if year else results.currency
-
-
-def money_text(currency: str, value: float | None) -> str:
-    """``EUR 1,234`` (whole units), ``EUR -1,234`` below zero, "–" when missing
-    (:func:`hecon.report.numbers.money`)."""
-    return money(value, currency)
 
 
 def key_results_table(results: Results) -> Table:
@@ -485,7 +479,7 @@ def substate_trace_table(results: Results) -> Table | None:
                 for n, j, v in zip(names, state_time, values[k])
             ]
     cut = (
-        f" Cycles 0-{n_points - 1} of 0-{sub.sizes['cycle'] - 1} only (at most {MAX_SUBSTATE_ROWS:,} rows)."
+        f" Cycles 0-{n_points - 1} of 0-{sub.sizes['cycle'] - 1} only (at most {count(MAX_SUBSTATE_ROWS)} rows)."
         if n_points < sub.sizes["cycle"]
         else ""
     )
@@ -508,7 +502,7 @@ def _distribution_text(p) -> str:
     if d.kind == "empirical":  # a table of joint draws: its size, mean and 95% range rather than the draws
         e = empirical_summary(d)
         text = (
-            f"empirical, {e.rows:,} joint draws, mean {argument(e.mean)} "
+            f"empirical, {count(e.rows)} joint draws, mean {argument(e.mean)} "
             f"(2.5%: {argument(e.low)}, 97.5%: {argument(e.high)})"
         )
     else:
