@@ -516,7 +516,7 @@ def _range_text(low: Any, high: Any) -> str:
         return ""
 
     def f(v):
-        return "distribution" if v is None else significant(v, 6) if isinstance(v, (int, float)) else str(v)
+        return "distribution" if v is None else significant(v, 4) if isinstance(v, (int, float)) else str(v)
 
     return f"{f(low)} – {f(high)}"
 
@@ -526,13 +526,13 @@ def inputs_table(spec: ModelSpec) -> Table:
     (strategy-specific values: :func:`strategy_values_table`)."""
     cols = [
         Column("Parameter", width=22),
-        Column("Value", "raw", 14),
+        Column("Value", "sig4", 14),
         Column("Unit", width=12),
         Column("Description", width=40),
         Column("Source", width=50),
         Column("PSA distribution", width=30),
-        Column("DSA low", "raw", 10, html=False),
-        Column("DSA high", "raw", 10, html=False),
+        Column("DSA low", "sig4", 10, html=False),
+        Column("DSA high", "sig4", 10, html=False),
         Column("In DSA", width=8, html=False),
         Column("DSA range", width=16, excel=False),
     ]
@@ -568,8 +568,8 @@ def strategy_values_table(spec: ModelSpec) -> Table:
     cols = [
         Column("Strategy", width=22),
         Column("Parameter", width=24),
-        Column("Value in the strategy", "raw", 20),
-        Column("Base value", "raw", 16),
+        Column("Value in the strategy", "sig4", 20),
+        Column("Base value", "sig4", 16),
     ]
     rows = [[s.name, name, value, base.get(name)] for s in spec.strategies for name, value in s.parameters.items()]
     return Table(
@@ -583,7 +583,8 @@ def strategy_values_table(spec: ModelSpec) -> Table:
 
 
 def _mapping_text(mapping: Any) -> str:
-    return "; ".join(f"{k} = {v}" for k, v in mapping.items())
+    """``k = v; ...``, a number with the significant digits of a parameter value (:func:`argument`)."""
+    return "; ".join(f"{k} = {argument(v) if isinstance(v, float) else v}" for k, v in mapping.items())
 
 
 def states_table(spec: ModelSpec, categories: dict[str, str], labels: dict[str, str]) -> Table:
@@ -701,9 +702,9 @@ def survival_inputs_table(spec: ModelSpec) -> Table:
         Column("Distribution", width=12),
         Column("Time unit", width=10),
         Column("Parameters", width=40),
-        Column("Hazard ratio", "raw", 14),
-        Column("Acceleration factor", "raw", 12),
-        Column("Cure fraction", "raw", 14),
+        Column("Hazard ratio", "sig4", 14),
+        Column("Acceleration factor", "sig4", 12),
+        Column("Cure fraction", "sig4", 14),
         Column("Source", width=60),
     ]
     rows = [
