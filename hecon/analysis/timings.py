@@ -8,7 +8,8 @@ their own block, :class:`PhaseTimings`, apart from the results.
 
 Units: seconds of wall-clock time (:func:`time.perf_counter`), as measured on the machine
 that ran; on a busy machine they include waiting for the processor, so the processor time of
-the process (all its threads, :func:`time.process_time`) is recorded beside them.
+the process (all its threads, :func:`time.process_time`) and of its worker processes that ended
+within the phase (e.g. those that draw the report's figures) is recorded beside them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from dataclasses import dataclass
 
 from hecon.analysis.serialise import frozen
 
-__all__ = ["NOTE", "PhaseTimings", "Stopwatch", "phase"]
+try:
+    import resource
+except ImportError:  # Windows: processor time of this process only
+    resource = None  # type: ignore[assignment]
+
+__all__ = ["NOTE", "PhaseTimings", "Stopwatch", "phase", "processor_seconds"]
 
 NOTE = (
     "seconds of each phase of this run: wall clock (phases) and processor time of the process (cpu); "
@@ -35,7 +41,8 @@ class PhaseTimings:
     note  : what the numbers are, in words (summary.json readers see it beside them)
     phases: phase name -> wall-clock seconds (a phase that ran several times: the sum)
     total : sum of ``phases`` [s]
-    cpu   : phase name -> processor seconds of this process (worker processes not included)
+    cpu   : phase name -> processor seconds of this process and of its worker processes that ended
+            within the phase (:func:`processor_seconds`)
     cpu_total : sum of ``cpu`` [s]
     """
 
@@ -75,11 +82,11 @@ class Stopwatch:
         self._wall.setdefault(name, 0.0)  # order: when the phase first started
         self._cpu.setdefault(name, 0.0)
         self._inner.append((0.0, 0.0))
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), processor_seconds()
         try:
             yield
         finally:
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            wall, cpu = time.perf_counter() - wall, processor_seconds() - cpu
             inner_wall, inner_cpu = self._inner.pop()
             self._wall[name] += wall - inner_wall
             self._cpu[name] += cpu - inner_cpu
@@ -90,6 +97,16 @@ class Stopwatch:
     def timings(self) -> PhaseTimings:
         """The phases recorded so far."""
         return PhaseTimings.of(self._wall, self._cpu)
+
+
+def processor_seconds() -> float:
+    """Processor time [s] of this process (all threads) and of its ended child processes that it
+    waited for (:data:`resource.RUSAGE_CHILDREN`, where the platform has it)."""
+    own = time.process_time()
+    if resource is None:
+        return own
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + children.ru_utime + children.ru_stime
 
 
 def phase(stopwatch: Stopwatch | None, name: str) -> AbstractContextManager[None]:
