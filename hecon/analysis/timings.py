@@ -26,7 +26,7 @@ try:
 except ImportError:  # Windows: processor time of this process only
     resource = None  # type: ignore[assignment]
 
-__all__ = ["NOTE", "PhaseTimings", "Stopwatch", "phase", "processor_seconds"]
+__all__ = ["NOTE", "PhaseTimings", "Stopwatch", "phase"]
 
 NOTE = (
     "seconds of each phase of this run: wall clock (phases) and processor time of the process (cpu); "
@@ -42,7 +42,7 @@ class PhaseTimings:
     phases: phase name -> wall-clock seconds (a phase that ran several times: the sum)
     total : sum of ``phases`` [s]
     cpu   : phase name -> processor seconds of this process and of its worker processes that ended
-            within the phase (:func:`processor_seconds`)
+            within the phase
     cpu_total : sum of ``cpu`` [s]
     """
 
@@ -82,11 +82,12 @@ class Stopwatch:
         self._wall.setdefault(name, 0.0)  # order: when the phase first started
         self._cpu.setdefault(name, 0.0)
         self._inner.append((0.0, 0.0))
-        wall, cpu = time.perf_counter(), processor_seconds()
+        wall, cpu, children = time.perf_counter(), time.process_time(), _children_seconds()
         try:
             yield
         finally:
-            wall, cpu = time.perf_counter() - wall, processor_seconds() - cpu
+            wall = time.perf_counter() - wall
+            cpu = (time.process_time() - cpu) + (_children_seconds() - children)  # each clock's own difference
             inner_wall, inner_cpu = self._inner.pop()
             self._wall[name] += wall - inner_wall
             self._cpu[name] += cpu - inner_cpu
@@ -99,14 +100,13 @@ class Stopwatch:
         return PhaseTimings.of(self._wall, self._cpu)
 
 
-def processor_seconds() -> float:
-    """Processor time [s] of this process (all threads) and of its ended child processes that it
-    waited for (:data:`resource.RUSAGE_CHILDREN`, where the platform has it)."""
-    own = time.process_time()
+def _children_seconds() -> float:
+    """Processor time [s] of this process's ended child processes that it waited for
+    (:data:`resource.RUSAGE_CHILDREN`; 0 where the platform has no :mod:`resource`)."""
     if resource is None:
-        return own
+        return 0.0
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own + children.ru_utime + children.ru_stime
+    return children.ru_utime + children.ru_stime
 
 
 def phase(stopwatch: Stopwatch | None, name: str) -> AbstractContextManager[None]:
