@@ -29,7 +29,8 @@ except ImportError:  # Windows: processor time of this process only
 __all__ = ["NOTE", "PhaseTimings", "Stopwatch", "phase"]
 
 NOTE = (
-    "seconds of each phase of this run: wall clock (phases) and processor time of the process (cpu); "
+    "seconds of each phase of this run: wall clock (phases) and processor time of the process and its "
+    "worker processes (cpu); "
     "they differ between runs, unlike the results"
 )
 
