@@ -11,6 +11,7 @@ so a plain ``hecon run`` report is unchanged.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from hecon.analysis.decision import CURVE_REACH, DECISION_REACH, RELEVANT_REACH
@@ -1011,7 +1012,7 @@ def psa_section(results: Results) -> Section | None:
             [x for x in (structural, structures) if x is not None],
             [conv_table] + figures[2:],
         ),
-        files={PSA_FILE: lambda path: save_psa(samples, path)} if samples is not None else {},
+        files={PSA_FILE: partial(save_psa, samples)} if samples is not None else {},
     )
 
 

@@ -67,6 +67,7 @@ from hecon.report.figures import (
 )
 from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
 from hecon.report.numbers import OUTSIDE_DECISION, count, fixed, money, percent, quantity, significant, versus_text
+from hecon.report.parallel import build_each
 from hecon.report.psa_structures import decision_basis_sentence, headline_sentence, structural_expectation_section
 from hecon.report.section import Section, detail_section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
@@ -1029,15 +1030,19 @@ APPENDIX_SECTIONS = frozenset(
 )
 
 
-def build_sections(results: Results, builders: list[SectionBuilder] | None = None) -> list[Section]:
+def build_sections(
+    results: Results, builders: list[SectionBuilder] | None = None, workers: int | None = None
+) -> list[Section]:
     """Build the sections of ``results`` (those of analyses that did not run are left out): the main
     part in report order, then the appendices (the detail of main sections, then
-    :data:`APPENDIX_SECTIONS`), so that the printed main part reads without interruption."""
+    :data:`APPENDIX_SECTIONS`), so that the printed main part reads without interruption. The
+    sections are built by ``workers`` processes (:func:`hecon.report.parallel.build_each`; default:
+    one per core, 0: in this process), with the same result."""
     chosen = SECTIONS if builders is None else builders
     made = []
     with progress_bar("Drawing the figures and tables", len(chosen)) as advance:  # a minute for the example
-        for b in chosen:
-            if (s := b(results)) is not None:
+        for s in build_each(chosen, results, workers):  # in worker processes where that helps
+            if s is not None:
                 made.append(s)
             advance(1)
     for s in made:
