@@ -353,3 +353,56 @@ def structure_section_of(spec):
     from hecon.report.sections import structure_section
 
     return structure_section(SimpleNamespace(spec=spec))
+
+
+def _tornado_rows(parameters) -> list[TornadoRow]:
+    return [
+        TornadoRow(
+            p.name,
+            str(p.unit),
+            p.description,
+            1.0,
+            0.5,
+            2.0,
+            "dsa",
+            None,
+            None,
+            "",
+            "",
+            0,
+            0,
+            0,
+            0,
+            -1e5 / k,
+            2e5 / k,
+            3e5 / k,
+        )
+        for k, p in enumerate(parameters, start=1)
+    ]
+
+
+def test_tornado_labels_never_overlap_and_lie_inside_the_figure(rrmm_spec):
+    """The example's longest descriptions (the reviewer saw neighbouring labels run into each other): each
+    label's box, as drawn, is clear of its neighbours' and inside the canvas; the figure grows with the
+    number of bars (the same height per bar whatever their number)."""
+    from hecon.report.charts import tornado_figure
+    from hecon.report.style import style
+
+    longest = sorted((p for p in rrmm_spec.parameters if p.description), key=lambda p: -len(p.description))[:15]
+    assert len(longest[0].description) > 200  # a description of several lines
+    per_bar = []
+    for n in (3, 15):
+        with style():
+            fig = tornado_figure(_tornado_rows(longest[:n]), "A", "B", 80000.0, 5e4, "EUR", top=n)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            ax = fig.axes[0]
+            boxes = sorted((t.get_window_extent(renderer) for t in ax.get_yticklabels()), key=lambda b: b.y0)
+            assert len(boxes) == n
+            for below, above in zip(boxes, boxes[1:]):
+                assert below.y1 <= above.y0, (n, below, above)
+            canvas = fig.bbox
+            for b in boxes:
+                assert canvas.x0 <= b.x0 and b.x1 <= canvas.x1 and canvas.y0 <= b.y0 and b.y1 <= canvas.y1, (n, b)
+            per_bar.append(ax.get_window_extent(renderer).height / fig.dpi / n)
+    assert per_bar[0] == pytest.approx(per_bar[1], rel=1e-9)
