@@ -65,11 +65,19 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
-from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
+from hecon.report.first_screen import (
+    decision_sentence,
+    driver_brief,
+    driver_sentence,
+    probability_sentence,
+    reference_sentence,
+    threshold_sentences,
+)
 from hecon.report.numbers import OUTSIDE_DECISION, versus_text
 from hecon.report.psa_structures import decision_basis_sentence, headline_sentence, structural_expectation_section
 from hecon.report.section import Section, detail_section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
+from hecon.report.sources import write_tags_in_words
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
 from hecon.report.tables import (
@@ -202,20 +210,82 @@ def _qaly(v: float) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def key_results_section(results: Results) -> Section:
-    cur = results.currency
-    base = results.base
-    comparator = results.comparator
-    table = key_results_table(results)
+FIRST_SCREEN_CHARS = 2500
+"""Longest first screen (the Key results section's text) [characters]: what a committee reads before
+anything else; the rest of the headline results follow in :func:`results_overview_section`."""
+
+
+def _setting_words(results: Results) -> str:
     s = results.settings
     persp, _ = perspective(results)
-    paragraphs = [
-        f"{len(base.strategies)} strategies compared with {comparator}: "
+    return (
+        f"{len(results.base.strategies)} strategies compared with {results.comparator}: "
         f"{s['horizon_years']:g}-year horizon, "
         + (f"{persp.lower()} perspective, " if persp else "")
         + f"costs in {currency_label(results)}, discounted at {_pct(s['discount_rate_costs'])} (costs) "
         f"and {_pct(s['discount_rate_effects'])} (effects) per year."
+    )
+
+
+def _frontier_words(results: Results) -> str:
+    base = results.base
+    if len(base.strategies) < 2:
+        return ""
+    frontier = [r for r in base.incremental if r.on_frontier]
+    steps = [frontier[0].strategy] + [
+        f"{r.strategy} ({money_text(results.currency, r.icer)} per QALY gained)" for r in frontier[1:]
     ]
+    text = "Efficiency frontier: " + " → ".join(steps)
+    for status in ("dominated", "extendedly dominated"):
+        names = [r.strategy for r in base.incremental if r.status == status]
+        if names:
+            text += f"; {status}: {', '.join(names)}"
+    return text + "."
+
+
+def _references_brief(results: Results) -> str:
+    refs = [s.name for s in results.spec.strategies if s.role != OPTION]
+    if not refs:
+        return ""
+    verb = "is a reference strategy" if len(refs) == 1 else "are reference strategies"
+    return f"{' and '.join(refs)} {verb}, outside the decision (why: Results overview)."
+
+
+def key_results_section(results: Results) -> Section:
+    """The first screen, in plain sentences (at most :data:`FIRST_SCREEN_CHARS` characters for a model
+    like the example): the decision at the headline willingness to pay with its derivation, the frontier's
+    ICERs, the probability of being cost-effective, the prices at which strategies become cost-effective
+    and the main driver; warnings first. The detail is in :func:`results_overview_section`."""
+    bullets = [
+        x
+        for x in (
+            decision_sentence(results),
+            _frontier_words(results),
+            _references_brief(results),
+            probability_sentence(results),
+        )
+        if x
+    ]
+    bullets += [f"Warning: {w}." for w in results.warnings]
+    bullets += threshold_sentences(results)
+    driver = driver_brief(results)
+    if driver:
+        bullets.append(driver)
+    head = results.headline
+    warnings = [head.warning[:1].upper() + head.warning[1:] + "."] if head.warning else []
+    return Section(
+        "key_results", "Key results", paragraphs=[_setting_words(results)], warnings=warnings, bullets=bullets
+    )
+
+
+def results_overview_section(results: Results) -> Section:
+    """What follows the first screen: each strategy against the comparator, the reference strategies,
+    the structural alternatives and the PSA of each structure, the main driver of every strategy, the
+    treatment burden, the range over the scenarios, and the key results table."""
+    cur = results.currency
+    base = results.base
+    comparator = results.comparator
+    table = key_results_table(results)
     bullets = []
     for r in base.versus_comparator:
         dc, de = r.incremental_cost, r.incremental_effect
@@ -233,25 +303,10 @@ def key_results_section(results: Results) -> Section:
         bullets.append(
             f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {versus_text(r.description, status)}."
         )
-    if len(base.strategies) > 1:
-        frontier = [r for r in base.incremental if r.on_frontier]
-        steps = [frontier[0].strategy] + [
-            f"{r.strategy} ({money_text(cur, r.icer)} per QALY gained)" for r in frontier[1:]
-        ]
-        text = "Efficiency frontier: " + " → ".join(steps)
-        for status in ("dominated", "extendedly dominated"):
-            names = [r.strategy for r in base.incremental if r.status == status]
-            if names:
-                text += f"; {status}: {', '.join(names)}"
-        bullets.append(text + ".")
     references = reference_sentence(results)
     if references:
         bullets.append(references)
-    bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
-    decision = decision_sentence(results)
-    if decision:
-        bullets.append(decision)
     headline = headline_sentence(results)
     if headline:
         bullets.append(headline)
@@ -288,7 +343,6 @@ def key_results_section(results: Results) -> Section:
             f"({cross.n_samples:,} samples): probability of the highest net monetary benefit at "
             f"{money_text(cur, head.wtp)} per QALY: {probs}."
         )
-    bullets += threshold_sentences(results)
     driver = driver_sentence(results)
     if driver:
         bullets.append(driver)
@@ -298,16 +352,7 @@ def key_results_section(results: Results) -> Section:
     scen = _scenario_range(results)
     if scen:
         bullets.append(scen)
-    warnings = [head.warning[:1].upper() + head.warning[1:] + "."] if head.warning else []
-    return Section(
-        "key_results",
-        "Key results",
-        paragraphs=paragraphs,
-        warnings=warnings,
-        bullets=bullets,
-        tables=[table],
-        sheets=[table],
-    )
+    return Section("results_overview", "Results overview", bullets=bullets, tables=[table], sheets=[table])
 
 
 def _burden_headline(results: Results) -> str:
@@ -785,8 +830,8 @@ def base_case_section(results: Results) -> Section:
             trace_png(results.base_case.trace, spec, results.strategies),
             f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
-            "than 0.5% of the cohort at all times are left out. Each state has its own combination of colour and "
-            "line style. The trace of "
+            "than 0.5% of the cohort at all times are left out. The states of a panel have distinct colours; a "
+            "colour used again in another panel has another line style. The trace of "
             "every cycle is in results.xlsx, sheet Trace"
             + (
                 ", and the tunnel sub-states on the sheet TunnelTrace."
@@ -985,6 +1030,7 @@ def run_section(results: Results) -> Section:
 #: Builders in report order.
 SECTIONS: list[SectionBuilder] = [
     key_results_section,
+    results_overview_section,
     decision_problem_section,
     structure_section,
     inputs_section,
@@ -1052,4 +1098,5 @@ def build_sections(results: Results, builders: list[SectionBuilder] | None = Non
     keys = [s.key for s in built]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate report section keys: {keys}")
+    write_tags_in_words(built)
     return built

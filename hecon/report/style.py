@@ -50,7 +50,8 @@ STRATEGY_DASHES = ("-", "--", "-.", ":")
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 OTHER_GREY = "#BBBBBB"
 #: Distinct colours of health states in the trace, in model order: Paul Tol's "muted" palette
-#: (the pale sand last but one), then black and Okabe–Ito orange and sky blue.
+#: (the pale sand last but one), then black, Okabe–Ito orange and sky blue, and (for a panel of more
+#: than twelve states) Okabe–Ito blue and vermillion and a mid grey.
 STATE_COLOURS = (
     "#332288",
     "#CC6677",
@@ -64,6 +65,9 @@ STATE_COLOURS = (
     "#E69F00",
     "#DDCC77",
     "#56B4E9",
+    "#0072B2",
+    "#D55E00",
+    "#7F7F7F",
 )
 
 #: Label and colour of each treatment-burden category of a state
