@@ -117,6 +117,12 @@ _RC = {
     "axes.formatter.useoffset": False,
     "axes.prop_cycle": matplotlib.cycler(color=list(STRATEGY_COLOURS)),
 }
+PRINT_WIDTH_INCHES = (210.0 - 2 * 12.0) / 25.4
+"""Width of the printed text column [inches]: A4 less the side margins of report.html's print stylesheet
+(12 mm each); a wider figure prints scaled down to it."""
+MIN_PRINTED_PT = 7.0
+"""Smallest legible printed text [points]: a figure W inches wide needs text of at least
+MIN_PRINTED_PT x W / :data:`PRINT_WIDTH_INCHES` points when W is wider than the column."""
 DPI = 150
 """Resolution of the PNGs [dots per inch]: sharp on screen and on paper at full text width."""
 

@@ -400,3 +400,33 @@ def test_results_xlsx_prints_the_evidence_tags_in_words_too(rrmm_report):
                     words += "Evidence gap: " in value
     assert not found, found[:5]
     assert words > 0
+
+
+def test_every_figure_main_or_appendix_prints_its_text_at_7_points_or_more(rrmm_report):
+    """The print rule of the browser test without a browser: a figure wider than the A4 text column
+    (210 mm less the print stylesheet's 12-mm margins) prints scaled down to it, so its smallest text
+    (recorded in the PNG) times the column over its width must be 7 points or more. The reviewer found
+    appendix figures below it: the Q-TWiST figure was 51.6 inches wide (1 point printed)."""
+    import base64
+
+    from hecon.report.figures import Figure
+    from hecon.report.style import DPI
+
+    folder, _ = rrmm_report
+    page = (folder / REPORT_HTML).read_text(encoding="utf-8")
+    margin = re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*([\d.]+)mm\s+([\d.]+)mm", page)
+    column = (210.0 - 2 * float(margin[2])) / 25.4
+    kinds = []
+    for part in re.split(r'(?=<section id=")', page):
+        kind = re.match(r'<section id="[^"]+" class="(main|appendix)"', part)
+        for data, title in re.findall(
+            r'<img src="data:image/png;base64,([^"]+)".*?<figcaption><b>(.*?)</b>', part, flags=re.DOTALL
+        ):
+            figure = Figure(title, base64.b64decode(data))
+            width = figure.size[0] / DPI
+            assert figure.smallest_text_pt is not None, title
+            printed = figure.smallest_text_pt * min(1.0, column / width)
+            assert printed >= 7.0, (html.unescape(title), round(width, 1), round(printed, 2))
+            kinds.append(kind[1] if kind else "")
+    assert kinds.count("appendix") >= 8 and kinds.count("main") >= 6
+    assert any("Q-TWiST" in t for t in re.findall(r"<figcaption><b>(.*?)</b>", page))
