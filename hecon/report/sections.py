@@ -795,15 +795,28 @@ def _source_curves_figure(results: Results) -> list[Figure]:
         + " The numbers are in the table above. For time to treatment discontinuation the line is the share "
         "still on the first treatment (states flagged as on treatment and progression-free)."
     )
+    # at most SOURCE_PANELS panels a figure, so that each prints on one page with its text at 7 points or more
+    parts = [curves[k : k + SOURCE_PANELS] for k in range(0, len(curves), SOURCE_PANELS)]
+    title = "Modelled and published survival, per curve"
     return [
         Figure(
-            "Modelled and published survival, per curve",
-            source_curves_png(curves, colour_index(results)),
-            caption,
-            f"{len(curves)} line charts of survival against months, each the model's curve over the published "
-            f"points: {names}.",
+            title if len(parts) == 1 else f"{title} ({k} of {len(parts)})",
+            source_curves_png(part, colour_index(results)),
+            caption
+            if k == 1
+            else f"Continued: further published survival curves, drawn as in '{title} (1 of {len(parts)})'.",
+            f"{len(part)} line charts of survival against months, each the model's curve over the published "
+            f"points: {names}."
+            if k == 1
+            else f"{len(part)} further line charts of survival against months.",
         )
+        for k, part in enumerate(parts, start=1)
     ]
+
+
+SOURCE_PANELS = 6
+"""Panels of the modelled-versus-published survival figure at most (three rows of two): 12.6 inches high
+at 10 inches wide, 234 mm printed at the width of the A4 text column."""
 
 
 def base_case_section(results: Results) -> Section:

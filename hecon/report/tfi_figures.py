@@ -38,7 +38,7 @@ def qtwist_threshold_png(comparisons: Sequence[QTwistComparison], strategies: Se
         fig = new_figure(QTWIST_WIDTH_INCHES, height)
         axes = fig.subplots(nrows, ncols, squeeze=False)
         fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.6 / height, bottom=(bottom + 0.45) / height)
-        fig.subplots_adjust(hspace=1.15 / (QTWIST_ROW_INCHES - 1.15), wspace=0.4)
+        fig.subplots_adjust(hspace=0.8 / (QTWIST_ROW_INCHES - 0.8), wspace=0.3)
         for k in range(n, nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
         for k, c in enumerate(comparisons):
@@ -60,8 +60,10 @@ def qtwist_threshold_png(comparisons: Sequence[QTwistComparison], strategies: Se
                 ax.plot([x0, x1], [y0, y1], color="black", linewidth=1.6)
             ax.set_xlim(0, 1)
             ax.set_ylim(0, 1)
-            ax.set_xlabel("Utility of TOX (u_TOX)")
-            ax.set_ylabel("Utility of REL (u_REL)")
+            if k + ncols >= n:  # the last panel of its column
+                ax.set_xlabel("Utility of TOX (u_TOX)")
+            if k % ncols == 0:
+                ax.set_ylabel("Utility of REL (u_REL)")
             ax.set_title(f"{plain(c.strategy)}\nvs {plain(c.comparator)}", fontsize=BASE_FONT)
             ax.grid(False)
         fig.legend(
@@ -74,13 +76,14 @@ def qtwist_threshold_png(comparisons: Sequence[QTwistComparison], strategies: Se
         return png(fig)
 
 
-QTWIST_COLUMNS = 3
+QTWIST_COLUMNS = 4
 """Panels per row of the Q-TWiST threshold figure."""
 QTWIST_WIDTH_INCHES = 10.0
 """Width of the Q-TWiST threshold figure [inches]: printed at the A4 text column (7.3 inches), its
 10-point text prints at 7.3 points."""
-QTWIST_ROW_INCHES = 3.4
-"""Height of a row of panels, with their two-line titles and axis labels [inches]."""
+QTWIST_ROW_INCHES = 2.75
+"""Height of a row of panels, with their two-line titles, tick labels and the bottom row's axis label
+[inches]: 15 pairs of six strategies print on one page."""
 
 
 _TFS_COLOURS = {"on_treatment": "#CC6677", "treatment_free": "#44AA99", "after_progression": "#DDCC77"}

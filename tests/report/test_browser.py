@@ -373,10 +373,11 @@ def _pages(pdf: bytes) -> int:
 
 
 _HIDE_APPENDICES = (
-    "(() => { const s = document.createElement('style');"
+    "(() => { const s = document.createElement('style'); s.id = 'hide-appendices';"
     " s.textContent = '@media print { section.appendix { display: none !important; } }';"
     " document.head.appendChild(s); return 1; })()"
 )
+_SHOW_APPENDICES = "(() => { document.getElementById('hide-appendices').remove(); return 1; })()"
 
 
 MIN_PRINTED_PT = 7.0
@@ -410,6 +411,7 @@ def printed_example(rrmm_report):
         pdf = page.pdf()
         page.evaluate(_HIDE_APPENDICES)
         main = page.pdf()
+        page.evaluate(_SHOW_APPENDICES)  # the figures of the appendices are measured too
         page.call("Emulation.setEmulatedMedia", {"media": "print"})
         page.call(
             "Emulation.setDeviceMetricsOverride",
