@@ -773,9 +773,6 @@ def _source_curves_figure(results: Results) -> list[Figure]:
     curves = results.base_case.sources
     if not curves:
         return []
-    names = "; ".join(
-        f"{curve_title(c)} ({len(c.marks)} published value{'s' if len(c.marks) > 1 else ''})" for c in curves
-    )
     caption = (
         "Each published survival curve (SurvivalPoints sheet) beside the model's curve of the same patients, one "
         "panel per curve, in months since the source's start. The line is the base-case model: for a source that "
@@ -796,19 +793,19 @@ def _source_curves_figure(results: Results) -> list[Figure]:
         "still on the first treatment (states flagged as on treatment and progression-free)."
     )
     # at most SOURCE_PANELS panels a figure, so that each prints on one page with its text at 7 points or more
-    parts = [curves[k : k + SOURCE_PANELS] for k in range(0, len(curves), SOURCE_PANELS)]
+    n = -(-len(curves) // SOURCE_PANELS)
+    parts = [curves[k * len(curves) // n : (k + 1) * len(curves) // n] for k in range(n)]  # sizes differ by one at most
     title = "Modelled and published survival, per curve"
     return [
         Figure(
-            title if len(parts) == 1 else f"{title} ({k} of {len(parts)})",
+            title if n == 1 else f"{title} ({k} of {n})",
             source_curves_png(part, colour_index(results)),
-            caption
-            if k == 1
-            else f"Continued: further published survival curves, drawn as in '{title} (1 of {len(parts)})'.",
-            f"{len(part)} line charts of survival against months, each the model's curve over the published "
-            f"points: {names}."
-            if k == 1
-            else f"{len(part)} further line charts of survival against months.",
+            caption if k == 1 else f"Continued: further published survival curves, drawn as in '{title} (1 of {n})'.",
+            f"{len(part)} line charts of survival against months, each the model's curve over the published points: "
+            + "; ".join(
+                f"{curve_title(c)} ({len(c.marks)} published value{'s' if len(c.marks) > 1 else ''})" for c in part
+            )
+            + ".",
         )
         for k, part in enumerate(parts, start=1)
     ]
