@@ -67,9 +67,11 @@ def reader_source(text: str) -> str:
         at = m.end()
         repeated = _REPEATED.get(m.group(2))
         if repeated:
-            again = re.match(rf"{repeated}\b[,;:]?\s*", text[at:], flags=re.IGNORECASE)
-            if again and again.end() < len(text) - at:  # never leave the words with nothing after them
+            again = re.match(rf"{repeated}\b[,;:.]?\s*", text[at:], flags=re.IGNORECASE)
+            if again:
                 at += again.end()
+                if at == len(text) and out[-1]:  # the tag and its word alone: "A: assumption" -> "Assumption"
+                    out[-1] = out[-1].removesuffix(": ")
     out.append(text[at:])
     written = "".join(out)
     return _ALONE.sub(lambda m: _alone(m), written)

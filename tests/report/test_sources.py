@@ -32,7 +32,8 @@ from hecon.report.sources import reader_source
         ("Start age 63 (A; trials 61-65)", "Start age 63 (assumption; trials 61-65)"),
         ("eligible: G: no Dutch count", "eligible: evidence gap: no Dutch count"),
         ("A; every adverse event", "Assumption; every adverse event"),
-        ("G: gap", "Evidence gap: gap"),  # the repeated word is kept when nothing follows it
+        ("G: gap", "Evidence gap"),  # the tag and its word alone
+        ("A: assumption", "Assumption"),
     ],
 )
 def test_tags_in_words(tagged, words):
