@@ -7,7 +7,9 @@ on each copy as the user runs them (a new process each, imports included):
 * a problem found by reading and compiling (an unknown name in a parameter's formula);
 * a problem found only by running the model (a NaN body weight, which every weight-based dose
   derived from it carries into the costs);
-* a problem found by reading a cell (text in a numeric column).
+* a problem found by reading a cell (text in a numeric column);
+* a problem only in the last scenario (a NaN value on the Scenarios sheet's last row), found only
+  after the base case and every other scenario have run.
 
 Prints, per case and command, the exit status, the problem count, the wall seconds, the processor
 seconds (user + system of the process) and its peak memory, best of ``--repeats``. The machine may
@@ -32,11 +34,12 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT_S = 10.0
 
-#: case -> (sheet, the name in column A of the row to change, column letter, value)
+#: case -> (sheet, the name in column A of the row to change ("" for the sheet's last row), column letter, value)
 CASES: dict[str, tuple[str, str, str, object]] = {
     "unknown name (compile)": ("Parameters", "body_weight_kg", "B", "body_weight_kgs * 1"),
     "NaN body weight (run)": ("Parameters", "body_weight_kg", "B", "0 * 1e999"),
     "text in a numeric cell (read)": ("Settings", "start_age", "B", "sixty-three"),
+    "NaN in the last scenario (run)": ("Scenarios", "", "C", "0 * 1e999"),
 }
 
 
@@ -44,7 +47,7 @@ def broken(workbook: Path, folder: Path, case: str) -> Path:
     sheet, name, column, value = CASES[case]
     book = openpyxl.load_workbook(workbook)
     ws = book[sheet]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == name)
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == name) if name else ws.max_row
     ws[f"{column}{row}"] = value
     path = folder / (re.sub(r"\W+", "_", case).strip("_") + ".xlsx")
     book.save(path)
@@ -74,6 +77,8 @@ def main() -> None:
     parser.add_argument("--workbook", type=Path, default=ROOT / "inputs" / "rrmm_example.xlsx")
     args = parser.parse_args()
     hecon = [sys.executable, "-m", "hecon"]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average (1 min) at the start: {load:.2f} on {os.cpu_count()} cores")
     print(f"{'case':<32} {'command':<9} {'exit':>4} {'problems':>8} {'wall [s]':>9} {'cpu [s]':>8} {'MB':>6}")
     slow = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,6 +4,7 @@ time when stderr is not one (``make run | tee run.log``); a library call off a t
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -133,3 +134,36 @@ def test_the_two_psas_of_a_model_with_both_structures_have_distinct_names(capsys
     assert started == [f"{other} (20 samples)", f"{base} (20 samples)"], lines
     phases = set(result.timings.phases)
     assert {base, other} <= phases and "PSA" not in phases
+
+
+def test_plain_bar_reports_a_step_that_ends_a_second_or_more_after_the_last_line(capsys, monkeypatch):
+    """Validation's steps differ in length (a model compiled, the DSA's values run): with ``every``,
+    a step that ends a second or more after the last line gets a line of its own, between quarters."""
+    clock = iter([0.0, 0.2, 0.4, 1.6, 1.8, 5.0, 5.1])  # the start, each step's end, the end
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: next(clock))
+    with progress.plain_lines(), progress.progress_bar("Check", 40, every=1.0) as advance:
+        for _ in range(5):
+            advance(1)  # steps ending at 0.2, 0.4, 1.6 (late), 1.8 and 5.0 (late)
+    lines = [line.removeprefix("progress: ") for line in capsys.readouterr().err.splitlines()]
+    assert lines == [
+        "Check: started (40 steps)",
+        "Check: 3 of 40 steps, 1.6 s",
+        "Check: 5 of 40 steps, 5.0 s",
+        "Check: done in 5.1 s",
+    ]
+
+
+def test_checking_the_workbook_reports_its_slow_steps(workbook, monkeypatch):
+    """'Checking the workbook' shows a line for every step of a second or more (here every step:
+    a clock that moves 2 s at each reading), not only at each quarter of its steps."""
+    from hecon.workbook.validate import read_checked
+
+    ticks = itertools.count(0.0, 2.0)
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: next(ticks))
+    lines: list[str] = []
+    monkeypatch.setattr(progress, "_line", lines.append)
+    with progress.plain_lines():
+        spec, _ = read_checked(workbook, progress=None)
+    steps = validation_steps(spec)
+    checking = [line for line in lines if line.startswith("Checking the workbook: ") and " of " in line]
+    assert len(checking) == steps - 1  # every step but the last, which the end line reports

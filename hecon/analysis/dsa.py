@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import xarray as xr
 
 from hecon.analysis.incremental import incremental_analysis, versus_comparator
@@ -95,25 +96,30 @@ class DsaResult:
         outside the decision."""
         if strategy in self.references:
             return ""
-        ds = self.results
-        names = [str(s) for s in ds["strategy"].values]
+        names = [str(s) for s in self.results["strategy"].values]
+        return self._frontier(
+            strategy, names, self._per_sample("total_costs")[sample], self._per_sample("qalys")[sample]
+        )
+
+    def _frontier(self, strategy: str, names: list[str], costs: np.ndarray, qalys: np.ndarray) -> str:
+        """:meth:`frontier_status` from one variation's costs and QALYs per strategy (in ``names`` order)."""
         keep = [i for i, s in enumerate(names) if s not in self.references]
-        costs = ds["total_costs"].isel(sample=sample).values
-        qalys = ds["qalys"].isel(sample=sample).values
         rows = incremental_analysis([names[i] for i in keep], costs[keep], qalys[keep])
         return next(r.status for r in rows if r.strategy == strategy)
+
+    def _per_sample(self, variable: str) -> np.ndarray:
+        """The values of ``variable`` with the variation (sample) first: row i is variation i."""
+        return np.asarray(self.results[variable].transpose("sample", ...).values)
 
     def outcomes(self, strategy: str) -> list[dict[str, Any]]:
         """Per variation: incremental cost, QALYs, life-years, ICER and INMB at each wtp of
         ``strategy`` versus the comparator, and its status on that variation's efficiency
         frontier (one dict per sample, in sample order)."""
-        ds = self.results
-        names = [str(s) for s in ds["strategy"].values]
+        names = [str(s) for s in self.results["strategy"].values]
+        all_costs, all_qalys, all_lys = (self._per_sample(v) for v in ("total_costs", "qalys", "lys"))
         out = []
-        for i in range(ds.sizes["sample"]):
-            costs = ds["total_costs"].isel(sample=i).values
-            qalys = ds["qalys"].isel(sample=i).values
-            lys = ds["lys"].isel(sample=i).values
+        for i in range(self.results.sizes["sample"]):
+            costs, qalys, lys = all_costs[i], all_qalys[i], all_lys[i]
             row = next(r for r in versus_comparator(names, costs, qalys, self.comparator) if r["strategy"] == strategy)
             d_ly = float(lys[names.index(strategy)] - lys[names.index(self.comparator)])
             out.append(
@@ -123,7 +129,7 @@ class DsaResult:
                     "incremental_lys": d_ly,
                     "icer": row["icer"],
                     "status": row["status"],
-                    "frontier": self.frontier_status(strategy, i),
+                    "frontier": "" if strategy in self.references else self._frontier(strategy, names, costs, qalys),
                     "inmb": {w: w * row["incremental_effect"] - row["incremental_cost"] for w in self.wtp},
                 }
             )

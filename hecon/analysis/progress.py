@@ -70,8 +70,12 @@ def _seconds(start: float) -> str:
 
 
 @contextmanager
-def progress_bar(description: str, total: int, enabled: bool | None = None) -> Iterator[Advance]:
-    """A context giving ``advance(n)``; shows ``total`` steps as :func:`mode` says.
+def progress_bar(
+    description: str, total: int, enabled: bool | None = None, *, every: float | None = None
+) -> Iterator[Advance]:
+    """A context giving ``advance(n)``; shows ``total`` steps as :func:`mode` says. ``every``
+    [seconds]: as plain lines, also a line after each step that ends at least this long after the
+    last line (validation's steps differ in length: a step of a second or more is seen in a log).
 
     Example::
 
@@ -84,7 +88,7 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
     if shown is None:
         yield no_progress
     elif shown == PLAIN:
-        with _plain_bar(description, total) as advance:
+        with _plain_bar(description, total, every) as advance:
             yield advance
     else:
         with _rich_bar(description, total) as advance:
@@ -92,20 +96,24 @@ def progress_bar(description: str, total: int, enabled: bool | None = None) -> I
 
 
 @contextmanager
-def _plain_bar(description: str, total: int) -> Iterator[Advance]:
-    """A start line, a line at each quarter of ``total`` steps and an end line with the time."""
-    start = time.perf_counter()
+def _plain_bar(description: str, total: int, every: float | None = None) -> Iterator[Advance]:
+    """A start line, a line at each quarter of ``total`` steps (and after each step that ends
+    ``every`` seconds or more after the last line) and an end line with the time."""
+    start = last = time.perf_counter()
     _line(f"{description}: started ({total} step{'' if total == 1 else 's'})")
     done = 0
     quarter = 0
 
     def advance(n: int = 1) -> None:
-        nonlocal done, quarter
+        nonlocal done, quarter, last
         done += n
         reached = 4 * done // total if total > 0 else 4
-        if quarter < reached < 4:
-            quarter = reached
-            _line(f"{description}: {done} of {total} steps, {_seconds(start)}")
+        now = time.perf_counter()
+        late = every is not None and now - last >= every and done < total
+        if quarter < reached < 4 or late:
+            quarter = max(quarter, min(reached, 3))
+            last = now
+            _line(f"{description}: {done} of {total} steps, {now - start:.1f} s")
 
     yield advance
     _line(f"{description}: done in {_seconds(start)}")

@@ -242,12 +242,13 @@ def _values(da: xr.DataArray) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(da[dim].values, da.values)}
 
 
-def _treatment_burden(ds: xr.Dataset, strategy: str) -> TreatmentBurden:
+def _treatment_burden(ds: xr.Dataset) -> TreatmentBurden:
+    """Treatment-burden metrics of one strategy's run (``ds``: one strategy, one sample)."""
     counts, flags = list(ds["count"].values), list(ds["flag"].values)
     out: dict[str, Any] = {}
     for suffix in ("", "_undiscounted"):
-        time_in = _values(ds[f"time_in{suffix}"].sel(strategy=strategy).isel(sample=0)) if flags else {}
-        tally = _values(ds[f"counts{suffix}"].sel(strategy=strategy).isel(sample=0)) if counts else {}
+        time_in = _values(ds[f"time_in{suffix}"]) if flags else {}
+        tally = _values(ds[f"counts{suffix}"]) if counts else {}
         for metric, (kind, name) in TFI_METRICS.items():
             if kind == "flag" and name in time_in:
                 out[metric + suffix] = time_in[name]
@@ -257,7 +258,7 @@ def _treatment_burden(ds: xr.Dataset, strategy: str) -> TreatmentBurden:
                 out[metric + suffix] = time_in[HOSPITALISED_FLAG] * DAYS_PER_YEAR
         out["time_in" + suffix] = time_in
         out["counts" + suffix] = tally
-        lys = float(ds[f"lys{suffix}"].sel(strategy=strategy).isel(sample=0))
+        lys = float(ds[f"lys{suffix}"])
         if "treatment_free" in time_in and lys > 0:
             out["share_of_life_years_treatment_free" + suffix] = time_in["treatment_free"] / lys
     tally = out["counts_undiscounted"]
@@ -292,7 +293,7 @@ def strategy_result(results: xr.Dataset, strategy: str) -> StrategyResult:
             frozen(_values(ds["costs"]) if has_costs else {}),
             frozen(_values(ds["costs_undiscounted"]) if has_costs else {}),
         ),
-        tfi=_treatment_burden(results, strategy),
+        tfi=_treatment_burden(ds),
     )
 
 

@@ -8,7 +8,8 @@ their own block, :class:`PhaseTimings`, apart from the results.
 
 Units: seconds of wall-clock time (:func:`time.perf_counter`), as measured on the machine
 that ran; on a busy machine they include waiting for the processor, so the processor time of
-the process (all its threads, :func:`time.process_time`) is recorded beside them.
+the process (all its threads, :func:`time.process_time`) and of its worker processes that ended
+within the phase (e.g. those that draw the report's figures) is recorded beside them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ from dataclasses import dataclass
 
 from hecon.analysis.serialise import frozen
 
+try:
+    import resource
+except ImportError:  # Windows: processor time of this process only
+    resource = None  # type: ignore[assignment]
+
 __all__ = ["NOTE", "PhaseTimings", "Stopwatch", "phase"]
 
 NOTE = (
-    "seconds of each phase of this run: wall clock (phases) and processor time of the process (cpu); "
+    "seconds of each phase of this run: wall clock (phases) and processor time of the process and its "
+    "worker processes (cpu); "
     "they differ between runs, unlike the results"
 )
 
@@ -35,7 +42,8 @@ class PhaseTimings:
     note  : what the numbers are, in words (summary.json readers see it beside them)
     phases: phase name -> wall-clock seconds (a phase that ran several times: the sum)
     total : sum of ``phases`` [s]
-    cpu   : phase name -> processor seconds of this process (worker processes not included)
+    cpu   : phase name -> processor seconds of this process and of its worker processes that ended
+            within the phase
     cpu_total : sum of ``cpu`` [s]
     """
 
@@ -75,11 +83,12 @@ class Stopwatch:
         self._wall.setdefault(name, 0.0)  # order: when the phase first started
         self._cpu.setdefault(name, 0.0)
         self._inner.append((0.0, 0.0))
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, children = time.perf_counter(), time.process_time(), _children_seconds()
         try:
             yield
         finally:
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            wall = time.perf_counter() - wall
+            cpu = (time.process_time() - cpu) + (_children_seconds() - children)  # each clock's own difference
             inner_wall, inner_cpu = self._inner.pop()
             self._wall[name] += wall - inner_wall
             self._cpu[name] += cpu - inner_cpu
@@ -90,6 +99,15 @@ class Stopwatch:
     def timings(self) -> PhaseTimings:
         """The phases recorded so far."""
         return PhaseTimings.of(self._wall, self._cpu)
+
+
+def _children_seconds() -> float:
+    """Processor time [s] of this process's ended child processes that it waited for
+    (:data:`resource.RUSAGE_CHILDREN`; 0 where the platform has no :mod:`resource`)."""
+    if resource is None:
+        return 0.0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
 
 
 def phase(stopwatch: Stopwatch | None, name: str) -> AbstractContextManager[None]:

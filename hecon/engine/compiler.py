@@ -122,7 +122,7 @@ class StrategyModel:
         return found
 
     def _variables_read(self, e: Expression) -> frozenset[str]:
-        out = set(e.names) & set(VARIABLES)
+        out = set(e.names & _VARIABLE_SET)
         for n in e.names:
             out |= self.reads.get(f"p:{n}", frozenset())
         for kind, ref in e.refs:
@@ -168,6 +168,8 @@ class CompiledModel:
     def n_states(self) -> int:
         return len(self.state_names)
 
+
+_VARIABLE_SET = frozenset(VARIABLES)
 
 #: Compiled models of the specs seen recently, by identity (see :func:`compiled`).
 COMPILED: IdentityMemo[CompiledModel] = IdentityMemo()
@@ -772,17 +774,17 @@ def _check_names(
             d |= {f"c:{n}" for kind, n in e.refs if kind == "curve" and n in curves}
         deps[node] = d
 
-    reported: set[str] = set()
+    known = sm.parameters.keys() | _VARIABLE_SET
 
     def check_expr(e: Expression, label: Location) -> None:
-        for n in sorted(e.names):
-            if n not in sm.parameters and n not in VARIABLES and n not in reported:
-                problems.add(
-                    label,
-                    f"unknown name '{n}' in '{e.text}'{suggestion(n, [*sm.parameters, *VARIABLES])}",
-                    "a parameter name or one of " + ", ".join(VARIABLES),
-                )
-        for kind, ref in sorted(e.refs, key=str):
+        unknown = e.names - known  # usually empty
+        for n in sorted(unknown) if unknown else ():
+            problems.add(
+                label,
+                f"unknown name '{n}' in '{e.text}'{suggestion(n, [*sm.parameters, *VARIABLES])}",
+                "a parameter name or one of " + ", ".join(VARIABLES),
+            )
+        for kind, ref in sorted(e.refs, key=str) if e.refs else ():
             if ref is None:
                 if not object_names[kind]:
                     problems.add(label, f"'{e.text}' needs a {kind} but the model has none", f"a {kind} in the model")
@@ -849,8 +851,8 @@ def _check_names(
         for state, e in by_state.items():
             check_in_state(e, state, Element("state", state, part=part))
     for reward, expr in [(rr.reward, rr.expr) for rr in sm.rewards] + sm.start_rewards:
-        where = Element("reward", strategy=own, source=reward.from_state, target=reward.to_state)
-        check_expr(expr, replace(where, index=reward_index.get(id(reward))))
+        index = reward_index.get(id(reward))
+        check_expr(expr, Element("reward", strategy=own, source=reward.from_state, target=reward.to_state, index=index))
     for state, survival_expr in sm.partition:
         if survival_expr is None:
             continue
@@ -880,22 +882,25 @@ def _variable_closure(
     directly or through other parameters and curves (cycles are reported elsewhere and cut here)."""
     done: dict[str, frozenset[str]] = {}
 
-    def visit(node: str, path: frozenset[str]) -> frozenset[str]:
+    def visit(node: str) -> frozenset[str]:
         if node in done:
             return done[node]
         out: set[str] = set()
+        path.add(node)  # the nodes being visited, this one last: a dependency on one of them is a cycle
         for e in exprs_of.get(node, []):
-            out |= set(e.names) & set(VARIABLES)
+            out |= e.names & _VARIABLE_SET
             deps = [f"p:{n}" for n in e.names if n in sm.parameters]
             deps += [f"c:{n}" for kind, n in e.refs if kind == "curve" and n in curves]
             for d in deps:
                 if d not in path:
-                    out |= visit(d, path | {d})
+                    out |= visit(d)
+        path.discard(node)
         done[node] = frozenset(out)
         return done[node]
 
+    path: set[str] = set()
     for node in exprs_of:
-        visit(node, frozenset({node}))
+        visit(node)
     return done
 
 

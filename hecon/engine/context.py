@@ -60,6 +60,7 @@ class BlockContext:
                   (a strategy's own value of a parameter takes precedence over a sample)
     chunk_cache : values that do not change with model time, kept for every block of a chunk
                   (sampled inputs, survival curves on time in state, the life table over the horizon)
+    block_cache : values that change with model time, for this block (default: a new dict)
 
     Values that read ``state_time`` are evaluated for the tunnel length of the state at hand
     (:meth:`evaluate`), so a 3-cycle tunnel costs 3 state times, not the model's longest tunnel.
@@ -73,13 +74,14 @@ class BlockContext:
         t0: int,
         t1: int,
         chunk_cache: dict[Any, Any],
+        block_cache: dict[Any, Any] | None = None,
     ):
         self.model = model
         self.strategy = strategy
         self.samples = samples
         self.t0, self.t1 = t0, t1
         self.chunk_cache = chunk_cache
-        self.block_cache: dict[Any, Any] = {}
+        self.block_cache: dict[Any, Any] = {} if block_cache is None else block_cache
         self.tunnel = model.max_tunnel
         s = model.spec.settings
         self.cycle_days = s.cycle_length_days

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 
 import numpy as np
@@ -39,6 +39,17 @@ from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
+from hecon.engine.inputs import (
+    REACHABLE_VALUES,
+    Part,
+    changed,
+    parameters_read,
+    parts,
+    reads,
+    same_shared,
+    shared_key,
+    sources,
+)
 from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substates, outcome_columns
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
@@ -118,15 +129,157 @@ def deterministic_strategy(model: CompiledModel, index: int) -> ChunkResult:
     ``index`` of ``model``, simulated once per compiled model: validation runs every
     deterministic model to find what only evaluating it finds, and the run's base case,
     scenarios, subgroups and structural cross-check are then those results, not a second
-    simulation of the same model. A strategy that fails is not kept (its ModelError is raised
-    each time). The arrays are shared: read only."""
+    simulation of the same model; and a scenario's strategy whose changed parts apply only to states
+    its cohort never occupies has the base case's results (:func:`_same_results`). A strategy that fails is not kept (its ModelError is raised each time).
+    The arrays are shared: read only."""
     done = DETERMINISTIC(_no_results, model)
     if index not in done:
-        result = simulate_strategy(model, index, {}, 1)
+        reused = _same_results(model, index)
+        if reused is not None:
+            done[index] = reused
+            return reused
+        values = _seeded(model, index)
+        result = simulate_chunk(model, index, {}, 1, values=values)
         for array in (result.discounted, result.undiscounted, result.trace_sum, result.per_cycle_sum, result.crossings):
             array.flags.writeable = False
         done[index] = result
+        _remember(model, index, result, values)
     return done[index]
+
+
+@dataclass(frozen=True)
+class _Simulated:
+    """A deterministic run kept for reuse: its model, results, the model states the cohort ever
+    occupies, the parameters each part of the run reads (:func:`hecon.engine.inputs.parts`), and
+    (for the first run of a strategy with its settings, the base case) its expressions' values."""
+
+    model: CompiledModel
+    index: int
+    result: ChunkResult
+    occupied: frozenset[str]
+    parts: dict[Part, frozenset[str]]
+    values: dict[object, object]
+    value_reads: dict[object, frozenset[str] | None]
+
+
+_SIMULATED: OrderedDict[Hashable, list[_Simulated]] = OrderedDict()
+"""Deterministic runs by :func:`hecon.engine.inputs.shared_key` (the models they came from keep the
+ids in the key valid), for :func:`_same_results`."""
+_SIMULATED_SIZE = 64  # keys (a strategy of a model with its settings) kept, each with a few runs
+_RUNS_PER_KEY = 4
+
+
+def _remember(model: CompiledModel, index: int, result: ChunkResult, values: dict[object, object]) -> None:
+    """Keep a deterministic run of a state-transition model for :func:`_same_results`, with its
+    expressions' ``values`` if it is the first of its strategy and settings (for :func:`_seeded`)."""
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:  # occupancy from curves: not reused
+        return
+    try:
+        key = shared_key(model, index)
+        runs = _SIMULATED.setdefault(key, [])
+    except TypeError:  # a setting that cannot be hashed: not reused
+        return
+    states = [s.name for s in model.spec.states]
+    by_column = model.state_of if result.trace_sum.shape[1] == model.n_states else states
+    occupied = frozenset(by_column[int(c)] for c in np.flatnonzero(np.any(result.trace_sum != 0.0, axis=0)))
+    found = {part: names for part, (_, names) in parts(model, index).items()}
+    if not runs:  # the first run's values seed the others (_seeded): read only from now on
+        for value in values.values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+    kept = {} if runs else values
+    reads_of = {key: reads(model, index, key) for key in kept}
+    runs.append(_Simulated(model, index, result, occupied, found, kept, reads_of))
+    del runs[1:-_RUNS_PER_KEY]  # the first, whose values seed the others, and the last few
+    _SIMULATED.move_to_end(key)
+    while len(_SIMULATED) > _SIMULATED_SIZE:
+        _SIMULATED.popitem(last=False)
+
+
+def _same_results(model: CompiledModel, index: int) -> ChunkResult | None:
+    """The results of an earlier deterministic run that this one would repeat, if any: a run of
+    the same strategy with the same settings and model structure (a scenario's base case) whose
+    parts that read a parameter with another formula here (:func:`hecon.engine.inputs.changed`)
+    all apply to states the cohort never occupies there, so that the trace and every outcome are
+    the same (those parts only ever multiply an occupancy of 0). Those parts are still evaluated
+    and checked here, as the run checks them: one that fails is no reuse (the simulation then
+    reports it)."""
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:
+        return None
+    try:
+        runs = _SIMULATED.get(shared_key(model, index), [])
+    except TypeError:
+        return None
+    strategy = model.strategies[index]
+    for run in reversed(runs):
+        if not same_shared(run.model.spec, model.spec):
+            continue
+        differ = changed(strategy, run.model.strategies[run.index])
+        touched = [part for part, names in run.parts.items() if names & differ]
+        if any(sources(model, index, part) & run.occupied for part in touched):
+            continue
+        if _parts_usable(model, index, touched):
+            return run.result
+    return None
+
+
+def _seeded(model: CompiledModel, index: int) -> dict[object, object]:
+    """The values of the expressions that a deterministic run of strategy ``index`` shares with the
+    first run of the same strategy and settings (the base case of a scenario): those whose
+    parameters, read directly or through other parameters and curves, have the same formulas in
+    both. Only these are seeded; the run evaluates the others (what the scenario changes).
+    Empty when there is no such run."""
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:
+        return {}
+    try:
+        runs = _SIMULATED.get(shared_key(model, index), [])
+    except TypeError:
+        return {}
+    if not runs or not runs[0].values or not same_shared(runs[0].model.spec, model.spec):
+        return {}
+    first = runs[0]
+    differ = changed(model.strategies[index], first.model.strategies[first.index])
+    out = {}
+    for key, value in first.values.items():
+        names = first.value_reads[key]
+        if names is not None and not names & differ:
+            out[key] = value
+    return out
+
+
+def _parts_usable(model: CompiledModel, index: int, touched: list[Part]) -> bool:
+    """Whether the parts ``touched`` of strategy ``index`` pass the run's checks over the whole
+    horizon: probabilities in [0, 1] and rows that sum to 1 (:func:`_transition_values`), values
+    finite and within :data:`~hecon.model.limits.VALUE`."""
+    if not touched:
+        return True
+    strategy = model.strategies[index]
+    T = model.n_cycles
+    if (T + 1) * model.max_tunnel > REACHABLE_VALUES:  # too long to evaluate at once: simulated instead
+        return False
+    ctx = BlockContext(model, strategy, {}, 0, T, {})
+    rows = {name for kind, name in touched if kind == "rows"}
+    rewards = {int(name) for kind, name in touched if kind == "reward"}
+    values = {name for kind, name in touched if kind == "value"}
+    some = replace(
+        strategy,
+        groups=[g for g in strategy.groups if g.state in rows],
+        rewards=[rr for i, rr in enumerate(strategy.rewards) if i in rewards],
+    )
+    memo = PackMemo(1)
+    memo.next_block()
+    bound = VALUE.value
+    try:
+        _transition_values(model, some, ctx, T, memo)
+        for by_state in (model.utility, *model.costs.values(), *model.counts.values()):
+            for state, expr in by_state.items():
+                if state in values:
+                    a = fit(ctx.evaluate(expr, model.tunnel[state]), T + 1, model.tunnel[state])
+                    if not (a.size and np.isfinite(a).all() and np.abs(a).max() <= bound):
+                        return False
+    except ModelError:
+        return False
+    return True
 
 
 def _no_results(model: CompiledModel) -> dict[int, ChunkResult]:
@@ -139,10 +292,14 @@ _VARIED_SIZE = 32  # runs kept at most: each strategy's DSA rows, each threshold
 
 def simulate_varied(model: CompiledModel, index: int, samples: Mapping[str, np.ndarray], n_samples: int) -> ChunkResult:
     """Strategy ``index`` of ``model`` with the ``n_samples`` values of ``samples`` (the rows of a
-    one-way sensitivity analysis, in one chunk, per-cycle values kept), simulated once for the
-    same values: validation's check of every DSA low and high value and the DSA itself are then
+    one-way sensitivity analysis or a threshold's search grid, in one chunk), simulated once for
+    the same values: validation's check of every DSA low and high value and the DSA itself are then
     one simulation. Remembered by the values (content, not identity: each analysis builds its
-    own arrays) for the last few runs. The arrays are shared: read only."""
+    own arrays) for the last few runs. Samples that give the parameters the strategy reads
+    (:func:`~hecon.engine.inputs.parameters_read`) the same values are simulated once
+    (:func:`_distinct_samples`: a DSA row that varies a parameter only other strategies read is the
+    base case). Only the totals are kept: the per-cycle sums (trace, per-cycle values, crossings)
+    are zero. The arrays are shared: read only."""
     names = sorted(samples)
     content = b"".join(n.encode() + b"\0" + np.ascontiguousarray(samples[n], dtype=float).tobytes() for n in names)
     key = (id(model), index, n_samples, content)
@@ -150,13 +307,42 @@ def simulate_varied(model: CompiledModel, index: int, samples: Mapping[str, np.n
     if hit is not None and hit[0] is model:
         _VARIED.move_to_end(key)
         return hit[1]
-    result = simulate_strategy(model, index, samples, n_samples, chunk_size=max(1, n_samples))
+    keep, row_of = _distinct_samples(model, index, samples, n_samples)
+    distinct = {k: np.asarray(v, dtype=float).reshape(-1)[keep] for k, v in samples.items()}
+    run = simulate_strategy(model, index, distinct, keep.size, chunk_size=max(1, keep.size), keep_cycles=False)
+    width = model.n_states if keeps_substates(model, n_samples) else len(model.spec.states)
+    result = ChunkResult(
+        run.discounted[row_of],
+        run.undiscounted[row_of],
+        np.zeros((model.n_cycles + 1, width)),  # the shape of a run of every sample
+        np.zeros_like(run.per_cycle_sum),
+        np.zeros_like(run.crossings),
+    )
     for array in (result.discounted, result.undiscounted, result.trace_sum, result.per_cycle_sum, result.crossings):
         array.flags.writeable = False
     _VARIED[key] = (model, result)
     while len(_VARIED) > _VARIED_SIZE:
         _VARIED.popitem(last=False)
     return result
+
+
+def _distinct_samples(
+    model: CompiledModel, index: int, samples: Mapping[str, np.ndarray], n_samples: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The samples that differ in what strategy ``index`` reads: the first of each group of samples
+    with the same values of the sampled parameters it reads (in sample order), and for every sample
+    the position of its group's first among them. Each sample is computed on its own, so a sample
+    equal to another in everything the run reads has the other's results."""
+    read = parameters_read(model, index) - model.strategies[index].overridden  # own values beat samples
+    names = sorted(read & set(samples))
+    if not names:
+        return np.zeros(min(n_samples, 1), dtype=np.int64), np.zeros(n_samples, dtype=np.int64)
+    table = np.column_stack([np.asarray(samples[n], dtype=float).reshape(-1) for n in names])
+    bits = np.ascontiguousarray(table).view(np.uint64)  # equal bit for bit (0.0 and -0.0 differ)
+    _, first, inverse = np.unique(bits, axis=0, return_index=True, return_inverse=True)
+    position = np.empty(first.size, dtype=np.int64)
+    position[np.argsort(first)] = np.arange(first.size)
+    return np.sort(first), position[inverse.reshape(-1)]
 
 
 def simulate_strategy(
@@ -192,11 +378,17 @@ def simulate_chunk(
     n_samples: int,
     carry: ChunkResult | None = None,
     keep_cycles: bool = True,
+    *,
+    values: dict[object, object] | None = None,
 ) -> ChunkResult:
     """One strategy over one chunk of samples (the unit of work that PSA workers run).
 
     carry       : the previous chunk's result, whose sums over samples this chunk continues
     keep_cycles : also sum the trace and per-cycle values over samples (False: left zero, faster)
+    values      : for a run of one block of cycles (a deterministic run), where its expressions'
+                  values are kept (the caches of :class:`~hecon.engine.context.BlockContext`),
+                  seeded with the values it shares with an earlier run (:func:`_seeded`), which it
+                  then does not evaluate again; ignored for a run of several blocks
 
     A model whose settings.structure is partitioned survival is run by
     :func:`hecon.engine.partitioned.simulate_partitioned_chunk`.
@@ -218,17 +410,18 @@ def simulate_chunk(
     width = trace_sum.shape[1]
 
     pool = _pool()  # started on the first run, before the first block's arrays are allocated
-    chunk_cache: dict[object, object] = {}
     memo = PackMemo(n_samples)
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
     block_cycles = block_length(n_samples)
     starts = list(range(0, T, block_cycles))
+    one_block = values is not None and len(starts) == 1  # a block's values are those of the run
+    chunk_cache: dict[object, object] = values if values is not None and one_block else {}
 
     def prepare(t0: int) -> _Block:
         t1 = min(T, t0 + block_cycles)
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
-        ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache)
+        ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache, chunk_cache if one_block else None)
         weights = (
             w.scale,
             np.ascontiguousarray(group_weights[:, t0 : t0 + n_pts]),
@@ -253,7 +446,9 @@ def simulate_chunk(
             width,
         )
 
-    first = BlockContext(model, strategy, samples, 0, min(T, block_cycles), chunk_cache)
+    first = BlockContext(
+        model, strategy, samples, 0, min(T, block_cycles), chunk_cache, chunk_cache if one_block else None
+    )
     trace_now = _initial_trace(model, strategy, first, n_samples)
     start_values = start_rewards(model, strategy, first, trace_now, col_index)
     discounted += start_values
@@ -297,10 +492,12 @@ def _model_constants(model: CompiledModel) -> _ModelConstants:
     cols = outcome_columns(model)
     col_index = {c: i for i, c in enumerate(cols)}
     w = column_weights(model, cols)
-    distinct, col_group = np.unique(w.point, axis=0, return_inverse=True)
+    first: dict[bytes, int] = {}  # the distinct rows, in the order first met (a sort of the rows costs more)
+    col_group = np.array([first.setdefault(row.tobytes(), len(first)) for row in w.point], dtype=np.int64)
+    distinct = w.point[[int(np.argmax(col_group == g)) for g in range(len(first))]]
     group_weights = np.vstack([w.plain, distinct])
     state_start = np.array([model.slices[s.name].start for s in model.spec.states] + [model.n_states])
-    return col_index, w, group_weights, col_group.reshape(-1).astype(np.int64) + 1, state_start
+    return col_index, w, group_weights, col_group + 1, state_start
 
 
 def block_length(n_samples: int) -> int:

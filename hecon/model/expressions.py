@@ -491,11 +491,13 @@ class _Builder:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             op = _BINOPS[type(node.op)]
             left, right = self.build(node.left), self.build(node.right)
+            if isinstance(node.op, ast.Sub):  # numpy refuses to subtract true/false values: as 1 and 0
+                return lambda ctx: np.subtract(np.asarray(left(ctx), dtype=float), right(ctx))
             return lambda ctx: op(left(ctx), right(ctx))
         if isinstance(node, ast.UnaryOp):
             operand = self.build(node.operand)
             if isinstance(node.op, ast.USub):
-                return lambda ctx: np.negative(operand(ctx))
+                return lambda ctx: np.negative(np.asarray(operand(ctx), dtype=float))  # -(a < b): -1 or 0
             if isinstance(node.op, ast.UAdd):
                 return operand
             if isinstance(node.op, ast.Not):

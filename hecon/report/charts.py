@@ -21,7 +21,7 @@ from hecon.analysis.dsa_summary import TornadoRow
 from hecon.analysis.evppi import EvppiSummary
 from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
 from hecon.report.figures import money_label, money_scale
-from hecon.report.numbers import significant, tick
+from hecon.report.numbers import fixed, money, significant, tick
 from hecon.report.style import BASE_FONT, new_figure, plain, png, strategy_colour, strategy_dash, style
 
 LOW_COLOUR, HIGH_COLOUR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
@@ -121,7 +121,7 @@ def tornado_figure(
     fig.subplots_adjust(left=left)
     xlabel = plain(
         f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
-        f"at {currency} {wtp:,.0f} per QALY"
+        f"at {money(wtp, currency)} per QALY"
     )
     ax.set_xlabel(xlabel)
     room = (0.97 - left) * fig.bbox.width  # the axes' width [px]: the label is centred under it
@@ -291,7 +291,7 @@ def ce_plane_png(
         for k, w in enumerate(sorted({float(w) for w in wtps})):
             dash = _WTP_DASHES[k % len(_WTP_DASHES)]
             ax.plot(xs, w * xs / scale, color="#444444", linewidth=1.0, linestyle=dash)
-            handles.append(Line2D([], [], color="#444444", linestyle=dash, label=f"{currency} {w:,.0f} per QALY"))
+            handles.append(Line2D([], [], color="#444444", linestyle=dash, label=f"{money(w, currency)} per QALY"))
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         handles.append(
@@ -369,7 +369,7 @@ def evpi_png(curves: PsaCurves, currency: str, wtps: Sequence[float] = (), popul
         for x in wtps:
             y = float(np.interp(x, w, v)) / scale
             ax.plot([x], [y], marker="o", color="#D55E00", markersize=6)
-            ax.annotate(f"{y * scale:,.0f}", (x, y), xytext=(4, 6), textcoords="offset points", fontsize=8.5)
+            ax.annotate(fixed(y * scale), (x, y), xytext=(4, 6), textcoords="offset points", fontsize=8.5)
         ax.set_xlim(float(w[0]), float(w[-1]))
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_formatter(_money_formatter())
@@ -403,7 +403,7 @@ def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15, labels: Ma
         ax.set_yticks(y, [plain(labels.get(name, name)) for name, _ in rows])
         ax.set_xlim(left=0)
         ax.xaxis.set_major_formatter(_money_formatter())
-        ax.set_xlabel(plain(f"EVPPI per patient ({currency}{words}) at {evppi.headline_wtp:,.0f} per QALY"))
+        ax.set_xlabel(plain(f"EVPPI per patient ({currency}{words}) at {fixed(evppi.headline_wtp)} per QALY"))
         return png(fig)
 
 
@@ -514,7 +514,7 @@ def convergence_png(
             loc="lower center",
             ncol=min(4, len(handles)),
             bbox_to_anchor=(0.5, 0.0),
-            title=plain(f"Incremental NMB at {currency} {wtp:,.0f}/QALY"),
+            title=plain(f"Incremental NMB at {money(wtp, currency)}/QALY"),
             title_fontsize=9,
         )
         return png(fig)

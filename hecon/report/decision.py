@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from hecon.analysis.decision import CURVE_REACH, DECISION_REACH, RELEVANT_REACH
@@ -35,7 +36,18 @@ from hecon.report.charts import (
     tornado_rows,
 )
 from hecon.report.figures import Figure
-from hecon.report.numbers import OUTSIDE_DECISION, fixed, share, significant, versus_cell, versus_text
+from hecon.report.numbers import (
+    OUTSIDE_DECISION,
+    count,
+    fixed,
+    money,
+    percent,
+    quantity,
+    share,
+    significant,
+    versus_cell,
+    versus_text,
+)
 from hecon.report.psa_structures import pooled_caption, psa_caption, psa_structures_section, psa_title
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenario_bulk, scenarios_table
@@ -49,10 +61,6 @@ TORNADO_BARS = 10
 """Parameters shown per strategy in the tornado diagram (the page a printed diagram fills)."""
 ALL_SAMPLES_ROW = "All samples (averaged)"
 """The alternative column of the averaged rows of the results by structural alternative."""
-
-
-def _money(currency: str, value: float | None) -> str:
-    return "–" if value is None else f"{currency} {value:,.0f}"
 
 
 def _colours(results: Results) -> dict[str, int]:
@@ -77,18 +85,18 @@ def scenario_analysis_section(results: Results) -> Section | None:
         return None
     cur = results.currency
     comparator = results.comparator
-    money = currency_label(results)
+    money_unit = currency_label(results)
     cols = [
         Column("Scenario", width=20),
         Column("Strategy", width=20),
-        Column(f"Costs ({money})", "money", 14),
+        Column(f"Costs ({money_unit})", "money", 14),
         Column("QALYs", "qaly", 10),
-        Column(f"Incremental costs ({money})", "money", 15),
+        Column(f"Incremental costs ({money_unit})", "money", 15),
         Column("Incremental QALYs", "qaly", 11),
         Column(f"ICER ({cur}/QALY)", "money", 13, html=False),
         Column(f"ICER base case ({cur}/QALY)", "money", 13, html=False),
         Column("Result", width=40),
-        Column(f"Costs minus base case ({money})", "money", 14),
+        Column(f"Costs minus base case ({money_unit})", "money", 14),
         Column("QALYs minus base case", "qaly", 11),
     ]
     scenario_status = {name: {f.strategy: f.status for f in sc.incremental} for name, sc in results.scenarios.items()}
@@ -128,7 +136,7 @@ def scenario_analysis_section(results: Results) -> Section | None:
     others = [x for x in results.base.strategies if x != comparator]
     wtp = results.headline.wtp
     wide_cols = [Column("Scenario", width=30)] + [Column(f"{x} vs {comparator}", width=30) for x in others]
-    wide_cols += [Column(f"Highest NMB at {cur} {wtp:,.0f}/QALY", width=22)] if wtp > 0 else []
+    wide_cols += [Column(f"Highest NMB at {money(wtp, cur)}/QALY", width=22)] if wtp > 0 else []
     wide_rows: list[list[Any]] = []
     for name, sc in results.scenarios.items():
         status = {f.strategy: f.status for f in sc.incremental}
@@ -167,11 +175,11 @@ def _nmb_range_words(results: Results) -> str:
     wtps = [float(w) for w in results.spec.settings.wtp]
     if wtps:
         text = (
-            f"the decision-relevant range, at least {DECISION_REACH:g} times the highest willingness to pay of the "
-            f"settings ({cur} {fixed(max(wtps))}), and past every frontier ICER up to {RELEVANT_REACH:g} times it."
+            f"the decision-relevant range, at least {significant(DECISION_REACH, 6)} times the highest willingness to pay of the "
+            f"settings ({cur} {fixed(max(wtps))}), and past every frontier ICER up to {significant(RELEVANT_REACH, 6)} times it."
         )
     else:
-        text = f"{CURVE_REACH:g} times the largest ICER on the efficiency frontier."
+        text = f"{significant(CURVE_REACH, 6)} times the largest ICER on the efficiency frontier."
     if nb.curve.beyond:
         text += (
             " Beyond the axis, not drawn: "
@@ -282,9 +290,12 @@ def burden_section(results: Results) -> Section | None:
         ["Proportional shortfall (Qn − Qd) / Qn", b.proportional_shortfall],
         ["Burden class", b.burden_class],
         [f"Reference value ({cur} per QALY)", b.reference_value],
-        [f"Discounted at {100 * b.discount_rate:g}%: Qn", b.qalys_general_population_discounted],
-        [f"Discounted at {100 * b.discount_rate:g}%: Qd", b.qalys_patients_discounted],
-        [f"Discounted at {100 * b.discount_rate:g}%: proportional shortfall", b.proportional_shortfall_discounted],
+        [f"Discounted at {percent(b.discount_rate, None)}: Qn", b.qalys_general_population_discounted],
+        [f"Discounted at {percent(b.discount_rate, None)}: Qd", b.qalys_patients_discounted],
+        [
+            f"Discounted at {percent(b.discount_rate, None)}: proportional shortfall",
+            b.proportional_shortfall_discounted,
+        ],
         ["Burden class if discounted", b.burden_class_discounted],
         ["Share of comparator cohort alive at the horizon", share(b.alive_at_horizon)],
         ["Sources of the utility norms", "; ".join(b.norms_sources)],
@@ -341,9 +352,9 @@ def burden_section(results: Results) -> Section | None:
         )
     )
     paragraphs = [
-        f"The patients lose {b.absolute_shortfall:.2f} of the {b.qalys_general_population:.2f} QALYs that "
-        f"people of the same age and sex mix can expect (proportional shortfall {b.proportional_shortfall:.2f}): "
-        f"{b.burden_class}, reference value {_money(cur, b.reference_value)} per QALY "
+        f"The patients lose {fixed(b.absolute_shortfall, 2)} of the {fixed(b.qalys_general_population, 2)} QALYs that "
+        f"people of the same age and sex mix can expect (proportional shortfall {fixed(b.proportional_shortfall, 2)}): "
+        f"{b.burden_class}, reference value {money(b.reference_value, cur)} per QALY "
         "(Zorginstituut Nederland)."
     ]
     bullets = [f"Warning: {w}." for w in b.warnings]
@@ -503,7 +514,7 @@ def dsa_section(results: Results) -> Section | None:
     if data is None:
         return None
     cur = results.currency
-    money = currency_label(results)
+    money_unit = currency_label(results)
     price_year = results.spec.settings.price_year
     w = data.tornado_wtp
     cols = [
@@ -518,9 +529,9 @@ def dsa_section(results: Results) -> Section | None:
         Column(f"ICER high ({cur}/QALY)", "money", 13, html=False),
         Column("Result at low value", width=34),
         Column("Result at high value", width=34),
-        Column(f"INMB low ({money})", "money", 13),
-        Column(f"INMB high ({money})", "money", 13),
-        Column(f"Swing ({money})", "money", 13),
+        Column(f"INMB low ({money_unit})", "money", 13),
+        Column(f"INMB high ({money_unit})", "money", 13),
+        Column(f"Swing ({money_unit})", "money", 13),
     ]
     rows = [
         [
@@ -544,7 +555,7 @@ def dsa_section(results: Results) -> Section | None:
     ]
     table = Table(
         "DSA",
-        f"One-way sensitivity analysis (INMB at {cur} {w:,.0f}/QALY)",
+        f"One-way sensitivity analysis (INMB at {money(w, cur)}/QALY)",
         cols,
         rows,
         f"Each parameter at its low and high value, the others at base values; versus "
@@ -568,7 +579,7 @@ def dsa_section(results: Results) -> Section | None:
             f"Tornado: {s}",
             tornado_png(tornado, s, data.comparator, w, base_inmb, cur, top=TORNADO_BARS, price_year=price_year),
             f"Incremental net monetary benefit (INMB) of {s} versus {data.comparator} at "
-            f"{_money(cur, w)} per QALY with each parameter at its low (blue) and high (orange) value: "
+            f"{money(w, cur)} per QALY with each parameter at its low (blue) and high (orange) value: "
             f"the {shown} parameters with the largest swing"
             + (
                 f" ({unchanged} parameter{'s do' if unchanged > 1 else ' does'} not change this comparison)"
@@ -576,7 +587,7 @@ def dsa_section(results: Results) -> Section | None:
                 else ""
             )
             + ". Base case: INMB "
-            f"{_money(cur, base_inmb)} ({versus_text(base.description, base_status.get(s, OUTSIDE_DECISION))}). Bars crossing the dashed line change the decision at "
+            f"{money(base_inmb, cur)} ({versus_text(base.description, base_status.get(s, OUTSIDE_DECISION))}). Bars crossing the dashed line change the decision at "
             "this willingness to pay.",
             f"Tornado diagram of the {shown} most influential parameters for {s} versus {data.comparator}.",
         )
@@ -604,7 +615,7 @@ def dsa_section(results: Results) -> Section | None:
     paragraphs = [
         f"{len(data.parameters)} parameters varied one at a time between their low and high values "
         f"({data.n_variations} model evaluations in one vectorised run). Results are the incremental "
-        f"net monetary benefit at {_money(cur, w)} per QALY ({data.tornado_wtp_source}), which is "
+        f"net monetary benefit at {money(w, cur)} per QALY ({data.tornado_wtp_source}), which is "
         "defined whatever the quadrant of the cost-effectiveness plane, and the ICER in words."
     ]
     # the main part shows one tornado at a legible size, the appendix the others and every strategy's table
@@ -650,7 +661,7 @@ def _interval_columns(outcome: str, kind: str, label: str, html: bool = True) ->
 
 def _interval_values(x: Interval, kind: str) -> list[Any]:
     d = _DIGITS[kind]
-    return [f"{x.mean:,.{d}f} ({x.low:,.{d}f} to {x.high:,.{d}f})", x.mean, x.sd, x.low, x.high]
+    return [f"{fixed(x.mean, d)} ({fixed(x.low, d)} to {fixed(x.high, d)})", x.mean, x.sd, x.low, x.high]
 
 
 def _psa_tables(results: Results) -> list[Table]:
@@ -658,15 +669,15 @@ def _psa_tables(results: Results) -> list[Table]:
     data = results.psa
     assert data is not None
     cur = results.currency
-    money = currency_label(results)
+    money_unit = currency_label(results)
     comparator = results.comparator
     wtp = results.headline.wtp
     strategies = list(data.curves.ceac)  # the decision's options
     outcomes = (
-        ("costs", "money", f"Costs ({money})"),
+        ("costs", "money", f"Costs ({money_unit})"),
         ("qalys", "qaly", "QALYs"),
         ("lys", "years", "Life-years"),
-        ("costs_undiscounted", "money", f"Costs undiscounted ({money})"),
+        ("costs_undiscounted", "money", f"Costs undiscounted ({money_unit})"),
         ("qalys_undiscounted", "qaly", "QALYs undiscounted"),
         ("lys_undiscounted", "years", "Life-years undiscounted"),
     )
@@ -679,7 +690,7 @@ def _psa_tables(results: Results) -> list[Table]:
     ]
     summary_table = Table(
         "PSA",
-        psa_title(results, f"Probabilistic results ({data.n_samples:,} samples, seed {data.seed})"),
+        psa_title(results, f"Probabilistic results ({count(data.n_samples)} samples, seed {data.seed})"),
         cols,
         rows,
         "Mean and 95% interval (2.5% to 97.5% percentile) over the PSA samples, discounted; "
@@ -688,14 +699,14 @@ def _psa_tables(results: Results) -> list[Table]:
 
     at_head = data.at(wtp)
     increments = (
-        ("incremental_cost", "money", f"Incremental costs ({money})"),
+        ("incremental_cost", "money", f"Incremental costs ({money_unit})"),
         ("incremental_qalys", "qaly", "Incremental QALYs"),
         ("incremental_lys", "years", "Incremental life-years"),
     )
     inc_cols = [Column("Strategy", width=22)]
     for outcome, kind, label in increments:
         inc_cols += _interval_columns(outcome, kind, label, html=outcome != "incremental_lys")
-    inc_cols += [Column("Result (means)", width=36), Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 14)]
+    inc_cols += [Column("Result (means)", width=36), Column(f"P(highest NMB) at {money(wtp, cur)}/QALY", "percent", 14)]
     psa_status = {f.strategy: f.status for f in data.frontier}  # the frontier of the samples' means
     inc_rows = [
         [inc.strategy]
@@ -727,7 +738,7 @@ def _psa_tables(results: Results) -> list[Table]:
         + [
             Column("CEAF strategy", width=18),
             Column("CEAF probability", "percent", 10),
-            Column(f"EVPI per patient ({money})", "money", 14),
+            Column(f"EVPI per patient ({money_unit})", "money", 14),
         ]
     )
     ceac_rows = [
@@ -741,8 +752,8 @@ def _psa_tables(results: Results) -> list[Table]:
     conv = data.convergence
     conv_cols = [
         Column("Strategy", width=20),
-        Column(f"Mean INMB ({money})", "money", 14),
-        Column(f"Monte Carlo SE ({money})", "money", 14),
+        Column(f"Mean INMB ({money_unit})", "money", 14),
+        Column(f"Monte Carlo SE ({money_unit})", "money", 14),
         Column("Stable within 1% from sample", "int", 12),
         Column("Stable within 5% from sample", "int", 12),
     ]
@@ -758,7 +769,7 @@ def _psa_tables(results: Results) -> list[Table]:
     ]
     conv_table = Table(
         "Convergence",
-        psa_title(results, f"Convergence of the incremental NMB at {cur} {conv.wtp:,.0f}/QALY versus {comparator}"),
+        psa_title(results, f"Convergence of the incremental NMB at {money(conv.wtp, cur)}/QALY versus {comparator}"),
         conv_cols,
         conv_rows,
         "Running mean of the incremental net monetary benefit over samples (Hatswell et al., "
@@ -790,7 +801,7 @@ def _samples_table(results: Results) -> Table:
         "PSA samples (CE-plane data)",
         sample_cols,
         sample_rows,
-        f"Discounted costs and QALYs of each sample{'' if shown == n else f' (first {shown:,} of {n:,})'};"
+        f"Discounted costs and QALYs of each sample{'' if shown == n else f' (first {count(shown)} of {count(n)})'};"
         f" every sample, outcome and drawn input is in {PSA_FILE} (netCDF).",
         data=True,
     )
@@ -803,7 +814,7 @@ def _structural_section(results: Results) -> Section | None:
     if data is None or not data.structural:
         return None
     cur = results.currency
-    money = currency_label(results)
+    money_unit = currency_label(results)
     comparator = results.comparator
     wtp = data.structural[0].wtp
     strategies = list(data.strategies)
@@ -814,15 +825,15 @@ def _structural_section(results: Results) -> Section | None:
         Column("Weight", "percent", 9, key="weight"),
         Column("Share of samples", "percent", 9, key="share"),
         Column("Strategy", width=22, key="strategy"),
-        Column(f"Costs ({money})", "money", 14, key="costs"),
+        Column(f"Costs ({money_unit})", "money", 14, key="costs"),
         Column("QALYs", "qaly", 10, key="qalys"),
         Column("Life-years", "years", 10, key="lys"),
-        Column(f"Incremental costs ({money})", "money", 14, key="incremental_cost"),
+        Column(f"Incremental costs ({money_unit})", "money", 14, key="incremental_cost"),
         Column("Incremental QALYs", "qaly", 11, key="incremental_qalys"),
         Column("Incremental life-years", "years", 11, html=False),
         Column(f"ICER ({cur}/QALY)", "money", 12, html=False),
         Column(f"Versus {comparator} (means)", width=36, key="versus"),
-        Column(f"P(highest NMB) at {cur} {wtp:,.0f}/QALY", "percent", 12, key="probability"),
+        Column(f"P(highest NMB) at {money(wtp, cur)}/QALY", "percent", 12, key="probability"),
     ]
     rows: list[list[Any]] = []
     for st in data.structural:
@@ -858,7 +869,7 @@ def _structural_section(results: Results) -> Section | None:
         ).view(
             title=psa_title(results, f"{title_of(results.spec, st.parameter)}: results by alternative"),
             note=f"Means of the samples that drew each alternative, discounted; versus {comparator}: the ICER of "
-            f"the means in words; P(highest NMB) at {cur} {wtp:,.0f}/QALY. Every discrete parameter: sheet "
+            f"the means in words; P(highest NMB) at {money(wtp, cur)}/QALY. Every discrete parameter: sheet "
             "PSAStructural.",
         )
         for k, st in enumerate(data.structural, start=1)
@@ -874,7 +885,7 @@ def _structural_section(results: Results) -> Section | None:
     ]
     bullets = [
         f"{title_of(results.spec, st.parameter)}: {choice_words(a.label)} (alternative {a.position}, "
-        f"{a.share:.1%} of samples): "
+        f"{percent(a.share, 1)} of samples): "
         + "; ".join(
             f"{v.strategy} versus {comparator}: "
             f"{versus_text(v.description, a.frontier_status.get(v.strategy, OUTSIDE_DECISION))}"
@@ -928,7 +939,7 @@ def _plane_and_ceac(
                     "markers: means. Points below a willingness-to-pay line are cost-effective at that value.",
                 ),
                 f"Scatter plot of incremental costs against incremental QALYs versus {comparator} for "
-                f"{data.n_samples:,} PSA samples, with willingness-to-pay lines.",
+                f"{count(data.n_samples)} PSA samples, with willingness-to-pay lines.",
             )
         )
     figures.append(
@@ -985,7 +996,7 @@ def psa_section(results: Results) -> Section | None:
         )
 
     paragraphs = [
-        f"{data.n_samples:,} samples (seed {data.seed}) of {len(data.sampled_parameters)} "
+        f"{count(data.n_samples)} samples (seed {data.seed}) of {len(data.sampled_parameters)} "
         f"parameters with a distribution. All samples and outcomes are saved in {PSA_FILE} "
         "(a netCDF file, which xarray reads in Python and ncdf4 in R)."
     ]
@@ -1004,7 +1015,7 @@ def psa_section(results: Results) -> Section | None:
         for inc in data.incremental
     ]
     if not data.meets_zin_minimum:
-        bullets.append(f"Fewer than the {ZIN_MINIMUM_SAMPLES:,} iterations Zorginstituut Nederland asks for.")
+        bullets.append(f"Fewer than the {count(ZIN_MINIMUM_SAMPLES)} iterations Zorginstituut Nederland asks for.")
     samples = data.samples
     structural = _structural_section(results)
     structures = psa_structures_section(results)
@@ -1023,7 +1034,7 @@ def psa_section(results: Results) -> Section | None:
             [x for x in (structural, structures) if x is not None],
             [conv_table] + appendix,
         ),
-        files={PSA_FILE: lambda path: save_psa(samples, path)} if samples is not None else {},
+        files={PSA_FILE: partial(save_psa, samples)} if samples is not None else {},
     )
 
 
@@ -1050,8 +1061,8 @@ def voi_section(results: Results) -> Section | None:
     ]
     pop = data.population
     pop_note = (
-        f"Population EVPI for {pop.patients_per_year:,.0f} patients a year over {pop.years:g} years "
-        f"({pop.discounted_patients:,.0f} discounted patients)."
+        f"Population EVPI for {fixed(pop.patients_per_year)} patients a year over {quantity(pop.years, 'years')} "
+        f"({fixed(pop.discounted_patients)} discounted patients)."
         if pop.discounted_patients is not None
         else "No population EVPI: set population_size in the settings."
     )
@@ -1092,17 +1103,17 @@ def _evppi_section(results: Results) -> Section | None:
         return None
     ev = data.evppi
     cur = results.currency
-    money = currency_label(results)
+    money_unit = currency_label(results)
     head = ev.headline_wtp
     ranked_cols = [
         Column("Rank", "int", 6),
         Column("Parameter or group", width=24),
         Column("Kind", width=16),
         Column("Parameters", width=30),
-        Column(f"EVPPI per patient ({money})", "money", 14),
-        Column(f"Standard error ({money})", "money", 12),
+        Column(f"EVPPI per patient ({money_unit})", "money", 14),
+        Column(f"Standard error ({money_unit})", "money", 12),
         Column("Share of EVPI", "percent", 10),
-        Column(f"Population EVPPI ({money})", "money", 16),
+        Column(f"Population EVPPI ({money_unit})", "money", 16),
         Column("Fit R² (decisive strategy)", "number", 12),
         Column("Decisive strategy", width=20),
         Column("Effective df (highest)", "number", 10),
@@ -1129,15 +1140,15 @@ def _evppi_section(results: Results) -> Section | None:
     capped = [e.name for e in ev.estimates if e.capped]
     shares = [a.share_of_evpi for e in ev.estimates for a in e.at_wtp if a.wtp == head and a.share_of_evpi is not None]
     unexplained = (
-        f" The largest single parameter or group accounts for {max(shares):.0%} of the EVPI, so "
-        f"{1 - max(shares):.0%} is not explained by any single one reported: that is normal, since "
+        f" The largest single parameter or group accounts for {percent(max(shares), 0)} of the EVPI, so "
+        f"{percent(1 - max(shares), 0)} is not explained by any single one reported: that is normal, since "
         "the EVPPIs of separate parameters or groups do not add up to the EVPI (resolving uncertainties "
         "together is worth more, or less, than the sum of resolving each alone)."
         if shares
         else ""
     )
     note = (
-        f"At the headline willingness to pay of {cur} {head:,.0f} per QALY. {ev.method} "
+        f"At the headline willingness to pay of {money(head, cur)} per QALY. {ev.method} "
         "R²: share of the variance of the incremental net benefit against the comparator that the "
         "regression explains, shown for the decisive strategy: the one whose choice against the "
         "comparator alone has the largest EVPPI (the R² of strategies that are never chosen does not "
@@ -1152,9 +1163,9 @@ def _evppi_section(results: Results) -> Section | None:
     all_cols = [
         Column("Parameter or group", width=24),
         Column(f"WTP ({cur}/QALY)", "money", 13),
-        Column(f"EVPPI per patient ({money})", "money", 14),
-        Column(f"Standard error ({money})", "money", 12),
-        Column(f"Population EVPPI ({money})", "money", 16),
+        Column(f"EVPPI per patient ({money_unit})", "money", 14),
+        Column(f"Standard error ({money_unit})", "money", 12),
+        Column(f"Population EVPPI ({money_unit})", "money", 16),
         Column("Share of EVPI", "percent", 10),
     ] + [
         Column(f"R² vs comparator: {f.strategy}", "number", 12) for f in (ev.estimates[0].fits if ev.estimates else ())
@@ -1178,7 +1189,7 @@ def _evppi_section(results: Results) -> Section | None:
             evppi_bars_png(ev, cur, labels={e.name: parameter_label(results.spec, e.name) for e in ev.estimates}),
             psa_caption(
                 results,
-                f"Per-patient EVPPI at {cur} {head:,.0f} per QALY, largest first, with 95% bars (±1.96 standard errors).",
+                f"Per-patient EVPPI at {money(head, cur)} per QALY, largest first, with 95% bars (±1.96 standard errors).",
             ),
             "Horizontal bar chart of the expected value of partial perfect information per parameter or group.",
         ),
@@ -1187,7 +1198,7 @@ def _evppi_section(results: Results) -> Section | None:
             evppi_curves_png(data.curves.wtp, data.curves.evpi_per_patient, ev, cur),
             psa_caption(
                 results,
-                f"Per-patient EVPI and the EVPPI of the highest-ranked parameters and groups ({money}) "
+                f"Per-patient EVPI and the EVPPI of the highest-ranked parameters and groups ({money_unit}) "
                 "against the willingness to pay.",
             ),
             "Line chart of EVPI and EVPPI per patient against the willingness to pay.",

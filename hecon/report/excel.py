@@ -58,17 +58,18 @@ class Formats:
     note: Format
     header: Format
     wrap: Format
+    text: Format
     numbers: dict[str, Format]
     workbook: xlsxwriter.Workbook
 
-    def significant(self, value: float, digits: int) -> Format | None:
+    def significant(self, value: float, digits: int) -> Format:
         """The format that shows ``value`` with ``digits`` significant digits, as report.html
         does (:func:`~hecon.report.numbers.excel_format`; registered on first use)."""
         number_format = excel_format(value, digits)
         if number_format in _UNFORMATTED:
-            return None
+            return self.text
         if number_format not in self.numbers:
-            self.numbers[number_format] = self.workbook.add_format({"num_format": number_format})
+            self.numbers[number_format] = self.workbook.add_format({"num_format": number_format, "valign": "top"})
         return self.numbers[number_format]
 
     @classmethod
@@ -80,8 +81,9 @@ class Formats:
                 {"bold": True, "bg_color": "#DDE4EE", "pattern": 1, "text_wrap": True, "valign": "top"}
             ),
             wrap=wb.add_format({"text_wrap": True, "valign": "top"}),
+            text=wb.add_format({"valign": "top"}),
             numbers={
-                number_format: wb.add_format({"num_format": number_format})
+                number_format: wb.add_format({"num_format": number_format, "valign": "top"})
                 for number_format, *_ in KINDS.values()
                 if number_format not in _UNFORMATTED
             },
@@ -106,28 +108,116 @@ def _cell_value(value: Any) -> Any:
 WIDTH_SAMPLE_ROWS = 200
 MAX_WIDTH, MIN_WIDTH = 60, 8
 MAX_TEXT_WIDTH = 40
-"""Widest text column [characters]: longer texts wrap, so that a sheet fitted to the page width
-keeps a legible font."""
+"""Widest text column [characters] of a sheet whose columns fill the page: longer texts wrap, so
+that a sheet fitted to the page width keeps a legible font (on a page with room left, a text
+column may have its own width: :func:`_widened`)."""
+PAGE_WIDTH = 130
+"""Width of the columns a landscape A4 page holds at 100% [characters, widths of the digit 0]: 297 mm
+less two margins of 0.7 inch (XlsxWriter's default) is 261 mm, 740 points; a character is 7 pixels,
+5.25 points, plus the cells' padding."""
 DATA_TAB_COLOUR = "A6A6A6"
 DATA_NOTE = (
     "Data sheet (bulk rows: per cycle, per sample, or per scenario, strategy and metric), not meant for printing. "
 )
 _A4 = 9
 """XlsxWriter's paper code of A4."""
+LINE_HEIGHT_PT = 15.0
+"""Height of one line of text in a row [points]: Excel's default row height (11-point Calibri)."""
+
+
+_GLYPH_WIDTHS = {
+    **dict.fromkeys(" ijlI.,:;'|!", 0.5),
+    **dict.fromkeys("frt()[]{}/-", 0.7),
+    **dict.fromkeys("mw", 1.5),
+    **dict.fromkeys("MW", 1.7),
+}
+"""Width of a character [widths of the digit 0, the unit of a column's width], rounded up from
+Calibri's advance widths (a digit 1038/2048 em, a lower-case letter about 1000, i and l 470, a space
+463, m 1636, W 1931); a character not listed: 1, an upper-case letter 1.2 (:func:`text_width`)."""
+BOLD = 1.08
+"""Bold text (the header) is this much wider [ratio]."""
+
+
+def text_width(text: str, bold: bool = False) -> float:
+    """Printed width of ``text`` [widths of the digit 0] (:data:`_GLYPH_WIDTHS`).
+
+    >>> text_width("2024"), text_width("Mill"), text_width("QALYs")
+    (4.0, 3.2, 5.8)
+    """
+    width = sum(_GLYPH_WIDTHS.get(ch, 1.2 if ch.isupper() else 1.0) for ch in text)
+    return width * BOLD if bold else width
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines ``text`` takes when it wraps at spaces in a column ``width`` characters wide [widths of
+    the digit 0]: one character of the width is the cell's padding; a word longer than a line is
+    broken over as many lines as it needs.
+
+    >>> wrapped_lines("Costs (EUR, 2024 prices)", 9.0)  # "Costs" / "(EUR," / "2024" / "prices)": 8 a line
+    4
+    >>> wrapped_lines("QALYs", 10.0), wrapped_lines("", 10.0), wrapped_lines("abcdefghijklmnopqrstuvw", 10.0)
+    (1, 1, 3)
+    """
+    line_width = max(width - 1, 1.0)
+    space = text_width(" ", bold)
+    lines, used = 1, 0.0
+    for word in text.split():
+        w = text_width(word, bold)
+        if used and used + space + w <= line_width:
+            used += space + w
+            continue
+        if used:
+            lines += 1
+        lines += math.ceil(w / line_width) - 1  # a word longer than a line
+        used = w - (math.ceil(w / line_width) - 1) * line_width
+    return lines
+
+
+def row_height(texts: Sequence[str | None], widths: Sequence[float], bold: bool = False) -> float | None:
+    """The height [points] of a row whose cells hold ``texts`` in columns ``widths`` characters
+    wide, :data:`LINE_HEIGHT_PT` per line of its longest wrapped text; None for a row of one line.
+    Neither Excel nor LibreOffice sizes a written row to its wrapped text when it opens or prints
+    the file, so without it a header wrapped over two lines runs into the numbers below it.
+
+    >>> row_height(["Costs (EUR, 2024 prices)", "x"], [9.0, 8.0]), row_height(["short", None], [12.0, 8.0])
+    (60.0, None)
+    """
+    lines = max((wrapped_lines(t, w, bold) for t, w in zip(texts, widths) if t), default=1)
+    return LINE_HEIGHT_PT * lines if lines > 1 else None
 
 
 def column_widths(table: Table) -> list[float]:
     """Width of each column [characters] from its content: the longest value of the first
     :data:`WIDTH_SAMPLE_ROWS` rows as report.html writes it, and the longest word of the header
     (headers wrap, numbers never do), between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`; a text
-    column at most :data:`MAX_TEXT_WIDTH` or its own ``width`` if narrower (longer texts wrap)."""
-    widths = []
+    column at most :data:`MAX_TEXT_WIDTH` or its own ``width`` if narrower (longer texts wrap), or
+    wider up to its own ``width`` when the page has room (:func:`_widened`)."""
+    widths, wanted = [], []
     for j, col in enumerate(table.columns):
         longest_word = max((len(w) for w in col.header.split()), default=0)
         values = [len(number_text(r[j], col.kind)) for r in table.rows[:WIDTH_SAMPLE_ROWS]]
+        content = max(MIN_WIDTH, longest_word + 2, max(values, default=0) + 2)
         cap = min(col.width or MAX_TEXT_WIDTH, MAX_TEXT_WIDTH) if col.kind == "text" else MAX_WIDTH
-        widths.append(float(min(cap, max(MIN_WIDTH, longest_word + 2, max(values, default=0) + 2))))
-    return widths
+        widths.append(float(min(cap, content)))
+        wanted.append(float(min(col.width or MAX_TEXT_WIDTH, content)) if col.kind == "text" else widths[-1])
+    return _widened(widths, wanted)
+
+
+def _widened(widths: list[float], wanted: list[float]) -> list[float]:
+    """``widths`` with the text columns narrower than they want (``wanted``) widened into the room
+    the page has left (:data:`PAGE_WIDTH`), in proportion to what each lacks, whole characters: a
+    sheet of a few columns (the Assumptions sheet's texts) then wraps into fewer lines without
+    being shrunk to fit the page.
+
+    >>> _widened([18.0, 40.0], [18.0, 120.0]), _widened([30.0, 40.0, 40.0], [30.0, 50.0, 70.0])
+    ([18.0, 112.0], [30.0, 45.0, 55.0])
+    """
+    lacking = [max(w - v, 0.0) for v, w in zip(widths, wanted)]
+    room = PAGE_WIDTH - sum(widths)
+    if room <= 0 or not any(lacking):
+        return widths
+    share = min(1.0, room / sum(lacking))
+    return [v + math.floor(short * share) for v, short in zip(widths, lacking)]
 
 
 def _sheet_setup(ws: Worksheet, table: Table) -> list[float]:
@@ -161,17 +251,23 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     note = (DATA_NOTE if table.data else "") + table.note
     if note:
         ws.write_string(1, 0, _cell_value(note), formats.note)
-    for j, col in enumerate(table.columns):
-        ws.write_string(HEADER_ROW - 1, j, _cell_value(col.header), formats.header)
-    column_formats = [formats.numbers.get(KINDS[c.kind][0]) for c in table.columns]
+    headers = [_cell_value(col.header) for col in table.columns]
+    if (height := row_height(headers, widths, bold=True)) is not None:
+        ws.set_row(HEADER_ROW - 1, height)
+    for j, header in enumerate(headers):
+        ws.write_string(HEADER_ROW - 1, j, header, formats.header)
+    column_formats = [formats.numbers.get(KINDS[c.kind][0], formats.text) for c in table.columns]
     digits = [SIGNIFICANT_DIGITS.get(c.kind) for c in table.columns]
     write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(table.rows, start=HEADER_ROW):
-        for j, v in enumerate(row):
-            v = _cell_value(v)
+        values = [_cell_value(v) for v in row]
+        wrapped = [v if isinstance(v, str) and len(v) > widths[j] else None for j, v in enumerate(values)]
+        if any(wrapped) and (height := row_height(wrapped, widths)) is not None:
+            ws.set_row(i, height)
+        for j, v in enumerate(values):
             if isinstance(v, str):
                 if v:  # an empty text is an empty cell; text, even when it starts with "=": never a formula
-                    write_string(i, j, v, formats.wrap if len(v) > widths[j] else None)
+                    write_string(i, j, v, formats.wrap if len(v) > widths[j] else formats.text)
             elif v is not None:
                 n = digits[j]
                 write_number(i, j, v, column_formats[j] if n is None else formats.significant(v, n))

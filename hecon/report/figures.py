@@ -27,6 +27,7 @@ from hecon.analysis.landmarks import LIKE_FOR_LIKE, Landmark
 from hecon.analysis.model_survival import SurvivalCurve, os_below, time_unit
 from hecon.analysis.summary import FrontierRow, StrategyResult
 from hecon.model.spec import DAYS_PER_YEAR, ModelSpec, State
+from hecon.report.numbers import fixed, percent, quantity, tick
 from hecon.report.style import (
     BASE_FONT,
     CATEGORIES,
@@ -160,7 +161,7 @@ def survival_png(
     whole = (
         "whole horizon"
         if len(years) and windows[-1][0] >= float(years[-1])
-        else f"until every OS is below {OS_END:.0%}"
+        else f"until every OS is below {percent(OS_END, 0)}"
     )
     has_pfs = any(c.pfs is not None for c in curves.values())
     panels = ["PFS", "OS"] if has_pfs else ["OS"]
@@ -192,9 +193,9 @@ def survival_png(
                         draw_landmark(ax, lm, axis.per_year, strategy_colour(colour_index[lm.strategy]))
                         drew_landmark = True
                 window = (
-                    f"first {end:g} years"
+                    f"first {quantity(end, 'years')}"
                     if len(windows) > 1 and end < windows[-1][0]
-                    else (f"0–{end:g} years: {whole}" if len(windows) > 1 else "")
+                    else (f"0–{quantity(end, 'years')}: {whole}" if len(windows) > 1 else "")
                 )
                 ax.set_title(titles[endpoint] + (f" ({window})" if window else ""), loc="left")
                 ax.set_xlim(0, end * axis.per_year)
@@ -536,7 +537,7 @@ def cost_breakdown_png(
             ax.text(  # after the bar's end; inside a bar that ends below 0, where the axis has no room
                 end + 0.01 * (high - low),
                 yi,
-                f"{total / scale:,.0f}",
+                fixed(total / scale),
                 va="center",
                 ha="left",
                 fontsize=BASE_FONT,
@@ -544,7 +545,7 @@ def cost_breakdown_png(
             )
         ax.set_yticks(y, [plain(s) for s in names])
         ax.set_xlabel(f"Discounted costs ({money_label(currency, price_year, words)})")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(tick(0)))
         ax.grid(axis="y", visible=False)
         ax.set_xlim(low - 0.02 * (high - low) * (low < 0), high + 0.12 * (high - low))
         if max(-low, high) >= 1e7:  # long tick labels: fewer of them, so that they do not overlap
@@ -603,7 +604,7 @@ def frontier_png(
             )
         ax.set_xlabel("Discounted QALYs")
         ax.set_ylabel(f"Discounted costs ({money_label(currency, price_year, words)})")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(tick(0)))
         xs = [r.effect for r in rows]
         pad = 0.08 * (max(xs) - min(xs) or 1.0)
         ax.set_xlim(min(xs) - pad, max(xs) + 3.5 * pad)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from hecon.analysis.results import Results
 from hecon.analysis.wording import title_of
 from hecon.model.spec import OPTION
-from hecon.report.numbers import money, significant
+from hecon.report.numbers import count, money, percent, significant
 
 #: A code name in a unit text: a word with an underscore (``cart_price``), never a plain word.
 _CODE_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*\b")
@@ -220,7 +220,7 @@ def probability_sentence(results: Results) -> str:
     if pooled is not None and at_pooled is not None:
         text = (
             f"Probability of the highest net monetary benefit at {money(head.wtp, cur)} per QALY (PSA of both model "
-            f"structures averaged, {pooled.n_samples:,} samples): {_probabilities(at_pooled.ceac)}"
+            f"structures averaged, {count(pooled.n_samples)} samples): {_probabilities(at_pooled.ceac)}"
         )
         if pooled.only_in:
             names = list(pooled.only_in)
@@ -236,13 +236,13 @@ def probability_sentence(results: Results) -> str:
         return ""
     return (
         f"Probability of the highest net monetary benefit at {money(head.wtp, cur)} per QALY (PSA, "
-        f"{psa.n_samples:,} samples): {_probabilities(at.ceac)}."
+        f"{count(psa.n_samples)} samples): {_probabilities(at.ceac)}."
     )
 
 
 def _probabilities(ceac: Mapping[str, float]) -> str:
     """``One-time CAR-T 10%, Weekly bispecific 90%``: each option's probability, whole percentages."""
-    return ", ".join(f"{name} {100 * p:.0f}%" for name, p in ceac.items())
+    return ", ".join(f"{name} {percent(p, 0)}" for name, p in ceac.items())
 
 
 def driver_brief(results: Results) -> str:

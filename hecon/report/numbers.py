@@ -130,6 +130,37 @@ def significant(value: Any, digits: int = 4) -> str:
     return _no_negative_zero(text)
 
 
+def count(value: Any) -> str:
+    """A number of things (samples, parameters, rows, patients) as an integer with thousands
+    separators: ``1,000``; a non-integer is rounded to the nearest (``12,345.6`` -> ``12,346``).
+
+    >>> count(1000), count(12345.6), count(None)
+    ('1,000', '12,346', '–')
+    """
+    return fixed(value, 0)
+
+
+def signed(value: Any, decimals: int = 2) -> str:
+    """A difference with its sign: ``+0.93``, ``-1.20``, and ``0.00`` (no sign) when it rounds to zero.
+
+    >>> signed(0.934), signed(-1.2), signed(-0.001), signed(float("nan"))
+    ('+0.93', '-1.20', '0.00', '–')
+    """
+    text = fixed(value, decimals)
+    return "+" + text if text[0].isdigit() and any(ch not in "0.," for ch in text) else text
+
+
+def quantity(value: Any, unit: str, decimals: int | None = None) -> str:
+    """A number with its unit: ``2.50 years`` with ``decimals`` decimals, or with up to six
+    significant digits (:func:`significant`) when ``decimals`` is None (``37 years``, ``28 days``).
+
+    >>> quantity(2.5, "years", 2), quantity(37.0, "years"), quantity(None, "days")
+    ('2.50 years', '37 years', '–')
+    """
+    text = significant(value, 6) if decimals is None else fixed(value, decimals)
+    return text if text == MISSING else f"{text} {unit}"
+
+
 def excel_format(value: Any, digits: int = 6) -> str:
     """The Excel number format that shows ``value`` as :func:`significant` writes it: thousands
     separators and the same decimals; ``General`` below :data:`TINY` or when not finite.
@@ -174,16 +205,21 @@ def share(value: Any, decimals: int = 1) -> str:
     return percent(v, decimals)
 
 
-def percent(value: Any, decimals: int = 1) -> str:
-    """A share as a percentage: 0.125 -> ``12.5%``; ``–`` when missing.
+def percent(value: Any, decimals: int | None = 1, sign: bool = False) -> str:
+    """A share as a percentage: 0.125 -> ``12.5%``; ``–`` when missing; with ``decimals`` None,
+    as many decimals as the share has (up to six significant digits: a rate such as a discount
+    rate of 0.035 -> ``3.5%``, 0.04 -> ``4%``); with ``sign``, a difference of shares with its
+    sign (``+12.5%``, :func:`signed`).
 
-    >>> percent(0.125), percent(-0.00001)
-    ('12.5%', '0.0%')
+    >>> percent(0.125), percent(-0.00001), percent(0.035, None), percent(0.135, 0, sign=True)
+    ('12.5%', '0.0%', '3.5%', '+14%')
     """
     v = _finite(value)
     if v is None:
         return MISSING
-    return fixed(100 * v, decimals) + "%"
+    if decimals is None:
+        return significant(100 * v, 6) + "%"
+    return (signed if sign else fixed)(100 * v, decimals) + "%"
 
 
 def number_text(value: Any, kind: str = "raw") -> str:

@@ -15,7 +15,7 @@ from hecon.analysis.psa_summary import PsaSummary
 from hecon.analysis.results import Results
 from hecon.analysis.structure import STRUCTURE_NAMES
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION
-from hecon.report.numbers import OUTSIDE_DECISION, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, count, money, percent, versus_text
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table, currency_label
 
@@ -85,7 +85,7 @@ def pooled_caption(results: Results, caption: str) -> str:
     if pooled is None:
         return caption
     text = (
-        f"Both model structures averaged ({weights_text(results)}; {pooled.n_samples:,} pooled samples), the PSA "
+        f"Both model structures averaged ({weights_text(results)}; {count(pooled.n_samples)} pooled samples), the PSA "
         "the first screen's probabilities come from."
     )
     if pooled.only_in:
@@ -108,7 +108,7 @@ def weights_text(results: Results) -> str:
     pooled = results.psa_structures
     if pooled is None:
         return ""
-    return " and ".join(f"{STRUCTURE_NAMES[s]} {w:.0%}" for s, w in pooled.weights.items())
+    return " and ".join(f"{STRUCTURE_NAMES[s]} {percent(w, 0)}" for s, w in pooled.weights.items())
 
 
 def decision_basis_sentence(results: Results) -> str:
@@ -119,7 +119,7 @@ def decision_basis_sentence(results: Results) -> str:
         return ""
     text = (
         f"The probabilistic decision rests on both model structures, averaged with the weights {weights_text(results)} "
-        f"({pooled.n_samples:,} pooled samples)"
+        f"({count(pooled.n_samples)} pooled samples)"
     )
     if pooled.only_in:
         by: dict[str, list[str]] = {}
@@ -139,7 +139,7 @@ def psa_structures_section(results: Results) -> Section | None:
     if data is None or other is None:
         return None
     cur = results.currency
-    money = currency_label(results)
+    money_unit = currency_label(results)
     comparator = data.comparator
     wtps = [float(w) for w in results.spec.settings.wtp]
     this = results.spec.settings.structure
@@ -147,13 +147,13 @@ def psa_structures_section(results: Results) -> Section | None:
     cols = [
         Column("Structure", width=24),
         Column("Strategy", width=24),
-        Column(f"Mean incremental costs ({money})", "money", 14),
+        Column(f"Mean incremental costs ({money_unit})", "money", 14),
         Column("Mean incremental QALYs", "qaly", 11),
         Column(f"ICER of the means ({cur}/QALY)", "money", 13, html=False),
         Column(f"Versus {comparator} (means)", width=34),
-        *[Column(f"P(highest NMB) at {cur} {w:,.0f}", "percent", 11) for w in wtps],
-        *[Column(f"P(INMB > 0 vs {comparator}) at {cur} {w:,.0f}", "percent", 11) for w in wtps],
-        *[Column(f"EVPI per patient at {cur} {w:,.0f} ({money})", "money", 12) for w in wtps],
+        *[Column(f"P(highest NMB) at {money(w, cur)}", "percent", 11) for w in wtps],
+        *[Column(f"P(INMB > 0 vs {comparator}) at {money(w, cur)}", "percent", 11) for w in wtps],
+        *[Column(f"EVPI per patient at {money(w, cur)} ({money_unit})", "money", 12) for w in wtps],
     ]
     rows = _rows(STRUCTURE_NAMES[this] + " (base case)", data, wtps) + _rows(STRUCTURE_NAMES[that], other, wtps)
     pooled = results.psa_structures
@@ -164,14 +164,14 @@ def psa_structures_section(results: Results) -> Section | None:
         f"Probabilistic results of both model structures and of their weighted average versus {comparator}",
         cols,
         rows,
-        f"{data.n_samples:,} samples of each structure, seed {data.seed}. P(highest NMB): the share of samples in "
+        f"{count(data.n_samples)} samples of each structure, seed {data.seed}. P(highest NMB): the share of samples in "
         "which the strategy has the highest net monetary benefit among the decision's options (the CEAC); "
         f"P(INMB > 0): the share in which it has a higher net monetary benefit than {comparator} (pairwise). "
         "EVPI: expected value of perfect information among the options, per patient.",
         css="small",
     )
     paragraphs = [
-        f"The model defines both structures, so the PSA is run for each, with the same {data.n_samples:,} "
+        f"The model defines both structures, so the PSA is run for each, with the same {count(data.n_samples)} "
         f"samples count and seed: the {STRUCTURE_NAMES[this]} version (the base case, above) and the "
         f"{STRUCTURE_NAMES[that]} version."
     ]
@@ -210,7 +210,7 @@ def headline_sentence(results: Results) -> str:
     head = exp.headline
     which = (
         f"The deterministic base case is one of {len(exp.alternatives)} structural alternatives: {head.label} "
-        f"(weight {head.weight:.0%})"
+        f"(weight {percent(head.weight, 0)})"
         if head is not None
         else f"The deterministic base case has weight 0 among the {len(exp.alternatives)} structural alternatives"
     )

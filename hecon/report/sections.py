@@ -73,7 +73,8 @@ from hecon.report.first_screen import (
     reference_sentence,
     threshold_sentences,
 )
-from hecon.report.numbers import OUTSIDE_DECISION, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, count, fixed, money, percent, quantity, significant, versus_text
+from hecon.report.parallel import build_each
 from hecon.report.psa_structures import decision_basis_sentence, headline_sentence, structural_expectation_section
 from hecon.report.section import Section, detail_section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
@@ -92,7 +93,6 @@ from hecon.report.tables import (
     inputs_table,
     key_results_table,
     lifetables_table,
-    money_text,
     partitions_table,
     rewards_table,
     runinfo_table,
@@ -178,12 +178,8 @@ def perspective(result: Results) -> tuple[str, str]:
     return "", ""
 
 
-def _pct(rate: float) -> str:
-    return f"{100 * rate:g}%"
-
-
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    return f"{count(n)} {word}{'' if n == 1 else 's'}"
 
 
 def _setting_value(result: Results, value: Any) -> float | None:
@@ -201,10 +197,6 @@ def _setting_value(result: Results, value: Any) -> float | None:
         return None
 
 
-def _qaly(v: float) -> str:
-    return f"{v:,.3f}"
-
-
 # --------------------------------------------------------------------------------------
 # key results (built last, shown first)
 # --------------------------------------------------------------------------------------
@@ -220,10 +212,10 @@ def _setting_words(results: Results) -> str:
     persp, _ = perspective(results)
     return (
         f"{len(results.base.strategies)} strategies compared with {results.comparator}: "
-        f"{s['horizon_years']:g}-year horizon, "
+        f"{significant(s['horizon_years'], 6)}-year horizon, "
         + (f"{persp.lower()} perspective, " if persp else "")
-        + f"costs in {currency_label(results)}, discounted at {_pct(s['discount_rate_costs'])} (costs) "
-        f"and {_pct(s['discount_rate_effects'])} (effects) per year."
+        + f"costs in {currency_label(results)}, discounted at {percent(s['discount_rate_costs'], None)} (costs) "
+        f"and {percent(s['discount_rate_effects'], None)} (effects) per year."
     )
 
 
@@ -233,7 +225,7 @@ def _frontier_words(results: Results) -> str:
         return ""
     frontier = [r for r in base.incremental if r.on_frontier]
     steps = [frontier[0].strategy] + [
-        f"{r.strategy} ({money_text(results.currency, r.icer)} per QALY gained)" for r in frontier[1:]
+        f"{r.strategy} ({money(r.icer, results.currency)} per QALY gained)" for r in frontier[1:]
     ]
     text = "Efficiency frontier: " + " → ".join(steps)
     for status in ("dominated", "extendedly dominated"):
@@ -290,14 +282,18 @@ def results_overview_section(results: Results) -> Section:
     for r in base.versus_comparator:
         dc, de = r.incremental_cost, r.incremental_effect
         cost_words = (
-            f"costs {money_text(cur, abs(dc))} more"
+            f"costs {money(abs(dc), cur)} more"
             if dc > 0
-            else f"saves {money_text(cur, abs(dc))}"
+            else f"saves {money(abs(dc), cur)}"
             if dc < 0
             else "costs the same"
         )
         effect_words = (
-            f"gains {_qaly(de)} QALYs" if de > 0 else f"loses {_qaly(-de)} QALYs" if de < 0 else "gives the same QALYs"
+            f"gains {fixed(de, 3)} QALYs"
+            if de > 0
+            else f"loses {fixed(-de, 3)} QALYs"
+            if de < 0
+            else "gives the same QALYs"
         )
         status = next((f.status for f in base.incremental if f.strategy == r.strategy), OUTSIDE_DECISION)
         bullets.append(
@@ -313,35 +309,35 @@ def results_overview_section(results: Results) -> Section:
     pooled = results.psa_structures
     at_pooled = pooled.summary.at(head.wtp) if pooled is not None else None
     if pooled is not None and at_pooled is not None:
-        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at_pooled.ceac.items())
+        probs = ", ".join(f"{name} {percent(p, 0)}" for name, p in at_pooled.ceac.items())
         bullets.append(
             f"{decision_basis_sentence(results)} Averaged PSA: probability of the highest net monetary benefit at "
-            f"{money_text(cur, head.wtp)} per QALY: {probs}; {at_pooled.optimal} has the highest expected net "
-            f"monetary benefit. Expected value of perfect information {money_text(cur, at_pooled.evpi_per_patient)} "
+            f"{money(head.wtp, cur)} per QALY: {probs}; {at_pooled.optimal} has the highest expected net "
+            f"monetary benefit. Expected value of perfect information {money(at_pooled.evpi_per_patient, cur)} "
             "per patient."
         )
     psa = results.psa
     at = psa.at(head.wtp) if psa is not None else None
     if psa is not None and at is not None:
-        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at.ceac.items())
+        probs = ", ".join(f"{name} {percent(p, 0)}" for name, p in at.ceac.items())
         version = (
             f" of the {results.structure_check.structures[0]} version alone"
             if pooled is not None and results.structure_check is not None
             else ""
         )
         bullets.append(
-            f"PSA{version} ({psa.n_samples:,} samples): probability of the highest net monetary benefit at "
-            f"{money_text(cur, head.wtp)} per QALY: {probs}. Expected value of perfect information "
-            f"{money_text(cur, at.evpi_per_patient)} per patient."
+            f"PSA{version} ({count(psa.n_samples)} samples): probability of the highest net monetary benefit at "
+            f"{money(head.wtp, cur)} per QALY: {probs}. Expected value of perfect information "
+            f"{money(at.evpi_per_patient, cur)} per patient."
         )
     cross = results.psa_cross_check
     at_cross = cross.at(head.wtp) if cross is not None else None
     if cross is not None and at_cross is not None and results.structure_check is not None:
-        probs = ", ".join(f"{name} {100 * p:.0f}%" for name, p in at_cross.ceac.items())
+        probs = ", ".join(f"{name} {percent(p, 0)}" for name, p in at_cross.ceac.items())
         bullets.append(
             f"PSA of the {results.structure_check.structures[1]} version alone "
-            f"({cross.n_samples:,} samples): probability of the highest net monetary benefit at "
-            f"{money_text(cur, head.wtp)} per QALY: {probs}."
+            f"({count(cross.n_samples)} samples): probability of the highest net monetary benefit at "
+            f"{money(head.wtp, cur)} per QALY: {probs}."
         )
     driver = driver_sentence(results)
     if driver:
@@ -358,14 +354,16 @@ def results_overview_section(results: Results) -> Section:
 def _burden_headline(results: Results) -> str:
     strategies = results.base.strategies
     parts = []
-    for key, label, fmt in (
-        ("treatment_free_years_undiscounted", "treatment-free years", "{:.2f}"),
-        ("years_on_treatment_undiscounted", "years on treatment", "{:.2f}"),
-        ("hospital_days_undiscounted", "hospital days", "{:.1f}"),
+    for key, label, decimals in (
+        ("treatment_free_years_undiscounted", "treatment-free years", 2),
+        ("years_on_treatment_undiscounted", "years on treatment", 2),
+        ("hospital_days_undiscounted", "hospital days", 1),
     ):
         values = {s: v.tfi.metrics.get(key) for s, v in strategies.items()}
         if any(x is not None for x in values.values()):
-            parts.append(f"{label}: " + ", ".join(f"{s} {fmt.format(x)}" for s, x in values.items() if x is not None))
+            parts.append(
+                f"{label}: " + ", ".join(f"{s} {fixed(x, decimals)}" for s, x in values.items() if x is not None)
+            )
     return ("Treatment burden per patient (undiscounted) — " + "; ".join(parts) + ".") if parts else ""
 
 
@@ -392,7 +390,7 @@ def _scenario_range(results: Results) -> str:
     out = []
     for r in analysis.icer_ranges:
         if r.lowest is not None:
-            text = f"{r.strategy}: {money_text(cur, r.lowest)} to {money_text(cur, r.highest)} per QALY gained"
+            text = f"{r.strategy}: {money(r.lowest, cur)} to {money(r.highest, cur)} per QALY gained"
             if r.n_without_icer:
                 n = r.n_without_icer
                 text += f" ({n} scenario{'s' if n > 1 else ''} with another result, see the scenario table)"
@@ -435,24 +433,22 @@ def decision_problem_section(results: Results) -> Section:
         analyses.append(f"one-way sensitivity analysis of {_plural(len(results.dsa.parameters), 'parameter')}")
     if results.psa is not None:
         analyses.append(
-            f"probabilistic sensitivity analysis ({results.psa.n_samples:,} samples, "
+            f"probabilistic sensitivity analysis ({count(results.psa.n_samples)} samples, "
             f"seed {results.seed}) with value of information"
         )
     if results.burden is not None:
         analyses.append("disease burden (proportional shortfall) with the Dutch reference value")
-    wtp = ", ".join(money_text(results.currency, w) for w in s["wtp"]) + " per QALY gained"
+    wtp = ", ".join(money(w, results.currency) for w in s["wtp"]) + " per QALY gained"
     if results.burden is not None and results.burden.burden.reference_value is not None:
-        wtp += (
-            f"; reference value {money_text(results.currency, results.burden.burden.reference_value)} (disease burden)"
-        )
+        wtp += f"; reference value {money(results.burden.burden.reference_value, results.currency)} (disease burden)"
     outcomes = "Costs, QALYs and life-years (discounted and undiscounted); incremental cost-effectiveness ratios"
     if spec.flags or spec.count_names:
         outcomes += "; treatment burden (time in flagged states, counts per patient)"
     rows = [
         [
             "Population",
-            f"Cohort starting at age {start_age:g}"
-            + (f", {100 * male:.0f}% male" if male is not None else f", share male = {s['proportion_male']}"),
+            f"Cohort starting at age {significant(start_age, 6)}"
+            + (f", {percent(male, 0)} male" if male is not None else f", share male = {s['proportion_male']}"),
         ],
         ["Comparators", f"{', '.join(x.name for x in spec.strategies)} (reference: {results.comparator})"],
         [
@@ -462,11 +458,14 @@ def decision_problem_section(results: Results) -> Section:
             else "Not stated in the workbook (add an assumption starting 'Perspective:')",
         ],
         ["Costs included", ", ".join(c.replace("_", " ") for c in spec.cost_categories) or "none"],
-        ["Time horizon", f"{s['horizon_years']:g} years ({s['n_cycles']:,} cycles), to age {end_age:g}"],
-        ["Cycle length", f"{cycle:g} days" + (f" ({cycle_words} cycles)" if cycle_words else "")],
+        [
+            "Time horizon",
+            f"{quantity(s['horizon_years'], 'years')} ({count(s['n_cycles'])} cycles), to age {significant(end_age, 6)}",
+        ],
+        ["Cycle length", quantity(cycle, "days") + (f" ({cycle_words} cycles)" if cycle_words else "")],
         [
             "Discount rates",
-            f"costs {_pct(s['discount_rate_costs'])}, effects {_pct(s['discount_rate_effects'])} "
+            f"costs {percent(s['discount_rate_costs'], None)}, effects {percent(s['discount_rate_effects'], None)} "
             f"per year ({'per cycle' if s['discount_timing'] == 'cycle' else 'per whole year'})",
         ],
         ["Within-cycle correction", s["within_cycle"]],
@@ -519,7 +518,7 @@ def structure_section(results: Results) -> Section:
     png, note = state_diagram_png(spec)
     n_pairs = len({(t.from_state, t.to_state) for t in spec.transitions if t.from_state != t.to_state})
     specific = sorted({t.strategy for t in spec.transitions if t.strategy})
-    cycles = f"in cycles of {spec.settings.cycle_length_days:g} days with {spec.settings.within_cycle} within-cycle correction"
+    cycles = f"in cycles of {quantity(spec.settings.cycle_length_days, 'days')} with {spec.settings.within_cycle} within-cycle correction"
     if spec.settings.structure == PARTITIONED_SURVIVAL:
         partitioned = sorted({p.strategy for p in spec.partitions if p.strategy})
         paragraphs = [
@@ -591,10 +590,10 @@ def inputs_section(results: Results) -> Section:
     missing = [p.name for p in spec.parameters if not str(p.source).strip()]
     paragraphs = [
         f"{_plural(len(spec.parameters), 'parameter')}: "
-        f"{sum(p.distribution is not None for p in spec.parameters):,} with a PSA distribution, "
-        f"{sum(bool(p.dsa) for p in spec.parameters):,} varied in the one-way sensitivity analysis; "
+        f"{count(sum(p.distribution is not None for p in spec.parameters))} with a PSA distribution, "
+        f"{count(sum(bool(p.dsa) for p in spec.parameters))} varied in the one-way sensitivity analysis; "
         + (
-            f"{len(missing):,} without a source ({', '.join(missing[:12])}{', ...' if len(missing) > 12 else ''})."
+            f"{count(len(missing))} without a source ({', '.join(missing[:12])}{', ...' if len(missing) > 12 else ''})."
             if missing
             else "every parameter has a source."
         )
@@ -605,9 +604,9 @@ def inputs_section(results: Results) -> Section:
         at_risk = sum(p.kind == "at_risk" for p in spec.survival_points)
         paragraphs.append(
             f"{_plural(len(spec.survival_points), 'published survival point')} (SurvivalPoints sheet): "
-            f"{len(spec.survival_points) - at_risk:,} landmarks and medians, drawn on the survival figure and "
+            f"{count(len(spec.survival_points) - at_risk)} landmarks and medians, drawn on the survival figure and "
             "compared with the model in the base case"
-            + (f"; {at_risk:,} numbers at risk, for fitting (not drawn)." if at_risk else ".")
+            + (f"; {count(at_risk)} numbers at risk, for fitting (not drawn)." if at_risk else ".")
         )
     return Section("inputs", "Inputs", paragraphs=paragraphs, tables=tables, sheets=[full] + tables[1:])
 
@@ -667,8 +666,8 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
     cols.append(Column(f"Median OS ({unit})", "number", 12))
     for t in surv.points_years:
         if has_pfs:
-            cols.append(Column(f"PFS at {t:g} year{'s' if t > 1 else ''}", "share", 10))
-        cols.append(Column(f"OS at {t:g} year{'s' if t > 1 else ''}", "share", 10))
+            cols.append(Column(f"PFS at {significant(t, 6)} year{'s' if t > 1 else ''}", "share", 10))
+        cols.append(Column(f"OS at {significant(t, 6)} year{'s' if t > 1 else ''}", "share", 10))
     rows = []
     for s in strategies:
         c = surv.strategies[s]
@@ -761,7 +760,7 @@ def _survival(results: Results) -> tuple[Figure, list[Table]]:
         png,
         caption,
         f"Line charts of {'progression-free and ' if has_pfs else ''}overall survival over "
-        f"{end * time_axis(end).per_year:g} {time_axis(end).unit} for {', '.join(strategies)}.",
+        f"{significant(end * time_axis(end).per_year, 6)} {time_axis(end).unit} for {', '.join(strategies)}.",
     )
     return figure, tables
 
@@ -838,7 +837,7 @@ def base_case_section(results: Results) -> Section:
         Figure(
             trace_name(spec).capitalize(),
             trace_png(results.base_case.trace, spec, results.strategies),
-            f"Share of the cohort in each health state over the whole time horizon ({horizon:g} years), per "
+            f"Share of the cohort in each health state over the whole time horizon ({quantity(horizon, 'years')}), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
             "than 0.5% of the cohort at all times are left out. The states of a panel have distinct colours; a "
             "colour used again in another panel has another line style. The trace of "
@@ -935,12 +934,12 @@ def treatment_burden_section(results: Results) -> Section | None:
     figure = Figure(
         "Treatment timeline",
         timeline_png(results.base_case.timeline, results.base_case.survival.years, spec, results.strategies),
-        f"What the first {span:g} {axis.unit} look like for the cohort of each strategy: share "
+        f"What the first {significant(span, 6)} {axis.unit} look like for the cohort of each strategy: share "
         "hospitalised, recovering, on treatment, treatment-free, otherwise progression-free, progressed "
         "and dead at each cycle (base case). A state counts in the first of these categories whose flag "
         "it carries.",
         f"Stacked area charts per strategy of the share of the cohort in each treatment-burden category "
-        f"over the first {span:g} {axis.unit}.",
+        f"over the first {significant(span, 6)} {axis.unit}.",
     )
     bullets = []
     for c, (label, _) in CATEGORIES.items():
@@ -978,7 +977,7 @@ def assumptions_section(results: Results) -> Section:
         n = results.psa.n_samples
         if not results.psa.meets_zin_minimum:
             auto.append(
-                f"The PSA has {n:,} samples, fewer than the {ZIN_MINIMUM_SAMPLES:,} that Zorginstituut "
+                f"The PSA has {count(n)} samples, fewer than the {count(ZIN_MINIMUM_SAMPLES)} that Zorginstituut "
                 "Nederland asks for."
             )
     else:
@@ -988,7 +987,7 @@ def assumptions_section(results: Results) -> Section:
     missing = [p.name for p in spec.parameters if not str(p.source).strip()]
     if missing:
         auto.append(
-            f"{len(missing):,} parameters have no source: {', '.join(missing[:20])}"
+            f"{count(len(missing))} parameters have no source: {', '.join(missing[:20])}"
             f"{', ...' if len(missing) > 20 else ''}."
         )
     if not perspective(results)[0]:
@@ -1089,15 +1088,19 @@ APPENDIX_SECTIONS = frozenset(
 )
 
 
-def build_sections(results: Results, builders: list[SectionBuilder] | None = None) -> list[Section]:
+def build_sections(
+    results: Results, builders: list[SectionBuilder] | None = None, workers: int | None = None
+) -> list[Section]:
     """Build the sections of ``results`` (those of analyses that did not run are left out): the main
     part in report order, then the appendices (the detail of main sections, then
-    :data:`APPENDIX_SECTIONS`), so that the printed main part reads without interruption."""
+    :data:`APPENDIX_SECTIONS`), so that the printed main part reads without interruption. The
+    sections are built by ``workers`` processes (:func:`hecon.report.parallel.build_each`; default:
+    one per core, 0: in this process), with the same result."""
     chosen = SECTIONS if builders is None else builders
     made = []
     with progress_bar("Drawing the figures and tables", len(chosen)) as advance:  # a minute for the example
-        for b in chosen:
-            if (s := b(results)) is not None:
+        for s in build_each(chosen, results, workers):  # in worker processes where that helps
+            if s is not None:
                 made.append(s)
             advance(1)
     for s in made:

@@ -125,6 +125,9 @@ MIN_PRINTED_PT = 7.0
 MIN_PRINTED_PT x W / :data:`PRINT_WIDTH_INCHES` points when W is wider than the column."""
 DPI = 150
 """Resolution of the PNGs [dots per inch]: sharp on screen and on paper at full text width."""
+PNG_COMPRESSION = 3
+"""zlib level of the PNGs (0-9; lossless at every level): for the example's figures 3 encodes in
+three quarters of the time of the default 6, for 6 % more bytes."""
 
 
 @contextmanager
@@ -154,7 +157,9 @@ def png(fig: MplFigure) -> bytes:
         FigureCanvasAgg(fig)
     buf = io.BytesIO()
     try:
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        fig.savefig(
+            buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": PNG_COMPRESSION}
+        )
     except (RuntimeError, ValueError, OverflowError) as exc:  # e.g. FreeType's raster overflow on absurd values
         return _not_drawn(exc)
     smallest = smallest_text_pt(fig)  # after drawing: the tick labels exist

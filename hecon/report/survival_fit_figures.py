@@ -29,6 +29,7 @@ from hecon.evidence.fit import SurvivalFit
 from hecon.evidence.ipd import ALL, ArmData
 from hecon.evidence.kaplan_meier import KaplanMeier, kaplan_meier
 from hecon.evidence.outputs import usable_name
+from hecon.report.numbers import fixed, significant
 from hecon.report.style import STRATEGY_COLOURS, new_figure, plain, png, strategy_dash, style
 
 __all__ = [
@@ -90,7 +91,7 @@ def _survival_axes(arm: ArmData, fits: Sequence[SurvivalFit], end: float, what: 
     _km_step(ax, km)
     t = np.linspace(0.0, end, _POINTS)
     for i, fit in enumerate(_drawn(fits)):
-        ax.plot(t, fit.survival(t), label=plain(f"{fit.label} (AIC {fit.aic:.1f})"), **_curve_style(i))
+        ax.plot(t, fit.survival(t), label=plain(f"{fit.label} (AIC {fixed(fit.aic, 1)})"), **_curve_style(i))
     ax.set_xlim(0.0, end)
     ax.set_ylim(0.0, 1.02)
     ax.set_xlabel(_time_label(fits))
@@ -131,7 +132,7 @@ def hazard_figure(arm: ArmData, fits: Sequence[SurvivalFit]) -> MplFigure:
     for i, fit in enumerate(_drawn(fits)):
         with np.errstate(all="ignore"):
             h = fit.hazard(t)
-        ax.plot(t, h, label=plain(f"{fit.label} (AIC {fit.aic:.1f})"), **_curve_style(i))
+        ax.plot(t, h, label=plain(f"{fit.label} (AIC {fixed(fit.aic, 1)})"), **_curve_style(i))
         inside = h[(t >= smooth.time[0]) & (t <= smooth.time[-1])] if smooth.time.size else h[np.isfinite(h)]
         top = max(top, float(np.nanmax(inside)) if inside.size else 0.0)
     ax.set_xlim(0.0, end)
@@ -139,7 +140,7 @@ def hazard_figure(arm: ArmData, fits: Sequence[SurvivalFit]) -> MplFigure:
     ax.set_xlabel(_time_label(fits))
     unit = {f.time_unit for f in fits}
     ax.set_ylabel(f"Hazard [per {unit.pop().rstrip('s')}]" if len(unit) == 1 else "Hazard")
-    ax.set_title(_title(arm, f"Hazard (empirical: Epanechnikov kernel, bandwidth {smooth.bandwidth:.3g})"))
+    ax.set_title(_title(arm, f"Hazard (empirical: Epanechnikov kernel, bandwidth {significant(smooth.bandwidth, 3)})"))
     _legend(ax)
     fig.tight_layout()
     return fig
@@ -155,7 +156,7 @@ def log_cumulative_hazard_figure(arm: ArmData, fits: Sequence[SurvivalFit]) -> M
     start, end = float(km.time[keep][0]), float(arm.time.max())
     t = np.geomspace(start, end, _POINTS)
     for i, fit in enumerate(_drawn(fits)):
-        ax.plot(t, fit.cumulative_hazard(t), label=plain(f"{fit.label} (AIC {fit.aic:.1f})"), **_curve_style(i))
+        ax.plot(t, fit.cumulative_hazard(t), label=plain(f"{fit.label} (AIC {fixed(fit.aic, 1)})"), **_curve_style(i))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(_time_label(fits) + " (log scale)")

@@ -25,7 +25,7 @@ from hecon.analysis.wording import title_of
 from hecon.methods.lifetable import life_table_title
 from hecon.model.distributions import empirical_summary
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
-from hecon.report.numbers import OUTSIDE_DECISION, argument, money, significant, versus_text
+from hecon.report.numbers import OUTSIDE_DECISION, argument, count, significant, versus_text
 
 
 @dataclass(frozen=True)
@@ -114,12 +114,6 @@ def currency_label(results: Results) -> str:
     """The currency with its price year, for column headers: ``EUR, 2024 prices``."""
     year = results.settings.get("price_year")
     return f"{results.currency}, {year} prices" if year else results.currency
-
-
-def money_text(currency: str, value: float | None) -> str:
-    """``EUR 1,234`` (whole units), ``EUR -1,234`` below zero, "–" when missing
-    (:func:`hecon.report.numbers.money`)."""
-    return money(value, currency)
 
 
 def key_results_table(results: Results) -> Table:
@@ -485,7 +479,7 @@ def substate_trace_table(results: Results) -> Table | None:
                 for n, j, v in zip(names, state_time, values[k])
             ]
     cut = (
-        f" Cycles 0-{n_points - 1} of 0-{sub.sizes['cycle'] - 1} only (at most {MAX_SUBSTATE_ROWS:,} rows)."
+        f" Cycles 0-{n_points - 1} of 0-{sub.sizes['cycle'] - 1} only (at most {count(MAX_SUBSTATE_ROWS)} rows)."
         if n_points < sub.sizes["cycle"]
         else ""
     )
@@ -508,7 +502,7 @@ def _distribution_text(p) -> str:
     if d.kind == "empirical":  # a table of joint draws: its size, mean and 95% range rather than the draws
         e = empirical_summary(d)
         text = (
-            f"empirical, {e.rows:,} joint draws, mean {argument(e.mean)} "
+            f"empirical, {count(e.rows)} joint draws, mean {argument(e.mean)} "
             f"(2.5%: {argument(e.low)}, 97.5%: {argument(e.high)})"
         )
     else:
@@ -522,7 +516,7 @@ def _range_text(low: Any, high: Any) -> str:
         return ""
 
     def f(v):
-        return "distribution" if v is None else significant(v, 6) if isinstance(v, (int, float)) else str(v)
+        return "distribution" if v is None else significant(v, 4) if isinstance(v, (int, float)) else str(v)
 
     return f"{f(low)} – {f(high)}"
 
@@ -532,13 +526,13 @@ def inputs_table(spec: ModelSpec) -> Table:
     (strategy-specific values: :func:`strategy_values_table`)."""
     cols = [
         Column("Parameter", width=22),
-        Column("Value", "raw", 14),
+        Column("Value", "sig4", 14),
         Column("Unit", width=12),
         Column("Description", width=40),
         Column("Source", width=50),
         Column("PSA distribution", width=30),
-        Column("DSA low", "raw", 10, html=False),
-        Column("DSA high", "raw", 10, html=False),
+        Column("DSA low", "sig4", 10, html=False),
+        Column("DSA high", "sig4", 10, html=False),
         Column("In DSA", width=8, html=False),
         Column("DSA range", width=16, excel=False),
     ]
@@ -574,8 +568,8 @@ def strategy_values_table(spec: ModelSpec) -> Table:
     cols = [
         Column("Strategy", width=22),
         Column("Parameter", width=24),
-        Column("Value in the strategy", "raw", 20),
-        Column("Base value", "raw", 16),
+        Column("Value in the strategy", "sig4", 20),
+        Column("Base value", "sig4", 16),
     ]
     rows = [[s.name, name, value, base.get(name)] for s in spec.strategies for name, value in s.parameters.items()]
     return Table(
@@ -589,7 +583,8 @@ def strategy_values_table(spec: ModelSpec) -> Table:
 
 
 def _mapping_text(mapping: Any) -> str:
-    return "; ".join(f"{k} = {v}" for k, v in mapping.items())
+    """``k = v; ...``, a number with the significant digits of a parameter value (:func:`argument`)."""
+    return "; ".join(f"{k} = {argument(v) if isinstance(v, float) else v}" for k, v in mapping.items())
 
 
 def states_table(spec: ModelSpec, categories: dict[str, str], labels: dict[str, str]) -> Table:
@@ -707,9 +702,9 @@ def survival_inputs_table(spec: ModelSpec) -> Table:
         Column("Distribution", width=12),
         Column("Time unit", width=10),
         Column("Parameters", width=40),
-        Column("Hazard ratio", "raw", 14),
-        Column("Acceleration factor", "raw", 12),
-        Column("Cure fraction", "raw", 14),
+        Column("Hazard ratio", "sig4", 14),
+        Column("Acceleration factor", "sig4", 12),
+        Column("Cure fraction", "sig4", 14),
         Column("Source", width=60),
     ]
     rows = [

@@ -12,6 +12,7 @@ from hecon.analysis.qtwist import QTwist
 from hecon.analysis.results import Results
 from hecon.analysis.treatment_free import TreatmentFreeSurvival
 from hecon.report.figures import Figure
+from hecon.report.numbers import fixed, percent, quantity, signed, significant
 from hecon.report.section import Section
 from hecon.report.tables import Column, Table
 
@@ -22,7 +23,7 @@ TFS_WINDOW_YEARS = 5.0
 
 
 def _years(v: float) -> str:
-    return f"{v:.2f} years ({v * 12:.1f} months)"
+    return f"{quantity(v, 'years', 2)} ({quantity(v * 12, 'months', 1)})"
 
 
 def _more(v: float) -> str:
@@ -32,7 +33,7 @@ def _more(v: float) -> str:
 
 def qtwist_tables(q: QTwist) -> tuple[Table, Table]:
     """The partition per strategy and the comparisons of each pair of strategies."""
-    horizon = f"restricted to {q.horizon_years:g} years, undiscounted"
+    horizon = f"restricted to {quantity(q.horizon_years, 'years')}, undiscounted"
     parts = Table(
         "Q-TWiST",
         f"Q-TWiST partition of survival ({horizon})",
@@ -42,7 +43,11 @@ def qtwist_tables(q: QTwist) -> tuple[Table, Table]:
             Column("TWiST (years)", "years", key="twist"),
             Column("REL (years)", "years", key="rel"),
             Column("Restricted mean survival (years)", "years", key="rmst"),
-            Column(f"Q-TWiST at u_TOX = {q.u_tox:g}, u_REL = {q.u_rel:g} (years)", "years", key="q_twist"),
+            Column(
+                f"Q-TWiST at u_TOX = {significant(q.u_tox, 6)}, u_REL = {significant(q.u_rel, 6)} (years)",
+                "years",
+                key="q_twist",
+            ),
         ],
         [[s, p.tox, p.twist, p.rel, p.rmst, p.q_twist] for s, p in q.strategies.items()],
         "TOX: progression-free time in states flagged " + ", ".join(q.tox_flags) + "; TWiST: other "
@@ -168,7 +173,7 @@ def burden_rates_table(rates: BurdenRates) -> Table:
 def _rates_text(rates: BurdenRates) -> list[str]:
     out = []
     for name, by_strategy in rates.counts.items():
-        parts = [f"{s} {r.per_life_year:.1f}" for s, r in by_strategy.items()]
+        parts = [f"{s} {fixed(r.per_life_year, 1)}" for s, r in by_strategy.items()]
         out.append(f"{name.replace('_', ' ').capitalize()} per life-year lived: " + ", ".join(parts) + ".")
     return out
 
@@ -183,7 +188,7 @@ def _tfs_text(tfs: TreatmentFreeSurvival) -> list[str]:
     ]
     if last is not None:
         parts = [
-            f"{s}: {m[last]['treatment_free']:.2f} of {m[last]['alive']:.2f} years alive"
+            f"{s}: {fixed(m[last]['treatment_free'], 2)} of {fixed(m[last]['alive'], 2)} years alive"
             for s, m in v.restricted_means.items()
         ]
         out.append(f"Within the first {last} months, mean time alive and {v.label}: " + "; ".join(parts) + ".")
@@ -193,7 +198,7 @@ def _tfs_text(tfs: TreatmentFreeSurvival) -> list[str]:
 def _qtwist_text(q: QTwist) -> list[str]:
     out = [
         "Q-TWiST (quality-adjusted time without symptoms or toxicity; Glasziou, Simes and Gelber, "
-        f"Stat Med 1990) splits each strategy's survival over the first {q.horizon_years:g} years into "
+        f"Stat Med 1990) splits each strategy's survival over the first {quantity(q.horizon_years, 'years')} into "
         "time with treatment toxicity or its recovery (TOX), time free of progression and of toxicity "
         "(TWiST) and time after progression (REL). A year in TWiST counts fully; a year in TOX or REL "
         "counts by how much patients value it (a utility between 0 and 1). The figure shows, for every "
@@ -204,9 +209,9 @@ def _qtwist_text(q: QTwist) -> list[str]:
         out.append(
             f"{c.strategy} versus {c.comparator}: {_more(c.d_twist)} time free of progression and "
             f"toxicity, {_more(c.d_tox)} with toxicity and {_more(c.d_rel)} after progression. At "
-            f"utilities of {q.u_tox:g} for TOX and {q.u_rel:g} for REL the Q-TWiST difference is "
-            f"{c.d_q_twist:+.2f} years, "
-            f"{c.relative_gain:.1%} of the comparator's restricted mean survival. Higher Q-TWiST: "
+            f"utilities of {significant(q.u_tox, 6)} for TOX and {significant(q.u_rel, 6)} for REL the Q-TWiST difference is "
+            f"{signed(c.d_q_twist, 2)} years, "
+            f"{percent(c.relative_gain, 1)} of the comparator's restricted mean survival. Higher Q-TWiST: "
             f"{c.better_where}."
         )
     return out
@@ -220,7 +225,7 @@ def _lead(results: Results) -> list[str]:
     if tfs is not None and tfs.horizons_months:
         v, last = tfs.variants[0], tfs.horizons_months[-1]
         parts = [
-            f"{s} {m[last]['treatment_free'] * 12:.1f} months ({m[last]['treatment_free'] / m[last]['alive']:.0%} "
+            f"{s} {quantity(m[last]['treatment_free'] * 12, 'months', 1)} ({percent(m[last]['treatment_free'] / m[last]['alive'], 0)} "
             "of the time alive)"
             for s, m in v.restricted_means.items()
             if m[last]["alive"] > 0
@@ -230,20 +235,20 @@ def _lead(results: Results) -> list[str]:
         )
     if q is not None:
         gains = [
-            f"{c.strategy} versus {c.comparator} {c.d_q_twist * 12:+.1f} months ({c.relative_gain:+.1%})"
+            f"{c.strategy} versus {c.comparator} {signed(c.d_q_twist * 12, 1)} months ({percent(c.relative_gain, 1, sign=True)})"
             for c in q.comparisons
             if c.comparator == results.comparator
         ]
         if gains:
             out.append(
-                f"Quality-adjusted time without symptoms or toxicity (Q-TWiST, first {q.horizon_years:g} years, "
-                f"toxicity and relapse each valued at {q.u_tox:g}): " + "; ".join(gains) + "."
+                f"Quality-adjusted time without symptoms or toxicity (Q-TWiST, first {quantity(q.horizon_years, 'years')}, "
+                f"toxicity and relapse each valued at {significant(q.u_tox, 6)}): " + "; ".join(gains) + "."
             )
     if rates is not None and rates.counts:
         name, by_strategy = next(iter(rates.counts.items()))
         out.append(
             f"Because totals grow with survival, burden is compared per life-year: {name.replace('_', ' ')} per "
-            "life-year " + ", ".join(f"{s} {r.per_life_year:.1f}" for s, r in by_strategy.items()) + "."
+            "life-year " + ", ".join(f"{s} {fixed(r.per_life_year, 1)}" for s, r in by_strategy.items()) + "."
         )
     return out
 
@@ -283,7 +288,7 @@ def treatment_free_section(results: Results) -> Section | None:
                     f"Treatment-free survival ({v.label})",
                     tfs_png(v, tfs.years, results.strategies, end),
                     f"Share of the cohort on treatment, alive and {v.label}, and after progression over the "
-                    f"first {end * 12:g} months (base case); the white space above is death.",
+                    f"first {quantity(end * 12, 'months')} (base case); the white space above is death.",
                     "Stacked area charts per strategy of the shares on treatment, treatment-free and after "
                     "progression over time.",
                 )

@@ -12,6 +12,7 @@ from hecon.analysis.two_way import TwoWayResult
 from hecon.analysis.wording import parameter_title, title_of
 from hecon.model.spec import ModelSpec
 from hecon.report.figures import Figure
+from hecon.report.numbers import fixed, money, percent, significant
 from hecon.report.section import Section
 from hecon.report.style import new_figure, plain, png, strategy_colour, style
 from hecon.report.tables import Column, Table
@@ -29,28 +30,24 @@ def parameter_label(spec: ModelSpec, name: str) -> str:
     return f"{parameter_title(p)} ({p.unit})" if p.unit else parameter_title(p)
 
 
-def _number(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-
-
 def boundary_text(r: TwoWayResult, lam: float, currency: str, names: Mapping[str, str] | None = None) -> str:
     """Where ``r.strategy`` becomes cost-effective at ``lam``, in a sentence, from the boundary; the
     parameters named by ``names`` (parameter name -> words; default the names)."""
     x, y = ((names or {}).get(n, n) for n in (r.x, r.y))
     edge = [(i, v) for i, v in enumerate(r.boundary[lam]) if v is not None]
-    where = f"At {currency} {lam:,.0f} per QALY, {r.strategy}"
+    where = f"At {money(lam, currency)} per QALY, {r.strategy}"
     if not edge:
         anywhere = r.share_cost_effective[lam] > 0
         return (
             f"{where} is {'cost-effective' if anywhere else 'not cost-effective'} against {r.comparator} over the "
-            f"whole grid searched ({x} {_number(r.x_values[0])} to {_number(r.x_values[-1])}, {y} "
-            f"{_number(r.y_values[0])} to {_number(r.y_values[-1])})."
+            f"whole grid searched ({x} {significant(r.x_values[0], 3)} to {significant(r.x_values[-1], 3)}, {y} "
+            f"{significant(r.y_values[0], 3)} to {significant(r.y_values[-1], 3)})."
         )
     f = r.inmb(lam)
     parts = []
     for i, v in (edge[0], edge[-1]) if len(edge) > 1 else edge[:1]:
         bound = "at most" if f[0][i] > 0 else "at least"
-        parts.append(f"{y} is {bound} {_number(v)} at {x} = {_number(r.x_values[i])}")
+        parts.append(f"{y} is {bound} {significant(v, 3)} at {x} = {significant(r.x_values[i], 3)}")
     outside = len(r.x_values) - len(edge)
     rest = (
         f"; at {outside} of the {len(r.x_values)} grid values of {x} its verdict does not change over the {y} range"
@@ -75,7 +72,7 @@ def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] |
             if f.min() < 0 < f.max():
                 cs = ax.contour(x, y, f, levels=[0.0], colors=[strategy_colour(k)], linewidths=1.8)
                 handles.append(cs.legend_elements()[0][0])
-                labels.append(f"{currency} {lam:,.0f} per QALY")
+                labels.append(f"{money(lam, currency)} per QALY")
                 ax.contourf(x, y, f, levels=[0.0, np.inf], colors=[strategy_colour(k)], alpha=0.08)
         title = f"{plain(r.strategy)} vs {plain(r.comparator)}: cost-effective in the shaded region"
         if not handles:  # no boundary at any wtp: show how far from cost-effective, at the highest wtp
@@ -83,7 +80,9 @@ def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] |
             f = r.inmb(lam) / 1000.0
             filled = ax.contourf(x, y, f, levels=12, cmap="Greys_r")
             bar = fig.colorbar(filled, ax=ax)
-            bar.set_label(f"Incremental net monetary benefit at {currency} {lam:,.0f} per QALY (thousands)", fontsize=8)
+            bar.set_label(
+                f"Incremental net monetary benefit at {money(lam, currency)} per QALY (thousands)", fontsize=8
+            )
             verdict = "cost-effective" if f.min() > 0 else "not cost-effective"
             title = f"{plain(r.strategy)} vs {plain(r.comparator)}: {verdict} anywhere on the grid searched"
         ax.plot([r.base_x], [r.base_y], marker="o", color="black", linestyle="none")
@@ -103,10 +102,10 @@ def two_way_table(r: TwoWayResult, names: Mapping[str, str] | None = None) -> Ta
     return Table(
         "TwoWay",
         f"Two-way threshold: {r.strategy} vs {r.comparator} over {x} and {y}",
-        [Column(x, "sig4", width=16)] + [Column(f"{y} at boundary, wtp {lam:,.0f}", "sig4") for lam in r.wtp],
+        [Column(x, "sig4", width=16)] + [Column(f"{y} at boundary, wtp {fixed(lam)}", "sig4") for lam in r.wtp],
         [[xv] + [r.boundary[lam][i] for lam in r.wtp] for i, xv in enumerate(r.x_values)],
         f"The value of {y} at which the incremental net monetary benefit of {r.strategy} is 0 (blank: it "
-        f"does not change sign over the {y} range); base case {x} = {r.base_x:g}, {y} = {r.base_y:g}.",
+        f"does not change sign over the {y} range); base case {x} = {significant(r.base_x, 6)}, {y} = {significant(r.base_y, 6)}.",
     )
 
 
@@ -120,7 +119,7 @@ def _caption(r: TwoWayResult, x: str, y: str) -> str:
         )
     return (
         f"{r.strategy} against {r.comparator} has no boundary on the grid searched at any willingness to pay; the "
-        f"shading shows its incremental net monetary benefit at {max(r.wtp):,.0f} per QALY as {x} and {y} vary "
+        f"shading shows its incremental net monetary benefit at {fixed(max(r.wtp))} per QALY as {x} and {y} vary "
         "(how far it is from cost-effective, and in which direction each parameter helps)."
     )
 
@@ -144,9 +143,9 @@ def two_way_section(results: Results) -> Section | None:
         for lam in r.wtp:
             verdict = "is" if r.cost_effective_at_base[lam] else "is not"
             paragraphs.append(
-                f"At {results.currency} {lam:,.0f} per QALY, {r.strategy} {verdict} cost-effective against "
+                f"At {money(lam, results.currency)} per QALY, {r.strategy} {verdict} cost-effective against "
                 f"{r.comparator} at the base values, and is cost-effective over "
-                f"{r.share_cost_effective[lam]:.0%} of the grid of {x} and {y}. "
+                f"{percent(r.share_cost_effective[lam], 0)} of the grid of {x} and {y}. "
                 + boundary_text(r, lam, results.currency, words)
             )
     if len(tables) > 1:  # one sheet per analysis

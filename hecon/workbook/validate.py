@@ -30,7 +30,7 @@ from hecon.analysis.progress import Advance, no_progress, progress_bar
 from hecon.analysis.progress import phase as progress_phase
 from hecon.analysis.structure import other_structure
 from hecon.analysis.timings import Stopwatch, phase
-from hecon.engine.compiler import compiled
+from hecon.engine.compiler import CompiledModel, compiled
 from hecon.model.expressions import parse
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec
@@ -82,19 +82,25 @@ def read_checked(
     """:func:`read_workbook` with every check, and where each element of the model came from,
     so that problems found later, while the model runs, can be placed (:func:`place_found`).
     ``stopwatch`` records the phases "read" and "validate". ``precheck`` (raising ModelError) runs
-    on the model as read, before its validation: for bounds of a run known from its sizes alone.
+    on the model as read, before its validation: for bounds of a run known from its sizes alone
+    (a PSA too large); its problems are raised with the workbook's, which are still all found (the
+    validation runs no PSA), so that 'hecon run' lists every problem that 'hecon validate' lists.
     ``progress`` shows the phases "Reading the workbook" and "Checking the workbook" (a step per
     model compiled or simulated, :func:`validation_steps`) as :func:`hecon.analysis.progress.mode`
     says; False (the default) is silent."""
     with phase(stopwatch, "read"), progress_phase("Reading the workbook", progress):
         result = read(path)
+    refused: list[Problem] = []
     if precheck is not None and result.spec is not None and not result.structural:
-        precheck(result.spec)
+        try:
+            precheck(result.spec)
+        except ModelError as e:
+            refused = list(e.problems)
     steps = validation_steps(result.spec) if result.spec is not None else 1
-    with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress) as advance:
+    with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress, every=1.0) as advance:
         problems = validate_result(result, stopwatch, advance)
-    if problems or result.spec is None:
-        raise ModelError(problems)
+    if problems or refused or result.spec is None:
+        raise ModelError(problems + refused)
     return result.spec, result.locations
 
 
@@ -158,34 +164,31 @@ def validate_result(
 
     base = _compile_problems(result.spec, result.locations, stopwatch)
     advance(1)
-    add([place(p, result.locations) for p in base])
     other = other_structure(result.spec)  # a model with both structures is also run as the other
     if other is not None:
         add(
             [
-                place(p, result.locations)
+                place(_shown(p), result.locations)
                 for p in _compile_problems(other, result.locations, stopwatch)
-                if str(p) not in {str(q) for q in base}
+                if str(_shown(p)) not in {str(_shown(q)) for q in base}
             ]
         )
         advance(1)
     add(_decision_problems(result.spec, result.locations))
-    base_text = {str(p) for p in base}
+    # a problem of the base case that a scenario or subgroup has too is reported once
+    also: dict[_Key, tuple[str, list[tuple[str, str]]]] = {_key(p): (p[1], []) for p in base}
     loc = result.locations
     for scenario in result.spec.scenarios:
-        add(
-            _scenario_problems(
-                result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, base_text, stopwatch
-            )
-        )
+        add(_scenario_problems(result.spec, scenario, _SCENARIOS, loc.scenarios, loc.overrides, loc, also, stopwatch))
         advance(1)
     for subgroup in result.spec.subgroups:
         add(
             _scenario_problems(
-                result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, base_text, stopwatch
+                result.spec, subgroup, _SUBGROUPS, loc.subgroups, loc.subgroup_overrides, loc, also, stopwatch
             )
         )
         advance(1)
+    add([place(_shown(p, also[_key(p)][1]), result.locations) for p in base])
     if not problems:  # a model that passes every other check is run, as 'hecon run' would
         problems += _run_problems(result.spec, result.locations, advance)
     return sort_problems(problems)
@@ -236,14 +239,23 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
         if found and sheet is not None:  # the base case fails: its problems first, without running each scenario
             break
         model = compiled(changed)
-        # a row shared by the strategies fails in each: once per cell and failure, whatever the strategy
+        # a row shared by the strategies fails in each: once per cell and failure, whatever the strategy,
+        # named for a strategy whose cohort reaches the state (a CAR-T cost, not with the strategy
+        # that never enters CAR-T states); for the first that fails when none reaches it
         failures: set[tuple[Location, str]] = set()
-        for index in range(len(model.strategies)):
-            try:
-                deterministic_strategy(model, index)  # kept: the run uses these results
-            except ModelError as exc:
-                for p in place_found(exc.problems, loc, changed, overridden=overridden):
-                    failure = (p.where, p.what.replace(f"strategy '{model.strategies[index].name}', ", "", 1))
+        unreached: list[tuple[int, Problem]] = []
+        for index in [*range(len(model.strategies)), None]:
+            if index is None:  # the problems of states that no strategy whose run fails enters
+                found_here = unreached
+            else:
+                try:
+                    deterministic_strategy(model, index)  # kept: the run uses these results
+                    continue
+                except ModelError as exc:
+                    found_here = _by_reach(model, index, exc.problems, unreached)
+            for failing, problem in found_here:
+                for p in place_found([problem], loc, changed, overridden=overridden):
+                    failure = (p.where, p.what.replace(f"strategy '{model.strategies[failing].name}', ", "", 1))
                     if failure in failures:
                         continue
                     failures.add(failure)
@@ -259,6 +271,32 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
     if not found:  # the values the analyses vary: DSA bounds and threshold search intervals
         found = _variation_problems(spec, loc, advance)
     return found
+
+
+def _by_reach(
+    model: CompiledModel, index: int, problems: list[Problem], unreached: list[tuple[int, Problem]]
+) -> list[tuple[int, Problem]]:
+    """The problems of the run of strategy ``index`` (with it), but for those of a state's value or
+    of the rows out of a state that its cohort never enters (:func:`hecon.engine.inputs.reachable`):
+    these are added to ``unreached``, to be reported for a strategy that does enter the state."""
+    from hecon.engine.inputs import reachable
+
+    states: frozenset[str] | None = None
+    out = []
+    for p in problems:
+        where = p.where
+        state = None
+        if isinstance(where, Element):
+            state = (
+                where.name if where.kind == "state" else where.source if where.kind.startswith("transition") else None
+            )
+        if state is not None:
+            states = reachable(model, index) if states is None else states
+            if state not in states:
+                unreached.append((index, p))
+                continue
+        out.append((index, p))
+    return out
 
 
 def _variation_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:
@@ -390,21 +428,51 @@ def _names_read(texts: list[object]) -> list[str]:
     return sorted(names)
 
 
+_Found = tuple[Problem, str]
+"""A problem as found, and the cells it comes from (`` (from p_HS1: Parameters!B4)``, or "")."""
+_Key = tuple[Location, str, str]
+"""A problem as found, without the cells it comes from: the same in the base case and a scenario
+whose changed values it does not read."""
+
+
+def _key(found: _Found) -> _Key:
+    p = found[0]
+    return (p.where, p.what, p.expected)
+
+
+def _shown(found: _Found, also: list[tuple[str, str]] | None = None) -> Problem:
+    """The problem with the cells it comes from, and the scenarios and subgroups that have it too
+    (``also``: (word, name) pairs): `` (also in scenarios 'A', 'B' and subgroup 'C')``, or their
+    number beyond :data:`ALSO_NAMED` of a kind (`` (also in 26 scenarios)``)."""
+    p, sources = found
+    listed = []
+    for word, _ in (_SCENARIOS, _SUBGROUPS):
+        names = [n for w, n in also or [] if w == word]
+        plural = "s" if len(names) > 1 else ""
+        if len(names) > ALSO_NAMED:
+            listed.append(f"{len(names)} {word}{plural}")
+        elif names:
+            listed.append(f"{word}{plural} " + ", ".join(f"'{n}'" for n in names))
+    suffix = f" (also in {' and '.join(listed)})" if listed else ""
+    return Problem(p.where, p.what + sources + suffix, p.expected)
+
+
+#: Scenarios (or subgroups) named in a base-case problem that they have too; more are counted.
+ALSO_NAMED = 3
+
+
 def _compile_problems(
     spec: ModelSpec, loc: Locations, stopwatch: Stopwatch | None = None, overridden: Overridden | None = None
-) -> list[Problem]:
+) -> list[_Found]:
     """What compile_model rejects, and problems with constant probabilities, each of these with
     the cells of the parameters its formulas read (``(from p_HS1: Parameters!B4)``; a scenario's
     cell for a value it sets, ``overridden``)."""
-    constant = [
-        Problem(p.where, p.what + _sources(spec, p.where, loc, overridden=overridden), p.expected)
-        for p in constant_problems(spec)
-    ]
+    constant = [(p, _sources(spec, p.where, loc, overridden=overridden)) for p in constant_problems(spec)]
     try:
         with phase(stopwatch, "compile"):
             compiled(spec)
     except ModelError as exc:
-        return list(exc.problems) + constant
+        return [(p, "") for p in exc.problems] + constant
     return constant
 
 
@@ -415,10 +483,14 @@ def _scenario_problems(
     firsts: dict[str, Record],
     rows: dict[tuple[str, str], Record],
     loc: Locations,
-    base_text: set[str],
+    also: dict[_Key, tuple[str, list[tuple[str, str]]]],
     stopwatch: Stopwatch | None = None,
 ) -> list[Problem]:
-    """What a scenario or subgroup (``sheet``: its word and key column) breaks, at its rows' cells."""
+    """What a scenario or subgroup (``sheet``: its word and key column) breaks, at its rows' cells.
+    A problem the base case has too (a key of ``also``: the base case's problems as found, with the
+    cells they come from) is not repeated; when it comes from other cells here (the scenario sets a
+    value it reads, to one that gives the same problem), the scenario is named in the base case's
+    problem (added to its list in ``also``)."""
     word, key = sheet
     name = scenario.name
     first = firsts.get(name)
@@ -432,9 +504,13 @@ def _scenario_problems(
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
-    for p in _compile_problems(changed, loc, stopwatch, _overridden(scenario, rows)):
-        if str(p) in base_text:
+    for found in _compile_problems(changed, loc, stopwatch, _overridden(scenario, rows)):
+        if _key(found) in also:
+            sources, names = also[_key(found)]
+            if found[1] != sources:
+                names.append((word, name))
             continue
+        p = _shown(found)
         record = _override_record(p, scenario.overrides, rows, name)
         if record is not None:
             out.append(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -73,3 +76,18 @@ def test_no_stopwatch_times_nothing(clock):
 def test_timings_serialise_as_their_own_block():
     data = json.loads(json.dumps(to_json(PhaseTimings.of({"read": 1.5}, {"read": 1.0}))))
     assert data == {"note": NOTE, "phases": {"read": 1.5}, "total": 1.5, "cpu": {"read": 1.0}, "cpu_total": 1.0}
+
+
+@pytest.mark.skipif(timings.resource is None, reason="no resource module (Windows)")
+def test_processor_time_includes_worker_processes_that_ended_within_the_phase():
+    sw, own = Stopwatch(), time.process_time()
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    with sw.phase("workers"):
+        subprocess.run([sys.executable, "-c", burn], check=True)
+    assert sw.timings().cpu["workers"] >= 0.3  # the child's processor time counts
+    assert time.process_time() - own < 0.3  # though this process did not spend it
+
+
+def test_processor_times_stay_exact_after_child_processes_ended(clock):
+    subprocess.run([sys.executable, "-c", "pass"], check=True)  # a child that ended before the phases
+    test_nested_phases_count_once_and_repeats_add_up(clock)

@@ -246,20 +246,20 @@ def test_no_external_check_is_a_point_its_structure_was_fitted_to(rrmm_spec):
 def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
     """The source value is Van Oekelen's published median OS from relapse (17.9 months, 95% CI 14.0-NE), and the
     model quantity is the model's median survival from relapse after one-time CAR-T, here computed in closed form
-    from the post-relapse pieces (continuous time): a share w starts a bispecific (exponential PFS, rate a; 15% of
-    its PFS events are deaths, the rest enter PD_Last_BCMA, hazard b = ln 2 / 11.3), the rest have the hazard h after
-    physician's choice. The verdict (outside: the median is below 14.0) is the closed form's."""
+    from the post-relapse pieces (continuous time): a share w starts a bispecific (exponential PFS, rate a; 21/165 of
+    its PFS events are deaths (MajesTEC-1's infection deaths, Nooka 2024), the rest enter PD_Last_BCMA, hazard
+    b = ln 2 / 11.3 (Yu 2025)), the rest have the hazard h after physician's choice. The verdict (outside: the median is below 14.0) is the closed form's."""
     from scipy.optimize import brentq
 
     (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median"]
     assert (check.source, check.low, check.high) == (17.9, 14.0, None)
     p = {x.name: x.value for x in rrmm_spec.parameters}
     w, a, b = 35 / 79, p["pfs_tec_prior_bcma_exp_rate"], math.log(2) / 11.3
-    # pps_rate_rwpc: (1 - 0.15) / (mean OS - mean PFS) of the LocoMMotion exponential fits
-    h = 0.85 / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
+    # pps_rate_rwpc: (1 - 19/248) / (mean OS - mean PFS) of the LocoMMotion exponential fits (19 of 248 died of a TEAE)
+    h = (1 - 19 / 248) / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
 
     def alive(t: float) -> float:
-        bsab = math.exp(-a * t) + 0.85 * a * (math.exp(-b * t) - math.exp(-a * t)) / (a - b)
+        bsab = math.exp(-a * t) + (1 - 21 / 165) * a * (math.exp(-b * t) - math.exp(-a * t)) / (a - b)
         return w * bsab + (1 - w) * math.exp(-h * t) - 0.5
 
     median = brentq(alive, 0.1, 100.0)
@@ -271,12 +271,13 @@ def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
 def test_calibrated_post_progression_survival_is_checked_against_mammoth(rrmm_spec):
     """pps_rate_rwpc (D, calibrated to LocoMMotion's OS: the last resort) is checked against another published number
     of the same quantity: MAMMOTH's median OS from refractoriness to a CD38 antibody, 8.6 months (95% CI 7.5-9.9).
-    Closed form of the model's median after progression: ln 2 / h, h = (1 - 0.15) / (mean OS - mean PFS) of the
-    LocoMMotion exponential fits; it is above the CI, so the verdict is outside."""
+    Closed form of the model's median after progression: ln 2 / h, h = (1 - 19/248) / (mean OS - mean PFS) of the
+    LocoMMotion exponential fits (19 of its 248 patients died of a TEAE, Mateos 2022); the verdict is the closed
+    form's."""
     (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "progression_median"]
     assert (check.source, check.low, check.high) == (8.6, 7.5, 9.9)
     p = {x.name: x.value for x in rrmm_spec.parameters}
-    h = 0.85 / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
+    h = (1 - 19 / 248) / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
     median = math.log(2) / h
     assert rrmm.outputs.progression_median(rrmm_spec) == pytest.approx(median, rel=0.01)
     assert check.accepts(median) == (check.verdict == WITHIN) and check.verdict == OUTSIDE
@@ -705,3 +706,45 @@ def test_the_docs_psa_table_says_which_icers_belong_to_dominated_strategies():
                 assert "dominated on the efficiency frontier" in icer, (structure, name, icer)
                 checked += 1
     assert checked >= 1  # re-dosing in the state-transition version (the only one it has)
+
+
+def test_post_progression_hazards_have_sources_and_external_checks_that_are_not_their_targets(rrmm_spec):
+    """Each post-progression death hazard of the state-transition version carries a source tag and is checked by
+    an external check whose source value is not the hazard's own source: after a bispecific ln 2 / 11.3 months
+    (Yu 2025: median OS after teclistamab failure, lower 95% limit 7.3), checked by MajesTEC-1's OS and Krishnan's
+    OS hazard ratio; after physician's choice calibrated (D), checked by the EJHaem OS and MAMMOTH; after CAR-T
+    relapse (a mixture with the bispecific salvage), checked by Van Oekelen's median survival from relapse."""
+    params = {p.name: p for p in rrmm_spec.parameters}
+    for name in ("pps_rate_rwpc", "pps_rate_bsab", "pps_median_bsab", "pps_median_last_bcma", "p_death_pd_cart"):
+        assert TAG.match(params[name].source), name
+    yu = params["pps_median_bsab"]
+    assert yu.value == 11.3 and yu.source.startswith("P: ") and "Yu et al., IMS 2025" in yu.source
+    assert yu.distribution.kind == "lognormal"
+    assert yu.distribution.args["sdlog"] == pytest.approx(math.log(11.3 / 7.3) / 1.96, abs=5e-4)
+    assert params["pps_rate_bsab"].value == "median_to_rate(pps_median_bsab)"
+    assert params["pps_median_last_bcma"].value == "pps_median_bsab"
+    checked = {
+        (c.strategy, c.endpoint): c
+        for c in EXTERNAL_CHECKS
+        if c.verdict != NOT_A_CHECK and c.structure != PARTITIONED_SURVIVAL and c.scenario is None
+    }
+    for key in ((BSAB, "os"), (BSAB, "os_hr"), (RWPC, "os"), (RWPC, "progression_median"), (CART, "relapse_median")):
+        assert key in checked, key
+    assert all(c.source != 11.3 for c in EXTERNAL_CHECKS)
+
+
+def test_shares_of_pfs_events_that_are_deaths_come_from_published_counts(rrmm_spec):
+    """f_pfs_death_rwpc = 19/248 (LocoMMotion's deaths from adverse events, Mateos 2022) and f_pfs_death_bsab =
+    21/165 (MajesTEC-1's infection deaths, Nooka 2024), each drawn from the beta of its counts, with the exact
+    binomial 95% CI (scipy's beta quantiles) as its one-way range (RWPC: up to the 33/248 deaths of TEAEs and
+    other reasons)."""
+    from scipy import stats
+
+    params = {p.name: p for p in rrmm_spec.parameters}
+    for name, k, n, high in (("f_pfs_death_rwpc", 19, 248, 33 / 248), ("f_pfs_death_bsab", 21, 165, None)):
+        p = params[name]
+        assert p.value == pytest.approx(k / n, rel=1e-12) and p.source.startswith("D: ")
+        assert p.distribution.kind == "beta" and dict(p.distribution.args) == {"alpha": k, "beta": n - k}
+        assert p.dsa_low == pytest.approx(stats.beta.ppf(0.025, k, n - k + 1), abs=5e-4)
+        expected_high = stats.beta.ppf(0.975, k + 1, n - k) if high is None else high
+        assert p.dsa_high == pytest.approx(expected_high, abs=5e-4)

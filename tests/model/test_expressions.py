@@ -48,10 +48,18 @@ def ev(text, **values):
         ("apply_hr(0.19, 0.5)", 0.1),  # 1 - 0.81^0.5
         ("median_to_rate(2)", math.log(2) / 2),
         ("7 % 3", 1.0),
+        ("-(1 < 2)", -1.0),  # a comparison counts as 1 or 0, as in Excel: numpy refuses to negate a bool
+        ("(1 < 2) - (2 < 1)", 1.0),  # and to subtract bools (hostile-input fuzzing found both)
+        ("-(+1e-320 < -1e308)", 0.0),
     ],
 )
 def test_values(text, expected):
     assert float(ev(text)) == pytest.approx(expected, rel=1e-14)
+
+
+def test_true_and_false_subtract_as_one_and_zero_in_arrays():
+    a = np.array([1.0, 3.0]).reshape(1, 1, 2)
+    assert ev("-(a > 2) - (a < 2)", a=a).reshape(-1).tolist() == [-1.0, -1.0]
 
 
 def test_vectorised_broadcasting():

@@ -307,7 +307,7 @@ def test_main_report_prose_captions_headers_and_figures_use_no_code_names(rrmm_r
 
     matplotlib.figure.Figure.savefig = recording
     try:
-        sections = build_sections(results)
+        sections = build_sections(results, workers=0)  # drawn here, where savefig records
     finally:
         matplotlib.figure.Figure.savefig = save
 

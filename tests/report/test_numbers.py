@@ -11,13 +11,16 @@ import pytest
 from hecon.report.numbers import (
     MISSING,
     argument,
+    count,
     excel_format,
     fixed,
     integer,
     money,
     number_text,
     percent,
+    quantity,
     share,
+    signed,
     significant,
     tick,
     versus_text,
@@ -171,3 +174,84 @@ def test_arguments_have_no_thousands_separator(value, text):
 )
 def test_excel_format_shows_the_significant_digits_of_the_report(value, digits, number_format):
     assert excel_format(value, digits) == number_format
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (7, "7"),
+        (1000, "1,000"),
+        (20241126, "20,241,126"),  # a count, not a seed (integer() writes those)
+        (np.int64(12345), "12,345"),
+        (2.5, "2"),  # round half to even
+        (1e12, "1,000,000,000,000"),
+        (-0.2, "0"),
+        (float("nan"), MISSING),
+        (float("inf"), MISSING),
+        (None, MISSING),
+    ],
+)
+def test_counts_have_separators(value, text):
+    assert count(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (0.934, 2, "+0.93"),
+        (-1.2, 2, "-1.20"),
+        (0.0, 2, "0.00"),
+        (-0.0, 1, "0.0"),
+        (-0.001, 2, "0.00"),  # rounds to zero: no sign
+        (0.004, 2, "0.00"),
+        (0.006, 2, "+0.01"),
+        (1234.5, 1, "+1,234.5"),
+        (-1e-12, 0, "0"),
+        (3e15, 0, "+3,000,000,000,000,000"),
+        (float("nan"), 2, MISSING),
+        (float("-inf"), 2, MISSING),
+        (None, 2, MISSING),
+    ],
+)
+def test_signed_differences(value, decimals, text):
+    assert signed(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "sign", "text"),
+    [
+        (0.035, None, False, "3.5%"),  # a discount rate: as many decimals as it has
+        (0.04, None, False, "4%"),
+        (0.015, None, False, "1.5%"),
+        (0.0, None, False, "0%"),
+        (1e-9, None, False, "1 × 10⁻⁷%"),
+        (0.1234, 0, True, "+12%"),
+        (-0.1234, 1, True, "-12.3%"),
+        (-0.00001, 1, True, "0.0%"),
+        (float("nan"), None, False, MISSING),
+        (float("inf"), 1, True, MISSING),
+    ],
+)
+def test_percent_of_a_rate_and_of_a_difference(value, decimals, sign, text):
+    assert percent(value, decimals, sign=sign) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "text"),
+    [
+        (37.0, "years", None, "37 years"),
+        (28, "days", None, "28 days"),
+        (7.0 / 365.25, "years", None, "0.019165 years"),  # six significant digits, trailing zero dropped
+        (2.5, "years", 2, "2.50 years"),
+        (30.44, "months", 1, "30.4 months"),
+        (1500.0, "days", None, "1,500 days"),
+        (0.0, "years", 2, "0.00 years"),
+        (-0.0, "months", 1, "0.0 months"),
+        (float("nan"), "years", 2, MISSING),
+        (float("inf"), "years", None, MISSING),
+        (None, "days", None, MISSING),
+    ],
+)
+def test_quantities_carry_their_unit_and_a_missing_one_none(value, unit, decimals, text):
+    assert quantity(value, unit, decimals) == text

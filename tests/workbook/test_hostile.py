@@ -994,11 +994,10 @@ def test_numpy_warnings_do_not_reach_the_user():
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
-def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
-    tmp_path, textbook_bytes, invoke, monkeypatch
-):
-    """Validating a large model takes tens of seconds: a PSA that cannot fit is refused from the
-    model's sizes as read, and --workers is capped, before validation starts."""
+def test_the_psa_size_and_workers_are_checked_from_the_model_as_read(tmp_path, textbook_bytes, invoke, monkeypatch):
+    """A PSA that cannot fit is refused from the model's sizes as read, and --workers is capped,
+    before validation; the validation still runs (it runs no PSA), so that the refusal lists the
+    workbook's problems too (test_a_psa_too_large_is_refused_with_every_problem_of_the_workbook)."""
     import hecon.workbook.validate as validate
 
     validated = []
@@ -1006,7 +1005,8 @@ def test_the_psa_size_and_workers_are_checked_before_the_model_is_validated(
     path = workbook(tmp_path, textbook_bytes, {})
     result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
-    assert validated == []
+    assert len(validated) == 1
+    assert "has 1 problem; nothing was run or written" in result.stderr
     assert "\n--psa 1000000000: 1,000,000,000 samples x 81 values per sample" in result.stderr
     assert "note: --workers 10000 is more than this machine allows" in result.stderr
     assert result.stderr.index("note: --workers") < result.stderr.index("--psa 1000000000: ")
@@ -1289,3 +1289,71 @@ def test_an_entity_bomb_is_a_damaged_file_without_python_exception_text(tmp_path
     line = refused(invoke, path, tmp_path / "out")
     assert "the file is damaged" in line and "declares entities" in line, line
     assert not re.search(r"Error\b|Exception|Unable to read|None\.", line), line
+
+
+def test_a_psa_too_large_is_refused_with_every_problem_of_the_workbook(tmp_path, textbook_bytes):
+    """--psa 1e9 is refused before anything runs, and the workbook's own problems, found only by
+    evaluating the model (a NaN cost), are listed and counted with it: what 'hecon validate' lists."""
+    path = workbook(tmp_path, textbook_bytes, {"Parameters!B11": "0*1e999"})
+    found = validate_and_run(path, options=("--psa", 10**9))
+    assert len(found) == 1 and found[0].startswith("States!F4: strategy 'SoC', state 'H', cost 'care'")
+
+
+RRMM = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
+
+#: Values wrong in any cell of the shipped example that the fuzz test below mutates: text where a
+#: number belongs, numbers beyond any bound, formulas that give NaN or infinity, an unknown name, a
+#: look-alike letter, a formula nested beyond the depth limit, Python code.
+_HOSTILE = [
+    "NaN",
+    "INF",
+    "1e999",
+    "0 * 1e999",
+    "10**10**10",
+    "log(-1)",
+    "1 / 0",
+    "nope_name",
+    "\uff50_not_infused",
+    "abs(" * 101 + "1" + ")" * 101,
+    "__import__('os')",
+]
+
+
+@pytest.fixture(scope="module")
+def rrmm_fuzz_cells() -> list[str]:
+    """Cells of the shipped example to mutate, found by their rows' names: parameter values (a
+    price, a probability, the body weight doses derive from, a hazard ratio given as a name), a
+    CAR-T state's utility and cost, a transition's probability, the last scenario's value."""
+    book = openpyxl.load_workbook(RRMM, read_only=True)
+    cells = []
+    for sheet, names, column in (
+        ("Parameters", ("cilta_price", "p_not_infused", "body_weight_kg", "hr_pfs_bsab"), "B"),
+        ("States", ("CART_Infusion",), "C"),
+        ("States", ("PD_RWPC",), "L"),
+    ):
+        rows = [r[0].row for r in book[sheet].iter_rows(min_col=1, max_col=1) if r[0].value in names]
+        cells += [f"{sheet}!{column}{row}" for row in rows]
+    cells += [f"Transitions!D{book['Transitions'].max_row}", f"Scenarios!C{book['Scenarios'].max_row}"]
+    assert len(cells) == 8, cells
+    return cells
+
+
+@settings(
+    max_examples=3,  # each example validates and refuses the example twice (validate, run)
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_fuzzed_cells_of_the_shipped_example_give_located_messages_and_validate_agrees_with_run(
+    tmp_path_factory, rrmm_fuzz_cells, data
+):
+    """The RRMM example with one of its cells replaced by a hostile value: no traceback, a located
+    problem (or a clean pass), and validate and run agree (exit status, problems and count)."""
+    cell = data.draw(st.sampled_from(rrmm_fuzz_cells), label="cell")
+    value = data.draw(st.sampled_from(_HOSTILE), label="value")
+    folder = tmp_path_factory.mktemp("fuzz-rrmm")
+    path = workbook(folder, RRMM.read_bytes(), {cell: value})
+    found = validate_and_run(path, folder / "report")
+    assert found, f"{cell} = {value!r} was accepted"
+    assert all(LOCATED.match(line) for line in found), found

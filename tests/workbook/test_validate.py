@@ -1073,3 +1073,44 @@ def test_misspelt_scenario_targets_get_did_you_mean_at_their_cell(rich):
     }
     for cell, value in cells.items():
         assert any(m.startswith(f"Scenarios!{cell}: {value}: {expected[value]}") for m in found), (cell, found)
+
+
+def test_a_base_case_problem_that_scenarios_inherit_is_reported_once(textbook):
+    """One wrong value, one problem: the scenarios that do not change it have the same problem (at
+    the same cell, with the same value), reported once; one that sets a value the formula reads, to
+    one that gives the same problem ('same effect'), is named in it; a scenario that changes the
+    value has a problem of its own, at its scenario."""
+    edit(textbook, {"Parameters!B4": "1.5 * hr_trt"})  # p_HS1; hr_trt is 1
+    edit(textbook, append={"Scenarios": ["cheap", "c_trt", 100, "treatment at 100"]})
+    edit(textbook, append={"Scenarios": ["same effect", "hr_trt", 1.0, "hr_trt from the scenario"]})
+    edit(textbook, append={"Scenarios": ["other effect", "hr_trt", 0.8, "p_HS1 still out of range"]})
+    assert messages(textbook) == [
+        "Transitions!D4: probability 1.5 ('p_HS1') is outside [0, 1] in strategy 'SoC', 'A' (from p_HS1: "
+        "Parameters!B4, hr_trt: Parameters!B10) (also in scenario 'same effect'); expected a probability "
+        "between 0 and 1",
+        "Scenarios!A6: with scenario 'other effect', Transitions!D4: probability 1.2 ('p_HS1') is outside [0, 1] "
+        "in strategy 'SoC', 'A' (from p_HS1: Parameters!B4, hr_trt: Scenarios!C6); expected a probability between 0 "
+        "and 1",
+    ]
+
+
+RRMM = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
+
+
+def test_a_value_only_some_strategies_use_names_one_of_them(tmp_path):
+    """The shipped example: a NaN in a cost of the CAR-T infusion state, which RWPC (the first
+    strategy, whose run evaluates every state's values too) never enters, is reported for a
+    strategy whose cohort is infused, never for RWPC."""
+    book = openpyxl.load_workbook(RRMM)
+    states = book["States"]
+    header = [c.value for c in states[1]]
+    row = next(r for r in range(1, states.max_row + 1) if states.cell(r, 1).value == "CART_Infusion")
+    column = header.index("cost:drug") + 1
+    states.cell(row, column).value = "0 * 1e999"
+    path = tmp_path / "rrmm.xlsx"
+    book.save(path)
+    cell = f"States!{openpyxl.utils.get_column_letter(column)}{row}"
+    (problem,) = messages(path)
+    assert problem.startswith(f"{cell}: strategy '") and "state 'CART_Infusion', cost 'drug'" in problem
+    named = re.match(rf"{cell}: strategy '([^']+)'", problem)
+    assert named is not None and named.group(1) in ("One-time CAR-T", "Annual CAR-T re-dosing", "CAR-T then bispecific")

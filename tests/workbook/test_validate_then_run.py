@@ -17,7 +17,6 @@ import pytest
 
 from hecon.analysis.dsa import run_dsa
 from hecon.analysis.run import run_analysis
-from hecon.analysis.threshold import GRID_POINTS
 from hecon.engine import run as engine
 from hecon.engine.compiler import compile_model
 from hecon.engine.outcomes import outcome_columns
@@ -28,17 +27,19 @@ from hecon.workbook import write_workbook
 from hecon.workbook.validate import read_checked
 from tests.models import both_structures_model, full_model
 
-NO_DISCOUNTING = {"settings.discount_rate_costs": 0.0, "settings.discount_rate_effects": 0.0}
+DISCOUNTED = {"settings.discount_rate_costs": 0.04, "settings.discount_rate_effects": 0.015}  # the model: none
 
 
 @pytest.fixture
 def workbook(tmp_path: Path) -> Path:
     spec = replace(
         both_structures_model(),
-        scenarios=(Scenario("no discounting", NO_DISCOUNTING), Scenario("short", {"settings.horizon_years": 10.0})),
+        scenarios=(Scenario("discounted", DISCOUNTED), Scenario("short", {"settings.horizon_years": 10.0})),
         subgroups=(
             Scenario(
-                "costs only", {"settings.discount_rate_effects": 0.0}, sources={"settings.discount_rate_effects": "A"}
+                "effects discounted",
+                {"settings.discount_rate_effects": 0.015},
+                sources={"settings.discount_rate_effects": "A"},
             ),
         ),
     )
@@ -51,10 +52,10 @@ def test_validation_and_run_simulate_each_deterministic_model_once(workbook, mon
     calls: Counter[tuple[int, int]] = Counter()
     original = engine.simulate_chunk
 
-    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True):
+    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True, **kwargs):
         if not samples and n_samples == 1:
             calls[(id(model), index)] += 1
-        return original(model, index, samples, n_samples, carry, keep_cycles)
+        return original(model, index, samples, n_samples, carry, keep_cycles, **kwargs)
 
     monkeypatch.setattr(engine, "simulate_chunk", counting)
     spec, _ = read_checked(workbook)
@@ -76,16 +77,16 @@ def test_validation_and_run_simulate_each_deterministic_model_once(workbook, mon
 def test_the_dsa_and_threshold_grids_that_validation_checks_are_simulated_once(tmp_path, monkeypatch):
     """Validation runs every DSA low and high value and each threshold's search grid (with the
     base value) to place what fails; the run's DSA and threshold search are those simulations:
-    the run simulates no model with as many values as the DSA's rows or a search grid (only the
-    single values of the root finding), and the DSA's numbers are those of a fresh simulation."""
+    the run simulates no model with several values (only the single values of the root finding),
+    and the DSA's numbers are those of a fresh simulation."""
     calls: Counter[tuple[int, int, int, bytes]] = Counter()
     original = engine.simulate_chunk
 
-    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True):
+    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True, **kwargs):
         if samples:
             content = b"".join(np.asarray(samples[k]).tobytes() for k in sorted(samples))
             calls[(id(model), index, n_samples, content)] += 1
-        return original(model, index, samples, n_samples, carry, keep_cycles)
+        return original(model, index, samples, n_samples, carry, keep_cycles, **kwargs)
 
     path = tmp_path / "full.xlsx"
     write_workbook(replace(full_model(), survival_points=()), path)
@@ -94,10 +95,9 @@ def test_the_dsa_and_threshold_grids_that_validation_checks_are_simulated_once(t
     validated = dict(calls)
     run = run_analysis(spec, dsa=True, progress=False)
     assert run.dsa is not None and run.thresholds
-    dsa_rows = run.dsa.results.sizes["sample"]
-    sizes = {n for (_, _, n, _) in validated}
-    assert {dsa_rows, GRID_POINTS + 1} <= sizes  # validation ran them
-    again = {key: n for key, n in calls.items() if n > validated.get(key, 0) and key[2] in (dsa_rows, GRID_POINTS + 1)}
+    assert run.dsa.results.sizes["sample"] > 1 and any(n > 1 for (_, _, n, _) in validated)  # validation ran them
+    # (each strategy with the rows that differ in what it reads: hecon.engine.run._distinct_samples)
+    again = {key: n for key, n in calls.items() if n > validated.get(key, 0) and key[2] > 1}
     assert not again, again
     monkeypatch.setattr(engine, "_VARIED", OrderedDict())  # forgotten: the DSA simulated afresh, as before
     fresh = run_dsa(spec)
@@ -111,7 +111,7 @@ def test_a_base_case_that_fails_is_reported_without_running_the_scenarios(tmp_pa
     subgroup has run too (refusing the shipped example took 30 runs of 6 strategies)."""
     spec = replace(
         both_structures_model(),
-        scenarios=(Scenario("no discounting", NO_DISCOUNTING), Scenario("short", {"settings.horizon_years": 10.0})),
+        scenarios=(Scenario("discounted", DISCOUNTED), Scenario("short", {"settings.horizon_years": 10.0})),
     )
     spec = replace(spec, states=(replace(spec.states[0], costs={"care": "0 * 1e999"}), *spec.states[1:]))  # NaN
     path = tmp_path / "model.xlsx"
@@ -119,9 +119,9 @@ def test_a_base_case_that_fails_is_reported_without_running_the_scenarios(tmp_pa
     simulated: Counter[int] = Counter()
     original = engine.simulate_chunk
 
-    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True):
+    def counting(model, index, samples, n_samples, carry=None, keep_cycles=True, **kwargs):
         simulated[id(model)] += 1
-        return original(model, index, samples, n_samples, carry, keep_cycles)
+        return original(model, index, samples, n_samples, carry, keep_cycles, **kwargs)
 
     monkeypatch.setattr(engine, "simulate_chunk", counting)
     with pytest.raises(ModelError) as caught:

@@ -7,16 +7,24 @@ Sources: Krishnan et al., J Comp Eff Res 2023 (teclistamab vs RWPC hazard ratios
 elranatamab vs LocoMMotion (J Comp Eff Res 2025); MajesTEC-1 (Moreau et al., NEJM 2022; Garfall
 et al., ASCO 2024); MagnetisMM-3 (Lesokhin et al., Nat Med 2023); the Tecvayli product text and
 Elrexfio EU SmPC (doses, vials, switch to every 2 weeks); Nooka et al., Cancer 2024 (IgG
-replacement); Sandahl et al., JCO Oncol Pract 2025 (outpatient step-up dosing); compendium.ch
+replacement; its 21 infection deaths give the share of PFS events that are deaths); Yu et al., IMS 2025
+(survival after teclistamab failure, the post-progression hazard); Sandahl et al., JCO Oncol Pract 2025 (outpatient step-up dosing); compendium.ch
 (Swiss Tecvayli price, the teclistamab base-case price for want of a Dutch one) and the ECB
 reference rate 2024; the Dutch drug prices are gaps (tag G).
 """
 
 from __future__ import annotations
 
+import math
+
 from hecon.examples.rrmm.common import P, beta, beta_se, gamma_se, lognormal
 from hecon.model.spec import Parameter, Schedule, ScheduleSegment
 
+#: The source of the survival after progression on a bispecific (and, A, after the second BCMA line of a sequence).
+YU_2025 = (
+    "Yu et al., IMS 2025 poster 'Clinical outcomes after teclistamab failure in relapsed/refractory multiple myeloma' "
+    "(191 treated with teclistamab, 2019-2024, data cut March 2025)"
+)
 KRISHNAN = "Krishnan et al., J Comp Eff Res 2023;12(6):e220186 (teclistamab vs RWPC, IPTW)"
 ELRA_MAIC = "J Comp Eff Res 2025, doi 10.57264/cer-2024-0236 (elranatamab vs LocoMMotion MAIC, 28.4-mo data)"
 
@@ -361,22 +369,40 @@ def _class_selectors() -> list[Parameter]:
             "D: product selector; the RWPC curve x hazard ratio is the preferred route for bispecifics (consistent PSA)",
         ),
         P(
+            "pps_median_bsab",
+            11.3,
+            "months",
+            "Median survival after progression on a bispecific (constant hazard), every product",
+            f"P: {YU_2025}: median OS from the first salvage after teclistamab failure 11.3 months (95% CI 7.3 to an "
+            "upper limit cut off in the text read; 52 salvaged of the 109 of 191 treated who progressed; 79% without "
+            "prior BCMA therapy, as the model's first-line bispecific); A: the same after elranatamab. PSA: LogNormal, "
+            "sdlog 0.223 = ln(11.3 / 7.3) / 1.96 from the lower 95% limit; range 7.3 to 17.5 (the lower limit "
+            "mirrored on the log scale)",
+            lognormal(math.log(11.3), 0.223),
+            7.3,
+            17.5,
+        ),
+        P(
             "pps_rate_bsab",
-            "pps_rate_rwpc",
+            "median_to_rate(pps_median_bsab)",
             "per month",
             "Post-progression death hazard after a bispecific (constant, after progression on a bispecific), every product",
-            "A: as after physician's choice (next-line real-world therapy); no published post-progression survival "
-            "after a BCMA bispecific published (G); the OS hazard ratios and trial OS medians are external checks",
+            "D: ln 2 / the median survival after teclistamab failure (Yu 2025, not calibrated); external checks that "
+            "are not its target: MajesTEC-1's median OS, Krishnan's OS hazard ratio and MagnetisMM-3's OS(15)",
         ),
         P(
             "f_pfs_death_bsab",
-            0.15,
+            21 / 165,
             "share",
             "Share of PFS events on a bispecific that are deaths before progression",
-            "A: assumption (range 0.05-0.30); cf. 21/165 infection deaths with teclistamab (Nooka et al., Cancer 2024)",
-            beta_se(0.15, 0.05),
-            0.05,
-            0.30,
+            "D: 21 of 165 MajesTEC-1 patients died of infections (18 COVID-19) by a median follow-up of 22.8 months "
+            "(Nooka et al., Cancer 2024); A: an infection death is a death before progression (teclistamab is given "
+            "until progression) and every patient eventually has a PFS event, so the share of patients is the share "
+            "of PFS events; deaths from other adverse events and the PFS event count at that cut were not found (G), "
+            "so this is a lower estimate. Range: exact binomial 95% CI of 21/165. PSA: Beta(21, 144) from the counts",
+            beta(21, 144),
+            0.081,
+            0.188,
         ),
         P(
             "p_subseq_bsab",

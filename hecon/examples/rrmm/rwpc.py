@@ -5,7 +5,8 @@ CAR-T patients never infused use the same regimen inputs.
 Sources: LocoMMotion final analysis (Mateos et al., Leukemia 2024; median PFS 4.6 and OS 13.8
 months, 61.3% on a subsequent line); Seefat et al., Eur J Haematol 2023 (Dutch anti-myeloma drug
 cost per month, indexed to 2024); the post-progression hazard is derived from the fitted PFS and OS curves (their
-means, tag D); the death share of PFS events and the visit frequencies are assumptions (tag A);
+means, tag D); the death share of PFS events is LocoMMotion's deaths from adverse events (tag D); the visit
+frequencies are assumptions (tag A);
 grade 3/4 adverse events from the LocoMMotion interim analysis (Mateos et al., Leukemia 2022;
 52.8% of patients), each costed as an admission of assumed length (tag A) at the Costing
 Manual's nursing-day price, on every physician's-choice regimen (index line, bridging, later lines).
@@ -13,7 +14,7 @@ Manual's nursing-day price, on every physician's-choice regimen (index line, bri
 
 from __future__ import annotations
 
-from hecon.examples.rrmm.common import LOCOMMOTION, P, beta, beta_se, gamma_se
+from hecon.examples.rrmm.common import LOCOMMOTION, P, beta, gamma_se
 from hecon.model.spec import Parameter
 
 LOCOMMOTION_AE = "Mateos et al., Leukemia 2022;36:1371 (LocoMMotion interim analysis, safety)"
@@ -31,13 +32,18 @@ def parameters() -> list[Parameter]:
         ),
         P(
             "f_pfs_death_rwpc",
-            0.15,
+            19 / 248,
             "share",
             "Share of PFS events that are deaths before progression (RWPC)",
-            "A: assumption (range 0.05-0.30); no source reports the split",
-            beta_se(0.15, 0.05),
-            0.05,
-            0.30,
+            f"D: {LOCOMMOTION_AE}: 19 of 248 patients died of a treatment-emergent adverse event (of 107 deaths: 74 "
+            "progressive disease, 19 TEAEs, 14 other reasons); A: a death from a TEAE is a death before progression "
+            "(TEAEs are counted on the index line, given until progression) and every patient eventually has a PFS "
+            "event, so the share of patients is the share of PFS events; the PFS event count at that cut is not "
+            "published (G). Range: exact binomial 95% CI of 19/248; the 14 deaths of other reasons (33/248 = 0.133) "
+            "would be the upper end if all were before progression. PSA: Beta(19, 229) from the counts",
+            beta(19, 229),
+            0.047,
+            0.133,
         ),
         P(
             "pps_rate_rwpc",

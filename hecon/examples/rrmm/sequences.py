@@ -55,7 +55,7 @@ from hecon.evidence.guyot import reconstruct_ipd
 from hecon.evidence.ipd import arm_data
 from hecon.evidence.outputs import workbook_rows
 from hecon.evidence.published_points import guyot_inputs
-from hecon.examples.rrmm.common import P, beta, lognormal
+from hecon.examples.rrmm.common import P, beta
 from hecon.examples.rrmm.states import HOSP_THERAPY, ON, REC, TF, alive_state
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
 from hecon.model.spec import Distribution, Parameter, State, Strategy, SurvivalPoint, Transition, TransitionReward
@@ -269,15 +269,12 @@ def _efficacy() -> list[Parameter]:
         ),
         P(
             "pps_median_last_bcma",
-            11.3,
+            "pps_median_bsab",
             "months",
             "Median survival after progression on the second BCMA-directed therapy (constant hazard)",
-            "P: median OS from first salvage after teclistamab failure 11.3 months (Yu et al., IMS 2025 poster, n = 52, "
-            "21% with prior BCMA therapy); A: the same after either sequence's second therapy. PSA: LogNormal, "
-            "sdlog 0.2 (A)",
-            lognormal(math.log(11.3), 0.2),
-            6.0,
-            17.9,
+            "A: as after progression on a first-line bispecific (pps_median_bsab: median OS from the first salvage "
+            "after teclistamab failure, 11.3 months, Yu et al., IMS 2025; 21% of its 52 had prior BCMA therapy), after "
+            "either sequence's second therapy; one draw with it in the PSA (the same source)",
         ),
     ]
 

@@ -460,7 +460,8 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "did better than the real-world cohort (proportional hazards across cohorts, A)",
     ),
     ExternalCheck(
-        "teclistamab median OS, MajesTEC-1 (V, Garfall 2024)",
+        "teclistamab median OS, MajesTEC-1 (V, Garfall 2024): checks the PFS route (RWPC x hazard ratio) with the "
+        "survival after progression of Yu 2025 (pps_rate_bsab), neither derived from MajesTEC-1's OS",
         BSAB,
         None,
         "os",
@@ -502,8 +503,9 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_binomial(0.567, 123, "patients of cohort A"),
         OUTSIDE,
         "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
-        "survival after progression on a bispecific is shorter than after physician's choice, which the model "
-        "assumes (A)",
+        "survival after progression on elranatamab was shorter than the 11.3 months after teclistamab failure (Yu "
+        "2025) that the model applies to every product (A for elranatamab), and the model's PFS (RWPC curve x the "
+        "MAIC hazard ratio 0.32) is longer than MagnetisMM-3's own",
     ),
     ExternalCheck(
         "RWPC median OS, US real-world cohort (EJHaem 2021)",
