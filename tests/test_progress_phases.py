@@ -118,6 +118,24 @@ def test_plain_bar_reports_each_quarter_once(capsys):
     assert capsys.readouterr().err.splitlines()[0] == "progress: One: started (1 step)"
 
 
+def test_the_two_psas_of_a_model_with_both_structures_have_distinct_names(capsys):
+    """The base case's PSA and the other structure's (the structural cross-check) each have their own
+    progress line and their own phase in summary.json's timings, naming the structure; neither is
+    plain "PSA" (which a reader could take for either)."""
+    from hecon.analysis.run import run_analysis
+    from tests.models import both_structures_with_uncertainty
+
+    with progress.plain_lines():
+        result = run_analysis(both_structures_with_uncertainty(), psa_samples=20, seed=3)
+    lines = [x.removeprefix("progress: ") for x in capsys.readouterr().err.splitlines()]
+    started = [m[1] for x in lines if (m := re.fullmatch(r"(.*PSA.*): started \(\d+ steps?\)", x))]
+    base = "PSA of the base case: state transition (Markov) version"
+    other = "PSA of the structural cross-check: partitioned survival version"
+    assert started == [f"{other} (20 samples)", f"{base} (20 samples)"], lines
+    phases = set(result.timings.phases)
+    assert {base, other} <= phases and "PSA" not in phases
+
+
 def test_plain_bar_reports_a_step_that_ends_a_second_or_more_after_the_last_line(capsys, monkeypatch):
     """Validation's steps differ in length (a model compiled, the DSA's values run): with ``every``,
     a step that ends a second or more after the last line gets a line of its own, between quarters."""

@@ -204,6 +204,7 @@ def run_psa(
     scheduler: str | None = None,
     client: Any = None,
     progress: bool | None = None,
+    label: str = "PSA",
 ) -> xr.Dataset:
     """Run the probabilistic sensitivity analysis of ``spec``.
 
@@ -217,6 +218,7 @@ def run_psa(
     scheduler  : address of an existing dask.distributed scheduler, e.g. ``tcp://10.0.0.5:8786``
     client     : an existing ``distributed.Client`` (e.g. of a ``LocalCluster`` in a notebook)
     progress   : draw a progress bar (only ever on a terminal); default: when stderr is a terminal
+    label      : the progress bar's name, before the number of samples (``PSA (1,000 samples)``)
 
     Returns
     -------
@@ -252,7 +254,7 @@ def run_psa(
     else:
         out = OnDisk(compiled, cols, int(n_samples), chunks, lambda start, stop: _draws(spec, seed, start, stop))
 
-    with _discarded_on_error(out), progress_bar(f"PSA ({n_samples:,} samples)", len(units), progress) as advance:
+    with _discarded_on_error(out), progress_bar(f"{label} ({n_samples:,} samples)", len(units), progress) as advance:
         if workers is None and scheduler is None and client is None:
             for c, (start, stop) in enumerate(chunks):
                 draws = draw_parameters(spec.parameters, stop - start, seed, start=start)

@@ -441,7 +441,7 @@ def run_analysis(
     if cross_check is not None and psa_samples is not None:
         from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
 
-        with sw.phase("PSA (structural cross-check)"):
+        with sw.phase(psa_phase(cross_check.spec, cross_check=True)):
             cross_check_psa = run_psa(
                 cross_check.spec,
                 psa_samples,
@@ -451,6 +451,7 @@ def run_analysis(
                 scheduler=scheduler,
                 client=client,
                 progress=progress,
+                label=psa_phase(cross_check.spec, cross_check=True),
             )
 
     analyses = _decision_analyses(
@@ -466,6 +467,7 @@ def run_analysis(
         client=client,
         progress=progress,
         stopwatch=sw,
+        psa_label=psa_phase(spec) if cross_check is not None else "PSA",
     )
 
     from hecon.analysis.burden_rates import burden_rates
@@ -549,6 +551,15 @@ def _treatment_free(base: ScenarioResult) -> TreatmentFreeSurvival | None:
     return treatment_free_survival(base.results["trace"], base.spec, first)
 
 
+def psa_phase(spec: ModelSpec, cross_check: bool = False) -> str:
+    """The name of the PSA of ``spec``, one of a model's two structures, in its progress line and in
+    summary.json's timings: ``PSA of the base case: state transition (Markov) version``, or for the
+    other structure's ``PSA of the structural cross-check: partitioned survival version``, so that the
+    two PSAs of a model with both structures are never both called "PSA"."""
+    which = "structural cross-check" if cross_check else "base case"
+    return f"PSA of the {which}: {STRUCTURE_NAMES[spec.settings.structure]} version"
+
+
 def _decision_analyses(
     spec: ModelSpec,
     base: ScenarioResult,
@@ -563,8 +574,10 @@ def _decision_analyses(
     client: Any,
     progress: bool | None,
     stopwatch: Stopwatch,
+    psa_label: str = "PSA",
 ) -> dict[str, Any]:
-    """Disease burden, thresholds, DSA and PSA of the base case (each in its own module)."""
+    """Disease burden, thresholds, DSA and PSA of the base case (each in its own module); the PSA's
+    progress bar and phase are named ``psa_label`` (:func:`psa_phase`)."""
     from hecon.analysis.disease_burden import disease_burden
 
     out: dict[str, Any] = {}
@@ -608,7 +621,7 @@ def _decision_analyses(
     if psa_samples is not None:
         from hecon.analysis.psa import DEFAULT_CHUNK_SIZE, run_psa
 
-        with stopwatch.phase("PSA"):
+        with stopwatch.phase(psa_label):
             out["psa"] = run_psa(
                 spec,
                 psa_samples,
@@ -618,5 +631,6 @@ def _decision_analyses(
                 scheduler=scheduler,
                 client=client,
                 progress=progress,
+                label=psa_label,
             )
     return out

@@ -90,10 +90,13 @@ def tornado_figure(
     values = [base_inmb] + [r.inmb_low for r in rows] + [r.inmb_high for r in rows]
     scale, words = money_scale(values)
     labels = [_wrapped_label(plain(tornado_label(r))) for r in rows]
-    lines = sum(label.count("\n") + 1 for label in labels)
-    height = max(0.175 * lines + 0.08 * len(rows), 1.3) + 1.7  # 10-point lines, a gap between bars
+    # every bar gets a slot as tall as the tallest label, so that no label reaches into its neighbour's
+    slot = max(label.count("\n") + 1 for label in labels) * TORNADO_LINE_INCHES + TORNADO_GAP_INCHES
+    height = max(slot * len(rows), 1.3) + TORNADO_TOP_INCHES + TORNADO_BOTTOM_INCHES
     fig = new_figure(10.0, height)
-    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.15 / height, bottom=1.25 / height)
+    fig.subplots_adjust(
+        left=0.3, right=0.97, top=1 - TORNADO_TOP_INCHES / height, bottom=TORNADO_BOTTOM_INCHES / height
+    )
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     for yi, r in zip(y, rows):
@@ -102,6 +105,7 @@ def tornado_figure(
     ax.axvline(base_inmb / scale, color="#222222", linewidth=1.2)
     ax.axvline(0.0, color="#888888", linewidth=1.0, linestyle="--")
     ax.set_yticks(y, labels, fontsize=BASE_FONT, linespacing=1.15)
+    ax.set_ylim(-0.5, len(rows) - 0.5)
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(_money_formatter())
     handles = [
@@ -129,11 +133,25 @@ def tornado_figure(
 
 TORNADO_LABEL_CHARS = 44
 """Width [characters] at which a tornado bar's description wraps."""
+TORNADO_LABEL_LINES = 2
+"""Lines of a tornado bar's description (and of its range) at most; a longer one is shortened at a
+word (" …"; the one-way table has it whole)."""
+TORNADO_LINE_INCHES = 10.0 * 1.15 * 1.2 / 72
+"""Height of a line of a tornado label [inches]: 10-point text, line spacing 1.15, and the font's
+line height (about 1.2 times its size in DejaVu Sans)."""
+TORNADO_GAP_INCHES = 0.12
+"""Space between the labels of neighbouring bars [inches]."""
+TORNADO_TOP_INCHES, TORNADO_BOTTOM_INCHES = 0.15, 1.45
+"""Margins above the bars and below them (tick labels, axis label in up to two lines, legend) [inches]."""
 
 
 def _wrapped_label(label: str) -> str:
-    """Each line of a tornado label wrapped at :data:`TORNADO_LABEL_CHARS`."""
-    return "\n".join(textwrap.fill(line, TORNADO_LABEL_CHARS) for line in label.split("\n"))
+    """Each line of a tornado label wrapped at :data:`TORNADO_LABEL_CHARS` into at most
+    :data:`TORNADO_LABEL_LINES` lines."""
+    return "\n".join(
+        textwrap.fill(line, TORNADO_LABEL_CHARS, max_lines=TORNADO_LABEL_LINES, placeholder=" …")
+        for line in label.split("\n")
+    )
 
 
 #: How the net-benefit figure's legend marks a reference strategy (outside the decision).

@@ -10,6 +10,7 @@ so a plain ``hecon run`` report is unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from hecon.analysis.decision import CURVE_REACH, DECISION_REACH, RELEVANT_REACH
 from hecon.analysis.dsa_summary import DsaSummary
 from hecon.analysis.psa import ZIN_MINIMUM_SAMPLES, save_psa
-from hecon.analysis.psa_summary import PSA_FILE, Interval
+from hecon.analysis.psa_summary import PSA_FILE, Interval, PsaSummary
 from hecon.analysis.results import Results
 from hecon.analysis.wording import choice_words, title_of
 from hecon.methods.lifetable import life_table_title
@@ -47,7 +48,7 @@ from hecon.report.numbers import (
     versus_cell,
     versus_text,
 )
-from hecon.report.psa_structures import psa_caption, psa_structures_section, psa_title
+from hecon.report.psa_structures import pooled_caption, psa_caption, psa_structures_section, psa_title
 from hecon.report.section import Section, detail_section
 from hecon.report.tables import Column, Table, currency_label, scenario_bulk, scenarios_table
 from hecon.report.two_way import parameter_label
@@ -905,22 +906,25 @@ def _structural_section(results: Results) -> Section | None:
     )
 
 
-def psa_section(results: Results) -> Section | None:
-    data = results.psa
-    if data is None:
-        return None
+POOLED_TITLE = " (both structures averaged)"
+"""Ends the titles of the PSA figures of both model structures' pooled samples."""
+
+
+def _plane_and_ceac(
+    results: Results, data: PsaSummary, caption: Callable[[Results, str], str], which: str = ""
+) -> list[Figure]:
+    """The cost-effectiveness plane (when there are increments) and the CEAC/CEAF of ``data`` (the PSA of
+    the run's structure, or both structures' pooled samples), captioned by ``caption`` (which says which
+    of them it shows); titles end with ``which``."""
     cur = results.currency
     settings = results.spec.settings
     comparator = results.comparator
-    wtp = results.headline.wtp
     colours = _colours(results)
-    summary_table, inc_table, ceac_table, conv_table, samples_table = _psa_tables(results)
-    n = data.n_samples
     figures = []
     if data.incremental:
         figures.append(
             Figure(
-                "Cost-effectiveness plane",
+                f"Cost-effectiveness plane{which}",
                 ce_plane_png(
                     data.incremental,
                     comparator,
@@ -929,20 +933,20 @@ def psa_section(results: Results) -> Section | None:
                     colour_index=colours,
                     price_year=settings.price_year,
                 ),
-                psa_caption(
+                caption(
                     results,
                     f"Incremental costs and QALYs versus {comparator}, one point per PSA sample; large "
                     "markers: means. Points below a willingness-to-pay line are cost-effective at that value.",
                 ),
                 f"Scatter plot of incremental costs against incremental QALYs versus {comparator} for "
-                f"{count(n)} PSA samples, with willingness-to-pay lines.",
+                f"{count(data.n_samples)} PSA samples, with willingness-to-pay lines.",
             )
         )
     figures.append(
         Figure(
-            "CEAC and CEAF",
-            ceac_png(data.curves, cur, wtp, colour_index=colours, wtps=settings.wtp),
-            psa_caption(
+            f"CEAC and CEAF{which}",
+            ceac_png(data.curves, cur, results.headline.wtp, colour_index=colours, wtps=settings.wtp),
+            caption(
                 results,
                 "Cost-effectiveness acceptability curves: probability that each strategy has the highest "
                 "net monetary benefit; the grey band is the acceptability frontier (the strategy with the "
@@ -952,9 +956,27 @@ def psa_section(results: Results) -> Section | None:
             "Line chart of the probability that each strategy is cost-effective against the willingness to pay.",
         )
     )
+    return figures
+
+
+def psa_section(results: Results) -> Section | None:
+    data = results.psa
+    if data is None:
+        return None
+    cur = results.currency
+    comparator = results.comparator
+    wtp = results.headline.wtp
+    colours = _colours(results)
+    summary_table, inc_table, ceac_table, conv_table, samples_table = _psa_tables(results)
+    pooled = results.psa_structures
+    own = _plane_and_ceac(results, data, psa_caption)
+    # the main figures show what the first screen quotes: both structures averaged when the model has both (the
+    # run's structure alone then goes to the appendix)
+    shown = own if pooled is None else _plane_and_ceac(results, pooled.summary, pooled_caption, POOLED_TITLE)
+    appendix = [] if pooled is None else list(own)
     if data.incremental:
         conv = data.convergence.strategies
-        figures.append(
+        appendix.append(
             Figure(
                 "PSA convergence",
                 convergence_png(
@@ -1003,14 +1025,14 @@ def psa_section(results: Results) -> Section | None:
         paragraphs=paragraphs,
         bullets=bullets,
         tables=[summary_table, inc_table, conv_table],
-        figures=figures,
-        content=[summary_table, inc_table] + figures[:2],
+        figures=shown + appendix,
+        content=[summary_table, inc_table] + shown,
         sheets=[summary_table, inc_table, ceac_table, conv_table, samples_table],
         detail=detail_section(
             "psa",
             "Probabilistic sensitivity analysis",
             [x for x in (structural, structures) if x is not None],
-            [conv_table] + figures[2:],
+            [conv_table] + appendix,
         ),
         files={PSA_FILE: partial(save_psa, samples)} if samples is not None else {},
     )

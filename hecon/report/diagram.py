@@ -22,6 +22,7 @@ the report shows that, the appendix the diagram of every state.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -31,7 +32,16 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from hecon.analysis.timeline import state_categories
 from hecon.model.spec import ModelSpec, State, Transition
-from hecon.report.style import CATEGORIES, EDGE_COLOURS, new_figure, plain, png, style
+from hecon.report.style import (
+    CATEGORIES,
+    EDGE_COLOURS,
+    MIN_PRINTED_PT,
+    PRINT_WIDTH_INCHES,
+    new_figure,
+    plain,
+    png,
+    style,
+)
 
 DAGGER = "†"
 BOX_W = 0.92
@@ -254,7 +264,8 @@ def state_diagram_png(spec: ModelSpec) -> tuple[bytes, str]:
         half = (width - 0.3) / inch_x / 2.0  # keep the boxes' size when the figure is wider than the graph
         ax.set_xlim(right / 2.0 - half, right / 2.0 + half)
         ax.set_ylim(n_layers - 0.5, -0.5)
-        fs = 9.0 if inch_x >= 1.3 else 8.0
+        # 9 points, or 8 in a dense diagram, but never below 7 points when printed at the A4 text column
+        fs = max(9.0 if inch_x >= 1.3 else 8.0, math.ceil(10 * MIN_PRINTED_PT * width / PRINT_WIDTH_INCHES) / 10)
 
         def xy(n: str) -> tuple[float, float]:
             return lay.x[n], float(lay.layer[n])
@@ -276,7 +287,7 @@ def state_diagram_png(spec: ModelSpec) -> tuple[bytes, str]:
             )
             ax.add_patch(box)
             boxes[n] = box
-            text = plain(_label(n)) + (f" {DAGGER}" if n in lay.elided else "")
+            text = plain(_label(n, 14 if fs <= 9.0 else 12)) + (f" {DAGGER}" if n in lay.elided else "")
             ax.text(cx, cy, text, ha="center", va="center", fontsize=fs, zorder=4, linespacing=1.05)
         line = dict(color="#4D4D4D", linewidth=1.0)
         head = "-|>,head_length=5,head_width=2.6"
@@ -353,7 +364,7 @@ def state_diagram_png(spec: ModelSpec) -> tuple[bytes, str]:
             handles=handles,
             loc="lower center",
             ncol=min(len(handles), 4 if width < 7 else 5),
-            fontsize=8.5,
+            fontsize=max(8.5, fs),
             handlelength=1.6,
             columnspacing=1.2,
             borderaxespad=0.3,

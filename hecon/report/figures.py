@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -270,13 +270,28 @@ def draw_landmark(ax: Any, lm: Landmark, per_year: float, colour: str, filled: b
 _STATE_DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
 
 
-def state_styles(spec: ModelSpec) -> dict[str, tuple[str, Any]]:
-    """(colour, line style) of every state: a distinct colour per state in model order
-    (:data:`~hecon.report.style.STATE_COLOURS`), then the next line style once the colours run out."""
+def state_styles(spec: ModelSpec, panels: Sequence[Collection[str]] | None = None) -> dict[str, tuple[str, Any]]:
+    """(colour, line style) of every state, each pair a state's own. States drawn in the same panel
+    (``panels``: the states each panel draws; default: every state in one) have distinct colours of
+    :data:`~hecon.report.style.STATE_COLOURS` (a colour no state has yet first, in model order) as long as
+    no panel draws more states than there are colours; states that share a colour (in different panels)
+    differ by line style. Colours go to the states in most panels first."""
+    groups = [set(p) for p in panels] if panels is not None else [{st.name for st in spec.states}]
     n = len(STATE_COLOURS)
-    return {
-        s.name: (STATE_COLOURS[k % n], _STATE_DASHES[(k // n) % len(_STATE_DASHES)]) for k, s in enumerate(spec.states)
-    }
+    colour: dict[str, int] = {}
+    # the states in most panels first (they have the most neighbours), in model order among equals
+    for st in sorted(spec.states, key=lambda st: -sum(st.name in g for g in groups)):
+        beside = [colour[o] for g in groups if st.name in g for o in g if o in colour]
+        uses = list(colour.values())
+        # a colour no state of its panels has (one no state has at all first), else the least shared one
+        colour[st.name] = min(range(n), key=lambda c: (beside.count(c), uses.count(c) > 0, uses.count(c), c))
+    styles = {}
+    shared: dict[int, int] = {}
+    for st in spec.states:
+        c = colour[st.name]
+        k = shared[c] = shared.get(c, -1) + 1
+        styles[st.name] = (STATE_COLOURS[c], _STATE_DASHES[k % len(_STATE_DASHES)])
+    return styles
 
 
 #: Longest legend label of a state [characters]; a longer description is shortened at a word.
@@ -312,17 +327,18 @@ def trace_figure(
     """Markov trace (``trace``: dims strategy, cycle, state, coordinate ``years``; the sub-states
     of a tunnel state already summed into their state) over the whole horizon unless
     ``end_years`` is given: one panel per strategy with a line per state that holds at least
-    ``threshold`` of the cohort at some time, each state in its own combination of colour and line
-    style (:func:`state_styles`), labelled by :func:`state_label`; call inside
+    ``threshold`` of the cohort at some time, the states of a panel in distinct colours and each state in
+    its own combination of colour and line style (:func:`state_styles`), labelled by :func:`state_label`; call inside
     :func:`~hecon.report.style.style`)."""
     years = np.asarray(trace["years"].values, dtype=float)
     end = end_years if end_years is not None else float(years[-1])
     axis = time_axis(end)
-    styles = state_styles(spec)
+    panels = [[st.name for st in spec.states if _holds(trace, s, st.name, threshold)] for s in strategies]
+    styles = state_styles(spec, panels)
     n = len(strategies)
     ncols = 1 if n == 1 else 2
     nrows = math.ceil(n / ncols)
-    used: list[str] = [st.name for st in spec.states if any(_holds(trace, s, st.name, threshold) for s in strategies)]
+    used: list[str] = [st.name for st in spec.states if any(st.name in p for p in panels)]
     order = [st for st in spec.states if st.name in used]
     labels = [plain(state_label(st)) for st in order]
     width = 10.0 if ncols == 2 else 6.5

@@ -9,11 +9,12 @@ it (numbers written by :mod:`hecon.report.numbers`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from hecon.analysis.results import Results
 from hecon.analysis.wording import title_of
 from hecon.model.spec import OPTION
-from hecon.report.numbers import money, significant
+from hecon.report.numbers import count, money, percent, significant
 
 #: A code name in a unit text: a word with an underscore (``cart_price``), never a plain word.
 _CODE_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*\b")
@@ -124,11 +125,7 @@ def _unasked_sentences(results: Results) -> list[str]:
         return []
     names = " and ".join([", ".join(unasked[:-1]), unasked[-1]] if len(unasked) > 1 else unasked)
     them = "them" if len(unasked) > 1 else "it"
-    return [
-        f"No threshold price is given for {names}: the Thresholds sheet has no query for {them} (a row "
-        "with the strategy, its comparator and the price parameter gives the price at which it becomes "
-        "cost-effective)."
-    ]
+    return [f"No threshold price is given for {names}: the Thresholds sheet has no query for {them}."]
 
 
 def _found_sentences(results: Results) -> list[str]:
@@ -210,3 +207,75 @@ def driver_sentence(results: Results) -> str:
         f"Main driver of the result (one-way sensitivity analysis, versus {dsa.comparator} at "
         f"{money(dsa.tornado_wtp, cur)} per QALY): " + "; ".join(parts) + "."
     )
+
+
+def probability_sentence(results: Results) -> str:
+    """The probability that each decision option has the highest net monetary benefit at the headline
+    willingness to pay, from the PSA the decision rests on: both model structures averaged when the model
+    has both (:attr:`~hecon.analysis.results.Results.psa_structures`), else the PSA; "" without a PSA."""
+    head = results.headline
+    cur = results.currency
+    pooled = results.psa_structures
+    at_pooled = pooled.summary.at(head.wtp) if pooled is not None else None
+    if pooled is not None and at_pooled is not None:
+        text = (
+            f"Probability of the highest net monetary benefit at {money(head.wtp, cur)} per QALY (PSA of both model "
+            f"structures averaged, {count(pooled.n_samples)} samples): {_probabilities(at_pooled.ceac)}"
+        )
+        if pooled.only_in:
+            names = list(pooled.only_in)
+            listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            text += (
+                f"; {listed} {'is' if len(names) == 1 else 'are'} modelled in one structure only "
+                "(their probabilities: Results overview)"
+            )
+        return text + "."
+    psa = results.psa
+    at = psa.at(head.wtp) if psa is not None else None
+    if psa is None or at is None:
+        return ""
+    return (
+        f"Probability of the highest net monetary benefit at {money(head.wtp, cur)} per QALY (PSA, "
+        f"{count(psa.n_samples)} samples): {_probabilities(at.ceac)}."
+    )
+
+
+def _probabilities(ceac: Mapping[str, float]) -> str:
+    """``One-time CAR-T 10%, Weekly bispecific 90%``: each option's probability, whole percentages."""
+    return ", ".join(f"{name} {percent(p, 0)}" for name, p in ceac.items())
+
+
+def driver_brief(results: Results) -> str:
+    """:func:`driver_sentence` for the first screen: for each strategy on the efficiency frontier (each
+    decision option when the comparator is the only one), the parameter with the largest swing of its
+    incremental net monetary benefit versus the comparator (named without its bracketed detail), its range
+    and that benefit's range, in one clause; "" without a one-way analysis."""
+    dsa = results.dsa
+    if dsa is None:
+        return ""
+    cur = results.currency
+    options = [s for s in dsa.tornado if s in results.spec.options and dsa.tornado[s]]
+    frontier = {r.strategy for r in results.base.incremental if r.on_frontier}
+    chosen = [s for s in options if s in frontier] or options
+    parts = []
+    for strategy in chosen:
+        top = dsa.tornado[strategy][0]
+        low, high = sorted((top.low, top.high))
+        unit = readable_unit(results, top.unit)
+        what = _BRACKETED.sub("", _parameter_words(results, top.parameter))
+        parts.append(
+            f"for {strategy}, the {what}: from {_value_words(low, unit)} to {_value_words(high, unit)}, incremental "
+            f"net monetary benefit {money(min(top.inmb_low, top.inmb_high), cur)} to "
+            f"{money(max(top.inmb_low, top.inmb_high), cur)}"
+        )
+    if not parts:
+        return ""
+    others = "" if chosen == options else "; every strategy: Results overview"
+    return (
+        f"Main driver of the result (one-way sensitivity analysis, versus {dsa.comparator} at "
+        f"{money(dsa.tornado_wtp, cur)} per QALY{others}): " + "; ".join(parts) + "."
+    )
+
+
+#: A bracketed remark in a parameter's description: `` (the others stop re-dosing for good)``.
+_BRACKETED = re.compile(r"\s*\([^()]*\)")

@@ -77,6 +77,26 @@ def psa_caption(results: Results, caption: str) -> str:
     return f"{version[0].upper()}{version[1:]} (the PSA averaged over both structures: table 'Probabilistic results of both model structures'). {caption}"
 
 
+def pooled_caption(results: Results, caption: str) -> str:
+    """``caption`` led by what a figure of both structures' pooled samples shows (the probabilities the
+    first screen quotes) and which strategies it leaves out (those modelled in one structure only, shown in
+    the appendix figures of the run's structure)."""
+    pooled = results.psa_structures
+    if pooled is None:
+        return caption
+    text = (
+        f"Both model structures averaged ({weights_text(results)}; {count(pooled.n_samples)} pooled samples), the PSA "
+        "the first screen's probabilities come from."
+    )
+    if pooled.only_in:
+        names = ", ".join(pooled.only_in)
+        text += (
+            f" Not shown: {names}, modelled in one structure only (in the appendix figures of the "
+            f"{STRUCTURE_NAMES[results.spec.settings.structure]} version alone)."
+        )
+    return f"{text} {caption}"
+
+
 def psa_title(results: Results, title: str) -> str:
     """``title`` with :func:`psa_version` in brackets when both structures ran."""
     version = psa_version(results)

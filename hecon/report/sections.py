@@ -65,12 +65,20 @@ from hecon.report.figures import (
     timeline_window,
     trace_png,
 )
-from hecon.report.first_screen import decision_sentence, driver_sentence, reference_sentence, threshold_sentences
+from hecon.report.first_screen import (
+    decision_sentence,
+    driver_brief,
+    driver_sentence,
+    probability_sentence,
+    reference_sentence,
+    threshold_sentences,
+)
 from hecon.report.numbers import OUTSIDE_DECISION, count, fixed, money, percent, quantity, significant, versus_text
 from hecon.report.parallel import build_each
 from hecon.report.psa_structures import decision_basis_sentence, headline_sentence, structural_expectation_section
 from hecon.report.section import Section, detail_section
 from hecon.report.source_curve_figures import curve_title, source_curves_png
+from hecon.report.sources import write_tags_in_words
 from hecon.report.style import CATEGORIES
 from hecon.report.subgroups import subgroups_section
 from hecon.report.tables import (
@@ -194,20 +202,82 @@ def _setting_value(result: Results, value: Any) -> float | None:
 # --------------------------------------------------------------------------------------
 
 
-def key_results_section(results: Results) -> Section:
-    cur = results.currency
-    base = results.base
-    comparator = results.comparator
-    table = key_results_table(results)
+FIRST_SCREEN_CHARS = 2500
+"""Longest first screen (the Key results section's text) [characters]: what a committee reads before
+anything else; the rest of the headline results follow in :func:`results_overview_section`."""
+
+
+def _setting_words(results: Results) -> str:
     s = results.settings
     persp, _ = perspective(results)
-    paragraphs = [
-        f"{len(base.strategies)} strategies compared with {comparator}: "
+    return (
+        f"{len(results.base.strategies)} strategies compared with {results.comparator}: "
         f"{significant(s['horizon_years'], 6)}-year horizon, "
         + (f"{persp.lower()} perspective, " if persp else "")
         + f"costs in {currency_label(results)}, discounted at {percent(s['discount_rate_costs'], None)} (costs) "
         f"and {percent(s['discount_rate_effects'], None)} (effects) per year."
+    )
+
+
+def _frontier_words(results: Results) -> str:
+    base = results.base
+    if len(base.strategies) < 2:
+        return ""
+    frontier = [r for r in base.incremental if r.on_frontier]
+    steps = [frontier[0].strategy] + [
+        f"{r.strategy} ({money(r.icer, results.currency)} per QALY gained)" for r in frontier[1:]
     ]
+    text = "Efficiency frontier: " + " → ".join(steps)
+    for status in ("dominated", "extendedly dominated"):
+        names = [r.strategy for r in base.incremental if r.status == status]
+        if names:
+            text += f"; {status}: {', '.join(names)}"
+    return text + "."
+
+
+def _references_brief(results: Results) -> str:
+    refs = [s.name for s in results.spec.strategies if s.role != OPTION]
+    if not refs:
+        return ""
+    verb = "is a reference strategy" if len(refs) == 1 else "are reference strategies"
+    return f"{' and '.join(refs)} {verb}, outside the decision (why: Results overview)."
+
+
+def key_results_section(results: Results) -> Section:
+    """The first screen, in plain sentences (at most :data:`FIRST_SCREEN_CHARS` characters for a model
+    like the example): the decision at the headline willingness to pay with its derivation, the frontier's
+    ICERs, the probability of being cost-effective, the prices at which strategies become cost-effective
+    and the main driver; warnings first. The detail is in :func:`results_overview_section`."""
+    bullets = [
+        x
+        for x in (
+            decision_sentence(results),
+            _frontier_words(results),
+            _references_brief(results),
+            probability_sentence(results),
+        )
+        if x
+    ]
+    bullets += [f"Warning: {w}." for w in results.warnings]
+    bullets += threshold_sentences(results)
+    driver = driver_brief(results)
+    if driver:
+        bullets.append(driver)
+    head = results.headline
+    warnings = [head.warning[:1].upper() + head.warning[1:] + "."] if head.warning else []
+    return Section(
+        "key_results", "Key results", paragraphs=[_setting_words(results)], warnings=warnings, bullets=bullets
+    )
+
+
+def results_overview_section(results: Results) -> Section:
+    """What follows the first screen: each strategy against the comparator, the reference strategies,
+    the structural alternatives and the PSA of each structure, the main driver of every strategy, the
+    treatment burden, the range over the scenarios, and the key results table."""
+    cur = results.currency
+    base = results.base
+    comparator = results.comparator
+    table = key_results_table(results)
     bullets = []
     for r in base.versus_comparator:
         dc, de = r.incremental_cost, r.incremental_effect
@@ -229,23 +299,10 @@ def key_results_section(results: Results) -> Section:
         bullets.append(
             f"{r.strategy} {cost_words} and {effect_words} versus {comparator}: {versus_text(r.description, status)}."
         )
-    if len(base.strategies) > 1:
-        frontier = [r for r in base.incremental if r.on_frontier]
-        steps = [frontier[0].strategy] + [f"{r.strategy} ({money(r.icer, cur)} per QALY gained)" for r in frontier[1:]]
-        text = "Efficiency frontier: " + " → ".join(steps)
-        for status in ("dominated", "extendedly dominated"):
-            names = [r.strategy for r in base.incremental if r.status == status]
-            if names:
-                text += f"; {status}: {', '.join(names)}"
-        bullets.append(text + ".")
     references = reference_sentence(results)
     if references:
         bullets.append(references)
-    bullets += [f"Warning: {w}." for w in results.warnings]
     head = results.headline
-    decision = decision_sentence(results)
-    if decision:
-        bullets.append(decision)
     headline = headline_sentence(results)
     if headline:
         bullets.append(headline)
@@ -282,7 +339,6 @@ def key_results_section(results: Results) -> Section:
             f"({count(cross.n_samples)} samples): probability of the highest net monetary benefit at "
             f"{money(head.wtp, cur)} per QALY: {probs}."
         )
-    bullets += threshold_sentences(results)
     driver = driver_sentence(results)
     if driver:
         bullets.append(driver)
@@ -292,16 +348,7 @@ def key_results_section(results: Results) -> Section:
     scen = _scenario_range(results)
     if scen:
         bullets.append(scen)
-    warnings = [head.warning[:1].upper() + head.warning[1:] + "."] if head.warning else []
-    return Section(
-        "key_results",
-        "Key results",
-        paragraphs=paragraphs,
-        warnings=warnings,
-        bullets=bullets,
-        tables=[table],
-        sheets=[table],
-    )
+    return Section("results_overview", "Results overview", bullets=bullets, tables=[table], sheets=[table])
 
 
 def _burden_headline(results: Results) -> str:
@@ -725,9 +772,6 @@ def _source_curves_figure(results: Results) -> list[Figure]:
     curves = results.base_case.sources
     if not curves:
         return []
-    names = "; ".join(
-        f"{curve_title(c)} ({len(c.marks)} published value{'s' if len(c.marks) > 1 else ''})" for c in curves
-    )
     caption = (
         "Each published survival curve (SurvivalPoints sheet) beside the model's curve of the same patients, one "
         "panel per curve, in months since the source's start. The line is the base-case model: for a source that "
@@ -747,15 +791,28 @@ def _source_curves_figure(results: Results) -> list[Figure]:
         + " The numbers are in the table above. For time to treatment discontinuation the line is the share "
         "still on the first treatment (states flagged as on treatment and progression-free)."
     )
+    # at most SOURCE_PANELS panels a figure, so that each prints on one page with its text at 7 points or more
+    n = -(-len(curves) // SOURCE_PANELS)
+    parts = [curves[k * len(curves) // n : (k + 1) * len(curves) // n] for k in range(n)]  # sizes differ by one at most
+    title = "Modelled and published survival, per curve"
     return [
         Figure(
-            "Modelled and published survival, per curve",
-            source_curves_png(curves, colour_index(results)),
-            caption,
-            f"{len(curves)} line charts of survival against months, each the model's curve over the published "
-            f"points: {names}.",
+            title if n == 1 else f"{title} ({k} of {n})",
+            source_curves_png(part, colour_index(results)),
+            caption if k == 1 else f"Continued: further published survival curves, drawn as in '{title} (1 of {n})'.",
+            f"{len(part)} line charts of survival against months, each the model's curve over the published points: "
+            + "; ".join(
+                f"{curve_title(c)} ({len(c.marks)} published value{'s' if len(c.marks) > 1 else ''})" for c in part
+            )
+            + ".",
         )
+        for k, part in enumerate(parts, start=1)
     ]
+
+
+SOURCE_PANELS = 6
+"""Panels of the modelled-versus-published survival figure at most (three rows of two): 12.6 inches high
+at 10 inches wide, 234 mm printed at the width of the A4 text column."""
 
 
 def base_case_section(results: Results) -> Section:
@@ -782,8 +839,8 @@ def base_case_section(results: Results) -> Section:
             trace_png(results.base_case.trace, spec, results.strategies),
             f"Share of the cohort in each health state over the whole time horizon ({quantity(horizon, 'years')}), per "
             "strategy; the sub-states of a tunnel state are summed into their state, and states holding less "
-            "than 0.5% of the cohort at all times are left out. Each state has its own combination of colour and "
-            "line style. The trace of "
+            "than 0.5% of the cohort at all times are left out. The states of a panel have distinct colours; a "
+            "colour used again in another panel has another line style. The trace of "
             "every cycle is in results.xlsx, sheet Trace"
             + (
                 ", and the tunnel sub-states on the sheet TunnelTrace."
@@ -982,6 +1039,7 @@ def run_section(results: Results) -> Section:
 #: Builders in report order.
 SECTIONS: list[SectionBuilder] = [
     key_results_section,
+    results_overview_section,
     decision_problem_section,
     structure_section,
     inputs_section,
@@ -1053,4 +1111,5 @@ def build_sections(
     keys = [s.key for s in built]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate report section keys: {keys}")
+    write_tags_in_words(built)
     return built

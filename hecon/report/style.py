@@ -50,7 +50,8 @@ STRATEGY_DASHES = ("-", "--", "-.", ":")
 TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
 OTHER_GREY = "#BBBBBB"
 #: Distinct colours of health states in the trace, in model order: Paul Tol's "muted" palette
-#: (the pale sand last but one), then black and Okabe–Ito orange and sky blue.
+#: (the pale sand last but one), then black, Okabe–Ito orange and sky blue, and (for a panel of more
+#: than twelve states) Okabe–Ito blue and vermillion and a mid grey.
 STATE_COLOURS = (
     "#332288",
     "#CC6677",
@@ -64,6 +65,9 @@ STATE_COLOURS = (
     "#E69F00",
     "#DDCC77",
     "#56B4E9",
+    "#0072B2",
+    "#D55E00",
+    "#7F7F7F",
 )
 
 #: Label and colour of each treatment-burden category of a state
@@ -113,6 +117,12 @@ _RC = {
     "axes.formatter.useoffset": False,
     "axes.prop_cycle": matplotlib.cycler(color=list(STRATEGY_COLOURS)),
 }
+PRINT_WIDTH_INCHES = (210.0 - 2 * 12.0) / 25.4
+"""Width of the printed text column [inches]: A4 less the side margins of report.html's print stylesheet
+(12 mm each); a wider figure prints scaled down to it."""
+MIN_PRINTED_PT = 7.0
+"""Smallest legible printed text [points]: a figure W inches wide needs text of at least
+MIN_PRINTED_PT x W / :data:`PRINT_WIDTH_INCHES` points when W is wider than the column."""
 DPI = 150
 """Resolution of the PNGs [dots per inch]: sharp on screen and on paper at full text width."""
 PNG_COMPRESSION = 3

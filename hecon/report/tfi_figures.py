@@ -12,7 +12,7 @@ import numpy as np
 
 from hecon.analysis.qtwist import QTwistComparison
 from hecon.analysis.treatment_free import TfsVariant
-from hecon.report.style import new_figure, plain, png, strategy_colour, style
+from hecon.report.style import BASE_FONT, new_figure, plain, png, strategy_colour, style
 
 _GRID = 201
 """Points per axis of the shading of the threshold plot."""
@@ -26,13 +26,23 @@ def qtwist_threshold_png(comparisons: Sequence[QTwistComparison], strategies: Se
     from matplotlib.patches import Patch
 
     n = len(comparisons)
+    ncols = max(1, min(n, QTWIST_COLUMNS))
+    nrows = -(-n // ncols)
     u = np.linspace(0.0, 1.0, _GRID)
     x, y = np.meshgrid(u, u)
+    shown = [s for s in strategies if any(s in (c.strategy, c.comparator) for c in comparisons)]
+    legend_rows = -(-len(shown) // 3)
+    bottom = 0.35 + 0.3 * legend_rows  # the shared legend of the strategies' shades
+    height = nrows * QTWIST_ROW_INCHES + bottom + 0.1
     with style():
-        fig = new_figure(3.4 * n + 0.6, 3.9)
-        axes = fig.subplots(1, n, squeeze=False)[0]
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.86, bottom=0.3, wspace=0.35)
-        for ax, c in zip(axes, comparisons):
+        fig = new_figure(QTWIST_WIDTH_INCHES, height)
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+        fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.6 / height, bottom=(bottom + 0.45) / height)
+        fig.subplots_adjust(hspace=0.8 / (QTWIST_ROW_INCHES - 0.8), wspace=0.3)
+        for k in range(n, nrows * ncols):
+            axes[k // ncols][k % ncols].set_visible(False)
+        for k, c in enumerate(comparisons):
+            ax = axes[k // ncols][k % ncols]
             a, b = strategy_colour(strategies.index(c.strategy)), strategy_colour(strategies.index(c.comparator))
             diff = c.d_tox * x + c.d_twist + c.d_rel * y
             ax.imshow(
@@ -50,20 +60,30 @@ def qtwist_threshold_png(comparisons: Sequence[QTwistComparison], strategies: Se
                 ax.plot([x0, x1], [y0, y1], color="black", linewidth=1.6)
             ax.set_xlim(0, 1)
             ax.set_ylim(0, 1)
-            ax.set_xlabel("Utility of TOX (u_TOX)")
-            ax.set_ylabel("Utility of REL (u_REL)")
-            ax.set_title(f"{plain(c.strategy)} vs {plain(c.comparator)}", fontsize=9.5)
+            if k + ncols >= n:  # the last panel of its column
+                ax.set_xlabel("Utility of TOX (u_TOX)")
+            if k % ncols == 0:
+                ax.set_ylabel("Utility of REL (u_REL)")
+            ax.set_title(f"{plain(c.strategy)}\nvs {plain(c.comparator)}", fontsize=BASE_FONT)
             ax.grid(False)
-            ax.legend(
-                [Patch(facecolor=a, alpha=0.35), Patch(facecolor=b, alpha=0.35)],
-                [f"{plain(c.strategy)} higher", f"{plain(c.comparator)} higher"],
-                loc="upper center",
-                bbox_to_anchor=(0.5, -0.22),
-                fontsize=8,
-                ncol=1,
-                frameon=False,
-            )
+        fig.legend(
+            [Patch(facecolor=strategy_colour(strategies.index(s)), alpha=0.35) for s in shown],
+            [f"{plain(s)} higher" for s in shown],
+            loc="lower center",
+            ncol=min(3, len(shown)),
+            frameon=False,
+        )
         return png(fig)
+
+
+QTWIST_COLUMNS = 4
+"""Panels per row of the Q-TWiST threshold figure."""
+QTWIST_WIDTH_INCHES = 10.0
+"""Width of the Q-TWiST threshold figure [inches]: printed at the A4 text column (7.3 inches), its
+10-point text prints at 7.3 points."""
+QTWIST_ROW_INCHES = 2.75
+"""Height of a row of panels, with their two-line titles, tick labels and the bottom row's axis label
+[inches]: 15 pairs of six strategies print on one page."""
 
 
 _TFS_COLOURS = {"on_treatment": "#CC6677", "treatment_free": "#44AA99", "after_progression": "#DDCC77"}
@@ -107,7 +127,6 @@ def tfs_png(variant: TfsVariant, years: np.ndarray, strategies: Sequence[str], e
             list(_TFS_LABELS.values()),
             loc="lower center",
             ncol=3,
-            fontsize=8.5,
         )
         return png(fig)
 

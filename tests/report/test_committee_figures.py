@@ -3,6 +3,7 @@ tornado labelled with descriptions and units, net monetary benefit against willi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -353,3 +354,98 @@ def structure_section_of(spec):
     from hecon.report.sections import structure_section
 
     return structure_section(SimpleNamespace(spec=spec))
+
+
+def _tornado_rows(parameters) -> list[TornadoRow]:
+    return [
+        TornadoRow(
+            p.name,
+            str(p.unit),
+            p.description,
+            1.0,
+            0.5,
+            2.0,
+            "dsa",
+            None,
+            None,
+            "",
+            "",
+            0,
+            0,
+            0,
+            0,
+            -1e5 / k,
+            2e5 / k,
+            3e5 / k,
+        )
+        for k, p in enumerate(parameters, start=1)
+    ]
+
+
+def test_tornado_labels_never_overlap_and_lie_inside_the_figure(rrmm_spec):
+    """The example's longest descriptions (the reviewer saw neighbouring labels run into each other): each
+    label's box, as drawn, is clear of its neighbours' and inside the canvas; the figure grows with the
+    number of bars (the same height per bar whatever their number)."""
+    from hecon.report.charts import tornado_figure
+    from hecon.report.style import style
+
+    longest = sorted((p for p in rrmm_spec.parameters if p.description), key=lambda p: -len(p.description))[:15]
+    assert len(longest[0].description) > 200  # a description of several lines
+    per_bar = []
+    for n in (3, 15):
+        with style():
+            fig = tornado_figure(_tornado_rows(longest[:n]), "A", "B", 80000.0, 5e4, "EUR", top=n)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            ax = fig.axes[0]
+            boxes = sorted((t.get_window_extent(renderer) for t in ax.get_yticklabels()), key=lambda b: b.y0)
+            assert len(boxes) == n
+            for below, above in zip(boxes, boxes[1:]):
+                assert below.y1 <= above.y0, (n, below, above)
+            canvas = fig.bbox
+            for b in boxes:
+                assert canvas.x0 <= b.x0 and b.x1 <= canvas.x1 and canvas.y0 <= b.y0 and b.y1 <= canvas.y1, (n, b)
+            per_bar.append(ax.get_window_extent(renderer).height / fig.dpi / n)
+    assert per_bar[0] == pytest.approx(per_bar[1], rel=1e-9)
+
+
+def test_the_examples_trace_draws_the_states_of_each_panel_in_distinct_colours(rrmm_report):
+    """The reviewer saw 22 states drawn in 11 colours and 2 dash styles: within one panel (one strategy)
+    no two lines share a colour, and the shared legend names each state by a (colour, line style) pair
+    of its own."""
+    from hecon.report.figures import trace_figure
+    from hecon.report.style import style
+
+    _, results = rrmm_report
+    with style():
+        fig = trace_figure(results.base_case.trace, results.spec, results.strategies)
+        fig.canvas.draw()
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == len(results.strategies)
+    drawn = set()
+    for ax in panels:
+        lines = ax.get_lines()
+        colours = [line.get_color() for line in lines]
+        assert len(set(colours)) == len(colours), (ax.get_title(), colours)
+        drawn |= {line.get_label() for line in lines}
+    assert len(drawn) > len(STATE_COLOURS)  # more states than colours: some colours serve two panels
+    legend = fig.legends[0]
+    pairs = [(h.get_color(), h.get_linestyle()) for h in legend.legend_handles]
+    assert len(pairs) == len(set(pairs)) == len(drawn)
+    assert sorted(t.get_text() for t in legend.get_texts()) == sorted(drawn)
+
+
+def test_states_in_one_panel_get_distinct_colours_and_beyond_the_palette_distinct_pairs():
+    from hecon.model.spec import State
+    from tests.models import two_state_model
+
+    names = [f"S{k}" for k in range(len(STATE_COLOURS) + 4)]
+    spec = dataclasses.replace(two_state_model(), states=tuple(State(n) for n in names))
+    half = len(names) // 2
+    styles = state_styles(spec, [names[:half], names[half:]])
+    for panel in (names[:half], names[half:]):
+        assert len({styles[n][0] for n in panel}) == len(panel)
+    assert len(set(styles.values())) == len(names)
+    crowded = state_styles(spec, [names])  # one panel with more states than colours: pairs stay distinct
+    assert len({c for c, _ in crowded.values()}) == len(STATE_COLOURS)
+    assert len(set(crowded.values())) == len(names)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import pytest
 
 from hecon.report import REPORT_HTML
+from hecon.report.sources import reader_source
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +213,7 @@ def test_published_and_verify_sources_are_citations(rrmm_report, report_text):
     """Every source tagged P (published) or V (verify), the example's citations, names its author,
     journal, body or manual and its 4-digit year (e.g. 'Berdeja et al., Lancet 2021 (CARTITUDE-1)',
     'Elrexfio EU SmPC (EMA, 2024)'), or carries a gap tag (G) that says why the year is missing; and
-    the report prints it (numbers at risk, which are only fitted, are not printed). (Sources tagged D,
+    the report prints it, with its tags in words (numbers at risk, which are only fitted, are not printed). (Sources tagged D,
     derived, and A, assumption, are the example's own reasoning, not citations.)"""
     spec = rrmm_report[1].spec
     cited = [s for s in dict.fromkeys(_sources(spec, [])) if s[:2] in ("P:", "V:")]
@@ -225,7 +226,8 @@ def test_published_and_verify_sources_are_citations(rrmm_report, report_text):
     at_risk = {p.source for p in spec.survival_points if p.kind == "at_risk"}  # fitting inputs, not printed
     at_risk -= set(_sources(dataclasses.replace(spec, survival_points=()), []))
     at_risk -= {p.source for p in spec.survival_points if p.kind != "at_risk"}
-    assert [s for s in cited if s not in at_risk and " ".join(s.split()) not in shown] == []
+    printed = [" ".join(reader_source(s).split()) for s in cited if s not in at_risk]  # the tags in words
+    assert [s for s in printed if s not in shown] == []
 
 
 def test_every_psa_caption_names_the_structure_it_shows(rrmm_report):
@@ -340,3 +342,91 @@ def test_no_code_names_named_by_the_review_anywhere_in_the_report(rrmm_report, p
     kept = re.sub(r"<style.*?</style>", " ", kept, flags=re.DOTALL)
     text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", kept)))
     assert not _hits(pattern, text), _hits(pattern, text)[:5]
+
+
+def _section_text(folder, key: str) -> str:
+    page = (folder / REPORT_HTML).read_text(encoding="utf-8")
+    match = re.search(rf'<section id="{key}"[^>]*>.*?</section>', page, flags=re.DOTALL)
+    assert match, key
+    text = html.unescape(re.sub(r"<[^>]+>", " ", match.group(0)))
+    return " ".join(text.split())
+
+
+def test_the_first_screen_is_short_and_says_what_the_issue_asks(rrmm_report):
+    """The Key results section (8,770 characters before) in at most 2,500 characters of text: the decision
+    at the reference value, the frontier's ICERs, the probability of being cost-effective, the threshold
+    prices and the main driver; the key results table and the rest follow in the next section."""
+    folder, results = rrmm_report
+    first = _section_text(folder, "key_results")
+    assert len(first) <= 2500, len(first)
+    head = results.headline
+    assert (
+        f"At EUR {head.wtp:,.0f} per QALY" in first and f"{head.optimal} has the highest net monetary benefit" in first
+    )
+    assert "Efficiency frontier: " in first and "per QALY gained" in first
+    assert "Probability of the highest net monetary benefit" in first and "both model structures averaged" in first
+    assert "becomes cost-effective against" in first
+    assert "Main driver of the result" in first
+    assert "Table 1." not in first
+    overview = _section_text(folder, "results_overview")
+    assert "Key results (base case, discounted)" in overview and "Averaged PSA" in overview
+
+
+#: The workbook's evidence tags as the example writes them: "G: gap", "V: ..." at the start of a part of a
+#: source, or alone in brackets "(A)", "(V, Pfizer 2023)", "(range 40-80, A)".
+_TAG_FORMS = r"(?<![A-Za-z0-9'])[PVDAG]:\s|\([PVDAG][,;)]|,\s[PVDAG]\)"
+
+
+def test_sources_print_their_evidence_tags_in_words(report_text):
+    """The reviewer found "G: gap" and "V: verify" in the printed sources: the tags are written out."""
+    assert not _hits(_TAG_FORMS, report_text), _hits(_TAG_FORMS, report_text)[:5]
+    assert "Evidence gap: " in report_text and "Value to be verified: " in report_text
+    assert "Assumption: " in report_text and "Derived: " in report_text
+
+
+def test_results_xlsx_prints_the_evidence_tags_in_words_too(rrmm_report):
+    from openpyxl import load_workbook
+
+    from hecon.report import RESULTS_XLSX
+
+    folder, _ = rrmm_report
+    book = load_workbook(folder / RESULTS_XLSX, read_only=True)
+    found, words = [], 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    found += [f"{sheet.title}: {value[:90]}"] if re.search(_TAG_FORMS, value) else []
+                    words += "Evidence gap: " in value
+    assert not found, found[:5]
+    assert words > 0
+
+
+def test_every_figure_main_or_appendix_prints_its_text_at_7_points_or_more(rrmm_report):
+    """The print rule of the browser test without a browser: a figure wider than the A4 text column
+    (210 mm less the print stylesheet's 12-mm margins) prints scaled down to it, so its smallest text
+    (recorded in the PNG) times the column over its width must be 7 points or more. The reviewer found
+    appendix figures below it: the Q-TWiST figure was 51.6 inches wide (1 point printed)."""
+    import base64
+
+    from hecon.report.figures import Figure
+    from hecon.report.style import DPI
+
+    folder, _ = rrmm_report
+    page = (folder / REPORT_HTML).read_text(encoding="utf-8")
+    margin = re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*([\d.]+)mm\s+([\d.]+)mm", page)
+    column = (210.0 - 2 * float(margin[2])) / 25.4
+    kinds = []
+    for part in re.split(r'(?=<section id=")', page):
+        kind = re.match(r'<section id="[^"]+" class="(main|appendix)"', part)
+        for data, title in re.findall(
+            r'<img src="data:image/png;base64,([^"]+)".*?<figcaption><b>(.*?)</b>', part, flags=re.DOTALL
+        ):
+            figure = Figure(title, base64.b64decode(data))
+            width = figure.size[0] / DPI
+            assert figure.smallest_text_pt is not None, title
+            printed = figure.smallest_text_pt * min(1.0, column / width)
+            assert printed >= 7.0, (html.unescape(title), round(width, 1), round(printed, 2))
+            kinds.append(kind[1] if kind else "")
+    assert kinds.count("appendix") >= 8 and kinds.count("main") >= 6
+    assert any("Q-TWiST" in t for t in re.findall(r"<figcaption><b>(.*?)</b>", page))

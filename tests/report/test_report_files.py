@@ -35,6 +35,7 @@ from tests.models import full_model
 
 SECTION_TITLES = [  # the main part, then the appendices (the detail of main sections first)
     "Key results",
+    "Results overview",
     "Decision problem",
     "Model structure",
     "Base-case results",
@@ -91,7 +92,7 @@ def test_sections_follow_the_checklist_order(html):
     kinds = [  # each section is in the main part or an appendix (print layout), appendices last
         re.search(rf'<section id="{anchor}" class="(main|appendix)">', html).group(1) for anchor, _ in toc
     ]
-    assert kinds == ["main"] * 10 + ["appendix"] * 13
+    assert kinds == ["main"] * 11 + ["appendix"] * 13
 
 
 def test_decision_problem_from_settings_and_labelled_assumptions(html):
