@@ -174,7 +174,8 @@ def check_psa_size(spec: ModelSpec, n_samples: int, where: Location = PSA) -> No
                 where,
                 f"{n_samples:,} samples x {per_sample:,} values per sample (strategies x outcomes, discounted and "
                 f"undiscounted, and parameters) are {gigabytes(n_samples * per_sample * 8)}: more than memory holds "
-                f"({PSA_VALUES.expected('a PSA of')}) and more than the {gigabytes(free)} free in the temporary "
+                f"(a PSA of at most {PSA_VALUES.value:,} {PSA_VALUES.unit}; raise the limit with {PSA_VALUES.variable}) "
+                f"and more than the {gigabytes(free)} free in the temporary "
                 f"folder {folder}",
                 f"at most {free // (8 * per_sample):,} samples for this model, or a temporary folder with more "
                 "space (set TMPDIR)",

@@ -24,7 +24,16 @@ from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
 from hecon.model.limits import CYCLES, TUNNEL_STATES, cycle_values, cycles_beyond_memory, states_beyond_memory
 from hecon.model.memo import IdentityMemo
-from hecon.model.problems import Element, Location, ModelError, ProblemCollector, show_number, suggestion, topic
+from hecon.model.problems import (
+    Element,
+    Location,
+    ModelError,
+    ProblemCollector,
+    show_count,
+    show_number,
+    suggestion,
+    topic,
+)
 from hecon.model.spec import (
     ANY_STATE,
     COMPLEMENT,
@@ -377,7 +386,7 @@ def _shown(value: object) -> str:
 def _horizon(s: Settings) -> str:
     return (
         f"a horizon of {_shown(s.horizon_years)} years in cycles of {_shown(s.cycle_length_days)} days has "
-        f"{s.n_cycles:,} cycles"
+        f"{show_count(s.n_cycles)} cycles"
     )
 
 

@@ -257,6 +257,12 @@ def show_number(x: float, bounds: tuple[float, float] | None = None) -> str:
     return repr(x)
 
 
+def show_count(x: float) -> str:
+    """A count for a message (cycles, samples), rounded to a whole number, with thousands
+    separators and never in scientific notation: ``13,514,250,000,000``."""
+    return f"{round(float(x)):,}"
+
+
 def suggestion(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a close match, else ''."""
     by_folded = {c.lower(): c for c in choices}

@@ -27,7 +27,7 @@ from hecon.methods import lifetable, schedules
 from hecon.methods.lifetable import BUNDLED_LIFETABLES, bundled_lifetable
 from hecon.model import distributions, expressions
 from hecon.model.limits import COLUMNS, CYCLES, EXPRESSION_CHARS, MIN_CYCLE_VALUES, ROWS, TUNNEL, cycles_beyond_memory
-from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, suggestion
+from hecon.model.problems import Cell, Element, FileLine, Location, ModelError, Problem, show_count, suggestion
 from hecon.model.spec import (
     ANY_STATE,
     DAYS_PER_YEAR,
@@ -138,7 +138,8 @@ class ReadResult:
     """What reading found: the spec (None if the file could not be read), problems, locations.
 
     ``structural`` is true when a file, sheet or column problem makes whole-model checks
-    meaningless (they would only repeat the consequences).
+    meaningless (they would only repeat the consequences), or when the horizon in cycles is
+    refused (the model is then not evaluated at all, not with substitute settings).
     """
 
     spec: ModelSpec | None
@@ -566,7 +567,7 @@ class _Builder:
                 cycle_cell = self.loc.settings["cycle_length_days"].cell("value")  # the cycles derive from both
                 what = (
                     f"a horizon of {cells.format_number(horizon)} years in cycles of {cells.format_number(cycle)} "
-                    f"days (cycle_length_days: {cycle_cell}) has {n_cycles:.3g} cycles"
+                    f"days (cycle_length_days: {cycle_cell}) has {show_count(n_cycles)} cycles"
                 )
                 if n_cycles > CYCLES.value:
                     p.bad_cell(record, "value", what, CYCLES.expected("a horizon of"))
@@ -574,6 +575,7 @@ class _Builder:
                     p.bad_cell(record, "value", f"{what}, {memory[0]}", memory[1])
                 values.pop("horizon_years")
                 values.pop("cycle_length_days")
+                p.structural = True  # the model is not evaluated with other settings in their place
         title = values.pop("title", "")
         description = values.pop("model_description", "")
         for name in ("cycle_length_days", "horizon_years"):

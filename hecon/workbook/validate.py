@@ -254,11 +254,18 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
                 except ModelError as exc:
                     found_here = _by_reach(model, index, exc.problems, unreached)
             for failing, problem in found_here:
-                for p in place_found([problem], loc, changed, overridden=overridden):
+                for p, shown in zip(
+                    place_found([problem], loc, changed, overridden=overridden),
+                    place_found(
+                        [problem if index is not None else _unentered(problem)], loc, changed, overridden=overridden
+                    ),
+                    strict=True,
+                ):
                     failure = (p.where, p.what.replace(f"strategy '{model.strategies[failing].name}', ", "", 1))
                     if failure in failures:
                         continue
                     failures.add(failure)
+                    p = shown
                     if sheet is None or name is None:
                         base_text.add(p.what)
                         found.append(p)
@@ -285,11 +292,7 @@ def _by_reach(
     out = []
     for p in problems:
         where = p.where
-        state = None
-        if isinstance(where, Element):
-            state = (
-                where.name if where.kind == "state" else where.source if where.kind.startswith("transition") else None
-            )
+        state = _state_of(where)
         if state is not None:
             states = reachable(model, index) if states is None else states
             if state not in states:
@@ -297,6 +300,35 @@ def _by_reach(
                 continue
         out.append((index, p))
     return out
+
+
+def _state_of(where: Location) -> str | None:
+    """The state whose entry by a strategy's cohort makes the element ``where`` count in the
+    strategy's run: a state's own value; the source of a transition, of a row sum and of a
+    transition reward (for a reward into a state from any state, its destination); else None."""
+    if not isinstance(where, Element):
+        return None
+    if where.kind == "state":
+        return where.name
+    if where.kind.startswith("transition"):
+        return where.source
+    if where.kind == "reward":
+        return where.source if where.source is not None else where.target
+    return None
+
+
+def _unentered(problem: Problem) -> Problem:
+    """``problem`` of a state that the cohort of no strategy whose run fails enters: its element
+    without the strategy, which says so rather than naming a strategy that never uses it."""
+    where = problem.where
+    if not isinstance(where, Element) or where.strategy is None:
+        return problem
+    state = _state_of(where)
+    return Problem(
+        replace(where, strategy=None),
+        f"{problem.what} (in every strategy, although the cohort of none enters state '{state}')",
+        problem.expected,
+    )
 
 
 def _variation_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:

@@ -626,7 +626,7 @@ def test_an_internal_error_is_one_line_and_a_log_file(tmp_path, textbook_bytes, 
     finally:
         tempfile.tempdir = None
     assert result.exit_code == 3
-    (line,) = result.stderr.splitlines()
+    (line,) = [line for line in result.stderr.splitlines() if not line.startswith("progress: ")]
     log = next(tmp_path.glob("hecon-error-*.log"))
     assert line == f"error: internal error, please report it with the file {log} (RuntimeError: a bug)"
     assert "Traceback" in log.read_text() and "Traceback" not in result.output
@@ -807,7 +807,7 @@ def test_a_psa_too_large_for_memory_and_disk_is_refused_before_anything_runs(
     # 4 strategies x 8 outcomes (QALYs, life-years, 2 cost categories, 1 count, 3 flags' times) x 2 + 17 parameters
     assert "\n--psa 1000000000: 1,000,000,000 samples x 81 values per sample" in result.stderr  # the option
     assert (
-        "more than memory holds (a PSA of at most 10,000,000 values (or raise the limit: set HECON_MAX_PSA_VALUES))"
+        "more than memory holds (a PSA of at most 10,000,000 values; raise the limit with HECON_MAX_PSA_VALUES)"
         in result.stderr
     )
     assert "and more than the 8.1 GB free in the temporary folder" in result.stderr
@@ -827,7 +827,7 @@ def test_a_psa_sample_outside_a_probability_names_the_distribution_it_was_drawn_
     )
     checked = invoke("validate", path)
     assert checked.exit_code == 0
-    assert checked.stderr.splitlines() == [
+    assert [line for line in checked.stderr.splitlines() if not line.startswith("progress: ")] == [
         "warning: Parameters!F4: p_HS1 is the probability of H -> S1 at Transitions!D4, but its normal distribution "
         "draws values below 0 and above 1, which a PSA sample stops at; expected a distribution within [0, 1] for a "
         "probability, e.g. beta (mean=..., se=...)"
@@ -856,7 +856,7 @@ def test_a_horizon_that_no_memory_holds_is_refused_whatever_the_cycle_bound(
     cycles = 40 * 365.25 / 1e-9
     line = refused(invoke, path, tmp_path / "out")
     assert line.startswith(
-        f"Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {cycles:.3g} "
+        f"Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has {round(cycles):,} "
         f"cycles, which need at least {cycles * 7 * 8 / 1e9:,.0f} GB of memory (7 values of 8 bytes per cycle); "
         "expected a horizon that fits in this machine's "
     ), line
@@ -1357,3 +1357,57 @@ def test_fuzzed_cells_of_the_shipped_example_give_located_messages_and_validate_
     found = validate_and_run(path, folder / "report")
     assert found, f"{cell} = {value!r} was accepted"
     assert all(LOCATED.match(line) for line in found), found
+
+
+def test_a_reward_s_problem_names_a_strategy_whose_cohort_reaches_its_transition(tmp_path, rrmm_spec):
+    """A NaN body weight (0 x 1e999) makes the CAR-T and bispecific adverse-event costs on transitions
+    NaN in every strategy, as the strategies share the rows; each problem names a strategy whose cohort,
+    by hecon.engine.inputs.reachable, enters the reward's state (its source, or its destination for a
+    reward from any state), never one such as 'RWPC' (real-world practice) that never enters it."""
+    from hecon.engine.compiler import compiled
+    from hecon.engine.inputs import reachable
+
+    path = workbook(tmp_path, RRMM.read_bytes(), {"Parameters!B5": "0 * 1e999"})
+    found = validate_and_run(path, tmp_path / "report")
+    rewards = [
+        re.match(r"TransitionRewards!F\d+: strategy '([^']+)', transition reward (\S+ )?-> (\w+),", m) for m in found
+    ]
+    assert len(found) >= 4 and all(rewards), found
+    model = compiled(rrmm_spec)
+    index = {s.name: i for i, s in enumerate(model.strategies)}
+    for match in rewards:
+        strategy, source, target = match.groups()
+        assert (source.strip() if source else target) in reachable(model, index[strategy]), match.group(0)
+
+
+def test_a_problem_of_a_state_that_no_strategy_enters_says_so(tmp_path, textbook_bytes):
+    """With p_HS1 = 0 no cohort leaves H (all start there), so none enters S1 or S2; the count on * -> S2
+    is NaN in every strategy: one problem, with no strategy named and why."""
+    path = workbook(tmp_path, textbook_bytes, {"Parameters!B4": 0, "TransitionRewards!F6": "0*1e999"})
+    assert validate_and_run(path, tmp_path / "report") == [
+        "TransitionRewards!F6: transition reward -> S2, every cycle: '0*1e999' is NaN, not a finite number (in every "
+        "strategy, although the cohort of none enters state 'S2'); " + _FINITE
+    ]
+
+
+def test_a_refused_horizon_is_the_only_problem_no_model_is_run_with_other_settings(tmp_path):
+    """Cycles of 1e-9 days over the example's 37 years: 37 x 365.25 / 1e-9 cycles, refused at the
+    horizon's cell; the model is not then evaluated with the default cycle and horizon in their place
+    (which gave row sums of 1.16495 at Transitions!D78 that are fine in the workbook's own settings)."""
+    path = workbook(tmp_path, RRMM.read_bytes(), {"Settings!B6": 1e-9})
+    assert validate_and_run(path, tmp_path / "report") == [
+        f"Settings!B7: a horizon of 37 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has "
+        f"{round(37 * 365.25 / 1e-9):,} cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: "
+        "set HECON_MAX_CYCLES)"
+    ]
+
+
+def test_a_scenario_s_refused_horizon_counts_its_cycles_as_the_base_case_does(tmp_path, textbook_bytes):
+    """The cycles of a too-long horizon in whole numbers with thousands separators, in a scenario as in the
+    base case (Settings!B6 above), never in scientific notation: 40 x 365.25 / 1e-9 cycles."""
+    path = workbook(tmp_path, textbook_bytes, {}, {"Scenarios": ["tiny", "settings.cycle_length_days", 1e-9]})
+    assert validate_and_run(path, tmp_path / "report") == [
+        f"Scenarios!A4: with scenario 'tiny', Settings!B7: a horizon of 40 years in cycles of 1e-09 days has "
+        f"{round(40 * 365.25 / 1e-9):,} cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: "
+        "set HECON_MAX_CYCLES)"
+    ]
