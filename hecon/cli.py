@@ -212,18 +212,24 @@ def validate(path: Path) -> None:
     """Check the workbook PATH and list every problem, one per line, as
     'Sheet!Cell: what is wrong; expected ...'.
 
-    Exits with status 0 when the workbook is valid and 1 when it has problems.
+    Exits with status 0 when the workbook is valid and 1 when it has problems. Shows its progress
+    on stderr as 'hecon run' does (the problems go to stdout).
 
     \b
     Example:
       hecon validate my_model.xlsx
     """
+    from hecon.analysis.progress import phase, plain_lines, progress_bar
     from hecon.workbook.reader import read
-    from hecon.workbook.validate import validate_result
+    from hecon.workbook.validate import validate_result, validation_steps
 
     try:
-        result = read(path)
-        problems = validate_result(result)
+        with plain_lines():  # progress as plain lines when stderr is not a terminal
+            with phase("Reading the workbook", None):
+                result = read(path)
+            steps = validation_steps(result.spec) if result.spec is not None else 1
+            with progress_bar("Checking the workbook", steps, None, every=1.0) as advance:
+                problems = validate_result(result, advance=advance)
     except _unreadable_errors() as e:
         _not_a_workbook(path, e)
     for warning in result.locations.warnings:

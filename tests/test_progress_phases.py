@@ -167,3 +167,20 @@ def test_checking_the_workbook_reports_its_slow_steps(workbook, monkeypatch):
     steps = validation_steps(spec)
     checking = [line for line in lines if line.startswith("Checking the workbook: ") and " of " in line]
     assert len(checking) == steps - 1  # every step but the last, which the end line reports
+
+
+def test_validate_shows_the_progress_of_reading_and_checking_apart_from_its_problems(workbook, invoke):
+    """'hecon validate' shows the phases of 'hecon run' that it shares, as plain lines on stderr:
+    reading, then checking in the steps of validation_steps; stdout has only its verdict."""
+    steps = validation_steps(read(workbook).spec)
+    result = invoke("validate", workbook)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"OK: {workbook} is valid\n"
+    ours = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    assert ours[:3] == [
+        "progress: Reading the workbook: started",
+        ours[1],
+        f"progress: Checking the workbook: started ({steps} steps)",
+    ]
+    assert re.fullmatch(r"progress: Reading the workbook: done in \d+\.\d s", ours[1]), ours
+    assert re.fullmatch(r"progress: Checking the workbook: done in \d+\.\d s", ours[-1]), ours
