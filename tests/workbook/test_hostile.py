@@ -439,8 +439,8 @@ MESSAGE_CASES: dict[str, tuple[dict[str, object], str]] = {
     "cycle length 0": ({"Settings!B6": 0}, "Settings!B6: cycle_length_days: 0; expected a positive number of days"),
     "cycle length 1e-9 days": (
         {"Settings!B6": 1e-9},
-        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has 1.46e+13 "
-        "cycles; expected a horizon of at "
+        "Settings!B7: a horizon of 40 years in cycles of 1e-09 days (cycle_length_days: Settings!B6) has "
+        f"{round(40 * 365.25 / 1e-9):,} cycles; expected a horizon of at "
         "most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
     ),
     "tunnels of 120,000 states": (
@@ -615,7 +615,7 @@ def test_a_seed_beyond_64_bits_is_a_usage_error(textbook_bytes, tmp_path, invoke
 
 
 def test_an_internal_error_is_one_line_and_a_log_file(tmp_path, textbook_bytes, invoke, monkeypatch):
-    def broken(path: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("hecon.workbook.validate.validate_result", broken)
