@@ -254,6 +254,7 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
                 except ModelError as exc:
                     found_here = _by_reach(model, index, exc.problems, unreached)
             for failing, problem in found_here:
+                own = f"strategy '{model.strategies[failing].name}', "
                 for p, shown in zip(
                     place_found([problem], loc, changed, overridden=overridden),
                     place_found(
@@ -261,11 +262,11 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
                     ),
                     strict=True,
                 ):
-                    failure = (p.where, p.what.replace(f"strategy '{model.strategies[failing].name}', ", "", 1))
+                    failure = (p.where, p.what.replace(own, "", 1))
                     if failure in failures:
                         continue
                     failures.add(failure)
-                    p = shown
+                    p = shown if index is not None else replace(shown, what=shown.what.replace(own, "", 1))
                     if sheet is None or name is None:
                         base_text.add(p.what)
                         found.append(p)
@@ -318,16 +319,12 @@ def _state_of(where: Location) -> str | None:
 
 
 def _unentered(problem: Problem) -> Problem:
-    """``problem`` of a state that the cohort of no strategy whose run fails enters: its element
-    without the strategy, which says so rather than naming a strategy that never uses it."""
-    where = problem.where
-    if not isinstance(where, Element) or where.strategy is None:
-        return problem
-    state = _state_of(where)
-    return Problem(
-        replace(where, strategy=None),
-        f"{problem.what} (in every strategy, although the cohort of none enters state '{state}')",
-        problem.expected,
+    """``problem`` of a state that the cohort of no strategy whose run fails enters, saying so: it
+    is shown without the strategy (whose name the caller takes out of the placed text; the element
+    keeps it, which places a strategy's own row at its cell), rather than naming a strategy that
+    never uses the value."""
+    return replace(
+        problem, what=f"{problem.what} (the cohort of no strategy enters state '{_state_of(problem.where)}')"
     )
 
 

@@ -1385,8 +1385,8 @@ def test_a_problem_of_a_state_that_no_strategy_enters_says_so(tmp_path, textbook
     is NaN in every strategy: one problem, with no strategy named and why."""
     path = workbook(tmp_path, textbook_bytes, {"Parameters!B4": 0, "TransitionRewards!F6": "0*1e999"})
     assert validate_and_run(path, tmp_path / "report") == [
-        "TransitionRewards!F6: transition reward -> S2, every cycle: '0*1e999' is NaN, not a finite number (in every "
-        "strategy, although the cohort of none enters state 'S2'); " + _FINITE
+        "TransitionRewards!F6: transition reward -> S2, every cycle: '0*1e999' is NaN, not a finite number (the cohort "
+        "of no strategy enters state 'S2'); " + _FINITE
     ]
 
 
@@ -1410,4 +1410,16 @@ def test_a_scenario_s_refused_horizon_counts_its_cycles_as_the_base_case_does(tm
         f"Scenarios!A4: with scenario 'tiny', Settings!B7: a horizon of 40 years in cycles of 1e-09 days has "
         f"{round(40 * 365.25 / 1e-9):,} cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: "
         "set HECON_MAX_CYCLES)"
+    ]
+
+
+def test_a_strategy_s_own_row_that_no_cohort_uses_is_placed_at_its_row(tmp_path, textbook_bytes):
+    """Strategy B's own S1 -> S2 row (appended at row 13) is NaN; with p_HS1 = 0 no cohort enters S1:
+    the problem is at B's row, not at the row for all strategies (Transitions!D8), with no strategy named."""
+    path = workbook(
+        tmp_path, textbook_bytes, {"Parameters!B4": 0}, {"Transitions": ["B", "S1", "S2", "0*1e999 + 0*model_time"]}
+    )
+    assert validate_and_run(path, tmp_path / "report") == [
+        "Transitions!D13: transition S1 -> S2, cycle 0: probability NaN ('0*1e999 + 0*model_time') is outside [0, 1] "
+        "(the cohort of no strategy enters state 'S1'); expected a probability between 0 and 1"
     ]
