@@ -958,7 +958,7 @@ def test_sizes_that_would_exhaust_memory_are_refused(textbook):
     edit(textbook, {"States!D5": 1e308, "LifeTable!B5": 10**12, "Settings!B7": 1e9})
     assert messages(textbook) == [
         "Settings!B7: a horizon of 1000000000 years in cycles of 365.25 days (cycle_length_days: Settings!B6) has "
-        "1e+09 cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
+        "1,000,000,000 cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: set HECON_MAX_CYCLES)",
         "States!D5: tunnel length 1e+308 is more than 100,000; expected a whole number of cycles from 1 (no tunnel) "
         "to 100,000 (or raise the limit: set HECON_MAX_TUNNEL)",
         "LifeTable!B5: age 1000000000000 is outside 0-150; expected an age in whole years from 0 to 150",
