@@ -37,6 +37,7 @@ from hecon.folders import replace_folder
 from hecon.model.problems import FileLine, ModelError, Problem
 from hecon.report.excel import write_results_xlsx
 from hecon.report.html import write_report_html
+from hecon.report.section import numbered_figures
 from hecon.report.sections import SECTIONS, Section, build_sections
 
 SUMMARY_JSON = "summary.json"
@@ -141,12 +142,9 @@ def workbook_sheets(sections: list[Section]) -> list:
 
 
 def all_figures(sections: list[Section]) -> list:
-    """Every figure of the report, in order (a figure shown twice is listed once)."""
-    seen: dict[int, object] = {}
-    for s in _walk(sections):
-        for f in s.figures:
-            seen.setdefault(id(f), f)
-    return list(seen.values())
+    """Every figure of the report, numbered and ordered as report.html shows them
+    (:func:`~hecon.report.section.numbered_figures`; a figure shown twice is listed once)."""
+    return numbered_figures(sections)
 
 
 def write_report(results: Results, out_dir: str | Path, stopwatch: Stopwatch | None = None) -> Path:

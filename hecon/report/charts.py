@@ -22,7 +22,16 @@ from hecon.analysis.evppi import EvppiSummary
 from hecon.analysis.psa_summary import PsaCurves, PsaIncrement
 from hecon.report.figures import money_label, money_scale
 from hecon.report.numbers import fixed, money, significant, tick
-from hecon.report.style import BASE_FONT, new_figure, plain, png, strategy_colour, strategy_dash, style
+from hecon.report.style import (
+    BASE_FONT,
+    legend_below,
+    new_figure,
+    plain,
+    png,
+    strategy_colour,
+    strategy_dash,
+    style,
+)
 
 LOW_COLOUR, HIGH_COLOUR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange
 _WTP_DASHES = ((0, (5, 2)), (0, (2, 2)), (0, (6, 2, 1, 2)), (0, (1, 1)))
@@ -209,7 +218,7 @@ def nmb_figure(
     ax.yaxis.set_major_formatter(_money_formatter())
     ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
+    legend_below(fig, handles, labels)
     _fit_ylabel(fig, ax, plain(f"Net monetary benefit ({money_label(currency, price_year, words)})"))
     return fig
 
@@ -309,7 +318,7 @@ def ce_plane_png(
         ax.yaxis.set_major_formatter(_money_formatter())
         ax.set_xlabel(plain(f"Incremental QALYs versus {comparator}"))
         ax.set_ylabel(plain(f"Incremental costs ({money_label(currency, price_year, words)})"))
-        fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
+        legend_below(fig, handles, [h.get_label() for h in handles])
         return png(fig)
 
 
@@ -350,7 +359,7 @@ def ceac_png(
         ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
         ax.set_ylabel("Probability cost-effective")
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+        legend_below(fig, handles, labels, max_columns=3)
         return png(fig)
 
 
@@ -463,7 +472,7 @@ def budget_impact_png(bi: BudgetImpact, currency: str) -> bytes:
         ax.yaxis.set_major_formatter(_money_formatter())
         ax.set_ylabel(plain(f"Budget impact ({currency}{words})"))
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+        legend_below(fig, handles, labels, max_columns=3)
         return png(fig)
 
 
@@ -508,12 +517,10 @@ def convergence_png(
         handles, labels = ax.get_legend_handles_labels()
         handles.append(Patch(color="#888888", alpha=0.3, label="±1.96 Monte Carlo SE"))
         labels.append("±1.96 Monte Carlo SE")
-        fig.legend(
+        legend_below(
+            fig,
             handles,
             labels,
-            loc="lower center",
-            ncol=min(4, len(handles)),
-            bbox_to_anchor=(0.5, 0.0),
             title=plain(f"Incremental NMB at {money(wtp, currency)}/QALY"),
             title_fontsize=9,
         )

@@ -40,6 +40,8 @@ from hecon.report.numbers import KINDS, SIGNIFICANT_DIGITS, excel_format, number
 from hecon.report.tables import Table
 
 HEADER_ROW = 3
+TITLE_SIZE = 12
+"""Size of a sheet's title [points]; other text is Excel's default 11 points."""
 """The header's row [1-based, as Excel numbers rows]; the title is row 1, the note row 2."""
 FIGURES_SHEET = "Figures"
 _FIGURE_WIDTH_PX = 900
@@ -56,6 +58,8 @@ class Formats:
 
     title: Format
     note: Format
+    title_wrap: Format
+    note_wrap: Format
     header: Format
     wrap: Format
     text: Format
@@ -75,8 +79,10 @@ class Formats:
     @classmethod
     def of(cls, wb: xlsxwriter.Workbook) -> Formats:
         return cls(
-            title=wb.add_format({"bold": True, "font_size": 12}),
+            title=wb.add_format({"bold": True, "font_size": TITLE_SIZE}),
             note=wb.add_format({"italic": True}),
+            title_wrap=wb.add_format({"bold": True, "font_size": TITLE_SIZE, "text_wrap": True, "valign": "top"}),
+            note_wrap=wb.add_format({"italic": True, "text_wrap": True, "valign": "top"}),
             header=wb.add_format(
                 {"bold": True, "bg_color": "#DDE4EE", "pattern": 1, "text_wrap": True, "valign": "top"}
             ),
@@ -220,12 +226,38 @@ def _widened(widths: list[float], wanted: list[float]) -> list[float]:
     return [v + math.floor(short * share) for v, short in zip(widths, lacking)]
 
 
+NOTE_LINES = 3
+"""Lines a title or note wraps into at most beside a narrow table, whose columns widen for it
+(:func:`_room_for`), up to :data:`PAGE_WIDTH`."""
+
+
+def _room_for(widths: list[float], texts: Sequence[tuple[str, float]]) -> list[float]:
+    """``widths`` widened in proportion, whole characters, until each of ``texts`` (text, font size
+    relative to the default) wraps in at most :data:`NOTE_LINES` lines across them, or the columns
+    fill :data:`PAGE_WIDTH`: the title, note and header repeated on every printed page of a narrow
+    table then leave room for its rows.
+
+    >>> _room_for([10.0, 10.0], [("x" * 89, 1.0)]), _room_for([10.0, 10.0], [("short", 1.0)])
+    ([15.0, 15.0], [10.0, 10.0])
+    """
+    width = sum(widths)
+    wanted = min(PAGE_WIDTH, max((text_width(t) * size + 1) / NOTE_LINES for t, size in texts))
+    if wanted <= width or not width:
+        return widths
+    return [float(math.ceil(w * wanted / width)) for w in widths]
+
+
+def _note(table: Table) -> str:
+    """The text of row 2 of ``table``'s sheet."""
+    return (DATA_NOTE if table.data else "") + table.note
+
+
 def _sheet_setup(ws: Worksheet, table: Table) -> list[float]:
     """Column widths from content, the frozen header, the auto-filter and the print settings of
     ``table``'s sheet: landscape A4 fitted to the page width, rows 1 to the header repeated on
     every page; a data sheet gets a grey tab and a print area of its title and note only.
     Returns the column widths [characters]."""
-    widths = column_widths(table)
+    widths = _room_for(column_widths(table), [(table.title, TITLE_SIZE / 11), (_note(table), 1.0)])
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)
     ws.freeze_panes(HEADER_ROW, 0)
@@ -247,10 +279,10 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     Rows are written in order (the streaming writer keeps one row in memory); a text longer than
     its column's width wraps."""
     widths = _sheet_setup(ws, table)
-    ws.write_string(0, 0, _cell_value(table.title), formats.title)
-    note = (DATA_NOTE if table.data else "") + table.note
+    _write_across(ws, 0, _cell_value(table.title), widths, formats.title, formats.title_wrap, TITLE_SIZE / 11)
+    note = _note(table)
     if note:
-        ws.write_string(1, 0, _cell_value(note), formats.note)
+        _write_across(ws, 1, _cell_value(note), widths, formats.note, formats.note_wrap)
     headers = [_cell_value(col.header) for col in table.columns]
     if (height := row_height(headers, widths, bold=True)) is not None:
         ws.set_row(HEADER_ROW - 1, height)
@@ -261,16 +293,40 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
     write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(table.rows, start=HEADER_ROW):
         values = [_cell_value(v) for v in row]
-        wrapped = [v if isinstance(v, str) and len(v) > widths[j] else None for j, v in enumerate(values)]
+        wrapped = [v if isinstance(v, str) and _wraps(v, widths[j]) else None for j, v in enumerate(values)]
         if any(wrapped) and (height := row_height(wrapped, widths)) is not None:
             ws.set_row(i, height)
         for j, v in enumerate(values):
             if isinstance(v, str):
                 if v:  # an empty text is an empty cell; text, even when it starts with "=": never a formula
-                    write_string(i, j, v, formats.wrap if len(v) > widths[j] else formats.text)
+                    write_string(i, j, v, formats.wrap if _wraps(v, widths[j]) else formats.text)
             elif v is not None:
                 n = digits[j]
                 write_number(i, j, v, column_formats[j] if n is None else formats.significant(v, n))
+
+
+def _wraps(text: str, width: float) -> bool:
+    """Whether ``text`` is wider than a column ``width`` characters wide less its padding
+    (:func:`wrapped_lines`), so that it is written wrapped."""
+    return text_width(text) > width - 1
+
+
+def _write_across(
+    ws: Worksheet, row: int, text: str, widths: Sequence[float], plain: Format, wrap: Format, size: float = 1.0
+) -> None:
+    """``text`` (a title or note, its font ``size`` times the default) in the first cell of ``row``;
+    when it is wider than the table's columns (``widths``) it wraps in a cell merged across them,
+    the row as high as its lines, so that a sheet fitted to the page width is scaled to its table,
+    never to a long note."""
+    width = sum(widths)
+    if text_width(text) * size + 1 <= width:
+        ws.write_string(row, 0, text, plain)
+        return
+    ws.set_row(row, LINE_HEIGHT_PT * size * wrapped_lines(text, width / size))
+    if len(widths) > 1:
+        ws.merge_range(row, 0, row, len(widths) - 1, text, wrap)
+    else:
+        ws.write_string(row, 0, text, wrap)
 
 
 def write_figures(ws: Worksheet, figures: Sequence[Any], formats: Formats) -> None:

@@ -34,6 +34,8 @@ from hecon.report.style import (
     OTHER_GREY,
     STATE_COLOURS,
     TOL_MUTED,
+    fit_title,
+    legend_below,
     new_figure,
     plain,
     png,
@@ -197,7 +199,7 @@ def survival_png(
                     if len(windows) > 1 and end < windows[-1][0]
                     else (f"0–{quantity(end, 'years')}: {whole}" if len(windows) > 1 else "")
                 )
-                ax.set_title(titles[endpoint] + (f" ({window})" if window else ""), loc="left")
+                fit_title(ax, titles[endpoint] + (f" ({window})" if window else ""), loc="left")
                 ax.set_xlim(0, end * axis.per_year)
                 ax.set_ylim(0, 1.02)
                 ax.xaxis.set_major_locator(MultipleLocator(axis.step))
@@ -227,7 +229,7 @@ def survival_png(
                 ),
             ]
             labels += ["published point (filled: like for like)", "published median"]
-        fig.legend(handles, labels, loc="lower center", ncol=min(len(handles), 4), bbox_to_anchor=(0.5, 0.0))
+        legend_below(fig, handles, labels)
         return png(fig)
 
 
@@ -609,4 +611,15 @@ def frontier_png(
         pad = 0.08 * (max(xs) - min(xs) or 1.0)
         ax.set_xlim(min(xs) - pad, max(xs) + 3.5 * pad)
         ax.legend(loc="upper left")
+        _labels_inside(ax)
         return png(fig)
+
+
+def _labels_inside(ax: Any) -> None:
+    """Move a point's label that runs past the axes' right edge to the left of its point."""
+    renderer = ax.figure.canvas.get_renderer()
+    right = ax.get_window_extent(renderer).x1
+    for label in ax.texts:
+        if label.get_window_extent(renderer).x1 > right:
+            label.set_horizontalalignment("right")
+            label.set_position((-8, -3))

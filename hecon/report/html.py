@@ -18,7 +18,7 @@ import jinja2
 
 from hecon.analysis.results import Results
 from hecon.report.numbers import KINDS, number_text
-from hecon.report.section import Section
+from hecon.report.section import Section, numbered_figures
 from hecon.report.tables import Table
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -43,6 +43,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = format_value
+    env.filters["figure_id"] = id  # the key of figure_number (numbered_figures)
     env.globals["numeric"] = lambda kind: kind in NUMERIC_KINDS
     return env
 
@@ -56,6 +57,7 @@ def render_report_html(results: Results, sections: Sequence[Section]) -> str:
             title=title,
             results=results,
             sections=sections,
+            figure_number={id(f): k for k, f in enumerate(numbered_figures(sections), start=1)},
             input_name=results.input_path.name if results.input_path else None,
         )
     )

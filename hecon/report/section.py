@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,3 +63,25 @@ def detail_section(key: str, title: str, subsections: list[Section], content: li
         content=content or [],
         appendix=True,
     )
+
+
+def _in_order(sections: Sequence[Section]) -> Iterator[Section]:
+    for s in sections:
+        yield s
+        yield from _in_order(s.subsections)
+
+
+def numbered_figures(sections: Sequence[Section]) -> list[Figure]:
+    """Every figure of ``sections`` once, in the order report.html shows them (each section's
+    blocks, then its subsections; a main section's detail figures where its appendix shows them),
+    then any figure a section lists but does not show. Figure k of report.html and of the Figures
+    sheet of results.xlsx is the k-th of this list (the one numbering of both)."""
+    seen: dict[int, Figure] = {}
+    for s in _in_order(sections):
+        for block in s.blocks:
+            if isinstance(block, Figure):
+                seen.setdefault(id(block), block)
+    for s in _in_order(sections):
+        for f in s.figures:
+            seen.setdefault(id(f), f)
+    return list(seen.values())

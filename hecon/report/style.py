@@ -18,14 +18,18 @@ from __future__ import annotations
 
 import io
 import struct
+import textwrap
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
@@ -142,6 +146,55 @@ def new_figure(width: float, height: float) -> MplFigure:
     fig = MplFigure(figsize=(width, height))
     FigureCanvasAgg(fig)
     return fig
+
+
+LEGEND_GAP_INCHES = 0.1
+"""Space between a figure's legend below the axes and the tick labels or axis label above it, and
+between the legend and the canvas's side edges [inches]."""
+
+
+def legend_below(
+    fig: MplFigure, handles: Sequence[Artist], labels: Sequence[str], max_columns: int = 4, **options: Any
+) -> Legend:
+    """A legend centred at the bottom of ``fig`` in as many columns (at most ``max_columns``) as fit
+    the canvas's width, the columns measured from the drawn labels; the bottom margin then grows to
+    hold the legend under the lowest axes' tick labels and axis label (the figure grows taller
+    rather than the axes shorter), so that long strategy names stay on the canvas. ``options`` go to
+    matplotlib's ``Figure.legend`` (e.g. ``title``)."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    gap = LEGEND_GAP_INCHES * fig.dpi
+    drawn = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    lowest = min((box.y0 for box in drawn if box is not None), default=fig.subplotpars.bottom * fig.bbox.height)
+    below = fig.subplotpars.bottom * fig.bbox.height - lowest  # tick labels and axis labels under the axes
+    legend = None
+    for columns in range(max(min(max_columns, len(labels)), 1), 0, -1):
+        if legend is not None:
+            legend.remove()
+        legend = fig.legend(handles, labels, loc="lower center", ncol=columns, bbox_to_anchor=(0.5, 0.0), **options)
+        if legend.get_window_extent(renderer).width <= fig.bbox.width - 2 * gap:
+            break
+    assert legend is not None
+    height = fig.get_figheight()
+    need = (legend.get_window_extent(renderer).height + below + gap) / fig.dpi
+    have = fig.subplotpars.bottom * height
+    if need > have:
+        top = (1 - fig.subplotpars.top) * height
+        height += need - have
+        fig.set_figheight(height)
+        fig.subplots_adjust(bottom=need / height, top=1 - top / height)
+    return legend
+
+
+def fit_title(ax: Axes, title: str, **options: Any) -> Text:
+    """Set ``ax``'s title (``options`` to matplotlib's ``Axes.set_title``), wrapped into lines no
+    wider than the axes, so that the titles of neighbouring panels neither overlap nor leave the
+    canvas."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    text = ax.set_title(title, **options)
+    width, room = text.get_window_extent(renderer).width, ax.get_window_extent(renderer).width
+    if width > room:
+        text.set_text(textwrap.fill(title, max(int(len(title) * room / width), 12)))
+    return text
 
 
 SMALLEST_TEXT_KEY = "hecon smallest text pt"
