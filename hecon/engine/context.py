@@ -146,12 +146,13 @@ class BlockContext:
             c.cure_fraction.evaluate(self),
         )
         for label, v, ok, expected in (
-            ("hazard ratio", hr, np.all(np.asarray(hr) >= 0), ">= 0"),
-            ("acceleration factor", af, np.all(np.asarray(af) > 0), "> 0"),
-            ("cure fraction", cure, np.all((np.asarray(cure) >= 0) & (np.asarray(cure) <= 1)), "in [0, 1]"),
+            ("hazard ratio", hr, np.isfinite(hr) & (np.asarray(hr) >= 0), "a finite number >= 0"),
+            ("acceleration factor", af, np.isfinite(af) & (np.asarray(af) > 0), "a finite number > 0"),
+            ("cure fraction", cure, (np.asarray(cure) >= 0) & (np.asarray(cure) <= 1), "in [0, 1]"),
         ):
-            if not ok:
-                problems.append(Problem(where, f"{label} {show_number(np.min(v))} is out of range", expected))
+            if not np.all(ok):
+                first = float(np.broadcast_to(np.asarray(v, dtype=float), np.shape(ok))[~np.asarray(ok)].flat[0])
+                problems.append(Problem(where, f"{label} {show_number(first)} is out of range", expected))
         if problems:
             raise ModelError(problems)
         entry = {

@@ -1423,3 +1423,14 @@ def test_a_strategy_s_own_row_that_no_cohort_uses_is_placed_at_its_row(tmp_path,
         "Transitions!D13: transition S1 -> S2, cycle 0: probability NaN ('0*1e999 + 0*model_time') is outside [0, 1] "
         "(the cohort of no strategy enters state 'S1'); expected a probability between 0 and 1"
     ]
+
+
+def test_an_infinite_hazard_ratio_is_placed_at_its_curve(tmp_path):
+    """A hazard ratio given as 1 / 0 (found by the fuzz test above, exploring): inf passes '>= 0', so it
+    must be refused as not finite where the curve is evaluated, located at the curve, not reach the
+    survival function's own unlocated check ('survival adjustment: hazard_ratio = inf is invalid')."""
+    path = workbook(tmp_path, RRMM.read_bytes(), {"Parameters!B133": "1 / 0"})
+    found = validate_and_run(path, tmp_path / "report")
+    assert found and all(LOCATED.match(line) for line in found), found
+    assert not any("survival adjustment" in line for line in found), found
+    assert any("hazard ratio inf is out of range" in line and "a finite number >= 0" in line for line in found), found
