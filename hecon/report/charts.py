@@ -219,11 +219,11 @@ def nmb_figure(
     ax.set_xlabel(plain(f"Willingness to pay ({currency} per QALY gained)"))
     handles, labels = ax.get_legend_handles_labels()
     legend_below(fig, handles, labels)
-    _fit_ylabel(fig, ax, plain(f"Net monetary benefit ({money_label(currency, price_year, words)})"))
+    fit_ylabel(fig, ax, plain(f"Net monetary benefit ({money_label(currency, price_year, words)})"))
     return fig
 
 
-def _fit_ylabel(fig: MplFigure, ax: Axes, label: str) -> None:
+def fit_ylabel(fig: MplFigure, ax: Axes, label: str) -> None:
     """Set ``ax``'s y label, wrapped to the axes' height, and widen the left margin until the
     tick labels and the label lie inside the canvas (with a 0.08-inch gap)."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -396,9 +396,10 @@ def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15, labels: Ma
     rows = [(e.name, a) for e in evppi.estimates for a in e.at_wtp if a.wtp == evppi.headline_wtp][:top]
     values = np.asarray([a.per_patient for _, a in rows] or [0.0])
     scale, words = money_scale(values)
+    height = 1.2 + 2 * TORNADO_LINE_INCHES * max(len(rows), 1)  # a slot of two label lines per bar
     with style():
-        fig = new_figure(8.0, 1.2 + 0.32 * max(len(rows), 1))
-        fig.subplots_adjust(left=0.3, right=0.95, top=0.96, bottom=0.8 / (1.2 + 0.32 * max(len(rows), 1)))
+        fig = new_figure(8.0, height)
+        fig.subplots_adjust(left=0.3, right=0.95, top=1 - 0.15 / height, bottom=0.8 / height)
         ax = fig.add_subplot()
         y = np.arange(len(rows))[::-1]
         ax.barh(
@@ -409,11 +410,21 @@ def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15, labels: Ma
             ecolor="#555555",
             capsize=3,
         )
-        ax.set_yticks(y, [plain(labels.get(name, name)) for name, _ in rows])
+        ax.set_yticks(y, [_wrapped_label(plain(labels.get(name, name))) for name, _ in rows])
         ax.set_xlim(left=0)
         ax.xaxis.set_major_formatter(_money_formatter())
         ax.set_xlabel(plain(f"EVPPI per patient ({currency}{words}) at {fixed(evppi.headline_wtp)} per QALY"))
+        _room_for_tick_labels(fig, ax)
         return png(fig)
+
+
+def _room_for_tick_labels(fig: MplFigure, ax: Axes) -> None:
+    """Move the axes' left edge so that its widest y tick label (plus a small gap) fits on the canvas."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    widest = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels()), default=0.0)
+    left = (widest + 12.0) / fig.bbox.width
+    if left > fig.subplotpars.left:
+        fig.subplots_adjust(left=min(left, 0.7))
 
 
 def evppi_curves_png(

@@ -3,6 +3,7 @@ a contour figure and a boundary table per analysis. Layout and wording only."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -11,10 +12,11 @@ from hecon.analysis.results import Results
 from hecon.analysis.two_way import TwoWayResult
 from hecon.analysis.wording import parameter_title, title_of
 from hecon.model.spec import ModelSpec
+from hecon.report.charts import fit_ylabel
 from hecon.report.figures import Figure
 from hecon.report.numbers import fixed, money, percent, significant
 from hecon.report.section import Section
-from hecon.report.style import new_figure, plain, png, strategy_colour, style
+from hecon.report.style import fit_title, new_figure, plain, png, strategy_colour, style
 from hecon.report.tables import Column, Table
 
 __all__ = ["boundary_text", "parameter_label", "two_way_png", "two_way_section", "two_way_table"]
@@ -57,6 +59,11 @@ def boundary_text(r: TwoWayResult, lam: float, currency: str, names: Mapping[str
     return f"{where} is cost-effective against {r.comparator} where " + ", and ".join(parts) + rest + "."
 
 
+AXIS_LABEL_CHARS = 60
+"""Width [characters] at which the x label of the two-way figure wraps (a 7-inch-wide figure holds
+about 70 characters of 10-point text beside its colour bar)."""
+
+
 def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] | None = None) -> bytes:
     """The grid of the two parameters with, for each willingness to pay, the line where the
     incremental net monetary benefit is 0 (cost-effective on the side marked '+'), and the base case;
@@ -85,12 +92,17 @@ def two_way_png(r: TwoWayResult, currency: str, axis_labels: Mapping[str, str] |
             )
             verdict = "cost-effective" if f.min() > 0 else "not cost-effective"
             title = f"{plain(r.strategy)} vs {plain(r.comparator)}: {verdict} anywhere on the grid searched"
-        ax.plot([r.base_x], [r.base_y], marker="o", color="black", linestyle="none")
+        ax.plot([r.base_x], [r.base_y], marker="o", color="black", linestyle="none", clip_on=False)
         handles.append(ax.lines[-1])
         labels.append("Base case")
-        ax.set_xlabel(plain(names.get(r.x, r.x)))
-        ax.set_ylabel(plain(names.get(r.y, r.y)))
-        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(textwrap.fill(plain(names.get(r.x, r.x)), AXIS_LABEL_CHARS))
+        fig.subplots_adjust(top=0.86)  # room for a title of two lines
+        fit_title(ax, title, fontsize=10)
+        fit_ylabel(fig, ax, plain(names.get(r.y, r.y)))
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        below = fig.bbox.y0 + 0.08 * fig.dpi - ax.get_tightbbox(renderer).y0  # a wrapped x label's overflow [px]
+        if below > 0:
+            fig.subplots_adjust(bottom=fig.subplotpars.bottom + below / fig.bbox.height)
         ax.legend(handles, labels, fontsize=8, loc="best")
         return png(fig)
 
