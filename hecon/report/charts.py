@@ -125,9 +125,7 @@ def tornado_figure(
     ]
     fig.legend(handles=handles, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    widest = max(t.get_window_extent(renderer).width for t in ax.get_yticklabels())
-    left = min((widest + 0.15 * fig.dpi) / fig.bbox.width, 0.6)
-    fig.subplots_adjust(left=left)
+    left = _left_margin_for_tick_labels(fig, ax)
     xlabel = plain(
         f"Incremental net monetary benefit vs {comparator} ({money_label(currency, price_year, words)}) "
         f"at {money(wtp, currency)} per QALY"
@@ -414,17 +412,18 @@ def evppi_bars_png(evppi: EvppiSummary, currency: str, top: int = 15, labels: Ma
         ax.set_xlim(left=0)
         ax.xaxis.set_major_formatter(_money_formatter())
         ax.set_xlabel(plain(f"EVPPI per patient ({currency}{words}) at {fixed(evppi.headline_wtp)} per QALY"))
-        _room_for_tick_labels(fig, ax)
+        _left_margin_for_tick_labels(fig, ax)
         return png(fig)
 
 
-def _room_for_tick_labels(fig: MplFigure, ax: Axes) -> None:
-    """Move the axes' left edge so that its widest y tick label (plus a small gap) fits on the canvas."""
+def _left_margin_for_tick_labels(fig: MplFigure, ax: Axes) -> float:
+    """Set the axes' left edge so that its widest y tick label and a 0.15-inch gap fit on the canvas
+    (at most 60 % of the width); returns that edge [share of the figure's width]."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     widest = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels()), default=0.0)
-    left = (widest + 12.0) / fig.bbox.width
-    if left > fig.subplotpars.left:
-        fig.subplots_adjust(left=min(left, 0.7))
+    left = min((widest + 0.15 * fig.dpi) / fig.bbox.width, 0.6)
+    fig.subplots_adjust(left=left)
+    return left
 
 
 def evppi_curves_png(
