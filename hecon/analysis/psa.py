@@ -5,9 +5,10 @@ Running
 -------
 :func:`run_psa` draws every parameter with a distribution (:func:`hecon.model.distributions.draw_parameters`)
 and runs every strategy over the samples, in chunks of ``chunk_size`` samples so that
-memory stays bounded whatever the number of samples. The unit of work is one strategy on
-one chunk (:func:`hecon.engine.run.simulate_chunk`); units run one after the other, or in
-parallel on Dask workers (``workers=K`` starts a local cluster of K processes,
+memory stays bounded whatever the number of samples. In one process the strategies of a chunk
+run together, block by block, evaluating the values they share once
+(:func:`hecon.engine.run.simulate_strategies`); on Dask the unit of work is one strategy on one
+chunk (:func:`hecon.engine.run.simulate_chunk`), run in parallel on the workers (``workers=K`` starts a local cluster of K processes,
 ``scheduler=ADDRESS`` uses an existing ``dask.distributed`` cluster, whose workers need
 hecon installed). The model specification is sent to each worker once and compiled there.
 Across chunks only the per-sample outcomes and the draws are kept: in memory up to the bound
@@ -54,7 +55,7 @@ from hecon.analysis.psa_store import InMemory, OnDisk
 from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
-from hecon.engine.run import simulate_chunk
+from hecon.engine.run import simulate_chunk, simulate_strategies
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
 from hecon.model.limits import PSA_VALUES, gigabytes, short_of_memory
 from hecon.model.problems import Location, ModelError, Problem, topic
@@ -259,10 +260,9 @@ def run_psa(
         if workers is None and scheduler is None and client is None:
             for c, (start, stop) in enumerate(chunks):
                 draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
-                for i in range(n_strategies):
-                    r = simulate_chunk(compiled, i, draws, stop - start, keep_cycles=False)
+                for i, r in enumerate(simulate_strategies(compiled, draws, stop - start, keep_cycles=False)):
                     out.store(c, i, (r.discounted, r.undiscounted))
-                    advance(1)
+                advance(n_strategies)
         else:
             _run_on_dask(spec, chunks, n_strategies, seed, workers, scheduler, client, out, advance)
 

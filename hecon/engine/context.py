@@ -9,7 +9,7 @@ not depend on a dimension keeps length 1 there, so constant inputs cost nothing.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,9 @@ class BlockContext:
     chunk_cache : values that do not change with model time, kept for every block of a chunk
                   (sampled inputs, survival curves on time in state, the life table over the horizon)
     block_cache : values that change with model time, for this block (default: a new dict)
+    share       : the key under which a value is kept, from the key that names it (default: that
+                  key); strategies that run together give the keys the signature of what the value
+                  reads, so that they find each other's values (:mod:`hecon.engine.sharing`)
 
     Values that read ``state_time`` are evaluated for the tunnel length of the state at hand
     (:meth:`evaluate`), so a 3-cycle tunnel costs 3 state times, not the model's longest tunnel.
@@ -75,6 +78,7 @@ class BlockContext:
         t1: int,
         chunk_cache: dict[Any, Any],
         block_cache: dict[Any, Any] | None = None,
+        share: Callable[[tuple[Any, ...]], Hashable] | None = None,
     ):
         self.model = model
         self.strategy = strategy
@@ -82,6 +86,7 @@ class BlockContext:
         self.t0, self.t1 = t0, t1
         self.chunk_cache = chunk_cache
         self.block_cache: dict[Any, Any] = {} if block_cache is None else block_cache
+        self.share: Callable[[tuple[Any, ...]], Hashable] = _as_it_is if share is None else share
         self.tunnel = model.max_tunnel
         s = model.spec.settings
         self.cycle_days = s.cycle_length_days
@@ -102,7 +107,7 @@ class BlockContext:
         out of a state and its tunnel) has one value for a strategy, evaluated once."""
         self.tunnel = tunnel
         reads = self.strategy.variables_read(expr)
-        key = ("expr", expr.text, tunnel if reads & STATE_TIME_VARIABLES else None)
+        key = self.share(("expr", expr.text, tunnel if reads & STATE_TIME_VARIABLES else None))
         cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
         if key not in cache:
             cache[key] = expr.evaluate(self)
@@ -116,7 +121,7 @@ class BlockContext:
             st = np.arange(self.tunnel, dtype=float).reshape(1, -1, 1)
             return st if name == "state_time" else st * self.cycle_years
         reads = self.strategy.reads.get(f"p:{name}", frozenset())
-        key = ("value", name, self.tunnel if reads & STATE_TIME_VARIABLES else None)
+        key = self.share(("value", name, self.tunnel if reads & STATE_TIME_VARIABLES else None))
         cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
         if key not in cache:
             if name in self.samples and name not in self.strategy.overridden:
@@ -128,7 +133,7 @@ class BlockContext:
     # -- survival curves -----------------------------------------------------
     def _curve(self, name: str) -> dict[str, Any]:
         reads = self.strategy.reads.get(f"c:{name}", frozenset())
-        key = ("curve", name, self.tunnel if reads & STATE_TIME_VARIABLES else None)
+        key = self.share(("curve", name, self.tunnel if reads & STATE_TIME_VARIABLES else None))
         cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
         if key in cache:
             found: dict[str, Any] = cache[key]
@@ -202,7 +207,7 @@ class BlockContext:
 
     # -- life table ----------------------------------------------------------
     def gp_mortality(self, table: str | None) -> Any:
-        key = ("gp_mort", table)
+        key = self.share(("gp_mort", table))
         if key not in self.chunk_cache:
             spec = self.model.spec
             name = table or spec.settings.life_table or spec.life_tables[0].name
@@ -233,3 +238,8 @@ class BlockContext:
         sch = next(s for s in self.model.spec.schedules if s.name == schedule)
         start = np.multiply(clock, self.cycle_days)
         return schedules.administrations(sch, start, start + self.cycle_days)
+
+
+def _as_it_is(key: tuple[Any, ...]) -> Hashable:
+    """A value's key as it is: a strategy that runs alone keeps its values under their own keys."""
+    return key

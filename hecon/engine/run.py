@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Generator, Hashable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, partial
@@ -54,6 +54,7 @@ from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substa
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
+from hecon.engine.sharing import SharedValues
 from hecon.engine.valuation import ColumnWeights, column_weights, reward_column, start_rewards
 from hecon.model.limits import VALUE
 from hecon.model.memo import IdentityMemo
@@ -395,6 +396,61 @@ def simulate_chunk(
     """
     if model.spec.settings.structure == PARTITIONED_SURVIVAL:
         return simulate_partitioned_chunk(model, index, samples, n_samples, carry, keep_cycles)
+    steps = _chunk_steps(model, index, samples, n_samples, carry, keep_cycles, values, None)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: ChunkResult = done.value
+            return result
+
+
+def simulate_strategies(
+    model: CompiledModel, samples: Mapping[str, np.ndarray], n_samples: int, keep_cycles: bool = True
+) -> list[ChunkResult]:
+    """Every strategy of ``model`` over one chunk of samples, as :func:`simulate_chunk` gives each
+    (the same results, bit for bit), run together block by block so that a value the strategies
+    share is evaluated, packed and checked once for all of them (:mod:`hecon.engine.sharing`).
+    When strategies fail, the first failing strategy's ModelError is raised, as running them one
+    after the other would raise it."""
+    n = len(model.strategies)
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:
+        return [simulate_partitioned_chunk(model, i, samples, n_samples, None, keep_cycles) for i in range(n)]
+    shared = SharedValues(model)
+    steps = {i: _chunk_steps(model, i, samples, n_samples, None, keep_cycles, None, shared) for i in range(n)}
+    results: dict[int, ChunkResult] = {}
+    failed: dict[int, ModelError] = {}
+    while steps:
+        for i, step in list(steps.items()):
+            try:
+                next(step)
+            except StopIteration as done:
+                results[i] = done.value
+                del steps[i]
+            except ModelError as e:
+                failed[i] = e
+                del steps[i]
+        if failed and not any(i < min(failed) for i in steps):  # no earlier strategy can fail any more
+            for step in steps.values():
+                step.close()
+            raise failed[min(failed)]
+    return [results[i] for i in range(n)]
+
+
+def _chunk_steps(
+    model: CompiledModel,
+    index: int,
+    samples: Mapping[str, np.ndarray],
+    n_samples: int,
+    carry: ChunkResult | None,
+    keep_cycles: bool,
+    values: dict[object, object] | None,
+    shared: SharedValues | None,
+) -> Generator[None, None, ChunkResult]:
+    """:func:`simulate_chunk` of a state-transition model, one block at a time: the generator
+    stops after preparing the first block and after each block the kernel has run (no kernel
+    task is then under way), and returns the chunk's result. With ``shared``, the values, packed
+    rows and checks are kept where the other strategies of the chunk find them."""
     strategy = model.strategies[index]
     T = model.n_cycles
     col_index, w, group_weights, col_group, state_start = _MODEL_CONSTANTS(_model_constants, model)
@@ -410,18 +466,25 @@ def simulate_chunk(
     width = trace_sum.shape[1]
 
     pool = _pool()  # started on the first run, before the first block's arrays are allocated
-    memo = PackMemo(n_samples)
+    memo = PackMemo(n_samples, None if shared is None else (shared.entries, shared.groups))
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
     block_cycles = block_length(n_samples)
     starts = list(range(0, T, block_cycles))
     one_block = values is not None and len(starts) == 1  # a block's values are those of the run
     chunk_cache: dict[object, object] = values if values is not None and one_block else {}
+    share = None if shared is None else partial(shared.key, index)
+    if shared is not None:
+        chunk_cache = shared.chunk
+
+    def context(t0: int, t1: int) -> BlockContext:
+        block_cache = shared.block(t0) if shared is not None else chunk_cache if one_block else None
+        return BlockContext(model, strategy, samples, t0, t1, chunk_cache, block_cache, share)
 
     def prepare(t0: int) -> _Block:
         t1 = min(T, t0 + block_cycles)
         n_cyc = t1 - t0
         n_pts = n_cyc + (1 if t1 == T else 0)  # point t1 belongs to the next block, except at the end
-        ctx = BlockContext(model, strategy, samples, t0, t1, chunk_cache, chunk_cache if one_block else None)
+        ctx = context(t0, t1)
         weights = (
             w.scale,
             np.ascontiguousarray(group_weights[:, t0 : t0 + n_pts]),
@@ -446,14 +509,13 @@ def simulate_chunk(
             width,
         )
 
-    first = BlockContext(
-        model, strategy, samples, 0, min(T, block_cycles), chunk_cache, chunk_cache if one_block else None
-    )
+    first = context(0, min(T, block_cycles))
     trace_now = _initial_trace(model, strategy, first, n_samples)
     start_values = start_rewards(model, strategy, first, trace_now, col_index)
     discounted += start_values
     undiscounted += start_values
     block = prepare(0)
+    yield  # the strategies that run together prepare each block in step
     for i, t0 in enumerate(starts):
         # the kernel advances this block on the worker threads while this thread prepares the
         # next block, then joins them on what is left of this one
@@ -472,6 +534,7 @@ def simulate_chunk(
             kernels.accumulate(per_cycle[t0 : t0 + block.n_points], block.values)
             kernels.accumulate(trace_sum[t0 : t0 + block.n_points], block.occupancy)
         block = following  # type: ignore[assignment]
+        yield
     return ChunkResult(
         discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, np.zeros(T + 1, dtype=np.int64)
     )
@@ -590,7 +653,7 @@ def _transition_values(
     layout = packed.pack()
     problems: list[Problem] = []
     for g, arrays, rows in groups:
-        if memo.group_checked(arrays):
+        if memo.group_checked(arrays, g.complement is not None):
             continue
         n_problems = len(problems)
         for row, a, r in zip(g.rows, arrays, rows):
@@ -616,7 +679,8 @@ def _transition_values(
             problem = _check_row_sums(strategy, g, packed, rows, layout, ctx.t0)
             if problem:
                 problems.append(problem)
-        memo.mark_group(arrays)
+        if len(problems) == n_problems:
+            memo.mark_group(arrays, g.complement is not None)
     bound = VALUE.value  # read once: it parses an environment variable
     for rr, r in rewards:
         if not _usable(packed.stats[r], bound):
