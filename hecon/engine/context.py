@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from hecon.engine.compiler import CompiledModel, CurveModel, StrategyModel
+from hecon.engine.packing import fit
 from hecon.methods import lifetable, schedules, survival
 from hecon.model.expressions import STATE_TIME_VARIABLES, TIME_VARIABLES, Expression
 from hecon.model.problems import Element, ModelError, Problem, show_number
@@ -112,6 +113,18 @@ class BlockContext:
         if key not in cache:
             cache[key] = expr.evaluate(self)
         return cache[key]
+
+    def fitted(self, expr: Expression, tunnel: int, n_pts: int) -> np.ndarray:
+        """:meth:`evaluate` as :func:`hecon.engine.packing.fit` lays it out for ``n_pts`` points and
+        ``tunnel`` state times, kept beside the value: the same array object each time it is
+        asked for, so that the packing memory (:class:`~hecon.engine.packing.PackMemo`) knows it."""
+        reads = self.strategy.variables_read(expr)
+        cache = self.block_cache if reads & TIME_VARIABLES else self.chunk_cache
+        key = ("fitted", self.share(("expr", expr.text, tunnel if reads & STATE_TIME_VARIABLES else None)), n_pts)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = fit(self.evaluate(expr, tunnel), n_pts, tunnel)
+        return found
 
     # -- names ---------------------------------------------------------------
     def value(self, name: str) -> Any:

@@ -101,41 +101,37 @@ class PackMemo:
     An array packed in one block and met again in the next is reused as it was packed, with its
     bounds; a group of transitions whose arrays are all the same as in the last block is not
     checked again. What was not met in a block is dropped, so arrays that change every block do
-    not accumulate. Arrays are known by their memory (address, shape and strides; the memo keeps
-    them alive, so no other array can take their place), so that a view of a kept value trimmed
-    to a block (:func:`fit`) is the same array each time it is made. Values are never written in
-    place once evaluated."""
+    not accumulate. Arrays are known by identity (the memo keeps them alive, so no other array
+    takes their id): a value kept for the chunk comes back as the same object, laid out for the
+    block (:meth:`hecon.engine.context.BlockContext.fitted`)."""
 
-    def __init__(self, n_samples: int, shared: tuple[RecentKeys, RecentKeys] | None = None) -> None:
+    def __init__(self, n_samples: int, shared: tuple[RecentKeys, RecentKeys, RecentKeys] | None = None) -> None:
         self.copies = min(SAMPLE_BLOCK, n_samples)  # width of a row that does not vary by sample
         self.shared = shared is not None  # moved on by their owner (hecon.engine.sharing), not here
-        # memory(array) -> _Entry; (complement, memory of a group's arrays) -> the arrays
-        self.entries, self.groups = shared if shared is not None else (RecentKeys(), RecentKeys())
+        # id(array) -> _Entry; (complement, ids of a group's arrays) -> the arrays; and what the
+        # engine made of packed arrays (e.g. the state values' layout), by the ids of the arrays
+        self.entries, self.groups, self.results = shared or (RecentKeys(), RecentKeys(), RecentKeys())
 
     def next_block(self) -> None:
         if not self.shared:
-            self.entries.next_block()
-            self.groups.next_block()
+            for store in (self.entries, self.groups, self.results):
+                store.next_block()
 
     def get(self, a: np.ndarray) -> _Entry | None:
-        entry: _Entry | None = self.entries.get(_memory(a))
-        return entry
+        entry = self.entries.get(id(a))
+        return entry if entry is not None and entry.array is a else None
 
     def put(self, entry: _Entry) -> None:
-        self.entries.put(_memory(entry.array), entry)
+        self.entries.put(id(entry.array), entry)
 
     def group_checked(self, arrays: list[np.ndarray], complement: bool) -> bool:
         """Whether the rows ``arrays`` out of a state (with a complement or not) passed the checks."""
-        return self.groups.get((complement, *map(_memory, arrays))) is not None
+        known = self.groups.get((complement, *map(id, arrays)))
+        return known is not None and all(x is a for x, a in zip(known, arrays))
 
     def mark_group(self, arrays: list[np.ndarray], complement: bool) -> None:
         """Note that the rows ``arrays`` out of a state passed the checks."""
-        self.groups.put((complement, *map(_memory, arrays)), arrays)
-
-
-def _memory(a: np.ndarray) -> tuple[int, tuple[int, ...], tuple[int, ...], str]:
-    """Where an array's values are: its address, shape, strides and type."""
-    return a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str
+        self.groups.put((complement, *map(id, arrays)), arrays)
 
 
 class Packed:

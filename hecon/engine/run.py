@@ -466,7 +466,7 @@ def _chunk_steps(
     width = trace_sum.shape[1]
 
     pool = _pool()  # started on the first run, before the first block's arrays are allocated
-    memo = PackMemo(n_samples, None if shared is None else (shared.entries, shared.groups))
+    memo = PackMemo(n_samples, None if shared is None else (shared.entries, shared.groups, shared.results))
     structures: dict[bytes, tuple[np.ndarray, ...]] = {}
     block_cycles = block_length(n_samples)
     starts = list(range(0, T, block_cycles))
@@ -644,12 +644,9 @@ def _transition_values(
     packed = Packed(memo)
     groups = []
     for g in strategy.groups:
-        arrays = [fit(ctx.evaluate(row.expr, g.tunnel), n_cycles, g.tunnel) for row in g.rows]  # type: ignore[arg-type]
+        arrays = [ctx.fitted(row.expr, g.tunnel, n_cycles) for row in g.rows]  # type: ignore[arg-type]
         groups.append((g, arrays, [packed.add(a) for a in arrays]))
-    rewards = [
-        (rr, packed.add(fit(ctx.evaluate(rr.expr, model.max_tunnel), n_cycles, model.max_tunnel)))
-        for rr in strategy.rewards
-    ]
+    rewards = [(rr, packed.add(ctx.fitted(rr.expr, model.max_tunnel, n_cycles))) for rr in strategy.rewards]
     layout = packed.pack()
     problems: list[Problem] = []
     for g, arrays, rows in groups:
@@ -866,38 +863,45 @@ def _state_value_pairs(
     packed rows and the rows' layout. Values constant over time are valued every
     kernels.VALUE_CYCLES cycles; the others at every point: applied to the model state (its
     sub-states summed) when they do not vary with state time, sub-state by sub-state when
-    they do."""
+    they do. The same values in the next strategy of a chunk that runs its strategies together
+    (or in the next block, when none changes with time) are the same packed rows, found in ``memo``."""
+    exprs = (
+        [(QALYS, model.utility)]
+        + [(Outcome("cost", c), v) for c, v in model.costs.items()]
+        + [(Outcome("count", c), v) for c, v in model.counts.items()]
+    )
+    found = [
+        (col, state, expr, ctx.fitted(expr, model.tunnel[state], n_pts))
+        for col, by_state in exprs
+        for state, expr in by_state.items()
+        if expr.constant != 0.0
+    ]
+    key = ("state values", n_pts, *(id(a) for *_, a in found))
+    known = memo.results.get(key)
+    if known is not None and all(x is a for x, (*_, a) in zip(known[0], found)):
+        return known[1]  # type: ignore[no-any-return]
     packed = Packed(memo)
     timed: list[tuple[int, int, int, int, int]] = []  # (column, state, expanded, row, state time)
     constant: list[tuple[int, int, int]] = []  # (column, model state, row)
-    one = packed.add(np.ones((1, 1, 1)))
+    one = packed.add(_ONE)
     for m, s in enumerate(model.spec.states):
         if not s.is_dead:
             constant.append((col_index[LYS], m, one))
         for flag in s.flags:
             if Outcome("time", flag) in col_index:
                 constant.append((col_index[Outcome("time", flag)], m, one))
-    exprs = (
-        [(QALYS, model.utility)]
-        + [(Outcome("cost", c), v) for c, v in model.costs.items()]
-        + [(Outcome("count", c), v) for c, v in model.counts.items()]
-    )
     state_number = {s.name: m for m, s in enumerate(model.spec.states)}
     sources = {}
-    for col, by_state in exprs:
-        for state, expr in by_state.items():
-            if expr.constant == 0.0:
-                continue
-            a = fit(ctx.evaluate(expr, model.tunnel[state]), n_pts, model.tunnel[state])
-            r = packed.add(a)
-            sources[r] = (state, col, expr)
-            if a.shape[1] > 1:
-                first = model.slices[state].start
-                timed += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[1])]
-            elif a.shape[0] > 1:
-                timed.append((col_index[col], state_number[state], 0, r, 0))
-            else:
-                constant.append((col_index[col], state_number[state], r))
+    for col, state, expr, a in found:
+        r = packed.add(a)
+        sources[r] = (state, col, expr)
+        if a.shape[1] > 1:
+            first = model.slices[state].start
+            timed += [(col_index[col], first + j, 1, r, j) for j in range(a.shape[1])]
+        elif a.shape[0] > 1:
+            timed.append((col_index[col], state_number[state], 0, r, 0))
+        else:
+            constant.append((col_index[col], state_number[state], r))
     values = packed.pack()
     bound = VALUE.value
     for r, (state, col, expr) in sources.items():
@@ -923,7 +927,12 @@ def _state_value_pairs(
         cpair_w.astype(np.int64),
         np.ascontiguousarray(cpairs[:, 2]),
     )
+    memo.results.put(key, ([a for *_, a in found], (arrays, packed, values)))
     return arrays, packed, values
+
+
+_ONE = np.ones((1, 1, 1))  # the value of life-years and time in a state, one object: packed once per chunk
+_ONE.flags.writeable = False
 
 
 def _initial_trace(model: CompiledModel, strategy: StrategyModel, ctx: BlockContext, n_samples: int) -> np.ndarray:

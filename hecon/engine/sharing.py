@@ -31,7 +31,7 @@ class SharedValues:
 
     ``chunk`` keeps values that do not change with model time for the whole chunk; ``block(t0)``
     those that do, for the block starting at cycle ``t0`` (the strategies prepare their blocks in
-    step, so one block's values are kept at a time); ``entries`` and ``groups`` are the packing
+    step, so one block's values are kept at a time); ``entries``, ``groups`` and ``results`` are the packing
     memory that the strategies' :class:`~hecon.engine.packing.PackMemo` share, moved on once per block.
     """
 
@@ -40,6 +40,7 @@ class SharedValues:
         self.chunk: dict[Any, Any] = {}
         self.entries = RecentKeys()
         self.groups = RecentKeys()
+        self.results = RecentKeys()
         self._block: dict[Any, Any] = {}
         self._t0: int | None = None
         self._signatures: dict[Hashable, int] = {}  # signature -> a small number standing for it
@@ -49,8 +50,8 @@ class SharedValues:
         """The values of the block that starts at cycle ``t0``; a new block forgets the last one's."""
         if t0 != self._t0:
             self._block, self._t0 = {}, t0
-            self.entries.next_block()
-            self.groups.next_block()
+            for store in (self.entries, self.groups, self.results):
+                store.next_block()
         return self._block
 
     def key(self, index: int, key: Hashable) -> Hashable:
