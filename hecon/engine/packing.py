@@ -139,7 +139,7 @@ class Packed:
     alive: the kernels read the rows by address, so it must outlive their use."""
 
     def __init__(self, memo: PackMemo) -> None:
-        self.memo = memo
+        self.memo: PackMemo | None = memo  # dropped once packed (the memo keeps packed results)
         self.items: list[np.ndarray] = []
         self.rows: list[np.ndarray] = []
         self.stats: list[tuple[float, float, bool]] = []
@@ -152,9 +152,11 @@ class Packed:
     def pack(self) -> tuple[np.ndarray, ...]:
         """(addr, st, sj, so) for the kernels; fills ``rows`` and ``stats`` (minimum, maximum,
         finite) per row."""
-        copies = self.memo.copies
+        memo, self.memo = self.memo, None  # (no reference cycle: the arrays go when the blocks do)
+        assert memo is not None, "packed twice"
+        copies = memo.copies
         for a in self.items:
-            entry = self.memo.get(a)
+            entry = memo.get(a)
             if entry is None:
                 n_t, n_j, n_s = a.shape
                 if n_s > 1:
@@ -164,7 +166,7 @@ class Packed:
                     np.copyto(flat.reshape(n_t, n_j, copies), a)
                 lo, hi = float(a.min()), float(a.max())  # NaN if any value is NaN
                 entry = _Entry(a, flat, lo, hi, bool(np.isfinite(lo) and np.isfinite(hi)))
-            self.memo.put(entry)
+            memo.put(entry)
             self.rows.append(entry.flat)
             self.stats.append((entry.lo, entry.hi, entry.finite))
         addr = np.array([r.ctypes.data for r in self.rows] or [0], dtype=np.int64)
