@@ -643,9 +643,18 @@ def cohort_death_probability(
     s_m = np.concatenate(([1.0], np.cumprod(1.0 - p_m)[:-1])) if n_cycles else np.ones(0)
     s_f = np.concatenate(([1.0], np.cumprod(1.0 - p_f)[:-1])) if n_cycles else np.ones(0)
 
+    # In place, two arrays of the result's size at a time (a PSA's samples x cycles can be
+    # tens of megabytes): the same operations, in the same order, as
+    # share = m S_m / S (0 where S = 0); p = share p_m + (1 - share) p_f; 1 where S = 0.
     m = m[..., np.newaxis]  # (..., 1) broadcasts against cycles
-    alive_m = m * s_m
-    alive = alive_m + (1.0 - m) * s_f  # S(k)
-    share_m = np.divide(alive_m, alive, out=np.zeros_like(alive), where=alive > 0)
-    p = share_m * p_m + (1.0 - share_m) * p_f
-    return np.where(alive > 0, p, 1.0)
+    share_m = m * s_m  # m S_m(k)
+    p = (1.0 - m) * s_f
+    np.add(share_m, p, out=p)  # S(k)
+    alive = p > 0
+    np.divide(share_m, p, out=share_m, where=alive)  # where S(k) = 0, m S_m(k) = 0 is kept
+    np.multiply(share_m, p_m, out=p)
+    np.subtract(1.0, share_m, out=share_m)
+    np.multiply(share_m, p_f, out=share_m)
+    np.add(p, share_m, out=p)
+    p[~alive] = 1.0
+    return p
