@@ -448,9 +448,12 @@ def _chunk_steps(
     shared: SharedValues | None,
 ) -> Generator[None, None, ChunkResult]:
     """:func:`simulate_chunk` of a state-transition model, one block at a time: the generator
-    stops after preparing the first block and after each block the kernel has run (no kernel
-    task is then under way), and returns the chunk's result. With ``shared``, the values, packed
-    rows and checks are kept where the other strategies of the chunk find them."""
+    stops each time it has launched a block's kernel, before it prepares the next block, and
+    returns the chunk's result (closed at a stop, it waits for the kernel). Strategies that run
+    together so queue their kernels for the worker threads while this thread prepares their next
+    blocks; with ``shared``, their values, packed rows and checks are kept where the other
+    strategies of the chunk find them (each strategy prepares block k + 1 after every strategy
+    has prepared block k)."""
     strategy = model.strategies[index]
     T = model.n_cycles
     col_index, w, group_weights, col_group, state_start = _MODEL_CONSTANTS(_model_constants, model)
@@ -515,12 +518,12 @@ def _chunk_steps(
     discounted += start_values
     undiscounted += start_values
     block = prepare(0)
-    yield  # the strategies that run together prepare each block in step
     for i, t0 in enumerate(starts):
         # the kernel advances this block on the worker threads while this thread prepares the
         # next block, then joins them on what is left of this one
         tasks, helpers = _launch(pool, block, trace_now, discounted, undiscounted)
         try:
+            yield  # strategies that run together launch their kernels before any prepares its next block
             following = prepare(starts[i + 1]) if i + 1 < len(starts) else None
         finally:
             _run_tasks(tasks)
@@ -534,7 +537,6 @@ def _chunk_steps(
             kernels.accumulate(per_cycle[t0 : t0 + block.n_points], block.values)
             kernels.accumulate(trace_sum[t0 : t0 + block.n_points], block.occupancy)
         block = following  # type: ignore[assignment]
-        yield
     return ChunkResult(
         discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, np.zeros(T + 1, dtype=np.int64)
     )
