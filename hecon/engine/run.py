@@ -63,7 +63,9 @@ from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
 
 MAX_BLOCK_VALUES = 2048 * kernels.VALUE_CYCLES  # samples x cycles per block, for runs of few samples
 # (the example's PSA, chunks of 1,024: blocks of 104 cycles prepared about 10 % faster than blocks of
-# 208, whose arrays do not stay in cache, with half the memory; 52 were slower: more per-block work)
+# 208, whose arrays do not stay in cache, with half the memory; 52 were slower: more per-block work;
+# measured again with the strategies of a chunk run together, alternately on a loaded machine: 104 the
+# least processor time, 52 about 15 % more for 75 MB less peak memory, 208 no faster for 150 MB more)
 MAX_BLOCK_CYCLES = 40 * kernels.VALUE_CYCLES  # cycles per block at most: a deterministic run of a weekly
 # model over 40 years is one block (the example's deterministic runs in one block rather than two: the
 # processor time of validating it 12-13 s -> 9-10 s; a block's preparation costs the same whatever its

@@ -24,6 +24,14 @@ from typing import Any
 from hecon.engine.compiler import CompiledModel
 from hecon.engine.inputs import reads
 from hecon.engine.packing import RecentKeys
+from hecon.model.memo import IdentityMemo
+
+_Keys = tuple[dict[Hashable, int], dict[tuple[int, Hashable], Hashable]]
+_KEYS: IdentityMemo[_Keys] = IdentityMemo()
+
+
+def _no_keys(model: CompiledModel) -> _Keys:
+    return {}, {}
 
 
 class SharedValues:
@@ -43,8 +51,9 @@ class SharedValues:
         self.results = RecentKeys()
         self._block: dict[Any, Any] = {}
         self._t0: int | None = None
-        self._signatures: dict[Hashable, int] = {}  # signature -> a small number standing for it
-        self._keys: dict[tuple[int, Hashable], Hashable] = {}  # (strategy, key) -> shared key
+        # signature -> a small number standing for it; (strategy, key) -> shared key: the same
+        # for every chunk of a run, so found once per compiled model
+        self._signatures, self._keys = _KEYS(_no_keys, model)
 
     def block(self, t0: int) -> dict[Any, Any]:
         """The values of the block that starts at cycle ``t0``; a new block forgets the last one's."""
