@@ -55,7 +55,7 @@ from hecon.analysis.psa_store import InMemory, OnDisk
 from hecon.engine.compiler import CompiledModel, compile_model
 from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
-from hecon.engine.run import simulate_chunk, simulate_strategies
+from hecon.engine.run import simulate_chunk, simulate_strategies, strategies_steps
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks
 from hecon.model.limits import PSA_VALUES, gigabytes, short_of_memory
 from hecon.model.problems import Location, ModelError, Problem, topic
@@ -256,13 +256,15 @@ def run_psa(
     else:
         out = OnDisk(compiled, cols, int(n_samples), chunks, lambda start, stop: _draws(spec, seed, start, stop))
 
-    with _discarded_on_error(out), progress_bar(f"{label} ({n_samples:,} samples)", len(units), progress) as advance:
-        if workers is None and scheduler is None and client is None:
+    in_process = workers is None and scheduler is None and client is None
+    # steps: in one process the blocks of each chunk (its strategies run together), on Dask the units
+    total = sum(strategies_steps(compiled, stop - start) for start, stop in chunks) if in_process else len(units)
+    with _discarded_on_error(out), progress_bar(f"{label} ({n_samples:,} samples)", total, progress) as advance:
+        if in_process:
             for c, (start, stop) in enumerate(chunks):
                 draws = draw_parameters(spec.parameters, stop - start, seed, start=start)
-                for i, r in enumerate(simulate_strategies(compiled, draws, stop - start, keep_cycles=False)):
+                for i, r in enumerate(simulate_strategies(compiled, draws, stop - start, False, advance)):
                     out.store(c, i, (r.discounted, r.undiscounted))
-                advance(n_strategies)
         else:
             _run_on_dask(spec, chunks, n_strategies, seed, workers, scheduler, client, out, advance)
 

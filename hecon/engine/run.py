@@ -408,35 +408,58 @@ def simulate_chunk(
 
 
 def simulate_strategies(
-    model: CompiledModel, samples: Mapping[str, np.ndarray], n_samples: int, keep_cycles: bool = True
+    model: CompiledModel,
+    samples: Mapping[str, np.ndarray],
+    n_samples: int,
+    keep_cycles: bool = True,
+    advance: Callable[[int], None] | None = None,
 ) -> list[ChunkResult]:
     """Every strategy of ``model`` over one chunk of samples, as :func:`simulate_chunk` gives each
     (the same results, bit for bit), run together block by block so that a value the strategies
     share is evaluated, packed and checked once for all of them (:mod:`hecon.engine.sharing`).
     When strategies fail, the first failing strategy's ModelError is raised, as running them one
-    after the other would raise it."""
+    after the other would raise it. ``advance(1)`` is called for each of the :func:`strategies_steps`
+    steps (a block of a strategy; a strategy, for partitioned survival)."""
     n = len(model.strategies)
+    done = advance or (lambda k: None)
     if model.spec.settings.structure == PARTITIONED_SURVIVAL:
-        return [simulate_partitioned_chunk(model, i, samples, n_samples, None, keep_cycles) for i in range(n)]
+        out = []
+        for i in range(n):
+            out.append(simulate_partitioned_chunk(model, i, samples, n_samples, None, keep_cycles))
+            done(1)
+        return out
     shared = SharedValues(model)
     steps = {i: _chunk_steps(model, i, samples, n_samples, None, keep_cycles, None, shared) for i in range(n)}
     results: dict[int, ChunkResult] = {}
     failed: dict[int, ModelError] = {}
+    first_round = True
     while steps:
         for i, step in list(steps.items()):
             try:
                 next(step)
-            except StopIteration as done:
-                results[i] = done.value
+            except StopIteration as finished:
+                results[i] = finished.value
                 del steps[i]
             except ModelError as e:
                 failed[i] = e
                 del steps[i]
+                continue
+            if not first_round:  # a step after the first ends a block of the strategy
+                done(1)
         if failed and not any(i < min(failed) for i in steps):  # no earlier strategy can fail any more
             for step in steps.values():
                 step.close()
             raise failed[min(failed)]
+        first_round = False
     return [results[i] for i in range(n)]
+
+
+def strategies_steps(model: CompiledModel, n_samples: int) -> int:
+    """The steps :func:`simulate_strategies` counts for a chunk of ``n_samples``: the blocks of cycles
+    of every strategy, or the strategies of a partitioned-survival model."""
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:
+        return len(model.strategies)
+    return len(model.strategies) * len(range(0, model.n_cycles, block_length(n_samples)))
 
 
 def _chunk_steps(

@@ -43,6 +43,16 @@ def test_strategies_run_together_equal_each_run_alone(monkeypatch, keep_cycles):
     assert not np.array_equal(together[0].discounted, together[1].discounted)
 
 
+def test_progress_is_counted_block_by_block(monkeypatch):
+    """One step per block of cycles of each strategy (120 monthly cycles in blocks of 52: 3 each)."""
+    monkeypatch.setattr(engine, "MAX_BLOCK_VALUES", 52 * 9)
+    model = compile_model(_rich_over_years())
+    assert model.n_cycles == 120
+    counted: list[int] = []
+    engine.simulate_strategies(model, draw_parameters(model.spec.parameters, 9, 11), 9, False, counted.append)
+    assert counted == [1] * 6 and engine.strategies_steps(model, 9) == 6
+
+
 def _failing_at(cycle_a: int, cycle_b: int):
     """Two strategies whose probability p becomes 1.5 from a cycle of their own."""
     spec = two_state_model(cycle_length_days=7.0, horizon_years=5.0)
