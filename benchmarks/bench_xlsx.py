@@ -25,8 +25,9 @@ from hecon.analysis.run import run_analysis
 from hecon.examples.rrmm import rrmm_model
 from hecon.report import all_figures, workbook_sheets, xlsx_rows
 from hecon.report.excel import write_results_xlsx
+from hecon.report.numbers import KINDS
 from hecon.report.sections import build_sections
-from hecon.report.tables import KINDS, Table
+from hecon.report.tables import Table
 
 
 def openpyxl_write_only(tables: Sequence[Table], path: Path, figures: Sequence[object] = ()) -> None:
