@@ -11,9 +11,10 @@ place keep the element as their location. A cell the reader already reported is 
 
 A model that passes these checks is run as 'hecon run' runs it (deterministically: the base case,
 the other structure, and every scenario and subgroup but those whose changed values pass the run's
-checks when evaluated alone, :func:`hecon.engine.run.passes_checks`), and then at every value the
-analyses set (each DSA low and high value, each value of a threshold's search grid). A problem of a
-scenario is placed at the cell of the scenario's value it comes from (``Scenarios!C71``). A problem found there is placed at
+checks when evaluated alone, :func:`hecon.engine.run.passes_checks`, which 'hecon run' runs after
+the others, for their results); a scenario's problem is placed at the cell of the scenario's value
+it comes from (``Scenarios!C71``). Then the model is run at every value the analyses set (each DSA
+low and high value, each value of a threshold's search grid). A problem found there is placed at
 the cell of the value (``Parameters!J5``, ``Thresholds!F4``) with the problem it causes as its
 :attr:`~hecon.model.problems.Problem.cause`, placed at the formula's cell with the cells that formula
 reads.
@@ -101,7 +102,7 @@ def read_checked(
             refused = list(e.problems)
     steps = validation_steps(result.spec) if result.spec is not None else 1
     with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress, every=1.0) as advance:
-        problems = validate_result(result, stopwatch, advance)
+        problems = validate_result(result, stopwatch, advance, run_all=True)
     if problems or refused or result.spec is None:
         raise ModelError(problems + refused)
     return result.spec, result.locations
@@ -145,12 +146,14 @@ def place_found(
 
 
 def validate_result(
-    result: ReadResult, stopwatch: Stopwatch | None = None, advance: Advance = no_progress
+    result: ReadResult, stopwatch: Stopwatch | None = None, advance: Advance = no_progress, *, run_all: bool = False
 ) -> list[Problem]:
     """All problems of an already-read workbook, in the order of :func:`sort_problems`.
     ``stopwatch`` records compiling the models (base case, other structure, scenarios) as the
     phase "compile"; a run uses the models compiled here. ``advance(1)`` is called after each
-    step of :func:`validation_steps` (fewer when problems stop the checks early)."""
+    step of :func:`validation_steps` (fewer when problems stop the checks early). ``run_all``: also
+    run the scenarios and subgroups known to pass without running (after the others), for a run
+    that then uses their results (:func:`read_checked`); without it they are not run."""
     problems = list(result.problems)
     if result.spec is None or result.structural:
         return problems
@@ -193,7 +196,7 @@ def validate_result(
         advance(1)
     add([place(_shown(p, also[_key(p)][1]), result.locations) for p in base])
     if not problems:  # a model that passes every other check is run, as 'hecon run' would
-        problems += _run_problems(result.spec, result.locations, advance)
+        problems += _run_problems(result.spec, result.locations, advance, run_all)
     return sort_problems(problems)
 
 
@@ -211,7 +214,9 @@ _SUBGROUPS = ("subgroup", "subgroup")
 """(word in messages, key column) of the Scenarios and Subgroups sheets."""
 
 
-def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:
+def _run_problems(
+    spec: ModelSpec, loc: Locations, advance: Advance = no_progress, run_all: bool = False
+) -> list[Problem]:
     """What the deterministic runs of 'hecon run' find only by evaluating the model: every
     expression over the strategies, cycles and state times of the base case, of each scenario and
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
@@ -220,7 +225,8 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
     the base case has too is not repeated; when the base case (or the other structure) fails, the
     scenarios and subgroups are not run: its problems are reported without the wait (some seconds
     per scenario of a large model), and the scenarios' own ones once it runs. Of these, only those
-    not known to pass are run (:func:`_to_run`), up to the first that fails."""
+    not known to pass are run first (:func:`_to_run`), up to the first that fails; those known to
+    pass then only with ``run_all``."""
     from hecon.engine.run import deterministic_strategy  # the kernels (numba) only when a model is run
 
     found: list[Problem] = []
@@ -237,7 +243,7 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
         (_SUBGROUPS, loc.subgroups, s.name, scenario_spec(spec, s), _overridden(s, loc.subgroup_overrides))
         for s in spec.subgroups
     ]
-    for sheet, firsts, name, changed, overridden in _to_run(bases, variants, lambda: bool(found), advance):
+    for sheet, firsts, name, changed, overridden in _to_run(bases, variants, lambda: bool(found), advance, run_all):
         if found and sheet is not None:  # the base case fails: its problems first, without running each scenario
             break
         model = compiled(changed)
@@ -292,26 +298,35 @@ the cells of the values it sets."""
 
 
 def _to_run(
-    bases: list[_Run], variants: list[_Run], failed: Callable[[], bool], advance: Advance = no_progress
+    bases: list[_Run],
+    variants: list[_Run],
+    failed: Callable[[], bool],
+    advance: Advance = no_progress,
+    run_all: bool = False,
 ) -> Iterator[_Run]:
     """The models whose runs validation must see: the base case and the other structure, then, in
     sheet order, the scenarios and subgroups not known to pass the run's checks without running
     (:func:`hecon.engine.run.passes_checks`, asked once the base case has run: a scenario whose
-    changed values pass them, everything else as in the base case); a step (``advance``) for each
-    of the others, which are not run here ('hecon run' runs them for their results, once). None
-    of the scenarios when the base case fails (``failed()``). Validation stops after the first
-    scenario whose run fails: the first in sheet order that fails, as if each were run in turn."""
+    changed values pass them, everything else as in the base case); then, with ``run_all``, the
+    others (whose results a run uses), else a step (``advance``) for each. None of the scenarios
+    when the base case fails (``failed()``). Validation stops after the first scenario whose run
+    fails: the first in sheet order that fails, as if each were run in turn."""
     from hecon.engine.run import passes_checks
 
     yield from bases
     if failed():
         return
+    known = []
     for run in variants:
         model = compiled(run[3])
         if all(passes_checks(model, i) for i in range(len(model.strategies))):
-            advance(1)
+            known.append(run)
         else:
             yield run
+    if run_all:
+        yield from known
+    else:
+        advance(len(known))
 
 
 def _by_reach(
