@@ -1017,7 +1017,7 @@ def test_the_psa_size_and_workers_are_checked_from_the_model_as_read(tmp_path, t
     import hecon.workbook.validate as validate
 
     validated = []
-    monkeypatch.setattr(validate, "validate_result", lambda *args: validated.append(args) or [])
+    monkeypatch.setattr(validate, "validate_result", lambda *args, **options: validated.append(args) or [])
     path = workbook(tmp_path, textbook_bytes, {})
     result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
