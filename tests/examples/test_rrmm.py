@@ -293,6 +293,96 @@ def test_year_1_nrm_check_is_cartitude_deaths_against_real_world_range(rrmm_spec
     assert (check.low, check.high) == (0.05, 0.10) and check.verdict == WITHIN and check.accepts(7 / 97)
 
 
+def test_deaths_before_progression_are_checked_against_other_cohorts(rrmm_spec, rrmm_base):
+    """f_pfs_death_rwpc (19/248, LocoMMotion) and f_pfs_death_bsab (21/165, MajesTEC-1) are checked by the share dead
+    before progression in other cohorts: KarMMa-3's standard regimens (3 of 132 died of an adverse event within 6
+    months) and real-world teclistamab (infections contributed to 5% of deaths by a median follow-up of 10.1 months,
+    509 patients). Closed form of the model's value on the exponential PFS (rate r, the RWPC fit; the bispecific's
+    times the hazard ratio 0.43): f (1 - exp(-r t)); the ranges are the binomial 95% CIs p +- 1.96 sqrt(p (1 - p) / n)
+    (cut at 0); the verdicts are the closed forms'."""
+    p = {x.name: x.value for x in rrmm_spec.parameters}
+    r = p["pfs_rwpc_exp_rate"]
+    checks = {c.strategy: c for c in EXTERNAL_CHECKS if c.endpoint == "pf_death_share"}
+    expected = {
+        RWPC: (19 / 248 * (1 - math.exp(-r * 6.0)), 3 / 132, 132, ("f_pfs_death_rwpc",)),
+        BSAB: (21 / 165 * (1 - math.exp(-r * p["tec_hr_pfs"] * 10.1)), 0.05, 509, ("f_pfs_death_bsab",)),
+    }
+    assert set(checks) == set(expected)
+    for strategy, (closed, share, n, inputs) in expected.items():
+        check = checks[strategy]
+        half = 1.96 * math.sqrt(share * (1 - share) / n)
+        assert check.source == pytest.approx(share) and check.inputs == inputs
+        assert (check.low, check.high) == pytest.approx((max(share - half, 0.0), share + half))
+        got = rrmm.external_check_value(rrmm_spec, rrmm_base, check)
+        assert got == pytest.approx(closed, rel=0.02), strategy
+        assert check.accepts(closed) == (check.verdict == WITHIN), strategy
+
+
+def test_bispecific_time_on_treatment_is_checked_against_another_published_share(rrmm_spec, rrmm_base):
+    """p_disc_bsab is derived from MajesTEC-1's median duration of treatment (8.5 months); its external check is
+    another published number: 85% of the 40 phase 1 patients at the phase 2 dose alive and on treatment at a median
+    follow-up of 7.1 months (Usmani, Lancet 2021). Closed form of the model's share on treatment at 7.1 months: the
+    time on treatment is exponential with median 8.5 months, exp(-ln 2 x 7.1 / 8.5) = 0.56, outside the binomial
+    95% CI of 85% of 40 (0.74-0.96)."""
+    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "tot_share"]
+    closed = math.exp(-math.log(2) * 7.1 / 8.5)
+    half = 1.96 * math.sqrt(0.85 * 0.15 / 40)
+    assert (check.source, check.month, check.inputs) == (0.85, 7.1, ("p_disc_bsab",))
+    assert (check.low, check.high) == pytest.approx((0.85 - half, 0.85 + half))
+    assert rrmm.external_check_value(rrmm_spec, rrmm_base, check) == pytest.approx(closed, rel=0.02)
+    assert check.accepts(closed) == (check.verdict == WITHIN) and check.verdict == OUTSIDE
+
+
+def test_every_derived_input_has_an_external_check_that_is_not_its_target(rrmm_spec):
+    """Each derived or calibrated input in the registry (survival.DERIVED_INPUTS) exists in the model and is tested by
+    an external check that names it, or states its gap (G); no external check compares the model with a value that an
+    input was derived from (a self-check), whichever input it tests."""
+    from hecon.examples.rrmm.survival import DERIVED_INPUTS
+
+    params = {p.name for p in rrmm_spec.parameters}
+    subgroups = {sc.name: sc for sc in rrmm_spec.subgroups}
+    checks = [c for c in EXTERNAL_CHECKS if c.verdict != NOT_A_CHECK]
+    names = {d.name for d in DERIVED_INPUTS}
+    for d in DERIVED_INPUTS:
+        assert d.name in (params if d.subgroup is None else subgroups[d.subgroup].overrides), d.name
+        tested = [c for c in checks if d.name in c.inputs]
+        assert bool(tested) != d.gap.startswith("G: "), d.name
+    targets = [t for d in DERIVED_INPUTS for t in d.targets]
+    for c in checks:
+        assert set(c.inputs) <= names, c.label
+        for t in targets:
+            assert not math.isclose(c.source, t, rel_tol=1e-9), (c.label, t)
+
+
+def test_high_risk_hazard_ratio_is_not_checked_against_its_own_source(rrmm_spec):
+    """The high-risk PFS hazard ratio (from 12-month PFS 61% vs 80%, ASH 2025) has no external check of the 61% it is
+    derived from; its gap is stated instead."""
+    from hecon.examples.rrmm.survival import DERIVED_INPUTS
+
+    (hr,) = [d for d in DERIVED_INPUTS if d.subgroup == "High-risk cytogenetics"]
+    assert 0.61 in hr.targets and hr.gap.startswith("G: ")
+    assert all(c.scenario != "High-risk cytogenetics" for c in EXTERNAL_CHECKS)
+
+
+def test_accepted_ranges_come_from_the_sources_statistics():
+    """Every accepted range is the source's 95% CI, a published range, or computed from the source's size: for a
+    median with d events median x/ exp(1.96 / sqrt(d)) (Collett), for a share p of n patients the binomial
+    p +- 1.96 sqrt(p (1 - p) / n); no range is a free +-%."""
+    for c in EXTERNAL_CHECKS:
+        if c.verdict == NOT_A_CHECK:
+            continue
+        assert c.basis.startswith(("the source's 95% CI", "approximate 95% CI of", "the published real-world range")), (
+            c.label
+        )
+        assert "+-%" not in c.basis and "(A:" not in c.basis.split(";")[0], c.label
+    (majestec,) = [c for c in EXTERNAL_CHECKS if c.strategy == BSAB and c.endpoint == "os" and c.month is None]
+    factor = math.exp(1.96 / math.sqrt(83))
+    assert (majestec.low, majestec.high) == pytest.approx((22.2 / factor, 22.2 * factor))
+    (trinetx,) = [c for c in EXTERNAL_CHECKS if c.structure == PARTITIONED_SURVIVAL and c.source == 0.896]
+    half = 1.96 * math.sqrt(0.896 * 0.104 / 697)
+    assert (trinetx.low, trinetx.high) == pytest.approx((0.896 - half, 0.896 + half))
+
+
 def test_partitioned_car_t_is_intention_to_treat_from_apheresis(rrmm_spec, rrmm_ps):
     """Everyone is in bridging until t_inf; then 16/113 are in progression (PD_RWPC) and the rest
     progression-free in the index admission; the CAR-T course is charged to the infused only, the

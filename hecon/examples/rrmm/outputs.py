@@ -195,7 +195,10 @@ def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) ->
     on-treatment states, from model start); ln 2 / an exponential rate parameter (``rate_median``); the OS
     hazard ratio as the ratio of the medians (``os_hr``: median OS of ``check.versus`` / that of the strategy);
     or the share dying before progression by ``check.month`` at the death rate ``check.parameter`` h on the
-    exponential PFS rate r (``nrm_share``: h (1 - exp(-r t)) / r; deaths before progression are PFS events)."""
+    exponential PFS rate r (``nrm_share``: h (1 - exp(-r t)) / r; deaths before progression are PFS events); the share
+    dead before progression by ``check.month`` when the share ``check.parameter`` f of PFS events are deaths
+    (``pf_death_share``: f (1 - PFS(t)), PFS(t) from the run; the general-population floor max(gp, f e) does not bind
+    on the RWPC and bispecific PFS curves, A); the share on treatment at ``check.month`` (``tot_share``)."""
     if check.endpoint == "rate_median":
         return math.log(2.0) / _value_of(spec, check.parameter)
     if check.endpoint == "nrm_share":
@@ -210,11 +213,16 @@ def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) ->
             survival_medians(spec, results, check.versus)["os_median"]
             / survival_medians(spec, results, check.strategy)["os_median"]
         )
-    if check.endpoint == "tot_median":
+    if check.endpoint in ("tot_median", "tot_share"):
         trace = results["trace"].sel(strategy=check.strategy)
         on = trace.sel(state=list(ON_TREATMENT[check.strategy])).sum("state").values
         times = np.arange(on.size) * spec.settings.cycle_length_days / 30.4375
+        if check.endpoint == "tot_share":
+            return float(np.interp(float(check.month or 0.0), times, on / on[0]))
         return _crossing(times, on / on[0])
+    if check.endpoint == "pf_death_share":
+        pfs = landmark(spec, results, check.strategy, "pfs", float(check.month or 0.0))
+        return _value_of(spec, check.parameter) * (1.0 - pfs)
     if check.endpoint == "pd_months":
         trace = results["trace"].sel(strategy=check.strategy)
         pf = trace.sel(state=list(STATE_GROUPS[check.strategy]["pf"])).sum("state").values

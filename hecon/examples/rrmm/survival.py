@@ -242,7 +242,10 @@ class ExternalCheck:
                 start); "rate_median": ln 2 / the exponential rate ``parameter`` [months]; "os_hr": the model's
                 OS hazard ratio of ``strategy`` versus ``versus`` as the ratio of their median OS (A: proportional,
                 constant hazards); "nrm_share": the share of infused patients who die before progression by
-                ``month`` at the death rate ``parameter`` on the exponential PFS rate ``pfs_parameter``
+                ``month`` at the death rate ``parameter`` on the exponential PFS rate ``pfs_parameter``;
+                "pf_death_share": the share of the strategy's cohort dead before progression by ``month``, the share
+                ``parameter`` of its PFS events by then (from the run's progression-free share); "tot_share": the share
+                of the cohort on treatment at ``month`` (the strategy's on-treatment states from the start)
     source    : the published value [months for a median, share for a landmark or share]
     low, high : the accepted range [source units] (None: open on that side); both None for a row that is
                 no external check
@@ -251,6 +254,7 @@ class ExternalCheck:
                 from a fresh run)
     reason    : why the model and the source differ (required unless the verdict is within), or what the row is
     structure : the model structure checked (its inputs do not contain ``source``)
+    inputs    : the derived or calibrated inputs (:data:`DERIVED_INPUTS`) that the check tests
     """
 
     label: str
@@ -268,6 +272,7 @@ class ExternalCheck:
     parameter: str = ""
     versus: str = ""
     pfs_parameter: str = ""
+    inputs: tuple[str, ...] = ()
 
     def accepts(self, value: float) -> bool:
         """Whether ``value`` lies in the accepted range (a row that is no external check accepts nothing)."""
@@ -281,18 +286,54 @@ def _ci(low: float | None, high: float | None, what: str) -> tuple[float | None,
     return low, high, f"the source's 95% CI ({what})"
 
 
-def _pm(source: float, share: float, why: str) -> tuple[float, float, str]:
-    """An accepted range of +-``share`` of ``source``, with the reason."""
-    return source * (1 - share), source * (1 + share), f"+-{share:.0%} (A: {why})"
+def _median_ci(median: float, events: int, where: str) -> tuple[float, float, str]:
+    """The approximate 95% CI of a median survival time estimated from ``events`` events (no CI published):
+    median x exp(+-1.96 / sqrt(d)): for exponential survival the maximum-likelihood rate d / T has var(log rate)
+    = 1 / d, and the median is ln 2 / rate (Collett, Modelling Survival Data in Medical Research, 3rd ed. 2015,
+    the exponential distribution's inference); ``where`` says where d comes from."""
+    factor = math.exp(1.96 / math.sqrt(events))
+    return (
+        median / factor,
+        median * factor,
+        f"approximate 95% CI of a median from d = {events} events: median times or divided by "
+        f"exp(1.96 / sqrt({events})) = {factor:.3f} (Collett; no CI published); {where}",
+    )
 
 
 def _binomial(share: float, n: int, who: str) -> tuple[float, float, str]:
-    """The normal approximation of a binomial 95% CI of a landmark ``share`` of ``n`` patients (no CI published)."""
+    """The normal approximation of a binomial 95% CI of a ``share`` of ``n`` patients (no CI published), cut to
+    [0, 1]."""
     half = 1.96 * math.sqrt(share * (1 - share) / n)
-    return share - half, share + half, f"approximate 95% CI of {share:.1%} of {n} {who} (binomial; no CI published)"
+    return (
+        max(share - half, 0.0),
+        min(share + half, 1.0),
+        f"approximate 95% CI of {share:.1%} of {n} {who} (binomial, share +- 1.96 sqrt(p (1 - p) / n); no CI "
+        "published)",
+    )
 
 
 _NONE: tuple[None, None, str] = (None, None, "none: not an external check")
+#: Filippatos C, Ntanasis-Stathopoulos I, Briasoulis A, Malandrakis P, Terpos E, Gavriatopoulou M. Real-world
+#: experience with approved CAR T-cell therapies ciltacabtagene autoleucel and idecabtagene vicleucel in 1272
+#: relapsed/refractory multiple myeloma patients. Cancers 2026;18(6):1013 (TriNetX: 697 cilta-cel patients, 12-month
+#: OS 89.6%; read in the abstract, V).
+FILIPPATOS = "V: Filippatos et al., Cancers 2026;18(6):1013, abstract"
+#: KarMMa-3's standard-regimen arm (132 patients, 2-4 prior lines, triple-class exposed; daratumumab, pomalidomide,
+#: bortezomib, carfilzomib, ixazomib or elotuzumab combinations): 3 of 132 died of an adverse event within 6 months of
+#: randomization (6 of malignant disease, 0 of other causes), the table "Summary of deaths in patients who died within
+#: 6 months of randomization, in the ITT population" of the KarMMa-3 final PFS analysis (Ailawadhi S et al., Blood
+#: 2024;144(23):2389; the table read on ashpublications.org without its article page, so V).
+KARMMA3_SR = "V: KarMMa-3 standard regimens, Ailawadhi et al., Blood 2024;144(23):2389, deaths within 6 months"
+#: Razzo BM et al., Blood Cancer Discovery 2025 (US Multiple Myeloma Immunotherapy Consortium, 509 patients on
+#: standard-of-care teclistamab, median follow-up 10.1 months): infections contributed to death in 5% (V: read in
+#: HealthDay's report of the article, 16 July 2025).
+RAZZO = "V: Razzo et al., Blood Cancer Discov 2025 (509 real-world teclistamab patients), as reported by HealthDay"
+#: Usmani SZ et al., Lancet 2021;398(10301):665 (MajesTEC-1 phase 1): of the 40 patients at the recommended phase 2 dose
+#: (1.5 mg/kg weekly), 85% were alive and on treatment at a median follow-up of 7.1 months (IQR 5.1-9.1) (V: read in
+#: CancerNetwork's report of the article).
+USMANI = (
+    "V: Usmani et al., Lancet 2021;398:665 (MajesTEC-1 phase 1, 40 at the phase 2 dose), as reported by CancerNetwork"
+)
 VAN_OEKELEN = "Van Oekelen et al., Blood 2023;141(7):756"
 #: Van Oekelen et al. 2023: median OS from the date of relapse after BCMA CAR-T 17.9 months (95% CI 14.0-not
 #: estimable; 79 patients); first salvage regimen's median PFS 3.5 months (95% CI 2.5-4.6).
@@ -378,6 +419,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the published real-world range 5-10% (the source value is its midpoint)",
         WITHIN,
         parameter="nrm_cart_y1_rate",
+        inputs=("nrm_cart_y1_rate",),
         pfs_parameter="pfs_cilta_exp_rate",
     ),
     ExternalCheck(
@@ -389,6 +431,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         14.78,
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
+        inputs=("pps_rate_rwpc",),
     ),
     ExternalCheck(
         "median survival after progression on physician's choice (pps_rate_rwpc, calibrated to LocoMMotion's OS) vs "
@@ -405,6 +448,23 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "therapy was available); the two cohorts' time zero differs (progression on a physician's choice line vs first "
         "refractoriness to a CD38 antibody), and no survival after progression on physician's choice was found "
         "(G), so the calibration to LocoMMotion's OS is kept and this gap is its check",
+        inputs=("pps_rate_rwpc",),
+    ),
+    ExternalCheck(
+        f"physician's choice: dead before progression by 6 months (f_pfs_death_rwpc = 19/248, LocoMMotion's deaths "
+        f"from adverse events) vs deaths from an adverse event within 6 months on standard regimens ({KARMMA3_SR}: "
+        "3 of 132)",
+        RWPC,
+        None,
+        "pf_death_share",
+        6.0,
+        3 / 132,
+        *_binomial(3 / 132, 132, "patients on standard regimens"),
+        WITHIN,
+        "KarMMa-3's arm is earlier (2-4 prior lines) and counts deaths from adverse events only, not other deaths "
+        "before progression; the model's share is the LocoMMotion share of every PFS event by 6 months",
+        parameter="f_pfs_death_rwpc",
+        inputs=("f_pfs_death_rwpc",),
     ),
     ExternalCheck(
         "teclistamab median time on treatment (p_disc_bsab) vs MajesTEC-1 median duration of treatment (Horizonscan)",
@@ -417,7 +477,41 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         NOT_A_CHECK,
         "not an external check: p_disc_bsab is derived from this median (discontinuation hazard = its hazard minus "
         "the PFS hazard), so the row shows only that the derivation holds through the step-up week, the Q2W switch "
-        "and the general-population floor; no second teclistamab duration of treatment was found (G)",
+        "and the general-population floor; its external check is the share on treatment at 7.1 months (Usmani 2021)",
+    ),
+    ExternalCheck(
+        f"teclistamab: dead before progression by 10.1 months (f_pfs_death_bsab = 21/165, MajesTEC-1's infection "
+        f"deaths) vs deaths an infection contributed to in real-world teclistamab ({RAZZO}: 5% at a median "
+        "follow-up of 10.1 months)",
+        BSAB,
+        None,
+        "pf_death_share",
+        10.1,
+        0.05,
+        *_binomial(0.05, 509, "real-world patients"),
+        WITHIN,
+        "the source's share is crude at the median follow-up (A: read as the share by 10.1 months) and counts infection "
+        "deaths only, as the input does",
+        parameter="f_pfs_death_bsab",
+        inputs=("f_pfs_death_bsab",),
+    ),
+    ExternalCheck(
+        f"teclistamab on treatment at 7.1 months (p_disc_bsab, from MajesTEC-1's median duration of treatment 8.5 "
+        f"months) vs alive and on treatment at a median follow-up of 7.1 months ({USMANI}: 85% of 40)",
+        BSAB,
+        None,
+        "tot_share",
+        7.1,
+        0.85,
+        *_binomial(0.85, 40, "patients at the phase 2 dose"),
+        OUTSIDE,
+        "partly dependent (the 40 phase 1 patients are among MajesTEC-1's 165 whose median duration gives p_disc_bsab) "
+        "and not like for like: the source is a crude share on treatment at the data cut, when a quarter had been "
+        "followed for less than 5.1 months and could not yet have stopped, so it overstates the share at 7.1 months "
+        "(the model's time on treatment is exponential with median 8.5 months). No later "
+        "teclistamab time on treatment was found (G: MajesTEC-1 updates, real-world cohorts and claims studies "
+        "searched)",
+        inputs=("p_disc_bsab",),
     ),
     ExternalCheck(
         f"teclistamab after prior BCMA therapy (Dima 2025, median PFS 4.6, fitted) vs first salvage after BCMA "
@@ -432,6 +526,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "Van Oekelen's first salvage after CAR-T relapse (2017-2021) is any regimen, 44% T-cell engaging, with a "
         "response rate of 43%; Dima's 193 got teclistamab itself (response 48.7%), so a longer PFS is expected",
         parameter="pfs_tec_prior_bcma_exp_rate",
+        inputs=("pfs_tec_prior_bcma_exp_rate",),
     ),
     ExternalCheck(
         "cilta-cel after a non-cellular anti-BCMA therapy (CARTITUDE-2 cohort C, median PFS 9.1, fitted) vs a "
@@ -441,23 +536,10 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "rate_median",
         None,
         8.3,
-        *_pm(8.3, 0.30, "no CI found; a single-arm cohort of 68 against another of 20"),
+        *_ci(7.9, None, "7.9-not reached"),
         WITHIN,
         parameter="pfs_cilta_prior_bcma_exp_rate",
-    ),
-    ExternalCheck(
-        "high-risk cytogenetics: cilta-cel PFS(12) with the derived PFS HR 1.51 vs the real-world high-risk "
-        "PFS(12) 61% it was derived from (ASH 2025, V)",
-        CART,
-        "High-risk cytogenetics",
-        "pfs",
-        12.0,
-        0.61,
-        *_binomial(0.61, 251, "high-risk patients (42% of 598)"),
-        OUTSIDE,
-        "the hazard ratio is derived from the ratio of log 12-month PFS (high risk 61% vs the whole real-world "
-        "cohort's 72%), not from the level, and applied to CARTITUDE-1's curve (77% at 12 months), whose patients "
-        "did better than the real-world cohort (proportional hazards across cohorts, A)",
+        inputs=("pfs_cilta_prior_bcma_exp_rate",),
     ),
     ExternalCheck(
         "teclistamab median OS, MajesTEC-1 (V, Garfall 2024): checks the PFS route (RWPC x hazard ratio) with the "
@@ -467,8 +549,16 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         None,
         22.2,
-        *_pm(22.2, 0.20, "no CI found; about 100 of 165 had died by 30 months, and exp(1.96 / sqrt(100)) = 1.22"),
+        *_median_ci(
+            22.2,
+            83,
+            "d = 83, half of the 165 patients: at the median half of those followed so long have died, and with "
+            "follow-up to the median for (nearly) all (median follow-up 30.4 months; A: minimum follow-up beyond 22.2 "
+            "months, not read) at least 165 / 2 died by then; the deaths at the cut were not found (G), so this is the "
+            "widest interval the size allows",
+        ),
         WITHIN,
+        inputs=("pps_median_bsab",),
     ),
     ExternalCheck(
         "teclistamab vs RWPC OS hazard ratio (Krishnan 2023, IPTW): model RWPC median OS / teclistamab median OS",
@@ -482,6 +572,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the model's hazard ratio is the ratio of the model's medians (A: proportional, constant hazards); the OS "
         "hazard ratio 0.82 is not an input of the state-transition version",
         versus=RWPC,
+        inputs=("pps_median_bsab",),
     ),
     ExternalCheck(
         "ide-cel median OS, KarMMa",
@@ -506,6 +597,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "survival after progression on elranatamab was shorter than the 11.3 months after teclistamab failure (Yu "
         "2025) that the model applies to every product (A for elranatamab), and the model's PFS (RWPC curve x the "
         "MAIC hazard ratio 0.32) is longer than MagnetisMM-3's own",
+        inputs=("pps_median_bsab",),
     ),
     ExternalCheck(
         "RWPC median OS, US real-world cohort (EJHaem 2021)",
@@ -519,16 +611,18 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         structure=PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
-        "cilta-cel OS(12), real-world meta-analysis (Filippatos 2026, about 90%)",
+        f"cilta-cel OS(12), real-world TriNetX cohort of 697 treated patients ({FILIPPATOS}: 89.6%)",
         CART,
         None,
         "os",
         12.0,
-        0.90,
-        0.85,
-        0.95,
-        "+-5 percentage points (A: the source gives 'about 90%' without a CI; a real-world pool against a trial)",
-        WITHIN,
+        0.896,
+        *_binomial(0.896, 697, "cilta-cel patients"),
+        OUTSIDE,
+        "the partitioned CAR-T OS curve is fitted to CARTITUDE-1 (88.5% at 12 months, 97 patients treated 2018-2019); "
+        "the real-world patients of 2022-2024 lived longer in year 1, although 54% would not have met CARTITUDE-1's "
+        "criteria (Sidana 2025), perhaps as CAR-T care (bridging, infection prophylaxis) improved; the binomial "
+        "interval ignores censoring, so it is narrower than the Kaplan-Meier estimate's own",
         structure=PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
@@ -550,10 +644,50 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         6.0,
         0.73,
-        *_binomial(0.73, 210, "real-world patients"),
+        *_ci(0.67, 0.80, "67-80%"),
         OUTSIDE,
         "the real-world cohort is sicker than MajesTEC-1 (44% had prior BCMA-directed therapy, 83% triple-class "
         "refractory, patients outside trial criteria)",
         PARTITIONED_SURVIVAL,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DerivedInput:
+    """An input of the state-transition version derived or calibrated from published values.
+
+    name    : the parameter (or, with ``subgroup``, the parameter the subgroup overrides)
+    targets : the published values it was derived from or calibrated to (months, shares or ratios); no external
+              check may have one of them as its source value
+    gap     : "" when an external check tests it (its ``inputs`` name it); otherwise "G: " and what was searched
+    """
+
+    name: str
+    targets: tuple[float, ...]
+    gap: str = ""
+    subgroup: str | None = None
+
+
+#: The derived and calibrated inputs that external checks test, each with the values it was derived from.
+DERIVED_INPUTS: tuple[DerivedInput, ...] = (
+    DerivedInput("f_pfs_death_rwpc", (19 / 248, 33 / 248)),
+    DerivedInput("f_pfs_death_bsab", (21 / 165,)),
+    DerivedInput("p_disc_bsab", (8.5,)),
+    DerivedInput("pps_rate_rwpc", (13.8, 4.6)),
+    DerivedInput("pps_median_bsab", (11.3, 7.3)),
+    DerivedInput("nrm_cart_y1_rate", (7 / 97,)),
+    DerivedInput("pfs_tec_prior_bcma_exp_rate", (4.6,)),
+    DerivedInput("pfs_cilta_prior_bcma_exp_rate", (9.1,)),
+    DerivedInput(
+        "cart_pfs_hr_psa",
+        (0.61, 0.80, 0.42, 0.72),
+        "G: no high-risk PFS after cilta-cel other than the ASH 2025 real-world cohort it is derived from was found: "
+        "CARTITUDE-1's high-risk subgroup PFS (Martin et al., JCO 2023;41(6):1265; 23 of 91 with high-risk "
+        "cytogenetics) and CARTITUDE-4's high-risk PFS (carvyktihcp.com) were searched, and only response rates and "
+        "hazard ratios against standard care were found in the text read; Sidana et al., Blood 2025;145(1):85 reports "
+        "high-risk cytogenetics as a predictor of PFS without a number in its abstract, and a national real-world "
+        "cohort of 73 (compared with CARTITUDE-1) gives no high-risk PFS",
+        "High-risk cytogenetics",
     ),
 )
