@@ -238,7 +238,7 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
             accepted = check.basis
         else:
             low = "-" if check.low is None else fmt.format(check.low)
-            high = "not estimable" if check.high is None else fmt.format(check.high)
+            high = "no upper limit" if check.high is None else fmt.format(check.high)
             accepted = f"{low} to {high} ({check.basis})"
         verdict = external_check_verdict(check, got)
         lines.append(

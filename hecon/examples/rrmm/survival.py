@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
+from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION, clopper_pearson
 from hecon.examples.rrmm.published_results import MAMMOTH
 from hecon.examples.rrmm.sequences import BSAB_AFTER_CART, PD_LAST
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC, SEQ_BSAB_CART, SEQ_CART_BSAB
@@ -312,6 +312,18 @@ def _binomial(share: float, n: int, who: str) -> tuple[float, float, str]:
     )
 
 
+def _at_least(events: int, n: int, who: str) -> tuple[float, None, str]:
+    """An accepted range open above whose lower end is the exact (Clopper-Pearson) lower 95% limit of ``events`` of
+    ``n`` (:func:`.common.clopper_pearson`): the source gives only that at least ``events`` of ``n`` had the outcome."""
+    low, _ = clopper_pearson(events, n)
+    return (
+        low,
+        None,
+        f"a lower bound: at least {events} of {n} {who}; the exact (Clopper-Pearson) lower 95% limit of {events} of "
+        f"{n} (Clopper & Pearson, Biometrika 1934;26:404), open above",
+    )
+
+
 _NONE: tuple[None, None, str] = (None, None, "none: not an external check")
 #: Filippatos C, Ntanasis-Stathopoulos I, Briasoulis A, Malandrakis P, Terpos E, Gavriatopoulou M. Real-world
 #: experience with approved CAR T-cell therapies ciltacabtagene autoleucel and idecabtagene vicleucel in 1272
@@ -329,11 +341,18 @@ KARMMA3_SR = "V: KarMMa-3 standard regimens, Ailawadhi et al., Blood 2024;144(23
 #: HealthDay's report of the article, 16 July 2025).
 RAZZO = "V: Razzo et al., Blood Cancer Discov 2025 (509 real-world teclistamab patients), as reported by HealthDay"
 #: Usmani SZ et al., Lancet 2021;398(10301):665 (MajesTEC-1 phase 1): of the 40 patients at the recommended phase 2 dose
-#: (1.5 mg/kg weekly), 85% were alive and on treatment at a median follow-up of 7.1 months (IQR 5.1-9.1) (V: read in
-#: CancerNetwork's report of the article).
+#: (1.5 mg/kg weekly), 65% responded (26 of 40), and 85% of the responders (22 of 26) were alive and continuing treatment at
+#: a median follow-up of 7.1 months (IQR 5.1-9.1). Two reports of the article differ: Fondazione Bonadonna's says "85% of
+#: respondents [responders]", CancerNetwork's "85% of the 40"; the responders' reading is used, as it is the stricter
+#: one (only a lower bound for the 40 follows) and 85% of 26 is a whole number of patients (22.1), 85% of 40 is 34 (V:
+#: the Lancet abstract itself not read).
 USMANI = (
-    "V: Usmani et al., Lancet 2021;398:665 (MajesTEC-1 phase 1, 40 at the phase 2 dose), as reported by CancerNetwork"
+    "V: Usmani et al., Lancet 2021;398(10301):665 (MajesTEC-1 phase 1, 40 at the phase 2 dose), as reported by "
+    "Fondazione Bonadonna and CancerNetwork"
 )
+USMANI_N = 40
+USMANI_RESPONDERS = round(0.65 * USMANI_N)  # 26
+USMANI_ON_TREATMENT = round(0.85 * USMANI_RESPONDERS)  # 22
 VAN_OEKELEN = "Van Oekelen et al., Blood 2023;141(7):756"
 #: Van Oekelen et al. 2023: median OS from the date of relapse after BCMA CAR-T 17.9 months (95% CI 14.0-not
 #: estimable; 79 patients); first salvage regimen's median PFS 3.5 months (95% CI 2.5-4.6).
@@ -497,20 +516,21 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
     ),
     ExternalCheck(
         f"teclistamab on treatment at 7.1 months (p_disc_bsab, from MajesTEC-1's median duration of treatment 8.5 "
-        f"months) vs alive and on treatment at a median follow-up of 7.1 months ({USMANI}: 85% of 40)",
+        f"months) vs the share of the 40 phase 1 patients at the phase 2 dose alive and on treatment at a median "
+        f"follow-up of 7.1 months ({USMANI}: 85% of the 26 responders, so at least 22 of 40)",
         BSAB,
         None,
         "tot_share",
         7.1,
-        0.85,
-        *_binomial(0.85, 40, "patients at the phase 2 dose"),
-        OUTSIDE,
-        "partly dependent (the 40 phase 1 patients are among MajesTEC-1's 165 whose median duration gives p_disc_bsab) "
-        "and not like for like: the source is a crude share on treatment at the data cut, when a quarter had been "
-        "followed for less than 5.1 months and could not yet have stopped, so it overstates the share at 7.1 months "
-        "(the model's time on treatment is exponential with median 8.5 months). No later "
-        "teclistamab time on treatment was found (G: MajesTEC-1 updates, real-world cohorts and claims studies "
-        "searched)",
+        USMANI_ON_TREATMENT / USMANI_N,
+        *_at_least(USMANI_ON_TREATMENT, USMANI_N, "patients at the phase 2 dose alive and on treatment"),
+        WITHIN,
+        "the source is read as 85% of the 26 responders (65% of 40; Fondazione Bonadonna's report of the article), "
+        "not 85% of all 40 (CancerNetwork's): 22 responders on treatment, and non-responders still on treatment are "
+        "not reported, so only the lower bound 22/40 follows; the source is a crude share at the data cut, when a "
+        "quarter had been followed for less than 5.1 months, and the 40 are among MajesTEC-1's 165 whose median "
+        "duration gives p_disc_bsab (partly dependent). No later teclistamab time on treatment was found (G: "
+        "MajesTEC-1 updates, real-world cohorts and claims studies searched)",
         inputs=("p_disc_bsab",),
     ),
     ExternalCheck(
