@@ -355,6 +355,64 @@ def test_every_derived_input_has_an_external_check_that_is_not_its_target(rrmm_s
             assert not math.isclose(c.source, t, rel_tol=1e-9), (c.label, t)
 
 
+def _transition_inputs(spec) -> set[str]:
+    """The parameters the state-transition transitions use: named in their expressions or in the survival curves they
+    evaluate, followed through the parameters those name."""
+    params = {p.name: p for p in spec.parameters}
+    curves = {c.name: c for c in spec.survival_curves}
+    word = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+    def named(expr: object) -> set[str]:
+        out: set[str] = set()
+        for w in word.findall(str(expr)):
+            if w in params:
+                out.add(w)
+            elif w in curves:
+                c = curves[w]
+                out |= named(" ".join(str(v) for v in (*c.parameters.values(), c.hazard_ratio, c.cure_fraction)))
+        return out
+
+    seen: set[str] = set()
+    todo = set().union(*(named(t.probability) for t in spec.transitions))
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo |= named(params[name].value)
+    return seen
+
+
+def test_the_derived_inputs_to_cover_come_from_the_source_tags(rrmm_spec):
+    """The registry (survival.DERIVED_INPUTS) is checked against the model, not against a typed list: every input of
+    the state-transition transitions that is tagged D with a number as its value (estimated from published data), whose
+    source says it is calibrated, or that turns a median into a hazard (median_to_rate), is in the registry, itself or
+    through an input it is computed from. Exempt: the curves fitted to the SurvivalPoints sheet (their held-out points
+    and FITTED_IN are their checks; hecon.examples.rrmm.fitted) and the unit constant days_per_month."""
+    from hecon.examples.rrmm.fitted import parameters as fitted_curves
+    from hecon.examples.rrmm.survival import DERIVED_INPUTS
+
+    params = {p.name: p for p in rrmm_spec.parameters}
+    used = _transition_inputs(rrmm_spec)
+    exempt = {p.name for p in fitted_curves()} | {"days_per_month"}
+    to_cover = {
+        n
+        for n in used - exempt
+        if (params[n].source.startswith("D: ") and not isinstance(params[n].value, str))
+        or "calibrated" in params[n].source
+        or "median_to_rate(" in str(params[n].value)
+    }
+    assert {"f_pfs_death_rwpc", "nrm_cart_late_rate", "p_disc_bsab"} <= to_cover  # the rule finds what it must
+    registered = {d.name for d in DERIVED_INPUTS}
+    for name in sorted(to_cover):
+        todo, seen = {name}, set()
+        while todo:  # the input and every input it is computed from
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo |= {w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(params[n].value)) if w in params}
+        assert seen & registered, name
+
+
 def test_high_risk_hazard_ratio_is_not_checked_against_its_own_source(rrmm_spec):
     """The high-risk PFS hazard ratio (from 12-month PFS 61% vs 80%, ASH 2025) has no external check of the 61% it is
     derived from; its gap is stated instead."""

@@ -697,6 +697,15 @@ DERIVED_INPUTS: tuple[DerivedInput, ...] = (
     DerivedInput("pps_rate_rwpc", (13.8, 4.6)),
     DerivedInput("pps_median_bsab", (11.3, 7.3)),
     DerivedInput("nrm_cart_y1_rate", (7 / 97,)),
+    DerivedInput(
+        "nrm_cart_late_rate",
+        (11 / 97,),
+        "G: no death rate before progression after year 1 of cilta-cel from another source than CARTITUDE-1 was found: "
+        "the real-world cohorts report non-relapse mortality at their (short) median follow-up only, Sidana et al., "
+        "Blood 2025;145(1):85 (10% at 13 months) and the German registry (DRST, Blood 2025;146(14):1677; 7% at 10 "
+        "months for cilta-cel), and CARTITUDE-4 (an earlier line) was not read for deaths by time; the "
+        "CARTITUDE-1 OS at 36 months (the same data cut) is shown but is no check",
+    ),
     DerivedInput("pfs_tec_prior_bcma_exp_rate", (4.6,)),
     DerivedInput("pfs_cilta_prior_bcma_exp_rate", (9.1,)),
     DerivedInput(
