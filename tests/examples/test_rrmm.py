@@ -348,11 +348,15 @@ def test_every_derived_input_has_an_external_check_that_is_not_its_target(rrmm_s
         assert d.name in (params if d.subgroup is None else subgroups[d.subgroup].overrides), d.name
         tested = [c for c in checks if d.name in c.inputs]
         assert bool(tested) != d.gap.startswith("G: "), d.name
-    targets = [t for d in DERIVED_INPUTS for t in d.targets]
+    # the one coincidence of values of different quantities: Yu 2025's median OS after teclistamab failure
+    # (pps_median_bsab) and MajesTEC-1's median PFS are both 11.3 months
+    coincidences = {("pps_median_bsab", "pfs")}
+    targets = [(d.name, t) for d in DERIVED_INPUTS for t in d.targets]
     for c in checks:
         assert set(c.inputs) <= names, c.label
-        for t in targets:
-            assert not math.isclose(c.source, t, rel_tol=1e-9), (c.label, t)
+        for name, t in targets:
+            if (name, c.endpoint) not in coincidences:
+                assert not math.isclose(c.source, t, rel_tol=1e-9), (c.label, t)
 
 
 def _transition_inputs(spec) -> set[str]:
@@ -879,7 +883,7 @@ def test_post_progression_hazards_have_sources_and_external_checks_that_are_not_
     }
     for key in ((BSAB, "os"), (BSAB, "os_hr"), (RWPC, "os"), (RWPC, "progression_median"), (CART, "relapse_median")):
         assert key in checked, key
-    assert all(c.source != 11.3 for c in EXTERNAL_CHECKS)
+    assert all(c.source != 11.3 for c in EXTERNAL_CHECKS if c.endpoint != "pfs")  # MajesTEC-1's median PFS is 11.3 too
 
 
 def test_shares_of_pfs_events_that_are_deaths_come_from_published_counts(rrmm_spec):

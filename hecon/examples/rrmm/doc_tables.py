@@ -20,7 +20,7 @@ from hecon.examples.rrmm.outputs import external_check_value, landmark, survival
 from hecon.examples.rrmm.published_results import published
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS, NOT_A_CHECK, OUTSIDE, WITHIN, ExternalCheck
-from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
+from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec, SurvivalPoint
 
 #: A run: its spec and results (xarray Dataset of hecon.engine.run.run_model).
 Run = tuple[ModelSpec, Any]
@@ -273,18 +273,41 @@ def published_points_table(st: Run, ps: Run) -> str:
             return "–"
         return f"{value:.1%}" if not lm.what.startswith("median") else f"{value:.1f}"
 
-    def cell(lm: Any) -> str:
+    def cell(lm: Any, run: Run) -> str:
         verdict = f", {lm.verdict}" if lm.fit == HELD_OUT else ""
+        spec = run[0]
+        if lm.fit == HELD_OUT and lm.lower is None and lm.upper is None:
+            check = _external_check_of(spec.survival_points[lm.point - 1], spec.settings.structure)
+            if check is not None and lm.model is not None:  # no CI published: the external check's range decides
+                verdict = (
+                    f", no 95% CI published; external check: {external_check_verdict(check, lm.model)} the "
+                    f"{check.basis.split(':')[0]} (External checks)"
+                )
         return f"{shown(lm, lm.model)} ({lm.fit}{verdict})"
 
     for point, lm in a.items():
         other = b.get(point)
-        cells = [cell(lm), cell(other) if other is not None else "no partitioned version"]
+        cells = [cell(lm, st), cell(other, ps) if other is not None else "no partitioned version"]
         comparison = (
             f"{LIKE_FOR_LIKE}: {lm.population}" if lm.comparison.startswith(LIKE_FOR_LIKE + ":") else lm.comparison
         )
         lines.append(f"| {lm.strategy} | {lm.what} | {shown(lm, lm.source)} | {cells[0]} | {cells[1]} | {comparison} |")
     return "\n".join(lines)
+
+
+def _external_check_of(point: SurvivalPoint, structure: str) -> ExternalCheck | None:
+    """The base-case external check of ``structure`` of the published ``point`` (same strategy, endpoint, time and
+    value), or None."""
+    for check in EXTERNAL_CHECKS:
+        if (
+            check.scenario is None
+            and check.structure == structure
+            and check.verdict != NOT_A_CHECK
+            and (check.strategy, check.endpoint, check.month, check.source)
+            == (point.strategy, point.endpoint.lower(), point.time if point.kind == "survival" else None, point.value)
+        ):
+            return check
+    return None
 
 
 # --------------------------------------------------------------------------------------

@@ -194,7 +194,7 @@ def _majestec_points() -> tuple[SurvivalPoint, ...]:
     S = SurvivalPoint
     moreau = "P: Moreau et al., NEJM 2022;387:495 (MajesTEC-1, mFU 14.1 mo)"
     return (
-        S(BSAB, "PFS", "median", None, 11.3, population=MAJESTEC_COHORT, comparable=True, source=moreau),
+        S(BSAB, "PFS", "median", None, 11.3, 8.8, 17.1, MAJESTEC_COHORT, True, source=f"{moreau}; 95% CI 8.8-17.1"),
         S(
             BSAB,
             "OS",
@@ -560,6 +560,19 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         WITHIN,
         parameter="pfs_cilta_prior_bcma_exp_rate",
         inputs=("pfs_cilta_prior_bcma_exp_rate",),
+    ),
+    ExternalCheck(
+        "teclistamab median PFS, MajesTEC-1 (Moreau et al., NEJM 2022;387:495): checks the PFS route (RWPC curve x "
+        "Krishnan's hazard ratio 0.43), which is not derived from this median",
+        BSAB,
+        None,
+        "pfs",
+        None,
+        11.3,
+        *_ci(8.8, 17.1, "8.8-17.1 months"),
+        WITHIN,
+        "partly dependent: Krishnan's hazard ratio compares MajesTEC-1's 165 patients (their individual data, IPTW) "
+        "with a real-world cohort, so the same patients stand behind it; it is not derived from the median",
     ),
     ExternalCheck(
         "teclistamab median OS, MajesTEC-1 (V, Garfall 2024): checks the PFS route (RWPC x hazard ratio) with the "
