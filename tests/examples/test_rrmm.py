@@ -12,6 +12,7 @@ Jagannath JCO 2025), KarMMa (median PFS 8.8, OS 24.8 months), the pooled BCMA CA
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 import re
@@ -46,6 +47,13 @@ from hecon.model.spec import PARTITIONED_SURVIVAL
 from hecon.workbook import read_workbook, validate_workbook, write_workbook
 
 WORKBOOK = Path(__file__).resolve().parents[2] / "inputs" / "rrmm_example.xlsx"
+#: R's binom.test (exact Clopper-Pearson 95% CI) of (events, n): tests/examples/reference/binom_test.R.
+R_BINOM = {
+    (int(r["events"]), int(r["n"])): (float(r["low"]), float(r["high"]))
+    for r in csv.DictReader(
+        (Path(__file__).parent / "reference" / "binom_test.csv").read_text(encoding="utf-8").splitlines()
+    )
+}
 TAG = re.compile(r"^[PVDAG]: ")
 
 
@@ -298,21 +306,20 @@ def test_deaths_before_progression_are_checked_against_other_cohorts(rrmm_spec, 
     before progression in other cohorts: KarMMa-3's standard regimens (3 of 132 died of an adverse event within 6
     months) and real-world teclistamab (infections contributed to 5% of deaths by a median follow-up of 10.1 months,
     509 patients). Closed form of the model's value on the exponential PFS (rate r, the RWPC fit; the bispecific's
-    times the hazard ratio 0.43): f (1 - exp(-r t)); the ranges are the binomial 95% CIs p +- 1.96 sqrt(p (1 - p) / n)
-    (cut at 0); the verdicts are the closed forms'."""
+    times the hazard ratio 0.43): f (1 - exp(-r t)); the ranges are the exact 95% CIs of 3 of 132 and 25 of 509 (R's
+    binom.test, tests/examples/reference/binom_test.csv); the verdicts are the closed forms'."""
     p = {x.name: x.value for x in rrmm_spec.parameters}
     r = p["pfs_rwpc_exp_rate"]
     checks = {c.strategy: c for c in EXTERNAL_CHECKS if c.endpoint == "pf_death_share"}
     expected = {
-        RWPC: (19 / 248 * (1 - math.exp(-r * 6.0)), 3 / 132, 132, ("f_pfs_death_rwpc",)),
-        BSAB: (21 / 165 * (1 - math.exp(-r * p["tec_hr_pfs"] * 10.1)), 0.05, 509, ("f_pfs_death_bsab",)),
+        RWPC: (19 / 248 * (1 - math.exp(-r * 6.0)), 3 / 132, R_BINOM[(3, 132)], ("f_pfs_death_rwpc",)),
+        BSAB: (21 / 165 * (1 - math.exp(-r * p["tec_hr_pfs"] * 10.1)), 0.05, R_BINOM[(25, 509)], ("f_pfs_death_bsab",)),
     }
     assert set(checks) == set(expected)
-    for strategy, (closed, share, n, inputs) in expected.items():
+    for strategy, (closed, share, exact, inputs) in expected.items():
         check = checks[strategy]
-        half = 1.96 * math.sqrt(share * (1 - share) / n)
         assert check.source == pytest.approx(share) and check.inputs == inputs
-        assert (check.low, check.high) == pytest.approx((max(share - half, 0.0), share + half))
+        assert (check.low, check.high) == pytest.approx(exact, abs=1e-9)
         got = rrmm.external_check_value(rrmm_spec, rrmm_base, check)
         assert got == pytest.approx(closed, rel=0.02), strategy
         assert check.accepts(closed) == (check.verdict == WITHIN), strategy
@@ -329,7 +336,7 @@ def test_bispecific_time_on_treatment_is_checked_against_another_published_share
     closed = math.exp(-math.log(2) * 7.1 / 8.5)
     assert round(0.85 * round(0.65 * 40)) == 22
     assert (check.source, check.month, check.inputs) == (22 / 40, 7.1, ("p_disc_bsab",))
-    assert check.low == pytest.approx(0.3849067945, abs=1e-9) and check.high is None
+    assert check.low == pytest.approx(R_BINOM[(22, 40)][0], abs=1e-9) and check.high is None
     assert rrmm.external_check_value(rrmm_spec, rrmm_base, check) == pytest.approx(closed, rel=0.02)
     assert check.accepts(closed) == (check.verdict == WITHIN) and check.verdict == WITHIN
 
@@ -429,21 +436,29 @@ def test_high_risk_hazard_ratio_is_not_checked_against_its_own_source(rrmm_spec)
 
 def test_accepted_ranges_come_from_the_sources_statistics():
     """Every accepted range is the source's 95% CI, a published range, or computed from the source's size: for a
-    median with d events median x/ exp(1.96 / sqrt(d)) (Collett), for a share p of n patients the binomial
-    p +- 1.96 sqrt(p (1 - p) / n); no range is a free +-%."""
+    median with d events median x/ exp(1.96 / sqrt(d)) (Collett), for a share p of n patients the exact
+    (Clopper-Pearson) CI of round(p n) of n (R's binom.test, tests/examples/reference/binom_test.csv); no range is a
+    free +-%."""
     for c in EXTERNAL_CHECKS:
         if c.verdict == NOT_A_CHECK:
             continue
         assert c.basis.startswith(
-            ("the source's 95% CI", "approximate 95% CI of", "the published real-world range", "a lower bound: ")
+            (
+                "the source's 95% CI",
+                "approximate 95% CI of",
+                "exact 95% CI of",
+                "the published real-world range",
+                "a lower bound: ",
+            )
         ), c.label
         assert "+-%" not in c.basis and "(A:" not in c.basis.split(";")[0], c.label
     (majestec,) = [c for c in EXTERNAL_CHECKS if c.strategy == BSAB and c.endpoint == "os" and c.month is None]
     factor = math.exp(1.96 / math.sqrt(83))
     assert (majestec.low, majestec.high) == pytest.approx((22.2 / factor, 22.2 * factor))
     (trinetx,) = [c for c in EXTERNAL_CHECKS if c.structure == PARTITIONED_SURVIVAL and c.source == 0.896]
-    half = 1.96 * math.sqrt(0.896 * 0.104 / 697)
-    assert (trinetx.low, trinetx.high) == pytest.approx((0.896 - half, 0.896 + half))
+    assert (trinetx.low, trinetx.high) == pytest.approx(R_BINOM[(625, 697)], abs=1e-9)
+    (elranatamab,) = [c for c in EXTERNAL_CHECKS if c.source == 0.567]
+    assert (elranatamab.low, elranatamab.high) == pytest.approx(R_BINOM[(70, 123)], abs=1e-9)
 
 
 def test_partitioned_car_t_is_intention_to_treat_from_apheresis(rrmm_spec, rrmm_ps):

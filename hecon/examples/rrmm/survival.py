@@ -300,15 +300,16 @@ def _median_ci(median: float, events: int, where: str) -> tuple[float, float, st
     )
 
 
-def _binomial(share: float, n: int, who: str) -> tuple[float, float, str]:
-    """The normal approximation of a binomial 95% CI of a ``share`` of ``n`` patients (no CI published), cut to
-    [0, 1]."""
-    half = 1.96 * math.sqrt(share * (1 - share) / n)
+def _exact(share: float, n: int, who: str) -> tuple[float, float, str]:
+    """The exact (Clopper-Pearson) 95% CI of a published ``share`` of ``n`` patients (no CI published): of
+    round(share x n) events of n (:func:`.common.clopper_pearson`)."""
+    events = round(share * n)
+    low, high = clopper_pearson(events, n)
     return (
-        max(share - half, 0.0),
-        min(share + half, 1.0),
-        f"approximate 95% CI of {share:.1%} of {n} {who} (binomial, share +- 1.96 sqrt(p (1 - p) / n); no CI "
-        "published)",
+        low,
+        high,
+        f"exact 95% CI of {share:.1%} of {n} {who}: {events} of {n} (Clopper-Pearson, Clopper & Pearson, Biometrika "
+        "1934;26:404; no CI published)",
     )
 
 
@@ -478,7 +479,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "pf_death_share",
         6.0,
         3 / 132,
-        *_binomial(3 / 132, 132, "patients on standard regimens"),
+        *_exact(3 / 132, 132, "patients on standard regimens"),
         WITHIN,
         "KarMMa-3's arm is earlier (2-4 prior lines) and counts deaths from adverse events only, not other deaths "
         "before progression; the model's share is the LocoMMotion share of every PFS event by 6 months",
@@ -507,7 +508,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "pf_death_share",
         10.1,
         0.05,
-        *_binomial(0.05, 509, "real-world patients"),
+        *_exact(0.05, 509, "real-world patients"),
         WITHIN,
         "the source's share is crude at the median follow-up (A: read as the share by 10.1 months) and counts infection "
         "deaths only, as the input does",
@@ -624,7 +625,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         15.0,
         0.567,
-        *_binomial(0.567, 123, "patients of cohort A"),
+        *_exact(0.567, 123, "patients of cohort A"),
         OUTSIDE,
         "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
         "survival after progression on elranatamab was shorter than the 11.3 months after teclistamab failure (Yu "
@@ -650,7 +651,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         12.0,
         0.896,
-        *_binomial(0.896, 697, "cilta-cel patients"),
+        *_exact(0.896, 697, "cilta-cel patients"),
         OUTSIDE,
         "the partitioned CAR-T OS curve is fitted to CARTITUDE-1 (88.5% at 12 months, 97 patients treated 2018-2019); "
         "the real-world patients of 2022-2024 lived longer in year 1, although 54% would not have met CARTITUDE-1's "
