@@ -256,15 +256,14 @@ def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
     model quantity is the model's median survival from relapse after one-time CAR-T, here computed in closed form
     from the post-relapse pieces (continuous time): a share w starts a bispecific (exponential PFS, rate a; 21/165 of
     its PFS events are deaths (MajesTEC-1's infection deaths, Nooka 2024), the rest enter PD_Last_BCMA, hazard
-    b = ln 2 / 11.3 (Yu 2025)), the rest have the hazard h after physician's choice. The verdict (outside: the median is below 14.0) is the closed form's."""
+    b = ln 2 / 11.3 (Yu 2025)), the rest have the hazard h = ln 2 / 8.6 after physician's choice (MAMMOTH). The verdict (outside: the median is below 14.0) is the closed form's."""
     from scipy.optimize import brentq
 
     (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median"]
     assert (check.source, check.low, check.high) == (17.9, 14.0, None)
     p = {x.name: x.value for x in rrmm_spec.parameters}
     w, a, b = 35 / 79, p["pfs_tec_prior_bcma_exp_rate"], math.log(2) / 11.3
-    # pps_rate_rwpc: (1 - 19/248) / (mean OS - mean PFS) of the LocoMMotion exponential fits (19 of 248 died of a TEAE)
-    h = (1 - 19 / 248) / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
+    h = math.log(2) / 8.6  # pps_rate_rwpc: ln 2 / MAMMOTH's median OS from refractoriness to a CD38 antibody
 
     def alive(t: float) -> float:
         bsab = math.exp(-a * t) + (1 - 21 / 165) * a * (math.exp(-b * t) - math.exp(-a * t)) / (a - b)
@@ -276,29 +275,69 @@ def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
     assert check.accepts(median) == (check.verdict == WITHIN)
 
 
-def test_calibrated_post_progression_survival_is_checked_against_mammoth(rrmm_spec):
-    """pps_rate_rwpc (D, calibrated to LocoMMotion's OS: the last resort) is checked against another published number
-    of the same quantity: MAMMOTH's median OS from refractoriness to a CD38 antibody, 8.6 months (95% CI 7.5-9.9).
-    Closed form of the model's median after progression: ln 2 / h, h = (1 - 19/248) / (mean OS - mean PFS) of the
-    LocoMMotion exponential fits (19 of its 248 patients died of a TEAE, Mateos 2022); the verdict is the closed
-    form's."""
-    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "progression_median"]
-    assert (check.source, check.low, check.high) == (8.6, 7.5, 9.9)
-    p = {x.name: x.value for x in rrmm_spec.parameters}
-    h = (1 - 19 / 248) / (1 / p["os_rwpc_exp_rate"] - 1 / p["pfs_rwpc_exp_rate"])
-    median = math.log(2) / h
-    assert rrmm.outputs.progression_median(rrmm_spec) == pytest.approx(median, rel=0.01)
-    assert check.accepts(median) == (check.verdict == WITHIN) and check.verdict == OUTSIDE
+def test_post_progression_hazard_after_physicians_choice_is_not_solved_to_an_os(rrmm_spec, rrmm_base):
+    """pps_rate_rwpc is ln 2 / MAMMOTH's median OS from refractoriness to a CD38 antibody (8.6 months, 95% CI 7.5-9.9;
+    P, A for its use), not solved to any OS value; LocoMMotion's median OS (13.8, 95% CI 10.8-17.0) and the US
+    real-world cohort's (14.78, 12.29-17.84) are its external checks. Closed form of the model's RWPC OS (continuous
+    time; exponential PFS with rate r, a share f = 19/248 of PFS events deaths, then the hazard h):
+    S(t) = exp(-r t) + (1 - f) r (exp(-h t) - exp(-r t)) / (r - h); its median decides the verdicts."""
+    from scipy.optimize import brentq
+
+    p = {x.name: x for x in rrmm_spec.parameters}
+    assert p["pps_median_rwpc"].value == 8.6 and p["pps_median_rwpc"].source.startswith("P: ")
+    assert (
+        p["pps_rate_rwpc"].value == "median_to_rate(pps_median_rwpc)"
+        and "not solved to any OS value" in p["pps_rate_rwpc"].source
+    )
+    assert p["pps_median_rwpc"].distribution.args["sdlog"] == pytest.approx(
+        (math.log(9.9) - math.log(7.5)) / (2 * 1.96), abs=5e-4
+    )
+    r, f, h = p["pfs_rwpc_exp_rate"].value, 19 / 248, math.log(2) / 8.6
+
+    def alive(t: float) -> float:
+        return math.exp(-r * t) + (1 - f) * r * (math.exp(-h * t) - math.exp(-r * t)) / (r - h) - 0.5
+
+    median = brentq(alive, 1.0, 60.0)
+    assert rrmm.outputs.progression_median(rrmm_spec) == pytest.approx(8.6, rel=0.01)
+    checks = {
+        c.source: c
+        for c in EXTERNAL_CHECKS
+        if (c.strategy, c.endpoint, c.month, c.structure, c.scenario) == (RWPC, "os", None, "state_transition", None)
+    }
+    assert set(checks) == {13.8, 14.78}
+    for c in checks.values():
+        assert c.inputs == ("pps_median_rwpc",)
+        assert rrmm.external_check_value(rrmm_spec, rrmm_base, c) == pytest.approx(median, rel=0.02)
+        assert c.accepts(median) == (c.verdict == WITHIN)
 
 
 def test_year_1_nrm_check_is_cartitude_deaths_against_real_world_range(rrmm_spec, rrmm_base):
     """The year-1 non-relapse mortality comes from CARTITUDE-1's 7 deaths from adverse events before day 365 (of 97
-    infused): on the exponential PFS the model's cumulative death before progression by 12 months is 7/97, within
-    the real-world 5-10% it is checked against (not its own derivation)."""
+    infused); the model value is the run's share of the infused dead before progression by 12 months (the helper
+    count of deaths from the first course's progression-free states), which on the exponential PFS is the closed form
+    h (1 - exp(-12 r)) / r = 7/97 (cycles and the general-population floor aside); the source is the published
+    real-world range 5-10% (Sidana 2025: 10%; German registry: 7% for cilta-cel), not a constructed midpoint."""
     (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "nrm_share"]
+    p = {x.name: x.value for x in rrmm_spec.parameters}
+    h, r = p["nrm_cart_y1_rate"], p["pfs_cilta_exp_rate"]
+    closed = h * (1 - math.exp(-12 * r)) / r
+    assert closed == pytest.approx(7 / 97, rel=1e-5)
     got = rrmm.external_check_value(rrmm_spec, rrmm_base, check)
-    assert got == pytest.approx(7 / 97, rel=1e-9)
-    assert (check.low, check.high) == (0.05, 0.10) and check.verdict == WITHIN and check.accepts(7 / 97)
+    assert got == pytest.approx(closed, rel=0.01)
+    assert (check.source, check.low, check.high) == (0.07, 0.05, 0.10) and check.verdict == WITHIN
+    assert check.accepts(got)
+
+
+def test_deaths_before_progression_are_counted_from_the_first_course_only(rrmm_spec, rrmm_base):
+    """The run's share of the infused dead before progression grows from 6 to 12 months after the infusion and stays
+    small (the year-1 rate is 7 deaths among 97)."""
+    from hecon.examples.rrmm.outputs import deaths_before_progression
+
+    early, late = (
+        deaths_before_progression(rrmm_spec, rrmm_base, 6.0),
+        deaths_before_progression(rrmm_spec, rrmm_base, 12.0),
+    )
+    assert 0 < early < late < 0.1
 
 
 def test_deaths_before_progression_are_checked_against_other_cohorts(rrmm_spec, rrmm_base):
@@ -784,21 +823,14 @@ def test_plateau_source_says_the_five_year_point_is_fitted(rrmm_spec):
     assert "held out" not in text and "not an external check" in text
 
 
-def test_calibrated_rwpc_post_progression_hazard_is_checked_against_another_cohort(rrmm_spec):
-    """pps_rate_rwpc is set so that the model's mean OS equals LocoMMotion's fitted mean: its source
-    says it is calibrated, and a state-transition external check of RWPC OS comes from another cohort
-    (a value that is not LocoMMotion's published median OS)."""
-    source = next(p.source for p in rrmm_spec.parameters if p.name == "pps_rate_rwpc")
-    assert source.startswith("D: calibrated") and "LocoMMotion" in source
-    loco = [
-        p.value for p in rrmm_spec.survival_points if p.strategy == RWPC and p.endpoint == "OS" and p.kind == "median"
-    ]
-    checks = [
-        c for c in EXTERNAL_CHECKS if c.strategy == RWPC and c.endpoint == "os" and c.structure != PARTITIONED_SURVIVAL
-    ]
-    assert loco and checks
-    assert all("LocoMMotion" not in c.label and c.source not in loco for c in checks)
-    assert any(c.label in source or "EJHaem 2021" in source for c in checks)
+def test_the_calibrated_rwpc_hazard_is_a_scenario_only(rrmm_spec):
+    """The calibration of pps_rate_rwpc to LocoMMotion's OS (the former base case) is kept as a named scenario; the
+    base case's LocoMMotion OS point is held out in the state-transition version (FITTED_IN)."""
+    from hecon.examples.rrmm.survival import FITTED_IN
+
+    (scenario,) = [sc for sc in rrmm_spec.scenarios if "calibrated to LocoMMotion" in sc.name]
+    assert "os_rwpc_exp_rate" in str(scenario.overrides["pps_rate_rwpc"])
+    assert FITTED_IN[(RWPC, "OS")] == (PARTITIONED_SURVIVAL,)
 
 
 def test_sequence_efficacy_scenario_changes_the_shared_bispecific_after_car_t(scenario_runs):
@@ -880,7 +912,8 @@ def test_post_progression_hazards_have_sources_and_external_checks_that_are_not_
     """Each post-progression death hazard of the state-transition version carries a source tag and is checked by
     an external check whose source value is not the hazard's own source: after a bispecific ln 2 / 11.3 months
     (Yu 2025: median OS after teclistamab failure, lower 95% limit 7.3), checked by MajesTEC-1's OS and Krishnan's
-    OS hazard ratio; after physician's choice calibrated (D), checked by the EJHaem OS and MAMMOTH; after CAR-T
+    OS hazard ratio; after physician's choice ln 2 / MAMMOTH's 8.6 months, checked by LocoMMotion's and the EJHaem OS;
+    after CAR-T
     relapse (a mixture with the bispecific salvage), checked by Van Oekelen's median survival from relapse."""
     params = {p.name: p for p in rrmm_spec.parameters}
     for name in ("pps_rate_rwpc", "pps_rate_bsab", "pps_median_bsab", "pps_median_last_bcma", "p_death_pd_cart"):
@@ -896,7 +929,7 @@ def test_post_progression_hazards_have_sources_and_external_checks_that_are_not_
         for c in EXTERNAL_CHECKS
         if c.verdict != NOT_A_CHECK and c.structure != PARTITIONED_SURVIVAL and c.scenario is None
     }
-    for key in ((BSAB, "os"), (BSAB, "os_hr"), (RWPC, "os"), (RWPC, "progression_median"), (CART, "relapse_median")):
+    for key in ((BSAB, "os"), (BSAB, "os_hr"), (RWPC, "os"), (CART, "relapse_median")):
         assert key in checked, key
     assert all(c.source != 11.3 for c in EXTERNAL_CHECKS if c.endpoint != "pfs")  # MajesTEC-1's median PFS is 11.3 too
 

@@ -411,8 +411,8 @@ def _wu_reason(run: Run, product: str, qalys: str, survivors: str) -> str:
         f"{'longer' if os60 > wu_s else 'shorter'}-lived than Wu's ({os60:.1%} of the infused alive at 5 years, median "
         f"OS {m_cart:.1f} months, against Wu's {wu_s:.1%} long-term survivors), so the "
         f"{'smaller' if dq < wu_q else 'larger'} gain comes from the comparator: RWPC's median OS in the model is "
-        f"{m_rwpc:.1f} months (LocoMMotion), {m_rwpc / mammoth:.1f} times MAMMOTH's {mammoth:g} months (Wu's salvage "
-        "chemotherapy, from refractoriness to a CD38 antibody); besides, the model counts CAR-T by intention to treat "
+        f"{m_rwpc:.1f} months (LocoMMotion's PFS, then MAMMOTH's survival after progression), {m_rwpc / mammoth:.1f} "
+        f"times MAMMOTH's {mammoth:g} months from refractoriness to a CD38 antibody (Wu's salvage chemotherapy); besides, the model counts CAR-T by intention to treat "
         "from apheresis, starts at 63 (Wu: 60) and discounts effects at 1.5%; Wu's QALY weights and life-years are "
         "not in the abstract (G)"
     )

@@ -169,13 +169,13 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
 
 
 #: The model structures whose curves were fitted to the points of each strategy and endpoint (the report marks
-#: each point "fitted" or "held out" for the structure it runs). State transition: RWPC's PFS and OS (its
-#: post-progression hazard is derived from the OS fit's mean), cilta-cel PFS and teclistamab's duration of
-#: treatment (p_disc_bsab) are fitted; cilta-cel OS and teclistamab's PFS and OS (RWPC x hazard ratios) are held
-#: out. Partitioned survival: every curve is fitted to its points.
+#: each point "fitted" or "held out" for the structure it runs). State transition: RWPC's PFS, cilta-cel PFS and
+#: teclistamab's duration of treatment (p_disc_bsab) are fitted; RWPC's OS (its post-progression hazard is MAMMOTH's,
+#: not solved to the OS), cilta-cel OS and teclistamab's PFS and OS (RWPC x hazard ratios) are held out. Partitioned
+#: survival: every curve is fitted to its points.
 FITTED_IN: dict[tuple[str, str], tuple[str, ...]] = {
     (RWPC, "PFS"): (STATE_TRANSITION, PARTITIONED_SURVIVAL),
-    (RWPC, "OS"): (STATE_TRANSITION, PARTITIONED_SURVIVAL),
+    (RWPC, "OS"): (PARTITIONED_SURVIVAL,),
     (CART, "PFS"): (STATE_TRANSITION, PARTITIONED_SURVIVAL),
     (CART, "OS"): (PARTITIONED_SURVIVAL,),
     (BSAB, "PFS"): (PARTITIONED_SURVIVAL,),
@@ -241,8 +241,8 @@ class ExternalCheck:
                 "tot_median": median time on treatment [months] (the strategy's on-treatment states from the
                 start); "rate_median": ln 2 / the exponential rate ``parameter`` [months]; "os_hr": the model's
                 OS hazard ratio of ``strategy`` versus ``versus`` as the ratio of their median OS (A: proportional,
-                constant hazards); "nrm_share": the share of infused patients who die before progression by
-                ``month`` at the death rate ``parameter`` on the exponential PFS rate ``pfs_parameter``;
+                constant hazards); "nrm_share": the share of infused patients dead before progression by
+                ``month`` months after the infusion, from the run (:func:`.outputs.deaths_before_progression`);
                 "pf_death_share": the share of the strategy's cohort dead before progression by ``month``, the share
                 ``parameter`` of its PFS events by then (from the run's progression-free share); "tot_share": the share
                 of the cohort on treatment at ``month`` (the strategy's on-treatment states from the start)
@@ -271,7 +271,6 @@ class ExternalCheck:
     structure: str = STATE_TRANSITION
     parameter: str = ""
     versus: str = ""
-    pfs_parameter: str = ""
     inputs: tuple[str, ...] = ()
 
     def accepts(self, value: float) -> bool:
@@ -355,6 +354,14 @@ USMANI_N = 40
 USMANI_RESPONDERS = round(0.65 * USMANI_N)  # 26
 USMANI_ON_TREATMENT = round(0.85 * USMANI_RESPONDERS)  # 22
 VAN_OEKELEN = "Van Oekelen et al., Blood 2023;141(7):756"
+#: Sidana S et al. Safety and efficacy of standard-of-care ciltacabtagene autoleucel for relapsed/refractory multiple
+#: myeloma. Blood 2025;145(1):85-97 (US Multiple Myeloma Immunotherapy Consortium, 236 treated; non-relapse mortality
+#: 10%, median follow-up 13 months; abstract read).
+SIDANA = "Sidana et al., Blood 2025;145(1):85"
+#: Remission conversion drives outcomes after CAR-T cell therapy for multiple myeloma: a registry analysis from the
+#: DRST. Blood 2025;146(14):1677, doi 10.1182/blood.2025028330 (343 patients: 77 cilta-cel, 266 ide-cel; non-relapse
+#: mortality at 10 months 7% vs 5%; abstract read, first author not in the text read, G).
+GERMAN_REGISTRY = "German registry (DRST), Blood 2025;146(14):1677"
 #: The US real-world cohort matched to CARTITUDE-1 (median PFS 4.47, median OS 14.78 months, 95% CI 12.29-17.84).
 EJHAEM_RW = (
     "US real-world cohort matched to CARTITUDE-1, EJHaem 2021;3(1):97 (doi 10.1002/jha2.312), Table 3; first author "
@@ -392,8 +399,9 @@ _PS_RELAPSE = (
     "Van Oekelen's median survival from relapse has no like-for-like model quantity; the model value is the mean "
     "months alive in progression per infused patient"
 )
-#: Published survival values compared with the model as external checks. State-transition version: OS
-#: is not an input of it (the CAR-T values are for infused patients from infusion and are compared
+#: Published survival values compared with the model as external checks. State-transition version: no OS of a
+#: compared strategy is an input of it (MAMMOTH's OS from refractoriness is its survival after progression on
+#: physician's choice, A) (the CAR-T values are for infused patients from infusion and are compared
 #: with the model's infused patients from infusion). Partitioned-survival version: its OS curves are
 #: fitted to CARTITUDE-1, MajesTEC-1 and LocoMMotion, so it is checked against other sources.
 EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
@@ -444,21 +452,36 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         _AFTER_RELAPSE,
     ),
     ExternalCheck(
-        "cilta-cel, infused: cumulative death before progression by 12 months (nrm_cart_y1_rate, from CARTITUDE-1's "
-        "deaths) vs real-world non-relapse mortality in year 1 (Sidana, Blood 2025: 10%; German registry, Blood 2025: "
-        "5-7% at 10 months)",
+        "cilta-cel, infused: dead before progression by 12 months after the infusion (from the run; nrm_cart_y1_rate "
+        f"from CARTITUDE-1's deaths) vs real-world non-relapse mortality after cilta-cel ({GERMAN_REGISTRY}: 7% of 77 at "
+        f"10 months; {SIDANA}: 10% of 236 at a median follow-up of 13 months)",
         CART,
         None,
         "nrm_share",
         12.0,
-        0.075,
+        0.07,
         0.05,
         0.10,
-        "the published real-world range 5-10% (the source value is its midpoint)",
+        "the published real-world range 5-10% (Sidana 2025: 10%; German registry: 7% for cilta-cel, 5% for ide-cel); "
+        "the source value is the German registry's cilta-cel share, the same product",
         WITHIN,
-        parameter="nrm_cart_y1_rate",
+        "the sources' times differ from the model's 12 months (10 months; a crude share at a median follow-up of 13 "
+        "months), so the published range, not one value, is the accepted range",
         inputs=("nrm_cart_y1_rate",),
-        pfs_parameter="pfs_cilta_exp_rate",
+    ),
+    ExternalCheck(
+        f"RWPC median OS, LocoMMotion ({LOCOMMOTION}): checks the post-progression hazard after physician's choice "
+        "(MAMMOTH's 8.6 months, not solved to this OS) with LocoMMotion's PFS",
+        RWPC,
+        None,
+        "os",
+        None,
+        13.8,
+        *_ci(10.8, 17.0, "10.8-17.0 months"),
+        WITHIN,
+        "partly dependent: the PFS and the share of PFS events that are deaths come from LocoMMotion too; MAMMOTH's "
+        "patients (refractory to a CD38 antibody, published 2019) are the post-progression evidence",
+        inputs=("pps_median_rwpc",),
     ),
     ExternalCheck(
         f"RWPC median OS, {EJHAEM_RW}",
@@ -469,24 +492,21 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         14.78,
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
-        inputs=("pps_rate_rwpc",),
+        inputs=("pps_median_rwpc",),
     ),
     ExternalCheck(
-        "median survival after progression on physician's choice (pps_rate_rwpc, calibrated to LocoMMotion's OS) vs "
-        f"median OS from refractoriness to a CD38 antibody, MAMMOTH ({MAMMOTH})",
+        f"median survival after progression on physician's choice (pps_median_rwpc) vs {MAMMOTH} (median OS from "
+        "refractoriness to a CD38 antibody)",
         RWPC,
         None,
         "progression_median",
         None,
         8.6,
-        *_ci(7.5, 9.9, "7.5-9.9 months"),
-        OUTSIDE,
-        "the calibrated hazard makes LocoMMotion's progressed patients (2019-2020, median 4 prior lines) live longer "
-        "than MAMMOTH's (refractory to a CD38 antibody, median 5 prior lines, published 2019, before BCMA-directed "
-        "therapy was available); the two cohorts' time zero differs (progression on a physician's choice line vs first "
-        "refractoriness to a CD38 antibody), and no survival after progression on physician's choice was found "
-        "(G), so the calibration to LocoMMotion's OS is kept and this gap is its check",
-        inputs=("pps_rate_rwpc",),
+        *_NONE,
+        NOT_A_CHECK,
+        "not an external check: pps_median_rwpc is this median (A: MAMMOTH's survival used after progression on "
+        "physician's choice), so the row shows only that it holds through the general-population floor; its external "
+        "checks are LocoMMotion's and the US real-world cohort's median OS",
     ),
     ExternalCheck(
         f"physician's choice: dead before progression by 6 months (f_pfs_death_rwpc = 19/248, LocoMMotion's deaths "
@@ -730,7 +750,7 @@ DERIVED_INPUTS: tuple[DerivedInput, ...] = (
     DerivedInput("f_pfs_death_rwpc", (19 / 248, 33 / 248)),
     DerivedInput("f_pfs_death_bsab", (21 / 165,)),
     DerivedInput("p_disc_bsab", (8.5,)),
-    DerivedInput("pps_rate_rwpc", (13.8, 4.6)),
+    DerivedInput("pps_median_rwpc", (8.6,)),
     DerivedInput("pps_median_bsab", (11.3, 7.3)),
     DerivedInput("nrm_cart_y1_rate", (7 / 97,)),
     DerivedInput(
