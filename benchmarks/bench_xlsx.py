@@ -1,9 +1,12 @@
 """results.xlsx writers on the RRMM example's tables (not a test): prints seconds per writer.
 
-Compares hecon's writer (XlsxWriter, streaming; :func:`hecon.report.excel.write_results_xlsx`)
-with openpyxl's write-only mode writing the same cells with the same number formats (the writer
-hecon used before), alternating the two, run for run, because a shared machine's speed drifts;
-reports the best and the median wall time and the processor time of each.
+Compares hecon's writer (XlsxWriter, streaming, its table rows rendered by
+:class:`hecon.report.xlsx_rows.RowStream`; :func:`hecon.report.excel.write_results_xlsx`) with the
+same writer passing every row through XlsxWriter's own ``write_number`` and ``write_string`` (the
+same bytes; hecon's writer before RowStream) and with openpyxl's write-only mode writing the same
+cells with the same number formats (the writer hecon used before XlsxWriter), alternating them,
+run for run, because a shared machine's speed drifts; reports the best and the median wall time
+and the processor time of each.
 
 Usage: python benchmarks/bench_xlsx.py [repeats] [psa_samples]
 """
@@ -20,10 +23,11 @@ from pathlib import Path
 from hecon.analysis.results import summarise_run
 from hecon.analysis.run import run_analysis
 from hecon.examples.rrmm import rrmm_model
-from hecon.report import all_figures, workbook_sheets
+from hecon.report import all_figures, workbook_sheets, xlsx_rows
 from hecon.report.excel import write_results_xlsx
+from hecon.report.numbers import KINDS
 from hecon.report.sections import build_sections
-from hecon.report.tables import KINDS, Table
+from hecon.report.tables import Table
 
 
 def openpyxl_write_only(tables: Sequence[Table], path: Path, figures: Sequence[object] = ()) -> None:
@@ -57,6 +61,16 @@ def openpyxl_write_only(tables: Sequence[Table], path: Path, figures: Sequence[o
     wb.save(path)
 
 
+def xlsxwriter_cell_by_cell(tables: Sequence[Table], path: Path, figures: Sequence[object] = ()) -> None:
+    """hecon's writer with every row through XlsxWriter's own methods (RowStream declines each)."""
+    stream = xlsx_rows.RowStream.write
+    xlsx_rows.RowStream.write = lambda *args, **kwargs: False  # type: ignore[method-assign]
+    try:
+        write_results_xlsx(tables, path, figures=figures)
+    finally:
+        xlsx_rows.RowStream.write = stream  # type: ignore[method-assign]
+
+
 def timed(
     write: Callable[..., None], tables: Sequence[Table], path: Path, figures: Sequence[object]
 ) -> tuple[float, float]:
@@ -70,7 +84,11 @@ def main(repeats: int = 5, psa_samples: int = 0) -> None:
     sections = build_sections(summarise_run(run))
     tables, figures = workbook_sheets(sections), all_figures(sections)
     cells = sum(len(t.for_excel().rows) * len(t.for_excel().columns) for t in tables)
-    writers = {"xlsxwriter (hecon)": write_results_xlsx, "openpyxl write-only": openpyxl_write_only}
+    writers = {
+        "xlsxwriter + RowStream (hecon)": write_results_xlsx,
+        "xlsxwriter cell by cell": xlsxwriter_cell_by_cell,
+        "openpyxl write-only": openpyxl_write_only,
+    }
     found: dict[str, list[tuple[float, float]]] = {name: [] for name in writers}
     with tempfile.TemporaryDirectory() as folder:
         for k in range(repeats):

@@ -1,6 +1,6 @@
 """``python -m hecon``: the same command line as the ``hecon`` script."""
 
-from hecon.cli import main
+from hecon.cli import entry_point
 
 if __name__ == "__main__":
-    main(prog_name="hecon")
+    entry_point()

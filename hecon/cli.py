@@ -158,6 +158,38 @@ def main() -> None:
     """
 
 
+def entry_point() -> NoReturn:
+    """The ``hecon`` program (the ``hecon`` script and ``python -m hecon``): :func:`main`, then
+    the process ends at once with its exit status, after the exit handlers (``atexit``:
+    temporary files, worker processes) but without tearing down the interpreter.
+
+    Tearing down frees every object and module one by one: after a run that loaded numba,
+    scipy, xarray, dask and matplotlib it took 0.4-1 s of processor time, a quarter of a small
+    model's whole run (measured with ``benchmarks/bench_peer.py``'s model), for nothing: every
+    file of a command is written and closed before :func:`main` returns, and standard output and
+    error are flushed here. An exception other than ``SystemExit`` (never raised by a command,
+    whose errors end in an exit status) goes on as Python handles it.
+    """
+    import atexit
+    import contextlib
+
+    try:
+        main(prog_name="hecon")
+        status: Any = 0
+    except SystemExit as stop:
+        status = stop.code
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):  # as Python does with SystemExit("message")
+        print(status, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (hecon ... | head) or stream
+            stream.flush()
+    os._exit(status)
+
+
 @main.command()
 @click.argument("path", type=WorkbookPath(exists=False, suffixes=(".xlsx",)), metavar="PATH")
 @click.option(

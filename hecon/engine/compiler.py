@@ -537,13 +537,15 @@ def _compile_strategy(
             idx.append(len(src) - 1)
         return np.array(idx, dtype=np.int64)
 
+    out_of: dict[str, list[tuple[str, Transition]]] = {}  # the chosen rows by source, in their order
+    for (f, to), t in chosen.items():
+        out_of.setdefault(f, []).append((to, t))
     groups: list[RowGroup] = []
     for s in spec.states:
         rows = []
         complement_to: str | None = None
-        for (f, to), t in chosen.items():
-            if f != s.name:
-                continue
+        f = s.name
+        for to, t in out_of.get(f, []):
             label = Element("transition", strategy=own, source=f, target=to)
             if to not in state_by_name:
                 problems.add(

@@ -126,12 +126,13 @@ DETERMINISTIC: IdentityMemo[dict[int, ChunkResult]] = IdentityMemo()
 
 def deterministic_strategy(model: CompiledModel, index: int) -> ChunkResult:
     """The deterministic run (base values, one sample, per-cycle values kept) of strategy
-    ``index`` of ``model``, simulated once per compiled model: validation runs every
-    deterministic model to find what only evaluating it finds, and the run's base case,
-    scenarios, subgroups and structural cross-check are then those results, not a second
-    simulation of the same model; and a scenario's strategy whose changed parts apply only to states
-    its cohort never occupies has the base case's results (:func:`_same_results`). A strategy that fails is not kept (its ModelError is raised each time).
-    The arrays are shared: read only."""
+    ``index`` of ``model``, simulated once per compiled model: validation runs the deterministic
+    models that it cannot show to pass otherwise (:func:`passes_checks`) to find what only evaluating
+    them finds, and the run's base case, scenarios, subgroups and structural cross-check are then
+    those results, not a second simulation of the same model; and a scenario's strategy whose
+    changed parts apply only to states its cohort never occupies has the base case's results
+    (:func:`_same_results`). A strategy that fails is not kept (its ModelError is raised each
+    time). The arrays are shared: read only."""
     done = DETERMINISTIC(_no_results, model)
     if index not in done:
         reused = _same_results(model, index)
@@ -221,6 +222,46 @@ def _same_results(model: CompiledModel, index: int) -> ChunkResult | None:
         if _parts_usable(model, index, touched):
             return run.result
     return None
+
+
+def passes_checks(model: CompiledModel, index: int) -> bool:
+    """Whether the deterministic run of strategy ``index`` of ``model`` is known to pass every
+    check of the run without simulating it: a run of the same strategy with the same settings and
+    model structure (a scenario's base case) passed, and the parts of this one that read a parameter
+    with another formula (:func:`hecon.engine.inputs.changed`) pass the run's checks over the whole
+    horizon (:func:`_parts_usable`) and at the start (:func:`_start_usable`), the share of men
+    unchanged (the life table's death probabilities, which rows read, depend on it); every other
+    value is that run's. False when not known. For validation, which then simulates the models not
+    known to pass first, to find a problem without simulating the others."""
+    if model.spec.settings.structure == PARTITIONED_SURVIVAL:
+        return False
+    try:
+        runs = _SIMULATED.get(shared_key(model, index), [])
+    except TypeError:
+        return False
+    strategy = model.strategies[index]
+    for run in runs:
+        if same_shared(run.model.spec, model.spec):
+            differ = changed(strategy, run.model.strategies[run.index])
+            touched = [part for part, names in run.parts.items() if names & differ]
+            men = reads(model, index, ("gp_mort", "")) or frozenset()  # what the share of men reads
+            if ("start", "") in touched and (men & differ or not _start_usable(model, index)):
+                return False
+            return _parts_usable(model, index, touched)
+    return False
+
+
+def _start_usable(model: CompiledModel, index: int) -> bool:
+    """Whether strategy ``index`` passes the run's checks at the start: its initial shares
+    (:func:`_initial_trace`) and one-off start rewards evaluate as they do when it runs."""
+    strategy = model.strategies[index]
+    ctx = BlockContext(model, strategy, {}, 0, model.n_cycles, {})
+    try:
+        trace = _initial_trace(model, strategy, ctx, 1)
+        start_rewards(model, strategy, ctx, trace, _MODEL_CONSTANTS(_model_constants, model)[0])
+    except ModelError:
+        return False
+    return True
 
 
 def _seeded(model: CompiledModel, index: int) -> dict[object, object]:

@@ -14,7 +14,9 @@ next begins), not openpyxl. A lifetime trace of weekly cycles has hundreds of th
 cells, and on it XlsxWriter takes about a third of the processor time of openpyxl's write-only
 mode (``benchmarks/bench_xlsx.py``); it is kept up to date, writes files that Excel,
 LibreOffice and openpyxl read, and only writes, which is all results.xlsx needs (openpyxl
-still reads and writes the model workbooks). The writing is in three layers, each a function:
+still reads and writes the model workbooks). The rows of the tables are rendered by
+:class:`~hecon.report.xlsx_rows.RowStream` as the XML XlsxWriter's own methods would write, at a
+fraction of their processor time. The writing is in three layers, each a function:
 :func:`write_results_xlsx` (the workbook, its shared :class:`Formats` and the sheet order),
 :func:`write_table` (one sheet: layout and cells) and :func:`write_figures`; settings that
 concern a whole sheet (widths, frozen header, filter; print settings belong there too) are
@@ -23,6 +25,7 @@ made in :func:`_sheet_setup`.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -38,6 +41,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from hecon.report.numbers import KINDS, SIGNIFICANT_DIGITS, excel_format, number_text
 from hecon.report.tables import Table
+from hecon.report.xlsx_rows import RowStream
 
 HEADER_ROW = 3
 TITLE_SIZE = 12
@@ -99,6 +103,8 @@ class Formats:
 
 def _cell_value(value: Any) -> Any:
     """A value Excel can store: finite numbers, text (control characters removed) or None."""
+    if type(value) is float:  # the most frequent, first
+        return value if math.isfinite(value) else None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -110,7 +116,7 @@ def _cell_value(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-#: Rows read to size a column to its content (the first rows stand for the rest).
+#: Rows read to size a number column to its content (the first rows stand for the rest).
 WIDTH_SAMPLE_ROWS = 200
 MAX_WIDTH, MIN_WIDTH = 60, 8
 MAX_TEXT_WIDTH = 40
@@ -144,6 +150,7 @@ BOLD = 1.08
 """Bold text (the header) is this much wider [ratio]."""
 
 
+@functools.lru_cache(maxsize=4096)  # a sheet's texts repeat: strategy names on every row
 def text_width(text: str, bold: bool = False) -> float:
     """Printed width of ``text`` [widths of the digit 0] (:data:`_GLYPH_WIDTHS`).
 
@@ -193,15 +200,18 @@ def row_height(texts: Sequence[str | None], widths: Sequence[float], bold: bool 
 
 
 def column_widths(table: Table) -> list[float]:
-    """Width of each column [characters] from its content: the longest value of the first
-    :data:`WIDTH_SAMPLE_ROWS` rows as report.html writes it, and the longest word of the header
+    """Width of each column [characters] from its content: the longest value as report.html
+    writes it (of a text column every distinct text, since a long table's later rows may hold a
+    longer name than its first, e.g. the strategies of the sheet Trace; of a number column the
+    first :data:`WIDTH_SAMPLE_ROWS` rows), and the longest word of the header
     (headers wrap, numbers never do), between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`; a text
     column at most :data:`MAX_TEXT_WIDTH` or its own ``width`` if narrower (longer texts wrap), or
     wider up to its own ``width`` when the page has room (:func:`_widened`)."""
     widths, wanted = [], []
     for j, col in enumerate(table.columns):
         longest_word = max((len(w) for w in col.header.split()), default=0)
-        values = [len(number_text(r[j], col.kind)) for r in table.rows[:WIDTH_SAMPLE_ROWS]]
+        sample = table.rows if col.kind == "text" else table.rows[:WIDTH_SAMPLE_ROWS]
+        values = [len(number_text(v, col.kind)) for v in {r[j] for r in sample}]
         content = max(MIN_WIDTH, longest_word + 2, max(values, default=0) + 2)
         cap = min(col.width or MAX_TEXT_WIDTH, MAX_TEXT_WIDTH) if col.kind == "text" else MAX_WIDTH
         widths.append(float(min(cap, content)))
@@ -290,19 +300,38 @@ def write_table(ws: Worksheet, table: Table, formats: Formats) -> None:
         ws.write_string(HEADER_ROW - 1, j, header, formats.header)
     column_formats = [formats.numbers.get(KINDS[c.kind][0], formats.text) for c in table.columns]
     digits = [SIGNIFICANT_DIGITS.get(c.kind) for c in table.columns]
-    write_string, write_number = ws.write_string, ws.write_number
+    stream = RowStream(ws)
     for i, row in enumerate(table.rows, start=HEADER_ROW):
-        values = [_cell_value(v) for v in row]
-        wrapped = [v if isinstance(v, str) and _wraps(v, widths[j]) else None for j, v in enumerate(values)]
-        if any(wrapped) and (height := row_height(wrapped, widths)) is not None:
-            ws.set_row(i, height)
-        for j, v in enumerate(values):
-            if isinstance(v, str):
-                if v:  # an empty text is an empty cell; text, even when it starts with "=": never a formula
-                    write_string(i, j, v, formats.wrap if _wraps(v, widths[j]) else formats.text)
-            elif v is not None:
+        values, cell_formats, wrapped, wrapped_widths = [], [], [], []
+        for j, value in enumerate(row):
+            v = _cell_value(value)
+            if type(v) is str:
+                wraps = _wraps(v, widths[j])
+                cell_formats.append(formats.wrap if wraps else formats.text)
+                if wraps:
+                    wrapped.append(v)
+                    wrapped_widths.append(widths[j])
+            else:
                 n = digits[j]
-                write_number(i, j, v, column_formats[j] if n is None else formats.significant(v, n))
+                cell_formats.append(column_formats[j] if n is None or v is None else formats.significant(v, n))
+            values.append(v)
+        height = row_height(wrapped, wrapped_widths) if wrapped else None
+        if not stream.write(i, values, cell_formats, height):
+            _write_row(ws, i, values, cell_formats, height)
+
+
+def _write_row(
+    ws: Worksheet, row: int, values: Sequence[Any], cell_formats: Sequence[Format], height: float | None
+) -> None:
+    """One row through XlsxWriter's own methods (a row that :class:`RowStream` does not write)."""
+    if height is not None:
+        ws.set_row(row, height)
+    for j, v in enumerate(values):
+        if isinstance(v, str):
+            if v:  # an empty text is an empty cell; text, even when it starts with "=": never a formula
+                ws.write_string(row, j, v, cell_formats[j])
+        elif v is not None:
+            ws.write_number(row, j, v, cell_formats[j])
 
 
 def _wraps(text: str, width: float) -> bool:

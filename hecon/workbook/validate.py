@@ -10,8 +10,11 @@ from (``Transitions!D5``) by its kind and fields, never by message text. Problem
 place keep the element as their location. A cell the reader already reported is not reported again.
 
 A model that passes these checks is run as 'hecon run' runs it (deterministically: the base case,
-the other structure, every scenario and subgroup), and then at every value the analyses set (each
-DSA low and high value, each value of a threshold's search grid). A problem found there is placed at
+the other structure, and every scenario and subgroup but those whose changed values pass the run's
+checks when evaluated alone, :func:`hecon.engine.run.passes_checks`, which 'hecon run' runs after
+the others, for their results); a scenario's problem is placed at the cell of the scenario's value
+it comes from (``Scenarios!C71``). Then the model is run at every value the analyses set (each DSA
+low and high value, each value of a threshold's search grid). A problem found there is placed at
 the cell of the value (``Parameters!J5``, ``Thresholds!F4``) with the problem it causes as its
 :attr:`~hecon.model.problems.Problem.cause`, placed at the formula's cell with the cells that formula
 reads.
@@ -19,7 +22,8 @@ reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,7 +102,7 @@ def read_checked(
             refused = list(e.problems)
     steps = validation_steps(result.spec) if result.spec is not None else 1
     with phase(stopwatch, "validate"), progress_bar("Checking the workbook", steps, progress, every=1.0) as advance:
-        problems = validate_result(result, stopwatch, advance)
+        problems = validate_result(result, stopwatch, advance, run_all=True)
     if problems or refused or result.spec is None:
         raise ModelError(problems + refused)
     return result.spec, result.locations
@@ -142,12 +146,14 @@ def place_found(
 
 
 def validate_result(
-    result: ReadResult, stopwatch: Stopwatch | None = None, advance: Advance = no_progress
+    result: ReadResult, stopwatch: Stopwatch | None = None, advance: Advance = no_progress, *, run_all: bool = False
 ) -> list[Problem]:
     """All problems of an already-read workbook, in the order of :func:`sort_problems`.
     ``stopwatch`` records compiling the models (base case, other structure, scenarios) as the
     phase "compile"; a run uses the models compiled here. ``advance(1)`` is called after each
-    step of :func:`validation_steps` (fewer when problems stop the checks early)."""
+    step of :func:`validation_steps` (fewer when problems stop the checks early). ``run_all``: also
+    run the scenarios and subgroups known to pass without running (after the others), for a run
+    that then uses their results (:func:`read_checked`); without it they are not run."""
     problems = list(result.problems)
     if result.spec is None or result.structural:
         return problems
@@ -190,7 +196,7 @@ def validate_result(
         advance(1)
     add([place(_shown(p, also[_key(p)][1]), result.locations) for p in base])
     if not problems:  # a model that passes every other check is run, as 'hecon run' would
-        problems += _run_problems(result.spec, result.locations, advance)
+        problems += _run_problems(result.spec, result.locations, advance, run_all)
     return sort_problems(problems)
 
 
@@ -208,7 +214,9 @@ _SUBGROUPS = ("subgroup", "subgroup")
 """(word in messages, key column) of the Scenarios and Subgroups sheets."""
 
 
-def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progress) -> list[Problem]:
+def _run_problems(
+    spec: ModelSpec, loc: Locations, advance: Advance = no_progress, run_all: bool = False
+) -> list[Problem]:
     """What the deterministic runs of 'hecon run' find only by evaluating the model: every
     expression over the strategies, cycles and state times of the base case, of each scenario and
     of the other structure (a non-finite value, a probability or row sum outside [0, 1]), placed at
@@ -216,26 +224,26 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
     fails, once per cell and failure (a shared row that fails alike in every strategy, once). A scenario's problem that
     the base case has too is not repeated; when the base case (or the other structure) fails, the
     scenarios and subgroups are not run: its problems are reported without the wait (some seconds
-    per scenario of a large model), and the scenarios' own ones once it runs."""
+    per scenario of a large model), and the scenarios' own ones once it runs. Of these, only those
+    not known to pass are run first (:func:`_to_run`), up to the first that fails; those known to
+    pass then only with ``run_all``."""
     from hecon.engine.run import deterministic_strategy  # the kernels (numba) only when a model is run
 
     found: list[Problem] = []
     base_text: set[str] = set()
-    runs: list[tuple[tuple[str, str] | None, dict[str, Record], str | None, ModelSpec, Overridden]] = [
-        (None, {}, None, spec, {})
-    ]
+    bases: list[_Run] = [(None, {}, None, spec, {})]
     other = other_structure(spec)
     if other is not None:
-        runs.append((None, {}, None, other, {}))
-    runs += [
+        bases.append((None, {}, None, other, {}))
+    variants: list[_Run] = [
         (_SCENARIOS, loc.scenarios, s.name, scenario_spec(spec, s), _overridden(s, loc.overrides))
         for s in spec.scenarios
     ]
-    runs += [
+    variants += [
         (_SUBGROUPS, loc.subgroups, s.name, scenario_spec(spec, s), _overridden(s, loc.subgroup_overrides))
         for s in spec.subgroups
     ]
-    for sheet, firsts, name, changed, overridden in runs:
+    for sheet, firsts, name, changed, overridden in _to_run(bases, variants, lambda: bool(found), advance, run_all):
         if found and sheet is not None:  # the base case fails: its problems first, without running each scenario
             break
         model = compiled(changed)
@@ -273,12 +281,52 @@ def _run_problems(spec: ModelSpec, loc: Locations, advance: Advance = no_progres
                     elif p.what not in base_text:
                         word, key = sheet
                         first = firsts.get(name)
-                        where = first.cell(key) if first is not None else Element("scenario", name)
+                        where = _value_cell(changed, problem.where, loc, overridden) or (
+                            first.cell(key) if first is not None else Element("scenario", name)
+                        )
                         found.append(Problem(where, f"with {word} '{name}', {p.where}: {p.what}", p.expected))
         advance(1)
     if not found:  # the values the analyses vary: DSA bounds and threshold search intervals
         found = _variation_problems(spec, loc, advance)
     return found
+
+
+_Run = tuple[tuple[str, str] | None, dict[str, Record], str | None, ModelSpec, Overridden]
+"""A deterministic model that validation runs: (the sheet's word and key column, its first rows,
+the scenario's or subgroup's name; None for the base case and the other structure), its spec and
+the cells of the values it sets."""
+
+
+def _to_run(
+    bases: list[_Run],
+    variants: list[_Run],
+    failed: Callable[[], bool],
+    advance: Advance = no_progress,
+    run_all: bool = False,
+) -> Iterator[_Run]:
+    """The models whose runs validation must see: the base case and the other structure, then, in
+    sheet order, the scenarios and subgroups not known to pass the run's checks without running
+    (:func:`hecon.engine.run.passes_checks`, asked once the base case has run: a scenario whose
+    changed values pass them, everything else as in the base case); then, with ``run_all``, the
+    others (whose results a run uses), else a step (``advance``) for each. None of the scenarios
+    when the base case fails (``failed()``). Validation stops after the first scenario whose run
+    fails: the first in sheet order that fails, as if each were run in turn."""
+    from hecon.engine.run import passes_checks
+
+    yield from bases
+    if failed():
+        return
+    known = []
+    for run in variants:
+        model = compiled(run[3])
+        if all(passes_checks(model, i) for i in range(len(model.strategies))):
+            known.append(run)
+        else:
+            yield run
+    if run_all:
+        yield from known
+    else:
+        advance(len(known))
 
 
 def _by_reach(
@@ -373,6 +421,60 @@ def _sources(
     Parameters!G4``). ``overridden``: the cells of a scenario's values (``p_HS1: Scenarios!C4``)."""
     if not isinstance(where, Element):
         return ""
+    chain, row_cells = _read_by(spec, where, loc)
+    cells = []
+    for name in chain:
+        scenario_cell = (overridden or {}).get(f"{name}[{where.strategy}]") or (overridden or {}).get(name)
+        if scenario_cell is not None:
+            cells.append(f"{name}: {scenario_cell}")
+            continue
+        record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
+        base = loc.parameters.get(name)
+        drawn = None if record is not None else next((p.distribution for p in spec.parameters if p.name == name), None)
+        record = record or base
+        if record is None:
+            continue
+        text = f"{name}: {record.cell('value')}"
+        if sampled and drawn is not None and drawn.kind != "fixed" and base is not None:
+            column = "distribution" if drawn.draws else "distribution_args"  # the Draws sheet's column: its kind
+            text += f", drawn from its {drawn.kind} distribution: {base.cell(column)}"
+        cells.append(text)
+    if len(cells) > MAX_SOURCES:
+        cells = [*cells[:MAX_SOURCES], f"and {len(cells) - MAX_SOURCES} more"]
+    parts = ([f"the row {', '.join(row_cells)}"] if row_cells else []) + ([f"from {', '.join(cells)}"] if cells else [])
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _value_cell(spec: ModelSpec, where: Location, loc: Locations, overridden: Overridden) -> Location | None:
+    """The cell of the scenario's (or subgroup's) value that a problem of the element ``where``
+    comes from (``spec``: the scenario's model): of its values that the element's formula reads,
+    down the chain of :func:`_chain`, one that is not a finite number (NaN, inf) if any, else the
+    first in the chain's order (the formula's own parameters first); for a setting, the value that
+    sets it; when the scenario sets one value only, that value (the one change that makes the
+    problem). None when none is known (the problem is then placed at the scenario's first row)."""
+    if isinstance(where, Element):
+        if where.kind == "setting" and f"settings.{where.name}" in overridden:
+            return overridden[f"settings.{where.name}"]
+        own = next((s.parameters for s in spec.strategies if s.name == where.strategy), {})
+        values = {p.name: p.value for p in spec.parameters} | dict(own)
+        read = []
+        for name in _read_by(spec, where, loc)[0]:
+            cell = overridden.get(f"{name}[{where.strategy}]") or overridden.get(name)
+            if cell is not None:
+                read.append((name, cell))
+        for name, cell in read:
+            value = constant_value(spec, where.strategy, values.get(name))
+            if value is not None and not math.isfinite(value):
+                return cell
+        if read:
+            return read[0][1]
+    return next(iter(overridden.values())) if len(overridden) == 1 else None
+
+
+def _read_by(spec: ModelSpec, where: Element, loc: Locations) -> tuple[list[str], list[str]]:
+    """The parameters that the formula of the element ``where`` reads, down their chain
+    (:func:`_chain`, in its order), and for the transitions out of a state the cells of the row's
+    probabilities (:func:`_sources` says which formulas an element has)."""
     texts: list[object] = []
     row_cells: list[str] = []
     if where.kind == "setting":  # a setting given as a formula, e.g. proportion_male = p_male
@@ -410,27 +512,7 @@ def _sources(
     values: dict[str, object] = {p.name: p.value for p in spec.parameters}
     if where.strategy is not None:
         values |= next((s.parameters for s in spec.strategies if s.name == where.strategy), {})
-    cells = []
-    for name in _chain(texts, values):
-        scenario_cell = (overridden or {}).get(f"{name}[{where.strategy}]") or (overridden or {}).get(name)
-        if scenario_cell is not None:
-            cells.append(f"{name}: {scenario_cell}")
-            continue
-        record = loc.strategy_parameters.get((where.strategy, name)) if where.strategy else None
-        base = loc.parameters.get(name)
-        drawn = None if record is not None else next((p.distribution for p in spec.parameters if p.name == name), None)
-        record = record or base
-        if record is None:
-            continue
-        text = f"{name}: {record.cell('value')}"
-        if sampled and drawn is not None and drawn.kind != "fixed" and base is not None:
-            column = "distribution" if drawn.draws else "distribution_args"  # the Draws sheet's column: its kind
-            text += f", drawn from its {drawn.kind} distribution: {base.cell(column)}"
-        cells.append(text)
-    if len(cells) > MAX_SOURCES:
-        cells = [*cells[:MAX_SOURCES], f"and {len(cells) - MAX_SOURCES} more"]
-    parts = ([f"the row {', '.join(row_cells)}"] if row_cells else []) + ([f"from {', '.join(cells)}"] if cells else [])
-    return f" ({'; '.join(parts)})" if parts else ""
+    return _chain(texts, values), row_cells
 
 
 def _chain(texts: list[object], values: dict[str, object]) -> list[str]:
@@ -533,7 +615,8 @@ def _scenario_problems(
             out.append(Problem(record.cell("target"), f"{target}: {p.what}", p.expected) if record else p)
         return out
     out = []
-    for found in _compile_problems(changed, loc, stopwatch, _overridden(scenario, rows)):
+    overridden = _overridden(scenario, rows)
+    for found in _compile_problems(changed, loc, stopwatch, overridden):
         if _key(found) in also:
             sources, names = also[_key(found)]
             if found[1] != sources:
@@ -547,7 +630,8 @@ def _scenario_problems(
             )
         elif first is not None:
             inner = place(p, loc).where  # the cell of the element, as in the base case
-            out.append(Problem(first.cell(key), f"with {word} '{name}', {inner}: {p.what}", p.expected))
+            at = _value_cell(changed, p.where, loc, overridden) or first.cell(key)
+            out.append(Problem(at, f"with {word} '{name}', {inner}: {p.what}", p.expected))
         else:
             out.append(Problem(Element("scenario", name, detail=str(p.where)), p.what, p.expected))
     return out

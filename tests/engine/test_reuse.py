@@ -162,3 +162,41 @@ def test_the_states_a_strategy_reaches():
     assert reachable(m, 1) == {"Well", "Sick", "Other", "Dead"}
     late = compiled(apply_scenario(model(), Scenario("late", {"p_other[Stay]": "if_else(model_time > 20, 0.1, 0)"})))
     assert reachable(late, 0) == {"Well", "Sick", "Other", "Dead"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "known", "failing"),
+    [
+        ({"c_sick": 3000.0}, [True, True], []),  # a valid value: the cost evaluated alone passes
+        (
+            {"c_other": "0 * 1e999"},
+            [False, False],
+            [0, 1],
+        ),  # NaN in Other: refused for 'Stay' too, which never enters it
+        ({"p_sick": 1.2}, [False, False], [0, 1]),  # a probability above 1
+        # each in [0, 1]; the row out of Well sums to 1.11 in 'Switch', to 0.51 in 'Stay' (its own p_other is 0)
+        ({"p_sick": 0.5, "p_other": 0.6}, [True, False], [1]),
+        ({"settings.discount_rate_costs": 0.04}, [False, False], []),  # other settings: not known without running
+    ],
+)
+def test_a_strategy_known_to_pass_without_running_passes_when_run(overrides, known, failing):
+    """passes_checks (which lets validation skip running a scenario) says True only when the run
+    finds nothing: compared with each strategy's simulation of a fresh compilation."""
+    base = model()
+    for i in range(2):
+        engine.deterministic_strategy(compiled(base), i)
+    scenario = apply_scenario(base, Scenario("s", overrides))
+    fresh = compile_model(scenario)
+    failed = []
+    for i in range(2):
+        try:
+            engine.simulate_strategy(fresh, i, {}, 1)
+        except ModelError:
+            failed.append(i)
+    assert failed == failing
+    assert [engine.passes_checks(compiled(scenario), i) for i in range(2)] == known
+
+
+def test_nothing_is_known_to_pass_before_its_base_case_has_run():
+    spec = apply_scenario(model(), Scenario("s", {"c_sick": 3000.0}))  # a new base case: no run of it yet
+    assert [engine.passes_checks(compiled(spec), i) for i in range(2)] == [False, False]

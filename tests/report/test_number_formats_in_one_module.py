@@ -21,6 +21,9 @@ FORMATTING_MODULE = "numbers.py"
 ALLOWED = {
     ("style.py", "smallest"): "the smallest text size written into a PNG's metadata (a tEXt chunk read by "
     "tests and tools), never shown to a reader",
+    ("xlsx_rows.py", "value"): "a cell's number in results.xlsx's XML, 16 significant digits as XlsxWriter "
+    "writes it; a reader sees it in the cell's number format, from numbers.py",
+    ("xlsx_rows.py", "pixels * 0.75"): "a row's height [points] in results.xlsx's XML, as XlsxWriter writes it",
 }
 """(module, the formatted expression) -> why it may keep a format of its own."""
 PRINTF = re.compile(r"%[-+#0]*\d*(?:\.\d+)?[dfFeEgG]")

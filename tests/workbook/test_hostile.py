@@ -170,7 +170,7 @@ def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, 
     # 0.98 + rate_to_prob(0.105 x 0.6) + apply_hr(qx, 3)
     treated = 0.98 + (1 - math.exp(-0.105 * 0.6)) + (1 - (1 - 0.004) ** 3)
     assert found == [
-        f"Scenarios!A4: with scenario 'sick', Transitions!D7: strategy '{strategy}', transitions out of 'S1', cycle 0, "
+        f"Scenarios!C4: with scenario 'sick', Transitions!D7: strategy '{strategy}', transitions out of 'S1', cycle 0, "
         f"state_time 0: the probabilities add up to {value:.6g}, leaving a negative complement for -> S1 ({_S1_ROW}from "
         f"{sources.replace('hr_trt: Parameters!B10', hr_trt)}); expected probabilities that sum to at most 1"
         for strategy, value, hr_trt in (
@@ -179,6 +179,22 @@ def test_a_scenario_that_only_fails_when_run_is_found_at_the_scenario(tmp_path, 
             ("AB", treated, "hr_trt: StrategyParameters!C9"),
         )
     ]
+
+
+def test_a_scenario_s_bad_value_is_placed_at_its_cell_not_at_the_scenario_s_first_row(tmp_path, textbook_bytes):
+    """c_H = a_cost + b_cost (new parameters, rows 21-22); a scenario of three rows (Scenarios rows
+    4-6) sets c_trt, a_cost, and b_cost = 0 x 1e999 (NaN) last: the problem the run finds in the
+    cost of H is placed at the cell of the NaN (C6), not at the scenario's first row (A4, as
+    before) nor at the first of its values the cost reads (a_cost, C5), by run as by validate."""
+    cells = {"Parameters!B11": "a_cost + b_cost", "Parameters!A21": "a_cost", "Parameters!B21": 1000}
+    path = workbook(tmp_path, textbook_bytes, cells | {"Parameters!A22": "b_cost", "Parameters!B22": 1000})
+    wb = openpyxl.load_workbook(path)
+    for row in (["three", "c_trt", 100], ["three", "a_cost", 500], ["three", "b_cost", "0*1e999"]):
+        wb["Scenarios"].append(row)
+    wb.save(path)
+    found = validate_and_run(path, tmp_path / "report")
+    assert found and all(m.startswith("Scenarios!C6: with scenario 'three', States!F4: ") for m in found), found
+    assert "'c_H' is NaN, not a finite number (from c_H: Parameters!B11, a_cost: Scenarios!C5, b_cost: " in found[0]
 
 
 def test_a_derived_value_names_every_link_of_its_chain(tmp_path, textbook_bytes, invoke):
@@ -1001,7 +1017,7 @@ def test_the_psa_size_and_workers_are_checked_from_the_model_as_read(tmp_path, t
     import hecon.workbook.validate as validate
 
     validated = []
-    monkeypatch.setattr(validate, "validate_result", lambda *args: validated.append(args) or [])
+    monkeypatch.setattr(validate, "validate_result", lambda *args, **options: validated.append(args) or [])
     path = workbook(tmp_path, textbook_bytes, {})
     result = invoke("run", path, "--psa", 10**9, "--workers", 10_000, "--out", tmp_path / "out")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
@@ -1407,7 +1423,7 @@ def test_a_scenario_s_refused_horizon_counts_its_cycles_as_the_base_case_does(tm
     base case (Settings!B6 above), never in scientific notation: 40 x 365.25 / 1e-9 cycles."""
     path = workbook(tmp_path, textbook_bytes, {}, {"Scenarios": ["tiny", "settings.cycle_length_days", 1e-9]})
     assert validate_and_run(path, tmp_path / "report") == [
-        f"Scenarios!A4: with scenario 'tiny', Settings!B7: a horizon of 40 years in cycles of 1e-09 days has "
+        f"Scenarios!C4: with scenario 'tiny', Settings!B7: a horizon of 40 years in cycles of 1e-09 days has "
         f"{round(40 * 365.25 / 1e-9):,} cycles; expected a horizon of at most 1,000,000 cycles (or raise the limit: "
         "set HECON_MAX_CYCLES)"
     ]

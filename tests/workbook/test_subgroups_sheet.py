@@ -86,8 +86,8 @@ def test_bad_subgroup_rows_give_located_errors_all_at_once(workbook):
     )
     found = problems_of(workbook)
     assert len(found) == 4, found
-    # a problem the override causes elsewhere: at the subgroup's first row, naming the cell it breaks
-    assert found[0].startswith("Subgroups!A4: with subgroup 'High risk', Transitions!D4: probability 1.7")
+    # a problem the override causes elsewhere: at the cell of the value (High risk's second row), naming the cell it breaks
+    assert found[0].startswith("Subgroups!C5: with subgroup 'High risk', Transitions!D4: probability 1.7")
     assert found[1].startswith("Subgroups!B6: hr_S9: not a parameter or setting")
     assert found[2].startswith("Subgroups!B7: settings.start_ages: unknown setting")
     assert found[3].startswith("Subgroups!D7: the source cell is empty")

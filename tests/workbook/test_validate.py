@@ -949,7 +949,7 @@ def test_a_reported_cell_causes_no_follow_on_problems(textbook):
 def test_scenario_that_makes_a_probability_invalid(textbook):
     edit(textbook, append={"Scenarios": ["high risk", "p_HS1", 1.5, "p_HS1 out of range"]})
     assert only(textbook) == (
-        "Scenarios!A4: with scenario 'high risk', Transitions!D4: probability 1.5 ('p_HS1') "
+        "Scenarios!C4: with scenario 'high risk', Transitions!D4: probability 1.5 ('p_HS1') "
         "is outside [0, 1] (from p_HS1: Scenarios!C4); expected a probability between 0 and 1"  # the scenario's value
     )
 
@@ -1088,7 +1088,7 @@ def test_a_base_case_problem_that_scenarios_inherit_is_reported_once(textbook):
         "Transitions!D4: probability 1.5 ('p_HS1') is outside [0, 1] in strategy 'SoC', 'A' (from p_HS1: "
         "Parameters!B4, hr_trt: Parameters!B10) (also in scenario 'same effect'); expected a probability "
         "between 0 and 1",
-        "Scenarios!A6: with scenario 'other effect', Transitions!D4: probability 1.2 ('p_HS1') is outside [0, 1] "
+        "Scenarios!C6: with scenario 'other effect', Transitions!D4: probability 1.2 ('p_HS1') is outside [0, 1] "
         "in strategy 'SoC', 'A' (from p_HS1: Parameters!B4, hr_trt: Scenarios!C6); expected a probability between 0 "
         "and 1",
     ]
