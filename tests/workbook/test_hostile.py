@@ -1445,7 +1445,9 @@ def test_an_infinite_hazard_ratio_is_placed_at_its_curve(tmp_path):
     """A hazard ratio given as 1 / 0 (found by the fuzz test above, exploring): inf passes '>= 0', so it
     must be refused as not finite where the curve is evaluated, located at the curve, not reach the
     survival function's own unlocated check ('survival adjustment: hazard_ratio = inf is invalid')."""
-    path = workbook(tmp_path, RRMM.read_bytes(), {"Parameters!B133": "1 / 0"})
+    params = openpyxl.load_workbook(RRMM, read_only=True)["Parameters"]
+    (row,) = [r[0].row for r in params.iter_rows(min_col=1, max_col=1) if r[0].value == "hr_pfs_bsab"]
+    path = workbook(tmp_path, RRMM.read_bytes(), {f"Parameters!B{row}": "1 / 0"})
     found = validate_and_run(path, tmp_path / "report")
     assert found and all(LOCATED.match(line) for line in found), found
     assert not any("survival adjustment" in line for line in found), found

@@ -1,5 +1,6 @@
 """What every topic module of the RRMM example uses: the Parameters-row builder :func:`P`,
-shorthands for the PSA distributions, and the source texts cited by more than one module.
+shorthands for the PSA distributions, the exact binomial CI of a published share
+(:func:`clopper_pearson`), and the source texts cited by more than one module.
 
 Sources: :data:`LOCOMMOTION` (the comparator's PFS and OS, and the basis of the bispecifics'
 curves) and :data:`CARTITUDE_LT` (CARTITUDE-1's long-term follow-up).
@@ -37,6 +38,17 @@ def lognormal(meanlog: float, sdlog: float) -> Distribution:
 
 def lognormal_se(mean: float, se: float) -> Distribution:
     return _dist("lognormal", mean=mean, se=se)
+
+
+def clopper_pearson(events: int, n: int) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) 95% CI of the share ``events`` / ``n``: the 2.5% quantile of
+    Beta(events, n - events + 1) and the 97.5% quantile of Beta(events + 1, n - events), 0 and 1 at the ends
+    (Clopper CJ, Pearson ES. Biometrika 1934;26:404-413)."""
+    from scipy import stats
+
+    low = 0.0 if events == 0 else float(stats.beta.ppf(0.025, events, n - events + 1))
+    high = 1.0 if events == n else float(stats.beta.ppf(0.975, events + 1, n - events))
+    return low, high
 
 
 def P(

@@ -212,8 +212,8 @@ def _event_probabilities() -> list[Parameter]:
             "p_death_pd_rwpc",
             "per cycle",
             "Death per cycle after relapse following CAR-T without a bispecific (non-BCMA salvage)",
-            "A: as after progression on physician's choice (LocoMMotion-derived, non-BCMA regimens in triple-class "
-            "exposed patients); the survival after CAR-T relapse observed by Van Oekelen 2023 (median 17.9 months) "
+            "A: as after progression on physician's choice (MAMMOTH's median OS from refractoriness to a CD38 "
+            "antibody, non-BCMA regimens in triple-class exposed patients); the survival after CAR-T relapse observed by Van Oekelen 2023 (median 17.9 months) "
             "checks the mixture with the bispecific salvage, it is not an input",
         ),
         P(

@@ -20,7 +20,7 @@ from hecon.examples.rrmm.outputs import external_check_value, landmark, survival
 from hecon.examples.rrmm.published_results import published
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import EXTERNAL_CHECKS, NOT_A_CHECK, OUTSIDE, WITHIN, ExternalCheck
-from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
+from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec, SurvivalPoint
 
 #: A run: its spec and results (xarray Dataset of hecon.engine.run.run_model).
 Run = tuple[ModelSpec, Any]
@@ -238,7 +238,7 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
             accepted = check.basis
         else:
             low = "-" if check.low is None else fmt.format(check.low)
-            high = "not estimable" if check.high is None else fmt.format(check.high)
+            high = "no upper limit" if check.high is None else fmt.format(check.high)
             accepted = f"{low} to {high} ({check.basis})"
         verdict = external_check_verdict(check, got)
         lines.append(
@@ -273,18 +273,41 @@ def published_points_table(st: Run, ps: Run) -> str:
             return "–"
         return f"{value:.1%}" if not lm.what.startswith("median") else f"{value:.1f}"
 
-    def cell(lm: Any) -> str:
+    def cell(lm: Any, run: Run) -> str:
         verdict = f", {lm.verdict}" if lm.fit == HELD_OUT else ""
+        spec = run[0]
+        if lm.fit == HELD_OUT and lm.lower is None and lm.upper is None:
+            check = _external_check_of(spec.survival_points[lm.point - 1], spec.settings.structure)
+            if check is not None and lm.model is not None:  # no CI published: the external check's range decides
+                verdict = (
+                    f", no 95% CI published; external check: {external_check_verdict(check, lm.model)} the "
+                    f"{check.basis.split(':')[0]} (External checks)"
+                )
         return f"{shown(lm, lm.model)} ({lm.fit}{verdict})"
 
     for point, lm in a.items():
         other = b.get(point)
-        cells = [cell(lm), cell(other) if other is not None else "no partitioned version"]
+        cells = [cell(lm, st), cell(other, ps) if other is not None else "no partitioned version"]
         comparison = (
             f"{LIKE_FOR_LIKE}: {lm.population}" if lm.comparison.startswith(LIKE_FOR_LIKE + ":") else lm.comparison
         )
         lines.append(f"| {lm.strategy} | {lm.what} | {shown(lm, lm.source)} | {cells[0]} | {cells[1]} | {comparison} |")
     return "\n".join(lines)
+
+
+def _external_check_of(point: SurvivalPoint, structure: str) -> ExternalCheck | None:
+    """The base-case external check of ``structure`` of the published ``point`` (same strategy, endpoint, time and
+    value), or None."""
+    for check in EXTERNAL_CHECKS:
+        if (
+            check.scenario is None
+            and check.structure == structure
+            and check.verdict != NOT_A_CHECK
+            and (check.strategy, check.endpoint, check.month, check.source)
+            == (point.strategy, point.endpoint.lower(), point.time if point.kind == "survival" else None, point.value)
+        ):
+            return check
+    return None
 
 
 # --------------------------------------------------------------------------------------
@@ -388,8 +411,8 @@ def _wu_reason(run: Run, product: str, qalys: str, survivors: str) -> str:
         f"{'longer' if os60 > wu_s else 'shorter'}-lived than Wu's ({os60:.1%} of the infused alive at 5 years, median "
         f"OS {m_cart:.1f} months, against Wu's {wu_s:.1%} long-term survivors), so the "
         f"{'smaller' if dq < wu_q else 'larger'} gain comes from the comparator: RWPC's median OS in the model is "
-        f"{m_rwpc:.1f} months (LocoMMotion), {m_rwpc / mammoth:.1f} times MAMMOTH's {mammoth:g} months (Wu's salvage "
-        "chemotherapy, from refractoriness to a CD38 antibody); besides, the model counts CAR-T by intention to treat "
+        f"{m_rwpc:.1f} months (LocoMMotion's PFS, then MAMMOTH's survival after progression), {m_rwpc / mammoth:.1f} "
+        f"times MAMMOTH's {mammoth:g} months from refractoriness to a CD38 antibody (Wu's salvage chemotherapy); besides, the model counts CAR-T by intention to treat "
         "from apheresis, starts at 63 (Wu: 60) and discounts effects at 1.5%; Wu's QALY weights and life-years are "
         "not in the abstract (G)"
     )

@@ -181,6 +181,24 @@ def progression_median(spec: ModelSpec) -> float:
     return _median_alive_in(cohort_started_in(spec, "PF_RWPC", {"PD_RWPC": "start_rwpc"}), RWPC, ("PD_RWPC",))
 
 
+def deaths_before_progression(spec: ModelSpec, results: Any, month: float) -> float:
+    """The share of the infused CAR-T patients dead before progression by ``month`` months after the infusion, from
+    the run: the per-cycle helper count of deaths from the first course's progression-free states
+    (:data:`.transitions.DEATHS_BEFORE_PROGRESSION`), accumulated from the infusion cycle t_inf (a death in cycle k
+    happens by the end of it, k + 1 - t_inf cycles after the infusion; linear interpolation between cycle ends) and
+    divided by the share infused (the progression-free share at t_inf)."""
+    from hecon.examples.rrmm.transitions import DEATHS_BEFORE_PROGRESSION
+
+    trace = results["trace"].sel(strategy=CART)
+    pf = trace.sel(state=list(STATE_GROUPS[CART]["pf"])).sum("state").values
+    t_inf = int(np.argmax(pf > 0))
+    deaths = results["per_cycle"].sel(strategy=CART, outcome=f"count:{DEATHS_BEFORE_PROGRESSION}").values[t_inf:]
+    ends = (np.arange(deaths.size) + 1) * spec.settings.cycle_length_days / 30.4375
+    return float(np.interp(month, np.concatenate([[0.0], ends]), np.concatenate([[0.0], np.cumsum(deaths)]))) / float(
+        pf[t_inf]
+    )
+
+
 def _value_of(spec: ModelSpec, name: str) -> float:
     (value,) = [p.value for p in spec.parameters if p.name == name]
     return float(value)
@@ -194,16 +212,15 @@ def external_check_value(spec: ModelSpec, results: Any, check: ExternalCheck) ->
     (``progression_median``, :func:`progression_median`); the median time on treatment (``tot_median``: the bispecific's
     on-treatment states, from model start); ln 2 / an exponential rate parameter (``rate_median``); the OS
     hazard ratio as the ratio of the medians (``os_hr``: median OS of ``check.versus`` / that of the strategy);
-    or the share dying before progression by ``check.month`` at the death rate ``check.parameter`` h on the
-    exponential PFS rate r (``nrm_share``: h (1 - exp(-r t)) / r; deaths before progression are PFS events); the share
+    or the share of the infused dead before progression by ``check.month`` months after the infusion, from the run
+    (``nrm_share``, :func:`deaths_before_progression`); the share
     dead before progression by ``check.month`` when the share ``check.parameter`` f of PFS events are deaths
     (``pf_death_share``: f (1 - PFS(t)), PFS(t) from the run; the general-population floor max(gp, f e) does not bind
     on the RWPC and bispecific PFS curves, A); the share on treatment at ``check.month`` (``tot_share``)."""
     if check.endpoint == "rate_median":
         return math.log(2.0) / _value_of(spec, check.parameter)
     if check.endpoint == "nrm_share":
-        h, r, t = _value_of(spec, check.parameter), _value_of(spec, check.pfs_parameter), float(check.month or 0.0)
-        return h * (1 - math.exp(-r * t)) / r
+        return deaths_before_progression(spec, results, float(check.month or 0.0))
     if check.endpoint == "relapse_median":
         return relapse_median(spec, check.strategy)
     if check.endpoint == "progression_median":

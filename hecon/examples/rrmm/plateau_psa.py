@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from hecon.examples.rrmm.common import clopper_pearson
 from hecon.examples.rrmm.fitted import cure_names, exp_rate_name
 from hecon.examples.rrmm.psa_tables import MAKE_RUN_PSA
 from hecon.examples.rrmm.strategies import BSAB, CART
@@ -37,10 +38,8 @@ _LABELS = {1: "no plateau (exponential)", 2: "plateau (mixture cure Weibull)"}
 
 
 def binomial_ci(events: int = EVENTS_FREE, n: int = INFUSED) -> tuple[float, float]:
-    """Exact (Clopper-Pearson) 95% CI of the share events / n."""
-    from scipy import stats
-
-    return float(stats.beta.ppf(0.025, events, n - events + 1)), float(stats.beta.ppf(0.975, events + 1, n - events))
+    """Exact (Clopper-Pearson) 95% CI of the share events / n (:func:`.common.clopper_pearson`)."""
+    return clopper_pearson(events, n)
 
 
 def pfs_at_60(samples: dict[str, Any]) -> np.ndarray:

@@ -4,8 +4,9 @@ CAR-T patients never infused use the same regimen inputs.
 
 Sources: LocoMMotion final analysis (Mateos et al., Leukemia 2024; median PFS 4.6 and OS 13.8
 months, 61.3% on a subsequent line); Seefat et al., Eur J Haematol 2023 (Dutch anti-myeloma drug
-cost per month, indexed to 2024); the post-progression hazard is derived from the fitted PFS and OS curves (their
-means, tag D); the death share of PFS events is LocoMMotion's deaths from adverse events (tag D); the visit
+cost per month, indexed to 2024); the post-progression hazard is ln 2 / MAMMOTH's median OS from
+refractoriness to a CD38 antibody (Gandhi et al., Leukemia 2019; tag P with an A for its use), not solved to any OS
+value; the death share of PFS events is LocoMMotion's deaths from adverse events (tag D); the visit
 frequencies are assumptions (tag A);
 grade 3/4 adverse events from the LocoMMotion interim analysis (Mateos et al., Leukemia 2022;
 52.8% of patients), each costed as an admission of assumed length (tag A) at the Costing
@@ -14,7 +15,10 @@ Manual's nursing-day price, on every physician's-choice regimen (index line, bri
 
 from __future__ import annotations
 
-from hecon.examples.rrmm.common import LOCOMMOTION, P, beta, gamma_se
+import math
+
+from hecon.examples.rrmm.common import LOCOMMOTION, P, beta, gamma_se, lognormal
+from hecon.examples.rrmm.published_results import MAMMOTH
 from hecon.model.spec import Parameter
 
 LOCOMMOTION_AE = "Mateos et al., Leukemia 2022;36:1371 (LocoMMotion interim analysis, safety)"
@@ -46,17 +50,28 @@ def parameters() -> list[Parameter]:
             0.133,
         ),
         P(
+            "pps_median_rwpc",
+            8.6,
+            "months",
+            "Median survival after progression on physician's choice",
+            f"P: {MAMMOTH}: median OS from refractoriness to a CD38 antibody 8.6 months (95% CI 7.5-9.9); A: used as "
+            "the survival after progression on a physician's-choice line (LocoMMotion reports PFS, PFS2 and OS from "
+            "the start of the line, not from progression, and no survival after progression on physician's choice in "
+            "this population was found, G). Not calibrated: LocoMMotion's median OS 13.8 months and the US real-world "
+            "cohort's 14.78 months are its external checks. PSA: LogNormal, sdlog = (ln 9.9 - ln 7.5) / (2 x 1.96) = "
+            "0.0708 from the 95% CI; range the CI",
+            lognormal(math.log(8.6), 0.0708),
+            7.5,
+            9.9,
+        ),
+        P(
             "pps_rate_rwpc",
-            "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)",
+            "median_to_rate(pps_median_rwpc)",
             "per month",
             "Post-progression death hazard after physician's choice (constant, after progression on physician's choice)",
-            "D: calibrated, the last resort: no survival after progression on physician's choice in this population "
-            "was found (G; LocoMMotion reports PFS, PFS2 and OS from the start of the line, not from progression), "
-            "so it is set analytically so that the model's mean OS after physician's choice equals that of "
-            "the exponential OS fit to LocoMMotion: mean OS = mean PFS + (1 - "
-            "f_pfs_death_rwpc) x mean post-progression survival, so LocoMMotion's OS is its target, not its check; "
-            "the hazard carries the fits' uncertainty; external check against a different published number: the US "
-            "real-world median OS 14.78 months (95% CI 12.29-17.84; EJHaem 2021;3(1):97, Table 3)",
+            "D: ln 2 / the median survival after progression on physician's choice (MAMMOTH, pps_median_rwpc); not "
+            "solved to any OS value (the calibration to LocoMMotion's OS is the scenario 'Survival after progression "
+            "on physician's choice calibrated to LocoMMotion's OS')",
         ),
         P(
             "p_subseq_rwpc",

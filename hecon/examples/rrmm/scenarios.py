@@ -5,7 +5,7 @@ age, life table), the sequences' and issue 13's cost scenarios, and the threshol
 Sources: each scenario's description names its source (KarMMa; the pooled BCMA CAR-T
 meta-analysis and Van Oekelen 2023; the elranatamab MAIC; MajesTEC-1; CARTITUDE-4; the Dutch
 2016 guideline; Sandahl 2025; Zorginstituut Nederland's price condition of 14 Apr 2025;
-LocoMMotion's median age; the AG2024 projection; the US teclistamab launch price); the re-dosing scenarios are assumptions (tag A).
+LocoMMotion's OS and median age; the AG2024 projection; the US teclistamab launch price); the re-dosing scenarios are assumptions (tag A).
 """
 
 from __future__ import annotations
@@ -176,6 +176,14 @@ def sequence_and_cost_scenarios() -> tuple[Scenario, ...]:
             "Sequences: more receive the second therapy",
             {"p_bsab_after_cart": 0.95, "p_cart_after_bsab": 0.85},
             "95% start the bispecific after CAR-T relapse, 85% are apheresed after the bispecific (A, high ends)",
+        ),
+        S(
+            "Survival after progression on physician's choice calibrated to LocoMMotion's OS",
+            {"pps_rate_rwpc": "(1 - f_pfs_death_rwpc) / (1 / os_rwpc_exp_rate - 1 / pfs_rwpc_exp_rate)"},
+            "The former base case: the post-progression hazard after physician's choice solved so that the model's "
+            "mean OS equals that of the exponential OS fit to LocoMMotion (mean OS = mean PFS + (1 - f_pfs_death_rwpc) "
+            "x mean post-progression survival), instead of MAMMOTH's 8.6 months; LocoMMotion's OS is then its target, "
+            "not its check",
         ),
         S(
             "Sequences: survival after the last BCMA line 17.9 months",

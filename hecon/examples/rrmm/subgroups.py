@@ -4,7 +4,7 @@ hazard reaches the physician's-choice and bispecific curves.
 
 Sources: high-risk cytogenetics after cilta-cel: a US multicentre real-world analysis of 598
 patients (ASH 2025; 12-month PFS 61% with adapted IMS-IMWG high-risk disease, 42% of the cohort,
-vs 80% without), read in conference coverage (tag V: verify in the abstract); no high-risk PFS of
+vs 80% without), read in conference coverage (tag V: the abstract read up to its methods); no high-risk PFS of
 MajesTEC-1 (29% high risk, Martin et al., Cancer 2026;132:e70237) or LocoMMotion was found (tag A);
 the age split of CARTITUDE-1 (63.9% younger than 65); the age dependence of ICANS
 after CAR-T (CIBMTR, 1,916 adults with CD19 CAR-T for large B-cell lymphoma: ICANS hazard ratio 1.65,
@@ -22,7 +22,11 @@ HIGH_RISK = "High-risk cytogenetics"
 YOUNGER = "Aged 65 or younger"
 
 #: 12-month PFS after cilta-cel with and without high-risk disease, and the high-risk share (V, see above).
-RW_CILTA = "US multicentre real-world cilta-cel, n=598, ASH 2025 (V: read in conference coverage, verify)"
+RW_CILTA = (
+    "US multicentre real-world cilta-cel (15 academic centres, 598 patients treated 5/2022-12/2024), ASH 2025 abstract, "
+    "Blood 2025;146(Supplement 1) (V: the abstract read up to its methods; the 12-month PFS 61% vs 80% read in "
+    "conference coverage; its abstract number and first author not recorded, G)"
+)
 #: The CAR-T PFS hazard ratio of the high-risk subgroup vs the whole population, under proportional hazards.
 HR_CART_HIGH_RISK = "log(0.61) / log(0.42 * 0.61 + 0.58 * 0.80)"
 #: ICANS risk of those aged 64 or younger relative to the whole (CARTITUDE-1) population: 63.9% younger,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION
+from hecon.examples.rrmm.common import CARTITUDE_LT, LOCOMMOTION, clopper_pearson
 from hecon.examples.rrmm.published_results import MAMMOTH
 from hecon.examples.rrmm.sequences import BSAB_AFTER_CART, PD_LAST
 from hecon.examples.rrmm.strategies import BSAB, CART, RWPC, SEQ_BSAB_CART, SEQ_CART_BSAB
@@ -169,13 +169,13 @@ def survival_points() -> tuple[SurvivalPoint, ...]:
 
 
 #: The model structures whose curves were fitted to the points of each strategy and endpoint (the report marks
-#: each point "fitted" or "held out" for the structure it runs). State transition: RWPC's PFS and OS (its
-#: post-progression hazard is derived from the OS fit's mean), cilta-cel PFS and teclistamab's duration of
-#: treatment (p_disc_bsab) are fitted; cilta-cel OS and teclistamab's PFS and OS (RWPC x hazard ratios) are held
-#: out. Partitioned survival: every curve is fitted to its points.
+#: each point "fitted" or "held out" for the structure it runs). State transition: RWPC's PFS, cilta-cel PFS and
+#: teclistamab's duration of treatment (p_disc_bsab) are fitted; RWPC's OS (its post-progression hazard is MAMMOTH's,
+#: not solved to the OS), cilta-cel OS and teclistamab's PFS and OS (RWPC x hazard ratios) are held out. Partitioned
+#: survival: every curve is fitted to its points.
 FITTED_IN: dict[tuple[str, str], tuple[str, ...]] = {
     (RWPC, "PFS"): (STATE_TRANSITION, PARTITIONED_SURVIVAL),
-    (RWPC, "OS"): (STATE_TRANSITION, PARTITIONED_SURVIVAL),
+    (RWPC, "OS"): (PARTITIONED_SURVIVAL,),
     (CART, "PFS"): (STATE_TRANSITION, PARTITIONED_SURVIVAL),
     (CART, "OS"): (PARTITIONED_SURVIVAL,),
     (BSAB, "PFS"): (PARTITIONED_SURVIVAL,),
@@ -194,7 +194,7 @@ def _majestec_points() -> tuple[SurvivalPoint, ...]:
     S = SurvivalPoint
     moreau = "P: Moreau et al., NEJM 2022;387:495 (MajesTEC-1, mFU 14.1 mo)"
     return (
-        S(BSAB, "PFS", "median", None, 11.3, population=MAJESTEC_COHORT, comparable=True, source=moreau),
+        S(BSAB, "PFS", "median", None, 11.3, 8.8, 17.1, MAJESTEC_COHORT, True, source=f"{moreau}; 95% CI 8.8-17.1"),
         S(
             BSAB,
             "OS",
@@ -241,8 +241,8 @@ class ExternalCheck:
                 "tot_median": median time on treatment [months] (the strategy's on-treatment states from the
                 start); "rate_median": ln 2 / the exponential rate ``parameter`` [months]; "os_hr": the model's
                 OS hazard ratio of ``strategy`` versus ``versus`` as the ratio of their median OS (A: proportional,
-                constant hazards); "nrm_share": the share of infused patients who die before progression by
-                ``month`` at the death rate ``parameter`` on the exponential PFS rate ``pfs_parameter``;
+                constant hazards); "nrm_share": the share of infused patients dead before progression by
+                ``month`` months after the infusion, from the run (:func:`.outputs.deaths_before_progression`);
                 "pf_death_share": the share of the strategy's cohort dead before progression by ``month``, the share
                 ``parameter`` of its PFS events by then (from the run's progression-free share); "tot_share": the share
                 of the cohort on treatment at ``month`` (the strategy's on-treatment states from the start)
@@ -271,7 +271,6 @@ class ExternalCheck:
     structure: str = STATE_TRANSITION
     parameter: str = ""
     versus: str = ""
-    pfs_parameter: str = ""
     inputs: tuple[str, ...] = ()
 
     def accepts(self, value: float) -> bool:
@@ -300,15 +299,28 @@ def _median_ci(median: float, events: int, where: str) -> tuple[float, float, st
     )
 
 
-def _binomial(share: float, n: int, who: str) -> tuple[float, float, str]:
-    """The normal approximation of a binomial 95% CI of a ``share`` of ``n`` patients (no CI published), cut to
-    [0, 1]."""
-    half = 1.96 * math.sqrt(share * (1 - share) / n)
+def _exact(share: float, n: int, who: str) -> tuple[float, float, str]:
+    """The exact (Clopper-Pearson) 95% CI of a published ``share`` of ``n`` patients (no CI published): of
+    round(share x n) events of n (:func:`.common.clopper_pearson`)."""
+    events = round(share * n)
+    low, high = clopper_pearson(events, n)
     return (
-        max(share - half, 0.0),
-        min(share + half, 1.0),
-        f"approximate 95% CI of {share:.1%} of {n} {who} (binomial, share +- 1.96 sqrt(p (1 - p) / n); no CI "
-        "published)",
+        low,
+        high,
+        f"exact 95% CI of {share:.1%} of {n} {who}: {events} of {n} (Clopper-Pearson, Clopper & Pearson, Biometrika "
+        "1934;26:404; no CI published)",
+    )
+
+
+def _at_least(events: int, n: int, who: str) -> tuple[float, None, str]:
+    """An accepted range open above whose lower end is the exact (Clopper-Pearson) lower 95% limit of ``events`` of
+    ``n`` (:func:`.common.clopper_pearson`): the source gives only that at least ``events`` of ``n`` had the outcome."""
+    low, _ = clopper_pearson(events, n)
+    return (
+        low,
+        None,
+        f"a lower bound: at least {events} of {n} {who}; the exact (Clopper-Pearson) lower 95% limit of {events} of "
+        f"{n} (Clopper & Pearson, Biometrika 1934;26:404), open above",
     )
 
 
@@ -329,12 +341,45 @@ KARMMA3_SR = "V: KarMMa-3 standard regimens, Ailawadhi et al., Blood 2024;144(23
 #: HealthDay's report of the article, 16 July 2025).
 RAZZO = "V: Razzo et al., Blood Cancer Discov 2025 (509 real-world teclistamab patients), as reported by HealthDay"
 #: Usmani SZ et al., Lancet 2021;398(10301):665 (MajesTEC-1 phase 1): of the 40 patients at the recommended phase 2 dose
-#: (1.5 mg/kg weekly), 85% were alive and on treatment at a median follow-up of 7.1 months (IQR 5.1-9.1) (V: read in
-#: CancerNetwork's report of the article).
+#: (1.5 mg/kg weekly), 65% responded (26 of 40), and 85% of the responders (22 of 26) were alive and continuing treatment at
+#: a median follow-up of 7.1 months (IQR 5.1-9.1). Two reports of the article differ: Fondazione Bonadonna's says "85% of
+#: respondents [responders]", CancerNetwork's "85% of the 40"; the responders' reading is used, as it is the stricter
+#: one (only a lower bound for the 40 follows) and 85% of 26 is a whole number of patients (22.1), 85% of 40 is 34 (V:
+#: the Lancet abstract itself not read).
 USMANI = (
-    "V: Usmani et al., Lancet 2021;398:665 (MajesTEC-1 phase 1, 40 at the phase 2 dose), as reported by CancerNetwork"
+    "V: Usmani et al., Lancet 2021;398(10301):665 (MajesTEC-1 phase 1, 40 at the phase 2 dose), as reported by "
+    "Fondazione Bonadonna and CancerNetwork"
 )
+USMANI_N = 40
+USMANI_RESPONDERS = round(0.65 * USMANI_N)  # 26
+USMANI_ON_TREATMENT = round(0.85 * USMANI_RESPONDERS)  # 22
 VAN_OEKELEN = "Van Oekelen et al., Blood 2023;141(7):756"
+#: Sidana S et al. Safety and efficacy of standard-of-care ciltacabtagene autoleucel for relapsed/refractory multiple
+#: myeloma. Blood 2025;145(1):85-97 (US Multiple Myeloma Immunotherapy Consortium, 236 treated; non-relapse mortality
+#: 10%, median follow-up 13 months; abstract read).
+SIDANA = "Sidana et al., Blood 2025;145(1):85"
+#: Remission conversion drives outcomes after CAR-T cell therapy for multiple myeloma: a registry analysis from the
+#: DRST. Blood 2025;146(14):1677, doi 10.1182/blood.2025028330 (343 patients: 77 cilta-cel, 266 ide-cel; non-relapse
+#: mortality at 10 months 7% vs 5%; abstract read, first author not in the text read, G).
+GERMAN_REGISTRY = "German registry (DRST), Blood 2025;146(14):1677"
+#: The US real-world cohort matched to CARTITUDE-1 (median PFS 4.47, median OS 14.78 months, 95% CI 12.29-17.84).
+EJHAEM_RW = (
+    "US real-world cohort matched to CARTITUDE-1, EJHaem 2021;3(1):97 (doi 10.1002/jha2.312), Table 3; first author "
+    "not in the text read (G)"
+)
+#: Repeat BCMA-directed therapy after BCMA CAR-T relapse (68 patients; median PFS of a repeat BCMA CAR-T 8.3 months,
+#: 95% CI 7.9-not reached): "Salvage therapies including retreatment with BCMA-directed approaches after BCMA CAR-T
+#: relapses for multiple myeloma", Blood Adv 2024;8(9):2207 (abstract read; its first author was not in the text read).
+RETREATMENT = (
+    "Blood Adv 2024;8(9):2207, 'Salvage therapies including retreatment with BCMA-directed approaches after BCMA CAR-T "
+    "relapses' (68 patients; first author not in the text read, G)"
+)
+#: The IMWG Immunotherapy Working Group's real-world teclistamab cohort (210 patients, 9 centres, 5 countries; 6-month
+#: OS 73%, 95% CI 67-80%), Blood Cancer J 2025, doi 10.1038/s41408-025-01259-z (abstract read).
+IMWG_TEC = (
+    "IMWG real-world teclistamab cohort, Blood Cancer J 2025, doi 10.1038/s41408-025-01259-z (210 patients; first "
+    "author not in the text read, G)"
+)
 #: Van Oekelen et al. 2023: median OS from the date of relapse after BCMA CAR-T 17.9 months (95% CI 14.0-not
 #: estimable; 79 patients); first salvage regimen's median PFS 3.5 months (95% CI 2.5-4.6).
 VAN_OEKELEN_OS_FROM_RELAPSE, VAN_OEKELEN_OS_LOW = 17.9, 14.0
@@ -354,8 +399,9 @@ _PS_RELAPSE = (
     "Van Oekelen's median survival from relapse has no like-for-like model quantity; the model value is the mean "
     "months alive in progression per infused patient"
 )
-#: Published survival values compared with the model as external checks. State-transition version: OS
-#: is not an input of it (the CAR-T values are for infused patients from infusion and are compared
+#: Published survival values compared with the model as external checks. State-transition version: no OS of a
+#: compared strategy is an input of it (MAMMOTH's OS from refractoriness is its survival after progression on
+#: physician's choice, A) (the CAR-T values are for infused patients from infusion and are compared
 #: with the model's infused patients from infusion). Partitioned-survival version: its OS curves are
 #: fitted to CARTITUDE-1, MajesTEC-1 and LocoMMotion, so it is checked against other sources.
 EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
@@ -406,24 +452,39 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         _AFTER_RELAPSE,
     ),
     ExternalCheck(
-        "cilta-cel, infused: cumulative death before progression by 12 months (nrm_cart_y1_rate, from CARTITUDE-1's "
-        "deaths) vs real-world non-relapse mortality in year 1 (Sidana, Blood 2025: 10%; German registry, Blood 2025: "
-        "5-7% at 10 months)",
+        "cilta-cel, infused: dead before progression by 12 months after the infusion (from the run; nrm_cart_y1_rate "
+        f"from CARTITUDE-1's deaths) vs real-world non-relapse mortality after cilta-cel ({GERMAN_REGISTRY}: 7% of 77 at "
+        f"10 months; {SIDANA}: 10% of 236 at a median follow-up of 13 months)",
         CART,
         None,
         "nrm_share",
         12.0,
-        0.075,
+        0.07,
         0.05,
         0.10,
-        "the published real-world range 5-10% (the source value is its midpoint)",
+        "the published real-world range 5-10% (Sidana 2025: 10%; German registry: 7% for cilta-cel, 5% for ide-cel); "
+        "the source value is the German registry's cilta-cel share, the same product",
         WITHIN,
-        parameter="nrm_cart_y1_rate",
+        "the sources' times differ from the model's 12 months (10 months; a crude share at a median follow-up of 13 "
+        "months), so the published range, not one value, is the accepted range",
         inputs=("nrm_cart_y1_rate",),
-        pfs_parameter="pfs_cilta_exp_rate",
     ),
     ExternalCheck(
-        "RWPC median OS, US real-world cohort (EJHaem 2021)",
+        f"RWPC median OS, LocoMMotion ({LOCOMMOTION}): checks the post-progression hazard after physician's choice "
+        "(MAMMOTH's 8.6 months, not solved to this OS) with LocoMMotion's PFS",
+        RWPC,
+        None,
+        "os",
+        None,
+        13.8,
+        *_ci(10.8, 17.0, "10.8-17.0 months"),
+        WITHIN,
+        "partly dependent: the PFS and the share of PFS events that are deaths come from LocoMMotion too; MAMMOTH's "
+        "patients (refractory to a CD38 antibody, published 2019) are the post-progression evidence",
+        inputs=("pps_median_rwpc",),
+    ),
+    ExternalCheck(
+        f"RWPC median OS, {EJHAEM_RW}",
         RWPC,
         None,
         "os",
@@ -431,24 +492,21 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         14.78,
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
-        inputs=("pps_rate_rwpc",),
+        inputs=("pps_median_rwpc",),
     ),
     ExternalCheck(
-        "median survival after progression on physician's choice (pps_rate_rwpc, calibrated to LocoMMotion's OS) vs "
-        f"median OS from refractoriness to a CD38 antibody, MAMMOTH ({MAMMOTH})",
+        f"median survival after progression on physician's choice (pps_median_rwpc) vs {MAMMOTH} (median OS from "
+        "refractoriness to a CD38 antibody)",
         RWPC,
         None,
         "progression_median",
         None,
         8.6,
-        *_ci(7.5, 9.9, "7.5-9.9 months"),
-        OUTSIDE,
-        "the calibrated hazard makes LocoMMotion's progressed patients (2019-2020, median 4 prior lines) live longer "
-        "than MAMMOTH's (refractory to a CD38 antibody, median 5 prior lines, published 2019, before BCMA-directed "
-        "therapy was available); the two cohorts' time zero differs (progression on a physician's choice line vs first "
-        "refractoriness to a CD38 antibody), and no survival after progression on physician's choice was found "
-        "(G), so the calibration to LocoMMotion's OS is kept and this gap is its check",
-        inputs=("pps_rate_rwpc",),
+        *_NONE,
+        NOT_A_CHECK,
+        "not an external check: pps_median_rwpc is this median (A: MAMMOTH's survival used after progression on "
+        "physician's choice), so the row shows only that it holds through the general-population floor; its external "
+        "checks are LocoMMotion's and the US real-world cohort's median OS",
     ),
     ExternalCheck(
         f"physician's choice: dead before progression by 6 months (f_pfs_death_rwpc = 19/248, LocoMMotion's deaths "
@@ -459,7 +517,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "pf_death_share",
         6.0,
         3 / 132,
-        *_binomial(3 / 132, 132, "patients on standard regimens"),
+        *_exact(3 / 132, 132, "patients on standard regimens"),
         WITHIN,
         "KarMMa-3's arm is earlier (2-4 prior lines) and counts deaths from adverse events only, not other deaths "
         "before progression; the model's share is the LocoMMotion share of every PFS event by 6 months",
@@ -488,29 +546,34 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "pf_death_share",
         10.1,
         0.05,
-        *_binomial(0.05, 509, "real-world patients"),
+        *_exact(0.05, 509, "real-world patients"),
         WITHIN,
-        "the source's share is crude at the median follow-up (A: read as the share by 10.1 months) and counts infection "
-        "deaths only, as the input does",
+        "not like for like: the source counts deaths an infection contributed to at any time, before or after "
+        "progression, which makes it larger than a share dead before progression (direction: the source too high); it "
+        "leaves out deaths before progression of other causes, which the model's share (every death before "
+        "progression, at MajesTEC-1's rate of infection deaths) includes (direction: the source too low); and its share "
+        "is crude at the median follow-up (A: read as the share by 10.1 months). The two biases work against each other, "
+        "so the check bounds the size, not the sign, of the difference",
         parameter="f_pfs_death_bsab",
         inputs=("f_pfs_death_bsab",),
     ),
     ExternalCheck(
         f"teclistamab on treatment at 7.1 months (p_disc_bsab, from MajesTEC-1's median duration of treatment 8.5 "
-        f"months) vs alive and on treatment at a median follow-up of 7.1 months ({USMANI}: 85% of 40)",
+        f"months) vs the share of the 40 phase 1 patients at the phase 2 dose alive and on treatment at a median "
+        f"follow-up of 7.1 months ({USMANI}: 85% of the 26 responders, so at least 22 of 40)",
         BSAB,
         None,
         "tot_share",
         7.1,
-        0.85,
-        *_binomial(0.85, 40, "patients at the phase 2 dose"),
-        OUTSIDE,
-        "partly dependent (the 40 phase 1 patients are among MajesTEC-1's 165 whose median duration gives p_disc_bsab) "
-        "and not like for like: the source is a crude share on treatment at the data cut, when a quarter had been "
-        "followed for less than 5.1 months and could not yet have stopped, so it overstates the share at 7.1 months "
-        "(the model's time on treatment is exponential with median 8.5 months). No later "
-        "teclistamab time on treatment was found (G: MajesTEC-1 updates, real-world cohorts and claims studies "
-        "searched)",
+        USMANI_ON_TREATMENT / USMANI_N,
+        *_at_least(USMANI_ON_TREATMENT, USMANI_N, "patients at the phase 2 dose alive and on treatment"),
+        WITHIN,
+        "the source is read as 85% of the 26 responders (65% of 40; Fondazione Bonadonna's report of the article), "
+        "not 85% of all 40 (CancerNetwork's): 22 responders on treatment, and non-responders still on treatment are "
+        "not reported, so only the lower bound 22/40 follows; the source is a crude share at the data cut, when a "
+        "quarter had been followed for less than 5.1 months, and the 40 are among MajesTEC-1's 165 whose median "
+        "duration gives p_disc_bsab (partly dependent). No later teclistamab time on treatment was found (G: "
+        "MajesTEC-1 updates, real-world cohorts and claims studies searched)",
         inputs=("p_disc_bsab",),
     ),
     ExternalCheck(
@@ -530,7 +593,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
     ),
     ExternalCheck(
         "cilta-cel after a non-cellular anti-BCMA therapy (CARTITUDE-2 cohort C, median PFS 9.1, fitted) vs a "
-        "repeat BCMA CAR-T after CAR-T relapse (Blood Adv 2024;8(9):2207, median PFS 8.3)",
+        f"repeat BCMA CAR-T after CAR-T relapse ({RETREATMENT}, median PFS 8.3)",
         SEQ_BSAB_CART,
         None,
         "rate_median",
@@ -540,6 +603,19 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         WITHIN,
         parameter="pfs_cilta_prior_bcma_exp_rate",
         inputs=("pfs_cilta_prior_bcma_exp_rate",),
+    ),
+    ExternalCheck(
+        "teclistamab median PFS, MajesTEC-1 (Moreau et al., NEJM 2022;387:495): checks the PFS route (RWPC curve x "
+        "Krishnan's hazard ratio 0.43), which is not derived from this median",
+        BSAB,
+        None,
+        "pfs",
+        None,
+        11.3,
+        *_ci(8.8, 17.1, "8.8-17.1 months"),
+        WITHIN,
+        "partly dependent: Krishnan's hazard ratio compares MajesTEC-1's 165 patients (their individual data, IPTW) "
+        "with a real-world cohort, so the same patients stand behind it; it is not derived from the median",
     ),
     ExternalCheck(
         "teclistamab median OS, MajesTEC-1 (V, Garfall 2024): checks the PFS route (RWPC x hazard ratio) with the "
@@ -591,7 +667,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         15.0,
         0.567,
-        *_binomial(0.567, 123, "patients of cohort A"),
+        *_exact(0.567, 123, "patients of cohort A"),
         OUTSIDE,
         "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
         "survival after progression on elranatamab was shorter than the 11.3 months after teclistamab failure (Yu "
@@ -600,7 +676,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         inputs=("pps_median_bsab",),
     ),
     ExternalCheck(
-        "RWPC median OS, US real-world cohort (EJHaem 2021)",
+        f"RWPC median OS, {EJHAEM_RW}",
         RWPC,
         None,
         "os",
@@ -617,7 +693,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "os",
         12.0,
         0.896,
-        *_binomial(0.896, 697, "cilta-cel patients"),
+        *_exact(0.896, 697, "cilta-cel patients"),
         OUTSIDE,
         "the partitioned CAR-T OS curve is fitted to CARTITUDE-1 (88.5% at 12 months, 97 patients treated 2018-2019); "
         "the real-world patients of 2022-2024 lived longer in year 1, although 54% would not have met CARTITUDE-1's "
@@ -638,7 +714,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
-        "teclistamab OS(6), real-world IMWG cohort (Blood Cancer J 2025)",
+        f"teclistamab OS(6), {IMWG_TEC}",
         BSAB,
         None,
         "os",
@@ -674,9 +750,18 @@ DERIVED_INPUTS: tuple[DerivedInput, ...] = (
     DerivedInput("f_pfs_death_rwpc", (19 / 248, 33 / 248)),
     DerivedInput("f_pfs_death_bsab", (21 / 165,)),
     DerivedInput("p_disc_bsab", (8.5,)),
-    DerivedInput("pps_rate_rwpc", (13.8, 4.6)),
+    DerivedInput("pps_median_rwpc", (8.6,)),
     DerivedInput("pps_median_bsab", (11.3, 7.3)),
     DerivedInput("nrm_cart_y1_rate", (7 / 97,)),
+    DerivedInput(
+        "nrm_cart_late_rate",
+        (11 / 97,),
+        "G: no death rate before progression after year 1 of cilta-cel from another source than CARTITUDE-1 was found: "
+        "the real-world cohorts report non-relapse mortality at their (short) median follow-up only, Sidana et al., "
+        "Blood 2025;145(1):85 (10% at 13 months) and the German registry (DRST, Blood 2025;146(14):1677; 7% at 10 "
+        "months for cilta-cel), and CARTITUDE-4 (an earlier line) was not read for deaths by time; the "
+        "CARTITUDE-1 OS at 36 months (the same data cut) is shown but is no check",
+    ),
     DerivedInput("pfs_tec_prior_bcma_exp_rate", (4.6,)),
     DerivedInput("pfs_cilta_prior_bcma_exp_rate", (9.1,)),
     DerivedInput(

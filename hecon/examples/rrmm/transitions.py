@@ -8,7 +8,11 @@ are the per-cycle rows of :mod:`hecon.examples.rrmm.derived`.
 
 from __future__ import annotations
 
-from hecon.model.spec import Transition, TransitionReward
+from hecon.examples.rrmm.strategies import CART
+from hecon.model.spec import STATE_TRANSITION, Transition, TransitionReward
+
+#: The helper count of deaths before progression after the CAR-T infusion (first course; per cycle in the run).
+DEATHS_BEFORE_PROGRESSION = "helper_deaths_before_progression"
 
 
 def _pf_rows(state: str, tag: str, pd: str, death: str | None = None) -> list[Transition]:
@@ -141,6 +145,12 @@ def rewards() -> tuple[TransitionReward, ...]:
             R(to, "1", "count", "helper_tf_first_entries", frm),
             R(to, "model_years + cycle_years", "count", "helper_tf_first_entry_years", frm),
         ]
+    # deaths before progression after the CAR-T infusion (first course): a helper tally read per cycle by the external
+    # check of year-1 non-relapse mortality (hecon.examples.rrmm.outputs.deaths_before_progression)
+    rows += [
+        R("Dead", "1", "count", DEATHS_BEFORE_PROGRESSION, frm, CART, STATE_TRANSITION)
+        for frm in ("CART_Infusion", "CART_Recovery", "CART_Remission")
+    ]
     # terminal care before death: counted apart from treatment burden (terminal_ counts)
     rows += [
         R("Dead", "c_terminal_care", "cost", "terminal_care"),
