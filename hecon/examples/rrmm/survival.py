@@ -362,6 +362,17 @@ SIDANA = "Sidana et al., Blood 2025;145(1):85"
 #: DRST. Blood 2025;146(14):1677, doi 10.1182/blood.2025028330 (343 patients: 77 cilta-cel, 266 ide-cel; non-relapse
 #: mortality at 10 months 7% vs 5%; abstract read, first author not in the text read, G).
 GERMAN_REGISTRY = "German registry (DRST), Blood 2025;146(14):1677"
+#: Sidana et al. 2025: real-world PFS at 12 months 68% (95% CI 62-74%) among the 236 treated with standard-of-care
+#: cilta-cel; the German registry: PFS at 10 months 76% of its 77 cilta-cel patients (no CI in the abstract read).
+#: Both read as from infusion (A), like the model's infused patients.
+SIDANA_PFS12, SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH = 0.68, 0.62, 0.74
+GERMAN_PFS10, GERMAN_CILTA_N = 0.76, 77
+_RW_CILTA_PFS = (
+    "the model's curve is fitted to CARTITUDE-1's points (97 selected trial patients), so it is the trial's PFS; "
+    "Sidana's real-world patients are less selected: 54% would not have met CARTITUDE-1's criteria (among them prior "
+    "BCMA-directed therapy, poor performance status, comorbidities), so a lower PFS is expected. The source is a "
+    "Kaplan-Meier estimate at a median follow-up of 13 months (A: from infusion, like the model's)"
+)
 #: The US real-world cohort matched to CARTITUDE-1 (median PFS 4.47, median OS 14.78 months, 95% CI 12.29-17.84).
 EJHAEM_RW = (
     "US real-world cohort matched to CARTITUDE-1, EJHaem 2021;3(1):97 (doi 10.1002/jha2.312), Table 3; first author "
@@ -428,6 +439,31 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         NOT_A_CHECK,
         "not an external check: the same data cut (Lin 2023, median follow-up 33.4 months) gave the 18 deaths from "
         "adverse events that nrm_cart_y1_rate and nrm_cart_late_rate are estimated from (35 of its 97 died)",
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
+        "PFS at 12 months, 236 treated)",
+        CART,
+        None,
+        "pfs",
+        12.0,
+        SIDANA_PFS12,
+        *_ci(SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH, "62-74%"),
+        OUTSIDE,
+        _RW_CILTA_PFS,
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
+        "(real-world PFS at 10 months, 77 cilta-cel patients)",
+        CART,
+        None,
+        "pfs",
+        10.0,
+        GERMAN_PFS10,
+        *_exact(GERMAN_PFS10, GERMAN_CILTA_N, "cilta-cel patients"),
+        WITHIN,
+        "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
+        "the Kaplan-Meier estimate's own",
     ),
     ExternalCheck(
         "cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)",
@@ -685,6 +721,33 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
         structure=PARTITIONED_SURVIVAL,
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
+        "PFS at 12 months, 236 treated)",
+        CART,
+        None,
+        "pfs",
+        12.0,
+        SIDANA_PFS12,
+        *_ci(SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH, "62-74%"),
+        OUTSIDE,
+        _RW_CILTA_PFS,
+        PARTITIONED_SURVIVAL,
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
+        "(real-world PFS at 10 months, 77 cilta-cel patients)",
+        CART,
+        None,
+        "pfs",
+        10.0,
+        GERMAN_PFS10,
+        *_exact(GERMAN_PFS10, GERMAN_CILTA_N, "cilta-cel patients"),
+        WITHIN,
+        "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
+        "the Kaplan-Meier estimate's own",
+        PARTITIONED_SURVIVAL,
     ),
     ExternalCheck(
         f"cilta-cel OS(12), real-world TriNetX cohort of 697 treated patients ({FILIPPATOS}: 89.6%)",
