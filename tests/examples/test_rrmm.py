@@ -40,7 +40,7 @@ from hecon.examples.rrmm import (
 )
 from hecon.examples.rrmm.sequences import SECOND_THERAPY_STATES
 from hecon.examples.rrmm.strategies import SEQ_BSAB_CART, SEQ_CART_BSAB
-from hecon.examples.rrmm.survival import NOT_A_CHECK, OUTSIDE, WITHIN
+from hecon.examples.rrmm.survival import NOT_A_CHECK, ONE_SIDED, OUTSIDE, PARTLY_DEPENDENT, WEAK, WITHIN
 from hecon.model.distributions import draw_parameters
 from hecon.model.scenarios import apply_scenario, get_scenario
 from hecon.model.spec import PARTITIONED_SURVIVAL
@@ -230,7 +230,7 @@ def test_rows_that_are_no_external_check_say_why():
     assert {c.endpoint for c in rows} >= {"tot_median", "pd_months"}
     for c in rows:
         assert c.low is None and c.high is None and c.reason.startswith("not an external check: "), c.label
-        assert not c.accepts(c.source)
+        assert not c.accepts(c.source) and c.caveats == (), c.label
 
 
 def test_no_external_check_is_a_point_its_structure_was_fitted_to(rrmm_spec):
@@ -341,42 +341,51 @@ def test_deaths_before_progression_are_counted_from_the_first_course_only(rrmm_s
 
 
 def test_deaths_before_progression_are_checked_against_other_cohorts(rrmm_spec, rrmm_base):
-    """f_pfs_death_rwpc (19/248, LocoMMotion) and f_pfs_death_bsab (21/165, MajesTEC-1) are checked by the share dead
-    before progression in other cohorts: KarMMa-3's standard regimens (3 of 132 died of an adverse event within 6
-    months) and real-world teclistamab (infections contributed to 5% of deaths by a median follow-up of 10.1 months,
-    509 patients). Closed form of the model's value on the exponential PFS (rate r, the RWPC fit; the bispecific's
-    times the hazard ratio 0.43): f (1 - exp(-r t)); the ranges are the exact 95% CIs of 3 of 132 and 25 of 509 (R's
-    binom.test, tests/examples/reference/binom_test.csv); the verdicts are the closed forms'."""
+    """f_pfs_death_rwpc (19/248, LocoMMotion) is checked by the share dead before progression in another cohort:
+    KarMMa-3's standard regimens (3 of 132 died of an adverse event within 6 months; a weak check). f_pfs_death_bsab
+    (21/165, MajesTEC-1) is shown against real-world teclistamab (infections contributed to 5% of deaths by a median
+    follow-up of 10.1 months, 509 patients) as no external check: not like for like, with biases in opposite
+    directions. Closed form of the model's value on the exponential PFS (rate r, the RWPC fit; the bispecific's
+    times the hazard ratio 0.43): f (1 - exp(-r t)); KarMMa-3's range is the exact 95% CI of 3 of 132 (R's
+    binom.test, tests/examples/reference/binom_test.csv); its verdict is the closed form's."""
     p = {x.name: x.value for x in rrmm_spec.parameters}
     r = p["pfs_rwpc_exp_rate"]
-    checks = {c.strategy: c for c in EXTERNAL_CHECKS if c.endpoint == "pf_death_share"}
-    expected = {
-        RWPC: (19 / 248 * (1 - math.exp(-r * 6.0)), 3 / 132, R_BINOM[(3, 132)], ("f_pfs_death_rwpc",)),
-        BSAB: (21 / 165 * (1 - math.exp(-r * p["tec_hr_pfs"] * 10.1)), 0.05, R_BINOM[(25, 509)], ("f_pfs_death_bsab",)),
-    }
-    assert set(checks) == set(expected)
-    for strategy, (closed, share, exact, inputs) in expected.items():
-        check = checks[strategy]
-        assert check.source == pytest.approx(share) and check.inputs == inputs
-        assert (check.low, check.high) == pytest.approx(exact, abs=1e-9)
-        got = rrmm.external_check_value(rrmm_spec, rrmm_base, check)
-        assert got == pytest.approx(closed, rel=0.02), strategy
-        assert check.accepts(closed) == (check.verdict == WITHIN), strategy
+    rows = {c.strategy: c for c in EXTERNAL_CHECKS if c.endpoint == "pf_death_share"}
+    assert set(rows) == {RWPC, BSAB}
+    karmma, razzo = rows[RWPC], rows[BSAB]
+    closed = 19 / 248 * (1 - math.exp(-r * 6.0))
+    assert karmma.source == pytest.approx(3 / 132) and karmma.inputs == ("f_pfs_death_rwpc",)
+    assert (karmma.low, karmma.high) == pytest.approx(R_BINOM[(3, 132)], abs=1e-9)
+    assert rrmm.external_check_value(rrmm_spec, rrmm_base, karmma) == pytest.approx(closed, rel=0.02)
+    assert karmma.accepts(closed) == (karmma.verdict == WITHIN) and karmma.caveats == (WEAK,)
+    assert razzo.verdict == NOT_A_CHECK and razzo.inputs == () and "not like for like" in razzo.reason
+    closed_bsab = 21 / 165 * (1 - math.exp(-r * p["tec_hr_pfs"] * 10.1))
+    assert rrmm.external_check_value(rrmm_spec, rrmm_base, razzo) == pytest.approx(closed_bsab, rel=0.02)
 
 
-def test_bispecific_time_on_treatment_is_checked_against_another_published_share(rrmm_spec, rrmm_base):
-    """p_disc_bsab is derived from MajesTEC-1's median duration of treatment (8.5 months); its external check is
-    another published number: 85% of the 26 responders (65% of the 40 phase 1 patients at the phase 2 dose) alive and
-    on treatment at a median follow-up of 7.1 months (Usmani, Lancet 2021), so at least 22 of the 40. Closed form of
-    the model's share on treatment at 7.1 months: the time on treatment is exponential with median 8.5 months,
-    exp(-ln 2 x 7.1 / 8.5) = 0.56; the accepted range is open above from the exact lower 95% limit of 22 of 40
-    (R's binom.test: 0.3849)."""
-    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "tot_share"]
-    closed = math.exp(-math.log(2) * 7.1 / 8.5)
+@pytest.mark.parametrize("structure", ["state_transition", PARTITIONED_SURVIVAL])
+def test_bispecific_time_on_treatment_is_checked_against_another_published_share(
+    rrmm_spec, rrmm_base, rrmm_ps, structure
+):
+    """p_disc_bsab (state transition) and the time-to-discontinuation curve (partitioned survival) come from
+    MajesTEC-1's median duration of treatment (8.5 months); their external check is another published number: 85% of
+    the 26 responders (65% of the 40 phase 1 patients at the phase 2 dose) alive and on treatment at a median
+    follow-up of 7.1 months (Usmani, Lancet 2021), so at least 22 of the 40, a one-sided, weak, partly dependent
+    check. Closed form of the model's share on treatment at 7.1 months: the time on treatment is exponential with
+    median 8.5 months, exp(-ln 2 x 7.1 / 8.5) = 0.56 (partitioned: the fitted rate, exp(-rate x 7.1)); the accepted
+    range is open above from the exact lower 95% limit of 22 of 40 (R's binom.test: 0.3849)."""
+    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "tot_share" and c.structure == structure]
+    spec, results = (rrmm_spec, rrmm_base) if structure == "state_transition" else rrmm_ps
+    if structure == "state_transition":
+        closed = math.exp(-math.log(2) * 7.1 / 8.5)
+    else:
+        closed = math.exp(-{x.name: x.value for x in spec.parameters}["ttd_tec_exp_rate"] * 7.1)
+        assert closed == pytest.approx(math.exp(-math.log(2) * 7.1 / 8.5), rel=0.05)
     assert round(0.85 * round(0.65 * 40)) == 22
-    assert (check.source, check.month, check.inputs) == (22 / 40, 7.1, ("p_disc_bsab",))
+    assert (check.source, check.month, check.caveats) == (22 / 40, 7.1, (ONE_SIDED, WEAK, PARTLY_DEPENDENT))
+    assert check.inputs == (("p_disc_bsab",) if structure == "state_transition" else ())
     assert check.low == pytest.approx(R_BINOM[(22, 40)][0], abs=1e-9) and check.high is None
-    assert rrmm.external_check_value(rrmm_spec, rrmm_base, check) == pytest.approx(closed, rel=0.02)
+    assert rrmm.external_check_value(spec, results, check) == pytest.approx(closed, rel=0.02)
     assert check.accepts(closed) == (check.verdict == WITHIN) and check.verdict == WITHIN
 
 

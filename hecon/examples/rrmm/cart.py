@@ -380,7 +380,7 @@ def _class_selectors() -> list[Parameter]:
             "hazard ratio",
             "Multiplier on the CAR-T PFS hazard: 1 (one-way sensitivity analysis only)",
             "A: the PSA carries the curve's uncertainty by the fit's own distribution (maximum-likelihood fit); "
-            "DSA range: the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC (EJHaem 2021;3(1):97, "
+            "DSA range: the relative uncertainty of the adjusted PFS HR of cilta-cel vs RWPC (Martin et al., EJHaem 2022;3(1):97, "
             "Table 3)",
             None,
             0.66,

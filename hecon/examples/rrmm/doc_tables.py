@@ -19,7 +19,16 @@ from typing import Any
 from hecon.examples.rrmm.outputs import external_check_value, landmark, survival_medians, tfi_metrics
 from hecon.examples.rrmm.published_results import published
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
-from hecon.examples.rrmm.survival import EXTERNAL_CHECKS, NOT_A_CHECK, OUTSIDE, WITHIN, ExternalCheck
+from hecon.examples.rrmm.survival import (
+    EXTERNAL_CHECKS,
+    NOT_A_CHECK,
+    ONE_SIDED,
+    OUTSIDE,
+    PARTLY_DEPENDENT,
+    WEAK,
+    WITHIN,
+    ExternalCheck,
+)
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec, SurvivalPoint
 
 #: A run: its spec and results (xarray Dataset of hecon.engine.run.run_model).
@@ -210,6 +219,51 @@ def external_check_verdict(check: ExternalCheck, got: float) -> str:
     return WITHIN if check.accepts(got) else OUTSIDE
 
 
+#: A check within its range is at the edge when the model value lies in the outer tenth of a closed range, or within
+#: 5% of the one end of a range open on the other side: a small change of an input would change its verdict.
+EDGE_SHARE_OF_WIDTH, EDGE_SHARE_OF_BOUND = 0.10, 0.05
+AT_THE_EDGE = "at the edge of its range"
+
+
+def at_the_edge(check: ExternalCheck, got: float) -> bool:
+    """Whether ``got``, within ``check``'s range, lies at its edge (:data:`EDGE_SHARE_OF_WIDTH`,
+    :data:`EDGE_SHARE_OF_BOUND`)."""
+    if external_check_verdict(check, got) != WITHIN:
+        return False
+    if check.low is not None and check.high is not None:
+        return min(got - check.low, check.high - got) < EDGE_SHARE_OF_WIDTH * (check.high - check.low)
+    bound = check.low if check.low is not None else check.high
+    assert bound is not None
+    return abs(got - bound) < EDGE_SHARE_OF_BOUND * abs(bound)
+
+
+def verdict_cell(check: ExternalCheck, got: float) -> str:
+    """The verdict in bold with what weakens the check: its caveats and, when within, whether at the edge."""
+    verdict = external_check_verdict(check, got)
+    notes = [*check.caveats, *([AT_THE_EDGE] if at_the_edge(check, got) else [])]
+    return f"**{verdict}**" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def external_checks_summary(values: list[tuple[ExternalCheck, float]]) -> str:
+    """One sentence counting the rows by verdict, and the checks within their range that are weakened (partly
+    dependent, one-sided or weak, or at the edge), so the table's weak rows are not read as strong ones."""
+    verdicts = [(c, g, external_check_verdict(c, g)) for c, g in values]
+    within = [(c, g) for c, g, v in verdicts if v == WITHIN]
+    outside = sum(v == OUTSIDE for _, _, v in verdicts)
+    none = sum(v == NOT_A_CHECK for _, _, v in verdicts)
+    weakened = [c for c, g in within if c.caveats or at_the_edge(c, g)]
+    by = {note: sum(note in c.caveats for c, _ in within) for note in (PARTLY_DEPENDENT, ONE_SIDED, WEAK)} | {
+        AT_THE_EDGE: sum(at_the_edge(c, g) for c, g in within)
+    }
+    detail = ", ".join(f"{n} {note}" for note, n in by.items() if n)
+    return (
+        f"Of the {len(values)} rows, {len(within)} are external checks within their range, {outside} outside and "
+        f"{none} no external check; of the {len(within)} within, {len(weakened)} are weakened"
+        + (f" ({detail}; a row can have more than one)" if detail else "")
+        + f"; independent checks within their range: {len(within) - len(weakened)}."
+    )
+
+
 def external_check_values(
     runs: dict[str | None, Run], partitioned: dict[str | None, Run]
 ) -> list[tuple[ExternalCheck, float]]:
@@ -229,7 +283,8 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
         "| Structure | Check | Source | Model | Difference | Accepted range (basis) | Verdict | Why they differ |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for check, got in external_check_values(runs, partitioned):
+    values = external_check_values(runs, partitioned)
+    for check, got in values:
         fmt = _check_format(check)
         # a row that is no external check may show another quantity than the source's (months per infused patient)
         diff = "not comparable" if check.endpoint == "pd_months" else f"{(got - check.source) / check.source:+.0%}"
@@ -240,12 +295,11 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
             low = "-" if check.low is None else fmt.format(check.low)
             high = "no upper limit" if check.high is None else fmt.format(check.high)
             accepted = f"{low} to {high} ({check.basis})"
-        verdict = external_check_verdict(check, got)
         lines.append(
             f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff} | "
-            f"{accepted} | **{verdict}** | {check.reason or '-'} |"
+            f"{accepted} | {verdict_cell(check, got)} | {check.reason or '-'} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + external_checks_summary(values)
 
 
 def published_points_table(st: Run, ps: Run) -> str:

@@ -60,7 +60,7 @@ def parameters() -> list[Parameter]:
             0.59,
             "share",
             "Share of men at start (weights the men's and women's life tables)",
-            "P: CARTITUDE-1, 57/97 male (EJHaem 2021;3(1):97, doi 10.1002/jha2.312, Table 1)",
+            "P: CARTITUDE-1, 57/97 male (Martin et al., EJHaem 2022;3(1):97, doi 10.1002/jha2.312, Table 1)",
             beta(57, 40),
         ),
         P(

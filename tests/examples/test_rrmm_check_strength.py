@@ -1,0 +1,101 @@
+"""How strong each external check of the RRMM example is (hecon/examples/rrmm/survival.py EXTERNAL_CHECKS, shown by
+hecon/examples/rrmm/doc_tables.py): a row that is not like for like or is fully dependent is no check, a weakened
+check says how it is weakened, and the table's verdict marks a model value at the edge of its range. No model run:
+the rows are read as data, and the edge and summary rules are checked on hand-made values."""
+
+from __future__ import annotations
+
+import pytest
+
+from hecon.examples.rrmm.doc_tables import (
+    AT_THE_EDGE,
+    at_the_edge,
+    external_checks_summary,
+    verdict_cell,
+)
+from hecon.examples.rrmm.survival import (
+    CAVEATS,
+    EXTERNAL_CHECKS,
+    NOT_A_CHECK,
+    ONE_SIDED,
+    OUTSIDE,
+    PARTLY_DEPENDENT,
+    WEAK,
+    WITHIN,
+    ExternalCheck,
+)
+
+
+def _check(low: float | None, high: float | None, caveats: tuple[str, ...] = ()) -> ExternalCheck:
+    verdict = NOT_A_CHECK if low is None and high is None else WITHIN
+    return ExternalCheck("x", "s", None, "os", None, 1.0, low, high, "b", verdict, "r", caveats=caveats)
+
+
+def test_no_check_is_dependent_or_unlike_and_counted_as_a_check():
+    """A row whose source is not like for like, or that is the input's own source, is no external check; a partly
+    dependent row says so in its caveats and its reason, and every caveat is explained in the reason."""
+    for c in EXTERNAL_CHECKS:
+        assert set(c.caveats) <= set(CAVEATS) and len(set(c.caveats)) == len(c.caveats), c.label
+        if "not like for like" in c.reason or c.reason.startswith("not an external check"):
+            assert c.verdict == NOT_A_CHECK and c.caveats == (), c.label
+        if c.verdict == NOT_A_CHECK:
+            assert c.caveats == () and c.low is None and c.high is None, c.label
+        assert ("partly dependent" in c.reason.lower()) == (PARTLY_DEPENDENT in c.caveats), c.label
+        for note in c.caveats:
+            assert note in c.reason.lower(), (c.label, note)
+        if c.high is None and c.low is not None and c.basis.startswith("a lower bound"):
+            assert ONE_SIDED in c.caveats, c.label
+
+
+def test_the_reviewed_weak_rows_are_classified():
+    """The rows a review found weak: Razzo 2025 (biases in opposite directions) is no check; Usmani's lower bound is
+    one-sided and weak; KarMMa-3's 3 of 132 is weak; Van Oekelen's median survival from relapse is partly dependent
+    (the post-relapse mix 35/79 is its own)."""
+    by_label = {c.label: c for c in EXTERNAL_CHECKS}
+    razzo = [c for label, c in by_label.items() if "Razzo" in label]
+    usmani = [c for label, c in by_label.items() if "Usmani" in label]
+    karmma = [c for label, c in by_label.items() if "KarMMa-3" in label]
+    van_oekelen = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median"]
+    assert len(razzo) == 1 and razzo[0].verdict == NOT_A_CHECK
+    assert len(usmani) == 2 and all({ONE_SIDED, WEAK} <= set(c.caveats) for c in usmani)
+    assert len(karmma) == 1 and WEAK in karmma[0].caveats
+    assert len(van_oekelen) == 1 and PARTLY_DEPENDENT in van_oekelen[0].caveats
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "got", "edge"),
+    [
+        (0.59, 1.14, 0.60, True),  # 0.01 from the lower end, 1.8% of the width 0.55
+        (0.59, 1.14, 0.80, False),
+        (0.59, 1.14, 1.10, True),  # 0.04 from the upper end, 7.3% of the width
+        (0.59, 1.14, 0.50, False),  # outside: not "at the edge" but outside
+        (41.9, None, 43.0, True),  # open above: 1.1 above the end, 2.6% of 41.9
+        (41.9, None, 51.0, False),
+        (None, 10.0, 9.8, True),  # open below: 2% of 10
+    ],
+)
+def test_at_the_edge_is_the_outer_tenth_or_five_percent_of_an_open_end(low, high, got, edge):
+    assert at_the_edge(_check(low, high), got) is edge
+
+
+def test_verdict_cell_names_caveats_and_the_edge():
+    assert verdict_cell(_check(0.59, 1.14), 0.80) == "**within**"
+    assert verdict_cell(_check(0.59, 1.14), 0.60) == f"**within** ({AT_THE_EDGE})"
+    assert verdict_cell(_check(0.0, 1.0, (ONE_SIDED, WEAK)), 2.0) == f"**{OUTSIDE}** (one-sided, weak)"
+    assert verdict_cell(_check(None, None), 1.0) == f"**{NOT_A_CHECK}**"
+
+
+def test_summary_counts_independent_checks_within_their_range():
+    """Five rows: one independent within, one partly dependent within, one within at the edge, one outside, one
+    no check: 3 within, of which 2 weakened, so 1 independent check within its range."""
+    values = [
+        (_check(0.0, 1.0), 0.5),
+        (_check(0.0, 1.0, (PARTLY_DEPENDENT,)), 0.5),
+        (_check(0.0, 1.0), 0.99),
+        (_check(0.0, 1.0), 2.0),
+        (_check(None, None), 0.5),
+    ]
+    text = external_checks_summary(values)
+    assert text.startswith("Of the 5 rows, 3 are external checks within their range, 1 outside and 1 no external check")
+    assert "of the 3 within, 2 are weakened (1 partly dependent, 1 at the edge of its range;" in text
+    assert text.endswith("; independent checks within their range: 1.")
