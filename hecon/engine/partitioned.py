@@ -63,6 +63,8 @@ def simulate_partitioned_chunk(
     listed = [number[state] for state, _ in strategy.partition]
     values = _state_values(model, col_index, set(listed))
     rewards = _entry_rewards(strategy, col_index)
+    value_columns = np.array(sorted({col for col, _, _ in values}), dtype=np.int64)  # the others stay 0
+    reward_columns = np.array(sorted({col for col, _, _ in rewards}), dtype=np.int64)
 
     discounted = np.zeros((len(cols), n_samples))
     undiscounted = np.zeros((len(cols), n_samples))
@@ -82,15 +84,15 @@ def simulate_partitioned_chunk(
         by_state[listed] = np.diff(cum, axis=0, prepend=0.0, append=1.0)  # (rows, points, samples)
         occupancy = by_state.transpose(1, 0, 2)  # (points, states, samples)
         n_val = n_pts if t1 == T else n_pts - 1  # point t1 belongs to the next block, except at the end
-        valued = _summed(
+        by_column = _summed(
             (
                 (col, 1.0 if expr is None else _points(ctx.evaluate(expr, 1), n_pts, n_samples)[:n_val], by_state[m])
                 for col, m, expr in values
             ),
             (len(cols), n_val, n_samples),
         )
-        valued *= w.scale[None, :, None]
-        entered = _summed(
+        by_column *= w.scale[:, None, None]
+        entered_by_column = _summed(
             (  # the share that crossed into row k or beyond, times the reward
                 (col, cum[k - 1, :-1] - cum[k - 1, 1:], _points(ctx.evaluate(expr, 1), n_pts, n_samples))
                 for col, k, expr in rewards
@@ -104,12 +106,12 @@ def simulate_partitioned_chunk(
             first = start_rewards(model, strategy, ctx, start, col_index)
             discounted += first
             undiscounted += first
-        kernels.add_weighted(discounted, w.point, t0, valued)  # point by point, in order
-        kernels.add_weighted(undiscounted, w.plain.reshape(1, -1), t0, valued)
-        kernels.add_weighted(discounted, w.reward, t0, entered)
-        kernels.add_weighted(undiscounted, w.reward_plain.reshape(1, -1), t0, entered)
+        kernels.add_weighted(discounted, undiscounted, w.point, w.plain, t0, by_column, value_columns)  # in order
+        kernels.add_weighted(discounted, undiscounted, w.reward, w.reward_plain, t0, entered_by_column, reward_columns)
         crossings[t0 : t0 + n_val] += crossed[:n_val].sum(axis=1)
         if keep_cycles:  # the per-cycle values, once the totals have been added up
+            valued = by_column.transpose(1, 0, 2)  # (points, columns, samples)
+            entered = entered_by_column.transpose(1, 0, 2)
             valued[: t1 - t0] += entered[:n_val]
             if t0 == 0:
                 valued[0] += first  # already in the totals, unweighted: not weighted again
@@ -124,18 +126,17 @@ def simulate_partitioned_chunk(
 
 
 def _summed(terms: Iterable[tuple[int, Any, np.ndarray]], shape: tuple[int, int, int]) -> np.ndarray:
-    """Σ a x b over ``terms`` (column, a, b) column by column, in their order, as (points, columns,
+    """Σ a x b over ``terms`` (column, a, b) column by column, in their order, as (columns, points,
     samples) of ``shape``: a is a number or (points, samples), b (points or more, samples), cut to
     the points. Each column is summed on contiguous rows (a column of a (points, columns, samples)
-    array is strided, 2-3x slower); the result is a view of the columns (copying them into that
-    layout would cost more than the sums)."""
+    array is strided, 2-3x slower); a column without terms is 0."""
     n_cols, n_points, n_samples = shape
     by_column = np.zeros((n_cols, n_points, n_samples))
     product = np.empty((n_points, n_samples))
     for col, a, b in terms:
         np.multiply(a, b[:n_points], out=product)
         by_column[col] += product
-    return by_column.transpose(1, 0, 2)
+    return by_column
 
 
 def _points(value: object, n_pts: int, n_samples: int) -> np.ndarray:
