@@ -560,24 +560,25 @@ def accumulate(acc, x):
 
 @numba.njit(nogil=True, cache=True)
 def add_weighted(discounted, undiscounted, weights, plain, t0, values, columns):
-    """For each column c of ``columns``, point i = 0, 1, ... in order and sample s:
-    discounted[c, s] += weights[c, t0 + i] * values[c, i, s] and undiscounted[c, s] +=
-    plain[t0 + i] * values[c, i, s].
+    """For each row r of ``values`` (column c = columns[r]), point i = 0, 1, ... in order and sample
+    s: discounted[c, s] += weights[c, t0 + i] * values[r, i, s] and undiscounted[c, s] +=
+    plain[t0 + i] * values[r, i, s].
 
-    ``values`` (columns, points, samples) holds a block's values column by column (each column's
-    points contiguous); the columns not in ``columns`` are left out (they hold only zeros, which
-    would add nothing). Each total gets its points one at a time in order, each product rounded
-    before it is added, as numpy's ``total += weights[:, t0 + i, None] * values[:, i]`` point after
-    point (the same numbers), in one pass over the values for both totals.
+    ``values`` (rows, points, samples) holds a block's values of the columns ``columns``, column by
+    column (each column's points contiguous); the other columns, whose values are 0, add nothing.
+    Each total gets its points one at a time in order, each product rounded before it is added, as
+    numpy's ``total += weights[:, t0 + i, None] * values[:, i]`` point after point (the same
+    numbers), in one pass over the values for both totals.
     """
     n_points, n_samples = values.shape[1], values.shape[2]
-    for c in columns:
+    for r in range(columns.size):
+        c = columns[r]
         d = discounted[c]
         u = undiscounted[c]
         for i in range(n_points):
             w = weights[c, t0 + i]
             p = plain[t0 + i]
-            row = values[c, i]
+            row = values[r, i]
             for s in range(n_samples):
                 d[s] += w * row[s]
                 u[s] += p * row[s]
