@@ -3,7 +3,8 @@ over a grid of two parameters, at each willingness to pay.
 
 For parameters x and y (each on an even grid over its interval) the model is run once, with one
 sample per grid point (:mod:`hecon.analysis.variations`: the same vectorised rewrite as the
-one-way threshold analysis, :mod:`hecon.analysis.threshold`). At willingness to pay lambda,
+one-way threshold analysis, :mod:`hecon.analysis.threshold`; a strategy that reads neither parameter
+is simulated once, :func:`hecon.engine.run.simulate_varied`). At willingness to pay lambda,
 ``strategy`` is cost-effective against ``comparator`` where the incremental net monetary benefit
 
     INMB(x, y) = lambda * dQALY(x, y) - dCost(x, y)
@@ -99,7 +100,9 @@ def two_way_threshold(
     """
     from hecon.analysis.threshold import _two_strategy_spec, threshold_interval  # the engine, when it is run
     from hecon.engine.compiler import compiled as compile_once
-    from hecon.engine.run import run_model
+    from hecon.engine.outcomes import outcome_columns
+    from hecon.engine.results import label
+    from hecon.engine.run import run_model, simulate_varied
 
     names = [s.name for s in spec.strategies]
     comparator = query.comparator or comparator or spec.settings.comparator or (spec.options[0] if spec.options else "")
@@ -130,8 +133,10 @@ def two_way_threshold(
     variations = vary(small, [Target(query.x), Target(query.y)])
     rows = [{0: float(x), 1: float(y)} for y in ys for x in xs]
     compiled = compile_once(variations.spec)
-    try:
-        ds = run_model(compiled, variations.samples(rows), chunk_size=len(rows))
+    samples = variations.samples(rows)
+    try:  # per-sample totals only; a strategy that reads neither parameter is simulated once, not per point
+        runs = [simulate_varied(compiled, i, samples, len(rows)) for i in range(len(compiled.strategies))]
+        ds = label(compiled, outcome_columns(compiled), runs, len(rows))
     except ModelError as error:  # the grid points the model cannot run with, by their values (not their sample)
         uses: list[Use | None] = [
             Use(

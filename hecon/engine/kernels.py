@@ -559,18 +559,26 @@ def accumulate(acc, x):
 
 
 @numba.njit(nogil=True, cache=True)
-def add_weighted(total, weights, t0, values):
-    """total[c, s] += weights[c or 0, t0 + i] * values[i, c, s] for i = 0, 1, ... in order.
+def add_weighted(discounted, undiscounted, weights, plain, t0, values, columns):
+    """For each row r of ``values`` (column c = columns[r]), point i = 0, 1, ... in order and sample
+    s: discounted[c, s] += weights[c, t0 + i] * values[r, i, s] and undiscounted[c, s] +=
+    plain[t0 + i] * values[r, i, s].
 
-    ``weights`` (rows, points) has a row per column, or one row for every column. The points
-    are added one at a time in order, each product rounded before it is added, as numpy's
-    ``total += weights[:, t0 + i, None] * values[i]`` point after point (the same numbers), in
-    one pass instead of a Python loop over the points.
+    ``values`` (rows, points, samples) holds a block's values of the columns ``columns``, column by
+    column (each column's points contiguous); the other columns, whose values are 0, add nothing.
+    Each total gets its points one at a time in order, each product rounded before it is added, as
+    numpy's ``total += weights[:, t0 + i, None] * values[:, i]`` point after point (the same
+    numbers), in one pass over the values for both totals.
     """
-    n_points, n_cols, n_samples = values.shape
-    per_column = weights.shape[0] > 1
-    for i in range(n_points):
-        for c in range(n_cols):
-            w = weights[c if per_column else 0, t0 + i]
+    n_points, n_samples = values.shape[1], values.shape[2]
+    for r in range(columns.size):
+        c = columns[r]
+        d = discounted[c]
+        u = undiscounted[c]
+        for i in range(n_points):
+            w = weights[c, t0 + i]
+            p = plain[t0 + i]
+            row = values[r, i]
             for s in range(n_samples):
-                total[c, s] += w * values[i, c, s]
+                d[s] += w * row[s]
+                u[s] += p * row[s]

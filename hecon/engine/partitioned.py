@@ -63,6 +63,9 @@ def simulate_partitioned_chunk(
     listed = [number[state] for state, _ in strategy.partition]
     values = _state_values(model, col_index, set(listed))
     rewards = _entry_rewards(strategy, col_index)
+    value_columns = np.array(sorted({col for col, _, _ in values}), dtype=np.int64)  # the others are 0
+    reward_columns = np.array(sorted({col for col, _, _ in rewards}), dtype=np.int64)
+    value_scale = w.scale[value_columns][:, None, None]
 
     discounted = np.zeros((len(cols), n_samples))
     undiscounted = np.zeros((len(cols), n_samples))
@@ -84,18 +87,22 @@ def simulate_partitioned_chunk(
         n_val = n_pts if t1 == T else n_pts - 1  # point t1 belongs to the next block, except at the end
         valued = _summed(
             (
-                (col, 1.0 if expr is None else _points(ctx.evaluate(expr, 1), n_pts, n_samples)[:n_val], by_state[m])
+                (col, None if expr is None else _points(ctx.evaluate(expr, 1), n_pts, n_samples)[:n_val], by_state[m])
                 for col, m, expr in values
             ),
-            (len(cols), n_val, n_samples),
+            value_columns,
+            n_val,
+            n_samples,
         )
-        valued *= w.scale[None, :, None]
+        valued *= value_scale
         entered = _summed(
             (  # the share that crossed into row k or beyond, times the reward
                 (col, cum[k - 1, :-1] - cum[k - 1, 1:], _points(ctx.evaluate(expr, 1), n_pts, n_samples))
                 for col, k, expr in rewards
             ),
-            (len(cols), t1 - t0, n_samples),
+            reward_columns,
+            t1 - t0,
+            n_samples,
         )
         if t0 == 0:
             start = np.zeros((model.n_states, n_samples))
@@ -104,16 +111,16 @@ def simulate_partitioned_chunk(
             first = start_rewards(model, strategy, ctx, start, col_index)
             discounted += first
             undiscounted += first
-        kernels.add_weighted(discounted, w.point, t0, valued)  # point by point, in order
-        kernels.add_weighted(undiscounted, w.plain.reshape(1, -1), t0, valued)
-        kernels.add_weighted(discounted, w.reward, t0, entered)
-        kernels.add_weighted(undiscounted, w.reward_plain.reshape(1, -1), t0, entered)
+        kernels.add_weighted(discounted, undiscounted, w.point, w.plain, t0, valued, value_columns)  # in order
+        kernels.add_weighted(discounted, undiscounted, w.reward, w.reward_plain, t0, entered, reward_columns)
         crossings[t0 : t0 + n_val] += crossed[:n_val].sum(axis=1)
         if keep_cycles:  # the per-cycle values, once the totals have been added up
-            valued[: t1 - t0] += entered[:n_val]
+            every = np.zeros((n_val, len(cols), n_samples))  # (points, every column, samples)
+            every[:, value_columns] = valued.transpose(1, 0, 2)
+            every[: t1 - t0, reward_columns] += entered.transpose(1, 0, 2)[:n_val]
             if t0 == 0:
-                valued[0] += first  # already in the totals, unweighted: not weighted again
-            kernels.accumulate(per_cycle[t0 : t0 + n_val], valued)
+                every[0] += first  # already in the totals, unweighted: not weighted again
+            kernels.accumulate(per_cycle[t0 : t0 + n_val], every)
             if by_sub:
                 sub = np.zeros((n_val, model.n_states, n_samples))
                 sub[:, first_sub, :] = occupancy[:n_val]
@@ -123,19 +130,24 @@ def simulate_partitioned_chunk(
     return ChunkResult(discounted.T.copy(), undiscounted.T.copy(), trace_sum, per_cycle, crossings)
 
 
-def _summed(terms: Iterable[tuple[int, Any, np.ndarray]], shape: tuple[int, int, int]) -> np.ndarray:
-    """Σ a x b over ``terms`` (column, a, b) column by column, in their order, as (points, columns,
-    samples) of ``shape``: a is a number or (points, samples), b (points or more, samples), cut to
-    the points. Each column is summed on contiguous rows (a column of a (points, columns, samples)
-    array is strided, 2-3x slower); the result is a view of the columns (copying them into that
-    layout would cost more than the sums)."""
-    n_cols, n_points, n_samples = shape
-    by_column = np.zeros((n_cols, n_points, n_samples))
+def _summed(
+    terms: Iterable[tuple[int, Any, np.ndarray]], columns: np.ndarray, n_points: int, n_samples: int
+) -> np.ndarray:
+    """Σ a x b over ``terms`` (column, a, b) column by column, in their order, as (columns, points,
+    samples) with a row for each of ``columns`` (the columns that have terms, in that order): a is
+    a number, (points, samples) or None (1: b as it is), b (points or more, samples), cut to
+    ``n_points``. Each column is summed on contiguous rows (a column of a (points, columns,
+    samples) array is strided, 2-3x slower)."""
+    row = {int(col): r for r, col in enumerate(columns)}
+    by_column = np.zeros((len(columns), n_points, n_samples))
     product = np.empty((n_points, n_samples))
     for col, a, b in terms:
-        np.multiply(a, b[:n_points], out=product)
-        by_column[col] += product
-    return by_column.transpose(1, 0, 2)
+        if a is None:
+            by_column[row[col]] += b[:n_points]
+        else:
+            np.multiply(a, b[:n_points], out=product)
+            by_column[row[col]] += product
+    return by_column
 
 
 def _points(value: object, n_pts: int, n_samples: int) -> np.ndarray:

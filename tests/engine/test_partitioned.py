@@ -199,3 +199,28 @@ def test_a_strategy_without_partition_rows_is_refused():
     spec = replace(spec, strategies=(Strategy("A"), Strategy("B")))
     with pytest.raises(ModelError, match="strategy 'A': has no partitioned-survival rows"):
         run_model(spec)
+
+
+def test_the_weighted_totals_kernel_adds_point_after_point_as_numpy_does():
+    """kernels.add_weighted against numpy's point-by-point sums (each product rounded, then added in
+    point order), both totals at once; row r of the values is column columns[r], and the columns it
+    is not given are left as they were."""
+    from hecon.engine import kernels
+
+    rng = np.random.default_rng(11)
+    n_cols, n_points, n_samples, t0 = 5, 7, 9, 3
+    columns = np.array([3, 0, 2], dtype=np.int64)
+    values = rng.normal(size=(columns.size, n_points, n_samples)) * 10.0 ** rng.integers(-8, 8, size=(3, 1, 1))
+    weights = rng.uniform(0.1, 1.0, size=(n_cols, t0 + n_points + 2))
+    plain = rng.uniform(0.1, 1.0, size=t0 + n_points + 2)
+    start_d, start_u = rng.normal(size=(n_cols, n_samples)), rng.normal(size=(n_cols, n_samples))
+    discounted, undiscounted = start_d.copy(), start_u.copy()
+    kernels.add_weighted(discounted, undiscounted, weights, plain, t0, values, columns)
+    want_d, want_u = start_d.copy(), start_u.copy()
+    for i in range(n_points):
+        for r, c in enumerate(columns):
+            want_d[c] = want_d[c] + weights[c, t0 + i] * values[r, i]
+            want_u[c] = want_u[c] + plain[t0 + i] * values[r, i]
+    assert np.array_equal(discounted, want_d)
+    assert np.array_equal(undiscounted, want_u)
+    assert np.array_equal(discounted[[1, 4]], start_d[[1, 4]])  # columns not given: untouched
