@@ -217,7 +217,7 @@ def _constant_proportion_male(spec: ModelSpec) -> float:
     value = spec.settings.proportion_male
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    from hecon.engine.compiler import compiled
+    from hecon.engine.incremental import compiled
     from hecon.engine.context import BlockContext
 
     model = compiled(spec)

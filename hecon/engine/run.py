@@ -37,7 +37,7 @@ import xarray as xr
 from hecon.engine import kernels
 from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
-from hecon.engine.compiler import compiled as compile_once
+from hecon.engine.incremental import compiled as compile_once
 from hecon.engine.context import BlockContext
 from hecon.engine.inputs import (
     REACHABLE_VALUES,
@@ -46,11 +46,11 @@ from hecon.engine.inputs import (
     parameters_read,
     parts,
     reads,
-    same_shared,
     shared_key,
     sources,
 )
 from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substates, outcome_columns
+from hecon.engine.incremental import same_shared
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
