@@ -179,6 +179,7 @@ class CompiledModel:
 
 _VARIABLE_SET = frozenset(VARIABLES)
 
+
 def compile_model(spec: ModelSpec) -> CompiledModel:
     """Check ``spec`` and compile it; raise ModelError listing every problem found. (A run asks
     :func:`hecon.engine.incremental.compiled` for its models: each compiled once, a scenario's

@@ -156,9 +156,7 @@ def recompile(base: CompiledModel, spec: ModelSpec) -> CompiledModel:
     for p in spec.parameters:
         same = kept.get(p.name) is p and p.name in parsed
         base_params[p.name] = parsed[p.name] if same else parse(p.value, Element("parameter", p.name, part="value"))
-    if len(spec.parameters) != len(old.parameters) or any(
-        a is not b for a, b in zip(spec.parameters, old.parameters)
-    ):
+    if len(spec.parameters) != len(old.parameters) or any(a is not b for a, b in zip(spec.parameters, old.parameters)):
         problems.problems.extend(distributions.check_parameters(spec.parameters))
 
     same_share = _same(spec.settings.proportion_male, old.settings.proportion_male)
@@ -227,4 +225,3 @@ def _same_dependencies(before: dict[str, Expression], after: dict[str, Expressio
         if e is not was and (e.names != was.names or e.refs != was.refs):
             return False
     return True
-

@@ -37,8 +37,9 @@ import xarray as xr
 from hecon.engine import kernels
 from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
-from hecon.engine.incremental import compiled as compile_once
 from hecon.engine.context import BlockContext
+from hecon.engine.incremental import compiled as compile_once
+from hecon.engine.incremental import same_shared
 from hecon.engine.inputs import (
     REACHABLE_VALUES,
     Part,
@@ -50,7 +51,6 @@ from hecon.engine.inputs import (
     sources,
 )
 from hecon.engine.outcomes import LYS, QALYS, ChunkResult, Outcome, keeps_substates, outcome_columns
-from hecon.engine.incremental import same_shared
 from hecon.engine.packing import Packed, PackMemo, first_bad, fit, locate
 from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label

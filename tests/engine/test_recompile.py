@@ -70,7 +70,9 @@ def textbook() -> ModelSpec:
     """The textbook model (a new spec object: no memo has seen it), with a second life table and an
     initial distribution that reads a parameter, so that scenarios can change both."""
     spec = textbook_model(horizon_years=20.0)
-    older = LifeTable("older", AGES, tuple(min(1.0, 1.5 * q) for q in spec.life_tables[0].qx_male), spec.life_tables[0].qx_female)
+    older = LifeTable(
+        "older", AGES, tuple(min(1.0, 1.5 * q) for q in spec.life_tables[0].qx_male), spec.life_tables[0].qx_female
+    )
     return replace(
         spec,
         life_tables=(*spec.life_tables, older),
