@@ -37,7 +37,6 @@ from dataclasses import replace
 
 from hecon.engine.compiler import (
     CompiledModel,
-    ProblemCollector,
     _check_names,
     _check_reward_timing,
     _check_roles,
@@ -56,7 +55,7 @@ from hecon.model import distributions
 from hecon.model.expressions import Expression
 from hecon.model.limits import LIMITS
 from hecon.model.memo import IdentityMemo
-from hecon.model.problems import Element, ModelError
+from hecon.model.problems import Element, ModelError, ProblemCollector
 from hecon.model.spec import ModelSpec
 
 #: ModelSpec fields that no run of the engine reads (descriptions, analyses run on the results).
