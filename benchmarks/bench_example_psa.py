@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from hecon.analysis.psa import run_psa
-from hecon.engine.compiler import compiled
+from hecon.engine.incremental import compiled
 from hecon.engine.run import THREADS
 from hecon.workbook import read_workbook
 

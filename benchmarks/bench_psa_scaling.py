@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--dask", type=int, default=10000, help="PSA size on a local Dask cluster (0: none)")
     parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
     args = parser.parse_args()
-    from hecon.engine.compiler import compiled
+    from hecon.engine.incremental import compiled
     from hecon.workbook import read_workbook
 
     model = compiled(read_workbook(EXAMPLE))

@@ -13,7 +13,7 @@ import pytest
 
 from hecon.analysis.areas import restricted_mean
 from hecon.analysis.qtwist import QTwistPartition, compare, qtwist, qtwist_parts, zero_line
-from hecon.engine.compiler import compiled
+from hecon.engine.incremental import compiled
 from hecon.engine.run import run_model
 from hecon.model.spec import ModelSpec, Parameter, Settings, State, Strategy, Transition
 from tests.models import full_model, with_settings

@@ -217,8 +217,8 @@ def _constant_proportion_male(spec: ModelSpec) -> float:
     value = spec.settings.proportion_male
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    from hecon.engine.compiler import compiled
     from hecon.engine.context import BlockContext
+    from hecon.engine.incremental import compiled
 
     model = compiled(spec)
     ctx = BlockContext(model, model.strategies[0], {}, 0, 0, {})

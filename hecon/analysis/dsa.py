@@ -37,7 +37,7 @@ import xarray as xr
 from hecon.analysis.incremental import incremental_analysis, versus_comparator
 from hecon.analysis.progress import progress_bar
 from hecon.analysis.variations import Target, Use, Variations, base_values, variation_problems, vary
-from hecon.engine.compiler import compiled as compile_once
+from hecon.engine.incremental import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_varied
 from hecon.model.distributions import dsa_bounds

@@ -53,7 +53,7 @@ import xarray as xr
 from hecon.analysis.progress import progress_bar
 from hecon.analysis.psa_store import InMemory, OnDisk
 from hecon.engine.compiler import CompiledModel, compile_model
-from hecon.engine.compiler import compiled as compile_once
+from hecon.engine.incremental import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.run import simulate_chunk, simulate_strategies, strategies_steps
 from hecon.model.distributions import discrete_alternatives, draw_parameters, sample_chunks

@@ -32,7 +32,7 @@ from hecon.analysis.structural_expectation import AlternativeSpec, alternative_s
 from hecon.analysis.structure import STRUCTURE_NAMES, other_structure
 from hecon.analysis.structure_average import structure_weights
 from hecon.analysis.timings import PhaseTimings, Stopwatch
-from hecon.engine.compiler import compiled
+from hecon.engine.incremental import compiled
 from hecon.engine.run import run_model
 from hecon.model.distributions import discrete_alternatives
 from hecon.model.problems import Element, ModelError, Problem, topic

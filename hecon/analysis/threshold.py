@@ -39,7 +39,7 @@ import numpy as np
 
 from hecon.analysis.variations import Target, Use, Variations, base_value, variation_problems, vary
 from hecon.engine.compiler import CompiledModel
-from hecon.engine.compiler import compiled as compile_once
+from hecon.engine.incremental import compiled as compile_once
 from hecon.engine.outcomes import outcome_columns
 from hecon.engine.results import label
 from hecon.engine.run import simulate_varied

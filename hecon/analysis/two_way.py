@@ -99,7 +99,7 @@ def two_way_threshold(
     Example: ``two_way_threshold(model, TwoWayQuery("hr_redose", "price_share", "Re-dosing"), [50e3])``.
     """
     from hecon.analysis.threshold import _two_strategy_spec, threshold_interval  # the engine, when it is run
-    from hecon.engine.compiler import compiled as compile_once
+    from hecon.engine.incremental import compiled as compile_once
     from hecon.engine.outcomes import outcome_columns
     from hecon.engine.results import label
     from hecon.engine.run import run_model, simulate_varied

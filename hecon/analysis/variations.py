@@ -251,8 +251,8 @@ def base_value(spec: ModelSpec, parameter: str, strategy: str | None = None) -> 
 
 def base_values(spec: ModelSpec, parameters: Sequence[str], strategy: str | None = None) -> dict[str, float]:
     """:func:`base_value` of several parameters (the model is compiled once); all problems together."""
-    from hecon.engine.compiler import compiled as compile_once
     from hecon.engine.context import BlockContext
+    from hecon.engine.incremental import compiled as compile_once
 
     known = {p.name for p in spec.parameters}
     problems = [

@@ -23,7 +23,6 @@ from hecon.methods.within_cycle import cycle_weights
 from hecon.model import distributions, expressions
 from hecon.model.expressions import STATE_TIME_VARIABLES, VARIABLES, Expression
 from hecon.model.limits import CYCLES, TUNNEL_STATES, cycle_values, cycles_beyond_memory, states_beyond_memory
-from hecon.model.memo import IdentityMemo
 from hecon.model.problems import (
     Element,
     Location,
@@ -180,21 +179,11 @@ class CompiledModel:
 
 _VARIABLE_SET = frozenset(VARIABLES)
 
-#: Compiled models of the specs seen recently, by identity (see :func:`compiled`).
-COMPILED: IdentityMemo[CompiledModel] = IdentityMemo()
-
-
-def compiled(spec: ModelSpec) -> CompiledModel:
-    """The compiled model of ``spec``, compiled once however many analyses of a run ask for it.
-
-    Specs are immutable, so the same spec object always compiles to the same model; a changed
-    model (a scenario, a DSA rewrite) is a new spec object and is compiled on its own.
-    """
-    return COMPILED(compile_model, spec)
-
 
 def compile_model(spec: ModelSpec) -> CompiledModel:
-    """Check ``spec`` and compile it; raise ModelError listing every problem found."""
+    """Check ``spec`` and compile it; raise ModelError listing every problem found. (A run asks
+    :func:`hecon.engine.incremental.compiled` for its models: each compiled once, a scenario's
+    built on its base case's.)"""
     problems = ProblemCollector()
     _check_settings(spec, problems)
     _check_unique(spec, problems)
@@ -266,11 +255,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         )
     for sch in spec.schedules:
         problems.problems.extend(schedules.check_schedule(sch))
-    object_names = {
-        "curve": {c.name for c in spec.survival_curves},
-        "schedule": {s.name for s in spec.schedules},
-        "table": {t.name for t in spec.life_tables},
-    }
+    object_names = _object_names(spec)
 
     # ---- state values
     utility = {s.name: parse(s.utility, Element("state", s.name, part="utility")) for s in spec.states}
@@ -324,22 +309,12 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     ]
 
     # ---- names, references and circularity, per strategy
-    state_exprs = (
-        [("utility", utility)]
-        + [(f"cost:{k}", v) for k, v in costs.items()]
-        + [(f"count:{k}", v) for k, v in counts.items()]
-    )
-    reward_index = {id(r): i for i, r in enumerate(spec.transition_rewards)}
+    state_exprs, reward_index = _state_exprs(utility, costs, counts), _reward_index(spec)
     for sm in strategies:
         _check_names(sm, curves, object_names, state_exprs, tunnel, reward_index, problems)
 
     n_cycles = spec.settings.n_cycles
-    weights = np.zeros(1)
-    try:
-        if n_cycles <= CYCLES.value and _beyond_memory(spec) is None:  # nothing the size of a refused horizon
-            weights = cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
-    except ModelError as exc:
-        problems.extend(exc)
+    weights = _weights(spec, problems)
     _check_reward_timing(spec.settings, problems)
     problems.raise_if_any()
 
@@ -374,6 +349,43 @@ class _Parser:
         except ModelError as exc:
             self.problems.extend(exc)
             return expressions.parse(0.0, where)
+
+
+def _object_names(spec: ModelSpec) -> dict[str, set[str]]:
+    """The names of the model objects that formulas can name, by kind (curve, schedule, table)."""
+    return {
+        "curve": {c.name for c in spec.survival_curves},
+        "schedule": {s.name for s in spec.schedules},
+        "table": {t.name for t in spec.life_tables},
+    }
+
+
+def _state_exprs(
+    utility: dict[str, Expression], costs: dict[str, dict[str, Expression]], counts: dict[str, dict[str, Expression]]
+) -> list[tuple[str, dict[str, Expression]]]:
+    """The state values by part (``utility``, ``cost:<category>``, ``count:<name>``), for the name checks."""
+    return (
+        [("utility", utility)]
+        + [(f"cost:{k}", v) for k, v in costs.items()]
+        + [(f"count:{k}", v) for k, v in counts.items()]
+    )
+
+
+def _reward_index(spec: ModelSpec) -> dict[int, int]:
+    """The row of each transition reward among the spec's rewards, by the reward's identity."""
+    return {id(r): i for i, r in enumerate(spec.transition_rewards)}
+
+
+def _weights(spec: ModelSpec, problems: ProblemCollector) -> np.ndarray:
+    """The within-cycle weights of the trace points (:func:`~hecon.methods.within_cycle.cycle_weights`);
+    ``[0]`` for a horizon that is refused (nothing the size of a refused horizon is made)."""
+    n_cycles = spec.settings.n_cycles
+    try:
+        if n_cycles <= CYCLES.value and _beyond_memory(spec) is None:
+            return cycle_weights(spec.settings.within_cycle, max(n_cycles, 1), spec.settings.cycle_weights)
+    except ModelError as exc:
+        problems.extend(exc)
+    return np.zeros(1)
 
 
 def _shown(value: object) -> str:
@@ -490,16 +502,10 @@ def _check_unique(spec: ModelSpec, problems: ProblemCollector) -> None:
         )
 
 
-def _compile_strategy(
-    spec: ModelSpec,
-    strategy: Strategy,
-    state_by_name: dict[str, State],
-    slices: dict[str, slice],
-    tunnel: dict[str, int],
-    base: dict[str, Expression],
-    parse: _Parser,
-    problems: ProblemCollector,
-) -> StrategyModel:
+def strategy_parameters(
+    strategy: Strategy, base: dict[str, Expression], parse: _Parser, problems: ProblemCollector
+) -> dict[str, Expression]:
+    """A strategy's parameters: the base values (``base``), replaced by the strategy's own."""
     own = strategy.name
     params = dict(base)
     for name, value in strategy.parameters.items():
@@ -511,6 +517,33 @@ def _compile_strategy(
             )
             continue
         params[name] = parse(value, Element("parameter", name, strategy=own, part="value"))
+    return params
+
+
+def proportion_male(spec: ModelSpec, parse: _Parser, problems: ProblemCollector) -> Expression:
+    """The share of men (settings.proportion_male) parsed, and checked when it is a number."""
+    share = parse(spec.settings.proportion_male, Element("setting", "proportion_male"))
+    if share.constant is not None and not 0.0 <= share.constant <= 1.0:
+        problems.add(
+            Element("setting", "proportion_male"),
+            f"{share.constant:g} is outside [0, 1]",
+            "a share of men between 0 and 1",
+        )
+    return share
+
+
+def _compile_strategy(
+    spec: ModelSpec,
+    strategy: Strategy,
+    state_by_name: dict[str, State],
+    slices: dict[str, slice],
+    tunnel: dict[str, int],
+    base: dict[str, Expression],
+    parse: _Parser,
+    problems: ProblemCollector,
+) -> StrategyModel:
+    own = strategy.name
+    params = strategy_parameters(strategy, base, parse, problems)
 
     # shared rows, replaced by this strategy's own rows with the same from/to
     chosen: dict[tuple[str, str], Transition] = {}
@@ -625,13 +658,7 @@ def _compile_strategy(
             )
             continue
         initial[name] = parse(v, Element("initial", name, part="share"))
-    proportion_male = parse(spec.settings.proportion_male, Element("setting", "proportion_male"))
-    if proportion_male.constant is not None and not 0.0 <= proportion_male.constant <= 1.0:
-        problems.add(
-            Element("setting", "proportion_male"),
-            f"{proportion_male.constant:g} is outside [0, 1]",
-            "a share of men between 0 and 1",
-        )
+    share_of_men = proportion_male(spec, parse, problems)
     # sort edges by source sub-state (stable: rows keep their order within a source)
     order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
     new_index = np.empty_like(order)
@@ -674,7 +701,7 @@ def _compile_strategy(
         rewards,
         start_rewards,
         initial,
-        proportion_male,
+        share_of_men,
         frozenset(strategy.parameters) & frozenset(base),
         _compile_partition(spec, strategy, state_by_name, tunnel, parse, problems),
     )

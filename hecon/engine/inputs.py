@@ -14,38 +14,16 @@ parts apply only to states the cohort never occupies (see
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable
 
 import numpy as np
 
 from hecon.engine.compiler import CompiledModel, StrategyModel
 from hecon.engine.context import BlockContext
+from hecon.engine.incremental import SHARED
 from hecon.model.expressions import Expression
 from hecon.model.memo import IdentityMemo
 from hecon.model.problems import ModelError
-from hecon.model.spec import ModelSpec
-
-#: ModelSpec fields that no run of the engine reads (descriptions, analyses run on the results).
-_NOT_RUN = frozenset(
-    {
-        "parameters",  # read through the compiled strategy's expressions (parameters_read)
-        "strategies",  # likewise: a strategy's own values; its name is part of the key
-        "settings",  # compared by value
-        "scenarios",
-        "subgroups",
-        "thresholds",
-        "title",
-        "description",
-        "assumptions",
-        "utility_norms",
-        "budget",
-        "cost_perspectives",
-        "evppi_groups",
-    }
-)
-#: The fields compared by identity: a scenario's spec shares them with its base case.
-_SHARED = tuple(f.name for f in dataclasses.fields(ModelSpec) if f.name not in _NOT_RUN)
 
 _READ: IdentityMemo[frozenset[str]] = IdentityMemo(size=512)
 
@@ -167,15 +145,10 @@ def shared_key(model: CompiledModel, index: int) -> Hashable:
     """What two runs of a strategy must share to be compared part by part: the settings, the
     strategy's name, the identity of the model's states, transitions, rewards, curves, tables and
     schedules (the objects a scenario's spec shares with its base case), and the parameters' names.
-    The key holds ids: confirm a match with :func:`same_shared` while both models are alive."""
+    The key holds ids: confirm a match with :func:`hecon.engine.incremental.same_shared` while both models are alive."""
     spec = model.spec
     strategy = model.strategies[index]
-    return (tuple(id(getattr(spec, f)) for f in _SHARED), spec.settings, strategy.name, tuple(strategy.parameters))
-
-
-def same_shared(a: ModelSpec, b: ModelSpec) -> bool:
-    """Whether ``a`` and ``b`` hold the same objects in every field compared by identity."""
-    return all(getattr(a, f) is getattr(b, f) for f in _SHARED)
+    return (tuple(id(getattr(spec, f)) for f in SHARED), spec.settings, strategy.name, tuple(strategy.parameters))
 
 
 def changed(a: StrategyModel, b: StrategyModel) -> frozenset[str]:

@@ -37,8 +37,9 @@ import xarray as xr
 from hecon.engine import kernels
 from hecon.engine.allocator import keep_freed_memory
 from hecon.engine.compiler import PROBABILITY_TOLERANCE, CompiledModel, RowGroup, StrategyModel
-from hecon.engine.compiler import compiled as compile_once
 from hecon.engine.context import BlockContext
+from hecon.engine.incremental import compiled as compile_once
+from hecon.engine.incremental import same_shared
 from hecon.engine.inputs import (
     REACHABLE_VALUES,
     Part,
@@ -46,7 +47,6 @@ from hecon.engine.inputs import (
     parameters_read,
     parts,
     reads,
-    same_shared,
     shared_key,
     sources,
 )

@@ -141,6 +141,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hecon.model.distribution_arguments import evaluate_arguments
+from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, ModelError, Problem, topic
 from hecon.model.spec import Distribution, Parameter
 from hecon.model.types import FloatArray
@@ -519,6 +520,16 @@ def _mvnormal(name: str, form: tuple[str, ...], args: Mapping[str, object], c: _
     return _Resolved("mvnormal", {"mean": values["mean"], "var": values[variance]}, cov=cov, transform=transform)
 
 
+#: The entries of each empirical column that are not finite numbers, by the column's identity: a
+#: model's columns hold thousands of draws, checked once however many scenarios are compiled.
+_BAD_DRAWS: IdentityMemo[tuple[int, ...]] = IdentityMemo(size=256)
+
+
+def _bad_draws(draws: tuple[float, ...]) -> tuple[int, ...]:
+    """The indices of the entries of ``draws`` that are not finite numbers."""
+    return tuple(i for i, raw in enumerate(draws) if _to_number(raw) is None or isinstance(raw, str))
+
+
 def _check_draws(draws: tuple[float, ...], c: _Checks) -> None:
     """An empirical column: at least MIN_EMPIRICAL_DRAWS finite numbers; each bad entry located by its
     index (the workbook places it at its Draws cell)."""
@@ -531,15 +542,14 @@ def _check_draws(draws: tuple[float, ...], c: _Checks) -> None:
                 "the Draws sheet)",
             )
         )
-    for i, raw in enumerate(draws):
-        if _to_number(raw) is None or isinstance(raw, str):
-            c.problems.append(
-                Problem(
-                    Element("parameter", c.where.name, part="draws", index=i),
-                    f"empirical draw {i + 1} = {raw!r} is not a finite number",
-                    "a finite number in every row of the group's table",
-                )
+    for i in _BAD_DRAWS(_bad_draws, draws):
+        c.problems.append(
+            Problem(
+                Element("parameter", c.where.name, part="draws", index=i),
+                f"empirical draw {i + 1} = {draws[i]!r} is not a finite number",
+                "a finite number in every row of the group's table",
             )
+        )
 
 
 def _discrete(args: Mapping[str, object], c: _Checks) -> _Resolved | None:

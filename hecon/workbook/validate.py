@@ -34,7 +34,8 @@ from hecon.analysis.progress import Advance, no_progress, progress_bar
 from hecon.analysis.progress import phase as progress_phase
 from hecon.analysis.structure import other_structure
 from hecon.analysis.timings import Stopwatch, phase
-from hecon.engine.compiler import CompiledModel, compiled
+from hecon.engine.compiler import CompiledModel
+from hecon.engine.incremental import compiled
 from hecon.model.expressions import parse
 from hecon.model.problems import Element, Location, ModelError, Problem, suggestion
 from hecon.model.scenarios import scenario_spec

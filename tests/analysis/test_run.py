@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from hecon.analysis.run import BASE_CASE, file_sha256, run_analysis
-from hecon.engine import compiler
+from hecon.engine import incremental
 from hecon.engine.run import run_model
 from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
@@ -98,17 +98,16 @@ def test_each_model_is_compiled_once_per_run(monkeypatch):
     """Base case, disease burden, thresholds, DSA and PSA share compiled models: the base case
     and each scenario are compiled once, the DSA's and each threshold's rewritten model once
     (counted on a spec object that no other test has compiled)."""
-    from hecon.engine import compiler
     from hecon.model.spec import ThresholdQuery
 
     compiled_specs: list[int] = []
-    original = compiler.compile_model
+    original = incremental.compile_new
 
     def counting(model):
         compiled_specs.append(id(model))
         return original(model)
 
-    monkeypatch.setattr(compiler, "compile_model", counting)
+    monkeypatch.setattr(incremental, "compile_new", counting)
     spec = replace(
         textbook_model(horizon_years=20.0),
         scenarios=SCENARIOS,
@@ -125,13 +124,13 @@ def test_a_run_compiles_each_model_once(monkeypatch):
     """Base case, scenarios, thresholds, DSA and PSA ask for the compiled model many times; each
     distinct model (the base case, a scenario, a DSA variation) is compiled once."""
     compiled_specs: list[str] = []
-    compile_model = compiler.compile_model
+    compile_new = incremental.compile_new
 
     def counting(spec):
         compiled_specs.append(hashlib.sha256(pickle.dumps(spec)).hexdigest())
-        return compile_model(spec)
+        return compile_new(spec)
 
-    monkeypatch.setattr(compiler, "compile_model", counting)
+    monkeypatch.setattr(incremental, "compile_new", counting)
     spec = full_model()
     run = run_analysis(spec, "all", dsa=True, psa_samples=20, progress=False)
     assert len(run.scenarios) == 1 + len(spec.scenarios) and run.thresholds and run.dsa is not None

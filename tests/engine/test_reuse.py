@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from hecon.engine import run as engine
-from hecon.engine.compiler import compile_model, compiled
+from hecon.engine.compiler import compile_model
+from hecon.engine.incremental import compiled
 from hecon.engine.inputs import parameters_read, reachable
 from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario

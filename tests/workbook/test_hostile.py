@@ -1380,7 +1380,7 @@ def test_a_reward_s_problem_names_a_strategy_whose_cohort_reaches_its_transition
     NaN in every strategy, as the strategies share the rows; each problem names a strategy whose cohort,
     by hecon.engine.inputs.reachable, enters the reward's state (its source, or its destination for a
     reward from any state), never one such as 'RWPC' (real-world practice) that never enters it."""
-    from hecon.engine.compiler import compiled
+    from hecon.engine.incremental import compiled
     from hecon.engine.inputs import reachable
 
     path = workbook(tmp_path, RRMM.read_bytes(), {"Parameters!B5": "0 * 1e999"})
