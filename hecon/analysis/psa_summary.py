@@ -43,6 +43,7 @@ from hecon.model.types import FloatArray
 
 __all__ = [
     "PSA_FILE",
+    "SUMMARISED",
     "Interval",
     "PsaAtWtp",
     "PsaConvergence",
@@ -59,6 +60,17 @@ __all__ = [
 
 PSA_FILE = "psa.nc"
 """The file of the report folder with every PSA sample, outcome and drawn input (netCDF)."""
+SUMMARISED = (
+    "total_costs",
+    "total_costs_undiscounted",
+    "qalys",
+    "qalys_undiscounted",
+    "lys",
+    "lys_undiscounted",
+    "parameters",
+)
+"""The per-sample variables of a PSA dataset that :func:`summarise_psa` reads (with its coordinates
+and attributes)."""
 
 
 @dataclass(frozen=True)
