@@ -309,3 +309,17 @@ def test_the_decisive_fit_is_the_strategy_that_carries_the_evppi(linear):
     mc_se = np.std(np.maximum(20_000.0 * 0.05 * x[:, 0], 0.0), ddof=1) / np.sqrt(N)
     assert fits["A"].pairwise_evppi == pytest.approx(closed_form(0.0, 1000.0), abs=3 * mc_se + 3 * e.at_wtp[0].se)
     assert e.decisive_fit.strategy == "A"
+
+
+def test_drawn_columns_read_in_pieces_are_the_columns():
+    """The EVPPI's drawn values, read 3 samples at a time, are the dataset's columns bit for bit."""
+    import xarray as xr
+
+    from hecon.analysis.psa_summary import _drawn_columns
+
+    values = np.random.default_rng(2).standard_normal((10, 3))
+    ds = xr.Dataset({"parameters": (("sample", "parameter"), values)}, coords={"parameter": ["a", "b", "c"]})
+    got = _drawn_columns(ds, ["c", "a"], piece=3)
+    assert list(got) == ["c", "a"]
+    np.testing.assert_array_equal(got["c"], values[:, 2])
+    np.testing.assert_array_equal(got["a"], values[:, 0])
