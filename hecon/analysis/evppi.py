@@ -51,7 +51,7 @@ import numpy as np
 
 from hecon.analysis.progress import progress_bar
 from hecon.analysis.serialise import frozen
-from hecon.analysis.smoother import discrete_smoother, spline_smoother
+from hecon.analysis.smoother import Smoother, discrete_smoother, pieces, spline_smoother
 from hecon.model.distributions import JOINT_KINDS
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.model.spec import ModelSpec
@@ -184,23 +184,36 @@ class PosteriorDraws:
     standard error (Strong et al. 2014, section 2.4).
 
     Draw j of strategy d's fitted INB at sample i is G_jid = fitted_id + sigma_d (L_d zeta_d)_ij,
-    with L_d = A diag(sqrt(d)) (n, p) the loadings of
-    :meth:`hecon.analysis.smoother.Smoother.loadings` at strategy d's smoothing and zeta_d
-    (p, n_draws) standard normal.
+    with L_d = A diag(sqrt(d_d)) = X M diag(sqrt(d_d)) (n, p) the loadings at strategy d's
+    smoothing (X, M and d: :class:`hecon.analysis.smoother.Smoother`, whose basis rows come piece
+    by piece, never whole) and zeta_d (p, n_draws) standard normal.
 
-    loads : L_d per strategy; zetas : zeta_d per strategy; reach : (n, m), ||row i of L_d|| x
-    max_j ||zeta_dj||, by Cauchy-Schwarz the largest |(L_d zeta_d)_ij| of any draw
+    smoother : X and M; maps : M diag(sqrt(d_d)) zeta_d (p, n_draws) per strategy, so that
+    L_d zeta_d = X maps_d; mean_row : the mean of the rows of X (p,); reach : (n, m),
+    ||row i of L_d|| x max_j ||zeta_dj||, by Cauchy-Schwarz the largest |(L_d zeta_d)_ij| of any draw
     """
 
-    loads: tuple[FloatArray, ...]
-    zetas: tuple[FloatArray, ...]
+    smoother: Smoother
+    maps: tuple[FloatArray, ...]
+    mean_row: FloatArray
     reach: FloatArray
 
     @classmethod
-    def of(cls, loads: Sequence[FloatArray], zetas: Sequence[FloatArray]) -> PosteriorDraws:
-        reach = np.stack([np.sqrt(np.sum(ld**2, axis=1)) for ld in loads], axis=1)
+    def of(cls, smoother: Smoother, shrinkages: Sequence[FloatArray], zetas: Sequence[FloatArray]) -> PosteriorDraws:
+        """The draws of strategies with shrinkages d_d (p,) (:meth:`~hecon.analysis.smoother.Smoother.shrinkage`
+        at their smoothing) and standard normal zeta_d (p, n_draws)."""
+        scales = [np.sqrt(d) for d in shrinkages]
+        reach = np.empty((smoother.n, len(scales)))
+        total = np.zeros(smoother.n_coefficients)
+        for sl in pieces(smoother.n):
+            x = smoother.basis(sl.start, sl.stop)
+            total += x.sum(axis=0)
+            a = x @ smoother.transform
+            for d, scale in enumerate(scales):
+                reach[sl, d] = np.sqrt(np.sum((a * scale) ** 2, axis=1))
         reach *= np.array([float(np.sqrt(np.sum(z**2, axis=0)).max()) for z in zetas])
-        return cls(tuple(loads), tuple(zetas), reach)
+        maps = tuple(np.asarray(smoother.transform @ (scale[:, None] * z)) for scale, z in zip(scales, zetas))
+        return cls(smoother, maps, total / smoother.n, reach)
 
     def evppi(self, fitted: FloatArray, sigma: FloatArray) -> FloatArray:
         """The EVPPI of each draw (n_draws,), mean_i max(0, max_d G_jid) - max(0, max_d mean_i G_jid),
@@ -210,33 +223,42 @@ class PosteriorDraws:
         one: no draw moves G_jid from fitted_id by more than b_id = sigma_d reach_id, so where
         the best strategy's fitted value minus its b beats every other's (and the comparator's
         0) plus its b, that strategy is best in every draw, and those samples enter through the
-        sum of their rows of L_d alone; elsewhere a strategy whose fitted value plus its b stays
+        sum of their rows of X alone; elsewhere a strategy whose fitted value plus its b stays
         below the largest fitted value minus b is never best and is not drawn. The result is the
-        same as drawing every strategy at every sample.
+        same as drawing every strategy at every sample. The samples are visited
+        :data:`hecon.analysis.smoother.PIECE` at a time, so no (samples, draws) array is larger
+        than a piece.
         """
         n, m = fitted.shape
-        n_draws = self.zetas[0].shape[1]
+        n_draws = self.maps[0].shape[1]
         value = np.c_[np.zeros(n), fitted]  # the comparator's INB is 0 in every draw
         slack = np.c_[np.zeros(n), self.reach * sigma]
         floor = np.max(value - slack, axis=1)  # >= 0: no draw's best INB is below it
         running = value + slack >= floor[:, None]  # strategies that can be best at a sample
         contested = running.sum(axis=1) > 1
         best = np.argmax(value, axis=1)
+        won_rows = np.zeros((m, self.maps[0].shape[0]))  # per strategy: its rows of X where it always wins
         total = np.zeros(n_draws)
+        for sl in pieces(n):
+            x = self.smoother.basis(sl.start, sl.stop)
+            for d in range(m):
+                won = ~contested[sl] & (best[sl] == d + 1)
+                if won.any():
+                    won_rows[d] += x[won].sum(axis=0)
+            where = np.flatnonzero(contested[sl])
+            top = np.zeros((len(where), n_draws))  # the comparator's 0
+            for d in range(m):
+                rows = np.flatnonzero(running[sl][where, d + 1])
+                if rows.size:
+                    at = where[rows]
+                    drawn = fitted[sl][at, d][:, None] + sigma[d] * (x[at] @ self.maps[d])
+                    top[rows] = np.maximum(top[rows], drawn)
+            total += top.sum(axis=0)
         for d in range(m):
             won = ~contested & (best == d + 1)
             if won.any():
-                total += fitted[won, d].sum() + sigma[d] * (self.loads[d][won].sum(axis=0) @ self.zetas[d])
-        where = np.flatnonzero(contested)
-        top = np.zeros((len(where), n_draws))  # the comparator's 0
-        for d in range(m):
-            rows = np.flatnonzero(running[where, d + 1])
-            if rows.size:
-                at = where[rows]
-                drawn = fitted[at, d][:, None] + sigma[d] * (self.loads[d][at] @ self.zetas[d])
-                top[rows] = np.maximum(top[rows], drawn)
-        total += top.sum(axis=0)
-        means = [fitted[:, d].mean() + sigma[d] * (self.loads[d].mean(axis=0) @ self.zetas[d]) for d in range(m)]
+                total += fitted[won, d].sum() + sigma[d] * (won_rows[d] @ self.maps[d])
+        means = [fitted[:, d].mean() + sigma[d] * (self.mean_row @ self.maps[d]) for d in range(m)]
         return np.asarray(total / n - np.maximum(np.max(means, axis=0), 0.0))
 
 
@@ -278,8 +300,7 @@ def regression_evppi(
     for d, lam in enumerate(lams):
         fit_c[:, d], fit_e[:, d] = smoother.fitted(np.c_[dc[:, d], de[:, d]], lam).T
     edofs = tuple(smoother.edof(lam) for lam in lams)
-    w = np.asarray(wtp, dtype=float)
-    curve = _evppi(w[:, None, None] * fit_e[None] - fit_c[None])
+    curve = np.array([_evppi(w * fit_e - fit_c) for w in np.asarray(wtp, dtype=float)])  # (n, m) at a time
     at_head = headline_wtp * fit_e - fit_c
     pairwise = tuple(float(_evppi(at_head[:, [d]])) for d in range(m))
     with np.errstate(invalid="ignore", divide="ignore"):  # a constant response explains nothing
@@ -288,7 +309,8 @@ def regression_evppi(
 
     rng = np.random.default_rng(seed)
     draws = PosteriorDraws.of(
-        [smoother.loadings(lam) for lam in lams],
+        smoother,
+        [smoother.shrinkage(lam) for lam in lams],
         [rng.standard_normal((smoother.n_coefficients, n_draws)) for _ in lams],
     )
     se = np.empty(len(se_wtp))

@@ -25,7 +25,7 @@ from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.types import FloatArray
 
 #: Number of (sample x wtp x strategy) values held in memory at once by the PSA summaries.
-_CHUNK_ELEMENTS = 1 << 22
+_CHUNK_ELEMENTS = 1 << 20
 
 
 def net_monetary_benefit(costs: ArrayLike, effects: ArrayLike, wtp: ArrayLike) -> FloatArray:

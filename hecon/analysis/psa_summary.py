@@ -43,6 +43,7 @@ from hecon.model.types import FloatArray
 
 __all__ = [
     "PSA_FILE",
+    "SUMMARISED",
     "Interval",
     "PsaAtWtp",
     "PsaConvergence",
@@ -59,6 +60,17 @@ __all__ = [
 
 PSA_FILE = "psa.nc"
 """The file of the report folder with every PSA sample, outcome and drawn input (netCDF)."""
+SUMMARISED = (
+    "total_costs",
+    "total_costs_undiscounted",
+    "qalys",
+    "qalys_undiscounted",
+    "lys",
+    "lys_undiscounted",
+    "parameters",
+)
+"""The per-sample variables of a PSA dataset that :func:`summarise_psa` reads (with its coordinates
+and attributes)."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +320,20 @@ def _increment(
     )
 
 
+def _drawn_columns(ds: xr.Dataset, used: Sequence[str], piece: int = 8192) -> dict[str, FloatArray]:
+    """The drawn values of the parameters ``used`` (n_samples,) each, read ``piece`` samples at a
+    time into one (parameter, sample) array: neither the whole ``parameters`` variable nor a copy
+    of the columns used is held beside it (a file-backed dataset reads only the pieces)."""
+    n = ds.sizes["sample"]
+    columns = ds["parameters"].sel(parameter=list(used))
+    out = np.empty((len(used), n))
+    for start in range(0, n, piece):
+        out[:, start : start + piece] = (
+            columns.isel(sample=slice(start, start + piece)).transpose("parameter", "sample").values
+        )
+    return {p: out[k] for k, p in enumerate(used)}
+
+
 def _convergence(inmb: FloatArray, points: Sequence[int]) -> StrategyConvergence:
     running = running_mean(inmb)
     return StrategyConvergence(
@@ -452,8 +478,7 @@ def summarise_psa(
     if evppi_inputs and n >= EVPPI_MINIMUM_SAMPLES and len(strategies) > 1 and float(primary_wtp) in wtp_values:
         sampled = {str(p) for p in ds["parameter"].values}
         used = [p for p in dict.fromkeys(p for item in evppi_inputs for p in item.parameters) if p in sampled]
-        matrix = ds["parameters"].sel(parameter=used).values  # one read of the columns used, not all
-        drawn = {p: np.ascontiguousarray(matrix[:, k]) for k, p in enumerate(used)}
+        drawn = _drawn_columns(ds, used)
         with phase(stopwatch, "VOI/EVPPI"):
             evppi_summary = summarise_evppi(
                 evppi_inputs,

@@ -24,8 +24,8 @@ function has few samples), B + mu S = L L' (Cholesky; mu = tr B / tr S, better c
 B alone, whose condition number reaches 1e8 for a tensor product with sparsely sampled
 corners) and the eigendecomposition L^-1 S L^-T = U diag(t) U' (t in [0, 1/mu)), B and S are
 diagonal in the coefficients (L^-T U diag(1 - mu t)^-1/2): B becomes I and S diag(s) with
-s = t / (1 - mu t). With A = X L^-T U diag(1 - mu t)^-1/2, for every lambda, with
-d_j = 1 / (1 + lambda s_j) and z = A'y,
+s = t / (1 - mu t). With A = X M, M = L^-T U diag(1 - mu t)^-1/2 (p, p), for every lambda, with
+d_j = 1 / (1 + lambda s_j) and z = A'y = M'X'y,
 
     fitted = A diag(d) z,   edof = sum_j d_j (A'A)_jj,
     RSS = y'y - 2 z' diag(d) z + z' diag(d) A'A diag(d) z,
@@ -34,21 +34,27 @@ so choosing lambda costs O(p^2) per candidate instead of a new fit. lambda minim
 generalised cross-validation score n RSS / (n - edof)^2 (Craven & Wahba 1979; mgcv's default
 criterion, as used by Strong et al.) over a grid of 10 per decade.
 
+X (n, p) is never held whole: it is built :data:`PIECE` samples at a time from the sampled
+values (row i depends only on the values of sample i and on each parameter's sampled range), and
+every product with it is summed or written piece by piece, so memory does not grow with p x n
+(a tensor product of 4 parameters has 256 columns: 205 MB at 100,000 samples).
+
 The coefficients' approximate posterior is N(b_hat, (B + lambda S)^-1 sigma^2) (Wood 2017,
 section 6.10), so fitted values drawn from it are ``fitted + sigma A diag(sqrt(d)) zeta``
-with zeta standard normal (:meth:`Smoother.loadings`), which is what the EVPPI's standard error
-needs (Strong et al. 2014, section 2.4).
+with zeta standard normal (:class:`hecon.analysis.evppi.PosteriorDraws`), which is what the EVPPI's
+standard error needs (Strong et al. 2014, section 2.4).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from hecon.model.types import FloatArray
 
-__all__ = ["Smoother", "bspline_basis", "difference_penalty", "discrete_smoother", "spline_smoother"]
+__all__ = ["PIECE", "Smoother", "bspline_basis", "difference_penalty", "discrete_smoother", "pieces", "spline_smoother"]
 
 SPLINES_SINGLE = 20
 """B-splines for one continuous parameter."""
@@ -58,12 +64,20 @@ LOG10_LAMBDA = np.arange(-8.0, 8.01, 0.1)
 """Candidate smoothing parameters, as log10(lambda x the median positive eigenvalue s)."""
 RIDGE = 1e-8
 """eps of B = X'X + eps I, relative to the mean of X'X's diagonal."""
+PIECE = 4096
+"""Samples whose rows of the basis X are held at once (8 MB for 256 basis functions)."""
 
 
-def bspline_basis(x: FloatArray, n_splines: int) -> FloatArray:
+def pieces(n: int) -> Iterator[slice]:
+    """Samples 0..n-1 in consecutive slices of at most :data:`PIECE`."""
+    for start in range(0, n, PIECE):
+        yield slice(start, min(n, start + PIECE))
+
+
+def bspline_basis(x: FloatArray, n_splines: int, limits: tuple[float, float] | None = None) -> FloatArray:
     """Values (n, n_splines) at ``x`` (n,) of ``n_splines`` >= 4 cubic B-splines on equally
-    spaced knots whose inner ones run from min(x) to max(x) (Eilers & Marx 1996). Each row sums
-    to 1.
+    spaced knots whose inner ones run from min(x) to max(x), or over ``limits`` (low, high) when
+    given (Eilers & Marx 1996). Each row sums to 1 (for x within the limits).
 
     On equally spaced knots every cubic B-spline is a shift of one piecewise cubic (de Boor C.
     A Practical Guide to Splines. Springer 1978, chapter IX): at fraction f in [0, 1) of inner
@@ -72,7 +86,8 @@ def bspline_basis(x: FloatArray, n_splines: int) -> FloatArray:
     """
     x = np.asarray(x, dtype=float)
     intervals = n_splines - SPLINE_ORDER
-    lo, width = float(np.min(x)), float(np.ptp(x)) / intervals
+    lo, hi = (float(np.min(x)), float(np.max(x))) if limits is None else limits
+    width = (hi - lo) / intervals
     u = (x - lo) / width if width > 0 else np.zeros_like(x)
     k = np.clip(np.floor(u), 0, intervals - 1).astype(int)
     f = u - k
@@ -96,20 +111,28 @@ class Smoother:
     """The decomposition of a basis X (n, p) and penalty S (p, p) shared by every response
     fitted on them (see the module docs).
 
-    a : A (n, p); s : the penalty's eigenvalues s (p,), >= 0, exactly 0 in its null space;
+    basis : rows [start, stop) of X, (stop - start, p); n : samples; transform : M (p, p), with
+    A = X M; s : the penalty's eigenvalues s (p,), >= 0, exactly 0 in its null space;
     gram : A'A (p, p)
     """
 
-    a: FloatArray
+    basis: Callable[[int, int], FloatArray]
+    n: int
+    transform: FloatArray
     s: FloatArray
     gram: FloatArray
 
     @classmethod
-    def of(cls, x: FloatArray, penalty: FloatArray) -> Smoother:
-        """Decompose the basis ``x`` (n, p) and penalty (p, p)."""
+    def of(cls, basis: Callable[[int, int], FloatArray], n: int, penalty: FloatArray) -> Smoother:
+        """Decompose the basis whose rows [start, stop) ``basis`` gives (n rows) and the penalty (p, p)."""
         from scipy.linalg import cholesky, eigh, solve_triangular
 
-        b = x.T @ x
+        p = penalty.shape[0]
+        xtx = np.zeros((p, p))
+        for sl in pieces(n):
+            x = basis(sl.start, sl.stop)
+            xtx += x.T @ x
+        b = xtx.copy()
         b[np.diag_indices_from(b)] += RIDGE * float(np.mean(np.diag(b)))
         trace = float(np.trace(penalty))
         mu = float(np.trace(b)) / trace if trace > 0 else 0.0
@@ -119,17 +142,24 @@ class Smoother:
         t, u = eigh((m + m.T) / 2)
         t = np.where(t > 1e-9 * max(float(t.max()), 0.0), t, 0.0)  # the penalty's null space: exactly 0
         keep = np.clip(1.0 - mu * t, np.finfo(float).tiny, None)
-        a = (solve_triangular(lower, x.T, lower=True).T @ u) / np.sqrt(keep)
-        return cls(np.asarray(a), t / keep, np.asarray(a.T @ a))
+        transform = solve_triangular(lower, u, lower=True, trans="T") / np.sqrt(keep)  # L0^-T U diag(keep)^-1/2
+        return cls(basis, n, np.asarray(transform), t / keep, np.asarray(transform.T @ xtx @ transform))
 
     @property
     def n_coefficients(self) -> int:
         """p, the number of basis functions."""
-        return int(self.a.shape[1])
+        return int(self.transform.shape[1])
 
     def shrinkage(self, lam: float) -> FloatArray:
         """d_j = 1 / (1 + lambda s_j) (p,)."""
         return np.asarray(1.0 / (1.0 + lam * self.s))
+
+    def project(self, y: FloatArray) -> FloatArray:
+        """z = A'y (p,) or (p, m) for responses ``y`` (n,) or (n, m), piece by piece."""
+        xty = np.zeros((self.n_coefficients,) + y.shape[1:])
+        for sl in pieces(self.n):
+            xty += self.basis(sl.start, sl.stop).T @ y[sl]
+        return np.asarray(self.transform.T @ xty)
 
     def choose_lambda(self, y: FloatArray) -> float:
         """The lambda maximising the restricted likelihood of ``y`` (n,) over the candidates
@@ -153,11 +183,10 @@ class Smoother:
         y'y - z' diag(d) z the penalised residual sum of squares at the fit."""
         positive = self.s > 0
         r = int(positive.sum())
-        n = self.a.shape[0]
-        z2 = (self.a.T @ y) ** 2
+        z2 = self.project(y) ** 2
         d = 1.0 / (1.0 + lams[:, None] * self.s[None, :])  # (n_lambda, p)
         penalised_rss = np.maximum(float(y @ y) - d @ z2, 1e-300)
-        m = n - (self.a.shape[1] - r)
+        m = self.n - (self.n_coefficients - r)
         return np.asarray(
             m * np.log(penalised_rss / m)
             + np.log1p(lams[:, None] * self.s[None, positive]).sum(axis=1)
@@ -165,38 +194,46 @@ class Smoother:
         )
 
     def fitted(self, y: FloatArray, lam: float) -> FloatArray:
-        """Fitted values (n, m) of the responses ``y`` (n, m) at smoothing ``lam``."""
-        return np.asarray(self.a @ (self.shrinkage(lam)[:, None] * (self.a.T @ y)))
+        """Fitted values (n, m) of the responses ``y`` (n, m) at smoothing ``lam``: X M diag(d) z."""
+        coefficients = self.transform @ (self.shrinkage(lam)[:, None] * self.project(y))
+        out = np.empty((self.n, y.shape[1]))
+        for sl in pieces(self.n):
+            out[sl] = self.basis(sl.start, sl.stop) @ coefficients
+        return out
 
     def edof(self, lam: float) -> float:
         """Effective degrees of freedom, the trace of the smoother matrix, at ``lam``."""
         return float(self.shrinkage(lam) @ np.diag(self.gram))
 
-    def loadings(self, lam: float) -> FloatArray:
-        """A diag(sqrt(d)) (n, p): times standard normal zeta (p, n_draws), draws of the fitted
-        values' deviation from the fit per unit residual standard deviation."""
-        return np.asarray(self.a * np.sqrt(self.shrinkage(lam)))
-
 
 def spline_smoother(x: FloatArray) -> Smoother:
     """The smoother of one continuous parameter (k = 1) or a tensor product of k <= 4
     (x: (n, k); see the module docs)."""
-    k = x.shape[1]
+    n, k = x.shape
     q = SPLINES_SINGLE if k == 1 else (5 if k <= 3 else 4)
-    margins = [bspline_basis(x[:, j], q) for j in range(k)]
-    basis = margins[0]
-    for m in margins[1:]:
-        basis = (basis[:, :, None] * m[:, None, :]).reshape(len(x), -1)
+    limits = [(float(np.min(x[:, j])), float(np.max(x[:, j]))) for j in range(k)]
+
+    def basis(start: int, stop: int) -> FloatArray:
+        rows = bspline_basis(x[start:stop, 0], q, limits[0])
+        for j in range(1, k):
+            margin = bspline_basis(x[start:stop, j], q, limits[j])
+            rows = (rows[:, :, None] * margin[:, None, :]).reshape(stop - start, -1)
+        return rows
+
     marginal = difference_penalty(q)
     penalty = np.zeros((q**k, q**k))
     for j in range(k):
         # the marginal penalty along parameter j, identity along the others (row-major order of basis)
         penalty += np.kron(np.kron(np.eye(q**j), marginal), np.eye(q ** (k - 1 - j)))
-    return Smoother.of(basis, penalty)
+    return Smoother.of(basis, n, penalty)
 
 
 def discrete_smoother(x: FloatArray) -> Smoother:
     """The smoother of a discrete parameter's values ``x`` (n,): one indicator per distinct value,
     no penalty (fitted values are the group means)."""
-    basis = (x[:, None] == np.unique(x)[None, :]).astype(float)
-    return Smoother.of(basis, np.zeros((basis.shape[1], basis.shape[1])))
+    values = np.unique(x)
+
+    def basis(start: int, stop: int) -> FloatArray:
+        return np.asarray(x[start:stop, None] == values[None, :], dtype=float)
+
+    return Smoother.of(basis, len(x), np.zeros((len(values), len(values))))

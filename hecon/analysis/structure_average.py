@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from hecon.analysis.psa_summary import PsaSummary
+from hecon.analysis.psa_summary import SUMMARISED, PsaSummary
 from hecon.analysis.serialise import frozen
 from hecon.model.problems import ModelError, Problem, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, STATE_TRANSITION, Settings
@@ -85,8 +85,10 @@ def pool_psa(datasets: Mapping[str, xr.Dataset], weights: Mapping[str, float]) -
     0, 1, ...; the variable :data:`STRUCTURE_VARIABLE` names each sample's structure and the
     attribute ``structure_weights`` holds the stated weights. Structures with no sample taken
     are left out; the drawn inputs (``parameters``) are kept when every structure drew the same
-    parameters. Variables without a sample dimension (the mean trace) are left out: concatenated
-    along the samples they would be copied into every sample."""
+    parameters. Only the variables the summaries read are pooled
+    (:data:`hecon.analysis.psa_summary.SUMMARISED`): the costs by category, counts and times in
+    states would be copied for nothing, and a variable without a sample dimension (the mean trace)
+    would be copied into every sample."""
     n = min(ds.sizes["sample"] for ds in datasets.values())
     counts = pooled_counts({s: weights[s] for s in datasets}, n)
     first = next(iter(datasets.values()))
@@ -97,7 +99,7 @@ def pool_psa(datasets: Mapping[str, xr.Dataset], weights: Mapping[str, float]) -
     for structure, ds in datasets.items():
         if counts[structure] == 0:
             continue
-        per_sample = [v for v in ds.data_vars if "sample" in ds[v].dims]  # not the mean trace
+        per_sample = [v for v in SUMMARISED if v in ds.data_vars]
         part = ds[per_sample].sel(strategy=common).isel(sample=slice(0, counts[structure]))
         if not same_parameters and "parameters" in part:
             part = part.drop_vars(["parameters", "parameter"])

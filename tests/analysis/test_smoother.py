@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy.interpolate import BSpline
 
+from hecon.analysis import smoother
 from hecon.analysis.smoother import (
     bspline_basis,
     difference_penalty,
@@ -115,11 +116,42 @@ def test_discrete_fit_is_the_group_means():
 
 
 def test_loadings_give_the_posterior_covariance_of_the_fitted_values():
-    """A diag(d) A' = X (X'X + eps I + lambda S)^-1 X' (Wood 2017, section 6.10)."""
+    """With A = X M, A diag(d) A' = X (X'X + eps I + lambda S)^-1 X' (Wood 2017, section 6.10)."""
     x = RNG.standard_normal((150, 1))
     sm = spline_smoother(x)
     basis, penalty = bspline_basis(x[:, 0], 20), difference_penalty(20)
     b = basis.T @ basis
     b[np.diag_indices_from(b)] += 1e-8 * np.mean(np.diag(basis.T @ basis))
-    load = sm.loadings(2.0)
+    load = basis @ sm.transform * np.sqrt(sm.shrinkage(2.0))
     np.testing.assert_allclose(load @ load.T, basis @ np.linalg.solve(b + 2.0 * penalty, basis.T), atol=1e-9)
+
+
+def test_basis_rows_over_the_whole_range_are_those_of_the_whole_basis():
+    """A piece of the samples with the whole sample's range gives the same rows, bit for bit."""
+    x = RNG.lognormal(size=500)
+    whole = bspline_basis(x, 20)
+    for start, stop in ((0, 37), (37, 300), (300, 500)):
+        part = bspline_basis(x[start:stop], 20, (float(x.min()), float(x.max())))
+        np.testing.assert_array_equal(part, whole[start:stop])
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, "discrete"])
+def test_pieces_give_the_whole_basis_results(monkeypatch, k):
+    """Built 61 samples at a time, the smoother's fit, degrees of freedom and restricted
+    likelihood equal those of the basis in one piece (the whole-array computation) up to the
+    rounding of sums over samples added piece by piece."""
+    n = 700
+    x = RNG.integers(1, 4, (n, 1)).astype(float) if k == "discrete" else RNG.standard_normal((n, k))
+    y = np.c_[np.sin(2 * x[:, 0]) + RNG.standard_normal(n), x[:, -1] ** 2]
+    make = (lambda: discrete_smoother(x[:, 0])) if k == "discrete" else (lambda: spline_smoother(x))
+    lams = np.array([1e-3, 1.0, 1e3])
+    monkeypatch.setattr(smoother, "PIECE", n)
+    whole = make()
+    expected = (whole.fitted(y, 1.0), whole.edof(1.0), whole.reml(y[:, 0], lams), whole.choose_lambda(y[:, 0]))
+    monkeypatch.setattr(smoother, "PIECE", 61)
+    pieced = make()
+    got = (pieced.fitted(y, 1.0), pieced.edof(1.0), pieced.reml(y[:, 0], lams), pieced.choose_lambda(y[:, 0]))
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-10, atol=1e-10)
+    assert got[1] == pytest.approx(expected[1], rel=1e-10)
+    np.testing.assert_allclose(got[2], expected[2], rtol=1e-10)
+    assert got[3] == pytest.approx(expected[3], rel=1e-10)  # the same candidate of the grid

@@ -103,6 +103,16 @@ def test_a_variable_without_samples_is_not_copied_into_every_sample():
     assert _summary(pooled).at(10_000.0).ceac["B"] == pytest.approx(0.625)
 
 
+def test_only_the_variables_the_summaries_read_are_pooled():
+    """Costs by category (per sample), which the summaries do not read, stay out of the pool."""
+    category = xr.DataArray(np.ones((4, 2, 3)), dims=("sample", "strategy", "category"))
+    st, ps = ST.assign(costs=category), PS.assign(costs=category)
+    weights = {STATE_TRANSITION: 0.5, PARTITIONED_SURVIVAL: 0.5}
+    pooled = pool_psa({STATE_TRANSITION: st, PARTITIONED_SURVIVAL: ps}, weights)
+    assert "costs" not in pooled and "total_costs" in pooled and "parameters" in pooled
+    assert _summary(pooled).at(10_000.0).ceac["B"] == pytest.approx(0.625)  # as before, by hand
+
+
 def test_the_setting_gives_the_weights_and_a_blank_is_co_primary():
     assert structure_weights(Settings()) == {STATE_TRANSITION: 0.5, PARTITIONED_SURVIVAL: 0.5}
     ps_first = Settings(structure=PARTITIONED_SURVIVAL, partitioned_survival_weight=0.8)
