@@ -30,9 +30,9 @@ d_j = 1 / (1 + lambda s_j) and z = A'y = M'X'y,
     fitted = A diag(d) z,   edof = sum_j d_j (A'A)_jj,
     RSS = y'y - 2 z' diag(d) z + z' diag(d) A'A diag(d) z,
 
-so choosing lambda costs O(p^2) per candidate instead of a new fit. lambda minimises the
-generalised cross-validation score n RSS / (n - edof)^2 (Craven & Wahba 1979; mgcv's default
-criterion, as used by Strong et al.) over a grid of 10 per decade.
+so choosing lambda costs O(p^2) per candidate instead of a new fit. lambda maximises the
+restricted likelihood (REML; Wood, J R Stat Soc B 2011; see :meth:`Smoother.reml`) over a grid
+of 10 per decade.
 
 X (n, p) is never held whole: it is built :data:`PIECE` samples at a time from the sampled
 values (row i depends only on the values of sample i and on each parameter's sampled range), and
