@@ -245,8 +245,8 @@ def test_no_external_check_is_a_point_its_structure_was_fitted_to(rrmm_spec):
     values = {p.value for p in rrmm_spec.parameters}
     for c in EXTERNAL_CHECKS:
         assert (c.strategy, c.endpoint, c.month, c.source, c.structure) not in fitted, c.label
-        if c.endpoint in ("pd_months", "relapse_median"):  # no input holds Van Oekelen's median
-            assert 17.9 not in values, c.label
+        if c.endpoint in ("pd_months", "relapse_median"):  # no input holds a median survival from relapse
+            assert c.source not in values, c.label
         elif c.endpoint == "rate_median":  # a fitted second-line median against another cohort's
             assert c.source not in values and all(p.value != c.source for p in rrmm_spec.survival_points), c.label
 
@@ -256,10 +256,11 @@ def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
     model quantity is the model's median survival from relapse after one-time CAR-T, here computed in closed form
     from the post-relapse pieces (continuous time): a share w starts a bispecific (exponential PFS, rate a; 21/165 of
     its PFS events are deaths (MajesTEC-1's infection deaths, Nooka 2024), the rest enter PD_Last_BCMA, hazard
-    b = ln 2 / 11.3 (Yu 2025)), the rest have the hazard h = ln 2 / 8.6 after physician's choice (MAMMOTH). The verdict (outside: the median is below 14.0) is the closed form's."""
+    b = ln 2 / 11.3 (Yu 2025)), the rest have the hazard h = ln 2 / 8.6 after physician's choice (MAMMOTH). The verdict (outside: the median is below 14.0) is the closed form's, and so is that of the second cohort's 18 months
+    (95% CI 13.2-not reached, Blood Adv 2024)."""
     from scipy.optimize import brentq
 
-    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median"]
+    (check,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median" and "Van Oekelen" in c.label]
     assert (check.source, check.low, check.high) == (17.9, 14.0, None)
     p = {x.name: x.value for x in rrmm_spec.parameters}
     w, a, b = 35 / 79, p["pfs_tec_prior_bcma_exp_rate"], math.log(2) / 11.3
@@ -273,6 +274,10 @@ def test_van_oekelen_check_compares_the_median_survival_from_relapse(rrmm_spec):
     got = rrmm.outputs.relapse_median(rrmm_spec)
     assert got == pytest.approx(median, rel=0.03)
     assert check.accepts(median) == (check.verdict == WITHIN)
+    # the second cohort (Blood Adv 2024;8(9):2207, 68 patients): median OS from relapse 18 months, 95% CI 13.2-NR
+    (other,) = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median" and c is not check]
+    assert (other.source, other.low, other.high) == (18.0, 13.2, None)
+    assert other.accepts(median) == (other.verdict == WITHIN)
 
 
 def test_post_progression_hazard_after_physicians_choice_is_not_solved_to_an_os(rrmm_spec, rrmm_base):
@@ -412,6 +417,102 @@ def test_every_derived_input_has_an_external_check_that_is_not_its_target(rrmm_s
         for name, t in targets:
             if (name, c.endpoint) not in coincidences:
                 assert not math.isclose(c.source, t, rel_tol=1e-9), (c.label, t)
+
+
+def _inputs_read(spec, check) -> dict[str, str]:
+    """The inputs the quantity of ``check`` reads, each with its source (the workbook's source column): the closure of
+    its ``parameter`` for a "rate_median" row; otherwise every parameter and survival curve named by the rows of the
+    checked strategy (and ``versus``) in the checked structure under its scenario: its transition rows (its own and the
+    shared rows it does not replace) out of the states it can reach from the start, and in partitioned survival its
+    partition rows, followed
+    through the parameters (the strategy's own values where it sets them) and curves those name."""
+    named_scenarios = {sc.name: sc for sc in (*spec.scenarios, *spec.subgroups)}
+    if check.scenario is not None:
+        spec = apply_scenario(spec, named_scenarios[check.scenario])
+    if check.structure == PARTITIONED_SURVIVAL:
+        spec = other_structure(spec)
+    params = {p.name: p for p in spec.parameters}
+    curves = {c.name: c for c in spec.survival_curves}
+    word = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+    def own_rows(items, key, strategy):
+        own = {key(r) for r in items if r.strategy == strategy}
+        return [r for r in items if r.strategy == strategy or (r.strategy is None and key(r) not in own)]
+
+    def closure(exprs: list[object], overrides: dict[str, object]) -> dict[str, str]:
+        read: dict[str, str] = {}
+        todo = [w for e in exprs for w in word.findall(str(e))]
+        while todo:
+            w = todo.pop()
+            if w in read or (w not in params and w not in curves):
+                continue
+            if w in params:
+                read[w] = params[w].source
+                todo += word.findall(str(overrides.get(w, params[w].value)))
+            else:
+                c = curves[w]
+                read[w] = c.source
+                todo += word.findall(" ".join(map(str, (*c.parameters.values(), c.hazard_ratio, c.cure_fraction))))
+        return read
+
+    read: dict[str, str] = {}
+    for strategy in {check.strategy, check.versus} - {""}:
+        overrides = dict(next(s for s in spec.strategies if s.name == strategy).parameters)
+        if check.endpoint == "rate_median":
+            read |= closure([check.parameter], overrides)
+            continue
+        values = {p.name: p.value for p in spec.parameters} | overrides
+
+        def nonzero(expr: object, values: dict[str, object] = values) -> bool:
+            """False for a product with a factor that is 0 or a name of value 0."""
+            return all(str(values.get(f.strip(), f.strip())) not in ("0", "0.0") for f in str(expr).split("*"))
+
+        rows = own_rows(spec.transitions, lambda t: (t.from_state, t.to_state), strategy)
+        reached = {state for state, share in spec.initial.items() if nonzero(share)}
+        partitioned = check.structure == PARTITIONED_SURVIVAL  # the partition rows are read in that structure only
+        exprs: list[object] = [
+            p.survival for p in own_rows(spec.partitions, lambda p: p.state, strategy) if partitioned
+        ]
+        todo_states = set(reached)
+        while todo_states:
+            state = todo_states.pop()
+            for t in rows:
+                if t.from_state == state and nonzero(t.probability):
+                    exprs.append(t.probability)
+                    if t.to_state not in reached:
+                        reached.add(t.to_state)
+                        todo_states.add(t.to_state)
+        read |= closure(exprs, overrides)
+    return read
+
+
+def _undeclared_dependence(spec, check) -> list[tuple[str, str]]:
+    """The (cohort, input) pairs where a cohort name of ``check`` appears (as a word) in the source of an input its
+    quantity reads, and the row neither has the partly-dependent caveat nor argues independence (its reason says
+    "independent" and names the input)."""
+    if PARTLY_DEPENDENT in check.caveats:
+        return []
+    found = []
+    for name, source in _inputs_read(spec, check).items():
+        for cohort in check.cohorts:
+            named = re.search(rf"(?<![A-Za-z0-9]){re.escape(cohort)}(?![A-Za-z0-9])", source)
+            if named and not ("independent" in check.reason.lower() and name in check.reason):
+                found.append((cohort, name))
+    return found
+
+
+def test_dependence_on_the_source_cohort_is_declared(rrmm_spec):
+    """Dependence is derived from the data, not from the typed reasons: a check whose source trial or cohort (its
+    ``cohorts``) is named in the workbook source of an input its model quantity reads is partly dependent, or its
+    reason argues its independence of that input. The rule finds what it must: CARTITUDE-1's OS at 12 months reads
+    the non-relapse mortality from CARTITUDE-1's deaths, and is flagged once its caveat is taken away."""
+    checks = [c for c in EXTERNAL_CHECKS if c.verdict != NOT_A_CHECK]
+    assert all(c.cohorts for c in EXTERNAL_CHECKS)
+    (madduri,) = [c for c in checks if "Madduri" in c.label]
+    stripped = dataclasses.replace(madduri, caveats=())
+    assert ("CARTITUDE-1", "nrm_cart_y1_rate") in _undeclared_dependence(rrmm_spec, stripped)
+    undeclared = {c.label: _undeclared_dependence(rrmm_spec, c) for c in checks}
+    assert {label: found for label, found in undeclared.items() if found} == {}
 
 
 def _transition_inputs(spec) -> set[str]:

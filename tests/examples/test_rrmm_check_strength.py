@@ -24,11 +24,15 @@ from hecon.examples.rrmm.survival import (
     WITHIN,
     ExternalCheck,
 )
+from hecon.model.spec import PARTITIONED_SURVIVAL as PS
+from hecon.model.spec import STATE_TRANSITION as ST
 
 
-def _check(low: float | None, high: float | None, caveats: tuple[str, ...] = ()) -> ExternalCheck:
+def _check(
+    low: float | None, high: float | None, caveats: tuple[str, ...] = (), label: str = "x", structure: str = ST
+) -> ExternalCheck:
     verdict = NOT_A_CHECK if low is None and high is None else WITHIN
-    return ExternalCheck("x", "s", None, "os", None, 1.0, low, high, "b", verdict, "r", caveats=caveats)
+    return ExternalCheck(label, "s", None, "os", None, 1.0, low, high, "b", verdict, "r", structure, caveats=caveats)
 
 
 def test_no_check_is_dependent_or_unlike_and_counted_as_a_check():
@@ -41,10 +45,8 @@ def test_no_check_is_dependent_or_unlike_and_counted_as_a_check():
         if c.verdict == NOT_A_CHECK:
             assert c.caveats == () and c.low is None and c.high is None, c.label
         assert ("partly dependent" in c.reason.lower()) == (PARTLY_DEPENDENT in c.caveats), c.label
-        for note in c.caveats:
+        for note in c.notes:
             assert note in c.reason.lower(), (c.label, note)
-        if c.high is None and c.low is not None and c.basis.startswith("a lower bound"):
-            assert ONE_SIDED in c.caveats, c.label
 
 
 def test_the_reviewed_weak_rows_are_classified():
@@ -55,11 +57,23 @@ def test_the_reviewed_weak_rows_are_classified():
     razzo = [c for label, c in by_label.items() if "Razzo" in label]
     usmani = [c for label, c in by_label.items() if "Usmani" in label]
     karmma = [c for label, c in by_label.items() if "KarMMa-3" in label]
-    van_oekelen = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median"]
+    van_oekelen = [c for c in EXTERNAL_CHECKS if c.endpoint == "relapse_median" and "Van Oekelen" in c.label]
     assert len(razzo) == 1 and razzo[0].verdict == NOT_A_CHECK
     assert len(usmani) == 2 and all({ONE_SIDED, WEAK} <= set(c.caveats) for c in usmani)
     assert len(karmma) == 1 and WEAK in karmma[0].caveats
     assert len(van_oekelen) == 1 and PARTLY_DEPENDENT in van_oekelen[0].caveats
+
+
+def test_a_range_open_on_one_side_is_one_sided():
+    """One-sidedness is computed from the range, not typed: open above (CARTITUDE-1's median OS 41.9 to not estimable)
+    or below makes a check one-sided, with or without the caveat listed; a closed range or no range does not."""
+    assert _check(41.9, None).notes == (ONE_SIDED,)
+    assert _check(None, 10.0, (WEAK,)).notes == (ONE_SIDED, WEAK)
+    assert _check(0.0, 1.0, (WEAK, PARTLY_DEPENDENT)).notes == (PARTLY_DEPENDENT, WEAK)
+    assert _check(None, None).notes == ()
+    assert verdict_cell(_check(41.9, None), 60.0) == "**within** (one-sided)"
+    jagannath = [c for c in EXTERNAL_CHECKS if "Jagannath" in c.label]
+    assert len(jagannath) == 1 and ONE_SIDED in jagannath[0].notes
 
 
 @pytest.mark.parametrize(
@@ -99,3 +113,16 @@ def test_summary_counts_independent_checks_within_their_range():
     assert text.startswith("Of the 5 rows, 3 are external checks within their range, 1 outside and 1 no external check")
     assert "of the 3 within, 2 are weakened (1 partly dependent, 1 at the edge of its range;" in text
     assert text.endswith("; independent checks within their range: 1.")
+
+
+def test_summary_counts_a_check_repeated_in_the_other_structure_once():
+    """The same check (label, source) with the same model value in both structures is one check; with another model
+    value (another curve) it is two; within one structure rows are never merged (the five-row summary above)."""
+    same = [(_check(0.0, 1.0, label="a"), 0.5), (_check(0.0, 1.0, label="a", structure=PS), 0.5)]
+    same.append((_check(0.0, 1.0, label="b"), 2.0))
+    text = external_checks_summary(same)
+    assert text.startswith("Of the 3 rows, 1 repeat a row of the other structure")
+    assert "of the 2 distinct rows, 1 are external checks within their range, 1 outside and 0 no external check" in text
+    assert text.endswith("independent checks within their range: 1.")
+    other = [(_check(0.0, 1.0, label="a"), 0.5), (_check(0.0, 1.0, label="a", structure=PS), 0.6)]
+    assert external_checks_summary(other).startswith("Of the 2 rows, 2 are external checks within their range")

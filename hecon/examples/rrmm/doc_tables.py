@@ -12,6 +12,7 @@ Sources: the model (:func:`hecon.examples.rrmm.rrmm_model`), :data:`.survival.EX
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -238,26 +239,53 @@ def at_the_edge(check: ExternalCheck, got: float) -> bool:
 
 
 def verdict_cell(check: ExternalCheck, got: float) -> str:
-    """The verdict in bold with what weakens the check: its caveats and, when within, whether at the edge."""
+    """The verdict in bold with what weakens the check: its caveats (:attr:`ExternalCheck.notes`, one-sided for a range
+    open on one side) and, when within, whether at the edge."""
     verdict = external_check_verdict(check, got)
-    notes = [*check.caveats, *([AT_THE_EDGE] if at_the_edge(check, got) else [])]
+    notes = [*check.notes, *([AT_THE_EDGE] if at_the_edge(check, got) else [])]
     return f"**{verdict}**" + (f" ({', '.join(notes)})" if notes else "")
 
 
+def distinct_checks(values: list[tuple[ExternalCheck, float]]) -> list[tuple[ExternalCheck, float]]:
+    """The rows that are distinct checks: a row that repeats an earlier one of the other structure with the same label,
+    scenario, endpoint, time and source value and the same model value (to 1e-9, relative) tests the same curve
+    against the same value and is left out."""
+    out: list[tuple[ExternalCheck, float]] = []
+    for c, g in values:
+        key = (c.label, c.scenario, c.endpoint, c.month, c.source)
+        if not any(
+            (d.label, d.scenario, d.endpoint, d.month, d.source) == key
+            and d.structure != c.structure
+            and math.isclose(g, h, rel_tol=1e-9)
+            for d, h in out
+        ):
+            out.append((c, g))
+    return out
+
+
 def external_checks_summary(values: list[tuple[ExternalCheck, float]]) -> str:
-    """One sentence counting the rows by verdict, and the checks within their range that are weakened (partly
-    dependent, one-sided or weak, or at the edge), so the table's weak rows are not read as strong ones."""
-    verdicts = [(c, g, external_check_verdict(c, g)) for c, g in values]
+    """One sentence counting the distinct checks (:func:`distinct_checks`) by verdict, and those within their range
+    that are weakened (partly dependent, one-sided or weak, or at the edge), so the table's weak rows are not read as
+    strong ones."""
+    distinct = distinct_checks(values)
+    repeats = len(values) - len(distinct)
+    verdicts = [(c, g, external_check_verdict(c, g)) for c, g in distinct]
     within = [(c, g) for c, g, v in verdicts if v == WITHIN]
     outside = sum(v == OUTSIDE for _, _, v in verdicts)
     none = sum(v == NOT_A_CHECK for _, _, v in verdicts)
-    weakened = [c for c, g in within if c.caveats or at_the_edge(c, g)]
-    by = {note: sum(note in c.caveats for c, _ in within) for note in (PARTLY_DEPENDENT, ONE_SIDED, WEAK)} | {
+    weakened = [c for c, g in within if c.notes or at_the_edge(c, g)]
+    by = {note: sum(note in c.notes for c, _ in within) for note in (PARTLY_DEPENDENT, ONE_SIDED, WEAK)} | {
         AT_THE_EDGE: sum(at_the_edge(c, g) for c, g in within)
     }
     detail = ", ".join(f"{n} {note}" for note, n in by.items() if n)
+    counted = (
+        f"Of the {len(values)} rows, {repeats} repeat a row of the other structure (the same curve, source value and "
+        f"model value) and are counted once; of the {len(distinct)} distinct rows"
+        if repeats
+        else f"Of the {len(values)} rows"
+    )
     return (
-        f"Of the {len(values)} rows, {len(within)} are external checks within their range, {outside} outside and "
+        f"{counted}, {len(within)} are external checks within their range, {outside} outside and "
         f"{none} no external check; of the {len(within)} within, {len(weakened)} are weakened"
         + (f" ({detail}; a row can have more than one)" if detail else "")
         + f"; independent checks within their range: {len(within) - len(weakened)}."

@@ -25,7 +25,7 @@ YOUNGER = "Aged 65 or younger"
 RW_CILTA = (
     "US multicentre real-world cilta-cel (15 academic centres, 598 patients treated 5/2022-12/2024), ASH 2025 abstract, "
     "Blood 2025;146(Supplement 1) (V: the abstract read up to its methods; the 12-month PFS 61% vs 80% read in "
-    "conference coverage; its abstract number and first author not recorded, G)"
+    "conference coverage; abstract number and first author not found)"
 )
 #: The CAR-T PFS hazard ratio of the high-risk subgroup vs the whole population, under proportional hazards.
 HR_CART_HIGH_RISK = "log(0.61) / log(0.42 * 0.61 + 0.58 * 0.80)"

@@ -263,7 +263,11 @@ class ExternalCheck:
     structure : the model structure checked (its inputs do not contain ``source``)
     inputs    : the derived or calibrated inputs (:data:`DERIVED_INPUTS`) that the check tests
     caveats   : what weakens the check (:data:`CAVEATS`; the reason explains each); none for a row that is no
-                external check
+                external check; a range open on one side is one-sided whether listed or not (:attr:`notes`)
+    cohorts   : the names of the source's trial or cohort (and its first author) as an input's source would spell them:
+                a test fails when one appears in the source of an input the checked quantity reads and the row is
+                neither partly dependent nor argues its independence (the reason says "independent" and names the
+                input)
     """
 
     label: str
@@ -282,6 +286,14 @@ class ExternalCheck:
     versus: str = ""
     inputs: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
+    cohorts: tuple[str, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The caveats in :data:`CAVEATS` order, with :data:`ONE_SIDED` added for a range open on one side (a source
+        range "x to not reached" tests only one side of the model's value)."""
+        open_side = (self.low is None) != (self.high is None)
+        return tuple(n for n in CAVEATS if n in self.caveats or (n == ONE_SIDED and open_side))
 
     def accepts(self, value: float) -> bool:
         """Whether ``value`` lies in the accepted range (a row that is no external check accepts nothing)."""
@@ -400,7 +412,9 @@ _RW_CILTA_PFS = (
     "the model's curve is fitted to CARTITUDE-1's points (97 selected trial patients), so it is the trial's PFS; "
     "Sidana's real-world patients are less selected: 54% would not have met CARTITUDE-1's criteria (among them prior "
     "BCMA-directed therapy, poor performance status, comorbidities), so a lower PFS is expected. The source is a "
-    "Kaplan-Meier estimate at a median follow-up of 13 months (A: from infusion, like the model's)"
+    "Kaplan-Meier estimate at a median follow-up of 13 months (A: from infusion, like the model's); independent of "
+    "p_not_infused, whose source names Sidana's dropout share (7.5%) only for a scenario and which acts before the "
+    "infusion, on patients the comparison leaves out"
 )
 #: Martin T, Krishnan A, Yong K, et al. Comparative effectiveness of ciltacabtagene autoleucel in CARTITUDE-1 versus
 #: physician's choice of therapy in the Flatiron Health multiple myeloma cohort registry. EJHaem 2022;3(1):97-108
@@ -423,6 +437,18 @@ _EJHAEM_PFS_REASON = (
 RETREATMENT = (
     "Blood Adv 2024;8(9):2207, 'Salvage therapies including retreatment with BCMA-directed approaches after BCMA CAR-T "
     "relapses' (68 patients; first author not found)"
+)
+#: The same cohort's median OS from relapse after BCMA CAR-T: 18 months (95% CI 13.2-not reached), 68 patients.
+RETREATMENT_OS_FROM_RELAPSE, RETREATMENT_OS_LOW = 18.0, 13.2
+_AFTER_RELAPSE_68 = (
+    "another cohort than Van Oekelen's, so independent of the share 35/79 that starts a bispecific after relapse in "
+    "one-time CAR-T (w_bsab_after_cart_relapse, Van Oekelen's); independent of p_bsab_after_cart too (this cohort's "
+    "58/68 treated at relapse): q_bsab_after_cart names it, but only the sequence CAR-T then bispecific uses it. The "
+    "model's median is shorter for the reasons given for Van Oekelen's row: the bispecific branch ends in the 11.3 "
+    "months after teclistamab failure (Yu 2025) and the rest has the hazard after physician's choice (MAMMOTH's median "
+    "8.6 months), whereas this cohort was often retreated with BCMA-directed therapy (a repeat CAR-T had a "
+    "median PFS of 8.3 months). One-sided: the CI is open above (not reached), so only a model median that is too "
+    "short can fail it (as it does)"
 )
 #: The IMWG Immunotherapy Working Group's real-world teclistamab cohort (210 patients, 9 centres, 5 countries; 6-month
 #: OS 73%, 95% CI 67-80%), Blood Cancer J 2025, doi 10.1038/s41408-025-01259-z (abstract read; the first author was
@@ -452,7 +478,8 @@ _AFTER_RELAPSE = (
     "above all its 35 with a T-cell-engaging salvage (response rate 91%, median OS not reached at 21.3 months' "
     "follow-up), whereas the model's bispecific branch ends in the 11.3 months after teclistamab failure (Yu 2025, "
     "A for this use). No piece is calibrated to the 17.9 months; the scenario 'Sequences: survival after the last "
-    "BCMA line 17.9 months' shows the weight of the weakest one"
+    "BCMA line 17.9 months' shows the weight of the weakest one. One-sided: the CI is open above (not estimable), so "
+    "only a model median that is too short can fail it (as it does)"
 )
 _PS_RELAPSE = (
     "not an external check: partitioned survival has no survival from relapse (time in progression is the area "
@@ -478,6 +505,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "partly dependent: the 7 deaths from adverse events in year 1 (a later data cut of the same trial) are in "
         "nrm_cart_y1_rate, so the check is of the deaths after relapse",
         caveats=(PARTLY_DEPENDENT,),
+        cohorts=("CARTITUDE-1", "Madduri"),
     ),
     ExternalCheck(
         "cilta-cel OS(36), CARTITUDE-1 (V, Lin 2023)",
@@ -490,6 +518,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         NOT_A_CHECK,
         "not an external check: the same data cut (Lin 2023, median follow-up 33.4 months) gave the 18 deaths from "
         "adverse events that nrm_cart_y1_rate and nrm_cart_late_rate are estimated from (35 of its 97 died)",
+        cohorts=("CARTITUDE-1",),
     ),
     ExternalCheck(
         f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
@@ -502,6 +531,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH, "62-74%"),
         OUTSIDE,
         _RW_CILTA_PFS,
+        cohorts=("Sidana",),
     ),
     ExternalCheck(
         f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
@@ -515,6 +545,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         WITHIN,
         "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
         "the Kaplan-Meier estimate's own",
+        cohorts=("DRST", "German registry"),
     ),
     ExternalCheck(
         "cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)",
@@ -525,6 +556,13 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         60.7,
         *_ci(41.9, None, "41.9-not estimable"),
         WITHIN,
+        "partly dependent: the PFS curve is fitted to the points of the same 97 CARTITUDE-1 patients (among them 32/97 "
+        "progression-free at 5 years, Jagannath 2025's own data cut), and the deaths before progression "
+        "(nrm_cart_y1_rate, nrm_cart_late_rate) are CARTITUDE-1's; only the survival after relapse comes from other "
+        "cohorts (MAMMOTH's hazard, the bispecific salvage), so the check is mainly of it, as for the OS at 12 months. "
+        "One-sided: the CI is open above (not estimable), so a model OS that is too long cannot fail it",
+        caveats=(PARTLY_DEPENDENT,),
+        cohorts=("CARTITUDE-1", "Jagannath"),
     ),
     ExternalCheck(
         f"cilta-cel, infused: median survival from relapse (ST post-relapse course after one-time CAR-T) vs "
@@ -538,6 +576,20 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         OUTSIDE,
         _AFTER_RELAPSE,
         caveats=(PARTLY_DEPENDENT,),
+        cohorts=("Van Oekelen",),
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: median survival from relapse (ST post-relapse course after one-time CAR-T) vs "
+        f"{RETREATMENT} (median OS from relapse after BCMA CAR-T)",
+        CART,
+        None,
+        "relapse_median",
+        None,
+        RETREATMENT_OS_FROM_RELAPSE,
+        *_ci(RETREATMENT_OS_LOW, None, "13.2-not reached"),
+        OUTSIDE,
+        _AFTER_RELAPSE_68,
+        cohorts=("Blood Adv 2024",),
     ),
     ExternalCheck(
         "cilta-cel, infused: dead before progression by 12 months after the infusion (from the run; nrm_cart_y1_rate "
@@ -554,8 +606,11 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the source value is the German registry's cilta-cel share, the same product",
         WITHIN,
         "the sources' times differ from the model's 12 months (10 months; a crude share at a median follow-up of 13 "
-        "months), so the published range, not one value, is the accepted range",
+        "months), so the published range, not one value, is the accepted range; independent of p_not_infused, whose "
+        "source names Sidana's dropout share (7.5%) only for a scenario and which acts before the infusion, on patients "
+        "the comparison leaves out",
         inputs=("nrm_cart_y1_rate",),
+        cohorts=("DRST", "German registry", "Sidana"),
     ),
     ExternalCheck(
         f"RWPC median OS, LocoMMotion ({LOCOMMOTION}): checks the post-progression hazard after physician's choice "
@@ -571,6 +626,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "patients (refractory to a CD38 antibody, published 2019) are the post-progression evidence",
         inputs=("pps_median_rwpc",),
         caveats=(PARTLY_DEPENDENT,),
+        cohorts=("LocoMMotion",),
     ),
     ExternalCheck(
         f"RWPC median OS, {EJHAEM_RW}",
@@ -582,6 +638,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
         inputs=("pps_median_rwpc",),
+        cohorts=("Flatiron", "EJHaem"),
     ),
     ExternalCheck(
         f"RWPC median PFS (curve fitted to LocoMMotion's median PFS, 4.6 months) vs {EJHAEM_RW}",
@@ -593,6 +650,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(EJHAEM_PFS_LOW, EJHAEM_PFS_HIGH, "3.78-5.03 months"),
         WITHIN,
         _EJHAEM_PFS_REASON,
+        cohorts=("Flatiron", "EJHaem"),
     ),
     ExternalCheck(
         f"median survival after progression on physician's choice (pps_median_rwpc) vs {MAMMOTH} (median OS from "
@@ -607,6 +665,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "not an external check: pps_median_rwpc is this median (A: MAMMOTH's survival used after progression on "
         "physician's choice), so the row shows only that it holds through the general-population floor; its external "
         "checks are LocoMMotion's and the US real-world cohort's median OS",
+        cohorts=("MAMMOTH",),
     ),
     ExternalCheck(
         f"physician's choice: dead before progression by 6 months (f_pfs_death_rwpc = 19/248, LocoMMotion's deaths "
@@ -627,6 +686,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         parameter="f_pfs_death_rwpc",
         inputs=("f_pfs_death_rwpc",),
         caveats=(WEAK,),
+        cohorts=("KarMMa-3", "Ailawadhi"),
     ),
     ExternalCheck(
         "teclistamab median time on treatment (p_disc_bsab) vs MajesTEC-1 median duration of treatment (Horizonscan)",
@@ -641,6 +701,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the PFS hazard), so the row shows only that the derivation holds through the step-up week, the Q2W switch "
         "and the general-population floor; its external check is the share on treatment at 7.1 months (Usmani 2021; "
         "one-sided and weak)",
+        cohorts=("MajesTEC-1", "Horizonscan"),
     ),
     ExternalCheck(
         f"teclistamab: dead before progression by 10.1 months (f_pfs_death_bsab = 21/165, MajesTEC-1's infection "
@@ -662,6 +723,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "with unknown net sign, so a model value inside or outside the source's exact 95% CI (25 of 509) would say "
         "nothing; the row is shown, and f_pfs_death_bsab has no external check (G, DERIVED_INPUTS)",
         parameter="f_pfs_death_bsab",
+        cohorts=("Razzo",),
     ),
     ExternalCheck(
         f"teclistamab on treatment at 7.1 months (p_disc_bsab, from MajesTEC-1's median duration of treatment 8.5 "
@@ -676,6 +738,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         _USMANI_REASON,
         inputs=("p_disc_bsab",),
         caveats=(ONE_SIDED, WEAK, PARTLY_DEPENDENT),
+        cohorts=("MajesTEC-1", "Usmani"),
     ),
     ExternalCheck(
         f"teclistamab after prior BCMA therapy (Dima 2025, median PFS 4.6, fitted) vs first salvage after BCMA "
@@ -691,6 +754,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "response rate of 43%; Dima's 193 got teclistamab itself (response 48.7%), so a longer PFS is expected",
         parameter="pfs_tec_prior_bcma_exp_rate",
         inputs=("pfs_tec_prior_bcma_exp_rate",),
+        cohorts=("Van Oekelen",),
     ),
     ExternalCheck(
         "cilta-cel after a non-cellular anti-BCMA therapy (CARTITUDE-2 cohort C, median PFS 9.1, fitted) vs a "
@@ -702,8 +766,15 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         8.3,
         *_ci(7.9, None, "7.9-not reached"),
         WITHIN,
+        "weak: not the same prior therapy: CARTITUDE-2 cohort C's 20 got cilta-cel after a non-cellular anti-BCMA "
+        "therapy (an antibody-drug conjugate or a bispecific), the source's 68 a repeat BCMA CAR-T after relapse on a "
+        "BCMA CAR-T, a later line with CAR-T-specific resistance; both are BCMA CAR-T after BCMA exposure, so the row "
+        "shows only that the fitted PFS is of the order seen after prior BCMA therapy. One-sided: the CI is open "
+        "above (not reached), so a model PFS that is too long cannot fail it",
         parameter="pfs_cilta_prior_bcma_exp_rate",
         inputs=("pfs_cilta_prior_bcma_exp_rate",),
+        caveats=(WEAK,),
+        cohorts=("Blood Adv 2024",),
     ),
     ExternalCheck(
         "teclistamab median PFS, MajesTEC-1 (Moreau et al., NEJM 2022;387:495): checks the PFS route (RWPC curve x "
@@ -718,6 +789,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "partly dependent: Krishnan's hazard ratio compares MajesTEC-1's 165 patients (their individual data, IPTW) "
         "with a real-world cohort, so the same patients stand behind it; it is not derived from the median",
         caveats=(PARTLY_DEPENDENT,),
+        cohorts=("MajesTEC-1", "Moreau"),
     ),
     ExternalCheck(
         "teclistamab PFS(6): the PFS route (RWPC curve x Krishnan's hazard ratio 0.43) vs the BCMA-naive patients of "
@@ -730,6 +802,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(IMWG_TEC_NAIVE_PFS6_LOW, IMWG_TEC_NAIVE_PFS6_HIGH, "54-73%"),
         WITHIN,
         _IMWG_PFS_REASON,
+        cohorts=("IMWG",),
     ),
     ExternalCheck(
         "teclistamab median OS, MajesTEC-1 (V, Garfall 2024): checks the PFS route (RWPC x hazard ratio) with the "
@@ -748,7 +821,13 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
             "widest interval the size allows",
         ),
         WITHIN,
+        "partly dependent: not the OS, but the PFS route's hazard ratio 0.43 (Krishnan's IPTW comparison of MajesTEC-1's "
+        "165 patients with a real-world cohort), the share of PFS events that are deaths (f_pfs_death_bsab = 21/165, "
+        "MajesTEC-1's infection deaths) and the time on treatment come from MajesTEC-1's patients; the survival after "
+        "progression (Yu 2025) comes from other patients",
         inputs=("pps_median_bsab",),
+        caveats=(PARTLY_DEPENDENT,),
+        cohorts=("MajesTEC-1", "Garfall"),
     ),
     ExternalCheck(
         "teclistamab vs RWPC OS hazard ratio (Krishnan 2023, IPTW): model RWPC median OS / teclistamab median OS",
@@ -759,7 +838,10 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         0.82,
         *_ci(0.59, 1.14, "0.59-1.14"),
         WITHIN,
-        "the model's hazard ratio is the ratio of the model's medians (A: proportional, constant hazards); the OS "
+        "partly dependent: the teclistamab arm's PFS is the RWPC curve x Krishnan's PFS hazard ratio 0.43, from the same "
+        "analysis (the same MajesTEC-1 patients and real-world cohort), and its deaths before progression are "
+        "MajesTEC-1's (f_pfs_death_bsab = 21/165). "
+        "The model's hazard ratio is the ratio of the model's medians (A: proportional, constant hazards); the OS "
         "hazard ratio 0.82 is not an input of the state-transition version. The model's ratio is below the source's "
         "point estimate (the Difference column), and a ratio at the edge of the CI (the verdict says whether it is) "
         "means the model's OS gain of teclistamab over RWPC is about the largest the trial comparison allows: it comes "
@@ -767,6 +849,8 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "against MAMMOTH's 8.6 after physician's choice), not from this ratio",
         versus=RWPC,
         inputs=("pps_median_bsab",),
+        caveats=(PARTLY_DEPENDENT,),
+        cohorts=("Krishnan", "MajesTEC-1"),
     ),
     ExternalCheck(
         "ide-cel median OS, KarMMa",
@@ -777,6 +861,11 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         24.8,
         *_ci(19.9, 31.2, "19.9-31.2 months"),
         WITHIN,
+        "partly dependent: the scenario's PFS is KarMMa's (median 8.8 months, Munshi 2021, the same 128 patients), so "
+        "the check is of the deaths before progression and the survival after relapse, which come from other sources; "
+        "the vein-to-vein time is KarMMa-3's",
+        caveats=(PARTLY_DEPENDENT,),
+        cohorts=("KarMMa",),
     ),
     ExternalCheck(
         "elranatamab OS(15), MagnetisMM-3",
@@ -790,8 +879,11 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the model is too optimistic: MagnetisMM-3's OS(15) is only 5.8 points above its PFS(15) (50.9%), so "
         "survival after progression on elranatamab was shorter than the 11.3 months after teclistamab failure (Yu "
         "2025) that the model applies to every product (A for elranatamab), and the model's PFS (RWPC curve x the "
-        "MAIC hazard ratio 0.32) is longer than MagnetisMM-3's own",
+        "MAIC hazard ratio 0.32) is longer than MagnetisMM-3's own. Independent of pps_rate_bsab, whose source names "
+        "MagnetisMM-3 only as this check, and of elra_q2w_share (MagnetisMM-3's share switched to every 2 weeks, "
+        "Lesokhin 2023), which sets the dosing, not the survival",
         inputs=("pps_median_bsab",),
+        cohorts=("MagnetisMM-3", "Lesokhin"),
     ),
     ExternalCheck(
         f"RWPC median OS, {EJHAEM_RW}",
@@ -803,6 +895,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(12.29, 17.84, "12.29-17.84 months"),
         WITHIN,
         structure=PARTITIONED_SURVIVAL,
+        cohorts=("Flatiron", "EJHaem"),
     ),
     ExternalCheck(
         f"RWPC median PFS (curve fitted to LocoMMotion's median PFS, 4.6 months) vs {EJHAEM_RW}",
@@ -815,6 +908,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         WITHIN,
         _EJHAEM_PFS_REASON,
         PARTITIONED_SURVIVAL,
+        cohorts=("Flatiron", "EJHaem"),
     ),
     ExternalCheck(
         f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
@@ -828,6 +922,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         OUTSIDE,
         _RW_CILTA_PFS,
         PARTITIONED_SURVIVAL,
+        cohorts=("Sidana",),
     ),
     ExternalCheck(
         f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
@@ -842,6 +937,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
         "the Kaplan-Meier estimate's own",
         PARTITIONED_SURVIVAL,
+        cohorts=("DRST", "German registry"),
     ),
     ExternalCheck(
         f"cilta-cel OS(12), real-world TriNetX cohort of 697 treated patients ({FILIPPATOS}: 89.6%)",
@@ -857,6 +953,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "criteria (Sidana 2025), perhaps as CAR-T care (bridging, infection prophylaxis) improved; the binomial "
         "interval ignores censoring, so it is narrower than the Kaplan-Meier estimate's own",
         structure=PARTITIONED_SURVIVAL,
+        cohorts=("Filippatos", "TriNetX"),
     ),
     ExternalCheck(
         f"cilta-cel, infused: survival from relapse vs {VAN_OEKELEN} (median OS from relapse 17.9 months)",
@@ -869,6 +966,20 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         NOT_A_CHECK,
         _PS_RELAPSE,
         PARTITIONED_SURVIVAL,
+        cohorts=("Van Oekelen",),
+    ),
+    ExternalCheck(
+        f"cilta-cel, infused: survival from relapse vs {RETREATMENT} (median OS from relapse 18 months)",
+        CART,
+        None,
+        "pd_months",
+        None,
+        RETREATMENT_OS_FROM_RELAPSE,
+        *_NONE,
+        NOT_A_CHECK,
+        _PS_RELAPSE.replace("Van Oekelen's median", "the cohort's median"),
+        PARTITIONED_SURVIVAL,
+        cohorts=("Blood Adv 2024",),
     ),
     ExternalCheck(
         f"teclistamab OS(6), {IMWG_TEC}",
@@ -882,6 +993,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "the real-world cohort is sicker than MajesTEC-1 (44% had prior BCMA-directed therapy, 83% triple-class "
         "refractory, patients outside trial criteria)",
         PARTITIONED_SURVIVAL,
+        cohorts=("IMWG",),
     ),
     ExternalCheck(
         "teclistamab PFS(6) (curve fitted to MajesTEC-1's median PFS) vs the BCMA-naive patients of the "
@@ -895,6 +1007,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         WITHIN,
         _IMWG_PFS_REASON,
         PARTITIONED_SURVIVAL,
+        cohorts=("IMWG",),
     ),
     ExternalCheck(
         "teclistamab on treatment at 7.1 months (the time-to-discontinuation curve, exponential fitted to MajesTEC-1's "
@@ -909,6 +1022,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         _USMANI_REASON,
         PARTITIONED_SURVIVAL,
         caveats=(ONE_SIDED, WEAK, PARTLY_DEPENDENT),
+        cohorts=("MajesTEC-1", "Usmani"),
     ),
 )
 
