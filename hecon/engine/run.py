@@ -219,6 +219,8 @@ def _same_results(model: CompiledModel, index: int) -> ChunkResult | None:
         if not same_shared(run.model.spec, model.spec):
             continue
         differ = changed(strategy, run.model.strategies[run.index])
+        if _men_read(model, index) & differ:  # every value that reads the life table differs
+            continue
         touched = [part for part, names in run.parts.items() if names & differ]
         if any(sources(model, index, part) & run.occupied for part in touched):
             continue
@@ -246,12 +248,21 @@ def passes_checks(model: CompiledModel, index: int) -> bool:
     for run in runs:
         if same_shared(run.model.spec, model.spec):
             differ = changed(strategy, run.model.strategies[run.index])
+            if _men_read(model, index) & differ:  # every value that reads the life table differs
+                return False
             touched = [part for part, names in run.parts.items() if names & differ]
-            men = reads(model, index, ("gp_mort", "")) or frozenset()  # what the share of men reads
-            if ("start", "") in touched and (men & differ or not _start_usable(model, index)):
+            if ("start", "") in touched and not _start_usable(model, index):
                 return False
             return _parts_usable(model, index, touched)
     return False
+
+
+def _men_read(model: CompiledModel, index: int) -> frozenset[str]:
+    """The parameters that the share of men of strategy ``index`` reads, directly or through
+    others. The life table's death probabilities (``gp_mort()``) depend on it, but the reads of an
+    expression that calls ``gp_mort()`` (:func:`hecon.engine.inputs.reads`) do not include it, so
+    no earlier run's results or values are reused when one of these parameters changes."""
+    return reads(model, index, ("gp_mort", "")) or frozenset()
 
 
 def _start_usable(model: CompiledModel, index: int) -> bool:
@@ -283,6 +294,8 @@ def _seeded(model: CompiledModel, index: int) -> dict[object, object]:
         return {}
     first = runs[0]
     differ = changed(model.strategies[index], first.model.strategies[first.index])
+    if _men_read(model, index) & differ:  # an expression's reads do not show the life table's
+        return {}
     out = {}
     for key, value in first.values.items():
         names = first.value_reads[key]

@@ -21,7 +21,7 @@ from hecon.engine.incremental import compiled
 from hecon.engine.inputs import parameters_read, reachable
 from hecon.model.problems import ModelError
 from hecon.model.scenarios import apply_scenario
-from hecon.model.spec import ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
+from hecon.model.spec import LifeTable, ModelSpec, Parameter, Scenario, Settings, State, Strategy, Transition
 
 FIELDS = ("discounted", "undiscounted", "trace_sum", "per_cycle_sum")
 
@@ -201,3 +201,40 @@ def test_a_strategy_known_to_pass_without_running_passes_when_run(overrides, kno
 def test_nothing_is_known_to_pass_before_its_base_case_has_run():
     spec = apply_scenario(model(), Scenario("s", {"c_sick": 3000.0}))  # a new base case: no run of it yet
     assert [engine.passes_checks(compiled(spec), i) for i in range(2)] == [False, False]
+
+
+def life_table_model() -> ModelSpec:
+    """Alive -> Dead at the life table's rate (men die at 0.1 a year, women at 0.02), the share of
+    men a parameter p_m (0.5): the closed form of the life-years is known for any share."""
+    return ModelSpec(
+        settings=Settings(cycle_length_days=365.25, horizon_years=10.0, start_age=60.0, proportion_male="p_m"),
+        states=(State("Alive", utility=1.0, costs={"care": "c_alive"}), State("Dead", flags=frozenset({"dead"}))),
+        transitions=(Transition("Alive", "Dead", "gp_mort()"), Transition("Alive", "Alive", "#")),
+        strategies=(Strategy("Only"),),
+        parameters=(Parameter("p_m", 0.5), Parameter("c_alive", 100.0)),
+        life_tables=(LifeTable("flat", (0, 100), (0.1, 0.1), (0.02, 0.02)),),
+    )
+
+
+@pytest.mark.parametrize(("share", "q"), [(0.0, 0.02), (1.0, 0.1)])
+def test_a_scenario_that_changes_the_share_of_men_is_simulated_again(share, q):
+    """The life table's death probability reads the share of men, which no expression's reads show
+    (the review of issue 19 found a scenario's p_m = 1 or 0 given the base case's results). With one
+    sex only, the share alive after t one-year cycles is (1 - q)^t (closed form), q that sex's qx."""
+    base = life_table_model()
+    engine.deterministic_strategy(compiled(base), 0)
+    scenario = apply_scenario(base, Scenario("one sex", {"p_m": share}))
+    assert not engine.passes_checks(compiled(scenario), 0)
+    got = engine.deterministic_strategy(compiled(scenario), 0)
+    np.testing.assert_allclose(got.trace_sum[:, 0], (1 - q) ** np.arange(11), rtol=1e-12)
+    assert_fresh(scenario)
+
+
+def test_a_share_of_men_above_one_from_a_scenario_is_refused():
+    """p_m = 1.5 through a scenario is checked as in the base case (it was the base case's result)."""
+    base = life_table_model()
+    engine.deterministic_strategy(compiled(base), 0)
+    scenario = compiled(apply_scenario(base, Scenario("too many men", {"p_m": 1.5})))
+    assert not engine.passes_checks(scenario, 0)
+    with pytest.raises(ModelError, match="1.5"):
+        engine.deterministic_strategy(scenario, 0)

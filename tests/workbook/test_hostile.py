@@ -197,6 +197,18 @@ def test_a_scenario_s_bad_value_is_placed_at_its_cell_not_at_the_scenario_s_firs
     assert "'c_H' is NaN, not a finite number (from c_H: Parameters!B11, a_cost: Scenarios!C5, b_cost: " in found[0]
 
 
+def test_a_share_of_men_from_a_scenario_is_checked_as_in_the_base_case(tmp_path, textbook_bytes):
+    """Settings!B9 reads a new parameter p_m (0.5, Parameters!B21); a scenario sets it to 1.5. The
+    life table's death probabilities read the share of men, which the reads of the formulas calling
+    gp_mort() do not show: the review of issue 19 found that such a scenario reused the base case's
+    results and passed both commands. Now refused at the scenario's value, by validate as by run."""
+    cells = {"Settings!B9": "p_m", "Parameters!A21": "p_m", "Parameters!B21": 0.5}
+    path = workbook(tmp_path, textbook_bytes, cells, {"Scenarios": ["too many men", "p_m", 1.5]})
+    found = validate_and_run(path, tmp_path / "report")
+    assert found and all(m.startswith("Scenarios!") for m in found), found
+    assert any("proportion_male: 1.5 is outside [0, 1]" in m for m in found), found
+
+
 def test_a_derived_value_names_every_link_of_its_chain(tmp_path, textbook_bytes, invoke):
     """c_H = w * 10, w = kg / 2, kg = 0 x 1e999 (NaN, as a body weight a dose is derived from): the
     cost's problem names each link's cell, down to the one that holds the NaN (Parameters rows 21, 22)."""
