@@ -120,12 +120,16 @@ def main() -> None:
                         f"{case:<32} {command:<9} {name:<9} {code:>4} {n:>8} {wall:9.2f} {cpu:8.2f} {mb:6.0f}"
                         f"   ({middle[0]:.2f}, {middle[1]:.2f})"
                     )
-                    if name == "this" and (wall > LIMIT_S or code != expected):
+                    refused = expected == 1  # the valid example's run is a whole run, not a refusal
+                    if name == "this" and (code != expected or (refused and wall > LIMIT_S)):
                         slow.append(f"{case}, {command}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average (1 min) at the end: {load:.2f} on {os.cpu_count()} cores")
     if slow:
-        print(f"NOT answered (exit 1 for a broken copy, 0 for the example) within {LIMIT_S:g} s: " + "; ".join(slow))
+        print(
+            f"NOT refused within {LIMIT_S:g} s (or a wrong exit status: 1 for a broken copy, 0 for the example): "
+            + "; ".join(slow)
+        )
 
 
 if __name__ == "__main__":

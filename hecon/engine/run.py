@@ -24,7 +24,6 @@ effect rate.
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Hashable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -56,7 +55,7 @@ from hecon.engine.partitioned import simulate_partitioned_chunk
 from hecon.engine.results import label
 from hecon.engine.sharing import SharedValues
 from hecon.engine.valuation import ColumnWeights, column_weights, reward_column, start_rewards
-from hecon.model.limits import VALUE
+from hecon.model.limits import KERNEL_THREADS, VALUE
 from hecon.model.memo import IdentityMemo
 from hecon.model.problems import Element, ModelError, Problem, show_number, topic
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec
@@ -70,7 +69,7 @@ MAX_BLOCK_CYCLES = 40 * kernels.VALUE_CYCLES  # cycles per block at most: a dete
 # model over 40 years is one block (the example's deterministic runs in one block rather than two: the
 # processor time of validating it 12-13 s -> 9-10 s; a block's preparation costs the same whatever its
 # length when there is one sample), and a tunnel of 1,000 sub-states is at most 17 MB per value
-THREADS = int(os.environ.get("HECON_THREADS", os.cpu_count() or 1))  # threads that run the kernel
+THREADS = KERNEL_THREADS.value  # threads that run the kernel (HECON_THREADS, checked by the CLI before any work)
 
 #: Where problems with the sample arrays handed to the engine are located.
 SAMPLES = topic("samples")

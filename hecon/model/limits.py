@@ -130,11 +130,16 @@ LIMITS = (
 DEPTH_CEILING = 100
 
 
+#: Not a bound but read and checked alike: the threads that run the engine's kernel (one per core by
+#: default; the PSA's local worker processes run one each).
+KERNEL_THREADS = Limit("HECON_THREADS", os.cpu_count() or 1, "threads", "threads that run the engine's kernel")
+
+
 def limit_problems() -> list[Problem]:
-    """The problems with the ``HECON_MAX_*`` environment variables that are set, for a program to
-    report before it starts any work."""
+    """The problems with the ``HECON_MAX_*`` environment variables (and ``HECON_THREADS``) that are
+    set, for a program to report before it starts any work."""
     problems: list[Problem] = []
-    for limit in LIMITS:
+    for limit in (*LIMITS, KERNEL_THREADS):
         try:
             _ = limit.value
         except ModelError as e:

@@ -1232,6 +1232,24 @@ def test_an_invalid_limit_variable_is_an_error_naming_it(tmp_path, textbook_byte
     assert not (tmp_path / "out").exists() and not (tmp_path / "t.xlsx").exists()
 
 
+def test_an_invalid_thread_count_is_an_error_naming_it(tmp_path, textbook_bytes, invoke, monkeypatch):
+    """HECON_THREADS (threads of the engine's kernel) is checked like the bounds (the review of
+    issue 19 found 'abc' an internal error, exit 3)."""
+    import os
+
+    path = workbook(tmp_path, textbook_bytes, {})
+    monkeypatch.setenv("HECON_THREADS", "abc")
+    for command in (("validate", path), ("run", path, "--out", tmp_path / "out")):
+        result = invoke(*command)
+        assert result.exit_code == 2, result.output
+        cores = os.cpu_count() or 1
+        assert result.stderr.splitlines() == [
+            f"error: HECON_THREADS: 'abc' is not a whole number above 0; expected a whole number above 0 such as "
+            f"{cores} (the default: {cores:,} threads), or the variable unset"
+        ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_limit_variable_may_use_underscores_and_blank_means_the_default(monkeypatch):
     from hecon.model.limits import CYCLES
 
