@@ -16,8 +16,8 @@ from hecon.analysis.run import run_analysis
 from hecon.model.spec import BudgetItem
 from hecon.report import write_report
 from hecon.workbook.reader import read
-from hecon.workbook.validate import validate_workbook
 from hecon.workbook.writer import write_workbook
+from tests.agreement import problems_of
 from tests.analysis.test_budget_impact import _items, _model
 
 
@@ -40,7 +40,7 @@ def test_bad_rows_are_placed_at_their_cells(spec, tmp_path: Path) -> None:
     bad[3] = BudgetItem("share", 1.0, 1, "Nobody", "current", source="A")  # row 7: unknown strategy
     path = tmp_path / "bad.xlsx"
     write_workbook(replace(spec, budget=tuple(bad)), path)
-    problems = [str(p) for p in validate_workbook(path)]
+    problems = problems_of(path)
     assert any(t.startswith("BudgetImpact!G5") and "no source" in t for t in problems), problems
     assert any(t.startswith("BudgetImpact!C7") and "'Nobody'" in t for t in problems), problems
 

@@ -22,6 +22,7 @@ from hecon.report import write_report
 from hecon.workbook.reader import read
 from hecon.workbook.validate import validate_workbook
 from hecon.workbook.writer import write_workbook
+from tests.agreement import problems_of
 from tests.models import two_state_model
 
 
@@ -93,7 +94,7 @@ def test_sheet_round_trip_and_a_bad_tag_at_its_cell(spec, tmp_path: Path) -> Non
     assert read(good).spec.cost_perspectives == spec.cost_perspectives
     bad = tmp_path / "bad.xlsx"
     write_workbook(replace(spec, cost_perspectives={"care": "healthcare", "travel": "societal"}), bad)
-    problems = [str(p) for p in validate_workbook(bad)]
+    problems = problems_of(bad)
     assert any(t.startswith("CostCategories!A5") and "'travel' is not a cost category" in t for t in problems), problems
 
 
@@ -104,14 +105,14 @@ def test_evppi_groups_sheet_round_trip_and_a_bad_member_at_its_cell(spec, tmp_pa
     assert read(good).spec.evppi_groups == {"costs": ("c_care", "c_prod")}
     bad = tmp_path / "gbad.xlsx"
     write_workbook(replace(spec, evppi_groups={"costs": ("c_care", "p")}), bad)
-    problems = [str(p) for p in validate_workbook(bad)]
+    problems = problems_of(bad)
     assert any(t.startswith("EvppiGroups!B5") and "'p' is not a parameter drawn" in t for t in problems), problems
 
 
 def test_an_untagged_cost_category_is_an_error_once_the_sheet_has_rows(spec, tmp_path: Path) -> None:
     partly = tmp_path / "partly.xlsx"
     write_workbook(replace(spec, cost_perspectives={"productivity": "societal"}), partly)
-    problems = [str(p) for p in validate_workbook(partly)]
+    problems = problems_of(partly)
     assert problems == [
         "CostCategories!A4: cost category 'care' of the model has no perspective; expected a CostCategories row "
         "'care' tagged healthcare or societal"
