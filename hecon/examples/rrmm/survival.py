@@ -487,6 +487,50 @@ _PS_RELAPSE = (
     "Van Oekelen's median survival from relapse has no like-for-like model quantity; the model value is the mean "
     "months alive in progression per infused patient"
 )
+
+#: Checks made alike in both structures (the same curve, source value and model value).
+_SIDANA_CILTA_PFS = ExternalCheck(
+    f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
+    "PFS at 12 months, 236 treated)",
+    CART,
+    None,
+    "pfs",
+    12.0,
+    SIDANA_PFS12,
+    *_ci(SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH, "62-74%"),
+    OUTSIDE,
+    _RW_CILTA_PFS,
+    cohorts=("Sidana",),
+)
+
+_DRST_CILTA_PFS = ExternalCheck(
+    f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
+    "(real-world PFS at 10 months, 77 cilta-cel patients)",
+    CART,
+    None,
+    "pfs",
+    10.0,
+    GERMAN_PFS10,
+    *_exact(GERMAN_PFS10, GERMAN_CILTA_N, "cilta-cel patients"),
+    WITHIN,
+    "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
+    "the Kaplan-Meier estimate's own",
+    cohorts=("DRST", "German registry"),
+)
+
+_FLATIRON_RWPC_PFS = ExternalCheck(
+    f"RWPC median PFS (curve fitted to LocoMMotion's median PFS, 4.6 months) vs {EJHAEM_RW}",
+    RWPC,
+    None,
+    "pfs",
+    None,
+    EJHAEM_PFS,
+    *_ci(EJHAEM_PFS_LOW, EJHAEM_PFS_HIGH, "3.78-5.03 months"),
+    WITHIN,
+    _EJHAEM_PFS_REASON,
+    cohorts=("Flatiron", "EJHaem"),
+)
+
 #: Published survival values compared with the model as external checks. State-transition version: no OS of a
 #: compared strategy is an input of it (MAMMOTH's OS from refractoriness is its survival after progression on
 #: physician's choice, A) (the CAR-T values are for infused patients from infusion and are compared
@@ -520,33 +564,8 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         "adverse events that nrm_cart_y1_rate and nrm_cart_late_rate are estimated from (35 of its 97 died)",
         cohorts=("CARTITUDE-1",),
     ),
-    ExternalCheck(
-        f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
-        "PFS at 12 months, 236 treated)",
-        CART,
-        None,
-        "pfs",
-        12.0,
-        SIDANA_PFS12,
-        *_ci(SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH, "62-74%"),
-        OUTSIDE,
-        _RW_CILTA_PFS,
-        cohorts=("Sidana",),
-    ),
-    ExternalCheck(
-        f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
-        "(real-world PFS at 10 months, 77 cilta-cel patients)",
-        CART,
-        None,
-        "pfs",
-        10.0,
-        GERMAN_PFS10,
-        *_exact(GERMAN_PFS10, GERMAN_CILTA_N, "cilta-cel patients"),
-        WITHIN,
-        "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
-        "the Kaplan-Meier estimate's own",
-        cohorts=("DRST", "German registry"),
-    ),
+    _SIDANA_CILTA_PFS,
+    _DRST_CILTA_PFS,
     ExternalCheck(
         "cilta-cel median OS, CARTITUDE-1 (Jagannath 2025)",
         CART,
@@ -640,18 +659,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         inputs=("pps_median_rwpc",),
         cohorts=("Flatiron", "EJHaem"),
     ),
-    ExternalCheck(
-        f"RWPC median PFS (curve fitted to LocoMMotion's median PFS, 4.6 months) vs {EJHAEM_RW}",
-        RWPC,
-        None,
-        "pfs",
-        None,
-        EJHAEM_PFS,
-        *_ci(EJHAEM_PFS_LOW, EJHAEM_PFS_HIGH, "3.78-5.03 months"),
-        WITHIN,
-        _EJHAEM_PFS_REASON,
-        cohorts=("Flatiron", "EJHaem"),
-    ),
+    _FLATIRON_RWPC_PFS,
     ExternalCheck(
         f"median survival after progression on physician's choice (pps_median_rwpc) vs {MAMMOTH} (median OS from "
         "refractoriness to a CD38 antibody)",
@@ -897,48 +905,9 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         structure=PARTITIONED_SURVIVAL,
         cohorts=("Flatiron", "EJHaem"),
     ),
-    ExternalCheck(
-        f"RWPC median PFS (curve fitted to LocoMMotion's median PFS, 4.6 months) vs {EJHAEM_RW}",
-        RWPC,
-        None,
-        "pfs",
-        None,
-        EJHAEM_PFS,
-        *_ci(EJHAEM_PFS_LOW, EJHAEM_PFS_HIGH, "3.78-5.03 months"),
-        WITHIN,
-        _EJHAEM_PFS_REASON,
-        PARTITIONED_SURVIVAL,
-        cohorts=("Flatiron", "EJHaem"),
-    ),
-    ExternalCheck(
-        f"cilta-cel, infused: PFS(12) from infusion (curve fitted to CARTITUDE-1's points) vs {SIDANA} (real-world "
-        "PFS at 12 months, 236 treated)",
-        CART,
-        None,
-        "pfs",
-        12.0,
-        SIDANA_PFS12,
-        *_ci(SIDANA_PFS12_LOW, SIDANA_PFS12_HIGH, "62-74%"),
-        OUTSIDE,
-        _RW_CILTA_PFS,
-        PARTITIONED_SURVIVAL,
-        cohorts=("Sidana",),
-    ),
-    ExternalCheck(
-        f"cilta-cel, infused: PFS(10) from infusion (curve fitted to CARTITUDE-1's points) vs {GERMAN_REGISTRY} "
-        "(real-world PFS at 10 months, 77 cilta-cel patients)",
-        CART,
-        None,
-        "pfs",
-        10.0,
-        GERMAN_PFS10,
-        *_exact(GERMAN_PFS10, GERMAN_CILTA_N, "cilta-cel patients"),
-        WITHIN,
-        "no CI in the abstract read, so the exact interval of 59 of 77; it ignores censoring, so it is narrower than "
-        "the Kaplan-Meier estimate's own",
-        PARTITIONED_SURVIVAL,
-        cohorts=("DRST", "German registry"),
-    ),
+    replace(_FLATIRON_RWPC_PFS, structure=PARTITIONED_SURVIVAL),
+    replace(_SIDANA_CILTA_PFS, structure=PARTITIONED_SURVIVAL),
+    replace(_DRST_CILTA_PFS, structure=PARTITIONED_SURVIVAL),
     ExternalCheck(
         f"cilta-cel OS(12), real-world TriNetX cohort of 697 treated patients ({FILIPPATOS}: 89.6%)",
         CART,
