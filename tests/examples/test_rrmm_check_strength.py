@@ -10,6 +10,7 @@ import pytest
 from hecon.examples.rrmm.doc_tables import (
     AT_THE_EDGE,
     at_the_edge,
+    derived_inputs_summary,
     external_checks_summary,
     verdict_cell,
 )
@@ -22,6 +23,7 @@ from hecon.examples.rrmm.survival import (
     PARTLY_DEPENDENT,
     WEAK,
     WITHIN,
+    DerivedInput,
     ExternalCheck,
 )
 from hecon.model.spec import PARTITIONED_SURVIVAL as PS
@@ -29,10 +31,17 @@ from hecon.model.spec import STATE_TRANSITION as ST
 
 
 def _check(
-    low: float | None, high: float | None, caveats: tuple[str, ...] = (), label: str = "x", structure: str = ST
+    low: float | None,
+    high: float | None,
+    caveats: tuple[str, ...] = (),
+    label: str = "x",
+    structure: str = ST,
+    inputs: tuple[str, ...] = (),
 ) -> ExternalCheck:
     verdict = NOT_A_CHECK if low is None and high is None else WITHIN
-    return ExternalCheck(label, "s", None, "os", None, 1.0, low, high, "b", verdict, "r", structure, caveats=caveats)
+    return ExternalCheck(
+        label, "s", None, "os", None, 1.0, low, high, "b", verdict, "r", structure, inputs=inputs, caveats=caveats
+    )
 
 
 def test_no_check_is_dependent_or_unlike_and_counted_as_a_check():
@@ -112,7 +121,9 @@ def test_summary_counts_independent_checks_within_their_range():
     text = external_checks_summary(values)
     assert text.startswith("Of the 5 rows, 3 are external checks within their range, 1 outside and 1 no external check")
     assert "of the 3 within, 2 are weakened (1 partly dependent, 1 at the edge of its range;" in text
-    assert text.endswith("; independent checks within their range: 1.")
+    assert text.endswith(
+        "; independent checks within their range: 1, from 1 source (a source can check more than one curve)."
+    )
 
 
 def test_summary_counts_a_check_repeated_in_the_other_structure_once():
@@ -123,6 +134,24 @@ def test_summary_counts_a_check_repeated_in_the_other_structure_once():
     text = external_checks_summary(same)
     assert text.startswith("Of the 3 rows, 1 repeat a row of the other structure")
     assert "of the 2 distinct rows, 1 are external checks within their range, 1 outside and 0 no external check" in text
-    assert text.endswith("independent checks within their range: 1.")
+    assert text.endswith(
+        "independent checks within their range: 1, from 1 source (a source can check more than one curve)."
+    )
     other = [(_check(0.0, 1.0, label="a"), 0.5), (_check(0.0, 1.0, label="a", structure=PS), 0.6)]
     assert external_checks_summary(other).startswith("Of the 2 rows, 2 are external checks within their range")
+
+
+def test_inputs_are_counted_by_the_strength_of_their_checks():
+    """Four inputs: 'a' has a check without caveats that its model value fails (outside still counts: the check could
+    fail and did); 'b' only a partly dependent check within; 'c' only a row that is no check; 'd' no row at all."""
+    values = [
+        (_check(0.0, 1.0, label="1", inputs=("a",)), 2.0),
+        (_check(0.0, 1.0, (PARTLY_DEPENDENT,), label="2", inputs=("b", "a")), 0.5),
+        (_check(None, None, label="3", inputs=("c",)), 0.5),
+    ]
+    inputs = tuple(DerivedInput(name, (1.0,)) for name in "abcd")
+    assert derived_inputs_summary(values, inputs) == (
+        "By input: of the 4 derived or calibrated inputs (`DERIVED_INPUTS`), 1 have at least one external check "
+        "without caveats (within or outside its range), 1 only weakened checks (b) and 2 no external check (c, d: a "
+        "gap, G, with the search recorded in `DERIVED_INPUTS`)."
+    )

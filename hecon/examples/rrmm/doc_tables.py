@@ -21,6 +21,7 @@ from hecon.examples.rrmm.outputs import external_check_value, landmark, survival
 from hecon.examples.rrmm.published_results import published
 from hecon.examples.rrmm.strategies import BSAB, CART, OPTIONS, RWPC, STRATEGIES
 from hecon.examples.rrmm.survival import (
+    DERIVED_INPUTS,
     EXTERNAL_CHECKS,
     NOT_A_CHECK,
     ONE_SIDED,
@@ -28,6 +29,7 @@ from hecon.examples.rrmm.survival import (
     PARTLY_DEPENDENT,
     WEAK,
     WITHIN,
+    DerivedInput,
     ExternalCheck,
 )
 from hecon.model.spec import PARTITIONED_SURVIVAL, ModelSpec, SurvivalPoint
@@ -284,11 +286,44 @@ def external_checks_summary(values: list[tuple[ExternalCheck, float]]) -> str:
         if repeats
         else f"Of the {len(values)} rows"
     )
+    independent = [c for c, g in within if not (c.notes or at_the_edge(c, g))]
+    sources = len({c.cohorts or (c.label,) for c in independent})
     return (
         f"{counted}, {len(within)} are external checks within their range, {outside} outside and "
         f"{none} no external check; of the {len(within)} within, {len(weakened)} are weakened"
         + (f" ({detail}; a row can have more than one)" if detail else "")
-        + f"; independent checks within their range: {len(within) - len(weakened)}."
+        + f"; independent checks within their range: {len(independent)}"
+        + (
+            f", from {sources} source{'s' if sources != 1 else ''} (a source can check more than one curve)."
+            if independent
+            else "."
+        )
+    )
+
+
+def derived_inputs_summary(values: list[tuple[ExternalCheck, float]], inputs: tuple[DerivedInput, ...]) -> str:
+    """One sentence counting the derived or calibrated inputs (``inputs``, :data:`DERIVED_INPUTS`) by the strength of
+    their checks: at least one external check without caveats (within or outside its range: a check that could fail
+    either way), only weakened checks (partly dependent, one-sided, weak or at the edge; named), or none (a gap, G;
+    named)."""
+    checks = [(c, g) for c, g in distinct_checks(values) if external_check_verdict(c, g) != NOT_A_CHECK]
+    strong, weak, none = [], [], []
+    for item in inputs:
+        name = item.name + (f" ({item.subgroup})" if item.subgroup else "")
+        own = [(c, g) for c, g in checks if item.name in c.inputs and not item.subgroup]
+        if any(not c.notes and not at_the_edge(c, g) for c, g in own):
+            strong.append(name)
+        elif own:
+            weak.append(name)
+        else:
+            none.append(name)
+    return (
+        f"By input: of the {len(inputs)} derived or calibrated inputs (`DERIVED_INPUTS`), {len(strong)} have at least "
+        f"one external check without caveats (within or outside its range), {len(weak)} only weakened checks"
+        + (f" ({', '.join(weak)})" if weak else "")
+        + f" and {len(none)} no external check"
+        + (f" ({', '.join(none)}: a gap, G, with the search recorded in `DERIVED_INPUTS`)" if none else "")
+        + "."
     )
 
 
@@ -327,7 +362,13 @@ def external_checks_table(runs: dict[str | None, Run], partitioned: dict[str | N
             f"| {structure} | {check.label} | {fmt.format(check.source)} | {fmt.format(got)} | {diff} | "
             f"{accepted} | {verdict_cell(check, got)} | {check.reason or '-'} |"
         )
-    return "\n".join(lines) + "\n\n" + external_checks_summary(values)
+    return (
+        "\n".join(lines)
+        + "\n\n"
+        + external_checks_summary(values)
+        + " "
+        + derived_inputs_summary(values, DERIVED_INPUTS)
+    )
 
 
 def published_points_table(st: Run, ps: Run) -> str:

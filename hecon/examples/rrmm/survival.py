@@ -546,8 +546,9 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         0.885,
         *_ci(0.802, 0.935, "80.2-93.5%"),
         WITHIN,
-        "partly dependent: the 7 deaths from adverse events in year 1 (a later data cut of the same trial) are in "
-        "nrm_cart_y1_rate, so the check is of the deaths after relapse",
+        "partly dependent: the model's PFS is fitted to the same 97 patients, and the 7 deaths from adverse events in "
+        "year 1 (a later data cut of the same trial) are in nrm_cart_y1_rate, so the check is of the deaths after "
+        "relapse",
         caveats=(PARTLY_DEPENDENT,),
         cohorts=("CARTITUDE-1", "Madduri"),
     ),
@@ -594,6 +595,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(VAN_OEKELEN_OS_LOW, None, "14.0-not estimable"),
         OUTSIDE,
         _AFTER_RELAPSE,
+        inputs=("pfs_tec_prior_bcma_exp_rate", "pps_median_bsab", "pps_median_rwpc"),
         caveats=(PARTLY_DEPENDENT,),
         cohorts=("Van Oekelen",),
     ),
@@ -608,6 +610,7 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         *_ci(RETREATMENT_OS_LOW, None, "13.2-not reached"),
         OUTSIDE,
         _AFTER_RELAPSE_68,
+        inputs=("pfs_tec_prior_bcma_exp_rate", "pps_median_bsab", "pps_median_rwpc"),
         cohorts=("Blood Adv 2024",),
     ),
     ExternalCheck(
