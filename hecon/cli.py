@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from hecon.model.limits import fixed_limits, limit_problems
+from hecon.model.limits import KERNEL_THREADS, fixed_limits, limit_problems
 from hecon.model.problems import Element, ModelError, Problem
 from hecon.version import __version__
 
@@ -109,6 +109,12 @@ class _Command(click.Command):
             _error(str(p))
         if problems:
             _exit(EXIT_USAGE)
+        if KERNEL_THREADS.value > KERNEL_THREADS.default:
+            click.echo(
+                f"note: HECON_THREADS={KERNEL_THREADS.value} is more than this machine's {KERNEL_THREADS.default} "
+                f"cores; using {KERNEL_THREADS.default}",
+                err=True,
+            )
         with fixed_limits():
             return super().invoke(ctx)
 

@@ -69,7 +69,8 @@ MAX_BLOCK_CYCLES = 40 * kernels.VALUE_CYCLES  # cycles per block at most: a dete
 # model over 40 years is one block (the example's deterministic runs in one block rather than two: the
 # processor time of validating it 12-13 s -> 9-10 s; a block's preparation costs the same whatever its
 # length when there is one sample), and a tunnel of 1,000 sub-states is at most 17 MB per value
-THREADS = KERNEL_THREADS.value  # threads that run the kernel (HECON_THREADS, checked by the CLI before any work)
+THREADS = min(KERNEL_THREADS.value, KERNEL_THREADS.default)  # threads that run the kernel: HECON_THREADS (checked
+# by the CLI before any work), at most one per core
 
 #: Where problems with the sample arrays handed to the engine are located.
 SAMPLES = topic("samples")

@@ -40,7 +40,8 @@ from hecon.model.spec import (
     ThresholdQuery,
     Transition,
 )
-from hecon.workbook import read_workbook, validate_workbook, write_workbook
+from hecon.workbook import read_workbook, write_workbook
+from tests.agreement import problems_of
 from tests.models import both_structures_with_uncertainty
 
 WHY = "Historical cohort before both new drug classes: a reference, not a choice"
@@ -193,7 +194,7 @@ def test_bad_roles_are_located_at_their_strategies_cell(tmp_path: Path):
     wb = openpyxl.load_workbook(path)
     wb["Strategies"][cell] = "historical"
     wb.save(path)
-    problems = [str(p) for p in validate_workbook(path)]
+    problems = problems_of(path)
     assert any(p.startswith(f"Strategies!{cell}") and "historical" in p for p in problems), problems
 
     wb = openpyxl.load_workbook(path)
@@ -202,7 +203,7 @@ def test_bad_roles_are_located_at_their_strategies_cell(tmp_path: Path):
         ws[f"{cell[0]}{row}"] = "reference"
     wb.save(path)
     # the comparator A is a reference now as well: both problems, each at its cell
-    problems = [str(p) for p in validate_workbook(path)]
+    problems = problems_of(path)
     assert any(p.startswith(f"Strategies!{cell}") and "no strategy is a decision option" in p for p in problems), (
         problems
     )

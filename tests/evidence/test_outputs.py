@@ -34,6 +34,7 @@ from hecon.examples import EXAMPLES
 from hecon.model.distributions import draw_parameters
 from hecon.model.problems import ModelError
 from hecon.workbook import read_workbook, schema, validate_workbook, write_template
+from tests.agreement import problems_of
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +250,7 @@ def test_validation_names_the_cell_of_a_broken_covariance(model_with_fits, broke
     cell.value = "; ".join(f"{k}={v}" for k, v in args.items())
     book.save(path)
     problems = validate_workbook(path)
+    assert problems_of(path) == [str(p) for p in problems]  # and 'hecon validate' and 'hecon run' list the same
     letter = openpyxl.utils.get_column_letter(args_column)
     (problem,) = problems
     assert str(problem.where) == f"Parameters!{letter}{row}"

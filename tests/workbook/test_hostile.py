@@ -1250,6 +1250,24 @@ def test_an_invalid_thread_count_is_an_error_naming_it(tmp_path, textbook_bytes,
     assert not (tmp_path / "out").exists()
 
 
+def test_a_thread_count_above_the_cores_is_reduced_to_them(tmp_path, textbook_bytes, invoke, monkeypatch):
+    """HECON_THREADS=99999 made validation start 99,998 kernel tasks per block (found by the re-review of issue 19):
+    the engine uses at most one thread per core, and the command says so."""
+    import os
+    import subprocess
+    import sys
+
+    cores = os.cpu_count() or 1
+    monkeypatch.setenv("HECON_THREADS", "99999")
+    result = invoke("validate", workbook(tmp_path, textbook_bytes, {}))
+    assert result.exit_code == 0, result.output
+    assert f"note: HECON_THREADS=99999 is more than this machine's {cores} cores; using {cores}" in result.stderr
+    code = "from hecon.engine import run; print(run.THREADS)"
+    env = os.environ | {"HECON_THREADS": "99999"}
+    threads = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert threads.stdout.strip() == str(cores)
+
+
 def test_a_limit_variable_may_use_underscores_and_blank_means_the_default(monkeypatch):
     from hecon.model.limits import CYCLES
 
