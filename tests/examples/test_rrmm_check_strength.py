@@ -151,7 +151,7 @@ def test_inputs_are_counted_by_the_strength_of_their_checks():
     ]
     inputs = tuple(DerivedInput(name, (1.0,)) for name in "abcd")
     assert derived_inputs_summary(values, inputs) == (
-        "By input: of the 4 derived or calibrated inputs (`DERIVED_INPUTS`), 1 have at least one external check "
-        "without caveats (within or outside its range), 1 only weakened checks (b) and 2 no external check (c, d: a "
-        "gap, G, with the search recorded in `DERIVED_INPUTS`)."
+        "By input: of the 4 derived or calibrated inputs (`DERIVED_INPUTS`), 1 have an external check without "
+        "caveats (a outside; within if one such check is, else outside), 1 only weakened checks (b) and 2 no external "
+        "check (c, d: a gap, G, with the search recorded in `DERIVED_INPUTS`)."
     )

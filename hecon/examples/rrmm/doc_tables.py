@@ -311,19 +311,22 @@ def derived_inputs_summary(values: list[tuple[ExternalCheck, float]], inputs: tu
     for item in inputs:
         name = item.name + (f" ({item.subgroup})" if item.subgroup else "")
         own = [(c, g) for c, g in checks if item.name in c.inputs and not item.subgroup]
-        if any(not c.notes and not at_the_edge(c, g) for c, g in own):
-            strong.append(name)
+        plain = [external_check_verdict(c, g) for c, g in own if not c.notes and not at_the_edge(c, g)]
+        if plain:
+            strong.append(f"{name} {WITHIN if WITHIN in plain else OUTSIDE}")
         elif own:
             weak.append(name)
         else:
             none.append(name)
+
+    def named(names: list[str], tail: str = "") -> str:
+        return f" ({', '.join(names)}{tail})" if names else ""
+
     return (
-        f"By input: of the {len(inputs)} derived or calibrated inputs (`DERIVED_INPUTS`), {len(strong)} have at least "
-        f"one external check without caveats (within or outside its range), {len(weak)} only weakened checks"
-        + (f" ({', '.join(weak)})" if weak else "")
-        + f" and {len(none)} no external check"
-        + (f" ({', '.join(none)}: a gap, G, with the search recorded in `DERIVED_INPUTS`)" if none else "")
-        + "."
+        f"By input: of the {len(inputs)} derived or calibrated inputs (`DERIVED_INPUTS`), {len(strong)} have an "
+        f"external check without caveats{named(strong, '; within if one such check is, else outside')}, "
+        f"{len(weak)} only weakened checks{named(weak)} and {len(none)} no external check"
+        f"{named(none, ': a gap, G, with the search recorded in `DERIVED_INPUTS`')}."
     )
 
 

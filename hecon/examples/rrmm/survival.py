@@ -761,10 +761,12 @@ EXTERNAL_CHECKS: tuple[ExternalCheck, ...] = (
         VAN_OEKELEN_SALVAGE_PFS,
         *_ci(VAN_OEKELEN_SALVAGE_LOW, VAN_OEKELEN_SALVAGE_HIGH, "2.5-4.6 months"),
         OUTSIDE,
-        "Van Oekelen's first salvage after CAR-T relapse (2017-2021) is any regimen, 44% T-cell engaging, with a "
-        "response rate of 43%; Dima's 193 got teclistamab itself (response 48.7%), so a longer PFS is expected",
+        "weak (the regimens differ): Van Oekelen's first salvage after CAR-T relapse (2017-2021) is any "
+        "regimen, 44% T-cell engaging, with a response rate of 43%; Dima's 193 got teclistamab itself (response "
+        "48.7%), so a longer PFS is expected",
         parameter="pfs_tec_prior_bcma_exp_rate",
         inputs=("pfs_tec_prior_bcma_exp_rate",),
+        caveats=(WEAK,),
         cohorts=("Van Oekelen",),
     ),
     ExternalCheck(
