@@ -215,11 +215,12 @@ def _same_results(model: CompiledModel, index: int) -> ChunkResult | None:
     except TypeError:
         return None
     strategy = model.strategies[index]
+    men = _men_read(model, index)
     for run in reversed(runs):
         if not same_shared(run.model.spec, model.spec):
             continue
         differ = changed(strategy, run.model.strategies[run.index])
-        if _men_read(model, index) & differ:  # every value that reads the life table differs
+        if men & differ:  # every value that reads the life table differs
             continue
         touched = [part for part, names in run.parts.items() if names & differ]
         if any(sources(model, index, part) & run.occupied for part in touched):

@@ -275,7 +275,9 @@ def external_checks_summary(values: list[tuple[ExternalCheck, float]]) -> str:
     within = [(c, g) for c, g, v in verdicts if v == WITHIN]
     outside = sum(v == OUTSIDE for _, _, v in verdicts)
     none = sum(v == NOT_A_CHECK for _, _, v in verdicts)
-    weakened = [c for c, g in within if c.notes or at_the_edge(c, g)]
+    weak = [bool(c.notes or at_the_edge(c, g)) for c, g in within]
+    weakened = [c for (c, _), w in zip(within, weak) if w]
+    independent = [c for (c, _), w in zip(within, weak) if not w]
     by = {note: sum(note in c.notes for c, _ in within) for note in (PARTLY_DEPENDENT, ONE_SIDED, WEAK)} | {
         AT_THE_EDGE: sum(at_the_edge(c, g) for c, g in within)
     }
@@ -286,7 +288,6 @@ def external_checks_summary(values: list[tuple[ExternalCheck, float]]) -> str:
         if repeats
         else f"Of the {len(values)} rows"
     )
-    independent = [c for c, g in within if not (c.notes or at_the_edge(c, g))]
     sources = len({c.cohorts or (c.label,) for c in independent})
     return (
         f"{counted}, {len(within)} are external checks within their range, {outside} outside and "
